@@ -1,0 +1,13 @@
+//! gen: one declarative spec to a checked production path on Kubernetes.
+//!
+//! The pipeline reads top to bottom: `spec` → `report` (formats) → `registry` (every rule) →
+//! `cli`. Each module knows only those before it.
+
+pub mod diag;
+pub mod spec;
+
+pub mod report;
+
+pub mod registry;
+
+pub mod cli;

@@ -1,0 +1,406 @@
+//! Stage 3: the typed spec, with every documented default applied.
+//!
+//! Field names and defaults mirror `schemas/spec.schema.json`; `tests::schema_and_model_agree`
+//! keeps the two from drifting apart.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A whole project spec.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spec {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: Metadata,
+    pub platform: Platform,
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub pipeline: Pipeline,
+    #[serde(default)]
+    pub lint: Lint,
+}
+
+/// The project's identity.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Metadata {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// What every service shares.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Platform {
+    pub azure: Azure,
+    pub github: Github,
+    pub terraform_state: TerraformState,
+}
+
+/// The Azure resources.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Azure {
+    pub location: String,
+    pub resource_group: String,
+    pub aks: Aks,
+    pub acr: Acr,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Dns>,
+    #[serde(default)]
+    pub ingress: IngressController,
+    #[serde(default)]
+    pub identity: Identity,
+}
+
+/// The AKS cluster.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Aks {
+    pub name: String,
+    #[serde(default = "default_kubernetes_version")]
+    pub kubernetes_version: String,
+    #[serde(default)]
+    pub node_pool: NodePool,
+}
+
+fn default_kubernetes_version() -> String {
+    "1.33".into()
+}
+
+/// The default node pool.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct NodePool {
+    pub vm_size: String,
+    pub min_count: u32,
+    pub max_count: u32,
+    pub disk_size_gb: u32,
+}
+
+impl Default for NodePool {
+    fn default() -> Self {
+        NodePool { vm_size: "Standard_D2ds_v5".into(), min_count: 1, max_count: 3, disk_size_gb: 64 }
+    }
+}
+
+/// The container registry.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Acr {
+    pub name: String,
+    #[serde(default)]
+    pub sku: AcrSku,
+}
+
+/// Registry tier.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AcrSku {
+    Basic,
+    #[default]
+    Standard,
+    Premium,
+}
+
+/// The public DNS zone.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Dns {
+    pub zone: String,
+}
+
+/// The ingress controller.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct IngressController {
+    pub class_name: String,
+}
+
+impl Default for IngressController {
+    fn default() -> Self {
+        IngressController { class_name: "nginx".into() }
+    }
+}
+
+/// How GitHub Actions signs in to Azure.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    #[default]
+    ManagedIdentity,
+    AppRegistration,
+}
+
+/// The GitHub repository.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Github {
+    pub repository: String,
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+}
+
+fn default_branch() -> String {
+    "main".into()
+}
+
+/// Where Terraform keeps its state.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TerraformState {
+    pub resource_group: String,
+    pub storage_account: String,
+    #[serde(default = "default_container")]
+    pub container: String,
+}
+
+fn default_container() -> String {
+    "tfstate".into()
+}
+
+/// One service.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Service {
+    pub name: String,
+    #[serde(default = "default_blueprint")]
+    pub blueprint: String,
+    #[serde(default = "default_port")]
+    pub port: u16,
+    #[serde(default = "default_replicas")]
+    pub replicas: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    #[serde(default)]
+    pub resources: Resources,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<Autoscaling>,
+    #[serde(default)]
+    pub health: Health,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress: Option<Ingress>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default)]
+    pub secret_env: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persistence: Option<Persistence>,
+    #[serde(default)]
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+fn default_blueprint() -> String {
+    "flask".into()
+}
+fn default_port() -> u16 {
+    8080
+}
+fn default_replicas() -> u32 {
+    2
+}
+
+/// The container image.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Image {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+/// Requests and limits.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Resources {
+    #[serde(default = "default_requests")]
+    pub requests: ResourceAmounts,
+    #[serde(default = "default_limits")]
+    pub limits: ResourceAmounts,
+}
+
+impl Default for Resources {
+    fn default() -> Self {
+        Resources { requests: default_requests(), limits: default_limits() }
+    }
+}
+
+fn default_requests() -> ResourceAmounts {
+    ResourceAmounts { cpu: "100m".into(), memory: "128Mi".into() }
+}
+fn default_limits() -> ResourceAmounts {
+    ResourceAmounts { cpu: "500m".into(), memory: "256Mi".into() }
+}
+
+/// A CPU and memory amount, as Kubernetes quantities.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ResourceAmounts {
+    #[serde(deserialize_with = "quantity")]
+    pub cpu: String,
+    #[serde(deserialize_with = "quantity")]
+    pub memory: String,
+}
+
+/// A quantity written as a string (`500m`) or a bare number (`0.5`, `1e9`), kept as text.
+fn quantity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        N(serde_json::Number),
+    }
+    Ok(match Text::deserialize(d)? {
+        Text::S(s) => s,
+        Text::N(n) => n.to_string(),
+    })
+}
+
+/// The HorizontalPodAutoscaler.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Autoscaling {
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    pub cpu_utilization: u32,
+}
+
+impl Default for Autoscaling {
+    fn default() -> Self {
+        Autoscaling { min_replicas: 2, max_replicas: 5, cpu_utilization: 70 }
+    }
+}
+
+/// Probe paths.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Health {
+    pub liveness: String,
+    pub readiness: String,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health { liveness: "/healthz".into(), readiness: "/readyz".into() }
+    }
+}
+
+/// The service's ingress route.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Ingress {
+    pub host: String,
+    #[serde(default = "default_path")]
+    pub path: String,
+    #[serde(default)]
+    pub strip_prefix: bool,
+    #[serde(default = "default_true")]
+    pub tls: bool,
+}
+
+fn default_path() -> String {
+    "/".into()
+}
+fn default_true() -> bool {
+    true
+}
+
+/// A mounted volume claim.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Persistence {
+    #[serde(deserialize_with = "quantity")]
+    pub size: String,
+    pub mount_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class: Option<String>,
+}
+
+/// The workflow.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Pipeline {
+    pub static_analysis: StaticAnalysis,
+    pub image_scan: ImageScan,
+    pub versioning: Versioning,
+    pub deploy: Deploy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notify>,
+}
+
+/// Static analysis tool.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum StaticAnalysis {
+    Snyk,
+    #[default]
+    Semgrep,
+    None,
+}
+
+/// Image scan.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct ImageScan {
+    pub tool: ScanTool,
+    pub fail_on: Vec<String>,
+}
+
+impl Default for ImageScan {
+    fn default() -> Self {
+        ImageScan { tool: ScanTool::Trivy, fail_on: vec!["CRITICAL".into()] }
+    }
+}
+
+/// Image scanner.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanTool {
+    #[default]
+    Trivy,
+    None,
+}
+
+/// Image versioning scheme.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Versioning {
+    #[default]
+    SemverTags,
+}
+
+/// Deployment style.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Deploy {
+    #[default]
+    Helm,
+    Gitops,
+}
+
+/// Notifications.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Notify {
+    pub email: Vec<String>,
+}
+
+/// Lint settings.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Lint {
+    pub ignore: Vec<Ignore>,
+}
+
+/// One ignored rule.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Ignore {
+    pub rule: String,
+    pub reason: String,
+}

@@ -1,0 +1,82 @@
+use super::service_path;
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::spec::Loaded;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an ingress host or DNS zone that is not a valid DNS name.
+    ///
+    /// ## Why it matters
+    /// The host ends up in an Ingress rule, a TLS certificate and a DNS record; each rejects a
+    /// name with a scheme, a path, a port or an upper-case letter, each at a different time.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ingress: {host: https://athletes.example.com/}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Write the bare name: `athletes.example.com`.
+    pub static RULE = ("SPEC106", "invalid-hostname", Error);
+}
+
+/// Why `host` is not a lowercase DNS name of at least two labels, if it is not.
+fn problem(host: &str) -> Option<&'static str> {
+    if host.contains("://") || host.contains('/') {
+        return Some("write the bare host name, without a scheme or path");
+    }
+    if host.contains(':') {
+        return Some("write the host without a port");
+    }
+    if host.len() > 253 {
+        return Some("it is longer than 253 characters");
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return Some("it needs at least two labels, such as `example.com`");
+    }
+    for label in labels {
+        if label.is_empty() || label.len() > 63 {
+            return Some("each dot-separated label must be 1 to 63 characters");
+        }
+        if !label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Some("it may hold only lowercase letters, digits, `-` and `.`");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some("a label must start and end with a letter or digit");
+        }
+    }
+    None
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    if let Some(dns) = &spec.spec.platform.azure.dns {
+        if let Some(why) = problem(&dns.zone) {
+            out.push(
+                spec.at(
+                    &RULE,
+                    &["platform", "azure", "dns", "zone"],
+                    false,
+                    format!("DNS zone `{}` is not a valid name: {why}", dns.zone),
+                )
+                .help("write a zone such as `example.com`"),
+            );
+        }
+    }
+    for (i, svc) in spec.spec.services.iter().enumerate() {
+        if let Some(ingress) = &svc.ingress {
+            if let Some(why) = problem(&ingress.host) {
+                out.push(
+                    spec.at(
+                        &RULE,
+                        &service_path(i, &["ingress", "host"]),
+                        false,
+                        format!("ingress host `{}` is not a valid host name: {why}", ingress.host),
+                    )
+                    .help("write a host such as `api.example.com`"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Semantic rules: cross-field checks over a spec that loaded. One file per rule.
+
+mod acr_name;
+mod aks_name;
+mod credential_in_env;
+mod duplicate_ingress_route;
+mod duplicate_service_name;
+mod host_outside_dns_zone;
+mod hostname;
+mod invalid_github_repository;
+mod invalid_quantity;
+mod kubernetes_name;
+mod latest_image_tag;
+mod min_exceeds_max;
+mod privileged_port;
+mod request_exceeds_limit;
+mod resource_group_name;
+mod storage_account_name;
+mod unsupported_kubernetes_version;
+
+use super::Loaded;
+use crate::diag::{Diagnostics, Rule};
+
+/// A semantic check: reads the spec, appends findings.
+pub type Check = fn(&Loaded, &mut Diagnostics);
+
+/// Every semantic rule with its check, in the order they run.
+pub static CHECKS: &[(&Rule, Check)] = &[
+    (&kubernetes_name::RULE, kubernetes_name::check),
+    (&acr_name::RULE, acr_name::check),
+    (&aks_name::RULE, aks_name::check),
+    (&storage_account_name::RULE, storage_account_name::check),
+    (&resource_group_name::RULE, resource_group_name::check),
+    (&hostname::RULE, hostname::check),
+    (&duplicate_service_name::RULE, duplicate_service_name::check),
+    (&duplicate_ingress_route::RULE, duplicate_ingress_route::check),
+    (&min_exceeds_max::RULE, min_exceeds_max::check),
+    (&invalid_quantity::RULE, invalid_quantity::check),
+    (&request_exceeds_limit::RULE, request_exceeds_limit::check),
+    (&privileged_port::RULE, privileged_port::check),
+    (&host_outside_dns_zone::RULE, host_outside_dns_zone::check),
+    (&invalid_github_repository::RULE, invalid_github_repository::check),
+    (&credential_in_env::RULE, credential_in_env::check),
+    (&latest_image_tag::RULE, latest_image_tag::check),
+    (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
+];
+
+/// The path of a key under `services[index]`.
+fn service_path(index: usize, rest: &[&str]) -> Vec<String> {
+    let mut path = vec!["services".to_string(), index.to_string()];
+    path.extend(rest.iter().map(|s| s.to_string()));
+    path
+}

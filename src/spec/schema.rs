@@ -1,0 +1,270 @@
+//! Stage 2: JSON Schema validation with every error placed at its node.
+//!
+//! Used for the spec against `schemas/spec.schema.json` and for a blueprint's `params` against
+//! the blueprint's own schema: the same messages and locations for both.
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::paths::LocationSegment;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value as Json;
+
+use super::yaml::{Node, Value};
+use crate::declare_rule;
+use crate::diag::{Diagnostic, Diagnostics, Rule, Source};
+
+/// The spec's JSON Schema, as shipped in `schemas/` and printed by `gen schema`.
+pub const SPEC_SCHEMA: &str = include_str!("../../schemas/spec.schema.json");
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a key the schema does not know, with the closest known key when there is one.
+    ///
+    /// ## Why it matters
+    /// A misspelled key (`replica` for `replicas`) would otherwise be ignored and its default
+    /// used without a word.
+    ///
+    /// ## How to fix
+    /// Use the suggested key, or remove it. `gen schema` prints every key with its description.
+    pub static UNKNOWN_KEY = ("SPEC010", "unknown-key", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a required key that is missing.
+    ///
+    /// ## Why it matters
+    /// Some values only the user can know (names, the repository, the region); gen will not guess.
+    ///
+    /// ## How to fix
+    /// Add the key; the message quotes its description.
+    pub static MISSING_KEY = ("SPEC011", "missing-key", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a value of the wrong type: a number where a string belongs, a list for a mapping.
+    ///
+    /// ## Why it matters
+    /// YAML guesses types from how values are written: `1.30` is the number 1.3, not the
+    /// version "1.30".
+    ///
+    /// ## How to fix
+    /// Write the expected type; quote a value that must stay a string.
+    pub static WRONG_TYPE = ("SPEC012", "wrong-type", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a value the schema rejects: not one of the allowed values, out of range, too short
+    /// or long, not matching the expected format.
+    ///
+    /// ## Why it matters
+    /// Such a value would render artifacts that fail when applied, far from the spec line that
+    /// caused it.
+    ///
+    /// ## How to fix
+    /// Use a value the message allows.
+    pub static INVALID_VALUE = ("SPEC013", "invalid-value", Error);
+}
+
+/// Builds a draft 2020-12 validator with no network or file access for `$ref`.
+pub fn compile(schema: &Json) -> Result<Validator, String> {
+    jsonschema::draft202012::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
+}
+
+/// Validates `node` against `schema`, reporting every error at the node it concerns.
+pub fn validate(validator: &Validator, schema: &Json, node: &Node, source: &Source) -> Diagnostics {
+    let instance = node.to_json();
+    let mut out = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        diagnose(&error, schema, node, source, &mut out);
+    }
+    out.sort_by_key(|d| d.span);
+    out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    out
+}
+
+fn segments(location: &jsonschema::paths::Location) -> Vec<String> {
+    location
+        .iter()
+        .map(|s| match s {
+            LocationSegment::Property(p) => p.into_owned(),
+            LocationSegment::Index(i) => i.to_string(),
+        })
+        .collect()
+}
+
+/// The subschema at a keyword location, following local `$ref`s on the way.
+fn subschema<'a>(schema: &'a Json, path: &[String]) -> Option<&'a Json> {
+    let mut node = schema;
+    for seg in path {
+        if seg == "$ref" {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            node = schema.pointer(target)?;
+        } else {
+            node = match node {
+                Json::Object(m) => m.get(seg)?,
+                Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+    }
+    Some(node)
+}
+
+fn describe(schema: Option<&Json>) -> Option<String> {
+    schema?.get("description")?.as_str().map(str::to_string)
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &Source, out: &mut Diagnostics) {
+    let file = source.name();
+    let at = segments(error.instance_path());
+    let keyword_path = segments(error.schema_path());
+    let parent = subschema(schema, &keyword_path[..keyword_path.len().saturating_sub(1)]);
+    let node_span = root.locate(&at, false);
+    let value_text = |n: &Node| match &n.value {
+        Value::Str(s) => format!("`{s}`"),
+        other => format!("`{}`", Node { span: n.span, value: other.clone() }.to_json()),
+    };
+    let node = lookup(root, &at);
+    let push = |out: &mut Diagnostics, rule: &'static Rule, span, msg: String, help: Option<String>| {
+        let mut d = Diagnostic::new(rule, file, Some(span), msg);
+        d.help = help;
+        out.push(d);
+    };
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known: Vec<&str> = parent
+                .and_then(|p| p.get("properties"))
+                .and_then(Json::as_object)
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            for key in unexpected {
+                let mut path = at.clone();
+                path.push(key.clone());
+                let span = root.locate(&path, true);
+                let help = match did_you_mean(key, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if known.is_empty() => "remove it".to_string(),
+                    None => format!("known keys here: {}", known.join(", ")),
+                };
+                push(out, &UNKNOWN_KEY, span, format!("unknown key `{key}`"), Some(help));
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            let help = describe(parent.and_then(|p| p.get("properties")).and_then(|p| p.get(name)));
+            let span = match node.map(|n| &n.value) {
+                Some(Value::Map(entries)) if !entries.is_empty() => entries[0].key_span,
+                _ => node_span,
+            };
+            push(out, &MISSING_KEY, span, format!("missing required key `{name}`"), help);
+        }
+        ValidationErrorKind::Type { .. } => {
+            let expected = match parent.and_then(|p| p.get("type")) {
+                Some(Json::String(t)) => type_phrase(t).to_string(),
+                Some(Json::Array(ts)) => {
+                    ts.iter().filter_map(Json::as_str).map(type_phrase).collect::<Vec<_>>().join(" or ")
+                }
+                _ => "another type".to_string(),
+            };
+            let found = node.map_or("another type", Node::type_name);
+            let help = match (expected.as_str(), node) {
+                (
+                    "a string",
+                    Some(n @ Node { value: Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null, .. }),
+                ) => {
+                    let raw = source.text().get(n.span.start..n.span.end).unwrap_or_default();
+                    Some(format!("quote it to keep it a string: \"{raw}\""))
+                }
+                _ => describe(parent),
+            };
+            push(out, &WRONG_TYPE, node_span, format!("expected {expected}, found {found}"), help);
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string)).collect())
+                .unwrap_or_default();
+            let shown = node.map_or_else(String::new, value_text);
+            let guess = node.and_then(|n| match &n.value {
+                Value::Str(s) => did_you_mean(s, opts.iter().map(String::as_str)),
+                _ => None,
+            });
+            let help = guess.map_or_else(|| describe(parent), |g| Some(format!("did you mean `{g}`?")));
+            push(out, &INVALID_VALUE, node_span, format!("{shown} is not one of: {}", opts.join(", ")), help);
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            let shown = node.map_or_else(String::new, value_text);
+            let want = expected_value.as_str().map_or_else(|| expected_value.to_string(), str::to_string);
+            push(out, &INVALID_VALUE, node_span, format!("{shown} must be `{want}`"), describe(parent));
+        }
+        ValidationErrorKind::PropertyNames { error } => {
+            let name = error.instance().as_str().unwrap_or_default().to_string();
+            let mut path = at.clone();
+            path.push(name.clone());
+            let span = root.locate(&path, true);
+            push(
+                out,
+                &INVALID_VALUE,
+                span,
+                format!("`{name}` is not a valid name here"),
+                Some("use letters, digits and `_`, not starting with a digit".into()),
+            );
+        }
+        ValidationErrorKind::AnyOf { .. }
+        | ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. } => {
+            push(
+                out,
+                &INVALID_VALUE,
+                node_span,
+                format!("this value matches none of the allowed forms: {error}"),
+                describe(parent),
+            );
+        }
+        _ => {
+            let shown = node.map_or_else(String::new, value_text);
+            let what = match error.kind() {
+                ValidationErrorKind::Minimum { limit } => format!("{shown} is below the minimum {limit}"),
+                ValidationErrorKind::Maximum { limit } => format!("{shown} is above the maximum {limit}"),
+                ValidationErrorKind::MinLength { limit } => format!("{shown} is shorter than {limit} characters"),
+                ValidationErrorKind::MaxLength { limit } => format!("{shown} is longer than {limit} characters"),
+                ValidationErrorKind::Pattern { pattern } => format!("{shown} does not match the pattern `{pattern}`"),
+                ValidationErrorKind::MinItems { limit } => format!("the list needs at least {limit} item(s)"),
+                ValidationErrorKind::MaxItems { limit } => format!("the list may have at most {limit} item(s)"),
+                ValidationErrorKind::UniqueItems => "the list has the same item twice".to_string(),
+                _ => format!("invalid value: {error}"),
+            };
+            push(out, &INVALID_VALUE, node_span, what, describe(parent));
+        }
+    }
+}
+
+fn lookup<'a>(root: &'a Node, path: &[String]) -> Option<&'a Node> {
+    path.iter().try_fold(root, |n, seg| n.child(seg).map(|(c, _)| c))
+}
+
+fn type_phrase(t: &str) -> &'static str {
+    match t {
+        "string" => "a string",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "a mapping",
+        "null" => "null",
+        _ => "another type",
+    }
+}

@@ -1,0 +1,162 @@
+//! Hostile and broken specs: a clear message with a location (or a reason for none), exit 2,
+//! and no panic.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Gen, lint_json};
+
+fn write(dir: &Path, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+/// Lints `bytes` and returns the run, asserting exit 2 and no panic.
+fn lint_bytes(bytes: &[u8]) -> common::Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = lint_json(&write(dir.path(), bytes));
+    assert_eq!(run.code, 2, "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    // A hang would be a bug; this guards against one without measuring speed.
+    assert!(run.elapsed.as_secs() < 20);
+    run
+}
+
+#[test]
+fn an_empty_file_is_an_empty_spec() {
+    assert_eq!(lint_bytes(b"").findings(), vec![("SPEC003".into(), 0, 0)]);
+    assert_eq!(lint_bytes(b"# only a comment\n").codes(), vec!["SPEC003"]);
+    assert_eq!(lint_bytes(b"---\n").codes(), vec!["SPEC003"]);
+}
+
+#[test]
+fn text_that_is_not_yaml_is_a_syntax_error_with_its_position() {
+    let run = lint_bytes(b"apiVersion: gen/v1\nkind: [Project\n");
+    let (code, line, _) = &run.findings()[0];
+    assert_eq!(code, "SPEC001");
+    assert!(*line >= 2, "{:?}", run.findings());
+    assert_eq!(lint_bytes(b"a: 'unclosed\n").codes(), vec!["SPEC001"]);
+    assert_eq!(lint_bytes(b"a: b: c\n").codes(), vec!["SPEC001"]);
+}
+
+#[test]
+fn a_top_level_list_or_scalar_is_a_type_error() {
+    assert_eq!(lint_bytes(b"- a\n- b\n").findings(), vec![("SPEC012".into(), 1, 1)]);
+    assert_eq!(lint_bytes(b"just a string\n").findings(), vec![("SPEC012".into(), 1, 1)]);
+}
+
+#[test]
+fn wrong_types_are_reported_with_a_quote_it_hint() {
+    let text = std::fs::read_to_string(common::fixture("specs/valid.yaml")).expect("read");
+    let text = text
+        .replace("replicas: 3", "replicas: three")
+        .replace("kubernetesVersion: \"1.33\"", "kubernetesVersion: 1.30");
+    let run = lint_bytes(text.as_bytes());
+    assert_eq!(run.findings(), vec![("SPEC012".into(), 8, 46), ("SPEC012".into(), 20, 15)]);
+    assert!(run.stdout.contains("quote it to keep it a string: \\\"1.30\\\""), "{}", run.stdout);
+}
+
+#[test]
+fn an_unknown_key_at_every_level_is_reported_at_the_key() {
+    let full = std::fs::read_to_string(common::fixture("specs/full.yaml")).expect("read");
+    let lines: Vec<&str> = full.lines().collect();
+    let mut tried = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let key = line.trim_start().trim_start_matches("- ").trim_end();
+        let opens_mapping = key.ends_with(':')
+            && !matches!(key, "env:" | "params:" | "secretEnv:" | "services:" | "failOn:" | "email:" | "ignore:");
+        if !opens_mapping {
+            continue;
+        }
+        let indent = lines.get(i + 1).map_or(0, |next| next.len() - next.trim_start().trim_start_matches("- ").len());
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        edited.insert(i + 1, format!("{}replicaz: 1", " ".repeat(indent)));
+        let run = lint_bytes(edited.join("\n").as_bytes());
+        assert_eq!(run.findings(), vec![("SPEC010".into(), i + 2, indent + 1)], "under `{key}` (line {})", i + 1);
+        tried += 1;
+    }
+    let run = lint_bytes(format!("replicaz: 1\n{full}").as_bytes());
+    assert_eq!(run.findings(), vec![("SPEC010".into(), 1, 1)]);
+    assert!(tried >= 20, "only {tried} mappings tried");
+}
+
+#[test]
+fn an_unknown_key_suggests_the_closest_known_one() {
+    let full = std::fs::read_to_string(common::fixture("specs/full.yaml")).expect("read");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = Gen::new()
+        .args(["lint"])
+        .arg(write(dir.path(), full.replace("    replicas: 3", "    replica: 3").as_bytes()))
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("unknown key `replica`") && run.stdout.contains("did you mean `replicas`?"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_billion_laughs_alias_bomb_is_refused() {
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+        bomb.push_str(&format!(
+            "{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    let run = lint_bytes(bomb.as_bytes());
+    assert_eq!(run.codes(), vec!["SPEC006"]);
+    assert!(run.findings()[0].1 > 1, "points at the alias that overflows");
+}
+
+#[test]
+fn ten_thousand_levels_of_nesting_are_refused() {
+    let deep = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let run = lint_bytes(deep.as_bytes());
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1);
+    assert_eq!((findings[0].0.as_str(), findings[0].1), ("SPEC006", 1));
+    let deep_block: String = (0..10_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    assert_eq!(lint_bytes(deep_block.as_bytes()).codes(), vec!["SPEC006"]);
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_first_bad_byte() {
+    let run = lint_bytes(b"apiVersion: gen/v1\nkind: Pro\xffject\n");
+    assert_eq!(run.findings(), vec![("SPEC002".into(), 2, 10)]);
+}
+
+#[test]
+fn a_50_mb_file_is_refused_without_reading_it_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.yaml");
+    let line = "key: value that repeats for a long time\n";
+    std::fs::write(&path, line.repeat(50 * 1024 * 1024 / line.len())).expect("write");
+    let run = lint_json(&path);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.findings(), vec![("SPEC006".into(), 0, 0)]);
+    assert!(run.stdout.contains("larger than 1048576 bytes"));
+}
+
+#[test]
+fn duplicate_keys_are_errors_at_the_second_key() {
+    let run = lint_bytes(b"apiVersion: gen/v1\nkind: Project\napiVersion: gen/v2\n");
+    assert_eq!(run.findings(), vec![("SPEC005".into(), 3, 1)]);
+    let run = lint_bytes(b"a: {x: 1, y: 2, x: 3}\nb: 1\nb: 2\n");
+    assert_eq!(run.findings(), vec![("SPEC005".into(), 1, 17), ("SPEC005".into(), 3, 1)]);
+}
+
+#[test]
+fn a_second_document_is_refused() {
+    let run = lint_bytes(b"apiVersion: gen/v1\n---\napiVersion: gen/v1\n");
+    assert_eq!(run.findings(), vec![("SPEC004".into(), 2, 1)]);
+}
+
+#[test]
+fn a_missing_file_is_an_io_error() {
+    let run = Gen::new().args(["lint", "/nonexistent/spec.yaml"]).run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot read /nonexistent/spec.yaml"), "{}", run.stderr);
+}

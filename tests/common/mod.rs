@@ -1,0 +1,91 @@
+//! A small fluent builder that runs the real `gen` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture path under `tests/fixtures`.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+/// One run of `gen` to set up.
+pub struct Gen {
+    cmd: Command,
+}
+
+/// What a run of `gen` did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Gen {
+    pub fn new() -> Self {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
+        cmd.stdin(Stdio::null()).env("NO_COLOR", "1");
+        Gen { cmd }
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Self {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.cmd.current_dir(dir);
+        self
+    }
+
+    pub fn run(mut self) -> Run {
+        let start = Instant::now();
+        let out = self.cmd.output().expect("gen runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
+impl Run {
+    /// The findings of a `--format json` report as (code, line, column).
+    pub fn findings(&self) -> Vec<(String, usize, usize)> {
+        let report: serde_json::Value =
+            serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout));
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                let loc = &d["location"];
+                let n = |k: &str| loc[k].as_u64().unwrap_or(0) as usize;
+                (d["code"].as_str().unwrap_or_default().to_string(), n("line"), n("column"))
+            })
+            .collect()
+    }
+
+    pub fn codes(&self) -> Vec<String> {
+        self.findings().into_iter().map(|f| f.0).collect()
+    }
+}
+
+/// Runs `gen lint --format json FILE`.
+pub fn lint_json(file: &Path) -> Run {
+    Gen::new().args(["lint", "--format", "json"]).arg(file).run()
+}
