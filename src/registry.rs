@@ -32,6 +32,12 @@ pub fn all() -> Vec<&'static Rule> {
         &spec::schema::INVALID_VALUE,
         &spec::MODEL_MISMATCH,
         &UNKNOWN_IGNORED_RULE,
+        &crate::blueprint::INVALID_BLUEPRINT,
+        &crate::blueprint::UNKNOWN_BLUEPRINT,
+        &crate::render::TEMPLATE_ERROR,
+        &crate::render::UNSAFE_TARGET_PATH,
+        &crate::render::DUPLICATE_TARGET,
+        &crate::output::DRIFTED_OUTPUT,
     ];
     rules.extend(spec::rules::CHECKS.iter().map(|(rule, _)| *rule));
     rules.sort_by_key(|r| r.code);

@@ -68,7 +68,8 @@ fn the_committed_rule_reference_is_up_to_date() {
 #[test]
 fn the_json_report_matches_its_schema() {
     let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/lint-report.schema.json")).expect("read")).expect("JSON");
+        serde_json::from_str(&std::fs::read_to_string(root().join("schemas/lint-report.schema.json")).expect("read"))
+            .expect("JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("compiles");
     for file in ["rules/SPEC111/fires.yaml", "specs/valid.yaml", "rules/SPEC118/fires.yaml"] {
         let run = lint_json(&fixture(file));

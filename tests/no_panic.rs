@@ -10,10 +10,38 @@ fn load_and_check(bytes: &[u8]) {
 }
 
 const PIECES: &[&str] = &[
-    "apiVersion: gen/v1\n", "kind: Project\n", "metadata: {name: x}\n", "services:\n", "  - name: a\n", "    port: 0\n",
-    "    resources: {requests: {cpu: 1e400}}\n", "&a [*a]\n", "*b\n", "? [a]\n: b\n", "{", "}", "[", "]", "'", "\"", "\t", "- ",
-    ": ", "---\n", "...\n", "!!binary x\n", "%YAML 1.2\n", "#c\n", "\u{feff}", "é", "\u{0}", "key: &x v\n", "k2: *x\n",
-    "platform: {azure: {aks: {name: ''}}}\n", "    env: {TOKEN: x}\n", "lint: {ignore: [{rule: '', reason: r}]}\n",
+    "apiVersion: gen/v1\n",
+    "kind: Project\n",
+    "metadata: {name: x}\n",
+    "services:\n",
+    "  - name: a\n",
+    "    port: 0\n",
+    "    resources: {requests: {cpu: 1e400}}\n",
+    "&a [*a]\n",
+    "*b\n",
+    "? [a]\n: b\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "\t",
+    "- ",
+    ": ",
+    "---\n",
+    "...\n",
+    "!!binary x\n",
+    "%YAML 1.2\n",
+    "#c\n",
+    "\u{feff}",
+    "é",
+    "\u{0}",
+    "key: &x v\n",
+    "k2: *x\n",
+    "platform: {azure: {aks: {name: ''}}}\n",
+    "    env: {TOKEN: x}\n",
+    "lint: {ignore: [{rule: '', reason: r}]}\n",
 ];
 
 proptest! {
@@ -33,7 +61,8 @@ proptest! {
 
 #[test]
 fn every_fixture_with_every_line_dropped_never_panics() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/specs/full.yaml")).expect("read");
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/specs/full.yaml")).expect("read");
     let lines: Vec<&str> = text.lines().collect();
     for skip in 0..lines.len() {
         let cut: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();

@@ -23,9 +23,18 @@ fn maximal(schema: &Value) -> Value {
 /// The instance with only required properties.
 fn minimal(schema: &Value) -> Value {
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        let required: Vec<&str> =
-            schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-        return Value::Object(props.iter().filter(|(k, _)| required.contains(&k.as_str())).map(|(k, s)| (k.clone(), minimal(s))).collect());
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        return Value::Object(
+            props
+                .iter()
+                .filter(|(k, _)| required.contains(&k.as_str()))
+                .map(|(k, s)| (k.clone(), minimal(s)))
+                .collect(),
+        );
     }
     if schema.get("type").and_then(Value::as_str) == Some("array") {
         return Value::Array(vec![minimal(&schema["items"])]);
@@ -53,7 +62,8 @@ fn paths(value: &Value, prefix: String, out: &mut Vec<String>) {
 
 fn validate(instance: &Value) {
     let validator = jsonschema::draft202012::new(schema_json()).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
 

@@ -10,6 +10,8 @@ mod hostname;
 mod invalid_github_repository;
 mod invalid_quantity;
 mod kubernetes_name;
+
+pub use kubernetes_name::dns1123_label_problem;
 mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;

@@ -1,0 +1,138 @@
+//! The catalog: built-in blueprints, plus folders given with `--blueprints`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Blueprint, INVALID_BLUEPRINT, Kind};
+use crate::diag::{Diagnostic, Diagnostics, Source};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/blueprints.rs"));
+}
+
+/// Every blueprint available to a run, by name.
+#[derive(Debug)]
+pub struct Catalog {
+    blueprints: BTreeMap<String, Blueprint>,
+}
+
+/// Why a catalog could not be built: the sources to quote and the findings.
+pub type CatalogError = (Vec<Arc<Source>>, Diagnostics);
+
+impl Catalog {
+    /// The built-in blueprints, then each folder of `dirs` in order (later ones override by name).
+    pub fn load(dirs: &[impl AsRef<Path>]) -> Result<Catalog, CatalogError> {
+        let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+        for (path, bytes) in embedded::EMBEDDED {
+            if let Some((dir, rest)) = path.split_once('/') {
+                groups.entry(dir.to_string()).or_default().insert(rest.to_string(), bytes.to_vec());
+            }
+        }
+        let mut catalog = Catalog { blueprints: BTreeMap::new() };
+        let (mut sources, mut errors) = (Vec::new(), Vec::new());
+        for (dir, files) in groups {
+            catalog.add(
+                Blueprint::from_files(&format!("blueprints/{dir}"), "built-in", files),
+                &mut sources,
+                &mut errors,
+            );
+        }
+        for dir in dirs {
+            match read_folders(dir.as_ref()) {
+                Ok(folders) => {
+                    for (display, files) in folders {
+                        let origin = display.clone();
+                        catalog.add(Blueprint::from_files(&display, &origin, files), &mut sources, &mut errors);
+                    }
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if catalog.base().is_none() && errors.is_empty() {
+            let d = Diagnostic::new(&INVALID_BLUEPRINT, "blueprints", None, "no blueprint of kind `base` is available")
+                .help("a catalog needs the base blueprint");
+            errors.push(d);
+        }
+        if errors.is_empty() { Ok(catalog) } else { Err((sources, errors)) }
+    }
+
+    fn add(
+        &mut self,
+        result: Result<Blueprint, CatalogError>,
+        sources: &mut Vec<Arc<Source>>,
+        errors: &mut Diagnostics,
+    ) {
+        match result {
+            Ok(bp) => {
+                self.blueprints.insert(bp.name.clone(), bp);
+            }
+            Err((s, d)) => {
+                sources.extend(s);
+                errors.extend(d);
+            }
+        }
+    }
+
+    /// A blueprint by name.
+    pub fn get(&self, name: &str) -> Option<&Blueprint> {
+        self.blueprints.get(name)
+    }
+
+    /// The blueprint every project shares.
+    pub fn base(&self) -> Option<&Blueprint> {
+        self.blueprints.values().find(|b| b.kind == Kind::Base)
+    }
+
+    /// Every blueprint, by name.
+    pub fn all(&self) -> impl Iterator<Item = &Blueprint> {
+        self.blueprints.values()
+    }
+
+    /// Names of the blueprints services can use.
+    pub fn service_names(&self) -> Vec<&str> {
+        self.blueprints.values().filter(|b| b.kind == Kind::Service).map(|b| b.name.as_str()).collect()
+    }
+}
+
+type Folder = (String, BTreeMap<String, Vec<u8>>);
+
+/// Reads a blueprint folder, or a folder of blueprint folders.
+fn read_folders(dir: &Path) -> Result<Vec<Folder>, Diagnostic> {
+    let shown = dir.display().to_string();
+    let io = |e: &dyn std::fmt::Display| {
+        Diagnostic::new(&INVALID_BLUEPRINT, &shown, None, format!("cannot read blueprints from {shown}: {e}"))
+            .help("give a folder holding blueprint.yaml, or folders that each hold one")
+    };
+    if !dir.is_dir() {
+        return Err(io(&"not a folder"));
+    }
+    if dir.join("blueprint.yaml").is_file() {
+        return Ok(vec![(shown.clone(), read_files(dir).map_err(|e| io(&e))?)]);
+    }
+    let mut out = Vec::new();
+    let mut subdirs: Vec<_> = std::fs::read_dir(dir).map_err(|e| io(&e))?.flatten().map(|e| e.path()).collect();
+    subdirs.sort();
+    for sub in subdirs {
+        if sub.join("blueprint.yaml").is_file() {
+            out.push((sub.display().to_string(), read_files(&sub).map_err(|e| io(&e))?));
+        }
+    }
+    if out.is_empty() {
+        return Err(io(&"it holds no blueprint.yaml"));
+    }
+    Ok(out)
+}
+
+fn read_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).map_err(|e| e.to_string())?;
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            files.insert(rel, std::fs::read(entry.path()).map_err(|e| e.to_string())?);
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,260 @@
+//! Blueprints: data (a `blueprint.yaml` and templates) that say what a service renders.
+//!
+//! Built-in blueprints are embedded from `blueprints/`; `--blueprints DIR` adds or overrides.
+
+mod catalog;
+mod params;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+use serde::Deserialize;
+
+pub use catalog::Catalog;
+pub use params::{UNKNOWN_BLUEPRINT, resolve_params};
+
+use crate::declare_rule;
+use crate::diag::{Diagnostic, Diagnostics, Source};
+use crate::spec::{schema, yaml};
+
+/// The schema every `blueprint.yaml` must satisfy.
+pub const BLUEPRINT_SCHEMA: &str = include_str!("../../schemas/blueprint.schema.json");
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a blueprint that cannot be used: its `blueprint.yaml` does not match
+    /// `schemas/blueprint.schema.json`, names a file it does not have, or carries a params
+    /// schema that does not compile.
+    ///
+    /// ## Why it matters
+    /// Every service built from the blueprint would fail to render, or render wrongly.
+    ///
+    /// ## How to fix
+    /// Fix the blueprint at the reported place; `gen blueprints show NAME` lists what loaded.
+    pub static INVALID_BLUEPRINT = ("BP001", "invalid-blueprint", Error);
+}
+
+/// Who owns a rendered file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ownership {
+    /// Rewritten on every render and drift-checked.
+    Managed,
+    /// Written once when absent; the user's from then on.
+    Scaffold,
+}
+
+/// What a blueprint is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Service,
+    Base,
+}
+
+/// How often a file renders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Service,
+    Project,
+}
+
+/// Comment style of the generated-file marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkerStyle {
+    Hash,
+    Slash,
+    Html,
+    Gotmpl,
+    None,
+}
+
+/// One file a blueprint renders.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub source: String,
+    pub target: String,
+    pub ownership: Ownership,
+    #[serde(default = "yes")]
+    pub template: bool,
+    #[serde(default)]
+    pub scope: Scope,
+    #[serde(default)]
+    pub marker: Option<MarkerStyle>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    name: String,
+    description: String,
+    version: String,
+    kind: Kind,
+    #[serde(default)]
+    example: Option<String>,
+    #[serde(default = "default_params")]
+    params: serde_json::Value,
+    files: Vec<FileEntry>,
+}
+
+fn default_params() -> serde_json::Value {
+    serde_json::json!({"type": "object", "additionalProperties": false})
+}
+
+/// A loaded, checked blueprint with its files in memory.
+#[derive(Debug)]
+pub struct Blueprint {
+    pub name: String,
+    pub description: String,
+    pub version: String,
+    pub kind: Kind,
+    pub example: Option<String>,
+    pub params: serde_json::Value,
+    pub files: Vec<FileEntry>,
+    /// Where it came from: `built-in` or the folder it was read from.
+    pub origin: String,
+    /// How messages name the blueprint's folder (`blueprints/flask` for a built-in).
+    pub display_dir: String,
+    contents: BTreeMap<String, Vec<u8>>,
+}
+
+impl Blueprint {
+    /// Parses and checks a blueprint from its files (paths relative to its folder).
+    pub fn from_files(
+        display_dir: &str,
+        origin: &str,
+        contents: BTreeMap<String, Vec<u8>>,
+    ) -> Result<Blueprint, (Vec<Arc<Source>>, Diagnostics)> {
+        let name = format!("{display_dir}/blueprint.yaml");
+        let Some(bytes) = contents.get("blueprint.yaml") else {
+            let d = Diagnostic::new(&INVALID_BLUEPRINT, &name, None, "the blueprint has no blueprint.yaml")
+                .help("add a blueprint.yaml (see schemas/blueprint.schema.json)");
+            return Err((vec![], vec![d]));
+        };
+        let (source, parsed) = yaml::load(&name, bytes);
+        let fail = |d: Diagnostics| Err((vec![source.clone()], d));
+        let root = match parsed {
+            Ok(root) => root,
+            Err(d) => return fail(d),
+        };
+        let errors = schema::validate(&BLUEPRINT_VALIDATOR.1, &BLUEPRINT_VALIDATOR.0, &root, &source);
+        if !errors.is_empty() {
+            return fail(errors);
+        }
+        let manifest: Manifest = match serde_json::from_value(root.to_json()) {
+            Ok(m) => m,
+            Err(e) => return fail(vec![Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.span), e.to_string())]),
+        };
+        let mut errors = Vec::new();
+        let at = |path: &[&str], msg: String, help: &str| {
+            Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.locate(path, false)), msg).help(help)
+        };
+        if let Err(e) = schema::compile(&manifest.params) {
+            errors.push(at(
+                &["params"],
+                format!("the params schema does not compile: {e}"),
+                "write a JSON Schema (draft 2020-12)",
+            ));
+        }
+        for (i, file) in manifest.files.iter().enumerate() {
+            let index = i.to_string();
+            if !contents.contains_key(&file.source) {
+                let msg = format!("`{}` is not a file of this blueprint", file.source);
+                errors.push(at(&["files", &index, "source"], msg, "give the path relative to the blueprint's folder"));
+            }
+            if manifest.kind == Kind::Service && file.scope == Scope::Project {
+                let msg =
+                    "a service blueprint renders per service; only the base blueprint has project files".to_string();
+                errors.push(at(&["files", &index, "scope"], msg, "remove `scope: project`"));
+            }
+        }
+        if let Some(example) = &manifest.example {
+            if !contents.contains_key(example) {
+                let msg = format!("the example `{example}` is not a file of this blueprint");
+                errors.push(at(&["example"], msg, "give the path relative to the blueprint's folder"));
+            }
+        }
+        if manifest.kind == Kind::Service && manifest.example.is_none() {
+            errors.push(at(
+                &[],
+                "a service blueprint needs an `example` spec".into(),
+                "add `example: example.spec.yaml`",
+            ));
+        }
+        if !errors.is_empty() {
+            return fail(errors);
+        }
+        Ok(Blueprint {
+            name: manifest.name,
+            description: manifest.description,
+            version: manifest.version,
+            kind: manifest.kind,
+            example: manifest.example,
+            params: manifest.params,
+            files: manifest.files,
+            origin: origin.to_string(),
+            display_dir: display_dir.to_string(),
+            contents,
+        })
+    }
+
+    /// A file of the blueprint by its path in the folder.
+    pub fn file(&self, path: &str) -> Option<&[u8]> {
+        self.contents.get(path).map(Vec::as_slice)
+    }
+
+    /// How messages name one of its files.
+    pub fn display_path(&self, path: &str) -> String {
+        format!("{}/{path}", self.display_dir)
+    }
+}
+
+static BLUEPRINT_VALIDATOR: LazyLock<(serde_json::Value, jsonschema::Validator)> = LazyLock::new(|| {
+    // Embedded at build time and compiled by a test: failing here is a build defect.
+    let json: serde_json::Value = serde_json::from_str(BLUEPRINT_SCHEMA).expect("embedded blueprint schema is JSON");
+    let validator = schema::compile(&json).expect("embedded blueprint schema compiles");
+    (json, validator)
+});
+
+/// What `gen blueprints show` prints: description, params with defaults, files with ownership.
+pub fn describe(bp: &Blueprint) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {} ({})\n\n{}\n", bp.name, bp.version, bp.origin, bp.description);
+    let props = bp.params.get("properties").and_then(serde_json::Value::as_object);
+    match props {
+        Some(props) if !props.is_empty() => {
+            let _ = writeln!(out, "params:");
+            for (name, schema) in props {
+                let default =
+                    schema.get("default").map_or_else(|| "(required)".to_string(), |d| format!("default {d}"));
+                let doc = schema.get("description").and_then(serde_json::Value::as_str).unwrap_or("");
+                let _ = writeln!(out, "  {name:<16} {default:<16} {doc}");
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "params: none");
+        }
+    }
+    let _ = writeln!(out, "\nfiles:");
+    for f in &bp.files {
+        let ownership = match f.ownership {
+            Ownership::Managed => "managed",
+            Ownership::Scaffold => "scaffold",
+        };
+        let scope = match f.scope {
+            Scope::Service => "per service",
+            Scope::Project => "per project",
+        };
+        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}", f.target);
+    }
+    out
+}

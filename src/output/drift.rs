@@ -1,0 +1,90 @@
+//! Drift: how the output directory differs from what the spec renders, as unified diffs.
+
+use std::path::Path;
+
+use super::manifest::Manifest;
+use super::{OutputError, fs};
+use crate::blueprint::Ownership;
+use crate::declare_rule;
+use crate::render::Plan;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a managed file in the output directory that differs from what the spec renders:
+    /// changed, missing, or left over from an earlier render.
+    ///
+    /// ## Why it matters
+    /// Managed files are the spec's output. A hand edit is lost on the next render, and a
+    /// spec change that was never rendered means the repository deploys something else than
+    /// the spec says.
+    ///
+    /// ## How to fix
+    /// Run `gen render SPEC`. To keep a change, make it in the spec or the blueprint;
+    /// `gen render SPEC --check` shows the diff.
+    pub static DRIFTED_OUTPUT = ("DRIFT001", "drifted-output", Error);
+}
+
+/// How a managed file drifted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DriftKind {
+    /// The spec renders it; the directory lacks it.
+    Missing,
+    /// The directory's copy differs from the render.
+    Changed,
+    /// An earlier render wrote it; the spec no longer renders it.
+    Stale,
+}
+
+/// One drifted file, with a unified diff from the directory to the render.
+#[derive(Clone, Debug)]
+pub struct Drift {
+    pub path: String,
+    pub kind: DriftKind,
+    pub diff: String,
+}
+
+fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
+    let (a, b) = (
+        old.map_or("/dev/null".to_string(), |_| format!("a/{path}")),
+        new.map_or("/dev/null".to_string(), |_| format!("b/{path}")),
+    );
+    match (std::str::from_utf8(old.unwrap_or_default()), std::str::from_utf8(new.unwrap_or_default())) {
+        (Ok(o), Ok(n)) => {
+            similar::TextDiff::from_lines(o, n).unified_diff().context_radius(3).header(&a, &b).to_string()
+        }
+        _ => format!("Binary files {a} and {b} differ\n"),
+    }
+}
+
+/// Compares the managed files of `plan` with `out`. Scaffold files are the user's: never drift.
+pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
+    let mut drifts = Vec::new();
+    for file in plan.files.iter().filter(|f| f.ownership == Ownership::Managed) {
+        let existing = fs::read(&fs::target(out, &file.path)?)?;
+        let kind = match &existing {
+            None => DriftKind::Missing,
+            Some(b) if *b != file.bytes => DriftKind::Changed,
+            Some(_) => continue,
+        };
+        drifts.push(Drift {
+            path: file.path.clone(),
+            kind,
+            diff: unified(&file.path, existing.as_deref(), Some(&file.bytes)),
+        });
+    }
+    if let Some(old) = Manifest::read(out)? {
+        for stale in old.files.iter().filter(|e| e.ownership == Ownership::Managed) {
+            if plan.files.iter().any(|f| f.path == stale.path) {
+                continue;
+            }
+            if let Some(bytes) = fs::read(&fs::target(out, &stale.path)?)? {
+                drifts.push(Drift {
+                    path: stale.path.clone(),
+                    kind: DriftKind::Stale,
+                    diff: unified(&stale.path, Some(&bytes), None),
+                });
+            }
+        }
+    }
+    Ok(drifts)
+}

@@ -1,0 +1,77 @@
+//! The manifest: what gen owns in an output directory, with the hash it last wrote.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{OutputError, fs};
+use crate::blueprint::Ownership;
+use crate::render::{MANIFEST_NAME, Plan};
+
+/// The manifest file's content.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Manifest {
+    /// `gen <version>` that wrote it.
+    pub generator: String,
+    /// The spec, relative to the output directory.
+    pub spec: String,
+    pub spec_sha256: String,
+    pub files: Vec<Entry>,
+}
+
+/// One owned file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub path: String,
+    pub ownership: Ownership,
+    pub sha256: String,
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Manifest {
+    /// The manifest of a plan rendered from a spec.
+    pub fn for_plan(plan: &Plan, spec: &str, spec_bytes: &[u8]) -> Manifest {
+        Manifest {
+            generator: format!("gen {}", env!("CARGO_PKG_VERSION")),
+            spec: spec.to_string(),
+            spec_sha256: sha256(spec_bytes),
+            files: plan
+                .files
+                .iter()
+                .map(|f| Entry { path: f.path.clone(), ownership: f.ownership, sha256: sha256(&f.bytes) })
+                .collect(),
+        }
+    }
+
+    /// The manifest in `out`, if there is one.
+    pub fn read(out: &Path) -> Result<Option<Manifest>, OutputError> {
+        let path = out.join(MANIFEST_NAME);
+        let Some(bytes) = fs::read(&path)? else { return Ok(None) };
+        let manifest: Manifest = serde_json::from_slice(&bytes)
+            .map_err(|e| OutputError::BadManifest { path: path.clone(), reason: e.to_string() })?;
+        if let Some(bad) = manifest.files.iter().find(|f| !crate::render::is_safe_relative(&f.path)) {
+            return Err(OutputError::BadManifest { path, reason: format!("it lists the unsafe path `{}`", bad.path) });
+        }
+        Ok(Some(manifest))
+    }
+
+    /// The manifest as written: pretty JSON, sorted by path, with a final newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut m = self.clone();
+        m.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut text = serde_json::to_string_pretty(&m).unwrap_or_default();
+        text.push('\n');
+        text.into_bytes()
+    }
+
+    /// The entry for a path.
+    pub fn entry(&self, path: &str) -> Option<&Entry> {
+        self.files.iter().find(|e| e.path == path)
+    }
+}

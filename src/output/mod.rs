@@ -1,0 +1,42 @@
+//! The output stage, the only one that touches the disk: apply a plan, or compare it.
+
+mod apply;
+mod drift;
+mod fs;
+mod manifest;
+
+pub use apply::{Outcome, apply};
+pub use drift::{DRIFTED_OUTPUT, Drift, DriftKind, drift};
+pub use manifest::Manifest;
+
+use std::path::Path;
+
+/// The spec's path relative to the output directory, as the manifest records it.
+pub fn relative_path(out: &Path, spec: &Path) -> String {
+    fs::relative(out, spec)
+}
+
+/// Writes one file atomically (for `gen init`).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    fs::write_atomic(path, bytes)
+}
+
+use std::path::PathBuf;
+
+/// What went wrong writing or reading the output directory.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}: is a symbolic link; gen does not write through links in the output directory")]
+    Symlink(PathBuf),
+    #[error("`{0}` is not a plain path inside the output directory")]
+    UnsafePath(String),
+    #[error("{path}: the manifest cannot be read ({reason}); restore it from version control or delete it")]
+    BadManifest { path: PathBuf, reason: String },
+}
+
+fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> OutputError {
+    let path = path.into();
+    move |source| OutputError::Io { path, source }
+}

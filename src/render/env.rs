@@ -1,0 +1,50 @@
+//! The one template environment: custom delimiters, strict undefined, no auto-escaping, and a
+//! formatter that refuses to print a string that did not pass a language filter.
+
+use minijinja::value::ValueKind;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, syntax::SyntaxConfig};
+
+use super::filters;
+
+/// Block, variable and comment delimiters: none of the outputs (YAML, HCL, Go templates, GitHub
+/// expressions, shell, Dockerfile, Python) uses them.
+pub const DELIMITERS: [(&str, &str); 3] = [("<%", "%>"), ("<@", "@>"), ("<#", "#>")];
+
+/// Builds the environment every render uses.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    let syntax = SyntaxConfig::builder()
+        .block_delimiters(DELIMITERS[0].0, DELIMITERS[0].1)
+        .variable_delimiters(DELIMITERS[1].0, DELIMITERS[1].1)
+        .comment_delimiters(DELIMITERS[2].0, DELIMITERS[2].1)
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build();
+    // The delimiters are constants; a test builds this environment, so this cannot fail.
+    env.set_syntax(syntax.expect("valid delimiters"));
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_debug(true);
+    env.remove_filter("safe");
+    env.add_filter("yaml", filters::yaml);
+    env.add_filter("hcl", filters::hcl);
+    env.add_filter("shell", filters::shell);
+    env.add_filter("json", filters::json);
+    env.add_filter("gotmpl", filters::gotmpl);
+    env.add_filter("text", filters::prose);
+    env.add_filter("segment", filters::segment);
+    env.set_formatter(|out, _state, value| {
+        let ok = value.is_safe() || matches!(value.kind(), ValueKind::Number | ValueKind::Bool);
+        if !ok {
+            let kind = value.kind();
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("a {kind} must pass through a language filter before it is printed: yaml, hcl, shell, json, gotmpl, text or segment"),
+            ));
+        }
+        let text = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+        out.write_str(&text).map_err(|e| Error::new(ErrorKind::WriteFailure, e.to_string()))
+    });
+    env
+}

@@ -1,0 +1,150 @@
+//! One quoting filter per output language: every spec value reaches a file through one.
+
+use minijinja::value::ValueKind;
+use minijinja::{Error, ErrorKind, Value};
+
+/// The text of a scalar: strings as they are, numbers and booleans as written.
+fn scalar(value: &Value, filter: &str) -> Result<String, Error> {
+    match value.kind() {
+        ValueKind::String => Ok(value.as_str().unwrap_or_default().to_string()),
+        ValueKind::Number | ValueKind::Bool => Ok(value.to_string()),
+        other => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("the `{filter}` filter takes a string, a number or a boolean, not {other}"),
+        )),
+    }
+}
+
+/// A YAML double-quoted scalar that reads back as exactly `s`.
+pub fn yaml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (0x80..0xa0).contains(&(c as u32)) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An HCL quoted string that reads back as exactly `s`: no interpolation, no directive.
+pub fn hcl_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A POSIX shell word that the shell reads as exactly `s`.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// A Go template action printing exactly `s` (for text inside Helm templates).
+pub fn gotmpl_quote(s: &str) -> String {
+    let mut out = String::from("{{ \"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push_str("\" }}");
+    out
+}
+
+/// Prose for a comment or a Markdown line: one line, no control characters.
+pub fn text(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+pub fn yaml(value: Value) -> Result<Value, Error> {
+    let s = scalar(&value, "yaml")?;
+    Ok(Value::from_safe_string(if value.kind() == ValueKind::String { yaml_quote(&s) } else { s }))
+}
+
+pub fn hcl(value: Value) -> Result<Value, Error> {
+    let s = scalar(&value, "hcl")?;
+    Ok(Value::from_safe_string(if value.kind() == ValueKind::String { hcl_quote(&s) } else { s }))
+}
+
+pub fn shell(value: Value) -> Result<Value, Error> {
+    Ok(Value::from_safe_string(shell_quote(&scalar(&value, "shell")?)))
+}
+
+pub fn gotmpl(value: Value) -> Result<Value, Error> {
+    Ok(Value::from_safe_string(gotmpl_quote(&scalar(&value, "gotmpl")?)))
+}
+
+pub fn json(value: Value) -> Result<Value, Error> {
+    serde_json::to_string(&value)
+        .map(Value::from_safe_string)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("cannot write JSON: {e}")))
+}
+
+pub fn prose(value: Value) -> Result<Value, Error> {
+    Ok(Value::from_safe_string(text(&scalar(&value, "text")?)))
+}
+
+/// One path segment, refused unless it is plain: no separators, no `.` or `..`.
+pub fn segment(value: Value) -> Result<Value, Error> {
+    let s = scalar(&value, "segment")?;
+    let plain =
+        !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if plain {
+        Ok(Value::from_safe_string(s))
+    } else {
+        Err(Error::new(ErrorKind::InvalidOperation, format!("`{s}` cannot be a path segment")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hcl_quote_escapes_interpolation_and_directives() {
+        assert_eq!(hcl_quote("a${b}%{c}$d"), r#""a$${b}%%{c}$d""#);
+    }
+
+    #[test]
+    fn shell_quote_survives_single_quotes() {
+        assert_eq!(shell_quote("it's"), r#"'it'\''s'"#);
+    }
+
+    #[test]
+    fn gotmpl_quote_is_a_string_action() {
+        assert_eq!(gotmpl_quote("{{ x }}"), r#"{{ "{{ x }}" }}"#);
+    }
+}
