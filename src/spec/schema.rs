@@ -210,6 +210,13 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
             let want = expected_value.as_str().map_or_else(|| expected_value.to_string(), str::to_string);
             push(out, &INVALID_VALUE, node_span, format!("{shown} must be `{want}`"), describe(parent));
         }
+        ValidationErrorKind::FalseSchema
+            if !at.is_empty()
+                && lookup(root, &at[..at.len() - 1]).is_some_and(|n| matches!(n.value, Value::Map(_))) =>
+        {
+            let key = at.last().cloned().unwrap_or_default();
+            push(out, &UNKNOWN_KEY, root.locate(&at, true), format!("unknown key `{key}`"), Some("remove it".into()));
+        }
         ValidationErrorKind::PropertyNames { error } => {
             let name = error.instance().as_str().unwrap_or_default().to_string();
             let mut path = at.clone();

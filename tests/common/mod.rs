@@ -89,3 +89,35 @@ impl Run {
 pub fn lint_json(file: &Path) -> Run {
     Gen::new().args(["lint", "--format", "json"]).arg(file).run()
 }
+
+/// The validators' install prefix (scripts/install-validators); a test that needs them fails
+/// with the command to run when they are missing.
+pub fn validators() -> PathBuf {
+    let home = std::env::var_os("GEN_VALIDATORS_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/gen-validators"));
+    assert!(
+        home.join("venv/bin/python").is_file(),
+        "the validators are not installed in {}: run scripts/install-validators",
+        home.display()
+    );
+    home
+}
+
+/// A command from the validators' virtualenv or bin folder.
+pub fn validator(name: &str) -> Command {
+    let home = validators();
+    let bin = [home.join("venv/bin").join(name), home.join("bin").join(name)].into_iter().find(|p| p.is_file());
+    let mut cmd = Command::new(bin.unwrap_or_else(|| panic!("{name} is not in {}", home.display())));
+    cmd.env(
+        "PATH",
+        format!(
+            "{}:{}:{}",
+            home.join("bin").display(),
+            home.join("venv/bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    );
+    cmd.env("NODE_PATH", home.join("node_modules"));
+    cmd
+}

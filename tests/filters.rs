@@ -1,0 +1,125 @@
+//! Every language filter, fed an injection corpus, reads back as the literal value through a
+//! real parser of that language: YAML (saphyr), JSON (serde_json), POSIX shell (bash), HCL
+//! (HashiCorp's parser), Go templates (Helm's engine).
+
+mod common;
+
+use common::validator;
+use gen_core::render::filters::{gotmpl_quote, hcl_quote, shell_quote, yaml_quote};
+
+const CORPUS: &[&str] = &[
+    "plain",
+    "",
+    "with space",
+    "yes",
+    "1.30",
+    "~",
+    "null",
+    "- item",
+    "key: value",
+    "# comment",
+    "&anchor *alias",
+    "!tag",
+    "{flow: map}",
+    "[flow, seq]",
+    "'single' \"double\"",
+    "back\\slash",
+    "line\nbreak\r\nand\ttab",
+    "{{ .Values.secret }}",
+    "{{- /* x */ -}}",
+    "${var.injected}",
+    "$${escaped}",
+    "%{ if true }x%{ endif }",
+    "$(rm -rf /)",
+    "`id`",
+    "a'b",
+    "'; echo pwned; '",
+    "\u{0}\u{1}\u{1b}[31m",
+    "é ü 中文 🚀",
+    "\u{2028}\u{feff}",
+    "}} {{",
+    "--- \n...",
+];
+
+#[test]
+fn yaml_filter_reads_back_literally() {
+    for value in CORPUS {
+        let doc = format!("k: {}\n", yaml_quote(value));
+        let (_, parsed) = gen_core::spec::yaml::load("t.yaml", doc.as_bytes());
+        let json = parsed.unwrap_or_else(|e| panic!("{value:?}: {:?}", e[0].message)).to_json();
+        assert_eq!(json["k"], *value, "{doc}");
+    }
+}
+
+#[test]
+fn json_filter_reads_back_literally() {
+    let env = gen_core::render::environment();
+    for value in CORPUS {
+        let text = env.render_str("<@ v | json @>", minijinja::context! { v => *value }).expect("render");
+        let back: String = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(back, *value);
+    }
+}
+
+#[test]
+fn shell_filter_reads_back_literally() {
+    for value in CORPUS.iter().filter(|v| !v.contains('\0')) {
+        // bash strings cannot hold NUL at all; that value is refused by every shell.
+        let script = format!("printf %s {}", shell_quote(value));
+        let out = std::process::Command::new("bash").args(["-c", &script]).output().expect("bash");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), *value, "{script}");
+    }
+}
+
+#[test]
+fn hcl_filter_reads_back_literally_through_hashicorps_parser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut source = String::new();
+    for (i, value) in CORPUS.iter().enumerate() {
+        source.push_str(&format!("v{i} = {}\n", hcl_quote(value)));
+    }
+    let file = dir.path().join("corpus.tf");
+    std::fs::write(&file, &source).expect("write");
+    let script = "const {parse}=require('@cdktf/hcl2json');(async()=>{const f=process.argv[1];process.stdout.write(JSON.stringify(await parse(f,require('fs').readFileSync(f,'utf8'))))})().catch(e=>{console.error(e.message);process.exit(1)})";
+    let run = std::process::Command::new("node")
+        .args(["-e", script, &file.display().to_string()])
+        .env("NODE_PATH", common::validators().join("node_modules"))
+        .output()
+        .expect("node");
+    assert!(run.status.success(), "{}\n{source}", String::from_utf8_lossy(&run.stderr));
+    let parsed: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    for (i, value) in CORPUS.iter().enumerate() {
+        let template = parsed[format!("v{i}")].as_str().expect("a string");
+        // HCL's JSON form writes a literal `${`/`%{` as `$${`/`%%{`; a bare one would be live
+        // interpolation, which must never appear.
+        let live = template.replace("$${", "").replace("%%{", "");
+        assert!(!live.contains("${") && !live.contains("%{"), "{value:?} became a live template: {template}");
+        assert_eq!(template.replace("$${", "${").replace("%%{", "%{"), *value);
+    }
+}
+
+#[test]
+fn gotmpl_filter_reads_back_literally_through_helms_engine() {
+    let chart = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(chart.path().join("templates")).expect("mkdir");
+    std::fs::write(chart.path().join("Chart.yaml"), "apiVersion: v2\nname: corpus\nversion: 0.1.0\n").expect("write");
+    for (i, value) in CORPUS.iter().enumerate() {
+        std::fs::write(chart.path().join(format!("templates/v{i}.txt")), gotmpl_quote(value)).expect("write");
+    }
+    let script = "import helm_python as helm, json, sys\nwith helm.Chart.load(sys.argv[1]) as c:\n    print(json.dumps(c.render(name='r', namespace='default')))";
+    let run = validator("python").args(["-c", script]).arg(chart.path()).output().expect("python");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let rendered: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    for (i, value) in CORPUS.iter().enumerate() {
+        assert_eq!(rendered[format!("corpus/templates/v{i}.txt")], *value, "{value:?}");
+    }
+}
+
+#[test]
+fn a_plain_string_cannot_be_printed_without_a_filter() {
+    let env = gen_core::render::environment();
+    let err = env.render_str("<@ v @>", minijinja::context! { v => "x" }).expect_err("refused");
+    assert!(err.to_string().contains("language filter"), "{err}");
+    assert_eq!(env.render_str("<@ n @>", minijinja::context! { n => 5 }).expect("numbers print"), "5");
+    assert!(env.render_str("<@ v | safe @>", minijinja::context! { v => "x" }).is_err(), "no `safe` escape hatch");
+}
