@@ -9,7 +9,7 @@ use std::process::Command;
 use common::{Gen, root, validator, validators};
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = Command::new("git")
+    Command::new("git")
         .args([
             "-c",
             "user.name=gen test",
@@ -23,8 +23,7 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(dir)
         .output()
-        .expect("git");
-    out
+        .expect("git")
 }
 
 /// A git repository holding this working tree as one commit (tracked and untracked files).
