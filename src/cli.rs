@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity, Source, SourceMap};
 use crate::output::{self, DRIFTED_OUTPUT, DriftKind};
 use crate::render::{self, Plan};
 use crate::spec::{self, Loaded};
-use crate::{registry, report};
+use crate::{lint, registry, report};
 
 /// Exit code: nothing to report.
 pub const EXIT_CLEAN: u8 = 0;
@@ -48,9 +48,9 @@ pub enum Command {
         #[arg(long = "blueprints", value_name = "DIR")]
         blueprints: Vec<PathBuf>,
     },
-    /// Check specs: YAML, schema, semantic rules, blueprints, and drift of the output directory.
+    /// Check specs (schema, rules, blueprints, rendered artifacts, drift), or Dockerfiles.
     Lint {
-        /// Spec files to check.
+        /// Spec files, Dockerfiles, or folders whose Dockerfiles to check.
         #[arg(default_value = "spec.yaml")]
         paths: Vec<PathBuf>,
         /// Output format.
@@ -303,13 +303,50 @@ fn check_drift(plan: &Plan, out: &Path) -> u8 {
     }
 }
 
-/// Lints one spec: load, rules, blueprint params and templates, and drift when `out` exists.
+/// Lints a hand-written Dockerfile, or every Dockerfile under a folder (a rendered tree).
+fn lint_dockerfiles(path: &Path, sources: &mut SourceMap) -> Result<Diagnostics, u8> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.file_name() != ".git")
+            .flatten()
+            .filter(|e| e.file_type().is_file() && lint::dockerfile::is_dockerfile(&e.file_name().to_string_lossy()))
+            .map(|e| e.into_path())
+            .collect()
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut diags = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        let text = std::fs::read(&file).map_err(|e| {
+            eprintln!("gen: error: cannot read {name}: {e}");
+            EXIT_FAILURE
+        })?;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        diags.extend(lint::dockerfile::lint(&name, &text, None));
+        sources.add(Source::new(name, text));
+    }
+    Ok(diags)
+}
+
+/// Whether `gen lint` treats a path as a Dockerfile (or a folder of them) rather than a spec.
+fn is_artifact_path(path: &Path) -> bool {
+    path.is_dir() || path.file_name().is_some_and(|n| lint::dockerfile::is_dockerfile(&n.to_string_lossy()))
+}
+
+/// Lints one spec: load, rules, blueprint params and templates, the rendered artifacts, and
+/// drift when `out` exists. A Dockerfile or a folder is linted as artifacts instead.
 fn lint_one(
     path: &Path,
     out: Option<&Path>,
     catalog: &Catalog,
     sources: &mut SourceMap,
 ) -> Result<(Diagnostics, bool), u8> {
+    if is_artifact_path(path) {
+        return lint_dockerfiles(path, sources).map(|d| (d, false));
+    }
     let name = path.display().to_string();
     let bytes = read_spec(path).map_err(|e| {
         eprintln!("gen: error: cannot read {name}: {e}");
@@ -327,6 +364,9 @@ fn lint_one(
     match render::render(&loaded, catalog, &spec_name(path)) {
         Ok(plan) => {
             let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
+            let (rendered, found) = lint::lint_plan(&plan, &loaded, &out.display().to_string());
+            rendered.into_iter().for_each(|s| sources.add(s));
+            diags.extend(found);
             if out.is_dir() {
                 let drifts = output::drift(&plan, &out).map_err(|e| {
                     eprintln!("gen: error: {e}");

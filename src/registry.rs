@@ -40,6 +40,7 @@ pub fn all() -> Vec<&'static Rule> {
         &crate::output::DRIFTED_OUTPUT,
     ];
     rules.extend(spec::rules::CHECKS.iter().map(|(rule, _)| *rule));
+    rules.extend(crate::lint::dockerfile::CHECKS.iter().map(|(rule, _)| *rule));
     rules.sort_by_key(|r| r.code);
     rules
 }

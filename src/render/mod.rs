@@ -68,6 +68,8 @@ pub struct PlannedFile {
     pub path: String,
     pub bytes: Vec<u8>,
     pub ownership: Ownership,
+    /// The service it belongs to; `None` for project files.
+    pub service: Option<String>,
 }
 
 /// Everything a render would write, sorted by path.
@@ -122,7 +124,7 @@ impl<'a> Renderer<'a> {
         self.sources.push(source);
     }
 
-    fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value) {
+    fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<&str>) {
         let target_name = format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir);
         let path = match self.env.render_named_str(&target_name, &file.target, ctx) {
             Ok(p) => p,
@@ -163,7 +165,10 @@ impl<'a> Renderer<'a> {
                 .push(Diagnostic::new(&DUPLICATE_TARGET, &shown, None, msg).help("give each file its own target"));
             return;
         }
-        self.files.insert(path.clone(), (PlannedFile { path, bytes, ownership: file.ownership }, shown));
+        self.files.insert(
+            path.clone(),
+            (PlannedFile { path, bytes, ownership: file.ownership, service: service.map(str::to_string) }, shown),
+        );
     }
 }
 
@@ -212,16 +217,16 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
     if r.errors.is_empty() {
         let project_ctx = context(r.loaded, base, None, spec_name);
         for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {
-            r.render_file(base, i, file, &project_ctx);
+            r.render_file(base, i, file, &project_ctx, None);
         }
         for (svc, (bp, params)) in loaded.spec.services.iter().zip(&services) {
             let base_ctx = context(r.loaded, base, Some((svc, params)), spec_name);
             for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
-                r.render_file(base, i, file, &base_ctx);
+                r.render_file(base, i, file, &base_ctx, Some(&svc.name));
             }
             let ctx = context(r.loaded, bp, Some((svc, params)), spec_name);
             for (i, file) in bp.files.iter().enumerate() {
-                r.render_file(bp, i, file, &ctx);
+                r.render_file(bp, i, file, &ctx, Some(&svc.name));
             }
         }
     }

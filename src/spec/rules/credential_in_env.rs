@@ -52,8 +52,14 @@ fn entropy(s: &str) -> f64 {
     counts.values().map(|&c| c as f64 / n).map(|p| -p * p.log2()).sum()
 }
 
+/// The credential word a variable name contains, if any (`DB_PASSWORD` → `PASSWORD`).
+pub fn credential_word(name: &str) -> Option<&'static str> {
+    let upper = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().find(|w| upper.contains(*w)).copied()
+}
+
 /// Whether a value looks like a generated key: long, one token, key-like characters, random.
-fn looks_like_key(value: &str) -> bool {
+pub fn looks_like_key(value: &str) -> bool {
     if TOKEN_PREFIXES.iter().any(|p| value.starts_with(p)) {
         return true;
     }
@@ -68,8 +74,7 @@ fn looks_like_key(value: &str) -> bool {
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, svc) in spec.spec.services.iter().enumerate() {
         for (name, value) in &svc.env {
-            let upper = name.to_ascii_uppercase();
-            let by_name = SECRET_WORDS.iter().find(|w| upper.contains(*w));
+            let by_name = credential_word(name);
             let message = match by_name {
                 Some(word) => format!("`{name}` is named like a credential ({word}) but is a plain env value"),
                 None if looks_like_key(value) => format!("the value of `{name}` looks like a key or token"),

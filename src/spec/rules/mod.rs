@@ -11,6 +11,7 @@ mod invalid_github_repository;
 mod invalid_quantity;
 mod kubernetes_name;
 
+pub use credential_in_env::{credential_word, looks_like_key};
 pub use kubernetes_name::dns1123_label_problem;
 mod latest_image_tag;
 mod min_exceeds_max;

@@ -1,0 +1,39 @@
+use super::apt_install_recommends::is_apt_install;
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::lint::dockerfile::{Context, commands};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `RUN` that installs with apt but leaves `/var/lib/apt/lists` in the layer.
+    ///
+    /// ## Why it matters
+    /// The package lists are tens of megabytes that ship in the image; removing them in a
+    /// later `RUN` does not shrink the earlier layer.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y --no-install-recommends curl
+    /// ```
+    ///
+    /// ## How to fix
+    /// End the same `RUN` with `&& rm -rf /var/lib/apt/lists/*`, or use a cache mount.
+    pub static RULE = ("DF005", "apt-lists-not-cleaned", Warning);
+}
+
+pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
+    for inst in ctx.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
+        let text = inst.text();
+        let cached =
+            inst.flags.iter().any(|(k, v)| k == "mount" && v.contains("type=cache") && v.contains("/var/lib/apt"));
+        if cached || text.contains("rm -rf /var/lib/apt/lists") || text.contains("rm -r /var/lib/apt/lists") {
+            continue;
+        }
+        if commands(&text).iter().any(|w| is_apt_install(w)) {
+            out.push(
+                ctx.at(&RULE, inst, Some("apt"), "this RUN leaves the apt package lists in the image")
+                    .help("end it with `&& rm -rf /var/lib/apt/lists/*`"),
+            );
+        }
+    }
+}

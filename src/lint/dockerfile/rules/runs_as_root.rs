@@ -1,0 +1,46 @@
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::lint::dockerfile::Context;
+use crate::lint::dockerfile::parser::Form;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an image whose final stage runs as root: no `USER` instruction, or `USER root`
+    /// / `USER 0`.
+    ///
+    /// ## Why it matters
+    /// A process that escapes its container as root owns the node. Kubernetes'
+    /// `runAsNonRoot` refuses to start such an image, and a numeric non-root UID is what lets
+    /// it check.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// CMD ["gunicorn", "app:app"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Create a user with a fixed UID and switch to it: `USER 10001:10001`.
+    pub static RULE = ("DF001", "runs-as-root", Error);
+}
+
+pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
+    let stage: Vec<_> = ctx.dockerfile.final_stage().collect();
+    let Some(from) = stage.first() else { return };
+    match stage.iter().rev().find(|i| i.keyword == "USER") {
+        None => out.push(
+            ctx.at(&RULE, from, None, "the image runs as root: its final stage has no USER instruction")
+                .help("add `USER 10001:10001` (a user created in the image) before CMD"),
+        ),
+        Some(user) => {
+            let Form::Shell(name) = &user.form else { return };
+            let who = name.split(':').next().unwrap_or_default().trim();
+            if who == "root" || who == "0" {
+                out.push(
+                    ctx.at(&RULE, user, Some(name.trim()), format!("`USER {}` runs the image as root", name.trim()))
+                        .help("switch to a non-root user with a fixed UID, such as `USER 10001:10001`"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+use std::collections::HashMap;
+
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::lint::dockerfile::parser::Form;
+use crate::lint::dockerfile::{Context, assignments};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `FROM` image without a tag or digest, or tagged `latest`.
+    ///
+    /// ## Why it matters
+    /// The same Dockerfile builds a different image next month: a new major Python, a new
+    /// distribution, a broken build nobody changed anything for.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:latest
+    /// ```
+    ///
+    /// ## How to fix
+    /// Pin a version and variant, such as `python:3.12-slim-trixie`, or a digest.
+    pub static RULE = ("DF002", "unpinned-base-image", Error);
+}
+
+pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
+    let mut args: HashMap<String, String> = HashMap::new();
+    let mut stages: Vec<String> = Vec::new();
+    for inst in &ctx.dockerfile.instructions {
+        let Form::Shell(text) = &inst.form else { continue };
+        if inst.keyword == "ARG"
+            && inst.stage == 0
+            && !ctx.dockerfile.instructions.iter().any(|i| i.keyword == "FROM" && i.span < inst.span)
+        {
+            args.extend(assignments(text));
+            continue;
+        }
+        if inst.keyword != "FROM" {
+            continue;
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let Some(&written) = words.first() else { continue };
+        if let (Some(as_kw), Some(name)) = (words.get(1), words.get(2)) {
+            if as_kw.eq_ignore_ascii_case("as") {
+                stages.push(name.to_ascii_lowercase());
+            }
+        }
+        let mut image = written.to_string();
+        for (k, v) in &args {
+            image = image.replace(&format!("${{{k}}}"), v).replace(&format!("${k}"), v);
+        }
+        if image.contains('$')
+            || image == "scratch"
+            || stages[..stages.len().saturating_sub(usize::from(words.len() > 2))].contains(&image.to_ascii_lowercase())
+        {
+            continue;
+        }
+        if image.contains("@sha256:") {
+            continue;
+        }
+        let last = image.rsplit('/').next().unwrap_or(&image);
+        let message = match last.split_once(':') {
+            None => format!("the base image `{image}` has no tag: it follows `latest`"),
+            Some((_, tag)) if tag.eq_ignore_ascii_case("latest") => {
+                format!("the base image `{image}` is tagged `latest`")
+            }
+            Some(_) => continue,
+        };
+        out.push(
+            ctx.at(&RULE, inst, Some(written), message)
+                .help("pin a version, such as `python:3.12-slim-trixie`, or a digest"),
+        );
+    }
+}
