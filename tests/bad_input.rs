@@ -160,3 +160,12 @@ fn a_missing_file_is_an_io_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot read /nonexistent/spec.yaml"), "{}", run.stderr);
 }
+
+#[test]
+fn thousands_of_unknown_keys_give_a_short_report() {
+    let text: String = (0..40_000).map(|i| format!("k{i}: {i}\n")).collect();
+    let run = lint_bytes(text.as_bytes());
+    let findings = run.findings();
+    assert!(findings.len() <= 30, "{} findings", findings.len());
+    assert!(run.stdout.contains("40000 unknown keys in this mapping"), "{}", &run.stdout[..500.min(run.stdout.len())]);
+}

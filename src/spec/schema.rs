@@ -67,6 +67,9 @@ declare_rule! {
     pub static INVALID_VALUE = ("SPEC013", "invalid-value", Error);
 }
 
+/// Most unknown keys reported one by one in a single mapping.
+const MAX_UNKNOWN_KEYS: usize = 20;
+
 /// Builds a draft 2020-12 validator with no network or file access for `$ref`.
 pub fn compile(schema: &Json) -> Result<Validator, String> {
     jsonschema::draft202012::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
@@ -150,7 +153,22 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
                 .and_then(Json::as_object)
                 .map(|m| m.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            for key in unexpected {
+            // A pasted file of thousands of keys gets a readable report, not thousands of lines.
+            if unexpected.len() > MAX_UNKNOWN_KEYS {
+                let more = unexpected.len() - MAX_UNKNOWN_KEYS;
+                let msg = format!(
+                    "{} unknown keys in this mapping (the first {MAX_UNKNOWN_KEYS} are listed)",
+                    unexpected.len()
+                );
+                push(
+                    out,
+                    &UNKNOWN_KEY,
+                    node_span,
+                    msg,
+                    Some(format!("{more} more are not shown: is this the right file?")),
+                );
+            }
+            for key in unexpected.iter().take(MAX_UNKNOWN_KEYS) {
                 let mut path = at.clone();
                 path.push(key.clone());
                 let span = root.locate(&path, true);

@@ -20,6 +20,10 @@ timeout = <@ params.timeout @>
 graceful_timeout = 20
 keepalive = 5
 
+# No control socket: it would go under $HOME, which the non-root user does not have, and
+# nothing in a cluster talks to it.
+control_socket_disable = True
+
 # Heartbeat files in memory: the root filesystem is read-only in the cluster.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
