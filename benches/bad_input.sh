@@ -5,7 +5,7 @@
 # second, and no input raises peak memory much above the valid spec's.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-GEN=${1:-target/release/gen}
+GEN=${1:-${CARGO_TARGET_DIR:-target}/release/gen}
 [[ -x $GEN ]] || cargo build --release -q
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 

@@ -169,3 +169,11 @@ fn thousands_of_unknown_keys_give_a_short_report() {
     assert!(findings.len() <= 30, "{} findings", findings.len());
     assert!(run.stdout.contains("40000 unknown keys in this mapping"), "{}", &run.stdout[..500.min(run.stdout.len())]);
 }
+
+#[test]
+fn a_port_out_of_range_is_reported_at_the_port() {
+    let text = std::fs::read_to_string(common::fixture("specs/valid.yaml")).expect("read");
+    let run = lint_bytes(text.replace("port: 5000", "port: 70000").as_bytes());
+    assert_eq!(run.findings(), vec![("SPEC013".into(), 19, 11)]);
+    assert!(run.stdout.contains("is above the maximum 65535"), "{}", run.stdout);
+}

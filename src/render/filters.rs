@@ -15,10 +15,10 @@ fn scalar(value: &Value, filter: &str) -> Result<String, Error> {
     }
 }
 
-/// A YAML double-quoted scalar that reads back as exactly `s`.
-pub fn yaml_quote(s: &str) -> String {
+/// A C-style double-quoted string body, shared by YAML, HCL and Go: `"`, `\\`, `\n`, `\t`,
+/// `\r` escaped, other characters that `needs_code` picks written by `code`.
+fn escaped(s: &str, needs_code: fn(char) -> bool, code: fn(char) -> String) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -26,39 +26,30 @@ pub fn yaml_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (0x80..0xa0).contains(&(c as u32)) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
+            c if needs_code(c) => out.push_str(&code(c)),
             c => out.push(c),
         }
     }
-    out.push('"');
     out
+}
+
+fn is_control(c: char) -> bool {
+    (c as u32) < 0x20 || c == '\u{7f}'
+}
+
+/// A YAML double-quoted scalar that reads back as exactly `s`.
+pub fn yaml_quote(s: &str) -> String {
+    // YAML also reads C1 controls, line/paragraph separators and a BOM specially: escape them.
+    let special = |c: char| {
+        is_control(c) || (0x80..0xa0).contains(&(c as u32)) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+    };
+    format!("\"{}\"", escaped(s, special, |c| format!("\\u{:04x}", c as u32)))
 }
 
 /// An HCL quoted string that reads back as exactly `s`: no interpolation, no directive.
 pub fn hcl_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    let body = escaped(s, is_control, |c| format!("\\u{:04x}", c as u32));
+    format!("\"{}\"", body.replace("${", "$${").replace("%{", "%%{"))
 }
 
 /// A POSIX shell word that the shell reads as exactly `s`.
@@ -68,20 +59,7 @@ pub fn shell_quote(s: &str) -> String {
 
 /// A Go template action printing exactly `s` (for text inside Helm templates).
 pub fn gotmpl_quote(s: &str) -> String {
-    let mut out = String::from("{{ \"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push_str("\" }}");
-    out
+    format!("{{{{ \"{}\" }}}}", escaped(s, is_control, |c| format!("\\x{:02x}", c as u32)))
 }
 
 /// Prose for a comment or a Markdown line: one line, no control characters.
