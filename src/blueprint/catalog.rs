@@ -15,6 +15,8 @@ mod embedded {
 #[derive(Debug)]
 pub struct Catalog {
     blueprints: BTreeMap<String, Blueprint>,
+    /// The name of the base blueprint; `load` refuses a catalog without one.
+    base: String,
 }
 
 /// Why a catalog could not be built: the sources to quote and the findings.
@@ -29,7 +31,7 @@ impl Catalog {
                 groups.entry(dir.to_string()).or_default().insert(rest.to_string(), bytes.to_vec());
             }
         }
-        let mut catalog = Catalog { blueprints: BTreeMap::new() };
+        let mut catalog = Catalog { blueprints: BTreeMap::new(), base: String::new() };
         let (mut sources, mut errors) = (Vec::new(), Vec::new());
         for (dir, files) in groups {
             catalog.add(
@@ -49,10 +51,15 @@ impl Catalog {
                 Err(d) => errors.push(d),
             }
         }
-        if catalog.base().is_none() && errors.is_empty() {
-            let d = Diagnostic::new(&INVALID_BLUEPRINT, "blueprints", None, "no blueprint of kind `base` is available")
-                .help("a catalog needs the base blueprint");
-            errors.push(d);
+        match catalog.blueprints.values().find(|b| b.kind == Kind::Base) {
+            Some(base) => catalog.base = base.name.clone(),
+            None if errors.is_empty() => {
+                let d =
+                    Diagnostic::new(&INVALID_BLUEPRINT, "blueprints", None, "no blueprint of kind `base` is available")
+                        .help("a catalog needs the base blueprint");
+                errors.push(d);
+            }
+            None => {}
         }
         if errors.is_empty() { Ok(catalog) } else { Err((sources, errors)) }
     }
@@ -79,9 +86,9 @@ impl Catalog {
         self.blueprints.get(name)
     }
 
-    /// The blueprint every project shares.
-    pub fn base(&self) -> Option<&Blueprint> {
-        self.blueprints.values().find(|b| b.kind == Kind::Base)
+    /// The blueprint every project shares (a loaded catalog always has one).
+    pub fn base(&self) -> &Blueprint {
+        &self.blueprints[&self.base]
     }
 
     /// Every blueprint, by name.

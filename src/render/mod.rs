@@ -195,15 +195,7 @@ fn context(
 /// the spec's file name, quoted in the generated-file markers.
 pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Plan, RenderError> {
     let services = resolve_params(loaded, catalog, &loaded.source).map_err(|d| (vec![loaded.source.clone()], d))?;
-    let Some(base) = catalog.base() else {
-        let d = Diagnostic::new(
-            &crate::blueprint::INVALID_BLUEPRINT,
-            "blueprints",
-            None,
-            "no blueprint of kind `base` is available",
-        );
-        return Err((vec![], vec![d.help("a catalog needs the base blueprint")]));
-    };
+    let base = catalog.base();
     let mut r = Renderer {
         env: environment(),
         loaded,
