@@ -1,9 +1,13 @@
 //! gen: one declarative spec to a checked production path on Kubernetes.
 //!
-//! The pipeline reads top to bottom: `spec` → `blueprint` → `render` → `lint` → `output` → `report`
-//! (formats) → `registry` (every rule) → `cli`. Each module knows only those before it.
+//! The pipeline reads top to bottom: `diag` (findings) → `yaml` (positioned documents) → `spec`
+//! → `blueprint` → `render` → `lint` (artifact families) → `output` → `report` (formats) →
+//! `registry` (every rule) → `pipeline` (the stages as one library) → `cli`. Each module knows
+//! only those before it.
 
 pub mod diag;
+pub mod yaml;
+
 pub mod spec;
 
 pub mod blueprint;
@@ -14,5 +18,7 @@ pub mod render;
 pub mod report;
 
 pub mod registry;
+
+pub mod pipeline;
 
 pub mod cli;

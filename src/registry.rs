@@ -1,46 +1,62 @@
-//! Every rule gen knows, for `gen explain`, the rule docs and `lint.ignore`.
+//! Every rule gen knows, in groups: the pipeline's stages (spec, blueprint, output, engine)
+//! and the artifact families. `gen explain`, the rule docs, `lint.ignore` and the fixture tests
+//! all read this one list.
 
-use crate::declare_rule;
-use crate::diag::{Diagnostics, Rule};
-use crate::spec::{self, Loaded};
+use crate::diag::Rule;
+use crate::lint::{self, FAMILIES};
+use crate::{blueprint, output, pipeline, render, spec};
 
-declare_rule! {
-    /// ## What it does
-    /// Reports a `lint.ignore` entry that names no rule gen knows.
-    ///
-    /// ## Why it matters
-    /// A mistyped code ignores nothing, so the finding it was meant to silence keeps failing
-    /// the build, or a rule renamed since still looks ignored to the reader.
-    ///
-    /// ## How to fix
-    /// Use a code or name listed by `gen explain`.
-    pub static UNKNOWN_IGNORED_RULE = ("SPEC118", "unknown-ignored-rule", Warning);
+/// A group of rules and the folder of their fixtures (`tests/fixtures/<name>/<CODE>/`).
+pub struct Group {
+    pub name: &'static str,
+    pub rules: Vec<&'static Rule>,
 }
 
-/// Every rule, in code order.
-pub fn all() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = vec![
-        &spec::yaml::YAML_SYNTAX,
-        &spec::yaml::INVALID_ENCODING,
-        &spec::yaml::EMPTY_SPEC,
-        &spec::yaml::MULTIPLE_DOCUMENTS,
-        &spec::yaml::DUPLICATE_KEY,
-        &spec::yaml::YAML_LIMITS,
+/// Every group: the pipeline's stages, then each artifact family.
+pub fn groups() -> Vec<Group> {
+    let mut spec_rules: Vec<&'static Rule> = vec![
+        &spec::syntax::YAML_SYNTAX,
+        &spec::syntax::INVALID_ENCODING,
+        &spec::syntax::EMPTY_SPEC,
+        &spec::syntax::MULTIPLE_DOCUMENTS,
+        &spec::syntax::DUPLICATE_KEY,
+        &spec::syntax::YAML_LIMITS,
         &spec::schema::UNKNOWN_KEY,
         &spec::schema::MISSING_KEY,
         &spec::schema::WRONG_TYPE,
         &spec::schema::INVALID_VALUE,
         &spec::MODEL_MISMATCH,
-        &UNKNOWN_IGNORED_RULE,
-        &crate::blueprint::INVALID_BLUEPRINT,
-        &crate::blueprint::UNKNOWN_BLUEPRINT,
-        &crate::render::TEMPLATE_ERROR,
-        &crate::render::UNSAFE_TARGET_PATH,
-        &crate::render::DUPLICATE_TARGET,
-        &crate::output::DRIFTED_OUTPUT,
+        &lint::ignore::UNKNOWN_IGNORED_RULE,
+        &blueprint::UNKNOWN_BLUEPRINT,
     ];
-    rules.extend(spec::rules::CHECKS.iter().map(|(rule, _)| *rule));
-    rules.extend(crate::lint::dockerfile::CHECKS.iter().map(|(rule, _)| *rule));
+    spec_rules.extend(spec::rules::CHECKS.iter().map(|(rule, _)| *rule));
+    let mut groups = vec![
+        Group { name: "spec", rules: spec_rules },
+        Group {
+            name: "blueprint",
+            rules: vec![
+                &blueprint::INVALID_BLUEPRINT,
+                &render::TEMPLATE_ERROR,
+                &render::UNSAFE_TARGET_PATH,
+                &render::DUPLICATE_TARGET,
+            ],
+        },
+        Group { name: "output", rules: vec![&output::DRIFTED_OUTPUT] },
+        Group {
+            name: "engine",
+            rules: vec![&pipeline::UNREADABLE_INPUT, &lint::ignore::UNUSED_IGNORE, &lint::ignore::INVALID_IGNORE],
+        },
+    ];
+    groups.extend(FAMILIES.iter().map(|f| Group { name: f.name(), rules: f.rules() }));
+    for g in &mut groups {
+        g.rules.sort_by_key(|r| r.code);
+    }
+    groups
+}
+
+/// Every rule, in code order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut rules: Vec<&'static Rule> = groups().into_iter().flat_map(|g| g.rules).collect();
     rules.sort_by_key(|r| r.code);
     rules
 }
@@ -66,47 +82,34 @@ pub fn similar(query: &str) -> Vec<&'static Rule> {
     scored.into_iter().map(|(_, r)| r).take(5).collect()
 }
 
-/// Drops findings the spec ignores and reports ignore entries that name no rule.
-pub fn apply_ignores(loaded: &Loaded, diags: Diagnostics) -> Diagnostics {
-    let ignores = &loaded.spec.lint.ignore;
-    let mut out: Diagnostics =
-        diags.into_iter().filter(|d| !ignores.iter().any(|i| d.rule.is_named(&i.rule))).collect();
-    for (i, ignore) in ignores.iter().enumerate() {
-        if find(&ignore.rule).is_none() {
-            let path = ["lint".to_string(), "ignore".to_string(), i.to_string(), "rule".to_string()];
-            let help = match similar(&ignore.rule).first() {
-                Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
-                None => "list the rules with `gen explain`".to_string(),
-            };
-            out.push(
-                loaded
-                    .at(&UNKNOWN_IGNORED_RULE, &path, false, format!("`{}` is not a gen rule", ignore.rule))
-                    .help(help),
-            );
-        }
-    }
-    out
-}
+/// How `lint.ignore` looks rules up.
+pub static LOOKUP: lint::ignore::Lookup = lint::ignore::Lookup { find, similar };
 
 /// The rule reference in Markdown, generated from the rules' own documentation.
 pub fn markdown() -> String {
     let mut out = String::from(
-        "# gen rules\n\n<!-- Code generated by `gen explain --markdown`; DO NOT EDIT. -->\n\n| code | name | severity | summary |\n| --- | --- | --- | --- |\n",
+        "# gen rules\n\n<!-- Code generated by `gen explain --markdown`; DO NOT EDIT. -->\n\nRules marked *not ignorable* keep the output safe: no `lint.ignore` entry or `gen:ignore` comment silences them.\n\n| code | name | severity | group | summary |\n| --- | --- | --- | --- | --- |\n",
     );
-    for r in all() {
-        out.push_str(&format!(
-            "| [{code}](#{anchor}) | `{name}` | {sev} | {summary} |\n",
-            code = r.code,
-            anchor = r.code.to_ascii_lowercase(),
-            name = r.name,
-            sev = r.severity,
-            summary = r.summary()
-        ));
+    for g in groups() {
+        for r in &g.rules {
+            out.push_str(&format!(
+                "| [{code}](#{anchor}) | `{name}` | {sev} | {group} | {summary} |\n",
+                code = r.code,
+                anchor = r.code.to_ascii_lowercase(),
+                name = r.name,
+                sev = r.severity,
+                group = g.name,
+                summary = r.summary()
+            ));
+        }
     }
-    for r in all() {
-        let doc = r.documentation().replace("\n## ", "\n### ");
-        let doc = doc.strip_prefix("## ").map(|d| format!("### {d}")).unwrap_or(doc);
-        out.push_str(&format!("\n## {}\n\n`{}` · {}\n\n{}\n", r.code, r.name, r.severity, doc));
+    for g in groups() {
+        for r in &g.rules {
+            let doc = r.documentation().replace("\n## ", "\n### ");
+            let doc = doc.strip_prefix("## ").map(|d| format!("### {d}")).unwrap_or(doc);
+            let ignorable = if r.ignorable { "" } else { " · not ignorable" };
+            out.push_str(&format!("\n## {}\n\n`{}` · {}{ignorable}\n\n{}\n", r.code, r.name, r.severity, doc));
+        }
     }
     out
 }

@@ -130,6 +130,7 @@ fn invalid_utf8_is_reported_at_the_first_bad_byte() {
 
 #[test]
 fn a_50_mb_file_is_refused_without_reading_it_all() {
+    // The limit is 16 MiB: room for thousands of services, far below what hurts.
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("spec.yaml");
     let line = "key: value that repeats for a long time\n";
@@ -137,7 +138,7 @@ fn a_50_mb_file_is_refused_without_reading_it_all() {
     let run = lint_json(&path);
     assert_eq!(run.code, 2);
     assert_eq!(run.findings(), vec![("SPEC006".into(), 0, 0)]);
-    assert!(run.stdout.contains("larger than 1048576 bytes"));
+    assert!(run.stdout.contains("larger than 16777216 bytes"), "{}", run.stdout);
 }
 
 #[test]
@@ -157,6 +158,9 @@ fn a_second_document_is_refused() {
 #[test]
 fn a_missing_file_is_an_io_error() {
     let run = Gen::new().args(["lint", "/nonexistent/spec.yaml"]).run();
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("error[GEN001]: cannot read /nonexistent/spec.yaml"), "{}", run.stdout);
+    let run = Gen::new().args(["render", "/nonexistent/spec.yaml"]).run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("cannot read /nonexistent/spec.yaml"), "{}", run.stderr);
 }

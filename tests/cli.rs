@@ -71,7 +71,7 @@ fn the_json_report_matches_its_schema() {
         serde_json::from_str(&std::fs::read_to_string(root().join("schemas/lint-report.schema.json")).expect("read"))
             .expect("JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("compiles");
-    for file in ["rules/SPEC111/fires.yaml", "specs/valid.yaml", "rules/SPEC118/fires.yaml"] {
+    for file in ["spec/SPEC111/fires.yaml", "specs/valid.yaml", "spec/SPEC118/fires.yaml"] {
         let run = lint_json(&fixture(file));
         let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
         let errors: Vec<String> = validator.iter_errors(&report).map(|e| e.to_string()).collect();
@@ -81,7 +81,7 @@ fn the_json_report_matches_its_schema() {
 
 #[test]
 fn human_output_quotes_the_line_with_a_caret_under_the_value() {
-    let run = Gen::new().arg("lint").arg(fixture("rules/SPEC112/fires.yaml")).run();
+    let run = Gen::new().arg("lint").arg(fixture("spec/SPEC112/fires.yaml")).run();
     assert_eq!(run.code, 1);
     let expected = "error[SPEC112]: port 80 is below 1024, which a non-root container cannot bind\n";
     assert!(run.stdout.starts_with(expected), "{}", run.stdout);
@@ -91,7 +91,7 @@ fn human_output_quotes_the_line_with_a_caret_under_the_value() {
 
 #[test]
 fn warnings_alone_exit_zero_unless_strict() {
-    let spec = fixture("rules/SPEC118/fires.yaml");
+    let spec = fixture("spec/SPEC118/fires.yaml");
     assert_eq!(Gen::new().arg("lint").arg(&spec).run().code, 0);
     assert_eq!(Gen::new().args(["lint", "--strict"]).arg(&spec).run().code, 1);
 }

@@ -45,8 +45,9 @@ const CORPUS: &[&str] = &[
 fn yaml_filter_reads_back_literally() {
     for value in CORPUS {
         let doc = format!("k: {}\n", yaml_quote(value));
-        let (_, parsed) = gen_core::spec::yaml::load("t.yaml", doc.as_bytes());
-        let json = parsed.unwrap_or_else(|e| panic!("{value:?}: {:?}", e[0].message)).to_json();
+        let loaded = gen_core::yaml::load("t.yaml", doc.as_bytes(), &gen_core::spec::syntax::POLICY);
+        let docs = loaded.documents.unwrap_or_else(|e| panic!("{value:?}: {:?}", e[0].message));
+        let json = docs[0].root.to_json();
         assert_eq!(json["k"], *value, "{doc}");
     }
 }

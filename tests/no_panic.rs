@@ -1,21 +1,50 @@
-//! No input panics the loader or the rules: arbitrary bytes, and YAML built from spec pieces.
+//! No input panics the spec loader, the YAML document loader, the Dockerfile parser, the rules
+//! or the reports: arbitrary bytes, and text built from pieces of real files.
 
 use proptest::prelude::*;
+
+use gen_core::diag::{Findings, Source};
+use gen_core::lint::{Artifact, dockerfile, lint_files};
 
 fn load_and_check(bytes: &[u8]) {
     if let Ok(loaded) = gen_core::spec::load("p.yaml", bytes) {
         let diags = gen_core::spec::check(&loaded);
-        let _ = gen_core::registry::apply_ignores(&loaded, diags);
+        let mut ignores = gen_core::lint::ignore::SpecIgnores::new(&loaded, &gen_core::registry::LOOKUP);
+        let _ = ignores.silence(diags);
+        let _ = ignores.report(true);
     }
 }
 
-const PIECES: &[&str] = &[
+/// Loads a YAML stream as a manifest would be, and walks every node's span.
+fn load_stream(bytes: &[u8]) {
+    let loaded = gen_core::yaml::load("m.yaml", bytes, &gen_core::spec::syntax::POLICY);
+    if let Ok(docs) = loaded.documents {
+        for doc in docs {
+            let _ = doc.root.to_json();
+            let _ = loaded.source.position(doc.root.span);
+        }
+    }
+}
+
+/// Lints a Dockerfile's text through the family and renders every report format.
+fn lint_dockerfile(text: &str) {
+    let file = Artifact::hand_written(Source::new("Dockerfile", text));
+    let findings: Findings = lint_files(&dockerfile::FAMILY, &mut std::iter::once(file));
+    let human = gen_core::report::human(&findings, false);
+    assert!(human.len() < 64 * 1024 + 16 * text.len(), "the report grows with its input");
+    let _ = gen_core::report::json(&findings).expect("JSON");
+    let _ = gen_core::report::sarif(&findings).expect("SARIF");
+    let _ = gen_core::report::github(&findings);
+}
+
+const SPEC_PIECES: &[&str] = &[
     "apiVersion: gen/v1\n",
     "kind: Project\n",
     "metadata: {name: x}\n",
     "services:\n",
     "  - name: a\n",
     "    port: 0\n",
+    "    port: 5000.0\n",
     "    resources: {requests: {cpu: 1e400}}\n",
     "&a [*a]\n",
     "*b\n",
@@ -32,6 +61,7 @@ const PIECES: &[&str] = &[
     "---\n",
     "...\n",
     "!!binary x\n",
+    "!!int 5\n",
     "%YAML 1.2\n",
     "#c\n",
     "\u{feff}",
@@ -41,21 +71,73 @@ const PIECES: &[&str] = &[
     "k2: *x\n",
     "platform: {azure: {aks: {name: ''}}}\n",
     "    env: {TOKEN: x}\n",
-    "lint: {ignore: [{rule: '', reason: r}]}\n",
+    "lint: {ignore: [{rule: '', reason: r, path: 'services[9]'}]}\n",
+];
+
+const DOCKERFILE_PIECES: &[&str] = &[
+    "FROM python:3.12-slim AS b\n",
+    "FROM b\n",
+    "FROM $IMG\n",
+    "ARG IMG=python\n",
+    "RUN pip install x \\\n",
+    "  && apt-get install -y curl\n",
+    "RUN <<EOF\n",
+    "RUN <<-'EOT' cat\n",
+    "EOF\n",
+    "\tEOT\n",
+    "CMD [\"gunicorn\", \"--bind\", \"127.0.0.1:5000\"]\n",
+    "CMD [\"a\", [\"nested\"]]\n",
+    "ENTRYPOINT [\n",
+    "ENV A=1 B=\"2 3\" C='x\n",
+    "ENV PORT 5000\n",
+    "EXPOSE 5000/tcp $PORT 1-2\n",
+    "USER root\n",
+    "USER $U:0\n",
+    "HEALTHCHECK --interval=5s CMD curl -f http://localhost/\n",
+    "ONBUILD RUN echo\n",
+    "# escape=`\n",
+    "# syntax=docker/dockerfile:1\n",
+    "# gen:ignore DF006\n",
+    "# gen:ignore-file DF001 reason\n",
+    "COPY --from=b --chown=1:1 /a /b\n",
+    "ADD http://x/y.tar.gz /\n",
+    "\\\n",
+    "`\n",
+    "\n",
+    "\r\n",
+    " ",
+    "\u{1b}[2J",
+    "\u{202e}",
+    "é",
+    "\"",
+    "'",
 ];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+    fn arbitrary_bytes_never_panic_the_spec_loader(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         load_and_check(&bytes);
+        load_stream(&bytes);
     }
 
     #[test]
-    fn spec_shaped_yaml_never_panics(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
-        let text: String = picks.into_iter().map(|i| PIECES[i]).collect();
+    fn spec_shaped_yaml_never_panics(picks in proptest::collection::vec(0..SPEC_PIECES.len(), 0..40)) {
+        let text: String = picks.into_iter().map(|i| SPEC_PIECES[i]).collect();
         load_and_check(text.as_bytes());
+        load_stream(text.as_bytes());
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_dockerfile_parser_or_its_rules(text in "\\PC{0,400}") {
+        lint_dockerfile(&text);
+    }
+
+    #[test]
+    fn dockerfile_shaped_text_never_panics(picks in proptest::collection::vec(0..DOCKERFILE_PIECES.len(), 0..60)) {
+        let text: String = picks.into_iter().map(|i| DOCKERFILE_PIECES[i]).collect();
+        lint_dockerfile(&text);
     }
 }
 

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::{Blueprint, INVALID_BLUEPRINT, Kind};
-use crate::diag::{Diagnostic, Diagnostics, Source};
+use crate::diag::{Diagnostic, Findings};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/blueprints.rs"));
@@ -19,12 +18,17 @@ pub struct Catalog {
     base: String,
 }
 
-/// Why a catalog could not be built: the sources to quote and the findings.
-pub type CatalogError = (Vec<Arc<Source>>, Diagnostics);
+/// Why a catalog could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the blueprints cannot be used: {0}")]
+    Invalid(Findings),
+}
 
 impl Catalog {
-    /// The built-in blueprints, then each folder of `dirs` in order (later ones override by name).
-    pub fn load(dirs: &[impl AsRef<Path>]) -> Result<Catalog, CatalogError> {
+    /// The built-in blueprints, then each folder of `dirs` in order (later ones override by
+    /// name). `families` names the artifact families a blueprint file's `kind` may name.
+    pub fn load(dirs: &[impl AsRef<Path>], families: &[&str]) -> Result<Catalog, CatalogError> {
         let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
         for (path, bytes) in embedded::EMBEDDED {
             if let Some((dir, rest)) = path.split_once('/') {
@@ -32,52 +36,40 @@ impl Catalog {
             }
         }
         let mut catalog = Catalog { blueprints: BTreeMap::new(), base: String::new() };
-        let (mut sources, mut errors) = (Vec::new(), Vec::new());
+        let mut failed = Findings::default();
         for (dir, files) in groups {
-            catalog.add(
-                Blueprint::from_files(&format!("blueprints/{dir}"), "built-in", files),
-                &mut sources,
-                &mut errors,
-            );
+            catalog.add(Blueprint::from_files(&format!("blueprints/{dir}"), "built-in", files, families), &mut failed);
         }
         for dir in dirs {
             match read_folders(dir.as_ref()) {
                 Ok(folders) => {
                     for (display, files) in folders {
                         let origin = display.clone();
-                        catalog.add(Blueprint::from_files(&display, &origin, files), &mut sources, &mut errors);
+                        catalog.add(Blueprint::from_files(&display, &origin, files, families), &mut failed);
                     }
                 }
-                Err(d) => errors.push(d),
+                Err(d) => failed.diagnostics.push(*d),
             }
         }
         match catalog.blueprints.values().find(|b| b.kind == Kind::Base) {
             Some(base) => catalog.base = base.name.clone(),
-            None if errors.is_empty() => {
+            None if failed.diagnostics.is_empty() => {
                 let d =
                     Diagnostic::new(&INVALID_BLUEPRINT, "blueprints", None, "no blueprint of kind `base` is available")
                         .help("a catalog needs the base blueprint");
-                errors.push(d);
+                failed.diagnostics.push(d);
             }
             None => {}
         }
-        if errors.is_empty() { Ok(catalog) } else { Err((sources, errors)) }
+        if failed.diagnostics.is_empty() { Ok(catalog) } else { Err(CatalogError::Invalid(failed)) }
     }
 
-    fn add(
-        &mut self,
-        result: Result<Blueprint, CatalogError>,
-        sources: &mut Vec<Arc<Source>>,
-        errors: &mut Diagnostics,
-    ) {
+    fn add(&mut self, result: Result<Blueprint, Findings>, failed: &mut Findings) {
         match result {
             Ok(bp) => {
                 self.blueprints.insert(bp.name.clone(), bp);
             }
-            Err((s, d)) => {
-                sources.extend(s);
-                errors.extend(d);
-            }
+            Err(findings) => failed.extend(findings),
         }
     }
 
@@ -105,11 +97,13 @@ impl Catalog {
 type Folder = (String, BTreeMap<String, Vec<u8>>);
 
 /// Reads a blueprint folder, or a folder of blueprint folders.
-fn read_folders(dir: &Path) -> Result<Vec<Folder>, Diagnostic> {
+fn read_folders(dir: &Path) -> Result<Vec<Folder>, Box<Diagnostic>> {
     let shown = dir.display().to_string();
     let io = |e: &dyn std::fmt::Display| {
-        Diagnostic::new(&INVALID_BLUEPRINT, &shown, None, format!("cannot read blueprints from {shown}: {e}"))
-            .help("give a folder holding blueprint.yaml, or folders that each hold one")
+        Box::new(
+            Diagnostic::new(&INVALID_BLUEPRINT, &shown, None, format!("cannot read blueprints from {shown}: {e}"))
+                .help("give a folder holding blueprint.yaml, or folders that each hold one"),
+        )
     };
     if !dir.is_dir() {
         return Err(io(&"not a folder"));

@@ -10,12 +10,14 @@ use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
-pub use catalog::Catalog;
-pub use params::{UNKNOWN_BLUEPRINT, resolve_params};
+pub use catalog::{Catalog, CatalogError};
+pub use params::{ServiceBlueprint, UNKNOWN_BLUEPRINT, resolve_params};
 
 use crate::declare_rule;
-use crate::diag::{Diagnostic, Diagnostics, Source};
-use crate::spec::{schema, yaml};
+use crate::diag::{Diagnostic, Diagnostics, Findings};
+use crate::route;
+use crate::spec::schema::{self, SchemaRules};
+use crate::yaml::{self, Document, Policy, Rules, Tags};
 
 /// The schema every `blueprint.yaml` must satisfy.
 pub const BLUEPRINT_SCHEMA: &str = include_str!("../../schemas/blueprint.schema.json");
@@ -31,8 +33,37 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Fix the blueprint at the reported place; `gen blueprints show NAME` lists what loaded.
-    pub static INVALID_BLUEPRINT = ("BP001", "invalid-blueprint", Error);
+    pub static INVALID_BLUEPRINT = ("BP001", "invalid-blueprint", Error, unignorable);
 }
+
+static YAML_RULES: Rules = Rules {
+    syntax: &INVALID_BLUEPRINT,
+    encoding: &INVALID_BLUEPRINT,
+    empty: &INVALID_BLUEPRINT,
+    multiple_documents: &INVALID_BLUEPRINT,
+    duplicate_key: &INVALID_BLUEPRINT,
+    limits: &INVALID_BLUEPRINT,
+};
+
+/// How a `blueprint.yaml` is read.
+static POLICY: Policy = Policy {
+    what: "a blueprint.yaml",
+    max_bytes: 1024 * 1024,
+    max_depth: 64,
+    max_nodes: 100_000,
+    max_alias_nodes: 10_000,
+    multi_document: false,
+    tags: Tags::StrOnly,
+    rules: &YAML_RULES,
+    empty_help: "describe the blueprint: name, description, version, kind, files (see schemas/blueprint.schema.json)",
+};
+
+static SCHEMA_RULES: SchemaRules = SchemaRules {
+    unknown_key: &INVALID_BLUEPRINT,
+    missing_key: &INVALID_BLUEPRINT,
+    wrong_type: &INVALID_BLUEPRINT,
+    invalid_value: &INVALID_BLUEPRINT,
+};
 
 /// Who owns a rendered file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -85,6 +116,10 @@ pub struct FileEntry {
     pub scope: Scope,
     #[serde(default)]
     pub marker: Option<MarkerStyle>,
+    /// The artifact family whose rules check the rendered file; without one, the file is
+    /// recognised by its name and content as a hand-written one would be.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 fn yes() -> bool {
@@ -118,34 +153,42 @@ pub struct Blueprint {
     pub kind: Kind,
     pub example: Option<String>,
     pub params: serde_json::Value,
+    /// The params schema, compiled once.
+    pub params_validator: Arc<jsonschema::Validator>,
     pub files: Vec<FileEntry>,
     /// Where it came from: `built-in` or the folder it was read from.
     pub origin: String,
     /// How messages name the blueprint's folder (`blueprints/flask` for a built-in).
     pub display_dir: String,
+    /// Its `blueprint.yaml` with positions, so findings about a file entry can point at it.
+    pub manifest: Document,
     contents: BTreeMap<String, Vec<u8>>,
 }
 
 impl Blueprint {
     /// Parses and checks a blueprint from its files (paths relative to its folder).
+    /// `families` names the artifact families a file's `kind` may name.
     pub fn from_files(
         display_dir: &str,
         origin: &str,
         contents: BTreeMap<String, Vec<u8>>,
-    ) -> Result<Blueprint, (Vec<Arc<Source>>, Diagnostics)> {
+        families: &[&str],
+    ) -> Result<Blueprint, Findings> {
         let name = format!("{display_dir}/blueprint.yaml");
         let Some(bytes) = contents.get("blueprint.yaml") else {
             let d = Diagnostic::new(&INVALID_BLUEPRINT, &name, None, "the blueprint has no blueprint.yaml")
                 .help("add a blueprint.yaml (see schemas/blueprint.schema.json)");
-            return Err((vec![], vec![d]));
+            return Err(Findings::new([], vec![d]));
         };
-        let (source, parsed) = yaml::load(&name, bytes);
-        let fail = |d: Diagnostics| Err((vec![source.clone()], d));
-        let root = match parsed {
-            Ok(root) => root,
+        let loaded = yaml::load(&name, bytes, &POLICY);
+        let source = loaded.source;
+        let fail = |d: Diagnostics| Err(Findings::new([source.clone()], d));
+        let doc = match loaded.documents {
+            Ok(mut docs) => docs.remove(0),
             Err(d) => return fail(d),
         };
-        let errors = schema::validate(&BLUEPRINT_VALIDATOR.1, &BLUEPRINT_VALIDATOR.0, &root, &source);
+        let root = &doc.root;
+        let errors = schema::validate(&BLUEPRINT_VALIDATOR.1, &BLUEPRINT_VALIDATOR.0, root, &source, &SCHEMA_RULES);
         if !errors.is_empty() {
             return fail(errors);
         }
@@ -154,44 +197,54 @@ impl Blueprint {
             Err(e) => return fail(vec![Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.span), e.to_string())]),
         };
         let mut errors = Vec::new();
-        let at = |path: &[&str], msg: String, help: &str| {
-            Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.locate(path, false)), msg).help(help)
+        let at = |route: &crate::diag::Route, msg: String, help: &str| {
+            Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.locate(route, false)), msg).help(help)
         };
-        if let Err(e) = schema::compile(&manifest.params) {
-            errors.push(at(
-                &["params"],
-                format!("the params schema does not compile: {e}"),
-                "write a JSON Schema (draft 2020-12)",
-            ));
-        }
+        let params_validator = match schema::compile(&manifest.params) {
+            Ok(v) => Some(Arc::new(v)),
+            Err(e) => {
+                errors.push(at(
+                    &route!["params"],
+                    format!("the params schema does not compile: {e}"),
+                    "write a JSON Schema (draft 2020-12)",
+                ));
+                None
+            }
+        };
         for (i, file) in manifest.files.iter().enumerate() {
-            let index = i.to_string();
             if !contents.contains_key(&file.source) {
                 let msg = format!("`{}` is not a file of this blueprint", file.source);
-                errors.push(at(&["files", &index, "source"], msg, "give the path relative to the blueprint's folder"));
+                errors.push(at(&route!["files", i, "source"], msg, "give the path relative to the blueprint's folder"));
             }
             if manifest.kind == Kind::Service && file.scope == Scope::Project {
                 let msg =
                     "a service blueprint renders per service; only the base blueprint has project files".to_string();
-                errors.push(at(&["files", &index, "scope"], msg, "remove `scope: project`"));
+                errors.push(at(&route!["files", i, "scope"], msg, "remove `scope: project`"));
+            }
+            if let Some(kind) = &file.kind
+                && !families.contains(&kind.as_str())
+            {
+                let msg = format!("`{kind}` is not an artifact family gen knows");
+                let help = format!("use one of: {}", families.join(", "));
+                errors.push(at(&route!["files", i, "kind"], msg, &help));
             }
         }
-        if let Some(example) = &manifest.example {
-            if !contents.contains_key(example) {
-                let msg = format!("the example `{example}` is not a file of this blueprint");
-                errors.push(at(&["example"], msg, "give the path relative to the blueprint's folder"));
-            }
+        if let Some(example) = &manifest.example
+            && !contents.contains_key(example)
+        {
+            let msg = format!("the example `{example}` is not a file of this blueprint");
+            errors.push(at(&route!["example"], msg, "give the path relative to the blueprint's folder"));
         }
         if manifest.kind == Kind::Service && manifest.example.is_none() {
             errors.push(at(
-                &[],
+                &crate::diag::Route::root(),
                 "a service blueprint needs an `example` spec".into(),
                 "add `example: example.spec.yaml`",
             ));
         }
-        if !errors.is_empty() {
+        let Some(params_validator) = params_validator.filter(|_| errors.is_empty()) else {
             return fail(errors);
-        }
+        };
         Ok(Blueprint {
             name: manifest.name,
             description: manifest.description,
@@ -199,9 +252,11 @@ impl Blueprint {
             kind: manifest.kind,
             example: manifest.example,
             params: manifest.params,
+            params_validator,
             files: manifest.files,
             origin: origin.to_string(),
             display_dir: display_dir.to_string(),
+            manifest: doc.clone(),
             contents,
         })
     }

@@ -1,13 +1,13 @@
 //! A service's blueprint and its params: resolved, validated, defaults applied.
 
-use std::sync::Arc;
-
 use serde_json::{Map, Value};
 
 use super::{Blueprint, Catalog, Kind};
 use crate::declare_rule;
-use crate::diag::{Diagnostics, Source};
+use crate::diag::Diagnostics;
+use crate::route;
 use crate::spec::{Loaded, schema};
+use crate::yaml::{Node, Value as YamlValue};
 
 declare_rule! {
     /// ## What it does
@@ -16,20 +16,27 @@ declare_rule! {
     /// ## Why it matters
     /// gen cannot know what to render for it.
     ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   - name: api
+    ///     blueprint: flsk
+    /// ```
+    ///
     /// ## How to fix
     /// Use a name from `gen blueprints list`, or add the blueprint's folder with
     /// `--blueprints DIR`.
-    pub static UNKNOWN_BLUEPRINT = ("SPEC119", "unknown-blueprint", Error);
+    pub static UNKNOWN_BLUEPRINT = ("SPEC119", "unknown-blueprint", Error, unignorable);
 }
 
 /// Fills in `default`s of the schema's properties, recursively through objects.
 fn apply_defaults(schema: &Value, value: &mut Map<String, Value>) {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
     for (key, sub) in props {
-        if !value.contains_key(key) {
-            if let Some(default) = sub.get("default") {
-                value.insert(key.clone(), default.clone());
-            }
+        if !value.contains_key(key)
+            && let Some(default) = sub.get("default")
+        {
+            value.insert(key.clone(), default.clone());
         }
         if let Some(Value::Object(inner)) = value.get_mut(key) {
             apply_defaults(sub, inner);
@@ -41,15 +48,11 @@ fn apply_defaults(schema: &Value, value: &mut Map<String, Value>) {
 pub type ServiceBlueprint<'c> = (&'c Blueprint, Map<String, Value>);
 
 /// Each service's blueprint and params (defaults applied), or every finding about them.
-pub fn resolve_params<'c>(
-    loaded: &Loaded,
-    catalog: &'c Catalog,
-    source: &Arc<Source>,
-) -> Result<Vec<ServiceBlueprint<'c>>, Diagnostics> {
+pub fn resolve_params<'c>(loaded: &Loaded, catalog: &'c Catalog) -> Result<Vec<ServiceBlueprint<'c>>, Diagnostics> {
+    let source = loaded.source();
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, svc) in loaded.spec.services.iter().enumerate() {
-        let index = i.to_string();
         let bp = match catalog.get(&svc.blueprint).filter(|b| b.kind == Kind::Service) {
             Some(bp) => bp,
             None => {
@@ -59,26 +62,19 @@ pub fn resolve_params<'c>(
                     None => format!("available blueprints: {}", names.join(", ")),
                 };
                 let msg = format!("no service blueprint is called `{}`", svc.blueprint);
-                errors.push(loaded.at(&UNKNOWN_BLUEPRINT, &["services", &index, "blueprint"], false, msg).help(help));
+                errors.push(loaded.at(&UNKNOWN_BLUEPRINT, &route!["services", i, "blueprint"], false, msg).help(help));
                 continue;
             }
         };
-        let node =
-            loaded.root.child("services").and_then(|(s, _)| s.child(&index)).and_then(|(s, _)| s.child("params"));
-        match schema::compile(&bp.params) {
-            Ok(validator) => {
-                if let Some((node, _)) = node {
-                    errors.extend(schema::validate(&validator, &bp.params, node, source));
-                } else if !validator.is_valid(&Value::Object(Map::new())) {
-                    // Required params with no `params:` key at all: report at the service.
-                    let empty = crate::spec::yaml::Node {
-                        span: loaded.root.locate(&["services", &index], false),
-                        value: crate::spec::yaml::Value::Map(vec![]),
-                    };
-                    errors.extend(schema::validate(&validator, &bp.params, &empty, source));
-                }
+        let validator = &bp.params_validator;
+        match loaded.root().lookup(&route!["services", i, "params"]) {
+            Some(node) => errors.extend(schema::validate(validator, &bp.params, node, source, &schema::SPEC_RULES)),
+            None if !validator.is_valid(&Value::Object(Map::new())) => {
+                // Required params with no `params:` key at all: report at the service.
+                let empty = Node { span: loaded.span(&route!["services", i]), value: YamlValue::Map(vec![]) };
+                errors.extend(schema::validate(validator, &bp.params, &empty, source, &schema::SPEC_RULES));
             }
-            Err(_) => continue, // Catalog::load refused such a blueprint already.
+            None => {}
         }
         let mut params = svc.params.clone();
         apply_defaults(&bp.params, &mut params);

@@ -12,6 +12,9 @@ pub struct Rule {
     pub severity: Severity,
     /// The doc comment written on the declaration, in fixed sections.
     pub doc: &'static str,
+    /// Whether `lint.ignore` or a `gen:ignore` comment may silence it. Rules that keep output
+    /// safe (names that become paths, unsafe targets, unparsable input) may not.
+    pub ignorable: bool,
 }
 
 impl Rule {
@@ -38,16 +41,24 @@ impl Rule {
     }
 }
 
-/// Declares a rule whose doc comment is its documentation (for `gen explain`).
+/// Declares a rule whose doc comment is its documentation (for `gen explain`). A trailing
+/// `unignorable` marks a rule that no ignore may silence.
 #[macro_export]
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis static $id:ident = ($code:literal, $name:literal, $severity:ident);) => {
+        $crate::declare_rule!(@ $(#[doc = $doc])* $vis $id $code $name $severity true);
+    };
+    ($(#[doc = $doc:literal])* $vis:vis static $id:ident = ($code:literal, $name:literal, $severity:ident, unignorable);) => {
+        $crate::declare_rule!(@ $(#[doc = $doc])* $vis $id $code $name $severity false);
+    };
+    (@ $(#[doc = $doc:literal])* $vis:vis $id:ident $code:literal $name:literal $severity:ident $ignorable:literal) => {
         $(#[doc = $doc])*
         $vis static $id: $crate::diag::Rule = $crate::diag::Rule {
             code: $code,
             name: $name,
             severity: $crate::diag::Severity::$severity,
             doc: concat!($($doc, "\n"),*),
+            ignorable: $ignorable,
         };
     };
 }

@@ -99,6 +99,16 @@ impl SourceMap {
     pub fn get(&self, name: &str) -> Option<&Arc<Source>> {
         self.sources.get(name)
     }
+
+    /// Adds every source of `other`.
+    pub fn merge(&mut self, other: SourceMap) {
+        self.sources.extend(other.sources);
+    }
+
+    /// Keeps only the sources that `keep` names (after a run, those findings quote).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.sources.retain(|name, _| keep(name));
+    }
 }
 
 #[cfg(test)]

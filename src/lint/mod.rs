@@ -1,31 +1,154 @@
-//! Rules over rendered artifacts (and hand-written ones given to `gen lint`).
+//! Rules over artifacts, rendered or hand-written, in families (Dockerfile today; Kubernetes,
+//! Terraform and workflows next).
+//!
+//! A family says how it recognises its files, parses them into documents with positions, and
+//! lists its rules. [`FAMILIES`] is the one list that `gen lint`, `gen explain`, the rule docs
+//! and the fixture tests iterate: adding a family is a folder and one line there; adding a rule
+//! is one file and one line in its family's list.
+//!
+//! The files a new family touches, and no others:
+//! - `src/lint/<family>/mod.rs`: the [`Family`] impl (name, recognition, comment syntax, parse),
+//!   its document type, and its list of [`Check`]s;
+//! - `src/lint/<family>/rules/<rule>.rs`: one file per rule, declared with `declare_rule!`;
+//! - one line in [`FAMILIES`] and one `mod` line here;
+//! - `tests/fixtures/<family>/<CODE>/{fires,passes}.*`: one pair per rule;
+//! - `docs/rules.md`, regenerated (`GEN_UPDATE_DOCS=1 cargo test --test cli`);
+//! - in a blueprint, `kind: <family>` on the files it renders.
+//!
+//! `tests/family.rs` runs a family defined outside the crate through this machinery.
 
 pub mod dockerfile;
+mod family;
+pub mod ignore;
 
-use crate::diag::{Diagnostics, Source};
-use crate::render::Plan;
-use crate::spec::Loaded;
 use std::sync::Arc;
 
-/// Lints every artifact of a plan. `out` prefixes file names so findings name the file as the
-/// user sees it (`out/services/shop/Dockerfile`); the rendered texts are returned as sources.
-pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> (Vec<Arc<Source>>, Diagnostics) {
-    let mut sources = Vec::new();
-    let mut diags = Vec::new();
-    for file in &plan.files {
-        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-        if !dockerfile::is_dockerfile(name) {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&file.bytes) else { continue };
-        let shown = format!("{out}/{}", file.path);
-        let port = file
-            .service
-            .as_deref()
-            .and_then(|s| loaded.spec.services.iter().find(|svc| svc.name == s))
-            .map(|svc| svc.port);
-        diags.extend(dockerfile::lint(&shown, text, port));
-        sources.push(Source::new(shown, text));
+pub use family::{Check, Emit, Run, drive, run_checks};
+
+use crate::diag::{Diagnostics, Findings, Rule, Source};
+use crate::render::Plan;
+use crate::spec::Loaded;
+use crate::spec::model::{Service, Spec};
+
+/// How sure a family is that a hand-written file is one of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Recognition {
+    No,
+    /// Its name fits, its content does not say (an explicitly named file may still be one).
+    Maybe,
+    Yes,
+}
+
+/// One file a family checks, with what is known about where it came from.
+#[derive(Clone)]
+pub struct Artifact {
+    pub source: Arc<Source>,
+    /// The spec it was rendered from.
+    pub spec: Option<Arc<Spec>>,
+    /// The index in `spec.services` of the service it was rendered for.
+    pub service: Option<usize>,
+    /// Its path in the output directory, when rendered.
+    pub path: Option<String>,
+}
+
+impl Artifact {
+    /// A hand-written file: nothing known beyond its text.
+    pub fn hand_written(source: Arc<Source>) -> Artifact {
+        Artifact { source, spec: None, service: None, path: None }
     }
-    (sources, diags)
+
+    /// The service it was rendered for.
+    pub fn service(&self) -> Option<&Service> {
+        self.spec.as_ref().zip(self.service).and_then(|(spec, i)| spec.services.get(i))
+    }
+}
+
+/// An artifact family.
+pub trait Family: Sync {
+    /// The name blueprints declare as a file's `kind`, and the fixture folder's name.
+    fn name(&self) -> &'static str;
+    /// Every rule of the family, parse failures included.
+    fn rules(&self) -> Vec<&'static Rule>;
+    /// What starts a line comment in the family's files (for `gen:ignore` comments).
+    fn comment_prefixes(&self) -> &'static [&'static str];
+    /// Whether a file with this name and text is one of the family's.
+    fn recognises(&self, file_name: &str, text: &str) -> Recognition;
+    /// Parses the files and runs every rule over them, handing each file's findings to `emit`
+    /// (rules that relate files to each other see them all; [`drive`] does this for a list of
+    /// [`Check`]s).
+    fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>);
+}
+
+/// Every artifact family, in the order their findings are reported.
+pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY];
+
+/// The family with this name.
+pub fn family(name: &str) -> Option<&'static dyn Family> {
+    FAMILIES.iter().copied().find(|f| f.name() == name)
+}
+
+/// The names of every family, for blueprint `kind`s.
+pub fn family_names() -> Vec<&'static str> {
+    FAMILIES.iter().map(|f| f.name()).collect()
+}
+
+/// The family a hand-written file belongs to, if one claims it at least with `at_least`.
+pub fn recognise(file_name: &str, text: &str, at_least: Recognition) -> Option<&'static dyn Family> {
+    FAMILIES
+        .iter()
+        .map(|f| (f.recognises(file_name, text), *f))
+        .filter(|(r, _)| *r >= at_least && *r != Recognition::No)
+        .max_by_key(|(r, _)| *r)
+        .map(|(_, f)| f)
+}
+
+/// Lints every artifact of a plan by the family its blueprint declares (or, without one, the
+/// family that recognises it). `out` prefixes file names so findings name the file as the user
+/// sees it (`out/services/shop/Dockerfile`). Files are handed to their family one at a time;
+/// only the sources that findings quote are kept.
+pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
+    let family_of = |file: &crate::render::PlannedFile| -> Option<&'static dyn Family> {
+        let text = std::str::from_utf8(&file.bytes).ok()?;
+        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+        match &file.kind {
+            Some(kind) => family(kind),
+            None => recognise(name, text, Recognition::Yes),
+        }
+    };
+    let mut findings = Findings::default();
+    for family in FAMILIES {
+        let mut files =
+            plan.files.iter().filter(|f| family_of(f).is_some_and(|g| g.name() == family.name())).map(|f| Artifact {
+                source: Source::new(format!("{out}/{}", f.path), String::from_utf8_lossy(&f.bytes).into_owned()),
+                spec: Some(loaded.spec.clone()),
+                service: f.service,
+                path: Some(f.path.clone()),
+            });
+        findings.extend(lint_files(*family, &mut files));
+    }
+    findings
+}
+
+/// Lints files of one family: its rules, then the `gen:ignore` comments of each file. Keeps
+/// the sources of files with findings, and records on each finding the rendered file and
+/// service it concerns.
+pub fn lint_files(family: &dyn Family, files: &mut dyn Iterator<Item = Artifact>) -> Findings {
+    let rules = family.rules();
+    let mut findings = Findings::default();
+    family.lint(files, &mut |file: &Artifact, diags: Diagnostics| {
+        let mut diags = ignore::apply_comments(&file.source, family.comment_prefixes(), &rules, diags);
+        for d in &mut diags {
+            if d.subject.artifact.is_none() {
+                d.subject.artifact = file.path.clone();
+            }
+            if d.subject.service.is_none() {
+                d.subject.service = file.service().map(|s| s.name.clone());
+            }
+        }
+        if !diags.is_empty() {
+            findings.sources.add(file.source.clone());
+            findings.diagnostics.extend(diags);
+        }
+    });
+    findings
 }

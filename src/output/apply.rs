@@ -1,5 +1,6 @@
 //! Applying a plan: write what changed, keep what the user owns, clean up what gen left.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::manifest::{Manifest, sha256};
@@ -43,19 +44,21 @@ impl Outcome {
 /// replaced, and edited stale files are removed.
 pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool) -> Result<Outcome, OutputError> {
     let old = Manifest::read(out)?.unwrap_or_default();
+    let old_entries = old.by_path();
     let mut new = Manifest::for_plan(plan, spec, spec_bytes);
     let mut outcome = Outcome::default();
+    let mut not_owned = HashSet::new();
     // Check every path before writing any, so an unsafe one stops the render untouched.
     let targets = plan.files.iter().map(|f| fs::target(out, &f.path)).collect::<Result<Vec<_>, _>>()?;
     for (file, path) in plan.files.iter().zip(&targets) {
         let existing = fs::read(path)?;
-        let owned = old.entry(&file.path);
+        let owned = old_entries.get(file.path.as_str()).copied();
         match (file.ownership, existing) {
             (_, Some(bytes)) if bytes == file.bytes => outcome.unchanged += 1,
             (Ownership::Scaffold, Some(_)) if !force => outcome.unchanged += 1,
             (Ownership::Managed, Some(_)) if owned.is_none() && !force => {
                 outcome.conflicts.push(file.path.clone());
-                new.files.retain(|e| e.path != file.path);
+                not_owned.insert(file.path.as_str());
             }
             (ownership, existing) => {
                 fs::write_atomic(path, &file.bytes)?;
@@ -72,8 +75,9 @@ pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool
             }
         }
     }
-    let planned: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
-    for stale in old.files.iter().filter(|e| e.ownership == Ownership::Managed && !planned.contains(&e.path.as_str())) {
+    new.files.retain(|e| !not_owned.contains(e.path.as_str()));
+    let planned: HashSet<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+    for stale in old.files.iter().filter(|e| e.ownership == Ownership::Managed && !planned.contains(e.path.as_str())) {
         let path = fs::target(out, &stale.path)?;
         let Some(bytes) = fs::read(&path)? else { continue };
         if force || sha256(&bytes) == stale.sha256 {
@@ -85,7 +89,7 @@ pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool
         }
     }
     let manifest_path = out.join(MANIFEST_NAME);
-    let bytes = new.to_bytes();
+    let bytes = new.to_bytes()?;
     if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
         fs::write_atomic(&manifest_path, &bytes)?;
     }

@@ -1,5 +1,6 @@
 //! Drift: how the output directory differs from what the spec renders, as unified diffs.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::manifest::Manifest;
@@ -21,7 +22,7 @@ declare_rule! {
     /// ## How to fix
     /// Run `gen render SPEC`. To keep a change, make it in the spec or the blueprint;
     /// `gen render SPEC --check` shows the diff.
-    pub static DRIFTED_OUTPUT = ("DRIFT001", "drifted-output", Error);
+    pub static DRIFTED_OUTPUT = ("DRIFT001", "drifted-output", Error, unignorable);
 }
 
 /// How a managed file drifted.
@@ -73,8 +74,9 @@ pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
         });
     }
     if let Some(old) = Manifest::read(out)? {
+        let planned: HashSet<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
         for stale in old.files.iter().filter(|e| e.ownership == Ownership::Managed) {
-            if plan.files.iter().any(|f| f.path == stale.path) {
+            if planned.contains(stale.path.as_str()) {
                 continue;
             }
             if let Some(bytes) = fs::read(&fs::target(out, &stale.path)?)? {

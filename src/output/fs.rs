@@ -14,10 +14,10 @@ pub fn target(out: &Path, rel: &str) -> Result<PathBuf, OutputError> {
     let mut path = out.to_path_buf();
     for segment in rel.split('/') {
         path.push(segment);
-        if let Ok(meta) = std::fs::symlink_metadata(&path) {
-            if meta.file_type().is_symlink() {
-                return Err(OutputError::Symlink(path));
-            }
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && meta.file_type().is_symlink()
+        {
+            return Err(OutputError::Symlink(path));
         }
     }
     Ok(path)

@@ -1,5 +1,6 @@
 //! The manifest: what gen owns in an output directory, with the hash it last wrote.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -62,16 +63,15 @@ impl Manifest {
     }
 
     /// The manifest as written: pretty JSON, sorted by path, with a final newline.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut m = self.clone();
-        m.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut text = serde_json::to_string_pretty(&m).unwrap_or_default();
+    pub fn to_bytes(&mut self) -> Result<Vec<u8>, OutputError> {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| OutputError::Serialize(e.to_string()))?;
         text.push('\n');
-        text.into_bytes()
+        Ok(text.into_bytes())
     }
 
-    /// The entry for a path.
-    pub fn entry(&self, path: &str) -> Option<&Entry> {
-        self.files.iter().find(|e| e.path == path)
+    /// The entries by path.
+    pub fn by_path(&self) -> HashMap<&str, &Entry> {
+        self.files.iter().map(|e| (e.path.as_str(), e)).collect()
     }
 }

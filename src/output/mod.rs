@@ -7,7 +7,8 @@ mod manifest;
 
 pub use apply::{Outcome, apply};
 pub use drift::{DRIFTED_OUTPUT, Drift, DriftKind, drift};
-pub use manifest::Manifest;
+pub use fs::normalize;
+pub use manifest::{Manifest, sha256};
 
 use std::path::Path;
 
@@ -34,6 +35,8 @@ pub enum OutputError {
     UnsafePath(String),
     #[error("{path}: the manifest cannot be read ({reason}); restore it from version control or delete it")]
     BadManifest { path: PathBuf, reason: String },
+    #[error("the manifest cannot be written: {0}")]
+    Serialize(String),
 }
 
 fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> OutputError {

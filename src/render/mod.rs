@@ -9,15 +9,14 @@ use std::sync::Arc;
 
 use minijinja::Value;
 use minijinja::value::Serde;
-use serde_json::Map;
 
 pub use env::{DELIMITERS, environment};
 
 use crate::blueprint::{Blueprint, Catalog, FileEntry, Ownership, Scope, resolve_params};
 use crate::declare_rule;
-use crate::diag::{Diagnostic, Diagnostics, Source, Span};
+use crate::diag::{Diagnostic, Diagnostics, Findings, Rule, Source, Span};
+use crate::route;
 use crate::spec::Loaded;
-use crate::spec::model::Service;
 
 /// The file in the output directory that records what gen owns.
 pub const MANIFEST_NAME: &str = ".gen-manifest.json";
@@ -33,7 +32,7 @@ declare_rule! {
     /// ## How to fix
     /// Fix the template at the reported line. Print every value through the filter of the
     /// output's language: `yaml`, `hcl`, `shell`, `json`, `gotmpl`, `text` or `segment`.
-    pub static TEMPLATE_ERROR = ("TPL001", "template-error", Error);
+    pub static TEMPLATE_ERROR = ("TPL001", "template-error", Error, unignorable);
 }
 
 declare_rule! {
@@ -46,7 +45,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Build target paths from plain segments (`<@ service.name | segment @>/Dockerfile`).
-    pub static UNSAFE_TARGET_PATH = ("TPL002", "unsafe-target-path", Error);
+    pub static UNSAFE_TARGET_PATH = ("TPL002", "unsafe-target-path", Error, unignorable);
 }
 
 declare_rule! {
@@ -58,7 +57,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Give each file its own target, with the service name in per-service paths.
-    pub static DUPLICATE_TARGET = ("TPL003", "duplicate-target", Error);
+    pub static DUPLICATE_TARGET = ("TPL003", "duplicate-target", Error, unignorable);
 }
 
 /// One file of the plan.
@@ -68,8 +67,10 @@ pub struct PlannedFile {
     pub path: String,
     pub bytes: Vec<u8>,
     pub ownership: Ownership,
-    /// The service it belongs to; `None` for project files.
-    pub service: Option<String>,
+    /// The index in `spec.services` of the service it belongs to; `None` for project files.
+    pub service: Option<usize>,
+    /// The artifact family the blueprint declares for it.
+    pub kind: Option<String>,
 }
 
 /// Everything a render would write, sorted by path.
@@ -78,8 +79,12 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
 }
 
-/// Why rendering failed: the sources the findings quote, and the findings.
-pub type RenderError = (Vec<Arc<Source>>, Diagnostics);
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the spec cannot be rendered: {0}")]
+    Invalid(Findings),
+}
 
 /// Whether `path` is a plain relative path inside the output directory.
 pub fn is_safe_relative(path: &str) -> bool {
@@ -92,7 +97,6 @@ pub fn is_safe_relative(path: &str) -> bool {
 
 struct Renderer<'a> {
     env: minijinja::Environment<'static>,
-    loaded: &'a Loaded,
     spec_name: &'a str,
     sources: Vec<Arc<Source>>,
     errors: Diagnostics,
@@ -124,7 +128,13 @@ impl<'a> Renderer<'a> {
         self.sources.push(source);
     }
 
-    fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<&str>) {
+    /// A finding at the `target` of the blueprint's file entry `index`.
+    fn at_entry(&mut self, bp: &Blueprint, index: usize, rule: &'static Rule, msg: String) -> Diagnostic {
+        self.sources.push(bp.manifest.source.clone());
+        bp.manifest.at(rule, &route!["files", index, "target"], false, msg)
+    }
+
+    fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<usize>) {
         let target_name = format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir);
         let path = match self.env.render_named_str(&target_name, &file.target, ctx) {
             Ok(p) => p,
@@ -133,14 +143,18 @@ impl<'a> Renderer<'a> {
         let shown = bp.display_path(&file.source);
         if !is_safe_relative(&path) || path == MANIFEST_NAME {
             let msg = format!("`{shown}` renders to `{path}`, which is not a plain path inside the output directory");
-            self.errors.push(
-                Diagnostic::new(&UNSAFE_TARGET_PATH, &shown, None, msg).help("build targets from plain segments"),
-            );
+            let d = self.at_entry(bp, index, &UNSAFE_TARGET_PATH, msg).help("build targets from plain segments");
+            self.errors.push(d);
             return;
         }
         let bytes = if file.template {
             match self.env.get_template(&shown).and_then(|t| t.render(ctx)) {
-                Ok(text) => text.into_bytes(),
+                Ok(mut text) => {
+                    // The renderer's buffer is sized by a guess; a plan of thousands of files
+                    // keeps only what they hold.
+                    text.shrink_to_fit();
+                    text.into_bytes()
+                }
                 Err(e) => {
                     let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
                     return self.template_error(&shown, &text, &e);
@@ -161,49 +175,38 @@ impl<'a> Renderer<'a> {
         };
         if let Some((_, other)) = self.files.get(&path) {
             let msg = format!("`{shown}` and `{other}` both render to `{path}`");
-            self.errors
-                .push(Diagnostic::new(&DUPLICATE_TARGET, &shown, None, msg).help("give each file its own target"));
+            let d = self.at_entry(bp, index, &DUPLICATE_TARGET, msg).help("give each file its own target");
+            self.errors.push(d);
             return;
         }
-        self.files.insert(
-            path.clone(),
-            (PlannedFile { path, bytes, ownership: file.ownership, service: service.map(str::to_string) }, shown),
-        );
+        let planned =
+            PlannedFile { path: path.clone(), bytes, ownership: file.ownership, service, kind: file.kind.clone() };
+        self.files.insert(path, (planned, shown));
     }
 }
 
-fn context(
-    loaded: &Loaded,
-    bp: &Blueprint,
-    service: Option<(&Service, &Map<String, serde_json::Value>)>,
-    spec_name: &str,
-) -> Value {
-    let gen_info = serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "spec": spec_name});
-    let blueprint = serde_json::json!({"name": bp.name, "version": bp.version});
-    match service {
-        Some((svc, params)) => minijinja::context! {
-            spec => Serde(&loaded.spec), service => Serde(svc), params => Serde(params),
-            blueprint => Serde(&blueprint), gen => Serde(&gen_info),
-        },
-        None => {
-            minijinja::context! { spec => Serde(&loaded.spec), blueprint => Serde(&blueprint), gen => Serde(&gen_info) }
-        }
+/// The template context: the spec's value is built once and shared (a minijinja value is a
+/// reference-counted handle), so a context costs the same for the thousandth service as for
+/// the first.
+fn context(shared: &[(&'static str, Value)], bp: &Blueprint, service: Option<(Value, Value)>) -> Value {
+    let blueprint = Value::from(Serde(serde_json::json!({"name": bp.name, "version": bp.version})));
+    let mut entries: Vec<(&str, Value)> = shared.to_vec();
+    entries.push(("blueprint", blueprint));
+    if let Some((svc, params)) = service {
+        entries.push(("service", svc));
+        entries.push(("params", params));
     }
+    Value::from_pairs(entries)
 }
 
 /// Renders every file of the base blueprint and of each service's blueprint. `spec_name` is
 /// the spec's file name, quoted in the generated-file markers.
 pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Plan, RenderError> {
-    let services = resolve_params(loaded, catalog, &loaded.source).map_err(|d| (vec![loaded.source.clone()], d))?;
+    let services = resolve_params(loaded, catalog)
+        .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?;
     let base = catalog.base();
-    let mut r = Renderer {
-        env: environment(),
-        loaded,
-        spec_name,
-        sources: Vec::new(),
-        errors: Vec::new(),
-        files: BTreeMap::new(),
-    };
+    let mut r =
+        Renderer { env: environment(), spec_name, sources: Vec::new(), errors: Vec::new(), files: BTreeMap::new() };
     r.add_templates(base);
     let mut added = vec![base.name.as_str()];
     for (bp, _) in &services {
@@ -213,23 +216,28 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
         }
     }
     if r.errors.is_empty() {
-        let project_ctx = context(r.loaded, base, None, spec_name);
+        let shared = [
+            ("spec", Value::from(Serde(loaded.spec.as_ref()))),
+            ("gen", Value::from(Serde(serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "spec": spec_name})))),
+        ];
+        let project_ctx = context(&shared, base, None);
         for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {
             r.render_file(base, i, file, &project_ctx, None);
         }
-        for (svc, (bp, params)) in loaded.spec.services.iter().zip(&services) {
-            let base_ctx = context(r.loaded, base, Some((svc, params)), spec_name);
+        for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
+            let service = (Value::from(Serde(svc)), Value::from(Serde(params)));
+            let base_ctx = context(&shared, base, Some(service.clone()));
             for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
-                r.render_file(base, i, file, &base_ctx, Some(&svc.name));
+                r.render_file(base, i, file, &base_ctx, Some(index));
             }
-            let ctx = context(r.loaded, bp, Some((svc, params)), spec_name);
+            let ctx = context(&shared, bp, Some(service));
             for (i, file) in bp.files.iter().enumerate() {
-                r.render_file(bp, i, file, &ctx, Some(&svc.name));
+                r.render_file(bp, i, file, &ctx, Some(index));
             }
         }
     }
     if !r.errors.is_empty() {
-        return Err((r.sources, r.errors));
+        return Err(RenderError::Invalid(Findings::new(r.sources, r.errors)));
     }
     Ok(Plan { files: r.files.into_values().map(|(f, _)| f).collect() })
 }

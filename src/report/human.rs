@@ -1,46 +1,166 @@
-//! Compiler-style output: the message, `file:line:col`, the source line with a caret, the help.
+//! Compiler-style output through annotate-snippets (the renderer rustc uses): the message,
+//! `file:line:col`, the source line with carets, the help. Each quoted line is printed once
+//! however many findings it carries, long lines are cut around the finding, and text from
+//! the input is cleaned of terminal control characters.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use crate::diag::{Diagnostic, SourceMap};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-/// Renders findings as a person reads them in a terminal.
-pub fn human(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut out = String::new();
-    for d in diags {
-        let _ = writeln!(out, "{}[{}]: {}", d.severity, d.rule.code, d.message);
-        let source = sources.get(&d.file);
-        match (d.span, source) {
-            (Some(span), Some(source)) => {
-                let pos = source.position(span);
-                let number = pos.line.to_string();
-                let pad = " ".repeat(number.len());
-                let text = source.line_text(pos.line);
-                let _ = writeln!(out, "{pad}--> {}:{}:{}", d.file, pos.line, pos.column);
-                let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{number} | {}", text.replace('\t', " "));
-                let width = if pos.end_line == pos.line {
-                    pos.end_column.saturating_sub(pos.column).max(1)
-                } else {
-                    text.chars().count().saturating_sub(pos.column - 1).max(1)
-                };
-                let _ = writeln!(out, "{pad} | {}{}", " ".repeat(pos.column - 1), "^".repeat(width.min(120)));
-                if let Some(help) = &d.help {
-                    let _ = writeln!(out, "{pad} = help: {help}");
-                }
-                let _ = writeln!(out, "{pad} = rule: {} (gen explain {})", d.rule.name, d.rule.code);
+use super::terminal::{clean, clean_with_offsets};
+use crate::diag::{Diagnostic, Findings, Position, Severity, Source};
+
+/// Most findings of one rule in one file the report shows; the rest are counted, so that the
+/// report of any input stays a few times the input's size. `--format json` lists them all.
+const MAX_PER_RULE_AND_FILE: usize = 20;
+/// Most lines of a finding's span quoted.
+const MAX_QUOTED_LINES: usize = 4;
+/// Most findings marked in one quoted snippet; further ones on the line are listed below it.
+const MAX_MARKS: usize = 8;
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    }
+}
+
+fn rule_note(d: &Diagnostic) -> String {
+    format!("rule: {} (gen explain {})", d.rule.name, d.rule.code)
+}
+
+/// One finding, located.
+struct Located<'a> {
+    diag: &'a Diagnostic,
+    at: Option<(&'a Source, Position)>,
+}
+
+/// The lines a group quotes, with the span of each finding inside them.
+fn snippet(source: &Source, line: usize, group: &[Located<'_>]) -> (String, usize, Vec<std::ops::Range<usize>>) {
+    let last = group
+        .iter()
+        .filter_map(|l| l.at.map(|(_, p)| p.end_line))
+        .max()
+        .unwrap_or(line)
+        .clamp(line, line + MAX_QUOTED_LINES - 1);
+    let start = source.offset(line, 0);
+    let text: String = (line..=last).map(|l| source.line_text(l)).collect::<Vec<_>>().join("\n");
+    let (cleaned, map) = clean_with_offsets(&text);
+    let spans = group
+        .iter()
+        .take(MAX_MARKS)
+        .map(|l| {
+            let span = l.diag.span.unwrap_or_default();
+            let from = span.start.saturating_sub(start).min(text.len());
+            let mut to = span.end.saturating_sub(start).clamp(from, text.len());
+            if to == from {
+                // An empty span still gets one caret, on the character it points at.
+                to = text[from..].chars().next().map_or(from, |c| from + c.len_utf8());
             }
-            _ => {
-                let _ = writeln!(out, " --> {}", d.file);
-                if let Some(help) = &d.help {
-                    let _ = writeln!(out, "  = help: {help}");
-                }
-                let _ = writeln!(out, "  = rule: {} (gen explain {})", d.rule.name, d.rule.code);
+            map(from)..map(to)
+        })
+        .collect();
+    (cleaned.into_owned(), last, spans)
+}
+
+/// The report of one group: findings on one line of one file (or one finding without a line).
+fn render_group(renderer: &Renderer, group: &[Located<'_>]) -> String {
+    let first = &group[0];
+    let d = first.diag;
+    let file = clean(&d.file).into_owned();
+    let title = clean(&d.message).into_owned();
+    let mut report = Vec::new();
+    let mut head = Group::with_title(level(d.severity).primary_title(title).id(d.rule.code));
+    match first.at {
+        Some((source, pos)) => {
+            let (text, _, spans) = snippet(source, pos.line, group);
+            let many = group.len() > 1;
+            let mut snip = Snippet::source(text).line_start(pos.line).path(file.clone());
+            for (l, span) in group.iter().zip(spans) {
+                let mark = AnnotationKind::Primary.span(span);
+                snip = snip.annotation(if many { mark.label(l.diag.rule.code) } else { mark });
             }
+            head = head.element(snip);
         }
+        None => head = head.element(Origin::path(file.clone())),
+    }
+    if let Some(help) = &d.help {
+        head = head.element(Level::HELP.message(clean(help).into_owned()));
+    }
+    report.push(head.element(Level::NOTE.message(rule_note(d))));
+    for l in &group[1..] {
+        let d = l.diag;
+        let title = clean(&d.message).into_owned();
+        let mut origin = Origin::path(file.clone());
+        if let Some((_, pos)) = l.at {
+            origin = origin.line(pos.line).char_column(pos.column);
+        }
+        let mut g = Group::with_title(level(d.severity).secondary_title(title).id(d.rule.code)).element(origin);
+        if let Some(help) = &d.help {
+            g = g.element(Level::HELP.message(clean(help).into_owned()));
+        }
+        report.push(g.element(Level::NOTE.message(rule_note(d))));
+    }
+    renderer.render(&report)
+}
+
+/// Renders findings as a person reads them in a terminal; `color` styles them.
+pub fn human(findings: &Findings, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let diags = &findings.diagnostics;
+    let mut file_rank: HashMap<&str, usize> = HashMap::new();
+    for d in diags {
+        let next = file_rank.len();
+        file_rank.entry(d.file.as_str()).or_insert(next);
+    }
+    let mut located: Vec<Located<'_>> = diags
+        .iter()
+        .map(|d| {
+            let at = d.span.zip(findings.sources.get(&d.file)).map(|(span, s)| (s.as_ref(), s.position(span)));
+            Located { diag: d, at }
+        })
+        .collect();
+    located.sort_by_key(|l| (file_rank[l.diag.file.as_str()], l.at.map(|(_, p)| (p.line, p.column))));
+
+    let mut shown: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut hidden: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    located.retain(|l| {
+        let key = (l.diag.file.as_str(), l.diag.rule.code);
+        let n = shown.entry(key).or_insert(0);
+        *n += 1;
+        if *n > MAX_PER_RULE_AND_FILE {
+            *hidden.entry(key).or_insert(0) += 1;
+        }
+        *n <= MAX_PER_RULE_AND_FILE
+    });
+
+    let mut out = String::new();
+    let mut i = 0;
+    while i < located.len() {
+        fn key<'a>(l: &Located<'a>) -> (&'a str, Option<usize>) {
+            (l.diag.file.as_str(), l.at.map(|(_, p)| p.line))
+        }
+        let k = key(&located[i]);
+        let mut j = i + 1;
+        while j < located.len() && k.1.is_some() && key(&located[j]) == k {
+            j += 1;
+        }
+        out.push_str(&render_group(&renderer, &located[i..j]));
+        out.push_str("\n\n");
+        i = j;
+    }
+    for ((file, code), n) in &hidden {
+        let _ = writeln!(
+            out,
+            "note: {n} more {code} finding(s) in {} are not shown; `--format json` lists them all",
+            clean(file)
+        );
+    }
+    if !hidden.is_empty() {
         out.push('\n');
     }
-    let (errors, warnings) = super::counts(diags);
+    let (errors, warnings) = findings.counts();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if diags.is_empty() {
         out.push_str("no findings\n");

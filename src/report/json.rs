@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Position, Severity, SourceMap};
+use super::ReportError;
+use crate::diag::{Findings, Position, Severity};
 
 /// Version of the JSON report format; bumped on any incompatible change.
 pub const REPORT_VERSION: u32 = 1;
@@ -54,8 +55,9 @@ struct Summary {
 }
 
 /// Renders findings as the stable JSON report.
-pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let (errors, warnings) = super::counts(diags);
+pub fn json(findings: &Findings) -> Result<String, ReportError> {
+    let (diags, sources) = (&findings.diagnostics, &findings.sources);
+    let (errors, warnings) = findings.counts();
     let report = Report {
         version: REPORT_VERSION,
         tool: Tool { name: "gen", version: env!("CARGO_PKG_VERSION") },
@@ -73,7 +75,7 @@ pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> String {
             .collect(),
         summary: Summary { errors, warnings },
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&report)?;
     text.push('\n');
-    text
+    Ok(text)
 }

@@ -4,14 +4,16 @@ pub mod model;
 pub mod quantity;
 pub mod rules;
 pub mod schema;
-pub mod yaml;
+pub mod syntax;
 
+use std::io::Read;
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use crate::declare_rule;
-use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
+use crate::diag::{Diagnostic, Diagnostics, Findings, Route, Rule, Segment, Source, Span};
+use crate::yaml::{self, Document, Node};
 pub use model::Spec;
-use yaml::Node;
 
 declare_rule! {
     /// ## What it does
@@ -20,29 +22,63 @@ declare_rule! {
     /// ## Why it matters
     /// It means the schema and gen disagree; the value cannot be used.
     ///
+    /// ## Example
+    /// ```yaml
+    /// port: 5000.5
+    /// ```
+    ///
     /// ## How to fix
     /// Change the value as the message says, and report the disagreement as a gen bug.
-    pub static MODEL_MISMATCH = ("SPEC014", "model-mismatch", Error);
+    pub static MODEL_MISMATCH = ("SPEC014", "model-mismatch", Error, unignorable);
+}
+
+/// Why a spec could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the spec is not valid: {0}")]
+    Invalid(Findings),
 }
 
 /// A spec that loaded: its text, its tree with positions, and the typed model.
 #[derive(Debug)]
 pub struct Loaded {
-    pub source: Arc<Source>,
-    pub root: Node,
-    pub spec: Spec,
+    pub doc: Document,
+    /// Shared with the artifacts rendered from it, whose rules read it.
+    pub spec: Arc<Spec>,
 }
 
 impl Loaded {
-    /// A finding of `rule` at the node at `path` (the key itself when `key`).
-    pub fn at<S: AsRef<str>>(
-        &self,
-        rule: &'static Rule,
-        path: &[S],
-        key: bool,
-        message: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic::new(rule, self.source.name(), Some(self.root.locate(path, key)), message)
+    /// The spec's text.
+    pub fn source(&self) -> &Arc<Source> {
+        &self.doc.source
+    }
+
+    /// The spec's YAML tree.
+    pub fn root(&self) -> &Node {
+        &self.doc.root
+    }
+
+    /// A finding of `rule` at the node at `route` (the key itself when `key`), about the
+    /// service the route lies under, if any.
+    pub fn at(&self, rule: &'static Rule, route: &Route, key: bool, message: impl Into<String>) -> Diagnostic {
+        let service = match route.segments() {
+            [Segment::Key(k), Segment::Index(i), ..] if k == "services" => {
+                self.spec.services.get(*i).map(|s| s.name.as_str())
+            }
+            _ => None,
+        };
+        self.doc.at(rule, route, key, message).service(service)
+    }
+
+    /// The span of the node at `route`.
+    pub fn span(&self, route: &Route) -> Span {
+        self.doc.root.locate(route, false)
     }
 }
 
@@ -58,30 +94,46 @@ static SCHEMA: LazyLock<CompiledSchema> = LazyLock::new(|| {
     CompiledSchema { json, validator }
 });
 
+/// The bytes of a spec file, at most one byte over the size limit (so a huge file costs
+/// nothing and still gets its message). `name` is how messages name the file.
+pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, SpecError> {
+    let read_err = |source| SpecError::Read { path: name.to_string(), source };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(syntax::POLICY.max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    Ok(bytes)
+}
+
 /// Loads a spec through the YAML, schema and model stages, reporting all errors of the first
 /// stage that fails. `name` is how messages name the file.
-pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, (Arc<Source>, Diagnostics)> {
-    let (source, parsed) = yaml::load(name, bytes);
-    let root = match parsed {
-        Ok(root) => root,
-        Err(diags) => return Err((source, diags)),
-    };
-    let errors = schema::validate(&SCHEMA.validator, &SCHEMA.json, &root, &source);
+pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
+    let loaded = yaml::load(name, bytes, &syntax::POLICY);
+    let source = loaded.source;
+    let fail = |diags: Diagnostics| SpecError::Invalid(Findings::new([source.clone()], diags));
+    let doc = loaded.documents.map_err(fail)?.remove(0);
+    let errors = schema::validate(&SCHEMA.validator, &SCHEMA.json, &doc.root, &source, &schema::SPEC_RULES);
     if !errors.is_empty() {
-        return Err((source, errors));
+        return Err(fail(errors));
     }
-    let json = root.to_json();
+    let json = doc.root.to_json();
     match serde_path_to_error::deserialize::<_, Spec>(&json) {
-        Ok(spec) => Ok(Loaded { source, root, spec }),
+        Ok(spec) => Ok(Loaded { doc, spec: Arc::new(spec) }),
         Err(e) => {
-            let path: Vec<String> = e
+            let route: Route = e
                 .path()
                 .iter()
-                .map(|s| s.to_string().trim_start_matches('[').trim_end_matches(']').to_string())
+                .map(|s| {
+                    let s = s.to_string();
+                    let s = s.trim_start_matches('[').trim_end_matches(']');
+                    match s.parse::<usize>() {
+                        Ok(i) => Segment::Index(i),
+                        Err(_) => Segment::Key(s.to_string()),
+                    }
+                })
                 .collect();
-            let span: Span = root.locate(&path, false);
+            let span = doc.root.locate(&route, false);
             let d = Diagnostic::new(&MODEL_MISMATCH, source.name(), Some(span), e.inner().to_string());
-            Err((source.clone(), vec![d]))
+            Err(fail(vec![d]))
         }
     }
 }
@@ -98,4 +150,16 @@ pub fn check(loaded: &Loaded) -> Diagnostics {
 /// The spec's JSON Schema.
 pub fn schema_json() -> &'static serde_json::Value {
     &SCHEMA.json
+}
+
+/// Whether a hand-written file is a gen spec, by its content: `apiVersion: gen/...` and
+/// `kind: Project` at the top level.
+pub fn recognises(text: &str) -> bool {
+    let top = |key: &str| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(key))
+            .map(|v| v.split(" #").next().unwrap_or_default().trim().trim_matches(['"', '\'']))
+            .next()
+    };
+    top("apiVersion:").is_some_and(|v| v.starts_with("gen/")) && top("kind:").is_some_and(|v| v == "Project")
 }

@@ -397,10 +397,14 @@ pub struct Lint {
     pub ignore: Vec<Ignore>,
 }
 
-/// One ignored rule.
+/// One ignored rule: everywhere, or for one service, spec path or rendered file.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Ignore {
     pub rule: String,
     pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }

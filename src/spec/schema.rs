@@ -8,9 +8,9 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value as Json;
 
-use super::yaml::{Node, Value};
 use crate::declare_rule;
-use crate::diag::{Diagnostic, Diagnostics, Rule, Source};
+use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Segment, Source};
+use crate::yaml::{Node, Value};
 
 /// The spec's JSON Schema, as shipped in `schemas/` and printed by `gen schema`.
 pub const SPEC_SCHEMA: &str = include_str!("../../schemas/spec.schema.json");
@@ -25,7 +25,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use the suggested key, or remove it. `gen schema` prints every key with its description.
-    pub static UNKNOWN_KEY = ("SPEC010", "unknown-key", Error);
+    pub static UNKNOWN_KEY = ("SPEC010", "unknown-key", Error, unignorable);
 }
 
 declare_rule! {
@@ -37,7 +37,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Add the key; the message quotes its description.
-    pub static MISSING_KEY = ("SPEC011", "missing-key", Error);
+    pub static MISSING_KEY = ("SPEC011", "missing-key", Error, unignorable);
 }
 
 declare_rule! {
@@ -50,7 +50,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Write the expected type; quote a value that must stay a string.
-    pub static WRONG_TYPE = ("SPEC012", "wrong-type", Error);
+    pub static WRONG_TYPE = ("SPEC012", "wrong-type", Error, unignorable);
 }
 
 declare_rule! {
@@ -64,8 +64,25 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use a value the message allows.
-    pub static INVALID_VALUE = ("SPEC013", "invalid-value", Error);
+    pub static INVALID_VALUE = ("SPEC013", "invalid-value", Error, unignorable);
 }
+
+/// The rules schema errors are reported under.
+#[derive(Debug)]
+pub struct SchemaRules {
+    pub unknown_key: &'static Rule,
+    pub missing_key: &'static Rule,
+    pub wrong_type: &'static Rule,
+    pub invalid_value: &'static Rule,
+}
+
+/// The spec's schema rules (also used for a blueprint's `params` in a spec).
+pub static SPEC_RULES: SchemaRules = SchemaRules {
+    unknown_key: &UNKNOWN_KEY,
+    missing_key: &MISSING_KEY,
+    wrong_type: &WRONG_TYPE,
+    invalid_value: &INVALID_VALUE,
+};
 
 /// Most unknown keys reported one by one in a single mapping.
 const MAX_UNKNOWN_KEYS: usize = 20;
@@ -75,12 +92,19 @@ pub fn compile(schema: &Json) -> Result<Validator, String> {
     jsonschema::draft202012::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
 }
 
-/// Validates `node` against `schema`, reporting every error at the node it concerns.
-pub fn validate(validator: &Validator, schema: &Json, node: &Node, source: &Source) -> Diagnostics {
+/// Validates `node` against `schema`, reporting every error at the node it concerns. `base`
+/// is the route of `node` in its document (for precise ignores).
+pub fn validate(
+    validator: &Validator,
+    schema: &Json,
+    node: &Node,
+    source: &Source,
+    rules: &SchemaRules,
+) -> Diagnostics {
     let instance = node.to_json();
     let mut out = Vec::new();
     for error in validator.iter_errors(&instance) {
-        diagnose(&error, schema, node, source, &mut out);
+        diagnose(&error, schema, node, source, rules, &mut out);
     }
     out.sort_by_key(|d| d.span);
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
@@ -93,6 +117,16 @@ fn segments(location: &jsonschema::paths::Location) -> Vec<String> {
         .map(|s| match s {
             LocationSegment::Property(p) => p.into_owned(),
             LocationSegment::Index(i) => i.to_string(),
+        })
+        .collect()
+}
+
+fn route(location: &jsonschema::paths::Location) -> Route {
+    location
+        .iter()
+        .map(|s| match s {
+            LocationSegment::Property(p) => Segment::Key(p.into_owned()),
+            LocationSegment::Index(i) => Segment::Index(i),
         })
         .collect()
 }
@@ -130,9 +164,16 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c)
 }
 
-fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &Source, out: &mut Diagnostics) {
+fn diagnose(
+    error: &ValidationError<'_>,
+    schema: &Json,
+    root: &Node,
+    source: &Source,
+    rules: &SchemaRules,
+    out: &mut Diagnostics,
+) {
     let file = source.name();
-    let at = segments(error.instance_path());
+    let at = route(error.instance_path());
     let keyword_path = segments(error.schema_path());
     let parent = subschema(schema, &keyword_path[..keyword_path.len().saturating_sub(1)]);
     let node_span = root.locate(&at, false);
@@ -140,7 +181,7 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
         Value::Str(s) => format!("`{s}`"),
         other => format!("`{}`", Node { span: n.span, value: other.clone() }.to_json()),
     };
-    let node = lookup(root, &at);
+    let node = root.lookup(&at);
     let push = |out: &mut Diagnostics, rule: &'static Rule, span, msg: String, help: Option<String>| {
         let mut d = Diagnostic::new(rule, file, Some(span), msg);
         d.help = help;
@@ -148,6 +189,7 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
     };
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let rule = rules.unknown_key;
             let known: Vec<&str> = parent
                 .and_then(|p| p.get("properties"))
                 .and_then(Json::as_object)
@@ -160,24 +202,16 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
                     "{} unknown keys in this mapping (the first {MAX_UNKNOWN_KEYS} are listed)",
                     unexpected.len()
                 );
-                push(
-                    out,
-                    &UNKNOWN_KEY,
-                    node_span,
-                    msg,
-                    Some(format!("{more} more are not shown: is this the right file?")),
-                );
+                push(out, rule, node_span, msg, Some(format!("{more} more are not shown: is this the right file?")));
             }
             for key in unexpected.iter().take(MAX_UNKNOWN_KEYS) {
-                let mut path = at.clone();
-                path.push(key.clone());
-                let span = root.locate(&path, true);
+                let span = root.locate(&at.clone().with(key), true);
                 let help = match did_you_mean(key, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None if known.is_empty() => "remove it".to_string(),
                     None => format!("known keys here: {}", known.join(", ")),
                 };
-                push(out, &UNKNOWN_KEY, span, format!("unknown key `{key}`"), Some(help));
+                push(out, rule, span, format!("unknown key `{key}`"), Some(help));
             }
         }
         ValidationErrorKind::Required { property } => {
@@ -187,7 +221,7 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
                 Some(Value::Map(entries)) if !entries.is_empty() => entries[0].key_span,
                 _ => node_span,
             };
-            push(out, &MISSING_KEY, span, format!("missing required key `{name}`"), help);
+            push(out, rules.missing_key, span, format!("missing required key `{name}`"), help);
         }
         ValidationErrorKind::Type { .. } => {
             let expected = match parent.and_then(|p| p.get("type")) {
@@ -208,7 +242,7 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
                 }
                 _ => describe(parent),
             };
-            push(out, &WRONG_TYPE, node_span, format!("expected {expected}, found {found}"), help);
+            push(out, rules.wrong_type, node_span, format!("expected {expected}, found {found}"), help);
         }
         ValidationErrorKind::Enum { options } => {
             let opts: Vec<String> = options
@@ -221,28 +255,35 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
                 _ => None,
             });
             let help = guess.map_or_else(|| describe(parent), |g| Some(format!("did you mean `{g}`?")));
-            push(out, &INVALID_VALUE, node_span, format!("{shown} is not one of: {}", opts.join(", ")), help);
+            push(out, rules.invalid_value, node_span, format!("{shown} is not one of: {}", opts.join(", ")), help);
         }
         ValidationErrorKind::Constant { expected_value } => {
             let shown = node.map_or_else(String::new, value_text);
             let want = expected_value.as_str().map_or_else(|| expected_value.to_string(), str::to_string);
-            push(out, &INVALID_VALUE, node_span, format!("{shown} must be `{want}`"), describe(parent));
+            push(out, rules.invalid_value, node_span, format!("{shown} must be `{want}`"), describe(parent));
         }
         ValidationErrorKind::FalseSchema
-            if !at.is_empty()
-                && lookup(root, &at[..at.len() - 1]).is_some_and(|n| matches!(n.value, Value::Map(_))) =>
+            if at.parent().and_then(|p| root.lookup(&p)).is_some_and(|n| matches!(n.value, Value::Map(_))) =>
         {
-            let key = at.last().cloned().unwrap_or_default();
-            push(out, &UNKNOWN_KEY, root.locate(&at, true), format!("unknown key `{key}`"), Some("remove it".into()));
+            let key = match at.segments().last() {
+                Some(Segment::Key(k)) => k.clone(),
+                Some(Segment::Index(i)) => i.to_string(),
+                None => String::new(),
+            };
+            push(
+                out,
+                rules.unknown_key,
+                root.locate(&at, true),
+                format!("unknown key `{key}`"),
+                Some("remove it".into()),
+            );
         }
         ValidationErrorKind::PropertyNames { error } => {
             let name = error.instance().as_str().unwrap_or_default().to_string();
-            let mut path = at.clone();
-            path.push(name.clone());
-            let span = root.locate(&path, true);
+            let span = root.locate(&at.clone().with(&name), true);
             push(
                 out,
-                &INVALID_VALUE,
+                rules.invalid_value,
                 span,
                 format!("`{name}` is not a valid name here"),
                 Some("use letters, digits and `_`, not starting with a digit".into()),
@@ -253,7 +294,7 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
         | ValidationErrorKind::OneOfMultipleValid { .. } => {
             push(
                 out,
-                &INVALID_VALUE,
+                rules.invalid_value,
                 node_span,
                 format!("this value matches none of the allowed forms: {error}"),
                 describe(parent),
@@ -272,13 +313,9 @@ fn diagnose(error: &ValidationError<'_>, schema: &Json, root: &Node, source: &So
                 ValidationErrorKind::UniqueItems => "the list has the same item twice".to_string(),
                 _ => format!("invalid value: {error}"),
             };
-            push(out, &INVALID_VALUE, node_span, what, describe(parent));
+            push(out, rules.invalid_value, node_span, what, describe(parent));
         }
     }
-}
-
-fn lookup<'a>(root: &'a Node, path: &[String]) -> Option<&'a Node> {
-    path.iter().try_fold(root, |n, seg| n.child(seg).map(|(c, _)| c))
 }
 
 fn type_phrase(t: &str) -> &'static str {

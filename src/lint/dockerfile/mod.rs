@@ -1,24 +1,68 @@
-//! Dockerfile rules: one file per rule, over a parsed Dockerfile.
+//! The Dockerfile family: recognised by name, parsed with positions, one file per rule.
 
 pub mod parser;
 mod rules;
 
 pub use rules::CHECKS;
 
-use crate::diag::{Diagnostic, Diagnostics, Rule, Span};
+use super::{Artifact, Emit, Family, Recognition, drive};
+use crate::diag::{Diagnostic, Rule, Span};
 use parser::{Dockerfile, Instruction};
 
-/// What a Dockerfile rule sees.
-pub struct Context<'a> {
-    /// How findings name the file.
-    pub file: &'a str,
-    pub text: &'a str,
-    pub dockerfile: Dockerfile,
-    /// The service's port when the spec is known.
-    pub port: Option<u16>,
+/// The family, as listed in [`super::FAMILIES`].
+pub static FAMILY: DockerfileFamily = DockerfileFamily;
+
+/// Dockerfiles and Containerfiles.
+pub struct DockerfileFamily;
+
+impl Family for DockerfileFamily {
+    fn name(&self) -> &'static str {
+        "dockerfile"
+    }
+
+    fn rules(&self) -> Vec<&'static Rule> {
+        CHECKS.iter().map(|c| c.rule).collect()
+    }
+
+    fn comment_prefixes(&self) -> &'static [&'static str] {
+        &["#"]
+    }
+
+    fn recognises(&self, file_name: &str, _text: &str) -> Recognition {
+        if is_dockerfile(file_name) { Recognition::Yes } else { Recognition::No }
+    }
+
+    fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
+        let parse = |a: &Artifact| Document { artifact: a.clone(), dockerfile: parser::parse(a.source.text()) };
+        drive(CHECKS, files, parse, &mut |file, mut found| {
+            found.sort_by_key(|d| d.span);
+            emit(file, found)
+        });
+    }
 }
 
-impl Context<'_> {
+/// What a Dockerfile rule sees: the parsed file and where it came from.
+pub struct Document {
+    pub artifact: Artifact,
+    pub dockerfile: Dockerfile,
+}
+
+impl Document {
+    /// How findings name the file.
+    pub fn file(&self) -> &str {
+        self.artifact.source.name()
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        self.artifact.source.text()
+    }
+
+    /// The port of the service it was rendered for, when known.
+    pub fn port(&self) -> Option<u16> {
+        self.artifact.service().map(|s| s.port)
+    }
+
     /// A finding at `needle` inside `inst` (at its keyword when the needle is not found).
     pub fn at(
         &self,
@@ -27,31 +71,57 @@ impl Context<'_> {
         needle: Option<&str>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let raw = self.text.get(inst.span.start..inst.span.end).unwrap_or_default();
+        let raw = self.text().get(inst.span.start..inst.span.end).unwrap_or_default();
         let span = needle
             .and_then(|n| raw.find(n).map(|i| Span::new(inst.span.start + i, inst.span.start + i + n.len())))
             .unwrap_or_else(|| Span::new(inst.span.start, inst.span.start + inst.keyword.len()));
-        Diagnostic::new(rule, self.file, Some(span), message)
+        Diagnostic::new(rule, self.file(), Some(span), message)
     }
 }
 
-/// Lints a Dockerfile's text. `port` is the spec's port for the service, when known.
-pub fn lint(file: &str, text: &str, port: Option<u16>) -> Diagnostics {
-    let ctx = Context { file, text, dockerfile: parser::parse(text), port };
-    let mut out = Vec::new();
-    for (_, check) in CHECKS {
-        check(&ctx, &mut out);
-    }
-    out.sort_by_key(|d| d.span);
-    out
-}
-
-/// Whether a file name is a Dockerfile's.
+/// Whether a file name is a Dockerfile's (or a Containerfile's).
 pub fn is_dockerfile(name: &str) -> bool {
     name == "Dockerfile"
+        || name == "Containerfile"
         || name.starts_with("Dockerfile.")
         || name.ends_with(".Dockerfile")
         || name.ends_with(".dockerfile")
+}
+
+/// `$NAME` and `${NAME}` in `word` replaced by their values in `vars`, in one pass; unknown
+/// names are left as written.
+pub fn expand_vars(word: &str, vars: &std::collections::HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut rest = word;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, tail, braced) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find('}') {
+                Some(end) => (&inner[..end], &inner[end + 1..], true),
+                None => ("", after, false),
+            },
+            None => {
+                let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+                (&after[..end], &after[end..], false)
+            }
+        };
+        match vars.get(name).filter(|_| !name.is_empty()) {
+            Some(value) => out.push_str(value),
+            None if braced => {
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
+            }
+            None => {
+                out.push('$');
+                out.push_str(name);
+            }
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The simple commands of a shell text, split at `&&`, `||`, `;`, `|` and line breaks.

@@ -111,10 +111,10 @@ fn heredoc_openers(line: &str) -> Vec<(String, bool)> {
         if name.is_empty() {
             continue;
         }
-        if let Some(q) = quoted {
-            if !r[name.len()..].starts_with(q) {
-                continue;
-            }
+        if let Some(q) = quoted
+            && !r[name.len()..].starts_with(q)
+        {
+            continue;
         }
         out.push((name, strip));
     }

@@ -34,7 +34,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         out.push(
             spec.at(
                 &RULE,
-                &["platform", "azure", "acr", "name"],
+                &crate::route!["platform", "azure", "acr", "name"],
                 false,
                 format!("registry name `{name}` is not valid for ACR: {why}"),
             )

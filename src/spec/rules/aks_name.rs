@@ -31,7 +31,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         out.push(
             spec.at(
                 &RULE,
-                &["platform", "azure", "aks", "name"],
+                &crate::route!["platform", "azure", "aks", "name"],
                 false,
                 format!("cluster name `{name}` is not valid for AKS: {why}"),
             )

@@ -23,7 +23,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, svc) in spec.spec.services.iter().enumerate() {
         if let Some(first) = seen.insert(svc.name.as_str(), i) {
             seen.insert(svc.name.as_str(), first);
-            let line = spec.source.position(spec.root.locate(&service_path(first, &["name"]), false)).line;
+            let line = spec.source().position(spec.span(&service_path(first, &["name"]))).line;
             out.push(
                 spec.at(
                     &RULE,

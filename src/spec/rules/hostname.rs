@@ -51,32 +51,32 @@ fn problem(host: &str) -> Option<&'static str> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if let Some(dns) = &spec.spec.platform.azure.dns {
-        if let Some(why) = problem(&dns.zone) {
+    if let Some(dns) = &spec.spec.platform.azure.dns
+        && let Some(why) = problem(&dns.zone)
+    {
+        out.push(
+            spec.at(
+                &RULE,
+                &crate::route!["platform", "azure", "dns", "zone"],
+                false,
+                format!("DNS zone `{}` is not a valid name: {why}", dns.zone),
+            )
+            .help("write a zone such as `example.com`"),
+        );
+    }
+    for (i, svc) in spec.spec.services.iter().enumerate() {
+        if let Some(ingress) = &svc.ingress
+            && let Some(why) = problem(&ingress.host)
+        {
             out.push(
                 spec.at(
                     &RULE,
-                    &["platform", "azure", "dns", "zone"],
+                    &service_path(i, &["ingress", "host"]),
                     false,
-                    format!("DNS zone `{}` is not a valid name: {why}", dns.zone),
+                    format!("ingress host `{}` is not a valid host name: {why}", ingress.host),
                 )
-                .help("write a zone such as `example.com`"),
+                .help("write a host such as `api.example.com`"),
             );
-        }
-    }
-    for (i, svc) in spec.spec.services.iter().enumerate() {
-        if let Some(ingress) = &svc.ingress {
-            if let Some(why) = problem(&ingress.host) {
-                out.push(
-                    spec.at(
-                        &RULE,
-                        &service_path(i, &["ingress", "host"]),
-                        false,
-                        format!("ingress host `{}` is not a valid host name: {why}", ingress.host),
-                    )
-                    .help("write a host such as `api.example.com`"),
-                );
-            }
         }
     }
 }

@@ -63,7 +63,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     out.push(
         spec.at(
             &RULE,
-            &["platform", "github", "repository"],
+            &crate::route!["platform", "github", "repository"],
             false,
             format!("repository `{repo}` is not written as OWNER/NAME"),
         )

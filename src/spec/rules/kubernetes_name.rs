@@ -46,7 +46,7 @@ fn suggestion(name: &str) -> String {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let mut names = vec![(vec!["metadata".to_string(), "name".to_string()], &spec.spec.metadata.name, "project")];
+    let mut names = vec![(crate::route!["metadata", "name"], &spec.spec.metadata.name, "project")];
     for (i, svc) in spec.spec.services.iter().enumerate() {
         names.push((service_path(i, &["name"]), &svc.name, "service"));
     }

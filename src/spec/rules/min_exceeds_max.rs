@@ -23,7 +23,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         out.push(
             spec.at(
                 &RULE,
-                &["platform", "azure", "aks", "nodePool", "minCount"],
+                &crate::route!["platform", "azure", "aks", "nodePool", "minCount"],
                 false,
                 format!("node pool minCount {} is above maxCount {}", pool.min_count, pool.max_count),
             )
@@ -31,18 +31,18 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         );
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {
-        if let Some(a) = &svc.autoscaling {
-            if a.min_replicas > a.max_replicas {
-                out.push(
-                    spec.at(
-                        &RULE,
-                        &service_path(i, &["autoscaling", "minReplicas"]),
-                        false,
-                        format!("minReplicas {} is above maxReplicas {}", a.min_replicas, a.max_replicas),
-                    )
-                    .help("lower minReplicas or raise maxReplicas"),
-                );
-            }
+        if let Some(a) = &svc.autoscaling
+            && a.min_replicas > a.max_replicas
+        {
+            out.push(
+                spec.at(
+                    &RULE,
+                    &service_path(i, &["autoscaling", "minReplicas"]),
+                    false,
+                    format!("minReplicas {} is above maxReplicas {}", a.min_replicas, a.max_replicas),
+                )
+                .help("lower minReplicas or raise maxReplicas"),
+            );
         }
     }
 }

@@ -22,7 +22,7 @@ mod storage_account_name;
 mod unsupported_kubernetes_version;
 
 use super::Loaded;
-use crate::diag::{Diagnostics, Rule};
+use crate::diag::{Diagnostics, Route, Rule};
 
 /// A semantic check: reads the spec, appends findings.
 pub type Check = fn(&Loaded, &mut Diagnostics);
@@ -48,9 +48,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
 ];
 
-/// The path of a key under `services[index]`.
-fn service_path(index: usize, rest: &[&str]) -> Vec<String> {
-    let mut path = vec!["services".to_string(), index.to_string()];
-    path.extend(rest.iter().map(|s| s.to_string()));
-    path
+/// The route of a key under `services[index]`.
+fn service_path(index: usize, rest: &[&str]) -> Route {
+    rest.iter().fold(crate::route!["services", index], |r, k| r.with(*k))
 }

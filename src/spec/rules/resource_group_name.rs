@@ -37,8 +37,13 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     ] {
         if let Some(why) = problem(name) {
             out.push(
-                spec.at(&RULE, &path, false, format!("resource group name `{name}` is not valid: {why}"))
-                    .help("use a name such as `shop-rg`"),
+                spec.at(
+                    &RULE,
+                    &path.into_iter().collect(),
+                    false,
+                    format!("resource group name `{name}` is not valid: {why}"),
+                )
+                .help("use a name such as `shop-rg`"),
             );
         }
     }

@@ -39,7 +39,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         out.push(
             spec.at(
                 &RULE,
-                &["platform", "terraformState", "storageAccount"],
+                &crate::route!["platform", "terraformState", "storageAccount"],
                 false,
                 format!("storage account name `{name}` is not valid: {why}"),
             )

@@ -52,7 +52,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         Some(_) => return,
     };
     out.push(
-        spec.at(&RULE, &["platform", "azure", "aks", "kubernetesVersion"], false, msg)
+        spec.at(&RULE, &crate::route!["platform", "azure", "aks", "kubernetesVersion"], false, msg)
             .help(format!("use a version from 1.{lo} to 1.{hi}, quoted, such as \"1.33\"")),
     );
 }

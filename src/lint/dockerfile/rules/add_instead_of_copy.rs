@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::Context;
+use crate::lint::dockerfile::Document;
 use crate::lint::dockerfile::parser::Form;
 
 declare_rule! {
@@ -23,8 +23,8 @@ declare_rule! {
 
 const ARCHIVES: [&str; 7] = [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz"];
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    for inst in ctx.dockerfile.instructions.iter().filter(|i| i.keyword == "ADD") {
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "ADD") {
         let words: Vec<String> = match &inst.form {
             Form::Exec(w) => w.clone(),
             Form::Shell(s) => s.split_whitespace().map(str::to_string).collect(),
@@ -34,7 +34,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
             |s: &String| s.contains("://") || s.starts_with("git@") || ARCHIVES.iter().any(|a| s.ends_with(a));
         if !inst.heredocs.is_empty() || sources.is_empty() || !sources.iter().all(special) {
             out.push(
-                ctx.at(
+                doc.at(
                     &RULE,
                     inst,
                     None,

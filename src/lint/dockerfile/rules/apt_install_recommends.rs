@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::{Context, commands};
+use crate::lint::dockerfile::{Document, commands};
 
 declare_rule! {
     /// ## What it does
@@ -26,16 +26,16 @@ pub fn is_apt_install(words: &[&str]) -> bool {
     words[i + 1..].iter().find(|w| !w.starts_with('-')) == Some(&"install")
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    for inst in ctx.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
         for words in commands(&inst.text()) {
             if is_apt_install(&words) && !words.contains(&"--no-install-recommends") {
                 let tool = if words.contains(&"apt-get") { "apt-get" } else { "apt" };
-                let raw = ctx.text.get(inst.span.start..inst.span.end).unwrap_or_default();
+                let raw = doc.text().get(inst.span.start..inst.span.end).unwrap_or_default();
                 let exact = format!("{tool} install");
                 let needle = if raw.contains(&exact) { exact.as_str() } else { tool };
                 out.push(
-                    ctx.at(&RULE, inst, Some(needle), "apt installs recommended packages here")
+                    doc.at(&RULE, inst, Some(needle), "apt installs recommended packages here")
                         .help("add `--no-install-recommends`"),
                 );
             }

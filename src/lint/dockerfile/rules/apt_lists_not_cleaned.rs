@@ -1,7 +1,7 @@
 use super::apt_install_recommends::is_apt_install;
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::{Context, commands};
+use crate::lint::dockerfile::{Document, commands};
 
 declare_rule! {
     /// ## What it does
@@ -21,8 +21,8 @@ declare_rule! {
     pub static RULE = ("DF005", "apt-lists-not-cleaned", Warning);
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    for inst in ctx.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
         let text = inst.text();
         let cached =
             inst.flags.iter().any(|(k, v)| k == "mount" && v.contains("type=cache") && v.contains("/var/lib/apt"));
@@ -31,7 +31,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
         }
         if commands(&text).iter().any(|w| is_apt_install(w)) {
             out.push(
-                ctx.at(&RULE, inst, Some("apt"), "this RUN leaves the apt package lists in the image")
+                doc.at(&RULE, inst, Some("apt"), "this RUN leaves the apt package lists in the image")
                     .help("end it with `&& rm -rf /var/lib/apt/lists/*`"),
             );
         }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Context, assignments};
+use crate::lint::dockerfile::{Document, assignments};
 use crate::spec::rules::{credential_word, looks_like_key};
 
 declare_rule! {
@@ -24,8 +24,8 @@ declare_rule! {
     pub static RULE = ("DF009", "credential-in-build", Error);
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    for inst in ctx.dockerfile.instructions.iter().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
         let Form::Shell(args) = &inst.form else { continue };
         for (key, value) in assignments(args) {
             let by_name = credential_word(&key).filter(|_| inst.keyword == "ARG" || !value.is_empty());
@@ -35,7 +35,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
                 None => continue,
             };
             out.push(
-                ctx.at(&RULE, inst, Some(&key), message)
+                doc.at(&RULE, inst, Some(&key), message)
                     .help("pass it at run time from a secret, or use `RUN --mount=type=secret`"),
             );
         }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Context, assignments};
+use crate::lint::dockerfile::{Document, assignments};
 
 declare_rule! {
     /// ## What it does
@@ -23,8 +23,8 @@ declare_rule! {
     pub static RULE = ("DF008", "expose-port-mismatch", Error);
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    let stage: Vec<_> = ctx.dockerfile.final_stage().collect();
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    let stage: Vec<_> = doc.dockerfile.final_stage().collect();
     let from_env = || {
         stage.iter().filter(|i| i.keyword == "ENV").find_map(|i| match &i.form {
             Form::Shell(s) => {
@@ -33,7 +33,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
             Form::Exec(_) => None,
         })
     };
-    let Some(port) = ctx.port.or_else(from_env) else { return };
+    let Some(port) = doc.port().or_else(from_env) else { return };
     for inst in stage.iter().filter(|i| i.keyword == "EXPOSE") {
         let Form::Shell(args) = &inst.form else { continue };
         let ports: Vec<&str> = args.split_whitespace().collect();
@@ -41,7 +41,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
         if !matches {
             let first = ports.first().copied();
             out.push(
-                ctx.at(&RULE, inst, first, format!("EXPOSE {args} does not include the service's port {port}"))
+                doc.at(&RULE, inst, first, format!("EXPOSE {args} does not include the service's port {port}"))
                     .help(format!("EXPOSE {port}")),
             );
         }

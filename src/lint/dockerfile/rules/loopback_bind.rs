@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Context, assignments};
+use crate::lint::dockerfile::{Document, assignments};
 
 declare_rule! {
     /// ## What it does
@@ -49,8 +49,8 @@ fn bound_loopback(words: &[String]) -> Option<String> {
     None
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    for inst in &ctx.dockerfile.instructions {
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for inst in &doc.dockerfile.instructions {
         let found = match (inst.keyword.as_str(), &inst.form) {
             ("CMD" | "ENTRYPOINT" | "RUN", Form::Exec(words)) => bound_loopback(words),
             ("CMD" | "ENTRYPOINT" | "RUN", Form::Shell(s)) => {
@@ -71,7 +71,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
         };
         if let Some(address) = found {
             out.push(
-                ctx.at(
+                doc.at(
                     &RULE,
                     inst,
                     Some(&address),

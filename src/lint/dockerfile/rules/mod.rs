@@ -10,21 +10,18 @@ mod pip_cache_kept;
 mod runs_as_root;
 mod unpinned_base_image;
 
-use super::Context;
-use crate::diag::{Diagnostics, Rule};
-
-/// A Dockerfile check: reads the parsed file, appends findings.
-pub type Check = fn(&Context<'_>, &mut Diagnostics);
+use super::Document;
+use crate::lint::{Check, Run};
 
 /// Every Dockerfile rule with its check.
-pub static CHECKS: &[(&Rule, Check)] = &[
-    (&runs_as_root::RULE, runs_as_root::check),
-    (&unpinned_base_image::RULE, unpinned_base_image::check),
-    (&add_instead_of_copy::RULE, add_instead_of_copy::check),
-    (&apt_install_recommends::RULE, apt_install_recommends::check),
-    (&apt_lists_not_cleaned::RULE, apt_lists_not_cleaned::check),
-    (&pip_cache_kept::RULE, pip_cache_kept::check),
-    (&loopback_bind::RULE, loopback_bind::check),
-    (&expose_port_mismatch::RULE, expose_port_mismatch::check),
-    (&credential_in_build::RULE, credential_in_build::check),
+pub static CHECKS: &[Check<Document>] = &[
+    Check { rule: &runs_as_root::RULE, run: Run::Each(runs_as_root::check) },
+    Check { rule: &unpinned_base_image::RULE, run: Run::Each(unpinned_base_image::check) },
+    Check { rule: &add_instead_of_copy::RULE, run: Run::Each(add_instead_of_copy::check) },
+    Check { rule: &apt_install_recommends::RULE, run: Run::Each(apt_install_recommends::check) },
+    Check { rule: &apt_lists_not_cleaned::RULE, run: Run::Each(apt_lists_not_cleaned::check) },
+    Check { rule: &pip_cache_kept::RULE, run: Run::Each(pip_cache_kept::check) },
+    Check { rule: &loopback_bind::RULE, run: Run::Each(loopback_bind::check) },
+    Check { rule: &expose_port_mismatch::RULE, run: Run::Each(expose_port_mismatch::check) },
+    Check { rule: &credential_in_build::RULE, run: Run::Each(credential_in_build::check) },
 ];

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Context, assignments, commands};
+use crate::lint::dockerfile::{Document, assignments, commands};
 
 declare_rule! {
     /// ## What it does
@@ -31,14 +31,23 @@ fn is_pip_install(words: &[&str]) -> bool {
     words.get(i + 1) == Some(&"install")
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    for inst in ctx.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
-        let env_off = ctx.dockerfile.instructions.iter().any(|e| {
-            e.stage == inst.stage
-                && e.keyword == "ENV"
-                && e.span < inst.span
-                && matches!(&e.form, Form::Shell(s) if assignments(s).iter().any(|(k, _)| k == "PIP_NO_CACHE_DIR"))
-        });
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    // One pass: whether the current stage has set PIP_NO_CACHE_DIR so far.
+    let mut stage = usize::MAX;
+    let mut env_off = false;
+    for inst in &doc.dockerfile.instructions {
+        if inst.stage != stage {
+            stage = inst.stage;
+            env_off = false;
+        }
+        if inst.keyword == "ENV" {
+            env_off |=
+                matches!(&inst.form, Form::Shell(s) if assignments(s).iter().any(|(k, _)| k == "PIP_NO_CACHE_DIR"));
+            continue;
+        }
+        if inst.keyword != "RUN" {
+            continue;
+        }
         let cached = inst.flags.iter().any(|(k, v)| k == "mount" && v.contains("type=cache"));
         if env_off || cached {
             continue;
@@ -50,7 +59,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
             };
             if is_pip_install(&words) && !words.contains(&"--no-cache-dir") {
                 out.push(
-                    ctx.at(&RULE, inst, Some("pip"), "pip keeps its download cache in the image here")
+                    doc.at(&RULE, inst, Some("pip"), "pip keeps its download cache in the image here")
                         .help("add `--no-cache-dir`"),
                 );
             }

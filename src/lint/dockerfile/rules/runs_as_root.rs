@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::Context;
+use crate::lint::dockerfile::Document;
 use crate::lint::dockerfile::parser::Form;
 
 declare_rule! {
@@ -24,12 +24,12 @@ declare_rule! {
     pub static RULE = ("DF001", "runs-as-root", Error);
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
-    let stage: Vec<_> = ctx.dockerfile.final_stage().collect();
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    let stage: Vec<_> = doc.dockerfile.final_stage().collect();
     let Some(from) = stage.first() else { return };
     match stage.iter().rev().find(|i| i.keyword == "USER") {
         None => out.push(
-            ctx.at(&RULE, from, None, "the image runs as root: its final stage has no USER instruction")
+            doc.at(&RULE, from, None, "the image runs as root: its final stage has no USER instruction")
                 .help("add `USER 10001:10001` (a user created in the image) before CMD"),
         ),
         Some(user) => {
@@ -37,7 +37,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
             let who = name.split(':').next().unwrap_or_default().trim();
             if who == "root" || who == "0" {
                 out.push(
-                    ctx.at(&RULE, user, Some(name.trim()), format!("`USER {}` runs the image as root", name.trim()))
+                    doc.at(&RULE, user, Some(name.trim()), format!("`USER {}` runs the image as root", name.trim()))
                         .help("switch to a non-root user with a fixed UID, such as `USER 10001:10001`"),
                 );
             }

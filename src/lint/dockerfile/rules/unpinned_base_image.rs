@@ -1,9 +1,9 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Context, assignments};
+use crate::lint::dockerfile::{Document, assignments, expand_vars};
 
 declare_rule! {
     /// ## What it does
@@ -23,36 +23,30 @@ declare_rule! {
     pub static RULE = ("DF002", "unpinned-base-image", Error);
 }
 
-pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
+pub fn check(doc: &Document, out: &mut Diagnostics) {
     let mut args: HashMap<String, String> = HashMap::new();
-    let mut stages: Vec<String> = Vec::new();
-    for inst in &ctx.dockerfile.instructions {
+    let mut stages: HashSet<String> = HashSet::new();
+    let mut seen_from = false;
+    for inst in &doc.dockerfile.instructions {
         let Form::Shell(text) = &inst.form else { continue };
-        if inst.keyword == "ARG"
-            && inst.stage == 0
-            && !ctx.dockerfile.instructions.iter().any(|i| i.keyword == "FROM" && i.span < inst.span)
-        {
+        if inst.keyword == "ARG" && !seen_from {
             args.extend(assignments(text));
             continue;
         }
+        seen_from |= inst.keyword == "FROM";
         if inst.keyword != "FROM" {
             continue;
         }
         let words: Vec<&str> = text.split_whitespace().collect();
         let Some(&written) = words.first() else { continue };
-        if let (Some(as_kw), Some(name)) = (words.get(1), words.get(2)) {
-            if as_kw.eq_ignore_ascii_case("as") {
-                stages.push(name.to_ascii_lowercase());
-            }
-        }
-        let mut image = written.to_string();
-        for (k, v) in &args {
-            image = image.replace(&format!("${{{k}}}"), v).replace(&format!("${k}"), v);
-        }
-        if image.contains('$')
-            || image == "scratch"
-            || stages[..stages.len().saturating_sub(usize::from(words.len() > 2))].contains(&image.to_ascii_lowercase())
+        let image = expand_vars(written, &args);
+        let earlier_stage = stages.contains(&image.to_ascii_lowercase());
+        if let (Some(as_kw), Some(name)) = (words.get(1), words.get(2))
+            && as_kw.eq_ignore_ascii_case("as")
         {
+            stages.insert(name.to_ascii_lowercase());
+        }
+        if image.contains('$') || image == "scratch" || earlier_stage {
             continue;
         }
         if image.contains("@sha256:") {
@@ -67,7 +61,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Diagnostics) {
             Some(_) => continue,
         };
         out.push(
-            ctx.at(&RULE, inst, Some(written), message)
+            doc.at(&RULE, inst, Some(written), message)
                 .help("pin a version, such as `python:3.12-slim-trixie`, or a digest"),
         );
     }

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# usage: benches/scale.sh
+# gen's speed and memory, as ratios measured in one run on this machine (machines here are small
+# and noisy: every figure is the median of REPS runs, default 7, and peak RSS the largest seen):
+#   - `gen lint` of the reference project against hadolint on its one Dockerfile, and against the
+#     whole validator toolchain (scripts/conformance) on the same tree;
+#   - `gen render` of the reference project against `cp -r` of its output;
+#   - `gen lint` (render and lint in memory) and `gen render` (render, lint, write a fresh tree)
+#     of 1, 100, 1,000 and 5,000 services;
+#   - `gen lint` of Dockerfiles of 1,000, 10,000 and 80,000 instructions, and the size of its
+#     human report against the input's.
+# Prints each target with `met` or `NOT MET`; exits 1 when one is not met. Needs the validators
+# (scripts/install-validators) for the hadolint and toolchain comparisons.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+REPS=${REPS:-7}
+VH=${GEN_VALIDATORS_HOME:-$HOME/.cache/gen-validators}
+export PATH="$VH/bin:$VH/venv/bin:$PATH"
+cargo build --release --locked -q
+GEN=$(pwd)/${CARGO_TARGET_DIR:-target}/release/gen
+[[ $GEN == /* ]] || GEN=$(pwd)/$GEN
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+failed=0
+
+# run_once CMD...: prints "seconds peak_kb" of one run (output discarded, exit status ignored).
+run_once() {
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -o "$TMP/rss" -f '%M' "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo "$(( (end - start) / 1000 )) $(tail -n1 "$TMP/rss")"
+}
+
+# measure [-p PREP] CMD...: "median_seconds max_peak_kb" over REPS runs; PREP runs before each.
+measure() {
+  local prep=: n=$REPS
+  if [[ $1 == -p ]]; then prep=$2; shift 2; fi
+  if [[ $1 == -n ]]; then n=$2; shift 2; fi
+  local times=() peak=0 t m
+  for ((i = 0; i < n; i++)); do
+    eval "$prep"
+    read -r t m < <(run_once "$@")
+    times+=("$t"); ((m > peak)) && peak=$m
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$(echo "scale=4; $median / 1000000" | bc) $peak"
+}
+
+ratio() { echo "scale=2; $1 / $2" | bc; }
+# target NAME VALUE OP LIMIT: prints the line and records a miss.
+target() {
+  local ok
+  ok=$(echo "$2 $3 $4" | bc)
+  if ((ok)); then printf '  target %-58s %10s %s %-8s met\n' "$1" "$2" "$3" "$4"
+  else printf '  target %-58s %10s %s %-8s NOT MET\n' "$1" "$2" "$3" "$4"; failed=1; fi
+}
+
+echo "== gen against the tools it replaces (reference project, median of $REPS runs)"
+read -r g_lint g_lint_m < <(measure "$GEN" lint spec.yaml)
+read -r hado _ < <(measure hadolint --no-color out/services/shop/Dockerfile)
+printf '  %-44s %8s s  %8s KiB\n' "gen lint spec.yaml (spec, render, lint, drift)" "$g_lint" "$g_lint_m"
+printf '  %-44s %8s s\n' "hadolint on its one Dockerfile" "$hado"
+target "gen lint / hadolint (time)" "$(ratio "$g_lint" "$hado")" "<=" 1
+read -r conf _ < <(measure -n 1 scripts/conformance out)
+printf '  %-44s %8s s\n' "scripts/conformance out (every validator)" "$conf"
+printf '  %-44s %8s x\n' "gen lint / conformance toolchain" "$(ratio "$g_lint" "$conf")"
+read -r g_render g_render_m < <(measure -p "rm -rf '$TMP/r'" "$GEN" render spec.yaml --out "$TMP/r")
+read -r cp_t _ < <(measure -p "rm -rf '$TMP/c'" cp -r out "$TMP/c")
+printf '  %-44s %8s s  %8s KiB\n' "gen render into a fresh folder" "$g_render" "$g_render_m"
+printf '  %-44s %8s s\n' "cp -r of the same output" "$cp_t"
+printf '  %-44s %8s x\n' "gen render / cp -r" "$(ratio "$g_render" "$cp_t")"
+
+echo
+echo "== scale: services in one spec"
+python3 - "$TMP" <<'PY'
+import sys
+d = sys.argv[1]
+head = open("spec.yaml").read()
+head = head[:head.index("services:")]
+tail = "\npipeline:\n  staticAnalysis: semgrep\n  imageScan: {tool: trivy, failOn: [CRITICAL]}\n  deploy: helm\n"
+service = '''  - name: "svc{i:05d}"
+    blueprint: flask
+    port: 5000
+    replicas: 2
+    resources:
+      requests: {{cpu: 100m, memory: 128Mi}}
+      limits: {{cpu: 500m, memory: 256Mi}}
+    autoscaling: {{minReplicas: 2, maxReplicas: 5, cpuUtilization: 70}}
+    health: {{liveness: /healthz, readiness: /readyz}}
+    ingress: {{host: "svc{i:05d}.example.com", path: /, tls: true}}
+    env: {{FAVORITE_ATHLETE: Usain Bolt, LOG_LEVEL: info}}
+    secretEnv: [SECRET_KEY]
+    params: {{pythonVersion: "3.12", workers: 2, timeout: 30}}
+'''
+for n in (1, 100, 1000, 5000):
+    with open(f"{d}/spec{n}.yaml", "w") as f:
+        f.write(head + "services:\n" + "".join(service.format(i=i) for i in range(n)) + tail)
+PY
+declare -A lint_t lint_m render_t render_m
+printf '  %-10s %12s %12s %14s %12s\n' services "lint s" "lint KiB" "render s" "render KiB"
+for n in 1 100 1000 5000; do
+  read -r lint_t[$n] lint_m[$n] < <(measure "$GEN" lint "$TMP/spec$n.yaml" --out "$TMP/none")
+  read -r render_t[$n] render_m[$n] < <(measure -p "rm -rf '$TMP/o$n'" "$GEN" render "$TMP/spec$n.yaml" --out "$TMP/o$n")
+  printf '  %-10s %12s %12s %14s %12s\n' "$n" "${lint_t[$n]}" "${lint_m[$n]}" "${render_t[$n]}" "${render_m[$n]}"
+done
+target "lint: 1,000 services / 1 service (time)" "$(ratio "${lint_t[1000]}" "${lint_t[1]}")" "<=" 50
+target "lint: 5,000 services / 1,000 (time)" "$(ratio "${lint_t[5000]}" "${lint_t[1000]}")" "<=" 5
+target "lint: peak RSS at 5,000 services (MiB)" "$(echo "scale=1; ${lint_m[5000]} / 1024" | bc)" "<" 200
+target "render: 1,000 services / 1 service (time)" "$(ratio "${render_t[1000]}" "${render_t[1]}")" "<=" 50
+target "render: 5,000 services / 1,000 (time)" "$(ratio "${render_t[5000]}" "${render_t[1000]}")" "<=" 5
+target "render: peak RSS at 5,000 services (MiB)" "$(echo "scale=1; ${render_m[5000]} / 1024" | bc)" "<" 200
+
+echo
+echo "== scale: instructions in one Dockerfile"
+python3 - "$TMP" <<'PY'
+import sys
+d = sys.argv[1]
+block = [
+    "# stage {k}",
+    "FROM python:3.12-slim-trixie AS stage{k}",
+    "ARG VERSION_{k}=1.{k}",
+    "ENV APP_HOME=/srv/app{k} PYTHONDONTWRITEBYTECODE=1",
+    "WORKDIR /srv/app{k}",
+    "COPY --chown=10001:10001 requirements.txt ./",
+    "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*",
+    "RUN pip install --no-cache-dir -r requirements.txt",
+    "RUN pip install flask=={k}.0",
+    "EXPOSE 5000",
+    "USER 10001:10001",
+]
+for n in (1000, 10000, 80000):
+    out, count, k = [], 0, 0
+    while count < n:
+        for line in block:
+            out.append(line.format(k=k))
+            if not line.startswith("#"):
+                count += 1
+        k += 1
+    out.append('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]')
+    open(f"{d}/Dockerfile.{n}", "w").write("\n".join(out) + "\n")
+PY
+printf '  %-14s %10s %10s %12s %12s %8s\n' instructions seconds KiB "input B" "report B" "x input"
+for n in 1000 10000 80000; do
+  f=$TMP/Dockerfile.$n
+  read -r t m < <(measure "$GEN" lint "$f")
+  in_b=$(wc -c <"$f"); "$GEN" lint "$f" >"$TMP/report.$n" 2>&1 || true
+  out_b=$(wc -c <"$TMP/report.$n")
+  printf '  %-14s %10s %10s %12s %12s %8s\n' "$n" "$t" "$m" "$in_b" "$out_b" "$(ratio "$out_b" "$in_b")"
+  last_t=$t; last_m=$m; last_ratio=$(ratio "$out_b" "$in_b")
+done
+target "lint of 80,000 instructions (seconds)" "$last_t" "<" 2
+target "lint of 80,000 instructions: peak RSS (MiB)" "$(echo "scale=1; $last_m / 1024" | bc)" "<" 200
+target "human report / input size, 80,000 instructions" "$last_ratio" "<=" 3
+exit $failed

@@ -1,0 +1,45 @@
+//! `gen explain`: a rule's documentation, or the list of rules.
+
+use super::{EXIT_CLEAN, EXIT_FAILURE};
+use crate::registry;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A rule code (SPEC111) or name (request-exceeds-limit).
+    rule: Option<String>,
+    /// Print every rule's documentation as Markdown.
+    #[arg(long, conflicts_with = "rule")]
+    markdown: bool,
+}
+
+pub fn run(args: Args) -> u8 {
+    if args.markdown {
+        print!("{}", registry::markdown());
+        return EXIT_CLEAN;
+    }
+    let Some(query) = args.rule else {
+        for r in registry::all() {
+            println!("{:<8} {:<32} {:<8} {}", r.code, r.name, r.severity, r.summary());
+        }
+        return EXIT_CLEAN;
+    };
+    match registry::find(&query) {
+        Some(r) => {
+            let ignorable = if r.ignorable { "" } else { ", not ignorable" };
+            println!("{} {} ({}{ignorable})\n\n{}", r.code, r.name, r.severity, r.documentation());
+            EXIT_CLEAN
+        }
+        None => {
+            eprintln!("gen: error: no rule is called `{query}`");
+            let close = registry::similar(&query);
+            if !close.is_empty() {
+                eprintln!("close matches:");
+                for r in close {
+                    eprintln!("  {} {}", r.code, r.name);
+                }
+            }
+            eprintln!("list every rule with `gen explain`");
+            EXIT_FAILURE
+        }
+    }
+}

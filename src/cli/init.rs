@@ -1,0 +1,84 @@
+//! `gen init`: a blueprint's example spec, checked through the whole pipeline before it is written.
+
+use std::path::PathBuf;
+
+use super::{EXIT_CLEAN, EXIT_FAILURE, eprint_findings, session};
+use crate::diag::Severity;
+use crate::output;
+use crate::pipeline::{self, display};
+use crate::render;
+use crate::spec::{self, SpecError};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The blueprint.
+    #[arg(long, default_value = "flask")]
+    blueprint: String,
+    /// Project and service name (a DNS-1123 label).
+    #[arg(long, default_value = "shop")]
+    name: String,
+    /// Where to write the spec.
+    #[arg(long, default_value = "spec.yaml")]
+    out: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    force: bool,
+    /// A folder of extra blueprints (repeatable).
+    #[arg(long = "blueprints", value_name = "DIR")]
+    blueprints: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> u8 {
+    if let Some(why) = spec::rules::dns1123_label_problem(&args.name) {
+        eprintln!("gen: error: --name `{}` is not a Kubernetes name: {why}", args.name);
+        return EXIT_FAILURE;
+    }
+    let session = match session(&args.blueprints) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let text = match render::example_spec(&session.catalog, &args.blueprint, &args.name) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("gen: error: {message}");
+            return EXIT_FAILURE;
+        }
+    };
+    // The example must pass gen's own checks, render included, before it is handed to the user.
+    let shown = display(&args.out);
+    let problems = match spec::load(&shown, text.as_bytes()) {
+        Ok(loaded) => {
+            let out = display(&pipeline::default_out(&args.out));
+            let mut findings = session.check(&loaded, &pipeline::spec_name(&args.out), &out).findings;
+            findings.diagnostics.retain(|d| d.severity == Severity::Error);
+            findings
+        }
+        Err(SpecError::Invalid(findings)) => findings,
+        Err(e @ SpecError::Read { .. }) => {
+            eprintln!("gen: error: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    if !problems.diagnostics.is_empty() {
+        eprint_findings(&problems);
+        eprintln!(
+            "gen: error: the example spec of `{}` does not pass with --name `{}`; nothing written",
+            args.blueprint, args.name
+        );
+        return EXIT_FAILURE;
+    }
+    if args.out.exists() && !args.force {
+        eprintln!("gen: error: {shown} exists; use --force to overwrite it");
+        return EXIT_FAILURE;
+    }
+    match output::write_file(&args.out, text.as_bytes()) {
+        Ok(()) => {
+            println!("wrote {shown}: edit it, then run `gen render {shown}`");
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!("gen: error: {e}");
+            EXIT_FAILURE
+        }
+    }
+}

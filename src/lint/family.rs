@@ -1,0 +1,65 @@
+//! The shape of a family's rule list, each rule with the function that checks it, and the
+//! driver that runs such a list over files.
+
+use std::collections::HashMap;
+
+use super::Artifact;
+use crate::diag::{Diagnostics, Rule};
+
+/// How a rule looks at a family's documents.
+pub enum Run<D: 'static> {
+    /// One document at a time.
+    Each(fn(&D, &mut Diagnostics)),
+    /// Every document of the run at once, for rules that relate them to each other.
+    All(fn(&[D], &mut Diagnostics)),
+}
+
+/// One rule of a family and its check.
+pub struct Check<D: 'static> {
+    pub rule: &'static Rule,
+    pub run: Run<D>,
+}
+
+/// Runs every check over the documents.
+pub fn run_checks<D>(checks: &[Check<D>], docs: &[D]) -> Diagnostics {
+    let mut out = Vec::new();
+    for check in checks {
+        match check.run {
+            Run::Each(f) => docs.iter().for_each(|d| f(d, &mut out)),
+            Run::All(f) => f(docs, &mut out),
+        }
+    }
+    out
+}
+
+/// What a family's lint hands on: each file with its findings.
+pub type Emit<'e> = dyn FnMut(&Artifact, Diagnostics) + 'e;
+
+/// Runs `checks` over `files`, parsed by `parse`. When every check looks at one document at a
+/// time, files are parsed, checked and dropped one by one (memory stays that of one file);
+/// when a check relates documents, all are parsed first. Each file's findings go to `emit`.
+pub fn drive<D>(
+    checks: &[Check<D>],
+    files: &mut dyn Iterator<Item = Artifact>,
+    parse: impl Fn(&Artifact) -> D,
+    emit: &mut Emit<'_>,
+) {
+    if checks.iter().all(|c| matches!(c.run, Run::Each(_))) {
+        for file in files {
+            let doc = parse(&file);
+            let found = run_checks(checks, std::slice::from_ref(&doc));
+            emit(&file, found);
+        }
+        return;
+    }
+    let files: Vec<Artifact> = files.collect();
+    let docs: Vec<D> = files.iter().map(&parse).collect();
+    let mut by_file: HashMap<String, Diagnostics> = HashMap::new();
+    for d in run_checks(checks, &docs) {
+        by_file.entry(d.file.clone()).or_default().push(d);
+    }
+    for file in &files {
+        let found = by_file.remove(file.source.name()).unwrap_or_default();
+        emit(file, found);
+    }
+}

@@ -1,0 +1,289 @@
+//! Ignores, always with a reason: `lint.ignore` entries in the spec (a whole rule, or one
+//! service, spec path or rendered file), and `gen:ignore` comments in a file.
+//!
+//! A comment `# gen:ignore RULE[,RULE] reason` silences the findings on its own line (after
+//! code) or on the next line of code; `# gen:ignore-file RULE reason` silences a rule in the
+//! whole file. An ignore that silences nothing is reported, and rules that keep the output safe
+//! cannot be ignored at all.
+
+use crate::declare_rule;
+use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Source, Span};
+use crate::route;
+use crate::spec::Loaded;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `lint.ignore` entry that names no rule gen knows.
+    ///
+    /// ## Why it matters
+    /// A mistyped code ignores nothing, so the finding it was meant to silence keeps failing
+    /// the build, or a rule renamed since still looks ignored to the reader.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// lint:
+    ///   ignore: [{rule: SPEC999, reason: "no such rule"}]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use a code or name listed by `gen explain`.
+    pub static UNKNOWN_IGNORED_RULE = ("SPEC118", "unknown-ignored-rule", Warning, unignorable);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an ignore (a `lint.ignore` entry in the spec, or a `gen:ignore` comment) that
+    /// silences no finding.
+    ///
+    /// ## Why it matters
+    /// An ignore outlives the finding it was written for: left in place, it will silently hide
+    /// the next real problem of that rule at that place.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// # gen:ignore DF006 the cache is needed
+    /// RUN pip install --no-cache-dir flask
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove the ignore.
+    pub static UNUSED_IGNORE = ("GEN002", "unused-ignore", Warning, unignorable);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `gen:ignore` comment that cannot take effect: it names no rule of the file's
+    /// family, gives no reason, or names a rule that may not be ignored; or a `lint.ignore`
+    /// entry in the spec that names a rule that may not be ignored.
+    ///
+    /// ## Why it matters
+    /// The finding it was meant for is still reported, and the comment suggests otherwise to
+    /// the next reader. Rules that keep the output safe (names that become paths, unsafe
+    /// targets, files that do not parse) can never be ignored.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// # gen:ignore DF006
+    /// RUN pip install flask
+    /// ```
+    ///
+    /// ## How to fix
+    /// Write `gen:ignore CODE reason` with a rule `gen explain` lists for this kind of file,
+    /// or fix the finding.
+    pub static INVALID_IGNORE = ("GEN003", "invalid-ignore", Warning, unignorable);
+}
+
+struct Directive {
+    /// The line whose findings it silences; `None` for the whole file.
+    line: Option<usize>,
+    rules: Vec<&'static Rule>,
+    span: Span,
+    used: bool,
+}
+
+/// Whether a line, after its indentation, starts with a comment.
+fn is_comment(line: &str, prefixes: &[&str]) -> bool {
+    let t = line.trim_start();
+    prefixes.iter().any(|p| t.starts_with(p))
+}
+
+/// Reads the `gen:ignore` comments of a file. Problems with them are reported into `out`.
+fn directives(source: &Source, prefixes: &[&str], rules: &[&'static Rule], out: &mut Diagnostics) -> Vec<Directive> {
+    let text = source.text();
+    if prefixes.is_empty() || !text.contains("gen:ignore") {
+        return Vec::new();
+    }
+    let lines: Vec<(usize, &str)> =
+        text.split_inclusive('\n').scan(0, |at, l| Some((std::mem::replace(at, *at + l.len()), l))).collect();
+    let mut found = Vec::new();
+    for (index, (start, line)) in lines.iter().enumerate() {
+        let Some(at) = line.find("gen:ignore") else { continue };
+        let before = line[..at].trim_end();
+        let Some(prefix) = prefixes.iter().find(|p| before.ends_with(*p)) else { continue };
+        let trailing = !before[..before.len() - prefix.len()].trim().is_empty();
+        let rest = &line[at + "gen:ignore".len()..];
+        let (file_wide, rest) = match rest.strip_prefix("-file") {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let span = Span::new(start + at, start + line.trim_end().len());
+        let rest = rest.trim();
+        let (names, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let problem = |out: &mut Diagnostics, msg: String, help: &str| {
+            out.push(Diagnostic::new(&INVALID_IGNORE, source.name(), Some(span), msg).help(help));
+        };
+        let mut chosen = Vec::new();
+        for name in names.split(',').filter(|n| !n.is_empty()) {
+            match rules.iter().find(|r| r.is_named(name)) {
+                Some(rule) if !rule.ignorable => {
+                    problem(out, format!("{} ({}) cannot be ignored", rule.code, rule.name), "fix the finding instead")
+                }
+                Some(rule) => chosen.push(*rule),
+                None => problem(
+                    out,
+                    format!("`{name}` is not a rule for this kind of file"),
+                    "name a rule `gen explain` lists, by code or name",
+                ),
+            }
+        }
+        if names.is_empty() {
+            problem(out, "the ignore names no rule".into(), "write `gen:ignore CODE reason`");
+            continue;
+        }
+        if reason.trim().is_empty() {
+            problem(
+                out,
+                "the ignore gives no reason".into(),
+                "say why the finding does not apply: `gen:ignore CODE reason`",
+            );
+            continue;
+        }
+        if chosen.is_empty() {
+            continue;
+        }
+        let line = if file_wide {
+            None
+        } else if trailing {
+            Some(index + 1)
+        } else {
+            let next = lines
+                .iter()
+                .enumerate()
+                .skip(index + 1)
+                .find(|(_, (_, l))| !l.trim().is_empty() && !is_comment(l, prefixes));
+            match next {
+                Some((i, _)) => Some(i + 1),
+                None => Some(usize::MAX),
+            }
+        };
+        found.push(Directive { line, rules: chosen, span, used: false });
+    }
+    found
+}
+
+/// Drops the findings that `gen:ignore` comments of `source` silence and reports the comments
+/// that silence nothing or cannot take effect. `rules` are the rules a comment may name.
+pub fn apply_comments(source: &Source, prefixes: &[&str], rules: &[&'static Rule], diags: Diagnostics) -> Diagnostics {
+    let mut out = Vec::new();
+    let mut directives = directives(source, prefixes, rules, &mut out);
+    if directives.is_empty() {
+        out.extend(diags);
+        return out;
+    }
+    for d in diags {
+        let line = d.span.map(|s| source.position(s).line);
+        let silenced = d.rule.ignorable
+            && directives.iter_mut().any(|dir| {
+                let here = dir.line.is_none() || dir.line == line;
+                let hit = here && dir.rules.iter().any(|r| std::ptr::eq(*r, d.rule));
+                dir.used |= hit;
+                hit
+            });
+        if !silenced {
+            out.push(d);
+        }
+    }
+    for dir in directives.iter().filter(|d| !d.used) {
+        let codes: Vec<&str> = dir.rules.iter().map(|r| r.code).collect();
+        let msg = format!("this ignore of {} silences nothing", codes.join(", "));
+        out.push(Diagnostic::new(&UNUSED_IGNORE, source.name(), Some(dir.span), msg).help("remove it"));
+    }
+    out
+}
+
+/// How the spec's ignores look rules up: by code or name, and by likeness for "did you mean".
+pub struct Lookup {
+    pub find: fn(&str) -> Option<&'static Rule>,
+    pub similar: fn(&str) -> Vec<&'static Rule>,
+}
+
+/// The spec's `lint.ignore` entries over a run: each stage's findings pass through
+/// [`SpecIgnores::silence`]; [`SpecIgnores::report`] then says which entries were wrong or
+/// silenced nothing.
+pub struct SpecIgnores<'a> {
+    loaded: &'a Loaded,
+    lookup: &'a Lookup,
+    rules: Vec<Option<&'static Rule>>,
+    paths: Vec<Option<Route>>,
+    used: Vec<bool>,
+}
+
+impl<'a> SpecIgnores<'a> {
+    pub fn new(loaded: &'a Loaded, lookup: &'a Lookup) -> Self {
+        let entries = &loaded.spec.lint.ignore;
+        SpecIgnores {
+            loaded,
+            lookup,
+            rules: entries.iter().map(|e| (lookup.find)(&e.rule)).collect(),
+            paths: entries.iter().map(|e| e.path.as_deref().and_then(Route::parse)).collect(),
+            used: vec![false; entries.len()],
+        }
+    }
+
+    /// The findings no entry silences.
+    pub fn silence(&mut self, diags: Diagnostics) -> Diagnostics {
+        let entries = &self.loaded.spec.lint.ignore;
+        let mut out = Vec::with_capacity(diags.len());
+        for d in diags {
+            let mut silenced = false;
+            for (i, entry) in entries.iter().enumerate() {
+                let Some(rule) = self.rules[i] else { continue };
+                if !d.rule.ignorable || !std::ptr::eq(rule, d.rule) {
+                    continue;
+                }
+                let service_ok = entry.service.as_ref().is_none_or(|s| d.subject.service.as_ref() == Some(s));
+                let path_ok = entry.path.as_ref().is_none_or(|p| {
+                    let in_file =
+                        d.subject.artifact.as_ref().is_some_and(|a| a == p || (p.ends_with('/') && a.starts_with(p)));
+                    let at_node =
+                        matches!((&self.paths[i], &d.subject.route), (Some(r), Some(at)) if at.starts_with(r));
+                    in_file || at_node
+                });
+                if service_ok && path_ok {
+                    self.used[i] = true;
+                    silenced = true;
+                }
+            }
+            if !silenced {
+                out.push(d);
+            }
+        }
+        out
+    }
+
+    /// Entries that name no rule or one that may not be ignored; with `complete` (every stage
+    /// ran), also those that silenced nothing.
+    pub fn report(self, complete: bool) -> Diagnostics {
+        let mut out = Vec::new();
+        for (i, entry) in self.loaded.spec.lint.ignore.iter().enumerate() {
+            let at = route!["lint", "ignore", i, "rule"];
+            match self.rules[i] {
+                None => {
+                    let help = match (self.lookup.similar)(&entry.rule).first() {
+                        Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
+                        None => "list the rules with `gen explain`".to_string(),
+                    };
+                    let msg = format!("`{}` is not a gen rule", entry.rule);
+                    out.push(self.loaded.at(&UNKNOWN_IGNORED_RULE, &at, false, msg).help(help));
+                }
+                Some(rule) if !rule.ignorable => out.push(
+                    self.loaded
+                        .at(&INVALID_IGNORE, &at, false, format!("{} ({}) cannot be ignored", rule.code, rule.name))
+                        .help("fix the finding instead; rules that keep the output safe cannot be ignored"),
+                ),
+                Some(rule) if complete && !self.used[i] => out.push(
+                    self.loaded
+                        .at(
+                            &UNUSED_IGNORE,
+                            &route!["lint", "ignore", i],
+                            false,
+                            format!("this ignore of {} silences nothing", rule.code),
+                        )
+                        .help("remove it, or check its `service` and `path`"),
+                ),
+                Some(_) => {}
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,375 @@
+//! The pipeline as library functions that `render`, `lint` and `init` share: load a spec,
+//! check it, render it, lint the plan, and (for `lint`) compare it with the output directory;
+//! or lint hand-written files by the family that recognises them.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::blueprint::{Catalog, CatalogError, Kind};
+use crate::declare_rule;
+use crate::diag::{Diagnostic, Findings, Source};
+use crate::lint::{self, Artifact, Recognition};
+use crate::output::{self, DRIFTED_OUTPUT, DriftKind};
+use crate::registry;
+use crate::render::{self, Plan, RenderError};
+use crate::spec::{self, Loaded, SpecError};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an input `gen lint` was asked to check but could not read: a missing file, a
+    /// folder it may not enter, a file too large to be what it claims.
+    ///
+    /// ## Why it matters
+    /// A check that silently skips what it cannot read reports "no findings" for files it
+    /// never saw; a CI job would pass on nothing.
+    ///
+    /// ## How to fix
+    /// Fix the path or the permissions; the message names the file and the reason.
+    pub static UNREADABLE_INPUT = ("GEN001", "unreadable-input", Error, unignorable);
+}
+
+/// Rules whose findings mean an input could not be read or loaded at all.
+static FAILURE_RULES: [&crate::diag::Rule; 13] = [
+    &spec::syntax::YAML_SYNTAX,
+    &spec::syntax::INVALID_ENCODING,
+    &spec::syntax::EMPTY_SPEC,
+    &spec::syntax::MULTIPLE_DOCUMENTS,
+    &spec::syntax::DUPLICATE_KEY,
+    &spec::syntax::YAML_LIMITS,
+    &spec::schema::UNKNOWN_KEY,
+    &spec::schema::MISSING_KEY,
+    &spec::schema::WRONG_TYPE,
+    &spec::schema::INVALID_VALUE,
+    &spec::MODEL_MISMATCH,
+    &crate::blueprint::INVALID_BLUEPRINT,
+    &UNREADABLE_INPUT,
+];
+
+/// Whether a finding of `rule` means an input could not be read or loaded (exit code 2),
+/// rather than a problem found in something that loaded.
+pub fn is_failure(rule: &crate::diag::Rule) -> bool {
+    FAILURE_RULES.iter().any(|r| std::ptr::eq(*r, rule))
+}
+
+/// Largest hand-written artifact read, in bytes.
+pub const MAX_ARTIFACT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Folders a walk never enters: version control and tool caches, never the user's sources.
+const SKIPPED_DIRS: [&str; 8] = [".git", ".hg", ".svn", "node_modules", ".terraform", ".venv", "__pycache__", ".tox"];
+
+/// What the pipeline needs for a run: the blueprint catalog.
+pub struct Session {
+    pub catalog: Catalog,
+}
+
+/// A spec file read, loaded and checked: everything `render` needs before it writes.
+pub struct Prepared {
+    /// The spec's bytes (the manifest records their hash).
+    pub bytes: Vec<u8>,
+    pub loaded: Loaded,
+    /// The output directory.
+    pub out: PathBuf,
+    pub checked: Checked,
+}
+
+/// Why a spec file could not be prepared: it could not be read, or it did not load.
+pub enum Unprepared {
+    Unreadable(String),
+    Invalid(Findings),
+}
+
+/// A spec taken through every stage before output.
+pub struct Checked {
+    /// The plan, when the spec rendered (it may still carry error-level findings).
+    pub plan: Option<Plan>,
+    /// Every finding, with the spec's ignores applied.
+    pub findings: Findings,
+}
+
+/// How a path is shown: as given, without a leading `./`.
+pub fn display(path: &Path) -> String {
+    let shown = path.display().to_string();
+    let mut s = shown.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.trim_start_matches('/');
+    }
+    if s.is_empty() { ".".to_string() } else { s.to_string() }
+}
+
+/// The default output directory: `out` beside the spec.
+pub fn default_out(spec: &Path) -> PathBuf {
+    spec.parent().unwrap_or(Path::new("")).join("out")
+}
+
+/// The spec's file name, as the generated-file markers quote it.
+pub fn spec_name(spec: &Path) -> String {
+    spec.file_name().map_or_else(|| "spec".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+impl Session {
+    /// The built-in blueprints and those of `dirs`.
+    pub fn new(dirs: &[PathBuf]) -> Result<Session, CatalogError> {
+        Ok(Session { catalog: Catalog::load(dirs, &lint::family_names())? })
+    }
+
+    /// Checks a loaded spec: semantic rules, then (when they pass) the render and the lint of
+    /// its plan, with the spec's ignores applied to every finding. `out` is how findings name
+    /// the output directory.
+    pub fn check(&self, loaded: &Loaded, spec_name: &str, out: &str) -> Checked {
+        let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
+        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
+        let mut plan = None;
+        if !findings.has_errors() {
+            let rendered = match render::render(loaded, &self.catalog, spec_name) {
+                Ok(p) => {
+                    let linted = lint::lint_plan(&p, loaded, out);
+                    plan = Some(p);
+                    linted
+                }
+                Err(RenderError::Invalid(f)) => f,
+            };
+            findings.sources.merge(rendered.sources);
+            findings.diagnostics.extend(ignores.silence(rendered.diagnostics));
+        }
+        findings.diagnostics.extend(ignores.report(plan.is_some()));
+        Checked { plan, findings }
+    }
+
+    /// Reads, loads and checks the spec at `path`; `out` overrides the output directory.
+    pub fn prepare(&self, path: &Path, out: Option<&Path>) -> Result<Prepared, Unprepared> {
+        let name = display(path);
+        let unreadable = |e: SpecError| match e {
+            SpecError::Read { source, .. } => Unprepared::Unreadable(source.to_string()),
+            SpecError::Invalid(f) => Unprepared::Invalid(f),
+        };
+        let bytes = spec::read_bytes(path, &name).map_err(unreadable)?;
+        let loaded = spec::load(&name, &bytes).map_err(unreadable)?;
+        let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
+        let checked = self.check(&loaded, &spec_name(path), &display(&out));
+        Ok(Prepared { bytes, loaded, out, checked })
+    }
+
+    /// Loads, checks and renders the spec at `path` for `gen lint`, and compares the plan
+    /// with its output directory when that exists.
+    fn lint_spec(&self, path: &Path, out: Option<&Path>, covered: &mut HashSet<PathBuf>) -> Findings {
+        let name = display(path);
+        let prepared = match self.prepare(path, out) {
+            Ok(p) => p,
+            Err(Unprepared::Invalid(f)) => return f,
+            Err(Unprepared::Unreadable(reason)) => return unreadable(&name, &reason),
+        };
+        let out = prepared.out;
+        let out_name = display(&out);
+        let mut findings = prepared.checked.findings;
+        let Some(plan) = prepared.checked.plan else { return findings };
+        covered.extend(plan.files.iter().map(|f| output::normalize(&out.join(&f.path))));
+        if out.is_dir() {
+            match output::drift(&plan, &out) {
+                Ok(drifts) => {
+                    for d in drifts {
+                        let what = match d.kind {
+                            DriftKind::Missing => "is missing: the spec renders it",
+                            DriftKind::Changed => "differs from what the spec renders",
+                            DriftKind::Stale => "is left over: the spec no longer renders it",
+                        };
+                        let help = format!("run `gen render {name}`; `--check` shows the diff");
+                        let mut diag = Diagnostic::new(
+                            &DRIFTED_OUTPUT,
+                            &format!("{out_name}/{}", d.path),
+                            None,
+                            format!("managed file {what}"),
+                        )
+                        .help(help);
+                        diag.subject.artifact = Some(d.path.clone());
+                        findings.diagnostics.push(diag);
+                    }
+                }
+                Err(e) => findings.diagnostics.push(unreadable_diag(&out_name, &e.to_string())),
+            }
+        }
+        findings
+    }
+
+    /// Checks a blueprint folder: it loads, and its example spec renders through it cleanly.
+    fn lint_blueprint(&self, dir: &Path) -> Findings {
+        let shown = display(dir);
+        let catalog = match Catalog::load(&[dir], &lint::family_names()) {
+            Ok(c) => c,
+            Err(CatalogError::Invalid(f)) => return f,
+        };
+        let Some(bp) = catalog.all().find(|b| b.origin == dir.display().to_string()) else {
+            return Findings::default();
+        };
+        let example_of = match bp.kind {
+            Kind::Service => Some(bp.name.clone()),
+            Kind::Base => {
+                catalog.all().find(|b| b.kind == Kind::Service && b.example.is_some()).map(|b| b.name.clone())
+            }
+        };
+        let Some(example_of) = example_of else { return Findings::default() };
+        let text = match render::example_spec(&catalog, &example_of, "example") {
+            Ok(t) => t,
+            Err(message) => {
+                let d = Diagnostic::new(&render::TEMPLATE_ERROR, &shown, None, message);
+                return Findings::new([], vec![d]);
+            }
+        };
+        let name = format!("{shown}/<example spec>");
+        let loaded = match spec::load(&name, text.as_bytes()) {
+            Ok(l) => l,
+            Err(SpecError::Invalid(f)) => return f,
+            Err(SpecError::Read { source, .. }) => return unreadable(&name, &source.to_string()),
+        };
+        let session = Session { catalog };
+        session.check(&loaded, "spec.yaml", &format!("{shown}/<example>")).findings
+    }
+
+    /// Lints specs, blueprint folders, and hand-written files or folders of them. Files the
+    /// specs of this run render are checked through their spec, not a second time from disk.
+    pub fn lint(&self, paths: &[PathBuf], out: Option<&Path>) -> Findings {
+        let mut inputs = Vec::new();
+        let mut findings = Findings::default();
+        for path in paths {
+            classify(path, &mut inputs, &mut findings);
+        }
+        let mut covered = HashSet::new();
+        for input in &inputs {
+            match input {
+                Input::Spec(path) => findings.extend(self.lint_spec(path, out, &mut covered)),
+                Input::Blueprint(dir) => findings.extend(self.lint_blueprint(dir)),
+                Input::Artifact(..) => {}
+            }
+        }
+        let mut batches: Vec<(&'static dyn lint::Family, Vec<Artifact>)> = Vec::new();
+        for input in inputs {
+            let Input::Artifact(family, path, source) = input else { continue };
+            if covered.contains(&output::normalize(&path)) {
+                continue;
+            }
+            match batches.iter_mut().find(|(f, _)| f.name() == family.name()) {
+                Some((_, files)) => files.push(Artifact::hand_written(source)),
+                None => batches.push((family, vec![Artifact::hand_written(source)])),
+            }
+        }
+        for (family, files) in batches {
+            findings.extend(lint::lint_files(family, &mut files.into_iter()));
+        }
+        findings
+    }
+}
+
+/// An input of `gen lint`, classified.
+enum Input {
+    Spec(PathBuf),
+    Blueprint(PathBuf),
+    Artifact(&'static dyn lint::Family, PathBuf, std::sync::Arc<Source>),
+}
+
+fn unreadable_diag(name: &str, reason: &str) -> Diagnostic {
+    Diagnostic::new(&UNREADABLE_INPUT, name, None, format!("cannot read {name}: {reason}"))
+        .help("check the path and its permissions")
+}
+
+fn unreadable(name: &str, reason: &str) -> Findings {
+    Findings::new([], vec![unreadable_diag(name, reason)])
+}
+
+/// The text of a file, at most [`MAX_ARTIFACT_BYTES`]; `None` for a file that is not text.
+fn read_text(path: &Path) -> Result<Option<String>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_ARTIFACT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_ARTIFACT_BYTES {
+        return Err(format!("it is larger than {MAX_ARTIFACT_BYTES} bytes"));
+    }
+    Ok(String::from_utf8(bytes).ok())
+}
+
+/// Sorts a path into specs, blueprint folders and artifacts; what cannot be read becomes a
+/// finding. A folder is walked for files a family or the spec recognises by name and content.
+fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
+    let name = display(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return findings.diagnostics.push(unreadable_diag(&name, &e.to_string())),
+    };
+    if !meta.is_dir() {
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if file_name == "blueprint.yaml" {
+            inputs.push(Input::Blueprint(path.parent().unwrap_or(Path::new(".")).to_path_buf()));
+            return;
+        }
+        let text = match read_text(path) {
+            Ok(t) => t.unwrap_or_default(),
+            // A spec reports its own encoding and size problems.
+            Err(_) if lint::recognise(&file_name, "", Recognition::Maybe).is_none() => {
+                inputs.push(Input::Spec(path.to_path_buf()));
+                return;
+            }
+            Err(e) => return findings.diagnostics.push(unreadable_diag(&name, &e)),
+        };
+        match lint::recognise(&file_name, &text, Recognition::Maybe) {
+            Some(family) if !spec::recognises(&text) => {
+                inputs.push(Input::Artifact(family, path.to_path_buf(), Source::new(name, text)))
+            }
+            // An explicitly named file no family claims is read as a spec, which says what is wrong.
+            _ => inputs.push(Input::Spec(path.to_path_buf())),
+        }
+        return;
+    }
+    if path.join("blueprint.yaml").is_file() {
+        inputs.push(Input::Blueprint(path.to_path_buf()));
+        return;
+    }
+    let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
+        let n = e.file_name().to_string_lossy();
+        e.depth() == 0 || !(e.file_type().is_dir() && SKIPPED_DIRS.contains(&n.as_ref()))
+    });
+    let mut skip_under: Option<PathBuf> = None;
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().map_or_else(|| name.clone(), display);
+                let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                findings.diagnostics.push(unreadable_diag(&at, &reason));
+                continue;
+            }
+        };
+        if skip_under.as_ref().is_some_and(|d| entry.path().starts_with(d)) {
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && entry.path().join("blueprint.yaml").is_file() {
+                // A blueprint's templates are not artifacts; the blueprint is checked as one.
+                inputs.push(Input::Blueprint(entry.path().to_path_buf()));
+                skip_under = Some(entry.path().to_path_buf());
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        // Only files whose name a family (or the spec) could claim are read.
+        let could_be_spec = file_name.ends_with(".yaml") || file_name.ends_with(".yml");
+        if !could_be_spec && lint::recognise(&file_name, "", Recognition::Maybe).is_none() {
+            continue;
+        }
+        let shown = display(entry.path());
+        let text = match read_text(entry.path()) {
+            Ok(Some(t)) => t,
+            Ok(None) => continue,
+            Err(e) => {
+                findings.diagnostics.push(unreadable_diag(&shown, &e));
+                continue;
+            }
+        };
+        if could_be_spec && spec::recognises(&text) {
+            inputs.push(Input::Spec(entry.path().to_path_buf()));
+        } else if let Some(family) = lint::recognise(&file_name, &text, Recognition::Yes) {
+            inputs.push(Input::Artifact(family, entry.path().to_path_buf(), Source::new(shown, text)));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! GitHub Actions workflow commands: one `::error` or `::warning` annotation per finding,
+//! escaped as the Actions runner reads them.
+
+use std::fmt::Write;
+
+use crate::diag::{Findings, Severity};
+
+/// Escapes the message part of a workflow command (`%`, CR and LF).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Renders findings as workflow commands, with the counts as a last plain line.
+pub fn github(findings: &Findings) -> String {
+    let mut out = String::new();
+    for d in &findings.diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = vec![format!("file={}", escape_property(&d.file))];
+        if let Some((span, source)) = d.span.zip(findings.sources.get(&d.file)) {
+            let p = source.position(span);
+            props.push(format!("line={}", p.line));
+            props.push(format!("col={}", p.column));
+            props.push(format!("endLine={}", p.end_line));
+            props.push(format!("endColumn={}", p.end_column));
+        }
+        props.push(format!("title={}", escape_property(&format!("{} {}", d.rule.code, d.rule.name))));
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
+    }
+    let (errors, warnings) = findings.counts();
+    let _ = writeln!(out, "gen: {errors} error(s), {warnings} warning(s)");
+    out
+}

@@ -1,0 +1,325 @@
+//! Builds the node tree from saphyr-parser's events under a policy's limits.
+
+use std::collections::{HashMap, HashSet};
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan, Tag};
+
+use super::scalar::{resolve_plain, resolve_tagged};
+use super::{Entry, Node, Policy, Tags, Value};
+use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
+
+struct Frame {
+    start: Span,
+    anchor: usize,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Seq(Vec<Node>),
+    Map { entries: Vec<Entry>, keys: HashSet<String>, pending: Option<(String, Span)> },
+}
+
+/// Byte offsets of parser markers. The parser counts columns in characters; walking a long
+/// line from its start for every marker would be quadratic, so the last answer is kept and
+/// later markers on the same line continue from it.
+struct Offsets<'s> {
+    source: &'s Source,
+    ascii: bool,
+    last: (usize, usize, usize),
+}
+
+impl Offsets<'_> {
+    fn of(&mut self, m: &Marker) -> usize {
+        let (line, col) = (m.line(), m.col());
+        let start = self.source.offset(line, 0);
+        if self.ascii {
+            return (start + col).min(self.source.text().len());
+        }
+        let (from_col, from) = match self.last {
+            (l, c, b) if l == line && c <= col => (c, b),
+            _ => (0, start),
+        };
+        let rest = &self.source.text()[from..];
+        let at = from + rest.char_indices().nth(col - from_col).map_or(rest.len(), |(i, _)| i);
+        self.last = (line, col, at);
+        at
+    }
+}
+
+pub(super) struct Builder<'s> {
+    source: &'s Source,
+    policy: &'s Policy,
+    offsets: Offsets<'s>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    alias_nodes: usize,
+    root: Option<Node>,
+    roots: Vec<Node>,
+    documents: usize,
+    errors: Diagnostics,
+}
+
+impl<'s> Builder<'s> {
+    pub(super) fn new(source: &'s Source, policy: &'s Policy) -> Self {
+        Builder {
+            source,
+            policy,
+            offsets: Offsets { source, ascii: source.text().is_ascii(), last: (0, 0, 0) },
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            alias_nodes: 0,
+            root: None,
+            roots: Vec::new(),
+            documents: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    fn span(&mut self, s: &YSpan) -> Span {
+        Span::new(self.offsets.of(&s.start), self.offsets.of(&s.end))
+    }
+
+    fn error(&mut self, rule: &'static Rule, span: Span, msg: impl Into<String>, help: impl Into<String>) {
+        let d = Diagnostic::new(rule, self.source.name(), Some(span), msg).help(help);
+        self.errors.push(d);
+    }
+
+    /// Every non-empty document, or the findings of the first problem.
+    pub(super) fn run(mut self) -> Result<Vec<Node>, Diagnostics> {
+        let rules = self.policy.rules;
+        let mut parser = Parser::new_from_str(self.source.text());
+        while let Some(event) = parser.next_event() {
+            let (event, yspan) = match event {
+                Ok(ev) => ev,
+                Err(e) => {
+                    let at = self.offsets.of(e.marker());
+                    let info = e.info().to_string();
+                    if info.contains("recursion limit") {
+                        // The scanner's own guard against deep flow nesting trips before ours.
+                        let help = format!("{} nests a few levels: check for runaway brackets", self.policy.what);
+                        self.error(rules.limits, Span::new(at, at + 1), "nesting too deep", help);
+                    } else {
+                        let help = "fix the YAML syntax at this position";
+                        self.error(rules.syntax, Span::new(at, at + 1), format!("invalid YAML: {info}"), help);
+                    }
+                    return Err(self.errors);
+                }
+            };
+            let span = self.span(&yspan);
+            if let Err(()) = self.event(event, span) {
+                return Err(self.errors);
+            }
+        }
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        if self.roots.is_empty() {
+            let what = self.policy.what;
+            return Err(vec![
+                Diagnostic::new(rules.empty, self.source.name(), None, format!("{what} is empty"))
+                    .help(self.policy.empty_help),
+            ]);
+        }
+        Ok(self.roots)
+    }
+
+    fn end_document(&mut self) {
+        if let Some(root) = self.root.take()
+            && root.value != Value::Null
+        {
+            self.roots.push(root);
+        }
+        // Anchors belong to one document.
+        self.anchors.clear();
+    }
+
+    /// The value of a tagged scalar, or an error.
+    fn tagged(&mut self, tag: &Tag, text: &str, span: Span) -> Result<Value, ()> {
+        let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
+        let value = match self.policy.tags {
+            Tags::StrOnly if core && tag.suffix == "str" => Some(Value::Str(text.to_string())),
+            Tags::Core if core => resolve_tagged(&tag.suffix, text),
+            _ => None,
+        };
+        value.ok_or_else(|| {
+            let what = self.policy.what;
+            self.error(
+                self.policy.rules.syntax,
+                span,
+                format!("the tag {}{} is not supported in {what} here", tag.handle, tag.suffix),
+                "remove the tag; quote the value if it must be a string",
+            );
+        })
+    }
+
+    fn collection_tag_ok(&self, tag: &Tag, suffix: &str) -> bool {
+        self.policy.tags == Tags::Core
+            && (tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!")
+            && tag.suffix == suffix
+    }
+
+    /// Handles one event; `Err` stops parsing (the reason is in `self.errors`).
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ()> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 && !self.policy.multi_document {
+                    let what = self.policy.what;
+                    self.error(
+                        self.policy.rules.multiple_documents,
+                        span,
+                        format!("a second YAML document starts here; {what} is one document"),
+                        "merge the documents or split them into separate files",
+                    );
+                    return Err(());
+                }
+            }
+            Event::DocumentEnd => self.end_document(),
+            Event::Scalar(text, style, anchor, tag) => {
+                let value = match tag {
+                    Some(tag) => self.tagged(&tag, &text, span)?,
+                    None if style == ScalarStyle::Plain => resolve_plain(&text),
+                    None => Value::Str(text.into_owned()),
+                };
+                self.value(Node { span, value }, anchor)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                if let Some(tag) = tag.filter(|t| !self.collection_tag_ok(t, "seq")) {
+                    return self.refuse_tag(&tag, span);
+                }
+                self.open(span, anchor, FrameKind::Seq(Vec::new()))?;
+            }
+            Event::MappingStart(anchor, tag) => {
+                if let Some(tag) = tag.filter(|t| !self.collection_tag_ok(t, "map")) {
+                    return self.refuse_tag(&tag, span);
+                }
+                self.open(span, anchor, FrameKind::Map { entries: Vec::new(), keys: HashSet::new(), pending: None })?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else { return Ok(()) };
+                let value = match frame.kind {
+                    FrameKind::Seq(items) => Value::Seq(items),
+                    FrameKind::Map { entries, .. } => Value::Map(entries),
+                };
+                self.nodes -= 1; // counted when opened
+                self.value(Node { span: frame.start, value }, frame.anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                    self.error(
+                        self.policy.rules.syntax,
+                        span,
+                        "this alias names no anchor defined before it",
+                        "define the anchor (&name) before using it (*name)",
+                    );
+                    return Err(());
+                };
+                let max = self.policy.max_nodes.min(self.policy.max_alias_nodes);
+                if self.nodes + size > self.policy.max_nodes || self.alias_nodes + size > self.policy.max_alias_nodes {
+                    self.error(
+                        self.policy.rules.limits,
+                        span,
+                        format!("aliases expand the document beyond {max} nodes"),
+                        "write the values out instead of nesting aliases (this is how an alias bomb looks)",
+                    );
+                    return Err(());
+                }
+                self.nodes += size - 1;
+                self.alias_nodes += size;
+                self.value(Node { span, value: node.value }, 0)?;
+            }
+            Event::StreamEnd => self.end_document(),
+            Event::StreamStart | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn refuse_tag(&mut self, tag: &Tag, span: Span) -> Result<(), ()> {
+        let what = self.policy.what;
+        let msg = format!("the tag {}{} is not supported in {what}", tag.handle, tag.suffix);
+        self.error(self.policy.rules.syntax, span, msg, "remove the tag");
+        Err(())
+    }
+
+    fn open(&mut self, span: Span, anchor: usize, kind: FrameKind) -> Result<(), ()> {
+        let max = self.policy.max_depth;
+        if self.stack.len() >= max {
+            let what = self.policy.what;
+            self.error(
+                self.policy.rules.limits,
+                span,
+                format!("nesting deeper than {max} levels"),
+                format!("{what} nests a few levels: check for runaway brackets"),
+            );
+            return Err(());
+        }
+        self.nodes += 1;
+        self.stack.push(Frame { start: span, anchor, kind });
+        Ok(())
+    }
+
+    /// Places a finished node into its parent (or as the document's root).
+    fn value(&mut self, node: Node, anchor: usize) -> Result<(), ()> {
+        self.nodes += 1;
+        let max = self.policy.max_nodes;
+        if self.nodes > max {
+            self.error(
+                self.policy.rules.limits,
+                node.span,
+                format!("the file has more than {max} nodes"),
+                "check that this is the right file",
+            );
+            return Err(());
+        }
+        if anchor != 0 {
+            let size = node.count();
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut frame.kind {
+            FrameKind::Seq(items) => items.push(node),
+            FrameKind::Map { entries, keys, pending } => match pending.take() {
+                Some((key, key_span)) => entries.push(Entry { key, key_span, value: node }),
+                None => {
+                    let key = match node.value {
+                        Value::Str(s) => s,
+                        Value::Null => String::new(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Float(_) => self.source.text()[node.span.start..node.span.end].to_string(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            let span = node.span;
+                            self.error(
+                                self.policy.rules.syntax,
+                                span,
+                                "a mapping key must be a plain value, not a list or mapping",
+                                "use a string key",
+                            );
+                            return Err(());
+                        }
+                    };
+                    if !keys.insert(key.clone()) {
+                        let span = node.span;
+                        // A placeholder keeps the parser in step; the first value wins.
+                        *pending = Some((String::from("\u{0}duplicate"), span));
+                        let msg = format!("the key `{key}` appears twice in this mapping");
+                        self.error(
+                            self.policy.rules.duplicate_key,
+                            span,
+                            msg,
+                            "remove one of them: YAML parsers would keep only one, silently",
+                        );
+                    } else {
+                        *pending = Some((key, node.span));
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}

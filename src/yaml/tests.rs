@@ -1,0 +1,99 @@
+use super::*;
+use crate::declare_rule;
+use crate::diag::Severity;
+
+declare_rule! {
+    /// ## What it does
+    /// A rule for the loader's own tests.
+    ///
+    /// ## Why it matters
+    /// Tests.
+    ///
+    /// ## How to fix
+    /// Nothing.
+    static TEST = ("TST001", "test-rule", Error);
+}
+
+static RULES: Rules = Rules {
+    syntax: &TEST,
+    encoding: &TEST,
+    empty: &TEST,
+    multiple_documents: &TEST,
+    duplicate_key: &TEST,
+    limits: &TEST,
+};
+
+fn policy(multi_document: bool) -> Policy {
+    Policy {
+        what: "a test file",
+        max_bytes: 1 << 20,
+        max_depth: 64,
+        max_nodes: 100_000,
+        max_alias_nodes: 10_000,
+        multi_document,
+        tags: Tags::Core,
+        rules: &RULES,
+        empty_help: "write something",
+    }
+}
+
+fn parse(text: &str) -> Result<Node, Diagnostics> {
+    load("t.yaml", text.as_bytes(), &policy(false)).documents.map(|mut d| d.remove(0).root)
+}
+
+#[test]
+fn scalars_resolve_with_the_yaml_1_2_core_schema() {
+    let n = parse("a: yes\nb: 1.30\nc: '5'\nd: 0x10\ne: ~\nf: 1e3\ng: True\nh: on\n").unwrap();
+    let j = n.to_json();
+    assert_eq!(j["a"], "yes");
+    assert_eq!(j["b"], 1.3);
+    assert_eq!(j["c"], "5");
+    assert_eq!(j["d"], 16);
+    assert!(j["e"].is_null());
+    assert_eq!(j["f"], 1000.0);
+    assert_eq!(j["g"], true);
+    assert_eq!(j["h"], "on");
+}
+
+#[test]
+fn spans_point_at_keys_and_values_in_bytes() {
+    let text = "métadata:\n  name: shop\n";
+    let n = parse(text).unwrap();
+    let v = n.locate(&crate::route!["métadata", "name"], false);
+    assert_eq!(&text[v.start..v.end], "shop");
+    let k = n.locate(&crate::route!["métadata", "name"], true);
+    assert_eq!(&text[k.start..k.end], "name");
+}
+
+#[test]
+fn spans_on_a_long_line_of_wide_characters_are_exact() {
+    let text = format!("k: [{}]\n", (0..200).map(|i| format!("é{i}")).collect::<Vec<_>>().join(", "));
+    let n = parse(&text).unwrap();
+    let v = n.locate(&crate::route!["k", 150], false);
+    assert_eq!(&text[v.start..v.end], "é150");
+}
+
+#[test]
+fn aliases_expand_to_copies() {
+    let n = parse("a: &x {b: 1}\nc: *x\n").unwrap();
+    assert_eq!(n.to_json()["c"]["b"], 1);
+}
+
+#[test]
+fn a_stream_gives_each_non_empty_document_and_one_document_policies_refuse_it() {
+    let text = "a: 1\n---\n---\nb: 2\n";
+    let docs = load("t.yaml", text.as_bytes(), &policy(true)).documents.unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1].root.to_json()["b"], 2);
+    let err = load("t.yaml", text.as_bytes(), &policy(false)).documents.unwrap_err();
+    assert_eq!(err[0].severity, Severity::Error);
+}
+
+#[test]
+fn core_tags_resolve_and_others_are_refused() {
+    let n = parse("a: !!int '5'\nb: !!str 5\n").unwrap();
+    assert_eq!(n.to_json()["a"], 5);
+    assert_eq!(n.to_json()["b"], "5");
+    assert!(parse("a: !custom 5\n").is_err());
+    assert!(parse("a: !!int five\n").is_err());
+}

@@ -1,0 +1,141 @@
+//! Every rule of every group (the pipeline's stages and each artifact family) has a fixture
+//! pair under `tests/fixtures/<group>/<CODE>/`: `fires` (a file `fires.*` or a folder `fires/`)
+//! on which the rule fires at the place the expectation names, and `passes`, its near miss, on
+//! which gen reports nothing. The expectation is the first line of the fires file
+//! (`# expect: CODE at [FILE:]LINE:COL`) or, where that cannot be, a file `expect` beside it
+//! (`CODE at FILE[:LINE:COL]`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixture, lint_json};
+use gen_core::diag::Severity;
+use gen_core::registry;
+
+/// The entry named `stem` or `stem.<ext>` in a rule's fixture folder.
+fn entry(dir: &Path, stem: &str) -> Option<PathBuf> {
+    let mut found = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n == stem || n.to_string_lossy().starts_with(&format!("{stem}."))))
+        .collect::<Vec<_>>();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// An expected finding: code, a suffix of its file (if given), line and column (0 for none).
+#[derive(Debug)]
+struct Expect {
+    code: String,
+    file: Option<String>,
+    line: usize,
+    column: usize,
+}
+
+fn parse_expect(text: &str) -> Expect {
+    let (code, at) = text.trim().split_once(" at ").expect("CODE at [FILE:]L:C");
+    let parts: Vec<&str> = at.rsplitn(3, ':').collect();
+    let number = |s: &str| s.parse::<usize>().ok();
+    let (file, line, column) = match parts.as_slice() {
+        [c, l, f] if number(c).is_some() && number(l).is_some() => (Some(f.to_string()), number(l), number(c)),
+        [c, l] if number(c).is_some() && number(l).is_some() => (None, number(l), number(c)),
+        _ => (Some(at.to_string()), Some(0), Some(0)),
+    };
+    Expect { code: code.to_string(), file, line: line.unwrap_or(0), column: column.unwrap_or(0) }
+}
+
+fn expectation(dir: &Path, fires: &Path) -> Expect {
+    if let Ok(bytes) = std::fs::read(fires) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(header) = text.lines().next().and_then(|l| l.strip_prefix("# expect: ")) {
+            return parse_expect(header);
+        }
+    }
+    let text = std::fs::read_to_string(dir.join("expect"))
+        .unwrap_or_else(|_| panic!("{}: no `# expect:` header and no expect file", fires.display()));
+    parse_expect(&text)
+}
+
+/// Every (group, rule code) with its fixture folder.
+fn rules() -> Vec<(&'static str, &'static gen_core::diag::Rule, PathBuf)> {
+    registry::groups()
+        .into_iter()
+        .flat_map(|g| g.rules.into_iter().map(move |r| (g.name, r, fixture(&format!("{}/{}", g.name, r.code)))))
+        .collect()
+}
+
+#[test]
+fn every_rule_of_every_group_has_a_fixture_pair() {
+    let missing: Vec<String> = rules()
+        .into_iter()
+        .filter(|(_, _, dir)| entry(dir, "fires").is_none() || entry(dir, "passes").is_none())
+        .map(|(g, r, _)| format!("{g}/{}", r.code))
+        .collect();
+    assert!(missing.is_empty(), "rules without a fires/passes fixture pair: {missing:?}");
+}
+
+#[test]
+fn each_rule_fires_at_the_expected_place() {
+    for (group, rule, dir) in rules() {
+        let Some(fires) = entry(&dir, "fires") else { continue };
+        let expect = expectation(&dir, &fires);
+        assert_eq!(expect.code, rule.code, "{}: the expectation names another rule", fires.display());
+        let run = lint_json(&fires);
+        let report: serde_json::Value =
+            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+        let hit = report["diagnostics"].as_array().expect("diagnostics").iter().any(|d| {
+            let n = |k: &str| d["location"][k].as_u64().unwrap_or(0) as usize;
+            d["code"] == rule.code
+                && n("line") == expect.line
+                && n("column") == expect.column
+                && expect
+                    .file
+                    .as_ref()
+                    .is_none_or(|f| d["file"].as_str().is_some_and(|file| file.ends_with(f.as_str())))
+        });
+        assert!(hit, "{group}/{}: expected {expect:?}, got {:?}", rule.code, run.findings());
+        // The exit code follows from what was found: 2 when an input did not load, 1 for
+        // errors, 0 for warnings alone.
+        let found: Vec<&gen_core::diag::Rule> =
+            run.codes().iter().map(|c| registry::find(c).expect("a known rule")).collect();
+        let expected_exit = if found.iter().any(|r| gen_core::pipeline::is_failure(r)) {
+            2
+        } else if found.iter().any(|r| r.severity == Severity::Error) {
+            1
+        } else {
+            0
+        };
+        assert_eq!(run.code, expected_exit, "{}: {:?}", fires.display(), run.findings());
+    }
+}
+
+#[test]
+fn each_rule_is_quiet_on_its_near_miss() {
+    for (group, rule, dir) in rules() {
+        let Some(passes) = entry(&dir, "passes") else { continue };
+        let run = lint_json(&passes);
+        assert_eq!(run.findings(), vec![], "{group}/{}: {}", rule.code, passes.display());
+        assert_eq!(run.code, 0, "{}", passes.display());
+    }
+}
+
+#[test]
+fn the_valid_example_is_clean() {
+    let run = lint_json(&fixture("specs/valid.yaml"));
+    assert_eq!(run.findings(), vec![]);
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn an_ignored_rule_is_not_reported() {
+    let text = std::fs::read_to_string(fixture("spec/SPEC112/fires.yaml")).expect("read");
+    let text = text.replace("  ignore: []", "  ignore: [{rule: privileged-port, reason: \"a test of ignores\"}]");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, text).expect("write");
+    let run = lint_json(&path);
+    assert_eq!(run.findings(), vec![]);
+    assert_eq!(run.code, 0);
+}
