@@ -163,7 +163,8 @@ impl Session {
         let out_name = display(&out);
         let mut findings = prepared.checked.findings;
         let Some(plan) = prepared.checked.plan else { return findings };
-        covered.extend(plan.files.iter().map(|f| output::normalize(&out.join(&f.path))));
+        let root = output::normalize(&out);
+        covered.extend(plan.files.iter().map(|f| root.join(&f.path)));
         if out.is_dir() {
             match output::drift(&plan, &out) {
                 Ok(drifts) => {

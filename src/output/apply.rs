@@ -49,7 +49,9 @@ pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool
     let mut outcome = Outcome::default();
     let mut not_owned = HashSet::new();
     // Check every path before writing any, so an unsafe one stops the render untouched.
-    let targets = plan.files.iter().map(|f| fs::target(out, &f.path)).collect::<Result<Vec<_>, _>>()?;
+    let mut tree = fs::Tree::new(out);
+    let targets = plan.files.iter().map(|f| tree.target(&f.path)).collect::<Result<Vec<_>, _>>()?;
+    let mut written = Vec::new();
     for (file, path) in plan.files.iter().zip(&targets) {
         let existing = fs::read(path)?;
         let owned = old_entries.get(file.path.as_str()).copied();
@@ -62,6 +64,7 @@ pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool
             }
             (ownership, existing) => {
                 fs::write_atomic(path, &file.bytes)?;
+                written.push(path.clone());
                 match ownership {
                     Ownership::Scaffold => outcome.scaffolded.push(file.path.clone()),
                     Ownership::Managed => {
@@ -78,7 +81,7 @@ pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool
     new.files.retain(|e| !not_owned.contains(e.path.as_str()));
     let planned: HashSet<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
     for stale in old.files.iter().filter(|e| e.ownership == Ownership::Managed && !planned.contains(e.path.as_str())) {
-        let path = fs::target(out, &stale.path)?;
+        let path = tree.target(&stale.path)?;
         let Some(bytes) = fs::read(&path)? else { continue };
         if force || sha256(&bytes) == stale.sha256 {
             fs::remove(out, &path)?;
@@ -90,8 +93,11 @@ pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], force: bool
     }
     let manifest_path = out.join(MANIFEST_NAME);
     let bytes = new.to_bytes()?;
+    if !written.is_empty() || !outcome.removed.is_empty() {
+        fs::sync(out, &written)?;
+    }
     if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
-        fs::write_atomic(&manifest_path, &bytes)?;
+        fs::write_durable(&manifest_path, &bytes)?;
     }
     Ok(outcome)
 }

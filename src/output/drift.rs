@@ -60,8 +60,9 @@ fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
 /// Compares the managed files of `plan` with `out`. Scaffold files are the user's: never drift.
 pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
     let mut drifts = Vec::new();
+    let mut tree = fs::Tree::new(out);
     for file in plan.files.iter().filter(|f| f.ownership == Ownership::Managed) {
-        let existing = fs::read(&fs::target(out, &file.path)?)?;
+        let existing = fs::read(&tree.target(&file.path)?)?;
         let kind = match &existing {
             None => DriftKind::Missing,
             Some(b) if *b != file.bytes => DriftKind::Changed,
@@ -79,7 +80,7 @@ pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
             if planned.contains(stale.path.as_str()) {
                 continue;
             }
-            if let Some(bytes) = fs::read(&fs::target(out, &stale.path)?)? {
+            if let Some(bytes) = fs::read(&tree.target(&stale.path)?)? {
                 drifts.push(Drift {
                     path: stale.path.clone(),
                     kind: DriftKind::Stale,

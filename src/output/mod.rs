@@ -17,9 +17,9 @@ pub fn relative_path(out: &Path, spec: &Path) -> String {
     fs::relative(out, spec)
 }
 
-/// Writes one file atomically (for `gen init`).
+/// Writes one file atomically and durably (for `gen init`).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    fs::write_atomic(path, bytes)
+    fs::write_durable(path, bytes)
 }
 
 use std::path::PathBuf;

@@ -95,6 +95,11 @@ pub fn is_safe_relative(path: &str) -> bool {
         && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
+/// The name under which a file entry's target path is compiled as a template.
+fn target_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir)
+}
+
 struct Renderer<'a> {
     env: minijinja::Environment<'static>,
     spec_name: &'a str,
@@ -104,7 +109,14 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// Compiles a blueprint's templates and target paths once, for every service using it.
     fn add_templates(&mut self, bp: &Blueprint) {
+        for (index, file) in bp.files.iter().enumerate() {
+            let name = target_template(bp, index);
+            if let Err(e) = self.env.add_template_owned(name.clone(), file.target.clone()) {
+                self.template_error(&name, &file.target, &e);
+            }
+        }
         for file in bp.files.iter().filter(|f| f.template) {
             let name = bp.display_path(&file.source);
             let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
@@ -135,8 +147,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<usize>) {
-        let target_name = format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir);
-        let path = match self.env.render_named_str(&target_name, &file.target, ctx) {
+        let target_name = target_template(bp, index);
+        let path = match self.env.get_template(&target_name).and_then(|t| t.render(ctx)) {
             Ok(p) => p,
             Err(e) => return self.template_error(&target_name, &file.target.clone(), &e),
         };

@@ -111,11 +111,11 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
     let source = loaded.source;
     let fail = |diags: Diagnostics| SpecError::Invalid(Findings::new([source.clone()], diags));
     let doc = loaded.documents.map_err(fail)?.remove(0);
-    let errors = schema::validate(&SCHEMA.validator, &SCHEMA.json, &doc.root, &source, &schema::SPEC_RULES);
+    let json = doc.root.to_json();
+    let errors = schema::validate_json(&SCHEMA.validator, &SCHEMA.json, &json, &doc.root, &source, &schema::SPEC_RULES);
     if !errors.is_empty() {
         return Err(fail(errors));
     }
-    let json = doc.root.to_json();
     match serde_path_to_error::deserialize::<_, Spec>(&json) {
         Ok(spec) => Ok(Loaded { doc, spec: Arc::new(spec) }),
         Err(e) => {

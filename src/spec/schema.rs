@@ -92,8 +92,7 @@ pub fn compile(schema: &Json) -> Result<Validator, String> {
     jsonschema::draft202012::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
 }
 
-/// Validates `node` against `schema`, reporting every error at the node it concerns. `base`
-/// is the route of `node` in its document (for precise ignores).
+/// Validates `node` against `schema`, reporting every error at the node it concerns.
 pub fn validate(
     validator: &Validator,
     schema: &Json,
@@ -101,9 +100,23 @@ pub fn validate(
     source: &Source,
     rules: &SchemaRules,
 ) -> Diagnostics {
-    let instance = node.to_json();
+    validate_json(validator, schema, &node.to_json(), node, source, rules)
+}
+
+/// [`validate`] for a node whose JSON value the caller already has (`instance`).
+pub fn validate_json(
+    validator: &Validator,
+    schema: &Json,
+    instance: &Json,
+    node: &Node,
+    source: &Source,
+    rules: &SchemaRules,
+) -> Diagnostics {
+    if validator.is_valid(instance) {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    for error in validator.iter_errors(&instance) {
+    for error in validator.iter_errors(instance) {
         diagnose(&error, schema, node, source, rules, &mut out);
     }
     out.sort_by_key(|d| d.span);
