@@ -1,13 +1,17 @@
-//! The Dockerfile family: recognised by name, parsed with positions, one file per rule.
+//! The Dockerfile family: recognised by name, parsed as BuildKit parses it, one file per rule.
 
 pub mod parser;
 mod rules;
+pub mod shell;
+
+use std::collections::HashMap;
 
 pub use rules::CHECKS;
 
 use super::{Artifact, Emit, Family, Recognition, drive};
 use crate::diag::{Diagnostic, Rule, Span};
-use parser::{Dockerfile, Instruction};
+use parser::{Dockerfile, Instruction, unquote};
+use shell::Command;
 
 /// The family, as listed in [`super::FAMILIES`].
 pub static FAMILY: DockerfileFamily = DockerfileFamily;
@@ -33,7 +37,7 @@ impl Family for DockerfileFamily {
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
-        let parse = |a: &Artifact| Document { artifact: a.clone(), dockerfile: parser::parse(a.source.text()) };
+        let parse = |a: &Artifact| Document::new(a.clone());
         drive(CHECKS, files, parse, &mut |file, mut found| {
             found.sort_by_key(|d| d.span);
             emit(file, found)
@@ -41,13 +45,29 @@ impl Family for DockerfileFamily {
     }
 }
 
-/// What a Dockerfile rule sees: the parsed file and where it came from.
+/// What a Dockerfile rule sees: the parsed file, where it came from, and the shell commands
+/// of its `RUN` instructions.
 pub struct Document {
     pub artifact: Artifact,
+    /// The file as BuildKit reads it; empty when it does not parse (DF010 says why).
     pub dockerfile: Dockerfile,
+    /// The simple commands of each instruction's shell text, by instruction index.
+    commands: Vec<Vec<Command>>,
+    /// The file's syntax error, reported as DF010.
+    pub syntax_error: Option<parser::SyntaxError>,
 }
 
 impl Document {
+    /// Parses an artifact.
+    pub fn new(artifact: Artifact) -> Document {
+        let (dockerfile, syntax_error) = match parser::parse(artifact.source.text()) {
+            Ok(df) => (df, None),
+            Err(e) => (Dockerfile::default(), Some(e)),
+        };
+        let commands = dockerfile.instructions.iter().map(shell_commands).collect();
+        Document { artifact, dockerfile, commands, syntax_error }
+    }
+
     /// How findings name the file.
     pub fn file(&self) -> &str {
         self.artifact.source.name()
@@ -61,6 +81,12 @@ impl Document {
     /// The port of the service it was rendered for, when known.
     pub fn port(&self) -> Option<u16> {
         self.artifact.service().map(|s| s.port)
+    }
+
+    /// Every instruction with the simple commands its shell text runs (`RUN`, shell-form `CMD`
+    /// and `ENTRYPOINT`, heredoc scripts included; none for other instructions).
+    pub fn with_commands(&self) -> impl Iterator<Item = (&Instruction, &[Command])> {
+        self.dockerfile.instructions.iter().zip(self.commands.iter().map(Vec::as_slice))
     }
 
     /// A finding at `needle` inside `inst` (at its keyword when the needle is not found).
@@ -77,6 +103,84 @@ impl Document {
             .unwrap_or_else(|| Span::new(inst.span.start, inst.span.start + inst.keyword.len()));
         Diagnostic::new(rule, self.file(), Some(span), message)
     }
+
+    /// The variables in scope at each instruction of a stage, as Docker expands them in
+    /// `FROM`, `USER`, `EXPOSE`...: global `ARG`s (before the first `FROM`) for `FROM`; in a
+    /// stage, its `ARG`s (a bare `ARG NAME` takes the global default) and `ENV`s so far.
+    pub fn scope(&self) -> Scope<'_> {
+        Scope { doc: self, globals: HashMap::new(), vars: HashMap::new(), next: 0, stage: None }
+    }
+}
+
+/// Variables in scope, walked forward through the file.
+pub struct Scope<'a> {
+    doc: &'a Document,
+    globals: HashMap<String, String>,
+    vars: HashMap<String, String>,
+    next: usize,
+    stage: Option<usize>,
+}
+
+impl Scope<'_> {
+    /// Moves the scope to just before `inst` (instructions must be visited in order).
+    pub fn before(&mut self, inst: &Instruction) -> &HashMap<String, String> {
+        let escape = self.doc.dockerfile.escape;
+        while let Some(i) = self.doc.dockerfile.instructions.get(self.next) {
+            if std::ptr::eq(i, inst) {
+                break;
+            }
+            self.next += 1;
+            match i.keyword.as_str() {
+                "FROM" => {
+                    self.stage = Some(i.stage);
+                    self.vars.clear();
+                }
+                "ARG" => {
+                    for word in &i.args {
+                        let (name, value) = match word.split_once('=') {
+                            Some((n, v)) => (n.to_string(), Some(unquote(v, escape))),
+                            None => (word.clone(), None),
+                        };
+                        if self.stage.is_none() {
+                            self.globals.insert(name, value.unwrap_or_default());
+                        } else if let Some(v) = value.or_else(|| self.globals.get(&name).cloned()) {
+                            let v = expand_vars(&v, &self.vars);
+                            self.vars.insert(name, v);
+                        }
+                    }
+                }
+                "ENV" => {
+                    for (name, value) in i.pairs() {
+                        let v = expand_vars(&unquote(value, escape), &self.vars);
+                        self.vars.insert(name.to_string(), v);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if self.stage.is_none() || inst.keyword == "FROM" { &self.globals } else { &self.vars }
+    }
+}
+
+/// The simple commands of an instruction's shell text. A `RUN` whose line is only heredoc
+/// openers runs the heredocs as its script; otherwise heredocs are input to its commands.
+fn shell_commands(inst: &Instruction) -> Vec<Command> {
+    if !matches!(inst.keyword.as_str(), "RUN" | "CMD" | "ENTRYPOINT") {
+        return Vec::new();
+    }
+    let Some(line) = inst.shell() else { return Vec::new() };
+    let only_heredocs = !inst.heredocs.is_empty()
+        && line.split_whitespace().all(|w| w.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with("<<"));
+    if only_heredocs {
+        return inst.heredocs.iter().flat_map(|h| shell::commands(&h.content)).collect();
+    }
+    let mut script = line.to_string();
+    for h in &inst.heredocs {
+        script.push('\n');
+        script.push_str(&h.content);
+        script.push_str(&h.name);
+    }
+    shell::commands(&script)
 }
 
 /// Whether a file name is a Dockerfile's (or a Containerfile's).
@@ -88,93 +192,59 @@ pub fn is_dockerfile(name: &str) -> bool {
         || name.ends_with(".dockerfile")
 }
 
-/// `$NAME` and `${NAME}` in `word` replaced by their values in `vars`, in one pass; unknown
-/// names are left as written.
-pub fn expand_vars(word: &str, vars: &std::collections::HashMap<String, String>) -> String {
+/// `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}` in `word` replaced from `vars`, in
+/// one pass; unknown names are left as written.
+pub fn expand_vars(word: &str, vars: &HashMap<String, String>) -> String {
     let mut out = String::with_capacity(word.len());
     let mut rest = word;
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        let (name, tail, braced) = match after.strip_prefix('{') {
-            Some(inner) => match inner.find('}') {
-                Some(end) => (&inner[..end], &inner[end + 1..], true),
-                None => ("", after, false),
-            },
-            None => {
-                let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-                (&after[..end], &after[end..], false)
+        if let Some(inner) = after.strip_prefix('{') {
+            let Some(end) = inner.find('}') else {
+                out.push_str(&rest[i..]);
+                return out;
+            };
+            let body = &inner[..end];
+            let (name, op, alt) = match body.find(":-").or_else(|| body.find(":+")) {
+                Some(k) => (&body[..k], &body[k..k + 2], &body[k + 2..]),
+                None => (body, "", ""),
+            };
+            match (vars.get(name), op) {
+                (Some(v), ":+") if !v.is_empty() => out.push_str(alt),
+                (_, ":+") => {}
+                (Some(v), _) if !v.is_empty() || op.is_empty() => out.push_str(v),
+                (_, ":-") => out.push_str(alt),
+                _ => {
+                    out.push_str("${");
+                    out.push_str(body);
+                    out.push('}');
+                }
             }
-        };
-        match vars.get(name).filter(|_| !name.is_empty()) {
-            Some(value) => out.push_str(value),
-            None if braced => {
-                out.push_str("${");
-                out.push_str(name);
-                out.push('}');
+            rest = &inner[end + 1..];
+        } else {
+            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            match vars.get(&after[..end]).filter(|_| end > 0) {
+                Some(v) => out.push_str(v),
+                None => {
+                    out.push('$');
+                    out.push_str(&after[..end]);
+                }
             }
-            None => {
-                out.push('$');
-                out.push_str(name);
-            }
+            rest = &after[end..];
         }
-        rest = tail;
     }
     out.push_str(rest);
     out
 }
 
-/// The simple commands of a shell text, split at `&&`, `||`, `;`, `|` and line breaks.
-pub fn commands(shell: &str) -> Vec<Vec<&str>> {
-    let mut out = Vec::new();
-    for piece in
-        shell.split(['\n', ';']).flat_map(|p| p.split("&&")).flat_map(|p| p.split("||")).flat_map(|p| p.split('|'))
-    {
-        let words: Vec<&str> = piece.split_whitespace().collect();
-        if !words.is_empty() {
-            out.push(words);
-        }
-    }
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `KEY=value` pairs of an `ENV` or `ARG` (also the legacy `ENV KEY value`), quotes removed.
-pub fn assignments(args: &str) -> Vec<(String, String)> {
-    let args = args.trim();
-    let first = args.split_whitespace().next().unwrap_or_default();
-    if !first.contains('=') {
-        if let Some((k, v)) = args.split_once(char::is_whitespace) {
-            return vec![(k.to_string(), v.trim().trim_matches('"').to_string())];
-        }
-        return vec![(args.to_string(), String::new())];
+    #[test]
+    fn variables_expand_in_every_written_form() {
+        let vars = HashMap::from([("A".to_string(), "x".to_string()), ("E".to_string(), String::new())]);
+        assert_eq!(expand_vars("$A-${A}-${B:-d}-${A:+set}-${B:+no}-$B-${E:-e}", &vars), "x-x-d-set--$B-e");
     }
-    let mut out = Vec::new();
-    let mut chars = args.chars().peekable();
-    while chars.peek().is_some() {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        let key: String = chars.by_ref().take_while(|c| *c != '=').collect();
-        let mut value = String::new();
-        let mut quote = None;
-        while let Some(&c) = chars.peek() {
-            match (quote, c) {
-                (None, c) if c.is_whitespace() => break,
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                (_, '\\') => {
-                    chars.next();
-                    if let Some(n) = chars.peek().copied() {
-                        value.push(n);
-                    }
-                }
-                _ => value.push(c),
-            }
-            chars.next();
-        }
-        if !key.trim().is_empty() {
-            out.push((key.trim().to_string(), value));
-        }
-    }
-    out
 }

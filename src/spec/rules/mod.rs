@@ -11,8 +11,8 @@ mod invalid_github_repository;
 mod invalid_quantity;
 mod kubernetes_name;
 
-pub use credential_in_env::{credential_word, looks_like_key};
-pub use kubernetes_name::dns1123_label_problem;
+pub use credential_in_env::{credential_word, looks_like_key, url_with_password};
+pub use kubernetes_name::{dns1123_label_problem, windows_reserved};
 mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;

@@ -1,7 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::Document;
-use crate::lint::dockerfile::parser::Form;
 
 declare_rule! {
     /// ## What it does
@@ -25,11 +24,7 @@ const ARCHIVES: [&str; 7] = [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".t
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "ADD") {
-        let words: Vec<String> = match &inst.form {
-            Form::Exec(w) => w.clone(),
-            Form::Shell(s) => s.split_whitespace().map(str::to_string).collect(),
-        };
-        let sources = &words[..words.len().saturating_sub(1)];
+        let sources = &inst.args[..inst.args.len().saturating_sub(1)];
         let special =
             |s: &String| s.contains("://") || s.starts_with("git@") || ARCHIVES.iter().any(|a| s.ends_with(a));
         if !inst.heredocs.is_empty() || sources.is_empty() || !sources.iter().all(special) {

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::{Document, commands};
+use crate::lint::dockerfile::Document;
+use crate::lint::dockerfile::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -21,24 +22,28 @@ declare_rule! {
 }
 
 /// Whether a simple command is an apt install.
-pub fn is_apt_install(words: &[&str]) -> bool {
-    let Some(i) = words.iter().position(|w| *w == "apt-get" || *w == "apt") else { return false };
-    words[i + 1..].iter().find(|w| !w.starts_with('-')) == Some(&"install")
+pub fn is_apt_install(cmd: &Command) -> bool {
+    matches!(cmd.name(), "apt-get" | "apt")
+        && cmd.args().iter().find(|w| !w.starts_with('-')).is_some_and(|w| w == "install")
+}
+
+/// Whether an apt command turns recommended packages off.
+fn no_recommends(cmd: &Command) -> bool {
+    cmd.has("--no-install-recommends")
+        || cmd.args().windows(2).any(|w| w[0] == "-o" && w[1].eq_ignore_ascii_case("APT::Install-Recommends=false"))
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
-    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
-        for words in commands(&inst.text()) {
-            if is_apt_install(&words) && !words.contains(&"--no-install-recommends") {
-                let tool = if words.contains(&"apt-get") { "apt-get" } else { "apt" };
-                let raw = doc.text().get(inst.span.start..inst.span.end).unwrap_or_default();
-                let exact = format!("{tool} install");
-                let needle = if raw.contains(&exact) { exact.as_str() } else { tool };
-                out.push(
-                    doc.at(&RULE, inst, Some(needle), "apt installs recommended packages here")
-                        .help("add `--no-install-recommends`"),
-                );
-            }
+    for (inst, commands) in doc.with_commands().filter(|(i, _)| i.keyword == "RUN") {
+        for cmd in commands.iter().filter(|c| is_apt_install(c) && !no_recommends(c)) {
+            let tool = cmd.name();
+            let raw = doc.text().get(inst.span.start..inst.span.end).unwrap_or_default();
+            let exact = format!("{tool} install");
+            let needle = if raw.contains(&exact) { exact.as_str() } else { tool };
+            out.push(
+                doc.at(&RULE, inst, Some(needle), "apt installs recommended packages here")
+                    .help("add `--no-install-recommends`"),
+            );
         }
     }
 }

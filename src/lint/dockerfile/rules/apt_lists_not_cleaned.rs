@@ -1,7 +1,7 @@
 use super::apt_install_recommends::is_apt_install;
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::{Document, commands};
+use crate::lint::dockerfile::Document;
 
 declare_rule! {
     /// ## What it does
@@ -22,14 +22,14 @@ declare_rule! {
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
-    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "RUN") {
-        let text = inst.text();
-        let cached =
-            inst.flags.iter().any(|(k, v)| k == "mount" && v.contains("type=cache") && v.contains("/var/lib/apt"));
-        if cached || text.contains("rm -rf /var/lib/apt/lists") || text.contains("rm -r /var/lib/apt/lists") {
+    for (inst, commands) in doc.with_commands().filter(|(i, _)| i.keyword == "RUN") {
+        if !commands.iter().any(is_apt_install) {
             continue;
         }
-        if commands(&text).iter().any(|w| is_apt_install(w)) {
+        let cached = inst.flag_values("mount").any(|v| v.contains("type=cache") && v.contains("/var/lib/apt"));
+        let cleaned =
+            commands.iter().any(|c| c.name() == "rm" && c.args().iter().any(|a| a.starts_with("/var/lib/apt/lists")));
+        if !cached && !cleaned {
             out.push(
                 doc.at(&RULE, inst, Some("apt"), "this RUN leaves the apt package lists in the image")
                     .help("end it with `&& rm -rf /var/lib/apt/lists/*`"),

@@ -1,13 +1,15 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Document, assignments};
-use crate::spec::rules::{credential_word, looks_like_key};
+use crate::lint::dockerfile::Document;
+use crate::lint::dockerfile::parser::unquote;
+use crate::spec::rules::{credential_word, looks_like_key, url_with_password};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a credential in `ENV` or `ARG`: a name such as `PASSWORD`, `TOKEN` or
-    /// `API_KEY` (an `ENV` with a value, any `ARG`), or a value that looks like a key.
+    /// Reports a credential in `ENV` or `ARG`: a name built on a word such as `PASSWORD`,
+    /// `TOKEN` or `API_KEY` (whole words, as SPEC115 reads them: `DB_PASSWORD_FILE` is a path)
+    /// for an `ENV` with a value or any `ARG`, a value that looks like a key, or a URL with a
+    /// password in it.
     ///
     /// ## Why it matters
     /// `ENV` values are in every container's environment and the image's config; `ARG`
@@ -25,13 +27,27 @@ declare_rule! {
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
+    let escape = doc.dockerfile.escape;
     for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "ENV" || i.keyword == "ARG") {
-        let Form::Shell(args) = &inst.form else { continue };
-        for (key, value) in assignments(args) {
+        let pairs: Vec<(String, Option<String>)> = match inst.keyword.as_str() {
+            "ENV" => inst.pairs().map(|(k, v)| (k.to_string(), Some(unquote(v, escape)))).collect(),
+            _ => inst
+                .args
+                .iter()
+                .map(|w| match w.split_once('=') {
+                    Some((k, v)) => (k.to_string(), Some(unquote(v, escape))),
+                    None => (w.clone(), None),
+                })
+                .collect(),
+        };
+        for (key, value) in pairs {
+            let value = value.unwrap_or_default();
+            // An ARG is kept in the image's history whether or not it has a default.
             let by_name = credential_word(&key).filter(|_| inst.keyword == "ARG" || !value.is_empty());
             let message = match by_name {
                 Some(word) => format!("`{} {key}` is named like a credential ({word})", inst.keyword),
                 None if looks_like_key(&value) => format!("the value of `{key}` looks like a key or token"),
+                None if url_with_password(&value) => format!("the value of `{key}` is a URL with a password in it"),
                 None => continue,
             };
             out.push(

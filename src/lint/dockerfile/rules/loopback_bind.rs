@@ -1,13 +1,14 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Document, assignments};
+use crate::lint::dockerfile::Document;
+use crate::lint::dockerfile::parser::unquote;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a server told to listen on `127.0.0.1`, `localhost` or `::1`: a `--bind`,
-    /// `-b`, `--host` or `-h` flag in `CMD`, `ENTRYPOINT` or `RUN`, or `HOST`, `BIND`,
-    /// `FLASK_RUN_HOST` or `GUNICORN_CMD_ARGS` in `ENV`.
+    /// Reports a server told to listen on `127.0.0.1`, `localhost` or `::1`: a `--bind`, `-b`
+    /// or `--host` flag (or `-h` of `flask run`) in `CMD` or `ENTRYPOINT`, or `HOST`, `BIND`,
+    /// `FLASK_RUN_HOST` or `GUNICORN_CMD_ARGS` in `ENV`. A `RUN` is a build step, and a client's
+    /// `-h 127.0.0.1` (`redis-cli`, `psql`) names the host it connects to: neither is reported.
     ///
     /// ## Why it matters
     /// Loopback is reachable only from inside the container: the port is exposed, the probes
@@ -24,23 +25,27 @@ declare_rule! {
 }
 
 const LOOPBACK: [&str; 4] = ["127.0.0.1", "localhost", "[::1]", "::1"];
-const FLAGS: [&str; 4] = ["--bind", "-b", "--host", "-h"];
 const ENV_KEYS: [&str; 5] = ["HOST", "BIND", "FLASK_RUN_HOST", "UVICORN_HOST", "GUNICORN_CMD_ARGS"];
 
-/// The loopback address a list of words binds a server to, if any.
+/// Whether a flag sets a server's listening address: `--bind`/`-b` (gunicorn, hypercorn,
+/// daphne, `python -m http.server`), `--host` (uvicorn, flask, waitress), and `-h` only for
+/// `flask run`, where other tools (`redis-cli -h`) name the host they connect to.
+fn is_bind_flag(program: &str, flag: &str) -> bool {
+    matches!(flag, "--bind" | "-b" | "--host") || (flag == "-h" && program == "flask")
+}
+
+/// The loopback address a server command binds to, if any.
 fn bound_loopback(words: &[String]) -> Option<String> {
+    let program = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)).unwrap_or_default();
     for (i, w) in words.iter().enumerate() {
         let value = match w.split_once('=') {
-            Some((flag, v)) if FLAGS.contains(&flag) => v.to_string(),
-            _ if FLAGS.contains(&w.as_str()) => words.get(i + 1).cloned().unwrap_or_default(),
-            _ => {
+            Some((flag, v)) if is_bind_flag(program, flag) => v.to_string(),
+            _ if is_bind_flag(program, w) => words.get(i + 1).cloned().unwrap_or_default(),
+            _ => match w.split("host=").nth(1) {
                 // `app.run(host="127.0.0.1")` in a `python -c`.
-                if let Some(rest) = w.split("host=").nth(1) {
-                    rest.trim_start_matches(['"', '\'']).to_string()
-                } else {
-                    continue;
-                }
-            }
+                Some(rest) if program.starts_with("python") => rest.trim_start_matches(['"', '\'']).to_string(),
+                _ => continue,
+            },
         };
         if let Some(lb) = LOOPBACK.iter().find(|lb| value.starts_with(*lb)) {
             return Some(lb.to_string());
@@ -50,22 +55,25 @@ fn bound_loopback(words: &[String]) -> Option<String> {
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
-    for inst in &doc.dockerfile.instructions {
-        let found = match (inst.keyword.as_str(), &inst.form) {
-            ("CMD" | "ENTRYPOINT" | "RUN", Form::Exec(words)) => bound_loopback(words),
-            ("CMD" | "ENTRYPOINT" | "RUN", Form::Shell(s)) => {
-                bound_loopback(&s.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-            }
-            ("ENV", Form::Shell(s)) => assignments(s).into_iter().find_map(|(k, v)| {
-                if !ENV_KEYS.contains(&k.as_str()) {
+    // Only what the container runs: a RUN is a build step, and the hosts its commands name
+    // (`redis-cli -h 127.0.0.1`) are ones they connect to.
+    for (inst, commands) in doc.with_commands() {
+        let found = match (inst.keyword.as_str(), inst.exec()) {
+            ("CMD" | "ENTRYPOINT", Some(words)) => bound_loopback(words),
+            ("CMD" | "ENTRYPOINT", None) => commands.iter().find_map(|c| bound_loopback(&c.words)),
+            ("ENV", _) => inst.pairs().find_map(|(k, v)| {
+                if !ENV_KEYS.contains(&k) {
                     return None;
                 }
+                let v = unquote(v, doc.dockerfile.escape);
                 let words: Vec<String> = v.split_whitespace().map(str::to_string).collect();
+                let mut with_program = vec!["gunicorn".to_string()];
+                with_program.extend(words);
                 LOOPBACK
                     .iter()
                     .find(|lb| v.starts_with(*lb))
                     .map(|lb| lb.to_string())
-                    .or_else(|| bound_loopback(&words))
+                    .or_else(|| bound_loopback(&with_program))
             }),
             _ => None,
         };

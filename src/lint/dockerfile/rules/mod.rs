@@ -4,6 +4,7 @@ mod add_instead_of_copy;
 mod apt_install_recommends;
 mod apt_lists_not_cleaned;
 mod credential_in_build;
+mod dockerfile_syntax;
 mod expose_port_mismatch;
 mod loopback_bind;
 mod pip_cache_kept;
@@ -15,6 +16,7 @@ use crate::lint::{Check, Run};
 
 /// Every Dockerfile rule with its check.
 pub static CHECKS: &[Check<Document>] = &[
+    Check { rule: &dockerfile_syntax::RULE, run: Run::Each(dockerfile_syntax::check) },
     Check { rule: &runs_as_root::RULE, run: Run::Each(runs_as_root::check) },
     Check { rule: &unpinned_base_image::RULE, run: Run::Each(unpinned_base_image::check) },
     Check { rule: &add_instead_of_copy::RULE, run: Run::Each(add_instead_of_copy::check) },

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Document, assignments, commands};
+use crate::lint::dockerfile::Document;
+use crate::lint::dockerfile::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -21,43 +21,38 @@ declare_rule! {
     pub static RULE = ("DF006", "pip-cache-kept", Warning);
 }
 
-fn is_pip_install(words: &[&str]) -> bool {
-    let Some(i) = words.iter().position(|w| {
-        let name = w.rsplit('/').next().unwrap_or(w);
-        name == "pip" || name == "pip3" || name.starts_with("pip3.") || *w == "pip"
-    }) else {
-        return false;
-    };
-    words.get(i + 1) == Some(&"install")
+/// The arguments of a pip command (`pip`, `pip3`, `pip3.12`, `python -m pip`).
+fn pip_args(cmd: &Command) -> Option<&[String]> {
+    let name = cmd.name();
+    if name == "pip" || name == "pip3" || name.starts_with("pip3.") {
+        return Some(cmd.args());
+    }
+    if name.starts_with("python") {
+        let args = cmd.args();
+        let m = args.iter().position(|a| a == "-m")?;
+        return (args.get(m + 1)? == "pip").then(|| &args[m + 2..]);
+    }
+    None
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     // One pass: whether the current stage has set PIP_NO_CACHE_DIR so far.
     let mut stage = usize::MAX;
     let mut env_off = false;
-    for inst in &doc.dockerfile.instructions {
+    for (inst, commands) in doc.with_commands() {
         if inst.stage != stage {
             stage = inst.stage;
             env_off = false;
         }
         if inst.keyword == "ENV" {
-            env_off |=
-                matches!(&inst.form, Form::Shell(s) if assignments(s).iter().any(|(k, _)| k == "PIP_NO_CACHE_DIR"));
+            env_off |= inst.pairs().any(|(k, _)| k == "PIP_NO_CACHE_DIR");
             continue;
         }
-        if inst.keyword != "RUN" {
+        if inst.keyword != "RUN" || env_off || inst.flag_values("mount").any(|v| v.contains("type=cache")) {
             continue;
         }
-        let cached = inst.flags.iter().any(|(k, v)| k == "mount" && v.contains("type=cache"));
-        if env_off || cached {
-            continue;
-        }
-        for words in commands(&inst.text()) {
-            let words: Vec<&str> = match words.iter().position(|w| *w == "-m") {
-                Some(i) if words.get(i + 1) == Some(&"pip") => words[i + 1..].to_vec(),
-                _ => words,
-            };
-            if is_pip_install(&words) && !words.contains(&"--no-cache-dir") {
+        for args in commands.iter().filter_map(pip_args) {
+            if args.first().is_some_and(|a| a == "install") && !args.iter().any(|a| a == "--no-cache-dir") {
                 out.push(
                     doc.at(&RULE, inst, Some("pip"), "pip keeps its download cache in the image here")
                         .help("add `--no-cache-dir`"),

@@ -1,9 +1,8 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::parser::Form;
-use crate::lint::dockerfile::{Document, assignments, expand_vars};
+use crate::lint::dockerfile::{Document, expand_vars};
 
 declare_rule! {
     /// ## What it does
@@ -24,32 +23,18 @@ declare_rule! {
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
-    let mut args: HashMap<String, String> = HashMap::new();
+    let mut scope = doc.scope();
     let mut stages: HashSet<String> = HashSet::new();
-    let mut seen_from = false;
-    for inst in &doc.dockerfile.instructions {
-        let Form::Shell(text) = &inst.form else { continue };
-        if inst.keyword == "ARG" && !seen_from {
-            args.extend(assignments(text));
-            continue;
-        }
-        seen_from |= inst.keyword == "FROM";
-        if inst.keyword != "FROM" {
-            continue;
-        }
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let Some(&written) = words.first() else { continue };
-        let image = expand_vars(written, &args);
+    for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "FROM") {
+        let Some(written) = inst.args.first() else { continue };
+        let image = expand_vars(written, scope.before(inst));
         let earlier_stage = stages.contains(&image.to_ascii_lowercase());
-        if let (Some(as_kw), Some(name)) = (words.get(1), words.get(2))
+        if let (Some(as_kw), Some(name)) = (inst.args.get(1), inst.args.get(2))
             && as_kw.eq_ignore_ascii_case("as")
         {
             stages.insert(name.to_ascii_lowercase());
         }
-        if image.contains('$') || image == "scratch" || earlier_stage {
-            continue;
-        }
-        if image.contains("@sha256:") {
+        if image.contains('$') || image == "scratch" || earlier_stage || image.contains("@sha256:") {
             continue;
         }
         let last = image.rsplit('/').next().unwrap_or(&image);

@@ -1,0 +1,157 @@
+//! Shell text as a shell reads it: the simple commands of a `RUN` or shell-form `CMD`, each with
+//! its words, quotes removed. Tokenized by brush-parser (the POSIX and bash tokenizer of the
+//! brush shell), which knows quotes, `$( )`, redirections and heredocs.
+
+use brush_parser::{Token, TokenizerOptions, uncached_tokenize_str};
+
+use super::parser::unquote;
+
+/// One simple command: its words with quotes removed, assignments and wrappers (`sudo`, `env`,
+/// `exec`...) in front of the command left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    pub words: Vec<String>,
+}
+
+impl Command {
+    /// The command's name without its folder (`/usr/bin/pip3` → `pip3`).
+    pub fn name(&self) -> &str {
+        let first = self.words.first().map_or("", String::as_str);
+        first.rsplit('/').next().unwrap_or(first)
+    }
+
+    /// Whether a word is among the arguments.
+    pub fn has(&self, word: &str) -> bool {
+        self.words.iter().skip(1).any(|w| w == word)
+    }
+
+    /// The arguments after the command's name.
+    pub fn args(&self) -> &[String] {
+        self.words.get(1..).unwrap_or(&[])
+    }
+}
+
+/// Operators that end a simple command.
+const SEPARATORS: [&str; 11] = ["&&", "||", ";", ";;", ";&", ";;&", "|", "|&", "&", "\n", ")"];
+/// Words that open or close compound commands, or prefix a command.
+const RESERVED: [&str; 14] =
+    ["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "time", "("];
+/// Commands that run the command after them.
+const WRAPPERS: [&str; 6] = ["sudo", "exec", "nohup", "command", "env", "xargs"];
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// Trims a command to the program it runs: leading reserved words, assignments and wrappers
+/// (with their options) go; `for`, `case` and function headers are not commands.
+fn simple(mut words: Vec<String>) -> Option<Command> {
+    loop {
+        let first = words.first()?;
+        if RESERVED.contains(&first.as_str()) || is_assignment(first) {
+            words.remove(0);
+        } else if WRAPPERS.contains(&first.as_str()) {
+            words.remove(0);
+            while words.first().is_some_and(|w| w.starts_with('-') || is_assignment(w)) {
+                words.remove(0);
+            }
+        } else if matches!(first.as_str(), "for" | "case" | "select" | "function" | "esac") {
+            return None;
+        } else {
+            return Some(Command { words });
+        }
+    }
+}
+
+/// The simple commands of a shell text. Text the tokenizer cannot read (an unterminated
+/// quote) is split at whitespace and `&&`, `||`, `;` and `|`, as a reader would.
+pub fn commands(script: &str) -> Vec<Command> {
+    let Ok(tokens) = uncached_tokenize_str(script, &TokenizerOptions::default()) else {
+        return script
+            .split(['\n', ';', '|'])
+            .flat_map(|p| p.split("&&"))
+            .filter_map(|p| simple(p.split_whitespace().map(|w| unquote(w, '\\')).collect()))
+            .collect();
+    };
+    let mut out = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut last_word_end = usize::MAX;
+    let mut skip = 0;
+    for token in tokens {
+        match token {
+            Token::Word(_, _) if skip > 0 => skip -= 1,
+            Token::Word(w, span) => {
+                words.push(unquote(&w, '\\'));
+                last_word_end = span.end.index;
+            }
+            Token::Operator(op, span) if SEPARATORS.contains(&op.as_str()) => {
+                let _ = span;
+                if let Some(cmd) = simple(std::mem::take(&mut words)) {
+                    out.push(cmd);
+                }
+            }
+            Token::Operator(op, span) => {
+                // A redirection: its target is not an argument, nor is a file descriptor
+                // number written against it (`2>&1`); a heredoc's body and end follow too.
+                if last_word_end == span.start.index
+                    && words.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+                {
+                    words.pop();
+                }
+                skip = match op.as_str() {
+                    "<<" | "<<-" => 3,
+                    "(" => 0,
+                    _ => 1,
+                };
+            }
+        }
+    }
+    if let Some(cmd) = simple(words) {
+        out.push(cmd);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(script: &str) -> Vec<Vec<String>> {
+        commands(script).into_iter().map(|c| c.words).collect()
+    }
+
+    #[test]
+    fn commands_split_at_operators_and_keep_quoted_words_whole() {
+        assert_eq!(
+            words(
+                "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \"a b\" || true; echo 'x y' | wc -l"
+            ),
+            vec![
+                vec!["apt-get", "update"],
+                vec!["apt-get", "install", "-y", "a b"],
+                vec!["true"],
+                vec!["echo", "x y"],
+                vec!["wc", "-l"],
+            ]
+        );
+    }
+
+    #[test]
+    fn redirections_heredocs_and_compound_commands_are_understood() {
+        assert_eq!(
+            words("if [ -f x ]; then sudo -E pip install flask 2>&1 >/dev/null; fi"),
+            vec![vec!["[", "-f", "x", "]"], vec!["pip", "install", "flask"]]
+        );
+        assert_eq!(words("cat <<EOF >/x && echo hi\nline1\nEOF\n"), vec![vec!["cat"], vec!["echo", "hi"]]);
+        assert_eq!(words("python -c \"print(1<<20)\""), vec![vec!["python", "-c", "print(1<<20)"]]);
+    }
+
+    #[test]
+    fn unreadable_text_still_splits() {
+        assert_eq!(words("echo \"oops && ls"), vec![vec!["echo", "oops"], vec!["ls"]]);
+    }
+}
