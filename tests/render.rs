@@ -3,43 +3,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Gen, Run, root};
-
-/// A temporary project with a spec from `gen init`.
-struct Project {
-    dir: tempfile::TempDir,
-}
-
-impl Project {
-    fn new() -> Project {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let run = Gen::new().args(["init", "--name", "shop"]).current_dir(dir.path()).run();
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        Project { dir }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn run_gen<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(&self, args: I) -> Run {
-        Gen::new().args(args).current_dir(self.dir.path()).run()
-    }
-
-    fn render(&self) -> Run {
-        let run = self.run_gen(["render", "spec.yaml"]);
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-        run
-    }
-
-    fn edit_spec(&self, from: &str, to: &str) {
-        let text = std::fs::read_to_string(self.path("spec.yaml")).expect("read spec");
-        assert!(text.contains(from), "{from}");
-        std::fs::write(self.path("spec.yaml"), text.replace(from, to)).expect("write spec");
-    }
-}
+use common::{Gen, Project, root};
 
 /// Every file under `dir` with its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -71,7 +37,7 @@ fn rendering_twice_gives_identical_trees_and_the_second_writes_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let again = p.render();
     assert_eq!(again.code, 0);
-    assert!(again.stdout.contains("up to date, no file written"), "{}", again.stdout);
+    assert!(again.stdout.contains("up to date, no file changed"), "{}", again.stdout);
     assert_eq!(mtimes(&p.path("out")), before);
     let other = p.run_gen(["render", "spec.yaml", "--out", "elsewhere/out2"]);
     assert_eq!(other.code, 0, "{}", other.stderr);
@@ -217,9 +183,12 @@ fn scaffold_files_survive_rerender_and_user_files_are_never_touched() {
     assert!(app.exists(), "scaffold file kept");
     assert!(p.path("out/services/shop/NOTES.md").exists(), "user file kept");
     assert!(p.path("out/services/api/Dockerfile").exists());
-    // --force rewrites scaffold files.
+    // No flag rewrites a scaffold file; deleting it gives gen's version back.
     std::fs::write(p.path("out/services/api/app/__init__.py"), "# mine\n").expect("write");
-    assert_eq!(p.run_gen(["render", "spec.yaml", "--force"]).code, 0);
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--discard-edits", "--overwrite-unowned"]).code, 0);
+    assert_eq!(std::fs::read_to_string(p.path("out/services/api/app/__init__.py")).expect("read"), "# mine\n");
+    std::fs::remove_file(p.path("out/services/api/app/__init__.py")).expect("rm");
+    assert_eq!(p.render().code, 0);
     assert!(std::fs::read_to_string(p.path("out/services/api/app/__init__.py")).expect("read").contains("create_app"));
 }
 
@@ -240,7 +209,7 @@ fn an_edited_stale_managed_file_is_kept_and_reported() {
     assert_eq!(std::fs::read_to_string(&conf).expect("read"), "# tuned by hand\n");
     // Still reported next time, until the user decides.
     assert_eq!(p.render().code, 1);
-    assert_eq!(p.run_gen(["render", "spec.yaml", "--force"]).code, 0);
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--discard-edits"]).code, 0);
     assert!(!conf.exists());
 }
 
@@ -405,7 +374,7 @@ fn init_writes_a_spec_that_lints_clean_and_never_overwrites() {
     let again = p.run_gen(["init"]);
     assert_eq!(again.code, 2);
     assert_eq!(std::fs::read_to_string(p.path("spec.yaml")).expect("read"), "mine\n");
-    assert_eq!(p.run_gen(["init", "--force", "--name", "web-shop"]).code, 0);
+    assert_eq!(p.run_gen(["init", "--overwrite", "--name", "web-shop"]).code, 0);
     assert!(std::fs::read_to_string(p.path("spec.yaml")).expect("read").contains("name: \"web-shop\""));
     assert_eq!(p.run_gen(["init", "--name", "Bad_Name", "--out", "other.yaml"]).code, 2);
     assert!(!p.path("other.yaml").exists());

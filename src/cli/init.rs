@@ -20,9 +20,9 @@ pub struct Args {
     /// Where to write the spec.
     #[arg(long, default_value = "spec.yaml")]
     out: PathBuf,
-    /// Overwrite an existing file.
-    #[arg(long)]
-    force: bool,
+    /// Overwrite an existing file (what it holds is lost).
+    #[arg(long, alias = "force")]
+    overwrite: bool,
     /// A folder of extra blueprints (repeatable).
     #[arg(long = "blueprints", value_name = "DIR")]
     blueprints: Vec<PathBuf>,
@@ -45,8 +45,10 @@ pub fn run(args: Args) -> u8 {
         }
     };
     // The example must pass gen's own checks, render included, before it is handed to the user.
+    // Findings name it as what it is: text not written anywhere yet.
     let shown = display(&args.out);
-    let problems = match spec::load(&shown, text.as_bytes()) {
+    let unwritten = format!("{shown} (not written)");
+    let problems = match spec::load(&unwritten, text.as_bytes()) {
         Ok(loaded) => {
             let out = display(&pipeline::default_out(&args.out));
             let mut findings = session.check(&loaded, &pipeline::spec_name(&args.out), &out).findings;
@@ -67,8 +69,8 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
-    if args.out.exists() && !args.force {
-        eprintln!("gen: error: {shown} exists; use --force to overwrite it");
+    if args.out.exists() && !args.overwrite {
+        eprintln!("gen: error: {shown} exists; use --overwrite to replace it (what it holds is lost)");
         return EXIT_FAILURE;
     }
     match output::write_file(&args.out, text.as_bytes()) {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, eprint_findings, session};
-use crate::output;
+use crate::output::{self, Allow, ManifestChange, Outcome};
 use crate::pipeline::{self, Prepared, Unprepared, display};
 use crate::render::Plan;
 
@@ -17,9 +17,20 @@ pub struct Args {
     /// Write nothing; exit 1 with a unified diff when managed files have drifted.
     #[arg(long)]
     check: bool,
-    /// Also rewrite scaffold files, replace files gen does not own, and remove edited
-    /// files the spec no longer renders.
+    /// Take gen's version of managed files edited by hand (their edits are lost), and remove
+    /// edited files the spec no longer renders.
+    #[arg(long, conflicts_with_all = ["check", "keep_edits"])]
+    discard_edits: bool,
+    /// Keep managed files edited by hand as they are, and make them yours: gen no longer
+    /// writes or drift-checks them (delete one to hand it back).
     #[arg(long, conflicts_with = "check")]
+    keep_edits: bool,
+    /// Replace files gen does not own that stand where it writes (their content is lost).
+    #[arg(long, conflicts_with = "check")]
+    overwrite_unowned: bool,
+    /// Gone: it did several things at once. Use --discard-edits, --keep-edits or
+    /// --overwrite-unowned, which each say what they may lose.
+    #[arg(long, hide = true)]
     force: bool,
     /// A folder of extra blueprints (repeatable; overrides built-ins by name).
     #[arg(long = "blueprints", value_name = "DIR")]
@@ -27,6 +38,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
+    if args.force {
+        eprintln!(
+            "gen: error: --force is gone; say what may be lost: --discard-edits (take gen's version of files edited by \
+             hand), --keep-edits (keep your edits, gen stops managing those files), --overwrite-unowned (replace files \
+             gen does not own); to start a scaffold file over, delete it"
+        );
+        return EXIT_FAILURE;
+    }
     let session = match session(&args.blueprints) {
         Ok(s) => s,
         Err(code) => return code,
@@ -56,40 +75,84 @@ pub fn run(args: Args) -> u8 {
         return check_drift(&plan, &out);
     }
     let spec_rel = output::relative_path(&out, &args.spec);
-    match output::apply(&plan, &out, &spec_rel, &bytes, args.force) {
-        Ok(outcome) => {
-            let shown = display(&out);
-            for path in &outcome.overwrote_edits {
-                eprintln!("note: {shown}/{path} had been edited by hand; it is managed, so it was rewritten");
-            }
-            for path in &outcome.conflicts {
-                eprintln!(
-                    "error: {shown}/{path} exists and gen does not own it: not written (move it away, or use --force)"
-                );
-            }
-            for path in &outcome.kept_edited {
-                eprintln!(
-                    "error: {shown}/{path} is no longer rendered but was edited by hand: kept (delete it, or use --force)"
-                );
-            }
-            if outcome.changed_anything() {
-                println!(
-                    "{shown}: wrote {} managed file(s), created {} scaffold file(s), removed {}, {} unchanged",
-                    outcome.written.len(),
-                    outcome.scaffolded.len(),
-                    outcome.removed.len(),
-                    outcome.unchanged
-                );
-            } else {
-                println!("{shown}: up to date, no file written ({} files)", outcome.unchanged);
-            }
-            if outcome.needs_attention() { EXIT_FINDINGS } else { EXIT_CLEAN }
-        }
+    let allow = Allow {
+        discard_edits: args.discard_edits,
+        keep_edits: args.keep_edits,
+        overwrite_unowned: args.overwrite_unowned,
+    };
+    match output::apply(&plan, &out, &spec_rel, &bytes, allow) {
+        Ok(outcome) => report(&outcome, &display(&out), &display(&args.spec)),
         Err(e) => {
             eprintln!("gen: error: {e}");
             EXIT_FAILURE
         }
     }
+}
+
+/// Says what a render did, and what the user must decide; the exit code.
+fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
+    let list = |paths: &[String]| paths.iter().map(|p| format!("{out}/{p}")).collect::<Vec<_>>().join(", ");
+    if !o.cleaned.is_empty() {
+        eprintln!(
+            "note: removed {} temporary file(s) an interrupted render left: {}",
+            o.cleaned.len(),
+            list(&o.cleaned)
+        );
+    }
+    for kept in &o.kept_edits {
+        eprint!("{}", kept.diff);
+        eprintln!(
+            "error: {out}/{} was edited by hand; gen kept your version (the diff above is from it to the spec's). Either:\n  \
+             - move the change into the spec or its blueprint, then take gen's version: gen render {spec} --discard-edits\n  \
+             - or keep yours, and gen stops managing the file: gen render {spec} --keep-edits",
+            kept.path
+        );
+    }
+    for kept in &o.kept_unowned {
+        eprint!("{}", kept.diff);
+        eprintln!(
+            "error: {out}/{} exists and gen does not own it: kept, not written (move it away, or replace it: gen render \
+             {spec} --overwrite-unowned)",
+            kept.path
+        );
+    }
+    for path in &o.kept_scaffold {
+        eprintln!(
+            "note: {out}/{path} was already there where gen starts a scaffold file: kept as yours (delete it for gen's)"
+        );
+    }
+    for path in &o.kept_stale_edits {
+        eprintln!(
+            "error: {out}/{path} is no longer rendered but was edited by hand: kept (delete it, or: gen render {spec} \
+             --discard-edits; or keep it and stop tracking it: --keep-edits)"
+        );
+    }
+    if !o.discarded_edits.is_empty() {
+        eprintln!("note: --discard-edits discarded the hand edits of {}", list(&o.discarded_edits));
+    }
+    if !o.overwrote_unowned.is_empty() {
+        eprintln!("note: --overwrite-unowned replaced {}", list(&o.overwrote_unowned));
+    }
+    if !o.released.is_empty() {
+        eprintln!("note: yours now, gen no longer manages them: {}", list(&o.released));
+    }
+    let manifest = match o.manifest {
+        ManifestChange::Unchanged => "",
+        ManifestChange::Created => "; manifest written",
+        ManifestChange::Updated => "; manifest updated",
+    };
+    if o.changed_anything() {
+        println!(
+            "{out}: created {}, updated {}, removed {}, {} unchanged{manifest}",
+            o.created.len(),
+            o.updated.len(),
+            o.removed.len(),
+            o.unchanged
+        );
+    } else {
+        println!("{out}: up to date, no file changed ({} files){manifest}", o.unchanged);
+    }
+    if o.needs_attention() { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
 fn check_drift(plan: &Plan, out: &Path) -> u8 {

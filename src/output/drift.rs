@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::manifest::Manifest;
+use super::manifest::{Manifest, Owner};
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
 use crate::declare_rule;
@@ -44,7 +44,8 @@ pub struct Drift {
     pub diff: String,
 }
 
-fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
+/// A unified diff from `old` (the directory's copy) to `new` (the render).
+pub(super) fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
     let (a, b) = (
         old.map_or("/dev/null".to_string(), |_| format!("a/{path}")),
         new.map_or("/dev/null".to_string(), |_| format!("b/{path}")),
@@ -61,7 +62,14 @@ fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> String {
 pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
     let mut drifts = Vec::new();
     let mut tree = fs::Tree::new(out);
-    for file in plan.files.iter().filter(|f| f.ownership == Ownership::Managed) {
+    let old = Manifest::read(out)?;
+    let released: HashSet<&str> = old
+        .iter()
+        .flat_map(|m| m.files.iter())
+        .filter(|e| e.owner == Owner::Released)
+        .map(|e| e.path.as_str())
+        .collect();
+    for file in plan.files.iter().filter(|f| f.ownership == Ownership::Managed && !released.contains(f.path.as_str())) {
         let existing = fs::read(&tree.target(&file.path)?)?;
         let kind = match &existing {
             None => DriftKind::Missing,
@@ -74,9 +82,9 @@ pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
             diff: unified(&file.path, existing.as_deref(), Some(&file.bytes)),
         });
     }
-    if let Some(old) = Manifest::read(out)? {
+    if let Some(old) = &old {
         let planned: HashSet<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
-        for stale in old.files.iter().filter(|e| e.ownership == Ownership::Managed) {
+        for stale in old.files.iter().filter(|e| e.owner == Owner::Managed) {
             if planned.contains(stale.path.as_str()) {
                 continue;
             }

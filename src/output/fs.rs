@@ -1,4 +1,4 @@
-//! Safe paths and atomic writes inside the output directory.
+//! Safe paths, the output folder's lock, and writes that either all happen or leave nothing.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::{OutputError, io};
 use crate::render::is_safe_relative;
+
+/// The prefix of the temporary files a render writes beside their targets.
+pub const TEMP_PREFIX: &str = ".gen-tmp-";
 
 /// Paths checked safe inside one output directory, remembering the folders already checked so
 /// that thousands of files under the same folders cost one check each.
@@ -20,8 +23,8 @@ impl Tree {
         Tree { out: out.to_path_buf(), checked: HashSet::new() }
     }
 
-    /// The path of `rel` inside the output directory, refusing unsafe paths and symbolic links
-    /// on the way.
+    /// The path of `rel` inside the output directory, refusing unsafe paths, symbolic links on
+    /// the way, and files where a folder must be.
     pub fn target(&mut self, rel: &str) -> Result<PathBuf, OutputError> {
         if !is_safe_relative(rel) {
             return Err(OutputError::UnsafePath(rel.to_string()));
@@ -34,10 +37,13 @@ impl Tree {
             if is_dir && self.checked.contains(&path) {
                 continue;
             }
-            if let Ok(meta) = std::fs::symlink_metadata(&path)
-                && meta.file_type().is_symlink()
-            {
-                return Err(OutputError::Symlink(path));
+            if let Ok(meta) = std::fs::symlink_metadata(&path) {
+                if meta.file_type().is_symlink() {
+                    return Err(OutputError::Symlink(path));
+                }
+                if is_dir && !meta.is_dir() {
+                    return Err(OutputError::NotAFolder(path));
+                }
             }
             if is_dir {
                 self.checked.insert(path.clone());
@@ -45,6 +51,33 @@ impl Tree {
         }
         Ok(path)
     }
+}
+
+/// What stands at a path.
+pub enum Disk {
+    Absent,
+    File(Vec<u8>),
+    /// Something a file cannot replace: `folder`, `symbolic link`, `special file`.
+    Other(&'static str),
+}
+
+/// What stands at `path`, with a file's bytes.
+pub fn probe(path: &Path) -> Result<Disk, OutputError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Disk::Absent),
+        Err(e) => return Err(io(path)(e)),
+    };
+    if meta.file_type().is_symlink() {
+        return Ok(Disk::Other("symbolic link"));
+    }
+    if meta.is_dir() {
+        return Ok(Disk::Other("folder"));
+    }
+    if !meta.is_file() {
+        return Ok(Disk::Other("special file"));
+    }
+    Ok(Disk::File(std::fs::read(path).map_err(io(path))?))
 }
 
 /// The file's bytes, or `None` when it does not exist.
@@ -56,25 +89,115 @@ pub fn read(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
     }
 }
 
-/// Writes through a temporary file in the same folder and a rename: a reader sees the old file
-/// or the new one, never a torn one. The data is not flushed here; [`sync`] flushes every write
-/// of a render at once, before the manifest that records them.
+/// An exclusive advisory lock on an output folder (created when missing), held while a render
+/// writes into it: two renders into one folder would leave a tree matching neither.
+pub struct Lock {
+    _file: std::fs::File,
+    out: PathBuf,
+    created: bool,
+}
+
+impl Lock {
+    /// Takes the lock, or says that another render holds it.
+    pub fn take(out: &Path) -> Result<Lock, OutputError> {
+        let created = !out.exists();
+        std::fs::create_dir_all(out).map_err(io(out))?;
+        let file = std::fs::File::open(out).map_err(io(out))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Lock { _file: file, out: out.to_path_buf(), created }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy(out.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(out)(e)),
+        }
+    }
+
+    /// Releases the lock; a folder it created for a render that wrote nothing is removed.
+    pub fn release(self, wrote: bool) {
+        if self.created && !wrote {
+            let _ = std::fs::remove_dir(&self.out);
+        }
+    }
+}
+
+/// Removes the temporary files an interrupted render left under `out`, and names them.
+pub fn clean_temporary(out: &Path) -> Result<Vec<String>, OutputError> {
+    let mut cleaned = Vec::new();
+    let walker = walkdir::WalkDir::new(out).into_iter().filter_entry(|e| e.file_name() != ".git");
+    for entry in walker.flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.starts_with(TEMP_PREFIX) {
+            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+            let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+            cleaned.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(cleaned)
+}
+
+/// New files written beside their targets, not yet in place. Dropped uncommitted, they are
+/// removed with the folders made for them.
+pub struct Staged {
+    files: Vec<(tempfile::TempPath, PathBuf)>,
+    made: Vec<PathBuf>,
+}
+
+impl Staged {
+    /// Renames every file into place.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        for (temp, target) in self.files.drain(..) {
+            temp.persist(&target).map_err(|e| io(&target)(e.error))?;
+        }
+        self.made.clear();
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        self.files.clear();
+        for dir in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Writes each file as a temporary file in its target's folder (made when missing). Proves
+/// every folder writable with room for the file before any target changes; on the first
+/// failure, what was staged is removed and nothing has changed.
+pub fn stage<'a>(files: impl IntoIterator<Item = (&'a Path, &'a [u8])>) -> Result<Staged, OutputError> {
+    let mut staged = Staged { files: Vec::new(), made: Vec::new() };
+    let mut known_dirs: HashSet<PathBuf> = HashSet::new();
+    for (target, bytes) in files {
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !known_dirs.contains(dir) {
+            let mut missing = Vec::new();
+            let mut d = Some(dir);
+            while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+                missing.push(p.to_path_buf());
+                d = p.parent();
+            }
+            for p in missing.into_iter().rev() {
+                std::fs::create_dir(&p).map_err(io(&p))?;
+                staged.made.push(p);
+            }
+            known_dirs.insert(dir.to_path_buf());
+        }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
+        tmp.write_all(bytes).map_err(io(target))?;
+        staged.files.push((tmp.into_temp_path(), target.to_path_buf()));
+    }
+    Ok(staged)
+}
+
+/// Writes one file atomically (a temporary file, then a rename), without flushing it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-    }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".gen-tmp-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.persist(path).map_err(|e| io(path)(e.error))?;
-    Ok(())
+    stage([(path, bytes)])?.commit()
 }
 
 /// Makes every write so far under `out` durable: one `syncfs` of its file system on Linux
@@ -97,7 +220,7 @@ pub fn sync(out: &Path, written: &[PathBuf]) -> Result<(), OutputError> {
     }
 }
 
-/// Writes the manifest last and durably: the files it records are on disk before it is.
+/// Writes a file atomically and durably (the manifest, last; a spec from `gen init`).
 pub fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomic(path, bytes)?;
     std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io(path))

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
-use crate::render::{MANIFEST_NAME, Plan};
+use crate::render::MANIFEST_NAME;
 
 /// The manifest file's content.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,11 +22,34 @@ pub struct Manifest {
     pub files: Vec<Entry>,
 }
 
-/// One owned file.
+/// Who a recorded file belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Owner {
+    /// gen's: rewritten on every render while unedited, drift-checked.
+    Managed,
+    /// The user's from its first render on; gen never writes it again.
+    Scaffold,
+    /// A managed file the user chose to keep as edited (`--keep-edits`): gen no longer writes
+    /// or drift-checks it; deleting it hands it back to gen.
+    Released,
+}
+
+impl From<Ownership> for Owner {
+    fn from(o: Ownership) -> Self {
+        match o {
+            Ownership::Managed => Owner::Managed,
+            Ownership::Scaffold => Owner::Scaffold,
+        }
+    }
+}
+
+/// One recorded file: its owner, and the hash of the bytes gen last wrote (or adopted).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub path: String,
-    pub ownership: Ownership,
+    #[serde(rename = "ownership")]
+    pub owner: Owner,
     pub sha256: String,
 }
 
@@ -36,17 +59,13 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
-    /// The manifest of a plan rendered from a spec.
-    pub fn for_plan(plan: &Plan, spec: &str, spec_bytes: &[u8]) -> Manifest {
+    /// An empty manifest for a spec.
+    pub fn new(spec: &str, spec_bytes: &[u8]) -> Manifest {
         Manifest {
             generator: format!("gen {}", env!("CARGO_PKG_VERSION")),
             spec: spec.to_string(),
             spec_sha256: sha256(spec_bytes),
-            files: plan
-                .files
-                .iter()
-                .map(|f| Entry { path: f.path.clone(), ownership: f.ownership, sha256: sha256(&f.bytes) })
-                .collect(),
+            files: Vec::new(),
         }
     }
 

@@ -5,10 +5,10 @@ mod drift;
 mod fs;
 mod manifest;
 
-pub use apply::{Outcome, apply};
+pub use apply::{Allow, Kept, ManifestChange, Outcome, apply};
 pub use drift::{DRIFTED_OUTPUT, Drift, DriftKind, drift};
 pub use fs::normalize;
-pub use manifest::{Manifest, sha256};
+pub use manifest::{Manifest, Owner, sha256};
 
 use std::path::Path;
 
@@ -31,6 +31,12 @@ pub enum OutputError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{0}: is a symbolic link; gen does not write through links in the output directory")]
     Symlink(PathBuf),
+    #[error("{0}: a file stands where gen needs a folder")]
+    NotAFolder(PathBuf),
+    #[error("{0}: another gen render is writing into this folder; wait for it to finish, then render again")]
+    Busy(PathBuf),
+    #[error("nothing was written, because:\n  {}", .0.join("\n  "))]
+    Blocked(Vec<String>),
     #[error("`{0}` is not a plain path inside the output directory")]
     UnsafePath(String),
     #[error("{path}: the manifest cannot be read ({reason}); restore it from version control or delete it")]

@@ -121,3 +121,37 @@ pub fn validator(name: &str) -> Command {
     cmd.env("NODE_PATH", home.join("node_modules"));
     cmd
 }
+
+/// A temporary project with a spec from `gen init`.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let run = Gen::new().args(["init", "--name", "shop"]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        Project { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn run_gen<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(&self, args: I) -> Run {
+        Gen::new().args(args).current_dir(self.dir.path()).run()
+    }
+
+    pub fn render(&self) -> Run {
+        let run = self.run_gen(["render", "spec.yaml"]);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        run
+    }
+
+    pub fn edit_spec(&self, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path("spec.yaml")).expect("read spec");
+        assert!(text.contains(from), "{from}");
+        std::fs::write(self.path("spec.yaml"), text.replace(from, to)).expect("write spec");
+    }
+}
