@@ -29,8 +29,22 @@ declare_rule! {
     pub static UNREADABLE_INPUT = ("GEN001", "unreadable-input", Error, unignorable);
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a folder given to `gen lint` that holds no file gen checks: no spec, no
+    /// blueprint, no file of an artifact family (a Dockerfile...).
+    ///
+    /// ## Why it matters
+    /// "No findings" for a folder gen found nothing in would let a CI job pass on a wrong
+    /// path.
+    ///
+    /// ## How to fix
+    /// Point `gen lint` at the spec, the output folder or the files to check.
+    pub static NOTHING_TO_CHECK = ("GEN004", "nothing-to-check", Error, unignorable);
+}
+
 /// Rules whose findings mean an input could not be read or loaded at all.
-static FAILURE_RULES: [&crate::diag::Rule; 13] = [
+static FAILURE_RULES: [&crate::diag::Rule; 14] = [
     &spec::syntax::YAML_SYNTAX,
     &spec::syntax::INVALID_ENCODING,
     &spec::syntax::EMPTY_SPEC,
@@ -44,6 +58,7 @@ static FAILURE_RULES: [&crate::diag::Rule; 13] = [
     &spec::MODEL_MISMATCH,
     &crate::blueprint::INVALID_BLUEPRINT,
     &UNREADABLE_INPUT,
+    &NOTHING_TO_CHECK,
 ];
 
 /// Whether a finding of `rule` means an input could not be read or loaded (exit code 2),
@@ -232,7 +247,15 @@ impl Session {
         let mut inputs = Vec::new();
         let mut findings = Findings::default();
         for path in paths {
+            let before = (inputs.len(), findings.diagnostics.len());
             classify(path, &mut inputs, &mut findings);
+            if before == (inputs.len(), findings.diagnostics.len()) {
+                let name = display(path);
+                let msg = format!("{name} holds no file gen checks (a spec, a blueprint, a Dockerfile...)");
+                let d = Diagnostic::new(&NOTHING_TO_CHECK, &name, None, msg)
+                    .help("point gen lint at the spec, the output folder, or the files to check");
+                findings.diagnostics.push(d);
+            }
         }
         let mut covered = HashSet::new();
         for input in &inputs {
@@ -278,6 +301,10 @@ fn unreadable(name: &str, reason: &str) -> Findings {
 
 /// The text of a file, at most [`MAX_ARTIFACT_BYTES`]; `None` for a file that is not text.
 fn read_text(path: &Path) -> Result<Option<String>, String> {
+    // A FIFO would block at open, a device never end.
+    if !std::fs::metadata(path).map_err(|e| e.to_string())?.is_file() {
+        return Err("it is not a regular file".to_string());
+    }
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     file.take(MAX_ARTIFACT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
@@ -295,6 +322,9 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
         Ok(m) => m,
         Err(e) => return findings.diagnostics.push(unreadable_diag(&name, &e.to_string())),
     };
+    if !meta.is_dir() && !meta.is_file() {
+        return findings.diagnostics.push(unreadable_diag(&name, "it is not a regular file or a folder"));
+    }
     if !meta.is_dir() {
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if file_name == "blueprint.yaml" {

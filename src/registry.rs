@@ -44,7 +44,12 @@ pub fn groups() -> Vec<Group> {
         Group { name: "output", rules: vec![&output::DRIFTED_OUTPUT] },
         Group {
             name: "engine",
-            rules: vec![&pipeline::UNREADABLE_INPUT, &lint::ignore::UNUSED_IGNORE, &lint::ignore::INVALID_IGNORE],
+            rules: vec![
+                &pipeline::UNREADABLE_INPUT,
+                &lint::ignore::UNUSED_IGNORE,
+                &lint::ignore::INVALID_IGNORE,
+                &pipeline::NOTHING_TO_CHECK,
+            ],
         },
     ];
     groups.extend(FAMILIES.iter().map(|f| Group { name: f.name(), rules: f.rules() }));

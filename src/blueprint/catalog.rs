@@ -125,11 +125,19 @@ fn read_folders(dir: &Path) -> Result<Vec<Folder>, Box<Diagnostic>> {
     Ok(out)
 }
 
+/// Most bytes a blueprint folder may hold (gen's own are a few dozen kilobytes).
+const MAX_BLUEPRINT_BYTES: u64 = 64 * 1024 * 1024;
+
 fn read_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut files = BTreeMap::new();
+    let mut total = 0u64;
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| e.to_string())?;
         if entry.file_type().is_file() {
+            total += entry.metadata().map_err(|e| e.to_string())?.len();
+            if total > MAX_BLUEPRINT_BYTES {
+                return Err(format!("it holds more than {} MiB", MAX_BLUEPRINT_BYTES >> 20));
+            }
             let rel = entry.path().strip_prefix(dir).map_err(|e| e.to_string())?;
             let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             files.insert(rel, std::fs::read(entry.path()).map_err(|e| e.to_string())?);

@@ -62,9 +62,16 @@ pub fn gotmpl_quote(s: &str) -> String {
     format!("{{{{ \"{}\" }}}}", escaped(s, is_control, |c| format!("\\x{:02x}", c as u32)))
 }
 
-/// Prose for a comment or a Markdown line: one line, no control characters.
+/// Prose for a comment or a Markdown line: one line, no control characters, no character any
+/// language reads as a line break (U+2028, U+2029) or that reorders text (bidi controls).
 pub fn text(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    let special = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{feff}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    s.chars().map(|c| if special(c) { ' ' } else { c }).collect()
 }
 
 pub fn yaml(value: Value) -> Result<Value, Error> {
@@ -95,11 +102,15 @@ pub fn prose(value: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(text(&scalar(&value, "text")?)))
 }
 
-/// One path segment, refused unless it is plain: no separators, no `.` or `..`.
+/// One path segment, refused unless it is plain: no separators, no `.` or `..`, no name
+/// Windows reserves.
 pub fn segment(value: Value) -> Result<Value, Error> {
     let s = scalar(&value, "segment")?;
-    let plain =
-        !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    let plain = !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !crate::spec::rules::windows_reserved(&s)
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     if plain {
         Ok(Value::from_safe_string(s))
     } else {

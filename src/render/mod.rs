@@ -24,10 +24,18 @@ pub const MANIFEST_NAME: &str = ".gen-manifest.json";
 declare_rule! {
     /// ## What it does
     /// Reports a template that fails to render: a syntax error, an undefined variable, a
-    /// string printed without a language filter, or a filter given a value it cannot quote.
+    /// string printed without a language filter, a filter given a value it cannot quote; or a
+    /// template that takes more than 5 million steps (a loop without end), or renders more than
+    /// 8 MiB for one file or 512 MiB for a whole render.
     ///
     /// ## Why it matters
-    /// gen renders nothing rather than a half-written file.
+    /// gen renders nothing rather than a half-written file, and a blueprint from `--blueprints`
+    /// cannot hang gen or exhaust the machine's memory.
+    ///
+    /// ## Example
+    /// ```text
+    /// <@ service.name @>
+    /// ```
     ///
     /// ## How to fix
     /// Fix the template at the reported line. Print every value through the filter of the
@@ -100,9 +108,52 @@ fn target_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir)
 }
 
+/// Most template steps one file may take (a flask service's largest takes a few thousand).
+pub const FILE_FUEL: u64 = 5_000_000;
+/// Most template steps a whole render may take.
+pub const RENDER_FUEL: u64 = 500_000_000;
+/// Most bytes one rendered file may hold.
+pub const FILE_BYTES: usize = 8 * 1024 * 1024;
+/// Most bytes a whole render may hold.
+pub const RENDER_BYTES: usize = 512 * 1024 * 1024;
+
+/// An `io::Write` that refuses to grow past a limit, so a template cannot print without end.
+struct Capped {
+    buf: Vec<u8>,
+    limit: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + bytes.len() > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("over the size limit"));
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Why a template stopped.
+enum Stop {
+    Error(minijinja::Error),
+    /// Out of fuel: the steps it was given.
+    Fuel(u64),
+    /// Over a size limit: the bytes allowed, and whether it was the whole render's.
+    Size(usize, bool),
+}
+
 struct Renderer<'a> {
     env: minijinja::Environment<'static>,
     spec_name: &'a str,
+    /// Template steps and bytes the rest of the render may use.
+    fuel_left: u64,
+    bytes_left: usize,
     sources: Vec<Arc<Source>>,
     errors: Diagnostics,
     files: BTreeMap<String, (PlannedFile, String)>,
@@ -146,11 +197,54 @@ impl<'a> Renderer<'a> {
         bp.manifest.at(rule, &route!["files", index, "target"], false, msg)
     }
 
+    /// Renders a compiled template within what is left of the render's steps and bytes.
+    fn run(&mut self, name: &str, ctx: &Value) -> Result<String, Stop> {
+        let fuel = FILE_FUEL.min(self.fuel_left);
+        let limit = FILE_BYTES.min(self.bytes_left);
+        self.env.set_fuel(Some(fuel));
+        let mut out = Capped { buf: Vec::new(), limit, over: false };
+        let used = match self.env.get_template(name).and_then(|t| t.render_captured_to(ctx, &mut out)) {
+            Ok(captured) => captured.state().fuel_levels().map_or(0, |(used, _)| used),
+            Err(_) if out.over => return Err(Stop::Size(limit, limit < FILE_BYTES)),
+            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => return Err(Stop::Fuel(fuel)),
+            Err(e) => return Err(Stop::Error(e)),
+        };
+        self.fuel_left = self.fuel_left.saturating_sub(used);
+        self.bytes_left = self.bytes_left.saturating_sub(out.buf.len());
+        let mut text = String::from_utf8(out.buf)
+            .map_err(|e| Stop::Error(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())))?;
+        // A plan of thousands of files keeps only what they hold.
+        text.shrink_to_fit();
+        Ok(text)
+    }
+
+    /// Reports why a template stopped.
+    fn stopped(&mut self, name: &str, text: &str, stop: Stop) {
+        let (message, help) = match stop {
+            Stop::Error(e) => return self.template_error(name, text, &e),
+            Stop::Fuel(fuel) => (
+                format!("`{name}` takes more than {fuel} template steps: a loop without end, or loops nested too deep"),
+                "render less per file; gen stops a template after that many steps",
+            ),
+            Stop::Size(limit, whole) => (
+                format!(
+                    "{} would render more than {} MiB, the most {}",
+                    if whole { "the render".to_string() } else { format!("`{name}`") },
+                    limit / (1024 * 1024),
+                    if whole { "a render may hold" } else { "one file may hold" }
+                ),
+                "check the template for a string repeated or joined without end",
+            ),
+        };
+        self.sources.push(Source::new(name, text));
+        self.errors.push(Diagnostic::new(&TEMPLATE_ERROR, name, None, message).help(help));
+    }
+
     fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<usize>) {
         let target_name = target_template(bp, index);
-        let path = match self.env.get_template(&target_name).and_then(|t| t.render(ctx)) {
+        let path = match self.run(&target_name, ctx) {
             Ok(p) => p,
-            Err(e) => return self.template_error(&target_name, &file.target.clone(), &e),
+            Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop),
         };
         let shown = bp.display_path(&file.source);
         if !is_safe_relative(&path) || path == MANIFEST_NAME {
@@ -160,16 +254,11 @@ impl<'a> Renderer<'a> {
             return;
         }
         let bytes = if file.template {
-            match self.env.get_template(&shown).and_then(|t| t.render(ctx)) {
-                Ok(mut text) => {
-                    // The renderer's buffer is sized by a guess; a plan of thousands of files
-                    // keeps only what they hold.
-                    text.shrink_to_fit();
-                    text.into_bytes()
-                }
-                Err(e) => {
+            match self.run(&shown, ctx) {
+                Ok(text) => text.into_bytes(),
+                Err(stop) => {
                     let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
-                    return self.template_error(&shown, &text, &e);
+                    return self.stopped(&shown, &text, stop);
                 }
             }
         } else {
@@ -217,8 +306,15 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
     let services = resolve_params(loaded, catalog)
         .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?;
     let base = catalog.base();
-    let mut r =
-        Renderer { env: environment(), spec_name, sources: Vec::new(), errors: Vec::new(), files: BTreeMap::new() };
+    let mut r = Renderer {
+        env: environment(),
+        spec_name,
+        fuel_left: RENDER_FUEL,
+        bytes_left: RENDER_BYTES,
+        sources: Vec::new(),
+        errors: Vec::new(),
+        files: BTreeMap::new(),
+    };
     r.add_templates(base);
     let mut added = vec![base.name.as_str()];
     for (bp, _) in &services {

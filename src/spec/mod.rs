@@ -17,18 +17,21 @@ pub use model::Spec;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a value the typed spec model cannot hold although the schema let it pass.
+    /// Reports a value that the schema's JSON types let pass but gen's typed model cannot hold:
+    /// a whole number written with a fraction or an exponent (`5000.0`, `5e3`) where a whole
+    /// number is expected (JSON Schema counts `5000.0` as an integer).
     ///
     /// ## Why it matters
-    /// It means the schema and gen disagree; the value cannot be used.
+    /// Rendered as written, `5000.0` is not a port or a count to the programs that read it: an
+    /// integer must be an integer everywhere it is rendered.
     ///
     /// ## Example
     /// ```yaml
-    /// port: 5000.5
+    /// port: 5000.0
     /// ```
     ///
     /// ## How to fix
-    /// Change the value as the message says, and report the disagreement as a gen bug.
+    /// Write the whole number without a fraction: `port: 5000`.
     pub static MODEL_MISMATCH = ("SPEC014", "model-mismatch", Error, unignorable);
 }
 
@@ -98,6 +101,10 @@ static SCHEMA: LazyLock<CompiledSchema> = LazyLock::new(|| {
 /// nothing and still gets its message). `name` is how messages name the file.
 pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, SpecError> {
     let read_err = |source| SpecError::Read { path: name.to_string(), source };
+    // A FIFO would block at open, a device never end: only regular files are specs.
+    if !std::fs::metadata(path).map_err(read_err)?.is_file() {
+        return Err(read_err(std::io::Error::other("it is not a regular file")));
+    }
     let file = std::fs::File::open(path).map_err(read_err)?;
     let mut bytes = Vec::new();
     file.take(syntax::POLICY.max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(read_err)?;
@@ -132,7 +139,20 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
                 })
                 .collect();
             let span = doc.root.locate(&route, false);
-            let d = Diagnostic::new(&MODEL_MISMATCH, source.name(), Some(span), e.inner().to_string());
+            let d = match doc.root.lookup(&route).map(|n| &n.value) {
+                Some(yaml::Value::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    let written = source.text().get(span.start..span.end).unwrap_or_default();
+                    Diagnostic::new(
+                        &MODEL_MISMATCH,
+                        source.name(),
+                        Some(span),
+                        format!("`{written}` is a whole number written with a fraction or exponent; this key takes a whole number"),
+                    )
+                    .help(format!("write `{}`", *f as i64))
+                }
+                _ => Diagnostic::new(&MODEL_MISMATCH, source.name(), Some(span), e.inner().to_string())
+                    .help("change the value as the message says; the schema let it pass, so tell gen's maintainers"),
+            };
             Err(fail(vec![d]))
         }
     }

@@ -215,6 +215,12 @@ pub fn load(name: &str, bytes: &[u8], policy: &Policy) -> Loaded {
         .help("check that this is the right file");
         return Loaded { source: Source::new(name, ""), documents: Err(vec![d]) };
     }
+    if let Some(encoding) = utf16_or_32(bytes) {
+        let d =
+            Diagnostic::new(rules.encoding, name, Some(Span::new(0, 0)), format!("the file is {encoding}, not UTF-8"))
+                .help("save the file as UTF-8 (most editors: \"Save with encoding\")");
+        return Loaded { source: Source::new(name, ""), documents: Err(vec![d]) };
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -232,10 +238,52 @@ pub fn load(name: &str, bytes: &[u8], policy: &Policy) -> Loaded {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = Source::new(name, text);
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| !is_printable(*c)) {
+        let what = match c {
+            '\0' => "a NUL byte (U+0000)".to_string(),
+            c => format!("the control character U+{:04X}", c as u32),
+        };
+        let more = text[at..].chars().skip(1).filter(|c| !is_printable(*c)).count();
+        let also = if more > 0 { format!(", and {more} more after it") } else { String::new() };
+        let d = Diagnostic::new(
+            rules.encoding,
+            name,
+            Some(Span::new(at, at + c.len_utf8())),
+            format!("the file holds {what}, which YAML does not allow{also}"),
+        )
+        .help("remove it: a parser that stopped there would silently drop the rest of the file");
+        return Loaded { source, documents: Err(vec![d]) };
+    }
     let documents = builder::Builder::new(&source, policy)
         .run()
         .map(|roots| roots.into_iter().map(|root| Document { source: source.clone(), root }).collect::<Vec<_>>());
     Loaded { source, documents }
+}
+
+/// YAML's printable characters (`c-printable`): tab, line breaks, and everything but the C0
+/// and C1 controls, DEL, and U+FFFE/U+FFFF (NEL, U+0085, is allowed).
+fn is_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+        || (' '..='~').contains(&c)
+        || ('\u{a0}'..='\u{d7ff}').contains(&c)
+        || ('\u{e000}'..='\u{fffd}').contains(&c)
+        || c >= '\u{10000}'
+}
+
+/// The name of a UTF-16 or UTF-32 encoding `bytes` are in, told by a byte-order mark or, as
+/// the YAML specification does, by the NUL bytes around the first ASCII character.
+fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0, 0, 0xfe, 0xff, ..] => Some("UTF-32 (big-endian)"),
+        [0, 0, 0, x, ..] if *x != 0 => Some("UTF-32 (big-endian)"),
+        [0xff, 0xfe, 0, 0, ..] => Some("UTF-32 (little-endian)"),
+        [x, 0, 0, 0, ..] if *x != 0 => Some("UTF-32 (little-endian)"),
+        [0xfe, 0xff, ..] => Some("UTF-16 (big-endian)"),
+        [0, x, ..] if *x != 0 => Some("UTF-16 (big-endian)"),
+        [0xff, 0xfe, ..] => Some("UTF-16 (little-endian)"),
+        [x, 0, ..] if *x != 0 => Some("UTF-16 (little-endian)"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ declare_rule! {
     /// These names become Deployment, Service and Helm release names, which Kubernetes accepts
     /// only as lowercase letters, digits and `-`, starting and ending with a letter or digit, at
     /// most 63 characters. A bad name fails at `helm install`, long after the spec was written.
+    /// They also become folders of the output, so names Windows reserves (`con`, `nul`, `aux`,
+    /// `com1`...) are refused too: a repository holding them cannot be checked out there.
     ///
     /// ## Example
     /// ```yaml
@@ -20,7 +22,19 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Use a name such as `athletes-api`.
-    pub static RULE = ("SPEC101", "invalid-kubernetes-name", Error);
+    pub static RULE = ("SPEC101", "invalid-kubernetes-name", Error, unignorable);
+}
+
+/// Names Windows refuses as file names, whatever their extension.
+const WINDOWS_RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Whether a path segment is a name Windows reserves (`con`, `nul.txt`, `COM1`).
+pub fn windows_reserved(segment: &str) -> bool {
+    let stem = segment.split('.').next().unwrap_or(segment).to_ascii_lowercase();
+    WINDOWS_RESERVED.contains(&stem.as_str())
 }
 
 /// Why `name` is not a DNS-1123 label, if it is not.
@@ -33,6 +47,8 @@ pub fn dns1123_label_problem(name: &str) -> Option<&'static str> {
         Some("it may hold only lowercase letters, digits and `-`")
     } else if name.starts_with('-') || name.ends_with('-') {
         Some("it must start and end with a letter or digit")
+    } else if windows_reserved(name) {
+        Some("it is a file name Windows reserves, and the name becomes a folder of the output")
     } else {
         None
     }
