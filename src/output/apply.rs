@@ -233,14 +233,10 @@ fn apply_locked(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], allow: A
     // Write every new file beside its target; a failure removes them all.
     let staged = fs::stage(writes.iter().map(|w| (w.target.as_path(), w.bytes)))?;
     // Then put them in place, remove what is gone, and record it all, last.
-    let written: Vec<PathBuf> = writes.iter().map(|w| w.target.clone()).collect();
     staged.commit()?;
     for (rel, path) in &removals {
         fs::remove(out, path)?;
         outcome.removed.push(rel.clone());
-    }
-    if !written.is_empty() || !removals.is_empty() {
-        fs::sync(out, &written)?;
     }
     let manifest_path = out.join(MANIFEST_NAME);
     let bytes = new.to_bytes()?;
