@@ -43,28 +43,15 @@ declare_rule! {
     pub static NOTHING_TO_CHECK = ("GEN004", "nothing-to-check", Error, unignorable);
 }
 
-/// Rules whose findings mean an input could not be read or loaded at all.
-static FAILURE_RULES: [&crate::diag::Rule; 14] = [
-    &spec::syntax::YAML_SYNTAX,
-    &spec::syntax::INVALID_ENCODING,
-    &spec::syntax::EMPTY_SPEC,
-    &spec::syntax::MULTIPLE_DOCUMENTS,
-    &spec::syntax::DUPLICATE_KEY,
-    &spec::syntax::YAML_LIMITS,
-    &spec::schema::UNKNOWN_KEY,
-    &spec::schema::MISSING_KEY,
-    &spec::schema::WRONG_TYPE,
-    &spec::schema::INVALID_VALUE,
-    &spec::MODEL_MISMATCH,
-    &crate::blueprint::INVALID_BLUEPRINT,
-    &UNREADABLE_INPUT,
-    &NOTHING_TO_CHECK,
-];
+/// Rules beyond the spec's load rules whose findings mean an input could not be read or
+/// loaded at all.
+static FAILURE_RULES: [&crate::diag::Rule; 3] =
+    [&crate::blueprint::INVALID_BLUEPRINT, &UNREADABLE_INPUT, &NOTHING_TO_CHECK];
 
 /// Whether a finding of `rule` means an input could not be read or loaded (exit code 2),
 /// rather than a problem found in something that loaded.
 pub fn is_failure(rule: &crate::diag::Rule) -> bool {
-    FAILURE_RULES.iter().any(|r| std::ptr::eq(*r, rule))
+    spec::LOAD_RULES.iter().chain(&FAILURE_RULES).any(|r| std::ptr::eq(*r, rule))
 }
 
 /// Largest hand-written artifact read, in bytes.

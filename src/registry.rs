@@ -14,21 +14,8 @@ pub struct Group {
 
 /// Every group: the pipeline's stages, then each artifact family.
 pub fn groups() -> Vec<Group> {
-    let mut spec_rules: Vec<&'static Rule> = vec![
-        &spec::syntax::YAML_SYNTAX,
-        &spec::syntax::INVALID_ENCODING,
-        &spec::syntax::EMPTY_SPEC,
-        &spec::syntax::MULTIPLE_DOCUMENTS,
-        &spec::syntax::DUPLICATE_KEY,
-        &spec::syntax::YAML_LIMITS,
-        &spec::schema::UNKNOWN_KEY,
-        &spec::schema::MISSING_KEY,
-        &spec::schema::WRONG_TYPE,
-        &spec::schema::INVALID_VALUE,
-        &spec::MODEL_MISMATCH,
-        &lint::ignore::UNKNOWN_IGNORED_RULE,
-        &blueprint::UNKNOWN_BLUEPRINT,
-    ];
+    let mut spec_rules: Vec<&'static Rule> = spec::LOAD_RULES.to_vec();
+    spec_rules.extend([&lint::ignore::UNKNOWN_IGNORED_RULE, &blueprint::UNKNOWN_BLUEPRINT]);
     spec_rules.extend(spec::rules::CHECKS.iter().map(|(rule, _)| *rule));
     let mut groups = vec![
         Group { name: "spec", rules: spec_rules },

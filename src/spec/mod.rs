@@ -35,6 +35,22 @@ declare_rule! {
     pub static MODEL_MISMATCH = ("SPEC014", "model-mismatch", Error, unignorable);
 }
 
+/// The rules of the load stages (YAML, schema, model): a finding of one means the spec did not
+/// load at all.
+pub static LOAD_RULES: [&Rule; 11] = [
+    &syntax::YAML_SYNTAX,
+    &syntax::INVALID_ENCODING,
+    &syntax::EMPTY_SPEC,
+    &syntax::MULTIPLE_DOCUMENTS,
+    &syntax::DUPLICATE_KEY,
+    &syntax::YAML_LIMITS,
+    &schema::UNKNOWN_KEY,
+    &schema::MISSING_KEY,
+    &schema::WRONG_TYPE,
+    &schema::INVALID_VALUE,
+    &MODEL_MISMATCH,
+];
+
 /// Why a spec could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
