@@ -352,12 +352,23 @@ fn a_broken_blueprint_yaml_is_reported_at_its_line() {
 }
 
 #[test]
+fn a_file_kind_that_names_no_family_is_refused() {
+    let yaml = "name: x\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nfiles:\n  - {source: t, target: t, ownership: managed, kind: kubernetz}\n";
+    let bp = blueprint_dir(&[("blueprint.yaml", yaml), ("t", "x\n"), ("e.yaml", "")]);
+    let run = Gen::new().args(["blueprints", "list", "--blueprints"]).arg(bp.path()).run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[BP001]: `kubernetz` is not an artifact family gen knows"), "{}", run.stderr);
+    assert!(run.stderr.contains("use one of: dockerfile"), "{}", run.stderr);
+}
+
+#[test]
 fn blueprints_show_lists_params_and_files() {
     let run = Gen::new().args(["blueprints", "show", "flask"]).run();
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("pythonVersion") && run.stdout.contains("default \"3.12\""), "{}", run.stdout);
     assert!(
-        run.stdout.contains("managed   per service  services/<@ service.name | segment @>/Dockerfile"),
+        run.stdout
+            .contains("managed   per service  services/<@ service.name | segment @>/Dockerfile  [dockerfile rules]"),
         "{}",
         run.stdout
     );

@@ -309,7 +309,8 @@ pub fn describe(bp: &Blueprint) -> String {
             Scope::Service => "per service",
             Scope::Project => "per project",
         };
-        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}", f.target);
+        let kind = f.kind.as_ref().map_or_else(String::new, |k| format!("  [{k} rules]"));
+        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}{kind}", f.target);
     }
     out
 }
