@@ -66,7 +66,18 @@ fn an_unknown_key_at_every_level_is_reported_at_the_key() {
     for (i, line) in lines.iter().enumerate() {
         let key = line.trim_start().trim_start_matches("- ").trim_end();
         let opens_mapping = key.ends_with(':')
-            && !matches!(key, "env:" | "params:" | "secretEnv:" | "services:" | "failOn:" | "email:" | "ignore:");
+            && !matches!(
+                key,
+                "env:"
+                    | "params:"
+                    | "secretEnv:"
+                    | "services:"
+                    | "failOn:"
+                    | "email:"
+                    | "ignore:"
+                    | "egress:"
+                    | "ports:"
+            );
         if !opens_mapping {
             continue;
         }

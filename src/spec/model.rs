@@ -117,12 +117,23 @@ pub struct Dns {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct IngressController {
     pub class_name: String,
+    pub namespace: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayRef>,
 }
 
 impl Default for IngressController {
     fn default() -> Self {
-        IngressController { class_name: "nginx".into() }
+        IngressController { class_name: "nginx".into(), namespace: "ingress-nginx".into(), gateway: None }
     }
+}
+
+/// A Gateway API Gateway.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GatewayRef {
+    pub name: String,
+    pub namespace: String,
 }
 
 /// How GitHub Actions signs in to Azure.
@@ -188,6 +199,8 @@ pub struct Service {
     pub env: BTreeMap<String, String>,
     #[serde(default)]
     pub secret_env: Vec<String>,
+    #[serde(default)]
+    pub egress: Vec<Egress>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistence: Option<Persistence>,
     #[serde(default)]
@@ -231,13 +244,13 @@ impl Default for Resources {
 }
 
 fn default_requests() -> ResourceAmounts {
-    ResourceAmounts { cpu: "100m".into(), memory: "128Mi".into() }
+    ResourceAmounts { cpu: "100m".into(), memory: "128Mi".into(), ephemeral_storage: None }
 }
 fn default_limits() -> ResourceAmounts {
-    ResourceAmounts { cpu: "500m".into(), memory: "256Mi".into() }
+    ResourceAmounts { cpu: "500m".into(), memory: "256Mi".into(), ephemeral_storage: None }
 }
 
-/// A CPU and memory amount, as Kubernetes quantities.
+/// A CPU, memory and local storage amount, as Kubernetes quantities.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ResourceAmounts {
@@ -245,6 +258,12 @@ pub struct ResourceAmounts {
     pub cpu: String,
     #[serde(deserialize_with = "quantity")]
     pub memory: String,
+    #[serde(default, deserialize_with = "optional_quantity", skip_serializing_if = "Option::is_none")]
+    pub ephemeral_storage: Option<String>,
+}
+
+fn optional_quantity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    quantity(d).map(Some)
 }
 
 /// A quantity written as a string (`500m`) or a bare number (`0.5`, `1e9`), kept as text.
@@ -301,6 +320,39 @@ pub struct Ingress {
     pub strip_prefix: bool,
     #[serde(default = "default_true")]
     pub tls: bool,
+    #[serde(default)]
+    pub route: RouteKind,
+}
+
+/// How a service is exposed.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteKind {
+    /// An Ingress for the ingress controller.
+    #[default]
+    Ingress,
+    /// A Gateway API HTTPRoute.
+    Httproute,
+}
+
+/// One destination the service may connect to.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Egress {
+    pub cidr: String,
+    pub ports: Vec<u16>,
+    #[serde(default)]
+    pub protocol: Protocol,
+}
+
+/// A transport protocol.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Protocol {
+    #[default]
+    #[serde(rename = "TCP")]
+    Tcp,
+    #[serde(rename = "UDP")]
+    Udp,
 }
 
 fn default_path() -> String {
@@ -319,6 +371,18 @@ pub struct Persistence {
     pub mount_path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class: Option<String>,
+    #[serde(default)]
+    pub access_mode: AccessMode,
+}
+
+/// How many nodes may mount a volume.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AccessMode {
+    /// One node (a disk).
+    #[default]
+    ReadWriteOnce,
+    /// Many nodes (a file share).
+    ReadWriteMany,
 }
 
 /// The workflow.

@@ -31,6 +31,12 @@ pub fn service_quantities(svc: &crate::spec::model::Service) -> Vec<([&'static s
         (["resources", "limits", "cpu"], r.limits.cpu.as_str()),
         (["resources", "limits", "memory"], r.limits.memory.as_str()),
     ];
+    if let Some(e) = &r.requests.ephemeral_storage {
+        q.push((["resources", "requests", "ephemeralStorage"], e.as_str()));
+    }
+    if let Some(e) = &r.limits.ephemeral_storage {
+        q.push((["resources", "limits", "ephemeralStorage"], e.as_str()));
+    }
     if let Some(p) = &svc.persistence {
         q.push((["persistence", "size", ""], p.size.as_str()));
     }

@@ -7,17 +7,20 @@ mod duplicate_ingress_route;
 mod duplicate_service_name;
 mod host_outside_dns_zone;
 mod hostname;
+mod httproute_without_gateway;
 mod invalid_github_repository;
 mod invalid_quantity;
 mod kubernetes_name;
 
 pub use credential_in_env::{credential_word, looks_like_key, url_with_password};
 pub use kubernetes_name::{dns1123_label_problem, windows_reserved};
+pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;
 mod request_exceeds_limit;
 mod resource_group_name;
+mod single_writer_volume_shared;
 mod storage_account_name;
 mod unsupported_kubernetes_version;
 
@@ -46,6 +49,8 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&credential_in_env::RULE, credential_in_env::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
+    (&httproute_without_gateway::RULE, httproute_without_gateway::check),
+    (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
 ];
 
 /// The route of a key under `services[index]`.

@@ -23,19 +23,36 @@ declare_rule! {
     pub static RULE = ("SPEC111", "request-exceeds-limit", Error);
 }
 
+/// The local storage a container requests when the spec does not say.
+pub const EPHEMERAL_REQUEST: &str = "64Mi";
+/// The local storage a container may use when the spec does not say.
+pub const EPHEMERAL_LIMIT: &str = "256Mi";
+
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let r = &svc.resources;
-        for (what, request, limit) in
-            [("cpu", &r.requests.cpu, &r.limits.cpu), ("memory", &r.requests.memory, &r.limits.memory)]
-        {
+        // Omitted local-storage amounts take the chart's defaults, 64Mi and 256Mi.
+        let ephemeral = (
+            r.requests.ephemeral_storage.as_deref().unwrap_or(EPHEMERAL_REQUEST),
+            r.limits.ephemeral_storage.as_deref().unwrap_or(EPHEMERAL_LIMIT),
+        );
+        for (what, request, limit) in [
+            ("cpu", r.requests.cpu.as_str(), r.limits.cpu.as_str()),
+            ("memory", r.requests.memory.as_str(), r.limits.memory.as_str()),
+            ("ephemeralStorage", ephemeral.0, ephemeral.1),
+        ] {
             // Malformed quantities are invalid-quantity's to report.
             let (Ok(req), Ok(lim)) = (Quantity::parse(request), Quantity::parse(limit)) else { continue };
             if req > lim {
+                let side = if r.requests.ephemeral_storage.is_none() && what == "ephemeralStorage" {
+                    "limits"
+                } else {
+                    "requests"
+                };
                 out.push(
                     spec.at(
                         &RULE,
-                        &service_path(i, &["resources", "requests", what]),
+                        &service_path(i, &["resources", side, what]),
                         false,
                         format!("{what} request `{request}` is above its limit `{limit}`"),
                     )

@@ -1,0 +1,44 @@
+use super::service_path;
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::spec::Loaded;
+use crate::spec::model::RouteKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service exposed through a Gateway API HTTPRoute (`ingress.route: httproute`)
+    /// while the spec names no Gateway (`platform.azure.ingress.gateway`).
+    ///
+    /// ## Why it matters
+    /// An HTTPRoute attaches to a Gateway by name; without one it routes nothing, and the
+    /// service is unreachable with no error anywhere.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ingress: {host: api.example.com, route: httproute}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Name the Gateway: `platform.azure.ingress.gateway: {name: web, namespace: gateway-system}`,
+    /// or use `route: ingress`.
+    pub static RULE = ("SPEC120", "httproute-without-gateway", Error);
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    if spec.spec.platform.azure.ingress.gateway.is_some() {
+        return;
+    }
+    for (i, svc) in spec.spec.services.iter().enumerate() {
+        if svc.ingress.as_ref().is_some_and(|g| g.route == RouteKind::Httproute) {
+            out.push(
+                spec.at(
+                    &RULE,
+                    &service_path(i, &["ingress", "route"]),
+                    false,
+                    "an HTTPRoute needs a Gateway to attach to",
+                )
+                .help("set `platform.azure.ingress.gateway: {name: ..., namespace: ...}`"),
+            );
+        }
+    }
+}
