@@ -137,7 +137,39 @@ struct Manifest {
     example: Option<String>,
     #[serde(default = "default_params")]
     params: serde_json::Value,
+    #[serde(default)]
+    runtime: Runtime,
     files: Vec<FileEntry>,
+}
+
+/// What a service blueprint's container promises the platform that runs it: the chart's
+/// security context, writable mounts and shutdown timing are built from it, and the
+/// blueprint's own files (Dockerfile, server config) use the same values.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Runtime {
+    /// The numeric user the image runs as (above 10000: no clash with a node's users).
+    pub user: u32,
+    /// The numeric group.
+    pub group: u32,
+    /// Paths the process writes to, mounted as empty folders over a read-only root.
+    pub writable_paths: Vec<String>,
+    /// Seconds the process takes at most to finish its requests after SIGTERM.
+    pub graceful_shutdown_seconds: u32,
+    /// Seconds the process may take to start answering.
+    pub startup_seconds: u32,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime {
+            user: 10001,
+            group: 10001,
+            writable_paths: vec!["/tmp".into()],
+            graceful_shutdown_seconds: 20,
+            startup_seconds: 60,
+        }
+    }
 }
 
 fn default_params() -> serde_json::Value {
@@ -155,6 +187,8 @@ pub struct Blueprint {
     pub params: serde_json::Value,
     /// The params schema, compiled once.
     pub params_validator: Arc<jsonschema::Validator>,
+    /// What its container promises the platform.
+    pub runtime: Runtime,
     pub files: Vec<FileEntry>,
     /// Where it came from: `built-in` or the folder it was read from.
     pub origin: String,
@@ -253,6 +287,7 @@ impl Blueprint {
             example: manifest.example,
             params: manifest.params,
             params_validator,
+            runtime: manifest.runtime,
             files: manifest.files,
             origin: origin.to_string(),
             display_dir: display_dir.to_string(),

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, Format, color_stdout};
 use crate::blueprint::CatalogError;
-use crate::diag::Severity;
 use crate::pipeline::{self, Session};
 use crate::report;
 
@@ -47,7 +46,7 @@ pub fn run(args: Args) -> u8 {
     }
     if findings.diagnostics.iter().any(|d| pipeline::is_failure(d.rule)) {
         EXIT_FAILURE
-    } else if findings.diagnostics.iter().any(|d| d.severity == Severity::Error || args.strict) {
+    } else if findings.fail(args.strict) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use super::{Route, Rule, Source, SourceMap, Span};
 
-/// How serious a finding is. Errors fail the run; warnings fail it only with `--strict`.
+/// How serious a finding is. Errors fail the run; warnings fail it only with `--strict`;
+/// notes (news a user should hear, such as a component reaching its end of life) never do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    Info,
     Warning,
     Error,
 }
@@ -15,6 +17,7 @@ pub enum Severity {
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -102,16 +105,40 @@ impl Findings {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// How many findings of each severity: (errors, warnings).
-    pub fn counts(&self) -> (usize, usize) {
-        let errors = self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-        (errors, self.diagnostics.len() - errors)
+    /// How many findings of each severity.
+    pub fn counts(&self) -> Counts {
+        let count = |s: Severity| self.diagnostics.iter().filter(|d| d.severity == s).count();
+        Counts { errors: count(Severity::Error), warnings: count(Severity::Warning), notes: count(Severity::Info) }
+    }
+
+    /// Whether the findings fail a run: any error, or any warning when `strict`.
+    pub fn fail(&self, strict: bool) -> bool {
+        let floor = if strict { Severity::Warning } else { Severity::Error };
+        self.diagnostics.iter().any(|d| d.severity >= floor)
+    }
+}
+
+/// Findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        write!(f, "{}, {}", plural(self.errors, "error"), plural(self.warnings, "warning"))?;
+        if self.notes > 0 {
+            write!(f, ", {}", plural(self.notes, "note"))?;
+        }
+        Ok(())
     }
 }
 
 impl std::fmt::Display for Findings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (errors, warnings) = self.counts();
-        write!(f, "{errors} error(s), {warnings} warning(s)")
+        self.counts().fmt(f)
     }
 }

@@ -5,7 +5,7 @@ mod route;
 mod rule;
 mod source;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Findings, Severity, Subject};
+pub use diagnostic::{Counts, Diagnostic, Diagnostics, Findings, Severity, Subject};
 pub use route::{Route, Segment};
 pub use rule::Rule;
 pub use source::{Position, Source, SourceMap, Span};

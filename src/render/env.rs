@@ -34,6 +34,8 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("gotmpl", filters::gotmpl);
     env.add_filter("text", filters::prose);
     env.add_filter("segment", filters::segment);
+    env.add_filter("gojson", filters::gojson);
+    env.add_filter("sha256", filters::sha256);
     env.set_formatter(|out, _state, value| {
         let ok = value.is_safe() || matches!(value.kind(), ValueKind::Number | ValueKind::Bool);
         if !ok {

@@ -102,6 +102,76 @@ pub fn prose(value: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(text(&scalar(&value, "text")?)))
 }
 
+/// JSON as Go's `encoding/json` writes it (Helm's `toJson`): keys sorted, no spaces, `<`, `>`,
+/// `&`, U+2028 and U+2029 escaped. Not a language filter: what it prints still needs one, or
+/// `sha256`, so that a rendered manifest can carry the checksum Helm computes for the chart.
+pub fn gojson(value: Value) -> Result<Value, Error> {
+    let json = serde_json::to_value(&value)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("cannot write JSON: {e}")))?;
+    let mut out = String::new();
+    write_gojson(&json, &mut out);
+    Ok(Value::from(out))
+}
+
+fn write_gojson(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value as J;
+    match value {
+        J::Null | J::Bool(_) | J::Number(_) => out.push_str(&value.to_string()),
+        J::String(s) => write_gostring(s, out),
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_gojson(item, out);
+            }
+            out.push(']');
+        }
+        J::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_gostring(key, out);
+                out.push(':');
+                write_gojson(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_gostring(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The SHA-256 of a string, in lowercase hex (Sprig's `sha256sum`).
+pub fn sha256(value: Value) -> Result<Value, Error> {
+    use sha2::{Digest, Sha256};
+    let text = scalar(&value, "sha256")?;
+    let digest = Sha256::digest(text.as_bytes());
+    Ok(Value::from_safe_string(digest.iter().map(|b| format!("{b:02x}")).collect()))
+}
+
 /// One path segment, refused unless it is plain: no separators, no `.` or `..`, no name
 /// Windows reserves.
 pub fn segment(value: Value) -> Result<Value, Error> {
@@ -130,6 +200,16 @@ mod tests {
     #[test]
     fn shell_quote_survives_single_quotes() {
         assert_eq!(shell_quote("it's"), r#"'it'\''s'"#);
+    }
+
+    #[test]
+    fn gojson_writes_what_go_writes() {
+        let value = Value::from(minijinja::value::Serde(
+            serde_json::json!({"b": "<a&b>\u{2028}\u{8}\u{1}", "a": [1, true, null]}),
+        ));
+        let json = gojson(value).unwrap();
+        // What Go's json.Marshal prints for the same map.
+        assert_eq!(json.as_str(), Some(r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e\u2028\b\u0001"}"#));
     }
 
     #[test]

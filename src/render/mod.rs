@@ -288,14 +288,16 @@ impl<'a> Renderer<'a> {
 
 /// The template context: the spec's value is built once and shared (a minijinja value is a
 /// reference-counted handle), so a context costs the same for the thousandth service as for
-/// the first.
-fn context(shared: &[(&'static str, Value)], bp: &Blueprint, service: Option<(Value, Value)>) -> Value {
+/// the first. A service's context holds the service, its params and its blueprint's
+/// `runtime`, for the base blueprint's files as for its own.
+fn context(shared: &[(&'static str, Value)], bp: &Blueprint, service: Option<&[Value; 3]>) -> Value {
     let blueprint = Value::from(Serde(serde_json::json!({"name": bp.name, "version": bp.version})));
     let mut entries: Vec<(&str, Value)> = shared.to_vec();
     entries.push(("blueprint", blueprint));
-    if let Some((svc, params)) = service {
-        entries.push(("service", svc));
-        entries.push(("params", params));
+    if let Some([svc, params, runtime]) = service {
+        entries.push(("service", svc.clone()));
+        entries.push(("params", params.clone()));
+        entries.push(("runtime", runtime.clone()));
     }
     Value::from_pairs(entries)
 }
@@ -333,12 +335,12 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
             r.render_file(base, i, file, &project_ctx, None);
         }
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
-            let service = (Value::from(Serde(svc)), Value::from(Serde(params)));
-            let base_ctx = context(&shared, base, Some(service.clone()));
+            let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&bp.runtime))];
+            let base_ctx = context(&shared, base, Some(&service));
             for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
                 r.render_file(base, i, file, &base_ctx, Some(index));
             }
-            let ctx = context(&shared, bp, Some(service));
+            let ctx = context(&shared, bp, Some(&service));
             for (i, file) in bp.files.iter().enumerate() {
                 r.render_file(bp, i, file, &ctx, Some(index));
             }

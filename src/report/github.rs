@@ -22,6 +22,7 @@ pub fn github(findings: &Findings) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut props = vec![format!("file={}", escape_property(&d.file))];
         if let Some((span, source)) = d.span.zip(findings.sources.get(&d.file)) {
@@ -39,7 +40,6 @@ pub fn github(findings: &Findings) -> String {
         }
         let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
     }
-    let (errors, warnings) = findings.counts();
-    let _ = writeln!(out, "gen: {errors} error(s), {warnings} warning(s)");
+    let _ = writeln!(out, "gen: {}", findings.counts());
     out
 }

@@ -23,6 +23,7 @@ fn level(severity: Severity) -> Level<'static> {
     match severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Info => Level::NOTE,
     }
 }
 
@@ -160,12 +161,10 @@ pub fn human(findings: &Findings, color: bool) -> String {
     if !hidden.is_empty() {
         out.push('\n');
     }
-    let (errors, warnings) = findings.counts();
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if diags.is_empty() {
         out.push_str("no findings\n");
     } else {
-        let _ = writeln!(out, "{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+        let _ = writeln!(out, "{}", findings.counts());
     }
     out
 }

@@ -13,7 +13,7 @@ struct Report<'a> {
     version: u32,
     tool: Tool,
     diagnostics: Vec<Finding<'a>>,
-    summary: Summary,
+    summary: crate::diag::Counts,
 }
 
 #[derive(Serialize)]
@@ -48,16 +48,9 @@ impl From<Position> for Location {
     }
 }
 
-#[derive(Serialize)]
-struct Summary {
-    errors: usize,
-    warnings: usize,
-}
-
 /// Renders findings as the stable JSON report.
 pub fn json(findings: &Findings) -> Result<String, ReportError> {
     let (diags, sources) = (&findings.diagnostics, &findings.sources);
-    let (errors, warnings) = findings.counts();
     let report = Report {
         version: REPORT_VERSION,
         tool: Tool { name: "gen", version: env!("CARGO_PKG_VERSION") },
@@ -73,7 +66,7 @@ pub fn json(findings: &Findings) -> Result<String, ReportError> {
                 location: d.span.zip(sources.get(&d.file)).map(|(span, s)| s.position(span).into()),
             })
             .collect(),
-        summary: Summary { errors, warnings },
+        summary: findings.counts(),
     };
     let mut text = serde_json::to_string_pretty(&report)?;
     text.push('\n');

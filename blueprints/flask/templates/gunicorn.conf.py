@@ -15,9 +15,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count()
 worker_class = "sync"
 
 # A request may take `timeout` seconds; on SIGTERM, workers get `graceful_timeout` to finish,
-# inside the pod's default 30 s termination grace period.
+# inside the pod's termination grace period (the chart adds the time endpoints take to drop
+# the pod).
 timeout = <@ params.timeout @>
-graceful_timeout = 20
+graceful_timeout = <@ runtime.gracefulShutdownSeconds @>
 keepalive = 5
 
 # No control socket: it would go under $HOME, which the non-root user does not have, and

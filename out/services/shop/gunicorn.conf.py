@@ -11,7 +11,8 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "sync"
 
 # A request may take `timeout` seconds; on SIGTERM, workers get `graceful_timeout` to finish,
-# inside the pod's default 30 s termination grace period.
+# inside the pod's termination grace period (the chart adds the time endpoints take to drop
+# the pod).
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
