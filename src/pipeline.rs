@@ -249,18 +249,39 @@ impl Session {
             match input {
                 Input::Spec(path) => findings.extend(self.lint_spec(path, out, &mut covered)),
                 Input::Blueprint(dir) => findings.extend(self.lint_blueprint(dir)),
-                Input::Artifact(..) => {}
+                Input::Artifact(..) | Input::Folder(..) => {}
             }
         }
         let mut batches: Vec<(&'static dyn lint::Family, Vec<Artifact>)> = Vec::new();
+        let mut add = |family: &'static dyn lint::Family, artifact: Artifact| match batches
+            .iter_mut()
+            .find(|(f, _)| f.name() == family.name())
+        {
+            Some((_, files)) => files.push(artifact),
+            None => batches.push((family, vec![artifact])),
+        };
         for input in inputs {
-            let Input::Artifact(family, path, source) = input else { continue };
-            if covered.contains(&output::normalize(&path)) {
-                continue;
-            }
-            match batches.iter_mut().find(|(f, _)| f.name() == family.name()) {
-                Some((_, files)) => files.push(Artifact::hand_written(source)),
-                None => batches.push((family, vec![Artifact::hand_written(source)])),
+            match input {
+                Input::Artifact(family, path, source) => {
+                    if !covered.contains(&output::normalize(&path)) {
+                        add(family, Artifact::hand_written(source));
+                    }
+                }
+                Input::Folder(family, dir) => {
+                    let root = output::normalize(&dir);
+                    if covered.iter().any(|p| p.starts_with(&root)) {
+                        continue;
+                    }
+                    let shown = display(&dir);
+                    match family.expand_folder(&dir, &shown) {
+                        Ok(files) => files.into_iter().for_each(|a| add(family, a)),
+                        Err(reason) => findings.diagnostics.push(
+                            Diagnostic::new(&UNREADABLE_INPUT, &shown, None, reason)
+                                .help(format!("fix the {} folder, or lint the files it renders", family.name())),
+                        ),
+                    }
+                }
+                Input::Spec(_) | Input::Blueprint(_) => {}
             }
         }
         for (family, files) in batches {
@@ -275,6 +296,8 @@ enum Input {
     Spec(PathBuf),
     Blueprint(PathBuf),
     Artifact(&'static dyn lint::Family, PathBuf, std::sync::Arc<Source>),
+    /// A folder a family reads as one input (a Helm chart).
+    Folder(&'static dyn lint::Family, PathBuf),
 }
 
 fn unreadable_diag(name: &str, reason: &str) -> Diagnostic {
@@ -340,7 +363,15 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
         inputs.push(Input::Blueprint(path.to_path_buf()));
         return;
     }
-    let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(|e| {
+    if let Some(family) = lint::claiming_folder(path) {
+        inputs.push(Input::Folder(family, path.to_path_buf()));
+        return;
+    }
+    // A folder's files come before its subfolders, so that the files of one folder (the set
+    // rules that relate files read together) arrive together.
+    let walker = walkdir::WalkDir::new(path)
+        .sort_by(|a, b| (a.file_type().is_dir(), a.file_name()).cmp(&(b.file_type().is_dir(), b.file_name())));
+    let walker = walker.into_iter().filter_entry(|e| {
         let n = e.file_name().to_string_lossy();
         e.depth() == 0 || !(e.file_type().is_dir() && SKIPPED_DIRS.contains(&n.as_ref()))
     });
@@ -362,6 +393,11 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
             if entry.depth() > 0 && entry.path().join("blueprint.yaml").is_file() {
                 // A blueprint's templates are not artifacts; the blueprint is checked as one.
                 inputs.push(Input::Blueprint(entry.path().to_path_buf()));
+                skip_under = Some(entry.path().to_path_buf());
+            } else if entry.depth() > 0
+                && let Some(family) = lint::claiming_folder(entry.path())
+            {
+                inputs.push(Input::Folder(family, entry.path().to_path_buf()));
                 skip_under = Some(entry.path().to_path_buf());
             }
             continue;

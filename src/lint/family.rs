@@ -37,7 +37,9 @@ pub type Emit<'e> = dyn FnMut(&Artifact, Diagnostics) + 'e;
 
 /// Runs `checks` over `files`, parsed by `parse`. When every check looks at one document at a
 /// time, files are parsed, checked and dropped one by one (memory stays that of one file);
-/// when a check relates documents, all are parsed first. Each file's findings go to `emit`.
+/// when a check relates documents, each set of consecutive files with the same
+/// [`Artifact::set_key`] (a folder) is parsed and checked together, so memory stays that of
+/// one set. Each file's findings go to `emit`.
 pub fn drive<D>(
     checks: &[Check<D>],
     files: &mut dyn Iterator<Item = Artifact>,
@@ -52,8 +54,19 @@ pub fn drive<D>(
         }
         return;
     }
-    let files: Vec<Artifact> = files.collect();
-    let docs: Vec<D> = files.iter().map(&parse).collect();
+    let mut set: Vec<Artifact> = Vec::new();
+    for file in files {
+        if set.last().is_some_and(|last| last.set_key() != file.set_key()) {
+            check_set(checks, std::mem::take(&mut set), &parse, emit);
+        }
+        set.push(file);
+    }
+    check_set(checks, set, &parse, emit);
+}
+
+/// Checks one set of files together.
+fn check_set<D>(checks: &[Check<D>], files: Vec<Artifact>, parse: &impl Fn(&Artifact) -> D, emit: &mut Emit<'_>) {
+    let docs: Vec<D> = files.iter().map(parse).collect();
     let mut by_file: HashMap<String, Diagnostics> = HashMap::new();
     for d in run_checks(checks, &docs) {
         by_file.entry(d.file.clone()).or_default().push(d);

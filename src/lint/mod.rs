@@ -20,6 +20,7 @@
 pub mod dockerfile;
 mod family;
 pub mod ignore;
+pub mod kubernetes;
 
 use std::sync::Arc;
 
@@ -49,12 +50,24 @@ pub struct Artifact {
     pub service: Option<usize>,
     /// Its path in the output directory, when rendered.
     pub path: Option<String>,
+    /// The set of files it is read with, for rules that relate files to each other (a
+    /// Service and the Deployment it selects); by default, the folder it is in.
+    pub set: Option<Arc<str>>,
 }
 
 impl Artifact {
     /// A hand-written file: nothing known beyond its text.
     pub fn hand_written(source: Arc<Source>) -> Artifact {
-        Artifact { source, spec: None, service: None, path: None }
+        Artifact { source, spec: None, service: None, path: None, set: None }
+    }
+
+    /// The set of files it is read with: its explicit set, or the folder it is in.
+    pub fn set_key(&self) -> &str {
+        if let Some(set) = &self.set {
+            return set;
+        }
+        let name = self.path.as_deref().unwrap_or(self.source.name());
+        name.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 
     /// The service it was rendered for.
@@ -74,13 +87,22 @@ pub trait Family: Sync {
     /// Whether a file with this name and text is one of the family's.
     fn recognises(&self, file_name: &str, text: &str) -> Recognition;
     /// Parses the files and runs every rule over them, handing each file's findings to `emit`
-    /// (rules that relate files to each other see them all; [`drive`] does this for a list of
-    /// [`Check`]s).
+    /// (rules that relate files to each other see each set of files together; [`drive`] does
+    /// this for a list of [`Check`]s).
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>);
+    /// Whether the family reads this folder as one input that expands into its files (a
+    /// Helm chart, rendered), rather than as a folder to walk.
+    fn claims_folder(&self, _dir: &std::path::Path) -> bool {
+        false
+    }
+    /// The files a claimed folder expands into, or why it cannot be expanded.
+    fn expand_folder(&self, _dir: &std::path::Path, shown: &str) -> Result<Vec<Artifact>, String> {
+        Err(format!("{shown} is not a folder the {} family expands", self.name()))
+    }
 }
 
 /// Every artifact family, in the order their findings are reported.
-pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY];
+pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY, &kubernetes::FAMILY];
 
 /// The family with this name.
 pub fn family(name: &str) -> Option<&'static dyn Family> {
@@ -100,6 +122,11 @@ pub fn recognise(file_name: &str, text: &str, at_least: Recognition) -> Option<&
         .filter(|(r, _)| *r >= at_least && *r != Recognition::No)
         .max_by_key(|(r, _)| *r)
         .map(|(_, f)| f)
+}
+
+/// The family that reads this folder as one input, if one does.
+pub fn claiming_folder(dir: &std::path::Path) -> Option<&'static dyn Family> {
+    FAMILIES.iter().copied().find(|f| f.claims_folder(dir))
 }
 
 /// Lints every artifact of a plan by the family its blueprint declares (or, without one, the
@@ -123,6 +150,7 @@ pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
                 spec: Some(loaded.spec.clone()),
                 service: f.service,
                 path: Some(f.path.clone()),
+                set: None,
             });
         findings.extend(lint_files(*family, &mut files));
     }

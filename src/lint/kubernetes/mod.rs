@@ -1,0 +1,237 @@
+//! The Kubernetes family: manifests (a file of YAML documents with `apiVersion` and `kind`),
+//! read with positions, decoded into `k8s-openapi`'s typed objects as a strict API server
+//! decodes them, and checked one file at a time or, for rules that relate objects (a Service
+//! and the pods it selects), a folder at a time. A Helm chart folder is rendered with its
+//! default values by `helm template` and its output checked the same way.
+
+mod chart;
+pub mod pod;
+mod rules;
+pub mod typed;
+
+pub use rules::CHECKS;
+
+use super::{Artifact, Emit, Family, Recognition, drive};
+use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Span};
+use crate::yaml::{self, Node, Policy, Tags, Value};
+use typed::{Typed, decode_object};
+
+/// The family, as listed in [`super::FAMILIES`].
+pub static FAMILY: KubernetesFamily = KubernetesFamily;
+
+/// Kubernetes manifests and Helm charts.
+pub struct KubernetesFamily;
+
+/// How a manifest file is read.
+static POLICY: Policy = Policy {
+    what: "a manifest",
+    max_bytes: 16 * 1024 * 1024,
+    max_depth: 100,
+    max_nodes: 2_000_000,
+    max_alias_nodes: 100_000,
+    multi_document: true,
+    tags: Tags::Core,
+    rules: &rules::YAML_RULES,
+    empty_help: "a manifest holds Kubernetes objects, each with apiVersion, kind and metadata",
+};
+
+impl Family for KubernetesFamily {
+    fn name(&self) -> &'static str {
+        "kubernetes"
+    }
+
+    fn rules(&self) -> Vec<&'static Rule> {
+        CHECKS.iter().map(|c| c.rule).collect()
+    }
+
+    fn comment_prefixes(&self) -> &'static [&'static str] {
+        &["#"]
+    }
+
+    /// A `.yaml` or `.yml` file with `apiVersion:` and `kind:` at the start of a line (and
+    /// not a gen spec). A file with `{{` in it is a template (a Helm chart's), not a manifest:
+    /// the chart is checked as a whole, rendered.
+    fn recognises(&self, file_name: &str, text: &str) -> Recognition {
+        if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
+            return Recognition::No;
+        }
+        let has = |key: &str| text.lines().any(|l| l.strip_prefix(key).is_some_and(|v| v.starts_with(':')));
+        let spec = text.lines().any(|l| l.starts_with("apiVersion:") && l.contains("gen/"));
+        if has("apiVersion") && has("kind") && !spec && !text.contains("{{") {
+            Recognition::Yes
+        } else {
+            Recognition::No
+        }
+    }
+
+    fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
+        drive(CHECKS, files, Document::new, &mut |file, mut found| {
+            found.sort_by_key(|d| d.span);
+            emit(file, found)
+        });
+    }
+
+    fn claims_folder(&self, dir: &std::path::Path) -> bool {
+        dir.join("Chart.yaml").is_file()
+    }
+
+    fn expand_folder(&self, dir: &std::path::Path, shown: &str) -> Result<Vec<Artifact>, String> {
+        chart::render(dir, shown)
+    }
+}
+
+/// One manifest file: its objects, and what kept the rest from being read.
+pub struct Document {
+    pub artifact: Artifact,
+    pub objects: Vec<Object>,
+    /// Findings of the YAML loader (the file is not YAML, or not a Kubernetes object).
+    pub syntax: Diagnostics,
+}
+
+/// One object of a manifest.
+pub struct Object {
+    /// The YAML document, with positions.
+    pub doc: yaml::Document,
+    pub api_version: String,
+    pub kind: String,
+    /// `metadata.name` (empty when absent).
+    pub name: String,
+    /// The decoded object; [`Typed::Unknown`] for kinds gen does not know, or when decoding
+    /// failed.
+    pub typed: Typed,
+    /// Fields the kind does not have.
+    pub unknown_fields: Vec<Route>,
+    /// Why the object did not decode.
+    pub type_error: Option<typed::TypeError>,
+}
+
+impl Document {
+    /// Reads a file's objects.
+    pub fn new(artifact: &Artifact) -> Document {
+        let source = &artifact.source;
+        let loaded = yaml::load(source.name(), source.text().as_bytes(), &POLICY);
+        let mut doc = Document { artifact: artifact.clone(), objects: Vec::new(), syntax: Vec::new() };
+        match loaded.documents {
+            Ok(docs) => {
+                for d in docs {
+                    match Object::new(d) {
+                        Ok(object) => doc.objects.push(object),
+                        Err(problem) => doc.syntax.push(*problem),
+                    }
+                }
+            }
+            Err(problems) => doc.syntax = problems,
+        }
+        doc
+    }
+
+    /// How findings name the file.
+    pub fn file(&self) -> &str {
+        self.artifact.source.name()
+    }
+}
+
+impl Object {
+    fn new(doc: yaml::Document) -> Result<Object, Box<Diagnostic>> {
+        let at_root = |message: String| {
+            Diagnostic::new(&rules::MANIFEST_SYNTAX, doc.source.name(), Some(first_line(&doc.root)), message)
+        };
+        if !matches!(doc.root.value, Value::Map(_)) {
+            return Err(Box::new(
+                at_root(format!("a Kubernetes object is a mapping, not {}", doc.root.type_name()))
+                    .help("start the document with `apiVersion:`, `kind:` and `metadata:`"),
+            ));
+        }
+        let field = |key: &str| doc.root.get(key).and_then(Node::as_str).map(str::to_string);
+        let (Some(api_version), Some(kind)) = (field("apiVersion"), field("kind")) else {
+            let help = "every object names its API version and kind, such as `apiVersion: apps/v1`, `kind: Deployment`";
+            return Err(Box::new(
+                at_root("the object has no `apiVersion` or no `kind` (both strings)".into()).help(help),
+            ));
+        };
+        let name =
+            doc.root.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("").to_string();
+        let (typed, unknown_fields, type_error) = match decode_object(&api_version, &kind, doc.root.to_json()) {
+            Ok(decoded) => (decoded.typed, decoded.unknown_fields, None),
+            Err(e) => (Typed::Unknown, Vec::new(), Some(e)),
+        };
+        Ok(Object { doc, api_version, kind, name, typed, unknown_fields, type_error })
+    }
+
+    /// How findings name the object: `Deployment/shop`.
+    pub fn title(&self) -> String {
+        if self.name.is_empty() { self.kind.clone() } else { format!("{}/{}", self.kind, self.name) }
+    }
+
+    /// A finding at the value at `route`, or, when it is not written, at the place it would
+    /// go (the key of the deepest part of the route that is written).
+    pub fn at(&self, rule: &'static Rule, route: &Route, message: impl Into<String>) -> Diagnostic {
+        let span = anchor(&self.doc.root, route, false);
+        let mut d = Diagnostic::new(rule, self.doc.source.name(), Some(span), message);
+        d.subject.route = Some(route.clone());
+        d
+    }
+
+    /// A finding at the key that holds the value at `route` (or where it would go).
+    pub fn at_key(&self, rule: &'static Rule, route: &Route, message: impl Into<String>) -> Diagnostic {
+        let span = anchor(&self.doc.root, route, true);
+        let mut d = Diagnostic::new(rule, self.doc.source.name(), Some(span), message);
+        d.subject.route = Some(route.clone());
+        d
+    }
+
+    /// Whether a value is written at `route`.
+    pub fn has(&self, route: &Route) -> bool {
+        self.doc.root.lookup(route).is_some()
+    }
+
+    /// The object's annotations.
+    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> {
+        let entries = match self.doc.root.get("metadata").and_then(|m| m.get("annotations")).map(|a| &a.value) {
+            Some(Value::Map(entries)) => entries.as_slice(),
+            _ => &[],
+        };
+        entries.iter().filter_map(|e| e.value.as_str().map(|v| (e.key.as_str(), v)))
+    }
+
+    /// An annotation's value.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+}
+
+/// The span a finding about `route` points at: the value there (the key that holds it with
+/// `key`); when the route is not all written, the key of its deepest written part, or for a
+/// list item, the item's first key (`- name: app`).
+fn anchor(root: &Node, route: &Route, key: bool) -> Span {
+    let mut node = root;
+    let mut key_span = None;
+    for segment in route.segments() {
+        match node.child(segment) {
+            Some((child, k)) => {
+                node = child;
+                key_span = k;
+            }
+            None => return key_span.unwrap_or_else(|| first_line(node)),
+        }
+    }
+    match (key, key_span) {
+        (true, Some(k)) => k,
+        _ if matches!(node.value, Value::Map(_) | Value::Seq(_)) => key_span.unwrap_or_else(|| first_line(node)),
+        _ => node.span,
+    }
+}
+
+/// A short span for a collection: its first key, or its start.
+fn first_line(node: &Node) -> Span {
+    match &node.value {
+        Value::Map(entries) => entries.first().map_or(Span::new(node.span.start, node.span.start), |e| e.key_span),
+        Value::Seq(items) => items.first().map_or(Span::new(node.span.start, node.span.start), first_line),
+        _ => node.span,
+    }
+}
+
+/// Every object of a set of documents, with the document it is in.
+pub fn objects(docs: &[Document]) -> impl Iterator<Item = (&Document, &Object)> {
+    docs.iter().flat_map(|d| d.objects.iter().map(move |o| (d, o)))
+}
