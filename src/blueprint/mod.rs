@@ -120,6 +120,9 @@ pub struct FileEntry {
     /// recognised by its name and content as a hand-written one would be.
     #[serde(default)]
     pub kind: Option<String>,
+    /// A template expression: the file renders only when it is true (`service.ingress`).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 fn yes() -> bool {
@@ -299,6 +302,15 @@ impl Blueprint {
     /// A file of the blueprint by its path in the folder.
     pub fn file(&self, path: &str) -> Option<&[u8]> {
         self.contents.get(path).map(Vec::as_slice)
+    }
+
+    /// Its partials: files whose name starts with `_` that no entry renders (macros other
+    /// templates import by name, as Helm's `_helpers.tpl`), by path in the folder.
+    pub fn partials(&self) -> impl Iterator<Item = &str> {
+        self.contents.keys().map(String::as_str).filter(|path| {
+            path.rsplit('/').next().is_some_and(|name| name.starts_with('_'))
+                && !self.files.iter().any(|f| f.source == *path)
+        })
     }
 
     /// How messages name one of its files.

@@ -1,5 +1,5 @@
-//! The one template environment: custom delimiters, strict undefined, no auto-escaping, and a
-//! formatter that refuses to print a string that did not pass a language filter.
+//! The one template environment: custom delimiters, strict undefined, and a formatter that
+//! refuses to print a string that did not pass a language filter.
 
 use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, syntax::SyntaxConfig};
@@ -24,8 +24,27 @@ pub fn environment() -> Environment<'static> {
     // The delimiters are constants; a test builds this environment, so this cannot fail.
     env.set_syntax(syntax.expect("valid delimiters"));
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| AutoEscape::None);
+    // "Escaping" on, in a mode of gen's own: the formatter below does the work (it refuses
+    // what no language filter quoted), and minijinja marks what macros return as already
+    // filtered, so a macro of quoted values can be printed.
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("gen".into()));
     env.set_debug(true);
+    // `import "_macros.yaml"` names a partial beside the importing template, `../_x` one
+    // folder up.
+    env.set_path_join_callback(|name, parent| {
+        let mut dir: Vec<&str> = parent.split('/').collect();
+        dir.pop();
+        for part in name.split('/') {
+            match part {
+                ".." => {
+                    dir.pop();
+                }
+                "." => {}
+                part => dir.push(part),
+            }
+        }
+        dir.join("/").into()
+    });
     env.remove_filter("safe");
     env.add_filter("yaml", filters::yaml);
     env.add_filter("hcl", filters::hcl);
@@ -36,6 +55,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("segment", filters::segment);
     env.add_filter("gojson", filters::gojson);
     env.add_filter("sha256", filters::sha256);
+    env.add_filter("regex_quote", filters::regex_quote);
     env.set_formatter(|out, _state, value| {
         let ok = value.is_safe() || matches!(value.kind(), ValueKind::Number | ValueKind::Bool);
         if !ok {

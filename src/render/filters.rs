@@ -164,6 +164,20 @@ fn write_gostring(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// A regular expression matching exactly the string (Go's `regexp.QuoteMeta`, Sprig's
+/// `regexQuoteMeta`). Not a language filter: what it prints still needs one.
+pub fn regex_quote(value: Value) -> Result<Value, Error> {
+    let text = scalar(&value, "regex_quote")?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Ok(Value::from(out))
+}
+
 /// The SHA-256 of a string, in lowercase hex (Sprig's `sha256sum`).
 pub fn sha256(value: Value) -> Result<Value, Error> {
     use sha2::{Digest, Sha256};

@@ -108,6 +108,11 @@ fn target_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir)
 }
 
+/// The name under which a file entry's `when` condition is compiled as a template.
+fn when_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].when)", bp.display_dir)
+}
+
 /// Most template steps one file may take (a flask service's largest takes a few thousand).
 pub const FILE_FUEL: u64 = 5_000_000;
 /// Most template steps a whole render may take.
@@ -167,10 +172,19 @@ impl<'a> Renderer<'a> {
             if let Err(e) = self.env.add_template_owned(name.clone(), file.target.clone()) {
                 self.template_error(&name, &file.target, &e);
             }
+            if let Some(when) = &file.when {
+                let name = when_template(bp, index);
+                let text = format!("<% if {when} %>yes<% endif %>");
+                if let Err(e) = self.env.add_template_owned(name.clone(), text.clone()) {
+                    self.template_error(&name, &text, &e);
+                }
+            }
         }
-        for file in bp.files.iter().filter(|f| f.template) {
-            let name = bp.display_path(&file.source);
-            let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
+        let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
+        let rendered = bp.files.iter().filter(|f| f.template).map(|f| f.source.clone());
+        for source in rendered.chain(partials) {
+            let name = bp.display_path(&source);
+            let text = String::from_utf8_lossy(bp.file(&source).unwrap_or_default()).into_owned();
             if let Err(e) = self.env.add_template_owned(name.clone(), text.clone()) {
                 self.template_error(&name, &text, &e);
             }
@@ -186,6 +200,10 @@ impl<'a> Renderer<'a> {
             })
         });
         let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        // A template that fails for every service is reported once.
+        if self.errors.iter().any(|d| d.file == name && d.span == span && d.message == detail) {
+            return;
+        }
         let help = "see `gen explain TPL001`";
         self.errors.push(Diagnostic::new(&TEMPLATE_ERROR, name, span, detail).help(help));
         self.sources.push(source);
@@ -241,6 +259,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<usize>) {
+        if let Some(when) = &file.when {
+            let name = when_template(bp, index);
+            match self.run(&name, ctx) {
+                Ok(yes) if yes.is_empty() => return,
+                Ok(_) => {}
+                Err(stop) => return self.stopped(&name, &format!("<% if {when} %>yes<% endif %>"), stop),
+            }
+        }
         let target_name = target_template(bp, index);
         let path = match self.run(&target_name, ctx) {
             Ok(p) => p,
