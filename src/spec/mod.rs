@@ -140,7 +140,10 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
         return Err(fail(errors));
     }
     match serde_path_to_error::deserialize::<_, Spec>(&json) {
-        Ok(spec) => Ok(Loaded { doc, spec: Arc::new(spec) }),
+        Ok(mut spec) => {
+            spec.fill_defaults();
+            Ok(Loaded { doc, spec: Arc::new(spec) })
+        }
         Err(e) => {
             let route: Route = e
                 .path()

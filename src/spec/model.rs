@@ -22,6 +22,33 @@ pub struct Spec {
     pub lint: Lint,
 }
 
+impl Spec {
+    /// Applies the defaults that depend on where a type is used (serde's defaults are per
+    /// type) or on another key: local storage is 64Mi requested and 256Mi at most; a
+    /// service's namespace is the project's name.
+    pub fn fill_defaults(&mut self) {
+        for service in &mut self.services {
+            service.namespace.get_or_insert_with(|| self.metadata.name.clone());
+            let image = service.image.get_or_insert_with(Image::default);
+            image
+                .repository
+                .get_or_insert_with(|| format!("{}.azurecr.io/{}", self.platform.azure.acr.name, service.name));
+            image.tag.get_or_insert_with(|| FIRST_TAG.to_string());
+            let r = &mut service.resources;
+            r.requests.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_REQUEST.to_string());
+            r.limits.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_LIMIT.to_string());
+        }
+    }
+}
+
+/// The image tag deployed until the pipeline sets one: the first tag it pushes.
+pub const FIRST_TAG: &str = "0.0.1";
+
+/// Local storage requested when a spec says nothing.
+pub const EPHEMERAL_REQUEST: &str = "64Mi";
+/// Local storage allowed at most when a spec says nothing.
+pub const EPHEMERAL_LIMIT: &str = "256Mi";
+
 /// The project's identity.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -181,6 +208,9 @@ pub struct Service {
     pub name: String,
     #[serde(default = "default_blueprint")]
     pub blueprint: String,
+    /// Filled with the project's name when omitted ([`Spec::fill_defaults`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     #[serde(default = "default_port")]
     pub port: u16,
     #[serde(default = "default_replicas")]
@@ -218,7 +248,7 @@ fn default_replicas() -> u32 {
 }
 
 /// The container image.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Image {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,8 @@ use crate::spec::Loaded;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a project or service name that is not a Kubernetes DNS-1123 label.
+    /// Reports a project name, service name or namespace that is not a Kubernetes DNS-1123
+    /// label.
     ///
     /// ## Why it matters
     /// These names become Deployment, Service and Helm release names, which Kubernetes accepts
@@ -65,6 +66,12 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let mut names = vec![(crate::route!["metadata", "name"], &spec.spec.metadata.name, "project")];
     for (i, svc) in spec.spec.services.iter().enumerate() {
         names.push((service_path(i, &["name"]), &svc.name, "service"));
+        // A namespace the spec does not write is the project's name, reported there.
+        if let Some(ns) =
+            svc.namespace.as_ref().filter(|_| spec.doc.root.lookup(&service_path(i, &["namespace"])).is_some())
+        {
+            names.push((service_path(i, &["namespace"]), ns, "namespace"));
+        }
     }
     for (path, name, what) in names {
         if let Some(why) = dns1123_label_problem(name) {

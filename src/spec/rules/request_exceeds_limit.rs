@@ -23,10 +23,7 @@ declare_rule! {
     pub static RULE = ("SPEC111", "request-exceeds-limit", Error);
 }
 
-/// The local storage a container requests when the spec does not say.
-pub const EPHEMERAL_REQUEST: &str = "64Mi";
-/// The local storage a container may use when the spec does not say.
-pub const EPHEMERAL_LIMIT: &str = "256Mi";
+pub use crate::spec::model::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, svc) in spec.spec.services.iter().enumerate() {
