@@ -1,0 +1,433 @@
+//! The Helm chart and the plain manifests, judged by the real tools: `helm lint --strict`,
+//! Helm's template engine, kubernetes-validate in strict mode for every Kubernetes minor a
+//! spec accepts, the Gateway API schemas, checkov and trivy; and the manifests equal the chart
+//! rendered with its default values, object by object and field by field. Run on the
+//! reference spec and on a spec that exercises every option.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Gen, fixture, root, validator};
+use serde_json::Value;
+
+/// Reads YAML documents as Kubernetes does (sigs.k8s.io/yaml, through Helm's SDK), from
+/// files, or from a chart rendered by Helm's engine: `[template or file, object]` as JSON.
+const OBJECTS: &str = r#"
+import json, re, sys
+import helm_python as helm
+
+def documents(name, text):
+    for doc in re.split(r"(?m)^---[ \t]*$", text):
+        value = helm.values_from_yaml(doc) if doc.strip() else None
+        if value:
+            yield [name, value]
+
+def merge(into, more):
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+
+mode, args = sys.argv[1], sys.argv[2:]
+out = []
+if mode == "files":
+    for path in args:
+        out.extend(documents(path, open(path).read()))
+else:
+    chart, release, namespace, sets = args[0], args[1], args[2], args[3:]
+    values = {}
+    for s in sets:
+        merge(values, helm.parse_set_string(s))
+    try:
+        with helm.Chart.load(chart) as c:
+            rendered = c.render(values=values or None, name=release, namespace=namespace)
+    except helm.HelmError as e:
+        print(str(e), file=sys.stderr)
+        sys.exit(3)
+    for path, text in sorted(rendered.items()):
+        if not path.endswith("NOTES.txt"):
+            out.extend(documents(path, text))
+print(json.dumps(out))
+"#;
+
+/// A spec rendered into a temporary project.
+struct Rendered {
+    dir: tempfile::TempDir,
+}
+
+impl Rendered {
+    fn new(spec: &Path) -> Rendered {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::copy(spec, dir.path().join("spec.yaml")).expect("copy spec");
+        let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        Rendered { dir }
+    }
+
+    fn out(&self, rel: &str) -> PathBuf {
+        self.dir.path().join("out").join(rel)
+    }
+
+    /// Every chart folder of the output, by service name.
+    fn charts(&self) -> BTreeMap<String, PathBuf> {
+        let mut charts = BTreeMap::new();
+        for entry in std::fs::read_dir(self.out("charts")).expect("charts folder").flatten() {
+            charts.insert(entry.file_name().to_string_lossy().into_owned(), entry.path());
+        }
+        charts
+    }
+
+    /// The spec, loaded (with every default applied).
+    fn spec(&self) -> gen_core::spec::model::Spec {
+        let bytes = std::fs::read(self.dir.path().join("spec.yaml")).expect("spec");
+        let loaded = gen_core::spec::load("spec.yaml", &bytes).unwrap_or_else(|_| panic!("the spec loads"));
+        (*loaded.spec).clone()
+    }
+}
+
+fn specs() -> Vec<PathBuf> {
+    vec![root().join("spec.yaml"), fixture("specs/options.yaml")]
+}
+
+fn objects(args: &[&str]) -> Result<Vec<(String, Value)>, String> {
+    let run = validator("python").args(["-c", OBJECTS]).args(args).output().expect("python");
+    if !run.status.success() {
+        return Err(String::from_utf8_lossy(&run.stderr).into_owned());
+    }
+    let docs: Vec<(String, Value)> = serde_json::from_slice(&run.stdout).expect("JSON");
+    Ok(docs)
+}
+
+/// The chart rendered by Helm's engine.
+fn helm_render(chart: &Path, release: &str, namespace: &str, set: &[&str]) -> Result<Vec<(String, Value)>, String> {
+    let chart = chart.display().to_string();
+    let mut args = vec!["chart", chart.as_str(), release, namespace];
+    args.extend(set);
+    objects(&args)
+}
+
+fn is_hook(object: &Value) -> bool {
+    object["metadata"]["annotations"]["helm.sh/hook"].is_string()
+}
+
+fn key(object: &Value) -> String {
+    format!("{}/{}", object["kind"].as_str().unwrap_or("?"), object["metadata"]["name"].as_str().unwrap_or("?"))
+}
+
+/// The first difference between two values, with its path.
+fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let here = format!("{path}.{k}");
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(d) = difference(p, q, &here) {
+                            return Some(d);
+                        }
+                    }
+                    (p, q) => return Some(format!("{here}: {p:?} / {q:?}")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| difference(p, q, &format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} / {b}")),
+    }
+}
+
+#[test]
+fn the_charts_pass_helm_lint_strict() {
+    for spec in specs() {
+        let rendered = Rendered::new(&spec);
+        for chart in rendered.charts().values() {
+            let run = validator("helm-lint").arg("--strict").arg(chart).output().expect("helm-lint");
+            let said = String::from_utf8_lossy(&run.stdout);
+            assert!(run.status.success(), "{}:\n{said}", chart.display());
+        }
+    }
+}
+
+#[test]
+fn every_object_passes_kubernetes_validate_strict_for_every_supported_minor() {
+    for spec in specs() {
+        let rendered = Rendered::new(&spec);
+        let files = tempfile::tempdir().expect("tempdir");
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for (name, chart) in rendered.charts() {
+            let docs = helm_render(&chart, &name, "shop", &[]).expect("the chart renders");
+            for (i, (_, object)) in docs.iter().enumerate() {
+                let path = files.path().join(format!("{name}-{i}.json"));
+                std::fs::write(&path, object.to_string()).expect("write");
+                paths.push(path);
+            }
+        }
+        for entry in walkdir::WalkDir::new(rendered.out("manifests")).into_iter().flatten() {
+            if entry.file_type().is_file() {
+                paths.push(entry.path().to_path_buf());
+            }
+        }
+        for minor in gen_core::spec::rules::SUPPORTED_MINORS {
+            let version = format!("1.{minor}");
+            let run = validator("kubernetes-validate")
+                .args(["--strict", "--quiet", "-k", &version])
+                .args(&paths)
+                .output()
+                .expect("kubernetes-validate");
+            let said = String::from_utf8_lossy(&run.stdout);
+            assert!(run.status.success(), "{} on Kubernetes {version}:\n{said}", spec.display());
+            // It has no schema for the Gateway API: only these may be reported as unchecked.
+            for line in said.lines() {
+                assert!(line.contains("Couldn't find schema for kind HTTPRoute"), "{line}");
+            }
+        }
+        let run = validator("gateway-validate").args(&paths).output().expect("gateway-validate");
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stdout));
+    }
+}
+
+#[test]
+fn the_conformance_script_checks_the_minors_the_spec_accepts() {
+    let script = std::fs::read_to_string(root().join("scripts/conformance")).expect("script");
+    let listed = script.lines().find_map(|l| l.strip_prefix("KUBE_MINORS=(")).expect("KUBE_MINORS");
+    let expected: Vec<String> = gen_core::spec::rules::SUPPORTED_MINORS.map(|m| format!("1.{m}")).collect();
+    assert_eq!(listed.trim_end_matches(')').split(' ').collect::<Vec<_>>(), expected);
+}
+
+/// Asserts that each service's plain manifests hold the objects its chart renders (release
+/// named after the service, in the service's namespace), field by field.
+fn assert_manifests_equal_charts(rendered: &Rendered) {
+    for service in &rendered.spec().services {
+        let chart = rendered.out(&format!("charts/{}", service.name));
+        let namespace = service.namespace.as_deref().expect("a namespace");
+        let from_chart: BTreeMap<String, Value> = helm_render(&chart, &service.name, namespace, &[])
+            .expect("the chart renders")
+            .into_iter()
+            .map(|(_, o)| o)
+            .filter(|o| !is_hook(o))
+            .map(|o| (key(&o), o))
+            .collect();
+        let dir = rendered.out(&format!("manifests/{}", service.name));
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("manifests folder")
+            .flatten()
+            .map(|e| e.path().display().to_string())
+            .collect();
+        files.sort();
+        let args: Vec<&str> = std::iter::once("files").chain(files.iter().map(String::as_str)).collect();
+        let from_manifests: BTreeMap<String, Value> =
+            objects(&args).expect("the manifests parse").into_iter().map(|(_, o)| (key(&o), o)).collect();
+        assert_eq!(
+            from_chart.keys().collect::<Vec<_>>(),
+            from_manifests.keys().collect::<Vec<_>>(),
+            "{}: the same objects",
+            service.name
+        );
+        for (k, object) in &from_chart {
+            if let Some(d) = difference(object, &from_manifests[k], k) {
+                panic!("{}: chart / manifests differ at {d}", service.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_plain_manifests_equal_the_chart_rendered_with_its_default_values() {
+    for spec in specs() {
+        assert_manifests_equal_charts(&Rendered::new(&spec));
+    }
+}
+
+/// Values a spec may hold that try to break out of YAML, JSON or a Go template.
+const CORPUS: &[&str] = &[
+    "{{ .Values.secret }}",
+    "{{- /* x */ -}}",
+    "}} {{",
+    "key: value",
+    "- item",
+    "# comment",
+    "&anchor *alias",
+    "yes",
+    "1.30",
+    "null",
+    "'single' \"double\"",
+    "back\\slash",
+    "line\nbreak\r\nand\ttab",
+    "<script>&amp;</script>",
+    "\u{1}\u{8}\u{c}\u{1b}[31m",
+    "\u{2028}\u{2029}\u{feff}",
+    "é ü 中文 🚀",
+    "--- \n...",
+    "$(rm -rf /) `id` ${HOME}",
+];
+
+#[test]
+fn spec_values_come_back_literally_through_helms_engine_and_the_manifests() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let mut env = String::from("    env:\n");
+    for (i, value) in CORPUS.iter().enumerate() {
+        env.push_str(&format!("      V{i}: {}\n", gen_core::render::filters::yaml_quote(value)));
+    }
+    let spec = reference.replace("    env:\n      FAVORITE_ATHLETE: Usain Bolt\n", &env).replace(
+        "ingress: {className: nginx}",
+        &format!("ingress: {{className: {}}}", gen_core::render::filters::yaml_quote(CORPUS[0])),
+    );
+    assert!(spec.contains("V0:") && spec.contains("className: \"{{"), "the reference spec changed shape");
+    let file = dir.path().join("spec.yaml");
+    std::fs::write(&file, spec).expect("write");
+    let rendered = Rendered::new(&file);
+    let docs = helm_render(&rendered.out("charts/shop"), "shop", "shop", &[]).expect("the chart renders");
+    let config = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "ConfigMap").expect("a ConfigMap");
+    for (i, value) in CORPUS.iter().enumerate() {
+        assert_eq!(config["data"][format!("V{i}")], *value, "V{i}");
+    }
+    let ingress = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "Ingress").expect("an Ingress");
+    assert_eq!(ingress["spec"]["ingressClassName"], CORPUS[0]);
+    // The manifests hold the same, and the same checksum of env: Go's JSON, written by gen.
+    assert_manifests_equal_charts(&rendered);
+}
+
+#[test]
+fn every_reference_names_what_the_chart_creates_whatever_the_release_is_called() {
+    let rendered = Rendered::new(&fixture("specs/options.yaml"));
+    for (service, chart) in rendered.charts() {
+        for release in ["prod", &format!("{service}-canary"), &service] {
+            let docs = helm_render(&chart, release, "shop", &[]).expect("the chart renders");
+            let named = |kind: &str| -> Vec<String> {
+                docs.iter()
+                    .filter(|(_, o)| o["kind"] == kind)
+                    .filter_map(|(_, o)| o["metadata"]["name"].as_str().map(str::to_string))
+                    .collect()
+            };
+            let services = named("Service");
+            assert_eq!(services.len(), 1, "{service} as {release}");
+            let deployment = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "Deployment").expect("a Deployment");
+            let pod = &deployment["spec"]["template"]["spec"];
+            for (_, o) in &docs {
+                let refs: Vec<(&str, &Value, Vec<String>)> = vec![
+                    (
+                        "Ingress backend",
+                        &o["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"],
+                        services.clone(),
+                    ),
+                    ("HTTPRoute backend", &o["spec"]["rules"][0]["backendRefs"][0]["name"], services.clone()),
+                    ("HPA target", &o["spec"]["scaleTargetRef"]["name"], named("Deployment")),
+                ];
+                for (what, value, existing) in refs {
+                    if let Some(name) = value.as_str() {
+                        assert!(existing.iter().any(|e| e == name), "{service} as {release}: {what} `{name}`");
+                    }
+                }
+            }
+            assert!(named("ServiceAccount").iter().any(|n| pod["serviceAccountName"] == *n.as_str()));
+            let config = &pod["containers"][0]["envFrom"][0]["configMapRef"]["name"];
+            assert!(named("ConfigMap").iter().any(|n| config == n.as_str()), "{service} as {release}");
+            for volume in pod["volumes"].as_array().into_iter().flatten() {
+                if let Some(claim) = volume["persistentVolumeClaim"]["claimName"].as_str() {
+                    assert!(named("PersistentVolumeClaim").iter().any(|n| n == claim), "{service}: claim {claim}");
+                }
+            }
+            // The Service's selector selects the Deployment's pods, and not the test pod.
+            let svc = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "Service").expect("a Service");
+            let selector = svc["spec"]["selector"].as_object().expect("a selector");
+            let selects = |o: &Value, labels: &str| {
+                selector.iter().all(|(k, v)| o.pointer(labels).and_then(|l| l.get(k)) == Some(v))
+            };
+            assert!(selects(deployment, "/spec/template/metadata/labels"), "{service} as {release}");
+            for (_, hook) in docs.iter().filter(|(_, o)| is_hook(o)) {
+                assert!(!selects(hook, "/metadata/labels"), "the Service would send traffic to the test pod");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_wrong_value_fails_before_it_reaches_the_cluster() {
+    let rendered = Rendered::new(&root().join("spec.yaml"));
+    let chart = rendered.out("charts/shop");
+    for set in [
+        "replicaCount=three",
+        "image.pullPolicy=Sometimes",
+        "image.tag=latest",
+        "ingress.hots=shop.example.com",
+        "resources.requests.cpu=lots",
+        "autoscaling.targetCPUUtilizationPercentage=150",
+        "image.digest=sha256:abc",
+    ] {
+        let err = helm_render(&chart, "shop", "shop", &[set]).expect_err(set);
+        assert!(err.contains("values don't meet the specifications of the schema"), "{set}: {err}");
+    }
+    for set in ["replicaCount=4", "image.tag=1.2.3", "ingress.annotations.cert-manager\\.io/cluster-issuer=letsencrypt"]
+    {
+        helm_render(&chart, "shop", "shop", &[set]).unwrap_or_else(|e| panic!("{set}: {e}"));
+    }
+}
+
+#[test]
+fn checkov_trivy_and_gens_own_rules_pass_the_chart_and_the_manifests() {
+    for spec in specs() {
+        let rendered = Rendered::new(&spec);
+        let out = rendered.out("");
+        let run = validator("checkov")
+            .args(["--quiet", "--compact", "--skip-download", "--framework", "kubernetes", "helm", "-d"])
+            .arg(&out)
+            .env("HELM_NAMESPACE", "shop")
+            .output()
+            .expect("checkov");
+        assert!(run.status.success(), "{}: checkov:\n{}", spec.display(), String::from_utf8_lossy(&run.stdout));
+        let cache = tempfile::tempdir().expect("tempdir");
+        let run = validator("trivy")
+            .args(["config", "--quiet", "--skip-check-update", "--skip-version-check", "--disable-telemetry"])
+            .args(["--exit-code", "1", "--severity", "LOW,MEDIUM,HIGH,CRITICAL", "--cache-dir"])
+            .arg(cache.path())
+            .arg(&out)
+            .output()
+            .expect("trivy");
+        assert!(run.status.success(), "{}: trivy:\n{}", spec.display(), String::from_utf8_lossy(&run.stdout));
+        // gen's own rules on the tree as hand-written files: the manifests, and each chart
+        // rendered by `helm template`.
+        let path =
+            format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+        let lint = Gen::new().args(["lint", "--strict", "--format", "json"]).arg(&out).env("PATH", path).run();
+        assert_eq!(lint.code, 0, "{}: {:?}", spec.display(), lint.findings());
+    }
+}
+
+#[test]
+fn gen_lint_checks_a_chart_folder_as_helm_renders_it() {
+    let rendered = Rendered::new(&root().join("spec.yaml"));
+    let chart = tempfile::tempdir().expect("tempdir");
+    for entry in walkdir::WalkDir::new(rendered.out("charts/shop")).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(rendered.out("charts/shop")).expect("inside");
+        let to = chart.path().join("shop").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    let template = chart.path().join("shop/templates/deployment.yaml");
+    let text = std::fs::read_to_string(&template).expect("template");
+    std::fs::write(&template, text.replace("            allowPrivilegeEscalation: false\n", "")).expect("edit");
+    let helm_on_path =
+        format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let lint = Gen::new().args(["lint", "--format", "json"]).arg(chart.path()).env("PATH", &helm_on_path).run();
+    assert_eq!(lint.code, 1, "{}", lint.stdout);
+    let report: Value = serde_json::from_str(&lint.stdout).expect("JSON");
+    let finding = &report["diagnostics"][0];
+    assert_eq!(finding["code"], "K8S022", "{}", lint.stdout);
+    let file = finding["file"].as_str().expect("a file");
+    assert!(file.ends_with("shop/templates/deployment.yaml (rendered)"), "{file}");
+    assert!(finding["location"]["line"].as_u64().is_some_and(|l| l > 1), "{finding}");
+    // Without Helm, gen says how to get it and checks nothing it did not read.
+    let lint = Gen::new().arg("lint").arg(chart.path()).env("GEN_HELM", "/nonexistent/helm").run();
+    assert_eq!(lint.code, 2, "{}", lint.stdout);
+    assert!(lint.stdout.contains("GEN001") && lint.stdout.contains("install Helm"), "{}", lint.stdout);
+}
