@@ -117,6 +117,18 @@ fn gotmpl_filter_reads_back_literally_through_helms_engine() {
 }
 
 #[test]
+fn a_macro_prints_what_it_quoted_and_refuses_what_it_did_not() {
+    let env = gen_core::render::environment();
+    let quoted = "<% macro m(v) %>k: <@ v | yaml @><% endmacro %><@ m(x) @>";
+    assert_eq!(env.render_str(quoted, minijinja::context! { x => "a: b" }).expect("quoted"), "k: \"a: b\"");
+    let raw = "<% macro m(v) %>k: <@ v @><% endmacro %><@ m(x) @>";
+    let err = env.render_str(raw, minijinja::context! { x => "a: b" }).expect_err("refused inside the macro");
+    assert!(err.to_string().contains("language filter"), "{err}");
+    let joined = "<% macro m(v) %><@ v | yaml @><% endmacro %><@ m(x) ~ x @>";
+    assert!(env.render_str(joined, minijinja::context! { x => "a" }).is_err(), "a join is not quoted");
+}
+
+#[test]
 fn a_plain_string_cannot_be_printed_without_a_filter() {
     let env = gen_core::render::environment();
     let err = env.render_str("<@ v @>", minijinja::context! { v => "x" }).expect_err("refused");

@@ -346,6 +346,18 @@ pub fn describe(bp: &Blueprint) -> String {
             let _ = writeln!(out, "params: none");
         }
     }
+    if bp.kind == Kind::Service {
+        let r = &bp.runtime;
+        let _ = writeln!(
+            out,
+            "\nruntime: user {}:{}, writable {}, stops within {} s, starts within {} s",
+            r.user,
+            r.group,
+            if r.writable_paths.is_empty() { "nothing".to_string() } else { r.writable_paths.join(", ") },
+            r.graceful_shutdown_seconds,
+            r.startup_seconds
+        );
+    }
     let _ = writeln!(out, "\nfiles:");
     for f in &bp.files {
         let ownership = match f.ownership {
@@ -357,7 +369,8 @@ pub fn describe(bp: &Blueprint) -> String {
             Scope::Project => "per project",
         };
         let kind = f.kind.as_ref().map_or_else(String::new, |k| format!("  [{k} rules]"));
-        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}{kind}", f.target);
+        let when = f.when.as_ref().map_or_else(String::new, |w| format!("  (when {w})"));
+        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}{kind}{when}", f.target);
     }
     out
 }
