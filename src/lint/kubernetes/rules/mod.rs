@@ -1,10 +1,25 @@
 //! The Kubernetes rules, one file each, and their registry.
 
+mod apparmor_unconfined;
+mod capabilities_not_dropped;
+mod capability_added;
+mod host_namespace;
+mod host_path_volume;
+mod host_port;
+mod host_process;
 mod invalid_field_type;
 mod manifest_syntax;
 mod privilege_escalation_allowed;
+mod privileged_container;
+mod restricted_volume_type;
+mod run_as_non_root_missing;
+mod run_as_root_user;
+mod seccomp_unconfined;
+mod selinux_custom_options;
 mod service_selects_no_pod;
 mod unknown_field;
+mod unmasked_proc_mount;
+mod unsafe_sysctl;
 
 use super::Document;
 use crate::lint::{Check, Run};
@@ -27,8 +42,23 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &MANIFEST_SYNTAX, run: Run::Each(manifest_syntax::check) },
     Check { rule: &unknown_field::RULE, run: Run::Each(unknown_field::check) },
     Check { rule: &invalid_field_type::RULE, run: Run::Each(invalid_field_type::check) },
-    // Pod Security Standards.
+    // Pod Security Standards, baseline and restricted.
+    Check { rule: &host_process::RULE, run: Run::Each(host_process::check) },
+    Check { rule: &host_namespace::RULE, run: Run::Each(host_namespace::check) },
+    Check { rule: &privileged_container::RULE, run: Run::Each(privileged_container::check) },
+    Check { rule: &capability_added::RULE, run: Run::Each(capability_added::check) },
+    Check { rule: &host_path_volume::RULE, run: Run::Each(host_path_volume::check) },
+    Check { rule: &host_port::RULE, run: Run::Each(host_port::check) },
+    Check { rule: &apparmor_unconfined::RULE, run: Run::Each(apparmor_unconfined::check) },
+    Check { rule: &selinux_custom_options::RULE, run: Run::Each(selinux_custom_options::check) },
+    Check { rule: &unmasked_proc_mount::RULE, run: Run::Each(unmasked_proc_mount::check) },
+    Check { rule: &seccomp_unconfined::RULE, run: Run::Each(seccomp_unconfined::check) },
+    Check { rule: &unsafe_sysctl::RULE, run: Run::Each(unsafe_sysctl::check) },
+    Check { rule: &restricted_volume_type::RULE, run: Run::Each(restricted_volume_type::check) },
     Check { rule: &privilege_escalation_allowed::RULE, run: Run::Each(privilege_escalation_allowed::check) },
+    Check { rule: &run_as_non_root_missing::RULE, run: Run::Each(run_as_non_root_missing::check) },
+    Check { rule: &run_as_root_user::RULE, run: Run::Each(run_as_root_user::check) },
+    Check { rule: &capabilities_not_dropped::RULE, run: Run::Each(capabilities_not_dropped::check) },
     // Objects that relate to each other.
     Check { rule: &service_selects_no_pod::RULE, run: Run::All(service_selects_no_pod::check) },
 ];
