@@ -3,23 +3,33 @@
 mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod capability_added;
+mod ephemeral_storage_unbounded;
 mod host_namespace;
 mod host_path_volume;
 mod host_port;
 mod host_process;
+mod identical_probes;
 mod invalid_field_type;
+mod liveness_probe_missing;
+mod low_user_id;
 mod manifest_syntax;
 mod privilege_escalation_allowed;
 mod privileged_container;
+mod probe_port_not_exposed;
+mod readiness_probe_missing;
+mod resource_limits_missing;
+mod resource_requests_missing;
 mod restricted_volume_type;
 mod run_as_non_root_missing;
 mod run_as_root_user;
 mod seccomp_unconfined;
 mod selinux_custom_options;
+mod service_account_token_mounted;
 mod service_selects_no_pod;
 mod unknown_field;
 mod unmasked_proc_mount;
 mod unsafe_sysctl;
+mod writable_root_filesystem;
 
 use super::Document;
 use crate::lint::{Check, Run};
@@ -59,6 +69,18 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &run_as_non_root_missing::RULE, run: Run::Each(run_as_non_root_missing::check) },
     Check { rule: &run_as_root_user::RULE, run: Run::Each(run_as_root_user::check) },
     Check { rule: &capabilities_not_dropped::RULE, run: Run::Each(capabilities_not_dropped::check) },
+    // Other security settings.
+    Check { rule: &writable_root_filesystem::RULE, run: Run::Each(writable_root_filesystem::check) },
+    Check { rule: &service_account_token_mounted::RULE, run: Run::Each(service_account_token_mounted::check) },
+    Check { rule: &low_user_id::RULE, run: Run::Each(low_user_id::check) },
+    // Probes and resources.
+    Check { rule: &liveness_probe_missing::RULE, run: Run::Each(liveness_probe_missing::check) },
+    Check { rule: &readiness_probe_missing::RULE, run: Run::Each(readiness_probe_missing::check) },
+    Check { rule: &probe_port_not_exposed::RULE, run: Run::Each(probe_port_not_exposed::check) },
+    Check { rule: &identical_probes::RULE, run: Run::Each(identical_probes::check) },
+    Check { rule: &resource_requests_missing::RULE, run: Run::Each(resource_requests_missing::check) },
+    Check { rule: &resource_limits_missing::RULE, run: Run::Each(resource_limits_missing::check) },
+    Check { rule: &ephemeral_storage_unbounded::RULE, run: Run::Each(ephemeral_storage_unbounded::check) },
     // Objects that relate to each other.
     Check { rule: &service_selects_no_pod::RULE, run: Run::All(service_selects_no_pod::check) },
 ];
