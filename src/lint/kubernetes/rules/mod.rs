@@ -8,8 +8,12 @@ mod host_namespace;
 mod host_path_volume;
 mod host_port;
 mod host_process;
+mod hpa_cpu_without_requests;
+mod hpa_min_exceeds_max;
 mod identical_probes;
+mod image_pull_policy_mismatch;
 mod invalid_field_type;
+mod latest_image_tag;
 mod liveness_probe_missing;
 mod low_user_id;
 mod manifest_syntax;
@@ -17,6 +21,7 @@ mod privilege_escalation_allowed;
 mod privileged_container;
 mod probe_port_not_exposed;
 mod readiness_probe_missing;
+mod replicas_with_hpa;
 mod resource_limits_missing;
 mod resource_requests_missing;
 mod restricted_volume_type;
@@ -81,6 +86,13 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &resource_requests_missing::RULE, run: Run::Each(resource_requests_missing::check) },
     Check { rule: &resource_limits_missing::RULE, run: Run::Each(resource_limits_missing::check) },
     Check { rule: &ephemeral_storage_unbounded::RULE, run: Run::Each(ephemeral_storage_unbounded::check) },
+    // Scaling.
+    Check { rule: &hpa_cpu_without_requests::RULE, run: Run::All(hpa_cpu_without_requests::check) },
+    Check { rule: &hpa_min_exceeds_max::RULE, run: Run::Each(hpa_min_exceeds_max::check) },
+    Check { rule: &replicas_with_hpa::RULE, run: Run::All(replicas_with_hpa::check) },
+    // Images.
+    Check { rule: &latest_image_tag::RULE, run: Run::Each(latest_image_tag::check) },
+    Check { rule: &image_pull_policy_mismatch::RULE, run: Run::Each(image_pull_policy_mismatch::check) },
     // Objects that relate to each other.
     Check { rule: &service_selects_no_pod::RULE, run: Run::All(service_selects_no_pod::check) },
 ];
