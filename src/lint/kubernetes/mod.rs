@@ -7,6 +7,7 @@
 pub mod autoscaler;
 mod chart;
 pub mod image;
+pub mod ingress;
 pub mod pod;
 pub mod refs;
 mod rules;

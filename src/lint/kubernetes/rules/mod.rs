@@ -12,6 +12,8 @@ mod hpa_cpu_without_requests;
 mod hpa_min_exceeds_max;
 mod identical_probes;
 mod image_pull_policy_mismatch;
+mod ingress_backend_missing_service;
+mod ingress_nginx_retired;
 mod invalid_field_type;
 mod latest_image_tag;
 mod liveness_probe_missing;
@@ -25,12 +27,15 @@ mod replicas_with_hpa;
 mod resource_limits_missing;
 mod resource_requests_missing;
 mod restricted_volume_type;
+mod rewrite_target_mismatch;
 mod run_as_non_root_missing;
 mod run_as_root_user;
 mod seccomp_unconfined;
 mod selinux_custom_options;
 mod service_account_token_mounted;
 mod service_selects_no_pod;
+mod single_writer_volume_shared;
+mod target_port_not_container_port;
 mod unknown_field;
 mod unmasked_proc_mount;
 mod unsafe_sysctl;
@@ -95,4 +100,9 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &image_pull_policy_mismatch::RULE, run: Run::Each(image_pull_policy_mismatch::check) },
     // Objects that relate to each other.
     Check { rule: &service_selects_no_pod::RULE, run: Run::All(service_selects_no_pod::check) },
+    Check { rule: &target_port_not_container_port::RULE, run: Run::All(target_port_not_container_port::check) },
+    Check { rule: &ingress_backend_missing_service::RULE, run: Run::All(ingress_backend_missing_service::check) },
+    Check { rule: &rewrite_target_mismatch::RULE, run: Run::Each(rewrite_target_mismatch::check) },
+    Check { rule: &single_writer_volume_shared::RULE, run: Run::All(single_writer_volume_shared::check) },
+    Check { rule: &ingress_nginx_retired::RULE, run: Run::All(ingress_nginx_retired::check) },
 ];
