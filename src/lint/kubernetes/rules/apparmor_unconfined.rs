@@ -5,8 +5,10 @@ use crate::lint::kubernetes::pod::which;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a pod or container that runs without AppArmor: `appArmorProfile.type:
-    /// Unconfined` in its securityContext, or the legacy annotation
+    /// Reports a pod or container that runs without AppArmor.
+    ///
+    /// That is `appArmorProfile.type: Unconfined` in its securityContext, or the legacy
+    /// annotation
     /// `container.apparmor.security.beta.kubernetes.io/<container>` with a value other than
     /// `runtime/default` or `localhost/<profile>`.
     ///

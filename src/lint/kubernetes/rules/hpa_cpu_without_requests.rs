@@ -6,10 +6,12 @@ use crate::lint::kubernetes::{Document, objects};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a HorizontalPodAutoscaler that scales on CPU utilisation (a `Resource` or
-    /// `ContainerResource` metric on `cpu` with a `Utilization` target, autoscaling/v1's
-    /// `targetCPUUtilizationPercentage`, or no metric at all, whose default is 80% CPU) a
-    /// workload in the same files whose containers do not all request CPU.
+    /// Reports a HorizontalPodAutoscaler that scales on CPU utilisation a workload in the
+    /// same files whose containers do not all request CPU.
+    ///
+    /// CPU utilisation is a `Resource` or `ContainerResource` metric on `cpu` with a
+    /// `Utilization` target, autoscaling/v1's `targetCPUUtilizationPercentage`, or no metric
+    /// at all (the API's default is 80% CPU).
     ///
     /// ## Why it matters
     /// Utilisation is usage divided by the request. Without a request for every container

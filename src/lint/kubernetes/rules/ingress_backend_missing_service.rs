@@ -9,11 +9,12 @@ use crate::yaml::Value;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an Ingress backend (`spec.rules[].http.paths[].backend.service`, and
-    /// `spec.defaultBackend.service`) or a Gateway API HTTPRoute backend
-    /// (`spec.rules[].backendRefs[]` of kind Service) that names a Service not in the same
-    /// set of files (the files of one folder, or one chart), or a port that Service does not
-    /// have.
+    /// Reports an Ingress or HTTPRoute backend that names a Service not in the same set of
+    /// files (the files of one folder, or one chart), or a port that Service does not have.
+    ///
+    /// The backends are an Ingress's `spec.rules[].http.paths[].backend.service` and
+    /// `spec.defaultBackend.service`, and a Gateway API HTTPRoute's
+    /// `spec.rules[].backendRefs[]` of kind Service.
     ///
     /// kube-score: `ingress-targets-service`.
     ///

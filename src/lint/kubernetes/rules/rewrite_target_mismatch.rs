@@ -7,13 +7,15 @@ use crate::route;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an ingress-nginx Ingress whose `nginx.ingress.kubernetes.io/rewrite-target`
-    /// and paths do not fit together:
+    /// Reports an ingress-nginx Ingress whose rewrite target and paths do not fit together.
+    ///
+    /// That is, for the annotation `nginx.ingress.kubernetes.io/rewrite-target`:
     /// - the rewrite target uses capture references (`$1`, `$2`...) while a path has no
     ///   capture group `(...)`, or fewer groups than the highest reference, or
     ///   `nginx.ingress.kubernetes.io/use-regex` is not `"true"`;
-    /// - a path has capture groups that no rewrite target uses: the rewrite target is a
-    ///   plain path (`/`), or there is none and regular expressions are not switched on.
+    /// - a path has capture groups that nothing uses: the rewrite target is a plain path
+    ///   (`/`), or there is no rewrite target and `use-regex` is not `"true"` (the path is
+    ///   then matched as text).
     ///
     /// ## Why it matters
     /// A reference to a group that does not exist is empty, so the request is rewritten to

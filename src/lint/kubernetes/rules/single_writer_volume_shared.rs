@@ -6,9 +6,11 @@ use crate::lint::kubernetes::{Document, objects};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a workload that can run more than one pod (more than one replica, a
-    /// DaemonSet, or a HorizontalPodAutoscaler in the same files with `maxReplicas` above 1)
-    /// and mounts a PersistentVolumeClaim of the same files whose access modes are only
+    /// Reports a workload that can run more than one pod and mounts a ReadWriteOnce or
+    /// ReadWriteOncePod PersistentVolumeClaim of the same files.
+    ///
+    /// More than one pod: more than one replica, a DaemonSet, or a HorizontalPodAutoscaler in
+    /// the same files with `maxReplicas` above 1. The claim's access modes are only
     /// `ReadWriteOnce` or `ReadWriteOncePod`. A StatefulSet's `volumeClaimTemplates` are
     /// not concerned: each pod gets its own claim.
     ///

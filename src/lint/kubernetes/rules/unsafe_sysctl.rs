@@ -5,7 +5,9 @@ use crate::lint::kubernetes::Document;
 declare_rule! {
     /// ## What it does
     /// Reports a sysctl in the pod's `securityContext.sysctls` outside the set Kubernetes
-    /// deems safe: `kernel.shm_rmid_forced`, `net.ipv4.ip_local_port_range`,
+    /// deems safe.
+    ///
+    /// The safe set: `kernel.shm_rmid_forced`, `net.ipv4.ip_local_port_range`,
     /// `net.ipv4.ip_unprivileged_port_start`, `net.ipv4.tcp_syncookies`,
     /// `net.ipv4.ping_group_range`, `net.ipv4.ip_local_reserved_ports`,
     /// `net.ipv4.tcp_keepalive_time`, `net.ipv4.tcp_fin_timeout`,
