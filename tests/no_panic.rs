@@ -1,10 +1,11 @@
-//! No input panics the spec loader, the YAML document loader, the Dockerfile parser, the rules
-//! or the reports: arbitrary bytes, and text built from pieces of real files.
+//! No input panics the spec loader, the YAML document loader, the Dockerfile parser, the
+//! Kubernetes manifests' decoding, the rules or the reports: arbitrary bytes, and text built
+//! from pieces of real files.
 
 use proptest::prelude::*;
 
 use gen_core::diag::{Findings, Source};
-use gen_core::lint::{Artifact, dockerfile, lint_files};
+use gen_core::lint::{Artifact, dockerfile, kubernetes, lint_files};
 
 fn load_and_check(bytes: &[u8]) {
     if let Ok(loaded) = gen_core::spec::load("p.yaml", bytes) {
@@ -35,6 +36,41 @@ fn lint_dockerfile(text: &str) {
     let _ = gen_core::report::json(&findings).expect("JSON");
     let _ = gen_core::report::sarif(&findings).expect("SARIF");
     let _ = gen_core::report::github(&findings);
+}
+
+/// Lints manifests through the Kubernetes family as one set of files (so the rules that
+/// relate objects see them all), and renders the reports.
+fn lint_manifests(texts: &[String]) {
+    let mut files =
+        texts.iter().enumerate().map(|(i, t)| Artifact::hand_written(Source::new(format!("m{i}.yaml"), t.clone())));
+    let findings: Findings = lint_files(&kubernetes::FAMILY, &mut files);
+    let _ = gen_core::report::human(&findings, false);
+    let _ = gen_core::report::json(&findings).expect("JSON");
+}
+
+/// The text of every Kubernetes fixture, folders' files one by one.
+fn kubernetes_fixtures() -> Vec<String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kubernetes");
+    let mut texts: Vec<(std::path::PathBuf, String)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .map(|e| (e.path().to_path_buf(), std::fs::read_to_string(e.path()).expect("read")))
+        .collect();
+    texts.sort();
+    texts.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Every line of every Kubernetes fixture, for manifests built from pieces of real ones.
+fn manifest_lines() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        let mut lines: Vec<String> =
+            kubernetes_fixtures().iter().flat_map(|t| t.lines().map(|l| format!("{l}\n"))).collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    })
 }
 
 const SPEC_PIECES: &[&str] = &[
@@ -135,6 +171,18 @@ proptest! {
     }
 
     #[test]
+    fn manifests_built_from_lines_of_real_ones_never_panic_the_kubernetes_rules(
+        picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..80),
+        split in any::<proptest::sample::Index>(),
+    ) {
+        let lines = manifest_lines();
+        let text: String = picks.iter().map(|i| i.get(lines).as_str()).collect();
+        let at = split.index(text.len() + 1);
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        lint_manifests(&[text[..at].to_string(), text[at..].to_string()]);
+    }
+
+    #[test]
     fn dockerfile_shaped_text_never_panics(picks in proptest::collection::vec(0..DOCKERFILE_PIECES.len(), 0..60)) {
         let text: String = picks.into_iter().map(|i| DOCKERFILE_PIECES[i]).collect();
         lint_dockerfile(&text);
@@ -149,5 +197,16 @@ fn every_fixture_with_every_line_dropped_never_panics() {
     for skip in 0..lines.len() {
         let cut: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();
         load_and_check(cut.join("\n").as_bytes());
+    }
+}
+
+#[test]
+fn every_kubernetes_fixture_with_every_line_dropped_never_panics() {
+    for text in kubernetes_fixtures() {
+        let lines: Vec<&str> = text.lines().collect();
+        for skip in 0..lines.len() {
+            let cut: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, l)| *l).collect();
+            lint_manifests(&[cut.join("\n")]);
+        }
     }
 }

@@ -4,8 +4,12 @@
 //! and the pods it selects), a folder at a time. A Helm chart folder is rendered with its
 //! default values by `helm template` and its output checked the same way.
 
+pub mod autoscaler;
 mod chart;
+pub mod image;
+pub mod ingress;
 pub mod pod;
+pub mod refs;
 mod rules;
 pub mod typed;
 

@@ -9,7 +9,7 @@ declare_rule! {
     ///
     /// Pod Security Standards, restricted: "Privilege Escalation". kube-score:
     /// `container-security-context-privilege-escalation`; Polaris: `privilegeEscalationAllowed`;
-    /// checkov: CKV_K8S_20.
+    /// checkov: CKV_K8S_20; trivy: KSV001.
     ///
     /// ## Why it matters
     /// Unset, a process can gain more privileges than its parent (a setuid binary, file

@@ -1,0 +1,115 @@
+//! The Kubernetes rules say what the ecosystem's own tools say: checkov reports its
+//! counterpart of each rule on the rule's `fires` fixture (and not on its near miss), a strict
+//! schema validation refuses what K8S002 and K8S003 refuse, and every near miss is a valid
+//! object for the real Kubernetes schema.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use common::{fixture, validator};
+
+/// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
+/// running checkov on the fixtures; a rule without a counterpart is not listed).
+const CHECKOV: &[(&str, &str)] = &[
+    ("K8S011", "CKV_K8S_19"),
+    ("K8S012", "CKV_K8S_16"),
+    ("K8S013", "CKV_K8S_25"),
+    ("K8S014", "CKV_K8S_27"),
+    ("K8S015", "CKV_K8S_26"),
+    ("K8S019", "CKV_K8S_31"),
+    ("K8S022", "CKV_K8S_20"),
+    ("K8S023", "CKV_K8S_23"),
+    ("K8S025", "CKV_K8S_37"),
+    ("K8S026", "CKV_K8S_22"),
+    ("K8S027", "CKV_K8S_38"),
+    ("K8S028", "CKV_K8S_40"),
+    ("K8S030", "CKV_K8S_8"),
+    ("K8S031", "CKV_K8S_9"),
+    ("K8S034", "CKV_K8S_10"),
+    ("K8S035", "CKV_K8S_11"),
+    ("K8S040", "CKV_K8S_14"),
+];
+
+/// Where gen and checkov disagree on purpose, on the near miss: checkov's CKV_K8S_25 flags
+/// any added capability, the restricted Pod Security Standard (and K8S013) allows
+/// NET_BIND_SERVICE.
+const CHECKOV_STRICTER_ON_NEAR_MISS: &[&str] = &["K8S013"];
+
+/// The (file, check id) pairs checkov fails on `files`, all checked in one run.
+fn checkov_failures(files: &[PathBuf]) -> BTreeSet<(PathBuf, String)> {
+    let out = validator("checkov")
+        .args(["--quiet", "--compact", "--skip-download", "--framework", "kubernetes", "-o", "json", "-f"])
+        .args(files)
+        .output()
+        .expect("checkov runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("checkov's report is not JSON ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
+    });
+    report["results"]["failed_checks"]
+        .as_array()
+        .expect("failed_checks")
+        .iter()
+        .map(|c| {
+            let file = c["file_abs_path"].as_str().expect("file_abs_path");
+            (PathBuf::from(file), c["check_id"].as_str().expect("check_id").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn checkov_and_gen_agree_on_the_kubernetes_fixtures() {
+    let fires = |code: &str| fixture(&format!("kubernetes/{code}/fires.yaml"));
+    let passes = |code: &str| fixture(&format!("kubernetes/{code}/passes.yaml"));
+    let files: Vec<PathBuf> = CHECKOV.iter().flat_map(|(ours, _)| [fires(ours), passes(ours)]).collect();
+    let failed = checkov_failures(&files);
+    for (ours, theirs) in CHECKOV {
+        let reported = |file: PathBuf| failed.contains(&(file, theirs.to_string()));
+        assert!(reported(fires(ours)), "{ours}: checkov did not report {theirs} on {}", fires(ours).display());
+        if !CHECKOV_STRICTER_ON_NEAR_MISS.contains(ours) {
+            assert!(
+                !reported(passes(ours)),
+                "{ours}: checkov reports {theirs} on the near miss {}",
+                passes(ours).display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_strict_schema_validation_refuses_what_k8s002_and_k8s003_refuse() {
+    for code in ["K8S002", "K8S003"] {
+        let file = fixture(&format!("kubernetes/{code}/fires.yaml"));
+        let out = validator("kubernetes-validate").args(["--strict", "--quiet"]).arg(&file).output().expect("runs");
+        assert!(
+            !out.status.success(),
+            "{code}: kubernetes-validate accepts {}:\n{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn every_kubernetes_near_miss_is_valid_for_the_kubernetes_schema() {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(fixture("kubernetes")).expect("fixtures").flatten() {
+        let passes = entry.path().join("passes");
+        if passes.is_dir() {
+            files.extend(std::fs::read_dir(&passes).expect("passes folder").flatten().map(|e| e.path()));
+        } else {
+            files.push(entry.path().join("passes.yaml"));
+        }
+    }
+    files.sort();
+    assert!(files.iter().all(|f| f.is_file()), "a kubernetes fixture folder without passes: {files:?}");
+    let out = validator("kubernetes-validate").args(["--strict", "--quiet"]).args(&files).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "kubernetes-validate refuses a near miss:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
