@@ -210,3 +210,11 @@ fn every_kubernetes_fixture_with_every_line_dropped_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_keyword_after_a_line_continuation_is_marked_on_whole_characters() {
+    // Found by dockerfile_shaped_text_never_panics: a finding at the keyword of an
+    // instruction that starts with a line continuation once cut a character in two.
+    lint_dockerfile("\\\n\u{202e}");
+    lint_dockerfile("\\\n\\\n\u{e9}\u{202e} x");
+}

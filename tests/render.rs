@@ -162,7 +162,10 @@ fn check_is_clean_on_a_fresh_render_and_shows_a_diff_when_drifted() {
     assert!(run.stdout.contains("+EXPOSE 5001"));
     let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
     assert_eq!(lint.code, 1);
-    assert!(lint.codes().iter().all(|c| c == "DRIFT001") && lint.codes().len() >= 2, "{:?}", lint.codes());
+    let codes = lint.codes();
+    // The note on the retired ingress controller aside, every finding is drift.
+    let drift: Vec<&String> = codes.iter().filter(|c| *c != "K8S047").collect();
+    assert!(drift.iter().all(|c| *c == "DRIFT001") && drift.len() >= 2, "{codes:?}");
     assert!(lint.stdout.contains("out/services/shop/Dockerfile"));
 }
 

@@ -154,6 +154,31 @@ pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
             });
         findings.extend(lint_files(*family, &mut files));
     }
+    once_per_plan(findings)
+}
+
+/// A plan's notes (info findings) once per rule: news about the platform (a retired ingress
+/// controller) is told once, not once per service.
+fn once_per_plan(mut findings: Findings) -> Findings {
+    let mut told: std::collections::HashMap<&'static str, (usize, usize)> = std::collections::HashMap::new();
+    let mut keep = Vec::with_capacity(findings.diagnostics.len());
+    for d in std::mem::take(&mut findings.diagnostics) {
+        if d.severity == crate::diag::Severity::Info {
+            if let Some((_, more)) = told.get_mut(d.rule.code) {
+                *more += 1;
+                continue;
+            }
+            told.insert(d.rule.code, (keep.len(), 0));
+        }
+        keep.push(d);
+    }
+    for (at, more) in told.into_values() {
+        if more > 0 {
+            let d = &mut keep[at];
+            d.message.push_str(&format!(" (also in {more} other rendered file{})", if more == 1 { "" } else { "s" }));
+        }
+    }
+    findings.diagnostics = keep;
     findings
 }
 

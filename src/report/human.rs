@@ -53,8 +53,15 @@ fn snippet(source: &Source, line: usize, group: &[Located<'_>]) -> (String, usiz
         .take(MAX_MARKS)
         .map(|l| {
             let span = l.diag.span.unwrap_or_default();
-            let from = span.start.saturating_sub(start).min(text.len());
+            // A span inside a character is widened to the whole character.
+            let mut from = span.start.saturating_sub(start).min(text.len());
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
             let mut to = span.end.saturating_sub(start).clamp(from, text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
             if to == from {
                 // An empty span still gets one caret, on the character it points at.
                 to = text[from..].chars().next().map_or(from, |c| from + c.len_utf8());

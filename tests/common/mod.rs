@@ -85,6 +85,15 @@ impl Run {
             .collect()
     }
 
+    /// The findings at warning or error level: notes (info) are news, not problems.
+    pub fn problems(&self) -> Vec<(String, usize, usize)> {
+        let report: serde_json::Value =
+            serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout));
+        let notes: Vec<bool> =
+            report["diagnostics"].as_array().expect("diagnostics").iter().map(|d| d["severity"] == "info").collect();
+        self.findings().into_iter().zip(notes).filter(|(_, note)| !note).map(|(f, _)| f).collect()
+    }
+
     pub fn codes(&self) -> Vec<String> {
         self.findings().into_iter().map(|f| f.0).collect()
     }

@@ -98,9 +98,14 @@ impl Document {
         message: impl Into<String>,
     ) -> Diagnostic {
         let raw = self.text().get(inst.span.start..inst.span.end).unwrap_or_default();
+        // The keyword may come after line continuations; ASCII upper-casing keeps offsets.
+        let keyword = raw.to_ascii_uppercase().find(&inst.keyword).unwrap_or(0);
         let span = needle
             .and_then(|n| raw.find(n).map(|i| Span::new(inst.span.start + i, inst.span.start + i + n.len())))
-            .unwrap_or_else(|| Span::new(inst.span.start, inst.span.start + inst.keyword.len()));
+            .unwrap_or_else(|| {
+                let start = inst.span.start + keyword;
+                Span::new(start, (start + inst.keyword.len()).min(inst.span.end))
+            });
         Diagnostic::new(rule, self.file(), Some(span), message)
     }
 

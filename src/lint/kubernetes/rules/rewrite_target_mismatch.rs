@@ -11,8 +11,7 @@ declare_rule! {
     ///
     /// That is, for the annotation `nginx.ingress.kubernetes.io/rewrite-target`:
     /// - the rewrite target uses capture references (`$1`, `$2`...) while a path has no
-    ///   capture group `(...)`, or fewer groups than the highest reference, or
-    ///   `nginx.ingress.kubernetes.io/use-regex` is not `"true"`;
+    ///   capture group `(...)`, or fewer groups than the highest reference;
     /// - a path has capture groups that nothing uses: the rewrite target is a plain path
     ///   (`/`), or there is no rewrite target and `use-regex` is not `"true"` (the path is
     ///   then matched as text).
@@ -21,8 +20,10 @@ declare_rule! {
     /// A reference to a group that does not exist is empty, so the request is rewritten to
     /// the wrong path (`/$2` becomes `/`): every page of the application answers with its
     /// home page or a 404, while the Ingress, the Service and the pods all look healthy. A
-    /// path with groups and a plain rewrite target throws away what the groups captured. The
-    /// working pair, from ingress-nginx's documentation:
+    /// path with groups and a plain rewrite target throws away what the groups captured. A
+    /// rewrite target turns regular expressions on by itself (ingress-nginx documents it), so
+    /// `use-regex` is not required beside one; the working pair, from ingress-nginx's
+    /// documentation, writes both:
     ///
     /// ```yaml
     /// annotations:
@@ -154,15 +155,6 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
                 };
                 out.push(object.at(&RULE, &route, message).help(help));
             }
-        }
-        if let Some(target) = rewrite.filter(|_| highest > 0 && !regex) {
-            let message =
-                format!("{title}: rewrite-target `{target}` uses capture groups, but `use-regex` is not \"true\"");
-            out.push(
-                object
-                    .at(&RULE, &route!["metadata", "annotations", USE_REGEX], message)
-                    .help("add `nginx.ingress.kubernetes.io/use-regex: \"true\"`, as ingress-nginx documents the pair"),
-            );
         }
     }
 }
