@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Findings, Source};
 use crate::lint::{self, Artifact, Recognition};
 use crate::output::{self, DRIFTED_OUTPUT, DriftKind};
 use crate::registry;
-use crate::render::{self, Plan, RenderError};
+use crate::render::{self, PlannedFile, RenderError};
 use crate::spec::{self, Loaded, SpecError};
 
 declare_rule! {
@@ -65,14 +65,15 @@ pub struct Session {
     pub catalog: Catalog,
 }
 
-/// A spec file read, loaded and checked: everything `render` needs before it writes.
+/// A spec file read and loaded: what a command checks and renders.
 pub struct Prepared {
     /// The spec's bytes (the manifest records their hash).
     pub bytes: Vec<u8>,
     pub loaded: Loaded,
     /// The output directory.
     pub out: PathBuf,
-    pub checked: Checked,
+    /// The spec's file name, as the generated-file markers quote it.
+    pub spec_name: String,
 }
 
 /// Why a spec file could not be prepared: it could not be read, or it did not load.
@@ -83,11 +84,17 @@ pub enum Unprepared {
 
 /// A spec taken through every stage before output.
 pub struct Checked {
-    /// The plan, when the spec rendered (it may still carry error-level findings).
-    pub plan: Option<Plan>,
+    /// Whether the spec rendered whole (its files may still carry error-level findings).
+    pub rendered: bool,
+    /// The paths of every file it renders, when it rendered.
+    pub paths: Vec<String>,
     /// Every finding, with the spec's ignores applied.
     pub findings: Findings,
 }
+
+/// What receives each batch of rendered files (the project's, then each service's) once it is
+/// linted, with whether the render is still free of error-level findings.
+pub type Sink<'s> = dyn FnMut(&[PlannedFile], bool) + 's;
 
 /// How a path is shown: as given, without a leading `./`.
 pub fn display(path: &Path) -> String {
@@ -119,26 +126,43 @@ impl Session {
     /// its plan, with the spec's ignores applied to every finding. `out` is how findings name
     /// the output directory.
     pub fn check(&self, loaded: &Loaded, spec_name: &str, out: &str) -> Checked {
-        let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
-        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
-        let mut plan = None;
-        if !findings.has_errors() {
-            let rendered = match render::render(loaded, &self.catalog, spec_name) {
-                Ok(p) => {
-                    let linted = lint::lint_plan(&p, loaded, out);
-                    plan = Some(p);
-                    linted
-                }
-                Err(RenderError::Invalid(f)) => f,
-            };
-            findings.sources.merge(rendered.sources);
-            findings.diagnostics.extend(ignores.silence(rendered.diagnostics));
-        }
-        findings.diagnostics.extend(ignores.report(plan.is_some()));
-        Checked { plan, findings }
+        self.check_each(loaded, spec_name, out, &mut |_, _| {})
     }
 
-    /// Reads, loads and checks the spec at `path`; `out` overrides the output directory.
+    /// [`Session::check`], handing each batch of rendered files to `sink` once it is linted:
+    /// a spec of thousands of services is rendered, checked and written (or compared) one
+    /// service at a time, and never held whole.
+    pub fn check_each(&self, loaded: &Loaded, spec_name: &str, out: &str, sink: &mut Sink<'_>) -> Checked {
+        let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
+        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
+        let mut paths = Vec::new();
+        let mut rendered = false;
+        if !findings.has_errors() {
+            let mut clean = true;
+            let mut each = |batch: Vec<PlannedFile>| {
+                let linted = lint::lint_batch(&batch, loaded, out);
+                findings.sources.merge(linted.sources);
+                let kept = ignores.silence(linted.diagnostics);
+                clean &= !kept.iter().any(|d| d.severity == crate::diag::Severity::Error);
+                findings.diagnostics.extend(kept);
+                sink(&batch, clean);
+                paths.extend(batch.into_iter().map(|f| f.path));
+            };
+            match render::render_each(loaded, &self.catalog, spec_name, &mut each) {
+                Ok(()) => rendered = true,
+                Err(RenderError::Invalid(f)) => {
+                    findings.sources.merge(f.sources);
+                    findings.diagnostics.extend(ignores.silence(f.diagnostics));
+                }
+            }
+            findings = lint::once_per_plan(findings);
+        }
+        findings.diagnostics.extend(ignores.report(rendered));
+        paths.sort();
+        Checked { rendered, paths, findings }
+    }
+
+    /// Reads and loads the spec at `path`; `out` overrides the output directory.
     pub fn prepare(&self, path: &Path, out: Option<&Path>) -> Result<Prepared, Unprepared> {
         let name = display(path);
         let unreadable = |e: SpecError| match e {
@@ -148,8 +172,7 @@ impl Session {
         let bytes = spec::read_bytes(path, &name).map_err(unreadable)?;
         let loaded = spec::load(&name, &bytes).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
-        let checked = self.check(&loaded, &spec_name(path), &display(&out));
-        Ok(Prepared { bytes, loaded, out, checked })
+        Ok(Prepared { bytes, loaded, out, spec_name: spec_name(path) })
     }
 
     /// Loads, checks and renders the spec at `path` for `gen lint`, and compares the plan
@@ -161,35 +184,52 @@ impl Session {
             Err(Unprepared::Invalid(f)) => return f,
             Err(Unprepared::Unreadable(reason)) => return unreadable(&name, &reason),
         };
-        let out = prepared.out;
-        let out_name = display(&out);
-        let mut findings = prepared.checked.findings;
-        let Some(plan) = prepared.checked.plan else { return findings };
-        let root = output::normalize(&out);
-        covered.extend(plan.files.iter().map(|f| root.join(&f.path)));
-        if out.is_dir() {
-            match output::drift(&plan, &out) {
-                Ok(drifts) => {
-                    for d in drifts {
-                        let what = match d.kind {
-                            DriftKind::Missing => "is missing: the spec renders it",
-                            DriftKind::Changed => "differs from what the spec renders",
-                            DriftKind::Stale => "is left over: the spec no longer renders it",
-                        };
-                        let help = format!("run `gen render {name}`; `--check` shows the diff");
-                        let mut diag = Diagnostic::new(
-                            &DRIFTED_OUTPUT,
-                            &format!("{out_name}/{}", d.path),
-                            None,
-                            format!("managed file {what}"),
-                        )
-                        .help(help);
-                        diag.subject.artifact = Some(d.path.clone());
-                        findings.diagnostics.push(diag);
-                    }
+        let out = &prepared.out;
+        let out_name = display(out);
+        // The output directory, compared batch by batch as the spec renders.
+        let mut check = if out.is_dir() { Some(output::DriftCheck::open(out)) } else { None };
+        let mut drifts = Vec::new();
+        let mut problem = None;
+        let mut compare = |batch: &[PlannedFile], _clean: bool| {
+            if let Some(Ok(check)) = check.as_mut() {
+                match check.add(batch) {
+                    Ok(d) => drifts.extend(d),
+                    Err(e) => problem = Some(e.to_string()),
                 }
-                Err(e) => findings.diagnostics.push(unreadable_diag(&out_name, &e.to_string())),
             }
+        };
+        let checked = self.check_each(&prepared.loaded, &prepared.spec_name, &out_name, &mut compare);
+        let mut findings = checked.findings;
+        if !checked.rendered {
+            return findings;
+        }
+        let root = output::normalize(out);
+        covered.extend(checked.paths.iter().map(|p| root.join(p)));
+        match check.map(|c| c.and_then(output::DriftCheck::finish)) {
+            Some(Ok(stale)) => drifts.extend(stale),
+            Some(Err(e)) => problem = Some(e.to_string()),
+            None => {}
+        }
+        if let Some(reason) = problem {
+            findings.diagnostics.push(unreadable_diag(&out_name, &reason));
+            return findings;
+        }
+        for d in drifts {
+            let what = match d.kind {
+                DriftKind::Missing => "is missing: the spec renders it",
+                DriftKind::Changed => "differs from what the spec renders",
+                DriftKind::Stale => "is left over: the spec no longer renders it",
+            };
+            let help = format!("run `gen render {name}`; `--check` shows the diff");
+            let mut diag = Diagnostic::new(
+                &DRIFTED_OUTPUT,
+                &format!("{out_name}/{}", d.path),
+                None,
+                format!("managed file {what}"),
+            )
+            .help(help);
+            diag.subject.artifact = Some(d.path.clone());
+            findings.diagnostics.push(diag);
         }
         findings
     }

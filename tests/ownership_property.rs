@@ -93,7 +93,9 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Place(n) => {
                 let prepared = session.prepare(&spec, Some(&out)).ok().expect("prepare");
-                let plan = prepared.checked.plan.expect("plan");
+                let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.spec_name) else {
+                    panic!("the spec renders")
+                };
                 let free: Vec<&str> =
                     plan.files.iter().map(|f| f.path.as_str()).filter(|p| !out.join(p).exists()).collect();
                 if let Some(rel) = free.get(n % free.len().max(1)) {
@@ -114,7 +116,9 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Render { discard_edits, keep_edits, overwrite_unowned } => {
                 let prepared = session.prepare(&spec, Some(&out)).ok().expect("prepare");
-                let plan = prepared.checked.plan.expect("plan");
+                let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.spec_name) else {
+                    panic!("the spec renders")
+                };
                 let allow = Allow { discard_edits, keep_edits, overwrite_unowned };
                 let rel_spec = output::relative_path(&out, &spec);
                 let outcome = output::apply(&plan, &out, &rel_spec, &prepared.bytes, allow).expect("apply");

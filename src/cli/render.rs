@@ -1,11 +1,11 @@
 //! `gen render`: check, then write or compare.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, eprint_findings, session};
-use crate::output::{self, Allow, ManifestChange, Outcome};
-use crate::pipeline::{self, Prepared, Unprepared, display};
-use crate::render::Plan;
+use crate::output::{self, Allow, DriftCheck, ManifestChange, Outcome, OutputError, Writer};
+use crate::pipeline::{self, Prepared, Session, Unprepared, display};
+use crate::render::{self, PlannedFile};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -62,26 +62,44 @@ pub fn run(args: Args) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let Prepared { bytes, out, checked, .. } = prepared;
-    eprint_findings(&checked.findings);
-    let plan = match checked.plan {
-        Some(plan) if !checked.findings.has_errors() => plan,
-        _ => {
-            eprintln!("gen: nothing written: fix the errors above");
-            return EXIT_FAILURE;
-        }
-    };
     if args.check {
-        return check_drift(&plan, &out);
+        return check_drift(&session, &prepared);
     }
-    let spec_rel = output::relative_path(&out, &args.spec);
+    let Prepared { bytes, out, loaded, spec_name } = &prepared;
     let allow = Allow {
         discard_edits: args.discard_edits,
         keep_edits: args.keep_edits,
         overwrite_unowned: args.overwrite_unowned,
     };
-    match output::apply(&plan, &out, &spec_rel, &bytes, allow) {
-        Ok(outcome) => report(&outcome, &display(&out), &display(&args.spec)),
+    // Checked whole first, then rendered again batch by batch into the writer: a spec of
+    // thousands of services is never held whole, and a render that fails (an error-level
+    // finding, a blueprint out of fuel or memory) stops before the first byte is written.
+    let checked = session.check(loaded, spec_name, &display(out));
+    eprint_findings(&checked.findings);
+    if !checked.rendered || checked.findings.has_errors() {
+        eprintln!("gen: nothing written: fix the errors above");
+        return EXIT_FAILURE;
+    }
+    let spec_rel = output::relative_path(out, &args.spec);
+    let finished = Writer::open(out, allow).and_then(|mut writer| {
+        let mut failed = None;
+        let rendered = render::render_each(loaded, &session.catalog, spec_name, &mut |batch: Vec<PlannedFile>| {
+            if failed.is_none()
+                && let Err(e) = writer.add(&batch)
+            {
+                failed = Some(e);
+            }
+        });
+        match (rendered, failed) {
+            (_, Some(e)) => Err(e),
+            // The same spec rendered a moment ago: only a blueprint that is not deterministic
+            // gets here.
+            (Err(_), None) => Err(OutputError::Unstable),
+            (Ok(()), None) => writer.finish(&spec_rel, bytes),
+        }
+    });
+    match finished {
+        Ok(outcome) => report(&outcome, &display(out), &display(&args.spec)),
         Err(e) => {
             eprintln!("gen: error: {e}");
             EXIT_FAILURE
@@ -155,9 +173,31 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
     if o.needs_attention() { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
-fn check_drift(plan: &Plan, out: &Path) -> u8 {
+/// `--check`: the spec rendered and compared with the output directory, batch by batch.
+fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
+    let out = &prepared.out;
     let shown = pipeline::display(out);
-    match output::drift(plan, out) {
+    let mut check = DriftCheck::open(out);
+    let mut drifts = Vec::new();
+    let mut compare = |batch: &[PlannedFile], _clean: bool| {
+        if let Ok(c) = &mut check {
+            match c.add(batch) {
+                Ok(d) => drifts.extend(d),
+                Err(e) => check = Err(e),
+            }
+        }
+    };
+    let checked = session.check_each(&prepared.loaded, &prepared.spec_name, &shown, &mut compare);
+    eprint_findings(&checked.findings);
+    if !checked.rendered || checked.findings.has_errors() {
+        eprintln!("gen: nothing compared: fix the errors above");
+        return EXIT_FAILURE;
+    }
+    let result = check.and_then(DriftCheck::finish).map(|stale| {
+        drifts.extend(stale);
+        drifts
+    });
+    match result {
         Ok(drifts) if drifts.is_empty() => {
             println!("{shown}: in sync with the spec");
             EXIT_CLEAN

@@ -134,6 +134,12 @@ pub fn claiming_folder(dir: &std::path::Path) -> Option<&'static dyn Family> {
 /// sees it (`out/services/shop/Dockerfile`). Files are handed to their family one at a time;
 /// only the sources that findings quote are kept.
 pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
+    once_per_plan(lint_batch(&plan.files, loaded, out))
+}
+
+/// Lints one batch of a plan's files (a service's, as `render_each` hands them over); the
+/// caller tells a plan's notes once ([`once_per_plan`]) when every batch is linted.
+pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &str) -> Findings {
     let family_of = |file: &crate::render::PlannedFile| -> Option<&'static dyn Family> {
         let text = std::str::from_utf8(&file.bytes).ok()?;
         let name = file.path.rsplit('/').next().unwrap_or(&file.path);
@@ -145,7 +151,7 @@ pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
     let mut findings = Findings::default();
     for family in FAMILIES {
         let mut files =
-            plan.files.iter().filter(|f| family_of(f).is_some_and(|g| g.name() == family.name())).map(|f| Artifact {
+            files.iter().filter(|f| family_of(f).is_some_and(|g| g.name() == family.name())).map(|f| Artifact {
                 source: Source::new(format!("{out}/{}", f.path), String::from_utf8_lossy(&f.bytes).into_owned()),
                 spec: Some(loaded.spec.clone()),
                 service: f.service,
@@ -154,12 +160,12 @@ pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
             });
         findings.extend(lint_files(*family, &mut files));
     }
-    once_per_plan(findings)
+    findings
 }
 
 /// A plan's notes (info findings) once per rule: news about the platform (a retired ingress
 /// controller) is told once, not once per service.
-fn once_per_plan(mut findings: Findings) -> Findings {
+pub fn once_per_plan(mut findings: Findings) -> Findings {
     let mut told: std::collections::HashMap<&'static str, (usize, usize)> = std::collections::HashMap::new();
     let mut keep = Vec::with_capacity(findings.diagnostics.len());
     for d in std::mem::take(&mut findings.diagnostics) {

@@ -8,14 +8,14 @@
 //! failure removes them all. Only then are they renamed into place, files removed, and the
 //! manifest written, last.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::drift::unified;
 use super::manifest::{Entry, Manifest, Owner, sha256};
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
-use crate::render::{MANIFEST_NAME, Plan};
+use crate::render::{MANIFEST_NAME, Plan, PlannedFile};
 
 /// What a render may do beyond the safe default; each flag names what it may lose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -94,155 +94,220 @@ impl Outcome {
     }
 }
 
-/// One file the render writes.
-struct Write<'p> {
-    target: PathBuf,
-    bytes: &'p [u8],
+/// A render's output directory, open for writing: batches of planned files are decided and
+/// staged as they come ([`Writer::add`]), then everything is put in place at once
+/// ([`Writer::finish`]). Dropped unfinished, it removes what it staged and writes nothing. The
+/// output folder is locked while it is open.
+pub struct Writer {
+    out: PathBuf,
+    allow: Allow,
+    outcome: Outcome,
+    old_manifest: Option<Manifest>,
+    old: HashMap<String, Entry>,
+    new: Vec<Entry>,
+    tree: fs::Tree,
+    problems: Vec<String>,
+    staged: fs::Staged,
+    planned: HashSet<String>,
+    // Released after `staged` is dropped, so that folders made for staged files go first.
+    lock: Option<fs::Lock>,
 }
 
-/// Writes `plan` into `out`. `spec` is the spec's path relative to `out`, `spec_bytes` its
-/// content (for the manifest).
-pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], allow: Allow) -> Result<Outcome, OutputError> {
-    let lock = fs::Lock::take(out)?;
-    let result = apply_locked(plan, out, spec, spec_bytes, allow);
-    lock.release(result.as_ref().is_ok_and(|o| o.changed_anything() || o.manifest != ManifestChange::Unchanged));
-    result
-}
+impl Writer {
+    /// Locks `out` (made when missing), removes the temporary files an interrupted render
+    /// left, and reads the manifest.
+    pub fn open(out: &Path, allow: Allow) -> Result<Writer, OutputError> {
+        let lock = fs::Lock::take(out)?;
+        let cleaned = fs::clean_temporary(out)?;
+        let old_manifest = Manifest::read(out)?;
+        let old = old_manifest.iter().flat_map(|m| m.files.iter()).map(|e| (e.path.clone(), e.clone())).collect();
+        Ok(Writer {
+            out: out.to_path_buf(),
+            allow,
+            outcome: Outcome { cleaned, ..Outcome::default() },
+            old_manifest,
+            old,
+            new: Vec::new(),
+            tree: fs::Tree::new(out),
+            problems: Vec::new(),
+            staged: fs::Staged::new(),
+            planned: HashSet::new(),
+            lock: Some(lock),
+        })
+    }
 
-fn apply_locked(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], allow: Allow) -> Result<Outcome, OutputError> {
-    let mut outcome = Outcome { cleaned: fs::clean_temporary(out)?, ..Outcome::default() };
-    let old_manifest = Manifest::read(out)?;
-    let old = old_manifest.clone().unwrap_or_default();
-    let old_entries = old.by_path();
-    let mut new = Manifest::new(spec, spec_bytes);
-    let mut tree = fs::Tree::new(out);
-    let mut problems = Vec::new();
-    let mut writes: Vec<Write<'_>> = Vec::new();
-    let mut removals: Vec<(String, PathBuf)> = Vec::new();
+    /// Decides what to do with each file of a batch, reading only, and writes the new ones
+    /// beside their targets. Once a target is found unusable, nothing more is staged.
+    pub fn add(&mut self, files: &[PlannedFile]) -> Result<(), OutputError> {
+        for file in files {
+            self.planned.insert(file.path.clone());
+            self.decide(file)?;
+        }
+        Ok(())
+    }
 
-    // Decide, reading only.
-    for file in &plan.files {
+    fn write(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        if self.problems.is_empty() { self.staged.add(target, bytes) } else { Ok(()) }
+    }
+
+    fn decide(&mut self, file: &PlannedFile) -> Result<(), OutputError> {
         let rel = file.path.as_str();
-        let target = match tree.target(rel) {
+        let target = match self.tree.target(rel) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(e.to_string());
-                continue;
+                self.problems.push(e.to_string());
+                return Ok(());
             }
         };
         let disk = match fs::probe(&target)? {
             fs::Disk::Other(kind) => {
-                problems.push(format!("{}: a {kind} stands where gen writes a file", target.display()));
-                continue;
+                self.problems.push(format!("{}: a {kind} stands where gen writes a file", target.display()));
+                return Ok(());
             }
             fs::Disk::Absent => None,
             fs::Disk::File(bytes) => Some(bytes),
         };
-        let entry = old_entries.get(rel).copied();
+        let entry = self.old.get(rel).cloned();
         let record = |owner: Owner, hash: String| Entry { path: rel.to_string(), owner, sha256: hash };
         let planned_owner = Owner::from(file.ownership);
         let Some(bytes) = disk else {
             // Absent: written, also when it was released (deleting it hands it back).
-            writes.push(Write { target, bytes: &file.bytes });
-            outcome.created.push(rel.to_string());
-            new.files.push(record(planned_owner, sha256(&file.bytes)));
-            continue;
+            self.write(&target, &file.bytes)?;
+            self.outcome.created.push(rel.to_string());
+            self.new.push(record(planned_owner, sha256(&file.bytes)));
+            return Ok(());
         };
         if bytes == file.bytes {
-            outcome.unchanged += 1;
-            let owner =
-                entry.map_or(planned_owner, |e| if e.owner == Owner::Released { Owner::Managed } else { e.owner });
-            new.files.push(record(owner, sha256(&file.bytes)));
-            continue;
+            self.outcome.unchanged += 1;
+            let owner = entry
+                .as_ref()
+                .map_or(planned_owner, |e| if e.owner == Owner::Released { Owner::Managed } else { e.owner });
+            self.new.push(record(owner, sha256(&file.bytes)));
+            return Ok(());
         }
         let hash = sha256(&bytes);
-        match (entry.map(|e| e.owner), file.ownership) {
+        match (entry.as_ref().map(|e| e.owner), file.ownership) {
             (Some(Owner::Scaffold | Owner::Released), _) => {
-                outcome.unchanged += 1;
-                new.files.push(record(entry.map_or(Owner::Scaffold, |e| e.owner), hash));
+                self.outcome.unchanged += 1;
+                self.new.push(record(entry.as_ref().map_or(Owner::Scaffold, |e| e.owner), hash));
             }
-            (None, _) if allow.overwrite_unowned => {
-                writes.push(Write { target, bytes: &file.bytes });
-                outcome.overwrote_unowned.push(rel.to_string());
-                new.files.push(record(planned_owner, sha256(&file.bytes)));
+            (None, _) if self.allow.overwrite_unowned => {
+                self.write(&target, &file.bytes)?;
+                self.outcome.overwrote_unowned.push(rel.to_string());
+                self.new.push(record(planned_owner, sha256(&file.bytes)));
             }
             (None, Ownership::Scaffold) => {
                 // The user's code where gen would start one: theirs, as scaffold files are.
-                outcome.kept_scaffold.push(rel.to_string());
-                new.files.push(record(Owner::Scaffold, hash));
+                self.outcome.kept_scaffold.push(rel.to_string());
+                self.new.push(record(Owner::Scaffold, hash));
             }
             (None, Ownership::Managed) => {
-                outcome
-                    .kept_unowned
-                    .push(Kept { path: rel.to_string(), diff: unified(rel, Some(&bytes), Some(&file.bytes)) });
+                let diff = unified(rel, Some(&bytes), Some(&file.bytes));
+                self.outcome.kept_unowned.push(Kept { path: rel.to_string(), diff });
             }
             (Some(Owner::Managed), _) => {
-                let edited = entry.is_some_and(|e| e.sha256 != hash);
-                if !edited || allow.discard_edits {
-                    writes.push(Write { target, bytes: &file.bytes });
-                    outcome.updated.push(rel.to_string());
+                let edited = entry.as_ref().is_some_and(|e| e.sha256 != hash);
+                if !edited || self.allow.discard_edits {
+                    self.write(&target, &file.bytes)?;
+                    self.outcome.updated.push(rel.to_string());
                     if edited {
-                        outcome.discarded_edits.push(rel.to_string());
+                        self.outcome.discarded_edits.push(rel.to_string());
                     }
-                    new.files.push(record(planned_owner, sha256(&file.bytes)));
-                } else if allow.keep_edits {
-                    outcome.released.push(rel.to_string());
-                    new.files.push(record(Owner::Released, hash));
+                    self.new.push(record(planned_owner, sha256(&file.bytes)));
+                } else if self.allow.keep_edits {
+                    self.outcome.released.push(rel.to_string());
+                    self.new.push(record(Owner::Released, hash));
                 } else {
-                    outcome
-                        .kept_edits
-                        .push(Kept { path: rel.to_string(), diff: unified(rel, Some(&bytes), Some(&file.bytes)) });
+                    let diff = unified(rel, Some(&bytes), Some(&file.bytes));
+                    self.outcome.kept_edits.push(Kept { path: rel.to_string(), diff });
                     // Still gen's, still at the hash gen wrote: reported until the user decides.
-                    new.files.extend(entry.cloned());
+                    self.new.extend(entry);
                 }
             }
         }
+        Ok(())
     }
 
-    // What earlier renders wrote and this plan no longer has.
-    let planned: HashSet<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
-    for stale in old.files.iter().filter(|e| !planned.contains(e.path.as_str())) {
-        if stale.owner != Owner::Managed {
-            continue; // The user's: left in place, and no longer recorded.
+    /// Removes what earlier renders wrote and the spec no longer renders, puts every staged
+    /// file in place, and writes the manifest, last. `spec` is the spec's path relative to
+    /// the output directory, `spec_bytes` its content.
+    pub fn finish(mut self, spec: &str, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
+        let result = self.finish_locked(spec, spec_bytes);
+        let wrote = result.as_ref().is_ok_and(|o| o.changed_anything() || o.manifest != ManifestChange::Unchanged);
+        if let Some(lock) = self.lock.take() {
+            // Whatever was staged and not committed goes before the lock is released.
+            drop(std::mem::take(&mut self.staged));
+            lock.release(wrote);
         }
-        let target = match tree.target(&stale.path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(e.to_string());
-                continue;
-            }
-        };
-        let fs::Disk::File(bytes) = fs::probe(&target)? else { continue };
-        let edited = sha256(&bytes) != stale.sha256;
-        if !edited || allow.discard_edits {
-            removals.push((stale.path.clone(), target));
-            if edited {
-                outcome.discarded_edits.push(stale.path.clone());
-            }
-        } else if allow.keep_edits {
-            outcome.released.push(stale.path.clone());
-        } else {
-            outcome.kept_stale_edits.push(stale.path.clone());
-            new.files.push(stale.clone());
-        }
-    }
-    if !problems.is_empty() {
-        return Err(OutputError::Blocked(problems));
+        result
     }
 
-    // Write every new file beside its target; a failure removes them all.
-    let staged = fs::stage(writes.iter().map(|w| (w.target.as_path(), w.bytes)))?;
-    // Then put them in place, remove what is gone, and record it all, last.
-    staged.commit()?;
-    for (rel, path) in &removals {
-        fs::remove(out, path)?;
-        outcome.removed.push(rel.clone());
+    fn finish_locked(&mut self, spec: &str, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
+        let mut new = Manifest::new(spec, spec_bytes);
+        new.files = std::mem::take(&mut self.new);
+        let mut removals: Vec<(String, PathBuf)> = Vec::new();
+        let old_files = self.old_manifest.as_ref().map(|m| m.files.clone()).unwrap_or_default();
+        for stale in old_files.iter().filter(|e| !self.planned.contains(&e.path)) {
+            if stale.owner != Owner::Managed {
+                continue; // The user's: left in place, and no longer recorded.
+            }
+            let target = match self.tree.target(&stale.path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.problems.push(e.to_string());
+                    continue;
+                }
+            };
+            let fs::Disk::File(bytes) = fs::probe(&target)? else { continue };
+            let edited = sha256(&bytes) != stale.sha256;
+            if !edited || self.allow.discard_edits {
+                removals.push((stale.path.clone(), target));
+                if edited {
+                    self.outcome.discarded_edits.push(stale.path.clone());
+                }
+            } else if self.allow.keep_edits {
+                self.outcome.released.push(stale.path.clone());
+            } else {
+                self.outcome.kept_stale_edits.push(stale.path.clone());
+                new.files.push(stale.clone());
+            }
+        }
+        if !self.problems.is_empty() {
+            return Err(OutputError::Blocked(std::mem::take(&mut self.problems)));
+        }
+        // Put the staged files in place, remove what is gone, and record it all, last.
+        std::mem::take(&mut self.staged).commit()?;
+        let mut outcome = std::mem::take(&mut self.outcome);
+        for (rel, path) in &removals {
+            fs::remove(&self.out, path)?;
+            outcome.removed.push(rel.clone());
+        }
+        new.files.sort_by(|a, b| a.path.cmp(&b.path));
+        let manifest_path = self.out.join(MANIFEST_NAME);
+        let bytes = new.to_bytes()?;
+        if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
+            fs::write_durable(&manifest_path, &bytes)?;
+            outcome.manifest =
+                if self.old_manifest.is_some() { ManifestChange::Updated } else { ManifestChange::Created };
+        }
+        Ok(outcome)
     }
-    let manifest_path = out.join(MANIFEST_NAME);
-    let bytes = new.to_bytes()?;
-    if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
-        fs::write_durable(&manifest_path, &bytes)?;
-        outcome.manifest = if old_manifest.is_some() { ManifestChange::Updated } else { ManifestChange::Created };
+}
+
+impl Drop for Writer {
+    /// Unfinished: what was staged is removed, nothing written.
+    fn drop(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            drop(std::mem::take(&mut self.staged));
+            lock.release(false);
+        }
     }
-    Ok(outcome)
+}
+
+/// Writes `plan` into `out` at once. `spec` is the spec's path relative to `out`, `spec_bytes`
+/// its content (for the manifest).
+pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], allow: Allow) -> Result<Outcome, OutputError> {
+    let mut writer = Writer::open(out, allow)?;
+    writer.add(&plan.files)?;
+    writer.finish(spec, spec_bytes)
 }

@@ -7,7 +7,7 @@ use super::manifest::{Manifest, Owner};
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
 use crate::declare_rule;
-use crate::render::Plan;
+use crate::render::{Plan, PlannedFile};
 
 declare_rule! {
     /// ## What it does
@@ -58,44 +58,67 @@ pub(super) fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Str
     }
 }
 
-/// Compares the managed files of `plan` with `out`. Scaffold files are the user's: never drift.
-pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
-    let mut drifts = Vec::new();
-    let mut tree = fs::Tree::new(out);
-    let old = Manifest::read(out)?;
-    let released: HashSet<&str> = old
-        .iter()
-        .flat_map(|m| m.files.iter())
-        .filter(|e| e.owner == Owner::Released)
-        .map(|e| e.path.as_str())
-        .collect();
-    for file in plan.files.iter().filter(|f| f.ownership == Ownership::Managed && !released.contains(f.path.as_str())) {
-        let existing = fs::read(&tree.target(&file.path)?)?;
-        let kind = match &existing {
-            None => DriftKind::Missing,
-            Some(b) if *b != file.bytes => DriftKind::Changed,
-            Some(_) => continue,
-        };
-        drifts.push(Drift {
-            path: file.path.clone(),
-            kind,
-            diff: unified(&file.path, existing.as_deref(), Some(&file.bytes)),
-        });
+/// The output directory compared with what the spec renders, batch by batch ([`DriftCheck::add`]),
+/// then for the files earlier renders wrote that the spec no longer renders
+/// ([`DriftCheck::finish`]). Scaffold files are the user's: they never drift.
+pub struct DriftCheck {
+    tree: fs::Tree,
+    old: Option<Manifest>,
+    released: HashSet<String>,
+    planned: HashSet<String>,
+}
+
+impl DriftCheck {
+    /// Reads the output directory's manifest.
+    pub fn open(out: &Path) -> Result<DriftCheck, OutputError> {
+        let old = Manifest::read(out)?;
+        let released = old
+            .iter()
+            .flat_map(|m| m.files.iter())
+            .filter(|e| e.owner == Owner::Released)
+            .map(|e| e.path.clone())
+            .collect();
+        Ok(DriftCheck { tree: fs::Tree::new(out), old, released, planned: HashSet::new() })
     }
-    if let Some(old) = &old {
-        let planned: HashSet<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
-        for stale in old.files.iter().filter(|e| e.owner == Owner::Managed) {
-            if planned.contains(stale.path.as_str()) {
+
+    /// The managed files of a batch that differ from the directory's copies.
+    pub fn add(&mut self, files: &[PlannedFile]) -> Result<Vec<Drift>, OutputError> {
+        let mut drifts = Vec::new();
+        for file in files {
+            self.planned.insert(file.path.clone());
+            if file.ownership != Ownership::Managed || self.released.contains(&file.path) {
                 continue;
             }
-            if let Some(bytes) = fs::read(&tree.target(&stale.path)?)? {
-                drifts.push(Drift {
-                    path: stale.path.clone(),
-                    kind: DriftKind::Stale,
-                    diff: unified(&stale.path, Some(&bytes), None),
-                });
+            let existing = fs::read(&self.tree.target(&file.path)?)?;
+            let kind = match &existing {
+                None => DriftKind::Missing,
+                Some(b) if *b != file.bytes => DriftKind::Changed,
+                Some(_) => continue,
+            };
+            let diff = unified(&file.path, existing.as_deref(), Some(&file.bytes));
+            drifts.push(Drift { path: file.path.clone(), kind, diff });
+        }
+        Ok(drifts)
+    }
+
+    /// The managed files earlier renders wrote that no batch held.
+    pub fn finish(mut self) -> Result<Vec<Drift>, OutputError> {
+        let mut drifts = Vec::new();
+        let Some(old) = self.old.take() else { return Ok(drifts) };
+        for stale in old.files.iter().filter(|e| e.owner == Owner::Managed && !self.planned.contains(&e.path)) {
+            if let Some(bytes) = fs::read(&self.tree.target(&stale.path)?)? {
+                let diff = unified(&stale.path, Some(&bytes), None);
+                drifts.push(Drift { path: stale.path.clone(), kind: DriftKind::Stale, diff });
             }
         }
+        Ok(drifts)
     }
+}
+
+/// Compares the managed files of `plan` with `out`.
+pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
+    let mut check = DriftCheck::open(out)?;
+    let mut drifts = check.add(&plan.files)?;
+    drifts.extend(check.finish()?);
     Ok(drifts)
 }

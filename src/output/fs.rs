@@ -135,9 +135,11 @@ pub fn clean_temporary(out: &Path) -> Result<Vec<String>, OutputError> {
 
 /// New files written beside their targets, not yet in place. Dropped uncommitted, they are
 /// removed with the folders made for them.
+#[derive(Default)]
 pub struct Staged {
     files: Vec<(tempfile::TempPath, PathBuf)>,
     made: Vec<PathBuf>,
+    known_dirs: HashSet<PathBuf>,
 }
 
 impl Staged {
@@ -160,15 +162,17 @@ impl Drop for Staged {
     }
 }
 
-/// Writes each file as a temporary file in its target's folder (made when missing). Proves
-/// every folder writable with room for the file before any target changes; on the first
-/// failure, what was staged is removed and nothing has changed.
-pub fn stage<'a>(files: impl IntoIterator<Item = (&'a Path, &'a [u8])>) -> Result<Staged, OutputError> {
-    let mut staged = Staged { files: Vec::new(), made: Vec::new() };
-    let mut known_dirs: HashSet<PathBuf> = HashSet::new();
-    for (target, bytes) in files {
+impl Staged {
+    /// Nothing staged yet.
+    pub fn new() -> Staged {
+        Staged::default()
+    }
+
+    /// Writes a file as a temporary file in its target's folder (made when missing), which
+    /// proves the folder writable with room for it before any target changes.
+    pub fn add(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        if !known_dirs.contains(dir) {
+        if !self.known_dirs.contains(dir) {
             let mut missing = Vec::new();
             let mut d = Some(dir);
             while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
@@ -177,9 +181,9 @@ pub fn stage<'a>(files: impl IntoIterator<Item = (&'a Path, &'a [u8])>) -> Resul
             }
             for p in missing.into_iter().rev() {
                 std::fs::create_dir(&p).map_err(io(&p))?;
-                staged.made.push(p);
+                self.made.push(p);
             }
-            known_dirs.insert(dir.to_path_buf());
+            self.known_dirs.insert(dir.to_path_buf());
         }
         let mut builder = tempfile::Builder::new();
         builder.prefix(TEMP_PREFIX);
@@ -190,7 +194,17 @@ pub fn stage<'a>(files: impl IntoIterator<Item = (&'a Path, &'a [u8])>) -> Resul
         }
         let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
         tmp.write_all(bytes).map_err(io(target))?;
-        staged.files.push((tmp.into_temp_path(), target.to_path_buf()));
+        self.files.push((tmp.into_temp_path(), target.to_path_buf()));
+        Ok(())
+    }
+}
+
+/// Writes each file as a temporary file beside its target; on the first failure, what was
+/// staged is removed and nothing has changed.
+pub fn stage<'a>(files: impl IntoIterator<Item = (&'a Path, &'a [u8])>) -> Result<Staged, OutputError> {
+    let mut staged = Staged::new();
+    for (target, bytes) in files {
+        staged.add(target, bytes)?;
     }
     Ok(staged)
 }

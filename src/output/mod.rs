@@ -5,8 +5,8 @@ mod drift;
 mod fs;
 mod manifest;
 
-pub use apply::{Allow, Kept, ManifestChange, Outcome, apply};
-pub use drift::{DRIFTED_OUTPUT, Drift, DriftKind, drift};
+pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
+pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, drift};
 pub use fs::normalize;
 pub use manifest::{Manifest, Owner, sha256};
 
@@ -43,6 +43,10 @@ pub enum OutputError {
     BadManifest { path: PathBuf, reason: String },
     #[error("the manifest cannot be written: {0}")]
     Serialize(String),
+    #[error(
+        "the spec rendered once cleanly, then failed when rendered again to be written (a blueprint that is not deterministic?); nothing was written"
+    )]
+    Unstable,
 }
 
 fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> OutputError {

@@ -4,7 +4,7 @@ mod env;
 pub mod filters;
 mod marker;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use minijinja::Value;
@@ -161,7 +161,11 @@ struct Renderer<'a> {
     bytes_left: usize,
     sources: Vec<Arc<Source>>,
     errors: Diagnostics,
-    files: BTreeMap<String, (PlannedFile, String)>,
+    /// Every path rendered so far, with the template that rendered it (two files to one path
+    /// are an error, whichever batches they are in).
+    seen: HashMap<String, String>,
+    /// The files of the batch being rendered (the project's, or one service's).
+    batch: Vec<PlannedFile>,
 }
 
 impl<'a> Renderer<'a> {
@@ -300,7 +304,7 @@ impl<'a> Renderer<'a> {
             }
             _ => bytes,
         };
-        if let Some((_, other)) = self.files.get(&path) {
+        if let Some(other) = self.seen.get(&path) {
             let msg = format!("`{shown}` and `{other}` both render to `{path}`");
             let d = self.at_entry(bp, index, &DUPLICATE_TARGET, msg).help("give each file its own target");
             self.errors.push(d);
@@ -308,7 +312,8 @@ impl<'a> Renderer<'a> {
         }
         let planned =
             PlannedFile { path: path.clone(), bytes, ownership: file.ownership, service, kind: file.kind.clone() };
-        self.files.insert(path, (planned, shown));
+        self.seen.insert(path, shown);
+        self.batch.push(planned);
     }
 }
 
@@ -331,6 +336,23 @@ fn context(shared: &[(&'static str, Value)], bp: &Blueprint, service: Option<&[V
 /// Renders every file of the base blueprint and of each service's blueprint. `spec_name` is
 /// the spec's file name, quoted in the generated-file markers.
 pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Plan, RenderError> {
+    let mut files = Vec::new();
+    render_each(loaded, catalog, spec_name, &mut |batch| files.extend(batch))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Plan { files })
+}
+
+/// Renders the spec batch by batch: the project's files, then each service's, each batch
+/// sorted by path and handed to `sink` as soon as it is rendered, so that a spec of thousands
+/// of services is checked and written one service at a time, never held whole. When a
+/// template fails, the batches already handed over are incomplete: the error says so, and
+/// nothing may be written from them.
+pub fn render_each(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    spec_name: &str,
+    sink: &mut dyn FnMut(Vec<PlannedFile>),
+) -> Result<(), RenderError> {
     let services = resolve_params(loaded, catalog)
         .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?;
     let base = catalog.base();
@@ -341,7 +363,8 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
         bytes_left: RENDER_BYTES,
         sources: Vec::new(),
         errors: Vec::new(),
-        files: BTreeMap::new(),
+        seen: HashMap::new(),
+        batch: Vec::new(),
     };
     r.add_templates(base);
     let mut added = vec![base.name.as_str()];
@@ -351,6 +374,13 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
             added.push(&bp.name);
         }
     }
+    let mut flush = |r: &mut Renderer<'_>| {
+        let mut batch = std::mem::take(&mut r.batch);
+        batch.sort_by(|a, b| a.path.cmp(&b.path));
+        if !batch.is_empty() {
+            sink(batch);
+        }
+    };
     if r.errors.is_empty() {
         let shared = [
             ("spec", Value::from(Serde(loaded.spec.as_ref()))),
@@ -360,6 +390,7 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
         for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {
             r.render_file(base, i, file, &project_ctx, None);
         }
+        flush(&mut r);
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
             let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&bp.runtime))];
             let base_ctx = context(&shared, base, Some(&service));
@@ -370,12 +401,13 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
             for (i, file) in bp.files.iter().enumerate() {
                 r.render_file(bp, i, file, &ctx, Some(index));
             }
+            flush(&mut r);
         }
     }
     if !r.errors.is_empty() {
         return Err(RenderError::Invalid(Findings::new(r.sources, r.errors)));
     }
-    Ok(Plan { files: r.files.into_values().map(|(f, _)| f).collect() })
+    Ok(())
 }
 
 /// A blueprint's example spec with `name` filled in: what `gen init` writes.
