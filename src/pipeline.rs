@@ -86,8 +86,6 @@ pub enum Unprepared {
 pub struct Checked {
     /// Whether the spec rendered whole (its files may still carry error-level findings).
     pub rendered: bool,
-    /// The paths of every file it renders, when it rendered.
-    pub paths: Vec<String>,
     /// Every finding, with the spec's ignores applied.
     pub findings: Findings,
 }
@@ -131,35 +129,49 @@ impl Session {
 
     /// [`Session::check`], handing each batch of rendered files to `sink` once it is linted:
     /// a spec of thousands of services is rendered, checked and written (or compared) one
-    /// service at a time, and never held whole.
+    /// service at a time, and never held whole. Rendering runs beside linting, on a thread of
+    /// its own.
     pub fn check_each(&self, loaded: &Loaded, spec_name: &str, out: &str, sink: &mut Sink<'_>) -> Checked {
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
-        let mut paths = Vec::new();
         let mut rendered = false;
         if !findings.has_errors() {
             let mut clean = true;
-            let mut each = |batch: Vec<PlannedFile>| {
-                let linted = lint::lint_batch(&batch, loaded, out);
-                findings.sources.merge(linted.sources);
-                let kept = ignores.silence(linted.diagnostics);
-                clean &= !kept.iter().any(|d| d.severity == crate::diag::Severity::Error);
-                findings.diagnostics.extend(kept);
-                sink(&batch, clean);
-                paths.extend(batch.into_iter().map(|f| f.path));
-            };
-            match render::render_each(loaded, &self.catalog, spec_name, &mut each) {
+            let mut notes = lint::Notes::default();
+            // Rendered on one thread and linted on this one, a batch (a service) at a time;
+            // the channel holds a few batches, so memory stays that of a few services.
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<PlannedFile>>(4);
+            let catalog = &self.catalog;
+            let result = std::thread::scope(|scope| {
+                let renderer = scope.spawn(move || {
+                    render::render_each(loaded, catalog, spec_name, &mut |batch| {
+                        // A closed channel means the linting side stopped; rendering on is moot.
+                        let _ = send.send(batch);
+                    })
+                });
+                for batch in batches {
+                    let mut linted = lint::lint_batch(&batch, loaded, out);
+                    linted.diagnostics = ignores.silence(linted.diagnostics);
+                    notes.filter(&mut linted);
+                    findings.sources.merge(linted.sources);
+                    let kept = linted.diagnostics;
+                    clean &= !kept.iter().any(|d| d.severity == crate::diag::Severity::Error);
+                    findings.diagnostics.extend(kept);
+                    sink(&batch, clean);
+                }
+                renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            match result {
                 Ok(()) => rendered = true,
                 Err(RenderError::Invalid(f)) => {
                     findings.sources.merge(f.sources);
                     findings.diagnostics.extend(ignores.silence(f.diagnostics));
                 }
             }
-            findings = lint::once_per_plan(findings);
+            notes.finish(&mut findings);
         }
         findings.diagnostics.extend(ignores.report(rendered));
-        paths.sort();
-        Checked { rendered, paths, findings }
+        Checked { rendered, findings }
     }
 
     /// Reads and loads the spec at `path`; `out` overrides the output directory.
@@ -176,8 +188,9 @@ impl Session {
     }
 
     /// Loads, checks and renders the spec at `path` for `gen lint`, and compares the plan
-    /// with its output directory when that exists.
-    fn lint_spec(&self, path: &Path, out: Option<&Path>, covered: &mut HashSet<PathBuf>) -> Findings {
+    /// with its output directory when that exists. The files it renders go into `covered`
+    /// when given (other inputs of the run may name them).
+    fn lint_spec(&self, path: &Path, out: Option<&Path>, mut covered: Option<&mut HashSet<PathBuf>>) -> Findings {
         let name = display(path);
         let prepared = match self.prepare(path, out) {
             Ok(p) => p,
@@ -190,7 +203,11 @@ impl Session {
         let mut check = if out.is_dir() { Some(output::DriftCheck::open(out)) } else { None };
         let mut drifts = Vec::new();
         let mut problem = None;
+        let root = output::normalize(out);
         let mut compare = |batch: &[PlannedFile], _clean: bool| {
+            if let Some(covered) = covered.as_deref_mut() {
+                covered.extend(batch.iter().map(|f| root.join(&f.path)));
+            }
             if let Some(Ok(check)) = check.as_mut() {
                 match check.add(batch) {
                     Ok(d) => drifts.extend(d),
@@ -203,8 +220,6 @@ impl Session {
         if !checked.rendered {
             return findings;
         }
-        let root = output::normalize(out);
-        covered.extend(checked.paths.iter().map(|p| root.join(p)));
         match check.map(|c| c.and_then(output::DriftCheck::finish)) {
             Some(Ok(stale)) => drifts.extend(stale),
             Some(Err(e)) => problem = Some(e.to_string()),
@@ -285,9 +300,13 @@ impl Session {
             }
         }
         let mut covered = HashSet::new();
+        // Only files given besides a spec can be covered by it.
+        let others = inputs.iter().any(|i| matches!(i, Input::Artifact(..) | Input::Folder(..)));
         for input in &inputs {
             match input {
-                Input::Spec(path) => findings.extend(self.lint_spec(path, out, &mut covered)),
+                Input::Spec(path) => {
+                    findings.extend(self.lint_spec(path, out, others.then_some(&mut covered)));
+                }
                 Input::Blueprint(dir) => findings.extend(self.lint_blueprint(dir)),
                 Input::Artifact(..) | Input::Folder(..) => {}
             }

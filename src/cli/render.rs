@@ -80,6 +80,7 @@ pub fn run(args: Args) -> u8 {
         eprintln!("gen: nothing written: fix the errors above");
         return EXIT_FAILURE;
     }
+    drop(checked);
     let spec_rel = output::relative_path(out, &args.spec);
     let finished = Writer::open(out, allow).and_then(|mut writer| {
         let mut failed = None;

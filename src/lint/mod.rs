@@ -134,24 +134,31 @@ pub fn claiming_folder(dir: &std::path::Path) -> Option<&'static dyn Family> {
 /// sees it (`out/services/shop/Dockerfile`). Files are handed to their family one at a time;
 /// only the sources that findings quote are kept.
 pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
-    once_per_plan(lint_batch(&plan.files, loaded, out))
+    let mut notes = Notes::default();
+    let mut findings = lint_batch(&plan.files, loaded, out);
+    notes.filter(&mut findings);
+    notes.finish(&mut findings);
+    findings
 }
 
 /// Lints one batch of a plan's files (a service's, as `render_each` hands them over); the
-/// caller tells a plan's notes once ([`once_per_plan`]) when every batch is linted.
+/// caller tells a plan's notes once ([`Notes`]) as batches come.
 pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &str) -> Findings {
     let family_of = |file: &crate::render::PlannedFile| -> Option<&'static dyn Family> {
-        let text = std::str::from_utf8(&file.bytes).ok()?;
-        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
         match &file.kind {
             Some(kind) => family(kind),
-            None => recognise(name, text, Recognition::Yes),
+            None => {
+                let text = std::str::from_utf8(&file.bytes).ok()?;
+                recognise(file.path.rsplit('/').next().unwrap_or(&file.path), text, Recognition::Yes)
+            }
         }
     };
+    // Each file's family, found once.
+    let families: Vec<Option<&'static str>> = files.iter().map(|f| family_of(f).map(|g| g.name())).collect();
     let mut findings = Findings::default();
     for family in FAMILIES {
         let mut files =
-            files.iter().filter(|f| family_of(f).is_some_and(|g| g.name() == family.name())).map(|f| Artifact {
+            files.iter().zip(&families).filter(|(_, g)| **g == Some(family.name())).map(|(f, _)| Artifact {
                 source: Source::new(format!("{out}/{}", f.path), String::from_utf8_lossy(&f.bytes).into_owned()),
                 spec: Some(loaded.spec.clone()),
                 service: f.service,
@@ -163,29 +170,55 @@ pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &s
     findings
 }
 
-/// A plan's notes (info findings) once per rule: news about the platform (a retired ingress
-/// controller) is told once, not once per service.
-pub fn once_per_plan(mut findings: Findings) -> Findings {
-    let mut told: std::collections::HashMap<&'static str, (usize, usize)> = std::collections::HashMap::new();
-    let mut keep = Vec::with_capacity(findings.diagnostics.len());
-    for d in std::mem::take(&mut findings.diagnostics) {
-        if d.severity == crate::diag::Severity::Info {
-            if let Some((_, more)) = told.get_mut(d.rule.code) {
-                *more += 1;
+/// A plan's notes (info findings) told once per rule: news about the platform (a retired
+/// ingress controller) is told once, not once per service. Filters batches as they come, so a
+/// spec of thousands of services keeps one note and one quoted file per rule.
+#[derive(Default)]
+pub struct Notes {
+    /// Per rule told, how many more times it was found.
+    more: std::collections::HashMap<&'static str, usize>,
+}
+
+impl Notes {
+    /// Drops the notes already told, and the sources that only they quoted.
+    pub fn filter(&mut self, findings: &mut Findings) {
+        let before = findings.diagnostics.len();
+        findings.diagnostics.retain(|d| {
+            if d.severity != crate::diag::Severity::Info {
+                return true;
+            }
+            match self.more.get_mut(d.rule.code) {
+                Some(more) => {
+                    *more += 1;
+                    false
+                }
+                None => {
+                    self.more.insert(d.rule.code, 0);
+                    true
+                }
+            }
+        });
+        if findings.diagnostics.len() < before {
+            let quoted: std::collections::HashSet<String> =
+                findings.diagnostics.iter().map(|d| d.file.clone()).collect();
+            findings.sources.retain(|name| quoted.contains(name));
+        }
+    }
+
+    /// Says on each note told how many other files it was found in.
+    pub fn finish(&self, findings: &mut Findings) {
+        for d in &mut findings.diagnostics {
+            if d.severity != crate::diag::Severity::Info {
                 continue;
             }
-            told.insert(d.rule.code, (keep.len(), 0));
-        }
-        keep.push(d);
-    }
-    for (at, more) in told.into_values() {
-        if more > 0 {
-            let d = &mut keep[at];
-            d.message.push_str(&format!(" (also in {more} other rendered file{})", if more == 1 { "" } else { "s" }));
+            if let Some(&more) = self.more.get(d.rule.code)
+                && more > 0
+            {
+                d.message
+                    .push_str(&format!(" (also in {more} other rendered file{})", if more == 1 { "" } else { "s" }));
+            }
         }
     }
-    findings.diagnostics = keep;
-    findings
 }
 
 /// Lints files of one family: its rules, then the `gen:ignore` comments of each file. Keeps

@@ -8,7 +8,7 @@
 //! failure removes them all. Only then are they renamed into place, files removed, and the
 //! manifest written, last.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::drift::unified;
@@ -102,13 +102,14 @@ pub struct Writer {
     out: PathBuf,
     allow: Allow,
     outcome: Outcome,
-    old_manifest: Option<Manifest>,
+    /// Whether there was a manifest.
+    had_manifest: bool,
+    /// The old manifest's entries not yet planned: once every batch is added, the stale ones.
     old: HashMap<String, Entry>,
     new: Vec<Entry>,
     tree: fs::Tree,
     problems: Vec<String>,
     staged: fs::Staged,
-    planned: HashSet<String>,
     // Released after `staged` is dropped, so that folders made for staged files go first.
     lock: Option<fs::Lock>,
 }
@@ -120,18 +121,18 @@ impl Writer {
         let lock = fs::Lock::take(out)?;
         let cleaned = fs::clean_temporary(out)?;
         let old_manifest = Manifest::read(out)?;
-        let old = old_manifest.iter().flat_map(|m| m.files.iter()).map(|e| (e.path.clone(), e.clone())).collect();
+        let had_manifest = old_manifest.is_some();
+        let old = old_manifest.into_iter().flat_map(|m| m.files).map(|e| (e.path.clone(), e)).collect();
         Ok(Writer {
             out: out.to_path_buf(),
             allow,
             outcome: Outcome { cleaned, ..Outcome::default() },
-            old_manifest,
+            had_manifest,
             old,
             new: Vec::new(),
             tree: fs::Tree::new(out),
             problems: Vec::new(),
             staged: fs::Staged::new(),
-            planned: HashSet::new(),
             lock: Some(lock),
         })
     }
@@ -140,7 +141,6 @@ impl Writer {
     /// beside their targets. Once a target is found unusable, nothing more is staged.
     pub fn add(&mut self, files: &[PlannedFile]) -> Result<(), OutputError> {
         for file in files {
-            self.planned.insert(file.path.clone());
             self.decide(file)?;
         }
         Ok(())
@@ -152,6 +152,7 @@ impl Writer {
 
     fn decide(&mut self, file: &PlannedFile) -> Result<(), OutputError> {
         let rel = file.path.as_str();
+        let entry = self.old.remove(rel);
         let target = match self.tree.target(rel) {
             Ok(t) => t,
             Err(e) => {
@@ -167,7 +168,6 @@ impl Writer {
             fs::Disk::Absent => None,
             fs::Disk::File(bytes) => Some(bytes),
         };
-        let entry = self.old.get(rel).cloned();
         let record = |owner: Owner, hash: String| Entry { path: rel.to_string(), owner, sha256: hash };
         let planned_owner = Owner::from(file.ownership);
         let Some(bytes) = disk else {
@@ -246,8 +246,9 @@ impl Writer {
         let mut new = Manifest::new(spec, spec_bytes);
         new.files = std::mem::take(&mut self.new);
         let mut removals: Vec<(String, PathBuf)> = Vec::new();
-        let old_files = self.old_manifest.as_ref().map(|m| m.files.clone()).unwrap_or_default();
-        for stale in old_files.iter().filter(|e| !self.planned.contains(&e.path)) {
+        let mut old_files: Vec<Entry> = std::mem::take(&mut self.old).into_values().collect();
+        old_files.sort_by(|a, b| a.path.cmp(&b.path));
+        for stale in &old_files {
             if stale.owner != Owner::Managed {
                 continue; // The user's: left in place, and no longer recorded.
             }
@@ -287,8 +288,7 @@ impl Writer {
         let bytes = new.to_bytes()?;
         if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
             fs::write_durable(&manifest_path, &bytes)?;
-            outcome.manifest =
-                if self.old_manifest.is_some() { ManifestChange::Updated } else { ManifestChange::Created };
+            outcome.manifest = if self.had_manifest { ManifestChange::Updated } else { ManifestChange::Created };
         }
         Ok(outcome)
     }

@@ -1,6 +1,6 @@
 //! Safe paths, the output folder's lock, and writes that either all happen or leave nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -134,32 +134,15 @@ pub fn clean_temporary(out: &Path) -> Result<Vec<String>, OutputError> {
 }
 
 /// New files written beside their targets, not yet in place. Dropped uncommitted, they are
-/// removed with the folders made for them.
+/// removed with the folders made for them. Each folder is kept once and each file by its two
+/// names in it, so that staging the files of thousands of services stays small.
 #[derive(Default)]
 pub struct Staged {
-    files: Vec<(tempfile::TempPath, PathBuf)>,
+    /// Per file: its folder (an index into `dirs`), the temporary file's name, the target's.
+    files: Vec<(u32, Box<str>, Box<std::ffi::OsStr>)>,
+    dirs: Vec<PathBuf>,
+    known_dirs: HashMap<PathBuf, u32>,
     made: Vec<PathBuf>,
-    known_dirs: HashSet<PathBuf>,
-}
-
-impl Staged {
-    /// Renames every file into place.
-    pub fn commit(mut self) -> Result<(), OutputError> {
-        for (temp, target) in self.files.drain(..) {
-            temp.persist(&target).map_err(|e| io(&target)(e.error))?;
-        }
-        self.made.clear();
-        Ok(())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        self.files.clear();
-        for dir in self.made.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
 }
 
 impl Staged {
@@ -168,23 +151,48 @@ impl Staged {
         Staged::default()
     }
 
+    /// Renames every file into place.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let files = std::mem::take(&mut self.files);
+        let mut left = files.iter();
+        while let Some((dir, temp, name)) = left.next() {
+            let dir = &self.dirs[*dir as usize];
+            let target = dir.join(&**name);
+            if let Err(e) = std::fs::rename(dir.join(&**temp), &target) {
+                // What is not in place yet goes, as when nothing was committed.
+                self.files = left.cloned().collect();
+                return Err(io(&target)(e));
+            }
+        }
+        self.made.clear();
+        Ok(())
+    }
+
     /// Writes a file as a temporary file in its target's folder (made when missing), which
     /// proves the folder writable with room for it before any target changes.
     pub fn add(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        if !self.known_dirs.contains(dir) {
-            let mut missing = Vec::new();
-            let mut d = Some(dir);
-            while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
-                missing.push(p.to_path_buf());
-                d = p.parent();
+        let name = target.file_name().ok_or_else(|| OutputError::UnsafePath(target.display().to_string()))?;
+        let index = match self.known_dirs.get(dir) {
+            Some(&index) => index,
+            None => {
+                let mut missing = Vec::new();
+                let mut d = Some(dir);
+                while let Some(p) = d.filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+                    missing.push(p.to_path_buf());
+                    d = p.parent();
+                }
+                for p in missing.into_iter().rev() {
+                    std::fs::create_dir(&p).map_err(io(&p))?;
+                    self.made.push(p);
+                }
+                let index =
+                    u32::try_from(self.dirs.len()).map_err(|_| OutputError::UnsafePath(dir.display().to_string()))?;
+                self.dirs.push(dir.to_path_buf());
+                self.known_dirs.insert(dir.to_path_buf(), index);
+                index
             }
-            for p in missing.into_iter().rev() {
-                std::fs::create_dir(&p).map_err(io(&p))?;
-                self.made.push(p);
-            }
-            self.known_dirs.insert(dir.to_path_buf());
-        }
+        };
         let mut builder = tempfile::Builder::new();
         builder.prefix(TEMP_PREFIX);
         #[cfg(unix)]
@@ -194,8 +202,23 @@ impl Staged {
         }
         let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
         tmp.write_all(bytes).map_err(io(target))?;
-        self.files.push((tmp.into_temp_path(), target.to_path_buf()));
+        let temp = tmp.into_temp_path();
+        let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // From here on, this list removes the temporary file (on drop), not `temp`.
+        temp.keep().map_err(|e| io(target)(e.error))?;
+        self.files.push((index, temp_name.into_boxed_str(), name.into()));
         Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (dir, temp, _) in self.files.drain(..) {
+            let _ = std::fs::remove_file(self.dirs[dir as usize].join(&*temp));
+        }
+        for dir in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 

@@ -163,7 +163,9 @@ struct Renderer<'a> {
     errors: Diagnostics,
     /// Every path rendered so far, with the template that rendered it (two files to one path
     /// are an error, whichever batches they are in).
-    seen: HashMap<String, String>,
+    /// (Each template's name is kept once, in `shown`.)
+    seen: HashMap<Box<str>, u32>,
+    shown: Vec<String>,
     /// The files of the batch being rendered (the project's, or one service's).
     batch: Vec<PlannedFile>,
 }
@@ -304,7 +306,8 @@ impl<'a> Renderer<'a> {
             }
             _ => bytes,
         };
-        if let Some(other) = self.seen.get(&path) {
+        if let Some(&other) = self.seen.get(path.as_str()) {
+            let other = &self.shown[other as usize];
             let msg = format!("`{shown}` and `{other}` both render to `{path}`");
             let d = self.at_entry(bp, index, &DUPLICATE_TARGET, msg).help("give each file its own target");
             self.errors.push(d);
@@ -312,7 +315,14 @@ impl<'a> Renderer<'a> {
         }
         let planned =
             PlannedFile { path: path.clone(), bytes, ownership: file.ownership, service, kind: file.kind.clone() };
-        self.seen.insert(path, shown);
+        let at = match self.shown.iter().rposition(|s| *s == shown) {
+            Some(at) => at,
+            None => {
+                self.shown.push(shown);
+                self.shown.len() - 1
+            }
+        };
+        self.seen.insert(path.into_boxed_str(), at as u32);
         self.batch.push(planned);
     }
 }
@@ -364,6 +374,7 @@ pub fn render_each(
         sources: Vec::new(),
         errors: Vec::new(),
         seen: HashMap::new(),
+        shown: Vec::new(),
         batch: Vec::new(),
     };
     r.add_templates(base);

@@ -59,13 +59,18 @@ impl Family for KubernetesFamily {
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
             return Recognition::No;
         }
-        let has = |key: &str| text.lines().any(|l| l.strip_prefix(key).is_some_and(|v| v.starts_with(':')));
-        let spec = text.lines().any(|l| l.starts_with("apiVersion:") && l.contains("gen/"));
-        if has("apiVersion") && has("kind") && !spec && !text.contains("{{") {
-            Recognition::Yes
-        } else {
-            Recognition::No
+        if text.contains("{{") {
+            return Recognition::No;
         }
+        let (mut api_version, mut kind, mut spec) = (false, false, false);
+        for line in text.lines() {
+            if let Some(value) = line.strip_prefix("apiVersion:") {
+                api_version = true;
+                spec |= value.contains("gen/");
+            }
+            kind |= line.starts_with("kind:");
+        }
+        if api_version && kind && !spec { Recognition::Yes } else { Recognition::No }
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
