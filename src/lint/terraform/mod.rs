@@ -6,6 +6,11 @@
 //!
 //! Terraform's JSON syntax (`.tf.json`) is not read: gen renders native syntax, and a
 //! hand-written `.tf.json` is rare enough that a half-right reading would be worse than none.
+//!
+//! Not a rule, on purpose: an AKS API server reachable without authorized IP ranges (checkov
+//! CKV_AZURE_6). The pipeline runs on GitHub-hosted runners, whose addresses change, and every
+//! login goes through Entra ID once local accounts are off (TF012); ranges would break the
+//! deploy job more often than they would stop anyone.
 
 pub mod azurerm4;
 pub mod hcl;
