@@ -1,4 +1,5 @@
-//! Embeds `blueprints/` in the binary so an installed gen needs no checkout.
+//! Embeds `blueprints/` and the Terraform provider schemas (`schemas/terraform/`) in the binary
+//! so an installed gen needs no checkout.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,38 @@ fn main() {
         let _ = writeln!(code, "    ({rel:?}, include_bytes!({:?})),", file.display().to_string());
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("blueprints.rs");
-    std::fs::write(out, code).expect("write blueprints.rs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out_dir.join("blueprints.rs"), code).expect("write blueprints.rs");
+    terraform_schemas(&out_dir);
+}
+
+/// `schemas/terraform/<provider>/[data/]<type>.json`, as (provider, is data source, type, JSON).
+fn terraform_schemas(out_dir: &Path) {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("schemas/terraform");
+    println!("cargo:rerun-if-changed=schemas/terraform");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    files.retain(|f| f.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    let mut code = String::from(
+        "/// Every provider schema under `schemas/terraform/`: (provider, data source, type, JSON).\npub static TERRAFORM_SCHEMAS: &[(&str, bool, &str, &str)] = &[\n",
+    );
+    for file in files {
+        let rel: Vec<String> = file
+            .strip_prefix(&root)
+            .expect("under schemas/terraform/")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let (provider, data) = match rel.as_slice() {
+            [p, _] => (p.clone(), false),
+            [p, d, _] if d == "data" => (p.clone(), true),
+            _ => continue,
+        };
+        let name = file.file_stem().expect("a file name").to_string_lossy().into_owned();
+        let _ = writeln!(code, "    ({provider:?}, {data}, {name:?}, include_str!({:?})),", file.display().to_string());
+    }
+    code.push_str("];\n");
+    std::fs::write(out_dir.join("terraform_schemas.rs"), code).expect("write terraform_schemas.rs");
 }

@@ -1,11 +1,11 @@
 //! No input panics the spec loader, the YAML document loader, the Dockerfile parser, the
-//! Kubernetes manifests' decoding, the rules or the reports: arbitrary bytes, and text built
+//! Kubernetes manifests' decoding, the Terraform (HCL) parser, the rules or the reports: arbitrary bytes, and text built
 //! from pieces of real files.
 
 use proptest::prelude::*;
 
 use gen_core::diag::{Findings, Source};
-use gen_core::lint::{Artifact, dockerfile, kubernetes, lint_files};
+use gen_core::lint::{Artifact, dockerfile, kubernetes, lint_files, terraform};
 
 fn load_and_check(bytes: &[u8]) {
     if let Ok(loaded) = gen_core::spec::load("p.yaml", bytes) {
@@ -47,6 +47,60 @@ fn lint_manifests(texts: &[String]) {
     let _ = gen_core::report::human(&findings, false);
     let _ = gen_core::report::json(&findings).expect("JSON");
 }
+
+/// Lints Terraform files through the family as one module (so the rules that relate blocks
+/// see them all), and renders the reports.
+fn lint_terraform(texts: &[String]) {
+    let mut files =
+        texts.iter().enumerate().map(|(i, t)| Artifact::hand_written(Source::new(format!("m/f{i}.tf"), t.clone())));
+    let findings: Findings = lint_files(&terraform::FAMILY, &mut files);
+    let _ = gen_core::report::human(&findings, false);
+    let _ = gen_core::report::json(&findings).expect("JSON");
+    let _ = gen_core::report::sarif(&findings).expect("SARIF");
+}
+
+/// Every line of every Terraform fixture, for files built from pieces of real ones.
+fn terraform_lines() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/terraform");
+        let mut lines: Vec<String> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "tf"))
+            .flat_map(|e| {
+                let text = std::fs::read_to_string(e.path()).expect("read");
+                text.lines().map(|l| format!("{l}\n")).collect::<Vec<_>>()
+            })
+            .chain(TERRAFORM_PIECES.iter().map(|p| p.to_string()))
+            .collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    })
+}
+
+/// Pieces of HCL that the fixtures do not have: heredocs, templates, comments, odd bytes.
+const TERRAFORM_PIECES: &[&str] = &[
+    "x = <<EOT\n",
+    "x = <<-EOT\n",
+    "EOT\n",
+    "y = \"${var.a}%{ if true }b%{ endif }\"\n",
+    "z = [for k, v in var.m : v if k != \"\"]\n",
+    "dynamic \"set\" {\n",
+    "content {\n",
+    "/* c */\n",
+    "// c\n",
+    "\u{feff}",
+    "subject = \"repo:${\n",
+    "scope = \"/subscriptions/${var.s}/resourceGroups/\"\n",
+    "ignore_changes = all\n",
+    "{",
+    "}",
+    "\"",
+    "é",
+    "\r\n",
+];
 
 /// The text of every Kubernetes fixture, folders' files one by one.
 fn kubernetes_fixtures() -> Vec<String> {
@@ -180,6 +234,23 @@ proptest! {
         let at = split.index(text.len() + 1);
         let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
         lint_manifests(&[text[..at].to_string(), text[at..].to_string()]);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_terraform_parser_or_its_rules(text in "\\PC{0,400}") {
+        lint_terraform(&[text]);
+    }
+
+    #[test]
+    fn terraform_built_from_lines_of_real_files_never_panics_its_rules(
+        picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..80),
+        split in any::<proptest::sample::Index>(),
+    ) {
+        let lines = terraform_lines();
+        let text: String = picks.iter().map(|i| i.get(lines).as_str()).collect();
+        let at = split.index(text.len() + 1);
+        let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        lint_terraform(&[text[..at].to_string(), text[at..].to_string()]);
     }
 
     #[test]

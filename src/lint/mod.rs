@@ -1,5 +1,5 @@
-//! Rules over artifacts, rendered or hand-written, in families (Dockerfile today; Kubernetes,
-//! Terraform and workflows next).
+//! Rules over artifacts, rendered or hand-written, in families (Dockerfile, Kubernetes,
+//! Terraform; workflows next).
 //!
 //! A family says how it recognises its files, parses them into documents with positions, and
 //! lists its rules. [`FAMILIES`] is the one list that `gen lint`, `gen explain`, the rule docs
@@ -21,6 +21,7 @@ pub mod dockerfile;
 mod family;
 pub mod ignore;
 pub mod kubernetes;
+pub mod terraform;
 
 use std::sync::Arc;
 
@@ -102,7 +103,7 @@ pub trait Family: Sync {
 }
 
 /// Every artifact family, in the order their findings are reported.
-pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY, &kubernetes::FAMILY];
+pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY, &kubernetes::FAMILY, &terraform::FAMILY];
 
 /// The family with this name.
 pub fn family(name: &str) -> Option<&'static dyn Family> {

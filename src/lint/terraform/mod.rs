@@ -1,0 +1,261 @@
+//! The Terraform family: `.tf` files (and `.tfvars`), parsed with hcl-edit into a tree with
+//! byte spans, and checked a module at a time: the `.tf` files of one folder are one module,
+//! so the rules that relate blocks (role assignments and the registries they name, a backend
+//! and its storage account) see them together. Resource arguments are checked against the
+//! provider schemas embedded from `schemas/terraform/`.
+//!
+//! Terraform's JSON syntax (`.tf.json`) is not read: gen renders native syntax, and a
+//! hand-written `.tf.json` is rare enough that a half-right reading would be worse than none.
+//!
+//! Not a rule, on purpose: an AKS API server reachable without authorized IP ranges (checkov
+//! CKV_AZURE_6). The pipeline runs on GitHub-hosted runners, whose addresses change, and every
+//! login goes through Entra ID once local accounts are off (TF012); ranges would break the
+//! deploy job more often than they would stop anyone.
+
+pub mod azurerm4;
+pub mod hcl;
+mod rules;
+pub mod schema;
+
+use std::collections::HashSet;
+
+pub use rules::CHECKS;
+
+use hcl_edit::structure::{Block, Body};
+
+use super::{Artifact, Emit, Family, Recognition, drive};
+use crate::diag::{Diagnostic, Rule, Span};
+
+/// The family, as listed in [`super::FAMILIES`].
+pub static FAMILY: TerraformFamily = TerraformFamily;
+
+/// Terraform configuration files.
+pub struct TerraformFamily;
+
+impl Family for TerraformFamily {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+
+    fn rules(&self) -> Vec<&'static Rule> {
+        CHECKS.iter().map(|c| c.rule).collect()
+    }
+
+    fn comment_prefixes(&self) -> &'static [&'static str] {
+        &["#", "//"]
+    }
+
+    fn recognises(&self, file_name: &str, _text: &str) -> Recognition {
+        if is_terraform(file_name) { Recognition::Yes } else { Recognition::No }
+    }
+
+    /// Each module (a folder's files) is checked as one set, wherever its files come in the
+    /// stream: a rendered plan lists `terraform/main.tf`, `terraform/modules/...`, then
+    /// `terraform/outputs.tf`.
+    fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
+        let mut sets: Vec<(String, Vec<Artifact>)> = Vec::new();
+        for file in files {
+            let key = file.set_key().to_string();
+            match sets.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, set)) => set.push(file),
+                None => sets.push((key, vec![file])),
+            }
+        }
+        let mut ordered = sets.into_iter().flat_map(|(_, set)| set);
+        drive(CHECKS, &mut ordered, Document::new, &mut |file, mut found| {
+            found.sort_by_key(|d| d.span);
+            emit(file, found)
+        });
+    }
+}
+
+/// Whether a file name is a Terraform file gen reads: `*.tf`, `*.tfvars`.
+pub fn is_terraform(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    (lower.ends_with(".tf") || lower.ends_with(".tfvars")) && lower.len() > 3
+}
+
+/// One Terraform file.
+pub struct Document {
+    pub artifact: Artifact,
+    /// The file's blocks and arguments; empty when it does not parse.
+    pub body: Body,
+    /// Why the file could not be read (TF001).
+    pub syntax: Option<Diagnostic>,
+    /// Where its resources disagree with their provider's schema.
+    pub schema: Vec<schema::Problem>,
+}
+
+impl Document {
+    /// Parses a file.
+    pub fn new(artifact: &Artifact) -> Document {
+        let text = artifact.source.text();
+        let name = artifact.source.name();
+        let mut doc = Document { artifact: artifact.clone(), body: Body::new(), syntax: None, schema: Vec::new() };
+        // Terraform allows a byte-order mark, the HCL grammar does not: it becomes spaces of
+        // the same length, so that spans still count from the file's start.
+        let spaced;
+        let hcl_text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                spaced = format!("{}{rest}", " ".repeat('\u{feff}'.len_utf8()));
+                spaced.as_str()
+            }
+            None => text,
+        };
+        match hcl_edit::parser::parse_body(hcl_text) {
+            Ok(body) => doc.body = body,
+            Err(e) => {
+                let offset = e.location().offset().min(text.len());
+                let at = (0..=offset).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                let message = format!("Terraform cannot read this file: {}", e.message());
+                doc.syntax = Some(
+                    Diagnostic::new(&rules::TERRAFORM_SYNTAX, name, Some(Span::new(at, end)), message)
+                        .help("fix the HCL at this place; `terraform fmt` shows the same error"),
+                );
+                return doc;
+            }
+        }
+        if is_tfvars(name) {
+            if let Some(block) = doc.body.blocks().next() {
+                let message = "a .tfvars file holds only `name = value` assignments, not blocks";
+                doc.syntax = Some(
+                    Diagnostic::new(&rules::TERRAFORM_SYNTAX, name, Some(hcl::header(block)), message)
+                        .help("move the block into a .tf file, or write the variable's value as `name = { ... }`"),
+                );
+            }
+            return doc;
+        }
+        doc.schema = schema::check(&doc.body);
+        doc
+    }
+
+    /// How findings name the file.
+    pub fn file(&self) -> &str {
+        self.artifact.source.name()
+    }
+
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        self.artifact.source.text()
+    }
+
+    /// A finding at `span`.
+    pub fn at(&self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, self.file(), Some(span), message)
+    }
+
+    /// The `resource` blocks of a type (every type with `None`).
+    pub fn resources<'a>(&'a self, type_name: &'a str) -> impl Iterator<Item = Resource<'a>> + 'a {
+        self.body.get_blocks("resource").filter_map(move |b| {
+            let labels = hcl::labels(b);
+            let (Some(t), Some(n)) = (labels.first(), labels.get(1)) else { return None };
+            (*t == type_name).then_some(Resource { doc: self, block: b, type_name: t, name: n })
+        })
+    }
+
+    /// Every `resource` block.
+    pub fn all_resources(&self) -> impl Iterator<Item = Resource<'_>> {
+        self.body.get_blocks("resource").filter_map(move |b| {
+            let labels = hcl::labels(b);
+            let (Some(t), Some(n)) = (labels.first(), labels.get(1)) else { return None };
+            Some(Resource { doc: self, block: b, type_name: t, name: n })
+        })
+    }
+
+    /// The `terraform { }` blocks.
+    pub fn terraform_blocks(&self) -> impl Iterator<Item = &Block> {
+        self.body.get_blocks("terraform")
+    }
+}
+
+fn is_tfvars(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".tfvars")
+}
+
+/// One `resource` block.
+#[derive(Clone, Copy)]
+pub struct Resource<'a> {
+    pub doc: &'a Document,
+    pub block: &'a Block,
+    pub type_name: &'a str,
+    pub name: &'a str,
+}
+
+impl<'a> Resource<'a> {
+    /// `type.name`, as Terraform addresses it.
+    pub fn address(&self) -> String {
+        format!("{}.{}", self.type_name, self.name)
+    }
+
+    /// The resource's body.
+    pub fn body(&self) -> &'a Body {
+        &self.block.body
+    }
+
+    /// The span of its header (`resource "type" "name"`).
+    pub fn header(&self) -> Span {
+        hcl::header(self.block)
+    }
+
+    /// A finding at `span`.
+    pub fn at(&self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.doc.at(rule, span, message)
+    }
+
+    /// The span of the attribute `key` (from its key), or of the header when it is not set.
+    pub fn attr_span(&self, key: &str) -> Span {
+        use hcl_edit::Span as _;
+        hcl::attr(self.body(), key).map_or_else(|| self.header(), |a| hcl::span(a.key.span()))
+    }
+
+    /// A string attribute's literal value.
+    pub fn string(&self, key: &str) -> Option<String> {
+        hcl::value(self.body(), key).and_then(hcl::string)
+    }
+
+    /// A bool attribute's literal value.
+    pub fn boolean(&self, key: &str) -> Option<bool> {
+        hcl::value(self.body(), key).and_then(hcl::boolean)
+    }
+
+    /// Whether `key` is set at all.
+    pub fn has(&self, key: &str) -> bool {
+        self.body().has_attribute(key)
+    }
+}
+
+/// Every resource of a type in a set of files.
+pub fn resources<'a>(docs: &'a [Document], type_name: &'a str) -> impl Iterator<Item = Resource<'a>> + 'a {
+    docs.iter().flat_map(move |d| d.resources(type_name))
+}
+
+/// The providers a set of files pins (in `required_providers`) to versions the embedded
+/// schemas are not: their resources are not checked against those schemas.
+pub fn providers_pinned_elsewhere(docs: &[Document]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for doc in docs {
+        for tf in doc.terraform_blocks() {
+            for rp in hcl::blocks(&tf.body, "required_providers") {
+                for a in rp.body.attributes() {
+                    let name = a.key.as_str();
+                    let Some((_, have)) = schema::PROVIDERS.iter().find(|(p, _)| *p == name) else { continue };
+                    let constraint = match &a.value {
+                        hcl_edit::expr::Expression::Object(o) => o.iter().find_map(|(k, v)| {
+                            let key = match k {
+                                hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                                hcl_edit::expr::ObjectKey::Expression(e) => hcl::string(e)?,
+                            };
+                            (key == "version").then(|| hcl::string(v.expr())).flatten()
+                        }),
+                        other => hcl::string(other),
+                    };
+                    if constraint.and_then(|c| schema::satisfies(&c, have)) == Some(false) {
+                        out.insert(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}

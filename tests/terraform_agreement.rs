@@ -1,0 +1,162 @@
+//! The Terraform rules say what the ecosystem's own tools say: checkov reports its
+//! counterpart of each rule on the rule's `fires` fixture (and not on its near miss);
+//! HashiCorp's HCL parser refuses what TF001 refuses and reads every near miss; the offline
+//! stand-in for `terraform validate` (the shared `terraform-schemas/check.py`, run against the
+//! schemas gen embeds) refuses what the schema rules refuse and accepts every near miss.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{fixture, root, validator};
+
+/// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
+/// running checkov on the fixtures; a rule without a counterpart is not listed).
+const CHECKOV: &[(&str, &str)] = &[
+    ("TF011", "CKV_AZURE_137"),
+    ("TF012", "CKV_AZURE_141"),
+    ("TF015", "CKV_TF_1"),
+    ("TF017", "CKV2_AZURE_38"),
+    ("TF020", "CKV_AZURE_138"),
+    ("TF021", "CKV_AZURE_5"),
+    ("TF022", "CKV_AZURE_7"),
+];
+
+/// The rules whose fires fixture the schema check refuses too.
+const SCHEMA_RULES: &[&str] = &["TF002", "TF003", "TF004", "TF005", "TF006", "TF007"];
+
+fn fires(code: &str) -> PathBuf {
+    fixture(&format!("terraform/{code}/fires.tf"))
+}
+
+fn passes(code: &str) -> PathBuf {
+    fixture(&format!("terraform/{code}/passes.tf"))
+}
+
+/// Every near miss of the family.
+fn near_misses() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture("terraform"))
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path().join("passes.tf"))
+        .collect();
+    files.sort();
+    assert!(files.iter().all(|f| f.is_file()), "a terraform fixture folder without passes.tf: {files:?}");
+    files
+}
+
+/// The shared `terraform-schemas` folder (its `check.py`): `GEN_TERRAFORM_SCHEMAS_DIR`, or
+/// `shared/terraform-schemas` beside the repository, or the workplace's own copy.
+fn shared_schemas() -> PathBuf {
+    let candidates = [
+        std::env::var_os("GEN_TERRAFORM_SCHEMAS_DIR").map(PathBuf::from),
+        Some(root().join("../shared/terraform-schemas")),
+        Some(PathBuf::from("/work/shared/terraform-schemas")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|d| d.join("check.py").is_file())
+        .expect("the shared terraform-schemas folder with check.py: set GEN_TERRAFORM_SCHEMAS_DIR to the shared folder")
+}
+
+/// `check.py` against the schemas gen embeds, with HashiCorp's parser from the validators.
+fn check_py() -> Command {
+    let mut cmd = validator("python3");
+    cmd.arg(shared_schemas().join("check.py")).arg("--schemas").arg(root().join("schemas/terraform"));
+    cmd
+}
+
+/// The (file, check id) pairs checkov fails on `files`, all checked in one run.
+fn checkov_failures(files: &[PathBuf]) -> BTreeSet<(PathBuf, String)> {
+    let out = validator("checkov")
+        .args(["--quiet", "--compact", "--skip-download", "--framework", "terraform", "-o", "json", "-f"])
+        .args(files)
+        .output()
+        .expect("checkov runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("checkov's report is not JSON ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
+    });
+    report["results"]["failed_checks"]
+        .as_array()
+        .expect("failed_checks")
+        .iter()
+        .map(|c| {
+            let file = c["file_abs_path"].as_str().expect("file_abs_path");
+            (PathBuf::from(file), c["check_id"].as_str().expect("check_id").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn checkov_and_gen_agree_on_the_terraform_fixtures() {
+    let files: Vec<PathBuf> = CHECKOV.iter().flat_map(|(ours, _)| [fires(ours), passes(ours)]).collect();
+    let failed = checkov_failures(&files);
+    for (ours, theirs) in CHECKOV {
+        let reported = |file: PathBuf| failed.contains(&(file, theirs.to_string()));
+        assert!(reported(fires(ours)), "{ours}: checkov did not report {theirs} on {}", fires(ours).display());
+        assert!(
+            !reported(passes(ours)),
+            "{ours}: checkov reports {theirs} on the near miss {}",
+            passes(ours).display()
+        );
+    }
+}
+
+#[test]
+fn hashicorps_parser_reads_every_near_miss_and_refuses_what_tf001_refuses() {
+    let out = validator("hcl-check").args(near_misses()).output().expect("hcl-check runs");
+    assert!(
+        out.status.success(),
+        "HashiCorp's parser refuses a near miss:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = validator("hcl-check").arg(fires("TF001")).output().expect("hcl-check runs");
+    assert!(!out.status.success(), "HashiCorp's parser accepts {}", fires("TF001").display());
+}
+
+#[test]
+fn the_schema_check_accepts_every_near_miss() {
+    let out = check_py().args(near_misses()).output().expect("check.py runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "check.py refuses a near miss:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout.contains("WARN"), "check.py warns on a near miss:\n{stdout}");
+}
+
+#[test]
+fn the_schema_check_refuses_what_the_schema_rules_refuse() {
+    for code in SCHEMA_RULES {
+        let out = check_py().arg(fires(code)).output().expect("check.py runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{code}: check.py accepts {}:\n{}{}",
+            fires(code).display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_embedded_schemas_are_the_shared_ones() {
+    let shared = shared_schemas();
+    let embedded = root().join("schemas/terraform");
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&shared).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(&shared).expect("under shared");
+        let is_schema = entry.path().extension().is_some_and(|e| e == "json") && !rel.starts_with("selftest");
+        if !is_schema {
+            continue;
+        }
+        let ours = std::fs::read(embedded.join(rel)).unwrap_or_default();
+        let theirs = std::fs::read(entry.path()).expect("read");
+        assert!(ours == theirs, "schemas/terraform/{} differs from the shared schema: copy it", rel.display());
+        compared += 1;
+    }
+    assert!(compared > 20, "only {compared} schemas compared");
+}

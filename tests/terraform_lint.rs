@@ -1,0 +1,137 @@
+//! `gen lint` on Terraform folders: a module is a folder (its files are read together, a
+//! subfolder is another module), `.tfvars` files are read, and a platform written the way
+//! gen renders it (local modules, pinned providers, Entra ID backend, subjects built from
+//! variables, an ignored autoscaled node count) draws no finding.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Gen, fixture};
+
+/// Copies a fixture folder into a temporary one.
+fn copy(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(from).expect("under the fixture");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).expect("read");
+    assert!(text.contains(from), "{}: {from}", file.display());
+    std::fs::write(file, text.replace(from, to)).expect("write");
+}
+
+/// (code, file name, line) of each finding of `gen lint --format json DIR`.
+fn findings(dir: &Path) -> (i32, Vec<(String, String, usize)>) {
+    let run = Gen::new().args(["lint", "--format", "json"]).arg(dir).run();
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", run.stdout, run.stderr));
+    let found = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or_default().replace('\\', "/");
+            let line = d["location"]["line"].as_u64().unwrap_or(0) as usize;
+            (d["code"].as_str().unwrap_or_default().to_string(), file, line)
+        })
+        .collect();
+    (run.code, found)
+}
+
+#[test]
+fn a_platform_written_as_gen_renders_it_draws_no_finding() {
+    let (code, found) = findings(&fixture("terraform-module/platform"));
+    assert_eq!(found, vec![]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn every_module_folder_and_the_tfvars_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(&fixture("terraform-module/platform"), dir.path());
+    edit(&dir.path().join("modules/github-oidc/main.tf"), "refs/heads/${var.github_branch}", "refs/heads/*");
+    edit(
+        &dir.path().join("modules/aks/main.tf"),
+        "local_account_disabled    = true",
+        "local_account_disabled    = false",
+    );
+    edit(&dir.path().join("terraform.tfvars"), "aks_name", "block {}\naks_name");
+    let (code, found) = findings(dir.path());
+    let has = |rule: &str, file: &str| found.iter().any(|(c, f, _)| c == rule && f.ends_with(file));
+    assert!(has("TF010", "modules/github-oidc/main.tf"), "{found:?}");
+    assert!(has("TF012", "modules/aks/main.tf"), "{found:?}");
+    assert!(has("TF001", "terraform.tfvars"), "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(code, 1);
+}
+
+const IDENTITY: &str = r#"resource "azurerm_user_assigned_identity" "ci" {
+  name                = "shop-ci"
+  resource_group_name = "shop-rg"
+  location            = "westeurope"
+}
+"#;
+
+fn push(name: &str, registry: &str) -> String {
+    format!(
+        r#"resource "azurerm_role_assignment" "{name}" {{
+  scope                = azurerm_container_registry.{registry}.id
+  role_definition_name = "AcrPush"
+  principal_id         = azurerm_user_assigned_identity.ci.principal_id
+}}
+"#
+    )
+}
+
+#[test]
+fn role_assignments_in_two_files_of_one_module_are_related() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("identity.tf"), IDENTITY).expect("write");
+    std::fs::write(dir.path().join("shop.tf"), push("shop", "shop")).expect("write");
+    std::fs::write(dir.path().join("blog.tf"), push("blog", "blog")).expect("write");
+    let (code, found) = findings(dir.path());
+    assert_eq!(found.iter().map(|(c, _, _)| c.as_str()).collect::<Vec<_>>(), ["TF008"], "{found:?}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn role_assignments_in_two_modules_are_not_related() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (module, registry) in [("shop", "shop"), ("blog", "blog")] {
+        let m = dir.path().join(module);
+        std::fs::create_dir(&m).expect("mkdir");
+        std::fs::write(m.join("identity.tf"), IDENTITY).expect("write");
+        std::fs::write(m.join("push.tf"), push(module, registry)).expect("write");
+    }
+    let (code, found) = findings(dir.path());
+    assert_eq!(found, vec![]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_module_pinned_to_another_major_version_is_not_checked_against_the_4x_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pool = r#"resource "azurerm_kubernetes_cluster_node_pool" "user" {
+  name                  = "user"
+  kubernetes_cluster_id = "x"
+  vm_size               = "Standard_D2ds_v5"
+  enable_auto_scaling   = false
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), pool).expect("write");
+    let (_, found) = findings(dir.path());
+    assert_eq!(found.iter().map(|(c, _, _)| c.as_str()).collect::<Vec<_>>(), ["TF007"], "{found:?}");
+    let versions = "terraform {\n  required_providers {\n    azurerm = { source = \"hashicorp/azurerm\", version = \"~> 3.117\" }\n  }\n}\n";
+    std::fs::write(dir.path().join("versions.tf"), versions).expect("write");
+    let (code, found) = findings(dir.path());
+    assert_eq!(found, vec![]);
+    assert_eq!(code, 0);
+}
