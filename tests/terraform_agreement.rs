@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{fixture, root, validator};
+use common::{checkov_failures, fixture, root, validator};
 
 /// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
 /// running checkov on the fixtures; a rule without a counterpart is not listed).
@@ -69,32 +68,10 @@ fn check_py() -> Command {
     cmd
 }
 
-/// The (file, check id) pairs checkov fails on `files`, all checked in one run.
-fn checkov_failures(files: &[PathBuf]) -> BTreeSet<(PathBuf, String)> {
-    let out = validator("checkov")
-        .args(["--quiet", "--compact", "--skip-download", "--framework", "terraform", "-o", "json", "-f"])
-        .args(files)
-        .output()
-        .expect("checkov runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("checkov's report is not JSON ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
-    });
-    report["results"]["failed_checks"]
-        .as_array()
-        .expect("failed_checks")
-        .iter()
-        .map(|c| {
-            let file = c["file_abs_path"].as_str().expect("file_abs_path");
-            (PathBuf::from(file), c["check_id"].as_str().expect("check_id").to_string())
-        })
-        .collect()
-}
-
 #[test]
 fn checkov_and_gen_agree_on_the_terraform_fixtures() {
     let files: Vec<PathBuf> = CHECKOV.iter().flat_map(|(ours, _)| [fires(ours), passes(ours)]).collect();
-    let failed = checkov_failures(&files);
+    let failed = checkov_failures("terraform", &files);
     for (ours, theirs) in CHECKOV {
         let reported = |file: PathBuf| failed.contains(&(file, theirs.to_string()));
         assert!(reported(fires(ours)), "{ours}: checkov did not report {theirs} on {}", fires(ours).display());

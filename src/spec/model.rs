@@ -27,6 +27,9 @@ impl Spec {
     /// type) or on another key: local storage is 64Mi requested and 256Mi at most; a
     /// service's namespace is the project's name.
     pub fn fill_defaults(&mut self) {
+        let azure = &mut self.platform.azure;
+        let zoned = ZONED_REGIONS.contains(&azure.location.to_ascii_lowercase().as_str());
+        azure.aks.zones.get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());
             let image = service.image.get_or_insert_with(Image::default);
@@ -40,6 +43,48 @@ impl Spec {
         }
     }
 }
+
+/// The Azure regions with availability zones, as Microsoft lists them ("Azure regions with
+/// availability zone support", November 2026). A region missing here gets no zones, which
+/// always deploys; a spec names `zones` to say otherwise.
+pub const ZONED_REGIONS: &[&str] = &[
+    "australiaeast",
+    "austriaeast",
+    "brazilsouth",
+    "canadacentral",
+    "centralindia",
+    "centralus",
+    "chilecentral",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "francecentral",
+    "germanywestcentral",
+    "indonesiacentral",
+    "israelcentral",
+    "italynorth",
+    "japaneast",
+    "japanwest",
+    "koreacentral",
+    "malaysiawest",
+    "mexicocentral",
+    "newzealandnorth",
+    "northeurope",
+    "norwayeast",
+    "polandcentral",
+    "qatarcentral",
+    "southafricanorth",
+    "southcentralus",
+    "southeastasia",
+    "spaincentral",
+    "swedencentral",
+    "switzerlandnorth",
+    "uaenorth",
+    "uksouth",
+    "westeurope",
+    "westus2",
+    "westus3",
+];
 
 /// The image tag deployed until the pipeline sets one: the first tag it pushes.
 pub const FIRST_TAG: &str = "0.0.1";
@@ -92,6 +137,9 @@ pub struct Aks {
     pub kubernetes_version: String,
     #[serde(default)]
     pub node_pool: NodePool,
+    /// The availability zones the nodes spread over; by default every zone of the region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<String>>,
 }
 
 fn default_kubernetes_version() -> String {

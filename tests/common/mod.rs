@@ -169,3 +169,25 @@ impl Project {
         std::fs::write(self.path("spec.yaml"), text.replace(from, to)).expect("write spec");
     }
 }
+
+/// The (file, check id) pairs checkov's `framework` fails on `files`, all checked in one run.
+pub fn checkov_failures(framework: &str, files: &[PathBuf]) -> std::collections::BTreeSet<(PathBuf, String)> {
+    let out = validator("checkov")
+        .args(["--quiet", "--compact", "--skip-download", "--framework", framework, "-o", "json", "-f"])
+        .args(files)
+        .output()
+        .expect("checkov runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("checkov's report is not JSON ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
+    });
+    report["results"]["failed_checks"]
+        .as_array()
+        .expect("failed_checks")
+        .iter()
+        .map(|c| {
+            let file = c["file_abs_path"].as_str().expect("file_abs_path");
+            (PathBuf::from(file), c["check_id"].as_str().expect("check_id").to_string())
+        })
+        .collect()
+}

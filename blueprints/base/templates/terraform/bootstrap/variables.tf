@@ -1,0 +1,33 @@
+variable "location" {
+  type        = string
+  description = "The Azure region of the state storage."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group of the state storage (spec: platform.terraformState.resourceGroup)."
+}
+
+variable "storage_account_name" {
+  type        = string
+  description = "The state's storage account (spec: platform.terraformState.storageAccount; SPEC rule storage-account-name)."
+  validation {
+    condition     = can(regex("^[a-z0-9]{3,24}$", var.storage_account_name))
+    error_message = "storage_account_name: 3-24 lowercase letters and digits."
+  }
+}
+
+variable "container_name" {
+  type        = string
+  description = "The blob container of the state files (spec: platform.terraformState.container)."
+  validation {
+    condition     = can(regex("^[a-z0-9](-?[a-z0-9]){2,62}$", var.container_name))
+    error_message = "container_name: 3-63 lowercase letters, digits and single hyphens."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+  default     = {}
+}

@@ -1,0 +1,91 @@
+# The platform every service runs on: a cluster, a registry, the identities GitHub signs in
+# with, DNS for the ingress hosts, and the ingress controller, one module each.
+
+resource "azurerm_resource_group" "this" {
+  name     = var.resource_group_name
+  location = var.location
+  tags     = var.tags
+}
+
+module "aks" {
+  source = "./modules/aks"
+
+  name                = var.cluster_name
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  kubernetes_version  = var.kubernetes_version
+  vm_size             = var.node_vm_size
+  min_count           = var.node_min_count
+  max_count           = var.node_max_count
+  disk_size_gb        = var.node_disk_size_gb
+  zones               = var.zones
+  tags                = var.tags
+}
+
+module "acr" {
+  source = "./modules/acr"
+
+  name                = var.registry_name
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  sku                 = var.registry_sku
+  pull_principal_id   = module.aks.kubelet_object_id
+  tags                = var.tags
+}
+
+module "github_oidc" {
+  source = "./modules/github-oidc"
+
+  mode                = var.identity_mode
+  name                = var.cluster_name
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  repository          = var.github_repository
+  branch              = var.github_branch
+  environment         = var.github_environment
+  registry_id         = module.acr.id
+  cluster_id          = module.aks.id
+  namespaces          = var.namespaces
+  tags                = var.tags
+}
+
+module "ingress_nginx" {
+  source = "./modules/ingress-nginx"
+
+  name                = "${var.cluster_name}-ingress"
+  resource_group_name = azurerm_resource_group.this.name
+  resource_group_id   = azurerm_resource_group.this.id
+  location            = azurerm_resource_group.this.location
+  zones               = var.zones
+  namespace           = var.ingress_namespace
+  class_name          = var.ingress_class_name
+  cluster_principal   = module.aks.cluster_principal_id
+  tags                = var.tags
+}
+
+module "dns" {
+  source = "./modules/dns"
+  count  = var.dns_zone == null ? 0 : 1
+
+  zone                = var.dns_zone
+  resource_group_name = azurerm_resource_group.this.name
+  hosts               = var.ingress_hosts
+  ip_id               = module.ingress_nginx.public_ip_id
+  tags                = var.tags
+}
+
+# The services' namespaces, made by Terraform so that the deploy identity needs no right
+# outside them; each enforces the restricted Pod Security Standard.
+resource "kubernetes_namespace_v1" "service" {
+  for_each = toset(var.namespaces)
+
+  metadata {
+    name = each.value
+    labels = {
+      "pod-security.kubernetes.io/enforce"         = "restricted"
+      "pod-security.kubernetes.io/enforce-version" = "latest"
+      "pod-security.kubernetes.io/warn"            = "restricted"
+      "pod-security.kubernetes.io/audit"           = "restricted"
+    }
+  }
+}

@@ -1,0 +1,29 @@
+variable "name" {
+  type        = string
+  description = "The registry's globally unique name."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group the registry goes in."
+}
+
+variable "location" {
+  type        = string
+  description = "The Azure region."
+}
+
+variable "sku" {
+  type        = string
+  description = "Basic, Standard or Premium."
+}
+
+variable "pull_principal_id" {
+  type        = string
+  description = "The identity that pulls images: the cluster's kubelet."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+}

@@ -1,0 +1,49 @@
+variable "name" {
+  type        = string
+  description = "The cluster's name, also its DNS prefix."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group the cluster goes in."
+}
+
+variable "location" {
+  type        = string
+  description = "The Azure region."
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "The Kubernetes minor version (the patch upgrade channel keeps its patches current), or a patch version (no upgrade channel)."
+}
+
+variable "vm_size" {
+  type        = string
+  description = "The nodes' VM size."
+}
+
+variable "min_count" {
+  type        = number
+  description = "The fewest nodes the autoscaler keeps."
+}
+
+variable "max_count" {
+  type        = number
+  description = "The most nodes the autoscaler adds."
+}
+
+variable "disk_size_gb" {
+  type        = number
+  description = "Each node's OS disk, in GB."
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "The availability zones the nodes spread over (empty where the region has none)."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+}

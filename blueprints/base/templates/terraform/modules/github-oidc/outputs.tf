@@ -1,0 +1,19 @@
+output "tenant_id" {
+  description = "The tenant the identities live in (AZURE_TENANT_ID)."
+  value       = data.azurerm_client_config.current.tenant_id
+}
+
+output "build_client_id" {
+  description = "The build identity's client id (AZURE_CLIENT_ID of the build job)."
+  value       = local.client_ids["build"]
+}
+
+output "deploy_client_id" {
+  description = "The deploy identity's client id (AZURE_CLIENT_ID of the deploy job)."
+  value       = local.client_ids["deploy"]
+}
+
+output "subjects" {
+  description = "The one subject each identity trusts."
+  value       = local.subjects
+}

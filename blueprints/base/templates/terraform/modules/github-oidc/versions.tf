@@ -1,0 +1,12 @@
+terraform {
+  required_providers {
+    azurerm = {
+      source  = "hashicorp/azurerm"
+      version = ">= 4.79, < 5.0"
+    }
+    azuread = {
+      source  = "hashicorp/azuread"
+      version = ">= 3.7, < 4.0"
+    }
+  }
+}

@@ -1,0 +1,50 @@
+variable "name" {
+  type        = string
+  description = "The name of the controller's public IP."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group of the public IP."
+}
+
+variable "resource_group_id" {
+  type        = string
+  description = "The id of that resource group (the cluster joins the IP to its load balancer there)."
+}
+
+variable "location" {
+  type        = string
+  description = "The Azure region."
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "The availability zones the IP serves (empty where the region has none)."
+}
+
+variable "namespace" {
+  type        = string
+  description = "The controller's namespace."
+}
+
+variable "class_name" {
+  type        = string
+  description = "The IngressClass the controller serves."
+}
+
+variable "cluster_principal" {
+  type        = string
+  description = "The cluster's identity, which binds the IP to the controller's load balancer."
+}
+
+variable "chart_version" {
+  type        = string
+  description = "The ingress-nginx chart version, pinned."
+  default     = "4.14.0"
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+}

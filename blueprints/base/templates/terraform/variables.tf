@@ -1,0 +1,179 @@
+# Every value the spec sets is a variable, given in terraform.tfvars: a changed value changes
+# that file, never the code. Each validation mirrors the spec's own rule (`gen explain` names
+# it), so a value edited here by hand fails `terraform plan` as it would fail `gen lint`.
+
+variable "location" {
+  type        = string
+  description = "The Azure region of every resource (spec: platform.azure.location)."
+  validation {
+    condition     = can(regex("^[a-z0-9]+$", var.location))
+    error_message = "location is a region name such as westeurope (lowercase, no spaces)."
+  }
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group that holds the platform (spec: platform.azure.resourceGroup; SPEC rule resource-group-name)."
+  validation {
+    condition     = can(regex("^[-\\pL\\pN_.()]{1,90}$", var.resource_group_name)) && !endswith(var.resource_group_name, ".")
+    error_message = "resource_group_name: 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'."
+  }
+}
+
+variable "cluster_name" {
+  type        = string
+  description = "The Kubernetes cluster's name (spec: platform.azure.aks.name; SPEC rule aks-name)."
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$", var.cluster_name))
+    error_message = "cluster_name: 1-63 letters, digits, '-' or '_', starting and ending with a letter or digit."
+  }
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "The Kubernetes minor version, whose patches the upgrade channel applies, or a patch version, upgraded by hand (spec: platform.azure.aks.kubernetesVersion; SPEC rule unsupported-kubernetes-version)."
+  validation {
+    condition     = can(regex("^1\\.3[1-5](\\.[0-9]+)?$", var.kubernetes_version))
+    error_message = "kubernetes_version is a supported version, 1.31 to 1.35, best without a patch number (the patch upgrade channel picks it)."
+  }
+}
+
+variable "node_vm_size" {
+  type        = string
+  description = "The VM size of the cluster's nodes (spec: platform.azure.aks.nodePool.vmSize)."
+}
+
+variable "node_min_count" {
+  type        = number
+  description = "The fewest nodes the cluster autoscaler keeps (spec: platform.azure.aks.nodePool.minCount)."
+  validation {
+    condition     = var.node_min_count >= 1 && var.node_min_count <= 1000 && floor(var.node_min_count) == var.node_min_count
+    error_message = "node_min_count is a whole number from 1 to 1000."
+  }
+}
+
+variable "node_max_count" {
+  type        = number
+  description = "The most nodes the cluster autoscaler adds (spec: platform.azure.aks.nodePool.maxCount; SPEC rule min-exceeds-max)."
+  validation {
+    condition     = var.node_max_count >= var.node_min_count && var.node_max_count <= 1000 && floor(var.node_max_count) == var.node_max_count
+    error_message = "node_max_count is a whole number from node_min_count to 1000."
+  }
+}
+
+variable "node_disk_size_gb" {
+  type        = number
+  description = "The OS disk of each node, in GB (spec: platform.azure.aks.nodePool.diskSizeGb)."
+  validation {
+    condition     = var.node_disk_size_gb >= 30 && var.node_disk_size_gb <= 2048
+    error_message = "node_disk_size_gb is from 30 to 2048."
+  }
+}
+
+variable "zones" {
+  type        = list(string)
+  description = "The availability zones nodes spread over; empty where the region has none."
+  validation {
+    condition     = alltrue([for z in var.zones : contains(["1", "2", "3"], z)])
+    error_message = "zones are \"1\", \"2\" or \"3\"."
+  }
+}
+
+variable "registry_name" {
+  type        = string
+  description = "The container registry's globally unique name (spec: platform.azure.acr.name; SPEC rule acr-name)."
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9]{5,50}$", var.registry_name))
+    error_message = "registry_name: 5-50 letters and digits."
+  }
+}
+
+variable "registry_sku" {
+  type        = string
+  description = "The registry's tier: Basic, Standard or Premium (spec: platform.azure.acr.sku)."
+  validation {
+    condition     = contains(["Basic", "Standard", "Premium"], var.registry_sku)
+    error_message = "registry_sku is Basic, Standard or Premium."
+  }
+}
+
+variable "dns_zone" {
+  type        = string
+  description = "The public DNS zone of the ingress hosts, or null for none (spec: platform.azure.dns.zone)."
+  default     = null
+}
+
+variable "ingress_hosts" {
+  type        = list(string)
+  description = "The host of every service's ingress; each gets an A record in dns_zone (SPEC rule host-outside-dns-zone)."
+  validation {
+    condition     = alltrue([for h in var.ingress_hosts : var.dns_zone == null || h == var.dns_zone || endswith(h, ".${coalesce(var.dns_zone, "-")}")])
+    error_message = "Every ingress host is dns_zone or a name under it."
+  }
+}
+
+variable "ingress_namespace" {
+  type        = string
+  description = "The namespace of the ingress controller (spec: platform.azure.ingress.namespace)."
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", var.ingress_namespace))
+    error_message = "ingress_namespace is a Kubernetes name: lowercase letters, digits and '-', at most 63."
+  }
+}
+
+variable "ingress_class_name" {
+  type        = string
+  description = "The IngressClass the controller serves (spec: platform.azure.ingress.className)."
+}
+
+variable "namespaces" {
+  type        = list(string)
+  description = "The namespaces the services run in: created with the restricted Pod Security Standard, and the deploy identity's only reach."
+  validation {
+    condition     = alltrue([for n in var.namespaces : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", n))])
+    error_message = "Each namespace is a Kubernetes name: lowercase letters, digits and '-', at most 63."
+  }
+}
+
+variable "github_repository" {
+  type        = string
+  description = "The GitHub repository whose workflows sign in, as OWNER/NAME (spec: platform.github.repository; SPEC rule invalid-github-repository)."
+  validation {
+    condition     = can(regex("^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}/[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository is OWNER/NAME, not a URL."
+  }
+}
+
+variable "github_branch" {
+  type        = string
+  description = "The branch whose workflow runs may push images (spec: platform.github.branch)."
+  validation {
+    condition     = length(var.github_branch) > 0 && !strcontains(var.github_branch, "*")
+    error_message = "github_branch is one branch name, without wildcards."
+  }
+}
+
+variable "github_environment" {
+  type        = string
+  description = "The GitHub environment the deploy job runs in, or null (spec: platform.github.environment)."
+  default     = null
+  validation {
+    condition     = var.github_environment == null || (length(coalesce(var.github_environment, "-")) > 0 && !strcontains(coalesce(var.github_environment, "-"), "*"))
+    error_message = "github_environment is one environment name, without wildcards."
+  }
+}
+
+variable "identity_mode" {
+  type        = string
+  description = "How GitHub signs in: managed-identity (user-assigned identities, no Graph permission needed) or app-registration (Entra ID applications) (spec: platform.azure.identity)."
+  validation {
+    condition     = contains(["managed-identity", "app-registration"], var.identity_mode)
+    error_message = "identity_mode is managed-identity or app-registration."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource that takes them."
+  default     = {}
+}

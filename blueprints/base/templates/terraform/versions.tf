@@ -1,0 +1,25 @@
+# Terraform and the providers this root module is written for. The azurerm cluster resource
+# changed in 5.x, and the helm provider's `set` and `kubernetes` syntax in 3.0: the pins keep
+# a `terraform init -upgrade` from crossing either line.
+terraform {
+  required_version = ">= 1.9"
+
+  required_providers {
+    azurerm = {
+      source  = "hashicorp/azurerm"
+      version = "~> 4.79"
+    }
+    azuread = {
+      source  = "hashicorp/azuread"
+      version = "~> 3.7"
+    }
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 3.0"
+    }
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "~> 2.38"
+    }
+  }
+}
