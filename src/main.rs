@@ -1,6 +1,7 @@
 use std::alloc::{GlobalAlloc, Layout};
+use std::cell::Cell;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, Ordering};
 
 use clap::Parser;
 
@@ -12,13 +13,45 @@ const HEAP_LIMIT: usize = 2 << 30;
 /// mimalloc, with live bytes counted against [`HEAP_LIMIT`].
 struct Bounded;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+/// How far a thread's count may drift before it is added to [`LIVE`]: one shared counter
+/// touched by the render and lint threads on every allocation made them wait on each other
+/// (a third of gen's time); the limit is still held to within a MiB per thread.
+const BATCH: isize = 1 << 20;
+
+thread_local! {
+    static PENDING: Cell<isize> = const { Cell::new(0) };
+}
 
 impl Bounded {
-    fn claim(size: usize) {
-        if LIVE.fetch_add(size, Ordering::Relaxed).saturating_add(size) > HEAP_LIMIT {
+    /// Counts `delta` live bytes (negative when freed), and stops gen past the limit.
+    fn account(delta: isize) {
+        let flush = PENDING
+            .try_with(|pending| {
+                let total = pending.get() + delta;
+                if total.abs() < BATCH {
+                    pending.set(total);
+                    None
+                } else {
+                    pending.set(0);
+                    Some(total)
+                }
+            })
+            .unwrap_or(Some(delta));
+        if let Some(change) = flush
+            && LIVE.fetch_add(change, Ordering::Relaxed).saturating_add(change) > HEAP_LIMIT as isize
+        {
             out_of_budget();
         }
+    }
+
+    fn claim(size: usize) {
+        Bounded::account(isize::try_from(size).unwrap_or(isize::MAX));
+    }
+
+    fn release(size: usize) {
+        Bounded::account(-isize::try_from(size).unwrap_or(isize::MAX));
     }
 }
 
@@ -52,7 +85,7 @@ unsafe impl GlobalAlloc for Bounded {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        Bounded::release(layout.size());
         // SAFETY: as above.
         unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
     }
@@ -61,7 +94,7 @@ unsafe impl GlobalAlloc for Bounded {
         if new_size > layout.size() {
             Bounded::claim(new_size - layout.size());
         } else {
-            LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            Bounded::release(layout.size() - new_size);
         }
         // SAFETY: as above.
         unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }

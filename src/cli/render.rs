@@ -163,7 +163,7 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
     if o.changed_anything() {
         println!(
             "{out}: created {}, updated {}, removed {}, {} unchanged{manifest}",
-            o.created.len(),
+            o.created,
             o.updated.len(),
             o.removed.len(),
             o.unchanged

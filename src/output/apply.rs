@@ -51,8 +51,9 @@ pub enum ManifestChange {
 /// What a render did to the output directory, file by file (paths relative to it).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
-    /// Files that did not exist, written.
-    pub created: Vec<String>,
+    /// How many files did not exist and were written (a count: a render of thousands of
+    /// services keeps no list of them).
+    pub created: usize,
     /// Managed files rewritten with what the spec renders now.
     pub updated: Vec<String>,
     /// Files already as rendered, or the user's (scaffold and released files).
@@ -90,7 +91,7 @@ impl Outcome {
 
     /// Whether any file was created, changed or removed.
     pub fn changed_anything(&self) -> bool {
-        !(self.created.is_empty() && self.updated.is_empty() && self.removed.is_empty())
+        !(self.created == 0 && self.updated.is_empty() && self.removed.is_empty())
     }
 }
 
@@ -173,7 +174,7 @@ impl Writer {
         let Some(bytes) = disk else {
             // Absent: written, also when it was released (deleting it hands it back).
             self.write(&target, &file.bytes)?;
-            self.outcome.created.push(rel.to_string());
+            self.outcome.created += 1;
             self.new.push(record(planned_owner, sha256(&file.bytes)));
             return Ok(());
         };
