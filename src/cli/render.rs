@@ -84,13 +84,14 @@ pub fn run(args: Args) -> u8 {
     let spec_rel = output::relative_path(out, &args.spec);
     let finished = Writer::open(out, allow).and_then(|mut writer| {
         let mut failed = None;
-        let rendered = render::render_each(loaded, &session.catalog, spec_name, &mut |batch: Vec<PlannedFile>| {
-            if failed.is_none()
-                && let Err(e) = writer.add(&batch)
-            {
-                failed = Some(e);
-            }
-        });
+        let rendered =
+            render::render_each_again(loaded, &session.catalog, spec_name, &mut |batch: Vec<PlannedFile>| {
+                if failed.is_none()
+                    && let Err(e) = writer.add(&batch)
+                {
+                    failed = Some(e);
+                }
+            });
         match (rendered, failed) {
             (_, Some(e)) => Err(e),
             // The same spec rendered a moment ago: only a blueprint that is not deterministic

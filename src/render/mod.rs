@@ -165,6 +165,8 @@ struct Renderer<'a> {
     /// are an error, whichever batches they are in).
     /// (Each template's name is kept once, in `shown`.)
     seen: HashMap<Box<str>, u32>,
+    /// Whether `seen` is kept: not when the same spec rendered cleanly a moment ago.
+    track: bool,
     shown: Vec<String>,
     /// The files of the batch being rendered (the project's, or one service's).
     batch: Vec<PlannedFile>,
@@ -322,7 +324,9 @@ impl<'a> Renderer<'a> {
                 self.shown.len() - 1
             }
         };
-        self.seen.insert(path.into_boxed_str(), at as u32);
+        if self.track {
+            self.seen.insert(path.into_boxed_str(), at as u32);
+        }
         self.batch.push(planned);
     }
 }
@@ -363,6 +367,28 @@ pub fn render_each(
     spec_name: &str,
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
+    render_batches(loaded, catalog, spec_name, true, sink)
+}
+
+/// [`render_each`] for a spec that [`render_each`] rendered cleanly a moment ago (`gen render`
+/// writing what it checked): two files to one path were ruled out then, so their paths are
+/// not kept again.
+pub fn render_each_again(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    spec_name: &str,
+    sink: &mut dyn FnMut(Vec<PlannedFile>),
+) -> Result<(), RenderError> {
+    render_batches(loaded, catalog, spec_name, false, sink)
+}
+
+fn render_batches(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    spec_name: &str,
+    track: bool,
+    sink: &mut dyn FnMut(Vec<PlannedFile>),
+) -> Result<(), RenderError> {
     let services = resolve_params(loaded, catalog)
         .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?;
     let base = catalog.base();
@@ -374,6 +400,7 @@ pub fn render_each(
         sources: Vec::new(),
         errors: Vec::new(),
         seen: HashMap::new(),
+        track,
         shown: Vec::new(),
         batch: Vec::new(),
     };
