@@ -10,7 +10,7 @@ use crate::blueprint::{Catalog, CatalogError, Kind};
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Findings, Source};
 use crate::lint::{self, Artifact, Recognition};
-use crate::output::{self, DRIFTED_OUTPUT, DriftKind};
+use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, OutputError};
 use crate::registry;
 use crate::render::{self, PlannedFile, RenderError};
 use crate::spec::{self, Loaded, SpecError};
@@ -91,8 +91,8 @@ pub struct Checked {
 }
 
 /// What receives each batch of rendered files (the project's, then each service's) once it is
-/// linted, with whether the render is still free of error-level findings.
-pub type Sink<'s> = dyn FnMut(&[PlannedFile], bool) + 's;
+/// linted.
+pub type Sink<'s> = dyn FnMut(&[PlannedFile]) + 's;
 
 /// How a path is shown: as given, without a leading `./`.
 pub fn display(path: &Path) -> String {
@@ -124,7 +124,7 @@ impl Session {
     /// its plan, with the spec's ignores applied to every finding. `out` is how findings name
     /// the output directory.
     pub fn check(&self, loaded: &Loaded, spec_name: &str, out: &str) -> Checked {
-        self.check_each(loaded, spec_name, out, &mut |_, _| {})
+        self.check_each(loaded, spec_name, out, &mut |_| {})
     }
 
     /// [`Session::check`], handing each batch of rendered files to `sink` once it is linted:
@@ -136,7 +136,6 @@ impl Session {
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
         let mut rendered = false;
         if !findings.has_errors() {
-            let mut clean = true;
             let mut notes = lint::Notes::default();
             // Rendered on one thread and linted on this one, a batch (a service) at a time;
             // the channel holds a few batches, so memory stays that of a few services.
@@ -154,10 +153,8 @@ impl Session {
                     linted.diagnostics = ignores.silence(linted.diagnostics);
                     notes.filter(&mut linted);
                     findings.sources.merge(linted.sources);
-                    let kept = linted.diagnostics;
-                    clean &= !kept.iter().any(|d| d.severity == crate::diag::Severity::Error);
-                    findings.diagnostics.extend(kept);
-                    sink(&batch, clean);
+                    findings.diagnostics.extend(linted.diagnostics);
+                    sink(&batch);
                 }
                 renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             });
@@ -187,6 +184,30 @@ impl Session {
         Ok(Prepared { bytes, loaded, out, spec_name: spec_name(path) })
     }
 
+    /// [`Session::check_each`] with each batch compared with the output directory as it is
+    /// rendered (and handed to `also`): the findings, and the managed files that differ, are
+    /// missing or are left over, or why the folder could not be read. The drifts mean little
+    /// when the spec did not render whole.
+    pub fn compare(&self, prepared: &Prepared, also: &mut Sink<'_>) -> (Checked, Result<Vec<Drift>, OutputError>) {
+        let mut check = DriftCheck::open(&prepared.out);
+        let mut drifts = Vec::new();
+        let mut each = |batch: &[PlannedFile]| {
+            also(batch);
+            if let Ok(c) = &mut check {
+                match c.add(batch) {
+                    Ok(d) => drifts.extend(d),
+                    Err(e) => check = Err(e),
+                }
+            }
+        };
+        let checked = self.check_each(&prepared.loaded, &prepared.spec_name, &display(&prepared.out), &mut each);
+        let drifts = check.and_then(DriftCheck::finish).map(|stale| {
+            drifts.extend(stale);
+            drifts
+        });
+        (checked, drifts)
+    }
+
     /// Loads, checks and renders the spec at `path` for `gen lint`, and compares the plan
     /// with its output directory when that exists. The files it renders go into `covered`
     /// when given (other inputs of the run may name them).
@@ -199,36 +220,31 @@ impl Session {
         };
         let out = &prepared.out;
         let out_name = display(out);
-        // The output directory, compared batch by batch as the spec renders.
-        let mut check = if out.is_dir() { Some(output::DriftCheck::open(out)) } else { None };
-        let mut drifts = Vec::new();
-        let mut problem = None;
         let root = output::normalize(out);
-        let mut compare = |batch: &[PlannedFile], _clean: bool| {
+        let mut note = |batch: &[PlannedFile]| {
             if let Some(covered) = covered.as_deref_mut() {
                 covered.extend(batch.iter().map(|f| root.join(&f.path)));
             }
-            if let Some(Ok(check)) = check.as_mut() {
-                match check.add(batch) {
-                    Ok(d) => drifts.extend(d),
-                    Err(e) => problem = Some(e.to_string()),
-                }
-            }
         };
-        let checked = self.check_each(&prepared.loaded, &prepared.spec_name, &out_name, &mut compare);
+        // The output directory, when there is one, compared batch by batch as the spec renders.
+        let (checked, drifts) = if out.is_dir() {
+            let (checked, drifts) = self.compare(&prepared, &mut note);
+            (checked, Some(drifts))
+        } else {
+            (self.check_each(&prepared.loaded, &prepared.spec_name, &out_name, &mut note), None)
+        };
         let mut findings = checked.findings;
         if !checked.rendered {
             return findings;
         }
-        match check.map(|c| c.and_then(output::DriftCheck::finish)) {
-            Some(Ok(stale)) => drifts.extend(stale),
-            Some(Err(e)) => problem = Some(e.to_string()),
-            None => {}
-        }
-        if let Some(reason) = problem {
-            findings.diagnostics.push(unreadable_diag(&out_name, &reason));
-            return findings;
-        }
+        let drifts = match drifts {
+            None => Vec::new(),
+            Some(Ok(drifts)) => drifts,
+            Some(Err(e)) => {
+                findings.diagnostics.push(unreadable_diag(&out_name, &e.to_string()));
+                return findings;
+            }
+        };
         for d in drifts {
             let what = match d.kind {
                 DriftKind::Missing => "is missing: the spec renders it",

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Gen, root, validator};
+use common::{Gen, root, shared_terraform_schemas, validator};
 use serde_json::Value;
 
 const SPECS: &[&str] = &["spec.yaml", "tests/fixtures/specs/options.yaml", "tests/fixtures/specs/terraform.yaml"];
@@ -89,15 +89,7 @@ fn every_file_parses_and_terraform_fmt_changes_nothing() {
 
 #[test]
 fn every_resource_matches_the_provider_schemas() {
-    let shared = [
-        std::env::var_os("GEN_TERRAFORM_SCHEMAS_DIR").map(PathBuf::from),
-        Some(root().join("../shared/terraform-schemas")),
-        Some(PathBuf::from("/work/shared/terraform-schemas")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|d| d.join("check.py").is_file())
-    .expect("the shared terraform-schemas folder with check.py: set GEN_TERRAFORM_SCHEMAS_DIR");
+    let shared = shared_terraform_schemas();
     for spec in SPECS {
         let r = Rendered::new(spec);
         let (ok, text) = output(

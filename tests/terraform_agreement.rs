@@ -9,7 +9,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{checkov_failures, fixture, root, validator};
+use common::{checkov_failures, fixture, root, shared_terraform_schemas, validator};
 
 /// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
 /// running checkov on the fixtures; a rule without a counterpart is not listed).
@@ -46,25 +46,10 @@ fn near_misses() -> Vec<PathBuf> {
     files
 }
 
-/// The shared `terraform-schemas` folder (its `check.py`): `GEN_TERRAFORM_SCHEMAS_DIR`, or
-/// `shared/terraform-schemas` beside the repository, or the workplace's own copy.
-fn shared_schemas() -> PathBuf {
-    let candidates = [
-        std::env::var_os("GEN_TERRAFORM_SCHEMAS_DIR").map(PathBuf::from),
-        Some(root().join("../shared/terraform-schemas")),
-        Some(PathBuf::from("/work/shared/terraform-schemas")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|d| d.join("check.py").is_file())
-        .expect("the shared terraform-schemas folder with check.py: set GEN_TERRAFORM_SCHEMAS_DIR to the shared folder")
-}
-
 /// `check.py` against the schemas gen embeds, with HashiCorp's parser from the validators.
 fn check_py() -> Command {
     let mut cmd = validator("python3");
-    cmd.arg(shared_schemas().join("check.py")).arg("--schemas").arg(root().join("schemas/terraform"));
+    cmd.arg(shared_terraform_schemas().join("check.py")).arg("--schemas").arg(root().join("schemas/terraform"));
     cmd
 }
 
@@ -121,7 +106,7 @@ fn the_schema_check_refuses_what_the_schema_rules_refuse() {
 
 #[test]
 fn the_embedded_schemas_are_the_shared_ones() {
-    let shared = shared_schemas();
+    let shared = shared_terraform_schemas();
     let embedded = root().join("schemas/terraform");
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&shared).into_iter().flatten() {

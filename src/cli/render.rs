@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, eprint_findings, session};
-use crate::output::{self, Allow, DriftCheck, ManifestChange, Outcome, OutputError, Writer};
+use crate::output::{self, Allow, ManifestChange, Outcome, OutputError, Writer};
 use crate::pipeline::{self, Prepared, Session, Unprepared, display};
 use crate::render::{self, PlannedFile};
 
@@ -177,28 +177,13 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
 
 /// `--check`: the spec rendered and compared with the output directory, batch by batch.
 fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
-    let out = &prepared.out;
-    let shown = pipeline::display(out);
-    let mut check = DriftCheck::open(out);
-    let mut drifts = Vec::new();
-    let mut compare = |batch: &[PlannedFile], _clean: bool| {
-        if let Ok(c) = &mut check {
-            match c.add(batch) {
-                Ok(d) => drifts.extend(d),
-                Err(e) => check = Err(e),
-            }
-        }
-    };
-    let checked = session.check_each(&prepared.loaded, &prepared.spec_name, &shown, &mut compare);
+    let shown = pipeline::display(&prepared.out);
+    let (checked, result) = session.compare(prepared, &mut |_| {});
     eprint_findings(&checked.findings);
     if !checked.rendered || checked.findings.has_errors() {
         eprintln!("gen: nothing compared: fix the errors above");
         return EXIT_FAILURE;
     }
-    let result = check.and_then(DriftCheck::finish).map(|stale| {
-        drifts.extend(stale);
-        drifts
-    });
     match result {
         Ok(drifts) if drifts.is_empty() => {
             println!("{shown}: in sync with the spec");

@@ -28,7 +28,6 @@ use std::sync::Arc;
 pub use family::{Check, Emit, Run, drive, run_checks};
 
 use crate::diag::{Diagnostics, Findings, Rule, Source};
-use crate::render::Plan;
 use crate::spec::Loaded;
 use crate::spec::model::{Service, Spec};
 
@@ -130,19 +129,10 @@ pub fn claiming_folder(dir: &std::path::Path) -> Option<&'static dyn Family> {
     FAMILIES.iter().copied().find(|f| f.claims_folder(dir))
 }
 
-/// Lints every artifact of a plan by the family its blueprint declares (or, without one, the
-/// family that recognises it). `out` prefixes file names so findings name the file as the user
-/// sees it (`out/services/shop/Dockerfile`). Files are handed to their family one at a time;
-/// only the sources that findings quote are kept.
-pub fn lint_plan(plan: &Plan, loaded: &Loaded, out: &str) -> Findings {
-    let mut notes = Notes::default();
-    let mut findings = lint_batch(&plan.files, loaded, out);
-    notes.filter(&mut findings);
-    notes.finish(&mut findings);
-    findings
-}
-
-/// Lints one batch of a plan's files (a service's, as `render_each` hands them over); the
+/// Lints one batch of a plan's files (a service's, as `render_each` hands them over) by the
+/// family its blueprint declares (or, without one, the family that recognises it). `out`
+/// prefixes file names so findings name the file as the user sees it
+/// (`out/services/shop/Dockerfile`); only the sources that findings quote are kept. The
 /// caller tells a plan's notes once ([`Notes`]) as batches come.
 pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &str) -> Findings {
     let family_of = |file: &crate::render::PlannedFile| -> Option<&'static dyn Family> {

@@ -7,7 +7,7 @@ use super::manifest::{Manifest, Owner};
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
 use crate::declare_rule;
-use crate::render::{Plan, PlannedFile};
+use crate::render::PlannedFile;
 
 declare_rule! {
     /// ## What it does
@@ -113,12 +113,4 @@ impl DriftCheck {
         }
         Ok(drifts)
     }
-}
-
-/// Compares the managed files of `plan` with `out`.
-pub fn drift(plan: &Plan, out: &Path) -> Result<Vec<Drift>, OutputError> {
-    let mut check = DriftCheck::open(out)?;
-    let mut drifts = check.add(&plan.files)?;
-    drifts.extend(check.finish()?);
-    Ok(drifts)
 }

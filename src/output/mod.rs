@@ -6,7 +6,7 @@ mod fs;
 mod manifest;
 
 pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
-pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, drift};
+pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind};
 pub use fs::normalize;
 pub use manifest::{Manifest, Owner, sha256};
 

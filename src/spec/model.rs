@@ -44,9 +44,10 @@ impl Spec {
     }
 }
 
-/// The Azure regions with availability zones, as Microsoft lists them ("Azure regions with
-/// availability zone support", November 2026). A region missing here gets no zones, which
-/// always deploys; a spec names `zones` to say otherwise.
+/// Azure regions with availability zones, from Microsoft's list "Azure regions with
+/// availability zone support" as the author knew it (not checked against the live list here,
+/// which needs the network). A region missing here gets no zones, which always deploys; a
+/// spec names `zones` to say otherwise.
 pub const ZONED_REGIONS: &[&str] = &[
     "australiaeast",
     "austriaeast",

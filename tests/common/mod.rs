@@ -191,3 +191,18 @@ pub fn checkov_failures(framework: &str, files: &[PathBuf]) -> std::collections:
         })
         .collect()
 }
+
+/// The shared `terraform-schemas` folder (its `check.py`, the offline stand-in for `terraform
+/// validate`): `GEN_TERRAFORM_SCHEMAS_DIR`, or `shared/terraform-schemas` beside the
+/// repository, or the workplace's own copy.
+pub fn shared_terraform_schemas() -> PathBuf {
+    [
+        std::env::var_os("GEN_TERRAFORM_SCHEMAS_DIR").map(PathBuf::from),
+        Some(root().join("../shared/terraform-schemas")),
+        Some(PathBuf::from("/work/shared/terraform-schemas")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|d| d.join("check.py").is_file())
+    .expect("the shared terraform-schemas folder with check.py: set GEN_TERRAFORM_SCHEMAS_DIR to the shared folder")
+}
