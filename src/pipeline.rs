@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Findings, Source};
 use crate::lint::{self, Artifact, Recognition};
 use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, OutputError};
 use crate::registry;
-use crate::render::{self, PlannedFile, RenderError};
+use crate::render::{self, Place, PlannedFile, RenderError};
 use crate::spec::{self, Loaded, SpecError};
 
 declare_rule! {
@@ -72,8 +72,8 @@ pub struct Prepared {
     pub loaded: Loaded,
     /// The output directory.
     pub out: PathBuf,
-    /// The spec's file name, as the generated-file markers quote it.
-    pub spec_name: String,
+    /// Where the spec and the output sit in their repository.
+    pub place: Place,
 }
 
 /// Why a spec file could not be prepared: it could not be read, or it did not load.
@@ -114,6 +114,26 @@ pub fn spec_name(spec: &Path) -> String {
     spec.file_name().map_or_else(|| "spec".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// Where the spec at `spec` and the output directory `out` sit in their repository: the
+/// repository is the nearest folder above the spec that holds `.git`, or the spec's own folder
+/// when there is none. An output directory outside it is taken as a repository root of its own
+/// (what its workflows then name is relative to it).
+pub fn place(spec: &Path, out: &Path) -> Place {
+    let name = spec_name(spec);
+    let spec_abs = output::normalize(spec);
+    let dir = spec_abs.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = dir.ancestors().find(|d| d.join(".git").exists()).unwrap_or(&dir).to_path_buf();
+    let slashed = |p: &Path| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    match output::normalize(out).strip_prefix(&root) {
+        Ok(rel) => {
+            let spec = spec_abs.strip_prefix(&root).map_or_else(|_| name.clone(), slashed);
+            let out = if rel.as_os_str().is_empty() { ".".to_string() } else { slashed(rel) };
+            Place { spec_name: name, spec, out }
+        }
+        Err(_) => Place::named(&name),
+    }
+}
+
 impl Session {
     /// The built-in blueprints and those of `dirs`.
     pub fn new(dirs: &[PathBuf]) -> Result<Session, CatalogError> {
@@ -123,15 +143,15 @@ impl Session {
     /// Checks a loaded spec: semantic rules, then (when they pass) the render and the lint of
     /// its plan, with the spec's ignores applied to every finding. `out` is how findings name
     /// the output directory.
-    pub fn check(&self, loaded: &Loaded, spec_name: &str, out: &str) -> Checked {
-        self.check_each(loaded, spec_name, out, &mut |_| {})
+    pub fn check(&self, loaded: &Loaded, place: &Place, out: &str) -> Checked {
+        self.check_each(loaded, place, out, &mut |_| {})
     }
 
     /// [`Session::check`], handing each batch of rendered files to `sink` once it is linted:
     /// a spec of thousands of services is rendered, checked and written (or compared) one
     /// service at a time, and never held whole. Rendering runs beside linting, on a thread of
     /// its own.
-    pub fn check_each(&self, loaded: &Loaded, spec_name: &str, out: &str, sink: &mut Sink<'_>) -> Checked {
+    pub fn check_each(&self, loaded: &Loaded, place: &Place, out: &str, sink: &mut Sink<'_>) -> Checked {
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
         let mut rendered = false;
@@ -143,7 +163,7 @@ impl Session {
             let catalog = &self.catalog;
             let result = std::thread::scope(|scope| {
                 let renderer = scope.spawn(move || {
-                    render::render_each(loaded, catalog, spec_name, &mut |batch| {
+                    render::render_each(loaded, catalog, place, &mut |batch| {
                         // A closed channel means the linting side stopped; rendering on is moot.
                         let _ = send.send(batch);
                     })
@@ -181,7 +201,8 @@ impl Session {
         let bytes = spec::read_bytes(path, &name).map_err(unreadable)?;
         let loaded = spec::load(&name, &bytes).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
-        Ok(Prepared { bytes, loaded, out, spec_name: spec_name(path) })
+        let place = place(path, &out);
+        Ok(Prepared { bytes, loaded, out, place })
     }
 
     /// [`Session::check_each`] with each batch compared with the output directory as it is
@@ -200,7 +221,7 @@ impl Session {
                 }
             }
         };
-        let checked = self.check_each(&prepared.loaded, &prepared.spec_name, &display(&prepared.out), &mut each);
+        let checked = self.check_each(&prepared.loaded, &prepared.place, &display(&prepared.out), &mut each);
         let drifts = check.and_then(DriftCheck::finish).map(|stale| {
             drifts.extend(stale);
             drifts
@@ -231,7 +252,7 @@ impl Session {
             let (checked, drifts) = self.compare(&prepared, &mut note);
             (checked, Some(drifts))
         } else {
-            (self.check_each(&prepared.loaded, &prepared.spec_name, &out_name, &mut note), None)
+            (self.check_each(&prepared.loaded, &prepared.place, &out_name, &mut note), None)
         };
         let mut findings = checked.findings;
         if !checked.rendered {
@@ -296,7 +317,7 @@ impl Session {
             Err(SpecError::Read { source, .. }) => return unreadable(&name, &source.to_string()),
         };
         let session = Session { catalog };
-        session.check(&loaded, "spec.yaml", &format!("{shown}/<example>")).findings
+        session.check(&loaded, &Place::named("spec.yaml"), &format!("{shown}/<example>")).findings
     }
 
     /// Lints specs, blueprint folders, and hand-written files or folders of them. Files the

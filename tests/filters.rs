@@ -1,11 +1,12 @@
 //! Every language filter, fed an injection corpus, reads back as the literal value through a
 //! real parser of that language: YAML (saphyr), JSON (serde_json), POSIX shell (bash), HCL
-//! (HashiCorp's parser), Go templates (Helm's engine).
+//! (HashiCorp's parser), Go templates (Helm's engine), GitHub workflow values (YAML, then
+//! GitHub's expression syntax).
 
 mod common;
 
 use common::validator;
-use gen_core::render::filters::{gotmpl_quote, hcl_quote, shell_quote, yaml_quote};
+use gen_core::render::filters::{gha_glob_escape, gha_quote, gotmpl_quote, hcl_quote, shell_quote, yaml_quote};
 
 const CORPUS: &[&str] = &[
     "plain",
@@ -39,6 +40,10 @@ const CORPUS: &[&str] = &[
     "\u{2028}\u{feff}",
     "}} {{",
     "--- \n...",
+    "${{ secrets.TOKEN }}",
+    "${{${{ '${{' }}}}",
+    "x${{",
+    "*?+[]!\\",
 ];
 
 #[test]
@@ -50,6 +55,43 @@ fn yaml_filter_reads_back_literally() {
         let json = docs[0].root.to_json();
         assert_eq!(json["k"], *value, "{doc}");
     }
+}
+
+/// What GitHub makes of a workflow value: every `${{ expr }}` evaluated. The only expression
+/// `gha` writes is the string literal `'${{'`; any other is a value that did not stay inert.
+fn github_evaluates(value: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find("${{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let end = after.find("}}").ok_or_else(|| format!("an unclosed expression in {value:?}"))?;
+        match after[..end].trim() {
+            "'${{'" => out.push_str("${{"),
+            other => return Err(format!("the expression `{other}` in {value:?}")),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[test]
+fn gha_filter_reads_back_literally_after_github_evaluates_it() {
+    for value in CORPUS {
+        let doc = format!("k: {}\n", gha_quote(value));
+        let loaded = gen_core::yaml::load("t.yaml", doc.as_bytes(), &gen_core::spec::syntax::POLICY);
+        let docs = loaded.documents.unwrap_or_else(|e| panic!("{value:?}: {:?}", e[0].message));
+        let read = docs[0].root.to_json();
+        let read = read["k"].as_str().expect("a string");
+        assert_eq!(github_evaluates(read).as_deref(), Ok(*value), "{doc}");
+    }
+}
+
+#[test]
+fn gha_glob_escapes_every_filter_character() {
+    assert_eq!(gha_glob_escape("rel*?+[]!\\x"), "rel\\*\\?\\+\\[\\]\\!\\\\x");
+    assert_eq!(gha_glob_escape("release/1.x"), "release/1.x");
 }
 
 #[test]

@@ -93,7 +93,7 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Place(n) => {
                 let prepared = session.prepare(&spec, Some(&out)).ok().expect("prepare");
-                let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.spec_name) else {
+                let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.place) else {
                     panic!("the spec renders")
                 };
                 let free: Vec<&str> =
@@ -116,7 +116,7 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Render { discard_edits, keep_edits, overwrite_unowned } => {
                 let prepared = session.prepare(&spec, Some(&out)).ok().expect("prepare");
-                let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.spec_name) else {
+                let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.place) else {
                     panic!("the spec renders")
                 };
                 let allow = Allow { discard_edits, keep_edits, overwrite_unowned };

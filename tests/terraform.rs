@@ -16,7 +16,12 @@ use std::process::Command;
 use common::{Gen, root, shared_terraform_schemas, validator};
 use serde_json::Value;
 
-const SPECS: &[&str] = &["spec.yaml", "tests/fixtures/specs/options.yaml", "tests/fixtures/specs/terraform.yaml"];
+const SPECS: &[&str] = &[
+    "spec.yaml",
+    "tests/fixtures/specs/options.yaml",
+    "tests/fixtures/specs/terraform.yaml",
+    "tests/fixtures/specs/gitops.yaml",
+];
 
 /// A spec rendered into a temporary project; its Terraform folder.
 struct Rendered {

@@ -44,6 +44,7 @@ module "github_oidc" {
   repository          = var.github_repository
   branch              = var.github_branch
   environment         = var.github_environment
+  deploy_identity     = var.deploy == "helm"
   registry_id         = module.acr.id
   cluster_id          = module.aks.id
   namespaces          = var.namespaces
@@ -62,6 +63,15 @@ module "ingress_nginx" {
   class_name          = var.ingress_class_name
   cluster_principal   = module.aks.cluster_principal_id
   tags                = var.tags
+}
+
+# GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
+# credential of the cluster at all.
+module "argocd" {
+  source = "./modules/argocd"
+  count  = var.deploy == "gitops" ? 1 : 0
+
+  depends_on = [module.ingress_nginx]
 }
 
 module "dns" {

@@ -29,6 +29,7 @@ github_repository  = "acme/shop"
 github_branch      = "main"
 github_environment = null
 identity_mode      = "managed-identity"
+deploy             = "helm"
 
 tags = {
   project    = "shop"

@@ -161,6 +161,29 @@ pub struct Runtime {
     pub graceful_shutdown_seconds: u32,
     /// Seconds the process may take to start answering.
     pub startup_seconds: u32,
+    /// How the pipeline tests the service before it builds the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestRecipe>,
+}
+
+/// How the pipeline tests a service: the toolchain it sets up and the commands it runs in the
+/// service's folder. The commands are the blueprint's own text, never a spec value.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TestRecipe {
+    /// The toolchain the workflow sets up.
+    pub toolchain: Toolchain,
+    /// The blueprint param that holds the toolchain's version.
+    pub version_param: String,
+    /// Commands run one after another in the service's folder.
+    pub commands: Vec<String>,
+}
+
+/// A toolchain the workflow knows how to set up (with a pinned setup action).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Toolchain {
+    Python,
 }
 
 impl Default for Runtime {
@@ -171,6 +194,7 @@ impl Default for Runtime {
             writable_paths: vec!["/tmp".into()],
             graceful_shutdown_seconds: 20,
             startup_seconds: 60,
+            test: None,
         }
     }
 }

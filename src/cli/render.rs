@@ -65,7 +65,7 @@ pub fn run(args: Args) -> u8 {
     if args.check {
         return check_drift(&session, &prepared);
     }
-    let Prepared { bytes, out, loaded, spec_name } = &prepared;
+    let Prepared { bytes, out, loaded, place } = &prepared;
     let allow = Allow {
         discard_edits: args.discard_edits,
         keep_edits: args.keep_edits,
@@ -74,7 +74,7 @@ pub fn run(args: Args) -> u8 {
     // Checked whole first, then rendered again batch by batch into the writer: a spec of
     // thousands of services is never held whole, and a render that fails (an error-level
     // finding, a blueprint out of fuel or memory) stops before the first byte is written.
-    let checked = session.check(loaded, spec_name, &display(out));
+    let checked = session.check(loaded, place, &display(out));
     eprint_findings(&checked.findings);
     if !checked.rendered || checked.findings.has_errors() {
         eprintln!("gen: nothing written: fix the errors above");
@@ -84,14 +84,13 @@ pub fn run(args: Args) -> u8 {
     let spec_rel = output::relative_path(out, &args.spec);
     let finished = Writer::open(out, allow).and_then(|mut writer| {
         let mut failed = None;
-        let rendered =
-            render::render_each_again(loaded, &session.catalog, spec_name, &mut |batch: Vec<PlannedFile>| {
-                if failed.is_none()
-                    && let Err(e) = writer.add(&batch)
-                {
-                    failed = Some(e);
-                }
-            });
+        let rendered = render::render_each_again(loaded, &session.catalog, place, &mut |batch: Vec<PlannedFile>| {
+            if failed.is_none()
+                && let Err(e) = writer.add(&batch)
+            {
+                failed = Some(e);
+            }
+        });
         match (rendered, failed) {
             (_, Some(e)) => Err(e),
             // The same spec rendered a moment ago: only a blueprint that is not deterministic

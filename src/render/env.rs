@@ -48,6 +48,8 @@ pub fn environment() -> Environment<'static> {
     env.remove_filter("safe");
     env.add_filter("yaml", filters::yaml);
     env.add_filter("hcl", filters::hcl);
+    env.add_filter("gha", filters::gha);
+    env.add_filter("gha_glob", filters::gha_glob);
     env.add_filter("shell", filters::shell);
     env.add_filter("json", filters::json);
     env.add_filter("gotmpl", filters::gotmpl);

@@ -74,6 +74,37 @@ pub fn text(s: &str) -> String {
     s.chars().map(|c| if special(c) { ' ' } else { c }).collect()
 }
 
+/// A YAML scalar for a GitHub workflow that GitHub reads as exactly `s`: GitHub evaluates
+/// `${{ }}` in every string of a workflow, so each `${{` is written as the expression
+/// `${{ '${{' }}`, which evaluates to the two characters and runs nothing.
+pub fn gha_quote(s: &str) -> String {
+    yaml_quote(&s.replace("${{", "${{ '${{' }}"))
+}
+
+/// Text a GitHub trigger filter (`branches`, `paths`) matches literally: the filter characters
+/// (`*`, `?`, `+`, `[`, `]`, `!`, `\\`) escaped with a backslash. Not quoted: the result still
+/// goes through `yaml` (GitHub evaluates no expression in `on:`), after a pattern of the
+/// template's own (`/**`) is appended.
+pub fn gha_glob_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '*' | '?' | '+' | '[' | ']' | '!' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn gha(value: Value) -> Result<Value, Error> {
+    let s = scalar(&value, "gha")?;
+    Ok(Value::from_safe_string(if value.kind() == ValueKind::String { gha_quote(&s) } else { s }))
+}
+
+pub fn gha_glob(value: Value) -> Result<Value, Error> {
+    Ok(Value::from(gha_glob_escape(&scalar(&value, "gha_glob")?)))
+}
+
 pub fn yaml(value: Value) -> Result<Value, Error> {
     let s = scalar(&value, "yaml")?;
     Ok(Value::from_safe_string(if value.kind() == ValueKind::String { yaml_quote(&s) } else { s }))

@@ -39,7 +39,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Fix the template at the reported line. Print every value through the filter of the
-    /// output's language: `yaml`, `hcl`, `shell`, `json`, `gotmpl`, `text` or `segment`.
+    /// output's language: `yaml`, `gha` (a GitHub workflow's values), `hcl`, `shell`, `json`,
+    /// `gotmpl`, `text` or `segment`.
     pub static TEMPLATE_ERROR = ("TPL001", "template-error", Error, unignorable);
 }
 
@@ -92,6 +93,31 @@ pub struct Plan {
 pub enum RenderError {
     #[error("the spec cannot be rendered: {0}")]
     Invalid(Findings),
+}
+
+/// Where a render's spec and output directory sit in their repository: the spec's name, which
+/// the generated-file markers quote, and the paths that files run from the repository root use
+/// (GitHub reads workflows only from the root's `.github/workflows/`, whatever `--out` is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The spec's file name.
+    pub spec_name: String,
+    /// The spec's path from the repository root, `/`-separated.
+    pub spec: String,
+    /// The output directory's path from the repository root, `/`-separated; `.` for the root.
+    pub out: String,
+}
+
+impl Place {
+    /// A spec at the root of its repository, rendered into the root.
+    pub fn named(spec_name: &str) -> Place {
+        Place { spec_name: spec_name.to_string(), spec: spec_name.to_string(), out: ".".to_string() }
+    }
+
+    /// The output directory as a prefix of paths from the repository root: `` or `out/`.
+    pub fn prefix(&self) -> String {
+        if self.out == "." { String::new() } else { format!("{}/", self.out) }
+    }
 }
 
 /// Whether `path` is a plain relative path inside the output directory.
@@ -155,7 +181,7 @@ enum Stop {
 
 struct Renderer<'a> {
     env: minijinja::Environment<'static>,
-    spec_name: &'a str,
+    place: &'a Place,
     /// Template steps and bytes the rest of the render may use.
     fuel_left: u64,
     bytes_left: usize,
@@ -301,7 +327,7 @@ impl<'a> Renderer<'a> {
         let bytes = match (file.ownership, std::str::from_utf8(&bytes)) {
             (Ownership::Managed, Ok(text)) => {
                 let style = file.marker.unwrap_or_else(|| marker::style_for(&path));
-                match marker::marker_line(style, self.spec_name) {
+                match marker::marker_line(style, &self.place.spec_name) {
                     Some(line) => marker::insert(text, &line).into_bytes(),
                     None => bytes,
                 }
@@ -347,11 +373,11 @@ fn context(shared: &[(&'static str, Value)], bp: &Blueprint, service: Option<&[V
     Value::from_pairs(entries)
 }
 
-/// Renders every file of the base blueprint and of each service's blueprint. `spec_name` is
-/// the spec's file name, quoted in the generated-file markers.
-pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Plan, RenderError> {
+/// Renders every file of the base blueprint and of each service's blueprint. `place` is where
+/// the spec and the output sit in their repository.
+pub fn render(loaded: &Loaded, catalog: &Catalog, place: &Place) -> Result<Plan, RenderError> {
     let mut files = Vec::new();
-    render_each(loaded, catalog, spec_name, &mut |batch| files.extend(batch))?;
+    render_each(loaded, catalog, place, &mut |batch| files.extend(batch))?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Plan { files })
 }
@@ -364,10 +390,10 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, spec_name: &str) -> Result<Pla
 pub fn render_each(
     loaded: &Loaded,
     catalog: &Catalog,
-    spec_name: &str,
+    place: &Place,
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
-    render_batches(loaded, catalog, spec_name, true, sink)
+    render_batches(loaded, catalog, place, true, sink)
 }
 
 /// [`render_each`] for a spec that [`render_each`] rendered cleanly a moment ago (`gen render`
@@ -376,16 +402,16 @@ pub fn render_each(
 pub fn render_each_again(
     loaded: &Loaded,
     catalog: &Catalog,
-    spec_name: &str,
+    place: &Place,
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
-    render_batches(loaded, catalog, spec_name, false, sink)
+    render_batches(loaded, catalog, place, false, sink)
 }
 
 fn render_batches(
     loaded: &Loaded,
     catalog: &Catalog,
-    spec_name: &str,
+    place: &Place,
     track: bool,
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
@@ -394,7 +420,7 @@ fn render_batches(
     let base = catalog.base();
     let mut r = Renderer {
         env: environment(),
-        spec_name,
+        place,
         fuel_left: RENDER_FUEL,
         bytes_left: RENDER_BYTES,
         sources: Vec::new(),
@@ -422,7 +448,16 @@ fn render_batches(
     if r.errors.is_empty() {
         let shared = [
             ("spec", Value::from(Serde(loaded.spec.as_ref()))),
-            ("gen", Value::from(Serde(serde_json::json!({"version": env!("CARGO_PKG_VERSION"), "spec": spec_name})))),
+            (
+                "gen",
+                Value::from(Serde(serde_json::json!({
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "spec": place.spec_name,
+                    "specPath": place.spec,
+                    "out": place.out,
+                    "prefix": place.prefix(),
+                }))),
+            ),
         ];
         let project_ctx = context(&shared, base, None);
         for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {

@@ -469,11 +469,61 @@ pub enum AccessMode {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Pipeline {
     pub static_analysis: StaticAnalysis,
+    pub static_analysis_fail_on: Severity,
     pub image_scan: ImageScan,
     pub versioning: Versioning,
     pub deploy: Deploy,
+    pub gitops: Gitops,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notify>,
+    #[serde(rename = "gen")]
+    pub gen_source: GenSource,
+}
+
+/// Where the drift job installs gen from: a git repository and a tag or commit of it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct GenSource {
+    pub repository: String,
+    pub revision: String,
+}
+
+impl Default for GenSource {
+    fn default() -> Self {
+        GenSource {
+            repository: env!("CARGO_PKG_REPOSITORY").to_string(),
+            revision: concat!("v", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// The lowest severity of a static-analysis finding that fails the build.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    #[default]
+    High,
+    Critical,
+}
+
+/// How a `gitops` pipeline hands a new image tag to Argo CD.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Gitops {
+    pub update: GitopsUpdate,
+}
+
+/// How the new tag reaches the branch Argo CD watches.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum GitopsUpdate {
+    /// A pull request, merged by a person (or by auto-merge).
+    #[default]
+    PullRequest,
+    /// A commit straight to the branch.
+    Commit,
 }
 
 /// Static analysis tool.

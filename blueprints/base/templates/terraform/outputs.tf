@@ -29,7 +29,7 @@ output "build_client_id" {
 }
 
 output "deploy_client_id" {
-  description = "The client id the deploy job signs in with (cluster user, writer in the services' namespaces only)."
+  description = "The client id the deploy job signs in with (cluster user, writer in the services' namespaces only); null with GitOps, which has no deploy identity."
   value       = module.github_oidc.deploy_client_id
 }
 
@@ -41,4 +41,9 @@ output "ingress_ip" {
 output "name_servers" {
   description = "Delegate the zone to these name servers at its registrar (empty without DNS)."
   value       = try(module.dns[0].name_servers, [])
+}
+
+output "github_subjects" {
+  description = "The one OIDC subject each GitHub identity trusts (build; deploy without GitOps)."
+  value       = module.github_oidc.subjects
 }

@@ -40,6 +40,7 @@ github_environment = <@ spec.platform.github.environment | hcl @>
 github_environment = null
 <% endif %>
 identity_mode      = <@ spec.platform.azure.identity | hcl @>
+deploy             = <@ spec.pipeline.deploy | hcl @>
 
 tags = {
   project    = <@ spec.metadata.name | hcl @>

@@ -172,6 +172,15 @@ variable "identity_mode" {
   }
 }
 
+variable "deploy" {
+  type        = string
+  description = "How releases reach the cluster: helm (the pipeline's deploy identity runs helm upgrade) or gitops (Argo CD, installed here, pulls them from git; no deploy identity) (spec: pipeline.deploy)."
+  validation {
+    condition     = contains(["helm", "gitops"], var.deploy)
+    error_message = "deploy is helm or gitops."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource that takes them."

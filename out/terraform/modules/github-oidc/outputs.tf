@@ -11,10 +11,10 @@ output "build_client_id" {
 
 output "deploy_client_id" {
   description = "The deploy identity's client id (AZURE_CLIENT_ID of the deploy job)."
-  value       = local.client_ids["deploy"]
+  value       = try(local.client_ids["deploy"], null)
 }
 
 output "subjects" {
   description = "The one subject each identity trusts."
-  value       = local.subjects
+  value       = { for role in local.all : role => local.subjects[role] }
 }

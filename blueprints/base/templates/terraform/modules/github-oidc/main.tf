@@ -1,7 +1,8 @@
-# Two identities GitHub Actions signs in as through OIDC, with no secret anywhere: `build`
-# pushes images to exactly one registry; `deploy` reads the cluster's credentials and writes
-# only in the services' namespaces (seed 001's own least-privilege lesson). Each trusts
-# exactly one subject: this repository's branch, or its GitHub environment for deploys.
+# The identities GitHub Actions signs in as through OIDC, with no secret anywhere: `build`
+# pushes images to exactly one registry; `deploy` (not with GitOps, where Argo CD deploys)
+# reads the cluster's credentials and writes only in the services' namespaces (seed 001's own
+# least-privilege lesson). Each trusts exactly one subject: this repository's branch, or its
+# GitHub environment for deploys.
 
 data "azurerm_client_config" "current" {}
 
@@ -13,15 +14,16 @@ locals {
     build  = "repo:${var.repository}:ref:refs/heads/${var.branch}"
     deploy = var.environment == null ? "repo:${var.repository}:ref:refs/heads/${var.branch}" : "repo:${var.repository}:environment:${var.environment}"
   }
-  roles = toset(local.managed ? [] : ["build", "deploy"])
-  mis   = toset(local.managed ? ["build", "deploy"] : [])
+  all   = var.deploy_identity ? ["build", "deploy"] : ["build"]
+  roles = toset(local.managed ? [] : local.all)
+  mis   = toset(local.managed ? local.all : [])
   principal_ids = {
-    for role in ["build", "deploy"] : role => (
+    for role in local.all : role => (
       local.managed ? azurerm_user_assigned_identity.github[role].principal_id : azuread_service_principal.github[role].object_id
     )
   }
   client_ids = {
-    for role in ["build", "deploy"] : role => (
+    for role in local.all : role => (
       local.managed ? azurerm_user_assigned_identity.github[role].client_id : azuread_application_registration.github[role].client_id
     )
   }
@@ -74,6 +76,7 @@ resource "azurerm_role_assignment" "build_push" {
 }
 
 resource "azurerm_role_assignment" "deploy_cluster_user" {
+  count                = var.deploy_identity ? 1 : 0
   scope                = var.cluster_id
   role_definition_name = "Azure Kubernetes Service Cluster User Role"
   principal_id         = local.principal_ids["deploy"]
@@ -81,7 +84,7 @@ resource "azurerm_role_assignment" "deploy_cluster_user" {
 }
 
 resource "azurerm_role_assignment" "deploy_namespace" {
-  for_each             = toset(var.namespaces)
+  for_each             = toset(var.deploy_identity ? var.namespaces : [])
   scope                = "${var.cluster_id}/namespaces/${each.value}"
   role_definition_name = "Azure Kubernetes Service RBAC Writer"
   principal_id         = local.principal_ids["deploy"]

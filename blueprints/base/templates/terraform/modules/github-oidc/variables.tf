@@ -34,6 +34,12 @@ variable "environment" {
   default     = null
 }
 
+variable "deploy_identity" {
+  type        = bool
+  description = "Whether to create the deploy identity (not with GitOps: Argo CD deploys from inside the cluster)."
+  default     = true
+}
+
 variable "registry_id" {
   type        = string
   description = "The one registry the build identity may push to."

@@ -1,0 +1,567 @@
+//! The GitHub workflows, judged by the real tools and read back by an independent YAML parser
+//! (PyYAML). Each variant is rendered into a fresh git repository the way a user would: the
+//! reference spec with `--out .` (the workflows land where GitHub reads them), and specs of
+//! the other options with the output in a folder, so every path the workflows name must be
+//! right relative to the repository root. Variants: Helm and GitOps deploys (a pull request
+//! or a commit), semgrep, snyk and no static analysis, trivy on and off, notifications on and
+//! off, a GitHub environment, several services.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Gen, root, validator};
+use serde_json::Value;
+
+/// A spec rendered into a fresh git repository.
+struct Repo {
+    dir: tempfile::TempDir,
+    /// The output folder, relative to the repository root (`.` for the root).
+    out: String,
+    name: String,
+}
+
+/// A variant: its name, the spec's text, where the spec goes and where the output goes.
+struct Variant {
+    name: &'static str,
+    spec: String,
+    spec_at: &'static str,
+    out: &'static str,
+}
+
+fn spec_text(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).expect("read spec")
+}
+
+fn edited(text: String, edits: &[(&str, &str)]) -> String {
+    edits.iter().fold(text, |t, (from, to)| {
+        assert!(t.contains(from), "the spec has no `{from}`");
+        t.replace(from, to)
+    })
+}
+
+fn variants() -> Vec<Variant> {
+    vec![
+        // semgrep, trivy, notify, Helm, one service, the output at the repository root.
+        Variant { name: "reference", spec: spec_text("spec.yaml"), spec_at: "spec.yaml", out: "." },
+        // Helm through a GitHub environment, a branch that is not main, two services in two
+        // namespaces, defaults for the pipeline (no notify).
+        Variant {
+            name: "environment",
+            spec: spec_text("tests/fixtures/specs/terraform.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+        },
+        // GitOps through a pull request, snyk failing on critical, no image scan, notify, the
+        // spec and its output in a folder.
+        Variant {
+            name: "gitops",
+            spec: spec_text("tests/fixtures/specs/gitops.yaml"),
+            spec_at: "deploy/spec.yaml",
+            out: "deploy/out",
+        },
+        // GitOps committing the tag, no static analysis, no notifications.
+        Variant {
+            name: "gitops-commit",
+            spec: edited(
+                spec_text("tests/fixtures/specs/gitops.yaml"),
+                &[
+                    ("update: pull-request", "update: commit"),
+                    ("staticAnalysis: snyk", "staticAnalysis: none"),
+                    ("  notify: {email: [ops@example.org, dev@example.org]}\n", ""),
+                ],
+            ),
+            spec_at: "spec.yaml",
+            out: "generated",
+        },
+    ]
+}
+
+impl Repo {
+    fn new(v: &Variant) -> Repo {
+        let dir = tempfile::tempdir().expect("tempdir");
+        git(dir.path(), &["init", "-q"]);
+        let spec = dir.path().join(v.spec_at);
+        std::fs::create_dir_all(spec.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&spec, &v.spec).expect("write spec");
+        let run = Gen::new().args(["render", v.spec_at, "--out", v.out]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{}: {}\n{}", v.name, run.stdout, run.stderr);
+        Repo { dir, out: v.out.to_string(), name: v.name.to_string() }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root().join(&self.out)
+    }
+
+    fn workflows(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.out().join(".github/workflows"))
+            .expect("workflows folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=gen", "-c", "user.email=gen@example.com", "-c", "commit.gpgsign=false"])
+        .args(["-c", "tag.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The workflow as PyYAML's base loader reads it: every scalar a string, `on` a plain key.
+fn read_yaml(path: &Path) -> Value {
+    let script = "import json, sys, yaml\nprint(json.dumps(yaml.load(open(sys.argv[1]), Loader=yaml.BaseLoader)))";
+    let out = validator("python").args(["-c", script]).arg(path).output().expect("python runs");
+    assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The pinned actions everyone may use: the shared list checked against each repository.
+fn pins() -> BTreeMap<String, (String, String)> {
+    let file = [
+        std::env::var_os("GEN_ACTIONS_PINS").map(PathBuf::from),
+        Some(root().join("../shared/github-actions-pins.json")),
+        Some(PathBuf::from("/work/shared/github-actions-pins.json")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|f| f.is_file())
+    .expect("the shared github-actions-pins.json: set GEN_ACTIONS_PINS to it");
+    let list: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(file).expect("read pins")).expect("JSON");
+    list.iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().expect(k).to_string();
+            (s("action").to_ascii_lowercase(), (s("sha"), s("tag")))
+        })
+        .collect()
+}
+
+fn jobs(wf: &Value) -> Vec<(&String, &Value)> {
+    wf["jobs"].as_object().expect("jobs").iter().collect()
+}
+
+fn steps(job: &Value) -> Vec<&Value> {
+    job["steps"].as_array().map(|s| s.iter().collect()).unwrap_or_default()
+}
+
+#[test]
+fn actionlint_and_zizmor_pass_every_variant() {
+    for v in variants() {
+        let repo = Repo::new(&v);
+        let home = common::validators();
+        let mut actionlint = validator("actionlint");
+        actionlint
+            .arg("-shellcheck")
+            .arg(home.join("venv/bin/shellcheck"))
+            .arg("-pyflakes")
+            .arg(home.join("venv/bin/pyflakes"));
+        // At the root, actionlint finds the workflows where GitHub does.
+        if repo.out != "." {
+            actionlint.args(repo.workflows());
+        }
+        let out = actionlint.current_dir(repo.root()).output().expect("actionlint runs");
+        assert!(
+            out.status.success(),
+            "{}: actionlint:\n{}{}",
+            repo.name,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if repo.out == "." {
+            assert!(repo.root().join(".github/workflows/gen.yml").is_file(), "rendered where GitHub reads workflows");
+        }
+
+        for persona in ["regular", "pedantic"] {
+            let out = validator("zizmor")
+                .args(["--offline", "--format", "json", "--persona", persona])
+                .arg(repo.out().join(".github/workflows"))
+                .output()
+                .expect("zizmor runs");
+            let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+                panic!("{}: zizmor's report is not JSON ({e}): {}", repo.name, String::from_utf8_lossy(&out.stderr))
+            });
+            for f in &findings {
+                let severity = f["determinations"]["severity"].as_str().unwrap_or_default();
+                let shown = format!("{}: zizmor --persona {persona}: {}", repo.name, serde_json::to_string(f).unwrap());
+                assert_eq!(severity, "Informational", "{shown}");
+                // An informational finding is explained in a comment just above its step.
+                let primary = f["locations"]
+                    .as_array()
+                    .and_then(|l| l.iter().find(|l| l["symbolic"]["kind"] == "Primary"))
+                    .expect("primary location");
+                let file = primary["symbolic"]["key"]["Local"]["verbatim_path"].as_str().expect("path");
+                let row = primary["concrete"]["location"]["start_point"]["row"].as_u64().expect("row") as usize;
+                let text = std::fs::read_to_string(file).expect("read workflow");
+                let above: Vec<&str> = text.lines().take(row).collect();
+                let explained =
+                    above.iter().rev().take(6).any(|l| l.trim_start().starts_with('#') && l.contains("zizmor"));
+                assert!(explained, "{shown}: no comment explains it");
+            }
+        }
+
+        let lint = Gen::new().args(["lint", "--strict", v.spec_at, "--out", v.out]).current_dir(repo.root()).run();
+        assert_eq!(lint.code, 0, "{}: gen lint:\n{}{}", repo.name, lint.stdout, lint.stderr);
+    }
+}
+
+#[test]
+fn every_action_is_pinned_to_a_listed_commit_with_its_tag() {
+    let pins = pins();
+    for v in variants() {
+        let repo = Repo::new(&v);
+        for file in repo.workflows() {
+            let text = std::fs::read_to_string(&file).expect("read");
+            let mut seen = 0;
+            for line in text.lines().filter(|l| l.trim_start().trim_start_matches("- ").starts_with("uses:")) {
+                let value = line.split_once("uses:").expect("uses").1.trim();
+                let (action, rest) = value.split_once('@').unwrap_or_else(|| panic!("{line}: not pinned"));
+                let (sha, comment) = rest.split_once(" # ").unwrap_or_else(|| panic!("{line}: no version comment"));
+                let (pinned, tag) =
+                    pins.get(&action.to_ascii_lowercase()).unwrap_or_else(|| panic!("{line}: not in the pinned list"));
+                assert_eq!(sha, pinned, "{}: {line}", file.display());
+                assert_eq!(comment.trim(), tag, "{}: {line}", file.display());
+                seen += 1;
+            }
+            // Every `uses:` the YAML holds was on a line of its own that the loop above read.
+            let wf = read_yaml(&file);
+            let uses: usize =
+                jobs(&wf).iter().map(|(_, j)| steps(j).iter().filter(|s| s.get("uses").is_some()).count()).sum();
+            assert_eq!(seen, uses, "{}", file.display());
+        }
+    }
+}
+
+/// The OIDC subjects Terraform's federated credentials trust, by identity, read from the
+/// rendered tfvars and the github-oidc module's subject templates.
+fn terraform_subjects(repo: &Repo) -> BTreeMap<&'static str, String> {
+    let tf = repo.out().join("terraform");
+    let out = validator("hcl2json").arg(tf.join("terraform.tfvars")).output().expect("hcl2json");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let vars = parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone();
+    let module = std::fs::read_to_string(tf.join("modules/github-oidc/main.tf")).expect("module");
+    let templates: Vec<&str> = module.split('"').filter(|s| s.starts_with("repo:")).collect();
+    let fill = |t: &str| {
+        t.replace("${var.repository}", vars["github_repository"].as_str().expect("repository"))
+            .replace("${var.branch}", vars["github_branch"].as_str().expect("branch"))
+            .replace("${var.environment}", vars["github_environment"].as_str().unwrap_or("<none>"))
+    };
+    let branch = templates.iter().find(|t| t.contains(":ref:")).map(|t| fill(t)).expect("branch subject");
+    let environment = templates.iter().find(|t| t.contains(":environment:")).map(|t| fill(t)).expect("env subject");
+    let mut subjects = BTreeMap::from([("build", branch.clone())]);
+    if vars["deploy"] == "helm" {
+        subjects.insert("deploy", if vars["github_environment"].is_null() { branch } else { environment });
+    }
+    subjects
+}
+
+#[test]
+fn every_azure_login_matches_a_subject_terraform_trusts() {
+    for v in variants() {
+        let repo = Repo::new(&v);
+        let trusted = terraform_subjects(&repo);
+        let spec = read_yaml(&repo.root().join(v.spec_at));
+        let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
+        let mut logins = BTreeSet::new();
+        for file in repo.workflows() {
+            let wf = read_yaml(&file);
+            for (id, job) in jobs(&wf) {
+                for step in steps(job) {
+                    let uses = step["uses"].as_str().unwrap_or_default();
+                    if !uses.to_ascii_lowercase().starts_with("azure/login@") {
+                        continue;
+                    }
+                    let client = step["with"]["client-id"].as_str().expect("client-id");
+                    let identity = match client {
+                        "${{ vars.AZURE_BUILD_CLIENT_ID }}" => "build",
+                        "${{ vars.AZURE_DEPLOY_CLIENT_ID }}" => "deploy",
+                        other => panic!("{}: job {id} logs in as {other}", file.display()),
+                    };
+                    // GitHub's token names the environment when the job has one, else the ref.
+                    let subject = match job.get("environment") {
+                        Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
+                        None => {
+                            // The job or the step logs in on a push only, and pushes are
+                            // filtered to the one branch.
+                            let on_push =
+                                |x: &Value| x["if"].as_str().is_some_and(|c| c == "github.event_name == 'push'");
+                            assert!(
+                                on_push(job) || on_push(step),
+                                "{}: job {id} logs in outside a push",
+                                file.display()
+                            );
+                            let branches = wf["on"]["push"]["branches"].as_array().expect("push branches");
+                            assert_eq!(branches.len(), 1, "{}", file.display());
+                            format!("repo:{repository}:ref:refs/heads/{}", branches[0].as_str().expect("branch"))
+                        }
+                    };
+                    assert_eq!(
+                        trusted.get(identity),
+                        Some(&subject),
+                        "{}: {}: job {id} signs in as {identity} with subject {subject}; Terraform trusts {trusted:?}",
+                        repo.name,
+                        file.display()
+                    );
+                    assert_eq!(
+                        job["permissions"]["id-token"],
+                        "write",
+                        "{}: job {id} logs in without id-token: write",
+                        file.display()
+                    );
+                    logins.insert(identity);
+                }
+            }
+        }
+        let expected: BTreeSet<&str> = trusted.keys().copied().collect();
+        assert_eq!(logins, expected, "{}: every identity Terraform creates is used, and no other", repo.name);
+    }
+}
+
+#[test]
+fn workflow_paths_are_right_from_the_repository_root() {
+    for v in variants() {
+        let repo = Repo::new(&v);
+        for file in repo.workflows() {
+            let wf = read_yaml(&file);
+            let env = &wf["env"];
+            let mut paths: Vec<String> = Vec::new();
+            if let Some(p) = env.get("SPEC").and_then(Value::as_str) {
+                assert_eq!(p, v.spec_at, "{}", file.display());
+                paths.push(p.to_string());
+            }
+            if let Some(p) = env.get("OUT").and_then(Value::as_str) {
+                assert_eq!(p, v.out, "{}", file.display());
+                paths.push(p.to_string());
+            }
+            paths.extend(env.get("SERVICE_DIR").and_then(Value::as_str).map(str::to_string));
+            for (_, job) in jobs(&wf) {
+                for (k, val) in job["env"].as_object().into_iter().flatten() {
+                    if k == "VALUES" {
+                        paths.push(val.as_str().expect("VALUES").to_string());
+                    }
+                }
+                for step in steps(job) {
+                    for (k, val) in step["env"].as_object().into_iter().flatten() {
+                        if ["CHART", "NEXT_VERSION"].contains(&k.as_str()) {
+                            paths.push(val.as_str().expect("path").to_string());
+                        }
+                    }
+                }
+            }
+            let filters = ["push", "pull_request"]
+                .iter()
+                .flat_map(|e| wf["on"][e]["paths"].as_array().cloned().unwrap_or_default())
+                .filter_map(|p| p.as_str().map(str::to_string));
+            for filter in filters {
+                let literal = filter.trim_start_matches('!').trim_end_matches("/**");
+                // The workflow's own path is where GitHub reads it, at the root.
+                if !literal.starts_with(".github/") {
+                    paths.push(literal.to_string());
+                }
+            }
+            assert!(!paths.is_empty(), "{}", file.display());
+            for p in paths {
+                assert!(
+                    repo.root().join(&p).exists(),
+                    "{}: {}: `{p}` is not in the repository",
+                    repo.name,
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn argo_cd_objects_pass_their_crd_schemas_and_point_at_the_chart() {
+    for v in variants().into_iter().filter(|v| v.name.starts_with("gitops")) {
+        let repo = Repo::new(&v);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(repo.out().join("argocd"))
+            .expect("argocd folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        let out = validator("crd-validate").args(&files).output().expect("crd-validate");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}: {stdout}", repo.name);
+        assert!(stdout.contains(&format!("{} custom resource(s) valid", files.len())), "{stdout}");
+        let spec = read_yaml(&repo.root().join(v.spec_at));
+        let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
+        for file in files.iter().filter(|f| !f.ends_with("project.yaml")) {
+            let app = read_yaml(file);
+            let source = &app["spec"]["source"];
+            assert_eq!(source["repoURL"], format!("https://github.com/{repository}.git"));
+            let chart = repo.root().join(source["path"].as_str().expect("path"));
+            assert!(chart.join("Chart.yaml").is_file(), "{}: {}", file.display(), chart.display());
+            for values in source["helm"]["valueFiles"].as_array().expect("valueFiles") {
+                assert!(chart.join(values.as_str().expect("file")).is_file(), "{}: {values}", file.display());
+            }
+            assert_eq!(app["spec"]["project"], spec["metadata"]["name"]);
+        }
+        // The Terraform root installs Argo CD and creates no deploy identity.
+        let tfvars = std::fs::read_to_string(repo.out().join("terraform/terraform.tfvars")).expect("tfvars");
+        assert!(tfvars.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["deploy", "=", "\"gitops\""]));
+    }
+}
+
+/// Runs the rendered version script in a git repository with these tags.
+fn next_version(script: &Path, tags: &[&str], prefix: Option<&str>) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["commit", "-q", "--allow-empty", "-m", "first"]);
+    for tag in tags {
+        git(dir.path(), &["tag", tag]);
+    }
+    let out = Command::new("bash").arg(script).args(prefix).current_dir(dir.path()).output().expect("bash");
+    assert!(out.status.success(), "{tags:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn the_version_script_bumps_the_newest_semver_tag() {
+    let repo = Repo::new(&variants().remove(0));
+    let script = repo.out().join("scripts/next-version.sh");
+    assert_eq!(next_version(&script, &[], None), "0.0.1");
+    assert_eq!(next_version(&script, &["v0.0.9"], None), "0.0.10");
+    assert_eq!(next_version(&script, &["v0.0.9", "v0.0.10"], None), "0.0.11", "newest by number, not by text");
+    assert_eq!(next_version(&script, &["v1.2.3", "v0.9.9"], None), "1.2.4");
+    let not_semver = ["latest", "v1.2", "release-3.0.0", "v01.0.0", "v1.0.0-rc.1", "v2.0.0+build", "1.0.0", "vv1.0.0"];
+    assert_eq!(next_version(&script, &not_semver, None), "0.0.1", "tags that are not semver are ignored");
+    assert_eq!(next_version(&script, &[&not_semver[..], &["v0.3.0"]].concat(), None), "0.3.1");
+    // A service of several has its own line of tags.
+    let tags = ["v5.0.0", "notes/v0.1.4", "users/v2.0.0", "notes-v9.9.9"];
+    assert_eq!(next_version(&script, &tags, Some("notes/v")), "0.1.5");
+    assert_eq!(next_version(&script, &tags, Some("users/v")), "2.0.1");
+    assert_eq!(next_version(&script, &tags, Some("other/v")), "0.0.1");
+
+    let out = validator("shellcheck").arg(&script).output().expect("shellcheck");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn spec_values_reach_the_workflows_as_inert_literals() {
+    let payload = "${{ secrets.LEAK }}'\"$(touch pwned);`id`";
+    // A branch name has no space (git refuses one) and no `${{` (the spec refuses one: GitHub
+    // matches trigger filters as written, actionlint reads them as expressions).
+    let branch = "rel{{secrets.LEAK}}'\"$(touch;pwned)`id`";
+    let spec = edited(
+        spec_text("tests/fixtures/specs/terraform.yaml"),
+        &[
+            ("branch: release", &format!("branch: {}", serde_json::to_string(branch).unwrap())),
+            (
+                "environment: production",
+                &format!("environment: {}", serde_json::to_string(&format!("prod {payload}")).unwrap()),
+            ),
+        ],
+    ) + &format!(
+        "pipeline:\n  notify: {{email: [{}]}}\n  gen: {{repository: {}}}\n",
+        serde_json::to_string("a'\"$(id)${{github.token}}@example.org").unwrap(),
+        serde_json::to_string("https://example.org/${{github.token}}'\"$(id)").unwrap()
+    );
+    let v = Variant { name: "hostile", spec, spec_at: "spec.yaml", out: "o'ut {{ secrets.LEAK }} $(id)" };
+    let repo = Repo::new(&v);
+    // GitHub reads `${{ '${{' }}` as the two characters `${{`.
+    let evaluated = |s: &str| s.replace("${{ '${{' }}", "${{");
+    let mut literals = BTreeSet::new();
+    for file in repo.workflows() {
+        let wf = read_yaml(&file);
+        // GitHub evaluates expressions in values, not in comments, and not in `on:` (trigger
+        // filters are matched as written).
+        let text = std::fs::read_to_string(&file).expect("read");
+        let evaluated_part: String = text
+            .lines()
+            .skip_while(|l| !l.starts_with("on:"))
+            .skip(1)
+            .skip_while(|l| l.is_empty() || l.starts_with(' '))
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for expression in ["${{ secrets.LEAK", "${{secrets.LEAK", "${{github.token"] {
+            assert!(!evaluated_part.contains(expression), "{}: an expression from the spec:\n{text}", file.display());
+        }
+        let branches = &wf["on"]["push"]["branches"];
+        assert_eq!(branches[0].as_str().map(unglob).as_deref(), Some(branch), "{}", file.display());
+        for (id, job) in jobs(&wf) {
+            for step in steps(job) {
+                if let Some(run) = step["run"].as_str() {
+                    for hostile in ["LEAK", "touch pwned", "$(id)", "o'ut", "example.org"] {
+                        assert!(!run.contains(hostile), "{}: job {id} runs a spec value: {run}", file.display());
+                    }
+                }
+            }
+        }
+        let mut strings = Vec::new();
+        collect_strings(&wf, &mut strings);
+        literals.extend(strings.iter().map(|s| evaluated(s)));
+    }
+    for expected in [
+        branch.to_string(),
+        format!("prod {payload}"),
+        "a'\"$(id)${{github.token}}@example.org".to_string(),
+        "https://example.org/${{github.token}}'\"$(id)".to_string(),
+        v.out.to_string(),
+    ] {
+        let found = literals.iter().any(|l| l == &expected || l.starts_with(&format!("{expected}/")));
+        assert!(found, "`{expected}` does not reach the workflows as the literal it is; they hold {literals:#?}");
+    }
+    let home = common::validators();
+    let out = validator("actionlint")
+        .arg("-shellcheck")
+        .arg(home.join("venv/bin/shellcheck"))
+        .args(repo.workflows())
+        .current_dir(repo.root())
+        .output()
+        .expect("actionlint");
+    assert!(out.status.success(), "actionlint:\n{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// A trigger filter's text as the literal it matches.
+fn unglob(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
+    }
+    out
+}
+
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            collect_strings(v, out)
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_branch_git_or_github_would_misread_is_refused_at_its_line() {
+    for branch in ["feat ure", "a..b", "x.lock", "-x", "rel${{ github.token }}"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let spec = edited(
+            spec_text("spec.yaml"),
+            &[("branch: main", &format!("branch: {}", serde_json::to_string(branch).unwrap()))],
+        );
+        std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+        let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 2, "{branch}: {}", run.stderr);
+        assert!(run.stderr.contains("spec.yaml:30:13"), "{branch}: {}", run.stderr);
+        assert!(!dir.path().join("out").exists(), "{branch}: nothing is written");
+    }
+}
