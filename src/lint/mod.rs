@@ -84,8 +84,10 @@ pub trait Family: Sync {
     fn rules(&self) -> Vec<&'static Rule>;
     /// What starts a line comment in the family's files (for `gen:ignore` comments).
     fn comment_prefixes(&self) -> &'static [&'static str];
-    /// Whether a file with this name and text is one of the family's.
-    fn recognises(&self, file_name: &str, text: &str) -> Recognition;
+    /// Whether a file at this path, with this text, is one of the family's. `path` is the
+    /// file's path with `/` between folders (as given, walked to, or rendered); most families
+    /// look only at its [`file_name`].
+    fn recognises(&self, path: &str, text: &str) -> Recognition;
     /// Parses the files and runs every rule over them, handing each file's findings to `emit`
     /// (rules that relate files to each other see each set of files together; [`drive`] does
     /// this for a list of [`Check`]s).
@@ -114,11 +116,17 @@ pub fn family_names() -> Vec<&'static str> {
     FAMILIES.iter().map(|f| f.name()).collect()
 }
 
-/// The family a hand-written file belongs to, if one claims it at least with `at_least`.
-pub fn recognise(file_name: &str, text: &str, at_least: Recognition) -> Option<&'static dyn Family> {
+/// The last part of a path: the file's name.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The family a hand-written file at `path` belongs to, if one claims it at least with
+/// `at_least`.
+pub fn recognise(path: &str, text: &str, at_least: Recognition) -> Option<&'static dyn Family> {
     FAMILIES
         .iter()
-        .map(|f| (f.recognises(file_name, text), *f))
+        .map(|f| (f.recognises(path, text), *f))
         .filter(|(r, _)| *r >= at_least && *r != Recognition::No)
         .max_by_key(|(r, _)| *r)
         .map(|(_, f)| f)
@@ -140,7 +148,7 @@ pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &s
             Some(kind) => family(kind),
             None => {
                 let text = std::str::from_utf8(&file.bytes).ok()?;
-                recognise(file.path.rsplit('/').next().unwrap_or(&file.path), text, Recognition::Yes)
+                recognise(&file.path, text, Recognition::Yes)
             }
         }
     };

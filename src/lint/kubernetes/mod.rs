@@ -55,7 +55,8 @@ impl Family for KubernetesFamily {
     /// A `.yaml` or `.yml` file with `apiVersion:` and `kind:` at the start of a line (and
     /// not a gen spec). A file with `{{` in it is a template (a Helm chart's), not a manifest:
     /// the chart is checked as a whole, rendered.
-    fn recognises(&self, file_name: &str, text: &str) -> Recognition {
+    fn recognises(&self, path: &str, text: &str) -> Recognition {
+        let file_name = super::file_name(path);
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
             return Recognition::No;
         }
