@@ -1,5 +1,5 @@
 //! Rules over artifacts, rendered or hand-written, in families (Dockerfile, Kubernetes,
-//! Terraform; workflows next).
+//! Terraform, GitHub workflow).
 //!
 //! A family says how it recognises its files, parses them into documents with positions, and
 //! lists its rules. [`FAMILIES`] is the one list that `gen lint`, `gen explain`, the rule docs
@@ -22,6 +22,7 @@ mod family;
 pub mod ignore;
 pub mod kubernetes;
 pub mod terraform;
+pub mod workflow;
 
 use std::sync::Arc;
 
@@ -104,7 +105,8 @@ pub trait Family: Sync {
 }
 
 /// Every artifact family, in the order their findings are reported.
-pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY, &kubernetes::FAMILY, &terraform::FAMILY];
+pub static FAMILIES: &[&dyn Family] =
+    &[&dockerfile::FAMILY, &kubernetes::FAMILY, &terraform::FAMILY, &workflow::FAMILY];
 
 /// The family with this name.
 pub fn family(name: &str) -> Option<&'static dyn Family> {
