@@ -13,6 +13,8 @@ declare_rule! {
     /// cloud's secret to every tool (`AZURE_CLIENT_SECRET`, `ARM_CLIENT_SECRET`,
     /// `AWS_SECRET_ACCESS_KEY`).
     ///
+    /// No zizmor audit or actionlint check has this rule.
+    ///
     /// ## Why it matters
     /// A client secret or access key is a long-lived credential that works from anywhere, until
     /// someone remembers to rotate it; a leaked one (a log, a compromised action) is a way into

@@ -10,6 +10,8 @@ declare_rule! {
     /// kubeconfig (`KUBECONFIG`, `KUBE_CONFIG`, `KUBECONFIG_DATA`...) read from a secret, and a
     /// script that reads such a secret (`${{ secrets.KUBE_CONFIG }}`).
     ///
+    /// No zizmor audit or actionlint check has this rule.
+    ///
     /// ## Why it matters
     /// The cluster admin credential (a client certificate) bypasses Azure RBAC and Entra ID,
     /// cannot be revoked short of rotating the cluster's certificates, and does everything in

@@ -9,6 +9,8 @@ declare_rule! {
     /// `buildah`, `nerdctl`, `skopeo`, `oras` and `helm registry login`, whatever `X` is (a
     /// secret, a variable). A password written in the script itself is also GHA006's.
     ///
+    /// No zizmor audit or actionlint check has this rule.
+    ///
     /// ## Why it matters
     /// An argument is in the process list, where every process on the runner (every step, every
     /// action) can read it while the login runs, and in the shell's history; Docker warns

@@ -7,6 +7,8 @@ declare_rule! {
     /// Reports a job without `timeout-minutes` (a job that calls a reusable workflow is not
     /// judged: the called jobs set their own).
     ///
+    /// No zizmor audit or actionlint check has this rule.
+    ///
     /// ## Why it matters
     /// The default is 360 minutes. A hung step (a `kubectl rollout status` waiting on a pod
     /// that never starts, a prompt no one answers) holds a runner, and a deploy's
