@@ -420,6 +420,12 @@ fn read_text(path: &Path) -> Result<Option<String>, String> {
     Ok(String::from_utf8(bytes).ok())
 }
 
+/// The path families recognise a file by: absolute (so that `gen lint .` run inside
+/// `.github/workflows/` still names that folder), with `/` between folders.
+fn recognition_path(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).to_string_lossy().replace('\\', "/")
+}
+
 /// Sorts a path into specs, blueprint folders and artifacts; what cannot be read becomes a
 /// finding. A folder is walked for files a family or the spec recognises by name and content.
 fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
@@ -440,13 +446,13 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
         let text = match read_text(path) {
             Ok(t) => t.unwrap_or_default(),
             // A spec reports its own encoding and size problems.
-            Err(_) if lint::recognise(&file_name, "", Recognition::Maybe).is_none() => {
+            Err(_) if lint::recognise(&recognition_path(path), "", Recognition::Maybe).is_none() => {
                 inputs.push(Input::Spec(path.to_path_buf()));
                 return;
             }
             Err(e) => return findings.diagnostics.push(unreadable_diag(&name, &e)),
         };
-        match lint::recognise(&file_name, &text, Recognition::Maybe) {
+        match lint::recognise(&recognition_path(path), &text, Recognition::Maybe) {
             Some(family) if !spec::recognises(&text) => {
                 inputs.push(Input::Artifact(family, path.to_path_buf(), Source::new(name, text)))
             }
@@ -504,7 +510,8 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         // Only files whose name a family (or the spec) could claim are read.
         let could_be_spec = file_name.ends_with(".yaml") || file_name.ends_with(".yml");
-        if !could_be_spec && lint::recognise(&file_name, "", Recognition::Maybe).is_none() {
+        let recognised_as = recognition_path(entry.path());
+        if !could_be_spec && lint::recognise(&recognised_as, "", Recognition::Maybe).is_none() {
             continue;
         }
         let shown = display(entry.path());
@@ -518,7 +525,7 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
         };
         if could_be_spec && spec::recognises(&text) {
             inputs.push(Input::Spec(entry.path().to_path_buf()));
-        } else if let Some(family) = lint::recognise(&file_name, &text, Recognition::Yes) {
+        } else if let Some(family) = lint::recognise(&recognised_as, &text, Recognition::Yes) {
             inputs.push(Input::Artifact(family, entry.path().to_path_buf(), Source::new(shown, text)));
         }
     }

@@ -1,5 +1,5 @@
 //! Rules over artifacts, rendered or hand-written, in families (Dockerfile, Kubernetes,
-//! Terraform; workflows next).
+//! Terraform, GitHub workflow).
 //!
 //! A family says how it recognises its files, parses them into documents with positions, and
 //! lists its rules. [`FAMILIES`] is the one list that `gen lint`, `gen explain`, the rule docs
@@ -22,6 +22,7 @@ mod family;
 pub mod ignore;
 pub mod kubernetes;
 pub mod terraform;
+pub mod workflow;
 
 use std::sync::Arc;
 
@@ -84,8 +85,10 @@ pub trait Family: Sync {
     fn rules(&self) -> Vec<&'static Rule>;
     /// What starts a line comment in the family's files (for `gen:ignore` comments).
     fn comment_prefixes(&self) -> &'static [&'static str];
-    /// Whether a file with this name and text is one of the family's.
-    fn recognises(&self, file_name: &str, text: &str) -> Recognition;
+    /// Whether a file at this path, with this text, is one of the family's. `path` is the
+    /// file's path with `/` between folders (as given, walked to, or rendered); most families
+    /// look only at its [`file_name`].
+    fn recognises(&self, path: &str, text: &str) -> Recognition;
     /// Parses the files and runs every rule over them, handing each file's findings to `emit`
     /// (rules that relate files to each other see each set of files together; [`drive`] does
     /// this for a list of [`Check`]s).
@@ -102,7 +105,8 @@ pub trait Family: Sync {
 }
 
 /// Every artifact family, in the order their findings are reported.
-pub static FAMILIES: &[&dyn Family] = &[&dockerfile::FAMILY, &kubernetes::FAMILY, &terraform::FAMILY];
+pub static FAMILIES: &[&dyn Family] =
+    &[&dockerfile::FAMILY, &kubernetes::FAMILY, &terraform::FAMILY, &workflow::FAMILY];
 
 /// The family with this name.
 pub fn family(name: &str) -> Option<&'static dyn Family> {
@@ -114,11 +118,17 @@ pub fn family_names() -> Vec<&'static str> {
     FAMILIES.iter().map(|f| f.name()).collect()
 }
 
-/// The family a hand-written file belongs to, if one claims it at least with `at_least`.
-pub fn recognise(file_name: &str, text: &str, at_least: Recognition) -> Option<&'static dyn Family> {
+/// The last part of a path: the file's name.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// The family a hand-written file at `path` belongs to, if one claims it at least with
+/// `at_least`.
+pub fn recognise(path: &str, text: &str, at_least: Recognition) -> Option<&'static dyn Family> {
     FAMILIES
         .iter()
-        .map(|f| (f.recognises(file_name, text), *f))
+        .map(|f| (f.recognises(path, text), *f))
         .filter(|(r, _)| *r >= at_least && *r != Recognition::No)
         .max_by_key(|(r, _)| *r)
         .map(|(_, f)| f)
@@ -140,7 +150,7 @@ pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &s
             Some(kind) => family(kind),
             None => {
                 let text = std::str::from_utf8(&file.bytes).ok()?;
-                recognise(file.path.rsplit('/').next().unwrap_or(&file.path), text, Recognition::Yes)
+                recognise(&file.path, text, Recognition::Yes)
             }
         }
     };

@@ -206,3 +206,18 @@ pub fn shared_terraform_schemas() -> PathBuf {
     .find(|d| d.join("check.py").is_file())
     .expect("the shared terraform-schemas folder with check.py: set GEN_TERRAFORM_SCHEMAS_DIR to the shared folder")
 }
+
+/// The shared list of GitHub Actions pinned to commits (`github-actions-pins.json`):
+/// `GEN_GITHUB_ACTIONS_PINS`, or the file in `shared/` beside the repository, or the
+/// workplace's own copy.
+pub fn shared_github_actions_pins() -> PathBuf {
+    [
+        std::env::var_os("GEN_GITHUB_ACTIONS_PINS").map(PathBuf::from),
+        Some(root().join("../shared/github-actions-pins.json")),
+        Some(PathBuf::from("/work/shared/github-actions-pins.json")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|f| f.is_file())
+    .expect("the shared github-actions-pins.json: set GEN_GITHUB_ACTIONS_PINS to it")
+}

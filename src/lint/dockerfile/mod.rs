@@ -32,8 +32,8 @@ impl Family for DockerfileFamily {
         &["#"]
     }
 
-    fn recognises(&self, file_name: &str, _text: &str) -> Recognition {
-        if is_dockerfile(file_name) { Recognition::Yes } else { Recognition::No }
+    fn recognises(&self, path: &str, _text: &str) -> Recognition {
+        if is_dockerfile(super::file_name(path)) { Recognition::Yes } else { Recognition::No }
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {

@@ -1,6 +1,8 @@
-//! Shell text as a shell reads it: the simple commands of a `RUN` or shell-form `CMD`, each with
-//! its words, quotes removed. Tokenized by brush-parser (the POSIX and bash tokenizer of the
+//! Shell text as a shell reads it: the simple commands of a `RUN` or shell-form `CMD` (and of
+//! a workflow's `run:` script), each with its words, quotes removed, and where each word is. Tokenized by brush-parser (the POSIX and bash tokenizer of the
 //! brush shell), which knows quotes, `$( )`, redirections and heredocs.
+
+use std::ops::Range;
 
 use brush_parser::{Token, TokenizerOptions, uncached_tokenize_str};
 
@@ -11,6 +13,8 @@ use super::parser::unquote;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
     pub words: Vec<String>,
+    /// Where each word is written in the text, in bytes (quotes included).
+    pub spans: Vec<Range<usize>>,
 }
 
 impl Command {
@@ -49,20 +53,21 @@ fn is_assignment(word: &str) -> bool {
 
 /// Trims a command to the program it runs: leading reserved words, assignments and wrappers
 /// (with their options) go; `for`, `case` and function headers are not commands.
-fn simple(mut words: Vec<String>) -> Option<Command> {
+fn simple(mut words: Vec<(String, Range<usize>)>) -> Option<Command> {
     loop {
-        let first = words.first()?;
+        let first = &words.first()?.0;
         if RESERVED.contains(&first.as_str()) || is_assignment(first) {
             words.remove(0);
         } else if WRAPPERS.contains(&first.as_str()) {
             words.remove(0);
-            while words.first().is_some_and(|w| w.starts_with('-') || is_assignment(w)) {
+            while words.first().is_some_and(|(w, _)| w.starts_with('-') || is_assignment(w)) {
                 words.remove(0);
             }
         } else if matches!(first.as_str(), "for" | "case" | "select" | "function" | "esac") {
             return None;
         } else {
-            return Some(Command { words });
+            let (words, spans) = words.into_iter().unzip();
+            return Some(Command { words, spans });
         }
     }
 }
@@ -70,22 +75,44 @@ fn simple(mut words: Vec<String>) -> Option<Command> {
 /// The simple commands of a shell text. Text the tokenizer cannot read (an unterminated
 /// quote) is split at whitespace and `&&`, `||`, `;` and `|`, as a reader would.
 pub fn commands(script: &str) -> Vec<Command> {
+    // The pieces split below are slices of `script`: where they start is where they are.
+    let at = |w: &str| {
+        let start = w.as_ptr() as usize - script.as_ptr() as usize;
+        start..start + w.len()
+    };
     let Ok(tokens) = uncached_tokenize_str(script, &TokenizerOptions::default()) else {
         return script
             .split(['\n', ';', '|'])
             .flat_map(|p| p.split("&&"))
-            .filter_map(|p| simple(p.split_whitespace().map(|w| unquote(w, '\\')).collect()))
+            .filter_map(|p| simple(p.split_whitespace().map(|w| (unquote(w, '\\'), at(w))).collect()))
             .collect();
     };
+    // The tokenizer counts characters; spans are in bytes.
+    let bytes: Vec<usize> = if script.is_ascii() {
+        Vec::new()
+    } else {
+        script.char_indices().map(|(b, _)| b).chain([script.len()]).collect()
+    };
+    let byte =
+        |i: usize| if bytes.is_empty() { i.min(script.len()) } else { bytes.get(i).copied().unwrap_or(script.len()) };
     let mut out = Vec::new();
-    let mut words: Vec<String> = Vec::new();
+    let mut words: Vec<(String, Range<usize>)> = Vec::new();
     let mut last_word_end = usize::MAX;
     let mut skip = 0;
     for token in tokens {
         match token {
             Token::Word(_, _) if skip > 0 => skip -= 1,
             Token::Word(w, span) => {
-                words.push(unquote(&w, '\\'));
+                // After a line continuation the tokenizer starts a word at the line's indentation.
+                let (mut start, end) = (byte(span.start.index), byte(span.end.index));
+                while let Some(rest) = script.get(start..end) {
+                    match rest.as_bytes() {
+                        [b'\\', b'\n', ..] => start += 2,
+                        [b' ' | b'\t' | b'\n', ..] => start += 1,
+                        _ => break,
+                    }
+                }
+                words.push((unquote(&w, '\\'), start..end));
                 last_word_end = span.end.index;
             }
             Token::Operator(op, span) if SEPARATORS.contains(&op.as_str()) => {
@@ -98,7 +125,7 @@ pub fn commands(script: &str) -> Vec<Command> {
                 // A redirection: its target is not an argument, nor is a file descriptor
                 // number written against it (`2>&1`); a heredoc's body and end follow too.
                 if last_word_end == span.start.index
-                    && words.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+                    && words.last().is_some_and(|(w, _)| w.chars().all(|c| c.is_ascii_digit()))
                 {
                     words.pop();
                 }
@@ -148,6 +175,18 @@ mod tests {
         );
         assert_eq!(words("cat <<EOF >/x && echo hi\nline1\nEOF\n"), vec![vec!["cat"], vec!["echo", "hi"]]);
         assert_eq!(words("python -c \"print(1<<20)\""), vec![vec!["python", "-c", "print(1<<20)"]]);
+    }
+
+    #[test]
+    fn words_know_where_they_are_written() {
+        let script = "docker login -u \"é user\" \\\n  -p $P\necho ok";
+        let cmds = commands(script);
+        let spans: Vec<&str> = cmds[0].spans.iter().map(|s| &script[s.clone()]).collect();
+        assert_eq!(spans, ["docker", "login", "-u", "\"é user\"", "-p", "$P"]);
+        assert_eq!(&script[cmds[1].spans[0].clone()], "echo");
+        let broken = "echo \"oops && ls -l";
+        let cmds = commands(broken);
+        assert_eq!(&broken[cmds[1].spans[1].clone()], "-l");
     }
 
     #[test]

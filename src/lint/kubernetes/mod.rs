@@ -54,12 +54,14 @@ impl Family for KubernetesFamily {
 
     /// A `.yaml` or `.yml` file with `apiVersion:` and `kind:` at the start of a line (and
     /// not a gen spec). A file with `{{` in it is a template (a Helm chart's), not a manifest:
-    /// the chart is checked as a whole, rendered.
-    fn recognises(&self, file_name: &str, text: &str) -> Recognition {
+    /// the chart is checked as a whole, rendered. A file in `.github/workflows/` is a
+    /// workflow, whatever it holds.
+    fn recognises(&self, path: &str, text: &str) -> Recognition {
+        let file_name = super::file_name(path);
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
             return Recognition::No;
         }
-        if text.contains("{{") {
+        if text.contains("{{") || super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
         let (mut api_version, mut kind, mut spec) = (false, false, false);

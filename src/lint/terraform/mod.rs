@@ -45,8 +45,8 @@ impl Family for TerraformFamily {
         &["#", "//"]
     }
 
-    fn recognises(&self, file_name: &str, _text: &str) -> Recognition {
-        if is_terraform(file_name) { Recognition::Yes } else { Recognition::No }
+    fn recognises(&self, path: &str, _text: &str) -> Recognition {
+        if is_terraform(super::file_name(path)) { Recognition::Yes } else { Recognition::No }
     }
 
     /// Each module (a folder's files) is checked as one set, wherever its files come in the

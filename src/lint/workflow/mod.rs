@@ -1,0 +1,476 @@
+//! The GitHub workflow family: `.github/workflows/*.yml`, read with positions by the YAML
+//! module and checked one file at a time. The loader reads YAML 1.2, as GitHub does for keys:
+//! `on:` is the string `on` (a YAML 1.1 parser would read the boolean `true`).
+//!
+//! A [`Document`] is the workflow's mapping with the views the rules share: its triggers, its
+//! `permissions`, its jobs, each job's steps, a step's `uses:` and `run:`, and a string
+//! value's `${{ }}` expressions and shell commands, each placed at its `file:line:col` (inside
+//! a block scalar too: see [`text`]).
+
+pub mod expr;
+pub mod pins;
+mod rules;
+pub mod text;
+
+pub use rules::CHECKS;
+
+use std::sync::Arc;
+
+use super::{Artifact, Emit, Family, Recognition, drive, file_name};
+use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
+use crate::lint::dockerfile::shell::Command;
+use crate::yaml::{self, Entry, Node, Policy, Tags, Value};
+use text::Text;
+
+/// The family, as listed in [`super::FAMILIES`].
+pub static FAMILY: WorkflowFamily = WorkflowFamily;
+
+/// GitHub Actions workflows.
+pub struct WorkflowFamily;
+
+/// How a workflow file is read.
+static POLICY: Policy = Policy {
+    what: "a workflow",
+    max_bytes: 16 * 1024 * 1024,
+    max_depth: 100,
+    max_nodes: 1_000_000,
+    max_alias_nodes: 100_000,
+    multi_document: false,
+    tags: Tags::Core,
+    rules: &rules::YAML_RULES,
+    empty_help: "a workflow names its triggers under `on:` and its work under `jobs:`",
+};
+
+impl Family for WorkflowFamily {
+    fn name(&self) -> &'static str {
+        "workflow"
+    }
+
+    fn rules(&self) -> Vec<&'static Rule> {
+        CHECKS.iter().map(|c| c.rule).collect()
+    }
+
+    fn comment_prefixes(&self) -> &'static [&'static str] {
+        &["#"]
+    }
+
+    /// A `.yml` or `.yaml` file directly in a `.github/workflows/` folder (where GitHub reads
+    /// workflows from) is one; another with top-level `on:` and `jobs:`, and no `apiVersion:`
+    /// or `kind:`, may be.
+    fn recognises(&self, path: &str, text: &str) -> Recognition {
+        let name = file_name(path);
+        if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+            return Recognition::No;
+        }
+        if in_workflows_folder(path) {
+            return Recognition::Yes;
+        }
+        let keys = top_level_keys(text);
+        let has = |k: &str| keys.contains(&k);
+        if has("on") && has("jobs") && !has("apiVersion") && !has("kind") {
+            Recognition::Maybe
+        } else {
+            Recognition::No
+        }
+    }
+
+    fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
+        drive(CHECKS, files, Document::new, &mut |file, mut found| {
+            // The YAML loader reads the text without its byte-order mark; reports quote it with.
+            let bom = if file.source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+            for span in found.iter_mut().filter_map(|d| d.span.as_mut()) {
+                *span = Span::new(span.start + bom, span.end + bom);
+            }
+            found.sort_by_key(|d| d.span);
+            emit(file, found)
+        });
+    }
+}
+
+/// Whether a path is a file directly in a `.github/workflows/` folder.
+pub fn in_workflows_folder(path: &str) -> bool {
+    let mut parts = path.rsplit(['/', '\\']).skip(1);
+    parts.next() == Some("workflows") && parts.next() == Some(".github")
+}
+
+/// The keys written at the start of a line (top-level mapping keys), unquoted.
+fn top_level_keys(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"' || c == '\''))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, _)| k.trim_end().trim_matches(['"', '\'']))
+        .collect()
+}
+
+/// One workflow file.
+pub struct Document {
+    pub source: Arc<Source>,
+    /// The workflow's top-level mapping; `None` when the file is not YAML or not a mapping.
+    pub root: Option<Node>,
+    /// Why the file, or a part of it, is not a workflow GitHub would run (GHA001).
+    pub syntax: Diagnostics,
+}
+
+impl Document {
+    /// Reads a file.
+    pub fn new(artifact: &Artifact) -> Document {
+        Document::parse(&artifact.source)
+    }
+
+    /// Reads a text.
+    pub fn parse(source: &Source) -> Document {
+        let loaded = yaml::load(source.name(), source.text().as_bytes(), &POLICY);
+        // Spans count in the loader's text (without a byte-order mark).
+        let mut doc = Document { source: loaded.source, root: None, syntax: Vec::new() };
+        match loaded.documents {
+            Ok(mut docs) if !docs.is_empty() => {
+                let root = docs.swap_remove(0).root;
+                if matches!(root.value, Value::Map(_)) {
+                    doc.root = Some(root);
+                } else {
+                    let message = format!("a workflow is a mapping with `on:` and `jobs:`, not {}", root.type_name());
+                    let d = doc.at(&rules::WORKFLOW_SYNTAX, root.span, message);
+                    doc.syntax.push(d.help("start the file with `name:`, `on:` and `jobs:`"));
+                }
+            }
+            Ok(_) => {}
+            Err(problems) => doc.syntax = problems,
+        }
+        doc
+    }
+
+    /// How findings name the file.
+    pub fn file(&self) -> &str {
+        self.source.name()
+    }
+
+    /// A finding at `span`.
+    pub fn at(&self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, self.file(), Some(span), message)
+    }
+
+    /// A top-level entry.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.root.as_ref().and_then(|r| entry(r, key))
+    }
+
+    /// A top-level value.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// The events that trigger the workflow, each with where it is named: `on: push`,
+    /// `on: [push, pull_request]`, or the keys of `on: {push: ..., pull_request: ...}`.
+    pub fn triggers(&self) -> Vec<(&str, Span)> {
+        match self.get("on").map(|n| &n.value) {
+            Some(Value::Str(s)) => vec![(s.as_str(), self.get("on").map_or_else(Span::default, |n| n.span))],
+            Some(Value::Seq(items)) => items.iter().filter_map(|i| i.as_str().map(|s| (s, i.span))).collect(),
+            Some(Value::Map(entries)) => entries.iter().map(|e| (e.key.as_str(), e.key_span)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether an event triggers the workflow.
+    pub fn triggered_by(&self, event: &str) -> bool {
+        self.triggers().iter().any(|(t, _)| *t == event)
+    }
+
+    /// The declared `type` of a workflow input (`on.workflow_dispatch.inputs.NAME.type`, or
+    /// `workflow_call`'s): `Some("")` for an input declared without a type, `None` for one not
+    /// declared.
+    pub fn input_type(&self, name: &str) -> Option<&str> {
+        let on = self.get("on")?;
+        ["workflow_dispatch", "workflow_call"]
+            .iter()
+            .filter_map(|event| on.get(event)?.get("inputs")?.get(name))
+            .map(|input| input.get("type").and_then(Node::as_str).unwrap_or(""))
+            .next()
+    }
+
+    /// The workflow's `permissions`.
+    pub fn permissions(&self) -> Option<Permissions<'_>> {
+        self.entry("permissions").map(Permissions::new)
+    }
+
+    /// The jobs, in order (none when `jobs` is not a mapping).
+    pub fn jobs(&self) -> Vec<Job<'_>> {
+        match self.get("jobs").map(|n| &n.value) {
+            Some(Value::Map(entries)) => entries
+                .iter()
+                .filter(|e| matches!(e.value.value, Value::Map(_)))
+                .map(|e| Job { doc: self, id: &e.key, key: e.key_span, node: &e.value })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every `uses:` of the workflow: of jobs that call a reusable workflow, and of steps.
+    pub fn uses(&self) -> Vec<Uses<'_>> {
+        self.jobs()
+            .into_iter()
+            .flat_map(|j| j.uses().into_iter().chain(j.steps().into_iter().filter_map(|s| s.uses())))
+            .collect()
+    }
+
+    /// Every step of every job.
+    pub fn steps(&self) -> Vec<Step<'_>> {
+        self.jobs().iter().flat_map(Job::steps).collect()
+    }
+
+    /// The text of a string node, mapped back to the file.
+    pub fn text<'a>(&'a self, node: &'a Node) -> Option<Text<'a>> {
+        Text::new(self.source.text(), node)
+    }
+}
+
+/// A mapping's entry.
+pub fn entry<'a>(node: &'a Node, key: &str) -> Option<&'a Entry> {
+    match &node.value {
+        Value::Map(entries) => entries.iter().find(|e| e.key == key),
+        _ => None,
+    }
+}
+
+/// A mapping's entries (none for another node).
+pub fn entries(node: &Node) -> &[Entry] {
+    match &node.value {
+        Value::Map(entries) => entries,
+        _ => &[],
+    }
+}
+
+/// Whether a value is literally `true` (a boolean, or the string GitHub reads as one).
+pub fn is_true(node: &Node) -> bool {
+    matches!(&node.value, Value::Bool(true)) || node.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}
+
+/// One job.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    pub doc: &'a Document,
+    pub id: &'a str,
+    /// The job's key under `jobs:`.
+    pub key: Span,
+    pub node: &'a Node,
+}
+
+impl<'a> Job<'a> {
+    /// A value of the job.
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.node.get(key)
+    }
+
+    /// An entry of the job.
+    pub fn entry(&self, key: &str) -> Option<&'a Entry> {
+        entry(self.node, key)
+    }
+
+    /// The steps (none for a job that calls a reusable workflow).
+    pub fn steps(&self) -> Vec<Step<'a>> {
+        match self.get("steps").map(|n| &n.value) {
+            Some(Value::Seq(items)) => items
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| matches!(n.value, Value::Map(_)))
+                .map(|(index, node)| Step { doc: self.doc, index, node })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The reusable workflow the job calls (`jobs.<id>.uses`).
+    pub fn uses(&self) -> Option<Uses<'a>> {
+        self.get("uses").and_then(Uses::new)
+    }
+
+    /// The job's own `permissions`.
+    pub fn permissions(&self) -> Option<Permissions<'a>> {
+        self.entry("permissions").map(Permissions::new)
+    }
+
+    /// Whether the job or the workflow sets `concurrency`.
+    pub fn has_concurrency(&self) -> bool {
+        self.get("concurrency").is_some() || self.doc.get("concurrency").is_some()
+    }
+}
+
+/// One step of a job.
+#[derive(Clone, Copy)]
+pub struct Step<'a> {
+    pub doc: &'a Document,
+    pub index: usize,
+    pub node: &'a Node,
+}
+
+impl<'a> Step<'a> {
+    /// A value of the step.
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.node.get(key)
+    }
+
+    /// The action the step uses.
+    pub fn uses(&self) -> Option<Uses<'a>> {
+        self.get("uses").and_then(Uses::new)
+    }
+
+    /// Whether the step uses this action (`owner/repo` or `owner/repo/path`, any ref).
+    pub fn uses_action(&self, action: &str) -> bool {
+        self.uses().is_some_and(|u| u.is(action))
+    }
+
+    /// Its `run:` script.
+    pub fn run(&self) -> Option<Text<'a>> {
+        self.get("run").and_then(|n| self.doc.text(n))
+    }
+
+    /// An input under `with:`.
+    pub fn with(&self, key: &str) -> Option<&'a Entry> {
+        self.get("with").and_then(|w| entry(w, key))
+    }
+
+    /// The scripts GitHub substitutes expressions into: `run:`, and `actions/github-script`'s
+    /// `script:`.
+    pub fn scripts(&self) -> Vec<Text<'a>> {
+        let script = self.uses_action("actions/github-script").then(|| self.with("script")).flatten();
+        self.run().into_iter().chain(script.and_then(|e| self.doc.text(&e.value))).collect()
+    }
+
+    /// Where the step starts (its first key, as in `- name: Build`).
+    pub fn span(&self) -> Span {
+        entries(self.node).first().map_or(self.node.span, |e| e.key_span)
+    }
+}
+
+/// A `uses:` value.
+#[derive(Clone, Copy)]
+pub struct Uses<'a> {
+    pub node: &'a Node,
+    pub value: &'a str,
+}
+
+/// What a `uses:` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// `./path` in the same repository.
+    Local,
+    /// `docker://image[:tag][@digest]`.
+    Docker(&'a str),
+    /// `owner/repo[/path]@ref` (the ref may be missing).
+    Action { action: &'a str, reference: Option<&'a str> },
+}
+
+impl<'a> Uses<'a> {
+    fn new(node: &'a Node) -> Option<Uses<'a>> {
+        node.as_str().map(|value| Uses { node, value })
+    }
+
+    /// What it names.
+    pub fn target(&self) -> Target<'a> {
+        let v = self.value.trim();
+        if v.starts_with("./") || v.starts_with(".\\") {
+            Target::Local
+        } else if let Some(image) = v.strip_prefix("docker://") {
+            Target::Docker(image)
+        } else {
+            match v.split_once('@') {
+                Some((action, reference)) => Target::Action { action, reference: Some(reference) },
+                None => Target::Action { action: v, reference: None },
+            }
+        }
+    }
+
+    /// `owner/repo[/path]` of an action, as written (empty for local and docker actions).
+    pub fn action(&self) -> &'a str {
+        match self.target() {
+            Target::Action { action, .. } => action,
+            _ => "",
+        }
+    }
+
+    /// The ref of an action.
+    pub fn reference(&self) -> Option<&'a str> {
+        match self.target() {
+            Target::Action { reference, .. } => reference,
+            _ => None,
+        }
+    }
+
+    /// `owner/repo` of an action (owner and repository names are case-insensitive).
+    pub fn repository(&self) -> String {
+        self.action().splitn(3, '/').take(2).collect::<Vec<_>>().join("/").to_ascii_lowercase()
+    }
+
+    /// Whether it names this action: `owner/repo` matches the repository and every path in
+    /// it; `owner/repo/path` matches that path.
+    pub fn is(&self, action: &str) -> bool {
+        let mine = self.action().to_ascii_lowercase();
+        let action = action.to_ascii_lowercase();
+        if action.matches('/').count() == 1 { self.repository() == action } else { mine == action }
+    }
+
+    /// Whether the ref is a full commit SHA.
+    pub fn pinned(&self) -> bool {
+        self.reference().is_some_and(is_commit_sha)
+    }
+}
+
+/// Commands whose `login` subcommand takes `-p`/`--password` (and `helm registry login`).
+const REGISTRY_LOGINS: [&str; 6] = ["docker", "podman", "buildah", "nerdctl", "skopeo", "oras"];
+
+/// The password argument of a registry login (`docker login -p X`, `--password X`,
+/// `--password=X`, `-pX`): the index of the option's word, and the password with the index of
+/// the word it is in (none when the option ends the command).
+pub fn login_password(cmd: &Command) -> Option<(usize, Option<(usize, &str)>)> {
+    let args = cmd.args();
+    let login = (REGISTRY_LOGINS.contains(&cmd.name()) && args.first().is_some_and(|a| a == "login"))
+        || (cmd.name() == "helm" && args.len() >= 2 && args[0] == "registry" && args[1] == "login");
+    if !login {
+        return None;
+    }
+    cmd.words.iter().enumerate().find_map(|(i, w)| {
+        let value = match w.as_str() {
+            "-p" | "--password" => cmd.words.get(i + 1).map(|v| (i + 1, v.as_str())),
+            w if w.starts_with("--password=") => Some((i, &w["--password=".len()..])),
+            w if w.starts_with("-p") && !w.starts_with("--") => Some((i, &w[2..])),
+            _ => return None,
+        };
+        Some((i, value))
+    })
+}
+
+/// Whether a ref is a full (40 hex digits) commit SHA.
+pub fn is_commit_sha(reference: &str) -> bool {
+    reference.len() == 40 && reference.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A `permissions` entry (of the workflow or a job).
+#[derive(Clone, Copy)]
+pub struct Permissions<'a> {
+    /// The `permissions` key.
+    pub key: Span,
+    pub node: &'a Node,
+}
+
+impl<'a> Permissions<'a> {
+    fn new(e: &'a Entry) -> Permissions<'a> {
+        Permissions { key: e.key_span, node: &e.value }
+    }
+
+    /// `read-all` or `write-all`, when written so.
+    pub fn all(&self) -> Option<&'a str> {
+        self.node.as_str()
+    }
+
+    /// Each scope with its level (`contents: read`), and the scope's key.
+    pub fn scopes(&self) -> Vec<(&'a str, &'a str, Span)> {
+        entries(self.node).iter().filter_map(|e| e.value.as_str().map(|v| (e.key.as_str(), v, e.key_span))).collect()
+    }
+
+    /// The key of a scope written at `level`.
+    pub fn grants(&self, scope: &str, level: &str) -> Option<Span> {
+        self.scopes().into_iter().find(|(s, l, _)| *s == scope && *l == level).map(|(_, _, k)| k)
+    }
+}
+
+#[cfg(test)]
+mod tests;

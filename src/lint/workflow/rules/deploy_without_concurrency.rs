@@ -1,0 +1,91 @@
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::lint::dockerfile::shell::Command;
+use crate::lint::workflow::{Document, Job};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a deploy job with no `concurrency` in the job or the workflow. A job deploys
+    /// when it has an `environment`, uses a deploy action (`azure/k8s-deploy`,
+    /// `azure/webapps-deploy`, `azure/arm-deploy`,
+    /// `aws-actions/amazon-ecs-deploy-task-definition`), or runs `helm upgrade`/`install`/
+    /// `rollback`/`uninstall`, `kubectl apply`/`create`/`replace`/`patch`/`delete`/`set` or
+    /// `rollout restart`/`undo`, `az deployment ...` or `terraform apply`/`destroy`.
+    ///
+    /// zizmor: `concurrency-limits` (pedantic; it asks every workflow for a `concurrency`).
+    ///
+    /// ## Why it matters
+    /// Two pushes in a row start two deploys at once. Helm refuses the second ("another
+    /// operation is in progress") or, worse, the older one finishes last and rolls the
+    /// newer release back; two `terraform apply` race for the state lock.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// deploy:
+    ///   environment: production
+    ///   steps:
+    ///     - run: helm upgrade --install shop ./chart --atomic --wait
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the job (or the workflow) a concurrency group, and let a running deploy finish:
+    /// `concurrency: {group: deploy-production, cancel-in-progress: false}`.
+    pub static RULE = ("GHA014", "deploy-without-concurrency", Warning);
+}
+
+const DEPLOY_ACTIONS: [&str; 4] =
+    ["azure/k8s-deploy", "azure/webapps-deploy", "azure/arm-deploy", "aws-actions/amazon-ecs-deploy-task-definition"];
+
+/// What a command deploys with, if it deploys.
+fn deploys(cmd: &Command) -> Option<String> {
+    let sub = cmd.args().first().map_or("", String::as_str);
+    let deploys = match cmd.name() {
+        "helm" => matches!(sub, "upgrade" | "install" | "rollback" | "uninstall"),
+        "kubectl" => {
+            let action = cmd.args().get(1).map_or("", String::as_str);
+            matches!(sub, "apply" | "create" | "replace" | "patch" | "delete" | "set")
+                || (sub == "rollout" && matches!(action, "restart" | "undo" | "pause" | "resume"))
+        }
+        "az" => sub == "deployment",
+        "terraform" => matches!(sub, "apply" | "destroy"),
+        _ => false,
+    };
+    deploys.then(|| format!("`{} {sub}`", cmd.name()))
+}
+
+/// Why a job is a deploy, if it is one.
+fn deploy(job: &Job<'_>) -> Option<String> {
+    if job.get("environment").is_some() {
+        return Some("has an environment".into());
+    }
+    job.steps().iter().find_map(|step| {
+        let action = DEPLOY_ACTIONS.iter().find(|a| step.uses_action(a)).map(|a| format!("uses `{a}`"));
+        action.or_else(|| step.run()?.commands().iter().find_map(deploys).map(|c| format!("runs {c}")))
+    })
+}
+
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for job in doc.jobs().into_iter().filter(|j| !j.has_concurrency()) {
+        let Some(why) = deploy(&job) else { continue };
+        let message = format!("job `{}` deploys ({why}) with no `concurrency`: two runs can deploy at once", job.id);
+        out.push(doc.at(&RULE, job.key, message).help(
+            "add `concurrency: {group: deploy-<environment>, cancel-in-progress: false}` to the job or the workflow",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deploys;
+    use crate::lint::dockerfile::shell::commands;
+
+    #[test]
+    fn commands_that_change_a_cluster_deploy_and_reads_do_not() {
+        let deploy = |script: &str| commands(script).iter().find_map(deploys);
+        assert_eq!(deploy("helm upgrade --install shop ./chart").as_deref(), Some("`helm upgrade`"));
+        assert_eq!(deploy("kubectl rollout restart deploy/shop").as_deref(), Some("`kubectl rollout`"));
+        assert_eq!(deploy("az deployment group create -g rg -f main.bicep").as_deref(), Some("`az deployment`"));
+        assert_eq!(deploy("kubectl rollout status deploy/shop && kubectl get pods && helm lint ."), None);
+        assert_eq!(deploy("terraform plan"), None);
+    }
+}
