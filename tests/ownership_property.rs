@@ -51,7 +51,7 @@ fn spec_variant(base: &str, v: u8) -> String {
         s = s.replace("  - name: \"shop\"", "  - name: \"api\"");
     }
     if v & 4 == 4 {
-        s = s.replace("\npipeline:", "  - name: \"worker\"\n    port: 8080\n\npipeline:");
+        s = s.replace("\nservices:\n", "\nservices:\n  - name: \"worker\"\n    port: 8080\n");
     }
     s
 }

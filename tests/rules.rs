@@ -143,3 +143,18 @@ fn an_ignored_rule_is_not_reported() {
     assert!(!run.codes().contains(&"SPEC112".to_string()));
     assert_eq!(run.code, 0);
 }
+
+/// A byte-order mark (which YAML allows and the loader skips) moves no finding of a YAML
+/// family: each fires fixture reports the same rules at the same lines and columns with one.
+#[test]
+fn a_byte_order_mark_moves_no_finding_of_the_yaml_families() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (group, rule, fixtures) in rules().into_iter().filter(|(g, _, _)| ["kubernetes", "workflow"].contains(g)) {
+        // A fixture that is a folder (a chart, a set of manifests) is read as several files.
+        let Some(fires) = entry(&fixtures, "fires").filter(|f| f.is_file()) else { continue };
+        let text = std::fs::read_to_string(&fires).expect("read");
+        let with_bom = dir.path().join(fires.file_name().expect("name"));
+        std::fs::write(&with_bom, format!("\u{feff}{text}")).expect("write");
+        assert_eq!(lint_json(&with_bom).findings(), lint_json(&fires).findings(), "{group}/{}", rule.code);
+    }
+}

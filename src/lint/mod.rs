@@ -77,6 +77,17 @@ impl Artifact {
     }
 }
 
+/// Moves findings placed by the YAML loader, which reads a file without its byte-order mark,
+/// onto the file's own text, which reports quote with it.
+pub fn past_byte_order_mark(text: &str, found: &mut [crate::diag::Diagnostic]) {
+    if text.starts_with('\u{feff}') {
+        let bom = '\u{feff}'.len_utf8();
+        for span in found.iter_mut().filter_map(|d| d.span.as_mut()) {
+            *span = crate::diag::Span::new(span.start + bom, span.end + bom);
+        }
+    }
+}
+
 /// An artifact family.
 pub trait Family: Sync {
     /// The name blueprints declare as a file's `kind`, and the fixture folder's name.

@@ -77,6 +77,7 @@ impl Family for KubernetesFamily {
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
         drive(CHECKS, files, Document::new, &mut |file, mut found| {
+            super::past_byte_order_mark(file.source.text(), &mut found);
             found.sort_by_key(|d| d.span);
             emit(file, found)
         });

@@ -76,11 +76,7 @@ impl Family for WorkflowFamily {
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
         drive(CHECKS, files, Document::new, &mut |file, mut found| {
-            // The YAML loader reads the text without its byte-order mark; reports quote it with.
-            let bom = if file.source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-            for span in found.iter_mut().filter_map(|d| d.span.as_mut()) {
-                *span = Span::new(span.start + bom, span.end + bom);
-            }
+            super::past_byte_order_mark(file.source.text(), &mut found);
             found.sort_by_key(|d| d.span);
             emit(file, found)
         });
