@@ -158,7 +158,7 @@ fn steps(job: &Value) -> Vec<&Value> {
 }
 
 #[test]
-fn actionlint_and_zizmor_pass_every_variant() {
+fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
     for v in variants() {
         let repo = Repo::new(&v);
         let home = common::validators();
