@@ -131,15 +131,7 @@ fn read_yaml(path: &Path) -> Value {
 
 /// The pinned actions everyone may use: the shared list checked against each repository.
 fn pins() -> BTreeMap<String, (String, String)> {
-    let file = [
-        std::env::var_os("GEN_ACTIONS_PINS").map(PathBuf::from),
-        Some(root().join("../shared/github-actions-pins.json")),
-        Some(PathBuf::from("/work/shared/github-actions-pins.json")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|f| f.is_file())
-    .expect("the shared github-actions-pins.json: set GEN_ACTIONS_PINS to it");
+    let file = common::shared_github_actions_pins();
     let list: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(file).expect("read pins")).expect("JSON");
     list.iter()
         .map(|p| {

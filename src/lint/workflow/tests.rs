@@ -185,3 +185,16 @@ fn the_seeds_docker_login_is_a_literal_credential_and_a_password_argument() {
     let yaml = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: |\n          docker login -u user -p S3cr3t\n          DB_PASSWORD=hunter2 ./migrate\n          psql postgres://app:hunter2@db/app\n          echo \"$TOKEN\" | docker login -u user --password-stdin\n";
     assert_eq!(findings(yaml), [("GHA006", 9, 35), ("GHA006", 10, 11), ("GHA006", 11, 16), ("GHA007", 9, 32)],);
 }
+
+#[test]
+fn a_job_image_without_a_digest_is_unpinned() {
+    let yaml = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    container: python:3.13\n    services:\n      db:\n        image: postgres:17\n      cache:\n        image: redis@sha256:0000000000000000000000000000000000000000000000000000000000000000\n    steps:\n      - run: true\n";
+    let found: Vec<_> = findings(yaml).into_iter().filter(|f| f.0 == "GHA002").collect();
+    assert_eq!(found, [("GHA002", 7, 16), ("GHA002", 10, 16)]);
+    let pinned = yaml
+        .replace("python:3.13", "python@sha256:1111111111111111111111111111111111111111111111111111111111111111")
+        .replace("postgres:17", "${{ matrix.db }}");
+    assert!(!codes(&pinned).contains(&"GHA002"), "{:?}", findings(&pinned));
+    let mapping = yaml.replace("container: python:3.13", "container:\n      image: python:3.13");
+    assert!(findings(&mapping).contains(&("GHA002", 8, 14)), "{:?}", findings(&mapping));
+}

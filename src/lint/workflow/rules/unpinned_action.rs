@@ -5,12 +5,14 @@ use crate::lint::workflow::{Document, Target, Uses, is_commit_sha, pins};
 declare_rule! {
     /// ## What it does
     /// Reports a `uses:` that does not name a full commit: an action or reusable workflow by
-    /// tag (`@v4`), branch (`@main`), short SHA or no ref at all, and a `docker://` image
-    /// without an `@sha256:` digest. Actions in the repository itself (`./...`) are its own
+    /// tag (`@v4`), branch (`@main`), short SHA or no ref at all, and an image without an
+    /// `@sha256:` digest, whether a step runs it (`docker://`) or a job runs in it or beside it
+    /// (`container:`, `services:`). Actions in the repository itself (`./...`) are its own
     /// code and fine. When gen knows the action's reviewed commit (the pin list it embeds,
     /// `schemas/github-actions-pins.json`), the help gives the exact line to write.
     ///
-    /// zizmor: `unpinned-uses` (and `unpinned-images` for `docker://`).
+    /// zizmor: `unpinned-uses` (and `unpinned-images` for images, at its pedantic persona for an
+    /// image by tag).
     ///
     /// ## Why it matters
     /// A tag is a pointer anyone with push access to the action's repository can move. In
@@ -69,5 +71,27 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             },
         };
         out.push(doc.at(&RULE, uses.node.span, message).help(help));
+    }
+    for job in doc.jobs() {
+        let services = job.get("services").map(crate::lint::workflow::entries).unwrap_or_default();
+        let containers = job.get("container").into_iter().chain(services.iter().map(|e| &e.value));
+        for container in containers {
+            // `container: image` or `container: {image: ...}`; an expression is resolved at run time.
+            let image = if container.as_str().is_some() { Some(container) } else { container.get("image") };
+            let Some(node) = image else { continue };
+            let Some(name) = node.as_str() else { continue };
+            if name.contains("@sha256:") || name.contains("${{") || name.is_empty() {
+                continue;
+            }
+            let message = format!("job `{}` runs the image `{name}` by tag, which can be pushed again", job.id);
+            let base = name.split('@').next().unwrap_or(name);
+            let base = match base.rsplit_once(':') {
+                Some((b, tag)) if !tag.contains('/') => b,
+                _ => base,
+            };
+            out.push(
+                doc.at(&RULE, node.span, message).help(format!("pin the image by digest: `{base}@sha256:<digest>`")),
+            );
+        }
     }
 }
