@@ -557,3 +557,45 @@ fn a_branch_git_or_github_would_misread_is_refused_at_its_line() {
         assert!(!dir.path().join("out").exists(), "{branch}: nothing is written");
     }
 }
+
+#[test]
+fn a_spec_reached_through_a_symbolic_link_is_placed_as_its_real_path() {
+    let base = tempfile::tempdir().expect("tempdir");
+    let real = base.path().join("real/repo");
+    std::fs::create_dir_all(real.join("deploy")).expect("mkdir");
+    git(&real, &["init", "-q"]);
+    std::fs::write(real.join("deploy/spec.yaml"), spec_text("tests/fixtures/specs/gitops.yaml")).expect("spec");
+    let link = base.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    // The spec by its linked absolute path, the output relative to the (resolved) working folder.
+    let run = Gen::new()
+        .arg("render")
+        .arg(link.join("deploy/spec.yaml"))
+        .args(["--out", "deploy/out"])
+        .current_dir(&link)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("gen: note: "), "{}", run.stderr);
+    let gen_yml = read_yaml(&real.join("deploy/out/.github/workflows/gen.yml"));
+    assert_eq!(gen_yml["env"]["SPEC"], "deploy/spec.yaml");
+    assert_eq!(gen_yml["env"]["OUT"], "deploy/out");
+    // What a fresh clone computes: no drift.
+    let check = Gen::new().args(["render", "deploy/spec.yaml", "--check"]).current_dir(&real).run();
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
+
+#[test]
+fn a_render_says_what_it_assumed_without_a_repository() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), spec_text("spec.yaml")).expect("spec");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("gen: note: no git repository above spec.yaml"), "{}", run.stderr);
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"]);
+    let run = Gen::new().args(["render", "spec.yaml", "--out"]).arg(elsewhere.path()).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("gen: note: the output folder is outside"), "{}", run.stderr);
+    let again = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert!(!again.stderr.contains("gen: note: "), "{}", again.stderr);
+}

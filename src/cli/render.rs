@@ -76,6 +76,9 @@ pub fn run(args: Args) -> u8 {
     // finding, a blueprint out of fuel or memory) stops before the first byte is written.
     let checked = session.check(loaded, place, &display(out));
     eprint_findings(&checked.findings);
+    if let Some(assumed) = &place.assumed {
+        eprintln!("gen: note: {assumed}");
+    }
     if !checked.rendered || checked.findings.has_errors() {
         eprintln!("gen: nothing written: fix the errors above");
         return EXIT_FAILURE;

@@ -106,12 +106,14 @@ pub struct Place {
     pub spec: String,
     /// The output directory's path from the repository root, `/`-separated; `.` for the root.
     pub out: String,
+    /// What was assumed where no repository was found, for `gen render` to tell.
+    pub assumed: Option<String>,
 }
 
 impl Place {
     /// A spec at the root of its repository, rendered into the root.
     pub fn named(spec_name: &str) -> Place {
-        Place { spec_name: spec_name.to_string(), spec: spec_name.to_string(), out: ".".to_string() }
+        Place { spec_name: spec_name.to_string(), spec: spec_name.to_string(), out: ".".to_string(), assumed: None }
     }
 
     /// The output directory as a prefix of paths from the repository root: `` or `out/`.
