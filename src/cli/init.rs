@@ -50,9 +50,8 @@ pub fn run(args: Args) -> u8 {
     let unwritten = format!("{shown} (not written)");
     let problems = match spec::load(&unwritten, text.as_bytes()) {
         Ok(loaded) => {
-            let out = display(&pipeline::default_out(&args.out));
-            let mut findings =
-                session.check(&loaded, &pipeline::place(&args.out, &pipeline::default_out(&args.out)), &out).findings;
+            let out = pipeline::default_out(&args.out);
+            let mut findings = session.check(&loaded, &pipeline::place(&args.out, &out), &display(&out)).findings;
             findings.diagnostics.retain(|d| d.severity == Severity::Error);
             findings
         }

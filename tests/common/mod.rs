@@ -192,32 +192,30 @@ pub fn checkov_failures(framework: &str, files: &[PathBuf]) -> std::collections:
         .collect()
 }
 
+/// A file or folder of the shared material (`../shared` beside the repository, or the
+/// workplace's own copy), or where `env` points; `found` says whether a candidate is it.
+fn shared(env: &str, rel: &str, found: impl Fn(&Path) -> bool) -> PathBuf {
+    [
+        std::env::var_os(env).map(PathBuf::from),
+        Some(root().join("../shared").join(rel)),
+        Some(PathBuf::from("/work/shared").join(rel)),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| found(p))
+    .unwrap_or_else(|| panic!("the shared {rel}: set {env} to it"))
+}
+
 /// The shared `terraform-schemas` folder (its `check.py`, the offline stand-in for `terraform
 /// validate`): `GEN_TERRAFORM_SCHEMAS_DIR`, or `shared/terraform-schemas` beside the
 /// repository, or the workplace's own copy.
 pub fn shared_terraform_schemas() -> PathBuf {
-    [
-        std::env::var_os("GEN_TERRAFORM_SCHEMAS_DIR").map(PathBuf::from),
-        Some(root().join("../shared/terraform-schemas")),
-        Some(PathBuf::from("/work/shared/terraform-schemas")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|d| d.join("check.py").is_file())
-    .expect("the shared terraform-schemas folder with check.py: set GEN_TERRAFORM_SCHEMAS_DIR to the shared folder")
+    shared("GEN_TERRAFORM_SCHEMAS_DIR", "terraform-schemas", |d| d.join("check.py").is_file())
 }
 
 /// The shared list of GitHub Actions pinned to commits (`github-actions-pins.json`):
 /// `GEN_GITHUB_ACTIONS_PINS`, or the file in `shared/` beside the repository, or the
 /// workplace's own copy.
 pub fn shared_github_actions_pins() -> PathBuf {
-    [
-        std::env::var_os("GEN_GITHUB_ACTIONS_PINS").map(PathBuf::from),
-        Some(root().join("../shared/github-actions-pins.json")),
-        Some(PathBuf::from("/work/shared/github-actions-pins.json")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|f| f.is_file())
-    .expect("the shared github-actions-pins.json: set GEN_GITHUB_ACTIONS_PINS to it")
+    shared("GEN_GITHUB_ACTIONS_PINS", "github-actions-pins.json", Path::is_file)
 }
