@@ -85,11 +85,17 @@ pub enum Kind {
 
 /// How often a file renders.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Scope {
+    /// Once per service.
     #[default]
     Service,
+    /// Once per project.
     Project,
+    /// Once per environment, with the environment's spec.
+    Environment,
+    /// Once per service in each environment, with the environment's spec and service.
+    ServiceEnvironment,
 }
 
 /// Comment style of the generated-file marker.
@@ -277,10 +283,10 @@ impl Blueprint {
                 let msg = format!("`{}` is not a file of this blueprint", file.source);
                 errors.push(at(&route!["files", i, "source"], msg, "give the path relative to the blueprint's folder"));
             }
-            if manifest.kind == Kind::Service && file.scope == Scope::Project {
+            if manifest.kind == Kind::Service && matches!(file.scope, Scope::Project | Scope::Environment) {
                 let msg =
-                    "a service blueprint renders per service; only the base blueprint has project files".to_string();
-                errors.push(at(&route!["files", i, "scope"], msg, "remove `scope: project`"));
+                    "a service blueprint renders per service; only the base blueprint has project and environment files".to_string();
+                errors.push(at(&route!["files", i, "scope"], msg, "use `scope: service` or `service-environment`"));
             }
             if let Some(kind) = &file.kind
                 && !families.contains(&kind.as_str())
@@ -391,6 +397,8 @@ pub fn describe(bp: &Blueprint) -> String {
         let scope = match f.scope {
             Scope::Service => "per service",
             Scope::Project => "per project",
+            Scope::Environment => "per environment",
+            Scope::ServiceEnvironment => "per service and environment",
         };
         let kind = f.kind.as_ref().map_or_else(String::new, |k| format!("  [{k} rules]"));
         let when = f.when.as_ref().map_or_else(String::new, |w| format!("  (when {w})"));

@@ -362,17 +362,68 @@ impl<'a> Renderer<'a> {
 /// The template context: the spec's value is built once and shared (a minijinja value is a
 /// reference-counted handle), so a context costs the same for the thousandth service as for
 /// the first. A service's context holds the service, its params and its blueprint's
-/// `runtime`, for the base blueprint's files as for its own.
-fn context(shared: &[(&'static str, Value)], bp: &Blueprint, service: Option<&[Value; 3]>) -> Value {
+/// `runtime`, for the base blueprint's files as for its own; an environment's, the
+/// environment.
+fn context(
+    shared: &[(&'static str, Value)],
+    bp: &Blueprint,
+    service: Option<&[Value; 3]>,
+    env: Option<&Value>,
+) -> Value {
     let blueprint = Value::from(Serde(serde_json::json!({"name": bp.name, "version": bp.version})));
     let mut entries: Vec<(&str, Value)> = shared.to_vec();
     entries.push(("blueprint", blueprint));
+    if let Some(env) = env {
+        entries.push(("environment", env.clone()));
+    }
     if let Some([svc, params, runtime]) = service {
         entries.push(("service", svc.clone()));
         entries.push(("params", params.clone()));
         entries.push(("runtime", runtime.clone()));
     }
     Value::from_pairs(entries)
+}
+
+/// The target block of a spec's platform, with its name: what a template reads whatever the
+/// target (`platform.name`, `platform.ingress.className`).
+fn platform_value(spec: &crate::spec::Spec) -> Value {
+    let p = &spec.platform;
+    let (name, block) = match (&p.azure, &p.local) {
+        (Some(a), _) => ("azure", serde_json::to_value(a)),
+        (_, Some(l)) => ("local", serde_json::to_value(l)),
+        _ => ("none", Ok(serde_json::json!({}))),
+    };
+    let mut block = block.unwrap_or_default();
+    if let Some(map) = block.as_object_mut() {
+        map.insert("name".into(), name.into());
+    }
+    Value::from(Serde(block))
+}
+
+/// What templates know of each environment: its name, whether the spec lists it, its
+/// target, its GitHub environment, and whether it is the first on its target.
+fn environment_values(loaded: &Loaded) -> Vec<serde_json::Value> {
+    let envs = &loaded.environments;
+    envs.iter()
+        .enumerate()
+        .map(|(i, env)| {
+            let spec = &env.spec(loaded).spec;
+            let github_environment = spec
+                .platform
+                .github
+                .as_ref()
+                .and_then(|g| g.environment.clone())
+                .or_else(|| env.declared.then(|| env.name.clone()));
+            serde_json::json!({
+                "name": env.name,
+                "declared": env.declared,
+                "platform": env.target,
+                "index": i,
+                "first": !envs[..i].iter().any(|e| e.target == env.target),
+                "githubEnvironment": github_environment,
+            })
+        })
+        .collect()
 }
 
 /// Renders every file of the base blueprint and of each service's blueprint. `place` is where
@@ -448,8 +499,15 @@ fn render_batches(
         }
     };
     if r.errors.is_empty() {
+        let env_values = environment_values(loaded);
+        let mut targets: Vec<&str> = loaded.environments.iter().map(|e| e.target).collect();
+        targets.sort_unstable();
+        targets.dedup();
         let shared = [
             ("spec", Value::from(Serde(loaded.spec.as_ref()))),
+            ("platform", platform_value(&loaded.spec)),
+            ("environments", Value::from(Serde(&env_values))),
+            ("targets", Value::from(Serde(&targets))),
             (
                 "gen",
                 Value::from(Serde(serde_json::json!({
@@ -461,20 +519,56 @@ fn render_batches(
                 }))),
             ),
         ];
-        let project_ctx = context(&shared, base, None);
+        // Each environment's spec, platform and params, for the files rendered per environment.
+        let mut per_env = Vec::new();
+        for (env, value) in loaded.environments.iter().zip(&env_values) {
+            let env_loaded = env.spec(loaded);
+            let env_services = match &env.loaded {
+                None => None,
+                Some(l) => Some(
+                    resolve_params(l, catalog)
+                        .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?,
+                ),
+            };
+            let mut env_shared = shared.clone();
+            env_shared[0] = ("spec", Value::from(Serde(env_loaded.spec.as_ref())));
+            env_shared[1] = ("platform", platform_value(&env_loaded.spec));
+            per_env.push((env_loaded, env_services, env_shared, Value::from(Serde(value))));
+        }
+        let project_ctx = context(&shared, base, None, None);
         for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {
             r.render_file(base, i, file, &project_ctx, None);
+        }
+        for (_, _, env_shared, env) in &per_env {
+            let ctx = context(env_shared, base, None, Some(env));
+            for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Environment) {
+                r.render_file(base, i, file, &ctx, None);
+            }
         }
         flush(&mut r);
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
             let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&bp.runtime))];
-            let base_ctx = context(&shared, base, Some(&service));
+            let base_ctx = context(&shared, base, Some(&service), None);
             for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
                 r.render_file(base, i, file, &base_ctx, Some(index));
             }
-            let ctx = context(&shared, bp, Some(&service));
-            for (i, file) in bp.files.iter().enumerate() {
+            let ctx = context(&shared, bp, Some(&service), None);
+            for (i, file) in bp.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
                 r.render_file(bp, i, file, &ctx, Some(index));
+            }
+            for (env_loaded, env_services, env_shared, env) in &per_env {
+                let env_svc = &env_loaded.spec.services[index];
+                let env_params = env_services.as_ref().map_or(params, |s| &s[index].1);
+                let service =
+                    [Value::from(Serde(env_svc)), Value::from(Serde(env_params)), Value::from(Serde(&bp.runtime))];
+                for blueprint in [base, *bp] {
+                    let ctx = context(env_shared, blueprint, Some(&service), Some(env));
+                    for (i, file) in
+                        blueprint.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::ServiceEnvironment)
+                    {
+                        r.render_file(blueprint, i, file, &ctx, Some(index));
+                    }
+                }
             }
             flush(&mut r);
         }

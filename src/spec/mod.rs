@@ -1,5 +1,6 @@
 //! The spec: load in stages (YAML, schema, typed model), then semantic rules.
 
+pub mod environments;
 pub mod model;
 pub mod quantity;
 pub mod rules;
@@ -13,6 +14,7 @@ use std::sync::{Arc, LazyLock};
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Findings, Route, Rule, Segment, Source, Span};
 use crate::yaml::{self, Document, Node};
+pub use environments::Environment;
 pub use model::Spec;
 
 declare_rule! {
@@ -37,7 +39,7 @@ declare_rule! {
 
 /// The rules of the load stages (YAML, schema, model): a finding of one means the spec did not
 /// load at all.
-pub static LOAD_RULES: [&Rule; 11] = [
+pub static LOAD_RULES: [&Rule; 12] = [
     &syntax::YAML_SYNTAX,
     &syntax::INVALID_ENCODING,
     &syntax::EMPTY_SPEC,
@@ -49,6 +51,7 @@ pub static LOAD_RULES: [&Rule; 11] = [
     &schema::WRONG_TYPE,
     &schema::INVALID_VALUE,
     &MODEL_MISMATCH,
+    &environments::PLATFORM_TARGET,
 ];
 
 /// Why a spec could not be loaded.
@@ -70,6 +73,9 @@ pub struct Loaded {
     pub doc: Document,
     /// Shared with the artifacts rendered from it, whose rules read it.
     pub spec: Arc<Spec>,
+    /// Where the services run, in promotion order: one `default` environment when the spec
+    /// lists none. Empty in an environment's own spec.
+    pub environments: Vec<Environment>,
 }
 
 impl Loaded {
@@ -133,16 +139,30 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
     let loaded = yaml::load(name, bytes, &syntax::POLICY);
     let source = loaded.source;
     let fail = |diags: Diagnostics| SpecError::Invalid(Findings::new([source.clone()], diags));
-    let doc = loaded.documents.map_err(fail)?.remove(0);
+    let mut doc = loaded.documents.map_err(fail)?.remove(0);
+    environments::localize_spec(&mut doc.root);
+    let mut top = typed(doc).map_err(fail)?;
+    let envs = environments::resolve(&top, &typed).map_err(fail)?;
+    let missing = environments::requirements(&top, &envs);
+    if !missing.is_empty() {
+        return Err(fail(missing));
+    }
+    top.environments = envs;
+    Ok(top)
+}
+
+/// A YAML document through the schema and model stages.
+fn typed(doc: Document) -> Result<Loaded, Diagnostics> {
+    let source = doc.source.clone();
     let json = doc.root.to_json();
     let errors = schema::validate_json(&SCHEMA.validator, &SCHEMA.json, &json, &doc.root, &source, &schema::SPEC_RULES);
     if !errors.is_empty() {
-        return Err(fail(errors));
+        return Err(errors);
     }
     match serde_path_to_error::deserialize::<_, Spec>(&json) {
         Ok(mut spec) => {
             spec.fill_defaults();
-            Ok(Loaded { doc, spec: Arc::new(spec) })
+            Ok(Loaded { doc, spec: Arc::new(spec), environments: Vec::new() })
         }
         Err(e) => {
             let route: Route = e
@@ -172,16 +192,34 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
                 _ => Diagnostic::new(&MODEL_MISMATCH, source.name(), Some(span), e.inner().to_string())
                     .help("change the value as the message says; the schema let it pass, so tell gen's maintainers"),
             };
-            Err(fail(vec![d]))
+            Err(vec![d])
         }
     }
 }
 
 /// Runs every semantic rule over a loaded spec.
+/// Runs every semantic rule over a loaded spec, and over each environment's spec: a finding
+/// that environments share (the same place, the same words) is reported once.
 pub fn check(loaded: &Loaded) -> Diagnostics {
     let mut out = Vec::new();
     for (_, check) in rules::CHECKS {
         check(loaded, &mut out);
+    }
+    for env in loaded.environments.iter().filter_map(|e| e.loaded.as_deref().map(|l| (e, l))) {
+        let (env, env_loaded) = env;
+        let mut found = Vec::new();
+        for (_, check) in rules::CHECKS {
+            check(env_loaded, &mut found);
+        }
+        for mut d in found {
+            if !out
+                .iter()
+                .any(|o: &Diagnostic| o.rule.code == d.rule.code && o.span == d.span && o.message == d.message)
+            {
+                d.message = format!("{} (in environment `{}`)", d.message, env.name);
+                out.push(d);
+            }
+        }
     }
     out
 }

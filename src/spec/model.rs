@@ -16,6 +16,10 @@ pub struct Spec {
     pub metadata: Metadata,
     pub platform: Platform,
     pub services: Vec<Service>,
+    /// Where the services run, in the order an image is promoted through them; none: one
+    /// environment, the platform as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Environment>,
     #[serde(default)]
     pub pipeline: Pipeline,
     #[serde(default)]
@@ -26,17 +30,31 @@ impl Spec {
     /// Applies the defaults that depend on where a type is used (serde's defaults are per
     /// type) or on another key: local storage is 64Mi requested and 256Mi at most; a
     /// service's namespace is the project's name.
+    /// In a local cluster, an image is built and loaded as `<project>/<service>:dev` and an
+    /// ingress host defaults to `<service>.<local.domain>` without TLS (see
+    /// `spec::environments` for which of these a spec can override).
     pub fn fill_defaults(&mut self) {
-        let azure = &mut self.platform.azure;
-        let zoned = ZONED_REGIONS.contains(&azure.location.to_ascii_lowercase().as_str());
-        azure.aks.zones.get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
+        if let Some(azure) = &mut self.platform.azure {
+            let zoned = ZONED_REGIONS.contains(&azure.location.to_ascii_lowercase().as_str());
+            azure
+                .aks
+                .zones
+                .get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
+        }
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());
             let image = service.image.get_or_insert_with(Image::default);
-            image
-                .repository
-                .get_or_insert_with(|| format!("{}.azurecr.io/{}", self.platform.azure.acr.name, service.name));
-            image.tag.get_or_insert_with(|| FIRST_TAG.to_string());
+            let (repository, tag) = match (&self.platform.azure, &self.platform.local) {
+                (Some(azure), _) => (format!("{}.azurecr.io/{}", azure.acr.name, service.name), FIRST_TAG),
+                _ => (format!("{}/{}", self.metadata.name, service.name), LOCAL_TAG),
+            };
+            image.repository.get_or_insert(repository);
+            image.tag.get_or_insert_with(|| tag.to_string());
+            if let (Some(local), Some(ingress)) = (&self.platform.local, &mut service.ingress)
+                && ingress.host.is_empty()
+            {
+                ingress.host = format!("{}.{}", service.name, local.domain);
+            }
             let r = &mut service.resources;
             r.requests.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_REQUEST.to_string());
             r.limits.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_LIMIT.to_string());
@@ -89,6 +107,8 @@ pub const ZONED_REGIONS: &[&str] = &[
 
 /// The image tag deployed until the pipeline sets one: the first tag it pushes.
 pub const FIRST_TAG: &str = "0.0.1";
+/// The tag of an image built on a laptop and loaded into a local cluster.
+pub const LOCAL_TAG: &str = "dev";
 
 /// Local storage requested when a spec says nothing.
 pub const EPHEMERAL_REQUEST: &str = "64Mi";
@@ -104,13 +124,87 @@ pub struct Metadata {
     pub description: Option<String>,
 }
 
-/// What every service shares.
+/// What every service shares: where the services run (exactly one target: `azure` or
+/// `local`), the GitHub repository, the Terraform state.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Platform {
-    pub azure: Azure,
-    pub github: Github,
-    pub terraform_state: TerraformState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure: Option<Azure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<Local>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<Github>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform_state: Option<TerraformState>,
+}
+
+/// The platform targets a spec can name, in the order of the schema. An environment runs on
+/// exactly one.
+pub const TARGETS: &[&str] = &["azure", "local"];
+
+impl Platform {
+    /// The target this platform names, when it names exactly one.
+    pub fn target(&self) -> Option<&'static str> {
+        match (&self.azure, &self.local) {
+            (Some(_), None) => Some("azure"),
+            (None, Some(_)) => Some("local"),
+            _ => None,
+        }
+    }
+
+    /// The ingress controller of the target.
+    pub fn ingress(&self) -> Option<&IngressController> {
+        self.azure.as_ref().map(|a| &a.ingress).or(self.local.as_ref().map(|l| &l.ingress))
+    }
+}
+
+/// A cluster on a developer's machine.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Local {
+    pub cluster: LocalCluster,
+    /// The minikube profile or kind cluster; empty: the tool's default (`minikube`, `kind`).
+    pub name: String,
+    /// Ingress hosts are `<service>.<domain>`: `localhost` resolves to this machine without
+    /// DNS; `<ip>.nip.io` reaches a cluster's IP through public DNS.
+    pub domain: String,
+    /// The port on this machine that reaches the ingress controller.
+    pub port: u16,
+    pub ingress: IngressController,
+}
+
+impl Default for Local {
+    fn default() -> Self {
+        Local {
+            cluster: LocalCluster::Minikube,
+            name: String::new(),
+            domain: "localhost".into(),
+            port: 8080,
+            ingress: IngressController::default(),
+        }
+    }
+}
+
+/// The local Kubernetes.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LocalCluster {
+    #[default]
+    Minikube,
+    Kind,
+}
+
+/// One environment: a name, and what differs there. The overrides are merged over the
+/// platform and the services as written (`spec::environments`), then checked as a whole spec.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Environment {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub platform: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The Azure resources.
@@ -392,6 +486,8 @@ impl Default for Health {
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Ingress {
+    /// Empty until [`Spec::fill_defaults`] gives a local cluster's default.
+    #[serde(default)]
     pub host: String,
     #[serde(default = "default_path")]
     pub path: String,
@@ -452,6 +548,27 @@ pub struct Persistence {
     pub storage_class: Option<String>,
     #[serde(default)]
     pub access_mode: AccessMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<Backup>,
+}
+
+/// Scheduled snapshots of a volume, kept for a while.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Backup {
+    /// A cron schedule, in the cluster's time zone (UTC on AKS).
+    #[serde(default = "default_backup_schedule")]
+    pub schedule: String,
+    /// Days a snapshot is kept.
+    pub retention_days: u32,
+    /// The VolumeSnapshotClass; empty: the platform's (`csi-azuredisk-vsc` on AKS,
+    /// `csi-hostpath-snapclass` on minikube).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_class: Option<String>,
+}
+
+fn default_backup_schedule() -> String {
+    "0 3 * * *".into()
 }
 
 /// How many nodes may mount a volume.

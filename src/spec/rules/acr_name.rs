@@ -21,7 +21,8 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let name = &spec.spec.platform.azure.acr.name;
+    let Some(azure) = &spec.spec.platform.azure else { return };
+    let name = &azure.acr.name;
     let why = if !(5..=50).contains(&name.len()) {
         Some("it must be 5 to 50 characters long")
     } else if !name.bytes().all(|b| b.is_ascii_alphanumeric()) {

@@ -16,7 +16,8 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let name = &spec.spec.platform.azure.aks.name;
+    let Some(azure) = &spec.spec.platform.azure else { return };
+    let name = &azure.aks.name;
     let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     let why = if name.is_empty() || name.len() > 63 {
         Some("it must be 1 to 63 characters long")

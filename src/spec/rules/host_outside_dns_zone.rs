@@ -23,7 +23,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(dns) = &spec.spec.platform.azure.dns else { return };
+    let Some(dns) = spec.spec.platform.azure.as_ref().and_then(|a| a.dns.as_ref()) else { return };
     let zone = dns.zone.trim_end_matches('.').to_ascii_lowercase();
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let Some(ingress) = &svc.ingress else { continue };

@@ -51,7 +51,7 @@ fn problem(host: &str) -> Option<&'static str> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if let Some(dns) = &spec.spec.platform.azure.dns
+    if let Some(dns) = spec.spec.platform.azure.as_ref().and_then(|a| a.dns.as_ref())
         && let Some(why) = problem(&dns.zone)
     {
         out.push(

@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if spec.spec.platform.azure.ingress.gateway.is_some() {
+    if spec.spec.platform.ingress().is_none_or(|i| i.gateway.is_some()) {
         return;
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {

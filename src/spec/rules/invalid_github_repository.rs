@@ -52,7 +52,8 @@ fn owner_name(repo: &str) -> Option<String> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let repo = &spec.spec.platform.github.repository;
+    let Some(github) = &spec.spec.platform.github else { return };
+    let repo = &github.repository;
     if valid(repo) {
         return;
     }

@@ -18,8 +18,9 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let pool = &spec.spec.platform.azure.aks.node_pool;
-    if pool.min_count > pool.max_count {
+    if let Some(pool) = spec.spec.platform.azure.as_ref().map(|a| &a.aks.node_pool)
+        && pool.min_count > pool.max_count
+    {
         out.push(
             spec.at(
                 &RULE,

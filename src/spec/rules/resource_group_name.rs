@@ -32,9 +32,10 @@ fn problem(name: &str) -> Option<&'static str> {
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let p = &spec.spec.platform;
     for (path, name) in [
-        (["platform", "azure", "resourceGroup"], &p.azure.resource_group),
-        (["platform", "terraformState", "resourceGroup"], &p.terraform_state.resource_group),
+        (["platform", "azure", "resourceGroup"], p.azure.as_ref().map(|a| &a.resource_group)),
+        (["platform", "terraformState", "resourceGroup"], p.terraform_state.as_ref().map(|t| &t.resource_group)),
     ] {
+        let Some(name) = name else { continue };
         if let Some(why) = problem(name) {
             out.push(
                 spec.at(

@@ -12,7 +12,9 @@ declare_rule! {
     /// ## Why it matters
     /// A `ReadWriteOnce` disk attaches to one node: replicas scheduled on another node stay in
     /// `ContainerCreating` (seed 004's notejam, autoscaled 1 to 5 on one claim). It is
-    /// kube-score's and Polaris' missing concern and the cluster's silent one.
+    /// kube-score's and Polaris' missing concern and the cluster's silent one. On a local
+    /// cluster (`platform.local`: minikube or kind, one node) every replica runs on the node
+    /// that holds the disk, so the rule is silent there.
     ///
     /// ## Example
     /// ```yaml
@@ -27,6 +29,9 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    if spec.spec.platform.local.is_some() {
+        return;
+    }
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let Some(p) = &svc.persistence else { continue };
         let most = svc.autoscaling.as_ref().map_or(svc.replicas, |a| a.max_replicas.max(a.min_replicas));

@@ -21,7 +21,8 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let name = &spec.spec.platform.terraform_state.storage_account;
+    let Some(state) = &spec.spec.platform.terraform_state else { return };
+    let name = &state.storage_account;
     let why = if !(3..=24).contains(&name.len()) {
         Some("it must be 3 to 24 characters long")
     } else if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {

@@ -42,7 +42,8 @@ fn minor(version: &str) -> Option<u32> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let version = &spec.spec.platform.azure.aks.kubernetes_version;
+    let Some(azure) = &spec.spec.platform.azure else { return };
+    let version = &azure.aks.kubernetes_version;
     let (lo, hi) = (SUPPORTED_MINORS.start(), SUPPORTED_MINORS.end());
     let msg = match minor(version) {
         None => format!("`{version}` is not a Kubernetes version such as \"1.33\""),

@@ -1,0 +1,310 @@
+//! Environments: each one's spec, built by merging its overrides over the platform and the
+//! services as written, then loaded through the same schema and model as the spec itself.
+//!
+//! The merge works on the YAML tree, so every value of an environment's spec keeps the place
+//! it was written: an error in an override is reported there, with the same rules and
+//! messages as an error anywhere else in the spec.
+
+use crate::declare_rule;
+use crate::diag::{Diagnostic, Diagnostics, Route};
+use crate::route;
+use crate::yaml::{Document, Entry, Node, Value};
+
+use super::model::TARGETS;
+use super::{Loaded, schema};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a platform that names no target or more than one (`azure`, `local`), in the
+    /// spec's `platform` or in an environment's.
+    ///
+    /// ## Why it matters
+    /// An environment runs in exactly one place: gen will not guess which of two was meant.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// platform:
+    ///   azure: {...}
+    ///   local: {}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Keep one target under `platform`; give another environment its own in
+    /// `environments[].platform` (`- {name: dev, platform: {local: {}}}`).
+    pub static PLATFORM_TARGET = ("SPEC015", "platform-target", Error, unignorable);
+}
+
+/// One environment of a loaded spec.
+#[derive(Debug)]
+pub struct Environment {
+    /// The name the spec gives it; `default` for the one environment of a spec that lists none.
+    pub name: String,
+    /// Whether the spec lists it under `environments`.
+    pub declared: bool,
+    /// Its platform target: `azure` or `local`.
+    pub target: &'static str,
+    /// Its whole spec; `None` for the one environment of a spec that lists none, whose spec
+    /// is the spec itself.
+    pub loaded: Option<Box<Loaded>>,
+}
+
+impl Environment {
+    /// The environment's spec.
+    pub fn spec<'a>(&'a self, top: &'a Loaded) -> &'a Loaded {
+        self.loaded.as_deref().unwrap_or(top)
+    }
+}
+
+/// The target a platform node names, or a finding at it.
+pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnostic>> {
+    let node = doc.root.lookup(at);
+    let named: Vec<&'static str> = TARGETS.iter().copied().filter(|t| node.and_then(|n| n.get(t)).is_some()).collect();
+    match named.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Box::new(
+            doc.at(&PLATFORM_TARGET, at, true, "the platform names no target: where do the services run?")
+                .help(format!("add one of: {} (`local: {{}}` for minikube with every default)", TARGETS.join(", "))),
+        )),
+        many => {
+            let second = at.clone().with(many[1]);
+            Err(Box::new(doc
+                .at(&PLATFORM_TARGET, &second, true, format!("the platform names both `{}` and `{}`; an environment runs on exactly one", many[0], many[1]))
+                .help("keep one here and give the other to an environment: `environments: [{name: dev, platform: {local: {}}}]`")))
+        }
+    }
+}
+
+/// `over` merged into `base`: mappings key by key, anything else replaced.
+fn merge(base: &Node, over: &Node) -> Node {
+    match (&base.value, &over.value) {
+        (Value::Map(b), Value::Map(o)) => {
+            let mut entries = b.clone();
+            for e in o {
+                match entries.iter_mut().find(|x| x.key == e.key) {
+                    Some(x) => x.value = merge(&x.value, &e.value),
+                    None => entries.push(e.clone()),
+                }
+            }
+            Node { span: base.span, value: Value::Map(entries) }
+        }
+        _ => over.clone(),
+    }
+}
+
+fn entries_mut(node: &mut Node) -> Option<&mut Vec<Entry>> {
+    match &mut node.value {
+        Value::Map(entries) => Some(entries),
+        _ => None,
+    }
+}
+
+/// The platform of an environment: its override merged over the spec's, where naming another
+/// target drops the spec's.
+fn merge_platform(base: &Node, over: &Node) -> Node {
+    let mut base = base.clone();
+    let names_one = TARGETS.iter().any(|t| over.get(t).is_some());
+    if names_one && let Some(entries) = entries_mut(&mut base) {
+        entries.retain(|e| !TARGETS.contains(&e.key.as_str()) || over.get(&e.key).is_some());
+    }
+    merge(&base, over)
+}
+
+/// Sets `key` in a mapping node unless it is there, at the mapping's place.
+fn default_key(node: &mut Node, key: &str, value: Value) {
+    let span = node.span;
+    if let Some(entries) = entries_mut(node)
+        && !entries.iter().any(|e| e.key == key)
+    {
+        entries.push(Entry { key: key.to_string(), key_span: span, value: Node { span, value } });
+    }
+}
+
+/// What a local cluster changes in a service written for the cloud, unless the environment
+/// says otherwise: the image is built on the laptop (`<project>/<service>:dev`), the ingress
+/// host is the local domain's and TLS is off (no certificate issuer runs locally).
+fn localize(service: &mut Node, over: Option<&Node>, switched: bool) {
+    let written = |path: &[&str]| over.is_some_and(|o| path.iter().try_fold(o, |n, k| n.get(k)).is_some());
+    if switched && let Some(entries) = entries_mut(service) {
+        if !written(&["image"]) {
+            entries.retain(|e| e.key != "image");
+        }
+        if let Some(ingress) = entries.iter_mut().find(|e| e.key == "ingress").map(|e| &mut e.value)
+            && let Some(fields) = entries_mut(ingress)
+        {
+            fields.retain(|e| {
+                (e.key != "host" || written(&["ingress", "host"])) && (e.key != "tls" || written(&["ingress", "tls"]))
+            });
+        }
+    }
+    if let Some(ingress) = entries_mut(service).and_then(|e| e.iter_mut().find(|e| e.key == "ingress")) {
+        default_key(&mut ingress.value, "tls", Value::Bool(false));
+    }
+}
+
+/// Applies a local target's defaults to the spec's own services (a spec whose platform is
+/// `local`).
+pub fn localize_spec(root: &mut Node) {
+    if root.get("platform").and_then(|p| p.get("local")).is_none() {
+        return;
+    }
+    if let Some(Value::Seq(services)) =
+        entries_mut(root).and_then(|e| e.iter_mut().find(|e| e.key == "services")).map(|e| &mut e.value.value)
+    {
+        for service in services {
+            localize(service, None, false);
+        }
+    }
+}
+
+/// The environments of a spec that loaded; the load's findings when one of them does not.
+pub fn resolve(
+    top: &Loaded,
+    typed: &dyn Fn(Document) -> Result<Loaded, Diagnostics>,
+) -> Result<Vec<Environment>, Diagnostics> {
+    let doc = &top.doc;
+    let top_target = target_of(doc, &route!["platform"]).map_err(|d| vec![*d])?;
+    let spec = &top.spec;
+    if spec.environments.is_empty() {
+        return Ok(vec![Environment { name: "default".into(), declared: false, target: top_target, loaded: None }]);
+    }
+    let mut errors = Vec::new();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    let (Some(platform), Some(Value::Seq(services))) =
+        (doc.root.get("platform"), doc.root.get("services").map(|s| &s.value))
+    else {
+        return Ok(out);
+    };
+    for (i, env) in spec.environments.iter().enumerate() {
+        let at = route!["environments", i];
+        if let Some(first) = spec.environments[..i].iter().position(|e| e.name == env.name) {
+            let d = doc.at(
+                &schema::INVALID_VALUE,
+                &at.clone().with("name"),
+                false,
+                format!("environment `{}` is listed twice (also environments[{first}])", env.name),
+            );
+            errors.push(d.help("give each environment its own name"));
+            continue;
+        }
+        let over = doc.root.lookup(&at);
+        let over_platform = over.and_then(|o| o.get("platform"));
+        let named: Vec<&str> =
+            TARGETS.iter().copied().filter(|t| over_platform.and_then(|p| p.get(t)).is_some()).collect();
+        if named.len() > 1 {
+            let second = at.clone().with("platform").with(named[1]);
+            let msg = format!(
+                "environment `{}` names both `{}` and `{}`; an environment runs on exactly one",
+                env.name, named[0], named[1]
+            );
+            errors.push(doc.at(&PLATFORM_TARGET, &second, true, msg).help("keep the one this environment runs on"));
+            continue;
+        }
+        let switched = named.first().is_some_and(|t| *t != top_target);
+        let merged_platform = over_platform.map_or_else(|| platform.clone(), |o| merge_platform(platform, o));
+        let over_services = over.and_then(|o| o.get("services"));
+        if let Some(Value::Map(entries)) = over_services.map(|s| &s.value) {
+            for e in entries {
+                if !spec.services.iter().any(|s| s.name == e.key) {
+                    let guess = schema::did_you_mean(&e.key, spec.services.iter().map(|s| s.name.as_str()));
+                    let msg =
+                        format!("environment `{}` overrides `{}`, which is no service of this spec", env.name, e.key);
+                    let help = guess.map_or_else(
+                        || "name a service from `services`".to_string(),
+                        |g| format!("did you mean `{g}`?"),
+                    );
+                    errors.push(
+                        doc.at(&schema::UNKNOWN_KEY, &at.clone().with("services").with(e.key.as_str()), true, msg)
+                            .help(help),
+                    );
+                }
+            }
+        }
+        let local = named.first().map_or(top_target == "local", |t| *t == "local");
+        let merged_services: Vec<Node> = services
+            .iter()
+            .zip(&spec.services)
+            .map(|(node, svc)| {
+                let o = over_services.and_then(|s| s.get(&svc.name));
+                let mut merged = o.map_or_else(|| node.clone(), |o| merge(node, o));
+                if local {
+                    localize(&mut merged, o, switched);
+                }
+                merged
+            })
+            .collect();
+        let mut root = doc.root.clone();
+        if let Some(entries) = entries_mut(&mut root) {
+            entries.retain(|e| e.key != "environments");
+            for e in entries.iter_mut() {
+                match e.key.as_str() {
+                    "platform" => e.value = merged_platform.clone(),
+                    "services" => e.value = Node { span: e.value.span, value: Value::Seq(merged_services.clone()) },
+                    _ => {}
+                }
+            }
+        }
+        let virtual_doc = Document { source: doc.source.clone(), root };
+        let target = match target_of(&virtual_doc, &route!["platform"]) {
+            Ok(t) => t,
+            Err(d) => {
+                errors.push(*d);
+                continue;
+            }
+        };
+        match typed(virtual_doc) {
+            Ok(loaded) => {
+                out.push(Environment { name: env.name.clone(), declared: true, target, loaded: Some(Box::new(loaded)) })
+            }
+            Err(diags) => {
+                for mut d in diags {
+                    // What every environment shares fails in each the same way: once is enough.
+                    if !seen.iter().any(|(span, message)| *span == d.span && *message == d.message) {
+                        seen.push((d.span, d.message.clone()));
+                        d.message = format!("{} (in environment `{}`)", d.message, env.name);
+                        errors.push(d);
+                    }
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// What the cloud needs that a laptop does not: where the workflow runs, where Terraform keeps
+/// its state, a host for each ingress.
+pub fn requirements(top: &Loaded, envs: &[Environment]) -> Diagnostics {
+    let mut errors = Vec::new();
+    let Some(azure) = envs.iter().find(|e| e.target == "azure") else { return errors };
+    let platform = &top.spec.platform;
+    let missing = |key: &str, what: &str| {
+        let msg = format!("`platform.{key}` is required when an environment runs on azure (`{}`): {what}", azure.name);
+        top.doc
+            .at(&schema::MISSING_KEY, &route!["platform"], true, msg)
+            .help(format!("add `{key}:` under `platform`; `gen schema` describes it"))
+    };
+    if platform.github.is_none() {
+        errors.push(missing("github", "its workflow signs in to Azure from this repository"));
+    }
+    if platform.terraform_state.is_none() {
+        errors.push(missing("terraformState", "Terraform keeps the platform's state there"));
+    }
+    for env in envs.iter().filter(|e| e.target == "azure") {
+        let loaded = env.spec(top);
+        for (i, service) in loaded.spec.services.iter().enumerate() {
+            if service.ingress.as_ref().is_some_and(|ingress| ingress.host.is_empty()) {
+                let msg = format!(
+                    "service `{}` has an ingress without a host, which it needs on azure (environment `{}`)",
+                    service.name, env.name
+                );
+                let help = "add `host:` to its ingress (a name in the DNS zone); only a local cluster has a default";
+                if !errors.iter().any(|d: &Diagnostic| d.message == msg) {
+                    errors.push(
+                        top.doc.at(&schema::MISSING_KEY, &route!["services", i, "ingress"], true, msg).help(help),
+                    );
+                }
+            }
+        }
+    }
+    errors
+}
