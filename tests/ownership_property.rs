@@ -72,7 +72,7 @@ fn disk_files(out: &Path) -> Vec<String> {
 fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().expect("tempdir");
     let session = Session::new(&[]).expect("catalog");
-    let base = gen_core::render::example_spec(&session.catalog, "flask", "shop").expect("example");
+    let base = gen_core::render::example_spec(&session.catalog, "flask", "shop", "azure").expect("example");
     let spec = dir.path().join("spec.yaml");
     let out = dir.path().join("out");
     std::fs::write(&spec, spec_variant(&base, 0)).expect("write spec");

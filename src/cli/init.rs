@@ -17,6 +17,9 @@ pub struct Args {
     /// Project and service name (a DNS-1123 label).
     #[arg(long, default_value = "shop")]
     name: String,
+    /// Where the services run: a Kubernetes on Azure, or minikube/kind on this machine.
+    #[arg(long, value_enum, default_value_t = Platform::Azure)]
+    platform: Platform,
     /// Where to write the spec.
     #[arg(long, default_value = "spec.yaml")]
     out: PathBuf,
@@ -28,6 +31,15 @@ pub struct Args {
     blueprints: Vec<PathBuf>,
 }
 
+/// The platform targets `gen init` writes a spec for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Platform {
+    /// AKS, ACR, DNS and GitHub's OIDC sign-in, by Terraform and a workflow.
+    Azure,
+    /// minikube or kind on this machine, by scripts/deploy-local.sh.
+    Local,
+}
+
 pub fn run(args: Args) -> u8 {
     if let Some(why) = spec::rules::dns1123_label_problem(&args.name) {
         eprintln!("gen: error: --name `{}` is not a Kubernetes name: {why}", args.name);
@@ -37,7 +49,11 @@ pub fn run(args: Args) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let text = match render::example_spec(&session.catalog, &args.blueprint, &args.name) {
+    let platform = match args.platform {
+        Platform::Azure => "azure",
+        Platform::Local => "local",
+    };
+    let text = match render::example_spec(&session.catalog, &args.blueprint, &args.name, platform) {
         Ok(text) => text,
         Err(message) => {
             eprintln!("gen: error: {message}");

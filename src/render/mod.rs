@@ -384,8 +384,8 @@ fn context(
     Value::from_pairs(entries)
 }
 
-/// The target block of a spec's platform, with its name: what a template reads whatever the
-/// target (`platform.name`, `platform.ingress.className`).
+/// The target block of a spec's platform, with the target's name: what a template reads
+/// whatever the target (`platform.target`, `platform.ingress.className`).
 fn platform_value(spec: &crate::spec::Spec) -> Value {
     let p = &spec.platform;
     let (name, block) = match (&p.azure, &p.local) {
@@ -395,7 +395,7 @@ fn platform_value(spec: &crate::spec::Spec) -> Value {
     };
     let mut block = block.unwrap_or_default();
     if let Some(map) = block.as_object_mut() {
-        map.insert("name".into(), name.into());
+        map.insert("target".into(), name.into());
     }
     Value::from(Serde(block))
 }
@@ -503,11 +503,19 @@ fn render_batches(
         let mut targets: Vec<&str> = loaded.environments.iter().map(|e| e.target).collect();
         targets.sort_unstable();
         targets.dedup();
-        let shared = [
-            ("spec", Value::from(Serde(loaded.spec.as_ref()))),
+        // What each blueprint the services use promises (its `runtime`), for the files that
+        // cover every service: `runtimes[service.blueprint]`.
+        let runtimes: serde_json::Map<String, serde_json::Value> = services
+            .iter()
+            .map(|(bp, _)| (bp.name.clone(), serde_json::to_value(&bp.runtime).unwrap_or_default()))
+            .collect();
+        let spec_value = Value::from(Serde(loaded.spec.as_ref()));
+        let shared = vec![
+            ("spec", spec_value.clone()),
             ("platform", platform_value(&loaded.spec)),
             ("environments", Value::from(Serde(&env_values))),
             ("targets", Value::from(Serde(&targets))),
+            ("runtimes", Value::from(Serde(&runtimes))),
             (
                 "gen",
                 Value::from(Serde(serde_json::json!({
@@ -530,9 +538,12 @@ fn render_batches(
                         .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?,
                 ),
             };
+            // `base`: the spec as written, before the environment's overrides (what an overlay
+            // patches).
             let mut env_shared = shared.clone();
             env_shared[0] = ("spec", Value::from(Serde(env_loaded.spec.as_ref())));
             env_shared[1] = ("platform", platform_value(&env_loaded.spec));
+            env_shared.push(("base", spec_value.clone()));
             per_env.push((env_loaded, env_services, env_shared, Value::from(Serde(value))));
         }
         let project_ctx = context(&shared, base, None, None);
@@ -579,8 +590,9 @@ fn render_batches(
     Ok(())
 }
 
-/// A blueprint's example spec with `name` filled in: what `gen init` writes.
-pub fn example_spec(catalog: &Catalog, blueprint: &str, name: &str) -> Result<String, String> {
+/// A blueprint's example spec with `name` filled in, on `platform` (a target: `azure`,
+/// `local`): what `gen init` writes.
+pub fn example_spec(catalog: &Catalog, blueprint: &str, name: &str, platform: &str) -> Result<String, String> {
     let bp = catalog.get(blueprint).ok_or_else(|| {
         let names: Vec<&str> = catalog.service_names();
         format!("no service blueprint is called `{blueprint}` (available: {})", names.join(", "))
@@ -588,6 +600,6 @@ pub fn example_spec(catalog: &Catalog, blueprint: &str, name: &str) -> Result<St
     let example = bp.example.as_deref().ok_or_else(|| format!("blueprint `{blueprint}` has no example spec"))?;
     let text = String::from_utf8_lossy(bp.file(example).unwrap_or_default()).into_owned();
     environment()
-        .render_named_str(&bp.display_path(example), &text, minijinja::context! { name => name })
+        .render_named_str(&bp.display_path(example), &text, minijinja::context! { name => name, platform => platform })
         .map_err(|e| format!("the example spec of `{blueprint}` does not render: {e:#}"))
 }

@@ -220,6 +220,30 @@ pub fn resolve(
                 }
             }
         }
+        if let Some(Value::Map(entries)) = over_services.map(|s| &s.value) {
+            for e in entries {
+                let Some(service) = services.iter().zip(&spec.services).find(|(_, s)| s.name == e.key).map(|(n, _)| n)
+                else {
+                    continue;
+                };
+                for path in [&["autoscaling"][..], &["ingress"], &["persistence"], &["persistence", "backup"]] {
+                    let written = |n: &Node| path.iter().try_fold(n, |n, k| n.get(k)).is_some();
+                    if written(&e.value) && !written(service) {
+                        let what = path.join(".");
+                        let msg = format!(
+                            "environment `{}` gives `{}` {what}, which the service as written does not have",
+                            env.name, e.key
+                        );
+                        let route =
+                            path.iter().fold(at.clone().with("services").with(e.key.as_str()), |r, k| r.with(*k));
+                        let help = format!(
+                            "declare `{what}` on the service: an environment changes values, not which objects exist"
+                        );
+                        errors.push(doc.at(&schema::INVALID_VALUE, &route, true, msg).help(help));
+                    }
+                }
+            }
+        }
         let local = named.first().map_or(top_target == "local", |t| *t == "local");
         let merged_services: Vec<Node> = services
             .iter()

@@ -50,6 +50,25 @@ impl Spec {
             };
             image.repository.get_or_insert(repository);
             image.tag.get_or_insert_with(|| tag.to_string());
+            if let Some(volume) = &mut service.persistence
+                && let Some(backup) = &mut volume.backup
+            {
+                // Snapshots need a CSI driver: on minikube the csi-hostpath-driver addon's
+                // class; on AKS the disk's or the file share's (see the Terraform module).
+                let local = self.platform.local.is_some();
+                if self.platform.local.as_ref().is_some_and(|l| l.cluster == LocalCluster::Minikube) {
+                    volume.storage_class.get_or_insert_with(|| "csi-hostpath-sc".into());
+                }
+                let file_share = volume.storage_class.as_deref().is_some_and(|c| c.starts_with("azurefile"));
+                backup.snapshot_class.get_or_insert_with(|| {
+                    match (local, file_share) {
+                        (true, _) => "csi-hostpath-snapclass",
+                        (false, true) => "csi-azurefile-vsc",
+                        (false, false) => "csi-azuredisk-vsc",
+                    }
+                    .into()
+                });
+            }
             if let (Some(local), Some(ingress)) = (&self.platform.local, &mut service.ingress)
                 && ingress.host.is_empty()
             {

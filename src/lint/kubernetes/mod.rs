@@ -61,7 +61,9 @@ impl Family for KubernetesFamily {
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
             return Recognition::No;
         }
-        if text.contains("{{") || super::workflow::in_workflows_folder(path) {
+        // A kustomization is kustomize's configuration, not an object for the API server.
+        let kustomization = matches!(file_name, "kustomization.yaml" | "kustomization.yml" | "Kustomization");
+        if kustomization || text.contains("{{") || super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
         let (mut api_version, mut kind, mut spec) = (false, false, false);

@@ -2,6 +2,7 @@
 
 mod acr_name;
 mod aks_name;
+mod backup_without_snapshots;
 mod credential_in_env;
 mod duplicate_ingress_route;
 mod duplicate_service_name;
@@ -52,6 +53,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
+    (&backup_without_snapshots::RULE, backup_without_snapshots::check),
 ];
 
 /// The route of a key under `services[index]`.

@@ -1,0 +1,103 @@
+//! Kubernetes objects as the API server would read them: from files, or from a chart rendered
+//! by Helm's own engine (through Helm's SDK), and compared field by field.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::validator;
+
+/// Reads YAML documents as Kubernetes does (sigs.k8s.io/yaml, through Helm's SDK), from
+/// files, or from a chart rendered by Helm's engine: `[template or file, object]` as JSON.
+pub const OBJECTS: &str = r#"
+import json, re, sys
+import helm_python as helm
+
+def documents(name, text):
+    for doc in re.split(r"(?m)^---[ \t]*$", text):
+        value = helm.values_from_yaml(doc) if doc.strip() else None
+        if value:
+            yield [name, value]
+
+def merge(into, more):
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+
+mode, args = sys.argv[1], sys.argv[2:]
+out = []
+if mode == "files":
+    for path in args:
+        out.extend(documents(path, open(path).read()))
+else:
+    chart, release, namespace, sets = args[0], args[1], args[2], args[3:]
+    values = {}
+    for s in sets:
+        # `@FILE` is a values file (helm's -f), anything else a --set.
+        if s.startswith("@"):
+            merge(values, helm.values_from_yaml(open(s[1:]).read()) or {})
+        else:
+            merge(values, helm.parse_set_string(s))
+    try:
+        with helm.Chart.load(chart) as c:
+            rendered = c.render(values=values or None, name=release, namespace=namespace)
+    except helm.HelmError as e:
+        print(str(e), file=sys.stderr)
+        sys.exit(3)
+    for path, text in sorted(rendered.items()):
+        if not path.endswith("NOTES.txt"):
+            out.extend(documents(path, text))
+print(json.dumps(out))
+"#;
+
+pub fn objects(args: &[&str]) -> Result<Vec<(String, Value)>, String> {
+    let run = validator("python").args(["-c", OBJECTS]).args(args).output().expect("python");
+    if !run.status.success() {
+        return Err(String::from_utf8_lossy(&run.stderr).into_owned());
+    }
+    let docs: Vec<(String, Value)> = serde_json::from_slice(&run.stdout).expect("JSON");
+    Ok(docs)
+}
+
+/// The chart rendered by Helm's engine; `set` holds `--set` strings and `@FILE` values files.
+pub fn helm_render(chart: &Path, release: &str, namespace: &str, set: &[&str]) -> Result<Vec<(String, Value)>, String> {
+    let chart = chart.display().to_string();
+    let mut args = vec!["chart", chart.as_str(), release, namespace];
+    args.extend(set);
+    objects(&args)
+}
+
+pub fn is_hook(object: &Value) -> bool {
+    object["metadata"]["annotations"]["helm.sh/hook"].is_string()
+}
+
+pub fn key(object: &Value) -> String {
+    format!("{}/{}", object["kind"].as_str().unwrap_or("?"), object["metadata"]["name"].as_str().unwrap_or("?"))
+}
+
+/// The first difference between two values, with its path.
+pub fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys()) {
+                let here = format!("{path}.{k}");
+                match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(d) = difference(p, q, &here) {
+                            return Some(d);
+                        }
+                    }
+                    (p, q) => return Some(format!("{here}: {p:?} / {q:?}")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (p, q))| difference(p, q, &format!("{path}[{i}]")))
+        }
+        _ if a == b => None,
+        _ => Some(format!("{path}: {a} / {b}")),
+    }
+}
