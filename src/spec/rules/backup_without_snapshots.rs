@@ -28,7 +28,7 @@ declare_rule! {
     /// Use `cluster: minikube`, or install a CSI driver with snapshot support into kind
     /// (kubernetes-csi's csi-driver-host-path) and name its class in `persistence.storageClass`
     /// and `backup.snapshotClass`.
-    pub static RULE = ("SPEC123", "backup-without-snapshots", Error);
+    pub static RULE = ("SPEC124", "backup-without-snapshots", Error);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
