@@ -556,3 +556,49 @@ fn gen_init_platform_local_writes_a_spec_that_renders_for_a_laptop() {
     let run = Gen::new().args(["init", "--platform", "aws"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// Runs `gen lint` on a spec written into a temporary folder: (exit code, stderr).
+fn lint_text(text: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), text).expect("spec");
+    let run = Gen::new().args(["lint", "spec.yaml"]).current_dir(dir.path()).run();
+    (run.code, run.stderr + &run.stdout)
+}
+
+#[test]
+fn a_mistake_in_an_environment_is_reported_where_it_was_written() {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/specs/local-azure.yaml")).expect("spec");
+    // A misspelt key in an override: its own line and column, the environment named, a guess.
+    let (code, said) =
+        lint_text(&base.replace("platform: {local: {cluster: kind}}", "platform: {local: {clustr: kind}}"));
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("unknown key `clustr` (in environment `dev`)") && said.contains("spec.yaml:25:24"), "{said}");
+    assert!(said.contains("did you mean `cluster`?"), "{said}");
+    // A service the spec does not have.
+    let (code, said) = lint_text(&base.replace("      athletes: {replicas: 1", "      athlete: {replicas: 1"));
+    assert_eq!(code, 2, "{said}");
+    assert!(
+        said.contains("overrides `athlete`, which is no service of this spec")
+            && said.contains("did you mean `athletes`?"),
+        "{said}"
+    );
+    // Two targets for one environment; none at all.
+    let (code, said) = lint_text(
+        &base.replace("platform: {local: {cluster: kind}}", "platform: {local: {}, azure: {location: northeurope}}"),
+    );
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("SPEC015") && said.contains("names both `local` and `azure`"), "{said}");
+    // An object the service as written does not have.
+    let (code, said) = lint_text(&base.replace(
+        "autoscaling: {minReplicas: 1, maxReplicas: 2}}",
+        "autoscaling: {minReplicas: 1, maxReplicas: 2}, persistence: {size: 1Gi}}",
+    ));
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("gives `athletes` persistence, which the service as written does not have"), "{said}");
+    // A value only wrong after the merge: its rule runs on the environment's spec.
+    let (code, said) = lint_text(
+        &base.replace("autoscaling: {minReplicas: 1, maxReplicas: 2}", "autoscaling: {minReplicas: 4, maxReplicas: 2}"),
+    );
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("SPEC109") && said.contains("(in environment `dev`)"), "{said}");
+}

@@ -57,8 +57,7 @@ impl Environment {
 
 /// The target a platform node names, or a finding at it.
 pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnostic>> {
-    let node = doc.root.lookup(at);
-    let named: Vec<&'static str> = TARGETS.iter().copied().filter(|t| node.and_then(|n| n.get(t)).is_some()).collect();
+    let named = targets_named(doc.root.lookup(at));
     match named.as_slice() {
         [one] => Ok(one),
         [] => Err(Box::new(
@@ -71,6 +70,16 @@ pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnos
                 .at(&PLATFORM_TARGET, &second, true, format!("the platform names both `{}` and `{}`; an environment runs on exactly one", many[0], many[1]))
                 .help("keep one here and give the other to an environment: `environments: [{name: dev, platform: {local: {}}}]`")))
         }
+    }
+}
+
+/// The targets a platform node names, in the order they are written.
+fn targets_named(node: Option<&Node>) -> Vec<&'static str> {
+    match node.map(|n| &n.value) {
+        Some(Value::Map(entries)) => {
+            entries.iter().filter_map(|e| TARGETS.iter().copied().find(|t| *t == e.key)).collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -189,8 +198,7 @@ pub fn resolve(
         }
         let over = doc.root.lookup(&at);
         let over_platform = over.and_then(|o| o.get("platform"));
-        let named: Vec<&str> =
-            TARGETS.iter().copied().filter(|t| over_platform.and_then(|p| p.get(t)).is_some()).collect();
+        let named = targets_named(over_platform);
         if named.len() > 1 {
             let second = at.clone().with("platform").with(named[1]);
             let msg = format!(
