@@ -5,7 +5,9 @@
 //! the parsed HCL proves every reference declared and every variable typed and described. Run
 //! on the reference spec, on the spec of every chart option (DNS, several hosts, managed
 //! identities) and on a spec of the other Terraform options (Entra ID applications, no DNS, a
-//! GitHub environment, a region without zones, a patch version, Premium).
+//! GitHub environment, a region without zones, a patch version, Premium), and on specs with
+//! environments (three on Azure; local for development and Azure for production), whose
+//! workspaces, shared registry and one deploy subject each are proven here too.
 
 mod common;
 
@@ -21,6 +23,8 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/options.yaml",
     "tests/fixtures/specs/terraform.yaml",
     "tests/fixtures/specs/gitops.yaml",
+    "tests/fixtures/specs/environments.yaml",
+    "tests/fixtures/specs/local-azure.yaml",
 ];
 
 /// A spec rendered into a temporary project; its Terraform folder.
@@ -40,6 +44,20 @@ impl Rendered {
 
     fn terraform(&self) -> PathBuf {
         self.dir.path().join("out/terraform")
+    }
+
+    /// The root module's values files, relative to `terraform/`: `terraform.tfvars`, or one
+    /// `environments/<name>.tfvars` per environment on Azure.
+    fn root_tfvars(&self) -> Vec<String> {
+        let mut found: Vec<String> =
+            ["terraform.tfvars".to_string()].into_iter().filter(|f| self.terraform().join(f).is_file()).collect();
+        if let Ok(dir) = std::fs::read_dir(self.terraform().join("environments")) {
+            let mut envs: Vec<String> =
+                dir.flatten().map(|e| format!("environments/{}", e.file_name().to_string_lossy())).collect();
+            envs.sort();
+            found.extend(envs);
+        }
+        found
     }
 
     /// Every `.tf` and `.tfvars` file, sorted.
@@ -299,7 +317,10 @@ fn every_reference_is_declared_and_every_variable_typed_and_described() {
             }
         }
         // The root's tfvars set only declared variables, and every one without a default.
-        for (tfvars, dir) in [("terraform.tfvars", ""), ("bootstrap/terraform.tfvars", "bootstrap")] {
+        let tfvars_files = r.root_tfvars();
+        assert!(!tfvars_files.is_empty(), "{spec}: no values for the root module");
+        let roots = tfvars_files.iter().map(|f| (f.as_str(), ""));
+        for (tfvars, dir) in roots.chain([("bootstrap/terraform.tfvars", "bootstrap")]) {
             let values = parsed[tfvars].as_object().expect("tfvars");
             let variables = declared(&modules[dir], "variable");
             for name in values.keys() {
@@ -361,4 +382,133 @@ fn spec_values_reach_the_tfvars_literally() {
         rendered += 1;
     }
     assert!(rendered >= 3, "the spec refused the values this test sends through Terraform");
+}
+
+/// `terraform` run offline in `dir` (no provider is needed to check variables).
+fn terraform(dir: &Path, args: &[&str]) -> (bool, String) {
+    output(
+        Command::new("terraform")
+            .args(args)
+            .args(["-no-color"])
+            .current_dir(dir)
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .env("TF_IN_AUTOMATION", "1"),
+    )
+}
+
+#[test]
+fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
+    let r = Rendered::new("tests/fixtures/specs/environments.yaml");
+    // No terraform.tfvars: Terraform would load it in every workspace.
+    assert_eq!(r.root_tfvars(), ["environments/dev.tfvars", "environments/prod.tfvars", "environments/test.tfvars"]);
+    let parsed = r.parsed();
+    let env = |name: &str| &parsed[&format!("environments/{name}.tfvars")];
+    let (dev, test, prod) = (env("dev"), env("test"), env("prod"));
+    for (name, vars) in [("dev", dev), ("test", test), ("prod", prod)] {
+        assert_eq!(vars["environment"], name, "each file names its workspace");
+        assert_eq!(vars["registry_name"], "shopacr", "{name}: one registry for every environment");
+        assert_eq!(vars["volume_snapshots"], true, "{name}: its service keeps snapshots");
+        assert_eq!(vars["tags"]["environment"], name);
+    }
+    // Each its own resource group, cluster and GitHub environment (the deploy identity's subject).
+    let distinct = |key: &str| [dev, test, prod].iter().map(|v| v[key].to_string()).collect::<BTreeSet<_>>().len();
+    for key in ["resource_group_name", "cluster_name", "github_environment"] {
+        assert_eq!(distinct(key), 3, "{key} is each environment's own");
+    }
+    assert_eq!(prod["github_environment"], "production");
+    assert_eq!(
+        (&prod["node_vm_size"], &prod["node_min_count"], &prod["node_max_count"]),
+        (&"Standard_D4ds_v5".into(), &3.into(), &10.into())
+    );
+    // dev creates the registry, the build identity and the zone; the others refer to them.
+    assert_eq!(dev["registry_owner"], true);
+    assert!(dev.get("registry_resource_group_name").is_none() && dev.get("dns_zone_resource_group_name").is_none());
+    for vars in [test, prod] {
+        assert_eq!(vars["registry_owner"], false);
+        assert_eq!(vars["registry_resource_group_name"], dev["resource_group_name"]);
+        assert_eq!(vars["dns_zone_resource_group_name"], dev["resource_group_name"]);
+    }
+    // The root wires those values to what they decide.
+    let main = &parsed["main.tf"]["module"];
+    assert_eq!(main["acr"][0]["create"], "${var.registry_owner}");
+    assert_eq!(main["github_oidc"][0]["build_identity"], "${var.registry_owner}");
+    assert_eq!(main["snapshots"][0]["count"], "${var.volume_snapshots ? 1 : 0}");
+    let acr = &parsed["modules/acr/main.tf"]["resource"];
+    assert_eq!(acr["azurerm_container_registry"]["this"][0]["count"], "${var.create ? 1 : 0}");
+    assert_eq!(acr["azurerm_role_assignment"]["pull"][0]["scope"], "${local.id}");
+    let oidc = &parsed["modules/github-oidc/main.tf"]["resource"]["azurerm_role_assignment"]["build_push"][0];
+    assert_eq!(oidc["count"], "${var.build_identity ? 1 : 0}");
+    // The state storage is the first environment's.
+    assert_eq!(parsed["bootstrap/terraform.tfvars"]["storage_account_name"], "shoptfstate");
+    // The snapshot scheduler and the classes AKS does not create, charts pinned.
+    let snapshots = &parsed["modules/snapshots/main.tf"]["resource"]["helm_release"];
+    assert_eq!(snapshots["snapscheduler"][0]["chart"], "snapscheduler");
+    assert_eq!(snapshots["snapscheduler"][0]["repository"], "https://backube.github.io/helm-charts/");
+    let classes = snapshots["snapshot_classes"][0]["values"].to_string();
+    for expected in ["csi-azuredisk-vsc", "disk.csi.azure.com", "csi-azurefile-vsc", "file.csi.azure.com", "Delete"] {
+        assert!(classes.contains(expected), "{expected}: {classes}");
+    }
+    let versions = &parsed["modules/snapshots/variables.tf"]["variable"];
+    assert_eq!(versions["snapscheduler_chart_version"][0]["default"], "3.5.0");
+
+    // Local for development: only prod is Terraform's, and it creates the registry.
+    let r = Rendered::new("tests/fixtures/specs/local-azure.yaml");
+    assert_eq!(r.root_tfvars(), ["environments/prod.tfvars"]);
+    let parsed = r.parsed();
+    let prod = &parsed["environments/prod.tfvars"];
+    assert_eq!(
+        (&prod["environment"], &prod["registry_owner"], &prod["github_environment"]),
+        (&"prod".into(), &true.into(), &"prod".into())
+    );
+    assert!(prod.get("volume_snapshots").is_none(), "no service keeps snapshots");
+}
+
+#[test]
+fn an_environments_values_plan_in_its_own_workspace_only() {
+    let r = Rendered::new("tests/fixtures/specs/environments.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The root's variables alone: what the guard reads, with no provider to download.
+    std::fs::copy(r.terraform().join("variables.tf"), dir.path().join("variables.tf")).expect("copy");
+    for env in ["dev", "test", "prod"] {
+        let file = format!("environments/{env}.tfvars");
+        std::fs::copy(r.terraform().join(&file), dir.path().join(format!("{env}.tfvars"))).expect("copy");
+    }
+    let (ok, text) = terraform(dir.path(), &["init", "-input=false"]);
+    assert!(ok, "terraform init: {text}");
+    for workspace in ["default", "dev", "test", "prod"] {
+        let (ok, text) = terraform(dir.path(), &["workspace", "select", "-or-create", workspace]);
+        assert!(ok, "{workspace}: {text}");
+        for env in ["dev", "test", "prod"] {
+            let (ok, text) =
+                terraform(dir.path(), &["plan", "-input=false", "-lock=false", &format!("-var-file={env}.tfvars")]);
+            if env == workspace {
+                assert!(ok && text.contains("No changes"), "{env} in its own workspace:\n{text}");
+            } else {
+                assert!(
+                    !ok && text.contains("These values are for another environment"),
+                    "{env} in {workspace}:\n{text}"
+                );
+            }
+        }
+    }
+    // An environment that does not create the registry must say where it is.
+    let test = std::fs::read_to_string(dir.path().join("test.tfvars")).expect("read");
+    let without: String =
+        test.lines().filter(|l| !l.starts_with("registry_resource_group_name")).map(|l| format!("{l}\n")).collect();
+    assert_ne!(without, test);
+    std::fs::write(dir.path().join("test.tfvars"), without).expect("write");
+    terraform(dir.path(), &["workspace", "select", "test"]);
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false", "-var-file=test.tfvars"]);
+    assert!(!ok && text.contains("registry_resource_group_name names"), "{text}");
+
+    // A spec without environments plans in the workspace Terraform starts in.
+    let r = Rendered::new("spec.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in ["variables.tf", "terraform.tfvars"] {
+        std::fs::copy(r.terraform().join(file), dir.path().join(file)).expect("copy");
+    }
+    let (ok, text) = terraform(dir.path(), &["init", "-input=false"]);
+    assert!(ok, "terraform init: {text}");
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
+    assert!(ok && text.contains("No changes"), "{text}");
 }

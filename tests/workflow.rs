@@ -4,7 +4,9 @@
 //! the other options with the output in a folder, so every path the workflows name must be
 //! right relative to the repository root. Variants: Helm and GitOps deploys (a pull request
 //! or a commit), semgrep, snyk and no static analysis, trivy on and off, notifications on and
-//! off, a GitHub environment, several services.
+//! off, a GitHub environment, several services, and environments (three on Azure, with Helm
+//! and with GitOps; local for development and Azure for production), whose deploys must form
+//! a chain in promotion order, each signing in as its own environment's identity.
 
 mod common;
 
@@ -75,6 +77,30 @@ fn variants() -> Vec<Variant> {
             ),
             spec_at: "spec.yaml",
             out: "generated",
+        },
+        // Three environments on Azure, promoted with Helm: one build, dev, test, then prod in
+        // the GitHub environment `production`.
+        Variant {
+            name: "environments",
+            spec: spec_text("tests/fixtures/specs/environments.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+        },
+        // The same through Argo CD, each environment's tag committed in turn.
+        Variant {
+            name: "environments-gitops",
+            spec: spec_text("tests/fixtures/specs/environments.yaml")
+                + "pipeline:\n  deploy: gitops\n  gitops: {update: commit}\n",
+            spec_at: "spec.yaml",
+            out: "out",
+        },
+        // Local for development (no job: deployed from a laptop), Azure for production, the
+        // spec and its output in a folder.
+        Variant {
+            name: "local-azure",
+            spec: spec_text("tests/fixtures/specs/local-azure.yaml"),
+            spec_at: "deploy/spec.yaml",
+            out: "deploy/out",
         },
     ]
 }
@@ -204,6 +230,19 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
             }
         }
 
+        let out = validator("yamllint")
+            .args(["--strict", "-f", "parsable", "-d", "relaxed"])
+            .args(repo.workflows())
+            .output()
+            .expect("yamllint runs");
+        assert!(
+            out.status.success(),
+            "{}: yamllint:\n{}{}",
+            repo.name,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+
         let lint = Gen::new().args(["lint", "--strict", v.spec_at, "--out", v.out]).current_dir(repo.root()).run();
         assert_eq!(lint.code, 0, "{}: gen lint:\n{}{}", repo.name, lint.stdout, lint.stderr);
     }
@@ -236,35 +275,69 @@ fn every_action_is_pinned_to_a_listed_commit_with_its_tag() {
     }
 }
 
-/// The OIDC subjects Terraform's federated credentials trust, by identity, read from the
-/// rendered tfvars and the github-oidc module's subject templates.
-fn terraform_subjects(repo: &Repo) -> BTreeMap<&'static str, String> {
+/// One environment as Terraform sees it: its values file (`terraform.tfvars`, or
+/// `environments/<name>.tfvars`), the values, and the one subject each identity it creates
+/// trusts, read from the values and the github-oidc module's subject templates.
+struct TfEnvironment {
+    file: String,
+    vars: Value,
+    /// Only where the registry is created (`registry_owner`, true by default).
+    build: Option<String>,
+    /// Not with GitOps.
+    deploy: Option<String>,
+}
+
+fn terraform_environments(repo: &Repo) -> Vec<TfEnvironment> {
     let tf = repo.out().join("terraform");
-    let out = validator("hcl2json").arg(tf.join("terraform.tfvars")).output().expect("hcl2json");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let vars = parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone();
+    let mut files: Vec<String> =
+        ["terraform.tfvars".to_string()].into_iter().filter(|f| tf.join(f).is_file()).collect();
+    if let Ok(dir) = std::fs::read_dir(tf.join("environments")) {
+        let mut envs: Vec<String> =
+            dir.flatten().map(|e| format!("environments/{}", e.file_name().to_string_lossy())).collect();
+        envs.sort();
+        files.extend(envs);
+    }
     let module = std::fs::read_to_string(tf.join("modules/github-oidc/main.tf")).expect("module");
     let templates: Vec<&str> = module.split('"').filter(|s| s.starts_with("repo:")).collect();
-    let fill = |t: &str| {
-        t.replace("${var.repository}", vars["github_repository"].as_str().expect("repository"))
-            .replace("${var.branch}", vars["github_branch"].as_str().expect("branch"))
-            .replace("${var.environment}", vars["github_environment"].as_str().unwrap_or("<none>"))
-    };
-    let branch = templates.iter().find(|t| t.contains(":ref:")).map(|t| fill(t)).expect("branch subject");
-    let environment = templates.iter().find(|t| t.contains(":environment:")).map(|t| fill(t)).expect("env subject");
-    let mut subjects = BTreeMap::from([("build", branch.clone())]);
-    if vars["deploy"] == "helm" {
-        subjects.insert("deploy", if vars["github_environment"].is_null() { branch } else { environment });
-    }
-    subjects
+    files
+        .into_iter()
+        .map(|file| {
+            let out = validator("hcl2json").arg(tf.join(&file)).output().expect("hcl2json");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            let vars = parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone();
+            let fill = |t: &str| {
+                t.replace("${var.repository}", vars["github_repository"].as_str().expect("repository"))
+                    .replace("${var.branch}", vars["github_branch"].as_str().expect("branch"))
+                    .replace("${var.environment}", vars["github_environment"].as_str().unwrap_or("<none>"))
+            };
+            let branch = templates.iter().find(|t| t.contains(":ref:")).map(|t| fill(t)).expect("branch subject");
+            let environment =
+                templates.iter().find(|t| t.contains(":environment:")).map(|t| fill(t)).expect("env subject");
+            let owner = vars.get("registry_owner").is_none_or(|o| o == true);
+            let deploy = (vars["deploy"] == "helm")
+                .then(|| if vars["github_environment"].is_null() { branch.clone() } else { environment });
+            TfEnvironment { file, build: owner.then_some(branch), deploy, vars }
+        })
+        .collect()
 }
 
 #[test]
 fn every_azure_login_matches_a_subject_terraform_trusts() {
     for v in variants() {
         let repo = Repo::new(&v);
-        let trusted = terraform_subjects(&repo);
+        let envs = terraform_environments(&repo);
+        assert!(!envs.is_empty(), "{}: no Terraform values", repo.name);
+        // One identity builds, in one environment; each environment's deploy identity trusts a
+        // subject of its own.
+        assert_eq!(envs.iter().filter(|e| e.build.is_some()).count(), 1, "{}: one build identity", repo.name);
+        let deploy_subjects: BTreeSet<&String> = envs.iter().filter_map(|e| e.deploy.as_ref()).collect();
+        assert_eq!(
+            deploy_subjects.len(),
+            envs.iter().filter(|e| e.deploy.is_some()).count(),
+            "{}: one subject per environment",
+            repo.name
+        );
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
         let mut logins = BTreeSet::new();
@@ -276,12 +349,6 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                     if !uses.to_ascii_lowercase().starts_with("azure/login@") {
                         continue;
                     }
-                    let client = step["with"]["client-id"].as_str().expect("client-id");
-                    let identity = match client {
-                        "${{ vars.AZURE_BUILD_CLIENT_ID }}" => "build",
-                        "${{ vars.AZURE_DEPLOY_CLIENT_ID }}" => "deploy",
-                        other => panic!("{}: job {id} logs in as {other}", file.display()),
-                    };
                     // GitHub's token names the environment when the job has one, else the ref.
                     let subject = match job.get("environment") {
                         Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
@@ -300,12 +367,38 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                             format!("repo:{repository}:ref:refs/heads/{}", branches[0].as_str().expect("branch"))
                         }
                     };
+                    // Which identity of which environment the job names.
+                    let client = step["with"]["client-id"].as_str().expect("client-id");
+                    let (identity, env) = match client {
+                        "${{ vars.AZURE_BUILD_CLIENT_ID }}" => {
+                            ("build", envs.iter().find(|e| e.build.is_some()).expect("a build identity"))
+                        }
+                        // A repository variable: the one environment's.
+                        "${{ vars.AZURE_DEPLOY_CLIENT_ID }}" => {
+                            assert_eq!(envs.len(), 1, "{}: job {id}: whose deploy identity?", file.display());
+                            ("deploy", &envs[0])
+                        }
+                        // The GitHub environment's own variable: the environment it deploys.
+                        "${{ vars.AZURE_CLIENT_ID }}" => {
+                            let github_env =
+                                job["environment"].as_str().expect("a job with AZURE_CLIENT_ID runs in an environment");
+                            let mut matching = envs.iter().filter(|e| e.vars["github_environment"] == github_env);
+                            let env = matching.next().unwrap_or_else(|| {
+                                panic!("{}: job {id}: no environment deploys through {github_env}", file.display())
+                            });
+                            assert!(matching.next().is_none(), "{}: {github_env} is two environments'", file.display());
+                            ("deploy", env)
+                        }
+                        other => panic!("{}: job {id} logs in as {other}", file.display()),
+                    };
+                    let trusted = if identity == "build" { &env.build } else { &env.deploy };
                     assert_eq!(
-                        trusted.get(identity),
+                        trusted.as_ref(),
                         Some(&subject),
-                        "{}: {}: job {id} signs in as {identity} with subject {subject}; Terraform trusts {trusted:?}",
+                        "{}: {}: job {id} signs in as {}'s {identity} identity with subject {subject}",
                         repo.name,
-                        file.display()
+                        file.display(),
+                        env.file,
                     );
                     assert_eq!(
                         job["permissions"]["id-token"],
@@ -313,13 +406,114 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                         "{}: job {id} logs in without id-token: write",
                         file.display()
                     );
-                    logins.insert(identity);
+                    // A deploy reaches that environment's cluster, with that environment's values.
+                    if identity == "deploy" {
+                        let context = steps(job)
+                            .into_iter()
+                            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/aks-set-context@")))
+                            .expect("cluster credentials");
+                        assert_eq!(
+                            context["with"]["resource-group"],
+                            env.vars["resource_group_name"],
+                            "{}: job {id}",
+                            file.display()
+                        );
+                        assert_eq!(
+                            context["with"]["cluster-name"],
+                            env.vars["cluster_name"],
+                            "{}: job {id}",
+                            file.display()
+                        );
+                        if let Some(name) = env.vars.get("environment").and_then(Value::as_str) {
+                            let helm = steps(job).into_iter().find(|s| s["env"].get("VALUES").is_some()).expect("helm");
+                            let values = helm["env"]["VALUES"].as_str().expect("VALUES");
+                            assert!(
+                                values.ends_with(&format!("/values-{name}.yaml")),
+                                "{}: job {id}: {values}",
+                                file.display()
+                            );
+                        }
+                    }
+                    logins.insert((env.file.clone(), identity));
                 }
             }
         }
-        let expected: BTreeSet<&str> = trusted.keys().copied().collect();
+        let expected: BTreeSet<(String, &str)> = envs
+            .iter()
+            .flat_map(|e| {
+                let build = e.build.as_ref().map(|_| (e.file.clone(), "build"));
+                let deploy = e.deploy.as_ref().map(|_| (e.file.clone(), "deploy"));
+                build.into_iter().chain(deploy)
+            })
+            .collect();
         assert_eq!(logins, expected, "{}: every identity Terraform creates is used, and no other", repo.name);
     }
+}
+
+#[test]
+fn deploys_promote_one_image_through_the_environments_in_order() {
+    let mut checked = 0;
+    for v in variants() {
+        let spec = serde_yaml_like(&v.spec);
+        let Some(declared) = spec["environments"].as_array() else { continue };
+        let repo = Repo::new(&v);
+        let envs = terraform_environments(&repo);
+        // The environments on Azure, in the spec's order: those Terraform has values for.
+        let on_azure: Vec<&str> = declared
+            .iter()
+            .map(|e| e["name"].as_str().expect("name"))
+            .filter(|n| envs.iter().any(|e| e.file == format!("environments/{n}.tfvars")))
+            .collect();
+        assert!(!on_azure.is_empty() && on_azure.len() == envs.len(), "{}: {on_azure:?}", repo.name);
+        let gitops = v.spec.contains("deploy: gitops");
+        let kind = if gitops { "release" } else { "deploy" };
+        for file in repo.workflows().into_iter().filter(|f| !f.ends_with("gen.yml")) {
+            let wf = read_yaml(&file);
+            let all = jobs(&wf);
+            // One build, one push.
+            let pushes: Vec<&String> = all
+                .iter()
+                .filter(|(_, j)| steps(j).iter().any(|s| s["run"].as_str().is_some_and(|r| r.contains("docker push"))))
+                .map(|(id, _)| *id)
+                .collect();
+            assert_eq!(pushes, ["build"], "{}: {}", repo.name, file.display());
+            // One job per environment on Azure (none for a local one), written in promotion
+            // order; `needs` below makes it the order they run in.
+            let chain: Vec<String> =
+                all.iter().map(|(id, _)| (*id).clone()).filter(|id| id.starts_with(&format!("{kind}-"))).collect();
+            let expected: Vec<String> = on_azure.iter().map(|e| format!("{kind}-{e}")).collect();
+            assert_eq!(chain, expected, "{}: {}: one job per environment on Azure", repo.name, file.display());
+            let mut previous: Option<String> = None;
+            for (name, id) in on_azure.iter().zip(&expected) {
+                let job = &wf["jobs"][id];
+                let needs: Vec<&str> = match &job["needs"] {
+                    Value::String(one) => vec![one.as_str()],
+                    Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+                    other => panic!("{id}: needs {other}"),
+                };
+                let mut want = vec!["build"];
+                want.extend(previous.as_deref());
+                assert_eq!(needs, want, "{}: {}: {id} follows the environment before it", repo.name, file.display());
+                let values = envs.iter().find(|e| e.file == format!("environments/{name}.tfvars")).expect("values");
+                assert_eq!(job["environment"], values.vars["github_environment"], "{}: {id}", repo.name);
+                assert_eq!(job["if"], "github.event_name == 'push'", "{}: {id}", repo.name);
+                previous = Some(id.clone());
+            }
+            if v.name.starts_with("environments") {
+                assert_eq!(wf["jobs"][&format!("{kind}-prod")]["environment"], "production", "{}", repo.name);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "the variants with environments were not all checked");
+}
+
+/// A spec's text as JSON, through PyYAML like the workflows.
+fn serde_yaml_like(text: &str) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, text).expect("write");
+    read_yaml(&path)
 }
 
 #[test]
@@ -347,7 +541,7 @@ fn workflow_paths_are_right_from_the_repository_root() {
                 }
                 for step in steps(job) {
                     for (k, val) in step["env"].as_object().into_iter().flatten() {
-                        if ["CHART", "NEXT_VERSION"].contains(&k.as_str()) {
+                        if ["CHART", "NEXT_VERSION", "VALUES"].contains(&k.as_str()) {
                             paths.push(val.as_str().expect("path").to_string());
                         }
                     }
@@ -366,12 +560,19 @@ fn workflow_paths_are_right_from_the_repository_root() {
             }
             assert!(!paths.is_empty(), "{}", file.display());
             for p in paths {
-                assert!(
-                    repo.root().join(&p).exists(),
-                    "{}: {}: `{p}` is not in the repository",
-                    repo.name,
-                    file.display()
-                );
+                // A file name with one `*` (the environments' tag files) matches a file beside it.
+                let exists = match p.rsplit_once('/').filter(|(_, name)| name.contains('*')) {
+                    Some((dir, name)) => {
+                        let (head, tail) = name.split_once('*').expect("a star");
+                        assert!(!tail.contains('*'), "{p}: one star");
+                        std::fs::read_dir(repo.root().join(dir)).into_iter().flatten().flatten().any(|e| {
+                            let n = e.file_name().to_string_lossy().into_owned();
+                            n.len() > head.len() + tail.len() && n.starts_with(head) && n.ends_with(tail)
+                        })
+                    }
+                    None => repo.root().join(&p).exists(),
+                };
+                assert!(exists, "{}: {}: `{p}` is not in the repository", repo.name, file.display());
             }
         }
     }
@@ -379,13 +580,17 @@ fn workflow_paths_are_right_from_the_repository_root() {
 
 #[test]
 fn argo_cd_objects_pass_their_crd_schemas_and_point_at_the_chart() {
-    for v in variants().into_iter().filter(|v| v.name.starts_with("gitops")) {
+    let mut checked = 0;
+    for v in variants().into_iter().filter(|v| v.name.contains("gitops")) {
         let repo = Repo::new(&v);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(repo.out().join("argocd"))
-            .expect("argocd folder")
-            .map(|e| e.expect("entry").path())
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(repo.out().join("argocd"))
+            .into_iter()
+            .map(|e| e.expect("entry").into_path())
+            .filter(|p| p.is_file())
             .collect();
         files.sort();
+        assert!(!files.is_empty(), "{}: no Argo CD objects", repo.name);
+        checked += 1;
         let out = validator("crd-validate").args(&files).output().expect("crd-validate");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{}: {stdout}", repo.name);
@@ -403,10 +608,26 @@ fn argo_cd_objects_pass_their_crd_schemas_and_point_at_the_chart() {
             }
             assert_eq!(app["spec"]["project"], spec["metadata"]["name"]);
         }
-        // The Terraform root installs Argo CD and creates no deploy identity.
-        let tfvars = std::fs::read_to_string(repo.out().join("terraform/terraform.tfvars")).expect("tfvars");
-        assert!(tfvars.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["deploy", "=", "\"gitops\""]));
+        // The Terraform root installs Argo CD and creates no deploy identity, in every
+        // environment; each environment's objects are in its own folder, for its own cluster.
+        let envs = terraform_environments(&repo);
+        for env in &envs {
+            assert_eq!(env.vars["deploy"], "gitops", "{}: {}", repo.name, env.file);
+            assert!(env.deploy.is_none());
+            if let Some(name) = env.vars.get("environment").and_then(Value::as_str) {
+                let folder = repo.out().join("argocd").join(name);
+                assert!(folder.join("project.yaml").is_file(), "{}: {}", repo.name, folder.display());
+                for app in files.iter().filter(|f| f.starts_with(&folder) && !f.ends_with("project.yaml")) {
+                    let values = read_yaml(app)["spec"]["source"]["helm"]["valueFiles"].clone();
+                    let want = [format!("values-{name}.yaml"), format!("values-image-{name}.yaml")];
+                    assert_eq!(values, serde_json::json!(want), "{}", app.display());
+                }
+            }
+        }
+        let folders = files.iter().filter_map(|f| f.parent()).collect::<BTreeSet<_>>().len();
+        assert_eq!(folders, if envs.len() > 1 { envs.len() } else { 1 }, "{}: a folder per environment", repo.name);
     }
+    assert!(checked >= 3, "the GitOps variants were not all checked");
 }
 
 /// Runs the rendered version script in a git repository with these tags.

@@ -25,7 +25,7 @@ output "tenant_id" {
 }
 
 output "build_client_id" {
-  description = "The client id the build job signs in with (AcrPush on the registry only)."
+  description = "The client id the build job signs in with (AcrPush on the registry only); null in the environments that do not create the registry."
   value       = module.github_oidc.build_client_id
 }
 

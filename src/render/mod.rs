@@ -401,12 +401,15 @@ fn platform_value(spec: &crate::spec::Spec) -> Value {
 }
 
 /// What templates know of each environment: its name, whether the spec lists it, its
-/// target, its GitHub environment, and whether it is the first on its target.
-fn environment_values(loaded: &Loaded) -> Vec<serde_json::Value> {
+/// target, its GitHub environment, whether it is the first on its target, and its whole spec
+/// (`spec`, the value its own files get), so that a file rendered once can read any
+/// environment's values (the registry of the first on azure, each one's cluster).
+fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value> {
     let envs = &loaded.environments;
     envs.iter()
+        .zip(specs)
         .enumerate()
-        .map(|(i, env)| {
+        .map(|(i, (env, spec_value))| {
             let spec = &env.spec(loaded).spec;
             let github_environment = spec
                 .platform
@@ -414,14 +417,15 @@ fn environment_values(loaded: &Loaded) -> Vec<serde_json::Value> {
                 .as_ref()
                 .and_then(|g| g.environment.clone())
                 .or_else(|| env.declared.then(|| env.name.clone()));
-            serde_json::json!({
-                "name": env.name,
-                "declared": env.declared,
-                "platform": env.target,
-                "index": i,
-                "first": !envs[..i].iter().any(|e| e.target == env.target),
-                "githubEnvironment": github_environment,
-            })
+            Value::from_pairs([
+                ("name", Value::from(env.name.as_str())),
+                ("declared", Value::from(env.declared)),
+                ("platform", Value::from(env.target)),
+                ("index", Value::from(i)),
+                ("first", Value::from(!envs[..i].iter().any(|e| e.target == env.target))),
+                ("githubEnvironment", github_environment.map_or(Value::from(()), Value::from)),
+                ("spec", spec_value.clone()),
+            ])
         })
         .collect()
 }
@@ -499,7 +503,14 @@ fn render_batches(
         }
     };
     if r.errors.is_empty() {
-        let env_values = environment_values(loaded);
+        // Each environment's spec, built once: the undeclared one's is the spec itself.
+        let top_spec = Value::from(Serde(loaded.spec.as_ref()));
+        let env_specs: Vec<Value> = loaded
+            .environments
+            .iter()
+            .map(|e| e.loaded.as_deref().map_or_else(|| top_spec.clone(), |l| Value::from(Serde(l.spec.as_ref()))))
+            .collect();
+        let env_values = environment_values(loaded, &env_specs);
         let mut targets: Vec<&str> = loaded.environments.iter().map(|e| e.target).collect();
         targets.sort_unstable();
         targets.dedup();
@@ -509,11 +520,10 @@ fn render_batches(
             .iter()
             .map(|(bp, _)| (bp.name.clone(), serde_json::to_value(&bp.runtime).unwrap_or_default()))
             .collect();
-        let spec_value = Value::from(Serde(loaded.spec.as_ref()));
         let shared = vec![
-            ("spec", spec_value.clone()),
+            ("spec", top_spec.clone()),
             ("platform", platform_value(&loaded.spec)),
-            ("environments", Value::from(Serde(&env_values))),
+            ("environments", Value::from(env_values.clone())),
             ("targets", Value::from(Serde(&targets))),
             ("runtimes", Value::from(Serde(&runtimes))),
             (
@@ -529,7 +539,7 @@ fn render_batches(
         ];
         // Each environment's spec, platform and params, for the files rendered per environment.
         let mut per_env = Vec::new();
-        for (env, value) in loaded.environments.iter().zip(&env_values) {
+        for ((env, value), env_spec) in loaded.environments.iter().zip(&env_values).zip(&env_specs) {
             let env_loaded = env.spec(loaded);
             let env_services = match &env.loaded {
                 None => None,
@@ -541,10 +551,10 @@ fn render_batches(
             // `base`: the spec as written, before the environment's overrides (what an overlay
             // patches).
             let mut env_shared = shared.clone();
-            env_shared[0] = ("spec", Value::from(Serde(env_loaded.spec.as_ref())));
+            env_shared[0] = ("spec", env_spec.clone());
             env_shared[1] = ("platform", platform_value(&env_loaded.spec));
-            env_shared.push(("base", spec_value.clone()));
-            per_env.push((env_loaded, env_services, env_shared, Value::from(Serde(value))));
+            env_shared.push(("base", top_spec.clone()));
+            per_env.push((env_loaded, env_services, env_shared, value.clone()));
         }
         let project_ctx = context(&shared, base, None, None);
         for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {

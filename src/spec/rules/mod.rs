@@ -6,6 +6,8 @@ mod backup_without_snapshots;
 mod credential_in_env;
 mod duplicate_ingress_route;
 mod duplicate_service_name;
+mod environments_disagree_on_shared_setting;
+mod github_environment_shared;
 mod host_outside_dns_zone;
 mod hostname;
 mod httproute_without_gateway;
@@ -53,6 +55,8 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
+    (&environments_disagree_on_shared_setting::RULE, environments_disagree_on_shared_setting::check),
+    (&github_environment_shared::RULE, github_environment_shared::check),
     (&backup_without_snapshots::RULE, backup_without_snapshots::check),
 ];
 

@@ -1,5 +1,11 @@
 # The platform every service runs on: a cluster, a registry, the identities GitHub signs in
 # with, DNS for the ingress hosts, and the ingress controller, one module each.
+#
+# One environment per Terraform workspace, each applied with its own values
+# (environments/<name>.tfvars; terraform.tfvars for a spec with one environment): its
+# resource group, cluster, ingress and deploy identity. What the environments share (the
+# registry the image is promoted from, the build identity that pushes it, the DNS zone) the
+# first of them creates; the others refer to it by name.
 
 resource "azurerm_resource_group" "this" {
   name     = var.resource_group_name
@@ -25,8 +31,9 @@ module "aks" {
 module "acr" {
   source = "./modules/acr"
 
+  create              = var.registry_owner
   name                = var.registry_name
-  resource_group_name = azurerm_resource_group.this.name
+  resource_group_name = var.registry_owner ? azurerm_resource_group.this.name : var.registry_resource_group_name
   location            = azurerm_resource_group.this.location
   sku                 = var.registry_sku
   pull_principal_id   = module.aks.kubelet_object_id
@@ -43,6 +50,7 @@ module "github_oidc" {
   repository          = var.github_repository
   branch              = var.github_branch
   environment         = var.github_environment
+  build_identity      = var.registry_owner
   deploy_identity     = var.deploy == "helm"
   registry_id         = module.acr.id
   cluster_id          = module.aks.id
@@ -78,10 +86,17 @@ module "dns" {
   count  = var.dns_zone == null ? 0 : 1
 
   zone                = var.dns_zone
-  resource_group_name = azurerm_resource_group.this.name
+  create_zone         = var.dns_zone_resource_group_name == null
+  resource_group_name = coalesce(var.dns_zone_resource_group_name, azurerm_resource_group.this.name)
   hosts               = var.ingress_hosts
   ip_id               = module.ingress_nginx.public_ip_id
   tags                = var.tags
+}
+
+# Scheduled snapshots of the services' volumes, when a service keeps them.
+module "snapshots" {
+  source = "./modules/snapshots"
+  count  = var.volume_snapshots ? 1 : 0
 }
 
 # The services' namespaces, made by Terraform so that the deploy identity needs no right

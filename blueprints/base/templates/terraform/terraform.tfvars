@@ -1,4 +1,26 @@
+<# The spec's values for the root module: terraform.tfvars for a spec with one environment,
+   environments/<name>.tfvars for each environment on Azure (`spec` is then that
+   environment's, and `environment` is defined). #>
+<% set declared = environment is defined and environment.declared %>
+<% set azure_envs = environments | selectattr("platform", "eq", "azure") | list %>
+<% set owner = azure_envs[0] %>
+<# The first earlier environment with the same DNS zone created it: this one's records go there. #>
+<% set dns = namespace(owner=none) %>
+<% if declared and spec.platform.azure.dns is defined %>
+<% for other in azure_envs if other.index < environment.index and other.spec.platform.azure.dns is defined and other.spec.platform.azure.dns.zone == spec.platform.azure.dns.zone %>
+<% if dns.owner is none %><% set dns.owner = other %><% endif %>
+<% endfor %>
+<% endif %>
+<% if declared %>
+# The values of the environment <@ environment.name | text @>, applied in its own workspace (terraform/README.md):
+#   terraform workspace select -or-create <@ environment.name | text @>
+#   terraform plan -var-file=environments/<@ environment.name | text @>.tfvars
+# The .tf files beside them do not change when a value does.
+environment = <@ environment.name | hcl @>
+
+<% else %>
 # The spec's values; the .tf files beside this one do not change when a value does.
+<% endif %>
 location            = <@ spec.platform.azure.location | hcl @>
 resource_group_name = <@ spec.platform.azure.resourceGroup | hcl @>
 
@@ -10,10 +32,25 @@ node_max_count     = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
 node_disk_size_gb  = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
 zones              = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 
+<% if declared and owner.name != environment.name %>
+# One registry for every environment: <@ owner.name | text @>'s, where the image is built once and pushed.
+registry_owner               = false
+registry_resource_group_name = <@ owner.spec.platform.azure.resourceGroup | hcl @>
+
+<% elif declared %>
+# The registry every environment pulls the promoted image from, and the identity that pushes to it.
+registry_owner = true
+
+<% endif %>
 registry_name = <@ spec.platform.azure.acr.name | hcl @>
 registry_sku  = <@ spec.platform.azure.acr.sku | hcl @>
 
 <% if spec.platform.azure.dns is defined %>
+<% if dns.owner is not none %>
+# The zone <@ dns.owner.name | text @> created: this environment's records go there.
+dns_zone_resource_group_name = <@ dns.owner.spec.platform.azure.resourceGroup | hcl @>
+
+<% endif %>
 dns_zone = <@ spec.platform.azure.dns.zone | hcl @>
 <% else %>
 dns_zone = null
@@ -31,10 +68,21 @@ namespaces = [
   <@ namespace | hcl @>,
 <% endfor %>
 ]
+<% set backups = spec.services | selectattr("persistence", "defined") | map(attribute="persistence") | selectattr("backup", "defined") | list %>
+<% if backups %>
 
+# A service keeps scheduled snapshots of its volume.
+volume_snapshots = true
+<% endif %>
+
+<% if declared %>
+# GitHub: the deploy identity of this environment trusts its GitHub environment alone.
+<% endif %>
 github_repository  = <@ spec.platform.github.repository | hcl @>
 github_branch      = <@ spec.platform.github.branch | hcl @>
-<% if spec.platform.github.environment is defined %>
+<% if declared %>
+github_environment = <@ environment.githubEnvironment | hcl @>
+<% elif spec.platform.github.environment is defined %>
 github_environment = <@ spec.platform.github.environment | hcl @>
 <% else %>
 github_environment = null
@@ -43,6 +91,12 @@ identity_mode      = <@ spec.platform.azure.identity | hcl @>
 deploy             = <@ spec.pipeline.deploy | hcl @>
 
 tags = {
+<% if declared %>
+  project     = <@ spec.metadata.name | hcl @>
+  environment = <@ environment.name | hcl @>
+  managed-by  = "gen"
+<% else %>
   project    = <@ spec.metadata.name | hcl @>
   managed-by = "gen"
+<% endif %>
 }

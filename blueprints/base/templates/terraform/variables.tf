@@ -1,6 +1,19 @@
-# Every value the spec sets is a variable, given in terraform.tfvars: a changed value changes
-# that file, never the code. Each validation mirrors the spec's own rule (`gen explain` names
-# it), so a value edited here by hand fails `terraform plan` as it would fail `gen lint`.
+# Every value the spec sets is a variable, given in terraform.tfvars (or an environment's
+# environments/<name>.tfvars): a changed value changes that file, never the code. Each
+# validation mirrors the spec's own rule (`gen explain` names it), so a value edited here by
+# hand fails `terraform plan` as it would fail `gen lint`.
+
+variable "environment" {
+  type        = string
+  description = "The environment these values are for, which is the Terraform workspace they are applied in (spec: environments[].name; `default`, the workspace Terraform starts in, for a spec without environments)."
+  default     = "default"
+  validation {
+    # Terraform 1.9 lets a validation read other objects than its variable: one
+    # environment's values planned in another's workspace fail here, before any change.
+    condition     = var.environment == terraform.workspace
+    error_message = "These values are for another environment than the selected workspace: run `terraform workspace select -or-create NAME` with `-var-file=environments/NAME.tfvars` of the same NAME."
+  }
+}
 
 variable "location" {
   type        = string
@@ -97,9 +110,31 @@ variable "registry_sku" {
   }
 }
 
+variable "registry_owner" {
+  type        = bool
+  description = "Whether this environment creates the registry and the build identity that pushes to it (the first environment on Azure), or pulls from the one that environment created: one image is built once and promoted through every environment."
+  default     = true
+}
+
+variable "registry_resource_group_name" {
+  type        = string
+  description = "The resource group of the registry when this environment does not create it (registry_owner false): the first environment's."
+  default     = null
+  validation {
+    condition     = var.registry_owner || var.registry_resource_group_name != null
+    error_message = "registry_resource_group_name names the first environment's resource group when registry_owner is false."
+  }
+}
+
 variable "dns_zone" {
   type        = string
   description = "The public DNS zone of the ingress hosts, or null for none (spec: platform.azure.dns.zone)."
+  default     = null
+}
+
+variable "dns_zone_resource_group_name" {
+  type        = string
+  description = "The resource group of the DNS zone when an earlier environment created it (its records go there), or null to create the zone in this environment's resource group."
   default     = null
 }
 
@@ -161,6 +196,12 @@ variable "github_environment" {
     condition     = var.github_environment == null || (length(coalesce(var.github_environment, "-")) > 0 && !strcontains(coalesce(var.github_environment, "-"), "*"))
     error_message = "github_environment is one environment name, without wildcards."
   }
+}
+
+variable "volume_snapshots" {
+  type        = bool
+  description = "Whether a service keeps scheduled snapshots of its volume (spec: services[].persistence.backup): installs the snapshot scheduler and the VolumeSnapshotClasses AKS does not create."
+  default     = false
 }
 
 variable "identity_mode" {

@@ -1,6 +1,8 @@
 # Terraform and the providers this root module is written for. The azurerm cluster resource
 # changed in 5.x, and the helm provider's `set` and `kubernetes` syntax in 3.0: the pins keep
-# a `terraform init -upgrade` from crossing either line.
+# a `terraform init -upgrade` from crossing either line. Terraform 1.9 (June 2024) is the
+# first whose variable validations may refer to other objects, as `environment` and
+# `registry_resource_group_name` do.
 terraform {
   required_version = ">= 1.9"
 

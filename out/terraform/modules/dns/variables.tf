@@ -4,9 +4,15 @@ variable "zone" {
   description = "The public DNS zone."
 }
 
+variable "create_zone" {
+  type        = bool
+  description = "Whether to create the zone, or to write the records in the one an earlier environment created in resource_group_name."
+  default     = true
+}
+
 variable "resource_group_name" {
   type        = string
-  description = "The resource group the zone goes in."
+  description = "The resource group the zone goes in (or is in, when another environment created it)."
 }
 
 variable "hosts" {

@@ -35,6 +35,12 @@ variable "environment" {
   default     = null
 }
 
+variable "build_identity" {
+  type        = bool
+  description = "Whether to create the build identity: in the environment that creates the registry, the only one the image is pushed to."
+  default     = true
+}
+
 variable "deploy_identity" {
   type        = bool
   description = "Whether to create the deploy identity (not with GitOps: Argo CD deploys from inside the cluster)."

@@ -1,5 +1,17 @@
 # One registry for this repository's images: "one GitHub repository : one ACR", as seed 001's
-# author concluded after sharing one across repositories.
+# author concluded after sharing one across repositories. With several environments it is
+# still one: the first creates it, and every environment's cluster pulls the image that was
+# built once and promoted, from there.
+
+data "azurerm_client_config" "current" {}
+
+locals {
+  # The registry an earlier environment created, by its resource id in this subscription (its
+  # name and resource group are known; the provider schemas gen checks Terraform against have
+  # no data source for a registry). Apply that environment first.
+  id = var.create ? azurerm_container_registry.this[0].id : "/subscriptions/${data.azurerm_client_config.current.subscription_id}/resourceGroups/${var.resource_group_name}/providers/Microsoft.ContainerRegistry/registries/${var.name}"
+}
+
 resource "azurerm_container_registry" "this" {
   #checkov:skip=CKV_AZURE_139:GitHub-hosted runners push over the internet; private endpoints need a self-hosted runner
   #checkov:skip=CKV_AZURE_163:images are scanned in the pipeline (trivy) before they are pushed
@@ -9,6 +21,7 @@ resource "azurerm_container_registry" "this" {
   #checkov:skip=CKV_AZURE_167:untagged-manifest retention exists only in Premium; it is set when the spec picks Premium
   #checkov:skip=CKV_AZURE_233:zone redundancy exists only in Premium
   #checkov:skip=CKV_AZURE_237:dedicated data endpoints exist only in Premium and matter behind firewalls
+  count                  = var.create ? 1 : 0
   name                   = var.name
   resource_group_name    = var.resource_group_name
   location               = var.location
@@ -22,7 +35,7 @@ resource "azurerm_container_registry" "this" {
 
 # The kubelet pulls from this registry, and only from it.
 resource "azurerm_role_assignment" "pull" {
-  scope                            = azurerm_container_registry.this.id
+  scope                            = local.id
   role_definition_name             = "AcrPull"
   principal_id                     = var.pull_principal_id
   skip_service_principal_aad_check = true

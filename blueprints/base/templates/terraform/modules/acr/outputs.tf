@@ -1,9 +1,9 @@
 output "id" {
   description = "The registry's resource id."
-  value       = azurerm_container_registry.this.id
+  value       = local.id
 }
 
 output "login_server" {
   description = "The registry's login server."
-  value       = azurerm_container_registry.this.login_server
+  value       = var.create ? azurerm_container_registry.this[0].login_server : "${lower(var.name)}.azurecr.io"
 }

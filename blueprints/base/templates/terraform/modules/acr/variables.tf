@@ -1,3 +1,9 @@
+variable "create" {
+  type        = bool
+  description = "Whether to create the registry (the first environment) or to give the kubelet AcrPull on the one an earlier environment created, named by name and resource_group_name."
+  default     = true
+}
+
 variable "name" {
   type        = string
   description = "The registry's globally unique name."
@@ -5,7 +11,7 @@ variable "name" {
 
 variable "resource_group_name" {
   type        = string
-  description = "The resource group the registry goes in."
+  description = "The resource group the registry goes in (or is in, when another environment created it)."
 }
 
 variable "location" {

@@ -1,4 +1,7 @@
+# A zone is delegated to one set of name servers: environments that share it write their
+# records in the zone the first of them created (create_zone false names its resource group).
 resource "azurerm_dns_zone" "this" {
+  count               = var.create_zone ? 1 : 0
   name                = var.zone
   resource_group_name = var.resource_group_name
   tags                = var.tags
@@ -9,7 +12,7 @@ resource "azurerm_dns_zone" "this" {
 resource "azurerm_dns_a_record" "host" {
   for_each            = toset(var.hosts)
   name                = each.value == var.zone ? "@" : trimsuffix(each.value, ".${var.zone}")
-  zone_name           = azurerm_dns_zone.this.name
+  zone_name           = var.create_zone ? azurerm_dns_zone.this[0].name : var.zone
   resource_group_name = var.resource_group_name
   ttl                 = 300
   target_resource_id  = var.ip_id

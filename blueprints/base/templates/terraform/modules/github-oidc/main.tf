@@ -1,8 +1,9 @@
 # The identities GitHub Actions signs in as through OIDC, with no secret anywhere: `build`
-# pushes images to exactly one registry; `deploy` (not with GitOps, where Argo CD deploys)
-# reads the cluster's credentials and writes only in the services' namespaces (seed 001's own
-# least-privilege lesson). Each trusts exactly one subject: this repository's branch, or its
-# GitHub environment for deploys.
+# pushes images to exactly one registry (it exists once, beside the registry: the first
+# environment's); `deploy` (not with GitOps, where Argo CD deploys) reads this environment's
+# cluster credentials and writes only in the services' namespaces (seed 001's own
+# least-privilege lesson). Each trusts exactly one subject: this repository's branch, or for
+# deploys its GitHub environment, so that every environment's deploy has a subject of its own.
 
 data "azurerm_client_config" "current" {}
 
@@ -14,7 +15,7 @@ locals {
     build  = "repo:${var.repository}:ref:refs/heads/${var.branch}"
     deploy = var.environment == null ? "repo:${var.repository}:ref:refs/heads/${var.branch}" : "repo:${var.repository}:environment:${var.environment}"
   }
-  all   = var.deploy_identity ? ["build", "deploy"] : ["build"]
+  all   = concat(var.build_identity ? ["build"] : [], var.deploy_identity ? ["deploy"] : [])
   roles = toset(local.managed ? [] : local.all)
   mis   = toset(local.managed ? local.all : [])
   principal_ids = {
@@ -69,6 +70,7 @@ resource "azuread_application_federated_identity_credential" "github" {
 
 # What each may do.
 resource "azurerm_role_assignment" "build_push" {
+  count                = var.build_identity ? 1 : 0
   scope                = var.registry_id
   role_definition_name = "AcrPush"
   principal_id         = local.principal_ids["build"]

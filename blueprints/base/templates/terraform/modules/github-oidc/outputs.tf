@@ -4,8 +4,8 @@ output "tenant_id" {
 }
 
 output "build_client_id" {
-  description = "The build identity's client id (AZURE_CLIENT_ID of the build job)."
-  value       = local.client_ids["build"]
+  description = "The build identity's client id (AZURE_BUILD_CLIENT_ID of the build job); null where another environment builds."
+  value       = try(local.client_ids["build"], null)
 }
 
 output "deploy_client_id" {

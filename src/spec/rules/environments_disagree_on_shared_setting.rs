@@ -1,0 +1,89 @@
+use crate::declare_rule;
+use crate::diag::{Diagnostics, Route};
+use crate::route;
+use crate::spec::Loaded;
+use crate::spec::model::Spec;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an environment on Azure whose registry (`platform.azure.acr.name`), Terraform
+    /// state (`platform.terraformState`), GitHub repository or branch (`platform.github`)
+    /// differs from the first environment on Azure's, at the override that changed it.
+    ///
+    /// ## Why it matters
+    /// Environments promote one image from one registry: the first environment on Azure
+    /// creates the registry and the identity that pushes to it, the workflow builds and
+    /// pushes once, and every later environment deploys that image. Terraform keeps each
+    /// environment in a workspace of the one state storage, and every environment's OIDC
+    /// subject names the one repository (and the build's, the one branch). A second registry
+    /// would never receive the image; a second state storage, repository or branch would
+    /// never be used.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// environments:
+    ///   - name: dev
+    ///   - name: prod
+    ///     platform: {azure: {acr: {name: shopprodacr}}}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Write the registry, the state storage and the GitHub repository and branch once under
+    /// `platform` and override only what each environment runs on its own (its resource
+    /// group, cluster, ingress hosts, GitHub environment).
+    pub static RULE = ("SPEC122", "environments-disagree-on-shared-setting", Error);
+}
+
+/// The settings environments share: where each is written, and its value in a spec.
+fn shared(spec: &Spec) -> Vec<(Route, &'static str, Option<String>)> {
+    let p = &spec.platform;
+    let state = p.terraform_state.as_ref();
+    let github = p.github.as_ref();
+    vec![
+        (route!["platform", "azure", "acr", "name"], "registry", p.azure.as_ref().map(|a| a.acr.name.clone())),
+        (
+            route!["platform", "terraformState", "resourceGroup"],
+            "Terraform state resource group",
+            state.map(|s| s.resource_group.clone()),
+        ),
+        (
+            route!["platform", "terraformState", "storageAccount"],
+            "Terraform state storage account",
+            state.map(|s| s.storage_account.clone()),
+        ),
+        (
+            route!["platform", "terraformState", "container"],
+            "Terraform state container",
+            state.map(|s| s.container.clone()),
+        ),
+        (route!["platform", "github", "repository"], "GitHub repository", github.map(|g| g.repository.clone())),
+        (route!["platform", "github", "branch"], "GitHub branch", github.map(|g| g.branch.clone())),
+    ]
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    let mut azure = spec.environments.iter().filter(|e| e.target == "azure");
+    let Some(first) = azure.next() else { return };
+    let expected = shared(&first.spec(spec).spec);
+    for env in azure {
+        let loaded = env.spec(spec);
+        for ((route, what, value), (_, _, want)) in shared(&loaded.spec).into_iter().zip(&expected) {
+            if value == *want {
+                continue;
+            }
+            let shown = |v: &Option<String>| v.as_deref().map_or_else(|| "none".to_string(), |v| format!("`{v}`"));
+            let message = format!(
+                "environment `{}` names the {what} {}, where `{}`, the first on Azure, names {}: environments \
+                 promote one image from one registry, with one state storage and one repository",
+                env.name,
+                shown(&value),
+                first.name,
+                shown(want),
+            );
+            out.push(loaded.at(&RULE, &route, false, message).help(format!(
+                "write the {what} once under `platform`; override only what `{}` runs on its own",
+                env.name
+            )));
+        }
+    }
+}
