@@ -211,14 +211,16 @@ else
   forwarder=$!
 fi
 
-# Each service through the ingress, as a browser reaches it: up to a minute, until it answers.
+# Each service through the ingress, as a browser reaches it: up to a minute, until the service
+# itself answers (any status below 500: a 502 or 503 is the controller, still without a pod).
 <% for service in spec.services %>
 <% if service.ingress is defined %>
 <% set url = "http://" ~ service.ingress.host ~ ":" ~ local.port ~ service.ingress.path %>
 if ! $dry_run; then
   forwarded=false
   for _ in $(seq 60); do
-    if curl --silent --fail --output /dev/null --resolve <@ (service.ingress.host ~ ":" ~ local.port ~ ":127.0.0.1") | shell @> <@ url | shell @>; then
+    code=$(curl --silent --output /dev/null --write-out '%{http_code}' --resolve <@ (service.ingress.host ~ ":" ~ local.port ~ ":127.0.0.1") | shell @> <@ url | shell @> || true)
+    if ((code >= 200 && code < 500)); then
       forwarded=true
       break
     fi
