@@ -217,6 +217,21 @@ pub fn sha256(value: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(digest.iter().map(|b| format!("{b:02x}")).collect()))
 }
 
+/// The most pods a service may run: its autoscaler's maximum, else its replicas. More than one
+/// gets a PodDisruptionBudget (and shares a ReadWriteOnce disk).
+pub fn most_pods(service: Value) -> Result<Value, Error> {
+    let scaling = service.get_attr("autoscaling")?;
+    let most = if scaling.is_undefined() || scaling.is_none() {
+        service.get_attr("replicas")?
+    } else {
+        scaling.get_attr("maxReplicas")?
+    };
+    match most.kind() {
+        ValueKind::Number => Ok(most),
+        _ => Err(Error::new(ErrorKind::InvalidOperation, "most_pods takes a service (replicas, autoscaling)")),
+    }
+}
+
 /// One path segment, refused unless it is plain: no separators, no `.` or `..`, no name
 /// Windows reserves.
 pub fn segment(value: Value) -> Result<Value, Error> {

@@ -388,11 +388,12 @@ fn context(
 /// whatever the target (`platform.target`, `platform.ingress.className`).
 fn platform_value(spec: &crate::spec::Spec) -> Value {
     let p = &spec.platform;
-    let (name, block) = match (&p.azure, &p.local) {
-        (Some(a), _) => ("azure", serde_json::to_value(a)),
-        (_, Some(l)) => ("local", serde_json::to_value(l)),
-        _ => ("none", Ok(serde_json::json!({}))),
+    let block = match (&p.azure, &p.local) {
+        (Some(a), _) => serde_json::to_value(a),
+        (_, Some(l)) => serde_json::to_value(l),
+        _ => Ok(serde_json::json!({})),
     };
+    let name = p.target().unwrap_or("none");
     let mut block = block.unwrap_or_default();
     if let Some(map) = block.as_object_mut() {
         map.insert("target".into(), name.into());
