@@ -257,7 +257,7 @@ fn schedule_admitted(object: &Value) -> Result<(), String> {
 }
 
 #[test]
-fn every_object_of_every_environment_passes_kubernetes_validate_and_the_snapshot_schedule_api() {
+fn every_object_of_every_environment_passes_kubernetes_validate_and_snapschedulers_crd() {
     for spec in SPECS {
         let rendered = Rendered::new(spec);
         let mut files = Vec::new();
@@ -320,17 +320,23 @@ fn the_snapshot_schedule_check_refuses_what_the_crd_refuses() {
 
 /// Stub executables that record each call, so that a dry run can be shown to run none.
 fn stubs(dir: &Path, tools: &[&str]) -> PathBuf {
+    for tool in tools {
+        stub(dir, tool, "");
+    }
+    dir.join("bin")
+}
+
+/// One recording stub in `dir/bin` that prints `answer` after recording its call.
+fn stub(dir: &Path, tool: &str, answer: &str) {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).expect("bin");
-    for tool in tools {
-        let path = bin.join(tool);
-        std::fs::write(&path, format!("#!/bin/sh\necho {tool} \"$@\" >> \"{}\"\n", dir.join("calls").display()))
-            .expect("stub");
-        let mut perms = std::fs::metadata(&path).expect("stub").permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-        std::fs::set_permissions(&path, perms).expect("chmod");
-    }
-    bin
+    let path = bin.join(tool);
+    let calls = dir.join("calls");
+    let script = format!("#!/bin/sh\necho {tool} \"$@\" >> \"{}\"\nprintf '%s' '{answer}'\n", calls.display());
+    std::fs::write(&path, script).expect("stub");
+    let mut perms = std::fs::metadata(&path).expect("stub").permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&path, perms).expect("chmod");
 }
 
 /// Runs a deploy script with only the stubs (and the shell's basics) on its PATH.
@@ -610,15 +616,7 @@ fn a_deploy_script_runs_its_steps_in_order_and_prints_the_url() {
     let home = tempfile::tempdir().expect("home");
     let bin = stubs(home.path(), &["docker", "kubectl", "minikube", "python3", "sh"]);
     // curl answers as the service would, through the ingress.
-    let curl = bin.join("curl");
-    std::fs::write(
-        &curl,
-        format!("#!/bin/sh\necho curl \"$@\" >> \"{}\"\nprintf 200\n", home.path().join("calls").display()),
-    )
-    .expect("curl");
-    let mut perms = std::fs::metadata(&curl).expect("curl").permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(&curl, perms).expect("chmod");
+    stub(home.path(), "curl", "200");
     let out = deploy(&script, &bin, home.path(), &["--no-forward"]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}\n{}", String::from_utf8_lossy(&out.stderr));
