@@ -1,6 +1,6 @@
 //! The rendered reference service really runs: its pytest suite passes against the pinned
 //! requirements from PyPI, and gunicorn with the rendered config starts the configured workers,
-//! answers on a loopback port, and stops cleanly on SIGTERM.
+//! answers on a loopback port, passes the image's HEALTHCHECK, and stops cleanly on SIGTERM.
 
 mod common;
 
@@ -46,6 +46,15 @@ fn wait_for(log: &Path, needle: &str, count: usize) -> String {
         assert!(start.elapsed() < Duration::from_secs(30), "waited for {count} x {needle:?}:\n{text}");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The exec-form argument list of a Dockerfile's `HEALTHCHECK ... CMD [...]` (continuation
+/// lines joined).
+fn healthcheck_command(dockerfile: &str) -> Vec<String> {
+    let joined = dockerfile.replace("\\\n", " ");
+    let line = joined.lines().find(|l| l.starts_with("HEALTHCHECK")).expect("a HEALTHCHECK instruction");
+    let json = &line[line.find(" CMD ").expect("HEALTHCHECK CMD") + 5..];
+    serde_json::from_str(json.trim()).expect("HEALTHCHECK CMD in exec form")
 }
 
 #[test]
@@ -97,6 +106,19 @@ fn the_rendered_flask_service_passes_its_tests_and_serves_requests_under_gunicor
     assert_eq!(request(port, "GET", "/healthz").0, 200);
     assert_eq!(request(port, "GET", "/readyz").0, 200);
     assert_eq!(request(port, "GET", "/nothing-here").0, 404);
+    // The image's HEALTHCHECK, run the way Docker runs its exec form, passes against the service
+    // and fails against a port where nothing listens.
+    let healthcheck = healthcheck_command(&std::fs::read_to_string(service.join("Dockerfile")).expect("Dockerfile"));
+    let probe = |port: u16| {
+        Command::new(bin.join(&healthcheck[0]))
+            .args(&healthcheck[1..])
+            .env("PORT", port.to_string())
+            .output()
+            .expect("run the HEALTHCHECK command")
+    };
+    let healthy = probe(port);
+    assert!(healthy.status.success(), "HEALTHCHECK failed: {}", String::from_utf8_lossy(&healthy.stderr));
+    assert!(!probe(free_port()).status.success(), "HEALTHCHECK passed with nothing listening");
 
     run_ok(Command::new("kill").args(["-TERM", &server.id().to_string()]), "kill -TERM");
     let start = Instant::now();

@@ -153,7 +153,7 @@ echo "==> <@ service.name | text @>: test, build, load"
 <% set test = runtimes[service.blueprint].test if runtimes[service.blueprint].test is defined else none %>
 <% if test and test.toolchain == "python" %>
 (
-  dir="$root"/<@ ("services/" ~ (service.name | segment)) | shell @>
+  dir="$root"/<@ ("services/" ~ service.name) | shell @>
   venv="${XDG_CACHE_HOME:-$HOME/.cache}/gen/venv-"<@ (spec.metadata.name ~ "-" ~ service.name) | shell @>
   run python3 -m venv "$venv"
   cd "$dir"
@@ -166,7 +166,7 @@ echo "==> <@ service.name | text @>: test, build, load"
 <% elif test %>
 echo "(<@ service.name | text @>: its <@ test.toolchain | text @> tests run in the pipeline, not here)"
 <% endif %>
-run docker build --tag <@ image | shell @> "$root"/<@ ("services/" ~ (service.name | segment)) | shell @>
+run docker build --tag <@ image | shell @> "$root"/<@ ("services/" ~ service.name) | shell @>
 <% if local.cluster == "minikube" %>
 run minikube image load <@ image | shell @> --profile "$cluster"
 <% else %>
