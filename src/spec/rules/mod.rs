@@ -11,6 +11,7 @@ mod github_environment_shared;
 mod host_outside_dns_zone;
 mod hostname;
 mod httproute_without_gateway;
+mod ingress_host_shared;
 mod invalid_github_repository;
 mod invalid_quantity;
 mod kubernetes_name;
@@ -24,6 +25,7 @@ mod min_exceeds_max;
 mod privileged_port;
 mod request_exceeds_limit;
 mod resource_group_name;
+mod resource_group_shared;
 mod single_writer_volume_shared;
 mod storage_account_name;
 mod unsupported_kubernetes_version;
@@ -58,9 +60,19 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&environments_disagree_on_shared_setting::RULE, environments_disagree_on_shared_setting::check),
     (&github_environment_shared::RULE, github_environment_shared::check),
     (&backup_without_snapshots::RULE, backup_without_snapshots::check),
+    (&resource_group_shared::RULE, resource_group_shared::check),
+    (&ingress_host_shared::RULE, ingress_host_shared::check),
 ];
 
 /// The route of a key under `services[index]`.
 fn service_path(index: usize, rest: &[&str]) -> Route {
     rest.iter().fold(crate::route!["services", index], |r, k| r.with(*k))
+}
+
+/// Where environment `index` writes the key at `rest` inside its entry, or its `name` when it
+/// takes the value from the spec: a finding about an environment's value points at the line
+/// that set it for that environment.
+fn environment_setting(spec: &Loaded, index: usize, rest: &[&str]) -> Route {
+    let written = rest.iter().fold(crate::route!["environments", index], |r, k| r.with(*k));
+    if spec.doc.root.lookup(&written).is_some() { written } else { crate::route!["environments", index, "name"] }
 }

@@ -1,0 +1,62 @@
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::spec::Loaded;
+
+use super::environment_setting;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an ingress host that two environments on Azure both serve, at the later one.
+    ///
+    /// ## Why it matters
+    /// Each environment on Azure runs its own cluster behind its own public IP, and a host
+    /// name resolves to one address. With a DNS zone in the spec, each environment's Terraform
+    /// workspace writes the host's A record, and the second one fails because the record
+    /// exists; without one, whoever points the name decides which environment answers, and
+    /// the other's certificate can never be issued. A service that keeps the spec's host in
+    /// every environment is the usual way to get here.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   - name: shop
+    ///     ingress: {host: shop.example.com}
+    /// environments:
+    ///   - name: dev
+    ///   - name: prod
+    ///     platform: {azure: {resourceGroup: shop-prod-rg}}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the service a host per environment (`environments[].services.<name>.ingress.host`),
+    /// such as `dev.shop.example.com` for development and `shop.example.com` for production.
+    pub static RULE = ("SPEC126", "ingress-host-shared", Error);
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == "azure") {
+        let mut hosts: Vec<(String, &str)> = Vec::new();
+        for service in &env.spec(spec).spec.services {
+            let Some(ingress) = service.ingress.as_ref() else { continue };
+            let host = ingress.host.to_ascii_lowercase();
+            if hosts.iter().any(|(h, _)| *h == host) {
+                continue;
+            }
+            if let Some((_, other)) = seen.iter().find(|(h, _)| *h == host) {
+                let message = format!(
+                    "environments `{other}` and `{}` both serve `{host}`: each runs its own cluster behind its own \
+                     address, and a host name points at one",
+                    env.name
+                );
+                let at = environment_setting(spec, i, &["services", &service.name, "ingress", "host"]);
+                out.push(spec.at(&RULE, &at, false, message).help(format!(
+                    "give `{}` a host of its own in `{}` (`services: {{{}: {{ingress: {{host: ...}}}}}}`)",
+                    service.name, env.name, service.name
+                )));
+            }
+            hosts.push((host, env.name.as_str()));
+        }
+        seen.extend(hosts);
+    }
+}
