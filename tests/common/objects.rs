@@ -12,19 +12,13 @@ use super::validator;
 pub const OBJECTS: &str = r#"
 import json, re, sys
 import helm_python as helm
+from helm_shim import merge  # the values merge of the validators' `helm -f` (on PYTHONPATH)
 
 def documents(name, text):
     for doc in re.split(r"(?m)^---[ \t]*$", text):
         value = helm.values_from_yaml(doc) if doc.strip() else None
         if value:
             yield [name, value]
-
-def merge(into, more):
-    for key, value in more.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict):
-            merge(into[key], value)
-        else:
-            into[key] = value
 
 mode, args = sys.argv[1], sys.argv[2:]
 out = []
@@ -53,7 +47,12 @@ print(json.dumps(out))
 "#;
 
 pub fn objects(args: &[&str]) -> Result<Vec<(String, Value)>, String> {
-    let run = validator("python").args(["-c", OBJECTS]).args(args).output().expect("python");
+    let run = validator("python")
+        .env("PYTHONPATH", super::validators().join("bin"))
+        .args(["-c", OBJECTS])
+        .args(args)
+        .output()
+        .expect("python");
     if !run.status.success() {
         return Err(String::from_utf8_lossy(&run.stderr).into_owned());
     }
