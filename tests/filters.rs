@@ -178,3 +178,14 @@ fn a_plain_string_cannot_be_printed_without_a_filter() {
     assert_eq!(env.render_str("<@ n @>", minijinja::context! { n => 5 }).expect("numbers print"), "5");
     assert!(env.render_str("<@ v | safe @>", minijinja::context! { v => "x" }).is_err(), "no `safe` escape hatch");
 }
+
+#[test]
+fn a_concatenation_is_filtered_as_a_whole_not_in_parts() {
+    let env = gen_core::render::environment();
+    let name = minijinja::context! { name => "a b" };
+    let whole = r#"<@ ("services/" ~ name) | shell @>"#;
+    assert_eq!(env.render_str(whole, name.clone()).expect("filtered last"), "'services/a b'");
+    let part = r#"<@ "services/" ~ (name | shell) @>"#;
+    let err = env.render_str(part, name).expect_err("the plain side is refused");
+    assert!(err.to_string().contains("language filter"), "{err}");
+}

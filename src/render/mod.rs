@@ -40,7 +40,10 @@ declare_rule! {
     /// ## How to fix
     /// Fix the template at the reported line. Print every value through the filter of the
     /// output's language: `yaml`, `gha` (a GitHub workflow's values), `hcl`, `shell`, `json`,
-    /// `gotmpl`, `text` or `segment`.
+    /// `gotmpl`, `text` or `segment`. Concatenate first and filter last: `~` between a
+    /// filtered value and a plain string holds the plain one to the same check, so
+    /// `("services/" ~ service.name) | shell` prints, where `"services/" ~ (service.name | shell)`
+    /// is refused.
     pub static TEMPLATE_ERROR = ("TPL001", "template-error", Error, unignorable);
 }
 
