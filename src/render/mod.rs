@@ -25,8 +25,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a template that fails to render: a syntax error, an undefined variable, a
     /// string printed without a language filter, a filter given a value it cannot quote; or a
-    /// template that takes more than 5 million steps (a loop without end), or renders more than
-    /// 8 MiB for one file or 512 MiB for a whole render.
+    /// template that does more than 5 million units of work (a step, or 64 bytes of data it
+    /// makes: a loop without end, a string doubled without end), or renders more than 8 MiB for
+    /// one file or 512 MiB for a whole render.
     ///
     /// ## Why it matters
     /// gen renders nothing rather than a half-written file, and a blueprint from `--blueprints`
@@ -144,9 +145,11 @@ fn when_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].when)", bp.display_dir)
 }
 
-/// Most template steps one file may take (a flask service's largest takes a few thousand).
+/// Most fuel one file may burn: minijinja charges one per step and one per 64 bytes of data a
+/// template makes, and refuses to make a value the fuel left cannot pay for (a flask
+/// service's largest file burns a few thousand).
 pub const FILE_FUEL: u64 = 5_000_000;
-/// Most template steps a whole render may take.
+/// Most fuel a whole render may burn.
 pub const RENDER_FUEL: u64 = 500_000_000;
 /// Most bytes one rendered file may hold.
 pub const FILE_BYTES: usize = 8 * 1024 * 1024;
@@ -280,8 +283,11 @@ impl<'a> Renderer<'a> {
         let (message, help) = match stop {
             Stop::Error(e) => return self.template_error(name, text, &e),
             Stop::Fuel(fuel) => (
-                format!("`{name}` takes more than {fuel} template steps: a loop without end, or loops nested too deep"),
-                "render less per file; gen stops a template after that many steps",
+                format!(
+                    "`{name}` takes more than {fuel} units of template work (a step, or 64 bytes of data): a loop \
+                     without end, loops nested too deep, or a string grown without end"
+                ),
+                "render less per file; gen stops a template that does that much work",
             ),
             Stop::Size(limit, whole) => (
                 format!(
