@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::objects::{difference, helm_render, is_hook, key, objects};
+use common::objects::{assert_same_objects, chart_objects, helm_render, is_hook, key, kustomize};
 use common::{Gen, fixture, root, validator};
 use serde_json::Value;
 
@@ -124,37 +124,15 @@ fn assert_manifests_equal_charts(rendered: &Rendered) {
     for service in &rendered.spec().services {
         let chart = rendered.out(&format!("charts/{}", service.name));
         let namespace = service.namespace.as_deref().expect("a namespace");
-        let from_chart: BTreeMap<String, Value> = helm_render(&chart, &service.name, namespace, &[])
-            .expect("the chart renders")
-            .into_iter()
-            .map(|(_, o)| o)
-            .filter(|o| !is_hook(o))
-            .map(|o| (key(&o), o))
-            .collect();
+        let from_chart = chart_objects(&chart, &service.name, namespace, &[]).expect("the chart renders");
         // The service's folder as kustomize builds it: its kustomization must list every file.
         let dir = rendered.out(&format!("manifests/{}", service.name));
-        let built = std::process::Command::new("kubectl").arg("kustomize").arg(&dir).output().expect("kubectl");
-        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
         let file = rendered.dir.path().join(format!("{}.kustomized.yaml", service.name));
-        std::fs::write(&file, &built.stdout).expect("write");
         let listed = std::fs::read_dir(&dir).expect("manifests folder").count() - 1;
-        let from_manifests: BTreeMap<String, Value> = objects(&["files", &file.display().to_string()])
-            .expect("the manifests parse")
-            .into_iter()
-            .map(|(_, o)| (key(&o), o))
-            .collect();
+        let from_manifests: BTreeMap<String, Value> =
+            kustomize(&dir, &file).into_iter().map(|o| (key(&o), o)).collect();
         assert_eq!(from_manifests.len(), listed, "{}: the kustomization lists every manifest", service.name);
-        assert_eq!(
-            from_chart.keys().collect::<Vec<_>>(),
-            from_manifests.keys().collect::<Vec<_>>(),
-            "{}: the same objects",
-            service.name
-        );
-        for (k, object) in &from_chart {
-            if let Some(d) = difference(object, &from_manifests[k], k) {
-                panic!("{}: chart / manifests differ at {d}", service.name);
-            }
-        }
+        assert_same_objects(&service.name, &from_chart, &from_manifests, "manifests");
     }
 }
 

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::objects::{difference, helm_render, is_hook, key, objects};
+use common::objects::{assert_same_objects, chart_objects, key, kustomize, objects};
 use common::{Gen, root, validator};
 use serde_json::Value;
 
@@ -27,7 +27,6 @@ const SPECS: &[&str] = &[
 /// A spec rendered into a fresh git repository, as a user would.
 struct Rendered {
     dir: tempfile::TempDir,
-    name: String,
     loaded: gen_core::spec::Loaded,
 }
 
@@ -41,7 +40,7 @@ impl Rendered {
         let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
         assert_eq!(run.code, 0, "{spec}: {}\n{}", run.stdout, run.stderr);
         let loaded = gen_core::spec::load("spec.yaml", &bytes).unwrap_or_else(|e| panic!("{spec}: {e}"));
-        Rendered { dir, name: spec.to_string(), loaded }
+        Rendered { dir, loaded }
     }
 
     fn out(&self, rel: &str) -> PathBuf {
@@ -59,17 +58,10 @@ impl Rendered {
     }
 
     /// The objects `kubectl kustomize` builds from an environment's overlay.
+    /// Also written to `<env>.yaml` beside the tree, for the other validators.
     fn kustomize(&self, env: &str) -> Vec<Value> {
         let overlay = self.out(&format!("manifests/overlays/{env}"));
-        let run = Command::new("kubectl").args(["kustomize"]).arg(&overlay).output().expect("kubectl");
-        assert!(run.status.success(), "{}: {env}: {}", self.name, String::from_utf8_lossy(&run.stderr));
-        let file = self.dir.path().join(format!("{env}.yaml"));
-        std::fs::write(&file, &run.stdout).expect("write");
-        objects(&["files", &file.display().to_string()])
-            .expect("kustomize's output parses")
-            .into_iter()
-            .map(|(_, o)| o)
-            .collect()
+        kustomize(&overlay, &self.dir.path().join(format!("{env}.yaml")))
     }
 }
 
@@ -84,30 +76,15 @@ fn every_overlay_builds_and_equals_the_chart_with_the_environments_values() {
                 let namespace = service.namespace.as_deref().expect("a namespace");
                 let chart = rendered.out(&format!("charts/{}", service.name));
                 let values = format!("@{}", chart.join(format!("values-{env}.yaml")).display());
-                let from_chart: BTreeMap<String, Value> = helm_render(&chart, &service.name, namespace, &[&values])
-                    .unwrap_or_else(|e| panic!("{spec}: {env}: the chart renders: {e}"))
-                    .into_iter()
-                    .map(|(_, o)| o)
-                    .filter(|o| !is_hook(o))
-                    .map(|o| (key(&o), o))
-                    .collect();
+                let from_chart = chart_objects(&chart, &service.name, namespace, &[&values])
+                    .unwrap_or_else(|e| panic!("{spec}: {env}: the chart renders: {e}"));
                 let from_overlay: BTreeMap<String, Value> = built
                     .iter()
                     .filter(|o| o["metadata"]["namespace"] == namespace && o["kind"] != "Namespace")
                     .filter(|o| o["metadata"]["labels"]["app.kubernetes.io/name"] == service.name.as_str())
                     .map(|o| (key(o), o.clone()))
                     .collect();
-                assert_eq!(
-                    from_chart.keys().collect::<Vec<_>>(),
-                    from_overlay.keys().collect::<Vec<_>>(),
-                    "{spec}: {env}: {}: the same objects",
-                    service.name
-                );
-                for (k, object) in &from_chart {
-                    if let Some(d) = difference(object, &from_overlay[k], k) {
-                        panic!("{spec}: {env}: {}: chart / overlay differ at {d}", service.name);
-                    }
-                }
+                assert_same_objects(&format!("{spec}: {env}: {}", service.name), &from_chart, &from_overlay, "overlay");
             }
         }
     }
@@ -309,7 +286,7 @@ fn the_snapshot_schedule_check_refuses_what_the_crd_refuses() {
     assert_eq!(schedule_admitted(&good), Ok(()));
     let mut misspelled = good.clone();
     misspelled["spec"]["retention"] = serde_json::json!({"expire": "24h"});
-    assert!(schedule_admitted(&misspelled).is_err_and(|e| e.contains("expire")));
+    assert!(schedule_admitted(&misspelled).is_err_and(|e| e.contains("unknown field `expire`")));
     let mut years = good.clone();
     years["spec"]["retention"]["expires"] = "3y".into();
     assert!(schedule_admitted(&years).is_err());
@@ -402,10 +379,11 @@ fn each_local_environment_has_a_deploy_script_that_shellcheck_passes_and_a_dry_r
             let env_spec =
                 rendered.loaded.environments.iter().find(|e| e.name == *env).expect("env").spec(&rendered.loaded);
             for service in &env_spec.spec.services {
+                let image = service.image.as_ref().expect("a local environment fills the image");
                 let image = format!(
                     "{}:{}",
-                    service.image.as_ref().and_then(|i| i.repository.clone()).unwrap_or_default(),
-                    "dev"
+                    image.repository.as_deref().expect("repository"),
+                    image.tag.as_deref().expect("tag")
                 );
                 assert!(
                     commands.iter().any(|c| c.starts_with("docker build --tag ") && c.contains(&image)),
@@ -419,7 +397,7 @@ fn each_local_environment_has_a_deploy_script_that_shellcheck_passes_and_a_dry_r
                     "{spec}: {env}: loads {image}"
                 );
                 assert!(
-                    commands.iter().any(|c| c.contains("rollout status deployment/")),
+                    commands.iter().any(|c| c.contains(&format!("rollout status deployment/{}", service.name))),
                     "{spec}: {env}: waits for readiness"
                 );
             }
@@ -537,7 +515,12 @@ fn checkov_and_trivy_pass_every_tree_and_every_environments_objects() {
                 .filter_map(|l| l.strip_prefix("Failures: "))
                 .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
                 .sum();
-            assert!(run.status.success() || failures == local_images, "{spec}: trivy {}:\n{said}", dir.display());
+            assert!(
+                run.status.success() || (failures > 0 && failures == local_images),
+                "{spec}: trivy {}:\n{said}{}",
+                dir.display(),
+                String::from_utf8_lossy(&run.stderr)
+            );
         }
     }
 }

@@ -46,18 +46,9 @@ impl Rendered {
         self.dir.path().join("out/terraform")
     }
 
-    /// The root module's values files, relative to `terraform/`: `terraform.tfvars`, or one
-    /// `environments/<name>.tfvars` per environment on Azure.
+    /// The root module's values files, relative to `terraform/`.
     fn root_tfvars(&self) -> Vec<String> {
-        let mut found: Vec<String> =
-            ["terraform.tfvars".to_string()].into_iter().filter(|f| self.terraform().join(f).is_file()).collect();
-        if let Ok(dir) = std::fs::read_dir(self.terraform().join("environments")) {
-            let mut envs: Vec<String> =
-                dir.flatten().map(|e| format!("environments/{}", e.file_name().to_string_lossy())).collect();
-            envs.sort();
-            found.extend(envs);
-        }
-        found
+        common::root_tfvars(&self.terraform())
     }
 
     /// Every `.tf` and `.tfvars` file, sorted.
@@ -497,9 +488,11 @@ fn an_environments_values_plan_in_its_own_workspace_only() {
         test.lines().filter(|l| !l.starts_with("registry_resource_group_name")).map(|l| format!("{l}\n")).collect();
     assert_ne!(without, test);
     std::fs::write(dir.path().join("test.tfvars"), without).expect("write");
-    terraform(dir.path(), &["workspace", "select", "test"]);
+    let (selected, text) = terraform(dir.path(), &["workspace", "select", "test"]);
+    assert!(selected, "{text}");
     let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false", "-var-file=test.tfvars"]);
     assert!(!ok && text.contains("registry_resource_group_name names"), "{text}");
+    assert!(!text.contains("another environment"), "only the registry check fails in its own workspace: {text}");
 
     // A spec without environments plans in the workspace Terraform starts in.
     let r = Rendered::new("spec.yaml");

@@ -221,3 +221,17 @@ pub fn shared_terraform_schemas() -> PathBuf {
 pub fn shared_github_actions_pins() -> PathBuf {
     shared("GEN_GITHUB_ACTIONS_PINS", "github-actions-pins.json", Path::is_file)
 }
+
+/// A rendered Terraform root's values files, relative to it: `terraform.tfvars`, or one
+/// `environments/<name>.tfvars` per environment on Azure, sorted.
+pub fn root_tfvars(terraform: &Path) -> Vec<String> {
+    let mut found: Vec<String> =
+        ["terraform.tfvars".to_string()].into_iter().filter(|f| terraform.join(f).is_file()).collect();
+    if let Ok(dir) = std::fs::read_dir(terraform.join("environments")) {
+        let mut envs: Vec<String> =
+            dir.flatten().map(|e| format!("environments/{}", e.file_name().to_string_lossy())).collect();
+        envs.sort();
+        found.extend(envs);
+    }
+    found
+}

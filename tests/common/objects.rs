@@ -100,3 +100,45 @@ pub fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
         _ => Some(format!("{path}: {a} / {b}")),
     }
 }
+
+/// The objects a chart renders with Helm's engine, hooks left out, by `Kind/name`.
+pub fn chart_objects(
+    chart: &Path,
+    release: &str,
+    namespace: &str,
+    set: &[&str],
+) -> Result<std::collections::BTreeMap<String, Value>, String> {
+    Ok(helm_render(chart, release, namespace, set)?
+        .into_iter()
+        .map(|(_, o)| o)
+        .filter(|o| !is_hook(o))
+        .map(|o| (key(&o), o))
+        .collect())
+}
+
+/// The objects `kubectl kustomize DIR` builds, as written to `into` (kept for other tools).
+pub fn kustomize(dir: &Path, into: &Path) -> Vec<Value> {
+    let run = std::process::Command::new("kubectl").arg("kustomize").arg(dir).output().expect("kubectl");
+    assert!(run.status.success(), "kubectl kustomize {}: {}", dir.display(), String::from_utf8_lossy(&run.stderr));
+    std::fs::write(into, &run.stdout).expect("write");
+    objects(&["files", &into.display().to_string()])
+        .expect("kustomize's output parses")
+        .into_iter()
+        .map(|(_, o)| o)
+        .collect()
+}
+
+/// Asserts that `other` holds the objects the chart renders, field by field.
+pub fn assert_same_objects(
+    what: &str,
+    from_chart: &std::collections::BTreeMap<String, Value>,
+    other: &std::collections::BTreeMap<String, Value>,
+    other_name: &str,
+) {
+    assert_eq!(from_chart.keys().collect::<Vec<_>>(), other.keys().collect::<Vec<_>>(), "{what}: the same objects");
+    for (k, object) in from_chart {
+        if let Some(d) = difference(object, &other[k], k) {
+            panic!("{what}: chart / {other_name} differ at {d}");
+        }
+    }
+}
