@@ -628,3 +628,84 @@ fn a_deploy_script_runs_its_steps_in_order_and_prints_the_url() {
     }
     assert!(!calls.contains("push") && !calls.contains("login"), "{calls}");
 }
+
+/// A laptop spec that grows a cloud environment, as the local example's comment suggests.
+const LOCAL_THEN_AZURE: &str = "apiVersion: gen/v1
+kind: Project
+metadata: {name: shop}
+platform:
+  local: {cluster: minikube}
+  github: {repository: acme/shop}
+  terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}
+services:
+  - name: shop
+    ingress: {path: /}
+environments:
+  - name: dev
+  - name: test
+    platform:
+      azure: {location: westeurope, resourceGroup: shop-test-rg, aks: {name: shop-test}, acr: {name: shopacr}}
+    services:
+      shop: {ingress: {host: test.shop.example.com}}
+  - name: prod
+    platform:
+      azure: {location: westeurope, resourceGroup: shop-prod-rg, aks: {name: shop-prod}, acr: {name: shopacr}}
+    services:
+      shop: {ingress: {host: shop.example.com}}
+";
+
+#[test]
+fn a_local_default_stays_in_local_environments() {
+    let loaded = gen_core::spec::load("spec.yaml", LOCAL_THEN_AZURE.as_bytes()).expect("loads");
+    let tls: Vec<(&str, bool)> = loaded
+        .environments
+        .iter()
+        .map(|e| (e.name.as_str(), e.spec(&loaded).spec.services[0].ingress.as_ref().expect("ingress").tls))
+        .collect();
+    assert_eq!(tls, [("dev", false), ("test", true), ("prod", true)]);
+}
+
+#[test]
+fn what_environments_share_is_reported_once() {
+    // Two Azure environments that both lack the service's host: one finding, at the ingress.
+    let spec = LOCAL_THEN_AZURE
+        .replace("      shop: {ingress: {host: test.shop.example.com}}\n", "      shop: {replicas: 1}\n")
+        .replace("      shop: {ingress: {host: shop.example.com}}\n", "      shop: {replicas: 2}\n");
+    let (code, said) = lint_text(&spec);
+    assert_eq!(code, 2, "{said}");
+    assert_eq!(said.matches("has an ingress without a host").count(), 1, "{said}");
+    // A rule that fires the same way in two environments (a backup on kind's storage): once.
+    let spec = "apiVersion: gen/v1
+kind: Project
+metadata: {name: shop}
+platform:
+  local: {cluster: minikube}
+services:
+  - name: shop
+    persistence: {size: 1Gi, mountPath: /data, backup: {retentionDays: 7}}
+environments:
+  - name: a
+    platform: {local: {cluster: kind}}
+  - name: b
+    platform: {local: {cluster: kind}}
+";
+    let (code, said) = lint_text(spec);
+    assert_eq!(code, 1, "{said}");
+    assert_eq!(said.matches("error[SPEC124]").count(), 1, "{said}");
+}
+
+#[test]
+fn an_azure_environment_cannot_deploy_an_image_the_build_never_pushed() {
+    // The workflow builds and pushes one image, the first Azure environment's; prod's values
+    // would name another.
+    let base = std::fs::read_to_string(root().join("tests/fixtures/specs/environments.yaml")).expect("spec");
+    let spec = base.replace(
+        "        ingress: {host: shop.example.com}\n",
+        "        ingress: {host: shop.example.com}\n        image: {repository: shopacr.azurecr.io/shop-prod}\n",
+    );
+    assert_ne!(spec, base);
+    let (code, said) = lint_text(&spec);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("error[SPEC122]") && said.contains("image repository of `shop`"), "{said}");
+    assert_eq!(said.matches("error[SPEC122]").count(), 1, "{said}");
+}

@@ -151,11 +151,10 @@ fn localize(service: &mut Node, over: Option<&Node>, switched: bool) {
 }
 
 /// Applies a local target's defaults to the spec's own services (a spec whose platform is
-/// `local`).
-pub fn localize_spec(root: &mut Node) {
-    if root.get("platform").and_then(|p| p.get("local")).is_none() {
-        return;
-    }
+/// `local`); returns the tree as it was written when it changed it.
+pub fn localize_spec(root: &mut Node) -> Option<Node> {
+    root.get("platform").and_then(|p| p.get("local"))?;
+    let written = root.clone();
     if let Some(Value::Seq(services)) =
         entries_mut(root).and_then(|e| e.iter_mut().find(|e| e.key == "services")).map(|e| &mut e.value.value)
     {
@@ -163,14 +162,18 @@ pub fn localize_spec(root: &mut Node) {
             localize(service, None, false);
         }
     }
+    Some(written)
 }
 
 /// The environments of a spec that loaded; the load's findings when one of them does not.
+/// `written` is the spec's tree before a local target's defaults, when it had them.
 pub fn resolve(
     top: &Loaded,
+    written: Option<&Node>,
     typed: &dyn Fn(Document) -> Result<Loaded, Diagnostics>,
 ) -> Result<Vec<Environment>, Diagnostics> {
     let doc = &top.doc;
+    let written = written.unwrap_or(&doc.root);
     let top_target = target_of(doc, &route!["platform"]).map_err(|d| vec![*d])?;
     let spec = &top.spec;
     if spec.environments.is_empty() {
@@ -180,7 +183,7 @@ pub fn resolve(
     let mut seen = Vec::new();
     let mut out = Vec::new();
     let (Some(platform), Some(Value::Seq(services))) =
-        (doc.root.get("platform"), doc.root.get("services").map(|s| &s.value))
+        (written.get("platform"), written.get("services").map(|s| &s.value))
     else {
         return Ok(out);
     };
@@ -265,7 +268,7 @@ pub fn resolve(
                 merged
             })
             .collect();
-        let mut root = doc.root.clone();
+        let mut root = written.clone();
         if let Some(entries) = entries_mut(&mut root) {
             entries.retain(|e| e.key != "environments");
             for e in entries.iter_mut() {
@@ -321,20 +324,19 @@ pub fn requirements(top: &Loaded, envs: &[Environment]) -> Diagnostics {
     if platform.terraform_state.is_none() {
         errors.push(missing("terraformState", "Terraform keeps the platform's state there"));
     }
+    // One finding per service, at its ingress, naming the first environment on Azure that lacks it.
+    let mut reported = Vec::new();
     for env in envs.iter().filter(|e| e.target == "azure") {
         let loaded = env.spec(top);
         for (i, service) in loaded.spec.services.iter().enumerate() {
-            if service.ingress.as_ref().is_some_and(|ingress| ingress.host.is_empty()) {
+            if service.ingress.as_ref().is_some_and(|ingress| ingress.host.is_empty()) && !reported.contains(&i) {
+                reported.push(i);
                 let msg = format!(
                     "service `{}` has an ingress without a host, which it needs on azure (environment `{}`)",
                     service.name, env.name
                 );
                 let help = "add `host:` to its ingress (a name in the DNS zone); only a local cluster has a default";
-                if !errors.iter().any(|d: &Diagnostic| d.message == msg) {
-                    errors.push(
-                        top.doc.at(&schema::MISSING_KEY, &route!["services", i, "ingress"], true, msg).help(help),
-                    );
-                }
+                errors.push(top.doc.at(&schema::MISSING_KEY, &route!["services", i, "ingress"], true, msg).help(help));
             }
         }
     }

@@ -140,9 +140,11 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
     let source = loaded.source;
     let fail = |diags: Diagnostics| SpecError::Invalid(Findings::new([source.clone()], diags));
     let mut doc = loaded.documents.map_err(fail)?.remove(0);
-    environments::localize_spec(&mut doc.root);
+    // Environments merge over the spec as written: a local target's defaults are the spec's
+    // own, not those of an environment that runs elsewhere.
+    let written = environments::localize_spec(&mut doc.root);
     let mut top = typed(doc).map_err(fail)?;
-    let envs = environments::resolve(&top, &typed).map_err(fail)?;
+    let envs = environments::resolve(&top, written.as_ref(), &typed).map_err(fail)?;
     let missing = environments::requirements(&top, &envs);
     if !missing.is_empty() {
         return Err(fail(missing));
@@ -197,7 +199,6 @@ fn typed(doc: Document) -> Result<Loaded, Diagnostics> {
     }
 }
 
-/// Runs every semantic rule over a loaded spec.
 /// Runs every semantic rule over a loaded spec, and over each environment's spec: a finding
 /// that environments share (the same place, the same words) is reported once.
 pub fn check(loaded: &Loaded) -> Diagnostics {
@@ -205,17 +206,18 @@ pub fn check(loaded: &Loaded) -> Diagnostics {
     for (_, check) in rules::CHECKS {
         check(loaded, &mut out);
     }
-    for env in loaded.environments.iter().filter_map(|e| e.loaded.as_deref().map(|l| (e, l))) {
-        let (env, env_loaded) = env;
+    // Compared by the words before an environment's name is added to them.
+    let mut seen: Vec<(&str, Option<Span>, String)> =
+        out.iter().map(|d| (d.rule.code, d.span, d.message.clone())).collect();
+    for (env, env_loaded) in loaded.environments.iter().filter_map(|e| e.loaded.as_deref().map(|l| (e, l))) {
         let mut found = Vec::new();
         for (_, check) in rules::CHECKS {
             check(env_loaded, &mut found);
         }
         for mut d in found {
-            if !out
-                .iter()
-                .any(|o: &Diagnostic| o.rule.code == d.rule.code && o.span == d.span && o.message == d.message)
-            {
+            let id = (d.rule.code, d.span, d.message.clone());
+            if !seen.contains(&id) {
+                seen.push(id);
                 d.message = format!("{} (in environment `{}`)", d.message, env.name);
                 out.push(d);
             }
