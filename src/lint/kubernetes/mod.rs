@@ -62,7 +62,7 @@ impl Family for KubernetesFamily {
             return Recognition::No;
         }
         // A kustomization is kustomize's configuration, not an object for the API server.
-        let kustomization = matches!(file_name, "kustomization.yaml" | "kustomization.yml" | "Kustomization");
+        let kustomization = matches!(file_name, "kustomization.yaml" | "kustomization.yml");
         if kustomization || text.contains("{{") || super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
