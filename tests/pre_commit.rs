@@ -3,10 +3,16 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Gen, root, validator, validators};
+use common::{Gen, root, validator};
+
+/// The target folder this test was built in (`<target>/debug/gen` is the binary under test).
+fn this_target_dir() -> PathBuf {
+    let gen_bin = Path::new(env!("CARGO_BIN_EXE_gen"));
+    gen_bin.ancestors().nth(2).map_or_else(|| root().join("target"), Path::to_path_buf)
+}
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new("git")
@@ -51,10 +57,11 @@ fn snapshot_of_this_repository(into: &Path) -> String {
 fn pre_commit(project: &Path, home: &Path, args: &[&str]) -> std::process::Output {
     let mut cmd = validator("pre-commit");
     cmd.args(args).current_dir(project).env("PRE_COMMIT_HOME", home);
-    // pre-commit runs `cargo install`; a shared target folder keeps later builds incremental.
-    let target = std::env::var_os("GEN_PRECOMMIT_TARGET")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| validators().join("precommit-target"));
+    // pre-commit runs `cargo install` (release, without `--locked`), as it does for users. It
+    // builds into the target folder of this test run, where `scripts/test` built gen in release
+    // first: only the dependencies published since `Cargo.lock` and gen itself (a package at
+    // another path) are compiled again, not the whole tree.
+    let target = std::env::var_os("GEN_PRECOMMIT_TARGET").map(PathBuf::from).unwrap_or_else(this_target_dir);
     cmd.env("CARGO_TARGET_DIR", target);
     cmd.output().expect("pre-commit")
 }
