@@ -7,12 +7,14 @@
 
 mod builder;
 mod scalar;
+mod scan;
 
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Segment, Source, Span};
 
 pub use scalar::resolve_plain;
+pub use scan::comments;
 
 /// The rules a use of the loader reports its failures under.
 #[derive(Debug)]

@@ -48,8 +48,8 @@ impl Family for KubernetesFamily {
         CHECKS.iter().map(|c| c.rule).collect()
     }
 
-    fn comment_prefixes(&self) -> &'static [&'static str] {
-        &["#"]
+    fn comments(&self, text: &str) -> Vec<Span> {
+        yaml::comments(text)
     }
 
     /// A `.yaml` or `.yml` file with `apiVersion:` and `kind:` at the start of a line (and
