@@ -1,5 +1,5 @@
 //! How `gen lint` and `gen render` read their inputs, when the input is written to fool them: a
-//! `gen:ignore` written in a file's data.
+//! `gen:ignore` written in a file's data, `{{` in a manifest's strings.
 
 mod common;
 
@@ -60,4 +60,24 @@ fn real_comments_of_each_language_still_silence_what_they_name() {
         let codes = run.codes();
         assert!(!codes.iter().any(|c| silenced.contains(&c.as_str()) || c.starts_with("GEN")), "{rel}: {codes:?}");
     }
+}
+
+// A manifest with `{{` in its strings is a manifest.
+
+#[test]
+fn a_manifest_with_braces_in_its_strings_is_linted_named_or_in_a_folder() {
+    let named = lint_fixture("braces-in-data/pod.yaml");
+    assert_eq!(named.code, 1, "{}", named.stdout);
+    assert!(named.findings().contains(&finding("K8S012", 14, 21)), "{:?}", named.findings());
+    assert!(!named.codes().iter().any(|c| c.starts_with("SPEC")), "{:?}", named.codes());
+    let walked = lint_fixture("braces-in-data");
+    assert_eq!(walked.code, 1, "{}", walked.stdout);
+    assert!(walked.findings().contains(&finding("K8S012", 14, 21)), "{:?}", walked.findings());
+}
+
+#[test]
+fn templates_are_still_not_taken_for_manifests() {
+    // `{{` where YAML structure goes, and a `templates/` folder's file: neither is a manifest.
+    let run = lint_fixture("templates");
+    assert_eq!(run.codes(), ["GEN004"], "{}", run.stdout);
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Segment, Source, Span};
 
 pub use scalar::resolve_plain;
-pub use scan::comments;
+pub use scan::{comments, only_in_strings_or_comments};
 
 /// The rules a use of the loader reports its failures under.
 #[derive(Debug)]

@@ -1,5 +1,5 @@
 //! What the event parser says about a YAML text without building its tree: where its comments
-//! are. The scalars (plain, quoted over several
+//! are, and whether a string occurs in it only as data. The scalars (plain, quoted over several
 //! lines, block scalars with their `#` lines, inside flow collections too) come from the same
 //! event parser the loader reads the text with, so what the loader takes for data is never
 //! taken for a comment (a `# gen:ignore` line in an annotation's `|` block is data).
@@ -15,6 +15,22 @@ pub fn comments(text: &str) -> Vec<Span> {
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let body = &text[bom..];
     comments_in(body, &scan(body)).into_iter().map(|s| Span::new(bom + s.start, bom + s.end)).collect()
+}
+
+/// Whether every `needle` in a text is written as data or remark, not as the text's structure
+/// or a plain value: inside a quoted or block scalar, or a comment (`"{{ x }}"`, a `|` block,
+/// `# {{ x }}`, not `{{ x }}` or `repo:{{ x }}`). False when the text is not YAML up to the
+/// last one.
+pub fn only_in_strings_or_comments(text: &str, needle: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let scan = scan(text);
+    let comments = comments_in(text, &scan);
+    let quoted = scan.scalars.iter().filter(|(_, quoted)| *quoted).map(|(s, _)| s);
+    let allowed: Vec<&Span> = quoted.chain(&comments).collect();
+    text.match_indices(needle).all(|(at, _)| {
+        let end = at + needle.len();
+        end <= scan.readable && allowed.iter().any(|s| s.start <= at && end <= s.end)
+    })
 }
 
 /// The comments of `text` given its scan.
@@ -144,5 +160,13 @@ mod tests {
     #[test]
     fn after_a_syntax_error_nothing_is_a_comment() {
         assert_eq!(texts("# one\na: b: c\n# two\n"), ["# one"]);
+    }
+
+    #[test]
+    fn braces_are_data_only_inside_strings_and_comments() {
+        let data = |t: &str| only_in_strings_or_comments(t, "{{");
+        assert!(data("# {{ w }}\na: \"{{ x }}\"\nb: '{{ y }}' # {{\nc: |\n  {{ z }}\n"));
+        assert!(!data("a: {{ x }}\n") && !data("a: repo:{{ x }}\n") && !data("a: \"{{ x }}\"\nb: {{ y }}\n"));
+        assert!(!data("a: b: c\nd: \"{{ x }}\"\n"), "after a syntax error nothing is data");
     }
 }
