@@ -5,10 +5,12 @@
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::blueprint::{Catalog, CatalogError, Kind};
 use crate::declare_rule;
-use crate::diag::{Diagnostic, Findings, Source};
+use crate::diag::{Diagnostic, Findings, Source, Span};
+use crate::input::Boundary;
 use crate::lint::{self, Artifact, Recognition};
 use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, OutputError};
 use crate::registry;
@@ -18,14 +20,19 @@ use crate::spec::{self, Loaded, SpecError};
 declare_rule! {
     /// ## What it does
     /// Reports an input `gen lint` was asked to check but could not read: a missing file, a
-    /// folder it may not enter, a file too large to be what it claims.
+    /// folder it may not enter, a file too large to be what it claims, a file that is not
+    /// UTF-8 text (at its first bad byte), a symbolic link that leads out of the repository
+    /// being checked.
     ///
     /// ## Why it matters
     /// A check that silently skips what it cannot read reports "no findings" for files it
-    /// never saw; a CI job would pass on nothing.
+    /// never saw; a CI job would pass on nothing. A link out of the repository is not
+    /// followed: a pull request could otherwise have gen read, and quote, the runner's
+    /// environment or credentials.
     ///
     /// ## How to fix
-    /// Fix the path or the permissions; the message names the file and the reason.
+    /// Fix the path or the permissions, save the file as UTF-8, or name the file a link leads
+    /// to; the message names the file and the reason.
     pub static UNREADABLE_INPUT = ("GEN001", "unreadable-input", Error, unignorable);
 }
 
@@ -436,23 +443,72 @@ fn unreadable_diag(name: &str, reason: &str) -> Diagnostic {
         .help("check the path and its permissions")
 }
 
+fn open_diag(name: &str, e: &crate::input::OpenError) -> Diagnostic {
+    Diagnostic::new(&UNREADABLE_INPUT, name, None, format!("cannot read {name}: {e}")).help(e.help())
+}
+
 fn unreadable(name: &str, reason: &str) -> Findings {
     Findings::new([], vec![unreadable_diag(name, reason)])
 }
 
-/// The text of a file, at most [`MAX_ARTIFACT_BYTES`]; `None` for a file that is not text.
-fn read_text(path: &Path) -> Result<Option<String>, String> {
-    // A FIFO would block at open, a device never end.
-    if !std::fs::metadata(path).map_err(|e| e.to_string())?.is_file() {
-        return Err("it is not a regular file".to_string());
+/// Why a file gen was given is not text it can check.
+enum Unreadable {
+    /// It could not be opened or read.
+    Open(crate::input::OpenError),
+    /// It could not be read (the reason).
+    Read(String),
+    /// Its bytes are not UTF-8 text: a finding at the first byte that is not.
+    Undecodable(Box<Diagnostic>, Arc<Source>),
+}
+
+impl Unreadable {
+    /// The finding, with the source it quotes.
+    fn report(self, name: &str, findings: &mut Findings) {
+        match self {
+            Unreadable::Open(e) => findings.diagnostics.push(open_diag(name, &e)),
+            Unreadable::Read(reason) => findings.diagnostics.push(unreadable_diag(name, &reason)),
+            Unreadable::Undecodable(d, source) => {
+                findings.sources.add(source);
+                findings.diagnostics.push(*d);
+            }
+        }
     }
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+}
+
+/// The text of a file inside `within`, at most [`MAX_ARTIFACT_BYTES`]; `name` is how findings
+/// name it.
+fn read_text(path: &Path, within: &Boundary, name: &str) -> Result<String, Unreadable> {
+    let file = within.open(path).map_err(Unreadable::Open)?;
     let mut bytes = Vec::new();
-    file.take(MAX_ARTIFACT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    file.take(MAX_ARTIFACT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Unreadable::Read(e.to_string()))?;
     if bytes.len() as u64 > MAX_ARTIFACT_BYTES {
-        return Err(format!("it is larger than {MAX_ARTIFACT_BYTES} bytes"));
+        return Err(Unreadable::Read(format!("it is larger than {MAX_ARTIFACT_BYTES} bytes")));
     }
-    Ok(String::from_utf8(bytes).ok())
+    decode(bytes, name)
+}
+
+/// A file's bytes as text, or a finding at the first byte that keeps them from being UTF-8
+/// text: a file in another encoding (a UTF-16 export) or not text at all (a binary) is never
+/// read as an empty file that passes. (Characters a format forbids, a NUL in YAML, are the
+/// format's to report.)
+fn decode(bytes: Vec<u8>, name: &str) -> Result<String, Unreadable> {
+    let (text, at, reason) = match crate::yaml::utf16_or_32(&bytes) {
+        Some(encoding) => (String::from_utf8_lossy(&bytes).into_owned(), 0, format!("it is {encoding}, not UTF-8")),
+        None => match String::from_utf8(bytes) {
+            Ok(text) => return Ok(text),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let reason = format!("it is not UTF-8 text: invalid byte 0x{:02x}", bytes[at]);
+                (String::from_utf8_lossy(&bytes).into_owned(), at, reason)
+            }
+        },
+    };
+    // Up to `at` the text is as read, so the place is the byte's own.
+    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let d = Diagnostic::new(&UNREADABLE_INPUT, name, Some(Span::new(at, end)), format!("cannot read {name}: {reason}"))
+        .help("save it as UTF-8 text: gen checks text files only");
+    Err(Unreadable::Undecodable(Box::new(d), Source::new(name, text)))
 }
 
 /// The path families recognise a file by: absolute (so that `gen lint .` run inside
@@ -472,20 +528,22 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
     if !meta.is_dir() && !meta.is_file() {
         return findings.diagnostics.push(unreadable_diag(&name, "it is not a regular file or a folder"));
     }
+    // What is read, and what a walk reads, stays inside the input's repository.
+    let within = Boundary::of(path);
     if !meta.is_dir() {
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if file_name == "blueprint.yaml" {
             inputs.push(Input::Blueprint(path.parent().unwrap_or(Path::new(".")).to_path_buf()));
             return;
         }
-        let text = match read_text(path) {
-            Ok(t) => t.unwrap_or_default(),
-            // A spec reports its own encoding and size problems.
+        let text = match read_text(path, &within, &name) {
+            Ok(t) => t,
+            // A spec reports its own encoding, size and link problems.
             Err(_) if lint::recognise(&recognition_path(path), "", Recognition::Maybe).is_none() => {
                 inputs.push(Input::Spec(path.to_path_buf()));
                 return;
             }
-            Err(e) => return findings.diagnostics.push(unreadable_diag(&name, &e)),
+            Err(e) => return e.report(&name, findings),
         };
         match lint::recognise(&recognition_path(path), &text, Recognition::Maybe) {
             Some(family) if !spec::recognises(&text) => {
@@ -495,6 +553,9 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
             _ => inputs.push(Input::Spec(path.to_path_buf())),
         }
         return;
+    }
+    if let Err(e) = within.check(path) {
+        return findings.diagnostics.push(open_diag(&name, &e));
     }
     if path.join("blueprint.yaml").is_file() {
         inputs.push(Input::Blueprint(path.to_path_buf()));
@@ -539,7 +600,10 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
             }
             continue;
         }
-        if !entry.file_type().is_file() {
+        // A linked folder is not entered: its files are walked where they are, or are not
+        // this folder's. A linked file is read under its name when it stays inside the
+        // repository, and reported when it leads out (read_text); so is a FIFO or a device.
+        if entry.path_is_symlink() && entry.path().is_dir() {
             continue;
         }
         let file_name = entry.file_name().to_string_lossy().into_owned();
@@ -550,11 +614,10 @@ fn classify(path: &Path, inputs: &mut Vec<Input>, findings: &mut Findings) {
             continue;
         }
         let shown = display(entry.path());
-        let text = match read_text(entry.path()) {
-            Ok(Some(t)) => t,
-            Ok(None) => continue,
+        let text = match read_text(entry.path(), &within, &shown) {
+            Ok(t) => t,
             Err(e) => {
-                findings.diagnostics.push(unreadable_diag(&shown, &e));
+                e.report(&shown, findings);
                 continue;
             }
         };

@@ -46,8 +46,18 @@ impl Family for Ini {
     fn rules(&self) -> Vec<&'static Rule> {
         CHECKS.iter().map(|c| c.rule).collect()
     }
-    fn comment_prefixes(&self) -> &'static [&'static str] {
-        &[";"]
+    /// Lines that start with `;`.
+    fn comments(&self, text: &str) -> Vec<Span> {
+        let mut at = 0;
+        let mut out = Vec::new();
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end();
+            if let Some(i) = body.find(|c: char| !c.is_whitespace()).filter(|i| body[*i..].starts_with(';')) {
+                out.push(Span::new(at + i, at + body.len()));
+            }
+            at += line.len();
+        }
+        out
     }
     fn recognises(&self, file_name: &str, _text: &str) -> Recognition {
         if file_name.ends_with(".ini") { Recognition::Yes } else { Recognition::No }

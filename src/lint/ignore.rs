@@ -3,9 +3,13 @@
 //!
 //! A comment `# gen:ignore RULE[,RULE] reason` silences the findings on its own line (after
 //! code) or on the next line of code; `# gen:ignore-file RULE reason` silences a rule in the
-//! whole file. An ignore that silences nothing is reported, and rules that keep the output safe
-//! cannot be ignored at all.
+//! whole file. Only a real comment of the file's language counts, as its family's parser
+//! tells ([`Family::comments`]): the same words in a string, a block scalar or a heredoc are
+//! the file's data, and a file under review must not switch its own checks off with them. An
+//! ignore that silences nothing is reported, and rules that keep the output safe cannot be
+//! ignored at all.
 
+use super::Family;
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Source, Span};
 use crate::route;
@@ -81,32 +85,39 @@ struct Directive {
     used: bool,
 }
 
-/// Whether a line, after its indentation, starts with a comment.
-fn is_comment(line: &str, prefixes: &[&str]) -> bool {
-    let t = line.trim_start();
-    prefixes.iter().any(|p| t.starts_with(p))
-}
-
-/// Reads the `gen:ignore` comments of a file. Problems with them are reported into `out`.
-fn directives(source: &Source, prefixes: &[&str], rules: &[&'static Rule], out: &mut Diagnostics) -> Vec<Directive> {
+/// Reads the `gen:ignore` directives of a file from its comments (`comments`: the span of each,
+/// from its marker to its end, in text order). A directive is a comment whose text, after the
+/// marker, starts with `gen:ignore`. Problems with them are reported into `out`.
+fn directives(source: &Source, comments: &[Span], rules: &[&'static Rule], out: &mut Diagnostics) -> Vec<Directive> {
     let text = source.text();
-    if prefixes.is_empty() || !text.contains("gen:ignore") {
-        return Vec::new();
-    }
     let lines: Vec<(usize, &str)> =
         text.split_inclusive('\n').scan(0, |at, l| Some((std::mem::replace(at, *at + l.len()), l))).collect();
+    let line_of = |offset: usize| lines.partition_point(|(start, _)| *start <= offset).saturating_sub(1);
+    // The lines that hold nothing but a comment: a directive above them applies below them.
+    let comment_lines: std::collections::HashSet<usize> = comments
+        .iter()
+        .filter(|c| {
+            let (start, _) = lines[line_of(c.start)];
+            text.get(start..c.start).is_some_and(|t| t.trim().is_empty())
+        })
+        .map(|c| line_of(c.start))
+        .collect();
     let mut found = Vec::new();
-    for (index, (start, line)) in lines.iter().enumerate() {
-        let Some(at) = line.find("gen:ignore") else { continue };
-        let before = line[..at].trim_end();
-        let Some(prefix) = prefixes.iter().find(|p| before.ends_with(*p)) else { continue };
-        let trailing = !before[..before.len() - prefix.len()].trim().is_empty();
-        let rest = &line[at + "gen:ignore".len()..];
+    for comment in comments {
+        let Some(body) = text.get(comment.start..comment.end) else { continue };
+        let Some(at) = body.find("gen:ignore") else { continue };
+        // Only the marker and blanks before it: `# gen:ignore`, `// gen:ignore`.
+        if body[..at].chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let index = line_of(comment.start);
+        let trailing = !text[lines[index].0..comment.start].trim().is_empty();
+        let rest = &body[at + "gen:ignore".len()..];
         let (file_wide, rest) = match rest.strip_prefix("-file") {
             Some(r) => (true, r),
             None => (false, rest),
         };
-        let span = Span::new(start + at, start + line.trim_end().len());
+        let span = Span::new(comment.start + at, comment.start + body.trim_end().len());
         let rest = rest.trim();
         let (names, reason) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
         let problem = |out: &mut Diagnostics, msg: String, help: &str| {
@@ -150,7 +161,7 @@ fn directives(source: &Source, prefixes: &[&str], rules: &[&'static Rule], out: 
                 .iter()
                 .enumerate()
                 .skip(index + 1)
-                .find(|(_, (_, l))| !l.trim().is_empty() && !is_comment(l, prefixes));
+                .find(|(i, (_, l))| !l.trim().is_empty() && !comment_lines.contains(i));
             match next {
                 Some((i, _)) => Some(i + 1),
                 None => Some(usize::MAX),
@@ -162,10 +173,22 @@ fn directives(source: &Source, prefixes: &[&str], rules: &[&'static Rule], out: 
 }
 
 /// Drops the findings that `gen:ignore` comments of `source` silence and reports the comments
-/// that silence nothing or cannot take effect. `rules` are the rules a comment may name.
-pub fn apply_comments(source: &Source, prefixes: &[&str], rules: &[&'static Rule], diags: Diagnostics) -> Diagnostics {
+/// that silence nothing or cannot take effect. `family` says where the file's comments are
+/// (only a comment of the file's language is read: never a string, a block scalar or a
+/// heredoc, whose text is the file's data); `rules` are the rules a comment may name.
+pub fn apply_comments(
+    source: &Source,
+    family: &dyn Family,
+    rules: &[&'static Rule],
+    diags: Diagnostics,
+) -> Diagnostics {
     let mut out = Vec::new();
-    let mut directives = directives(source, prefixes, rules, &mut out);
+    // Most files have no directive: their comments are not looked for.
+    let mut directives = if source.text().contains("gen:ignore") {
+        directives(source, &family.comments(source.text()), rules, &mut out)
+    } else {
+        Vec::new()
+    };
     if directives.is_empty() {
         out.extend(diags);
         return out;

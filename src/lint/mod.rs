@@ -7,7 +7,7 @@
 //! is one file and one line in its family's list.
 //!
 //! The files a new family touches, and no others:
-//! - `src/lint/<family>/mod.rs`: the [`Family`] impl (name, recognition, comment syntax, parse),
+//! - `src/lint/<family>/mod.rs`: the [`Family`] impl (name, recognition, where comments are, parse),
 //!   its document type, and its list of [`Check`]s;
 //! - `src/lint/<family>/rules/<rule>.rs`: one file per rule, declared with `declare_rule!`;
 //! - one line in [`FAMILIES`] and one `mod` line here;
@@ -94,8 +94,11 @@ pub trait Family: Sync {
     fn name(&self) -> &'static str;
     /// Every rule of the family, parse failures included.
     fn rules(&self) -> Vec<&'static Rule>;
-    /// What starts a line comment in the family's files (for `gen:ignore` comments).
-    fn comment_prefixes(&self) -> &'static [&'static str];
+    /// The comments of a file of the family, each spanning from the marker that opens it (`#`,
+    /// `//`) to its end, in text order, as the family's language reads them: never text inside
+    /// a string, a block scalar or a heredoc. `gen:ignore` directives are read only there, so
+    /// that a file's data cannot switch its own checks off.
+    fn comments(&self, text: &str) -> Vec<crate::diag::Span>;
     /// Whether a file at this path, with this text, is one of the family's. `path` is the
     /// file's path with `/` between folders (as given, walked to, or rendered); most families
     /// look only at its [`file_name`].
@@ -240,7 +243,7 @@ pub fn lint_files(family: &dyn Family, files: &mut dyn Iterator<Item = Artifact>
     let rules = family.rules();
     let mut findings = Findings::default();
     family.lint(files, &mut |file: &Artifact, diags: Diagnostics| {
-        let mut diags = ignore::apply_comments(&file.source, family.comment_prefixes(), &rules, diags);
+        let mut diags = ignore::apply_comments(&file.source, family, &rules, diags);
         for d in &mut diags {
             if d.subject.artifact.is_none() {
                 d.subject.artifact = file.path.clone();

@@ -123,11 +123,11 @@ static SCHEMA: LazyLock<CompiledSchema> = LazyLock::new(|| {
 /// nothing and still gets its message). `name` is how messages name the file.
 pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, SpecError> {
     let read_err = |source| SpecError::Read { path: name.to_string(), source };
-    // A FIFO would block at open, a device never end: only regular files are specs.
-    if !std::fs::metadata(path).map_err(read_err)?.is_file() {
-        return Err(read_err(std::io::Error::other("it is not a regular file")));
-    }
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    // Only regular files are specs, and none a symbolic link takes out of its repository.
+    let file = crate::input::Boundary::of(path).open(path).map_err(|e| match e {
+        crate::input::OpenError::Io(e) => read_err(e),
+        other => read_err(std::io::Error::other(other.to_string())),
+    })?;
     let mut bytes = Vec::new();
     file.take(syntax::POLICY.max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(read_err)?;
     Ok(bytes)

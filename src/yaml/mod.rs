@@ -7,12 +7,14 @@
 
 mod builder;
 mod scalar;
+mod scan;
 
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Segment, Source, Span};
 
 pub use scalar::resolve_plain;
+pub use scan::{comments, only_in_strings_or_comments};
 
 /// The rules a use of the loader reports its failures under.
 #[derive(Debug)]
@@ -272,7 +274,7 @@ fn is_printable(c: char) -> bool {
 
 /// The name of a UTF-16 or UTF-32 encoding `bytes` are in, told by a byte-order mark or, as
 /// the YAML specification does, by the NUL bytes around the first ASCII character.
-fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
+pub fn utf16_or_32(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
         [0, 0, 0xfe, 0xff, ..] => Some("UTF-32 (big-endian)"),
         [0, 0, 0, x, ..] if *x != 0 => Some("UTF-32 (big-endian)"),

@@ -28,8 +28,10 @@ impl Family for DockerfileFamily {
         CHECKS.iter().map(|c| c.rule).collect()
     }
 
-    fn comment_prefixes(&self) -> &'static [&'static str] {
-        &["#"]
+    /// The lines BuildKit skips as comments (a `#` line inside a continued instruction too),
+    /// not a heredoc's lines; none when the file does not parse.
+    fn comments(&self, text: &str) -> Vec<Span> {
+        parser::parse(text).map(|df| df.comments).unwrap_or_default()
     }
 
     fn recognises(&self, path: &str, _text: &str) -> Recognition {

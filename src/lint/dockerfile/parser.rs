@@ -110,6 +110,10 @@ pub struct Dockerfile {
     pub escape: char,
     /// Continuation lines that were empty: BuildKit warns that they will become errors.
     pub empty_continuation_lines: Vec<Span>,
+    /// The comments, each from its `#` to the end of its line: lines that start with `#`
+    /// (after blanks), between instructions or inside a continued one. A `#` line of a heredoc
+    /// is the heredoc's content, and a `#` after an instruction's first word is its argument.
+    pub comments: Vec<Span>,
 }
 
 impl Dockerfile {
@@ -636,7 +640,13 @@ pub fn parse(text: &str) -> Result<Dockerfile, SyntaxError> {
         out.escape = directives.escape;
         let escape = directives.escape;
         i += 1;
-        let content = if trimmed.starts_with('#') { "" } else { trimmed };
+        let content = if trimmed.starts_with('#') {
+            let at = first.start + (first.text.len() - trimmed.len());
+            out.comments.push(Span::new(shift(at), shift(first.start + first.text.len())));
+            ""
+        } else {
+            trimmed
+        };
         let (head, mut ended) = trim_continuation(content, escape);
         if ended && head.is_empty() {
             continue;
@@ -652,6 +662,8 @@ pub fn parse(text: &str) -> Result<Dockerfile, SyntaxError> {
             directives.line(next.text).map_err(|m| error(&next, m))?;
             i += 1;
             if is_comment(next.text) {
+                let at = next.start + (next.text.len() - next.text.trim_start_matches(is_space).len());
+                out.comments.push(Span::new(shift(at), shift(next.start + next.text.len())));
                 continue;
             }
             let body = if next.text.starts_with('#') { "" } else { next.text };

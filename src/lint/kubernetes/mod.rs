@@ -48,14 +48,17 @@ impl Family for KubernetesFamily {
         CHECKS.iter().map(|c| c.rule).collect()
     }
 
-    fn comment_prefixes(&self) -> &'static [&'static str] {
-        &["#"]
+    fn comments(&self, text: &str) -> Vec<Span> {
+        yaml::comments(text)
     }
 
     /// A `.yaml` or `.yml` file with `apiVersion:` and `kind:` at the start of a line (and
-    /// not a gen spec). A file with `{{` in it is a template (a Helm chart's), not a manifest:
-    /// the chart is checked as a whole, rendered. A file in `.github/workflows/` is a
-    /// workflow, whatever it holds.
+    /// not a gen spec). A file with `{{` in it is a template, not a manifest, when it is in a
+    /// `templates/` folder (a Helm chart's: the chart is checked as a whole, rendered) or
+    /// when a `{{` stands outside quoted or block scalars and comments (`replicas: {{
+    /// .Values.n }}`, a template for some other tool); a `{{` in a quoted string of a manifest
+    /// is its data. A
+    /// file in `.github/workflows/` is a workflow, whatever it holds.
     fn recognises(&self, path: &str, text: &str) -> Recognition {
         let file_name = super::file_name(path);
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
@@ -63,7 +66,7 @@ impl Family for KubernetesFamily {
         }
         // A kustomization is kustomize's configuration, not an object for the API server.
         let kustomization = matches!(file_name, "kustomization.yaml" | "kustomization.yml");
-        if kustomization || text.contains("{{") || super::workflow::in_workflows_folder(path) {
+        if kustomization || super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
         let (mut api_version, mut kind, mut spec) = (false, false, false);
@@ -74,7 +77,14 @@ impl Family for KubernetesFamily {
             }
             kind |= line.starts_with("kind:");
         }
-        if api_version && kind && !spec { Recognition::Yes } else { Recognition::No }
+        if !api_version || !kind || spec {
+            return Recognition::No;
+        }
+        let in_templates = path.split(['/', '\\']).rev().skip(1).any(|folder| folder == "templates");
+        if text.contains("{{") && (in_templates || !yaml::only_in_strings_or_comments(text, "{{")) {
+            return Recognition::No;
+        }
+        Recognition::Yes
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {

@@ -167,3 +167,53 @@ pub fn header(block: &Block) -> Span {
 pub fn labels(block: &Block) -> Vec<&str> {
     block.labels.iter().map(|l| l.as_str()).collect()
 }
+
+/// The line comments of a Terraform file (`#` and `//`, each to the end of its line), as HCL
+/// reads them: strings, quoted templates and heredocs are expressions, so a `#` inside one is
+/// data, and a `/* */` comment is skipped whole. None when the file does not parse (what is
+/// data is then unknown). `text` is what hcl-edit parses (a byte-order mark made spaces).
+pub fn comments(text: &str) -> Vec<Span> {
+    struct Data(Vec<Span>);
+    impl Visit for Data {
+        fn visit_expr(&mut self, node: &Expression) {
+            use hcl_edit::Span as _;
+            match node {
+                Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) => {
+                    self.0.push(span(node.span()))
+                }
+                _ => visit::visit_expr(self, node),
+            }
+        }
+        // Block labels (`resource "type" "name"`).
+        fn visit_string(&mut self, node: &hcl_edit::Decorated<String>) {
+            use hcl_edit::Span as _;
+            self.0.push(span(node.span()))
+        }
+    }
+    let Ok(body) = hcl_edit::parser::parse_body(text) else { return Vec::new() };
+    let mut data = Data(Vec::new());
+    data.visit_body(&body);
+    data.0.sort();
+    let mut data = data.0.into_iter().peekable();
+    let bytes = text.as_bytes();
+    let line_end = |from: usize| text[from..].find(['\n', '\r']).map_or(text.len(), |i| from + i);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while data.next_if(|s| s.end <= i).is_some() {}
+        if let Some(s) = data.peek().filter(|s| s.start <= i) {
+            i = s.end;
+            continue;
+        }
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'#', _) | (b'/', Some(b'/')) => {
+                let end = line_end(i);
+                out.push(Span::new(i, end));
+                i = end;
+            }
+            (b'/', Some(b'*')) => i = text[i + 2..].find("*/").map_or(text.len(), |e| i + 2 + e + 2),
+            _ => i += 1,
+        }
+    }
+    out
+}

@@ -41,8 +41,10 @@ impl Family for TerraformFamily {
         CHECKS.iter().map(|c| c.rule).collect()
     }
 
-    fn comment_prefixes(&self) -> &'static [&'static str] {
-        &["#", "//"]
+    /// `#` and `//` line comments, outside strings and heredocs; none when the file does not
+    /// parse.
+    fn comments(&self, text: &str) -> Vec<Span> {
+        hcl::comments(&hcl_text(text))
     }
 
     fn recognises(&self, path: &str, _text: &str) -> Recognition {
@@ -75,6 +77,15 @@ pub fn is_terraform(file_name: &str) -> bool {
     (lower.ends_with(".tf") || lower.ends_with(".tfvars")) && lower.len() > 3
 }
 
+/// The text hcl-edit parses. Terraform allows a byte-order mark, the HCL grammar does not: it
+/// becomes spaces of the same length, so that spans still count from the file's start.
+fn hcl_text(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => format!("{}{rest}", " ".repeat('\u{feff}'.len_utf8())).into(),
+        None => text.into(),
+    }
+}
+
 /// One Terraform file.
 pub struct Document {
     pub artifact: Artifact,
@@ -92,17 +103,7 @@ impl Document {
         let text = artifact.source.text();
         let name = artifact.source.name();
         let mut doc = Document { artifact: artifact.clone(), body: Body::new(), syntax: None, schema: Vec::new() };
-        // Terraform allows a byte-order mark, the HCL grammar does not: it becomes spaces of
-        // the same length, so that spans still count from the file's start.
-        let spaced;
-        let hcl_text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => {
-                spaced = format!("{}{rest}", " ".repeat('\u{feff}'.len_utf8()));
-                spaced.as_str()
-            }
-            None => text,
-        };
-        match hcl_edit::parser::parse_body(hcl_text) {
+        match hcl_edit::parser::parse_body(&hcl_text(text)) {
             Ok(body) => doc.body = body,
             Err(e) => {
                 let offset = e.location().offset().min(text.len());

@@ -50,8 +50,8 @@ impl Family for WorkflowFamily {
         CHECKS.iter().map(|c| c.rule).collect()
     }
 
-    fn comment_prefixes(&self) -> &'static [&'static str] {
-        &["#"]
+    fn comments(&self, text: &str) -> Vec<Span> {
+        yaml::comments(text)
     }
 
     /// A `.yml` or `.yaml` file directly in a `.github/workflows/` folder (where GitHub reads

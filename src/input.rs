@@ -1,0 +1,125 @@
+//! Opening the files gen is given to read (a spec, a Dockerfile, a folder's manifests): regular
+//! files only, and none that a symbolic link takes out of the repository they are in.
+//!
+//! gen runs in CI on the content of pull requests (the rendered `gen.yml` does). A link
+//! committed as `spec.yaml` or `Dockerfile` that leads to `/proc/self/environ` or to the
+//! runner's credentials must not be read: what gen reads, its report quotes. A link to a file
+//! elsewhere in the same repository is followed, and the file read under the link's name.
+//! Pseudo-files of `/proc` and `/sys` pass for regular files, so the test is where a file
+//! really is, not what it claims to be.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Why an input was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("it is not a regular file")]
+    NotRegular,
+    #[error(
+        "a symbolic link takes it out of {}: gen reads only files inside the {} it checks",
+        .boundary.display(),
+        if *.repository { "repository" } else { "folder (there is no git repository above it)" }
+    )]
+    Outside { boundary: PathBuf, repository: bool },
+}
+
+/// The folder the files of an input must really be in: the input's repository (the nearest
+/// folder above it, as named, that holds `.git`), or without one the folder named, or the
+/// folder the named file is in.
+#[derive(Clone, Debug)]
+pub struct Boundary {
+    path: PathBuf,
+    repository: bool,
+    /// Its real path, resolved once for a walk's many files.
+    real: Option<PathBuf>,
+}
+
+impl OpenError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            OpenError::Outside { .. } => "name the file the link leads to, if it is yours to check",
+            _ => "check the path and its permissions",
+        }
+    }
+}
+
+impl Boundary {
+    /// The boundary of the file or folder at `path`.
+    pub fn of(path: &Path) -> Boundary {
+        let named = normalize(path);
+        let (path, repository) = match named.ancestors().find(|d| d.join(".git").exists()) {
+            Some(repo) => (repo.to_path_buf(), true),
+            None if named.is_dir() => (named, false),
+            None => (named.parent().map(Path::to_path_buf).unwrap_or(named), false),
+        };
+        let real = path.canonicalize().ok();
+        Boundary { path, repository, real }
+    }
+
+    /// The real path of `path` when it lies inside the boundary.
+    pub fn check(&self, path: &Path) -> Result<PathBuf, OpenError> {
+        let real = path.canonicalize()?;
+        let root = match &self.real {
+            Some(root) => root.clone(),
+            None => self.path.canonicalize()?,
+        };
+        if real.starts_with(&root) {
+            Ok(real)
+        } else {
+            Err(OpenError::Outside { boundary: self.path.clone(), repository: self.repository })
+        }
+    }
+
+    /// Opens the regular file at `path` for reading, when it lies inside the boundary.
+    pub fn open(&self, path: &Path) -> Result<File, OpenError> {
+        let real = self.check(path)?;
+        // A FIFO would block at open, a device never end.
+        if !std::fs::metadata(&real)?.is_file() {
+            return Err(OpenError::NotRegular);
+        }
+        Ok(File::open(real)?)
+    }
+}
+
+/// `path` made absolute, `.` and `..` folded away as written (as `output::normalize` does; the
+/// spec, which reads through this module, comes before `output`).
+fn normalize(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_followed_inside_its_repository_and_not_out_of_it() {
+        let base = tempfile::tempdir().expect("tempdir");
+        let repo = base.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+        std::fs::create_dir_all(repo.join("deploy")).expect("mkdir");
+        std::fs::write(repo.join("spec.yaml"), "x").expect("write");
+        std::fs::write(base.path().join("secret"), "s").expect("write");
+        std::os::unix::fs::symlink("../spec.yaml", repo.join("deploy/spec.yaml")).expect("link");
+        std::os::unix::fs::symlink("../secret", repo.join("leak.yaml")).expect("link");
+        let inside = repo.join("deploy/spec.yaml");
+        assert!(Boundary::of(&inside).open(&inside).is_ok());
+        let outside = repo.join("leak.yaml");
+        let err = Boundary::of(&outside).open(&outside).expect_err("refused");
+        assert!(matches!(err, OpenError::Outside { repository: true, .. }), "{err}");
+    }
+}
