@@ -367,3 +367,41 @@ fn a_render_past_its_whole_budget_says_the_real_limit_once_at_the_spec() {
     );
     assert!(!p.path("out").exists());
 }
+
+#[test]
+fn an_env_value_too_large_for_a_container_is_refused_at_its_line_before_rendering() {
+    let p = Project::new();
+    // 9 MB: past Linux's 128 KiB for one variable, Kubernetes' 1 MiB for the ConfigMap, and
+    // the 8 MiB gen allows a rendered file (where it used to stop, blaming the template).
+    let spec = valid().replace(
+        "env: {FAVORITE_ATHLETE: \"Usain Bolt\"}",
+        &format!("env: {{FAVORITE_ATHLETE: \"Usain Bolt\", BIG: \"{}\"}}", "x".repeat(9_000_000)),
+    );
+    std::fs::write(p.path("spec.yaml"), &spec).expect("write");
+    let line = spec[..spec.find("BIG:").expect("BIG")].lines().count();
+    let column = spec.lines().nth(line - 1).expect("line").find("\"xx").expect("value") + 1;
+    let run = p.run_gen(["render", "spec.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("TPL001"), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("spec.yaml:{line}:{column}")), "{}", run.stderr);
+    assert!(run.stderr.contains("at most 131,071 bytes (128 KiB)"), "{}", run.stderr);
+    assert!(run.stderr.contains("Kubernetes refuses past 1 MiB"), "{}", run.stderr);
+    assert!(!p.path("out").exists());
+}
+
+#[test]
+fn an_env_value_too_large_in_an_environment_is_refused_at_the_override() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(fixture("spec/SPEC123/passes.yaml")).expect("read");
+    let big = "y".repeat(200_000);
+    let text = text.replace(
+        "      shop: {ingress: {host: shop.example.com}}",
+        &format!("      shop: {{ingress: {{host: shop.example.com}}, env: {{BIG: \"{big}\"}}}}"),
+    );
+    std::fs::write(dir.path().join("spec.yaml"), &text).expect("write");
+    let line = text[..text.find("BIG:").expect("BIG")].lines().count();
+    let run = lint_json(&dir.path().join("spec.yaml"));
+    let column = text.lines().nth(line - 1).expect("line").find("\"yy").expect("value") + 1;
+    assert_eq!(run.problems(), vec![("SPEC127".to_string(), line, column)], "{}", run.stdout);
+    assert!(run.stdout.contains("(in environment `prod`)"), "{}", run.stdout);
+}

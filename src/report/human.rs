@@ -18,6 +18,10 @@ const MAX_PER_RULE_AND_FILE: usize = 20;
 const MAX_QUOTED_LINES: usize = 4;
 /// Most findings marked in one quoted snippet; further ones on the line are listed below it.
 const MAX_MARKS: usize = 8;
+/// Longest line quoted: a longer one (a value of megabytes on one line) is named by its line
+/// and column only, since a terminal shows a hundred characters of it at most and cutting it
+/// there costs as much as reading it.
+const MAX_QUOTED_LINE: usize = 64 * 1024;
 
 fn level(severity: Severity) -> Level<'static> {
     match severity {
@@ -81,6 +85,9 @@ fn render_group(renderer: &Renderer, group: &[Located<'_>]) -> String {
     let mut report = Vec::new();
     let mut head = Group::with_title(level(d.severity).primary_title(title).id(d.rule.code));
     match first.at {
+        Some((source, pos)) if source.line_text(pos.line).len() > MAX_QUOTED_LINE => {
+            head = head.element(Origin::path(file.clone()).line(pos.line).char_column(pos.column));
+        }
         Some((source, pos)) => {
             let (text, _, spans) = snippet(source, pos.line, group);
             let many = group.len() > 1;
