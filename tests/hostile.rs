@@ -405,3 +405,19 @@ fn an_env_value_too_large_in_an_environment_is_refused_at_the_override() {
     assert_eq!(run.problems(), vec![("SPEC127".to_string(), line, column)], "{}", run.stdout);
     assert!(run.stdout.contains("(in environment `prod`)"), "{}", run.stdout);
 }
+
+#[test]
+fn a_template_that_stops_for_every_service_is_reported_once() {
+    let p = Project::new();
+    let text = valid();
+    let (head, tail) = text.split_once("services:\n").expect("services");
+    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
+    let services: String = (0..18).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
+    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
+    // Past 8 MiB in every service's file.
+    let bp = blueprint(&format!("<% for i in range(200) %>{}\n<% endfor %>", "x".repeat(65_535)));
+    let run = render_with(&p, bp.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("error[TPL001]").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("\n1 error, 0 warnings"), "{}", run.stderr);
+}

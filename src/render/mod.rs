@@ -332,6 +332,10 @@ impl<'a> Renderer<'a> {
                 return;
             }
         };
+        // A template that stops for every service is reported once.
+        if self.errors.iter().any(|d| d.file == name && d.span.is_none() && d.message == message) {
+            return;
+        }
         self.sources.push(Source::new(name, text));
         self.errors.push(Diagnostic::new(&TEMPLATE_ERROR, name, None, message).help(help));
     }
