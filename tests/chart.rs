@@ -330,3 +330,30 @@ fn gen_lint_checks_a_chart_folder_as_helm_renders_it() {
     assert_eq!(lint.code, 2, "{}", lint.stdout);
     assert!(lint.stdout.contains("GEN001") && lint.stdout.contains("install Helm"), "{}", lint.stdout);
 }
+
+#[test]
+fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = dir.path().join("loops");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: loops\nversion: 0.1.0\n").expect("write");
+    // 10^10 steps that print nothing: Helm would run for hours.
+    let template = "{{ range $i := until 100000 }}{{ range $j := until 100000 }}{{ end }}{{ end }}\n";
+    std::fs::write(chart.join("templates/loop.yaml"), template).expect("write");
+    let helm_on_path =
+        format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let lint = Gen::new()
+        .args(["lint", "--format", "json"])
+        .arg(&chart)
+        .env("PATH", &helm_on_path)
+        .env("GEN_TOOL_TIMEOUT", "3")
+        .run_within(std::time::Duration::from_secs(60));
+    assert!(lint.elapsed < std::time::Duration::from_secs(20), "gen waited {:?} for helm", lint.elapsed);
+    assert_eq!(lint.code, 2, "{}", lint.stdout);
+    let report: Value = serde_json::from_str(&lint.stdout).expect("JSON");
+    let finding = &report["diagnostics"][0];
+    assert_eq!(finding["code"], "GEN001", "{}", lint.stdout);
+    assert!(finding["file"].as_str().is_some_and(|f| f.ends_with("loops")), "{finding}");
+    let message = finding["message"].as_str().expect("message");
+    assert!(message.contains("did not finish rendering the chart") && message.contains("within 3 s"), "{message}");
+}

@@ -5,6 +5,7 @@
 mod common;
 
 use std::path::Path;
+use std::time::Duration;
 
 use common::{Gen, Project, fixture, lint_json};
 
@@ -229,4 +230,194 @@ fn init_does_not_name_a_file_it_never_wrote() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("spec.yaml (not written):"), "{}", run.stderr);
     assert!(!dir.path().join("spec.yaml").exists());
+}
+
+/// A chart folder, and a fake `helm` beside it running `script` (sh).
+fn chart_with_helm(script: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = dir.path().join("shop");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::write(chart.join("Chart.yaml"), "apiVersion: v2\nname: shop\nversion: 0.1.0\n").expect("write");
+    let helm = dir.path().join("helm");
+    std::fs::write(&helm, format!("#!/bin/sh\n{script}\n")).expect("write");
+    std::fs::set_permissions(&helm, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    (dir, chart, helm)
+}
+
+/// Whether the process `pid` is gone (or a zombie that no one reaped yet).
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+fn wait_until_gone(pid: &str) -> bool {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !gone(pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    gone(pid)
+}
+
+#[test]
+fn lint_of_a_chart_whose_helm_never_ends_stops_it_and_what_it_started_at_the_time_bound() {
+    let (dir, chart, helm) = chart_with_helm("sleep 300 & echo $! > \"$(dirname \"$0\")/pid\"\nwait");
+    let run = Gen::new()
+        .args(["lint", "--format", "json"])
+        .arg(&chart)
+        .env("GEN_HELM", &helm)
+        .env("GEN_TOOL_TIMEOUT", "1")
+        .run_within(Duration::from_secs(30));
+    assert!(run.elapsed < Duration::from_secs(10), "gen waited {:?} for helm", run.elapsed);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let finding = &report["diagnostics"][0];
+    assert_eq!(finding["code"], "GEN001");
+    assert!(finding["file"].as_str().is_some_and(|f| f.ends_with("shop")), "{finding}");
+    let message = finding["message"].as_str().expect("message");
+    assert!(message.contains("within 1 s") && message.contains("GEN_TOOL_TIMEOUT"), "{message}");
+    let pid = std::fs::read_to_string(dir.path().join("pid")).expect("the fake helm started a child");
+    assert!(wait_until_gone(pid.trim()), "helm's child {} still runs", pid.trim());
+}
+
+#[test]
+fn lint_of_a_chart_whose_helm_prints_without_end_stops_it_at_the_output_bound() {
+    let (_dir, chart, helm) =
+        chart_with_helm("while :; do printf -- '---\\n# Source: shop/templates/a.yaml\\nkind: ConfigMap\\n'; done");
+    let run = Gen::new()
+        .args(["lint", "--format", "json"])
+        .arg(&chart)
+        .env("GEN_HELM", &helm)
+        .env("GEN_TOOL_MAX_OUTPUT", "1")
+        .run_within(Duration::from_secs(60));
+    assert!(run.elapsed < Duration::from_secs(30), "gen read helm's output for {:?}", run.elapsed);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let message = report["diagnostics"][0]["message"].as_str().expect("message");
+    assert!(message.contains("more than 1 MiB of output") && message.contains("GEN_TOOL_MAX_OUTPUT"), "{message}");
+}
+
+#[test]
+fn a_bound_that_is_not_a_number_is_named() {
+    let (_dir, chart, helm) = chart_with_helm("exit 0");
+    let run = Gen::new().arg("lint").arg(&chart).env("GEN_HELM", &helm).env("GEN_TOOL_TIMEOUT", "soon").run();
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("GEN_TOOL_TIMEOUT is `soon`, not a whole number of seconds"), "{}", run.stdout);
+}
+
+#[test]
+fn interrupting_gen_stops_the_helm_it_runs() {
+    let (dir, chart, helm) = chart_with_helm("sleep 300 & echo $! > \"$(dirname \"$0\")/pid\"\nwait");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .arg("lint")
+        .arg(&chart)
+        .env("GEN_HELM", &helm)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("gen runs");
+    let pidfile = dir.path().join("pid");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !pidfile.is_file() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let pid = std::fs::read_to_string(&pidfile).expect("the fake helm started a child");
+    let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert!(interrupted.expect("kill").success());
+    let status = child.wait().expect("gen ends");
+    assert!(!status.success());
+    let stopped = wait_until_gone(pid.trim());
+    if !stopped {
+        let _ = std::process::Command::new("kill").args(["-KILL", pid.trim()]).status();
+    }
+    assert!(stopped, "helm's child {} still runs after gen was interrupted", pid.trim());
+}
+
+#[test]
+fn a_helm_error_of_one_long_line_is_quoted_cut() {
+    let (_dir, chart, helm) = chart_with_helm("head -c 101000 /dev/zero | tr '\\0' x >&2\necho >&2\nexit 1");
+    let run = Gen::new().arg("lint").arg(&chart).env("GEN_HELM", &helm).run();
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("`helm template` could not render the chart"), "{}", run.stdout);
+    assert!(run.stdout.contains("more characters)"), "{}", run.stdout);
+    assert!(run.stdout.len() < 2_000, "{} bytes of report for one error", run.stdout.len());
+}
+
+#[test]
+fn a_render_past_its_whole_budget_says_the_real_limit_once_at_the_spec() {
+    // 80 services of 7 MiB each: every file under its own 8 MiB, the whole past 512 MiB.
+    let p = Project::new();
+    let text = valid();
+    let (head, tail) = text.split_once("services:\n").expect("services");
+    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
+    let services: String = (0..80).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
+    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
+    let bp = blueprint(&format!("<% for i in range(110) %>{}\n<% endfor %>", "x".repeat(65_535)));
+    let run = render_with(&p, bp.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("error[TPL001]").count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the whole render would hold more than 512 MiB of files")
+            && run.stderr.contains("--> spec.yaml"),
+        "{}",
+        run.stderr
+    );
+    assert!(!p.path("out").exists());
+}
+
+#[test]
+fn an_env_value_too_large_for_a_container_is_refused_at_its_line_before_rendering() {
+    let p = Project::new();
+    // 9 MB: past Linux's 128 KiB for one variable, Kubernetes' 1 MiB for the ConfigMap, and
+    // the 8 MiB gen allows a rendered file (where it used to stop, blaming the template).
+    let spec = valid().replace(
+        "env: {FAVORITE_ATHLETE: \"Usain Bolt\"}",
+        &format!("env: {{FAVORITE_ATHLETE: \"Usain Bolt\", BIG: \"{}\"}}", "x".repeat(9_000_000)),
+    );
+    std::fs::write(p.path("spec.yaml"), &spec).expect("write");
+    let line = spec[..spec.find("BIG:").expect("BIG")].lines().count();
+    let column = spec.lines().nth(line - 1).expect("line").find("\"xx").expect("value") + 1;
+    let run = p.run_gen(["render", "spec.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("TPL001"), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("spec.yaml:{line}:{column}")), "{}", run.stderr);
+    assert!(run.stderr.contains("at most 131,071 bytes (128 KiB)"), "{}", run.stderr);
+    assert!(run.stderr.contains("Kubernetes refuses past 1 MiB"), "{}", run.stderr);
+    assert!(!p.path("out").exists());
+}
+
+#[test]
+fn an_env_value_too_large_in_an_environment_is_refused_at_the_override() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(fixture("spec/SPEC123/passes.yaml")).expect("read");
+    let big = "y".repeat(200_000);
+    let text = text.replace(
+        "      shop: {ingress: {host: shop.example.com}}",
+        &format!("      shop: {{ingress: {{host: shop.example.com}}, env: {{BIG: \"{big}\"}}}}"),
+    );
+    std::fs::write(dir.path().join("spec.yaml"), &text).expect("write");
+    let line = text[..text.find("BIG:").expect("BIG")].lines().count();
+    let run = lint_json(&dir.path().join("spec.yaml"));
+    let column = text.lines().nth(line - 1).expect("line").find("\"yy").expect("value") + 1;
+    assert_eq!(run.problems(), vec![("SPEC127".to_string(), line, column)], "{}", run.stdout);
+    assert!(run.stdout.contains("(in environment `prod`)"), "{}", run.stdout);
+}
+
+#[test]
+fn a_template_that_stops_for_every_service_is_reported_once() {
+    let p = Project::new();
+    let text = valid();
+    let (head, tail) = text.split_once("services:\n").expect("services");
+    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
+    let services: String = (0..18).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
+    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
+    // Past 8 MiB in every service's file.
+    let bp = blueprint(&format!("<% for i in range(200) %>{}\n<% endfor %>", "x".repeat(65_535)));
+    let run = render_with(&p, bp.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("error[TPL001]").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("\n1 error, 0 warnings"), "{}", run.stderr);
 }

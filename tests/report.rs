@@ -208,3 +208,34 @@ fn the_human_report_of_many_findings_of_one_rule_stays_small() {
     let json = Gen::new().args(["lint", "--format", "json", "Dockerfile"]).current_dir(dir.path()).run();
     assert_eq!(json.codes().len(), 5_000, "the JSON report lists them all");
 }
+
+#[test]
+fn a_5000_character_value_is_quoted_cut_in_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(fixture("specs/valid.yaml")).expect("read");
+    let long = "a".repeat(5_000);
+    std::fs::write(
+        dir.path().join("spec.yaml"),
+        text.replace("metadata: {name: shop}", &format!("metadata: {{name: {long}}}")),
+    )
+    .expect("write");
+    let lint = |format: &str| Gen::new().args(["lint", "--format", format, "spec.yaml"]).current_dir(dir.path()).run();
+    let human = lint("human");
+    assert!(human.stdout.contains("error[SPEC101]") && human.stdout.contains("(5000 characters)"), "{}", human.stdout);
+    assert!(human.stdout.len() < 2_000, "{} bytes of report for one finding", human.stdout.len());
+    let json = lint("json");
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let errors: Vec<String> =
+        schema(&root().join("schemas/lint-report.schema.json")).iter_errors(&report).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let message = report["diagnostics"][0]["message"].as_str().expect("message");
+    assert!(message.contains("(5000 characters)") && message.len() < 400, "{message}");
+    let sarif = lint("sarif");
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let errors: Vec<String> =
+        schema(&fixture("sarif/sarif-schema-2.1.0.json")).iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(sarif.stdout.len() < json.stdout.len() + 10_000 && !sarif.stdout.contains(&long));
+    let github = lint("github");
+    assert!(github.stdout.lines().all(|l| l.len() < 1_000), "{}", github.stdout);
+}

@@ -82,6 +82,27 @@ fn hashicorps_parser_reads_every_near_miss_and_refuses_what_tf001_refuses() {
 }
 
 #[test]
+fn past_the_nesting_gens_parser_reads_tf001_says_it_is_gens_limit_not_terraforms() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = dir.path().join("deep.tf");
+    std::fs::write(&deep, format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(65), "]".repeat(65))).expect("write");
+    let chained = dir.path().join("chained.tf");
+    std::fs::write(&chained, format!("locals {{\n  x = {}\n}}\n", vec!["1"; 200].join(" + "))).expect("write");
+    // HashiCorp's parser (what `terraform fmt` and `validate` use) reads both.
+    let out = validator("hcl-check").arg(&deep).arg(&chained).output().expect("hcl-check runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    for (file, what) in [(&deep, "more than 64 levels deep"), (&chained, "more than 128 binary operators")] {
+        let run = common::Gen::new().args(["lint", "--format", "json"]).arg(file).run();
+        assert_eq!(run.codes(), ["TF001"], "{}", run.stdout);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let finding = &report["diagnostics"][0];
+        let text = format!("{} {}", finding["message"], finding["help"]);
+        assert!(text.contains("gen cannot check this file") && text.contains(what), "{text}");
+        assert!(text.contains("Terraform itself reads it") && !text.contains("terraform fmt"), "{text}");
+    }
+}
+
+#[test]
 fn the_schema_check_accepts_every_near_miss() {
     let out = check_py().args(near_misses()).output().expect("check.py runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -233,6 +233,11 @@ pub struct Blueprint {
 }
 
 impl Blueprint {
+    /// Whether it is one of gen's own, embedded, rather than read from a `--blueprints` folder.
+    pub fn is_built_in(&self) -> bool {
+        self.origin == "built-in"
+    }
+
     /// Parses and checks a blueprint from its files (paths relative to its folder).
     /// `families` names the artifact families a file's `kind` may name.
     pub fn from_files(

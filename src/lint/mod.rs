@@ -21,6 +21,7 @@ pub mod dockerfile;
 mod family;
 pub mod ignore;
 pub mod kubernetes;
+pub mod process;
 pub mod terraform;
 pub mod workflow;
 

@@ -181,10 +181,12 @@ impl std::io::Write for Capped {
 /// Why a template stopped.
 enum Stop {
     Error(minijinja::Error),
-    /// Out of fuel: the steps it was given.
-    Fuel(u64),
-    /// Over a size limit: the bytes allowed, and whether it was the whole render's.
-    Size(usize, bool),
+    /// Out of fuel: the file's ([`FILE_FUEL`]), or the whole render's ([`RENDER_FUEL`]) when
+    /// `true`.
+    Fuel(bool),
+    /// Over a size limit: the file's ([`FILE_BYTES`]), or the whole render's
+    /// ([`RENDER_BYTES`]) when `true`.
+    Size(bool),
 }
 
 struct Renderer<'a> {
@@ -193,6 +195,11 @@ struct Renderer<'a> {
     /// Template steps and bytes the rest of the render may use.
     fuel_left: u64,
     bytes_left: usize,
+    /// Whether the whole render's budget ran out: it is reported once, and nothing more is
+    /// rendered.
+    exhausted: bool,
+    /// The spec, where a finding about the whole render points.
+    spec: Arc<Source>,
     sources: Vec<Arc<Source>>,
     errors: Diagnostics,
     /// Every path rendered so far, with the template that rendered it (two files to one path
@@ -265,8 +272,8 @@ impl<'a> Renderer<'a> {
         let mut out = Capped { buf: Vec::new(), limit, over: false };
         let used = match self.env.get_template(name).and_then(|t| t.render_captured_to(ctx, &mut out)) {
             Ok(captured) => captured.state().fuel_levels().map_or(0, |(used, _)| used),
-            Err(_) if out.over => return Err(Stop::Size(limit, limit < FILE_BYTES)),
-            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => return Err(Stop::Fuel(fuel)),
+            Err(_) if out.over => return Err(Stop::Size(limit < FILE_BYTES)),
+            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => return Err(Stop::Fuel(fuel < FILE_FUEL)),
             Err(e) => return Err(Stop::Error(e)),
         };
         self.fuel_left = self.fuel_left.saturating_sub(used);
@@ -278,44 +285,78 @@ impl<'a> Renderer<'a> {
         Ok(text)
     }
 
-    /// Reports why a template stopped.
-    fn stopped(&mut self, name: &str, text: &str, stop: Stop) {
+    /// Reports why a template stopped. `own` says whether the template is the user's (from
+    /// `--blueprints`) rather than gen's, which never loop or print without end on their own:
+    /// there the spec's values are what is too large.
+    fn stopped(&mut self, name: &str, text: &str, stop: Stop, own: bool) {
+        let mib = |bytes: usize| bytes / (1024 * 1024);
         let (message, help) = match stop {
             Stop::Error(e) => return self.template_error(name, text, &e),
-            Stop::Fuel(fuel) => (
+            Stop::Fuel(false) => (
                 format!(
-                    "`{name}` takes more than {fuel} units of template work (a step, or 64 bytes of data): a loop \
-                     without end, loops nested too deep, or a string grown without end"
+                    "`{name}` takes more than {FILE_FUEL} units of template work (a step, or 64 bytes of data), the \
+                     most one file may take: a loop without end, loops nested too deep, or a string grown without end"
                 ),
-                "render less per file; gen stops a template that does that much work",
+                "render less per file; gen stops a template that does that much work".to_string(),
             ),
-            Stop::Size(limit, whole) => (
-                format!(
-                    "{} would render more than {} MiB, the most {}",
-                    if whole { "the render".to_string() } else { format!("`{name}`") },
-                    limit / (1024 * 1024),
-                    if whole { "a render may hold" } else { "one file may hold" }
-                ),
-                "check the template for a string repeated or joined without end",
+            Stop::Size(false) => (
+                format!("`{name}` would render more than {} MiB, the most one file may hold", mib(FILE_BYTES)),
+                if own {
+                    "check the template for a string repeated or joined without end, or make the spec's values it \
+                     prints smaller"
+                        .to_string()
+                } else {
+                    "the spec's values this file holds are too large together: make them smaller".to_string()
+                },
             ),
+            Stop::Fuel(true) | Stop::Size(true) => {
+                // One finding for the whole render, at the spec, and nothing more is rendered.
+                self.exhausted = true;
+                let what = match stop {
+                    Stop::Fuel(_) => format!("takes more than {RENDER_FUEL} units of template work"),
+                    _ => format!("would hold more than {} MiB of files", mib(RENDER_BYTES)),
+                };
+                let message = format!(
+                    "the whole render {what}, the most gen allows one render; it stopped at `{name}`, and rendered \
+                     nothing more"
+                );
+                let mut help = "the spec's values are written into many files, for every service and environment: \
+                                make the largest smaller, or split the services among several specs"
+                    .to_string();
+                if own {
+                    help.push_str("; or check the blueprint's templates for a string repeated without end");
+                }
+                let spec = self.spec.clone();
+                self.errors.push(Diagnostic::new(&TEMPLATE_ERROR, spec.name(), None, message).help(help));
+                self.sources.push(spec);
+                return;
+            }
         };
+        // A template that stops for every service is reported once.
+        if self.errors.iter().any(|d| d.file == name && d.span.is_none() && d.message == message) {
+            return;
+        }
         self.sources.push(Source::new(name, text));
         self.errors.push(Diagnostic::new(&TEMPLATE_ERROR, name, None, message).help(help));
     }
 
     fn render_file(&mut self, bp: &Blueprint, index: usize, file: &FileEntry, ctx: &Value, service: Option<usize>) {
+        if self.exhausted {
+            return;
+        }
+        let own = !bp.is_built_in();
         if let Some(when) = &file.when {
             let name = when_template(bp, index);
             match self.run(&name, ctx) {
                 Ok(yes) if yes.is_empty() => return,
                 Ok(_) => {}
-                Err(stop) => return self.stopped(&name, &format!("<% if {when} %>yes<% endif %>"), stop),
+                Err(stop) => return self.stopped(&name, &format!("<% if {when} %>yes<% endif %>"), stop, own),
             }
         }
         let target_name = target_template(bp, index);
         let path = match self.run(&target_name, ctx) {
             Ok(p) => p,
-            Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop),
+            Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop, own),
         };
         let shown = bp.display_path(&file.source);
         if !is_safe_relative(&path) || path == MANIFEST_NAME {
@@ -329,7 +370,7 @@ impl<'a> Renderer<'a> {
                 Ok(text) => text.into_bytes(),
                 Err(stop) => {
                     let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
-                    return self.stopped(&shown, &text, stop);
+                    return self.stopped(&shown, &text, stop, own);
                 }
             }
         } else {
@@ -490,6 +531,8 @@ fn render_batches(
         place,
         fuel_left: RENDER_FUEL,
         bytes_left: RENDER_BYTES,
+        exhausted: false,
+        spec: loaded.source().clone(),
         sources: Vec::new(),
         errors: Vec::new(),
         seen: HashMap::new(),

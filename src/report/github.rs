@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::shorten::shorten;
 use crate::diag::{Findings, Severity};
 
 /// Escapes the message part of a workflow command (`%`, CR and LF).
@@ -15,10 +16,11 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Renders findings as workflow commands, with the counts as a last plain line.
+/// Renders findings as workflow commands, with the counts as a last plain line. A finding
+/// reported again and again, identically, is one annotation that says how often.
 pub fn github(findings: &Findings) -> String {
     let mut out = String::new();
-    for d in &findings.diagnostics {
+    for (d, times) in super::collapse(&findings.diagnostics, |d| *d) {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -33,10 +35,13 @@ pub fn github(findings: &Findings) -> String {
             props.push(format!("endColumn={}", p.end_column));
         }
         props.push(format!("title={}", escape_property(&format!("{} {}", d.rule.code, d.rule.name))));
-        let mut message = d.message.clone();
+        let mut message = shorten(&d.message).into_owned();
+        if times > 1 {
+            let _ = write!(message, " (reported {times} times, identically)");
+        }
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&shorten(help));
         }
         let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
     }

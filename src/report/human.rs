@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
+use super::shorten::shorten;
 use super::terminal::{clean, clean_with_offsets};
 use crate::diag::{Diagnostic, Findings, Position, Severity, Source};
 
@@ -18,6 +19,10 @@ const MAX_PER_RULE_AND_FILE: usize = 20;
 const MAX_QUOTED_LINES: usize = 4;
 /// Most findings marked in one quoted snippet; further ones on the line are listed below it.
 const MAX_MARKS: usize = 8;
+/// Longest line quoted: a longer one (a value of megabytes on one line) is named by its line
+/// and column only, since a terminal shows a hundred characters of it at most and cutting it
+/// there costs as much as reading it.
+const MAX_QUOTED_LINE: usize = 64 * 1024;
 
 fn level(severity: Severity) -> Level<'static> {
     match severity {
@@ -35,6 +40,18 @@ fn rule_note(d: &Diagnostic) -> String {
 struct Located<'a> {
     diag: &'a Diagnostic,
     at: Option<(&'a Source, Position)>,
+    /// How many identical findings (same rule, place, message and help) it stands for.
+    times: usize,
+}
+
+/// A message or help as the report shows it: cut to size, control characters made visible.
+fn shown(text: &str) -> String {
+    clean(&shorten(text)).into_owned()
+}
+
+/// The note on a finding reported more than once, identically.
+fn times_note(times: usize) -> Option<String> {
+    (times > 1).then(|| format!("reported {times} times, identically"))
 }
 
 /// The lines a group quotes, with the span of each finding inside them.
@@ -77,10 +94,13 @@ fn render_group(renderer: &Renderer, group: &[Located<'_>]) -> String {
     let first = &group[0];
     let d = first.diag;
     let file = clean(&d.file).into_owned();
-    let title = clean(&d.message).into_owned();
+    let title = shown(&d.message);
     let mut report = Vec::new();
     let mut head = Group::with_title(level(d.severity).primary_title(title).id(d.rule.code));
     match first.at {
+        Some((source, pos)) if source.line_text(pos.line).len() > MAX_QUOTED_LINE => {
+            head = head.element(Origin::path(file.clone()).line(pos.line).char_column(pos.column));
+        }
         Some((source, pos)) => {
             let (text, _, spans) = snippet(source, pos.line, group);
             let many = group.len() > 1;
@@ -94,19 +114,25 @@ fn render_group(renderer: &Renderer, group: &[Located<'_>]) -> String {
         None => head = head.element(Origin::path(file.clone())),
     }
     if let Some(help) = &d.help {
-        head = head.element(Level::HELP.message(clean(help).into_owned()));
+        head = head.element(Level::HELP.message(shown(help)));
+    }
+    if let Some(note) = times_note(first.times) {
+        head = head.element(Level::NOTE.message(note));
     }
     report.push(head.element(Level::NOTE.message(rule_note(d))));
     for l in &group[1..] {
         let d = l.diag;
-        let title = clean(&d.message).into_owned();
+        let title = shown(&d.message);
         let mut origin = Origin::path(file.clone());
         if let Some((_, pos)) = l.at {
             origin = origin.line(pos.line).char_column(pos.column);
         }
         let mut g = Group::with_title(level(d.severity).secondary_title(title).id(d.rule.code)).element(origin);
         if let Some(help) = &d.help {
-            g = g.element(Level::HELP.message(clean(help).into_owned()));
+            g = g.element(Level::HELP.message(shown(help)));
+        }
+        if let Some(note) = times_note(l.times) {
+            g = g.element(Level::NOTE.message(note));
         }
         report.push(g.element(Level::NOTE.message(rule_note(d))));
     }
@@ -126,10 +152,14 @@ pub fn human(findings: &Findings, color: bool) -> String {
         .iter()
         .map(|d| {
             let at = d.span.zip(findings.sources.get(&d.file)).map(|(span, s)| (s.as_ref(), s.position(span)));
-            Located { diag: d, at }
+            Located { diag: d, at, times: 1 }
         })
         .collect();
     located.sort_by_key(|l| (file_rank[l.diag.file.as_str()], l.at.map(|(_, p)| (p.line, p.column))));
+
+    // A finding reported again and again, identically, is shown once with its count.
+    let mut located: Vec<Located<'_>> =
+        super::collapse(located, |l| l.diag).into_iter().map(|(l, times)| Located { times, ..l }).collect();
 
     let mut shown: HashMap<(&str, &str), usize> = HashMap::new();
     let mut hidden: BTreeMap<(&str, &str), usize> = BTreeMap::new();
@@ -174,4 +204,34 @@ pub fn human(findings: &Findings, color: bool) -> String {
         let _ = writeln!(out, "{}", findings.counts());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Rule;
+
+    static RULE: Rule = Rule {
+        code: "TST001",
+        name: "test-rule",
+        severity: Severity::Error,
+        ignorable: true,
+        doc: "## What it does\nTests.",
+    };
+
+    #[test]
+    fn a_finding_reported_again_and_again_identically_is_shown_once_with_its_count() {
+        let d = Diagnostic::new(&RULE, "spec.yaml", None, "the same thing").help("do this");
+        let other = Diagnostic::new(&RULE, "spec.yaml", None, "another thing");
+        let mut diags = vec![d.clone(); 18];
+        diags.push(other);
+        let out = human(&Findings::new([], diags), false);
+        assert_eq!(out.matches("the same thing").count(), 1, "{out}");
+        assert!(out.contains("reported 18 times, identically"), "{out}");
+        assert_eq!(out.matches("another thing").count(), 1, "{out}");
+        assert!(out.ends_with("19 errors, 0 warnings\n"), "{out}");
+        let annotations = crate::report::github(&Findings::new([], vec![d; 18]));
+        assert_eq!(annotations.matches("::error ").count(), 1, "{annotations}");
+        assert!(annotations.contains("(reported 18 times, identically)"), "{annotations}");
+    }
 }

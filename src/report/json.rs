@@ -1,5 +1,7 @@
 //! The versioned JSON report, documented by `schemas/lint-report.schema.json`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::ReportError;
@@ -27,8 +29,8 @@ struct Finding<'a> {
     code: &'static str,
     rule: &'static str,
     severity: Severity,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
     file: &'a str,
     location: Option<Location>,
 }
@@ -60,8 +62,8 @@ pub fn json(findings: &Findings) -> Result<String, ReportError> {
                 code: d.rule.code,
                 rule: d.rule.name,
                 severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
+                message: super::shorten(&d.message),
+                help: d.help.as_deref().map(super::shorten),
                 file: &d.file,
                 location: d.span.zip(sources.get(&d.file)).map(|(span, s)| s.position(span).into()),
             })

@@ -199,10 +199,10 @@ pub fn sarif(findings: &Findings) -> Result<String, ReportError> {
             }
             None => Region { start_line: 1, start_column: None, end_line: None, end_column: None },
         };
-        let mut message = d.message.clone();
+        let mut message = super::shorten(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&super::shorten(help));
         }
         // Stable across runs and line moves: the rule, the file and the message.
         let fingerprint = crate::output::sha256(format!("{}\0{}\0{}", d.rule.code, d.file, d.message).as_bytes());

@@ -68,6 +68,39 @@ impl Gen {
             elapsed: start.elapsed(),
         }
     }
+
+    /// Runs gen, killing it after `limit` (code -1 then): a test of a bound fails, not hangs,
+    /// when gen does not keep it.
+    pub fn run_within(mut self, limit: Duration) -> Run {
+        let start = Instant::now();
+        let mut child = self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("gen runs");
+        let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_string(&mut text);
+                }
+                text
+            })
+        };
+        let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+        let code = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status.code().unwrap_or(-1);
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                break -1;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let elapsed = start.elapsed();
+        let text =
+            |t: std::thread::JoinHandle<String>| if code == -1 { String::new() } else { t.join().unwrap_or_default() };
+        Run { code, stdout: text(stdout), stderr: text(stderr), elapsed }
+    }
 }
 
 impl Run {

@@ -5,14 +5,16 @@
 //! functions): the chart a cluster receives is what Helm renders, so Helm renders it.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use crate::diag::Source;
 use crate::lint::Artifact;
+use crate::lint::process::{self, Bounds, RunError};
 
-/// Most bytes of rendered manifests read from `helm template`.
-const MAX_RENDERED: usize = 64 * 1024 * 1024;
+/// Most characters of Helm's error message quoted in a finding: its last line says what is
+/// wrong, and a template can make that line as long as it likes.
+const MAX_QUOTED: usize = 400;
 
 /// The release name a chart is rendered under: its folder's name when Helm accepts it.
 fn release_name(dir: &Path) -> String {
@@ -31,28 +33,46 @@ fn release_name(dir: &Path) -> String {
     }
 }
 
-/// Renders the chart at `dir` (shown as `shown`) into one artifact per template.
+/// `text` cut to [`MAX_QUOTED`] characters, saying how much was left out.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}… ({} more characters)", &text[..at], text[at..].chars().count()),
+    }
+}
+
+/// Renders the chart at `dir` (shown as `shown`) into one artifact per template, running
+/// `helm template` within [`Bounds::from_env`].
 pub fn render(dir: &Path, shown: &str) -> Result<Vec<Artifact>, String> {
     let helm = std::env::var_os("GEN_HELM").unwrap_or_else(|| "helm".into());
-    let output = Command::new(&helm)
-        .arg("template")
-        .arg(release_name(dir))
-        .arg(dir)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
-            format!(
-                "cannot render the chart {shown}: `{} template` did not run ({e}); install Helm, or set GEN_HELM to its path",
-                helm.to_string_lossy()
-            )
-        })?;
+    let bounds = Bounds::from_env().map_err(|e| format!("cannot render the chart {shown}: {e}"))?;
+    let mut cmd = Command::new(&helm);
+    cmd.arg("template").arg(release_name(dir)).arg(dir);
+    let output = process::run(cmd, bounds).map_err(|e| match e {
+        RunError::Spawn(e) => format!(
+            "cannot render the chart {shown}: `{} template` did not run ({e}); install Helm, or set GEN_HELM to its path",
+            helm.to_string_lossy()
+        ),
+        RunError::TimedOut(_) => format!(
+            "`helm template` did not finish rendering the chart {shown} within {} s, and gen stopped it: a template \
+             that loops too long (`range` over `until`, nested) does this; fix the template, or, on a slow machine, \
+             allow more seconds with {}",
+            bounds.time.as_secs(),
+            process::TIME_VAR
+        ),
+        RunError::TooMuchOutput { stream, limit } => format!(
+            "`helm template` wrote more than {} MiB of {stream} for the chart {shown}, and gen stopped it: a \
+             template that repeats without end does this; fix the template, or, for a chart that large, allow more \
+             MiB with {}",
+            limit / (1024 * 1024),
+            process::OUTPUT_VAR
+        ),
+        RunError::Wait(e) => format!("cannot render the chart {shown}: gen lost track of `helm template` ({e})"),
+    })?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let reason = stderr.trim().lines().last().unwrap_or("no message").to_string();
-        return Err(format!("`helm template` could not render the chart {shown}: {reason}"));
-    }
-    if output.stdout.len() > MAX_RENDERED {
-        return Err(format!("the chart {shown} renders more than {} MiB", MAX_RENDERED / (1024 * 1024)));
+        let reason = stderr.trim().lines().last().unwrap_or("no message");
+        return Err(format!("`helm template` could not render the chart {shown}: {}", quote(reason)));
     }
     let text =
         String::from_utf8(output.stdout).map_err(|_| format!("the chart {shown} renders text that is not UTF-8"))?;

@@ -71,6 +71,20 @@ impl Family for TerraformFamily {
     }
 }
 
+/// What a parse error says when it is hcl-edit's own bound rather than HCL's grammar: the
+/// parser stops at 64 nested levels and at 128 chained binary operators (its
+/// `MAX_NESTING_DEPTH` and `MAX_OPERATOR_DEPTH`), where HashiCorp's parser, and so `terraform
+/// fmt` and `validate`, read on.
+fn parser_limit(message: &str) -> Option<&'static str> {
+    if message.contains("at most 64 nested levels") {
+        Some("it nests more than 64 levels deep (blocks, brackets, braces, parentheses and template directives)")
+    } else if message.contains("at most 128 chained binary operators") {
+        Some("an expression chains more than 128 binary operators")
+    } else {
+        None
+    }
+}
+
 /// Whether a file name is a Terraform file gen reads: `*.tf`, `*.tfvars`.
 pub fn is_terraform(file_name: &str) -> bool {
     let lower = file_name.to_ascii_lowercase();
@@ -109,11 +123,21 @@ impl Document {
                 let offset = e.location().offset().min(text.len());
                 let at = (0..=offset).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
                 let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-                let message = format!("Terraform cannot read this file: {}", e.message());
-                doc.syntax = Some(
-                    Diagnostic::new(&rules::TERRAFORM_SYNTAX, name, Some(Span::new(at, end)), message)
-                        .help("fix the HCL at this place; `terraform fmt` shows the same error"),
-                );
+                let (message, help) = match parser_limit(e.message()) {
+                    Some(what) => (
+                        format!(
+                            "gen cannot check this file: {what}, the most gen's HCL parser reads (a bound that keeps \
+                             a file from overflowing its stack); Terraform itself reads it"
+                        ),
+                        "move the inner part into a `locals` value of its own, so that gen can check the file",
+                    ),
+                    None => (
+                        format!("Terraform cannot read this file: {}", e.message()),
+                        "fix the HCL at this place; `terraform fmt` shows the same error",
+                    ),
+                };
+                doc.syntax =
+                    Some(Diagnostic::new(&rules::TERRAFORM_SYNTAX, name, Some(Span::new(at, end)), message).help(help));
                 return doc;
             }
         }

@@ -29,6 +29,7 @@ mod resource_group_shared;
 mod single_writer_volume_shared;
 mod storage_account_name;
 mod unsupported_kubernetes_version;
+mod value_too_large;
 
 use super::Loaded;
 use crate::diag::{Diagnostics, Route, Rule};
@@ -62,6 +63,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&backup_without_snapshots::RULE, backup_without_snapshots::check),
     (&resource_group_shared::RULE, resource_group_shared::check),
     (&ingress_host_shared::RULE, ingress_host_shared::check),
+    (&value_too_large::RULE, value_too_large::check),
 ];
 
 /// The route of a key under `services[index]`.
