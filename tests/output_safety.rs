@@ -308,16 +308,38 @@ fn interrupted(out: &Path, from: &BTreeMap<String, Vec<u8>>, to: &BTreeMap<Strin
     assert!(changed.len() >= 4, "{changed:?}");
     for (i, rel) in changed.iter().enumerate() {
         let path = out.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         if i % 2 == 0 {
             std::fs::write(&path, &to[rel]).expect("renamed");
         } else {
-            std::fs::write(&path, &from[rel]).expect("not yet");
+            match from.get(rel) {
+                Some(bytes) => std::fs::write(&path, bytes).expect("not yet"),
+                None => drop(std::fs::remove_file(&path)),
+            }
             std::fs::write(path.with_file_name(format!(".gen-tmp-{i}")), &to[rel]).expect("staged");
+        }
+    }
+    // Files `to` no longer renders: the first half removed already, the rest still there.
+    let gone: Vec<&String> = from.keys().filter(|rel| !to.contains_key(*rel)).collect();
+    for (i, rel) in gone.iter().enumerate() {
+        let path = out.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        if i < gone.len() / 2 {
+            drop(std::fs::remove_file(&path));
+        } else {
+            std::fs::write(&path, &from[*rel]).expect("still there");
         }
     }
     std::fs::write(out.join(".gen-manifest.json"), &from[".gen-manifest.json"]).expect("manifest");
     std::fs::write(out.join(JOURNAL), &to[".gen-manifest.json"]).expect("journal");
     changed
+}
+
+/// The scaffold files a snapshot's manifest records.
+fn scaffold_files(snapshot: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let manifest: serde_json::Value = serde_json::from_slice(&snapshot[".gen-manifest.json"]).expect("manifest");
+    let files = manifest["files"].as_array().expect("files");
+    files.iter().filter(|f| f["ownership"] == "scaffold").filter_map(|f| f["path"].as_str()).map(String::from).collect()
 }
 
 /// The folder rendered from the spec, then from the spec with another port: both snapshots.
@@ -352,6 +374,33 @@ fn after_a_render_killed_while_renaming_the_new_spec_finishes_it() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("edited by hand"), "{}", run.stderr);
     assert_eq!(snapshot(&p.path("out")), new);
+}
+
+#[test]
+fn after_a_render_killed_while_renaming_and_removing_either_spec_renders_cleanly() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    let old = snapshot(&p.path("out"));
+    let shop = read(&p, "spec.yaml");
+    p.edit_spec("  - name: \"shop\"", "  - name: \"api\"");
+    assert_eq!(p.render().code, 0);
+    let new = snapshot(&p.path("out"));
+    for (spec, expected) in [(&shop, &old), (&read(&p, "spec.yaml"), &new)] {
+        interrupted(&p.path("out"), &old, &new);
+        std::fs::write(p.path("spec.yaml"), spec).expect("write spec");
+        let run = p.render();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stderr.contains("edited by hand") && !run.stderr.contains("does not own"), "{}", run.stderr);
+        let now = snapshot(&p.path("out"));
+        for (rel, bytes) in expected {
+            assert_eq!(now.get(rel), Some(bytes), "{rel}");
+        }
+        // Beyond them, only scaffold files of the other service: the user's once written.
+        let scaffold = [scaffold_files(&old), scaffold_files(&new)].concat();
+        let extra: Vec<&String> = now.keys().filter(|rel| !expected.contains_key(*rel)).collect();
+        assert!(extra.iter().all(|rel| scaffold.contains(rel)), "{extra:?}");
+        assert!(!p.path("out").join(JOURNAL).exists());
+    }
 }
 
 #[test]
