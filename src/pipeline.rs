@@ -74,6 +74,8 @@ pub struct Session {
 
 /// A spec file read and loaded: what a command checks and renders.
 pub struct Prepared {
+    /// The spec's path, as given.
+    pub spec: PathBuf,
     /// The spec's bytes (the manifest records their hash).
     pub bytes: Vec<u8>,
     pub loaded: Loaded,
@@ -244,7 +246,7 @@ impl Session {
         let loaded = spec::load(&name, &bytes).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
         let place = place(path, &out);
-        Ok(Prepared { bytes, loaded, out, place })
+        Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place })
     }
 
     /// [`Session::check_each`] with each batch compared with the output directory as it is
@@ -252,7 +254,8 @@ impl Session {
     /// missing or are left over, or why the folder could not be read. The drifts mean little
     /// when the spec did not render whole.
     pub fn compare(&self, prepared: &Prepared, also: &mut Sink<'_>) -> (Checked, Result<Vec<Drift>, OutputError>) {
-        let mut check = DriftCheck::open(&prepared.out);
+        let inputs = output::Inputs::new(&prepared.spec, &display(&prepared.spec));
+        let mut check = DriftCheck::open(&prepared.out, &inputs);
         let mut drifts = Vec::new();
         let mut each = |batch: &[PlannedFile]| {
             also(batch);
@@ -303,6 +306,29 @@ impl Session {
         let drifts = match drifts {
             None => Vec::new(),
             Some(Ok(drifts)) => drifts,
+            // One finding, not one per file of the other spec's render.
+            Some(Err(OutputError::OtherSpec { out, other, spec, gone })) => {
+                let at = format!("{out_name}/{}", render::MANIFEST_NAME);
+                let (message, help) = if gone {
+                    (
+                        format!(
+                            "{out} holds the render of {other}, which no longer exists: its files are not compared"
+                        ),
+                        format!(
+                            "if you moved or renamed it to {spec}, take the folder over: gen render {spec} --take-over"
+                        ),
+                    )
+                } else {
+                    (
+                        format!("{out} holds the render of {other}, not of {spec}: its files are not compared"),
+                        format!(
+                            "render {spec} into another folder (--out DIR), or take this one over: gen render {spec} --take-over"
+                        ),
+                    )
+                };
+                findings.diagnostics.push(Diagnostic::new(&DRIFTED_OUTPUT, &at, None, message).help(help));
+                return findings;
+            }
             Some(Err(e)) => {
                 findings.diagnostics.push(unreadable_diag(&out_name, &e.to_string()));
                 return findings;
@@ -313,6 +339,16 @@ impl Session {
                 DriftKind::Missing => "is missing: the spec renders it",
                 DriftKind::Changed => "differs from what the spec renders",
                 DriftKind::Stale => "is left over: the spec no longer renders it",
+                DriftKind::Interrupted => {
+                    let message = format!(
+                        "the last render into {out_name} stopped part way: its manifest does not record what is on disk"
+                    );
+                    let at = format!("{out_name}/{}", d.path);
+                    let diag = Diagnostic::new(&DRIFTED_OUTPUT, &at, None, message)
+                        .help(format!("run `gen render {name}` to finish it"));
+                    findings.diagnostics.push(diag);
+                    continue;
+                }
             };
             let help = format!("run `gen render {name}`; `--check` shows the diff");
             let mut diag = Diagnostic::new(

@@ -238,12 +238,20 @@ fn a_spec_change_that_alters_no_file_says_the_manifest_was_updated() {
     assert_eq!(run.code, 0);
     let count = files(&p.path("out")).len() - 1;
     assert!(
-        run.stdout.contains(&format!("up to date, no file changed ({count} files); manifest updated")),
+        run.stdout.contains(&format!(
+            "up to date, no file changed ({count} files in step with spec.yaml; gen lint spec.yaml checks them); manifest updated"
+        )),
         "{}",
         run.stdout
     );
     let again = p.render();
-    assert!(again.stdout.ends_with(&format!("up to date, no file changed ({count} files)\n")), "{}", again.stdout);
+    assert!(
+        again.stdout.ends_with(&format!(
+            "up to date, no file changed ({count} files in step with spec.yaml; gen lint spec.yaml checks them)\n"
+        )),
+        "{}",
+        again.stdout
+    );
     std::fs::remove_file(p.path("out/.gen-manifest.json")).expect("rm");
     let run = p.render();
     assert_eq!(run.code, 0);

@@ -119,9 +119,9 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 let Ok(plan) = gen_core::render::render(&prepared.loaded, &session.catalog, &prepared.place) else {
                     panic!("the spec renders")
                 };
-                let allow = Allow { discard_edits, keep_edits, overwrite_unowned };
-                let rel_spec = output::relative_path(&out, &spec);
-                let outcome = output::apply(&plan, &out, &rel_spec, &prepared.bytes, allow).expect("apply");
+                let allow = Allow { discard_edits, keep_edits, overwrite_unowned, take_over: false };
+                let inputs = output::Inputs::new(&spec, "spec.yaml");
+                let outcome = output::apply(&plan, &out, &inputs, &prepared.bytes, allow).expect("apply");
                 for (rel, bytes) in hand.clone() {
                     if std::fs::read(out.join(&rel)).ok().as_deref() == Some(bytes.as_slice()) {
                         continue;

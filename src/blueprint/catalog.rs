@@ -1,7 +1,7 @@
 //! The catalog: built-in blueprints, plus folders given with `--blueprints`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Blueprint, INVALID_BLUEPRINT, Kind};
 use crate::diag::{Diagnostic, Findings};
@@ -16,6 +16,9 @@ pub struct Catalog {
     blueprints: BTreeMap<String, Blueprint>,
     /// The name of the base blueprint; `load` refuses a catalog without one.
     base: String,
+    /// Every file read from a blueprint folder on disk, with the folder as shown: a render
+    /// never writes over one.
+    read: Vec<(String, PathBuf)>,
 }
 
 /// Why a catalog could not be built.
@@ -35,7 +38,7 @@ impl Catalog {
                 groups.entry(dir.to_string()).or_default().insert(rest.to_string(), bytes.to_vec());
             }
         }
-        let mut catalog = Catalog { blueprints: BTreeMap::new(), base: String::new() };
+        let mut catalog = Catalog { blueprints: BTreeMap::new(), base: String::new(), read: Vec::new() };
         let mut failed = Findings::default();
         for (dir, files) in groups {
             catalog.add(Blueprint::from_files(&format!("blueprints/{dir}"), "built-in", files, families), &mut failed);
@@ -43,7 +46,8 @@ impl Catalog {
         for dir in dirs {
             match read_folders(dir.as_ref()) {
                 Ok(folders) => {
-                    for (display, files) in folders {
+                    for (display, path, files) in folders {
+                        catalog.read.extend(files.keys().map(|rel| (display.clone(), path.join(rel))));
                         let origin = display.clone();
                         catalog.add(Blueprint::from_files(&display, &origin, files, families), &mut failed);
                     }
@@ -88,13 +92,19 @@ impl Catalog {
         self.blueprints.values()
     }
 
+    /// Every file read from a blueprint folder on disk, with that folder as messages show it.
+    pub fn files_read(&self) -> impl Iterator<Item = (&str, &Path)> {
+        self.read.iter().map(|(folder, file)| (folder.as_str(), file.as_path()))
+    }
+
     /// Names of the blueprints services can use.
     pub fn service_names(&self) -> Vec<&str> {
         self.blueprints.values().filter(|b| b.kind == Kind::Service).map(|b| b.name.as_str()).collect()
     }
 }
 
-type Folder = (String, BTreeMap<String, Vec<u8>>);
+/// A blueprint folder read from disk: as shown, its path, and its files by relative path.
+type Folder = (String, PathBuf, BTreeMap<String, Vec<u8>>);
 
 /// Reads a blueprint folder, or a folder of blueprint folders.
 fn read_folders(dir: &Path) -> Result<Vec<Folder>, Box<Diagnostic>> {
@@ -109,14 +119,14 @@ fn read_folders(dir: &Path) -> Result<Vec<Folder>, Box<Diagnostic>> {
         return Err(io(&"not a folder"));
     }
     if dir.join("blueprint.yaml").is_file() {
-        return Ok(vec![(shown.clone(), read_files(dir).map_err(|e| io(&e))?)]);
+        return Ok(vec![(shown.clone(), dir.to_path_buf(), read_files(dir).map_err(|e| io(&e))?)]);
     }
     let mut out = Vec::new();
     let mut subdirs: Vec<_> = std::fs::read_dir(dir).map_err(|e| io(&e))?.flatten().map(|e| e.path()).collect();
     subdirs.sort();
     for sub in subdirs {
         if sub.join("blueprint.yaml").is_file() {
-            out.push((sub.display().to_string(), read_files(&sub).map_err(|e| io(&e))?));
+            out.push((sub.display().to_string(), sub.clone(), read_files(&sub).map_err(|e| io(&e))?));
         }
     }
     if out.is_empty() {

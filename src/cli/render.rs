@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, eprint_findings, session};
-use crate::output::{self, Allow, ManifestChange, Outcome, OutputError, Writer};
+use crate::output::{Allow, DriftKind, Inputs, ManifestChange, Outcome, OutputError, Writer};
 use crate::pipeline::{self, Prepared, Session, Unprepared, display};
 use crate::render::{self, PlannedFile};
 
@@ -28,6 +28,11 @@ pub struct Args {
     /// Replace files gen does not own that stand where it writes (their content is lost).
     #[arg(long, conflicts_with = "check")]
     overwrite_unowned: bool,
+    /// Render into an output folder whose manifest names another spec (or this one before it
+    /// was moved or renamed): the folder becomes this spec's, and the other spec's files this
+    /// one does not render are removed, as stale files are.
+    #[arg(long, conflicts_with = "check")]
+    take_over: bool,
     /// Gone: it did several things at once. Use --discard-edits, --keep-edits or
     /// --overwrite-unowned, which each say what they may lose.
     #[arg(long, hide = true)]
@@ -65,11 +70,12 @@ pub fn run(args: Args) -> u8 {
     if args.check {
         return check_drift(&session, &prepared);
     }
-    let Prepared { bytes, out, loaded, place } = &prepared;
+    let Prepared { bytes, out, loaded, place, .. } = &prepared;
     let allow = Allow {
         discard_edits: args.discard_edits,
         keep_edits: args.keep_edits,
         overwrite_unowned: args.overwrite_unowned,
+        take_over: args.take_over,
     };
     // Checked whole first, then rendered again batch by batch into the writer: a spec of
     // thousands of services is never held whole, and a render that fails (an error-level
@@ -84,8 +90,12 @@ pub fn run(args: Args) -> u8 {
         return EXIT_FAILURE;
     }
     drop(checked);
-    let spec_rel = output::relative_path(out, &args.spec);
-    let finished = Writer::open(out, allow).and_then(|mut writer| {
+    // What this render reads, which it never writes over or removes.
+    let mut inputs = Inputs::new(&args.spec, &display(&args.spec));
+    for (folder, file) in session.catalog.files_read() {
+        inputs.add_blueprint_file(folder, file);
+    }
+    let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
         let mut failed = None;
         let rendered = render::render_each_again(loaded, &session.catalog, place, &mut |batch: Vec<PlannedFile>| {
             if failed.is_none()
@@ -99,7 +109,7 @@ pub fn run(args: Args) -> u8 {
             // The same spec rendered a moment ago: only a blueprint that is not deterministic
             // gets here.
             (Err(_), None) => Err(OutputError::Unstable),
-            (Ok(()), None) => writer.finish(&spec_rel, bytes),
+            (Ok(()), None) => writer.finish(bytes),
         }
     });
     match finished {
@@ -111,15 +121,30 @@ pub fn run(args: Args) -> u8 {
     }
 }
 
+/// How many paths a note names before it only counts the rest.
+const NAMED: usize = 5;
+
 /// Says what a render did, and what the user must decide; the exit code.
 fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
     let list = |paths: &[String]| paths.iter().map(|p| format!("{out}/{p}")).collect::<Vec<_>>().join(", ");
-    if !o.cleaned.is_empty() {
+    if o.recovered {
         eprintln!(
-            "note: removed {} temporary file(s) an interrupted render left: {}",
-            o.cleaned.len(),
-            list(&o.cleaned)
+            "note: the last render into {out} stopped part way; this one went on from there (the files that render \
+             had put in place were taken as gen's, not as edits)"
         );
+    }
+    if !o.cleaned.is_empty() {
+        // An interrupted render of thousands of services leaves thousands: a few name them.
+        let more = o.cleaned.len().saturating_sub(NAMED);
+        let more = if more > 0 { format!(", and {more} more") } else { String::new() };
+        eprintln!(
+            "note: removed {} temporary file(s) an interrupted render left: {}{more}",
+            o.cleaned.len(),
+            list(&o.cleaned[..o.cleaned.len().min(NAMED)])
+        );
+    }
+    for (path, what) in &o.forgot_inputs {
+        eprintln!("note: {out}/{path} is no longer rendered and is {what}: kept, and no longer recorded as gen's");
     }
     for kept in &o.kept_edits {
         eprint!("{}", kept.diff);
@@ -172,7 +197,11 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
             o.unchanged
         );
     } else {
-        println!("{out}: up to date, no file changed ({} files){manifest}", o.unchanged);
+        // The first thing a newcomer sees of a committed output folder: say what it is.
+        println!(
+            "{out}: up to date, no file changed ({} files in step with {spec}; gen lint {spec} checks them){manifest}",
+            o.unchanged
+        );
     }
     if o.needs_attention() { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
@@ -186,19 +215,32 @@ fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
         eprintln!("gen: nothing compared: fix the errors above");
         return EXIT_FAILURE;
     }
+    let spec = display(&prepared.spec);
     match result {
         Ok(drifts) if drifts.is_empty() => {
             println!("{shown}: in sync with the spec");
             EXIT_CLEAN
         }
         Ok(drifts) => {
+            let (interrupted, drifts): (Vec<_>, Vec<_>) =
+                drifts.into_iter().partition(|d| d.kind == DriftKind::Interrupted);
             for d in &drifts {
                 print!("{}", d.diff);
             }
-            eprintln!(
-                "{shown}: {} managed file(s) differ from the spec; run `gen render` to update them",
-                drifts.len()
-            );
+            if !interrupted.is_empty() {
+                eprintln!("error: the last render into {shown} stopped part way; run `gen render {spec}` to finish it");
+            }
+            if !drifts.is_empty() {
+                eprintln!(
+                    "{shown}: {} managed file(s) differ from the spec; run `gen render` to update them",
+                    drifts.len()
+                );
+            }
+            EXIT_FINDINGS
+        }
+        // Not this spec's folder: said once, instead of a diff for each of its files.
+        Err(e @ OutputError::OtherSpec { .. }) => {
+            eprintln!("error: {e}");
             EXIT_FINDINGS
         }
         Err(e) => {

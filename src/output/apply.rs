@@ -5,17 +5,23 @@
 //! with every file and checks every target (a folder or a link where a file goes, a file where
 //! a folder goes); any problem stops it with nothing written. It then writes every new file as
 //! a temporary file beside its target, which proves the folder is writable and has room; a
-//! failure removes them all. Only then are they renamed into place, files removed, and the
-//! manifest written, last.
+//! failure removes them all. Then the manifest it is about to write is written as a journal,
+//! durably; only then are the files renamed into place, files removed, the manifest written,
+//! and the journal removed (see `records` for what the next render makes of a journal).
+//!
+//! A render never writes over or removes a file it reads (its spec, a blueprint's file), and
+//! never writes into a folder whose manifest names another spec unless told to take it over.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::drift::unified;
+use super::inputs::Inputs;
 use super::manifest::{Entry, Manifest, Owner, sha256};
+use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
-use crate::render::{MANIFEST_NAME, Plan, PlannedFile};
+use crate::render::{JOURNAL_NAME, MANIFEST_NAME, Plan, PlannedFile};
 
 /// What a render may do beyond the safe default; each flag names what it may lose.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,6 +34,9 @@ pub struct Allow {
     pub keep_edits: bool,
     /// `--overwrite-unowned`: files gen does not own that stand where it writes are replaced.
     pub overwrite_unowned: bool,
+    /// `--take-over`: a folder whose manifest names another spec becomes this spec's; that
+    /// spec's files this one does not render are removed (unedited) as any stale file is.
+    pub take_over: bool,
 }
 
 /// A file gen did not write, with the diff from it to what the spec renders.
@@ -77,6 +86,12 @@ pub struct Outcome {
     pub kept_stale_edits: Vec<String>,
     /// Temporary files an interrupted render left, removed.
     pub cleaned: Vec<String>,
+    /// Files earlier renders wrote that the spec no longer renders and that this render reads
+    /// (the spec, a blueprint's file), with what they are: kept, and no longer recorded.
+    pub forgot_inputs: Vec<(String, String)>,
+    /// Whether the last render had stopped part way (it left its journal): this one went on
+    /// from there, taking the files that render had put in place as gen's.
+    pub recovered: bool,
     pub manifest: ManifestChange,
 }
 
@@ -102,6 +117,11 @@ impl Outcome {
 pub struct Writer {
     out: PathBuf,
     allow: Allow,
+    inputs: Inputs,
+    /// The spec relative to `out`, as the manifest records it.
+    spec: String,
+    /// Whether the last render left its journal.
+    interrupted: bool,
     outcome: Outcome,
     /// Whether there was a manifest.
     had_manifest: bool,
@@ -116,22 +136,40 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Locks `out` (made when missing), removes the temporary files an interrupted render
-    /// left, and reads the manifest.
-    pub fn open(out: &Path, allow: Allow) -> Result<Writer, OutputError> {
+    /// Locks `out` (made when missing) for a render of the spec `inputs` names, reads the
+    /// manifest (and the journal of a render that stopped part way), refuses a folder another
+    /// spec's render owns unless `allow` takes it over, and removes the temporary files an
+    /// interrupted render left.
+    pub fn open(out: &Path, allow: Allow, inputs: &Inputs) -> Result<Writer, OutputError> {
         let lock = fs::Lock::take(out)?;
-        let cleaned = fs::clean_temporary(out)?;
-        let old_manifest = Manifest::read(out)?;
-        let had_manifest = old_manifest.is_some();
-        let old = old_manifest.into_iter().flat_map(|m| m.files).map(|e| (e.path.clone(), e)).collect();
+        let mut tree = fs::Tree::new(out);
+        let opened = (|| {
+            Records::check_not_inputs(out, inputs)?;
+            let records = Records::read(out, &mut tree)?;
+            if !allow.take_over {
+                records.check_owner(out, inputs)?;
+            }
+            Ok((records, fs::clean_temporary(out, inputs)?))
+        })();
+        let (records, cleaned) = match opened {
+            Ok(o) => o,
+            Err(e) => {
+                lock.release(false);
+                return Err(e);
+            }
+        };
+        let old = records.manifest.into_iter().flat_map(|m| m.files).map(|e| (e.path.clone(), e)).collect();
         Ok(Writer {
             out: out.to_path_buf(),
             allow,
+            inputs: inputs.clone(),
+            spec: fs::relative(out, inputs.spec()),
+            interrupted: records.interrupted,
             outcome: Outcome { cleaned, ..Outcome::default() },
-            had_manifest,
+            had_manifest: records.had_manifest,
             old,
             new: Vec::new(),
-            tree: fs::Tree::new(out),
+            tree,
             problems: Vec::new(),
             staged: fs::Staged::new(),
             lock: Some(lock),
@@ -167,7 +205,13 @@ impl Writer {
                 return Ok(());
             }
             fs::Disk::Absent => None,
-            fs::Disk::File(bytes) => Some(bytes),
+            fs::Disk::File(bytes, id) => {
+                if let Some(why) = id.and_then(|id| self.inputs.refusal(&target, &id)) {
+                    self.problems.push(why);
+                    return Ok(());
+                }
+                Some(bytes)
+            }
         };
         let record = |owner: Owner, hash: String| Entry { path: rel.to_string(), owner, sha256: hash };
         let planned_owner = Owner::from(file.ownership);
@@ -230,10 +274,9 @@ impl Writer {
     }
 
     /// Removes what earlier renders wrote and the spec no longer renders, puts every staged
-    /// file in place, and writes the manifest, last. `spec` is the spec's path relative to
-    /// the output directory, `spec_bytes` its content.
-    pub fn finish(mut self, spec: &str, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
-        let result = self.finish_locked(spec, spec_bytes);
+    /// file in place, and writes the manifest, last. `spec_bytes` is the spec's content.
+    pub fn finish(mut self, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
+        let result = self.finish_locked(spec_bytes);
         let wrote = result.as_ref().is_ok_and(|o| o.changed_anything() || o.manifest != ManifestChange::Unchanged);
         if let Some(lock) = self.lock.take() {
             // Whatever was staged and not committed goes before the lock is released.
@@ -243,8 +286,8 @@ impl Writer {
         result
     }
 
-    fn finish_locked(&mut self, spec: &str, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
-        let mut new = Manifest::new(spec, spec_bytes);
+    fn finish_locked(&mut self, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
+        let mut new = Manifest::new(&self.spec, spec_bytes);
         new.files = std::mem::take(&mut self.new);
         let mut removals: Vec<(String, PathBuf)> = Vec::new();
         let mut old_files: Vec<Entry> = std::mem::take(&mut self.old).into_values().collect();
@@ -260,7 +303,12 @@ impl Writer {
                     continue;
                 }
             };
-            let fs::Disk::File(bytes) = fs::probe(&target)? else { continue };
+            let fs::Disk::File(bytes, id) = fs::probe(&target)? else { continue };
+            if let Some(what) = id.as_ref().and_then(|id| self.inputs.what(id)) {
+                // Never removed, whatever the flags: the user's now.
+                self.outcome.forgot_inputs.push((stale.path.clone(), what.to_string()));
+                continue;
+            }
             let edited = sha256(&bytes) != stale.sha256;
             if !edited || self.allow.discard_edits {
                 removals.push((stale.path.clone(), target));
@@ -277,6 +325,14 @@ impl Writer {
         if !self.problems.is_empty() {
             return Err(OutputError::Blocked(std::mem::take(&mut self.problems)));
         }
+        let bytes = new.to_bytes()?;
+        // What the manifest will say, written down before the first file changes: a render
+        // stopped from here on is recognised, and finished or undone, by the next.
+        let journal = self.out.join(JOURNAL_NAME);
+        let moves = !self.staged.is_empty() || !removals.is_empty();
+        if moves {
+            fs::write_durable(&journal, &bytes)?;
+        }
         // Put the staged files in place, remove what is gone, and record it all, last.
         std::mem::take(&mut self.staged).commit()?;
         let mut outcome = std::mem::take(&mut self.outcome);
@@ -284,13 +340,15 @@ impl Writer {
             fs::remove(&self.out, path)?;
             outcome.removed.push(rel.clone());
         }
-        new.files.sort_by(|a, b| a.path.cmp(&b.path));
         let manifest_path = self.out.join(MANIFEST_NAME);
-        let bytes = new.to_bytes()?;
         if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
             fs::write_durable(&manifest_path, &bytes)?;
             outcome.manifest = if self.had_manifest { ManifestChange::Updated } else { ManifestChange::Created };
         }
+        if moves || self.interrupted {
+            fs::remove_if_present(&journal)?;
+        }
+        outcome.recovered = self.interrupted;
         Ok(outcome)
     }
 }
@@ -305,10 +363,16 @@ impl Drop for Writer {
     }
 }
 
-/// Writes `plan` into `out` at once. `spec` is the spec's path relative to `out`, `spec_bytes`
-/// its content (for the manifest).
-pub fn apply(plan: &Plan, out: &Path, spec: &str, spec_bytes: &[u8], allow: Allow) -> Result<Outcome, OutputError> {
-    let mut writer = Writer::open(out, allow)?;
+/// Writes `plan` into `out` at once. `inputs` names the spec (the manifest records its path
+/// relative to `out`) and what else the render read, `spec_bytes` is the spec's content.
+pub fn apply(
+    plan: &Plan,
+    out: &Path,
+    inputs: &Inputs,
+    spec_bytes: &[u8],
+    allow: Allow,
+) -> Result<Outcome, OutputError> {
+    let mut writer = Writer::open(out, allow, inputs)?;
     writer.add(&plan.files)?;
-    writer.finish(spec, spec_bytes)
+    writer.finish(spec_bytes)
 }

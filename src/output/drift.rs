@@ -3,16 +3,19 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::inputs::Inputs;
 use super::manifest::{Manifest, Owner};
+use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
 use crate::declare_rule;
-use crate::render::PlannedFile;
+use crate::render::{JOURNAL_NAME, PlannedFile};
 
 declare_rule! {
     /// ## What it does
     /// Reports a managed file in the output directory that differs from what the spec renders:
-    /// changed, missing, or left over from an earlier render.
+    /// changed, missing, or left over from an earlier render; an output directory that holds
+    /// another spec's render; and one where a render stopped part way.
     ///
     /// ## Why it matters
     /// Managed files are the spec's output. A hand edit is lost on the next render, and a
@@ -21,7 +24,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Run `gen render SPEC`. To keep a change, make it in the spec or the blueprint;
-    /// `gen render SPEC --check` shows the diff.
+    /// `gen render SPEC --check` shows the diff. A folder that holds another spec's render is
+    /// not compared: render into another folder, or take it over (`gen render SPEC --take-over`).
     pub static DRIFTED_OUTPUT = ("DRIFT001", "drifted-output", Error, unignorable);
 }
 
@@ -34,6 +38,9 @@ pub enum DriftKind {
     Changed,
     /// An earlier render wrote it; the spec no longer renders it.
     Stale,
+    /// The last render stopped part way (its journal is there): the manifest does not record
+    /// what is on disk until a render finishes.
+    Interrupted,
 }
 
 /// One drifted file, with a unified diff from the directory to the render.
@@ -64,21 +71,30 @@ pub(super) fn unified(path: &str, old: Option<&[u8]>, new: Option<&[u8]>) -> Str
 pub struct DriftCheck {
     tree: fs::Tree,
     old: Option<Manifest>,
+    interrupted: bool,
     released: HashSet<String>,
     planned: HashSet<String>,
 }
 
 impl DriftCheck {
-    /// Reads the output directory's manifest.
-    pub fn open(out: &Path) -> Result<DriftCheck, OutputError> {
-        let old = Manifest::read(out)?;
+    /// Reads the output directory's manifest (with the journal of a render that stopped part
+    /// way), and refuses a folder that holds another spec's render than the one `inputs` names.
+    pub fn open(out: &Path, inputs: &Inputs) -> Result<DriftCheck, OutputError> {
+        let mut tree = fs::Tree::new(out);
+        let records = Records::read(out, &mut tree)?;
+        records.check_owner(out, inputs)?;
+        if records.interrupted && fs::Lock::held(out) {
+            // Not stopped: still writing.
+            return Err(OutputError::Busy(out.to_path_buf()));
+        }
+        let (old, interrupted) = (records.manifest, records.interrupted);
         let released = old
             .iter()
             .flat_map(|m| m.files.iter())
             .filter(|e| e.owner == Owner::Released)
             .map(|e| e.path.clone())
             .collect();
-        Ok(DriftCheck { tree: fs::Tree::new(out), old, released, planned: HashSet::new() })
+        Ok(DriftCheck { tree, old, interrupted, released, planned: HashSet::new() })
     }
 
     /// The managed files of a batch that differ from the directory's copies.
@@ -104,6 +120,9 @@ impl DriftCheck {
     /// The managed files earlier renders wrote that no batch held.
     pub fn finish(mut self) -> Result<Vec<Drift>, OutputError> {
         let mut drifts = Vec::new();
+        if self.interrupted {
+            drifts.push(Drift { path: JOURNAL_NAME.to_string(), kind: DriftKind::Interrupted, diff: String::new() });
+        }
         let Some(old) = self.old.take() else { return Ok(drifts) };
         for stale in old.files.iter().filter(|e| e.owner == Owner::Managed && !self.planned.contains(&e.path)) {
             if let Some(bytes) = fs::read(&self.tree.target(&stale.path)?)? {

@@ -4,8 +4,9 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::inputs::{FileId, Inputs};
 use super::{OutputError, io};
-use crate::render::is_safe_relative;
+use crate::render::{is_safe_relative, is_vcs_folder};
 
 /// The prefix of the temporary files a render writes beside their targets.
 pub const TEMP_PREFIX: &str = ".gen-tmp-";
@@ -56,7 +57,8 @@ impl Tree {
 /// What stands at a path.
 pub enum Disk {
     Absent,
-    File(Vec<u8>),
+    /// A regular file: its bytes, and which file it is.
+    File(Vec<u8>, Option<FileId>),
     /// Something a file cannot replace: `folder`, `symbolic link`, `special file`.
     Other(&'static str),
 }
@@ -77,7 +79,7 @@ pub fn probe(path: &Path) -> Result<Disk, OutputError> {
     if !meta.is_file() {
         return Ok(Disk::Other("special file"));
     }
-    Ok(Disk::File(std::fs::read(path).map_err(io(path))?))
+    Ok(Disk::File(std::fs::read(path).map_err(io(path))?, FileId::of(path, &meta)))
 }
 
 /// The file's bytes, or `None` when it does not exist.
@@ -110,6 +112,11 @@ impl Lock {
         }
     }
 
+    /// Whether a render holds the lock on `out` now.
+    pub fn held(out: &Path) -> bool {
+        std::fs::File::open(out).is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+    }
+
     /// Releases the lock; a folder it created for a render that wrote nothing is removed.
     pub fn release(self, wrote: bool) {
         if self.created && !wrote {
@@ -118,13 +125,24 @@ impl Lock {
     }
 }
 
-/// Removes the temporary files an interrupted render left under `out`, and names them.
-pub fn clean_temporary(out: &Path) -> Result<Vec<String>, OutputError> {
+/// Removes the temporary files an interrupted render left under `out`, and names them. A
+/// version-control folder is not entered, and an input of this render is never removed, whatever
+/// its name.
+pub fn clean_temporary(out: &Path, inputs: &Inputs) -> Result<Vec<String>, OutputError> {
     let mut cleaned = Vec::new();
-    let walker = walkdir::WalkDir::new(out).into_iter().filter_entry(|e| e.file_name() != ".git");
+    let walker = walkdir::WalkDir::new(out).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !(e.file_type().is_dir() && is_vcs_folder(&e.file_name().to_string_lossy()))
+    });
     for entry in walker.flatten() {
         let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && name.starts_with(TEMP_PREFIX) {
+        let input = || {
+            entry
+                .metadata()
+                .ok()
+                .and_then(|m| FileId::of(entry.path(), &m))
+                .is_some_and(|id| inputs.what(&id).is_some())
+        };
+        if entry.file_type().is_file() && name.starts_with(TEMP_PREFIX) && !input() {
             std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
             let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
             cleaned.push(rel.to_string_lossy().replace('\\', "/"));
@@ -149,6 +167,11 @@ impl Staged {
     /// Nothing staged yet.
     pub fn new() -> Staged {
         Staged::default()
+    }
+
+    /// Whether nothing is staged.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     /// Renames every file into place.
@@ -245,6 +268,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 pub fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomic(path, bytes)?;
     std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io(path))
+}
+
+/// Removes a file if it is there.
+pub fn remove_if_present(path: &Path) -> Result<(), OutputError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// How a path is shown in messages: as given, without a leading `./`.
+pub fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    let mut s = text.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest.trim_start_matches('/');
+    }
+    if s.is_empty() { ".".to_string() } else { s.to_string() }
 }
 
 /// Removes a file, then the folders it leaves empty, up to `out`.

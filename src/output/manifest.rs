@@ -77,11 +77,19 @@ impl Manifest {
 
     /// The manifest in `out`, if there is one.
     pub fn read(out: &Path) -> Result<Option<Manifest>, OutputError> {
-        let path = out.join(MANIFEST_NAME);
+        Manifest::read_at(&out.join(MANIFEST_NAME))
+    }
+
+    /// The manifest (or journal) at `path`, if there is one. A path it lists that could leave
+    /// the output folder, enter a version-control folder or name gen's own files makes it
+    /// unusable: gen deletes only what its records name.
+    pub fn read_at(path: &Path) -> Result<Option<Manifest>, OutputError> {
+        let path = path.to_path_buf();
         let Some(bytes) = fs::read(&path)? else { return Ok(None) };
         let manifest: Manifest = serde_json::from_slice(&bytes)
             .map_err(|e| OutputError::BadManifest { path: path.clone(), reason: e.to_string() })?;
-        if let Some(bad) = manifest.files.iter().find(|f| !crate::render::is_safe_relative(&f.path)) {
+        let unsafe_path = |p: &str| !crate::render::is_safe_relative(p) || crate::render::is_reserved(p);
+        if let Some(bad) = manifest.files.iter().find(|f| unsafe_path(&f.path)) {
             return Err(OutputError::BadManifest { path, reason: format!("it lists the unsafe path `{}`", bad.path) });
         }
         Ok(Some(manifest))

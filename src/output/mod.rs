@@ -3,19 +3,17 @@
 mod apply;
 mod drift;
 mod fs;
+mod inputs;
 mod manifest;
+mod records;
 
 pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
 pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind};
 pub use fs::normalize;
+pub use inputs::{FileId, Inputs};
 pub use manifest::{Manifest, Owner, sha256};
 
 use std::path::Path;
-
-/// The spec's path relative to the output directory, as the manifest records it.
-pub fn relative_path(out: &Path, spec: &Path) -> String {
-    fs::relative(out, spec)
-}
 
 /// Writes one file atomically and durably (for `gen init`).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
@@ -41,12 +39,40 @@ pub enum OutputError {
     UnsafePath(String),
     #[error("{path}: the manifest cannot be read ({reason}); restore it from version control or delete it")]
     BadManifest { path: PathBuf, reason: String },
+    #[error("{}", other_spec(.out, .other, .spec, *.gone))]
+    OtherSpec {
+        /// The output folder, as shown.
+        out: String,
+        /// The spec its records name, from the current folder.
+        other: String,
+        /// The spec rendered now, as given.
+        spec: String,
+        /// Whether the recorded spec is no longer there.
+        gone: bool,
+    },
     #[error("the manifest cannot be written: {0}")]
     Serialize(String),
     #[error(
         "the spec rendered once cleanly, then failed when rendered again to be written (a blueprint that is not deterministic?); nothing was written"
     )]
     Unstable,
+}
+
+/// Why a render does not write into a folder another spec's render owns, and what to do.
+fn other_spec(out: &str, other: &str, spec: &str, gone: bool) -> String {
+    if gone {
+        format!(
+            "{out} holds the render of {other}, which no longer exists (the folder's manifest says so): if you moved or \
+             renamed it to {spec}, take the folder over: gen render {spec} --take-over; else render into another folder \
+             (--out DIR)"
+        )
+    } else {
+        format!(
+            "{out} holds the render of {other}, not of {spec} (the folder's manifest says so): rendering {spec} there \
+             would remove {other}'s files; render into another folder (--out DIR), or take this one over and remove \
+             them: gen render {spec} --take-over"
+        )
+    }
 }
 
 fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> OutputError {

@@ -21,6 +21,10 @@ use crate::spec::Loaded;
 /// The file in the output directory that records what gen owns.
 pub const MANIFEST_NAME: &str = ".gen-manifest.json";
 
+/// The manifest a render is about to write, written before it renames its files into place:
+/// found by the next render, it says that this one stopped part way.
+pub const JOURNAL_NAME: &str = ".gen-manifest.pending.json";
+
 declare_rule! {
     /// ## What it does
     /// Reports a template that fails to render: a syntax error, an undefined variable, a
@@ -51,10 +55,13 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a rendered target path that could leave the output directory (absolute, `..`,
-    /// empty segments, a backslash) or that names gen's own manifest.
+    /// empty segments, a backslash), that names gen's own manifest, or that lies inside a
+    /// version-control folder (`.git`, `.hg`, `.svn`, `.bzr`, `_darcs`, `CVS`, `.pijul`, `.jj`,
+    /// in any case).
     ///
     /// ## Why it matters
-    /// No path built from a spec may write outside the output directory.
+    /// No path built from a spec may write outside the output directory. A file written into
+    /// `.git/hooks/` runs on the next commit: a blueprint from elsewhere could plant one.
     ///
     /// ## How to fix
     /// Build target paths from plain segments (`<@ service.name | segment @>/Dockerfile`).
@@ -126,13 +133,38 @@ impl Place {
     }
 }
 
-/// Whether `path` is a plain relative path inside the output directory.
+/// Whether `path` is a plain relative path inside the output directory, outside any
+/// version-control folder.
 pub fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains('\0')
-        && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+        && path.split('/').all(|s| !s.is_empty() && s != "." && s != ".." && !is_vcs_folder(s))
+}
+
+/// Whether `path` names one of the files gen keeps for itself in the output directory.
+pub fn is_reserved(path: &str) -> bool {
+    path == MANIFEST_NAME || path == JOURNAL_NAME
+}
+
+/// Folders where version control keeps its data and the hooks it runs, lower-cased.
+const VCS_FOLDERS: [&str; 10] =
+    [".git", ".hg", ".svn", ".bzr", "_darcs", "cvs", ".pijul", ".jj", ".fslckout", "_fossil_"];
+
+/// Whether a path segment names a version-control folder as some file system would resolve it:
+/// in any case (macOS and Windows fold it), with the trailing dots and spaces and the `:stream`
+/// suffix Windows drops, with the invisible code points macOS ignores, or as Windows' short
+/// name `git~1` (the spellings git itself refuses in a tree).
+pub fn is_vcs_folder(segment: &str) -> bool {
+    let visible: String = segment.chars().filter(|c| !is_ignorable(*c)).collect::<String>().to_lowercase();
+    let name = visible.split(':').next().unwrap_or_default().trim_end_matches(['.', ' ']);
+    VCS_FOLDERS.contains(&name) || name == "git~1"
+}
+
+/// The code points HFS+ ignores in names (git's list): zero-width joiners and directional marks.
+fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
 
 /// The name under which a file entry's target path is compiled as a template.
@@ -359,8 +391,14 @@ impl<'a> Renderer<'a> {
             Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop, own),
         };
         let shown = bp.display_path(&file.source);
-        if !is_safe_relative(&path) || path == MANIFEST_NAME {
-            let msg = format!("`{shown}` renders to `{path}`, which is not a plain path inside the output directory");
+        if !is_safe_relative(&path) || is_reserved(&path) {
+            let msg = match path.split('/').find(|s| is_vcs_folder(s)) {
+                Some(vcs) => format!(
+                    "`{shown}` renders to `{path}`, which is inside a version-control folder (`{vcs}`), where a file \
+                     can change what version control does or runs"
+                ),
+                None => format!("`{shown}` renders to `{path}`, which is not a plain path inside the output directory"),
+            };
             let d = self.at_entry(bp, index, &UNSAFE_TARGET_PATH, msg).help("build targets from plain segments");
             self.errors.push(d);
             return;
