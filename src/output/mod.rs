@@ -33,7 +33,7 @@ pub enum OutputError {
     NotAFolder(PathBuf),
     #[error("{0}: another gen render is writing into this folder; wait for it to finish, then render again")]
     Busy(PathBuf),
-    #[error("nothing was written, because:\n  {}", .0.join("\n  "))]
+    #[error("nothing was written, because:\n  {}", blocked(.0))]
     Blocked(Vec<String>),
     #[error("`{0}` is not a plain path inside the output directory")]
     UnsafePath(String),
@@ -78,4 +78,30 @@ fn other_spec(out: &str, other: &str, spec: &str, gone: bool) -> String {
 fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> OutputError {
     let path = path.into();
     move |source| OutputError::Io { path, source }
+}
+
+/// The most reasons [`OutputError::Blocked`] lists one by one.
+const BLOCKED_SHOWN: usize = 10;
+
+/// The reasons a render wrote nothing, one a line: the first few, then how many more (a tree
+/// of thousands of files can be blocked at every one).
+fn blocked(problems: &[String]) -> String {
+    let mut lines: Vec<String> = problems.iter().take(BLOCKED_SHOWN).cloned().collect();
+    if problems.len() > BLOCKED_SHOWN {
+        lines.push(format!("and {} more of the same kinds", problems.len() - BLOCKED_SHOWN));
+    }
+    lines.join("\n  ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_render_blocked_at_thousands_of_targets_names_the_first_few_and_counts_the_rest() {
+        let problems: Vec<String> =
+            (0..5000).map(|i| format!("out/f{i}: a folder stands where gen writes a file")).collect();
+        let text = super::OutputError::Blocked(problems).to_string();
+        assert_eq!(text.lines().count(), 12, "{text}");
+        assert!(text.contains("out/f9: a folder") && !text.contains("out/f10:"), "{text}");
+        assert!(text.ends_with("and 4990 more of the same kinds"), "{text}");
+    }
 }
