@@ -50,7 +50,7 @@ pub fn render(dir: &Path, shown: &str) -> Result<Vec<Artifact>, String> {
     cmd.arg("template").arg(release_name(dir)).arg(dir);
     let output = process::run(cmd, bounds).map_err(|e| match e {
         RunError::Spawn(e) => format!(
-            "cannot render the chart {shown}: `{} template` did not run ({e}); install Helm, or set GEN_HELM to its path",
+            "cannot render the chart {shown}: `{} template` did not run ({e}); install Helm, or set GEN_HELM to its path (in a checkout of gen, `scripts/install-validators` installs a stand-in and prints the PATH that finds it)",
             helm.to_string_lossy()
         ),
         RunError::TimedOut(_) => format!(
