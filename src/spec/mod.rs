@@ -1,6 +1,7 @@
 //! The spec: load in stages (YAML, schema, typed model), then semantic rules.
 
 pub mod environments;
+pub mod grammar;
 pub mod model;
 pub mod quantity;
 pub mod rules;

@@ -12,7 +12,9 @@ mod host_outside_dns_zone;
 mod hostname;
 mod httproute_without_gateway;
 mod ingress_host_shared;
+mod invalid_class_name;
 mod invalid_github_repository;
+mod invalid_image_reference;
 mod invalid_quantity;
 mod kubernetes_name;
 
@@ -55,6 +57,8 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&invalid_github_repository::RULE, invalid_github_repository::check),
     (&credential_in_env::RULE, credential_in_env::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
+    (&invalid_image_reference::RULE, invalid_image_reference::check),
+    (&invalid_class_name::RULE, invalid_class_name::check),
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
