@@ -3,9 +3,12 @@
 //! reference, a class name, a Service or release name) stops `gen render` with exit 2 at the
 //! line that wrote it, in an environment's override too, and writes nothing; ignoring that
 //! rule does not let it through, because the rendered manifests fail the Kubernetes family's
-//! rules.
+//! rules. And a bidirectional control in a value ("Trojan Source") is warned about where it is
+//! written and reaches every file escaped, read back as the same value.
 
 mod common;
+
+use std::path::Path;
 
 use common::{Gen, Run, fixture};
 
@@ -120,6 +123,65 @@ fn ignoring_the_spec_rule_does_not_let_the_value_through_the_rendered_manifests(
         assert!(said.contains(text), "{code} quotes the line: {said}");
     }
     assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+/// Every file under `dir`, with its path relative to it.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("under dir").display().to_string();
+                out.push((rel, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out
+}
+
+/// The string at `keys` in the single YAML document `text`.
+fn yaml_string(text: &str, keys: &[&str]) -> String {
+    let loaded = gen_core::yaml::load("f.yaml", text.as_bytes(), &gen_core::spec::syntax::POLICY);
+    let docs = loaded.documents.unwrap_or_else(|e| panic!("{:?}", e[0].message));
+    let json = docs[0].root.to_json();
+    keys.iter().fold(&json, |j, k| &j[*k]).as_str().unwrap_or_else(|| panic!("{keys:?} in {text}")).to_string()
+}
+
+#[test]
+fn a_bidi_control_in_a_value_is_warned_about_and_written_escaped_everywhere() {
+    // One written as it is (the Trojan Source form), one written as a YAML escape.
+    let spec = valid_with(&[(
+        "env: {FAVORITE_ATHLETE: \"Usain Bolt\"}",
+        "env: {FAVORITE_ATHLETE: \"Usain Bolt\", MOTTO: \"admin\u{202e} \u{2066}// check\u{2069}\u{2066}\", SIGN: \"\\u200Fx\\u2069\"}",
+    )]);
+    let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("warning[SPEC130]")).collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(warnings[0].contains("U+202E (RIGHT-TO-LEFT OVERRIDE), U+2066 (LEFT-TO-RIGHT ISOLATE)"), "{warnings:?}");
+    assert!(run.stderr.contains(&at(&spec, "\u{202e}")), "the raw character's own column: {}", run.stderr);
+    assert!(run.stderr.contains(&at(&spec, "\"\\u200Fx")), "the escaped value: {}", run.stderr);
+    // No file holds a hidden character as it is.
+    let out = dir.path().join("out");
+    let written = files(&out);
+    assert!(written.len() > 50, "{} files", written.len());
+    for (path, bytes) in &written {
+        let text = String::from_utf8_lossy(bytes);
+        let hidden = text.chars().find(|c| gen_core::spec::invisible::is_hidden(*c));
+        assert_eq!(hidden, None, "{path} holds a hidden character as it is");
+    }
+    // And the values read back as written in the spec: in the chart's values and the ConfigMap.
+    let motto = "admin\u{202e} \u{2066}// check\u{2069}\u{2066}";
+    let values = std::fs::read_to_string(out.join("charts/athletes/values.yaml")).expect("values");
+    assert!(values.contains("\\u202e"), "{values}");
+    assert_eq!(yaml_string(&values, &["env", "MOTTO"]), motto);
+    assert_eq!(yaml_string(&values, &["env", "SIGN"]), "\u{200f}x\u{2069}");
+    let configmap = std::fs::read_to_string(out.join("manifests/athletes/configmap.yaml")).expect("configmap");
+    assert_eq!(yaml_string(&configmap, &["data", "MOTTO"]), motto);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 pub mod environments;
 pub mod grammar;
+pub mod invisible;
 pub mod model;
 pub mod quantity;
 pub mod rules;

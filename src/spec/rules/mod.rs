@@ -16,6 +16,7 @@ mod invalid_class_name;
 mod invalid_github_repository;
 mod invalid_image_reference;
 mod invalid_quantity;
+mod invisible_character;
 mod kubernetes_name;
 
 pub use credential_in_env::{credential_word, looks_like_key, url_with_password};
@@ -59,6 +60,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&latest_image_tag::RULE, latest_image_tag::check),
     (&invalid_image_reference::RULE, invalid_image_reference::check),
     (&invalid_class_name::RULE, invalid_class_name::check),
+    (&invisible_character::RULE, invisible_character::check),
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
