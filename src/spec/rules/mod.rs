@@ -12,9 +12,9 @@ mod host_outside_dns_zone;
 mod hostname;
 mod httproute_without_gateway;
 mod ingress_host_shared;
-mod invalid_class_name;
 mod invalid_github_repository;
-mod invalid_image_reference;
+mod invalid_image;
+mod invalid_kubernetes_class;
 mod invalid_quantity;
 mod invisible_character;
 mod kubernetes_name;
@@ -58,8 +58,8 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&invalid_github_repository::RULE, invalid_github_repository::check),
     (&credential_in_env::RULE, credential_in_env::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
-    (&invalid_image_reference::RULE, invalid_image_reference::check),
-    (&invalid_class_name::RULE, invalid_class_name::check),
+    (&invalid_image::RULE, invalid_image::check),
+    (&invalid_kubernetes_class::RULE, invalid_kubernetes_class::check),
     (&invisible_character::RULE, invisible_character::check),
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),

@@ -26,7 +26,7 @@ declare_rule! {
     /// ## How to fix
     /// Name the class as the cluster does (`kubectl get ingressclass,storageclass`):
     /// `nginx-internal`, `managed-csi`.
-    pub static RULE = ("SPEC129", "invalid-class-name", Error);
+    pub static RULE = ("SPEC129", "invalid-kubernetes-class", Error);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {

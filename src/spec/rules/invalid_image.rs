@@ -27,7 +27,7 @@ declare_rule! {
     /// ## How to fix
     /// Write the repository in lowercase (`shopacr.azurecr.io/shop`) and a tag of letters,
     /// digits, `.`, `_` and `-` (`1.4.2-build.5`).
-    pub static RULE = ("SPEC128", "invalid-image-reference", Error);
+    pub static RULE = ("SPEC128", "invalid-image", Error);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
