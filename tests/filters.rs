@@ -1,7 +1,9 @@
 //! Every language filter, fed an injection corpus, reads back as the literal value through a
-//! real parser of that language: YAML (saphyr), JSON (serde_json), POSIX shell (bash), HCL
-//! (HashiCorp's parser), Go templates (Helm's engine), GitHub workflow values (YAML, then
-//! GitHub's expression syntax).
+//! real parser of that language: YAML (saphyr), JSON (serde_json), POSIX shell (bash and
+//! dash), HCL (HashiCorp's parser), Go templates (Helm's engine), GitHub workflow values (YAML,
+//! then GitHub's expression syntax). And none writes a character its reader would not see as
+//! it is: no control character, no bidirectional control ("Trojan Source", CVE-2021-42574), no
+//! zero-width or other format character reaches the bytes of a file raw.
 
 mod common;
 
@@ -44,7 +46,46 @@ const CORPUS: &[&str] = &[
     "${{${{ '${{' }}}}",
     "x${{",
     "*?+[]!\\",
+    // Trojan Source: overrides, isolates, marks; zero-width and tag characters.
+    "access\u{202e}\u{2066}// admin\u{2069}\u{2066}",
+    "\u{202a}\u{202b}\u{202c}\u{202d}\u{2067}\u{2068}\u{200e}\u{200f}\u{061c}",
+    "zero\u{200b}width\u{200d}join\u{2060}\u{ad}",
+    "tag\u{e0041}\u{e007f}",
+    "c1\u{85}\u{9b}[31m",
+    "it's \u{202e}'quoted'",
 ];
+
+/// Whether the bytes a filter wrote hold a character a reader would not see: a control
+/// character other than a line break or tab, or a hidden one (bidi controls, zero-width and
+/// other format characters, line and paragraph separators).
+fn shows_all(written: &str) -> Result<(), char> {
+    match written
+        .chars()
+        .find(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || gen_core::spec::invisible::is_hidden(*c))
+    {
+        Some(c) => Err(c),
+        None => Ok(()),
+    }
+}
+
+#[test]
+fn no_filter_writes_a_character_its_reader_would_not_see() {
+    let env = gen_core::render::environment();
+    for value in CORPUS.iter().filter(|v| !v.contains('\0')) {
+        let json = env.render_str("<@ v | json @>", minijinja::context! { v => *value }).expect("render");
+        for (filter, written) in [
+            ("yaml", yaml_quote(value)),
+            ("gha", gha_quote(value)),
+            ("hcl", hcl_quote(value)),
+            ("shell", shell_quote(value)),
+            ("gotmpl", gotmpl_quote(value)),
+            ("json", json),
+            ("text", gen_core::render::filters::text(value)),
+        ] {
+            assert_eq!(shows_all(&written), Ok(()), "{filter} wrote {written:?} for {value:?}");
+        }
+    }
+}
 
 #[test]
 fn yaml_filter_reads_back_literally() {
@@ -107,10 +148,13 @@ fn json_filter_reads_back_literally() {
 #[test]
 fn shell_filter_reads_back_literally() {
     for value in CORPUS.iter().filter(|v| !v.contains('\0')) {
-        // bash strings cannot hold NUL at all; that value is refused by every shell.
+        // bash strings cannot hold NUL at all; that value is refused by every shell. dash is
+        // the POSIX shell without bash's extensions (`$'...'`).
         let script = format!("printf %s {}", shell_quote(value));
-        let out = std::process::Command::new("bash").args(["-c", &script]).output().expect("bash");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), *value, "{script}");
+        for shell in ["bash", "dash"] {
+            let out = std::process::Command::new(shell).args(["-c", &script]).output().expect(shell);
+            assert_eq!(String::from_utf8_lossy(&out.stdout), *value, "{shell}: {script}");
+        }
     }
 }
 

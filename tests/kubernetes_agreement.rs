@@ -1,7 +1,9 @@
 //! The Kubernetes rules say what the ecosystem's own tools say: checkov reports its
 //! counterpart of each rule on the rule's `fires` fixture (and not on its near miss), a strict
 //! schema validation refuses what K8S002 and K8S003 refuse, and every near miss is a valid
-//! object for the real Kubernetes schema.
+//! object for the real Kubernetes schema. What the API server's validation or the kubelet
+//! refuses beyond the schema (K8S048 to K8S050) a schema validation lets pass: there gen is
+//! the only check before the cluster.
 
 mod common;
 
@@ -79,6 +81,9 @@ fn every_kubernetes_near_miss_is_valid_for_the_kubernetes_schema() {
         } else {
             files.push(entry.path().join("passes.yaml"));
         }
+        // Further near misses of the rule (`passes-<case>.yaml`).
+        let cases = std::fs::read_dir(entry.path()).expect("a rule's fixtures").flatten().map(|e| e.path());
+        files.extend(cases.filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("passes-"))));
     }
     files.sort();
     assert!(files.iter().all(|f| f.is_file()), "a kubernetes fixture folder without passes: {files:?}");
@@ -89,4 +94,20 @@ fn every_kubernetes_near_miss_is_valid_for_the_kubernetes_schema() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_strict_schema_validation_lets_pass_what_only_the_api_server_or_the_kubelet_refuses() {
+    // An image reference (the kubelet's `InvalidImageName`), a label value and a class name
+    // (the API server's validation): the OpenAPI schema says "a string" for each.
+    for fires in ["K8S048/fires.yaml", "K8S049/fires.yaml", "K8S049/fires-selector.yaml", "K8S050/fires/ingress.yaml"] {
+        let file = fixture(&format!("kubernetes/{fires}"));
+        let out = validator("kubernetes-validate").args(["--strict", "--quiet"]).arg(&file).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "kubernetes-validate now refuses {}: say so in the rule's documentation\n{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }

@@ -3,7 +3,8 @@
 //! on which the rule fires at the place the expectation names, and `passes`, its near miss, on
 //! which gen reports nothing. The expectation is the first line of the fires file
 //! (`# expect: CODE at [FILE:]LINE:COL`) or, where that cannot be, a file `expect` beside it
-//! (`CODE at FILE[:LINE:COL]`).
+//! (`CODE at FILE[:LINE:COL]`). A rule with cases its pair does not show has more files beside
+//! it, `fires-<case>.*` (each with its `# expect:` line) and `passes-<case>.*`, held to the same.
 
 mod common;
 
@@ -23,6 +24,19 @@ fn entry(dir: &Path, stem: &str) -> Option<PathBuf> {
         .collect::<Vec<_>>();
     found.sort();
     found.into_iter().next()
+}
+
+/// The further cases of a rule beside its pair: the files `<stem>-<case>.*` of its folder.
+fn cases(dir: &Path, stem: &str) -> Vec<PathBuf> {
+    let prefix = format!("{stem}-");
+    let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = read
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
+        .collect();
+    found.sort();
+    found
 }
 
 /// An expected finding: code, a suffix of its file (if given), line and column (0 for none).
@@ -79,48 +93,54 @@ fn every_rule_of_every_group_has_a_fixture_pair() {
 #[test]
 fn each_rule_fires_at_the_expected_place() {
     for (group, rule, dir) in rules() {
-        let Some(fires) = entry(&dir, "fires") else { continue };
-        let expect = expectation(&dir, &fires);
-        assert_eq!(expect.code, rule.code, "{}: the expectation names another rule", fires.display());
-        let run = lint_json(&fires);
-        let report: serde_json::Value =
-            serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
-        let hit = report["diagnostics"].as_array().expect("diagnostics").iter().any(|d| {
-            let n = |k: &str| d["location"][k].as_u64().unwrap_or(0) as usize;
-            d["code"] == rule.code
-                && n("line") == expect.line
-                && n("column") == expect.column
-                && expect
-                    .file
-                    .as_ref()
-                    .is_none_or(|f| d["file"].as_str().is_some_and(|file| file.ends_with(f.as_str())))
-        });
-        assert!(hit, "{group}/{}: expected {expect:?}, got {:?}", rule.code, run.findings());
-        // The exit code follows from what was found: 2 when an input did not load, 1 for
-        // errors, 0 for warnings alone.
-        let found: Vec<&gen_core::diag::Rule> =
-            run.codes().iter().map(|c| registry::find(c).expect("a known rule")).collect();
-        let expected_exit = if found.iter().any(|r| gen_core::pipeline::is_failure(r)) {
-            2
-        } else if found.iter().any(|r| r.severity == Severity::Error) {
-            1
-        } else {
-            0
-        };
-        assert_eq!(run.code, expected_exit, "{}: {:?}", fires.display(), run.findings());
+        for fires in entry(&dir, "fires").into_iter().chain(cases(&dir, "fires")) {
+            fires_where_expected(group, rule, &dir, &fires);
+        }
     }
+}
+
+fn fires_where_expected(group: &str, rule: &gen_core::diag::Rule, dir: &Path, fires: &Path) {
+    let expect = expectation(dir, fires);
+    assert_eq!(expect.code, rule.code, "{}: the expectation names another rule", fires.display());
+    let run = lint_json(fires);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let hit = report["diagnostics"].as_array().expect("diagnostics").iter().any(|d| {
+        let n = |k: &str| d["location"][k].as_u64().unwrap_or(0) as usize;
+        d["code"] == rule.code
+            && n("line") == expect.line
+            && n("column") == expect.column
+            && expect.file.as_ref().is_none_or(|f| d["file"].as_str().is_some_and(|file| file.ends_with(f.as_str())))
+    });
+    assert!(hit, "{group}/{}: expected {expect:?}, got {:?}", rule.code, run.findings());
+    // The exit code follows from what was found: 2 when an input did not load, 1 for
+    // errors, 0 for warnings alone.
+    let found: Vec<&gen_core::diag::Rule> =
+        run.codes().iter().map(|c| registry::find(c).expect("a known rule")).collect();
+    let expected_exit = if found.iter().any(|r| gen_core::pipeline::is_failure(r)) {
+        2
+    } else if found.iter().any(|r| r.severity == Severity::Error) {
+        1
+    } else {
+        0
+    };
+    assert_eq!(run.code, expected_exit, "{}: {:?}", fires.display(), run.findings());
 }
 
 #[test]
 fn each_rule_is_quiet_on_its_near_miss() {
     for (group, rule, dir) in rules() {
-        let Some(passes) = entry(&dir, "passes") else { continue };
-        let run = lint_json(&passes);
-        // Notes of other rules (the retired ingress controller) are news, not problems.
-        assert_eq!(run.problems(), vec![], "{group}/{}: {}", rule.code, passes.display());
-        assert!(!run.codes().contains(&rule.code.to_string()), "{group}/{}: {}", rule.code, passes.display());
-        assert_eq!(run.code, 0, "{}", passes.display());
+        for passes in entry(&dir, "passes").into_iter().chain(cases(&dir, "passes")) {
+            quiet(group, rule, &passes);
+        }
     }
+}
+
+fn quiet(group: &str, rule: &gen_core::diag::Rule, passes: &Path) {
+    let run = lint_json(passes);
+    // Notes of other rules (the retired ingress controller) are news, not problems.
+    assert_eq!(run.problems(), vec![], "{group}/{}: {}", rule.code, passes.display());
+    assert!(!run.codes().contains(&rule.code.to_string()), "{group}/{}: {}", rule.code, passes.display());
+    assert_eq!(run.code, 0, "{}", passes.display());
 }
 
 #[test]
@@ -151,10 +171,12 @@ fn a_byte_order_mark_moves_no_finding_of_the_yaml_families() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (group, rule, fixtures) in rules().into_iter().filter(|(g, _, _)| ["kubernetes", "workflow"].contains(g)) {
         // A fixture that is a folder (a chart, a set of manifests) is read as several files.
-        let Some(fires) = entry(&fixtures, "fires").filter(|f| f.is_file()) else { continue };
-        let text = std::fs::read_to_string(&fires).expect("read");
-        let with_bom = dir.path().join(fires.file_name().expect("name"));
-        std::fs::write(&with_bom, format!("\u{feff}{text}")).expect("write");
-        assert_eq!(lint_json(&with_bom).findings(), lint_json(&fires).findings(), "{group}/{}", rule.code);
+        let files = entry(&fixtures, "fires").filter(|f| f.is_file()).into_iter().chain(cases(&fixtures, "fires"));
+        for fires in files {
+            let text = std::fs::read_to_string(&fires).expect("read");
+            let with_bom = dir.path().join(fires.file_name().expect("name"));
+            std::fs::write(&with_bom, format!("\u{feff}{text}")).expect("write");
+            assert_eq!(lint_json(&with_bom).findings(), lint_json(&fires).findings(), "{group}/{}", rule.code);
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! does not, the reason is written next to the rule below. actionlint (with shellcheck) reads
 //! every fixture, finds nothing at all in any near miss, and reports its own counterparts.
 //! zizmor's workflow schema refuses what GHA001 refuses and accepts every other fixture. And
-//! the pins gen embeds, and every pin the fixtures write, are the shared list's.
+//! the pins gen embeds, and every pin the fixtures write, are the shared list's. A rule's
+//! further cases (`fires-<case>.yml`, `passes-<case>.yml`) are held to the same as its pair.
 
 mod common;
 
@@ -59,6 +60,29 @@ fn passes(code: &str) -> PathBuf {
     fixture(&format!("workflow/{code}/passes.yml"))
 }
 
+/// A rule's further cases beside its pair (`fires-<case>.yml`, `passes-<case>.yml`), sorted.
+fn cases(code: &str, stem: &str) -> Vec<PathBuf> {
+    let prefix = format!("{stem}-");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(fixture(&format!("workflow/{code}")))
+        .expect("a rule's fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
+        .collect();
+    found.sort();
+    found
+}
+
+/// A rule's fires fixture and its further fires cases.
+fn all_fires(code: &str) -> Vec<PathBuf> {
+    std::iter::once(fires(code)).chain(cases(code, "fires")).collect()
+}
+
+/// A rule's near miss and its further near misses.
+fn all_passes(code: &str) -> Vec<PathBuf> {
+    std::iter::once(passes(code)).chain(cases(code, "passes")).collect()
+}
+
 /// Every fixture of the family, near misses first.
 fn fixtures() -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut codes: Vec<String> = std::fs::read_dir(fixture("workflow"))
@@ -68,7 +92,7 @@ fn fixtures() -> (Vec<PathBuf>, Vec<PathBuf>) {
         .collect();
     codes.sort();
     assert!(codes.len() >= 14, "workflow fixtures: {codes:?}");
-    (codes.iter().map(|c| passes(c)).collect(), codes.iter().map(|c| fires(c)).collect())
+    (codes.iter().flat_map(|c| all_passes(c)).collect(), codes.iter().flat_map(|c| all_fires(c)).collect())
 }
 
 /// One location of a zizmor finding: its kind (`Primary`, `Related`) and its 1-based lines.
@@ -114,30 +138,35 @@ fn gen_lines(file: &Path, code: &str) -> Vec<usize> {
 
 #[test]
 fn zizmor_reports_each_counterpart_where_gen_does_and_not_on_the_near_miss() {
-    let files: Vec<PathBuf> = ZIZMOR.iter().flat_map(|(ours, _, _)| [fires(ours), passes(ours)]).collect();
+    let files: Vec<PathBuf> =
+        ZIZMOR.iter().flat_map(|(ours, _, _)| all_fires(ours).into_iter().chain(all_passes(ours))).collect();
     let found = zizmor(&files);
     for (ours, theirs, place) in ZIZMOR {
-        let lines = gen_lines(&fires(ours), ours);
-        assert!(!lines.is_empty(), "{ours}: gen reports nothing on its fires fixture");
-        let none = Vec::new();
-        let at = found.get(&(fires(ours), theirs.to_string())).unwrap_or(&none);
-        let meets = |line: usize| {
-            at.iter().any(|l| match place {
-                Place::Primary => l.kind == "Primary" && l.start == line,
-                Place::Related => l.kind == "Related" && l.start == line,
-                Place::Within => l.kind == "Primary" && (l.start..=l.end).contains(&line),
-            })
-        };
-        assert!(
-            lines.iter().copied().all(meets),
-            "{ours}: zizmor's {theirs} is not at gen's lines {lines:?} ({place:?}) in {}: {at:?}",
-            fires(ours).display()
-        );
-        assert!(
-            !found.contains_key(&(passes(ours), theirs.to_string())),
-            "{ours}: zizmor reports {theirs} on the near miss {}",
-            passes(ours).display()
-        );
+        for fires in all_fires(ours) {
+            let lines = gen_lines(&fires, ours);
+            assert!(!lines.is_empty(), "{ours}: gen reports nothing on {}", fires.display());
+            let none = Vec::new();
+            let at = found.get(&(fires.clone(), theirs.to_string())).unwrap_or(&none);
+            let meets = |line: usize| {
+                at.iter().any(|l| match place {
+                    Place::Primary => l.kind == "Primary" && l.start == line,
+                    Place::Related => l.kind == "Related" && l.start == line,
+                    Place::Within => l.kind == "Primary" && (l.start..=l.end).contains(&line),
+                })
+            };
+            assert!(
+                lines.iter().copied().all(meets),
+                "{ours}: zizmor's {theirs} is not at gen's lines {lines:?} ({place:?}) in {}: {at:?}",
+                fires.display()
+            );
+        }
+        for passes in all_passes(ours) {
+            assert!(
+                !found.contains_key(&(passes.clone(), theirs.to_string())),
+                "{ours}: zizmor reports {theirs} on the near miss {}",
+                passes.display()
+            );
+        }
     }
 }
 
@@ -244,9 +273,23 @@ fn actionlint_reports_its_counterparts_where_gen_does() {
         );
     }
     // GHA005: actionlint's `expression` ("potentially untrusted") places what it finds inside a
-    // `run: |` block on the line of `run:` itself, so only the report is compared.
+    // `run: |` block on the line of `run:` itself, so only the report is compared. (It does
+    // not follow `env`: the `${{ env.TITLE }}` of `fires-env.yml` is zizmor's alone.)
     let found = actionlint(&[fires("GHA005")]);
     assert!(found.iter().any(|(_, k, _)| k == "expression"), "actionlint does not report GHA005's fixture: {found:?}");
+    // An expression never closed: actionlint's `expression` ("unexpected character '$' while
+    // lexing expression") at gen's line.
+    let unclosed = fixture("workflow/GHA001/fires-unclosed-expression.yml");
+    let lines = gen_lines(&unclosed, "GHA001");
+    let at: Vec<usize> = actionlint(std::slice::from_ref(&unclosed))
+        .into_iter()
+        .filter(|(_, k, _)| k == "expression")
+        .map(|(_, _, l)| l)
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| at.contains(l)),
+        "GHA001: gen at {lines:?}, actionlint at {at:?}"
+    );
 }
 
 #[test]

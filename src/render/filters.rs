@@ -1,7 +1,15 @@
 //! One quoting filter per output language: every spec value reaches a file through one.
+//!
+//! No filter writes a character that a reader of the file cannot see as it is (a control
+//! character, a bidirectional control that reorders the text around it, a zero-width or other
+//! format character: `spec::invisible`): YAML, JSON, HCL and Go templates write it as an
+//! escape (`\u202e`), a shell word gets it from `printf`, and prose, where no escape exists,
+//! gets a space. The program that reads the file still gets the value exactly.
 
 use minijinja::value::ValueKind;
 use minijinja::{Error, ErrorKind, Value};
+
+use crate::spec::invisible::is_hidden;
 
 /// The text of a scalar: strings as they are, numbers and booleans as written.
 fn scalar(value: &Value, filter: &str) -> Result<String, Error> {
@@ -33,45 +41,72 @@ fn escaped(s: &str, needs_code: fn(char) -> bool, code: fn(char) -> String) -> S
     out
 }
 
-fn is_control(c: char) -> bool {
-    (c as u32) < 0x20 || c == '\u{7f}'
+/// What no filter writes as it is: a control character (C0, DEL, C1) or a hidden one (a
+/// bidirectional control, a zero-width or other format character, a line or paragraph
+/// separator).
+fn unseen(c: char) -> bool {
+    c.is_control() || is_hidden(c)
+}
+
+/// The `\u` escape of YAML, HCL, Go and JSON's `\uXXXX` form for a character of the Basic
+/// Multilingual Plane; `\UXXXXXXXX` (YAML, HCL, Go) beyond it.
+fn unicode_escape(c: char) -> String {
+    match c as u32 {
+        n @ 0..=0xffff => format!("\\u{n:04x}"),
+        n => format!("\\U{n:08x}"),
+    }
 }
 
 /// A YAML double-quoted scalar that reads back as exactly `s`.
 pub fn yaml_quote(s: &str) -> String {
-    // YAML also reads C1 controls, line/paragraph separators and a BOM specially: escape them.
-    let special = |c: char| {
-        is_control(c) || (0x80..0xa0).contains(&(c as u32)) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
-    };
-    format!("\"{}\"", escaped(s, special, |c| format!("\\u{:04x}", c as u32)))
+    // YAML also reads C1 controls, line/paragraph separators and a BOM specially: escaped,
+    // with every other character a reader would not see.
+    format!("\"{}\"", escaped(s, unseen, unicode_escape))
 }
 
 /// An HCL quoted string that reads back as exactly `s`: no interpolation, no directive.
 pub fn hcl_quote(s: &str) -> String {
-    let body = escaped(s, is_control, |c| format!("\\u{:04x}", c as u32));
+    let body = escaped(s, unseen, unicode_escape);
     format!("\"{}\"", body.replace("${", "$${").replace("%{", "%%{"))
 }
 
-/// A POSIX shell word that the shell reads as exactly `s`.
+/// A POSIX shell word that the shell reads as exactly `s`. Single quotes hold any character
+/// but have no escape: a character a reader would not see (say U+202E, which would reorder
+/// the script on screen) is left out of them and made by `printf` from its bytes in octal,
+/// `"$(printf '\342\200\256')"`, which every POSIX shell reads (`$'...'` is not in dash).
+/// Line breaks and tabs stay in the quotes, where they are seen.
 pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+    let made = |c: char| unseen(c) && !matches!(c, '\n' | '\t');
+    let mut out = String::with_capacity(s.len() + 2);
+    let mut rest = s;
+    while !rest.is_empty() {
+        let plain_len = rest.find(made).unwrap_or(rest.len());
+        let (plain, after) = rest.split_at(plain_len);
+        if !plain.is_empty() {
+            out.push_str(&format!("'{}'", plain.replace('\'', "'\\''")));
+        }
+        let made_len = after.find(|c: char| !made(c)).unwrap_or(after.len());
+        let (hidden, after) = after.split_at(made_len);
+        if !hidden.is_empty() {
+            let octal: String = hidden.bytes().map(|b| format!("\\{b:03o}")).collect();
+            out.push_str(&format!("\"$(printf '{octal}')\""));
+        }
+        rest = after;
+    }
+    if out.is_empty() { "''".to_string() } else { out }
 }
 
 /// A Go template action printing exactly `s` (for text inside Helm templates).
 pub fn gotmpl_quote(s: &str) -> String {
-    format!("{{{{ \"{}\" }}}}", escaped(s, is_control, |c| format!("\\x{:02x}", c as u32)))
+    let code = |c: char| if c.is_ascii() { format!("\\x{:02x}", c as u32) } else { unicode_escape(c) };
+    format!("{{{{ \"{}\" }}}}", escaped(s, unseen, code))
 }
 
 /// Prose for a comment or a Markdown line: one line, no control characters, no character any
-/// language reads as a line break (U+2028, U+2029) or that reorders text (bidi controls).
+/// language reads as a line break (U+2028, U+2029), that reorders text (bidi controls) or
+/// that is not seen at all (zero-width and other format characters): each becomes a space.
 pub fn text(s: &str) -> String {
-    let special = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{feff}')
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-    };
-    s.chars().map(|c| if special(c) { ' ' } else { c }).collect()
+    s.chars().map(|c| if unseen(c) { ' ' } else { c }).collect()
 }
 
 /// A YAML scalar for a GitHub workflow that GitHub reads as exactly `s`: GitHub evaluates
@@ -125,8 +160,26 @@ pub fn gotmpl(value: Value) -> Result<Value, Error> {
 
 pub fn json(value: Value) -> Result<Value, Error> {
     serde_json::to_string(&value)
-        .map(Value::from_safe_string)
+        .map(|text| Value::from_safe_string(json_escape_unseen(&text)))
         .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("cannot write JSON: {e}")))
+}
+
+/// JSON text with every character a reader would not see written as `\uXXXX` (a surrogate
+/// pair beyond the Basic Multilingual Plane). Outside strings JSON holds only ASCII, which
+/// serde_json already escapes where it must, so each such character is inside a string.
+fn json_escape_unseen(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unseen(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub fn prose(value: Value) -> Result<Value, Error> {

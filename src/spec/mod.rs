@@ -1,6 +1,8 @@
 //! The spec: load in stages (YAML, schema, typed model), then semantic rules.
 
 pub mod environments;
+pub mod grammar;
+pub mod invisible;
 pub mod model;
 pub mod quantity;
 pub mod rules;

@@ -12,6 +12,9 @@ pub struct Expression {
     pub range: Range<usize>,
     /// What is between the braces.
     pub inner: String,
+    /// Whether `}}` closes it; one that runs to the end of the text is not, and GitHub refuses
+    /// the workflow ("The expression is not closed").
+    pub closed: bool,
 }
 
 impl Expression {
@@ -43,8 +46,9 @@ pub fn expressions(text: &str) -> Vec<Expression> {
                 Some(_) => i += 1,
             }
         };
-        let inner_end = if end >= start + 5 && text[..end].ends_with("}}") { end - 2 } else { end };
-        out.push(Expression { range: start..end, inner: text[start + 3..inner_end].to_string() });
+        let closed = end >= start + 5 && text[..end].ends_with("}}");
+        let inner_end = if closed { end - 2 } else { end };
+        out.push(Expression { range: start..end, inner: text[start + 3..inner_end].to_string(), closed });
         from = end;
     }
     out
@@ -203,6 +207,10 @@ mod tests {
         assert_eq!(&text[found[0].range.clone()], "${{ github.head_ref }}");
         assert_eq!(found[1].inner.trim(), "format('}}{0}', inputs.x)");
         assert_eq!(expressions("no ${ expression } here, ${{ unterminated").len(), 1);
+        assert!(found.iter().all(|e| e.closed));
+        assert!(!expressions("${{ github.event_name == 'push'")[0].closed);
+        assert!(!expressions("${{ format('}}') ")[0].closed, "a `}}` in a string closes nothing");
+        assert!(!expressions("${{}")[0].closed && expressions("${{}}")[0].closed);
     }
 
     #[test]

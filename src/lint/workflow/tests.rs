@@ -164,6 +164,62 @@ fn template_injection_is_placed_on_the_expression_inside_the_block() {
     assert_eq!(findings(yaml), [("GHA005", 14, 19), ("GHA005", 14, 60), ("GHA005", 15, 34)]);
 }
 
+/// A workflow whose workflow-level `env:` is `top`, job `a`'s is `job`, and one step with `env:`
+/// `step` runs `run`. Its `run:` is on line 12 (with every `env:` written).
+fn with_env(top: &str, job: &str, step: &str, run: &str) -> String {
+    format!(
+        "on:\n  workflow_dispatch:\n    inputs:\n      note: {{type: string}}\n      dry: {{type: boolean}}\npermissions: {{}}\nenv: {top}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    env: {job}\n    steps:\n      - env: {step}\n        run: {run}\n"
+    )
+}
+
+#[test]
+fn an_env_context_is_what_its_env_entry_is_set_from() {
+    let title = "{T: '${{ github.event.pull_request.title }}'}";
+    let gha005 = |yaml: &str| findings(yaml).into_iter().filter(|f| f.0 == "GHA005").collect::<Vec<_>>();
+    // Set at the workflow, the job or the step, read by `${{ env.T }}`: at the expression.
+    for (top, job, step) in [(title, "{}", "{}"), ("{}", title, "{}"), ("{}", "{}", title)] {
+        let yaml = with_env(top, job, step, "echo \"${{ env.T }}\"");
+        assert_eq!(gha005(&yaml), [("GHA005", 15, 20)], "{yaml}");
+    }
+    // Contexts are case-insensitive; the message names the variable as the `env:` writes it.
+    let yaml = with_env("{}", title, "{}", "echo \"${{ env.t }}\"");
+    let d = doc(&yaml);
+    let found = run_checks(CHECKS, std::slice::from_ref(&d));
+    let message = &found.iter().find(|f| f.rule.code == "GHA005").expect("GHA005").message;
+    assert!(
+        message.starts_with("`env.T` is set from `github.event.pull_request.title` in the `env:` of job `a` (line 12)"),
+        "{message}"
+    );
+    // Through a step's variable set from the job's; from a free-text input.
+    let yaml = with_env("{}", title, "{S: '${{ env.T }}'}", "echo \"${{ env.S }}\"");
+    assert_eq!(gha005(&yaml), [("GHA005", 15, 20)]);
+    let yaml = with_env("{N: '${{ inputs.note }}'}", "{}", "{}", "echo ${{ env.N }}");
+    assert_eq!(gha005(&yaml), [("GHA005", 15, 19)]);
+    // Read by the shell, it is data; set from the repository's own values, it is not text
+    // from outside; hidden by the step's own safe value, it is not the job's; unset, nothing.
+    assert_eq!(gha005(&with_env("{}", title, "{}", "echo \"$T\"")), []);
+    assert_eq!(
+        gha005(&with_env(
+            "{}",
+            "{T: '${{ github.sha }}', D: '${{ inputs.dry }}'}",
+            "{}",
+            "echo ${{ env.T }} ${{ env.D }}"
+        )),
+        []
+    );
+    assert_eq!(gha005(&with_env("{}", title, "{T: fixed}", "echo ${{ env.T }}")), []);
+    assert_eq!(gha005(&with_env("{}", "{}", "{}", "echo ${{ env.T }}")), []);
+    // A step's variable cannot read its own `env:`: `S` is set from the job's `T`, not the step's.
+    let yaml = with_env("{}", "{T: safe}", "{T: '${{ github.head_ref }}', S: '${{ env.T }}'}", "echo ${{ env.S }}");
+    assert_eq!(gha005(&yaml), []);
+}
+
+#[test]
+fn an_expression_never_closed_is_gha001_wherever_it_is() {
+    let yaml = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    if: ${{ github.event_name == 'push'\n    steps:\n      - run: |\n          echo ok\n          echo \"${{ github.sha\"\n      - run: echo \"${{ '${{' }}\"\n";
+    assert_eq!(findings(yaml), [("GHA001", 7, 9), ("GHA001", 11, 17)]);
+}
+
 #[test]
 fn registry_logins_give_their_password_argument() {
     use crate::lint::dockerfile::shell::commands;

@@ -6,12 +6,15 @@ use crate::spec::Loaded;
 declare_rule! {
     /// ## What it does
     /// Reports a project name, service name or namespace that is not a Kubernetes DNS-1123
-    /// label.
+    /// label, and a service name that does not start with a letter or is longer than 53
+    /// characters.
     ///
     /// ## Why it matters
     /// These names become Deployment, Service and Helm release names, which Kubernetes accepts
     /// only as lowercase letters, digits and `-`, starting and ending with a letter or digit, at
     /// most 63 characters. A bad name fails at `helm install`, long after the spec was written.
+    /// A service's name also names its Kubernetes Service, which must start with a letter (a
+    /// DNS-1035 label), and its Helm release, which Helm limits to 53 characters.
     /// They also become folders of the output, so names Windows reserves (`con`, `nul`, `aux`,
     /// `com1`...) are refused too: a repository holding them cannot be checked out there.
     ///
@@ -36,6 +39,20 @@ const WINDOWS_RESERVED: [&str; 22] = [
 pub fn windows_reserved(segment: &str) -> bool {
     let stem = segment.split('.').next().unwrap_or(segment).to_ascii_lowercase();
     WINDOWS_RESERVED.contains(&stem.as_str())
+}
+
+/// The most characters of a Helm release name (Helm's `validateReleaseName`).
+const RELEASE_NAME_MAX: usize = 53;
+
+/// Why a service's `name`, a DNS-1123 label, still cannot name its Service and its release.
+fn service_problem(name: &str) -> Option<&'static str> {
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        Some("it names the service's Kubernetes Service, whose name starts with a letter (a DNS-1035 label)")
+    } else if name.len() > RELEASE_NAME_MAX {
+        Some("it names the service's Helm release, which Helm limits to 53 characters")
+    } else {
+        None
+    }
 }
 
 /// Why `name` is not a DNS-1123 label, if it is not.
@@ -74,8 +91,15 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         }
     }
     for (path, name, what) in names {
-        if let Some(why) = dns1123_label_problem(name) {
-            let fix = suggestion(name);
+        let why = dns1123_label_problem(name).or_else(|| (what == "service").then(|| service_problem(name)).flatten());
+        if let Some(why) = why {
+            let mut fix = suggestion(name);
+            if what == "service" {
+                if !fix.starts_with(|c: char| c.is_ascii_lowercase()) && !fix.is_empty() {
+                    fix = format!("svc-{fix}");
+                }
+                fix = fix.chars().take(RELEASE_NAME_MAX).collect::<String>().trim_end_matches('-').to_string();
+            }
             let help = if fix.is_empty() {
                 "use a name such as `web`".to_string()
             } else {

@@ -13,7 +13,10 @@ mod hostname;
 mod httproute_without_gateway;
 mod ingress_host_shared;
 mod invalid_github_repository;
+mod invalid_image;
+mod invalid_kubernetes_class;
 mod invalid_quantity;
+mod invisible_character;
 mod kubernetes_name;
 
 pub use credential_in_env::{credential_word, looks_like_key, url_with_password};
@@ -55,6 +58,9 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&invalid_github_repository::RULE, invalid_github_repository::check),
     (&credential_in_env::RULE, credential_in_env::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
+    (&invalid_image::RULE, invalid_image::check),
+    (&invalid_kubernetes_class::RULE, invalid_kubernetes_class::check),
+    (&invisible_character::RULE, invisible_character::check),
     (&unsupported_kubernetes_version::RULE, unsupported_kubernetes_version::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),

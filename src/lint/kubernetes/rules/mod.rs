@@ -14,7 +14,10 @@ mod identical_probes;
 mod image_pull_policy_mismatch;
 mod ingress_backend_missing_service;
 mod ingress_nginx_retired;
+mod invalid_class_name;
 mod invalid_field_type;
+mod invalid_image_reference;
+mod invalid_label_value;
 mod latest_image_tag;
 mod liveness_probe_missing;
 mod low_user_id;
@@ -62,6 +65,9 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &MANIFEST_SYNTAX, run: Run::Each(manifest_syntax::check) },
     Check { rule: &unknown_field::RULE, run: Run::Each(unknown_field::check) },
     Check { rule: &invalid_field_type::RULE, run: Run::Each(invalid_field_type::check) },
+    // Values the API server or the kubelet refuse that a schema check lets pass.
+    Check { rule: &invalid_label_value::RULE, run: Run::Each(invalid_label_value::check) },
+    Check { rule: &invalid_class_name::RULE, run: Run::Each(invalid_class_name::check) },
     // Pod Security Standards, baseline and restricted.
     Check { rule: &host_process::RULE, run: Run::Each(host_process::check) },
     Check { rule: &host_namespace::RULE, run: Run::Each(host_namespace::check) },
@@ -98,6 +104,7 @@ pub static CHECKS: &[Check<Document>] = &[
     // Images.
     Check { rule: &latest_image_tag::RULE, run: Run::Each(latest_image_tag::check) },
     Check { rule: &image_pull_policy_mismatch::RULE, run: Run::Each(image_pull_policy_mismatch::check) },
+    Check { rule: &invalid_image_reference::RULE, run: Run::Each(invalid_image_reference::check) },
     // Objects that relate to each other.
     Check { rule: &service_selects_no_pod::RULE, run: Run::All(service_selects_no_pod::check) },
     Check { rule: &target_port_not_container_port::RULE, run: Run::All(target_port_not_container_port::check) },

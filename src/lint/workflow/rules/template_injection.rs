@@ -1,6 +1,8 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::workflow::Document;
+use crate::lint::workflow::expr::expressions;
+use crate::lint::workflow::{Document, Step, entries};
+use crate::yaml::{Entry, Node};
 
 declare_rule! {
     /// ## What it does
@@ -13,11 +15,18 @@ declare_rule! {
     /// input of type `string` (or of no declared type), and any of the objects that hold
     /// them (`toJSON(github.event)`).
     ///
-    /// Not reported: `github.ref_name` and `github.actor` (a branch pushed to the repository,
-    /// a user name of letters, digits and hyphens), step outputs and `env` (which may carry
-    /// such text further: pass those through `env:` too).
+    /// An `env` context counts as what it is set from: `${{ env.TITLE }}` in a script, where
+    /// the step's, its job's or the workflow's `env:` sets `TITLE: ${{
+    /// github.event.pull_request.title }}`, is reported at `${{ env.TITLE }}`, naming where
+    /// `TITLE` is set. The same variable read by the shell, `"$TITLE"`, is data and is not.
     ///
-    /// zizmor: `template-injection`; actionlint: `expression` ("potentially untrusted").
+    /// Not reported: `github.ref_name` and `github.actor` (a branch pushed to the repository,
+    /// a user name of letters, digits and hyphens), step outputs (which may carry such text
+    /// further: pass those through `env:` too), and `env` set from anything else.
+    ///
+    /// zizmor: `template-injection` (which reports every `${{ env.* }}` in a script, wherever
+    /// it is set from); actionlint: `expression` ("potentially untrusted", which does not
+    /// follow `env`).
     ///
     /// ## Why it matters
     /// GitHub pastes the value into the script before the shell reads it. A pull request
@@ -92,25 +101,94 @@ fn input(path: &str) -> Option<&str> {
     path.strip_prefix("inputs.").or_else(|| path.strip_prefix("github.event.inputs.")).filter(|n| !n.contains('.'))
 }
 
+/// Why a context path reads text from outside the repository, when it does: what that text
+/// is.
+fn outside_text(doc: &Document, path: &str) -> Option<&'static str> {
+    if let Some(name) = input(path) {
+        let checked = doc.input_type(name).is_some_and(|k| CHECKED_INPUT_TYPES.contains(&k));
+        (!checked).then_some("free text whoever starts the workflow types")
+    } else {
+        untrusted(path).then_some("text anyone who can open an issue or pull request writes")
+    }
+}
+
+/// One `env:` mapping a step sees: the step's own, its job's, the workflow's.
+struct Scope<'a> {
+    /// How a message names it: "the step's `env:`", "the `env:` of job `build`".
+    name: String,
+    node: &'a Node,
+}
+
+/// The `env:` mappings `step` of `job` sees, innermost first: an inner variable hides an outer
+/// one of the same name.
+fn scopes<'a>(doc: &'a Document, job: &crate::lint::workflow::Job<'a>, step: &Step<'a>) -> Vec<Scope<'a>> {
+    [
+        step.get("env").map(|node| Scope { name: "the step's `env:`".into(), node }),
+        job.get("env").map(|node| Scope { name: format!("the `env:` of job `{}`", job.id), node }),
+        doc.get("env").map(|node| Scope { name: "the workflow's `env:`".into(), node }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The variable an `env.NAME` context reads.
+fn env_name(path: &str) -> Option<&str> {
+    path.strip_prefix("env.").filter(|n| !n.is_empty() && !n.contains('.'))
+}
+
+/// The `env:` entry that sets variable `name` for a step, and the index of its scope.
+/// Contexts are case-insensitive: `env.title` reads `TITLE`.
+fn env_entry<'a>(name: &str, scopes: &'a [Scope<'a>]) -> Option<(usize, &'a Entry)> {
+    scopes
+        .iter()
+        .enumerate()
+        .find_map(|(i, scope)| entries(scope.node).iter().find(|e| e.key.eq_ignore_ascii_case(name)).map(|e| (i, e)))
+}
+
+/// The text from outside the repository a context path carries, as the context that reads it
+/// and what that text is. An `env.NAME` carries what its `env:` entry is set from, looked up
+/// in the scopes outside the entry's own (a step's `env:` may read its job's and the
+/// workflow's, never its own).
+fn origin(doc: &Document, path: &str, scopes: &[Scope<'_>]) -> Option<(String, &'static str)> {
+    let Some(name) = env_name(path) else {
+        return outside_text(doc, path).map(|what| (path.to_string(), what));
+    };
+    let (at, entry) = env_entry(name, scopes)?;
+    let value = entry.value.as_str()?;
+    expressions(value).iter().flat_map(|e| e.contexts()).find_map(|c| origin(doc, &c, &scopes[at + 1..]))
+}
+
+/// The finding's reason and help for a context `path` of a script that carries `source`.
+fn explain(doc: &Document, path: &str, (source, what): (String, &str), scopes: &[Scope<'_>]) -> (String, String) {
+    let Some((at, entry)) = env_name(path).and_then(|name| env_entry(name, scopes)) else {
+        let help =
+            format!("pass it through `env:` (`VALUE: ${{{{ {path} }}}}`) and use \"$VALUE\" in the script, quoted");
+        return (format!("`{path}` is {what}"), help);
+    };
+    let line = doc.source.position(entry.key_span).line;
+    // Named as the `env:` writes it (contexts are read lower-cased; the shell's variables are not).
+    let (var, shown) = (&entry.key, format!("env.{}", entry.key));
+    let reason = format!("`{shown}` is set from `{source}` in {} (line {line}), {what}", scopes[at].name);
+    let help = format!(
+        "read the variable in the shell, where it is data: \"${var}\", quoted, instead of `${{{{ {shown} }}}}`"
+    );
+    (reason, help)
+}
+
 pub fn check(doc: &Document, out: &mut Diagnostics) {
-    for step in doc.steps() {
-        for script in step.scripts() {
-            for (expression, span) in script.expressions() {
-                let found = expression.contexts().into_iter().find_map(|path| {
-                    let reason = if let Some(name) = input(&path) {
-                        let checked = doc.input_type(name).is_some_and(|k| CHECKED_INPUT_TYPES.contains(&k));
-                        (!checked).then(|| format!("`{path}` is free text whoever starts the workflow types"))
-                    } else {
-                        untrusted(&path)
-                            .then(|| format!("`{path}` is text anyone who can open an issue or pull request writes"))
-                    };
-                    reason.map(|r| (path, r))
-                });
-                let Some((path, reason)) = found else { continue };
-                let message = format!("{reason}, pasted into the script before it runs");
-                out.push(doc.at(&RULE, span, message).help(format!(
-                    "pass it through `env:` (`VALUE: ${{{{ {path} }}}}`) and use \"$VALUE\" in the script, quoted"
-                )));
+    for job in doc.jobs() {
+        for step in job.steps() {
+            let scopes = scopes(doc, &job, &step);
+            for script in step.scripts() {
+                for (expression, span) in script.expressions() {
+                    let found =
+                        expression.contexts().into_iter().find_map(|p| origin(doc, &p, &scopes).map(|o| (p, o)));
+                    let Some((path, source)) = found else { continue };
+                    let (reason, help) = explain(doc, &path, source, &scopes);
+                    let message = format!("{reason}, pasted into the script before it runs");
+                    out.push(doc.at(&RULE, span, message).help(help));
+                }
             }
         }
     }

@@ -3,15 +3,20 @@ use crate::diag::{Diagnostics, Span};
 use crate::lint::workflow::{Document, entries, entry};
 use crate::yaml::{Node, Value};
 
+/// The most expressions never closed reported in one workflow: each is one mistake, and a
+/// file of thousands of them needs only the first few to be fixed.
+const MAX_UNCLOSED: usize = 20;
+
 declare_rule! {
     /// ## What it does
     /// Reports a workflow GitHub will not run: text that is not YAML (or a key written twice
     /// in one mapping), a file that is not a mapping, no `on:` or no `jobs:`, a job that is not
     /// a mapping, a job without `runs-on` that does not call a reusable workflow (`uses:`), a
-    /// job that calls one and also has `runs-on` or `steps`, a job without `steps`, and a step
-    /// with both `uses:` and `run:` or with neither.
+    /// job that calls one and also has `runs-on` or `steps`, a job without `steps`, a step
+    /// with both `uses:` and `run:` or with neither, and an expression opened with `${{` and
+    /// never closed with `}}` (`if: ${{ github.event_name == 'push'`), in any value.
     ///
-    /// actionlint: `syntax-check`.
+    /// actionlint: `syntax-check`, and `expression` for the expression never closed.
     ///
     /// ## Why it matters
     /// GitHub refuses the whole workflow ("Invalid workflow file") when it is triggered, so the
@@ -39,6 +44,8 @@ fn present(node: Option<&Node>) -> bool {
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     out.extend(doc.syntax.iter().cloned());
     let Some(root) = &doc.root else { return };
+    let mut unclosed = 0;
+    unclosed_expressions(doc, root, &mut unclosed, out);
     let first = entries(root).first().map_or(root.span, |e| e.key_span);
     for (key, what) in [("on", "the events that trigger it"), ("jobs", "the jobs it runs")] {
         if !present(doc.get(key)) {
@@ -109,4 +116,29 @@ fn step_problems(doc: &Document, job: &str, step: &Node, out: &mut Diagnostics) 
     out.push(
         doc.at(&RULE, at, message).help("a step either runs a script (`run:`) or an action (`uses:`): split it in two"),
     );
+}
+
+/// Every `${{` in a string value of `node` that no `}}` closes: GitHub reads the rest of the
+/// value as the expression and refuses the workflow ("The expression is not closed. An
+/// unescaped ${{ sequence was found, but the closing }} sequence was not found.").
+fn unclosed_expressions(doc: &Document, node: &Node, reported: &mut usize, out: &mut Diagnostics) {
+    match &node.value {
+        Value::Str(_) => {
+            let Some(text) = doc.text(node) else { return };
+            for (e, _) in text.expressions().into_iter().filter(|(e, _)| !e.closed) {
+                *reported += 1;
+                if *reported > MAX_UNCLOSED {
+                    return;
+                }
+                let at = text.span(e.range.start..e.range.start + 3);
+                let message = "this `${{` opens an expression that no `}}` closes: GitHub refuses the workflow";
+                out.push(doc.at(&RULE, at, message).help(
+                    "close the expression with `}}`; to write the characters `${{` themselves, write `${{ '${{' }}`",
+                ));
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|n| unclosed_expressions(doc, n, reported, out)),
+        Value::Map(entries) => entries.iter().for_each(|e| unclosed_expressions(doc, &e.value, reported, out)),
+        _ => {}
+    }
 }

@@ -1,0 +1,199 @@
+//! Values the programs downstream of gen refuse, or show as other than they are, never reach
+//! a rendered file unannounced. A spec value Kubernetes would refuse (a label value, an image
+//! reference, a class name, a Service or release name) stops `gen render` with exit 2 at the
+//! line that wrote it, in an environment's override too, and writes nothing; ignoring that
+//! rule does not let it through, because the rendered manifests fail the Kubernetes family's
+//! rules. And a bidirectional control in a value ("Trojan Source") is warned about where it is
+//! written and reaches every file escaped, read back as the same value.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Gen, Run, fixture};
+
+/// `file:line:col` of the first `needle` in `text`, as gen reports it (columns in characters).
+fn at(text: &str, needle: &str) -> String {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` is not in the spec"));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..offset].matches('\n').count() + 1;
+    format!("spec.yaml:{line}:{}", text[line_start..offset].chars().count() + 1)
+}
+
+/// The valid example with `from` replaced by `to` (each must be in it once).
+fn valid_with(edits: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(fixture("specs/valid.yaml")).expect("read");
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "`{from}` once in valid.yaml");
+        text = text.replace(from, to);
+    }
+    text
+}
+
+/// Runs gen with `args` in a fresh folder holding `spec` as `spec.yaml`.
+fn gen_in(spec: &str, args: &[&str]) -> (tempfile::TempDir, Run) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(args).current_dir(dir.path()).run();
+    (dir, run)
+}
+
+#[test]
+fn a_value_kubernetes_refuses_stops_the_render_at_the_line_that_wrote_it() {
+    // (edit, the text its finding points at, the rule)
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // A tag with a space, a quote and a line break: a label value and an image reference.
+        ("image: {tag: \"0.1.0\"}", "image: {tag: \"1.0 x\\\"y\\nz\"}", "\"1.0 x", "SPEC128"),
+        // A semver build: neither a tag nor a label value.
+        ("image: {tag: \"0.1.0\"}", "image: {tag: \"1.4.2+build.5\"}", "\"1.4.2+build.5\"", "SPEC128"),
+        // A tag a runtime pulls but no label value may be (the version label).
+        ("image: {tag: \"0.1.0\"}", "image: {tag: \"1.4.2-\"}", "\"1.4.2-\"", "SPEC128"),
+        (
+            "image: {tag: \"0.1.0\"}",
+            "image: {repository: shopacr.azurecr.io/Athletes, tag: \"0.1.0\"}",
+            "shopacr.azurecr.io/Athletes",
+            "SPEC128",
+        ),
+        ("ingress: {className: nginx}", "ingress: {className: \"ngi\\nnx\"}", "\"ngi\\nnx\"", "SPEC129"),
+        ("storageClass: azurefile-csi", "storageClass: azurefile_csi", "azurefile_csi", "SPEC129"),
+        // A Service's name starts with a letter; a Helm release's is at most 53 characters.
+        ("  - name: athletes", "  - name: 1athletes", "1athletes", "SPEC101"),
+        ("  - name: athletes", &format!("  - name: {}", "a".repeat(54)), &"a".repeat(54), "SPEC101"),
+    ];
+    for (from, to, needle, code) in cases {
+        let spec = valid_with(&[(from, to)]);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{to}: {said}");
+        assert!(said.contains(&format!("error[{code}]")) && said.contains(&at(&spec, needle)), "{to}: {said}");
+        assert!(!dir.path().join("out").exists(), "{to}: a refused spec wrote files");
+    }
+}
+
+#[test]
+fn an_environments_override_is_checked_at_the_override() {
+    let base = std::fs::read_to_string(fixture("specs/local-azure.yaml")).expect("read");
+    assert!(base.ends_with("  - name: prod\n"), "the fixture ends with the prod environment");
+    let spec = base.replace(
+        "  - name: prod\n",
+        "  - name: prod\n    platform: {azure: {ingress: {className: nginx_internal}}}\n    services:\n      athletes: {image: {tag: \"1.4.2+build.5\"}}\n",
+    );
+    let (_, run) = gen_in(&spec, &["lint", "--format", "json", "spec.yaml"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let found: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("SPEC")))
+        .map(|d| {
+            let n = |k: &str| d["location"][k].as_u64().unwrap_or(0);
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                format!("spec.yaml:{}:{}", n("line"), n("column")),
+                d["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let mut codes: Vec<(&str, &str)> = found.iter().map(|(c, l, _)| (c.as_str(), l.as_str())).collect();
+    codes.sort();
+    let (image, class) = (at(&spec, "\"1.4.2+build.5\""), at(&spec, "nginx_internal"));
+    assert_eq!(codes, [("SPEC128", image.as_str()), ("SPEC129", class.as_str())], "{found:?}");
+    assert!(found.iter().all(|(_, _, m)| m.ends_with("(in environment `prod`)")), "{found:?}");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn ignoring_the_spec_rule_does_not_let_the_value_through_the_rendered_manifests() {
+    let spec = valid_with(&[
+        ("image: {tag: \"0.1.0\"}", "image: {tag: \"1.4.2+build.5\"}"),
+        ("  ignore: []", "  ignore: [{rule: SPEC128, reason: \"a test: the manifests must still be refused\"}]"),
+    ]);
+    let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 2, "{said}");
+    assert!(!said.contains("SPEC128"), "{said}");
+    for (code, file, text) in [
+        ("K8S049", "manifests/athletes/deployment.yaml", "app.kubernetes.io/version: \"1.4.2+build.5\""),
+        ("K8S048", "manifests/athletes/deployment.yaml", "image: \"shopacr.azurecr.io/athletes:1.4.2+build.5\""),
+    ] {
+        assert!(said.contains(&format!("error[{code}]")) && said.contains(file), "{code}: {said}");
+        assert!(said.contains(text), "{code} quotes the line: {said}");
+    }
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+/// Every file under `dir`, with its path relative to it.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("under dir").display().to_string();
+                out.push((rel, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out
+}
+
+/// The string at `keys` in the single YAML document `text`.
+fn yaml_string(text: &str, keys: &[&str]) -> String {
+    let loaded = gen_core::yaml::load("f.yaml", text.as_bytes(), &gen_core::spec::syntax::POLICY);
+    let docs = loaded.documents.unwrap_or_else(|e| panic!("{:?}", e[0].message));
+    let json = docs[0].root.to_json();
+    keys.iter().fold(&json, |j, k| &j[*k]).as_str().unwrap_or_else(|| panic!("{keys:?} in {text}")).to_string()
+}
+
+#[test]
+fn a_bidi_control_in_a_value_is_warned_about_and_written_escaped_everywhere() {
+    // One written as it is (the Trojan Source form), one written as a YAML escape.
+    let spec = valid_with(&[(
+        "env: {FAVORITE_ATHLETE: \"Usain Bolt\"}",
+        "env: {FAVORITE_ATHLETE: \"Usain Bolt\", MOTTO: \"admin\u{202e} \u{2066}// check\u{2069}\u{2066}\", SIGN: \"\\u200Fx\\u2069\"}",
+    )]);
+    let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("warning[SPEC130]")).collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(warnings[0].contains("U+202E (RIGHT-TO-LEFT OVERRIDE), U+2066 (LEFT-TO-RIGHT ISOLATE)"), "{warnings:?}");
+    assert!(run.stderr.contains(&at(&spec, "\u{202e}")), "the raw character's own column: {}", run.stderr);
+    assert!(run.stderr.contains(&at(&spec, "\"\\u200Fx")), "the escaped value: {}", run.stderr);
+    // No file holds a hidden character as it is.
+    let out = dir.path().join("out");
+    let written = files(&out);
+    assert!(written.len() > 50, "{} files", written.len());
+    for (path, bytes) in &written {
+        let text = String::from_utf8_lossy(bytes);
+        let hidden = text.chars().find(|c| gen_core::spec::invisible::is_hidden(*c));
+        assert_eq!(hidden, None, "{path} holds a hidden character as it is");
+    }
+    // And the values read back as written in the spec: in the chart's values and the ConfigMap.
+    let motto = "admin\u{202e} \u{2066}// check\u{2069}\u{2066}";
+    let values = std::fs::read_to_string(out.join("charts/athletes/values.yaml")).expect("values");
+    assert!(values.contains("\\u202e"), "{values}");
+    assert_eq!(yaml_string(&values, &["env", "MOTTO"]), motto);
+    assert_eq!(yaml_string(&values, &["env", "SIGN"]), "\u{200f}x\u{2069}");
+    let configmap = std::fs::read_to_string(out.join("manifests/athletes/configmap.yaml")).expect("configmap");
+    assert_eq!(yaml_string(&configmap, &["data", "MOTTO"]), motto);
+}
+
+#[test]
+fn the_longest_service_name_is_the_longest_release_name_helm_accepts() {
+    // Helm's own check of a release name (the SDK the tests render charts with).
+    let script = "import helm_python as h, sys\ntry:\n    h.validate_release_name(sys.argv[1])\nexcept Exception:\n    sys.exit(1)";
+    for (length, accepted) in [(53, true), (54, false)] {
+        let name = "a".repeat(length);
+        let helm = common::validator("python").args(["-c", script, &name]).status().expect("python runs");
+        assert_eq!(helm.success(), accepted, "Helm on a release name of {length} characters");
+        let spec = valid_with(&[("  - name: athletes", &format!("  - name: {name}"))]);
+        let (_, run) = gen_in(&spec, &["lint", "--format", "json", "spec.yaml"]);
+        assert_eq!(!run.codes().contains(&"SPEC101".to_string()), accepted, "gen on a service name of {length}");
+    }
+}
