@@ -101,3 +101,25 @@ fn a_usage_error_exits_two() {
     assert_eq!(Gen::new().arg("lint").args(["--format", "xml"]).run().code, 2);
     assert_eq!(Gen::new().arg("frobnicate").run().code, 2);
 }
+
+#[test]
+fn a_reader_that_stops_early_makes_no_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // `gen explain --markdown | head -1`: 150 KB for a pipe that holds 64 KB, closed after a line.
+    for args in [&["explain", "--markdown"][..], &["schema"], &["explain"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("gen runs");
+        let mut first = [0u8; 16];
+        child.stdout.take().expect("stdout").read_exact(&mut first).expect("gen writes");
+        let mut stderr = String::new();
+        child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+        let status = child.wait().expect("gen ends");
+        assert!(!stderr.contains("panicked"), "gen {args:?}: {stderr}");
+        assert_eq!(status.code(), Some(0), "gen {args:?}: {stderr}");
+    }
+}

@@ -38,13 +38,13 @@ pub fn run(args: Args) -> u8 {
                     Kind::Service => "service",
                     Kind::Base => "base",
                 };
-                println!("{:<16} {:<8} {:<8} {:<10} {}", bp.name, bp.version, kind, bp.origin, bp.description);
+                outln!("{:<16} {:<8} {:<8} {:<10} {}", bp.name, bp.version, kind, bp.origin, bp.description);
             }
             EXIT_CLEAN
         }
         Action::Show { name } => match catalog.get(&name) {
             Some(bp) => {
-                print!("{}", blueprint::describe(bp));
+                out!("{}", blueprint::describe(bp));
                 EXIT_CLEAN
             }
             None => {

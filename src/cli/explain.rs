@@ -14,19 +14,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     if args.markdown {
-        print!("{}", registry::markdown());
+        out!("{}", registry::markdown());
         return EXIT_CLEAN;
     }
     let Some(query) = args.rule else {
         for r in registry::all() {
-            println!("{:<8} {:<32} {:<8} {}", r.code, r.name, r.severity, r.summary());
+            outln!("{:<8} {:<32} {:<8} {}", r.code, r.name, r.severity, r.summary());
         }
         return EXIT_CLEAN;
     };
     match registry::find(&query) {
         Some(r) => {
             let ignorable = if r.ignorable { "" } else { ", not ignorable" };
-            println!("{} {} ({}{ignorable})\n\n{}", r.code, r.name, r.severity, r.documentation());
+            outln!("{} {} ({}{ignorable})\n\n{}", r.code, r.name, r.severity, r.documentation());
             EXIT_CLEAN
         }
         None => {

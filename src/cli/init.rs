@@ -91,7 +91,7 @@ pub fn run(args: Args) -> u8 {
     }
     match output::write_file(&args.out, text.as_bytes()) {
         Ok(()) => {
-            println!("wrote {shown}: edit it, then run `gen render {shown}`");
+            outln!("wrote {shown}: edit it, then run `gen render {shown}`");
             EXIT_CLEAN
         }
         Err(e) => {

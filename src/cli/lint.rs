@@ -38,7 +38,7 @@ pub fn run(args: Args) -> u8 {
         Format::Github => Ok(report::github(&findings)),
     };
     match text {
-        Ok(text) => print!("{text}"),
+        Ok(text) => out!("{text}"),
         Err(e) => {
             eprintln!("gen: error: {e}");
             return EXIT_FAILURE;

@@ -1,5 +1,24 @@
 //! The command line: arguments, one module per command, and the exit codes they map to.
 
+/// Prints to standard output like `print!`, without panicking when the reader stopped early
+/// (`gen explain | head`): what it no longer reads is dropped, and gen ends with the exit code
+/// it would have had. (`print!` panics on a closed pipe, since Rust ignores SIGPIPE.)
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = std::io::stdout().lock().write_fmt(format_args!($($arg)*));
+    }};
+}
+
+/// [`out!`] with a line end, like `println!`.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_fmt(format_args!($($arg)*)).and_then(|()| stdout.write_all(b"\n"));
+    }};
+}
+
 mod blueprints;
 mod explain;
 mod init;
@@ -69,7 +88,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(args) => init::run(args),
         Command::Blueprints(args) => blueprints::run(args),
         Command::Schema => {
-            print!("{}", crate::spec::schema::SPEC_SCHEMA);
+            out!("{}", crate::spec::schema::SPEC_SCHEMA);
             EXIT_CLEAN
         }
         Command::Explain(args) => explain::run(args),

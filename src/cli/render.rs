@@ -189,7 +189,7 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
         ManifestChange::Updated => "; manifest updated",
     };
     if o.changed_anything() {
-        println!(
+        outln!(
             "{out}: created {}, updated {}, removed {}, {} unchanged{manifest}",
             o.created,
             o.updated.len(),
@@ -198,7 +198,7 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
         );
     } else {
         // The first thing a newcomer sees of a committed output folder: say what it is.
-        println!(
+        outln!(
             "{out}: up to date, no file changed ({} files in step with {spec}; gen lint {spec} checks them){manifest}",
             o.unchanged
         );
@@ -218,14 +218,14 @@ fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
     let spec = display(&prepared.spec);
     match result {
         Ok(drifts) if drifts.is_empty() => {
-            println!("{shown}: in sync with the spec");
+            outln!("{shown}: in sync with the spec");
             EXIT_CLEAN
         }
         Ok(drifts) => {
             let (interrupted, drifts): (Vec<_>, Vec<_>) =
                 drifts.into_iter().partition(|d| d.kind == DriftKind::Interrupted);
             for d in &drifts {
-                print!("{}", d.diff);
+                out!("{}", d.diff);
             }
             if !interrupted.is_empty() {
                 eprintln!("error: the last render into {shown} stopped part way; run `gen render {spec}` to finish it");
