@@ -53,9 +53,15 @@ pub fn all() -> Vec<&'static Rule> {
     rules
 }
 
-/// The rule a code or name refers to.
+/// The rule a code or name refers to (the first, when a name is shared: see [`find_all`]).
 pub fn find(query: &str) -> Option<&'static Rule> {
     all().into_iter().find(|r| r.is_named(query))
+}
+
+/// Every rule a code or name refers to: a code names one; a name may be shared by a spec rule
+/// and a family's rule for the same mistake (`latest-image-tag`: SPEC116 and K8S040).
+pub fn find_all(query: &str) -> Vec<&'static Rule> {
+    all().into_iter().filter(|r| r.is_named(query)).collect()
 }
 
 /// Rules whose code or name is close to `query`, for "did you mean".
@@ -75,7 +81,7 @@ pub fn similar(query: &str) -> Vec<&'static Rule> {
 }
 
 /// How `lint.ignore` looks rules up.
-pub static LOOKUP: lint::ignore::Lookup = lint::ignore::Lookup { find, similar };
+pub static LOOKUP: lint::ignore::Lookup = lint::ignore::Lookup { find: find_all, similar };
 
 /// The rule reference in Markdown, generated from the rules' own documentation.
 pub fn markdown() -> String {

@@ -123,3 +123,21 @@ fn a_reader_that_stops_early_makes_no_panic() {
         assert_eq!(status.code(), Some(0), "gen {args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_rule_name_shared_by_the_spec_and_a_family_names_both() {
+    // `latest-image-tag` is SPEC116 in the spec and K8S040 in the manifests it renders.
+    let explain = Gen::new().args(["explain", "latest-image-tag"]).run();
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    assert!(explain.stdout.contains("SPEC116 latest-image-tag") && explain.stdout.contains("K8S040 latest-image-tag"));
+    let project = common::Project::new();
+    project.edit_spec("    port: 5000 ", "    image: {tag: latest}\n    port: 5000 ");
+    let fired = project.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    assert!(fired.codes().contains(&"SPEC116".to_string()), "{}", fired.stdout);
+    let text = std::fs::read_to_string(project.path("spec.yaml")).expect("read");
+    let ignore = "lint:\n  ignore:\n    - {rule: latest-image-tag, reason: \"a demo that always runs the newest\"}\n";
+    std::fs::write(project.path("spec.yaml"), format!("{text}{ignore}")).expect("write");
+    let silenced = project.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    let codes = silenced.codes();
+    assert!(!codes.iter().any(|c| c == "SPEC116" || c == "K8S040" || c == "GEN002"), "{}", silenced.stdout);
+}

@@ -23,13 +23,18 @@ pub fn run(args: Args) -> u8 {
         }
         return EXIT_CLEAN;
     };
-    match registry::find(&query) {
-        Some(r) => {
-            let ignorable = if r.ignorable { "" } else { ", not ignorable" };
-            outln!("{} {} ({}{ignorable})\n\n{}", r.code, r.name, r.severity, r.documentation());
+    let found = registry::find_all(&query);
+    match found.is_empty() {
+        false => {
+            // A name a spec rule and a family's rule share explains both.
+            for (i, r) in found.iter().enumerate() {
+                let ignorable = if r.ignorable { "" } else { ", not ignorable" };
+                let gap = if i > 0 { "\n" } else { "" };
+                outln!("{gap}{} {} ({}{ignorable})\n\n{}", r.code, r.name, r.severity, r.documentation());
+            }
             EXIT_CLEAN
         }
-        None => {
+        true => {
             eprintln!("gen: error: no rule is called `{query}`");
             let close = registry::similar(&query);
             if !close.is_empty() {

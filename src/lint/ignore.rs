@@ -216,7 +216,8 @@ pub fn apply_comments(
 
 /// How the spec's ignores look rules up: by code or name, and by likeness for "did you mean".
 pub struct Lookup {
-    pub find: fn(&str) -> Option<&'static Rule>,
+    /// Every rule a code or name refers to.
+    pub find: fn(&str) -> Vec<&'static Rule>,
     pub similar: fn(&str) -> Vec<&'static Rule>,
 }
 
@@ -226,7 +227,9 @@ pub struct Lookup {
 pub struct SpecIgnores<'a> {
     loaded: &'a Loaded,
     lookup: &'a Lookup,
-    rules: Vec<Option<&'static Rule>>,
+    /// Per entry, the rules it names: one by code; by name, every rule of that name (the spec
+    /// and a family may each have one, as `latest-image-tag`).
+    rules: Vec<Vec<&'static Rule>>,
     paths: Vec<Option<Route>>,
     used: Vec<bool>,
 }
@@ -250,8 +253,7 @@ impl<'a> SpecIgnores<'a> {
         for d in diags {
             let mut silenced = false;
             for (i, entry) in entries.iter().enumerate() {
-                let Some(rule) = self.rules[i] else { continue };
-                if !d.rule.ignorable || !std::ptr::eq(rule, d.rule) {
+                if !d.rule.ignorable || !self.rules[i].iter().any(|r| std::ptr::eq(*r, d.rule)) {
                     continue;
                 }
                 let service_ok = entry.service.as_ref().is_none_or(|s| d.subject.service.as_ref() == Some(s));
@@ -280,7 +282,9 @@ impl<'a> SpecIgnores<'a> {
         let mut out = Vec::new();
         for (i, entry) in self.loaded.spec.lint.ignore.iter().enumerate() {
             let at = route!["lint", "ignore", i, "rule"];
-            match self.rules[i] {
+            let rules = &self.rules[i];
+            let locked = rules.iter().find(|r| !r.ignorable);
+            match rules.first() {
                 None => {
                     let help = match (self.lookup.similar)(&entry.rule).first() {
                         Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
@@ -289,18 +293,21 @@ impl<'a> SpecIgnores<'a> {
                     let msg = format!("`{}` is not a gen rule", entry.rule);
                     out.push(self.loaded.at(&UNKNOWN_IGNORED_RULE, &at, false, msg).help(help));
                 }
-                Some(rule) if !rule.ignorable => out.push(
+                Some(_) if let Some(rule) = locked => out.push(
                     self.loaded
                         .at(&INVALID_IGNORE, &at, false, format!("{} ({}) cannot be ignored", rule.code, rule.name))
                         .help("fix the finding instead; rules that keep the output safe cannot be ignored"),
                 ),
-                Some(rule) if complete && !self.used[i] => out.push(
+                Some(_) if complete && !self.used[i] => out.push(
                     self.loaded
                         .at(
                             &UNUSED_IGNORE,
                             &route!["lint", "ignore", i],
                             false,
-                            format!("this ignore of {} silences nothing", rule.code),
+                            format!(
+                                "this ignore of {} silences nothing",
+                                rules.iter().map(|r| r.code).collect::<Vec<_>>().join(", ")
+                            ),
                         )
                         .help("remove it, or check its `service` and `path`"),
                 ),
