@@ -190,13 +190,20 @@ fn shell_commands(inst: &Instruction) -> Vec<Command> {
     shell::commands(&script)
 }
 
+/// Endings of files named like Dockerfiles that are not one: templates for another tool
+/// (`Dockerfile.j2`, `Dockerfile.tmpl`), which render a Dockerfile and do not parse as one,
+/// and BuildKit's per-Dockerfile ignore file (`Dockerfile.dockerignore`).
+const NOT_DOCKERFILES: [&str; 10] =
+    [".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".mustache", ".hbs", ".dockerignore"];
+
 /// Whether a file name is a Dockerfile's (or a Containerfile's).
 pub fn is_dockerfile(name: &str) -> bool {
-    name == "Dockerfile"
+    let named = name == "Dockerfile"
         || name == "Containerfile"
         || name.starts_with("Dockerfile.")
         || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
+        || name.ends_with(".dockerfile");
+    named && !NOT_DOCKERFILES.iter().any(|end| name.ends_with(end))
 }
 
 /// `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}` in `word` replaced from `vars`, in
