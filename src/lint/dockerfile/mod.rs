@@ -111,6 +111,27 @@ impl Document {
         Diagnostic::new(rule, self.file(), Some(span), message)
     }
 
+    /// A finding at the last place `needle` is written inside `inst` (an instruction's last
+    /// word, which may also be written earlier in it).
+    pub fn at_last(
+        &self,
+        rule: &'static Rule,
+        inst: &Instruction,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let raw = self.text().get(inst.span.start..inst.span.end).unwrap_or_default();
+        match raw.rfind(needle) {
+            Some(i) => Diagnostic::new(
+                rule,
+                self.file(),
+                Some(Span::new(inst.span.start + i, inst.span.start + i + needle.len())),
+                message,
+            ),
+            None => self.at(rule, inst, None, message),
+        }
+    }
+
     /// The variables in scope at each instruction of a stage, as Docker expands them in
     /// `FROM`, `USER`, `EXPOSE`...: global `ARG`s (before the first `FROM`) for `FROM`; in a
     /// stage, its `ARG`s (a bare `ARG NAME` takes the global default) and `ENV`s so far.
