@@ -417,6 +417,7 @@ impl Session {
             }
         }
         resolve_kustomizations(&mut classified);
+        follow_modules(&mut classified);
         let Classified { inputs, mut findings, .. } = classified;
         let mut seen = HashSet::new();
         let inputs: Vec<Input> = inputs
@@ -587,13 +588,16 @@ fn recognition_path(path: &Path) -> String {
 }
 
 /// What classifying the paths of a run gives: the inputs, the findings of what could not be
-/// read, and the kustomizations met (with the boundary they were read within), whose files
-/// are resolved once every path is classified.
+/// read, and the files that name others (kustomizations, Terraform files that call local
+/// modules) with the boundary they were read within, whose files are resolved once every
+/// path is classified.
 #[derive(Default)]
 struct Classified {
     inputs: Vec<Input>,
     findings: Findings,
     kustomizations: Vec<(PathBuf, Boundary)>,
+    /// Local module folders Terraform files call, with the boundary the caller was read in.
+    modules: Vec<(PathBuf, Boundary)>,
     /// The folders walked, normalized.
     walked: Vec<PathBuf>,
 }
@@ -610,6 +614,12 @@ impl Classified {
             && lint::kubernetes::kustomize::is_kustomization(lint::file_name(source.name()))
         {
             self.kustomizations.push((path.to_path_buf(), within.clone()));
+        }
+        if family.name() == lint::Family::name(&lint::terraform::FAMILY) && source.text().contains("module") {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            for module in lint::terraform::local_module_sources(source.text()) {
+                self.modules.push((lexical(&dir.join(module)), within.clone()));
+            }
         }
         self.inputs.push(Input::Artifact(family, path.to_path_buf(), source));
     }
@@ -919,6 +929,19 @@ fn lexical(path: &Path) -> PathBuf {
         }
     }
     if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
+}
+
+/// Adds the local module folders the run's Terraform files call and it does not read yet
+/// (a root module named alone, or an environment's folder calling `../../modules/aks`), so
+/// that each module is checked with its callers' arguments. A module outside the boundary
+/// its caller was read in, or that is not there, is left to `terraform init` to report.
+fn follow_modules(out: &mut Classified) {
+    while let Some((dir, within)) = out.modules.pop() {
+        let normalized = output::normalize(&dir);
+        if dir.is_dir() && within.check(&dir).is_ok() && !covered_by(out, &normalized) {
+            classify_folder(&dir, &within, out);
+        }
+    }
 }
 
 /// Whether the run already reads the file or folder at `path` (normalized): it is inside a
