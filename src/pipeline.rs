@@ -953,3 +953,35 @@ fn covered_by(out: &Classified, path: &Path) -> bool {
             Input::Artifact(_, p, _) | Input::Spec(p) => output::normalize(p) == path,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_a_spec_by_its_top_level_api_version_alone() {
+        assert!(says_gen_spec("apiVersion: gen/v1\nkind: Projcet\n"));
+        assert!(says_gen_spec("\u{feff}# spec\napiVersion: \"gen/v2\" # next\n"));
+        assert!(!says_gen_spec("apiVersion: v1\nkind: ConfigMap\ndata:\n  apiVersion: gen/v1\n"));
+        assert!(!says_gen_spec("kind: Project\n"));
+    }
+
+    #[test]
+    fn yaml_without_an_api_version_is_meant_as_a_spec_only_by_name_kind_keys_or_emptiness() {
+        assert!(meant_as_spec("spec.yaml", "metadata: {name: x}\n"));
+        assert!(meant_as_spec("shop.yaml", "kind: Project\n"));
+        assert!(meant_as_spec("shop.yaml", "platform: {}\nservices: []\n"));
+        assert!(meant_as_spec("shop.yaml", "# to be written\n---\n"));
+        assert!(!meant_as_spec("values.yaml", "replicas: 3\nservices: []\n"));
+        assert!(!meant_as_spec("spec.yaml", "apiVersion: v1\nkind: Pod\n"), "says another apiVersion");
+    }
+
+    #[test]
+    fn paths_join_as_kustomize_and_terraform_join_them() {
+        assert_eq!(lexical(Path::new("overlays/prod/../../base")), PathBuf::from("base"));
+        assert_eq!(lexical(Path::new("./a/./b/..")), PathBuf::from("a"));
+        assert_eq!(lexical(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(lexical(Path::new("/a/../../b")), PathBuf::from("/b"));
+        assert_eq!(lexical(Path::new("a/..")), PathBuf::from("."));
+    }
+}
