@@ -28,7 +28,13 @@ fn main() {
     );
     for file in files {
         let rel = file.strip_prefix(&root).expect("under blueprints/").to_string_lossy().replace('\\', "/");
-        let _ = writeln!(code, "    ({rel:?}, include_bytes!({:?})),", file.display().to_string());
+        // Through CARGO_MANIFEST_DIR, not an absolute path: a target folder shared by two
+        // checkouts (CI's clone and a working copy) must not embed the other one's files.
+        let _ = writeln!(
+            code,
+            "    ({rel:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/blueprints/{rel}")
+        );
     }
     code.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -61,7 +67,12 @@ fn terraform_schemas(out_dir: &Path) {
             _ => continue,
         };
         let name = file.file_stem().expect("a file name").to_string_lossy().into_owned();
-        let _ = writeln!(code, "    ({provider:?}, {data}, {name:?}, include_str!({:?})),", file.display().to_string());
+        let rel = rel.join("/");
+        let _ = writeln!(
+            code,
+            "    ({provider:?}, {data}, {name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {:?}))),",
+            format!("/schemas/terraform/{rel}")
+        );
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("terraform_schemas.rs"), code).expect("write terraform_schemas.rs");

@@ -4,6 +4,9 @@
 # and noisy: every figure is the median of REPS runs, default 7, and peak RSS the largest seen):
 #   - `gen lint` of the reference project against hadolint on its one Dockerfile, and against the
 #     whole validator toolchain (scripts/conformance) on the same tree;
+#   - `gen lint` of one Dockerfile against hadolint on it (at most 2x), and `gen lint` of the
+#     rendered tree read as a repository of hand-written files (a folder walk: every family,
+#     the chart through Helm) against every validator on the same tree (at least 50x faster);
 #   - `gen render` of the reference project against `cp -r` of its output;
 #   - `gen lint` (load, render and lint in memory: the targets) and `gen render` (the same, then
 #     writing a fresh tree, against `cp -r` of that tree) of 1, 100, 1,000 and 5,000 services,
@@ -18,8 +21,11 @@ REPS=${REPS:-7}
 VH=${GEN_VALIDATORS_HOME:-$HOME/.cache/gen-validators}
 export PATH="$VH/bin:$VH/venv/bin:$PATH"
 cargo build --release --locked -q
-GEN=$(pwd)/${CARGO_TARGET_DIR:-target}/release/gen
+# The binary of this build: under CARGO_TARGET_DIR, absolute or relative to the repository.
+GEN=${CARGO_TARGET_DIR:-target}/release/gen
 [[ $GEN == /* ]] || GEN=$(pwd)/$GEN
+# A path that does not run would be timed as a command that fails at once.
+[[ -x $GEN ]] || { echo "no gen binary at $GEN" >&2; exit 2; }
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 failed=0
 
@@ -67,6 +73,13 @@ target "gen lint / hadolint (time)" "$(ratio "$g_lint" "$hado")" "<=" 1
 read -r conf _ < <(measure -n 1 scripts/conformance out)
 printf '  %-44s %8s s\n' "scripts/conformance out (every validator)" "$conf"
 target "gen lint / every validator on the same tree (time)" "$(ratio "$g_lint" "$conf")" "<=" 0.01
+read -r g_df _ < <(measure "$GEN" lint out/services/shop/Dockerfile)
+printf '  %-44s %8s s\n' "gen lint on that one Dockerfile" "$g_df"
+target "gen lint / hadolint, one Dockerfile (time)" "$(ratio "$g_df" "$hado")" "<=" 2
+read -r g_tree g_tree_m < <(measure "$GEN" lint out)
+printf '  %-44s %8s s  %8s KiB\n' "gen lint out (the tree as a repository)" "$g_tree" "$g_tree_m"
+printf '  %-44s %8s x\n' "every validator / gen lint out (faster by)" "$(ratio "$conf" "$g_tree")"
+target "gen lint of the tree / every validator on it (time)" "$(ratio "$g_tree" "$conf")" "<=" 0.02
 read -r g_render g_render_m < <(measure -p "rm -rf '$TMP/r'" "$GEN" render spec.yaml --out "$TMP/r")
 read -r cp_t _ < <(measure -p "rm -rf '$TMP/c'" cp -r out "$TMP/c")
 printf '  %-44s %8s s  %8s KiB\n' "gen render into a fresh folder" "$g_render" "$g_render_m"

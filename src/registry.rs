@@ -36,6 +36,8 @@ pub fn groups() -> Vec<Group> {
                 &lint::ignore::UNUSED_IGNORE,
                 &lint::ignore::INVALID_IGNORE,
                 &pipeline::NOTHING_TO_CHECK,
+                &pipeline::NOT_CHECKED,
+                &pipeline::CHART_NOT_RENDERED,
             ],
         },
     ];

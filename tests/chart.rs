@@ -329,10 +329,14 @@ fn gen_lint_checks_a_chart_folder_as_helm_renders_it() {
     let file = finding["file"].as_str().expect("a file");
     assert!(file.ends_with("shop/templates/deployment.yaml (rendered)"), "{file}");
     assert!(finding["location"]["line"].as_u64().is_some_and(|l| l > 1), "{finding}");
-    // Without Helm, gen says how to get it and checks nothing it did not read.
-    let lint = Gen::new().arg("lint").arg(chart.path()).env("GEN_HELM", "/nonexistent/helm").run();
+    // Without Helm, gen says how to get it and checks nothing it did not read: the chart named
+    // is an input it could not read; found in a walk, one it warns it did not check.
+    let lint = Gen::new().arg("lint").arg(chart.path().join("shop")).env("GEN_HELM", "/nonexistent/helm").run();
     assert_eq!(lint.code, 2, "{}", lint.stdout);
     assert!(lint.stdout.contains("GEN001") && lint.stdout.contains("install Helm"), "{}", lint.stdout);
+    let lint = Gen::new().arg("lint").arg(chart.path()).env("GEN_HELM", "/nonexistent/helm").run();
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
+    assert!(lint.stdout.contains("warning[GEN006]") && lint.stdout.contains("install Helm"), "{}", lint.stdout);
 }
 
 #[test]

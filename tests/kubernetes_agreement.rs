@@ -77,7 +77,9 @@ fn every_kubernetes_near_miss_is_valid_for_the_kubernetes_schema() {
     for entry in std::fs::read_dir(fixture("kubernetes")).expect("fixtures").flatten() {
         let passes = entry.path().join("passes");
         if passes.is_dir() {
-            files.extend(std::fs::read_dir(&passes).expect("passes folder").flatten().map(|e| e.path()));
+            // A kustomization is kustomize's configuration, not an object for the API server.
+            let objects = std::fs::read_dir(&passes).expect("passes folder").flatten().map(|e| e.path());
+            files.extend(objects.filter(|p| !p.ends_with("kustomization.yaml")));
         } else {
             files.push(entry.path().join("passes.yaml"));
         }
@@ -109,5 +111,106 @@ fn a_strict_schema_validation_lets_pass_what_only_the_api_server_or_the_kubelet_
             file.display(),
             String::from_utf8_lossy(&out.stdout)
         );
+    }
+}
+
+/// Polaris', checkov's and kube-score's own fixtures (`tests/fixtures/agreement`, origins in
+/// its NOTICE.md): (file, the tool's check, gen's counterpart rule, whether the tool reports
+/// it there, by the file's name for Polaris and checkov, by kube-score's `score/*_test.go`
+/// grade).
+const TOOL_FIXTURES: &[(&str, &str, &str, bool)] = &[
+    ("polaris/tagNotSpecified/failure.yaml", "tagNotSpecified", "K8S040", true),
+    ("polaris/tagNotSpecified/failure.latest.yaml", "tagNotSpecified", "K8S040", true),
+    ("polaris/tagNotSpecified/success.yaml", "tagNotSpecified", "K8S040", false),
+    ("polaris/livenessProbeMissing/failure.yaml", "livenessProbeMissing", "K8S030", true),
+    ("polaris/livenessProbeMissing/success.yaml", "livenessProbeMissing", "K8S030", false),
+    ("polaris/hostPortSet/failure.yaml", "hostPortSet", "K8S015", true),
+    ("polaris/hostPortSet/success.yaml", "hostPortSet", "K8S015", false),
+    ("polaris/hostNetworkSet/failure.yaml", "hostNetworkSet", "K8S011", true),
+    ("polaris/hostNetworkSet/success.yaml", "hostNetworkSet", "K8S011", false),
+    ("polaris/privilegeEscalationAllowed/failure.unspecified.yaml", "privilegeEscalationAllowed", "K8S022", true),
+    ("polaris/privilegeEscalationAllowed/success.yaml", "privilegeEscalationAllowed", "K8S022", false),
+    ("polaris/runAsPrivileged/failure.yaml", "runAsPrivileged", "K8S012", true),
+    ("polaris/runAsPrivileged/success.yaml", "runAsPrivileged", "K8S012", false),
+    ("polaris/notReadOnlyRootFilesystem/failure.yaml", "notReadOnlyRootFilesystem", "K8S026", true),
+    ("polaris/notReadOnlyRootFilesystem/success.yaml", "notReadOnlyRootFilesystem", "K8S026", false),
+    ("polaris/cpuLimitsMissing/failure.yaml", "cpuLimitsMissing", "K8S035", true),
+    ("polaris/cpuLimitsMissing/success.yaml", "cpuLimitsMissing", "K8S035", false),
+    ("polaris/dangerousCapabilities/failure.yaml", "dangerousCapabilities", "K8S013", true),
+    ("polaris/insecureCapabilities/failure.drop-most.yaml", "insecureCapabilities", "K8S025", true),
+    ("polaris/insecureCapabilities/success.yaml", "insecureCapabilities", "K8S025", false),
+    ("polaris/automountServiceAccountToken/failure.uses_defaults.yaml", "automountServiceAccountToken", "K8S027", true),
+    ("polaris/automountServiceAccountToken/success.pod.yaml", "automountServiceAccountToken", "K8S027", false),
+    (
+        "polaris/automountServiceAccountToken/success.serviceaccount.yaml",
+        "automountServiceAccountToken",
+        "K8S027",
+        false,
+    ),
+    ("polaris/pullPolicyNotAlways/failure.yaml", "pullPolicyNotAlways", "K8S041", true),
+    ("polaris/pullPolicyNotAlways/success.yaml", "pullPolicyNotAlways", "K8S041", false),
+    // checkov's example_ImageTagFixed.
+    ("checkov/example_ImageTagFixed/ephemeralContainer-ImageTagLatest-FAILED.yaml", "CKV_K8S_14", "K8S040", true),
+    // TestPodContainerTagLatest: GradeCritical.
+    ("kube-score/pod-image-tag-latest.yaml", "container-image-tag", "K8S040", true),
+    // TestPodContainerResourceLimitsAndRequests: GradeAllOK.
+    ("kube-score/pod-test-resources-limits-and-requests.yaml", "container-resources", "K8S034", false),
+    ("kube-score/pod-test-resources-limits-and-requests.yaml", "container-resources", "K8S035", false),
+    // TestPodContainerStorageEphemeralNoLimit: GradeCritical; ...RequestAndLimitOK: GradeAllOK.
+    (
+        "kube-score/pod-ephemeral-storage-missing-limit.yaml",
+        "container-ephemeral-storage-request-and-limit",
+        "K8S036",
+        true,
+    ),
+    (
+        "kube-score/pod-ephemeral-storage-request-nomatch-limit.yaml",
+        "container-ephemeral-storage-request-and-limit",
+        "K8S036",
+        false,
+    ),
+    // TestPodContainerPullPolicyUndefined and ...Never: GradeCritical.
+    ("kube-score/pod-image-pullpolicy-undefined.yaml", "container-image-pull-policy", "K8S041", true),
+    ("kube-score/pod-image-pullpolicy-never.yaml", "container-image-pull-policy", "K8S041", true),
+    // TestIngressTargetsService (10) and ...NoMatch (1), networking.k8s.io/v1.
+    ("kube-score/ingress-networkingv1-targets-service.yaml", "ingress-targets-service", "K8S044", false),
+    ("kube-score/ingress-networkingv1-targets-service-no-match.yaml", "ingress-targets-service", "K8S044", true),
+    // TestDeploymentWithHPAHasReplicas: GradeCritical.
+    (
+        "kube-score/deployment-with-hpa-has-replicas.yaml",
+        "deployment-targeted-by-hpa-does-not-have-replicas",
+        "K8S039",
+        true,
+    ),
+];
+
+/// Where gen differs from the tool on purpose: the rule's documentation names the tool's
+/// check and says why. (file, rule)
+const DIFFERS_ON_PURPOSE: &[(&str, &str)] = &[
+    // A bare Pod is a one-off; gen asks probes of workloads a controller keeps running.
+    ("polaris/livenessProbeMissing/failure.yaml", "K8S030"),
+    // Dropping Polaris' fifteen one by one is not `drop: [ALL]`, which the restricted profile asks.
+    ("polaris/insecureCapabilities/success.yaml", "K8S025"),
+    // `Always` everywhere is not gen's choice: immutable tags with `IfNotPresent` (K8S041's doc).
+    ("polaris/pullPolicyNotAlways/failure.yaml", "K8S041"),
+    ("kube-score/pod-image-pullpolicy-undefined.yaml", "K8S041"),
+    ("kube-score/pod-image-pullpolicy-never.yaml", "K8S041"),
+    // Ephemeral containers cannot be written in a manifest (K8S040's doc).
+    ("checkov/example_ImageTagFixed/ephemeralContainer-ImageTagLatest-FAILED.yaml", "K8S040"),
+];
+
+#[test]
+fn gen_agrees_with_polaris_checkov_and_kube_score_on_their_own_fixtures_or_says_why_not() {
+    for (file, check, rule, tool_reports) in TOOL_FIXTURES {
+        let path = fixture(&format!("agreement/{file}"));
+        let run = common::lint_json(&path);
+        let gen_reports = run.codes().iter().any(|c| c == rule);
+        let documented = gen_core::registry::find(rule).expect("a rule").doc.contains(check);
+        assert!(documented, "{rule}'s documentation does not name its counterpart `{check}`");
+        if DIFFERS_ON_PURPOSE.contains(&(file, rule)) {
+            assert_ne!(gen_reports, *tool_reports, "{file}: {rule} now agrees: take it off DIFFERS_ON_PURPOSE");
+        } else {
+            assert_eq!(gen_reports, *tool_reports, "{file}: {check} says {tool_reports}, {rule} says {gen_reports}");
+        }
     }
 }

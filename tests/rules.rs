@@ -10,9 +10,16 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fixture, lint_json};
+use common::{Gen, fixture};
 use gen_core::diag::Severity;
 use gen_core::registry;
+
+/// Runs `gen lint --format json FILE` with the validators' Helm on the `PATH`: fixtures that
+/// hold a chart are rendered by it.
+fn lint_json(file: &Path) -> common::Run {
+    let path = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    Gen::new().args(["lint", "--format", "json"]).arg(file).env("PATH", path).run()
+}
 
 /// The entry named `stem` or `stem.<ext>` in a rule's fixture folder.
 fn entry(dir: &Path, stem: &str) -> Option<PathBuf> {

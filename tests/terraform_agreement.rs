@@ -143,3 +143,28 @@ fn the_embedded_schemas_are_the_shared_ones() {
     }
     assert!(compared > 20, "only {compared} schemas compared");
 }
+
+/// checkov reads variables through their defaults, `--var-file` and local modules as gen
+/// does: it reports CKV_AZURE_5 (TF021's counterpart) where gen reports TF021 on the
+/// fixtures of `terraform-module/variables`, and not on their near misses.
+#[test]
+fn checkov_and_gen_agree_on_settings_that_come_from_variables() {
+    let dir = |name: &str| fixture(&format!("terraform-module/variables/{name}"));
+    for (case, var_file) in [("default", None), ("tfvars", Some("prod.tfvars")), ("module", None)] {
+        for (outcome, expected) in [("fires", true), ("passes", false)] {
+            let folder = dir(&format!("{case}-{outcome}"));
+            let mut cmd = validator("checkov");
+            cmd.args(["--quiet", "--compact", "--skip-download", "--framework", "terraform", "-o", "json", "-d"])
+                .arg(&folder);
+            if let Some(file) = var_file {
+                cmd.arg("--var-file").arg(folder.join(file));
+            }
+            let out = cmd.output().expect("checkov runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let reported = stdout.contains("\"check_id\": \"CKV_AZURE_5\"");
+            let ours = common::lint_json(&folder);
+            assert_eq!(reported, expected, "{case}-{outcome}: checkov:\n{stdout}");
+            assert_eq!(ours.codes().contains(&"TF021".to_string()), expected, "{case}-{outcome}: {}", ours.stdout);
+        }
+    }
+}

@@ -35,6 +35,8 @@ fn hadolint_and_gen_agree_on_the_bad_dockerfile_fixtures() {
         ("DF004", "DL3015"),
         ("DF005", "DL3009"),
         ("DF006", "DL3042"),
+        ("DF011", "DL3021"),
+        ("DF012", "DL3025"),
     ];
     for (ours, theirs) in pairs {
         let file = common::fixture(&format!("dockerfile/{ours}/fires.Dockerfile"));

@@ -111,6 +111,27 @@ impl Document {
         Diagnostic::new(rule, self.file(), Some(span), message)
     }
 
+    /// A finding at the last place `needle` is written inside `inst` (an instruction's last
+    /// word, which may also be written earlier in it).
+    pub fn at_last(
+        &self,
+        rule: &'static Rule,
+        inst: &Instruction,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let raw = self.text().get(inst.span.start..inst.span.end).unwrap_or_default();
+        match raw.rfind(needle) {
+            Some(i) => Diagnostic::new(
+                rule,
+                self.file(),
+                Some(Span::new(inst.span.start + i, inst.span.start + i + needle.len())),
+                message,
+            ),
+            None => self.at(rule, inst, None, message),
+        }
+    }
+
     /// The variables in scope at each instruction of a stage, as Docker expands them in
     /// `FROM`, `USER`, `EXPOSE`...: global `ARG`s (before the first `FROM`) for `FROM`; in a
     /// stage, its `ARG`s (a bare `ARG NAME` takes the global default) and `ENV`s so far.
@@ -190,13 +211,20 @@ fn shell_commands(inst: &Instruction) -> Vec<Command> {
     shell::commands(&script)
 }
 
+/// Endings of files named like Dockerfiles that are not one: templates for another tool
+/// (`Dockerfile.j2`, `Dockerfile.tmpl`), which render a Dockerfile and do not parse as one,
+/// and BuildKit's per-Dockerfile ignore file (`Dockerfile.dockerignore`).
+const NOT_DOCKERFILES: [&str; 10] =
+    [".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".mustache", ".hbs", ".dockerignore"];
+
 /// Whether a file name is a Dockerfile's (or a Containerfile's).
 pub fn is_dockerfile(name: &str) -> bool {
-    name == "Dockerfile"
+    let named = name == "Dockerfile"
         || name == "Containerfile"
         || name.starts_with("Dockerfile.")
         || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
+        || name.ends_with(".dockerfile");
+    named && !NOT_DOCKERFILES.iter().any(|end| name.ends_with(end))
 }
 
 /// `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}` in `word` replaced from `vars`, in

@@ -80,7 +80,10 @@ pub fn render(dir: &Path, shown: &str) -> Result<Vec<Artifact>, String> {
 }
 
 /// Splits `helm template` output at its `# Source: CHART/PATH` comments: the documents of one
-/// template become one artifact, named `SHOWN/PATH (rendered)`, all in one set.
+/// template become one artifact, named `SHOWN/PATH (rendered)`, all in one set. A document of
+/// comments alone is dropped: it is what a template switched off by a value renders when a
+/// comment stands outside its `{{ if }}` (Helm prints it; it holds no object, and `kubectl
+/// apply` skips it).
 pub fn split(text: &str, shown: &str) -> Vec<Artifact> {
     let set: Arc<str> = Arc::from(shown);
     let mut parts: Vec<(String, String)> = Vec::new();
@@ -88,6 +91,13 @@ pub fn split(text: &str, shown: &str) -> Vec<Artifact> {
         let body = doc.trim_start_matches('\n');
         let Some(first) = body.lines().next() else { continue };
         let Some(path) = first.strip_prefix("# Source: ") else { continue };
+        let blank_or_comment = |l: &str| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#')
+        };
+        if body.lines().skip(1).all(blank_or_comment) {
+            continue;
+        }
         let path = path.split_once('/').map_or(path, |(_, rest)| rest).trim().to_string();
         match parts.last_mut() {
             Some((p, text)) if *p == path => {
@@ -124,5 +134,16 @@ mod tests {
         );
         assert!(parts[1].source.text().contains("---\n# Source: shop/templates/deployment.yaml\napiVersion: v1"));
         assert!(parts.iter().all(|a| a.set_key() == "charts/shop"));
+    }
+
+    #[test]
+    fn a_template_that_renders_only_comments_is_no_manifest() {
+        // `# The Ingress, when enabled.` above `{{- if .Values.ingress.enabled }}`, switched off;
+        // and one whose comment is indented, with blank lines around it.
+        let out = "---\n# Source: shop/templates/ingress.yaml\n# The Ingress, when enabled.\n---\n# Source: \
+                   shop/templates/hpa.yaml\n\n  # autoscaling off\n\n---\n# Source: shop/templates/cm.yaml\n\
+                   apiVersion: v1\nkind: ConfigMap\n";
+        let names: Vec<String> = split(out, "charts/shop").iter().map(|a| a.source.name().to_string()).collect();
+        assert_eq!(names, ["charts/shop/templates/cm.yaml (rendered)"]);
     }
 }

@@ -8,6 +8,7 @@ pub mod autoscaler;
 mod chart;
 pub mod image;
 pub mod ingress;
+pub mod kustomize;
 pub mod pod;
 pub mod refs;
 mod rules;
@@ -44,16 +45,18 @@ impl Family for KubernetesFamily {
         "kubernetes"
     }
 
+    /// The rules of [`CHECKS`], and the one the pipeline checks where it resolves a
+    /// kustomization's files on disk.
     fn rules(&self) -> Vec<&'static Rule> {
-        CHECKS.iter().map(|c| c.rule).collect()
+        CHECKS.iter().map(|c| c.rule).chain([&kustomize::ENTRY_MISSING]).collect()
     }
 
     fn comments(&self, text: &str) -> Vec<Span> {
         yaml::comments(text)
     }
 
-    /// A `.yaml` or `.yml` file with `apiVersion:` and `kind:` at the start of a line (and
-    /// not a gen spec). A file with `{{` in it is a template, not a manifest, when it is in a
+    /// A kustomization (`kustomization.yaml`), or a `.yaml` or `.yml` file with `apiVersion:`
+    /// and `kind:` at the start of a line (and not a gen spec). A file with `{{` in it is a template, not a manifest, when it is in a
     /// `templates/` folder (a Helm chart's: the chart is checked as a whole, rendered) or
     /// when a `{{` stands outside quoted or block scalars and comments (`replicas: {{
     /// .Values.n }}`, a template for some other tool); a `{{` in a quoted string of a manifest
@@ -61,12 +64,13 @@ impl Family for KubernetesFamily {
     /// file in `.github/workflows/` is a workflow, whatever it holds.
     fn recognises(&self, path: &str, text: &str) -> Recognition {
         let file_name = super::file_name(path);
-        if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
+        if super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
-        // A kustomization is kustomize's configuration, not an object for the API server.
-        let kustomization = matches!(file_name, "kustomization.yaml" | "kustomization.yml");
-        if kustomization || super::workflow::in_workflows_folder(path) {
+        if kustomize::is_kustomization(file_name) {
+            return Recognition::Yes;
+        }
+        if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
             return Recognition::No;
         }
         let (mut api_version, mut kind, mut spec) = (false, false, false);
@@ -133,6 +137,12 @@ impl Document {
     /// Reads a file's objects.
     pub fn new(artifact: &Artifact) -> Document {
         let source = &artifact.source;
+        // A kustomization holds no object: only its YAML is checked here (the pipeline
+        // resolves the files it names).
+        if kustomize::is_kustomization(super::file_name(source.name())) {
+            let syntax = kustomize::read(source.name(), source.text()).err().unwrap_or_default();
+            return Document { artifact: artifact.clone(), objects: Vec::new(), syntax };
+        }
         let loaded = yaml::load(source.name(), source.text().as_bytes(), &POLICY);
         let mut doc = Document { artifact: artifact.clone(), objects: Vec::new(), syntax: Vec::new() };
         match loaded.documents {

@@ -2,7 +2,9 @@
 //! byte spans, and checked a module at a time: the `.tf` files of one folder are one module,
 //! so the rules that relate blocks (role assignments and the registries they name, a backend
 //! and its storage account) see them together. Resource arguments are checked against the
-//! provider schemas embedded from `schemas/terraform/`.
+//! provider schemas embedded from `schemas/terraform/`. A setting written as a variable or a
+//! local is judged by the values it takes ([`values`]): the module is checked once per
+//! reading (its defaults, each `.tfvars` linted with it, each caller's arguments).
 //!
 //! Terraform's JSON syntax (`.tf.json`) is not read: gen renders native syntax, and a
 //! hand-written `.tf.json` is rare enough that a half-right reading would be worse than none.
@@ -16,14 +18,16 @@ pub mod azurerm4;
 pub mod hcl;
 mod rules;
 pub mod schema;
+pub mod values;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 pub use rules::CHECKS;
 
 use hcl_edit::structure::{Block, Body};
 
-use super::{Artifact, Emit, Family, Recognition, drive};
+use super::{Artifact, Emit, Family, Recognition, run_checks};
 use crate::diag::{Diagnostic, Rule, Span};
 
 /// The family, as listed in [`super::FAMILIES`].
@@ -53,7 +57,8 @@ impl Family for TerraformFamily {
 
     /// Each module (a folder's files) is checked as one set, wherever its files come in the
     /// stream: a rendered plan lists `terraform/main.tf`, `terraform/modules/...`, then
-    /// `terraform/outputs.tf`.
+    /// `terraform/outputs.tf`. It is checked once per reading of its variables (see
+    /// [`readings`]); a finding of several readings is reported once, from the first.
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
         let mut sets: Vec<(String, Vec<Artifact>)> = Vec::new();
         for file in files {
@@ -63,12 +68,120 @@ impl Family for TerraformFamily {
                 None => sets.push((key, vec![file])),
             }
         }
-        let mut ordered = sets.into_iter().flat_map(|(_, set)| set);
-        drive(CHECKS, &mut ordered, Document::new, &mut |file, mut found| {
-            found.sort_by_key(|d| d.span);
-            emit(file, found)
-        });
+        let keys: Vec<String> = sets.iter().map(|(k, _)| k.clone()).collect();
+        let mut docs: Vec<Vec<Document>> =
+            sets.iter().map(|(_, files)| files.iter().map(Document::new).collect()).collect();
+        let readings = readings(&keys, &docs);
+        for ((_, files), (docs, readings)) in sets.iter().zip(docs.iter_mut().zip(readings)) {
+            let mut seen: HashSet<(&'static str, String, Option<Span>)> = HashSet::new();
+            let mut found: Vec<Diagnostic> = Vec::new();
+            for reading in readings {
+                docs.iter_mut().for_each(|d| d.values = reading.clone());
+                for d in run_checks(CHECKS, docs) {
+                    if seen.insert((d.rule.code, d.file.clone(), d.span)) {
+                        found.push(d);
+                    }
+                }
+            }
+            for file in files {
+                let (mut mine, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                    found.into_iter().partition(|d| d.file == file.source.name());
+                found = rest;
+                mine.sort_by_key(|d| d.span);
+                emit(file, mine);
+            }
+        }
     }
+}
+
+/// Most readings of one module checked: its own, one per `.tfvars` given, one per reading of
+/// each caller (a module called from many places, or modules calling each other in a loop,
+/// stop here).
+const MAX_READINGS: usize = 16;
+
+/// The readings of each set's module: its variables' defaults with the `.tfvars` Terraform
+/// loads by itself; then each other `.tfvars` linted with it (in its folder, or in a folder
+/// below it holding only `.tfvars`, such as `environments/`); then, for each `module` block
+/// of a set that calls it by a local path (`source = "./modules/aks"`), the caller's
+/// arguments in each of the caller's readings.
+fn readings(keys: &[String], docs: &[Vec<Document>]) -> Vec<Vec<Arc<values::Values>>> {
+    let tf = |i: usize| docs[i].iter().filter(|d| !is_tfvars(d.file()));
+    let has_tf = |i: usize| tf(i).next().is_some();
+    let normalized: Vec<String> = keys.iter().map(|k| join(k, "")).collect();
+    // The module each `.tfvars`-only folder belongs to: the nearest folder above with `.tf`.
+    let owner = |j: usize| {
+        (0..keys.len())
+            .filter(|&i| has_tf(i) && i != j)
+            .filter(|&i| normalized[i].is_empty() || normalized[j].starts_with(&format!("{}/", normalized[i])))
+            .max_by_key(|&i| normalized[i].len())
+    };
+    let mut tfvars: Vec<Vec<&Document>> = vec![Vec::new(); keys.len()];
+    for (j, set) in docs.iter().enumerate() {
+        let target = if has_tf(j) { Some(j) } else { owner(j) };
+        if let Some(i) = target {
+            tfvars[i].extend(set.iter().filter(|d| is_tfvars(d.file())));
+        }
+    }
+    let tf_docs: Vec<Vec<&Document>> = (0..keys.len()).map(|i| tf(i).collect()).collect();
+    let base: Vec<values::Values> = (0..keys.len()).map(|i| values::Values::module(&tf_docs[i], &tfvars[i])).collect();
+    let mut readings: Vec<Vec<Arc<values::Values>>> = Vec::new();
+    for i in 0..keys.len() {
+        let mut mine = vec![Arc::new(base[i].clone())];
+        for t in tfvars[i].iter().filter(|t| !values::loaded_by_terraform(t.file())) {
+            mine.push(Arc::new(base[i].with_tfvars(t)));
+        }
+        readings.push(mine);
+    }
+    let mut queue: Vec<(usize, usize)> =
+        (0..keys.len()).flat_map(|i| (0..readings[i].len()).map(move |r| (i, r))).collect();
+    while let Some((i, r)) = queue.pop() {
+        for doc in &tf_docs[i] {
+            for block in doc.body.get_blocks("module") {
+                let Some(source) = hcl::value(&block.body, "source").and_then(hcl::string) else { continue };
+                if !(source.starts_with("./") || source.starts_with("../")) {
+                    continue;
+                }
+                let target = join(&keys[i], &source);
+                let Some(j) = normalized.iter().position(|k| *k == target).filter(|&j| has_tf(j)) else { continue };
+                if readings[j].len() >= MAX_READINGS {
+                    continue;
+                }
+                let label = hcl::labels(block).first().map_or(String::new(), |l| l.to_string());
+                let line = doc.artifact.source.position(hcl::header(block)).line;
+                let call = format!("`module \"{label}\"` in {}:{line}", doc.file());
+                let called = values::Values::called(&base[j], &block.body, &readings[i][r], &call);
+                readings[j].push(Arc::new(called));
+                queue.push((j, readings[j].len() - 1));
+            }
+        }
+    }
+    readings
+}
+
+/// The local folders (`./`, `../`) the `module` blocks of a Terraform file call, as written;
+/// none when it does not parse.
+pub fn local_module_sources(text: &str) -> Vec<String> {
+    let Ok(body) = hcl_edit::parser::parse_body(&hcl_text(text)) else { return Vec::new() };
+    body.get_blocks("module")
+        .filter_map(|b| hcl::value(&b.body, "source").and_then(hcl::string))
+        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        .collect()
+}
+
+/// A folder (`/`-separated, as set keys are) joined with a relative path, `.` and `..`
+/// taken away as Terraform's module paths read.
+fn join(folder: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in folder.split('/').chain(rel.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }
 
 /// What a parse error says when it is hcl-edit's own bound rather than HCL's grammar: the
@@ -109,6 +222,8 @@ pub struct Document {
     pub syntax: Option<Diagnostic>,
     /// Where its resources disagree with their provider's schema.
     pub schema: Vec<schema::Problem>,
+    /// The values of its module's variables and locals in the reading being checked.
+    pub values: Arc<values::Values>,
 }
 
 impl Document {
@@ -116,7 +231,13 @@ impl Document {
     pub fn new(artifact: &Artifact) -> Document {
         let text = artifact.source.text();
         let name = artifact.source.name();
-        let mut doc = Document { artifact: artifact.clone(), body: Body::new(), syntax: None, schema: Vec::new() };
+        let mut doc = Document {
+            artifact: artifact.clone(),
+            body: Body::new(),
+            syntax: None,
+            schema: Vec::new(),
+            values: Arc::default(),
+        };
         match hcl_edit::parser::parse_body(&hcl_text(text)) {
             Ok(body) => doc.body = body,
             Err(e) => {
@@ -234,14 +355,34 @@ impl<'a> Resource<'a> {
         hcl::attr(self.body(), key).map_or_else(|| self.header(), |a| hcl::span(a.key.span()))
     }
 
-    /// A string attribute's literal value.
-    pub fn string(&self, key: &str) -> Option<String> {
-        hcl::value(self.body(), key).and_then(hcl::string)
+    /// The value of the attribute `key`, read through the module's variables and locals,
+    /// with where a variable or local got it.
+    fn value(&self, key: &str) -> Option<(&'a hcl_edit::expr::Expression, Option<&'a str>)> {
+        hcl::value(self.body(), key).and_then(|e| self.doc.values.resolve(e))
     }
 
-    /// A bool attribute's literal value.
+    /// A string attribute's value, written literally or through a variable or local that has one.
+    pub fn string(&self, key: &str) -> Option<String> {
+        self.value(key).and_then(|(e, _)| hcl::string(e))
+    }
+
+    /// A bool attribute's value, written literally or through a variable or local that has one.
     pub fn boolean(&self, key: &str) -> Option<bool> {
-        hcl::value(self.body(), key).and_then(hcl::boolean)
+        self.value(key).and_then(|(e, _)| hcl::boolean(e))
+    }
+
+    /// A finding at the attribute `key`, saying, when its value came through a variable or a
+    /// local, which value and from where: `(var.rbac = false: its default, variables.tf:4)`.
+    pub fn at_attr(&self, rule: &'static Rule, key: &str, message: impl Into<String>) -> Diagnostic {
+        let mut message = message.into();
+        if let (Some(written), Some((expr, Some(origin)))) = (hcl::value(self.body(), key), self.value(key)) {
+            let value = hcl::boolean(expr)
+                .map(|b| b.to_string())
+                .or_else(|| hcl::string(expr).map(|s| format!("{s:?}")))
+                .unwrap_or_else(|| "…".to_string());
+            message.push_str(&format!(" ({} = {value}: {origin})", hcl::text(self.doc.text(), written)));
+        }
+        self.at(rule, self.attr_span(key), message)
     }
 
     /// Whether `key` is set at all.

@@ -3,12 +3,16 @@
 mod add_instead_of_copy;
 mod apt_install_recommends;
 mod apt_lists_not_cleaned;
+mod copy_destination_not_folder;
 mod credential_in_build;
+mod development_server;
 mod dockerfile_syntax;
 mod expose_port_mismatch;
 mod loopback_bind;
 mod pip_cache_kept;
+mod python_past_end_of_life;
 mod runs_as_root;
+mod shell_form_command;
 mod unpinned_base_image;
 
 use super::Document;
@@ -26,4 +30,8 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &loopback_bind::RULE, run: Run::Each(loopback_bind::check) },
     Check { rule: &expose_port_mismatch::RULE, run: Run::Each(expose_port_mismatch::check) },
     Check { rule: &credential_in_build::RULE, run: Run::Each(credential_in_build::check) },
+    Check { rule: &copy_destination_not_folder::RULE, run: Run::Each(copy_destination_not_folder::check) },
+    Check { rule: &shell_form_command::RULE, run: Run::Each(shell_form_command::check) },
+    Check { rule: &development_server::RULE, run: Run::Each(development_server::check) },
+    Check { rule: &python_past_end_of_life::RULE, run: Run::Each(python_past_end_of_life::check) },
 ];

@@ -8,7 +8,10 @@ declare_rule! {
     /// Reports a container whose `securityContext.capabilities.drop` does not contain `ALL`.
     ///
     /// Pod Security Standards, restricted: "Capabilities". checkov: CKV_K8S_37 (and
-    /// CKV_K8S_28 for `NET_RAW`); trivy: KSV003, KSV004 (nothing dropped), KSV106.
+    /// CKV_K8S_28 for `NET_RAW`); trivy: KSV003, KSV004 (nothing dropped), KSV106; Polaris:
+    /// `insecureCapabilities`, which is content with a list of fifteen it names dropped one by
+    /// one: gen asks for `ALL`, as the restricted profile does, since a list leaves whatever
+    /// a newer kernel or runtime adds.
     ///
     /// ## Why it matters
     /// Even as a non-root user a container keeps the runtime's default capabilities

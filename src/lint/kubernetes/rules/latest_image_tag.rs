@@ -9,8 +9,9 @@ declare_rule! {
     /// Reports a container image with neither a tag nor a digest, or with the tag `latest`
     /// and no digest. A registry port (`registry:5000/shop`) is not a tag.
     ///
-    /// kube-score: `container-image-tag`; Polaris: `tagNotSpecified`; checkov: CKV_K8S_14;
-    /// trivy: KSV013.
+    /// kube-score: `container-image-tag`; Polaris: `tagNotSpecified`; checkov: CKV_K8S_14
+    /// (which also reads `ephemeralContainers`: gen does not, since the API server refuses
+    /// them in a manifest, `kubectl debug` adds them to a running pod); trivy: KSV013.
     ///
     /// ## Why it matters
     /// `latest` names whatever was pushed last: two pods of one Deployment can run different

@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a container of a long-running workload (a Deployment, StatefulSet, DaemonSet,
     /// ReplicaSet or ReplicationController) without a `livenessProbe`. Init containers and
-    /// pods that run to completion (Jobs) are not concerned.
+    /// pods that run to completion (Jobs) are not concerned, nor is a bare Pod, which
+    /// Polaris' `livenessProbeMissing` reports: a Pod without a controller is a one-off (a debug pod,
+    /// `helm test`'s hook) that nothing restarts or routes to by rollout.
     ///
     /// kube-score: `pod-probes`; Polaris: `livenessProbeMissing`; checkov: CKV_K8S_8.
     ///

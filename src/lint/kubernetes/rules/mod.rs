@@ -87,7 +87,7 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &capabilities_not_dropped::RULE, run: Run::Each(capabilities_not_dropped::check) },
     // Other security settings.
     Check { rule: &writable_root_filesystem::RULE, run: Run::Each(writable_root_filesystem::check) },
-    Check { rule: &service_account_token_mounted::RULE, run: Run::Each(service_account_token_mounted::check) },
+    Check { rule: &service_account_token_mounted::RULE, run: Run::All(service_account_token_mounted::check) },
     Check { rule: &low_user_id::RULE, run: Run::Each(low_user_id::check) },
     // Probes and resources.
     Check { rule: &liveness_probe_missing::RULE, run: Run::Each(liveness_probe_missing::check) },

@@ -36,7 +36,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
         if r.boolean("admin_enabled") == Some(true) {
             let message = format!("{} enables the registry's admin user (a shared password)", r.address());
             out.push(
-                r.at(&RULE, r.attr_span("admin_enabled"), message).help(
+                r.at_attr(&RULE, "admin_enabled", message).help(
                     "remove `admin_enabled`; pull with AcrPull and push with AcrPush through Entra ID identities",
                 ),
             );

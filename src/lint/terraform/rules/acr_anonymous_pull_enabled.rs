@@ -34,7 +34,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
         if r.boolean("anonymous_pull_enabled") == Some(true) {
             let message = format!("{} lets anyone pull its images without logging in", r.address());
             out.push(
-                r.at(&RULE, r.attr_span("anonymous_pull_enabled"), message)
+                r.at_attr(&RULE, "anonymous_pull_enabled", message)
                     .help("remove `anonymous_pull_enabled`; grant AcrPull to the identities that pull"),
             );
         }

@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports an `azurerm_kubernetes_cluster` whose local accounts stay enabled: without
     /// `local_account_disabled = true` (in azurerm 4 the argument defaults to false, so leaving
-    /// it out keeps them), or with it set to false. A value from a variable is not judged.
+    /// it out keeps them), or with it set to false: written so, or through a variable or
+    /// local (its default, the `.tfvars` linted with it, a module caller's argument). A value
+    /// gen cannot tell is not judged.
     ///
     /// checkov: CKV_AZURE_141.
     ///
@@ -35,19 +37,19 @@ declare_rule! {
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     for r in doc.resources("azurerm_kubernetes_cluster") {
-        let (span, message) = match (r.has("local_account_disabled"), r.boolean("local_account_disabled")) {
-            (false, _) => (
+        let finding = match (r.has("local_account_disabled"), r.boolean("local_account_disabled")) {
+            (false, _) => r.at(
+                &RULE,
                 r.header(),
                 format!("{} keeps its local admin account: `local_account_disabled` defaults to false", r.address()),
             ),
             (true, Some(false)) => {
-                (r.attr_span("local_account_disabled"), format!("{} keeps its local admin account", r.address()))
+                r.at_attr(&RULE, "local_account_disabled", format!("{} keeps its local admin account", r.address()))
             }
             _ => continue,
         };
         out.push(
-            r.at(&RULE, span, message)
-                .help("set `local_account_disabled = true` (with Entra ID integration) and log in with kubelogin"),
+            finding.help("set `local_account_disabled = true` (with Entra ID integration) and log in with kubelogin"),
         );
     }
 }

@@ -4,7 +4,10 @@ use crate::lint::terraform::Document;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `azurerm_kubernetes_cluster` with `role_based_access_control_enabled = false`.
+    /// Reports an `azurerm_kubernetes_cluster` with `role_based_access_control_enabled = false`:
+    /// written so, or through a variable or local that is false in a reading of the module
+    /// (its default, a `.tfvars` linted with it, a caller's argument to the module). Like every
+    /// Terraform rule that judges a setting, it names where the value came from.
     ///
     /// checkov: CKV_AZURE_5.
     ///
@@ -31,7 +34,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
         if r.boolean("role_based_access_control_enabled") == Some(false) {
             let message = format!("{} turns Kubernetes RBAC off: every user may do anything", r.address());
             out.push(
-                r.at(&RULE, r.attr_span("role_based_access_control_enabled"), message)
+                r.at_attr(&RULE, "role_based_access_control_enabled", message)
                     .help("remove `role_based_access_control_enabled` (it defaults to true)"),
             );
         }

@@ -47,7 +47,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             r.address()
         );
         out.push(
-            r.at(&RULE, r.attr_span("kubernetes_version"), message).help(format!(
+            r.at_attr(&RULE, "kubernetes_version", message).help(format!(
                 "write `kubernetes_version = \"{minor}\"`, or set `automatic_upgrade_channel = \"none\"`"
             )),
         );
