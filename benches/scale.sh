@@ -18,7 +18,7 @@ REPS=${REPS:-7}
 VH=${GEN_VALIDATORS_HOME:-$HOME/.cache/gen-validators}
 export PATH="$VH/bin:$VH/venv/bin:$PATH"
 cargo build --release --locked -q
-GEN=$(pwd)/${CARGO_TARGET_DIR:-target}/release/gen
+GEN=${CARGO_TARGET_DIR:-target}/release/gen
 [[ $GEN == /* ]] || GEN=$(pwd)/$GEN
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 failed=0
