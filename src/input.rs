@@ -11,6 +11,41 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an input `gen lint` was asked to check but could not read: a missing file, a
+    /// folder it may not enter, a file too large to be what it claims, a file that is not
+    /// UTF-8 text (at its first bad byte), a symbolic link that leads out of the repository
+    /// being checked.
+    ///
+    /// ## Why it matters
+    /// A check that silently skips what it cannot read reports "no findings" for files it
+    /// never saw; a CI job would pass on nothing. A link out of the repository is not
+    /// followed: a pull request could otherwise have gen read, and quote, the runner's
+    /// environment or credentials.
+    ///
+    /// ## How to fix
+    /// Fix the path or the permissions, save the file as UTF-8, or name the file a link leads
+    /// to; the message names the file and the reason.
+    pub static UNREADABLE_INPUT = ("GEN001", "unreadable-input", Error, unignorable);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a folder given to `gen lint` that holds no file gen checks: no spec, no
+    /// blueprint, no file of an artifact family (a Dockerfile...).
+    ///
+    /// ## Why it matters
+    /// "No findings" for a folder gen found nothing in would let a CI job pass on a wrong
+    /// path.
+    ///
+    /// ## How to fix
+    /// Point `gen lint` at the spec, the output folder or the files to check.
+    pub static NOTHING_TO_CHECK = ("GEN004", "nothing-to-check", Error, unignorable);
+}
+
 /// Why an input was not opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {

@@ -166,7 +166,7 @@ fn template_injection_is_placed_on_the_expression_inside_the_block() {
 
 #[test]
 fn registry_logins_give_their_password_argument() {
-    use crate::lint::dockerfile::shell::commands;
+    use crate::text::shell::commands;
     let found = |script: &str| {
         let cmd = commands(script).into_iter().next().expect("a command");
         login_password(&cmd).map(|(option, value)| (option, value.map(|(i, v)| (i, v.to_string()))))
