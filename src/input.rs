@@ -11,6 +11,79 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an input `gen lint` was asked to check but could not read: a missing file, a
+    /// folder it may not enter, a file too large to be what it claims, a file that is not
+    /// UTF-8 text (at its first bad byte), a symbolic link that leads out of the repository
+    /// being checked.
+    ///
+    /// ## Why it matters
+    /// A check that silently skips what it cannot read reports "no findings" for files it
+    /// never saw; a CI job would pass on nothing. A link out of the repository is not
+    /// followed: a pull request could otherwise have gen read, and quote, the runner's
+    /// environment or credentials.
+    ///
+    /// ## How to fix
+    /// Fix the path or the permissions, save the file as UTF-8, or name the file a link leads
+    /// to; the message names the file and the reason.
+    pub static UNREADABLE_INPUT = ("GEN001", "unreadable-input", Error, unignorable);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a folder given to `gen lint` that holds no file gen checks: no spec, no
+    /// blueprint, no file of an artifact family (a Dockerfile...).
+    ///
+    /// ## Why it matters
+    /// "No findings" for a folder gen found nothing in would let a CI job pass on a wrong
+    /// path.
+    ///
+    /// ## How to fix
+    /// Point `gen lint` at the spec, the output folder or the files to check.
+    pub static NOTHING_TO_CHECK = ("GEN004", "nothing-to-check", Error, unignorable);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Says that a file `gen lint` was named is not one it checks: a Terraform lock file, a
+    /// file in Terraform's JSON syntax, a GitHub Action's `action.yml`, a YAML file that is
+    /// neither a gen spec (`apiVersion: gen/v1`), a Kubernetes manifest or kustomization, nor
+    /// a workflow, a template for another tool, any other file. A note, not a problem: `gen
+    /// lint` exits 0 for it.
+    ///
+    /// ## Why it matters
+    /// A tool that runs `gen lint` on every changed file (a pre-commit hook, an editor) gives
+    /// it files of every kind; reading one as a spec and failing would stop the commit for
+    /// nothing, and passing over it silently would hide that it was never checked.
+    ///
+    /// ## How to fix
+    /// Nothing to fix. To check a chart's files, name the chart's folder (or any of its
+    /// templates or `values.yaml`); a spec says `apiVersion: gen/v1` on its first lines.
+    pub static NOT_CHECKED = ("GEN005", "file-not-checked", Info, unignorable);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Helm chart found in a folder `gen lint` walked that could not be rendered
+    /// (Helm is not installed, the chart's dependencies are not in its `charts/` folder, a
+    /// template needs a value the defaults do not give), so its templates were not checked.
+    /// A chart named directly that cannot be rendered is an input gen could not read
+    /// (`GEN001`, exit code 2).
+    ///
+    /// ## Why it matters
+    /// Such charts are ordinary in a repository (dependencies are fetched at deploy time,
+    /// values given per environment); failing the whole walk for one would stop every other
+    /// check, and passing over it silently would claim a check that never ran.
+    ///
+    /// ## How to fix
+    /// Install Helm (or set `GEN_HELM`), run `helm dependency build`, or give the chart
+    /// defaults that render; the message quotes Helm's reason.
+    pub static CHART_NOT_RENDERED = ("GEN006", "chart-not-rendered", Warning, unignorable);
+}
+
 /// Why an input was not opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {

@@ -1,14 +1,16 @@
 //! gen: one declarative spec to a checked production path on Kubernetes.
 //!
 //! The pipeline reads top to bottom: `diag` (findings) → `yaml` (positioned documents) → `input`
-//! (opening the files gen is given) → `spec` → `blueprint` → `render` → `lint` (artifact
-//! families) → `output` → `report` (formats) → `registry` (every rule) → `pipeline` (the stages
-//! as one library) → `cli`. Each module knows only those before it.
+//! (opening the files gen is given) → `text` (shell words, credential heuristics) → `spec` →
+//! `blueprint` → `render` → `lint` (artifact families) → `output` → `report` (formats) →
+//! `registry` (every rule) → `pipeline` (the stages as one library) → `cli`. Each module knows
+//! only those before it.
 
 pub mod diag;
 pub mod yaml;
 
 pub mod input;
+pub mod text;
 
 pub mod spec;
 

@@ -4,7 +4,7 @@
 
 use crate::diag::Rule;
 use crate::lint::{self, FAMILIES};
-use crate::{blueprint, output, pipeline, render, spec};
+use crate::{blueprint, input, output, render, spec};
 
 /// A group of rules and the folder of their fixtures (`tests/fixtures/<name>/<CODE>/`).
 pub struct Group {
@@ -32,12 +32,12 @@ pub fn groups() -> Vec<Group> {
         Group {
             name: "engine",
             rules: vec![
-                &pipeline::UNREADABLE_INPUT,
+                &input::UNREADABLE_INPUT,
                 &lint::ignore::UNUSED_IGNORE,
                 &lint::ignore::INVALID_IGNORE,
-                &pipeline::NOTHING_TO_CHECK,
-                &pipeline::NOT_CHECKED,
-                &pipeline::CHART_NOT_RENDERED,
+                &input::NOTHING_TO_CHECK,
+                &input::NOT_CHECKED,
+                &input::CHART_NOT_RENDERED,
             ],
         },
     ];

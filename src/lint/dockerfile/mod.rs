@@ -2,7 +2,6 @@
 
 pub mod parser;
 mod rules;
-pub mod shell;
 
 use std::collections::HashMap;
 
@@ -10,8 +9,8 @@ pub use rules::CHECKS;
 
 use super::{Artifact, Emit, Family, Recognition, drive};
 use crate::diag::{Diagnostic, Rule, Span};
+use crate::text::shell::{self, Command};
 use parser::{Dockerfile, Instruction, unquote};
-use shell::Command;
 
 /// The family, as listed in [`super::FAMILIES`].
 pub static FAMILY: DockerfileFamily = DockerfileFamily;

@@ -9,6 +9,8 @@
 //! released 2021) reads continuations, heredocs and the legacy forms otherwise than BuildKit.
 
 use crate::diag::Span;
+/// Shared with the shell reader of `RUN` and workflow scripts.
+pub use crate::text::shell::unquote;
 
 /// The longest line BuildKit reads (Go's `bufio.MaxScanTokenSize`, less the newline).
 pub const MAX_LINE: usize = 64 * 1024 - 1;
@@ -537,49 +539,6 @@ fn raw_words(line: &str) -> Option<Vec<&str>> {
         words.push(&line[s..line.len().min(bytes.len())]);
     }
     Some(words)
-}
-
-/// The text of a word with quotes removed and escapes applied (BuildKit's lexer without
-/// variable expansion).
-pub fn unquote(word: &str, escape: char) -> String {
-    let mut out = String::with_capacity(word.len());
-    let mut chars = word.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
-                    out.push(c);
-                }
-            }
-            '"' => {
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        c if c == escape => match chars.next() {
-                            Some(n @ ('"' | '$')) => out.push(n),
-                            Some(n) if n == escape => out.push(n),
-                            Some(n) => {
-                                out.push(c);
-                                out.push(n);
-                            }
-                            None => out.push(c),
-                        },
-                        c => out.push(c),
-                    }
-                }
-            }
-            c if c == escape => {
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The heredocs a line opens (BuildKit's `heredocsFromLine`): words `[N]<<[-]NAME`, NAME one

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use super::{Artifact, Emit, Family, Recognition, drive, file_name};
 use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
-use crate::lint::dockerfile::shell::Command;
+use crate::text::shell::Command;
 use crate::yaml::{self, Entry, Node, Policy, Tags, Value};
 use text::Text;
 

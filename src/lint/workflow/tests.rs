@@ -222,7 +222,7 @@ fn an_expression_never_closed_is_gha001_wherever_it_is() {
 
 #[test]
 fn registry_logins_give_their_password_argument() {
-    use crate::lint::dockerfile::shell::commands;
+    use crate::text::shell::commands;
     let found = |script: &str| {
         let cmd = commands(script).into_iter().next().expect("a command");
         login_password(&cmd).map(|(option, value)| (option, value.map(|(i, v)| (i, v.to_string()))))

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::expr::{self, Expression};
 use crate::diag::Span;
-use crate::lint::dockerfile::shell::{self, Command};
+use crate::text::shell::{self, Command};
 use crate::yaml::Node;
 
 /// A run of bytes written the same in the value and in the file.

@@ -19,7 +19,6 @@ mod invalid_quantity;
 mod invisible_character;
 mod kubernetes_name;
 
-pub use credential_in_env::{credential_word, looks_like_key, url_with_password};
 pub use kubernetes_name::{dns1123_label_problem, windows_reserved};
 pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 pub use unsupported_kubernetes_version::SUPPORTED_MINORS;

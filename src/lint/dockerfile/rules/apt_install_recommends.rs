@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::Document;
-use crate::lint::dockerfile::shell::Command;
+use crate::text::shell::Command;
 
 declare_rule! {
     /// ## What it does

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::dockerfile::Document;
 use crate::lint::dockerfile::parser::unquote;
-use crate::spec::rules::{credential_word, looks_like_key, url_with_password};
+use crate::text::credentials::{credential_word, looks_like_key, url_with_password};
 
 declare_rule! {
     /// ## What it does

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::lint::workflow::text::Text;
 use crate::lint::workflow::{Document, entries, entry, login_password};
-use crate::spec::rules::{credential_word, url_with_password};
+use crate::text::credentials::{credential_word, url_with_password};
 use crate::yaml::{Node, Value};
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::shell::Command;
 use crate::lint::workflow::{Document, Job};
+use crate::text::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -77,7 +77,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::deploys;
-    use crate::lint::dockerfile::shell::commands;
+    use crate::text::shell::commands;
 
     #[test]
     fn commands_that_change_a_cluster_deploy_and_reads_do_not() {

@@ -1,12 +1,11 @@
 //! Shell text as a shell reads it: the simple commands of a `RUN` or shell-form `CMD` (and of
-//! a workflow's `run:` script), each with its words, quotes removed, and where each word is. Tokenized by brush-parser (the POSIX and bash tokenizer of the
-//! brush shell), which knows quotes, `$( )`, redirections and heredocs.
+//! a workflow's `run:` script), each with its words, quotes removed, and where each word is.
+//! Tokenized by brush-parser (the POSIX and bash tokenizer of the brush shell), which knows
+//! quotes, `$( )`, redirections and heredocs.
 
 use std::ops::Range;
 
 use brush_parser::{Token, TokenizerOptions, uncached_tokenize_str};
-
-use super::parser::unquote;
 
 /// One simple command: its words with quotes removed, assignments and wrappers (`sudo`, `env`,
 /// `exec`...) in front of the command left out.
@@ -139,6 +138,49 @@ pub fn commands(script: &str) -> Vec<Command> {
     }
     if let Some(cmd) = simple(words) {
         out.push(cmd);
+    }
+    out
+}
+
+/// The text of a word with quotes removed and escapes applied (BuildKit's lexer without
+/// variable expansion).
+pub fn unquote(word: &str, escape: char) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    out.push(c);
+                }
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        c if c == escape => match chars.next() {
+                            Some(n @ ('"' | '$')) => out.push(n),
+                            Some(n) if n == escape => out.push(n),
+                            Some(n) => {
+                                out.push(c);
+                                out.push(n);
+                            }
+                            None => out.push(c),
+                        },
+                        c => out.push(c),
+                    }
+                }
+            }
+            c if c == escape => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            c => out.push(c),
+        }
     }
     out
 }

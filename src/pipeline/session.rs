@@ -1,0 +1,363 @@
+//! The session: a spec loaded, checked, rendered and linted (and compared with its output
+//! directory), a blueprint folder checked, and hand-written files linted by their family.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::inputs::{Classified, Input, classify, follow_modules, resolve_kustomizations, unreadable, unreadable_diag};
+use super::place::{default_out, display, place};
+use crate::blueprint::{Catalog, CatalogError, Kind};
+use crate::diag::{Diagnostic, Findings};
+use crate::input::{CHART_NOT_RENDERED, NOTHING_TO_CHECK, UNREADABLE_INPUT};
+use crate::lint::{self, Artifact};
+use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, OutputError};
+use crate::registry;
+use crate::render::{self, Place, PlannedFile, RenderError};
+use crate::spec::{self, Loaded, SpecError};
+
+/// What the pipeline needs for a run: the blueprint catalog.
+pub struct Session {
+    pub catalog: Catalog,
+}
+
+/// A spec file read and loaded: what a command checks and renders.
+pub struct Prepared {
+    /// The spec's path, as given.
+    pub spec: PathBuf,
+    /// The spec's bytes (the manifest records their hash).
+    pub bytes: Vec<u8>,
+    pub loaded: Loaded,
+    /// The output directory.
+    pub out: PathBuf,
+    /// Where the spec and the output sit in their repository.
+    pub place: Place,
+}
+
+/// Why a spec file could not be prepared: it could not be read, or it did not load.
+pub enum Unprepared {
+    Unreadable(String),
+    Invalid(Findings),
+}
+
+/// A spec taken through every stage before output.
+pub struct Checked {
+    /// Whether the spec rendered whole (its files may still carry error-level findings).
+    pub rendered: bool,
+    /// Every finding, with the spec's ignores applied.
+    pub findings: Findings,
+}
+
+/// What receives each batch of rendered files (the project's, then each service's) once it is
+/// linted.
+pub type Sink<'s> = dyn FnMut(&[PlannedFile]) + 's;
+
+impl Session {
+    /// The built-in blueprints and those of `dirs`.
+    pub fn new(dirs: &[PathBuf]) -> Result<Session, CatalogError> {
+        Ok(Session { catalog: Catalog::load(dirs, &lint::family_names())? })
+    }
+
+    /// Checks a loaded spec: semantic rules, then (when they pass) the render and the lint of
+    /// its plan, with the spec's ignores applied to every finding. `out` is how findings name
+    /// the output directory.
+    pub fn check(&self, loaded: &Loaded, place: &Place, out: &str) -> Checked {
+        self.check_each(loaded, place, out, &mut |_| {})
+    }
+
+    /// [`Session::check`], handing each batch of rendered files to `sink` once it is linted:
+    /// a spec of thousands of services is rendered, checked and written (or compared) one
+    /// service at a time, and never held whole. Rendering runs beside linting, on a thread of
+    /// its own.
+    pub fn check_each(&self, loaded: &Loaded, place: &Place, out: &str, sink: &mut Sink<'_>) -> Checked {
+        let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
+        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
+        let mut rendered = false;
+        if !findings.has_errors() {
+            let mut notes = lint::Notes::default();
+            // Rendered on one thread and linted on this one, a batch (a service) at a time;
+            // the channel holds a few batches, so memory stays that of a few services.
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<PlannedFile>>(4);
+            let catalog = &self.catalog;
+            let result = std::thread::scope(|scope| {
+                let renderer = scope.spawn(move || {
+                    render::render_each(loaded, catalog, place, &mut |batch| {
+                        // A closed channel means the linting side stopped; rendering on is moot.
+                        let _ = send.send(batch);
+                    })
+                });
+                for batch in batches {
+                    let mut linted = lint::lint_batch(&batch, loaded, out);
+                    linted.diagnostics = ignores.silence(linted.diagnostics);
+                    notes.filter(&mut linted);
+                    findings.sources.merge(linted.sources);
+                    findings.diagnostics.extend(linted.diagnostics);
+                    sink(&batch);
+                }
+                renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            match result {
+                Ok(()) => rendered = true,
+                Err(RenderError::Invalid(f)) => {
+                    findings.sources.merge(f.sources);
+                    findings.diagnostics.extend(ignores.silence(f.diagnostics));
+                }
+            }
+            notes.finish(&mut findings);
+        }
+        findings.diagnostics.extend(ignores.report(rendered));
+        Checked { rendered, findings }
+    }
+
+    /// Reads and loads the spec at `path`; `out` overrides the output directory.
+    pub fn prepare(&self, path: &Path, out: Option<&Path>) -> Result<Prepared, Unprepared> {
+        let name = display(path);
+        let unreadable = |e: SpecError| match e {
+            SpecError::Read { source, .. } => Unprepared::Unreadable(source.to_string()),
+            SpecError::Invalid(f) => Unprepared::Invalid(f),
+        };
+        let bytes = spec::read_bytes(path, &name).map_err(unreadable)?;
+        let loaded = spec::load(&name, &bytes).map_err(unreadable)?;
+        let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
+        let place = place(path, &out);
+        Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place })
+    }
+
+    /// [`Session::check_each`] with each batch compared with the output directory as it is
+    /// rendered (and handed to `also`): the findings, and the managed files that differ, are
+    /// missing or are left over, or why the folder could not be read. The drifts mean little
+    /// when the spec did not render whole.
+    pub fn compare(&self, prepared: &Prepared, also: &mut Sink<'_>) -> (Checked, Result<Vec<Drift>, OutputError>) {
+        let inputs = output::Inputs::new(&prepared.spec, &display(&prepared.spec));
+        let mut check = DriftCheck::open(&prepared.out, &inputs);
+        let mut drifts = Vec::new();
+        let mut each = |batch: &[PlannedFile]| {
+            also(batch);
+            if let Ok(c) = &mut check {
+                match c.add(batch) {
+                    Ok(d) => drifts.extend(d),
+                    Err(e) => check = Err(e),
+                }
+            }
+        };
+        let checked = self.check_each(&prepared.loaded, &prepared.place, &display(&prepared.out), &mut each);
+        let drifts = check.and_then(DriftCheck::finish).map(|stale| {
+            drifts.extend(stale);
+            drifts
+        });
+        (checked, drifts)
+    }
+
+    /// Loads, checks and renders the spec at `path` for `gen lint`, and compares the plan
+    /// with its output directory when that exists. The files it renders go into `covered`
+    /// when given (other inputs of the run may name them).
+    fn lint_spec(&self, path: &Path, out: Option<&Path>, mut covered: Option<&mut HashSet<PathBuf>>) -> Findings {
+        let name = display(path);
+        let prepared = match self.prepare(path, out) {
+            Ok(p) => p,
+            Err(Unprepared::Invalid(f)) => return f,
+            Err(Unprepared::Unreadable(reason)) => return unreadable(&name, &reason),
+        };
+        let out = &prepared.out;
+        let out_name = display(out);
+        let root = output::normalize(out);
+        let mut note = |batch: &[PlannedFile]| {
+            if let Some(covered) = covered.as_deref_mut() {
+                covered.extend(batch.iter().map(|f| root.join(&f.path)));
+            }
+        };
+        // The output directory, when there is one, compared batch by batch as the spec renders.
+        let (checked, drifts) = if out.is_dir() {
+            let (checked, drifts) = self.compare(&prepared, &mut note);
+            (checked, Some(drifts))
+        } else {
+            (self.check_each(&prepared.loaded, &prepared.place, &out_name, &mut note), None)
+        };
+        let mut findings = checked.findings;
+        if !checked.rendered {
+            return findings;
+        }
+        let drifts = match drifts {
+            None => Vec::new(),
+            Some(Ok(drifts)) => drifts,
+            // One finding, not one per file of the other spec's render.
+            Some(Err(OutputError::OtherSpec { out, other, spec, gone })) => {
+                let at = format!("{out_name}/{}", render::MANIFEST_NAME);
+                let (message, help) = if gone {
+                    (
+                        format!(
+                            "{out} holds the render of {other}, which no longer exists: its files are not compared"
+                        ),
+                        format!(
+                            "if you moved or renamed it to {spec}, take the folder over: gen render {spec} --take-over"
+                        ),
+                    )
+                } else {
+                    (
+                        format!("{out} holds the render of {other}, not of {spec}: its files are not compared"),
+                        format!(
+                            "render {spec} into another folder (--out DIR), or take this one over: gen render {spec} --take-over"
+                        ),
+                    )
+                };
+                findings.diagnostics.push(Diagnostic::new(&DRIFTED_OUTPUT, &at, None, message).help(help));
+                return findings;
+            }
+            Some(Err(e)) => {
+                findings.diagnostics.push(unreadable_diag(&out_name, &e.to_string()));
+                return findings;
+            }
+        };
+        for d in drifts {
+            let what = match d.kind {
+                DriftKind::Missing => "is missing: the spec renders it",
+                DriftKind::Changed => "differs from what the spec renders",
+                DriftKind::Stale => "is left over: the spec no longer renders it",
+                DriftKind::Interrupted => {
+                    let message = format!(
+                        "the last render into {out_name} stopped part way: its manifest does not record what is on disk"
+                    );
+                    let at = format!("{out_name}/{}", d.path);
+                    let diag = Diagnostic::new(&DRIFTED_OUTPUT, &at, None, message)
+                        .help(format!("run `gen render {name}` to finish it"));
+                    findings.diagnostics.push(diag);
+                    continue;
+                }
+            };
+            let help = format!("run `gen render {name}`; `--check` shows the diff");
+            let mut diag = Diagnostic::new(
+                &DRIFTED_OUTPUT,
+                &format!("{out_name}/{}", d.path),
+                None,
+                format!("managed file {what}"),
+            )
+            .help(help);
+            diag.subject.artifact = Some(d.path.clone());
+            findings.diagnostics.push(diag);
+        }
+        findings
+    }
+
+    /// Checks a blueprint folder: it loads, and its example spec renders through it cleanly.
+    fn lint_blueprint(&self, dir: &Path) -> Findings {
+        let shown = display(dir);
+        let catalog = match Catalog::load(&[dir], &lint::family_names()) {
+            Ok(c) => c,
+            Err(CatalogError::Invalid(f)) => return f,
+        };
+        let Some(bp) = catalog.all().find(|b| b.origin == dir.display().to_string()) else {
+            return Findings::default();
+        };
+        let example_of = match bp.kind {
+            Kind::Service => Some(bp.name.clone()),
+            Kind::Base => {
+                catalog.all().find(|b| b.kind == Kind::Service && b.example.is_some()).map(|b| b.name.clone())
+            }
+        };
+        let Some(example_of) = example_of else { return Findings::default() };
+        let text = match render::example_spec(&catalog, &example_of, "example", "azure") {
+            Ok(t) => t,
+            Err(message) => {
+                let d = Diagnostic::new(&render::TEMPLATE_ERROR, &shown, None, message);
+                return Findings::new([], vec![d]);
+            }
+        };
+        let name = format!("{shown}/<example spec>");
+        let loaded = match spec::load(&name, text.as_bytes()) {
+            Ok(l) => l,
+            Err(SpecError::Invalid(f)) => return f,
+            Err(SpecError::Read { source, .. }) => return unreadable(&name, &source.to_string()),
+        };
+        let session = Session { catalog };
+        session.check(&loaded, &Place::named("spec.yaml"), &format!("{shown}/<example>")).findings
+    }
+
+    /// Lints specs, blueprint folders, and hand-written files or folders of them. Files the
+    /// specs of this run render are checked through their spec, not a second time from disk;
+    /// a file or folder reached twice (named and walked, named by a kustomization) once.
+    pub fn lint(&self, paths: &[PathBuf], out: Option<&Path>) -> Findings {
+        let mut classified = Classified::default();
+        for path in paths {
+            let before = (classified.inputs.len(), classified.findings.diagnostics.len());
+            classify(path, &mut classified);
+            if before == (classified.inputs.len(), classified.findings.diagnostics.len()) {
+                let name = display(path);
+                let msg = format!("{name} holds no file gen checks (a spec, a blueprint, a Dockerfile...)");
+                let d = Diagnostic::new(&NOTHING_TO_CHECK, &name, None, msg)
+                    .help("point gen lint at the spec, the output folder, or the files to check");
+                classified.findings.diagnostics.push(d);
+            }
+        }
+        resolve_kustomizations(&mut classified);
+        follow_modules(&mut classified);
+        let Classified { inputs, mut findings, .. } = classified;
+        let mut seen = HashSet::new();
+        let inputs: Vec<Input> = inputs
+            .into_iter()
+            .filter(|i| {
+                let key = match i {
+                    Input::Spec(p) => ("spec", p),
+                    Input::Blueprint(p) => ("blueprint", p),
+                    Input::Artifact(_, p, _) => ("file", p),
+                    Input::Folder(_, p) | Input::Walked(_, p) => ("folder", p),
+                };
+                seen.insert((key.0, output::normalize(key.1)))
+            })
+            .collect();
+        let mut covered = HashSet::new();
+        // Only files given besides a spec can be covered by it.
+        let others = inputs.iter().any(|i| matches!(i, Input::Artifact(..) | Input::Folder(..) | Input::Walked(..)));
+        for input in &inputs {
+            match input {
+                Input::Spec(path) => {
+                    findings.extend(self.lint_spec(path, out, others.then_some(&mut covered)));
+                }
+                Input::Blueprint(dir) => findings.extend(self.lint_blueprint(dir)),
+                Input::Artifact(..) | Input::Folder(..) | Input::Walked(..) => {}
+            }
+        }
+        let mut batches: Vec<(&'static dyn lint::Family, Vec<Artifact>)> = Vec::new();
+        let mut add = |family: &'static dyn lint::Family, artifact: Artifact| match batches
+            .iter_mut()
+            .find(|(f, _)| f.name() == family.name())
+        {
+            Some((_, files)) => files.push(artifact),
+            None => batches.push((family, vec![artifact])),
+        };
+        for input in inputs {
+            let walked = matches!(input, Input::Walked(..));
+            match input {
+                Input::Artifact(family, path, source) => {
+                    if !covered.contains(&output::normalize(&path)) {
+                        add(family, Artifact::hand_written(source));
+                    }
+                }
+                Input::Folder(family, dir) | Input::Walked(family, dir) => {
+                    let root = output::normalize(&dir);
+                    if covered.iter().any(|p| p.starts_with(&root)) {
+                        continue;
+                    }
+                    let shown = display(&dir);
+                    match family.expand_folder(&dir, &shown) {
+                        Ok(files) => files.into_iter().for_each(|a| add(family, a)),
+                        // Found in a walk, a folder that does not expand (a chart whose
+                        // dependencies are not fetched) is ordinary: the walk goes on.
+                        Err(reason) if walked => {
+                            findings.diagnostics.push(Diagnostic::new(&CHART_NOT_RENDERED, &shown, None, reason).help(
+                                "its templates were not checked: install Helm, or fix what stops it, and lint again",
+                            ))
+                        }
+                        Err(reason) => findings.diagnostics.push(
+                            Diagnostic::new(&UNREADABLE_INPUT, &shown, None, reason)
+                                .help(format!("fix the {} folder, or lint the files it renders", family.name())),
+                        ),
+                    }
+                }
+                Input::Spec(_) | Input::Blueprint(_) => {}
+            }
+        }
+        for (family, files) in batches {
+            findings.extend(lint::lint_files(family, &mut files.into_iter()));
+        }
+        findings
+    }
+}

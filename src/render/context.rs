@@ -1,0 +1,173 @@
+//! The template context: the values every template reads (the spec, its platform, the
+//! environments, the place), built once per render and shared by every file.
+
+use minijinja::Value;
+use minijinja::value::Serde;
+
+use super::plan::{Place, RenderError};
+use crate::blueprint::{Blueprint, Catalog, ServiceBlueprint, resolve_params};
+use crate::diag::Findings;
+use crate::spec::Loaded;
+
+/// The template context: the spec's value is built once and shared (a minijinja value is a
+/// reference-counted handle), so a context costs the same for the thousandth service as for
+/// the first. A service's context holds the service, its params and its blueprint's
+/// `runtime`, for the base blueprint's files as for its own; an environment's, the
+/// environment.
+pub(super) fn context(
+    shared: &[(&'static str, Value)],
+    bp: &Blueprint,
+    service: Option<&[Value; 3]>,
+    env: Option<&Value>,
+) -> Value {
+    let blueprint = Value::from(Serde(serde_json::json!({"name": bp.name, "version": bp.version})));
+    let mut entries: Vec<(&str, Value)> = shared.to_vec();
+    entries.push(("blueprint", blueprint));
+    if let Some(env) = env {
+        entries.push(("environment", env.clone()));
+    }
+    if let Some([svc, params, runtime]) = service {
+        entries.push(("service", svc.clone()));
+        entries.push(("params", params.clone()));
+        entries.push(("runtime", runtime.clone()));
+    }
+    Value::from_pairs(entries)
+}
+
+/// The target block of a spec's platform, with the target's name: what a template reads
+/// whatever the target (`platform.target`, `platform.ingress.className`).
+pub(super) fn platform_value(spec: &crate::spec::Spec) -> Value {
+    let p = &spec.platform;
+    let block = match (&p.azure, &p.local) {
+        (Some(a), _) => serde_json::to_value(a),
+        (_, Some(l)) => serde_json::to_value(l),
+        _ => Ok(serde_json::json!({})),
+    };
+    let name = p.target().unwrap_or("none");
+    let mut block = block.unwrap_or_default();
+    if let Some(map) = block.as_object_mut() {
+        map.insert("target".into(), name.into());
+    }
+    Value::from(Serde(block))
+}
+
+/// What templates know of each environment: its name, whether the spec lists it, its
+/// target, its GitHub environment, whether it is the first on its target, and its whole spec
+/// (`spec`, the value its own files get), so that a file rendered once can read any
+/// environment's values (the registry of the first on azure, each one's cluster).
+pub(super) fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value> {
+    let envs = &loaded.environments;
+    envs.iter()
+        .zip(specs)
+        .enumerate()
+        .map(|(i, (env, spec_value))| {
+            let spec = &env.spec(loaded).spec;
+            let github_environment = spec
+                .platform
+                .github
+                .as_ref()
+                .and_then(|g| g.environment.clone())
+                .or_else(|| env.declared.then(|| env.name.clone()));
+            Value::from_pairs([
+                ("name", Value::from(env.name.as_str())),
+                ("declared", Value::from(env.declared)),
+                ("platform", Value::from(env.target)),
+                ("index", Value::from(i)),
+                ("first", Value::from(!envs[..i].iter().any(|e| e.target == env.target))),
+                ("githubEnvironment", github_environment.map_or(Value::from(()), Value::from)),
+                ("spec", spec_value.clone()),
+            ])
+        })
+        .collect()
+}
+
+/// The values a template's context starts from, by name.
+pub(super) type Shared = Vec<(&'static str, Value)>;
+
+/// An environment's spec, services' params and shared values, for the files rendered per
+/// environment.
+pub(super) struct EnvContext<'l, 'c> {
+    pub(super) loaded: &'l Loaded,
+    /// The services' blueprints and params in this environment; `None` where the environment
+    /// changes nothing (the spec's own).
+    pub(super) services: Option<Vec<ServiceBlueprint<'c>>>,
+    pub(super) shared: Shared,
+    /// What templates know of the environment (`environment`).
+    pub(super) value: Value,
+}
+
+/// Every context a render starts from: the project's and each environment's.
+pub(super) struct Contexts<'l, 'c> {
+    pub(super) shared: Shared,
+    pub(super) per_env: Vec<EnvContext<'l, 'c>>,
+}
+
+impl<'l, 'c> Contexts<'l, 'c> {
+    /// Builds the shared values once for a render of `loaded`, whose services use `services`.
+    pub(super) fn build(
+        loaded: &'l Loaded,
+        catalog: &'c Catalog,
+        services: &[ServiceBlueprint<'c>],
+        place: &Place,
+    ) -> Result<Self, RenderError> {
+        // Each environment's spec, built once: the undeclared one's is the spec itself.
+        let top_spec = Value::from(Serde(loaded.spec.as_ref()));
+        let env_specs: Vec<Value> = loaded
+            .environments
+            .iter()
+            .map(|e| e.loaded.as_deref().map_or_else(|| top_spec.clone(), |l| Value::from(Serde(l.spec.as_ref()))))
+            .collect();
+        let env_values = environment_values(loaded, &env_specs);
+        let mut targets: Vec<&str> = loaded.environments.iter().map(|e| e.target).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        // What each blueprint the services use promises (its `runtime`), for the files that
+        // cover every service: `runtimes[service.blueprint]`.
+        let runtimes: serde_json::Map<String, serde_json::Value> = services
+            .iter()
+            .map(|(bp, _)| (bp.name.clone(), serde_json::to_value(&bp.runtime).unwrap_or_default()))
+            .collect();
+        let shared = vec![
+            ("spec", top_spec.clone()),
+            ("platform", platform_value(&loaded.spec)),
+            ("environments", Value::from(env_values.clone())),
+            ("targets", Value::from(Serde(&targets))),
+            ("runtimes", Value::from(Serde(&runtimes))),
+            (
+                "gen",
+                Value::from(Serde(serde_json::json!({
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "spec": place.spec_name,
+                    "specPath": place.spec,
+                    "out": place.out,
+                    "prefix": place.prefix(),
+                }))),
+            ),
+        ];
+        // Each environment's spec, platform and params, for the files rendered per environment.
+        let mut per_env = Vec::new();
+        for ((env, value), env_spec) in loaded.environments.iter().zip(&env_values).zip(&env_specs) {
+            let env_loaded = env.spec(loaded);
+            let env_services = match &env.loaded {
+                None => None,
+                Some(l) => Some(
+                    resolve_params(l, catalog)
+                        .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?,
+                ),
+            };
+            // `base`: the spec as written, before the environment's overrides (what an overlay
+            // patches).
+            let mut env_shared = shared.clone();
+            env_shared[0] = ("spec", env_spec.clone());
+            env_shared[1] = ("platform", platform_value(&env_loaded.spec));
+            env_shared.push(("base", top_spec.clone()));
+            per_env.push(EnvContext {
+                loaded: env_loaded,
+                services: env_services,
+                shared: env_shared,
+                value: value.clone(),
+            });
+        }
+        Ok(Contexts { shared, per_env })
+    }
+}

@@ -1,0 +1,203 @@
+//! File selection: which of a blueprint's files a context renders (its `when`), to which
+//! path (its `target`, checked safe and unique), with which bytes (the template's, with the
+//! generated-file marker). The renderer compiles every template once and collects the batch.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use minijinja::Value;
+
+use super::budget::{RENDER_BYTES, RENDER_FUEL};
+use super::env::environment;
+use super::plan::{Place, PlannedFile, is_reserved, is_safe_relative, is_vcs_folder};
+use super::{DUPLICATE_TARGET, TEMPLATE_ERROR, UNSAFE_TARGET_PATH, marker};
+use crate::blueprint::{Blueprint, FileEntry, Ownership};
+use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
+use crate::route;
+
+/// The name under which a file entry's target path is compiled as a template.
+fn target_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].target)", bp.display_dir)
+}
+
+/// The name under which a file entry's `when` condition is compiled as a template.
+fn when_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].when)", bp.display_dir)
+}
+
+/// Renders a spec's files one by one, within the render's budget, collecting the findings.
+pub(super) struct Renderer<'a> {
+    pub(super) env: minijinja::Environment<'static>,
+    pub(super) place: &'a Place,
+    /// Template steps and bytes the rest of the render may use.
+    pub(super) fuel_left: u64,
+    pub(super) bytes_left: usize,
+    /// Whether the whole render's budget ran out: it is reported once, and nothing more is
+    /// rendered.
+    pub(super) exhausted: bool,
+    /// The spec, where a finding about the whole render points.
+    pub(super) spec: Arc<Source>,
+    pub(super) sources: Vec<Arc<Source>>,
+    pub(super) errors: Diagnostics,
+    /// Every path rendered so far, with the template that rendered it (two files to one path
+    /// are an error, whichever batches they are in).
+    /// (Each template's name is kept once, in `shown`.)
+    pub(super) seen: HashMap<Box<str>, u32>,
+    /// Whether `seen` is kept: not when the same spec rendered cleanly a moment ago.
+    pub(super) track: bool,
+    pub(super) shown: Vec<String>,
+    /// The files of the batch being rendered (the project's, or one service's).
+    pub(super) batch: Vec<PlannedFile>,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer with the whole budget of a render. `track` says whether it keeps every
+    /// path to find two files rendered to one.
+    pub(super) fn new(place: &'a Place, spec: Arc<Source>, track: bool) -> Self {
+        Renderer {
+            env: environment(),
+            place,
+            fuel_left: RENDER_FUEL,
+            bytes_left: RENDER_BYTES,
+            exhausted: false,
+            spec,
+            sources: Vec::new(),
+            errors: Vec::new(),
+            seen: HashMap::new(),
+            track,
+            shown: Vec::new(),
+            batch: Vec::new(),
+        }
+    }
+
+    /// Compiles a blueprint's templates and target paths once, for every service using it.
+    pub(super) fn add_templates(&mut self, bp: &Blueprint) {
+        for (index, file) in bp.files.iter().enumerate() {
+            let name = target_template(bp, index);
+            if let Err(e) = self.env.add_template_owned(name.clone(), file.target.clone()) {
+                self.template_error(&name, &file.target, &e);
+            }
+            if let Some(when) = &file.when {
+                let name = when_template(bp, index);
+                let text = format!("<% if {when} %>yes<% endif %>");
+                if let Err(e) = self.env.add_template_owned(name.clone(), text.clone()) {
+                    self.template_error(&name, &text, &e);
+                }
+            }
+        }
+        let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
+        let rendered = bp.files.iter().filter(|f| f.template).map(|f| f.source.clone());
+        for source in rendered.chain(partials) {
+            let name = bp.display_path(&source);
+            let text = String::from_utf8_lossy(bp.file(&source).unwrap_or_default()).into_owned();
+            if let Err(e) = self.env.add_template_owned(name.clone(), text.clone()) {
+                self.template_error(&name, &text, &e);
+            }
+        }
+    }
+
+    pub(super) fn template_error(&mut self, name: &str, text: &str, e: &minijinja::Error) {
+        let source = Source::new(name, text);
+        let span = e.range().map(|r| Span::new(r.start, r.end)).or_else(|| {
+            e.line().map(|l| {
+                let at = source.offset(l, 0);
+                Span::new(at, at + source.line_text(l).len())
+            })
+        });
+        let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        // A template that fails for every service is reported once.
+        if self.errors.iter().any(|d| d.file == name && d.span == span && d.message == detail) {
+            return;
+        }
+        let help = "see `gen explain TPL001`";
+        self.errors.push(Diagnostic::new(&TEMPLATE_ERROR, name, span, detail).help(help));
+        self.sources.push(source);
+    }
+
+    /// A finding at the `target` of the blueprint's file entry `index`.
+    fn at_entry(&mut self, bp: &Blueprint, index: usize, rule: &'static Rule, msg: String) -> Diagnostic {
+        self.sources.push(bp.manifest.source.clone());
+        bp.manifest.at(rule, &route!["files", index, "target"], false, msg)
+    }
+
+    pub(super) fn render_file(
+        &mut self,
+        bp: &Blueprint,
+        index: usize,
+        file: &FileEntry,
+        ctx: &Value,
+        service: Option<usize>,
+    ) {
+        if self.exhausted {
+            return;
+        }
+        let own = !bp.is_built_in();
+        if let Some(when) = &file.when {
+            let name = when_template(bp, index);
+            match self.run(&name, ctx) {
+                Ok(yes) if yes.is_empty() => return,
+                Ok(_) => {}
+                Err(stop) => return self.stopped(&name, &format!("<% if {when} %>yes<% endif %>"), stop, own),
+            }
+        }
+        let target_name = target_template(bp, index);
+        let path = match self.run(&target_name, ctx) {
+            Ok(p) => p,
+            Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop, own),
+        };
+        let shown = bp.display_path(&file.source);
+        if !is_safe_relative(&path) || is_reserved(&path) {
+            let msg = match path.split('/').find(|s| is_vcs_folder(s)) {
+                Some(vcs) => format!(
+                    "`{shown}` renders to `{path}`, which is inside a version-control folder (`{vcs}`), where a file \
+                     can change what version control does or runs"
+                ),
+                None => format!("`{shown}` renders to `{path}`, which is not a plain path inside the output directory"),
+            };
+            let d = self.at_entry(bp, index, &UNSAFE_TARGET_PATH, msg).help("build targets from plain segments");
+            self.errors.push(d);
+            return;
+        }
+        let bytes = if file.template {
+            match self.run(&shown, ctx) {
+                Ok(text) => text.into_bytes(),
+                Err(stop) => {
+                    let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
+                    return self.stopped(&shown, &text, stop, own);
+                }
+            }
+        } else {
+            bp.file(&file.source).unwrap_or_default().to_vec()
+        };
+        let bytes = match (file.ownership, std::str::from_utf8(&bytes)) {
+            (Ownership::Managed, Ok(text)) => {
+                let style = file.marker.unwrap_or_else(|| marker::style_for(&path));
+                match marker::marker_line(style, &self.place.spec_name) {
+                    Some(line) => marker::insert(text, &line).into_bytes(),
+                    None => bytes,
+                }
+            }
+            _ => bytes,
+        };
+        if let Some(&other) = self.seen.get(path.as_str()) {
+            let other = &self.shown[other as usize];
+            let msg = format!("`{shown}` and `{other}` both render to `{path}`");
+            let d = self.at_entry(bp, index, &DUPLICATE_TARGET, msg).help("give each file its own target");
+            self.errors.push(d);
+            return;
+        }
+        let planned =
+            PlannedFile { path: path.clone(), bytes, ownership: file.ownership, service, kind: file.kind.clone() };
+        let at = match self.shown.iter().rposition(|s| *s == shown) {
+            Some(at) => at,
+            None => {
+                self.shown.push(shown);
+                self.shown.len() - 1
+            }
+        };
+        if self.track {
+            self.seen.insert(path.into_boxed_str(), at as u32);
+        }
+        self.batch.push(planned);
+    }
+}

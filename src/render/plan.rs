@@ -1,0 +1,99 @@
+//! The plan a render makes: the files it would write, where the spec and its output sit, and
+//! which target paths are safe to write.
+
+use crate::blueprint::Ownership;
+use crate::diag::Findings;
+
+/// The file in the output directory that records what gen owns.
+pub const MANIFEST_NAME: &str = ".gen-manifest.json";
+
+/// The manifest a render is about to write, written before it renames its files into place:
+/// found by the next render, it says that this one stopped part way.
+pub const JOURNAL_NAME: &str = ".gen-manifest.pending.json";
+
+/// One file of the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// Relative to the output directory, `/`-separated, checked safe.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    pub ownership: Ownership,
+    /// The index in `spec.services` of the service it belongs to; `None` for project files.
+    pub service: Option<usize>,
+    /// The artifact family the blueprint declares for it.
+    pub kind: Option<String>,
+}
+
+/// Everything a render would write, sorted by path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+}
+
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the spec cannot be rendered: {0}")]
+    Invalid(Findings),
+}
+
+/// Where a render's spec and output directory sit in their repository: the spec's name, which
+/// the generated-file markers quote, and the paths that files run from the repository root use
+/// (GitHub reads workflows only from the root's `.github/workflows/`, whatever `--out` is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The spec's file name.
+    pub spec_name: String,
+    /// The spec's path from the repository root, `/`-separated.
+    pub spec: String,
+    /// The output directory's path from the repository root, `/`-separated; `.` for the root.
+    pub out: String,
+    /// What was assumed where no repository was found, for `gen render` to tell.
+    pub assumed: Option<String>,
+}
+
+impl Place {
+    /// A spec at the root of its repository, rendered into the root.
+    pub fn named(spec_name: &str) -> Place {
+        Place { spec_name: spec_name.to_string(), spec: spec_name.to_string(), out: ".".to_string(), assumed: None }
+    }
+
+    /// The output directory as a prefix of paths from the repository root: `` or `out/`.
+    pub fn prefix(&self) -> String {
+        if self.out == "." { String::new() } else { format!("{}/", self.out) }
+    }
+}
+
+/// Whether `path` is a plain relative path inside the output directory, outside any
+/// version-control folder.
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && path.split('/').all(|s| !s.is_empty() && s != "." && s != ".." && !is_vcs_folder(s))
+}
+
+/// Whether `path` names one of the files gen keeps for itself in the output directory.
+pub fn is_reserved(path: &str) -> bool {
+    path == MANIFEST_NAME || path == JOURNAL_NAME
+}
+
+/// Folders where version control keeps its data and the hooks it runs, lower-cased.
+const VCS_FOLDERS: [&str; 10] =
+    [".git", ".hg", ".svn", ".bzr", "_darcs", "cvs", ".pijul", ".jj", ".fslckout", "_fossil_"];
+
+/// Whether a path segment names a version-control folder as some file system would resolve it:
+/// in any case (macOS and Windows fold it), with the trailing dots and spaces and the `:stream`
+/// suffix Windows drops, with the invisible code points macOS ignores, or as Windows' short
+/// name `git~1` (the spellings git itself refuses in a tree).
+pub fn is_vcs_folder(segment: &str) -> bool {
+    let visible: String = segment.chars().filter(|c| !is_ignorable(*c)).collect::<String>().to_lowercase();
+    let name = visible.split(':').next().unwrap_or_default().trim_end_matches(['.', ' ']);
+    VCS_FOLDERS.contains(&name) || name == "git~1"
+}
+
+/// The code points HFS+ ignores in names (git's list): zero-width joiners and directional marks.
+fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
+}
