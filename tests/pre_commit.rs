@@ -56,14 +56,36 @@ fn snapshot_of_this_repository(into: &Path) -> String {
 
 fn pre_commit(project: &Path, home: &Path, args: &[&str]) -> std::process::Output {
     let mut cmd = validator("pre-commit");
-    cmd.args(args).current_dir(project).env("PRE_COMMIT_HOME", home);
+    cmd.args(args).current_dir(project);
     // pre-commit runs `cargo install` (release, without `--locked`), as it does for users. It
     // builds into the target folder of this test run, where `scripts/test` built gen in release
     // first: only the dependencies published since `Cargo.lock` and gen itself (a package at
     // another path) are compiled again, not the whole tree.
-    let target = std::env::var_os("GEN_PRECOMMIT_TARGET").map(PathBuf::from).unwrap_or_else(this_target_dir);
-    cmd.env("CARGO_TARGET_DIR", target);
+    hook_env(&mut cmd, home);
     cmd.output().expect("pre-commit")
+}
+
+/// The environment pre-commit runs in, for `pre-commit install` and for the hook `git commit`
+/// starts (which would otherwise use `~/.cache/pre-commit` and build gen in the hook
+/// repository's own `target/`, every dependency from nothing).
+fn hook_env(cmd: &mut Command, home: &Path) {
+    let target = std::env::var_os("GEN_PRECOMMIT_TARGET").map(PathBuf::from).unwrap_or_else(this_target_dir);
+    cmd.env("PRE_COMMIT_HOME", home).env("CARGO_TARGET_DIR", target);
+    // gen is compiled without optimisation: what this test proves is that the published hooks
+    // install through `cargo install` and run as users get them, not how fast the result is;
+    // an optimised build of gen takes minutes of the test run's two cores, an unoptimised one
+    // a fraction of that. The dependencies built so stay in the target folder for the next run.
+    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0");
+}
+
+/// `git commit` in the project, whose hook runs pre-commit.
+fn commit(project: &Path, home: &Path, message: &str) -> std::process::Output {
+    let mut cmd = Command::new("git");
+    cmd.args(["-c", "user.name=gen test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(["commit", "-m", message])
+        .current_dir(project);
+    hook_env(&mut cmd, home);
+    cmd.output().expect("git commit")
 }
 
 #[test]
@@ -89,7 +111,7 @@ fn a_commit_with_a_drifted_managed_file_is_refused_and_a_clean_one_passes() {
 
     // A clean tree commits (the first commit also builds gen through cargo install).
     assert!(git(&project, &["add", "-A"]).status.success());
-    let clean = git(&project, &["commit", "-m", "render"]);
+    let clean = commit(&project, &home, "render");
     let said = format!("{}{}", String::from_utf8_lossy(&clean.stdout), String::from_utf8_lossy(&clean.stderr));
     assert!(clean.status.success(), "clean commit refused:\n{said}");
     assert!(said.contains("gen lint") && said.contains("Passed"), "{said}");
@@ -99,7 +121,7 @@ fn a_commit_with_a_drifted_managed_file_is_refused_and_a_clean_one_passes() {
     let text = std::fs::read_to_string(&dockerfile).expect("read");
     std::fs::write(&dockerfile, text.replace("EXPOSE 5000", "EXPOSE 8000")).expect("write");
     assert!(git(&project, &["add", "-A"]).status.success());
-    let drifted = git(&project, &["commit", "-m", "edit"]);
+    let drifted = commit(&project, &home, "edit");
     let said = format!("{}{}", String::from_utf8_lossy(&drifted.stdout), String::from_utf8_lossy(&drifted.stderr));
     assert!(!drifted.status.success(), "drifted commit accepted:\n{said}");
     assert!(said.contains("-EXPOSE 8000") && said.contains("+EXPOSE 5000"), "{said}");
