@@ -318,3 +318,21 @@ fn a_fixed_file_keeps_its_permissions_and_a_link_inside_the_repository_stays_a_l
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn explain_and_the_rule_reference_say_which_rules_have_a_fix_and_whether_it_is_safe() {
+    for f in gen_core::fix::FIXERS {
+        let rule = gen_core::registry::find(f.code).unwrap_or_else(|| panic!("{}: a fix for no rule", f.code));
+        assert!(["safe", "unsafe", "safe or unsafe"].contains(&f.safety), "{}: {}", f.code, f.safety);
+        assert!(f.doc.contains("--fix"), "{}: the fix's doc says how it is run", f.code);
+        let run = Gen::new().args(["explain", f.code]).run();
+        assert!(run.stdout.contains(&format!("## Fix ({})\n{}", f.safety, f.doc)), "{}: {}", f.code, run.stdout);
+        assert!(gen_core::registry::markdown().contains(&format!("### Fix ({})\n\n{}", f.safety, f.doc)), "{}", f.code);
+        let listed = Gen::new().arg("explain").run();
+        let line = listed.stdout.lines().find(|l| l.starts_with(&format!("{} ", rule.code))).expect("listed");
+        assert!(line.ends_with(&format!("[fix: {}]", f.safety)), "{line}");
+    }
+    let listed = Gen::new().arg("explain").run();
+    let marked = listed.stdout.lines().filter(|l| l.contains("[fix: ")).count();
+    assert_eq!(marked, gen_core::fix::FIXERS.len(), "only rules with a fix are marked");
+}
