@@ -49,7 +49,10 @@ pub static SHELL_FORM_COMMAND: Fixer = Fixer {
           one command of plain words (quoted words too): then the same program runs with the same arguments, \
           and receives the stop signal itself, which is the point. Unsafe (only with `--unsafe-fixes`) when the \
           stage also sets the other of the two (an exec-form `ENTRYPOINT` is given `CMD` as arguments, which a \
-          shell-form one ignores) or starts from an earlier stage that may. No fix when the text uses the shell \
+          shell-form one ignores), starts from an earlier stage or a variable, or, for a `CMD`, from an image \
+          that may set an `ENTRYPOINT` (the official `nginx`, `node`, `postgres` images do, and read their first \
+          argument: `/bin/sh` in shell form, the program in exec form); a `CMD` is safe on `python`, `debian`, \
+          `ubuntu`, `alpine`, `busybox`, `golang`, `rust` and `scratch`. No fix when the text uses the shell \
           (a variable, `&&`, a pipe, a redirection, a glob, `~`, an assignment, a builtin such as `cd`): \
           written in exec form it would no longer be expanded.",
     fix: shell_form_command,
@@ -335,22 +338,38 @@ fn shell_form_command(file: &FileText<'_>, d: &Diagnostic) -> Option<Fix> {
         return None;
     }
     let json: Vec<String> = words.iter().map(|w| serde_json::Value::from(w.as_str()).to_string()).collect();
-    let other = if inst.keyword == "CMD" { "ENTRYPOINT" } else { "CMD" };
     let stage: Vec<&Instruction> = df.instructions.iter().filter(|i| i.stage == inst.stage).collect();
-    let earlier_stages: Vec<String> = df
-        .instructions
-        .iter()
-        .filter(|i| i.keyword == "FROM" && i.stage < inst.stage)
-        .filter(|i| i.args.len() >= 3 && i.args[1].eq_ignore_ascii_case("as"))
-        .map(|i| i.args[2].to_ascii_lowercase())
-        .collect();
-    let from_stage = stage
-        .iter()
-        .find(|i| i.keyword == "FROM")
-        .and_then(|f| f.args.first())
-        .is_some_and(|image| earlier_stages.contains(&image.to_ascii_lowercase()));
-    let safety = if from_stage || stage.iter().any(|i| i.keyword == other) { Safety::Unsafe } else { Safety::Safe };
+    let base = stage.iter().find(|i| i.keyword == "FROM").and_then(|f| f.args.first()).map(String::as_str);
+    let earlier_stage = |image: &str| {
+        df.instructions
+            .iter()
+            .filter(|i| i.keyword == "FROM" && i.stage < inst.stage)
+            .any(|i| i.args.len() >= 3 && i.args[1].eq_ignore_ascii_case("as") && i.args[2].eq_ignore_ascii_case(image))
+    };
+    let inherits = base.is_none_or(earlier_stage);
+    let safe = match inst.keyword.as_str() {
+        // Setting ENTRYPOINT resets the CMD an image inherits; one set in this stage becomes its
+        // arguments in exec form (a shell-form ENTRYPOINT ignores it).
+        "ENTRYPOINT" => !inherits && !stage.iter().any(|i| i.keyword == "CMD"),
+        // A CMD is the ENTRYPOINT's arguments: `/bin/sh -c "<text>"` in shell form, the words in
+        // exec form. Only without an ENTRYPOINT, in the stage or its base, is that the same run.
+        _ => !inherits && !stage.iter().any(|i| i.keyword == "ENTRYPOINT") && base.is_some_and(no_entrypoint),
+    };
+    let safety = if safe { Safety::Safe } else { Safety::Unsafe };
     Some(Fix::new(safety, vec![Edit { start, end, text: format!("[{}]", json.join(", ")) }]))
+}
+
+/// Whether a base image is one whose official image sets no ENTRYPOINT (`nginx`, `node`,
+/// `postgres` set one, which a CMD's words are given to).
+fn no_entrypoint(image: &str) -> bool {
+    let name = image.split('@').next().unwrap_or(image);
+    let name = match name.rsplit_once(':') {
+        Some((n, tag)) if !tag.contains('/') => n,
+        _ => name,
+    };
+    let name = name.strip_prefix("docker.io/").unwrap_or(name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
+    matches!(name, "scratch" | "python" | "debian" | "ubuntu" | "alpine" | "busybox" | "golang" | "rust")
 }
 
 #[cfg(test)]
@@ -367,5 +386,34 @@ mod tests {
         for shell in ["run $PORT", "a && b", "a | b", "a > log", "ls *.py", "cd /app", "A=1 b", "echo ~", "x \"$y\""] {
             assert_eq!(plain_words(shell), None, "{shell}");
         }
+    }
+
+    /// The safety of the fix of the last `CMD` or `ENTRYPOINT` of a Dockerfile.
+    fn command_fix(text: &str) -> Option<Safety> {
+        crate::declare_rule! {
+            /// A rule for the test.
+            static TEST = ("TEST002", "test", Warning);
+        }
+        let df = crate::lint::dockerfile::parser::parse(text).expect("parses");
+        let inst = df.instructions.iter().rev().find(|i| matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT"))?;
+        let d = Diagnostic::new(&TEST, "Dockerfile", Some(inst.span), "m");
+        shell_form_command(&FileText::new(text), &d).map(|f| f.safety)
+    }
+
+    #[test]
+    fn an_exec_form_command_is_safe_only_where_the_same_program_gets_the_same_arguments() {
+        assert_eq!(command_fix("FROM python:3.12-slim\nCMD gunicorn app:app\n"), Some(Safety::Safe));
+        assert_eq!(command_fix("FROM python:3.12-slim\nENTRYPOINT gunicorn app:app\n"), Some(Safety::Safe));
+        // nginx's ENTRYPOINT reads its first argument: `/bin/sh` in shell form, `nginx` in exec form.
+        assert_eq!(command_fix("FROM nginx:1.27\nCMD nginx -g 'daemon off;'\n"), Some(Safety::Unsafe));
+        assert_eq!(
+            command_fix("FROM python:3.12\nCMD [\"--workers\", \"2\"]\nENTRYPOINT gunicorn\n"),
+            Some(Safety::Unsafe)
+        );
+        assert_eq!(
+            command_fix("FROM python:3.12 AS base\nFROM base\nENTRYPOINT gunicorn app:app\n"),
+            Some(Safety::Unsafe)
+        );
+        assert_eq!(command_fix("FROM python:3.12\nCMD gunicorn -b 0.0.0.0:$PORT app:app\n"), None);
     }
 }
