@@ -143,6 +143,7 @@ fn counterpart(code: &str) -> Option<&'static str> {
         "DF003" => "DL3020",
         "DF004" => "DL3015",
         "DF006" => "DL3042",
+        "DF011" => "DL3021",
         "DF012" => "DL3025",
         "GHA002" => "unpinned-uses",
         "GHA012" => "artipacked",

@@ -79,8 +79,9 @@ fn tell_fixes(reports: &[fix::FileReport], dry: bool) {
         if r.applied.is_empty() {
             continue;
         }
-        let mut fixed: Vec<String> = r.applied.iter().map(|(code, line)| format!("{code} (line {line})")).collect();
-        fixed.dedup();
+        let mut applied = r.applied.clone();
+        applied.sort_by_key(|(code, line)| (*line, *code));
+        let fixed: Vec<String> = applied.iter().map(|(code, line)| format!("{code} (line {line})")).collect();
         eprintln!("gen: {}: {verb} {}: {}", r.name, count(r.applied.len(), "finding"), fixed.join(", "));
     }
     if unsafe_skipped > 0 {

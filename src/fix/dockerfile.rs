@@ -39,6 +39,17 @@ pub static PIP_CACHE_KEPT: Fixer = Fixer {
     fix: pip_cache_kept,
 };
 
+/// DF011: a `/` at the end of the destination of several sources.
+pub static COPY_DESTINATION_NOT_FOLDER: Fixer = Fixer {
+    code: "DF011",
+    family: "dockerfile",
+    safety: "safe",
+    doc: "`gen lint --fix` ends the destination with `/` (`COPY app.py wsgi.py /app` → `COPY app.py wsgi.py \
+          /app/`). Safe: BuildKit refuses the instruction as written, and a folder is the only place several \
+          sources can go.",
+    fix: copy_destination_not_folder,
+};
+
 /// DF012: the exec (JSON) form of `CMD` and `ENTRYPOINT`.
 pub static SHELL_FORM_COMMAND: Fixer = Fixer {
     code: "DF012",
@@ -68,6 +79,20 @@ fn instruction<'d>(df: &'d Dockerfile, d: &Diagnostic) -> Option<&'d Instruction
 fn keyword_at(text: &str, inst: &Instruction) -> Option<usize> {
     let raw = text.get(inst.span.start..inst.span.end)?;
     raw.to_ascii_uppercase().find(&inst.keyword).map(|i| inst.span.start + i)
+}
+
+fn copy_destination_not_folder(file: &FileText<'_>, d: &Diagnostic) -> Option<Fix> {
+    let df = file.dockerfile()?;
+    let inst = instruction(df, d).filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))?;
+    let span = d.span?;
+    let written = file.text.get(span.start..span.end)?;
+    // The span is the destination as written: bare, in a JSON array's quotes, or quoted.
+    if written != inst.args.last()?.as_str() || written.ends_with('/') {
+        return None;
+    }
+    let at =
+        if written.len() > 1 && (written.ends_with('"') || written.ends_with('\'')) { span.end - 1 } else { span.end };
+    Some(Fix::new(Safety::Safe, vec![Edit::insert(at, "/")]))
 }
 
 /// Extensions of the archives `ADD` unpacks (tar, alone or compressed with gzip, bzip2, xz or

@@ -106,6 +106,7 @@ pub static FIXERS: &[&Fixer] = &[
     &dockerfile::ADD_INSTEAD_OF_COPY,
     &dockerfile::APT_INSTALL_RECOMMENDS,
     &dockerfile::PIP_CACHE_KEPT,
+    &dockerfile::COPY_DESTINATION_NOT_FOLDER,
     &dockerfile::SHELL_FORM_COMMAND,
     &kubernetes::SECCOMP_UNCONFINED,
     &kubernetes::PRIVILEGE_ESCALATION_ALLOWED,
@@ -128,7 +129,7 @@ pub fn fixer(code: &str) -> Option<&'static Fixer> {
 pub struct Fixed {
     /// The text after the fixes.
     pub text: String,
-    /// The findings fixed, each as `CODE` and the line it was on (in the text it was found in).
+    /// The findings fixed, each as `CODE` and the line it was on in the text as read.
     pub applied: Vec<(&'static str, usize)>,
     /// How many findings have a fix that only `--unsafe-fixes` applies.
     pub unsafe_skipped: usize,
@@ -148,6 +149,8 @@ pub fn fix_text(family: &dyn lint::Family, name: &str, text: &str, found: &[Diag
     let mut out = Fixed { text: text.to_string(), ..Fixed::default() };
     let mut current: Diagnostics = found.iter().filter(|d| wanted.contains(&key(d))).cloned().collect();
     let mut skipped = std::collections::HashSet::new();
+    let original = Source::new(name, text);
+    let mut told: Vec<usize> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let file = FileText::new(&out.text);
         let source = Source::new(name, out.text.clone());
@@ -165,7 +168,21 @@ pub fn fix_text(family: &dyn lint::Family, name: &str, text: &str, found: &[Diag
             break;
         }
         for (d, _) in &chosen {
-            let line = d.span.map_or(1, |s| source.position(s).line);
+            // Told at the line of the finding in the file as it was read: the first finding of
+            // the first lint with the same rule and message not told yet.
+            let first = found
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| key(f) == key(d) && !told.contains(i))
+                .map(|(i, f)| (i, f.span.map_or(1, |s| original.position(s).line)))
+                .next();
+            let line = match first {
+                Some((i, line)) => {
+                    told.push(i);
+                    line
+                }
+                None => d.span.map_or(1, |s| source.position(s).line),
+            };
             out.applied.push((d.rule.code, line));
         }
         out.text = apply(&out.text, &edits);
