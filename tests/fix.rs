@@ -337,3 +337,31 @@ fn explain_and_the_rule_reference_say_which_rules_have_a_fix_and_whether_it_is_s
     let marked = listed.stdout.lines().filter(|l| l.contains("[fix: ")).count();
     assert_eq!(marked, gen_core::fix::FIXERS.len(), "only rules with a fix are marked");
 }
+
+#[test]
+fn a_pin_keeps_the_quotes_and_the_comments_of_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join(".github/workflows")).expect("mkdir");
+    let file = dir.path().join(".github/workflows/ci.yml");
+    let checkout = gen_core::lint::workflow::pins::all().iter().find(|p| p.action == "actions/checkout").expect("pin");
+    let text = format!(
+        "on: push\npermissions: {{contents: read}}\njobs:\n  ci:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      \
+         - uses: \"actions/checkout@{tag}\" # reviewed by ops\n        with: {{persist-credentials: false}}\n      \
+         - uses: actions/checkout@{tag} # {tag}\n        with: {{persist-credentials: false}}\n",
+        tag = checkout.tag
+    );
+    std::fs::write(&file, &text).expect("write");
+    let run = Gen::new().args(["lint", "--fix"]).arg(&file).run();
+    let fixed = std::fs::read_to_string(&file).expect("read");
+    let sha = &checkout.sha;
+    let tag = &checkout.tag;
+    assert!(
+        fixed.contains(&format!("- uses: \"actions/checkout@{sha}\" # {tag} # reviewed by ops\n")),
+        "{fixed}\n{}",
+        run.stderr
+    );
+    // A comment that only named the version is the one the pin's replaces.
+    assert!(fixed.contains(&format!("- uses: actions/checkout@{sha} # {tag}\n")), "{fixed}");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}

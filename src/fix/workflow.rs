@@ -71,7 +71,7 @@ fn unpinned_action(file: &FileText<'_>, d: &Diagnostic) -> Option<Fix> {
     } else {
         return None;
     };
-    let (start, end) = (node.span.start, node.span.end);
+    let (start, end) = (node.span.start, yaml_edit::scalar_end(bare, node));
     let written = &bare[start..end];
     let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
     // The comment goes after the value: only when nothing but a comment follows on its line.
@@ -85,6 +85,16 @@ fn unpinned_action(file: &FileText<'_>, d: &Diagnostic) -> Option<Fix> {
         Some(q) => format!("{q}{value}{q}"),
         None => value,
     };
+    // A comment that only names a version (`# v4`, `# tag=v4.2.1`) is the one the pin replaces;
+    // any other comment stays, after the tag's.
+    let comment = rest.trim_start_matches('#').trim();
+    let version = comment.strip_prefix("tag=").unwrap_or(comment);
+    let names_version = version
+        .strip_prefix('v')
+        .unwrap_or(version)
+        .split('.')
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let end = if rest.starts_with('#') && names_version { end + line_rest.trim_end().len() } else { end };
     let edits = vec![Edit { start: yaml.bom + start, end: yaml.bom + end, text: format!("{value} # {}", pin.tag) }];
     Some(Fix::new(safety, edits))
 }
