@@ -365,3 +365,19 @@ fn a_pin_keeps_the_quotes_and_the_comments_of_its_line() {
     assert!(fixed.contains(&format!("- uses: actions/checkout@{sha} # {tag}\n")), "{fixed}");
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+#[test]
+fn a_link_out_of_the_repository_is_neither_read_nor_written() {
+    let base = tempfile::tempdir().expect("tempdir");
+    let repo = base.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("mkdir");
+    let outside = base.path().join("Dockerfile");
+    std::fs::copy(fixture("dockerfile/DF003/fires.Dockerfile"), &outside).expect("copy");
+    let before = std::fs::read(&outside).expect("read");
+    let link = repo.join("Dockerfile");
+    std::os::unix::fs::symlink(&outside, &link).expect("link");
+    let run = Gen::new().args(["lint", "--fix"]).arg(&link).run();
+    assert_eq!(std::fs::read(&outside).expect("read"), before, "a file outside the repository was written");
+    assert!(run.stdout.contains("GEN001"), "{}", run.stdout);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
