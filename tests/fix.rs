@@ -381,3 +381,41 @@ fn a_link_out_of_the_repository_is_neither_read_nor_written() {
     assert!(run.stdout.contains("GEN001"), "{}", run.stdout);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+/// A file written into a fresh repository, and what `gen lint --fix` (with `--unsafe-fixes`
+/// when asked) leaves in it.
+fn fixed_text(name: &str, text: &str, unsafe_fixes: bool) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+    let file = dir.path().join(name);
+    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&file, text).expect("write");
+    fix(&file, unsafe_fixes);
+    std::fs::read_to_string(&file).expect("read")
+}
+
+#[test]
+fn a_checkout_whose_job_pushes_keeps_its_credentials_unless_unsafe_fixes_are_asked_for() {
+    let checkout = gen_core::lint::workflow::pins::all().iter().find(|p| p.action == "actions/checkout").expect("pin");
+    let text = format!(
+        "on: push\npermissions: {{contents: write}}\njobs:\n  tag:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    \
+         steps:\n      - uses: actions/checkout@{} # {}\n      - run: git tag v1 && git push --tags\n",
+        checkout.sha, checkout.tag
+    );
+    let name = ".github/workflows/tag.yml";
+    assert_eq!(fixed_text(name, &text, false), text, "the push needs the persisted token");
+    let fixed = fixed_text(name, &text, true);
+    assert!(fixed.contains("\n        with:\n          persist-credentials: false\n      - run: git tag"), "{fixed}");
+}
+
+#[test]
+fn add_of_a_file_without_an_extension_is_unsafe_and_of_an_archive_not_fixed() {
+    let base = "FROM python:3.12-slim\nUSER 10001\n";
+    let no_extension = format!("{base}ADD app /app\n");
+    assert_eq!(fixed_text("Dockerfile", &no_extension, false), no_extension, "ADD unpacks an archive by content");
+    assert_eq!(fixed_text("Dockerfile", &no_extension, true), format!("{base}COPY app /app\n"));
+    let archive = format!("{base}ADD app.py vendor.tar.gz /app/\n");
+    assert_eq!(fixed_text("Dockerfile", &archive, true), archive, "COPY would not unpack vendor.tar.gz");
+    let lower = format!("{base}add --chown=10001 app.py /app/\n");
+    assert_eq!(fixed_text("Dockerfile", &lower, false), format!("{base}copy --chown=10001 app.py /app/\n"));
+}
