@@ -19,6 +19,8 @@ pub mod lint;
 pub mod output;
 pub mod render;
 
+pub mod fix;
+
 pub mod report;
 
 pub mod registry;

@@ -19,7 +19,8 @@ pub fn run(args: Args) -> u8 {
     }
     let Some(query) = args.rule else {
         for r in registry::all() {
-            outln!("{:<8} {:<32} {:<8} {}", r.code, r.name, r.severity, r.summary());
+            let fix = crate::fix::fixer(r.code).map_or(String::new(), |f| format!(" [fix: {}]", f.safety));
+            outln!("{:<8} {:<32} {:<8} {}{fix}", r.code, r.name, r.severity, r.summary());
         }
         return EXIT_CLEAN;
     };
@@ -31,6 +32,9 @@ pub fn run(args: Args) -> u8 {
                 let ignorable = if r.ignorable { "" } else { ", not ignorable" };
                 let gap = if i > 0 { "\n" } else { "" };
                 outln!("{gap}{} {} ({}{ignorable})\n\n{}", r.code, r.name, r.severity, r.documentation());
+                if let Some(f) = crate::fix::fixer(r.code) {
+                    outln!("\n## Fix ({})\n{}", f.safety, f.doc);
+                }
             }
             EXIT_CLEAN
         }

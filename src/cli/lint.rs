@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, Format, color_stdout};
 use crate::blueprint::CatalogError;
+use crate::fix;
 use crate::pipeline::{self, Session};
 use crate::report;
 
@@ -24,18 +25,85 @@ pub struct Args {
     /// A folder of extra blueprints (repeatable).
     #[arg(long = "blueprints", value_name = "DIR")]
     blueprints: Vec<PathBuf>,
+    /// Fix the findings that have one right answer, in the files you wrote (never in a file gen
+    /// renders and owns), then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print the fixes as a unified diff and write nothing (exit 1 when there is one).
+    #[arg(long, requires = "fix")]
+    diff: bool,
+    /// With --fix: also make the fixes that may change what the file does (see `gen explain`).
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
 }
 
 pub fn run(args: Args) -> u8 {
-    let findings = match Session::new(&args.blueprints) {
-        Ok(session) => session.lint(&args.paths, args.out.as_deref()),
-        Err(CatalogError::Invalid(findings)) => findings,
+    let session = match Session::new(&args.blueprints) {
+        Ok(session) => session,
+        Err(CatalogError::Invalid(findings)) => return report_and_exit(&args, &findings),
     };
+    let mut findings = session.lint(&args.paths, args.out.as_deref());
+    if args.fix {
+        let reports = fix::fix_findings(&findings, args.unsafe_fixes, args.diff);
+        tell_fixes(&reports, args.diff);
+        if args.diff {
+            for r in &reports {
+                out!("{}", r.diff);
+            }
+            return if findings.diagnostics.iter().any(|d| pipeline::is_failure(d.rule)) {
+                EXIT_FAILURE
+            } else if reports.iter().any(|r| !r.diff.is_empty()) {
+                EXIT_FINDINGS
+            } else {
+                EXIT_CLEAN
+            };
+        }
+        if reports.iter().any(|r| !r.diff.is_empty()) {
+            findings = session.lint(&args.paths, args.out.as_deref());
+        }
+    }
+    report_and_exit(&args, &findings)
+}
+
+/// Says on stderr what `--fix` fixed in each file, what it refused, and what waits for
+/// `--unsafe-fixes` (stdout keeps the report, in its format).
+fn tell_fixes(reports: &[fix::FileReport], dry: bool) {
+    let verb = if dry { "would fix" } else { "fixed" };
+    let mut unsafe_skipped = 0;
+    for r in reports {
+        if let Some(refused) = &r.refused {
+            eprintln!("gen: {}: not fixed: {refused}", r.name);
+            continue;
+        }
+        unsafe_skipped += r.unsafe_skipped;
+        if r.applied.is_empty() {
+            continue;
+        }
+        let mut applied = r.applied.clone();
+        applied.sort_by_key(|(code, line)| (*line, *code));
+        let fixed: Vec<String> = applied.iter().map(|(code, line)| format!("{code} (line {line})")).collect();
+        eprintln!("gen: {}: {verb} {}: {}", r.name, count(r.applied.len(), "finding"), fixed.join(", "));
+    }
+    if unsafe_skipped > 0 {
+        eprintln!(
+            "gen: {unsafe_skipped} more {} a fix that may change what the file does; review it with `gen explain \
+             CODE`, then use `--unsafe-fixes`",
+            if unsafe_skipped == 1 { "finding has" } else { "findings have" }
+        );
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Prints the report in its format and returns the exit code the findings call for.
+fn report_and_exit(args: &Args, findings: &crate::diag::Findings) -> u8 {
     let text = match args.format {
-        Format::Human => Ok(report::human(&findings, color_stdout())),
-        Format::Json => report::json(&findings),
-        Format::Sarif => report::sarif(&findings),
-        Format::Github => Ok(report::github(&findings)),
+        Format::Human => Ok(report::human(findings, color_stdout())),
+        Format::Json => report::json(findings),
+        Format::Sarif => report::sarif(findings),
+        Format::Github => Ok(report::github(findings)),
     };
     match text {
         Ok(text) => out!("{text}"),
