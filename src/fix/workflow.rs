@@ -71,7 +71,7 @@ fn unpinned_action(file: &FileText<'_>, d: &Diagnostic) -> Option<Fix> {
     } else {
         return None;
     };
-    let (start, end) = (node.span.start, yaml_edit::scalar_end(bare, node));
+    let (start, end) = (node.span.start, node.span.end);
     let written = &bare[start..end];
     let quote = written.chars().next().filter(|c| *c == '"' || *c == '\'');
     // The comment goes after the value: only when nothing but a comment follows on its line.

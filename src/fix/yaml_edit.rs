@@ -112,42 +112,6 @@ pub fn ancestors(root: &Node, at: usize) -> Vec<&Node> {
     }
 }
 
-/// Where a scalar's text ends. The loader's span of a quoted scalar can run on over a comment
-/// after it on the same line (`"x" # note`), so a quoted scalar ends at its closing quote.
-pub fn scalar_end(text: &str, node: &Node) -> usize {
-    let start = node.span.start;
-    let rest = &text[start..];
-    let mut chars = rest.char_indices();
-    match chars.next() {
-        Some((_, '"')) => {
-            while let Some((i, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        chars.next();
-                    }
-                    '"' => return start + i + 1,
-                    _ => {}
-                }
-            }
-            node.span.end
-        }
-        Some((_, '\'')) => {
-            let mut chars = chars.peekable();
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|(_, c)| *c == '\'') {
-                        chars.next();
-                    } else {
-                        return start + i + 1;
-                    }
-                }
-            }
-            node.span.end
-        }
-        _ => node.span.end,
-    }
-}
-
 /// Where the line holding `at` starts.
 pub fn line_start(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
@@ -311,7 +275,7 @@ mod tests {
         let text = "a: \"x\\\"y\" # keep\nb: 'it''s' # k\nc: z # k\n";
         let y = Yaml::parse(text).expect("yaml");
         let Value::Map(entries) = &y.docs[0].value else { panic!("a mapping") };
-        let ends: Vec<&str> = entries.iter().map(|e| &text[e.value.span.start..scalar_end(text, &e.value)]).collect();
+        let ends: Vec<&str> = entries.iter().map(|e| &text[e.value.span.start..e.value.span.end]).collect();
         assert_eq!(ends, ["\"x\\\"y\"", "'it''s'", "z"]);
     }
 

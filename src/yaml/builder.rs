@@ -81,6 +81,27 @@ impl<'s> Builder<'s> {
         Span::new(self.offsets.of(&s.start), self.offsets.of(&s.end))
     }
 
+    /// A quoted scalar's span, ended at its closing quote: the parser's end runs on over
+    /// the spaces and a comment after it on the same line (`"x" # note`).
+    fn quoted(&self, span: Span) -> Span {
+        let text = &self.source.text()[span.start..span.end];
+        let mut chars = text.char_indices();
+        let Some((_, quote @ ('"' | '\''))) = chars.next() else { return span };
+        while let Some((i, c)) = chars.next() {
+            if quote == '"' && c == '\\' {
+                chars.next();
+            } else if c == quote {
+                // In single quotes, a doubled quote is one quote, not the end.
+                if quote == '\'' && text[i + 1..].starts_with('\'') {
+                    chars.next();
+                    continue;
+                }
+                return Span::new(span.start, span.start + i + 1);
+            }
+        }
+        span
+    }
+
     fn error(&mut self, rule: &'static Rule, span: Span, msg: impl Into<String>, help: impl Into<String>) {
         let d = Diagnostic::new(rule, self.source.name(), Some(span), msg).help(help);
         self.errors.push(d);
@@ -178,6 +199,10 @@ impl<'s> Builder<'s> {
             }
             Event::DocumentEnd => self.end_document(),
             Event::Scalar(text, style, anchor, tag) => {
+                let span = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self.quoted(span),
+                    _ => span,
+                };
                 let value = match tag {
                     Some(tag) => self.tagged(&tag, &text, span)?,
                     None if style == ScalarStyle::Plain => resolve_plain(&text),

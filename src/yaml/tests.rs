@@ -97,3 +97,17 @@ fn core_tags_resolve_and_others_are_refused() {
     assert!(parse("a: !custom 5\n").is_err());
     assert!(parse("a: !!int five\n").is_err());
 }
+
+#[test]
+fn a_quoted_value_s_span_ends_at_its_closing_quote_not_at_a_comment_after_it() {
+    let text = "a: \"x # y\" # note\nb: 'it''s' # note\nc: \"q\\\"\" # n\nd: \"multi\n  line\" # n\n";
+    let n = parse(text).unwrap();
+    let at = |key: &str| {
+        let v = n.locate(&crate::route![key], false);
+        &text[v.start..v.end]
+    };
+    assert_eq!(at("a"), "\"x # y\"");
+    assert_eq!(at("b"), "'it''s'");
+    assert_eq!(at("c"), "\"q\\\"\"");
+    assert_eq!(at("d"), "\"multi\n  line\"");
+}
