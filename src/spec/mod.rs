@@ -157,10 +157,20 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
 fn typed(doc: Document) -> Result<Loaded, Diagnostics> {
     let source = doc.source.clone();
     let json = doc.root.to_json();
-    let errors = schema::validate_json(&SCHEMA.validator, &SCHEMA.json, &json, &doc.root, &source, &schema::SPEC_RULES);
+    let errors = schema::validate_except(
+        &SCHEMA.validator,
+        &SCHEMA.json,
+        &json,
+        &doc.root,
+        &source,
+        &schema::SPEC_RULES,
+        &[schema::TARGET_CHOICE],
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
+    // The model holds exactly one target: a platform naming none or two is SPEC015's to say.
+    environments::target_of(&doc, &crate::route!["platform"]).map_err(|d| vec![*d])?;
     match serde_path_to_error::deserialize::<_, Spec>(&json) {
         Ok(mut spec) => {
             spec.fill_defaults();
@@ -203,7 +213,7 @@ fn typed(doc: Document) -> Result<Loaded, Diagnostics> {
 /// that environments share (the same place, the same words) is reported once.
 pub fn check(loaded: &Loaded) -> Diagnostics {
     let mut out = Vec::new();
-    for (_, check) in rules::CHECKS {
+    for (_, check) in rules::all() {
         check(loaded, &mut out);
     }
     // Compared by the words before an environment's name is added to them.
@@ -211,7 +221,7 @@ pub fn check(loaded: &Loaded) -> Diagnostics {
         out.iter().map(|d| (d.rule.code, d.span, d.message.clone())).collect();
     for (env, env_loaded) in loaded.environments.iter().filter_map(|e| e.loaded.as_deref().map(|l| (e, l))) {
         let mut found = Vec::new();
-        for (_, check) in rules::CHECKS {
+        for (_, check) in rules::all() {
             check(env_loaded, &mut found);
         }
         for mut d in found {
