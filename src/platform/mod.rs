@@ -10,6 +10,7 @@ pub mod azure;
 pub mod local;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -60,11 +61,22 @@ pub trait Platform: Sync + std::fmt::Debug {
         let _ = (top, envs);
         Vec::new()
     }
+    /// For a platform added at run time ([`Known::with`]): the JSON Schema of its block. The
+    /// built-in platforms' blocks are in `schemas/spec.schema.json`.
+    fn schema(&self) -> serde_json::Value {
+        serde_json::json!({"type": "object"})
+    }
+    /// For a platform added at run time: its block, read and with its defaults. The built-in
+    /// platforms' blocks are read by the spec's model ([`Target`]).
+    fn read(&self, block: serde_json::Value) -> Result<Arc<dyn TargetSpec>, String> {
+        let _ = block;
+        Err(format!("platform `{}` is read by the spec's model", self.name()))
+    }
 }
 
 /// The part of a spec one platform reads (`platform.<name>`): its values and the defaults and
 /// facts that follow from them.
-pub trait TargetSpec {
+pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     /// The platform these values are for.
     fn platform(&self) -> &'static dyn Platform;
     /// Applies the defaults that depend on other values of the block (an Azure region's zones).
@@ -117,6 +129,9 @@ macro_rules! platforms {
         #[derive(Clone, Debug, PartialEq)]
         pub enum Target {
             $($variant($module::Spec),)*
+            /// A platform added at run time ([`Known::with`]), for the tests that prove a
+            /// platform needs nothing but its module.
+            Extra(Extra),
         }
 
         impl Target {
@@ -124,13 +139,16 @@ macro_rules! platforms {
             pub fn spec(&self) -> &dyn TargetSpec {
                 match self {
                     $(Target::$variant(s) => s,)*
+                    Target::Extra(e) => e.0.as_ref(),
                 }
             }
 
-            /// The values, to fill their defaults.
-            pub fn spec_mut(&mut self) -> &mut dyn TargetSpec {
+            /// Applies the defaults that depend on other values of the block (an extra
+            /// platform's block has them from [`Platform::read`]).
+            pub fn fill_defaults(&mut self) {
                 match self {
-                    $(Target::$variant(s) => s,)*
+                    $(Target::$variant(s) => s.fill_defaults(),)*
+                    Target::Extra(_) => {}
                 }
             }
         }
@@ -139,6 +157,7 @@ macro_rules! platforms {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
                     $(Target::$variant(v) => v.serialize(s),)*
+                    Target::Extra(e) => e.0.context().serialize(s),
                 }
             }
         }
@@ -159,12 +178,17 @@ macro_rules! platforms {
         }
 
         impl Written {
-            /// The one target written, with the shared blocks; `None` unless exactly one target
-            /// is written.
+            /// The one target written, with the shared blocks; `None` when two are written.
+            /// None written: the target is a platform added at run time, whose block the
+            /// loader took out to read it ([`Extra::unread`] until then).
             pub(crate) fn split(self) -> Option<(Target, Option<Github>, Option<TerraformState>)> {
                 let mut targets = Vec::new();
                 $(if let Some(s) = self.$module { targets.push(Target::$variant(s)); })*
-                let target = targets.pop().filter(|_| targets.is_empty())?;
+                let target = match targets.len() {
+                    0 => Target::Extra(Extra::unread()),
+                    1 => targets.pop()?,
+                    _ => return None,
+                };
                 Some((target, self.github, self.terraform_state))
             }
         }
@@ -179,6 +203,93 @@ platforms! {
 /// The platform named `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Platform> {
     PLATFORMS.iter().copied().find(|p| p.name() == name)
+}
+
+/// The values a platform added at run time reads from its block.
+#[derive(Clone, Debug)]
+pub struct Extra(pub Arc<dyn TargetSpec>);
+
+impl Extra {
+    /// Stands for a run-time platform's block between the model's reading of the spec and the
+    /// platform's reading of its block; never seen outside `spec::load_with`.
+    fn unread() -> Extra {
+        Extra(Arc::new(Unread))
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        self.0.platform().name() == other.0.platform().name() && self.0.context() == other.0.context()
+    }
+}
+
+/// See [`Extra::unread`].
+#[derive(Debug)]
+struct Unread;
+
+impl Platform for Unread {
+    fn name(&self) -> &'static str {
+        ""
+    }
+    fn summary(&self) -> &'static str {
+        ""
+    }
+    fn capabilities(&self) -> &'static [Capability] {
+        &[]
+    }
+}
+
+impl TargetSpec for Unread {
+    fn platform(&self) -> &'static dyn Platform {
+        &Unread
+    }
+    fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
+        (format!("{project}/{service}"), "")
+    }
+    fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
+        ""
+    }
+    fn ingress(&self) -> &IngressController {
+        static NONE: std::sync::LazyLock<IngressController> = std::sync::LazyLock::new(IngressController::default);
+        &NONE
+    }
+    fn context(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+}
+
+/// The platforms a spec may name: [`PLATFORMS`], and for a test, platforms defined outside
+/// the crate.
+#[derive(Clone, Copy, Debug)]
+pub struct Known<'a> {
+    extra: &'a [&'static dyn Platform],
+}
+
+impl<'a> Known<'a> {
+    /// The built-in platforms: what `gen` itself knows.
+    pub fn builtin() -> Known<'static> {
+        Known { extra: &[] }
+    }
+
+    /// The built-in platforms and `extra`.
+    pub fn with(extra: &'a [&'static dyn Platform]) -> Known<'a> {
+        Known { extra }
+    }
+
+    /// Every platform known, the built-in ones first.
+    pub fn all(&self) -> impl Iterator<Item = &'static dyn Platform> + '_ {
+        PLATFORMS.iter().chain(self.extra).copied()
+    }
+
+    /// The platforms added at run time.
+    pub fn extra(&self) -> &'a [&'static dyn Platform] {
+        self.extra
+    }
+
+    /// The platform named `name`.
+    pub fn by_name(&self, name: &str) -> Option<&'static dyn Platform> {
+        self.all().find(|p| p.name() == name)
+    }
 }
 
 /// The platforms' names, in the order of [`PLATFORMS`].

@@ -11,7 +11,7 @@ use crate::route;
 use crate::yaml::{Document, Entry, Node, Value};
 
 use super::{Loaded, schema};
-use crate::platform::{self, PLATFORMS};
+use crate::platform::Known;
 
 declare_rule! {
     /// ## What it does
@@ -56,13 +56,17 @@ impl Environment {
 }
 
 /// The target a platform node names, or a finding at it.
-pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnostic>> {
-    let named = targets_named(doc.root.lookup(at));
+pub fn target_of(doc: &Document, at: &Route, known: Known<'_>) -> Result<&'static str, Box<Diagnostic>> {
+    let named = targets_named(doc.root.lookup(at), known);
     match named.as_slice() {
         [one] => Ok(one),
         [] => Err(Box::new(
             doc.at(&PLATFORM_TARGET, at, true, "the platform names no target: where do the services run?").help(
-                format!("add one of: {}{}", platform::names().collect::<Vec<_>>().join(", "), on_this_machine_hint()),
+                format!(
+                    "add one of: {}{}",
+                    known.all().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                    on_this_machine_hint(known)
+                ),
             ),
         )),
         many => {
@@ -76,19 +80,17 @@ pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnos
 
 /// How the message for a platform with no target shows the platform that needs nothing
 /// written (`local: {}` for minikube with every default).
-fn on_this_machine_hint() -> String {
-    PLATFORMS
-        .iter()
+fn on_this_machine_hint(known: Known<'_>) -> String {
+    known
+        .all()
         .find(|p| p.on_this_machine())
         .map_or_else(String::new, |p| format!(" (`{}: {{}}` for minikube with every default)", p.name()))
 }
 
 /// The targets a platform node names, in the order they are written.
-fn targets_named(node: Option<&Node>) -> Vec<&'static str> {
+fn targets_named(node: Option<&Node>, known: Known<'_>) -> Vec<&'static str> {
     match node.map(|n| &n.value) {
-        Some(Value::Map(entries)) => {
-            entries.iter().filter_map(|e| platform::by_name(&e.key).map(|p| p.name())).collect()
-        }
+        Some(Value::Map(entries)) => entries.iter().filter_map(|e| known.by_name(&e.key).map(|p| p.name())).collect(),
         _ => Vec::new(),
     }
 }
@@ -119,11 +121,11 @@ fn entries_mut(node: &mut Node) -> Option<&mut Vec<Entry>> {
 
 /// The platform of an environment: its override merged over the spec's, where naming another
 /// target drops the spec's.
-fn merge_platform(base: &Node, over: &Node) -> Node {
+fn merge_platform(base: &Node, over: &Node, known: Known<'_>) -> Node {
     let mut base = base.clone();
-    let names_one = platform::names().any(|t| over.get(t).is_some());
+    let names_one = known.all().any(|t| over.get(t.name()).is_some());
     if names_one && let Some(entries) = entries_mut(&mut base) {
-        entries.retain(|e| platform::by_name(&e.key).is_none() || over.get(&e.key).is_some());
+        entries.retain(|e| known.by_name(&e.key).is_none() || over.get(&e.key).is_some());
     }
     merge(&base, over)
 }
@@ -162,9 +164,9 @@ fn localize(service: &mut Node, over: Option<&Node>, switched: bool) {
 
 /// Applies the defaults of a target on this machine to the spec's own services (a spec whose
 /// platform is one); returns the tree as it was written when it changed it.
-pub fn localize_spec(root: &mut Node) -> Option<Node> {
+pub fn localize_spec(root: &mut Node, known: Known<'_>) -> Option<Node> {
     let platform = root.get("platform")?;
-    PLATFORMS.iter().find(|p| p.on_this_machine() && platform.get(p.name()).is_some())?;
+    known.all().find(|p| p.on_this_machine() && platform.get(p.name()).is_some())?;
     let written = root.clone();
     if let Some(Value::Seq(services)) =
         entries_mut(root).and_then(|e| e.iter_mut().find(|e| e.key == "services")).map(|e| &mut e.value.value)
@@ -182,10 +184,11 @@ pub fn resolve(
     top: &Loaded,
     written: Option<&Node>,
     typed: &dyn Fn(Document) -> Result<Loaded, Diagnostics>,
+    known: Known<'_>,
 ) -> Result<Vec<Environment>, Diagnostics> {
     let doc = &top.doc;
     let written = written.unwrap_or(&doc.root);
-    let top_target = target_of(doc, &route!["platform"]).map_err(|d| vec![*d])?;
+    let top_target = target_of(doc, &route!["platform"], known).map_err(|d| vec![*d])?;
     let spec = &top.spec;
     if spec.environments.is_empty() {
         return Ok(vec![Environment { name: "default".into(), declared: false, target: top_target, loaded: None }]);
@@ -212,7 +215,7 @@ pub fn resolve(
         }
         let over = doc.root.lookup(&at);
         let over_platform = over.and_then(|o| o.get("platform"));
-        let named = targets_named(over_platform);
+        let named = targets_named(over_platform, known);
         if named.len() > 1 {
             let second = at.clone().with("platform").with(named[1]);
             let msg = format!(
@@ -223,7 +226,7 @@ pub fn resolve(
             continue;
         }
         let switched = named.first().is_some_and(|t| *t != top_target);
-        let merged_platform = over_platform.map_or_else(|| platform.clone(), |o| merge_platform(platform, o));
+        let merged_platform = over_platform.map_or_else(|| platform.clone(), |o| merge_platform(platform, o, known));
         let over_services = over.and_then(|o| o.get("services"));
         if let Some(Value::Map(entries)) = over_services.map(|s| &s.value) {
             for e in entries {
@@ -266,8 +269,7 @@ pub fn resolve(
                 }
             }
         }
-        let local =
-            platform::by_name(named.first().copied().unwrap_or(top_target)).is_some_and(|p| p.on_this_machine());
+        let local = known.by_name(named.first().copied().unwrap_or(top_target)).is_some_and(|p| p.on_this_machine());
         let merged_services: Vec<Node> = services
             .iter()
             .zip(&spec.services)
@@ -292,7 +294,7 @@ pub fn resolve(
             }
         }
         let virtual_doc = Document { source: doc.source.clone(), root };
-        let target = match target_of(&virtual_doc, &route!["platform"]) {
+        let target = match target_of(&virtual_doc, &route!["platform"], known) {
             Ok(t) => t,
             Err(d) => {
                 errors.push(*d);
@@ -320,9 +322,9 @@ pub fn resolve(
 
 /// What each platform the environments run on requires of the spec (the cloud needs what a
 /// laptop does not: where the workflow runs, where Terraform keeps its state...).
-pub fn requirements(top: &Loaded, envs: &[Environment]) -> Diagnostics {
+pub fn requirements(top: &Loaded, envs: &[Environment], known: Known<'_>) -> Diagnostics {
     let mut errors = Vec::new();
-    for platform in PLATFORMS {
+    for platform in known.all() {
         let on: Vec<&Environment> = envs.iter().filter(|e| e.target == platform.name()).collect();
         if !on.is_empty() {
             errors.extend(platform.requirements(top, &on));

@@ -36,7 +36,7 @@ impl Spec {
     /// ingress host defaults to `<service>.<local.domain>` without TLS (see
     /// `spec::environments` for which of these a spec can override).
     pub fn fill_defaults(&mut self) {
-        self.platform.target.spec_mut().fill_defaults();
+        self.platform.target.fill_defaults();
         let target = self.platform.target.spec();
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());
