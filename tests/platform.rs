@@ -219,3 +219,33 @@ fn without_the_toy_gen_knows_no_such_target() {
     let codes: Vec<&str> = findings.diagnostics.iter().map(|d| d.rule.code).collect();
     assert_eq!(codes, ["SPEC010"]);
 }
+
+/// What blueprint file selection will read: the platforms a spec's environments run on and
+/// what they can do together (`gitops` only when the spec deploys that way).
+#[test]
+fn a_spec_can_do_what_the_platforms_of_its_environments_can() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec_of = |rel: &str| {
+        let bytes = std::fs::read(root.join(rel)).expect("the fixture");
+        gen_core::spec::load(rel, &bytes).expect("it loads")
+    };
+    let names =
+        |loaded: &Loaded| -> Vec<&str> { gen_core::platform::targets(&loaded.spec).iter().map(|p| p.name()).collect() };
+    let can = |loaded: &Loaded| gen_core::platform::capabilities(&loaded.spec).into_iter().collect::<Vec<_>>();
+
+    let both = spec_of("tests/fixtures/specs/local-azure.yaml");
+    assert_eq!(names(&both), ["azure", "local"]);
+    assert_eq!(can(&both), [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]);
+
+    let gitops = spec_of("tests/fixtures/specs/gitops.yaml");
+    assert_eq!(names(&gitops), ["azure"]);
+    assert_eq!(
+        can(&gitops),
+        [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops]
+    );
+
+    let text = SPEC.replace("  toy: {region: north}\n", "  local: {}\n").replace("    blueprint: toyapp\n", "");
+    let local = gen_core::spec::load("spec.yaml", text.as_bytes()).expect("a local spec loads");
+    assert_eq!(names(&local), ["local"]);
+    assert_eq!(can(&local), [Capability::Kubernetes]);
+}
