@@ -12,6 +12,7 @@ pub mod yaml;
 pub mod input;
 pub mod text;
 
+pub mod platform;
 pub mod spec;
 
 pub mod blueprint;

@@ -16,7 +16,7 @@ pub struct Group {
 pub fn groups() -> Vec<Group> {
     let mut spec_rules: Vec<&'static Rule> = spec::LOAD_RULES.to_vec();
     spec_rules.extend([&lint::ignore::UNKNOWN_IGNORED_RULE, &blueprint::UNKNOWN_BLUEPRINT]);
-    spec_rules.extend(spec::rules::CHECKS.iter().map(|(rule, _)| *rule));
+    spec_rules.extend(spec::rules::all().map(|(rule, _)| *rule));
     let mut groups = vec![
         Group { name: "spec", rules: spec_rules },
         Group {

@@ -84,7 +84,7 @@ fn every_object_passes_kubernetes_validate_strict_for_every_supported_minor() {
                 paths.push(entry.path().to_path_buf());
             }
         }
-        for minor in gen_core::spec::rules::SUPPORTED_MINORS {
+        for minor in gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS {
             let version = format!("1.{minor}");
             let run = validator("kubernetes-validate")
                 .args(["--strict", "--quiet", "-k", &version])
@@ -114,7 +114,9 @@ fn every_object_passes_kubernetes_validate_strict_for_every_supported_minor() {
 fn the_conformance_script_checks_the_minors_the_spec_accepts() {
     let script = std::fs::read_to_string(root().join("scripts/conformance")).expect("script");
     let listed = script.lines().find_map(|l| l.strip_prefix("KUBE_MINORS=(")).expect("KUBE_MINORS");
-    let expected: Vec<String> = gen_core::spec::rules::SUPPORTED_MINORS.map(|m| format!("1.{m}")).collect();
+    let expected: Vec<String> = gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS
+        .map(|m| format!("1.{m}"))
+        .collect();
     assert_eq!(listed.trim_end_matches(')').split(' ').collect::<Vec<_>>(), expected);
 }
 

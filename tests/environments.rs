@@ -247,7 +247,7 @@ fn every_object_of_every_environment_passes_kubernetes_validate_and_snapschedule
                 (e.file_type().is_file() && e.file_name() != "kustomization.yaml").then(|| e.into_path())
             }));
         }
-        for minor in gen_core::spec::rules::SUPPORTED_MINORS {
+        for minor in gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS {
             let version = format!("1.{minor}");
             let run = validator("kubernetes-validate")
                 .args(["--strict", "--quiet", "-k", &version])
@@ -494,7 +494,7 @@ fn checkov_and_trivy_pass_every_tree_and_every_environments_objects() {
         }
         let cache = tempfile::tempdir().expect("tempdir");
         let ignore = rendered.out(".trivyignore.yaml");
-        let local = rendered.loaded.spec.platform.local.is_some();
+        let local = gen_core::platform::local::of(&rendered.loaded.spec).is_some();
         assert_eq!(ignore.is_file(), local, "{spec}: trivy's suppressions exactly where the images are local");
         for dir in [rendered.out(""), built.clone()] {
             let mut trivy = validator("trivy");

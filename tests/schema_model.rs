@@ -71,13 +71,19 @@ fn validate(instance: &Value) {
 fn every_schema_key_is_a_model_field_and_back() {
     let schema = schema_json();
     let full = maximal(schema);
-    validate(&full);
-    let spec: Spec = serde_json::from_value(full.clone()).expect("the model accepts every schema key");
-    let back = serde_json::to_value(&spec).expect("serialize");
-    validate(&back);
     let (mut want, mut got) = (Vec::new(), Vec::new());
     paths(&full, String::new(), &mut want);
-    paths(&back, String::new(), &mut got);
+    // A spec names one target: the maximal spec once per platform, the others left out.
+    for platform in gen_core::platform::PLATFORMS {
+        let mut one = full.clone();
+        let block = one["platform"].as_object_mut().expect("platform is a mapping");
+        block.retain(|k, _| k == platform.name() || gen_core::platform::by_name(k).is_none());
+        validate(&one);
+        let spec: Spec = serde_json::from_value(one).expect("the model accepts every schema key");
+        let back = serde_json::to_value(&spec).expect("serialize");
+        validate(&back);
+        paths(&back, String::new(), &mut got);
+    }
     let lost: Vec<&String> = want.iter().filter(|p| !got.contains(p)).collect();
     assert!(lost.is_empty(), "the model drops {lost:?}");
 }
@@ -90,7 +96,15 @@ fn check_defaults(schema: &Value, model: &Value, at: &str, checked: &mut usize) 
         let path = format!("{at}/{key}");
         let Some(value) = model.get(key) else { continue };
         if let Some(default) = sub.get("default") {
-            assert_eq!(value, default, "default of {path}");
+            // A mapping's documented default names the keys it documents, not every key.
+            match (default, value) {
+                (Value::Object(d), Value::Object(v)) => {
+                    for (k, want) in d {
+                        assert_eq!(v.get(k), Some(want), "default of {path}/{k}");
+                    }
+                }
+                _ => assert_eq!(value, default, "default of {path}"),
+            }
             *checked += 1;
         }
         let sub = if sub.get("type").and_then(Value::as_str) == Some("array") { &sub["items"] } else { sub };
@@ -104,17 +118,22 @@ fn check_defaults(schema: &Value, model: &Value, at: &str, checked: &mut usize) 
 #[test]
 fn schema_defaults_are_the_model_defaults() {
     let schema = schema_json();
-    let mut min = minimal(schema);
-    // Optional blocks that have defaults inside them only when present.
-    let svc = &mut min["services"][0];
-    svc["autoscaling"] = Value::Object(Map::new());
-    svc["ingress"] = serde_json::json!({"host": "a.example.com"});
-    validate(&min);
-    let spec: Spec = serde_json::from_value(min).expect("minimal spec");
-    let model = serde_json::to_value(&spec).expect("serialize");
-    let mut checked = 0;
-    check_defaults(schema, &model, "", &mut checked);
-    assert!(checked >= 30, "only {checked} defaults checked");
+    // A spec names one target: the minimal spec once per platform, with that target's block.
+    for platform in gen_core::platform::PLATFORMS {
+        let mut min = minimal(schema);
+        let block = minimal(&schema["properties"]["platform"]["properties"][platform.name()]);
+        min["platform"] = serde_json::json!({ platform.name(): block });
+        // Optional blocks that have defaults inside them only when present.
+        let svc = &mut min["services"][0];
+        svc["autoscaling"] = Value::Object(Map::new());
+        svc["ingress"] = serde_json::json!({"host": "a.example.com"});
+        validate(&min);
+        let spec: Spec = serde_json::from_value(min).expect("minimal spec");
+        let model = serde_json::to_value(&spec).expect("serialize");
+        let mut checked = 0;
+        check_defaults(schema, &model, "", &mut checked);
+        assert!(checked >= 30, "only {checked} defaults checked on {}", platform.name());
+    }
 }
 
 #[test]
@@ -137,4 +156,26 @@ fn every_schema_property_has_a_description() {
     let mut missing = Vec::new();
     walk(schema_json(), "", &mut missing);
     assert!(missing.is_empty(), "{missing:?}");
+}
+
+/// Adding a platform adds its block and its branch of the target choice to the schema: the
+/// schema offers exactly the platforms gen knows, each as one `oneOf` branch requiring its key
+/// (what editors complete), and nothing else names a target.
+#[test]
+fn the_schema_offers_each_platform_as_one_choice_of_target() {
+    let platform = &schema_json()["properties"]["platform"];
+    let names: Vec<&str> = gen_core::platform::names().collect();
+    let branches: Vec<&str> = platform["oneOf"]
+        .as_array()
+        .expect("platform is a oneOf of targets")
+        .iter()
+        .map(|b| match b["required"].as_array().map(Vec::as_slice) {
+            Some([Value::String(key)]) => key.as_str(),
+            other => panic!("a branch requires exactly its target's key, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(branches, names, "one branch per platform, in the order of PLATFORMS");
+    let keys: Vec<&str> = platform["properties"].as_object().expect("properties").keys().map(String::as_str).collect();
+    let targets: Vec<&str> = keys.iter().copied().filter(|k| !["github", "terraformState"].contains(k)).collect();
+    assert_eq!(targets, names, "the platform's keys are the platforms and the shared blocks");
 }

@@ -18,8 +18,8 @@ pub struct Args {
     #[arg(long, default_value = "shop")]
     name: String,
     /// Where the services run: a Kubernetes on Azure, or minikube/kind on this machine.
-    #[arg(long, value_enum, default_value_t = Platform::Azure)]
-    platform: Platform,
+    #[arg(long, value_parser = platforms(), default_value = crate::platform::reference().name())]
+    platform: String,
     /// Where to write the spec.
     #[arg(long, default_value = "spec.yaml")]
     out: PathBuf,
@@ -31,13 +31,13 @@ pub struct Args {
     blueprints: Vec<PathBuf>,
 }
 
-/// The platform targets `gen init` writes a spec for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Platform {
-    /// AKS, ACR, DNS and GitHub's OIDC sign-in, by Terraform and a workflow.
-    Azure,
-    /// minikube or kind on this machine, by scripts/deploy-local.sh.
-    Local,
+/// The platform targets `gen init` writes a spec for: every platform, with its summary.
+fn platforms() -> clap::builder::PossibleValuesParser {
+    crate::platform::PLATFORMS
+        .iter()
+        .map(|p| clap::builder::PossibleValue::new(p.name()).help(p.summary()))
+        .collect::<Vec<_>>()
+        .into()
 }
 
 pub fn run(args: Args) -> u8 {
@@ -49,11 +49,7 @@ pub fn run(args: Args) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let platform = match args.platform {
-        Platform::Azure => "azure",
-        Platform::Local => "local",
-    };
-    let text = match render::example_spec(&session.catalog, &args.blueprint, &args.name, platform) {
+    let text = match render::example_spec(&session.catalog, &args.blueprint, &args.name, &args.platform) {
         Ok(text) => text,
         Err(message) => {
             eprintln!("gen: error: {message}");

@@ -254,7 +254,7 @@ impl Session {
             }
         };
         let Some(example_of) = example_of else { return Findings::default() };
-        let text = match render::example_spec(&catalog, &example_of, "example", "azure") {
+        let text = match render::example_spec(&catalog, &example_of, "example", crate::platform::reference().name()) {
             Ok(t) => t,
             Err(message) => {
                 let d = Diagnostic::new(&render::TEMPLATE_ERROR, &shown, None, message);

@@ -38,13 +38,8 @@ pub(super) fn context(
 /// whatever the target (`platform.target`, `platform.ingress.className`).
 pub(super) fn platform_value(spec: &crate::spec::Spec) -> Value {
     let p = &spec.platform;
-    let block = match (&p.azure, &p.local) {
-        (Some(a), _) => serde_json::to_value(a),
-        (_, Some(l)) => serde_json::to_value(l),
-        _ => Ok(serde_json::json!({})),
-    };
-    let name = p.target().unwrap_or("none");
-    let mut block = block.unwrap_or_default();
+    let mut block = p.target.spec().context();
+    let name = p.target_name();
     if let Some(map) = block.as_object_mut() {
         map.insert("target".into(), name.into());
     }

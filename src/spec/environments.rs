@@ -10,8 +10,8 @@ use crate::diag::{Diagnostic, Diagnostics, Route};
 use crate::route;
 use crate::yaml::{Document, Entry, Node, Value};
 
-use super::model::TARGETS;
 use super::{Loaded, schema};
+use crate::platform::Known;
 
 declare_rule! {
     /// ## What it does
@@ -56,13 +56,18 @@ impl Environment {
 }
 
 /// The target a platform node names, or a finding at it.
-pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnostic>> {
-    let named = targets_named(doc.root.lookup(at));
+pub fn target_of(doc: &Document, at: &Route, known: Known<'_>) -> Result<&'static str, Box<Diagnostic>> {
+    let named = targets_named(doc.root.lookup(at), known);
     match named.as_slice() {
         [one] => Ok(one),
         [] => Err(Box::new(
-            doc.at(&PLATFORM_TARGET, at, true, "the platform names no target: where do the services run?")
-                .help(format!("add one of: {} (`local: {{}}` for minikube with every default)", TARGETS.join(", "))),
+            doc.at(&PLATFORM_TARGET, at, true, "the platform names no target: where do the services run?").help(
+                format!(
+                    "add one of: {}{}",
+                    known.all().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                    on_this_machine_hint(known)
+                ),
+            ),
         )),
         many => {
             let second = at.clone().with(many[1]);
@@ -73,12 +78,19 @@ pub fn target_of(doc: &Document, at: &Route) -> Result<&'static str, Box<Diagnos
     }
 }
 
+/// How the message for a platform with no target shows the platform that needs nothing
+/// written (`local: {}` for minikube with every default).
+fn on_this_machine_hint(known: Known<'_>) -> String {
+    known
+        .all()
+        .find(|p| p.on_this_machine())
+        .map_or_else(String::new, |p| format!(" (`{}: {{}}` for minikube with every default)", p.name()))
+}
+
 /// The targets a platform node names, in the order they are written.
-fn targets_named(node: Option<&Node>) -> Vec<&'static str> {
+fn targets_named(node: Option<&Node>, known: Known<'_>) -> Vec<&'static str> {
     match node.map(|n| &n.value) {
-        Some(Value::Map(entries)) => {
-            entries.iter().filter_map(|e| TARGETS.iter().copied().find(|t| *t == e.key)).collect()
-        }
+        Some(Value::Map(entries)) => entries.iter().filter_map(|e| known.by_name(&e.key).map(|p| p.name())).collect(),
         _ => Vec::new(),
     }
 }
@@ -109,11 +121,11 @@ fn entries_mut(node: &mut Node) -> Option<&mut Vec<Entry>> {
 
 /// The platform of an environment: its override merged over the spec's, where naming another
 /// target drops the spec's.
-fn merge_platform(base: &Node, over: &Node) -> Node {
+fn merge_platform(base: &Node, over: &Node, known: Known<'_>) -> Node {
     let mut base = base.clone();
-    let names_one = TARGETS.iter().any(|t| over.get(t).is_some());
+    let names_one = known.all().any(|t| over.get(t.name()).is_some());
     if names_one && let Some(entries) = entries_mut(&mut base) {
-        entries.retain(|e| !TARGETS.contains(&e.key.as_str()) || over.get(&e.key).is_some());
+        entries.retain(|e| known.by_name(&e.key).is_none() || over.get(&e.key).is_some());
     }
     merge(&base, over)
 }
@@ -150,10 +162,11 @@ fn localize(service: &mut Node, over: Option<&Node>, switched: bool) {
     }
 }
 
-/// Applies a local target's defaults to the spec's own services (a spec whose platform is
-/// `local`); returns the tree as it was written when it changed it.
-pub fn localize_spec(root: &mut Node) -> Option<Node> {
-    root.get("platform").and_then(|p| p.get("local"))?;
+/// Applies the defaults of a target on this machine to the spec's own services (a spec whose
+/// platform is one); returns the tree as it was written when it changed it.
+pub fn localize_spec(root: &mut Node, known: Known<'_>) -> Option<Node> {
+    let platform = root.get("platform")?;
+    known.all().find(|p| p.on_this_machine() && platform.get(p.name()).is_some())?;
     let written = root.clone();
     if let Some(Value::Seq(services)) =
         entries_mut(root).and_then(|e| e.iter_mut().find(|e| e.key == "services")).map(|e| &mut e.value.value)
@@ -171,10 +184,11 @@ pub fn resolve(
     top: &Loaded,
     written: Option<&Node>,
     typed: &dyn Fn(Document) -> Result<Loaded, Diagnostics>,
+    known: Known<'_>,
 ) -> Result<Vec<Environment>, Diagnostics> {
     let doc = &top.doc;
     let written = written.unwrap_or(&doc.root);
-    let top_target = target_of(doc, &route!["platform"]).map_err(|d| vec![*d])?;
+    let top_target = target_of(doc, &route!["platform"], known).map_err(|d| vec![*d])?;
     let spec = &top.spec;
     if spec.environments.is_empty() {
         return Ok(vec![Environment { name: "default".into(), declared: false, target: top_target, loaded: None }]);
@@ -201,7 +215,7 @@ pub fn resolve(
         }
         let over = doc.root.lookup(&at);
         let over_platform = over.and_then(|o| o.get("platform"));
-        let named = targets_named(over_platform);
+        let named = targets_named(over_platform, known);
         if named.len() > 1 {
             let second = at.clone().with("platform").with(named[1]);
             let msg = format!(
@@ -212,7 +226,7 @@ pub fn resolve(
             continue;
         }
         let switched = named.first().is_some_and(|t| *t != top_target);
-        let merged_platform = over_platform.map_or_else(|| platform.clone(), |o| merge_platform(platform, o));
+        let merged_platform = over_platform.map_or_else(|| platform.clone(), |o| merge_platform(platform, o, known));
         let over_services = over.and_then(|o| o.get("services"));
         if let Some(Value::Map(entries)) = over_services.map(|s| &s.value) {
             for e in entries {
@@ -255,7 +269,7 @@ pub fn resolve(
                 }
             }
         }
-        let local = named.first().map_or(top_target == "local", |t| *t == "local");
+        let local = known.by_name(named.first().copied().unwrap_or(top_target)).is_some_and(|p| p.on_this_machine());
         let merged_services: Vec<Node> = services
             .iter()
             .zip(&spec.services)
@@ -280,7 +294,7 @@ pub fn resolve(
             }
         }
         let virtual_doc = Document { source: doc.source.clone(), root };
-        let target = match target_of(&virtual_doc, &route!["platform"]) {
+        let target = match target_of(&virtual_doc, &route!["platform"], known) {
             Ok(t) => t,
             Err(d) => {
                 errors.push(*d);
@@ -306,38 +320,14 @@ pub fn resolve(
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-/// What the cloud needs that a laptop does not: where the workflow runs, where Terraform keeps
-/// its state, a host for each ingress.
-pub fn requirements(top: &Loaded, envs: &[Environment]) -> Diagnostics {
+/// What each platform the environments run on requires of the spec (the cloud needs what a
+/// laptop does not: where the workflow runs, where Terraform keeps its state...).
+pub fn requirements(top: &Loaded, envs: &[Environment], known: Known<'_>) -> Diagnostics {
     let mut errors = Vec::new();
-    let Some(azure) = envs.iter().find(|e| e.target == "azure") else { return errors };
-    let platform = &top.spec.platform;
-    let missing = |key: &str, what: &str| {
-        let msg = format!("`platform.{key}` is required when an environment runs on azure (`{}`): {what}", azure.name);
-        top.doc
-            .at(&schema::MISSING_KEY, &route!["platform"], true, msg)
-            .help(format!("add `{key}:` under `platform`; `gen schema` describes it"))
-    };
-    if platform.github.is_none() {
-        errors.push(missing("github", "its workflow signs in to Azure from this repository"));
-    }
-    if platform.terraform_state.is_none() {
-        errors.push(missing("terraformState", "Terraform keeps the platform's state there"));
-    }
-    // One finding per service, at its ingress, naming the first environment on Azure that lacks it.
-    let mut reported = Vec::new();
-    for env in envs.iter().filter(|e| e.target == "azure") {
-        let loaded = env.spec(top);
-        for (i, service) in loaded.spec.services.iter().enumerate() {
-            if service.ingress.as_ref().is_some_and(|ingress| ingress.host.is_empty()) && !reported.contains(&i) {
-                reported.push(i);
-                let msg = format!(
-                    "service `{}` has an ingress without a host, which it needs on azure (environment `{}`)",
-                    service.name, env.name
-                );
-                let help = "add `host:` to its ingress (a name in the DNS zone); only a local cluster has a default";
-                errors.push(top.doc.at(&schema::MISSING_KEY, &route!["services", i, "ingress"], true, msg).help(help));
-            }
+    for platform in known.all() {
+        let on: Vec<&Environment> = envs.iter().filter(|e| e.target == platform.name()).collect();
+        if !on.is_empty() {
+            errors.extend(platform.requirements(top, &on));
         }
     }
     errors

@@ -15,6 +15,7 @@ use std::sync::{Arc, LazyLock};
 
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Findings, Route, Rule, Segment, Source, Span};
+use crate::platform::Known;
 use crate::yaml::{self, Document, Node};
 pub use environments::Environment;
 pub use model::Spec;
@@ -138,16 +139,25 @@ pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, SpecError> {
 /// Loads a spec through the YAML, schema and model stages, reporting all errors of the first
 /// stage that fails. `name` is how messages name the file.
 pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
+    load_with(name, bytes, Known::builtin())
+}
+
+/// [`load`] for a spec that may name the platforms `known` adds to the built-in ones (a
+/// platform defined in a test).
+pub fn load_with(name: &str, bytes: &[u8], known: Known<'_>) -> Result<Loaded, SpecError> {
     let loaded = yaml::load(name, bytes, &syntax::POLICY);
     let source = loaded.source;
     let fail = |diags: Diagnostics| SpecError::Invalid(Findings::new([source.clone()], diags));
     let mut doc = loaded.documents.map_err(fail)?.remove(0);
     // Environments merge over the spec as written: a local target's defaults are the spec's
     // own, not those of an environment that runs elsewhere.
-    let written = environments::localize_spec(&mut doc.root);
+    let written = environments::localize_spec(&mut doc.root, known);
+    let extra = (!known.extra().is_empty()).then(|| extended_schema(known));
+    let schema = extra.as_ref().unwrap_or(&SCHEMA);
+    let typed = |doc| typed(doc, schema, known);
     let mut top = typed(doc).map_err(fail)?;
-    let envs = environments::resolve(&top, written.as_ref(), &typed).map_err(fail)?;
-    let missing = environments::requirements(&top, &envs);
+    let envs = environments::resolve(&top, written.as_ref(), &typed, known).map_err(fail)?;
+    let missing = environments::requirements(&top, &envs, known);
     if !missing.is_empty() {
         return Err(fail(missing));
     }
@@ -155,16 +165,57 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Loaded, SpecError> {
     Ok(top)
 }
 
+/// The spec's schema with the blocks of the platforms `known` adds, each a choice of target.
+fn extended_schema(known: Known<'_>) -> CompiledSchema {
+    let mut json = SCHEMA.json.clone();
+    let platform = &mut json["properties"]["platform"];
+    for p in known.extra() {
+        platform["properties"][p.name()] = p.schema();
+        if let Some(choices) = platform["oneOf"].as_array_mut() {
+            choices.push(serde_json::json!({"required": [p.name()]}));
+        }
+    }
+    // The built-in schema with a block added compiles as the built-in one does.
+    let validator = schema::compile(&json).expect("the spec schema with a platform's block compiles");
+    CompiledSchema { json, validator }
+}
+
 /// A YAML document through the schema and model stages.
-fn typed(doc: Document) -> Result<Loaded, Diagnostics> {
+fn typed(doc: Document, compiled: &CompiledSchema, known: Known<'_>) -> Result<Loaded, Diagnostics> {
     let source = doc.source.clone();
-    let json = doc.root.to_json();
-    let errors = schema::validate_json(&SCHEMA.validator, &SCHEMA.json, &json, &doc.root, &source, &schema::SPEC_RULES);
+    let mut json = doc.root.to_json();
+    let errors = schema::validate_except(
+        &compiled.validator,
+        &compiled.json,
+        &json,
+        &doc.root,
+        &source,
+        &schema::SPEC_RULES,
+        &[schema::TARGET_CHOICE],
+    );
     if !errors.is_empty() {
         return Err(errors);
     }
+    // The model holds exactly one target: a platform naming none or two is SPEC015's to say.
+    let target = environments::target_of(&doc, &crate::route!["platform"], known).map_err(|d| vec![*d])?;
+    // A platform added at run time reads its own block.
+    let extra = known.extra().iter().find(|p| p.name() == target).map(|p| {
+        let block = json
+            .get_mut("platform")
+            .and_then(serde_json::Value::as_object_mut)
+            .and_then(|m| m.remove(target))
+            .unwrap_or_default();
+        (*p, block)
+    });
     match serde_path_to_error::deserialize::<_, Spec>(&json) {
         Ok(mut spec) => {
+            if let Some((platform, block)) = extra {
+                let read = platform.read(block).map_err(|message| {
+                    let at = crate::route!["platform", target];
+                    vec![doc.at(&MODEL_MISMATCH, &at, true, message)]
+                })?;
+                spec.platform.target = crate::platform::Target::Extra(crate::platform::Extra(read));
+            }
             spec.fill_defaults();
             Ok(Loaded { doc, spec: Arc::new(spec), environments: Vec::new() })
         }
@@ -204,8 +255,15 @@ fn typed(doc: Document) -> Result<Loaded, Diagnostics> {
 /// Runs every semantic rule over a loaded spec, and over each environment's spec: a finding
 /// that environments share (the same place, the same words) is reported once.
 pub fn check(loaded: &Loaded) -> Diagnostics {
+    check_with(loaded, Known::builtin())
+}
+
+/// [`check`] with the rules of the platforms `known` adds.
+pub fn check_with(loaded: &Loaded, known: Known<'_>) -> Diagnostics {
+    let extra = known.extra().iter().flat_map(|p| p.rules());
+    let all: Vec<&(&Rule, rules::Check)> = rules::all().chain(extra).collect();
     let mut out = Vec::new();
-    for (_, check) in rules::CHECKS {
+    for (_, check) in all.iter().copied() {
         check(loaded, &mut out);
     }
     // Compared by the words before an environment's name is added to them.
@@ -213,7 +271,7 @@ pub fn check(loaded: &Loaded) -> Diagnostics {
         out.iter().map(|d| (d.rule.code, d.span, d.message.clone())).collect();
     for (env, env_loaded) in loaded.environments.iter().filter_map(|e| e.loaded.as_deref().map(|l| (e, l))) {
         let mut found = Vec::new();
-        for (_, check) in rules::CHECKS {
+        for (_, check) in all.iter().copied() {
             check(env_loaded, &mut found);
         }
         for mut d in found {

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::platform::Target;
+
 /// A whole project spec.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -34,45 +36,28 @@ impl Spec {
     /// ingress host defaults to `<service>.<local.domain>` without TLS (see
     /// `spec::environments` for which of these a spec can override).
     pub fn fill_defaults(&mut self) {
-        if let Some(azure) = &mut self.platform.azure {
-            let zoned = ZONED_REGIONS.contains(&azure.location.to_ascii_lowercase().as_str());
-            azure
-                .aks
-                .zones
-                .get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
-        }
+        self.platform.target.fill_defaults();
+        let target = self.platform.target.spec();
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());
             let image = service.image.get_or_insert_with(Image::default);
-            let (repository, tag) = match (&self.platform.azure, &self.platform.local) {
-                (Some(azure), _) => (format!("{}.azurecr.io/{}", azure.acr.name, service.name), FIRST_TAG),
-                _ => (format!("{}/{}", self.metadata.name, service.name), LOCAL_TAG),
-            };
+            let (repository, tag) = target.default_image(&self.metadata.name, &service.name);
             image.repository.get_or_insert(repository);
             image.tag.get_or_insert_with(|| tag.to_string());
             if let Some(volume) = &mut service.persistence
                 && let Some(backup) = &mut volume.backup
             {
-                // Snapshots need a CSI driver: on minikube the csi-hostpath-driver addon's
-                // class; on AKS the disk's or the file share's (see the Terraform module).
-                let local = self.platform.local.is_some();
-                if self.platform.local.as_ref().is_some_and(|l| l.cluster == LocalCluster::Minikube) {
-                    volume.storage_class.get_or_insert_with(|| "csi-hostpath-sc".into());
+                // Snapshots need a CSI driver: the platform says which classes have one.
+                if let Some(class) = target.backup_storage_class() {
+                    volume.storage_class.get_or_insert_with(|| class.into());
                 }
-                let file_share = volume.storage_class.as_deref().is_some_and(|c| c.starts_with("azurefile"));
-                backup.snapshot_class.get_or_insert_with(|| {
-                    match (local, file_share) {
-                        (true, _) => "csi-hostpath-snapclass",
-                        (false, true) => "csi-azurefile-vsc",
-                        (false, false) => "csi-azuredisk-vsc",
-                    }
-                    .into()
-                });
+                let storage_class = volume.storage_class.as_deref();
+                backup.snapshot_class.get_or_insert_with(|| target.snapshot_class(storage_class).into());
             }
-            if let (Some(local), Some(ingress)) = (&self.platform.local, &mut service.ingress)
+            if let (Some(host), Some(ingress)) = (target.default_host(&service.name), &mut service.ingress)
                 && ingress.host.is_empty()
             {
-                ingress.host = format!("{}.{}", service.name, local.domain);
+                ingress.host = host;
             }
             let r = &mut service.resources;
             r.requests.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_REQUEST.to_string());
@@ -80,54 +65,6 @@ impl Spec {
         }
     }
 }
-
-/// Azure regions with availability zones, from Microsoft's list "Azure regions with
-/// availability zone support" as the author knew it (not checked against the live list here,
-/// which needs the network). A region missing here gets no zones, which always deploys; a
-/// spec names `zones` to say otherwise.
-pub const ZONED_REGIONS: &[&str] = &[
-    "australiaeast",
-    "austriaeast",
-    "brazilsouth",
-    "canadacentral",
-    "centralindia",
-    "centralus",
-    "chilecentral",
-    "eastasia",
-    "eastus",
-    "eastus2",
-    "francecentral",
-    "germanywestcentral",
-    "indonesiacentral",
-    "israelcentral",
-    "italynorth",
-    "japaneast",
-    "japanwest",
-    "koreacentral",
-    "malaysiawest",
-    "mexicocentral",
-    "newzealandnorth",
-    "northeurope",
-    "norwayeast",
-    "polandcentral",
-    "qatarcentral",
-    "southafricanorth",
-    "southcentralus",
-    "southeastasia",
-    "spaincentral",
-    "swedencentral",
-    "switzerlandnorth",
-    "uaenorth",
-    "uksouth",
-    "westeurope",
-    "westus2",
-    "westus3",
-];
-
-/// The image tag deployed until the pipeline sets one: the first tag it pushes.
-pub const FIRST_TAG: &str = "0.0.1";
-/// The tag of an image built on a laptop and loaded into a local cluster.
-pub const LOCAL_TAG: &str = "dev";
 
 /// Local storage requested when a spec says nothing.
 pub const EPHEMERAL_REQUEST: &str = "64Mi";
@@ -143,75 +80,50 @@ pub struct Metadata {
     pub description: Option<String>,
 }
 
-/// What every service shares: where the services run (exactly one target: `azure` or
-/// `local`), the GitHub repository, the Terraform state.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// What every service shares: where the services run (exactly one target, a platform of
+/// [`crate::platform::PLATFORMS`]), the GitHub repository, the Terraform state. Written and
+/// read as `{<target>: {...}, github: ..., terraformState: ...}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Platform {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub azure: Option<Azure>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local: Option<Local>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Target,
     pub github: Option<Github>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terraform_state: Option<TerraformState>,
 }
 
-/// The platform targets a spec can name, in the order of the schema. An environment runs on
-/// exactly one.
-pub const TARGETS: &[&str] = &["azure", "local"];
-
 impl Platform {
-    /// The target this platform names, when it names exactly one.
-    pub fn target(&self) -> Option<&'static str> {
-        match (&self.azure, &self.local) {
-            (Some(_), None) => Some("azure"),
-            (None, Some(_)) => Some("local"),
-            _ => None,
-        }
+    /// The name of the platform the services run on.
+    pub fn target_name(&self) -> &'static str {
+        self.target.spec().platform().name()
     }
 
     /// The ingress controller of the target.
-    pub fn ingress(&self) -> Option<&IngressController> {
-        self.azure.as_ref().map(|a| &a.ingress).or(self.local.as_ref().map(|l| &l.ingress))
+    pub fn ingress(&self) -> &IngressController {
+        self.target.spec().ingress()
     }
 }
 
-/// A cluster on a developer's machine.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
-pub struct Local {
-    pub cluster: LocalCluster,
-    /// The minikube profile or kind cluster; empty: the tool's default (`minikube`, `kind`).
-    pub name: String,
-    /// Ingress hosts are `<service>.<domain>`: `localhost` resolves to this machine without
-    /// DNS; `<ip>.nip.io` reaches a cluster's IP through public DNS.
-    pub domain: String,
-    /// The port on this machine that reaches the ingress controller.
-    pub port: u16,
-    pub ingress: IngressController,
-}
-
-impl Default for Local {
-    fn default() -> Self {
-        Local {
-            cluster: LocalCluster::Minikube,
-            name: String::new(),
-            domain: "localhost".into(),
-            port: 8080,
-            ingress: IngressController::default(),
+impl Serialize for Platform {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(self.target_name(), &self.target)?;
+        if let Some(github) = &self.github {
+            map.serialize_entry("github", github)?;
         }
+        if let Some(state) = &self.terraform_state {
+            map.serialize_entry("terraformState", state)?;
+        }
+        map.end()
     }
 }
 
-/// The local Kubernetes.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum LocalCluster {
-    #[default]
-    Minikube,
-    Kind,
+impl<'de> Deserialize<'de> for Platform {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let written = crate::platform::Written::deserialize(d)?;
+        let (target, github, terraform_state) =
+            written.split().ok_or_else(|| serde::de::Error::custom("the platform must name exactly one target"))?;
+        Ok(Platform { target, github, terraform_state })
+    }
 }
 
 /// One environment: a name, and what differs there. The overrides are merged over the
@@ -224,81 +136,6 @@ pub struct Environment {
     pub platform: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub services: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
-}
-
-/// The Azure resources.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Azure {
-    pub location: String,
-    pub resource_group: String,
-    pub aks: Aks,
-    pub acr: Acr,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns: Option<Dns>,
-    #[serde(default)]
-    pub ingress: IngressController,
-    #[serde(default)]
-    pub identity: Identity,
-}
-
-/// The AKS cluster.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Aks {
-    pub name: String,
-    #[serde(default = "default_kubernetes_version")]
-    pub kubernetes_version: String,
-    #[serde(default)]
-    pub node_pool: NodePool,
-    /// The availability zones the nodes spread over; by default every zone of the region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zones: Option<Vec<String>>,
-}
-
-fn default_kubernetes_version() -> String {
-    "1.33".into()
-}
-
-/// The default node pool.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
-pub struct NodePool {
-    pub vm_size: String,
-    pub min_count: u32,
-    pub max_count: u32,
-    pub disk_size_gb: u32,
-}
-
-impl Default for NodePool {
-    fn default() -> Self {
-        NodePool { vm_size: "Standard_D2ds_v5".into(), min_count: 1, max_count: 3, disk_size_gb: 64 }
-    }
-}
-
-/// The container registry.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Acr {
-    pub name: String,
-    #[serde(default)]
-    pub sku: AcrSku,
-}
-
-/// Registry tier.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-pub enum AcrSku {
-    Basic,
-    #[default]
-    Standard,
-    Premium,
-}
-
-/// The public DNS zone.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Dns {
-    pub zone: String,
 }
 
 /// The ingress controller.
@@ -323,15 +160,6 @@ impl Default for IngressController {
 pub struct GatewayRef {
     pub name: String,
     pub namespace: String,
-}
-
-/// How GitHub Actions signs in to Azure.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum Identity {
-    #[default]
-    ManagedIdentity,
-    AppRegistration,
 }
 
 /// The GitHub repository.

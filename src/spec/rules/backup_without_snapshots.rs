@@ -2,7 +2,6 @@ use super::service_path;
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::spec::Loaded;
-use crate::spec::model::LocalCluster;
 
 declare_rule! {
     /// ## What it does
@@ -32,7 +31,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if spec.spec.platform.local.as_ref().is_none_or(|l| l.cluster != LocalCluster::Kind) {
+    if spec.spec.platform.target.spec().snapshots_default_storage() {
         return;
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {

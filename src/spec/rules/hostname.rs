@@ -51,17 +51,12 @@ fn problem(host: &str) -> Option<&'static str> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if let Some(dns) = spec.spec.platform.azure.as_ref().and_then(|a| a.dns.as_ref())
-        && let Some(why) = problem(&dns.zone)
+    if let Some((route, zone)) = spec.spec.platform.target.spec().dns_zone()
+        && let Some(why) = problem(zone)
     {
         out.push(
-            spec.at(
-                &RULE,
-                &crate::route!["platform", "azure", "dns", "zone"],
-                false,
-                format!("DNS zone `{}` is not a valid name: {why}", dns.zone),
-            )
-            .help("write a zone such as `example.com`"),
+            spec.at(&RULE, &route, false, format!("DNS zone `{zone}` is not a valid name: {why}"))
+                .help("write a zone such as `example.com`"),
         );
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {

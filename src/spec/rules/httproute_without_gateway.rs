@@ -25,9 +25,12 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if spec.spec.platform.ingress().is_none_or(|i| i.gateway.is_some()) {
+    if spec.spec.platform.ingress().gateway.is_some() {
         return;
     }
+    // The key that names the Gateway is under the platform the spec runs on.
+    let help =
+        format!("set `platform.{}.ingress.gateway: {{name: ..., namespace: ...}}`", spec.spec.platform.target_name());
     for (i, svc) in spec.spec.services.iter().enumerate() {
         if svc.ingress.as_ref().is_some_and(|g| g.route == RouteKind::Httproute) {
             out.push(
@@ -37,7 +40,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     false,
                     "an HTTPRoute needs a Gateway to attach to",
                 )
-                .help("set `platform.azure.ingress.gateway: {name: ..., namespace: ...}`"),
+                .help(help.clone()),
             );
         }
     }

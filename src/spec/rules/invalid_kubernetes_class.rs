@@ -31,10 +31,9 @@ declare_rule! {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let mut classes: Vec<(Route, &str, &str)> = Vec::new();
-    if let (Some(target), Some(ingress)) = (spec.spec.platform.target(), spec.spec.platform.ingress()) {
-        let route = crate::route!["platform", target, "ingress", "className"];
-        classes.push((route, "IngressClass", &ingress.class_name));
-    }
+    let platform = &spec.spec.platform;
+    let route = crate::route!["platform", platform.target_name(), "ingress", "className"];
+    classes.push((route, "IngressClass", &platform.ingress().class_name));
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let Some(volume) = &svc.persistence else { continue };
         if let Some(class) = &volume.storage_class {

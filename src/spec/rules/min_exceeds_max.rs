@@ -18,17 +18,12 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if let Some(pool) = spec.spec.platform.azure.as_ref().map(|a| &a.aks.node_pool)
-        && pool.min_count > pool.max_count
+    if let Some((route, min, max)) = spec.spec.platform.target.spec().node_counts()
+        && min > max
     {
         out.push(
-            spec.at(
-                &RULE,
-                &crate::route!["platform", "azure", "aks", "nodePool", "minCount"],
-                false,
-                format!("node pool minCount {} is above maxCount {}", pool.min_count, pool.max_count),
-            )
-            .help("lower minCount or raise maxCount"),
+            spec.at(&RULE, &route, false, format!("node pool minCount {min} is above maxCount {max}"))
+                .help("lower minCount or raise maxCount"),
         );
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {

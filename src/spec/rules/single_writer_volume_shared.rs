@@ -29,7 +29,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if spec.spec.platform.local.is_some() {
+    if spec.spec.platform.target.spec().single_node() {
         return;
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
 
 declare_rule! {
@@ -21,7 +22,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(azure) = &spec.spec.platform.azure else { return };
+    let Some(azure) = azure::of(&spec.spec) else { return };
     let name = &azure.acr.name;
     let why = if !(5..=50).contains(&name.len()) {
         Some("it must be 5 to 50 characters long")
@@ -35,7 +36,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         out.push(
             spec.at(
                 &RULE,
-                &crate::route!["platform", "azure", "acr", "name"],
+                &crate::route!["platform", azure::NAME, "acr", "name"],
                 false,
                 format!("registry name `{name}` is not valid for ACR: {why}"),
             )

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
 
 /// Oldest and newest Kubernetes minor versions AKS offers under standard or long-term support
@@ -42,7 +43,7 @@ fn minor(version: &str) -> Option<u32> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(azure) = &spec.spec.platform.azure else { return };
+    let Some(azure) = azure::of(&spec.spec) else { return };
     let version = &azure.aks.kubernetes_version;
     let (lo, hi) = (SUPPORTED_MINORS.start(), SUPPORTED_MINORS.end());
     let msg = match minor(version) {
@@ -53,7 +54,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         Some(_) => return,
     };
     out.push(
-        spec.at(&RULE, &crate::route!["platform", "azure", "aks", "kubernetesVersion"], false, msg)
+        spec.at(&RULE, &crate::route!["platform", azure::NAME, "aks", "kubernetesVersion"], false, msg)
             .help(format!("use a version from 1.{lo} to 1.{hi}, quoted, such as \"1.33\"")),
     );
 }

@@ -1,7 +1,8 @@
-use super::service_path;
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
+use crate::spec::rules::service_path;
 
 declare_rule! {
     /// ## What it does
@@ -23,7 +24,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(dns) = spec.spec.platform.azure.as_ref().and_then(|a| a.dns.as_ref()) else { return };
+    let Some(dns) = azure::of(&spec.spec).and_then(|a| a.dns.as_ref()) else { return };
     let zone = dns.zone.trim_end_matches('.').to_ascii_lowercase();
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let Some(ingress) = &svc.ingress else { continue };

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diag::{Diagnostics, Route};
+use crate::platform::azure;
 use crate::route;
 use crate::spec::Loaded;
 use crate::spec::model::Spec;
@@ -49,7 +50,7 @@ fn shared(spec: &Spec) -> Vec<(Route, String, Option<String>)> {
         )
     });
     let platform = [
-        (route!["platform", "azure", "acr", "name"], "registry", p.azure.as_ref().map(|a| a.acr.name.clone())),
+        (route!["platform", azure::NAME, "acr", "name"], "registry", azure::of(spec).map(|a| a.acr.name.clone())),
         (
             route!["platform", "terraformState", "resourceGroup"],
             "Terraform state resource group",
@@ -72,7 +73,7 @@ fn shared(spec: &Spec) -> Vec<(Route, String, Option<String>)> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let mut azure = spec.environments.iter().filter(|e| e.target == "azure");
+    let mut azure = spec.environments.iter().filter(|e| e.target == azure::NAME);
     let Some(first) = azure.next() else { return };
     let expected = shared(&first.spec(spec).spec);
     for env in azure {

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
 
 declare_rule! {
@@ -32,7 +33,7 @@ fn problem(name: &str) -> Option<&'static str> {
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let p = &spec.spec.platform;
     for (path, name) in [
-        (["platform", "azure", "resourceGroup"], p.azure.as_ref().map(|a| &a.resource_group)),
+        (["platform", azure::NAME, "resourceGroup"], azure::of(&spec.spec).map(|a| &a.resource_group)),
         (["platform", "terraformState", "resourceGroup"], p.terraform_state.as_ref().map(|t| &t.resource_group)),
     ] {
         let Some(name) = name else { continue };

@@ -1,8 +1,9 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
 
-use super::environment_setting;
+use crate::spec::rules::environment_setting;
 
 declare_rule! {
     /// ## What it does
@@ -31,8 +32,8 @@ declare_rule! {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let mut seen: Vec<(&str, &str)> = Vec::new();
-    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == "azure") {
-        let Some(azure) = env.spec(spec).spec.platform.azure.as_ref() else { continue };
+    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME) {
+        let Some(azure) = azure::of(&env.spec(spec).spec) else { continue };
         let group = azure.resource_group.as_str();
         if let Some((_, other)) = seen.iter().find(|(g, _)| g.eq_ignore_ascii_case(group)) {
             let message = format!(
@@ -40,7 +41,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                  Terraform workspace creates its own, so the second apply fails",
                 env.name
             );
-            let at = environment_setting(spec, i, &["platform", "azure", "resourceGroup"]);
+            let at = environment_setting(spec, i, &["platform", azure::NAME, "resourceGroup"]);
             out.push(spec.at(&RULE, &at, false, message).help(format!(
                 "give `{}` a resource group of its own under its `platform.azure.resourceGroup`",
                 env.name

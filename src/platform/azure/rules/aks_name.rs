@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
 
 declare_rule! {
@@ -16,7 +17,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(azure) = &spec.spec.platform.azure else { return };
+    let Some(azure) = azure::of(&spec.spec) else { return };
     let name = &azure.aks.name;
     let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     let why = if name.is_empty() || name.len() > 63 {
@@ -32,7 +33,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         out.push(
             spec.at(
                 &RULE,
-                &crate::route!["platform", "azure", "aks", "name"],
+                &crate::route!["platform", azure::NAME, "aks", "name"],
                 false,
                 format!("cluster name `{name}` is not valid for AKS: {why}"),
             )

@@ -1,8 +1,9 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::spec::Loaded;
 
-use super::environment_setting;
+use crate::spec::rules::environment_setting;
 
 declare_rule! {
     /// ## What it does
@@ -35,7 +36,7 @@ declare_rule! {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let mut seen: Vec<(String, &str)> = Vec::new();
-    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == "azure") {
+    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME) {
         let mut hosts: Vec<(String, &str)> = Vec::new();
         for service in &env.spec(spec).spec.services {
             let Some(ingress) = service.ingress.as_ref() else { continue };

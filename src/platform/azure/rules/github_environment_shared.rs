@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::platform::azure;
 use crate::route;
 use crate::spec::Loaded;
 
@@ -32,7 +33,7 @@ declare_rule! {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let mut seen: Vec<(String, &str)> = Vec::new();
-    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == "azure" && e.declared) {
+    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME && e.declared) {
         let loaded = env.spec(spec);
         let written = loaded.spec.platform.github.as_ref().and_then(|g| g.environment.clone());
         let github = written.clone().unwrap_or_else(|| env.name.clone());

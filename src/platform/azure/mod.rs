@@ -1,0 +1,146 @@
+//! Azure: AKS, ACR, DNS and GitHub's OIDC sign-in, created by Terraform and deployed by a
+//! GitHub workflow.
+
+pub mod rules;
+mod spec;
+
+pub use spec::{Acr, AcrSku, Aks, Dns, FIRST_TAG, Identity, NodePool, Spec, ZONED_REGIONS};
+
+use super::{Capability, Check, Platform, Target, TargetSpec};
+use crate::diag::{Diagnostics, Route, Rule};
+use crate::route;
+use crate::spec::model::IngressController;
+use crate::spec::{Environment, Loaded, schema};
+
+/// The platform's name: its key under `platform` in the spec.
+pub const NAME: &str = "azure";
+
+/// Azure, as gen deploys to it.
+#[derive(Debug)]
+pub struct Azure;
+
+/// The one value of [`Azure`], listed in [`super::PLATFORMS`].
+pub static PLATFORM: Azure = Azure;
+
+/// The Azure block of a spec whose services run on Azure.
+pub fn of(spec: &crate::spec::Spec) -> Option<&Spec> {
+    match &spec.platform.target {
+        Target::Azure(azure) => Some(azure),
+        _ => None,
+    }
+}
+
+/// The rules, in the order they run.
+static RULES: &[(&Rule, Check)] = &[
+    (&rules::acr_name::RULE, rules::acr_name::check),
+    (&rules::aks_name::RULE, rules::aks_name::check),
+    (&rules::resource_group_name::RULE, rules::resource_group_name::check),
+    (&rules::host_outside_dns_zone::RULE, rules::host_outside_dns_zone::check),
+    (&rules::unsupported_kubernetes_version::RULE, rules::unsupported_kubernetes_version::check),
+    (&rules::environments_disagree_on_shared_setting::RULE, rules::environments_disagree_on_shared_setting::check),
+    (&rules::github_environment_shared::RULE, rules::github_environment_shared::check),
+    (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
+    (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
+];
+
+impl Platform for Azure {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn summary(&self) -> &'static str {
+        "AKS, ACR, DNS and GitHub's OIDC sign-in, by Terraform and a workflow"
+    }
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops]
+    }
+
+    fn rules(&self) -> &'static [(&'static Rule, Check)] {
+        RULES
+    }
+
+    /// What the cloud needs that a laptop does not: where the workflow runs, where Terraform
+    /// keeps its state, a host for each ingress.
+    fn requirements(&self, top: &Loaded, envs: &[&Environment]) -> Diagnostics {
+        let mut errors = Vec::new();
+        let Some(first) = envs.first() else { return errors };
+        let platform = &top.spec.platform;
+        let missing = |key: &str, what: &str| {
+            let msg =
+                format!("`platform.{key}` is required when an environment runs on azure (`{}`): {what}", first.name);
+            top.doc
+                .at(&schema::MISSING_KEY, &route!["platform"], true, msg)
+                .help(format!("add `{key}:` under `platform`; `gen schema` describes it"))
+        };
+        if platform.github.is_none() {
+            errors.push(missing("github", "its workflow signs in to Azure from this repository"));
+        }
+        if platform.terraform_state.is_none() {
+            errors.push(missing("terraformState", "Terraform keeps the platform's state there"));
+        }
+        // One finding per service, at its ingress, naming the first environment on Azure that
+        // lacks it.
+        let mut reported = Vec::new();
+        for env in envs {
+            let loaded = env.spec(top);
+            for (i, service) in loaded.spec.services.iter().enumerate() {
+                if service.ingress.as_ref().is_some_and(|ingress| ingress.host.is_empty()) && !reported.contains(&i) {
+                    reported.push(i);
+                    let msg = format!(
+                        "service `{}` has an ingress without a host, which it needs on azure (environment `{}`)",
+                        service.name, env.name
+                    );
+                    let help =
+                        "add `host:` to its ingress (a name in the DNS zone); only a local cluster has a default";
+                    errors.push(
+                        top.doc.at(&schema::MISSING_KEY, &route!["services", i, "ingress"], true, msg).help(help),
+                    );
+                }
+            }
+        }
+        errors
+    }
+}
+
+impl TargetSpec for Spec {
+    fn platform(&self) -> &'static dyn Platform {
+        &PLATFORM
+    }
+
+    fn fill_defaults(&mut self) {
+        let zoned = ZONED_REGIONS.contains(&self.location.to_ascii_lowercase().as_str());
+        self.aks.zones.get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
+    }
+
+    fn default_image(&self, _project: &str, service: &str) -> (String, &'static str) {
+        (format!("{}.azurecr.io/{service}", self.acr.name), FIRST_TAG)
+    }
+
+    /// The CSI driver's class of the volume's storage (see the Terraform module): the file
+    /// share's for an `azurefile` class, the disk's otherwise.
+    fn snapshot_class(&self, storage_class: Option<&str>) -> &'static str {
+        if storage_class.is_some_and(|c| c.starts_with("azurefile")) {
+            "csi-azurefile-vsc"
+        } else {
+            "csi-azuredisk-vsc"
+        }
+    }
+
+    fn ingress(&self) -> &IngressController {
+        &self.ingress
+    }
+
+    fn dns_zone(&self) -> Option<(Route, &str)> {
+        self.dns.as_ref().map(|d| (route!["platform", NAME, "dns", "zone"], d.zone.as_str()))
+    }
+
+    fn node_counts(&self) -> Option<(Route, u32, u32)> {
+        let pool = &self.aks.node_pool;
+        Some((route!["platform", NAME, "aks", "nodePool", "minCount"], pool.min_count, pool.max_count))
+    }
+
+    fn context(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}

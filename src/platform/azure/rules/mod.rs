@@ -1,0 +1,12 @@
+//! Azure's spec rules: names Azure would refuse, versions AKS does not run, and what the
+//! environments on Azure must not share or must agree on. One file per rule.
+
+pub mod acr_name;
+pub mod aks_name;
+pub mod environments_disagree_on_shared_setting;
+pub mod github_environment_shared;
+pub mod host_outside_dns_zone;
+pub mod ingress_host_shared;
+pub mod resource_group_name;
+pub mod resource_group_shared;
+pub mod unsupported_kubernetes_version;

@@ -1,0 +1,135 @@
+//! `platform.azure`: the Azure resources a spec names, and their defaults.
+
+use serde::{Deserialize, Serialize};
+
+use crate::spec::model::IngressController;
+
+/// The Azure resources (`platform.azure`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Spec {
+    pub location: String,
+    pub resource_group: String,
+    pub aks: Aks,
+    pub acr: Acr,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Dns>,
+    #[serde(default)]
+    pub ingress: IngressController,
+    #[serde(default)]
+    pub identity: Identity,
+}
+
+/// The AKS cluster.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Aks {
+    pub name: String,
+    #[serde(default = "default_kubernetes_version")]
+    pub kubernetes_version: String,
+    #[serde(default)]
+    pub node_pool: NodePool,
+    /// The availability zones the nodes spread over; by default every zone of the region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<String>>,
+}
+
+fn default_kubernetes_version() -> String {
+    "1.33".into()
+}
+
+/// The default node pool.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct NodePool {
+    pub vm_size: String,
+    pub min_count: u32,
+    pub max_count: u32,
+    pub disk_size_gb: u32,
+}
+
+impl Default for NodePool {
+    fn default() -> Self {
+        NodePool { vm_size: "Standard_D2ds_v5".into(), min_count: 1, max_count: 3, disk_size_gb: 64 }
+    }
+}
+
+/// The container registry.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Acr {
+    pub name: String,
+    #[serde(default)]
+    pub sku: AcrSku,
+}
+
+/// Registry tier.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AcrSku {
+    Basic,
+    #[default]
+    Standard,
+    Premium,
+}
+
+/// The public DNS zone.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Dns {
+    pub zone: String,
+}
+
+/// How GitHub Actions signs in to Azure.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    #[default]
+    ManagedIdentity,
+    AppRegistration,
+}
+
+/// Azure regions with availability zones, from Microsoft's list "Azure regions with
+/// availability zone support" as the author knew it (not checked against the live list here,
+/// which needs the network). A region missing here gets no zones, which always deploys; a
+/// spec names `zones` to say otherwise.
+pub const ZONED_REGIONS: &[&str] = &[
+    "australiaeast",
+    "austriaeast",
+    "brazilsouth",
+    "canadacentral",
+    "centralindia",
+    "centralus",
+    "chilecentral",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "francecentral",
+    "germanywestcentral",
+    "indonesiacentral",
+    "israelcentral",
+    "italynorth",
+    "japaneast",
+    "japanwest",
+    "koreacentral",
+    "malaysiawest",
+    "mexicocentral",
+    "newzealandnorth",
+    "northeurope",
+    "norwayeast",
+    "polandcentral",
+    "qatarcentral",
+    "southafricanorth",
+    "southcentralus",
+    "southeastasia",
+    "spaincentral",
+    "swedencentral",
+    "switzerlandnorth",
+    "uaenorth",
+    "uksouth",
+    "westeurope",
+    "westus2",
+    "westus3",
+];
+
+/// The image tag deployed until the pipeline sets one: the first tag it pushes.
+pub const FIRST_TAG: &str = "0.0.1";

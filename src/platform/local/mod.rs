@@ -1,0 +1,123 @@
+//! Local: minikube or kind on this machine, deployed by `scripts/deploy-local.sh`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Capability, Platform, Target, TargetSpec};
+use crate::spec::model::IngressController;
+
+/// The platform's name: its key under `platform` in the spec.
+pub const NAME: &str = "local";
+
+/// The tag of an image built on a laptop and loaded into a local cluster.
+pub const LOCAL_TAG: &str = "dev";
+
+/// A Kubernetes on this machine.
+#[derive(Debug)]
+pub struct Local;
+
+/// The one value of [`Local`], listed in [`super::PLATFORMS`].
+pub static PLATFORM: Local = Local;
+
+/// The local block of a spec whose services run on this machine.
+pub fn of(spec: &crate::spec::Spec) -> Option<&Spec> {
+    match &spec.platform.target {
+        Target::Local(local) => Some(local),
+        _ => None,
+    }
+}
+
+impl Platform for Local {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn summary(&self) -> &'static str {
+        "minikube or kind on this machine, by scripts/deploy-local.sh"
+    }
+
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::Kubernetes]
+    }
+
+    fn on_this_machine(&self) -> bool {
+        true
+    }
+}
+
+impl TargetSpec for Spec {
+    fn platform(&self) -> &'static dyn Platform {
+        &PLATFORM
+    }
+
+    fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
+        (format!("{project}/{service}"), LOCAL_TAG)
+    }
+
+    /// Snapshots need a CSI driver: on minikube the csi-hostpath-driver addon's class.
+    fn backup_storage_class(&self) -> Option<&'static str> {
+        (self.cluster == Cluster::Minikube).then_some("csi-hostpath-sc")
+    }
+
+    fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
+        "csi-hostpath-snapclass"
+    }
+
+    /// kind's default provisioner (local-path) is no CSI driver: its volumes cannot be
+    /// snapshotted.
+    fn snapshots_default_storage(&self) -> bool {
+        self.cluster != Cluster::Kind
+    }
+
+    fn default_host(&self, service: &str) -> Option<String> {
+        Some(format!("{service}.{}", self.domain))
+    }
+
+    fn ingress(&self) -> &IngressController {
+        &self.ingress
+    }
+
+    /// minikube and kind run one node.
+    fn single_node(&self) -> bool {
+        true
+    }
+
+    fn context(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// A cluster on a developer's machine (`platform.local`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Spec {
+    pub cluster: Cluster,
+    /// The minikube profile or kind cluster; empty: the tool's default (`minikube`, `kind`).
+    pub name: String,
+    /// Ingress hosts are `<service>.<domain>`: `localhost` resolves to this machine without
+    /// DNS; `<ip>.nip.io` reaches a cluster's IP through public DNS.
+    pub domain: String,
+    /// The port on this machine that reaches the ingress controller.
+    pub port: u16,
+    pub ingress: IngressController,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            cluster: Cluster::Minikube,
+            name: String::new(),
+            domain: "localhost".into(),
+            port: 8080,
+            ingress: IngressController::default(),
+        }
+    }
+}
+
+/// The local Kubernetes.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Cluster {
+    #[default]
+    Minikube,
+    Kind,
+}

@@ -1,0 +1,330 @@
+//! Platforms: where a spec's services run. One module per target (`azure/`, `local/`), each
+//! owning its part of the spec (the serde types under `platform.<name>`, their defaults, its
+//! region data), its spec rules, what an environment on it requires, the values it adds to
+//! the template context and the capabilities it has; one line in [`platforms!`] below lists it.
+//!
+//! A platform is part of the spec stage: the spec's model holds a [`Target`], and the
+//! platforms' rules read a loaded spec. Nothing outside `src/platform/<name>/` names a target.
+
+pub mod azure;
+pub mod local;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostics, Route, Rule};
+use crate::spec::model::{Github, IngressController, Spec, TerraformState};
+use crate::spec::rules::Check;
+use crate::spec::{Environment, Loaded};
+
+/// What a platform can run: the blueprint's files a spec gets depend on the capabilities of
+/// the platforms its environments run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// A Kubernetes cluster: the chart and the manifests deploy there.
+    Kubernetes,
+    /// Infrastructure as Terraform code, applied by the workflow.
+    Terraform,
+    /// A workflow that builds, pushes and deploys from the repository's CI, signing in to the
+    /// cloud.
+    CloudPipeline,
+    /// Argo CD deploys what a branch holds (`pipeline.deploy: gitops`).
+    Gitops,
+}
+
+/// One target a spec's services can run on: what gen knows of it apart from the values a
+/// spec gives it (those are its [`TargetSpec`]).
+pub trait Platform: Sync + std::fmt::Debug {
+    /// Its key under `platform` in the spec (`platform: {azure: {...}}`), and its name in
+    /// messages and templates (`platform.target`, `environment.platform`).
+    fn name(&self) -> &'static str;
+    /// One line for `gen init --help`.
+    fn summary(&self) -> &'static str;
+    /// What it can run.
+    fn capabilities(&self) -> &'static [Capability];
+    /// Its spec rules, run on every spec (and every environment's) after the spec's own.
+    fn rules(&self) -> &'static [(&'static Rule, Check)] {
+        &[]
+    }
+    /// Whether it runs on the developer's machine: an environment moved there from the cloud
+    /// builds its images there (the cloud's image is dropped) and serves its ingress without
+    /// TLS (no certificate issuer runs there), unless the environment says otherwise.
+    fn on_this_machine(&self) -> bool {
+        false
+    }
+    /// What a spec must hold when one of its environments (`envs`, never empty, in promotion
+    /// order) runs on this platform, beyond what the schema requires of every spec.
+    fn requirements(&self, top: &Loaded, envs: &[&Environment]) -> Diagnostics {
+        let _ = (top, envs);
+        Vec::new()
+    }
+    /// For a platform added at run time ([`Known::with`]): the JSON Schema of its block. The
+    /// built-in platforms' blocks are in `schemas/spec.schema.json`.
+    fn schema(&self) -> serde_json::Value {
+        serde_json::json!({"type": "object"})
+    }
+    /// For a platform added at run time: its block, read and with its defaults. The built-in
+    /// platforms' blocks are read by the spec's model ([`Target`]).
+    fn read(&self, block: serde_json::Value) -> Result<Arc<dyn TargetSpec>, String> {
+        let _ = block;
+        Err(format!("platform `{}` is read by the spec's model", self.name()))
+    }
+}
+
+/// The part of a spec one platform reads (`platform.<name>`): its values and the defaults and
+/// facts that follow from them.
+pub trait TargetSpec: Send + Sync + std::fmt::Debug {
+    /// The platform these values are for.
+    fn platform(&self) -> &'static dyn Platform;
+    /// Applies the defaults that depend on other values of the block (an Azure region's zones).
+    fn fill_defaults(&mut self) {}
+    /// Where a service's image is pushed and the tag deployed until the pipeline sets one,
+    /// when the spec names neither.
+    fn default_image(&self, project: &str, service: &str) -> (String, &'static str);
+    /// The storage class of a backed-up volume that names none, when the platform's default
+    /// class cannot be snapshotted.
+    fn backup_storage_class(&self) -> Option<&'static str> {
+        None
+    }
+    /// The VolumeSnapshotClass of a volume of `storage_class`, when the backup names none.
+    fn snapshot_class(&self, storage_class: Option<&str>) -> &'static str;
+    /// Whether a volume backup can be taken with the platform's default storage.
+    fn snapshots_default_storage(&self) -> bool {
+        true
+    }
+    /// A service's ingress host when the spec names none, where the platform has one.
+    fn default_host(&self, service: &str) -> Option<String> {
+        let _ = service;
+        None
+    }
+    /// The ingress controller the services' ingresses use.
+    fn ingress(&self) -> &IngressController;
+    /// The public DNS zone the ingress hosts live in, with where the spec writes it.
+    fn dns_zone(&self) -> Option<(Route, &str)> {
+        None
+    }
+    /// The node pool's fewest and most nodes, with where the spec writes the fewest.
+    fn node_counts(&self) -> Option<(Route, u32, u32)> {
+        None
+    }
+    /// Whether every pod runs on one node (a volume one node mounts serves every replica).
+    fn single_node(&self) -> bool {
+        false
+    }
+    /// What templates read as `platform` (with `platform.target`, the platform's name, added):
+    /// the block as written with its defaults, and whatever the platform works out from it.
+    fn context(&self) -> serde_json::Value;
+}
+
+/// Lists the platforms: the spec model's [`Target`], [`PLATFORMS`], and the spec's
+/// `platform` block as written, whose keys are the platforms' module names. Adding a platform
+/// is a module under `src/platform/` (with `Spec` and `PLATFORM`), its templates, and one
+/// line in the invocation below.
+macro_rules! platforms {
+    ($($module:ident => $variant:ident),* $(,)?) => {
+        /// Where an environment runs: one platform and the values the spec gives it.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Target {
+            $($variant($module::Spec),)*
+            /// A platform added at run time ([`Known::with`]), for the tests that prove a
+            /// platform needs nothing but its module.
+            Extra(Extra),
+        }
+
+        impl Target {
+            /// The values, as the platform reads them.
+            pub fn spec(&self) -> &dyn TargetSpec {
+                match self {
+                    $(Target::$variant(s) => s,)*
+                    Target::Extra(e) => e.0.as_ref(),
+                }
+            }
+
+            /// Applies the defaults that depend on other values of the block (an extra
+            /// platform's block has them from [`Platform::read`]).
+            pub fn fill_defaults(&mut self) {
+                match self {
+                    $(Target::$variant(s) => s.fill_defaults(),)*
+                    Target::Extra(_) => {}
+                }
+            }
+        }
+
+        impl Serialize for Target {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Target::$variant(v) => v.serialize(s),)*
+                    Target::Extra(e) => e.0.context().serialize(s),
+                }
+            }
+        }
+
+        /// Every platform, in the order of the schema's `platform` keys.
+        pub static PLATFORMS: &[&dyn Platform] = &[$(&$module::PLATFORM),*];
+
+        /// The spec's `platform` block as written: every target optional, exactly one given
+        /// (SPEC015 says so before this is read).
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        pub(crate) struct Written {
+            $(#[serde(default)] $module: Option<$module::Spec>,)*
+            #[serde(default)]
+            github: Option<Github>,
+            #[serde(default)]
+            terraform_state: Option<TerraformState>,
+        }
+
+        impl Written {
+            /// The one target written, with the shared blocks; `None` when two are written.
+            /// None written: the target is a platform added at run time, whose block the
+            /// loader took out to read it ([`Extra::unread`] until then).
+            pub(crate) fn split(self) -> Option<(Target, Option<Github>, Option<TerraformState>)> {
+                let mut targets = Vec::new();
+                $(if let Some(s) = self.$module { targets.push(Target::$variant(s)); })*
+                let target = match targets.len() {
+                    0 => Target::Extra(Extra::unread()),
+                    1 => targets.pop()?,
+                    _ => return None,
+                };
+                Some((target, self.github, self.terraform_state))
+            }
+        }
+    };
+}
+
+platforms! {
+    azure => Azure,
+    local => Local,
+}
+
+/// The platform named `name`.
+pub fn by_name(name: &str) -> Option<&'static dyn Platform> {
+    PLATFORMS.iter().copied().find(|p| p.name() == name)
+}
+
+/// The values a platform added at run time reads from its block.
+#[derive(Clone, Debug)]
+pub struct Extra(pub Arc<dyn TargetSpec>);
+
+impl Extra {
+    /// Stands for a run-time platform's block between the model's reading of the spec and the
+    /// platform's reading of its block; never seen outside `spec::load_with`.
+    fn unread() -> Extra {
+        Extra(Arc::new(Unread))
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        self.0.platform().name() == other.0.platform().name() && self.0.context() == other.0.context()
+    }
+}
+
+/// See [`Extra::unread`].
+#[derive(Debug)]
+struct Unread;
+
+impl Platform for Unread {
+    fn name(&self) -> &'static str {
+        ""
+    }
+    fn summary(&self) -> &'static str {
+        ""
+    }
+    fn capabilities(&self) -> &'static [Capability] {
+        &[]
+    }
+}
+
+impl TargetSpec for Unread {
+    fn platform(&self) -> &'static dyn Platform {
+        &Unread
+    }
+    fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
+        (format!("{project}/{service}"), "")
+    }
+    fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
+        ""
+    }
+    fn ingress(&self) -> &IngressController {
+        static NONE: std::sync::LazyLock<IngressController> = std::sync::LazyLock::new(IngressController::default);
+        &NONE
+    }
+    fn context(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+}
+
+/// The platforms a spec may name: [`PLATFORMS`], and for a test, platforms defined outside
+/// the crate.
+#[derive(Clone, Copy, Debug)]
+pub struct Known<'a> {
+    extra: &'a [&'static dyn Platform],
+}
+
+impl<'a> Known<'a> {
+    /// The built-in platforms: what `gen` itself knows.
+    pub fn builtin() -> Known<'static> {
+        Known { extra: &[] }
+    }
+
+    /// The built-in platforms and `extra`.
+    pub fn with(extra: &'a [&'static dyn Platform]) -> Known<'a> {
+        Known { extra }
+    }
+
+    /// Every platform known, the built-in ones first.
+    pub fn all(&self) -> impl Iterator<Item = &'static dyn Platform> + '_ {
+        PLATFORMS.iter().chain(self.extra).copied()
+    }
+
+    /// The platforms added at run time.
+    pub fn extra(&self) -> &'a [&'static dyn Platform] {
+        self.extra
+    }
+
+    /// The platform named `name`.
+    pub fn by_name(&self, name: &str) -> Option<&'static dyn Platform> {
+        self.all().find(|p| p.name() == name)
+    }
+}
+
+/// The platforms' names, in the order of [`PLATFORMS`].
+pub fn names() -> impl Iterator<Item = &'static str> {
+    PLATFORMS.iter().map(|p| p.name())
+}
+
+/// The platform gen checks a blueprint's example spec on, and `gen init` writes one for by
+/// default: the first listed.
+pub fn reference() -> &'static dyn Platform {
+    PLATFORMS[0]
+}
+
+/// The platforms a spec's environments run on, sorted by name: the spec's own target and every
+/// target an environment names instead.
+pub fn targets(spec: &Spec) -> Vec<&'static dyn Platform> {
+    let top = spec.platform.target.spec().platform();
+    let mut out: Vec<&'static dyn Platform> = vec![top];
+    for env in &spec.environments {
+        if let Some(p) = PLATFORMS.iter().copied().find(|p| env.platform.contains_key(p.name())) {
+            out.push(p);
+        }
+    }
+    out.sort_by_key(|p| p.name());
+    out.dedup_by_key(|p| p.name());
+    out
+}
+
+/// What the platforms a spec runs on can do, together. `gitops` counts only when the spec
+/// deploys that way.
+pub fn capabilities(spec: &Spec) -> BTreeSet<Capability> {
+    let gitops = spec.pipeline.deploy == crate::spec::model::Deploy::Gitops;
+    targets(spec)
+        .iter()
+        .flat_map(|p| p.capabilities().iter().copied())
+        .filter(|c| *c != Capability::Gitops || gitops)
+        .collect()
+}

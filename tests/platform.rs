@@ -1,0 +1,251 @@
+//! A new platform is a module that implements `Platform` and `TargetSpec`, its templates, and
+//! one line in `src/platform/mod.rs`'s list. This test defines a toy platform here, outside
+//! the crate, and runs a spec that names it through the same stages as `gen render`: the
+//! schema (with the toy's block), SPEC015's choice of target, the model, environments, the
+//! semantic rules (with the toy's own), and the render engine, which renders the toy's own
+//! blueprint files from the values the toy adds to the template context.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use gen_core::declare_rule;
+use gen_core::diag::{Diagnostics, Route, Rule};
+use gen_core::pipeline::Session;
+use gen_core::platform::{Capability, Known, Platform, TargetSpec};
+use gen_core::render::{Place, render};
+use gen_core::spec::model::IngressController;
+use gen_core::spec::rules::Check;
+use gen_core::spec::{Loaded, SpecError, check_with, load_with};
+use serde::{Deserialize, Serialize};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a toy region that is not lower case.
+    ///
+    /// ## Why it matters
+    /// A test of the platform abstraction.
+    ///
+    /// ## How to fix
+    /// Write the region in lower case.
+    static TOY_REGION = ("TOY001", "toy-region-case", Error);
+}
+
+/// The toy platform: a cluster somewhere, with a registry per region.
+#[derive(Debug)]
+struct Toy;
+
+static TOY: Toy = Toy;
+
+/// `platform.toy`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ToySpec {
+    region: String,
+    #[serde(default)]
+    ingress: IngressController,
+}
+
+fn region_case(spec: &Loaded, out: &mut Diagnostics) {
+    let ctx = spec.spec.platform.target.spec().context();
+    let Some(region) = ctx["region"].as_str() else { return };
+    if spec.spec.platform.target_name() == "toy" && region != region.to_lowercase() {
+        let at: Route = ["platform", "toy", "region"].into_iter().collect();
+        out.push(spec.at(&TOY_REGION, &at, false, format!("region `{region}` is not lower case")));
+    }
+}
+
+static RULES: &[(&Rule, Check)] = &[(&TOY_REGION, region_case)];
+
+impl Platform for Toy {
+    fn name(&self) -> &'static str {
+        "toy"
+    }
+    fn summary(&self) -> &'static str {
+        "a toy cloud"
+    }
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::Kubernetes]
+    }
+    fn rules(&self) -> &'static [(&'static Rule, Check)] {
+        RULES
+    }
+    fn schema(&self) -> serde_json::Value {
+        serde_json::json!({
+            "description": "The toy cloud.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["region"],
+            "properties": {
+                "region": {"description": "Where.", "type": "string", "minLength": 1},
+                "ingress": {"description": "The ingress controller.", "type": "object"}
+            }
+        })
+    }
+    fn read(&self, block: serde_json::Value) -> Result<Arc<dyn TargetSpec>, String> {
+        let spec: ToySpec = serde_json::from_value(block).map_err(|e| e.to_string())?;
+        Ok(Arc::new(spec))
+    }
+}
+
+impl TargetSpec for ToySpec {
+    fn platform(&self) -> &'static dyn Platform {
+        &TOY
+    }
+    fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
+        (format!("registry.{}.toy/{project}/{service}", self.region), "toy-1")
+    }
+    fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
+        "toy-snapshots"
+    }
+    fn ingress(&self) -> &IngressController {
+        &self.ingress
+    }
+    /// The block, and a value the toy works out for templates: its registry.
+    fn context(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        value["registry"] = format!("registry.{}.toy", self.region).into();
+        value
+    }
+}
+
+/// A catalog whose base blueprint renders the toy's files, and a service blueprint.
+fn toy_blueprints() -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+        std::fs::write(path, text).expect("write");
+    };
+    write(
+        "base/blueprint.yaml",
+        "name: base\ndescription: The toy's project files.\nversion: 0.1.0\nkind: base\nfiles:\n\
+         \x20 - source: templates/cluster.txt\n    target: toy/cluster.txt\n    ownership: managed\n    scope: project\n\
+         \x20   when: 'platform.target == \"toy\"'\n\
+         \x20 - source: templates/env.txt\n    target: toy/<@ environment.name | segment @>.txt\n    ownership: managed\n\
+         \x20   scope: environment\n",
+    );
+    write(
+        "base/templates/cluster.txt",
+        "cluster in <@ platform.region | text @>, registry <@ platform.registry | text @>\n",
+    );
+    write("base/templates/env.txt", "<@ environment.name | text @> runs on <@ environment.platform | text @>\n");
+    write(
+        "toyapp/blueprint.yaml",
+        "name: toyapp\ndescription: A toy service.\nversion: 0.1.0\nkind: service\nexample: example.spec.yaml\nfiles:\n\
+         \x20 - source: templates/app.txt\n    target: services/<@ service.name | segment @>/app.txt\n    ownership: managed\n",
+    );
+    write("toyapp/example.spec.yaml", SPEC);
+    write(
+        "toyapp/templates/app.txt",
+        "<@ service.name | text @> from <@ service.image.repository | text @>:<@ service.image.tag | text @>\n",
+    );
+    let session = Session::new(&[PathBuf::from(dir.path())]).expect("the toy blueprints load");
+    (dir, session)
+}
+
+const SPEC: &str = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  toy: {region: north}\n\
+                    services:\n  - name: api\n    blueprint: toyapp\n";
+
+fn load(text: &str) -> Result<Loaded, SpecError> {
+    load_with("spec.yaml", text.as_bytes(), Known::with(&[&TOY]))
+}
+
+#[test]
+fn a_toy_platform_renders_its_own_files_from_its_own_values() {
+    let (_dir, session) = toy_blueprints();
+    let loaded = load(SPEC).expect("a spec on the toy platform loads");
+    assert!(check_with(&loaded, Known::with(&[&TOY])).is_empty());
+    let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
+    let files: Vec<(String, String)> = plan
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), String::from_utf8_lossy(&f.bytes).lines().last().unwrap_or_default().to_string()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("services/api/app.txt".to_string(), "api from registry.north.toy/shop/api:toy-1".to_string()),
+            ("toy/cluster.txt".to_string(), "cluster in north, registry registry.north.toy".to_string()),
+            ("toy/default.txt".to_string(), "default runs on toy".to_string()),
+        ]
+    );
+    assert_eq!(
+        gen_core::platform::capabilities(&loaded.spec).into_iter().collect::<Vec<_>>(),
+        [Capability::Kubernetes]
+    );
+}
+
+#[test]
+fn a_toy_environment_next_to_a_local_one_runs_on_the_toy() {
+    let (_dir, session) = toy_blueprints();
+    let text = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  local: {}\n\
+                services:\n  - name: api\n    blueprint: toyapp\n\
+                environments:\n  - name: dev\n  - name: prod\n    platform: {toy: {region: south}}\n";
+    let loaded = load(text).expect("environments on local and on the toy load");
+    let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
+    let dev = plan.files.iter().find(|f| f.path == "toy/dev.txt").expect("dev's file");
+    let prod = plan.files.iter().find(|f| f.path == "toy/prod.txt").expect("prod's file");
+    assert!(String::from_utf8_lossy(&dev.bytes).ends_with("dev runs on local\n"));
+    assert!(String::from_utf8_lossy(&prod.bytes).ends_with("prod runs on toy\n"));
+}
+
+#[test]
+fn the_toy_block_is_checked_by_its_schema_and_its_rules() {
+    let Err(SpecError::Invalid(findings)) = load(&SPEC.replace("{region: north}", "{regoin: north}")) else {
+        panic!("a misspelled key of the toy's block is refused");
+    };
+    let said: Vec<String> = findings.diagnostics.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect();
+    assert!(said.contains(&"SPEC010 unknown key `regoin`".to_string()), "{said:?}");
+
+    let loaded = load(&SPEC.replace("north", "North")).expect("loads");
+    let found = check_with(&loaded, Known::with(&[&TOY]));
+    let said: Vec<String> = found.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect();
+    assert_eq!(said, ["TOY001 region `North` is not lower case"]);
+}
+
+#[test]
+fn a_platform_naming_the_toy_and_another_target_is_spec015() {
+    let text = SPEC.replace("  toy: {region: north}\n", "  toy: {region: north}\n  local: {}\n");
+    let Err(SpecError::Invalid(findings)) = load(&text) else { panic!("two targets are refused") };
+    let said: Vec<String> = findings.diagnostics.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect();
+    assert_eq!(said, ["SPEC015 the platform names both `toy` and `local`; an environment runs on exactly one"]);
+}
+
+#[test]
+fn without_the_toy_gen_knows_no_such_target() {
+    let Err(SpecError::Invalid(findings)) = gen_core::spec::load("spec.yaml", SPEC.as_bytes()) else {
+        panic!("the built-in platforms do not include the toy");
+    };
+    let codes: Vec<&str> = findings.diagnostics.iter().map(|d| d.rule.code).collect();
+    assert_eq!(codes, ["SPEC010"]);
+}
+
+/// What blueprint file selection will read: the platforms a spec's environments run on and
+/// what they can do together (`gitops` only when the spec deploys that way).
+#[test]
+fn a_spec_can_do_what_the_platforms_of_its_environments_can() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec_of = |rel: &str| {
+        let bytes = std::fs::read(root.join(rel)).expect("the fixture");
+        gen_core::spec::load(rel, &bytes).expect("it loads")
+    };
+    let names =
+        |loaded: &Loaded| -> Vec<&str> { gen_core::platform::targets(&loaded.spec).iter().map(|p| p.name()).collect() };
+    let can = |loaded: &Loaded| gen_core::platform::capabilities(&loaded.spec).into_iter().collect::<Vec<_>>();
+
+    let both = spec_of("tests/fixtures/specs/local-azure.yaml");
+    assert_eq!(names(&both), ["azure", "local"]);
+    assert_eq!(can(&both), [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]);
+
+    let gitops = spec_of("tests/fixtures/specs/gitops.yaml");
+    assert_eq!(names(&gitops), ["azure"]);
+    assert_eq!(
+        can(&gitops),
+        [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops]
+    );
+
+    let text = SPEC.replace("  toy: {region: north}\n", "  local: {}\n").replace("    blueprint: toyapp\n", "");
+    let local = gen_core::spec::load("spec.yaml", text.as_bytes()).expect("a local spec loads");
+    assert_eq!(names(&local), ["local"]);
+    assert_eq!(can(&local), [Capability::Kubernetes]);
+}
