@@ -371,6 +371,47 @@ fn a_file_kind_that_names_no_family_is_refused() {
     assert!(run.stderr.contains("use one of: dockerfile"), "{}", run.stderr);
 }
 
+/// A base blueprint whose one Kubernetes object belongs to Azure, with a rule-breaking pod in it.
+const AZURE_ONLY_POD: &str = "name: base\ndescription: d\nversion: 1.0.0\nkind: base\nfolders:\n  k8s/: {platforms: [azure], requires: [kubernetes]}\nfiles:\n  - {source: k8s/pod.yaml, target: pod.yaml, ownership: managed, scope: project, kind: kubernetes}\n  - {source: notes.txt, target: notes.txt, ownership: managed, scope: project}\n";
+const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext: {privileged: true}\n";
+
+#[test]
+fn a_file_declared_for_another_platform_is_neither_rendered_nor_linted() {
+    let bp = blueprint_dir(&[
+        ("base/blueprint.yaml", AZURE_ONLY_POD),
+        ("base/k8s/pod.yaml", PRIVILEGED_POD),
+        ("base/notes.txt", "n\n"),
+    ]);
+    let dir = bp.path().display().to_string();
+    // On Azure the pod renders, and the Kubernetes family reads it.
+    let azure = Project::new();
+    let run = azure.run_gen(["lint", "spec.yaml", "--blueprints", &dir]);
+    assert!(run.stdout.contains("K8S012") && run.stdout.contains("pod.yaml"), "{}", run.stdout);
+    // On a local cluster it does not exist: nothing is written, nothing is linted.
+    let local = tempfile::tempdir().expect("tempdir");
+    let init = Gen::new().args(["init", "--platform", "local"]).current_dir(local.path()).run();
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    let run = Gen::new().args(["lint", "spec.yaml", "--blueprints", &dir]).current_dir(local.path()).run();
+    assert!(!run.stdout.contains("K8S") && !run.stdout.contains("pod.yaml"), "{}", run.stdout);
+    let run = Gen::new().args(["render", "spec.yaml", "--blueprints", &dir]).current_dir(local.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(local.path().join("out/notes.txt").is_file() && !local.path().join("out/pod.yaml").exists());
+}
+
+#[test]
+fn a_platform_a_blueprint_names_must_be_one_gen_knows() {
+    let yaml = AZURE_ONLY_POD.replace("platforms: [azure]", "platforms: [azur]");
+    let bp = blueprint_dir(&[
+        ("base/blueprint.yaml", &yaml),
+        ("base/k8s/pod.yaml", PRIVILEGED_POD),
+        ("base/notes.txt", "n\n"),
+    ]);
+    let run = Gen::new().args(["blueprints", "list", "--blueprints"]).arg(bp.path()).run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[BP001]: `azur` is not a platform gen knows"), "{}", run.stderr);
+    assert!(run.stderr.contains("blueprint.yaml:6:22"), "{}", run.stderr);
+}
+
 #[test]
 fn blueprints_show_lists_params_and_files() {
     let run = Gen::new().args(["blueprints", "show", "flask"]).run();
