@@ -412,6 +412,37 @@ fn a_platform_a_blueprint_names_must_be_one_gen_knows() {
     assert!(run.stderr.contains("blueprint.yaml:6:22"), "{}", run.stderr);
 }
 
+/// A service blueprint whose tests run on a toolchain gen's code never names.
+fn toolchain_blueprint(action: &str) -> tempfile::TempDir {
+    let yaml = format!(
+        "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {{type: object, properties: {{pypyVersion: {{type: string, default: pypy3.10}}}}}}\nruntime:\n  test:\n    toolchain: pypy\n    setup: {{action: {action}, versionInput: python-version}}\n    versionParam: pypyVersion\n    commands: [pypy -m pytest]\nfiles:\n  - {{source: t, target: \"services/<@ service.name | segment @>/t.txt\", ownership: managed}}\n"
+    );
+    blueprint_dir(&[("flask/blueprint.yaml", &yaml), ("flask/t", "t\n"), ("flask/e.yaml", "")])
+}
+
+#[test]
+fn a_blueprint_states_its_toolchain_and_the_workflow_sets_it_up() {
+    let p = Project::new();
+    let bp = toolchain_blueprint("actions/setup-python");
+    let run = p.run_gen(["render", "spec.yaml", "--blueprints", &bp.path().display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let workflow = std::fs::read_to_string(p.path("out/.github/workflows/shop.yml")).expect("read");
+    assert!(workflow.contains("      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0\n        with:\n          python-version: \"pypy3.10\"\n"), "{workflow}");
+    assert!(workflow.contains("run: \"pypy -m pytest\""), "{workflow}");
+}
+
+#[test]
+fn a_setup_action_without_a_reviewed_commit_is_refused() {
+    let bp = toolchain_blueprint("actions/setup-node");
+    let run = Gen::new().args(["blueprints", "list", "--blueprints"]).arg(bp.path()).run();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error[BP001]: `actions/setup-node` is not an action gen knows a reviewed commit of"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn blueprints_show_lists_params_and_files() {
     let run = Gen::new().args(["blueprints", "show", "flask"]).run();

@@ -191,23 +191,37 @@ pub struct Runtime {
 }
 
 /// How the pipeline tests a service: the toolchain it sets up and the commands it runs in the
-/// service's folder. The commands are the blueprint's own text, never a spec value.
+/// service's folder. The commands are the blueprint's own text, never a spec value; a blueprint
+/// for another language states its own, and gen needs no change.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TestRecipe {
-    /// The toolchain the workflow sets up.
-    pub toolchain: Toolchain,
+    /// The toolchain's name, as messages and scripts say it (`python`, `node`, `go`).
+    pub toolchain: String,
+    /// The action that sets the toolchain up.
+    pub setup: Setup,
     /// The blueprint param that holds the toolchain's version.
     pub version_param: String,
     /// Commands run one after another in the service's folder.
     pub commands: Vec<String>,
+    /// The command that installs the service's dependencies, for a static analysis that
+    /// resolves them (snyk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<String>,
 }
 
-/// A toolchain the workflow knows how to set up (with a pinned setup action).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Toolchain {
-    Python,
+/// The action a workflow sets a toolchain up with.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Setup {
+    /// The action by its name in the pin list (`actions/setup-python`).
+    pub action: String,
+    /// Its input that takes the version (`python-version`).
+    pub version_input: String,
+    /// The line a workflow's `uses:` says: the action pinned to its reviewed commit, filled
+    /// in when the blueprint loads.
+    #[serde(skip_deserializing)]
+    pub uses: String,
 }
 
 impl Default for Runtime {
@@ -302,6 +316,18 @@ impl Blueprint {
             }
         };
         check_selectors(&manifest, &mut |route, msg, help| errors.push(at(&route, msg, help)));
+        if let Some(test) = &mut manifest.runtime.test {
+            // The pin list is the one the workflow family checks `uses:` against: a blueprint
+            // names an action, gen writes the reviewed commit.
+            match crate::lint::workflow::pins::line(&test.setup.action) {
+                Some(line) => test.setup.uses = line,
+                None => errors.push(at(
+                    &route!["runtime", "test", "setup", "action"],
+                    format!("`{}` is not an action gen knows a reviewed commit of", test.setup.action),
+                    "name an action of schemas/github-actions-pins.json",
+                )),
+            }
+        }
         for file in &mut manifest.files {
             let own =
                 Selector { platforms: file.platforms.clone(), requires: file.requires.clone(), judged: file.judged };

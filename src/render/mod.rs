@@ -12,6 +12,7 @@ pub mod filters;
 mod marker;
 mod plan;
 mod select;
+mod workflow;
 
 use minijinja::Value;
 use minijinja::value::Serde;
