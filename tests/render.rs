@@ -371,6 +371,78 @@ fn a_file_kind_that_names_no_family_is_refused() {
     assert!(run.stderr.contains("use one of: dockerfile"), "{}", run.stderr);
 }
 
+/// A base blueprint whose one Kubernetes object belongs to Azure, with a rule-breaking pod in it.
+const AZURE_ONLY_POD: &str = "name: base\ndescription: d\nversion: 1.0.0\nkind: base\nfolders:\n  k8s/: {platforms: [azure], requires: [kubernetes]}\nfiles:\n  - {source: k8s/pod.yaml, target: pod.yaml, ownership: managed, scope: project, kind: kubernetes}\n  - {source: notes.txt, target: notes.txt, ownership: managed, scope: project}\n";
+const PRIVILEGED_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n      securityContext: {privileged: true}\n";
+
+#[test]
+fn a_file_declared_for_another_platform_is_neither_rendered_nor_linted() {
+    let bp = blueprint_dir(&[
+        ("base/blueprint.yaml", AZURE_ONLY_POD),
+        ("base/k8s/pod.yaml", PRIVILEGED_POD),
+        ("base/notes.txt", "n\n"),
+    ]);
+    let dir = bp.path().display().to_string();
+    // On Azure the pod renders, and the Kubernetes family reads it.
+    let azure = Project::new();
+    let run = azure.run_gen(["lint", "spec.yaml", "--blueprints", &dir]);
+    assert!(run.stdout.contains("K8S012") && run.stdout.contains("pod.yaml"), "{}", run.stdout);
+    // On a local cluster it does not exist: nothing is written, nothing is linted.
+    let local = tempfile::tempdir().expect("tempdir");
+    let init = Gen::new().args(["init", "--platform", "local"]).current_dir(local.path()).run();
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    let run = Gen::new().args(["lint", "spec.yaml", "--blueprints", &dir]).current_dir(local.path()).run();
+    assert!(!run.stdout.contains("K8S") && !run.stdout.contains("pod.yaml"), "{}", run.stdout);
+    let run = Gen::new().args(["render", "spec.yaml", "--blueprints", &dir]).current_dir(local.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(local.path().join("out/notes.txt").is_file() && !local.path().join("out/pod.yaml").exists());
+}
+
+#[test]
+fn a_platform_a_blueprint_names_must_be_one_gen_knows() {
+    let yaml = AZURE_ONLY_POD.replace("platforms: [azure]", "platforms: [azur]");
+    let bp = blueprint_dir(&[
+        ("base/blueprint.yaml", &yaml),
+        ("base/k8s/pod.yaml", PRIVILEGED_POD),
+        ("base/notes.txt", "n\n"),
+    ]);
+    let run = Gen::new().args(["blueprints", "list", "--blueprints"]).arg(bp.path()).run();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[BP001]: `azur` is not a platform gen knows"), "{}", run.stderr);
+    assert!(run.stderr.contains("blueprint.yaml:6:22"), "{}", run.stderr);
+}
+
+/// A service blueprint whose tests run on a toolchain gen's code never names.
+fn toolchain_blueprint(action: &str) -> tempfile::TempDir {
+    let yaml = format!(
+        "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {{type: object, properties: {{pypyVersion: {{type: string, default: pypy3.10}}}}}}\nruntime:\n  test:\n    toolchain: pypy\n    setup: {{action: {action}, versionInput: python-version}}\n    versionParam: pypyVersion\n    commands: [pypy -m pytest]\nfiles:\n  - {{source: t, target: \"services/<@ service.name | segment @>/t.txt\", ownership: managed}}\n"
+    );
+    blueprint_dir(&[("flask/blueprint.yaml", &yaml), ("flask/t", "t\n"), ("flask/e.yaml", "")])
+}
+
+#[test]
+fn a_blueprint_states_its_toolchain_and_the_workflow_sets_it_up() {
+    let p = Project::new();
+    let bp = toolchain_blueprint("actions/setup-python");
+    let run = p.run_gen(["render", "spec.yaml", "--blueprints", &bp.path().display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let workflow = std::fs::read_to_string(p.path("out/.github/workflows/shop.yml")).expect("read");
+    assert!(workflow.contains("      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0\n        with:\n          python-version: \"pypy3.10\"\n"), "{workflow}");
+    assert!(workflow.contains("run: \"pypy -m pytest\""), "{workflow}");
+}
+
+#[test]
+fn a_setup_action_without_a_reviewed_commit_is_refused() {
+    let bp = toolchain_blueprint("actions/setup-node");
+    let run = Gen::new().args(["blueprints", "list", "--blueprints"]).arg(bp.path()).run();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error[BP001]: `actions/setup-node` is not an action gen knows a reviewed commit of"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn blueprints_show_lists_params_and_files() {
     let run = Gen::new().args(["blueprints", "show", "flask"]).run();

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod params;
+mod select;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
@@ -12,6 +13,7 @@ use serde::Deserialize;
 
 pub use catalog::{Catalog, CatalogError};
 pub use params::{ServiceBlueprint, UNKNOWN_BLUEPRINT, resolve_params};
+pub use select::{CAPABILITIES, Judged, Selector};
 
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Findings};
@@ -129,6 +131,19 @@ pub struct FileEntry {
     /// A template expression: the file renders only when it is true (`service.ingress`).
     #[serde(default)]
     pub when: Option<String>,
+    /// The platforms the file belongs to (absent: its folder's, else every platform).
+    #[serde(default)]
+    pub platforms: Option<Vec<String>>,
+    /// The capabilities it needs (absent: its folder's, else none).
+    #[serde(default)]
+    pub requires: Option<Vec<String>>,
+    /// Whose platform decides, for a file rendered per project or per service.
+    #[serde(default, rename = "for")]
+    pub judged: Option<Judged>,
+    /// Its platforms, capabilities and judge with its folder's filled in: what the renderer
+    /// reads.
+    #[serde(skip)]
+    pub select: Selector,
 }
 
 fn yes() -> bool {
@@ -148,6 +163,9 @@ struct Manifest {
     params: serde_json::Value,
     #[serde(default)]
     runtime: Runtime,
+    /// Platforms and capabilities declared once for every file under a source folder.
+    #[serde(default)]
+    folders: BTreeMap<String, Selector>,
     files: Vec<FileEntry>,
 }
 
@@ -173,23 +191,37 @@ pub struct Runtime {
 }
 
 /// How the pipeline tests a service: the toolchain it sets up and the commands it runs in the
-/// service's folder. The commands are the blueprint's own text, never a spec value.
+/// service's folder. The commands are the blueprint's own text, never a spec value; a blueprint
+/// for another language states its own, and gen needs no change.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TestRecipe {
-    /// The toolchain the workflow sets up.
-    pub toolchain: Toolchain,
+    /// The toolchain's name, as messages and scripts say it (`python`, `node`, `go`).
+    pub toolchain: String,
+    /// The action that sets the toolchain up.
+    pub setup: Setup,
     /// The blueprint param that holds the toolchain's version.
     pub version_param: String,
     /// Commands run one after another in the service's folder.
     pub commands: Vec<String>,
+    /// The command that installs the service's dependencies, for a static analysis that
+    /// resolves them (snyk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<String>,
 }
 
-/// A toolchain the workflow knows how to set up (with a pinned setup action).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Toolchain {
-    Python,
+/// The action a workflow sets a toolchain up with.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Setup {
+    /// The action by its name in the pin list (`actions/setup-python`).
+    pub action: String,
+    /// Its input that takes the version (`python-version`).
+    pub version_input: String,
+    /// The line a workflow's `uses:` says: the action pinned to its reviewed commit, filled
+    /// in when the blueprint loads.
+    #[serde(skip_deserializing)]
+    pub uses: String,
 }
 
 impl Default for Runtime {
@@ -264,7 +296,7 @@ impl Blueprint {
         if !errors.is_empty() {
             return fail(errors);
         }
-        let manifest: Manifest = match serde_json::from_value(root.to_json()) {
+        let mut manifest: Manifest = match serde_json::from_value(root.to_json()) {
             Ok(m) => m,
             Err(e) => return fail(vec![Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.span), e.to_string())]),
         };
@@ -283,6 +315,27 @@ impl Blueprint {
                 None
             }
         };
+        check_selectors(&manifest, &mut |route, msg, help| errors.push(at(&route, msg, help)));
+        if let Some(test) = &mut manifest.runtime.test {
+            // The pin list is the one the workflow family checks `uses:` against: a blueprint
+            // names an action, gen writes the reviewed commit.
+            match crate::lint::workflow::pins::line(&test.setup.action) {
+                Some(line) => test.setup.uses = line,
+                None => errors.push(at(
+                    &route!["runtime", "test", "setup", "action"],
+                    format!("`{}` is not an action gen knows a reviewed commit of", test.setup.action),
+                    "name an action of schemas/github-actions-pins.json",
+                )),
+            }
+        }
+        for file in &mut manifest.files {
+            let own =
+                Selector { platforms: file.platforms.clone(), requires: file.requires.clone(), judged: file.judged };
+            file.select = match select::folder_of(&manifest.folders, &file.source) {
+                Some(folder) => own.over(folder),
+                None => own,
+            };
+        }
         for (i, file) in manifest.files.iter().enumerate() {
             if !contents.contains_key(&file.source) {
                 let msg = format!("`{}` is not a file of this blueprint", file.source);
@@ -354,6 +407,34 @@ impl Blueprint {
     }
 }
 
+/// Reports a platform gen does not know (a typo would drop the file silently) and a folder no
+/// file lies under. (The schema lists the capabilities.)
+fn check_selectors(manifest: &Manifest, report: &mut dyn FnMut(crate::diag::Route, String, &str)) {
+    let check = |sel: &Selector, at: crate::diag::Route, report: &mut dyn FnMut(crate::diag::Route, String, &str)| {
+        for (i, p) in sel.platforms.iter().flatten().enumerate() {
+            if !crate::spec::model::TARGETS.contains(&p.as_str()) {
+                let help = format!("use one of: {}", crate::spec::model::TARGETS.join(", "));
+                report(at.clone().with("platforms").with(i), format!("`{p}` is not a platform gen knows"), &help);
+            }
+        }
+    };
+    for (dir, sel) in &manifest.folders {
+        check(sel, route!["folders", dir.as_str()], report);
+        if !manifest.files.iter().any(|f| select::lies_under(&f.source, dir)) {
+            let msg = format!("no file of the blueprint lies under `{dir}`");
+            report(
+                route!["folders", dir.as_str()],
+                msg,
+                "name a folder of `files[].source`, relative to the blueprint's folder",
+            );
+        }
+    }
+    for (i, file) in manifest.files.iter().enumerate() {
+        let sel = Selector { platforms: file.platforms.clone(), requires: file.requires.clone(), judged: file.judged };
+        check(&sel, route!["files", i], report);
+    }
+}
+
 static BLUEPRINT_VALIDATOR: LazyLock<(serde_json::Value, jsonschema::Validator)> = LazyLock::new(|| {
     // Embedded at build time and compiled by a test: failing here is a build defect.
     let json: serde_json::Value = serde_json::from_str(BLUEPRINT_SCHEMA).expect("embedded blueprint schema is JSON");
@@ -407,7 +488,9 @@ pub fn describe(bp: &Blueprint) -> String {
         };
         let kind = f.kind.as_ref().map_or_else(String::new, |k| format!("  [{k} rules]"));
         let when = f.when.as_ref().map_or_else(String::new, |w| format!("  (when {w})"));
-        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}{kind}{when}", f.target);
+        let on = f.select.platforms.as_ref().map_or_else(String::new, |p| format!("  (on {})", p.join(", ")));
+        let needs = f.select.requires.as_ref().map_or_else(String::new, |r| format!("  (needs {})", r.join(", ")));
+        let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}{kind}{on}{needs}{when}", f.target);
     }
     out
 }

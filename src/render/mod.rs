@@ -11,6 +11,8 @@ mod files;
 pub mod filters;
 mod marker;
 mod plan;
+mod select;
+mod workflow;
 
 use minijinja::Value;
 use minijinja::value::Serde;
@@ -27,6 +29,7 @@ use crate::diag::Findings;
 use crate::spec::Loaded;
 use context::{Contexts, context};
 use files::Renderer;
+use select::Platforms;
 
 declare_rule! {
     /// ## What it does
@@ -146,13 +149,21 @@ fn render_batches(
     };
     if r.errors.is_empty() {
         let Contexts { shared, per_env } = Contexts::build(loaded, catalog, &services, place)?;
+        let platforms = Platforms::of(loaded);
         let project_ctx = context(&shared, base, None, None);
-        for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project) {
+        for (i, file) in
+            base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project && platforms.admit(f, None))
+        {
             r.render_file(base, i, file, &project_ctx, None);
         }
-        for env in &per_env {
+        for (e, env) in per_env.iter().enumerate() {
             let ctx = context(&env.shared, base, None, Some(&env.value));
-            for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Environment) {
+            for (i, file) in base
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.scope == Scope::Environment && platforms.admit(f, Some(e)))
+            {
                 r.render_file(base, i, file, &ctx, None);
             }
         }
@@ -160,22 +171,29 @@ fn render_batches(
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
             let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&bp.runtime))];
             let base_ctx = context(&shared, base, Some(&service), None);
-            for (i, file) in base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
+            for (i, file) in
+                base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
+            {
                 r.render_file(base, i, file, &base_ctx, Some(index));
             }
             let ctx = context(&shared, bp, Some(&service), None);
-            for (i, file) in bp.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service) {
+            for (i, file) in
+                bp.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
+            {
                 r.render_file(bp, i, file, &ctx, Some(index));
             }
-            for env in &per_env {
+            for (e, env) in per_env.iter().enumerate() {
                 let env_svc = &env.loaded.spec.services[index];
                 let env_params = env.services.as_ref().map_or(params, |s| &s[index].1);
                 let service =
                     [Value::from(Serde(env_svc)), Value::from(Serde(env_params)), Value::from(Serde(&bp.runtime))];
                 for blueprint in [base, *bp] {
                     let ctx = context(&env.shared, blueprint, Some(&service), Some(&env.value));
-                    for (i, file) in
-                        blueprint.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::ServiceEnvironment)
+                    for (i, file) in blueprint
+                        .files
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, f)| f.scope == Scope::ServiceEnvironment && platforms.admit(f, Some(e)))
                     {
                         r.render_file(blueprint, i, file, &ctx, Some(index));
                     }

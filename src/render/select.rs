@@ -1,0 +1,120 @@
+//! Which platforms a render renders for: the spec as written's and each environment's, each
+//! with the capabilities it has for its spec. A file's declared platforms and capabilities
+//! (`blueprint::Selector`) are held against them before its `when` is evaluated.
+
+use crate::blueprint::{FileEntry, Judged, Scope};
+use crate::spec::model::Deploy;
+use crate::spec::{Loaded, Spec};
+
+/// A platform the render renders for: its target and what it can do for its spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct OnPlatform {
+    pub(super) target: &'static str,
+    pub(super) capabilities: Vec<&'static str>,
+}
+
+/// The capabilities a platform `target` has for `spec`.
+///
+/// Moves to `src/platform/` at the merge (each platform states its own, as
+/// `platform::capabilities(&Spec)`); it reads today's model, the same as the context's `targets`.
+pub(super) fn capabilities(target: &str, spec: &Spec) -> Vec<&'static str> {
+    match target {
+        "azure" => {
+            let mut caps = vec!["kubernetes", "terraform", "cloud-pipeline"];
+            if spec.pipeline.deploy == Deploy::Gitops {
+                caps.push("gitops");
+            }
+            caps
+        }
+        "local" => vec!["kubernetes"],
+        _ => Vec::new(),
+    }
+}
+
+/// The platforms of one render: the spec as written's and each environment's, in order.
+pub(super) struct Platforms {
+    pub(super) spec: OnPlatform,
+    pub(super) environments: Vec<OnPlatform>,
+}
+
+impl Platforms {
+    pub(super) fn of(loaded: &Loaded) -> Platforms {
+        let spec_target = loaded.spec.platform.target().unwrap_or("none");
+        let environments = loaded
+            .environments
+            .iter()
+            .map(|e| OnPlatform { target: e.target, capabilities: capabilities(e.target, &e.spec(loaded).spec) })
+            .collect();
+        Platforms {
+            spec: OnPlatform { target: spec_target, capabilities: capabilities(spec_target, &loaded.spec) },
+            environments,
+        }
+    }
+
+    /// Whether `file` renders: for a file rendered per environment, on environment `env`'s
+    /// platform; otherwise on the spec's, or on any environment's, as the file says.
+    pub(super) fn admit(&self, file: &FileEntry, env: Option<usize>) -> bool {
+        let sel = &file.select;
+        if sel.is_open() {
+            return true;
+        }
+        let admits = |p: &OnPlatform| sel.admits(p.target, &p.capabilities);
+        match (file.scope, env) {
+            (Scope::Environment | Scope::ServiceEnvironment, Some(i)) => self.environments.get(i).is_some_and(admits),
+            _ => match sel.judged.unwrap_or_default() {
+                Judged::Spec => admits(&self.spec),
+                Judged::Environments => self.environments.iter().any(admits),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::Catalog;
+
+    fn base_targets(platforms: &Platforms, scope: Scope, env: Option<usize>) -> Vec<String> {
+        let catalog =
+            Catalog::load(&[] as &[&str], &crate::lint::family_names()).expect("the built-in blueprints load");
+        let base = catalog.base();
+        base.files.iter().filter(|f| f.scope == scope && platforms.admit(f, env)).map(|f| f.target.clone()).collect()
+    }
+
+    /// ECS on Fargate, say: containers run, a pipeline deploys them, no Kubernetes anywhere.
+    fn without_kubernetes() -> OnPlatform {
+        OnPlatform { target: "azure", capabilities: vec!["terraform", "cloud-pipeline", "gitops"] }
+    }
+
+    #[test]
+    fn a_platform_without_kubernetes_renders_no_chart_manifest_or_argo_cd_object() {
+        let platforms = Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes()] };
+        let mut rendered = Vec::new();
+        for scope in [Scope::Project, Scope::Service] {
+            rendered.extend(base_targets(&platforms, scope, None));
+        }
+        for scope in [Scope::Environment, Scope::ServiceEnvironment] {
+            rendered.extend(base_targets(&platforms, scope, Some(0)));
+        }
+        let kubernetes: Vec<&String> = rendered
+            .iter()
+            .filter(|t| ["charts/", "manifests/", "argocd/"].iter().any(|dir| t.starts_with(dir)))
+            .collect();
+        assert!(kubernetes.is_empty(), "{kubernetes:?}");
+        // What needs no cluster still renders: the workflow, Terraform, the README.
+        for wanted in [".github/workflows/<@ service.name | segment @>.yml", "terraform/main.tf", "README.md"] {
+            assert!(rendered.iter().any(|t| t == wanted), "{wanted} in {rendered:?}");
+        }
+    }
+
+    #[test]
+    fn the_chart_follows_the_spec_as_written_and_an_overlay_its_environment() {
+        let kube = OnPlatform { target: "local", capabilities: vec!["kubernetes"] };
+        let platforms = Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes(), kube] };
+        let service = base_targets(&platforms, Scope::Service, None);
+        assert!(!service.iter().any(|t| t.starts_with("charts/")), "{service:?}");
+        let overlays = base_targets(&platforms, Scope::ServiceEnvironment, Some(1));
+        assert!(overlays.iter().any(|t| t.starts_with("manifests/overlays/")), "{overlays:?}");
+        assert!(base_targets(&platforms, Scope::ServiceEnvironment, Some(0)).is_empty());
+    }
+}

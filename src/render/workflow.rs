@@ -1,0 +1,60 @@
+//! What a service's workflow does, decided once per render rather than worked out in the
+//! template: which environments it deploys to and in which order, from which registry, and
+//! its deploy jobs with their ids and what each waits for.
+
+use minijinja::Value;
+
+use super::select::capabilities;
+use crate::spec::Loaded;
+use crate::spec::model::Deploy;
+
+/// The `pipeline` value templates read:
+/// - `declared`: whether the spec lists environments;
+/// - `environments`: those the pipeline deploys to, in the spec's order (each environment's
+///   value, as in `environments`), the first holding the registry;
+/// - `registry`: the spec of the environment whose registry the image is pushed to;
+/// - `local`: whether some environment is deployed from a laptop, not by the pipeline;
+/// - `deploys`: the deploy jobs in order, each with its `job` id, its `environment` (none
+///   without environments) and the `previous` job it waits for (none for the first);
+/// - `deployJobs`: their ids.
+pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
+    let cloud: Vec<(usize, &Value)> = loaded
+        .environments
+        .iter()
+        .zip(environments)
+        .enumerate()
+        .filter(|(_, (env, _))| capabilities(env.target, &env.spec(loaded).spec).contains(&"cloud-pipeline"))
+        .map(|(i, (_, value))| (i, value))
+        .collect();
+    let declared = loaded.environments.first().is_some_and(|e| e.declared);
+    let kind = match loaded.spec.pipeline.deploy {
+        Deploy::Gitops => "release",
+        Deploy::Helm => "deploy",
+    };
+    let registry = cloud.first().map_or(Value::from(()), |(_, env)| env.get_attr("spec").unwrap_or_default());
+    let jobs: Vec<(String, Value)> = if declared {
+        cloud.iter().map(|(i, value)| (format!("{kind}-{}", loaded.environments[*i].name), (*value).clone())).collect()
+    } else {
+        vec![(kind.to_string(), Value::from(()))]
+    };
+    let deploys: Vec<Value> = jobs
+        .iter()
+        .enumerate()
+        .map(|(n, (job, env))| {
+            let previous = n.checked_sub(1).map_or(Value::from(()), |p| Value::from(jobs[p].0.as_str()));
+            Value::from_pairs([
+                ("job", Value::from(job.as_str())),
+                ("environment", env.clone()),
+                ("previous", previous),
+            ])
+        })
+        .collect();
+    Value::from_pairs([
+        ("declared", Value::from(declared)),
+        ("environments", Value::from(cloud.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>())),
+        ("registry", registry),
+        ("local", Value::from(cloud.len() < loaded.environments.len())),
+        ("deployJobs", Value::from(jobs.iter().map(|(j, _)| Value::from(j.as_str())).collect::<Vec<_>>())),
+        ("deploys", Value::from(deploys)),
+    ])
+}
