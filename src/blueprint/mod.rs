@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 pub use catalog::{Catalog, CatalogError};
 pub use params::{ServiceBlueprint, UNKNOWN_BLUEPRINT, resolve_params};
-pub use select::{CAPABILITIES, Judged, Selector};
+pub use select::{Judged, Selector};
 
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Findings};
@@ -136,7 +136,7 @@ pub struct FileEntry {
     pub platforms: Option<Vec<String>>,
     /// The capabilities it needs (absent: its folder's, else none).
     #[serde(default)]
-    pub requires: Option<Vec<String>>,
+    pub requires: Option<Vec<crate::platform::Capability>>,
     /// Whose platform decides, for a file rendered per project or per service.
     #[serde(default, rename = "for")]
     pub judged: Option<Judged>,
@@ -412,8 +412,8 @@ impl Blueprint {
 fn check_selectors(manifest: &Manifest, report: &mut dyn FnMut(crate::diag::Route, String, &str)) {
     let check = |sel: &Selector, at: crate::diag::Route, report: &mut dyn FnMut(crate::diag::Route, String, &str)| {
         for (i, p) in sel.platforms.iter().flatten().enumerate() {
-            if !crate::spec::model::TARGETS.contains(&p.as_str()) {
-                let help = format!("use one of: {}", crate::spec::model::TARGETS.join(", "));
+            if crate::platform::by_name(p).is_none() {
+                let help = format!("use one of: {}", crate::platform::names().collect::<Vec<_>>().join(", "));
                 report(at.clone().with("platforms").with(i), format!("`{p}` is not a platform gen knows"), &help);
             }
         }
@@ -489,7 +489,9 @@ pub fn describe(bp: &Blueprint) -> String {
         let kind = f.kind.as_ref().map_or_else(String::new, |k| format!("  [{k} rules]"));
         let when = f.when.as_ref().map_or_else(String::new, |w| format!("  (when {w})"));
         let on = f.select.platforms.as_ref().map_or_else(String::new, |p| format!("  (on {})", p.join(", ")));
-        let needs = f.select.requires.as_ref().map_or_else(String::new, |r| format!("  (needs {})", r.join(", ")));
+        let needs = f.select.requires.as_ref().map_or_else(String::new, |r| {
+            format!("  (needs {})", r.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))
+        });
         let _ = writeln!(out, "  {ownership:<9} {scope:<12} {}{kind}{on}{needs}{when}", f.target);
     }
     out

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The capabilities a file may require. A platform has some of them, depending on the spec
-/// (`gitops` when its pipeline deploys through Argo CD).
-pub const CAPABILITIES: &[&str] = &["kubernetes", "terraform", "cloud-pipeline", "gitops"];
+use crate::platform::Capability;
 
 /// Whose platform a file rendered once per project or per service is judged by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -32,7 +30,7 @@ pub struct Selector {
     pub platforms: Option<Vec<String>>,
     /// The capabilities the platform must have; absent: none.
     #[serde(default)]
-    pub requires: Option<Vec<String>>,
+    pub requires: Option<Vec<Capability>>,
     /// For a file rendered per project or per service: whose platform decides (a file
     /// rendered per environment is judged by the environment's).
     #[serde(default, rename = "for")]
@@ -50,9 +48,9 @@ impl Selector {
     }
 
     /// Whether a platform `target` with `capabilities` may render the file.
-    pub fn admits(&self, target: &str, capabilities: &[&str]) -> bool {
+    pub fn admits(&self, target: &str, capabilities: &[Capability]) -> bool {
         self.platforms.as_ref().is_none_or(|p| p.iter().any(|p| p == target))
-            && self.requires.as_ref().is_none_or(|r| r.iter().all(|c| capabilities.contains(&c.as_str())))
+            && self.requires.as_ref().is_none_or(|r| r.iter().all(|c| capabilities.contains(c)))
     }
 
     /// Whether it declares anything (a file that does renders only where it is admitted).
@@ -75,24 +73,26 @@ pub fn lies_under(source: &str, dir: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn sel(platforms: Option<&[&str]>, requires: Option<&[&str]>) -> Selector {
+    use Capability::{CloudPipeline, Gitops, Kubernetes, Terraform};
+
+    fn sel(platforms: Option<&[&str]>, requires: Option<&[Capability]>) -> Selector {
         let v = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
-        Selector { platforms: platforms.map(v), requires: requires.map(v), judged: None }
+        Selector { platforms: platforms.map(v), requires: requires.map(<[Capability]>::to_vec), judged: None }
     }
 
     #[test]
     fn a_file_needing_kubernetes_is_refused_by_a_platform_without_it() {
-        let chart = sel(None, Some(&["kubernetes"]));
-        assert!(chart.admits("azure", &["kubernetes", "terraform"]));
+        let chart = sel(None, Some(&[Kubernetes]));
+        assert!(chart.admits("cloud", &[Kubernetes, Terraform]));
         // ECS on Fargate, say: a container platform with no Kubernetes.
-        assert!(!chart.admits("ecs", &["cloud-pipeline"]));
+        assert!(!chart.admits("containers-only", &[CloudPipeline]));
     }
 
     #[test]
     fn a_file_of_one_platform_is_refused_by_another() {
-        let tf = sel(Some(&["azure"]), None);
-        assert!(tf.admits("azure", &[]));
-        assert!(!tf.admits("local", &["kubernetes"]));
+        let tf = sel(Some(&["cloud"]), None);
+        assert!(tf.admits("cloud", &[]));
+        assert!(!tf.admits("laptop", &[Kubernetes]));
     }
 
     #[test]
@@ -103,9 +103,9 @@ mod tests {
 
     #[test]
     fn an_entry_overrides_its_folder_field_by_field() {
-        let folder = sel(Some(&["azure"]), Some(&["kubernetes"]));
-        let entry = sel(None, Some(&["kubernetes", "gitops"])).over(&folder);
-        assert_eq!(entry, sel(Some(&["azure"]), Some(&["kubernetes", "gitops"])));
+        let folder = sel(Some(&["cloud"]), Some(&[Kubernetes]));
+        let entry = sel(None, Some(&[Kubernetes, Gitops])).over(&folder);
+        assert_eq!(entry, sel(Some(&["cloud"]), Some(&[Kubernetes, Gitops])));
     }
 
     #[test]

@@ -35,6 +35,22 @@ pub enum Capability {
     Gitops,
 }
 
+impl Capability {
+    /// Every capability, in order.
+    pub const ALL: [Capability; 4] =
+        [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops];
+
+    /// Its name in a blueprint's `requires:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::Kubernetes => "kubernetes",
+            Capability::Terraform => "terraform",
+            Capability::CloudPipeline => "cloud-pipeline",
+            Capability::Gitops => "gitops",
+        }
+    }
+}
+
 /// One target a spec's services can run on: what gen knows of it apart from the values a
 /// spec gives it (those are its [`TargetSpec`]).
 pub trait Platform: Sync + std::fmt::Debug {
@@ -321,10 +337,47 @@ pub fn targets(spec: &Spec) -> Vec<&'static dyn Platform> {
 /// What the platforms a spec runs on can do, together. `gitops` counts only when the spec
 /// deploys that way.
 pub fn capabilities(spec: &Spec) -> BTreeSet<Capability> {
+    targets(spec).iter().flat_map(|p| capabilities_on(*p, spec)).collect()
+}
+
+/// What `platform` can do for `spec` (the spec as written, or an environment's): its
+/// capabilities, `gitops` only when the spec deploys that way.
+pub fn capabilities_on(platform: &dyn Platform, spec: &Spec) -> Vec<Capability> {
     let gitops = spec.pipeline.deploy == crate::spec::model::Deploy::Gitops;
-    targets(spec)
-        .iter()
-        .flat_map(|p| p.capabilities().iter().copied())
-        .filter(|c| *c != Capability::Gitops || gitops)
-        .collect()
+    platform.capabilities().iter().copied().filter(|c| *c != Capability::Gitops || gitops).collect()
+}
+
+#[cfg(test)]
+mod capability_tests {
+    use super::Capability;
+
+    #[test]
+    fn a_capability_s_name_is_the_one_blueprints_write_and_their_schema_lists() {
+        let names: Vec<&str> = Capability::ALL.iter().map(|c| c.name()).collect();
+        for c in Capability::ALL {
+            assert_eq!(serde_json::to_value(c).expect("serializes"), c.name());
+        }
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/blueprint.schema.json")).expect("the blueprint schema");
+        let mut listed = Vec::new();
+        find_requires(&schema, &mut listed);
+        assert!(!listed.is_empty(), "the schema lists the capabilities under `requires`");
+        for enumerated in listed {
+            assert_eq!(enumerated, names, "schemas/blueprint.schema.json lists other capabilities than gen knows");
+        }
+    }
+
+    /// Every `requires` property's item enum in the schema.
+    fn find_requires(v: &serde_json::Value, out: &mut Vec<Vec<String>>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(items) = map.get("requires").and_then(|r| r["items"]["enum"].as_array()) {
+                    out.push(items.iter().filter_map(|i| i.as_str().map(String::from)).collect());
+                }
+                map.values().for_each(|v| find_requires(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| find_requires(v, out)),
+            _ => {}
+        }
+    }
 }

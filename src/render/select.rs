@@ -3,31 +3,21 @@
 //! (`blueprint::Selector`) are held against them before its `when` is evaluated.
 
 use crate::blueprint::{FileEntry, Judged, Scope};
-use crate::spec::model::Deploy;
+use crate::platform::{self, Capability};
 use crate::spec::{Loaded, Spec};
 
 /// A platform the render renders for: its target and what it can do for its spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct OnPlatform {
     pub(super) target: &'static str,
-    pub(super) capabilities: Vec<&'static str>,
+    pub(super) capabilities: Vec<Capability>,
 }
 
-/// The capabilities a platform `target` has for `spec`.
-///
-/// Moves to `src/platform/` at the merge (each platform states its own, as
-/// `platform::capabilities(&Spec)`); it reads today's model, the same as the context's `targets`.
-pub(super) fn capabilities(target: &str, spec: &Spec) -> Vec<&'static str> {
-    match target {
-        "azure" => {
-            let mut caps = vec!["kubernetes", "terraform", "cloud-pipeline"];
-            if spec.pipeline.deploy == Deploy::Gitops {
-                caps.push("gitops");
-            }
-            caps
-        }
-        "local" => vec!["kubernetes"],
-        _ => Vec::new(),
+impl OnPlatform {
+    /// The platform named `target` (a spec's, or an environment's), for `spec`.
+    pub(super) fn new(target: &'static str, spec: &Spec) -> OnPlatform {
+        let capabilities = platform::by_name(target).map(|p| platform::capabilities_on(p, spec)).unwrap_or_default();
+        OnPlatform { target, capabilities }
     }
 }
 
@@ -39,16 +29,9 @@ pub(super) struct Platforms {
 
 impl Platforms {
     pub(super) fn of(loaded: &Loaded) -> Platforms {
-        let spec_target = loaded.spec.platform.target().unwrap_or("none");
-        let environments = loaded
-            .environments
-            .iter()
-            .map(|e| OnPlatform { target: e.target, capabilities: capabilities(e.target, &e.spec(loaded).spec) })
-            .collect();
-        Platforms {
-            spec: OnPlatform { target: spec_target, capabilities: capabilities(spec_target, &loaded.spec) },
-            environments,
-        }
+        let environments =
+            loaded.environments.iter().map(|e| OnPlatform::new(e.target, &e.spec(loaded).spec)).collect();
+        Platforms { spec: OnPlatform::new(loaded.spec.platform.target_name(), &loaded.spec), environments }
     }
 
     /// Whether `file` renders: for a file rendered per environment, on environment `env`'s
@@ -81,9 +64,13 @@ mod tests {
         base.files.iter().filter(|f| f.scope == scope && platforms.admit(f, env)).map(|f| f.target.clone()).collect()
     }
 
-    /// ECS on Fargate, say: containers run, a pipeline deploys them, no Kubernetes anywhere.
+    /// ECS on Fargate, say: containers run, a pipeline deploys them, no Kubernetes anywhere
+    /// (the reference platform's name, so that its Terraform files are admitted).
     fn without_kubernetes() -> OnPlatform {
-        OnPlatform { target: "azure", capabilities: vec!["terraform", "cloud-pipeline", "gitops"] }
+        OnPlatform {
+            target: platform::reference().name(),
+            capabilities: vec![Capability::Terraform, Capability::CloudPipeline, Capability::Gitops],
+        }
     }
 
     #[test]
@@ -109,7 +96,8 @@ mod tests {
 
     #[test]
     fn the_chart_follows_the_spec_as_written_and_an_overlay_its_environment() {
-        let kube = OnPlatform { target: "local", capabilities: vec!["kubernetes"] };
+        let laptop = platform::PLATFORMS.iter().find(|p| p.on_this_machine()).expect("a platform on this machine");
+        let kube = OnPlatform { target: laptop.name(), capabilities: vec![Capability::Kubernetes] };
         let platforms = Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes(), kube] };
         let service = base_targets(&platforms, Scope::Service, None);
         assert!(!service.iter().any(|t| t.starts_with("charts/")), "{service:?}");

@@ -4,7 +4,7 @@
 
 use minijinja::Value;
 
-use super::select::capabilities;
+use crate::platform::{self, Capability};
 use crate::spec::Loaded;
 use crate::spec::model::Deploy;
 
@@ -13,7 +13,7 @@ use crate::spec::model::Deploy;
 /// - `environments`: those the pipeline deploys to, in the spec's order (each environment's
 ///   value, as in `environments`), the first holding the registry;
 /// - `registry`: the spec of the environment whose registry the image is pushed to;
-/// - `local`: whether some environment is deployed from a laptop, not by the pipeline;
+/// - `offPipeline`: whether some environment is deployed from a laptop, not by the pipeline;
 /// - `deploys`: the deploy jobs in order, each with its `job` id, its `environment` (none
 ///   without environments) and the `previous` job it waits for (none for the first);
 /// - `deployJobs`: their ids.
@@ -23,7 +23,11 @@ pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
         .iter()
         .zip(environments)
         .enumerate()
-        .filter(|(_, (env, _))| capabilities(env.target, &env.spec(loaded).spec).contains(&"cloud-pipeline"))
+        .filter(|(_, (env, _))| {
+            platform::by_name(env.target).is_some_and(|p| {
+                platform::capabilities_on(p, &env.spec(loaded).spec).contains(&Capability::CloudPipeline)
+            })
+        })
         .map(|(i, (_, value))| (i, value))
         .collect();
     let declared = loaded.environments.first().is_some_and(|e| e.declared);
@@ -53,7 +57,7 @@ pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
         ("declared", Value::from(declared)),
         ("environments", Value::from(cloud.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>())),
         ("registry", registry),
-        ("local", Value::from(cloud.len() < loaded.environments.len())),
+        ("offPipeline", Value::from(cloud.len() < loaded.environments.len())),
         ("deployJobs", Value::from(jobs.iter().map(|(j, _)| Value::from(j.as_str())).collect::<Vec<_>>())),
         ("deploys", Value::from(deploys)),
     ])
