@@ -173,13 +173,17 @@ impl Document {
 
     /// The declared `type` of a workflow input (`on.workflow_dispatch.inputs.NAME.type`, or
     /// `workflow_call`'s): `Some("")` for an input declared without a type, `None` for one not
-    /// declared.
+    /// declared. Contexts are case-insensitive: `inputs.dryrun` reads an input declared
+    /// `DryRun`.
     pub fn input_type(&self, name: &str) -> Option<&str> {
         let on = self.get("on")?;
         ["workflow_dispatch", "workflow_call"]
             .iter()
-            .filter_map(|event| on.get(event)?.get("inputs")?.get(name))
-            .map(|input| input.get("type").and_then(Node::as_str).unwrap_or(""))
+            .filter_map(|event| {
+                let inputs = on.get(event)?.get("inputs")?;
+                entries(inputs).iter().find(|e| e.key.eq_ignore_ascii_case(name))
+            })
+            .map(|input| input.value.get("type").and_then(Node::as_str).unwrap_or(""))
             .next()
     }
 

@@ -159,6 +159,14 @@ fn input_types_come_from_the_dispatch_or_call_inputs() {
 }
 
 #[test]
+fn input_types_are_found_whatever_the_case_of_the_declaration_or_the_reference() {
+    let d = doc("on:\n  workflow_dispatch:\n    inputs:\n      DryRun: {type: boolean}\n      Notes: {}\njobs: {}\n");
+    assert_eq!(d.input_type("dryrun"), Some("boolean"));
+    assert_eq!(d.input_type("DRYRUN"), Some("boolean"));
+    assert_eq!(d.input_type("notes"), Some(""));
+}
+
+#[test]
 fn template_injection_is_placed_on_the_expression_inside_the_block() {
     let yaml = "on:\n  workflow_dispatch:\n    inputs:\n      dry: {type: boolean}\n      tag: {type: string}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: |\n          echo ${{ inputs.dry }}\n            echo \"${{ github.event.head_commit.message }}\" ${{ inputs.tag }}\n          echo ${{ github.sha }} ${{ toJSON(github.event) }}\n";
     assert_eq!(findings(yaml), [("GHA005", 14, 19), ("GHA005", 14, 60), ("GHA005", 15, 34)]);
