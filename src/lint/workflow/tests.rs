@@ -262,3 +262,29 @@ fn a_job_image_without_a_digest_is_unpinned() {
     let mapping = yaml.replace("container: python:3.13", "container:\n      image: python:3.13");
     assert!(findings(&mapping).contains(&("GHA002", 8, 14)), "{:?}", findings(&mapping));
 }
+
+#[test]
+fn template_injection_help_reads_the_variable_in_the_script_language() {
+    let help = |yaml: &str| {
+        let d = doc(yaml);
+        run_checks(CHECKS, std::slice::from_ref(&d))
+            .into_iter()
+            .filter(|f| f.rule.code == "GHA005")
+            .map(|f| f.help.unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let head = "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: windows-latest\n";
+    let pwsh =
+        format!("{head}    steps:\n      - shell: pwsh\n        run: echo \"${{{{ github.event.issue.title }}}}\"\n");
+    assert!(help(&pwsh)[0].contains("$env:VALUE"), "{:?}", help(&pwsh));
+    let defaults = format!(
+        "{head}    defaults:\n      run:\n        shell: powershell\n    steps:\n      - run: echo \"${{{{ github.event.issue.title }}}}\"\n"
+    );
+    assert!(help(&defaults)[0].contains("$env:VALUE"));
+    let script = format!(
+        "{head}    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: console.log('${{{{ github.event.issue.title }}}}')\n"
+    );
+    assert!(help(&script)[0].contains("process.env.VALUE"));
+    let bash = format!("{head}    steps:\n      - run: echo \"${{{{ github.event.issue.title }}}}\"\n");
+    assert!(help(&bash)[0].contains("\"$VALUE\""));
+}
