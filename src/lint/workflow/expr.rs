@@ -51,6 +51,35 @@ pub fn dataflow(inner: &str) -> Vec<String> {
     }
 }
 
+/// Calls `f` on every subexpression of a parsed expression, itself first.
+pub fn visit<'a>(e: &'a SpannedExpr<'a>, f: &mut dyn FnMut(&'a SpannedExpr<'a>)) {
+    use github_actions_expressions::{Expr, call::Call, op::BinExpr};
+    f(e);
+    match &e.inner {
+        Expr::Call(Call { args, .. }) => args.iter().for_each(|a| visit(a, f)),
+        Expr::Index(inner) | Expr::UnExpr { expr: inner, .. } => visit(inner, f),
+        Expr::Context(ctx) => ctx.parts.iter().for_each(|p| visit(p, f)),
+        Expr::BinExpr(BinExpr { lhs, rhs, .. }) => {
+            visit(lhs, f);
+            visit(rhs, f);
+        }
+        _ => {}
+    }
+}
+
+pub use github_actions_expressions::SpannedExpr;
+
+/// The expression of an `if:` condition: its text without `${{ }}` when one wraps it all (an
+/// `if:` is an expression either way); `None` for a value with text around a `${{ }}`.
+pub fn condition(value: &str) -> Option<&str> {
+    let trimmed = value.trim();
+    match expressions(trimmed).as_slice() {
+        [] => Some(trimmed),
+        [one] if one.closed && one.range == (0..trimmed.len()) => trimmed.get(3..trimmed.len() - 2),
+        _ => None,
+    }
+}
+
 /// The contexts that reach `head.tail` through its head: `(a || b).c` carries `a.c` and
 /// `b.c`; `fromJSON(x).y` carries what `x` holds, read as every context the call names.
 fn dataflow_of_head(raw: &str) -> Vec<String> {

@@ -294,6 +294,15 @@ impl<'a> Job<'a> {
     }
 }
 
+/// Every `if:` of the workflow (of jobs and steps), with the text of its condition.
+pub fn conditions(doc: &Document) -> Vec<&Node> {
+    doc.jobs()
+        .into_iter()
+        .flat_map(|j| j.get("if").into_iter().chain(j.steps().into_iter().filter_map(|s| s.get("if"))))
+        .filter(|n| n.as_str().is_some())
+        .collect()
+}
+
 /// One step of a job.
 #[derive(Clone, Copy)]
 pub struct Step<'a> {

@@ -138,7 +138,7 @@ fn input(path: &str) -> Option<&str> {
 
 /// Why a context path reads text from outside the repository, when it does: what that text
 /// is.
-fn outside_text(doc: &Document, path: &str) -> Option<&'static str> {
+pub fn outside_text(doc: &Document, path: &str) -> Option<&'static str> {
     if let Some(name) = input(path) {
         let checked = doc.input_type(name).is_some_and(|k| CHECKED_INPUT_TYPES.contains(&k));
         (!checked).then_some("free text whoever starts the workflow types")
