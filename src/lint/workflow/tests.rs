@@ -288,3 +288,40 @@ fn template_injection_help_reads_the_variable_in_the_script_language() {
     let bash = format!("{head}    steps:\n      - run: echo \"${{{{ github.event.issue.title }}}}\"\n");
     assert!(help(&bash)[0].contains("\"$VALUE\""));
 }
+
+#[test]
+fn unknown_contexts_and_properties_are_reported_and_known_ones_are_not() {
+    let gha021 = |expr: &str| {
+        let yaml = format!(
+            "on: push\npermissions: {{}}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: echo ok\n  b:\n    needs: a\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - id: x\n        run: echo \"${{{{ {expr} }}}}\"\n"
+        );
+        findings(&yaml).into_iter().filter(|f| f.0 == "GHA021").count()
+    };
+    for bad in [
+        "gihub.sha",
+        "secret.TOKEN",
+        "github.event_nam",
+        "runner.arch_name",
+        "steps.y.outputs.z",
+        "needs.c.result",
+        "steps.x.output",
+        "needs.a.outputs_z",
+    ] {
+        assert_eq!(gha021(bad), 1, "{bad}");
+    }
+    for good in [
+        "github.sha",
+        "secrets.TOKEN",
+        "github.event.issue.number",
+        "runner.os",
+        "steps.x.outputs.z",
+        "needs.a.result",
+        "needs.A.outputs.z",
+        "format('{0}', matrix.os)",
+        "env.A",
+        "vars.B",
+        "inputs.c",
+    ] {
+        assert_eq!(gha021(good), 0, "{good}");
+    }
+}

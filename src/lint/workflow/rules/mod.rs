@@ -9,12 +9,15 @@ mod credential_literal;
 mod deploy_without_concurrency;
 mod docker_login_password_argument;
 mod id_token_without_login;
+mod if_always_true;
 mod job_without_timeout;
 mod permissions_missing_or_broad;
 mod pull_request_target_checkout;
+mod retired_action_runtime;
 mod secrets_inherit;
 mod spoofable_bot_condition;
 pub mod template_injection;
+mod unknown_context;
 mod unpinned_action;
 mod unsound_contains;
 mod untrusted_github_env_write;
@@ -41,6 +44,7 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &WORKFLOW_SYNTAX, run: Run::Each(workflow_syntax::check) },
     // What runs: actions and the code they check out.
     Check { rule: &unpinned_action::RULE, run: Run::Each(unpinned_action::check) },
+    Check { rule: &retired_action_runtime::RULE, run: Run::Each(retired_action_runtime::check) },
     // The token and its rights.
     Check { rule: &permissions_missing_or_broad::RULE, run: Run::Each(permissions_missing_or_broad::check) },
     Check { rule: &id_token_without_login::RULE, run: Run::Each(id_token_without_login::check) },
@@ -51,6 +55,9 @@ pub static CHECKS: &[Check<Document>] = &[
     // Conditions that do not check what they seem to.
     Check { rule: &spoofable_bot_condition::RULE, run: Run::Each(spoofable_bot_condition::check) },
     Check { rule: &unsound_contains::RULE, run: Run::Each(unsound_contains::check) },
+    Check { rule: &if_always_true::RULE, run: Run::Each(if_always_true::check) },
+    // Expressions that name nothing.
+    Check { rule: &unknown_context::RULE, run: Run::Each(unknown_context::check) },
     // Credentials.
     Check { rule: &credential_literal::RULE, run: Run::Each(credential_literal::check) },
     Check { rule: &docker_login_password_argument::RULE, run: Run::Each(docker_login_password_argument::check) },
