@@ -158,6 +158,15 @@ fn input_types_come_from_the_dispatch_or_call_inputs() {
     assert_eq!(d.input_type("missing"), None);
 }
 
+/// Typed inputs declared with capitals and read in another case are values GitHub checks, not
+/// free text. (A unit test rather than a `passes` fixture: zizmor's pedantic persona reports
+/// typed inputs too, at low severity, so the fixture would fail the agreement test.)
+#[test]
+fn typed_inputs_declared_with_capitals_are_not_free_text() {
+    let yaml = "on:\n  workflow_dispatch:\n    inputs:\n      DryRun: {type: boolean}\n      Replicas: {type: number}\n      Target: {type: choice, options: [staging, production]}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: ./deploy.sh ${{ inputs.dryRun }} ${{ inputs.replicas }} ${{ github.event.inputs.TARGET }}\n";
+    assert_eq!(codes(yaml), Vec::<&str>::new());
+}
+
 #[test]
 fn input_types_are_found_whatever_the_case_of_the_declaration_or_the_reference() {
     let d = doc("on:\n  workflow_dispatch:\n    inputs:\n      DryRun: {type: boolean}\n      Notes: {}\njobs: {}\n");

@@ -101,9 +101,12 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
     for uses in doc.uses() {
         let Some(&(action, last, runtime, current)) = RETIRED.iter().find(|(a, ..)| uses.is(a)) else { continue };
         let Some(major) = used_major(doc, &uses).filter(|m| *m <= last) else { continue };
-        let message = format!(
-            "`{action}` v{major} runs on {runtime}, retired from GitHub's runners; v{current} and later run on node24"
-        );
+        let what = if runtime.starts_with("node") {
+            format!("runs on {runtime}, retired from GitHub's runners")
+        } else {
+            format!("uses {runtime}")
+        };
+        let message = format!("`{action}` v{major} {what}; v{current} and later run on node24");
         out.push(
             doc.at(&RULE, uses.node.span, message)
                 .help(format!("move to `{action}` v{current} or later, pinned to its commit SHA")),
