@@ -39,6 +39,11 @@ const ZIZMOR: &[(&str, &str, Place)] = &[
     // zizmor's primary location is the workflow missing `concurrency`; the deploy job is a
     // related one. (It asks every workflow for `concurrency`; gen only deploys.)
     ("GHA014", "concurrency-limits", Place::Related),
+    ("GHA016", "cache-poisoning", Place::Primary),
+    ("GHA017", "bot-conditions", Place::Primary),
+    // zizmor's primary location is the `uses:` of the called workflow, `secrets: inherit` a related one.
+    ("GHA018", "secrets-inherit", Place::Related),
+    ("GHA019", "unsound-contains", Place::Primary),
 ];
 
 // Rules whose counterpart does not meet gen's finding, and why (checked where it can be):
@@ -49,6 +54,9 @@ const ZIZMOR: &[(&str, &str, Place)] = &[
 //   audit, absent from `--offline` runs.
 // - GHA004: zizmor's `excessive-permissions` reports `id-token: write` at the workflow level
 //   only; GHA004's fixture grants it in a job.
+// - GHA015: zizmor's `github-env` reports writes to `$GITHUB_ENV` in workflows with dangerous
+//   triggers only (it meets `fires-workflow-run.yml`); gen also reports untrusted text
+//   written there under any trigger (`fires.yml`), which zizmor leaves to template-injection.
 // - GHA001, GHA007, GHA008, GHA010, GHA013: no zizmor audit (GHA001 is zizmor's schema check,
 //   below).
 

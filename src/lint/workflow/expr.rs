@@ -22,6 +22,95 @@ impl Expression {
     pub fn contexts(&self) -> Vec<String> {
         contexts(&self.inner)
     }
+
+    /// The contexts whose values reach its value (see [`dataflow`]).
+    pub fn dataflow(&self) -> Vec<String> {
+        dataflow(&self.inner)
+    }
+}
+
+/// The contexts whose values reach what an expression evaluates to, as [`contexts`] writes
+/// them: `toJSON(x)`, `join(x)`, `format('{0}', x)` and both sides of `a || b` carry `x`,
+/// `a`, `b`; `contains(x, 'y')`, `x == 'y'` and the left of `a && b` give a boolean or the
+/// right side. Parsed by zizmor's expression parser; an expression it cannot parse (GitHub
+/// refuses the workflow then) is read as carrying every context it names.
+pub fn dataflow(inner: &str) -> Vec<String> {
+    use github_actions_expressions::Expr;
+    match Expr::parse(inner.trim()) {
+        // A context headed by a call or a compound (`fromJSON(x).a`, `(a || b).title`) has no
+        // pattern; what it reads is read through its head's own contexts.
+        Ok(parsed) => parsed
+            .dataflow_contexts()
+            .into_iter()
+            .flat_map(|(ctx, origin)| match ctx.as_pattern() {
+                Some(pattern) => vec![pattern],
+                None => dataflow_of_head(origin.raw),
+            })
+            .collect(),
+        Err(_) => contexts(inner),
+    }
+}
+
+/// Calls `f` on every subexpression of a parsed expression, itself first.
+pub fn visit<'a>(e: &'a SpannedExpr<'a>, f: &mut dyn FnMut(&'a SpannedExpr<'a>)) {
+    use github_actions_expressions::{Expr, call::Call, op::BinExpr};
+    f(e);
+    match &e.inner {
+        Expr::Call(Call { args, .. }) => args.iter().for_each(|a| visit(a, f)),
+        Expr::Index(inner) | Expr::UnExpr { expr: inner, .. } => visit(inner, f),
+        Expr::Context(ctx) => ctx.parts.iter().for_each(|p| visit(p, f)),
+        Expr::BinExpr(BinExpr { lhs, rhs, .. }) => {
+            visit(lhs, f);
+            visit(rhs, f);
+        }
+        _ => {}
+    }
+}
+
+pub use github_actions_expressions::SpannedExpr;
+
+/// The expression of an `if:` condition: its text without `${{ }}` when one wraps it all (an
+/// `if:` is an expression either way); `None` for a value with text around a `${{ }}`.
+pub fn condition(value: &str) -> Option<&str> {
+    let trimmed = value.trim();
+    match expressions(trimmed).as_slice() {
+        [] => Some(trimmed),
+        [one] if one.closed && one.range == (0..trimmed.len()) => trimmed.get(3..trimmed.len() - 2),
+        _ => None,
+    }
+}
+
+/// The contexts that reach `head.tail` through its head: `(a || b).c` carries `a.c` and
+/// `b.c`; `fromJSON(x).y` carries what `x` holds, read as every context the call names.
+fn dataflow_of_head(raw: &str) -> Vec<String> {
+    let chars: Vec<char> = raw.chars().collect();
+    if chars.first() == Some(&'(') {
+        let mut depth = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '\'' => {
+                    i = skip_string(&chars, i);
+                    continue;
+                }
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let inner: String = chars[1..i].iter().collect();
+                        let tail: String = chars[i + 1..].iter().collect();
+                        return dataflow(&inner)
+                            .into_iter()
+                            .filter_map(|head| contexts(&format!("{head}{tail}")).into_iter().next())
+                            .collect();
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    contexts(raw)
 }
 
 /// Every `${{ }}` in `text`. A `}}` inside a string literal does not end one; an
@@ -237,5 +326,31 @@ mod tests {
         assert_eq!(contexts("steps.x.outputs['my-out']"), ["steps.x.outputs.my-out"]);
         assert_eq!(contexts("github.event.commits[matrix.i].message"), ["matrix.i", "github.event.commits.*.message"]);
         assert_eq!(contexts("'it''s github.head_ref'"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn dataflow_is_what_reaches_the_value() {
+        assert_eq!(dataflow(" toJSON(github.event.issue) "), ["github.event.issue"]);
+        assert_eq!(
+            dataflow("join(github.event.pull_request.labels.*.name, ', ')"),
+            ["github.event.pull_request.labels.*.name"]
+        );
+        assert_eq!(dataflow("format('{0} {1}', github.head_ref, inputs.x)"), ["github.head_ref", "inputs.x"]);
+        assert_eq!(dataflow("github.event.issue.labels[0].name"), ["github.event.issue.labels.*.name"]);
+        assert_eq!(dataflow("a.b || c.d"), ["a.b", "c.d"]);
+        assert_eq!(
+            dataflow("(github.event.pull_request || github.event.issue).number"),
+            ["github.event.pull_request.number", "github.event.issue.number"]
+        );
+        assert_eq!(
+            dataflow("(github.event.pull_request || github.event.issue).title"),
+            ["github.event.pull_request.title", "github.event.issue.title"]
+        );
+        assert_eq!(dataflow("fromJSON(inputs.on) && 'yes' || ''"), Vec::<String>::new());
+        assert_eq!(dataflow("contains(github.event.issue.title, 'x')"), Vec::<String>::new());
+        assert_eq!(dataflow("github.event.issue.title == 'x'"), Vec::<String>::new());
+        assert_eq!(dataflow("github['event']['issue']['Title']"), ["github.event.issue.title"]);
+        // Not an expression GitHub accepts: every context it names.
+        assert_eq!(dataflow("github.head_ref ==="), ["github.head_ref"]);
     }
 }

@@ -173,13 +173,17 @@ impl Document {
 
     /// The declared `type` of a workflow input (`on.workflow_dispatch.inputs.NAME.type`, or
     /// `workflow_call`'s): `Some("")` for an input declared without a type, `None` for one not
-    /// declared.
+    /// declared. Contexts are case-insensitive: `inputs.dryrun` reads an input declared
+    /// `DryRun`.
     pub fn input_type(&self, name: &str) -> Option<&str> {
         let on = self.get("on")?;
         ["workflow_dispatch", "workflow_call"]
             .iter()
-            .filter_map(|event| on.get(event)?.get("inputs")?.get(name))
-            .map(|input| input.get("type").and_then(Node::as_str).unwrap_or(""))
+            .filter_map(|event| {
+                let inputs = on.get(event)?.get("inputs")?;
+                entries(inputs).iter().find(|e| e.key.eq_ignore_ascii_case(name))
+            })
+            .map(|input| input.value.get("type").and_then(Node::as_str).unwrap_or(""))
             .next()
     }
 
@@ -268,7 +272,7 @@ impl<'a> Job<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| matches!(n.value, Value::Map(_)))
-                .map(|(index, node)| Step { doc: self.doc, index, node })
+                .map(|(index, node)| Step { doc: self.doc, job: self.node, index, node })
                 .collect(),
             _ => Vec::new(),
         }
@@ -290,13 +294,64 @@ impl<'a> Job<'a> {
     }
 }
 
+/// Every `if:` of the workflow (of jobs and steps), with the text of its condition.
+pub fn conditions(doc: &Document) -> Vec<&Node> {
+    doc.jobs()
+        .into_iter()
+        .flat_map(|j| j.get("if").into_iter().chain(j.steps().into_iter().filter_map(|s| s.get("if"))))
+        .filter(|n| n.as_str().is_some())
+        .collect()
+}
+
 /// One step of a job.
 #[derive(Clone, Copy)]
 pub struct Step<'a> {
     pub doc: &'a Document,
+    /// The job's mapping.
+    pub job: &'a Node,
     pub index: usize,
     pub node: &'a Node,
 }
+
+/// The language a script is read in, for how a value reaches it as data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    Shell,
+    PowerShell,
+    Python,
+    Cmd,
+    JavaScript,
+}
+
+impl Language {
+    /// How a script in this language reads environment variable `name`.
+    pub fn env_var(self, name: &str) -> String {
+        match self {
+            Language::Shell => format!("\"${name}\""),
+            Language::PowerShell => format!("$env:{name}"),
+            Language::Python => format!("os.environ[\"{name}\"]"),
+            Language::Cmd => format!("\"%{name}%\""),
+            Language::JavaScript => format!("process.env.{name}"),
+        }
+    }
+}
+
+/// Inputs of well-known actions that run their value as code, with its language (zizmor's
+/// and CodeQL's lists of such sinks).
+pub const CODE_INPUTS: [(&str, &str, Language); 12] = [
+    ("actions/github-script", "script", Language::JavaScript),
+    ("Amadevus/pwsh-script", "script", Language::PowerShell),
+    ("mikefarah/yq", "cmd", Language::Shell),
+    ("addnab/docker-run-action", "run", Language::Shell),
+    ("addnab/docker-run-action", "options", Language::Shell),
+    ("appleboy/ssh-action", "script", Language::Shell),
+    ("uraimo/run-on-arch-action", "run", Language::Shell),
+    ("cross-platform-actions/action", "run", Language::Shell),
+    ("jannekem/run-python-script-action", "script", Language::Python),
+    ("nick-fields/retry", "command", Language::Shell),
+    ("Wandalen/wretry.action", "command", Language::Shell),
+    ("devcontainers/ci", "runCmd", Language::Shell),
+];
 
 impl<'a> Step<'a> {
     /// A value of the step.
@@ -324,11 +379,31 @@ impl<'a> Step<'a> {
         self.get("with").and_then(|w| entry(w, key))
     }
 
-    /// The scripts GitHub substitutes expressions into: `run:`, and `actions/github-script`'s
-    /// `script:`.
-    pub fn scripts(&self) -> Vec<Text<'a>> {
-        let script = self.uses_action("actions/github-script").then(|| self.with("script")).flatten();
-        self.run().into_iter().chain(script.and_then(|e| self.doc.text(&e.value))).collect()
+    /// The scripts GitHub substitutes expressions into: `run:`, and the inputs of well-known
+    /// actions that run them as code ([`CODE_INPUTS`]), each with its language.
+    pub fn scripts(&self) -> Vec<(Text<'a>, Language)> {
+        let run = self.run().map(|t| (t, self.shell()));
+        let inputs =
+            CODE_INPUTS.iter().filter(|(action, _, _)| self.uses_action(action)).filter_map(|(_, input, language)| {
+                self.with(input).and_then(|e| self.doc.text(&e.value)).map(|t| (t, *language))
+            });
+        run.into_iter().chain(inputs).collect()
+    }
+
+    /// The language of its `run:`: the step's `shell:`, else its job's or the workflow's
+    /// `defaults.run.shell`, else a POSIX shell (bash, or PowerShell on Windows runners: read as
+    /// a shell either way, since the runner is not always known).
+    pub fn shell(&self) -> Language {
+        let shell = self.get("shell").and_then(Node::as_str).or_else(|| {
+            let defaults = |n: Option<&'a Node>| n?.get("defaults")?.get("run")?.get("shell")?.as_str();
+            defaults(Some(self.job)).or_else(|| defaults(self.doc.root.as_ref()))
+        });
+        match shell.map(|s| s.split_whitespace().next().unwrap_or("")) {
+            Some("pwsh" | "powershell") => Language::PowerShell,
+            Some("python") => Language::Python,
+            Some("cmd") => Language::Cmd,
+            _ => Language::Shell,
+        }
     }
 
     /// Where the step starts (its first key, as in `- name: Build`).

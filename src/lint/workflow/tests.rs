@@ -158,6 +158,23 @@ fn input_types_come_from_the_dispatch_or_call_inputs() {
     assert_eq!(d.input_type("missing"), None);
 }
 
+/// Typed inputs declared with capitals and read in another case are values GitHub checks, not
+/// free text. (A unit test rather than a `passes` fixture: zizmor's pedantic persona reports
+/// typed inputs too, at low severity, so the fixture would fail the agreement test.)
+#[test]
+fn typed_inputs_declared_with_capitals_are_not_free_text() {
+    let yaml = "on:\n  workflow_dispatch:\n    inputs:\n      DryRun: {type: boolean}\n      Replicas: {type: number}\n      Target: {type: choice, options: [staging, production]}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: ./deploy.sh ${{ inputs.dryRun }} ${{ inputs.replicas }} ${{ github.event.inputs.TARGET }}\n";
+    assert_eq!(codes(yaml), Vec::<&str>::new());
+}
+
+#[test]
+fn input_types_are_found_whatever_the_case_of_the_declaration_or_the_reference() {
+    let d = doc("on:\n  workflow_dispatch:\n    inputs:\n      DryRun: {type: boolean}\n      Notes: {}\njobs: {}\n");
+    assert_eq!(d.input_type("dryrun"), Some("boolean"));
+    assert_eq!(d.input_type("DRYRUN"), Some("boolean"));
+    assert_eq!(d.input_type("notes"), Some(""));
+}
+
 #[test]
 fn template_injection_is_placed_on_the_expression_inside_the_block() {
     let yaml = "on:\n  workflow_dispatch:\n    inputs:\n      dry: {type: boolean}\n      tag: {type: string}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: |\n          echo ${{ inputs.dry }}\n            echo \"${{ github.event.head_commit.message }}\" ${{ inputs.tag }}\n          echo ${{ github.sha }} ${{ toJSON(github.event) }}\n";
@@ -253,4 +270,67 @@ fn a_job_image_without_a_digest_is_unpinned() {
     assert!(!codes(&pinned).contains(&"GHA002"), "{:?}", findings(&pinned));
     let mapping = yaml.replace("container: python:3.13", "container:\n      image: python:3.13");
     assert!(findings(&mapping).contains(&("GHA002", 8, 14)), "{:?}", findings(&mapping));
+}
+
+#[test]
+fn template_injection_help_reads_the_variable_in_the_script_language() {
+    let help = |yaml: &str| {
+        let d = doc(yaml);
+        run_checks(CHECKS, std::slice::from_ref(&d))
+            .into_iter()
+            .filter(|f| f.rule.code == "GHA005")
+            .map(|f| f.help.unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let head = "on: issues\npermissions: {}\njobs:\n  a:\n    runs-on: windows-latest\n";
+    let pwsh =
+        format!("{head}    steps:\n      - shell: pwsh\n        run: echo \"${{{{ github.event.issue.title }}}}\"\n");
+    assert!(help(&pwsh)[0].contains("$env:VALUE"), "{:?}", help(&pwsh));
+    let defaults = format!(
+        "{head}    defaults:\n      run:\n        shell: powershell\n    steps:\n      - run: echo \"${{{{ github.event.issue.title }}}}\"\n"
+    );
+    assert!(help(&defaults)[0].contains("$env:VALUE"));
+    let script = format!(
+        "{head}    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: console.log('${{{{ github.event.issue.title }}}}')\n"
+    );
+    assert!(help(&script)[0].contains("process.env.VALUE"));
+    let bash = format!("{head}    steps:\n      - run: echo \"${{{{ github.event.issue.title }}}}\"\n");
+    assert!(help(&bash)[0].contains("\"$VALUE\""));
+}
+
+#[test]
+fn unknown_contexts_and_properties_are_reported_and_known_ones_are_not() {
+    let gha021 = |expr: &str| {
+        let yaml = format!(
+            "on: push\npermissions: {{}}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: echo ok\n  b:\n    needs: a\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - id: x\n        run: echo \"${{{{ {expr} }}}}\"\n"
+        );
+        findings(&yaml).into_iter().filter(|f| f.0 == "GHA021").count()
+    };
+    for bad in [
+        "gihub.sha",
+        "secret.TOKEN",
+        "github.event_nam",
+        "runner.arch_name",
+        "steps.y.outputs.z",
+        "needs.c.result",
+        "steps.x.output",
+        "needs.a.outputs_z",
+    ] {
+        assert_eq!(gha021(bad), 1, "{bad}");
+    }
+    for good in [
+        "github.sha",
+        "secrets.TOKEN",
+        "github.event.issue.number",
+        "runner.os",
+        "steps.x.outputs.z",
+        "needs.a.result",
+        "needs.A.outputs.z",
+        "format('{0}', matrix.os)",
+        "env.A",
+        "vars.B",
+        "inputs.c",
+    ] {
+        assert_eq!(gha021(good), 0, "{good}");
+    }
 }

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::lint::workflow::text::Text;
 use crate::lint::workflow::{Document, entries, entry, login_password};
-use crate::text::credentials::{credential_word, url_with_password};
+use crate::text::credentials::{credential_word, looks_like_key, url_with_password};
 use crate::yaml::{Node, Value};
 
 declare_rule! {
@@ -58,6 +58,37 @@ fn literal(node: &Node) -> Option<String> {
     }
 }
 
+/// Whether a value names where a credential is kept rather than being one: a resource path
+/// (`projects/my-project/secrets/db-password/versions/latest`, `/run/secrets/token`,
+/// `~/.docker/config.json`), an ARN, a URL without a password (a Key Vault secret's), or a
+/// placeholder (`<your-token>`, `{{TOKEN}}`, `$TOKEN`). Secret managers' actions take such
+/// values under credential names (`secret: projects/...`); a password is one word that no
+/// such shape fits.
+fn reference(value: &str) -> bool {
+    let value = value.trim();
+    let placeholder = (value.starts_with('<') && value.ends_with('>'))
+        || (value.starts_with('{') && value.ends_with('}'))
+        || (value.starts_with('$') && !value.contains(char::is_whitespace));
+    if placeholder {
+        return true;
+    }
+    if value.contains(char::is_whitespace) {
+        return false;
+    }
+    let path = value.starts_with(['/', '~']) || value.starts_with("./") || value.starts_with("../");
+    let url = value.contains("://") && !url_with_password(value);
+    let arn = value.starts_with("arn:");
+    // Segments of names (letters, digits, `-`, `_`, `.`, placeholders), two slashes at least,
+    // none of them random like a key: `projects/123/secrets/token`, `kv/data/ci/npm`.
+    let segments: Vec<&str> = value.split('/').collect();
+    let resource = segments.len() >= 3
+        && segments
+            .iter()
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.<>{}@:".contains(c)))
+        && !segments.iter().any(|s| looks_like_key(s));
+    path || url || arn || resource
+}
+
 /// Whether a shell word is literal text (no variable, no substitution, no expression).
 fn literal_word(word: &str) -> bool {
     let word = word.trim_matches(['"', '\'']);
@@ -68,7 +99,7 @@ fn literal_word(word: &str) -> bool {
 fn named_values(doc: &Document, map: &Node, what: &str, out: &mut Diagnostics) {
     for e in entries(map) {
         let Some(value) = literal(&e.value) else { continue };
-        let message = if credential_name(&e.key) {
+        let message = if credential_name(&e.key) && !reference(&value) {
             format!("{what} `{}` is named like a credential and written in the workflow", e.key)
         } else if url_with_password(&value) {
             format!("{what} `{}` is a URL with a password in it", e.key)
@@ -138,6 +169,40 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             if let Some(run) = step.run() {
                 script(doc, &run, out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference;
+
+    #[test]
+    fn where_a_credential_is_kept_is_not_a_credential() {
+        for value in [
+            "projects/my-project/secrets/db-password/versions/latest",
+            "projects/PROJECT_ID/secrets/<SECRET_NAME>/versions/latest",
+            "kv/data/ci/npm-token",
+            "/run/secrets/registry-token",
+            "~/.docker/config.json",
+            "./secrets/token.txt",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-password-AbCdEf",
+            "https://acme-kv.vault.azure.net/secrets/db-password",
+            "<your-api-token>",
+            "{{ API_TOKEN }}",
+            "$NPM_TOKEN",
+        ] {
+            assert!(reference(value), "{value}");
+        }
+        for value in [
+            "hunter2",
+            "S3cr3t-Passw0rd",
+            "a1b2/c3d4",
+            "q8Fz2LkP0wXv7NcR4tYb9HsJ/abc/def",
+            "https://user:hunter2@registry.example.com/v2",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        ] {
+            assert!(!reference(value), "{value}");
         }
     }
 }

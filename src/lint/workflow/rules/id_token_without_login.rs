@@ -56,7 +56,7 @@ fn uses_token(step: &Step<'_>) -> bool {
     let by_action = OIDC_ACTIONS
         .iter()
         .any(|(action, secret)| step.uses_action(action) && secret.is_none_or(|s| step.with(s).is_none()));
-    let by_script = step.scripts().iter().any(|s| {
+    let by_script = step.scripts().iter().any(|(s, _)| {
         OIDC_TEXT.iter().any(|t| s.value.contains(t))
             || s.commands().iter().any(|c| {
                 c.name() == "cosign"

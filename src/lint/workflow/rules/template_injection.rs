@@ -1,32 +1,45 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::workflow::expr::expressions;
-use crate::lint::workflow::{Document, Step, entries};
+use crate::lint::workflow::{Document, Language, Step, entries};
 use crate::yaml::{Entry, Node};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `${{ }}` expression in a `run:` script (or in `actions/github-script`'s
-    /// `script:`) that reads text someone outside the repository can write: issue, pull
-    /// request and discussion titles and bodies, comments and reviews, branch names
-    /// (`github.head_ref`, `github.event.pull_request.head.ref` and `.label`,
-    /// `github.event.workflow_run.head_branch`), commit messages and authors
-    /// (`github.event.head_commit.*`, `github.event.commits.*`), wiki page names, a workflow
-    /// input of type `string` (or of no declared type), and any of the objects that hold
-    /// them (`toJSON(github.event)`).
+    /// Reports a `${{ }}` expression in a script that reads text someone outside the
+    /// repository can write. Scripts are `run:` (in any `shell:`, PowerShell included) and the
+    /// inputs of well-known actions that run their value as code: `actions/github-script`'s
+    /// `script`, `Amadevus/pwsh-script`'s `script`, `mikefarah/yq`'s `cmd`,
+    /// `addnab/docker-run-action`'s `run` and `options`, `appleboy/ssh-action`'s `script`,
+    /// `uraimo/run-on-arch-action`'s `run`, `nick-fields/retry`'s `command`, and a few more.
+    /// A script reached through a YAML alias (`run: *cmd`) is read where it is used.
+    ///
+    /// The text is: issue, pull request and discussion titles, bodies and labels, comments
+    /// and reviews, branch names (`github.head_ref`, `github.event.pull_request.head.ref` and
+    /// `.label`, `github.event.workflow_run.head_branch`), commit messages and authors
+    /// (`github.event.head_commit.*`, `github.event.commits.*`), an edit's former values
+    /// (`github.event.changes.*.from`), wiki page names, a `repository_dispatch` payload, a
+    /// workflow input of type `string` (or of no declared type), and any of the objects that
+    /// hold them. An index reads the same property (`labels[0].name` is `labels.*.name`).
+    ///
+    /// Only what reaches the value counts, as zizmor's expression parser reads it:
+    /// `toJSON(github.event)`, `join(github.event.issue.labels.*.name)`, `format('{0}',
+    /// github.head_ref)` and both sides of `||` are reported; `contains(github.event.issue.title,
+    /// 'bug')`, a comparison, and the left of `&&` give a boolean and are not.
     ///
     /// An `env` context counts as what it is set from: `${{ env.TITLE }}` in a script, where
     /// the step's, its job's or the workflow's `env:` sets `TITLE: ${{
     /// github.event.pull_request.title }}`, is reported at `${{ env.TITLE }}`, naming where
     /// `TITLE` is set. The same variable read by the shell, `"$TITLE"`, is data and is not.
     ///
-    /// Not reported: `github.ref_name` and `github.actor` (a branch pushed to the repository,
-    /// a user name of letters, digits and hyphens), step outputs (which may carry such text
-    /// further: pass those through `env:` too), and `env` set from anything else.
+    /// Not reported: `github.ref_name`, `github.ref` and `github.actor` (a branch pushed to
+    /// the repository, a user name of letters, digits and hyphens), step outputs (which may
+    /// carry such text further: pass those through `env:` too), and `env` set from anything
+    /// else.
     ///
     /// zizmor: `template-injection` (which reports every `${{ env.* }}` in a script, wherever
-    /// it is set from); actionlint: `expression` ("potentially untrusted", which does not
-    /// follow `env`).
+    /// it is set from, and `github.ref`); actionlint: `expression` ("potentially untrusted",
+    /// which does not follow `env`).
     ///
     /// ## Why it matters
     /// GitHub pastes the value into the script before the shell reads it. A pull request
@@ -39,27 +52,40 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Pass the value through `env:` and quote the variable, so the shell reads it as data:
-    /// `env: {TITLE: "${{ github.event.pull_request.title }}"}` and `run: echo "$TITLE"`.
+    /// Pass the value through `env:` and read the variable, so the script reads it as data:
+    /// `env: {TITLE: "${{ github.event.pull_request.title }}"}` and `run: echo "$TITLE"` (in
+    /// PowerShell `$env:TITLE`, in `github-script` `process.env.TITLE`).
     pub static RULE = ("GHA005", "template-injection", Error);
 }
 
 /// Contexts whose values someone outside the repository writes; `*` is any one property
-/// (GitHub's "untrusted input" list, with the `workflow_run` and `discussion` events).
-const UNTRUSTED: [&str; 30] = [
+/// (GitHub's "untrusted input" list, with the `workflow_run` and `discussion` events, labels,
+/// and the former values an `edited` event carries).
+const UNTRUSTED: &[&str] = &[
     "github.head_ref",
     "github.event.issue.title",
     "github.event.issue.body",
+    "github.event.issue.labels.*.name",
+    "github.event.issue.labels.*.description",
     "github.event.pull_request.title",
     "github.event.pull_request.body",
+    "github.event.pull_request.labels.*.name",
+    "github.event.pull_request.labels.*.description",
     "github.event.pull_request.head.ref",
     "github.event.pull_request.head.label",
     "github.event.pull_request.head.repo.default_branch",
+    "github.event.pull_request.head.repo.description",
+    "github.event.pull_request.head.repo.homepage",
+    "github.event.label.name",
+    "github.event.label.description",
+    "github.event.changes.*.from",
+    "github.event.changes.*.labels.*.name",
     "github.event.comment.body",
     "github.event.review.body",
     "github.event.review_comment.body",
     "github.event.discussion.title",
     "github.event.discussion.body",
+    "github.event.discussion.labels.*.name",
     "github.event.pages.*.page_name",
     "github.event.commits.*.message",
     "github.event.commits.*.author.email",
@@ -77,6 +103,8 @@ const UNTRUSTED: [&str; 30] = [
     "github.event.workflow_run.head_commit.author.email",
     "github.event.workflow_run.head_commit.author.name",
     "github.event.workflow_run.pull_requests.*.head.ref",
+    // A `repository_dispatch` event's payload is whatever the sender posts.
+    "github.event.client_payload.**",
 ];
 
 /// Input types whose values GitHub checks (a number, a boolean, one of the listed choices, an
@@ -89,7 +117,14 @@ const CHECKED_INPUT_TYPES: [&str; 4] = ["boolean", "number", "choice", "environm
 fn untrusted(path: &str) -> bool {
     let path: Vec<&str> = path.split('.').collect();
     UNTRUSTED.iter().any(|pattern| {
-        let pattern: Vec<&str> = pattern.split('.').collect();
+        if let Some(object) = pattern.strip_suffix(".**") {
+            let object: Vec<&str> = object.split('.').collect();
+            let within = path.len() > object.len() && path[..object.len()] == object[..];
+            if within {
+                return true;
+            }
+        }
+        let pattern: Vec<&str> = pattern.trim_end_matches(".**").split('.').collect();
         let holds = path.len() < pattern.len() && path.len() >= 2;
         (path.len() == pattern.len() || holds)
             && path.iter().zip(&pattern).all(|(p, q)| p == q || *p == "*" || *q == "*")
@@ -103,7 +138,7 @@ fn input(path: &str) -> Option<&str> {
 
 /// Why a context path reads text from outside the repository, when it does: what that text
 /// is.
-fn outside_text(doc: &Document, path: &str) -> Option<&'static str> {
+pub fn outside_text(doc: &Document, path: &str) -> Option<&'static str> {
     if let Some(name) = input(path) {
         let checked = doc.input_type(name).is_some_and(|k| CHECKED_INPUT_TYPES.contains(&k));
         (!checked).then_some("free text whoever starts the workflow types")
@@ -156,14 +191,23 @@ fn origin(doc: &Document, path: &str, scopes: &[Scope<'_>]) -> Option<(String, &
     };
     let (at, entry) = env_entry(name, scopes)?;
     let value = entry.value.as_str()?;
-    expressions(value).iter().flat_map(|e| e.contexts()).find_map(|c| origin(doc, &c, &scopes[at + 1..]))
+    expressions(value).iter().flat_map(|e| e.dataflow()).find_map(|c| origin(doc, &c, &scopes[at + 1..]))
 }
 
-/// The finding's reason and help for a context `path` of a script that carries `source`.
-fn explain(doc: &Document, path: &str, (source, what): (String, &str), scopes: &[Scope<'_>]) -> (String, String) {
+/// The finding's reason and help for a context `path` of a script in `language` that carries
+/// `source`.
+fn explain(
+    doc: &Document,
+    path: &str,
+    (source, what): (String, &str),
+    scopes: &[Scope<'_>],
+    language: Language,
+) -> (String, String) {
     let Some((at, entry)) = env_name(path).and_then(|name| env_entry(name, scopes)) else {
-        let help =
-            format!("pass it through `env:` (`VALUE: ${{{{ {path} }}}}`) and use \"$VALUE\" in the script, quoted");
+        let help = format!(
+            "pass it through `env:` (`VALUE: ${{{{ {path} }}}}`) and read {} in the script",
+            language.env_var("VALUE")
+        );
         return (format!("`{path}` is {what}"), help);
     };
     let line = doc.source.position(entry.key_span).line;
@@ -171,7 +215,8 @@ fn explain(doc: &Document, path: &str, (source, what): (String, &str), scopes: &
     let (var, shown) = (&entry.key, format!("env.{}", entry.key));
     let reason = format!("`{shown}` is set from `{source}` in {} (line {line}), {what}", scopes[at].name);
     let help = format!(
-        "read the variable in the shell, where it is data: \"${var}\", quoted, instead of `${{{{ {shown} }}}}`"
+        "read the variable in the script, where it is data: {}, instead of `${{{{ {shown} }}}}`",
+        language.env_var(var)
     );
     (reason, help)
 }
@@ -180,12 +225,12 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
     for job in doc.jobs() {
         for step in job.steps() {
             let scopes = scopes(doc, &job, &step);
-            for script in step.scripts() {
+            for (script, language) in step.scripts() {
                 for (expression, span) in script.expressions() {
                     let found =
-                        expression.contexts().into_iter().find_map(|p| origin(doc, &p, &scopes).map(|o| (p, o)));
+                        expression.dataflow().into_iter().find_map(|p| origin(doc, &p, &scopes).map(|o| (p, o)));
                     let Some((path, source)) = found else { continue };
-                    let (reason, help) = explain(doc, &path, source, &scopes);
+                    let (reason, help) = explain(doc, &path, source, &scopes, language);
                     let message = format!("{reason}, pasted into the script before it runs");
                     out.push(doc.at(&RULE, span, message).help(help));
                 }
