@@ -13,7 +13,11 @@ declare_rule! {
     /// `actions/attest`, `pypa/gh-action-pypi-publish` (trusted publishing); or a script that
     /// runs `az login --federated-token`, `cosign sign`/`attest`, reads
     /// `ACTIONS_ID_TOKEN_REQUEST_URL`, or calls `core.getIDToken`. A job that calls a reusable
-    /// workflow is not judged (its steps are elsewhere).
+    /// workflow is not judged (its steps are elsewhere), nor one with a step that uses an action
+    /// gen does not know to go without the token (a release action such as
+    /// `MarcoIeni/release-plz-action` publishes through trusted publishing by itself): gen
+    /// reports only jobs made of scripts and of actions that check out, cache, set up a
+    /// toolchain or move artifacts.
     ///
     /// zizmor: `excessive-permissions` reports `id-token: write` at the workflow level only.
     ///
@@ -66,8 +70,38 @@ fn uses_token(step: &Step<'_>) -> bool {
     by_action || by_script
 }
 
+/// Actions that never ask for the job's OIDC token (they check out, cache, set up a
+/// toolchain, move artifacts or run a script gen reads): a job made of these and of scripts
+/// that do not log in has no use for one. Any other action may ask for it itself (a release
+/// action that publishes through trusted publishing, a deploy action), so gen says nothing of
+/// a job that uses one.
+const NO_TOKEN_ACTIONS: [&str; 17] = [
+    "actions/checkout",
+    "actions/cache",
+    "actions/setup-python",
+    "actions/setup-node",
+    "actions/setup-go",
+    "actions/setup-java",
+    "actions/setup-dotnet",
+    "actions/upload-artifact",
+    "actions/download-artifact",
+    "actions/github-script",
+    "dtolnay/rust-toolchain",
+    "swatinem/rust-cache",
+    "docker/setup-buildx-action",
+    "docker/setup-qemu-action",
+    "docker/metadata-action",
+    "astral-sh/setup-uv",
+    "actions-rust-lang/setup-rust-toolchain",
+];
+
+/// Whether a step uses an action that may ask for the token without gen seeing it.
+fn may_use_token(step: &Step<'_>) -> bool {
+    step.uses().is_some_and(|u| !NO_TOKEN_ACTIONS.iter().any(|a| u.is(a)))
+}
+
 fn needs_token(job: &Job<'_>) -> bool {
-    job.uses().is_some() || job.steps().iter().any(uses_token)
+    job.uses().is_some() || job.steps().iter().any(|s| uses_token(s) || may_use_token(s))
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
