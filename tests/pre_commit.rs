@@ -58,9 +58,9 @@ fn pre_commit(project: &Path, home: &Path, args: &[&str]) -> std::process::Outpu
     let mut cmd = validator("pre-commit");
     cmd.args(args).current_dir(project);
     // pre-commit runs `cargo install` (release, without `--locked`), as it does for users. It
-    // builds into the target folder of this test run, where `scripts/test` built gen in release
-    // first: only the dependencies published since `Cargo.lock` and gen itself (a package at
-    // another path) are compiled again, not the whole tree.
+    // builds into the target folder of this test run, where the dependencies stay built from
+    // one run to the next: only gen itself (a package at another path) and the dependencies
+    // published since `Cargo.lock` are compiled again, not the whole tree.
     hook_env(&mut cmd, home);
     cmd.output().expect("pre-commit")
 }
