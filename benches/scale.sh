@@ -85,6 +85,7 @@ read -r cp_t _ < <(measure -p "rm -rf '$TMP/c'" cp -r out "$TMP/c")
 printf '  %-44s %8s s  %8s KiB\n' "gen render into a fresh folder" "$g_render" "$g_render_m"
 printf '  %-44s %8s s\n' "cp -r of the same output" "$cp_t"
 printf '  %-44s %8s x\n' "gen render / cp -r" "$(ratio "$g_render" "$cp_t")"
+target "gen render / cp -r of its output, reference project (time)" "$(ratio "$g_render" "$cp_t")" "<=" 3
 
 echo
 echo "== scale: services in one spec"
@@ -141,6 +142,7 @@ if command -v valgrind >/dev/null; then
   printf '  instructions (callgrind): lint of 1,000 services %s, of 5,000 %s: %s x\n' "$i1000" "$i5000" "$(ratio "$i5000" "$i1000")"
 fi
 target "lint: 1,000 services / 1 service (time)" "$(ratio "${lint_t[1000]}" "${lint_t[1]}")" "<=" 50
+target "render: 1,000 services / 1 service (time)" "$(ratio "${render_t[1000]}" "${render_t[1]}")" "<=" 50
 target "lint: 5,000 services / 1,000 (time)" "$(ratio "${lint_t[5000]}" "${lint_t[1000]}")" "<=" 5
 target "lint: peak RSS at 5,000 services (MiB)" "$(echo "scale=1; ${lint_m[5000]} / 1024" | bc)" "<" 200
 target "render: peak RSS at 5,000 services (MiB)" "$(echo "scale=1; ${render_m[5000]} / 1024" | bc)" "<" 200

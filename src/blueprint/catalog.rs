@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::{Blueprint, INVALID_BLUEPRINT, Kind};
 use crate::diag::{Diagnostic, Findings};
@@ -19,6 +20,10 @@ pub struct Catalog {
     /// Every file read from a blueprint folder on disk, with the folder as shown: a render
     /// never writes over one.
     read: Vec<(String, PathBuf)>,
+    /// The templates of a set of blueprints (by name), compiled by a render without error and
+    /// kept for the next render of the same set: `gen render` renders twice (to check, then to
+    /// write), and compiling every template again cost a tenth of its time.
+    compiled: Mutex<Vec<(Vec<String>, minijinja::Environment<'static>)>>,
 }
 
 /// Why a catalog could not be built.
@@ -29,6 +34,20 @@ pub enum CatalogError {
 }
 
 impl Catalog {
+    /// The templates of these blueprints as a render compiled them before, if one did.
+    pub(crate) fn compiled(&self, names: &[String]) -> Option<minijinja::Environment<'static>> {
+        let kept = self.compiled.lock().ok()?;
+        kept.iter().find(|(n, _)| n == names).map(|(_, env)| env.clone())
+    }
+
+    /// Keeps the templates of these blueprints, compiled without error, for the next render.
+    pub(crate) fn keep_compiled(&self, names: Vec<String>, env: minijinja::Environment<'static>) {
+        if let Ok(mut kept) = self.compiled.lock() {
+            kept.retain(|(n, _)| *n != names);
+            kept.push((names, env));
+        }
+    }
+
     /// The built-in blueprints, then each folder of `dirs` in order (later ones override by
     /// name). `families` names the artifact families a blueprint file's `kind` may name.
     pub fn load(dirs: &[impl AsRef<Path>], families: &[&str]) -> Result<Catalog, CatalogError> {
@@ -38,7 +57,8 @@ impl Catalog {
                 groups.entry(dir.to_string()).or_default().insert(rest.to_string(), bytes.to_vec());
             }
         }
-        let mut catalog = Catalog { blueprints: BTreeMap::new(), base: String::new(), read: Vec::new() };
+        let mut catalog =
+            Catalog { blueprints: BTreeMap::new(), base: String::new(), read: Vec::new(), compiled: Mutex::default() };
         let mut failed = Findings::default();
         for (dir, files) in groups {
             catalog.add(Blueprint::from_files(&format!("blueprints/{dir}"), "built-in", files, families), &mut failed);

@@ -132,12 +132,21 @@ fn render_batches(
         .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?;
     let base = catalog.base();
     let mut r = Renderer::new(place, loaded.source().clone(), track);
-    r.add_templates(base);
-    let mut added = vec![base.name.as_str()];
+    let mut used = vec![base];
     for (bp, _) in &services {
-        if !added.contains(&bp.name.as_str()) {
+        if !used.iter().any(|u| u.name == bp.name) {
+            used.push(bp);
+        }
+    }
+    let names: Vec<String> = used.iter().map(|bp| bp.name.clone()).collect();
+    if let Some(env) = catalog.compiled(&names) {
+        r.env = env;
+    } else {
+        for bp in used {
             r.add_templates(bp);
-            added.push(&bp.name);
+        }
+        if r.errors.is_empty() {
+            catalog.keep_compiled(names, r.env.clone());
         }
     }
     let mut flush = |r: &mut Renderer<'_>| {
