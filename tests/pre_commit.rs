@@ -14,22 +14,25 @@ fn this_target_dir() -> PathBuf {
     gen_bin.ancestors().nth(2).map_or_else(|| root().join("target"), Path::to_path_buf)
 }
 
+/// `git` in `dir`, as a test user who signs nothing.
+fn git_in(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args([
+        "-c",
+        "user.name=gen test",
+        "-c",
+        "user.email=test@example.com",
+        "-c",
+        "commit.gpgsign=false",
+        "-c",
+        "init.defaultBranch=main",
+    ])
+    .current_dir(dir);
+    cmd
+}
+
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .args([
-            "-c",
-            "user.name=gen test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git")
+    git_in(dir).args(args).output().expect("git")
 }
 
 /// A git repository holding this working tree as one commit (tracked and untracked files).
@@ -80,10 +83,8 @@ fn hook_env(cmd: &mut Command, home: &Path) {
 
 /// `git commit` in the project, whose hook runs pre-commit.
 fn commit(project: &Path, home: &Path, message: &str) -> std::process::Output {
-    let mut cmd = Command::new("git");
-    cmd.args(["-c", "user.name=gen test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
-        .args(["commit", "-m", message])
-        .current_dir(project);
+    let mut cmd = git_in(project);
+    cmd.args(["commit", "-m", message]);
     hook_env(&mut cmd, home);
     cmd.output().expect("git commit")
 }
