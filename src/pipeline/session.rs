@@ -66,33 +66,63 @@ impl Session {
 
     /// [`Session::check`], handing each batch of rendered files to `sink` once it is linted:
     /// a spec of thousands of services is rendered, checked and written (or compared) one
-    /// service at a time, and never held whole. Rendering runs beside linting, on a thread of
-    /// its own.
+    /// service at a time, and never held whole. Rendering runs on a thread of its own and
+    /// linting on as many more as the machine has cores (linting costs three times what
+    /// rendering does); batches reach `sink`, and findings the report, in the order they were
+    /// rendered, so the output does not depend on which thread finished first.
     pub fn check_each(&self, loaded: &Loaded, place: &Place, out: &str, sink: &mut Sink<'_>) -> Checked {
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
         let mut rendered = false;
         if !findings.has_errors() {
             let mut notes = lint::Notes::default();
-            // Rendered on one thread and linted on this one, a batch (a service) at a time;
-            // the channel holds a few batches, so memory stays that of a few services.
-            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<PlannedFile>>(4);
+            let linters = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+            // Each channel holds a few batches, and at most `linters` wait to be put back in
+            // order, so memory stays that of a few services.
+            let (send, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<PlannedFile>)>(4);
+            let (done, linted) = std::sync::mpsc::sync_channel::<(usize, Vec<PlannedFile>, Findings)>(linters);
+            let batches = std::sync::Mutex::new(Some(batches));
             let catalog = &self.catalog;
             let result = std::thread::scope(|scope| {
                 let renderer = scope.spawn(move || {
+                    let mut next = 0;
                     render::render_each(loaded, catalog, place, &mut |batch| {
                         // A closed channel means the linting side stopped; rendering on is moot.
-                        let _ = send.send(batch);
+                        let _ = send.send((next, batch));
+                        next += 1;
                     })
                 });
-                for batch in batches {
-                    let mut linted = lint::lint_batch(&batch, loaded, out);
-                    linted.diagnostics = ignores.silence(linted.diagnostics);
-                    notes.filter(&mut linted);
-                    findings.sources.merge(linted.sources);
-                    findings.diagnostics.extend(linted.diagnostics);
-                    sink(&batch);
+                for _ in 0..linters {
+                    let (batches, done) = (&batches, done.clone());
+                    scope.spawn(move || {
+                        loop {
+                            // The lock is held only to take the next batch, not to lint it.
+                            let next = batches.lock().ok().and_then(|b| b.as_ref()?.recv().ok());
+                            let Some((n, batch)) = next else { break };
+                            let found = lint::lint_batch(&batch, loaded, out);
+                            if done.send((n, batch, found)).is_err() {
+                                break;
+                            }
+                        }
+                    });
                 }
+                drop(done);
+                let mut waiting = std::collections::BTreeMap::new();
+                let mut next = 0;
+                for (n, batch, found) in linted {
+                    waiting.insert(n, (batch, found));
+                    while let Some((batch, mut found)) = waiting.remove(&next) {
+                        found.diagnostics = ignores.silence(found.diagnostics);
+                        notes.filter(&mut found);
+                        findings.sources.merge(found.sources);
+                        findings.diagnostics.extend(found.diagnostics);
+                        sink(&batch);
+                        next += 1;
+                    }
+                }
+                // Every linter has stopped (a panic included): the renderer must not wait for
+                // one to take its next batch.
+                batches.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
                 renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             });
             match result {

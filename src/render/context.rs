@@ -12,12 +12,14 @@ use crate::spec::Loaded;
 /// The template context: the spec's value is built once and shared (a minijinja value is a
 /// reference-counted handle), so a context costs the same for the thousandth service as for
 /// the first. A service's context holds the service, its params and its blueprint's
-/// `runtime`, for the base blueprint's files as for its own; an environment's, the
+/// `runtime`, for the base blueprint's files as for its own, and `serviceIndex`, its place in
+/// the spec's list, the same in every environment's spec (`registry.services[serviceIndex]`:
+/// a lookup by name would cost each service the length of the list); an environment's, the
 /// environment.
 pub(super) fn context(
     shared: &[(&'static str, Value)],
     bp: &Blueprint,
-    service: Option<&[Value; 3]>,
+    service: Option<(&[Value; 3], usize)>,
     env: Option<&Value>,
 ) -> Value {
     let blueprint = Value::from(Serde(serde_json::json!({"name": bp.name, "version": bp.version})));
@@ -26,10 +28,11 @@ pub(super) fn context(
     if let Some(env) = env {
         entries.push(("environment", env.clone()));
     }
-    if let Some([svc, params, runtime]) = service {
+    if let Some(([svc, params, runtime], index)) = service {
         entries.push(("service", svc.clone()));
         entries.push(("params", params.clone()));
         entries.push(("runtime", runtime.clone()));
+        entries.push(("serviceIndex", Value::from(index)));
     }
     Value::from_pairs(entries)
 }

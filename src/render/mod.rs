@@ -179,13 +179,13 @@ fn render_batches(
         flush(&mut r);
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
             let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&bp.runtime))];
-            let base_ctx = context(&shared, base, Some(&service), None);
+            let base_ctx = context(&shared, base, Some((&service, index)), None);
             for (i, file) in
                 base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
             {
                 r.render_file(base, i, file, &base_ctx, Some(index));
             }
-            let ctx = context(&shared, bp, Some(&service), None);
+            let ctx = context(&shared, bp, Some((&service, index)), None);
             for (i, file) in
                 bp.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
             {
@@ -197,7 +197,7 @@ fn render_batches(
                 let service =
                     [Value::from(Serde(env_svc)), Value::from(Serde(env_params)), Value::from(Serde(&bp.runtime))];
                 for blueprint in [base, *bp] {
-                    let ctx = context(&env.shared, blueprint, Some(&service), Some(&env.value));
+                    let ctx = context(&env.shared, blueprint, Some((&service, index)), Some(&env.value));
                     for (i, file) in blueprint
                         .files
                         .iter()

@@ -468,15 +468,27 @@ impl<'a> Uses<'a> {
 
     /// `owner/repo` of an action (owner and repository names are case-insensitive).
     pub fn repository(&self) -> String {
-        self.action().splitn(3, '/').take(2).collect::<Vec<_>>().join("/").to_ascii_lowercase()
+        self.repository_as_written().to_ascii_lowercase()
+    }
+
+    /// `owner/repo` as written, before any path.
+    fn repository_as_written(&self) -> &'a str {
+        let action = self.action();
+        match action.match_indices('/').nth(1) {
+            Some((second, _)) => &action[..second],
+            None => action,
+        }
     }
 
     /// Whether it names this action: `owner/repo` matches the repository and every path in
-    /// it; `owner/repo/path` matches that path.
+    /// it; `owner/repo/path` matches that path. Called by many rules on every step, so it
+    /// compares without allocating.
     pub fn is(&self, action: &str) -> bool {
-        let mine = self.action().to_ascii_lowercase();
-        let action = action.to_ascii_lowercase();
-        if action.matches('/').count() == 1 { self.repository() == action } else { mine == action }
+        if action.matches('/').count() == 1 {
+            self.repository_as_written().eq_ignore_ascii_case(action)
+        } else {
+            self.action().eq_ignore_ascii_case(action)
+        }
     }
 
     /// Whether the ref is a full commit SHA.

@@ -3,6 +3,7 @@
 //! quoted one its quotes), so a place in the value is found in the file line by line: each
 //! line's content is in the value, verbatim and in order.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::expr::{self, Expression};
@@ -18,64 +19,79 @@ struct Piece {
     len: usize,
 }
 
-/// A string node's value with the map back to the file.
+/// A string node's value with the map back to the file. The map is drawn on first use: most
+/// strings a rule reads hold nothing it reports, and a workflow has thousands of them.
 pub struct Text<'a> {
     pub node: &'a Node,
     pub value: &'a str,
-    pieces: Vec<Piece>,
+    file: &'a str,
+    pieces: OnceCell<Vec<Piece>>,
 }
 
 impl<'a> Text<'a> {
     /// The text of a string node of `file` (the whole file's text); `None` for other nodes.
-    pub fn new(file: &str, node: &'a Node) -> Option<Text<'a>> {
+    pub fn new(file: &'a str, node: &'a Node) -> Option<Text<'a>> {
         let value = node.as_str()?;
-        let written = file.get(node.span.start..node.span.end.min(file.len())).unwrap_or("");
-        let mut pieces = Vec::new();
-        let mut cursor = 0;
-        let mut at = node.span.start;
-        for (n, line) in written.split_inclusive('\n').enumerate() {
-            let line_at = at;
-            at += line.len();
-            let body = line.trim_end_matches(['\n', '\r']);
-            let mut lead = body.len() - body.trim_start_matches([' ', '\t']).len();
-            let mut content = &body[lead..];
-            if n == 0 && (content.starts_with('"') || content.starts_with('\'')) {
-                lead += 1;
-                content = &content[1..];
-            }
-            let content = content.trim_end_matches([' ', '\t']);
-            let unquoted = content.strip_suffix(['"', '\'']).unwrap_or(content);
-            let whole = [content, unquoted].into_iter().find(|c| !c.is_empty() && value[cursor..].contains(*c));
-            // A line written with escapes (`\"`, `''`) is matched run by run between them.
-            let runs: Vec<(usize, &str)> = match whole {
-                Some(c) => vec![(0, c)],
-                None => {
-                    let mut offset = 0;
-                    content
-                        .split(['\'', '"', '\\'])
-                        .map(|run| {
-                            let at = offset;
-                            offset += run.len() + 1;
-                            (at, run)
-                        })
-                        .collect()
-                }
-            };
-            for (offset, run) in runs.into_iter().filter(|(_, r)| !r.is_empty()) {
-                if let Some(found) = value[cursor..].find(run) {
-                    let piece = Piece { value: cursor + found, file: line_at + lead + offset, len: run.len() };
-                    cursor = piece.value + piece.len;
-                    pieces.push(piece);
-                }
-            }
-        }
-        Some(Text { node, value, pieces })
+        Some(Text { node, value, file, pieces: OnceCell::new() })
     }
 
+    /// Where each line of the value is written in the file.
+    fn pieces(&self) -> &[Piece] {
+        self.pieces.get_or_init(|| map(self.file, self.node, self.value))
+    }
+}
+
+/// Where each line of a string node's `value` is written in `file`: each line's content is in
+/// the value, verbatim and in order.
+fn map(file: &str, node: &Node, value: &str) -> Vec<Piece> {
+    let written = file.get(node.span.start..node.span.end.min(file.len())).unwrap_or("");
+    let mut pieces = Vec::new();
+    let mut cursor = 0;
+    let mut at = node.span.start;
+    for (n, line) in written.split_inclusive('\n').enumerate() {
+        let line_at = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let mut lead = body.len() - body.trim_start_matches([' ', '\t']).len();
+        let mut content = &body[lead..];
+        if n == 0 && (content.starts_with('"') || content.starts_with('\'')) {
+            lead += 1;
+            content = &content[1..];
+        }
+        let content = content.trim_end_matches([' ', '\t']);
+        let unquoted = content.strip_suffix(['"', '\'']).unwrap_or(content);
+        let whole = [content, unquoted].into_iter().find(|c| !c.is_empty() && value[cursor..].contains(*c));
+        // A line written with escapes (`\"`, `''`) is matched run by run between them.
+        let runs: Vec<(usize, &str)> = match whole {
+            Some(c) => vec![(0, c)],
+            None => {
+                let mut offset = 0;
+                content
+                    .split(['\'', '"', '\\'])
+                    .map(|run| {
+                        let at = offset;
+                        offset += run.len() + 1;
+                        (at, run)
+                    })
+                    .collect()
+            }
+        };
+        for (offset, run) in runs.into_iter().filter(|(_, r)| !r.is_empty()) {
+            if let Some(found) = value[cursor..].find(run) {
+                let piece = Piece { value: cursor + found, file: line_at + lead + offset, len: run.len() };
+                cursor = piece.value + piece.len;
+                pieces.push(piece);
+            }
+        }
+    }
+    pieces
+}
+
+impl Text<'_> {
     /// Where the byte at `offset` of the value is in the file (the node's start when the
     /// value cannot be matched to the file, as with escapes in a double-quoted string).
     fn at(&self, offset: usize) -> usize {
-        match self.pieces.iter().rev().find(|p| p.value <= offset) {
+        match self.pieces().iter().rev().find(|p| p.value <= offset) {
             Some(p) => p.file + (offset - p.value).min(p.len),
             None => self.node.span.start,
         }

@@ -45,19 +45,18 @@ enum Place {
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     for object in &doc.objects {
         let mut found = Vec::new();
-        walk(&object.doc.root, Route::root(), None, false, &mut found);
+        walk(&object.doc.root, &mut Vec::new(), None, false, &mut found);
         // A Service's (and a ReplicationController's) selector is a plain map of labels.
-        if matches!(object.kind.as_str(), "Service" | "ReplicationController") {
-            let at = crate::route!["spec", "selector"];
-            if let Some(node) = object.doc.root.lookup(&at) {
-                values(node, &at, Place::Selector, &mut found);
-            }
+        if matches!(object.kind.as_str(), "Service" | "ReplicationController")
+            && let Some(node) = object.doc.root.lookup(&crate::route!["spec", "selector"])
+        {
+            values(node, &[Step::Key("spec"), Step::Key("selector")], Place::Selector, &mut found);
         }
-        if object.kind == "SnapshotSchedule" {
-            let at = crate::route!["spec", "snapshotTemplate", "labels"];
-            if let Some(node) = object.doc.root.lookup(&at) {
-                values(node, &at, Place::Label, &mut found);
-            }
+        if object.kind == "SnapshotSchedule"
+            && let Some(node) = object.doc.root.lookup(&crate::route!["spec", "snapshotTemplate", "labels"])
+        {
+            let at = [Step::Key("spec"), Step::Key("snapshotTemplate"), Step::Key("labels")];
+            values(node, &at, Place::Label, &mut found);
         }
         for (route, key, value, place, why) in found {
             report(object, &route, &key, &value, place, why, out);
@@ -68,14 +67,30 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
 /// A label value that Kubernetes refuses: its route, key, value, where it is read, and why.
 type Found = (Route, String, String, Place, &'static str);
 
+/// One step of the walk's way down, borrowed: a route is built only for a finding (every
+/// object's every node is walked, and few hold a bad label).
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The route of `steps` and then `more`.
+fn route(steps: &[Step], more: &[Step]) -> Route {
+    steps.iter().chain(more).fold(Route::root(), |r, s| match s {
+        Step::Key(k) => r.with(*k),
+        Step::Index(i) => r.with(*i),
+    })
+}
+
 /// The string values of a mapping of labels that are not label values.
-fn values(node: &Node, at: &Route, place: Place, found: &mut Vec<Found>) {
+fn values(node: &Node, at: &[Step], place: Place, found: &mut Vec<Found>) {
     let Value::Map(entries) = &node.value else { return };
     for e in entries {
         if let Some(value) = e.value.as_str()
             && let Some(why) = label_value_problem(value)
         {
-            found.push((at.clone().with(e.key.as_str()), e.key.clone(), value.to_string(), place, why));
+            found.push((route(at, &[Step::Key(&e.key)]), e.key.clone(), value.to_string(), place, why));
         }
     }
 }
@@ -83,26 +98,29 @@ fn values(node: &Node, at: &Route, place: Place, found: &mut Vec<Found>) {
 /// Every label mapping and selector under `node`, which sits under the key `holder` (none for
 /// a list item or the root). Node affinity's `matchExpressions` take values that are not
 /// label values (node fields, numbers for `Gt`), so that subtree is read for nothing else.
-fn walk(node: &Node, at: Route, holder: Option<&str>, node_affinity: bool, found: &mut Vec<Found>) {
+fn walk<'a>(node: &'a Node, at: &mut Vec<Step<'a>>, holder: Option<&str>, node_affinity: bool, found: &mut Vec<Found>) {
     match &node.value {
         Value::Map(entries) => {
             for e in entries {
-                let route = at.clone().with(e.key.as_str());
+                at.push(Step::Key(&e.key));
                 match e.key.as_str() {
-                    "labels" if holder == Some("metadata") => values(&e.value, &route, Place::Label, found),
-                    "matchLabels" if !node_affinity => values(&e.value, &route, Place::Selector, found),
+                    "labels" if holder == Some("metadata") => values(&e.value, at, Place::Label, found),
+                    "matchLabels" if !node_affinity => values(&e.value, at, Place::Selector, found),
                     "nodeSelector" if matches!(e.value.value, Value::Map(_)) => {
-                        values(&e.value, &route, Place::NodeSelector, found)
+                        values(&e.value, at, Place::NodeSelector, found)
                     }
-                    "matchExpressions" if !node_affinity => expressions(&e.value, &route, found),
+                    "matchExpressions" if !node_affinity => expressions(&e.value, at, found),
                     _ => {}
                 }
-                walk(&e.value, route, Some(e.key.as_str()), node_affinity || e.key == "nodeAffinity", found);
+                walk(&e.value, at, Some(e.key.as_str()), node_affinity || e.key == "nodeAffinity", found);
+                at.pop();
             }
         }
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, at.clone().with(i), None, node_affinity, found);
+                at.push(Step::Index(i));
+                walk(item, at, None, node_affinity, found);
+                at.pop();
             }
         }
         _ => {}
@@ -110,7 +128,7 @@ fn walk(node: &Node, at: Route, holder: Option<&str>, node_affinity: bool, found
 }
 
 /// The values of a label selector's `In` and `NotIn` requirements.
-fn expressions(node: &Node, at: &Route, found: &mut Vec<Found>) {
+fn expressions(node: &Node, at: &[Step], found: &mut Vec<Found>) {
     let Value::Seq(items) = &node.value else { return };
     for (i, item) in items.iter().enumerate() {
         if !matches!(item.get("operator").and_then(Node::as_str), Some("In" | "NotIn")) {
@@ -122,7 +140,7 @@ fn expressions(node: &Node, at: &Route, found: &mut Vec<Found>) {
             if let Some(value) = v.as_str()
                 && let Some(why) = label_value_problem(value)
             {
-                let route = at.clone().with(i).with("values").with(j);
+                let route = route(at, &[Step::Index(i), Step::Key("values"), Step::Index(j)]);
                 found.push((route, key.to_string(), value.to_string(), Place::Selector, why));
             }
         }
