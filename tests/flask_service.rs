@@ -358,3 +358,22 @@ fn the_service_refuses_to_start_without_a_secret_it_declares() {
     let log = std::fs::read_to_string(&server.log).expect("log");
     assert!(log.contains("SECRET_KEY is not set") && log.contains("athletes-env"), "{log}");
 }
+
+#[test]
+fn workers_left_to_gunicorn_follow_the_containers_cpu_limit_not_the_nodes_cpus() {
+    let svc = rendered(|spec| spec.replace("workers: 2,", "workers: 0,"));
+    // 1.5 CPUs, as the Deployment passes the limit (downward API, in millicores): 2 x 1.5 + 1.
+    let server = svc.gunicorn("app:create_app()", &[("SECRET_KEY", "k"), ("CPU_LIMIT_MILLICORES", "1500")], None);
+    wait_for(&server.log, "Booting worker with pid", 4);
+    std::thread::sleep(Duration::from_secs(2));
+    let log = std::fs::read_to_string(&server.log).expect("log");
+    assert_eq!(log.matches("Booting worker with pid").count(), 4, "{log}");
+    // The chart and the manifests pass the limit.
+    for file in ["charts/athletes/templates/deployment.yaml", "manifests/athletes/deployment.yaml"] {
+        let text = std::fs::read_to_string(svc.dir.path().join("out").join(file)).expect(file);
+        assert!(
+            text.contains("- name: CPU_LIMIT_MILLICORES\n              valueFrom:\n                resourceFieldRef:\n                  resource: limits.cpu\n                  divisor: 1m"),
+            "{file}"
+        );
+    }
+}
