@@ -181,8 +181,21 @@ pub struct Runtime {
     pub group: u32,
     /// Paths the process writes to, mounted as empty folders over a read-only root.
     pub writable_paths: Vec<String>,
-    /// Seconds the process takes at most to finish its requests after SIGTERM.
+    /// Seconds the process takes at most to finish its requests after SIGTERM; with
+    /// `request_timeout_param`, that param's value for each service.
     pub graceful_shutdown_seconds: u32,
+    /// The param that holds the longest request's seconds (`timeout` for flask): the graceful
+    /// shutdown follows it, so a request the service allows is never cut by a rollout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_timeout_param: Option<String>,
+    /// Seconds the pod waits (its preStop hook) before the process gets SIGTERM, so that the
+    /// endpoints drop the pod before the server stops taking connections. Derived.
+    #[serde(skip_deserializing)]
+    pub shutdown_delay_seconds: u32,
+    /// The pod's `terminationGracePeriodSeconds`: the delay, the graceful shutdown and a margin
+    /// for the master to reap its workers. Derived.
+    #[serde(skip_deserializing)]
+    pub termination_grace_period_seconds: u32,
     /// Seconds the process may take to start answering.
     pub startup_seconds: u32,
     /// How the pipeline tests the service before it builds the image.
@@ -231,9 +244,48 @@ impl Default for Runtime {
             group: 10001,
             writable_paths: vec!["/tmp".into()],
             graceful_shutdown_seconds: 20,
+            request_timeout_param: None,
+            shutdown_delay_seconds: SHUTDOWN_DELAY_SECONDS,
+            termination_grace_period_seconds: SHUTDOWN_DELAY_SECONDS + 20 + SHUTDOWN_MARGIN_SECONDS,
             startup_seconds: 60,
             test: None,
         }
+    }
+}
+
+/// The preStop delay: kube-proxy and the ingress controllers see an endpoint removed within a
+/// few seconds; a server that stops accepting before then gets connections refused.
+pub const SHUTDOWN_DELAY_SECONDS: u32 = 5;
+
+/// What the grace period keeps beyond the delay and the graceful shutdown: the time the server's
+/// master takes to reap its workers and exit before the kubelet's SIGKILL.
+pub const SHUTDOWN_MARGIN_SECONDS: u32 = 5;
+
+impl Runtime {
+    /// The runtime of one service: the graceful shutdown from its request timeout (when the
+    /// blueprint names the param), and the shutdown sequence derived from it, so that the
+    /// server's config and the pod's grace period never disagree.
+    pub fn for_params(&self, params: &serde_json::Map<String, serde_json::Value>) -> Runtime {
+        let mut runtime = self.clone();
+        let timeout = runtime
+            .request_timeout_param
+            .as_deref()
+            .and_then(|p| params.get(p))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|t| u32::try_from(t).ok());
+        if let Some(timeout) = timeout {
+            runtime.graceful_shutdown_seconds = timeout;
+        }
+        runtime.derive();
+        runtime
+    }
+
+    /// Sets the derived fields from the others.
+    fn derive(&mut self) {
+        self.shutdown_delay_seconds = SHUTDOWN_DELAY_SECONDS;
+        self.termination_grace_period_seconds = SHUTDOWN_DELAY_SECONDS
+            .saturating_add(self.graceful_shutdown_seconds)
+            .saturating_add(SHUTDOWN_MARGIN_SECONDS);
     }
 }
 
@@ -316,6 +368,18 @@ impl Blueprint {
             }
         };
         check_selectors(&manifest, &mut |route, msg, help| errors.push(at(&route, msg, help)));
+        manifest.runtime.derive();
+        if let Some(param) = &manifest.runtime.request_timeout_param {
+            let declared =
+                manifest.params.pointer(&format!("/properties/{}/type", param.replace('~', "~0").replace('/', "~1")));
+            if declared != Some(&serde_json::Value::from("integer")) {
+                errors.push(at(
+                    &route!["runtime", "requestTimeoutParam"],
+                    format!("`{param}` is not an integer param of this blueprint"),
+                    "name the param (under `params.properties`, `type: integer`) that holds a request's timeout in seconds",
+                ));
+            }
+        }
         if let Some(test) = &mut manifest.runtime.test {
             // The pin list is the one the workflow family checks `uses:` against: a blueprint
             // names an action, gen writes the reviewed commit.
@@ -466,11 +530,14 @@ pub fn describe(bp: &Blueprint) -> String {
         let r = &bp.runtime;
         let _ = writeln!(
             out,
-            "\nruntime: user {}:{}, writable {}, stops within {} s, starts within {} s",
+            "\nruntime: user {}:{}, writable {}, stops within {}, starts within {} s",
             r.user,
             r.group,
             if r.writable_paths.is_empty() { "nothing".to_string() } else { r.writable_paths.join(", ") },
-            r.graceful_shutdown_seconds,
+            match &r.request_timeout_param {
+                Some(param) => format!("the param `{param}`'s seconds"),
+                None => format!("{} s", r.graceful_shutdown_seconds),
+            },
             r.startup_seconds
         );
     }

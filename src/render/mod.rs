@@ -178,7 +178,8 @@ fn render_batches(
         }
         flush(&mut r);
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
-            let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&bp.runtime))];
+            let runtime = bp.runtime.for_params(params);
+            let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&runtime))];
             let base_ctx = context(&shared, base, Some((&service, index)), None);
             for (i, file) in
                 base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
@@ -194,8 +195,9 @@ fn render_batches(
             for (e, env) in per_env.iter().enumerate() {
                 let env_svc = &env.loaded.spec.services[index];
                 let env_params = env.services.as_ref().map_or(params, |s| &s[index].1);
+                let env_runtime = bp.runtime.for_params(env_params);
                 let service =
-                    [Value::from(Serde(env_svc)), Value::from(Serde(env_params)), Value::from(Serde(&bp.runtime))];
+                    [Value::from(Serde(env_svc)), Value::from(Serde(env_params)), Value::from(Serde(&env_runtime))];
                 for blueprint in [base, *bp] {
                     let ctx = context(&env.shared, blueprint, Some((&service, index)), Some(&env.value));
                     for (i, file) in blueprint

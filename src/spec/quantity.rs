@@ -81,6 +81,13 @@ impl Quantity {
     }
 }
 
+impl Quantity {
+    /// The whole units it holds, rounded down (bytes, for a memory quantity).
+    pub fn whole_units(&self) -> i128 {
+        self.nanos / 1_000_000_000
+    }
+}
+
 impl PartialOrd<i128> for Quantity {
     fn partial_cmp(&self, other: &i128) -> Option<Ordering> {
         self.nanos.partial_cmp(&other.saturating_mul(1_000_000_000))

@@ -10,12 +10,18 @@ bind = "0.0.0.0:" + os.environ.get("PORT", "5000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = "sync"
 
-# A request may take `timeout` seconds; on SIGTERM, workers get `graceful_timeout` to finish,
-# inside the pod's termination grace period (the chart adds the time endpoints take to drop
-# the pod).
+# A request may take `timeout` seconds, and on SIGTERM the workers get as long to finish the
+# requests they hold: a rollout never cuts a request the service allows. The pod's preStop
+# delay (5 s) and grace period (40 s) are derived from the same value.
 timeout = 30
-graceful_timeout = 20
+graceful_timeout = 30
 keepalive = 5
+
+# The forwarded headers (X-Forwarded-For, -Proto, -Host, -Prefix) are read by the application
+# (werkzeug's ProxyFix, one proxy in front), in one place with one rule; gunicorn's own reading
+# stays at its loopback default: it would also trust X-Forwarded-Ssl and X-Forwarded-Protocol,
+# which the ingress controller passes through from the client unchanged.
+forwarded_allow_ips = "127.0.0.1,::1"
 
 # No control socket: it would go under $HOME, which the non-root user does not have, and
 # nothing in a cluster talks to it.

@@ -12,6 +12,7 @@ pub mod kustomize;
 pub mod pod;
 pub mod refs;
 mod rules;
+pub mod server;
 pub mod typed;
 
 pub use rules::CHECKS;

@@ -19,7 +19,10 @@
 #   --no-forward  print the URLs and the port-forward command, and exit
 #
 # It talks to the cluster only through the context <@ context | text @>, never the current one,
-# so it cannot deploy to a cloud cluster by mistake.
+# and never makes that context the current one: a later bare `kubectl` still reaches the
+# cluster it reached before, and nothing here can deploy to a cloud cluster by mistake.
+# Each build is loaded under a tag of its own content, so the cluster never keeps running an
+# older image under a reused tag.
 set -euo pipefail
 
 dry_run=false
@@ -44,6 +47,16 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cluster=<@ cluster_name | shell @>
 context=<@ context | shell @>
 port=<@ local.port @>
+<% if local.cluster == "minikube" %>
+kc=(--context "$context")
+<% else %>
+# kind makes the cluster it creates the current context of the kubeconfig it writes: it writes
+# this one instead, of its own, and every call names it.
+kubeconfig="${XDG_CONFIG_HOME:-$HOME/.config}/gen/kind-$cluster.kubeconfig"
+kc=(--kubeconfig "$kubeconfig" --context "$context")
+<% endif %>
+# How messages write a kubectl command for this cluster.
+kubectl_here="kubectl ${kc[*]}"
 
 # Runs a command, or prints it (quoted as a shell reads it) in a dry run.
 run() {
@@ -101,10 +114,28 @@ if [[ -e $kubeconfig && (! -O $kubeconfig || ! -r $kubeconfig || ! -w $kubeconfi
   fail "$kubeconfig is not this user's to read and write (it was probably created with sudo): run 'sudo chown $(id -u):$(id -g) $kubeconfig'"
 fi
 
+# Waits until the pods `kubectl get` finds exist, then until they are ready: `kubectl wait` on
+# objects not created yet fails at once with "no matching resources found" (kind #2293), as
+# it does right after a controller's manifest is applied.
+wait_ready() {
+  local namespace=$1 selector=$2 what=$3
+  if $dry_run; then
+    run kubectl "${kc[@]}" --namespace "$namespace" wait --for=condition=ready pod --selector="$selector" --timeout=300s
+    return
+  fi
+  local deadline=$((SECONDS + 300))
+  until [[ -n $(kubectl "${kc[@]}" --namespace "$namespace" get pod --selector="$selector" --output=name 2>/dev/null) ]]; do
+    ((SECONDS < deadline)) || fail "$what has no pod after 5 minutes: $kubectl_here --namespace $namespace get all"
+    sleep 2
+  done
+  kubectl "${kc[@]}" --namespace "$namespace" wait --for=condition=ready pod --selector="$selector" --timeout=300s
+}
+
 echo "==> the cluster ($context)"
 <% if local.cluster == "minikube" %>
-# `minikube start` is a no-op for a running cluster, and starts a stopped one.
-run minikube start --profile "$cluster"
+# `minikube start` is a no-op for a running cluster, and starts a stopped one; --keep-context
+# leaves the current context as it was.
+run minikube start --profile "$cluster" --keep-context
 run minikube addons enable ingress --profile "$cluster"
 <% if autoscaled %>
 run minikube addons enable metrics-server --profile "$cluster"
@@ -114,9 +145,10 @@ run minikube addons enable volumesnapshots --profile "$cluster"
 run minikube addons enable csi-hostpath-driver --profile "$cluster"
 <% endif %>
 <% else %>
+$dry_run || mkdir -p "$(dirname "$kubeconfig")"
 if $dry_run || ! kind get clusters 2>/dev/null | grep -qxF "$cluster"; then
   # ingress-nginx's kind manifest runs the controller on the node labelled ingress-ready.
-  run kind create cluster --name "$cluster" --config - <<'KIND'
+  run kind create cluster --name "$cluster" --kubeconfig "$kubeconfig" --config - <<'KIND'
 kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
@@ -129,23 +161,41 @@ nodes:
             node-labels: "ingress-ready=true"
 KIND
 fi
+# A cluster made before (or by hand) gets its credentials written to the same file.
+(umask 077 && run kind export kubeconfig --name "$cluster" --kubeconfig "$kubeconfig")
 # The controller release of the chart Terraform pins on Azure (ingress-nginx 4.14.0).
-run kubectl --context "$context" apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.14.0/deploy/static/provider/kind/deploy.yaml
+run kubectl "${kc[@]}" apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.14.0/deploy/static/provider/kind/deploy.yaml
 <% if autoscaled %>
 # The autoscaler reads CPU from metrics-server; kind's kubelets serve self-signed certificates.
-run kubectl --context "$context" apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.1/components.yaml
-run kubectl --context "$context" -n kube-system patch deployment metrics-server --type json -p '[{"op": "add", "path": "/spec/template/spec/containers/0/args/-", "value": "--kubelet-insecure-tls"}]'
+run kubectl "${kc[@]}" apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.1/components.yaml
+run kubectl "${kc[@]}" -n kube-system patch deployment metrics-server --type json -p '[{"op": "add", "path": "/spec/template/spec/containers/0/args/-", "value": "--kubelet-insecure-tls"}]'
 <% endif %>
 <% endif %>
 <% if backups %>
 # snapscheduler takes and expires the volume snapshots (chart 3.5.0, 2025-05-14).
-run helm upgrade --install snapscheduler snapscheduler --repo https://backube.github.io/helm-charts/ --version 3.5.0 --namespace backube-snapscheduler --create-namespace --kube-context "$context" --wait
+run helm upgrade --install snapscheduler snapscheduler --repo https://backube.github.io/helm-charts/ --version 3.5.0 --namespace backube-snapscheduler --create-namespace<% if local.cluster == "kind" %> --kubeconfig "$kubeconfig"<% endif %> --kube-context "$context" --wait
 <% endif %>
 
 # The controller's admission webhook refuses every Ingress until the controller is ready
 # ("failed calling webhook", seed 002, which deleted the webhook instead): wait for it, as
 # ingress-nginx's documentation says, rather than for a fixed time.
-run kubectl --context "$context" --namespace ingress-nginx wait --for=condition=ready pod --selector=app.kubernetes.io/component=controller --timeout=300s
+wait_ready ingress-nginx app.kubernetes.io/component=controller "the ingress controller"
+
+# The namespaces first: a service's Secret is created in its namespace, before the first
+# apply (the command printed below works on a fresh cluster).
+echo "==> namespaces"
+run kubectl "${kc[@]}" apply --filename "$root"/<@ (manifests ~ "/namespaces.yaml") | shell @>
+
+# Each image is loaded under a tag of its own content (dev-<image id>): the cluster can never
+# keep an older image under a reused tag (minikube #23023, #16032), and an unchanged build
+# keeps its tag and restarts nothing. The manifests are applied with these tags.
+images=""
+build_dir=$(mktemp -d)
+overlay=""
+cleanup() {
+  rm -rf "$build_dir" ${overlay:+"$overlay"}
+}
+trap cleanup EXIT
 
 <% for service in spec.services %>
 <% set image = service.image.repository ~ ":" ~ service.image.tag %>
@@ -166,48 +216,61 @@ echo "==> <@ service.name | text @>: test, build, load"
 <% elif test %>
 echo "(<@ service.name | text @>: its <@ test.toolchain | text @> tests run in the pipeline, not here)"
 <% endif %>
-run docker build --tag <@ image | shell @> "$root"/<@ ("services/" ~ service.name) | shell @>
+run docker build --tag <@ image | shell @> --iidfile "$build_dir/iid" "$root"/<@ ("services/" ~ service.name) | shell @>
+if $dry_run; then
+  tag="dev-<image id>"
+else
+  id=$(cat "$build_dir/iid")
+  id=${id#sha256:}
+  tag="dev-${id:0:12}"
+fi
+run docker tag <@ image | shell @> <@ (service.image.repository ~ ":") | shell @>"$tag"
 <% if local.cluster == "minikube" %>
-run minikube image load <@ image | shell @> --profile "$cluster"
+run minikube image load <@ (service.image.repository ~ ":") | shell @>"$tag" --profile "$cluster"
 <% else %>
-run kind load docker-image <@ image | shell @> --name "$cluster"
+run kind load docker-image <@ (service.image.repository ~ ":") | shell @>"$tag" --name "$cluster"
 <% endif %>
+images+=$(printf '\n  - name: %s\n    newTag: %s' <@ service.image.repository | shell @> "$tag")
 <% if service.secretEnv %>
-# Its secret variables come from a Secret this script never writes: create it once.
-if ! $dry_run && ! kubectl --context "$context" --namespace <@ service.namespace | shell @> get secret <@ (service.name ~ "-env") | shell @> >/dev/null 2>&1; then
-  fail "create the secret first: kubectl --context $context --namespace "<@ service.namespace | shell @>" create secret generic "<@ (service.name ~ "-env") | shell @><% for name in service.secretEnv %>" --from-literal="<@ (name ~ "=...") | shell @><% endfor %>" (with the values for this cluster)"
+# Its secret variables come from a Secret this script never writes: create it once (its
+# namespace exists by now).
+if ! $dry_run && ! kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> get secret <@ (service.name ~ "-env") | shell @> >/dev/null 2>&1; then
+  fail "create the secret first: $kubectl_here --namespace "<@ service.namespace | shell @>" create secret generic "<@ (service.name ~ "-env") | shell @><% for name in service.secretEnv %>" --from-literal="<@ (name ~ "=...") | shell @><% endfor %>" (with the values for this cluster)"
 fi
 <% endif %>
 
 <% endfor %>
-echo "==> apply <@ manifests | text @>"
+echo "==> apply <@ manifests | text @> with the images just built"
+# An overlay of the output's manifests with each image's tag (kustomize takes a folder
+# relative to the overlay), removed on exit.
+overlay=$(mktemp -d "$root/.deploy-local.XXXXXX")
+printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../%s\nimages:%s\n' <@ manifests | shell @> "$images" >"$overlay/kustomization.yaml"
+$dry_run && sed 's/^/  | /' "$overlay/kustomization.yaml"
 # A just-started controller can still refuse the first Ingress: try a few times.
 for attempt in 1 2 3 4 5; do
-  if run kubectl --context "$context" apply --kustomize "$root"/<@ manifests | shell @>; then
+  if run kubectl "${kc[@]}" apply --kustomize "$overlay"; then
     break
   fi
   [[ $attempt == 5 ]] && fail "kubectl apply failed 5 times"
   sleep $((attempt * 5))
 done
 
-# The image tag does not change between runs: restart to run the image just loaded.
+# A new tag rolls the pods; the same tag is the same image, already running.
 <% for service in spec.services %>
-run kubectl --context "$context" --namespace <@ service.namespace | shell @> rollout restart deployment/<@ service.name | segment @>
-<% endfor %>
-<% for service in spec.services %>
-run kubectl --context "$context" --namespace <@ service.namespace | shell @> rollout status deployment/<@ service.name | segment @> --timeout=300s
+run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> rollout status deployment/<@ service.name | segment @> --timeout=300s
 <% endfor %>
 
 stop_forward() {
   if [[ -n ${forwarder-} ]]; then
     kill "$forwarder" 2>/dev/null || true
   fi
+  cleanup
 }
 trap stop_forward EXIT
 if $dry_run; then
-  run kubectl --context "$context" --namespace ingress-nginx port-forward service/ingress-nginx-controller "$port:80"
+  run kubectl "${kc[@]}" --namespace ingress-nginx port-forward service/ingress-nginx-controller "$port:80"
 else
-  kubectl --context "$context" --namespace ingress-nginx port-forward service/ingress-nginx-controller "$port:80" >/dev/null &
+  kubectl "${kc[@]}" --namespace ingress-nginx port-forward service/ingress-nginx-controller "$port:80" >/dev/null &
   forwarder=$!
 fi
 
@@ -226,11 +289,11 @@ if ! $dry_run; then
     fi
     sleep 1
   done
-  $forwarded || fail "<@ service.name | text @> does not answer at "<@ url | shell @>" after a minute: kubectl --context $context --namespace "<@ service.namespace | shell @>" describe pods"
+  $forwarded || fail "<@ service.name | text @> does not answer at "<@ url | shell @>" after a minute: $kubectl_here --namespace "<@ service.namespace | shell @>" describe pods"
 fi
 echo "<@ service.name | text @>: "<@ url | shell @>
 <% else %>
-echo "<@ service.name | text @> has no ingress: kubectl --context $context --namespace "<@ service.namespace | shell @>" port-forward service/"<@ service.name | segment | shell @>" 8081:80"
+echo "<@ service.name | text @> has no ingress: $kubectl_here --namespace "<@ service.namespace | shell @>" port-forward service/"<@ service.name | segment | shell @>" 8081:80"
 <% endif %>
 <% endfor %>
 <% if local.domain != "localhost" %>
@@ -242,5 +305,5 @@ if $forward && ! $dry_run; then
   wait "$forwarder"
 else
   stop_forward
-  echo "To reach the services: kubectl --context $context --namespace ingress-nginx port-forward service/ingress-nginx-controller $port:80"
+  echo "To reach the services: $kubectl_here --namespace ingress-nginx port-forward service/ingress-nginx-controller $port:80"
 fi

@@ -10,10 +10,17 @@ import sys
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SERVICE = "shop"
 LIVENESS_PATH = "/healthz"
 READINESS_PATH = "/readyz"
+# The variables the platform gives from the Secret shop-env (the spec's secretEnv).
+SECRET_ENV = ["SECRET_KEY"]
+
+
+class MissingSecret(RuntimeError):
+    """A variable of SECRET_ENV is not set: the service refuses to start without it."""
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,13 +47,36 @@ def configure_logging():
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
 
 
+def read_secrets(config):
+    """Each SECRET_ENV variable into the app's config (SECRET_KEY is Flask's session key): from
+    `config` when given there (tests), else from the environment. A missing one stops the start
+    with its name, instead of a service that runs without its key."""
+    secrets = {}
+    for name in SECRET_ENV:
+        value = config.get(name) or os.environ.get(name)
+        if not value:
+            raise MissingSecret(
+                f"{name} is not set: {SERVICE} reads it from the Secret "
+                f"{SERVICE}-env (key {name}); create it, or set {name} when running locally"
+            )
+        secrets[name] = value
+    return secrets
+
+
 def create_app(config=None):
     """Build the application; gunicorn calls this (`app:create_app()`)."""
     configure_logging()
+    config = dict(config or {})
     app = Flask(__name__)
     app.config["FAVORITE_ATHLETE"] = os.environ.get("FAVORITE_ATHLETE", "unknown")
-    if config:
-        app.config.update(config)
+    app.config.update(read_secrets(config))
+    app.config.update(config)
+    # Behind one proxy (the ingress controller or the Gateway): the client's scheme, host and
+    # the path prefix the route strips come in X-Forwarded-Proto, -Host and -Prefix, the
+    # client's address in X-Forwarded-For. ProxyFix trusts one hop of each, the one the proxy
+    # adds, so redirects and url_for keep https, the public host and the prefix. Only the
+    # ingress controller's namespace and the release's reach the pod (its NetworkPolicy).
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     log = logging.getLogger(SERVICE)
 
     @app.get("/", provide_automatic_options=False)

@@ -2,12 +2,15 @@
 
 import pytest
 
-from app import LIVENESS_PATH, READINESS_PATH, create_app
+from app import LIVENESS_PATH, READINESS_PATH, SECRET_ENV, MissingSecret, create_app
+
+# Stand-ins for the values of the service's Secret.
+SECRETS = {name: "test-" + name.lower() for name in SECRET_ENV}
 
 
 @pytest.fixture()
 def client():
-    app = create_app({"TESTING": True, "FAVORITE_ATHLETE": "Usain Bolt"})
+    app = create_app({"TESTING": True, "FAVORITE_ATHLETE": "Usain Bolt", **SECRETS})
     return app.test_client()
 
 
@@ -34,3 +37,31 @@ def test_unknown_paths_answer_json_404(client):
     response = client.get("/no-such-path")
     assert response.status_code == 404
     assert response.get_json()["status"] == 404
+
+
+def test_redirects_keep_the_scheme_host_and_prefix_the_proxy_forwards(client):
+    client.application.add_url_rule("/items/", "items", lambda: "items")
+    headers = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "shop.example.com",
+        "X-Forwarded-Prefix": "/shop",
+        "X-Forwarded-For": "203.0.113.7",
+    }
+    response = client.get("/items", headers=headers)
+    assert response.status_code == 308
+    assert response.headers["Location"] == "https://shop.example.com/shop/items/"
+
+
+@pytest.mark.parametrize("name", SECRET_ENV)
+def test_a_missing_secret_stops_the_start(name, monkeypatch):
+    monkeypatch.delenv(name, raising=False)
+    others = {n: v for n, v in SECRETS.items() if n != name}
+    with pytest.raises(MissingSecret, match=name):
+        create_app({"TESTING": True, **others})
+
+
+@pytest.mark.parametrize("name", SECRET_ENV)
+def test_secrets_reach_the_config(name, monkeypatch):
+    monkeypatch.setenv(name, "from-the-secret")
+    others = {n: v for n, v in SECRETS.items() if n != name}
+    assert create_app({"TESTING": True, **others}).config[name] == "from-the-secret"

@@ -37,11 +37,13 @@ mod seccomp_unconfined;
 mod selinux_custom_options;
 mod service_account_token_mounted;
 mod service_selects_no_pod;
+mod shutdown_cuts_requests;
 mod single_writer_volume_shared;
 mod target_port_not_container_port;
 mod unknown_field;
 mod unmasked_proc_mount;
 mod unsafe_sysctl;
+mod workers_exceed_memory_limit;
 mod writable_root_filesystem;
 
 use super::Document;
@@ -97,6 +99,9 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &resource_requests_missing::RULE, run: Run::Each(resource_requests_missing::check) },
     Check { rule: &resource_limits_missing::RULE, run: Run::Each(resource_limits_missing::check) },
     Check { rule: &ephemeral_storage_unbounded::RULE, run: Run::Each(ephemeral_storage_unbounded::check) },
+    Check { rule: &workers_exceed_memory_limit::RULE, run: Run::Each(workers_exceed_memory_limit::check) },
+    // Rollouts.
+    Check { rule: &shutdown_cuts_requests::RULE, run: Run::Each(shutdown_cuts_requests::check) },
     // Scaling.
     Check { rule: &hpa_cpu_without_requests::RULE, run: Run::All(hpa_cpu_without_requests::check) },
     Check { rule: &hpa_min_exceeds_max::RULE, run: Run::Each(hpa_min_exceeds_max::check) },
