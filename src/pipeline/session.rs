@@ -303,6 +303,7 @@ impl Session {
                 seen.insert((key.0, output::normalize(key.1)))
             })
             .collect();
+        let inputs_had_folder = inputs.iter().any(|i| matches!(i, Input::Folder(..) | Input::Walked(..)));
         let mut covered = HashSet::new();
         // Only files given besides a spec can be covered by it.
         let others = inputs.iter().any(|i| matches!(i, Input::Artifact(..) | Input::Folder(..) | Input::Walked(..)));
@@ -355,9 +356,28 @@ impl Session {
                 Input::Spec(_) | Input::Blueprint(_) => {}
             }
         }
+        // The run's artifacts as one deployment (when it is one: a folder, a chart or a
+        // kustomization, not files named one by one, as a pre-commit hook names them): what
+        // each references, created by another.
+        let deployment = paths.iter().any(|p| {
+            p.is_dir()
+                || lint::kubernetes::kustomize::is_kustomization(&p.file_name().unwrap_or_default().to_string_lossy())
+        }) || inputs_had_folder;
+        let closed = if !deployment {
+            Findings::default()
+        } else {
+            super::closure::check(
+                paths,
+                batches
+                    .iter()
+                    .filter(|(family, _)| super::closure::reads(*family))
+                    .flat_map(|(family, files)| files.iter().map(move |a| (family.name(), a))),
+            )
+        };
         for (family, files) in batches {
             findings.extend(lint::lint_files(family, &mut files.into_iter()));
         }
+        findings.extend(closed);
         findings
     }
 }
