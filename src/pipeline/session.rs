@@ -69,6 +69,26 @@ impl Session {
     /// service at a time, and never held whole. Rendering runs beside linting, on a thread of
     /// its own.
     pub fn check_each(&self, loaded: &Loaded, place: &Place, out: &str, sink: &mut Sink<'_>) -> Checked {
+        self.check_closed(loaded, place, out, sink, lint::closure::OWN_OUTPUT)
+    }
+
+    /// [`Session::check_each`] with the closure check of the plan (every name one rendered
+    /// file references is created by another, provided by the platform or declared in the
+    /// rendered README) reporting at `closure` (`None`: not run). `check_each` passes
+    /// [`lint::closure::OWN_OUTPUT`].
+    pub fn check_closed(
+        &self,
+        loaded: &Loaded,
+        place: &Place,
+        out: &str,
+        sink: &mut Sink<'_>,
+        closure: Option<crate::diag::Severity>,
+    ) -> Checked {
+        let mut graph = closure.map(|_| {
+            let mut graph = lint::closure::Graph::new();
+            crate::platform::targets(&loaded.spec).iter().for_each(|p| graph.platform(p.name()));
+            graph
+        });
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
         let mut rendered = false;
@@ -91,12 +111,22 @@ impl Session {
                     notes.filter(&mut linted);
                     findings.sources.merge(linted.sources);
                     findings.diagnostics.extend(linted.diagnostics);
+                    if let Some(graph) = &mut graph {
+                        graph.add_plan(&batch, out);
+                    }
                     sink(&batch);
                 }
                 renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             });
             match result {
-                Ok(()) => rendered = true,
+                Ok(()) => {
+                    rendered = true;
+                    if let Some(graph) = graph {
+                        let closed = graph.finish(closure);
+                        findings.sources.merge(closed.sources);
+                        findings.diagnostics.extend(ignores.silence(closed.diagnostics));
+                    }
+                }
                 Err(RenderError::Invalid(f)) => {
                     findings.sources.merge(f.sources);
                     findings.diagnostics.extend(ignores.silence(f.diagnostics));
