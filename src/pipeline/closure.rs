@@ -29,32 +29,37 @@ struct Folders {
 }
 
 impl Folders {
-    /// The nearest folder at or above `dir`, inside `root`, with a manifest gen wrote.
-    fn output_of(&mut self, dir: &Path, root: &Path) -> Option<PathBuf> {
+    /// The nearest folder at or above `dir` with a manifest gen wrote, up to the repository
+    /// (as `gen lint --fix` looks for one: a rendered `terraform/` linted alone is still gen's).
+    fn output_of(&mut self, dir: &Path) -> Option<PathBuf> {
         if let Some(found) = self.output_of.get(dir) {
             return found.clone();
         }
-        let found = dir.ancestors().take_while(|d| d.starts_with(root)).find_map(|d| {
-            if self.managed.contains_key(d) {
-                return Some(d.to_path_buf());
-            }
-            if !d.join(MANIFEST_NAME).is_file() {
-                return None;
-            }
-            // An unreadable manifest is drift's to report; its files are read as hand-written.
-            let listed = Manifest::read(d).ok().flatten()?;
-            let managed = listed.files.into_iter().filter(|e| e.owner == Owner::Managed).map(|e| e.path).collect();
-            self.managed.insert(d.to_path_buf(), managed);
-            Some(d.to_path_buf())
-        });
+        let mut past_repository = false;
+        let found = dir
+            .ancestors()
+            .take_while(|d| !std::mem::replace(&mut past_repository, d.join(".git").exists()))
+            .find_map(|d| {
+                if self.managed.contains_key(d) {
+                    return Some(d.to_path_buf());
+                }
+                if !d.join(MANIFEST_NAME).is_file() {
+                    return None;
+                }
+                // An unreadable manifest is drift's to report; its files are read as hand-written.
+                let listed = Manifest::read(d).ok().flatten()?;
+                let managed = listed.files.into_iter().filter(|e| e.owner == Owner::Managed).map(|e| e.path).collect();
+                self.managed.insert(d.to_path_buf(), managed);
+                Some(d.to_path_buf())
+            });
         self.output_of.insert(dir.to_path_buf(), found.clone());
         found
     }
 
     /// Whether gen owns the file at `path` (absolute).
-    fn own(&mut self, path: &Path, root: &Path) -> bool {
+    fn own(&mut self, path: &Path) -> bool {
         let Some(dir) = path.parent() else { return false };
-        let Some(out) = self.output_of(dir, root) else { return false };
+        let Some(out) = self.output_of(dir) else { return false };
         let Ok(rel) = path.strip_prefix(&out) else { return false };
         let rel = rel.to_string_lossy().replace('\\', "/");
         self.managed.get(&out).is_some_and(|m| m.contains(&rel))
@@ -85,8 +90,8 @@ pub(super) fn check<'a>(paths: &[PathBuf], artifacts: impl Iterator<Item = (&'a 
                 graph.add_readme(&readme, d.to_path_buf());
             }
         }
-        let own = folders.own(&file, &root);
-        graph.add(family, closure::Origin { source: artifact.source.clone(), dir, own });
+        let own = folders.own(&file);
+        graph.add(family, closure::Origin { source: artifact.source.clone(), dir, own, artifact: None });
     }
     graph.finish(closure::OWN_OUTPUT)
 }

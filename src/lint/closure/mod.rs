@@ -24,6 +24,7 @@ mod kubernetes;
 mod platform;
 pub mod readme;
 mod rules;
+mod shell;
 mod terraform;
 mod workflow;
 
@@ -66,6 +67,9 @@ pub struct Origin {
     pub dir: PathBuf,
     /// Whether gen rendered the file (its own output) rather than someone writing it.
     pub own: bool,
+    /// Its path in the output directory, when rendered (what a spec's `lint.ignore` `path`
+    /// names).
+    pub artifact: Option<String>,
 }
 
 /// A name one artifact uses and another must create.
@@ -108,6 +112,8 @@ pub struct Graph {
     tf: terraform::Facts,
     /// The Kubernetes kinds the deployment's charts and manifests hold, each with its API group.
     kinds: BTreeSet<(String, String)>,
+    /// How many origins [`Graph::settle`] has seen.
+    settled: usize,
 }
 
 impl Graph {
@@ -166,6 +172,31 @@ impl Graph {
         self.refs.push(r);
     }
 
+    /// Whether a reference is satisfied: optional, or resolved (a CRD by [`Graph::has_crd`]).
+    fn satisfied(&self, r: &Reference) -> bool {
+        r.optional || if r.kind == CRD { self.has_crd(&r.name, r.origin) } else { self.resolves(r) }
+    }
+
+    /// Drops what the files read since the last call no longer need: the references already
+    /// satisfied (what a graph holds only grows, so they stay satisfied), and the texts of the
+    /// files left with nothing to report. A spec's plan is read a service at a time; this keeps
+    /// the graph to what is still unresolved, not every rendered file's text.
+    fn settle(&mut self) {
+        let from = self.settled;
+        let refs = std::mem::take(&mut self.refs);
+        let (old, new): (Vec<Reference>, Vec<Reference>) = refs.into_iter().partition(|r| r.origin < from);
+        let pending: Vec<Reference> = new.into_iter().filter(|r| !self.satisfied(r)).collect();
+        let keep: HashSet<usize> = pending.iter().map(|r| r.origin).chain(self.tf.origins()).collect();
+        for (i, o) in self.origins.iter_mut().enumerate().skip(from) {
+            if !keep.contains(&i) && !o.source.text().is_empty() {
+                o.source = Source::new(o.source.name(), "");
+            }
+        }
+        self.refs = old;
+        self.refs.extend(pending);
+        self.settled = self.origins.len();
+    }
+
     /// Whether a reference resolves: created in a namespace it may be in, created under a name
     /// gen cannot tell, provided by the platform, or declared by a README above the referrer.
     fn resolves(&self, r: &Reference) -> bool {
@@ -212,7 +243,9 @@ impl Graph {
                 continue;
             }
             findings.sources.add(o.source.clone());
-            findings.diagnostics.push(Diagnostic { severity, ..d });
+            let mut d = Diagnostic { severity, ..d };
+            d.subject.artifact = o.artifact.clone();
+            findings.diagnostics.push(d);
         }
         findings
     }
@@ -237,7 +270,7 @@ pub fn is_readme(file_name: &str) -> bool {
 
 impl Graph {
     /// Reads a batch of a spec's plan (gen's own output): each file by the family its blueprint
-    /// declares (or that recognises it), and the plan's READMEs. `out` prefixes file names as
+    /// declares (or that recognises it), the plan's READMEs, and what its deploy scripts install. `out` prefixes file names as
     /// findings show them (`out/manifests/shop/deployment.yaml`).
     pub fn add_plan(&mut self, files: &[crate::render::PlannedFile], out: &str) {
         for file in files {
@@ -247,13 +280,19 @@ impl Graph {
                 self.add_readme(text, folder_of(&name));
                 continue;
             }
+            if file.path.ends_with(".sh") {
+                shell::read(self, text);
+                continue;
+            }
             let family = match &file.kind {
                 Some(kind) => super::family(kind),
                 None => super::recognise(&file.path, text, super::Recognition::Yes),
             };
             let Some(family) = family else { continue };
             let dir = folder_of(&name);
-            self.add(family.name(), Origin { source: Source::new(name, text), dir, own: true });
+            let artifact = Some(file.path.clone());
+            self.add(family.name(), Origin { source: Source::new(name, text), dir, own: true, artifact });
         }
+        self.settle();
     }
 }

@@ -118,6 +118,21 @@ pub fn plural(kind: &str) -> String {
     }
 }
 
+/// What a minikube add-on installs, as gen's local deploy script enables them.
+pub fn addon(graph: &mut super::Graph, addon: &str) {
+    match addon {
+        "ingress" => graph.create("IngressClass", None, "nginx"),
+        "volumesnapshots" => {
+            graph.crd_groups.insert("snapshot.storage.k8s.io".to_string());
+        }
+        "csi-hostpath-driver" => {
+            graph.create("StorageClass", None, "csi-hostpath-sc");
+            graph.create("VolumeSnapshotClass", None, "csi-hostpath-snapclass");
+        }
+        _ => {}
+    }
+}
+
 /// What a Helm chart installs, known by the chart's name: API groups whose CRDs it installs.
 pub fn chart_crd_groups(chart: &str) -> &'static [&'static str] {
     match chart {

@@ -65,6 +65,12 @@ impl Facts {
     pub fn located(&self) -> usize {
         self.locked.len() + self.managed.len() + self.assignments.len()
     }
+
+    /// The files its located facts are in.
+    pub fn origins(&self) -> impl Iterator<Item = usize> + '_ {
+        let located = self.locked.iter().chain(&self.managed).map(|(o, ..)| *o);
+        located.chain(self.assignments.iter().map(|a| a.origin))
+    }
 }
 
 /// Reads a Terraform file into the graph. A file that does not parse adds nothing.

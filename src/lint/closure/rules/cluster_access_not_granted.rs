@@ -67,9 +67,13 @@ pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
         format!("{}:{}:{}", source.name(), p.line, p.column)
     };
     let more = graph.tf.managed.len() - 1;
-    let others = if more > 0 { format!(" and {more} more Kubernetes or Helm resources") } else { String::new() };
+    let (others, are) = match more {
+        0 => (String::new(), "is"),
+        1 => (" and 1 more Kubernetes or Helm resource".to_string(), "are"),
+        n => (format!(" and {n} more Kubernetes or Helm resources"), "are"),
+    };
     let message = format!(
-        "{first}{others} are applied to the cluster {cluster} ({at}), which admits only identities Azure RBAC \
+        "{first}{others} {are} applied to the cluster {cluster} ({at}), which admits only identities Azure RBAC \
          grants a role (local accounts off, Azure RBAC on), and nothing grants whoever runs `terraform apply` a \
          data-plane role on it: Owner and Contributor carry none, so the apply stops here with 403 Forbidden"
     );

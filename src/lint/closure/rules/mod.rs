@@ -22,7 +22,7 @@ pub use service_account_missing::RULE as SERVICE_ACCOUNT_MISSING;
 pub use storage_missing::RULE as STORAGE_MISSING;
 pub use workflow_input_undeclared::RULE as WORKFLOW_INPUT_UNDECLARED;
 
-use super::{CRD, Graph, Reference};
+use super::{Graph, Reference};
 use crate::diag::{Diagnostic, Rule};
 
 /// Every rule of the closure check.
@@ -43,8 +43,7 @@ pub fn all() -> Vec<&'static Rule> {
 /// Every finding of the graph, each with the index of the file it is in.
 pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     for r in &graph.refs {
-        let resolved = r.optional || if r.kind == CRD { graph.has_crd(&r.name, r.origin) } else { graph.resolves(r) };
-        if !resolved {
+        if !graph.satisfied(r) {
             out.push((r.origin, unresolved(graph, r)));
         }
     }
