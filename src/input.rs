@@ -133,6 +133,11 @@ impl Boundary {
         Boundary { path, repository, real }
     }
 
+    /// The folder itself: the repository's, or the folder named.
+    pub fn root(&self) -> &Path {
+        &self.path
+    }
+
     /// The real path of `path` when it lies inside the boundary.
     pub fn check(&self, path: &Path) -> Result<PathBuf, OpenError> {
         let real = path.canonicalize()?;

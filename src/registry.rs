@@ -42,6 +42,7 @@ pub fn groups() -> Vec<Group> {
         },
     ];
     groups.extend(FAMILIES.iter().map(|f| Group { name: f.name(), rules: f.rules() }));
+    groups.push(Group { name: "dep", rules: lint::closure::rules() });
     for g in &mut groups {
         g.rules.sort_by_key(|r| r.code);
     }

@@ -17,6 +17,7 @@
 //!
 //! `tests/family.rs` runs a family defined outside the crate through this machinery.
 
+pub mod closure;
 pub mod dockerfile;
 mod family;
 pub mod ignore;

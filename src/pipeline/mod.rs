@@ -6,6 +6,7 @@
 //! for a spec, a blueprint folder or hand-written files; `inputs`: what `gen lint` was given,
 //! read and sorted into those.
 
+mod closure;
 mod inputs;
 mod place;
 mod session;

@@ -71,6 +71,26 @@ impl Session {
     /// rendering does); batches reach `sink`, and findings the report, in the order they were
     /// rendered, so the output does not depend on which thread finished first.
     pub fn check_each(&self, loaded: &Loaded, place: &Place, out: &str, sink: &mut Sink<'_>) -> Checked {
+        self.check_closed(loaded, place, out, sink, lint::closure::OWN_OUTPUT)
+    }
+
+    /// [`Session::check_each`] with the closure check of the plan (every name one rendered
+    /// file references is created by another, provided by the platform or declared in the
+    /// rendered README) reporting at `closure` (`None`: not run). `check_each` passes
+    /// [`lint::closure::OWN_OUTPUT`].
+    pub fn check_closed(
+        &self,
+        loaded: &Loaded,
+        place: &Place,
+        out: &str,
+        sink: &mut Sink<'_>,
+        closure: Option<crate::diag::Severity>,
+    ) -> Checked {
+        let mut graph = closure.map(|_| {
+            let mut graph = lint::closure::Graph::new();
+            crate::platform::targets(&loaded.spec).iter().for_each(|p| graph.platform(p.name()));
+            graph
+        });
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
         let mut rendered = false;
@@ -116,6 +136,9 @@ impl Session {
                         notes.filter(&mut found);
                         findings.sources.merge(found.sources);
                         findings.diagnostics.extend(found.diagnostics);
+                        if let Some(graph) = &mut graph {
+                            graph.add_plan(&batch, out);
+                        }
                         sink(&batch);
                         next += 1;
                     }
@@ -126,7 +149,14 @@ impl Session {
                 renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             });
             match result {
-                Ok(()) => rendered = true,
+                Ok(()) => {
+                    rendered = true;
+                    if let Some(graph) = graph {
+                        let closed = graph.finish(closure);
+                        findings.sources.merge(closed.sources);
+                        findings.diagnostics.extend(ignores.silence(closed.diagnostics));
+                    }
+                }
                 Err(RenderError::Invalid(f)) => {
                     findings.sources.merge(f.sources);
                     findings.diagnostics.extend(ignores.silence(f.diagnostics));
@@ -333,6 +363,7 @@ impl Session {
                 seen.insert((key.0, output::normalize(key.1)))
             })
             .collect();
+        let inputs_had_folder = inputs.iter().any(|i| matches!(i, Input::Folder(..) | Input::Walked(..)));
         let mut covered = HashSet::new();
         // Only files given besides a spec can be covered by it.
         let others = inputs.iter().any(|i| matches!(i, Input::Artifact(..) | Input::Folder(..) | Input::Walked(..)));
@@ -385,9 +416,28 @@ impl Session {
                 Input::Spec(_) | Input::Blueprint(_) => {}
             }
         }
+        // The run's artifacts as one deployment (when it is one: a folder, a chart or a
+        // kustomization, not files named one by one, as a pre-commit hook names them): what
+        // each references, created by another.
+        let deployment = paths.iter().any(|p| {
+            p.is_dir()
+                || lint::kubernetes::kustomize::is_kustomization(&p.file_name().unwrap_or_default().to_string_lossy())
+        }) || inputs_had_folder;
+        let closed = if !deployment {
+            Findings::default()
+        } else {
+            super::closure::check(
+                paths,
+                batches
+                    .iter()
+                    .filter(|(family, _)| super::closure::reads(*family))
+                    .flat_map(|(family, files)| files.iter().map(move |a| (family.name(), a))),
+            )
+        };
         for (family, files) in batches {
             findings.extend(lint::lint_files(family, &mut files.into_iter()));
         }
+        findings.extend(closed);
         findings
     }
 }

@@ -29,7 +29,7 @@ pub static FAMILY: KubernetesFamily = KubernetesFamily;
 pub struct KubernetesFamily;
 
 /// How a manifest file is read.
-static POLICY: Policy = Policy {
+pub(crate) static POLICY: Policy = Policy {
     what: "a manifest",
     max_bytes: 16 * 1024 * 1024,
     max_depth: 100,

@@ -206,7 +206,7 @@ pub fn is_terraform(file_name: &str) -> bool {
 
 /// The text hcl-edit parses. Terraform allows a byte-order mark, the HCL grammar does not: it
 /// becomes spaces of the same length, so that spans still count from the file's start.
-fn hcl_text(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn hcl_text(text: &str) -> std::borrow::Cow<'_, str> {
     match text.strip_prefix('\u{feff}') {
         Some(rest) => format!("{}{rest}", " ".repeat('\u{feff}'.len_utf8())).into(),
         None => text.into(),

@@ -29,7 +29,7 @@ pub static FAMILY: WorkflowFamily = WorkflowFamily;
 pub struct WorkflowFamily;
 
 /// How a workflow file is read.
-static POLICY: Policy = Policy {
+pub(crate) static POLICY: Policy = Policy {
     what: "a workflow",
     max_bytes: 16 * 1024 * 1024,
     max_depth: 100,

@@ -1,0 +1,339 @@
+//! What Kubernetes objects create and reference, read from a manifest's YAML (a plain
+//! manifest, or a chart's template as Helm rendered it). The reference table, by source path:
+//!
+//! | from | path | to |
+//! | --- | --- | --- |
+//! | pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) | `serviceAccountName` | ServiceAccount |
+//! | | `imagePullSecrets[].name` | Secret |
+//! | | `volumes[].secret.secretName`, `.projected.sources[].secret.name` | Secret (`optional`) |
+//! | | `volumes[].configMap.name`, `.projected.sources[].configMap.name` | ConfigMap (`optional`) |
+//! | | `volumes[].persistentVolumeClaim.claimName` | PersistentVolumeClaim |
+//! | | containers' `env[].valueFrom.secretKeyRef.name`, `envFrom[].secretRef.name` | Secret (`optional`) |
+//! | | containers' `env[].valueFrom.configMapKeyRef.name`, `envFrom[].configMapRef.name` | ConfigMap (`optional`) |
+//! | Ingress | `spec.tls[].secretName` | Secret (issued by cert-manager when the Ingress names an issuer) |
+//! | | `spec.ingressClassName` | IngressClass |
+//! | HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute | `spec.parentRefs[]` of kind Gateway | Gateway |
+//! | Gateway | `spec.gatewayClassName` | GatewayClass |
+//! | | `spec.listeners[].tls.certificateRefs[]` of kind Secret | Secret |
+//! | PersistentVolumeClaim | `spec.storageClassName` | StorageClass |
+//! | VolumeSnapshot | `spec.volumeSnapshotClassName`, `spec.source.persistentVolumeClaimName` | VolumeSnapshotClass, PersistentVolumeClaim |
+//! | SnapshotSchedule (snapscheduler) | `spec.snapshotTemplate.snapshotClassName` | VolumeSnapshotClass |
+//! | RoleBinding, ClusterRoleBinding | `subjects[]` of kind ServiceAccount | ServiceAccount |
+//! | any object | `metadata.namespace` | Namespace |
+//! | any object of a group Kubernetes does not serve | `apiVersion`, `kind` | its CRD |
+//!
+//! Besides the object itself, a CustomResourceDefinition installs its kind, a
+//! SecretProviderClass creates the Secrets of its `secretObjects`, a cert-manager Certificate
+//! its `secretName`, an ExternalSecret its target, a SealedSecret its name.
+
+use super::rules::{
+    CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KIND_WITHOUT_CRD, NAMESPACE_MISSING, SERVICE_ACCOUNT_MISSING,
+    STORAGE_MISSING,
+};
+use super::{CRD, Graph, Reference, platform};
+use crate::diag::{Rule, Source, Span};
+use crate::yaml::{self, Node, Value};
+
+/// Reads the objects of a manifest into the graph. A file that is not YAML, or a
+/// kustomization, adds nothing (the family reports what is wrong with it).
+pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
+    if crate::lint::kubernetes::kustomize::is_kustomization(crate::lint::file_name(source.name())) {
+        return;
+    }
+    let loaded = yaml::load(source.name(), source.text().as_bytes(), &crate::lint::kubernetes::POLICY);
+    let Ok(docs) = loaded.documents else { return };
+    // The loader reads the text without its byte-order mark; findings quote the file with it.
+    let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    for doc in docs {
+        let mut ctx = Ctx { graph: &mut *graph, origin, shift, from: String::new(), namespace: None };
+        ctx.object(&doc.root);
+    }
+}
+
+/// The string at `key` of a mapping.
+fn text<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+/// The items of the sequence at `key` (none when absent or not a sequence).
+fn items<'a>(node: &'a Node, key: &str) -> &'a [Node] {
+    match node.get(key).map(|n| &n.value) {
+        Some(Value::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+/// Whether the mapping says `optional: true`.
+fn optional(node: &Node) -> bool {
+    matches!(node.get("optional").map(|n| &n.value), Some(Value::Bool(true)))
+}
+
+/// Reading one object: where its findings go and what it is.
+struct Ctx<'g> {
+    graph: &'g mut Graph,
+    origin: usize,
+    shift: usize,
+    /// The object, for messages: `Deployment/shop`.
+    from: String,
+    namespace: Option<String>,
+}
+
+impl Ctx<'_> {
+    /// A reference to the object of `kind` named by the string at `node`, in `namespace`.
+    fn refer(
+        &mut self,
+        rule: &'static Rule,
+        kind: &str,
+        namespace: Option<&str>,
+        node: &Node,
+        optional: bool,
+        how: String,
+    ) {
+        let Some(name) = node.as_str().filter(|n| !n.is_empty()) else { return };
+        let span = Span::new(node.span.start + self.shift, node.span.end + self.shift);
+        self.graph.refer(Reference {
+            rule,
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+            optional,
+            from: self.from.clone(),
+            how,
+            span,
+            origin: self.origin,
+        });
+    }
+
+    /// A reference in the object's own namespace.
+    fn local(&mut self, rule: &'static Rule, kind: &str, node: Option<&Node>, optional: bool, how: String) {
+        if let Some(node) = node {
+            let ns = self.namespace.clone();
+            self.refer(rule, kind, ns.as_deref(), node, optional, how);
+        }
+    }
+
+    fn object(&mut self, root: &Node) {
+        let (Some(api_version), Some(kind)) = (text(root, "apiVersion"), text(root, "kind")) else { return };
+        let metadata = root.get("metadata");
+        let name = metadata.and_then(|m| text(m, "name")).unwrap_or("");
+        self.namespace = metadata.and_then(|m| text(m, "namespace")).map(str::to_string);
+        self.from = if name.is_empty() { kind.to_string() } else { format!("{kind}/{name}") };
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let ns = self.namespace.clone();
+        if !name.is_empty() {
+            self.graph.create(kind, ns.as_deref(), name);
+        }
+        self.graph.kinds.insert((group.to_string(), kind.to_string()));
+        if let Some(node) = metadata.and_then(|m| m.get("namespace")) {
+            self.refer(&NAMESPACE_MISSING, "Namespace", None, node, false, "is created in @".into());
+        }
+        if !platform::builtin_group(group)
+            && let Some(node) = root.get("kind")
+        {
+            // The kind's CRD, by its name; a chart that installs the whole group resolves it too.
+            let how = format!("is a {kind}, a kind served only once @ is installed");
+            let crd = format!("{}.{group}", platform::plural(kind));
+            let span = Span::new(node.span.start + self.shift, node.span.end + self.shift);
+            self.graph.refer(Reference {
+                rule: &KIND_WITHOUT_CRD,
+                kind: CRD.to_string(),
+                namespace: None,
+                name: crd,
+                optional: false,
+                from: self.from.clone(),
+                how,
+                span,
+                origin: self.origin,
+            });
+        }
+        let spec = root.get("spec");
+        match (group, kind) {
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+                if let Some(spec) = spec
+                    && let (Some(g), Some(k)) = (text(spec, "group"), spec.get("names").and_then(|n| text(n, "kind")))
+                {
+                    self.graph.install_crd(g, k);
+                }
+            }
+            ("secrets-store.csi.x-k8s.io", "SecretProviderClass") => {
+                for o in spec.map(|s| items(s, "secretObjects")).unwrap_or_default() {
+                    if let Some(secret) = text(o, "secretName") {
+                        self.graph.create("Secret", ns.as_deref(), secret);
+                    }
+                }
+            }
+            ("cert-manager.io", "Certificate") => {
+                if let Some(secret) = spec.and_then(|s| text(s, "secretName")) {
+                    self.graph.create("Secret", ns.as_deref(), secret);
+                }
+            }
+            (g, "ExternalSecret") if g.starts_with("external-secrets.io") => {
+                let target = spec.and_then(|s| s.get("target")).and_then(|t| text(t, "name")).unwrap_or(name);
+                self.graph.create("Secret", ns.as_deref(), target);
+            }
+            ("bitnami.com", "SealedSecret") if !name.is_empty() => self.graph.create("Secret", ns.as_deref(), name),
+            ("networking.k8s.io" | "extensions", "Ingress") => self.ingress(root, spec),
+            ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute") => {
+                self.route(spec)
+            }
+            ("gateway.networking.k8s.io", "Gateway") => self.gateway(spec),
+            ("", "PersistentVolumeClaim") => {
+                if let Some(class) = spec.and_then(|s| s.get("storageClassName")) {
+                    self.refer(&STORAGE_MISSING, "StorageClass", None, class, false, "provisions from @".into());
+                }
+            }
+            ("snapshot.storage.k8s.io", "VolumeSnapshot") => {
+                let class = spec.and_then(|s| s.get("volumeSnapshotClassName"));
+                if let Some(class) = class {
+                    self.refer(&STORAGE_MISSING, "VolumeSnapshotClass", None, class, false, "snapshots with @".into());
+                }
+                let claim = spec.and_then(|s| s.get("source")).and_then(|s| s.get("persistentVolumeClaimName"));
+                self.local(&STORAGE_MISSING, "PersistentVolumeClaim", claim, false, "snapshots @".into());
+            }
+            ("snapscheduler.backube", "SnapshotSchedule") => {
+                let class = spec.and_then(|s| s.get("snapshotTemplate")).and_then(|t| t.get("snapshotClassName"));
+                if let Some(class) = class {
+                    self.refer(&STORAGE_MISSING, "VolumeSnapshotClass", None, class, false, "snapshots with @".into());
+                }
+            }
+            ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
+                for s in items(root, "subjects") {
+                    if text(s, "kind") == Some("ServiceAccount")
+                        && let Some(n) = s.get("name")
+                    {
+                        let subject_ns = text(s, "namespace").map(str::to_string).or(ns.clone());
+                        let how = "binds a role to @".to_string();
+                        self.refer(&SERVICE_ACCOUNT_MISSING, "ServiceAccount", subject_ns.as_deref(), n, false, how);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(pod) = pod_spec(group, kind, root) {
+            self.pod(pod);
+        }
+    }
+
+    fn ingress(&mut self, root: &Node, spec: Option<&Node>) {
+        let Some(spec) = spec else { return };
+        // cert-manager's ingress-shim issues the TLS secrets of an Ingress that names an issuer.
+        let annotations = root.get("metadata").and_then(|m| m.get("annotations"));
+        let issued = annotations.is_some_and(|a| {
+            ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"].iter().any(|k| a.get(k).is_some())
+        });
+        let ns = self.namespace.clone();
+        for tls in items(spec, "tls") {
+            match (issued, text(tls, "secretName")) {
+                (true, Some(secret)) => self.graph.create("Secret", ns.as_deref(), secret),
+                _ => self.local(&CONFIG_MISSING, "Secret", tls.get("secretName"), false, "serves TLS with @".into()),
+            }
+        }
+        if let Some(class) = spec.get("ingressClassName") {
+            self.refer(&GATEWAY_OR_CLASS_MISSING, "IngressClass", None, class, false, "is served by @".into());
+        }
+    }
+
+    fn route(&mut self, spec: Option<&Node>) {
+        for parent in spec.map(|s| items(s, "parentRefs")).unwrap_or_default() {
+            let is_gateway = text(parent, "kind").is_none_or(|k| k == "Gateway")
+                && text(parent, "group").is_none_or(|g| g == "gateway.networking.k8s.io");
+            if !is_gateway {
+                continue;
+            }
+            let ns = text(parent, "namespace").map(str::to_string).or(self.namespace.clone());
+            if let Some(n) = parent.get("name") {
+                let how = "attaches to @".to_string();
+                self.refer(&GATEWAY_OR_CLASS_MISSING, "Gateway", ns.as_deref(), n, false, how);
+            }
+        }
+    }
+
+    fn gateway(&mut self, spec: Option<&Node>) {
+        let Some(spec) = spec else { return };
+        if let Some(class) = spec.get("gatewayClassName") {
+            self.refer(&GATEWAY_OR_CLASS_MISSING, "GatewayClass", None, class, false, "is implemented by @".into());
+        }
+        for listener in items(spec, "listeners") {
+            for cert in listener.get("tls").map(|t| items(t, "certificateRefs")).unwrap_or_default() {
+                let is_secret =
+                    text(cert, "kind").is_none_or(|k| k == "Secret") && text(cert, "group").is_none_or(str::is_empty);
+                if !is_secret {
+                    continue;
+                }
+                let ns = text(cert, "namespace").map(str::to_string).or(self.namespace.clone());
+                if let Some(n) = cert.get("name") {
+                    self.refer(&CONFIG_MISSING, "Secret", ns.as_deref(), n, false, "serves TLS with @".into());
+                }
+            }
+        }
+    }
+
+    fn pod(&mut self, pod: &Node) {
+        let sa = pod.get("serviceAccountName").or_else(|| pod.get("serviceAccount"));
+        self.local(&SERVICE_ACCOUNT_MISSING, "ServiceAccount", sa, false, "runs its pods as @".into());
+        for s in items(pod, "imagePullSecrets") {
+            self.local(&CONFIG_MISSING, "Secret", s.get("name"), false, "pulls its images with @".into());
+        }
+        for v in items(pod, "volumes") {
+            let volume = text(v, "name").unwrap_or("?");
+            if let Some(secret) = v.get("secret") {
+                let how = format!("mounts @ as volume {volume}");
+                self.local(&CONFIG_MISSING, "Secret", secret.get("secretName"), optional(secret), how);
+            }
+            if let Some(cm) = v.get("configMap") {
+                let how = format!("mounts @ as volume {volume}");
+                self.local(&CONFIG_MISSING, "ConfigMap", cm.get("name"), optional(cm), how);
+            }
+            if let Some(claim) = v.get("persistentVolumeClaim") {
+                let how = format!("mounts @ as volume {volume}");
+                self.local(&STORAGE_MISSING, "PersistentVolumeClaim", claim.get("claimName"), false, how);
+            }
+            for source in v.get("projected").map(|p| items(p, "sources")).unwrap_or_default() {
+                for (key, kind) in [("secret", "Secret"), ("configMap", "ConfigMap")] {
+                    if let Some(s) = source.get(key) {
+                        let how = format!("projects @ into volume {volume}");
+                        self.local(&CONFIG_MISSING, kind, s.get("name"), optional(s), how);
+                    }
+                }
+            }
+        }
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
+            for c in items(pod, list) {
+                self.container(c);
+            }
+        }
+    }
+
+    fn container(&mut self, c: &Node) {
+        for e in items(c, "env") {
+            let var = text(e, "name").unwrap_or("?");
+            let Some(from) = e.get("valueFrom") else { continue };
+            for (key, kind) in [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")] {
+                if let Some(r) = from.get(key) {
+                    let how = format!("reads @ in env {var}");
+                    self.local(&CONFIG_MISSING, kind, r.get("name"), optional(r), how);
+                }
+            }
+        }
+        for e in items(c, "envFrom") {
+            for (key, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
+                if let Some(r) = e.get(key) {
+                    self.local(&CONFIG_MISSING, kind, r.get("name"), optional(r), "reads its env from @".into());
+                }
+            }
+        }
+    }
+}
+
+/// The pod spec of a workload.
+fn pod_spec<'a>(group: &str, kind: &str, root: &'a Node) -> Option<&'a Node> {
+    let spec = root.get("spec")?;
+    match (group, kind) {
+        ("", "Pod") => Some(spec),
+        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
+        | ("batch", "Job")
+        | ("", "ReplicationController") => spec.get("template")?.get("spec"),
+        ("batch", "CronJob") => spec.get("jobTemplate")?.get("spec")?.get("template")?.get("spec"),
+        _ => None,
+    }
+}

@@ -1,0 +1,298 @@
+//! The closure check (`DEP` rules): a deployment closes when every name one of its artifacts
+//! references is created by another, provided by the platform, or a declared prerequisite.
+//!
+//! The validators judge one file at a time; a first deploy fails on what spans files: a Secret a
+//! pod reads that nothing creates, a TLS secret nothing issues, a Gateway or a CRD nothing
+//! installs, a role the person applying Terraform or the deploy identity needs and is never
+//! given, a repository variable a workflow reads that nobody was told to set. This module reads
+//! every artifact of a deployment (Kubernetes objects, Helm charts as rendered, Terraform,
+//! workflows, and the READMEs beside them) into one [`Graph`] of what each creates and what each
+//! references, keyed by kind, namespace and name in hash maps (linear in the deployment's size),
+//! and reports each reference that resolves to nothing at the referencing line.
+//!
+//! Learned from Monokle's resource-links table (a reference mapper per source path, to a target
+//! kind, name and namespace, optional references told apart) and kube-linter's `dangling-*` and
+//! `non-existent-service-account` checks; unlike them, it goes across families: Terraform's
+//! Kubernetes and Helm resources create objects and namespaces, Helm releases of known charts
+//! install CRDs, role assignments grant (or do not grant) the access the deploy needs, and a
+//! README's Prerequisites section declares what the user provides ([`readme`]).
+//!
+//! What a reference in gen's own output is, is gated by [`OWN_OUTPUT`]; a hand-written file's
+//! unresolved reference is a warning.
+
+mod kubernetes;
+mod platform;
+pub mod readme;
+mod rules;
+mod shell;
+mod terraform;
+mod workflow;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use rules::all as rules;
+
+use crate::diag::{Diagnostic, Findings, Rule, Severity, Source, Span};
+
+/// What an unresolved reference in gen's own output is (the render's plan, `gen lint SPEC`, and
+/// files an output folder's manifest lists as managed). `None` leaves gen's own output
+/// unchecked while #26's fixes land, so that rendering the examples keeps passing; flip it to
+/// `Some(Severity::Error)` once `gen lint out/` with it on shows nothing (the design: on gen's
+/// own output an unresolved reference is an error, and `gen render` writes nothing then).
+pub const OWN_OUTPUT: Option<Severity> = None;
+
+/// A kind of object a reference can name: a Kubernetes kind (`Secret`), `CustomResourceDefinition`
+/// for a CRD by its name (`httproutes.gateway.networking.k8s.io`), or a GitHub repository's
+/// setting (`GitHub secret`, `GitHub variable`, `GitHub environment`).
+pub type Kind = String;
+
+/// The kinds of GitHub settings a workflow reads.
+pub const GITHUB_SECRET: &str = "GitHub secret";
+pub const GITHUB_VARIABLE: &str = "GitHub variable";
+pub const GITHUB_ENVIRONMENT: &str = "GitHub environment";
+/// An Azure role the person (or pipeline) running `terraform apply` holds, as a prerequisite.
+pub const AZURE_ROLE: &str = "Azure role";
+/// A CRD, by its name (`<plural>.<group>`).
+pub const CRD: &str = "CustomResourceDefinition";
+
+/// Where a fact was read: the file as findings name it, the folder prerequisites are looked up
+/// from, and whether the file is gen's own output.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub source: Arc<Source>,
+    /// The folder the file is in, in the same form as the folders of the READMEs added: a
+    /// README's prerequisites cover the files in its folder and below.
+    pub dir: PathBuf,
+    /// Whether gen rendered the file (its own output) rather than someone writing it.
+    pub own: bool,
+    /// Its path in the output directory, when rendered (what a spec's `lint.ignore` `path`
+    /// names).
+    pub artifact: Option<String>,
+}
+
+/// A name one artifact uses and another must create.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub rule: &'static Rule,
+    pub kind: Kind,
+    /// The namespace the target must be in; `None` when the referrer names none (it goes to the
+    /// namespace the files are applied to), or for cluster-wide kinds.
+    pub namespace: Option<String>,
+    pub name: String,
+    /// Whether the referrer tolerates its absence (`optional: true`).
+    pub optional: bool,
+    /// What refers, for the message: `Deployment/shop`, `workflow shop.yml`.
+    pub from: String,
+    /// How it refers, for the message, `@` standing for the target: `reads @ in env SECRET_KEY`.
+    pub how: String,
+    pub span: Span,
+    pub origin: usize,
+}
+
+/// What a deployment creates, and what it references, read from all its artifacts.
+#[derive(Default)]
+pub struct Graph {
+    /// Objects created, by (kind, name): the namespaces they are created in (`None`: the
+    /// namespace the files are applied to).
+    created: HashMap<(Kind, String), Vec<Option<String>>>,
+    /// Kinds created under a name gen cannot tell (a Terraform `for_each`, a variable): any
+    /// name of the kind resolves, as a value gen cannot tell is not judged.
+    any_name: HashSet<Kind>,
+    /// API groups whose every kind is installed (a chart that installs a group's CRDs).
+    crd_groups: HashSet<String>,
+    /// Prerequisites declared by READMEs, each with the folder it covers.
+    prerequisites: Vec<(PathBuf, readme::Prerequisite)>,
+    refs: Vec<Reference>,
+    origins: Vec<Origin>,
+    /// Platforms whose clusters the deployment runs on (from a spec, or told by Terraform).
+    platforms: BTreeSet<&'static str>,
+    /// Terraform facts for the cross-family rules.
+    tf: terraform::Facts,
+    /// The Kubernetes kinds the deployment's charts and manifests hold, each with its API group.
+    kinds: BTreeSet<(String, String)>,
+    /// How many origins [`Graph::settle`] has seen.
+    settled: usize,
+}
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    /// Records that the deployment runs on clusters of `platform` (a spec's platform name):
+    /// what such clusters provide resolves references.
+    pub fn platform(&mut self, platform: &str) {
+        if let Some(p) = platform::by_name(platform) {
+            self.platforms.insert(p);
+        }
+    }
+
+    /// Reads one artifact of `family` (`kubernetes`, `terraform`, `workflow`; others add
+    /// nothing). Its source is kept only when it references something.
+    pub fn add(&mut self, family: &str, origin: Origin) {
+        let index = self.origins.len();
+        let before = self.refs.len() + self.tf.located();
+        self.origins.push(origin);
+        let source = self.origins[index].source.clone();
+        match family {
+            "kubernetes" => kubernetes::read(self, &source, index),
+            "terraform" => terraform::read(self, &source, index),
+            "workflow" => workflow::read(self, &source, index),
+            _ => {}
+        }
+        // A file that references nothing is not quoted by any finding: drop its text.
+        if self.refs.len() + self.tf.located() == before {
+            self.origins[index].source = Source::new(source.name(), "");
+        }
+    }
+
+    /// Reads a README's Prerequisites section; it covers the files in `dir` and below.
+    pub fn add_readme(&mut self, text: &str, dir: PathBuf) {
+        for p in readme::prerequisites(text) {
+            self.prerequisites.push((dir.clone(), p));
+        }
+    }
+
+    fn create(&mut self, kind: &str, namespace: Option<&str>, name: &str) {
+        self.created.entry((kind.to_string(), name.to_string())).or_default().push(namespace.map(str::to_string));
+    }
+
+    fn create_any(&mut self, kind: &str) {
+        self.any_name.insert(kind.to_string());
+    }
+
+    fn install_crd(&mut self, group: &str, kind: &str) {
+        self.create(CRD, None, &format!("{}.{group}", platform::plural(kind)));
+    }
+
+    fn refer(&mut self, r: Reference) {
+        self.refs.push(r);
+    }
+
+    /// Whether a reference is satisfied: optional, or resolved (a CRD by [`Graph::has_crd`]).
+    fn satisfied(&self, r: &Reference) -> bool {
+        r.optional || if r.kind == CRD { self.has_crd(&r.name, r.origin) } else { self.resolves(r) }
+    }
+
+    /// Drops what the files read since the last call no longer need: the references already
+    /// satisfied (what a graph holds only grows, so they stay satisfied), and the texts of the
+    /// files left with nothing to report. A spec's plan is read a service at a time; this keeps
+    /// the graph to what is still unresolved, not every rendered file's text.
+    fn settle(&mut self) {
+        let from = self.settled;
+        let refs = std::mem::take(&mut self.refs);
+        let (old, new): (Vec<Reference>, Vec<Reference>) = refs.into_iter().partition(|r| r.origin < from);
+        let pending: Vec<Reference> = new.into_iter().filter(|r| !self.satisfied(r)).collect();
+        let keep: HashSet<usize> = pending.iter().map(|r| r.origin).chain(self.tf.origins()).collect();
+        for (i, o) in self.origins.iter_mut().enumerate().skip(from) {
+            if !keep.contains(&i) && !o.source.text().is_empty() {
+                o.source = Source::new(o.source.name(), "");
+            }
+        }
+        self.refs = old;
+        self.refs.extend(pending);
+        self.settled = self.origins.len();
+    }
+
+    /// Whether a reference resolves: created in a namespace it may be in, created under a name
+    /// gen cannot tell, provided by the platform, or declared by a README above the referrer.
+    fn resolves(&self, r: &Reference) -> bool {
+        let created = self.created.get(&(r.kind.clone(), r.name.clone())).is_some_and(|spaces| {
+            spaces.iter().any(|ns| match (ns, &r.namespace) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            })
+        });
+        created
+            || self.any_name.contains(&r.kind)
+            || platform::provides(&self.platforms, &r.kind, &r.name)
+            || self.declared(&r.kind, r.namespace.as_deref(), &r.name, &self.origins[r.origin].dir)
+    }
+
+    /// Whether a README at or above `dir` declares the object.
+    fn declared(&self, kind: &str, namespace: Option<&str>, name: &str, dir: &Path) -> bool {
+        self.prerequisites.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+    }
+
+    /// Whether the CRD named `name` (`<plural>.<group>`) is installed (by a manifest, or a chart
+    /// that installs its group), provided by the platform, or declared above `origin`.
+    fn has_crd(&self, name: &str, origin: usize) -> bool {
+        let group = name.split_once('.').map_or("", |(_, g)| g);
+        self.crd_groups.contains(group)
+            || self.created.contains_key(&(CRD.to_string(), name.to_string()))
+            || platform::provides_crd(&self.platforms, group)
+            || self.declared(CRD, None, name, &self.origins[origin].dir)
+    }
+
+    /// The findings: each unresolved reference and cross-family gap, at its line. A finding in
+    /// gen's own output has the severity `own` (none when `None`), one in a hand-written file
+    /// its rule's (a warning).
+    pub fn finish(self, own: Option<Severity>) -> Findings {
+        let mut out = Vec::new();
+        rules::check(&self, &mut out);
+        let mut findings = Findings::default();
+        let mut seen = HashSet::new();
+        for (origin, d) in out {
+            let o = &self.origins[origin];
+            let severity = if o.own { own } else { Some(d.rule.severity) };
+            let Some(severity) = severity else { continue };
+            if !seen.insert((d.rule.code, d.file.clone(), d.span, d.message.clone())) {
+                continue;
+            }
+            findings.sources.add(o.source.clone());
+            let mut d = Diagnostic { severity, ..d };
+            d.subject.artifact = o.artifact.clone();
+            findings.diagnostics.push(d);
+        }
+        findings
+    }
+
+    fn diag(&self, rule: &'static Rule, origin: usize, span: Span, message: String) -> Diagnostic {
+        Diagnostic::new(rule, self.origins[origin].source.name(), Some(span), message)
+    }
+}
+
+/// The folder a file named `name` is in, for README lookups (a chart's template rendered by
+/// Helm, `charts/shop/templates/x.yaml (rendered)`, is in its template's folder).
+pub fn folder_of(name: &str) -> PathBuf {
+    let name = name.strip_suffix(" (rendered)").unwrap_or(name);
+    Path::new(name).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Whether a file name is a README whose Prerequisites section gen reads.
+pub fn is_readme(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    matches!(lower.as_str(), "readme.md" | "readme" | "readme.markdown")
+}
+
+impl Graph {
+    /// Reads a batch of a spec's plan (gen's own output): each file by the family its blueprint
+    /// declares (or that recognises it), the plan's READMEs, and what its deploy scripts install. `out` prefixes file names as
+    /// findings show them (`out/manifests/shop/deployment.yaml`).
+    pub fn add_plan(&mut self, files: &[crate::render::PlannedFile], out: &str) {
+        for file in files {
+            let name = format!("{out}/{}", file.path);
+            let Ok(text) = std::str::from_utf8(&file.bytes) else { continue };
+            if is_readme(super::file_name(&file.path)) {
+                self.add_readme(text, folder_of(&name));
+                continue;
+            }
+            if file.path.ends_with(".sh") {
+                shell::read(self, text);
+                continue;
+            }
+            let family = match &file.kind {
+                Some(kind) => super::family(kind),
+                None => super::recognise(&file.path, text, super::Recognition::Yes),
+            };
+            let Some(family) = family else { continue };
+            let dir = folder_of(&name);
+            let artifact = Some(file.path.clone());
+            self.add(family.name(), Origin { source: Source::new(name, text), dir, own: true, artifact });
+        }
+        self.settle();
+    }
+}

@@ -1,0 +1,39 @@
+//! What gen's own deploy scripts (`scripts/deploy-local-<env>.sh`) install in the cluster they
+//! set up: minikube add-ons, Helm releases of known charts, manifests applied from a known
+//! controller's release, namespaces. Only a plan's scripts are read: gen knows what its
+//! templates run; a hand-written script's branches and variables are not judged.
+
+use super::{Graph, platform};
+
+/// Reads a script's commands, a line at a time, into the graph.
+pub fn read(graph: &mut Graph, text: &str) {
+    for line in text.lines() {
+        let words: Vec<&str> =
+            line.split_whitespace().map(|w| w.trim_matches(['"', '\''])).take_while(|w| !w.starts_with('#')).collect();
+        let after = |seq: &[&str]| {
+            words.windows(seq.len()).position(|w| w == seq).and_then(|i| words.get(i + seq.len())).copied()
+        };
+        if let Some(addon) = after(&["addons", "enable"]) {
+            platform::addon(graph, addon);
+        }
+        if let Some(release) = after(&["upgrade", "--install"]).or_else(|| after(&["helm", "install"])) {
+            let chart = after(&[release]).unwrap_or_default();
+            let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+            for group in platform::chart_crd_groups(chart) {
+                graph.crd_groups.insert(group.to_string());
+            }
+            if words.contains(&"--create-namespace")
+                && let Some(ns) = after(&["--namespace"]).or_else(|| after(&["-n"]))
+            {
+                graph.create("Namespace", None, ns);
+            }
+        }
+        if let Some(ns) = after(&["create", "namespace"]) {
+            graph.create("Namespace", None, ns);
+        }
+        // The ingress-nginx controller's own release manifest creates its IngressClass.
+        if words.contains(&"apply") && words.iter().any(|w| w.contains("kubernetes/ingress-nginx/")) {
+            graph.create("IngressClass", None, "nginx");
+        }
+    }
+}

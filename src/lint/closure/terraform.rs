@@ -1,0 +1,319 @@
+//! What Terraform creates in the cluster and in GitHub, and the access it grants, read from its
+//! blocks without evaluating them (a name Terraform knows only at plan time creates "some
+//! object of the kind": a value gen cannot tell is not judged).
+//!
+//! - `kubernetes_namespace`, `kubernetes_secret`, `kubernetes_config_map`,
+//!   `kubernetes_service_account`, `kubernetes_storage_class`, `kubernetes_persistent_volume_claim`,
+//!   `kubernetes_ingress_class` (and their `_v1`): the object of `metadata`;
+//! - `kubernetes_manifest`, and a `helm_release`'s `values` (the `raw` chart's `resources`): the
+//!   objects written as HCL objects with `kind` and `metadata.name`;
+//! - `helm_release`: its namespace with `create_namespace = true`, the CRDs of a known chart
+//!   ([`platform::chart_crd_groups`]), ingress-nginx's IngressClass;
+//! - `azurerm_kubernetes_cluster`: an AKS cluster (its StorageClasses and snapshot API), the
+//!   Key Vault secrets provider's SecretProviderClass CRD, the application routing add-on's
+//!   IngressClass, and whether it lets in only identities Azure RBAC grants a role;
+//! - `azurerm_role_assignment` and `azurerm_role_definition`: who may do what in the cluster;
+//! - `github_actions_secret`, `github_actions_variable`, `github_repository_environment` (and
+//!   the environment's secrets and variables): what a workflow reads.
+
+use std::collections::HashMap;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::{Block, Body};
+
+use super::platform::{self, BuiltinRole};
+use super::{GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE, Graph};
+use crate::diag::{Source, Span};
+use crate::lint::terraform::hcl;
+
+/// A role given to an identity on (part of) a cluster.
+#[derive(Clone, Debug)]
+pub enum Role {
+    Builtin(String, BuiltinRole),
+    /// An `azurerm_role_definition` of this configuration, by its resource name.
+    Custom(String),
+}
+
+/// A role assignment that lets its principal write in the cluster.
+#[derive(Clone, Debug)]
+pub struct Assignment {
+    pub origin: usize,
+    /// The role's attribute (`role_definition_name` or `role_definition_id`).
+    pub span: Span,
+    pub role: Role,
+    /// The scope as written, without whitespace.
+    pub scope: String,
+}
+
+/// What Terraform says about access to the cluster.
+#[derive(Default)]
+pub struct Facts {
+    /// AKS clusters whose only way in is a role Azure RBAC grants (local accounts off, Azure
+    /// RBAC on, no admin group): origin, header, address.
+    pub locked: Vec<(usize, Span, String)>,
+    /// Resources of the kubernetes and helm providers: origin, header, address.
+    pub managed: Vec<(usize, Span, String)>,
+    /// Role assignments of AKS data-plane roles (built-in or custom).
+    pub assignments: Vec<Assignment>,
+    /// Custom role definitions' data actions, by resource name.
+    pub definitions: HashMap<String, Vec<String>>,
+}
+
+impl Facts {
+    /// How many located facts it holds (their files are quoted by findings).
+    pub fn located(&self) -> usize {
+        self.locked.len() + self.managed.len() + self.assignments.len()
+    }
+
+    /// The files its located facts are in.
+    pub fn origins(&self) -> impl Iterator<Item = usize> + '_ {
+        let located = self.locked.iter().chain(&self.managed).map(|(o, ..)| *o);
+        located.chain(self.assignments.iter().map(|a| a.origin))
+    }
+}
+
+/// Reads a Terraform file into the graph. A file that does not parse adds nothing.
+pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
+    let text = crate::lint::terraform::hcl_text(source.text());
+    let Ok(body) = hcl_edit::parser::parse_body(&text) else { return };
+    for block in body.get_blocks("resource") {
+        let labels = hcl::labels(block);
+        let [kind, name] = labels.as_slice() else { continue };
+        resource(graph, origin, block, kind, name);
+    }
+}
+
+/// The string value of `key`.
+fn string(body: &Body, key: &str) -> Option<String> {
+    hcl::value(body, key).and_then(hcl::string)
+}
+
+fn resource(graph: &mut Graph, origin: usize, block: &Block, kind: &str, name: &str) {
+    let body = &block.body;
+    let address = format!("{kind}.{name}");
+    if kind.starts_with("kubernetes_") || kind == "helm_release" {
+        graph.tf.managed.push((origin, hcl::header(block), address.clone()));
+    }
+    let object = match kind.strip_suffix("_v1").unwrap_or(kind) {
+        "kubernetes_namespace" => Some("Namespace"),
+        "kubernetes_secret" => Some("Secret"),
+        "kubernetes_config_map" => Some("ConfigMap"),
+        "kubernetes_service_account" => Some("ServiceAccount"),
+        "kubernetes_storage_class" => Some("StorageClass"),
+        "kubernetes_persistent_volume_claim" => Some("PersistentVolumeClaim"),
+        "kubernetes_ingress_class" => Some("IngressClass"),
+        _ => None,
+    };
+    if let Some(object) = object {
+        let metadata = hcl::block(body, "metadata").map(|b| &b.body);
+        let namespace = metadata.and_then(|m| string(m, "namespace"));
+        match metadata.and_then(|m| string(m, "name")) {
+            Some(n) => graph.create(object, namespace.as_deref(), &n),
+            None => graph.create_any(object),
+        }
+    }
+    match kind {
+        "kubernetes_manifest" => {
+            if let Some(manifest) = hcl::value(body, "manifest") {
+                objects(graph, manifest);
+            }
+        }
+        "helm_release" => helm_release(graph, body),
+        "azurerm_kubernetes_cluster" => cluster(graph, origin, block, &address),
+        "azurerm_role_assignment" => assignment(graph, origin, body),
+        "azurerm_role_definition" => {
+            let actions: Vec<String> = hcl::blocks(body, "permissions")
+                .filter_map(|p| hcl::value(&p.body, "data_actions"))
+                .flat_map(strings)
+                .collect();
+            graph.tf.definitions.insert(name.to_string(), actions);
+        }
+        "github_actions_secret" | "github_actions_environment_secret" => {
+            github(graph, body, "secret_name", GITHUB_SECRET);
+        }
+        "github_actions_variable" | "github_actions_environment_variable" => {
+            github(graph, body, "variable_name", GITHUB_VARIABLE);
+        }
+        "github_repository_environment" => github(graph, body, "environment", GITHUB_ENVIRONMENT),
+        _ => {}
+    }
+}
+
+fn github(graph: &mut Graph, body: &Body, key: &str, kind: &str) {
+    match string(body, key) {
+        Some(n) => graph.create(kind, None, &n),
+        None => graph.create_any(kind),
+    }
+}
+
+/// The string literals of an array literal.
+fn strings(expr: &Expression) -> Vec<String> {
+    match expr {
+        Expression::Array(a) => a.iter().filter_map(hcl::string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The value at `key` of an HCL object literal.
+fn field<'a>(object: &'a hcl_edit::expr::Object, key: &str) -> Option<&'a Expression> {
+    object.iter().find_map(|(k, v)| {
+        let k = match k {
+            ObjectKey::Ident(i) => i.as_str().to_string(),
+            ObjectKey::Expression(e) => hcl::string(e)?,
+        };
+        (k == key).then(|| v.expr())
+    })
+}
+
+/// Kubernetes objects written as HCL objects anywhere in `expr` (`kind`, `metadata.name`,
+/// `metadata.namespace` as literals; a CRD also installs its kind).
+fn objects(graph: &mut Graph, expr: &Expression) {
+    match expr {
+        Expression::Object(o) => {
+            let kind = field(o, "kind").and_then(hcl::string);
+            let metadata = match field(o, "metadata") {
+                Some(Expression::Object(m)) => Some(m),
+                _ => None,
+            };
+            if let (Some(kind), Some(metadata)) = (kind, metadata) {
+                let namespace = field(metadata, "namespace").and_then(hcl::string);
+                match field(metadata, "name").and_then(hcl::string) {
+                    Some(n) => graph.create(&kind, namespace.as_deref(), &n),
+                    None => graph.create_any(&kind),
+                }
+                if kind == "CustomResourceDefinition"
+                    && let Some(Expression::Object(spec)) = field(o, "spec")
+                {
+                    let names = match field(spec, "names") {
+                        Some(Expression::Object(n)) => field(n, "kind").and_then(hcl::string),
+                        _ => None,
+                    };
+                    if let (Some(group), Some(k)) = (field(spec, "group").and_then(hcl::string), names) {
+                        graph.install_crd(&group, &k);
+                    }
+                }
+            }
+            for (_, v) in o.iter() {
+                objects(graph, v.expr());
+            }
+        }
+        Expression::Array(a) => a.iter().for_each(|e| objects(graph, e)),
+        Expression::FuncCall(f) => f.args.iter().for_each(|e| objects(graph, e)),
+        Expression::Parenthesis(p) => objects(graph, p.inner()),
+        _ => {}
+    }
+}
+
+fn helm_release(graph: &mut Graph, body: &Body) {
+    let create_namespace = hcl::value(body, "create_namespace").and_then(hcl::boolean) == Some(true);
+    if create_namespace {
+        match string(body, "namespace") {
+            Some(ns) => graph.create("Namespace", None, &ns),
+            None => graph.create_any("Namespace"),
+        }
+    }
+    // A chart named by URL or OCI reference is known by its last segment.
+    let chart = string(body, "chart").unwrap_or_default();
+    let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
+    for group in platform::chart_crd_groups(&chart) {
+        graph.crd_groups.insert(group.to_string());
+    }
+    if chart == "ingress-nginx" {
+        // Its IngressClass: `controller.ingressClassResource.name`, `nginx` by default; a name
+        // gen cannot read (a variable) is some IngressClass.
+        let written = hcl::value(body, "values").map(ingress_class_name).unwrap_or(Some(None));
+        match written {
+            Some(Some(name)) => graph.create("IngressClass", None, &name),
+            Some(None) => graph.create("IngressClass", None, "nginx"),
+            None => graph.create_any("IngressClass"),
+        }
+    }
+    if let Some(values) = hcl::value(body, "values") {
+        objects(graph, values);
+    }
+}
+
+/// ingress-nginx's class name in a release's values: `Some(Some(name))` written literally,
+/// `Some(None)` not written, `None` written as something gen cannot read.
+fn ingress_class_name(expr: &Expression) -> Option<Option<String>> {
+    let found = find_path(expr, &["controller", "ingressClassResource", "name"]);
+    match found {
+        None => Some(None),
+        Some(e) => hcl::string(e).map(Some),
+    }
+}
+
+/// The expression at a path of keys in the object literals of `expr` (through `yamlencode`
+/// and lists).
+fn find_path<'a>(expr: &'a Expression, path: &[&str]) -> Option<&'a Expression> {
+    match expr {
+        Expression::Object(o) => {
+            let (first, rest) = path.split_first()?;
+            let v = field(o, first)?;
+            if rest.is_empty() { Some(v) } else { find_path(v, rest) }
+        }
+        Expression::Array(a) => a.iter().find_map(|e| find_path(e, path)),
+        Expression::FuncCall(f) => f.args.iter().find_map(|e| find_path(e, path)),
+        Expression::Parenthesis(p) => find_path(p.inner(), path),
+        _ => None,
+    }
+}
+
+fn cluster(graph: &mut Graph, origin: usize, block: &Block, address: &str) {
+    let body = &block.body;
+    graph.platform("azure");
+    if hcl::block(body, "key_vault_secrets_provider").is_some() {
+        graph.crd_groups.insert("secrets-store.csi.x-k8s.io".to_string());
+    }
+    if hcl::block(body, "web_app_routing").is_some() {
+        graph.create("IngressClass", None, "webapprouting.kubernetes.azure.com");
+    }
+    let local_off = hcl::value(body, "local_account_disabled").and_then(hcl::boolean) == Some(true);
+    let rbac = hcl::block(body, "azure_active_directory_role_based_access_control").map(|b| &b.body);
+    let azure_rbac = rbac.and_then(|r| hcl::value(r, "azure_rbac_enabled")).and_then(hcl::boolean) == Some(true);
+    // Members of an admin group are cluster admins: the group is the way in.
+    let admin_group = rbac.and_then(|r| hcl::value(r, "admin_group_object_ids")).is_some_and(|e| match e {
+        Expression::Array(a) => !a.is_empty(),
+        _ => true,
+    });
+    if local_off && azure_rbac && !admin_group {
+        graph.tf.locked.push((origin, hcl::header(block), address.to_string()));
+    }
+}
+
+fn assignment(graph: &mut Graph, origin: usize, body: &Body) {
+    let scope = hcl::value(body, "scope").map(scope_text).unwrap_or_default();
+    if let Some(attr) = hcl::attr(body, "role_definition_name")
+        && let Some(name) = hcl::string(&attr.value)
+        && let Some(role) = platform::builtin_role(&name)
+    {
+        let span = hcl::span(attr.value.span());
+        graph.tf.assignments.push(Assignment { origin, span, role: Role::Builtin(name, role), scope });
+        return;
+    }
+    if let Some(attr) = hcl::attr(body, "role_definition_id") {
+        let custom = hcl::references(&attr.value).into_iter().find_map(|r| {
+            r.strip_prefix("azurerm_role_definition.").map(|n| n.split('.').next().unwrap_or(n).to_string())
+        });
+        if let Some(custom) = custom {
+            let span = hcl::span(attr.value.span());
+            graph.tf.assignments.push(Assignment { origin, span, role: Role::Custom(custom), scope });
+        }
+    }
+}
+
+/// A scope expression's literal text (its references kept as written), to tell a namespace
+/// scope (`.../namespaces/shop`) from the cluster's.
+fn scope_text(expr: &Expression) -> String {
+    match hcl::pieces(expr) {
+        Some(pieces) => pieces
+            .into_iter()
+            .map(|p| match p {
+                hcl::Piece::Text(t) => t,
+                hcl::Piece::Unknown => "${}".to_string(),
+            })
+            .collect(),
+        None => "${}".to_string(),
+    }
+}

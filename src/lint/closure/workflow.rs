@@ -1,0 +1,86 @@
+//! What a GitHub workflow needs from its repository: the secrets (`secrets.X`) and variables
+//! (`vars.X`) its expressions read, and the environments its jobs deploy to (`environment:`).
+//! `GITHUB_TOKEN` is GitHub's; a reusable workflow's `on.workflow_call.secrets` are its caller's.
+
+use super::rules::WORKFLOW_INPUT_UNDECLARED;
+use super::{GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE, Graph, Reference};
+use crate::diag::{Source, Span};
+use crate::yaml::{self, Node, Value};
+
+/// Reads a workflow into the graph. A file that is not YAML adds nothing.
+pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
+    let loaded = yaml::load(source.name(), source.text().as_bytes(), &crate::lint::workflow::POLICY);
+    let Ok(docs) = loaded.documents else { return };
+    let Some(doc) = docs.first() else { return };
+    let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let text = &source.text()[shift..];
+    let root = &doc.root;
+    // A reusable workflow's secrets come from its caller.
+    let on = root.get("on").or_else(|| root.get("true"));
+    let passed = on.and_then(|o| o.get("workflow_call")).and_then(|c| c.get("secrets"));
+    if let Some(Value::Map(entries)) = passed.map(|p| &p.value) {
+        for e in entries {
+            graph.create(GITHUB_SECRET, None, &e.key);
+        }
+    }
+    let mut found: Vec<(&'static str, String, Span)> = Vec::new();
+    walk(root, false, text, &mut found);
+    if let Some(Value::Map(jobs)) = root.get("jobs").map(|j| &j.value) {
+        for job in jobs {
+            let environment = job.value.get("environment");
+            let name = environment.and_then(|e| if e.as_str().is_some() { Some(e) } else { e.get("name") });
+            if let Some(node) = name
+                && let Some(env) = node.as_str().filter(|e| !e.contains("${{") && !e.is_empty())
+            {
+                found.push((GITHUB_ENVIRONMENT, env.to_string(), node.span));
+            }
+        }
+    }
+    for (kind, name, span) in found {
+        let how = match kind {
+            GITHUB_SECRET => format!("reads @ (`secrets.{name}`)"),
+            GITHUB_VARIABLE => format!("reads @ (`vars.{name}`)"),
+            _ => "deploys to @".to_string(),
+        };
+        graph.refer(Reference {
+            rule: &WORKFLOW_INPUT_UNDECLARED,
+            kind: kind.to_string(),
+            namespace: None,
+            name,
+            optional: false,
+            from: "the workflow".to_string(),
+            how,
+            span: Span::new(span.start + shift, span.end + shift),
+            origin,
+        });
+    }
+}
+
+/// The `secrets.X` and `vars.X` of every expression under `node`: in `${{ }}` of a string, or
+/// anywhere in an `if:` (an expression without its braces).
+fn walk(node: &Node, expression: bool, text: &str, found: &mut Vec<(&'static str, String, Span)>) {
+    match &node.value {
+        Value::Str(s) if expression || s.contains("${{") => {
+            let Some(raw) = text.get(node.span.start..node.span.end) else { return };
+            for (kind, prefix) in [(GITHUB_SECRET, "secrets."), (GITHUB_VARIABLE, "vars.")] {
+                let mut at = 0;
+                while let Some(i) = raw[at..].find(prefix) {
+                    let start = at + i;
+                    at = start + prefix.len();
+                    let joined =
+                        raw[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_.-".contains(c));
+                    let name: String =
+                        raw[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+                    if joined || name.is_empty() {
+                        continue;
+                    }
+                    let begin = node.span.start + start;
+                    found.push((kind, name.clone(), Span::new(begin, begin + prefix.len() + name.len())));
+                }
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|n| walk(n, false, text, found)),
+        Value::Map(entries) => entries.iter().for_each(|e| walk(&e.value, e.key == "if", text, found)),
+        _ => {}
+    }
+}

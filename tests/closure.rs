@@ -1,0 +1,260 @@
+//! The closure check (`DEP` rules) on whole deployments: hand-written folders of manifests,
+//! READMEs that declare prerequisites, and gen's own output (a spec's plan, an output folder).
+//! Each rule's fires/passes pair is in `tests/fixtures/dep/` (run by tests/rules.rs).
+
+mod common;
+
+use std::path::Path;
+
+use common::{Gen, fixture};
+use gen_core::diag::Severity;
+use gen_core::lint::closure;
+use gen_core::pipeline::Session;
+
+/// Runs `gen lint --format json` on `path` with the validators' Helm on the `PATH`.
+fn lint(args: &[&str], path: &Path) -> common::Run {
+    let helm = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    Gen::new().args(["lint", "--format", "json"]).args(args).arg(path).env("PATH", helm).run()
+}
+
+/// The DEP findings of a run: code, file name (last part), line, column, severity.
+fn dep(run: &common::Run) -> Vec<(String, String, usize, usize, String)> {
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let mut found: Vec<_> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"].as_str().is_some_and(|c| c.starts_with("DEP")))
+        .map(|d| {
+            let n = |k: &str| d["location"][k].as_u64().unwrap_or(0) as usize;
+            let file = d["file"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
+            (d["code"].as_str().unwrap_or("").to_string(), file, n("line"), n("column"), d["severity"].to_string())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn f(code: &str, file: &str, line: usize, column: usize) -> (String, String, usize, usize, String) {
+    (code.into(), file.into(), line, column, "\"warning\"".into())
+}
+
+/// Today's rendered objects of the reference example, written by hand into `dir`: a Deployment
+/// that reads the Secret `shop-env`, an Ingress whose TLS secret is `shop-tls` (class
+/// `nginx`), and an HTTPRoute whose Gateway is `shop-gateway`.
+fn hand_written(dir: &Path) {
+    let fixtures = fixture("dep");
+    for (from, to) in [
+        ("DEP001/fires/namespace.yaml", "namespace.yaml"),
+        ("DEP001/fires/serviceaccount.yaml", "serviceaccount.yaml"),
+        ("DEP001/fires/configmap.yaml", "configmap.yaml"),
+        ("DEP001/fires/service.yaml", "service.yaml"),
+        ("DEP001/fires/deployment.yaml", "deployment.yaml"),
+        ("DEP004/fires/httproute.yaml", "httproute.yaml"),
+    ] {
+        std::fs::copy(fixtures.join(from), dir.join(to)).expect("copy");
+    }
+    let ingress = std::fs::read_to_string(common::root().join("out/manifests/shop/ingress.yaml")).expect("read");
+    let ingress: String = ingress.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.join("ingress.yaml"), ingress).expect("write");
+    // The Gateway API's CRDs come with the cluster here: declared, so that what is left is
+    // what the test is about.
+    let readme = "# shop\n\n## Prerequisites\n\n- CRDs `httproutes.gateway.networking.k8s.io` and \
+                  `gateways.gateway.networking.k8s.io`\n";
+    std::fs::write(dir.join("README.md"), readme).expect("write");
+}
+
+#[test]
+fn hand_written_manifests_report_each_name_nothing_creates_at_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    hand_written(dir.path());
+    let run = lint(&[], dir.path());
+    assert_eq!(
+        dep(&run),
+        [
+            f("DEP001", "deployment.yaml", 84, 25),
+            f("DEP001", "ingress.yaml", 16, 19),
+            f("DEP004", "httproute.yaml", 9, 13),
+            f("DEP004", "ingress.yaml", 12, 21),
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Deployment/shop reads Secret `shop-env` in env SECRET_KEY (namespace `shop`)"));
+    // Warnings on hand-written files: exit 0, and 1 with --strict.
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(lint(&["--strict"], dir.path()).code, 1);
+}
+
+#[test]
+fn a_folder_that_creates_what_it_references_reports_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    hand_written(dir.path());
+    let fixtures = fixture("dep");
+    std::fs::copy(fixtures.join("DEP001/passes/secretproviderclass.yaml"), dir.path().join("secretproviderclass.yaml"))
+        .expect("copy");
+    std::fs::copy(fixtures.join("DEP004/passes/gateway.yaml"), dir.path().join("gateway.yaml")).expect("copy");
+    let created = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: shop\n  namespace: shop\n\
+                   spec:\n  secretName: shop-tls\n  dnsNames: [shop.example.com]\n  issuerRef: {name: letsencrypt, \
+                   kind: ClusterIssuer}\n---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  \
+                   name: nginx\nspec:\n  controller: k8s.io/ingress-nginx\n";
+    std::fs::write(dir.path().join("created.yaml"), created).expect("write");
+    let readme = "# shop\n\n## Prerequisites\n\n- CRDs `httproutes.gateway.networking.k8s.io`, \
+                  `gateways.gateway.networking.k8s.io`, `certificates.cert-manager.io` and \
+                  `secretproviderclasses.secrets-store.csi.x-k8s.io`\n- GatewayClass `approuting-istio`\n";
+    std::fs::write(dir.path().join("README.md"), readme).expect("write");
+    let run = lint(&[], dir.path());
+    assert_eq!(dep(&run), [], "{}", run.stdout);
+    // Without the Certificate and the IngressClass, what they created is missing again.
+    std::fs::remove_file(dir.path().join("created.yaml")).expect("remove");
+    assert_eq!(dep(&lint(&[], dir.path())), [f("DEP001", "ingress.yaml", 16, 19), f("DEP004", "ingress.yaml", 12, 21)]);
+}
+
+#[test]
+fn a_readme_prerequisites_section_silences_exactly_what_it_names() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(repo.path().join(".git")).expect("mkdir");
+    let deploy = repo.path().join("deploy");
+    std::fs::create_dir(&deploy).expect("mkdir");
+    hand_written(&deploy);
+    // The repository's README, above the folder linted: it declares the Secret (in its
+    // namespace) and the IngressClass; the TLS secret and the Gateway stay reported.
+    let readme = "# shop\n\nSecret `shop-tls` is named here, outside the section: no declaration.\n\n\
+                  ## Prerequisites\n\n- Secret `shop/shop-env` (`kubectl get secret -n shop shop-env`)\n\
+                  - IngressClass `nginx`\n\n## Deploy\n\nGateway `shop-gateway` comes later.\n";
+    std::fs::write(repo.path().join("README.md"), readme).expect("write");
+    let run = lint(&[], &deploy);
+    assert_eq!(
+        dep(&run),
+        [f("DEP001", "ingress.yaml", 16, 19), f("DEP004", "httproute.yaml", 9, 13)],
+        "{}",
+        run.stdout
+    );
+    // Declared in another namespace, the Secret is still missing in `shop`.
+    std::fs::write(repo.path().join("README.md"), readme.replace("shop/shop-env", "staging/shop-env")).expect("write");
+    assert!(dep(&lint(&[], &deploy)).contains(&f("DEP001", "deployment.yaml", 84, 25)));
+}
+
+#[test]
+fn an_optional_reference_is_never_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    hand_written(dir.path());
+    let deployment = std::fs::read_to_string(dir.path().join("deployment.yaml")).expect("read");
+    let optional = deployment.replace("key: \"SECRET_KEY\"", "key: \"SECRET_KEY\"\n                  optional: true");
+    assert_ne!(optional, deployment);
+    std::fs::write(dir.path().join("deployment.yaml"), optional).expect("write");
+    let found = dep(&lint(&[], dir.path()));
+    assert!(!found.iter().any(|(_, file, ..)| file == "deployment.yaml"), "{found:?}");
+}
+
+#[test]
+fn files_named_one_by_one_are_not_a_deployment() {
+    // A pre-commit hook names each changed file: a Deployment alone references a Secret the
+    // rest of its deployment (not given) creates.
+    let run = lint(&[], &fixture("dep/DEP001/fires/deployment.yaml"));
+    assert_eq!(dep(&run), [], "{}", run.stdout);
+}
+
+/// The library's check of a spec (a fixture), with the closure check at `severity`.
+fn check_spec(spec: &str, severity: Option<Severity>) -> gen_core::diag::Findings {
+    check_spec_at(&fixture(spec), severity)
+}
+
+fn check_spec_at(spec: &Path, severity: Option<Severity>) -> gen_core::diag::Findings {
+    let session = Session::new(&[]).expect("catalog");
+    let Ok(prepared) = session.prepare(spec, None) else { panic!("{} loads", spec.display()) };
+    session.check_closed(&prepared.loaded, &prepared.place, "out", &mut |_| {}, severity).findings
+}
+
+#[test]
+fn gen_s_own_output_is_checked_at_the_severity_own_output_gives() {
+    // With own output held to errors, the reference example's render stops: today's output
+    // reads the Secret athletes-env that nothing creates (#26).
+    let findings = check_spec("specs/valid.yaml", Some(Severity::Error));
+    let dep: Vec<_> = findings.diagnostics.iter().filter(|d| d.rule.code.starts_with("DEP")).collect();
+    assert!(!dep.is_empty());
+    assert!(dep.iter().all(|d| d.severity == Severity::Error));
+    assert!(findings.has_errors());
+    let secret = dep
+        .iter()
+        .find(|d| d.rule.code == "DEP001" && d.file == "out/manifests/athletes/deployment.yaml")
+        .expect("the Secret athletes-env");
+    let source = findings.sources.get(&secret.file).expect("quoted");
+    let at = source.position(secret.span.expect("located"));
+    assert_eq!((at.line, at.column), (91, 25));
+    // Off, nothing is reported; and `check_each` runs it at OWN_OUTPUT.
+    assert!(!check_spec("specs/valid.yaml", None).diagnostics.iter().any(|d| d.rule.code.starts_with("DEP")));
+    let session = Session::new(&[]).expect("catalog");
+    let Ok(prepared) = session.prepare(&fixture("specs/valid.yaml"), None) else { panic!("loads") };
+    let each = session.check_each(&prepared.loaded, &prepared.place, "out", &mut |_| {}).findings;
+    let reported = each.diagnostics.iter().any(|d| d.rule.code.starts_with("DEP"));
+    assert_eq!(reported, closure::OWN_OUTPUT.is_some());
+}
+
+#[test]
+fn the_deploy_identity_s_writer_role_misses_the_custom_kinds_of_a_rendered_release() {
+    // options.yaml renders an HTTPRoute and a SnapshotSchedule; the deploy identity gets
+    // "Azure Kubernetes Service RBAC Writer" (#26, item 4).
+    let findings = check_spec("specs/options.yaml", Some(Severity::Error));
+    let role = findings.diagnostics.iter().find(|d| d.rule.code == "DEP008").expect("DEP008");
+    assert_eq!(role.file, "out/terraform/modules/github-oidc/main.tf");
+    assert!(role.message.contains("HTTPRoute") && role.message.contains("SnapshotSchedule"), "{}", role.message);
+    // And the runner of terraform apply has no data-plane role on the cluster (item 1).
+    assert!(findings.diagnostics.iter().any(|d| d.rule.code == "DEP007" && d.file == "out/terraform/main.tf"));
+}
+
+#[test]
+fn an_output_folder_s_managed_files_are_gen_s_own_output() {
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(fixture("specs/valid.yaml"), project.path().join("spec.yaml")).expect("copy");
+    let render = Gen::new().args(["render", "spec.yaml"]).current_dir(project.path()).run();
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    let out = project.path().join("out");
+    let own = dep(&lint(&[], &out));
+    match closure::OWN_OUTPUT {
+        None => assert_eq!(own, [], "gen's own output is not checked while OWN_OUTPUT is off"),
+        Some(_) => assert!(own.iter().all(|d| d.4 == "\"error\"")),
+    }
+    // The same files without the manifest are hand-written: warnings.
+    std::fs::remove_file(out.join(".gen-manifest.json")).expect("remove");
+    let hand = dep(&lint(&[], &out));
+    assert!(hand.contains(&f("DEP001", "deployment.yaml", 91, 25)), "{hand:?}");
+    assert!(hand.iter().all(|d| d.4 == "\"warning\""));
+}
+
+#[test]
+fn a_spec_s_lint_ignore_silences_a_dep_finding_of_its_own_output_by_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(fixture("specs/valid.yaml")).expect("read");
+    let ignore = "  ignore:\n    - {rule: DEP001, reason: \"the platform team creates it\", path: \
+                  manifests/athletes/deployment.yaml}\n";
+    let spec = spec.replace("  ignore: []\n", ignore);
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let session = Session::new(&[]).expect("catalog");
+    let Ok(prepared) = session.prepare(&dir.path().join("spec.yaml"), None) else { panic!("loads") };
+    let findings =
+        session.check_closed(&prepared.loaded, &prepared.place, "out", &mut |_| {}, Some(Severity::Error)).findings;
+    let dep001: Vec<&str> =
+        findings.diagnostics.iter().filter(|d| d.rule.code == "DEP001").map(|d| d.file.as_str()).collect();
+    // The Deployment's Secret is silenced; the Ingresses' TLS secrets are not.
+    assert!(!dep001.contains(&"out/manifests/athletes/deployment.yaml"), "{dep001:?}");
+    assert!(dep001.contains(&"out/manifests/athletes/ingress.yaml"), "{dep001:?}");
+    assert!(!findings.diagnostics.iter().any(|d| d.rule.code == "GEN002"), "the ignore silences something");
+}
+
+#[test]
+fn what_gen_s_local_deploy_script_installs_resolves_the_local_manifests_names() {
+    // Seed 004 on minikube: the script enables the ingress, volumesnapshots and
+    // csi-hostpath-driver add-ons and installs snapscheduler with Helm, which create the
+    // IngressClass, the StorageClass, the VolumeSnapshotClass and the CRDs the manifests use.
+    let findings = check_spec_at(&common::root().join("examples/seed-004-notejam.yaml"), Some(Severity::Error));
+    let codes: Vec<(&str, &str)> = findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code.starts_with("DEP"))
+        .map(|d| (d.rule.code, d.file.as_str()))
+        .collect();
+    assert!(!codes.iter().any(|(c, _)| ["DEP003", "DEP004", "DEP005"].contains(c)), "{codes:?}");
+    // What the script asks the user for is still undeclared today (#26, item 8).
+    assert!(codes.contains(&("DEP001", "out/manifests/notejam/deployment.yaml")), "{codes:?}");
+}
