@@ -61,6 +61,15 @@ pub trait Platform: Sync + std::fmt::Debug {
     fn summary(&self) -> &'static str;
     /// What it can run.
     fn capabilities(&self) -> &'static [Capability];
+    /// The StorageClasses its clusters are created with: a claim may name them though no
+    /// file creates them (the closure check).
+    fn cluster_storage_classes(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The API groups whose CRDs its clusters are created with.
+    fn cluster_crd_groups(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Its spec rules, run on every spec (and every environment's) after the spec's own.
     fn rules(&self) -> &'static [(&'static Rule, Check)] {
         &[]

@@ -2,52 +2,22 @@
 //! what known Helm charts install, and what Azure's built-in Kubernetes roles let an identity
 //! write: the tables the closure check resolves references against.
 //!
-//! The platforms are named as the spec names them (`src/platform/`); a platform that lands
-//! (EKS, ECS) adds its row here.
+//! What each platform's clusters are created with is the platform's to say
+//! ([`Platform::cluster_storage_classes`], [`Platform::cluster_crd_groups`]).
 
 use std::collections::BTreeSet;
 
-/// What the clusters of one platform provide.
-struct Provided {
-    /// The platform's name in a spec.
-    name: &'static str,
-    /// StorageClasses the cluster is created with.
-    storage_classes: &'static [&'static str],
-    /// API groups whose CRDs the cluster is created with.
-    crd_groups: &'static [&'static str],
-}
+use crate::platform::{PLATFORMS, Platform};
 
-/// Each platform's clusters: AKS (`azure`): the Azure Disk and Files CSI classes and the
-/// snapshot API (AKS runs the CSI snapshot controller, but creates no VolumeSnapshotClass);
-/// `local`: minikube's and kind's `standard`.
-static PLATFORMS: &[Provided] = &[
-    Provided {
-        name: "azure",
-        storage_classes: &[
-            "default",
-            "managed",
-            "managed-csi",
-            "managed-csi-premium",
-            "managed-premium",
-            "azurefile",
-            "azurefile-csi",
-            "azurefile-csi-premium",
-            "azurefile-premium",
-        ],
-        crd_groups: &["snapshot.storage.k8s.io"],
-    },
-    Provided { name: "local", storage_classes: &["standard"], crd_groups: &[] },
-];
-
-/// The platform of a spec's name, when gen knows what its clusters provide.
+/// The platform of a spec's name, when gen knows it.
 pub fn by_name(name: &str) -> Option<&'static str> {
-    PLATFORMS.iter().find(|p| p.name == name).map(|p| p.name)
+    crate::platform::by_name(name).map(|p| p.name())
 }
 
 /// The platforms in question: those named, or every one when the deployment does not say
 /// (hand-written manifests alone): a name no platform provides is still reported.
-fn of<'a>(platforms: &'a BTreeSet<&'static str>) -> impl Iterator<Item = &'static Provided> + 'a {
-    PLATFORMS.iter().filter(move |p| platforms.is_empty() || platforms.contains(p.name))
+fn of<'a>(platforms: &'a BTreeSet<&'static str>) -> impl Iterator<Item = &'static dyn Platform> + 'a {
+    PLATFORMS.iter().copied().filter(move |p| platforms.is_empty() || platforms.contains(p.name()))
 }
 
 /// Whether every cluster provides the object (namespace `default`, ServiceAccount `default`,
@@ -57,7 +27,7 @@ pub fn provides(platforms: &BTreeSet<&'static str>, kind: &str, name: &str) -> b
         "Namespace" => matches!(name, "default" | "kube-system" | "kube-public" | "kube-node-lease"),
         "ServiceAccount" => name == "default",
         "ConfigMap" => name == "kube-root-ca.crt",
-        "StorageClass" => of(platforms).any(|p| p.storage_classes.contains(&name)),
+        "StorageClass" => of(platforms).any(|p| p.cluster_storage_classes().contains(&name)),
         super::GITHUB_SECRET => name == "GITHUB_TOKEN",
         _ => false,
     }
@@ -65,7 +35,7 @@ pub fn provides(platforms: &BTreeSet<&'static str>, kind: &str, name: &str) -> b
 
 /// Whether the platform's clusters serve the group's kinds.
 pub fn provides_crd(platforms: &BTreeSet<&'static str>, group: &str) -> bool {
-    of(platforms).any(|p| p.crd_groups.contains(&group))
+    of(platforms).any(|p| p.cluster_crd_groups().contains(&group))
 }
 
 /// Whether Kubernetes serves the API group itself (no CRD needed): the core group and the

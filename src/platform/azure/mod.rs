@@ -52,6 +52,26 @@ impl Platform for Azure {
         "AKS, ACR, DNS and GitHub's OIDC sign-in, by Terraform and a workflow"
     }
 
+    /// AKS's Azure Disk and Files CSI classes, and the snapshot API (AKS runs the CSI
+    /// snapshot controller, but creates no VolumeSnapshotClass).
+    fn cluster_storage_classes(&self) -> &'static [&'static str] {
+        &[
+            "default",
+            "managed",
+            "managed-csi",
+            "managed-csi-premium",
+            "managed-premium",
+            "azurefile",
+            "azurefile-csi",
+            "azurefile-csi-premium",
+            "azurefile-premium",
+        ]
+    }
+
+    fn cluster_crd_groups(&self) -> &'static [&'static str] {
+        &["snapshot.storage.k8s.io"]
+    }
+
     fn capabilities(&self) -> &'static [Capability] {
         &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops]
     }

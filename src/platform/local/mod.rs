@@ -35,6 +35,11 @@ impl Platform for Local {
         "minikube or kind on this machine, by scripts/deploy-local.sh"
     }
 
+    /// minikube's and kind's `standard`.
+    fn cluster_storage_classes(&self) -> &'static [&'static str] {
+        &["standard"]
+    }
+
     fn capabilities(&self) -> &'static [Capability] {
         &[Capability::Kubernetes]
     }
