@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "The name of the controller's public IP."
+  description = "The name of the public IP."
 }
 
 variable "resource_group_name" {
@@ -23,25 +23,9 @@ variable "zones" {
   description = "The availability zones the IP serves (empty where the region has none)."
 }
 
-variable "namespace" {
-  type        = string
-  description = "The controller's namespace."
-}
-
-variable "class_name" {
-  type        = string
-  description = "The IngressClass the controller serves."
-}
-
 variable "cluster_principal" {
   type        = string
   description = "The cluster's identity, which binds the IP to the controller's load balancer."
-}
-
-variable "chart_version" {
-  type        = string
-  description = "The ingress-nginx chart version, pinned."
-  default     = "4.14.0"
 }
 
 variable "tags" {
