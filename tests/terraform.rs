@@ -671,7 +671,7 @@ fn seed_001_renders_a_path_that_can_work() {
     assert_eq!(tfvars["dns_zone"], Value::Null);
     assert_eq!(tfvars["external_hosts"], serde_json::json!(["flask-test.duckdns.org"]));
     let main = &parsed["main.tf"];
-    assert_eq!(main["module"]["dns"][0]["hosts"], "${setsubtract(var.ingress_hosts, var.external_hosts)}");
+    assert_eq!(main["module"]["dns"][0]["hosts"], "${setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)}");
     // The address to give DuckDNS is an output.
     assert_eq!(parsed["outputs.tf"]["output"]["ingress_ip"][0]["value"], "${module.public_ip.address}");
     // Certificates by HTTP-01, named by the Ingress.
@@ -691,4 +691,35 @@ fn seed_001_renders_a_path_that_can_work() {
     assert!(run.stderr.contains("SPEC131") && run.stderr.contains("spec.yaml:32:17"), "{}", run.stderr);
     assert!(run.stderr.contains("externalHosts"), "{}", run.stderr);
     assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn an_httproute_attaches_to_a_gateway_the_cluster_root_creates() {
+    let r = Rendered::new("tests/fixtures/specs/options.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["gateway"], serde_json::json!({"name": "web", "namespace": "gateway-system"}));
+    assert_eq!(tfvars["gateway_tls_hosts"], serde_json::json!(["results.example.com"]));
+    // Envoy Gateway (and the Gateway API CRDs) before cert-manager, then the Gateway.
+    let cluster = &parsed["cluster/main.tf"];
+    let envoy = &resources(cluster, "helm_release")["gateway_api"][0];
+    assert_eq!(envoy["chart"], "gateway-helm");
+    assert_eq!(envoy["namespace"], "${local.platform.ingress_namespace}");
+    assert_eq!(cluster["module"]["cert_manager"][0]["depends_on"], serde_json::json!(["${helm_release.gateway_api}"]));
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "kind       = \"Gateway\"",
+        "name        = var.name",
+        "namespace   = var.namespace",
+        "\"cert-manager.io/cluster-issuer\" = var.issuer_name",
+        "controllerName = \"gateway.envoyproxy.io/gatewayclass-controller\"",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    // The chart's HTTPRoute names that Gateway.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let route = std::fs::read_to_string(out.join("manifests/results/httproute.yaml")).expect("httproute");
+    assert!(route.contains("name: \"web\"") && route.contains("namespace: \"gateway-system\""), "{route}");
+    // Its host points at the Gateway's own IP, not the ingress controller's.
+    assert_eq!(parsed["main.tf"]["module"]["dns"][0]["gateway_ip_id"], "${try(module.gateway_ip[0].id, null)}");
 }

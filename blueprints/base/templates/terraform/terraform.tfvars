@@ -108,8 +108,23 @@ secret_services = {}
 <% endfor %>
 <% if kinds.routes %>
 
-# A service routes through an HTTPRoute: the deploy identity's Role covers them.
+# A service routes through an HTTPRoute: the in-cluster root creates the Gateway it attaches
+# to (on its own static IP), and the deploy identity's Role covers HTTPRoutes.
 http_routes = true
+gateway = {
+  name      = <@ spec.platform.azure.ingress.gateway.name | hcl @>
+  namespace = <@ spec.platform.azure.ingress.gateway.namespace | hcl @>
+}
+gateway_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
+gateway_tls_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
 <% endif %>
 <% if spec.services | selectattr("persistence", "defined") | list %>
 
