@@ -81,8 +81,10 @@ module "dns" {
   zone                = var.dns_zone
   create_zone         = var.dns_zone_resource_group_name == null
   resource_group_name = coalesce(var.dns_zone_resource_group_name, azurerm_resource_group.this.name)
-  hosts               = setsubtract(var.ingress_hosts, var.external_hosts)
+  hosts               = setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)
   ip_id               = module.public_ip.id
+  gateway_hosts       = setsubtract(var.gateway_hosts, var.external_hosts)
+  gateway_ip_id       = try(module.gateway_ip[0].id, null)
   tags                = var.tags
 }
 
@@ -97,6 +99,22 @@ module "public_ip" {
   location            = azurerm_resource_group.this.location
   zones               = var.zones
   cluster_principal   = module.aks.cluster_principal_id
+  tags                = var.tags
+}
+
+# The Gateway's own static IP, when a service routes through an HTTPRoute: its proxies' load
+# balancer answers on 80 and 443 as the ingress controller's does, so they cannot share one.
+module "gateway_ip" {
+  source = "./modules/public-ip"
+  count  = var.gateway == null ? 0 : 1
+
+  name                = "${var.cluster_name}-gateway"
+  resource_group_name = azurerm_resource_group.this.name
+  resource_group_id   = azurerm_resource_group.this.id
+  location            = azurerm_resource_group.this.location
+  zones               = var.zones
+  cluster_principal   = module.aks.cluster_principal_id
+  role                = false
   tags                = var.tags
 }
 

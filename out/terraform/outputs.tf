@@ -39,6 +39,11 @@ output "ingress_ip" {
   value       = module.public_ip.address
 }
 
+output "gateway_ip" {
+  description = "The Gateway's static public IP (null without one): point each external host routed through it at this address."
+  value       = try(module.gateway_ip[0].address, null)
+}
+
 output "name_servers" {
   description = "Delegate the zone to these name servers at its registrar (empty without DNS)."
   value       = try(module.dns[0].name_servers, [])
@@ -85,6 +90,12 @@ output "in_cluster" {
     http_routes         = var.http_routes
     persistent_volumes  = var.persistent_volumes
     secret_provider     = length(var.secret_services) > 0
+    gateway = var.gateway == null ? null : {
+      name           = var.gateway.name
+      namespace      = var.gateway.namespace
+      tls_hosts      = var.gateway_tls_hosts
+      public_ip_name = module.gateway_ip[0].name
+    }
   }
   depends_on = [module.cluster_admin]
 }

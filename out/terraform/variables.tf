@@ -205,6 +205,27 @@ variable "secret_services" {
   default     = {}
 }
 
+variable "gateway" {
+  type = object({
+    name      = string
+    namespace = string
+  })
+  description = "The Gateway the HTTPRoutes attach to, created by the in-cluster root, or null when no service routes through one (spec: platform.azure.ingress.gateway)."
+  default     = null
+}
+
+variable "gateway_hosts" {
+  type        = list(string)
+  description = "The hosts of the services routed through the Gateway: their records point at its own static IP."
+  default     = []
+}
+
+variable "gateway_tls_hosts" {
+  type        = list(string)
+  description = "Those of gateway_hosts served over HTTPS: a listener and a certificate each."
+  default     = []
+}
+
 variable "http_routes" {
   type        = bool
   description = "Whether a service routes through a Gateway API HTTPRoute (spec: services[].ingress.route): the deploy identity's Role then covers HTTPRoutes."

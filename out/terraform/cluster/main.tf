@@ -35,6 +35,38 @@ module "cert_manager" {
   source = "./modules/cert-manager"
 
   ingress_class_name = module.ingress_nginx.class_name
+  gateway            = local.platform.gateway
+
+  # With a Gateway, cert-manager's Gateway API support needs the CRDs Envoy Gateway brings.
+  depends_on = [helm_release.gateway_api]
+}
+
+# With a service routed by an HTTPRoute: Envoy Gateway (and the Gateway API CRDs), then the
+# Gateway gen's spec names, which the charts' HTTPRoutes attach to.
+resource "helm_release" "gateway_api" {
+  count            = local.platform.gateway == null ? 0 : 1
+  name             = "envoy-gateway"
+  repository       = "oci://docker.io/envoyproxy"
+  chart            = "gateway-helm"
+  version          = var.envoy_gateway_chart_version
+  namespace        = local.platform.ingress_namespace
+  create_namespace = true
+  atomic           = true
+  wait             = true
+}
+
+module "gateway" {
+  source = "./modules/gateway"
+  count  = local.platform.gateway == null ? 0 : 1
+
+  name                 = try(local.platform.gateway.name, null)
+  namespace            = try(local.platform.gateway.namespace, null)
+  controller_namespace = local.platform.ingress_namespace
+  route_namespaces     = local.platform.namespaces
+  tls_hosts            = try(local.platform.gateway.tls_hosts, null)
+  issuer_name          = module.cert_manager.gateway_issuer_name
+  public_ip_name       = try(local.platform.gateway.public_ip_name, null)
+  resource_group_name  = local.platform.resource_group_name
 }
 
 # GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no

@@ -21,3 +21,9 @@ variable "platform_state_key" {
   type        = string
   description = "The platform root's state key, as its `terraform init -backend-config=key=...` names it."
 }
+
+variable "envoy_gateway_chart_version" {
+  type        = string
+  description = "Envoy Gateway's gateway-helm chart (oci://docker.io/envoyproxy), pinned; it brings the Gateway API CRDs. Installed when a service routes through an HTTPRoute."
+  default     = "v1.7.4"
+}

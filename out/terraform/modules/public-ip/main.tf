@@ -16,6 +16,7 @@ resource "azurerm_public_ip" "this" {
 
 # The cluster's identity attaches the IP to the load balancer it manages.
 resource "azurerm_role_assignment" "cluster_network" {
+  count                = var.role ? 1 : 0
   scope                = var.resource_group_id
   role_definition_name = "Network Contributor"
   principal_id         = var.cluster_principal

@@ -29,6 +29,12 @@ variable "cluster_principal" {
   description = "The cluster's identity, which binds the IP to the controller's load balancer."
 }
 
+variable "role" {
+  type        = bool
+  description = "Whether to give the cluster's identity Network Contributor on the resource group (once: a second IP in the same group needs no second assignment)."
+  default     = true
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource."

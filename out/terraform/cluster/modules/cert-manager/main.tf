@@ -18,6 +18,13 @@ resource "helm_release" "this" {
 
   values = [yamlencode({
     crds = { enabled = true }
+    # With a Gateway, cert-manager issues its listeners' certificates too (Gateway API
+    # support, beta since cert-manager 1.15); its CRDs must be installed before it starts.
+    config = var.gateway == null ? null : {
+      apiVersion       = "controller.config.cert-manager.io/v1alpha1"
+      kind             = "ControllerConfiguration"
+      enableGatewayAPI = true
+    }
   })]
 }
 
@@ -34,7 +41,7 @@ resource "helm_release" "issuer" {
   wait       = true
 
   values = [yamlencode({
-    resources = [
+    resources = concat([
       {
         apiVersion = "cert-manager.io/v1"
         kind       = "ClusterIssuer"
@@ -49,6 +56,23 @@ resource "helm_release" "issuer" {
           }
         }
       },
-    ]
+      ], var.gateway == null ? [] : [
+      {
+        # The Gateway's listeners' certificates: the challenge is answered by an HTTPRoute
+        # cert-manager attaches to the Gateway's plain HTTP listener.
+        apiVersion = "cert-manager.io/v1"
+        kind       = "ClusterIssuer"
+        metadata   = { name = "${var.issuer_name}-gateway" }
+        spec = {
+          acme = {
+            server              = var.acme_server
+            privateKeySecretRef = { name = "${var.issuer_name}-gateway-account-key" }
+            solvers = [
+              { http01 = { gatewayHTTPRoute = { parentRefs = [{ name = var.gateway.name, namespace = var.gateway.namespace, kind = "Gateway", sectionName = "http" }] } } },
+            ]
+          }
+        }
+      },
+    ])
   })]
 }

@@ -33,3 +33,12 @@ variable "raw_chart_version" {
   description = "The raw chart of bedag/helm-charts, pinned (2.0.1, as modules/snapshots)."
   default     = "2.0.1"
 }
+
+variable "gateway" {
+  type = object({
+    name      = string
+    namespace = string
+  })
+  description = "The Gateway whose listeners get certificates (ClusterIssuer <issuer_name>-gateway), or null."
+  default     = null
+}
