@@ -93,12 +93,14 @@ fn every_object_passes_kubernetes_validate_strict_for_every_supported_minor() {
                 .expect("kubernetes-validate");
             let said = String::from_utf8_lossy(&run.stdout);
             assert!(run.status.success(), "{} on Kubernetes {version}:\n{said}", spec.display());
-            // It has no schema for the Gateway API or snapscheduler's SnapshotSchedule: only
-            // these may be reported as unchecked (crd-validate and tests/environments.rs check
-            // them).
+            // It has no schema for the Gateway API, snapscheduler's SnapshotSchedule or the
+            // Secrets Store CSI driver's SecretProviderClass: only these may be reported as
+            // unchecked (crd-validate and tests/environments.rs check the first two; no
+            // published schema package exists for the third, whose fields tests/terraform.rs
+            // asserts).
             for line in said.lines() {
                 assert!(
-                    ["HTTPRoute", "SnapshotSchedule"]
+                    ["HTTPRoute", "SnapshotSchedule", "SecretProviderClass"]
                         .iter()
                         .any(|kind| line.contains(&format!("Couldn't find schema for kind {kind}"))),
                     "{line}"

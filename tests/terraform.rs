@@ -25,6 +25,7 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/gitops.yaml",
     "tests/fixtures/specs/environments.yaml",
     "tests/fixtures/specs/local-azure.yaml",
+    "examples/seed-001-flask-duckdns.yaml",
 ];
 
 /// A spec rendered into a temporary project; its Terraform folder.
@@ -423,7 +424,10 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     let main = &parsed["main.tf"]["module"];
     assert_eq!(main["acr"][0]["create"], "${var.registry_owner}");
     assert_eq!(main["github_oidc"][0]["build_identity"], "${var.registry_owner}");
-    assert_eq!(main["snapshots"][0]["count"], "${var.volume_snapshots ? 1 : 0}");
+    // The in-cluster root installs the snapshot scheduler when the platform's values ask.
+    let cluster = &parsed["cluster/main.tf"]["module"];
+    assert_eq!(cluster["snapshots"][0]["count"], "${local.platform.volume_snapshots ? 1 : 0}");
+    assert_eq!(parsed["outputs.tf"]["output"]["in_cluster"][0]["value"]["volume_snapshots"], "${var.volume_snapshots}");
     let acr = &parsed["modules/acr/main.tf"]["resource"];
     assert_eq!(acr["azurerm_container_registry"]["this"][0]["count"], "${var.create ? 1 : 0}");
     assert_eq!(acr["azurerm_role_assignment"]["pull"][0]["scope"], "${local.id}");
@@ -432,14 +436,14 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     // The state storage is the first environment's.
     assert_eq!(parsed["bootstrap/terraform.tfvars"]["storage_account_name"], "shoptfstate");
     // The snapshot scheduler and the classes AKS does not create, charts pinned.
-    let snapshots = &parsed["modules/snapshots/main.tf"]["resource"]["helm_release"];
+    let snapshots = &parsed["cluster/modules/snapshots/main.tf"]["resource"]["helm_release"];
     assert_eq!(snapshots["snapscheduler"][0]["chart"], "snapscheduler");
     assert_eq!(snapshots["snapscheduler"][0]["repository"], "https://backube.github.io/helm-charts/");
     let classes = snapshots["snapshot_classes"][0]["values"].to_string();
     for expected in ["csi-azuredisk-vsc", "disk.csi.azure.com", "csi-azurefile-vsc", "file.csi.azure.com", "Delete"] {
         assert!(classes.contains(expected), "{expected}: {classes}");
     }
-    let versions = &parsed["modules/snapshots/variables.tf"]["variable"];
+    let versions = &parsed["cluster/modules/snapshots/variables.tf"]["variable"];
     assert_eq!(versions["snapscheduler_chart_version"][0]["default"], "3.5.0");
 
     // Local for development: only prod is Terraform's, and it creates the registry.
@@ -504,4 +508,221 @@ fn an_environments_values_plan_in_its_own_workspace_only() {
     assert!(ok, "terraform init: {text}");
     let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
     assert!(ok && text.contains("No changes"), "{text}");
+}
+
+/// The root module's resources of one type in a parsed file, by name.
+fn resources<'v>(file: &'v Value, kind: &str) -> &'v serde_json::Map<String, Value> {
+    file["resource"][kind].as_object().unwrap_or_else(|| panic!("no {kind} in {file}"))
+}
+
+#[test]
+fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let admin = &parsed["modules/cluster-admin/main.tf"];
+    let role = &resources(admin, "azurerm_role_assignment")["cluster_admin"][0];
+    assert_eq!(role["role_definition_name"], "Azure Kubernetes Service RBAC Cluster Admin");
+    assert_eq!(role["scope"], "${var.cluster_id}");
+    // The spec names no admin group: the role goes to whoever applies.
+    let locals = admin["locals"][0]["principal_id"].as_str().expect("principal_id");
+    assert!(locals.contains("data.azurerm_client_config.current.object_id"), "{locals}");
+    assert_eq!(parsed["terraform.tfvars"]["admin_group_object_id"], Value::Null);
+    // The wait polls the API server, bounded, after the role.
+    let wait = &resources(admin, "terraform_data")["cluster_access"][0];
+    let command = wait["provisioner"]["local-exec"][0]["command"].as_str().expect("command");
+    assert!(command.contains("auth can-i") && command.contains("seq 1 60"), "{command}");
+    assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.cluster_admin.id"));
+    // What the in-cluster root reads waits for it too.
+    let outputs = &parsed["outputs.tf"]["output"];
+    for name in ["cluster", "in_cluster"] {
+        assert_eq!(outputs[name][0]["depends_on"], serde_json::json!(["${module.cluster_admin}"]), "{name}");
+    }
+}
+
+#[test]
+fn an_admin_group_from_the_spec_gets_the_role_instead() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replace(
+        "      kubernetesVersion: \"1.33\"",
+        "      kubernetesVersion: \"1.33\"\n      adminGroup: 6a1b2c3d-0000-4000-8000-00000000abcd",
+    );
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tfvars = std::fs::read_to_string(dir.path().join("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("admin_group_object_id = \"6a1b2c3d-0000-4000-8000-00000000abcd\""), "{tfvars}");
+    // Not a GUID: refused at its line, nothing written.
+    let spec = std::fs::read_to_string(dir.path().join("spec.yaml")).expect("spec").replace("6a1b2c3d-0000", "admins");
+    std::fs::write(dir.path().join("bad.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "bad.yaml", "--out", "bad"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("bad.yaml:20:"), "{}", run.stderr);
+    assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
+fn helm_and_kubernetes_run_in_a_root_of_their_own_configured_from_the_platform_state() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        for (path, file) in &parsed {
+            let root = !path.contains('/') || path.starts_with("environments/");
+            if root {
+                assert!(
+                    file["provider"]["helm"].is_null() && file["provider"]["kubernetes"].is_null(),
+                    "{spec}: {path}"
+                );
+                for kind in ["helm_release", "kubernetes_namespace_v1"] {
+                    assert!(file["resource"][kind].is_null(), "{spec}: {path} has {kind}");
+                }
+            }
+        }
+        let providers = &parsed["cluster/providers.tf"];
+        let state = &providers["data"]["terraform_remote_state"]["platform"][0];
+        assert_eq!(state["backend"], "azurerm", "{spec}");
+        assert_eq!(state["workspace"], "${terraform.workspace}", "{spec}");
+        let host = providers["provider"]["kubernetes"][0]["host"].as_str().expect("host");
+        assert_eq!(host, "${local.cluster.host}", "{spec}");
+        // The in-cluster root's values name the platform root's state.
+        let vars = &parsed["cluster/terraform.tfvars"];
+        let top = std::fs::read_to_string(root().join(spec)).expect("spec");
+        let name = top.lines().find_map(|l| l.trim().strip_prefix("name: ")).expect("a name").trim_matches('"');
+        assert_eq!(vars["platform_state_key"], format!("{name}.tfstate"), "{spec}");
+    }
+}
+
+#[test]
+fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["secret_services"]["shop"]["secrets"], serde_json::json!(["SECRET_KEY"]));
+    let kv = &parsed["modules/key-vault/main.tf"];
+    let vault = &resources(kv, "azurerm_key_vault")["this"][0];
+    assert_eq!(vault["rbac_authorization_enabled"], true);
+    assert_eq!(vault["purge_protection_enabled"], true);
+    assert_eq!(vault["soft_delete_retention_days"], 90);
+    let federated = &resources(kv, "azurerm_federated_identity_credential")["service"][0];
+    assert_eq!(federated["subject"], "system:serviceaccount:${each.value.namespace}:${each.key}");
+    let roles: Vec<&str> = resources(kv, "azurerm_role_assignment")
+        .values()
+        .map(|r| r[0]["role_definition_name"].as_str().expect("role"))
+        .collect();
+    for role in ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Reader"] {
+        assert!(roles.contains(&role), "{roles:?}");
+    }
+    // The chart reads the vault: a SecretProviderClass that syncs shop-env, the
+    // ServiceAccount annotated, the pods labelled and mounting it.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let chart = |f: &str| std::fs::read_to_string(out.join("charts/shop").join(f)).expect(f);
+    let spc = chart("templates/secretproviderclass.yaml");
+    assert!(spc.contains("secretObjects:") && spc.contains("secretName: {{ .Values.secretEnv.secretName"), "{spc}");
+    let values = chart("values.yaml");
+    let vault_name = tfvars["key_vault_name"].as_str().expect("vault");
+    assert!(values.contains(&format!("    name: \"{vault_name}\"")), "{values}");
+    assert!(values.contains("      \"SECRET_KEY\": \"shop-SECRET-KEY\""), "{values}");
+    let manifests = |f: &str| std::fs::read_to_string(out.join("manifests/shop").join(f)).expect(f);
+    assert!(manifests("deployment.yaml").contains("azure.workload.identity/use: \"true\""));
+    assert!(manifests("deployment.yaml").contains("secretProviderClass: \"shop\""));
+    assert!(manifests("serviceaccount.yaml").contains("azure.workload.identity/client-id"));
+    assert!(manifests("secretproviderclass.yaml").contains("objectName: shop-SECRET-KEY"));
+    // The deploy job checks the vault holds the value before Helm runs, and gives the chart
+    // the identity and a digest of the values' versions.
+    let workflow = std::fs::read_to_string(out.join(".github/workflows/shop.yml")).expect("workflow");
+    let preflight = workflow.find("Preflight (Key Vault holds every secret)").expect("a preflight step");
+    let helm = workflow.find("helm upgrade --install").expect("helm");
+    assert!(preflight < helm, "{workflow}");
+    assert!(workflow.contains("SECRETS: \"shop-SECRET-KEY\""), "{workflow}");
+    assert!(workflow.contains("az keyvault secret list --vault-name \"$VAULT\""), "{workflow}");
+    assert!(workflow.contains("--set-string \"secretEnv.keyVault.clientId=$CLIENT_ID\""), "{workflow}");
+    assert!(workflow.contains("--set-string \"secretEnv.checksum=$CHECKSUM\""), "{workflow}");
+}
+
+#[test]
+fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
+    let r = Rendered::new("tests/fixtures/specs/options.yaml");
+    let parsed = r.parsed();
+    let main = &parsed["cluster/main.tf"];
+    let rules = main["locals"][0]["deploy_rules"].to_string();
+    for kind in ["deployments", "services", "configmaps", "secrets", "horizontalpodautoscalers", "ingresses"] {
+        assert!(rules.contains(kind), "{kind}: {rules}");
+    }
+    for (flag, kind) in [
+        ("http_routes", "httproutes"),
+        ("secret_provider", "secretproviderclasses"),
+        ("volume_snapshots", "snapshotschedules"),
+        ("persistent_volumes", "persistentvolumeclaims"),
+    ] {
+        assert!(rules.contains(&format!("local.platform.{flag}")) && rules.contains(kind), "{kind}: {rules}");
+    }
+    let binding = &resources(main, "kubernetes_role_binding_v1")["deploy"][0];
+    assert_eq!(binding["subject"][0]["name"], "${local.platform.deploy_principal_id}");
+    // The Azure role that covered no custom kind is gone.
+    let oidc = std::fs::read_to_string(r.terraform().join("modules/github-oidc/main.tf")).expect("read");
+    assert!(!oidc.contains("Azure Kubernetes Service RBAC Writer"), "{oidc}");
+}
+
+#[test]
+fn seed_001_renders_a_path_that_can_work() {
+    let r = Rendered::new("examples/seed-001-flask-duckdns.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    // No zone for the public suffix; the host is external and gets no record.
+    assert_eq!(tfvars["dns_zone"], Value::Null);
+    assert_eq!(tfvars["external_hosts"], serde_json::json!(["flask-test.duckdns.org"]));
+    let main = &parsed["main.tf"];
+    assert_eq!(
+        main["module"]["dns"][0]["hosts"],
+        "${setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)}"
+    );
+    // The address to give DuckDNS is an output.
+    assert_eq!(parsed["outputs.tf"]["output"]["ingress_ip"][0]["value"], "${module.public_ip.address}");
+    // Certificates by HTTP-01, named by the Ingress.
+    let issuer = std::fs::read_to_string(r.terraform().join("cluster/modules/cert-manager/main.tf")).expect("read");
+    assert!(issuer.contains("http01 = { ingress = { ingressClassName = var.ingress_class_name } }"), "{issuer}");
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let ingress = std::fs::read_to_string(out.join("manifests/flask-app/ingress.yaml")).expect("ingress");
+    assert!(ingress.contains("cert-manager.io/cluster-issuer: \"letsencrypt\""), "{ingress}");
+    // Written with the zone it had by hand, the spec is refused where the zone is.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("examples/seed-001-flask-duckdns.yaml"))
+        .expect("spec")
+        .replace("    externalHosts: [flask-test.duckdns.org]", "    dns: {zone: duckdns.org}");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("SPEC131") && run.stderr.contains("spec.yaml:32:17"), "{}", run.stderr);
+    assert!(run.stderr.contains("externalHosts"), "{}", run.stderr);
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn an_httproute_attaches_to_a_gateway_the_cluster_root_creates() {
+    let r = Rendered::new("tests/fixtures/specs/options.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["gateway"], serde_json::json!({"name": "web", "namespace": "gateway-system"}));
+    assert_eq!(tfvars["gateway_tls_hosts"], serde_json::json!(["results.example.com"]));
+    // Envoy Gateway (and the Gateway API CRDs) before cert-manager, then the Gateway.
+    let cluster = &parsed["cluster/main.tf"];
+    let envoy = &resources(cluster, "helm_release")["gateway_api"][0];
+    assert_eq!(envoy["chart"], "gateway-helm");
+    assert_eq!(envoy["namespace"], "${local.platform.ingress_namespace}");
+    assert_eq!(cluster["module"]["cert_manager"][0]["depends_on"], serde_json::json!(["${helm_release.gateway_api}"]));
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "kind       = \"Gateway\"",
+        "name        = var.name",
+        "namespace   = var.namespace",
+        "\"cert-manager.io/cluster-issuer\" = var.issuer_name",
+        "controllerName = \"gateway.envoyproxy.io/gatewayclass-controller\"",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    // The chart's HTTPRoute names that Gateway.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let route = std::fs::read_to_string(out.join("manifests/results/httproute.yaml")).expect("httproute");
+    assert!(route.contains("name: \"web\"") && route.contains("namespace: \"gateway-system\""), "{route}");
+    // Its host points at the Gateway's own IP, not the ingress controller's.
+    assert_eq!(parsed["main.tf"]["module"]["dns"][0]["gateway_ip_id"], "${try(module.gateway_ip[0].id, null)}");
 }

@@ -30,13 +30,18 @@ output "build_client_id" {
 }
 
 output "deploy_client_id" {
-  description = "The client id the deploy job signs in with (cluster user, writer in the services' namespaces only); null with GitOps, which has no deploy identity."
+  description = "The client id the deploy job signs in with (cluster user, and a Role for its releases' kinds in the services' namespaces only); null with GitOps, which has no deploy identity."
   value       = module.github_oidc.deploy_client_id
 }
 
 output "ingress_ip" {
-  description = "The ingress controller's static public IP."
-  value       = module.ingress_nginx.public_ip_address
+  description = "The ingress controller's static public IP: point each external host's A record at it."
+  value       = module.public_ip.address
+}
+
+output "gateway_ip" {
+  description = "The Gateway's static public IP (null without one): point each external host routed through it at this address."
+  value       = try(module.gateway_ip[0].address, null)
 }
 
 output "name_servers" {
@@ -47,4 +52,50 @@ output "name_servers" {
 output "github_subjects" {
   description = "The one OIDC subject each GitHub identity trusts (build; deploy without GitOps)."
   value       = module.github_oidc.subjects
+}
+
+output "key_vault_name" {
+  description = "The vault of the services' secretEnv values (null when no service has any): put each value there before the first deploy."
+  value       = try(module.key_vault[0].name, null)
+}
+
+output "key_vault_secrets" {
+  description = "The vault secret each service reads, by service: `az keyvault secret set --vault-name <key_vault_name> --name <secret> --value ...`."
+  value       = try(module.key_vault[0].secret_names, {})
+}
+
+# What the in-cluster root (cluster/) reads from this root's state: the cluster's address,
+# known only once the admin's data-plane role answers, and the spec's values it applies.
+output "cluster" {
+  description = "The cluster's API server and CA, for the in-cluster root's providers."
+  value = {
+    host                   = module.aks.host
+    cluster_ca_certificate = module.aks.cluster_ca_certificate
+  }
+  sensitive  = true
+  depends_on = [module.cluster_admin]
+}
+
+output "in_cluster" {
+  description = "The values the in-cluster root applies: namespaces, the ingress controller and its IP, the deploy identity and the kinds its Role covers, Argo CD, snapshots."
+  value = {
+    namespaces          = var.namespaces
+    ingress_namespace   = var.ingress_namespace
+    ingress_class_name  = var.ingress_class_name
+    public_ip_name      = module.public_ip.name
+    resource_group_name = azurerm_resource_group.this.name
+    deploy              = var.deploy
+    deploy_principal_id = module.github_oidc.deploy_principal_id
+    volume_snapshots    = var.volume_snapshots
+    http_routes         = var.http_routes
+    persistent_volumes  = var.persistent_volumes
+    secret_provider     = length(var.secret_services) > 0
+    gateway = var.gateway == null ? null : {
+      name           = var.gateway.name
+      namespace      = var.gateway.namespace
+      tls_hosts      = var.gateway_tls_hosts
+      public_ip_name = module.gateway_ip[0].name
+    }
+  }
+  depends_on = [module.cluster_admin]
 }

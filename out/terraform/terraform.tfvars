@@ -25,6 +25,20 @@ namespaces = [
   "shop",
 ]
 
+# The cluster's data-plane admin role goes to whoever applies Terraform.
+admin_group_object_id = null
+
+# The vault of the services' secretEnv values.
+key_vault_name = "kvshopacr-2d1f3bc4"
+
+# The services whose secretEnv values are in the vault, each read by its own identity.
+secret_services = {
+  "shop" = {
+    namespace = "shop"
+    secrets   = ["SECRET_KEY"]
+  }
+}
+
 github_repository  = "acme/shop"
 github_branch      = "main"
 github_environment = null

@@ -151,6 +151,9 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
 macro_rules! platforms {
     ($($module:ident => $variant:ident),* $(,)?) => {
         /// Where an environment runs: one platform and the values the spec gives it.
+        // A spec holds one per environment, a handful at most: boxing the larger variants
+        // would cost every match a dereference to save a few hundred bytes.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum Target {
             $($variant($module::Spec),)*

@@ -37,11 +37,10 @@ pub use rules::all as rules;
 use crate::diag::{Diagnostic, Findings, Rule, Severity, Source, Span};
 
 /// What an unresolved reference in gen's own output is (the render's plan, `gen lint SPEC`, and
-/// files an output folder's manifest lists as managed). `None` leaves gen's own output
-/// unchecked while #26's fixes land, so that rendering the examples keeps passing; flip it to
-/// `Some(Severity::Error)` once `gen lint out/` with it on shows nothing (the design: on gen's
-/// own output an unresolved reference is an error, and `gen render` writes nothing then).
-pub const OWN_OUTPUT: Option<Severity> = None;
+/// files an output folder's manifest lists as managed): an error, so that `gen render` writes
+/// nothing that would not deploy. `None` would leave gen's own output unchecked (it was, while
+/// #26's Azure fixes landed).
+pub const OWN_OUTPUT: Option<Severity> = Some(Severity::Error);
 
 /// A kind of object a reference can name: a Kubernetes kind (`Secret`), `CustomResourceDefinition`
 /// for a CRD by its name (`httproutes.gateway.networking.k8s.io`), or a GitHub repository's

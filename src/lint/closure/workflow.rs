@@ -57,30 +57,45 @@ pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
 }
 
 /// The `secrets.X` and `vars.X` of every expression under `node`: in `${{ }}` of a string, or
-/// anywhere in an `if:` (an expression without its braces).
+/// anywhere in an `if:` (an expression without its braces). Text outside `${{ }}` is a literal
+/// (a path, a message), whatever it spells.
 fn walk(node: &Node, expression: bool, text: &str, found: &mut Vec<(&'static str, String, Span)>) {
     match &node.value {
-        Value::Str(s) if expression || s.contains("${{") => {
+        Value::Str(_) => {
             let Some(raw) = text.get(node.span.start..node.span.end) else { return };
-            for (kind, prefix) in [(GITHUB_SECRET, "secrets."), (GITHUB_VARIABLE, "vars.")] {
-                let mut at = 0;
-                while let Some(i) = raw[at..].find(prefix) {
-                    let start = at + i;
-                    at = start + prefix.len();
-                    let joined =
-                        raw[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_.-".contains(c));
-                    let name: String =
-                        raw[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
-                    if joined || name.is_empty() {
-                        continue;
-                    }
-                    let begin = node.span.start + start;
-                    found.push((kind, name.clone(), Span::new(begin, begin + prefix.len() + name.len())));
-                }
+            if expression {
+                scan(raw, node.span.start, found);
+                return;
+            }
+            let mut at = 0;
+            while let Some(open) = raw[at..].find("${{") {
+                let start = at + open + 3;
+                let end = raw[start..].find("}}").map_or(raw.len(), |close| start + close);
+                scan(&raw[start..end], node.span.start + start, found);
+                at = end;
             }
         }
         Value::Seq(items) => items.iter().for_each(|n| walk(n, false, text, found)),
         Value::Map(entries) => entries.iter().for_each(|e| walk(&e.value, e.key == "if", text, found)),
         _ => {}
+    }
+}
+
+/// The `secrets.X` and `vars.X` of one expression's text, which starts at `base` in the file.
+fn scan(raw: &str, base: usize, found: &mut Vec<(&'static str, String, Span)>) {
+    for (kind, prefix) in [(GITHUB_SECRET, "secrets."), (GITHUB_VARIABLE, "vars.")] {
+        let mut at = 0;
+        while let Some(i) = raw[at..].find(prefix) {
+            let start = at + i;
+            at = start + prefix.len();
+            let joined = raw[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || "_.-".contains(c));
+            let name: String =
+                raw[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+            if joined || name.is_empty() {
+                continue;
+            }
+            let begin = base + start;
+            found.push((kind, name.clone(), Span::new(begin, begin + prefix.len() + name.len())));
+        }
     }
 }

@@ -4,7 +4,9 @@
 pub mod rules;
 mod spec;
 
-pub use spec::{Acr, AcrSku, Aks, Dns, FIRST_TAG, Identity, NodePool, Spec, ZONED_REGIONS};
+pub use spec::{
+    Acr, AcrSku, Aks, Dns, FIRST_TAG, Identity, KeyVault, NodePool, Spec, ZONED_REGIONS, default_key_vault_name,
+};
 
 use super::{Capability, Check, Platform, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
@@ -36,6 +38,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::aks_name::RULE, rules::aks_name::check),
     (&rules::resource_group_name::RULE, rules::resource_group_name::check),
     (&rules::host_outside_dns_zone::RULE, rules::host_outside_dns_zone::check),
+    (&rules::dns_zone_is_public_suffix::RULE, rules::dns_zone_is_public_suffix::check),
     (&rules::unsupported_kubernetes_version::RULE, rules::unsupported_kubernetes_version::check),
     (&rules::environments_disagree_on_shared_setting::RULE, rules::environments_disagree_on_shared_setting::check),
     (&rules::github_environment_shared::RULE, rules::github_environment_shared::check),
@@ -131,6 +134,9 @@ impl TargetSpec for Spec {
     fn fill_defaults(&mut self) {
         let zoned = ZONED_REGIONS.contains(&self.location.to_ascii_lowercase().as_str());
         self.aks.zones.get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
+        if self.key_vault.name.is_empty() {
+            self.key_vault.name = default_key_vault_name(&self.acr.name, &self.resource_group);
+        }
     }
 
     fn default_image(&self, _project: &str, service: &str) -> (String, &'static str) {

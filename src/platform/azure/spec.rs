@@ -18,6 +18,24 @@ pub struct Spec {
     pub ingress: IngressController,
     #[serde(default)]
     pub identity: Identity,
+    /// The vault that holds the services' `secretEnv` values; named by default from the
+    /// registry and the resource group (see [`Spec::fill_defaults`]).
+    #[serde(default)]
+    pub key_vault: KeyVault,
+    /// Ingress hosts whose DNS gen does not manage (a DuckDNS name, a zone at another
+    /// provider): no record is written for them; the user points each at the `ingress_ip`
+    /// output, and their certificates come by HTTP-01.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_hosts: Vec<String>,
+}
+
+/// The Azure Key Vault of the services' secrets.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct KeyVault {
+    /// Globally unique, 3-24 letters, digits and dashes; empty until the defaults fill it.
+    #[serde(default)]
+    pub name: String,
 }
 
 /// The AKS cluster.
@@ -32,6 +50,10 @@ pub struct Aks {
     /// The availability zones the nodes spread over; by default every zone of the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+    /// The object id of the Entra ID group given the cluster's data-plane admin role
+    /// (Azure Kubernetes Service RBAC Cluster Admin); without it, whoever applies Terraform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_group: Option<String>,
 }
 
 fn default_kubernetes_version() -> String {
@@ -133,3 +155,16 @@ pub const ZONED_REGIONS: &[&str] = &[
 
 /// The image tag deployed until the pipeline sets one: the first tag it pushes.
 pub const FIRST_TAG: &str = "0.0.1";
+
+/// The vault's default name: `kv`, the registry's name (globally unique already) cut to 13,
+/// `-` and 8 hex digits of the resource group's SHA-256, so that each environment (its own
+/// resource group) gets a vault of its own. At most 24 characters, a letter first, as Key
+/// Vault requires.
+pub fn default_key_vault_name(registry: &str, resource_group: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let registry: String =
+        registry.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).take(13).collect();
+    let hash = Sha256::digest(resource_group.to_ascii_lowercase().as_bytes());
+    let hex: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("kv{registry}-{hex}")
+}

@@ -1,5 +1,9 @@
-# The platform every service runs on: a cluster, a registry, the identities GitHub signs in
-# with, DNS for the ingress hosts, and the ingress controller, one module each.
+# The platform every service runs on, in Azure: a cluster (and its admin's data-plane role), a
+# registry, the identities GitHub signs in with, the vault of the services' secrets, the edge's
+# static IP and DNS for the ingress hosts, one module each. What runs inside the cluster (the
+# namespaces, the ingress controller, cert-manager, Argo CD, the deploy identity's Role) is
+# the root in cluster/, applied after this one: its Helm and Kubernetes providers are
+# configured from this root's outputs, never from a cluster created in the same plan.
 #
 # One environment per Terraform workspace, each applied with its own values
 # (environments/<name>.tfvars; terraform.tfvars for a spec with one environment): its
@@ -28,6 +32,18 @@ module "aks" {
   tags                = var.tags
 }
 
+# The data-plane role on the cluster for its admin (the spec's admin group, else whoever
+# applies this root), and a wait until the API server honours it.
+module "cluster_admin" {
+  source = "./modules/cluster-admin"
+
+  cluster_id             = module.aks.id
+  admin_group_object_id  = var.admin_group_object_id
+  host                   = module.aks.host
+  cluster_ca_certificate = module.aks.cluster_ca_certificate
+  server_app_id          = local.aks_server_app_id
+}
+
 module "acr" {
   source = "./modules/acr"
 
@@ -54,31 +70,7 @@ module "github_oidc" {
   deploy_identity     = var.deploy == "helm"
   registry_id         = module.acr.id
   cluster_id          = module.aks.id
-  namespaces          = var.namespaces
   tags                = var.tags
-}
-
-module "ingress_nginx" {
-  source = "./modules/ingress-nginx"
-
-  name                = "${var.cluster_name}-ingress"
-  resource_group_name = azurerm_resource_group.this.name
-  resource_group_id   = azurerm_resource_group.this.id
-  location            = azurerm_resource_group.this.location
-  zones               = var.zones
-  namespace           = var.ingress_namespace
-  class_name          = var.ingress_class_name
-  cluster_principal   = module.aks.cluster_principal_id
-  tags                = var.tags
-}
-
-# GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
-# credential of the cluster at all.
-module "argocd" {
-  source = "./modules/argocd"
-  count  = var.deploy == "gitops" ? 1 : 0
-
-  depends_on = [module.ingress_nginx]
 }
 
 module "dns" {
@@ -88,29 +80,61 @@ module "dns" {
   zone                = var.dns_zone
   create_zone         = var.dns_zone_resource_group_name == null
   resource_group_name = coalesce(var.dns_zone_resource_group_name, azurerm_resource_group.this.name)
-  hosts               = var.ingress_hosts
-  ip_id               = module.ingress_nginx.public_ip_id
+  hosts               = setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)
+  ip_id               = module.public_ip.id
+  gateway_hosts       = setsubtract(var.gateway_hosts, var.external_hosts)
+  gateway_ip_id       = try(module.gateway_ip[0].id, null)
   tags                = var.tags
 }
 
-# Scheduled snapshots of the services' volumes, when a service keeps them.
-module "snapshots" {
-  source = "./modules/snapshots"
-  count  = var.volume_snapshots ? 1 : 0
+# The edge's static IP: the ingress controller (terraform/cluster/) binds its load balancer
+# to it, and every host points at it.
+module "public_ip" {
+  source = "./modules/public-ip"
+
+  name                = "${var.cluster_name}-ingress"
+  resource_group_name = azurerm_resource_group.this.name
+  resource_group_id   = azurerm_resource_group.this.id
+  location            = azurerm_resource_group.this.location
+  zones               = var.zones
+  cluster_principal   = module.aks.cluster_principal_id
+  tags                = var.tags
 }
 
-# The services' namespaces, made by Terraform so that the deploy identity needs no right
-# outside them; each enforces the restricted Pod Security Standard.
-resource "kubernetes_namespace_v1" "service" {
-  for_each = toset(var.namespaces)
+# The Gateway's own static IP, when a service routes through an HTTPRoute: its proxies' load
+# balancer answers on 80 and 443 as the ingress controller's does, so they cannot share one.
+module "gateway_ip" {
+  source = "./modules/public-ip"
+  count  = var.gateway == null ? 0 : 1
 
-  metadata {
-    name = each.value
-    labels = {
-      "pod-security.kubernetes.io/enforce"         = "restricted"
-      "pod-security.kubernetes.io/enforce-version" = "latest"
-      "pod-security.kubernetes.io/warn"            = "restricted"
-      "pod-security.kubernetes.io/audit"           = "restricted"
-    }
-  }
+  name                = "${var.cluster_name}-gateway"
+  resource_group_name = azurerm_resource_group.this.name
+  resource_group_id   = azurerm_resource_group.this.id
+  location            = azurerm_resource_group.this.location
+  zones               = var.zones
+  cluster_principal   = module.aks.cluster_principal_id
+  role                = false
+  tags                = var.tags
+}
+
+# The services' secrets, when a service has secretEnv.
+module "key_vault" {
+  source = "./modules/key-vault"
+  count  = length(var.secret_services) > 0 ? 1 : 0
+
+  name                = var.key_vault_name
+  name_prefix         = var.cluster_name
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  oidc_issuer_url     = module.aks.oidc_issuer_url
+  services            = var.secret_services
+  admin_principal_id  = module.cluster_admin.principal_id
+  deploy_principal_id = module.github_oidc.deploy_principal_id
+  tags                = var.tags
+}
+
+locals {
+  # The application id of the AKS AAD server, the same in every tenant: the audience of the
+  # tokens kubelogin and `az account get-access-token` get for the cluster.
+  aks_server_app_id = "6dae42f8-4368-4678-94ff-3960e28e3630"
 }

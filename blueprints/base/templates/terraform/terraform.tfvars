@@ -60,6 +60,14 @@ ingress_hosts = [
   <@ host | hcl @>,
 <% endfor %>
 ]
+<% if spec.platform.azure.externalHosts is defined %>
+# Kept at another DNS provider: point each at the ingress_ip output there.
+external_hosts = [
+<% for host in spec.platform.azure.externalHosts | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
+<% endif %>
 ingress_namespace  = <@ spec.platform.azure.ingress.namespace | hcl @>
 ingress_class_name = <@ spec.platform.azure.ingress.className | hcl @>
 
@@ -68,6 +76,61 @@ namespaces = [
   <@ namespace | hcl @>,
 <% endfor %>
 ]
+
+<% if spec.platform.azure.aks.adminGroup is defined %>
+# The group given the cluster's data-plane admin role; whoever applies Terraform must be in it.
+admin_group_object_id = <@ spec.platform.azure.aks.adminGroup | hcl @>
+<% else %>
+# The cluster's data-plane admin role goes to whoever applies Terraform.
+admin_group_object_id = null
+<% endif %>
+
+# The vault of the services' secretEnv values.
+key_vault_name = <@ spec.platform.azure.keyVault.name | hcl @>
+
+# The services whose secretEnv values are in the vault, each read by its own identity.
+<% set secret_services = spec.services | selectattr("secretEnv") | list %>
+<% if secret_services %>
+secret_services = {
+<% for svc in secret_services %>
+  <@ svc.name | hcl @> = {
+    namespace = <@ svc.namespace | hcl @>
+    secrets   = [<% for name in svc.secretEnv %><@ name | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+  }
+<% endfor %>
+}
+<% else %>
+secret_services = {}
+<% endif %>
+<% set kinds = namespace(routes=false) %>
+<% for svc in spec.services if svc.ingress is defined and svc.ingress.route == "httproute" %>
+<% set kinds.routes = true %>
+<% endfor %>
+<% if kinds.routes %>
+
+# A service routes through an HTTPRoute: the in-cluster root creates the Gateway it attaches
+# to (on its own static IP), and the deploy identity's Role covers HTTPRoutes.
+http_routes = true
+gateway = {
+  name      = <@ spec.platform.azure.ingress.gateway.name | hcl @>
+  namespace = <@ spec.platform.azure.ingress.gateway.namespace | hcl @>
+}
+gateway_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
+gateway_tls_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
+<% endif %>
+<% if spec.services | selectattr("persistence", "defined") | list %>
+
+# A service has a volume: the deploy identity's Role covers its claim.
+persistent_volumes = true
+<% endif %>
 <% set backups = spec.services | selectattr("persistence", "defined") | map(attribute="persistence") | selectattr("backup", "defined") | list %>
 <% if backups %>
 

@@ -140,11 +140,17 @@ variable "dns_zone_resource_group_name" {
 
 variable "ingress_hosts" {
   type        = list(string)
-  description = "The host of every service's ingress; each gets an A record in dns_zone (SPEC rule host-outside-dns-zone)."
+  description = "The host of every service's ingress; each not in external_hosts gets an A record in dns_zone (SPEC rule host-outside-dns-zone)."
   validation {
-    condition     = alltrue([for h in var.ingress_hosts : var.dns_zone == null || h == var.dns_zone || endswith(h, ".${coalesce(var.dns_zone, "-")}")])
-    error_message = "Every ingress host is dns_zone or a name under it."
+    condition     = alltrue([for h in var.ingress_hosts : var.dns_zone == null || contains(var.external_hosts, h) || h == var.dns_zone || endswith(h, ".${coalesce(var.dns_zone, "-")}")])
+    error_message = "Every ingress host is dns_zone, a name under it, or one of external_hosts."
   }
+}
+
+variable "external_hosts" {
+  type        = list(string)
+  description = "Ingress hosts whose DNS is kept elsewhere (spec: platform.azure.externalHosts): no record here; point each at the ingress_ip output."
+  default     = []
 }
 
 variable "ingress_namespace" {
@@ -168,6 +174,67 @@ variable "namespaces" {
     condition     = alltrue([for n in var.namespaces : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", n))])
     error_message = "Each namespace is a Kubernetes name: lowercase letters, digits and '-', at most 63."
   }
+}
+
+variable "admin_group_object_id" {
+  type        = string
+  description = "The Entra ID group given the cluster's data-plane admin role and the vault's Secrets Officer role, or null for whoever applies this root (spec: platform.azure.aks.adminGroup)."
+  default     = null
+  validation {
+    condition     = var.admin_group_object_id == null || can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", coalesce(var.admin_group_object_id, "-")))
+    error_message = "admin_group_object_id is a group's object id (a GUID)."
+  }
+}
+
+variable "key_vault_name" {
+  type        = string
+  description = "The vault of the services' secretEnv values, globally unique (spec: platform.azure.keyVault.name)."
+  validation {
+    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$", var.key_vault_name)) && !strcontains(var.key_vault_name, "--")
+    error_message = "key_vault_name: 3-24 letters, digits and '-', a letter first, no '--', not ending in '-'."
+  }
+}
+
+variable "secret_services" {
+  type = map(object({
+    namespace = string
+    secrets   = list(string)
+  }))
+  description = "The services with secretEnv, by name: each one's namespace and secret variable names (spec: services[].secretEnv). Each gets a workload identity that reads the vault."
+  default     = {}
+}
+
+variable "gateway" {
+  type = object({
+    name      = string
+    namespace = string
+  })
+  description = "The Gateway the HTTPRoutes attach to, created by the in-cluster root, or null when no service routes through one (spec: platform.azure.ingress.gateway)."
+  default     = null
+}
+
+variable "gateway_hosts" {
+  type        = list(string)
+  description = "The hosts of the services routed through the Gateway: their records point at its own static IP."
+  default     = []
+}
+
+variable "gateway_tls_hosts" {
+  type        = list(string)
+  description = "Those of gateway_hosts served over HTTPS: a listener and a certificate each."
+  default     = []
+}
+
+variable "http_routes" {
+  type        = bool
+  description = "Whether a service routes through a Gateway API HTTPRoute (spec: services[].ingress.route): the deploy identity's Role then covers HTTPRoutes."
+  default     = false
+}
+
+variable "persistent_volumes" {
+  type        = bool
+  description = "Whether a service has a volume (spec: services[].persistence): the deploy identity's Role then covers PersistentVolumeClaims."
+  default     = false
 }
 
 variable "github_repository" {

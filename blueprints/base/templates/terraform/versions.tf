@@ -1,6 +1,5 @@
 # Terraform and the providers this root module is written for. The azurerm cluster resource
-# changed in 5.x, and the helm provider's `set` and `kubernetes` syntax in 3.0: the pins keep
-# a `terraform init -upgrade` from crossing either line. Terraform 1.9 (June 2024) is the
+# changed in 5.x: the pin keeps a `terraform init -upgrade` from crossing that line. Terraform 1.9 (June 2024) is the
 # first whose variable validations may refer to other objects, as `environment` and
 # `registry_resource_group_name` do.
 terraform {
@@ -14,14 +13,6 @@ terraform {
     azuread = {
       source  = "hashicorp/azuread"
       version = "~> 3.7"
-    }
-    helm = {
-      source  = "hashicorp/helm"
-      version = "~> 3.0"
-    }
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = "~> 2.38"
     }
   }
 }

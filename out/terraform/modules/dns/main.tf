@@ -19,3 +19,14 @@ resource "azurerm_dns_a_record" "host" {
   target_resource_id  = var.ip_id
   tags                = var.tags
 }
+
+# The hosts routed through the Gateway point at its own IP.
+resource "azurerm_dns_a_record" "gateway_host" {
+  for_each            = toset(var.gateway_hosts)
+  name                = each.value == var.zone ? "@" : trimsuffix(each.value, ".${var.zone}")
+  zone_name           = var.create_zone ? azurerm_dns_zone.this[0].name : var.zone
+  resource_group_name = var.resource_group_name
+  ttl                 = 300
+  target_resource_id  = var.gateway_ip_id
+  tags                = var.tags
+}

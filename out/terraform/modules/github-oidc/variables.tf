@@ -57,11 +57,6 @@ variable "cluster_id" {
   description = "The cluster the deploy identity deploys to."
 }
 
-variable "namespaces" {
-  type        = list(string)
-  description = "The only namespaces the deploy identity may write in."
-}
-
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource that takes them."

@@ -3,6 +3,7 @@
 
 pub mod acr_name;
 pub mod aks_name;
+pub mod dns_zone_is_public_suffix;
 pub mod environments_disagree_on_shared_setting;
 pub mod github_environment_shared;
 pub mod host_outside_dns_zone;

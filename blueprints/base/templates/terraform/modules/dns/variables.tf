@@ -24,6 +24,18 @@ variable "ip_id" {
   description = "The static public IP every host points at (the ingress controller's)."
 }
 
+variable "gateway_hosts" {
+  type        = list(string)
+  description = "The hosts routed through the Gateway: the zone itself or names under it."
+  default     = []
+}
+
+variable "gateway_ip_id" {
+  type        = string
+  description = "The Gateway's static public IP, or null without a Gateway."
+  default     = null
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource."

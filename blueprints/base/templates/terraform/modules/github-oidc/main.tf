@@ -77,18 +77,13 @@ resource "azurerm_role_assignment" "build_push" {
   principal_type       = "ServicePrincipal"
 }
 
+# The deploy identity fetches the cluster's (Entra ID) kubeconfig; what it may do inside is a
+# Kubernetes Role in each service's namespace, made by terraform/cluster/ for exactly the
+# kinds the releases contain.
 resource "azurerm_role_assignment" "deploy_cluster_user" {
   count                = var.deploy_identity ? 1 : 0
   scope                = var.cluster_id
   role_definition_name = "Azure Kubernetes Service Cluster User Role"
-  principal_id         = local.principal_ids["deploy"]
-  principal_type       = "ServicePrincipal"
-}
-
-resource "azurerm_role_assignment" "deploy_namespace" {
-  for_each             = toset(var.deploy_identity ? var.namespaces : [])
-  scope                = "${var.cluster_id}/namespaces/${each.value}"
-  role_definition_name = "Azure Kubernetes Service RBAC Writer"
   principal_id         = local.principal_ids["deploy"]
   principal_type       = "ServicePrincipal"
 }

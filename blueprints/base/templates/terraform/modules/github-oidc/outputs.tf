@@ -17,3 +17,8 @@ output "subjects" {
   description = "The one subject each identity trusts."
   value       = { for role in local.all : role => local.subjects[role] }
 }
+
+output "deploy_principal_id" {
+  description = "The deploy identity's object id (the subject of its Kubernetes Role binding), or null."
+  value       = try(local.principal_ids["deploy"], null)
+}

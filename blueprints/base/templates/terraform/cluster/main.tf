@@ -1,0 +1,147 @@
+# What runs inside the cluster: the services' namespaces, the ingress controller on the
+# platform's static IP, cert-manager and its issuer, Argo CD (GitOps) or the deploy identity's
+# Role (Helm), the snapshot scheduler. Applied after the platform root (terraform/), in the
+# workspace of the same environment; every value comes from that root's state.
+
+# The services' namespaces, made here so that the deploy identity needs no right outside
+# them; each enforces the restricted Pod Security Standard.
+resource "kubernetes_namespace_v1" "service" {
+  for_each = toset(local.platform.namespaces)
+
+  metadata {
+    name = each.value
+    labels = {
+      "pod-security.kubernetes.io/enforce"         = "restricted"
+      "pod-security.kubernetes.io/enforce-version" = "latest"
+      "pod-security.kubernetes.io/warn"            = "restricted"
+      "pod-security.kubernetes.io/audit"           = "restricted"
+    }
+  }
+}
+
+module "ingress_nginx" {
+  source = "./modules/ingress-nginx"
+
+  namespace           = local.platform.ingress_namespace
+  class_name          = local.platform.ingress_class_name
+  public_ip_name      = local.platform.public_ip_name
+  resource_group_name = local.platform.resource_group_name
+}
+
+# Certificates for every TLS host, issued and renewed with no hand step: the ClusterIssuer
+# `letsencrypt` answers Let's Encrypt's HTTP-01 challenge through the ingress controller.
+module "cert_manager" {
+  source = "./modules/cert-manager"
+
+  ingress_class_name = module.ingress_nginx.class_name
+  gateway            = local.platform.gateway
+
+  # With a Gateway, cert-manager's Gateway API support needs the CRDs Envoy Gateway brings.
+  depends_on = [helm_release.gateway_api]
+}
+
+# With a service routed by an HTTPRoute: Envoy Gateway (and the Gateway API CRDs), then the
+# Gateway gen's spec names, which the charts' HTTPRoutes attach to.
+resource "helm_release" "gateway_api" {
+  count            = local.platform.gateway == null ? 0 : 1
+  name             = "envoy-gateway"
+  repository       = "oci://docker.io/envoyproxy"
+  chart            = "gateway-helm"
+  version          = var.envoy_gateway_chart_version
+  namespace        = local.platform.ingress_namespace
+  create_namespace = true
+  atomic           = true
+  wait             = true
+}
+
+module "gateway" {
+  source = "./modules/gateway"
+  count  = local.platform.gateway == null ? 0 : 1
+
+  name                 = try(local.platform.gateway.name, null)
+  namespace            = try(local.platform.gateway.namespace, null)
+  controller_namespace = local.platform.ingress_namespace
+  route_namespaces     = local.platform.namespaces
+  tls_hosts            = try(local.platform.gateway.tls_hosts, null)
+  issuer_name          = module.cert_manager.gateway_issuer_name
+  public_ip_name       = try(local.platform.gateway.public_ip_name, null)
+  resource_group_name  = local.platform.resource_group_name
+}
+
+# GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
+# credential of the cluster at all.
+module "argocd" {
+  source = "./modules/argocd"
+  count  = local.platform.deploy == "gitops" ? 1 : 0
+
+  depends_on = [module.ingress_nginx]
+}
+
+# Scheduled snapshots of the services' volumes, when a service keeps them.
+module "snapshots" {
+  source = "./modules/snapshots"
+  count  = local.platform.volume_snapshots ? 1 : 0
+}
+
+# The deploy identity (Helm) may write exactly the kinds its releases contain, in the
+# services' namespaces only, plus Helm's release records (Secrets) and what `helm upgrade
+# --wait` reads. A Kubernetes Role bound to the identity's Entra ID object id: with Azure RBAC
+# on AKS, Kubernetes RBAC bindings to Entra principals are honoured too, and a Role names
+# each custom kind (HTTPRoute, SecretProviderClass, SnapshotSchedule) where no built-in Azure
+# role does.
+locals {
+  write = ["get", "list", "watch", "create", "update", "patch", "delete"]
+  read  = ["get", "list", "watch"]
+  deploy_rules = concat(
+    [
+      { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts", "secrets"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
+      { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
+      { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
+      { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
+      { api_groups = ["autoscaling"], resources = ["horizontalpodautoscalers"], verbs = local.write },
+      { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
+      { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
+    ],
+    local.platform.http_routes ? [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }] : [],
+    local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],
+    local.platform.volume_snapshots ? [{ api_groups = ["snapscheduler.backube"], resources = ["snapshotschedules"], verbs = local.write }] : [],
+  )
+  deploy_namespaces = local.platform.deploy_principal_id == null ? [] : local.platform.namespaces
+}
+
+resource "kubernetes_role_v1" "deploy" {
+  for_each = toset(local.deploy_namespaces)
+
+  metadata {
+    name      = "gen-deploy"
+    namespace = kubernetes_namespace_v1.service[each.value].metadata[0].name
+  }
+
+  dynamic "rule" {
+    for_each = local.deploy_rules
+    content {
+      api_groups = rule.value.api_groups
+      resources  = rule.value.resources
+      verbs      = rule.value.verbs
+    }
+  }
+}
+
+resource "kubernetes_role_binding_v1" "deploy" {
+  for_each = toset(local.deploy_namespaces)
+
+  metadata {
+    name      = "gen-deploy"
+    namespace = each.value
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.deploy[each.value].metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "User"
+    name      = local.platform.deploy_principal_id
+  }
+}

@@ -1,0 +1,77 @@
+# cert-manager, with its CRDs, and a ClusterIssuer for Let's Encrypt that answers the
+# HTTP-01 challenge through the ingress controller. HTTP-01 works for every host that
+# resolves to the ingress IP, whether its zone is Azure's (modules/dns) or kept elsewhere
+# (externalHosts: DuckDNS), with no DNS write right given to anything in the cluster; each
+# service's Ingress names the issuer (cert-manager.io/cluster-issuer), and cert-manager
+# issues its `<service>-tls` Secret and renews it 30 days before it expires.
+
+resource "helm_release" "this" {
+  name             = "cert-manager"
+  repository       = "https://charts.jetstack.io"
+  chart            = "cert-manager"
+  version          = var.chart_version
+  namespace        = var.namespace
+  create_namespace = true
+  atomic           = true
+  wait             = true
+
+  values = [yamlencode({
+    crds = { enabled = true }
+    # With a Gateway, cert-manager issues its listeners' certificates too (Gateway API
+    # support, beta since cert-manager 1.15); its CRDs must be installed before it starts.
+    config = var.gateway == null ? null : {
+      apiVersion       = "controller.config.cert-manager.io/v1alpha1"
+      kind             = "ControllerConfiguration"
+      enableGatewayAPI = true
+    }
+  })]
+}
+
+# The issuer is a custom object: a Kubernetes manifest resource would need its CRD at plan
+# time, before this apply has installed it; a Helm release of the `raw` chart applies it at
+# apply time, after cert-manager.
+resource "helm_release" "issuer" {
+  name       = "cluster-issuer"
+  repository = "https://bedag.github.io/helm-charts/"
+  chart      = "raw"
+  version    = var.raw_chart_version
+  namespace  = helm_release.this.namespace
+  atomic     = true
+  wait       = true
+
+  values = [yamlencode({
+    resources = concat([
+      {
+        apiVersion = "cert-manager.io/v1"
+        kind       = "ClusterIssuer"
+        metadata   = { name = var.issuer_name }
+        spec = {
+          acme = {
+            server              = var.acme_server
+            privateKeySecretRef = { name = "${var.issuer_name}-account-key" }
+            solvers = [
+              { http01 = { ingress = { ingressClassName = var.ingress_class_name } } },
+            ]
+          }
+        }
+      },
+      ], var.gateway == null ? [] : [
+      {
+        # The Gateway's listeners' certificates: the challenge is answered by an HTTPRoute
+        # cert-manager attaches to the Gateway's plain HTTP listener.
+        apiVersion = "cert-manager.io/v1"
+        kind       = "ClusterIssuer"
+        metadata   = { name = "${var.issuer_name}-gateway" }
+        spec = {
+          acme = {
+            server              = var.acme_server
+            privateKeySecretRef = { name = "${var.issuer_name}-gateway-account-key" }
+            solvers = [
+              { http01 = { gatewayHTTPRoute = { parentRefs = [{ name = var.gateway.name, namespace = var.gateway.namespace, kind = "Gateway", sectionName = "http" }] } } },
+            ]
+          }
+        }
+      },
+    ])
+  })]
+}

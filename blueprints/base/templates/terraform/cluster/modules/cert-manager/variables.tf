@@ -1,0 +1,43 @@
+variable "namespace" {
+  type        = string
+  description = "The namespace cert-manager runs in."
+  default     = "cert-manager"
+}
+
+variable "ingress_class_name" {
+  type        = string
+  description = "The IngressClass that serves the HTTP-01 challenge."
+}
+
+variable "issuer_name" {
+  type        = string
+  description = "The ClusterIssuer's name, which each service's Ingress names (chart value ingress.tls.clusterIssuer)."
+  default     = "letsencrypt"
+}
+
+variable "acme_server" {
+  type        = string
+  description = "The ACME directory: Let's Encrypt's production one (its staging one, https://acme-staging-v02.api.letsencrypt.org/directory, for trials: its certificates are not trusted)."
+  default     = "https://acme-v02.api.letsencrypt.org/directory"
+}
+
+variable "chart_version" {
+  type        = string
+  description = "The cert-manager chart of jetstack, pinned; move it on deliberately, after reading its upgrade notes."
+  default     = "v1.18.2"
+}
+
+variable "raw_chart_version" {
+  type        = string
+  description = "The raw chart of bedag/helm-charts, pinned (2.0.1, as modules/snapshots)."
+  default     = "2.0.1"
+}
+
+variable "gateway" {
+  type = object({
+    name      = string
+    namespace = string
+  })
+  description = "The Gateway whose listeners get certificates (ClusterIssuer <issuer_name>-gateway), or null."
+  default     = null
+}

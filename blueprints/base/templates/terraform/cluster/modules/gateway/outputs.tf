@@ -1,0 +1,4 @@
+output "name" {
+  description = "The Gateway the services' HTTPRoutes attach to."
+  value       = var.name
+}

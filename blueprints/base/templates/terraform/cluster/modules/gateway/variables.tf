@@ -1,0 +1,45 @@
+variable "name" {
+  type        = string
+  description = "The Gateway's name (spec: platform.azure.ingress.gateway.name)."
+}
+
+variable "namespace" {
+  type        = string
+  description = "The Gateway's namespace, where its certificates are kept (spec: platform.azure.ingress.gateway.namespace)."
+}
+
+variable "controller_namespace" {
+  type        = string
+  description = "The namespace of Envoy Gateway and its proxies, which the services' NetworkPolicies admit (spec: platform.azure.ingress.namespace)."
+}
+
+variable "route_namespaces" {
+  type        = list(string)
+  description = "The namespaces whose HTTPRoutes may attach (the services')."
+}
+
+variable "tls_hosts" {
+  type        = list(string)
+  description = "The routed hosts served over HTTPS, one listener and one certificate each."
+}
+
+variable "issuer_name" {
+  type        = string
+  description = "The ClusterIssuer that issues the listeners' certificates."
+}
+
+variable "public_ip_name" {
+  type        = string
+  description = "The static public IP (the platform root's) the proxies' load balancer answers on."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group of that IP."
+}
+
+variable "raw_chart_version" {
+  type        = string
+  description = "The raw chart of bedag/helm-charts, pinned (2.0.1, as modules/snapshots)."
+  default     = "2.0.1"
+}

@@ -1,0 +1,31 @@
+# ingress-nginx, behind the static public IP the platform root owns (modules/public-ip).
+# Upstream ingress-nginx stopped receiving fixes in March 2026 (`gen explain K8S047`): it is
+# kept here for the services whose spec routes through an Ingress, until they move to
+# `route: httproute`.
+
+resource "helm_release" "this" {
+  name             = "ingress-nginx"
+  repository       = "https://kubernetes.github.io/ingress-nginx"
+  chart            = "ingress-nginx"
+  version          = var.chart_version
+  namespace        = var.namespace
+  create_namespace = true
+  atomic           = true
+  wait             = true
+
+  values = [yamlencode({
+    controller = {
+      ingressClassResource = { name = var.class_name, default = false }
+      ingressClass         = var.class_name
+      replicaCount         = 2
+      service = {
+        annotations = {
+          # Without it Azure probes "/" on the HTTP port, gets 404, and the IP never answers.
+          "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path" = "/healthz"
+          "service.beta.kubernetes.io/azure-pip-name"                                = var.public_ip_name
+          "service.beta.kubernetes.io/azure-load-balancer-resource-group"            = var.resource_group_name
+        }
+      }
+    }
+  })]
+}

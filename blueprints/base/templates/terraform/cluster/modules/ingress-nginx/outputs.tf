@@ -1,0 +1,4 @@
+output "class_name" {
+  description = "The IngressClass the controller serves."
+  value       = var.class_name
+}

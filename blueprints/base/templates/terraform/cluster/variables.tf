@@ -1,0 +1,28 @@
+# Where the platform root keeps its state: every other value comes from there, so this root's
+# values never differ between environments (its terraform.tfvars serves every workspace).
+
+variable "state_resource_group_name" {
+  type        = string
+  description = "The resource group of the state storage account (spec: platform.terraformState.resourceGroup)."
+}
+
+variable "state_storage_account_name" {
+  type        = string
+  description = "The state storage account (spec: platform.terraformState.storageAccount)."
+}
+
+variable "state_container_name" {
+  type        = string
+  description = "The state container (spec: platform.terraformState.container)."
+}
+
+variable "platform_state_key" {
+  type        = string
+  description = "The platform root's state key, as its `terraform init -backend-config=key=...` names it."
+}
+
+variable "envoy_gateway_chart_version" {
+  type        = string
+  description = "Envoy Gateway's gateway-helm chart (oci://docker.io/envoyproxy), pinned; it brings the Gateway API CRDs. Installed when a service routes through an HTTPRoute."
+  default     = "v1.7.4"
+}

@@ -1,0 +1,56 @@
+# The Kubernetes data-plane role of whoever administers the cluster, and the wait for it.
+#
+# The cluster has local accounts off and Azure RBAC on: Owner or Contributor on the
+# subscription carry no `dataActions`, so without this role the first namespace or Helm
+# release in terraform/cluster/ is refused (403). The role goes to the spec's admin group
+# (platform.azure.aks.adminGroup), else to whoever applies this root. An Azure role
+# assignment takes minutes to reach the cluster's API server; this root finishes only once
+# the API server answers yes, so the in-cluster root applied after it never meets a 403.
+
+data "azurerm_client_config" "current" {}
+
+locals {
+  principal_id = coalesce(var.admin_group_object_id, data.azurerm_client_config.current.object_id)
+}
+
+resource "azurerm_role_assignment" "cluster_admin" {
+  scope                = var.cluster_id
+  role_definition_name = "Azure Kubernetes Service RBAC Cluster Admin"
+  principal_id         = local.principal_id
+  principal_type       = var.admin_group_object_id == null ? null : "Group"
+}
+
+# Polls the API server as the principal running Terraform (the Azure CLI's login, as the
+# Helm and Kubernetes providers of terraform/cluster/ sign in) until it may do everything,
+# every 10 s for at most 10 minutes. A bounded poll, not a fixed sleep: it returns as soon as
+# the role has arrived, and fails with the reason when it never does (an admin group the
+# runner is not a member of). Needs `az` and `kubectl` on the PATH.
+resource "terraform_data" "cluster_access" {
+  triggers_replace = [azurerm_role_assignment.cluster_admin.id]
+
+  provisioner "local-exec" {
+    interpreter = ["/bin/bash", "-c"]
+    environment = {
+      SERVER    = var.host
+      CA        = var.cluster_ca_certificate
+      SERVER_ID = var.server_app_id
+    }
+    command = <<-EOT
+      set -euo pipefail
+      ca=$(mktemp)
+      trap 'rm -f "$ca"' EXIT
+      printf '%s' "$CA" | base64 -d > "$ca"
+      for attempt in $(seq 1 60); do
+        token=$(az account get-access-token --resource "$SERVER_ID" --query accessToken --output tsv)
+        if kubectl --server "$SERVER" --certificate-authority "$ca" --token "$token" auth can-i '*' '*' --all-namespaces > /dev/null 2>&1; then
+          echo "the cluster admin role has reached the API server"
+          exit 0
+        fi
+        echo "waiting for the cluster admin role to reach the API server ($attempt/60)"
+        sleep 10
+      done
+      echo "after 10 minutes the API server still refuses this principal: is it in the admin group (spec: platform.azure.aks.adminGroup)?" >&2
+      exit 1
+    EOT
+  }
+}

@@ -1,0 +1,48 @@
+variable "name" {
+  type        = string
+  description = "The vault's globally unique name."
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "The prefix of the services' identities' names."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group of the vault and the identities."
+}
+
+variable "location" {
+  type        = string
+  description = "The Azure region."
+}
+
+variable "oidc_issuer_url" {
+  type        = string
+  description = "The cluster's OIDC issuer, which the services' identities trust."
+}
+
+variable "services" {
+  type = map(object({
+    namespace = string
+    secrets   = list(string)
+  }))
+  description = "The services with secretEnv: each one's namespace and the names of its secret variables."
+}
+
+variable "admin_principal_id" {
+  type        = string
+  description = "Who writes the values: the cluster's admin principal."
+}
+
+variable "deploy_principal_id" {
+  type        = string
+  description = "The deploy identity, which checks the values are there, or null (GitOps)."
+  default     = null
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+}
