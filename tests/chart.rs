@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::objects::{assert_same_objects, chart_objects, helm_render, is_hook, key, kustomize};
+use common::objects::{assert_same_objects, chart_objects, helm_render, is_hook, key, kustomize, objects};
 use common::{Gen, fixture, root, validator};
 use serde_json::Value;
 
@@ -368,4 +368,35 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
     assert!(finding["file"].as_str().is_some_and(|f| f.ends_with("loops")), "{finding}");
     let message = finding["message"].as_str().expect("message");
     assert!(message.contains("did not finish rendering the chart") && message.contains("within 3 s"), "{message}");
+}
+
+#[test]
+fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
+    // valid.yaml strips `/athletes` through an Ingress, options.yaml `/api` through an
+    // HTTPRoute: the service behind each redirects under the prefix only if it is told it.
+    for (spec, service, kind, prefix) in [
+        ("specs/valid.yaml", "athletes", "Ingress", "/athletes"),
+        ("specs/options.yaml", "results", "HTTPRoute", "/api"),
+    ] {
+        let rendered = Rendered::new(&fixture(spec));
+        let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
+        let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
+        let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
+        let chart = chart.iter().map(|(_, o)| o).find(|o| o["kind"] == kind).expect("the chart's route").clone();
+        for route in [chart, manifest] {
+            let sent = match kind {
+                "Ingress" => route["metadata"]["annotations"]["nginx.ingress.kubernetes.io/x-forwarded-prefix"].clone(),
+                _ => route["spec"]["rules"][0]["filters"]
+                    .as_array()
+                    .and_then(|f| f.iter().find(|f| f["type"] == "RequestHeaderModifier"))
+                    .map(|f| f["requestHeaderModifier"]["set"][0].clone())
+                    .unwrap_or(Value::Null),
+            };
+            let expected = match kind {
+                "Ingress" => Value::from(prefix),
+                _ => serde_json::json!({"name": "X-Forwarded-Prefix", "value": prefix}),
+            };
+            assert_eq!(sent, expected, "{spec}: {route}");
+        }
+    }
 }
