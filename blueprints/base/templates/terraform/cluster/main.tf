@@ -51,6 +51,7 @@ resource "helm_release" "gateway_api" {
   namespace        = local.platform.ingress_namespace
   create_namespace = true
   atomic           = true
+  timeout          = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
   wait             = true
 }
 
