@@ -52,7 +52,7 @@ fn wrong_types_are_reported_with_a_quote_it_hint() {
     let text = std::fs::read_to_string(common::fixture("specs/valid.yaml")).expect("read");
     let text = text
         .replace("replicas: 3", "replicas: three")
-        .replace("kubernetesVersion: \"1.33\"", "kubernetesVersion: 1.30");
+        .replace("kubernetesVersion: \"1.36\"", "kubernetesVersion: 1.30");
     let run = lint_bytes(text.as_bytes());
     assert_eq!(run.findings(), vec![("SPEC012".into(), 8, 46), ("SPEC012".into(), 20, 15)]);
     assert!(run.stdout.contains("quote it to keep it a string: \\\"1.30\\\""), "{}", run.stdout);

@@ -400,3 +400,37 @@ fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
         }
     }
 }
+
+/// The chart's NOTES.txt as Helm renders it after an install (release `shop`), with `set`.
+fn notes(chart: &Path, set: &[&str]) -> String {
+    let script = r#"
+import sys, helm_python as helm
+values = {}
+for pair in sys.argv[2:]:
+    values.update(helm.parse_set_string(pair))
+with helm.Chart.load(sys.argv[1]) as c:
+    rendered = c.render(values=values or None, name="shop", namespace="shop")
+print(next(text for path, text in rendered.items() if path.endswith("NOTES.txt")))
+"#;
+    let out = validator("python").arg("-c").arg(script).arg(chart).args(set).output().expect("python runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_notes_never_ask_for_by_hand_the_secret_key_vault_provides() {
+    let rendered = Rendered::new(&root().join("spec.yaml"));
+    let chart = &rendered.charts()["shop"];
+    // Key Vault is the source: the CSI driver owns `shop-env`; a hand-made copy would conflict.
+    let vault = notes(chart, &[]);
+    assert!(!vault.contains("create secret generic"), "{vault}");
+    assert!(vault.contains("Secrets Store CSI driver") && vault.contains("do not create it"), "{vault}");
+    assert!(vault.contains("az keyvault secret set --vault-name kvshopacr-2d1f3bc4 --name shop-SECRET-KEY"), "{vault}");
+    // Without Key Vault, the Secret is the user's to create, and the notes say how.
+    let by_hand = notes(chart, &["secretEnv.keyVault.enabled=false"]);
+    assert!(
+        by_hand.contains("kubectl -n shop create secret generic shop-env --from-literal=SECRET_KEY=..."),
+        "{by_hand}"
+    );
+    assert!(!by_hand.contains("az keyvault"), "{by_hand}");
+}

@@ -531,6 +531,17 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
     let wait = &resources(admin, "terraform_data")["cluster_access"][0];
     let command = wait["provisioner"]["local-exec"][0]["command"].as_str().expect("command");
     assert!(command.contains("auth can-i") && command.contains("seq 1 60"), "{command}");
+    // Concrete verbs, what the in-cluster root does first: AKS's Guard webhook may never
+    // answer yes to a wildcard `can-i '*' '*'`.
+    assert!(!command.contains("'*'"), "a wildcard check: {command}");
+    for verb in [
+        "can create namespaces",
+        "can create customresourcedefinitions.apiextensions.k8s.io",
+        "can create clusterrolebindings.rbac.authorization.k8s.io",
+        "can create rolebindings.rbac.authorization.k8s.io --namespace kube-system",
+    ] {
+        assert!(command.contains(verb), "{verb}: {command}");
+    }
     assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.cluster_admin.id"));
     // What the in-cluster root reads waits for it too.
     let outputs = &parsed["outputs.tf"]["output"];
@@ -540,11 +551,110 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
 }
 
 #[test]
+fn the_subscription_is_exported_before_the_first_terraform_step() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+        let export = readme
+            .find("export ARM_SUBSCRIPTION_ID=\"$(az account show --query id --output tsv)\"")
+            .unwrap_or_else(|| panic!("{spec}: no export of ARM_SUBSCRIPTION_ID:\n{readme}"));
+        let first = readme.find("cd bootstrap").expect("step 1");
+        assert!(export < first, "{spec}: ARM_SUBSCRIPTION_ID is exported after the bootstrap runs");
+        assert_eq!(readme.matches("export ARM_SUBSCRIPTION_ID").count(), 1, "{spec}: exported once");
+        // azurerm 4 does not take `az account set` in its place: no file says it does.
+        for file in r.files() {
+            let text = std::fs::read_to_string(&file).expect("read");
+            assert!(!text.contains("or `az account set`"), "{spec}: {}", file.display());
+        }
+        let top = std::fs::read_to_string(r.dir.path().join("out/README.md")).expect("README");
+        let prerequisites = &top[top.find("## Prerequisites").expect("Prerequisites")..];
+        assert!(prerequisites.contains("export ARM_SUBSCRIPTION_ID="), "{spec}: {prerequisites}");
+    }
+}
+
+#[test]
+fn the_bootstrap_waits_until_the_state_container_answers_its_role() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let main = &parsed["bootstrap/main.tf"];
+    let role = &resources(main, "azurerm_role_assignment")["state"][0];
+    assert_eq!(role["role_definition_name"], "Storage Blob Data Contributor");
+    let wait = &resources(main, "terraform_data")["state_access"][0];
+    assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.state.id"), "{wait}");
+    let command = wait["provisioner"]["local-exec"][0]["command"].as_str().expect("command");
+    // The data plane with Entra ID, as the next `terraform init` reads it; bounded.
+    for expected in ["az storage blob list --auth-mode login", "seq 1 30", "sleep 10", "exit 1"] {
+        assert!(command.contains(expected), "{expected}: {command}");
+    }
+}
+
+#[test]
+fn the_kubernetes_version_is_one_aks_still_creates_clusters_at() {
+    use gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS;
+    // 1.33 is past its AKS end of life (July 2026) and 1.34 reaches it on 2026-11-30.
+    assert_eq!(SUPPORTED_MINORS, 35..=37);
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    assert_eq!(parsed["terraform.tfvars"]["kubernetes_version"], "1.36");
+    // Terraform's own validation accepts the same range as the spec's rule.
+    let variable = &parsed["variables.tf"]["variable"]["kubernetes_version"][0]["validation"][0];
+    assert_eq!(variable["condition"], "${can(regex(\"^1\\\\.3[5-7](\\\\.[0-9]+)?$\", var.kubernetes_version))}");
+    assert!(variable["error_message"].as_str().expect("message").contains("1.35 to 1.37"), "{variable}");
+    // A spec at a retired version is refused at its line, with the range and where it is from.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let line = spec.lines().position(|l| l.contains("kubernetesVersion: \"1.36\"")).expect("the version") + 1;
+    for old in ["1.33", "1.34"] {
+        let text = spec.replace("kubernetesVersion: \"1.36\"", &format!("kubernetesVersion: \"{old}\""));
+        std::fs::write(dir.path().join("spec.yaml"), text).expect("write");
+        let run = Gen::new().args(["lint", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_ne!(run.code, 0, "{old}: {}", run.stdout);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains(&format!("spec.yaml:{line}:")) && all.contains("SPEC117"), "{old}: {all}");
+        assert!(all.contains("outside what AKS supports with the pinned provider (1.35 to 1.37)"), "{all}");
+    }
+}
+
+#[test]
+fn a_fresh_cluster_has_room_for_its_add_ons_and_helm_waits_for_the_next_node() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let mut releases = 0;
+        for (path, file) in parsed.iter().filter(|(p, _)| p.starts_with("cluster/")) {
+            for (name, blocks) in file["resource"]["helm_release"].as_object().into_iter().flatten() {
+                releases += 1;
+                // 300 s, Helm's default, is shorter than the autoscaler takes to add a node.
+                assert_eq!(blocks[0]["timeout"], 600, "{spec}: {path} helm_release.{name}");
+            }
+        }
+        assert!(releases >= 4, "{spec}: {releases}");
+    }
+    // The reference spec and seed 001 (one small Standard_B2s before) start with two nodes.
+    for spec in ["spec.yaml", "examples/seed-001-flask-duckdns.yaml"] {
+        let r = Rendered::new(spec);
+        assert_eq!(r.parsed()["terraform.tfvars"]["node_min_count"], 2, "{spec}");
+    }
+    // And so does a spec that names no node pool.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let line = text.lines().find(|l| l.trim_start().starts_with("nodePool:")).expect("a node pool");
+    std::fs::write(dir.path().join("spec.yaml"), text.replace(&format!("{line}\n"), "")).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tfvars = std::fs::read_to_string(dir.path().join("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(
+        tfvars.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["node_min_count", "=", "2"]),
+        "{tfvars}"
+    );
+}
+
+#[test]
 fn an_admin_group_from_the_spec_gets_the_role_instead() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replace(
-        "      kubernetesVersion: \"1.33\"",
-        "      kubernetesVersion: \"1.33\"\n      adminGroup: 6a1b2c3d-0000-4000-8000-00000000abcd",
+        "      kubernetesVersion: \"1.36\"",
+        "      kubernetesVersion: \"1.36\"\n      adminGroup: 6a1b2c3d-0000-4000-8000-00000000abcd",
     );
     std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
     let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();

@@ -812,3 +812,87 @@ fn a_render_says_what_it_assumed_without_a_repository() {
     let again = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
     assert!(!again.stderr.contains("gen: note: "), "{}", again.stderr);
 }
+
+/// Every deploy job of every variant that deploys with Helm: (variant, job name, job).
+fn helm_deploys(f: &mut dyn FnMut(&str, &str, &Value)) {
+    let mut seen = 0;
+    for v in variants() {
+        let repo = Repo::new(&v);
+        for path in repo.workflows() {
+            let wf = read_yaml(&path);
+            for (name, job) in jobs(&wf) {
+                if steps(job).iter().any(|s| s["run"].as_str().is_some_and(|r| r.contains("helm upgrade --install"))) {
+                    f(&repo.name, name, job);
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen >= 4, "only {seen} Helm deploy jobs");
+}
+
+#[test]
+fn the_deploy_job_runs_a_helm_whose_wait_stays_in_the_namespace() {
+    // Helm 4.0.0's --wait listed at cluster scope, which the namespaced deploy Role refuses;
+    // 4.0.5 watches per namespace (helm/helm PR #31610, in the v4.0.5 release notes).
+    helm_deploys(&mut |variant, name, job| {
+        let setup = steps(job)
+            .into_iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/setup-helm@")))
+            .unwrap_or_else(|| panic!("{variant} {name}: no setup-helm"));
+        assert_eq!(setup["with"]["version"], "v4.0.5", "{variant} {name}");
+    });
+}
+
+#[test]
+fn helm_keeps_its_release_records_in_config_maps_and_the_role_reads_no_secret() {
+    helm_deploys(&mut |variant, name, job| {
+        let upgrade = steps(job)
+            .into_iter()
+            .find(|s| s["run"].as_str().is_some_and(|r| r.contains("helm upgrade --install")))
+            .expect("the upgrade");
+        assert_eq!(upgrade["env"]["HELM_DRIVER"], "configmap", "{variant} {name}");
+    });
+    // The Role the deploy identity holds in each namespace: config maps, no secrets.
+    let repo = Repo::new(&variants().remove(0));
+    let main = std::fs::read_to_string(repo.out().join("terraform/cluster/main.tf")).expect("cluster/main.tf");
+    let rules = main.lines().find(|l| l.contains("resources = concat([\"configmaps\"")).expect("the core rule");
+    assert!(!rules.contains("\"secrets\""), "{rules}");
+    let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
+    assert!(!readme.contains("Helm's release Secrets"), "{readme}");
+}
+
+#[test]
+fn the_image_scan_is_uploaded_only_where_code_scanning_takes_it_and_its_gate_always_runs() {
+    let mut seen = 0;
+    for v in variants() {
+        let repo = Repo::new(&v);
+        for path in repo.workflows() {
+            let wf = read_yaml(&path);
+            for (name, job) in jobs(&wf) {
+                let steps = steps(job);
+                let Some(upload) = steps
+                    .iter()
+                    .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@")))
+                else {
+                    continue;
+                };
+                seen += 1;
+                let condition = upload["if"].as_str().expect("a condition");
+                for expected in ["github.event.repository.visibility == 'public'", "vars.CODE_SCANNING == 'true'"] {
+                    assert!(condition.contains(expected), "{} {name}: {condition}", repo.name);
+                }
+                // The gate that fails the build on the spec's severities runs unconditionally.
+                let gate = steps
+                    .iter()
+                    .find(|s| s["with"]["exit-code"] == "1" && s["uses"].as_str().is_some_and(|u| u.contains("trivy")))
+                    .unwrap_or_else(|| panic!("{} {name}: no gate", repo.name));
+                assert!(gate.get("if").is_none(), "{} {name}: {gate}", repo.name);
+                // The variable is a declared prerequisite of the README (the closure check, DEP009).
+                let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
+                assert!(readme.contains("- GitHub variable `CODE_SCANNING`"), "{}", repo.name);
+            }
+        }
+    }
+    assert!(seen >= 3, "only {seen} uploads");
+}

@@ -4,9 +4,9 @@ location            = "westeurope"
 resource_group_name = "shop-rg"
 
 cluster_name       = "shop-aks"
-kubernetes_version = "1.33"
+kubernetes_version = "1.36"
 node_vm_size       = "Standard_D2ds_v5"
-node_min_count     = 1
+node_min_count     = 2
 node_max_count     = 3
 node_disk_size_gb  = 64
 zones              = ["1", "2", "3"]

@@ -52,6 +52,7 @@ resource "helm_release" "gateway_api" {
   namespace        = local.platform.ingress_namespace
   create_namespace = true
   atomic           = true
+  timeout          = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
   wait             = true
 }
 
@@ -85,17 +86,19 @@ module "snapshots" {
 }
 
 # The deploy identity (Helm) may write exactly the kinds its releases contain, in the
-# services' namespaces only, plus Helm's release records (Secrets) and what `helm upgrade
-# --wait` reads. A Kubernetes Role bound to the identity's Entra ID object id: with Azure RBAC
-# on AKS, Kubernetes RBAC bindings to Entra principals are honoured too, and a Role names
-# each custom kind (HTTPRoute, SecretProviderClass, SnapshotSchedule) where no built-in Azure
-# role does.
+# services' namespaces only, plus Helm's release records and what `helm upgrade --wait`
+# reads. No Secret: the deploy job keeps Helm's release records in ConfigMaps
+# (HELM_DRIVER=configmap), the chart has no Secret, and the Secrets in the namespace (the
+# values the CSI driver syncs, the TLS keys cert-manager issues) stay unreadable to it. A
+# Kubernetes Role bound to the identity's Entra ID object id: with Azure RBAC on AKS,
+# Kubernetes RBAC bindings to Entra principals are honoured too, and a Role names each custom
+# kind (HTTPRoute, SecretProviderClass, SnapshotSchedule) where no built-in Azure role does.
 locals {
   write = ["get", "list", "watch", "create", "update", "patch", "delete"]
   read  = ["get", "list", "watch"]
   deploy_rules = concat(
     [
-      { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts", "secrets"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
+      { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
       { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
       { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
       { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },

@@ -56,8 +56,10 @@ pub struct Aks {
     pub admin_group: Option<String>,
 }
 
+/// The newest minor GA in every AKS region for months (June 2026), supported until June 2027:
+/// see `rules::unsupported_kubernetes_version::SUPPORTED_MINORS` for where the range comes from.
 fn default_kubernetes_version() -> String {
-    "1.33".into()
+    "1.36".into()
 }
 
 /// The default node pool.
@@ -72,7 +74,7 @@ pub struct NodePool {
 
 impl Default for NodePool {
     fn default() -> Self {
-        NodePool { vm_size: "Standard_D2ds_v5".into(), min_count: 1, max_count: 3, disk_size_gb: 64 }
+        NodePool { vm_size: "Standard_D2ds_v5".into(), min_count: 2, max_count: 3, disk_size_gb: 64 }
     }
 }
 

@@ -129,6 +129,7 @@ module "key_vault" {
   oidc_issuer_url     = module.aks.oidc_issuer_url
   services            = var.secret_services
   admin_principal_id  = module.cluster_admin.principal_id
+  deploy_identity     = var.deploy == "helm"
   deploy_principal_id = module.github_oidc.deploy_principal_id
   tags                = var.tags
 }

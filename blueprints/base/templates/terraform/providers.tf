@@ -1,4 +1,6 @@
-# The subscription comes from ARM_SUBSCRIPTION_ID (or `az account set`), as azurerm 4 reads it.
+# The subscription comes from ARM_SUBSCRIPTION_ID (terraform/README.md exports it before the
+# first step): azurerm 4 requires a subscription id and does not take the Azure CLI's default
+# (`az account set`) in its place.
 # No Helm or Kubernetes provider here: HashiCorp's Kubernetes provider documentation warns
 # against configuring it from a cluster created in the same root ("intermittent and
 # unpredictable errors"; a replaced or unreachable cluster breaks every plan). The in-cluster

@@ -46,8 +46,8 @@ variable "kubernetes_version" {
   type        = string
   description = "The Kubernetes minor version, whose patches the upgrade channel applies, or a patch version, upgraded by hand (spec: platform.azure.aks.kubernetesVersion; SPEC rule unsupported-kubernetes-version)."
   validation {
-    condition     = can(regex("^1\\.3[1-5](\\.[0-9]+)?$", var.kubernetes_version))
-    error_message = "kubernetes_version is a supported version, 1.31 to 1.35, best without a patch number (the patch upgrade channel picks it)."
+    condition     = can(regex("^1\\.3[5-7](\\.[0-9]+)?$", var.kubernetes_version))
+    error_message = "kubernetes_version is a supported version, 1.35 to 1.37 (AKS's release calendar), best without a patch number (the patch upgrade channel picks it)."
   }
 }
 

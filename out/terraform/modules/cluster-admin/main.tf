@@ -22,10 +22,12 @@ resource "azurerm_role_assignment" "cluster_admin" {
 }
 
 # Polls the API server as the principal running Terraform (the Azure CLI's login, as the
-# Helm and Kubernetes providers of terraform/cluster/ sign in) until it may do everything,
-# every 10 s for at most 10 minutes. A bounded poll, not a fixed sleep: it returns as soon as
-# the role has arrived, and fails with the reason when it never does (an admin group the
-# runner is not a member of). Needs `az` and `kubectl` on the PATH.
+# Helm and Kubernetes providers of terraform/cluster/ sign in) until it may do what
+# terraform/cluster/ does first, every 10 s for at most 10 minutes. A bounded poll, not a
+# fixed sleep: it returns as soon as the role has arrived, and fails with the reason when it
+# never does (an admin group the runner is not a member of). It asks for concrete verbs, not
+# `can-i '*' '*'`: AKS's Azure RBAC webhook (Guard) answers a wildcard check only when its
+# wildcard support is on, and otherwise never says yes. Needs `az` and `kubectl` on the PATH.
 resource "terraform_data" "cluster_access" {
   triggers_replace = [azurerm_role_assignment.cluster_admin.id]
 
@@ -41,9 +43,19 @@ resource "terraform_data" "cluster_access" {
       ca=$(mktemp)
       trap 'rm -f "$ca"' EXIT
       printf '%s' "$CA" | base64 -d > "$ca"
+      # What terraform/cluster/ creates first: the services' namespaces, the charts' CRDs
+      # (cert-manager, Gateway API), their cluster roles and bindings, and the deploy
+      # identity's RoleBindings (asked in kube-system, which always exists).
+      can() {
+        kubectl --server "$SERVER" --certificate-authority "$ca" --token "$token" auth can-i "$@" > /dev/null 2>&1
+      }
       for attempt in $(seq 1 60); do
         token=$(az account get-access-token --resource "$SERVER_ID" --query accessToken --output tsv)
-        if kubectl --server "$SERVER" --certificate-authority "$ca" --token "$token" auth can-i '*' '*' --all-namespaces > /dev/null 2>&1; then
+        if can create namespaces \
+          && can create customresourcedefinitions.apiextensions.k8s.io \
+          && can create clusterroles.rbac.authorization.k8s.io \
+          && can create clusterrolebindings.rbac.authorization.k8s.io \
+          && can create rolebindings.rbac.authorization.k8s.io --namespace kube-system; then
           echo "the cluster admin role has reached the API server"
           exit 0
         fi

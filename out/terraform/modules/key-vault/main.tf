@@ -62,9 +62,11 @@ resource "azurerm_role_assignment" "service_secrets" {
 
 # The deploy identity checks that every value is there before Helm runs (names and dates
 # only: Key Vault Reader never reads a value), and reads each service identity's client id,
-# which it gives the chart.
+# which it gives the chart. Gated on var.deploy_identity, known at plan, not on the principal
+# id: that is unknown until the identity exists, and a count that depends on it stops the
+# first plan ("Invalid count argument").
 resource "azurerm_role_assignment" "deploy_vault_reader" {
-  count                = var.deploy_principal_id == null ? 0 : 1
+  count                = var.deploy_identity ? 1 : 0
   scope                = azurerm_key_vault.this.id
   role_definition_name = "Key Vault Reader"
   principal_id         = var.deploy_principal_id
@@ -72,7 +74,7 @@ resource "azurerm_role_assignment" "deploy_vault_reader" {
 }
 
 resource "azurerm_role_assignment" "deploy_identity_reader" {
-  for_each             = var.deploy_principal_id == null ? {} : var.services
+  for_each             = var.deploy_identity ? var.services : {}
   scope                = azurerm_user_assigned_identity.service[each.key].id
   role_definition_name = "Reader"
   principal_id         = var.deploy_principal_id

@@ -37,9 +37,14 @@ variable "admin_principal_id" {
   description = "Who writes the values: the cluster's admin principal."
 }
 
+variable "deploy_identity" {
+  type        = bool
+  description = "Whether a deploy identity checks the values are there (not with GitOps); known at plan, unlike its principal id."
+}
+
 variable "deploy_principal_id" {
   type        = string
-  description = "The deploy identity, which checks the values are there, or null (GitOps)."
+  description = "The deploy identity's object id when deploy_identity is true, else null (GitOps)."
   default     = null
 }
 

@@ -20,7 +20,7 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Give only the minor version (`kubernetes_version = "1.33"`: AKS picks the latest patch
+    /// Give only the minor version (`kubernetes_version = "1.36"`: AKS picks the latest patch
     /// and the channel keeps it current), or pin the patch and set
     /// `automatic_upgrade_channel = "none"` (or `node-image`).
     pub static RULE = ("TF019", "patch-version-with-auto-upgrade", Warning);

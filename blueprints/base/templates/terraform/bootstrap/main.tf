@@ -59,3 +59,33 @@ resource "azurerm_role_assignment" "state" {
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = data.azurerm_client_config.current.object_id
 }
+
+# An Azure role assignment takes minutes to reach the storage data plane, and the next
+# command (the platform root's `terraform init`) reads the state with Entra ID: this root
+# finishes only once the container answers the principal that applied it. A bounded poll,
+# like the cluster admin's wait: every 10 s for at most 5 minutes, returning as soon as the
+# role has arrived, failing with the reason when it never does. Needs `az` on the PATH.
+resource "terraform_data" "state_access" {
+  triggers_replace = [azurerm_role_assignment.state.id, azurerm_storage_container.state.id]
+
+  provisioner "local-exec" {
+    interpreter = ["/bin/bash", "-c"]
+    environment = {
+      ACCOUNT   = azurerm_storage_account.state.name
+      CONTAINER = azurerm_storage_container.state.name
+    }
+    command = <<-EOT
+      set -euo pipefail
+      for attempt in $(seq 1 30); do
+        if az storage blob list --auth-mode login --account-name "$ACCOUNT" --container-name "$CONTAINER" --num-results 1 --output none > /dev/null 2>&1; then
+          echo "the state container answers"
+          exit 0
+        fi
+        echo "waiting for Storage Blob Data Contributor to reach the state container ($attempt/30)"
+        sleep 10
+      done
+      echo "after 5 minutes the state container $CONTAINER in $ACCOUNT still refuses this principal (Storage Blob Data Contributor)" >&2
+      exit 1
+    EOT
+  }
+}

@@ -11,6 +11,9 @@ terraform {
   }
 }
 
+# The subscription comes from ARM_SUBSCRIPTION_ID, exported before this root's apply
+# (terraform/README.md step 1): azurerm 4 requires one and does not fall back to the Azure
+# CLI's default subscription.
 provider "azurerm" {
   features {}
   storage_use_azuread = true

@@ -12,6 +12,7 @@ resource "helm_release" "this" {
   namespace        = var.namespace
   create_namespace = true
   atomic           = true
+  timeout          = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
   wait             = true
 
   values = [yamlencode({

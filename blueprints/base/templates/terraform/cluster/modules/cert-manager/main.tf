@@ -13,6 +13,7 @@ resource "helm_release" "this" {
   namespace        = var.namespace
   create_namespace = true
   atomic           = true
+  timeout          = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
   wait             = true
 
   values = [yamlencode({
@@ -37,6 +38,7 @@ resource "helm_release" "issuer" {
   version    = var.raw_chart_version
   namespace  = helm_release.this.namespace
   atomic     = true
+  timeout    = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
   wait       = true
 
   values = [yamlencode({
