@@ -46,9 +46,22 @@ pub fn drive<D>(
     parse: impl Fn(&Artifact) -> D,
     emit: &mut Emit<'_>,
 ) {
+    drive_reading(checks, files, parse, &mut |_, _| {}, emit);
+}
+
+/// [`drive`], also handing each document, once parsed, to `read` (what the closure check
+/// reads of a file, taken from the document the rules see rather than parsed again).
+pub fn drive_reading<D>(
+    checks: &[Check<D>],
+    files: &mut dyn Iterator<Item = Artifact>,
+    parse: impl Fn(&Artifact) -> D,
+    read: &mut dyn FnMut(&Artifact, &D),
+    emit: &mut Emit<'_>,
+) {
     if checks.iter().all(|c| matches!(c.run, Run::Each(_))) {
         for file in files {
             let doc = parse(&file);
+            read(&file, &doc);
             let found = run_checks(checks, std::slice::from_ref(&doc));
             emit(&file, found);
         }
@@ -57,16 +70,23 @@ pub fn drive<D>(
     let mut set: Vec<Artifact> = Vec::new();
     for file in files {
         if set.last().is_some_and(|last| last.set_key() != file.set_key()) {
-            check_set(checks, std::mem::take(&mut set), &parse, emit);
+            check_set(checks, std::mem::take(&mut set), &parse, read, emit);
         }
         set.push(file);
     }
-    check_set(checks, set, &parse, emit);
+    check_set(checks, set, &parse, read, emit);
 }
 
 /// Checks one set of files together.
-fn check_set<D>(checks: &[Check<D>], files: Vec<Artifact>, parse: &impl Fn(&Artifact) -> D, emit: &mut Emit<'_>) {
+fn check_set<D>(
+    checks: &[Check<D>],
+    files: Vec<Artifact>,
+    parse: &impl Fn(&Artifact) -> D,
+    read: &mut dyn FnMut(&Artifact, &D),
+    emit: &mut Emit<'_>,
+) {
     let docs: Vec<D> = files.iter().map(parse).collect();
+    files.iter().zip(&docs).for_each(|(file, doc)| read(file, doc));
     let mut by_file: HashMap<String, Diagnostics> = HashMap::new();
     for d in run_checks(checks, &docs) {
         by_file.entry(d.file.clone()).or_default().push(d);

@@ -28,7 +28,7 @@ pub mod workflow;
 
 use std::sync::Arc;
 
-pub use family::{Check, Emit, Run, drive, run_checks};
+pub use family::{Check, Emit, Run, drive, drive_reading, run_checks};
 
 use crate::diag::{Diagnostics, Findings, Rule, Source};
 use crate::spec::Loaded;
@@ -109,6 +109,18 @@ pub trait Family: Sync {
     /// (rules that relate files to each other see each set of files together; [`drive`] does
     /// this for a list of [`Check`]s).
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>);
+    /// [`Family::lint`], also reading into `graph` what each file creates and references (the
+    /// closure check, [`closure::Graph::read`]) from the documents the lint parsed, so that a
+    /// spec's plan is parsed once. The default reads nothing: a family whose files take no part
+    /// in the closure check.
+    fn lint_reading(
+        &self,
+        files: &mut dyn Iterator<Item = Artifact>,
+        emit: &mut Emit<'_>,
+        _graph: &mut closure::Graph,
+    ) {
+        self.lint(files, emit)
+    }
     /// Whether the family reads this folder as one input that expands into its files (a
     /// Helm chart, rendered), rather than as a folder to walk.
     fn claims_folder(&self, _dir: &std::path::Path) -> bool {
@@ -160,7 +172,15 @@ pub fn claiming_folder(dir: &std::path::Path) -> Option<&'static dyn Family> {
 /// prefixes file names so findings name the file as the user sees it
 /// (`out/services/shop/Dockerfile`); only the sources that findings quote are kept. The
 /// caller tells a plan's notes once ([`Notes`]) as batches come.
-pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &str) -> Findings {
+///
+/// With `graph`, also reads into it what each file creates and references (the closure
+/// check), from the documents the lint parses, in the order of the files.
+pub fn lint_batch(
+    files: &[crate::render::PlannedFile],
+    loaded: &Loaded,
+    out: &str,
+    mut graph: Option<&mut closure::Graph>,
+) -> Findings {
     let family_of = |file: &crate::render::PlannedFile| -> Option<&'static dyn Family> {
         match &file.kind {
             Some(kind) => family(kind),
@@ -182,7 +202,20 @@ pub fn lint_batch(files: &[crate::render::PlannedFile], loaded: &Loaded, out: &s
                 path: Some(f.path.clone()),
                 set: None,
             });
-        findings.extend(lint_files(*family, &mut files));
+        match graph.as_deref_mut() {
+            Some(graph) => findings.extend(lint_files_reading(*family, &mut files, graph)),
+            None => findings.extend(lint_files(*family, &mut files)),
+        }
+    }
+    if let Some(graph) = graph {
+        for file in files {
+            if let Ok(text) = std::str::from_utf8(&file.bytes) {
+                graph.read_plan_file(file, text, out);
+            }
+        }
+        let position: std::collections::HashMap<&str, usize> =
+            files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
+        graph.in_file_order(|path| position.get(path).copied().unwrap_or(usize::MAX));
     }
     findings
 }
@@ -242,9 +275,23 @@ impl Notes {
 /// the sources of files with findings, and records on each finding the rendered file and
 /// service it concerns.
 pub fn lint_files(family: &dyn Family, files: &mut dyn Iterator<Item = Artifact>) -> Findings {
+    lint_files_with(family, &mut |emit| family.lint(files, emit))
+}
+
+/// [`lint_files`], also reading into `graph` what each file creates and references.
+fn lint_files_reading(
+    family: &dyn Family,
+    files: &mut dyn Iterator<Item = Artifact>,
+    graph: &mut closure::Graph,
+) -> Findings {
+    lint_files_with(family, &mut |emit| family.lint_reading(files, emit, graph))
+}
+
+/// The findings of `lint`, a family's lint of some files handing each file's findings on.
+fn lint_files_with(family: &dyn Family, lint: &mut dyn FnMut(&mut Emit<'_>)) -> Findings {
     let rules = family.rules();
     let mut findings = Findings::default();
-    family.lint(files, &mut |file: &Artifact, diags: Diagnostics| {
+    lint(&mut |file: &Artifact, diags: Diagnostics| {
         let mut diags = ignore::apply_comments(&file.source, family, &rules, diags);
         for d in &mut diags {
             if d.subject.artifact.is_none() {

@@ -91,6 +91,7 @@ impl Session {
             crate::platform::targets(&loaded.spec).iter().for_each(|p| graph.platform(p.name()));
             graph
         });
+        let reading = graph.is_some();
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
         let mut rendered = false;
@@ -100,7 +101,8 @@ impl Session {
             // Each channel holds a few batches, and at most `linters` wait to be put back in
             // order, so memory stays that of a few services.
             let (send, batches) = std::sync::mpsc::sync_channel::<(usize, Vec<PlannedFile>)>(4);
-            let (done, linted) = std::sync::mpsc::sync_channel::<(usize, Vec<PlannedFile>, Findings)>(linters);
+            type Linted = (usize, Vec<PlannedFile>, Findings, Option<lint::closure::Graph>);
+            let (done, linted) = std::sync::mpsc::sync_channel::<Linted>(linters);
             let batches = std::sync::Mutex::new(Some(batches));
             let catalog = &self.catalog;
             let result = std::thread::scope(|scope| {
@@ -119,8 +121,11 @@ impl Session {
                             // The lock is held only to take the next batch, not to lint it.
                             let next = batches.lock().ok().and_then(|b| b.as_ref()?.recv().ok());
                             let Some((n, batch)) = next else { break };
-                            let found = lint::lint_batch(&batch, loaded, out);
-                            if done.send((n, batch, found)).is_err() {
+                            // What the batch creates and references, read from the documents
+                            // the lint parses, is merged on the main thread in batch order.
+                            let mut part = reading.then(lint::closure::Graph::new);
+                            let found = lint::lint_batch(&batch, loaded, out, part.as_mut());
+                            if done.send((n, batch, found, part)).is_err() {
                                 break;
                             }
                         }
@@ -129,15 +134,15 @@ impl Session {
                 drop(done);
                 let mut waiting = std::collections::BTreeMap::new();
                 let mut next = 0;
-                for (n, batch, found) in linted {
-                    waiting.insert(n, (batch, found));
-                    while let Some((batch, mut found)) = waiting.remove(&next) {
+                for (n, batch, found, part) in linted {
+                    waiting.insert(n, (batch, found, part));
+                    while let Some((batch, mut found, part)) = waiting.remove(&next) {
                         found.diagnostics = ignores.silence(found.diagnostics);
                         notes.filter(&mut found);
                         findings.sources.merge(found.sources);
                         findings.diagnostics.extend(found.diagnostics);
-                        if let Some(graph) = &mut graph {
-                            graph.add_plan(&batch, out);
+                        if let (Some(graph), Some(part)) = (&mut graph, part) {
+                            graph.merge(part);
                         }
                         sink(&batch);
                         next += 1;

@@ -42,11 +42,17 @@ pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
     }
     let loaded = yaml::load(source.name(), source.text().as_bytes(), &crate::lint::kubernetes::POLICY);
     let Ok(docs) = loaded.documents else { return };
+    let roots: Vec<&Node> = docs.iter().map(|d| &d.root).collect();
+    read_objects(graph, source, &roots, origin);
+}
+
+/// Reads the objects of a manifest, already parsed (each document's root), into the graph.
+pub fn read_objects(graph: &mut Graph, source: &Source, roots: &[&Node], origin: usize) {
     // The loader reads the text without its byte-order mark; findings quote the file with it.
     let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    for doc in docs {
+    for root in roots {
         let mut ctx = Ctx { graph: &mut *graph, origin, shift, from: String::new(), namespace: None };
-        ctx.object(&doc.root);
+        ctx.object(root);
     }
 }
 

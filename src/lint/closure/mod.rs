@@ -90,6 +90,16 @@ pub struct Reference {
     pub origin: usize,
 }
 
+/// A file as its family parsed it for the lint: what [`Graph::read`] reads.
+pub enum Parsed<'a> {
+    /// A manifest's objects (each document's root).
+    Manifest(&'a [&'a crate::yaml::Node]),
+    /// A Terraform file's body.
+    Terraform(&'a hcl_edit::structure::Body),
+    /// A workflow's top-level mapping (`None`: not a workflow).
+    Workflow(Option<&'a crate::yaml::Node>),
+}
+
 /// What a deployment creates, and what it references, read from all its artifacts.
 #[derive(Default)]
 pub struct Graph {
@@ -132,16 +142,47 @@ impl Graph {
     /// Reads one artifact of `family` (`kubernetes`, `terraform`, `workflow`; others add
     /// nothing). Its source is kept only when it references something.
     pub fn add(&mut self, family: &str, origin: Origin) {
+        self.adding(origin, |graph, source, index| match family {
+            "kubernetes" => kubernetes::read(graph, source, index),
+            "terraform" => terraform::read(graph, source, index),
+            "workflow" => workflow::read(graph, source, index),
+            _ => {}
+        });
+    }
+
+    /// Reads a file of a spec's plan (gen's own output) from the document its family parsed
+    /// for the lint ([`crate::lint::Family::lint_reading`]): the plan is parsed once.
+    pub fn read(&mut self, artifact: &crate::lint::Artifact, parsed: Parsed<'_>) {
+        let name = artifact.source.name();
+        let origin = Origin {
+            source: artifact.source.clone(),
+            dir: folder_of(name),
+            own: true,
+            artifact: artifact.path.clone(),
+        };
+        self.adding(origin, |graph, source, index| match parsed {
+            Parsed::Manifest(roots) => {
+                if !crate::lint::kubernetes::kustomize::is_kustomization(super::file_name(name)) {
+                    kubernetes::read_objects(graph, source, roots, index);
+                }
+            }
+            Parsed::Terraform(body) => terraform::read_body(graph, body, index),
+            Parsed::Workflow(root) => {
+                if let Some(root) = root {
+                    workflow::read_root(graph, source, root, index);
+                }
+            }
+        });
+    }
+
+    /// Adds `origin` and reads it with `read`; keeps its source only when it references
+    /// something.
+    fn adding(&mut self, origin: Origin, read: impl FnOnce(&mut Graph, &Source, usize)) {
         let index = self.origins.len();
         let before = self.refs.len() + self.tf.located();
         self.origins.push(origin);
         let source = self.origins[index].source.clone();
-        match family {
-            "kubernetes" => kubernetes::read(self, &source, index),
-            "terraform" => terraform::read(self, &source, index),
-            "workflow" => workflow::read(self, &source, index),
-            _ => {}
-        }
+        read(self, &source, index);
         // A file that references nothing is not quoted by any finding: drop its text.
         if self.refs.len() + self.tf.located() == before {
             self.origins[index].source = Source::new(source.name(), "");
@@ -268,30 +309,56 @@ pub fn is_readme(file_name: &str) -> bool {
 }
 
 impl Graph {
-    /// Reads a batch of a spec's plan (gen's own output): each file by the family its blueprint
-    /// declares (or that recognises it), the plan's READMEs, and what its deploy scripts install. `out` prefixes file names as
-    /// findings show them (`out/manifests/shop/deployment.yaml`).
-    pub fn add_plan(&mut self, files: &[crate::render::PlannedFile], out: &str) {
-        for file in files {
-            let name = format!("{out}/{}", file.path);
-            let Ok(text) = std::str::from_utf8(&file.bytes) else { continue };
-            if is_readme(super::file_name(&file.path)) {
-                self.add_readme(text, folder_of(&name));
-                continue;
-            }
-            if file.path.ends_with(".sh") {
-                shell::read(self, text);
-                continue;
-            }
-            let family = match &file.kind {
-                Some(kind) => super::family(kind),
-                None => super::recognise(&file.path, text, super::Recognition::Yes),
-            };
-            let Some(family) = family else { continue };
-            let dir = folder_of(&name);
-            let artifact = Some(file.path.clone());
-            self.add(family.name(), Origin { source: Source::new(name, text), dir, own: true, artifact });
+    /// Reads what no family lints in a file of a spec's plan: a README's prerequisites, what a
+    /// deploy script installs. Returns whether it was one of those. `out` prefixes file names
+    /// as findings show them (`out/manifests/shop/deployment.yaml`).
+    pub fn read_plan_file(&mut self, file: &crate::render::PlannedFile, text: &str, out: &str) -> bool {
+        if is_readme(super::file_name(&file.path)) {
+            self.add_readme(text, folder_of(&format!("{out}/{}", file.path)));
+            return true;
         }
+        if file.path.ends_with(".sh") {
+            shell::read(self, text);
+            return true;
+        }
+        false
+    }
+
+    /// Puts what one batch of a plan read (its lint's families one after another) in the order
+    /// of the batch's files, as if each file had been read in turn: `position` is a file's
+    /// place in the batch, by its path. Findings then come in the order of the files.
+    pub fn in_file_order(&mut self, position: impl Fn(&str) -> usize) {
+        let key = |o: &Origin| position(o.artifact.as_deref().unwrap_or_default());
+        let mut order: Vec<usize> = (0..self.origins.len()).collect();
+        order.sort_by_key(|&i| key(&self.origins[i]));
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut origins: Vec<Option<Origin>> = std::mem::take(&mut self.origins).into_iter().map(Some).collect();
+        self.origins = order.iter().filter_map(|&i| origins[i].take()).collect();
+        self.refs.iter_mut().for_each(|r| r.origin = new_index[r.origin]);
+        self.refs.sort_by_key(|r| r.origin);
+        self.tf.renumber(|o| new_index[o]);
+    }
+
+    /// Adds what another graph read (the next batch of a plan, read on another thread), as if
+    /// this graph had read it, then drops what it no longer needs ([`Graph::settle`]).
+    pub fn merge(&mut self, other: Graph) {
+        let base = self.origins.len();
+        for (key, spaces) in other.created {
+            self.created.entry(key).or_default().extend(spaces);
+        }
+        self.any_name.extend(other.any_name);
+        self.crd_groups.extend(other.crd_groups);
+        self.prerequisites.extend(other.prerequisites);
+        self.refs.extend(other.refs.into_iter().map(|r| Reference { origin: r.origin + base, ..r }));
+        self.origins.extend(other.origins);
+        self.platforms.extend(other.platforms);
+        let mut tf = other.tf;
+        tf.renumber(|o| o + base);
+        self.tf.append(tf);
+        self.kinds.extend(other.kinds);
         self.settle();
     }
 }

@@ -66,6 +66,26 @@ impl Facts {
         self.locked.len() + self.managed.len() + self.assignments.len()
     }
 
+    /// Renumbers the files its located facts are in, keeping the facts of each file in order
+    /// and the files in the order of their new numbers.
+    pub fn renumber(&mut self, new: impl Fn(usize) -> usize) {
+        for (o, ..) in self.locked.iter_mut().chain(self.managed.iter_mut()) {
+            *o = new(*o);
+        }
+        self.assignments.iter_mut().for_each(|a| a.origin = new(a.origin));
+        self.locked.sort_by_key(|(o, ..)| *o);
+        self.managed.sort_by_key(|(o, ..)| *o);
+        self.assignments.sort_by_key(|a| a.origin);
+    }
+
+    /// Adds another reading's facts after these.
+    pub fn append(&mut self, other: Facts) {
+        self.locked.extend(other.locked);
+        self.managed.extend(other.managed);
+        self.assignments.extend(other.assignments);
+        self.definitions.extend(other.definitions);
+    }
+
     /// The files its located facts are in.
     pub fn origins(&self) -> impl Iterator<Item = usize> + '_ {
         let located = self.locked.iter().chain(&self.managed).map(|(o, ..)| *o);
@@ -77,6 +97,11 @@ impl Facts {
 pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
     let text = crate::lint::terraform::hcl_text(source.text());
     let Ok(body) = hcl_edit::parser::parse_body(&text) else { return };
+    read_body(graph, &body, origin);
+}
+
+/// Reads a Terraform file, already parsed, into the graph.
+pub fn read_body(graph: &mut Graph, body: &Body, origin: usize) {
     for block in body.get_blocks("resource") {
         let labels = hcl::labels(block);
         let [kind, name] = labels.as_slice() else { continue };

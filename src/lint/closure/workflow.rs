@@ -12,9 +12,13 @@ pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
     let loaded = yaml::load(source.name(), source.text().as_bytes(), &crate::lint::workflow::POLICY);
     let Ok(docs) = loaded.documents else { return };
     let Some(doc) = docs.first() else { return };
+    read_root(graph, source, &doc.root, origin);
+}
+
+/// Reads a workflow, already parsed (its first document's root), into the graph.
+pub fn read_root(graph: &mut Graph, source: &Source, root: &Node, origin: usize) {
     let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &source.text()[shift..];
-    let root = &doc.root;
     // A reusable workflow's secrets come from its caller.
     let on = root.get("on").or_else(|| root.get("true"));
     let passed = on.and_then(|o| o.get("workflow_call")).and_then(|c| c.get("secrets"));

@@ -17,7 +17,8 @@ pub mod typed;
 
 pub use rules::CHECKS;
 
-use super::{Artifact, Emit, Family, Recognition, drive};
+use super::closure::{Graph, Parsed};
+use super::{Artifact, Emit, Family, Recognition, drive_reading};
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Span};
 use crate::yaml::{self, Node, Policy, Tags, Value};
 use typed::{Typed, decode_object};
@@ -74,6 +75,11 @@ impl Family for KubernetesFamily {
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
             return Recognition::No;
         }
+        let in_templates = path.split(['/', '\\']).rev().skip(1).any(|folder| folder == "templates");
+        // A chart's template is never read as a manifest: said before reading its lines.
+        if in_templates && text.contains("{{") {
+            return Recognition::No;
+        }
         let (mut api_version, mut kind, mut spec) = (false, false, false);
         for line in text.lines() {
             if let Some(value) = line.strip_prefix("apiVersion:") {
@@ -85,18 +91,20 @@ impl Family for KubernetesFamily {
         if !api_version || !kind || spec {
             return Recognition::No;
         }
-        let in_templates = path.split(['/', '\\']).rev().skip(1).any(|folder| folder == "templates");
-        if text.contains("{{") && (in_templates || !yaml::only_in_strings_or_comments(text, "{{")) {
+        if text.contains("{{") && !yaml::only_in_strings_or_comments(text, "{{") {
             return Recognition::No;
         }
         Recognition::Yes
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
-        drive(CHECKS, files, Document::new, &mut |file, mut found| {
-            super::past_byte_order_mark(file.source.text(), &mut found);
-            found.sort_by_key(|d| d.span);
-            emit(file, found)
+        lint_with(files, emit, &mut |_, _| {});
+    }
+
+    fn lint_reading(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>, graph: &mut Graph) {
+        lint_with(files, emit, &mut |file, doc| {
+            let objects: Vec<&yaml::Node> = doc.objects.iter().map(|o| &o.doc.root).collect();
+            graph.read(file, Parsed::Manifest(&objects));
         });
     }
 
@@ -107,6 +115,19 @@ impl Family for KubernetesFamily {
     fn expand_folder(&self, dir: &std::path::Path, shown: &str) -> Result<Vec<Artifact>, String> {
         chart::render(dir, shown)
     }
+}
+
+/// Lints manifests, handing each parsed file to `read`.
+fn lint_with(
+    files: &mut dyn Iterator<Item = Artifact>,
+    emit: &mut Emit<'_>,
+    read: &mut dyn FnMut(&Artifact, &Document),
+) {
+    drive_reading(CHECKS, files, Document::new, read, &mut |file, mut found| {
+        super::past_byte_order_mark(file.source.text(), &mut found);
+        found.sort_by_key(|d| d.span);
+        emit(file, found)
+    });
 }
 
 /// One manifest file: its objects, and what kept the rest from being read.

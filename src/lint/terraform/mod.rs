@@ -27,6 +27,7 @@ pub use rules::CHECKS;
 
 use hcl_edit::structure::{Block, Body};
 
+use super::closure::{Graph, Parsed};
 use super::{Artifact, Emit, Family, Recognition, run_checks};
 use crate::diag::{Diagnostic, Rule, Span};
 
@@ -60,36 +61,51 @@ impl Family for TerraformFamily {
     /// `terraform/outputs.tf`. It is checked once per reading of its variables (see
     /// [`readings`]); a finding of several readings is reported once, from the first.
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
-        let mut sets: Vec<(String, Vec<Artifact>)> = Vec::new();
-        for file in files {
-            let key = file.set_key().to_string();
-            match sets.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, set)) => set.push(file),
-                None => sets.push((key, vec![file])),
-            }
+        lint_with(files, emit, None);
+    }
+
+    fn lint_reading(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>, graph: &mut Graph) {
+        lint_with(files, emit, Some(graph));
+    }
+}
+
+/// Lints Terraform files, a module (a folder) at a time; with `graph`, also reads what each
+/// file creates and references into it, in the order of the files.
+fn lint_with(files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>, graph: Option<&mut Graph>) {
+    let mut sets: Vec<(String, Vec<Artifact>)> = Vec::new();
+    for file in files {
+        let key = file.set_key().to_string();
+        match sets.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, set)) => set.push(file),
+            None => sets.push((key, vec![file])),
         }
-        let keys: Vec<String> = sets.iter().map(|(k, _)| k.clone()).collect();
-        let mut docs: Vec<Vec<Document>> =
-            sets.iter().map(|(_, files)| files.iter().map(Document::new).collect()).collect();
-        let readings = readings(&keys, &docs);
-        for ((_, files), (docs, readings)) in sets.iter().zip(docs.iter_mut().zip(readings)) {
-            let mut seen: HashSet<(&'static str, String, Option<Span>)> = HashSet::new();
-            let mut found: Vec<Diagnostic> = Vec::new();
-            for reading in readings {
-                docs.iter_mut().for_each(|d| d.values = reading.clone());
-                for d in run_checks(CHECKS, docs) {
-                    if seen.insert((d.rule.code, d.file.clone(), d.span)) {
-                        found.push(d);
-                    }
+    }
+    let keys: Vec<String> = sets.iter().map(|(k, _)| k.clone()).collect();
+    let mut docs: Vec<Vec<Document>> =
+        sets.iter().map(|(_, files)| files.iter().map(Document::new).collect()).collect();
+    if let Some(graph) = graph {
+        for doc in docs.iter().flatten() {
+            graph.read(&doc.artifact, Parsed::Terraform(&doc.body));
+        }
+    }
+    let readings = readings(&keys, &docs);
+    for ((_, files), (docs, readings)) in sets.iter().zip(docs.iter_mut().zip(readings)) {
+        let mut seen: HashSet<(&'static str, String, Option<Span>)> = HashSet::new();
+        let mut found: Vec<Diagnostic> = Vec::new();
+        for reading in readings {
+            docs.iter_mut().for_each(|d| d.values = reading.clone());
+            for d in run_checks(CHECKS, docs) {
+                if seen.insert((d.rule.code, d.file.clone(), d.span)) {
+                    found.push(d);
                 }
             }
-            for file in files {
-                let (mut mine, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
-                    found.into_iter().partition(|d| d.file == file.source.name());
-                found = rest;
-                mine.sort_by_key(|d| d.span);
-                emit(file, mine);
-            }
+        }
+        for file in files {
+            let (mut mine, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+                found.into_iter().partition(|d| d.file == file.source.name());
+            found = rest;
+            mine.sort_by_key(|d| d.span);
+            emit(file, mine);
         }
     }
 }

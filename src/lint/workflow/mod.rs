@@ -16,7 +16,8 @@ pub use rules::CHECKS;
 
 use std::sync::Arc;
 
-use super::{Artifact, Emit, Family, Recognition, drive, file_name};
+use super::closure::{Graph, Parsed};
+use super::{Artifact, Emit, Family, Recognition, drive_reading, file_name};
 use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
 use crate::text::shell::Command;
 use crate::yaml::{self, Entry, Node, Policy, Tags, Value};
@@ -75,12 +76,25 @@ impl Family for WorkflowFamily {
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
-        drive(CHECKS, files, Document::new, &mut |file, mut found| {
-            super::past_byte_order_mark(file.source.text(), &mut found);
-            found.sort_by_key(|d| d.span);
-            emit(file, found)
-        });
+        lint_with(files, emit, &mut |_, _| {});
     }
+
+    fn lint_reading(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>, graph: &mut Graph) {
+        lint_with(files, emit, &mut |file, doc| graph.read(file, Parsed::Workflow(doc.root.as_ref())));
+    }
+}
+
+/// Lints workflows, handing each parsed file to `read`.
+fn lint_with(
+    files: &mut dyn Iterator<Item = Artifact>,
+    emit: &mut Emit<'_>,
+    read: &mut dyn FnMut(&Artifact, &Document),
+) {
+    drive_reading(CHECKS, files, Document::new, read, &mut |file, mut found| {
+        super::past_byte_order_mark(file.source.text(), &mut found);
+        found.sort_by_key(|d| d.span);
+        emit(file, found)
+    });
 }
 
 /// Whether a path is a file directly in a `.github/workflows/` folder.
