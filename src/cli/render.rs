@@ -77,10 +77,17 @@ pub fn run(args: Args) -> u8 {
         overwrite_unowned: args.overwrite_unowned,
         take_over: args.take_over,
     };
-    // Checked whole first, then rendered again batch by batch into the writer: a spec of
-    // thousands of services is never held whole, and a render that fails (an error-level
-    // finding, a blueprint out of fuel or memory) stops before the first byte is written.
-    let checked = session.check(loaded, place, &display(out));
+    // Checked whole first, and only then written: a render that fails (an error-level
+    // finding, a blueprint out of fuel or memory) stops before the first byte is written. The
+    // checked batches are kept for the writer while they fit in KEPT_BYTES; past that (a spec
+    // of thousands of services, never held whole) they are rendered again batch by batch.
+    let mut kept = Some((Vec::new(), 0usize));
+    let checked = session.check_each(loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
+        if let Some((batches, bytes)) = &mut kept {
+            *bytes += batch.iter().map(|f| f.bytes.len() + f.path.len()).sum::<usize>();
+            if *bytes > KEPT_BYTES { kept = None } else { batches.push(batch.to_vec()) }
+        }
+    });
     eprint_findings(&checked.findings);
     if let Some(assumed) = &place.assumed {
         eprintln!("gen: note: {assumed}");
@@ -97,13 +104,20 @@ pub fn run(args: Args) -> u8 {
     }
     let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
         let mut failed = None;
-        let rendered = render::render_each_again(loaded, &session.catalog, place, &mut |batch: Vec<PlannedFile>| {
+        let mut write = |batch: Vec<PlannedFile>| {
             if failed.is_none()
                 && let Err(e) = writer.add(&batch)
             {
                 failed = Some(e);
             }
-        });
+        };
+        let rendered = match kept {
+            Some((batches, _)) => {
+                batches.into_iter().for_each(&mut write);
+                Ok(())
+            }
+            None => render::render_each_again(loaded, &session.catalog, place, &mut write),
+        };
         match (rendered, failed) {
             (_, Some(e)) => Err(e),
             // The same spec rendered a moment ago: only a blueprint that is not deterministic
@@ -120,6 +134,10 @@ pub fn run(args: Args) -> u8 {
         }
     }
 }
+
+/// The most bytes of checked files `gen render` keeps for writing instead of rendering them
+/// again (the reference project renders 0.3 MB; a spec of thousands of services, hundreds).
+const KEPT_BYTES: usize = 32 * 1024 * 1024;
 
 /// How many paths a note names before it only counts the rest.
 const NAMED: usize = 5;
