@@ -196,7 +196,7 @@ pub fn lint_batch(
     for family in FAMILIES {
         let mut files =
             files.iter().zip(&families).filter(|(_, g)| **g == Some(family.name())).map(|(f, _)| Artifact {
-                source: Source::new(format!("{out}/{}", f.path), String::from_utf8_lossy(&f.bytes).into_owned()),
+                source: Source::new(format!("{out}/{}", f.path), text_of(&f.bytes)),
                 spec: Some(loaded.spec.clone()),
                 service: f.service,
                 path: Some(f.path.clone()),
@@ -218,6 +218,15 @@ pub fn lint_batch(
         graph.in_file_order(|path| position.get(path).copied().unwrap_or(usize::MAX));
     }
     findings
+}
+
+/// A rendered file's text: its bytes as they are when they are UTF-8 (checked at once, as
+/// rendered files always are), with replacement characters otherwise.
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// A plan's notes (info findings) told once per rule: news about the platform (a retired

@@ -134,7 +134,7 @@ pub fn credential_word(name: &str) -> Option<String> {
     for start in 0..words.len() {
         for secret in SECRET_WORDS {
             let end = start + secret.len();
-            if words.get(start..end) != Some(secret.iter().map(|s| s.to_string()).collect::<Vec<_>>().as_slice()) {
+            if !words.get(start..end).is_some_and(|w| w.iter().zip(secret.iter()).all(|(a, b)| a == b)) {
                 continue;
             }
             // `PWD` alone is the shell's working directory, not a password.

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use brush_parser::{Token, TokenizerOptions, uncached_tokenize_str};
+use brush_parser::{Token, TokenizerOptions, tokenize_str_with_options};
 
 /// One simple command: its words with quotes removed, assignments and wrappers (`sudo`, `env`,
 /// `exec`...) in front of the command left out.
@@ -79,7 +79,9 @@ pub fn commands(script: &str) -> Vec<Command> {
         let start = w.as_ptr() as usize - script.as_ptr() as usize;
         start..start + w.len()
     };
-    let Ok(tokens) = uncached_tokenize_str(script, &TokenizerOptions::default()) else {
+    // brush keeps the last 64 scripts it tokenized: several rules read the same `run:` script
+    // of a workflow, and a spec's services render the same scripts.
+    let Ok(tokens) = tokenize_str_with_options(script, &TokenizerOptions::default()) else {
         return script
             .split(['\n', ';', '|'])
             .flat_map(|p| p.split("&&"))

@@ -240,7 +240,9 @@ pub fn load(name: &str, bytes: &[u8], policy: &Policy) -> Loaded {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = Source::new(name, text);
-    if let Some((at, c)) = text.char_indices().find(|(_, c)| !is_printable(*c)) {
+    // Most files are printable ASCII through and through: a byte scan says so at once.
+    let ascii = text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+    if let Some((at, c)) = (!ascii).then(|| text.char_indices().find(|(_, c)| !is_printable(*c))).flatten() {
         let what = match c {
             '\0' => "a NUL byte (U+0000)".to_string(),
             c => format!("the control character U+{:04X}", c as u32),

@@ -41,6 +41,10 @@ const FILES: [&str; 2] = ["GITHUB_ENV", "GITHUB_PATH"];
 /// Whether a line of a script appends to `file` (`>> "$GITHUB_ENV"`, `>>${GITHUB_ENV}`,
 /// `| tee -a $GITHUB_ENV`, PowerShell's `Out-File -Append $env:GITHUB_ENV`).
 fn writes(line: &str, file: &str) -> bool {
+    // Most lines do not name the file at all: only those that do are looked at closer.
+    if !line.contains(file) {
+        return false;
+    }
     let named = [format!("${file}"), format!("${{{file}}}"), format!("$env:{file}")];
     named.iter().any(|n| line.contains(n.as_str()))
         && (line.contains('>') || line.contains("tee") || line.contains("Out-File") || line.contains("Add-Content"))
@@ -76,7 +80,8 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
     for job in doc.jobs() {
         for step in job.steps() {
             let Some(run) = step.run() else { continue };
-            let env = untrusted_env(doc, &job, &step);
+            // The untrusted variables in scope, read only for a step that writes to the files.
+            let mut env = None;
             let mut offset = 0;
             for line in run.value.split_inclusive('\n') {
                 let start = offset;
@@ -87,8 +92,11 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
                     .flat_map(|e| e.dataflow())
                     .find(|p| outside_text(doc, p).is_some())
                     .map(|p| format!("`{p}`"));
-                let by_variable =
-                    env.iter().find(|(name, _)| reads(line, name)).map(|(n, p)| format!("`${n}` (set from `{p}`)"));
+                let by_variable = env
+                    .get_or_insert_with(|| untrusted_env(doc, &job, &step))
+                    .iter()
+                    .find(|(name, _)| reads(line, name))
+                    .map(|(n, p)| format!("`${n}` (set from `{p}`)"));
                 let message = match (by_expression.or(by_variable), trigger) {
                     (Some(what), _) => format!(
                         "{what} is text from outside the repository, written to `${file}`: a line break in it sets any variable for the later steps"
