@@ -38,9 +38,7 @@ impl Source {
     /// Keeps `text` under the display `name` (a relative path, as the user typed it).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         let text = text.into();
-        // A byte loop: lines are short, and a search per line costs more than it saves.
-        let newlines = text.bytes().enumerate().filter_map(|(i, b)| (b == b'\n').then_some(i + 1));
-        let line_starts = std::iter::once(0).chain(newlines).collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         Arc::new(Source { name: name.into(), text, line_starts })
     }
 
