@@ -182,11 +182,19 @@ fn spec_values_come_back_literally_through_helms_engine_and_the_manifests() {
     // here, the name still reaches the chart only quoted.
     let why = "reason: \"an injection through the class name\"";
     let ignore = format!("lint:\n  ignore: [{{rule: SPEC129, {why}}}, {{rule: K8S050, {why}}}]\n");
-    let spec = reference.replace("    env:\n      FAVORITE_ATHLETE: Usain Bolt\n", &env).replace(
-        "ingress: {className: nginx}",
-        &format!("ingress: {{className: {}}}", gen_core::render::filters::yaml_quote(CORPUS[0])),
-    ) + &ignore;
-    assert!(spec.contains("V0:") && spec.contains("className: \"{{"), "the reference spec changed shape");
+    // An Ingress names the class: asked for, since on Azure the default route is an HTTPRoute.
+    let spec = reference
+        .replace("    env:\n      FAVORITE_ATHLETE: Usain Bolt\n", &env)
+        .replace(
+            "ingress: {className: nginx}",
+            &format!("ingress: {{className: {}}}", gen_core::render::filters::yaml_quote(CORPUS[0])),
+        )
+        .replace("path: /, tls: true}", "path: /, tls: true, route: ingress}")
+        + &ignore;
+    assert!(
+        spec.contains("V0:") && spec.contains("className: \"{{") && spec.contains("route: ingress"),
+        "the reference spec changed shape"
+    );
     let file = dir.path().join("spec.yaml");
     std::fs::write(&file, spec).expect("write");
     let rendered = Rendered::new(&file);
@@ -372,11 +380,13 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
 
 #[test]
 fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
-    // valid.yaml strips `/athletes` through an Ingress, options.yaml `/api` through an
-    // HTTPRoute: the service behind each redirects under the prefix only if it is told it.
+    // options.yaml strips `/athletes` through an Ingress (asked for) and `/api` through an
+    // HTTPRoute, valid.yaml `/athletes` through an HTTPRoute (Azure's default): the service
+    // behind each redirects under the prefix only if it is told it.
     for (spec, service, kind, prefix) in [
-        ("specs/valid.yaml", "athletes", "Ingress", "/athletes"),
+        ("specs/options.yaml", "athletes", "Ingress", "/athletes"),
         ("specs/options.yaml", "results", "HTTPRoute", "/api"),
+        ("specs/valid.yaml", "athletes", "HTTPRoute", "/athletes"),
     ] {
         let rendered = Rendered::new(&fixture(spec));
         let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");

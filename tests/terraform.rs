@@ -833,6 +833,99 @@ fn an_httproute_attaches_to_a_gateway_the_cluster_root_creates() {
     let out = r.terraform().parent().expect("out").to_path_buf();
     let route = std::fs::read_to_string(out.join("manifests/results/httproute.yaml")).expect("httproute");
     assert!(route.contains("name: \"web\"") && route.contains("namespace: \"gateway-system\""), "{route}");
-    // Its host points at the Gateway's own IP, not the ingress controller's.
-    assert_eq!(parsed["main.tf"]["module"]["dns"][0]["gateway_ip_id"], "${try(module.gateway_ip[0].id, null)}");
+    // Its host points at the edge's IP, which the Gateway keeps; ingress-nginx, which the
+    // other services ask for, answers on an IP of its own.
+    let main = &parsed["main.tf"];
+    assert_eq!(main["module"]["dns"][0]["gateway_ip_id"], "${module.public_ip.id}");
+    assert_eq!(main["module"]["dns"][0]["ip_id"], "${local.ingress_nginx_ip_id}");
+    assert_eq!(main["module"]["ingress_nginx_ip"][0]["count"], "${var.gateway != null && var.ingress_nginx ? 1 : 0}");
+    assert_eq!(tfvars["ingress_nginx"], true);
+}
+
+/// The reference spec names no route and no Gateway: on Azure its service is routed by an
+/// HTTPRoute on the Gateway gen's Terraform creates, and ingress-nginx is not installed.
+#[test]
+fn a_spec_without_a_route_gets_an_httproute_and_a_gateway_on_azure() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["gateway"], serde_json::json!({"name": "gen-gateway", "namespace": "gateway-system"}));
+    assert_eq!(tfvars["http_routes"], true);
+    assert_eq!(tfvars["ingress_namespace"], "gateway-system");
+    assert_eq!(tfvars["gateway_tls_hosts"], serde_json::json!(["shop.example.com"]));
+    assert!(tfvars.get("ingress_nginx").is_none(), "no service asks for an Ingress: {tfvars}");
+    let cluster = &parsed["cluster/main.tf"];
+    assert_eq!(cluster["module"]["ingress_nginx"][0]["count"], "${local.platform.ingress_nginx ? 1 : 0}");
+    assert_eq!(cluster["module"]["gateway"][0]["count"], "${local.platform.gateway == null ? 0 : 1}");
+    assert_eq!(
+        cluster["module"]["cert_manager"][0]["ingress_class_name"],
+        "${one(module.ingress_nginx[*].class_name)}"
+    );
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    assert!(!out.join("manifests/shop/ingress.yaml").exists(), "no Ingress");
+    let route = std::fs::read_to_string(out.join("manifests/shop/httproute.yaml")).expect("httproute");
+    for expected in
+        ["name: \"gen-gateway\"", "namespace: \"gateway-system\"", "sectionName: \"https-shop.example.com\""]
+    {
+        assert!(route.contains(expected), "{expected}: {route}");
+    }
+    let values = std::fs::read_to_string(out.join("charts/shop/values.yaml")).expect("values");
+    assert!(values.contains("sectionName: \"https-shop.example.com\""), "{values}");
+    // Nothing says ingress-nginx is retired where nothing uses it.
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    assert!(readme.contains("**The Gateway API is the default route**"), "{readme}");
+    assert!(!readme.contains("ingress-nginx is retired"), "{readme}");
+}
+
+/// The Gateway's plain HTTP listener carries only the redirect to HTTPS and cert-manager's
+/// HTTP-01 challenge: it admits routes of the Gateway's own namespace alone, and each service's
+/// route names its host's HTTPS listener, whose name the Gateway derives from the same host.
+#[test]
+fn the_gateway_http_listener_only_redirects_to_https_and_answers_the_acme_challenge() {
+    let r = Rendered::new("spec.yaml");
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "same = { namespaces = { from = \"Same\" } }",
+        "[{ name = \"http\", port = 80, protocol = \"HTTP\", allowedRoutes = local.same }]",
+        "name          = \"https-${host}\"",
+        "name          = \"http-${host}\"",
+        "parentRefs = [{ name = var.name, sectionName = \"http\" }]",
+        "{ filters = [{ type = \"RequestRedirect\", requestRedirect = { scheme = \"https\", statusCode = 301 } }] }",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    // The only other routes on `http`: cert-manager's, made in the Gateway's namespace for the
+    // challenge of the issuer the Gateway names.
+    let issuer = std::fs::read_to_string(r.terraform().join("cluster/modules/cert-manager/main.tf")).expect("read");
+    assert!(
+        issuer.contains("gatewayHTTPRoute = { parentRefs = [{ name = var.gateway.name, namespace = var.gateway.namespace, kind = \"Gateway\", sectionName = \"http\" }] }"),
+        "{issuer}"
+    );
+    assert!(issuer.contains("enableGatewayAPI = true"), "{issuer}");
+}
+
+/// A service that asks for an Ingress keeps ingress-nginx, and the README and the chart's
+/// NOTES say it is retired and how to move.
+#[test]
+fn ingress_nginx_chosen_explicitly_is_installed_and_said_to_be_retired() {
+    let r = Rendered::new("examples/seed-001-flask-duckdns.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["ingress_nginx"], true);
+    assert!(tfvars.get("gateway").is_none(), "no service routes through the Gateway: {tfvars}");
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    for expected in [
+        "**ingress-nginx is retired, and flask-app still uses it**",
+        "upstream ingress-nginx has received no fixes since March 2026",
+        "To move: remove `route: ingress`",
+    ] {
+        assert!(readme.contains(expected), "{expected}: {readme}");
+    }
+    let notes = std::fs::read_to_string(out.join("charts/flask-app/templates/NOTES.txt")).expect("NOTES");
+    for expected in
+        ["ingress-nginx is retired: it has received no fixes since March 2026", "To move, remove\n`route: ingress`"]
+    {
+        assert!(notes.contains(expected), "{expected}: {notes}");
+    }
 }

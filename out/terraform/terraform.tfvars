@@ -18,7 +18,7 @@ dns_zone = "example.com"
 ingress_hosts = [
   "shop.example.com",
 ]
-ingress_namespace  = "ingress-nginx"
+ingress_namespace  = "gateway-system"
 ingress_class_name = "nginx"
 
 namespaces = [
@@ -38,6 +38,22 @@ secret_services = {
     secrets   = ["SECRET_KEY"]
   }
 }
+
+# A service routes through an HTTPRoute: the in-cluster root installs Envoy Gateway and
+# creates the Gateway it attaches to, and the deploy identity's Role covers HTTPRoutes.
+http_routes = true
+gateway = {
+  name      = "gen-gateway"
+  namespace = "gateway-system"
+}
+gateway_hosts = [
+  "shop.example.com",
+]
+gateway_tls_hosts = [
+  "shop.example.com",
+]
+gateway_plain_hosts = [
+]
 
 github_repository  = "acme/shop"
 github_branch      = "main"

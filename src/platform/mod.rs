@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostics, Route, Rule};
-use crate::spec::model::{Github, IngressController, Spec, TerraformState};
+use crate::spec::model::{Github, IngressController, RouteKind, Spec, TerraformState};
 use crate::spec::rules::Check;
 use crate::spec::{Environment, Loaded};
 
@@ -127,6 +127,11 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     }
     /// The ingress controller the services' ingresses use.
     fn ingress(&self) -> &IngressController;
+    /// How a service's ingress is routed when the spec does not say (`ingress.route`): an
+    /// Ingress for the platform's ingress controller, unless the platform installs a Gateway.
+    fn default_route(&self) -> RouteKind {
+        RouteKind::Ingress
+    }
     /// The public DNS zone the ingress hosts live in, with where the spec writes it.
     fn dns_zone(&self) -> Option<(Route, &str)> {
         None

@@ -59,6 +59,11 @@ impl Spec {
             {
                 ingress.host = host;
             }
+            // The route is the platform's choice unless the spec makes it: decided here, once,
+            // so that every template and rule reads the same answer.
+            if let Some(ingress) = &mut service.ingress {
+                ingress.route.get_or_insert(target.default_route());
+            }
             let r = &mut service.resources;
             r.requests.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_REQUEST.to_string());
             r.limits.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_LIMIT.to_string());
@@ -342,16 +347,16 @@ pub struct Ingress {
     pub strip_prefix: bool,
     #[serde(default = "default_true")]
     pub tls: bool,
-    #[serde(default)]
-    pub route: RouteKind,
+    /// Empty until [`Spec::fill_defaults`] gives the platform's default route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteKind>,
 }
 
 /// How a service is exposed.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum RouteKind {
     /// An Ingress for the ingress controller.
-    #[default]
     Ingress,
     /// A Gateway API HTTPRoute.
     Httproute,

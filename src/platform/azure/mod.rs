@@ -5,13 +5,14 @@ pub mod rules;
 mod spec;
 
 pub use spec::{
-    Acr, AcrSku, Aks, Dns, FIRST_TAG, Identity, KeyVault, NodePool, Spec, ZONED_REGIONS, default_key_vault_name,
+    Acr, AcrSku, Aks, DEFAULT_GATEWAY, Dns, FIRST_TAG, Identity, KeyVault, NodePool, Spec, ZONED_REGIONS,
+    default_key_vault_name,
 };
 
 use super::{Capability, Check, Platform, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
 use crate::route;
-use crate::spec::model::IngressController;
+use crate::spec::model::{GatewayRef, IngressController, RouteKind};
 use crate::spec::{Environment, Loaded, schema};
 
 /// The platform's name: its key under `platform` in the spec.
@@ -137,6 +138,12 @@ impl TargetSpec for Spec {
         if self.key_vault.name.is_empty() {
             self.key_vault.name = default_key_vault_name(&self.acr.name, &self.resource_group);
         }
+        // The Gateway the in-cluster root creates when the spec names none: in the edge's
+        // namespace, beside Envoy Gateway and its proxies (the namespace every service's
+        // NetworkPolicy admits), so that one namespace holds the whole edge and its
+        // certificates.
+        let namespace = self.ingress.namespace.clone();
+        self.ingress.gateway.get_or_insert_with(|| GatewayRef { name: DEFAULT_GATEWAY.into(), namespace });
     }
 
     fn default_image(&self, _project: &str, service: &str) -> (String, &'static str) {
@@ -155,6 +162,13 @@ impl TargetSpec for Spec {
 
     fn ingress(&self) -> &IngressController {
         &self.ingress
+    }
+
+    /// The Gateway API, on Envoy Gateway (a CNCF implementation the in-cluster root installs)
+    /// and the Gateway that root creates: ingress-nginx, the other choice, stopped receiving
+    /// fixes in March 2026 (K8S047).
+    fn default_route(&self) -> RouteKind {
+        RouteKind::Httproute
     }
 
     fn dns_zone(&self) -> Option<(Route, &str)> {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::spec::model::IngressController;
+use crate::spec::model::{GatewayRef, IngressController};
 
 /// The Azure resources (`platform.azure`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -14,7 +14,9 @@ pub struct Spec {
     pub acr: Acr,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
-    #[serde(default)]
+    /// The edge: where Envoy Gateway (or ingress-nginx, when a service asks for an Ingress)
+    /// runs, and the Gateway, named by default ([`DEFAULT_GATEWAY`]) when the spec names none.
+    #[serde(default = "default_ingress", deserialize_with = "ingress")]
     pub ingress: IngressController,
     #[serde(default)]
     pub identity: Identity,
@@ -27,6 +29,35 @@ pub struct Spec {
     /// output, and their certificates come by HTTP-01.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_hosts: Vec<String>,
+}
+
+/// The Gateway gen's Terraform creates when the spec names none, in the edge's namespace.
+pub const DEFAULT_GATEWAY: &str = "gen-gateway";
+
+/// The edge's namespace on Azure: `gateway-system`, the Gateway API's name for the namespace
+/// of a Gateway shared by the services, which here also holds Envoy Gateway and its proxies.
+/// IngressClass `nginx` is ingress-nginx's, used only when a service asks for an Ingress.
+fn default_ingress() -> IngressController {
+    IngressController { namespace: "gateway-system".into(), ..IngressController::default() }
+}
+
+/// Reads `platform.azure.ingress`, each key it omits taken from [`default_ingress`] (the
+/// model's own defaults are a local cluster's).
+fn ingress<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IngressController, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Written {
+        class_name: Option<String>,
+        namespace: Option<String>,
+        gateway: Option<GatewayRef>,
+    }
+    let written = Written::deserialize(d)?;
+    let default = default_ingress();
+    Ok(IngressController {
+        class_name: written.class_name.unwrap_or(default.class_name),
+        namespace: written.namespace.unwrap_or(default.namespace),
+        gateway: written.gateway,
+    })
 }
 
 /// The Azure Key Vault of the services' secrets.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Capability, Platform, Target, TargetSpec};
-use crate::spec::model::IngressController;
+use crate::spec::model::{IngressController, RouteKind};
 
 /// The platform's name: its key under `platform` in the spec.
 pub const NAME: &str = "local";
@@ -79,6 +79,14 @@ impl TargetSpec for Spec {
 
     fn ingress(&self) -> &IngressController {
         &self.ingress
+    }
+
+    /// An Ingress: the controller a local cluster comes with (minikube's ingress addon, kind's
+    /// ingress-nginx manifest) is what `deploy-local.sh` enables, and no Gateway implementation
+    /// runs there. The cluster answers on this machine only, so the upstream controller's
+    /// retirement does not expose it to the internet.
+    fn default_route(&self) -> RouteKind {
+        RouteKind::Ingress
     }
 
     /// minikube and kind run one node.

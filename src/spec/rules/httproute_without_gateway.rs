@@ -7,7 +7,10 @@ use crate::spec::model::RouteKind;
 declare_rule! {
     /// ## What it does
     /// Reports a service exposed through a Gateway API HTTPRoute (`ingress.route: httproute`)
-    /// while the spec names no Gateway (`platform.azure.ingress.gateway`).
+    /// while the spec names no Gateway (`platform.<target>.ingress.gateway`) on a platform
+    /// that creates none. On Azure gen's Terraform creates one when the spec names none
+    /// (`gen-gateway`, in `platform.azure.ingress.namespace`), so only a platform without a
+    /// Gateway of its own (a local cluster) is reported.
     ///
     /// ## Why it matters
     /// An HTTPRoute attaches to a Gateway by name; without one it routes nothing, and the
@@ -15,12 +18,15 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// ingress: {host: api.example.com, route: httproute}
+    /// platform: {local: {cluster: minikube}}
+    /// services:
+    ///   - name: api
+    ///     ingress: {host: api.localhost, route: httproute}
     /// ```
     ///
     /// ## How to fix
-    /// Name the Gateway: `platform.azure.ingress.gateway: {name: web, namespace: gateway-system}`,
-    /// or use `route: ingress`.
+    /// Name the Gateway the cluster runs: `platform.local.ingress.gateway: {name: web,
+    /// namespace: gateway-system}`, or use `route: ingress` (a local cluster's default).
     pub static RULE = ("SPEC120", "httproute-without-gateway", Error);
 }
 
@@ -32,7 +38,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let help =
         format!("set `platform.{}.ingress.gateway: {{name: ..., namespace: ...}}`", spec.spec.platform.target_name());
     for (i, svc) in spec.spec.services.iter().enumerate() {
-        if svc.ingress.as_ref().is_some_and(|g| g.route == RouteKind::Httproute) {
+        if svc.ingress.as_ref().is_some_and(|g| g.route == Some(RouteKind::Httproute)) {
             out.push(
                 spec.at(
                     &RULE,

@@ -81,14 +81,14 @@ module "dns" {
   create_zone         = var.dns_zone_resource_group_name == null
   resource_group_name = coalesce(var.dns_zone_resource_group_name, azurerm_resource_group.this.name)
   hosts               = setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)
-  ip_id               = module.public_ip.id
+  ip_id               = local.ingress_nginx_ip_id
   gateway_hosts       = setsubtract(var.gateway_hosts, var.external_hosts)
-  gateway_ip_id       = try(module.gateway_ip[0].id, null)
+  gateway_ip_id       = module.public_ip.id
   tags                = var.tags
 }
 
-# The edge's static IP: the ingress controller (terraform/cluster/) binds its load balancer
-# to it, and every host points at it.
+# The edge's static IP: the Gateway's proxies (terraform/cluster/) bind their load balancer to
+# it (ingress-nginx's, when no service routes through the Gateway); the hosts point at it.
 module "public_ip" {
   source = "./modules/public-ip"
 
@@ -101,13 +101,14 @@ module "public_ip" {
   tags                = var.tags
 }
 
-# The Gateway's own static IP, when a service routes through an HTTPRoute: its proxies' load
-# balancer answers on 80 and 443 as the ingress controller's does, so they cannot share one.
-module "gateway_ip" {
+# ingress-nginx's own static IP, when a service asks for an Ingress beside the Gateway: both
+# load balancers answer on 80 and 443, so they cannot share one. The Gateway keeps the edge's
+# IP, so that removing ingress-nginx later moves no host of the Gateway's.
+module "ingress_nginx_ip" {
   source = "./modules/public-ip"
-  count  = var.gateway == null ? 0 : 1
+  count  = var.gateway != null && var.ingress_nginx ? 1 : 0
 
-  name                = "${var.cluster_name}-gateway"
+  name                = "${var.cluster_name}-ingress-nginx"
   resource_group_name = azurerm_resource_group.this.name
   resource_group_id   = azurerm_resource_group.this.id
   location            = azurerm_resource_group.this.location
@@ -138,4 +139,7 @@ locals {
   # The application id of the AKS AAD server, the same in every tenant: the audience of the
   # tokens kubelogin and `az account get-access-token` get for the cluster.
   aks_server_app_id = "6dae42f8-4368-4678-94ff-3960e28e3630"
+  # The IP ingress-nginx answers on: its own beside the Gateway, else the edge's.
+  ingress_nginx_ip_id   = try(module.ingress_nginx_ip[0].id, module.public_ip.id)
+  ingress_nginx_ip_name = try(module.ingress_nginx_ip[0].name, module.public_ip.name)
 }

@@ -34,13 +34,18 @@ output "deploy_client_id" {
 }
 
 output "ingress_ip" {
-  description = "The ingress controller's static public IP: point each external host's A record at it."
+  description = "The edge's static public IP (the Gateway's; ingress-nginx's when no service routes through the Gateway): point each external host's A record at it."
   value       = module.public_ip.address
+}
+
+output "ingress_nginx_ip" {
+  description = "ingress-nginx's static public IP (null without it): point each external host of a service with `route: ingress` at it."
+  value       = var.ingress_nginx ? try(module.ingress_nginx_ip[0].address, module.public_ip.address) : null
 }
 
 output "gateway_ip" {
   description = "The Gateway's static public IP (null without one): point each external host routed through it at this address."
-  value       = try(module.gateway_ip[0].address, null)
+  value       = var.gateway == null ? null : module.public_ip.address
 }
 
 output "name_servers" {
@@ -76,24 +81,26 @@ output "cluster" {
 }
 
 output "in_cluster" {
-  description = "The values the in-cluster root applies: namespaces, the ingress controller and its IP, the deploy identity and the kinds its Role covers, Argo CD, snapshots."
+  description = "The values the in-cluster root applies: namespaces, the Gateway (or ingress-nginx) and its IP, the deploy identity and the kinds its Role covers, Argo CD, snapshots."
   value = {
     namespaces          = var.namespaces
     ingress_namespace   = var.ingress_namespace
     ingress_class_name  = var.ingress_class_name
-    public_ip_name      = module.public_ip.name
+    public_ip_name      = local.ingress_nginx_ip_name
     resource_group_name = azurerm_resource_group.this.name
     deploy              = var.deploy
     deploy_principal_id = module.github_oidc.deploy_principal_id
     volume_snapshots    = var.volume_snapshots
     http_routes         = var.http_routes
+    ingress_nginx       = var.ingress_nginx
     persistent_volumes  = var.persistent_volumes
     secret_provider     = length(var.secret_services) > 0
     gateway = var.gateway == null ? null : {
       name           = var.gateway.name
       namespace      = var.gateway.namespace
       tls_hosts      = var.gateway_tls_hosts
-      public_ip_name = module.gateway_ip[0].name
+      plain_hosts    = var.gateway_plain_hosts
+      public_ip_name = module.public_ip.name
     }
   }
   depends_on = [module.cluster_admin]

@@ -61,7 +61,8 @@ ingress_hosts = [
 <% endfor %>
 ]
 <% if spec.platform.azure.externalHosts is defined %>
-# Kept at another DNS provider: point each at the ingress_ip output there.
+# Kept at another DNS provider: point each at the ingress_ip output there (ingress_nginx_ip
+# for the host of a service with `route: ingress` while the Gateway runs too).
 external_hosts = [
 <% for host in spec.platform.azure.externalHosts | sort %>
   <@ host | hcl @>,
@@ -102,14 +103,21 @@ secret_services = {
 <% else %>
 secret_services = {}
 <% endif %>
-<% set kinds = namespace(routes=false) %>
-<% for svc in spec.services if svc.ingress is defined and svc.ingress.route == "httproute" %>
-<% set kinds.routes = true %>
+<% set kinds = namespace(routes=false, ingresses=false) %>
+<% for svc in spec.services if svc.ingress is defined %>
+<% if svc.ingress.route == "httproute" %><% set kinds.routes = true %><% else %><% set kinds.ingresses = true %><% endif %>
 <% endfor %>
+<% if kinds.ingresses %>
+
+# A service asks for an Ingress (`route: ingress`): the in-cluster root installs ingress-nginx,
+# which upstream stopped fixing in March 2026 (`gen explain K8S047`). Remove `route: ingress`
+# to route through the Gateway instead.
+ingress_nginx = true
+<% endif %>
 <% if kinds.routes %>
 
-# A service routes through an HTTPRoute: the in-cluster root creates the Gateway it attaches
-# to (on its own static IP), and the deploy identity's Role covers HTTPRoutes.
+# A service routes through an HTTPRoute: the in-cluster root installs Envoy Gateway and
+# creates the Gateway it attaches to, and the deploy identity's Role covers HTTPRoutes.
 http_routes = true
 gateway = {
   name      = <@ spec.platform.azure.ingress.gateway.name | hcl @>
@@ -122,6 +130,11 @@ gateway_hosts = [
 ]
 gateway_tls_hosts = [
 <% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
+gateway_plain_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | rejectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
   <@ host | hcl @>,
 <% endfor %>
 ]

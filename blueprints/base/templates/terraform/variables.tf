@@ -149,7 +149,7 @@ variable "ingress_hosts" {
 
 variable "external_hosts" {
   type        = list(string)
-  description = "Ingress hosts whose DNS is kept elsewhere (spec: platform.azure.externalHosts): no record here; point each at the ingress_ip output."
+  description = "Ingress hosts whose DNS is kept elsewhere (spec: platform.azure.externalHosts): no record here; point each at the ingress_ip output (ingress_nginx_ip for a service with `route: ingress` beside the Gateway)."
   default     = []
 }
 
@@ -223,6 +223,18 @@ variable "gateway_tls_hosts" {
   type        = list(string)
   description = "Those of gateway_hosts served over HTTPS: a listener and a certificate each."
   default     = []
+}
+
+variable "gateway_plain_hosts" {
+  type        = list(string)
+  description = "Those of gateway_hosts a service serves over plain HTTP (tls: false): a port-80 listener of their own, so that the Gateway's catch-all `http` listener carries only the redirect to HTTPS and the ACME challenges."
+  default     = []
+}
+
+variable "ingress_nginx" {
+  type        = bool
+  description = "Whether a service asks for an Ingress (spec: services[].ingress.route: ingress): the in-cluster root then installs ingress-nginx, which upstream stopped fixing in March 2026."
+  default     = false
 }
 
 variable "http_routes" {

@@ -1,6 +1,7 @@
-# What runs inside the cluster: the services' namespaces, the ingress controller on the
-# platform's static IP, cert-manager and its issuer, Argo CD (GitOps) or the deploy identity's
-# Role (Helm), the snapshot scheduler. Applied after the platform root (terraform/), in the
+# What runs inside the cluster: the services' namespaces, Envoy Gateway and the Gateway on the
+# platform's static IP (ingress-nginx too, when a service asks for an Ingress), cert-manager
+# and its issuers, Argo CD (GitOps) or the deploy identity's Role (Helm), the snapshot
+# scheduler. Applied after the platform root (terraform/), in the
 # workspace of the same environment; every value comes from that root's state.
 
 # The services' namespaces, made here so that the deploy identity needs no right outside
@@ -19,8 +20,11 @@ resource "kubernetes_namespace_v1" "service" {
   }
 }
 
+# ingress-nginx, only when a service asks for an Ingress (`route: ingress`): upstream stopped
+# fixing it in March 2026, and the Gateway is the default route.
 module "ingress_nginx" {
   source = "./modules/ingress-nginx"
+  count  = local.platform.ingress_nginx ? 1 : 0
 
   namespace           = local.platform.ingress_namespace
   class_name          = local.platform.ingress_class_name
@@ -28,20 +32,22 @@ module "ingress_nginx" {
   resource_group_name = local.platform.resource_group_name
 }
 
-# Certificates for every TLS host, issued and renewed with no hand step: the ClusterIssuer
-# `letsencrypt` answers Let's Encrypt's HTTP-01 challenge through the ingress controller.
+# Certificates for every TLS host, issued and renewed with no hand step: Let's Encrypt's
+# HTTP-01 challenge is answered on the Gateway's `http` listener (ClusterIssuer
+# `letsencrypt-gateway`), or through ingress-nginx for an Ingress (`letsencrypt`).
 module "cert_manager" {
   source = "./modules/cert-manager"
 
-  ingress_class_name = module.ingress_nginx.class_name
+  ingress_class_name = one(module.ingress_nginx[*].class_name)
   gateway            = local.platform.gateway
 
   # With a Gateway, cert-manager's Gateway API support needs the CRDs Envoy Gateway brings.
   depends_on = [helm_release.gateway_api]
 }
 
-# With a service routed by an HTTPRoute: Envoy Gateway (and the Gateway API CRDs), then the
-# Gateway gen's spec names, which the charts' HTTPRoutes attach to.
+# With a service routed by an HTTPRoute (the default): Envoy Gateway (and the Gateway API
+# CRDs), then the Gateway the charts' HTTPRoutes attach to (gen-gateway unless the spec names
+# one).
 resource "helm_release" "gateway_api" {
   count            = local.platform.gateway == null ? 0 : 1
   name             = "envoy-gateway"
@@ -64,9 +70,15 @@ module "gateway" {
   controller_namespace = local.platform.ingress_namespace
   route_namespaces     = local.platform.namespaces
   tls_hosts            = try(local.platform.gateway.tls_hosts, null)
+  plain_hosts          = try(local.platform.gateway.plain_hosts, null)
   issuer_name          = module.cert_manager.gateway_issuer_name
   public_ip_name       = try(local.platform.gateway.public_ip_name, null)
   resource_group_name  = local.platform.resource_group_name
+
+  # Its objects are custom kinds: their CRDs come with Envoy Gateway's chart, and the
+  # ClusterIssuer it names with cert-manager's release, both installed first. (The module's
+  # inputs alone would not wait: the issuer's name is known before cert-manager is.)
+  depends_on = [helm_release.gateway_api, module.cert_manager]
 }
 
 # GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
@@ -103,7 +115,7 @@ locals {
       { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
       { api_groups = ["autoscaling"], resources = ["horizontalpodautoscalers"], verbs = local.write },
       { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
-      { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
+      { api_groups = ["networking.k8s.io"], resources = concat(["networkpolicies"], local.platform.ingress_nginx ? ["ingresses"] : []), verbs = local.write },
     ],
     local.platform.http_routes ? [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }] : [],
     local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],

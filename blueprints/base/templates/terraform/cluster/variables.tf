@@ -24,5 +24,5 @@ variable "platform_state_key" {
 variable "envoy_gateway_chart_version" {
   type        = string
   description = "Envoy Gateway's gateway-helm chart (oci://docker.io/envoyproxy), pinned; it brings the Gateway API CRDs. Installed when a service routes through an HTTPRoute."
-  default     = "v1.7.4"
+  default     = "v1.8.4"
 }

@@ -24,6 +24,13 @@ variable "tls_hosts" {
   description = "The routed hosts served over HTTPS, one listener and one certificate each."
 }
 
+variable "plain_hosts" {
+  type        = list(string)
+  description = "The routed hosts a service serves over plain HTTP (tls: false), one port-80 listener each."
+  default     = []
+  nullable    = false
+}
+
 variable "issuer_name" {
   type        = string
   description = "The ClusterIssuer that issues the listeners' certificates."

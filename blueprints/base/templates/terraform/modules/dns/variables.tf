@@ -21,7 +21,7 @@ variable "hosts" {
 
 variable "ip_id" {
   type        = string
-  description = "The static public IP every host points at (the ingress controller's)."
+  description = "The static public IP the hosts of the services with an Ingress point at (ingress-nginx's)."
 }
 
 variable "gateway_hosts" {
@@ -32,7 +32,7 @@ variable "gateway_hosts" {
 
 variable "gateway_ip_id" {
   type        = string
-  description = "The Gateway's static public IP, or null without a Gateway."
+  description = "The static public IP the hosts routed through the Gateway point at (the edge's), or null without a Gateway."
   default     = null
 }
 

@@ -1,9 +1,10 @@
-# cert-manager, with its CRDs, and a ClusterIssuer for Let's Encrypt that answers the
-# HTTP-01 challenge through the ingress controller. HTTP-01 works for every host that
-# resolves to the ingress IP, whether its zone is Azure's (modules/dns) or kept elsewhere
-# (externalHosts: DuckDNS), with no DNS write right given to anything in the cluster; each
-# service's Ingress names the issuer (cert-manager.io/cluster-issuer), and cert-manager
-# issues its `<service>-tls` Secret and renews it 30 days before it expires.
+# cert-manager, with its CRDs, and ClusterIssuers for Let's Encrypt that answer the HTTP-01
+# challenge: on the Gateway's `http` listener (`<issuer_name>-gateway`, which the Gateway
+# names; the default route), and through ingress-nginx (`<issuer_name>`, which each
+# service's Ingress names) when a service asks for an Ingress. HTTP-01 works for every host
+# that resolves to the edge's IP, whether its zone is Azure's (modules/dns) or kept elsewhere
+# (externalHosts: DuckDNS), with no DNS write right given to anything in the cluster;
+# cert-manager issues each certificate's Secret and renews it 30 days before it expires.
 
 resource "helm_release" "this" {
   name             = "cert-manager"
@@ -42,7 +43,7 @@ resource "helm_release" "issuer" {
   wait       = true
 
   values = [yamlencode({
-    resources = concat([
+    resources = concat(var.ingress_class_name == null ? [] : [
       {
         apiVersion = "cert-manager.io/v1"
         kind       = "ClusterIssuer"

@@ -6,7 +6,8 @@ variable "namespace" {
 
 variable "ingress_class_name" {
   type        = string
-  description = "The IngressClass that serves the HTTP-01 challenge."
+  description = "The IngressClass that serves the HTTP-01 challenge of the Ingresses' certificates (ClusterIssuer <issuer_name>), or null without ingress-nginx."
+  default     = null
 }
 
 variable "issuer_name" {

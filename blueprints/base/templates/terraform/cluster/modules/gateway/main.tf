@@ -1,13 +1,21 @@
-# The Gateway the services' HTTPRoutes attach to (spec: platform.azure.ingress.gateway), on
-# Envoy Gateway, a CNCF Gateway API implementation, which the in-cluster root installs first
-# (its chart brings the Gateway API CRDs); its proxies run in the controller's namespace, the one each
-# service's NetworkPolicy admits (spec: platform.azure.ingress.namespace). The proxies' load
-# balancer answers on the platform root's second static IP, which the routed hosts' records
-# point at. Each HTTPS listener names its host, and cert-manager (enableGatewayAPI) issues
-# its certificate through the ClusterIssuer `letsencrypt-gateway` (HTTP-01 on the listener
-# `http`).
+# The Gateway the services' HTTPRoutes attach to (spec: platform.azure.ingress.gateway,
+# gen-gateway by default), on Envoy Gateway, a CNCF Gateway API implementation, which the
+# in-cluster root installs first (its chart brings the Gateway API CRDs); its proxies run in
+# the controller's namespace, the one each service's NetworkPolicy admits (spec:
+# platform.azure.ingress.namespace). The proxies' load balancer answers on the platform
+# root's static IP, which the routed hosts' records point at.
+#
+# Listeners, each named after what it serves so that a route names it (`sectionName`):
+# - `https-<host>` per TLS host: cert-manager (enableGatewayAPI) issues its certificate
+#   through the ClusterIssuer `letsencrypt-gateway`; the service's HTTPRoute attaches here;
+# - `http`, port 80 for every host: only the redirect to HTTPS below and cert-manager's
+#   HTTP-01 challenge routes, both in the Gateway's namespace (`from: Same`): a service's
+#   route cannot serve plain HTTP there by mistake;
+# - `http-<host>` per host a service serves without TLS (`tls: false`): its route attaches
+#   there (a listener with a hostname takes that host's requests before the catch-all one).
 
 locals {
+  same = { namespaces = { from = "Same" } }
   allowed = {
     namespaces = {
       from = "Selector"
@@ -18,9 +26,18 @@ locals {
       }
     }
   }
+  plain = [
+    for host in var.plain_hosts : {
+      name          = "http-${host}"
+      hostname      = host
+      port          = 80
+      protocol      = "HTTP"
+      allowedRoutes = local.allowed
+    }
+  ]
   https = [
-    for i, host in var.tls_hosts : {
-      name          = "https-${i}"
+    for host in var.tls_hosts : {
+      name          = "https-${host}"
       hostname      = host
       port          = 443
       protocol      = "HTTPS"
@@ -83,9 +100,23 @@ resource "helm_release" "gateway" {
         spec = {
           gatewayClassName = "envoy"
           listeners = concat(
-            [{ name = "http", port = 80, protocol = "HTTP", allowedRoutes = local.allowed }],
+            [{ name = "http", port = 80, protocol = "HTTP", allowedRoutes = local.same }],
+            local.plain,
             local.https,
           )
+        }
+      },
+      {
+        # Plain HTTP to a TLS host is sent to HTTPS. cert-manager's challenge routes match
+        # their exact path, which the Gateway API ranks before this prefix.
+        apiVersion = "gateway.networking.k8s.io/v1"
+        kind       = "HTTPRoute"
+        metadata   = { name = "${var.name}-https-redirect", namespace = var.namespace }
+        spec = {
+          parentRefs = [{ name = var.name, sectionName = "http" }]
+          rules = [
+            { filters = [{ type = "RequestRedirect", requestRedirect = { scheme = "https", statusCode = 301 } }] },
+          ]
         }
       },
     ]
