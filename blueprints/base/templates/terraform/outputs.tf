@@ -63,6 +63,11 @@ output "key_vault_name" {
   value       = try(module.key_vault[0].name, null)
 }
 
+output "workload_client_ids" {
+  description = "Each service's workload identity client id, by service (empty when no service has secretEnv): its ServiceAccount's azure.workload.identity/client-id and its SecretProviderClass's clientID. scripts/workload-identity.sh writes them for the plain manifests; with GitOps, the GitHub variable AZURE_WORKLOAD_CLIENT_ID_<SERVICE>."
+  value       = try(module.key_vault[0].client_ids, {})
+}
+
 output "key_vault_secrets" {
   description = "The vault secret each service reads, by service: `az keyvault secret set --vault-name <key_vault_name> --name <secret> --value ...`."
   value       = try(module.key_vault[0].secret_names, {})

@@ -44,6 +44,7 @@ mod unknown_field;
 mod unmasked_proc_mount;
 mod unsafe_sysctl;
 mod workers_exceed_memory_limit;
+mod workload_identity_empty;
 mod writable_root_filesystem;
 
 use super::Document;
@@ -70,6 +71,7 @@ pub static CHECKS: &[Check<Document>] = &[
     // Values the API server or the kubelet refuse that a schema check lets pass.
     Check { rule: &invalid_label_value::RULE, run: Run::Each(invalid_label_value::check) },
     Check { rule: &invalid_class_name::RULE, run: Run::Each(invalid_class_name::check) },
+    Check { rule: &workload_identity_empty::RULE, run: Run::Each(workload_identity_empty::check) },
     // Pod Security Standards, baseline and restricted.
     Check { rule: &host_process::RULE, run: Run::Each(host_process::check) },
     Check { rule: &host_namespace::RULE, run: Run::Each(host_namespace::check) },

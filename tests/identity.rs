@@ -1,0 +1,357 @@
+//! Every deploy style gets the workload identity from Terraform, never an empty one: the chart
+//! values and the plain manifests carry no blank, `kubectl apply -k` takes the ids from the file
+//! the rendered script writes from `terraform output` (and refuses to build without it), the
+//! Helm deploy job and the GitOps release job stop on an empty id before anything reaches the
+//! cluster, and the README lists each of these prerequisites with its check. The drift job's
+//! source of gen (`pipeline.gen`) is declared the same way and checked before it is built.
+
+mod common;
+
+use common::{Gen, fixture, root, validator};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TENANT: &str = "6f1a2b3c-0000-4000-8000-000000000001";
+const CLIENT: &str = "0d9e8f7a-0000-4000-8000-000000000002";
+
+/// A spec rendered into a temporary folder (its own git repository, as a user's would be).
+struct Rendered {
+    dir: tempfile::TempDir,
+}
+
+impl Rendered {
+    fn new(spec: &Path, edit: Option<(&str, &str)>) -> Rendered {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = std::fs::read_to_string(spec).expect("spec");
+        if let Some((from, to)) = edit {
+            assert!(text.contains(from), "{from}");
+            text = text.replace(from, to);
+        }
+        std::fs::write(dir.path().join("spec.yaml"), text).expect("write spec");
+        assert!(Command::new("git").arg("init").arg("-q").arg(dir.path()).status().expect("git").success());
+        let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        Rendered { dir }
+    }
+
+    fn out(&self, rel: &str) -> PathBuf {
+        self.dir.path().join("out").join(rel)
+    }
+
+    fn text(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+fn read_yaml(path: &Path) -> Value {
+    let script = "import json, sys, yaml\nprint(json.dumps(yaml.load(open(sys.argv[1]), Loader=yaml.BaseLoader)))";
+    let out = validator("python").args(["-c", script]).arg(path).output().expect("python runs");
+    assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The `run:` script of the step named `name` in job `job` of a workflow.
+fn step_script(workflow: &Path, job: &str, name: &str) -> String {
+    let doc = read_yaml(workflow);
+    let steps = doc["jobs"][job]["steps"].as_array().unwrap_or_else(|| panic!("{job}: steps"));
+    let step = steps.iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("{job}: no step {name}"));
+    step["run"].as_str().expect("a run script").to_string()
+}
+
+/// Runs a step's script as GitHub's `bash` shell does (`bash -e`), with `env` and a PATH that
+/// finds the stubs in `bin` first.
+fn run_step(script: &str, env: &[(&str, &str)], bin: Option<&Path>) -> (i32, String) {
+    let mut cmd = Command::new("bash");
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    if let Some(bin) = bin {
+        cmd.env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()));
+    }
+    let out = cmd.output().expect("bash runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// An executable stub `tool` in `bin` running `body` (a bash script; "$*" is its arguments).
+fn stub(bin: &Path, tool: &str, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(bin).expect("bin");
+    let path = bin.join(tool);
+    std::fs::write(&path, format!("#!/usr/bin/env bash\n{body}\n")).expect("stub");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+/// Lines that write an identity field as an empty string.
+fn empty_identities(dir: &Path) -> Vec<String> {
+    let keys = ["clientID:", "tenantId:", "clientId:", "azure.workload.identity/client-id:"];
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if keys.iter().any(|k| line.starts_with(k)) && line.ends_with("\"\"") {
+                found.push(format!("{}:{}: {line}", entry.path().display(), i + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_rendered_manifests_and_chart_values_never_carry_an_empty_identity() {
+    for spec in [root().join("spec.yaml"), fixture("specs/gitops.yaml"), fixture("specs/options.yaml")] {
+        let rendered = Rendered::new(&spec, None);
+        let mut empty = empty_identities(&rendered.out("manifests"));
+        empty.extend(empty_identities(&rendered.out("charts")));
+        assert!(empty.is_empty(), "{}: empty identities:\n{}", spec.display(), empty.join("\n"));
+    }
+    // The committed rendering too.
+    let mut empty = empty_identities(&root().join("out/manifests"));
+    empty.extend(empty_identities(&root().join("out/charts")));
+    assert!(empty.is_empty(), "out/: empty identities:\n{}", empty.join("\n"));
+}
+
+#[test]
+fn kubectl_apply_k_takes_the_identity_the_script_writes_from_terraform_or_refuses_to_build() {
+    let rendered = Rendered::new(&root().join("spec.yaml"), None);
+    let manifests = rendered.out("manifests");
+    // Before the script has run: kustomize stops, naming the file, and nothing is applied.
+    let build = Command::new("kubectl").arg("kustomize").arg(&manifests).output().expect("kubectl");
+    assert!(!build.status.success(), "kustomize built the manifests without the identities");
+    assert!(String::from_utf8_lossy(&build.stderr).contains("identity/identity.env"));
+
+    // The script refuses an output that lacks the service, and writes nothing.
+    let bin = rendered.dir.path().join("bin");
+    let terraform = |ids: &str| {
+        format!(
+            "case \"$*\" in\n  *'output -raw tenant_id') echo {TENANT} ;;\n  *'output -json workload_client_ids') echo '{ids}' ;;\n  *) echo \"unexpected: $*\" >&2; exit 3 ;;\nesac"
+        )
+    };
+    stub(&bin, "terraform", &terraform("{}"));
+    let script = rendered.out("scripts/workload-identity.sh");
+    let (code, text) = run_step(&format!("bash {}", script.display()), &[], Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("no workload identity client id for the service shop") && text.contains("workload_client_ids"),
+        "{text}"
+    );
+    assert!(!rendered.out("manifests/identity/identity.env").exists());
+
+    // With Terraform's outputs (as `terraform output -json` prints a map), the ids reach both
+    // objects, and the ConfigMap that carried them does not reach the cluster.
+    stub(&bin, "terraform", &terraform(&format!("{{\"shop\":\"{CLIENT}\"}}")));
+    let (code, text) = run_step(&format!("bash {}", script.display()), &[], Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    let into = rendered.dir.path().join("built.yaml");
+    let objects = common::objects::kustomize(&manifests, &into);
+    let find = |kind: &str| objects.iter().find(|o| o["kind"] == kind).unwrap_or_else(|| panic!("no {kind}"));
+    assert_eq!(find("ServiceAccount")["metadata"]["annotations"]["azure.workload.identity/client-id"], CLIENT);
+    assert_eq!(find("SecretProviderClass")["spec"]["parameters"]["clientID"], CLIENT);
+    assert_eq!(find("SecretProviderClass")["spec"]["parameters"]["tenantId"], TENANT);
+    assert!(
+        !objects.iter().any(|o| o["metadata"]["name"] == "gen-workload-identity"),
+        "the local ConfigMap was applied"
+    );
+}
+
+#[test]
+fn the_helm_deploy_job_stops_on_an_empty_tenant_or_client_id() {
+    let rendered = Rendered::new(&root().join("spec.yaml"), None);
+    let script =
+        step_script(&rendered.out(".github/workflows/shop.yml"), "deploy", "Preflight (Key Vault holds every secret)");
+    let bin = rendered.dir.path().join("bin");
+    stub(
+        &bin,
+        "az",
+        "case \"$*\" in\n  'keyvault secret list'*) printf 'shop-SECRET-KEY\\t2026-01-01\\n' ;;\n  'identity show'*) echo \"$CLIENT_ANSWER\" ;;\nesac",
+    );
+    let outputs = rendered.dir.path().join("github_output");
+    let env = |tenant: &'static str, client: &'static str| {
+        vec![
+            ("VAULT", "kv"),
+            ("SECRETS", "shop-SECRET-KEY"),
+            ("RESOURCE_GROUP", "shop-rg"),
+            ("IDENTITY", "shop-aks-shop"),
+            ("TF_DIR", "terraform"),
+            ("TENANT_ID", tenant),
+            ("CLIENT_ANSWER", client),
+            ("GITHUB_OUTPUT", outputs.to_str().expect("utf-8")),
+        ]
+    };
+    let (code, text) = run_step(&script, &env("", CLIENT), Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("::error::The GitHub variable AZURE_TENANT_ID is empty: gh variable set AZURE_TENANT_ID"),
+        "{text}"
+    );
+    let (code, text) = run_step(&script, &env(TENANT, ""), Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("::error::The workload identity shop-aks-shop in shop-rg has no client id"), "{text}");
+    let (code, text) = run_step(&script, &env(TENANT, CLIENT), Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    assert!(std::fs::read_to_string(&outputs).expect("outputs").contains(&format!("client-id={CLIENT}")));
+}
+
+#[test]
+fn the_gitops_release_job_stops_on_an_empty_identity_and_hands_argo_cd_the_one_set() {
+    let rendered = Rendered::new(&fixture("specs/gitops.yaml"), None);
+    let workflow = rendered.out(".github/workflows/users.yml");
+    let doc = read_yaml(&workflow);
+    assert_eq!(doc["jobs"]["release"]["env"]["CLIENT_ID"], "${{ vars.AZURE_WORKLOAD_CLIENT_ID_USERS }}");
+    let preflight = step_script(&workflow, "release", "Preflight (the workload identity is set)");
+    let env = |tenant: &'static str, client: &'static str| {
+        vec![
+            ("SERVICE", "users"),
+            ("SET", "gh variable set"),
+            ("TF_DIR", "out/terraform"),
+            ("TENANT_ID", tenant),
+            ("CLIENT_ID", client),
+        ]
+    };
+    let (code, text) = run_step(&preflight, &env("", ""), None);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("::error::The GitHub variable AZURE_TENANT_ID is empty"), "{text}");
+    assert!(
+        text.contains("::error::The GitHub variable AZURE_WORKLOAD_CLIENT_ID_USERS is empty: gh variable set AZURE_WORKLOAD_CLIENT_ID_USERS --body \"$(terraform -chdir=out/terraform output -json workload_client_ids"),
+        "{text}"
+    );
+    // A value that is not a GUID (one that would break out of the YAML string) stops it too.
+    let (code, text) = run_step(&preflight, &env(TENANT, "x\"\ny: 1"), None);
+    assert_eq!(code, 1, "{text}");
+    let (code, text) = run_step(&preflight, &env(TENANT, CLIENT), None);
+    assert_eq!(code, 0, "{text}");
+
+    // The values file Argo CD reads gets both ids beside the tag.
+    let write = step_script(&workflow, "release", "Write the new tag");
+    let values = rendered.dir.path().join("values-image.yaml");
+    let values_s = values.to_str().expect("utf-8");
+    let (code, text) = run_step(
+        &write,
+        &[("VALUES", values_s), ("VERSION", "1.2.3"), ("TENANT_ID", TENANT), ("CLIENT_ID", CLIENT)],
+        None,
+    );
+    assert_eq!(code, 0, "{text}");
+    let written = read_yaml(&values);
+    assert_eq!(written["image"]["tag"], "1.2.3");
+    assert_eq!(written["secretEnv"]["keyVault"]["tenantId"], TENANT);
+    assert_eq!(written["secretEnv"]["keyVault"]["clientId"], CLIENT);
+}
+
+/// The bullet of the README's prerequisites that names `what`, and where it is.
+fn prerequisite(readme: &str, what: &str) -> (usize, String) {
+    let first_deploy = readme.find("## First deploy").expect("a first-deploy section");
+    let prerequisites = readme.find("## Prerequisites").expect("a prerequisites section");
+    let at = readme.find(what).unwrap_or_else(|| panic!("the README does not name {what}"));
+    assert!(prerequisites < at && at < first_deploy, "{what} is not among the prerequisites, before the first deploy");
+    let line = readme[..at].rfind('\n').map_or(0, |i| i + 1);
+    let text = readme[line..].lines().next().unwrap_or_default().to_string();
+    assert!(text.starts_with("- "), "{what}: not a prerequisite line: {text}");
+    (at, text)
+}
+
+#[test]
+fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_their_check() {
+    let rendered = Rendered::new(&fixture("specs/gitops.yaml"), None);
+    let readme = rendered.text("README.md");
+    let (_, line) = prerequisite(&readme, "GitHub variable `AZURE_WORKLOAD_CLIENT_ID_USERS`");
+    assert!(line.contains("`workload_client_ids` output") && line.ends_with(": `gh variable list`."), "{line}");
+    let (_, line) = prerequisite(&readme, "File `manifests/identity/identity.env`");
+    assert!(
+        line.contains("`bash scripts/workload-identity.sh`")
+            && line.contains("`kubectl kustomize 'manifests' > /dev/null` builds"),
+        "{line}"
+    );
+    let (_, line) = prerequisite(&readme, "gen's source `https://github.com/gen-dev/gen`");
+    assert!(line.contains("`git ls-remote --exit-code 'https://github.com/gen-dev/gen' 'v0.1.0'`"), "{line}");
+    // terraform/README.md gives the command that sets the variable.
+    let terraform = rendered.text("terraform/README.md");
+    assert!(terraform.contains(
+        "gh variable set 'AZURE_WORKLOAD_CLIENT_ID_USERS' --body \"$(terraform output -json workload_client_ids | jq -r '.[\"users\"]')\""
+    ));
+    // Without GitOps there is no such variable: the deploy job asks Azure.
+    let helm = Rendered::new(&root().join("spec.yaml"), None).text("README.md");
+    assert!(!helm.contains("AZURE_WORKLOAD_CLIENT_ID"));
+    prerequisite(&helm, "File `manifests/identity/identity.env`");
+}
+
+#[test]
+fn the_drift_job_installs_gen_from_the_spec_and_checks_that_source_first() {
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let rendered = Rendered::new(
+        &root().join("spec.yaml"),
+        Some((
+            "  deploy: helm",
+            &format!(
+                "  deploy: helm\n  gen: {{repository: \"https://git.example.org/mirror/gen.git\", revision: \"{sha}\"}}"
+            ),
+        )),
+    );
+    let workflow = rendered.out(".github/workflows/gen.yml");
+    let doc = read_yaml(&workflow);
+    assert_eq!(doc["env"]["GEN_REPOSITORY"], "https://git.example.org/mirror/gen.git");
+    assert_eq!(doc["env"]["GEN_REVISION"], sha);
+    let names: Vec<&str> =
+        doc["jobs"]["drift"]["steps"].as_array().expect("steps").iter().filter_map(|s| s["name"].as_str()).collect();
+    let preflight = names.iter().position(|n| *n == "Preflight (gen's source is reachable)").expect("a preflight");
+    assert!(preflight < names.iter().position(|n| *n == "Install gen").expect("install"), "{names:?}");
+    let readme = rendered.text("README.md");
+    prerequisite(
+        &readme,
+        "gen's source `https://git.example.org/mirror/gen.git` at `0123456789abcdef0123456789abcdef01234567`",
+    );
+
+    // The preflight against real git repositories: a tag that exists, one that does not, and a
+    // repository that cannot be read.
+    let script = step_script(&workflow, "drift", "Preflight (gen's source is reachable)");
+    let source = rendered.dir.path().join("gen-source");
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(&source)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .expect("git")
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    std::fs::create_dir_all(&source).expect("source");
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "gen"]);
+    git(&["tag", "v0.1.0"]);
+    let repo = source.to_str().expect("utf-8");
+    let env = |repository: &'static str, revision: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("GEN_REPOSITORY", repository.to_string()),
+            ("GEN_REVISION", revision.to_string()),
+            ("SPEC", "spec.yaml".to_string()),
+            ("GIT_TERMINAL_PROMPT", "0".to_string()),
+        ]
+    };
+    let run = |repository: &str, revision: &str| {
+        let mut e = env("", "");
+        e[0].1 = repository.to_string();
+        e[1].1 = revision.to_string();
+        let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        run_step(&script, &pairs, None)
+    };
+    let (code, text) = run(repo, "v0.1.0");
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(repo, sha);
+    assert_eq!(code, 0, "a full commit SHA is not a ref ls-remote lists: {text}");
+    let (code, text) = run(repo, "v9.9.9");
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(&format!(
+            "::error::gen's source {repo} has no tag or branch v9.9.9 (pipeline.gen.revision in spec.yaml"
+        )),
+        "{text}"
+    );
+    let missing = rendered.dir.path().join("no-such-repository");
+    let (code, text) = run(missing.to_str().expect("utf-8"), "v0.1.0");
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("cannot be read without credentials (pipeline.gen.repository in spec.yaml"), "{text}");
+}
