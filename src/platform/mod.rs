@@ -70,6 +70,11 @@ pub trait Platform: Sync + std::fmt::Debug {
     fn cluster_crd_groups(&self) -> &'static [&'static str] {
         &[]
     }
+    /// The kind a README's Prerequisites name its access roles by (`Azure role`), read after
+    /// the platform's name: none when its clusters grant no role the deployer must hold.
+    fn role_kind(&self) -> Option<&'static str> {
+        None
+    }
     /// Its spec rules, run on every spec (and every environment's) after the spec's own.
     fn rules(&self) -> &'static [(&'static Rule, Check)] {
         &[]

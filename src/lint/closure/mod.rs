@@ -51,8 +51,6 @@ pub type Kind = String;
 pub const GITHUB_SECRET: &str = "GitHub secret";
 pub const GITHUB_VARIABLE: &str = "GitHub variable";
 pub const GITHUB_ENVIRONMENT: &str = "GitHub environment";
-/// An Azure role the person (or pipeline) running `terraform apply` holds, as a prerequisite.
-pub const AZURE_ROLE: &str = "Azure role";
 /// A CRD, by its name (`<plural>.<group>`).
 pub const CRD: &str = "CustomResourceDefinition";
 

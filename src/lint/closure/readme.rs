@@ -17,7 +17,7 @@
 //!
 //! What else the line says (how to provide it, the command that checks it) is for the reader.
 
-use super::{AZURE_ROLE, CRD, GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE};
+use super::{CRD, GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE};
 
 /// One object a README declares the user provides.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ fn kind_of(before: &str) -> Option<String> {
             ("github", "secret") => Some(GITHUB_SECRET),
             ("github", "variable") => Some(GITHUB_VARIABLE),
             ("github", "environment") => Some(GITHUB_ENVIRONMENT),
-            ("azure", "role") => Some(AZURE_ROLE),
+            (platform, "role") => crate::platform::by_name(platform).and_then(|p| p.role_kind()),
             _ => None,
         };
         if let Some(kind) = two {
@@ -179,7 +179,7 @@ mod tests {
                 p(GITHUB_VARIABLE, None, "AZURE_CLIENT_ID"),
                 p(GITHUB_SECRET, None, "MAIL_CONNECTION"),
                 p(GITHUB_ENVIRONMENT, None, "production"),
-                p(AZURE_ROLE, None, "Azure Kubernetes Service RBAC Cluster Admin"),
+                p(crate::platform::azure::ROLE_KIND, None, "Azure Kubernetes Service RBAC Cluster Admin"),
                 p("ConfigMap", None, "below-in-a-subsection"),
             ]
         );

@@ -47,6 +47,10 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
 ];
 
+/// An Azure role the person (or pipeline) running `terraform apply` holds, as a README's
+/// prerequisite (`Azure role \`Azure Kubernetes Service RBAC Cluster Admin\``).
+pub const ROLE_KIND: &str = "Azure role";
+
 impl Platform for Azure {
     fn name(&self) -> &'static str {
         NAME
@@ -74,6 +78,10 @@ impl Platform for Azure {
 
     fn cluster_crd_groups(&self) -> &'static [&'static str] {
         &["snapshot.storage.k8s.io"]
+    }
+
+    fn role_kind(&self) -> Option<&'static str> {
+        Some(ROLE_KIND)
     }
 
     fn capabilities(&self) -> &'static [Capability] {

@@ -1,8 +1,9 @@
 use crate::declare_rule;
 use crate::diag::Diagnostic;
+use crate::lint::closure::Graph;
 use crate::lint::closure::platform::BuiltinRole;
 use crate::lint::closure::terraform::Role;
-use crate::lint::closure::{AZURE_ROLE, Graph};
+use crate::platform::azure::ROLE_KIND;
 
 declare_rule! {
     /// ## What it does
@@ -57,7 +58,7 @@ pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     let dir = &graph.origins[*origin].dir;
     let declared = ["Azure Kubernetes Service RBAC Cluster Admin", "Azure Kubernetes Service RBAC Admin"]
         .iter()
-        .any(|role| graph.declared(AZURE_ROLE, None, role, dir));
+        .any(|role| graph.declared(ROLE_KIND, None, role, dir));
     if granted || declared {
         return;
     }
