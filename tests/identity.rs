@@ -115,6 +115,50 @@ fn the_rendered_manifests_and_chart_values_never_carry_an_empty_identity() {
 }
 
 #[test]
+fn each_service_gets_its_own_identity_and_no_identity_file_grows_with_the_spec() {
+    // Two services read Key Vault, in two namespaces.
+    let rendered = Rendered::new(
+        &fixture("specs/options.yaml"),
+        Some((
+            "    replicas: 1\n    image: {repository: shopacr",
+            "    replicas: 1\n    secretEnv: [API_TOKEN]\n    image: {repository: shopacr",
+        )),
+    );
+    // The shared component holds no service's name: each service has its own.
+    let shared = rendered.text("manifests/identity/kustomization.yaml");
+    assert!(!shared.contains("athletes") && !shared.contains("results"), "{shared}");
+    for service in ["athletes", "results"] {
+        assert!(rendered.text(&format!("manifests/identity/{service}/kustomization.yaml")).contains(service));
+    }
+    let bin = rendered.dir.path().join("bin");
+    const OTHER: &str = "0d9e8f7a-0000-4000-8000-000000000003";
+    stub(
+        &bin,
+        "terraform",
+        &format!(
+            "case \"$*\" in\n  *'output -raw tenant_id') echo {TENANT} ;;\n  *'output -json workload_client_ids') echo '{{\"athletes\":\"{CLIENT}\",\"results\":\"{OTHER}\"}}' ;;\n  *) exit 3 ;;\nesac"
+        ),
+    );
+    let script = rendered.out("scripts/workload-identity.sh");
+    let (code, text) = run_step(&format!("bash {}", script.display()), &[], Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    let objects = common::objects::kustomize(&rendered.out("manifests"), &rendered.dir.path().join("built.yaml"));
+    let of = |kind: &str, name: &str| {
+        objects
+            .iter()
+            .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {kind}/{name}"))
+            .clone()
+    };
+    for (service, id) in [("athletes", CLIENT), ("results", OTHER)] {
+        assert_eq!(of("ServiceAccount", service)["metadata"]["annotations"]["azure.workload.identity/client-id"], id);
+        let class = of("SecretProviderClass", service);
+        assert_eq!(class["spec"]["parameters"]["clientID"], id, "{service}");
+        assert_eq!(class["spec"]["parameters"]["tenantId"], TENANT, "{service}");
+    }
+}
+
+#[test]
 fn kubectl_apply_k_takes_the_identity_the_script_writes_from_terraform_or_refuses_to_build() {
     let rendered = Rendered::new(&root().join("spec.yaml"), None);
     let manifests = rendered.out("manifests");

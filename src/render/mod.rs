@@ -96,7 +96,7 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, place: &Place) -> Result<Plan,
 }
 
 /// Renders the spec batch by batch: the project's files, then each service's, each batch
-/// sorted by path and handed to `sink` as soon as it is rendered, so that a spec of thousands
+/// sorted by folder (see [`folder_order`]) and handed to `sink` as soon as it is rendered, so that a spec of thousands
 /// of services is checked and written one service at a time, never held whole. When a
 /// template fails, the batches already handed over are incomplete: the error says so, and
 /// nothing may be written from them.
@@ -119,6 +119,14 @@ pub fn render_each_again(
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
     render_batches(loaded, catalog, place, false, sink)
+}
+
+/// The order of a batch's files: by folder, then by name, so that the files of one folder are
+/// next to each other even when a subfolder's name sorts among them (`shop/hpa.yaml`,
+/// `shop/service.yaml`, then `shop/identity/...`). The lint checks each run of files of one
+/// folder together ([`crate::lint::Artifact::set_key`]), as its walk of a folder hands them.
+fn folder_order(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
 }
 
 fn render_batches(
@@ -151,7 +159,7 @@ fn render_batches(
     }
     let mut flush = |r: &mut Renderer<'_>| {
         let mut batch = std::mem::take(&mut r.batch);
-        batch.sort_by(|a, b| a.path.cmp(&b.path));
+        batch.sort_by(|a, b| folder_order(&a.path).cmp(&folder_order(&b.path)));
         if !batch.is_empty() {
             sink(batch);
         }
@@ -231,4 +239,20 @@ pub fn example_spec(catalog: &Catalog, blueprint: &str, name: &str, platform: &s
     environment()
         .render_named_str(&bp.display_path(example), &text, minijinja::context! { name => name, platform => platform })
         .map_err(|e| format!("the example spec of `{blueprint}` does not render: {e:#}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_order;
+
+    #[test]
+    fn a_folders_files_stay_together_when_a_subfolder_sorts_among_them() {
+        let mut paths =
+            vec!["m/shop/service.yaml", "m/shop/identity/kustomization.yaml", "m/shop/hpa.yaml", "m/shop-api/a.yaml"];
+        paths.sort_by(|a, b| folder_order(a).cmp(&folder_order(b)));
+        assert_eq!(
+            paths,
+            ["m/shop/hpa.yaml", "m/shop/service.yaml", "m/shop-api/a.yaml", "m/shop/identity/kustomization.yaml"]
+        );
+    }
 }
