@@ -224,9 +224,17 @@ impl<'s> Builder<'s> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else { return Ok(()) };
+                // Trimmed to size: a spec of thousands of services is held for the whole run,
+                // and a vector grown one push at a time is up to half empty.
                 let value = match frame.kind {
-                    FrameKind::Seq(items) => Value::Seq(items),
-                    FrameKind::Map { entries, .. } => Value::Map(entries),
+                    FrameKind::Seq(mut items) => {
+                        items.shrink_to_fit();
+                        Value::Seq(items)
+                    }
+                    FrameKind::Map { mut entries, .. } => {
+                        entries.shrink_to_fit();
+                        Value::Map(entries)
+                    }
                 };
                 self.nodes -= 1; // counted when opened
                 self.value(Node { span: frame.start, value }, frame.anchor)?;
