@@ -22,7 +22,7 @@ variable "acme_server" {
   default     = "https://acme-v02.api.letsencrypt.org/directory"
 }
 
-# cert-manager 1.21 (v1.21.2, its newest patch on 2026-11-23) is the newest release line: its
+# cert-manager 1.21 (v1.21.2, its newest patch in November 2026) is the newest release line: its
 # supported-releases table (cert-manager.io/docs/releases, "Currently supported releases")
 # lists Kubernetes 1.33 to 1.36, and it is supported until cert-manager 1.23 is released. No
 # cert-manager release lists 1.37 yet. 1.18 (the previous pin) reached its end of life with 1.20
