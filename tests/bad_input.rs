@@ -192,3 +192,55 @@ fn a_port_out_of_range_is_reported_at_the_port() {
     assert_eq!(run.findings(), vec![("SPEC013".into(), 19, 11)]);
     assert!(run.stdout.contains("is above the maximum 65535"), "{}", run.stdout);
 }
+
+/// A host of `length` characters in `example.com`, every label valid.
+fn long_host(length: usize) -> String {
+    let mut labels = Vec::new();
+    let mut left = length - ".example.com".len();
+    while left > 0 {
+        let label = left.min(63);
+        labels.push("a".repeat(label));
+        // A dot follows each label; the last label takes what remains without one.
+        left = left.saturating_sub(label + 1);
+        if left == 1 {
+            // One character left would be an empty label after a dot: shorten this one.
+            let last = labels.pop().expect("a label");
+            labels.push("a".repeat(last.len() - 2));
+            left = 2;
+        }
+    }
+    let host = format!("{}.example.com", labels.join("."));
+    assert_eq!(host.len(), length, "{host}");
+    host
+}
+
+/// A host routed through the Gateway whose listener name (`https-<host>`) would pass the 253
+/// characters a Gateway API listener name may have is refused at its line (an error of
+/// `gen lint`; `gen render` exits 2 and writes nothing); one character shorter, it passes.
+#[test]
+fn a_host_too_long_for_its_gateway_listener_is_refused_at_its_line() {
+    let spec = std::fs::read_to_string(common::root().join("spec.yaml")).expect("spec");
+    assert!(spec.contains("host: \"shop.example.com\", path: /, tls: true"), "the reference spec's host");
+    let line = spec.lines().position(|l| l.contains("host: \"shop.example.com\"")).expect("the host") + 1;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let too_long = spec.replace("shop.example.com", &long_host(248));
+    let run = common::lint_json(&write(dir.path(), too_long.as_bytes()));
+    assert_eq!(run.code, 1, "an error finding: {}{}", run.stdout, run.stderr);
+    let found: Vec<_> = run.findings().into_iter().filter(|f| f.0 == "SPEC106").collect();
+    assert_eq!(found.len(), 1, "{}", run.stdout);
+    assert_eq!(found[0].1, line, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("is too long for the Gateway: its listener `https-<host>` would be 254 characters, over the 253 a Gateway API listener name may have"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("use a host of at most 247 characters"), "{}", run.stdout);
+    let render = common::Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(render.code, 2, "{}{}", render.stdout, render.stderr);
+    assert!(!dir.path().join("out").exists(), "nothing rendered");
+    // 247 characters: the listener is 253, which the Gateway API accepts.
+    let fits = spec.replace("shop.example.com", &long_host(247));
+    write(dir.path(), fits.as_bytes());
+    let run = common::lint_json(&dir.path().join("spec.yaml"));
+    assert!(!run.codes().contains(&"SPEC106".to_string()), "{}", run.stdout);
+}

@@ -929,3 +929,136 @@ fn ingress_nginx_chosen_explicitly_is_installed_and_said_to_be_retired() {
         assert!(notes.contains(expected), "{expected}: {notes}");
     }
 }
+
+/// The Kubernetes minors each pinned add-on's own support table lists, read on 2026-11-23:
+/// cert-manager's supported releases (cert-manager.io/docs/releases: 1.21, "1.33 → 1.36";
+/// v1.21.2 its newest patch, release notes in cert-manager/website#2261) and Envoy Gateway's
+/// compatibility matrix (gateway.envoyproxy.io/news/releases/matrix: v1.9, "v1.33, v1.34,
+/// v1.35, v1.36", end of life 2027-02-14; v1.9.3 its newest patch, released 2026-10-03).
+const ADD_ONS: &[(&str, &str, &str, std::ops::RangeInclusive<u32>)] = &[
+    ("cert-manager", "cluster/modules/cert-manager/variables.tf", "chart_version", 33..=36),
+    ("Envoy Gateway", "cluster/variables.tf", "envoy_gateway_chart_version", 33..=36),
+];
+
+/// cert-manager and Envoy Gateway are pinned to releases whose support tables list the
+/// Kubernetes version a cluster is created at by default, and every minor the spec accepts but
+/// 1.37, which no release of either lists yet (the reviewer's finding: v1.18.2 and v1.8.4 were
+/// past their end of life, and neither listed 1.36).
+#[test]
+fn the_add_ons_are_pinned_to_releases_that_support_the_clusters_kubernetes_version() {
+    use gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS;
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let default: u32 = parsed["terraform.tfvars"]["kubernetes_version"]
+        .as_str()
+        .and_then(|v| v.strip_prefix("1."))
+        .and_then(|m| m.parse().ok())
+        .expect("a 1.x version");
+    let pins = [("cert-manager", "v1.21.2"), ("Envoy Gateway", "v1.9.3")];
+    for ((name, file, variable, supported), (_, pin)) in ADD_ONS.iter().zip(pins) {
+        let declared = &parsed[*file]["variable"][*variable][0];
+        assert_eq!(declared["default"], pin, "{name}: {declared}");
+        assert!(supported.contains(&default), "{name} {pin} does not support Kubernetes 1.{default}");
+        let unsupported: Vec<u32> = SUPPORTED_MINORS.filter(|m| !supported.contains(m)).collect();
+        assert_eq!(unsupported, [37], "{name} {pin}: a minor the spec accepts beyond 1.37 is unsupported");
+    }
+    // Helm never upgrades the CRDs in Envoy Gateway's chart: the README says how they move on.
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    for expected in [
+        "## Upgrading Envoy Gateway",
+        "helm template eg-crds oci://docker.io/envoyproxy/gateway-crds-helm --version <new version>",
+        "--set crds.gatewayAPI.enabled=true --set crds.gatewayAPI.channel=experimental",
+        "| kubectl apply --server-side --force-conflicts -f -",
+    ] {
+        assert!(readme.contains(expected), "{expected}: {readme}");
+    }
+    let cluster = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster/main.tf");
+    assert!(
+        cluster.contains("never upgrades: a new\n# `envoy_gateway_chart_version` alone leaves the old CRDs"),
+        "{cluster}"
+    );
+}
+
+/// The Gateway's proxies survive a node drain: Envoy Gateway runs two of them (the EnvoyProxy
+/// the GatewayClass names), spread over zones and nodes, with a PodDisruptionBudget that keeps
+/// one running; one proxy would make every drain, and every AKS upgrade, an outage of all
+/// ingress.
+#[test]
+fn the_gateway_runs_two_proxies_that_a_node_drain_cannot_stop_together() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let replicas = &parsed["cluster/modules/gateway/variables.tf"]["variable"]["proxy_replicas"][0];
+    assert_eq!(replicas["default"], 2, "{replicas}");
+    assert_eq!(
+        replicas["validation"][0]["condition"],
+        "${var.proxy_replicas >= 2 && floor(var.proxy_replicas) == var.proxy_replicas}"
+    );
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    // Inside the EnvoyProxy's `provider.kubernetes`, which the GatewayClass's parametersRef names.
+    let envoy_proxy = &gateway[gateway.find("kind       = \"EnvoyProxy\"").expect("the EnvoyProxy")
+        ..gateway.find("kind       = \"GatewayClass\"").expect("the GatewayClass")];
+    for expected in [
+        "envoyDeployment = {\n                replicas = var.proxy_replicas",
+        "for key in [\"topology.kubernetes.io/zone\", \"kubernetes.io/hostname\"] : {",
+        "maxSkew           = 1",
+        "whenUnsatisfiable = \"ScheduleAnyway\"",
+        "labelSelector     = { matchLabels = local.proxy_labels }",
+        "envoyPDB = { minAvailable = 1 }",
+    ] {
+        assert!(envoy_proxy.contains(expected), "{expected}: {envoy_proxy}");
+    }
+    assert!(
+        gateway.contains(
+            "parametersRef  = { group = \"gateway.envoyproxy.io\", kind = \"EnvoyProxy\", name = \"azure-static-ip\""
+        ),
+        "{gateway}"
+    );
+    // The spread selects this Gateway's proxies by the labels Envoy Gateway gives them.
+    for expected in [
+        "\"app.kubernetes.io/name\"                         = \"envoy\"",
+        "\"app.kubernetes.io/component\"                    = \"proxy\"",
+        "\"gateway.envoyproxy.io/owning-gateway-name\"      = var.name",
+        "\"gateway.envoyproxy.io/owning-gateway-namespace\" = var.namespace",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+}
+
+/// The cluster's identity gets Network Contributor, which binding the static IP to its load
+/// balancer needs on the IP's resource group, on a group that holds the edge's IPs alone: on
+/// the project's group it would also reach the DNS zone there, and the cluster could rewrite
+/// DNS. The Services name that group; the zone stays in the project's.
+#[test]
+fn the_clusters_network_role_reaches_the_edge_ips_and_not_the_dns_zone() {
+    for spec in ["spec.yaml", "tests/fixtures/specs/options.yaml"] {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let main = &parsed["main.tf"];
+        let edge = &resources(main, "azurerm_resource_group")["edge"][0];
+        assert_eq!(edge["name"], "${substr(var.resource_group_name, 0, 85)}-edge", "{spec}");
+        let mut ips = vec![&main["module"]["public_ip"][0]];
+        if let Some(nginx) = main["module"].get("ingress_nginx_ip") {
+            ips.push(&nginx[0]);
+        }
+        for ip in ips {
+            assert_eq!(ip["resource_group_id"], "${azurerm_resource_group.edge.id}", "{spec}: {ip}");
+            assert_eq!(ip["resource_group_name"], "${azurerm_resource_group.edge.name}", "{spec}: {ip}");
+        }
+        let role = &resources(&parsed["modules/public-ip/main.tf"], "azurerm_role_assignment")["cluster_network"][0];
+        assert_eq!(role["scope"], "${var.resource_group_id}");
+        assert_eq!(role["role_definition_name"], "Network Contributor");
+        if let Some(dns) = main["module"].get("dns") {
+            let group = dns[0]["resource_group_name"].as_str().expect("a group");
+            assert!(!group.contains("edge"), "{spec}: the zone's group {group}");
+        }
+        // The load balancers of the Gateway and of ingress-nginx look for their IP there.
+        let platform = &parsed["outputs.tf"]["output"]["in_cluster"][0]["value"];
+        assert_eq!(platform["public_ip_group"], "${azurerm_resource_group.edge.name}", "{spec}");
+        let cluster = &parsed["cluster/main.tf"]["module"];
+        for module in ["gateway", "ingress_nginx"] {
+            assert_eq!(cluster[module][0]["resource_group_name"], "${local.platform.public_ip_group}", "{spec}");
+        }
+    }
+    let readme = std::fs::read_to_string(root().join("out/README.md")).expect("README");
+    assert!(readme.contains("**The edge's static IPs have a resource group of their own**"), "{readme}");
+}

@@ -93,7 +93,7 @@ output "in_cluster" {
     ingress_namespace   = var.ingress_namespace
     ingress_class_name  = var.ingress_class_name
     public_ip_name      = local.ingress_nginx_ip_name
-    resource_group_name = azurerm_resource_group.this.name
+    public_ip_group     = azurerm_resource_group.edge.name
     deploy              = var.deploy
     deploy_principal_id = module.github_oidc.deploy_principal_id
     volume_snapshots    = var.volume_snapshots

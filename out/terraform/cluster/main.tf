@@ -30,7 +30,7 @@ module "ingress_nginx" {
   namespace           = local.platform.ingress_namespace
   class_name          = local.platform.ingress_class_name
   public_ip_name      = local.platform.public_ip_name
-  resource_group_name = local.platform.resource_group_name
+  resource_group_name = local.platform.public_ip_group
 }
 
 # Certificates for every TLS host, issued and renewed with no hand step: Let's Encrypt's
@@ -49,6 +49,15 @@ module "cert_manager" {
 # With a service routed by an HTTPRoute (the default): Envoy Gateway (and the Gateway API
 # CRDs), then the Gateway the charts' HTTPRoutes attach to (gen-gateway unless the spec names
 # one).
+#
+# The chart installs the Gateway API CRDs (experimental channel) and Envoy Gateway's own from
+# its `crds/` folder, which Helm applies on the first install and never upgrades: a new
+# `envoy_gateway_chart_version` alone leaves the old CRDs in place. Envoy Gateway's CRD chart
+# (gateway-crds-helm) keeps them in `templates/`, but a Helm release of it fails: the release
+# record exceeds the 1 MiB limit of the Secret Helm stores it in (envoyproxy/gateway#6105), so
+# Envoy Gateway's install guide applies it with `helm template ... | kubectl apply
+# --server-side` instead, and so does terraform/README.md ("Upgrading Envoy Gateway"), before
+# the version here is raised.
 resource "helm_release" "gateway_api" {
   count            = local.platform.gateway == null ? 0 : 1
   name             = "envoy-gateway"
@@ -74,7 +83,7 @@ module "gateway" {
   plain_hosts          = try(local.platform.gateway.plain_hosts, null)
   issuer_name          = module.cert_manager.gateway_issuer_name
   public_ip_name       = try(local.platform.gateway.public_ip_name, null)
-  resource_group_name  = local.platform.resource_group_name
+  resource_group_name  = local.platform.public_ip_group
 
   # Its objects are custom kinds: their CRDs come with Envoy Gateway's chart, and the
   # ClusterIssuer it names with cert-manager's release, both installed first. (The module's

@@ -2,14 +2,21 @@ use super::service_path;
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::spec::Loaded;
+use crate::spec::grammar::SUBDOMAIN_MAX;
+use crate::spec::model::RouteKind;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an ingress host or DNS zone that is not a valid DNS name.
+    /// Reports an ingress host or DNS zone that is not a valid DNS name, and a host routed
+    /// through the Gateway (`route: httproute`) too long for the listener named after it
+    /// (`https-<host>`, or `http-<host>` with `tls: false`): a Gateway API listener name is at
+    /// most 253 characters, so such a host is at most 247 (248 without TLS).
     ///
     /// ## Why it matters
     /// The host ends up in an Ingress rule, a TLS certificate and a DNS record; each rejects a
     /// name with a scheme, a path, a port or an upper-case letter, each at a different time.
+    /// The Gateway's listener, which the service's HTTPRoute names, would be refused by the
+    /// API server at `terraform apply`, after the rest of the platform is built.
     ///
     /// ## Example
     /// ```yaml
@@ -60,9 +67,8 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         );
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {
-        if let Some(ingress) = &svc.ingress
-            && let Some(why) = problem(&ingress.host)
-        {
+        let Some(ingress) = &svc.ingress else { continue };
+        if let Some(why) = problem(&ingress.host) {
             out.push(
                 spec.at(
                     &RULE,
@@ -72,6 +78,25 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 )
                 .help("write a host such as `api.example.com`"),
             );
+        } else if ingress.route == Some(RouteKind::Httproute) {
+            // The listener the Gateway names after the host, as the templates do (the Gateway
+            // module in Terraform, the chart's values, the plain HTTPRoute).
+            let prefix = if ingress.tls { "https-" } else { "http-" };
+            let length = prefix.len() + ingress.host.len();
+            if length > SUBDOMAIN_MAX {
+                out.push(
+                    spec.at(
+                        &RULE,
+                        &service_path(i, &["ingress", "host"]),
+                        false,
+                        format!(
+                            "ingress host `{}` is too long for the Gateway: its listener `{prefix}<host>` would be {length} characters, over the {SUBDOMAIN_MAX} a Gateway API listener name may have",
+                            ingress.host
+                        ),
+                    )
+                    .help(format!("use a host of at most {} characters", SUBDOMAIN_MAX - prefix.len())),
+                );
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
 # The platform every service runs on, in Azure: a cluster (and its admin's data-plane role), a
 # registry, the identities GitHub signs in with, the vault of the services' secrets, the edge's
-# static IP and DNS for the ingress hosts, one module each. What runs inside the cluster (the
-# namespaces, the ingress controller, cert-manager, Argo CD, the deploy identity's Role) is
-# the root in cluster/, applied after this one: its Helm and Kubernetes providers are
-# configured from this root's outputs, never from a cluster created in the same plan.
+# static IP (in a resource group of its own) and DNS for the ingress hosts, one module each.
+# What runs inside the cluster (the namespaces, the ingress controller, cert-manager, Argo
+# CD, the deploy identity's Role) is the root in cluster/, applied after this one: its Helm
+# and Kubernetes providers are configured from this root's outputs, never from a cluster
+# created in the same plan.
 #
 # One environment per Terraform workspace, each applied with its own values
 # (environments/<name>.tfvars; terraform.tfvars for a spec with one environment): its
@@ -87,15 +88,27 @@ module "dns" {
   tags                = var.tags
 }
 
+# The edge's static IPs, in a resource group that holds nothing else. The cluster's identity
+# binds them to the load balancer it manages, which Azure's cloud provider does with Network
+# Contributor on the IP's resource group (it lists the group's IPs; a role on the IP alone is
+# refused): on the project's group, that role would also reach the DNS zone (records are
+# Microsoft.Network resources too) and let the cluster rewrite DNS. The name keeps within
+# Azure's 90 characters.
+resource "azurerm_resource_group" "edge" {
+  name     = "${substr(var.resource_group_name, 0, 85)}-edge"
+  location = var.location
+  tags     = var.tags
+}
+
 # The edge's static IP: the Gateway's proxies (terraform/cluster/) bind their load balancer to
 # it (ingress-nginx's, when no service routes through the Gateway); the hosts point at it.
 module "public_ip" {
   source = "./modules/public-ip"
 
   name                = "${var.cluster_name}-ingress"
-  resource_group_name = azurerm_resource_group.this.name
-  resource_group_id   = azurerm_resource_group.this.id
-  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.edge.name
+  resource_group_id   = azurerm_resource_group.edge.id
+  location            = azurerm_resource_group.edge.location
   zones               = var.zones
   cluster_principal   = module.aks.cluster_principal_id
   tags                = var.tags
@@ -109,9 +122,9 @@ module "ingress_nginx_ip" {
   count  = var.gateway != null && var.ingress_nginx ? 1 : 0
 
   name                = "${var.cluster_name}-ingress-nginx"
-  resource_group_name = azurerm_resource_group.this.name
-  resource_group_id   = azurerm_resource_group.this.id
-  location            = azurerm_resource_group.this.location
+  resource_group_name = azurerm_resource_group.edge.name
+  resource_group_id   = azurerm_resource_group.edge.id
+  location            = azurerm_resource_group.edge.location
   zones               = var.zones
   cluster_principal   = module.aks.cluster_principal_id
   role                = false

@@ -6,12 +6,12 @@ variable "name" {
 
 variable "resource_group_name" {
   type        = string
-  description = "The resource group of the public IP."
+  description = "The resource group of the public IP: one holding the edge's IPs alone, since the cluster's identity gets Network Contributor on it."
 }
 
 variable "resource_group_id" {
   type        = string
-  description = "The id of that resource group (the cluster joins the IP to its load balancer there)."
+  description = "The id of that resource group, the scope of the cluster's Network Contributor role (the cloud provider lists its IPs to join one to its load balancer)."
 }
 
 variable "location" {
@@ -31,7 +31,7 @@ variable "cluster_principal" {
 
 variable "role" {
   type        = bool
-  description = "Whether to give the cluster's identity Network Contributor on the resource group (once: a second IP in the same group needs no second assignment)."
+  description = "Whether to give the cluster's identity Network Contributor on the IP's resource group (once: a second IP in the same group needs no second assignment)."
   default     = true
 }
 

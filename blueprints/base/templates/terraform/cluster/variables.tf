@@ -21,8 +21,14 @@ variable "platform_state_key" {
   description = "The platform root's state key, as its `terraform init -backend-config=key=...` names it."
 }
 
+# Envoy Gateway 1.9 (v1.9.3, its newest patch in November 2026): its compatibility matrix
+# (gateway.envoyproxy.io/news/releases/matrix) lists Kubernetes 1.33 to 1.36 and an end of life
+# on 14 February 2027; 1.8 (the previous pin) lists 1.32 to 1.35 and reached its end of life on
+# 8 November 2026. No Envoy Gateway release lists Kubernetes 1.37 yet. Moving it on: the
+# Gateway API and Envoy Gateway CRDs first (terraform/README.md, "Upgrading Envoy Gateway"),
+# then this.
 variable "envoy_gateway_chart_version" {
   type        = string
   description = "Envoy Gateway's gateway-helm chart (oci://docker.io/envoyproxy), pinned; it brings the Gateway API CRDs. Installed when a service routes through an HTTPRoute."
-  default     = "v1.8.4"
+  default     = "v1.9.3"
 }

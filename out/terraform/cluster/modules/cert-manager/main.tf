@@ -4,8 +4,10 @@
 # names; the default route), and through ingress-nginx (`<issuer_name>`, which each
 # service's Ingress names) when a service asks for an Ingress. HTTP-01 works for every host
 # that resolves to the edge's IP, whether its zone is Azure's (modules/dns) or kept elsewhere
-# (externalHosts: DuckDNS), with no DNS write right given to anything in the cluster;
-# cert-manager issues each certificate's Secret and renews it 30 days before it expires.
+# (externalHosts: DuckDNS), with no DNS write right given to anything in the cluster: the
+# cluster's own identity holds Network Contributor only on the resource group of the edge's
+# IPs (`<resource group>-edge`), never on the zone's. cert-manager issues each certificate's
+# Secret and renews it 30 days before it expires.
 
 resource "helm_release" "this" {
   name             = "cert-manager"
@@ -22,6 +24,7 @@ resource "helm_release" "this" {
     crds = { enabled = true }
     # With a Gateway, cert-manager issues its listeners' certificates too (Gateway API
     # support, beta since cert-manager 1.15); its CRDs must be installed before it starts.
+    # (1.21 deprecates `enableGatewayAPI` for `gatewayAPI.enabled`; the old field still works.)
     config = var.gateway == null ? null : {
       apiVersion       = "controller.config.cert-manager.io/v1alpha1"
       kind             = "ControllerConfiguration"

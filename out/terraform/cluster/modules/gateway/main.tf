@@ -16,6 +16,13 @@
 #   there (a listener with a hostname takes that host's requests before the catch-all one).
 
 locals {
+  # The labels Envoy Gateway gives the proxy pods of this Gateway.
+  proxy_labels = {
+    "app.kubernetes.io/name"                         = "envoy"
+    "app.kubernetes.io/component"                    = "proxy"
+    "gateway.envoyproxy.io/owning-gateway-name"      = var.name
+    "gateway.envoyproxy.io/owning-gateway-namespace" = var.namespace
+  }
   same = { namespaces = { from = "Same" } }
   allowed = {
     namespaces = {
@@ -77,6 +84,26 @@ resource "helm_release" "gateway" {
                   "service.beta.kubernetes.io/azure-load-balancer-resource-group" = var.resource_group_name
                 }
               }
+              # Every request of every host goes through these proxies: more than one, kept
+              # apart, so that a node drain or an AKS upgrade (which drains each node) never
+              # stops them all. The budget lets a drain evict a proxy only while another
+              # one runs. The spread is a preference (ScheduleAnyway): a required one would
+              # leave a proxy pending on a one-node pool, and the budget would then block
+              # every drain; even two proxies on one node survive a drain, one at a time.
+              envoyDeployment = {
+                replicas = var.proxy_replicas
+                pod = {
+                  topologySpreadConstraints = [
+                    for key in ["topology.kubernetes.io/zone", "kubernetes.io/hostname"] : {
+                      maxSkew           = 1
+                      topologyKey       = key
+                      whenUnsatisfiable = "ScheduleAnyway"
+                      labelSelector     = { matchLabels = local.proxy_labels }
+                    }
+                  ]
+                }
+              }
+              envoyPDB = { minAvailable = 1 }
             }
           }
         }

@@ -13,7 +13,9 @@ resource "azurerm_public_ip" "this" {
   tags                = var.tags
 }
 
-# The cluster's identity attaches the IP to the load balancer it manages.
+# The cluster's identity attaches the IP to the load balancer it manages: Azure's cloud
+# provider lists the IPs of the group the Service names, so the role is on that group, which
+# holds the edge's IPs alone (the platform root makes it for them): never the zone's.
 resource "azurerm_role_assignment" "cluster_network" {
   count                = var.role ? 1 : 0
   scope                = var.resource_group_id

@@ -22,10 +22,15 @@ variable "acme_server" {
   default     = "https://acme-v02.api.letsencrypt.org/directory"
 }
 
+# cert-manager 1.21 (v1.21.2, its newest patch in November 2026) is the newest release line: its
+# supported-releases table (cert-manager.io/docs/releases, "Currently supported releases")
+# lists Kubernetes 1.33 to 1.36, and it is supported until cert-manager 1.23 is released. No
+# cert-manager release lists 1.37 yet. 1.18 (the previous pin) reached its end of life with 1.20
+# and was supported on 1.29 to 1.33 only.
 variable "chart_version" {
   type        = string
-  description = "The cert-manager chart of jetstack, pinned; move it on deliberately, after reading its upgrade notes."
-  default     = "v1.18.2"
+  description = "The cert-manager chart of jetstack, pinned; move it on deliberately, after reading its upgrade notes (cert-manager.io/docs/releases/upgrading)."
+  default     = "v1.21.2"
 }
 
 variable "raw_chart_version" {

@@ -42,7 +42,19 @@ variable "public_ip_name" {
 
 variable "resource_group_name" {
   type        = string
-  description = "The resource group of that IP."
+  description = "The resource group of that IP (the edge's IPs alone)."
+}
+
+variable "proxy_replicas" {
+  type        = number
+  description = "How many Envoy proxies serve the Gateway: at least 2, so that a node drain never stops them all (a budget keeps one running)."
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.proxy_replicas >= 2 && floor(var.proxy_replicas) == var.proxy_replicas
+    error_message = "proxy_replicas: a whole number, at least 2 (the budget keeps one proxy running through a drain; with one, a drain would stop all ingress or be blocked)."
+  }
 }
 
 variable "raw_chart_version" {

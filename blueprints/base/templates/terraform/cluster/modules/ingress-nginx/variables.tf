@@ -15,7 +15,7 @@ variable "public_ip_name" {
 
 variable "resource_group_name" {
   type        = string
-  description = "The resource group of that IP."
+  description = "The resource group of that IP (the edge's IPs alone)."
 }
 
 variable "chart_version" {
