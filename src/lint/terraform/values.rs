@@ -7,6 +7,7 @@
 //! that is itself computed, a local that calls a function, stay unknown and are not judged.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
@@ -20,7 +21,9 @@ const MAX_STEPS: usize = 8;
 /// A value a name takes, and where it was written.
 #[derive(Clone, Debug)]
 pub struct Value {
-    pub expr: Expression,
+    /// Shared: the readings of a module (one per caller and `.tfvars`) hold the same
+    /// expressions, and a spec of thousands of services writes maps of thousands of entries.
+    pub expr: Arc<Expression>,
     /// Where it comes from, as a reader finds it: "its default, variables.tf:4".
     pub origin: String,
 }
@@ -51,13 +54,13 @@ impl Values {
                 let Some(default) = hcl::attr(&block.body, "default") else { continue };
                 let at = line(doc, hcl::span(default.value.span()));
                 let origin = format!("its default, {}:{at}", doc.file());
-                values.vars.insert(name, Some(Value { expr: default.value.clone(), origin }));
+                values.vars.insert(name, Some(Value { expr: Arc::new(default.value.clone()), origin }));
             }
             for block in doc.body.get_blocks("locals") {
                 for attr in block.body.attributes() {
                     let at = line(doc, hcl::span(attr.value.span()));
                     let origin = format!("`local.{}`, {}:{at}", attr.key.as_str(), doc.file());
-                    values.locals.insert(attr.key.to_string(), Value { expr: attr.value.clone(), origin });
+                    values.locals.insert(attr.key.to_string(), Value { expr: Arc::new(attr.value.clone()), origin });
                 }
             }
         }
@@ -79,7 +82,7 @@ impl Values {
         for attr in doc.body.attributes() {
             let at = line(doc, hcl::span(attr.span()));
             let origin = format!("{}:{at}", doc.file());
-            self.vars.insert(attr.key.to_string(), Some(Value { expr: attr.value.clone(), origin }));
+            self.vars.insert(attr.key.to_string(), Some(Value { expr: Arc::new(attr.value.clone()), origin }));
         }
     }
 
@@ -93,9 +96,9 @@ impl Values {
             if matches!(name, "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
                 continue;
             }
-            let value = caller.resolve(&attr.value).filter(|(e, _)| hcl::is_literal(e) || is_collection(e));
-            let value = value.map(|(expr, origin)| Value {
-                expr: expr.clone(),
+            let value = caller.follow(&attr.value).filter(|(e, _, _)| hcl::is_literal(e) || is_collection(e));
+            let value = value.map(|(expr, last, origin)| Value {
+                expr: last.map_or_else(|| Arc::new(expr.clone()), |v| Arc::clone(&v.expr)),
                 origin: match origin {
                     Some(o) => format!("{call}, from {o}"),
                     None => call.to_string(),
@@ -110,17 +113,25 @@ impl Values {
     /// the name takes (followed through other names), with where it was written. `None` when
     /// the name's value is unknown.
     pub fn resolve<'a>(&'a self, expr: &'a Expression) -> Option<(&'a Expression, Option<&'a str>)> {
+        self.follow(expr).map(|(expr, _, origin)| (expr, origin))
+    }
+
+    /// [`Values::resolve`], with the value the expression was last taken from (none when it
+    /// is `expr` itself).
+    fn follow<'a>(&'a self, expr: &'a Expression) -> Option<(&'a Expression, Option<&'a Value>, Option<&'a str>)> {
         let mut expr = expr;
+        let mut last: Option<&Value> = None;
         let mut origin: Option<&str> = None;
         for _ in 0..MAX_STEPS {
             let next = match named(expr) {
                 Some(("var", name)) => self.vars.get(name)?.as_ref()?,
                 Some(("local", name)) => self.locals.get(name)?,
                 Some(_) => return None,
-                None => return Some((expr, origin)),
+                None => return Some((expr, last, origin)),
             };
             origin = origin.or(Some(&next.origin));
             expr = &next.expr;
+            last = Some(next);
         }
         None
     }
