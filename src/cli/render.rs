@@ -70,7 +70,8 @@ pub fn run(args: Args) -> u8 {
     if args.check {
         return check_drift(&session, &prepared);
     }
-    let Prepared { bytes, out, loaded, place, .. } = &prepared;
+    let Prepared { bytes, out, loaded, place, .. } = prepared;
+    let (bytes, out, place) = (&bytes, &out, &place);
     let allow = Allow {
         discard_edits: args.discard_edits,
         keep_edits: args.keep_edits,
@@ -82,7 +83,7 @@ pub fn run(args: Args) -> u8 {
     // checked batches are kept for the writer while they fit in KEPT_BYTES; past that (a spec
     // of thousands of services, never held whole) they are rendered again batch by batch.
     let mut kept = Some((Vec::new(), 0usize));
-    let checked = session.check_each(loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
+    let checked = session.check_each(&loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
         if let Some((batches, bytes)) = &mut kept {
             *bytes += batch.iter().map(|f| f.bytes.len() + f.path.len()).sum::<usize>();
             if *bytes > KEPT_BYTES { kept = None } else { batches.push(batch.to_vec()) }
@@ -103,6 +104,7 @@ pub fn run(args: Args) -> u8 {
         inputs.add_blueprint_file(folder, file);
     }
     let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
+        let loaded = loaded;
         let mut failed = None;
         let mut write = |batch: Vec<PlannedFile>| {
             if failed.is_none()
@@ -116,8 +118,11 @@ pub fn run(args: Args) -> u8 {
                 batches.into_iter().for_each(&mut write);
                 Ok(())
             }
-            None => render::render_each_again(loaded, &session.catalog, place, &mut write),
+            None => render::render_each_again(&loaded, &session.catalog, place, &mut write),
         };
+        // The spec's tree is not needed to record what was written: a spec of thousands of
+        // services holds tens of MiB, at the moment the manifest is serialized.
+        drop(loaded);
         match (rendered, failed) {
             (_, Some(e)) => Err(e),
             // The same spec rendered a moment ago: only a blueprint that is not deterministic
