@@ -378,6 +378,31 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
     assert!(message.contains("did not finish rendering the chart") && message.contains("within 3 s"), "{message}");
 }
 
+/// A service's route of `kind` as its chart renders it (release named after the service) and
+/// as its plain manifest says it.
+fn routes(rendered: &Rendered, service: &str, kind: &str) -> [Value; 2] {
+    let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
+    let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
+    let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
+    let chart = chart.iter().map(|(_, o)| o).find(|o| o["kind"] == kind).expect("the chart's route").clone();
+    [chart, manifest]
+}
+
+/// The request headers an HTTPRoute's rule sets, by name, and those it removes.
+fn header_changes(route: &Value) -> (BTreeMap<String, String>, Vec<String>) {
+    let modifier = route["spec"]["rules"][0]["filters"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["type"] == "RequestHeaderModifier"))
+        .map(|f| f["requestHeaderModifier"].clone())
+        .unwrap_or(Value::Null);
+    let set = modifier["set"].as_array().map_or_else(Vec::new, Clone::clone);
+    let set = set
+        .iter()
+        .map(|h| (h["name"].as_str().unwrap_or("").to_string(), h["value"].as_str().unwrap_or("").to_string()));
+    let removed = modifier["remove"].as_array().map_or_else(Vec::new, Clone::clone);
+    (set.collect(), removed.iter().map(|h| h.as_str().unwrap_or("").to_string()).collect())
+}
+
 #[test]
 fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
     // options.yaml strips `/athletes` through an Ingress (asked for) and `/api` through an
@@ -389,24 +414,38 @@ fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
         ("specs/valid.yaml", "athletes", "HTTPRoute", "/athletes"),
     ] {
         let rendered = Rendered::new(&fixture(spec));
-        let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
-        let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
-        let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
-        let chart = chart.iter().map(|(_, o)| o).find(|o| o["kind"] == kind).expect("the chart's route").clone();
-        for route in [chart, manifest] {
+        for route in routes(&rendered, service, kind) {
             let sent = match kind {
                 "Ingress" => route["metadata"]["annotations"]["nginx.ingress.kubernetes.io/x-forwarded-prefix"].clone(),
-                _ => route["spec"]["rules"][0]["filters"]
-                    .as_array()
-                    .and_then(|f| f.iter().find(|f| f["type"] == "RequestHeaderModifier"))
-                    .map(|f| f["requestHeaderModifier"]["set"][0].clone())
-                    .unwrap_or(Value::Null),
+                _ => {
+                    header_changes(&route).0.get("X-Forwarded-Prefix").map_or(Value::Null, |v| Value::from(v.as_str()))
+                }
             };
-            let expected = match kind {
-                "Ingress" => Value::from(prefix),
-                _ => serde_json::json!({"name": "X-Forwarded-Prefix", "value": prefix}),
-            };
-            assert_eq!(sent, expected, "{spec}: {route}");
+            assert_eq!(sent, Value::from(prefix), "{spec}: {route}");
+        }
+    }
+}
+
+#[test]
+fn http_routes_say_the_forwarded_host_and_prefix_so_a_client_cannot() {
+    // The service trusts one hop of X-Forwarded-Host and -Prefix, and Envoy passes a client's
+    // own through: each route sets the host it serves, and the prefix only where it strips
+    // one; elsewhere it removes a client's. The reference serves `/` unstripped.
+    for (spec, service, host, prefix) in [
+        (root().join("spec.yaml"), "shop", "shop.example.com", None),
+        (fixture("specs/options.yaml"), "results", "results.example.com", Some("/api")),
+    ] {
+        let rendered = Rendered::new(&spec);
+        for route in routes(&rendered, service, "HTTPRoute") {
+            let (set, removed) = header_changes(&route);
+            let mut expected = BTreeMap::from([("X-Forwarded-Host".to_string(), host.to_string())]);
+            if let Some(prefix) = prefix {
+                expected.insert("X-Forwarded-Prefix".to_string(), prefix.to_string());
+            }
+            assert_eq!(set, expected, "{}: {route}", spec.display());
+            let expected_removed: Vec<String> =
+                if prefix.is_none() { vec!["X-Forwarded-Prefix".into()] } else { vec![] };
+            assert_eq!(removed, expected_removed, "{}: {route}", spec.display());
         }
     }
 }
