@@ -450,6 +450,48 @@ fn http_routes_say_the_forwarded_host_and_prefix_so_a_client_cannot() {
     }
 }
 
+/// The `timeout` a rendered service's gunicorn.conf.py sets.
+fn gunicorn_timeout(rendered: &Rendered, service: &str) -> u64 {
+    let conf = std::fs::read_to_string(rendered.out(&format!("services/{service}/gunicorn.conf.py"))).expect("config");
+    let line = conf.lines().find_map(|l| l.strip_prefix("timeout = ")).expect("a timeout line");
+    line.trim().parse().expect("a number")
+}
+
+#[test]
+fn the_edge_lets_a_request_run_as_long_as_gunicorn_does_and_5_s_more() {
+    // Envoy Gateway cuts a request at 15 s and ingress-nginx at 60 s unless the route says
+    // otherwise: each route waits for the service's own timeout (gunicorn's), plus 5 s so the
+    // service, not the proxy, ends a request it does not allow. The reference at 90 s (an
+    // HTTPRoute); options.yaml at the default 30 s, through Ingresses and an HTTPRoute.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let slow = reference.replace("timeout: 30}", "timeout: 90}");
+    assert_ne!(slow, reference, "the reference spec changed shape");
+    let file = dir.path().join("spec.yaml");
+    std::fs::write(&file, slow).expect("write");
+    for (spec, service, kind) in [
+        (file, "shop", "HTTPRoute"),
+        (fixture("specs/options.yaml"), "athletes", "Ingress"),
+        (fixture("specs/options.yaml"), "notes", "Ingress"),
+        (fixture("specs/options.yaml"), "results", "HTTPRoute"),
+    ] {
+        let rendered = Rendered::new(&spec);
+        let expected = gunicorn_timeout(&rendered, service) + 5;
+        for route in routes(&rendered, service, kind) {
+            if kind == "Ingress" {
+                let annotations = &route["metadata"]["annotations"];
+                for key in ["proxy-read-timeout", "proxy-send-timeout"] {
+                    let value = &annotations[format!("nginx.ingress.kubernetes.io/{key}")];
+                    assert_eq!(*value, Value::from(expected.to_string()), "{service} {key}: {route}");
+                }
+            } else {
+                let timeouts = &route["spec"]["rules"][0]["timeouts"];
+                assert_eq!(*timeouts, serde_json::json!({"request": format!("{expected}s")}), "{service}: {route}");
+            }
+        }
+    }
+}
+
 /// The chart's NOTES.txt as Helm renders it after an install (release `shop`), with `set`.
 fn notes(chart: &Path, set: &[&str]) -> String {
     let script = r#"
