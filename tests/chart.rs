@@ -378,9 +378,9 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
     assert!(message.contains("did not finish rendering the chart") && message.contains("within 3 s"), "{message}");
 }
 
-/// A service's route of `kind` as its chart renders it (release named after the service) and
-/// as its plain manifest says it.
-fn routes(rendered: &Rendered, service: &str, kind: &str) -> [Value; 2] {
+/// A service's object of `kind` (its route, its Deployment) as its chart renders it (release
+/// named after the service) and as its plain manifest says it.
+fn chart_and_manifest(rendered: &Rendered, service: &str, kind: &str) -> [Value; 2] {
     let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
     let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
     let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
@@ -414,7 +414,7 @@ fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
         ("specs/valid.yaml", "athletes", "HTTPRoute", "/athletes"),
     ] {
         let rendered = Rendered::new(&fixture(spec));
-        for route in routes(&rendered, service, kind) {
+        for route in chart_and_manifest(&rendered, service, kind) {
             let sent = match kind {
                 "Ingress" => route["metadata"]["annotations"]["nginx.ingress.kubernetes.io/x-forwarded-prefix"].clone(),
                 _ => {
@@ -436,7 +436,7 @@ fn http_routes_say_the_forwarded_host_and_prefix_so_a_client_cannot() {
         (fixture("specs/options.yaml"), "results", "results.example.com", Some("/api")),
     ] {
         let rendered = Rendered::new(&spec);
-        for route in routes(&rendered, service, "HTTPRoute") {
+        for route in chart_and_manifest(&rendered, service, "HTTPRoute") {
             let (set, removed) = header_changes(&route);
             let mut expected = BTreeMap::from([("X-Forwarded-Host".to_string(), host.to_string())]);
             if let Some(prefix) = prefix {
@@ -477,7 +477,7 @@ fn the_edge_lets_a_request_run_as_long_as_gunicorn_does_and_5_s_more() {
     ] {
         let rendered = Rendered::new(&spec);
         let expected = gunicorn_timeout(&rendered, service) + 5;
-        for route in routes(&rendered, service, kind) {
+        for route in chart_and_manifest(&rendered, service, kind) {
             if kind == "Ingress" {
                 let annotations = &route["metadata"]["annotations"];
                 for key in ["proxy-read-timeout", "proxy-send-timeout"] {
@@ -488,6 +488,24 @@ fn the_edge_lets_a_request_run_as_long_as_gunicorn_does_and_5_s_more() {
                 let timeouts = &route["spec"]["rules"][0]["timeouts"];
                 assert_eq!(*timeouts, serde_json::json!({"request": format!("{expected}s")}), "{service}: {route}");
             }
+        }
+    }
+}
+
+#[test]
+fn a_single_writer_volumes_pods_are_recreated_not_rolled() {
+    // A ReadWriteOnce disk attaches to one node: a surge pod scheduled on another node (the
+    // anti-affinity prefers one) waits on it for ever, and the rollout with it. options.yaml:
+    // `results` mounts a ReadWriteOnce claim, `athletes` a ReadWriteMany one, `notes` none.
+    let rendered = Rendered::new(&fixture("specs/options.yaml"));
+    let rolling = serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
+    for (service, expected) in [
+        ("results", serde_json::json!({"type": "Recreate"})),
+        ("athletes", rolling.clone()),
+        ("notes", rolling.clone()),
+    ] {
+        for deployment in chart_and_manifest(&rendered, service, "Deployment") {
+            assert_eq!(deployment["spec"]["strategy"], expected, "{service}: {deployment}");
         }
     }
 }
