@@ -378,6 +378,31 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
     assert!(message.contains("did not finish rendering the chart") && message.contains("within 3 s"), "{message}");
 }
 
+/// A service's object of `kind` (its route, its Deployment) as its chart renders it (release
+/// named after the service) and as its plain manifest says it.
+fn chart_and_manifest(rendered: &Rendered, service: &str, kind: &str) -> [Value; 2] {
+    let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
+    let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
+    let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
+    let chart = chart.iter().map(|(_, o)| o).find(|o| o["kind"] == kind).expect("the chart's route").clone();
+    [chart, manifest]
+}
+
+/// The request headers an HTTPRoute's rule sets, by name, and those it removes.
+fn header_changes(route: &Value) -> (BTreeMap<String, String>, Vec<String>) {
+    let modifier = route["spec"]["rules"][0]["filters"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["type"] == "RequestHeaderModifier"))
+        .map(|f| f["requestHeaderModifier"].clone())
+        .unwrap_or(Value::Null);
+    let set = modifier["set"].as_array().map_or_else(Vec::new, Clone::clone);
+    let set = set
+        .iter()
+        .map(|h| (h["name"].as_str().unwrap_or("").to_string(), h["value"].as_str().unwrap_or("").to_string()));
+    let removed = modifier["remove"].as_array().map_or_else(Vec::new, Clone::clone);
+    (set.collect(), removed.iter().map(|h| h.as_str().unwrap_or("").to_string()).collect())
+}
+
 #[test]
 fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
     // options.yaml strips `/athletes` through an Ingress (asked for) and `/api` through an
@@ -389,24 +414,98 @@ fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
         ("specs/valid.yaml", "athletes", "HTTPRoute", "/athletes"),
     ] {
         let rendered = Rendered::new(&fixture(spec));
-        let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
-        let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
-        let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
-        let chart = chart.iter().map(|(_, o)| o).find(|o| o["kind"] == kind).expect("the chart's route").clone();
-        for route in [chart, manifest] {
+        for route in chart_and_manifest(&rendered, service, kind) {
             let sent = match kind {
                 "Ingress" => route["metadata"]["annotations"]["nginx.ingress.kubernetes.io/x-forwarded-prefix"].clone(),
-                _ => route["spec"]["rules"][0]["filters"]
-                    .as_array()
-                    .and_then(|f| f.iter().find(|f| f["type"] == "RequestHeaderModifier"))
-                    .map(|f| f["requestHeaderModifier"]["set"][0].clone())
-                    .unwrap_or(Value::Null),
+                _ => {
+                    header_changes(&route).0.get("X-Forwarded-Prefix").map_or(Value::Null, |v| Value::from(v.as_str()))
+                }
             };
-            let expected = match kind {
-                "Ingress" => Value::from(prefix),
-                _ => serde_json::json!({"name": "X-Forwarded-Prefix", "value": prefix}),
-            };
-            assert_eq!(sent, expected, "{spec}: {route}");
+            assert_eq!(sent, Value::from(prefix), "{spec}: {route}");
+        }
+    }
+}
+
+#[test]
+fn http_routes_say_the_forwarded_host_and_prefix_so_a_client_cannot() {
+    // The service trusts one hop of X-Forwarded-Host and -Prefix, and Envoy passes a client's
+    // own through: each route sets the host it serves, and the prefix only where it strips
+    // one; elsewhere it removes a client's. The reference serves `/` unstripped.
+    for (spec, service, host, prefix) in [
+        (root().join("spec.yaml"), "shop", "shop.example.com", None),
+        (fixture("specs/options.yaml"), "results", "results.example.com", Some("/api")),
+    ] {
+        let rendered = Rendered::new(&spec);
+        for route in chart_and_manifest(&rendered, service, "HTTPRoute") {
+            let (set, removed) = header_changes(&route);
+            let mut expected = BTreeMap::from([("X-Forwarded-Host".to_string(), host.to_string())]);
+            if let Some(prefix) = prefix {
+                expected.insert("X-Forwarded-Prefix".to_string(), prefix.to_string());
+            }
+            assert_eq!(set, expected, "{}: {route}", spec.display());
+            let expected_removed: Vec<String> =
+                if prefix.is_none() { vec!["X-Forwarded-Prefix".into()] } else { vec![] };
+            assert_eq!(removed, expected_removed, "{}: {route}", spec.display());
+        }
+    }
+}
+
+/// The `timeout` a rendered service's gunicorn.conf.py sets.
+fn gunicorn_timeout(rendered: &Rendered, service: &str) -> u64 {
+    let conf = std::fs::read_to_string(rendered.out(&format!("services/{service}/gunicorn.conf.py"))).expect("config");
+    let line = conf.lines().find_map(|l| l.strip_prefix("timeout = ")).expect("a timeout line");
+    line.trim().parse().expect("a number")
+}
+
+#[test]
+fn the_edge_lets_a_request_run_as_long_as_gunicorn_does_and_5_s_more() {
+    // Envoy Gateway cuts a request at 15 s and ingress-nginx at 60 s unless the route says
+    // otherwise: each route waits for the service's own timeout (gunicorn's), plus 5 s so the
+    // service, not the proxy, ends a request it does not allow. The reference at 90 s (an
+    // HTTPRoute); options.yaml at the default 30 s, through Ingresses and an HTTPRoute.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let slow = reference.replace("timeout: 30}", "timeout: 90}");
+    assert_ne!(slow, reference, "the reference spec changed shape");
+    let file = dir.path().join("spec.yaml");
+    std::fs::write(&file, slow).expect("write");
+    for (spec, service, kind) in [
+        (file, "shop", "HTTPRoute"),
+        (fixture("specs/options.yaml"), "athletes", "Ingress"),
+        (fixture("specs/options.yaml"), "notes", "Ingress"),
+        (fixture("specs/options.yaml"), "results", "HTTPRoute"),
+    ] {
+        let rendered = Rendered::new(&spec);
+        let expected = gunicorn_timeout(&rendered, service) + 5;
+        for route in chart_and_manifest(&rendered, service, kind) {
+            if kind == "Ingress" {
+                let annotations = &route["metadata"]["annotations"];
+                for key in ["proxy-read-timeout", "proxy-send-timeout"] {
+                    let value = &annotations[format!("nginx.ingress.kubernetes.io/{key}")];
+                    assert_eq!(*value, Value::from(expected.to_string()), "{service} {key}: {route}");
+                }
+            } else {
+                let timeouts = &route["spec"]["rules"][0]["timeouts"];
+                assert_eq!(*timeouts, serde_json::json!({"request": format!("{expected}s")}), "{service}: {route}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_single_writer_volumes_pods_are_recreated_not_rolled() {
+    // A ReadWriteOnce disk attaches to one node: a surge pod scheduled on another node (the
+    // anti-affinity prefers one) waits on it for ever, and the rollout with it. options.yaml:
+    // `results` mounts a ReadWriteOnce claim, `athletes` a ReadWriteMany one, `notes` none.
+    let rendered = Rendered::new(&fixture("specs/options.yaml"));
+    let rolling = serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}});
+    for (service, expected) in [
+        ("results", serde_json::json!({"type": "Recreate"})),
+        ("athletes", rolling.clone()),
+        ("notes", rolling.clone()),
+    ] {
+        for deployment in chart_and_manifest(&rendered, service, "Deployment") {
+            assert_eq!(deployment["spec"]["strategy"], expected, "{service}: {deployment}");
         }
     }
 }

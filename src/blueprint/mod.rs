@@ -196,6 +196,11 @@ pub struct Runtime {
     /// for the master to reap its workers. Derived.
     #[serde(skip_deserializing)]
     pub termination_grace_period_seconds: u32,
+    /// Seconds the edge (the route's Gateway, the ingress controller) lets a request run: the
+    /// longest request and a margin, so that the service ends a request it does not allow,
+    /// never the proxy one it does (Envoy Gateway's default is 15 s). Derived.
+    #[serde(skip_deserializing)]
+    pub edge_timeout_seconds: u32,
     /// Seconds the process may take to start answering.
     pub startup_seconds: u32,
     /// How the pipeline tests the service before it builds the image.
@@ -247,6 +252,7 @@ impl Default for Runtime {
             request_timeout_param: None,
             shutdown_delay_seconds: SHUTDOWN_DELAY_SECONDS,
             termination_grace_period_seconds: SHUTDOWN_DELAY_SECONDS + 20 + SHUTDOWN_MARGIN_SECONDS,
+            edge_timeout_seconds: 20 + EDGE_MARGIN_SECONDS,
             startup_seconds: 60,
             test: None,
         }
@@ -260,6 +266,10 @@ pub const SHUTDOWN_DELAY_SECONDS: u32 = 5;
 /// What the grace period keeps beyond the delay and the graceful shutdown: the time the server's
 /// master takes to reap its workers and exit before the kubelet's SIGKILL.
 pub const SHUTDOWN_MARGIN_SECONDS: u32 = 5;
+
+/// What the edge's timeout keeps beyond the longest request: the service answers (or its server
+/// ends the request) before the proxy gives up on it.
+pub const EDGE_MARGIN_SECONDS: u32 = 5;
 
 impl Runtime {
     /// The runtime of one service: the graceful shutdown from its request timeout (when the
@@ -286,6 +296,7 @@ impl Runtime {
         self.termination_grace_period_seconds = SHUTDOWN_DELAY_SECONDS
             .saturating_add(self.graceful_shutdown_seconds)
             .saturating_add(SHUTDOWN_MARGIN_SECONDS);
+        self.edge_timeout_seconds = self.graceful_shutdown_seconds.saturating_add(EDGE_MARGIN_SECONDS);
     }
 }
 
