@@ -325,28 +325,56 @@ fn a_request_as_long_as_the_timeout_finishes_when_gunicorn_gets_sigterm() {
     assert_eq!(svc.yaml_integer(manifest, "seconds"), delay, "the manifests' preStop sleep");
 }
 
+/// The `Location` of a response, which must be a redirect.
+fn location(response: &str) -> String {
+    assert!(response.starts_with("HTTP/1.1 308"), "{response}");
+    let location = response.lines().find_map(|l| l.strip_prefix("Location: "));
+    location.unwrap_or_else(|| panic!("no Location header:\n{response}")).trim().to_string()
+}
+
+/// What the ingress controller sends for `GET https://shop.example.com/flask-app/items` when it
+/// strips `/flask-app`: the rest of the path, and the rest in headers. Where the route strips
+/// nothing, ingress-nginx passes a client's own X-Forwarded-Prefix as it came.
+const FORWARDED: [(&str, &str); 5] = [
+    ("X-Forwarded-For", "203.0.113.7"),
+    ("X-Forwarded-Proto", "https"),
+    ("X-Forwarded-Host", "shop.example.com"),
+    ("X-Forwarded-Port", "443"),
+    ("X-Forwarded-Prefix", "/flask-app"),
+];
+
+/// The `FORWARDED_PREFIX` value the rendered plain manifests give the container, if any.
+fn forwarded_prefix(svc: &Rendered) -> Option<String> {
+    let file = "manifests/athletes/deployment.yaml";
+    let text = std::fs::read_to_string(svc.dir.path().join("out").join(file)).expect(file);
+    let mut lines = text.lines().map(str::trim);
+    lines.find(|l| *l == "- name: FORWARDED_PREFIX")?;
+    let value = lines.next().and_then(|l| l.strip_prefix("value: ")).expect("FORWARDED_PREFIX has a value");
+    Some(value.trim_matches('"').to_string())
+}
+
 #[test]
 fn redirects_behind_a_stripped_prefix_keep_the_forwarded_scheme_host_and_prefix() {
+    let svc = rendered(|spec| spec.replace("path: /, tls: true", "path: /flask-app, stripPrefix: true, tls: true"));
+    let prefix = forwarded_prefix(&svc).expect("a route that strips a prefix tells the service");
+    assert_eq!(prefix, "/flask-app");
+    let harness = svc.harness(HARNESS);
+    let env = [("SECRET_KEY", "a-test-key"), ("FORWARDED_PREFIX", prefix.as_str())];
+    let server = svc.gunicorn("harness:app", &env, Some(&harness));
+    wait_for(&server.log, "Booting worker with pid", 2);
+    let response = get(server.port, "/items", &FORWARDED, Duration::from_secs(10));
+    assert_eq!(location(&response), "https://shop.example.com/flask-app/items/");
+}
+
+#[test]
+fn a_client_cannot_choose_the_prefix_of_a_route_that_strips_none() {
     let svc = rendered(|spec| spec);
+    assert_eq!(forwarded_prefix(&svc), None, "the route strips nothing");
     let harness = svc.harness(HARNESS);
     let server = svc.gunicorn("harness:app", &[("SECRET_KEY", "a-test-key")], Some(&harness));
     wait_for(&server.log, "Booting worker with pid", 2);
-    // What the ingress controller sends for `GET https://shop.example.com/flask-app/items`
-    // when it strips `/flask-app`: the rest of the path, and the rest in headers.
-    let headers = [
-        ("X-Forwarded-For", "203.0.113.7"),
-        ("X-Forwarded-Proto", "https"),
-        ("X-Forwarded-Host", "shop.example.com"),
-        ("X-Forwarded-Port", "443"),
-        ("X-Forwarded-Prefix", "/flask-app"),
-    ];
-    let response = get(server.port, "/items", &headers, Duration::from_secs(10));
-    assert!(response.starts_with("HTTP/1.1 308"), "{response}");
-    let location = response
-        .lines()
-        .find_map(|l| l.strip_prefix("Location: "))
-        .unwrap_or_else(|| panic!("no Location header:\n{response}"));
-    assert_eq!(location.trim(), "https://shop.example.com/flask-app/items/");
+    let response = get(server.port, "/items", &FORWARDED, Duration::from_secs(10));
+    assert_eq!(location(&response), "https://shop.example.com/items/");
 }
 
 #[test]

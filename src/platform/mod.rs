@@ -125,6 +125,12 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn snapshots_default_storage(&self) -> bool {
         true
     }
+    /// The most snapshots one volume can keep with `snapshot_class`, and what keeps them,
+    /// where the platform has a limit: beyond it every new snapshot fails.
+    fn snapshot_limit(&self, snapshot_class: &str) -> Option<(u64, &'static str)> {
+        let _ = snapshot_class;
+        None
+    }
     /// A service's ingress host when the spec names none, where the platform has one.
     fn default_host(&self, service: &str) -> Option<String> {
         let _ = service;

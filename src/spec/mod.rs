@@ -1,5 +1,6 @@
 //! The spec: load in stages (YAML, schema, typed model), then semantic rules.
 
+pub mod cron;
 pub mod environments;
 pub mod grammar;
 pub mod invisible;

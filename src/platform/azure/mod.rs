@@ -168,6 +168,16 @@ impl TargetSpec for Spec {
         }
     }
 
+    /// Azure's limits: 200 share snapshots per file share, 500 incremental snapshots per
+    /// managed disk (the CSI drivers take incremental ones).
+    fn snapshot_limit(&self, snapshot_class: &str) -> Option<(u64, &'static str)> {
+        match snapshot_class {
+            "csi-azurefile-vsc" => Some((200, "an Azure file share")),
+            "csi-azuredisk-vsc" => Some((500, "an Azure managed disk")),
+            _ => None,
+        }
+    }
+
     fn ingress(&self) -> &IngressController {
         &self.ingress
     }

@@ -7,6 +7,7 @@ mod duplicate_ingress_route;
 mod duplicate_service_name;
 mod hostname;
 mod httproute_without_gateway;
+mod invalid_backup_schedule;
 mod invalid_github_repository;
 mod invalid_image;
 mod invalid_kubernetes_class;
@@ -21,6 +22,7 @@ mod min_exceeds_max;
 mod privileged_port;
 mod request_exceeds_limit;
 mod single_writer_volume_shared;
+mod snapshots_over_limit;
 mod storage_account_name;
 mod value_too_large;
 
@@ -50,6 +52,8 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
     (&backup_without_snapshots::RULE, backup_without_snapshots::check),
+    (&invalid_backup_schedule::RULE, invalid_backup_schedule::check),
+    (&snapshots_over_limit::RULE, snapshots_over_limit::check),
     (&value_too_large::RULE, value_too_large::check),
 ];
 

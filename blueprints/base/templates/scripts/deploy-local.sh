@@ -163,8 +163,8 @@ KIND
 fi
 # A cluster made before (or by hand) gets its credentials written to the same file.
 (umask 077 && run kind export kubeconfig --name "$cluster" --kubeconfig "$kubeconfig")
-# The controller release of the chart Terraform pins on Azure (ingress-nginx 4.14.0).
-run kubectl "${kc[@]}" apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.14.0/deploy/static/provider/kind/deploy.yaml
+# The controller release of the chart Terraform pins on Azure (ingress-nginx 4.15.1).
+run kubectl "${kc[@]}" apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/kind/deploy.yaml
 <% if autoscaled %>
 # The autoscaler reads CPU from metrics-server; kind's kubelets serve self-signed certificates.
 run kubectl "${kc[@]}" apply -f https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.1/components.yaml

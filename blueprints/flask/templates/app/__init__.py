@@ -76,7 +76,10 @@ def create_app(config=None):
     # client's address in X-Forwarded-For. ProxyFix trusts one hop of each, the one the proxy
     # adds, so redirects and url_for keep https, the public host and the prefix. Only the
     # ingress controller's namespace and the release's reach the pod (its NetworkPolicy).
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    # X-Forwarded-Prefix is trusted only where the route strips one (FORWARDED_PREFIX, set by
+    # the chart): there the proxy overwrites it; elsewhere ingress-nginx passes a client's own.
+    prefix = 1 if os.environ.get("FORWARDED_PREFIX") else 0
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=prefix)
     log = logging.getLogger(SERVICE)
 
     @app.get("/", provide_automatic_options=False)

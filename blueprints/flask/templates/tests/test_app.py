@@ -39,17 +39,31 @@ def test_unknown_paths_answer_json_404(client):
     assert response.get_json()["status"] == 404
 
 
-def test_redirects_keep_the_scheme_host_and_prefix_the_proxy_forwards(client):
+FORWARDED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "shop.example.com",
+    "X-Forwarded-Prefix": "/shop",
+    "X-Forwarded-For": "203.0.113.7",
+}
+
+
+def test_redirects_keep_the_scheme_host_and_prefix_the_proxy_forwards(monkeypatch):
+    # The route strips /shop, and says so (the chart sets FORWARDED_PREFIX).
+    monkeypatch.setenv("FORWARDED_PREFIX", "/shop")
+    client = create_app({"TESTING": True, **SECRETS}).test_client()
     client.application.add_url_rule("/items/", "items", lambda: "items")
-    headers = {
-        "X-Forwarded-Proto": "https",
-        "X-Forwarded-Host": "shop.example.com",
-        "X-Forwarded-Prefix": "/shop",
-        "X-Forwarded-For": "203.0.113.7",
-    }
-    response = client.get("/items", headers=headers)
+    response = client.get("/items", headers=FORWARDED)
     assert response.status_code == 308
     assert response.headers["Location"] == "https://shop.example.com/shop/items/"
+
+
+def test_a_client_cannot_choose_the_prefix_of_a_route_that_strips_none(monkeypatch):
+    monkeypatch.delenv("FORWARDED_PREFIX", raising=False)
+    client = create_app({"TESTING": True, **SECRETS}).test_client()
+    client.application.add_url_rule("/items/", "items", lambda: "items")
+    response = client.get("/items", headers=FORWARDED)
+    assert response.status_code == 308
+    assert response.headers["Location"] == "https://shop.example.com/items/"
 <% if service.secretEnv %>
 
 

@@ -21,5 +21,5 @@ variable "resource_group_name" {
 variable "chart_version" {
   type        = string
   description = "The ingress-nginx chart version, pinned."
-  default     = "4.14.0"
+  default     = "4.15.1"
 }
