@@ -1,6 +1,8 @@
 """gunicorn settings for Kubernetes: all interfaces, logs to stdout, graceful shutdown."""
 
+<% if params.workers == 0 %>
 import multiprocessing
+<% endif %>
 import os
 
 # 0.0.0.0, not 127.0.0.1: a server bound to loopback is unreachable from outside its container.

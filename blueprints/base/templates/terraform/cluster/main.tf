@@ -49,7 +49,9 @@ module "cert_manager" {
 # CRDs), then the Gateway the charts' HTTPRoutes attach to (gen-gateway unless the spec names
 # one).
 #
-# The chart installs the Gateway API CRDs (experimental channel) and Envoy Gateway's own from
+# The chart installs the Gateway API CRDs (the experimental channel, as Envoy Gateway's chart
+# ships them: a superset of the standard channel's kinds and fields, and nothing gen renders
+# uses an experimental one) and Envoy Gateway's own from
 # its `crds/` folder, which Helm applies on the first install and never upgrades: a new
 # `envoy_gateway_chart_version` alone leaves the old CRDs in place. Envoy Gateway's CRD chart
 # (gateway-crds-helm) keeps them in `templates/`, but a Helm release of it fails: the release
@@ -109,7 +111,8 @@ module "snapshots" {
 # services' namespaces only, plus Helm's release records and what `helm upgrade --wait`
 # reads. No Secret: the deploy job keeps Helm's release records in ConfigMaps
 # (HELM_DRIVER=configmap), the chart has no Secret, and the Secrets in the namespace (the
-# values the CSI driver syncs, the TLS keys cert-manager issues) stay unreadable to it. A
+# values the CSI driver syncs, the TLS keys cert-manager issues) are refused to it through the
+# API (a pod it deploys could still mount them: the pipeline is trusted as far as they are). A
 # Kubernetes Role bound to the identity's Entra ID object id: with Azure RBAC on AKS,
 # Kubernetes RBAC bindings to Entra principals are honoured too, and a Role names each custom
 # kind (HTTPRoute, SecretProviderClass, SnapshotSchedule) where no built-in Azure role does.

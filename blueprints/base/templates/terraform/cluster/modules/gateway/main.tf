@@ -82,6 +82,11 @@ resource "helm_release" "gateway" {
                   "service.beta.kubernetes.io/azure-pip-name"                     = var.public_ip_name
                   "service.beta.kubernetes.io/azure-load-balancer-resource-group" = var.resource_group_name
                 }
+                # Envoy Gateway's default, said: the load balancer sends a client only to a
+                # node that runs a proxy, and sees which by the Service's health check node
+                # port (kube-proxy answers /healthz there), not by a request to a listener
+                # that routes nothing at "/"; the proxy sees the client's own address.
+                externalTrafficPolicy = "Local"
               }
               # Every request of every host goes through these proxies: more than one, kept
               # apart, so that a node drain or an AKS upgrade (which drains each node) never
