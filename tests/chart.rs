@@ -427,6 +427,31 @@ fn routes_that_strip_a_prefix_send_it_as_x_forwarded_prefix() {
 }
 
 #[test]
+fn an_annotation_of_the_values_replaces_the_charts_own_instead_of_repeating_its_key() {
+    // options.yaml's `athletes` strips `/athletes` through an Ingress. A key twice in one
+    // mapping leaves the value to whichever YAML reader the cluster's tools use (Kubernetes's
+    // refuses it): the values' timeout wins, the chart's strip stays whole.
+    let rendered = Rendered::new(&fixture("specs/options.yaml"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let values = dir.path().join("values.yaml");
+    let annotations = [
+        ("nginx.ingress.kubernetes.io/proxy-read-timeout", "120"),
+        ("nginx.ingress.kubernetes.io/use-regex", "false"),
+        ("example.com/team", "athletes"),
+    ];
+    let body: String = annotations.iter().map(|(k, v)| format!("    {k}: \"{v}\"\n")).collect();
+    std::fs::write(&values, format!("ingress:\n  annotations:\n{body}")).expect("write");
+    let at = format!("@{}", values.display());
+    let docs = helm_render(&rendered.out("charts/athletes"), "athletes", "athletes", &[&at]).expect("renders");
+    let ingress = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "Ingress").expect("an Ingress");
+    let said = &ingress["metadata"]["annotations"];
+    assert_eq!(said["nginx.ingress.kubernetes.io/proxy-read-timeout"], "120", "{said}");
+    assert_eq!(said["nginx.ingress.kubernetes.io/proxy-send-timeout"], "35", "{said}");
+    assert_eq!(said["nginx.ingress.kubernetes.io/use-regex"], "true", "{said}");
+    assert_eq!(said["example.com/team"], "athletes", "{said}");
+}
+
+#[test]
 fn http_routes_say_the_forwarded_host_and_prefix_so_a_client_cannot() {
     // The service trusts one hop of X-Forwarded-Host and -Prefix, and Envoy passes a client's
     // own through: each route sets the host it serves, and the prefix only where it strips

@@ -74,6 +74,8 @@ pub(super) fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value>
                 ("first", Value::from(!envs[..i].iter().any(|e| e.target == env.target))),
                 ("githubEnvironment", github_environment.map_or(Value::from(()), Value::from)),
                 ("spec", spec_value.clone()),
+                // What its files read as `platform`: the block and what the platform works out.
+                ("context", platform_value(spec)),
             ])
         })
         .collect()

@@ -12,7 +12,6 @@ bind = "0.0.0.0:" + os.environ.get("PORT", "<@ service.port @>")
 workers = int(os.environ.get("GUNICORN_WORKERS", "<@ params.workers @>"))
 <% else %>
 
-
 def _cpus():
     """The CPUs this container may use: its limit, which the pod passes in millicores through
     the downward API (CPU_LIMIT_MILLICORES); cpu_count() would see every CPU of the node."""

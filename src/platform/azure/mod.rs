@@ -198,7 +198,58 @@ impl TargetSpec for Spec {
         Some((route!["platform", NAME, "aks", "nodePool", "minCount"], pool.min_count, pool.max_count))
     }
 
+    /// The block, and what the README's quota check needs: the vCPUs of one node, those of
+    /// the fewest nodes the pool starts with, and the most it holds at once (its maximum, and
+    /// one surge node while AKS upgrades it).
     fn context(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_default()
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        let pool = &self.aks.node_pool;
+        let vcpus = vm_vcpus(&pool.vm_size);
+        if let Some(pool_value) = value.pointer_mut("/aks/nodePool").and_then(|v| v.as_object_mut()) {
+            pool_value.insert("vcpus".into(), vcpus.into());
+            pool_value.insert("mostVcpus".into(), vcpus.map(|v| v * (pool.max_count + 1)).into());
+            pool_value.insert("leastVcpus".into(), vcpus.map(|v| v * pool.min_count).into());
+        }
+        value
+    }
+}
+
+/// The vCPUs of an Azure VM size, where its name says them: from the v3 sizes on (and the
+/// B-series) the number after the family letters is the vCPU count (`Standard_D4ds_v5`: 4;
+/// `Standard_E8-2ds_v5`, constrained to 2 active, is billed and counted as 8). Older names
+/// (`Standard_D11_v2`: 2) do not follow it, and get none.
+fn vm_vcpus(size: &str) -> Option<u32> {
+    let rest = size.strip_prefix("Standard_")?;
+    let name = rest.split('_').next().unwrap_or(rest);
+    let version = rest.rsplit_once('_').map(|(_, v)| v);
+    let family_len = name.find(|c: char| c.is_ascii_digit())?;
+    let family = &name[..family_len];
+    let digits: String = name[family_len..].chars().take_while(char::is_ascii_digit).collect();
+    let modern = version.and_then(|v| v.strip_prefix('v')).and_then(|v| v.parse::<u32>().ok()).is_some_and(|v| v >= 3);
+    let burstable = family == "B";
+    if !(modern || burstable) || family.is_empty() || !family.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_vm_size_names_its_vcpus_from_the_v3_sizes_on() {
+        for (size, vcpus) in [
+            ("Standard_D2ds_v5", Some(2)),
+            ("Standard_D4ds_v5", Some(4)),
+            ("Standard_E8-2ds_v5", Some(8)),
+            ("Standard_D16as_v6", Some(16)),
+            ("Standard_B2s", Some(2)),
+            ("Standard_B4ms", Some(4)),
+            ("Standard_D11_v2", None),
+            ("Standard_DS2_v2", None),
+            ("Standard_NC24ads_A100_v4", Some(24)),
+            ("custom", None),
+        ] {
+            assert_eq!(super::vm_vcpus(size), vcpus, "{size}");
+        }
     }
 }

@@ -6,8 +6,9 @@ use crate::spec::{Loaded, cron};
 declare_rule! {
     /// ## What it does
     /// Reports a volume backup that would keep more snapshots at once than the platform lets
-    /// one volume hold: the most times `schedule` fires within `retentionDays`, against the
-    /// limit of its snapshot class (on Azure, 200 share snapshots per file share and 500
+    /// one volume hold: the most times `schedule` fires within `retentionDays`, and one more
+    /// (snapscheduler takes the new snapshot before it expires the oldest), against the limit
+    /// of its snapshot class (on Azure, 200 share snapshots per file share and 500
     /// incremental snapshots per managed disk).
     ///
     /// ## Why it matters
@@ -40,12 +41,14 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         // An unreadable schedule is SPEC132's.
         let Ok(schedule) = cron::parse(&backup.schedule) else { continue };
         let kept = schedule.most_within(backup.retention_days);
-        if kept > limit {
+        // snapscheduler takes the new snapshot before it expires the oldest: at the limit, the
+        // new one is refused.
+        if kept >= limit {
             // The longest retention within the limit: the count only grows with the days.
             let (mut low, mut high) = (0, backup.retention_days);
             while high - low > 1 {
                 let mid = low + (high - low) / 2;
-                if schedule.most_within(mid) <= limit { low = mid } else { high = mid }
+                if schedule.most_within(mid) < limit { low = mid } else { high = mid }
             }
             let most_days = (low > 0).then_some(low);
             let days = most_days.map_or_else(String::new, |d| format!("keep them at most {d} days, "));
@@ -55,8 +58,9 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     &service_path(i, &["persistence", "backup", "retentionDays"]),
                     false,
                     format!(
-                        "snapshots taken at `{}` and kept {} days: up to {kept} of the volume at once, and {holder} \
-                         holds at most {limit}, so from then on every new snapshot fails",
+                        "snapshots taken at `{}` and kept {} days: up to {kept} of the volume, and one more while \
+                         the newest is taken before the oldest expires; {holder} holds at most {limit}, so from then on \
+                         every new snapshot fails",
                         backup.schedule, backup.retention_days
                     ),
                 )

@@ -3,7 +3,8 @@
 # Upstream ingress-nginx stopped receiving fixes in March 2026 (`gen explain K8S047`): it is
 # kept here for the services whose spec routes through an Ingress, until they move to
 # `route: httproute`. The chart pinned (4.15.1, controller v1.15.1) is of the last release line and
-# carries the fixes of CVE-2026-1580, -24512, -24513, -24514 and -3288; no more will come.
+# carries the fixes of CVE-2026-1580, -24512, -24513, -24514 and -3288; fixes published
+# since, to nginx itself too, never reach it.
 
 resource "helm_release" "this" {
   name             = "ingress-nginx"

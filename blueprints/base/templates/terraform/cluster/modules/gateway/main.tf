@@ -84,7 +84,8 @@ resource "helm_release" "gateway" {
                 }
                 # Envoy Gateway's default, said: the load balancer sends a client only to a
                 # node that runs a proxy, and sees which by the Service's health check node
-                # port (kube-proxy answers /healthz there), not by a request to a listener
+                # port (the node's service proxy answers /healthz there: kube-proxy, or
+                # Cilium where it replaces kube-proxy), not by a request to a listener
                 # that routes nothing at "/"; the proxy sees the client's own address.
                 externalTrafficPolicy = "Local"
               }
