@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::drift::unified;
 use super::inputs::Inputs;
-use super::manifest::{Entry, Manifest, Owner, sha256};
+use super::manifest::{Digest, Entry, Manifest, Owner, sha256};
 use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
@@ -213,7 +213,7 @@ impl Writer {
                 Some(bytes)
             }
         };
-        let record = |owner: Owner, hash: String| Entry { path: rel.to_string(), owner, sha256: hash };
+        let record = |owner: Owner, hash: Digest| Entry { path: rel.to_string(), owner, sha256: hash };
         let planned_owner = Owner::from(file.ownership);
         let Some(bytes) = disk else {
             // Absent: written, also when it was released (deleting it hands it back).
@@ -325,14 +325,22 @@ impl Writer {
         if !self.problems.is_empty() {
             return Err(OutputError::Blocked(std::mem::take(&mut self.problems)));
         }
-        let bytes = new.to_bytes()?;
         // What the manifest will say, written down before the first file changes: a render
-        // stopped from here on is recognised, and finished or undone, by the next.
+        // stopped from here on is recognised, and finished or undone, by the next. It is the
+        // manifest to be, streamed to a temporary file, which becomes the journal, then the
+        // manifest (a rename, which also ends the journal), or goes if the manifest says it
+        // already.
         let journal = self.out.join(JOURNAL_NAME);
+        let manifest_path = self.out.join(MANIFEST_NAME);
+        let (written, digest) = fs::write_durable_with(&manifest_path, |into| new.write_to(into))?;
+        drop(new);
         let moves = !self.staged.is_empty() || !removals.is_empty();
-        if moves {
-            fs::write_durable(&journal, &bytes)?;
-        }
+        let pending = if moves {
+            written.persist(&journal)?;
+            None
+        } else {
+            Some(written)
+        };
         // Put the staged files in place, remove what is gone, and record it all, last.
         std::mem::take(&mut self.staged).commit()?;
         let mut outcome = std::mem::take(&mut self.outcome);
@@ -340,12 +348,15 @@ impl Writer {
             fs::remove(&self.out, path)?;
             outcome.removed.push(rel.clone());
         }
-        let manifest_path = self.out.join(MANIFEST_NAME);
-        if fs::read(&manifest_path)?.as_deref() != Some(bytes.as_slice()) {
-            fs::write_durable(&manifest_path, &bytes)?;
+        let changed = fs::hash_file(&manifest_path)? != Some(digest);
+        if changed {
+            match pending {
+                Some(written) => written.persist(&manifest_path)?,
+                None => fs::rename(&journal, &manifest_path)?,
+            }
             outcome.manifest = if self.had_manifest { ManifestChange::Updated } else { ManifestChange::Created };
         }
-        if moves || self.interrupted {
+        if (moves && !changed) || self.interrupted {
             fs::remove_if_present(&journal)?;
         }
         outcome.recovered = self.interrupted;

@@ -270,6 +270,58 @@ pub fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io(path))
 }
 
+/// A file written in full and flushed to disk under a temporary name in its target's folder,
+/// not yet in place: [`Durable::persist`] renames it there, dropping it removes it.
+pub struct Durable(tempfile::NamedTempFile);
+
+/// Writes a file durably under a temporary name beside `target`, through `write` (buffered),
+/// without holding its bytes: the manifest of a large spec is tens of MiB.
+pub fn write_durable_with<T>(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, OutputError>,
+) -> Result<(Durable, T), OutputError> {
+    let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    let value = write(&mut buffered)?;
+    buffered.flush().map_err(io(target))?;
+    drop(buffered);
+    tmp.as_file().sync_all().map_err(io(target))?;
+    Ok((Durable(tmp), value))
+}
+
+impl Durable {
+    /// Puts the file in place at `target` (a rename: readers see the old file or this one).
+    pub fn persist(self, target: &Path) -> Result<(), OutputError> {
+        self.0.persist(target).map(drop).map_err(|e| io(target)(e.error))
+    }
+}
+
+/// The SHA-256 of a file's bytes, read in pieces, if the file is there.
+pub fn hash_file(path: &Path) -> Result<Option<super::manifest::Digest>, OutputError> {
+    use sha2::Digest as _;
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(path)(e)),
+    };
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(io(path))?;
+    Ok(Some(super::manifest::Digest(hasher.finalize().into())))
+}
+
+/// Renames a file over another (readers see the old file or the new one).
+pub fn rename(from: &Path, to: &Path) -> Result<(), OutputError> {
+    std::fs::rename(from, to).map_err(io(to))
+}
+
 /// Removes a file if it is there.
 pub fn remove_if_present(path: &Path) -> Result<(), OutputError> {
     match std::fs::remove_file(path) {

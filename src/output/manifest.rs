@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
@@ -18,7 +18,7 @@ pub struct Manifest {
     pub generator: String,
     /// The spec, relative to the output directory.
     pub spec: String,
-    pub spec_sha256: String,
+    pub spec_sha256: Digest,
     pub files: Vec<Entry>,
 }
 
@@ -50,32 +50,80 @@ pub struct Entry {
     pub path: String,
     #[serde(rename = "ownership")]
     pub owner: Owner,
-    pub sha256: String,
+    pub sha256: Digest,
 }
 
-/// A writer that keeps nothing but the number of bytes written to it.
-struct Counted(usize);
+/// A SHA-256 digest, written as 64 lowercase hex digits. Kept as its 32 bytes: a manifest of
+/// a spec of thousands of services records hundreds of thousands of them.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Digest(pub [u8; 32]);
 
-impl std::io::Write for Counted {
+impl std::fmt::Display for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl std::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Digest::from_hex(&text).ok_or_else(|| serde::de::Error::custom("a SHA-256 is 64 lowercase hex digits"))
+    }
+}
+
+impl Digest {
+    /// The digest `text` spells in 64 lowercase hex digits.
+    pub fn from_hex(text: &str) -> Option<Digest> {
+        let digit = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
+        let bytes = text.as_bytes();
+        if bytes.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in bytes.chunks_exact(2).enumerate() {
+            out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+        }
+        Some(Digest(out))
+    }
+}
+
+/// A writer that hashes what it passes on.
+struct Hashing<'a> {
+    into: &'a mut dyn std::io::Write,
+    hasher: Sha256,
+}
+
+impl std::io::Write for Hashing<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
+        let n = self.into.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.into.flush()
     }
 }
 
-/// Hex SHA-256 of some bytes.
-pub fn sha256(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for b in Sha256::digest(bytes) {
-        hex.push(char::from(HEX[usize::from(b >> 4)]));
-        hex.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    hex
+/// The SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> Digest {
+    Digest(Sha256::digest(bytes).into())
 }
 
 impl Manifest {
@@ -109,21 +157,15 @@ impl Manifest {
         Ok(Some(manifest))
     }
 
-    /// The manifest as written: pretty JSON, sorted by path, with a final newline.
-    pub fn to_bytes(&mut self) -> Result<Vec<u8>, OutputError> {
+    /// Writes the manifest as stored (pretty JSON, sorted by path, with a final newline) into
+    /// `into`, as it serializes: never whole in memory, where a spec of thousands of services
+    /// would hold tens of MiB at gen's peak. The digest of what it wrote.
+    pub fn write_to(&mut self, into: &mut dyn std::io::Write) -> Result<Digest, OutputError> {
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let serialize = |into: &mut dyn std::io::Write| {
-            serde_json::to_writer_pretty(into, self).map_err(|e| OutputError::Serialize(e.to_string()))
-        };
-        // Counted first, then written into a buffer of that size: the manifest of a spec of
-        // thousands of services is tens of MiB, and a buffer grown by doubling would hold
-        // up to twice that (three times while it moves) at gen's peak of memory.
-        let mut counted = Counted(0);
-        serialize(&mut counted)?;
-        let mut bytes = Vec::with_capacity(counted.0 + 1);
-        serialize(&mut bytes)?;
-        bytes.push(b'\n');
-        Ok(bytes)
+        let mut hashing = Hashing { into, hasher: Sha256::new() };
+        serde_json::to_writer_pretty(&mut hashing, self).map_err(|e| OutputError::Serialize(e.to_string()))?;
+        std::io::Write::write_all(&mut hashing, b"\n").map_err(|e| OutputError::Serialize(e.to_string()))?;
+        Ok(Digest(hashing.hasher.finalize().into()))
     }
 
     /// The entries by path.
@@ -137,16 +179,30 @@ mod tests {
     use super::{Entry, Manifest, Owner};
 
     #[test]
-    fn the_manifest_is_pretty_json_sorted_by_path_in_a_buffer_of_its_size() {
+    fn the_manifest_is_pretty_json_sorted_by_path_with_the_digest_of_its_bytes() {
         let mut m = Manifest::new("spec.yaml", b"x");
         for path in ["b/c.yaml", "a.yaml"] {
             m.files.push(Entry { path: path.into(), owner: Owner::Managed, sha256: super::sha256(path.as_bytes()) });
         }
-        let bytes = m.to_bytes().expect("serializes");
+        let mut bytes = Vec::new();
+        let digest = m.write_to(&mut bytes).expect("serializes");
         let mut expected = serde_json::to_string_pretty(&m).expect("serializes");
         expected.push('\n');
         assert_eq!(String::from_utf8(bytes.clone()).expect("UTF-8"), expected);
         assert!(expected.find("a.yaml") < expected.find("b/c.yaml"));
-        assert_eq!(bytes.capacity(), bytes.len());
+        assert_eq!(digest, super::sha256(&bytes));
+    }
+
+    #[test]
+    fn a_digest_is_64_lowercase_hex_digits_both_ways() {
+        let digest = super::sha256(b"abc");
+        let hex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(digest.to_string(), hex);
+        assert_eq!(super::Digest::from_hex(hex), Some(digest));
+        assert_eq!(serde_json::to_string(&digest).expect("serializes"), format!("\"{hex}\""));
+        for bad in [&hex[1..], &hex.to_uppercase(), &format!("{}g", &hex[1..])] {
+            assert_eq!(super::Digest::from_hex(bad), None, "{bad}");
+            assert!(serde_json::from_str::<super::Digest>(&format!("\"{bad}\"")).is_err());
+        }
     }
 }

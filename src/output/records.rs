@@ -57,7 +57,7 @@ impl Records {
                 },
                 Err(_) => None,
             };
-            if on_disk.as_deref() == Some(pending.sha256.as_str()) {
+            if on_disk == Some(pending.sha256) {
                 files.push(pending.clone());
             } else {
                 // Not put in place yet, or edited since: as the manifest had it, if it had it.

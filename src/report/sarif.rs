@@ -205,7 +205,8 @@ pub fn sarif(findings: &Findings) -> Result<String, ReportError> {
             message.push_str(&super::shorten(help));
         }
         // Stable across runs and line moves: the rule, the file and the message.
-        let fingerprint = crate::output::sha256(format!("{}\0{}\0{}", d.rule.code, d.file, d.message).as_bytes());
+        let fingerprint =
+            crate::output::sha256(format!("{}\0{}\0{}", d.rule.code, d.file, d.message).as_bytes()).to_string();
         results.push(SarifResult {
             rule_id: d.rule.code,
             rule_index,
