@@ -6,6 +6,7 @@
 //! `registry` (every rule) → `pipeline` (the stages as one library) → `cli`. Each module knows
 //! only those before it.
 
+pub mod calendar;
 pub mod diag;
 pub mod yaml;
 

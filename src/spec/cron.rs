@@ -108,27 +108,13 @@ pub fn parse(text: &str) -> Result<Schedule, String> {
     })
 }
 
-/// The civil date (year, month 1-12, day 1-31) of a day counted from 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 /// 2027-01-01, from 1970-01-01: where the windows [`Schedule::most_within`] measures start.
 const FIRST_DAY: i64 = 20_819;
 
 impl Schedule {
     /// How many times the schedule fires on day `days` (counted from 1970-01-01, UTC).
     fn on_day(&self, days: i64) -> u32 {
-        let (_, month, day) = civil(days);
+        let (_, month, day) = crate::calendar::civil_from_days(days);
         let weekday = (days + 4).rem_euclid(7); // 1970-01-01 was a Thursday.
         let by_date = self.days & 1 << day != 0;
         let by_weekday = self.weekdays & 1 << weekday != 0;
@@ -190,12 +176,5 @@ mod tests {
             let err = parse(text).expect_err(text);
             assert!(err.contains(says), "{text}: {err}");
         }
-    }
-
-    #[test]
-    fn days_map_to_the_civil_calendar() {
-        assert_eq!(civil(0), (1970, 1, 1));
-        assert_eq!(civil(FIRST_DAY), (2027, 1, 1));
-        assert_eq!(civil(FIRST_DAY + 365 + 59), (2028, 2, 29));
     }
 }

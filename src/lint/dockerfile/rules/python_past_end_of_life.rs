@@ -91,25 +91,10 @@ fn python_version(image: &str) -> Option<Version> {
     Some((major, minor))
 }
 
-/// The civil date (year, month, day) of a count of days since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn civil(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// Today, in UTC.
 fn today() -> Date {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    civil(secs.div_euclid(86_400))
+    crate::calendar::civil_from_days(secs.div_euclid(86_400))
 }
 
 /// The end of life of a version, when it is past on `day`.
@@ -162,12 +147,5 @@ mod tests {
         assert_eq!(past_end_of_life((3, 10), (2026, 11, 23)), Some((2026, 10, 31)));
         assert_eq!(past_end_of_life((3, 11), (2026, 11, 23)), None);
         assert_eq!(past_end_of_life((3, 99), (2099, 1, 1)), None, "unknown: not judged");
-    }
-
-    #[test]
-    fn days_since_the_epoch_are_civil_dates() {
-        assert_eq!(civil(0), (1970, 1, 1));
-        assert_eq!(civil(20_415), (2025, 11, 23));
-        assert_eq!(civil(19_782), (2024, 2, 29));
     }
 }
