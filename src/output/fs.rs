@@ -216,14 +216,7 @@ impl Staged {
                 index
             }
         };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(TEMP_PREFIX);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
-        }
-        let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
+        let mut tmp = temp_file_in(dir)?;
         tmp.write_all(bytes).map_err(io(target))?;
         let temp = tmp.into_temp_path();
         let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -270,6 +263,19 @@ pub fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io(path))
 }
 
+/// A new temporary file in `dir`, named with [`TEMP_PREFIX`] (so that a later render removes
+/// one a crash left) and readable as a rendered file is (0644, not tempfile's 0600).
+fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder.tempfile_in(dir).map_err(io(dir))
+}
+
 /// A file written in full and flushed to disk under a temporary name in its target's folder,
 /// not yet in place: [`Durable::persist`] renames it there, dropping it removes it.
 pub struct Durable(tempfile::NamedTempFile);
@@ -281,14 +287,7 @@ pub fn write_durable_with<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<T, OutputError>,
 ) -> Result<(Durable, T), OutputError> {
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(io(dir))?;
+    let mut tmp = temp_file_in(dir)?;
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
     let value = write(&mut buffered)?;
     buffered.flush().map_err(io(target))?;
