@@ -159,6 +159,11 @@ impl Writer {
             }
         };
         let old = records.manifest.into_iter().flat_map(|m| m.files).map(|e| (e.path.clone(), e)).collect();
+        let staged = fs::Staged::new();
+        if lock.created() {
+            // Gone with what is staged, whether the writer is dropped or gen stops at once.
+            staged.made(out);
+        }
         Ok(Writer {
             out: out.to_path_buf(),
             allow,
@@ -171,7 +176,7 @@ impl Writer {
             new: Vec::new(),
             tree,
             problems: Vec::new(),
-            staged: fs::Staged::new(),
+            staged,
             lock: Some(lock),
         })
     }
