@@ -1,8 +1,10 @@
+use std::ops::Range;
+
 use github_actions_expressions::Expr;
 
 use crate::declare_rule;
-use crate::diag::{Diagnostics, Span};
-use crate::lint::workflow::expr::condition;
+use crate::diag::Diagnostics;
+use crate::lint::workflow::expr::{self, condition};
 use crate::lint::workflow::{Document, Job, entries};
 use crate::yaml::{Node, Value};
 
@@ -159,24 +161,30 @@ fn strings<'a>(node: &'a Node, out: &mut Vec<(&'a str, &'a Node)>, key: &'a str)
 }
 
 /// The expressions of a string node with where each is, and for `if:`, the bare condition.
-fn expressions<'a>(doc: &'a Document, key: &str, node: &'a Node) -> Vec<(String, Span)> {
-    let Some(text) = doc.text(node) else { return Vec::new() };
-    let mut found: Vec<(String, Span)> =
-        text.expressions().into_iter().filter(|(e, _)| e.closed).map(|(e, span)| (e.inner, span)).collect();
+/// The expressions of a string node, each with its range in the value, and for `if:`, the
+/// bare condition (no range: the node). Where one is in the file is drawn only when reported.
+fn expressions(key: &str, node: &Node) -> Vec<(String, Option<Range<usize>>)> {
+    let Some(value) = node.as_str() else { return Vec::new() };
+    let mut found: Vec<(String, Option<Range<usize>>)> =
+        expr::expressions(value).into_iter().filter(|e| e.closed).map(|e| (e.inner, Some(e.range))).collect();
     if key == "if"
         && found.is_empty()
-        && let Some(c) = node.as_str().and_then(condition)
+        && let Some(c) = condition(value)
     {
-        found.push((c.to_string(), node.span));
+        found.push((c.to_string(), None));
     }
     found
 }
 
 fn judge(doc: &Document, node: &Node, key: &str, scope: Option<&Scope>, out: &mut Diagnostics) {
-    for (inner, span) in expressions(doc, key, node) {
+    for (inner, range) in expressions(key, node) {
         let Ok(parsed) = Expr::parse(inner.trim()) else { continue };
         let why = parsed.contexts().into_iter().filter_map(|(c, _)| c.as_pattern()).find_map(|p| unknown(&p, scope));
         if let Some(why) = why {
+            let span = match (range, doc.text(node)) {
+                (Some(range), Some(text)) => text.span(range),
+                _ => node.span,
+            };
             out.push(
                 doc.at(&RULE, span, format!("{why}: GitHub reads it as null, or fails the run"))
                     .help("correct the name"),

@@ -125,7 +125,8 @@ fn unclosed_expressions(doc: &Document, node: &Node, reported: &mut usize, out: 
     match &node.value {
         Value::Str(_) => {
             let Some(text) = doc.text(node) else { return };
-            for (e, _) in text.expressions().into_iter().filter(|(e, _)| !e.closed) {
+            // Where an expression is in the file is drawn only for one that is reported.
+            for e in crate::lint::workflow::expr::expressions(text.value).into_iter().filter(|e| !e.closed) {
                 *reported += 1;
                 if *reported > MAX_UNCLOSED {
                     return;
