@@ -1,7 +1,7 @@
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicIsize, Ordering};
 
 use clap::Parser;
 
@@ -22,12 +22,7 @@ const BATCH: isize = 1 << 20;
 
 thread_local! {
     static PENDING: Cell<isize> = const { Cell::new(0) };
-    /// Whether this thread is the one stopping gen (see [`out_of_budget`]).
-    static STOPPING: Cell<bool> = const { Cell::new(false) };
 }
-
-/// Set by the first thread past the limit, which stops gen.
-static EXITING: AtomicBool = AtomicBool::new(false);
 
 impl Bounded {
     /// Counts `delta` live bytes (negative when freed), and stops gen past the limit.
@@ -60,22 +55,9 @@ impl Bounded {
     }
 }
 
-/// Stops gen with exit code 2. The first thread past the limit removes what the render staged
-/// (the files a render writes while the next services are checked: no destructor runs on
-/// `exit`), its own allocations allowed meanwhile; any other thread that goes past the limit
-/// waits for the exit instead of allocating more.
+/// Stops gen with exit code 2 without allocating: the message goes straight to stderr.
 #[cold]
-fn out_of_budget() {
-    if EXITING.swap(true, Ordering::SeqCst) {
-        if STOPPING.try_with(Cell::get).unwrap_or(false) {
-            return;
-        }
-        loop {
-            std::thread::park();
-        }
-    }
-    let _ = STOPPING.try_with(|s| s.set(true));
-    gen_core::output::abandon_all();
+fn out_of_budget() -> ! {
     let message = b"gen: error: more than 2 GiB of memory asked for; gen stopped and wrote nothing. A blueprint \
 template that repeats or concatenates a string without end does this: see `gen explain TPL001`.\n";
     #[cfg(unix)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, eprint_findings, session};
 use crate::output::{Allow, DriftKind, Inputs, ManifestChange, Outcome, OutputError, Writer};
 use crate::pipeline::{self, Prepared, Session, Unprepared, display};
-use crate::render::PlannedFile;
+use crate::render::{self, PlannedFile};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -78,23 +78,15 @@ pub fn run(args: Args) -> u8 {
         overwrite_unowned: args.overwrite_unowned,
         take_over: args.take_over,
     };
-    // What this render reads, which it never writes over or removes.
-    let mut inputs = Inputs::new(&args.spec, &display(&args.spec));
-    for (folder, file) in session.catalog.files_read() {
-        inputs.add_blueprint_file(folder, file);
-    }
-    // Checked whole first, and only then put in place: a render that fails (an error-level
-    // finding, a blueprint out of fuel or memory) changes nothing. Each batch, once checked, is
-    // staged (written as temporary files beside its targets) while the next ones are rendered
-    // and linted, so the writing overlaps the checking and no batch is held or rendered twice;
-    // a failed check drops the writer, which removes what it staged.
-    let mut writer = Writer::open(out, allow, &inputs);
-    let mut failed = None;
+    // Checked whole first, and only then written: a render that fails (an error-level
+    // finding, a blueprint out of fuel or memory) stops before the first byte is written. The
+    // checked batches are kept for the writer while they fit in KEPT_BYTES; past that (a spec
+    // of thousands of services, never held whole) they are rendered again batch by batch.
+    let mut kept = Some((Vec::new(), 0usize));
     let checked = session.check_each(&loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
-        if let (Ok(writer), None) = (&mut writer, &failed)
-            && let Err(e) = writer.add(batch)
-        {
-            failed = Some(e);
+        if let Some((batches, bytes)) = &mut kept {
+            *bytes += batch.iter().map(|f| f.bytes.len() + f.path.len()).sum::<usize>();
+            if *bytes > KEPT_BYTES { kept = None } else { batches.push(batch.to_vec()) }
         }
     });
     eprint_findings(&checked.findings);
@@ -102,18 +94,43 @@ pub fn run(args: Args) -> u8 {
         eprintln!("gen: note: {assumed}");
     }
     if !checked.rendered || checked.findings.has_errors() {
-        drop(writer);
         eprintln!("gen: nothing written: fix the errors above");
         return EXIT_FAILURE;
     }
     drop(checked);
-    // The spec's tree is not needed to record what was written: a spec of thousands of
-    // services holds tens of MiB, at the moment the manifest is serialized.
-    drop(loaded);
-    let finished = match (writer, failed) {
-        (Err(e), _) | (Ok(_), Some(e)) => Err(e),
-        (Ok(writer), None) => writer.finish(bytes),
-    };
+    // What this render reads, which it never writes over or removes.
+    let mut inputs = Inputs::new(&args.spec, &display(&args.spec));
+    for (folder, file) in session.catalog.files_read() {
+        inputs.add_blueprint_file(folder, file);
+    }
+    let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
+        let loaded = loaded;
+        let mut failed = None;
+        let mut write = |batch: Vec<PlannedFile>| {
+            if failed.is_none()
+                && let Err(e) = writer.add(&batch)
+            {
+                failed = Some(e);
+            }
+        };
+        let rendered = match kept {
+            Some((batches, _)) => {
+                batches.into_iter().for_each(&mut write);
+                Ok(())
+            }
+            None => render::render_each_again(&loaded, &session.catalog, place, &mut write),
+        };
+        // The spec's tree is not needed to record what was written: a spec of thousands of
+        // services holds tens of MiB, at the moment the manifest is serialized.
+        drop(loaded);
+        match (rendered, failed) {
+            (_, Some(e)) => Err(e),
+            // The same spec rendered a moment ago: only a blueprint that is not deterministic
+            // gets here.
+            (Err(_), None) => Err(OutputError::Unstable),
+            (Ok(()), None) => writer.finish(bytes),
+        }
+    });
     match finished {
         Ok(outcome) => report(&outcome, &display(out), &display(&args.spec)),
         Err(e) => {
@@ -122,6 +139,10 @@ pub fn run(args: Args) -> u8 {
         }
     }
 }
+
+/// The most bytes of checked files `gen render` keeps for writing instead of rendering them
+/// again (the reference project renders 0.3 MB; a spec of thousands of services, hundreds).
+const KEPT_BYTES: usize = 32 * 1024 * 1024;
 
 /// How many paths a note names before it only counts the rest.
 const NAMED: usize = 5;

@@ -159,11 +159,6 @@ impl Writer {
             }
         };
         let old = records.manifest.into_iter().flat_map(|m| m.files).map(|e| (e.path.clone(), e)).collect();
-        let staged = fs::Staged::new();
-        if lock.created() {
-            // Gone with what is staged, whether the writer is dropped or gen stops at once.
-            staged.made(out);
-        }
         Ok(Writer {
             out: out.to_path_buf(),
             allow,
@@ -176,7 +171,7 @@ impl Writer {
             new: Vec::new(),
             tree,
             problems: Vec::new(),
-            staged,
+            staged: fs::Staged::new(),
             lock: Some(lock),
         })
     }

@@ -112,11 +112,6 @@ impl Lock {
         }
     }
 
-    /// Whether taking the lock made the folder.
-    pub fn created(&self) -> bool {
-        self.created
-    }
-
     /// Whether a render holds the lock on `out` now.
     pub fn held(out: &Path) -> bool {
         std::fs::File::open(out).is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
@@ -157,104 +152,42 @@ pub fn clean_temporary(out: &Path, inputs: &Inputs) -> Result<Vec<String>, Outpu
 }
 
 /// New files written beside their targets, not yet in place. Dropped uncommitted, they are
-/// removed with the folders made for them; so they are when gen stops at once ([`abandon_all`]).
-/// Each folder is kept once and each file by its two names in it, so that staging the files of
-/// thousands of services stays small.
-pub struct Staged(std::sync::Arc<std::sync::Mutex<Staging>>);
-
+/// removed with the folders made for them. Each folder is kept once and each file by its two
+/// names in it, so that staging the files of thousands of services stays small.
 #[derive(Default)]
-struct Staging {
+pub struct Staged {
     /// Per file: its folder (an index into `dirs`), the temporary file's name, the target's.
     files: Vec<(u32, Box<str>, Box<std::ffi::OsStr>)>,
     dirs: Vec<PathBuf>,
     known_dirs: HashMap<PathBuf, u32>,
     made: Vec<PathBuf>,
-    /// Set once [`abandon_all`] has removed everything: nothing more is written.
-    abandoned: bool,
-}
-
-/// Every staging area alive in the process, for [`abandon_all`].
-static LIVE: std::sync::Mutex<Vec<std::sync::Weak<std::sync::Mutex<Staging>>>> = std::sync::Mutex::new(Vec::new());
-
-/// Removes what every staging area of the process holds, and lets none write more: for gen
-/// stopping at once, where no destructor runs (its memory budget spent on one thread while the
-/// main thread stages the checked files). Gives up on an area locked for more than a moment
-/// (the thread that stopped was staging into it).
-pub fn abandon_all() {
-    let live = match LIVE.try_lock() {
-        Ok(live) => live.clone(),
-        Err(_) => return,
-    };
-    for area in live.iter().filter_map(std::sync::Weak::upgrade) {
-        for _ in 0..100 {
-            if let Ok(mut staging) = area.try_lock() {
-                staging.remove_all();
-                staging.abandoned = true;
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-    }
-}
-
-impl Staging {
-    /// Removes the temporary files, then the folders made for them (those left empty).
-    fn remove_all(&mut self) {
-        for (dir, temp, _) in self.files.drain(..) {
-            let _ = std::fs::remove_file(self.dirs[dir as usize].join(&*temp));
-        }
-        for dir in self.made.drain(..).rev() {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-}
-
-impl Default for Staged {
-    fn default() -> Self {
-        Staged::new()
-    }
 }
 
 impl Staged {
     /// Nothing staged yet.
     pub fn new() -> Staged {
-        let area = std::sync::Arc::new(std::sync::Mutex::new(Staging::default()));
-        let mut live = LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        live.retain(|w| w.strong_count() > 0);
-        live.push(std::sync::Arc::downgrade(&area));
-        Staged(area)
-    }
-
-    fn area(&self) -> std::sync::MutexGuard<'_, Staging> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        Staged::default()
     }
 
     /// Whether nothing is staged.
     pub fn is_empty(&self) -> bool {
-        self.area().files.is_empty()
-    }
-
-    /// Also removes `dir` (when empty) if the staged files are dropped: the output folder a
-    /// render made for itself.
-    pub fn made(&self, dir: &Path) {
-        self.area().made.push(dir.to_path_buf());
+        self.files.is_empty()
     }
 
     /// Renames every file into place.
-    pub fn commit(self) -> Result<(), OutputError> {
-        let mut area = self.area();
-        let files = std::mem::take(&mut area.files);
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let files = std::mem::take(&mut self.files);
         let mut left = files.iter();
         while let Some((dir, temp, name)) = left.next() {
-            let dir = &area.dirs[*dir as usize];
+            let dir = &self.dirs[*dir as usize];
             let target = dir.join(&**name);
             if let Err(e) = std::fs::rename(dir.join(&**temp), &target) {
                 // What is not in place yet goes, as when nothing was committed.
-                area.files = left.cloned().collect();
+                self.files = left.cloned().collect();
                 return Err(io(&target)(e));
             }
         }
-        area.made.clear();
+        self.made.clear();
         Ok(())
     }
 
@@ -263,11 +196,7 @@ impl Staged {
     pub fn add(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = target.file_name().ok_or_else(|| OutputError::UnsafePath(target.display().to_string()))?;
-        let mut area = self.area();
-        if area.abandoned {
-            return Err(OutputError::Stopped);
-        }
-        let index = match area.known_dirs.get(dir) {
+        let index = match self.known_dirs.get(dir) {
             Some(&index) => index,
             None => {
                 let mut missing = Vec::new();
@@ -278,12 +207,12 @@ impl Staged {
                 }
                 for p in missing.into_iter().rev() {
                     std::fs::create_dir(&p).map_err(io(&p))?;
-                    area.made.push(p);
+                    self.made.push(p);
                 }
                 let index =
-                    u32::try_from(area.dirs.len()).map_err(|_| OutputError::UnsafePath(dir.display().to_string()))?;
-                area.dirs.push(dir.to_path_buf());
-                area.known_dirs.insert(dir.to_path_buf(), index);
+                    u32::try_from(self.dirs.len()).map_err(|_| OutputError::UnsafePath(dir.display().to_string()))?;
+                self.dirs.push(dir.to_path_buf());
+                self.known_dirs.insert(dir.to_path_buf(), index);
                 index
             }
         };
@@ -293,14 +222,19 @@ impl Staged {
         let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // From here on, this list removes the temporary file (on drop), not `temp`.
         temp.keep().map_err(|e| io(target)(e.error))?;
-        area.files.push((index, temp_name.into_boxed_str(), name.into()));
+        self.files.push((index, temp_name.into_boxed_str(), name.into()));
         Ok(())
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        self.area().remove_all();
+        for (dir, temp, _) in self.files.drain(..) {
+            let _ = std::fs::remove_file(self.dirs[dir as usize].join(&*temp));
+        }
+        for dir in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 

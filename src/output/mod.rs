@@ -9,7 +9,7 @@ mod records;
 
 pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
 pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind};
-pub use fs::{abandon_all, normalize};
+pub use fs::normalize;
 pub use inputs::{FileId, Inputs};
 pub use manifest::{Manifest, Owner, sha256};
 
@@ -37,8 +37,6 @@ pub enum OutputError {
     Blocked(Vec<String>),
     #[error("`{0}` is not a plain path inside the output directory")]
     UnsafePath(String),
-    #[error("gen is stopping: nothing was written")]
-    Stopped,
     #[error("{path}: the manifest cannot be read ({reason}); restore it from version control or delete it")]
     BadManifest { path: PathBuf, reason: String },
     #[error("{}", other_spec(.out, .other, .spec, *.gone))]
@@ -54,6 +52,10 @@ pub enum OutputError {
     },
     #[error("the manifest cannot be written: {0}")]
     Serialize(String),
+    #[error(
+        "the spec rendered once cleanly, then failed when rendered again to be written (a blueprint that is not deterministic?); nothing was written"
+    )]
+    Unstable,
 }
 
 /// Why a render does not write into a folder another spec's render owns, and what to do.

@@ -43,14 +43,17 @@ pub(super) struct Renderer<'a> {
     /// are an error, whichever batches they are in).
     /// (Each template's name is kept once, in `shown`.)
     pub(super) seen: HashMap<Box<str>, u32>,
+    /// Whether `seen` is kept: not when the same spec rendered cleanly a moment ago.
+    pub(super) track: bool,
     pub(super) shown: Vec<String>,
     /// The files of the batch being rendered (the project's, or one service's).
     pub(super) batch: Vec<PlannedFile>,
 }
 
 impl<'a> Renderer<'a> {
-    /// A renderer with the whole budget of a render.
-    pub(super) fn new(place: &'a Place, spec: Arc<Source>) -> Self {
+    /// A renderer with the whole budget of a render. `track` says whether it keeps every
+    /// path to find two files rendered to one.
+    pub(super) fn new(place: &'a Place, spec: Arc<Source>, track: bool) -> Self {
         Renderer {
             env: environment(),
             place,
@@ -61,6 +64,7 @@ impl<'a> Renderer<'a> {
             sources: Vec::new(),
             errors: Vec::new(),
             seen: HashMap::new(),
+            track,
             shown: Vec::new(),
             batch: Vec::new(),
         }
@@ -191,7 +195,9 @@ impl<'a> Renderer<'a> {
                 self.shown.len() - 1
             }
         };
-        self.seen.insert(path.into_boxed_str(), at as u32);
+        if self.track {
+            self.seen.insert(path.into_boxed_str(), at as u32);
+        }
         self.batch.push(planned);
     }
 }

@@ -95,14 +95,6 @@ pub fn render(loaded: &Loaded, catalog: &Catalog, place: &Place) -> Result<Plan,
     Ok(Plan { files })
 }
 
-/// The order of a batch's files: by folder, then by name, so that the files of one folder are
-/// next to each other even when a subfolder's name sorts among them (`shop/hpa.yaml`,
-/// `shop/service.yaml`, then `shop/identity/...`). The lint checks each run of files of one
-/// folder together ([`crate::lint::Artifact::set_key`]), as its walk of a folder hands them.
-fn folder_order(path: &str) -> (&str, &str) {
-    path.rsplit_once('/').unwrap_or(("", path))
-}
-
 /// Renders the spec batch by batch: the project's files, then each service's, each batch
 /// sorted by folder (see [`folder_order`]) and handed to `sink` as soon as it is rendered, so that a spec of thousands
 /// of services is checked and written one service at a time, never held whole. When a
@@ -114,10 +106,40 @@ pub fn render_each(
     place: &Place,
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
+    render_batches(loaded, catalog, place, true, sink)
+}
+
+/// [`render_each`] for a spec that [`render_each`] rendered cleanly a moment ago (`gen render`
+/// writing what it checked): two files to one path were ruled out then, so their paths are
+/// not kept again.
+pub fn render_each_again(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    place: &Place,
+    sink: &mut dyn FnMut(Vec<PlannedFile>),
+) -> Result<(), RenderError> {
+    render_batches(loaded, catalog, place, false, sink)
+}
+
+/// The order of a batch's files: by folder, then by name, so that the files of one folder are
+/// next to each other even when a subfolder's name sorts among them (`shop/hpa.yaml`,
+/// `shop/service.yaml`, then `shop/identity/...`). The lint checks each run of files of one
+/// folder together ([`crate::lint::Artifact::set_key`]), as its walk of a folder hands them.
+fn folder_order(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+fn render_batches(
+    loaded: &Loaded,
+    catalog: &Catalog,
+    place: &Place,
+    track: bool,
+    sink: &mut dyn FnMut(Vec<PlannedFile>),
+) -> Result<(), RenderError> {
     let services = resolve_params(loaded, catalog)
         .map_err(|d| RenderError::Invalid(Findings::new([loaded.source().clone()], d)))?;
     let base = catalog.base();
-    let mut r = Renderer::new(place, loaded.source().clone());
+    let mut r = Renderer::new(place, loaded.source().clone(), track);
     let mut used = vec![base];
     for (bp, _) in &services {
         if !used.iter().any(|u| u.name == bp.name) {
