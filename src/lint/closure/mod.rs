@@ -109,8 +109,10 @@ pub struct Graph {
     any_name: HashSet<Kind>,
     /// API groups whose every kind is installed (a chart that installs a group's CRDs).
     crd_groups: HashSet<String>,
-    /// Prerequisites declared by READMEs, each with the folder it covers.
-    prerequisites: Vec<(PathBuf, readme::Prerequisite)>,
+    /// Prerequisites declared by READMEs, by the name they declare, each with the folder it
+    /// covers (a project's README declares one per service: looked up, not scanned, per
+    /// reference).
+    prerequisites: HashMap<String, Vec<(PathBuf, readme::Prerequisite)>>,
     refs: Vec<Reference>,
     origins: Vec<Origin>,
     /// Platforms whose clusters the deployment runs on (from a spec, or told by Terraform).
@@ -190,7 +192,7 @@ impl Graph {
     /// Reads a README's Prerequisites section; it covers the files in `dir` and below.
     pub fn add_readme(&mut self, text: &str, dir: PathBuf) {
         for p in readme::prerequisites(text) {
-            self.prerequisites.push((dir.clone(), p));
+            self.prerequisites.entry(p.name.clone()).or_default().push((dir.clone(), p));
         }
     }
 
@@ -252,7 +254,9 @@ impl Graph {
 
     /// Whether a README at or above `dir` declares the object.
     fn declared(&self, kind: &str, namespace: Option<&str>, name: &str, dir: &Path) -> bool {
-        self.prerequisites.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+        self.prerequisites.get(name).is_some_and(|declared| {
+            declared.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+        })
     }
 
     /// Whether the CRD named `name` (`<plural>.<group>`) is installed (by a manifest, or a chart
@@ -349,7 +353,9 @@ impl Graph {
         }
         self.any_name.extend(other.any_name);
         self.crd_groups.extend(other.crd_groups);
-        self.prerequisites.extend(other.prerequisites);
+        for (name, declared) in other.prerequisites {
+            self.prerequisites.entry(name).or_default().extend(declared);
+        }
         self.refs.extend(other.refs.into_iter().map(|r| Reference { origin: r.origin + base, ..r }));
         self.origins.extend(other.origins);
         self.platforms.extend(other.platforms);

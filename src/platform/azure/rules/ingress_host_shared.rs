@@ -1,3 +1,5 @@
+use std::collections::{HashMap, HashSet};
+
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::platform::azure;
@@ -35,16 +37,18 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let mut seen: Vec<(String, &str)> = Vec::new();
+    // Each host with the first environment that serves it: looked up, not scanned, per service
+    // (a spec of thousands of services checked them pairwise).
+    let mut seen: HashMap<String, &str> = HashMap::new();
     for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME) {
-        let mut hosts: Vec<(String, &str)> = Vec::new();
+        let mut hosts: HashSet<String> = HashSet::new();
         for service in &env.spec(spec).spec.services {
             let Some(ingress) = service.ingress.as_ref() else { continue };
             let host = ingress.host.to_ascii_lowercase();
-            if hosts.iter().any(|(h, _)| *h == host) {
+            if hosts.contains(&host) {
                 continue;
             }
-            if let Some((_, other)) = seen.iter().find(|(h, _)| *h == host) {
+            if let Some(other) = seen.get(&host) {
                 let message = format!(
                     "environments `{other}` and `{}` both serve `{host}`: each runs its own cluster behind its own \
                      address, and a host name points at one",
@@ -56,8 +60,10 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     service.name, env.name, service.name
                 )));
             }
-            hosts.push((host, env.name.as_str()));
+            hosts.insert(host);
         }
-        seen.extend(hosts);
+        for host in hosts {
+            seen.entry(host).or_insert(env.name.as_str());
+        }
     }
 }
