@@ -160,7 +160,6 @@ fn strings<'a>(node: &'a Node, out: &mut Vec<(&'a str, &'a Node)>, key: &'a str)
     }
 }
 
-/// The expressions of a string node with where each is, and for `if:`, the bare condition.
 /// The expressions of a string node, each with its range in the value, and for `if:`, the
 /// bare condition (no range: the node). Where one is in the file is drawn only when reported.
 fn expressions(key: &str, node: &Node) -> Vec<(String, Option<Range<usize>>)> {
