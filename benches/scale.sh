@@ -29,6 +29,9 @@ GEN=${CARGO_TARGET_DIR:-target}/release/gen
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 failed=0
 
+# median "MICROSECONDS...": the median in seconds.
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {printf "%.4f\n", a[int((NR+1)/2)] / 1000000}'; }
+
 # run_once CMD...: prints "seconds peak_kb" of one run (output discarded, exit status ignored).
 run_once() {
   local start end
@@ -38,24 +41,17 @@ run_once() {
   echo "$(( (end - start) / 1000 )) $(tail -n1 "$TMP/rss")"
 }
 
-# measure [-p PREP] CMD...: "median_seconds max_peak_kb" over REPS runs; PREP runs before each.
+# measure [-n RUNS] CMD...: "median_seconds max_peak_kb" over RUNS runs (default REPS).
 measure() {
-  local prep=: n=$REPS
-  if [[ $1 == -p ]]; then prep=$2; shift 2; fi
+  local n=$REPS
   if [[ $1 == -n ]]; then n=$2; shift 2; fi
   local times=() peak=0 t m
   for ((i = 0; i < n; i++)); do
-    eval "$prep"
     read -r t m < <(run_once "$@")
     times+=("$t"); ((m > peak)) && peak=$m
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$(echo "scale=4; $median / 1000000" | bc) $peak"
+  echo "$(median "${times[*]}") $peak"
 }
-
-# median "MICROSECONDS...": the median in seconds.
-median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {printf "%.4f\n", a[int((NR+1)/2)] / 1000000}'; }
 # ratio A B: A / B with two decimals, four below 1 (0.0123: a tool far faster than another).
 ratio() { echo "$1 $2" | awk '{ r = $1 / $2; if (r >= 1) printf "%.2f\n", r; else printf "%.4f\n", r }'; }
 # target NAME VALUE OP LIMIT: prints the line and records a miss.
