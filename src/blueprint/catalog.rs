@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 
 use super::{Blueprint, INVALID_BLUEPRINT, Kind};
 use crate::diag::{Diagnostic, Findings};
@@ -24,6 +25,10 @@ pub struct Catalog {
     /// kept for the next render of the same set: `gen render` renders twice (to check, then to
     /// write), and compiling every template again cost a tenth of its time.
     compiled: Mutex<Vec<(Vec<String>, minijinja::Environment<'static>)>>,
+    /// Whether a compile ahead of the render was started ([`Catalog::compile_ahead`]), and
+    /// the thread running it, which adds to `compiled` when it succeeds: [`Catalog::compiled`]
+    /// waits for it.
+    compiling: Mutex<(bool, Option<JoinHandle<()>>)>,
 }
 
 /// Why a catalog could not be built.
@@ -35,16 +40,35 @@ pub enum CatalogError {
 
 impl Catalog {
     /// The templates of these blueprints as a render compiled them before, if one did.
+    /// (The names in any order; once a compile on another thread has finished.)
     pub(crate) fn compiled(&self, names: &[String]) -> Option<minijinja::Environment<'static>> {
+        // Held while the compile finishes, so that a second caller waits for it too.
+        if let Ok(mut compiling) = self.compiling.lock()
+            && let Some(handle) = compiling.1.take()
+        {
+            // A compile that panicked kept nothing: the render compiles its own.
+            let _ = handle.join();
+        }
         let kept = self.compiled.lock().ok()?;
-        kept.iter().find(|(n, _)| n == names).map(|(_, env)| env.clone())
+        kept.iter().find(|(n, _)| same_names(n, names)).map(|(_, env)| env.clone())
     }
 
     /// Keeps the templates of these blueprints, compiled without error, for the next render.
     pub(crate) fn keep_compiled(&self, names: Vec<String>, env: minijinja::Environment<'static>) {
         if let Ok(mut kept) = self.compiled.lock() {
-            kept.retain(|(n, _)| *n != names);
+            kept.retain(|(n, _)| !same_names(n, &names));
             kept.push((names, env));
+        }
+    }
+
+    /// Starts, once per catalog, a compile ahead of the render that `spawn` runs on another
+    /// thread (it calls [`Catalog::keep_compiled`]); [`Catalog::compiled`] waits for it. A
+    /// thread that cannot be started starts nothing: the render compiles its own.
+    pub(crate) fn compile_ahead(&self, spawn: impl FnOnce() -> std::io::Result<JoinHandle<()>>) {
+        let Ok(mut compiling) = self.compiling.lock() else { return };
+        if !compiling.0 {
+            compiling.0 = true;
+            compiling.1 = spawn().ok();
         }
     }
 
@@ -57,8 +81,13 @@ impl Catalog {
                 groups.entry(dir.to_string()).or_default().insert(rest.to_string(), bytes.to_vec());
             }
         }
-        let mut catalog =
-            Catalog { blueprints: BTreeMap::new(), base: String::new(), read: Vec::new(), compiled: Mutex::default() };
+        let mut catalog = Catalog {
+            blueprints: BTreeMap::new(),
+            base: String::new(),
+            read: Vec::new(),
+            compiled: Mutex::default(),
+            compiling: Mutex::default(),
+        };
         let mut failed = Findings::default();
         for (dir, files) in groups {
             catalog.add(
@@ -124,6 +153,12 @@ impl Catalog {
     pub fn service_names(&self) -> Vec<&str> {
         self.blueprints.values().filter(|b| b.kind == Kind::Service).map(|b| b.name.as_str()).collect()
     }
+}
+
+/// Whether two lists name the same blueprints (a render lists them in the order its services
+/// use them).
+fn same_names(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|n| b.contains(n))
 }
 
 /// A blueprint folder read from disk: as shown, its path, and its files by relative path.

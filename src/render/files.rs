@@ -25,6 +25,37 @@ fn when_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].when)", bp.display_dir)
 }
 
+/// Compiles a blueprint's templates, file targets and conditions into `env`, telling `failed`
+/// of each that does not compile (its name, its text, the error).
+pub(super) fn add_templates(
+    env: &mut minijinja::Environment<'static>,
+    bp: &Blueprint,
+    failed: &mut dyn FnMut(&str, &str, &minijinja::Error),
+) {
+    for (index, file) in bp.files.iter().enumerate() {
+        let name = target_template(bp, index);
+        if let Err(e) = env.add_template_owned(name.clone(), file.target.clone()) {
+            failed(&name, &file.target, &e);
+        }
+        if let Some(when) = &file.when {
+            let name = when_template(bp, index);
+            let text = format!("<% if {when} %>yes<% endif %>");
+            if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
+                failed(&name, &text, &e);
+            }
+        }
+    }
+    let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
+    let rendered = bp.files.iter().filter(|f| f.template).map(|f| f.source.clone());
+    for source in rendered.chain(partials) {
+        let name = bp.display_path(&source);
+        let text = String::from_utf8_lossy(bp.file(&source).unwrap_or_default()).into_owned();
+        if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
+            failed(&name, &text, &e);
+        }
+    }
+}
+
 /// Renders a spec's files one by one, within the render's budget, collecting the findings.
 pub(super) struct Renderer<'a> {
     pub(super) env: minijinja::Environment<'static>,
@@ -72,28 +103,9 @@ impl<'a> Renderer<'a> {
 
     /// Compiles a blueprint's templates and target paths once, for every service using it.
     pub(super) fn add_templates(&mut self, bp: &Blueprint) {
-        for (index, file) in bp.files.iter().enumerate() {
-            let name = target_template(bp, index);
-            if let Err(e) = self.env.add_template_owned(name.clone(), file.target.clone()) {
-                self.template_error(&name, &file.target, &e);
-            }
-            if let Some(when) = &file.when {
-                let name = when_template(bp, index);
-                let text = format!("<% if {when} %>yes<% endif %>");
-                if let Err(e) = self.env.add_template_owned(name.clone(), text.clone()) {
-                    self.template_error(&name, &text, &e);
-                }
-            }
-        }
-        let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
-        let rendered = bp.files.iter().filter(|f| f.template).map(|f| f.source.clone());
-        for source in rendered.chain(partials) {
-            let name = bp.display_path(&source);
-            let text = String::from_utf8_lossy(bp.file(&source).unwrap_or_default()).into_owned();
-            if let Err(e) = self.env.add_template_owned(name.clone(), text.clone()) {
-                self.template_error(&name, &text, &e);
-            }
-        }
+        let mut env = std::mem::take(&mut self.env);
+        add_templates(&mut env, bp, &mut |name, text, e| self.template_error(name, text, e));
+        self.env = env;
     }
 
     pub(super) fn template_error(&mut self, name: &str, text: &str, e: &minijinja::Error) {

@@ -23,7 +23,9 @@ pub use plan::{
     JOURNAL_NAME, MANIFEST_NAME, Place, Plan, PlannedFile, RenderError, is_reserved, is_safe_relative, is_vcs_folder,
 };
 
-use crate::blueprint::{Catalog, Scope, resolve_params};
+use std::sync::Arc;
+
+use crate::blueprint::{Blueprint, Catalog, Kind, Scope, resolve_params};
 use crate::declare_rule;
 use crate::diag::Findings;
 use crate::spec::Loaded;
@@ -107,6 +109,30 @@ pub fn render_each(
     sink: &mut dyn FnMut(Vec<PlannedFile>),
 ) -> Result<(), RenderError> {
     render_batches(loaded, catalog, place, true, sink)
+}
+
+/// Compiles the templates of the base blueprint and of every service blueprint in `catalog`
+/// (what a spec using each of them renders) on another thread, while the caller loads the
+/// spec: a render of those blueprints finds them compiled, or waits for them. Compiling them
+/// was a fifth of a one-service `gen render`, and one core was idle while it ran.
+pub fn compile_ahead(catalog: &Arc<Catalog>) {
+    let shared = Arc::clone(catalog);
+    catalog.compile_ahead(move || {
+        std::thread::Builder::new().name("templates".into()).spawn(move || {
+            let catalog = shared;
+            let used: Vec<&Blueprint> =
+                std::iter::once(catalog.base()).chain(catalog.all().filter(|b| b.kind == Kind::Service)).collect();
+            let mut env = environment();
+            let mut clean = true;
+            for bp in &used {
+                files::add_templates(&mut env, bp, &mut |_, _, _| clean = false);
+            }
+            // A blueprint that does not compile is reported by the render that uses it.
+            if clean {
+                catalog.keep_compiled(used.iter().map(|bp| bp.name.clone()).collect(), env);
+            }
+        })
+    });
 }
 
 /// [`render_each`] for a spec that [`render_each`] rendered cleanly a moment ago (`gen render`

@@ -123,6 +123,12 @@ static SCHEMA: LazyLock<CompiledSchema> = LazyLock::new(|| {
     CompiledSchema { json, validator }
 });
 
+/// Compiles the spec's schema on another thread, for a spec loaded a moment later (the load
+/// waits for it). A thread that cannot be started leaves it to the load.
+pub fn compile_schema_ahead() {
+    let _ = std::thread::Builder::new().name("spec schema".into()).spawn(|| LazyLock::force(&SCHEMA));
+}
+
 /// The bytes of a spec file, at most one byte over the size limit (so a huge file costs
 /// nothing and still gets its message). `name` is how messages name the file.
 pub fn read_bytes(path: &Path, name: &str) -> Result<Vec<u8>, SpecError> {
