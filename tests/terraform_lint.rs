@@ -102,6 +102,37 @@ fn role_assignments_in_two_files_of_one_module_are_related() {
     assert_eq!(code, 1);
 }
 
+/// A module large enough that gen parses its files on two threads (over 64 KiB): findings
+/// keep their files and order, and a rule that relates two files still sees both halves.
+#[test]
+fn a_large_module_is_read_whole_and_its_findings_keep_their_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a_identity.tf"), IDENTITY).expect("write");
+    std::fs::write(dir.path().join("b_shop.tf"), push("shop", "shop")).expect("write");
+    let unknown = "resource \"azurerm_resource_group\" \"extra\" {\n  name     = \"extra\"\n  location = \"westeurope\"\n  colour   = \"red\"\n}\n";
+    std::fs::write(dir.path().join("c_unknown.tf"), unknown).expect("write");
+    let padding = "# Nothing but a comment line, to make the module large.\n".repeat(40);
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("m_{i:02}.tf")), &padding).expect("write");
+    }
+    std::fs::write(dir.path().join("y_unknown.tf"), unknown.replace("extra", "other")).expect("write");
+    std::fs::write(dir.path().join("z_blog.tf"), push("blog", "blog")).expect("write");
+    let (code, found) = findings(dir.path());
+    let names = |(c, f, l): &(String, String, usize)| {
+        (c.clone(), Path::new(f).file_name().map(|n| n.to_string_lossy().into_owned()), *l)
+    };
+    assert_eq!(
+        found.iter().map(names).collect::<Vec<_>>(),
+        [
+            ("TF002".to_string(), Some("c_unknown.tf".to_string()), 4),
+            ("TF002".to_string(), Some("y_unknown.tf".to_string()), 4),
+            ("TF008".to_string(), Some("z_blog.tf".to_string()), 2),
+        ],
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+}
+
 #[test]
 fn role_assignments_in_two_modules_are_not_related() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -81,8 +81,9 @@ fn lint_with(files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>, gra
         }
     }
     let keys: Vec<String> = sets.iter().map(|(k, _)| k.clone()).collect();
+    let mut parsed = parse_all(sets.iter().flat_map(|(_, files)| files).collect()).into_iter();
     let mut docs: Vec<Vec<Document>> =
-        sets.iter().map(|(_, files)| files.iter().map(Document::new).collect()).collect();
+        sets.iter().map(|(_, files)| parsed.by_ref().take(files.len()).collect()).collect();
     if let Some(graph) = graph {
         for doc in docs.iter().flatten() {
             graph.read(&doc.artifact, Parsed::Terraform(&doc.body));
@@ -108,6 +109,35 @@ fn lint_with(files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>, gra
             emit(file, mine);
         }
     }
+}
+
+/// The bytes of Terraform from which [`parse_all`] parses on two threads: the reference
+/// example's project (about 100 KiB) took a third of its lint to parse and check against the
+/// provider schemas, on one core while the other waited.
+const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
+
+/// Each file parsed and checked against the provider schemas, in order: the second half (by
+/// bytes) on a thread of its own when there are many bytes.
+fn parse_all(files: Vec<&Artifact>) -> Vec<Document> {
+    let total: usize = files.iter().map(|f| f.source.text().len()).sum();
+    if total < PARALLEL_PARSE_BYTES {
+        return files.into_iter().map(Document::new).collect();
+    }
+    let mut seen = 0;
+    let half = files
+        .iter()
+        .position(|f| {
+            seen += f.source.text().len();
+            seen * 2 >= total
+        })
+        .map_or(files.len(), |i| i + 1);
+    let (first, second) = files.split_at(half);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| second.iter().copied().map(Document::new).collect::<Vec<_>>());
+        let mut docs: Vec<Document> = first.iter().copied().map(Document::new).collect();
+        docs.extend(later.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        docs
+    })
 }
 
 /// Most readings of one module checked: its own, one per `.tfvars` given, one per reading of
