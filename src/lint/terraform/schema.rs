@@ -477,6 +477,11 @@ mod tests {
             assert!(schema(*data, name).is_some(), "{name}");
         }
         assert!(schema(false, "azurerm_kubernetes_cluster").is_some());
+        // Embedded without the descriptions written for people, but an argument called
+        // `description` is an argument.
+        let role = schema(false, "azurerm_role_assignment").expect("azurerm_role_assignment");
+        assert!(role["attributes"]["description"]["optional"].as_bool() == Some(true), "{role}");
+        assert!(role["attributes"]["principal_id"].get("description_kind").is_none(), "{role}");
     }
 
     #[test]
