@@ -158,6 +158,17 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     /// What templates read as `platform` (with `platform.target`, the platform's name, added):
     /// the block as written with its defaults, and whatever the platform works out from it.
     fn context(&self) -> serde_json::Value;
+    /// What the platform works out for one environment of the project `project`
+    /// (`environment`: its name when the spec declares environments), added to what that
+    /// environment's files read as `platform` and to `environments[].context` (a local
+    /// cluster's name and kubectl context).
+    fn environment_context(
+        &self,
+        _project: &str,
+        _environment: Option<&str>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::new()
+    }
 }
 
 /// Lists the platforms: the spec model's [`Target`], [`PLATFORMS`], and the spec's

@@ -38,13 +38,19 @@ pub(super) fn context(
 }
 
 /// The target block of a spec's platform, with the target's name: what a template reads
-/// whatever the target (`platform.target`, `platform.ingress.className`).
-pub(super) fn platform_value(spec: &crate::spec::Spec) -> Value {
+/// whatever the target (`platform.target`, `platform.ingress.className`). For an
+/// environment's files (`environment`: `None` for the spec's own, the name of one it
+/// declares), also what the platform works out for that environment.
+pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Option<&str>>) -> Value {
     let p = &spec.platform;
-    let mut block = p.target.spec().context();
+    let target = p.target.spec();
+    let mut block = target.context();
     let name = p.target_name();
     if let Some(map) = block.as_object_mut() {
         map.insert("target".into(), name.into());
+        if let Some(environment) = environment {
+            map.extend(target.environment_context(&spec.metadata.name, environment));
+        }
     }
     Value::from(Serde(block))
 }
@@ -75,7 +81,7 @@ pub(super) fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value>
                 ("githubEnvironment", github_environment.map_or(Value::from(()), Value::from)),
                 ("spec", spec_value.clone()),
                 // What its files read as `platform`: the block and what the platform works out.
-                ("context", platform_value(spec)),
+                ("context", platform_value(spec, Some(env.declared.then_some(env.name.as_str())))),
             ])
         })
         .collect()
@@ -129,7 +135,7 @@ impl<'l, 'c> Contexts<'l, 'c> {
             .collect();
         let shared = vec![
             ("spec", top_spec.clone()),
-            ("platform", platform_value(&loaded.spec)),
+            ("platform", platform_value(&loaded.spec, None)),
             ("environments", Value::from(env_values.clone())),
             ("targets", Value::from(Serde(&targets))),
             ("runtimes", Value::from(Serde(&runtimes))),
@@ -160,7 +166,8 @@ impl<'l, 'c> Contexts<'l, 'c> {
             // patches).
             let mut env_shared = shared.clone();
             env_shared[0] = ("spec", env_spec.clone());
-            env_shared[1] = ("platform", platform_value(&env_loaded.spec));
+            env_shared[1] =
+                ("platform", platform_value(&env_loaded.spec, Some(env.declared.then_some(env.name.as_str()))));
             env_shared.push(("base", top_spec.clone()));
             per_env.push(EnvContext {
                 loaded: env_loaded,

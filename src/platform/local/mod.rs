@@ -97,6 +97,42 @@ impl TargetSpec for Spec {
     fn context(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
     }
+
+    /// The cluster `scripts/deploy-local.sh` creates and deploys to, the kubectl context that
+    /// reaches it, and for kind the file name of the kubeconfig the script keeps for it (under
+    /// `${XDG_CONFIG_HOME:-$HOME/.config}/gen/`): the script and the README print them.
+    fn environment_context(
+        &self,
+        project: &str,
+        environment: Option<&str>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        let cluster = self.cluster_name(project, environment);
+        let (context, kubeconfig) = match self.cluster {
+            Cluster::Minikube => (cluster.clone(), None),
+            Cluster::Kind => (format!("kind-{cluster}"), Some(format!("kind-{cluster}.kubeconfig"))),
+        };
+        let mut values = serde_json::Map::new();
+        values.insert("clusterName".into(), cluster.into());
+        values.insert("kubeContext".into(), context.into());
+        values.insert("kubeconfigFile".into(), kubeconfig.into());
+        values
+    }
+}
+
+impl Spec {
+    /// The minikube profile or kind cluster of an environment: the one the spec names; else,
+    /// when the spec declares environments, one per environment (`<project>-<environment>`,
+    /// seed 004's dev, test and prod side by side); else the tool's default.
+    pub fn cluster_name(&self, project: &str, environment: Option<&str>) -> String {
+        match environment {
+            _ if !self.name.is_empty() => self.name.clone(),
+            Some(environment) => format!("{project}-{environment}"),
+            None => match self.cluster {
+                Cluster::Minikube => "minikube".into(),
+                Cluster::Kind => "kind".into(),
+            },
+        }
+    }
 }
 
 /// A cluster on a developer's machine (`platform.local`).

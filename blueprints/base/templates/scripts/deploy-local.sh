@@ -1,9 +1,8 @@
 <#- A local environment, deployed from a laptop: test, build, load, apply, wait, print the URL.
     Every value reaches the script through the `shell` filter. -#>
 <% set local = platform %>
-<#- Each declared environment gets a cluster of its own (seed 004: dev, test, prod). -#>
-<% set cluster_name = local.name if local.name else ((spec.metadata.name ~ "-" ~ environment.name) if environment.declared else local.cluster) %>
-<% set context = cluster_name if local.cluster == "minikube" else ("kind-" ~ cluster_name) %>
+<#- Each declared environment gets a cluster of its own (seed 004: dev, test, prod): its name,
+    context and kubeconfig file are the local platform's (`platform.clusterName`, ...). -#>
 <% set manifests = ("manifests/overlays/" ~ environment.name) if environment.declared else "manifests" %>
 <% set autoscaled = spec.services | selectattr("autoscaling", "defined") | list %>
 <% set backups = spec.services | selectattr("persistence", "defined") | map(attribute="persistence") | selectattr("backup", "defined") | list %>
@@ -18,7 +17,7 @@
 #   --dry-run     print every command it would run, and run none
 #   --no-forward  print the URLs and the port-forward command, and exit
 #
-# It talks to the cluster only through the context <@ context | text @>, never the current one,
+# It talks to the cluster only through the context <@ local.kubeContext | text @>, never the current one,
 # and never makes that context the current one: a later bare `kubectl` still reaches the
 # cluster it reached before, and nothing here can deploy to a cloud cluster by mistake.
 # Each build is loaded under a tag of its own content, so the cluster never keeps running an
@@ -44,15 +43,15 @@ done
 
 # The output folder: this script is in its scripts/ folder.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cluster=<@ cluster_name | shell @>
-context=<@ context | shell @>
+cluster=<@ local.clusterName | shell @>
+context=<@ local.kubeContext | shell @>
 port=<@ local.port @>
 <% if local.cluster == "minikube" %>
 kc=(--context "$context")
 <% else %>
 # kind makes the cluster it creates the current context of the kubeconfig it writes: it writes
 # this one instead, of its own, and every call names it.
-kubeconfig="${XDG_CONFIG_HOME:-$HOME/.config}/gen/kind-$cluster.kubeconfig"
+kubeconfig="${XDG_CONFIG_HOME:-$HOME/.config}/gen/"<@ local.kubeconfigFile | shell @>
 kc=(--kubeconfig "$kubeconfig" --context "$context")
 <% endif %>
 # How messages write a kubectl command for this cluster.
