@@ -170,3 +170,26 @@ pub enum Cluster {
     Minikube,
     Kind,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_environment_gets_the_named_cluster_else_one_of_its_own_else_the_tool_default() {
+        let kind = Spec { cluster: Cluster::Kind, ..Spec::default() };
+        assert_eq!(kind.cluster_name("shop", None), "kind");
+        assert_eq!(kind.cluster_name("shop", Some("dev")), "shop-dev");
+        let named = Spec { name: "laptop".into(), ..kind.clone() };
+        assert_eq!(named.cluster_name("shop", Some("dev")), "laptop");
+        let values = named.environment_context("shop", Some("dev"));
+        assert_eq!(values["kubeContext"], "kind-laptop");
+        assert_eq!(values["kubeconfigFile"], "kind-laptop.kubeconfig");
+        let minikube = Spec::default().environment_context("shop", None);
+        assert_eq!(
+            (minikube["clusterName"].as_str(), minikube["kubeContext"].as_str()),
+            (Some("minikube"), Some("minikube"))
+        );
+        assert!(minikube["kubeconfigFile"].is_null());
+    }
+}
