@@ -118,7 +118,20 @@ pub fn run(args: Args) -> u8 {
                 batches.into_iter().for_each(&mut write);
                 Ok(())
             }
-            None => render::render_each_again(&loaded, &session.catalog, place, &mut write),
+            // Rendered again on another thread while this one writes what it already has: a
+            // plan too big to keep was checked whole, and nothing is written before that.
+            None => std::thread::scope(|scope| {
+                let (send, batches) = std::sync::mpsc::sync_channel::<Vec<PlannedFile>>(4);
+                let (loaded, catalog) = (&loaded, &session.catalog);
+                let renderer = scope.spawn(move || {
+                    // A closed channel means the writer stopped (it failed): rendering on is moot.
+                    render::render_each_again(loaded, catalog, place, &mut |batch| {
+                        let _ = send.send(batch);
+                    })
+                });
+                batches.into_iter().for_each(&mut write);
+                renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }),
         };
         // The spec's tree is not needed to record what was written: a spec of thousands of
         // services holds tens of MiB, at the moment the manifest is serialized.
