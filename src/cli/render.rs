@@ -106,16 +106,20 @@ pub fn run(args: Args) -> u8 {
     let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
         let loaded = loaded;
         let mut failed = None;
+        // Writes a batch; false once a write has failed (the rest is not written).
         let mut write = |batch: Vec<PlannedFile>| {
-            if failed.is_none()
-                && let Err(e) = writer.add(&batch)
-            {
+            if let Err(e) = writer.add(&batch) {
                 failed = Some(e);
             }
+            failed.is_none()
         };
         let rendered = match kept {
             Some((batches, _)) => {
-                batches.into_iter().for_each(&mut write);
+                for batch in batches {
+                    if !write(batch) {
+                        break;
+                    }
+                }
                 Ok(())
             }
             // Rendered again on another thread while this one writes what it already has: a
@@ -124,12 +128,17 @@ pub fn run(args: Args) -> u8 {
                 let (send, batches) = std::sync::mpsc::sync_channel::<Vec<PlannedFile>>(4);
                 let (loaded, catalog) = (&loaded, &session.catalog);
                 let renderer = scope.spawn(move || {
-                    // A closed channel means the writer stopped (it failed): rendering on is moot.
+                    // A closed channel means the writer failed: what is rendered after is dropped.
                     render::render_each_again(loaded, catalog, place, &mut |batch| {
                         let _ = send.send(batch);
                     })
                 });
-                batches.into_iter().for_each(&mut write);
+                // A failed write ends the loop, and with it this end of the channel.
+                for batch in batches {
+                    if !write(batch) {
+                        break;
+                    }
+                }
                 renderer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             }),
         };
