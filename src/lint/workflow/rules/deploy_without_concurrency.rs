@@ -33,11 +33,11 @@ declare_rule! {
     pub static RULE = ("GHA014", "deploy-without-concurrency", Warning);
 }
 
-const DEPLOY_ACTIONS: [&str; 4] =
+pub(super) const DEPLOY_ACTIONS: [&str; 4] =
     ["azure/k8s-deploy", "azure/webapps-deploy", "azure/arm-deploy", "aws-actions/amazon-ecs-deploy-task-definition"];
 
 /// What a command deploys with, if it deploys.
-fn deploys(cmd: &Command) -> Option<String> {
+pub(super) fn deploys(cmd: &Command) -> Option<String> {
     let sub = cmd.args().first().map_or("", String::as_str);
     let deploys = match cmd.name() {
         "helm" => matches!(sub, "upgrade" | "install" | "rollback" | "uninstall"),
@@ -58,6 +58,11 @@ fn deploy(job: &Job<'_>) -> Option<String> {
     if job.get("environment").is_some() {
         return Some("has an environment".into());
     }
+    deploy_step(job)
+}
+
+/// The first step of a job that deploys, and how: a deploy action or a deploy command.
+pub(super) fn deploy_step(job: &Job<'_>) -> Option<String> {
     job.steps().iter().find_map(|step| {
         let action = DEPLOY_ACTIONS.iter().find(|a| step.uses_action(a)).map(|a| format!("uses `{a}`"));
         action.or_else(|| step.run()?.commands().iter().find_map(deploys).map(|c| format!("runs {c}")))

@@ -6,13 +6,16 @@ mod cloud_login_with_secret;
 mod cluster_admin_credential;
 mod compromised_action;
 mod credential_literal;
+mod deploy_by_tag;
 mod deploy_without_concurrency;
+mod deploy_without_environment;
 mod docker_login_password_argument;
 mod id_token_without_login;
 mod if_always_true;
 mod job_without_timeout;
 mod permissions_missing_or_broad;
 mod pull_request_target_checkout;
+mod push_without_provenance;
 mod retired_action_runtime;
 mod secrets_inherit;
 mod spoofable_bot_condition;
@@ -70,4 +73,8 @@ pub static CHECKS: &[Check<Document>] = &[
     // Jobs that hold a runner, or a deployment, too long or twice.
     Check { rule: &job_without_timeout::RULE, run: Run::Each(job_without_timeout::check) },
     Check { rule: &deploy_without_concurrency::RULE, run: Run::Each(deploy_without_concurrency::check) },
+    // What is deployed, and who may let it through.
+    Check { rule: &deploy_without_environment::RULE, run: Run::Each(deploy_without_environment::check) },
+    Check { rule: &deploy_by_tag::RULE, run: Run::Each(deploy_by_tag::check) },
+    Check { rule: &push_without_provenance::RULE, run: Run::Each(push_without_provenance::check) },
 ];
