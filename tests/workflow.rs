@@ -315,6 +315,30 @@ fn terraform_environments(repo: &Repo) -> Vec<TfEnvironment> {
         .collect()
 }
 
+/// The branch a job without a GitHub environment signs in from: the job or the step runs on a
+/// push only, and pushes are filtered to one branch; or the workflow runs by hand only, and an
+/// earlier step of the job stops a run on any other branch.
+fn login_branch(wf: &Value, id: &str, job: &Value, step: &Value, file: &Path) -> String {
+    let on_push = |x: &Value| x["if"].as_str().is_some_and(|c| c == "github.event_name == 'push'");
+    if on_push(job) || on_push(step) {
+        let branches = wf["on"]["push"]["branches"].as_array().expect("push branches");
+        assert_eq!(branches.len(), 1, "{}", file.display());
+        return branches[0].as_str().expect("branch").to_string();
+    }
+    let triggers: Vec<&String> = wf["on"].as_object().map(|o| o.keys().collect()).unwrap_or_default();
+    assert_eq!(triggers, ["workflow_dispatch"], "{}: job {id} logs in outside a push", file.display());
+    let guard = steps(job)
+        .into_iter()
+        .take_while(|s| *s != step)
+        .find(|s| {
+            s["run"].as_str().is_some_and(|r| r.contains(r#"if [ "$GITHUB_REF" != "refs/heads/$BRANCH" ]; then"#))
+        })
+        .unwrap_or_else(|| panic!("{}: job {id} logs in on any branch a manual run names", file.display()));
+    let run = guard["run"].as_str().expect("run");
+    assert!(run.contains("exit 1"), "{}: job {id}: the branch check stops nothing", file.display());
+    guard["env"]["BRANCH"].as_str().expect("BRANCH").to_string()
+}
+
 #[test]
 fn every_azure_login_matches_a_subject_terraform_trusts() {
     for v in variants() {
@@ -345,20 +369,7 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                     // GitHub's token names the environment when the job has one, else the ref.
                     let subject = match job.get("environment") {
                         Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
-                        None => {
-                            // The job or the step logs in on a push only, and pushes are
-                            // filtered to the one branch.
-                            let on_push =
-                                |x: &Value| x["if"].as_str().is_some_and(|c| c == "github.event_name == 'push'");
-                            assert!(
-                                on_push(job) || on_push(step),
-                                "{}: job {id} logs in outside a push",
-                                file.display()
-                            );
-                            let branches = wf["on"]["push"]["branches"].as_array().expect("push branches");
-                            assert_eq!(branches.len(), 1, "{}", file.display());
-                            format!("repo:{repository}:ref:refs/heads/{}", branches[0].as_str().expect("branch"))
-                        }
+                        None => format!("repo:{repository}:ref:refs/heads/{}", login_branch(&wf, id, job, step, &file)),
                     };
                     // Which identity of which environment the job names.
                     let client = step["with"]["client-id"].as_str().expect("client-id");
@@ -463,13 +474,16 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
         for file in repo.workflows().into_iter().filter(|f| !f.ends_with("gen.yml")) {
             let wf = read_yaml(&file);
             let all = jobs(&wf);
-            // One build, one push.
+            let rollback = file.to_string_lossy().ends_with(".rollback.yml");
+            // One build, one push (none in a rollback, which deploys a release that exists).
             let pushes: Vec<&String> = all
                 .iter()
-                .filter(|(_, j)| steps(j).iter().any(|s| s["run"].as_str().is_some_and(|r| r.contains("docker push"))))
+                .filter(|(_, j)| {
+                    steps(j).iter().any(|s| s["with"]["outputs"].as_str().is_some_and(|o| o.contains("push=true")))
+                })
                 .map(|(id, _)| *id)
                 .collect();
-            assert_eq!(pushes, ["build"], "{}: {}", repo.name, file.display());
+            assert_eq!(pushes, if rollback { vec![] } else { vec!["build"] }, "{}: {}", repo.name, file.display());
             // One job per environment on Azure (none for a local one), written in promotion
             // order; `needs` below makes it the order they run in.
             let chain: Vec<String> =
@@ -484,12 +498,23 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
                     Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
                     other => panic!("{id}: needs {other}"),
                 };
-                let mut want = vec!["build"];
-                want.extend(previous.as_deref());
+                // Each deploys what `verify` checked; a release's promotion waits for the
+                // environment before, a rollback deploys to the one environment the run names.
+                let mut want = vec!["verify"];
+                if !rollback {
+                    want.extend(previous.as_deref());
+                }
                 assert_eq!(needs, want, "{}: {}: {id} follows the environment before it", repo.name, file.display());
                 let values = envs.iter().find(|e| e.file == format!("environments/{name}.tfvars")).expect("values");
                 assert_eq!(job["environment"], values.vars["github_environment"], "{}: {id}", repo.name);
-                assert_eq!(job["if"], "github.event_name == 'push'", "{}: {id}", repo.name);
+                let condition = if rollback {
+                    let options = &wf["on"]["workflow_dispatch"]["inputs"]["environment"]["options"];
+                    assert_eq!(options, &serde_json::json!(on_azure), "{}: {}", repo.name, file.display());
+                    format!("inputs.environment == '{name}'")
+                } else {
+                    "github.event_name == 'push'".to_string()
+                };
+                assert_eq!(job["if"], condition.as_str(), "{}: {id}", repo.name);
                 previous = Some(id.clone());
             }
             if v.name.starts_with("environments") {
@@ -697,8 +722,10 @@ fn spec_values_reach_the_workflows_as_inert_literals() {
         for expression in ["${{ secrets.LEAK", "${{secrets.LEAK", "${{github.token"] {
             assert!(!evaluated_part.contains(expression), "{}: an expression from the spec:\n{text}", file.display());
         }
-        let branches = &wf["on"]["push"]["branches"];
-        assert_eq!(branches[0].as_str().map(unglob).as_deref(), Some(branch), "{}", file.display());
+        if wf["on"].get("push").is_some() {
+            let branches = &wf["on"]["push"]["branches"];
+            assert_eq!(branches[0].as_str().map(unglob).as_deref(), Some(branch), "{}", file.display());
+        }
         for (id, job) in jobs(&wf) {
             for step in steps(job) {
                 if let Some(run) = step["run"].as_str() {
@@ -895,4 +922,67 @@ fn the_image_scan_is_uploaded_only_where_code_scanning_takes_it_and_its_gate_alw
         }
     }
     assert!(seen >= 3, "only {seen} uploads");
+}
+
+/// Runs the workflow's own "Next version" step, as the runner would, in a git repository with
+/// these tags (the repository the workflow is in: its scripts are there): the version it
+/// writes to `$GITHUB_OUTPUT`, and the tag prefix the release would get.
+fn next_release(repo: &Repo, service: &str, tags: &[&str]) -> (String, String) {
+    let wf = read_yaml(&repo.out().join(format!(".github/workflows/{service}.yml")));
+    let step = steps(&wf["jobs"]["build"])
+        .into_iter()
+        .find(|s| s["name"] == "Next version")
+        .cloned()
+        .expect("a Next version step");
+    let root = repo.root();
+    git(root, &["init", "-q"]);
+    git(root, &["commit", "-q", "--allow-empty", "-m", "first"]);
+    for tag in tags {
+        git(root, &["tag", tag]);
+    }
+    let output = root.join("github-output");
+    std::fs::write(&output, "").expect("write");
+    let mut run = Command::new("bash");
+    run.args(["-e", "-c", step["run"].as_str().expect("run")]).current_dir(root).env("GITHUB_OUTPUT", &output);
+    for (key, value) in wf["env"].as_object().into_iter().flatten().chain(step["env"].as_object().into_iter().flatten())
+    {
+        run.env(key, value.as_str().expect("a string"));
+    }
+    let out = run.output().expect("bash");
+    assert!(out.status.success(), "{}: {}", repo.name, String::from_utf8_lossy(&out.stderr));
+    for tag in tags {
+        git(root, &["tag", "-d", tag]);
+    }
+    let written = std::fs::read_to_string(&output).expect("read");
+    let version = written.trim().strip_prefix("version=").expect("version=").to_string();
+    (wf["env"]["TAG_PREFIX"].as_str().expect("TAG_PREFIX").to_string(), version)
+}
+
+#[test]
+fn adding_a_service_leaves_the_first_ones_tags_and_versions_as_they_were() {
+    let reference = spec_text("spec.yaml");
+    let second = "  - name: cart\n    blueprint: flask\n    port: 5000\n    ingress: {host: cart.example.com, path: /, tls: true}\n\n# The GitHub workflow";
+    let variant = |name, spec| Variant { name, spec, spec_at: "spec.yaml", out: "." };
+    let one = Repo::new(&variant("one service", reference.clone()));
+    let two = Repo::new(&variant("two services", edited(reference.clone(), &[("\n# The GitHub workflow", second)])));
+    // The first service's releases so far, and another line of tags beside them.
+    let tags = ["shop/v0.1.0", "shop/v0.1.1", "cart-v7.0.0", "v9.9.9"];
+    assert_eq!(next_release(&one, "shop", &tags), ("shop/v".into(), "0.1.2".into()));
+    assert_eq!(
+        next_release(&two, "shop", &tags),
+        ("shop/v".into(), "0.1.2".into()),
+        "the second service moved the first's"
+    );
+    assert_eq!(next_release(&two, "cart", &tags), ("cart/v".into(), "0.0.1".into()));
+    // A prefix changed on purpose continues the sequence of the old one, and of no other.
+    let renamed = edited(
+        reference.clone(),
+        &[(
+            "    params: {pythonVersion: \"3.12\", workers: 2, timeout: 30}\n",
+            "    params: {pythonVersion: \"3.12\", workers: 2, timeout: 30}\n    release: {tagPrefix: shop-v, formerTagPrefixes: [shop/v]}\n",
+        )],
+    );
+    let renamed = Repo::new(&variant("renamed prefix", renamed));
+    assert_eq!(next_release(&renamed, "shop", &tags), ("shop-v".into(), "0.1.2".into()));
+    assert_eq!(next_release(&renamed, "shop", &["shop/v0.1.1", "shop-v0.1.2"]), ("shop-v".into(), "0.1.3".into()));
 }

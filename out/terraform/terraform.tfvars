@@ -55,9 +55,11 @@ gateway_tls_hosts = [
 gateway_plain_hosts = [
 ]
 
+# GitHub: the deploy identity trusts the GitHub environment alone, whose protection rules gate
+# each deploy.
 github_repository  = "acme/shop"
 github_branch      = "main"
-github_environment = null
+github_environment = "production"
 identity_mode      = "managed-identity"
 deploy             = "helm"
 

@@ -8,6 +8,7 @@ use super::plan::{Place, RenderError};
 use crate::blueprint::{Blueprint, Catalog, ServiceBlueprint, resolve_params};
 use crate::diag::Findings;
 use crate::spec::Loaded;
+use crate::spec::model::DEFAULT_GITHUB_ENVIRONMENT;
 
 /// The template context: the spec's value is built once and shared (a minijinja value is a
 /// reference-counted handle), so a context costs the same for the thousandth service as for
@@ -71,14 +72,14 @@ pub(super) fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value>
                 .github
                 .as_ref()
                 .and_then(|g| g.environment.clone())
-                .or_else(|| env.declared.then(|| env.name.clone()));
+                .unwrap_or_else(|| if env.declared { env.name.clone() } else { DEFAULT_GITHUB_ENVIRONMENT.into() });
             Value::from_pairs([
                 ("name", Value::from(env.name.as_str())),
                 ("declared", Value::from(env.declared)),
                 ("platform", Value::from(env.target)),
                 ("index", Value::from(i)),
                 ("first", Value::from(!envs[..i].iter().any(|e| e.target == env.target))),
-                ("githubEnvironment", github_environment.map_or(Value::from(()), Value::from)),
+                ("githubEnvironment", Value::from(github_environment)),
                 ("spec", spec_value.clone()),
                 // What its files read as `platform`: the block and what the platform works out.
                 ("context", platform_value(spec, Some(env.declared.then_some(env.name.as_str())))),

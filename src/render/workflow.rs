@@ -15,7 +15,8 @@ use crate::spec::model::Deploy;
 /// - `registry`: the spec of the environment whose registry the image is pushed to;
 /// - `offPipeline`: whether some environment is deployed from a laptop, not by the pipeline;
 /// - `deploys`: the deploy jobs in order, each with its `job` id, its `environment` (none
-///   without environments) and the `previous` job it waits for (none for the first);
+///   without environments), the `githubEnvironment` it runs in (`production` unless the spec
+///   names one) and the `previous` job it waits for (none for the first);
 /// - `deployJobs`: their ids.
 pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
     let cloud: Vec<(usize, &Value)> = loaded
@@ -41,6 +42,12 @@ pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
     } else {
         vec![(kind.to_string(), Value::from(()))]
     };
+    // Every deploy job runs in a GitHub environment, whose protection rules gate it and whose
+    // name is the subject its identity trusts: the environment's, or the one environment's.
+    let github_environment = |env: &Value| {
+        let env = if env.is_none() { environments.first().cloned().unwrap_or_default() } else { env.clone() };
+        env.get_attr("githubEnvironment").unwrap_or_default()
+    };
     let deploys: Vec<Value> = jobs
         .iter()
         .enumerate()
@@ -49,6 +56,7 @@ pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
             Value::from_pairs([
                 ("job", Value::from(job.as_str())),
                 ("environment", env.clone()),
+                ("githubEnvironment", github_environment(env)),
                 ("previous", previous),
             ])
         })

@@ -67,9 +67,17 @@ impl Spec {
             let r = &mut service.resources;
             r.requests.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_REQUEST.to_string());
             r.limits.ephemeral_storage.get_or_insert_with(|| EPHEMERAL_LIMIT.to_string());
+            if service.release.tag_prefix.is_none() {
+                service.release.tag_prefix = Some(service.tag_prefix());
+            }
         }
     }
 }
+
+/// The GitHub environment a spec without environments deploys through when
+/// `platform.github.environment` is not set: every deploy job runs in one, so that its
+/// protection rules gate the deploy and the deploy identity trusts it, not a branch.
+pub const DEFAULT_GITHUB_ENVIRONMENT: &str = "production";
 
 /// Local storage requested when a spec says nothing.
 pub const EPHEMERAL_REQUEST: &str = "64Mi";
@@ -230,6 +238,29 @@ pub struct Service {
     pub persistence: Option<Persistence>,
     #[serde(default)]
     pub params: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    pub release: Release,
+}
+
+/// How the pipeline names the service's releases: each release is the git tag `tagPrefix`
+/// followed by its version, and the version is the newest such tag's with its patch bumped.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Release {
+    /// `<service>/v` when omitted ([`Spec::fill_defaults`]): the same whether the spec has one
+    /// service or several, so that adding a service never restarts another's versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_prefix: Option<String>,
+    /// Prefixes the service's tags had before: their versions continue in the new prefix.
+    #[serde(default)]
+    pub former_tag_prefixes: Vec<String>,
+}
+
+impl Service {
+    /// The prefix of the service's release tags (filled by [`Spec::fill_defaults`]).
+    pub fn tag_prefix(&self) -> String {
+        self.release.tag_prefix.clone().unwrap_or_else(|| format!("{}/v", self.name))
+    }
 }
 
 fn default_blueprint() -> String {
@@ -250,6 +281,10 @@ pub struct Image {
     pub repository: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// `sha256:` and 64 hex digits: the plain manifests and the chart's defaults run exactly
+    /// this image (the pipeline deploys the digest it built whatever this says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// Requests and limits.

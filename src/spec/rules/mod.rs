@@ -12,6 +12,7 @@ mod invalid_github_repository;
 mod invalid_image;
 mod invalid_kubernetes_class;
 mod invalid_quantity;
+mod invalid_tag_prefix;
 mod invisible_character;
 mod kubernetes_name;
 
@@ -47,6 +48,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&credential_in_env::RULE, credential_in_env::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
     (&invalid_image::RULE, invalid_image::check),
+    (&invalid_tag_prefix::RULE, invalid_tag_prefix::check),
     (&invalid_kubernetes_class::RULE, invalid_kubernetes_class::check),
     (&invisible_character::RULE, invisible_character::check),
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),

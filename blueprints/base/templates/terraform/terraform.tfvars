@@ -153,16 +153,13 @@ volume_snapshots = true
 
 <% if declared %>
 # GitHub: the deploy identity of this environment trusts its GitHub environment alone.
+<% else %>
+# GitHub: the deploy identity trusts the GitHub environment alone, whose protection rules gate
+# each deploy.
 <% endif %>
 github_repository  = <@ spec.platform.github.repository | hcl @>
 github_branch      = <@ spec.platform.github.branch | hcl @>
-<% if declared %>
-github_environment = <@ environment.githubEnvironment | hcl @>
-<% elif spec.platform.github.environment is defined %>
-github_environment = <@ spec.platform.github.environment | hcl @>
-<% else %>
-github_environment = null
-<% endif %>
+github_environment = <@ (environment.githubEnvironment if declared else environments[0].githubEnvironment) | hcl @>
 identity_mode      = <@ spec.platform.azure.identity | hcl @>
 deploy             = <@ spec.pipeline.deploy | hcl @>
 

@@ -41,10 +41,11 @@ app.kubernetes.io/version: {{ include "shop.tag" . | quote }}
 app.kubernetes.io/part-of: {{ .Values.partOf | quote }}
 {{- end }}
 
-{{/* The image: repository:tag, or repository@digest when image.digest is set. */}}
+{{/* The image: repository:tag, and @digest when image.digest is set (the node then
+     runs exactly that image; the tag is for people). */}}
 {{- define "shop.image" -}}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s:%s@%s" .Values.image.repository (include "shop.tag" .) .Values.image.digest }}
 {{- else }}
 {{- printf "%s:%s" .Values.image.repository (include "shop.tag" .) }}
 {{- end }}
