@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Gen;
+use common::{Gen, root};
 
 fn run_ok(cmd: &mut Command, what: &str) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -71,12 +71,7 @@ fn the_rendered_flask_service_passes_its_tests_and_serves_requests_under_gunicor
     let venv = dir.path().join("venv");
     run_ok(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
     let bin = venv.join("bin");
-    run_ok(
-        Command::new(bin.join("pip"))
-            .args(["install", "-q", "--disable-pip-version-check", "-r", "requirements-dev.txt"])
-            .current_dir(&service),
-        "pip install",
-    );
+    install_locked(&bin, &service, "requirements-dev.txt", &dir.path().join("wheels"));
     let tests = run_ok(
         Command::new(bin.join("python")).args(["-m", "pytest", "-q", "-p", "no:cacheprovider"]).current_dir(&service),
         "pytest",
@@ -145,6 +140,60 @@ fn the_rendered_flask_service_passes_its_tests_and_serves_requests_under_gunicor
     assert_eq!(entry["status"], 200);
 }
 
+/// Installs a lock as the image and the pipeline do (`--require-hashes`), offline: `pip
+/// download` fills a wheel cache from PyPI first, and the install reads that cache alone, so
+/// every file it installs is one the lock names with its hash.
+fn install_locked(bin: &Path, service: &Path, lock: &str, wheels: &Path) {
+    let pip = |args: &[&str]| {
+        let mut cmd = Command::new(bin.join("pip"));
+        cmd.args(args).env("PIP_FIND_LINKS", wheels).env("PIP_DISABLE_PIP_VERSION_CHECK", "1").current_dir(service);
+        cmd
+    };
+    let wheels_arg = wheels.to_str().expect("a UTF-8 path");
+    run_ok(&mut pip(&["download", "-q", "--require-hashes", "-r", lock, "-d", wheels_arg]), "pip download");
+    run_ok(&mut pip(&["install", "-q", "--no-index", "--require-hashes", "-r", lock]), "pip install --no-index");
+    // The lock is the whole of it: its first requirement without its hashes is refused.
+    let text = std::fs::read_to_string(service.join(lock)).expect("lock");
+    let mut loose = String::new();
+    let mut stripped: Option<String> = None;
+    let mut skipping = false;
+    for line in text.lines() {
+        if skipping && line.trim_start().starts_with("--hash=") {
+            continue;
+        }
+        skipping = false;
+        if stripped.is_none() && !line.starts_with([' ', '#', '-']) && line.ends_with(" \\") {
+            let requirement = line.trim_end_matches(" \\").to_string();
+            loose.push_str(&requirement);
+            loose.push('\n');
+            stripped = Some(requirement);
+            skipping = true;
+            continue;
+        }
+        loose.push_str(line);
+        loose.push('\n');
+    }
+    assert!(stripped.is_some(), "{lock} names no requirement with hashes");
+    std::fs::write(service.join("loose.txt"), loose).expect("write");
+    let check = ["install", "--dry-run", "--ignore-installed", "--no-index", "--require-hashes", "-r", "loose.txt"];
+    let out = pip(&check).output().expect("pip");
+    let refused = String::from_utf8_lossy(&out.stderr).contains("Hashes are required in --require-hashes mode");
+    assert!(
+        !out.status.success() && refused,
+        "pip took a requirement with no hash: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(service.join("loose.txt")).expect("remove");
+}
+
+/// The blueprints' locks are what scripts/lock-python writes from their .in files with PyPI
+/// as it is (pip-compile keeps a lock's pins while they satisfy the .in files).
+#[test]
+fn the_blueprint_locks_are_what_their_inputs_give() {
+    let out = Command::new("bash").arg(root().join("scripts/lock-python")).arg("--check").output().expect("bash");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
 /// A service rendered from `gen init`'s spec (changed by `edit`), with a virtual environment of
 /// its pinned runtime requirements.
 struct Rendered {
@@ -165,12 +214,7 @@ fn rendered(edit: impl Fn(String) -> String) -> Rendered {
     let venv = dir.path().join("venv");
     run_ok(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
     let bin = venv.join("bin");
-    run_ok(
-        Command::new(bin.join("pip"))
-            .args(["install", "-q", "--disable-pip-version-check", "-r", "requirements.txt"])
-            .current_dir(&service),
-        "pip install",
-    );
+    install_locked(&bin, &service, "requirements.txt", &dir.path().join("wheels"));
     Rendered { dir, service, bin }
 }
 

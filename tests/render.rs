@@ -43,11 +43,11 @@ fn rendering_twice_gives_identical_trees_and_the_second_writes_nothing() {
     assert_eq!(other.code, 0, "{}", other.stderr);
     let mut second = tree(&p.path("elsewhere/out2"));
     let mut first_no_manifest = first.clone();
-    // Only the manifest's path back to the spec, and the workflows' paths from the repository
-    // root, depend on where the output directory is.
+    // Only the manifest's path back to the spec, and the paths from the repository root in
+    // the workflows and the Dependabot configuration, depend on where the output directory is.
     first_no_manifest.remove(".gen-manifest.json");
     second.remove(".gen-manifest.json");
-    for (path, bytes) in second.iter_mut().filter(|(p, _)| p.starts_with(".github/workflows/")) {
+    for (path, bytes) in second.iter_mut().filter(|(p, _)| p.starts_with(".github/")) {
         let text = String::from_utf8(bytes.clone()).expect("UTF-8");
         assert!(text.contains("elsewhere/out2"), "{path} names the output folder");
         *bytes = text.replace("elsewhere/out2", "out").into_bytes();

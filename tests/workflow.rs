@@ -205,7 +205,8 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         for persona in ["regular", "pedantic"] {
             let out = validator("zizmor")
                 .args(["--offline", "--format", "json", "--persona", persona])
-                .arg(repo.out().join(".github/workflows"))
+                // The folder as a repository: its workflows and its Dependabot configuration.
+                .arg(repo.out())
                 .output()
                 .expect("zizmor runs");
             let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -233,6 +234,7 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         let out = validator("yamllint")
             .args(["--strict", "-f", "parsable", "-d", "relaxed"])
             .args(repo.workflows())
+            .arg(repo.out().join(".github/dependabot.yml"))
             .output()
             .expect("yamllint runs");
         assert!(

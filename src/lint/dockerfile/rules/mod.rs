@@ -3,6 +3,7 @@
 mod add_instead_of_copy;
 mod apt_install_recommends;
 mod apt_lists_not_cleaned;
+mod base_image_without_digest;
 mod copy_destination_not_folder;
 mod credential_in_build;
 mod development_server;
@@ -23,6 +24,7 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &dockerfile_syntax::RULE, run: Run::Each(dockerfile_syntax::check) },
     Check { rule: &runs_as_root::RULE, run: Run::Each(runs_as_root::check) },
     Check { rule: &unpinned_base_image::RULE, run: Run::Each(unpinned_base_image::check) },
+    Check { rule: &base_image_without_digest::RULE, run: Run::All(base_image_without_digest::check) },
     Check { rule: &add_instead_of_copy::RULE, run: Run::Each(add_instead_of_copy::check) },
     Check { rule: &apt_install_recommends::RULE, run: Run::Each(apt_install_recommends::check) },
     Check { rule: &apt_lists_not_cleaned::RULE, run: Run::Each(apt_lists_not_cleaned::check) },

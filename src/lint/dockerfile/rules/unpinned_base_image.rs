@@ -2,6 +2,7 @@ use std::collections::HashSet;
 
 use crate::declare_rule;
 use crate::diag::Diagnostics;
+use crate::lint::dockerfile::parser::Instruction;
 use crate::lint::dockerfile::{Document, expand_vars};
 
 declare_rule! {
@@ -22,9 +23,13 @@ declare_rule! {
     pub static RULE = ("DF002", "unpinned-base-image", Error);
 }
 
-pub fn check(doc: &Document, out: &mut Diagnostics) {
+/// The external base images of a Dockerfile, in order: each `FROM` with its written argument
+/// and the image its build arguments give, leaving out `scratch`, earlier stages and images a
+/// variable still names.
+pub(super) fn bases(doc: &Document) -> Vec<(&Instruction, &String, String)> {
     let mut scope = doc.scope();
     let mut stages: HashSet<String> = HashSet::new();
+    let mut found = Vec::new();
     for inst in doc.dockerfile.instructions.iter().filter(|i| i.keyword == "FROM") {
         let Some(written) = inst.args.first() else { continue };
         let image = expand_vars(written, scope.before(inst));
@@ -34,7 +39,16 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
         {
             stages.insert(name.to_ascii_lowercase());
         }
-        if image.contains('$') || image == "scratch" || earlier_stage || image.contains("@sha256:") {
+        if !(image.contains('$') || image == "scratch" || earlier_stage) {
+            found.push((inst, written, image));
+        }
+    }
+    found
+}
+
+pub fn check(doc: &Document, out: &mut Diagnostics) {
+    for (inst, written, image) in bases(doc) {
+        if image.contains("@sha256:") {
             continue;
         }
         let last = image.rsplit('/').next().unwrap_or(&image);
