@@ -154,6 +154,7 @@ fn a_module_pinned_to_another_major_version_is_not_checked_against_the_4x_schema
   name                  = "user"
   kubernetes_cluster_id = "x"
   vm_size               = "Standard_D2ds_v5"
+  orchestrator_version  = "1.36"
   enable_auto_scaling   = false
 }
 "#;

@@ -26,6 +26,7 @@ module "aks" {
   resource_group_name = azurerm_resource_group.this.name
   location            = azurerm_resource_group.this.location
   kubernetes_version  = var.kubernetes_version
+  maintenance_window  = var.maintenance_window
   vm_size             = var.node_vm_size
   min_count           = var.node_min_count
   max_count           = var.node_max_count

@@ -11,6 +11,14 @@ node_max_count     = 3
 node_disk_size_gb  = 64
 zones              = ["1", "2", "3"]
 
+# When AKS may upgrade the cluster and update its nodes' OS, weekly.
+maintenance_window = {
+  day_of_week    = "Sunday"
+  start_time     = "02:00"
+  utc_offset     = "+00:00"
+  duration_hours = 4
+}
+
 registry_name = "shopacr"
 registry_sku  = "Standard"
 

@@ -85,6 +85,32 @@ pub struct Aks {
     /// (Azure Kubernetes Service RBAC Cluster Admin); without it, whoever applies Terraform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_group: Option<String>,
+    /// When AKS may upgrade the cluster and update its nodes' OS on its own.
+    #[serde(default)]
+    pub maintenance_window: MaintenanceWindow,
+}
+
+/// A weekly window for AKS's automatic upgrades and node OS updates.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct MaintenanceWindow {
+    pub day_of_week: String,
+    pub start_time: String,
+    pub utc_offset: String,
+    pub duration_hours: u32,
+}
+
+/// Sunday from 02:00 UTC for four hours (the shortest window AKS accepts for upgrades): the
+/// quietest hours of most services in Europe and the Americas.
+impl Default for MaintenanceWindow {
+    fn default() -> Self {
+        MaintenanceWindow {
+            day_of_week: "Sunday".into(),
+            start_time: "02:00".into(),
+            utc_offset: "+00:00".into(),
+            duration_hours: 4,
+        }
+    }
 }
 
 /// The newest minor GA in every AKS region for months (June 2026), supported until June 2027:

@@ -32,6 +32,15 @@ node_max_count     = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
 node_disk_size_gb  = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
 zones              = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 
+<% set window = spec.platform.azure.aks.maintenanceWindow %>
+# When AKS may upgrade the cluster and update its nodes' OS, weekly.
+maintenance_window = {
+  day_of_week    = <@ window.dayOfWeek | hcl @>
+  start_time     = <@ window.startTime | hcl @>
+  utc_offset     = <@ window.utcOffset | hcl @>
+  duration_hours = <@ window.durationHours @>
+}
+
 <% if declared and owner.name != environment.name %>
 # One registry for every environment: <@ owner.name | text @>'s, where the image is built once and pushed.
 registry_owner               = false

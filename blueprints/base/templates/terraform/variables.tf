@@ -51,6 +51,25 @@ variable "kubernetes_version" {
   }
 }
 
+variable "maintenance_window" {
+  type = object({
+    day_of_week    = string
+    start_time     = string
+    utc_offset     = string
+    duration_hours = number
+  })
+  description = "The weekly window in which AKS upgrades the cluster and updates its nodes' OS (spec: platform.azure.aks.maintenanceWindow)."
+  validation {
+    condition = (
+      contains(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], var.maintenance_window.day_of_week)
+      && can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]$", var.maintenance_window.start_time))
+      && can(regex("^[+-](0[0-9]|1[0-4]):[0-5][0-9]$", var.maintenance_window.utc_offset))
+      && var.maintenance_window.duration_hours >= 4 && var.maintenance_window.duration_hours <= 24
+    )
+    error_message = "maintenance_window: a day of the week, start_time HH:MM, utc_offset +HH:MM or -HH:MM, and 4 to 24 duration_hours."
+  }
+}
+
 variable "node_vm_size" {
   type        = string
   description = "The VM size of the cluster's nodes (spec: platform.azure.aks.nodePool.vmSize)."

@@ -19,6 +19,16 @@ variable "kubernetes_version" {
   description = "The Kubernetes minor version (the patch upgrade channel keeps its patches current), or a patch version (no upgrade channel)."
 }
 
+variable "maintenance_window" {
+  type = object({
+    day_of_week    = string
+    start_time     = string
+    utc_offset     = string
+    duration_hours = number
+  })
+  description = "The weekly window of automatic upgrades and node OS updates."
+}
+
 variable "vm_size" {
   type        = string
   description = "The nodes' VM size."

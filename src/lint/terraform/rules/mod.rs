@@ -5,7 +5,9 @@ mod acr_anonymous_pull_enabled;
 mod acr_push_on_several_registries;
 mod aks_local_accounts_enabled;
 mod aks_network_policy_missing;
+mod aks_pool_without_orchestrator_version;
 mod aks_rbac_disabled;
+mod aks_upgrades_without_maintenance_window;
 mod argument_removed_in_azurerm_4;
 mod autoscaled_node_count_not_ignored;
 mod backend_access_key_auth;
@@ -51,6 +53,14 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &aks_local_accounts_enabled::RULE, run: Run::Each(aks_local_accounts_enabled::check) },
     Check { rule: &aks_rbac_disabled::RULE, run: Run::Each(aks_rbac_disabled::check) },
     Check { rule: &aks_network_policy_missing::RULE, run: Run::Each(aks_network_policy_missing::check) },
+    Check {
+        rule: &aks_pool_without_orchestrator_version::RULE,
+        run: Run::Each(aks_pool_without_orchestrator_version::check),
+    },
+    Check {
+        rule: &aks_upgrades_without_maintenance_window::RULE,
+        run: Run::Each(aks_upgrades_without_maintenance_window::check),
+    },
     Check { rule: &autoscaled_node_count_not_ignored::RULE, run: Run::Each(autoscaled_node_count_not_ignored::check) },
     Check { rule: &patch_version_with_auto_upgrade::RULE, run: Run::Each(patch_version_with_auto_upgrade::check) },
     // Versions and state.

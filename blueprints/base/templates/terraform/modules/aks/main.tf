@@ -35,6 +35,25 @@ resource "azurerm_kubernetes_cluster" "this" {
   automatic_upgrade_channel = length(split(".", var.kubernetes_version)) == 2 ? "patch" : null
   node_os_upgrade_channel   = "NodeImage"
 
+  # Both happen weekly in the spec's window, never at another hour: AKS drains and replaces
+  # nodes then.
+  maintenance_window_auto_upgrade {
+    frequency   = "Weekly"
+    interval    = 1
+    day_of_week = var.maintenance_window.day_of_week
+    start_time  = var.maintenance_window.start_time
+    utc_offset  = var.maintenance_window.utc_offset
+    duration    = var.maintenance_window.duration_hours
+  }
+  maintenance_window_node_os {
+    frequency   = "Weekly"
+    interval    = 1
+    day_of_week = var.maintenance_window.day_of_week
+    start_time  = var.maintenance_window.start_time
+    utc_offset  = var.maintenance_window.utc_offset
+    duration    = var.maintenance_window.duration_hours
+  }
+
   # Entra ID is the only way in, and Azure RBAC decides what each identity may do.
   local_account_disabled            = true
   role_based_access_control_enabled = true
@@ -54,6 +73,7 @@ resource "azurerm_kubernetes_cluster" "this" {
     min_count                   = var.min_count
     max_count                   = var.max_count
     max_pods                    = 110
+    orchestrator_version        = var.kubernetes_version # the cluster's: one change upgrades both
     os_disk_size_gb             = var.disk_size_gb
     zones                       = length(var.zones) > 0 ? var.zones : null
     temporary_name_for_rotation = "systemtmp"
