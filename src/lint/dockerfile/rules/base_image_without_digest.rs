@@ -27,8 +27,9 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Pin this base by digest too (`docker buildx imagetools inspect IMAGE:TAG` prints it),
-    /// and let Dependabot or Renovate move the digests.
+    /// Pin this base by digest too (`docker buildx imagetools inspect IMAGE:TAG` prints it).
+    /// Dependabot or Renovate can move the digests of hand-written Dockerfiles; in a file gen
+    /// writes, the spec's digest moves them (a bot's edit would fail the drift check).
     pub static RULE = ("DF015", "base-image-without-digest", Warning);
 }
 
