@@ -3,13 +3,16 @@
 location            = "westeurope"
 resource_group_name = "shop-rg"
 
-cluster_name       = "shop-aks"
-kubernetes_version = "1.36"
-node_vm_size       = "Standard_D2ds_v5"
-node_min_count     = 2
-node_max_count     = 3
-node_disk_size_gb  = 64
-zones              = ["1", "2", "3"]
+cluster_name             = "shop-aks"
+kubernetes_version       = "1.36"
+system_node_vm_size      = "Standard_D2ds_v5"
+system_node_count        = 3
+system_node_disk_size_gb = 64
+node_vm_size             = "Standard_D2ds_v5"
+node_min_count           = 2
+node_max_count           = 3
+node_disk_size_gb        = 64
+zones                    = ["1", "2", "3"]
 
 # When AKS may upgrade the cluster and update its nodes' OS, weekly.
 maintenance_window = {

@@ -71,14 +71,37 @@ variable "maintenance_window" {
   }
 }
 
+variable "system_node_vm_size" {
+  type        = string
+  description = "The VM size of the system pool's nodes, which run AKS's own add-ons only (spec: platform.azure.aks.systemPool.vmSize)."
+}
+
+variable "system_node_count" {
+  type        = number
+  description = "The system pool's nodes, spread over the zones (spec: platform.azure.aks.systemPool.count)."
+  validation {
+    condition     = var.system_node_count >= 2 && var.system_node_count <= 100 && floor(var.system_node_count) == var.system_node_count
+    error_message = "system_node_count is a whole number from 2 to 100: one node drained or lost would stop CoreDNS."
+  }
+}
+
+variable "system_node_disk_size_gb" {
+  type        = number
+  description = "The OS disk of each system node, in GB (spec: platform.azure.aks.systemPool.diskSizeGb)."
+  validation {
+    condition     = var.system_node_disk_size_gb >= 30 && var.system_node_disk_size_gb <= 2048
+    error_message = "system_node_disk_size_gb is from 30 to 2048."
+  }
+}
+
 variable "node_vm_size" {
   type        = string
-  description = "The VM size of the cluster's nodes (spec: platform.azure.aks.nodePool.vmSize)."
+  description = "The VM size of the applications' nodes (spec: platform.azure.aks.nodePool.vmSize)."
 }
 
 variable "node_min_count" {
   type        = number
-  description = "The fewest nodes the cluster autoscaler keeps (spec: platform.azure.aks.nodePool.minCount)."
+  description = "The fewest application nodes the cluster autoscaler keeps (spec: platform.azure.aks.nodePool.minCount)."
   validation {
     condition     = var.node_min_count >= 1 && var.node_min_count <= 1000 && floor(var.node_min_count) == var.node_min_count
     error_message = "node_min_count is a whole number from 1 to 1000."
@@ -87,7 +110,7 @@ variable "node_min_count" {
 
 variable "node_max_count" {
   type        = number
-  description = "The most nodes the cluster autoscaler adds (spec: platform.azure.aks.nodePool.maxCount; SPEC rule min-exceeds-max)."
+  description = "The most application nodes the cluster autoscaler adds (spec: platform.azure.aks.nodePool.maxCount; SPEC rule min-exceeds-max)."
   validation {
     condition     = var.node_max_count >= var.node_min_count && var.node_max_count <= 1000 && floor(var.node_max_count) == var.node_max_count
     error_message = "node_max_count is a whole number from node_min_count to 1000."
@@ -96,7 +119,7 @@ variable "node_max_count" {
 
 variable "node_disk_size_gb" {
   type        = number
-  description = "The OS disk of each node, in GB (spec: platform.azure.aks.nodePool.diskSizeGb)."
+  description = "The OS disk of each application node, in GB (spec: platform.azure.aks.nodePool.diskSizeGb)."
   validation {
     condition     = var.node_disk_size_gb >= 30 && var.node_disk_size_gb <= 2048
     error_message = "node_disk_size_gb is from 30 to 2048."

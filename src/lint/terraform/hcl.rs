@@ -67,6 +67,15 @@ pub fn boolean(expr: &Expression) -> Option<bool> {
     }
 }
 
+/// The value of a whole-number literal.
+pub fn whole_number(expr: &Expression) -> Option<u64> {
+    match expr {
+        Expression::Number(n) => n.value().as_u64(),
+        Expression::Parenthesis(p) => whole_number(p.inner()),
+        _ => None,
+    }
+}
+
 /// Whether the value is written literally (a string, number, bool or null with nothing to
 /// evaluate).
 pub fn is_literal(expr: &Expression) -> bool {

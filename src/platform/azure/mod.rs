@@ -5,7 +5,7 @@ pub mod rules;
 mod spec;
 
 pub use spec::{
-    Acr, AcrSku, Aks, DEFAULT_GATEWAY, Dns, FIRST_TAG, Identity, KeyVault, NodePool, Spec, ZONED_REGIONS,
+    Acr, AcrSku, Aks, DEFAULT_GATEWAY, Dns, FIRST_TAG, Identity, KeyVault, NodePool, Spec, SystemPool, ZONED_REGIONS,
     default_key_vault_name,
 };
 
@@ -198,17 +198,29 @@ impl TargetSpec for Spec {
         Some((route!["platform", NAME, "aks", "nodePool", "minCount"], pool.min_count, pool.max_count))
     }
 
-    /// The block, and what the README's quota check needs: the vCPUs of one node, those of
-    /// the fewest nodes the pool starts with, and the most it holds at once (its maximum, and
-    /// one surge node while AKS upgrades it).
+    /// The block, and what the README's quota check needs (`aks.pools`): for each node pool,
+    /// its VM size, the vCPUs of one node, and the nodes and vCPUs it starts with and holds at
+    /// most at once (its maximum, and one surge node while AKS upgrades it).
     fn context(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
-        let pool = &self.aks.node_pool;
-        let vcpus = vm_vcpus(&pool.vm_size);
-        if let Some(pool_value) = value.pointer_mut("/aks/nodePool").and_then(|v| v.as_object_mut()) {
-            pool_value.insert("vcpus".into(), vcpus.into());
-            pool_value.insert("mostVcpus".into(), vcpus.map(|v| v * (pool.max_count + 1)).into());
-            pool_value.insert("leastVcpus".into(), vcpus.map(|v| v * pool.min_count).into());
+        let (system, apps) = (&self.aks.system_pool, &self.aks.node_pool);
+        let pool = |vm_size: &str, least: u32, most: u32| {
+            let vcpus = vm_vcpus(vm_size);
+            serde_json::json!({
+                "vmSize": vm_size,
+                "vcpus": vcpus,
+                "leastNodes": least,
+                "mostNodes": most + 1,
+                "leastVcpus": vcpus.map(|v| v * least),
+                "mostVcpus": vcpus.map(|v| v * (most + 1)),
+            })
+        };
+        let pools = vec![
+            pool(&system.vm_size, system.count, system.count),
+            pool(&apps.vm_size, apps.min_count, apps.max_count),
+        ];
+        if let Some(aks) = value.pointer_mut("/aks").and_then(|v| v.as_object_mut()) {
+            aks.insert("pools".into(), pools.into());
         }
         value
     }

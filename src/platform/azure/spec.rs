@@ -76,8 +76,13 @@ pub struct Aks {
     pub name: String,
     #[serde(default = "default_kubernetes_version")]
     pub kubernetes_version: String,
+    /// The pool of the applications, autoscaled over the zones.
     #[serde(default)]
     pub node_pool: NodePool,
+    /// The pool of AKS's own add-ons (CoreDNS, the metrics server, the CSI drivers), tainted
+    /// so that nothing else runs there.
+    #[serde(default)]
+    pub system_pool: SystemPool,
     /// The availability zones the nodes spread over; by default every zone of the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
@@ -119,7 +124,26 @@ fn default_kubernetes_version() -> String {
     "1.36".into()
 }
 
-/// The default node pool.
+/// The system pool: the cluster's default pool, tainted `CriticalAddonsOnly`, with a fixed
+/// number of nodes spread over the zones.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct SystemPool {
+    pub vm_size: String,
+    pub count: u32,
+    pub disk_size_gb: u32,
+}
+
+/// Three nodes, one per zone: a node lost, drained for an upgrade or rebooted for a patch
+/// leaves two to run CoreDNS and the API's webhooks. A development environment may choose two
+/// (the least AKS's guidance allows for a system pool).
+impl Default for SystemPool {
+    fn default() -> Self {
+        SystemPool { vm_size: "Standard_D2ds_v5".into(), count: 3, disk_size_gb: 64 }
+    }
+}
+
+/// The applications' node pool.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct NodePool {

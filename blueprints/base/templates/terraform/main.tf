@@ -26,6 +26,9 @@ module "aks" {
   location            = azurerm_resource_group.this.location
   kubernetes_version  = var.kubernetes_version
   maintenance_window  = var.maintenance_window
+  system_vm_size      = var.system_node_vm_size
+  system_node_count   = var.system_node_count
+  system_disk_size_gb = var.system_node_disk_size_gb
   vm_size             = var.node_vm_size
   min_count           = var.node_min_count
   max_count           = var.node_max_count

@@ -24,13 +24,16 @@ environment = <@ environment.name | hcl @>
 location            = <@ spec.platform.azure.location | hcl @>
 resource_group_name = <@ spec.platform.azure.resourceGroup | hcl @>
 
-cluster_name       = <@ spec.platform.azure.aks.name | hcl @>
-kubernetes_version = <@ spec.platform.azure.aks.kubernetesVersion | hcl @>
-node_vm_size       = <@ spec.platform.azure.aks.nodePool.vmSize | hcl @>
-node_min_count     = <@ spec.platform.azure.aks.nodePool.minCount | hcl @>
-node_max_count     = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
-node_disk_size_gb  = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
-zones              = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+cluster_name             = <@ spec.platform.azure.aks.name | hcl @>
+kubernetes_version       = <@ spec.platform.azure.aks.kubernetesVersion | hcl @>
+system_node_vm_size      = <@ spec.platform.azure.aks.systemPool.vmSize | hcl @>
+system_node_count        = <@ spec.platform.azure.aks.systemPool.count | hcl @>
+system_node_disk_size_gb = <@ spec.platform.azure.aks.systemPool.diskSizeGb | hcl @>
+node_vm_size             = <@ spec.platform.azure.aks.nodePool.vmSize | hcl @>
+node_min_count           = <@ spec.platform.azure.aks.nodePool.minCount | hcl @>
+node_max_count           = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
+node_disk_size_gb        = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
+zones                    = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 
 <% set window = spec.platform.azure.aks.maintenanceWindow %>
 # When AKS may upgrade the cluster and update its nodes' OS, weekly.

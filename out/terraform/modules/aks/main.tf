@@ -22,7 +22,6 @@ resource "azurerm_kubernetes_cluster" "this" {
   #checkov:skip=CKV_AZURE_117:platform-managed disk keys; customer-managed keys need a key vault and its lifecycle
   #checkov:skip=CKV_AZURE_226:an ephemeral OS disk must fit the VM size's cache, which the spec's VM size may not have
   #checkov:skip=CKV_AZURE_227:host encryption needs the EncryptionAtHost feature registered on the subscription first
-  #checkov:skip=CKV_AZURE_232:one node pool runs system and application pods; a dedicated system pool doubles the smallest cluster
   name                = var.name
   resource_group_name = var.resource_group_name
   location            = var.location
@@ -67,17 +66,20 @@ resource "azurerm_kubernetes_cluster" "this" {
   workload_identity_enabled = true
   azure_policy_enabled      = true
 
+  # The system pool: AKS's own add-ons only (the CriticalAddonsOnly taint keeps every other
+  # pod off), a fixed number of nodes over the zones, so that a node drained, rebooted or lost
+  # leaves CoreDNS and the admission webhooks running. The applications run in the "apps"
+  # pool below.
   default_node_pool {
-    name                        = "system"
-    vm_size                     = var.vm_size
-    auto_scaling_enabled        = true
-    min_count                   = var.min_count
-    max_count                   = var.max_count
-    max_pods                    = 110
-    orchestrator_version        = var.kubernetes_version # the cluster's: one change upgrades both
-    os_disk_size_gb             = var.disk_size_gb
-    zones                       = length(var.zones) > 0 ? var.zones : null
-    temporary_name_for_rotation = "systemtmp"
+    name                         = "system"
+    only_critical_addons_enabled = true
+    vm_size                      = var.system_vm_size
+    node_count                   = var.system_node_count
+    max_pods                     = 110
+    orchestrator_version         = var.kubernetes_version # the cluster's: one change upgrades both
+    os_disk_size_gb              = var.system_disk_size_gb
+    zones                        = length(var.zones) > 0 ? var.zones : null
+    temporary_name_for_rotation  = "systemtmp"
     upgrade_settings {
       max_surge = "33%"
     }
@@ -105,8 +107,31 @@ resource "azurerm_kubernetes_cluster" "this" {
     secret_rotation_enabled = true
   }
 
+}
+
+# The applications' pool, autoscaled over the zones; the cluster's version, so that raising
+# kubernetes_version upgrades the control plane, then both pools.
+resource "azurerm_kubernetes_cluster_node_pool" "apps" {
+  #checkov:skip=CKV_AZURE_227:host encryption needs the EncryptionAtHost feature registered on the subscription first
+  name                        = "apps"
+  kubernetes_cluster_id       = azurerm_kubernetes_cluster.this.id
+  mode                        = "User"
+  vm_size                     = var.vm_size
+  auto_scaling_enabled        = true
+  min_count                   = var.min_count
+  max_count                   = var.max_count
+  max_pods                    = 110
+  orchestrator_version        = var.kubernetes_version
+  os_disk_size_gb             = var.disk_size_gb
+  zones                       = length(var.zones) > 0 ? var.zones : null
+  temporary_name_for_rotation = "appstmp"
+  tags                        = var.tags
+  upgrade_settings {
+    max_surge = "33%"
+  }
+
   lifecycle {
     # The cluster autoscaler owns the node count; a plan must not fight it.
-    ignore_changes = [default_node_pool[0].node_count]
+    ignore_changes = [node_count]
   }
 }

@@ -7,6 +7,7 @@ mod aks_local_accounts_enabled;
 mod aks_network_policy_missing;
 mod aks_pool_without_orchestrator_version;
 mod aks_rbac_disabled;
+mod aks_single_node_system_pool;
 mod aks_upgrades_without_maintenance_window;
 mod argument_removed_in_azurerm_4;
 mod autoscaled_node_count_not_ignored;
@@ -61,6 +62,7 @@ pub static CHECKS: &[Check<Document>] = &[
         rule: &aks_upgrades_without_maintenance_window::RULE,
         run: Run::Each(aks_upgrades_without_maintenance_window::check),
     },
+    Check { rule: &aks_single_node_system_pool::RULE, run: Run::Each(aks_single_node_system_pool::check) },
     Check { rule: &autoscaled_node_count_not_ignored::RULE, run: Run::Each(autoscaled_node_count_not_ignored::check) },
     Check { rule: &patch_version_with_auto_upgrade::RULE, run: Run::Each(patch_version_with_auto_upgrade::check) },
     // Versions and state.

@@ -28,24 +28,39 @@ variable "maintenance_window" {
   description = "The weekly window of automatic upgrades and node OS updates."
 }
 
+variable "system_vm_size" {
+  type        = string
+  description = "The system pool's VM size."
+}
+
+variable "system_node_count" {
+  type        = number
+  description = "The system pool's nodes."
+}
+
+variable "system_disk_size_gb" {
+  type        = number
+  description = "Each system node's OS disk, in GB."
+}
+
 variable "vm_size" {
   type        = string
-  description = "The nodes' VM size."
+  description = "The applications' nodes' VM size."
 }
 
 variable "min_count" {
   type        = number
-  description = "The fewest nodes the autoscaler keeps."
+  description = "The fewest application nodes the autoscaler keeps."
 }
 
 variable "max_count" {
   type        = number
-  description = "The most nodes the autoscaler adds."
+  description = "The most application nodes the autoscaler adds."
 }
 
 variable "disk_size_gb" {
   type        = number
-  description = "Each node's OS disk, in GB."
+  description = "Each application node's OS disk, in GB."
 }
 
 variable "zones" {
