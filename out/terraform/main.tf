@@ -38,6 +38,20 @@ module "aks" {
   tags                = var.tags
 }
 
+# What the cluster reports (Container Insights' data collection, the control plane's logs) and
+# the alerts on its metrics, sent to the spec's addresses.
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name                = var.cluster_name
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  cluster_id          = module.aks.id
+  workspace_id        = module.aks.workspace_id
+  alert_emails        = var.alert_emails
+  tags                = var.tags
+}
+
 # The data-plane role on the cluster for its admin (the spec's admin group, else whoever
 # applies this root), and a wait until the API server honours it.
 module "cluster_admin" {

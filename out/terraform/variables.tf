@@ -126,6 +126,16 @@ variable "node_disk_size_gb" {
   }
 }
 
+variable "alert_emails" {
+  type        = list(string)
+  description = "The addresses the cluster's alerts are sent to; none: they fire in the Azure portal only (spec: platform.azure.monitoring.alertEmails)."
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alert_emails are email addresses."
+  }
+}
+
 variable "zones" {
   type        = list(string)
   description = "The availability zones nodes spread over; empty where the region has none."

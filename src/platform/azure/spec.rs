@@ -29,6 +29,18 @@ pub struct Spec {
     /// output, and their certificates come by HTTP-01.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_hosts: Vec<String>,
+    /// Who hears of the cluster's alerts.
+    #[serde(default)]
+    pub monitoring: Monitoring,
+}
+
+/// The cluster's alerts (`platform.azure.monitoring`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Monitoring {
+    /// The addresses the alerts are sent to; none: they fire in the Azure portal only.
+    #[serde(default)]
+    pub alert_emails: Vec<String>,
 }
 
 /// The Gateway gen's Terraform creates when the spec names none, in the edge's namespace.

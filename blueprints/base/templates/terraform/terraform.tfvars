@@ -35,6 +35,15 @@ node_max_count           = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
 node_disk_size_gb        = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
 zones                    = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 
+<% if spec.platform.azure.monitoring.alertEmails %>
+# Who hears of the cluster's alerts.
+alert_emails = [
+<% for email in spec.platform.azure.monitoring.alertEmails %>
+  <@ email | hcl @>,
+<% endfor %>
+]
+
+<% endif %>
 <% set window = spec.platform.azure.aks.maintenanceWindow %>
 # When AKS may upgrade the cluster and update its nodes' OS, weekly.
 maintenance_window = {

@@ -34,3 +34,8 @@ output "oidc_issuer_url" {
   description = "The cluster's OIDC issuer URL."
   value       = azurerm_kubernetes_cluster.this.oidc_issuer_url
 }
+
+output "workspace_id" {
+  description = "The Log Analytics workspace of the cluster's logs."
+  value       = azurerm_log_analytics_workspace.this.id
+}

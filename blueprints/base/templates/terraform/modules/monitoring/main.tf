@@ -1,0 +1,181 @@
+# What the cluster reports, and who hears of it: Container Insights' data collection rule and
+# its association (without them the monitoring agent runs and sends nothing), the control
+# plane's logs, and a handful of metric alerts on AKS's platform metrics.
+
+# Container Insights' "Logs and events" preset, the cheapest that answers "why did this pod
+# restart": container logs (ContainerLogV2), Kubernetes events, and the pods' inventory, every
+# minute, in every namespace. Node and container performance counters are left out: the
+# platform metrics below, free, cover the nodes.
+resource "azurerm_monitor_data_collection_rule" "container_insights" {
+  name                = "msci-${substr(var.name, 0, 59)}"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  description         = "Container Insights for the cluster ${var.name}"
+  tags                = var.tags
+
+  destinations {
+    log_analytics {
+      name                  = "workspace"
+      workspace_resource_id = var.workspace_id
+    }
+  }
+
+  data_flow {
+    streams      = local.streams
+    destinations = ["workspace"]
+  }
+
+  data_sources {
+    extension {
+      name           = "ContainerInsightsExtension"
+      extension_name = "ContainerInsights"
+      streams        = local.streams
+      extension_json = jsonencode({
+        dataCollectionSettings = {
+          interval               = "1m"
+          namespaceFilteringMode = "Off"
+          enableContainerLogV2   = true
+        }
+      })
+    }
+  }
+}
+
+# The name the Azure portal and the CLI give it: the agent looks the rule up through it.
+resource "azurerm_monitor_data_collection_rule_association" "container_insights" {
+  name                    = "ContainerInsightsExtension"
+  target_resource_id      = var.cluster_id
+  data_collection_rule_id = azurerm_monitor_data_collection_rule.container_insights.id
+  description             = "Container Insights' data collection: removing it stops the cluster's logs."
+}
+
+# The control plane's own logs: who changed what (kube-audit-admin, the audit log without its
+# reads, a tenth of its volume), who signed in through Entra ID (guard), and why the
+# autoscaler did or did not add a node.
+resource "azurerm_monitor_diagnostic_setting" "control_plane" {
+  name                           = "control-plane"
+  target_resource_id             = var.cluster_id
+  log_analytics_workspace_id     = var.workspace_id
+  log_analytics_destination_type = "Dedicated"
+
+  enabled_log {
+    category = "kube-audit-admin"
+  }
+  enabled_log {
+    category = "guard"
+  }
+  enabled_log {
+    category = "cluster-autoscaler"
+  }
+}
+
+# Who hears of an alert: the spec's addresses (platform.azure.monitoring.alertEmails). Without
+# any, the alerts fire in the portal only.
+resource "azurerm_monitor_action_group" "this" {
+  count = length(var.alert_emails) > 0 ? 1 : 0
+
+  name                = "${var.name}-alerts"
+  resource_group_name = var.resource_group_name
+  short_name          = substr(var.name, 0, 12)
+  tags                = var.tags
+
+  dynamic "email_receiver" {
+    for_each = var.alert_emails
+    content {
+      name                    = "email-${email_receiver.key}"
+      email_address           = email_receiver.value
+      use_common_alert_schema = true
+    }
+  }
+}
+
+# AKS's platform metrics (no agent, no cost): nodes running out of CPU, memory or disk, pods
+# that failed, and pods that no node can take, for longer than a scale-up lasts.
+resource "azurerm_monitor_metric_alert" "this" {
+  for_each = local.alerts
+
+  name                = "${var.name}-${each.key}"
+  resource_group_name = var.resource_group_name
+  scopes              = [var.cluster_id]
+  description         = each.value.description
+  severity            = each.value.severity
+  frequency           = "PT5M"
+  window_size         = each.value.window
+  tags                = var.tags
+
+  criteria {
+    metric_namespace = "Microsoft.ContainerService/managedClusters"
+    metric_name      = each.value.metric
+    aggregation      = "Average"
+    operator         = each.value.operator
+    threshold        = each.value.threshold
+
+    dynamic "dimension" {
+      for_each = each.value.dimension == null ? [] : [each.value.dimension]
+      content {
+        name     = dimension.value.name
+        operator = "Include"
+        values   = dimension.value.values
+      }
+    }
+  }
+
+  dynamic "action" {
+    for_each = azurerm_monitor_action_group.this
+    content {
+      action_group_id = action.value.id
+    }
+  }
+}
+
+locals {
+  streams = ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory"]
+
+  alerts = {
+    node-cpu = {
+      description = "A node's CPU has been above 80% for 15 minutes: the pool needs more or larger nodes, or a pod its limits."
+      metric      = "node_cpu_usage_percentage"
+      operator    = "GreaterThan"
+      threshold   = 80
+      window      = "PT15M"
+      severity    = 2
+      dimension   = null
+    }
+    node-memory = {
+      description = "A node's working-set memory has been above 80% for 15 minutes: pods there are close to eviction."
+      metric      = "node_memory_working_set_percentage"
+      operator    = "GreaterThan"
+      threshold   = 80
+      window      = "PT15M"
+      severity    = 2
+      dimension   = null
+    }
+    node-disk = {
+      description = "A node's OS disk has been above 80% for 15 minutes: the kubelet evicts pods when it fills."
+      metric      = "node_disk_usage_percentage"
+      operator    = "GreaterThan"
+      threshold   = 80
+      window      = "PT15M"
+      severity    = 2
+      dimension   = null
+    }
+    pods-failed = {
+      description = "Pods are in the Failed phase."
+      metric      = "kube_pod_status_phase"
+      operator    = "GreaterThan"
+      threshold   = 0
+      window      = "PT15M"
+      severity    = 1
+      dimension   = { name = "phase", values = ["Failed"] }
+    }
+    pods-unschedulable = {
+      description = "Pods have waited for a node for most of 30 minutes: the autoscaler is at the pool's maxCount, or no node fits them."
+      metric      = "cluster_autoscaler_unschedulable_pods_count"
+      operator    = "GreaterThanOrEqual"
+      threshold   = 1
+      window      = "PT30M"
+      severity    = 2
+      dimension   = null
+    }
+  }
+}

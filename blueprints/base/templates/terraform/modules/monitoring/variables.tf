@@ -1,0 +1,34 @@
+variable "name" {
+  type        = string
+  description = "The cluster's name, which the rule, the action group and the alerts are named after."
+}
+
+variable "resource_group_name" {
+  type        = string
+  description = "The resource group they go in."
+}
+
+variable "location" {
+  type        = string
+  description = "The Azure region of the data collection rule."
+}
+
+variable "cluster_id" {
+  type        = string
+  description = "The cluster's resource id."
+}
+
+variable "workspace_id" {
+  type        = string
+  description = "The Log Analytics workspace the logs go to."
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "The addresses the alerts are sent to; none: the alerts fire in the portal only."
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+}
