@@ -19,23 +19,37 @@ resource "azurerm_resource_group" "this" {
   tags     = var.tags
 }
 
-module "aks" {
-  source = "./modules/aks"
+# The cluster's own network: the nodes' subnet and a NAT gateway for their outbound traffic.
+module "network" {
+  source = "./modules/network"
 
   name                = var.cluster_name
   resource_group_name = azurerm_resource_group.this.name
   location            = azurerm_resource_group.this.location
-  kubernetes_version  = var.kubernetes_version
-  maintenance_window  = var.maintenance_window
-  system_vm_size      = var.system_node_vm_size
-  system_node_count   = var.system_node_count
-  system_disk_size_gb = var.system_node_disk_size_gb
-  vm_size             = var.node_vm_size
-  min_count           = var.node_min_count
-  max_count           = var.node_max_count
-  disk_size_gb        = var.node_disk_size_gb
-  zones               = var.zones
+  address_space       = var.network_address_space
+  nodes_subnet        = var.network_nodes_subnet
   tags                = var.tags
+}
+
+module "aks" {
+  source = "./modules/aks"
+
+  name                     = var.cluster_name
+  resource_group_name      = azurerm_resource_group.this.name
+  location                 = azurerm_resource_group.this.location
+  kubernetes_version       = var.kubernetes_version
+  maintenance_window       = var.maintenance_window
+  nodes_subnet_id          = module.network.nodes_subnet_id
+  api_authorized_ip_ranges = local.api_authorized_ip_ranges
+  system_vm_size           = var.system_node_vm_size
+  system_node_count        = var.system_node_count
+  system_disk_size_gb      = var.system_node_disk_size_gb
+  vm_size                  = var.node_vm_size
+  min_count                = var.node_min_count
+  max_count                = var.node_max_count
+  disk_size_gb             = var.node_disk_size_gb
+  zones                    = var.zones
+  tags                     = var.tags
 }
 
 # What the cluster reports (Container Insights' data collection, the control plane's logs) and
@@ -168,6 +182,8 @@ module "key_vault" {
 }
 
 locals {
+  # The spec's ranges, and the nodes' own address, from which they reach the API server.
+  api_authorized_ip_ranges = length(var.api_authorized_ip_ranges) > 0 ? concat(var.api_authorized_ip_ranges, ["${module.network.outbound_ip}/32"]) : []
   # The application id of the AKS AAD server, the same in every tenant: the audience of the
   # tokens kubelogin and `az account get-access-token` get for the cluster.
   aks_server_app_id = "6dae42f8-4368-4678-94ff-3960e28e3630"

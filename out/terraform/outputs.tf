@@ -39,6 +39,11 @@ output "ingress_ip" {
   value       = module.public_ip.address
 }
 
+output "outbound_ip" {
+  description = "The address the nodes' outbound traffic leaves from (the NAT gateway's): name it in a partner's allow-list."
+  value       = module.network.outbound_ip
+}
+
 output "ingress_nginx_ip" {
   description = "ingress-nginx's static public IP (null without it): point each external host of a service with `route: ingress` at it."
   value       = var.ingress_nginx ? try(module.ingress_nginx_ip[0].address, module.public_ip.address) : null

@@ -14,6 +14,10 @@ node_max_count           = 3
 node_disk_size_gb        = 64
 zones                    = ["1", "2", "3"]
 
+# The cluster's own network.
+network_address_space = "10.224.0.0/16"
+network_nodes_subnet  = "10.224.0.0/20"
+
 # When AKS may upgrade the cluster and update its nodes' OS, weekly.
 maintenance_window = {
   day_of_week    = "Sunday"

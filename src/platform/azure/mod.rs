@@ -5,8 +5,8 @@ pub mod rules;
 mod spec;
 
 pub use spec::{
-    Acr, AcrSku, Aks, DEFAULT_GATEWAY, Dns, FIRST_TAG, Identity, KeyVault, NodePool, Spec, SystemPool, ZONED_REGIONS,
-    default_key_vault_name,
+    Acr, AcrSku, Aks, DEFAULT_GATEWAY, Dns, FIRST_TAG, Identity, KeyVault, Monitoring, Network, NodePool, POD_CIDR,
+    SERVICE_CIDR, Spec, SystemPool, ZONED_REGIONS, default_key_vault_name,
 };
 
 use super::{Capability, Check, Platform, Target, TargetSpec};
@@ -41,6 +41,8 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::host_outside_dns_zone::RULE, rules::host_outside_dns_zone::check),
     (&rules::dns_zone_is_public_suffix::RULE, rules::dns_zone_is_public_suffix::check),
     (&rules::unsupported_kubernetes_version::RULE, rules::unsupported_kubernetes_version::check),
+    (&rules::invalid_network::RULE, rules::invalid_network::check),
+    (&rules::api_server_closed_to_deploy::RULE, rules::api_server_closed_to_deploy::check),
     (&rules::environments_disagree_on_shared_setting::RULE, rules::environments_disagree_on_shared_setting::check),
     (&rules::github_environment_shared::RULE, rules::github_environment_shared::check),
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),

@@ -32,7 +32,34 @@ pub struct Spec {
     /// Who hears of the cluster's alerts.
     #[serde(default)]
     pub monitoring: Monitoring,
+    /// The cluster's own virtual network.
+    #[serde(default)]
+    pub network: Network,
 }
+
+/// The virtual network the nodes run in (`platform.azure.network`), which Terraform creates
+/// with a NAT gateway for their outbound traffic.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Network {
+    pub address_space: String,
+    pub nodes_subnet: String,
+}
+
+/// AKS's own choice for the network it creates when given none (10.224.0.0/12 there): clear
+/// of the pods' overlay range and the services' range ([`POD_CIDR`], [`SERVICE_CIDR`]). Room
+/// for 4,096 node addresses, and the rest of the /16 for the subnets a private endpoint or an
+/// application gateway will want later.
+impl Default for Network {
+    fn default() -> Self {
+        Network { address_space: "10.224.0.0/16".into(), nodes_subnet: "10.224.0.0/20".into() }
+    }
+}
+
+/// The pods' addresses in Azure CNI Overlay (AKS's default, written out in the cluster).
+pub const POD_CIDR: &str = "10.244.0.0/16";
+/// The Services' cluster IPs (AKS's default, written out in the cluster).
+pub const SERVICE_CIDR: &str = "10.0.0.0/16";
 
 /// The cluster's alerts (`platform.azure.monitoring`).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -105,6 +132,10 @@ pub struct Aks {
     /// When AKS may upgrade the cluster and update its nodes' OS on its own.
     #[serde(default)]
     pub maintenance_window: MaintenanceWindow,
+    /// The addresses (CIDR) the API server answers; none: every address, with Entra ID
+    /// sign-in the only way in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_server_authorized_ip_ranges: Vec<String>,
 }
 
 /// A weekly window for AKS's automatic upgrades and node OS updates.

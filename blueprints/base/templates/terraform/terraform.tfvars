@@ -35,6 +35,18 @@ node_max_count           = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
 node_disk_size_gb        = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
 zones                    = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 
+# The cluster's own network.
+network_address_space = <@ spec.platform.azure.network.addressSpace | hcl @>
+network_nodes_subnet  = <@ spec.platform.azure.network.nodesSubnet | hcl @>
+<% if spec.platform.azure.aks.apiServerAuthorizedIpRanges is defined %>
+# The API server answers these, and the nodes' own address, alone.
+api_authorized_ip_ranges = [
+<% for range in spec.platform.azure.aks.apiServerAuthorizedIpRanges %>
+  <@ range | hcl @>,
+<% endfor %>
+]
+<% endif %>
+
 <% if spec.platform.azure.monitoring.alertEmails %>
 # Who hears of the cluster's alerts.
 alert_emails = [

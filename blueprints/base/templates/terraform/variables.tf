@@ -125,6 +125,36 @@ variable "node_disk_size_gb" {
   }
 }
 
+variable "network_address_space" {
+  type        = string
+  description = "The cluster's virtual network, an IPv4 range clear of the pods' 10.244.0.0/16 and the Services' 10.0.0.0/16 (spec: platform.azure.network.addressSpace; SPEC rule invalid-network)."
+  default     = "10.224.0.0/16"
+  validation {
+    condition     = can(cidrhost(var.network_address_space, 0)) && cidrhost(var.network_address_space, 0) == split("/", var.network_address_space)[0]
+    error_message = "network_address_space is an IPv4 range with its host bits zero, such as 10.224.0.0/16."
+  }
+}
+
+variable "network_nodes_subnet" {
+  type        = string
+  description = "The nodes' subnet, inside the address space (spec: platform.azure.network.nodesSubnet; SPEC rule invalid-network)."
+  default     = "10.224.0.0/20"
+  validation {
+    condition     = can(cidrhost(var.network_nodes_subnet, 0)) && cidrhost(var.network_nodes_subnet, 0) == split("/", var.network_nodes_subnet)[0]
+    error_message = "network_nodes_subnet is an IPv4 range with its host bits zero, such as 10.224.0.0/20."
+  }
+}
+
+variable "api_authorized_ip_ranges" {
+  type        = list(string)
+  description = "The IPv4 ranges the API server answers, besides the nodes' own address; empty: every address (spec: platform.azure.aks.apiServerAuthorizedIpRanges; SPEC rules invalid-network, api-server-closed-to-deploy)."
+  default     = []
+  validation {
+    condition     = alltrue([for r in var.api_authorized_ip_ranges : can(cidrhost(r, 0))])
+    error_message = "api_authorized_ip_ranges are IPv4 ranges such as 203.0.113.0/24."
+  }
+}
+
 variable "alert_emails" {
   type        = list(string)
   description = "The addresses the cluster's alerts are sent to; none: they fire in the Azure portal only (spec: platform.azure.monitoring.alertEmails)."

@@ -10,6 +10,24 @@ resource "azurerm_log_analytics_workspace" "this" {
   tags                = var.tags
 }
 
+# The cluster's own identity, made before the cluster so that its one right on the network is
+# in place when AKS joins the nodes to the subnet: Network Contributor on the nodes' subnet,
+# nothing on the rest of the network or the resource group. (It also binds the edge's IPs:
+# modules/public-ip gives it that role on their own resource group.)
+resource "azurerm_user_assigned_identity" "cluster" {
+  name                = "${var.name}-cluster"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  tags                = var.tags
+}
+
+resource "azurerm_role_assignment" "cluster_subnet" {
+  scope                = var.nodes_subnet_id
+  role_definition_name = "Network Contributor"
+  principal_id         = azurerm_user_assigned_identity.cluster.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
 # trivy agrees with the checkov skips below: AZU-0041 (authorized IP ranges) and AZU-0065
 # (private cluster), as CKV_AZURE_6 and CKV_AZURE_115; AZU-0067 (disk encryption set), as
 # CKV_AZURE_117.
@@ -17,7 +35,7 @@ resource "azurerm_log_analytics_workspace" "this" {
 #trivy:ignore:AZU-0065
 #trivy:ignore:AZU-0067
 resource "azurerm_kubernetes_cluster" "this" {
-  #checkov:skip=CKV_AZURE_6:GitHub-hosted runners deploy from addresses that change; sign-in is Entra ID only (local accounts off)
+  #checkov:skip=CKV_AZURE_6:authorized ranges are the spec's (aks.apiServerAuthorizedIpRanges): GitHub-hosted runners deploying with Helm come from addresses that change; sign-in is Entra ID only (local accounts off)
   #checkov:skip=CKV_AZURE_115:a private API server needs a self-hosted runner in the network; sign-in is Entra ID only
   #checkov:skip=CKV_AZURE_117:platform-managed disk keys; customer-managed keys need a key vault and its lifecycle
   #checkov:skip=CKV_AZURE_226:an ephemeral OS disk must fit the VM size's cache, which the spec's VM size may not have
@@ -62,6 +80,15 @@ resource "azurerm_kubernetes_cluster" "this" {
     tenant_id          = data.azurerm_client_config.current.tenant_id
   }
 
+  # Every address when the spec names none (a Helm deploy from GitHub's runners needs it);
+  # else those, with the NAT gateway's, the nodes' own way to the API server.
+  dynamic "api_server_access_profile" {
+    for_each = length(var.api_authorized_ip_ranges) > 0 ? [var.api_authorized_ip_ranges] : []
+    content {
+      authorized_ip_ranges = api_server_access_profile.value
+    }
+  }
+
   oidc_issuer_enabled       = true
   workload_identity_enabled = true
   azure_policy_enabled      = true
@@ -78,6 +105,7 @@ resource "azurerm_kubernetes_cluster" "this" {
     max_pods                     = 110
     orchestrator_version         = var.kubernetes_version # the cluster's: one change upgrades both
     os_disk_size_gb              = var.system_disk_size_gb
+    vnet_subnet_id               = var.nodes_subnet_id
     zones                        = length(var.zones) > 0 ? var.zones : null
     temporary_name_for_rotation  = "systemtmp"
     upgrade_settings {
@@ -86,16 +114,23 @@ resource "azurerm_kubernetes_cluster" "this" {
   }
 
   identity {
-    type = "SystemAssigned"
+    type         = "UserAssigned"
+    identity_ids = [azurerm_user_assigned_identity.cluster.id]
   }
 
-  # Azure CNI in overlay mode, with Cilium enforcing NetworkPolicy objects.
+  # Azure CNI in overlay mode, with Cilium enforcing NetworkPolicy objects: nodes take
+  # addresses of the subnet, pods of the overlay range. Outbound through the subnet's NAT
+  # gateway; the standard load balancer takes the edge's inbound traffic only.
   network_profile {
     network_plugin      = "azure"
     network_plugin_mode = "overlay"
     network_data_plane  = "cilium"
     network_policy      = "cilium"
     load_balancer_sku   = "standard"
+    outbound_type       = "userAssignedNATGateway"
+    pod_cidr            = "10.244.0.0/16"
+    service_cidr        = "10.0.0.0/16"
+    dns_service_ip      = "10.0.0.10"
   }
 
   oms_agent {
@@ -123,6 +158,7 @@ resource "azurerm_kubernetes_cluster_node_pool" "apps" {
   max_pods                    = 110
   orchestrator_version        = var.kubernetes_version
   os_disk_size_gb             = var.disk_size_gb
+  vnet_subnet_id              = var.nodes_subnet_id
   zones                       = length(var.zones) > 0 ? var.zones : null
   temporary_name_for_rotation = "appstmp"
   tags                        = var.tags

@@ -29,6 +29,16 @@ variable "maintenance_window" {
   description = "The weekly window of automatic upgrades and node OS updates."
 }
 
+variable "nodes_subnet_id" {
+  type        = string
+  description = "The subnet both pools' nodes take their addresses from, with a NAT gateway for their outbound traffic."
+}
+
+variable "api_authorized_ip_ranges" {
+  type        = list(string)
+  description = "The ranges the API server answers; empty: every address."
+}
+
 variable "system_vm_size" {
   type        = string
   description = "The system pool's VM size."

@@ -3,11 +3,13 @@
 
 pub mod acr_name;
 pub mod aks_name;
+pub mod api_server_closed_to_deploy;
 pub mod dns_zone_is_public_suffix;
 pub mod environments_disagree_on_shared_setting;
 pub mod github_environment_shared;
 pub mod host_outside_dns_zone;
 pub mod ingress_host_shared;
+pub mod invalid_network;
 pub mod resource_group_name;
 pub mod resource_group_shared;
 pub mod unsupported_kubernetes_version;

@@ -27,7 +27,7 @@ output "kubelet_object_id" {
 
 output "cluster_principal_id" {
   description = "The cluster's own identity (it manages load balancers and their IPs)."
-  value       = azurerm_kubernetes_cluster.this.identity[0].principal_id
+  value       = azurerm_user_assigned_identity.cluster.principal_id
 }
 
 output "oidc_issuer_url" {
