@@ -14,6 +14,13 @@ node_max_count           = 3
 node_disk_size_gb        = 64
 zones                    = ["1", "2", "3"]
 
+# The Pod Security Standard every namespace is held to, through Azure Policy.
+pod_security = {
+  standard = "baseline"
+  effect   = "deny"
+}
+defender = false
+
 # The cluster's own network.
 network_address_space = "10.224.0.0/16"
 network_nodes_subnet  = "10.224.0.0/20"

@@ -156,6 +156,25 @@ variable "api_authorized_ip_ranges" {
   }
 }
 
+variable "pod_security" {
+  type = object({
+    standard = string
+    effect   = string
+  })
+  description = "The Pod Security Standard Azure Policy holds the cluster's namespaces to, and what it does with a pod that breaks it (spec: platform.azure.aks.podSecurity)."
+  default     = { standard = "baseline", effect = "deny" }
+  validation {
+    condition     = contains(["baseline", "restricted", "none"], var.pod_security.standard) && contains(["deny", "audit"], var.pod_security.effect)
+    error_message = "pod_security: standard is baseline, restricted or none; effect is deny or audit."
+  }
+}
+
+variable "defender" {
+  type        = bool
+  description = "Whether Microsoft Defender for Containers' sensor runs on the nodes; the subscription's plan must be on (spec: platform.azure.aks.defender)."
+  default     = false
+}
+
 variable "alert_emails" {
   type        = list(string)
   description = "The addresses the cluster's alerts are sent to; none: they fire in the Azure portal only (spec: platform.azure.monitoring.alertEmails)."

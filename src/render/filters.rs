@@ -15,7 +15,10 @@ use crate::spec::invisible::is_hidden;
 fn scalar(value: &Value, filter: &str) -> Result<String, Error> {
     match value.kind() {
         ValueKind::String => Ok(value.as_str().unwrap_or_default().to_string()),
-        ValueKind::Number | ValueKind::Bool => Ok(value.to_string()),
+        // minijinja prints a boolean as Python does (`False`); every output language here
+        // spells it `false`.
+        ValueKind::Bool => Ok(value.is_true().to_string()),
+        ValueKind::Number => Ok(value.to_string()),
         other => Err(Error::new(
             ErrorKind::InvalidOperation,
             format!("the `{filter}` filter takes a string, a number or a boolean, not {other}"),
@@ -304,6 +307,15 @@ pub fn segment(value: Value) -> Result<Value, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn booleans_are_written_as_every_output_language_spells_them() {
+        for (value, written) in [(true, "true"), (false, "false")] {
+            let value = Value::from(value);
+            assert_eq!(hcl(value.clone()).unwrap().to_string(), written);
+            assert_eq!(shell(value.clone()).unwrap().to_string(), format!("'{written}'"));
+        }
+    }
 
     #[test]
     fn hcl_quote_escapes_interpolation_and_directives() {

@@ -136,6 +136,48 @@ pub struct Aks {
     /// sign-in the only way in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_server_authorized_ip_ranges: Vec<String>,
+    /// The Pod Security Standard Azure Policy holds every namespace to.
+    #[serde(default)]
+    pub pod_security: PodSecurity,
+    /// Whether Microsoft Defender for Containers' sensor runs on the nodes.
+    #[serde(default)]
+    pub defender: bool,
+}
+
+/// The Azure Policy initiative assigned to the cluster: one of Kubernetes' Pod Security
+/// Standards for every namespace but AKS's own, denying (or reporting) a pod that breaks it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct PodSecurity {
+    pub standard: PodSecurityStandard,
+    pub effect: PolicyEffect,
+}
+
+/// Baseline, denied: what no pod of gen's charts or of the add-ons the in-cluster root installs
+/// needs (privileged containers, host namespaces, ports and paths, added capabilities beyond
+/// the default set) is refused in every namespace, on top of the services' own namespaces'
+/// `restricted` admission labels.
+impl Default for PodSecurity {
+    fn default() -> Self {
+        PodSecurity { standard: PodSecurityStandard::Baseline, effect: PolicyEffect::Deny }
+    }
+}
+
+/// A Pod Security Standard, or none (no assignment).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PodSecurityStandard {
+    Baseline,
+    Restricted,
+    None,
+}
+
+/// What Azure Policy does with a pod that breaks the standard.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyEffect {
+    Deny,
+    Audit,
 }
 
 /// A weekly window for AKS's automatic upgrades and node OS updates.

@@ -40,6 +40,8 @@ module "aks" {
   maintenance_window       = var.maintenance_window
   nodes_subnet_id          = module.network.nodes_subnet_id
   api_authorized_ip_ranges = local.api_authorized_ip_ranges
+  pod_security             = var.pod_security
+  defender                 = var.defender
   system_vm_size           = var.system_node_vm_size
   system_node_count        = var.system_node_count
   system_disk_size_gb      = var.system_node_disk_size_gb

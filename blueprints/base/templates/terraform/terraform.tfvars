@@ -35,6 +35,14 @@ node_max_count           = <@ spec.platform.azure.aks.nodePool.maxCount | hcl @>
 node_disk_size_gb        = <@ spec.platform.azure.aks.nodePool.diskSizeGb | hcl @>
 zones                    = [<% for zone in spec.platform.azure.aks.zones %><@ zone | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 
+<% set pod_security = spec.platform.azure.aks.podSecurity %>
+# The Pod Security Standard every namespace is held to, through Azure Policy.
+pod_security = {
+  standard = <@ pod_security.standard | hcl @>
+  effect   = <@ pod_security.effect | hcl @>
+}
+defender = <@ spec.platform.azure.aks.defender | hcl @>
+
 # The cluster's own network.
 network_address_space = <@ spec.platform.azure.network.addressSpace | hcl @>
 network_nodes_subnet  = <@ spec.platform.azure.network.nodesSubnet | hcl @>

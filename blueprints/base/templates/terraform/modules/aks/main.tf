@@ -141,6 +141,37 @@ resource "azurerm_kubernetes_cluster" "this" {
     secret_rotation_enabled = true
   }
 
+  # Defender for Containers' sensor, when the spec asks (the plan is the subscription's).
+  dynamic "microsoft_defender" {
+    for_each = var.defender ? [azurerm_log_analytics_workspace.this.id] : []
+    content {
+      log_analytics_workspace_id = microsoft_defender.value
+    }
+  }
+
+}
+
+# The Pod Security Standard Azure Policy holds every namespace to (AKS's own excepted, the
+# initiative's default): the built-in initiatives "Kubernetes cluster pod security baseline
+# (restricted) standards for Linux-based workloads". The add-on enforces it through
+# Gatekeeper, about 15 minutes after the assignment.
+resource "azurerm_resource_policy_assignment" "pod_security" {
+  count = var.pod_security.standard == "none" ? 0 : 1
+
+  name                 = "pod-security-${var.pod_security.standard}"
+  resource_id          = azurerm_kubernetes_cluster.this.id
+  policy_definition_id = local.pod_security_initiatives[var.pod_security.standard]
+  display_name         = "Pod Security Standard ${var.pod_security.standard} (${var.pod_security.effect})"
+  parameters = jsonencode({
+    effect = { value = var.pod_security.effect }
+  })
+}
+
+locals {
+  pod_security_initiatives = {
+    baseline   = "/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d"
+    restricted = "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00"
+  }
 }
 
 # The applications' pool, autoscaled over the zones; the cluster's version, so that raising

@@ -82,3 +82,16 @@ variable "tags" {
   type        = map(string)
   description = "Tags on every resource."
 }
+
+variable "pod_security" {
+  type = object({
+    standard = string
+    effect   = string
+  })
+  description = "The Pod Security Standard assigned through Azure Policy (baseline, restricted or none) and its effect (deny or audit)."
+}
+
+variable "defender" {
+  type        = bool
+  description = "Whether Defender for Containers' sensor runs on the nodes."
+}
