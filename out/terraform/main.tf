@@ -88,6 +88,7 @@ module "acr" {
   resource_group_name = var.registry_owner ? azurerm_resource_group.this.name : var.registry_resource_group_name
   location            = azurerm_resource_group.this.location
   sku                 = var.registry_sku
+  purge               = var.registry_purge
   pull_principal_id   = module.aks.kubelet_object_id
   tags                = var.tags
 }

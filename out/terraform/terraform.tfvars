@@ -35,6 +35,15 @@ maintenance_window = {
 
 registry_name = "shopacr"
 registry_sku  = "Standard"
+# Releases kept for rollbacks: the tags older than after_days are deleted weekly, the keep
+# newest of each repository excepted.
+registry_purge = {
+  repositories = [
+    "shop",
+  ]
+  after_days = 180
+  keep       = 20
+}
 
 dns_zone = "example.com"
 ingress_hosts = [

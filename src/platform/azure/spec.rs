@@ -251,6 +251,26 @@ pub struct Acr {
     pub name: String,
     #[serde(default)]
     pub sku: AcrSku,
+    /// How long releases stay in the registry.
+    #[serde(default)]
+    pub purge: Purge,
+}
+
+/// The releases the registry keeps (`acr.purge`): tags older than `after_days` are deleted
+/// weekly, the `keep` newest of each repository excepted; `after_days: 0` keeps every one.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Purge {
+    pub after_days: u32,
+    pub keep: u32,
+}
+
+/// Half a year, and always the 20 newest: a rollback reaches far back, and the registry's
+/// storage (billed beyond the tier's included 100 GB on Standard) stops growing.
+impl Default for Purge {
+    fn default() -> Self {
+        Purge { after_days: 180, keep: 20 }
+    }
 }
 
 /// Registry tier.

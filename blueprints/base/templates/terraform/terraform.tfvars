@@ -85,6 +85,20 @@ registry_owner = true
 <% endif %>
 registry_name = <@ spec.platform.azure.acr.name | hcl @>
 registry_sku  = <@ spec.platform.azure.acr.sku | hcl @>
+<% if not declared or owner.name == environment.name %>
+<% set host = spec.platform.azure.acr.name ~ ".azurecr.io/" %>
+# Releases kept for rollbacks: the tags older than after_days are deleted weekly, the keep
+# newest of each repository excepted.
+registry_purge = {
+  repositories = [
+<% for repository in spec.services | map(attribute="image.repository") | unique | sort if repository[:host | length] == host %>
+    <@ repository[host | length:] | hcl @>,
+<% endfor %>
+  ]
+  after_days = <@ spec.platform.azure.acr.purge.afterDays @>
+  keep       = <@ spec.platform.azure.acr.purge.keep @>
+}
+<% endif %>
 
 <% if spec.platform.azure.dns is defined %>
 <% if dns.owner is not none %>

@@ -211,6 +211,20 @@ variable "registry_sku" {
   }
 }
 
+variable "registry_purge" {
+  type = object({
+    repositories = list(string)
+    after_days   = number
+    keep         = number
+  })
+  description = "The services' repositories in the registry, and how long their releases are kept: tags older than after_days (0: for ever) are deleted weekly, the keep newest of each excepted (spec: platform.azure.acr.purge)."
+  default     = { repositories = [], after_days = 0, keep = 1 }
+  validation {
+    condition     = var.registry_purge.after_days >= 0 && var.registry_purge.after_days <= 3650 && var.registry_purge.keep >= 1 && var.registry_purge.keep <= 1000
+    error_message = "registry_purge: after_days from 0 to 3650, keep from 1 to 1000."
+  }
+}
+
 variable "registry_owner" {
   type        = bool
   description = "Whether this environment creates the registry and the build identity that pushes to it (the first environment on Azure), or pulls from the one that environment created: one image is built once and promoted through every environment."

@@ -25,6 +25,15 @@ variable "sku" {
   description = "Basic, Standard or Premium."
 }
 
+variable "purge" {
+  type = object({
+    repositories = list(string)
+    after_days   = number
+    keep         = number
+  })
+  description = "The services' repositories, whose release tags older than after_days (0: never) are deleted weekly, the keep newest excepted."
+}
+
 variable "pull_principal_id" {
   type        = string
   description = "The identity that pulls images: the cluster's kubelet."

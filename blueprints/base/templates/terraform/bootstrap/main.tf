@@ -45,6 +45,18 @@ resource "azurerm_storage_account" "state" {
   }
 }
 
+# Soft delete and versions bring back blobs, not the account: deleting it (a `terraform
+# destroy` here, a resource group deleted in the portal) loses every state at once. Azure
+# refuses that while the lock is on; whoever means it removes the lock first
+# (`az lock delete --name state-cannot-delete --resource-group ... --resource-type
+# Microsoft.Storage/storageAccounts --resource ...`). Blob writes are not affected.
+resource "azurerm_management_lock" "state" {
+  name       = "state-cannot-delete"
+  scope      = azurerm_storage_account.state.id
+  lock_level = "CanNotDelete"
+  notes      = "Holds the Terraform state of every environment: remove this lock by hand before deleting the account."
+}
+
 resource "azurerm_storage_container" "state" {
   #checkov:skip=CKV2_AZURE_21:blob read logging would need a diagnostic setting per account; the state is versioned
   name                  = var.container_name

@@ -40,3 +40,40 @@ resource "azurerm_role_assignment" "pull" {
   principal_id                     = var.pull_principal_id
   skip_service_principal_aad_check = true
 }
+
+# Releases are kept, for rollbacks, but not for ever: every Sunday an ACR task deletes, in each
+# service's repository, the release tags (X.Y.Z) older than purge.after_days, except the
+# purge.keep newest, with their images (and what refers to them: signatures, attestations).
+# Untagged manifests are left alone: cosign's signatures are stored as untagged referrers. No
+# task when after_days is 0.
+resource "azurerm_container_registry_task" "purge" {
+  count = var.create && var.purge.after_days > 0 && length(var.purge.repositories) > 0 ? 1 : 0
+
+  name                  = "purge-releases"
+  container_registry_id = azurerm_container_registry.this[0].id
+  timeout_in_seconds    = 3600
+  tags                  = var.tags
+
+  platform {
+    os = "Linux"
+  }
+
+  encoded_step {
+    task_content = base64encode(yamlencode({
+      version = "v1.1.0"
+      steps = [{
+        cmd = join(" ", concat(
+          ["acr purge", "--ago ${var.purge.after_days}d", "--keep ${var.purge.keep}"],
+          [for repository in sort(var.purge.repositories) : "--filter '${repository}:^[0-9]+\\.[0-9]+\\.[0-9]+$'"],
+        ))
+        disableWorkingDirectoryOverride = true
+        timeout                         = 3600
+      }]
+    }))
+  }
+
+  timer_trigger {
+    name     = "weekly"
+    schedule = "0 3 * * 0"
+  }
+}
