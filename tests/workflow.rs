@@ -795,7 +795,7 @@ fn a_branch_git_or_github_would_misread_is_refused_at_its_line() {
         std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
         let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
         assert_eq!(run.code, 2, "{branch}: {}", run.stderr);
-        assert!(run.stderr.contains("spec.yaml:30:13"), "{branch}: {}", run.stderr);
+        assert!(run.stderr.contains("spec.yaml:31:13"), "{branch}: {}", run.stderr);
         assert!(!dir.path().join("out").exists(), "{branch}: nothing is written");
     }
 }
