@@ -1062,3 +1062,78 @@ fn the_clusters_network_role_reaches_the_edge_ips_and_not_the_dns_zone() {
     let readme = std::fs::read_to_string(root().join("out/README.md")).expect("README");
     assert!(readme.contains("**The edge's static IPs have a resource group of their own**"), "{readme}");
 }
+
+#[test]
+fn add_ons_run_on_a_tainted_system_pool_and_services_on_an_apps_pool_over_the_zones() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let aks = &parsed["modules/aks/main.tf"];
+    let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
+    let system = &cluster["default_node_pool"][0];
+    assert_eq!(system["only_critical_addons_enabled"], true, "{system}");
+    assert_eq!(system["node_count"], "${var.system_node_count}");
+    assert_eq!(system["orchestrator_version"], "${var.kubernetes_version}");
+    assert!(system.get("auto_scaling_enabled").is_none(), "a fixed system pool: {system}");
+    let apps = &resources(aks, "azurerm_kubernetes_cluster_node_pool")["apps"][0];
+    assert_eq!(apps["mode"], "User");
+    assert_eq!(apps["auto_scaling_enabled"], true);
+    assert_eq!(apps["orchestrator_version"], "${var.kubernetes_version}");
+    assert_eq!(apps["kubernetes_cluster_id"], "${azurerm_kubernetes_cluster.this.id}");
+    assert!(apps["zones"].to_string().contains("var.zones"), "{apps}");
+    assert!(apps["lifecycle"].to_string().contains("node_count"), "the autoscaler owns the count: {apps}");
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["system_node_count"], 3);
+    assert_eq!(tfvars["zones"], serde_json::json!(["1", "2", "3"]));
+    // The quota the README asks for counts both pools at their most, one surge node each:
+    // (3 + 1) + (3 + 1) nodes of 2 vCPUs; (3 + 2) × 2 to start.
+    let readme = std::fs::read_to_string(r.dir.path().join("out/README.md")).expect("README");
+    assert!(readme.contains("at least 16 vCPUs (10 for the first apply)"), "{readme}");
+}
+
+#[test]
+fn container_insights_collects_through_a_rule_associated_with_the_cluster() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let root = &parsed["main.tf"];
+    let monitoring = &root["module"]["monitoring"][0];
+    assert_eq!(monitoring["cluster_id"], "${module.aks.id}");
+    assert_eq!(monitoring["workspace_id"], "${module.aks.workspace_id}");
+    let file = &parsed["modules/monitoring/main.tf"];
+    let rule = &resources(file, "azurerm_monitor_data_collection_rule")["container_insights"][0];
+    let extension = &rule["data_sources"][0]["extension"][0];
+    assert_eq!(extension["extension_name"], "ContainerInsights");
+    assert_eq!(rule["destinations"][0]["log_analytics"][0]["workspace_resource_id"], "${var.workspace_id}");
+    let association = &resources(file, "azurerm_monitor_data_collection_rule_association")["container_insights"][0];
+    assert_eq!(association["target_resource_id"], "${var.cluster_id}");
+    assert_eq!(association["data_collection_rule_id"], "${azurerm_monitor_data_collection_rule.container_insights.id}");
+    let logs = &resources(file, "azurerm_monitor_diagnostic_setting")["control_plane"][0];
+    let categories: Vec<&Value> =
+        logs["enabled_log"].as_array().expect("logs").iter().map(|l| &l["category"]).collect();
+    assert_eq!(categories, ["kube-audit-admin", "guard", "cluster-autoscaler"]);
+    let alerts = &resources(file, "azurerm_monitor_metric_alert")["this"][0];
+    assert_eq!(alerts["scopes"], serde_json::json!(["${var.cluster_id}"]));
+}
+
+#[test]
+fn the_cluster_identity_holds_network_rights_on_its_subnet_alone_before_the_cluster_exists() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let aks = &parsed["modules/aks/main.tf"];
+    let role = &resources(aks, "azurerm_role_assignment")["cluster_subnet"][0];
+    assert_eq!(role["role_definition_name"], "Network Contributor");
+    assert_eq!(role["scope"], "${var.nodes_subnet_id}");
+    assert_eq!(role["principal_id"], "${azurerm_user_assigned_identity.cluster.principal_id}");
+    let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
+    assert_eq!(cluster["identity"][0]["type"], "UserAssigned");
+    assert!(cluster["depends_on"].to_string().contains("azurerm_role_assignment.cluster_subnet"), "{cluster}");
+    assert_eq!(cluster["network_profile"][0]["outbound_type"], "userAssignedNATGateway");
+    assert_eq!(cluster["default_node_pool"][0]["vnet_subnet_id"], "${var.nodes_subnet_id}");
+    let root = &parsed["main.tf"];
+    assert_eq!(root["module"]["aks"][0]["nodes_subnet_id"], "${module.network.nodes_subnet_id}");
+    // The subnet reaches the cluster once its NAT gateway is attached.
+    let outputs = &parsed["modules/network/outputs.tf"];
+    assert_eq!(
+        outputs["output"]["nodes_subnet_id"][0]["value"],
+        "${azurerm_subnet_nat_gateway_association.nodes.subnet_id}"
+    );
+}

@@ -150,6 +150,8 @@ resource "azurerm_kubernetes_cluster" "this" {
     }
   }
 
+  # AKS joins the nodes to the subnet with this identity's role: it must exist first.
+  depends_on = [azurerm_role_assignment.cluster_subnet]
 }
 
 # The Pod Security Standard Azure Policy holds every namespace to (AKS's own excepted, the
