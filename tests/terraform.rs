@@ -1137,3 +1137,20 @@ fn the_cluster_identity_holds_network_rights_on_its_subnet_alone_before_the_clus
         "${azurerm_subnet_nat_gateway_association.nodes.subnet_id}"
     );
 }
+
+#[test]
+fn the_registry_purges_old_release_tags_of_the_services_and_nothing_untagged() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let purge = &resources(&parsed["modules/acr/main.tf"], "azurerm_container_registry_task")["purge"][0];
+    let content = purge["encoded_step"][0]["task_content"].as_str().expect("task content");
+    for expected in ["acr purge", "--ago ${var.purge.after_days}d", "--keep ${var.purge.keep}", "[0-9]+\\\\z'"] {
+        assert!(content.contains(expected), "{expected}: {content}");
+    }
+    // ACR Tasks reads `$` as an alias: the pattern must not end with it. Untagged manifests
+    // (cosign's signatures) are not purged.
+    assert!(!content.contains("$'") && !content.contains("--untagged"), "{content}");
+    assert_eq!(purge["timer_trigger"][0]["schedule"], "0 3 * * 0");
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["registry_purge"], serde_json::json!({"repositories": ["shop"], "after_days": 180, "keep": 20}));
+}

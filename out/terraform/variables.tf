@@ -128,7 +128,7 @@ variable "node_disk_size_gb" {
 
 variable "network_address_space" {
   type        = string
-  description = "The cluster's virtual network, an IPv4 range clear of the pods' 10.244.0.0/16 and the Services' 10.0.0.0/16 (spec: platform.azure.network.addressSpace; SPEC rule invalid-network)."
+  description = "The cluster's virtual network, an IPv4 range clear of the pods' 10.244.0.0/16 and the Services' 10.0.0.0/16 (spec: platform.azure.network.addressSpace; SPEC rule invalid-network, which also checks the ranges against each other: Terraform's functions cannot)."
   default     = "10.224.0.0/16"
   validation {
     condition     = can(cidrhost(var.network_address_space, 0)) && cidrhost(var.network_address_space, 0) == split("/", var.network_address_space)[0]
@@ -138,7 +138,7 @@ variable "network_address_space" {
 
 variable "network_nodes_subnet" {
   type        = string
-  description = "The nodes' subnet, inside the address space (spec: platform.azure.network.nodesSubnet; SPEC rule invalid-network)."
+  description = "The nodes' subnet, inside the address space (spec: platform.azure.network.nodesSubnet; SPEC rule invalid-network, which also checks that it is inside the address space)."
   default     = "10.224.0.0/20"
   validation {
     condition     = can(cidrhost(var.network_nodes_subnet, 0)) && cidrhost(var.network_nodes_subnet, 0) == split("/", var.network_nodes_subnet)[0]

@@ -46,7 +46,9 @@ resource "azurerm_role_assignment" "pull" {
 # service's repository, the release tags (X.Y.Z) older than purge.after_days, except the
 # purge.keep newest, with their images (and what refers to them: signatures, attestations).
 # Untagged manifests are left alone: cosign's signatures are stored as untagged referrers. No
-# task when after_days is 0.
+# task when after_days is 0. The pattern ends with \z, not $: ACR Tasks reads `$` in a task
+# as the start of an alias. After the first apply, `az acr task run --registry <name> --name
+# purge-releases` runs it once and shows its log.
 resource "azurerm_container_registry_task" "purge" {
   count = var.create && var.purge.after_days > 0 && length(var.purge.repositories) > 0 ? 1 : 0
 
@@ -65,7 +67,7 @@ resource "azurerm_container_registry_task" "purge" {
       steps = [{
         cmd = join(" ", concat(
           ["acr purge", "--ago ${var.purge.after_days}d", "--keep ${var.purge.keep}"],
-          [for repository in sort(var.purge.repositories) : "--filter '${repository}:^[0-9]+\\.[0-9]+\\.[0-9]+$'"],
+          [for repository in sort(var.purge.repositories) : "--filter '${repository}:^[0-9]+\\.[0-9]+\\.[0-9]+\\z'"],
         ))
         disableWorkingDirectoryOverride = true
         timeout                         = 3600

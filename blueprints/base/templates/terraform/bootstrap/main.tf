@@ -34,6 +34,10 @@ resource "azurerm_storage_account" "state" {
   infrastructure_encryption_enabled = true
   tags                              = var.tags
 
+  lifecycle {
+    prevent_destroy = true
+  }
+
   blob_properties {
     versioning_enabled = true
     delete_retention_policy {
@@ -45,10 +49,11 @@ resource "azurerm_storage_account" "state" {
   }
 }
 
-# Soft delete and versions bring back blobs, not the account: deleting it (a `terraform
-# destroy` here, a resource group deleted in the portal) loses every state at once. Azure
-# refuses that while the lock is on; whoever means it removes the lock first
-# (`az lock delete --name state-cannot-delete --resource-group ... --resource-type
+# Soft delete and versions bring back blobs, not the account: deleting it loses every state at
+# once. Azure refuses to delete the account (or its resource group, from the portal or the
+# CLI) while the lock is on, and Terraform refuses to plan its destruction
+# (prevent_destroy on the account): whoever means it edits that out and removes the lock
+# first (`az lock delete --name state-cannot-delete --resource-group ... --resource-type
 # Microsoft.Storage/storageAccounts --resource ...`). Blob writes are not affected.
 resource "azurerm_management_lock" "state" {
   name       = "state-cannot-delete"

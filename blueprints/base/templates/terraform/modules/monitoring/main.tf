@@ -89,8 +89,11 @@ resource "azurerm_monitor_action_group" "this" {
   }
 }
 
-# AKS's platform metrics (no agent, no cost): nodes running out of CPU, memory or disk, pods
-# that failed, and pods that no node can take, for longer than a scale-up lasts.
+# AKS's platform metrics (no agent): each node running out of CPU, memory or disk (one time
+# series per node, so that one busy node is seen, not the cluster's average), and pods that no
+# node can take for longer than a scale-up lasts. Failed pods are Container Insights' to show
+# (KubePodInventory): an evicted pod keeps the Failed phase for days, and an alert on it
+# would never resolve.
 resource "azurerm_monitor_metric_alert" "this" {
   for_each = local.alerts
 
@@ -139,7 +142,7 @@ locals {
       threshold   = 80
       window      = "PT15M"
       severity    = 2
-      dimension   = null
+      dimension   = { name = "node", values = ["*"] }
     }
     node-memory = {
       description = "A node's working-set memory has been above 80% for 15 minutes: pods there are close to eviction."
@@ -148,7 +151,7 @@ locals {
       threshold   = 80
       window      = "PT15M"
       severity    = 2
-      dimension   = null
+      dimension   = { name = "node", values = ["*"] }
     }
     node-disk = {
       description = "A node's OS disk has been above 80% for 15 minutes: the kubelet evicts pods when it fills."
@@ -157,16 +160,7 @@ locals {
       threshold   = 80
       window      = "PT15M"
       severity    = 2
-      dimension   = null
-    }
-    pods-failed = {
-      description = "Pods are in the Failed phase."
-      metric      = "kube_pod_status_phase"
-      operator    = "GreaterThan"
-      threshold   = 0
-      window      = "PT15M"
-      severity    = 1
-      dimension   = { name = "phase", values = ["Failed"] }
+      dimension   = { name = "node", values = ["*"] }
     }
     pods-unschedulable = {
       description = "Pods have waited for a node for most of 30 minutes: the autoscaler is at the pool's maxCount, or no node fits them."
