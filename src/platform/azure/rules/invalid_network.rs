@@ -63,22 +63,17 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let at = |key: &str, message: String, help: &str| {
         spec.at(&RULE, &route!["platform", azure::NAME, "network", key], false, message).help(help.to_string())
     };
-    let space = match cidr(&network.address_space) {
-        Ok(space) => Some(space),
+    // A range as written, or a finding at its key.
+    let mut range = |key: &str, what: &str, value: &str, example: &str| match cidr(value) {
+        Ok(range) => Some(range),
         Err(why) => {
-            let message = format!("address space `{}` is not an IPv4 range: {why}", network.address_space);
-            out.push(at("addressSpace", message, "write a range such as `10.224.0.0/16`"));
+            let message = format!("{what} `{value}` is not an IPv4 range: {why}");
+            out.push(at(key, message, &format!("write a range such as `{example}`")));
             None
         }
     };
-    let subnet = match cidr(&network.nodes_subnet) {
-        Ok(subnet) => Some(subnet),
-        Err(why) => {
-            let message = format!("nodes subnet `{}` is not an IPv4 range: {why}", network.nodes_subnet);
-            out.push(at("nodesSubnet", message, "write a range such as `10.224.0.0/20`"));
-            None
-        }
-    };
+    let space = range("addressSpace", "address space", &network.address_space, "10.224.0.0/16");
+    let subnet = range("nodesSubnet", "nodes subnet", &network.nodes_subnet, "10.224.0.0/20");
     if let Some(space) = space {
         for (name, taken) in [("the pods' overlay range", POD_CIDR), ("the Services' range", SERVICE_CIDR)] {
             if cidr(taken).is_ok_and(|taken| overlaps(space, taken)) {
