@@ -102,7 +102,7 @@ resource "azurerm_monitor_metric_alert" "this" {
   resource_group_name = var.resource_group_name
   scopes              = [var.cluster_id]
   description         = each.value.description
-  severity            = each.value.severity
+  severity            = 2
   frequency           = "PT5M"
   window_size         = each.value.window
   tags                = var.tags
@@ -135,42 +135,41 @@ resource "azurerm_monitor_metric_alert" "this" {
 locals {
   streams = ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory"]
 
-  alerts = {
+  # Each node's CPU, working-set memory and OS disk above 80% for 15 minutes: one time series
+  # per node.
+  node_alerts = {
     node-cpu = {
-      description = "A node's CPU has been above 80% for 15 minutes: the pool needs more or larger nodes, or a pod its limits."
       metric      = "node_cpu_usage_percentage"
-      operator    = "GreaterThan"
-      threshold   = 80
-      window      = "PT15M"
-      severity    = 2
-      dimension   = { name = "node", values = ["*"] }
+      description = "A node's CPU has been above 80% for 15 minutes: the pool needs more or larger nodes, or a pod its limits."
     }
     node-memory = {
-      description = "A node's working-set memory has been above 80% for 15 minutes: pods there are close to eviction."
       metric      = "node_memory_working_set_percentage"
-      operator    = "GreaterThan"
-      threshold   = 80
-      window      = "PT15M"
-      severity    = 2
-      dimension   = { name = "node", values = ["*"] }
+      description = "A node's working-set memory has been above 80% for 15 minutes: pods there are close to eviction."
     }
     node-disk = {
-      description = "A node's OS disk has been above 80% for 15 minutes: the kubelet evicts pods when it fills."
       metric      = "node_disk_usage_percentage"
-      operator    = "GreaterThan"
-      threshold   = 80
-      window      = "PT15M"
-      severity    = 2
-      dimension   = { name = "node", values = ["*"] }
-    }
-    pods-unschedulable = {
-      description = "Pods have waited for a node for most of 30 minutes: the autoscaler is at the pool's maxCount, or no node fits them."
-      metric      = "cluster_autoscaler_unschedulable_pods_count"
-      operator    = "GreaterThanOrEqual"
-      threshold   = 1
-      window      = "PT30M"
-      severity    = 2
-      dimension   = null
+      description = "A node's OS disk has been above 80% for 15 minutes: the kubelet evicts pods when it fills."
     }
   }
+
+  alerts = merge(
+    {
+      for name, alert in local.node_alerts : name => merge(alert, {
+        operator  = "GreaterThan"
+        threshold = 80
+        window    = "PT15M"
+        dimension = { name = "node", values = ["*"] }
+      })
+    },
+    {
+      pods-unschedulable = {
+        metric      = "cluster_autoscaler_unschedulable_pods_count"
+        description = "Pods have waited for a node for most of 30 minutes: the autoscaler is at the pool's maxCount, or no node fits them."
+        operator    = "GreaterThanOrEqual"
+        threshold   = 1
+        window      = "PT30M"
+        dimension   = null
+      }
+    },
+  )
 }
