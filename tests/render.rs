@@ -476,6 +476,46 @@ fn a_setup_action_without_a_reviewed_commit_is_refused() {
     );
 }
 
+/// A service blueprint that declares its base image as `tag` with a digest param `digest`.
+fn base_image_blueprint(tag: &str, digest: &str) -> tempfile::TempDir {
+    let yaml = format!(
+        "name: node\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {{type: object, properties: {{nodeVersion: {{type: string, default: \"22\"}}, flavour: {{type: string}}, pin: {{type: string}}}}}}\nruntime:\n  baseImage: {{name: node, tag: \"{tag}\", digestParam: {digest}}}\nfiles:\n  - {{source: t, target: \"services/<@ service.name | segment @>/from.txt\", ownership: managed}}\n"
+    );
+    blueprint_dir(&[
+        ("node/blueprint.yaml", &yaml),
+        ("node/t", "<@ runtime.baseImage.from | text @>\n"),
+        ("node/e.yaml", ""),
+    ])
+}
+
+#[test]
+fn a_blueprint_states_its_base_image_and_each_service_gets_its_own() {
+    let p = Project::new();
+    let pin = format!("sha256:{}", "ab".repeat(32));
+    p.edit_spec("blueprint: flask", "blueprint: node");
+    p.edit_spec("params: {pythonVersion: \"3.12\", workers: 2, timeout: 30}", &format!("params: {{pin: \"{pin}\"}}"));
+    let bp = base_image_blueprint("{nodeVersion}-bookworm-slim", "pin");
+    let run = p.run_gen(["render", "spec.yaml", "--blueprints", &bp.path().display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let from = std::fs::read_to_string(p.path("out/services/shop/from.txt")).expect("read");
+    assert!(from.ends_with(&format!("node:22-bookworm-slim@{pin}\n")), "{from}");
+}
+
+#[test]
+fn a_base_image_tag_naming_no_param_with_a_default_is_refused() {
+    for (tag, digest, message) in [
+        ("{flavour}-slim", "pin", "error[BP001]: `{flavour}` is not a param of this blueprint with a default"),
+        ("{nodeVersion-slim", "pin", "error[BP001]: `{nodeVersion-slim` has a `{` or `}` that does not enclose"),
+        ("{nodeVersion}", "sha", "error[BP001]: `sha` is not a param of this blueprint"),
+    ] {
+        let bp = base_image_blueprint(tag, digest);
+        let run = Gen::new().args(["blueprints", "list", "--blueprints"]).arg(bp.path()).run();
+        assert_eq!(run.code, 2, "{tag}");
+        assert!(run.stderr.contains(message), "{tag}: {}", run.stderr);
+        assert!(run.stderr.contains("blueprint.yaml:8:"), "{tag}: {}", run.stderr);
+    }
+}
+
 #[test]
 fn blueprints_show_lists_params_and_files() {
     let run = Gen::new().args(["blueprints", "show", "flask"]).run();
@@ -513,6 +553,27 @@ fn the_committed_example_is_what_init_writes_and_out_is_in_sync() {
     assert_eq!(std::fs::read_to_string(p.path("spec.yaml")).expect("read"), committed);
     let run = Gen::new().args(["render", "spec.yaml", "--check"]).current_dir(root()).run();
     assert_eq!(run.code, 0, "out/ drifted:\n{}", run.stdout);
+    // The drift check leaves scaffold files alone (they are a user's once written), so it
+    // would not see the shipped example's go stale: they are what a first render writes today.
+    // (The lock without hashes that the Dockerfile's `--require-hashes` refuses once was.)
+    let run = p.run_gen(["render", "spec.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("out/.gen-manifest.json")).expect("manifest"))
+            .expect("JSON");
+    let scaffold: Vec<&str> = manifest["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["ownership"] == "scaffold")
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    assert!(scaffold.contains(&"services/shop/requirements.txt"), "{scaffold:?}");
+    for path in scaffold {
+        let shipped = std::fs::read(root().join("out").join(path)).expect("shipped");
+        let fresh = std::fs::read(p.path("out").join(path)).expect("fresh");
+        assert!(shipped == fresh, "out/{path} is not what gen writes today: delete it and render again");
+    }
 }
 
 #[test]

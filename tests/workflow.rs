@@ -201,6 +201,10 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         if repo.out == "." {
             assert!(repo.root().join(".github/workflows/gen.yml").is_file(), "rendered where GitHub reads workflows");
         }
+        // The refresh workflow and its script come with a base image pinned by digest, only.
+        let pinned = v.spec.contains("baseImageDigest");
+        assert_eq!(repo.out().join(".github/workflows/gen-refresh.yml").is_file(), pinned, "{}", v.name);
+        assert_eq!(repo.out().join("scripts/refresh-base-images.sh").is_file(), pinned, "{}", v.name);
 
         for persona in ["regular", "pedantic"] {
             let out = validator("zizmor")
@@ -987,4 +991,191 @@ fn adding_a_service_leaves_the_first_ones_tags_and_versions_as_they_were() {
     let renamed = Repo::new(&variant("renamed prefix", renamed));
     assert_eq!(next_release(&renamed, "shop", &tags), ("shop-v".into(), "0.1.2".into()));
     assert_eq!(next_release(&renamed, "shop", &["shop/v0.1.1", "shop-v0.1.2"]), ("shop-v".into(), "0.1.3".into()));
+}
+
+/// Runs the rendered refresh workflow's lookup step in the repository, as the runner would, with
+/// a `docker` on the PATH that answers `answer` for every image (a failure when `None`).
+/// Returns the step's exit status, its outputs and the list of what moved.
+fn refresh_lookup(repo: &Repo, answer: Option<&str>) -> (bool, String, String) {
+    let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+    let step =
+        steps(&wf["jobs"]["base-images"]).into_iter().find(|s| s["id"] == "lookup").expect("the lookup step").clone();
+    let bin = tempfile::tempdir().expect("tempdir");
+    let docker = match answer {
+        Some(digest) => format!(
+            "#!/bin/sh\n[ \"$1 $2 $3\" = 'buildx imagetools inspect' ] || exit 9\necho '{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{digest}\",\"size\":10}}'\n"
+        ),
+        None => "#!/bin/sh\necho 'ERROR: failed to authorize: 429 Too Many Requests' >&2\nexit 1\n".to_string(),
+    };
+    let fake = bin.path().join("docker");
+    std::fs::write(&fake, docker).expect("write docker");
+    Command::new("chmod").arg("+x").arg(&fake).status().expect("chmod");
+    let temp = tempfile::tempdir().expect("tempdir");
+    let output = temp.path().join("output");
+    let mut run = Command::new("bash");
+    run.args(["-e", "-c", step["run"].as_str().expect("run")]).current_dir(repo.root());
+    for scope in [&wf["env"], &step["env"]] {
+        for (k, v) in scope.as_object().expect("env") {
+            run.env(k, v.as_str().expect("string"));
+        }
+    }
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    run.env("PATH", path)
+        .env("RUNNER_TEMP", temp.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", temp.path().join("summary"));
+    let status = run.status().expect("bash").success();
+    let read = |p: PathBuf| std::fs::read_to_string(p).unwrap_or_default();
+    (status, read(output), read(temp.path().join("moved.md")))
+}
+
+#[test]
+fn the_refresh_workflow_moves_a_pinned_base_image_in_the_spec_and_renders_again() {
+    let variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
+    let old = "sha256:7f1a4b4a5c5bb0fa3b4c9bbdb53a0d3b9a4ef2d4e1d0d8b0f1e9f9cf6b2e1a3c";
+    assert!(variant.spec.contains(old), "the variant pins its base image");
+    let repo = Repo::new(&variant);
+    let spec = repo.root().join(variant.spec_at);
+    let written = std::fs::read_to_string(&spec).expect("spec");
+
+    // The registry is unreachable: the step fails and the spec is as it was.
+    let (ok, outputs, _) = refresh_lookup(&repo, None);
+    assert!(!ok, "a failed lookup fails the job");
+    assert!(!outputs.contains("moved=true"));
+    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written);
+
+    // The tag still points to the pinned digest: nothing moves, nothing is proposed.
+    let (ok, outputs, moved) = refresh_lookup(&repo, Some(old));
+    assert!(ok && moved.is_empty() && !outputs.contains("moved=true"), "{outputs}{moved}");
+    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written);
+
+    // The tag moved: the spec gets the new digest where it said the old one, every other byte
+    // kept (comments, order, quoting), and the later steps run.
+    let new = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    let (ok, outputs, moved) = refresh_lookup(&repo, Some(&new));
+    assert!(ok, "{moved}");
+    assert!(outputs.contains("moved=true"), "{outputs}");
+    assert_eq!(moved, format!("- `python:3.13-slim-trixie`: `{old}` to `{new}`\n"));
+    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written.replace(old, &new));
+
+    // What the workflow's next step runs: gen renders the Dockerfile again, and the result is
+    // what the drift check expects. No workflow changes: the job's token may not push one.
+    let workflows: Vec<(PathBuf, Vec<u8>)> =
+        repo.workflows().into_iter().map(|f| (f.clone(), std::fs::read(&f).expect("read"))).collect();
+    let run = Gen::new().args(["render", variant.spec_at, "--out", variant.out]).current_dir(repo.root()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (file, before) in &workflows {
+        assert!(std::fs::read(file).expect("read") == *before, "{} changed", file.display());
+    }
+    let dockerfile = std::fs::read_to_string(repo.out().join("services/users/Dockerfile")).expect("Dockerfile");
+    assert!(dockerfile.contains(&format!("FROM python:3.13-slim-trixie@{new} AS builder")), "{dockerfile}");
+    assert!(!dockerfile.contains(old));
+    let check =
+        Gen::new().args(["render", variant.spec_at, "--out", variant.out, "--check"]).current_dir(repo.root()).run();
+    assert_eq!(check.code, 0, "{}", check.stderr);
+
+    let out = validator("shellcheck").arg(repo.out().join("scripts/refresh-base-images.sh")).output().expect("sc");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// A job's `needs`, as a list whether it is written as one name or several.
+fn needs(job: &Value) -> Vec<String> {
+    match &job["needs"] {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn the_digest_built_is_the_one_scanned_signed_verified_and_deployed() {
+    let mut deploys = 0;
+    for v in variants() {
+        let repo = Repo::new(&v);
+        let Some(branch) = read_yaml(&repo.out().join(".github/workflows/gen.yml"))["on"]["push"]["branches"][0]
+            .as_str()
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        for file in repo.workflows() {
+            let name = file.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+            let wf = read_yaml(&file);
+            // The services' pipelines: those with a job that builds the image.
+            let Some(build) = wf["jobs"].get("build") else { continue };
+            if wf["jobs"].get("verify").is_none() {
+                continue; // a pipeline that deploys nothing from GitHub (local only)
+            }
+            let shown = format!("{}: {name}", v.name);
+            let build_steps = steps(build);
+            // The push builds by digest, with provenance and an SBOM attached, once.
+            let pushes: Vec<&&Value> = build_steps
+                .iter()
+                .filter(|s| s["with"]["outputs"].as_str().is_some_and(|o| o.contains("push=true")))
+                .collect();
+            assert_eq!(pushes.len(), 1, "{shown}: one push");
+            let push = pushes[0];
+            assert_eq!(push["id"], "build", "{shown}");
+            assert!(push["with"]["outputs"].as_str().unwrap().contains("push-by-digest=true"), "{shown}");
+            assert_eq!(push["with"]["provenance"], "mode=max", "{shown}");
+            assert_eq!(push["with"]["sbom"], "true", "{shown}");
+            assert_eq!(build["outputs"]["digest"], "${{ steps.build.outputs.digest }}", "{shown}");
+            // The scan reads that digest.
+            for scan in build_steps.iter().filter(|s| s["uses"].as_str().is_some_and(|u| u.contains("trivy-action"))) {
+                assert_eq!(scan["with"]["image-ref"], "${{ steps.image.outputs.ref }}", "{shown}");
+            }
+            let image = build_steps.iter().find(|s| s["id"] == "image").expect("the image step");
+            assert_eq!(image["env"]["DIGEST"], "${{ steps.build.outputs.digest }}", "{shown}");
+            assert!(image["run"].as_str().unwrap().contains("ref=$IMAGE@$DIGEST"), "{shown}");
+            // It is signed by digest.
+            let sign = build_steps
+                .iter()
+                .find(|s| s["run"].as_str().is_some_and(|r| r.contains("cosign sign")))
+                .unwrap_or_else(|| panic!("{shown}: a cosign sign step"));
+            assert!(sign["run"].as_str().unwrap().contains("\"$IMAGE@$DIGEST\""), "{shown}");
+            assert_eq!(sign["env"]["DIGEST"], "${{ steps.build.outputs.digest }}", "{shown}");
+            // Verified as signed by this workflow on the branch, in this commit's run.
+            let verify = &wf["jobs"]["verify"];
+            assert_eq!(needs(verify), ["build"], "{shown}");
+            let check = steps(verify).into_iter().find(|s| s["id"] == "verify").expect("verify step");
+            let run = check["run"].as_str().unwrap();
+            assert!(run.contains("cosign verify \"$IMAGE@$DIGEST\""), "{shown}: {run}");
+            assert!(
+                run.contains("--certificate-identity \"$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/$SIGNER\""),
+                "{shown}"
+            );
+            assert!(run.contains("--certificate-github-workflow-sha \"$COMMIT\""), "{shown}");
+            assert!(run.contains("--certificate-github-workflow-trigger push"), "{shown}");
+            // GitHub runs the workflow from the repository's root, whatever folder gen renders to.
+            let signer = format!(".github/workflows/{name}@refs/heads/{branch}");
+            assert_eq!(check["env"]["SIGNER"], signer.as_str(), "{shown}");
+            assert_eq!(check["env"]["DIGEST"], "${{ needs.build.outputs.digest }}", "{shown}");
+            assert_eq!(verify["outputs"]["digest"], "${{ steps.verify.outputs.digest }}", "{shown}");
+            // Every deploy waits for the verification and deploys its digest.
+            for (job_name, job) in jobs(&wf) {
+                let text = serde_json::to_string(job).unwrap();
+                if !(text.contains("helm upgrade") || text.contains("Write the new tag")) {
+                    continue;
+                }
+                deploys += 1;
+                assert!(needs(job).contains(&"verify".to_string()), "{shown}: {job_name} waits for verify");
+                let deploying: Vec<&Value> = steps(job)
+                    .into_iter()
+                    .filter(|s| {
+                        s["run"].as_str().is_some_and(|r| {
+                            r.contains("--set-string \"image.digest=$DIGEST\"")
+                                || r.contains("\"  digest: \\\"$DIGEST\\\"\"")
+                        })
+                    })
+                    .collect();
+                assert!(!deploying.is_empty(), "{shown}: {job_name} deploys the digest");
+                for step in deploying {
+                    let digest =
+                        if step["env"]["DIGEST"].is_null() { &job["env"]["DIGEST"] } else { &step["env"]["DIGEST"] };
+                    assert_eq!(digest, "${{ needs.verify.outputs.digest }}", "{shown}: {job_name}");
+                }
+            }
+        }
+    }
+    assert!(deploys >= 6, "the variants' deploy jobs were not all checked ({deploys})");
 }

@@ -206,6 +206,79 @@ pub struct Runtime {
     /// How the pipeline tests the service before it builds the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<TestRecipe>,
+    /// The image the service's Dockerfile builds on, when the blueprint declares it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_image: Option<BaseImage>,
+}
+
+/// The image a service's Dockerfile builds on, as data rather than template text: the
+/// Dockerfile prints it, and the refresh workflow moves its pinned digest to the one its tag
+/// points to now, without knowing the blueprint.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BaseImage {
+    /// The image's name (`python`, `ghcr.io/org/base`).
+    pub name: String,
+    /// Its tag, where `{param}` stands for the service's value of that param
+    /// (`{pythonVersion}-slim-trixie`).
+    pub tag: String,
+    /// The param that pins its digest (`sha256:` and 64 hex digits), if the blueprint has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest_param: Option<String>,
+    /// `name:tag`, for one service's params. Derived.
+    #[serde(default, skip_deserializing, skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+    /// The digest the service pins it by, if it does. Derived.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+    /// What a `FROM` says: `name:tag@digest`, or `name:tag` unpinned. Derived.
+    #[serde(default, skip_deserializing, skip_serializing_if = "String::is_empty")]
+    pub from: String,
+}
+
+impl BaseImage {
+    /// The params the tag names, in order, or the first malformed `{`...`}` it has.
+    fn placeholders(&self) -> Result<Vec<&str>, String> {
+        let mut names = Vec::new();
+        let mut rest = self.tag.as_str();
+        while let Some(open) = rest.find(['{', '}']) {
+            let after = &rest[open + 1..];
+            match (rest.as_bytes()[open], after.find('}')) {
+                (b'{', Some(close)) if close > 0 && !after[..close].contains('{') => {
+                    names.push(&after[..close]);
+                    rest = &after[close + 1..];
+                }
+                _ => return Err(format!("`{}` has a `{{` or `}}` that does not enclose a param's name", self.tag)),
+            }
+        }
+        Ok(names)
+    }
+
+    /// This image for one service: the tag's params filled in from `params`, the digest read.
+    pub fn for_params(&self, params: &serde_json::Map<String, serde_json::Value>) -> BaseImage {
+        let mut image = self.clone();
+        let mut tag = self.tag.clone();
+        for name in self.placeholders().unwrap_or_default() {
+            let value = match params.get(name) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => continue,
+            };
+            tag = tag.replace(&format!("{{{name}}}"), &value);
+        }
+        image.reference = format!("{}:{tag}", self.name);
+        image.digest = self
+            .digest_param
+            .as_deref()
+            .and_then(|p| params.get(p))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        image.from = match &image.digest {
+            Some(digest) => format!("{}@{digest}", image.reference),
+            None => image.reference.clone(),
+        };
+        image
+    }
 }
 
 /// How the pipeline tests a service: the toolchain it sets up and the commands it runs in the
@@ -255,6 +328,7 @@ impl Default for Runtime {
             edge_timeout_seconds: 20 + EDGE_MARGIN_SECONDS,
             startup_seconds: 60,
             test: None,
+            base_image: None,
         }
     }
 }
@@ -286,6 +360,7 @@ impl Runtime {
         if let Some(timeout) = timeout {
             runtime.graceful_shutdown_seconds = timeout;
         }
+        runtime.base_image = self.base_image.as_ref().map(|b| b.for_params(params));
         runtime.derive();
         runtime
     }
@@ -298,6 +373,11 @@ impl Runtime {
             .saturating_add(SHUTDOWN_MARGIN_SECONDS);
         self.edge_timeout_seconds = self.graceful_shutdown_seconds.saturating_add(EDGE_MARGIN_SECONDS);
     }
+}
+
+/// A name as one token of a JSON pointer.
+fn pointer_token(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn default_params() -> serde_json::Value {
@@ -387,13 +467,42 @@ impl Blueprint {
         check_selectors(&manifest, &mut |route, msg, help| errors.push(at(&route, msg, help)));
         manifest.runtime.derive();
         if let Some(param) = &manifest.runtime.request_timeout_param {
-            let declared =
-                manifest.params.pointer(&format!("/properties/{}/type", param.replace('~', "~0").replace('/', "~1")));
+            let declared = manifest.params.pointer(&format!("/properties/{}/type", pointer_token(param)));
             if declared != Some(&serde_json::Value::from("integer")) {
                 errors.push(at(
                     &route!["runtime", "requestTimeoutParam"],
                     format!("`{param}` is not an integer param of this blueprint"),
                     "name the param (under `params.properties`, `type: integer`) that holds a request's timeout in seconds",
+                ));
+            }
+        }
+        if let Some(base) = &manifest.runtime.base_image {
+            // Every param the image names has a value in every service: a default.
+            let has_default =
+                |p: &str| manifest.params.pointer(&format!("/properties/{}/default", pointer_token(p))).is_some();
+            match base.placeholders() {
+                Err(msg) => errors.push(at(
+                    &route!["runtime", "baseImage", "tag"],
+                    msg,
+                    "write each param as `{name}`, as in `{pythonVersion}-slim`",
+                )),
+                Ok(names) => {
+                    for name in names.into_iter().filter(|n| !has_default(n)) {
+                        errors.push(at(
+                            &route!["runtime", "baseImage", "tag"],
+                            format!("`{{{name}}}` is not a param of this blueprint with a default"),
+                            "name a param under `params.properties` that has a `default`, so that every service has a tag",
+                        ));
+                    }
+                }
+            }
+            if let Some(param) = &base.digest_param
+                && manifest.params.pointer(&format!("/properties/{}", pointer_token(param))).is_none()
+            {
+                errors.push(at(
+                    &route!["runtime", "baseImage", "digestParam"],
+                    format!("`{param}` is not a param of this blueprint"),
+                    "name the param (under `params.properties`) that holds the base image's digest",
                 ));
             }
         }

@@ -140,7 +140,7 @@ impl<'l, 'c> Contexts<'l, 'c> {
             ("environments", Value::from(env_values.clone())),
             ("targets", Value::from(Serde(&targets))),
             ("runtimes", Value::from(Serde(&runtimes))),
-            ("pipeline", super::workflow::pipeline_value(loaded, &env_values)),
+            ("pipeline", super::workflow::pipeline_value(loaded, services, &env_values)),
             (
                 "gen",
                 Value::from(Serde(serde_json::json!({

@@ -4,6 +4,7 @@
 
 use minijinja::Value;
 
+use crate::blueprint::ServiceBlueprint;
 use crate::platform::{self, Capability};
 use crate::spec::Loaded;
 use crate::spec::model::Deploy;
@@ -17,8 +18,10 @@ use crate::spec::model::Deploy;
 /// - `deploys`: the deploy jobs in order, each with its `job` id, its `environment` (none
 ///   without environments), the `githubEnvironment` it runs in (`production` unless the spec
 ///   names one) and the `previous` job it waits for (none for the first);
-/// - `deployJobs`: their ids.
-pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
+/// - `deployJobs`: their ids;
+/// - `baseImages`: the base images (`name:tag`) some service pins by digest, each once, for the
+///   refresh workflow.
+pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>], environments: &[Value]) -> Value {
     let cloud: Vec<(usize, &Value)> = loaded
         .environments
         .iter()
@@ -61,7 +64,15 @@ pub(super) fn pipeline_value(loaded: &Loaded, environments: &[Value]) -> Value {
             ])
         })
         .collect();
+    let mut base_images: Vec<String> = Vec::new();
+    for (bp, params) in services {
+        let Some(image) = bp.runtime.base_image.as_ref().map(|b| b.for_params(params)) else { continue };
+        if image.digest.is_some() && !base_images.contains(&image.reference) {
+            base_images.push(image.reference);
+        }
+    }
     Value::from_pairs([
+        ("baseImages", Value::from(base_images)),
         ("declared", Value::from(declared)),
         ("environments", Value::from(cloud.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>())),
         ("registry", registry),

@@ -29,7 +29,8 @@ declare_rule! {
     /// ## How to fix
     /// Pin this base by digest too (`docker buildx imagetools inspect IMAGE:TAG` prints it).
     /// Dependabot or Renovate can move the digests of hand-written Dockerfiles; in a file gen
-    /// writes, the spec's digest moves them (a bot's edit would fail the drift check).
+    /// writes, the spec's digest moves them (a bot's edit would fail the drift check), and
+    /// the rendered gen-refresh workflow proposes each new one.
     pub static RULE = ("DF015", "base-image-without-digest", Warning);
 }
 
