@@ -201,10 +201,14 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         if repo.out == "." {
             assert!(repo.root().join(".github/workflows/gen.yml").is_file(), "rendered where GitHub reads workflows");
         }
-        // The refresh workflow and its script come with a base image pinned by digest, only.
+        // The refresh workflow keeps gen current in every project on GitHub, and base images
+        // where a service pins one by digest.
         let pinned = v.spec.contains("baseImageDigest");
-        assert_eq!(repo.out().join(".github/workflows/gen-refresh.yml").is_file(), pinned, "{}", v.name);
+        let refresh = std::fs::read_to_string(repo.out().join(".github/workflows/gen-refresh.yml")).expect("refresh");
+        assert_eq!(refresh.contains("\n  base-images:\n"), pinned, "{}", v.name);
+        assert!(refresh.contains("\n  gen:\n"), "{}", v.name);
         assert_eq!(repo.out().join("scripts/refresh-base-images.sh").is_file(), pinned, "{}", v.name);
+        assert!(repo.out().join("scripts/refresh-gen.sh").is_file(), "{}", v.name);
 
         for persona in ["regular", "pedantic"] {
             let out = validator("zizmor")
@@ -477,7 +481,8 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
         assert!(!on_azure.is_empty() && on_azure.len() == envs.len(), "{}: {on_azure:?}", repo.name);
         let gitops = v.spec.contains("deploy: gitops");
         let kind = if gitops { "release" } else { "deploy" };
-        for file in repo.workflows().into_iter().filter(|f| !f.ends_with("gen.yml")) {
+        for file in repo.workflows().into_iter().filter(|f| !f.ends_with("gen.yml") && !f.ends_with("gen-refresh.yml"))
+        {
             let wf = read_yaml(&file);
             let all = jobs(&wf);
             let rollback = file.to_string_lossy().ends_with(".rollback.yml");
@@ -1178,4 +1183,71 @@ fn the_digest_built_is_the_one_scanned_signed_verified_and_deployed() {
         }
     }
     assert!(deploys >= 6, "the variants' deploy jobs were not all checked ({deploys})");
+}
+
+/// Runs the rendered gen-refresh script against a gen source with these tags, for a project at
+/// `revision` whose spec says `spec`: what it printed (the release to move to), and the spec
+/// after. `None` when the script failed.
+fn refresh_gen(script: &Path, tags: &[&str], revision: &str, spec: &str) -> Option<(String, String)> {
+    let source = tempfile::tempdir().expect("tempdir");
+    git(source.path(), &["init", "-q"]);
+    git(source.path(), &["commit", "-q", "--allow-empty", "-m", "gen"]);
+    for tag in tags {
+        git(source.path(), &["tag", tag]);
+    }
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::write(project.path().join("spec.yaml"), spec).expect("write");
+    let out = Command::new("bash")
+        .arg(script)
+        .arg("spec.yaml")
+        .env("GEN_REPOSITORY", source.path())
+        .env("GEN_REVISION", revision)
+        .current_dir(project.path())
+        .output()
+        .expect("bash");
+    let after = std::fs::read_to_string(project.path().join("spec.yaml")).expect("read");
+    out.status.success().then(|| (String::from_utf8_lossy(&out.stdout).trim().to_string(), after))
+}
+
+#[test]
+fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
+    let repo = Repo::new(&variants().remove(0));
+    let script = repo.out().join("scripts/refresh-gen.sh");
+    let tags = ["v0.1.0", "v0.2.0", "v0.10.0", "v0.9.9", "v1.0.0-rc.1", "latest", "v01.0.0", "other"];
+    let block = "# gen's own\npipeline:\n  gen:\n    repository: https://example.org/gen\n    revision: v0.1.0  # reviewed\nservices: []\n";
+    // The newest release by number (v0.10.0 above v0.9.9 and v0.2.0), pre-releases and other
+    // tags ignored; the spec's revision moves, every other byte kept.
+    let (newest, after) = refresh_gen(&script, &tags, "v0.1.0", block).expect("runs");
+    assert_eq!(newest, "v0.10.0");
+    assert_eq!(after, block.replace("revision: v0.1.0", "revision: v0.10.0"));
+    // Quoted, in a flow mapping.
+    let flow =
+        "pipeline: {gen: {revision: \"v0.1.0\", repository: \"https://example.org/gen\"}}\nimage: {tag: v0.1.0}\n";
+    let (_, after) = refresh_gen(&script, &tags, "v0.1.0", flow).expect("runs");
+    assert_eq!(after, flow.replace("revision: \"v0.1.0\"", "revision: \"v0.10.0\""), "only the revision moves");
+    // A spec that leaves the revision to gen keeps its text: the new gen renders its own.
+    let default = "name: shop\nimage: {tag: v0.1.0}\n";
+    assert_eq!(refresh_gen(&script, &tags, "v0.1.0", default), Some(("v0.10.0".into(), default.into())));
+    // Nothing newer: nothing printed, nothing moved; never back to an older release.
+    for revision in ["v0.10.0", "v0.11.0", "v2.0.0"] {
+        assert_eq!(refresh_gen(&script, &tags, revision, block), Some((String::new(), block.into())), "{revision}");
+    }
+    // gen pinned by commit or branch is the user's to move.
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    assert_eq!(refresh_gen(&script, &tags, sha, block), Some((String::new(), block.into())));
+    assert_eq!(refresh_gen(&script, &tags, "main", block), Some((String::new(), block.into())));
+    // A source that cannot be read fails the run.
+    let missing = Command::new("bash")
+        .arg(&script)
+        .arg("spec.yaml")
+        .env("GEN_REPOSITORY", "/nonexistent/gen")
+        .env("GEN_REVISION", "v0.1.0")
+        .current_dir(repo.root())
+        .output()
+        .expect("bash");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot be read"));
+
+    let out = validator("shellcheck").arg(&script).output().expect("shellcheck");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
