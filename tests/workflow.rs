@@ -1210,6 +1210,37 @@ fn refresh_gen(script: &Path, tags: &[&str], revision: &str, spec: &str) -> Opti
 }
 
 #[test]
+fn the_refresh_jobs_that_run_gen_hold_no_secret_and_the_jobs_that_hold_one_run_no_gen() {
+    let variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
+    let repo = Repo::new(&variant);
+    let file = repo.out().join(".github/workflows/gen-refresh.yml");
+    let wf = read_yaml(&file);
+    let mut renders = 0;
+    let mut proposes = 0;
+    for (name, job) in jobs(&wf) {
+        let text = serde_json::to_string(job).unwrap();
+        let runs_gen = steps(job)
+            .iter()
+            .filter_map(|s| s["run"].as_str())
+            .flat_map(str::lines)
+            .map(str::trim_start)
+            .any(|l| l.starts_with("gen ") || l.starts_with("cargo install") || l.starts_with("bash "));
+        if runs_gen {
+            renders += 1;
+            // Code from gen's source runs here: a read-only token and no secret on the runner.
+            assert!(!text.contains("secrets."), "{name} runs gen and holds a secret");
+            assert_eq!(job["permissions"], serde_json::json!({"contents": "read"}), "{name}");
+        }
+        if text.contains("secrets.GEN_PR_TOKEN") {
+            proposes += 1;
+            assert!(!runs_gen, "{name} holds the token and runs gen");
+            assert_eq!(needs(job).len(), 1, "{name} proposes what one render job uploaded");
+        }
+    }
+    assert_eq!((renders, proposes), (2, 2), "base images and gen, each in two jobs");
+}
+
+#[test]
 fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
     let repo = Repo::new(&variants().remove(0));
     let script = repo.out().join("scripts/refresh-gen.sh");
@@ -1225,6 +1256,14 @@ fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
         "pipeline: {gen: {revision: \"v0.1.0\", repository: \"https://example.org/gen\"}}\nimage: {tag: v0.1.0}\n";
     let (_, after) = refresh_gen(&script, &tags, "v0.1.0", flow).expect("runs");
     assert_eq!(after, flow.replace("revision: \"v0.1.0\"", "revision: \"v0.10.0\""), "only the revision moves");
+    // JSON's quoted key.
+    let json = "{\"pipeline\": {\"gen\": {\"revision\": \"v0.1.0\"}}}\n";
+    let (_, after) = refresh_gen(&script, &tags, "v0.1.0", json).expect("runs");
+    assert_eq!(after, json.replace("v0.1.0", "v0.10.0"));
+    // Spaces and a comment after the value are kept.
+    let spaced = "pipeline:\n  gen:\n    revision:  \"v0.1.0\"   # x\n";
+    let (_, after) = refresh_gen(&script, &tags, "v0.1.0", spaced).expect("runs");
+    assert_eq!(after, spaced.replace("v0.1.0", "v0.10.0"));
     // A spec that leaves the revision to gen keeps its text: the new gen renders its own.
     let default = "name: shop\nimage: {tag: v0.1.0}\n";
     assert_eq!(refresh_gen(&script, &tags, "v0.1.0", default), Some(("v0.10.0".into(), default.into())));

@@ -18,12 +18,12 @@ while read -r image; do
   # The image as a pattern: its dots are literal.
   pattern=${image//./\\.}
   pinned=$(grep -rhoE --exclude-dir=.git -- "(^|[[:space:]])$pattern@sha256:[0-9a-f]{64}" "$out" |
-    sed 's/.*@//' | sort -u)
+    sed 's/.*@//' | sort -u) || true
   if [[ -z $pinned ]]; then
     echo "::error::no file under $out pins $image by digest: render the spec again (gen render $spec) and commit the result" >&2
     exit 1
   fi
-  if ! current=$(docker buildx imagetools inspect "$image" --format '{{json .Manifest}}' | jq -re .digest); then
+  if ! current=$(docker buildx imagetools inspect "$image" --format '{{json .Manifest}}' </dev/null | jq -re .digest); then
     echo "::error::the registry did not answer with a digest for $image" >&2
     exit 1
   fi

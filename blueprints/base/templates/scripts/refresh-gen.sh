@@ -21,10 +21,12 @@ fi
 newest=$(
   cut -f2 <<<"$refs" | sed 's#^refs/tags/##' |
     while IFS= read -r tag; do
-      [[ $tag =~ $release ]] && printf '%s %s %s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "$tag"
+      if [[ $tag =~ $release ]]; then
+        printf '%s %s %s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "$tag"
+      fi
     done |
     sort -n -k1,1 -k2,2 -k3,3 | tail -n 1 | cut -d' ' -f4
-) || true
+)
 [[ -n $newest && $newest != "$GEN_REVISION" ]] || exit 0
 # Newer, not only different: a release tag removed from the source moves nothing back.
 [[ $GEN_REVISION =~ $release ]]
@@ -35,7 +37,13 @@ for i in 0 1 2; do
   ((BASH_REMATCH[i + 1] > current[i])) && break
   exit 0
 done
-# The spec's `revision: vX.Y.Z` (quoted or not, in a block or a flow mapping), and no other.
+# The spec's `revision: vX.Y.Z` (quoted or not, in a block or a flow mapping; no other key of
+# a spec is called `revision`). A spec that states the old release in another form is not
+# edited blindly: the run stops and says so.
 old=${GEN_REVISION//./\\.}
-sed -i -E "s/(^|[{,[:space:]])(revision:[[:space:]]*[\"']?)$old([\"']?([[:space:]]|,|\}|$))/\1\2$newest\3/" "$spec"
+sed -i -E "s/(^|[{,\"'[:space:]])(revision[\"']?:[[:space:]]*[\"']?)$old([\"']?([[:space:]]|,|\}|$))/\1\2$newest\3/" "$spec"
+if grep -qE -- "revision[\"']?:.*[\"' ]$old([\"' ,}]|$)" "$spec"; then
+  echo "::error::$spec states gen's revision $GEN_REVISION in a form this script does not edit: move pipeline.gen.revision to $newest by hand" >&2
+  exit 1
+fi
 echo "$newest"
