@@ -119,6 +119,8 @@ pub struct Document {
     pub root: Option<Node>,
     /// Why the file, or a part of it, is not a workflow GitHub would run (GHA001).
     pub syntax: Diagnostics,
+    /// Its scripts' commands, read once for every rule.
+    scripts: text::Scripts,
 }
 
 impl Document {
@@ -131,7 +133,8 @@ impl Document {
     pub fn parse(source: &Source) -> Document {
         let loaded = yaml::load(source.name(), source.text().as_bytes(), &POLICY);
         // Spans count in the loader's text (without a byte-order mark).
-        let mut doc = Document { source: loaded.source, root: None, syntax: Vec::new() };
+        let mut doc =
+            Document { source: loaded.source, root: None, syntax: Vec::new(), scripts: text::Scripts::default() };
         match loaded.documents {
             Ok(mut docs) if !docs.is_empty() => {
                 let root = docs.swap_remove(0).root;
@@ -233,7 +236,7 @@ impl Document {
 
     /// The text of a string node, mapped back to the file.
     pub fn text<'a>(&'a self, node: &'a Node) -> Option<Text<'a>> {
-        Text::new(self.source.text(), node)
+        Text::kept(self.source.text(), node, &self.scripts)
     }
 }
 
@@ -397,10 +400,11 @@ impl<'a> Step<'a> {
     /// actions that run them as code ([`CODE_INPUTS`]), each with its language.
     pub fn scripts(&self) -> Vec<(Text<'a>, Language)> {
         let run = self.run().map(|t| (t, self.shell()));
-        let inputs =
-            CODE_INPUTS.iter().filter(|(action, _, _)| self.uses_action(action)).filter_map(|(_, input, language)| {
-                self.with(input).and_then(|e| self.doc.text(&e.value)).map(|t| (t, *language))
-            });
+        // Most steps use no action, or one that runs no input as code: read `uses:` once.
+        let uses = self.uses();
+        let inputs = CODE_INPUTS.iter().filter(|(action, _, _)| uses.is_some_and(|u| u.is(action))).filter_map(
+            |(_, input, language)| self.with(input).and_then(|e| self.doc.text(&e.value)).map(|t| (t, *language)),
+        );
         run.into_iter().chain(inputs).collect()
     }
 

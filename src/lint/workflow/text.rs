@@ -3,8 +3,10 @@
 //! quoted one its quotes), so a place in the value is found in the file line by line: each
 //! line's content is in the value, verbatim and in order.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::expr::{self, Expression};
 use crate::diag::Span;
@@ -26,13 +28,25 @@ pub struct Text<'a> {
     pub value: &'a str,
     file: &'a str,
     pieces: OnceCell<Vec<Piece>>,
+    /// The commands of the document's scripts read so far (see [`Scripts`]).
+    scripts: Option<&'a Scripts>,
 }
+
+/// The shell commands of a document's strings, by node, read once: a dozen rules read every
+/// `run:` script of a workflow, and reading one as a shell is most of what they do.
+#[derive(Default)]
+pub struct Scripts(RefCell<HashMap<*const Node, Rc<[Command]>>>);
 
 impl<'a> Text<'a> {
     /// The text of a string node of `file` (the whole file's text); `None` for other nodes.
     pub fn new(file: &'a str, node: &'a Node) -> Option<Text<'a>> {
         let value = node.as_str()?;
-        Some(Text { node, value, file, pieces: OnceCell::new() })
+        Some(Text { node, value, file, pieces: OnceCell::new(), scripts: None })
+    }
+
+    /// The text of a string node of `file` whose commands are read once into `scripts`.
+    pub fn kept(file: &'a str, node: &'a Node, scripts: &'a Scripts) -> Option<Text<'a>> {
+        Text::new(file, node).map(|t| Text { scripts: Some(scripts), ..t })
     }
 
     /// Where each line of the value is written in the file.
@@ -116,8 +130,16 @@ impl Text<'_> {
 
     /// The value read as a shell script: its simple commands, each word with its range in the
     /// value. An expression reads as a variable (GitHub substitutes it before the shell runs).
-    pub fn commands(&self) -> Vec<Command> {
-        shell::commands(&expr::masked(self.value))
+    pub fn commands(&self) -> Rc<[Command]> {
+        let read = || Rc::from(shell::commands(&expr::masked(self.value)));
+        let Some(Scripts(kept)) = self.scripts else { return read() };
+        let key = std::ptr::from_ref(self.node);
+        if let Some(commands) = kept.borrow().get(&key) {
+            return Rc::clone(commands);
+        }
+        let commands = read();
+        kept.borrow_mut().insert(key, Rc::clone(&commands));
+        commands
     }
 }
 

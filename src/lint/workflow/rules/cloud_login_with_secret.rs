@@ -69,7 +69,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             }
         }
         let Some(run) = step.run() else { continue };
-        for cmd in run.commands() {
+        for cmd in run.commands().iter() {
             let args = cmd.args();
             let found =
                 if cmd.name() == "az" && args.first().is_some_and(|a| a == "login") && cmd.has("--service-principal") {

@@ -73,7 +73,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             out.push(doc.at(&RULE, kubeconfig.value.span, message).help(HELP));
         }
         let Some(run) = step.run() else { continue };
-        for cmd in run.commands() {
+        for cmd in run.commands().iter() {
             let get_credentials =
                 cmd.name() == "az" && cmd.args().get(..2).is_some_and(|a| a[0] == "aks" && a[1] == "get-credentials");
             if let Some(i) = cmd.words.iter().position(|w| w == "--admin" || w == "-a").filter(|_| get_credentials) {

@@ -117,12 +117,12 @@ fn finding(doc: &Document, span: Span, message: String) -> Diagnostic {
 
 /// Literal credentials in a script.
 fn script(doc: &Document, text: &Text<'_>, out: &mut Diagnostics) {
-    for cmd in text.commands() {
+    for cmd in text.commands().iter() {
         for (i, _) in cmd.words.iter().enumerate().filter(|(_, w)| url_with_password(w)) {
             let message = "a URL with a password in it is written in the script".to_string();
             out.push(finding(doc, text.span(cmd.spans[i].clone()), message));
         }
-        if let Some((_, Some((at, password)))) = login_password(&cmd)
+        if let Some((_, Some((at, password)))) = login_password(cmd)
             && literal_word(password)
         {
             let message = format!("`{} login` is given a password written in the script", cmd.name());

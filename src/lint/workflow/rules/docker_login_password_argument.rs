@@ -33,8 +33,8 @@ declare_rule! {
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     for step in doc.steps() {
         let Some(run) = step.run() else { continue };
-        for cmd in run.commands() {
-            let Some((i, _)) = login_password(&cmd) else { continue };
+        for cmd in run.commands().iter() {
+            let Some((i, _)) = login_password(cmd) else { continue };
             let command =
                 if cmd.name() == "helm" { "helm registry login".to_string() } else { format!("{} login", cmd.name()) };
             let message =
