@@ -8,6 +8,9 @@ use super::scalar::{resolve_plain, resolve_tagged};
 use super::{Entry, Node, Policy, Tags, Value};
 use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
 
+/// Up to how many keys a mapping's keys are compared one by one for duplicates.
+const SMALL_MAP: usize = 16;
+
 struct Frame {
     start: Span,
     anchor: usize,
@@ -336,7 +339,17 @@ impl<'s> Builder<'s> {
                             return Err(());
                         }
                     };
-                    if !keys.insert(key.clone()) {
+                    // Most mappings hold a few keys: they are compared with each, and a set is
+                    // kept only for a large one (a spec's thousands of services).
+                    let repeated = if entries.len() < SMALL_MAP {
+                        entries.iter().any(|e| e.key == key)
+                    } else {
+                        if keys.is_empty() {
+                            keys.extend(entries.iter().map(|e| e.key.clone()));
+                        }
+                        !keys.insert(key.clone())
+                    };
+                    if repeated {
                         let span = node.span;
                         // A placeholder keeps the parser in step; the first value wins.
                         *pending = Some((String::from("\u{0}duplicate"), span));
