@@ -10,6 +10,12 @@ use super::filters;
 /// expressions, shell, Dockerfile, Python) uses them.
 pub const DELIMITERS: [(&str, &str); 3] = [("<%", "%>"), ("<@", "@>"), ("<#", "#>")];
 
+/// Whether a text holds no template tag, so that it renders to itself (a file's target that
+/// is a plain path is used as written, not compiled and rendered).
+pub fn is_plain(text: &str) -> bool {
+    DELIMITERS.iter().all(|(open, _)| !text.contains(open))
+}
+
 /// Builds the environment every render uses.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use minijinja::Value;
 
 use super::budget::{RENDER_BYTES, RENDER_FUEL};
-use super::env::environment;
+use super::env::{environment, is_plain};
 use super::plan::{Place, PlannedFile, is_reserved, is_safe_relative, is_vcs_folder};
 use super::{DUPLICATE_TARGET, TEMPLATE_ERROR, UNSAFE_TARGET_PATH, marker};
 use crate::blueprint::{Blueprint, FileEntry, Ownership};
@@ -34,7 +34,9 @@ pub(super) fn add_templates(
 ) {
     for (index, file) in bp.files.iter().enumerate() {
         let name = target_template(bp, index);
-        if let Err(e) = env.add_template_owned(name.clone(), file.target.clone()) {
+        if !is_plain(&file.target)
+            && let Err(e) = env.add_template_owned(name.clone(), file.target.clone())
+        {
             failed(&name, &file.target, &e);
         }
         if let Some(when) = &file.when {
@@ -152,10 +154,14 @@ impl<'a> Renderer<'a> {
                 Err(stop) => return self.stopped(&name, &format!("<% if {when} %>yes<% endif %>"), stop, own),
             }
         }
-        let target_name = target_template(bp, index);
-        let path = match self.run(&target_name, ctx) {
-            Ok(p) => p,
-            Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop, own),
+        let path = if is_plain(&file.target) {
+            file.target.clone()
+        } else {
+            let target_name = target_template(bp, index);
+            match self.run(&target_name, ctx) {
+                Ok(p) => p,
+                Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop, own),
+            }
         };
         let shown = bp.display_path(&file.source);
         if !is_safe_relative(&path) || is_reserved(&path) {
