@@ -179,17 +179,14 @@ impl Writer {
     /// Decides what to do with each file of a batch, reading only, and writes the new ones
     /// beside their targets. Once a target is found unusable, nothing more is staged.
     pub fn add(&mut self, files: &[PlannedFile]) -> Result<(), OutputError> {
+        let mut writes = Vec::new();
         for file in files {
-            self.decide(file)?;
+            self.decide(file, &mut writes)?;
         }
-        Ok(())
+        if self.problems.is_empty() { self.staged.add_all(&writes) } else { Ok(()) }
     }
 
-    fn write(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-        if self.problems.is_empty() { self.staged.add(target, bytes) } else { Ok(()) }
-    }
-
-    fn decide(&mut self, file: &PlannedFile) -> Result<(), OutputError> {
+    fn decide<'f>(&mut self, file: &'f PlannedFile, writes: &mut Vec<(PathBuf, &'f [u8])>) -> Result<(), OutputError> {
         let rel = file.path.as_str();
         let entry = self.old.remove(rel);
         let target = match self.tree.target(rel) {
@@ -217,7 +214,7 @@ impl Writer {
         let planned_owner = Owner::from(file.ownership);
         let Some(bytes) = disk else {
             // Absent: written, also when it was released (deleting it hands it back).
-            self.write(&target, &file.bytes)?;
+            writes.push((target.clone(), &file.bytes));
             self.outcome.created += 1;
             self.new.push(record(planned_owner, sha256(&file.bytes)));
             return Ok(());
@@ -237,7 +234,7 @@ impl Writer {
                 self.new.push(record(entry.as_ref().map_or(Owner::Scaffold, |e| e.owner), hash));
             }
             (None, _) if self.allow.overwrite_unowned => {
-                self.write(&target, &file.bytes)?;
+                writes.push((target.clone(), &file.bytes));
                 self.outcome.overwrote_unowned.push(rel.to_string());
                 self.new.push(record(planned_owner, sha256(&file.bytes)));
             }
@@ -253,7 +250,7 @@ impl Writer {
             (Some(Owner::Managed), _) => {
                 let edited = entry.as_ref().is_some_and(|e| e.sha256 != hash);
                 if !edited || self.allow.discard_edits {
-                    self.write(&target, &file.bytes)?;
+                    writes.push((target.clone(), &file.bytes));
                     self.outcome.updated.push(rel.to_string());
                     if edited {
                         self.outcome.discarded_edits.push(rel.to_string());

@@ -2,7 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use super::inputs::{FileId, Inputs};
 use super::{OutputError, io};
@@ -151,13 +153,17 @@ pub fn clean_temporary(out: &Path, inputs: &Inputs) -> Result<Vec<String>, Outpu
     Ok(cleaned)
 }
 
+/// A staged file: its folder (an index into [`Staged`]'s folders), the temporary file's name,
+/// the target's.
+type StagedFile = (u32, Box<str>, Box<std::ffi::OsStr>);
+
 /// New files written beside their targets, not yet in place. Dropped uncommitted, they are
 /// removed with the folders made for them. Each folder is kept once and each file by its two
 /// names in it, so that staging the files of thousands of services stays small.
 #[derive(Default)]
 pub struct Staged {
     /// Per file: its folder (an index into `dirs`), the temporary file's name, the target's.
-    files: Vec<(u32, Box<str>, Box<std::ffi::OsStr>)>,
+    files: Vec<StagedFile>,
     dirs: Vec<PathBuf>,
     known_dirs: HashMap<PathBuf, u32>,
     made: Vec<PathBuf>,
@@ -194,8 +200,60 @@ impl Staged {
     /// Writes a file as a temporary file in its target's folder (made when missing), which
     /// proves the folder writable with room for it before any target changes.
     pub fn add(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        self.add_all(&[(target.to_path_buf(), bytes)])
+    }
+
+    /// [`Staged::add`] for many files: their folders are made first, in order, then the
+    /// temporary files are written on two threads when there are enough of them (a render's
+    /// files are written after every check, when the other core has nothing left to do), or on
+    /// this one when no thread can be started. Each temporary file is recorded as soon as it is
+    /// written, so that dropping this removes it whatever happens next: a failed write or a
+    /// panic on either thread.
+    pub fn add_all(&mut self, files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
+        let mut placed = Vec::with_capacity(files.len());
+        for (target, _) in files {
+            let name = target.file_name().ok_or_else(|| OutputError::UnsafePath(target.display().to_string()))?;
+            placed.push((self.folder(target)?, name));
+        }
+        let dirs = &self.dirs;
+        let halves: [Mutex<Vec<StagedFile>>; 2] = Default::default();
+        let write = |part: &[(PathBuf, &[u8])], at: &[(u32, &std::ffi::OsStr)], into: &Mutex<Vec<StagedFile>>| {
+            for ((target, bytes), (dir, name)) in part.iter().zip(at) {
+                let temp = temporary(&dirs[*dir as usize], target, bytes)?;
+                into.lock().unwrap_or_else(PoisonError::into_inner).push((*dir, temp, Box::from(*name)));
+            }
+            Ok(())
+        };
+        let half = if files.len() < PARALLEL_WRITES { files.len() } else { files.len() / 2 };
+        let written = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            std::thread::scope(|scope| {
+                let (first, second) = (&files[..half], &files[half..]);
+                let other = (!second.is_empty())
+                    .then(|| {
+                        std::thread::Builder::new()
+                            .name("write".into())
+                            .spawn_scoped(scope, || write(second, &placed[half..], &halves[1]))
+                            .ok()
+                    })
+                    .flatten();
+                let mine = write(first, &placed[..half], &halves[0]);
+                let theirs = match other {
+                    Some(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    None => write(second, &placed[half..], &halves[1]),
+                };
+                // The first failure in the files' order, as when they were written one by one.
+                mine.and(theirs)
+            })
+        }));
+        for half in halves {
+            self.files.extend(half.into_inner().unwrap_or_else(PoisonError::into_inner));
+        }
+        written.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    /// The index of a target's folder, made (with its missing parents) the first time.
+    fn folder(&mut self, target: &Path) -> Result<u32, OutputError> {
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = target.file_name().ok_or_else(|| OutputError::UnsafePath(target.display().to_string()))?;
         let index = match self.known_dirs.get(dir) {
             Some(&index) => index,
             None => {
@@ -216,15 +274,22 @@ impl Staged {
                 index
             }
         };
-        let mut tmp = temp_file_in(dir)?;
-        tmp.write_all(bytes).map_err(io(target))?;
-        let temp = tmp.into_temp_path();
-        let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        // From here on, this list removes the temporary file (on drop), not `temp`.
-        temp.keep().map_err(|e| io(target)(e.error))?;
-        self.files.push((index, temp_name.into_boxed_str(), name.into()));
-        Ok(())
+        Ok(index)
     }
+}
+
+/// From how many files a batch's temporary files are written on two threads.
+const PARALLEL_WRITES: usize = 16;
+
+/// Writes `bytes` for `target` as a temporary file in `dir`, its folder; the temporary file's
+/// name. From then on the caller's list removes it (on drop).
+fn temporary(dir: &Path, target: &Path, bytes: &[u8]) -> Result<Box<str>, OutputError> {
+    let mut tmp = temp_file_in(dir)?;
+    tmp.write_all(bytes).map_err(io(target))?;
+    let temp = tmp.into_temp_path();
+    let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    temp.keep().map_err(|e| io(target)(e.error))?;
+    Ok(temp_name.into_boxed_str())
 }
 
 impl Drop for Staged {
@@ -376,4 +441,55 @@ pub fn relative(from: &Path, to: &Path) -> String {
     let mut parts: Vec<String> = vec!["..".to_string(); f.len() - common];
     parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names of the files under `dir`, sorted.
+    fn files_under(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_batch_written_on_two_threads_is_put_in_place_whole() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let files: Vec<(PathBuf, Vec<u8>)> = (0..40)
+            .map(|i| (dir.path().join(format!("d{}/f{i}", i % 3)), format!("file {i}\n").into_bytes()))
+            .collect();
+        let batch: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+        let mut staged = Staged::new();
+        staged.add_all(&batch).expect("staged");
+        assert!(files_under(dir.path()).iter().all(|f| f.contains(TEMP_PREFIX)), "nothing is in place before commit");
+        staged.commit().expect("committed");
+        for (path, bytes) in &files {
+            assert_eq!(&std::fs::read(path).expect("written"), bytes);
+        }
+        assert_eq!(files_under(dir.path()).len(), 40, "no temporary file is left");
+    }
+
+    #[test]
+    fn a_write_that_fails_on_one_thread_leaves_nothing_of_the_batch() {
+        let dir = tempfile::tempdir().expect("a folder");
+        // A file stands where the last files' folder would be: writing into it fails, on the
+        // second thread, after the first has written its half.
+        std::fs::write(dir.path().join("blocked"), "mine\n").expect("write");
+        let mut files: Vec<(PathBuf, Vec<u8>)> =
+            (0..30).map(|i| (dir.path().join(format!("ok/f{i}")), b"x\n".to_vec())).collect();
+        files.push((dir.path().join("blocked/f"), b"x\n".to_vec()));
+        let batch: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, b)| (p.clone(), b.as_slice())).collect();
+        let mut staged = Staged::new();
+        assert!(staged.add_all(&batch).is_err(), "the blocked file cannot be written");
+        drop(staged);
+        assert_eq!(files_under(dir.path()), ["blocked"], "every temporary file and made folder goes");
+        assert!(!dir.path().join("ok").exists());
+    }
 }
