@@ -39,7 +39,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> u8 {
     let session = match Session::new(&args.blueprints) {
-        Ok(session) => session,
+        Ok(session) => super::kept(session),
         Err(CatalogError::Invalid(findings)) => return report_and_exit(&args, &findings),
     };
     let mut findings = session.lint(&args.paths, args.out.as_deref());

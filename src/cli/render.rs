@@ -68,7 +68,7 @@ pub fn run(args: Args) -> u8 {
         }
     };
     if args.check {
-        return check_drift(&session, &prepared);
+        return check_drift(session, &prepared);
     }
     let Prepared { bytes, out, loaded, place, .. } = prepared;
     let (bytes, out, place) = (&bytes, &out, &place);
