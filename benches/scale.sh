@@ -120,6 +120,15 @@ for n in (1, 100, 1000, 5000):
     with open(f"{d}/spec{n}.yaml", "w") as f:
         f.write(head + "services:\n" + "".join(service.format(i=i) for i in range(n)) + tail)
 PY
+# A spec gen refuses (a render past its budget) is timed as a quick failure: every size must
+# pass first.
+for n in 1 100 1000 5000; do
+  if ! "$GEN" lint "$TMP/spec$n.yaml" --out "$TMP/none" >"$TMP/first" 2>&1; then
+    echo "gen lint of the $n-service spec does not pass: its figures would time a refusal" >&2
+    tail -n 20 "$TMP/first" >&2
+    exit 2
+  fi
+done
 declare -A lint_t lint_m render_t render_m cp_t
 # Interleaved: each round runs every size once, so the machine's noise falls on all of them.
 declare -A lint_runs render_runs cp_runs

@@ -348,19 +348,19 @@ fn a_helm_error_of_one_long_line_is_quoted_cut() {
 
 #[test]
 fn a_render_past_its_whole_budget_says_the_real_limit_once_at_the_spec() {
-    // 80 services of 7 MiB each: every file under its own 8 MiB, the whole past 512 MiB.
+    // 150 services of 7 MiB each: every file under its own 8 MiB, the whole past 1024 MiB.
     let p = Project::new();
     let text = valid();
     let (head, tail) = text.split_once("services:\n").expect("services");
     let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
-    let services: String = (0..80).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
+    let services: String = (0..150).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
     std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
     let bp = blueprint(&format!("<% for i in range(110) %>{}\n<% endfor %>", "x".repeat(65_535)));
     let run = render_with(&p, bp.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.stderr.matches("error[TPL001]").count(), 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("the whole render would hold more than 512 MiB of files")
+        run.stderr.contains("the whole render would hold more than 1024 MiB of files")
             && run.stderr.contains("--> spec.yaml"),
         "{}",
         run.stderr

@@ -15,8 +15,10 @@ pub const FILE_FUEL: u64 = 5_000_000;
 pub const RENDER_FUEL: u64 = 500_000_000;
 /// Most bytes one rendered file may hold.
 pub const FILE_BYTES: usize = 8 * 1024 * 1024;
-/// Most bytes a whole render may hold.
-pub const RENDER_BYTES: usize = 512 * 1024 * 1024;
+/// Most bytes a whole render may hold: a spec of about 5,800 flask services (each renders
+/// about 180 KiB: its workflows, chart, manifests and hashed locks). gen holds at most 32 MiB
+/// of it at once; this bounds the disk a render fills and the time it takes.
+pub const RENDER_BYTES: usize = 1024 * 1024 * 1024;
 
 /// An `io::Write` that refuses to grow past a limit, so a template cannot print without end.
 struct Capped {

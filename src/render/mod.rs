@@ -39,7 +39,7 @@ declare_rule! {
     /// string printed without a language filter, a filter given a value it cannot quote; or a
     /// template that does more than 5 million units of work (a step, or 64 bytes of data it
     /// makes: a loop without end, a string doubled without end), or renders more than 8 MiB for
-    /// one file or 512 MiB for a whole render.
+    /// one file or 1024 MiB for a whole render.
     ///
     /// ## Why it matters
     /// gen renders nothing rather than a half-written file, and a blueprint from `--blueprints`
