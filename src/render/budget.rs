@@ -16,8 +16,9 @@ pub const RENDER_FUEL: u64 = 500_000_000;
 /// Most bytes one rendered file may hold.
 pub const FILE_BYTES: usize = 8 * 1024 * 1024;
 /// Most bytes a whole render may hold: a spec of about 5,800 flask services (each renders
-/// about 180 KiB: its workflows, chart, manifests and hashed locks). gen holds at most 32 MiB
-/// of it at once; this bounds the disk a render fills and the time it takes.
+/// about 180 KiB: its workflows, chart, manifests and hashed locks). A render is checked and
+/// written batch by batch, never held whole (`gen render` keeps at most 32 MiB of checked files
+/// for writing), so this bounds the disk a render fills and the time it takes, not memory.
 pub const RENDER_BYTES: usize = 1024 * 1024 * 1024;
 
 /// An `io::Write` that refuses to grow past a limit, so a template cannot print without end.
