@@ -1,11 +1,12 @@
 //! The catalog: built-in blueprints, plus folders given with `--blueprints`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
-use super::{Blueprint, INVALID_BLUEPRINT, Kind};
+use super::{Blueprint, Files, INVALID_BLUEPRINT, Kind};
 use crate::diag::{Diagnostic, Findings};
 
 mod embedded {
@@ -75,10 +76,10 @@ impl Catalog {
     /// The built-in blueprints, then each folder of `dirs` in order (later ones override by
     /// name). `families` names the artifact families a blueprint file's `kind` may name.
     pub fn load(dirs: &[impl AsRef<Path>], families: &[&str]) -> Result<Catalog, CatalogError> {
-        let mut groups: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Files> = BTreeMap::new();
         for (path, bytes) in embedded::EMBEDDED {
             if let Some((dir, rest)) = path.split_once('/') {
-                groups.entry(dir.to_string()).or_default().insert(rest.to_string(), bytes.to_vec());
+                groups.entry(dir.to_string()).or_default().insert(rest.to_string(), Cow::Borrowed(*bytes));
             }
         }
         let mut catalog = Catalog {
@@ -162,7 +163,7 @@ fn same_names(a: &[String], b: &[String]) -> bool {
 }
 
 /// A blueprint folder read from disk: as shown, its path, and its files by relative path.
-type Folder = (String, PathBuf, BTreeMap<String, Vec<u8>>);
+type Folder = (String, PathBuf, Files);
 
 /// Reads a blueprint folder, or a folder of blueprint folders.
 fn read_folders(dir: &Path) -> Result<Vec<Folder>, Box<Diagnostic>> {
@@ -196,7 +197,7 @@ fn read_folders(dir: &Path) -> Result<Vec<Folder>, Box<Diagnostic>> {
 /// Most bytes a blueprint folder may hold (gen's own are a few dozen kilobytes).
 const MAX_BLUEPRINT_BYTES: u64 = 64 * 1024 * 1024;
 
-fn read_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+fn read_files(dir: &Path) -> Result<Files, String> {
     let mut files = BTreeMap::new();
     let mut total = 0u64;
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
@@ -208,7 +209,7 @@ fn read_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
             }
             let rel = entry.path().strip_prefix(dir).map_err(|e| e.to_string())?;
             let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            files.insert(rel, std::fs::read(entry.path()).map_err(|e| e.to_string())?);
+            files.insert(rel, Cow::Owned(std::fs::read(entry.path()).map_err(|e| e.to_string())?));
         }
     }
     Ok(files)
@@ -227,6 +228,20 @@ mod schema_tests {
             let doc = loaded.documents.expect("parses").remove(0);
             let errors = super::super::validate_manifest(&doc.root, &loaded.source);
             assert!(errors.is_empty(), "{path}: {errors:?}");
+        }
+    }
+
+    /// What `Blueprint::params_validator` compiles on a spec's first use of a built-in
+    /// blueprint, trusting that it compiles.
+    #[test]
+    fn every_built_in_blueprint_params_schema_compiles() {
+        let catalog = super::Catalog::load(&[] as &[&str], &crate::lint::family_names()).expect("the catalog loads");
+        let built_in: Vec<_> = catalog.all().filter(|b| b.is_built_in()).collect();
+        assert!(built_in.len() >= 2, "the base and flask blueprints are built in");
+        for bp in built_in {
+            if let Err(e) = crate::spec::schema::compile(&bp.params) {
+                panic!("{}: the params schema does not compile: {e}", bp.name);
+            }
         }
     }
 }

@@ -6,8 +6,9 @@ mod catalog;
 mod params;
 mod select;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::{LazyLock, OnceLock};
 
 use serde::Deserialize;
 
@@ -384,6 +385,10 @@ fn default_params() -> serde_json::Value {
     serde_json::json!({"type": "object", "additionalProperties": false})
 }
 
+/// A blueprint's files by path in its folder: a built-in's are the bytes embedded in the
+/// binary, not copies of them; a folder's are read.
+pub type Files = BTreeMap<String, Cow<'static, [u8]>>;
+
 /// A loaded, checked blueprint with its files in memory.
 #[derive(Debug)]
 pub struct Blueprint {
@@ -393,8 +398,9 @@ pub struct Blueprint {
     pub kind: Kind,
     pub example: Option<String>,
     pub params: serde_json::Value,
-    /// The params schema, compiled once.
-    pub params_validator: Arc<jsonschema::Validator>,
+    /// The params schema, compiled once: a folder's when it is loaded (a schema that does not
+    /// compile is a finding about the folder), a built-in's when a spec first uses it.
+    params_validator: OnceLock<jsonschema::Validator>,
     /// What its container promises the platform.
     pub runtime: Runtime,
     pub files: Vec<FileEntry>,
@@ -404,7 +410,7 @@ pub struct Blueprint {
     pub display_dir: String,
     /// Its `blueprint.yaml` with positions, so findings about a file entry can point at it.
     pub manifest: Document,
-    contents: BTreeMap<String, Vec<u8>>,
+    contents: Files,
 }
 
 impl Blueprint {
@@ -418,7 +424,7 @@ impl Blueprint {
     pub fn from_files(
         display_dir: &str,
         origin: &str,
-        contents: BTreeMap<String, Vec<u8>>,
+        contents: Files,
         families: &[&str],
     ) -> Result<Blueprint, Findings> {
         let name = format!("{display_dir}/blueprint.yaml");
@@ -453,17 +459,23 @@ impl Blueprint {
         let at = |route: &crate::diag::Route, msg: String, help: &str| {
             Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.locate(route, false)), msg).help(help)
         };
-        let params_validator = match schema::compile(&manifest.params) {
-            Ok(v) => Some(Arc::new(v)),
-            Err(e) => {
-                errors.push(at(
+        // A built-in's params schema is compiled by a test
+        // (`every_built_in_blueprint_params_schema_compiles`) and, on a run, when a spec first
+        // uses the blueprint: with the meta-schema it checks against, it was a tenth of the
+        // time before a one-service render could start, spent on one core.
+        let params_validator = OnceLock::new();
+        if origin != BUILT_IN {
+            match schema::compile(&manifest.params) {
+                Ok(v) => {
+                    let _ = params_validator.set(v);
+                }
+                Err(e) => errors.push(at(
                     &route!["params"],
                     format!("the params schema does not compile: {e}"),
                     "write a JSON Schema (draft 2020-12)",
-                ));
-                None
+                )),
             }
-        };
+        }
         check_selectors(&manifest, &mut |route, msg, help| errors.push(at(&route, msg, help)));
         manifest.runtime.derive();
         if let Some(param) = &manifest.runtime.request_timeout_param {
@@ -557,9 +569,9 @@ impl Blueprint {
                 "add `example: example.spec.yaml`",
             ));
         }
-        let Some(params_validator) = params_validator.filter(|_| errors.is_empty()) else {
+        if !errors.is_empty() {
             return fail(errors);
-        };
+        }
         Ok(Blueprint {
             name: manifest.name,
             description: manifest.description,
@@ -577,9 +589,17 @@ impl Blueprint {
         })
     }
 
+    /// The params schema, compiled.
+    pub fn params_validator(&self) -> &jsonschema::Validator {
+        self.params_validator.get_or_init(|| {
+            // A folder's was compiled when it was loaded; a built-in's compiles in a test.
+            schema::compile(&self.params).expect("a built-in blueprint's params schema compiles")
+        })
+    }
+
     /// A file of the blueprint by its path in the folder.
     pub fn file(&self, path: &str) -> Option<&[u8]> {
-        self.contents.get(path).map(Vec::as_slice)
+        self.contents.get(path).map(AsRef::as_ref)
     }
 
     /// Its partials: files whose name starts with `_` that no entry renders (macros other

@@ -104,7 +104,7 @@ pub fn resolve_params<'c>(loaded: &Loaded, catalog: &'c Catalog) -> Result<Vec<S
                 continue;
             }
         };
-        let validator = &bp.params_validator;
+        let validator = bp.params_validator();
         match loaded.root().lookup(&route!["services", i, "params"]) {
             Some(node) => {
                 errors.extend(schema::validate(validator, &bp.params, node, source, &schema::SPEC_RULES));
