@@ -122,11 +122,9 @@ pub fn compile_ahead(catalog: &Arc<Catalog>) {
             let catalog = shared;
             let used: Vec<&Blueprint> =
                 std::iter::once(catalog.base()).chain(catalog.all().filter(|b| b.kind == Kind::Service)).collect();
-            let mut env = environment();
             let mut clean = true;
-            for bp in &used {
-                files::add_templates(&mut env, bp, &mut |_, _, _| clean = false);
-            }
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+            let env = files::compile(&used, threads, &mut |_, _, _| clean = false);
             // A blueprint that does not compile is reported by the render that uses it.
             if clean {
                 catalog.keep_compiled(used.iter().map(|bp| bp.name.clone()).collect(), env);
@@ -176,9 +174,7 @@ fn render_batches(
     if let Some(env) = catalog.compiled(&names) {
         r.env = env;
     } else {
-        for bp in used {
-            r.add_templates(bp);
-        }
+        r.compile(&used);
         if r.errors.is_empty() {
             catalog.keep_compiled(names, r.env.clone());
         }
