@@ -38,7 +38,8 @@ impl Source {
     /// Keeps `text` under the display `name` (a relative path, as the user typed it).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         let text = text.into();
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let line_starts =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
         Arc::new(Source { name: name.into(), text, line_starts })
     }
 

@@ -239,7 +239,23 @@ pub fn load(name: &str, bytes: &[u8], policy: &Policy) -> Loaded {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let source = Source::new(name, text);
+    parse(Source::new(name, text), policy)
+}
+
+/// [`load`] of a text already kept as a [`Source`] (a rendered file the lint checks), with
+/// that source, so its lines are not indexed again.
+pub fn load_source(source: &Arc<Source>, policy: &Policy) -> Loaded {
+    let bytes = source.text().as_bytes();
+    // A byte-order mark is dropped from the text spans count in: that text is a new source.
+    if bytes.len() > policy.max_bytes || utf16_or_32(bytes).is_some() || source.text().starts_with('\u{feff}') {
+        return load(source.name(), bytes, policy);
+    }
+    parse(Arc::clone(source), policy)
+}
+
+/// The checks of [`load`] past decoding, then the documents.
+fn parse(source: Arc<Source>, policy: &Policy) -> Loaded {
+    let (name, text, rules) = (source.name(), source.text(), policy.rules);
     // Most files are printable ASCII through and through: a byte scan says so at once.
     let ascii = text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
     if let Some((at, c)) = (!ascii).then(|| text.char_indices().find(|(_, c)| !is_printable(*c))).flatten() {

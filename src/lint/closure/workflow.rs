@@ -72,8 +72,8 @@ fn walk(node: &Node, expression: bool, text: &str, found: &mut Vec<(&'static str
                 return;
             }
             let mut at = 0;
-            while let Some(open) = raw[at..].find("${{") {
-                let start = at + open + 3;
+            while let Some(open) = crate::lint::workflow::expr::opening(raw, at) {
+                let start = open + 3;
                 let end = raw[start..].find("}}").map_or(raw.len(), |close| start + close);
                 scan(&raw[start..end], node.span.start + start, found);
                 at = end;

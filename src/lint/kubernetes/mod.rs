@@ -165,7 +165,7 @@ impl Document {
             let syntax = kustomize::read(source.name(), source.text()).err().unwrap_or_default();
             return Document { artifact: artifact.clone(), objects: Vec::new(), syntax };
         }
-        let loaded = yaml::load(source.name(), source.text().as_bytes(), &POLICY);
+        let loaded = yaml::load_source(source, &POLICY);
         let mut doc = Document { artifact: artifact.clone(), objects: Vec::new(), syntax: Vec::new() };
         match loaded.documents {
             Ok(docs) => {

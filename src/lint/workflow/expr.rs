@@ -113,14 +113,21 @@ fn dataflow_of_head(raw: &str) -> Vec<String> {
     contexts(raw)
 }
 
+/// Where the first `${{` at or after `from` in `text` starts. A `$` is rare in most text (and
+/// every scalar of a workflow is searched): each one is found, then the braces after it looked
+/// for.
+pub fn opening(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', &bytes[from..]).map(|i| from + i).find(|&at| bytes[at + 1..].starts_with(b"{{"))
+}
+
 /// Every `${{ }}` in `text`. A `}}` inside a string literal does not end one; an
 /// unterminated one runs to the end of the text.
 pub fn expressions(text: &str) -> Vec<Expression> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(found) = text[from..].find("${{") {
-        let start = from + found;
+    while let Some(start) = opening(text, from) {
         let mut i = start + 3;
         let mut in_string = false;
         let end = loop {

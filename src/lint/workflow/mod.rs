@@ -66,13 +66,17 @@ impl Family for WorkflowFamily {
         if in_workflows_folder(path) {
             return Recognition::Yes;
         }
-        let keys = top_level_keys(text);
-        let has = |k: &str| keys.contains(&k);
-        if has("on") && has("jobs") && !has("apiVersion") && !has("kind") {
-            Recognition::Maybe
-        } else {
-            Recognition::No
+        let (mut on, mut jobs) = (false, false);
+        for key in top_level_keys(text) {
+            match key {
+                // A Kubernetes object, whatever else it holds (most say so on their first line).
+                "apiVersion" | "kind" => return Recognition::No,
+                "on" => on = true,
+                "jobs" => jobs = true,
+                _ => {}
+            }
         }
+        if on && jobs { Recognition::Maybe } else { Recognition::No }
     }
 
     fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
@@ -104,12 +108,11 @@ pub fn in_workflows_folder(path: &str) -> bool {
 }
 
 /// The keys written at the start of a line (top-level mapping keys), unquoted.
-fn top_level_keys(text: &str) -> Vec<&str> {
+fn top_level_keys(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"' || c == '\''))
         .filter_map(|l| l.split_once(':'))
         .map(|(k, _)| k.trim_end().trim_matches(['"', '\'']))
-        .collect()
 }
 
 /// One workflow file.
@@ -130,8 +133,8 @@ impl Document {
     }
 
     /// Reads a text.
-    pub fn parse(source: &Source) -> Document {
-        let loaded = yaml::load(source.name(), source.text().as_bytes(), &POLICY);
+    pub fn parse(source: &Arc<Source>) -> Document {
+        let loaded = yaml::load_source(source, &POLICY);
         // Spans count in the loader's text (without a byte-order mark).
         let mut doc =
             Document { source: loaded.source, root: None, syntax: Vec::new(), scripts: text::Scripts::default() };
@@ -492,7 +495,7 @@ impl<'a> Uses<'a> {
     /// `owner/repo` as written, before any path.
     fn repository_as_written(&self) -> &'a str {
         let action = self.action();
-        match action.match_indices('/').nth(1) {
+        match action.bytes().enumerate().filter(|&(_, b)| b == b'/').nth(1) {
             Some((second, _)) => &action[..second],
             None => action,
         }
@@ -502,7 +505,7 @@ impl<'a> Uses<'a> {
     /// it; `owner/repo/path` matches that path. Called by many rules on every step, so it
     /// compares without allocating.
     pub fn is(&self, action: &str) -> bool {
-        if action.matches('/').count() == 1 {
+        if action.bytes().filter(|&b| b == b'/').count() == 1 {
             self.repository_as_written().eq_ignore_ascii_case(action)
         } else {
             self.action().eq_ignore_ascii_case(action)
