@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
-use super::{Blueprint, Files, INVALID_BLUEPRINT, Kind};
+use super::{Blueprint, Files, INVALID_BLUEPRINT, Kind, Origin};
 use crate::diag::{Diagnostic, Findings};
 
 mod embedded {
@@ -92,7 +92,7 @@ impl Catalog {
         let mut failed = Findings::default();
         for (dir, files) in groups {
             catalog.add(
-                Blueprint::from_files(&format!("blueprints/{dir}"), super::BUILT_IN, files, families),
+                Blueprint::from_files(&format!("blueprints/{dir}"), Origin::BuiltIn, files, families),
                 &mut failed,
             );
         }
@@ -101,8 +101,8 @@ impl Catalog {
                 Ok(folders) => {
                     for (display, path, files) in folders {
                         catalog.read.extend(files.keys().map(|rel| (display.clone(), path.join(rel))));
-                        let origin = display.clone();
-                        catalog.add(Blueprint::from_files(&display, &origin, files, families), &mut failed);
+                        let blueprint = Blueprint::from_files(&display, Origin::Folder(&display), files, families);
+                        catalog.add(blueprint, &mut failed);
                     }
                 }
                 Err(d) => failed.diagnostics.push(*d),
@@ -229,6 +229,23 @@ mod schema_tests {
             let errors = super::super::validate_manifest(&doc.root, &loaded.source);
             assert!(errors.is_empty(), "{path}: {errors:?}");
         }
+    }
+
+    /// A folder is never taken for gen's own by its name: its params schema is compiled when
+    /// it is loaded, and one that does not compile is a finding, even in a folder called
+    /// `built-in`.
+    #[test]
+    fn a_folder_called_built_in_is_checked_as_a_folder() {
+        let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: 7}\nfiles:\n  - {source: t, target: x, ownership: managed}\n";
+        let files: super::Files = [("blueprint.yaml", yaml), ("t", "x\n"), ("e.yaml", "")]
+            .into_iter()
+            .map(|(path, text)| (path.to_string(), super::Cow::Owned(text.as_bytes().to_vec())))
+            .collect();
+        let origin = super::Origin::Folder("built-in");
+        let loaded = super::Blueprint::from_files("built-in", origin, files, &crate::lint::family_names());
+        let found = loaded.expect_err("a params schema that does not compile is refused");
+        let messages: Vec<&str> = found.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("the params schema does not compile")), "{messages:?}");
     }
 
     /// What `Blueprint::params_validator` compiles on a spec's first use of a built-in

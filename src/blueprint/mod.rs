@@ -406,6 +406,9 @@ pub struct Blueprint {
     pub files: Vec<FileEntry>,
     /// Where it came from: `built-in` or the folder it was read from.
     pub origin: String,
+    /// Whether it is embedded in gen (told by how it was loaded, not by `origin`'s text: a
+    /// `--blueprints` folder may be called `built-in`).
+    built_in: bool,
     /// How messages name the blueprint's folder (`blueprints/flask` for a built-in).
     pub display_dir: String,
     /// Its `blueprint.yaml` with positions, so findings about a file entry can point at it.
@@ -416,14 +419,14 @@ pub struct Blueprint {
 impl Blueprint {
     /// Whether it is one of gen's own, embedded, rather than read from a `--blueprints` folder.
     pub fn is_built_in(&self) -> bool {
-        self.origin == BUILT_IN
+        self.built_in
     }
 
     /// Parses and checks a blueprint from its files (paths relative to its folder).
     /// `families` names the artifact families a file's `kind` may name.
     pub fn from_files(
         display_dir: &str,
-        origin: &str,
+        origin: Origin<'_>,
         contents: Files,
         families: &[&str],
     ) -> Result<Blueprint, Findings> {
@@ -445,7 +448,8 @@ impl Blueprint {
         // (`every_built_in_blueprint_passes_the_blueprint_schema`), not on every run: compiling
         // that schema was 8% of a one-service `gen lint`. A folder's is checked here, for its
         // located messages.
-        if origin != BUILT_IN {
+        let built_in = matches!(origin, Origin::BuiltIn);
+        if !built_in {
             let errors = validate_manifest(root, &source);
             if !errors.is_empty() {
                 return fail(errors);
@@ -464,7 +468,7 @@ impl Blueprint {
         // uses the blueprint: with the meta-schema it checks against, it was a tenth of the
         // time before a one-service render could start, spent on one core.
         let params_validator = OnceLock::new();
-        if origin != BUILT_IN {
+        if !built_in {
             match schema::compile(&manifest.params) {
                 Ok(v) => {
                     let _ = params_validator.set(v);
@@ -582,7 +586,11 @@ impl Blueprint {
             params_validator,
             runtime: manifest.runtime,
             files: manifest.files,
-            origin: origin.to_string(),
+            origin: match origin {
+                Origin::BuiltIn => BUILT_IN.to_string(),
+                Origin::Folder(shown) => shown.to_string(),
+            },
+            built_in,
             display_dir: display_dir.to_string(),
             manifest: doc.clone(),
             contents,
@@ -645,7 +653,16 @@ fn check_selectors(manifest: &Manifest, report: &mut dyn FnMut(crate::diag::Rout
     }
 }
 
-/// The origin of gen's own blueprints, embedded at build time.
+/// Where a blueprint is loaded from.
+#[derive(Clone, Copy, Debug)]
+pub enum Origin<'a> {
+    /// gen's own, embedded at build time.
+    BuiltIn,
+    /// A `--blueprints` folder, as messages name it.
+    Folder(&'a str),
+}
+
+/// How `gen blueprints` names the origin of gen's own blueprints.
 pub const BUILT_IN: &str = "built-in";
 
 /// A blueprint.yaml's findings against `schemas/blueprint.schema.json`.

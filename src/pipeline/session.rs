@@ -316,7 +316,7 @@ impl Session {
             Ok(c) => c,
             Err(CatalogError::Invalid(f)) => return f,
         };
-        let Some(bp) = catalog.all().find(|b| b.origin == dir.display().to_string()) else {
+        let Some(bp) = catalog.all().find(|b| !b.is_built_in() && b.origin == dir.display().to_string()) else {
             return Findings::default();
         };
         let example_of = match bp.kind {

@@ -51,6 +51,16 @@ pub(super) fn compile(
             sources.push((bp.display_path(&source), text));
         }
     }
+    // A name given twice (a folder shown as a built-in's folder) is the last text, as
+    // compiling it twice into one environment made it; only that text is compiled and named.
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (i, (name, _)) in sources.iter().enumerate() {
+        last.insert(name, i);
+    }
+    let sources: Vec<(String, String)> = {
+        let keep: Vec<bool> = sources.iter().enumerate().map(|(i, (name, _))| last[name.as_str()] == i).collect();
+        sources.into_iter().zip(keep).filter_map(|(source, keep)| keep.then_some(source)).collect()
+    };
     // The environment compiles a template the first time it is asked for it, from these
     // texts, without holding a lock while it compiles: threads asking for different templates
     // compile them side by side into one environment, where imports find each other.
@@ -73,7 +83,7 @@ pub(super) fn compile(
         let (mine, others) = shares.split_first().map_or((&[][..], &[][..]), |(m, o)| (&m.1[..], o));
         let mut here = vec![mine];
         let mut spawned = Vec::new();
-        for (_, share) in others {
+        for (_, share) in others.iter().filter(|(_, share)| !share.is_empty()) {
             // A thread that cannot be started leaves its share to this one.
             match std::thread::Builder::new().name("templates".into()).spawn_scoped(scope, || compile_share(share)) {
                 Ok(handle) => spawned.push(handle),

@@ -112,9 +112,9 @@ pub fn render_each(
 }
 
 /// Compiles the templates of the base blueprint and of every service blueprint in `catalog`
-/// (what a spec using each of them renders) on another thread, while the caller loads the
-/// spec: a render of those blueprints finds them compiled, or waits for them. Compiling them
-/// was a fifth of a one-service `gen render`, and one core was idle while it ran.
+/// (what a spec using each of them renders) on other threads (as many as the machine has cores,
+/// up to four), while the caller loads the spec: a render of those blueprints finds them
+/// compiled, or waits for them. Compiling them was a fifth of a one-service `gen render`.
 pub fn compile_ahead(catalog: &Arc<Catalog>) {
     let shared = Arc::clone(catalog);
     catalog.compile_ahead(move || {
