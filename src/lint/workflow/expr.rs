@@ -113,9 +113,9 @@ fn dataflow_of_head(raw: &str) -> Vec<String> {
     contexts(raw)
 }
 
-/// Where the first `${{` at or after `from` (at most `text.len()`) in `text` starts. A `$` is rare in most text (and
-/// every scalar of a workflow is searched): each one is found, then the braces after it looked
-/// for.
+/// Where the first `${{` at or after `from` (at most `text.len()`) in `text` starts. A `$` is
+/// rare in most text (and every scalar of a workflow is searched): each one is found, then the
+/// braces after it looked for.
 pub fn opening(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     memchr::memchr_iter(b'$', &bytes[from..]).map(|i| from + i).find(|&at| bytes[at + 1..].starts_with(b"{{"))
