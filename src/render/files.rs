@@ -27,11 +27,11 @@ fn when_template(bp: &Blueprint, index: usize) -> String {
 
 /// Compiles the templates, file targets and conditions of `bps` into a new environment,
 /// telling `failed` of each that does not compile (its name, its text, the error), in the
-/// blueprints' order. The work is shared among up to `threads` threads, largest templates
-/// first: compiling gen's own was a fifth of a one-service `gen render`, on one core.
+/// blueprints' order. The work is shared among as many threads as the machine has cores (up
+/// to four), largest templates first: compiling gen's own was a fifth of a one-service
+/// `gen render`, on one core.
 pub(super) fn compile(
     bps: &[&Blueprint],
-    threads: usize,
     failed: &mut dyn FnMut(&str, &str, &minijinja::Error),
 ) -> minijinja::Environment<'static> {
     let mut sources: Vec<(String, String)> = Vec::new();
@@ -67,7 +67,8 @@ pub(super) fn compile(
     let texts: Arc<HashMap<String, String>> = Arc::new(sources.iter().cloned().collect());
     let mut env = environment();
     env.set_loader(move |name| Ok(texts.get(name).cloned()));
-    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.max(1)];
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
     let mut order: Vec<usize> = (0..sources.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sources[i].1.len()));
     for i in order {
@@ -151,8 +152,7 @@ impl<'a> Renderer<'a> {
     /// Compiles the templates and target paths of the blueprints a render uses, once for every
     /// service using them.
     pub(super) fn compile(&mut self, bps: &[&Blueprint]) {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-        self.env = compile(bps, threads, &mut |name, text, e| self.template_error(name, text, e));
+        self.env = compile(bps, &mut |name, text, e| self.template_error(name, text, e));
     }
 
     pub(super) fn template_error(&mut self, name: &str, text: &str, e: &minijinja::Error) {

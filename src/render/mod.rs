@@ -123,8 +123,7 @@ pub fn compile_ahead(catalog: &Arc<Catalog>) {
             let used: Vec<&Blueprint> =
                 std::iter::once(catalog.base()).chain(catalog.all().filter(|b| b.kind == Kind::Service)).collect();
             let mut clean = true;
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-            let env = files::compile(&used, threads, &mut |_, _, _| clean = false);
+            let env = files::compile(&used, &mut |_, _, _| clean = false);
             // A blueprint that does not compile is reported by the render that uses it.
             if clean {
                 catalog.keep_compiled(used.iter().map(|bp| bp.name.clone()).collect(), env);

@@ -53,7 +53,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             "SecretProviderClass"
                 if object.api_version.starts_with("secrets-store.csi.x-k8s.io/")
                     && object.doc.root.lookup(&route!["spec", "provider"]).and_then(|n| n.as_str())
-                        == Some("azure") =>
+                        == Some(crate::platform::azure::SECRETS_STORE_PROVIDER) =>
             {
                 vec![
                     (route!["spec", "parameters", "clientID"], "clientID"),
