@@ -3,7 +3,9 @@
 //! the crate, and runs a spec that names it through the same stages as `gen render`: the
 //! schema (with the toy's block), SPEC015's choice of target, the model, environments, the
 //! semantic rules (with the toy's own), and the render engine, which renders the toy's own
-//! blueprint files from the values the toy adds to the template context.
+//! blueprint files from the values the toy adds to the template context. A second one, `bare`,
+//! runs containers with no Kubernetes: the blueprints name both in their files' `platforms`,
+//! and a file that `requires` Kubernetes renders on the toy only.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -108,7 +110,73 @@ impl TargetSpec for ToySpec {
     }
 }
 
-/// A catalog whose base blueprint renders the toy's files, and a service blueprint.
+/// A platform that runs containers with no Kubernetes anywhere (ECS on Fargate, say): a
+/// pipeline builds and deploys, and nothing needs a cluster.
+#[derive(Debug)]
+struct Bare;
+
+static BARE: Bare = Bare;
+
+/// `platform.bare`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct BareSpec {
+    region: String,
+    #[serde(default)]
+    ingress: IngressController,
+}
+
+impl Platform for Bare {
+    fn name(&self) -> &'static str {
+        "bare"
+    }
+    fn summary(&self) -> &'static str {
+        "containers without Kubernetes"
+    }
+    fn capabilities(&self) -> &'static [Capability] {
+        &[Capability::CloudPipeline]
+    }
+    fn rules(&self) -> &'static [(&'static Rule, Check)] {
+        &[]
+    }
+    fn schema(&self) -> serde_json::Value {
+        serde_json::json!({
+            "description": "Containers without Kubernetes.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["region"],
+            "properties": {
+                "region": {"description": "Where.", "type": "string", "minLength": 1},
+                "ingress": {"description": "The ingress controller.", "type": "object"}
+            }
+        })
+    }
+    fn read(&self, block: serde_json::Value) -> Result<Arc<dyn TargetSpec>, String> {
+        let spec: BareSpec = serde_json::from_value(block).map_err(|e| e.to_string())?;
+        Ok(Arc::new(spec))
+    }
+}
+
+impl TargetSpec for BareSpec {
+    fn platform(&self) -> &'static dyn Platform {
+        &BARE
+    }
+    fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
+        (format!("registry.{}.bare/{project}/{service}", self.region), "bare-1")
+    }
+    fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
+        "none"
+    }
+    fn ingress(&self) -> &IngressController {
+        &self.ingress
+    }
+    fn context(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// A catalog whose base blueprint renders the toy's files (selected by the platforms and
+/// capabilities each file declares), and a service blueprint.
 fn toy_blueprints() -> (tempfile::TempDir, Session) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let write = |rel: &str, text: &str| {
@@ -122,13 +190,25 @@ fn toy_blueprints() -> (tempfile::TempDir, Session) {
          \x20 - source: templates/cluster.txt\n    target: toy/cluster.txt\n    ownership: managed\n    scope: project\n\
          \x20   when: 'platform.target == \"toy\"'\n\
          \x20 - source: templates/env.txt\n    target: toy/<@ environment.name | segment @>.txt\n    ownership: managed\n\
-         \x20   scope: environment\n",
+         \x20   scope: environment\n\
+         \x20 - source: templates/deployment.yaml\n    target: manifests/<@ service.name | segment @>/deployment.yaml\n\
+         \x20   ownership: managed\n    requires: [kubernetes]\n\
+         \x20 - source: templates/task.json\n    target: tasks/<@ service.name | segment @>.json\n    ownership: managed\n\
+         \x20   platforms: [bare]\n",
     );
     write(
         "base/templates/cluster.txt",
         "cluster in <@ platform.region | text @>, registry <@ platform.registry | text @>\n",
     );
     write("base/templates/env.txt", "<@ environment.name | text @> runs on <@ environment.platform | text @>\n");
+    // A Deployment the Kubernetes family has things to say about (no probes, no limits).
+    write(
+        "base/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: <@ service.name | text @>\nspec:\n  selector:\n\
+         \x20   matchLabels: {app: <@ service.name | text @>}\n  template:\n    metadata:\n      labels: {app: <@ service.name | text @>}\n\
+         \x20   spec:\n      containers:\n        - name: app\n          image: <@ service.image.repository | text @>:latest\n",
+    );
+    write("base/templates/task.json", "{\"family\": \"<@ service.name | text @>\"}\n");
     write(
         "toyapp/blueprint.yaml",
         "name: toyapp\ndescription: A toy service.\nversion: 0.1.0\nkind: service\nexample: example.spec.yaml\nfiles:\n\
@@ -139,7 +219,8 @@ fn toy_blueprints() -> (tempfile::TempDir, Session) {
         "toyapp/templates/app.txt",
         "<@ service.name | text @> from <@ service.image.repository | text @>:<@ service.image.tag | text @>\n",
     );
-    let session = Session::new(&[PathBuf::from(dir.path())]).expect("the toy blueprints load");
+    let session = Session::with_platforms(&[PathBuf::from(dir.path())], Known::with(&[&TOY, &BARE]))
+        .expect("the toy blueprints load");
     (dir, session)
 }
 
@@ -147,7 +228,7 @@ const SPEC: &str = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\np
                     services:\n  - name: api\n    blueprint: toyapp\n";
 
 fn load(text: &str) -> Result<Loaded, SpecError> {
-    load_with("spec.yaml", text.as_bytes(), Known::with(&[&TOY]))
+    load_with("spec.yaml", text.as_bytes(), Known::with(&[&TOY, &BARE]))
 }
 
 #[test]
@@ -164,15 +245,55 @@ fn a_toy_platform_renders_its_own_files_from_its_own_values() {
     assert_eq!(
         files,
         [
+            (
+                "manifests/api/deployment.yaml".to_string(),
+                "          image: registry.north.toy/shop/api:latest".to_string()
+            ),
             ("services/api/app.txt".to_string(), "api from registry.north.toy/shop/api:toy-1".to_string()),
             ("toy/cluster.txt".to_string(), "cluster in north, registry registry.north.toy".to_string()),
             ("toy/default.txt".to_string(), "default runs on toy".to_string()),
         ]
     );
-    assert_eq!(
-        gen_core::platform::capabilities(&loaded.spec).into_iter().collect::<Vec<_>>(),
-        [Capability::Kubernetes]
-    );
+    assert_eq!(gen_core::platform::capabilities(&loaded).into_iter().collect::<Vec<_>>(), [Capability::Kubernetes]);
+}
+
+/// The Kubernetes files of a spec on each platform, and the Kubernetes rules that fired on them,
+/// through the whole check `gen render` runs before it writes.
+fn kubernetes_of(session: &Session, text: &str) -> (Vec<String>, Vec<String>) {
+    let loaded = load(text).expect("the spec loads");
+    let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
+    let files = plan.files.iter().map(|f| f.path.clone()).filter(|p| p.starts_with("manifests/")).collect();
+    let checked = session.check(&loaded, &Place::named("spec.yaml"), "out");
+    assert!(checked.rendered, "{:?}", checked.findings.diagnostics);
+    let found = checked
+        .findings
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code.starts_with("K8S"))
+        .map(|d| format!("{} {}", d.rule.code, d.file))
+        .collect();
+    (files, found)
+}
+
+/// A platform without Kubernetes (as ECS on Fargate will be) renders no manifest, so the
+/// Kubernetes family never sees one; the same blueprint on a platform with Kubernetes renders
+/// the manifest and has it checked.
+#[test]
+fn a_platform_without_kubernetes_renders_and_checks_no_manifest() {
+    let (_dir, session) = toy_blueprints();
+    let (files, found) = kubernetes_of(&session, SPEC);
+    assert_eq!(files, ["manifests/api/deployment.yaml"]);
+    assert!(found.iter().any(|f| f.ends_with(" out/manifests/api/deployment.yaml")), "{found:?}");
+
+    let bare = SPEC.replace("  toy: {region: north}\n", "  bare: {region: north}\n");
+    let (files, found) = kubernetes_of(&session, &bare);
+    assert!(files.is_empty(), "{files:?}");
+    assert!(found.is_empty(), "{found:?}");
+    let loaded = load(&bare).expect("the spec loads");
+    let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
+    let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["services/api/app.txt", "tasks/api.json", "toy/default.txt"]);
+    assert_eq!(gen_core::platform::capabilities(&loaded).into_iter().collect::<Vec<_>>(), [Capability::CloudPipeline]);
 }
 
 #[test]
@@ -187,6 +308,8 @@ fn a_toy_environment_next_to_a_local_one_runs_on_the_toy() {
     let prod = plan.files.iter().find(|f| f.path == "toy/prod.txt").expect("prod's file");
     assert!(String::from_utf8_lossy(&dev.bytes).ends_with("dev runs on local\n"));
     assert!(String::from_utf8_lossy(&prod.bytes).ends_with("prod runs on toy\n"));
+    let targets: Vec<&str> = gen_core::platform::targets(&loaded).iter().map(|p| p.name()).collect();
+    assert_eq!(targets, ["local", "toy"]);
 }
 
 #[test]
@@ -230,8 +353,8 @@ fn a_spec_can_do_what_the_platforms_of_its_environments_can() {
         gen_core::spec::load(rel, &bytes).expect("it loads")
     };
     let names =
-        |loaded: &Loaded| -> Vec<&str> { gen_core::platform::targets(&loaded.spec).iter().map(|p| p.name()).collect() };
-    let can = |loaded: &Loaded| gen_core::platform::capabilities(&loaded.spec).into_iter().collect::<Vec<_>>();
+        |loaded: &Loaded| -> Vec<&str> { gen_core::platform::targets(loaded).iter().map(|p| p.name()).collect() };
+    let can = |loaded: &Loaded| gen_core::platform::capabilities(loaded).into_iter().collect::<Vec<_>>();
 
     let both = spec_of("tests/fixtures/specs/local-azure.yaml");
     assert_eq!(names(&both), ["azure", "local"]);

@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 
 use super::{Blueprint, Files, INVALID_BLUEPRINT, Kind, Origin};
 use crate::diag::{Diagnostic, Findings};
+use crate::platform::Known;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/blueprints.rs"));
@@ -74,8 +75,9 @@ impl Catalog {
     }
 
     /// The built-in blueprints, then each folder of `dirs` in order (later ones override by
-    /// name). `families` names the artifact families a blueprint file's `kind` may name.
-    pub fn load(dirs: &[impl AsRef<Path>], families: &[&str]) -> Result<Catalog, CatalogError> {
+    /// name). `families` names the artifact families a blueprint file's `kind` may name,
+    /// `platforms` the platforms its `platforms` may name.
+    pub fn load(dirs: &[impl AsRef<Path>], families: &[&str], platforms: Known<'_>) -> Result<Catalog, CatalogError> {
         let mut groups: BTreeMap<String, Files> = BTreeMap::new();
         for (path, bytes) in embedded::EMBEDDED {
             if let Some((dir, rest)) = path.split_once('/') {
@@ -92,7 +94,7 @@ impl Catalog {
         let mut failed = Findings::default();
         for (dir, files) in groups {
             catalog.add(
-                Blueprint::from_files(&format!("blueprints/{dir}"), Origin::BuiltIn, files, families),
+                Blueprint::from_files(&format!("blueprints/{dir}"), Origin::BuiltIn, files, families, platforms),
                 &mut failed,
             );
         }
@@ -101,7 +103,8 @@ impl Catalog {
                 Ok(folders) => {
                     for (display, path, files) in folders {
                         catalog.read.extend(files.keys().map(|rel| (display.clone(), path.join(rel))));
-                        let blueprint = Blueprint::from_files(&display, Origin::Folder(&display), files, families);
+                        let blueprint =
+                            Blueprint::from_files(&display, Origin::Folder(&display), files, families, platforms);
                         catalog.add(blueprint, &mut failed);
                     }
                 }
@@ -242,7 +245,8 @@ mod schema_tests {
             .map(|(path, text)| (path.to_string(), super::Cow::Owned(text.as_bytes().to_vec())))
             .collect();
         let origin = super::Origin::Folder("built-in");
-        let loaded = super::Blueprint::from_files("built-in", origin, files, &crate::lint::family_names());
+        let known = crate::platform::Known::builtin();
+        let loaded = super::Blueprint::from_files("built-in", origin, files, &crate::lint::family_names(), known);
         let found = loaded.expect_err("a params schema that does not compile is refused");
         let messages: Vec<&str> = found.diagnostics.iter().map(|d| d.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains("the params schema does not compile")), "{messages:?}");
@@ -252,7 +256,9 @@ mod schema_tests {
     /// blueprint, trusting that it compiles.
     #[test]
     fn every_built_in_blueprint_params_schema_compiles() {
-        let catalog = super::Catalog::load(&[] as &[&str], &crate::lint::family_names()).expect("the catalog loads");
+        let known = crate::platform::Known::builtin();
+        let catalog =
+            super::Catalog::load(&[] as &[&str], &crate::lint::family_names(), known).expect("the catalog loads");
         let built_in: Vec<_> = catalog.all().filter(|b| b.is_built_in()).collect();
         assert!(built_in.len() >= 2, "the base and flask blueprints are built in");
         for bp in built_in {

@@ -18,6 +18,7 @@ pub use select::{Judged, Selector};
 
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Findings};
+use crate::platform::Known;
 use crate::route;
 use crate::spec::schema::{self, SchemaRules};
 use crate::yaml::{self, Document, Policy, Rules, Tags};
@@ -423,12 +424,14 @@ impl Blueprint {
     }
 
     /// Parses and checks a blueprint from its files (paths relative to its folder).
-    /// `families` names the artifact families a file's `kind` may name.
+    /// `families` names the artifact families a file's `kind` may name, `platforms` the
+    /// platforms its `platforms` may name.
     pub fn from_files(
         display_dir: &str,
         origin: Origin<'_>,
         contents: Files,
         families: &[&str],
+        platforms: Known<'_>,
     ) -> Result<Blueprint, Findings> {
         let name = format!("{display_dir}/blueprint.yaml");
         let Some(bytes) = contents.get("blueprint.yaml") else {
@@ -480,7 +483,7 @@ impl Blueprint {
                 )),
             }
         }
-        check_selectors(&manifest, &mut |route, msg, help| errors.push(at(&route, msg, help)));
+        check_selectors(&manifest, platforms, &mut |route, msg, help| errors.push(at(&route, msg, help)));
         manifest.runtime.derive();
         if let Some(param) = &manifest.runtime.request_timeout_param {
             let declared = manifest.params.pointer(&format!("/properties/{}/type", pointer_token(param)));
@@ -627,11 +630,16 @@ impl Blueprint {
 
 /// Reports a platform gen does not know (a typo would drop the file silently) and a folder no
 /// file lies under. (The schema lists the capabilities.)
-fn check_selectors(manifest: &Manifest, report: &mut dyn FnMut(crate::diag::Route, String, &str)) {
+fn check_selectors(
+    manifest: &Manifest,
+    platforms: Known<'_>,
+    report: &mut dyn FnMut(crate::diag::Route, String, &str),
+) {
     let check = |sel: &Selector, at: crate::diag::Route, report: &mut dyn FnMut(crate::diag::Route, String, &str)| {
         for (i, p) in sel.platforms.iter().flatten().enumerate() {
-            if crate::platform::by_name(p).is_none() {
-                let help = format!("use one of: {}", crate::platform::names().collect::<Vec<_>>().join(", "));
+            if platforms.by_name(p).is_none() {
+                let names: Vec<&str> = platforms.all().map(|p| p.name()).collect();
+                let help = format!("use one of: {}", names.join(", "));
                 report(at.clone().with("platforms").with(i), format!("`{p}` is not a platform gen knows"), &help);
             }
         }

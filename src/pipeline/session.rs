@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Findings};
 use crate::input::{CHART_NOT_RENDERED, NOTHING_TO_CHECK, UNREADABLE_INPUT};
 use crate::lint::{self, Artifact};
 use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, OutputError};
+use crate::platform::Known;
 use crate::registry;
 use crate::render::{self, Place, PlannedFile, RenderError};
 use crate::spec::{self, Loaded, SpecError};
@@ -56,10 +57,16 @@ pub type Sink<'s> = dyn FnMut(&[PlannedFile]) + 's;
 impl Session {
     /// The built-in blueprints and those of `dirs`.
     pub fn new(dirs: &[PathBuf]) -> Result<Session, CatalogError> {
+        Session::with_platforms(dirs, Known::builtin())
+    }
+
+    /// [`Session::new`] for blueprints whose files may name the platforms `platforms` adds to
+    /// the built-in ones (a platform defined in a test).
+    pub fn with_platforms(dirs: &[PathBuf], platforms: Known<'_>) -> Result<Session, CatalogError> {
         // Most runs load a spec after the blueprints: its schema compiles on another core
         // meanwhile (each was about a tenth of a one-service `gen render`).
         spec::compile_schema_ahead();
-        Ok(Session { catalog: Arc::new(Catalog::load(dirs, &lint::family_names())?) })
+        Ok(Session { catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?) })
     }
 
     /// Checks a loaded spec: semantic rules, then (when they pass) the render and the lint of
@@ -93,7 +100,7 @@ impl Session {
     ) -> Checked {
         let mut graph = closure.map(|_| {
             let mut graph = lint::closure::Graph::new();
-            crate::platform::targets(&loaded.spec).iter().for_each(|p| graph.platform(p.name()));
+            crate::platform::targets(loaded).into_iter().for_each(|p| graph.platform(p));
             graph
         });
         let reading = graph.is_some();
@@ -312,7 +319,7 @@ impl Session {
     /// Checks a blueprint folder: it loads, and its example spec renders through it cleanly.
     fn lint_blueprint(&self, dir: &Path) -> Findings {
         let shown = display(dir);
-        let catalog = match Catalog::load(&[dir], &lint::family_names()) {
+        let catalog = match Catalog::load(&[dir], &lint::family_names(), Known::builtin()) {
             Ok(c) => c,
             Err(CatalogError::Invalid(f)) => return f,
         };

@@ -359,15 +359,13 @@ pub fn reference() -> &'static dyn Platform {
 }
 
 /// The platforms a spec's environments run on, sorted by name: the spec's own target and every
-/// target an environment names instead.
-pub fn targets(spec: &Spec) -> Vec<&'static dyn Platform> {
-    let top = spec.platform.target.spec().platform();
-    let mut out: Vec<&'static dyn Platform> = vec![top];
-    for env in &spec.environments {
-        if let Some(p) = PLATFORMS.iter().copied().find(|p| env.platform.contains_key(p.name())) {
-            out.push(p);
-        }
-    }
+/// target an environment names instead. Each is the platform that read the block, so that one
+/// added at run time (a test's) counts as a built-in one does.
+pub fn targets(loaded: &Loaded) -> Vec<&'static dyn Platform> {
+    let mut out: Vec<&'static dyn Platform> = std::iter::once(loaded)
+        .chain(loaded.environments.iter().map(|e| e.spec(loaded)))
+        .map(|l| l.spec.platform.on())
+        .collect();
     out.sort_by_key(|p| p.name());
     out.dedup_by_key(|p| p.name());
     out
@@ -375,8 +373,8 @@ pub fn targets(spec: &Spec) -> Vec<&'static dyn Platform> {
 
 /// What the platforms a spec runs on can do, together. `gitops` counts only when the spec
 /// deploys that way.
-pub fn capabilities(spec: &Spec) -> BTreeSet<Capability> {
-    targets(spec).iter().flat_map(|p| capabilities_on(*p, spec)).collect()
+pub fn capabilities(loaded: &Loaded) -> BTreeSet<Capability> {
+    targets(loaded).iter().flat_map(|p| capabilities_on(*p, &loaded.spec)).collect()
 }
 
 /// What `platform` can do for `spec` (the spec as written, or an environment's): its

@@ -14,10 +14,11 @@ pub(super) struct OnPlatform {
 }
 
 impl OnPlatform {
-    /// The platform named `target` (a spec's, or an environment's), for `spec`.
-    pub(super) fn new(target: &'static str, spec: &Spec) -> OnPlatform {
-        let capabilities = platform::by_name(target).map(|p| platform::capabilities_on(p, spec)).unwrap_or_default();
-        OnPlatform { target, capabilities }
+    /// The platform `spec` (a spec as written, or an environment's) runs on, with what it can
+    /// do for that spec: the platform that read its block, built in or added at run time.
+    pub(super) fn of(spec: &Spec) -> OnPlatform {
+        let on = spec.platform.on();
+        OnPlatform { target: on.name(), capabilities: platform::capabilities_on(on, spec) }
     }
 }
 
@@ -29,9 +30,8 @@ pub(super) struct Platforms {
 
 impl Platforms {
     pub(super) fn of(loaded: &Loaded) -> Platforms {
-        let environments =
-            loaded.environments.iter().map(|e| OnPlatform::new(e.target, &e.spec(loaded).spec)).collect();
-        Platforms { spec: OnPlatform::new(loaded.spec.platform.target_name(), &loaded.spec), environments }
+        let environments = loaded.environments.iter().map(|e| OnPlatform::of(&e.spec(loaded).spec)).collect();
+        Platforms { spec: OnPlatform::of(&loaded.spec), environments }
     }
 
     /// Whether `file` renders: for a file rendered per environment, on environment `env`'s
@@ -58,8 +58,8 @@ mod tests {
     use crate::blueprint::Catalog;
 
     fn base_targets(platforms: &Platforms, scope: Scope, env: Option<usize>) -> Vec<String> {
-        let catalog =
-            Catalog::load(&[] as &[&str], &crate::lint::family_names()).expect("the built-in blueprints load");
+        let catalog = Catalog::load(&[] as &[&str], &crate::lint::family_names(), platform::Known::builtin())
+            .expect("the built-in blueprints load");
         let base = catalog.base();
         base.files.iter().filter(|f| f.scope == scope && platforms.admit(f, env)).map(|f| f.target.clone()).collect()
     }

@@ -28,9 +28,8 @@ pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>],
         .zip(environments)
         .enumerate()
         .filter(|(_, (env, _))| {
-            platform::by_name(env.target).is_some_and(|p| {
-                platform::capabilities_on(p, &env.spec(loaded).spec).contains(&Capability::CloudPipeline)
-            })
+            let spec = &env.spec(loaded).spec;
+            platform::capabilities_on(spec.platform.on(), spec).contains(&Capability::CloudPipeline)
         })
         .map(|(i, (_, value))| (i, value))
         .collect();

@@ -106,7 +106,12 @@ pub struct Platform {
 impl Platform {
     /// The name of the platform the services run on.
     pub fn target_name(&self) -> &'static str {
-        self.target.spec().platform().name()
+        self.on().name()
+    }
+
+    /// The platform the services run on: the one that read the block.
+    pub fn on(&self) -> &'static dyn crate::platform::Platform {
+        self.target.spec().platform()
     }
 
     /// The ingress controller of the target.

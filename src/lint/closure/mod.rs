@@ -115,8 +115,9 @@ pub struct Graph {
     prerequisites: HashMap<String, Vec<(PathBuf, readme::Prerequisite)>>,
     refs: Vec<Reference>,
     origins: Vec<Origin>,
-    /// Platforms whose clusters the deployment runs on (from a spec, or told by Terraform).
-    platforms: BTreeSet<&'static str>,
+    /// Platforms whose clusters the deployment runs on (from a spec, or told by Terraform), by
+    /// name.
+    platforms: platform::Platforms,
     /// Terraform facts for the cross-family rules.
     tf: terraform::Facts,
     /// The Kubernetes kinds the deployment's charts and manifests hold, each with its API group.
@@ -131,12 +132,10 @@ impl Graph {
         Graph::default()
     }
 
-    /// Records that the deployment runs on clusters of `platform` (a spec's platform name):
-    /// what such clusters provide resolves references.
-    pub fn platform(&mut self, platform: &str) {
-        if let Some(p) = platform::by_name(platform) {
-            self.platforms.insert(p);
-        }
+    /// Records that the deployment runs on clusters of `platform` (one a spec runs on): what
+    /// such clusters provide resolves references.
+    pub fn platform(&mut self, platform: &'static dyn crate::platform::Platform) {
+        self.platforms.insert(platform.name(), platform);
     }
 
     /// Reads one artifact of `family` (`kubernetes`, `terraform`, `workflow`; others add

@@ -5,24 +5,22 @@
 //! What each platform's clusters are created with is the platform's to say
 //! ([`Platform::cluster_storage_classes`], [`Platform::cluster_crd_groups`]).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::platform::{PLATFORMS, Platform};
 
-/// The platform of a spec's name, when gen knows it.
-pub fn by_name(name: &str) -> Option<&'static str> {
-    crate::platform::by_name(name).map(|p| p.name())
+/// The platforms in question: those the deployment runs on, or every built-in one when it
+/// does not say (hand-written manifests alone): a name no platform provides is still reported.
+fn of(platforms: &Platforms) -> Box<dyn Iterator<Item = &'static dyn Platform> + '_> {
+    if platforms.is_empty() { Box::new(PLATFORMS.iter().copied()) } else { Box::new(platforms.values().copied()) }
 }
 
-/// The platforms in question: those named, or every one when the deployment does not say
-/// (hand-written manifests alone): a name no platform provides is still reported.
-fn of<'a>(platforms: &'a BTreeSet<&'static str>) -> impl Iterator<Item = &'static dyn Platform> + 'a {
-    PLATFORMS.iter().copied().filter(move |p| platforms.is_empty() || platforms.contains(p.name()))
-}
+/// The platforms a deployment runs on, by name.
+pub type Platforms = BTreeMap<&'static str, &'static dyn Platform>;
 
 /// Whether every cluster provides the object (namespace `default`, ServiceAccount `default`,
 /// `kube-root-ca.crt`), or the platform's do (its StorageClasses), or GitHub does.
-pub fn provides(platforms: &BTreeSet<&'static str>, kind: &str, name: &str) -> bool {
+pub fn provides(platforms: &Platforms, kind: &str, name: &str) -> bool {
     match kind {
         "Namespace" => matches!(name, "default" | "kube-system" | "kube-public" | "kube-node-lease"),
         "ServiceAccount" => name == "default",
@@ -34,7 +32,7 @@ pub fn provides(platforms: &BTreeSet<&'static str>, kind: &str, name: &str) -> b
 }
 
 /// Whether the platform's clusters serve the group's kinds.
-pub fn provides_crd(platforms: &BTreeSet<&'static str>, group: &str) -> bool {
+pub fn provides_crd(platforms: &Platforms, group: &str) -> bool {
     of(platforms).any(|p| p.cluster_crd_groups().contains(&group))
 }
 

@@ -288,7 +288,7 @@ fn find_path<'a>(expr: &'a Expression, path: &[&str]) -> Option<&'a Expression> 
 fn cluster(graph: &mut Graph, origin: usize, block: &Block, address: &str) {
     let body = &block.body;
     // An `azurerm_kubernetes_cluster` is an AKS cluster.
-    graph.platform(crate::platform::azure::NAME);
+    graph.platform(&crate::platform::azure::PLATFORM);
     if hcl::block(body, "key_vault_secrets_provider").is_some() {
         graph.crd_groups.insert("secrets-store.csi.x-k8s.io".to_string());
     }
