@@ -32,19 +32,45 @@ declare_rule! {
     static TOY_REGION = ("TOY001", "toy-region-case", Error);
 }
 
-/// The toy platform: a cluster somewhere, with a registry per region.
+/// A platform defined here: a cloud with a registry per region, and what it can do. Two are
+/// defined: `toy`, a cluster somewhere, and `bare`, which runs containers with no Kubernetes
+/// anywhere (as ECS on Fargate will): a pipeline builds and deploys, and nothing needs a cluster.
 #[derive(Debug)]
-struct Toy;
+struct Cloud {
+    name: &'static str,
+    summary: &'static str,
+    capabilities: &'static [Capability],
+    rules: &'static [(&'static Rule, Check)],
+    /// The image tag deployed until the pipeline sets one.
+    tag: &'static str,
+}
 
-static TOY: Toy = Toy;
+static TOY: Cloud = Cloud {
+    name: "toy",
+    summary: "a toy cloud",
+    capabilities: &[Capability::Kubernetes],
+    rules: &[(&TOY_REGION, region_case)],
+    tag: "toy-1",
+};
 
-/// `platform.toy`.
+static BARE: Cloud = Cloud {
+    name: "bare",
+    summary: "containers without Kubernetes",
+    capabilities: &[Capability::CloudPipeline],
+    rules: &[],
+    tag: "bare-1",
+};
+
+/// `platform.toy` or `platform.bare`.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct ToySpec {
+struct CloudSpec {
     region: String,
     #[serde(default)]
     ingress: IngressController,
+    /// The platform that read the block.
+    #[serde(skip)]
+    on: Option<&'static Cloud>,
 }
 
 fn region_case(spec: &Loaded, out: &mut Diagnostics) {
@@ -56,24 +82,22 @@ fn region_case(spec: &Loaded, out: &mut Diagnostics) {
     }
 }
 
-static RULES: &[(&Rule, Check)] = &[(&TOY_REGION, region_case)];
-
-impl Platform for Toy {
+impl Platform for Cloud {
     fn name(&self) -> &'static str {
-        "toy"
+        self.name
     }
     fn summary(&self) -> &'static str {
-        "a toy cloud"
+        self.summary
     }
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::Kubernetes]
+        self.capabilities
     }
     fn rules(&self) -> &'static [(&'static Rule, Check)] {
-        RULES
+        self.rules
     }
     fn schema(&self) -> serde_json::Value {
         serde_json::json!({
-            "description": "The toy cloud.",
+            "description": self.summary,
             "type": "object",
             "additionalProperties": false,
             "required": ["region"],
@@ -84,94 +108,36 @@ impl Platform for Toy {
         })
     }
     fn read(&self, block: serde_json::Value) -> Result<Arc<dyn TargetSpec>, String> {
-        let spec: ToySpec = serde_json::from_value(block).map_err(|e| e.to_string())?;
+        let mut spec: CloudSpec = serde_json::from_value(block).map_err(|e| e.to_string())?;
+        spec.on = [&TOY, &BARE].into_iter().find(|c| c.name == self.name);
         Ok(Arc::new(spec))
     }
 }
 
-impl TargetSpec for ToySpec {
+impl CloudSpec {
+    fn cloud(&self) -> &'static Cloud {
+        self.on.expect("read by its platform")
+    }
+}
+
+impl TargetSpec for CloudSpec {
     fn platform(&self) -> &'static dyn Platform {
-        &TOY
+        self.cloud()
     }
     fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
-        (format!("registry.{}.toy/{project}/{service}", self.region), "toy-1")
+        (format!("registry.{}.{}/{project}/{service}", self.region, self.cloud().name), self.cloud().tag)
     }
     fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
-        "toy-snapshots"
+        "snapshots"
     }
     fn ingress(&self) -> &IngressController {
         &self.ingress
     }
-    /// The block, and a value the toy works out for templates: its registry.
+    /// The block, and a value the platform works out for templates: its registry.
     fn context(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
-        value["registry"] = format!("registry.{}.toy", self.region).into();
+        value["registry"] = format!("registry.{}.{}", self.region, self.cloud().name).into();
         value
-    }
-}
-
-/// A platform that runs containers with no Kubernetes anywhere (ECS on Fargate, say): a
-/// pipeline builds and deploys, and nothing needs a cluster.
-#[derive(Debug)]
-struct Bare;
-
-static BARE: Bare = Bare;
-
-/// `platform.bare`.
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct BareSpec {
-    region: String,
-    #[serde(default)]
-    ingress: IngressController,
-}
-
-impl Platform for Bare {
-    fn name(&self) -> &'static str {
-        "bare"
-    }
-    fn summary(&self) -> &'static str {
-        "containers without Kubernetes"
-    }
-    fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::CloudPipeline]
-    }
-    fn rules(&self) -> &'static [(&'static Rule, Check)] {
-        &[]
-    }
-    fn schema(&self) -> serde_json::Value {
-        serde_json::json!({
-            "description": "Containers without Kubernetes.",
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["region"],
-            "properties": {
-                "region": {"description": "Where.", "type": "string", "minLength": 1},
-                "ingress": {"description": "The ingress controller.", "type": "object"}
-            }
-        })
-    }
-    fn read(&self, block: serde_json::Value) -> Result<Arc<dyn TargetSpec>, String> {
-        let spec: BareSpec = serde_json::from_value(block).map_err(|e| e.to_string())?;
-        Ok(Arc::new(spec))
-    }
-}
-
-impl TargetSpec for BareSpec {
-    fn platform(&self) -> &'static dyn Platform {
-        &BARE
-    }
-    fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
-        (format!("registry.{}.bare/{project}/{service}", self.region), "bare-1")
-    }
-    fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
-        "none"
-    }
-    fn ingress(&self) -> &IngressController {
-        &self.ingress
-    }
-    fn context(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or_default()
     }
 }
 
