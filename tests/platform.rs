@@ -61,6 +61,9 @@ static BARE: Cloud = Cloud {
     tag: "bare-1",
 };
 
+/// The platforms this test adds to the built-in ones.
+static CLOUDS: [&dyn Platform; 2] = [&TOY, &BARE];
+
 /// `platform.toy` or `platform.bare`.
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -155,12 +158,15 @@ fn toy_blueprints() -> (tempfile::TempDir, Session) {
         "name: base\ndescription: The toy's project files.\nversion: 0.1.0\nkind: base\nfiles:\n\
          \x20 - source: templates/cluster.txt\n    target: toy/cluster.txt\n    ownership: managed\n    scope: project\n\
          \x20   when: 'platform.target == \"toy\"'\n\
-         \x20 - source: templates/env.txt\n    target: toy/<@ environment.name | segment @>.txt\n    ownership: managed\n\
+         \x20 - source: templates/env.txt\n    target: environments/<@ environment.name | segment @>.txt\n    ownership: managed\n\
          \x20   scope: environment\n\
          \x20 - source: templates/deployment.yaml\n    target: manifests/<@ service.name | segment @>/deployment.yaml\n\
          \x20   ownership: managed\n    requires: [kubernetes]\n\
          \x20 - source: templates/task.json\n    target: tasks/<@ service.name | segment @>.json\n    ownership: managed\n\
-         \x20   platforms: [bare]\n",
+         \x20   platforms: [bare]\n\
+         \x20 - source: templates/pvc.yaml\n    target: manifests/<@ service.name | segment @>/pvc.yaml\n\
+         \x20   ownership: managed\n    requires: [kubernetes]\n\
+         \x20 - source: templates/pipeline.txt\n    target: pipeline.txt\n    ownership: managed\n    scope: project\n",
     );
     write(
         "base/templates/cluster.txt",
@@ -175,6 +181,13 @@ fn toy_blueprints() -> (tempfile::TempDir, Session) {
          \x20   spec:\n      containers:\n        - name: app\n          image: <@ service.image.repository | text @>:latest\n",
     );
     write("base/templates/task.json", "{\"family\": \"<@ service.name | text @>\"}\n");
+    // A claim on a class Azure's clusters have and the toy's do not.
+    write(
+        "base/templates/pvc.yaml",
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: <@ service.name | text @>-data\nspec:\n\
+         \x20 accessModes: [ReadWriteOnce]\n  storageClassName: managed-csi\n  resources: {requests: {storage: 1Gi}}\n",
+    );
+    write("base/templates/pipeline.txt", "deployed from a laptop: <@ pipeline.offPipeline | text @>\n");
     write(
         "toyapp/blueprint.yaml",
         "name: toyapp\ndescription: A toy service.\nversion: 0.1.0\nkind: service\nexample: example.spec.yaml\nfiles:\n\
@@ -185,8 +198,8 @@ fn toy_blueprints() -> (tempfile::TempDir, Session) {
         "toyapp/templates/app.txt",
         "<@ service.name | text @> from <@ service.image.repository | text @>:<@ service.image.tag | text @>\n",
     );
-    let session = Session::with_platforms(&[PathBuf::from(dir.path())], Known::with(&[&TOY, &BARE]))
-        .expect("the toy blueprints load");
+    let session =
+        Session::with_platforms(&[PathBuf::from(dir.path())], Known::with(&CLOUDS)).expect("the toy blueprints load");
     (dir, session)
 }
 
@@ -194,7 +207,7 @@ const SPEC: &str = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\np
                     services:\n  - name: api\n    blueprint: toyapp\n";
 
 fn load(text: &str) -> Result<Loaded, SpecError> {
-    load_with("spec.yaml", text.as_bytes(), Known::with(&[&TOY, &BARE]))
+    load_with("spec.yaml", text.as_bytes(), Known::with(&CLOUDS))
 }
 
 #[test]
@@ -211,55 +224,70 @@ fn a_toy_platform_renders_its_own_files_from_its_own_values() {
     assert_eq!(
         files,
         [
+            ("environments/default.txt".to_string(), "default runs on toy".to_string()),
             (
                 "manifests/api/deployment.yaml".to_string(),
                 "          image: registry.north.toy/shop/api:latest".to_string()
             ),
+            ("manifests/api/pvc.yaml".to_string(), "  resources: {requests: {storage: 1Gi}}".to_string()),
+            ("pipeline.txt".to_string(), "deployed from a laptop: true".to_string()),
             ("services/api/app.txt".to_string(), "api from registry.north.toy/shop/api:toy-1".to_string()),
             ("toy/cluster.txt".to_string(), "cluster in north, registry registry.north.toy".to_string()),
-            ("toy/default.txt".to_string(), "default runs on toy".to_string()),
         ]
     );
     assert_eq!(gen_core::platform::capabilities(&loaded).into_iter().collect::<Vec<_>>(), [Capability::Kubernetes]);
 }
 
-/// The Kubernetes files of a spec on each platform, and the Kubernetes rules that fired on them,
-/// through the whole check `gen render` runs before it writes.
-fn kubernetes_of(session: &Session, text: &str) -> (Vec<String>, Vec<String>) {
+/// What a spec renders, and each finding (`CODE file`) of the whole check `gen render` runs
+/// before it writes.
+fn checked_on(session: &Session, text: &str) -> (Vec<String>, Vec<String>) {
     let loaded = load(text).expect("the spec loads");
     let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
-    let files = plan.files.iter().map(|f| f.path.clone()).filter(|p| p.starts_with("manifests/")).collect();
+    let files = plan.files.iter().map(|f| f.path.clone()).collect();
     let checked = session.check(&loaded, &Place::named("spec.yaml"), "out");
     assert!(checked.rendered, "{:?}", checked.findings.diagnostics);
-    let found = checked
-        .findings
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule.code.starts_with("K8S"))
-        .map(|d| format!("{} {}", d.rule.code, d.file))
-        .collect();
+    let found = checked.findings.diagnostics.iter().map(|d| format!("{} {}", d.rule.code, d.file)).collect();
     (files, found)
 }
 
 /// A platform without Kubernetes (as ECS on Fargate will be) renders no manifest, so the
-/// Kubernetes family never sees one; the same blueprint on a platform with Kubernetes renders
-/// the manifest and has it checked.
+/// Kubernetes family and the closure check never see one; on a platform with Kubernetes the
+/// same blueprint's manifests render and are checked, against that platform's clusters.
 #[test]
 fn a_platform_without_kubernetes_renders_and_checks_no_manifest() {
     let (_dir, session) = toy_blueprints();
-    let (files, found) = kubernetes_of(&session, SPEC);
-    assert_eq!(files, ["manifests/api/deployment.yaml"]);
-    assert!(found.iter().any(|f| f.ends_with(" out/manifests/api/deployment.yaml")), "{found:?}");
+    let (files, found) = checked_on(&session, SPEC);
+    let manifests: Vec<&String> = files.iter().filter(|f| f.starts_with("manifests/")).collect();
+    assert_eq!(manifests, ["manifests/api/deployment.yaml", "manifests/api/pvc.yaml"]);
+    // The Kubernetes family checked the Deployment: its image is tagged `latest`.
+    assert!(found.contains(&"K8S040 out/manifests/api/deployment.yaml".to_string()), "{found:?}");
+    // The toy's clusters have no `managed-csi` class: Azure's do not count for it.
+    assert!(found.contains(&"DEP003 out/manifests/api/pvc.yaml".to_string()), "{found:?}");
 
     let bare = SPEC.replace("  toy: {region: north}\n", "  bare: {region: north}\n");
-    let (files, found) = kubernetes_of(&session, &bare);
-    assert!(files.is_empty(), "{files:?}");
+    let (files, found) = checked_on(&session, &bare);
+    assert_eq!(files, ["environments/default.txt", "pipeline.txt", "services/api/app.txt", "tasks/api.json"]);
     assert!(found.is_empty(), "{found:?}");
     let loaded = load(&bare).expect("the spec loads");
-    let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
-    let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["services/api/app.txt", "tasks/api.json", "toy/default.txt"]);
     assert_eq!(gen_core::platform::capabilities(&loaded).into_iter().collect::<Vec<_>>(), [Capability::CloudPipeline]);
+}
+
+/// A run-time platform that deploys from the pipeline is among the pipeline's environments;
+/// one that cannot is deployed from a laptop.
+#[test]
+fn the_pipeline_deploys_to_a_run_time_platform_that_can() {
+    let (_dir, session) = toy_blueprints();
+    let said = |text: &str| {
+        let loaded = load(text).expect("the spec loads");
+        let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
+        let file = plan.files.iter().find(|f| f.path == "pipeline.txt").expect("the pipeline's file");
+        String::from_utf8_lossy(&file.bytes).lines().last().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        said(&SPEC.replace("  toy: {region: north}\n", "  bare: {region: north}\n")),
+        "deployed from a laptop: false"
+    );
+    assert_eq!(said(SPEC), "deployed from a laptop: true");
 }
 
 #[test]
@@ -270,8 +298,8 @@ fn a_toy_environment_next_to_a_local_one_runs_on_the_toy() {
                 environments:\n  - name: dev\n  - name: prod\n    platform: {toy: {region: south}}\n";
     let loaded = load(text).expect("environments on local and on the toy load");
     let plan = render(&loaded, &session.catalog, &Place::named("spec.yaml")).expect("it renders");
-    let dev = plan.files.iter().find(|f| f.path == "toy/dev.txt").expect("dev's file");
-    let prod = plan.files.iter().find(|f| f.path == "toy/prod.txt").expect("prod's file");
+    let dev = plan.files.iter().find(|f| f.path == "environments/dev.txt").expect("dev's file");
+    let prod = plan.files.iter().find(|f| f.path == "environments/prod.txt").expect("prod's file");
     assert!(String::from_utf8_lossy(&dev.bytes).ends_with("dev runs on local\n"));
     assert!(String::from_utf8_lossy(&prod.bytes).ends_with("prod runs on toy\n"));
     let targets: Vec<&str> = gen_core::platform::targets(&loaded).iter().map(|p| p.name()).collect();
@@ -290,6 +318,13 @@ fn the_toy_block_is_checked_by_its_schema_and_its_rules() {
     let found = check_with(&loaded, Known::with(&[&TOY]));
     let said: Vec<String> = found.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect();
     assert_eq!(said, ["TOY001 region `North` is not lower case"]);
+    // A session that knows the toy runs its rules too, before anything renders.
+    let (_dir, session) = toy_blueprints();
+    let checked = session.check(&loaded, &Place::named("spec.yaml"), "out");
+    let said: Vec<String> =
+        checked.findings.diagnostics.iter().map(|d| format!("{} {}", d.rule.code, d.message)).collect();
+    assert_eq!(said, ["TOY001 region `North` is not lower case"]);
+    assert!(!checked.rendered);
 }
 
 #[test]

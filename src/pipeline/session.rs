@@ -21,6 +21,9 @@ use crate::spec::{self, Loaded, SpecError};
 pub struct Session {
     /// Shared with the thread that compiles its templates ahead of a render.
     pub catalog: Arc<Catalog>,
+    /// The platforms its specs and blueprints may name: the built-in ones, and for a test,
+    /// platforms defined outside the crate.
+    platforms: Known<'static>,
 }
 
 /// A spec file read and loaded: what a command checks and renders.
@@ -60,13 +63,13 @@ impl Session {
         Session::with_platforms(dirs, Known::builtin())
     }
 
-    /// [`Session::new`] for blueprints whose files may name the platforms `platforms` adds to
-    /// the built-in ones (a platform defined in a test).
-    pub fn with_platforms(dirs: &[PathBuf], platforms: Known<'_>) -> Result<Session, CatalogError> {
+    /// [`Session::new`] for specs and blueprints that may name the platforms `platforms` adds
+    /// to the built-in ones (a platform defined in a test): their blocks, rules and files.
+    pub fn with_platforms(dirs: &[PathBuf], platforms: Known<'static>) -> Result<Session, CatalogError> {
         // Most runs load a spec after the blueprints: its schema compiles on another core
         // meanwhile (each was about a tenth of a one-service `gen render`).
         spec::compile_schema_ahead();
-        Ok(Session { catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?) })
+        Ok(Session { catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?), platforms })
     }
 
     /// Checks a loaded spec: semantic rules, then (when they pass) the render and the lint of
@@ -105,7 +108,8 @@ impl Session {
         });
         let reading = graph.is_some();
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
-        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(spec::check(loaded)));
+        let mut findings =
+            Findings::new([loaded.source().clone()], ignores.silence(spec::check_with(loaded, self.platforms)));
         let mut rendered = false;
         if !findings.has_errors() {
             let mut notes = lint::Notes::default();
@@ -195,7 +199,7 @@ impl Session {
             SpecError::Invalid(f) => Unprepared::Invalid(f),
         };
         let bytes = spec::read_bytes(path, &name).map_err(unreadable)?;
-        let loaded = spec::load(&name, &bytes).map_err(unreadable)?;
+        let loaded = spec::load_with(&name, &bytes, self.platforms).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
         let place = place(path, &out);
         Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place })
@@ -319,7 +323,7 @@ impl Session {
     /// Checks a blueprint folder: it loads, and its example spec renders through it cleanly.
     fn lint_blueprint(&self, dir: &Path) -> Findings {
         let shown = display(dir);
-        let catalog = match Catalog::load(&[dir], &lint::family_names(), Known::builtin()) {
+        let catalog = match Catalog::load(&[dir], &lint::family_names(), self.platforms) {
             Ok(c) => c,
             Err(CatalogError::Invalid(f)) => return f,
         };
@@ -341,12 +345,12 @@ impl Session {
             }
         };
         let name = format!("{shown}/<example spec>");
-        let loaded = match spec::load(&name, text.as_bytes()) {
+        let loaded = match spec::load_with(&name, text.as_bytes(), self.platforms) {
             Ok(l) => l,
             Err(SpecError::Invalid(f)) => return f,
             Err(SpecError::Read { source, .. }) => return unreadable(&name, &source.to_string()),
         };
-        let session = Session { catalog: Arc::new(catalog) };
+        let session = Session { catalog: Arc::new(catalog), platforms: self.platforms };
         session.check(&loaded, &Place::named("spec.yaml"), &format!("{shown}/<example>")).findings
     }
 

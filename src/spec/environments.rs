@@ -41,7 +41,8 @@ pub struct Environment {
     pub name: String,
     /// Whether the spec lists it under `environments`.
     pub declared: bool,
-    /// Its platform target: `azure` or `local`.
+    /// Its platform target's name (`azure`, `local`): the platform that read its block
+    /// (`spec(top).spec.platform.on()`).
     pub target: &'static str,
     /// Its whole spec; `None` for the one environment of a spec that lists none, whose spec
     /// is the spec itself.

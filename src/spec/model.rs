@@ -93,8 +93,9 @@ pub struct Metadata {
     pub description: Option<String>,
 }
 
-/// What every service shares: where the services run (exactly one target, a platform of
-/// [`crate::platform::PLATFORMS`]), the GitHub repository, the Terraform state. Written and
+/// What every service shares: where the services run (exactly one target: a platform of
+/// [`crate::platform::PLATFORMS`], or one added at run time), the GitHub repository, the
+/// Terraform state. Written and
 /// read as `{<target>: {...}, github: ..., terraformState: ...}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Platform {
