@@ -124,9 +124,9 @@ impl Values {
         let mut origin: Option<&str> = None;
         for _ in 0..MAX_STEPS {
             let next = match named(expr) {
-                Some(("var", name)) => self.vars.get(name)?.as_ref()?,
-                Some(("local", name)) => self.locals.get(name)?,
-                Some(_) => return None,
+                Some(Named::Var(name)) => self.vars.get(name)?.as_ref()?,
+                Some(Named::Local(name)) => self.locals.get(name)?,
+                Some(Named::Other) => return None,
                 None => return Some((expr, last, origin)),
             };
             origin = origin.or(Some(&next.origin));
@@ -148,22 +148,33 @@ fn is_collection(expr: &Expression) -> bool {
     matches!(expr, Expression::Array(_) | Expression::Object(_))
 }
 
-/// `(root, name)` of a reference `root.name` with nothing after it (`var.rbac`,
-/// `local.region`); `Some(("", ""))` for another reference, which is not followed; `None` for
-/// an expression that is not a reference.
-fn named(expr: &Expression) -> Option<(&str, &str)> {
+/// A reference, as [`Values`] follows it.
+enum Named<'a> {
+    /// `var.name`, with nothing after it.
+    Var(&'a str),
+    /// `local.name`, with nothing after it.
+    Local(&'a str),
+    /// Another reference, which is not followed.
+    Other,
+}
+
+/// The reference `expr` is; `None` for an expression that is not a reference.
+fn named(expr: &Expression) -> Option<Named<'_>> {
     match expr {
         Expression::Parenthesis(p) => named(p.inner()),
         Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else { return Some(("", "")) };
-            match t.operators.iter().map(|o| o.value()).collect::<Vec<_>>().as_slice() {
-                [TraversalOperator::GetAttr(name)] if matches!(root.as_str(), "var" | "local") => {
-                    Some((root.as_str(), name.as_str()))
-                }
-                _ => Some(("", "")),
-            }
+            let Expression::Variable(root) = &t.expr else { return Some(Named::Other) };
+            let [TraversalOperator::GetAttr(name)] = t.operators.iter().map(|o| o.value()).collect::<Vec<_>>()[..]
+            else {
+                return Some(Named::Other);
+            };
+            Some(match root.as_str() {
+                "var" => Named::Var(name.as_str()),
+                "local" => Named::Local(name.as_str()),
+                _ => Named::Other,
+            })
         }
-        Expression::Variable(_) => Some(("", "")),
+        Expression::Variable(_) => Some(Named::Other),
         _ => None,
     }
 }
