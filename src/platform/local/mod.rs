@@ -99,18 +99,20 @@ impl TargetSpec for Spec {
     }
 
     /// The cluster `scripts/deploy-local.sh` creates and deploys to, the kubectl context that
-    /// reaches it, and for kind the file name of the kubeconfig the script keeps for it (under
-    /// `${XDG_CONFIG_HOME:-$HOME/.config}/gen/`): the script and the README print them.
+    /// reaches it, and the file name of the kubeconfig the script keeps for it (under
+    /// `${XDG_CONFIG_HOME:-$HOME/.config}/gen/`; minikube and kind write their credentials
+    /// there, never into the user's kubeconfig): the script and the README print them.
     fn environment_context(
         &self,
         project: &str,
         environment: Option<&str>,
     ) -> serde_json::Map<String, serde_json::Value> {
         let cluster = self.cluster_name(project, environment);
-        let (context, kubeconfig) = match self.cluster {
-            Cluster::Minikube => (cluster.clone(), None),
-            Cluster::Kind => (format!("kind-{cluster}"), Some(format!("kind-{cluster}.kubeconfig"))),
+        let context = match self.cluster {
+            Cluster::Minikube => cluster.clone(),
+            Cluster::Kind => format!("kind-{cluster}"),
         };
+        let kubeconfig = format!("{}-{cluster}.kubeconfig", self.cluster.name());
         let mut values = serde_json::Map::new();
         values.insert("clusterName".into(), cluster.into());
         values.insert("kubeContext".into(), context.into());
@@ -122,15 +124,13 @@ impl TargetSpec for Spec {
 impl Spec {
     /// The minikube profile or kind cluster of an environment: the one the spec names; else,
     /// when the spec declares environments, one per environment (`<project>-<environment>`,
-    /// seed 004's dev, test and prod side by side); else the tool's default.
+    /// seed 004's dev, test and prod side by side); else the project's (never the tool's
+    /// default `minikube` or `kind`, which may hold the user's other work).
     pub fn cluster_name(&self, project: &str, environment: Option<&str>) -> String {
         match environment {
             _ if !self.name.is_empty() => self.name.clone(),
             Some(environment) => format!("{project}-{environment}"),
-            None => match self.cluster {
-                Cluster::Minikube => "minikube".into(),
-                Cluster::Kind => "kind".into(),
-            },
+            None => project.to_string(),
         }
     }
 }
@@ -140,7 +140,7 @@ impl Spec {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Spec {
     pub cluster: Cluster,
-    /// The minikube profile or kind cluster; empty: the tool's default (`minikube`, `kind`).
+    /// The minikube profile or kind cluster; empty: the project's (one per environment).
     pub name: String,
     /// Ingress hosts are `<service>.<domain>`: `localhost` resolves to this machine without
     /// DNS; `<ip>.nip.io` reaches a cluster's IP through public DNS.
@@ -171,14 +171,24 @@ pub enum Cluster {
     Kind,
 }
 
+impl Cluster {
+    /// Its name in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cluster::Minikube => "minikube",
+            Cluster::Kind => "kind",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn an_environment_gets_the_named_cluster_else_one_of_its_own_else_the_tool_default() {
+    fn an_environment_gets_the_named_cluster_else_one_of_its_own_else_the_projects() {
         let kind = Spec { cluster: Cluster::Kind, ..Spec::default() };
-        assert_eq!(kind.cluster_name("shop", None), "kind");
+        assert_eq!(kind.cluster_name("shop", None), "shop");
         assert_eq!(kind.cluster_name("shop", Some("dev")), "shop-dev");
         let named = Spec { name: "laptop".into(), ..kind.clone() };
         assert_eq!(named.cluster_name("shop", Some("dev")), "laptop");
@@ -188,8 +198,8 @@ mod tests {
         let minikube = Spec::default().environment_context("shop", None);
         assert_eq!(
             (minikube["clusterName"].as_str(), minikube["kubeContext"].as_str()),
-            (Some("minikube"), Some("minikube"))
+            (Some("shop"), Some("shop"))
         );
-        assert!(minikube["kubeconfigFile"].is_null());
+        assert_eq!(minikube["kubeconfigFile"], "minikube-shop.kubeconfig");
     }
 }
