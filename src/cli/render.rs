@@ -105,6 +105,13 @@ pub fn run(args: Args) -> u8 {
     }
     let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
         let loaded = loaded;
+        writer.environments(
+            loaded
+                .environments
+                .iter()
+                .map(|e| crate::output::EnvironmentRecord { name: e.name.clone(), platform: e.target.to_string() })
+                .collect(),
+        );
         let mut failed = None;
         // Writes a batch; false once a write has failed (the rest is not written).
         let mut write = |batch: Vec<PlannedFile>| {

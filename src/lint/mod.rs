@@ -56,12 +56,15 @@ pub struct Artifact {
     /// The set of files it is read with, for rules that relate files to each other (a
     /// Service and the Deployment it selects); by default, the folder it is in.
     pub set: Option<Arc<str>>,
+    /// Which environments gen deploys it to on its own, when gen rendered it (the closure
+    /// check closes it on each of their clusters); `None` for a file gen cannot place.
+    pub deployed: Option<crate::render::Deployed>,
 }
 
 impl Artifact {
     /// A hand-written file: nothing known beyond its text.
     pub fn hand_written(source: Arc<Source>) -> Artifact {
-        Artifact { source, spec: None, service: None, path: None, set: None }
+        Artifact { source, spec: None, service: None, path: None, set: None, deployed: None }
     }
 
     /// The set of files it is read with: its explicit set, or the folder it is in.
@@ -192,6 +195,13 @@ pub fn lint_batch(
     };
     // Each file's family, found once.
     let families: Vec<Option<&'static str>> = files.iter().map(|f| family_of(f).map(|g| g.name())).collect();
+    // The kustomizations that change what they take (an environment's overlay): built, and
+    // their objects read as built; the files they take are not read again on their own.
+    let built = graph.is_some().then(|| build_overlays(files, out));
+    let covered = |f: &crate::render::PlannedFile| {
+        built.as_ref().is_some_and(|b| b.covered.contains(std::path::Path::new(&format!("{out}/{}", f.path))))
+            && !kubernetes::kustomize::is_kustomization(file_name(&f.path))
+    };
     let lint_family = |family: &'static dyn Family, graph: Option<&mut closure::Graph>| {
         let mut files =
             files.iter().zip(&families).filter(|(_, g)| **g == Some(family.name())).map(|(f, _)| Artifact {
@@ -200,6 +210,7 @@ pub fn lint_batch(
                 service: f.service,
                 path: Some(f.path.clone()),
                 set: None,
+                deployed: Some(if covered(f) { crate::render::Deployed::Nowhere } else { f.deployed.clone() }),
             });
         match graph {
             Some(graph) => lint_files_reading(family, &mut files, graph),
@@ -251,11 +262,40 @@ pub fn lint_batch(
                 graph.read_plan_file(file, text, out);
             }
         }
+        let prefix = format!("{out}/");
+        for (unit, build) in built.into_iter().flat_map(|b| b.builds) {
+            graph.read_build(
+                &unit,
+                &build,
+                &|name| name.strip_prefix(&prefix).map(str::to_string),
+                &closure::folder_of,
+            );
+        }
         let position: std::collections::HashMap<&str, usize> =
             files.iter().enumerate().map(|(i, f)| (f.path.as_str(), i)).collect();
         graph.in_file_order(|path| position.get(path).copied().unwrap_or(usize::MAX));
     }
     findings
+}
+
+/// Builds the kustomizations of a batch of a plan that change what they take (each
+/// environment's overlay of a service), each with the environments its file is deployed to.
+fn build_overlays(files: &[crate::render::PlannedFile], out: &str) -> closure::units::Built {
+    let plan = closure::units::Plan::new(out, files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())));
+    let units = files
+        .iter()
+        .filter(|f| kubernetes::kustomize::is_kustomization(file_name(&f.path)))
+        .filter_map(|f| {
+            let scope = closure::Scope::of(&f.deployed)?;
+            let source = Source::new(format!("{out}/{}", f.path), std::str::from_utf8(&f.bytes).ok()?);
+            closure::units::transforms(&source).then(|| {
+                let dir =
+                    std::path::Path::new(source.name()).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+                closure::units::Unit { dir, scope, own: true }
+            })
+        })
+        .collect();
+    closure::units::build_units(&plan, units)
 }
 
 /// The bytes of one family's files in a batch from which [`lint_batch`] lints them on a thread

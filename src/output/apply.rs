@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::drift::unified;
 use super::inputs::Inputs;
-use super::manifest::{Digest, Entry, Manifest, Owner, sha256};
+use super::manifest::{Digest, Entry, EnvironmentRecord, Manifest, Owner, sha256};
 use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
@@ -128,6 +128,8 @@ pub struct Writer {
     /// The old manifest's entries not yet planned: once every batch is added, the stale ones.
     old: HashMap<String, Entry>,
     new: Vec<Entry>,
+    /// The spec's declared environments, recorded in the manifest.
+    environments: Vec<EnvironmentRecord>,
     tree: fs::Tree,
     problems: Vec<String>,
     staged: fs::Staged,
@@ -169,11 +171,18 @@ impl Writer {
             had_manifest: records.had_manifest,
             old,
             new: Vec::new(),
+            environments: Vec::new(),
             tree,
             problems: Vec::new(),
             staged: fs::Staged::new(),
             lock: Some(lock),
         })
+    }
+
+    /// Records the environments the spec declares (name and platform, in the spec's order):
+    /// the manifest says which of them each file is deployed to.
+    pub fn environments(&mut self, environments: Vec<EnvironmentRecord>) {
+        self.environments = environments;
     }
 
     /// Decides what to do with each file of a batch, reading only, and writes the new ones
@@ -210,7 +219,20 @@ impl Writer {
                 Some(bytes)
             }
         };
-        let record = |owner: Owner, hash: Digest| Entry { path: rel.to_string(), owner, sha256: hash };
+        let environments = match &file.deployed {
+            _ if self.environments.is_empty() => None,
+            crate::render::Deployed::Everywhere => None,
+            crate::render::Deployed::Nowhere => Some(Vec::new()),
+            crate::render::Deployed::In(envs) => {
+                Some(envs.iter().filter_map(|e| self.environments.get(*e)).map(|e| e.name.clone()).collect())
+            }
+        };
+        let record = |owner: Owner, hash: Digest| Entry {
+            path: rel.to_string(),
+            owner,
+            sha256: hash,
+            environments: environments.clone(),
+        };
         let planned_owner = Owner::from(file.ownership);
         let Some(bytes) = disk else {
             // Absent: written, also when it was released (deleting it hands it back).
@@ -285,6 +307,7 @@ impl Writer {
 
     fn finish_locked(&mut self, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
         let mut new = Manifest::new(&self.spec, spec_bytes);
+        new.environments = self.environments.clone();
         new.files = std::mem::take(&mut self.new);
         let mut removals: Vec<(String, PathBuf)> = Vec::new();
         let mut old_files: Vec<Entry> = std::mem::take(&mut self.old).into_values().collect();

@@ -19,7 +19,21 @@ pub struct Manifest {
     /// The spec, relative to the output directory.
     pub spec: String,
     pub spec_sha256: Digest,
+    /// The environments the spec declares, in its order, each with its platform: a file
+    /// deployed to some of them says which ([`Entry::environments`]), so that the closure
+    /// check of a linted output folder closes each on its own cluster, as the render did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<EnvironmentRecord>,
     pub files: Vec<Entry>,
+}
+
+/// An environment of the spec, as the manifest records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentRecord {
+    pub name: String,
+    /// The platform it runs on (`azure`, `local`).
+    pub platform: String,
 }
 
 /// Who a recorded file belongs to.
@@ -51,6 +65,10 @@ pub struct Entry {
     #[serde(rename = "ownership")]
     pub owner: Owner,
     pub sha256: Digest,
+    /// The environments it is deployed to on its own, by name, when not all of them (none:
+    /// only through another file, as a base every overlay patches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environments: Option<Vec<String>>,
 }
 
 /// A SHA-256 digest, written as 64 lowercase hex digits. Kept as its 32 bytes: a manifest of
@@ -133,6 +151,7 @@ impl Manifest {
             generator: format!("gen {}", env!("CARGO_PKG_VERSION")),
             spec: spec.to_string(),
             spec_sha256: sha256(spec_bytes),
+            environments: Vec::new(),
             files: Vec::new(),
         }
     }
@@ -182,7 +201,12 @@ mod tests {
     fn the_manifest_is_pretty_json_sorted_by_path_with_the_digest_of_its_bytes() {
         let mut m = Manifest::new("spec.yaml", b"x");
         for path in ["b/c.yaml", "a.yaml"] {
-            m.files.push(Entry { path: path.into(), owner: Owner::Managed, sha256: super::sha256(path.as_bytes()) });
+            m.files.push(Entry {
+                path: path.into(),
+                owner: Owner::Managed,
+                sha256: super::sha256(path.as_bytes()),
+                environments: None,
+            });
         }
         let mut bytes = Vec::new();
         let digest = m.write_to(&mut bytes).expect("serializes");

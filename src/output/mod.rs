@@ -11,7 +11,7 @@ pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
 pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind};
 pub use fs::normalize;
 pub use inputs::{FileId, Inputs};
-pub use manifest::{Manifest, Owner, sha256};
+pub use manifest::{EnvironmentRecord, Manifest, Owner, sha256};
 
 use std::path::Path;
 
@@ -91,6 +91,17 @@ fn blocked(problems: &[String]) -> String {
         lines.push(format!("and {} more of the same kinds", problems.len() - BLOCKED_SHOWN));
     }
     lines.join("\n  ")
+}
+
+/// The text of a file gen records in the output folder `out` (`rel`: its path there), read as
+/// a render reads it: no symbolic link is followed, in the path or at its end. `None` when it
+/// is not a regular file of UTF-8 text.
+pub fn read_managed(out: &Path, rel: &str) -> Result<Option<String>, OutputError> {
+    let target = fs::Tree::new(out).target(rel)?;
+    match fs::probe(&target)? {
+        fs::Disk::File(bytes, _) => Ok(String::from_utf8(bytes).ok()),
+        _ => Ok(None),
+    }
 }
 
 #[cfg(test)]

@@ -104,6 +104,14 @@ impl Session {
         let mut graph = closure.map(|_| {
             let mut graph = lint::closure::Graph::new();
             crate::platform::targets(loaded).into_iter().for_each(|p| graph.platform(p));
+            // Each environment a spec declares runs on a cluster of its own, in their order
+            // (what the render's `Deployed` names them by).
+            if loaded.environments.iter().any(|e| e.declared) {
+                for env in &loaded.environments {
+                    let platform = Some(env.spec(loaded).spec.platform.on());
+                    graph.cluster(lint::closure::Cluster { label: format!("environment `{}`", env.name), platform });
+                }
+            }
             graph
         });
         let reading = graph.is_some();

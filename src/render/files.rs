@@ -186,6 +186,7 @@ impl<'a> Renderer<'a> {
         file: &FileEntry,
         ctx: &Value,
         service: Option<usize>,
+        deployed: super::Deployed,
     ) {
         if self.exhausted {
             return;
@@ -249,8 +250,14 @@ impl<'a> Renderer<'a> {
             self.errors.push(d);
             return;
         }
-        let planned =
-            PlannedFile { path: path.clone(), bytes, ownership: file.ownership, service, kind: file.kind.clone() };
+        let planned = PlannedFile {
+            path: path.clone(),
+            bytes,
+            ownership: file.ownership,
+            service,
+            kind: file.kind.clone(),
+            deployed,
+        };
         let at = match self.shown.iter().rposition(|s| *s == shown) {
             Some(at) => at,
             None => {

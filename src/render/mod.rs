@@ -20,7 +20,8 @@ use minijinja::value::Serde;
 pub use budget::{FILE_BYTES, FILE_FUEL, RENDER_BYTES, RENDER_FUEL};
 pub use env::{DELIMITERS, environment};
 pub use plan::{
-    JOURNAL_NAME, MANIFEST_NAME, Place, Plan, PlannedFile, RenderError, is_reserved, is_safe_relative, is_vcs_folder,
+    Deployed, JOURNAL_NAME, MANIFEST_NAME, Place, Plan, PlannedFile, RenderError, is_reserved, is_safe_relative,
+    is_vcs_folder,
 };
 
 use std::sync::Arc;
@@ -192,7 +193,7 @@ fn render_batches(
         for (i, file) in
             base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project && platforms.admit(f, None))
         {
-            r.render_file(base, i, file, &project_ctx, None);
+            r.render_file(base, i, file, &project_ctx, None, platforms.deployed(file, None));
         }
         for (e, env) in per_env.iter().enumerate() {
             let ctx = context(&env.shared, base, None, Some(&env.value));
@@ -202,7 +203,7 @@ fn render_batches(
                 .enumerate()
                 .filter(|(_, f)| f.scope == Scope::Environment && platforms.admit(f, Some(e)))
             {
-                r.render_file(base, i, file, &ctx, None);
+                r.render_file(base, i, file, &ctx, None, platforms.deployed(file, Some(e)));
             }
         }
         flush(&mut r);
@@ -213,13 +214,13 @@ fn render_batches(
             for (i, file) in
                 base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
             {
-                r.render_file(base, i, file, &base_ctx, Some(index));
+                r.render_file(base, i, file, &base_ctx, Some(index), platforms.deployed(file, None));
             }
             let ctx = context(&shared, bp, Some((&service, index)), None);
             for (i, file) in
                 bp.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
             {
-                r.render_file(bp, i, file, &ctx, Some(index));
+                r.render_file(bp, i, file, &ctx, Some(index), platforms.deployed(file, None));
             }
             for (e, env) in per_env.iter().enumerate() {
                 let env_svc = &env.loaded.spec.services[index];
@@ -235,7 +236,7 @@ fn render_batches(
                         .enumerate()
                         .filter(|(_, f)| f.scope == Scope::ServiceEnvironment && platforms.admit(f, Some(e)))
                     {
-                        r.render_file(blueprint, i, file, &ctx, Some(index));
+                        r.render_file(blueprint, i, file, &ctx, Some(index), platforms.deployed(file, Some(e)));
                     }
                 }
             }

@@ -22,6 +22,24 @@ pub struct PlannedFile {
     pub service: Option<usize>,
     /// The artifact family the blueprint declares for it.
     pub kind: Option<String>,
+    /// Which environments it is deployed to on its own.
+    pub deployed: Deployed,
+}
+
+/// Which of a spec's environments a rendered file is deployed to on its own (each runs on a
+/// cluster of its own, and its files must close there): what the closure check reads it for,
+/// and what the output's manifest records, so that a linted output folder is read as its
+/// render was.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Deployed {
+    /// Every environment (a spec without environments has one).
+    #[default]
+    Everywhere,
+    /// None on its own: what every environment's overlay takes and patches (the chart and
+    /// the plain manifests of the spec as written, when it declares environments).
+    Nowhere,
+    /// These environments, by their index in the spec's list.
+    In(Vec<usize>),
 }
 
 /// Everything a render would write, sorted by path.

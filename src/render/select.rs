@@ -2,6 +2,7 @@
 //! with the capabilities it has for its spec. A file's declared platforms and capabilities
 //! (`blueprint::Selector`) are held against them before its `when` is evaluated.
 
+use super::Deployed;
 use crate::blueprint::{FileEntry, Judged, Scope};
 use crate::platform::{self, Capability};
 use crate::spec::{Loaded, Spec};
@@ -26,12 +27,36 @@ impl OnPlatform {
 pub(super) struct Platforms {
     pub(super) spec: OnPlatform,
     pub(super) environments: Vec<OnPlatform>,
+    /// Whether the spec lists its environments (else it has one, the spec as written).
+    pub(super) declared: bool,
 }
 
 impl Platforms {
     pub(super) fn of(loaded: &Loaded) -> Platforms {
         let environments = loaded.environments.iter().map(|e| OnPlatform::of(&e.spec(loaded).spec)).collect();
-        Platforms { spec: OnPlatform::of(&loaded.spec), environments }
+        let declared = loaded.environments.iter().any(|e| e.declared);
+        Platforms { spec: OnPlatform::of(&loaded.spec), environments, declared }
+    }
+
+    /// Which environments a file (rendered for environment `env`, when per environment) is
+    /// deployed to on its own: its environment's; none for what the spec as written renders
+    /// when each environment patches it (`for: spec`); else those whose platform it is for.
+    pub(super) fn deployed(&self, file: &FileEntry, env: Option<usize>) -> Deployed {
+        if !self.declared {
+            return Deployed::Everywhere;
+        }
+        let sel = &file.select;
+        match (file.scope, env) {
+            (Scope::Environment | Scope::ServiceEnvironment, Some(e)) => Deployed::In(vec![e]),
+            _ if sel.judged == Some(Judged::Spec) => Deployed::Nowhere,
+            _ if sel.is_open() => Deployed::Everywhere,
+            _ => {
+                let on: Vec<usize> = (0..self.environments.len())
+                    .filter(|&e| sel.admits(self.environments[e].target, &self.environments[e].capabilities))
+                    .collect();
+                if on.len() == self.environments.len() { Deployed::Everywhere } else { Deployed::In(on) }
+            }
+        }
     }
 
     /// Whether `file` renders: for a file rendered per environment, on environment `env`'s
@@ -75,7 +100,8 @@ mod tests {
 
     #[test]
     fn a_platform_without_kubernetes_renders_no_chart_manifest_or_argo_cd_object() {
-        let platforms = Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes()] };
+        let platforms =
+            Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes()], declared: true };
         let mut rendered = Vec::new();
         for scope in [Scope::Project, Scope::Service] {
             rendered.extend(base_targets(&platforms, scope, None));
@@ -98,7 +124,8 @@ mod tests {
     fn the_chart_follows_the_spec_as_written_and_an_overlay_its_environment() {
         let laptop = platform::PLATFORMS.iter().find(|p| p.on_this_machine()).expect("a platform on this machine");
         let kube = OnPlatform { target: laptop.name(), capabilities: vec![Capability::Kubernetes] };
-        let platforms = Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes(), kube] };
+        let platforms =
+            Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes(), kube], declared: true };
         let service = base_targets(&platforms, Scope::Service, None);
         assert!(!service.iter().any(|t| t.starts_with("charts/")), "{service:?}");
         let overlays = base_targets(&platforms, Scope::ServiceEnvironment, Some(1));

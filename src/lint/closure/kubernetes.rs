@@ -50,8 +50,20 @@ pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
 pub fn read_objects(graph: &mut Graph, source: &Source, roots: &[&Node], origin: usize) {
     // The loader reads the text without its byte-order mark; findings quote the file with it.
     let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let locate = |s: Span| (origin, Span::new(s.start + shift, s.end + shift));
+    read_located(graph, roots.iter().copied(), &locate);
+}
+
+/// Reads objects whose nodes may come from several files (a kustomization's build: an
+/// overlay's patch in its base's object): `locate` gives the file (its origin) and the span in
+/// it of a node's span.
+pub fn read_located<'n>(
+    graph: &mut Graph,
+    roots: impl Iterator<Item = &'n Node>,
+    locate: &dyn Fn(Span) -> (usize, Span),
+) {
     for root in roots {
-        let mut ctx = Ctx { graph: &mut *graph, origin, shift, from: String::new(), namespace: None };
+        let mut ctx = Ctx { graph: &mut *graph, locate, from: String::new(), namespace: None };
         ctx.object(root);
     }
 }
@@ -77,8 +89,8 @@ fn optional(node: &Node) -> bool {
 /// Reading one object: where its findings go and what it is.
 struct Ctx<'g> {
     graph: &'g mut Graph,
-    origin: usize,
-    shift: usize,
+    /// The file (its origin) and span in it of a node's span.
+    locate: &'g dyn Fn(Span) -> (usize, Span),
     /// The object, for messages: `Deployment/shop`.
     from: String,
     namespace: Option<String>,
@@ -96,7 +108,8 @@ impl Ctx<'_> {
         how: String,
     ) {
         let Some(name) = node.as_str().filter(|n| !n.is_empty()) else { return };
-        let span = Span::new(node.span.start + self.shift, node.span.end + self.shift);
+        let (origin, span) = (self.locate)(node.span);
+        let scope = self.graph.current.clone();
         self.graph.refer(Reference {
             rule,
             kind: kind.to_string(),
@@ -106,7 +119,8 @@ impl Ctx<'_> {
             from: self.from.clone(),
             how,
             span,
-            origin: self.origin,
+            origin,
+            scope,
         });
     }
 
@@ -129,7 +143,8 @@ impl Ctx<'_> {
         if !name.is_empty() {
             self.graph.create(kind, ns.as_deref(), name);
         }
-        self.graph.kinds.insert((group.to_string(), kind.to_string()));
+        let scope = self.graph.current.clone();
+        self.graph.kinds.insert((group.to_string(), kind.to_string(), scope));
         if let Some(node) = metadata.and_then(|m| m.get("namespace")) {
             self.refer(&NAMESPACE_MISSING, "Namespace", None, node, false, "is created in @".into());
         }
@@ -139,7 +154,8 @@ impl Ctx<'_> {
             // The kind's CRD, by its name; a chart that installs the whole group resolves it too.
             let how = format!("is a {kind}, a kind served only once @ is installed");
             let crd = format!("{}.{group}", platform::plural(kind));
-            let span = Span::new(node.span.start + self.shift, node.span.end + self.shift);
+            let (origin, span) = (self.locate)(node.span);
+            let scope = self.graph.current.clone();
             self.graph.refer(Reference {
                 rule: &KIND_WITHOUT_CRD,
                 kind: CRD.to_string(),
@@ -149,7 +165,8 @@ impl Ctx<'_> {
                 from: self.from.clone(),
                 how,
                 span,
-                origin: self.origin,
+                origin,
+                scope,
             });
         }
         let spec = root.get("spec");

@@ -26,6 +26,7 @@ pub mod readme;
 mod rules;
 mod shell;
 mod terraform;
+pub mod units;
 mod workflow;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -54,6 +55,60 @@ pub const GITHUB_ENVIRONMENT: &str = "GitHub environment";
 /// A CRD, by its name (`<plural>.<group>`).
 pub const CRD: &str = "CustomResourceDefinition";
 
+/// An index into a graph's clusters.
+pub type ClusterId = u16;
+
+/// Which of a deployment's clusters a file's facts are about: each environment of a spec runs
+/// on its own cluster, and each kustomization a repository applies on its own (a root no other
+/// includes) is deployed on its own, so each must close with what its cluster has.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Every cluster: what it creates is there in each, what it references must be in each.
+    #[default]
+    All,
+    /// A file gen cannot place (a hand-written manifest no kustomization takes, a chart): what
+    /// it creates is there in each cluster, what it references in any.
+    Loose,
+    /// These clusters, sorted.
+    In(Vec<ClusterId>),
+}
+
+impl Scope {
+    /// The scope of a file gen rendered, deployed as `deployed` says (environments in the
+    /// spec's order, each a cluster); `None` for one not deployed on its own.
+    pub fn of(deployed: &crate::render::Deployed) -> Option<Scope> {
+        match deployed {
+            crate::render::Deployed::Everywhere => Some(Scope::All),
+            crate::render::Deployed::Nowhere => None,
+            crate::render::Deployed::In(envs) => {
+                Some(Scope::In(envs.iter().map(|e| ClusterId::try_from(*e).unwrap_or(ClusterId::MAX)).collect()))
+            }
+        }
+    }
+
+    /// Whether what is created with this scope is there in `cluster` (`None`: any cluster).
+    fn reaches(&self, cluster: Option<ClusterId>) -> bool {
+        match (self, cluster) {
+            (Scope::All | Scope::Loose, _) | (Scope::In(_), None) => true,
+            (Scope::In(cs), Some(c)) => cs.contains(&c),
+        }
+    }
+}
+
+/// Where an object is created: its namespace (`None`: the namespace the files are applied to)
+/// and its clusters.
+type Creation = (Option<String>, Scope);
+
+/// A cluster a deployment runs on: an environment of a spec, or a kustomization deployed on its
+/// own.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    /// How findings name it: ``environment `dev` ``, ``the kustomization `overlays/prod` ``.
+    pub label: String,
+    /// Its platform, when known: what it is created with resolves references.
+    pub platform: Option<&'static dyn crate::platform::Platform>,
+}
+
 /// Where a fact was read: the file as findings name it, the folder prerequisites are looked up
 /// from, and whether the file is gen's own output.
 #[derive(Clone, Debug)]
@@ -67,6 +122,8 @@ pub struct Origin {
     /// Its path in the output directory, when rendered (what a spec's `lint.ignore` `path`
     /// names).
     pub artifact: Option<String>,
+    /// The clusters what it creates and references are about.
+    pub scope: Scope,
 }
 
 /// A name one artifact uses and another must create.
@@ -86,6 +143,8 @@ pub struct Reference {
     pub how: String,
     pub span: Span,
     pub origin: usize,
+    /// The clusters it must resolve in.
+    pub scope: Scope,
 }
 
 /// A file as its family parsed it for the lint: what [`Graph::read`] reads.
@@ -102,13 +161,17 @@ pub enum Parsed<'a> {
 #[derive(Default)]
 pub struct Graph {
     /// Objects created, by (kind, name): the namespaces they are created in (`None`: the
-    /// namespace the files are applied to).
-    created: HashMap<(Kind, String), Vec<Option<String>>>,
+    /// namespace the files are applied to), each with the clusters it is created in.
+    created: HashMap<(Kind, String), Vec<Creation>>,
     /// Kinds created under a name gen cannot tell (a Terraform `for_each`, a variable): any
     /// name of the kind resolves, as a value gen cannot tell is not judged.
-    any_name: HashSet<Kind>,
+    any_name: HashMap<Kind, Vec<Scope>>,
     /// API groups whose every kind is installed (a chart that installs a group's CRDs).
-    crd_groups: HashSet<String>,
+    crd_groups: HashMap<String, Vec<Scope>>,
+    /// The clusters the deployment runs on; none: one, whatever it is.
+    clusters: Vec<Cluster>,
+    /// The scope of what is being read: the file's, or the kustomization's it is built by.
+    current: Scope,
     /// Prerequisites declared by READMEs, by the name they declare, each with the folder it
     /// covers (a project's README declares one per service: looked up, not scanned, per
     /// reference).
@@ -120,8 +183,9 @@ pub struct Graph {
     platforms: platform::Platforms,
     /// Terraform facts for the cross-family rules.
     tf: terraform::Facts,
-    /// The Kubernetes kinds the deployment's charts and manifests hold, each with its API group.
-    kinds: BTreeSet<(String, String)>,
+    /// The Kubernetes kinds the deployment's charts and manifests hold, each with its API group
+    /// and where it is deployed.
+    kinds: BTreeSet<(String, String, Scope)>,
     /// How many origins [`Graph::settle`] has seen.
     settled: usize,
 }
@@ -136,6 +200,31 @@ impl Graph {
     /// such clusters provide resolves references.
     pub fn platform(&mut self, platform: &'static dyn crate::platform::Platform) {
         self.platforms.insert(platform.name(), platform);
+    }
+
+    /// Adds a cluster the deployment runs on; its index is what a [`Scope`] names it by (a
+    /// spec's environments are added in their order, so an environment's index is its
+    /// cluster's).
+    pub fn cluster(&mut self, cluster: Cluster) -> ClusterId {
+        if let Some(p) = cluster.platform {
+            self.platform(p);
+        }
+        self.clusters.push(cluster);
+        ClusterId::try_from(self.clusters.len() - 1).unwrap_or(ClusterId::MAX)
+    }
+
+    /// The clusters added.
+    pub fn clusters(&self) -> &[Cluster] {
+        &self.clusters
+    }
+
+    /// Whether `scope` is only clusters on this machine (a laptop's, which no cloud identity
+    /// deploys to).
+    fn on_this_machine_only(&self, scope: &Scope) -> bool {
+        let local = |c: &ClusterId| {
+            self.clusters.get(usize::from(*c)).and_then(|c| c.platform).is_some_and(|p| p.on_this_machine())
+        };
+        matches!(scope, Scope::In(cs) if !cs.is_empty() && cs.iter().all(local))
     }
 
     /// Reads one artifact of `family` (`kubernetes`, `terraform`, `workflow`; others add
@@ -153,11 +242,19 @@ impl Graph {
     /// for the lint ([`crate::lint::Family::lint_reading`]): the plan is parsed once.
     pub fn read(&mut self, artifact: &crate::lint::Artifact, parsed: Parsed<'_>) {
         let name = artifact.source.name();
+        let scope = match &artifact.deployed {
+            Some(deployed) => match Scope::of(deployed) {
+                Some(scope) => scope,
+                None => return,
+            },
+            None => Scope::Loose,
+        };
         let origin = Origin {
             source: artifact.source.clone(),
             dir: folder_of(name),
             own: true,
             artifact: artifact.path.clone(),
+            scope,
         };
         self.adding(origin, |graph, source, index| match parsed {
             Parsed::Manifest(roots) => {
@@ -179,6 +276,7 @@ impl Graph {
     fn adding(&mut self, origin: Origin, read: impl FnOnce(&mut Graph, &Source, usize)) {
         let index = self.origins.len();
         let before = self.refs.len() + self.tf.located();
+        self.current = origin.scope.clone();
         self.origins.push(origin);
         let source = self.origins[index].source.clone();
         read(self, &source, index);
@@ -196,24 +294,53 @@ impl Graph {
     }
 
     fn create(&mut self, kind: &str, namespace: Option<&str>, name: &str) {
-        self.created.entry((kind.to_string(), name.to_string())).or_default().push(namespace.map(str::to_string));
+        let scope = self.current.clone();
+        self.created
+            .entry((kind.to_string(), name.to_string()))
+            .or_default()
+            .push((namespace.map(str::to_string), scope));
     }
 
     fn create_any(&mut self, kind: &str) {
-        self.any_name.insert(kind.to_string());
+        let scope = self.current.clone();
+        self.any_name.entry(kind.to_string()).or_default().push(scope);
     }
 
     fn install_crd(&mut self, group: &str, kind: &str) {
         self.create(CRD, None, &format!("{}.{group}", platform::plural(kind)));
     }
 
+    /// Records that every kind of an API group is installed (a chart that installs its CRDs).
+    fn install_group(&mut self, group: &str) {
+        let scope = self.current.clone();
+        self.crd_groups.entry(group.to_string()).or_default().push(scope);
+    }
+
     fn refer(&mut self, r: Reference) {
         self.refs.push(r);
     }
 
-    /// Whether a reference is satisfied: optional, or resolved (a CRD by [`Graph::has_crd`]).
-    fn satisfied(&self, r: &Reference) -> bool {
-        r.optional || if r.kind == CRD { self.has_crd(&r.name, r.origin) } else { self.resolves(r) }
+    /// The clusters a reference must resolve in: each of its scope's, or any (`None`) for a
+    /// loose file, a GitHub setting (a repository's, whatever the cluster), or a deployment of
+    /// one cluster.
+    fn must_resolve_in(&self, r: &Reference) -> Vec<Option<ClusterId>> {
+        let github = [GITHUB_SECRET, GITHUB_VARIABLE, GITHUB_ENVIRONMENT].contains(&r.kind.as_str());
+        if github || self.clusters.is_empty() {
+            return vec![None];
+        }
+        match &r.scope {
+            Scope::Loose => vec![None],
+            Scope::All => (0..self.clusters.len()).map(|c| ClusterId::try_from(c).ok()).collect(),
+            Scope::In(cs) => cs.iter().map(|c| Some(*c)).collect(),
+        }
+    }
+
+    /// The clusters a reference does not resolve in (none: it is satisfied).
+    fn missing_in(&self, r: &Reference) -> Vec<Option<ClusterId>> {
+        if r.optional {
+            return Vec::new();
+        }
+        self.must_resolve_in(r).into_iter().filter(|c| !self.resolves_in(r, *c)).collect()
     }
 
     /// Drops what the files read since the last call no longer need: the references already
@@ -224,7 +351,7 @@ impl Graph {
         let from = self.settled;
         let refs = std::mem::take(&mut self.refs);
         let (old, new): (Vec<Reference>, Vec<Reference>) = refs.into_iter().partition(|r| r.origin < from);
-        let pending: Vec<Reference> = new.into_iter().filter(|r| !self.satisfied(r)).collect();
+        let pending: Vec<Reference> = new.into_iter().filter(|r| !self.missing_in(r).is_empty()).collect();
         let keep: HashSet<usize> = pending.iter().map(|r| r.origin).chain(self.tf.origins()).collect();
         for (i, o) in self.origins.iter_mut().enumerate().skip(from) {
             if !keep.contains(&i) && !o.source.text().is_empty() {
@@ -236,18 +363,34 @@ impl Graph {
         self.settled = self.origins.len();
     }
 
-    /// Whether a reference resolves: created in a namespace it may be in, created under a name
-    /// gen cannot tell, provided by the platform, or declared by a README above the referrer.
-    fn resolves(&self, r: &Reference) -> bool {
+    /// The platforms whose built-in objects `cluster` has: its own, or when it is not known
+    /// (or any cluster is asked for) those of the deployment.
+    fn platforms_of(&self, cluster: Option<ClusterId>) -> std::borrow::Cow<'_, platform::Platforms> {
+        match cluster.and_then(|c| self.clusters.get(usize::from(c))).and_then(|c| c.platform) {
+            Some(p) => std::borrow::Cow::Owned([(p.name(), p)].into_iter().collect()),
+            None => std::borrow::Cow::Borrowed(&self.platforms),
+        }
+    }
+
+    /// Whether a reference resolves in `cluster` (`None`: in any): created there in a
+    /// namespace it may be in, created there under a name gen cannot tell, provided by the
+    /// cluster's platform, or declared by a README above the referrer.
+    fn resolves_in(&self, r: &Reference, cluster: Option<ClusterId>) -> bool {
+        if r.kind == CRD {
+            return self.has_crd(&r.name, r.origin, cluster);
+        }
         let created = self.created.get(&(r.kind.clone(), r.name.clone())).is_some_and(|spaces| {
-            spaces.iter().any(|ns| match (ns, &r.namespace) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
+            spaces.iter().any(|(ns, scope)| {
+                scope.reaches(cluster)
+                    && match (ns, &r.namespace) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
             })
         });
         created
-            || self.any_name.contains(&r.kind)
-            || platform::provides(&self.platforms, &r.kind, &r.name)
+            || self.any_name.get(&r.kind).is_some_and(|scopes| scopes.iter().any(|s| s.reaches(cluster)))
+            || platform::provides(&self.platforms_of(cluster), &r.kind, &r.name)
             || self.declared(&r.kind, r.namespace.as_deref(), &r.name, &self.origins[r.origin].dir)
     }
 
@@ -258,13 +401,17 @@ impl Graph {
         })
     }
 
-    /// Whether the CRD named `name` (`<plural>.<group>`) is installed (by a manifest, or a chart
-    /// that installs its group), provided by the platform, or declared above `origin`.
-    fn has_crd(&self, name: &str, origin: usize) -> bool {
+    /// Whether the CRD named `name` (`<plural>.<group>`) is installed in `cluster` (by a
+    /// manifest, or a chart that installs its group), provided by its platform, or declared
+    /// above `origin`.
+    fn has_crd(&self, name: &str, origin: usize, cluster: Option<ClusterId>) -> bool {
         let group = name.split_once('.').map_or("", |(_, g)| g);
-        self.crd_groups.contains(group)
-            || self.created.contains_key(&(CRD.to_string(), name.to_string()))
-            || platform::provides_crd(&self.platforms, group)
+        self.crd_groups.get(group).is_some_and(|scopes| scopes.iter().any(|s| s.reaches(cluster)))
+            || self
+                .created
+                .get(&(CRD.to_string(), name.to_string()))
+                .is_some_and(|spaces| spaces.iter().any(|(_, s)| s.reaches(cluster)))
+            || platform::provides_crd(&self.platforms_of(cluster), group)
             || self.declared(CRD, None, name, &self.origins[origin].dir)
     }
 
@@ -319,10 +466,19 @@ impl Graph {
             return true;
         }
         if file.path.ends_with(".sh") {
-            shell::read(self, text);
+            if let Some(scope) = Scope::of(&file.deployed) {
+                self.read_script(text, scope);
+            }
             return true;
         }
         false
+    }
+
+    /// Reads what one of gen's deploy scripts installs, in the clusters of `scope` (the
+    /// environment it deploys).
+    pub fn read_script(&mut self, text: &str, scope: Scope) {
+        self.current = scope;
+        shell::read(self, text);
     }
 
     /// Puts what one batch of a plan read (its lint's families one after another) in the order
@@ -350,8 +506,12 @@ impl Graph {
         for (key, spaces) in other.created {
             self.created.entry(key).or_default().extend(spaces);
         }
-        self.any_name.extend(other.any_name);
-        self.crd_groups.extend(other.crd_groups);
+        for (kind, scopes) in other.any_name {
+            self.any_name.entry(kind).or_default().extend(scopes);
+        }
+        for (group, scopes) in other.crd_groups {
+            self.crd_groups.entry(group).or_default().extend(scopes);
+        }
         for (name, declared) in other.prerequisites {
             self.prerequisites.entry(name).or_default().extend(declared);
         }

@@ -91,7 +91,7 @@ pub fn addon(graph: &mut super::Graph, addon: &str) {
     match addon {
         "ingress" => graph.create("IngressClass", None, "nginx"),
         "volumesnapshots" => {
-            graph.crd_groups.insert("snapshot.storage.k8s.io".to_string());
+            graph.install_group("snapshot.storage.k8s.io");
         }
         "csi-hostpath-driver" => {
             graph.create("StorageClass", None, "csi-hostpath-sc");

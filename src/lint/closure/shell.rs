@@ -20,7 +20,7 @@ pub fn read(graph: &mut Graph, text: &str) {
             let chart = after(&[release]).unwrap_or_default();
             let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
             for group in platform::chart_crd_groups(chart) {
-                graph.crd_groups.insert(group.to_string());
+                graph.install_group(group);
             }
             if words.contains(&"--create-namespace")
                 && let Some(ns) = after(&["--namespace"]).or_else(|| after(&["-n"]))

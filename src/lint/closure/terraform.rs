@@ -242,7 +242,7 @@ fn helm_release(graph: &mut Graph, body: &Body) {
     let chart = string(body, "chart").unwrap_or_default();
     let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
     for group in platform::chart_crd_groups(&chart) {
-        graph.crd_groups.insert(group.to_string());
+        graph.install_group(group);
     }
     if chart == "ingress-nginx" {
         // Its IngressClass: `controller.ingressClassResource.name`, `nginx` by default; a name
@@ -290,7 +290,7 @@ fn cluster(graph: &mut Graph, origin: usize, block: &Block, address: &str) {
     // An `azurerm_kubernetes_cluster` is an AKS cluster.
     graph.platform(&crate::platform::azure::PLATFORM);
     if hcl::block(body, "key_vault_secrets_provider").is_some() {
-        graph.crd_groups.insert("secrets-store.csi.x-k8s.io".to_string());
+        graph.install_group("secrets-store.csi.x-k8s.io");
     }
     if hcl::block(body, "web_app_routing").is_some() {
         graph.create("IngressClass", None, "webapprouting.kubernetes.azure.com");

@@ -56,6 +56,7 @@ pub fn read_root(graph: &mut Graph, source: &Source, root: &Node, origin: usize)
             how,
             span: Span::new(span.start + shift, span.end + shift),
             origin,
+            scope: graph.current.clone(),
         });
     }
 }

@@ -37,7 +37,13 @@ declare_rule! {
 }
 
 pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
-    let kinds: BTreeSet<&(String, String)> = graph.kinds.iter().filter(|(_, k)| k != "Namespace").collect();
+    // What the deploy identity writes: the kinds of the clusters it reaches (not a laptop's).
+    let kinds: BTreeSet<(&String, &String)> = graph
+        .kinds
+        .iter()
+        .filter(|(_, k, scope)| k != "Namespace" && !graph.on_this_machine_only(scope))
+        .map(|(g, k, _)| (g, k))
+        .collect();
     if kinds.is_empty() {
         return;
     }
@@ -57,7 +63,7 @@ pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
         let missing: Vec<String> = kinds
             .iter()
             .filter(|(g, k)| !writes.covers(g, k))
-            .map(|(g, k)| if g.is_empty() { k.clone() } else { format!("{k} ({g})") })
+            .map(|(g, k)| if g.is_empty() { k.to_string() } else { format!("{k} ({g})") })
             .collect();
         if missing.is_empty() {
             continue;

@@ -43,8 +43,9 @@ pub fn all() -> Vec<&'static Rule> {
 /// Every finding of the graph, each with the index of the file it is in.
 pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     for r in &graph.refs {
-        if !graph.satisfied(r) {
-            out.push((r.origin, unresolved(graph, r)));
+        let missing = graph.missing_in(r);
+        if !missing.is_empty() {
+            out.push((r.origin, unresolved(graph, r, &missing)));
         }
     }
     cluster_access_not_granted::check(graph, out);
@@ -64,14 +65,27 @@ pub fn declaration(r: &Reference) -> String {
     }
 }
 
-/// The finding of a reference that resolves to nothing.
-fn unresolved(graph: &Graph, r: &Reference) -> Diagnostic {
+/// The finding of a reference that resolves to nothing in the clusters `missing` (`None`:
+/// in any cluster of the deployment).
+fn unresolved(graph: &Graph, r: &Reference, missing: &[Option<super::ClusterId>]) -> Diagnostic {
     let namespace = match &r.namespace {
         Some(ns) if r.kind != "Namespace" => format!(" (namespace `{ns}`)"),
         _ => String::new(),
     };
+    // Where it is missing, when the deployment runs on several clusters and some are named.
+    let labels: Vec<&str> = missing
+        .iter()
+        .flatten()
+        .filter_map(|c| graph.clusters().get(usize::from(*c)))
+        .map(|c| c.label.as_str())
+        .collect();
+    let place = if labels.is_empty() || graph.clusters().len() < 2 {
+        "in this deployment".to_string()
+    } else {
+        format!("on the cluster of {}", labels.join(" or "))
+    };
     let message = format!(
-        "{} {}{namespace}, which nothing in this deployment creates or declares as a prerequisite",
+        "{} {}{namespace}, which nothing {place} creates or declares as a prerequisite",
         r.from,
         r.how.replace('@', &target(r))
     );

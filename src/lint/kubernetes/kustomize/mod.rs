@@ -4,6 +4,11 @@
 //! files it names are resolved (`gen lint` reads its `resources`, and does not take its
 //! patches, partial objects by design, for whole objects).
 
+pub mod build;
+pub mod patch;
+
+pub use build::is_remote;
+
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Span};
 use crate::yaml::{self, Node, Value};
@@ -81,16 +86,6 @@ pub fn read(name: &str, text: &str) -> Result<Vec<Entry>, Vec<Diagnostic>> {
         found.iter_mut().for_each(|e| e.span = Span::new(e.span.start + bom, e.span.end + bom));
     }
     Ok(found)
-}
-
-/// Whether an entry names something kustomize fetches rather than a local path.
-fn is_remote(path: &str) -> bool {
-    path.contains("://")
-        || path.contains("?ref=")
-        || path.starts_with("git@")
-        || path.starts_with("github.com/")
-        || path.starts_with("gitlab.com/")
-        || path.starts_with("bitbucket.org/")
 }
 
 /// The local entries of a kustomization's root mapping.
