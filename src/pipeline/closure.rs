@@ -195,7 +195,16 @@ pub(super) fn check<'a>(paths: &[PathBuf], artifacts: impl Iterator<Item = (&'a 
                 break;
             }
             for readme in readmes(d, &within) {
-                graph.add_readme(&readme, d.to_path_buf());
+                // The scripts a README tells its reader to run declare what they create too.
+                for script in graph.add_readme(&readme, d.to_path_buf()) {
+                    let path = output::normalize(&d.join(script.trim_start_matches("./")));
+                    let mut text = String::new();
+                    if let Ok(file) = within.open(&path)
+                        && file.take(MAX_README_BYTES).read_to_string(&mut text).is_ok()
+                    {
+                        graph.add_script(&text, d.to_path_buf());
+                    }
+                }
             }
         }
         let placed = folders.placed(&file, &mut graph);
@@ -226,6 +235,7 @@ pub(super) fn check<'a>(paths: &[PathBuf], artifacts: impl Iterator<Item = (&'a 
     build.extend(units);
     let built = units::build_units(&disk, build);
     let covered: HashSet<PathBuf> = built.covered.iter().map(|p| output::normalize(p)).collect();
+    let mut charts = Charts::default();
     for (family, artifact, file, dir, placed) in files {
         let (own, scope) = match placed {
             Placed::Own(None) => continue,
@@ -235,7 +245,13 @@ pub(super) fn check<'a>(paths: &[PathBuf], artifacts: impl Iterator<Item = (&'a 
         if family == "kubernetes" && covered.contains(&file) && !is_kustomization(&file) {
             continue;
         }
-        graph.add(family, closure::Origin { source: artifact.source.clone(), dir, own, artifact: None, scope });
+        let origin = closure::Origin { source: artifact.source.clone(), dir, own, artifact: None, scope };
+        // A template of a chart: judged unless the chart fetches a dependency at install time.
+        let chart = artifact.source.name().ends_with(" (rendered)").then_some(artifact.set.as_deref()).flatten();
+        match chart.map(|c| charts.read(&mut graph, c, &inputs)) {
+            Some(Chart::Fetches) => graph.add_unjudged(family, origin),
+            _ => graph.add(family, origin),
+        }
     }
     for (unit, b) in &built.builds {
         let dir_of =
@@ -244,6 +260,86 @@ pub(super) fn check<'a>(paths: &[PathBuf], artifacts: impl Iterator<Item = (&'a 
     }
     read_scripts(&mut graph, &folders);
     graph.finish(closure::OWN_OUTPUT)
+}
+
+/// What a chart of the run is, as the closure check reads it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chart {
+    /// Everything it installs is in its folder.
+    Whole,
+    /// A dependency it names is not in its `charts/`: Helm fetches it at install time.
+    Fetches,
+}
+
+/// The charts of the run, each read once: whether it fetches a dependency, and the CRDs it and
+/// its vendored dependencies install from their `crds/` folders (which `helm template`
+/// leaves out of what it prints).
+#[derive(Default)]
+struct Charts(HashMap<String, Chart>);
+
+impl Charts {
+    fn read(&mut self, graph: &mut closure::Graph, shown: &str, inputs: &[(PathBuf, Boundary)]) -> Chart {
+        if let Some(chart) = self.0.get(shown) {
+            return *chart;
+        }
+        let dir = output::normalize(Path::new(shown));
+        let boundary = match inputs.iter().find(|(p, _)| dir.starts_with(p)) {
+            Some((_, b)) => b.clone(),
+            None => Boundary::of(&dir),
+        };
+        let read = |path: &Path| -> Option<String> {
+            let mut text = String::new();
+            boundary.open(path).ok()?.take(MAX_FILE_BYTES).read_to_string(&mut text).ok()?;
+            Some(text)
+        };
+        let mut chart = Chart::Whole;
+        let mut folders = vec![dir.clone()];
+        // Helm 3 lists them in Chart.yaml, Helm 2 in requirements.yaml.
+        for text in ["Chart.yaml", "requirements.yaml"].iter().filter_map(|f| read(&dir.join(f))) {
+            let loaded = crate::yaml::load("Chart.yaml", text.as_bytes(), &crate::lint::kubernetes::POLICY);
+            let root = loaded.documents.ok().and_then(|d| d.into_iter().next()).map(|d| d.root);
+            let deps = match root.as_ref().and_then(|r| r.get("dependencies")).map(|d| &d.value) {
+                Some(crate::yaml::Value::Seq(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            for dep in deps {
+                let Some(name) = dep.get("name").and_then(crate::yaml::Node::as_str) else { continue };
+                let vendored = dir.join("charts").join(name);
+                let archived = std::fs::read_dir(dir.join("charts")).ok().is_some_and(|entries| {
+                    entries.flatten().any(|e| {
+                        let file = e.file_name().to_string_lossy().into_owned();
+                        file.starts_with(&format!("{name}-")) && file.ends_with(".tgz")
+                    })
+                });
+                if vendored.is_dir() {
+                    folders.push(vendored);
+                } else if !archived {
+                    chart = Chart::Fetches;
+                }
+            }
+        }
+        for folder in folders {
+            let crds = folder.join("crds");
+            let Ok(entries) = std::fs::read_dir(&crds) else { continue };
+            let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            files.sort();
+            for file in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "yml")) {
+                if let Some(text) = read(&file) {
+                    let source = Source::new(display_of(&file), text);
+                    let origin = closure::Origin {
+                        source,
+                        dir: crds.clone(),
+                        own: false,
+                        artifact: None,
+                        scope: closure::Scope::Loose,
+                    };
+                    graph.add("kubernetes", origin);
+                }
+            }
+        }
+        self.0.insert(shown.to_string(), chart);
+        chart
+    }
 }
 
 /// Reads what gen's own deploy scripts in the output folders found install (a script of a

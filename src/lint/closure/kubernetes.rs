@@ -3,7 +3,8 @@
 //!
 //! | from | path | to |
 //! | --- | --- | --- |
-//! | pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) | `serviceAccountName` | ServiceAccount |
+//! | pod spec (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, and any kind with a pod template: an Argo Rollout) | `serviceAccountName` | ServiceAccount |
+//! | | `priorityClassName` | PriorityClass (but `system-*`) |
 //! | | `imagePullSecrets[].name` | Secret |
 //! | | `volumes[].secret.secretName`, `.projected.sources[].secret.name` | Secret (`optional`) |
 //! | | `volumes[].configMap.name`, `.projected.sources[].configMap.name` | ConfigMap (`optional`) |
@@ -11,11 +12,12 @@
 //! | | containers' `env[].valueFrom.secretKeyRef.name`, `envFrom[].secretRef.name` | Secret (`optional`) |
 //! | | containers' `env[].valueFrom.configMapKeyRef.name`, `envFrom[].configMapRef.name` | ConfigMap (`optional`) |
 //! | Ingress | `spec.tls[].secretName` | Secret (issued by cert-manager when the Ingress names an issuer) |
-//! | | `spec.ingressClassName` | IngressClass |
+//! | | `spec.ingressClassName` (else the `kubernetes.io/ingress.class` annotation) | IngressClass |
 //! | HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute | `spec.parentRefs[]` of kind Gateway | Gateway |
 //! | Gateway | `spec.gatewayClassName` | GatewayClass |
 //! | | `spec.listeners[].tls.certificateRefs[]` of kind Secret | Secret |
 //! | PersistentVolumeClaim | `spec.storageClassName` | StorageClass |
+//! | StatefulSet | `spec.volumeClaimTemplates[].spec.storageClassName` | StorageClass |
 //! | VolumeSnapshot | `spec.volumeSnapshotClassName`, `spec.source.persistentVolumeClaimName` | VolumeSnapshotClass, PersistentVolumeClaim |
 //! | SnapshotSchedule (snapscheduler) | `spec.snapshotTemplate.snapshotClassName` | VolumeSnapshotClass |
 //! | RoleBinding, ClusterRoleBinding | `subjects[]` of kind ServiceAccount | ServiceAccount |
@@ -24,11 +26,13 @@
 //!
 //! Besides the object itself, a CustomResourceDefinition installs its kind, a
 //! SecretProviderClass creates the Secrets of its `secretObjects`, a cert-manager Certificate
-//! its `secretName`, an ExternalSecret its target, a SealedSecret its name.
+//! its `secretName`, an ExternalSecret its target, a SealedSecret its name, a StatefulSet the
+//! claims of its claim templates (`<template>-<statefulset>-<ordinal>`, which its pods' volumes
+//! are not asked for), and a Flux HelmRelease of a known chart the CRDs it installs.
 
 use super::rules::{
-    CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KIND_WITHOUT_CRD, NAMESPACE_MISSING, SERVICE_ACCOUNT_MISSING,
-    STORAGE_MISSING,
+    CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KIND_WITHOUT_CRD, NAMESPACE_MISSING, PRIORITY_CLASS_MISSING,
+    SERVICE_ACCOUNT_MISSING, STORAGE_MISSING,
 };
 use super::{CRD, Graph, Reference, platform};
 use crate::diag::{Rule, Source, Span};
@@ -195,6 +199,18 @@ impl Ctx<'_> {
                 self.graph.create("Secret", ns.as_deref(), target);
             }
             ("bitnami.com", "SealedSecret") if !name.is_empty() => self.graph.create("Secret", ns.as_deref(), name),
+            (g, "HelmRelease") if g.starts_with("helm.toolkit.fluxcd.io") => {
+                // The chart it installs, by the names Flux gives it: the chart's, the
+                // source's, the release's.
+                let chart =
+                    spec.and_then(|s| s.get("chart")).and_then(|c| c.get("spec")).and_then(|c| text(c, "chart"));
+                let source = spec.and_then(|s| s.get("chartRef")).and_then(|c| text(c, "name"));
+                let release = spec.and_then(|s| text(s, "releaseName"));
+                let installs = [chart, source, release, Some(name)].into_iter().flatten();
+                if let Some(software) = installs.filter_map(super::software::by_chart).next() {
+                    software.groups.iter().for_each(|g| self.graph.install_group(g));
+                }
+            }
             ("networking.k8s.io" | "extensions", "Ingress") => self.ingress(root, spec),
             ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute") => {
                 self.route(spec)
@@ -232,8 +248,22 @@ impl Ctx<'_> {
             }
             _ => {}
         }
+        // A StatefulSet's claim templates: the claims `<template>-<statefulset>-<ordinal>` it
+        // makes, and the class each provisions from.
+        let mut claims = Vec::new();
+        if (group, kind) == ("apps", "StatefulSet") {
+            for t in spec.map(|s| items(s, "volumeClaimTemplates")).unwrap_or_default() {
+                let Some(template) = t.get("metadata").and_then(|m| text(m, "name")) else { continue };
+                claims.push(template.to_string());
+                self.graph.claim_template(format!("{template}-{name}-"), ns.as_deref());
+                if let Some(class) = t.get("spec").and_then(|s| s.get("storageClassName")) {
+                    let how = format!("provisions its claims {template} from @");
+                    self.refer(&STORAGE_MISSING, "StorageClass", None, class, false, how);
+                }
+            }
+        }
         if let Some(pod) = pod_spec(group, kind, root) {
-            self.pod(pod);
+            self.pod(pod, &claims);
         }
     }
 
@@ -251,7 +281,9 @@ impl Ctx<'_> {
                 _ => self.local(&CONFIG_MISSING, "Secret", tls.get("secretName"), false, "serves TLS with @".into()),
             }
         }
-        if let Some(class) = spec.get("ingressClassName") {
+        // The class, or the annotation that named it before IngressClass objects.
+        let legacy = annotations.and_then(|a| a.get("kubernetes.io/ingress.class"));
+        if let Some(class) = spec.get("ingressClassName").or(legacy) {
             self.refer(&GATEWAY_OR_CLASS_MISSING, "IngressClass", None, class, false, "is served by @".into());
         }
     }
@@ -291,9 +323,19 @@ impl Ctx<'_> {
         }
     }
 
-    fn pod(&mut self, pod: &Node) {
+    fn pod(&mut self, pod: &Node, claims: &[String]) {
         let sa = pod.get("serviceAccountName").or_else(|| pod.get("serviceAccount"));
         self.local(&SERVICE_ACCOUNT_MISSING, "ServiceAccount", sa, false, "runs its pods as @".into());
+        if let Some(class) = pod.get("priorityClassName") {
+            self.refer(
+                &PRIORITY_CLASS_MISSING,
+                "PriorityClass",
+                None,
+                class,
+                false,
+                "schedules its pods with @".into(),
+            );
+        }
         for s in items(pod, "imagePullSecrets") {
             self.local(&CONFIG_MISSING, "Secret", s.get("name"), false, "pulls its images with @".into());
         }
@@ -308,8 +350,11 @@ impl Ctx<'_> {
                 self.local(&CONFIG_MISSING, "ConfigMap", cm.get("name"), optional(cm), how);
             }
             if let Some(claim) = v.get("persistentVolumeClaim") {
-                let how = format!("mounts @ as volume {volume}");
-                self.local(&STORAGE_MISSING, "PersistentVolumeClaim", claim.get("claimName"), false, how);
+                // A StatefulSet's claim template makes its pods' claims, named after the volume.
+                if !claims.iter().any(|c| c == volume) {
+                    let how = format!("mounts @ as volume {volume}");
+                    self.local(&STORAGE_MISSING, "PersistentVolumeClaim", claim.get("claimName"), false, how);
+                }
             }
             for source in v.get("projected").map(|p| items(p, "sources")).unwrap_or_default() {
                 for (key, kind) in [("secret", "Secret"), ("configMap", "ConfigMap")] {
@@ -348,15 +393,15 @@ impl Ctx<'_> {
     }
 }
 
-/// The pod spec of a workload.
+/// The pod spec of a workload: a built-in one's, or a custom workload's pod template (an Argo
+/// `Rollout`, a `Job` of another operator) where it has one with containers.
 fn pod_spec<'a>(group: &str, kind: &str, root: &'a Node) -> Option<&'a Node> {
     let spec = root.get("spec")?;
+    let template = |spec: &'a Node| spec.get("template")?.get("spec").filter(|s| s.get("containers").is_some());
     match (group, kind) {
         ("", "Pod") => Some(spec),
-        ("apps" | "extensions", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
-        | ("batch", "Job")
-        | ("", "ReplicationController") => spec.get("template")?.get("spec"),
         ("batch", "CronJob") => spec.get("jobTemplate")?.get("spec")?.get("template")?.get("spec"),
-        _ => None,
+        ("", "PodTemplate") => spec.get("template")?.get("spec"),
+        _ => template(spec),
     }
 }

@@ -20,11 +20,13 @@
 //! What a reference in gen's own output is, is gated by [`OWN_OUTPUT`]; a hand-written file's
 //! unresolved reference is a warning.
 
+mod commands;
 mod kubernetes;
 mod platform;
 pub mod readme;
 mod rules;
 mod shell;
+mod software;
 mod terraform;
 pub mod units;
 mod workflow;
@@ -170,6 +172,9 @@ pub struct Graph {
     crd_groups: HashMap<String, Vec<Scope>>,
     /// The clusters the deployment runs on; none: one, whatever it is.
     clusters: Vec<Cluster>,
+    /// The claims StatefulSets' claim templates make, by the prefix of their names
+    /// (`<template>-<statefulset>-`, then an ordinal).
+    claim_templates: Vec<(String, Creation)>,
     /// The scope of what is being read: the file's, or the kustomization's it is built by.
     current: Scope,
     /// Prerequisites declared by READMEs, by the name they declare, each with the folder it
@@ -225,6 +230,15 @@ impl Graph {
             self.clusters.get(usize::from(*c)).and_then(|c| c.platform).is_some_and(|p| p.on_this_machine())
         };
         matches!(scope, Scope::In(cs) if !cs.is_empty() && cs.iter().all(local))
+    }
+
+    /// [`Graph::add`] for a file part of whose deployment gen cannot read (a chart whose
+    /// dependencies are fetched at install time): what it creates counts, what it references
+    /// is not judged, as what gen could not read may create it.
+    pub fn add_unjudged(&mut self, family: &str, origin: Origin) {
+        let before = self.refs.len();
+        self.add(family, origin);
+        self.refs[before..].iter_mut().for_each(|r| r.optional = true);
     }
 
     /// Reads one artifact of `family` (`kubernetes`, `terraform`, `workflow`; others add
@@ -286,10 +300,25 @@ impl Graph {
         }
     }
 
-    /// Reads a README's Prerequisites section; it covers the files in `dir` and below.
-    pub fn add_readme(&mut self, text: &str, dir: PathBuf) {
-        for p in readme::prerequisites(text) {
-            self.prerequisites.entry(p.name.clone()).or_default().push((dir.clone(), p));
+    /// Reads what a README declares (its Prerequisites sections, the commands it tells its
+    /// reader to run, the software and clusters it names); it covers the files in `dir` and
+    /// below. Returns the scripts it tells its reader to run (paths relative to `dir`), whose
+    /// text the caller hands to [`Graph::add_script`].
+    pub fn add_readme(&mut self, text: &str, dir: PathBuf) -> Vec<String> {
+        let read = readme::read(text);
+        self.declare(read.prerequisites, &dir);
+        read.scripts
+    }
+
+    /// Reads what a script a README tells its reader to run creates; it covers the files in
+    /// `dir` (the README's folder) and below.
+    pub fn add_script(&mut self, text: &str, dir: PathBuf) {
+        self.declare(readme::script(text).prerequisites, &dir);
+    }
+
+    fn declare(&mut self, prerequisites: Vec<readme::Prerequisite>, dir: &Path) {
+        for p in prerequisites {
+            self.prerequisites.entry(p.name.clone()).or_default().push((dir.to_path_buf(), p));
         }
     }
 
@@ -308,6 +337,12 @@ impl Graph {
 
     fn install_crd(&mut self, group: &str, kind: &str) {
         self.create(CRD, None, &format!("{}.{group}", platform::plural(kind)));
+    }
+
+    /// Records the claims a StatefulSet's claim template makes: `<prefix><ordinal>`.
+    fn claim_template(&mut self, prefix: String, namespace: Option<&str>) {
+        let scope = self.current.clone();
+        self.claim_templates.push((prefix, (namespace.map(str::to_string), scope)));
     }
 
     /// Records that every kind of an API group is installed (a chart that installs its CRDs).
@@ -388,16 +423,32 @@ impl Graph {
                     }
             })
         });
+        let claimed = r.kind == "PersistentVolumeClaim"
+            && self.claim_templates.iter().any(|(prefix, (ns, scope))| {
+                scope.reaches(cluster)
+                    && r.name
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    && match (ns, &r.namespace) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    }
+            });
         created
+            || claimed
             || self.any_name.get(&r.kind).is_some_and(|scopes| scopes.iter().any(|s| s.reaches(cluster)))
             || platform::provides(&self.platforms_of(cluster), &r.kind, &r.name)
             || self.declared(&r.kind, r.namespace.as_deref(), &r.name, &self.origins[r.origin].dir)
     }
 
-    /// Whether a README at or above `dir` declares the object.
+    /// Whether a README at or above `dir` declares the object (by its name, any name of its
+    /// kind, or for a CRD, its group).
     fn declared(&self, kind: &str, namespace: Option<&str>, name: &str, dir: &Path) -> bool {
-        self.prerequisites.get(name).is_some_and(|declared| {
-            declared.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+        let group = (kind == CRD).then(|| name.split_once('.').map(|(_, g)| format!("*.{g}"))).flatten();
+        [Some(name), Some(readme::ANY), group.as_deref()].into_iter().flatten().any(|key| {
+            self.prerequisites.get(key).is_some_and(|declared| {
+                declared.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+            })
         })
     }
 
@@ -462,7 +513,8 @@ impl Graph {
     /// as findings show them (`out/manifests/shop/deployment.yaml`).
     pub fn read_plan_file(&mut self, file: &crate::render::PlannedFile, text: &str, out: &str) -> bool {
         if is_readme(super::file_name(&file.path)) {
-            self.add_readme(text, folder_of(&format!("{out}/{}", file.path)));
+            // gen's README tells its reader to run gen's own scripts, read with the plan.
+            let _scripts = self.add_readme(text, folder_of(&format!("{out}/{}", file.path)));
             return true;
         }
         if file.path.ends_with(".sh") {
@@ -512,6 +564,7 @@ impl Graph {
         for (group, scopes) in other.crd_groups {
             self.crd_groups.entry(group).or_default().extend(scopes);
         }
+        self.claim_templates.extend(other.claim_templates);
         for (name, declared) in other.prerequisites {
             self.prerequisites.entry(name).or_default().extend(declared);
         }

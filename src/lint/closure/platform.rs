@@ -25,6 +25,7 @@ pub fn provides(platforms: &Platforms, kind: &str, name: &str) -> bool {
         "Namespace" => matches!(name, "default" | "kube-system" | "kube-public" | "kube-node-lease"),
         "ServiceAccount" => name == "default",
         "ConfigMap" => name == "kube-root-ca.crt",
+        "PriorityClass" => matches!(name, "system-cluster-critical" | "system-node-critical"),
         "StorageClass" => of(platforms).any(|p| p.cluster_storage_classes().contains(&name)),
         super::GITHUB_SECRET => name == "GITHUB_TOKEN",
         _ => false,

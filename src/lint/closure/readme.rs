@@ -16,7 +16,24 @@
 //!   ``GitHub variables `AZURE_TENANT_ID`, `AZURE_SUBSCRIPTION_ID` and `AZURE_CLIENT_ID` ``.
 //!
 //! What else the line says (how to provide it, the command that checks it) is for the reader.
+//!
+//! People write the same instruction in other forms, and a reviewer reads each as one: a
+//! section under another heading of the same sense ("Before you begin", "Requirements",
+//! "Setup", "Installation"), a kind in lower case or with words between it and the name
+//! (``create the API keys secret, named `api-keys` ``), a table row (`| Secret | `x` |`). And
+//! anywhere in the README:
+//!
+//! - a command the reader is told to run ([`super::commands`]: `kubectl create secret generic
+//!   x`, `helm install` of a known chart, `flux bootstrap`...) declares what it creates, and a
+//!   script it runs is read the same way ([`Readme::scripts`], read by the caller);
+//! - software it names (`using the ECK operator`, `install the Argo Rollouts controller`)
+//!   declares what that software installs ([`super::software`]);
+//! - a cluster it names (GKE, AKS...) declares what such clusters are created with.
+//!
+//! A README that only links to documentation elsewhere declares nothing it does not name.
 
+use super::commands::{self, Provided};
+use super::software;
 use super::{CRD, GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE};
 
 /// One object a README declares the user provides.
@@ -28,8 +45,12 @@ pub struct Prerequisite {
     pub name: String,
 }
 
+/// Any name of the kind: what a command declares when gen cannot tell its name.
+pub const ANY: &str = "*";
+
 impl Prerequisite {
     /// Whether it declares the object of `kind` named `name` (in `namespace`, when both say one).
+    /// A declared name `*` is any name; a CRD declared `*.<group>` is every CRD of the group.
     pub fn names(&self, kind: &str, namespace: Option<&str>, name: &str) -> bool {
         // Kinds of two words are read into one spelling; a Kubernetes kind may be plural.
         let kind_matches = if kind.contains(' ') {
@@ -41,17 +62,46 @@ impl Prerequisite {
             (Some(a), Some(b)) => a == b,
             _ => true,
         };
-        kind_matches && namespace_matches && self.name == name
+        let name_matches = self.name == name
+            || self.name == ANY
+            || (kind == CRD && self.name.strip_prefix('*').is_some_and(|group| name.ends_with(group)));
+        kind_matches && namespace_matches && name_matches
     }
+}
+
+/// The kinds written in lower case, or as words, in prose: ``the `x` secret``.
+fn kind_word(words: &[&str]) -> Option<&'static str> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let last = lower.last()?.trim_end_matches('s');
+    let two = lower.len().checked_sub(2).map(|i| format!("{} {}", lower[i], lower[i + 1]));
+    let two = two.as_deref().map(|t| t.trim_end_matches('s'));
+    match (two, last) {
+        (Some("service account"), _) | (_, "serviceaccount") => Some("ServiceAccount"),
+        (Some("config map"), _) | (_, "configmap") => Some("ConfigMap"),
+        (Some("ingress clas"), _) | (_, "ingressclas") => Some("IngressClass"),
+        (Some("storage clas"), _) | (_, "storageclas") => Some("StorageClass"),
+        (Some("priority clas"), _) | (_, "priorityclas") => Some("PriorityClass"),
+        (_, "secret") => Some("Secret"),
+        (_, "namespace") => Some("Namespace"),
+        _ => None,
+    }
+}
+
+/// Words prose puts between a kind and its name: ``a secret, named `x` ``.
+fn filler(word: &str) -> bool {
+    matches!(word.to_ascii_lowercase().as_str(), "named" | "called" | "is" | "are" | "the" | "a" | "an" | "as" | "name")
 }
 
 /// The kind words before a code span name, if they name one.
 fn kind_of(before: &str) -> Option<String> {
-    let words: Vec<&str> = before
+    let mut words: Vec<&str> = before
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| "*_:,;()[]-–—>".contains(c)))
+        .map(|w| w.trim_matches(|c: char| "*_:,;()[]-–—>|".contains(c)))
         .filter(|w| !w.is_empty())
         .collect();
+    while words.last().is_some_and(|w| filler(w)) {
+        words.pop();
+    }
     let last = *words.last()?;
     if let [.., first, second] = words.as_slice() {
         let singular = second.to_ascii_lowercase();
@@ -71,7 +121,108 @@ fn kind_of(before: &str) -> Option<String> {
         return Some(CRD.to_string());
     }
     let pascal = last.starts_with(|c: char| c.is_ascii_uppercase()) && last.chars().all(|c| c.is_ascii_alphanumeric());
-    pascal.then(|| last.to_string())
+    if pascal && last.chars().skip(1).any(|c| c.is_ascii_lowercase()) {
+        return Some(last.to_string());
+    }
+    kind_word(&words).map(str::to_string)
+}
+
+/// Whether a heading's words are those of a section that tells the reader what to provide.
+fn instructs(heading: &str) -> bool {
+    let words: Vec<&str> = heading.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &str| words.contains(&w);
+    has("prerequisites")
+        || has("prerequisite")
+        || has("requirements")
+        || has("setup")
+        || (has("set") && has("up"))
+        || has("installation")
+        || (has("before") && (has("begin") || has("start")))
+        || (has("getting") && has("started"))
+}
+
+/// What a README declares, and the scripts it tells its reader to run (paths as written,
+/// relative to its folder), whose commands declare too.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Readme {
+    pub prerequisites: Vec<Prerequisite>,
+    pub scripts: Vec<String>,
+}
+
+/// Reads a README: its Prerequisites sections, the commands of its code, and the software and
+/// clusters it names.
+pub fn read(text: &str) -> Readme {
+    let mut readme = Readme { prerequisites: prerequisites(text), scripts: Vec::new() };
+    let mut code = String::new();
+    let mut prose = String::new();
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            } else {
+                code.push_str(line);
+                code.push('\n');
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        prose.push_str(line);
+        prose.push('\n');
+        // Inline code spans are commands too (`kubectl create namespace x`).
+        for (i, span) in line.split('`').enumerate() {
+            if i % 2 == 1 {
+                code.push_str(span);
+                code.push('\n');
+            }
+        }
+    }
+    let into = &mut readme;
+    provide(into, commands::read(&code));
+    for s in software::named_in(&prose) {
+        declare_software(into, s);
+    }
+    let lower = prose.to_ascii_lowercase();
+    for cluster in software::CLUSTERS.iter().filter(|c| c.names.iter().any(|n| software::has_words(&lower, n))) {
+        let object = |kind: &str, name: &str| Prerequisite { kind: kind.into(), namespace: None, name: name.into() };
+        into.prerequisites.extend(cluster.storage_classes.iter().map(|n| object("StorageClass", n)));
+        into.prerequisites.extend(cluster.ingress_classes.iter().map(|n| object("IngressClass", n)));
+        into.prerequisites.extend(cluster.groups.iter().map(|g| object(CRD, &format!("*.{g}"))));
+    }
+    readme
+}
+
+/// Declares what a script's commands provide.
+pub fn script(text: &str) -> Readme {
+    let mut readme = Readme::default();
+    provide(&mut readme, commands::read(text));
+    readme
+}
+
+fn provide(into: &mut Readme, provided: Vec<Provided>) {
+    for p in provided {
+        match p {
+            Provided::Object { kind, namespace, name } => {
+                into.prerequisites.push(Prerequisite { kind, namespace, name: name.unwrap_or_else(|| ANY.into()) })
+            }
+            Provided::Group(group) => {
+                into.prerequisites.push(Prerequisite { kind: CRD.into(), namespace: None, name: format!("*.{group}") })
+            }
+            Provided::Script(path) => into.scripts.push(path),
+        }
+    }
+}
+
+fn declare_software(into: &mut Readme, s: &software::Software) {
+    let object = |kind: &str, name: &str| Prerequisite { kind: kind.into(), namespace: None, name: name.into() };
+    into.prerequisites.extend(s.groups.iter().map(|g| object(CRD, &format!("*.{g}"))));
+    into.prerequisites.extend(s.namespaces.iter().map(|n| object("Namespace", n)));
+    into.prerequisites.extend(s.ingress_class.iter().map(|c| object("IngressClass", c)));
+    into.prerequisites.extend(s.gateway_class.iter().map(|c| object("GatewayClass", c)));
 }
 
 /// Whether the text between two code spans only joins them (`, `, ` and `, ` or `).
@@ -103,7 +254,7 @@ pub fn prerequisites(text: &str) -> Vec<Prerequisite> {
             if section.is_some_and(|l| level <= l) {
                 section = None;
             }
-            if section.is_none() && heading.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w == "prerequisites") {
+            if section.is_none() && instructs(&heading) {
                 section = Some(level);
             }
             continue;

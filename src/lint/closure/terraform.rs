@@ -14,7 +14,9 @@
 //!   IngressClass, and whether it lets in only identities Azure RBAC grants a role;
 //! - `azurerm_role_assignment` and `azurerm_role_definition`: who may do what in the cluster;
 //! - `github_actions_secret`, `github_actions_variable`, `github_repository_environment` (and
-//!   the environment's secrets and variables): what a workflow reads.
+//!   the environment's secrets and variables): what a workflow reads;
+//! - a `module` from a registry or a repository: what the known software it is named after
+//!   installs.
 
 use std::collections::HashMap;
 
@@ -106,6 +108,18 @@ pub fn read_body(graph: &mut Graph, body: &Body, origin: usize) {
         let labels = hcl::labels(block);
         let [kind, name] = labels.as_slice() else { continue };
         resource(graph, origin, block, kind, name);
+    }
+    // A module from a registry or a repository, which gen does not fetch: what known software
+    // it is named after installs (`terraform-iaac/cert-manager/kubernetes` installs cert-manager).
+    for block in body.get_blocks("module") {
+        let Some(source) = string(&block.body, "source") else { continue };
+        if source.starts_with("./") || source.starts_with("../") {
+            continue;
+        }
+        if let Some(software) = super::software::by_url(&source) {
+            software.groups.iter().for_each(|g| graph.install_group(g));
+            software.namespaces.iter().for_each(|n| graph.create("Namespace", None, n));
+        }
     }
 }
 

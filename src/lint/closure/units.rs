@@ -57,10 +57,14 @@ pub fn build_units(files: &dyn Files, units: Vec<Unit>) -> Built {
     Built { builds, covered }
 }
 
-/// The units of a repository's own kustomize trees (no file says where it is deployed): each
-/// root gets a cluster of its own in `graph`. `kustomizations` are the folders that hold one;
-/// `manifests` the manifest files of the run. Returns the units to build, and the scope each
-/// manifest reached by a root without a build is read with (the rest are loose).
+/// The units of a repository's own kustomize trees (no file says where it is deployed).
+/// `kustomizations` are the folders that hold one. A kustomization no other includes is a root:
+/// what someone runs `kubectl apply -k` on. Roots that take some of the same files (the
+/// overlays of one base: `overlays/dev`, `overlays/prod`) are variants of one thing, each
+/// deployed to a cluster of its own (added to `graph`), and each must close alone; a root that
+/// shares nothing with another (a repository's `infrastructure/` beside its `apps/`) is a part
+/// of every cluster, read as loose. Returns the units to build, and the scope each manifest a
+/// root takes as it is (without a build) is read with (the rest are loose).
 pub fn structure(
     graph: &mut Graph,
     files: &dyn Files,
@@ -77,33 +81,58 @@ pub fn structure(
     }
     let children: BTreeSet<&PathBuf> = included.values().flatten().filter(|p| known.contains(p)).collect();
     let roots: Vec<&PathBuf> = kustomizations.iter().filter(|d| !children.contains(d)).collect();
-    let mut builds: BTreeMap<PathBuf, BTreeSet<ClusterId>> = BTreeMap::new();
-    let mut reached: HashMap<PathBuf, BTreeSet<ClusterId>> = HashMap::new();
-    for root in roots {
-        let id = graph.cluster(Cluster { label: format!("the kustomization `{}`", root.display()), platform: None });
+    // What each root takes, as far as kustomize folders and files go.
+    let takes = |root: &PathBuf| -> BTreeSet<PathBuf> {
+        let mut seen = BTreeSet::new();
         let mut stack = vec![root.clone()];
+        while let Some(p) = stack.pop() {
+            if seen.insert(p.clone()) {
+                stack.extend(included.get(&p).into_iter().flatten().cloned());
+            }
+        }
+        seen.remove(root);
+        seen
+    };
+    let taken: Vec<BTreeSet<PathBuf>> = roots.iter().map(|r| takes(r)).collect();
+    let mut builds: BTreeMap<PathBuf, BTreeSet<ClusterId>> = BTreeMap::new();
+    let mut loose_builds: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut reached: HashMap<PathBuf, BTreeSet<ClusterId>> = HashMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        let variant = taken.iter().enumerate().any(|(j, other)| j != i && !other.is_disjoint(&taken[i]));
+        let id = variant.then(|| {
+            graph.cluster(Cluster { label: format!("the kustomization `{}`", root.display()), platform: None })
+        });
+        let mut stack = vec![(*root).clone()];
         let mut seen = BTreeSet::new();
         while let Some(dir) = stack.pop() {
             if !seen.insert(dir.clone()) {
                 continue;
             }
             if changes.contains(&dir) {
-                builds.entry(dir).or_default().insert(id);
+                match id {
+                    Some(id) => {
+                        builds.entry(dir).or_default().insert(id);
+                    }
+                    None => {
+                        loose_builds.insert(dir);
+                    }
+                }
                 continue;
             }
             for entry in included.get(&dir).into_iter().flatten() {
                 if known.contains(entry) || files.is_dir(entry) {
                     stack.push(entry.clone());
-                } else {
+                } else if let Some(id) = id {
                     reached.entry(entry.clone()).or_default().insert(id);
                 }
             }
         }
     }
-    let units = builds
+    let mut units: Vec<Unit> = builds
         .into_iter()
         .map(|(dir, ids)| Unit { dir, scope: Scope::In(ids.into_iter().collect()), own: false })
         .collect();
+    units.extend(loose_builds.into_iter().map(|dir| Unit { dir, scope: Scope::Loose, own: false }));
     let scopes = reached.into_iter().map(|(file, ids)| (file, Scope::In(ids.into_iter().collect()))).collect();
     (units, scopes)
 }
@@ -145,6 +174,11 @@ impl Graph {
         }
         for (kind, namespace, name) in &build.renamed {
             self.create(kind, namespace.as_deref(), name);
+        }
+        // A remote resource of known software (a release manifest) installs what it does.
+        for software in build.remote.iter().filter_map(|url| super::software::by_url(url)) {
+            software.groups.iter().for_each(|g| self.install_group(g));
+            software.namespaces.iter().for_each(|n| self.create("Namespace", None, n));
         }
         if !build.open.is_empty() {
             for r in &mut self.refs[refs_before..] {

@@ -10,6 +10,7 @@ mod deploy_role_misses_kinds;
 mod gateway_or_class_missing;
 mod kind_without_crd;
 mod namespace_missing;
+mod priority_class_missing;
 mod service_account_missing;
 mod storage_missing;
 mod workflow_input_undeclared;
@@ -18,6 +19,7 @@ pub use config_missing::RULE as CONFIG_MISSING;
 pub use gateway_or_class_missing::RULE as GATEWAY_OR_CLASS_MISSING;
 pub use kind_without_crd::RULE as KIND_WITHOUT_CRD;
 pub use namespace_missing::RULE as NAMESPACE_MISSING;
+pub use priority_class_missing::RULE as PRIORITY_CLASS_MISSING;
 pub use service_account_missing::RULE as SERVICE_ACCOUNT_MISSING;
 pub use storage_missing::RULE as STORAGE_MISSING;
 pub use workflow_input_undeclared::RULE as WORKFLOW_INPUT_UNDECLARED;
@@ -37,6 +39,7 @@ pub fn all() -> Vec<&'static Rule> {
         &cluster_access_not_granted::RULE,
         &deploy_role_misses_kinds::RULE,
         &workflow_input_undeclared::RULE,
+        &priority_class_missing::RULE,
     ]
 }
 
@@ -96,6 +99,7 @@ fn unresolved(graph: &Graph, r: &Reference, missing: &[Option<super::ClusterId>]
         "DEP004" => gateway_or_class_missing::HELP,
         "DEP005" => kind_without_crd::HELP,
         "DEP006" => namespace_missing::HELP,
+        "DEP010" => priority_class_missing::HELP,
         _ => workflow_input_undeclared::HELP,
     };
     graph.diag(r.rule, r.origin, r.span, message).help(format!(

@@ -59,6 +59,8 @@ pub struct Build {
     pub renamed: Vec<(String, Option<String>, String)>,
     /// Why gen cannot tell everything the build makes, if it cannot.
     pub open: Vec<String>,
+    /// The remote resources it takes (URLs), which gen does not fetch.
+    pub remote: Vec<String>,
     /// The next free base.
     end: usize,
     /// Bytes read, for the budget.
@@ -321,6 +323,7 @@ fn into(
 fn resource(files: &dyn Files, dir: &Path, path: &str, own: &mut Vec<Node>, b: &mut Build, stack: &mut Vec<PathBuf>) {
     if is_remote(path) {
         b.open(format!("the remote resource {path}"));
+        b.remote.push(path.to_string());
         return;
     }
     let target = normalize(&dir.join(path));
@@ -603,14 +606,26 @@ pub fn includes(files: &dyn Files, dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Whether a kustomization changes what its resources reference or are named (patches,
-/// components, a namespace, a prefix or suffix, generators, what gen cannot run): one that
-/// does not only gathers files, and its objects are its files' as they are.
+/// Whether a kustomization makes more than the objects of its files as they are: it changes
+/// what they reference or are named (patches, components, a namespace, a prefix or suffix),
+/// makes objects of its own (generators), or takes what gen cannot read (a remote resource, a
+/// Helm chart, a plug-in). One that does not only gathers files.
 pub fn transforms(root: &Node) -> bool {
-    ["patches", "patchesStrategicMerge", "patchesJson6902", "components", "helmCharts", "generators", "transformers"]
-        .iter()
-        .any(|k| !items(root, k).is_empty())
+    let keys = [
+        "patches",
+        "patchesStrategicMerge",
+        "patchesJson6902",
+        "components",
+        "helmCharts",
+        "helmChartInflationGenerator",
+        "generators",
+        "transformers",
+        "configMapGenerator",
+        "secretGenerator",
+    ];
+    keys.iter().any(|k| !items(root, k).is_empty())
         || ["namespace", "namePrefix", "nameSuffix"].iter().any(|k| text(root, k).is_some_and(|v| !v.is_empty()))
+        || ["resources", "bases"].iter().any(|k| items(root, k).iter().filter_map(Node::as_str).any(is_remote))
 }
 
 #[cfg(test)]
