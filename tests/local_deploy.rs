@@ -860,6 +860,11 @@ fn the_snapshots_of_a_minikube_cluster_are_said_to_die_with_it_and_how_to_restor
         .says("get volumesnapshots")
         .says("dataSource")
         .says("kind: VolumeSnapshot");
+    let readme = std::fs::read_to_string(laptop.out("README.md")).expect("README");
+    let local = &readme[readme.find("## Prerequisites of the local cluster").expect("the local section")..];
+    for what in ["`minikube delete", "dataSource", "VolumeSnapshot", ".env.local"] {
+        assert!(local.contains(what), "the README's local section does not say {what}:\n{local}");
+    }
 }
 
 /// A kind cluster for development beside Azure: the service reads a Secret, keeps a volume
