@@ -22,6 +22,8 @@ const SPECS: &[&str] = &[
     "examples/seed-004-notejam.yaml",
     "tests/fixtures/specs/environments.yaml",
     "tests/fixtures/specs/local-azure.yaml",
+    "tests/fixtures/specs/kind-dev-azure-prod.yaml",
+    "tests/fixtures/specs/kind-dev-azure-staging-prod.yaml",
 ];
 
 /// A spec rendered into a fresh git repository, as a user would.
@@ -133,7 +135,7 @@ fn an_environment_gets_what_it_overrides_and_a_local_one_builds_its_image_on_the
     assert_eq!(find(&development, "HorizontalPodAutoscaler")["spec"]["maxReplicas"], 2);
     let container = &find(&production, "Deployment")["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(container["image"], "notejam/notejam:dev", "built and loaded, never pulled from a registry");
-    assert_eq!(container["imagePullPolicy"], "IfNotPresent");
+    assert_eq!(container["imagePullPolicy"], "Never", "loaded on the laptop, never pulled from Docker Hub");
     assert_eq!(container["resources"]["limits"]["cpu"], "1");
     let ingress = find(&production, "Ingress");
     assert_eq!(ingress["spec"]["rules"][0]["host"], "notejam.localhost");

@@ -155,6 +155,12 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn single_node(&self) -> bool {
         false
     }
+    /// The `imagePullPolicy` of the services' containers: a node's copy of an image pulled by
+    /// digest or by a tag never pushed over is the image, so no registry round trip at pod
+    /// start.
+    fn image_pull_policy(&self) -> &'static str {
+        "IfNotPresent"
+    }
     /// What templates read as `platform` (with `platform.target`, the platform's name, added):
     /// the block as written with its defaults, and whatever the platform works out from it.
     fn context(&self) -> serde_json::Value;

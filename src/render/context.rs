@@ -49,6 +49,7 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
     let name = p.target_name();
     if let Some(map) = block.as_object_mut() {
         map.insert("target".into(), name.into());
+        map.insert("imagePullPolicy".into(), target.image_pull_policy().into());
         if let Some(environment) = environment {
             map.extend(target.environment_context(&spec.metadata.name, environment));
         }
@@ -153,6 +154,7 @@ impl<'l, 'c> Contexts<'l, 'c> {
             ),
         ];
         // Each environment's spec, platform and params, for the files rendered per environment.
+        let base_platform = platform_value(&loaded.spec, None);
         let mut per_env = Vec::new();
         for ((env, value), env_spec) in loaded.environments.iter().zip(&env_values).zip(&env_specs) {
             let env_loaded = env.spec(loaded);
@@ -164,12 +166,13 @@ impl<'l, 'c> Contexts<'l, 'c> {
                 ),
             };
             // `base`: the spec as written, before the environment's overrides (what an overlay
-            // patches).
+            // patches), and `basePlatform` what its files read as `platform`.
             let mut env_shared = shared.clone();
             env_shared[0] = ("spec", env_spec.clone());
             env_shared[1] =
                 ("platform", platform_value(&env_loaded.spec, Some(env.declared.then_some(env.name.as_str()))));
             env_shared.push(("base", top_spec.clone()));
+            env_shared.push(("basePlatform", base_platform.clone()));
             per_env.push(EnvContext {
                 loaded: env_loaded,
                 services: env_services,

@@ -141,24 +141,53 @@ fn default_key(node: &mut Node, key: &str, value: Value) {
     }
 }
 
+/// Whether the key at `path` is written in `node`.
+fn has(node: Option<&Node>, path: &[&str]) -> bool {
+    node.is_some_and(|o| path.iter().try_fold(o, |n, k| n.get(k)).is_some())
+}
+
+/// Removes the key at `path` from `node` (the last segment from the mapping the others lead
+/// to), unless `over`, the environment's own override of the service, writes it.
+fn drop_unwritten(node: &mut Node, over: Option<&Node>, path: &[&str]) {
+    let Some((last, parents)) = path.split_last() else { return };
+    if has(over, path) {
+        return;
+    }
+    let mut at = node;
+    for key in parents {
+        let Some(next) = entries_mut(at).and_then(|e| e.iter_mut().find(|e| e.key == *key)) else { return };
+        at = &mut next.value;
+    }
+    if let Some(entries) = entries_mut(at) {
+        entries.retain(|e| e.key != *last);
+    }
+}
+
+/// What a service written for one platform leaves behind in an environment on another, unless
+/// that environment writes it itself: the names of storage and snapshot classes, which each
+/// platform's clusters have their own of (`azurefile-csi` exists on AKS, not on kind).
+const PLATFORM_NAMES: &[&[&str]] = &[&["persistence", "storageClass"], &["persistence", "backup", "snapshotClass"]];
+
 /// What a local cluster changes in a service written for the cloud, unless the environment
-/// says otherwise: the image is built on the laptop (`<project>/<service>:dev`), the ingress
-/// host is the local domain's and TLS is off (no certificate issuer runs locally).
-fn localize(service: &mut Node, over: Option<&Node>, switched: bool) {
-    let written = |path: &[&str]| over.is_some_and(|o| path.iter().try_fold(o, |n, k| n.get(k)).is_some());
-    if switched && let Some(entries) = entries_mut(service) {
-        if !written(&["image"]) {
-            entries.retain(|e| e.key != "image");
-        }
-        if let Some(ingress) = entries.iter_mut().find(|e| e.key == "ingress").map(|e| &mut e.value)
-            && let Some(fields) = entries_mut(ingress)
-        {
-            fields.retain(|e| {
-                (e.key != "host" || written(&["ingress", "host"])) && (e.key != "tls" || written(&["ingress", "tls"]))
-            });
+/// says otherwise: the image is built on the laptop (`<project>/<service>:dev`); the ingress
+/// host is the local domain's, without TLS (no certificate issuer runs locally), and is served
+/// by the local ingress controller (no Gateway runs there: an HTTPRoute becomes an Ingress);
+/// a volume is the one node's (`ReadWriteOnce` serves every replica on one node; the cloud's
+/// `ReadWriteMany` is a file share the laptop has not).
+const LOCAL_DEFAULTS: &[&[&str]] =
+    &[&["image"], &["ingress", "host"], &["ingress", "tls"], &["ingress", "route"], &["persistence", "accessMode"]];
+
+/// A service of an environment (`over`: the environment's override of it) on a platform other
+/// than the spec's (`switched`), moved to this machine (`local`) or not: what the spec wrote
+/// for the other platform is dropped ([`PLATFORM_NAMES`], and on this machine
+/// [`LOCAL_DEFAULTS`]); on this machine an ingress without TLS written says so.
+fn localize(service: &mut Node, over: Option<&Node>, switched: bool, local: bool) {
+    if switched {
+        for path in PLATFORM_NAMES.iter().chain(if local { LOCAL_DEFAULTS } else { &[] }) {
+            drop_unwritten(service, over, path);
         }
     }
-    if let Some(ingress) = entries_mut(service).and_then(|e| e.iter_mut().find(|e| e.key == "ingress")) {
+    if local && let Some(ingress) = entries_mut(service).and_then(|e| e.iter_mut().find(|e| e.key == "ingress")) {
         default_key(&mut ingress.value, "tls", Value::Bool(false));
     }
 }
@@ -173,7 +202,7 @@ pub fn localize_spec(root: &mut Node, known: Known<'_>) -> Option<Node> {
         entries_mut(root).and_then(|e| e.iter_mut().find(|e| e.key == "services")).map(|e| &mut e.value.value)
     {
         for service in services {
-            localize(service, None, false);
+            localize(service, None, false, true);
         }
     }
     Some(written)
@@ -277,9 +306,7 @@ pub fn resolve(
             .map(|(node, svc)| {
                 let o = over_services.and_then(|s| s.get(&svc.name));
                 let mut merged = o.map_or_else(|| node.clone(), |o| merge(node, o));
-                if local {
-                    localize(&mut merged, o, switched);
-                }
+                localize(&mut merged, o, switched, local);
                 merged
             })
             .collect();
@@ -303,7 +330,10 @@ pub fn resolve(
             }
         };
         match typed(virtual_doc) {
-            Ok(loaded) => {
+            Ok(mut loaded) => {
+                if local && switched {
+                    drop_backups_not_taken(&mut loaded, over_services);
+                }
                 out.push(Environment { name: env.name.clone(), declared: true, target, loaded: Some(Box::new(loaded)) })
             }
             Err(diags) => {
@@ -319,6 +349,25 @@ pub fn resolve(
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// The backups, written for the cloud, that a cluster on this machine cannot take (kind's
+/// storage has no snapshots): not kept there, unless the environment asks for them itself
+/// (SPEC124 then says why it cannot have them). SPEC138 says so at the spec's line.
+fn drop_backups_not_taken(loaded: &mut Loaded, over_services: Option<&Node>) {
+    if loaded.spec.platform.target.spec().snapshots_default_storage() {
+        return;
+    }
+    let spec = std::sync::Arc::make_mut(&mut loaded.spec);
+    for service in &mut spec.services {
+        let asked = has(over_services.and_then(|o| o.get(&service.name)), &["persistence", "backup"]);
+        if let Some(volume) = &mut service.persistence
+            && volume.storage_class.is_none()
+            && !asked
+        {
+            volume.backup = None;
+        }
+    }
 }
 
 /// What each platform the environments run on requires of the spec (the cloud needs what a

@@ -1,8 +1,11 @@
 //! Local: minikube or kind on this machine, deployed by `scripts/deploy-local.sh`.
 
+pub mod rules;
+
 use serde::{Deserialize, Serialize};
 
-use super::{Capability, Platform, Target, TargetSpec};
+use super::{Capability, Check, Platform, Target, TargetSpec};
+use crate::diag::Rule;
 use crate::spec::model::{IngressController, RouteKind};
 
 /// The platform's name: its key under `platform` in the spec.
@@ -47,7 +50,15 @@ impl Platform for Local {
     fn on_this_machine(&self) -> bool {
         true
     }
+
+    fn rules(&self) -> &'static [(&'static Rule, Check)] {
+        RULES
+    }
 }
+
+/// The rules, in the order they run.
+static RULES: &[(&Rule, Check)] =
+    &[(&rules::setting_no_local_cluster_serves::RULE, rules::setting_no_local_cluster_serves::check)];
 
 impl TargetSpec for Spec {
     fn platform(&self) -> &'static dyn Platform {
@@ -96,6 +107,13 @@ impl TargetSpec for Spec {
 
     fn context(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Never: every image is built on this machine and loaded into the cluster under a tag of
+    /// its own content; a pull would fetch `docker.io/<project>/<service>`, a name gen does not
+    /// own, into a pod that holds the service's Secret.
+    fn image_pull_policy(&self) -> &'static str {
+        "Never"
     }
 
     /// The cluster `scripts/deploy-local.sh` creates and deploys to, the kubectl context that
@@ -196,10 +214,7 @@ mod tests {
         assert_eq!(values["kubeContext"], "kind-laptop");
         assert_eq!(values["kubeconfigFile"], "kind-laptop.kubeconfig");
         let minikube = Spec::default().environment_context("shop", None);
-        assert_eq!(
-            (minikube["clusterName"].as_str(), minikube["kubeContext"].as_str()),
-            (Some("shop"), Some("shop"))
-        );
+        assert_eq!((minikube["clusterName"].as_str(), minikube["kubeContext"].as_str()), (Some("shop"), Some("shop")));
         assert_eq!(minikube["kubeconfigFile"], "minikube-shop.kubeconfig");
     }
 }

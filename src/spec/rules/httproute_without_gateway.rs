@@ -9,8 +9,10 @@ declare_rule! {
     /// Reports a service exposed through a Gateway API HTTPRoute (`ingress.route: httproute`)
     /// while the spec names no Gateway (`platform.<target>.ingress.gateway`) on a platform
     /// that creates none. On Azure gen's Terraform creates one when the spec names none
-    /// (`gen-gateway`, in `platform.azure.ingress.namespace`), so only a platform without a
-    /// Gateway of its own (a local cluster) is reported.
+    /// (`gen-gateway`, in `platform.azure.ingress.namespace`). A cluster on this machine runs
+    /// no Gateway, named or not: its deploy script installs ingress-nginx, so a local spec or
+    /// environment that asks for an HTTPRoute itself is reported (one the spec writes for the
+    /// cloud becomes an Ingress in a local environment).
     ///
     /// ## Why it matters
     /// An HTTPRoute attaches to a Gateway by name; without one it routes nothing, and the
@@ -25,18 +27,25 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Name the Gateway the cluster runs: `platform.local.ingress.gateway: {name: web,
-    /// namespace: gateway-system}`, or use `route: ingress` (a local cluster's default).
+    /// On a local cluster, drop `route: httproute` (the same host and path become an Ingress).
+    /// Elsewhere, name the Gateway the cluster runs (`platform.<target>.ingress.gateway:
+    /// {name: web, namespace: gateway-system}`), or use `route: ingress`.
     pub static RULE = ("SPEC120", "httproute-without-gateway", Error);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if spec.spec.platform.ingress().gateway.is_some() {
+    // A cluster on this machine routes through the ingress controller its script installs,
+    // whatever Gateway the spec names (SPEC137 reports one named there).
+    let local = spec.spec.platform.on().on_this_machine();
+    if spec.spec.platform.ingress().gateway.is_some() && !local {
         return;
     }
     // The key that names the Gateway is under the platform the spec runs on.
-    let help =
-        format!("set `platform.{}.ingress.gateway: {{name: ..., namespace: ...}}`", spec.spec.platform.target_name());
+    let help = if local {
+        "drop `route: httproute`: a local cluster runs no Gateway, and serves the same host and path through an Ingress on its ingress-nginx".to_string()
+    } else {
+        format!("set `platform.{}.ingress.gateway: {{name: ..., namespace: ...}}`", spec.spec.platform.target_name())
+    };
     for (i, svc) in spec.spec.services.iter().enumerate() {
         if svc.ingress.as_ref().is_some_and(|g| g.route == Some(RouteKind::Httproute)) {
             out.push(

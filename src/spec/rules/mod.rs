@@ -1,6 +1,7 @@
 //! Semantic rules: cross-field checks over a spec that loaded. One file per rule; each
 //! platform's own rules live in its module (`crate::platform::<name>::rules`).
 
+mod backup_not_kept_in_environment;
 mod backup_without_snapshots;
 mod credential_in_env;
 mod duplicate_ingress_route;
@@ -54,6 +55,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&httproute_without_gateway::RULE, httproute_without_gateway::check),
     (&single_writer_volume_shared::RULE, single_writer_volume_shared::check),
     (&backup_without_snapshots::RULE, backup_without_snapshots::check),
+    (&backup_not_kept_in_environment::RULE, backup_not_kept_in_environment::check),
     (&invalid_backup_schedule::RULE, invalid_backup_schedule::check),
     (&snapshots_over_limit::RULE, snapshots_over_limit::check),
     (&value_too_large::RULE, value_too_large::check),
