@@ -867,38 +867,14 @@ fn the_snapshots_of_a_minikube_cluster_are_said_to_die_with_it_and_how_to_restor
     }
 }
 
-/// A kind cluster for development beside Azure: the service reads a Secret, keeps a volume
-/// with a backup, and routes through an HTTPRoute on Azure.
-fn mixed(environments: &str, port: u16) -> String {
-    format!(
-        "apiVersion: gen/v1
-kind: Project
-metadata:
-  name: shop
-platform:
-  azure:
-    location: westeurope
-    resourceGroup: shop-rg
-    aks: {{name: shop-aks}}
-    acr: {{name: shopacr}}
-    dns: {{zone: example.com}}
-  github: {{repository: acme/shop}}
-  terraformState: {{resourceGroup: shop-tfstate, storageAccount: shoptfstate}}
-services:
-  - name: orders
-    port: 5000
-    replicas: 1
-    ingress: {{host: orders.example.com, path: /, route: httproute}}
-    secretEnv: [SECRET_KEY]
-    persistence:
-      size: 1Gi
-      mountPath: /app/data
-      backup: {{schedule: \"0 2 * * *\", retentionDays: 30}}
-environments:
-  - name: dev
-    platform: {{local: {{cluster: kind, port: {port}}}}}
-{environments}"
-    )
+/// A spec of `tests/fixtures/specs` whose `dev` is a kind cluster beside Azure (its service
+/// reads a Secret, keeps a volume with a backup, routes through an HTTPRoute on Azure), the
+/// laptop's port moved to a free one.
+fn mixed(fixture: &str) -> String {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs").join(fixture)).expect("fixture");
+    let local = "platform: {local: {cluster: kind}}";
+    assert!(spec.contains(local), "{fixture}: a kind dev");
+    spec.replace(local, &format!("platform: {{local: {{cluster: kind, port: {}}}}}", free_ports(1)[0]))
 }
 
 /// The kind script of a mixed spec deploys once its Secret is there, and a re-run restarts
@@ -911,22 +887,27 @@ fn the_kind_environment_deploys(spec: &str) {
     assert_stopped_before_the_slow_steps(&first);
     std::fs::write(laptop.out(".env.local"), "SECRET_KEY=a-local-key\n").expect(".env.local");
     let second = laptop.deploy(&script, &[]);
-    second.ok().says("orders: http://");
-    let (image, id) = laptop.running("kind:shop-dev", "orders", "orders");
-    assert_eq!(id, laptop.built("orders"), "the Deployment runs {image}, not the fresh build");
-    let revision = laptop.revision("kind:shop-dev", "orders", "orders");
+    second.ok().says("api: http://");
+    let (image, id) = laptop.running("kind:shop-dev", "shop", "api");
+    assert_eq!(id, laptop.built("api"), "the Deployment runs {image}, not the fresh build:\n{}", second.said());
+    let revision = laptop.revision("kind:shop-dev", "shop", "api");
     let third = laptop.deploy(&script, &[]);
     third.ok();
-    assert_eq!(laptop.running("kind:shop-dev", "orders", "orders").0, image, "{}", third.said());
-    assert_eq!(laptop.revision("kind:shop-dev", "orders", "orders"), revision, "{}", third.said());
+    assert_eq!(laptop.running("kind:shop-dev", "shop", "api").0, image, "{}", third.said());
+    assert_eq!(
+        laptop.revision("kind:shop-dev", "shop", "api"),
+        revision,
+        "a re-run restarted the pods:\n{}",
+        third.said()
+    );
 }
 
 #[test]
 fn a_kind_dev_beside_azure_prod_deploys_on_the_laptop() {
-    the_kind_environment_deploys(&mixed("  - name: prod\n", free_ports(1)[0]));
+    the_kind_environment_deploys(&mixed("kind-dev-azure-prod.yaml"));
 }
 
 #[test]
 fn a_kind_dev_beside_azure_staging_and_prod_deploys_on_the_laptop() {
-    the_kind_environment_deploys(&mixed("  - name: staging\n  - name: prod\n", free_ports(1)[0]));
+    the_kind_environment_deploys(&mixed("kind-dev-azure-staging-prod.yaml"));
 }
