@@ -707,7 +707,61 @@ fn an_image_the_cluster_never_got_is_named_at_the_load_and_nothing_is_applied() 
         let run = laptop.deploy(&laptop.out("scripts/deploy-local.sh"), &[]);
         run.fails().says("athletes/flask-app:dev-").says("not on the node");
         assert!(!run.called("apply --kustomize"), "{}", run.said());
+        // Applied anyway, the manifests would never run: they never pull a local image, and
+        // the node has none.
+        let cluster = if spec.contains("cluster: kind") { "kind-athletes" } else { "minikube-athletes" };
+        let kc = format!(
+            "kubectl --kubeconfig {} --context {}",
+            laptop.gen_kubeconfig(&format!("{cluster}.kubeconfig")).display(),
+            cluster.strip_prefix("minikube-").unwrap_or(cluster)
+        );
+        let applied = laptop.sh(&format!(
+            "{kc} apply --kustomize {} && {kc} --namespace athletes rollout status deployment/flask-app",
+            laptop.out("manifests").display()
+        ));
+        assert!(!applied.status.success(), "{}", String::from_utf8_lossy(&applied.stdout));
+        let events = std::fs::read_to_string(laptop.state.join("events")).unwrap_or_default();
+        assert!(events.contains("ErrImageNeverPull"), "{events}");
     }
+}
+
+/// What gen's closure check reads in a script (src/lint/closure/shell.rs: a line at a time,
+/// words split on whitespace, quotes trimmed): each add-on, release and controller manifest it
+/// installs, and the Secret each service needs, created in its namespace.
+#[test]
+fn the_scripts_say_what_they_install_in_lines_the_closure_check_reads() {
+    let words = |line: &str| -> Vec<String> {
+        line.split_whitespace().map(|w| w.trim_matches(['"', '\'']).to_string()).collect()
+    };
+    // Whether one line holds each of `runs`, its words one after the other.
+    let has = |text: &str, runs: &[&[&str]]| {
+        text.lines().map(words).any(|w| {
+            runs.iter().all(|run| w.windows(run.len()).any(|win| win.iter().zip(run.iter()).all(|(a, b)| a == b)))
+        })
+    };
+    let seed_004 = Laptop::new(&example("seed-004-notejam.yaml"));
+    let script = std::fs::read_to_string(seed_004.out("scripts/deploy-local-production.sh")).expect("script");
+    for addon in ["ingress", "metrics-server", "volumesnapshots", "csi-hostpath-driver"] {
+        assert!(has(&script, &[&["minikube", "addons", "enable", addon]]), "minikube addons enable {addon}");
+    }
+    let helm: &[&[&str]] = &[
+        &["helm", "upgrade", "--install", "snapscheduler", "snapscheduler"],
+        &["--namespace", "backube-snapscheduler", "--create-namespace"],
+    ];
+    assert!(has(&script, helm), "helm upgrade --install snapscheduler");
+    let secret: &[&[&str]] = &[&["--namespace", "notejam", "create", "secret", "generic", "notejam-env"]];
+    assert!(has(&script, secret), "the Secret");
+    let kind = Laptop::new(&seed_002_on_kind());
+    let script = std::fs::read_to_string(kind.out("scripts/deploy-local.sh")).expect("script");
+    assert!(
+        script.lines().any(|l| {
+            let w = words(l);
+            w.iter().any(|w| w == "apply") && w.iter().any(|w| w.contains("kubernetes/ingress-nginx/"))
+        }),
+        "ingress-nginx's manifest"
+    );
+    let secret: &[&[&str]] = &[&["--namespace", "athletes", "create", "secret", "generic", "flask-app-env"]];
+    assert!(has(&script, secret), "the Secret");
 }
 
 #[test]
