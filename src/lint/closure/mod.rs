@@ -181,6 +181,9 @@ pub struct Graph {
     /// covers (a project's README declares one per service: looked up, not scanned, per
     /// reference).
     prerequisites: HashMap<String, Vec<(PathBuf, readme::Prerequisite)>>,
+    /// What the clusters READMEs name (GKE, AKS...) are created with, likewise: it resolves a
+    /// reference only on a cluster whose platform the deployment does not say.
+    named_clusters: HashMap<String, Vec<(PathBuf, readme::Prerequisite)>>,
     refs: Vec<Reference>,
     origins: Vec<Origin>,
     /// Platforms whose clusters the deployment runs on (from a spec, or told by Terraform), by
@@ -307,6 +310,9 @@ impl Graph {
     pub fn add_readme(&mut self, text: &str, dir: PathBuf) -> Vec<String> {
         let read = readme::read(text);
         self.declare(read.prerequisites, &dir);
+        for p in read.cluster {
+            self.named_clusters.entry(p.name.clone()).or_default().push((dir.clone(), p));
+        }
         read.scripts
     }
 
@@ -438,16 +444,35 @@ impl Graph {
             || claimed
             || self.any_name.get(&r.kind).is_some_and(|scopes| scopes.iter().any(|s| s.reaches(cluster)))
             || platform::provides(&self.platforms_of(cluster), &r.kind, &r.name)
-            || self.declared(&r.kind, r.namespace.as_deref(), &r.name, &self.origins[r.origin].dir)
+            || self.declared(&r.kind, r.namespace.as_deref(), &r.name, &self.origins[r.origin].dir, cluster)
+    }
+
+    /// Whether the platform of `cluster` is known (its own, or the deployment's).
+    fn platform_known(&self, cluster: Option<ClusterId>) -> bool {
+        match cluster.and_then(|c| self.clusters.get(usize::from(c))) {
+            Some(c) => c.platform.is_some(),
+            None => !self.platforms.is_empty(),
+        }
     }
 
     /// Whether a README at or above `dir` declares the object (by its name, any name of its
-    /// kind, or for a CRD, its group).
-    fn declared(&self, kind: &str, namespace: Option<&str>, name: &str, dir: &Path) -> bool {
+    /// kind, or for a CRD, its group), or, on `cluster` when its platform is not known, names a
+    /// cluster created with it.
+    fn declared(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+        dir: &Path,
+        cluster: Option<ClusterId>,
+    ) -> bool {
         let group = (kind == CRD).then(|| name.split_once('.').map(|(_, g)| format!("*.{g}"))).flatten();
-        [Some(name), Some(readme::ANY), group.as_deref()].into_iter().flatten().any(|key| {
-            self.prerequisites.get(key).is_some_and(|declared| {
-                declared.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+        let named = (!self.platform_known(cluster)).then_some(&self.named_clusters);
+        [Some(&self.prerequisites), named].into_iter().flatten().any(|declarations| {
+            [Some(name), Some(readme::ANY), group.as_deref()].into_iter().flatten().any(|key| {
+                declarations.get(key).is_some_and(|declared| {
+                    declared.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+                })
             })
         })
     }
@@ -463,7 +488,7 @@ impl Graph {
                 .get(&(CRD.to_string(), name.to_string()))
                 .is_some_and(|spaces| spaces.iter().any(|(_, s)| s.reaches(cluster)))
             || platform::provides_crd(&self.platforms_of(cluster), group)
-            || self.declared(CRD, None, name, &self.origins[origin].dir)
+            || self.declared(CRD, None, name, &self.origins[origin].dir, cluster)
     }
 
     /// The findings: each unresolved reference and cross-family gap, at its line. A finding in
@@ -567,6 +592,9 @@ impl Graph {
         self.claim_templates.extend(other.claim_templates);
         for (name, declared) in other.prerequisites {
             self.prerequisites.entry(name).or_default().extend(declared);
+        }
+        for (name, declared) in other.named_clusters {
+            self.named_clusters.entry(name).or_default().extend(declared);
         }
         self.refs.extend(other.refs.into_iter().map(|r| Reference { origin: r.origin + base, ..r }));
         self.origins.extend(other.origins);

@@ -147,12 +147,15 @@ fn instructs(heading: &str) -> bool {
 pub struct Readme {
     pub prerequisites: Vec<Prerequisite>,
     pub scripts: Vec<String>,
+    /// What the clusters it names are created with: what a deployment whose platform gen does
+    /// not know may rely on (gen's own platforms say what theirs have).
+    pub cluster: Vec<Prerequisite>,
 }
 
 /// Reads a README: its Prerequisites sections, the commands of its code, and the software and
 /// clusters it names.
 pub fn read(text: &str) -> Readme {
-    let mut readme = Readme { prerequisites: prerequisites(text), scripts: Vec::new() };
+    let mut readme = Readme { prerequisites: prerequisites(text), scripts: Vec::new(), cluster: Vec::new() };
     let mut code = String::new();
     let mut prose = String::new();
     let mut fence: Option<&str> = None;
@@ -189,9 +192,9 @@ pub fn read(text: &str) -> Readme {
     let lower = prose.to_ascii_lowercase();
     for cluster in software::CLUSTERS.iter().filter(|c| c.names.iter().any(|n| software::has_words(&lower, n))) {
         let object = |kind: &str, name: &str| Prerequisite { kind: kind.into(), namespace: None, name: name.into() };
-        into.prerequisites.extend(cluster.storage_classes.iter().map(|n| object("StorageClass", n)));
-        into.prerequisites.extend(cluster.ingress_classes.iter().map(|n| object("IngressClass", n)));
-        into.prerequisites.extend(cluster.groups.iter().map(|g| object(CRD, &format!("*.{g}"))));
+        into.cluster.extend(cluster.storage_classes.iter().map(|n| object("StorageClass", n)));
+        into.cluster.extend(cluster.ingress_classes.iter().map(|n| object("IngressClass", n)));
+        into.cluster.extend(cluster.groups.iter().map(|g| object(CRD, &format!("*.{g}"))));
     }
     readme
 }

@@ -58,7 +58,7 @@ pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     let dir = &graph.origins[*origin].dir;
     let declared = ["Azure Kubernetes Service RBAC Cluster Admin", "Azure Kubernetes Service RBAC Admin"]
         .iter()
-        .any(|role| graph.declared(ROLE_KIND, None, role, dir));
+        .any(|role| graph.declared(ROLE_KIND, None, role, dir, None));
     if granted || declared {
         return;
     }
