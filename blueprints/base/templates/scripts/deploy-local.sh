@@ -10,13 +10,17 @@
 <% set minikube = local.cluster == "minikube" %>
 <% set autoscaled = spec.services | selectattr("autoscaling", "defined") | list %>
 <% set secrets = spec.services | selectattr("secretEnv") | list %>
-<% set found = namespace(python=[], backups=[]) %>
+<% set found = namespace(python=[], backups=[], csi=false) %>
 <% for service in spec.services %>
 <% if runtimes[service.blueprint].test is defined and runtimes[service.blueprint].test.toolchain == "python" %>
 <% set found.python = found.python + [service] %>
 <% endif %>
 <% if service.persistence is defined and service.persistence.backup is defined %>
 <% set found.backups = found.backups + [service] %>
+<% endif %>
+<#- minikube's CSI driver class: a backup's (snapshots need it), or one a volume names. #>
+<% if service.persistence is defined and service.persistence.storageClass is defined and service.persistence.storageClass == "csi-hostpath-sc" %>
+<% set found.csi = true %>
 <% endif %>
 <% endfor %>
 #!/usr/bin/env bash
@@ -339,6 +343,8 @@ run env KUBECONFIG="$kubeconfig" minikube addons enable metrics-server --profile
 <% endif %>
 <% if found.backups %>
 run env KUBECONFIG="$kubeconfig" minikube addons enable volumesnapshots --profile "$cluster"
+<% endif %>
+<% if found.csi %>
 run env KUBECONFIG="$kubeconfig" minikube addons enable csi-hostpath-driver --profile "$cluster"
 <% endif %>
 <% else %>
