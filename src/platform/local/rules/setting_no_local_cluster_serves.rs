@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a setting of a service (or of `platform.local`) that no local cluster gen's
     /// deploy script sets up can serve: an ingress controller or Gateway other than the
-    /// ingress-nginx the script installs (`platform.local.ingress`),
+    /// ingress-nginx the script installs (`platform.local.ingress`), TLS on an ingress (no
+    /// certificate issuer runs on the laptop),
     /// a `ReadWriteMany` volume, a storage class other than the cluster's (`standard`; on
     /// minikube also `csi-hostpath-sc`, the CSI driver that takes snapshots), or a snapshot
     /// class other than `csi-hostpath-snapclass`. It reports what a local spec or a local
@@ -84,6 +85,14 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     }
     for (i, service) in spec.spec.services.iter().enumerate() {
         let path = |rest: &[&str]| rest.iter().fold(route!["services", i], |r, k| r.with(*k));
+        if service.ingress.as_ref().is_some_and(|ingress| ingress.tls) {
+            let message = format!(
+                "service `{}` asks for TLS, which the local {cluster} cluster cannot serve: no certificate issuer runs there, and nothing would create its certificate's Secret",
+                service.name
+            );
+            let help = "drop `tls: true` here (a local cluster's default is plain HTTP on this machine), or write it for the cloud environments only";
+            report(path(&["ingress", "tls"]), message, help);
+        }
         let Some(volume) = &service.persistence else { continue };
         if volume.access_mode == AccessMode::ReadWriteMany {
             let message = format!(
