@@ -7,7 +7,7 @@
 //! has: no Key Vault wiring, a storage class and access mode its provisioner serves, a snapshot
 //! class it has, routes through the ingress-nginx its script installs, images it loaded. The
 //! closure check agrees however it is pointed at the output: `gen render`, `gen lint` of the
-//! spec, `gen lint` of the rendered folder.
+//! spec, `gen lint` of the rendered folder, `gen lint .` at the repository's root.
 
 mod common;
 
@@ -250,6 +250,7 @@ fn holds_to_its_cluster(what: &str, objects: &[Value], laptop: &str) {
 
 #[test]
 fn every_local_environment_of_the_grid_holds_only_what_its_cluster_has_and_closes_alike_however_linted() {
+    let path = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
     let mut checked = 0;
     for shape in grid() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -261,10 +262,15 @@ fn every_local_environment_of_the_grid_holds_only_what_its_cluster_has_and_close
         assert!(!render.stderr.contains("error["), "{shape:?}: {}", render.stderr);
         // The closure check, pointed at the spec and at the rendered folder, says what the
         // render said: nothing.
-        let of_spec = Gen::new().args(["lint", "--format", "json", "spec.yaml"]).current_dir(dir.path()).run();
-        let of_folder = Gen::new().args(["lint", "--format", "json", "out"]).current_dir(dir.path()).run();
-        for (how, run) in [("gen lint spec.yaml", &of_spec), ("gen lint out", &of_folder)] {
+        // With Helm on the PATH, as a user has it: gen renders the charts it finds too.
+        let lint = |what: &str| {
+            Gen::new().args(["lint", "--format", "json", what]).env("PATH", &path).current_dir(dir.path()).run()
+        };
+        let (of_spec, of_folder, of_root) = (lint("spec.yaml"), lint("out"), lint("."));
+        for (how, run) in [("gen lint spec.yaml", &of_spec), ("gen lint out", &of_folder), ("gen lint .", &of_root)] {
             assert_eq!(closure_errors(&run.stdout), vec![], "{shape:?}: {how}\n{spec}");
+            assert!(!run.stdout.contains("\"GEN006\""), "{shape:?}: {how}: a chart was not rendered: {}", run.stdout);
+            assert_eq!(run.code, 0, "{shape:?}: {how}: {}", run.stdout);
         }
         // Each local environment's objects, as kustomize builds them.
         let out = dir.path().join("out");

@@ -50,6 +50,7 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
     if let Some(map) = block.as_object_mut() {
         map.insert("target".into(), name.into());
         map.insert("imagePullPolicy".into(), target.image_pull_policy().into());
+        map.insert("singleNode".into(), target.single_node().into());
         if let Some(environment) = environment {
             map.extend(target.environment_context(&spec.metadata.name, environment));
         }
