@@ -387,13 +387,11 @@ fn a_deploy_script_names_a_missing_tool_and_runs_nothing() {
     assert!(said.contains("minikube is not installed: https://minikube.sigs.k8s.io/docs/start/"), "{said}");
     assert!(!home.path().join("calls").exists(), "it ran {:?}", std::fs::read_to_string(home.path().join("calls")));
 
-    // A kubeconfig that is not the user's (seed 002: made by `sudo minikube start`) is named
-    // with its fix, before anything runs.
+    // minikube's folder made by root (seed 002: `sudo minikube start`) is named with its fix,
+    // before anything runs. (The user's kubeconfig is neither read nor written: not checked.)
     let bin = stubs(home.path(), &["minikube"]);
-    let kube = home.path().join(".kube");
-    std::fs::create_dir_all(&kube).expect("kube");
-    let config = kube.join("config");
-    std::fs::write(&config, "").expect("config");
+    let config = home.path().join(".minikube");
+    std::fs::create_dir_all(&config).expect("minikube's folder");
     let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     let taken = if root_user {
         Command::new("chown").args(["65534:65534"]).arg(&config).status()

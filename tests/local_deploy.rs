@@ -783,9 +783,13 @@ fn a_missing_secret_stops_before_the_slow_steps_and_comes_from_env_local_when_it
         run.said()
     );
 
-    // With every name, the Secret is made from it, holding exactly the service's names.
-    std::fs::write(&env_local, "SECRET_KEY=s3cr3t-value\nOTHER_SERVICE_KEY=not-mine\n  API_TOKEN=t0k=n\n")
-        .expect(".env.local");
+    // With every name, the Secret is made from it, holding exactly the service's names, as a
+    // shell or a .env loader writes them (`export`, quotes, a Windows line end).
+    std::fs::write(
+        &env_local,
+        "export SECRET_KEY=\"s3cr3t-value\"\r\nOTHER_SERVICE_KEY=not-mine\n  API_TOKEN='t0k=n'\n",
+    )
+    .expect(".env.local");
     let run = laptop.deploy(&script, &[]);
     run.ok();
     assert!(
@@ -793,8 +797,30 @@ fn a_missing_secret_stops_before_the_slow_steps_and_comes_from_env_local_when_it
         "a value was printed:\n{}",
         run.said()
     );
-    let secret = &laptop.cluster("minikube:athletes")["objects"]["Secret/athletes/flask-app-env"]["stringData"];
-    assert_eq!(secret, &serde_json::json!({"SECRET_KEY": "s3cr3t-value", "API_TOKEN": "t0k=n"}), "{}", run.said());
+    let secret = &laptop.cluster("minikube:athletes")["objects"]["Secret/athletes/flask-app-env"]["data"];
+    let decoded = |name: &str| {
+        let value = secret[name].as_str().unwrap_or_else(|| panic!("{name} in {secret}"));
+        let out = Command::new("base64")
+            .arg("-d")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let mut child = out.expect("base64");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), value.as_bytes()).expect("write");
+        String::from_utf8(child.wait_with_output().expect("base64").stdout).expect("UTF-8")
+    };
+    assert_eq!(secret.as_object().map(|o| o.len()), Some(2), "{secret}");
+    assert_eq!((decoded("SECRET_KEY"), decoded("API_TOKEN")), ("s3cr3t-value".to_string(), "t0k=n".to_string()));
+
+    // A name the spec adds later is missing from the Secret made before it: said right after
+    // the namespaces, naming it, not after the rollout times out.
+    let spec = spec.replace("secretEnv: [SECRET_KEY, API_TOKEN]", "secretEnv: [SECRET_KEY, API_TOKEN, MAIL_URL]");
+    std::fs::write(laptop.dir.path().join("spec.yaml"), &spec).expect("spec");
+    let render = Gen::new().args(["render", "spec.yaml"]).current_dir(laptop.dir.path()).run();
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    let run = laptop.deploy(&script, &[]);
+    run.fails().says("lacks MAIL_URL").says("delete secret flask-app-env");
+    assert_stopped_before_the_slow_steps(&run);
     // gen never writes it.
     assert!(
         std::fs::read_to_string(laptop.dir.path().join("out/.gen-manifest.json"))

@@ -37,6 +37,7 @@ and leaves nothing); `tag-race` (another build moves a shared tag right after a 
 it); `fail.json` ({"kubectl get pod": "message"}: a call starting with those words fails).
 """
 
+import base64
 import contextlib
 import copy
 import fcntl
@@ -618,8 +619,10 @@ def kubectl_in(w, cluster, found, rest, ns):
                     if line and not line.startswith("#"):
                         k, _, v = line.partition("=")
                         data[k] = v
+        # The API server keeps a Secret's values base64-encoded under `data`.
+        encoded = {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}
         put(cluster, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns},
-                      "type": "Opaque", "stringData": data})
+                      "type": "Opaque", "data": encoded})
         print(f"secret/{name} created")
     elif verb == "patch":
         kind, name = rest[1].split("/", 1) if "/" in rest[1] else rest[1:3]

@@ -45,7 +45,9 @@
 <% if secrets %>
 # A service's Secret is never written here: when it is missing, it is created from .env.local
 # in the output folder (NAME=value lines, yours, never committed) if that file holds every
-# name; otherwise the script stops and says how to create it.
+# name; otherwise the script stops and says how to create it. An existing Secret is only
+# checked for every name (a name added to the spec stops the script before the slow steps):
+# to change a value, delete the Secret and run again.
 <% endif %>
 set -euo pipefail
 
@@ -121,14 +123,13 @@ need helm "https://helm.sh/docs/intro/install/ (it installs snapscheduler, which
 <% endif %>
 
 # Files root owns in this user's home make the cluster tools fail half-way: `sudo minikube
-# start` (seed 002) leaves ~/.minikube, which minikube then cannot write, and the user's
-# kubeconfig beside it. Say so now, with the fix, instead of working around it.
+# start` (seed 002) leaves ~/.minikube, which minikube then cannot write. Say so now, with the
+# fix, instead of working around it. (The user's kubeconfig is neither read nor written here.)
 <% if minikube %>
 minikube_home=${MINIKUBE_HOME:-$HOME}
 [[ $minikube_home == */.minikube ]] || minikube_home+=/.minikube
-user_kubeconfig=${KUBECONFIG:-$HOME/.kube/config}
 <% endif %>
-for owned in "$(dirname "$kubeconfig")" "$kubeconfig"<% if minikube %> "$minikube_home" "${user_kubeconfig%%:*}"<% endif %>; do
+for owned in "$(dirname "$kubeconfig")" "$kubeconfig"<% if minikube %> "$minikube_home"<% endif %>; do
   if [[ -e $owned && (! -O $owned || ! -r $owned || ! -w $owned) ]]; then
     fail "$owned is not this user's to read and write (it was probably made with sudo): run 'sudo chown -R $(id -u):$(id -g) $owned'"
   fi
@@ -305,18 +306,38 @@ has_secret() {
 # never holds another service's values. Fails, naming in $missing what .env.local lacks.
 missing=""
 from_env_local() {
-  local file=$1 name line
+  local file=$1 name line value
   shift
   missing=""
   : >"$file"
   for name in "$@"; do
-    if line=$(grep -m 1 -E "^[[:space:]]*$name=" "$env_local" 2>/dev/null); then
-      printf '%s\n' "${line#"${line%%[![:space:]]*}"}" >>"$file"
+    # `NAME=value`, as a shell or a .env loader writes it: `export ` before, quotes around
+    # the value and a Windows line end are not part of it.
+    if line=$(grep -m 1 -E "^[[:space:]]*(export[[:space:]]+)?$name=" "$env_local" 2>/dev/null); then
+      value=${line#*=}
+      value=${value%$'\r'}
+      if [[ ${#value} -ge 2 && ( ($value == \"*\" ) || ($value == \'*\') ) ]]; then
+        value=${value:1:${#value}-2}
+      fi
+      printf '%s=%s\n' "$name" "$value" >>"$file"
     else
       missing+="${missing:+, }$name"
     fi
   done
   [[ -z $missing ]]
+}
+# Whether the Secret $1/$2 lacks some of the names $3... (named in $missing): a Secret made
+# before a name was added to the spec, which the pods would fail on only after the rollout.
+lacks() {
+  local data name
+  data=$(kubectl "${kc[@]}" --namespace "$1" get secret "$2" --output=jsonpath='{.data}') ||
+    fail "cannot read the Secret $1/$2: kubectl's error is above"
+  shift 2
+  missing=""
+  for name in "$@"; do
+    [[ $data == *"\"$name\":"* ]] || missing+="${missing:+, }$name"
+  done
+  [[ -n $missing ]]
 }
 <% for service in secrets %>
 <% set secret = service.name ~ "-env" %>
@@ -331,6 +352,8 @@ if $dry_run || ! has_secret <@ service.namespace | shell @> <@ secret | shell @>
   - create it yourself: $kubectl_here --namespace "<@ service.namespace | shell @>" create secret generic "<@ secret | shell @><% for name in service.secretEnv %>" --from-literal="<@ (name ~ "=...") | shell @><% endfor %>
 
   fi
+elif lacks <@ service.namespace | shell @> <@ secret | shell @><% for name in service.secretEnv %> <@ name | shell @><% endfor %>; then
+  fail "the Secret "<@ (service.namespace ~ "/" ~ secret) | shell @>" lacks $missing, which the service "<@ service.name | shell @>" reads: delete it ($kubectl_here --namespace "<@ service.namespace | shell @>" delete secret "<@ secret | shell @>") and run this again, to make it from $env_local, or add the names to it"
 fi
 <% endfor %>
 <% endif %>
