@@ -158,20 +158,10 @@ pub fn read(text: &str) -> Readme {
     let mut readme = Readme { prerequisites: prerequisites(text), scripts: Vec::new(), cluster: Vec::new() };
     let mut code = String::new();
     let mut prose = String::new();
-    let mut fence: Option<&str> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            } else {
-                code.push_str(line);
-                code.push('\n');
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
+    for (line, fenced) in markdown_lines(text) {
+        if fenced {
+            code.push_str(line);
+            code.push('\n');
             continue;
         }
         prose.push_str(line);
@@ -233,24 +223,37 @@ fn only_joins(between: &str) -> bool {
     between.split(|c: char| c.is_whitespace() || c == ',' || c == '/').all(|w| matches!(w, "" | "and" | "or"))
 }
 
+/// A Markdown text's lines, each with whether it is inside a fenced code block (the fences
+/// themselves are left out).
+fn markdown_lines(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut fence: Option<&str> = None;
+    text.lines().filter_map(move |line| {
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+                return None;
+            }
+            return Some((line, true));
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            return None;
+        }
+        Some((line, false))
+    })
+}
+
 /// The prerequisites a README's Prerequisites sections declare.
 pub fn prerequisites(text: &str) -> Vec<Prerequisite> {
     let mut out = Vec::new();
     // The level of the Prerequisites heading whose section we are in.
     let mut section: Option<usize> = None;
-    let mut fence: Option<&str> = None;
-    for line in text.lines() {
+    for (line, fenced) in markdown_lines(text) {
+        if fenced {
+            continue;
+        }
         let trimmed = line.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            }
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-            continue;
-        }
         let level = trimmed.chars().take_while(|&c| c == '#').count();
         if (1..=6).contains(&level) && trimmed[level..].starts_with([' ', '\t']) {
             let heading = trimmed[level..].to_ascii_lowercase();

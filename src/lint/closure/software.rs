@@ -335,17 +335,7 @@ pub static CLUSTERS: &[NamedCluster] = &[
     },
     NamedCluster {
         names: &["aks", "azure kubernetes service"],
-        storage_classes: &[
-            "default",
-            "managed",
-            "managed-csi",
-            "managed-csi-premium",
-            "managed-premium",
-            "azurefile",
-            "azurefile-csi",
-            "azurefile-csi-premium",
-            "azurefile-premium",
-        ],
+        storage_classes: crate::platform::azure::STORAGE_CLASSES,
         groups: &["snapshot.storage.k8s.io"],
         ingress_classes: &[],
     },

@@ -53,6 +53,19 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
 ];
 
+/// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.
+pub const STORAGE_CLASSES: &[&str] = &[
+    "default",
+    "managed",
+    "managed-csi",
+    "managed-csi-premium",
+    "managed-premium",
+    "azurefile",
+    "azurefile-csi",
+    "azurefile-csi-premium",
+    "azurefile-premium",
+];
+
 /// An Azure role the person (or pipeline) running `terraform apply` holds, as a README's
 /// prerequisite (`Azure role \`Azure Kubernetes Service RBAC Cluster Admin\``).
 pub const ROLE_KIND: &str = "Azure role";
@@ -69,17 +82,7 @@ impl Platform for Azure {
     /// AKS's Azure Disk and Files CSI classes, and the snapshot API (AKS runs the CSI
     /// snapshot controller, but creates no VolumeSnapshotClass).
     fn cluster_storage_classes(&self) -> &'static [&'static str] {
-        &[
-            "default",
-            "managed",
-            "managed-csi",
-            "managed-csi-premium",
-            "managed-premium",
-            "azurefile",
-            "azurefile-csi",
-            "azurefile-csi-premium",
-            "azurefile-premium",
-        ]
+        STORAGE_CLASSES
     }
 
     fn cluster_crd_groups(&self) -> &'static [&'static str] {
