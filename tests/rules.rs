@@ -79,17 +79,42 @@ fn expectation(dir: &Path, fires: &Path) -> Expect {
     parse_expect(&text)
 }
 
-/// Every (group, rule code) with its fixture folder.
-fn rules() -> Vec<(&'static str, &'static gen_core::diag::Rule, PathBuf)> {
+/// A copy of the fixtures in a repository of their own. A deployment is read with the READMEs
+/// above it up to its repository's root: fixtures linted in place would be read with this
+/// project's own README too (which says what the local script installs), and a fixture must
+/// hold what it needs itself.
+fn fixtures() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // `cp -a` keeps the fixtures that are symbolic links as links.
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(fixture(""))
+        .arg(dir.path().join("fixtures"))
+        .status()
+        .expect("cp");
+    assert!(status.success(), "copying the fixtures");
+    let status =
+        std::process::Command::new("git").args(["init", "-q"]).arg(dir.path().join("fixtures")).status().expect("git");
+    assert!(status.success(), "git init");
+    dir
+}
+
+/// Every (group, rule code) with its fixture folder in the copy at `copy`.
+fn rules(copy: &Path) -> Vec<(&'static str, &'static gen_core::diag::Rule, PathBuf)> {
+    let root = copy.join("fixtures");
     registry::groups()
         .into_iter()
-        .flat_map(|g| g.rules.into_iter().map(move |r| (g.name, r, fixture(&format!("{}/{}", g.name, r.code)))))
+        .flat_map(|g| {
+            let root = root.clone();
+            g.rules.into_iter().map(move |r| (g.name, r, root.join(g.name).join(r.code)))
+        })
         .collect()
 }
 
 #[test]
 fn every_rule_of_every_group_has_a_fixture_pair() {
-    let missing: Vec<String> = rules()
+    let copy = fixtures();
+    let missing: Vec<String> = rules(copy.path())
         .into_iter()
         .filter(|(_, _, dir)| entry(dir, "fires").is_none() || entry(dir, "passes").is_none())
         .map(|(g, r, _)| format!("{g}/{}", r.code))
@@ -99,7 +124,8 @@ fn every_rule_of_every_group_has_a_fixture_pair() {
 
 #[test]
 fn each_rule_fires_at_the_expected_place() {
-    for (group, rule, dir) in rules() {
+    let copy = fixtures();
+    for (group, rule, dir) in rules(copy.path()) {
         for fires in entry(&dir, "fires").into_iter().chain(cases(&dir, "fires")) {
             fires_where_expected(group, rule, &dir, &fires);
         }
@@ -135,7 +161,8 @@ fn fires_where_expected(group: &str, rule: &gen_core::diag::Rule, dir: &Path, fi
 
 #[test]
 fn each_rule_is_quiet_on_its_near_miss() {
-    for (group, rule, dir) in rules() {
+    let copy = fixtures();
+    for (group, rule, dir) in rules(copy.path()) {
         for passes in entry(&dir, "passes").into_iter().chain(cases(&dir, "passes")) {
             quiet(group, rule, &passes);
         }
@@ -178,7 +205,10 @@ fn an_ignored_rule_is_not_reported() {
 #[test]
 fn a_byte_order_mark_moves_no_finding_of_the_yaml_families() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (group, rule, fixtures) in rules().into_iter().filter(|(g, _, _)| ["kubernetes", "workflow"].contains(g)) {
+    let copy = fixtures();
+    for (group, rule, fixtures) in
+        rules(copy.path()).into_iter().filter(|(g, _, _)| ["kubernetes", "workflow"].contains(g))
+    {
         // A fixture that is a folder (a chart, a set of manifests) is read as several files.
         let files = entry(&fixtures, "fires").filter(|f| f.is_file()).into_iter().chain(cases(&fixtures, "fires"));
         for fires in files {
