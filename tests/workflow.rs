@@ -1209,35 +1209,170 @@ fn refresh_gen(script: &Path, tags: &[&str], revision: &str, spec: &str) -> Opti
     out.status.success().then(|| (String::from_utf8_lossy(&out.stdout).trim().to_string(), after))
 }
 
+/// Whether a job runs code that is not the pinned actions': gen, its install, or a script.
+fn runs_code(job: &Value) -> bool {
+    steps(job)
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .flat_map(str::lines)
+        .map(str::trim_start)
+        .any(|l| l.starts_with("gen ") || l.starts_with("cargo install") || l.starts_with("bash "))
+}
+
 #[test]
-fn the_refresh_jobs_that_run_gen_hold_no_secret_and_the_jobs_that_hold_one_run_no_gen() {
+fn a_refresh_holds_no_secret_and_its_pull_requests_start_no_workflow() {
     let variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
     let repo = Repo::new(&variant);
     let file = repo.out().join(".github/workflows/gen-refresh.yml");
+    let text = std::fs::read_to_string(&file).expect("read");
+    // No job of it holds a secret: not the ones that run gen's code, not the ones that push.
+    assert!(!text.contains("secrets."), "gen-refresh.yml names a secret");
     let wf = read_yaml(&file);
-    let mut renders = 0;
-    let mut proposes = 0;
+    let (mut renders, mut proposes) = (0, 0);
     for (name, job) in jobs(&wf) {
-        let text = serde_json::to_string(job).unwrap();
-        let runs_gen = steps(job)
-            .iter()
-            .filter_map(|s| s["run"].as_str())
-            .flat_map(str::lines)
-            .map(str::trim_start)
-            .any(|l| l.starts_with("gen ") || l.starts_with("cargo install") || l.starts_with("bash "));
-        if runs_gen {
+        if runs_code(job) {
             renders += 1;
-            // Code from gen's source runs here: a read-only token and no secret on the runner.
-            assert!(!text.contains("secrets."), "{name} runs gen and holds a secret");
+            // Code from gen's source runs here: a read-only token.
             assert_eq!(job["permissions"], serde_json::json!({"contents": "read"}), "{name}");
         }
-        if text.contains("secrets.GEN_PR_TOKEN") {
+        if job["permissions"]["contents"] == "write" {
             proposes += 1;
-            assert!(!runs_gen, "{name} holds the token and runs gen");
+            assert!(!runs_code(job), "{name} can push and runs code");
             assert_eq!(needs(job).len(), 1, "{name} proposes what one render job uploaded");
+            // The workflow's own token opens the pull request: GitHub starts no workflow for
+            // it, so nothing it changes runs with the repository's secrets before a review.
+            let opens: Vec<&Value> = steps(job)
+                .into_iter()
+                .filter(|s| s["uses"].as_str().is_some_and(|u| u.contains("create-pull-request")))
+                .collect();
+            assert_eq!(opens.len(), 1, "{name}");
+            assert_eq!(opens[0]["with"]["token"], "${{ github.token }}", "{name}");
         }
     }
     assert_eq!((renders, proposes), (2, 2), "base images and gen, each in two jobs");
+    // The README says what the refresh's token does, and that it starts no workflow.
+    let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
+    assert!(readme.contains("starts no workflow"), "{readme}");
+    assert!(!readme.contains("pull requests and workflows"), "no token is asked for with workflow rights");
+}
+
+/// Runs the step named `name` of the job `job` of gen-refresh.yml at the repository's root
+/// with the workflow's and the step's env as written, `RUNNER_TEMP` at `temp` and `bin` first
+/// on the `PATH`.
+fn refresh_step(repo: &Repo, job: &str, name: &str, temp: &Path, bin: &Path) -> std::process::Output {
+    let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+    let step = steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == name).expect("the step").clone();
+    let mut run = Command::new("bash");
+    run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")]).current_dir(repo.root());
+    for scope in [&wf["env"], &step["env"]] {
+        for (k, v) in scope.as_object().into_iter().flatten() {
+            run.env(k, v.as_str().expect("string"));
+        }
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    run.env("PATH", path)
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_OUTPUT", temp.join("output"))
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary"))
+        .output()
+        .expect("bash")
+}
+
+#[test]
+fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
+    let variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
+    let repo = Repo::new(&variant);
+    git(repo.root(), &["add", "--all"]);
+    git(repo.root(), &["commit", "-q", "-m", "rendered"]);
+    let spec = variant.spec_at;
+    let workflow = format!("{}/.github/workflows/gen.yml", variant.out).trim_start_matches("./").to_string();
+    let script = format!("{}/scripts/refresh-gen.sh", variant.out).trim_start_matches("./").to_string();
+    let dockerfile = format!("{}/services/users/Dockerfile", variant.out).trim_start_matches("./").to_string();
+    let edit = |rel: &str| {
+        let path = repo.root().join(rel);
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, format!("{text}# changed\n")).expect("write");
+    };
+    let reset = || {
+        git(repo.root(), &["reset", "-q", "--hard"]);
+    };
+    // The patch of each change, as a render job would upload it.
+    let patch = |files: &[&str]| -> String {
+        for f in files {
+            edit(f);
+        }
+        let diff = git(repo.root(), &["diff", "--binary"]);
+        reset();
+        diff
+    };
+
+    // gen's render job: the patch it proposes holds the spec alone; the whole render is beside
+    // it for the reviewer.
+    let temp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(temp.path().join("change")).expect("mkdir");
+    for f in [spec, workflow.as_str(), script.as_str()] {
+        edit(f);
+    }
+    let out = refresh_step(&repo, "gen", "The change, as a patch", temp.path(), temp.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let proposed = std::fs::read_to_string(temp.path().join("change/change.patch")).expect("patch");
+    let preview = std::fs::read_to_string(temp.path().join("change/preview.patch")).expect("preview");
+    assert!(
+        proposed.contains(&format!("+++ b/{spec}")) && !proposed.contains(".github/") && !proposed.contains(&script),
+        "{proposed}"
+    );
+    assert!(preview.contains(&workflow) && preview.contains(&script), "{preview}");
+    reset();
+
+    // The jobs that push apply what was uploaded, and refuse what they must never push.
+    let bin = tempfile::tempdir().expect("tempdir");
+    let gh = bin.path().join("gh");
+    std::fs::write(&gh, "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --dir ] && d=$2; shift; done\nmkdir -p \"$d\" && cp \"$PATCH\" \"$d/change.patch\"\n")
+        .expect("write gh");
+    Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
+    let cases: [(&str, Vec<&str>, Option<&str>); 5] = [
+        ("gen-propose", vec![spec], None),
+        ("gen-propose", vec![spec, workflow.as_str()], Some("under .github/")),
+        ("gen-propose", vec![spec, script.as_str()], Some("more than the spec")),
+        ("base-images-propose", vec![spec, dockerfile.as_str()], None),
+        ("base-images-propose", vec![spec, dockerfile.as_str(), workflow.as_str()], Some("under .github/")),
+    ];
+    for (job, files, refused) in cases {
+        let temp = tempfile::tempdir().expect("tempdir");
+        let file = temp.path().join("uploaded.patch");
+        std::fs::write(&file, patch(&files)).expect("write");
+        let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+        let step = steps(&wf["jobs"][job])
+            .into_iter()
+            .find(|s| s["name"] == "Apply the render's patch")
+            .expect("step")
+            .clone();
+        assert!(step["run"].as_str().is_some_and(|r| r.contains("gh run download")), "{job}");
+        let mut run = Command::new("bash");
+        run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
+            .current_dir(repo.root())
+            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
+            .env("RUNNER_TEMP", temp.path())
+            .env("PATCH", &file)
+            .env("RUN_ID", "1");
+        for (k, v) in wf["env"].as_object().into_iter().flatten() {
+            run.env(k, v.as_str().expect("string"));
+        }
+        let out = run.output().expect("bash");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        match refused {
+            None => {
+                assert!(out.status.success(), "{job} {files:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+                let staged = git(repo.root(), &["diff", "--cached", "--name-only"]);
+                assert_eq!(staged.lines().collect::<BTreeSet<_>>(), files.iter().copied().collect(), "{job}");
+            }
+            Some(why) => {
+                assert!(!out.status.success(), "{job} pushes {files:?}");
+                assert!(stdout.contains(why), "{job} {files:?}: {stdout}");
+            }
+        }
+        reset();
+    }
 }
 
 #[test]
@@ -1264,6 +1399,21 @@ fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
     let spaced = "pipeline:\n  gen:\n    revision:  \"v0.1.0\"   # x\n";
     let (_, after) = refresh_gen(&script, &tags, "v0.1.0", spaced).expect("runs");
     assert_eq!(after, spaced.replace("v0.1.0", "v0.10.0"));
+    // A `revision:` elsewhere (a service's env, a text) is not gen's: it is never moved.
+    let elsewhere = "services:\n  - name: a\n    env: {revision: v0.1.0}\n    description: |\n      revision: v0.1.0\n  - name: b\n    env:\n      revision: v0.1.0\npipeline:\n  gen:\n    revision: v0.1.0\n";
+    let (_, after) = refresh_gen(&script, &tags, "v0.1.0", elsewhere).expect("runs");
+    assert_eq!(after, elsewhere.replace("  gen:\n    revision: v0.1.0", "  gen:\n    revision: v0.10.0"));
+    let only_elsewhere = "services:\n  - name: a\n    env:\n      revision: v0.1.0\n";
+    assert_eq!(refresh_gen(&script, &tags, "v0.1.0", only_elsewhere), Some(("v0.10.0".into(), only_elsewhere.into())));
+    let json = "{\"env\":{\"revision\":\"v0.1.0\"},\"pipeline\":{\"gen\":{\"revision\":\"v0.1.0\"}}}\n";
+    let (_, after) = refresh_gen(&script, &tags, "v0.1.0", json).expect("runs");
+    assert_eq!(after, json.replace("\"gen\":{\"revision\":\"v0.1.0\"", "\"gen\":{\"revision\":\"v0.10.0\""));
+    // A form the script does not follow (the value on the next line, an alias) stops the run.
+    for unread in
+        ["pipeline:\n  gen:\n    revision:\n      v0.1.0\n", "x: &r v0.1.0\npipeline:\n  gen: {revision: *r}\n"]
+    {
+        assert_eq!(refresh_gen(&script, &tags, "v0.1.0", unread), None, "{unread}");
+    }
     // A spec that leaves the revision to gen keeps its text: the new gen renders its own.
     let default = "name: shop\nimage: {tag: v0.1.0}\n";
     assert_eq!(refresh_gen(&script, &tags, "v0.1.0", default), Some(("v0.10.0".into(), default.into())));

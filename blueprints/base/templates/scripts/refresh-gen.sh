@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Finds gen's newest release: the highest vX.Y.Z tag of gen's source ($GEN_REPOSITORY) above
 # the one this project renders with ($GEN_REVISION). When there is one, prints it, and moves
-# `revision:` in the spec to it where the spec states the old one (a spec that leaves it out
-# follows the gen that renders it). A revision that is not a release tag (a commit, a branch)
-# is a choice to move by hand: nothing is printed. The workflows' actions, the tools they
-# install and the templates' defaults move with gen's releases, reviewed there.
+# the spec's `pipeline.gen.revision` to it where the spec states the old one (a spec that
+# leaves it out follows the gen that renders it, and is not edited). A revision that is not a
+# release tag (a commit, a branch) is a choice to move by hand: nothing is printed. The
+# workflows' actions, the tools they install and the templates' defaults move with gen's
+# releases, reviewed there.
 # usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION in the environment)
 set -euo pipefail
 
@@ -37,13 +38,143 @@ for i in 0 1 2; do
   ((BASH_REMATCH[i + 1] > current[i])) && break
   exit 0
 done
-# The spec's `revision: vX.Y.Z` (quoted or not, in a block or a flow mapping; no other key of
-# a spec is called `revision`). A spec that states the old release in another form is not
-# edited blindly: the run stops and says so.
-old=${GEN_REVISION//./\\.}
-sed -i -E "s/(^|[{,\"'[:space:]])(revision[\"']?:[[:space:]]*[\"']?)$old([\"']?([[:space:]]|,|\}|$))/\1\2$newest\3/" "$spec"
-if grep -qE -- "revision[\"']?:.*[\"' ]$old([\"' ,}]|$)" "$spec"; then
-  echo "::error::$spec states gen's revision $GEN_REVISION in a form this script does not edit: move pipeline.gen.revision to $newest by hand" >&2
-  exit 1
-fi
+# The value at the path pipeline.gen.revision, found by following the spec's keys (block
+# mappings by their indentation, flow mappings and JSON by their braces), and replaced in
+# place: every other byte is kept, and a `revision:` elsewhere (a service's env, a text) is
+# not touched. A form this reader does not follow (a flow mapping over several lines, an
+# anchor) stops the run, saying so, rather than editing blindly.
+python3 - "$spec" "$GEN_REVISION" "$newest" <<'PY'
+import re
+import sys
+
+path, old, new = sys.argv[1:4]
+TARGET = ["pipeline", "gen", "revision"]
+with open(path, encoding="utf-8", newline="") as f:
+    lines = f.read().splitlines(keepends=True)
+found = []  # (line, start, end) of each value at TARGET equal to `old`
+unsure = False
+# A key: quoted (its colon may follow at once, as in JSON), or plain (its colon then a space).
+KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:|([^\s#'"{}\[\],:][^#:]*?)\s*:(?=\s|$)""")
+
+
+def unquote(s):
+    s = s.strip()
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "\"'":
+        return s[1:-1]
+    return s
+
+
+def scalar_at(n, text, at, keys):
+    """The plain or quoted scalar at `at` of line n, a value at the path `keys`."""
+    m = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#,{}\[\]][^#,{}\[\]]*?)\s*(?=$|#|,|\}|\])""").match(text, at)
+    global unsure
+    if m and m.group(1).startswith("*") and related(keys):
+        unsure = True
+    if m and keys == TARGET and unquote(m.group(1)) == old:
+        start = m.start(1) + (1 if m.group(1)[0] in "\"'" else 0)
+        found.append((n, start, start + len(old)))
+    return m.end() if m else len(text)
+
+
+def related(keys):
+    """Whether the path `keys` holds the revision, or is in it: the ones that matter."""
+    keys = [k for k in keys if k != "<<"]
+    return keys[: len(TARGET)] == TARGET[: len(keys)]
+
+
+def flow(n, text, at, keys):
+    """A flow mapping or sequence starting at `at` on line n; False when it does not close."""
+    stack = []  # each open collection: [kind, keys of its key being read]
+    key = None
+    i = at
+    while i < len(text):
+        c = text[i]
+        if c in " \t,\r\n":
+            i += 1
+        elif c == "#" and (i == 0 or text[i - 1] in " \t"):
+            break
+        elif c in "{[":
+            base = stack[-1][1] if stack else keys
+            stack.append((c, base + ([key] if key is not None else [])))
+            key = None
+            i += 1
+        elif c in "}]":
+            stack.pop()
+            key = None
+            i += 1
+            if not stack:
+                return True
+        else:
+            base = stack[-1][1] if stack else keys
+            m = KEY.match(text, i)
+            if m and stack and stack[-1][0] == "{":
+                key = unquote(m.group(1) or m.group(2))
+                i = m.end()
+                continue
+            i = scalar_at(n, text, i, base + ([key] if key is not None else []))
+            key = None
+    return not stack
+
+
+blocks = []  # (indent, key) of the block mappings the line is in
+scalar_indent = None  # inside a block scalar (| or >) whose key is at this indent
+for n, line in enumerate(lines):
+    text = line.rstrip("\r\n")
+    indent = len(text) - len(text.lstrip(" "))
+    if scalar_indent is not None:
+        if not text.strip() or indent > scalar_indent:
+            continue
+        scalar_indent = None
+    body = text.strip()
+    if not body or body.startswith("#") or body in ("---", "..."):
+        continue
+    at = indent
+    while text.startswith("- ", at) or text[at:] == "-":
+        at += 2
+        while at < len(text) and text[at] == " ":
+            at += 1
+        while blocks and blocks[-1][0] >= indent:
+            blocks.pop()
+        blocks.append((indent, "-"))
+        indent = at
+    if text.startswith(("{", "["), at):
+        keys = [k for _, k in blocks]
+        closed = flow(n, text, at, keys)
+        unsure |= not closed and related(keys)
+        continue
+    m = KEY.match(text, at)
+    if not m:
+        continue
+    while blocks and blocks[-1][0] >= at:
+        blocks.pop()
+    blocks.append((at, unquote(m.group(1) or m.group(2))))
+    keys = [k for _, k in blocks]
+    rest = m.end()
+    value = text[rest:].lstrip()
+    # An anchor or a tag before the value: the value follows it.
+    while value.startswith(("&", "!")):
+        value = value.split(None, 1)[1] if " " in value else ""
+        rest = len(text) - len(value)
+    if value.startswith(("|", ">")):
+        scalar_indent = at
+    elif value.startswith(("{", "[")):
+        closed = flow(n, text, len(text) - len(value), keys)
+        unsure |= not closed and related(keys)
+    elif value.startswith("*") or keys[-1] == "<<" or not value or value.startswith("#"):
+        # An alias, a merge key, or a value on the lines below: where it is the revision, or
+        # may hold it, the revision is in a form this reader does not follow.
+        unsure |= related(keys) and (keys == TARGET or value.startswith("*") or keys[-1] == "<<")
+    else:
+        scalar_at(n, text, rest, keys)
+
+if len(found) != 1 or unsure:
+    if found or unsure:
+        print(f"::error::{path} states gen's revision {old} in a form this script does not edit: move pipeline.gen.revision to {new} by hand", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(0)
+n, start, end = found[0]
+lines[n] = lines[n][:start] + new + lines[n][end:]
+with open(path, "w", encoding="utf-8", newline="") as f:
+    f.write("".join(lines))
+PY
 echo "$newest"
