@@ -51,6 +51,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::github_environment_shared::RULE, rules::github_environment_shared::check),
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
+    (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
 ];
 
 /// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.

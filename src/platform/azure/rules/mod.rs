@@ -10,6 +10,7 @@ pub mod github_environment_shared;
 pub mod host_outside_dns_zone;
 pub mod ingress_host_shared;
 pub mod invalid_network;
+pub mod key_vault_object_name;
 pub mod resource_group_name;
 pub mod resource_group_shared;
 pub mod unsupported_kubernetes_version;
