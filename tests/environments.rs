@@ -652,3 +652,42 @@ fn the_readme_names_one_delegation_per_zone_and_only_the_edge_the_cluster_gets()
     let step = readme.lines().skip_while(|l| !l.starts_with("3. **Inside the cluster**")).take(4).collect::<String>();
     assert!(step.contains("ingress-nginx on the static IP") && !step.contains("Gateway"), "{step}");
 }
+
+/// A volume many nodes mount, with no class named: on AKS an Azure Files share (its default
+/// class is a disk one node mounts, and the claim would never bind), snapshotted by the file
+/// driver's class; on a laptop beside it, the local cluster's own class. The rendered tree
+/// closes on each cluster.
+#[test]
+fn a_shared_volume_without_a_class_is_a_file_share_on_aks_and_the_laptops_class_locally() {
+    let spec = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  azure:\n    location: westeurope\n    \
+                resourceGroup: shop-rg\n    aks: {name: shop}\n    acr: {name: shopacr}\n  github: {repository: acme/shop}\n  \
+                terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}\nservices:\n  - name: shop\n    \
+                replicas: 2\n    ingress: {host: shop.example.com}\n    persistence: {size: 1Gi, mountPath: /data, accessMode: \
+                ReadWriteMany, backup: {retentionDays: 7}}\nenvironments:\n  - name: dev\n    platform: {local: {cluster: minikube}}\n  \
+                - name: prod\n";
+    let loaded = gen_core::spec::load("spec.yaml", spec.as_bytes()).expect("loads");
+    let volumes: Vec<(&str, Option<&str>, Option<&str>)> = loaded
+        .environments
+        .iter()
+        .map(|e| {
+            let volume = e.spec(&loaded).spec.services[0].persistence.as_ref().expect("volume");
+            let backup = volume.backup.as_ref().and_then(|b| b.snapshot_class.as_deref());
+            (e.name.as_str(), volume.storage_class.as_deref(), backup)
+        })
+        .collect();
+    assert_eq!(
+        volumes,
+        [
+            ("dev", Some("csi-hostpath-sc"), Some("csi-hostpath-snapclass")),
+            ("prod", Some("azurefile-csi"), Some("csi-azurefile-vsc"))
+        ]
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let values = std::fs::read_to_string(dir.path().join("out/charts/shop/values-prod.yaml")).expect("values");
+    assert!(values.contains("storageClass: \"azurefile-csi\""), "{values}");
+    let lint = Gen::new().args(["lint", "--format", "json", "out"]).current_dir(dir.path()).run();
+    assert_eq!(lint.problems(), vec![], "{}", lint.stdout);
+}

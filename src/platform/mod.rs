@@ -119,6 +119,11 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn backup_storage_class(&self) -> Option<&'static str> {
         None
     }
+    /// The storage class of a `ReadWriteMany` volume that names none, where the platform's
+    /// default class serves one node alone and another serves many.
+    fn shared_storage_class(&self) -> Option<&'static str> {
+        None
+    }
     /// The VolumeSnapshotClass of a volume of `storage_class`, when the backup names none.
     fn snapshot_class(&self, storage_class: Option<&str>) -> &'static str;
     /// Whether a volume backup can be taken with the platform's default storage.

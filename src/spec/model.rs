@@ -45,6 +45,12 @@ impl Spec {
             image.repository.get_or_insert(repository);
             image.tag.get_or_insert_with(|| tag.to_string());
             if let Some(volume) = &mut service.persistence
+                && volume.access_mode == AccessMode::ReadWriteMany
+                && let Some(class) = target.shared_storage_class()
+            {
+                volume.storage_class.get_or_insert_with(|| class.into());
+            }
+            if let Some(volume) = &mut service.persistence
                 && let Some(backup) = &mut volume.backup
             {
                 // Snapshots need a CSI driver: the platform says which classes have one.

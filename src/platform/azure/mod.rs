@@ -168,6 +168,12 @@ impl TargetSpec for Spec {
         (format!("{}.azurecr.io/{service}", self.acr.name), FIRST_TAG)
     }
 
+    /// AKS's default class (`managed-csi`) is an Azure Disk, which one node mounts: a volume
+    /// many nodes mount is an Azure Files share.
+    fn shared_storage_class(&self) -> Option<&'static str> {
+        Some("azurefile-csi")
+    }
+
     /// The CSI driver's class of the volume's storage (see the Terraform module): the file
     /// share's for an `azurefile` class, the disk's otherwise.
     fn snapshot_class(&self, storage_class: Option<&str>) -> &'static str {
