@@ -419,3 +419,17 @@ fn add_of_a_file_without_an_extension_is_unsafe_and_of_an_archive_not_fixed() {
     let lower = format!("{base}add --chown=10001 app.py /app/\n");
     assert_eq!(fixed_text("Dockerfile", &lower, false), format!("{base}copy --chown=10001 app.py /app/\n"));
 }
+
+/// The destination is read without the quotes that enclose it, by the rule and by its fix
+/// alike: a quote that encloses nothing (damaged text) is part of the name, so a second fix
+/// finds nothing to do.
+#[test]
+fn a_destination_gets_its_slash_inside_its_quotes_and_only_once() {
+    let base = "FROM python:3.12-slim\nUSER 10001\n";
+    for (written, fixed) in [("'/app'", "'/app/'"), ("\"/app\"", "\"/app/\""), ("/app'", "/app'/"), ("/app", "/app/")] {
+        let text = format!("{base}COPY app.py wsgi.py {written}\n");
+        let once = fixed_text("Dockerfile", &text, false);
+        assert_eq!(once, format!("{base}COPY app.py wsgi.py {fixed}\n"), "{written}");
+        assert_eq!(fixed_text("Dockerfile", &once, false), once, "{written}: a second fix changed it");
+    }
+}

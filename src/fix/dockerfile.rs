@@ -90,8 +90,8 @@ fn copy_destination_not_folder(file: &FileText<'_>, d: &Diagnostic) -> Option<Fi
     if written != inst.args.last()?.as_str() || written.ends_with('/') {
         return None;
     }
-    let at =
-        if written.len() > 1 && (written.ends_with('"') || written.ends_with('\'')) { span.end - 1 } else { span.end };
+    // Inside the quotes that enclose it (the rule reads it without them), else at its end.
+    let at = if crate::lint::dockerfile::unquoted(written).len() < written.len() { span.end - 1 } else { span.end };
     Some(Fix::new(Safety::Safe, vec![Edit::insert(at, "/")]))
 }
 

@@ -226,6 +226,16 @@ pub fn is_dockerfile(name: &str) -> bool {
     named && !NOT_DOCKERFILES.iter().any(|end| name.ends_with(end))
 }
 
+/// `word` without the one pair of quotes (`"..."` or `'...'`) that encloses it, if any: a
+/// destination or source as BuildKit's word processing reads it.
+pub fn unquoted(word: &str) -> &str {
+    let bytes = word.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(&q @ (b'"' | b'\'')), Some(&end)) if word.len() > 1 && q == end => &word[1..word.len() - 1],
+        _ => word,
+    }
+}
+
 /// `$NAME`, `${NAME}`, `${NAME:-word}` and `${NAME:+word}` in `word` replaced from `vars`, in
 /// one pass; unknown names are left as written.
 pub fn expand_vars(word: &str, vars: &HashMap<String, String>) -> String {

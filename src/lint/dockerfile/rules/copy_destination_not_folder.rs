@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::dockerfile::{Document, expand_vars};
+use crate::lint::dockerfile::{Document, expand_vars, unquoted};
 
 declare_rule! {
     /// ## What it does
@@ -35,7 +35,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             continue;
         }
         let Some(written) = inst.args.last() else { continue };
-        let dest = expand_vars(written.trim_matches('"'), vars);
+        let dest = expand_vars(unquoted(written), vars);
         let folder_by_name = matches!(dest.as_str(), "." | "..") || dest.ends_with("/.") || dest.ends_with("/..");
         if dest.ends_with('/') || folder_by_name || dest.contains('$') {
             continue;
