@@ -308,8 +308,7 @@ fn checkov_trivy_and_gens_own_rules_pass_the_chart_and_the_manifests() {
         assert!(run.status.success(), "{}: trivy:\n{}", spec.display(), String::from_utf8_lossy(&run.stdout));
         // gen's own rules on the tree as hand-written files: the manifests, and each chart
         // rendered by `helm template`.
-        let path =
-            format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+        let path = common::path_with_helm();
         let lint = Gen::new().args(["lint", "--strict", "--format", "json"]).arg(&out).env("PATH", path).run();
         assert_eq!(lint.code, 0, "{}: {:?}", spec.display(), lint.findings());
     }
@@ -331,8 +330,7 @@ fn gen_lint_checks_a_chart_folder_as_helm_renders_it() {
     let template = chart.path().join("shop/templates/deployment.yaml");
     let text = std::fs::read_to_string(&template).expect("template");
     std::fs::write(&template, text.replace("            allowPrivilegeEscalation: false\n", "")).expect("edit");
-    let helm_on_path =
-        format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let helm_on_path = common::path_with_helm();
     let lint = Gen::new().args(["lint", "--format", "json"]).arg(chart.path()).env("PATH", &helm_on_path).run();
     assert_eq!(lint.code, 1, "{}", lint.stdout);
     let report: Value = serde_json::from_str(&lint.stdout).expect("JSON");
@@ -360,8 +358,7 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
     // 10^10 steps that print nothing: Helm would run for hours.
     let template = "{{ range $i := until 100000 }}{{ range $j := until 100000 }}{{ end }}{{ end }}\n";
     std::fs::write(chart.join("templates/loop.yaml"), template).expect("write");
-    let helm_on_path =
-        format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let helm_on_path = common::path_with_helm();
     let lint = Gen::new()
         .args(["lint", "--format", "json"])
         .arg(&chart)

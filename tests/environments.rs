@@ -688,6 +688,10 @@ fn a_shared_volume_without_a_class_is_a_file_share_on_aks_and_the_laptops_class_
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let values = std::fs::read_to_string(dir.path().join("out/charts/shop/values-prod.yaml")).expect("values");
     assert!(values.contains("storageClass: \"azurefile-csi\""), "{values}");
-    let lint = Gen::new().args(["lint", "--format", "json", "out"]).current_dir(dir.path()).run();
+    let lint = Gen::new()
+        .args(["lint", "--format", "json", "out"])
+        .env("PATH", common::path_with_helm())
+        .current_dir(dir.path())
+        .run();
     assert_eq!(lint.problems(), vec![], "{}", lint.stdout);
 }

@@ -23,8 +23,7 @@ fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// `gen lint --format json PATH` run in `dir`, with the validators' Helm on the `PATH`.
 fn lint(dir: &Path, path: &str) -> common::Run {
-    let on_path =
-        format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let on_path = common::path_with_helm();
     let run = Gen::new().args(["lint", "--format", "json", path]).current_dir(dir).env("PATH", on_path).run();
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     run

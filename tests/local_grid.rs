@@ -250,7 +250,7 @@ fn holds_to_its_cluster(what: &str, objects: &[Value], laptop: &str) {
 
 #[test]
 fn every_local_environment_of_the_grid_holds_only_what_its_cluster_has_and_closes_alike_however_linted() {
-    let path = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let path = common::path_with_helm();
     let mut checked = 0;
     for shape in grid() {
         let dir = tempfile::tempdir().expect("tempdir");

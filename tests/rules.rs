@@ -17,7 +17,7 @@ use gen_core::registry;
 /// Runs `gen lint --format json FILE` with the validators' Helm on the `PATH`: fixtures that
 /// hold a chart are rendered by it.
 fn lint_json(file: &Path) -> common::Run {
-    let path = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let path = common::path_with_helm();
     Gen::new().args(["lint", "--format", "json"]).arg(file).env("PATH", path).run()
 }
 

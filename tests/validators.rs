@@ -19,7 +19,7 @@ fn the_rendered_dockerfile_passes_hadolint_with_no_warning() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && said.trim().is_empty(), "hadolint:\n{said}");
     // The tree's charts are rendered by `helm template` (the validators' helm).
-    let path = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let path = common::path_with_helm();
     let lint = Gen::new().args(["lint", "--strict"]).arg(dir.path().join("out")).env("PATH", path).run();
     assert_eq!(lint.code, 0, "{}", lint.stdout);
 }

@@ -153,6 +153,12 @@ pub fn validators() -> PathBuf {
     home
 }
 
+/// The `PATH` with the validators' bin folder (Helm) first: gen lint renders the charts it
+/// finds with the `helm` a user has on theirs.
+pub fn path_with_helm() -> String {
+    format!("{}:{}", validators().join("bin").display(), std::env::var("PATH").unwrap_or_default())
+}
+
 /// A command from the validators' virtualenv or bin folder.
 pub fn validator(name: &str) -> Command {
     let home = validators();
