@@ -13,7 +13,7 @@ use gen_core::pipeline::Session;
 
 /// Runs `gen lint --format json` on `path` with the validators' Helm on the `PATH`.
 fn lint(args: &[&str], path: &Path) -> common::Run {
-    let helm = format!("{}:{}", common::validators().join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let helm = common::path_with_helm();
     Gen::new().args(["lint", "--format", "json"]).args(args).arg(path).env("PATH", helm).run()
 }
 
@@ -333,4 +333,41 @@ fn a_workflow_s_inputs_are_read_from_its_expressions_only() {
     std::fs::write(workflows.join("ci.yml"), workflow).expect("write");
     let found = dep(&lint(&[], dir.path()));
     assert_eq!(found, [f("DEP009", "ci.yml", 8, 48), f("DEP009", "ci.yml", 9, 13)], "{found:?}");
+}
+
+/// A claim of many nodes is judged against its class as the deployment creates it: a class
+/// of a disk's provisioner never serves it, one of a file share's (or one gen cannot tell) is
+/// not judged, and with no class named on a cluster gen knows nothing of, neither is the
+/// cluster's default. On AKS, whose default class is a disk, a claim that names none is.
+#[test]
+fn a_claim_of_many_nodes_on_a_class_of_one_node_is_reported_at_its_access_mode() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("volume.yaml"), include_str!("fixtures/closure/shared-volume-disk-class.yaml"))
+        .expect("write");
+    assert_eq!(dep(&lint(&[], dir.path())), [f("DEP011", "volume.yaml", 21, 17)]);
+    std::fs::write(dir.path().join("volume.yaml"), include_str!("fixtures/closure/shared-volume-file-class.yaml"))
+        .expect("write");
+    let run = lint(&[], dir.path());
+    assert_eq!(dep(&run), [], "{}", run.stdout);
+
+    // gen's own output on AKS: a hand-edited claim of many nodes on the default class.
+    let project = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(fixture("spec/SPEC139/passes.yaml")).expect("spec");
+    let spec = spec.replace(
+        "    secretEnv: [TOKEN]\n",
+        "    replicas: 2\n    persistence: {size: 1Gi, mountPath: /data, accessMode: ReadWriteMany}\n",
+    );
+    std::fs::write(project.path().join("spec.yaml"), spec).expect("write");
+    let render = Gen::new().args(["render", "spec.yaml"]).current_dir(project.path()).run();
+    assert_eq!(render.code, 0, "{}{}", render.stdout, render.stderr);
+    let claim = project.path().join("out/manifests/api-admin/pvc.yaml");
+    let text = std::fs::read_to_string(&claim).expect("pvc");
+    assert!(text.contains("storageClassName: \"azurefile-csi\""), "{text}");
+    let check = Gen::new().args(["lint", "--format", "json", "spec.yaml"]).current_dir(project.path()).run();
+    assert_eq!(dep(&check), [], "{}", check.stdout);
+    let line = text.lines().position(|l| l.contains("storageClassName")).expect("class line");
+    let edited: String = text.lines().enumerate().filter(|(i, _)| *i != line).map(|(_, l)| format!("{l}\n")).collect();
+    std::fs::write(&claim, edited).expect("write");
+    let check = lint(&[], &project.path().join("out"));
+    assert!(dep(&check).iter().any(|d| d.0 == "DEP011" && d.1 == "pvc.yaml"), "{}", check.stdout);
 }

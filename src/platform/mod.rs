@@ -61,6 +61,15 @@ pub trait Platform: Sync + std::fmt::Debug {
     fn summary(&self) -> &'static str;
     /// What it can run.
     fn capabilities(&self) -> &'static [Capability];
+    /// The StorageClass a claim that names none provisions from, where the platform's clusters
+    /// have one (the closure check judges its access modes).
+    fn default_storage_class(&self) -> Option<&'static str> {
+        None
+    }
+    /// The platform's StorageClasses whose volumes one node mounts at a time (a disk's).
+    fn single_node_storage_classes(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// The StorageClasses its clusters are created with: a claim may name them though no
     /// file creates them (the closure check).
     fn cluster_storage_classes(&self) -> &'static [&'static str] {

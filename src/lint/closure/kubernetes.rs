@@ -31,8 +31,8 @@
 //! are not asked for), and a Flux HelmRelease of a known chart the CRDs it installs.
 
 use super::rules::{
-    CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KIND_WITHOUT_CRD, NAMESPACE_MISSING, PRIORITY_CLASS_MISSING,
-    SERVICE_ACCOUNT_MISSING, STORAGE_MISSING,
+    ACCESS_MODE_UNSERVED, CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KIND_WITHOUT_CRD, NAMESPACE_MISSING,
+    PRIORITY_CLASS_MISSING, SERVICE_ACCOUNT_MISSING, STORAGE_MISSING,
 };
 use super::{CRD, Graph, Reference, platform};
 use crate::diag::{Rule, Source, Span};
@@ -120,6 +120,40 @@ impl Ctx<'_> {
             namespace: namespace.map(str::to_string),
             name: name.to_string(),
             optional,
+            from: self.from.clone(),
+            how,
+            span,
+            origin,
+            scope,
+        });
+    }
+
+    /// A claim's (or a claim template's) `spec` that asks for a volume many nodes mount: a
+    /// reference to a class that serves one, its own or (none named) the cluster's default.
+    /// An empty class name binds a volume made by hand, which is not judged.
+    fn shared_claim(&mut self, spec: &Node, what: &str) {
+        let Some(mode) =
+            items(spec, "accessModes").iter().find(|m| matches!(m.as_str(), Some("ReadWriteMany" | "ReadOnlyMany")))
+        else {
+            return;
+        };
+        let class = match spec.get("storageClassName") {
+            Some(node) => match node.as_str() {
+                Some("") | None => return,
+                Some(class) => class,
+            },
+            None => "",
+        };
+        let (origin, span) = (self.locate)(mode.span);
+        let mode = mode.as_str().unwrap_or_default();
+        let how = format!("asks {what}for {mode} volumes, which many nodes mount, of @");
+        let scope = self.graph.current.clone();
+        self.graph.refer(Reference {
+            rule: &ACCESS_MODE_UNSERVED,
+            kind: super::SHARED_CLASS.to_string(),
+            namespace: None,
+            name: class.to_string(),
+            optional: false,
             from: self.from.clone(),
             how,
             span,
@@ -220,6 +254,23 @@ impl Ctx<'_> {
                 if let Some(class) = spec.and_then(|s| s.get("storageClassName")) {
                     self.refer(&STORAGE_MISSING, "StorageClass", None, class, false, "provisions from @".into());
                 }
+                if let Some(spec) = spec {
+                    self.shared_claim(spec, "");
+                }
+            }
+            ("storage.k8s.io", "StorageClass") => {
+                // A class whose volumes many nodes may mount, or whose provisioner gen cannot
+                // tell: a claim of many nodes is not judged against it.
+                let provisioner = text(root, "provisioner").unwrap_or("");
+                if !name.is_empty() && !super::platform::SINGLE_NODE_PROVISIONERS.contains(&provisioner) {
+                    self.graph.create(super::SHARED_CLASS, None, name);
+                    let default = metadata
+                        .and_then(|m| m.get("annotations"))
+                        .and_then(|a| text(a, "storageclass.kubernetes.io/is-default-class"));
+                    if default == Some("true") {
+                        self.graph.create(super::SHARED_CLASS, None, "");
+                    }
+                }
             }
             ("snapshot.storage.k8s.io", "VolumeSnapshot") => {
                 let class = spec.and_then(|s| s.get("volumeSnapshotClassName"));
@@ -259,6 +310,9 @@ impl Ctx<'_> {
                 if let Some(class) = t.get("spec").and_then(|s| s.get("storageClassName")) {
                     let how = format!("provisions its claims {template} from @");
                     self.refer(&STORAGE_MISSING, "StorageClass", None, class, false, how);
+                }
+                if let Some(spec) = t.get("spec") {
+                    self.shared_claim(spec, &format!("its claims {template} "));
                 }
             }
         }

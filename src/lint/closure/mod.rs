@@ -56,6 +56,9 @@ pub const GITHUB_VARIABLE: &str = "GitHub variable";
 pub const GITHUB_ENVIRONMENT: &str = "GitHub environment";
 /// A CRD, by its name (`<plural>.<group>`).
 pub const CRD: &str = "CustomResourceDefinition";
+/// The kind a claim of many nodes references: a StorageClass that serves them (its name, or
+/// `""` for the cluster's default).
+pub const SHARED_CLASS: &str = "StorageClass of many nodes";
 
 /// An index into a graph's clusters.
 pub type ClusterId = u16;
@@ -416,9 +419,12 @@ impl Graph {
     /// Whether a reference resolves in `cluster` (`None`: in any): created there in a
     /// namespace it may be in, created there under a name gen cannot tell, provided by the
     /// cluster's platform, or declared by a README above the referrer.
-    fn resolves_in(&self, r: &Reference, cluster: Option<ClusterId>) -> bool {
+    pub(super) fn resolves_in(&self, r: &Reference, cluster: Option<ClusterId>) -> bool {
         if r.kind == CRD {
             return self.has_crd(&r.name, r.origin, cluster);
+        }
+        if r.kind == SHARED_CLASS {
+            return self.serves_many(r, cluster);
         }
         let created = self.created.get(&(r.kind.clone(), r.name.clone())).is_some_and(|spaces| {
             spaces.iter().any(|(ns, scope)| {
@@ -447,8 +453,26 @@ impl Graph {
             || self.declared(&r.kind, r.namespace.as_deref(), &r.name, &self.origins[r.origin].dir, cluster)
     }
 
+    /// Whether the class a claim of many nodes names (`""`: the cluster's default) serves many
+    /// nodes in `cluster`, or gen cannot tell that it does not: a class created with a
+    /// provisioner of many nodes or one gen does not know, a platform's class of a file
+    /// share, one a README declares, or a default on a cluster whose platform is not known.
+    fn serves_many(&self, r: &Reference, cluster: Option<ClusterId>) -> bool {
+        let created = self
+            .created
+            .get(&(SHARED_CLASS.to_string(), r.name.clone()))
+            .is_some_and(|spaces| spaces.iter().any(|(_, s)| s.reaches(cluster)));
+        created
+            || platform::provides(&self.platforms_of(cluster), SHARED_CLASS, &r.name)
+            || if r.name.is_empty() {
+                !self.platform_known(cluster)
+            } else {
+                self.declared("StorageClass", None, &r.name, &self.origins[r.origin].dir, cluster)
+            }
+    }
+
     /// Whether the platform of `cluster` is known (its own, or the deployment's).
-    fn platform_known(&self, cluster: Option<ClusterId>) -> bool {
+    pub(super) fn platform_known(&self, cluster: Option<ClusterId>) -> bool {
         match cluster.and_then(|c| self.clusters.get(usize::from(c))) {
             Some(c) => c.platform.is_some(),
             None => !self.platforms.is_empty(),
@@ -514,7 +538,7 @@ impl Graph {
         findings
     }
 
-    fn diag(&self, rule: &'static Rule, origin: usize, span: Span, message: String) -> Diagnostic {
+    pub(super) fn diag(&self, rule: &'static Rule, origin: usize, span: Span, message: String) -> Diagnostic {
         Diagnostic::new(rule, self.origins[origin].source.name(), Some(span), message)
     }
 }

@@ -27,10 +27,29 @@ pub fn provides(platforms: &Platforms, kind: &str, name: &str) -> bool {
         "ConfigMap" => name == "kube-root-ca.crt",
         "PriorityClass" => matches!(name, "system-cluster-critical" | "system-node-critical"),
         "StorageClass" => of(platforms).any(|p| p.cluster_storage_classes().contains(&name)),
+        // A class of the platform's that many nodes mount; none named: its default class.
+        super::SHARED_CLASS => of(platforms).any(|p| {
+            let class = if name.is_empty() { p.default_storage_class() } else { Some(name) };
+            class.is_none_or(|c| {
+                p.cluster_storage_classes().contains(&c) && !p.single_node_storage_classes().contains(&c)
+            })
+        }),
         super::GITHUB_SECRET => name == "GITHUB_TOKEN",
         _ => false,
     }
 }
+
+/// The provisioners whose volumes one node mounts at a time: block devices (Azure Disk, EBS,
+/// Persistent Disk) and local-path's node folders.
+pub const SINGLE_NODE_PROVISIONERS: &[&str] = &[
+    "disk.csi.azure.com",
+    "kubernetes.io/azure-disk",
+    "ebs.csi.aws.com",
+    "kubernetes.io/aws-ebs",
+    "pd.csi.storage.gke.io",
+    "kubernetes.io/gce-pd",
+    "rancher.io/local-path",
+];
 
 /// Whether the platform's clusters serve the group's kinds.
 pub fn provides_crd(platforms: &Platforms, group: &str) -> bool {

@@ -80,6 +80,16 @@ impl Platform for Azure {
         "AKS, ACR, DNS and GitHub's OIDC sign-in, by Terraform and a workflow"
     }
 
+    /// AKS's default class, `default` (an Azure Disk, as `managed-csi`).
+    fn default_storage_class(&self) -> Option<&'static str> {
+        Some("default")
+    }
+
+    /// The Azure Disk classes AKS creates.
+    fn single_node_storage_classes(&self) -> &'static [&'static str] {
+        &["default", "managed", "managed-csi", "managed-csi-premium", "managed-premium"]
+    }
+
     /// AKS's Azure Disk and Files CSI classes, and the snapshot API (AKS runs the CSI
     /// snapshot controller, but creates no VolumeSnapshotClass).
     fn cluster_storage_classes(&self) -> &'static [&'static str] {

@@ -4,6 +4,7 @@
 //! each rule's file holds its documentation and what it tells the user to do. DEP007 and
 //! DEP008 relate Terraform's grants to what the deployment needs.
 
+mod access_mode_unserved;
 mod cluster_access_not_granted;
 mod config_missing;
 mod deploy_role_misses_kinds;
@@ -15,6 +16,7 @@ mod service_account_missing;
 mod storage_missing;
 mod workflow_input_undeclared;
 
+pub use access_mode_unserved::RULE as ACCESS_MODE_UNSERVED;
 pub use config_missing::RULE as CONFIG_MISSING;
 pub use gateway_or_class_missing::RULE as GATEWAY_OR_CLASS_MISSING;
 pub use kind_without_crd::RULE as KIND_WITHOUT_CRD;
@@ -40,6 +42,7 @@ pub fn all() -> Vec<&'static Rule> {
         &deploy_role_misses_kinds::RULE,
         &workflow_input_undeclared::RULE,
         &priority_class_missing::RULE,
+        &access_mode_unserved::RULE,
     ]
 }
 
@@ -47,7 +50,12 @@ pub fn all() -> Vec<&'static Rule> {
 pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     for r in &graph.refs {
         let missing = graph.missing_in(r);
-        if !missing.is_empty() {
+        if missing.is_empty() {
+            continue;
+        }
+        if r.kind == super::SHARED_CLASS {
+            out.extend(access_mode_unserved::finding(graph, r, &missing).map(|d| (r.origin, d)));
+        } else {
             out.push((r.origin, unresolved(graph, r, &missing)));
         }
     }
