@@ -153,14 +153,14 @@ fn an_environment_gets_what_it_overrides_and_a_local_one_builds_its_image_on_the
     assert_eq!(image(&dev).as_deref(), Some("athletes/athletes:dev"));
     assert_eq!(image(&prod).as_deref(), Some("athletesacr.azurecr.io/athletes:0.0.1"));
     // Each platform's default route: an Ingress for the local cluster's controller, an
-    // HTTPRoute on the Gateway gen's Terraform creates on Azure, at the host's HTTPS listener.
+    // HTTPRoute on the host's Gateway gen's Terraform creates on Azure, at its HTTPS listener.
     assert_eq!(find(&dev, "Ingress")["spec"]["rules"][0]["host"], "athletes.localhost");
     assert!(!dev.iter().any(|o| o["kind"] == "HTTPRoute"), "the local cluster runs no Gateway");
     let route = find(&prod, "HTTPRoute");
     assert_eq!(route["spec"]["hostnames"][0], "athletes.example.com");
     assert_eq!(
         route["spec"]["parentRefs"][0],
-        serde_json::json!({"name": "gen-gateway", "namespace": "gateway-system", "sectionName": "https-athletes.example.com"})
+        serde_json::json!({"name": "athletes.example.com", "namespace": "gateway-system", "sectionName": "https-athletes.example.com"})
     );
     assert!(!prod.iter().any(|o| o["kind"] == "Ingress"), "ingress-nginx only when a service asks for it");
     assert_eq!(find(&dev, "HorizontalPodAutoscaler")["spec"]["maxReplicas"], 2);

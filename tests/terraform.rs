@@ -36,8 +36,14 @@ struct Rendered {
 
 impl Rendered {
     fn new(spec: &str) -> Rendered {
+        let text = std::fs::read_to_string(root().join(spec)).expect("read spec");
+        Rendered::from_text(spec, &text)
+    }
+
+    /// A spec written by the test, named `name` in messages.
+    fn from_text(spec: &str, text: &str) -> Rendered {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::copy(root().join(spec), dir.path().join("spec.yaml")).expect("copy spec");
+        std::fs::write(dir.path().join("spec.yaml"), text).expect("write spec");
         let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
         assert_eq!(run.code, 0, "{spec}: {}\n{}", run.stdout, run.stderr);
         Rendered { dir, spec: spec.to_string() }
@@ -822,17 +828,21 @@ fn an_httproute_attaches_to_a_gateway_the_cluster_root_creates() {
     let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
     for expected in [
         "kind       = \"Gateway\"",
-        "name        = var.name",
+        "metadata   = { name = var.name, namespace = var.namespace }",
+        "name        = host",
         "namespace   = var.namespace",
         "\"cert-manager.io/cluster-issuer\" = var.issuer_name",
         "controllerName = \"gateway.envoyproxy.io/gatewayclass-controller\"",
     ] {
         assert!(gateway.contains(expected), "{expected}: {gateway}");
     }
-    // The chart's HTTPRoute names that Gateway.
+    // The chart's HTTPRoute names its host's Gateway, beside the named one.
     let out = r.terraform().parent().expect("out").to_path_buf();
     let route = std::fs::read_to_string(out.join("manifests/results/httproute.yaml")).expect("httproute");
-    assert!(route.contains("name: \"web\"") && route.contains("namespace: \"gateway-system\""), "{route}");
+    assert!(
+        route.contains("name: \"results.example.com\"") && route.contains("namespace: \"gateway-system\""),
+        "{route}"
+    );
     // Its host points at the edge's IP, which the Gateway keeps; ingress-nginx, which the
     // other services ask for, answers on an IP of its own.
     let main = &parsed["main.tf"];
@@ -865,7 +875,7 @@ fn a_spec_without_a_route_gets_an_httproute_and_a_gateway_on_azure() {
     assert!(!out.join("manifests/shop/ingress.yaml").exists(), "no Ingress");
     let route = std::fs::read_to_string(out.join("manifests/shop/httproute.yaml")).expect("httproute");
     for expected in
-        ["name: \"gen-gateway\"", "namespace: \"gateway-system\"", "sectionName: \"https-shop.example.com\""]
+        ["name: \"shop.example.com\"", "namespace: \"gateway-system\"", "sectionName: \"https-shop.example.com\""]
     {
         assert!(route.contains(expected), "{expected}: {route}");
     }
@@ -885,7 +895,7 @@ fn the_gateway_http_listener_only_redirects_to_https_and_answers_the_acme_challe
     let r = Rendered::new("spec.yaml");
     let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
     for expected in [
-        "same = { namespaces = { from = \"Same\" } }",
+        "same       = { namespaces = { from = \"Same\" } }",
         "[{ name = \"http\", port = 80, protocol = \"HTTP\", allowedRoutes = local.same }]",
         "name          = \"https-${host}\"",
         "name          = \"http-${host}\"",
@@ -1013,12 +1023,12 @@ fn the_gateway_runs_two_proxies_that_a_node_drain_cannot_stop_together() {
         ),
         "{gateway}"
     );
-    // The spread selects this Gateway's proxies by the labels Envoy Gateway gives them.
+    // The spread selects the merged fleet's proxies by the labels Envoy Gateway gives them.
     for expected in [
-        "\"app.kubernetes.io/name\"                         = \"envoy\"",
-        "\"app.kubernetes.io/component\"                    = \"proxy\"",
-        "\"gateway.envoyproxy.io/owning-gateway-name\"      = var.name",
-        "\"gateway.envoyproxy.io/owning-gateway-namespace\" = var.namespace",
+        "\"app.kubernetes.io/name\"                    = \"envoy\"",
+        "\"app.kubernetes.io/component\"               = \"proxy\"",
+        "\"gateway.envoyproxy.io/owning-gatewayclass\" = local.class_name",
+        "mergeGateways = true",
     ] {
         assert!(gateway.contains(expected), "{expected}: {gateway}");
     }
@@ -1153,4 +1163,61 @@ fn the_registry_purges_old_release_tags_of_the_services_and_nothing_untagged() {
     assert_eq!(purge["timer_trigger"][0]["schedule"], "0 3 * * 0");
     let tfvars = &parsed["terraform.tfvars"];
     assert_eq!(tfvars["registry_purge"], serde_json::json!({"repositories": ["shop"], "after_days": 180, "keep": 20}));
+}
+
+/// A Gateway holds at most 64 listeners (the API server refuses the 65th): a spec of 70 routed
+/// hosts renders a Gateway per host, merged by Envoy Gateway onto the one fleet on the static
+/// IP, each with its host's listeners only; each route names its host's Gateway and listener;
+/// the catch-all `http` listener (redirect and ACME) stays alone on the named Gateway; and the
+/// output closes.
+#[test]
+fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() {
+    let mut spec = String::from(
+        "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  azure:\n    location: westeurope\n    \
+         resourceGroup: shop-rg\n    aks: {name: shop-aks}\n    acr: {name: shopacr}\n    dns: {zone: example.com}\n  \
+         github: {repository: acme/shop}\n  terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}\n\
+         services:\n",
+    );
+    // 50 over HTTPS (Let's Encrypt's weekly limit per registered domain, SPEC140), 20 plain.
+    for i in 1..=70 {
+        spec.push_str(&format!("  - {{name: s{i}, ingress: {{host: s{i}.example.com, tls: {}}}}}\n", i <= 50));
+    }
+    let r = Rendered::from_text("70 hosts", &spec);
+    let check = Gen::new()
+        .args(["lint", "--format", "json", "spec.yaml"])
+        .env("PATH", common::path_with_helm())
+        .current_dir(r.dir.path())
+        .run();
+    assert_eq!((check.code, check.findings()), (0, vec![]), "{}", check.stdout);
+
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    let hosts = |key: &str| -> Vec<String> {
+        tfvars[key].as_array().expect(key).iter().map(|h| h.as_str().expect("host").to_string()).collect()
+    };
+    let (tls, plain) = (hosts("gateway_tls_hosts"), hosts("gateway_plain_hosts"));
+    assert_eq!((tls.len(), plain.len()), (50, 20));
+    // A host is in one list: its Gateway holds one listener, whatever the number of hosts.
+    assert!(tls.iter().all(|h| !plain.contains(h)), "{tls:?} {plain:?}");
+
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "for host in sort(distinct(concat(var.plain_hosts, var.tls_hosts))) : {",
+        "name        = host",
+        "listeners        = [for listener in concat(local.plain, local.https) : listener if listener.hostname == host]",
+        "listeners        = [{ name = \"http\", port = 80, protocol = \"HTTP\", allowedRoutes = local.same }]",
+        "mergeGateways = true",
+        "], local.host_gateways)",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    for i in [1, 50, 51, 70] {
+        let host = format!("s{i}.example.com");
+        let listener = if i <= 50 { format!("https-{host}") } else { format!("http-{host}") };
+        for file in [format!("manifests/s{i}/httproute.yaml"), format!("charts/s{i}/values.yaml")] {
+            let text = std::fs::read_to_string(r.dir.path().join("out").join(&file)).expect("read");
+            assert!(text.contains(&format!("name: \"{host}\"")), "{file}: {text}");
+            assert!(text.contains(&format!("sectionName: \"{listener}\"")), "{file}: {text}");
+        }
+    }
 }

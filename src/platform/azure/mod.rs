@@ -52,6 +52,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
+    (&rules::certificates_over_weekly_limit::RULE, rules::certificates_over_weekly_limit::check),
 ];
 
 /// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.

@@ -4,6 +4,7 @@ mod apparmor_unconfined;
 mod capabilities_not_dropped;
 mod capability_added;
 mod ephemeral_storage_unbounded;
+mod gateway_over_listener_limit;
 mod host_namespace;
 mod host_path_volume;
 mod host_port;
@@ -119,4 +120,5 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &rewrite_target_mismatch::RULE, run: Run::Each(rewrite_target_mismatch::check) },
     Check { rule: &single_writer_volume_shared::RULE, run: Run::All(single_writer_volume_shared::check) },
     Check { rule: &ingress_nginx_retired::RULE, run: Run::All(ingress_nginx_retired::check) },
+    Check { rule: &gateway_over_listener_limit::RULE, run: Run::Each(gateway_over_listener_limit::check) },
 ];

@@ -1,28 +1,37 @@
-# The Gateway the services' HTTPRoutes attach to (spec: platform.azure.ingress.gateway,
+# The Gateways the services' HTTPRoutes attach to (spec: platform.azure.ingress.gateway,
 # gen-gateway by default), on Envoy Gateway, a CNCF Gateway API implementation, which the
 # in-cluster root installs first (its chart brings the Gateway API CRDs); its proxies run in
 # the controller's namespace, the one each service's NetworkPolicy admits (spec:
 # platform.azure.ingress.namespace). The proxies' load balancer answers on the platform
 # root's static IP, which the routed hosts' records point at.
 #
+# A Gateway holds at most 64 listeners (the API server refuses the 65th), so the hosts are not
+# listeners of one Gateway: each routed host has a Gateway of its own, named after the host,
+# and the EnvoyProxy merges every Gateway of the class onto one fleet of proxies
+# (`mergeGateways`), on the one static IP. A host added or removed on day two adds or removes
+# its own Gateway and never moves another host's listener or certificate.
+#
 # Listeners, each named after what it serves so that a route names it (`sectionName`):
-# - `https-<host>` per TLS host: cert-manager (enableGatewayAPI) issues its certificate
-#   through the ClusterIssuer `letsencrypt-gateway`; the service's HTTPRoute attaches here;
-# - `http`, port 80 for every host: only the redirect to HTTPS below and cert-manager's
-#   HTTP-01 challenge routes, both in the Gateway's namespace (`from: Same`): a service's
-#   route cannot serve plain HTTP there by mistake;
-# - `http-<host>` per host a service serves without TLS (`tls: false`): its route attaches
-#   there (a listener with a hostname takes that host's requests before the catch-all one).
+# - `http`, port 80 for every host, on the Gateway `var.name`: only the redirect to HTTPS
+#   below and cert-manager's HTTP-01 challenge routes, both in the Gateway's namespace
+#   (`from: Same`): a service's route cannot serve plain HTTP there by mistake;
+# - `https-<host>` on the host's Gateway, per TLS host: cert-manager (enableGatewayAPI) issues
+#   its certificate through the ClusterIssuer `letsencrypt-gateway`; the service's HTTPRoute
+#   attaches here;
+# - `http-<host>` on the host's Gateway, per host a service serves without TLS (`tls: false`):
+#   its route attaches there (a listener with a hostname takes that host's requests before
+#   the catch-all one). Merged Gateways need each (port, protocol, hostname) once: the
+#   catch-all `http` is the only listener without a hostname.
 
 locals {
-  # The labels Envoy Gateway gives the proxy pods of this Gateway.
+  # The labels Envoy Gateway gives the proxy pods of a merged fleet: its GatewayClass's.
   proxy_labels = {
-    "app.kubernetes.io/name"                         = "envoy"
-    "app.kubernetes.io/component"                    = "proxy"
-    "gateway.envoyproxy.io/owning-gateway-name"      = var.name
-    "gateway.envoyproxy.io/owning-gateway-namespace" = var.namespace
+    "app.kubernetes.io/name"                    = "envoy"
+    "app.kubernetes.io/component"               = "proxy"
+    "gateway.envoyproxy.io/owning-gatewayclass" = local.class_name
   }
-  same = { namespaces = { from = "Same" } }
+  class_name = "envoy"
+  same       = { namespaces = { from = "Same" } }
   allowed = {
     namespaces = {
       from = "Selector"
@@ -52,6 +61,22 @@ locals {
       allowedRoutes = local.allowed
     }
   ]
+  # Each routed host's Gateway: its own listeners, and the issuer where one serves HTTPS.
+  host_gateways = [
+    for host in sort(distinct(concat(var.plain_hosts, var.tls_hosts))) : {
+      apiVersion = "gateway.networking.k8s.io/v1"
+      kind       = "Gateway"
+      metadata = {
+        name        = host
+        namespace   = var.namespace
+        annotations = contains(var.tls_hosts, host) ? { "cert-manager.io/cluster-issuer" = var.issuer_name } : {}
+      }
+      spec = {
+        gatewayClassName = local.class_name
+        listeners        = [for listener in concat(local.plain, local.https) : listener if listener.hostname == host]
+      }
+    }
+  ]
 }
 
 # Custom objects: a Kubernetes manifest resource would need their CRDs at plan time, before
@@ -68,12 +93,14 @@ resource "helm_release" "gateway" {
   wait             = true
 
   values = [yamlencode({
-    resources = [
+    resources = concat([
       {
         apiVersion = "gateway.envoyproxy.io/v1alpha1"
         kind       = "EnvoyProxy"
         metadata   = { name = "azure-static-ip", namespace = var.controller_namespace }
         spec = {
+          # Every Gateway of the class on one fleet, one load balancer and the one static IP.
+          mergeGateways = true
           provider = {
             type = "Kubernetes"
             kubernetes = {
@@ -116,7 +143,7 @@ resource "helm_release" "gateway" {
       {
         apiVersion = "gateway.networking.k8s.io/v1"
         kind       = "GatewayClass"
-        metadata   = { name = "envoy" }
+        metadata   = { name = local.class_name }
         spec = {
           controllerName = "gateway.envoyproxy.io/gatewayclass-controller"
           parametersRef  = { group = "gateway.envoyproxy.io", kind = "EnvoyProxy", name = "azure-static-ip", namespace = var.controller_namespace }
@@ -125,18 +152,10 @@ resource "helm_release" "gateway" {
       {
         apiVersion = "gateway.networking.k8s.io/v1"
         kind       = "Gateway"
-        metadata = {
-          name        = var.name
-          namespace   = var.namespace
-          annotations = { "cert-manager.io/cluster-issuer" = var.issuer_name }
-        }
+        metadata   = { name = var.name, namespace = var.namespace }
         spec = {
-          gatewayClassName = "envoy"
-          listeners = concat(
-            [{ name = "http", port = 80, protocol = "HTTP", allowedRoutes = local.same }],
-            local.plain,
-            local.https,
-          )
+          gatewayClassName = local.class_name
+          listeners        = [{ name = "http", port = 80, protocol = "HTTP", allowedRoutes = local.same }]
         }
       },
       {
@@ -152,6 +171,6 @@ resource "helm_release" "gateway" {
           ]
         }
       },
-    ]
+    ], local.host_gateways)
   })]
 }

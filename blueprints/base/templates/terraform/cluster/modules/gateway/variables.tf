@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "The Gateway's name (spec: platform.azure.ingress.gateway.name)."
+  description = "The name of the Gateway of the catch-all `http` listener (spec: platform.azure.ingress.gateway.name); each routed host's Gateway is named after the host."
 }
 
 variable "namespace" {
