@@ -552,8 +552,9 @@ fn a_deploy_script_runs_its_steps_in_order_and_prints_the_url() {
 }
 
 /// The specs whose local scripts the dry run covers: seeds 002 and 004, three environments on
-/// Azure, and local for development with Azure for production.
+/// Azure, local for development with Azure for production, and two services on kind.
 const SPECS: &[&str] = &[
+    "tests/fixtures/specs/kind-two-services.yaml",
     "examples/seed-002-athletes.yaml",
     "examples/seed-004-notejam.yaml",
     "tests/fixtures/specs/environments.yaml",
@@ -664,7 +665,7 @@ fn the_tests_python_is_checked_before_the_cluster_with_the_fix_in_the_message() 
     laptop.knob("python3-version", "3.10.12");
     let run = laptop.deploy(&script, &[]);
     run.fails().says("3.10").says("3.11").says("brew install python@").says("apt install python3.");
-    for cluster in ["minikube", "kubectl", "docker", "-m venv"] {
+    for cluster in ["minikube", "kubectl", "docker build", "docker start", "-m venv"] {
         assert!(!run.called(cluster), "it went on to `{cluster}`:\n{}", run.said());
     }
 
@@ -812,6 +813,24 @@ fn a_missing_secret_stops_before_the_slow_steps_and_comes_from_env_local_when_it
     assert_eq!(secret.as_object().map(|o| o.len()), Some(2), "{secret}");
     assert_eq!((decoded("SECRET_KEY"), decoded("API_TOKEN")), ("s3cr3t-value".to_string(), "t0k=n".to_string()));
 
+    // A value changed as the script's header says (the Secret deleted, .env.local edited):
+    // the Secret made again reaches the pods, whose image did not change, by a restart.
+    let revision = laptop.revision("minikube:athletes", "athletes", "flask-app");
+    let kc = format!(
+        "kubectl --kubeconfig {} --context athletes",
+        laptop.gen_kubeconfig("minikube-athletes.kubeconfig").display()
+    );
+    let deleted = laptop.sh(&format!("{kc} --namespace athletes delete secret flask-app-env"));
+    assert!(deleted.status.success(), "{}", String::from_utf8_lossy(&deleted.stderr));
+    std::fs::write(&env_local, "SECRET_KEY=a-new-value\nAPI_TOKEN=t0k=n\n").expect(".env.local");
+    let run = laptop.deploy(&script, &[]);
+    run.ok();
+    assert_eq!(laptop.revision("minikube:athletes", "athletes", "flask-app"), revision + 1, "{}", run.said());
+    // And a run that made no Secret restarts nothing.
+    let run = laptop.deploy(&script, &[]);
+    run.ok();
+    assert_eq!(laptop.revision("minikube:athletes", "athletes", "flask-app"), revision + 1, "{}", run.said());
+
     // A name the spec adds later is missing from the Secret made before it: said right after
     // the namespaces, naming it, not after the rollout times out.
     let spec = spec.replace("secretEnv: [SECRET_KEY, API_TOKEN]", "secretEnv: [SECRET_KEY, API_TOKEN, MAIL_URL]");
@@ -939,9 +958,12 @@ fn the_snapshots_of_a_minikube_cluster_are_said_to_die_with_it_and_how_to_restor
         .says("minikube delete --profile notejam-production")
         .says("get volumesnapshots")
         .says("dataSource")
-        .says("kind: VolumeSnapshot");
+        .says("kind: VolumeSnapshot")
+        // The restored claim is the schedule's again: it carries the labels it selects.
+        .says("labels: {app.kubernetes.io/name: notejam, app.kubernetes.io/instance: notejam}");
     let readme = std::fs::read_to_string(laptop.out("README.md")).expect("README");
     let local = &readme[readme.find("## Prerequisites of the local cluster").expect("the local section")..];
+    assert!(readme.contains("app.kubernetes.io/instance: \"notejam\""), "the README's restored claim has no labels");
     for what in ["`minikube delete", "dataSource", "VolumeSnapshot", ".env.local"] {
         assert!(local.contains(what), "the README's local section does not say {what}:\n{local}");
     }
@@ -990,4 +1012,48 @@ fn a_kind_dev_beside_azure_prod_deploys_on_the_laptop() {
 #[test]
 fn a_kind_dev_beside_azure_staging_and_prod_deploys_on_the_laptop() {
     the_kind_environment_deploys(&mixed("kind-dev-azure-staging-prod.yaml"));
+}
+
+/// .env.local holds the Secrets' values: gen's .gitignore beside it keeps it out of git, and in
+/// a work tree where git would take it, the script refuses to read it and says how to fix that.
+#[test]
+fn env_local_is_ignored_by_git_and_read_only_while_it_is() {
+    let laptop = Laptop::new(&seed_002_on_kind());
+    let ignore = std::fs::read_to_string(laptop.out(".gitignore")).expect("out/.gitignore");
+    assert!(ignore.lines().any(|l| l == "/.env.local") && ignore.lines().any(|l| l == "/.deploy-local.*"), "{ignore}");
+    let git = |args: &[&str]| {
+        let out = Command::new(which("git")).args(args).current_dir(laptop.dir.path()).output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    std::fs::write(laptop.out(".env.local"), "SECRET_KEY=s3cr3t-value\n").expect(".env.local");
+    laptop.deploy(&laptop.out("scripts/deploy-local.sh"), &[]).ok();
+
+    std::fs::write(laptop.out(".gitignore"), "").expect("gitignore");
+    let run = laptop.deploy(&laptop.out("scripts/deploy-local.sh"), &[]);
+    run.fails().says("git does not ignore it").says(".gitignore");
+    assert!(!run.text().contains("s3cr3t-value"), "{}", run.said());
+}
+
+/// What the script needs of the machine and the cluster is checked before the slow steps: a
+/// Docker daemon that answers, and a Kubernetes that serves the manifests (1.30 and later:
+/// their preStop sleep); each refusal says how to fix it.
+#[test]
+fn a_stopped_docker_or_an_old_kubernetes_is_said_before_the_slow_steps() {
+    for spec in [example("seed-002-athletes.yaml"), seed_002_on_kind()] {
+        let laptop = Laptop::new(&spec.replace("    secretEnv: [SECRET_KEY]\n", ""));
+        let script = laptop.out("scripts/deploy-local.sh");
+        laptop.knob("docker-down", "");
+        let run = laptop.deploy(&script, &[]);
+        run.fails().says("docker does not answer").says("start Docker");
+        assert_stopped_before_the_slow_steps(&run);
+        std::fs::remove_file(laptop.state.join("docker-down")).expect("knob");
+
+        laptop.knob("kubernetes-minor", "29");
+        let run = laptop.deploy(&script, &[]);
+        run.fails().says("runs Kubernetes 1.29").says("1.30 or later");
+        assert_stopped_before_the_slow_steps(&run);
+        laptop.knob("kubernetes-minor", "30");
+        laptop.deploy(&script, &[]).ok();
+    }
 }

@@ -34,7 +34,13 @@ The state is `$STATE/world.json` (read and written under a lock); every call is 
 `python3-version` (what `python3 --version` says); `no-venv` (python makes no virtual
 environment: Debian's python3 without python3-venv); `load-drops` (a load that says it loaded
 and leaves nothing); `tag-race` (another build moves a shared tag right after a build tags
-it); `fail.json` ({"kubectl get pod": "message"}: a call starting with those words fails).
+it); `fail.json` ({"kubectl get pod": "message"}: a call starting with those words fails);
+`kubernetes-minor` (the cluster's Kubernetes minor version, 35 when absent); `docker-down`
+(the daemon does not answer).
+
+Docker is a current Docker Desktop's: its containerd image store gives every build a new image
+id while the default provenance attestation (which holds the build's time) is on; with
+`BUILDX_NO_DEFAULT_ATTESTATIONS=1` or `--provenance=false`, the same sources give the same id.
 """
 
 import base64
@@ -547,7 +553,13 @@ def kubectl():
 def kubectl_in(w, cluster, found, rest, ns):
     verb = rest[0] if rest else ""
     output = one(found, "output", "")
-    if verb == "get" and one(found, "raw"):
+    if verb == "get" and one(found, "raw") == "/version":
+        minor = "35"
+        with contextlib.suppress(FileNotFoundError), open(os.path.join(STATE, "kubernetes-minor")) as f:
+            minor = f.read().strip()
+        print(json.dumps({"major": "1", "minor": minor, "gitVersion": f"v1.{minor}.0", "platform": "linux/amd64"},
+                         indent=2))
+    elif verb == "get" and one(found, "raw"):
         print("ok")
     elif verb == "get" and rest[1] in ("pod", "pods"):
         if ns == "ingress-nginx":
@@ -624,6 +636,15 @@ def kubectl_in(w, cluster, found, rest, ns):
         put(cluster, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns},
                       "type": "Opaque", "data": encoded})
         print(f"secret/{name} created")
+    elif verb == "delete" and len(rest) >= 3:
+        kind = {"secret": "Secret", "secrets": "Secret"}.get(rest[1])
+        if kind is None:
+            die(f"kubectl stub: delete {rest[1]} is not modelled")
+        obj = get(cluster, kind, ns, rest[2])
+        if obj is None:
+            die(f'Error from server (NotFound): {kind.lower()}s "{rest[2]}" not found')
+        del cluster["objects"][key_of(obj)]
+        print(f'{rest[1]} "{rest[2]}" deleted')
     elif verb == "patch":
         kind, name = rest[1].split("/", 1) if "/" in rest[1] else rest[1:3]
         obj = get(cluster, {"deployment": "Deployment", "deployments": "Deployment"}.get(kind, kind), ns, name)
@@ -636,6 +657,16 @@ def kubectl_in(w, cluster, found, rest, ns):
             key = key_of(obj)
             cluster["revisions"][key] = cluster["revisions"].get(key, 0) + 1
         print(f"deployment.apps/{name} patched")
+    elif verb == "rollout" and rest[1] == "restart":
+        name = rest[2].split("/")[-1]
+        obj = get(cluster, "Deployment", ns, name)
+        if obj is None:
+            die(f'Error from server (NotFound): deployments.apps "{name}" not found')
+        template = obj["spec"]["template"].setdefault("metadata", {})
+        template.setdefault("annotations", {})["kubectl.kubernetes.io/restartedAt"] = str(time.time())
+        key = key_of(obj)
+        cluster["revisions"][key] = cluster["revisions"].get(key, 0) + 1
+        print(f"deployment.apps/{name} restarted")
     elif verb == "rollout" and rest[1] == "status":
         name = rest[2].split("/")[-1]
         obj = get(cluster, "Deployment", ns, name)
@@ -901,6 +932,10 @@ def docker():
         if verb == "build":
             found, rest = options(ARGS[1:], {"--tag": "tag", "-t": "tag", "--iidfile": "iid", "--file": "file", "-f": "file"})
             image_id = content_id(rest[-1])
+            attested = os.environ.get("BUILDX_NO_DEFAULT_ATTESTATIONS") != "1" and "--provenance=false" not in ARGS
+            if attested:
+                w["builds"] = w.get("builds", 0) + 1
+                image_id = "sha256:" + hashlib.sha256(f"{image_id} build {w['builds']}".encode()).hexdigest()
             w["images"][image_id] = {}
             for tag in found.get("tag", []):
                 w["tags"][normalize(tag)] = image_id
@@ -914,6 +949,10 @@ def docker():
                 with open(one(found, "iid"), "w") as f:
                     f.write(image_id)
             sys.stderr.write(f"writing image {image_id} done\n")
+        elif verb == "info":
+            if knob("docker-down"):
+                die("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
+            print("Server Version: 29.0.0")
         elif verb == "tag":
             image_id = resolve_image(w, ARGS[1])
             if image_id is None:

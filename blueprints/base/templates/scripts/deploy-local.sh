@@ -122,6 +122,16 @@ need kind "https://kind.sigs.k8s.io/docs/user/quick-start/ (or set platform.loca
 need helm "https://helm.sh/docs/intro/install/ (it installs snapscheduler, which takes the volume snapshots)"
 <% endif %>
 
+# The daemon too: docker answers only when it runs and this user may use it, and every later
+# step needs it (kind's node is a container; each image is built here).
+if ! $dry_run && command -v docker >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
+  fail "docker does not answer ('docker info' fails): start Docker (Docker Desktop, or 'sudo systemctl start docker'), or let this user use it ('sudo usermod -aG docker \$USER', then log in again)"
+fi
+# Docker's default provenance attestation holds the build's time: with the containerd image
+# store (Docker Desktop's default, and a new Docker Engine's) each build of the same sources
+# would get a new image id, and every run would load it and roll the pods again.
+export BUILDX_NO_DEFAULT_ATTESTATIONS=1
+
 # Files root owns in this user's home make the cluster tools fail half-way: `sudo minikube
 # start` (seed 002) leaves ~/.minikube, which minikube then cannot write. Say so now, with the
 # fix, instead of working around it. (The user's kubeconfig is neither read nor written here.)
@@ -221,6 +231,23 @@ wait_api() {
   done
 }
 
+# The manifests' pods stop with a preStop sleep (the kubelet's sleep action), which Kubernetes
+# 1.30 and later serve: an older cluster (a kind before v0.23, a minikube before v1.33) would
+# refuse every Deployment after the tests and the builds. Checked once the API answers.
+check_version() {
+  $dry_run && return
+  local version minor
+  version=$(kubectl "${kc[@]}" get --raw=/version) || fail "cannot read the cluster's version: kubectl's error is above"
+  minor=$(sed -n 's/.*"minor": *"\([0-9]*\).*/\1/p' <<<"$version" | head -n 1)
+  if [[ -z $minor ]] || ((minor < 30)); then
+<% if minikube %>
+    fail "the cluster $cluster runs Kubernetes 1.${minor:-?}; its manifests need 1.30 or later: 'minikube delete --profile $cluster', upgrade minikube (v1.33 or later) and run this again"
+<% else %>
+    fail "the cluster $cluster runs Kubernetes 1.${minor:-?}; its manifests need 1.30 or later: 'kind delete cluster --name $cluster', upgrade kind (v0.23 or later) and run this again"
+<% endif %>
+  fi
+}
+
 # Waits until the pods `kubectl get` finds exist, then until they are ready: `kubectl wait` on
 # objects not created yet fails at once with "no matching resources found" (kind #2293), as
 # it does right after a controller's manifest is applied. Only "no pod yet" is waited on: a
@@ -253,6 +280,7 @@ $dry_run || mkdir -p "$(dirname "$kubeconfig")"
 # `minikube start` starts a stopped cluster and is a no-op for a running one.
 run env KUBECONFIG="$kubeconfig" minikube start --profile "$cluster"
 wait_api
+check_version
 <% else %>
 node="$cluster-control-plane"
 if $dry_run || ! grep -qxF "$cluster" <<<"$(kind get clusters 2>/dev/null)"; then
@@ -277,6 +305,7 @@ fi
 # The credentials of a cluster made before, or of a node just started, written again.
 (umask 077 && run kind export kubeconfig --name "$cluster" --kubeconfig "$kubeconfig")
 wait_api
+check_version
 # Only a cluster this script made has a node labelled ingress-ready=true: one of the same
 # name made otherwise is someone else's work, not this project's to deploy into.
 if ! $dry_run; then
@@ -294,6 +323,15 @@ run kubectl "${kc[@]}" apply --filename "$root"/<@ (manifests ~ "/namespaces.yam
 
 echo "==> secrets"
 env_local="$root/.env.local"
+# It holds the Secrets' values: in a git work tree, read only while git ignores it (the
+# .gitignore gen renders beside it does).
+if ! $dry_run && [[ -f $env_local ]] && command -v git >/dev/null 2>&1 &&
+  git -C "$root" rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git -C "$root" check-ignore -q "$env_local"; then
+  fail "$env_local holds Secrets' values and git does not ignore it, so a commit would take it: add '.env.local' to $root/.gitignore (gen renders it there: render again) and run this again"
+fi
+# The services whose Secret this run made: their pods are restarted below when their image
+# did not change, or they would keep the values they started with.
+made_secrets=" "
 # Whether a Secret exists: only a NotFound is "no" (--ignore-not-found); any other kubectl
 # error stops here.
 has_secret() {
@@ -346,6 +384,7 @@ if $dry_run || ! has_secret <@ service.namespace | shell @> <@ secret | shell @>
     echo "the Secret "<@ (service.namespace ~ "/" ~ secret) | shell @>" from .env.local"
     run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> create secret generic <@ secret | shell @> --from-env-file="$build_dir/secret.env"
     rm -f "$build_dir/secret.env"
+    made_secrets+=<@ (service.name ~ " ") | shell @>
   else
     fail "the service "<@ service.name | shell @>" reads the Secret "<@ (service.namespace ~ "/" ~ secret) | shell @>", which this cluster does not have yet. Either
   - put "<@ (service.secretEnv | join("=..., ") ~ "=...") | shell @>" in $env_local (NAME=value lines, yours, never committed; missing there: $missing), and run this again; or
@@ -372,7 +411,7 @@ run env KUBECONFIG="$kubeconfig" minikube addons enable csi-hostpath-driver --pr
 <% endif %>
 <% else %>
 # Whether a Deployment runs the release $3 of its image: each add-on is fetched and applied
-# only when it does not, so a re-run needs no network and changes nothing.
+# only when it does not, so a re-run fetches none of them again and changes nothing.
 runs_release() {
   $dry_run && return 1
   local images
@@ -447,10 +486,9 @@ echo "==> "<@ service.name | shell @>": test, build, load"
   dir="$root"/<@ ("services/" ~ service.name) | shell @>
   venv="${XDG_CACHE_HOME:-$HOME/.cache}/gen/venv-"<@ (spec.metadata.name ~ "-" ~ service.name) | shell @>
   cd "$dir"
-  $dry_run && printf '+ cd %q\n+ PATH=%q:%s\n' "$dir" "$venv/bin" "\$PATH"
-  PATH="$venv/bin:$PATH"
+  $dry_run && printf '+ cd %q\n' "$dir"
 <% for command in test.commands %>
-  run sh -c <@ command | shell @>
+  run env PATH="$venv/bin:$PATH" sh -c <@ command | shell @>
 <% endfor %>
 )
 <% elif test %>
@@ -505,6 +543,13 @@ done
 # is ready, the one it replaced leaves the node (each build would otherwise stay there).
 <% for service in spec.services %>
 <% set i = loop.index0 %>
+<% if service.secretEnv %>
+# A Secret made again (deleted to change a value) reaches pods only when they start: the same
+# image rolls no pod, so they are restarted.
+if [[ ${made_secrets-} == *" "<@ service.name | shell @>" "* && " ${previous[<@ i @>]-} " == *":${tags[<@ i @>]} "* ]]; then
+  run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> rollout restart deployment/<@ service.name | segment @>
+fi
+<% endif %>
 run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> rollout status deployment/<@ service.name | segment @> --timeout=300s ||
   fail <@ service.name | shell @>" is not ready: $kubectl_here --namespace "<@ service.namespace | shell @>" describe pods"
 read -r -a olds <<<"${previous[<@ i @>]-}"
@@ -543,7 +588,11 @@ $kubectl_here --namespace $namespace delete pvc $service
 $kubectl_here --namespace $namespace create -f - <<'CLAIM'
 apiVersion: v1
 kind: PersistentVolumeClaim
-metadata: {name: $service, namespace: $namespace}
+metadata:
+  name: $service
+  namespace: $namespace
+  # The labels the snapshot schedule selects the claim by.
+  labels: {app.kubernetes.io/name: $service, app.kubernetes.io/instance: $service}
 spec:
   storageClassName: $class
   accessModes: [$mode]
