@@ -38,6 +38,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
+    // A named output folder that cannot be one is a usage error, not a folder with no drift.
+    if let Some(out) = &args.out
+        && let Err(e) = crate::output::check_folder(out)
+    {
+        eprintln!("gen: error: {e}");
+        return EXIT_FAILURE;
+    }
     let session = match Session::new(&args.blueprints) {
         Ok(session) => super::kept(session),
         Err(CatalogError::Invalid(findings)) => return report_and_exit(&args, &findings),
