@@ -28,7 +28,7 @@ pub fn groups() -> Vec<Group> {
                 &render::DUPLICATE_TARGET,
             ],
         },
-        Group { name: "output", rules: vec![&output::DRIFTED_OUTPUT] },
+        Group { name: "output", rules: vec![&output::DRIFTED_OUTPUT, &output::UNLISTED_OUTPUT_FILE] },
         Group {
             name: "engine",
             rules: vec![

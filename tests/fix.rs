@@ -433,3 +433,60 @@ fn a_destination_gets_its_slash_inside_its_quotes_and_only_once() {
         assert_eq!(fixed_text("Dockerfile", &once, false), once, "{written}: a second fix changed it");
     }
 }
+
+#[test]
+fn pending_unsafe_fixes_are_counted_one_by_one_even_when_their_messages_match() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    let file = dir.path().join("Dockerfile");
+    let text = "FROM debian:12.5\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\nUSER 10001\n";
+    std::fs::write(&file, text).expect("write");
+    let run = Gen::new().args(["lint", "--fix"]).arg(&file).run();
+    assert!(run.stderr.contains("gen: 2 more findings have a fix that may change"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), text, "an unsafe fix waits for --unsafe-fixes");
+}
+
+#[test]
+fn fixable_findings_gen_cannot_fix_in_flow_style_yaml_are_named() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec: {containers: [{name: a, image: \"nginx:1.27\", securityContext: {runAsNonRoot: true}}]}\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect("mkdir");
+    let file = dir.path().join("pod.yaml");
+    std::fs::write(&file, text).expect("write");
+    let run = Gen::new().args(["lint", "--fix", "--unsafe-fixes"]).arg(&file).run();
+    assert!(
+        run.stderr.contains("findings have a fix gen could not apply here: K8S019 (line 4), K8S022 (line 4)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("flow-style YAML"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), text);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_left_as_it_is_and_said_so() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (_dir, file) = copy(&fixture("dockerfile/DF006/fires.Dockerfile"));
+    let before = std::fs::read(&file).expect("read");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let run = Gen::new().args(["lint", "--fix"]).arg(&file).run();
+    assert!(run.stderr.contains("not fixed: it is read-only"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&file).expect("read"), before);
+    assert_eq!(std::fs::metadata(&file).expect("stat").permissions().mode() & 0o777, 0o444);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fixed_file_with_a_hard_link_is_written_in_place_and_keeps_it() {
+    use std::os::unix::fs::MetadataExt as _;
+    let (dir, file) = copy(&fixture("dockerfile/DF006/fires.Dockerfile"));
+    let other = dir.path().join("Dockerfile.other");
+    std::fs::hard_link(&file, &other).expect("link");
+    let inode = std::fs::metadata(&file).expect("stat").ino();
+    let run = Gen::new().args(["lint", "--fix"]).arg(&file).run();
+    assert!(run.stderr.contains("fixed 1 finding: DF006"), "{}", run.stderr);
+    let (a, b) = (std::fs::metadata(&file).expect("stat"), std::fs::metadata(&other).expect("stat"));
+    assert_eq!((a.ino(), b.ino(), a.nlink()), (inode, inode, 2), "still one file with two names");
+    assert!(std::fs::read_to_string(&other).expect("read").contains("pip install --no-cache-dir -r"));
+}

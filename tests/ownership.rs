@@ -192,6 +192,10 @@ fn a_folder_that_cannot_be_written_stops_the_render_with_nothing_written() {
     let run = p.render();
     drop(guard);
     assert_eq!(run.code, 2, "{}", run.stderr);
+    // Named by the file it could not write, not by a temporary one, and said to write nothing.
+    assert!(run.stderr.contains("gen: error: out/services/shop/"), "{}", run.stderr);
+    assert!(!run.stderr.contains(".gen-tmp-"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
     assert_eq!(files(&p.path("out")), Vec::<String>::new(), "README.md and the manifest were not written either");
     assert_eq!(p.render().code, 0, "once writable, the render goes through");
 }
@@ -256,4 +260,200 @@ fn a_spec_change_that_alters_no_file_says_the_manifest_was_updated() {
     let run = p.render();
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("manifest written"), "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files gen did not write, where they matter: in a folder gen owns whole (a tool reads all of
+// it), a file that says it is gen's in a shared folder, and a killed render's temporary file.
+
+const BACKDOOR: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: backdoor}\nspec:\n  hostPID: true\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext: {privileged: true}\n";
+const OWNER: &str = "resource \"azurerm_role_assignment\" \"x\" {\n  scope                = \"/subscriptions/0\"\n  role_definition_name = \"Owner\"\n  principal_id         = \"00000000-0000-0000-0000-000000000000\"\n}\n";
+
+fn write(p: &Project, rel: &str, text: &str) {
+    let path = p.path(rel);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// The files `gen lint` reports under a rule, as it names them.
+fn reported(p: &Project, code: &str) -> Vec<String> {
+    let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&lint.stdout).unwrap_or_else(|e| panic!("{e}: {}", lint.stdout));
+    let mut files: Vec<String> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| d["file"].as_str().expect("a file").to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_file_added_where_gen_owns_the_whole_folder_is_drift_and_a_render_keeps_and_reports_it() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    write(&p, "out/charts/shop/templates/backdoor.yaml", BACKDOOR);
+    write(&p, "out/terraform/zz_extra.tf", OWNER);
+    // What the tools write themselves, and the user's own workflow beside gen's: not drift.
+    for tools in [
+        "out/charts/shop/Chart.lock",
+        "out/charts/shop/charts/redis-19.0.0.tgz",
+        "out/terraform/.terraform.lock.hcl",
+        "out/terraform/.terraform/providers/registry.terraform.io/hashicorp/azurerm/4.79.0/x",
+        "out/terraform/bootstrap/terraform.tfstate",
+        "out/terraform/bootstrap/terraform.tfstate.backup",
+        "out/.github/workflows/mine.yml",
+    ] {
+        write(&p, tools, "x\n");
+    }
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    for added in ["out/charts/shop/templates/backdoor.yaml", "out/terraform/zz_extra.tf"] {
+        assert!(check.stderr.contains(&format!("error: {added}: file the manifest does not list")), "{}", check.stderr);
+    }
+    assert!(check.stderr.contains("Helm reads every file under it"), "{}", check.stderr);
+    assert_eq!(check.stderr.matches("file the manifest does not list").count(), 2, "{}", check.stderr);
+    assert_eq!(reported(&p, "DRIFT002"), ["out/charts/shop/templates/backdoor.yaml", "out/terraform/zz_extra.tf"]);
+    // A render keeps them, says so, and exits 1 until they go.
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error: out/terraform/zz_extra.tf: not gen's, in a Terraform root"), "{}", run.stderr);
+    assert!(run.stderr.contains("kept: gen removes no file it did not write"), "{}", run.stderr);
+    assert_eq!(read(&p, "out/charts/shop/templates/backdoor.yaml"), BACKDOOR);
+    assert_eq!(read(&p, "out/terraform/zz_extra.tf"), OWNER);
+    std::fs::remove_file(p.path("out/charts/shop/templates/backdoor.yaml")).expect("rm");
+    std::fs::remove_file(p.path("out/terraform/zz_extra.tf")).expect("rm");
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
+    assert_eq!(p.render().code, 0);
+}
+
+#[test]
+fn a_second_spec_rendered_into_a_chart_is_drift_of_the_first() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    std::fs::copy(p.path("spec.yaml"), p.path("other.yaml")).expect("copy");
+    // That render writes, and says that the files of the chart it writes beside are gen's
+    // but not its own.
+    let planted = p.run_gen(["render", "other.yaml", "--out", "out/charts/shop"]);
+    assert_eq!(planted.code, 1, "{}", planted.stderr);
+    assert!(
+        planted.stderr.contains("error: out/charts/shop/Chart.yaml: says it is generated by gen"),
+        "{}",
+        planted.stderr
+    );
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("error: out/charts/shop/charts/shop/Chart.yaml: file the manifest does not list"));
+    let drift = reported(&p, "DRIFT002");
+    assert!(drift.contains(&"out/charts/shop/.gen-manifest.json".to_string()), "{drift:?}");
+    assert!(drift.contains(&"out/charts/shop/charts/shop/templates/deployment.yaml".to_string()), "{drift:?}");
+}
+
+#[test]
+fn a_file_that_says_it_is_gens_in_a_shared_folder_is_drift_and_the_users_own_are_not() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    let marker = "# Code generated by gen from spec.yaml; DO NOT EDIT.\n";
+    write(&p, "out/.github/workflows/old.yml", &format!("{marker}on: push\n"));
+    write(&p, "out/scripts/old.sh", &format!("#!/usr/bin/env bash\n{marker}echo hi\n"));
+    write(&p, "out/.github/workflows/mine.yml", "on: push\n# Code generated by gen, line 2 of a comment\n");
+    write(&p, "out/services/shop/notes.md", "mine\n");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("out/.github/workflows/old.yml: file says it is generated by gen"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(reported(&p, "DRIFT002"), ["out/.github/workflows/old.yml", "out/scripts/old.sh"]);
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("if an earlier render wrote it, delete it"), "{}", run.stderr);
+    assert!(p.path("out/.github/workflows/old.yml").exists(), "kept");
+}
+
+#[test]
+fn a_killed_renders_temporary_file_is_drift_until_the_next_render_removes_it() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    write(&p, "out/charts/shop/templates/.gen-tmp-Ab12Cd", "half a template");
+    write(&p, "out/.github/workflows/.gen-tmp-Ef34Gh", "half a workflow");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert_eq!(
+        reported(&p, "DRIFT002"),
+        ["out/.github/workflows/.gen-tmp-Ef34Gh", "out/charts/shop/templates/.gen-tmp-Ab12Cd"]
+    );
+    assert_eq!(p.render().code, 0);
+    assert!(!p.path("out/charts/shop/templates/.gen-tmp-Ab12Cd").exists());
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a render says when it cannot write, or must not.
+
+#[test]
+fn an_output_folder_that_is_a_file_is_named_as_one_and_nothing_is_written() {
+    let p = Project::new();
+    write(&p, "notes.txt", "mine\n");
+    for out in ["notes.txt", "notes.txt/sub"] {
+        let run = p.run_gen(["render", "spec.yaml", "--out", out]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        let file = if out == "notes.txt" { "notes.txt: is a file" } else { "notes.txt/sub: notes.txt is a file" };
+        assert!(run.stderr.contains(&format!("{file}, not a folder")), "{}", run.stderr);
+        assert!(run.stderr.contains("--out DIR; nothing was written"), "{}", run.stderr);
+        assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+        let check = p.run_gen(["render", "spec.yaml", "--check", "--out", out]);
+        assert_eq!(check.code, 2, "{}", check.stderr);
+        assert!(check.stderr.contains("not a folder"), "{}", check.stderr);
+        let lint = p.run_gen(["lint", "spec.yaml", "--out", out]);
+        assert_eq!(lint.code, 2, "{}", lint.stderr);
+        assert!(lint.stderr.contains("not a folder"), "{}", lint.stderr);
+    }
+    assert_eq!(read(&p, "notes.txt"), "mine\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_folder_in_the_output_is_said_once() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    std::fs::rename(p.path("out/charts/shop"), p.path("chart")).expect("mv");
+    std::os::unix::fs::symlink(p.path("chart"), p.path("out/charts/shop")).expect("link");
+    p.edit_spec("port: 5000", "port: 5002");
+    let run = p.render();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("out/charts/shop: is a symbolic link").count(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn check_says_which_flags_settle_a_hand_edit_or_a_file_in_the_way() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    edit(&p, DOCKERFILE, "EXPOSE 5000", "EXPOSE 5001");
+    std::fs::remove_file(p.path("out/services/shop/gunicorn.conf.py")).expect("rm");
+    let manifest =
+        read(&p, "out/.gen-manifest.json").replace("services/shop/gunicorn.conf.py", "services/shop/gone.py");
+    std::fs::write(p.path("out/.gen-manifest.json"), manifest).expect("write");
+    write(&p, "out/services/shop/gunicorn.conf.py", "mine = True\n");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("error: out/services/shop/Dockerfile: managed file was edited by hand"),
+        "{}",
+        check.stderr
+    );
+    for flag in [
+        "gen render spec.yaml --discard-edits",
+        "gen render spec.yaml --keep-edits",
+        "gen render spec.yaml --overwrite-unowned",
+    ] {
+        assert!(check.stderr.contains(flag), "names {flag}: {}", check.stderr);
+    }
+    assert!(check.stderr.contains("out/services/shop/gunicorn.conf.py: a file gen does not own"), "{}", check.stderr);
+    // A plain render keeps both and exits 1, as the check said.
+    assert_eq!(p.render().code, 1);
 }

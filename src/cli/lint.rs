@@ -38,6 +38,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
+    // A named output folder that cannot be one is a usage error, not a folder with no drift.
+    if let Some(out) = &args.out
+        && let Err(e) = crate::output::check_folder(out)
+    {
+        eprintln!("gen: error: {e}");
+        return EXIT_FAILURE;
+    }
     let session = match Session::new(&args.blueprints) {
         Ok(session) => super::kept(session),
         Err(CatalogError::Invalid(findings)) => return report_and_exit(&args, &findings),
@@ -76,13 +83,21 @@ fn tell_fixes(reports: &[fix::FileReport], dry: bool) {
             continue;
         }
         unsafe_skipped += r.unsafe_skipped;
-        if r.applied.is_empty() {
-            continue;
+        if !r.applied.is_empty() {
+            eprintln!("gen: {}: {verb} {}: {}", r.name, count(r.applied.len(), "finding"), at_lines(&r.applied));
         }
-        let mut applied = r.applied.clone();
-        applied.sort_by_key(|(code, line)| (*line, *code));
-        let fixed: Vec<String> = applied.iter().map(|(code, line)| format!("{code} (line {line})")).collect();
-        eprintln!("gen: {}: {verb} {}: {}", r.name, count(r.applied.len(), "finding"), fixed.join(", "));
+        if !r.not_applied.is_empty() {
+            let n = r.not_applied.len();
+            eprintln!(
+                "gen: {}: {n} {} a fix gen could not apply here: {} (a value written otherwise is yours to change; a \
+                 form gen does not edit, such as flow-style YAML, is left as it is): fix {} by hand (`gen explain \
+                 CODE` shows how)",
+                r.name,
+                if n == 1 { "finding has" } else { "findings have" },
+                at_lines(&r.not_applied),
+                if n == 1 { "it" } else { "them" }
+            );
+        }
     }
     if unsafe_skipped > 0 {
         eprintln!(
@@ -91,6 +106,13 @@ fn tell_fixes(reports: &[fix::FileReport], dry: bool) {
             if unsafe_skipped == 1 { "finding has" } else { "findings have" }
         );
     }
+}
+
+/// Findings as `CODE (line N)`, in line order.
+fn at_lines(findings: &[(&'static str, usize)]) -> String {
+    let mut sorted = findings.to_vec();
+    sorted.sort_by_key(|(code, line)| (*line, *code));
+    sorted.iter().map(|(code, line)| format!("{code} (line {line})")).collect::<Vec<_>>().join(", ")
 }
 
 fn count(n: usize, what: &str) -> String {

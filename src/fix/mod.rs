@@ -133,6 +133,9 @@ pub struct Fixed {
     pub applied: Vec<(&'static str, usize)>,
     /// How many findings have a fix that only `--unsafe-fixes` applies.
     pub unsafe_skipped: usize,
+    /// The findings left that have a fix gen could not apply here (a value written otherwise,
+    /// a form it does not edit such as flow-style YAML), each as `CODE` and its line.
+    pub not_applied: Vec<(&'static str, usize)>,
 }
 
 /// The most rounds of fix-and-lint-again for one file; each round fixes at least one finding
@@ -148,9 +151,25 @@ pub fn fix_text(family: &dyn lint::Family, name: &str, text: &str, found: &[Diag
     let wanted: Vec<(&'static str, String)> = found.iter().filter(|d| fixer(d.rule.code).is_some()).map(key).collect();
     let mut out = Fixed { text: text.to_string(), ..Fixed::default() };
     let mut current: Diagnostics = found.iter().filter(|d| wanted.contains(&key(d))).cloned().collect();
-    let mut skipped = std::collections::HashSet::new();
     let original = Source::new(name, text);
     let mut told: Vec<usize> = Vec::new();
+    // The line of a finding in the file as it was read: the first finding of the first lint
+    // with the same rule and message not told yet (fixes insert lines, and move the rest).
+    let mut line_read = |d: &Diagnostic, now: &Source| {
+        let first = found
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| key(f) == key(d) && !told.contains(i))
+            .map(|(i, f)| (i, f.span.map_or(1, |s| original.position(s).line)))
+            .next();
+        match first {
+            Some((i, line)) => {
+                told.push(i);
+                line
+            }
+            None => d.span.map_or(1, |s| now.position(s).line),
+        }
+    };
     for _ in 0..MAX_ROUNDS {
         let file = FileText::new(&out.text);
         let source = Source::new(name, out.text.clone());
@@ -158,7 +177,6 @@ pub fn fix_text(family: &dyn lint::Family, name: &str, text: &str, found: &[Diag
         for d in &current {
             let Some(fix) = fixer(d.rule.code).and_then(|f| (f.fix)(&file, d)) else { continue };
             if fix.safety == Safety::Unsafe && !unsafe_fixes {
-                skipped.insert(key(d));
                 continue;
             }
             chosen.push((d, fix));
@@ -168,21 +186,7 @@ pub fn fix_text(family: &dyn lint::Family, name: &str, text: &str, found: &[Diag
             break;
         }
         for (d, _) in &chosen {
-            // Told at the line of the finding in the file as it was read: the first finding of
-            // the first lint with the same rule and message not told yet.
-            let first = found
-                .iter()
-                .enumerate()
-                .filter(|(i, f)| key(f) == key(d) && !told.contains(i))
-                .map(|(i, f)| (i, f.span.map_or(1, |s| original.position(s).line)))
-                .next();
-            let line = match first {
-                Some((i, line)) => {
-                    told.push(i);
-                    line
-                }
-                None => d.span.map_or(1, |s| source.position(s).line),
-            };
+            let line = line_read(d, &source);
             out.applied.push((d.rule.code, line));
         }
         out.text = apply(&out.text, &edits);
@@ -190,7 +194,21 @@ pub fn fix_text(family: &dyn lint::Family, name: &str, text: &str, found: &[Diag
             lint::lint_files(family, &mut std::iter::once(Artifact::hand_written(Source::new(name, out.text.clone()))));
         current = relinted.diagnostics.into_iter().filter(|d| wanted.contains(&key(d))).collect();
     }
-    out.unsafe_skipped = skipped.len();
+    // What is left of the fixable findings, each counted once: waiting for `--unsafe-fixes`,
+    // or with no fix gen can make here.
+    let file = FileText::new(&out.text);
+    let source = Source::new(name, out.text.clone());
+    for d in &current {
+        match fixer(d.rule.code).and_then(|f| (f.fix)(&file, d)) {
+            Some(fix) if fix.safety == Safety::Unsafe && !unsafe_fixes => out.unsafe_skipped += 1,
+            // Left by the rounds' limit: still a fix to make, as a second run would.
+            Some(_) => {}
+            None => {
+                let line = line_read(d, &source);
+                out.not_applied.push((d.rule.code, line));
+            }
+        }
+    }
     out
 }
 
@@ -250,6 +268,8 @@ pub struct FileReport {
     pub applied: Vec<(&'static str, usize)>,
     /// How many findings have a fix only `--unsafe-fixes` applies.
     pub unsafe_skipped: usize,
+    /// The findings with a fix gen could not apply here, each as `CODE` and its line.
+    pub not_applied: Vec<(&'static str, usize)>,
     /// The unified diff of the fixes (empty when none applies).
     pub diff: String,
     /// Why the file was not fixed.
@@ -277,6 +297,7 @@ pub fn fix_findings(findings: &crate::diag::Findings, unsafe_fixes: bool, dry: b
             name: name.to_string(),
             applied: Vec::new(),
             unsafe_skipped: 0,
+            not_applied: Vec::new(),
             diff: String::new(),
             refused: Some(refused),
         };
@@ -309,6 +330,7 @@ pub fn fix_findings(findings: &crate::diag::Findings, unsafe_fixes: bool, dry: b
             name: name.to_string(),
             applied: fixed.applied,
             unsafe_skipped: fixed.unsafe_skipped,
+            not_applied: fixed.not_applied,
             diff,
             refused: None,
         });

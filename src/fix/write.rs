@@ -5,8 +5,11 @@
 //! is inside the repository it was named in (a link is followed only inside it, as gen reads
 //! files: [`crate::input::Boundary`]), and when no output folder's manifest says gen renders
 //! and owns it (a `managed` entry of `.gen-manifest.json`): such a file is rewritten by the
-//! next `gen render`, so its fix belongs in the spec or the blueprint. Writes are atomic: a
-//! temporary file in the same folder with the file's permissions, renamed over it.
+//! next `gen render`, so its fix belongs in the spec or the blueprint. A read-only file is left
+//! as it is: someone made it so. Writes are atomic: a temporary file in the same folder with
+//! the file's permissions (and owner), renamed over it; except for a file with several hard
+//! links, which is written in place so that every name still reaches the fixed file (as an
+//! editor keeps a hard link: the file's mode, owner and links stay).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,8 @@ pub enum Refused {
     Owned { manifest: String },
     #[error("cannot tell whether gen owns it: {0}")]
     Manifest(String),
+    #[error("it is read-only: left as it is (make it writable, `chmod u+w`, to let --fix change it)")]
+    ReadOnly,
     #[error("cannot write it: {0}")]
     Write(#[from] std::io::Error),
 }
@@ -75,15 +80,72 @@ fn owner_check(real: &Path) -> Result<(), Refused> {
     Ok(())
 }
 
-/// Replaces the file at `real` with `text`: a temporary file beside it, given its permissions,
-/// then renamed over it, so that a reader sees the old file or the new one.
+/// Replaces the file at `real` with `text`: a temporary file beside it, given its permissions
+/// and owner, then renamed over it, so that a reader sees the old file or the new one. A file
+/// with several hard links is written in place instead, which keeps them. A read-only file is
+/// refused.
 pub fn replace(real: &Path, text: &str) -> Result<(), Refused> {
+    let meta = std::fs::metadata(real)?;
+    // Its mode says read-only (which root's rights would pass over), or this user may not
+    // write it.
+    let writable = std::fs::OpenOptions::new().append(true).open(real);
+    if meta.permissions().readonly()
+        || writable.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+    {
+        return Err(Refused::ReadOnly);
+    }
+    drop(writable);
+    if links(&meta) > 1 {
+        return in_place(real, text);
+    }
     let dir = real.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(real)?.permissions();
     let mut temp = tempfile::Builder::new().prefix(".gen-fix-").tempfile_in(dir)?;
     temp.write_all(text.as_bytes())?;
     temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
+    std::fs::set_permissions(temp.path(), meta.permissions())?;
+    if !same_owner(temp.as_file(), &meta) {
+        // Another user's file (fixed by root): renamed over, it would become root's.
+        drop(temp);
+        return in_place(real, text);
+    }
     temp.persist(real).map_err(|e| Refused::Write(e.error))?;
     Ok(())
+}
+
+/// Writes `text` over the file's bytes, keeping the file itself: its mode, owner and links.
+fn in_place(real: &Path, text: &str) -> Result<(), Refused> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(real)?;
+    file.write_all(text.as_bytes())?;
+    file.set_len(text.len() as u64)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// How many names the file has.
+fn links(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::nlink(meta)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        1
+    }
+}
+
+/// Whether `file` belongs to the owner `meta` names, once given it when this user may.
+fn same_owner(file: &std::fs::File, meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let mine = file.metadata().map(|m| (m.uid(), m.gid())).ok();
+        mine == Some((meta.uid(), meta.gid()))
+            || std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, meta);
+        true
+    }
 }

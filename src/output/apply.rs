@@ -12,10 +12,11 @@
 //! A render never writes over or removes a file it reads (its spec, a blueprint's file), and
 //! never writes into a folder whose manifest names another spec unless told to take it over.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::drift::unified;
+use super::folders::{Folders, Unlisted};
 use super::inputs::Inputs;
 use super::manifest::{Digest, Entry, EnvironmentRecord, Manifest, Owner, sha256};
 use super::records::Records;
@@ -84,6 +85,9 @@ pub struct Outcome {
     pub kept_scaffold: Vec<String>,
     /// Managed files the spec no longer renders, edited by hand: kept.
     pub kept_stale_edits: Vec<String>,
+    /// Files no record lists where that matters (in a folder gen owns whole; in a shared
+    /// folder, one that says it is gen's): kept, the user must move or remove them.
+    pub kept_unlisted: Vec<Unlisted>,
     /// Temporary files an interrupted render left, removed.
     pub cleaned: Vec<String>,
     /// Files earlier renders wrote that the spec no longer renders and that this render reads
@@ -101,7 +105,8 @@ impl Outcome {
         !(self.kept_edits.is_empty()
             && self.kept_unowned.is_empty()
             && self.kept_scaffold.is_empty()
-            && self.kept_stale_edits.is_empty())
+            && self.kept_stale_edits.is_empty()
+            && self.kept_unlisted.is_empty())
     }
 
     /// Whether any file was created, changed or removed.
@@ -131,7 +136,11 @@ pub struct Writer {
     /// The spec's declared environments, recorded in the manifest.
     environments: Vec<EnvironmentRecord>,
     tree: fs::Tree,
+    /// The folders the plan writes into, and every path the plan and the records list.
+    folders: Folders,
     problems: Vec<String>,
+    /// The problems already said: a linked folder stops every file under it, and is one.
+    said: HashSet<String>,
     staged: fs::Staged,
     // Released after `staged` is dropped, so that folders made for staged files go first.
     lock: Option<fs::Lock>,
@@ -160,7 +169,16 @@ impl Writer {
                 return Err(e);
             }
         };
-        let old = records.manifest.into_iter().flat_map(|m| m.files).map(|e| (e.path.clone(), e)).collect();
+        let mut folders = Folders::new();
+        let old = records
+            .manifest
+            .into_iter()
+            .flat_map(|m| m.files)
+            .map(|e| {
+                folders.list(&e.path);
+                (e.path.clone(), e)
+            })
+            .collect();
         Ok(Writer {
             out: out.to_path_buf(),
             allow,
@@ -173,7 +191,9 @@ impl Writer {
             new: Vec::new(),
             environments: Vec::new(),
             tree,
+            folders,
             problems: Vec::new(),
+            said: HashSet::new(),
             staged: fs::Staged::new(),
             lock: Some(lock),
         })
@@ -195,25 +215,33 @@ impl Writer {
         if self.problems.is_empty() { self.staged.add_all(&writes) } else { Ok(()) }
     }
 
+    /// Notes a reason the render cannot write, once.
+    fn problem(&mut self, text: String) {
+        if self.said.insert(text.clone()) {
+            self.problems.push(text);
+        }
+    }
+
     fn decide<'f>(&mut self, file: &'f PlannedFile, writes: &mut Vec<(PathBuf, &'f [u8])>) -> Result<(), OutputError> {
         let rel = file.path.as_str();
+        self.folders.plan(file);
         let entry = self.old.remove(rel);
         let target = match self.tree.target(rel) {
             Ok(t) => t,
             Err(e) => {
-                self.problems.push(e.to_string());
+                self.problem(e.to_string());
                 return Ok(());
             }
         };
         let disk = match fs::probe(&target)? {
             fs::Disk::Other(kind) => {
-                self.problems.push(format!("{}: a {kind} stands where gen writes a file", target.display()));
+                self.problem(format!("{}: a {kind} stands where gen writes a file", target.display()));
                 return Ok(());
             }
             fs::Disk::Absent => None,
             fs::Disk::File(bytes, id) => {
                 if let Some(why) = id.and_then(|id| self.inputs.refusal(&target, &id)) {
-                    self.problems.push(why);
+                    self.problem(why);
                     return Ok(());
                 }
                 Some(bytes)
@@ -319,7 +347,7 @@ impl Writer {
             let target = match self.tree.target(&stale.path) {
                 Ok(t) => t,
                 Err(e) => {
-                    self.problems.push(e.to_string());
+                    self.problem(e.to_string());
                     continue;
                 }
             };
@@ -345,6 +373,9 @@ impl Writer {
         if !self.problems.is_empty() {
             return Err(OutputError::Blocked(std::mem::take(&mut self.problems)));
         }
+        // Kept and reported, never removed: they may be the user's. The temporary files seen
+        // are this render's (an interrupted render's went when it opened the folder).
+        self.outcome.kept_unlisted = self.folders.unlisted(&self.out, true)?;
         // What the manifest will say, written down before the first file changes: a render
         // stopped from here on is recognised, and finished or undone, by the next. It is the
         // manifest to be, streamed to a temporary file, which becomes the journal, then the
@@ -361,23 +392,25 @@ impl Writer {
         } else {
             Some(written)
         };
+        // From here on, a failure leaves the render part way (the journal tells the next one).
+        let stopped = |e: OutputError| if moves { OutputError::Stopped(Box::new(e)) } else { e };
         // Put the staged files in place, remove what is gone, and record it all, last.
-        std::mem::take(&mut self.staged).commit()?;
+        std::mem::take(&mut self.staged).commit().map_err(stopped)?;
         let mut outcome = std::mem::take(&mut self.outcome);
         for (rel, path) in &removals {
-            fs::remove(&self.out, path)?;
+            fs::remove(&self.out, path).map_err(stopped)?;
             outcome.removed.push(rel.clone());
         }
-        let changed = fs::hash_file(&manifest_path)? != Some(digest);
+        let changed = fs::hash_file(&manifest_path).map_err(stopped)? != Some(digest);
         if changed {
             match pending {
-                Some(written) => written.persist(&manifest_path)?,
-                None => fs::rename(&journal, &manifest_path)?,
+                Some(written) => written.persist(&manifest_path).map_err(stopped)?,
+                None => fs::rename(&journal, &manifest_path).map_err(stopped)?,
             }
             outcome.manifest = if self.had_manifest { ManifestChange::Updated } else { ManifestChange::Created };
         }
         if (moves && !changed) || self.interrupted {
-            fs::remove_if_present(&journal)?;
+            fs::remove_if_present(&journal).map_err(stopped)?;
         }
         outcome.recovered = self.interrupted;
         Ok(outcome)

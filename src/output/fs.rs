@@ -104,6 +104,7 @@ pub struct Lock {
 impl Lock {
     /// Takes the lock, or says that another render holds it.
     pub fn take(out: &Path) -> Result<Lock, OutputError> {
+        check_folder(out)?;
         let created = !out.exists();
         std::fs::create_dir_all(out).map_err(io(out))?;
         let file = std::fs::File::open(out).map_err(io(out))?;
@@ -124,6 +125,17 @@ impl Lock {
         if self.created && !wrote {
             let _ = std::fs::remove_dir(&self.out);
         }
+    }
+}
+
+/// Refuses an output folder that is a file, or under one (`--out spec.yaml`): nothing can be
+/// written there, and the system's own words ("File exists", "Not a directory") do not say why.
+pub fn check_folder(out: &Path) -> Result<(), OutputError> {
+    let file =
+        out.ancestors().filter(|p| !p.as_os_str().is_empty()).find(|p| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()));
+    match file {
+        Some(file) => Err(OutputError::OutIsAFile { out: out.to_path_buf(), file: file.to_path_buf() }),
+        None => Ok(()),
     }
 }
 
@@ -284,7 +296,7 @@ const PARALLEL_WRITES: usize = 16;
 /// Writes `bytes` for `target` as a temporary file in `dir`, its folder; the temporary file's
 /// name. From then on the caller's list removes it (on drop).
 fn temporary(dir: &Path, target: &Path, bytes: &[u8]) -> Result<Box<str>, OutputError> {
-    let mut tmp = temp_file_in(dir)?;
+    let mut tmp = temp_file_in(dir, target)?;
     tmp.write_all(bytes).map_err(io(target))?;
     let temp = tmp.into_temp_path();
     let temp_name = temp.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -328,9 +340,10 @@ pub fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(io(path))
 }
 
-/// A new temporary file in `dir`, named with [`TEMP_PREFIX`] (so that a later render removes
-/// one a crash left) and readable as a rendered file is (0644, not tempfile's 0600).
-fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
+/// A new temporary file in `dir` for `target`, named with [`TEMP_PREFIX`] (so that a later
+/// render removes one a crash left) and readable as a rendered file is (0644, not tempfile's
+/// 0600). A failure names the target, which the user knows, not a temporary name.
+fn temp_file_in(dir: &Path, target: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
@@ -338,7 +351,20 @@ fn temp_file_in(dir: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    builder.tempfile_in(dir).map_err(io(dir))
+    builder.tempfile_in(dir).map_err(|e| io(target)(without_temporary_name(e)))
+}
+
+/// The system's error under tempfile's wrapper, which adds the temporary file's path to its
+/// message (and keeps only its kind and text).
+fn without_temporary_name(e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_none() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((system, _)) => std::io::Error::new(e.kind(), system.to_string()),
+        None => e,
+    }
 }
 
 /// A file written in full and flushed to disk under a temporary name in its target's folder,
@@ -352,7 +378,7 @@ pub fn write_durable_with<T>(
     write: impl FnOnce(&mut dyn Write) -> Result<T, OutputError>,
 ) -> Result<(Durable, T), OutputError> {
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = temp_file_in(dir)?;
+    let mut tmp = temp_file_in(dir, target)?;
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
     let value = write(&mut buffered)?;
     buffered.flush().map_err(io(target))?;
@@ -474,6 +500,16 @@ mod tests {
             assert_eq!(&std::fs::read(path).expect("written"), bytes);
         }
         assert_eq!(files_under(dir.path()).len(), 40, "no temporary file is left");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_staged_is_named_not_its_temporary_file() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let target = dir.path().join("gone/values.yaml");
+        let e = temporary(&dir.path().join("gone"), &target, b"x\n").expect_err("no such folder");
+        let text = e.to_string();
+        assert!(text.starts_with(&format!("{}: ", target.display())), "{text}");
+        assert!(text.contains("No such file or directory") && !text.contains(TEMP_PREFIX), "{text}");
     }
 
     #[test]

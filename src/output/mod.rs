@@ -2,14 +2,16 @@
 
 mod apply;
 mod drift;
+mod folders;
 mod fs;
 mod inputs;
 mod manifest;
 mod records;
 
 pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
-pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind};
-pub use fs::normalize;
+pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, UNLISTED_OUTPUT_FILE};
+pub use folders::{Tool, Unlisted, Why};
+pub use fs::{check_folder, normalize};
 pub use inputs::{FileId, Inputs};
 pub use manifest::{EnvironmentRecord, Manifest, Owner, sha256};
 
@@ -56,6 +58,32 @@ pub enum OutputError {
         "the spec rendered once cleanly, then failed when rendered again to be written (a blueprint that is not deterministic?); nothing was written"
     )]
     Unstable,
+    #[error("{}", out_is_a_file(.out, .file))]
+    OutIsAFile { out: PathBuf, file: PathBuf },
+    #[error(
+        "{0}\nthe render stopped part way: some files are in place, others not; once the cause is fixed, render again \
+         to finish it (the next render recognises what this one wrote)"
+    )]
+    Stopped(Box<OutputError>),
+}
+
+impl OutputError {
+    /// Whether the error leaves the output folder as it was (everything but a render stopped
+    /// part way), and whether its message says so already.
+    pub fn wrote_nothing(&self) -> (bool, bool) {
+        match self {
+            OutputError::Stopped(_) => (false, true),
+            OutputError::Blocked(_) | OutputError::Unstable => (true, true),
+            _ => (true, false),
+        }
+    }
+}
+
+/// Why an output folder that is (or is under) a file cannot be one, and what to do.
+fn out_is_a_file(out: &Path, file: &Path) -> String {
+    let (out, file) = (fs::shown(out), fs::shown(file));
+    let at = if out == file { format!("{out}: is a file") } else { format!("{out}: {file} is a file") };
+    format!("{at}, not a folder: gen renders into a folder; name another one with --out DIR")
 }
 
 /// Why a render does not write into a folder another spec's render owns, and what to do.

@@ -11,7 +11,7 @@ use crate::blueprint::{Catalog, CatalogError, Kind};
 use crate::diag::{Diagnostic, Findings};
 use crate::input::{CHART_NOT_RENDERED, NOTHING_TO_CHECK, UNREADABLE_INPUT};
 use crate::lint::{self, Artifact};
-use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, OutputError};
+use crate::output::{self, DRIFTED_OUTPUT, Drift, DriftCheck, OutputError};
 use crate::platform::Known;
 use crate::registry;
 use crate::render::{self, Place, PlannedFile, RenderError};
@@ -299,31 +299,7 @@ impl Session {
             }
         };
         for d in drifts {
-            let what = match d.kind {
-                DriftKind::Missing => "is missing: the spec renders it",
-                DriftKind::Changed => "differs from what the spec renders",
-                DriftKind::Stale => "is left over: the spec no longer renders it",
-                DriftKind::Interrupted => {
-                    let message = format!(
-                        "the last render into {out_name} stopped part way: its manifest does not record what is on disk"
-                    );
-                    let at = format!("{out_name}/{}", d.path);
-                    let diag = Diagnostic::new(&DRIFTED_OUTPUT, &at, None, message)
-                        .help(format!("run `gen render {name}` to finish it"));
-                    findings.diagnostics.push(diag);
-                    continue;
-                }
-            };
-            let help = format!("run `gen render {name}`; `--check` shows the diff");
-            let mut diag = Diagnostic::new(
-                &DRIFTED_OUTPUT,
-                &format!("{out_name}/{}", d.path),
-                None,
-                format!("managed file {what}"),
-            )
-            .help(help);
-            diag.subject.artifact = Some(d.path.clone());
-            findings.diagnostics.push(diag);
+            findings.diagnostics.push(d.finding(&out_name, &name));
         }
         findings
     }
