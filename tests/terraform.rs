@@ -1122,6 +1122,11 @@ fn container_insights_collects_through_a_rule_associated_with_the_cluster() {
     assert_eq!(categories, ["kube-audit-admin", "guard", "cluster-autoscaler"]);
     let alerts = &resources(file, "azurerm_monitor_metric_alert")["this"][0];
     assert_eq!(alerts["scopes"], serde_json::json!(["${var.cluster_id}"]));
+    // The spec names no receiver of the alerts: they reach whom the pipeline notifies, and the
+    // action group exists.
+    assert_eq!(parsed["terraform.tfvars"]["alert_emails"], serde_json::json!(["ops@example.com"]));
+    let readme = std::fs::read_to_string(r.dir.path().join("out/README.md")).expect("README");
+    assert!(readme.contains("mailed to\n`ops@example.com`"), "{readme}");
 }
 
 #[test]
@@ -1178,7 +1183,7 @@ fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() 
          github: {repository: acme/shop}\n  terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}\n\
          services:\n",
     );
-    // 50 over HTTPS (Let's Encrypt's weekly limit per registered domain, SPEC140), 20 plain.
+    // 50 over HTTPS (Let's Encrypt's weekly limit per registered domain, SPEC147), 20 plain.
     for i in 1..=70 {
         spec.push_str(&format!("  - {{name: s{i}, ingress: {{host: s{i}.example.com, tls: {}}}}}\n", i <= 50));
     }

@@ -25,6 +25,11 @@ defender = false
 network_address_space = "10.224.0.0/16"
 network_nodes_subnet  = "10.224.0.0/20"
 
+# Who hears of the cluster's alerts.
+alert_emails = [
+  "ops@example.com",
+]
+
 # When AKS may upgrade the cluster and update its nodes' OS, weekly.
 maintenance_window = {
   day_of_week    = "Sunday"

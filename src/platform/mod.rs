@@ -118,8 +118,10 @@ pub trait Platform: Sync + std::fmt::Debug {
 pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     /// The platform these values are for.
     fn platform(&self) -> &'static dyn Platform;
-    /// Applies the defaults that depend on other values of the block (an Azure region's zones).
-    fn fill_defaults(&mut self) {}
+    /// Applies the defaults that depend on other values of the block (an Azure region's zones),
+    /// or on whom the pipeline notifies (`notify`: `pipeline.notify.email`), who hears of the
+    /// platform's alerts when the block names nobody.
+    fn fill_defaults(&mut self, _notify: &[String]) {}
     /// Where a service's image is pushed and the tag deployed until the pipeline sets one,
     /// when the spec names neither.
     fn default_image(&self, project: &str, service: &str) -> (String, &'static str);
@@ -220,9 +222,9 @@ macro_rules! platforms {
 
             /// Applies the defaults that depend on other values of the block (an extra
             /// platform's block has them from [`Platform::read`]).
-            pub fn fill_defaults(&mut self) {
+            pub fn fill_defaults(&mut self, notify: &[String]) {
                 match self {
-                    $(Target::$variant(s) => s.fill_defaults(),)*
+                    $(Target::$variant(s) => s.fill_defaults(notify),)*
                     Target::Extra(_) => {}
                 }
             }

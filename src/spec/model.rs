@@ -36,7 +36,8 @@ impl Spec {
     /// ingress host defaults to `<service>.<local.domain>` without TLS (see
     /// `spec::environments` for which of these a spec can override).
     pub fn fill_defaults(&mut self) {
-        self.platform.target.fill_defaults();
+        let notify = self.pipeline.notify.as_ref().map(|n| n.email.clone()).unwrap_or_default();
+        self.platform.target.fill_defaults(&notify);
         let target = self.platform.target.spec();
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());

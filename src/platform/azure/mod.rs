@@ -161,7 +161,12 @@ impl TargetSpec for Spec {
         &PLATFORM
     }
 
-    fn fill_defaults(&mut self) {
+    fn fill_defaults(&mut self, notify: &[String]) {
+        // Alerts that reach nobody are no alerts: with no receiver of its own, the cluster's
+        // go to whom the pipeline notifies.
+        if self.monitoring.alert_emails.is_empty() {
+            self.monitoring.alert_emails = notify.to_vec();
+        }
         let zoned = ZONED_REGIONS.contains(&self.location.to_ascii_lowercase().as_str());
         self.aks.zones.get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
         if self.key_vault.name.is_empty() {

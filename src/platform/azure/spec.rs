@@ -65,7 +65,8 @@ pub const SERVICE_CIDR: &str = "10.0.0.0/16";
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Monitoring {
-    /// The addresses the alerts are sent to; none: they fire in the Azure portal only.
+    /// The addresses the alerts are sent to; none: the pipeline's notify addresses (filled by
+    /// `fill_defaults`), and with neither they fire in the Azure portal only.
     #[serde(default)]
     pub alert_emails: Vec<String>,
 }

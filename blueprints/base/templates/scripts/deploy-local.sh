@@ -122,16 +122,6 @@ need kind "https://kind.sigs.k8s.io/docs/user/quick-start/ (or set platform.loca
 need helm "https://helm.sh/docs/intro/install/ (it installs snapscheduler, which takes the volume snapshots)"
 <% endif %>
 
-# The daemon too: docker answers only when it runs and this user may use it, and every later
-# step needs it (kind's node is a container; each image is built here).
-if ! $dry_run && command -v docker >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
-  fail "docker does not answer ('docker info' fails): start Docker (Docker Desktop, or 'sudo systemctl start docker'), or let this user use it ('sudo usermod -aG docker \$USER', then log in again)"
-fi
-# Docker's default provenance attestation holds the build's time: with the containerd image
-# store (Docker Desktop's default, and a new Docker Engine's) each build of the same sources
-# would get a new image id, and every run would load it and roll the pods again.
-export BUILDX_NO_DEFAULT_ATTESTATIONS=1
-
 # Files root owns in this user's home make the cluster tools fail half-way: `sudo minikube
 # start` (seed 002) leaves ~/.minikube, which minikube then cannot write. Say so now, with the
 # fix, instead of working around it. (The user's kubeconfig is neither read nor written here.)
@@ -144,6 +134,16 @@ for owned in "$(dirname "$kubeconfig")" "$kubeconfig"<% if minikube %> "$minikub
     fail "$owned is not this user's to read and write (it was probably made with sudo): run 'sudo chown -R $(id -u):$(id -g) $owned'"
   fi
 done
+
+# Docker's daemon: it answers only when it runs and this user may use it, and every later
+# step needs it (kind's node is a container; each image is built here).
+if ! $dry_run && command -v docker >/dev/null 2>&1 && ! docker info >/dev/null 2>&1; then
+  fail "docker does not answer ('docker info' fails): start Docker (Docker Desktop, or 'sudo systemctl start docker'), or let this user use it ('sudo usermod -aG docker \$USER', then log in again)"
+fi
+# Docker's default provenance attestation holds the build's time: with the containerd image
+# store (Docker Desktop's default, and a new Docker Engine's) each build of the same sources
+# would get a new image id, and every run would load it and roll the pods again.
+export BUILDX_NO_DEFAULT_ATTESTATIONS=1
 <% if found.python %>
 
 # The services' tests run here, each in a virtual environment of its own, installing a lock

@@ -35,7 +35,7 @@ declare_rule! {
     /// one registered domain; a wildcard certificate (DNS-01) is not rendered by gen today.
     /// If you have asked Let's Encrypt for a higher limit, ignore the rule with that reason
     /// (`lint.ignore`).
-    pub static RULE = ("SPEC140", "certificates-over-weekly-limit", Warning);
+    pub static RULE = ("SPEC147", "certificates-over-weekly-limit", Warning);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
@@ -67,7 +67,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             );
             out.push(spec.at(&RULE, &at, false, message).help(
                 "add the services in waves of at most 50 new hosts a week, or spread the hosts over more than one \
-                 registered domain; with a raised limit from Let's Encrypt, ignore SPEC140 in `lint.ignore` with that reason",
+                 registered domain; with a raised limit from Let's Encrypt, ignore SPEC147 in `lint.ignore` with that reason",
             ));
         }
     }
