@@ -197,3 +197,41 @@ fn the_longest_service_name_is_the_longest_release_name_helm_accepts() {
         assert_eq!(!run.codes().contains(&"SPEC101".to_string()), accepted, "gen on a service name of {length}");
     }
 }
+
+#[test]
+fn a_namespace_the_cluster_or_the_platform_owns_stops_the_render_at_its_line() {
+    // Azure: Kubernetes' own, and those gen's Terraform installs into or AKS runs in.
+    for namespace in [
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "default",
+        "gateway-system",
+        "cert-manager",
+        "argocd",
+        "gatekeeper-system",
+        "backube-snapscheduler",
+    ] {
+        let spec = valid_with(&[("  - name: coaches\n", &format!("  - name: coaches\n    namespace: {namespace}\n"))]);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{namespace}: {said}");
+        assert!(said.contains("error[SPEC140]") && said.contains(&at(&spec, namespace)), "{namespace}: {said}");
+        assert!(!dir.path().join("out").exists(), "{namespace}: a refused spec wrote files");
+    }
+    // Local (the environment `dev` of this spec is on kind): the deploy script's namespaces,
+    // and the project's name when a service names none.
+    let base = std::fs::read_to_string(fixture("specs/local-azure.yaml")).expect("read");
+    for (from, to, needle) in [
+        ("  name: athletes\n", "  name: ingress-nginx\n", "ingress-nginx"),
+        ("  name: athletes\n", "  name: local-path-storage\n", "local-path-storage"),
+        ("    port: 5000\n", "    port: 5000\n    namespace: kube-system\n", "kube-system"),
+    ] {
+        let spec = base.replacen(from, to, 1);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{to}: {said}");
+        assert!(said.contains("error[SPEC140]") && said.contains(&at(&spec, needle)), "{to}: {said}");
+        assert!(!dir.path().join("out").exists(), "{to}: a refused spec wrote files");
+    }
+}

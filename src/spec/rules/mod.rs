@@ -23,6 +23,7 @@ mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;
 mod request_exceeds_limit;
+mod reserved_namespace;
 mod single_writer_volume_shared;
 mod snapshots_over_limit;
 mod storage_account_name;
@@ -37,6 +38,7 @@ pub type Check = fn(&Loaded, &mut Diagnostics);
 /// Every semantic rule that holds whatever the platform, with its check, in the order they run.
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&kubernetes_name::RULE, kubernetes_name::check),
+    (&reserved_namespace::RULE, reserved_namespace::check),
     (&storage_account_name::RULE, storage_account_name::check),
     (&hostname::RULE, hostname::check),
     (&duplicate_service_name::RULE, duplicate_service_name::check),
