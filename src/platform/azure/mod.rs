@@ -42,6 +42,8 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::acr_name::RULE, rules::acr_name::check),
     (&rules::aks_name::RULE, rules::aks_name::check),
     (&rules::resource_group_name::RULE, rules::resource_group_name::check),
+    (&rules::invalid_location::RULE, rules::invalid_location::check),
+    (&rules::invalid_vm_size::RULE, rules::invalid_vm_size::check),
     (&rules::host_outside_dns_zone::RULE, rules::host_outside_dns_zone::check),
     (&rules::dns_zone_is_public_suffix::RULE, rules::dns_zone_is_public_suffix::check),
     (&rules::unsupported_kubernetes_version::RULE, rules::unsupported_kubernetes_version::check),
@@ -52,6 +54,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
+    (&rules::storage_class_aks_lacks::RULE, rules::storage_class_aks_lacks::check),
 ];
 
 /// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.
