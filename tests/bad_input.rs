@@ -271,3 +271,13 @@ fn a_bad_service_name_is_reported_at_the_name_alone_not_again_through_what_deriv
     let written = text.replace("    name: \"shop api\"\n", "    name: shop\n    release: {tagPrefix: \"shop v\"}\n");
     assert_eq!(lint(&written), vec![("SPEC134".into(), 9, 26)]);
 }
+
+#[test]
+fn a_merge_key_is_reported_as_one_at_its_line_not_as_an_unknown_key() {
+    let text = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  local: {}\nservices:\n  - &base\n    name: shop\n    port: 5000\n  - name: cart\n    <<: *base\n";
+    let run = lint_bytes(text.as_bytes());
+    // Alone: not also the keys missing because nothing was merged, nor `<<` as an unknown key.
+    assert_eq!(run.findings(), vec![("SPEC010".into(), 11, 5)]);
+    assert!(run.stdout.contains("YAML merge key, which a spec does not support"), "{}", run.stdout);
+    assert!(!run.stdout.contains("unknown key `<<`"), "{}", run.stdout);
+}

@@ -6,6 +6,7 @@ mod backup_without_snapshots;
 mod credential_in_env;
 mod duplicate_ingress_route;
 mod duplicate_service_name;
+mod env_set_by_gen;
 mod hostname;
 mod httproute_without_gateway;
 mod invalid_backup_schedule;
@@ -49,6 +50,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&privileged_port::RULE, privileged_port::check),
     (&invalid_github_repository::RULE, invalid_github_repository::check),
     (&credential_in_env::RULE, credential_in_env::check),
+    (&env_set_by_gen::RULE, env_set_by_gen::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
     (&invalid_image::RULE, invalid_image::check),
     (&invalid_tag_prefix::RULE, invalid_tag_prefix::check),
