@@ -57,8 +57,10 @@ impl Platform for Local {
 }
 
 /// The rules, in the order they run.
-static RULES: &[(&Rule, Check)] =
-    &[(&rules::setting_no_local_cluster_serves::RULE, rules::setting_no_local_cluster_serves::check)];
+static RULES: &[(&Rule, Check)] = &[
+    (&rules::setting_no_local_cluster_serves::RULE, rules::setting_no_local_cluster_serves::check),
+    (&rules::local_cluster_shared::RULE, rules::local_cluster_shared::check),
+];
 
 impl TargetSpec for Spec {
     fn platform(&self) -> &'static dyn Platform {

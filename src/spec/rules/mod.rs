@@ -10,6 +10,7 @@ mod env_set_by_gen;
 mod hostname;
 mod httproute_without_gateway;
 mod invalid_backup_schedule;
+mod invalid_github_environment;
 mod invalid_github_repository;
 mod invalid_image;
 mod invalid_kubernetes_class;
@@ -49,6 +50,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&request_exceeds_limit::RULE, request_exceeds_limit::check),
     (&privileged_port::RULE, privileged_port::check),
     (&invalid_github_repository::RULE, invalid_github_repository::check),
+    (&invalid_github_environment::RULE, invalid_github_environment::check),
     (&credential_in_env::RULE, credential_in_env::check),
     (&env_set_by_gen::RULE, env_set_by_gen::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
