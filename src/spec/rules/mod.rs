@@ -19,7 +19,7 @@ mod invalid_tag_prefix;
 mod invisible_character;
 mod kubernetes_name;
 
-pub use kubernetes_name::{dns1123_label_problem, windows_reserved};
+pub use kubernetes_name::{dns1123_label_problem, service_name_problem, windows_reserved};
 pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 mod latest_image_tag;
 mod min_exceeds_max;
