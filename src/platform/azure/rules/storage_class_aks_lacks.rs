@@ -26,7 +26,9 @@ declare_rule! {
     /// ## How to fix
     /// Use one of AKS's classes: `managed-csi-premium` for a Premium SSD, `managed-csi` for a
     /// Standard SSD, `azurefile-csi` for a share many nodes mount; or leave `storageClass` out
-    /// for AKS's default.
+    /// for AKS's default. A class the cluster gets from elsewhere (a platform team's): ignore
+    /// this rule with the reason (`lint.ignore`), and DEP003 at the claim
+    /// (`path: manifests/<service>/pvc.yaml`), which checks the rendered output the same way.
     pub static RULE = ("SPEC141", "storage-class-aks-lacks", Error);
 }
 
