@@ -59,6 +59,19 @@ fn wrong_types_are_reported_with_a_quote_it_hint() {
 }
 
 #[test]
+fn a_blueprint_param_written_as_a_number_gets_the_same_quote_it_hint() {
+    let text = std::fs::read_to_string(common::fixture("specs/valid.yaml")).expect("read");
+    for (written, help) in [("3.12", "quote it to keep it a string: \\\"3.12\\\""), ("3.10", "such as \\\"3.11\\\"")] {
+        let edited = text.replace("pythonVersion: \"3.12\"", &format!("pythonVersion: {written}"));
+        let run = lint_bytes(edited.as_bytes());
+        assert_eq!(run.findings(), vec![("SPEC013".into(), 29, 29)], "{written}");
+        // Shown as written (`3.10`, not the number YAML reads, 3.1), and told it is a number.
+        assert!(run.stdout.contains(&format!("`{written}` is a number here")), "{}", run.stdout);
+        assert!(run.stdout.contains(help), "{written}: {}", run.stdout);
+    }
+}
+
+#[test]
 fn an_unknown_key_at_every_level_is_reported_at_the_key() {
     let full = std::fs::read_to_string(common::fixture("specs/full.yaml")).expect("read");
     let lines: Vec<&str> = full.lines().collect();
@@ -243,4 +256,28 @@ fn a_host_too_long_for_its_gateway_listener_is_refused_at_its_line() {
     write(dir.path(), fits.as_bytes());
     let run = common::lint_json(&dir.path().join("spec.yaml"));
     assert!(!run.codes().contains(&"SPEC106".to_string()), "{}", run.stdout);
+}
+
+#[test]
+fn a_bad_service_name_is_reported_at_the_name_alone_not_again_through_what_derives_from_it() {
+    // The tag prefix `<name>/v` is derived from the name: its problem is the name's.
+    let text = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  local: {}\nservices:\n  - port: 5000\n    name: \"shop api\"\n  - name: two\n    port: 5001\n";
+    let lint = |text: &str| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        lint_json(&write(dir.path(), text.as_bytes())).findings()
+    };
+    assert_eq!(lint(text), vec![("SPEC101".into(), 8, 11)]);
+    // A prefix written is still checked at its line.
+    let written = text.replace("    name: \"shop api\"\n", "    name: shop\n    release: {tagPrefix: \"shop v\"}\n");
+    assert_eq!(lint(&written), vec![("SPEC134".into(), 9, 26)]);
+}
+
+#[test]
+fn a_merge_key_is_reported_as_one_at_its_line_not_as_an_unknown_key() {
+    let text = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  local: {}\nservices:\n  - &base\n    name: shop\n    port: 5000\n  - name: cart\n    <<: *base\n";
+    let run = lint_bytes(text.as_bytes());
+    // Alone: not also the keys missing because nothing was merged, nor `<<` as an unknown key.
+    assert_eq!(run.findings(), vec![("SPEC010".into(), 11, 5)]);
+    assert!(run.stdout.contains("YAML merge key, which a spec does not support"), "{}", run.stdout);
+    assert!(!run.stdout.contains("unknown key `<<`"), "{}", run.stdout);
 }

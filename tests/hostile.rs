@@ -228,8 +228,32 @@ fn init_does_not_name_a_file_it_never_wrote() {
     // An ACR name of fewer than 5 characters: `a` + `acr`.
     let run = Gen::new().args(["init", "--name", "a"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("spec.yaml (not written):"), "{}", run.stderr);
+    // Told as what --name gave, not at a line of a file that does not exist.
+    assert!(!run.stderr.contains("spec.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("--name `a` gives"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("registry name `aacr`") && run.stderr.contains("choose another --name"),
+        "{}",
+        run.stderr
+    );
     assert!(!dir.path().join("spec.yaml").exists());
+}
+
+#[test]
+fn init_into_a_folder_says_to_name_the_file_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("specs")).expect("mkdir");
+    for args in [&["init", "--out", "specs"][..], &["init", "--out", "specs", "--overwrite"]] {
+        let run = Gen::new().args(args).current_dir(dir.path()).run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("--out specs is a folder") && run.stderr.contains("specs/spec.yaml"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("os error"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_dir(dir.path().join("specs")).expect("read").count(), 0);
 }
 
 /// A chart folder, and a fake `helm` beside it running `script` (sh).

@@ -197,3 +197,106 @@ fn the_longest_service_name_is_the_longest_release_name_helm_accepts() {
         assert_eq!(!run.codes().contains(&"SPEC101".to_string()), accepted, "gen on a service name of {length}");
     }
 }
+
+#[test]
+fn a_namespace_the_cluster_or_the_platform_owns_stops_the_render_at_its_line() {
+    // Azure: Kubernetes' own, and those gen's Terraform installs into or AKS runs in.
+    for namespace in [
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "default",
+        "gateway-system",
+        "cert-manager",
+        "argocd",
+        "gatekeeper-system",
+        "backube-snapscheduler",
+    ] {
+        let spec = valid_with(&[("  - name: coaches\n", &format!("  - name: coaches\n    namespace: {namespace}\n"))]);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{namespace}: {said}");
+        assert!(said.contains("error[SPEC140]") && said.contains(&at(&spec, namespace)), "{namespace}: {said}");
+        assert!(!dir.path().join("out").exists(), "{namespace}: a refused spec wrote files");
+    }
+    // Local (the environment `dev` of this spec is on kind): the deploy script's namespaces,
+    // and the project's name when a service names none.
+    let base = std::fs::read_to_string(fixture("specs/local-azure.yaml")).expect("read");
+    for (from, to, needle) in [
+        ("  name: athletes\n", "  name: ingress-nginx\n", "ingress-nginx"),
+        ("  name: athletes\n", "  name: local-path-storage\n", "local-path-storage"),
+        ("    port: 5000\n", "    port: 5000\n    namespace: kube-system\n", "kube-system"),
+    ] {
+        let spec = base.replacen(from, to, 1);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{to}: {said}");
+        assert!(said.contains("error[SPEC140]") && said.contains(&at(&spec, needle)), "{to}: {said}");
+        assert!(!dir.path().join("out").exists(), "{to}: a refused spec wrote files");
+    }
+}
+
+#[test]
+fn a_value_azure_or_the_api_server_refuses_stops_the_render_at_its_line_with_what_to_write() {
+    // (edit, the text its finding points at, the rule, what the help says to write)
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        ("location: westeurope", "location: West Europe", "West Europe", "SPEC142", "write `westeurope`"),
+        (
+            "location: westeurope",
+            "location: \"westeurope\\nx\"",
+            "\"westeurope",
+            "SPEC142",
+            "az account list-locations",
+        ),
+        (
+            "vmSize: Standard_D2ds_v5",
+            "vmSize: Standard D2ds v5",
+            "Standard D2ds",
+            "SPEC143",
+            "write `Standard_D2ds_v5`",
+        ),
+        ("vmSize: Standard_D2ds_v5", "vmSize: D4ds_v5", "D4ds_v5", "SPEC143", "write `Standard_D4ds_v5`"),
+        ("storageClass: azurefile-csi", "storageClass: fast-ssd", "fast-ssd", "SPEC141", "`managed-csi-premium`"),
+        (
+            "storageClass: azurefile-csi",
+            "storageClass: azurefile-cs",
+            "azurefile-cs,",
+            "SPEC141",
+            "did you mean `azurefile-csi`?",
+        ),
+        (
+            "host: coaches.example.com",
+            "host: \"20.1.2.3\"",
+            "\"20.1.2.3\"",
+            "SPEC106",
+            "a DNS name that resolves to the address",
+        ),
+        ("host: coaches.example.com", "host: Coaches.Example.com", "Coaches", "SPEC106", "write `coaches.example.com`"),
+    ];
+    for (from, to, needle, code, help) in cases {
+        let spec = valid_with(&[(from, to)]);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{to}: {said}");
+        assert!(said.contains(&format!("error[{code}]")) && said.contains(&at(&spec, needle)), "{to}: {said}");
+        assert!(said.contains(help), "{to}: the help says {help}: {said}");
+        assert!(!dir.path().join("out").exists(), "{to}: a refused spec wrote files");
+    }
+}
+
+#[test]
+fn an_ip_address_as_a_local_host_is_refused_with_its_nip_io_name() {
+    let base = std::fs::read_to_string(fixture("specs/local-azure.yaml")).expect("read");
+    // The environment `dev` runs on kind: its host is an override.
+    let spec = base.replace(
+        "athletes: {replicas: 1, autoscaling: {minReplicas: 1, maxReplicas: 2}}",
+        "athletes: {replicas: 1, autoscaling: {minReplicas: 1, maxReplicas: 2}, ingress: {host: \"192.168.49.2\"}}",
+    );
+    assert_ne!(spec, base);
+    let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(run.code, 2, "{said}");
+    assert!(said.contains("error[SPEC106]") && said.contains(&at(&spec, "\"192.168.49.2\"")), "{said}");
+    assert!(said.contains("write `192.168.49.2.nip.io`") && said.contains("in environment `dev`"), "{said}");
+    assert!(!dir.path().join("out").exists());
+}

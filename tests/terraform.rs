@@ -354,12 +354,23 @@ fn the_identities_trust_one_subject_each_and_push_to_one_registry() {
 #[test]
 fn spec_values_reach_the_tfvars_literally() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let hostile = ["west${file(\"/etc/passwd\")}", "e%{ if true }x%{ endif }", "say \"hi\"\\n", "line\nbreak"];
+    // An alert address takes any text without white space around its `@` (the location, which
+    // this test sent them through before, is now a region's name or refused: SPEC142).
+    let hostile = [
+        "west${file(\"/etc/passwd\")}@example.com",
+        "e%{if(true)}x%{endif}@example.com",
+        "say\"hi\"\\n@example.com",
+        "line\nbreak@example.com",
+    ];
     let mut rendered = 0;
     for value in hostile {
-        let spec = std::fs::read_to_string(root().join("spec.yaml"))
-            .expect("spec")
-            .replace("location: westeurope", &format!("location: {}", serde_json::to_string(value).expect("json")));
+        let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replace(
+            "    identity: managed-identity",
+            &format!(
+                "    identity: managed-identity\n    monitoring: {{alertEmails: [{}]}}",
+                serde_json::to_string(value).expect("json")
+            ),
+        );
         std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
         let run = Gen::new().args(["render", "spec.yaml", "--out", "o"]).current_dir(dir.path()).run();
         if run.code != 0 {
@@ -372,7 +383,7 @@ fn spec_values_reach_the_tfvars_literally() {
         let out = validator("hcl2json").arg(&tfvars).output().expect("hcl2json");
         assert!(out.status.success(), "{value:?}: {}", String::from_utf8_lossy(&out.stderr));
         let parsed: Value = serde_json::from_slice(&out.stdout).expect("json");
-        let read = &parsed[tfvars.to_string_lossy().as_ref()]["location"];
+        let read = &parsed[tfvars.to_string_lossy().as_ref()]["alert_emails"][0];
         // hcl2json shows a literal `${` as `$${`, as HCL writes it; undone, it is the value.
         let read = read.as_str().expect("a string").replace("$${", "${").replace("%%{", "%{");
         assert_eq!(read, value, "{value:?} came back changed");

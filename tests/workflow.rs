@@ -694,18 +694,17 @@ fn the_version_script_bumps_the_newest_semver_tag() {
 
 #[test]
 fn spec_values_reach_the_workflows_as_inert_literals() {
-    let payload = "${{ secrets.LEAK }}'\"$(touch pwned);`id`";
     // A branch name has no space (git refuses one) and no `${{` (the spec refuses one: GitHub
     // matches trigger filters as written, actionlint reads them as expressions).
     let branch = "rel{{secrets.LEAK}}'\"$(touch;pwned)`id`";
+    // A GitHub environment's name has no `'`, `"`, `` ` ``, `,`, `;` or `\` (GitHub refuses
+    // them, and so does the spec: SPEC146), but may hold an expression and a command.
+    let environment = "prod ${{ secrets.LEAK }} $(touch pwned) | id & {{id}}";
     let spec = edited(
         spec_text("tests/fixtures/specs/terraform.yaml"),
         &[
             ("branch: release", &format!("branch: {}", serde_json::to_string(branch).unwrap())),
-            (
-                "environment: production",
-                &format!("environment: {}", serde_json::to_string(&format!("prod {payload}")).unwrap()),
-            ),
+            ("environment: production", &format!("environment: {}", serde_json::to_string(environment).unwrap())),
         ],
     ) + &format!(
         "pipeline:\n  notify: {{email: [{}]}}\n  gen: {{repository: {}}}\n",
@@ -752,7 +751,7 @@ fn spec_values_reach_the_workflows_as_inert_literals() {
     }
     for expected in [
         branch.to_string(),
-        format!("prod {payload}"),
+        environment.to_string(),
         "a'\"$(id)${{github.token}}@example.org".to_string(),
         "https://example.org/${{github.token}}'\"$(id)".to_string(),
         v.out.to_string(),

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_CLEAN, EXIT_FAILURE, eprint_findings, session};
+use super::{EXIT_CLEAN, EXIT_FAILURE, session};
 use crate::diag::Severity;
 use crate::output;
 use crate::pipeline::{self, display};
@@ -41,8 +41,17 @@ fn platforms() -> clap::builder::PossibleValuesParser {
 }
 
 pub fn run(args: Args) -> u8 {
-    if let Some(why) = spec::rules::dns1123_label_problem(&args.name) {
-        eprintln!("gen: error: --name `{}` is not a Kubernetes name: {why}", args.name);
+    // The name is the project's and its one service's.
+    if let Some(why) = spec::rules::service_name_problem(&args.name) {
+        eprintln!("gen: error: --name `{}` cannot name the service: {why}; nothing written", args.name);
+        return EXIT_FAILURE;
+    }
+    if args.out.is_dir() {
+        eprintln!(
+            "gen: error: --out {} is a folder: name the spec file to write, such as {}; nothing written",
+            display(&args.out),
+            display(&args.out.join("spec.yaml"))
+        );
         return EXIT_FAILURE;
     }
     let session = match session(&args.blueprints) {
@@ -74,10 +83,20 @@ pub fn run(args: Args) -> u8 {
         }
     };
     if !problems.diagnostics.is_empty() {
-        eprint_findings(&problems);
+        // The findings are about names derived from --name in a file that was never written:
+        // each is told as what --name gave, not at a line of that file.
         eprintln!(
-            "gen: error: the example spec of `{}` does not pass with --name `{}`; nothing written",
-            args.blueprint, args.name
+            "gen: error: --name `{}` gives the example spec of `{}` names gen refuses; nothing written:",
+            args.name, args.blueprint
+        );
+        for d in &problems.diagnostics {
+            match &d.help {
+                Some(help) => eprintln!("  - {} ({help})", d.message),
+                None => eprintln!("  - {}", d.message),
+            }
+        }
+        eprintln!(
+            "gen: help: choose another --name: the project, its service and its cloud resources are named after it"
         );
         return EXIT_FAILURE;
     }

@@ -152,6 +152,14 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
         let _ = service;
         None
     }
+    /// The namespaces the platform's clusters are created with, or that gen's platform code
+    /// (Terraform, the deploy script) installs software into, each with what runs there: a
+    /// service deployed into one would have gen create or relabel a namespace it does not own
+    /// and put the deploy identity's rights beside that software. Kubernetes' own
+    /// (`kube-system`, `default`...) are every platform's and not listed here.
+    fn platform_namespaces(&self) -> Vec<(String, &'static str)> {
+        Vec::new()
+    }
     /// The ingress controller the services' ingresses use.
     fn ingress(&self) -> &IngressController;
     /// How a service's ingress is routed when the spec does not say (`ingress.route`): an

@@ -156,6 +156,11 @@ pub fn load_with(name: &str, bytes: &[u8], known: Known<'_>) -> Result<Loaded, S
     let source = loaded.source;
     let fail = |diags: Diagnostics| SpecError::Invalid(Findings::new([source.clone()], diags));
     let mut doc = loaded.documents.map_err(fail)?.remove(0);
+    // A merge key is refused alone: the keys it would have brought are missing for a reason.
+    let merges = merge_keys(&doc);
+    if !merges.is_empty() {
+        return Err(fail(merges));
+    }
     // Environments merge over the spec as written: a local target's defaults are the spec's
     // own, not those of an environment that runs elsewhere.
     let written = environments::localize_spec(&mut doc.root, known);
@@ -170,6 +175,42 @@ pub fn load_with(name: &str, bytes: &[u8], known: Known<'_>) -> Result<Loaded, S
     }
     top.environments = envs;
     Ok(top)
+}
+
+/// A finding at each YAML merge key (`<<: *defaults`, written without quotes) of the spec:
+/// YAML 1.2, which gen reads, merges nothing, so the keys it would bring are not there.
+fn merge_keys(doc: &Document) -> Diagnostics {
+    fn walk(node: &Node, text: &str, spans: &mut Vec<Span>) {
+        match &node.value {
+            yaml::Value::Map(entries) => {
+                for e in entries {
+                    if e.key == "<<"
+                        && text.get(e.key_span.start..e.key_span.end) == Some("<<")
+                        && !spans.contains(&e.key_span)
+                    {
+                        spans.push(e.key_span);
+                    }
+                    walk(&e.value, text, spans);
+                }
+            }
+            yaml::Value::Seq(items) => items.iter().for_each(|n| walk(n, text, spans)),
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    walk(&doc.root, doc.source.text(), &mut spans);
+    spans
+        .into_iter()
+        .map(|span| {
+            Diagnostic::new(
+                &schema::UNKNOWN_KEY,
+                doc.source.name(),
+                Some(span),
+                "`<<` is a YAML merge key, which a spec does not support: gen reads YAML 1.2, where it merges nothing",
+            )
+            .help("write the keys it would bring here in full; an alias (`*name`) may still stand for a whole value")
+        })
+        .collect()
 }
 
 /// The spec's schema with the blocks of the platforms `known` adds, each a choice of target.

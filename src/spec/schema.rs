@@ -284,13 +284,36 @@ fn diagnose(
                 .as_array()
                 .map(|a| a.iter().map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_string)).collect())
                 .unwrap_or_default();
-            let shown = node.map_or_else(String::new, value_text);
+            // A number, boolean or null where the options are strings is shown as written
+            // (`3.10`, which YAML reads as 3.1) and, when its text is an option, told to quote it.
+            let unquoted = node
+                .filter(|n| matches!(n.value, Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null))
+                .filter(|_| options.as_array().is_some_and(|a| a.iter().all(Json::is_string)))
+                .and_then(|n| source.text().get(n.span.start..n.span.end));
+            let shown = match unquoted {
+                Some(raw) => format!("`{raw}`"),
+                None => node.map_or_else(String::new, value_text),
+            };
             let guess = node.and_then(|n| match &n.value {
                 Value::Str(s) => did_you_mean(s, opts.iter().map(String::as_str)),
                 _ => None,
             });
-            let help = guess.map_or_else(|| describe(parent), |g| Some(format!("did you mean `{g}`?")));
-            push(out, rules.invalid_value, node_span, format!("{shown} is not one of: {}", opts.join(", ")), help);
+            let help = match unquoted {
+                Some(raw) if opts.iter().any(|o| o == raw) => Some(format!("quote it to keep it a string: \"{raw}\"")),
+                Some(_) => {
+                    Some(format!("write one of them, quoted, such as \"{}\"", opts.first().map_or("", String::as_str)))
+                }
+                None => guess.map_or_else(|| describe(parent), |g| Some(format!("did you mean `{g}`?"))),
+            };
+            let message = match (unquoted, node) {
+                (Some(_), Some(n)) => format!(
+                    "{shown} is {} here, not one of the strings {}",
+                    n.type_name(),
+                    opts.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")
+                ),
+                _ => format!("{shown} is not one of: {}", opts.join(", ")),
+            };
+            push(out, rules.invalid_value, node_span, message, help);
         }
         ValidationErrorKind::Constant { expected_value } => {
             let shown = node.map_or_else(String::new, value_text);

@@ -42,6 +42,8 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::acr_name::RULE, rules::acr_name::check),
     (&rules::aks_name::RULE, rules::aks_name::check),
     (&rules::resource_group_name::RULE, rules::resource_group_name::check),
+    (&rules::invalid_location::RULE, rules::invalid_location::check),
+    (&rules::invalid_vm_size::RULE, rules::invalid_vm_size::check),
     (&rules::host_outside_dns_zone::RULE, rules::host_outside_dns_zone::check),
     (&rules::dns_zone_is_public_suffix::RULE, rules::dns_zone_is_public_suffix::check),
     (&rules::unsupported_kubernetes_version::RULE, rules::unsupported_kubernetes_version::check),
@@ -52,6 +54,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
+    (&rules::storage_class_aks_lacks::RULE, rules::storage_class_aks_lacks::check),
     (&rules::certificates_over_weekly_limit::RULE, rules::certificates_over_weekly_limit::check),
 ];
 
@@ -66,6 +69,16 @@ pub const STORAGE_CLASSES: &[&str] = &[
     "azurefile-csi",
     "azurefile-csi-premium",
     "azurefile-premium",
+];
+
+/// The namespaces of what gen's Terraform installs in every cluster (or may, as the spec
+/// grows: Argo CD with `pipeline.deploy: gitops`, snapscheduler with a backup) and of what AKS
+/// runs for the add-ons gen turns on, apart from the edge's (the spec's), with what runs there.
+pub const INSTALLED_NAMESPACES: &[(&str, &str)] = &[
+    ("cert-manager", "cert-manager runs, which gen's Terraform installs"),
+    ("argocd", "Argo CD runs, which gen's Terraform installs for `pipeline.deploy: gitops`"),
+    ("backube-snapscheduler", "snapscheduler runs, which gen's Terraform installs for volume backups"),
+    ("gatekeeper-system", "Azure Policy's Gatekeeper runs, which AKS installs for gen's Pod Security policy"),
 ];
 
 /// An Azure role the person (or pipeline) running `terraform apply` holds, as a README's
@@ -210,6 +223,25 @@ impl TargetSpec for Spec {
         }
     }
 
+    /// What gen's Terraform installs (the in-cluster root's modules, each in the namespace
+    /// its `variables.tf` names by default; the edge in the spec's own) and what AKS runs for
+    /// the add-ons gen turns on (Azure Policy's Gatekeeper). The Gateway's namespace holds
+    /// every host's certificate.
+    fn platform_namespaces(&self) -> Vec<(String, &'static str)> {
+        let mut out = vec![(
+            self.ingress.namespace.clone(),
+            "Envoy Gateway (or ingress-nginx) runs, which gen's Terraform installs (`platform.azure.ingress.namespace`)",
+        )];
+        if let Some(gateway) = &self.ingress.gateway {
+            out.push((
+                gateway.namespace.clone(),
+                "the Gateway and every host's TLS certificate are kept (`platform.azure.ingress.gateway.namespace`)",
+            ));
+        }
+        out.extend(INSTALLED_NAMESPACES.iter().map(|(n, what)| (n.to_string(), *what)));
+        out
+    }
+
     fn ingress(&self) -> &IngressController {
         &self.ingress
     }
@@ -279,6 +311,27 @@ fn vm_vcpus(size: &str) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_namespace_the_in_cluster_root_installs_into_is_the_platform_s() {
+        let modules = concat!(env!("CARGO_MANIFEST_DIR"), "/blueprints/base/templates/terraform/cluster/modules");
+        let mut found = Vec::new();
+        for module in std::fs::read_dir(modules).expect("the in-cluster modules").flatten() {
+            let Ok(text) = std::fs::read_to_string(module.path().join("variables.tf")) else { continue };
+            let Some((_, block)) = text.split_once("variable \"namespace\" {") else { continue };
+            let block = block.split("\n}").next().unwrap_or_default();
+            if let Some(default) = block.lines().find_map(|l| l.trim().strip_prefix("default")) {
+                found.push(default.trim_start_matches([' ', '=']).trim().trim_matches('"').to_string());
+            }
+        }
+        assert!(found.len() >= 3, "the modules' namespaces: {found:?}");
+        for namespace in found {
+            assert!(
+                super::INSTALLED_NAMESPACES.iter().any(|(n, _)| *n == namespace),
+                "a module installs into `{namespace}`: list it in INSTALLED_NAMESPACES (SPEC140 reads it)"
+            );
+        }
+    }
+
     #[test]
     fn a_vm_size_names_its_vcpus_from_the_v3_sizes_on() {
         for (size, vcpus) in [

@@ -57,8 +57,10 @@ impl Platform for Local {
 }
 
 /// The rules, in the order they run.
-static RULES: &[(&Rule, Check)] =
-    &[(&rules::setting_no_local_cluster_serves::RULE, rules::setting_no_local_cluster_serves::check)];
+static RULES: &[(&Rule, Check)] = &[
+    (&rules::setting_no_local_cluster_serves::RULE, rules::setting_no_local_cluster_serves::check),
+    (&rules::local_cluster_shared::RULE, rules::local_cluster_shared::check),
+];
 
 impl TargetSpec for Spec {
     fn platform(&self) -> &'static dyn Platform {
@@ -86,6 +88,22 @@ impl TargetSpec for Spec {
 
     fn default_host(&self, service: &str) -> Option<String> {
         Some(format!("{service}.{}", self.domain))
+    }
+
+    /// What the deploy script installs (ingress-nginx, snapscheduler; metrics-server and the
+    /// CSI driver go to `kube-system`), and kind's own volume provisioner.
+    fn platform_namespaces(&self) -> Vec<(String, &'static str)> {
+        let mut out = vec![
+            (self.ingress.namespace.clone(), "ingress-nginx runs, which the deploy script installs"),
+            (
+                "backube-snapscheduler".to_string(),
+                "snapscheduler runs, which the deploy script installs for volume backups",
+            ),
+        ];
+        if self.cluster == Cluster::Kind {
+            out.push(("local-path-storage".to_string(), "kind's volume provisioner runs"));
+        }
+        out
     }
 
     fn ingress(&self) -> &IngressController {
@@ -202,6 +220,28 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_namespace_the_deploy_script_installs_into_is_the_platform_s() {
+        let script = include_str!("../../../blueprints/base/templates/scripts/deploy-local.sh");
+        let words: Vec<&str> = script.split_whitespace().collect();
+        let named: Vec<&str> = words
+            .windows(2)
+            .filter(|w| w[0] == "--namespace" && w[1].starts_with(|c: char| c.is_ascii_lowercase()))
+            .map(|w| w[1])
+            .collect();
+        assert!(named.contains(&"backube-snapscheduler"), "{named:?}");
+        let kind = Spec { cluster: Cluster::Kind, ..Spec::default() };
+        for cluster in [Spec::default(), kind] {
+            let owned = cluster.platform_namespaces();
+            for namespace in &named {
+                assert!(
+                    *namespace == "kube-system" || owned.iter().any(|(n, _)| n == namespace),
+                    "the deploy script installs into `{namespace}`: list it in platform_namespaces (SPEC140 reads it)"
+                );
+            }
+        }
+    }
 
     #[test]
     fn an_environment_gets_the_named_cluster_else_one_of_its_own_else_the_projects() {

@@ -30,7 +30,8 @@ declare_rule! {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, svc) in spec.spec.services.iter().enumerate() {
-        for (name, value) in &svc.env {
+        // A name also in `secretEnv` is SPEC144's: the Secret's value replaces this one.
+        for (name, value) in svc.env.iter().filter(|(name, _)| !svc.secret_env.contains(name)) {
             let by_name = credential_word(name);
             let message = match by_name {
                 Some(word) => format!("`{name}` is named like a credential ({word}) but is a plain env value"),

@@ -14,7 +14,9 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// The host ends up in an Ingress rule, a TLS certificate and a DNS record; each rejects a
-    /// name with a scheme, a path, a port or an upper-case letter, each at a different time.
+    /// name with a scheme, a path, a port or an upper-case letter, each at a different time;
+    /// the API server refuses an IP address as an Ingress's or an HTTPRoute's host (on a
+    /// laptop, `<ip>.nip.io` resolves to the IP).
     /// The Gateway's listener, which the service's HTTPRoute names, would be refused by the
     /// API server at `terraform apply`, after the rest of the platform is built.
     ///
@@ -32,6 +34,9 @@ declare_rule! {
 fn problem(host: &str) -> Option<&'static str> {
     if host.contains("://") || host.contains('/') {
         return Some("write the bare host name, without a scheme or path");
+    }
+    if is_ip(host) {
+        return Some("it is an IP address, which Kubernetes refuses as an Ingress's or an HTTPRoute's host");
     }
     if host.contains(':') {
         return Some("write the host without a port");
@@ -57,6 +62,33 @@ fn problem(host: &str) -> Option<&'static str> {
     None
 }
 
+/// Whether `host` is an IP address (`192.168.49.2`, `::1`, `[::1]`), which Kubernetes
+/// refuses as an Ingress's or an HTTPRoute's host.
+fn is_ip(host: &str) -> bool {
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    bare.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// What to write instead of a host the rule refuses: `<ip>.nip.io` for an IP address on this
+/// machine's cluster (nip.io answers it with that address), the name in lower case, or an
+/// example.
+fn help(host: &str, local: bool) -> String {
+    if is_ip(host) {
+        let bare = host.trim_matches(['[', ']']);
+        if local && bare.parse::<std::net::Ipv4Addr>().is_ok() {
+            return format!(
+                "write `{bare}.nip.io` (nip.io resolves it to {bare}), or leave `host` out for `<service>.<platform.local.domain>`"
+            );
+        }
+        return "write a DNS name that resolves to the address, such as `api.example.com`".to_string();
+    }
+    let lower = host.to_ascii_lowercase();
+    if lower != host && problem(&lower).is_none() {
+        return format!("write `{lower}`: Kubernetes takes a host in lower case only");
+    }
+    "write a host such as `api.example.com`".to_string()
+}
+
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     if let Some((route, zone)) = spec.spec.platform.target.spec().dns_zone()
         && let Some(why) = problem(zone)
@@ -66,6 +98,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 .help("write a zone such as `example.com`"),
         );
     }
+    let local = spec.spec.platform.on().on_this_machine();
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let Some(ingress) = &svc.ingress else { continue };
         if let Some(why) = problem(&ingress.host) {
@@ -76,7 +109,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     false,
                     format!("ingress host `{}` is not a valid host name: {why}", ingress.host),
                 )
-                .help("write a host such as `api.example.com`"),
+                .help(help(&ingress.host, local)),
             );
         } else if ingress.route == Some(RouteKind::Httproute) {
             // The listener the Gateway names after the host, as the templates do (the Gateway

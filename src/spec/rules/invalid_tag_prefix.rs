@@ -52,10 +52,13 @@ pub fn tag_prefix_problem(prefix: &str) -> Option<String> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, (usize, bool)> = HashMap::new();
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let prefix = svc.tag_prefix();
-        if let Some(problem) = tag_prefix_problem(&prefix) {
+        // A prefix the spec does not write is `<name>/v`, whose every problem is the name's
+        // (SPEC101 reports it, at the name).
+        let written = spec.doc.root.lookup(&service_path(i, &["release", "tagPrefix"])).is_some();
+        if let Some(problem) = tag_prefix_problem(&prefix).filter(|_| written) {
             out.push(
                 spec.at(
                     &RULE,
@@ -75,7 +78,11 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 );
             }
         }
-        if let Some(&first) = seen.get(&prefix) {
+        if let Some(&(first, first_written)) = seen.get(&prefix) {
+            // Two prefixes of the names alone are two services of one name: SPEC103's.
+            if !(written || first_written) {
+                continue;
+            }
             let other = &spec.spec.services[first].name;
             out.push(
                 spec.at(
@@ -87,7 +94,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 .help(format!("give `{}` a prefix of its own, such as `{}/v`", svc.name, svc.name)),
             );
         } else {
-            seen.insert(prefix, i);
+            seen.insert(prefix, (i, written));
         }
     }
 }

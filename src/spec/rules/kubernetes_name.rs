@@ -55,6 +55,11 @@ fn service_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Why `name` cannot name a service (its Kubernetes Service, its Helm release), if it cannot.
+pub fn service_name_problem(name: &str) -> Option<&'static str> {
+    dns1123_label_problem(name).or_else(|| service_problem(name))
+}
+
 /// Why `name` is not a DNS-1123 label, if it is not.
 pub fn dns1123_label_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {

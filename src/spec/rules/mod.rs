@@ -6,9 +6,11 @@ mod backup_without_snapshots;
 mod credential_in_env;
 mod duplicate_ingress_route;
 mod duplicate_service_name;
+mod env_set_by_gen;
 mod hostname;
 mod httproute_without_gateway;
 mod invalid_backup_schedule;
+mod invalid_github_environment;
 mod invalid_github_repository;
 mod invalid_image;
 mod invalid_kubernetes_class;
@@ -17,12 +19,13 @@ mod invalid_tag_prefix;
 mod invisible_character;
 mod kubernetes_name;
 
-pub use kubernetes_name::{dns1123_label_problem, windows_reserved};
+pub use kubernetes_name::{dns1123_label_problem, service_name_problem, windows_reserved};
 pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;
 mod request_exceeds_limit;
+mod reserved_namespace;
 mod single_writer_volume_shared;
 mod snapshots_over_limit;
 mod storage_account_name;
@@ -37,6 +40,7 @@ pub type Check = fn(&Loaded, &mut Diagnostics);
 /// Every semantic rule that holds whatever the platform, with its check, in the order they run.
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&kubernetes_name::RULE, kubernetes_name::check),
+    (&reserved_namespace::RULE, reserved_namespace::check),
     (&storage_account_name::RULE, storage_account_name::check),
     (&hostname::RULE, hostname::check),
     (&duplicate_service_name::RULE, duplicate_service_name::check),
@@ -46,7 +50,9 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&request_exceeds_limit::RULE, request_exceeds_limit::check),
     (&privileged_port::RULE, privileged_port::check),
     (&invalid_github_repository::RULE, invalid_github_repository::check),
+    (&invalid_github_environment::RULE, invalid_github_environment::check),
     (&credential_in_env::RULE, credential_in_env::check),
+    (&env_set_by_gen::RULE, env_set_by_gen::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
     (&invalid_image::RULE, invalid_image::check),
     (&invalid_tag_prefix::RULE, invalid_tag_prefix::check),

@@ -7,8 +7,8 @@ use crate::spec::Loaded;
 declare_rule! {
     /// ## What it does
     /// Reports two environments on Azure that deploy through the same GitHub environment
-    /// (`platform.github.environment`, by default the environment's own name), at the later
-    /// one.
+    /// (`platform.github.environment`, by default the environment's own name; GitHub reads
+    /// the name without its case), at the later one.
     ///
     /// ## Why it matters
     /// Each environment's deploy identity trusts one OIDC subject,
@@ -37,7 +37,8 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         let loaded = env.spec(spec);
         let written = loaded.spec.platform.github.as_ref().and_then(|g| g.environment.clone());
         let github = written.clone().unwrap_or_else(|| env.name.clone());
-        if let Some((_, other)) = seen.iter().find(|(g, _)| *g == github) {
+        // GitHub's environment names are not case-sensitive: `Prod` is `prod`.
+        if let Some((_, other)) = seen.iter().find(|(g, _)| g.to_lowercase() == github.to_lowercase()) {
             let message = format!(
                 "environments `{other}` and `{}` both deploy through the GitHub environment `{github}`: each needs its own, \
                  for its protection rules and its deploy identity's one OIDC subject",
