@@ -29,7 +29,7 @@ pub static FAMILY: KubernetesFamily = KubernetesFamily;
 /// Kubernetes manifests and Helm charts.
 pub struct KubernetesFamily;
 
-/// How a manifest file is read.
+/// How a manifest file is read: as `kubectl apply -f` reads it.
 pub(crate) static POLICY: Policy = Policy {
     what: "a manifest",
     max_bytes: 16 * 1024 * 1024,
@@ -37,7 +37,21 @@ pub(crate) static POLICY: Policy = Policy {
     max_nodes: 2_000_000,
     max_alias_nodes: 100_000,
     multi_document: true,
-    tags: Tags::Core,
+    tags: Tags::Kubectl,
+    rules: &rules::YAML_RULES,
+    empty_help: "a manifest holds Kubernetes objects, each with apiVersion, kind and metadata",
+};
+
+/// How kustomize reads the files of a build (go-yaml v3: `yes` is a string, merge keys
+/// merge); it writes such a string quoted, so kubectl reads the built objects as kustomize did.
+pub(crate) static BUILD_POLICY: Policy = Policy {
+    what: "a manifest",
+    max_bytes: 16 * 1024 * 1024,
+    max_depth: 100,
+    max_nodes: 2_000_000,
+    max_alias_nodes: 100_000,
+    multi_document: true,
+    tags: Tags::Kustomize,
     rules: &rules::YAML_RULES,
     empty_help: "a manifest holds Kubernetes objects, each with apiVersion, kind and metadata",
 };
@@ -151,8 +165,8 @@ pub struct Object {
     pub typed: Typed,
     /// Fields the kind does not have.
     pub unknown_fields: Vec<Route>,
-    /// Why the object did not decode.
-    pub type_error: Option<typed::TypeError>,
+    /// Why the object did not decode: each value of the wrong type.
+    pub type_errors: Vec<typed::TypeError>,
 }
 
 impl Document {
@@ -207,11 +221,9 @@ impl Object {
         };
         let name =
             doc.root.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("").to_string();
-        let (typed, unknown_fields, type_error) = match decode_object(&api_version, &kind, doc.root.to_json()) {
-            Ok(decoded) => (decoded.typed, decoded.unknown_fields, None),
-            Err(e) => (Typed::Unknown, Vec::new(), Some(e)),
-        };
-        Ok(Object { doc, api_version, kind, name, typed, unknown_fields, type_error })
+        let decoded = decode_object(&api_version, &kind, doc.root.to_json());
+        let (typed, unknown_fields, type_errors) = (decoded.typed, decoded.unknown_fields, decoded.type_errors);
+        Ok(Object { doc, api_version, kind, name, typed, unknown_fields, type_errors })
     }
 
     /// How findings name the object: `Deployment/shop`.
