@@ -145,3 +145,19 @@ fn an_overlay_linted_alone_checks_the_base_its_kustomization_names() {
     assert!(run.codes().contains(&"K8S040".to_string()), "the base's latest tag: {}", run.stdout);
     assert!(files.iter().all(|f| *f == "base/deployment.yaml"), "{files:?}");
 }
+
+#[test]
+fn a_template_of_objects_outside_a_chart_is_noted_as_a_template_with_how_to_check_it() {
+    let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  replicas: {{ .Values.n }}\n";
+    let repo = repository(&[("manifests/deployment.yaml", template), ("docs/mkdocs.yml", "site_name: x\n")]);
+    let run = lint(repo.path(), "manifests/deployment.yaml");
+    assert_eq!((run.code, run.codes()), (0, vec!["GEN005".to_string()]), "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let d = &report["diagnostics"][0];
+    let (message, help) = (d["message"].as_str().unwrap_or(""), d["help"].as_str().unwrap_or(""));
+    assert!(message.contains("is a template") && !message.contains("not a gen spec"), "{message}");
+    assert!(help.contains("gen lint rendered.yaml") && help.contains("templates/"), "{help}");
+    // Any other YAML is still "not a manifest".
+    let run = lint(repo.path(), "docs/mkdocs.yml");
+    assert!(run.stdout.contains("a Kubernetes manifest (`apiVersion:` and `kind:`)"), "{}", run.stdout);
+}

@@ -300,6 +300,16 @@ fn classify_file(path: &Path, within: &Boundary, out: &mut Classified) {
         out.push_artifact(family, path, Source::new(name, text), within);
     } else if yaml && meant_as_spec(&file_name, &text) {
         out.inputs.push(Input::Spec(path.to_path_buf()));
+    } else if lint::kubernetes::is_template(&recognised_as, &text) {
+        let what = "it is a template of Kubernetes objects (`{{ }}` where YAML goes), which gen does not render \
+                    outside a Helm chart";
+        out.findings.diagnostics.push(
+            Diagnostic::new(&NOT_CHECKED, &name, None, format!("{name} is not a file gen checks: {what}")).help(
+                "to have it checked, render it with the tool it is written for and lint the result (`gen lint \
+                 rendered.yaml`), or make it a Helm chart's template (a `templates/` folder beside a `Chart.yaml` and \
+                 the `values.yaml` it reads) and name the chart",
+            ),
+        );
     } else {
         out.findings.diagnostics.push(not_checked(&name, &file_name));
     }

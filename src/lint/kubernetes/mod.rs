@@ -94,18 +94,7 @@ impl Family for KubernetesFamily {
         if in_templates && text.contains("{{") {
             return Recognition::No;
         }
-        let (mut api_version, mut kind, mut spec) = (false, false, false);
-        for line in text.lines() {
-            if let Some(value) = line.strip_prefix("apiVersion:") {
-                api_version = true;
-                spec |= value.contains("gen/");
-            }
-            kind |= line.starts_with("kind:");
-        }
-        if !api_version || !kind || spec {
-            return Recognition::No;
-        }
-        if text.contains("{{") && !yaml::only_in_strings_or_comments(text, "{{") {
+        if !says_object(text) || is_template(path, text) {
             return Recognition::No;
         }
         Recognition::Yes
@@ -129,6 +118,34 @@ impl Family for KubernetesFamily {
     fn expand_folder(&self, dir: &std::path::Path, shown: &str) -> Result<Vec<Artifact>, String> {
         chart::render(dir, shown)
     }
+}
+
+/// Whether a file's lines say it holds Kubernetes objects: an `apiVersion:` and a `kind:` at
+/// the start of a line, and no `apiVersion: gen/...` (a gen spec).
+fn says_object(text: &str) -> bool {
+    let (mut api_version, mut kind, mut spec) = (false, false, false);
+    for line in text.lines() {
+        if let Some(value) = line.strip_prefix("apiVersion:") {
+            api_version = true;
+            spec |= value.contains("gen/");
+        }
+        kind |= line.starts_with("kind:");
+    }
+    api_version && kind && !spec
+}
+
+/// Whether a file written as Kubernetes objects is a template for some tool that renders it:
+/// a `{{` where YAML structure goes (`replicas: {{ .Values.n }}`), or any `{{` in a
+/// `templates/` folder. gen renders the templates of a Helm chart (a folder with
+/// `Chart.yaml`) and no other.
+pub fn is_template(path: &str, text: &str) -> bool {
+    let file_name = super::file_name(path);
+    let yaml_file = file_name.ends_with(".yaml") || file_name.ends_with(".yml");
+    let in_templates = path.split(['/', '\\']).rev().skip(1).any(|folder| folder == "templates");
+    yaml_file
+        && text.contains("{{")
+        && says_object(text)
+        && (in_templates || !yaml::only_in_strings_or_comments(text, "{{"))
 }
 
 /// Lints manifests, handing each parsed file to `read`.
