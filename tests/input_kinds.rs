@@ -161,3 +161,20 @@ fn a_template_of_objects_outside_a_chart_is_noted_as_a_template_with_how_to_chec
     let run = lint(repo.path(), "docs/mkdocs.yml");
     assert!(run.stdout.contains("a Kubernetes manifest (`apiVersion:` and `kind:`)"), "{}", run.stdout);
 }
+
+#[test]
+fn a_yaml_file_too_large_to_read_is_passed_over_with_a_note_and_the_walk_goes_on() {
+    // A vendored bundle of CRDs over the 16 MiB gen reads of one file.
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n\
+               spec:\n  group: example.com\n  description: |\n";
+    let filler = format!("    {}\n", "x".repeat(120));
+    let bundle = format!("{crd}{}", filler.repeat(17 * 1024 * 1024 / filler.len()));
+    let configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  DEBUG: yes\n";
+    let repo = repository(&[("crds/bundle.yaml", &bundle), ("k8s/configmap.yaml", configmap)]);
+    let run = lint(repo.path(), ".");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let found = run.findings();
+    assert!(found.contains(&("GEN005".to_string(), 0, 0)), "{found:?}");
+    assert!(found.iter().any(|f| f.0 == "K8S003"), "the walk goes on past it: {found:?}");
+    assert!(run.stdout.contains("crds/bundle.yaml is not checked"), "{}", run.stdout);
+}

@@ -382,6 +382,19 @@ fn classify_folder(path: &Path, within: &Boundary, out: &mut Classified) {
         let shown = display(entry.path());
         let text = match read_text(entry.path(), within, &shown) {
             Ok(t) => t,
+            // A file too large to read (a vendored CRD bundle) is passed over with a note and
+            // the walk goes on; a spec says itself what is wrong with it.
+            Err(Unreadable::TooLarge(_, head)) if could_be_spec && says_gen_spec(&head) => {
+                out.inputs.push(Input::Spec(entry.path().to_path_buf()));
+                continue;
+            }
+            Err(Unreadable::TooLarge(reason, _)) => {
+                let message = format!("{shown} is not checked: {reason}, the most gen reads of one file");
+                out.findings.diagnostics.push(Diagnostic::new(&NOT_CHECKED, &shown, None, message).help(
+                    "a file this large is generated or vendored (a bundle of CRDs): the tool that makes it checks it; to have gen check it, split it into files under 16 MiB",
+                ));
+                continue;
+            }
             Err(e) => {
                 e.report(&shown, &mut out.findings);
                 continue;
