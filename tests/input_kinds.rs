@@ -178,3 +178,26 @@ fn a_yaml_file_too_large_to_read_is_passed_over_with_a_note_and_the_walk_goes_on
     assert!(found.iter().any(|f| f.0 == "K8S003"), "the walk goes on past it: {found:?}");
     assert!(run.stdout.contains("crds/bundle.yaml is not checked"), "{}", run.stdout);
 }
+
+#[test]
+fn a_committed_kubeconfig_is_read_and_its_token_or_client_key_is_a_credential_in_plain_text() {
+    let kubeconfig = |user: &str| {
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n  - name: prod\n    cluster: {{server: https://prod.example.com}}\n\
+             contexts:\n  - name: prod\n    context: {{cluster: prod, user: ci}}\ncurrent-context: prod\nusers:\n  - name: ci\n    \
+             user:\n{user}"
+        )
+    };
+    let token = kubeconfig("      token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln\n");
+    let key = kubeconfig(
+        "      client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n      client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==\n",
+    );
+    let file_token = kubeconfig("      tokenFile: /var/run/secrets/token\n");
+    let repo =
+        repository(&[("deploy/kubeconfig", &token), ("ops/.kube/config", &key), ("ops/prod.kubeconfig", &file_token)]);
+    let run = lint(repo.path(), ".");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.findings(), [("K8S055".into(), 13, 14), ("K8S055".into(), 14, 24)], "{}", run.stdout);
+    assert!(run.stdout.contains("bearer token of the user `ci`"), "{}", run.stdout);
+    assert!(run.stdout.contains("client certificate's private key"), "{}", run.stdout);
+}

@@ -83,7 +83,7 @@ impl Family for KubernetesFamily {
         if super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
-        if kustomize::is_kustomization(file_name) {
+        if kustomize::is_kustomization(file_name) || is_kubeconfig(path) {
             return Recognition::Yes;
         }
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
@@ -118,6 +118,17 @@ impl Family for KubernetesFamily {
     fn expand_folder(&self, dir: &std::path::Path, shown: &str) -> Result<Vec<Artifact>, String> {
         chart::render(dir, shown)
     }
+}
+
+/// Whether a file is named as kubectl's configuration is (`kubeconfig`, `*.kubeconfig`,
+/// `kubeconfig.yaml`, `.kube/config`): read as a manifest, its `kind: Config` object is
+/// checked for the credentials it holds.
+fn is_kubeconfig(path: &str) -> bool {
+    let name = super::file_name(path).to_ascii_lowercase();
+    let in_kube = path.split(['/', '\\']).rev().nth(1) == Some(".kube");
+    matches!(name.as_str(), "kubeconfig" | "kubeconfig.yaml" | "kubeconfig.yml")
+        || name.ends_with(".kubeconfig")
+        || (in_kube && name == "config")
 }
 
 /// Whether a file's lines say it holds Kubernetes objects: an `apiVersion:` and a `kind:` at
