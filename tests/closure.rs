@@ -377,3 +377,31 @@ fn a_claim_of_many_nodes_on_a_class_of_one_node_is_reported_at_its_access_mode()
     let check = lint(&[], &project.path().join("out"));
     assert!(dep(&check).iter().any(|d| d.0 == "DEP011" && d.1 == "pvc.yaml"), "{}", check.stdout);
 }
+
+#[test]
+fn a_helm_release_of_a_chart_gen_cannot_tell_leaves_the_crds_it_may_install_unjudged() {
+    let certificate = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: shop-tls\n  \
+                       namespace: cert-manager\nspec:\n  secretName: shop-tls\n  dnsNames: [shop.example.com]\n  \
+                       issuerRef: {name: letsencrypt, kind: ClusterIssuer}\n";
+    let release = |for_each: &str, chart: &str| {
+        format!(
+            "resource \"helm_release\" \"addons\" {{\n  for_each         = {for_each}\n  name             = \"addons\"\n  \
+             chart            = {chart}\n  repository       = \"https://charts.jetstack.io\"\n  namespace        = \
+             \"cert-manager\"\n  create_namespace = true\n}}\n\nvariable \"charts\" {{\n  type = list(string)\n}}\n"
+        )
+    };
+    let run_with = |main: String| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join(".git")).expect(".git");
+        std::fs::write(dir.path().join("main.tf"), main).expect("write");
+        std::fs::write(dir.path().join("certificate.yaml"), certificate).expect("write");
+        dep(&lint(&[], dir.path()))
+    };
+    // `each.key` over a variable gen cannot read: the chart may be cert-manager.
+    assert_eq!(run_with(release("toset(var.charts)", "each.key")), []);
+    assert_eq!(run_with(release("var.releases", "each.value.chart")), []);
+    // `each.key` over a written set is each of its names: cert-manager installs the kind...
+    assert_eq!(run_with(release("toset([\"cert-manager\"])", "each.key")), []);
+    // ...and a chart named that is known not to is still judged.
+    assert_eq!(run_with(release("toset([\"podinfo\"])", "each.key")), [f("DEP005", "certificate.yaml", 2, 7)]);
+}

@@ -193,3 +193,29 @@ fn every_way_of_removing_the_apt_lists_cleans_them() {
         assert_eq!(codes(&format!("{base}{run}\n")), vec!["DF005"], "{run}: the lists stay");
     }
 }
+
+#[test]
+fn a_stage_from_an_earlier_stage_runs_as_that_stages_user() {
+    let base = "FROM python:3.12-slim-trixie AS Base\nUSER 10001\n";
+    assert_eq!(
+        codes(&format!("{base}FROM base\nCMD [\"python\"]\n")),
+        Vec::<String>::new(),
+        "names are read without case"
+    );
+    assert_eq!(codes(&format!("{base}FROM base\nUSER root\n")), vec!["DF001"]);
+    // Through a build argument, as Docker expands `FROM`.
+    assert_eq!(codes(&format!("ARG STAGE=base\n{base}FROM ${{STAGE}}\n")), Vec::<String>::new());
+    // A later stage of the same name is not the one `FROM` means: only earlier stages are.
+    let found = lint("FROM python:3.12-slim-trixie AS a\nFROM a AS b\nFROM python:3.12-slim-trixie AS a\nUSER 10001\n");
+    assert_eq!(found, Vec::new());
+    let found =
+        lint("FROM python:3.12-slim-trixie AS a\nFROM a\nFROM python:3.12-slim-trixie AS b\nUSER 10001\nFROM a\n");
+    assert_eq!(found, vec![("DF001".to_string(), 5, 1)]);
+}
+
+#[test]
+fn a_file_with_no_from_is_refused_as_buildkit_refuses_it_and_judged_no_further() {
+    assert_eq!(lint("RUN echo hi\nCMD [\"sh\"]\n"), vec![("DF010".to_string(), 1, 1)]);
+    assert_eq!(lint("ARG A=1\nARG B\n"), vec![("DF010".to_string(), 2, 6)]);
+    assert_eq!(codes("ARG BASE=python:3.12-slim-trixie\nFROM $BASE\nUSER 10001\n"), Vec::<String>::new());
+}

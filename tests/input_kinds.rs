@@ -145,3 +145,59 @@ fn an_overlay_linted_alone_checks_the_base_its_kustomization_names() {
     assert!(run.codes().contains(&"K8S040".to_string()), "the base's latest tag: {}", run.stdout);
     assert!(files.iter().all(|f| *f == "base/deployment.yaml"), "{files:?}");
 }
+
+#[test]
+fn a_template_of_objects_outside_a_chart_is_noted_as_a_template_with_how_to_check_it() {
+    let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  replicas: {{ .Values.n }}\n";
+    let repo = repository(&[("manifests/deployment.yaml", template), ("docs/mkdocs.yml", "site_name: x\n")]);
+    let run = lint(repo.path(), "manifests/deployment.yaml");
+    assert_eq!((run.code, run.codes()), (0, vec!["GEN005".to_string()]), "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let d = &report["diagnostics"][0];
+    let (message, help) = (d["message"].as_str().unwrap_or(""), d["help"].as_str().unwrap_or(""));
+    assert!(message.contains("is a template") && !message.contains("not a gen spec"), "{message}");
+    assert!(help.contains("gen lint rendered.yaml") && help.contains("templates/"), "{help}");
+    // Any other YAML is still "not a manifest".
+    let run = lint(repo.path(), "docs/mkdocs.yml");
+    assert!(run.stdout.contains("a Kubernetes manifest (`apiVersion:` and `kind:`)"), "{}", run.stdout);
+}
+
+#[test]
+fn a_yaml_file_too_large_to_read_is_passed_over_with_a_note_and_the_walk_goes_on() {
+    // A vendored bundle of CRDs over the 16 MiB gen reads of one file.
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n\
+               spec:\n  group: example.com\n  description: |\n";
+    let filler = format!("    {}\n", "x".repeat(120));
+    let bundle = format!("{crd}{}", filler.repeat(17 * 1024 * 1024 / filler.len()));
+    let configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  DEBUG: yes\n";
+    let repo = repository(&[("crds/bundle.yaml", &bundle), ("k8s/configmap.yaml", configmap)]);
+    let run = lint(repo.path(), ".");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let found = run.findings();
+    assert!(found.contains(&("GEN005".to_string(), 0, 0)), "{found:?}");
+    assert!(found.iter().any(|f| f.0 == "K8S003"), "the walk goes on past it: {found:?}");
+    assert!(run.stdout.contains("crds/bundle.yaml is not checked"), "{}", run.stdout);
+}
+
+#[test]
+fn a_committed_kubeconfig_is_read_and_its_token_or_client_key_is_a_credential_in_plain_text() {
+    let kubeconfig = |user: &str| {
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n  - name: prod\n    cluster: {{server: https://prod.example.com}}\n\
+             contexts:\n  - name: prod\n    context: {{cluster: prod, user: ci}}\ncurrent-context: prod\nusers:\n  - name: ci\n    \
+             user:\n{user}"
+        )
+    };
+    let token = kubeconfig("      token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln\n");
+    let key = kubeconfig(
+        "      client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t\n      client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==\n",
+    );
+    let file_token = kubeconfig("      tokenFile: /var/run/secrets/token\n");
+    let repo =
+        repository(&[("deploy/kubeconfig", &token), ("ops/.kube/config", &key), ("ops/prod.kubeconfig", &file_token)]);
+    let run = lint(repo.path(), ".");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(run.findings(), [("K8S055".into(), 13, 14), ("K8S055".into(), 14, 24)], "{}", run.stdout);
+    assert!(run.stdout.contains("bearer token of the user `ci`"), "{}", run.stdout);
+    assert!(run.stdout.contains("client certificate's private key"), "{}", run.stdout);
+}

@@ -2,7 +2,7 @@
 //! counterpart of each rule on the rule's `fires` fixture (and not on its near miss), a strict
 //! schema validation refuses what K8S002 and K8S003 refuse, and every near miss is a valid
 //! object for the real Kubernetes schema. What the API server's validation or the kubelet
-//! refuses beyond the schema (K8S048 to K8S050) a schema validation lets pass: there gen is
+//! refuses beyond the schema (K8S048 to K8S050, K8S054) a schema validation lets pass: there gen is
 //! the only check before the cluster.
 
 mod common;
@@ -59,8 +59,15 @@ fn checkov_and_gen_agree_on_the_kubernetes_fixtures() {
 
 #[test]
 fn a_strict_schema_validation_refuses_what_k8s002_and_k8s003_refuse() {
-    for code in ["K8S002", "K8S003"] {
-        let file = fixture(&format!("kubernetes/{code}/fires.yaml"));
+    // Each case: `fires.yaml` and `fires-<case>.yaml` (an unquoted `yes` read as YAML 1.1).
+    let cases = ["K8S002", "K8S003"].into_iter().flat_map(|code| {
+        let dir = fixture(&format!("kubernetes/{code}"));
+        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("fixtures").flatten().map(|e| e.path()).collect();
+        files.retain(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("fires")));
+        files.sort();
+        files.into_iter().map(move |f| (code, f))
+    });
+    for (code, file) in cases {
         let out = validator("kubernetes-validate").args(["--strict", "--quiet"]).arg(&file).output().expect("runs");
         assert!(
             !out.status.success(),
@@ -100,9 +107,19 @@ fn every_kubernetes_near_miss_is_valid_for_the_kubernetes_schema() {
 
 #[test]
 fn a_strict_schema_validation_lets_pass_what_only_the_api_server_or_the_kubelet_refuses() {
-    // An image reference (the kubelet's `InvalidImageName`), a label value and a class name
-    // (the API server's validation): the OpenAPI schema says "a string" for each.
-    for fires in ["K8S048/fires.yaml", "K8S049/fires.yaml", "K8S049/fires-selector.yaml", "K8S050/fires/ingress.yaml"] {
+    // An image reference (the kubelet's `InvalidImageName`), a label value, a class name and
+    // an Ingress's host or path (the API server's validation): the OpenAPI schema says "a
+    // string" for each.
+    let fires = [
+        "K8S048/fires.yaml",
+        "K8S049/fires.yaml",
+        "K8S049/fires-selector.yaml",
+        "K8S050/fires/ingress.yaml",
+        "K8S054/fires.yaml",
+        "K8S054/fires-uppercase-host.yaml",
+        "K8S054/fires-prefix-path.yaml",
+    ];
+    for fires in fires {
         let file = fixture(&format!("kubernetes/{fires}"));
         let out = validator("kubernetes-validate").args(["--strict", "--quiet"]).arg(&file).output().expect("runs");
         assert!(

@@ -240,3 +240,41 @@ fn a_file_without_line_breaks_is_quoted_only_around_its_finding() {
     assert!(run.stdout.contains("spec.yaml:1:100003"), "{}", &run.stdout[..run.stdout.len().min(2000)]);
     assert!(run.stdout.len() < 2_000, "{} bytes of report", run.stdout.len());
 }
+
+// YAML as kubectl reads it (sigs.k8s.io/yaml: go-yaml, YAML 1.1).
+
+#[test]
+fn every_value_of_the_wrong_type_in_an_object_is_reported_in_one_run() {
+    let run = lint_fixture("kubectl-yaml/configmap.yaml");
+    let found = run.findings();
+    assert_eq!(
+        found,
+        vec![finding("K8S003", 6, 10), finding("K8S003", 7, 9), finding("K8S003", 8, 10)],
+        "{}",
+        run.stdout
+    );
+    // Items taken out of a list leave the next ones at their written index.
+    let run = lint_fixture("kubectl-yaml/deployment.yaml");
+    let found = run.findings();
+    for at in
+        [finding("K8S003", 6, 13), finding("K8S003", 16, 26), finding("K8S003", 16, 41), finding("K8S003", 17, 35)]
+    {
+        assert!(found.contains(&at), "{at:?}: {found:?}");
+    }
+    assert!(run.stdout.contains("args[1]") && run.stdout.contains("args[3]"), "{}", run.stdout);
+}
+
+#[test]
+fn an_unquoted_yes_is_the_boolean_kubectl_reads_and_the_help_says_to_quote_it() {
+    let run = lint_fixture("kubectl-yaml/configmap.yaml");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let debug = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["location"]["line"] == 6)
+        .expect("the finding at DEBUG");
+    let (message, help) = (debug["message"].as_str().unwrap_or(""), debug["help"].as_str().unwrap_or(""));
+    assert!(message.contains("boolean true") && message.contains("YAML 1.1"), "{message}");
+    assert_eq!(help, "quote it: `\"yes\"`");
+}

@@ -101,6 +101,19 @@ fn github_annotations_name_the_file_line_and_rule_and_carry_the_message() {
 }
 
 #[test]
+fn no_terminal_control_character_from_a_file_reaches_a_github_annotation() {
+    // The Actions log plays ANSI sequences: a base image named with ESC and BEL would clear the
+    // log's screen and ring; in an annotation they are shown as `␛` and `␇`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("Dockerfile");
+    std::fs::write(&file, "FROM evil\u{1b}[2J\u{7}img\nUSER 10001\n").expect("write");
+    let run = Gen::new().args(["lint", "--format", "github"]).arg(&file).run();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(!run.stdout.contains(['\u{1b}', '\u{7}']), "{:?}", run.stdout);
+    assert!(run.stdout.contains("evil\u{241b}[2J\u{2407}img"), "{}", run.stdout);
+}
+
+#[test]
 fn the_json_report_stays_valid_when_an_input_cannot_be_read() {
     let validator = schema(&root().join("schemas/lint-report.schema.json"));
     let run = Gen::new()

@@ -237,3 +237,27 @@ fn values_follow_locals_and_a_caller_s_own_variables_and_stop_where_they_are_unk
     // something gen cannot tell, and the module's own default is null.
     assert_eq!(found.iter().filter(|f| f.0 == "TF021").count(), 1, "{found:?}");
 }
+
+#[test]
+fn a_setting_of_a_for_each_resource_is_judged_by_each_entry_of_its_map() {
+    // `admin_enabled = each.value.admin_enabled` over a map a `.tfvars` gives: the entry that
+    // enables it is named; a map that enables it nowhere, or one gen cannot read, is not judged.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let main = "variable \"registries\" {\n  type = map(object({ sku = string, admin_enabled = bool }))\n}\n\n\
+                resource \"azurerm_container_registry\" \"this\" {\n  for_each            = var.registries\n  \
+                name                = each.key\n  resource_group_name = \"shop-rg\"\n  location            = \"westeurope\"\n  \
+                sku                 = each.value.sku\n  admin_enabled       = each.value[\"admin_enabled\"]\n}\n";
+    std::fs::write(dir.path().join("main.tf"), main).expect("write");
+    let tfvars = "registries = {\n  shopacr   = { sku = \"Standard\", admin_enabled = false }\n  \
+                  legacyacr = { sku = \"Basic\", admin_enabled = true }\n}\n";
+    std::fs::write(dir.path().join("prod.tfvars"), tfvars).expect("write");
+    let run = Gen::new().args(["lint", "--format", "json"]).arg(dir.path()).run();
+    let (code, found) = findings(dir.path());
+    let found: Vec<(String, usize)> =
+        found.into_iter().map(|(c, f, l)| (c, f.ends_with("/main.tf") as usize * l)).collect();
+    assert_eq!((code, found), (1, vec![("TF011".to_string(), 11)]), "{}", run.stdout);
+    assert!(run.stdout.contains("azurerm_container_registry.this[\\\"legacyacr\\\"]"), "{}", run.stdout);
+    assert!(run.stdout.contains("prod.tfvars:1"), "{}", run.stdout);
+    edit(&dir.path().join("prod.tfvars"), "admin_enabled = true", "admin_enabled = false");
+    assert_eq!(findings(dir.path()), (0, Vec::new()));
+}

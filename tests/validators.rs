@@ -49,3 +49,30 @@ fn hadolint_and_gen_agree_on_the_bad_dockerfile_fixtures() {
         assert!(said.contains(theirs), "{ours}: hadolint did not report {theirs}:\n{said}");
     }
 }
+
+#[test]
+fn hadolint_and_gen_agree_on_who_the_image_runs_as() {
+    // An image that inherits a non-root USER from its stage, or starts from an image that
+    // runs as a non-root user, is root to neither (DL3002 is hadolint's DF001); a file with
+    // no FROM is refused by both (DL3061, DF010), and gen says nothing more of it.
+    let hadolint = |file: &std::path::Path| {
+        let out = validator("hadolint")
+            .args(["--no-color", "--failure-threshold", "none"])
+            .arg(file)
+            .output()
+            .expect("hadolint");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for case in ["passes-from-a-stage-with-user", "passes-distroless-nonroot", "passes-nginx-unprivileged"] {
+        let file = common::fixture(&format!("dockerfile/DF001/{case}.Dockerfile"));
+        let said = hadolint(&file);
+        assert!(!said.contains("DL3002"), "{case}: hadolint reports DL3002:\n{said}");
+        let ours = common::lint_json(&file).findings();
+        assert!(ours.iter().all(|f| f.0 != "DF001"), "{case}: {ours:?}");
+    }
+    let file = common::fixture("dockerfile/DF010/fires-no-from.Dockerfile");
+    let said = hadolint(&file);
+    assert!(said.contains("DL3061"), "hadolint does not refuse a file with no FROM:\n{said}");
+    let ours: Vec<String> = common::lint_json(&file).findings().into_iter().map(|f| f.0).collect();
+    assert_eq!(ours, vec!["DF010"], "only BuildKit's refusal");
+}

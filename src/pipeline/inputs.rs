@@ -300,6 +300,16 @@ fn classify_file(path: &Path, within: &Boundary, out: &mut Classified) {
         out.push_artifact(family, path, Source::new(name, text), within);
     } else if yaml && meant_as_spec(&file_name, &text) {
         out.inputs.push(Input::Spec(path.to_path_buf()));
+    } else if lint::kubernetes::is_template(&recognised_as, &text) {
+        let what = "it is a template of Kubernetes objects (`{{ }}` where YAML goes), which gen does not render \
+                    outside a Helm chart";
+        out.findings.diagnostics.push(
+            Diagnostic::new(&NOT_CHECKED, &name, None, format!("{name} is not a file gen checks: {what}")).help(
+                "to have it checked, render it with the tool it is written for and lint the result (`gen lint \
+                 rendered.yaml`), or make it a Helm chart's template (a `templates/` folder beside a `Chart.yaml` and \
+                 the `values.yaml` it reads) and name the chart",
+            ),
+        );
     } else {
         out.findings.diagnostics.push(not_checked(&name, &file_name));
     }
@@ -372,6 +382,19 @@ fn classify_folder(path: &Path, within: &Boundary, out: &mut Classified) {
         let shown = display(entry.path());
         let text = match read_text(entry.path(), within, &shown) {
             Ok(t) => t,
+            // A file too large to read (a vendored CRD bundle) is passed over with a note and
+            // the walk goes on; a spec says itself what is wrong with it.
+            Err(Unreadable::TooLarge(_, head)) if could_be_spec && says_gen_spec(&head) => {
+                out.inputs.push(Input::Spec(entry.path().to_path_buf()));
+                continue;
+            }
+            Err(Unreadable::TooLarge(reason, _)) => {
+                let message = format!("{shown} is not checked: {reason}, the most gen reads of one file");
+                out.findings.diagnostics.push(Diagnostic::new(&NOT_CHECKED, &shown, None, message).help(
+                    "a file this large is generated or vendored (a bundle of CRDs): the tool that makes it checks it; to have gen check it, split it into files under 16 MiB",
+                ));
+                continue;
+            }
             Err(e) => {
                 e.report(&shown, &mut out.findings);
                 continue;

@@ -1,9 +1,12 @@
 //! GitHub Actions workflow commands: one `::error` or `::warning` annotation per finding,
-//! escaped as the Actions runner reads them.
+//! escaped as the Actions runner reads them. Text from files is cleaned of terminal control
+//! characters first, as in the human format: the Actions log is a terminal's log (it plays
+//! ANSI escape sequences), and a file's ESC or BEL must not rewrite what the reader sees.
 
 use std::fmt::Write;
 
 use super::shorten::shorten;
+use super::terminal::clean;
 use crate::diag::{Findings, Severity};
 
 /// Escapes the message part of a workflow command (`%`, CR and LF).
@@ -26,7 +29,7 @@ pub fn github(findings: &Findings) -> String {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut props = vec![format!("file={}", escape_property(&d.file))];
+        let mut props = vec![format!("file={}", escape_property(&clean(&d.file)))];
         if let Some((span, source)) = d.span.zip(findings.sources.get(&d.file)) {
             let p = source.position(span);
             props.push(format!("line={}", p.line));
@@ -35,13 +38,13 @@ pub fn github(findings: &Findings) -> String {
             props.push(format!("endColumn={}", p.end_column));
         }
         props.push(format!("title={}", escape_property(&format!("{} {}", d.rule.code, d.rule.name))));
-        let mut message = shorten(&d.message).into_owned();
+        let mut message = clean(&shorten(&d.message)).into_owned();
         if times > 1 {
             let _ = write!(message, " (reported {times} times, identically)");
         }
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(&shorten(help));
+            message.push_str(&clean(&shorten(help)));
         }
         let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
     }

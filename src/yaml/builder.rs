@@ -4,12 +4,16 @@ use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan, Tag};
 
-use super::scalar::{resolve_plain, resolve_tagged};
+use super::scalar::{resolve_plain, resolve_plain_yaml11, resolve_tagged};
 use super::{Entry, Node, Policy, Tags, Value};
 use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
 
 /// Up to how many keys a mapping's keys are compared one by one for duplicates.
 const SMALL_MAP: usize = 16;
+
+/// The key a merge key (`<<`, plain) is held under until its mapping ends: no YAML key can be
+/// it, a NUL being no printable character.
+const MERGE_KEY: &str = "\u{0}<<";
 
 struct Frame {
     start: Span,
@@ -61,6 +65,9 @@ pub(super) struct Builder<'s> {
     roots: Vec<Node>,
     documents: usize,
     errors: Diagnostics,
+    /// The next key placed is a merge key (`<<`, plain, under [`Tags::Kubectl`] or
+    /// [`Tags::Kustomize`]).
+    merge_key_next: bool,
 }
 
 impl<'s> Builder<'s> {
@@ -77,6 +84,7 @@ impl<'s> Builder<'s> {
             roots: Vec::new(),
             documents: 0,
             errors: Vec::new(),
+            merge_key_next: false,
         }
     }
 
@@ -164,7 +172,7 @@ impl<'s> Builder<'s> {
         let core = tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!";
         let value = match self.policy.tags {
             Tags::StrOnly if core && tag.suffix == "str" => Some(Value::Str(text.to_string())),
-            Tags::Core if core => resolve_tagged(&tag.suffix, text),
+            Tags::Core | Tags::Kubectl | Tags::Kustomize if core => resolve_tagged(&tag.suffix, text),
             _ => None,
         };
         value.ok_or_else(|| {
@@ -179,7 +187,7 @@ impl<'s> Builder<'s> {
     }
 
     fn collection_tag_ok(&self, tag: &Tag, suffix: &str) -> bool {
-        self.policy.tags == Tags::Core
+        matches!(self.policy.tags, Tags::Core | Tags::Kubectl | Tags::Kustomize)
             && (tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!")
             && tag.suffix == suffix
     }
@@ -206,9 +214,14 @@ impl<'s> Builder<'s> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => self.quoted(span),
                     _ => span,
                 };
+                let kubectl = self.policy.tags == Tags::Kubectl;
+                let merges = matches!(self.policy.tags, Tags::Kubectl | Tags::Kustomize);
+                let plain = tag.is_none() && style == ScalarStyle::Plain;
+                self.merge_key_next = merges && plain && text == "<<" && self.expects_key();
                 let value = match tag {
                     Some(tag) => self.tagged(&tag, &text, span)?,
-                    None if style == ScalarStyle::Plain => resolve_plain(&text),
+                    None if plain && kubectl => resolve_plain_yaml11(&text),
+                    None if plain => resolve_plain(&text),
                     None => Value::Str(text.into_owned()),
                 };
                 self.value(Node { span, value }, anchor)?;
@@ -235,6 +248,9 @@ impl<'s> Builder<'s> {
                         Value::Seq(items)
                     }
                     FrameKind::Map { mut entries, .. } => {
+                        if entries.iter().any(|e| e.key == MERGE_KEY) {
+                            entries = self.merge(entries)?;
+                        }
                         entries.shrink_to_fit();
                         Value::Map(entries)
                     }
@@ -270,6 +286,52 @@ impl<'s> Builder<'s> {
             Event::StreamStart | Event::Nothing => {}
         }
         Ok(())
+    }
+
+    /// Whether the node now read is a mapping's key.
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame { kind: FrameKind::Map { pending: None, .. }, .. }))
+    }
+
+    /// A mapping's entries with its merge keys resolved as go-yaml resolves them: each `<<`
+    /// brings the entries of the mapping it holds, or of each mapping of the list it holds
+    /// (the first one's first), that the mapping does not write itself, where the `<<` is.
+    fn merge(&mut self, entries: Vec<Entry>) -> Result<Vec<Entry>, ()> {
+        let mut keys: HashSet<String> = entries.iter().filter(|e| e.key != MERGE_KEY).map(|e| e.key.clone()).collect();
+        let mut merged = Vec::with_capacity(entries.len());
+        for entry in entries {
+            if entry.key != MERGE_KEY {
+                merged.push(entry);
+                continue;
+            }
+            let sources = match entry.value.value {
+                Value::Map(inner) => vec![inner],
+                Value::Seq(items) if items.iter().all(|i| matches!(i.value, Value::Map(_))) => items
+                    .into_iter()
+                    .filter_map(|i| match i.value {
+                        Value::Map(inner) => Some(inner),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => {
+                    self.error(
+                        self.policy.rules.syntax,
+                        entry.value.span,
+                        "a merge key `<<` takes a mapping (`<<: *base`) or a list of mappings (`<<: [*a, *b]`)",
+                        "merge a mapping defined with an anchor (`&base`), or quote the key if `<<` is meant as a key",
+                    );
+                    return Err(());
+                }
+            };
+            for source in sources {
+                for inner in source {
+                    if keys.insert(inner.key.clone()) {
+                        merged.push(inner);
+                    }
+                }
+            }
+        }
+        Ok(merged)
     }
 
     fn refuse_tag(&mut self, tag: &Tag, span: Span) -> Result<(), ()> {
@@ -321,6 +383,9 @@ impl<'s> Builder<'s> {
             FrameKind::Seq(items) => items.push(node),
             FrameKind::Map { entries, keys, pending } => match pending.take() {
                 Some((key, key_span)) => entries.push(Entry { key, key_span, value: node }),
+                None if std::mem::take(&mut self.merge_key_next) => {
+                    *pending = Some((MERGE_KEY.to_string(), node.span));
+                }
                 None => {
                     let key = match node.value {
                         Value::Str(s) => s,

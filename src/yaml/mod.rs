@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Segment, Source, Span};
 
-pub use scalar::resolve_plain;
+pub use scalar::{resolve_plain, resolve_plain_yaml11};
 pub use scan::{comments, only_in_strings_or_comments};
 
 /// The rules a use of the loader reports its failures under.
@@ -33,7 +33,7 @@ pub struct Rules {
     pub limits: &'static Rule,
 }
 
-/// Which explicit tags a use accepts.
+/// Which explicit tags a use accepts, and how it reads plain scalars and merge keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tags {
     /// Only `!!str` (the spec: a value is what it looks like, or a quoted string).
@@ -41,6 +41,13 @@ pub enum Tags {
     /// The YAML 1.2 core schema's tags (`!!str`, `!!int`, `!!float`, `!!bool`, `!!null`,
     /// `!!seq`, `!!map`); any other is refused.
     Core,
+    /// The tags of `Core`, with plain scalars and merge keys read as kubectl reads a manifest
+    /// (`sigs.k8s.io/yaml`, go-yaml's YAML 1.1): `yes`, `on`, `y` are booleans, `0644` is
+    /// octal, `1_000` is a thousand, and `<<: *base` merges a mapping into the one it is in.
+    Kubectl,
+    /// The tags and plain scalars of `Core`, with merge keys: as kustomize (go-yaml v3) reads
+    /// the files of a build, and writes `yes` back quoted for kubectl.
+    Kustomize,
 }
 
 /// How one use of the loader reads its files: limits, documents, tags and rule codes.

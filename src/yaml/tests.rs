@@ -111,3 +111,55 @@ fn a_quoted_value_s_span_ends_at_its_closing_quote_not_at_a_comment_after_it() {
     assert_eq!(at("c"), "\"q\\\"\"");
     assert_eq!(at("d"), "\"multi\n  line\"");
 }
+
+fn parse_as_kubectl(text: &str) -> Result<Node, Diagnostics> {
+    let policy = Policy { tags: Tags::Kubectl, ..policy(false) };
+    load("t.yaml", text.as_bytes(), &policy).documents.map(|mut d| d.remove(0).root)
+}
+
+#[test]
+fn plain_scalars_resolve_as_go_yaml_v2_resolves_them_for_kubectl() {
+    let n = parse_as_kubectl(
+        "a: yes\nb: 'yes'\nc: on\nd: N\ne: 0644\nf: 0o17\ng: 1_000\nh: 0b101\ni: 08\nj: .5\nk: -.inf\nl: Off\nm: 1.30\nw: yesno\no: 0x1F\np: -010\ny: 1\n",
+    )
+    .unwrap();
+    let j = n.to_json();
+    assert_eq!(j["a"], true);
+    assert_eq!(j["b"], "yes", "quoted is a string");
+    assert_eq!(j["c"], true);
+    assert_eq!(j["d"], false);
+    assert_eq!(j["e"], 420, "a leading 0 is octal");
+    assert_eq!(j["f"], 15);
+    assert_eq!(j["g"], 1000);
+    assert_eq!(j["h"], 5);
+    assert_eq!(j["i"], 8.0, "not octal: a float, as go-yaml falls through to it");
+    assert_eq!(j["j"], 0.5);
+    assert_eq!(j["k"].as_str(), Some("-inf"));
+    assert_eq!(j["l"], false);
+    assert_eq!(j["m"], 1.3);
+    assert_eq!(j["w"], "yesno");
+    assert_eq!(j["o"], 31);
+    assert_eq!(j["p"], -8);
+    assert_eq!(j["true"], 1, "a key `y` is the boolean true, written `true` (sigs.k8s.io/yaml)");
+    // The core schema is unchanged for every other use.
+    assert_eq!(parse("a: yes\ne: 0644\n").unwrap().to_json()["e"], 644);
+}
+
+#[test]
+fn merge_keys_merge_what_the_mapping_does_not_write_itself() {
+    let n = parse_as_kubectl(
+        "base: &b {x: 1, q: 2}\nother: &o {q: 3, z: 4}\none: {<<: *b, q: 9}\nmany:\n  <<: [*b, *o]\n  w: 0\nquoted: {\"<<\": *b}\n",
+    )
+    .unwrap();
+    let j = n.to_json();
+    assert_eq!(j["one"], serde_json::json!({"x": 1, "q": 9}), "the mapping's own key wins");
+    assert_eq!(j["many"], serde_json::json!({"x": 1, "q": 2, "z": 4, "w": 0}), "the first mapping of the list wins");
+    assert_eq!(j["quoted"]["<<"], serde_json::json!({"x": 1, "q": 2}), "a quoted `<<` is a key");
+    // Spans of merged entries point where they are written.
+    let Value::Map(entries) = &n.get("one").unwrap().value else { panic!("a mapping") };
+    assert_eq!(entries.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(), ["x", "q"]);
+    // The core schema reads `<<` as a key like any other.
+    assert_eq!(parse("a: {<<: {x: 1}}\n").unwrap().to_json()["a"]["<<"]["x"], 1);
+    let err = parse_as_kubectl("a: {<<: 1}\n").unwrap_err();
+    assert!(err[0].message.contains("merge key"), "{:?}", err[0].message);
+}

@@ -506,7 +506,9 @@ impl Graph {
     /// above `origin`.
     fn has_crd(&self, name: &str, origin: usize, cluster: Option<ClusterId>) -> bool {
         let group = name.split_once('.').map_or("", |(_, g)| g);
-        self.crd_groups.get(group).is_some_and(|scopes| scopes.iter().any(|s| s.reaches(cluster)))
+        let installed = |group: &str| self.crd_groups.get(group).is_some_and(|s| s.iter().any(|s| s.reaches(cluster)));
+        installed(group)
+            || installed(terraform::ANY_GROUP)
             || self
                 .created
                 .get(&(CRD.to_string(), name.to_string()))

@@ -123,6 +123,9 @@ pub fn read_body(graph: &mut Graph, body: &Body, origin: usize) {
     }
 }
 
+/// The API group of what a release of a chart gen cannot tell installs: any.
+pub const ANY_GROUP: &str = "*";
+
 /// The string value of `key`.
 fn string(body: &Body, key: &str) -> Option<String> {
     hcl::value(body, key).and_then(hcl::string)
@@ -252,12 +255,27 @@ fn helm_release(graph: &mut Graph, body: &Body) {
             None => graph.create_any("Namespace"),
         }
     }
-    // A chart named by URL or OCI reference is known by its last segment.
-    let chart = string(body, "chart").unwrap_or_default();
-    let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
-    for group in platform::chart_crd_groups(&chart) {
-        graph.install_group(group);
+    // A chart named by URL or OCI reference is known by its last segment. A chart gen cannot
+    // tell (`chart = var.chart`, `each.value.chart`) may install any CRD: what it could serve
+    // is not judged. `each.key` over a written `for_each` names each of its keys.
+    let charts = match hcl::value(body, "chart") {
+        None => Vec::new(),
+        Some(expr) => match hcl::string(expr).map(|c| vec![c]).or_else(|| each_key(body, expr)) {
+            Some(charts) => charts,
+            None => {
+                graph.install_group(ANY_GROUP);
+                Vec::new()
+            }
+        },
+    };
+    for chart in &charts {
+        let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+        for group in platform::chart_crd_groups(chart) {
+            graph.install_group(group);
+        }
     }
+    let chart = charts.first().map(|c| c.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string());
+    let chart = if charts.len() == 1 { chart.unwrap_or_default() } else { String::new() };
     if chart == "ingress-nginx" {
         // Its IngressClass: `controller.ingressClassResource.name`, `nginx` by default; a name
         // gen cannot read (a variable) is some IngressClass.
@@ -270,6 +288,36 @@ fn helm_release(graph: &mut Graph, body: &Body) {
     }
     if let Some(values) = hcl::value(body, "values") {
         objects(graph, values);
+    }
+}
+
+/// The keys of a resource's written `for_each` (an object's keys, or the strings of a list or
+/// `toset([...])`), when `expr` is `each.key`; `None` otherwise.
+fn each_key(body: &Body, expr: &Expression) -> Option<Vec<String>> {
+    use hcl_edit::expr::TraversalOperator;
+    let Expression::Traversal(t) = expr else { return None };
+    let Expression::Variable(root) = &t.expr else { return None };
+    let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+    let [TraversalOperator::GetAttr(key)] = ops.as_slice() else { return None };
+    if root.as_str() != "each" || key.as_str() != "key" {
+        return None;
+    }
+    let keys = |e: &Expression| -> Option<Vec<String>> {
+        match e {
+            Expression::Object(o) => o
+                .iter()
+                .map(|(k, _)| match k {
+                    ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                    ObjectKey::Expression(e) => hcl::string(e),
+                })
+                .collect(),
+            Expression::Array(a) => a.iter().map(hcl::string).collect(),
+            _ => None,
+        }
+    };
+    match hcl::value(body, "for_each")? {
+        Expression::FuncCall(f) if f.name.name.as_str() == "toset" && f.args.len() == 1 => keys(f.args.iter().next()?),
+        other => keys(other),
     }
 }
 

@@ -61,7 +61,7 @@ pub struct Document {
 impl Document {
     /// Parses an artifact.
     pub fn new(artifact: Artifact) -> Document {
-        let (dockerfile, syntax_error) = match parser::parse(artifact.source.text()) {
+        let (dockerfile, syntax_error) = match parser::parse(artifact.source.text()).and_then(has_a_stage) {
             Ok(df) => (df, None),
             Err(e) => (Dockerfile::default(), Some(e)),
         };
@@ -186,6 +186,29 @@ impl Scope<'_> {
             }
         }
         if self.stage.is_none() || inst.keyword == "FROM" { &self.globals } else { &self.vars }
+    }
+}
+
+/// The file, when it builds a stage: BuildKit refuses an instruction before the first `FROM`
+/// (only `ARG` may come first) and a file of `ARG`s alone. Its parser reads such a file (its
+/// own test corpus has many); building it is what fails.
+fn has_a_stage(df: Dockerfile) -> Result<Dockerfile, parser::SyntaxError> {
+    match df.instructions.iter().find(|i| i.keyword != "ARG") {
+        Some(first) if first.keyword == "FROM" => Ok(df),
+        Some(first) => Err(parser::SyntaxError {
+            message: format!(
+                "`{}` comes before any `FROM`: no build stage in current context (only `ARG` may come before the first `FROM`)",
+                first.keyword
+            ),
+            span: first.span,
+        }),
+        None => {
+            let at = df.instructions.last().map_or(0, |i| i.span.end);
+            Err(parser::SyntaxError {
+                message: "the Dockerfile has no `FROM`: it contains no stage to build".into(),
+                span: crate::diag::Span::new(at, at),
+            })
+        }
     }
 }
 

@@ -29,7 +29,7 @@ pub static FAMILY: KubernetesFamily = KubernetesFamily;
 /// Kubernetes manifests and Helm charts.
 pub struct KubernetesFamily;
 
-/// How a manifest file is read.
+/// How a manifest file is read: as `kubectl apply -f` reads it.
 pub(crate) static POLICY: Policy = Policy {
     what: "a manifest",
     max_bytes: 16 * 1024 * 1024,
@@ -37,7 +37,21 @@ pub(crate) static POLICY: Policy = Policy {
     max_nodes: 2_000_000,
     max_alias_nodes: 100_000,
     multi_document: true,
-    tags: Tags::Core,
+    tags: Tags::Kubectl,
+    rules: &rules::YAML_RULES,
+    empty_help: "a manifest holds Kubernetes objects, each with apiVersion, kind and metadata",
+};
+
+/// How kustomize reads the files of a build (go-yaml v3: `yes` is a string, merge keys
+/// merge); it writes such a string quoted, so kubectl reads the built objects as kustomize did.
+pub(crate) static BUILD_POLICY: Policy = Policy {
+    what: "a manifest",
+    max_bytes: 16 * 1024 * 1024,
+    max_depth: 100,
+    max_nodes: 2_000_000,
+    max_alias_nodes: 100_000,
+    multi_document: true,
+    tags: Tags::Kustomize,
     rules: &rules::YAML_RULES,
     empty_help: "a manifest holds Kubernetes objects, each with apiVersion, kind and metadata",
 };
@@ -69,7 +83,7 @@ impl Family for KubernetesFamily {
         if super::workflow::in_workflows_folder(path) {
             return Recognition::No;
         }
-        if kustomize::is_kustomization(file_name) {
+        if kustomize::is_kustomization(file_name) || is_kubeconfig(path) {
             return Recognition::Yes;
         }
         if !(file_name.ends_with(".yaml") || file_name.ends_with(".yml")) {
@@ -80,18 +94,7 @@ impl Family for KubernetesFamily {
         if in_templates && text.contains("{{") {
             return Recognition::No;
         }
-        let (mut api_version, mut kind, mut spec) = (false, false, false);
-        for line in text.lines() {
-            if let Some(value) = line.strip_prefix("apiVersion:") {
-                api_version = true;
-                spec |= value.contains("gen/");
-            }
-            kind |= line.starts_with("kind:");
-        }
-        if !api_version || !kind || spec {
-            return Recognition::No;
-        }
-        if text.contains("{{") && !yaml::only_in_strings_or_comments(text, "{{") {
+        if !says_object(text) || is_template(path, text) {
             return Recognition::No;
         }
         Recognition::Yes
@@ -115,6 +118,45 @@ impl Family for KubernetesFamily {
     fn expand_folder(&self, dir: &std::path::Path, shown: &str) -> Result<Vec<Artifact>, String> {
         chart::render(dir, shown)
     }
+}
+
+/// Whether a file is named as kubectl's configuration is (`kubeconfig`, `*.kubeconfig`,
+/// `kubeconfig.yaml`, `.kube/config`): read as a manifest, its `kind: Config` object is
+/// checked for the credentials it holds.
+fn is_kubeconfig(path: &str) -> bool {
+    let name = super::file_name(path).to_ascii_lowercase();
+    let in_kube = path.split(['/', '\\']).rev().nth(1) == Some(".kube");
+    matches!(name.as_str(), "kubeconfig" | "kubeconfig.yaml" | "kubeconfig.yml")
+        || name.ends_with(".kubeconfig")
+        || (in_kube && name == "config")
+}
+
+/// Whether a file's lines say it holds Kubernetes objects: an `apiVersion:` and a `kind:` at
+/// the start of a line, and no `apiVersion: gen/...` (a gen spec).
+fn says_object(text: &str) -> bool {
+    let (mut api_version, mut kind, mut spec) = (false, false, false);
+    for line in text.lines() {
+        if let Some(value) = line.strip_prefix("apiVersion:") {
+            api_version = true;
+            spec |= value.contains("gen/");
+        }
+        kind |= line.starts_with("kind:");
+    }
+    api_version && kind && !spec
+}
+
+/// Whether a file written as Kubernetes objects is a template for some tool that renders it:
+/// a `{{` where YAML structure goes (`replicas: {{ .Values.n }}`), or any `{{` in a
+/// `templates/` folder. gen renders the templates of a Helm chart (a folder with
+/// `Chart.yaml`) and no other.
+pub fn is_template(path: &str, text: &str) -> bool {
+    let file_name = super::file_name(path);
+    let yaml_file = file_name.ends_with(".yaml") || file_name.ends_with(".yml");
+    let in_templates = path.split(['/', '\\']).rev().skip(1).any(|folder| folder == "templates");
+    yaml_file
+        && text.contains("{{")
+        && says_object(text)
+        && (in_templates || !yaml::only_in_strings_or_comments(text, "{{"))
 }
 
 /// Lints manifests, handing each parsed file to `read`.
@@ -151,8 +193,8 @@ pub struct Object {
     pub typed: Typed,
     /// Fields the kind does not have.
     pub unknown_fields: Vec<Route>,
-    /// Why the object did not decode.
-    pub type_error: Option<typed::TypeError>,
+    /// Why the object did not decode: each value of the wrong type.
+    pub type_errors: Vec<typed::TypeError>,
 }
 
 impl Document {
@@ -207,11 +249,9 @@ impl Object {
         };
         let name =
             doc.root.get("metadata").and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("").to_string();
-        let (typed, unknown_fields, type_error) = match decode_object(&api_version, &kind, doc.root.to_json()) {
-            Ok(decoded) => (decoded.typed, decoded.unknown_fields, None),
-            Err(e) => (Typed::Unknown, Vec::new(), Some(e)),
-        };
-        Ok(Object { doc, api_version, kind, name, typed, unknown_fields, type_error })
+        let decoded = decode_object(&api_version, &kind, doc.root.to_json());
+        let (typed, unknown_fields, type_errors) = (decoded.typed, decoded.unknown_fields, decoded.type_errors);
+        Ok(Object { doc, api_version, kind, name, typed, unknown_fields, type_errors })
     }
 
     /// How findings name the object: `Deployment/shop`.

@@ -1,6 +1,6 @@
 //! Reading an object into the typed structs of `k8s-openapi` (the Kubernetes types `kube`
 //! uses), the way a strict API server decodes it: a field the type does not have is reported
-//! with its route, a value of the wrong type stops the decoding at its route.
+//! with its route, and so is each value of the wrong type.
 
 use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, rbac, storage};
 use serde::de::DeserializeOwned;
@@ -36,40 +36,134 @@ pub struct TypeError {
     pub message: String,
 }
 
-/// A decoded object and the routes of the fields its type does not have.
+/// A decoded object, the routes of the fields its type does not have, and every value of the
+/// wrong type (the object is [`Typed::Unknown`] when there is one).
 pub struct Decoded {
     pub typed: Typed,
     pub unknown_fields: Vec<Route>,
+    pub type_errors: Vec<TypeError>,
 }
 
-/// Decodes `value` as `T`, collecting unknown fields.
-fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<(T, Vec<Route>), TypeError> {
+/// The most type errors reported of one object: past them, the object is not what it was
+/// meant to be.
+const MAX_TYPE_ERRORS: usize = 50;
+
+/// Decodes `value` as `T`, collecting unknown fields and every value of the wrong type: serde
+/// stops at the first, which is taken out and the rest decoded again, so that one run reports
+/// them all (the API server refuses the object for each).
+fn decode<T: DeserializeOwned>(value: serde_json::Value) -> (Option<T>, Vec<Route>, Vec<TypeError>) {
     let mut unknown = Vec::new();
     // Most objects decode: tracking the path, which only an error needs, costs a third of the
     // decoding. It is tracked on a second decoding, of an object that fails the first.
     {
         let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_route(&path));
         if let Ok(t) = T::deserialize(serde_ignored::Deserializer::new(&value, &mut record)) {
-            return Ok((t, unknown));
+            return (Some(t), unknown, Vec::new());
         }
     }
-    unknown.clear();
-    let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_route(&path));
-    let ignored = serde_ignored::Deserializer::new(value, &mut record);
-    let decoded = serde_path_to_error::deserialize::<_, T>(ignored);
-    match decoded {
-        Ok(t) => Ok((t, unknown)),
-        Err(e) => {
-            let mut route = Route::root();
-            for segment in e.path().iter() {
-                route = match segment {
-                    serde_path_to_error::Segment::Seq { index } => route.with(*index),
-                    serde_path_to_error::Segment::Map { key } => route.with(key.as_str()),
-                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => route,
-                };
-            }
-            Err(TypeError { route, message: plain_words(&e.into_inner().to_string()) })
+    let mut value = value;
+    let mut errors: Vec<TypeError> = Vec::new();
+    // The items taken out of lists so far, by the written route of their list: later routes
+    // are told in the indices of the file.
+    let mut removed: Vec<(Route, usize)> = Vec::new();
+    loop {
+        unknown.clear();
+        let mut record = |path: serde_ignored::Path<'_>| unknown.push(ignored_route(&path));
+        let ignored = serde_ignored::Deserializer::new(&value, &mut record);
+        let e = match serde_path_to_error::deserialize::<_, T>(ignored) {
+            Ok(t) if errors.is_empty() => return (Some(t), unknown, errors),
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        // The keys and indices of the path (an enum's variant is no level of the value).
+        let path: Vec<serde_path_to_error::Segment> = e
+            .path()
+            .iter()
+            .filter(|s| {
+                matches!(s, serde_path_to_error::Segment::Seq { .. } | serde_path_to_error::Segment::Map { .. })
+            })
+            .cloned()
+            .collect();
+        let message = plain_words(&e.into_inner().to_string());
+        let written = written_route(&path, &removed);
+        errors.push(TypeError { route: written.clone(), message });
+        let taken = errors.len() < MAX_TYPE_ERRORS && take_out(&mut value, &path);
+        if !taken {
+            break;
         }
+        if let (Some(parent), Some(serde_path_to_error::Segment::Seq { .. })) = (written.parent(), path.last())
+            && let Some(crate::diag::Segment::Index(i)) = written.segments().last()
+        {
+            removed.push((parent, *i));
+        }
+    }
+    let unknown = unknown.into_iter().map(|r| original_route(&r, &removed)).collect();
+    (None, unknown, errors)
+}
+
+/// The route of serde's path in the file (indices of lists with items taken out told as
+/// written).
+fn written_route(path: &[serde_path_to_error::Segment], removed: &[(Route, usize)]) -> Route {
+    let mut route = Route::root();
+    for segment in path {
+        route = match segment {
+            serde_path_to_error::Segment::Seq { index } => route.with(*index),
+            serde_path_to_error::Segment::Map { key } => route.with(key.as_str()),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => route,
+        };
+    }
+    original_route(&route, removed)
+}
+
+/// A route in the decoded value told in the file's indices.
+fn original_route(route: &Route, removed: &[(Route, usize)]) -> Route {
+    let mut written = Route::root();
+    for segment in route.segments() {
+        written = match segment {
+            crate::diag::Segment::Index(i) => {
+                let mut gone: Vec<usize> =
+                    removed.iter().filter(|(list, _)| *list == written).map(|(_, at)| *at).collect();
+                gone.sort_unstable();
+                let mut at = *i;
+                for g in gone {
+                    if g <= at {
+                        at += 1;
+                    }
+                }
+                written.with(at)
+            }
+            crate::diag::Segment::Key(k) => written.with(k.as_str()),
+        };
+    }
+    written
+}
+
+/// Takes the value at serde's `path` out of `value` (a key out of its mapping, an item out
+/// of its list); whether there was one.
+fn take_out(value: &mut serde_json::Value, path: &[serde_path_to_error::Segment]) -> bool {
+    use serde_path_to_error::Segment;
+    let Some((last, parents)) = path.split_last() else { return false };
+    let mut node = value;
+    for segment in parents {
+        node = match (segment, node) {
+            (Segment::Seq { index }, serde_json::Value::Array(items)) => match items.get_mut(*index) {
+                Some(n) => n,
+                None => return false,
+            },
+            (Segment::Map { key }, serde_json::Value::Object(map)) => match map.get_mut(key) {
+                Some(n) => n,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Segment::Seq { index }, serde_json::Value::Array(items)) if *index < items.len() => {
+            items.remove(*index);
+            true
+        }
+        (Segment::Map { key }, serde_json::Value::Object(map)) => map.remove(key).is_some(),
+        _ => false,
     }
 }
 
@@ -116,21 +210,25 @@ macro_rules! dispatch {
         match ($api_version, $kind) {
             $(
                 (<$ty>::API_VERSION, <$ty>::KIND) => {
-                    decode::<$ty>($value).map(|(t, unknown_fields)| Decoded { typed: Typed::$variant(Box::new(t)), unknown_fields })
+                    let (t, unknown_fields, type_errors) = decode::<$ty>($value);
+                    let typed = t.map_or(Typed::Unknown, |t| Typed::$variant(Box::new(t)));
+                    Decoded { typed, unknown_fields, type_errors }
                 }
             )*
             $(
                 (<$checked>::API_VERSION, <$checked>::KIND) => {
-                    decode::<$checked>($value).map(|(_, unknown_fields)| Decoded { typed: Typed::Checked, unknown_fields })
+                    let (t, unknown_fields, type_errors) = decode::<$checked>($value);
+                    let typed = if t.is_some() { Typed::Checked } else { Typed::Unknown };
+                    Decoded { typed, unknown_fields, type_errors }
                 }
             )*
-            _ => Ok(Decoded { typed: Typed::Unknown, unknown_fields: Vec::new() }),
+            _ => Decoded { typed: Typed::Unknown, unknown_fields: Vec::new(), type_errors: Vec::new() },
         }
     }};
 }
 
 /// Decodes an object of `api_version` and `kind`.
-pub fn decode_object(api_version: &str, kind: &str, value: serde_json::Value) -> Result<Decoded, TypeError> {
+pub fn decode_object(api_version: &str, kind: &str, value: serde_json::Value) -> Decoded {
     dispatch!(api_version, kind, value;
         Deployment => apps::v1::Deployment,
         StatefulSet => apps::v1::StatefulSet,

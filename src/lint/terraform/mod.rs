@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 pub use rules::CHECKS;
 
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
 use super::closure::{Graph, Parsed};
@@ -429,6 +430,58 @@ impl<'a> Resource<'a> {
             message.push_str(&format!(" ({} = {value}: {origin})", hcl::text(self.doc.text(), written)));
         }
         self.at(rule, self.attr_span(key), message)
+    }
+
+    /// The instances of a `for_each` resource whose bool attribute `key` is `value`, when it
+    /// is written `each.value.FIELD` (or `each.value["FIELD"]`) and `for_each` is a map gen
+    /// can read (written, or a variable's or local's value: its default, a `.tfvars`): each
+    /// instance's key, and where the map was written. Empty for any other resource.
+    pub fn instances_where(&self, key: &str, value: bool) -> (Vec<String>, Option<&'a str>) {
+        use hcl_edit::expr::{ObjectKey, TraversalOperator};
+        let none = (Vec::new(), None);
+        let Some(Expression::Traversal(t)) = hcl::value(self.body(), key) else { return none };
+        let Expression::Variable(root) = &t.expr else { return none };
+        let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+        let field = match ops.as_slice() {
+            [TraversalOperator::GetAttr(v), TraversalOperator::GetAttr(f)] if v.as_str() == "value" => {
+                f.as_str().to_string()
+            }
+            [TraversalOperator::GetAttr(v), TraversalOperator::Index(i)] if v.as_str() == "value" => {
+                let Some(f) = hcl::string(i) else { return none };
+                f
+            }
+            _ => return none,
+        };
+        if root.as_str() != "each" {
+            return none;
+        }
+        let Some((Expression::Object(map), origin)) =
+            hcl::value(self.body(), "for_each").and_then(|e| self.doc.values.resolve(e))
+        else {
+            return none;
+        };
+        let mut found = Vec::new();
+        for (k, v) in map.iter() {
+            let name = match k {
+                ObjectKey::Ident(i) => i.as_str().to_string(),
+                ObjectKey::Expression(e) => match hcl::string(e) {
+                    Some(s) => s,
+                    None => continue,
+                },
+            };
+            let Some((Expression::Object(instance), _)) = self.doc.values.resolve(v.expr()) else { continue };
+            let set = instance.iter().find_map(|(k, v)| {
+                let named = match k {
+                    ObjectKey::Ident(i) => i.as_str() == field,
+                    ObjectKey::Expression(e) => hcl::string(e).is_some_and(|s| s == field),
+                };
+                named.then(|| self.doc.values.resolve(v.expr()).and_then(|(e, _)| hcl::boolean(e))).flatten()
+            });
+            if set == Some(value) {
+                found.push(name);
+            }
+        }
+        (found, origin)
     }
 
     /// Whether `key` is set at all.

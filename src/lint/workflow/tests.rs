@@ -334,3 +334,15 @@ fn unknown_contexts_and_properties_are_reported_and_known_ones_are_not() {
         assert_eq!(gha021(good), 0, "{good}");
     }
 }
+
+#[test]
+fn a_docker_push_in_a_script_pushes_without_provenance_and_a_placeholder_path_is_no_credential() {
+    let job = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: |\n";
+    let with = |script: &str| findings(&format!("{job}{script}"));
+    assert_eq!(with("          docker --config /tmp/c image push r/x:1\n"), [("GHA025", 9, 11)]);
+    assert_eq!(with("          docker build -t r/x:1 . && docker push r/x:1\n"), [("GHA025", 9, 38)]);
+    assert_eq!(with("          docker buildx build --push -t r/x:1 .\n          docker pull r/x:1\n"), []);
+    // A connection string of placeholders says where the database is, not its password.
+    assert_eq!(with("          CONNECTION_STRING=projects/PROJECT_ID/instances/I/databases/D ./t\n"), []);
+    assert_eq!(with("          CONNECTION_STRING=Server=db;Password=hunter2 ./t\n"), [("GHA006", 9, 11)]);
+}

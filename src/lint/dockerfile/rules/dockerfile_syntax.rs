@@ -6,7 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a Dockerfile that Docker (BuildKit) would refuse to read: an `ENV` without a
     /// value, a JSON array of something other than strings, an unterminated heredoc, a second
-    /// `# escape=` directive, no instruction at all, a line longer than 64 KiB.
+    /// `# escape=` directive, no instruction at all, an instruction other than `ARG` before the
+    /// first `FROM` or no `FROM` at all ("no build stage in current context"), a line longer
+    /// than 64 KiB. Such a file is judged by no other rule.
     ///
     /// ## Why it matters
     /// The build fails before its first step, and no other rule can check the file.

@@ -156,7 +156,7 @@ fn documents(b: &mut Build, source: Arc<Source>) -> Result<Vec<Node>, String> {
     }
     let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let name = source.name().to_string();
-    let loaded = yaml::load_source(&source, &crate::lint::kubernetes::POLICY);
+    let loaded = yaml::load_source(&source, &crate::lint::kubernetes::BUILD_POLICY);
     let base = b.place(source);
     let docs = loaded.documents.map_err(|_| format!("{name} is not YAML gen can read"))?;
     Ok(docs
@@ -192,7 +192,7 @@ fn shift_spans(node: &mut Node, to: &dyn Fn(usize) -> usize) {
 fn inline(node: &Node, file_text: &str, base: usize) -> Result<Vec<Node>, String> {
     let Some(text) = node.as_str() else { return Err("an inline patch that is not a string".into()) };
     let source = Source::new("inline patch", text);
-    let loaded = yaml::load_source(&source, &crate::lint::kubernetes::POLICY);
+    let loaded = yaml::load_source(&source, &crate::lint::kubernetes::BUILD_POLICY);
     let docs = loaded.documents.map_err(|_| "an inline patch that is not YAML".to_string())?;
     // Where each line of the string starts in the file, in the file's span space.
     let region = file_text.get(node.span.start.saturating_sub(base)..node.span.end.saturating_sub(base)).unwrap_or("");
@@ -576,7 +576,7 @@ fn rename(object: &mut Node, prefix: &str, suffix: &str, b: &mut Build) {
 /// would read. Missing and remote entries are left out.
 pub fn includes(files: &dyn Files, dir: &Path) -> Vec<PathBuf> {
     let Some((_, source)) = kustomization_in(files, dir) else { return Vec::new() };
-    let loaded = yaml::load_source(&source, &crate::lint::kubernetes::POLICY);
+    let loaded = yaml::load_source(&source, &crate::lint::kubernetes::BUILD_POLICY);
     let Ok(docs) = loaded.documents else { return Vec::new() };
     let Some(root) = docs.first().map(|d| &d.root) else { return Vec::new() };
     let mut out = Vec::new();

@@ -273,7 +273,7 @@ mod tests {
     use crate::yaml;
 
     fn node(text: &str) -> Node {
-        let loaded = yaml::load("t.yaml", text.as_bytes(), &crate::lint::kubernetes::POLICY);
+        let loaded = yaml::load("t.yaml", text.as_bytes(), &crate::lint::kubernetes::BUILD_POLICY);
         loaded.documents.expect("YAML").remove(0).root
     }
 

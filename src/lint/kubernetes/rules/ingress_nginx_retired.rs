@@ -16,8 +16,9 @@ const ANNOTATION_PREFIX: &str = "nginx.ingress.kubernetes.io/";
 declare_rule! {
     /// ## What it does
     /// Notes, once per set of files (a folder, or a chart), the Ingresses served by the
-    /// upstream ingress-nginx controller, at the first one, with how many there are. The
-    /// controller is recognised, not a class name:
+    /// upstream ingress-nginx controller, at the first one, with how many there are (not in
+    /// what `gen render` writes: there the controller is the spec's choice). The controller
+    /// is recognised, not a class name:
     /// - the Ingress's class (`spec.ingressClassName`, or the legacy annotation
     ///   `kubernetes.io/ingress.class`) is an IngressClass of these files whose
     ///   `spec.controller` is `k8s.io/ingress-nginx` (with no class, the default IngressClass);
@@ -91,8 +92,12 @@ fn served_by_ingress_nginx(object: &Object, classes: &Classes) -> Option<Route> 
 
 pub fn check(docs: &[Document], out: &mut Diagnostics) {
     let classes = classes(docs);
-    let nginx: Vec<_> =
-        objects(docs).filter_map(|(_, o)| served_by_ingress_nginx(o, &classes).map(|route| (o, route))).collect();
+    // gen's own output is not noted: the controller is the spec's choice (or gen's default
+    // for the platform), said where the spec is checked, not once per render.
+    let nginx: Vec<_> = objects(docs)
+        .filter(|(d, _)| d.artifact.spec.is_none())
+        .filter_map(|(_, o)| served_by_ingress_nginx(o, &classes).map(|route| (o, route)))
+        .collect();
     let Some((first, route)) = nginx.first() else { return };
     let count = match nginx.len() {
         1 => format!("{} uses", first.title()),

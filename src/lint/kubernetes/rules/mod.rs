@@ -18,7 +18,9 @@ mod ingress_nginx_retired;
 mod invalid_class_name;
 mod invalid_field_type;
 mod invalid_image_reference;
+mod invalid_ingress_rule;
 mod invalid_label_value;
+mod kubeconfig_credential;
 mod latest_image_tag;
 mod liveness_probe_missing;
 mod low_user_id;
@@ -72,7 +74,9 @@ pub static CHECKS: &[Check<Document>] = &[
     // Values the API server or the kubelet refuse that a schema check lets pass.
     Check { rule: &invalid_label_value::RULE, run: Run::Each(invalid_label_value::check) },
     Check { rule: &invalid_class_name::RULE, run: Run::Each(invalid_class_name::check) },
+    Check { rule: &invalid_ingress_rule::RULE, run: Run::Each(invalid_ingress_rule::check) },
     Check { rule: &workload_identity_empty::RULE, run: Run::Each(workload_identity_empty::check) },
+    Check { rule: &kubeconfig_credential::RULE, run: Run::Each(kubeconfig_credential::check) },
     // Pod Security Standards, baseline and restricted.
     Check { rule: &host_process::RULE, run: Run::Each(host_process::check) },
     Check { rule: &host_namespace::RULE, run: Run::Each(host_namespace::check) },

@@ -14,6 +14,9 @@ declare_rule! {
     /// `password` in a job's `container.credentials` or a service's `credentials`, a URL with
     /// a password in it, and in a `run:` script a literal `-p`/`--password` given to a
     /// registry login or a literal assigned to a credential's name (`DB_PASSWORD=hunter2`).
+    /// A value that says where a credential is kept is none: a resource path (with
+    /// placeholders: `projects/PROJECT_ID/secrets/...`), an ARN, a mounted file, a URL
+    /// without a password, a placeholder (`<your-token>`).
     /// A value that is an expression (`${{ secrets.REGISTRY_PASSWORD }}`) or a shell variable
     /// is not a literal.
     ///
@@ -135,7 +138,14 @@ fn script(doc: &Document, text: &Text<'_>, out: &mut Diagnostics) {
     for word in masked.split_ascii_whitespace() {
         let Some((name, value)) = word.split_once('=') else { continue };
         let assignment = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if assignment && credential_word(name).is_some() && literal_word(value) {
+        // A value that says where a credential is kept (a resource path with placeholders:
+        // `projects/PROJECT_ID/instances/...`) is no credential: only one that can be told is
+        // reported.
+        if assignment
+            && credential_word(name).is_some()
+            && literal_word(value)
+            && !reference(value.trim_matches(['"', '\'']))
+        {
             let start = word.as_ptr() as usize - masked.as_ptr() as usize;
             let message = format!("`{name}` is assigned a credential written in the script");
             out.push(finding(doc, text.span(start..start + word.len()), message));

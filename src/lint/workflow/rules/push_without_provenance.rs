@@ -2,13 +2,16 @@ use super::deploy_by_tag::action_pushes;
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::workflow::{Document, Step};
+use crate::text::shell::Command;
 use crate::yaml::{Node, Value};
 
 declare_rule! {
     /// ## What it does
     /// Reports a step that pushes an image without provenance: `docker/build-push-action`
-    /// with `provenance: false` and `push: true` (or a registry output), or `docker buildx
-    /// build --push` with `--provenance=false`.
+    /// with `provenance: false` and `push: true` (or a registry output), `docker buildx
+    /// build --push` with `--provenance=false`, or a script's `docker push` (`docker image
+    /// push`), which sends the image in the runner's local store: Docker's own image store
+    /// keeps no attestation, so what it pushes has none, however it was built.
     ///
     /// OpenSSF Scorecard and SLSA's build track ask for provenance; no check of zizmor or
     /// checkov reads the build step.
@@ -28,7 +31,9 @@ declare_rule! {
     /// ## How to fix
     /// Remove `provenance: false`, or ask for the full record: `provenance: mode=max` (with
     /// `sbom: true` for an SBOM beside it). A build that only loads the image into the
-    /// runner's Docker may keep `provenance: false`: it pushes nothing.
+    /// runner's Docker may keep `provenance: false`: it pushes nothing. Instead of `docker
+    /// build` then `docker push`, build and push in one step: `docker buildx build --push`
+    /// or `docker/build-push-action` with `push: true`.
     pub static RULE = ("GHA025", "push-without-provenance", Warning);
 }
 
@@ -56,8 +61,46 @@ fn without_provenance(step: &Step<'_>) -> Option<&'static str> {
         .then_some("`--provenance=false`")
 }
 
+/// Docker's global options that take a value (`docker --config DIR push ...`).
+const DOCKER_OPTIONS_WITH_VALUE: [&str; 7] = ["--config", "-c", "--context", "-H", "--host", "-l", "--log-level"];
+
+/// How many words of a `docker` command name a push of the local store (`push`, `image
+/// push`), after its global options; `None` for any other command.
+fn docker_push(cmd: &Command) -> Option<usize> {
+    if cmd.name() != "docker" {
+        return None;
+    }
+    let mut i = 1;
+    while let Some(word) = cmd.words.get(i).filter(|w| w.starts_with('-')) {
+        let takes_value = DOCKER_OPTIONS_WITH_VALUE.contains(&word.as_str());
+        i += if takes_value { 2 } else { 1 };
+    }
+    match (cmd.words.get(i).map(String::as_str), cmd.words.get(i + 1).map(String::as_str)) {
+        (Some("push"), _) => Some(i + 1),
+        (Some("image"), Some("push")) => Some(i + 2),
+        _ => None,
+    }
+}
+
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     for step in doc.steps() {
+        if let Some(run) = step.run() {
+            for cmd in run.commands().iter() {
+                let Some(words) = docker_push(cmd) else { continue };
+                let (Some(first), Some(last)) = (cmd.spans.first(), cmd.spans.get(words - 1)) else { continue };
+                let shown = cmd.words[..words].join(" ");
+                out.push(
+                    doc.at(
+                        &RULE,
+                        run.span(first.start..last.end),
+                        format!(
+                            "`{shown}` pushes the image in the runner's Docker store, which keeps no provenance: nothing records which code and workflow built it"
+                        ),
+                    )
+                    .help("build and push in one step, which attaches provenance: `docker buildx build --push` or `docker/build-push-action` with `push: true`"),
+                );
+            }
+        }
         let Some(how) = without_provenance(&step) else { continue };
         out.push(
             doc.at(
