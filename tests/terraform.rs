@@ -540,9 +540,13 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
     let role = &resources(admin, "azurerm_role_assignment")["cluster_admin"][0];
     assert_eq!(role["role_definition_name"], "Azure Kubernetes Service RBAC Cluster Admin");
     assert_eq!(role["scope"], "${var.cluster_id}");
-    // The spec names no admin group: the role goes to whoever applies.
+    // The spec names no admin group: the role goes to whoever applied first, frozen in the
+    // state (a later apply by another principal changes nothing: it does not take the role).
     let locals = admin["locals"][0]["principal_id"].as_str().expect("principal_id");
-    assert!(locals.contains("data.azurerm_client_config.current.object_id"), "{locals}");
+    assert!(locals.contains("terraform_data.first_applier.output"), "{locals}");
+    let first = &resources(admin, "terraform_data")["first_applier"][0];
+    assert_eq!(first["input"], "${data.azurerm_client_config.current.object_id}");
+    assert_eq!(first["lifecycle"][0]["ignore_changes"], serde_json::json!(["${input}"]));
     assert_eq!(parsed["terraform.tfvars"]["admin_group_object_id"], Value::Null);
     // The wait polls the API server, bounded, after the role.
     let wait = &resources(admin, "terraform_data")["cluster_access"][0];

@@ -294,7 +294,7 @@ variable "namespaces" {
 
 variable "admin_group_object_id" {
   type        = string
-  description = "The Entra ID group given the cluster's data-plane admin role and the vault's Secrets Officer role, or null for whoever applies this root (spec: platform.azure.aks.adminGroup)."
+  description = "The Entra ID group given the cluster's data-plane admin role and the vault's Secrets Officer role, or null for whoever applied this root first, kept in the state (spec: platform.azure.aks.adminGroup)."
   default     = null
   validation {
     condition     = var.admin_group_object_id == null || can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", coalesce(var.admin_group_object_id, "-")))

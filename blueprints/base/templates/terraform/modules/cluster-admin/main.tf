@@ -3,14 +3,26 @@
 # The cluster has local accounts off and Azure RBAC on: Owner or Contributor on the
 # subscription carry no `dataActions`, so without this role the first namespace or Helm
 # release in terraform/cluster/ is refused (403). The role goes to the spec's admin group
-# (platform.azure.aks.adminGroup), else to whoever applies this root. An Azure role
+# (platform.azure.aks.adminGroup), else to whoever applied this root first: that principal is
+# kept in the state, so that the next person or CI principal to apply does not silently take
+# the cluster's and the vault's admin roles from the first (they get a 403 and the README's
+# advice to name an admin group). An Azure role
 # assignment takes minutes to reach the cluster's API server; this root finishes only once
 # the API server answers yes, so the in-cluster root applied after it never meets a 403.
 
 data "azurerm_client_config" "current" {}
 
+# The first applier, frozen: later applies by others change nothing here.
+resource "terraform_data" "first_applier" {
+  input = data.azurerm_client_config.current.object_id
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 locals {
-  principal_id = coalesce(var.admin_group_object_id, data.azurerm_client_config.current.object_id)
+  principal_id = coalesce(var.admin_group_object_id, terraform_data.first_applier.output)
 }
 
 resource "azurerm_role_assignment" "cluster_admin" {
