@@ -1330,7 +1330,8 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
         .expect("write gh");
     Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
     let cases: [(&str, Vec<&str>, Option<&str>); 5] = [
-        ("gen-propose", vec![spec], None),
+        // A line the release's render added to the spec: not the revision moved.
+        ("gen-propose", vec![spec], Some("more of the spec than pipeline.gen.revision")),
         ("gen-propose", vec![spec, workflow.as_str()], Some("under .github/")),
         ("gen-propose", vec![spec, script.as_str()], Some("more than the spec")),
         ("base-images-propose", vec![spec, dockerfile.as_str()], None),
@@ -1353,7 +1354,8 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
             .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
             .env("RUNNER_TEMP", temp.path())
             .env("PATCH", &file)
-            .env("RUN_ID", "1");
+            .env("RUN_ID", "1")
+            .env("NEWEST", "v0.2.0");
         for (k, v) in wf["env"].as_object().into_iter().flatten() {
             run.env(k, v.as_str().expect("string"));
         }
@@ -1368,6 +1370,64 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
             Some(why) => {
                 assert!(!out.status.success(), "{job} pushes {files:?}");
                 assert!(stdout.contains(why), "{job} {files:?}: {stdout}");
+            }
+        }
+        reset();
+    }
+
+    // gen's release ran in the job that made the patch: what is proposed is the spec's
+    // revision line moved from the revision the spec states to the release found, and nothing
+    // else; the pull request's text is written by the job that proposes, not taken from it.
+    let path = repo.root().join(spec);
+    let text = std::fs::read_to_string(&path).expect("spec");
+    let stated = text.replacen("pipeline:\n", "pipeline:\n  gen:\n    revision: v0.1.0  # reviewed\n", 1);
+    assert_ne!(stated, text, "the spec has a pipeline block");
+    std::fs::write(&path, &stated).expect("write");
+    git(repo.root(), &["commit", "-q", "-a", "-m", "the revision stated"]);
+    let moved = stated.replace("revision: v0.1.0  # reviewed", "revision: v0.2.0  # reviewed");
+    let cases: [(&str, String, Option<&str>); 4] = [
+        ("the revision moved", moved.clone(), None),
+        ("to another release", stated.replace("v0.1.0  # reviewed", "v0.3.0  # reviewed"), Some("more of the spec")),
+        ("and a key changed", moved.replace("pipeline:\n", "pipeline:\n  deploy: helm\n"), Some("more of the spec")),
+        ("a revision elsewhere", format!("{stated}# revision: v0.2.0\n"), Some("more of the spec")),
+    ];
+    for (what, after, refused) in cases {
+        std::fs::write(&path, &after).expect("write");
+        let diff = git(repo.root(), &["diff", "--binary"]);
+        reset();
+        let temp = tempfile::tempdir().expect("tempdir");
+        let file = temp.path().join("uploaded.patch");
+        std::fs::write(&file, diff).expect("write");
+        // The job before wrote a text of its own: it is not what the pull request says.
+        std::fs::create_dir_all(temp.path().join("patch")).expect("mkdir");
+        let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+        let step = steps(&wf["jobs"]["gen-propose"])
+            .into_iter()
+            .find(|s| s["name"] == "Apply the render's patch")
+            .expect("step");
+        let mut run = Command::new("bash");
+        run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
+            .current_dir(repo.root())
+            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
+            .env("RUNNER_TEMP", temp.path())
+            .env("PATCH", &file)
+            .env("RUN_ID", "1")
+            .env("RUN_URL", "https://github.com/acme/shop/actions/runs/1")
+            .env("NEWEST", "v0.2.0");
+        for (k, v) in wf["env"].as_object().into_iter().flatten() {
+            run.env(k, v.as_str().expect("string"));
+        }
+        let out = run.env("GEN_REVISION", "v0.1.0").output().expect("bash");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        match refused {
+            None => {
+                assert!(out.status.success(), "{what}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+                let body = std::fs::read_to_string(temp.path().join("patch/body.md")).expect("body");
+                assert!(body.contains("moves the spec's pipeline.gen.revision to v0.2.0, and nothing else"), "{body}");
+            }
+            Some(why) => {
+                assert!(!out.status.success(), "{what} is proposed");
+                assert!(stdout.contains(why), "{what}: {stdout}");
             }
         }
         reset();
