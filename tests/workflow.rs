@@ -1499,3 +1499,67 @@ fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
     let out = validator("shellcheck").arg(&script).output().expect("shellcheck");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// Helm's `--wait` does not wait on a route: the deploy job waits for the Gateway to accept
+/// the service's HTTPRoute and resolve its backend, then for its public URL to answer, and
+/// fails (red, with where to look) when it never does. Its time limit leaves room for a
+/// failed upgrade's rollback, which Helm 4 gives the same 10 minutes.
+#[test]
+fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
+    let repo = Repo::new(&variants().remove(0));
+    let wf = read_yaml(&repo.out().join(".github/workflows/shop.yml"));
+    let (_, job) = jobs(&wf).into_iter().find(|(n, _)| n.as_str() == "deploy").expect("the deploy job");
+    let minutes: u32 = job["timeout-minutes"].as_str().and_then(|m| m.parse().ok()).expect("timeout-minutes");
+    assert!(minutes >= 30, "10 minutes of upgrade and 10 of rollback, then the route: {minutes}");
+    let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+    let helm = names.iter().position(|n| *n == "helm upgrade").expect("helm upgrade");
+    let route = names.iter().position(|n| *n == "The route is accepted and the service answers").expect("the wait");
+    assert_eq!(route, helm + 1, "{names:?}");
+    let step = steps(job)
+        .into_iter()
+        .find(|s| s["name"] == "The route is accepted and the service answers")
+        .expect("the wait")
+        .clone();
+    assert_eq!(step["env"]["URL"], "https://shop.example.com/readyz");
+
+    // Run it with a kubectl that answers and a curl that answers `codes` in turn.
+    let run = |codes: &[&str]| {
+        let bin = tempfile::tempdir().expect("tempdir");
+        let write = |name: &str, body: &str| {
+            let path = bin.path().join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
+            Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
+        };
+        let log = bin.path().join("calls");
+        write("kubectl", &format!("echo \"kubectl $*\" >> {}", log.display()));
+        write("sleep", "exit 0");
+        std::fs::write(bin.path().join("codes"), codes.join("\n") + "\n").expect("codes");
+        write(
+            "curl",
+            &format!(
+                "echo curl >> {log}\nn=$(grep -c curl {log})\nsed -n \"${{n}}p\" {codes} | tr -d '\\n'",
+                log = log.display(),
+                codes = bin.path().join("codes").display()
+            ),
+        );
+        let mut command = Command::new("bash");
+        command
+            .args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
+            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()));
+        for (k, v) in step["env"].as_object().into_iter().flatten() {
+            command.env(k, v.as_str().expect("string"));
+        }
+        let out = command.output().expect("bash");
+        (out, std::fs::read_to_string(&log).unwrap_or_default())
+    };
+    let (out, calls) = run(&["000", "503", "200"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        calls.contains("Accepted") && calls.contains("ResolvedRefs") && calls.contains("httproute/shop"),
+        "{calls}"
+    );
+    assert_eq!(calls.matches("curl").count(), 3, "{calls}");
+    let (out, _) = run(&["404"; 30]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not answer after 5 minutes"));
+}
