@@ -1160,11 +1160,16 @@ fn the_cluster_identity_holds_network_rights_on_its_subnet_alone_before_the_clus
     assert_eq!(cluster["default_node_pool"][0]["vnet_subnet_id"], "${var.nodes_subnet_id}");
     let root = &parsed["main.tf"];
     assert_eq!(root["module"]["aks"][0]["nodes_subnet_id"], "${module.network.nodes_subnet_id}");
-    // The subnet reaches the cluster once its NAT gateway is attached.
+    // The subnet reaches the cluster once its NAT gateway is attached and has its IP: nodes
+    // made before would have no way out.
     let outputs = &parsed["modules/network/outputs.tf"];
     assert_eq!(
         outputs["output"]["nodes_subnet_id"][0]["value"],
         "${azurerm_subnet_nat_gateway_association.nodes.subnet_id}"
+    );
+    assert_eq!(
+        outputs["output"]["nodes_subnet_id"][0]["depends_on"],
+        serde_json::json!(["${azurerm_nat_gateway_public_ip_association.this}"])
     );
 }
 
@@ -1240,4 +1245,18 @@ fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() 
             assert!(text.contains(&format!("sectionName: \"{listener}\"")), "{file}: {text}");
         }
     }
+}
+
+/// Destroying goes the reverse way of the first time, which the README says in order: the
+/// in-cluster root first (its load balancers hold the static IPs), the first environment last
+/// (the others use its registry and zone), the state's bootstrap after its lock.
+#[test]
+fn the_readme_says_how_to_destroy_in_order() {
+    let r = Rendered::new("tests/fixtures/specs/environments.yaml");
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    let section = &readme[readme.find("## Destroying").expect("a Destroying section")..];
+    let at = |what: &str| section.find(what).unwrap_or_else(|| panic!("{what}: {section}"));
+    assert!(at("terraform -chdir=cluster destroy") < at("`terraform destroy` of this root"));
+    assert!(at("`terraform destroy` of this root") < at("`bootstrap/` last"));
+    assert!(section.contains("`dev` last"), "{section}");
 }

@@ -1,6 +1,7 @@
 output "nodes_subnet_id" {
-  description = "The nodes' subnet, once its NAT gateway is attached (the cluster's outbound type requires it)."
+  description = "The nodes' subnet, once its NAT gateway is attached and has its IP (the cluster's outbound type requires it: nodes created before would have no way out)."
   value       = azurerm_subnet_nat_gateway_association.nodes.subnet_id
+  depends_on  = [azurerm_nat_gateway_public_ip_association.this]
 }
 
 output "outbound_ip" {
