@@ -897,6 +897,11 @@ fn helm_keeps_its_release_records_in_config_maps_and_the_role_reads_no_secret() 
     assert!(!rules.contains("\"secrets\""), "{rules}");
     let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
     assert!(!readme.contains("Helm's release Secrets"), "{readme}");
+    // A person's helm command on such a release names the driver, or finds no release.
+    assert!(readme.contains("`HELM_DRIVER=configmap helm history`"), "{readme}");
+    let chart = repo.out().join("charts/shop");
+    let notes = std::fs::read_to_string(chart.join("templates/NOTES.txt")).expect("NOTES");
+    assert!(notes.contains("`HELM_DRIVER=configmap helm test "), "{notes}");
 }
 
 #[test]
