@@ -1282,6 +1282,30 @@ fn refresh_step(repo: &Repo, job: &str, name: &str, temp: &Path, bin: &Path) -> 
         .expect("bash")
 }
 
+/// Runs the step of a refresh's proposing `job` that applies what the job before uploaded
+/// (`patch`, handed over by the `gh` in `bin`), with the workflow's env, the release found
+/// (`v0.2.0`) and the spec's revision (`v0.1.0`); `RUNNER_TEMP` is `temp`.
+fn propose(repo: &Repo, job: &str, patch: &str, temp: &Path, bin: &Path) -> std::process::Output {
+    let file = temp.join("uploaded.patch");
+    std::fs::write(&file, patch).expect("write");
+    let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+    let step =
+        steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == "Apply the render's patch").expect("step").clone();
+    assert!(step["run"].as_str().is_some_and(|r| r.contains("gh run download")), "{job}");
+    let mut run = Command::new("bash");
+    run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
+        .current_dir(repo.root())
+        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+        .env("RUNNER_TEMP", temp)
+        .env("PATCH", &file)
+        .env("RUN_ID", "1")
+        .env("RUN_URL", "https://github.com/acme/shop/actions/runs/1");
+    for (k, v) in wf["env"].as_object().into_iter().flatten() {
+        run.env(k, v.as_str().expect("string"));
+    }
+    run.env("NEWEST", "v0.2.0").env("GEN_REVISION", "v0.1.0").output().expect("bash")
+}
+
 #[test]
 fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
     let variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
@@ -1344,27 +1368,7 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
     ];
     for (job, files, refused) in cases {
         let temp = tempfile::tempdir().expect("tempdir");
-        let file = temp.path().join("uploaded.patch");
-        std::fs::write(&file, patch(&files)).expect("write");
-        let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
-        let step = steps(&wf["jobs"][job])
-            .into_iter()
-            .find(|s| s["name"] == "Apply the render's patch")
-            .expect("step")
-            .clone();
-        assert!(step["run"].as_str().is_some_and(|r| r.contains("gh run download")), "{job}");
-        let mut run = Command::new("bash");
-        run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
-            .current_dir(repo.root())
-            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
-            .env("RUNNER_TEMP", temp.path())
-            .env("PATCH", &file)
-            .env("RUN_ID", "1")
-            .env("NEWEST", "v0.2.0");
-        for (k, v) in wf["env"].as_object().into_iter().flatten() {
-            run.env(k, v.as_str().expect("string"));
-        }
-        let out = run.output().expect("bash");
+        let out = propose(&repo, job, &patch(&files), temp.path(), bin.path());
         let stdout = String::from_utf8_lossy(&out.stdout);
         match refused {
             None => {
@@ -1401,28 +1405,7 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
         let diff = git(repo.root(), &["diff", "--binary"]);
         reset();
         let temp = tempfile::tempdir().expect("tempdir");
-        let file = temp.path().join("uploaded.patch");
-        std::fs::write(&file, diff).expect("write");
-        // The job before wrote a text of its own: it is not what the pull request says.
-        std::fs::create_dir_all(temp.path().join("patch")).expect("mkdir");
-        let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
-        let step = steps(&wf["jobs"]["gen-propose"])
-            .into_iter()
-            .find(|s| s["name"] == "Apply the render's patch")
-            .expect("step");
-        let mut run = Command::new("bash");
-        run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
-            .current_dir(repo.root())
-            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
-            .env("RUNNER_TEMP", temp.path())
-            .env("PATCH", &file)
-            .env("RUN_ID", "1")
-            .env("RUN_URL", "https://github.com/acme/shop/actions/runs/1")
-            .env("NEWEST", "v0.2.0");
-        for (k, v) in wf["env"].as_object().into_iter().flatten() {
-            run.env(k, v.as_str().expect("string"));
-        }
-        let out = run.env("GEN_REVISION", "v0.1.0").output().expect("bash");
+        let out = propose(&repo, "gen-propose", &diff, temp.path(), bin.path());
         let stdout = String::from_utf8_lossy(&out.stdout);
         match refused {
             None => {

@@ -229,6 +229,11 @@ impl Graph {
         &self.clusters
     }
 
+    /// The labels of the named clusters among `clusters` (`None`: a reference in any).
+    pub(super) fn labels_of(&self, clusters: &[Option<ClusterId>]) -> Vec<&str> {
+        clusters.iter().flatten().filter_map(|c| self.clusters.get(usize::from(*c))).map(|c| c.label.as_str()).collect()
+    }
+
     /// Whether `scope` is only clusters on this machine (a laptop's, which no cloud identity
     /// deploys to).
     fn on_this_machine_only(&self, scope: &Scope) -> bool {

@@ -44,17 +44,7 @@ pub(crate) static POLICY: Policy = Policy {
 
 /// How kustomize reads the files of a build (go-yaml v3: `yes` is a string, merge keys
 /// merge); it writes such a string quoted, so kubectl reads the built objects as kustomize did.
-pub(crate) static BUILD_POLICY: Policy = Policy {
-    what: "a manifest",
-    max_bytes: 16 * 1024 * 1024,
-    max_depth: 100,
-    max_nodes: 2_000_000,
-    max_alias_nodes: 100_000,
-    multi_document: true,
-    tags: Tags::Kustomize,
-    rules: &rules::YAML_RULES,
-    empty_help: "a manifest holds Kubernetes objects, each with apiVersion, kind and metadata",
-};
+pub(crate) static BUILD_POLICY: Policy = Policy { tags: Tags::Kustomize, ..POLICY };
 
 impl Family for KubernetesFamily {
     fn name(&self) -> &'static str {

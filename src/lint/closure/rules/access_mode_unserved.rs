@@ -48,12 +48,7 @@ pub fn finding(graph: &Graph, r: &Reference, missing: &[Option<ClusterId>]) -> O
     if known.is_empty() {
         return None;
     }
-    let labels: Vec<&str> = known
-        .iter()
-        .flatten()
-        .filter_map(|c| graph.clusters().get(usize::from(*c)))
-        .map(|c| c.label.as_str())
-        .collect();
+    let labels = graph.labels_of(&known);
     let place = if labels.is_empty() || graph.clusters().len() < 2 {
         String::new()
     } else {

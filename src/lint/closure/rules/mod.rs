@@ -84,12 +84,7 @@ fn unresolved(graph: &Graph, r: &Reference, missing: &[Option<super::ClusterId>]
         _ => String::new(),
     };
     // Where it is missing, when the deployment runs on several clusters and some are named.
-    let labels: Vec<&str> = missing
-        .iter()
-        .flatten()
-        .filter_map(|c| graph.clusters().get(usize::from(*c)))
-        .map(|c| c.label.as_str())
-        .collect();
+    let labels = graph.labels_of(missing);
     let place = if labels.is_empty() || graph.clusters().len() < 2 {
         "in this deployment".to_string()
     } else {
