@@ -695,3 +695,29 @@ fn a_shared_volume_without_a_class_is_a_file_share_on_aks_and_the_laptops_class_
         .run();
     assert_eq!(lint.problems(), vec![], "{}", lint.stdout);
 }
+
+#[test]
+fn local_environments_on_one_port_are_told_that_one_runs_at_a_time() {
+    // Each deploy script forwards the ingress controller to its port until Ctrl-C, and the
+    // next one's port check stops it: taken as environments used one after another, and said.
+    let spec = |production_port: u16| {
+        format!(
+            "apiVersion: gen/v1\nkind: Project\nmetadata: {{name: shop}}\nplatform:\n  local: {{port: 8081}}\nservices:\n  - name: shop\n    \
+             ingress: {{path: /}}\nenvironments:\n  - name: test\n  - name: production\n    platform: {{local: {{cluster: kind, port: {production_port}}}}}\n"
+        )
+    };
+    for (port, shared) in [(8081, true), (8082, false)] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("spec.yaml"), spec(port)).expect("write");
+        let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        let readme = std::fs::read_to_string(dir.path().join("out/README.md")).expect("README");
+        let ports: Vec<&str> = readme.lines().filter(|l| l.starts_with("- Port `127.0.0.1:")).collect();
+        assert_eq!(ports.len(), 2, "{ports:#?}");
+        for (line, other) in ports.iter().zip(["production", "test"]) {
+            let says =
+                format!("`{other}` forwards to the same port, so one of these environments is reachable at a time");
+            assert_eq!(line.contains(&says), shared, "{port}: {line}");
+        }
+    }
+}

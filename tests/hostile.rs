@@ -445,3 +445,88 @@ fn a_template_that_stops_for_every_service_is_reported_once() {
     assert_eq!(run.stderr.matches("error[TPL001]").count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("\n1 error, 0 warnings"), "{}", run.stderr);
 }
+
+/// Every `gh` command of a rendered README (an inline code span or a line of a code block).
+fn gh_commands(readme: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in readme.lines() {
+        let spans = line.split('`').skip(1).step_by(2).map(str::trim);
+        found.extend(spans.chain(std::iter::once(line.trim())).filter(|c| c.starts_with("gh ")).map(str::to_string));
+    }
+    found
+}
+
+/// The arguments `gh` gets from `command`, run by bash in `dir` with `gh`, `terraform` and
+/// `jq` standing in as functions (`gh` prints its arguments).
+fn gh_arguments(dir: &Path, command: &str) -> Vec<String> {
+    let script = format!("gh() {{ printf '%s\\0' \"$@\"; }}\nterraform() {{ :; }}\njq() {{ :; }}\n{command}\n");
+    let run = std::process::Command::new("bash").args(["-c", &script]).current_dir(dir).output().expect("bash");
+    assert!(run.status.success(), "{command}: {}", String::from_utf8_lossy(&run.stderr));
+    let out = String::from_utf8(run.stdout).expect("UTF-8");
+    out.split_terminator('\0').map(str::to_string).collect()
+}
+
+#[test]
+fn a_github_environment_reaches_the_readmes_commands_as_one_argument_and_its_api_path_encoded() {
+    for name in ["$(touch pwned)", "a|b", "a&b", "a>b", "prod env", "prod/eu", "50% (EU)"] {
+        let quoted = name.replace('\\', "\\\\").replace('"', "\\\"");
+        let encoded: String = name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        // One environment (the `gh api` checks), and an environment of several on Azure
+        // (`gh variable list --env`, and terraform/README.md's `gh variable set --env`).
+        let single = valid().replace(
+            "github: {repository: acme/shop, branch: main}",
+            &format!("github: {{repository: acme/shop, branch: main, environment: \"{quoted}\"}}"),
+        );
+        let several = std::fs::read_to_string(fixture("specs/local-azure.yaml")).expect("read").replace(
+            "  - name: prod\n",
+            &format!("  - name: prod\n    platform: {{github: {{environment: \"{quoted}\"}}}}\n"),
+        );
+        let mut checked = 0;
+        for (spec, repository) in [(single, "acme/shop"), (several, "acme/athletes")] {
+            assert!(spec.contains(&quoted), "{name}: the spec names it");
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join("spec.yaml"), &spec).expect("write");
+            let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+            assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+            let api_path = format!("repos/{repository}/environments/{encoded}");
+            for readme in ["out/README.md", "out/terraform/README.md"] {
+                let text = std::fs::read_to_string(dir.path().join(readme)).expect("read");
+                for command in
+                    gh_commands(&text).into_iter().filter(|c| c.contains("environments/") || c.contains("--env "))
+                {
+                    let shell = tempfile::tempdir().expect("tempdir");
+                    let args = gh_arguments(shell.path(), &command);
+                    let leftovers: Vec<_> =
+                        std::fs::read_dir(shell.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+                    assert!(leftovers.is_empty(), "{name}: `{command}` ran something of the name: {leftovers:?}");
+                    if let Some(path) = args.iter().find(|a| a.starts_with("repos/") && a.contains("/environments/")) {
+                        assert!(
+                            path == &api_path
+                                || path
+                                    .strip_prefix(&api_path)
+                                    .is_some_and(|rest| rest == "/deployment-branch-policies"),
+                            "{name}: `{command}` asks GitHub for {path}, not {api_path}"
+                        );
+                        checked += 1;
+                    }
+                    if let Some(at) = args.iter().position(|a| a == "--env") {
+                        assert_eq!(args.get(at + 1).map(String::as_str), Some(name), "{name}: `{command}`: {args:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        // The one-environment README's two API calls and its check; the other's variable
+        // list, and terraform/README.md's variable set.
+        assert!(checked >= 7, "{name}: {checked} commands checked");
+    }
+}

@@ -304,7 +304,7 @@ fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_th
     assert!(line.contains("`workload_client_ids` output") && line.ends_with(": `gh variable list`."), "{line}");
     let (_, line) = prerequisite(&readme, "File `manifests/identity/identity.env`");
     assert!(
-        line.contains("`bash scripts/workload-identity.sh`")
+        line.contains("`bash 'scripts/workload-identity.sh'`")
             && line.contains("`kubectl kustomize 'manifests' > /dev/null` builds"),
         "{line}"
     );

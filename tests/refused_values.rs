@@ -237,6 +237,89 @@ fn a_namespace_the_cluster_or_the_platform_owns_stops_the_render_at_its_line() {
 }
 
 #[test]
+fn a_namespace_the_platform_s_own_software_is_put_in_is_refused_where_the_cluster_or_other_software_owns_it() {
+    // The edge's namespace (Envoy Gateway, ingress-nginx, which every service's NetworkPolicy
+    // admits) and the Gateway's (the Gateways, every host's TLS Secret): not Kubernetes' own,
+    // nor where cert-manager, Argo CD (on a helm spec too) or snapscheduler are installed.
+    let reserved = ["kube-system", "default", "kube-public", "cert-manager", "argocd", "backube-snapscheduler"];
+    let cases = reserved.iter().map(|ns| (format!("ingress: {{className: nginx, namespace: {ns}}}"), *ns)).chain(
+        reserved
+            .iter()
+            .map(|ns| (format!("ingress: {{className: nginx, gateway: {{name: web, namespace: {ns}}}}}"), *ns)),
+    );
+    for (to, namespace) in cases {
+        let spec = valid_with(&[("ingress: {className: nginx}", &to)]);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{to}: {said}");
+        let needle = format!("namespace: {namespace}");
+        let at = at(&spec, &needle);
+        let (file, col) = at.rsplit_once(':').expect("line:col");
+        let at = format!("{file}:{}", col.parse::<usize>().expect("col") + "namespace: ".len());
+        assert!(said.contains("error[SPEC140]") && said.contains(&at), "{to}: {said}");
+        assert!(!dir.path().join("out").exists(), "{to}: a refused spec wrote files");
+    }
+    // The Gateway beside the edge (the default), and namespaces of the platform's own.
+    for to in [
+        "ingress: {className: nginx, namespace: web}",
+        "ingress: {className: nginx, namespace: web, gateway: {name: web, namespace: web}}",
+        "ingress: {className: nginx, gateway: {name: web, namespace: gateway-system}}",
+        "ingress: {className: nginx, gateway: {name: web, namespace: web-gateways}}",
+    ] {
+        let spec = valid_with(&[("ingress: {className: nginx}", to)]);
+        let (_, run) = gen_in(&spec, &["lint", "--format", "json", "spec.yaml"]);
+        assert!(!run.codes().contains(&"SPEC140".to_string()), "{to}: {:?}", run.findings());
+    }
+    // A service in the edge's namespace, as the spec names it.
+    let spec = valid_with(&[
+        ("ingress: {className: nginx}", "ingress: {className: nginx, namespace: web}"),
+        ("  - name: coaches\n", "  - name: coaches\n    namespace: web\n"),
+    ]);
+    let (_, run) = gen_in(&spec, &["render", "spec.yaml"]);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(said.contains("error[SPEC140]") && said.contains(&at(&spec, "web\n")), "{said}");
+    // In an environment's override, at the override; locally the edge's namespace is the
+    // deploy script's alone, and another is refused (SPEC137).
+    let base = std::fs::read_to_string(fixture("specs/local-azure.yaml")).expect("read");
+    for (from, to, code) in [
+        ("  - name: prod\n", "  - name: prod\n    platform: {azure: {ingress: {namespace: kube-system}}}\n", "SPEC140"),
+        ("{local: {cluster: kind}}", "{local: {cluster: kind, ingress: {namespace: kube-system}}}", "SPEC137"),
+    ] {
+        assert_eq!(base.matches(from).count(), 1, "{from}");
+        let spec = base.replace(from, to);
+        let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{said}");
+        assert!(said.contains(&format!("error[{code}]")) && said.contains(&at(&spec, "kube-system")), "{said}");
+        assert!(!dir.path().join("out").exists(), "a refused spec wrote files");
+    }
+}
+
+#[test]
+fn argo_cd_s_namespace_is_refused_on_a_helm_spec_too_with_words_true_of_it() {
+    let service = ("  - name: coaches\n", "  - name: coaches\n    namespace: argocd\n");
+    for (deploy, says, never) in [
+        (
+            "deploy: helm",
+            "gen's Terraform installs Argo CD when `pipeline.deploy` is `gitops` (refused on this `helm` spec too",
+            "Argo CD runs",
+        ),
+        (
+            "deploy: gitops",
+            "is where Argo CD runs, which gen's Terraform installs for `pipeline.deploy: gitops`",
+            "helm",
+        ),
+    ] {
+        let spec = valid_with(&[service, ("deploy: helm", deploy)]);
+        let (_, run) = gen_in(&spec, &["render", "spec.yaml"]);
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 2, "{deploy}: {said}");
+        let message = said.lines().find(|l| l.starts_with("error[SPEC140]")).unwrap_or_else(|| panic!("{said}"));
+        assert!(message.contains(says) && !message.contains(never), "{deploy}: {message}");
+    }
+}
+
+#[test]
 fn a_value_azure_or_the_api_server_refuses_stops_the_render_at_its_line_with_what_to_write() {
     // (edit, the text its finding points at, the rule, what the help says to write)
     let cases: &[(&str, &str, &str, &str, &str)] = &[

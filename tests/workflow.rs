@@ -1551,3 +1551,61 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("does not answer after 5 minutes"));
 }
+
+#[test]
+fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
+    let spec = edited(
+        spec_text("tests/fixtures/spec/SPEC146/fires-environment.yaml"),
+        &[
+            ("environment: \"prod\\nx\"", "environment: \"prod env $(touch pwned) a|b\""),
+            (
+                "    ingress: {host: test.shop.example.com}\n",
+                "    ingress: {host: test.shop.example.com}\n    secretEnv: [SECRET_KEY]\n",
+            ),
+        ],
+    ) + "pipeline:\n  deploy: gitops\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let wf = read_yaml(&dir.path().join("out/.github/workflows/shop.yml"));
+    // Each environment's preflight, in the job that runs in that GitHub environment.
+    let preflights: Vec<(&str, &Value)> = jobs(&wf)
+        .into_iter()
+        .flat_map(|(_, job)| {
+            let environment = job["environment"].as_str().or_else(|| job["environment"]["name"].as_str());
+            steps(job).into_iter().map(move |s| (environment, s))
+        })
+        .filter(|(_, s)| s["name"] == "Preflight (the workload identity is set)")
+        .map(|(environment, s)| (environment.expect("the job's GitHub environment"), s))
+        .collect();
+    assert_eq!(
+        preflights.iter().map(|(e, _)| *e).collect::<Vec<_>>(),
+        ["test", "prod env $(touch pwned) a|b"],
+        "a preflight per environment"
+    );
+    for (environment, step) in preflights {
+        let shell = tempfile::tempdir().expect("tempdir");
+        let mut bash = Command::new("bash");
+        bash.args(["-c", step["run"].as_str().expect("run")]).current_dir(shell.path());
+        for (key, value) in step["env"].as_object().into_iter().flatten() {
+            bash.env(key, value.as_str().unwrap_or_default());
+        }
+        // Neither id set: the step fails, printing the commands that set them.
+        let out = bash.env("TENANT_ID", "").env("CLIENT_ID", "").output().expect("bash");
+        let said = String::from_utf8_lossy(&out.stdout);
+        let command = said
+            .lines()
+            .find_map(|l| l.strip_prefix("::error::The GitHub variable AZURE_TENANT_ID is empty: "))
+            .unwrap_or_else(|| panic!("no message: {said}"));
+        // The command as a user pastes it, with `gh` printing what it gets.
+        let script = format!("gh() {{ printf '%s\\0' \"$@\"; }}\nterraform() {{ :; }}\n{command}\n");
+        let pasted = Command::new("bash").args(["-c", &script]).current_dir(shell.path()).output().expect("bash");
+        let args: Vec<String> =
+            String::from_utf8_lossy(&pasted.stdout).split_terminator('\0').map(str::to_string).collect();
+        let at = args.iter().position(|a| a == "--env").unwrap_or_else(|| panic!("{command}: {args:?}"));
+        assert_eq!(args.get(at + 1).map(String::as_str), Some(environment), "{command}");
+        let leftovers: Vec<_> = std::fs::read_dir(shell.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
+        assert!(leftovers.is_empty(), "`{command}` ran something of the name: {leftovers:?}");
+    }
+}

@@ -113,6 +113,18 @@ pub trait Platform: Sync + std::fmt::Debug {
     }
 }
 
+/// A namespace the platform's software runs in (SPEC140 keeps the services and the
+/// platform's other software out of it).
+#[derive(Clone, Debug)]
+pub struct PlatformNamespace {
+    pub name: String,
+    /// What runs there, as it ends "namespace `x` is where ...".
+    pub what: String,
+    /// The key of the spec that chooses it, when the spec does, with what gen would put there
+    /// (a clause: "gen's Terraform would install ... there").
+    pub chosen_at: Option<(Route, &'static str)>,
+}
+
 /// The part of a spec one platform reads (`platform.<name>`): its values and the defaults and
 /// facts that follow from them.
 pub trait TargetSpec: Send + Sync + std::fmt::Debug {
@@ -153,11 +165,12 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
         None
     }
     /// The namespaces the platform's clusters are created with, or that gen's platform code
-    /// (Terraform, the deploy script) installs software into, each with what runs there: a
-    /// service deployed into one would have gen create or relabel a namespace it does not own
-    /// and put the deploy identity's rights beside that software. Kubernetes' own
+    /// (Terraform, the deploy script) installs software into for `spec`, each with what runs
+    /// there: a service deployed into one would have gen create or relabel a namespace it does
+    /// not own and put the deploy identity's rights beside that software. Kubernetes' own
     /// (`kube-system`, `default`...) are every platform's and not listed here.
-    fn platform_namespaces(&self) -> Vec<(String, &'static str)> {
+    fn platform_namespaces(&self, spec: &Spec) -> Vec<PlatformNamespace> {
+        let _ = spec;
         Vec::new()
     }
     /// The ingress controller the services' ingresses use.

@@ -265,6 +265,28 @@ pub fn regex_quote(value: Value) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
+/// One segment of a URL's path, percent-encoded: every byte of its UTF-8 outside RFC 3986's
+/// unreserved characters (letters, digits, `-`, `.`, `_`, `~`), so that a `/` or a space in a
+/// name stays in its segment (GitHub's REST API takes an environment's name in the path this
+/// way: "any slashes in the name must be replaced with %2F"). Not a language filter: what it
+/// prints still needs one.
+pub fn url_segment(value: Value) -> Result<Value, Error> {
+    Ok(Value::from(percent_encode_segment(&scalar(&value, "url_segment")?)))
+}
+
+/// [`url_segment`] on a string.
+pub fn percent_encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The SHA-256 of a string, in lowercase hex (Sprig's `sha256sum`).
 pub fn sha256(value: Value) -> Result<Value, Error> {
     use sha2::{Digest, Sha256};
@@ -340,5 +362,12 @@ mod tests {
     #[test]
     fn gotmpl_quote_is_a_string_action() {
         assert_eq!(gotmpl_quote("{{ x }}"), r#"{{ "{{ x }}" }}"#);
+    }
+
+    #[test]
+    fn a_url_segment_keeps_a_slash_a_space_and_a_percent_inside_it() {
+        assert_eq!(percent_encode_segment("prod/eu (A&B)"), "prod%2Feu%20%28A%26B%29");
+        assert_eq!(percent_encode_segment("$(id)|%é"), "%24%28id%29%7C%25%C3%A9");
+        assert_eq!(percent_encode_segment("Prod-1.x_~"), "Prod-1.x_~");
     }
 }

@@ -9,10 +9,10 @@ pub use spec::{
     SERVICE_CIDR, Spec, SystemPool, ZONED_REGIONS, default_key_vault_name,
 };
 
-use super::{Capability, Check, Platform, Target, TargetSpec};
+use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
 use crate::route;
-use crate::spec::model::{GatewayRef, IngressController, RouteKind};
+use crate::spec::model::{Deploy, GatewayRef, IngressController, RouteKind};
 use crate::spec::{Environment, Loaded, schema};
 
 /// The platform's name: its key under `platform` in the spec.
@@ -71,15 +71,31 @@ pub const STORAGE_CLASSES: &[&str] = &[
     "azurefile-premium",
 ];
 
-/// The namespaces of what gen's Terraform installs in every cluster (or may, as the spec
-/// grows: Argo CD with `pipeline.deploy: gitops`, snapscheduler with a backup) and of what AKS
-/// runs for the add-ons gen turns on, apart from the edge's (the spec's), with what runs there.
+/// The namespaces of what gen's Terraform installs in a cluster (Argo CD with `pipeline.deploy:
+/// gitops`, snapscheduler with a volume backup, cert-manager always) and of what AKS runs for
+/// the add-ons gen turns on, apart from the edge's (the spec's), with what runs there.
 pub const INSTALLED_NAMESPACES: &[(&str, &str)] = &[
     ("cert-manager", "cert-manager runs, which gen's Terraform installs"),
     ("argocd", "Argo CD runs, which gen's Terraform installs for `pipeline.deploy: gitops`"),
     ("backube-snapscheduler", "snapscheduler runs, which gen's Terraform installs for volume backups"),
     ("gatekeeper-system", "Azure Policy's Gatekeeper runs, which AKS installs for gen's Pod Security policy"),
 ];
+
+/// What [`INSTALLED_NAMESPACES`] says of `namespace` for `spec`: where gen installs the
+/// software only for some specs (Argo CD for gitops, snapscheduler for a backup), a spec
+/// without it is told that it is refused all the same, and why.
+fn installed_what(namespace: &str, what: &str, spec: &crate::spec::Spec) -> String {
+    let backups = spec.services.iter().any(|s| s.persistence.as_ref().is_some_and(|p| p.backup.is_some()));
+    match namespace {
+        "argocd" if spec.pipeline.deploy != Deploy::Gitops => {
+            "gen's Terraform installs Argo CD when `pipeline.deploy` is `gitops` (refused on this `helm` spec too: a switch to `gitops` would put Argo CD, with its cluster-wide rights, beside the service)".into()
+        }
+        "backube-snapscheduler" if !backups => {
+            "gen's Terraform installs snapscheduler when a volume has a `backup` (refused while none has one too: adding one would put snapscheduler beside the service)".into()
+        }
+        _ => what.to_string(),
+    }
+}
 
 /// An Azure role the person (or pipeline) running `terraform apply` holds, as a README's
 /// prerequisite (`Azure role \`Azure Kubernetes Service RBAC Cluster Admin\``).
@@ -227,18 +243,30 @@ impl TargetSpec for Spec {
     /// its `variables.tf` names by default; the edge in the spec's own) and what AKS runs for
     /// the add-ons gen turns on (Azure Policy's Gatekeeper). The Gateway's namespace holds
     /// every host's certificate.
-    fn platform_namespaces(&self) -> Vec<(String, &'static str)> {
-        let mut out = vec![(
-            self.ingress.namespace.clone(),
-            "Envoy Gateway (or ingress-nginx) runs, which gen's Terraform installs (`platform.azure.ingress.namespace`)",
-        )];
+    fn platform_namespaces(&self, spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
+        let mut out = vec![PlatformNamespace {
+            name: self.ingress.namespace.clone(),
+            what: "Envoy Gateway (or ingress-nginx) runs, which gen's Terraform installs (`platform.azure.ingress.namespace`)".into(),
+            chosen_at: Some((
+                route!["platform", NAME, "ingress", "namespace"],
+                "gen's Terraform would install Envoy Gateway and its proxies there (and ingress-nginx, for a service that asks for it), and every service's NetworkPolicy would admit traffic from that namespace",
+            )),
+        }];
         if let Some(gateway) = &self.ingress.gateway {
-            out.push((
-                gateway.namespace.clone(),
-                "the Gateway and every host's TLS certificate are kept (`platform.azure.ingress.gateway.namespace`)",
-            ));
+            out.push(PlatformNamespace {
+                name: gateway.namespace.clone(),
+                what: "the Gateway and every host's TLS certificate are kept (`platform.azure.ingress.gateway.namespace`)".into(),
+                chosen_at: Some((
+                    route!["platform", NAME, "ingress", "gateway", "namespace"],
+                    "gen's Terraform would create the Gateways there, and cert-manager would keep every host's TLS certificate (its private key) there",
+                )),
+            });
         }
-        out.extend(INSTALLED_NAMESPACES.iter().map(|(n, what)| (n.to_string(), *what)));
+        out.extend(INSTALLED_NAMESPACES.iter().map(|(n, what)| PlatformNamespace {
+            name: n.to_string(),
+            what: installed_what(n, what, spec),
+            chosen_at: None,
+        }));
         out
     }
 

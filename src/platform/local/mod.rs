@@ -4,7 +4,7 @@ pub mod rules;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Capability, Check, Platform, Target, TargetSpec};
+use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::Rule;
 use crate::spec::model::{IngressController, RouteKind};
 
@@ -92,16 +92,19 @@ impl TargetSpec for Spec {
 
     /// What the deploy script installs (ingress-nginx, snapscheduler; metrics-server and the
     /// CSI driver go to `kube-system`), and kind's own volume provisioner.
-    fn platform_namespaces(&self) -> Vec<(String, &'static str)> {
+    fn platform_namespaces(&self, _spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
+        // The edge's namespace is fixed locally (SPEC137 refuses another): not a choice.
+        let installed =
+            |name: &str, what: &str| PlatformNamespace { name: name.into(), what: what.into(), chosen_at: None };
         let mut out = vec![
-            (self.ingress.namespace.clone(), "ingress-nginx runs, which the deploy script installs"),
-            (
-                "backube-snapscheduler".to_string(),
+            installed(&self.ingress.namespace, "ingress-nginx runs, which the deploy script installs"),
+            installed(
+                "backube-snapscheduler",
                 "snapscheduler runs, which the deploy script installs for volume backups",
             ),
         ];
         if self.cluster == Cluster::Kind {
-            out.push(("local-path-storage".to_string(), "kind's volume provisioner runs"));
+            out.push(installed("local-path-storage", "kind's volume provisioner runs"));
         }
         out
     }
@@ -231,12 +234,14 @@ mod tests {
             .map(|w| w[1])
             .collect();
         assert!(named.contains(&"backube-snapscheduler"), "{named:?}");
+        let project = crate::spec::load("spec.yaml", b"apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform: {local: {}}\nservices: [{name: shop}]\n")
+            .expect("a spec");
         let kind = Spec { cluster: Cluster::Kind, ..Spec::default() };
         for cluster in [Spec::default(), kind] {
-            let owned = cluster.platform_namespaces();
+            let owned = cluster.platform_namespaces(&project.spec);
             for namespace in &named {
                 assert!(
-                    *namespace == "kube-system" || owned.iter().any(|(n, _)| n == namespace),
+                    *namespace == "kube-system" || owned.iter().any(|o| o.name == *namespace),
                     "the deploy script installs into `{namespace}`: list it in platform_namespaces (SPEC140 reads it)"
                 );
             }

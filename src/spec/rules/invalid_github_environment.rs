@@ -6,10 +6,16 @@ use crate::spec::Loaded;
 declare_rule! {
     /// ## What it does
     /// Reports a `platform.github.environment` GitHub would not take as an environment's
-    /// name: over 255 characters, white space first or last, a control character (a line
-    /// break), or one of `'` `"` `` ` `` `,` `;` `\` (the rules GitHub holds environment names
-    /// to, as PyPI's trusted publishing checks them too); or a `*`, which would make the
-    /// deploy identity's OIDC subject a pattern (gen's Terraform refuses it).
+    /// name: over 255 characters (GitHub's documented limit), white space first or last, a
+    /// control character (a line break), or one of `'` `"` `` ` `` `,` `;` `\` (what GitHub
+    /// refuses besides, as PyPI's maintainers found it and trusted publishing checks it:
+    /// pypi/warehouse#17699); or a `*`, which would make the deploy identity's OIDC subject a
+    /// pattern (gen's Terraform refuses it).
+    ///
+    /// Other characters GitHub takes are taken: a space, `/`, `(`, `&`, `|`, `>`, `$`. Every
+    /// command gen prints with the name (the READMEs' `gh` commands, the workflow's messages)
+    /// quotes it for the shell, and a GitHub API path holds it percent-encoded, as GitHub's
+    /// REST API asks (`prod/eu` is `prod%2Feu`).
     ///
     /// ## Why it matters
     /// The name is the GitHub environment the deploy job runs in and the one OIDC subject
@@ -59,7 +65,9 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
 mod tests {
     #[test]
     fn github_s_environment_names_pass_and_others_do_not() {
-        for ok in ["production", "Production (EU)", "prod/eu", "staging-2", "é"] {
+        for ok in
+            ["production", "Production (EU)", "prod/eu", "staging-2", "é", "prod env", "a&b", "a|b", "a>b", "$(id)"]
+        {
             assert_eq!(super::problem(ok), None, "{ok}");
         }
         for bad in

@@ -9,11 +9,19 @@ declare_rule! {
     /// Reports a service whose namespace the cluster or the platform owns: Kubernetes' own
     /// (`default`, and every `kube-` name: `kube-system`, `kube-public`, `kube-node-lease`),
     /// and those the platform runs its software in (on Azure, the edge's namespace
-    /// (`gateway-system` by default) and the Gateway's, `cert-manager`, `argocd`,
-    /// `backube-snapscheduler`, AKS's `gatekeeper-system`; on a local cluster, `ingress-nginx`,
-    /// `backube-snapscheduler`, and kind's `local-path-storage`). A service that writes no
-    /// `namespace` is in the project's (`metadata.name`), reported there. In an environment,
-    /// the namespaces are those of the platform it runs on.
+    /// (`gateway-system` by default) and the Gateway's, `cert-manager`, `argocd` (where gen
+    /// installs Argo CD for `pipeline.deploy: gitops`: refused on a `helm` spec too, which may
+    /// switch), `backube-snapscheduler` (likewise, for a volume's backup), AKS's
+    /// `gatekeeper-system`; on a local cluster, `ingress-nginx`, `backube-snapscheduler`, and
+    /// kind's `local-path-storage`). A service that writes no `namespace` is in the project's
+    /// (`metadata.name`), reported there. In an environment, the namespaces are those of the
+    /// platform it runs on.
+    ///
+    /// It reports as well a namespace the spec chooses for the platform's own software
+    /// (`platform.azure.ingress.namespace`, `platform.azure.ingress.gateway.namespace`) that
+    /// is Kubernetes' own or another component's: the edge and its Gateway may share one, and
+    /// nothing else. (A local cluster's edge is the deploy script's `ingress-nginx`: SPEC137
+    /// refuses another.)
     ///
     /// ## Why it matters
     /// gen owns the namespaces its services run in: it creates them (Terraform, or
@@ -25,7 +33,9 @@ declare_rule! {
     /// rights on Deployments and ServiceAccounts beside the cluster's own: a way from a
     /// GitHub workflow to cluster admin. In a namespace the platform installs software into,
     /// the same rights reach that software (cert-manager's keys, Argo CD, every host's
-    /// certificate beside the Gateway).
+    /// certificate beside the Gateway). The edge in `kube-system` would have every service's
+    /// NetworkPolicy admit traffic from the cluster's system pods, and the Gateway there
+    /// would keep every host's private key beside them.
     ///
     /// ## Example
     /// ```yaml
@@ -36,7 +46,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Give the service a namespace of its own (`namespace: shop`), or leave `namespace` out
-    /// to use the project's name, itself not one of these.
+    /// to use the project's name, itself not one of these. Leave the platform's namespace
+    /// keys out for gen's defaults, or name namespaces only that part of the platform uses.
     pub static RULE = ("SPEC140", "reserved-namespace", Error, unignorable);
 }
 
@@ -57,13 +68,32 @@ pub fn cluster_owns(namespace: &str) -> Option<&'static str> {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let target = spec.spec.platform.target.spec();
-    let installed = target.platform_namespaces();
+    let installed = target.platform_namespaces(&spec.spec);
     let why_of = |namespace: &str| -> Option<String> {
         if let Some(why) = cluster_owns(namespace) {
             return Some(why.to_string());
         }
-        installed.iter().find(|(n, _)| n == namespace).map(|(_, what)| format!("is where {what}"))
+        installed.iter().find(|n| n.name == namespace).map(|n| format!("is where {}", n.what))
     };
+    // A namespace the spec chooses for the platform's own software: refused where the cluster
+    // or another of the platform's components owns it (the edge and its Gateway may share one).
+    for chosen in &installed {
+        let Some((at, puts)) = &chosen.chosen_at else { continue };
+        if spec.doc.root.lookup(at).is_none() {
+            continue;
+        }
+        let namespace = chosen.name.as_str();
+        let why = cluster_owns(namespace).map(str::to_string).or_else(|| {
+            installed
+                .iter()
+                .find(|other| other.chosen_at.is_none() && other.name == namespace)
+                .map(|other| format!("is where {}", other.what))
+        });
+        let Some(why) = why else { continue };
+        let message = format!("namespace `{namespace}` (`{at}`) {why}; {puts}");
+        let help = "name a namespace that only this part of the platform uses, or leave the key out for gen's default";
+        out.push(spec.at(&RULE, at, false, message).help(help));
+    }
     let mut project_reported = false;
     for (i, svc) in spec.spec.services.iter().enumerate() {
         let Some(namespace) = svc.namespace.as_deref() else { continue };
