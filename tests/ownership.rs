@@ -299,8 +299,6 @@ fn a_file_added_where_gen_owns_the_whole_folder_is_drift_and_a_render_keeps_and_
     write(&p, "out/terraform/zz_extra.tf", OWNER);
     // What the tools write themselves, and the user's own workflow beside gen's: not drift.
     for tools in [
-        "out/charts/shop/Chart.lock",
-        "out/charts/shop/charts/redis-19.0.0.tgz",
         "out/terraform/.terraform.lock.hcl",
         "out/terraform/.terraform/providers/registry.terraform.io/hashicorp/azurerm/4.79.0/x",
         "out/terraform/bootstrap/terraform.tfstate",
@@ -456,4 +454,85 @@ fn check_says_which_flags_settle_a_hand_edit_or_a_file_in_the_way() {
     assert!(check.stderr.contains("out/services/shop/gunicorn.conf.py: a file gen does not own"), "{}", check.stderr);
     // A plain render keeps both and exits 1, as the check said.
     assert_eq!(p.render().code, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// #48 review: what Helm packages into a chart, the files the pipeline rewrites, and gen's
+// temporary files as told from the user's.
+
+#[cfg(unix)]
+#[test]
+fn a_packaged_subchart_or_lock_the_chart_does_not_declare_is_drift_and_so_is_a_linked_one() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    // gen's Chart.yaml declares no dependency: Helm would install this subchart (a `global`
+    // chart with a privileged pod, say) with the service's, and nothing of the spec shows it.
+    write(&p, "out/charts/shop/charts/evil.tgz", "a packaged chart\n");
+    write(&p, "out/charts/shop/Chart.lock", "dependencies: []\n");
+    write(&p, "elsewhere/global-1.0.0.tgz", "a packaged chart outside the repository\n");
+    std::os::unix::fs::symlink(p.path("elsewhere/global-1.0.0.tgz"), p.path("out/charts/shop/charts/link.tgz"))
+        .expect("link");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    for added in ["Chart.lock", "charts/evil.tgz", "charts/link.tgz"] {
+        let line = format!("error: out/charts/shop/{added}: file the manifest does not list");
+        assert!(check.stderr.contains(&line), "{line}: {}", check.stderr);
+    }
+    assert_eq!(
+        reported(&p, "DRIFT002"),
+        ["out/charts/shop/Chart.lock", "out/charts/shop/charts/evil.tgz", "out/charts/shop/charts/link.tgz"]
+    );
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error: out/charts/shop/charts/evil.tgz: not gen's"), "{}", run.stderr);
+    assert!(p.path("out/charts/shop/charts/evil.tgz").exists() && p.path("out/charts/shop/charts/link.tgz").exists());
+}
+
+#[test]
+fn a_file_named_like_gens_temporary_files_where_gen_writes_nothing_is_left_alone() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    write(&p, "out/mystuff/.gen-tmp-keep", "mine\n");
+    write(&p, "out/services/shop/app/deep/.gen-tmp-notes.txt", "my notes\n");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(reported(&p, "DRIFT002"), Vec::<String>::new());
+    // A leftover beside gen's own files goes; the user's files stay.
+    write(&p, "out/services/shop/app/.gen-tmp-Zz9Yy8", "half a file");
+    let run = p.render();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("out/services/shop/app/.gen-tmp-Zz9Yy8"), "{}", run.stderr);
+    assert!(!p.path("out/services/shop/app/.gen-tmp-Zz9Yy8").exists());
+    assert_eq!(read(&p, "out/mystuff/.gen-tmp-keep"), "mine\n");
+    assert_eq!(read(&p, "out/services/shop/app/deep/.gen-tmp-notes.txt"), "my notes\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_named_like_a_temporary_file_is_drift_a_render_keeps_and_a_leftover_is_named() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    std::os::unix::fs::symlink("/etc/hostname", p.path("out/scripts/.gen-tmp-link")).expect("link");
+    // gen never makes a temporary folder: one named so is not a leftover of gen's.
+    write(&p, "out/scripts/.gen-tmp-dir/f", "mine\n");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("error: out/scripts/.gen-tmp-link: symbolic link named like"), "{}", check.stderr);
+    assert!(!check.stderr.contains("it removes it") && !check.stderr.contains(".gen-tmp-dir"), "{}", check.stderr);
+    assert_eq!(reported(&p, "DRIFT002"), ["out/scripts/.gen-tmp-link"]);
+    // The render says the same: kept, exit 1.
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("out/scripts/.gen-tmp-link"), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(p.path("out/scripts/.gen-tmp-link")).is_ok(), "kept");
+    std::fs::remove_file(p.path("out/scripts/.gen-tmp-link")).expect("rm");
+    // A leftover temporary file is named by --check, and removed by the render it names.
+    write(&p, "out/scripts/.gen-tmp-x", "half a script");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("out/scripts/.gen-tmp-x: temporary file a killed render left"), "{}", check.stderr);
+    assert_eq!(p.render().code, 0);
+    assert!(!p.path("out/scripts/.gen-tmp-x").exists());
+    assert_eq!(read(&p, "out/scripts/.gen-tmp-dir/f"), "mine\n");
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
 }
