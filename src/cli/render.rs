@@ -256,6 +256,8 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
     if !look_alike.is_empty() {
         eprintln!("  kept: gen removes no link; remove it, or rename it if it is yours");
     }
+    // Keys the pipeline does not write, in the files it rewrites: at their lines.
+    eprint_findings(&crate::output::override_findings(out, &o.overrides));
     for path in &o.kept_stale_edits {
         eprintln!(
             "error: {out}/{path} is no longer rendered but was edited by hand: kept (delete it, or: gen render {spec} \
@@ -313,6 +315,13 @@ fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
             for d in drifts.iter().filter(|d| !d.diff.is_empty()) {
                 out!("{}", d.diff);
             }
+            // Keys the pipeline does not write, in the files it rewrites: at their lines.
+            let (overrides, drifts): (Vec<Drift>, Vec<Drift>) =
+                drifts.into_iter().partition(|d| d.kind == DriftKind::Overrides);
+            eprint_findings(&crate::output::override_findings(
+                &shown,
+                overrides.iter().filter_map(|d| d.at.as_deref()),
+            ));
             // What `gen render` settles is said in one line; what it keeps until the user
             // decides, file by file, then the way out, once for each kind.
             let mut settled = 0;

@@ -19,6 +19,7 @@ use super::drift::unified;
 use super::folders::{Folders, Unlisted, Why};
 use super::inputs::Inputs;
 use super::manifest::{Digest, Entry, EnvironmentRecord, Manifest, Owner, sha256};
+use super::overrides::{self, Override};
 use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
@@ -88,6 +89,9 @@ pub struct Outcome {
     /// Files no record lists where that matters (in a folder gen owns whole; in a shared
     /// folder, one that says it is gen's): kept, the user must move or remove them.
     pub kept_unlisted: Vec<Unlisted>,
+    /// Keys a workflow does not write, in the files it rewrites (GitOps' tag file): kept, the
+    /// user must remove them.
+    pub overrides: Vec<Override>,
     /// Temporary files an interrupted render left beside gen's files, removed.
     pub cleaned: Vec<String>,
     /// Files earlier renders wrote that the spec no longer renders and that this render reads
@@ -106,7 +110,8 @@ impl Outcome {
             && self.kept_unowned.is_empty()
             && self.kept_scaffold.is_empty()
             && self.kept_stale_edits.is_empty()
-            && self.kept_unlisted.is_empty())
+            && self.kept_unlisted.is_empty()
+            && self.overrides.is_empty())
     }
 
     /// Whether any file was created, changed or removed.
@@ -245,6 +250,9 @@ impl Writer {
                 if let Some(why) = id.and_then(|id| self.inputs.refusal(&target, &id)) {
                     self.problem(why);
                     return Ok(());
+                }
+                if let Some(holds) = &file.holds {
+                    self.outcome.overrides.extend(overrides::check(rel, &bytes, holds));
                 }
                 Some(bytes)
             }

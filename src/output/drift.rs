@@ -2,15 +2,17 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::folders::{Folders, Why};
 use super::inputs::Inputs;
 use super::manifest::{Digest, Manifest, Owner, sha256};
+use super::overrides::{self, Override, PIPELINE_FILE_OVERRIDES};
 use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
 use crate::declare_rule;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Source};
 use crate::render::{JOURNAL_NAME, PlannedFile};
 
 declare_rule! {
@@ -86,6 +88,9 @@ pub enum DriftKind {
     Interrupted,
     /// A file no record lists, where that matters (see [`UNLISTED_OUTPUT_FILE`]).
     Unlisted(Why),
+    /// A key a workflow does not write, in a file it rewrites (see
+    /// [`super::PIPELINE_FILE_OVERRIDES`]): the drift's `at` says which.
+    Overrides,
 }
 
 impl DriftKind {
@@ -109,6 +114,8 @@ pub struct Drift {
     pub path: String,
     pub kind: DriftKind,
     pub diff: String,
+    /// Of [`DriftKind::Overrides`]: the key, and where it is.
+    pub at: Option<Box<Override>>,
 }
 
 impl Drift {
@@ -157,6 +164,10 @@ impl Drift {
             DriftKind::Unlisted(Why::Temporary) => {
                 ("temporary file a killed render left".to_string(), format!("run `gen render {spec}`: it removes it"))
             }
+            DriftKind::Overrides => match &self.at {
+                Some(o) => o.explain(),
+                None => ("holds a key the pipeline does not write".to_string(), String::new()),
+            },
             DriftKind::Unlisted(Why::LookAlike) => (
                 "symbolic link named like gen's temporary files (`.gen-tmp-*`), which are never links: no render \
                  left it"
@@ -165,12 +176,26 @@ impl Drift {
                     .to_string(),
             ),
         };
-        let rule = if matches!(self.kind, DriftKind::Unlisted(_)) { &UNLISTED_OUTPUT_FILE } else { &DRIFTED_OUTPUT };
+        let rule = match self.kind {
+            DriftKind::Unlisted(_) => &UNLISTED_OUTPUT_FILE,
+            DriftKind::Overrides => &PIPELINE_FILE_OVERRIDES,
+            _ => &DRIFTED_OUTPUT,
+        };
         (rule, what, help)
     }
 
-    /// The finding `gen lint` reports, at the file in `out` (as shown).
-    pub fn finding(&self, out: &str, spec: &str) -> Diagnostic {
+    /// The finding `gen lint` reports, at the file in `out` (as shown), with the text it
+    /// quotes, if any.
+    pub fn finding(&self, out: &str, spec: &str) -> (Diagnostic, Option<Arc<Source>>) {
+        if let Some(o) = &self.at {
+            let (diag, source) = o.finding(out);
+            return (diag, Some(source));
+        }
+        (self.file_finding(out, spec), None)
+    }
+
+    /// The finding of a drifted file, at the file.
+    fn file_finding(&self, out: &str, spec: &str) -> Diagnostic {
         let (rule, message, help) = self.explain(out, spec);
         let mut diag = Diagnostic::new(rule, &format!("{out}/{}", self.path), None, message).help(help);
         if self.kind != DriftKind::Interrupted {
@@ -250,6 +275,9 @@ impl DriftCheck {
         let mut drifts = Vec::new();
         for file in files {
             self.folders.plan(file);
+            if let Some(holds) = &file.holds {
+                drifts.extend(self.overrides(file, holds)?);
+            }
             let recorded = self.recorded.get(&file.path);
             if file.ownership != Ownership::Managed || recorded.is_some_and(|(owner, _)| *owner == Owner::Released) {
                 continue;
@@ -263,9 +291,35 @@ impl DriftCheck {
                 (Some(_), Some(_)) => DriftKind::Changed,
             };
             let diff = unified(&file.path, existing.as_deref(), Some(&file.bytes));
-            drifts.push(Drift { path: file.path.clone(), kind, diff });
+            drifts.push(Drift { path: file.path.clone(), kind, diff, at: None });
         }
         Ok(drifts)
+    }
+
+    /// The keys the directory's copy of `file`, a file a workflow rewrites, holds beyond
+    /// `holds`, the keys the workflow writes.
+    fn overrides(&mut self, file: &PlannedFile, holds: &[String]) -> Result<Vec<Drift>, OutputError> {
+        let found = match self.tree.target(&file.path) {
+            // The file itself is a link: Argo CD would read what it points to.
+            Err(OutputError::Symlink(at)) if at == self.out.join(&file.path) => {
+                vec![Override::not_a_file(&file.path, "symbolic link", holds)]
+            }
+            Err(e) => return Err(e),
+            Ok(target) => match fs::probe(&target)? {
+                fs::Disk::Absent => Vec::new(),
+                fs::Disk::File(bytes, _) => overrides::check(&file.path, &bytes, holds),
+                fs::Disk::Other(kind) => vec![Override::not_a_file(&file.path, kind, holds)],
+            },
+        };
+        Ok(found
+            .into_iter()
+            .map(|o| Drift {
+                path: file.path.clone(),
+                kind: DriftKind::Overrides,
+                diff: String::new(),
+                at: Some(Box::new(o)),
+            })
+            .collect())
     }
 
     /// The managed files earlier renders wrote that no batch held, then the files no record
@@ -273,14 +327,19 @@ impl DriftCheck {
     pub fn finish(mut self) -> Result<Vec<Drift>, OutputError> {
         let mut drifts = Vec::new();
         if self.interrupted {
-            drifts.push(Drift { path: JOURNAL_NAME.to_string(), kind: DriftKind::Interrupted, diff: String::new() });
+            drifts.push(Drift {
+                path: JOURNAL_NAME.to_string(),
+                kind: DriftKind::Interrupted,
+                diff: String::new(),
+                at: None,
+            });
         }
         if let Some(old) = self.old.take() {
             for stale in old.files.iter().filter(|e| e.owner == Owner::Managed && !self.folders.is_planned(&e.path)) {
                 if let Some(bytes) = fs::read(&self.tree.target(&stale.path)?)? {
                     let kind = if sha256(&bytes) == stale.sha256 { DriftKind::Stale } else { DriftKind::StaleEdited };
                     let diff = unified(&stale.path, Some(&bytes), None);
-                    drifts.push(Drift { path: stale.path.clone(), kind, diff });
+                    drifts.push(Drift { path: stale.path.clone(), kind, diff, at: None });
                 }
             }
         }
@@ -293,6 +352,7 @@ impl DriftCheck {
             path: u.path,
             kind: DriftKind::Unlisted(u.why),
             diff: String::new(),
+            at: None,
         }));
         Ok(drifts)
     }

@@ -390,6 +390,7 @@ mod tests {
             service: None,
             kind: None,
             deployed: Default::default(),
+            holds: None,
         }
     }
 
