@@ -28,7 +28,10 @@ pub fn groups() -> Vec<Group> {
                 &render::DUPLICATE_TARGET,
             ],
         },
-        Group { name: "output", rules: vec![&output::DRIFTED_OUTPUT, &output::UNLISTED_OUTPUT_FILE] },
+        Group {
+            name: "output",
+            rules: vec![&output::DRIFTED_OUTPUT, &output::UNLISTED_OUTPUT_FILE, &output::PIPELINE_FILE_OVERRIDES],
+        },
         Group {
             name: "engine",
             rules: vec![

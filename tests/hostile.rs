@@ -256,6 +256,20 @@ fn init_into_a_folder_says_to_name_the_file_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(dir.path().join("specs")).expect("read").count(), 0);
 }
 
+#[test]
+fn init_under_a_file_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("f"), "mine\n").expect("write");
+    for args in [&["init", "--out", "f/x.yaml"][..], &["init", "--out", "f/sub/x.yaml", "--overwrite"]] {
+        let run = Gen::new().args(args).current_dir(dir.path()).run();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("f is a file, not a folder"), "{}", run.stderr);
+        assert!(run.stderr.contains("nothing written") && !run.stderr.contains("os error"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(dir.path().join("f")).expect("read"), "mine\n");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("read").count(), 1, "nothing else was written");
+}
+
 /// A chart folder, and a fake `helm` beside it running `script` (sh).
 fn chart_with_helm(script: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     use std::os::unix::fs::PermissionsExt;

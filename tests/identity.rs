@@ -282,6 +282,10 @@ fn the_gitops_release_job_stops_on_an_empty_identity_and_hands_argo_cd_the_one_s
     assert_eq!(written["image"]["tag"], "1.2.3");
     assert_eq!(written["secretEnv"]["keyVault"]["tenantId"], TENANT);
     assert_eq!(written["secretEnv"]["keyVault"]["clientId"], CLIENT);
+    // What it writes is what the file may hold (DRIFT003): in place, the drift check passes.
+    std::fs::copy(&values, rendered.out("charts/users/values-image.yaml")).expect("copy");
+    let check = Gen::new().args(["render", "spec.yaml", "--check"]).current_dir(rendered.dir.path()).run();
+    assert_eq!(check.code, 0, "{}", check.stderr);
 }
 
 /// The bullet of the README's prerequisites that names `what`, and where it is.

@@ -299,8 +299,6 @@ fn a_file_added_where_gen_owns_the_whole_folder_is_drift_and_a_render_keeps_and_
     write(&p, "out/terraform/zz_extra.tf", OWNER);
     // What the tools write themselves, and the user's own workflow beside gen's: not drift.
     for tools in [
-        "out/charts/shop/Chart.lock",
-        "out/charts/shop/charts/redis-19.0.0.tgz",
         "out/terraform/.terraform.lock.hcl",
         "out/terraform/.terraform/providers/registry.terraform.io/hashicorp/azurerm/4.79.0/x",
         "out/terraform/bootstrap/terraform.tfstate",
@@ -456,4 +454,171 @@ fn check_says_which_flags_settle_a_hand_edit_or_a_file_in_the_way() {
     assert!(check.stderr.contains("out/services/shop/gunicorn.conf.py: a file gen does not own"), "{}", check.stderr);
     // A plain render keeps both and exits 1, as the check said.
     assert_eq!(p.render().code, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// #48 review: what Helm packages into a chart, the files the pipeline rewrites, and gen's
+// temporary files as told from the user's.
+
+#[cfg(unix)]
+#[test]
+fn a_packaged_subchart_or_lock_the_chart_does_not_declare_is_drift_and_so_is_a_linked_one() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    // gen's Chart.yaml declares no dependency: Helm would install this subchart (a `global`
+    // chart with a privileged pod, say) with the service's, and nothing of the spec shows it.
+    write(&p, "out/charts/shop/charts/evil.tgz", "a packaged chart\n");
+    write(&p, "out/charts/shop/Chart.lock", "dependencies: []\n");
+    write(&p, "elsewhere/global-1.0.0.tgz", "a packaged chart outside the repository\n");
+    std::os::unix::fs::symlink(p.path("elsewhere/global-1.0.0.tgz"), p.path("out/charts/shop/charts/link.tgz"))
+        .expect("link");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    for added in ["Chart.lock", "charts/evil.tgz", "charts/link.tgz"] {
+        let line = format!("error: out/charts/shop/{added}: file the manifest does not list");
+        assert!(check.stderr.contains(&line), "{line}: {}", check.stderr);
+    }
+    assert_eq!(
+        reported(&p, "DRIFT002"),
+        ["out/charts/shop/Chart.lock", "out/charts/shop/charts/evil.tgz", "out/charts/shop/charts/link.tgz"]
+    );
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error: out/charts/shop/charts/evil.tgz: not gen's"), "{}", run.stderr);
+    assert!(p.path("out/charts/shop/charts/evil.tgz").exists() && p.path("out/charts/shop/charts/link.tgz").exists());
+}
+
+/// A project of its own holding `spec`: its text, and its output rendered (exit 0).
+fn rendered_project(spec: &str) -> Project {
+    let p = Project { dir: tempfile::tempdir().expect("tempdir") };
+    std::fs::write(p.path("spec.yaml"), spec).expect("spec");
+    let run = p.render();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    p
+}
+
+/// The findings `gen lint` reports under a rule: file, line and column.
+fn reported_at(p: &Project, code: &str) -> Vec<(String, u64, u64)> {
+    let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&lint.stdout).unwrap_or_else(|e| panic!("{e}: {}", lint.stdout));
+    let mut found: Vec<(String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| {
+            let n = |k: &str| d["location"][k].as_u64().unwrap_or(0);
+            (d["file"].as_str().expect("a file").to_string(), n("line"), n("column"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+const DIGEST: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+#[test]
+fn a_gitops_tag_file_holds_only_what_the_pipeline_writes() {
+    let p = rendered_project(&std::fs::read_to_string(common::fixture("specs/gitops.yaml")).expect("spec"));
+    // What the release job writes: the image (and, for `users`, which reads Key Vault, the
+    // workload identity).
+    let image = format!("image:\n  tag: \"0.0.2\"\n  digest: \"{DIGEST}\"\n");
+    let identity = "secretEnv:\n  keyVault:\n    tenantId: \"00000000-0000-0000-0000-000000000001\"\n    clientId: \"00000000-0000-0000-0000-000000000002\"\n";
+    write(&p, "out/charts/users/values-image.yaml", &format!("# the pipeline's\n{image}{identity}"));
+    write(&p, "out/charts/notes/values-image.yaml", &format!("# the pipeline's\n{image}"));
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
+    assert_eq!(reported_at(&p, "DRIFT003"), []);
+    // Anything else is a chart value Argo CD deploys, unsigned and unreviewed: another image,
+    // no network policy; the identity where the service reads no vault.
+    let evil =
+        format!("# the pipeline's\n{image}  repository: evil.io/x\nnetworkPolicy:\n  enabled: false\n{identity}");
+    write(&p, "out/charts/notes/values-image.yaml", &evil);
+    let file = "out/charts/notes/values-image.yaml";
+    let expected: Vec<(String, u64, u64)> =
+        [(5, 3), (6, 1), (8, 1)].iter().map(|(l, c)| (file.to_string(), *l, *c)).collect();
+    assert_eq!(reported_at(&p, "DRIFT003"), expected);
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    for at in ["values-image.yaml:5:3", "values-image.yaml:6:1", "values-image.yaml:8:1"] {
+        assert!(check.stderr.contains(at), "{at}: {}", check.stderr);
+    }
+    assert!(check.stderr.contains("`networkPolicy`") && check.stderr.contains("image.tag"), "{}", check.stderr);
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("DRIFT003") && run.stderr.contains("values-image.yaml:6:1"), "{}", run.stderr);
+    assert_eq!(read(&p, file), evil, "the user's file, kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_gitops_tag_file_that_is_a_link_is_reported() {
+    let p = rendered_project(&std::fs::read_to_string(common::fixture("specs/gitops.yaml")).expect("spec"));
+    // Argo CD would read the file it points to, whatever it holds.
+    write(&p, "elsewhere.yaml", "networkPolicy: {enabled: false}\n");
+    std::fs::remove_file(p.path("out/charts/notes/values-image.yaml")).expect("rm");
+    std::os::unix::fs::symlink(p.path("elsewhere.yaml"), p.path("out/charts/notes/values-image.yaml")).expect("link");
+    assert_eq!(reported(&p, "DRIFT003"), ["out/charts/notes/values-image.yaml"]);
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("it is a symbolic link, where the pipeline writes a file"), "{}", check.stderr);
+}
+
+#[test]
+fn a_tag_file_of_an_environment_holds_only_what_the_pipeline_writes() {
+    let spec = std::fs::read_to_string(common::fixture("specs/environments.yaml")).expect("spec");
+    let p = rendered_project(&format!("{spec}pipeline:\n  deploy: gitops\n"));
+    let file = "out/charts/shop/values-image-prod.yaml";
+    write(&p, file, &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\nreplicas: 0\n"));
+    assert_eq!(reported_at(&p, "DRIFT003"), [(file.to_string(), 4, 1)]);
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 1);
+}
+
+#[test]
+fn a_file_named_like_gens_temporary_files_where_gen_writes_nothing_is_left_alone() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    write(&p, "out/mystuff/.gen-tmp-keep", "mine\n");
+    write(&p, "out/services/shop/app/deep/.gen-tmp-notes.txt", "my notes\n");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(reported(&p, "DRIFT002"), Vec::<String>::new());
+    // A leftover beside gen's own files goes; the user's files stay.
+    write(&p, "out/services/shop/app/.gen-tmp-Zz9Yy8", "half a file");
+    let run = p.render();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("out/services/shop/app/.gen-tmp-Zz9Yy8"), "{}", run.stderr);
+    assert!(!p.path("out/services/shop/app/.gen-tmp-Zz9Yy8").exists());
+    assert_eq!(read(&p, "out/mystuff/.gen-tmp-keep"), "mine\n");
+    assert_eq!(read(&p, "out/services/shop/app/deep/.gen-tmp-notes.txt"), "my notes\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_named_like_a_temporary_file_is_drift_a_render_keeps_and_a_leftover_is_named() {
+    let p = Project::new();
+    assert_eq!(p.render().code, 0);
+    std::os::unix::fs::symlink("/etc/hostname", p.path("out/scripts/.gen-tmp-link")).expect("link");
+    // gen never makes a temporary folder: one named so is not a leftover of gen's.
+    write(&p, "out/scripts/.gen-tmp-dir/f", "mine\n");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("error: out/scripts/.gen-tmp-link: symbolic link named like"), "{}", check.stderr);
+    assert!(!check.stderr.contains("it removes it") && !check.stderr.contains(".gen-tmp-dir"), "{}", check.stderr);
+    assert_eq!(reported(&p, "DRIFT002"), ["out/scripts/.gen-tmp-link"]);
+    // The render says the same: kept, exit 1.
+    let run = p.render();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("out/scripts/.gen-tmp-link"), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(p.path("out/scripts/.gen-tmp-link")).is_ok(), "kept");
+    std::fs::remove_file(p.path("out/scripts/.gen-tmp-link")).expect("rm");
+    // A leftover temporary file is named by --check, and removed by the render it names.
+    write(&p, "out/scripts/.gen-tmp-x", "half a script");
+    let check = p.run_gen(["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("out/scripts/.gen-tmp-x: temporary file a killed render left"), "{}", check.stderr);
+    assert_eq!(p.render().code, 0);
+    assert!(!p.path("out/scripts/.gen-tmp-x").exists());
+    assert_eq!(read(&p, "out/scripts/.gen-tmp-dir/f"), "mine\n");
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
 }

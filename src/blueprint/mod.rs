@@ -133,6 +133,11 @@ pub struct FileEntry {
     /// A template expression: the file renders only when it is true (`service.ingress`).
     #[serde(default)]
     pub when: Option<String>,
+    /// For a scaffold file a workflow rewrites (GitOps' image tag file, which Argo CD
+    /// deploys): a template rendering to the keys it may hold, dotted, separated by white
+    /// space (`image.tag image.digest`). Any other key in the file is reported (DRIFT003).
+    #[serde(default)]
+    pub holds: Option<String>,
     /// The platforms the file belongs to (absent: its folder's, else every platform).
     #[serde(default)]
     pub platforms: Option<Vec<String>>,

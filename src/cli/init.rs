@@ -54,6 +54,18 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
+    // A file where a folder of the path must be: said as such, not as the system's "Not a
+    // directory" at the moment of writing.
+    let parent = args.out.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(file) = parent.and_then(|p| p.ancestors().find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))) {
+        eprintln!(
+            "gen: error: --out {}: {} is a file, not a folder: name a spec file in a folder (a missing folder is \
+             made); nothing written",
+            display(&args.out),
+            display(file)
+        );
+        return EXIT_FAILURE;
+    }
     let session = match session(&args.blueprints) {
         Ok(s) => s,
         Err(code) => return code,

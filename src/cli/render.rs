@@ -229,8 +229,10 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
         );
     }
     // Files gen did not write where they matter: named one a line, then what to do, once.
-    let (owned, claimed): (Vec<&Unlisted>, Vec<&Unlisted>) =
+    let (owned, others): (Vec<&Unlisted>, Vec<&Unlisted>) =
         o.kept_unlisted.iter().partition(|k| matches!(k.why, Why::Owned(_)));
+    let (look_alike, claimed): (Vec<&Unlisted>, Vec<&Unlisted>) =
+        others.into_iter().partition(|k| k.why == Why::LookAlike);
     for kept in &owned {
         if let Why::Owned(tool) = kept.why {
             eprintln!("error: {out}/{}: not gen's, in {}", kept.path, tool.folder());
@@ -245,6 +247,17 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
     if !claimed.is_empty() {
         eprintln!("  kept: if an earlier render wrote it, delete it; if it is yours, remove the marker line");
     }
+    for kept in &look_alike {
+        eprintln!(
+            "error: {out}/{}: symbolic link named like gen's temporary files (`.gen-tmp-*`), which are never links",
+            kept.path
+        );
+    }
+    if !look_alike.is_empty() {
+        eprintln!("  kept: gen removes no link; remove it, or rename it if it is yours");
+    }
+    // Keys the pipeline does not write, in the files it rewrites: at their lines.
+    eprint_findings(&crate::output::override_findings(out, &o.overrides));
     for path in &o.kept_stale_edits {
         eprintln!(
             "error: {out}/{path} is no longer rendered but was edited by hand: kept (delete it, or: gen render {spec} \
@@ -302,6 +315,13 @@ fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
             for d in drifts.iter().filter(|d| !d.diff.is_empty()) {
                 out!("{}", d.diff);
             }
+            // Keys the pipeline does not write, in the files it rewrites: at their lines.
+            let (overrides, drifts): (Vec<Drift>, Vec<Drift>) =
+                drifts.into_iter().partition(|d| d.kind == DriftKind::Overrides);
+            eprint_findings(&crate::output::override_findings(
+                &shown,
+                overrides.iter().filter_map(|d| d.at.as_deref()),
+            ));
             // What `gen render` settles is said in one line; what it keeps until the user
             // decides, file by file, then the way out, once for each kind.
             let mut settled = 0;
@@ -311,7 +331,8 @@ fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
                     eprintln!(
                         "error: the last render into {shown} stopped part way; run `gen render {spec}` to finish it"
                     );
-                } else if d.kind.render_settles() {
+                } else if d.kind.render_settles() && !d.diff.is_empty() {
+                    // Its diff above names it.
                     settled += 1;
                 } else {
                     match kept.iter_mut().find(|(k, _)| *k == d.kind) {

@@ -16,9 +16,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::drift::unified;
-use super::folders::{Folders, Unlisted};
+use super::folders::{Folders, Unlisted, Why};
 use super::inputs::Inputs;
 use super::manifest::{Digest, Entry, EnvironmentRecord, Manifest, Owner, sha256};
+use super::overrides::{self, Override};
 use super::records::Records;
 use super::{OutputError, fs};
 use crate::blueprint::Ownership;
@@ -88,7 +89,10 @@ pub struct Outcome {
     /// Files no record lists where that matters (in a folder gen owns whole; in a shared
     /// folder, one that says it is gen's): kept, the user must move or remove them.
     pub kept_unlisted: Vec<Unlisted>,
-    /// Temporary files an interrupted render left, removed.
+    /// Keys a workflow does not write, in the files it rewrites (GitOps' tag file): kept, the
+    /// user must remove them.
+    pub overrides: Vec<Override>,
+    /// Temporary files an interrupted render left beside gen's files, removed.
     pub cleaned: Vec<String>,
     /// Files earlier renders wrote that the spec no longer renders and that this render reads
     /// (the spec, a blueprint's file), with what they are: kept, and no longer recorded.
@@ -106,7 +110,8 @@ impl Outcome {
             && self.kept_unowned.is_empty()
             && self.kept_scaffold.is_empty()
             && self.kept_stale_edits.is_empty()
-            && self.kept_unlisted.is_empty())
+            && self.kept_unlisted.is_empty()
+            && self.overrides.is_empty())
     }
 
     /// Whether any file was created, changed or removed.
@@ -148,9 +153,8 @@ pub struct Writer {
 
 impl Writer {
     /// Locks `out` (made when missing) for a render of the spec `inputs` names, reads the
-    /// manifest (and the journal of a render that stopped part way), refuses a folder another
-    /// spec's render owns unless `allow` takes it over, and removes the temporary files an
-    /// interrupted render left.
+    /// manifest (and the journal of a render that stopped part way), and refuses a folder
+    /// another spec's render owns unless `allow` takes it over.
     pub fn open(out: &Path, allow: Allow, inputs: &Inputs) -> Result<Writer, OutputError> {
         let lock = fs::Lock::take(out)?;
         let mut tree = fs::Tree::new(out);
@@ -160,9 +164,9 @@ impl Writer {
             if !allow.take_over {
                 records.check_owner(out, inputs)?;
             }
-            Ok((records, fs::clean_temporary(out, inputs)?))
+            Ok(records)
         })();
-        let (records, cleaned) = match opened {
+        let records = match opened {
             Ok(o) => o,
             Err(e) => {
                 lock.release(false);
@@ -170,6 +174,9 @@ impl Writer {
             }
         };
         let mut folders = Folders::new();
+        for path in &records.journal_paths {
+            folders.written(path);
+        }
         let old = records
             .manifest
             .into_iter()
@@ -185,7 +192,7 @@ impl Writer {
             inputs: inputs.clone(),
             spec: fs::relative(out, inputs.spec()),
             interrupted: records.interrupted,
-            outcome: Outcome { cleaned, ..Outcome::default() },
+            outcome: Outcome::default(),
             had_manifest: records.had_manifest,
             old,
             new: Vec::new(),
@@ -243,6 +250,9 @@ impl Writer {
                 if let Some(why) = id.and_then(|id| self.inputs.refusal(&target, &id)) {
                     self.problem(why);
                     return Ok(());
+                }
+                if let Some(holds) = &file.holds {
+                    self.outcome.overrides.extend(overrides::check(rel, &bytes, holds));
                 }
                 Some(bytes)
             }
@@ -373,9 +383,21 @@ impl Writer {
         if !self.problems.is_empty() {
             return Err(OutputError::Blocked(std::mem::take(&mut self.problems)));
         }
-        // Kept and reported, never removed: they may be the user's. The temporary files seen
-        // are this render's (an interrupted render's went when it opened the folder).
-        self.outcome.kept_unlisted = self.folders.unlisted(&self.out, true)?;
+        // Kept and reported, never removed: they may be the user's. A temporary file in a
+        // folder this render or an earlier one writes into is this render's, or one a killed
+        // render left, which goes (the folders are known once every batch is planned).
+        let (temporary, kept): (Vec<Unlisted>, Vec<Unlisted>) =
+            self.folders.unlisted(&self.out)?.into_iter().partition(|u| u.why == Why::Temporary);
+        self.outcome.kept_unlisted = kept;
+        if !temporary.is_empty() {
+            let staged = self.staged.temporaries();
+            for leftover in temporary {
+                let path = self.out.join(&leftover.path);
+                if !staged.contains(&path) && fs::remove_leftover(&path, &self.inputs)? {
+                    self.outcome.cleaned.push(leftover.path);
+                }
+            }
+        }
         // What the manifest will say, written down before the first file changes: a render
         // stopped from here on is recognised, and finished or undone, by the next. It is the
         // manifest to be, streamed to a temporary file, which becomes the journal, then the

@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::inputs::{FileId, Inputs};
 use super::{OutputError, io};
-use crate::render::{is_safe_relative, is_vcs_folder};
+use crate::render::is_safe_relative;
 
 /// The prefix of the temporary files a render writes beside their targets.
 pub const TEMP_PREFIX: &str = ".gen-tmp-";
@@ -139,30 +139,20 @@ pub fn check_folder(out: &Path) -> Result<(), OutputError> {
     }
 }
 
-/// Removes the temporary files an interrupted render left under `out`, and names them. A
-/// version-control folder is not entered, and an input of this render is never removed, whatever
-/// its name.
-pub fn clean_temporary(out: &Path, inputs: &Inputs) -> Result<Vec<String>, OutputError> {
-    let mut cleaned = Vec::new();
-    let walker = walkdir::WalkDir::new(out).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !(e.file_type().is_dir() && is_vcs_folder(&e.file_name().to_string_lossy()))
-    });
-    for entry in walker.flatten() {
-        let name = entry.file_name().to_string_lossy();
-        let input = || {
-            entry
-                .metadata()
-                .ok()
-                .and_then(|m| FileId::of(entry.path(), &m))
-                .is_some_and(|id| inputs.what(&id).is_some())
-        };
-        if entry.file_type().is_file() && name.starts_with(TEMP_PREFIX) && !input() {
-            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
-            let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
-            cleaned.push(rel.to_string_lossy().replace('\\', "/"));
-        }
+/// Removes a temporary file an interrupted render left (found as a regular file beside gen's
+/// files), unless it is now something else or an input of this render, whatever its name;
+/// whether it was removed.
+pub fn remove_leftover(path: &Path, inputs: &Inputs) -> Result<bool, OutputError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(io(path)(e)),
+    };
+    if !meta.is_file() || FileId::of(path, &meta).is_some_and(|id| inputs.what(&id).is_some()) {
+        return Ok(false);
     }
-    Ok(cleaned)
+    remove_if_present(path)?;
+    Ok(true)
 }
 
 /// A staged file: its folder (an index into [`Staged`]'s folders), the temporary file's name,
@@ -190,6 +180,11 @@ impl Staged {
     /// Whether nothing is staged.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// The paths of the temporary files staged, not yet in place.
+    pub fn temporaries(&self) -> HashSet<PathBuf> {
+        self.files.iter().map(|(dir, temp, _)| self.dirs[*dir as usize].join(&**temp)).collect()
     }
 
     /// Renames every file into place.

@@ -6,6 +6,7 @@ mod folders;
 mod fs;
 mod inputs;
 mod manifest;
+mod overrides;
 mod records;
 
 pub use apply::{Allow, Kept, ManifestChange, Outcome, Writer, apply};
@@ -14,6 +15,7 @@ pub use folders::{Tool, Unlisted, Why};
 pub use fs::{check_folder, normalize};
 pub use inputs::{FileId, Inputs};
 pub use manifest::{EnvironmentRecord, Manifest, Owner, sha256};
+pub use overrides::{Override, PIPELINE_FILE_OVERRIDES, findings as override_findings};
 
 use std::path::Path;
 

@@ -26,6 +26,8 @@ pub struct Records {
     pub had_manifest: bool,
     /// Whether a render stopped part way (it left its journal).
     pub interrupted: bool,
+    /// Every path the journal lists: what that render was writing, in place or not.
+    pub journal_paths: Vec<String>,
     /// The specs the manifest and the journal name (relative to the folder), the manifest's first.
     specs: Vec<String>,
 }
@@ -39,8 +41,9 @@ impl Records {
         let mut specs: Vec<String> = manifest.iter().chain(&journal).map(|m| m.spec.clone()).collect();
         specs.dedup();
         let Some(journal) = journal else {
-            return Ok(Records { manifest, had_manifest, interrupted: false, specs });
+            return Ok(Records { manifest, had_manifest, interrupted: false, journal_paths: Vec::new(), specs });
         };
+        let journal_paths = journal.files.iter().map(|e| e.path.clone()).collect();
         let mut old: HashMap<String, Entry> =
             manifest.iter().flat_map(|m| m.files.iter()).map(|e| (e.path.clone(), e.clone())).collect();
         let mut files = Vec::with_capacity(journal.files.len());
@@ -68,7 +71,7 @@ impl Records {
         let mut merged = manifest.unwrap_or_else(|| Manifest { files: Vec::new(), ..journal.clone() });
         merged.files = files;
         merged.files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Records { manifest: Some(merged), had_manifest, interrupted: true, specs })
+        Ok(Records { manifest: Some(merged), had_manifest, interrupted: true, journal_paths, specs })
     }
 
     /// Refuses a folder whose records name another spec than the one `inputs` reads: a render

@@ -299,7 +299,11 @@ impl Session {
             }
         };
         for d in drifts {
-            findings.diagnostics.push(d.finding(&out_name, &name));
+            let (diag, source) = d.finding(&out_name, &name);
+            if let Some(source) = source {
+                findings.sources.add(source);
+            }
+            findings.diagnostics.push(diag);
         }
         findings
     }

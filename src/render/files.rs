@@ -25,6 +25,11 @@ fn when_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].when)", bp.display_dir)
 }
 
+/// The name under which a file entry's `holds` is compiled as a template.
+fn holds_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].holds)", bp.display_dir)
+}
+
 /// Compiles the templates, file targets and conditions of `bps` into a new environment,
 /// telling `failed` of each that does not compile (its name, its text, the error), in the
 /// blueprints' order. The work is shared among as many threads as the machine has cores (up
@@ -42,6 +47,9 @@ pub(super) fn compile(
             }
             if let Some(when) = &file.when {
                 sources.push((when_template(bp, index), format!("<% if {when} %>yes<% endif %>")));
+            }
+            if let Some(holds) = file.holds.as_ref().filter(|h| !is_plain(h)) {
+                sources.push((holds_template(bp, index), holds.clone()));
             }
         }
         let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
@@ -209,6 +217,17 @@ impl<'a> Renderer<'a> {
                 Err(stop) => return self.stopped(&target_name, &file.target.clone(), stop, own),
             }
         };
+        let holds = match &file.holds {
+            None => None,
+            Some(holds) if is_plain(holds) => Some(holds.split_whitespace().map(str::to_string).collect()),
+            Some(holds) => {
+                let name = holds_template(bp, index);
+                match self.run(&name, ctx) {
+                    Ok(keys) => Some(keys.split_whitespace().map(str::to_string).collect()),
+                    Err(stop) => return self.stopped(&name, &holds.clone(), stop, own),
+                }
+            }
+        };
         let shown = bp.display_path(&file.source);
         if !is_safe_relative(&path) || is_reserved(&path) {
             let msg = match path.split('/').find(|s| is_vcs_folder(s)) {
@@ -257,6 +276,7 @@ impl<'a> Renderer<'a> {
             service,
             kind: file.kind.clone(),
             deployed,
+            holds,
         };
         let at = match self.shown.iter().rposition(|s| *s == shown) {
             Some(at) => at,

@@ -24,6 +24,9 @@ pub struct PlannedFile {
     pub kind: Option<String>,
     /// Which environments it is deployed to on its own.
     pub deployed: Deployed,
+    /// For a scaffold file a workflow rewrites: the keys it may hold, dotted (see
+    /// `FileEntry::holds`).
+    pub holds: Option<Vec<String>>,
 }
 
 /// Which of a spec's environments a rendered file is deployed to on its own (each runs on a

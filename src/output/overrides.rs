@@ -1,0 +1,238 @@
+//! The files a workflow rewrites in the output (GitOps' image tag file), held to the keys the
+//! workflow writes: the file is the user's once written, so its values are not compared, but a
+//! key the workflow never writes is a value of another kind, which Argo CD deploys all the same.
+
+use std::sync::Arc;
+
+use crate::declare_rule;
+use crate::diag::{Diagnostic, Findings, Source, Span};
+use crate::yaml::{self, Node, Value};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a key in a file the pipeline rewrites that the pipeline never writes. With
+    /// `pipeline.deploy: gitops`, `charts/<service>/values-image.yaml` (and
+    /// `values-image-<environment>.yaml`) hold what the release job hands Argo CD: the image's
+    /// `tag` and `digest`, and, for a service that reads Key Vault, the workload identity
+    /// (`secretEnv.keyVault.tenantId`, `clientId`). Argo CD deploys the chart with that file
+    /// over its values.
+    ///
+    /// ## Why it matters
+    /// gen does not compare the file's values (the pipeline changes them on each release), so
+    /// any other chart value written there would deploy unseen: another image
+    /// (`image.repository`), no network policy (`networkPolicy.enabled: false`), more
+    /// replicas. It would reach the cluster without the spec, its review, or the pipeline's
+    /// check of the image's signature, and the next release would erase it from git but not
+    /// from what it had already deployed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// image:
+    ///   tag: "1.4.2"
+    ///   repository: evil.example/shop   # reported
+    /// networkPolicy:                     # reported
+    ///   enabled: false
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove the key. A value the service needs belongs in the spec, which gen renders into
+    /// the chart's `values.yaml`; the image's tag and digest are the pipeline's to write.
+    pub static PIPELINE_FILE_OVERRIDES = ("DRIFT003", "pipeline-file-overrides", Error, unignorable);
+}
+
+/// A key in a file a workflow rewrites that it does not write there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// The file, relative to the output folder, `/`-separated.
+    pub path: String,
+    /// What is wrong at `span`.
+    pub problem: Problem,
+    pub span: Span,
+    /// The file's text, which the finding quotes.
+    text: Arc<str>,
+    /// The keys the file may hold, dotted.
+    holds: Arc<[String]>,
+}
+
+/// What an override is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A key, dotted from the root, that the workflow does not write.
+    Key(String),
+    /// A value that is not a mapping where the workflow writes keys under it (`image: null`
+    /// drops the chart's whole `image`).
+    NotAMapping(String),
+    /// Not YAML Helm reads as values (a mapping), with why.
+    Unreadable(String),
+}
+
+impl Override {
+    /// A file the workflow writes that is not a regular file (`kind`: a symbolic link, a
+    /// folder), which Argo CD would read from elsewhere or not at all.
+    pub fn not_a_file(path: &str, kind: &str, holds: &[String]) -> Override {
+        Override {
+            path: path.to_string(),
+            problem: Problem::Unreadable(format!("it is a {kind}, where the pipeline writes a file")),
+            span: Span::default(),
+            text: Arc::from(""),
+            holds: holds.into(),
+        }
+    }
+
+    /// What is wrong, and what to do.
+    pub fn explain(&self) -> (String, String) {
+        let holds = self.holds.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let message = match &self.problem {
+            Problem::Key(key) => {
+                format!("`{key}` is not a key the pipeline writes: this file holds only {holds}")
+            }
+            Problem::NotAMapping(key) => format!(
+                "`{key}` is not a mapping: the pipeline writes keys under it ({holds}), and a value in its place \
+                 replaces the chart's"
+            ),
+            Problem::Unreadable(why) => {
+                format!("the file is not a mapping of values Helm can read ({why}): it holds only {holds}")
+            }
+        };
+        let help = "the release job rewrites this file with these keys alone, and Argo CD deploys the chart with it: \
+                    any other value here reaches the cluster without the spec, its review or the pipeline's signature \
+                    check. Remove it; a value the service needs belongs in the spec, which gen renders into the \
+                    chart's values.yaml";
+        (message, help.to_string())
+    }
+
+    /// The finding, at the file in `out` (as shown), with the text it quotes.
+    pub fn finding(&self, out: &str) -> (Diagnostic, Arc<Source>) {
+        let file = format!("{out}/{}", self.path);
+        let (message, help) = self.explain();
+        let span = (!self.text.is_empty()).then_some(self.span);
+        let mut diag = Diagnostic::new(&PIPELINE_FILE_OVERRIDES, &file, span, message).help(help);
+        diag.subject.artifact = Some(self.path.clone());
+        (diag, Source::new(file, self.text.to_string()))
+    }
+}
+
+/// The findings of `overrides` in `out` (as shown), with the texts they quote.
+pub fn findings<'a>(out: &str, overrides: impl IntoIterator<Item = &'a Override>) -> Findings {
+    let (diagnostics, sources): (Vec<Diagnostic>, Vec<Arc<Source>>) =
+        overrides.into_iter().map(|o| o.finding(out)).unzip();
+    Findings::new(sources, diagnostics)
+}
+
+/// The overrides in `bytes`, the file at `path` that may hold the dotted keys `holds` (and
+/// the mappings above them), in the file's order. An empty file, or one of comments, holds
+/// nothing and is fine.
+pub fn check(path: &str, bytes: &[u8], holds: &[String]) -> Vec<Override> {
+    let holds: Arc<[String]> = holds.into();
+    // Nothing but comments (or nothing): no value, which the loader would call empty.
+    let blank = |line: &str| matches!(line.trim(), "" | "---" | "...") || line.trim_start().starts_with('#');
+    if std::str::from_utf8(bytes).is_ok_and(|text| text.trim_start_matches('\u{feff}').lines().all(blank)) {
+        return Vec::new();
+    }
+    let loaded = yaml::load(path, bytes, &crate::lint::kubernetes::POLICY);
+    let text: Arc<str> = loaded.source.text().into();
+    let at = |problem: Problem, span: Span| Override {
+        path: path.to_string(),
+        problem,
+        span,
+        text: Arc::clone(&text),
+        holds: Arc::clone(&holds),
+    };
+    let documents = match loaded.documents {
+        Ok(documents) => documents,
+        Err(diags) => {
+            let (why, span) = diags
+                .first()
+                .map_or(("not YAML".to_string(), Span::new(0, 0)), |d| (d.message.clone(), d.span.unwrap_or_default()));
+            return vec![at(Problem::Unreadable(why), span)];
+        }
+    };
+    let mut found = Vec::new();
+    // Helm reads the first document of a values file (the loader drops empty ones, so a
+    // first document of nothing shows the next: more is reported, never less).
+    match documents.into_iter().next().map(|d| d.root) {
+        None => {}
+        Some(Node { value: Value::Null, .. }) => {}
+        Some(root @ Node { value: Value::Map(_), .. }) => walk(&root, "", &holds, &mut |p, s| found.push(at(p, s))),
+        Some(root) => found.push(at(Problem::Unreadable(format!("it holds {}", root.type_name())), root.span)),
+    }
+    found
+}
+
+/// Reports each key under the mapping `node` (at the dotted `prefix`) that is neither one of
+/// `holds` nor above one.
+fn walk(node: &Node, prefix: &str, holds: &[String], found: &mut dyn FnMut(Problem, Span)) {
+    let Value::Map(entries) = &node.value else { return };
+    for entry in entries {
+        let key = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
+        if holds.contains(&key) {
+            continue;
+        }
+        let above = holds.iter().any(|h| h.strip_prefix(key.as_str()).is_some_and(|rest| rest.starts_with('.')));
+        if !above {
+            found(Problem::Key(key), entry.key_span);
+        } else if matches!(entry.value.value, Value::Map(_)) {
+            walk(&entry.value, &key, holds, found);
+        } else {
+            found(Problem::NotAMapping(key), entry.key_span);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str, holds: &[&str]) -> Vec<(Problem, usize, usize)> {
+        let holds: Vec<String> = holds.iter().map(|h| h.to_string()).collect();
+        check("v.yaml", text.as_bytes(), &holds)
+            .into_iter()
+            .map(|o| {
+                let source = Source::new("v.yaml", text);
+                let at = source.position(o.span);
+                (o.problem, at.line, at.column)
+            })
+            .collect()
+    }
+
+    const IMAGE: &[&str] = &["image.tag", "image.digest"];
+
+    #[test]
+    fn what_the_pipeline_writes_passes() {
+        assert_eq!(problems("# c\nimage:\n  tag: \"1\"\n  digest: \"sha256:0\"\n", IMAGE), []);
+        assert_eq!(problems("", IMAGE), []);
+        assert_eq!(problems("# only a comment\n", IMAGE), []);
+        assert_eq!(problems("image: {tag: \"1\"}\n", IMAGE), []);
+    }
+
+    #[test]
+    fn any_other_key_is_reported_at_its_line() {
+        let text = "image:\n  tag: \"1\"\n  repository: evil.io/x\nnetworkPolicy:\n  enabled: false\n";
+        assert_eq!(
+            problems(text, IMAGE),
+            [(Problem::Key("image.repository".into()), 3, 3), (Problem::Key("networkPolicy".into()), 4, 1)]
+        );
+    }
+
+    #[test]
+    fn a_value_in_place_of_the_mapping_the_pipeline_writes_into_is_reported() {
+        assert_eq!(problems("image: null\n", IMAGE), [(Problem::NotAMapping("image".into()), 1, 1)]);
+        assert_eq!(problems("image: evil.io/x:1\n", IMAGE), [(Problem::NotAMapping("image".into()), 1, 1)]);
+    }
+
+    #[test]
+    fn a_merge_key_does_not_hide_what_it_merges() {
+        let text = "base: &b {repository: evil.io/x}\nimage:\n  <<: *b\n  tag: \"1\"\n";
+        let found = problems(text, IMAGE);
+        assert!(found.iter().any(|(p, _, _)| *p == Problem::Key("base".into())), "{found:?}");
+        assert!(found.iter().any(|(p, _, _)| *p == Problem::Key("image.repository".into())), "{found:?}");
+    }
+
+    #[test]
+    fn a_file_helm_cannot_read_as_values_is_reported() {
+        let found = problems("- a\n- b\n", IMAGE);
+        assert!(matches!(found.as_slice(), [(Problem::Unreadable(_), 1, 1)]), "{found:?}");
+        let found = problems("image: [\n", IMAGE);
+        assert!(matches!(found.as_slice(), [(Problem::Unreadable(_), _, _)]), "{found:?}");
+    }
+}
