@@ -1236,6 +1236,11 @@ fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() 
     ] {
         assert!(gateway.contains(expected), "{expected}: {gateway}");
     }
+    // A project from one Gateway is told how to move, in a maintenance window, and what
+    // cert-manager keeps.
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    let upgrade = &readme[readme.find("## Upgrading from one Gateway to a Gateway per host").expect("the section")..];
+    assert!(upgrade.contains("maintenance window") && upgrade.contains("delete certificate"), "{upgrade}");
     for i in [1, 50, 51, 70] {
         let host = format!("s{i}.example.com");
         let listener = if i <= 50 { format!("https-{host}") } else { format!("http-{host}") };

@@ -1510,8 +1510,9 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
         .clone();
     assert_eq!(step["env"]["URL"], "https://shop.example.com/readyz");
 
-    // Run it with a kubectl that answers and a curl that answers `codes` in turn.
-    let run = |codes: &[&str]| {
+    // Run it with a kubectl that prints the route `route` and a curl that answers `codes` in
+    // turn.
+    let run = |route: &Value, codes: &[&str]| {
         let bin = tempfile::tempdir().expect("tempdir");
         let write = |name: &str, body: &str| {
             let path = bin.path().join(name);
@@ -1519,7 +1520,15 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
             Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
         };
         let log = bin.path().join("calls");
-        write("kubectl", &format!("echo \"kubectl $*\" >> {}", log.display()));
+        std::fs::write(bin.path().join("route.json"), route.to_string()).expect("route");
+        write(
+            "kubectl",
+            &format!(
+                "echo \"kubectl $*\" >> {log}\ncat {}",
+                bin.path().join("route.json").display(),
+                log = log.display()
+            ),
+        );
         write("sleep", "exit 0");
         std::fs::write(bin.path().join("codes"), codes.join("\n") + "\n").expect("codes");
         write(
@@ -1540,16 +1549,35 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
         let out = command.output().expect("bash");
         (out, std::fs::read_to_string(&log).unwrap_or_default())
     };
-    let (out, calls) = run(&["000", "503", "200"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(
-        calls.contains("Accepted") && calls.contains("ResolvedRefs") && calls.contains("httproute/shop"),
-        "{calls}"
-    );
+    // The route's status as Envoy Gateway leaves it after a move between Gateways: the old
+    // parent's entry first, accepted; the host's own Gateway's, for this generation or the last.
+    let route = |generation: u64| {
+        let conditions = |observed: u64| {
+            serde_json::json!([
+                {"type": "Accepted", "status": "True", "observedGeneration": observed},
+                {"type": "ResolvedRefs", "status": "True", "observedGeneration": observed}
+            ])
+        };
+        serde_json::json!({
+            "metadata": {"name": "shop", "generation": 3},
+            "status": {"parents": [
+                {"parentRef": {"name": "gen-gateway", "sectionName": "https-shop.example.com"}, "conditions": conditions(3)},
+                {"parentRef": {"name": "shop.example.com", "sectionName": "https-shop.example.com"}, "conditions": conditions(generation)}
+            ]}
+        })
+    };
+    let (out, calls) = run(&route(3), &["000", "503", "200"]);
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(calls.contains("get --namespace shop httproute/shop --output json"), "{calls}");
     assert_eq!(calls.matches("curl").count(), 3, "{calls}");
-    let (out, _) = run(&["404"; 30]);
+    // The host's Gateway has not seen this generation: the old parent's status does not count.
+    let (out, calls) = run(&route(2), &["200"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("does not answer after 5 minutes"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("has not accepted the route"), "{calls}");
+    assert!(!calls.contains("curl"), "{calls}");
+    let (out, _) = run(&route(3), &["404"; 20]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not answer after 20 tries"));
 }
 
 #[test]

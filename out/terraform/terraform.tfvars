@@ -61,7 +61,8 @@ namespaces = [
   "shop",
 ]
 
-# The cluster's data-plane admin role goes to whoever applies Terraform.
+# The cluster's data-plane admin role goes to whoever applied Terraform first (kept in the
+# state; `terraform apply -replace=module.cluster_admin.terraform_data.first_applier` moves it).
 admin_group_object_id = null
 
 # The vault of the services' secretEnv values.

@@ -56,6 +56,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
     (&rules::storage_class_aks_lacks::RULE, rules::storage_class_aks_lacks::check),
     (&rules::certificates_over_weekly_limit::RULE, rules::certificates_over_weekly_limit::check),
+    (&rules::host_tls_mixed::RULE, rules::host_tls_mixed::check),
 ];
 
 /// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.

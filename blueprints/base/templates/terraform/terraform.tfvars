@@ -137,7 +137,8 @@ namespaces = [
 # The group given the cluster's data-plane admin role; whoever applies Terraform must be in it.
 admin_group_object_id = <@ spec.platform.azure.aks.adminGroup | hcl @>
 <% else %>
-# The cluster's data-plane admin role goes to whoever applies Terraform.
+# The cluster's data-plane admin role goes to whoever applied Terraform first (kept in the
+# state; `terraform apply -replace=module.cluster_admin.terraform_data.first_applier` moves it).
 admin_group_object_id = null
 <% endif %>
 

@@ -3,9 +3,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::platform::azure;
-use crate::route;
 use crate::spec::Loaded;
-use crate::spec::rules::environment_setting;
 
 /// Let's Encrypt's limit of new certificates per registered domain in seven days.
 const WEEKLY_LIMIT: usize = 50;
@@ -39,7 +37,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    // Each registered domain's TLS hosts, each with where it is first written.
+    // Each registered domain's TLS hosts, across the environments on Azure.
     let mut domains: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME) {
         for service in &env.spec(spec).spec.services {
@@ -52,13 +50,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             if !hosts.insert(host.clone()) || hosts.len() != WEEKLY_LIMIT + 1 {
                 continue;
             }
-            // Where the host is written: the environment's own, else the service's at the base.
-            let own = route!["environments", i, "services", service.name.as_str(), "ingress", "host"];
-            let base = spec.spec.services.iter().position(|s| s.name == service.name);
-            let at = match base {
-                Some(j) if spec.doc.root.lookup(&own).is_none() => route!["services", j, "ingress", "host"],
-                _ => environment_setting(spec, i, &["services", &service.name, "ingress", "host"]),
-            };
+            let at = super::host_written(spec, i, &service.name);
             let message = format!(
                 "`{host}` is TLS host number {} under `{domain}`: Let's Encrypt issues at most {WEEKLY_LIMIT} new \
                  certificates per registered domain a week, so a first deploy of all of them leaves the hosts past \

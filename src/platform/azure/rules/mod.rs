@@ -9,6 +9,7 @@ pub mod dns_zone_is_public_suffix;
 pub mod environments_disagree_on_shared_setting;
 pub mod github_environment_shared;
 pub mod host_outside_dns_zone;
+pub mod host_tls_mixed;
 pub mod ingress_host_shared;
 pub mod invalid_location;
 pub mod invalid_network;
@@ -18,3 +19,13 @@ pub mod resource_group_name;
 pub mod resource_group_shared;
 pub mod storage_class_aks_lacks;
 pub mod unsupported_kubernetes_version;
+
+/// Where a service's ingress host is written for the environment `index`: the environment's
+/// own override, else the service's at the base.
+pub(crate) fn host_written(spec: &crate::spec::Loaded, index: usize, service: &str) -> crate::diag::Route {
+    let own = crate::route!["environments", index, "services", service, "ingress", "host"];
+    match spec.spec.services.iter().position(|s| s.name == service) {
+        Some(j) if spec.doc.root.lookup(&own).is_none() => crate::route!["services", j, "ingress", "host"],
+        _ => crate::spec::rules::environment_setting(spec, index, &["services", service, "ingress", "host"]),
+    }
+}

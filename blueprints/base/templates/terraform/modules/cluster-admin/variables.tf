@@ -5,7 +5,7 @@ variable "cluster_id" {
 
 variable "admin_group_object_id" {
   type        = string
-  description = "The Entra ID group given the role, or null for whoever applies Terraform."
+  description = "The Entra ID group given the role, or null for whoever applied Terraform first (kept in the state)."
   default     = null
 }
 
