@@ -112,13 +112,29 @@ impl Ctx<'_> {
         how: String,
     ) {
         let Some(name) = node.as_str().filter(|n| !n.is_empty()) else { return };
-        let (origin, span) = (self.locate)(node.span);
+        self.refer_at(rule, kind, namespace, name.to_string(), optional, node.span, how);
+    }
+
+    /// A reference to the object of `kind` named `name` (as the caller derives it), reported
+    /// at `at`, a span of the object's own text.
+    #[allow(clippy::too_many_arguments)]
+    fn refer_at(
+        &mut self,
+        rule: &'static Rule,
+        kind: &str,
+        namespace: Option<&str>,
+        name: String,
+        optional: bool,
+        at: Span,
+        how: String,
+    ) {
+        let (origin, span) = (self.locate)(at);
         let scope = self.graph.current.clone();
         self.graph.refer(Reference {
             rule,
             kind: kind.to_string(),
             namespace: namespace.map(str::to_string),
-            name: name.to_string(),
+            name,
             optional,
             from: self.from.clone(),
             how,
@@ -144,22 +160,8 @@ impl Ctx<'_> {
             },
             None => "",
         };
-        let (origin, span) = (self.locate)(mode.span);
-        let mode = mode.as_str().unwrap_or_default();
-        let how = format!("asks {what}for {mode} volumes, which many nodes mount, of @");
-        let scope = self.graph.current.clone();
-        self.graph.refer(Reference {
-            rule: &ACCESS_MODE_UNSERVED,
-            kind: super::SHARED_CLASS.to_string(),
-            namespace: None,
-            name: class.to_string(),
-            optional: false,
-            from: self.from.clone(),
-            how,
-            span,
-            origin,
-            scope,
-        });
+        let how = format!("asks {what}for {} volumes, which many nodes mount, of @", mode.as_str().unwrap_or_default());
+        self.refer_at(&ACCESS_MODE_UNSERVED, super::SHARED_CLASS, None, class.to_string(), false, mode.span, how);
     }
 
     /// A reference in the object's own namespace.
@@ -192,20 +194,7 @@ impl Ctx<'_> {
             // The kind's CRD, by its name; a chart that installs the whole group resolves it too.
             let how = format!("is a {kind}, a kind served only once @ is installed");
             let crd = format!("{}.{group}", platform::plural(kind));
-            let (origin, span) = (self.locate)(node.span);
-            let scope = self.graph.current.clone();
-            self.graph.refer(Reference {
-                rule: &KIND_WITHOUT_CRD,
-                kind: CRD.to_string(),
-                namespace: None,
-                name: crd,
-                optional: false,
-                from: self.from.clone(),
-                how,
-                span,
-                origin,
-                scope,
-            });
+            self.refer_at(&KIND_WITHOUT_CRD, CRD, None, crd, false, node.span, how);
         }
         let spec = root.get("spec");
         match (group, kind) {
