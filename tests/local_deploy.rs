@@ -1033,6 +1033,13 @@ fn env_local_is_ignored_by_git_and_read_only_while_it_is() {
     let run = laptop.deploy(&laptop.out("scripts/deploy-local.sh"), &[]);
     run.fails().says("git does not ignore it").says(".gitignore");
     assert!(!run.text().contains("s3cr3t-value"), "{}", run.said());
+
+    // A laptop environment beside Azure's reads .env.local in the same place: it is ignored there too.
+    for fixture in ["kind-dev-azure-prod.yaml", "kind-dev-azure-staging-prod.yaml"] {
+        let laptop = Laptop::new(&mixed(fixture));
+        let ignore = std::fs::read_to_string(laptop.out(".gitignore")).unwrap_or_default();
+        assert!(ignore.lines().any(|l| l == "/.env.local"), "{fixture}: {ignore}");
+    }
 }
 
 /// What the script needs of the machine and the cluster is checked before the slow steps: a
