@@ -299,8 +299,12 @@ fn a_file_added_where_gen_owns_the_whole_folder_is_drift_and_a_render_keeps_and_
     write(&p, "out/terraform/zz_extra.tf", OWNER);
     // What the tools write themselves, and the user's own workflow beside gen's: not drift.
     for tools in [
+        // Each root's dependency lock file is the user's to commit (gen never writes hashes).
         "out/terraform/.terraform.lock.hcl",
+        "out/terraform/cluster/.terraform.lock.hcl",
+        "out/terraform/bootstrap/.terraform.lock.hcl",
         "out/terraform/.terraform/providers/registry.terraform.io/hashicorp/azurerm/4.79.0/x",
+        "out/terraform/cluster/.terraform/terraform.tfstate",
         "out/terraform/bootstrap/terraform.tfstate",
         "out/terraform/bootstrap/terraform.tfstate.backup",
         "out/.github/workflows/mine.yml",

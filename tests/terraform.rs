@@ -1265,3 +1265,55 @@ fn the_readme_says_how_to_destroy_in_order() {
     assert!(at("`terraform destroy` of this root") < at("`bootstrap/` last"));
     assert!(section.contains("`dev` last"), "{section}");
 }
+
+/// The provider versions whose schemas are embedded (schemas/terraform/README.md's table:
+/// "| `azurerm/`, ... | hashicorp/azurerm **4.79.0** |").
+fn schema_versions() -> BTreeMap<String, String> {
+    let readme = std::fs::read_to_string(root().join("schemas/terraform/README.md")).expect("README");
+    readme
+        .lines()
+        .filter_map(|l| {
+            let cell = l.split("hashicorp/").nth(1)?;
+            let (name, rest) = cell.split_once(' ')?;
+            let version = rest.strip_prefix("**")?.split("**").next()?;
+            Some((name.to_string(), version.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_versions_tf_pins_each_provider_exactly_to_the_version_gen_checks_against() {
+    let versions = schema_versions();
+    assert_eq!(versions.keys().collect::<Vec<_>>(), ["azuread", "azurerm", "helm", "kubernetes"], "{versions:?}");
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let mut seen = BTreeSet::new();
+        for (file, parsed) in r.parsed() {
+            let Some(blocks) = parsed["terraform"].as_array() else { continue };
+            for block in blocks {
+                for providers in block["required_providers"].as_array().into_iter().flatten() {
+                    for (name, req) in providers.as_object().expect("required_providers") {
+                        let constraint = req["version"].as_str().unwrap_or_else(|| panic!("{spec}: {file}: {name}"));
+                        assert_eq!(
+                            constraint,
+                            format!("= {}", versions[name.as_str()]),
+                            "{spec}: {file}: {name} is pinned exactly to the version of its embedded schemas"
+                        );
+                        assert_eq!(req["source"], format!("hashicorp/{name}").as_str(), "{spec}: {file}");
+                        seen.insert(file.clone());
+                    }
+                }
+            }
+        }
+        // Every root and module that declares providers was read: the roots and bootstrap too.
+        for root in ["versions.tf", "cluster/versions.tf", "bootstrap/versions.tf", "modules/aks/versions.tf"] {
+            assert!(seen.contains(root), "{spec}: {root} pins nothing: {seen:?}");
+        }
+        // The lock file is the user's: gen renders none, and no .gitignore of its hides one.
+        assert!(!r.terraform().join(".terraform.lock.hcl").exists());
+        let gitignore = r.dir.path().join("out/.gitignore");
+        if let Ok(text) = std::fs::read_to_string(&gitignore) {
+            assert!(!text.lines().any(|l| l.contains("lock.hcl") || l.trim() == "*.hcl"), "{spec}: {text}");
+        }
+    }
+}

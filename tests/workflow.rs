@@ -325,6 +325,39 @@ fn terraform_environments(repo: &Repo) -> Vec<TfEnvironment> {
         .collect()
 }
 
+/// The subjects each identity of the Terraform workflow trusts (`plan`, `apply`), as
+/// `terraform/bootstrap` creates them: its credential templates filled with its values.
+fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
+    let dir = repo.out().join("terraform/bootstrap");
+    let out = validator("hcl2json").arg(dir.join("terraform.tfvars")).output().expect("hcl2json");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let vars = parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone();
+    let repository = vars["github_repository"].as_str().expect("github_repository");
+    let branch = vars["github_branch"].as_str().expect("github_branch");
+    let code = std::fs::read_to_string(dir.join("identities.tf")).expect("identities.tf");
+    let mut subjects: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    for line in code.lines().filter(|l| l.contains("subject = \"repo:")) {
+        let identity = if line.contains("identity = \"plan\"") { "plan" } else { "apply" };
+        let template = line.split("subject = \"").nth(1).and_then(|t| t.split('"').next()).expect("subject");
+        let fill = |env: &str| {
+            template
+                .replace("${var.github_repository}", repository)
+                .replace("${var.github_branch}", branch)
+                .replace("${env}", env)
+        };
+        if template.contains("${env}") {
+            for env in vars["apply_environments"].as_array().expect("apply_environments") {
+                subjects.entry(identity).or_default().insert(fill(env.as_str().expect("name")));
+            }
+        } else {
+            subjects.entry(identity).or_default().insert(fill(""));
+        }
+    }
+    assert_eq!(subjects.len(), 2, "{}: a plan and an apply identity", repo.name);
+    subjects
+}
+
 /// The branch a job without a GitHub environment signs in from: the job or the step runs on a
 /// push only, and pushes are filtered to one branch; or the workflow runs by hand only, and an
 /// earlier step of the job stops a run on any other branch.
@@ -368,12 +401,56 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
         let mut logins = BTreeSet::new();
+        let bootstrap = bootstrap_subjects(&repo);
+        let mut terraform_logins: BTreeSet<(&str, String)> = BTreeSet::new();
         for file in repo.workflows() {
             let wf = read_yaml(&file);
             for (id, job) in jobs(&wf) {
                 for step in steps(job) {
                     let uses = step["uses"].as_str().unwrap_or_default();
                     if !uses.to_ascii_lowercase().starts_with("azure/login@") {
+                        continue;
+                    }
+                    // The Terraform workflow's: the plan or apply identity `bootstrap/` makes,
+                    // named in the job's env for the providers' own OIDC sign-in too.
+                    let client = step["with"]["client-id"].as_str().expect("client-id");
+                    if client == "${{ env.ARM_CLIENT_ID }}" {
+                        let var = job["env"]["ARM_CLIENT_ID"].as_str().expect("the job's ARM_CLIENT_ID");
+                        let identity = match var {
+                            "${{ vars.AZURE_TERRAFORM_PLAN_CLIENT_ID }}" => "plan",
+                            "${{ vars.AZURE_TERRAFORM_APPLY_CLIENT_ID }}" => "apply",
+                            other => panic!("{}: job {id} logs in as {other}", file.display()),
+                        };
+                        let condition = job["if"].as_str().unwrap_or_default();
+                        // GitHub's token: the job's environment, else what started the run.
+                        let subject = match job.get("environment") {
+                            Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
+                            None if condition.contains("github.event_name == 'pull_request'") => {
+                                format!("repo:{repository}:pull_request")
+                            }
+                            None if condition.trim() == "github.event_name == 'schedule'" => {
+                                // The scheduled run's ref: the branch the workflow applies from.
+                                let branch = wf["on"]["push"]["branches"][0].as_str().expect("push branch");
+                                format!("repo:{repository}:ref:refs/heads/{branch}")
+                            }
+                            None => panic!("{}: job {id} logs in on an event it does not name", file.display()),
+                        };
+                        let trusted = &bootstrap[identity];
+                        assert!(
+                            trusted.contains(&subject),
+                            "{}: job {id} signs in as the Terraform {identity} identity with {subject}, which trusts {trusted:?}",
+                            repo.name
+                        );
+                        // The plan identity reads; only a job in a GitHub environment applies.
+                        if identity == "apply" {
+                            assert!(
+                                job.get("environment").is_some(),
+                                "{}: job {id} applies outside an environment",
+                                repo.name
+                            );
+                        }
+                        assert_eq!(job["permissions"]["id-token"], "write", "{}: job {id}", file.display());
+                        terraform_logins.insert((identity, subject));
                         continue;
                     }
                     // GitHub's token names the environment when the job has one, else the ref.
@@ -461,6 +538,11 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
             })
             .collect();
         assert_eq!(logins, expected, "{}: every identity Terraform creates is used, and no other", repo.name);
+        // Every subject the Terraform identities trust is one a job of the Terraform workflow
+        // signs in with: none is left for another workflow to borrow.
+        let trusted: BTreeSet<(&str, String)> =
+            bootstrap.iter().flat_map(|(i, subjects)| subjects.iter().map(move |s| (*i, s.clone()))).collect();
+        assert_eq!(terraform_logins, trusted, "{}: the Terraform identities' subjects", repo.name);
     }
 }
 
@@ -481,7 +563,11 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
         assert!(!on_azure.is_empty() && on_azure.len() == envs.len(), "{}: {on_azure:?}", repo.name);
         let gitops = v.spec.contains("deploy: gitops");
         let kind = if gitops { "release" } else { "deploy" };
-        for file in repo.workflows().into_iter().filter(|f| !f.ends_with("gen.yml") && !f.ends_with("gen-refresh.yml"))
+        // The service workflows (the Terraform workflow's own order is checked on its own).
+        for file in repo
+            .workflows()
+            .into_iter()
+            .filter(|f| !f.ends_with("gen.yml") && !f.ends_with("gen-refresh.yml") && !f.ends_with("terraform.yml"))
         {
             let wf = read_yaml(&file);
             let all = jobs(&wf);
@@ -1636,4 +1722,141 @@ fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
         let leftovers: Vec<_> = std::fs::read_dir(shell.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
         assert!(leftovers.is_empty(), "`{command}` ran something of the name: {leftovers:?}");
     }
+}
+
+/// The environments of a spec on Azure, in the spec's order (one unnamed when it lists none).
+fn azure_environments(spec: &Value) -> Vec<Option<String>> {
+    match spec["environments"].as_array() {
+        None => vec![None],
+        Some(envs) => envs
+            .iter()
+            .filter(|e| e["platform"].get("local").is_none())
+            .map(|e| Some(e["name"].as_str().expect("name").to_string()))
+            .collect(),
+    }
+}
+
+/// The lines of a step's script that run `terraform`, joined over continuations.
+fn terraform_commands(step: &Value) -> Vec<String> {
+    let run = step["run"].as_str().unwrap_or_default().replace("\\\n", " ");
+    run.lines().map(str::trim).filter(|l| l.starts_with("terraform ")).map(str::to_string).collect()
+}
+
+#[test]
+fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promotion_order() {
+    for v in variants() {
+        let repo = Repo::new(&v);
+        let spec = read_yaml(&repo.root().join(v.spec_at));
+        let envs = azure_environments(&spec);
+        let file = repo.out().join(".github/workflows/terraform.yml");
+        let wf = read_yaml(&file);
+        let job_id =
+            |kind: &str, env: &Option<String>| env.as_ref().map_or(kind.to_string(), |e| format!("{kind}-{e}"));
+        let tf_root = if v.out == "." { "terraform".to_string() } else { format!("{}/terraform", v.out) };
+        assert_eq!(wf["env"]["ROOT"], tf_root.as_str(), "{}: the roots from the repository root", repo.name);
+        let mut expected_jobs: BTreeSet<String> = ["review".to_string()].into();
+        for (n, env) in envs.iter().enumerate() {
+            for kind in ["plan", "apply", "drift"] {
+                let id = job_id(kind, env);
+                expected_jobs.insert(id.clone());
+                let job = &wf["jobs"][&id];
+                let steps = steps(job);
+                // Both roots, the platform first: the cluster root reads its state.
+                let commands: Vec<String> = steps.iter().flat_map(|s| terraform_commands(s)).collect();
+                let dirs: Vec<&str> = steps
+                    .iter()
+                    .filter(|s| !terraform_commands(s).is_empty())
+                    .map(|s| s["run"].as_str().expect("run").lines().find(|l| l.starts_with("dir=")).expect("dir="))
+                    .collect();
+                assert_eq!(dirs, ["dir=$ROOT", "dir=$ROOT/cluster"], "{}: {id}", repo.name);
+                for init in commands.iter().filter(|c| c.contains(" init")) {
+                    assert!(init.contains("-lockfile=readonly"), "{}: {id}: {init}", repo.name);
+                }
+                let plans: Vec<&String> = commands.iter().filter(|c| c.contains(" plan")).collect();
+                assert_eq!(plans.len(), 2, "{}: {id}: {commands:?}", repo.name);
+                if let Some(name) = env {
+                    assert_eq!(job["env"]["WORKSPACE"], name.as_str(), "{}: {id}", repo.name);
+                    assert_eq!(job["env"]["VAR_FILE"], format!("environments/{name}.tfvars").as_str());
+                    assert!(plans[0].contains("-var-file=\"$VAR_FILE\""), "{}: {id}", repo.name);
+                }
+                // The lock files are looked for before anything signs in.
+                let lock = steps.iter().position(|s| s["name"] == "The dependency lock files are committed");
+                let login =
+                    steps.iter().position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/login@")));
+                assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
+                match kind {
+                    "apply" => {
+                        let previous = n.checked_sub(1).map(|p| job_id("apply", &envs[p]));
+                        assert_eq!(job["needs"].as_str().map(str::to_string), previous, "{}: {id}", repo.name);
+                        let github_env = env.as_ref().map_or("terraform".to_string(), |e| format!("terraform-{e}"));
+                        assert_eq!(job["environment"], github_env.as_str(), "{}: {id}", repo.name);
+                        assert_eq!(commands.iter().filter(|c| c.contains(" apply tfplan")).count(), 2);
+                    }
+                    _ => {
+                        // Read-only: no lock taken, nothing applied, no workspace created.
+                        assert!(plans.iter().all(|p| p.contains("-lock=false")), "{}: {id}", repo.name);
+                        assert!(plans.iter().all(|p| p.contains("-detailed-exitcode")), "{}: {id}", repo.name);
+                        assert!(!commands.iter().any(|c| c.contains(" apply") || c.contains("-or-create")));
+                        assert!(job.get("environment").is_none(), "{}: {id}", repo.name);
+                    }
+                }
+            }
+            assert_eq!(wf["jobs"][job_id("plan", env)]["needs"], "review", "{}", repo.name);
+        }
+        let jobs: BTreeSet<String> =
+            jobs(&wf).into_iter().map(|(id, _)| id.clone()).filter(|id| id != "notify").collect();
+        assert_eq!(jobs, expected_jobs, "{}: a plan, an apply and a drift check per environment on Azure", repo.name);
+        // The gate of a gen-refresh pull request: an environment with reviewers, for its branches alone.
+        let review = &wf["jobs"]["review"];
+        assert_eq!(review["environment"], "terraform-plan-review");
+        assert!(review["if"].as_str().expect("if").contains("startsWith(github.head_ref, 'gen/refresh-')"));
+        assert!(wf["on"]["schedule"][0]["cron"].is_string(), "{}: a scheduled drift check", repo.name);
+    }
+}
+
+#[test]
+fn the_terraform_workflow_stops_without_a_committed_lock_file_and_runs_with_one() {
+    let v = variants().into_iter().find(|v| v.name == "environment").expect("variant");
+    let repo = Repo::new(&v);
+    let wf = read_yaml(&repo.out().join(".github/workflows/terraform.yml"));
+    let step = steps(&wf["jobs"]["plan"])
+        .into_iter()
+        .find(|s| s["name"] == "The dependency lock files are committed")
+        .expect("the lock file check");
+    let script = step["run"].as_str().expect("run");
+    let run = |dir: &Path| {
+        Command::new("bash")
+            .args(["-e", "-c", script])
+            .env("ROOT", "out/terraform")
+            .current_dir(dir)
+            .output()
+            .expect("bash")
+    };
+    let missing = run(repo.root());
+    assert!(!missing.status.success());
+    let said = String::from_utf8_lossy(&missing.stdout);
+    for root in ["out/terraform/.terraform.lock.hcl", "out/terraform/cluster/.terraform.lock.hcl"] {
+        assert!(said.lines().any(|l| l.starts_with("::error file=") && l.contains(root)), "{said}");
+    }
+    assert!(said.contains("providers lock -platform=linux_amd64"), "{said}");
+    std::fs::write(repo.out().join("terraform/.terraform.lock.hcl"), "# lock\n").expect("write");
+    let one = run(repo.root());
+    assert!(!one.status.success());
+    assert!(!String::from_utf8_lossy(&one.stdout).contains("out/terraform/.terraform.lock.hcl"));
+    std::fs::write(repo.out().join("terraform/cluster/.terraform.lock.hcl"), "# lock\n").expect("write");
+    assert!(run(repo.root()).status.success());
+}
+
+#[test]
+fn no_terraform_workflow_where_no_environment_is_on_azure() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(dir.path(), &["init", "-q"]);
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/kind-two-services.yaml")).expect("spec");
+    let spec = spec.replacen("platform:\n", "platform:\n  github: {repository: acme/shop, branch: main}\n", 1);
+    std::fs::write(dir.path().join("spec.yaml"), &spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml", "--out", "out"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("out/.github/workflows/gen.yml").is_file(), "the spec has a GitHub repository");
+    assert!(!dir.path().join("out/.github/workflows/terraform.yml").exists());
+    assert!(!dir.path().join("out/terraform").exists());
 }

@@ -4,6 +4,18 @@ resource_group_name  = "tfstate-rg"
 storage_account_name = "shoptfstate"
 container_name       = "tfstate"
 
+# The identities of the Terraform workflow (.github/workflows/terraform.yml): the plan identity
+# trusts this repository's pull requests and its branch (the drift check); the apply identity,
+# the GitHub environment of each environment's apply, in promotion order.
+name = "shop"
+
+github_repository = "acme/shop"
+github_branch     = "main"
+
+apply_environments = [
+  "terraform",
+]
+
 tags = {
   project    = "shop"
   managed-by = "gen"

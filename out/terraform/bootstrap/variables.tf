@@ -32,3 +32,30 @@ variable "tags" {
   description = "Tags on every resource."
   default     = {}
 }
+
+variable "name" {
+  type        = string
+  description = "The prefix of the Terraform identities' names (spec: metadata.name)."
+}
+
+variable "github_repository" {
+  type        = string
+  description = "The GitHub repository (OWNER/NAME) whose Terraform workflow signs in (spec: platform.github.repository), or null: then no identity is created and a person applies."
+  default     = null
+}
+
+variable "github_branch" {
+  type        = string
+  description = "The branch whose scheduled drift check plans (spec: platform.github.branch)."
+  default     = "main"
+}
+
+variable "apply_environments" {
+  type        = list(string)
+  description = "The GitHub environments the apply jobs run in, one per environment on Azure: the apply identity trusts these subjects alone."
+  default     = []
+  validation {
+    condition     = length(var.apply_environments) <= 20
+    error_message = "apply_environments: a managed identity takes at most 20 federated credentials, one per environment."
+  }
+}

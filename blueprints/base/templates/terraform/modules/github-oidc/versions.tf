@@ -2,11 +2,11 @@ terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = ">= 4.79, < 5.0"
+      version = "= 4.79.0"
     }
     azuread = {
       source  = "hashicorp/azuread"
-      version = ">= 3.7, < 4.0"
+      version = "= 3.7.0"
     }
   }
 }

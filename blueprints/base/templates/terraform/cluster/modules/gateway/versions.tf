@@ -2,7 +2,7 @@ terraform {
   required_providers {
     helm = {
       source  = "hashicorp/helm"
-      version = ">= 3.0, < 4.0"
+      version = "= 3.0.2"
     }
   }
 }

@@ -1,0 +1,131 @@
+# The identities the Terraform workflow (.github/workflows/terraform.yml) signs in as, with no
+# secret: created here, by the person who applies this root once (the chicken and the egg:
+# nothing can apply before some identity may), so that every later plan and apply of the
+# platform and cluster roots is the workflow's. Managed identities, in the state's resource
+# group: they outlive every environment, as the state does, and need no Graph permission.
+#
+# `terraform-plan` trusts this repository's pull requests and its branch (the scheduled drift
+# check); a gen-refresh pull request's plan waits for a reviewer in a job before it. It reads,
+# and may read only: Reader on the subscription, Storage Blob Data
+# Reader on the state (its plans run with -lock=false, so they never write a lease), the
+# cluster user role (the cluster resource reads its user kubeconfig) and a read of every
+# Kubernetes object of the clusters (the `cluster/` root refreshes its Helm releases, whose
+# records are Secrets). Any pull request of this repository's own branches gets it, and the
+# state holds secrets: so it is a reader, never a writer.
+#
+# `terraform-apply` creates everything the roots hold: Owner on the subscription (the roots
+# create role assignments, a policy assignment and locks, which Contributor may not), the
+# data-plane `Azure Kubernetes Service RBAC Cluster Admin` on the subscription's clusters (the
+# `cluster/` root works inside them; Owner has no data action), and Storage Blob Data
+# Contributor on the state. It trusts each environment's Terraform GitHub environment alone,
+# whose required reviewers and branch limit gate every apply.
+
+data "azurerm_subscription" "current" {}
+
+locals {
+  pipeline = var.github_repository != null
+  # Each federated credential: its identity and the one subject it trusts.
+  credentials = local.pipeline ? merge(
+    {
+      "plan-pull-request" = { identity = "plan", subject = "repo:${var.github_repository}:pull_request" }
+      "plan-branch"       = { identity = "plan", subject = "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}" }
+    },
+    { for env in var.apply_environments : "apply-${env}" => { identity = "apply", subject = "repo:${var.github_repository}:environment:${env}" } },
+  ) : {}
+  identities = toset(local.pipeline ? ["plan", "apply"] : [])
+}
+
+resource "azurerm_user_assigned_identity" "terraform" {
+  for_each            = local.identities
+  name                = "${var.name}-terraform-${each.key}"
+  resource_group_name = azurerm_resource_group.state.name
+  location            = azurerm_resource_group.state.location
+  tags                = var.tags
+}
+
+resource "azurerm_federated_identity_credential" "terraform" {
+  for_each                  = local.credentials
+  name                      = "github-${each.key}"
+  user_assigned_identity_id = azurerm_user_assigned_identity.terraform[each.value.identity].id
+  issuer                    = "https://token.actions.githubusercontent.com"
+  audience                  = ["api://AzureADTokenExchange"]
+  subject                   = each.value.subject
+}
+
+# The plan identity's read of the clusters' objects, Secrets included (Helm's release records):
+# no built-in role reads Secrets without also writing.
+resource "azurerm_role_definition" "cluster_reader" {
+  count       = local.pipeline ? 1 : 0
+  name        = "${var.name} Terraform plan: cluster reader"
+  scope       = data.azurerm_subscription.current.id
+  description = "Reads every Kubernetes object of the subscription's AKS clusters, for terraform plan of the cluster root."
+
+  permissions {
+    actions      = []
+    data_actions = ["Microsoft.ContainerService/managedClusters/*/read"]
+  }
+
+  assignable_scopes = [data.azurerm_subscription.current.id]
+}
+
+# What each may do. Written out one by one, so that each scope is read where it stands.
+resource "azurerm_role_assignment" "plan_reader" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 reads every resource of the roots, in every environment's resource group; reading is all it may do
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "plan_cluster_user" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 the cluster resource reads its user kubeconfig, in every environment; the kubeconfig grants nothing inside
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Azure Kubernetes Service Cluster User Role"
+  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "plan_cluster_reader" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 the cluster root's plan reads the objects of every environment's cluster; reading is all it may do
+  scope              = data.azurerm_subscription.current.id
+  role_definition_id = azurerm_role_definition.cluster_reader[0].role_definition_resource_id
+  principal_id       = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_type     = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "plan_state" {
+  count                = local.pipeline ? 1 : 0
+  scope                = azurerm_storage_account.state.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "apply_owner" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 the apply identity creates every resource group, role assignment and policy assignment of the roots; only a reviewed run in a Terraform GitHub environment signs in as it
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Owner"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "apply_cluster_admin" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 the cluster root works inside every environment's cluster; only a reviewed run in a Terraform GitHub environment signs in as it
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Azure Kubernetes Service RBAC Cluster Admin"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "apply_state" {
+  count                = local.pipeline ? 1 : 0
+  scope                = azurerm_storage_account.state.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+}
