@@ -639,17 +639,17 @@ fn an_azure_environment_cannot_deploy_an_image_the_build_never_pushed() {
 
 #[test]
 fn the_readme_names_one_delegation_per_zone_and_only_the_edge_the_cluster_gets() {
-    // Every environment adds its records to the zone the first one creates: one delegation.
+    // Every environment adds its records to the zone the shared root creates: one delegation.
     let envs = Rendered::new("tests/fixtures/specs/environments.yaml");
     let readme = std::fs::read_to_string(envs.out("README.md")).expect("README");
     let delegations: Vec<&str> = readme.lines().filter(|l| l.starts_with("- DNS delegation `")).collect();
     assert_eq!(delegations.len(), 1, "{delegations:#?}");
-    assert!(delegations[0].contains("output of `dev`"), "{}", delegations[0]);
+    assert!(delegations[0].contains("output of `terraform/shared/`"), "{}", delegations[0]);
     // Seed 001 routes through ingress-nginx only: its cluster gets no Gateway, and its first
     // deploy says so.
     let seed = Rendered::new("examples/seed-001-flask-duckdns.yaml");
     let readme = std::fs::read_to_string(seed.out("README.md")).expect("README");
-    let step = readme.lines().skip_while(|l| !l.starts_with("3. **Inside the cluster**")).take(4).collect::<String>();
+    let step = readme.lines().skip_while(|l| !l.starts_with("4. **Inside the cluster**")).take(4).collect::<String>();
     assert!(step.contains("ingress-nginx on the static IP") && !step.contains("Gateway"), "{step}");
 }
 

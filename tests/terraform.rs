@@ -25,6 +25,7 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/gitops.yaml",
     "tests/fixtures/specs/environments.yaml",
     "tests/fixtures/specs/local-azure.yaml",
+    "tests/fixtures/specs/shared-three-zones.yaml",
     "examples/seed-001-flask-duckdns.yaml",
 ];
 
@@ -223,6 +224,22 @@ fn strings(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The folder (relative to `terraform/`) a module call in `dir` names: `./` and `../` resolved
+/// as Terraform resolves a local source (the shared root calls `../modules/acr`).
+fn module_dir(dir: &str, source: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in source.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
 /// Each folder's parsed files merged: block type -> name -> bodies.
 fn modules(parsed: &BTreeMap<String, Value>) -> BTreeMap<String, Vec<&Value>> {
     let mut by_dir: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
@@ -285,8 +302,7 @@ fn every_reference_is_declared_and_every_variable_typed_and_described() {
                     _ => {
                         let (module, output) = name.split_once('.').unwrap_or((name, ""));
                         let source = calls.get(module).and_then(|c| c["source"].as_str()).unwrap_or_default();
-                        let child = Path::new(dir).join(source.trim_start_matches("./")).to_string_lossy().into_owned();
-                        let child = child.trim_start_matches('/').to_string();
+                        let child = module_dir(dir, source);
                         calls.contains_key(module) && (output.is_empty() || outputs_of(&child).contains_key(output))
                     }
                 };
@@ -295,8 +311,7 @@ fn every_reference_is_declared_and_every_variable_typed_and_described() {
             // Each module call passes exactly the child's variables, every required one.
             for (name, call) in &calls {
                 let source = call["source"].as_str().expect("source");
-                let child = Path::new(dir).join(source.trim_start_matches("./")).to_string_lossy().into_owned();
-                let child = child.trim_start_matches('/').to_string();
+                let child = module_dir(dir, source);
                 let child_vars = declared(modules.get(&child).map(Vec::as_slice).unwrap_or(&[]), "variable");
                 assert!(!child_vars.is_empty(), "{spec}: module {name}: no variables in {child}");
                 let meta = ["source", "count", "for_each", "depends_on", "providers", "version"];
@@ -318,7 +333,9 @@ fn every_reference_is_declared_and_every_variable_typed_and_described() {
         let tfvars_files = r.root_tfvars();
         assert!(!tfvars_files.is_empty(), "{spec}: no values for the root module");
         let roots = tfvars_files.iter().map(|f| (f.as_str(), ""));
-        for (tfvars, dir) in roots.chain([("bootstrap/terraform.tfvars", "bootstrap")]) {
+        for (tfvars, dir) in
+            roots.chain([("bootstrap/terraform.tfvars", "bootstrap"), ("shared/terraform.tfvars", "shared")])
+        {
             let values = parsed[tfvars].as_object().expect("tfvars");
             let variables = declared(&modules[dir], "variable");
             for name in values.keys() {
@@ -415,7 +432,6 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     let (dev, test, prod) = (env("dev"), env("test"), env("prod"));
     for (name, vars) in [("dev", dev), ("test", test), ("prod", prod)] {
         assert_eq!(vars["environment"], name, "each file names its workspace");
-        assert_eq!(vars["registry_name"], "shopacr", "{name}: one registry for every environment");
         assert_eq!(vars["volume_snapshots"], true, "{name}: its service keeps snapshots");
         assert_eq!(vars["tags"]["environment"], name);
     }
@@ -429,25 +445,34 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
         (&prod["node_vm_size"], &prod["node_min_count"], &prod["node_max_count"]),
         (&"Standard_D4ds_v5".into(), &3.into(), &10.into())
     );
-    // dev creates the registry, the build identity and the zone; the others refer to them.
-    assert_eq!(dev["registry_owner"], true);
-    assert!(dev.get("registry_resource_group_name").is_none() && dev.get("dns_zone_resource_group_name").is_none());
-    for vars in [test, prod] {
-        assert_eq!(vars["registry_owner"], false);
-        assert_eq!(vars["registry_resource_group_name"], dev["resource_group_name"]);
-        assert_eq!(vars["dns_zone_resource_group_name"], dev["resource_group_name"]);
+    // No environment creates the registry, the build identity or the zone: the shared root does,
+    // and each environment reads them from its state.
+    for vars in [dev, test, prod] {
+        for gone in ["registry_name", "registry_owner", "registry_resource_group_name", "dns_zone_resource_group_name"]
+        {
+            assert!(vars.get(gone).is_none(), "{gone} is the shared root's: {vars}");
+        }
+        assert_eq!(vars["shared_state_key"], "shop-shared.tfstate");
+        assert_eq!(vars["state_storage_account_name"], "shoptfstate");
+        assert_eq!(vars["dns_zone"], "example.com");
     }
-    // The root wires those values to what they decide.
-    let main = &parsed["main.tf"]["module"];
-    assert_eq!(main["acr"][0]["create"], "${var.registry_owner}");
-    assert_eq!(main["github_oidc"][0]["build_identity"], "${var.registry_owner}");
+    let shared = &parsed["shared/terraform.tfvars"];
+    assert_eq!(shared["registry_name"], "shopacr", "one registry for every environment");
+    assert_eq!(shared["dns_zones"], serde_json::json!(["example.com"]), "one zone, created once");
+    assert_eq!(shared["resource_group_name"], "shop-shared");
+    // The root wires what it reads to what uses it, and creates neither registry nor build identity.
+    let main = &parsed["main.tf"];
+    assert!(main["module"].get("acr").is_none(), "the registry is the shared root's");
+    assert_eq!(main["module"]["github_oidc"][0]["build_identity"], false);
+    assert_eq!(main["resource"]["azurerm_role_assignment"]["acr_pull"][0]["scope"], "${local.shared.registry.id}");
+    assert_eq!(main["data"]["terraform_remote_state"]["shared"][0]["config"]["key"], "${var.shared_state_key}");
     // The in-cluster root installs the snapshot scheduler when the platform's values ask.
     let cluster = &parsed["cluster/main.tf"]["module"];
     assert_eq!(cluster["snapshots"][0]["count"], "${local.platform.volume_snapshots ? 1 : 0}");
     assert_eq!(parsed["outputs.tf"]["output"]["in_cluster"][0]["value"]["volume_snapshots"], "${var.volume_snapshots}");
     let acr = &parsed["modules/acr/main.tf"]["resource"];
-    assert_eq!(acr["azurerm_container_registry"]["this"][0]["count"], "${var.create ? 1 : 0}");
-    assert_eq!(acr["azurerm_role_assignment"]["pull"][0]["scope"], "${local.id}");
+    assert!(acr["azurerm_container_registry"]["this"][0].get("count").is_none());
+    assert!(acr.get("azurerm_role_assignment").is_none(), "each environment gives its own kubelet AcrPull");
     let oidc = &parsed["modules/github-oidc/main.tf"]["resource"]["azurerm_role_assignment"]["build_push"][0];
     assert_eq!(oidc["count"], "${var.build_identity ? 1 : 0}");
     // The state storage is the first environment's.
@@ -463,15 +488,14 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     let versions = &parsed["cluster/modules/snapshots/variables.tf"]["variable"];
     assert_eq!(versions["snapscheduler_chart_version"][0]["default"], "3.5.0");
 
-    // Local for development: only prod is Terraform's, and it creates the registry.
+    // Local for development: only prod is Terraform's, and the shared root is prod's registry's.
     let r = Rendered::new("tests/fixtures/specs/local-azure.yaml");
     assert_eq!(r.root_tfvars(), ["environments/prod.tfvars"]);
     let parsed = r.parsed();
     let prod = &parsed["environments/prod.tfvars"];
-    assert_eq!(
-        (&prod["environment"], &prod["registry_owner"], &prod["github_environment"]),
-        (&"prod".into(), &true.into(), &"prod".into())
-    );
+    assert_eq!((&prod["environment"], &prod["github_environment"]), (&"prod".into(), &"prod".into()));
+    assert!(prod.get("registry_name").is_none());
+    assert_eq!(parsed["shared/terraform.tfvars"]["registry_name"], "athletesacr");
     assert!(prod.get("volume_snapshots").is_none(), "no service keeps snapshots");
 }
 
@@ -503,17 +527,22 @@ fn an_environments_values_plan_in_its_own_workspace_only() {
             }
         }
     }
-    // An environment that does not create the registry must say where it is.
-    let test = std::fs::read_to_string(dir.path().join("test.tfvars")).expect("read");
-    let without: String =
-        test.lines().filter(|l| !l.starts_with("registry_resource_group_name")).map(|l| format!("{l}\n")).collect();
-    assert_ne!(without, test);
-    std::fs::write(dir.path().join("test.tfvars"), without).expect("write");
-    let (selected, text) = terraform(dir.path(), &["workspace", "select", "test"]);
-    assert!(selected, "{text}");
-    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false", "-var-file=test.tfvars"]);
-    assert!(!ok && text.contains("registry_resource_group_name names"), "{text}");
-    assert!(!text.contains("another environment"), "only the registry check fails in its own workspace: {text}");
+    // The shared root's values pass its validations (it has one state, no workspace), and a
+    // value the spec would refuse, edited in by hand, fails its plan.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in ["variables.tf", "terraform.tfvars"] {
+        std::fs::copy(r.terraform().join("shared").join(file), dir.path().join(file)).expect("copy");
+    }
+    let (ok, text) = terraform(dir.path(), &["init", "-input=false"]);
+    assert!(ok, "terraform init: {text}");
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
+    assert!(ok && text.contains("No changes"), "shared: {text}");
+    let values = std::fs::read_to_string(dir.path().join("terraform.tfvars")).expect("read");
+    let edited = values.replace("\"example.com\"", "\"example com\"");
+    assert_ne!(edited, values);
+    std::fs::write(dir.path().join("terraform.tfvars"), edited).expect("write");
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
+    assert!(!ok && text.contains("dns_zones are domain names"), "{text}");
 
     // A spec without environments plans in the workspace Terraform starts in.
     let r = Rendered::new("spec.yaml");
@@ -1186,7 +1215,7 @@ fn the_registry_purges_old_release_tags_of_the_services_and_nothing_untagged() {
     // (cosign's signatures) are not purged.
     assert!(!content.contains("$'") && !content.contains("--untagged"), "{content}");
     assert_eq!(purge["timer_trigger"][0]["schedule"], "0 3 * * 0");
-    let tfvars = &parsed["terraform.tfvars"];
+    let tfvars = &parsed["shared/terraform.tfvars"];
     assert_eq!(tfvars["registry_purge"], serde_json::json!({"repositories": ["shop"], "after_days": 180, "keep": 20}));
 }
 
@@ -1252,18 +1281,99 @@ fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() 
     }
 }
 
+/// What every environment uses (the registry, the build identity, each DNS zone once) is the
+/// shared root's, under delete locks that leave the environments' own records and AcrPull
+/// changeable; each environment's root reads it from the shared state and creates none of it.
+/// Three environments, two zones, Entra ID applications.
+#[test]
+fn the_shared_root_holds_what_every_environment_uses_under_delete_locks() {
+    let r = Rendered::new("tests/fixtures/specs/shared-three-zones.yaml");
+    let parsed = r.parsed();
+    let shared = &parsed["shared/terraform.tfvars"];
+    assert_eq!(shared["dns_zones"], serde_json::json!(["example.com", "example.org"]), "each zone once");
+    assert_eq!(
+        (&shared["registry_name"], &shared["resource_group_name"], &shared["location"], &shared["identity_mode"]),
+        (&"marketacr".into(), &"market-shared".into(), &"northeurope".into(), &"app-registration".into())
+    );
+    let main = &parsed["shared/main.tf"];
+    assert_eq!(main["module"]["acr"][0]["source"], "../modules/acr");
+    let oidc = &main["module"]["github_oidc"][0];
+    assert_eq!((&oidc["build_identity"], &oidc["deploy_identity"]), (&true.into(), &false.into()));
+    assert_eq!(oidc["registry_id"], "${module.acr.id}");
+    let locks = &main["resource"]["azurerm_management_lock"];
+    let registry = &locks["registry"][0];
+    assert_eq!((&registry["scope"], &registry["lock_level"]), (&"${module.acr.id}".into(), &"CanNotDelete".into()));
+    // Destroyed before the build identity's AcrPush, which the lock would keep.
+    assert_eq!(registry["depends_on"], serde_json::json!(["${module.github_oidc}"]));
+    let zone = &locks["dns_zone"][0];
+    assert_eq!(
+        (&zone["scope"], &zone["lock_level"]),
+        (&"${azurerm_dns_zone.this[each.key].id}/SOA/@".into(), &"CanNotDelete".into())
+    );
+    assert_eq!(zone["for_each"], "${toset(var.dns_zones)}");
+    assert_eq!(main["resource"]["azurerm_dns_zone"]["this"][0]["for_each"], "${toset(var.dns_zones)}");
+    // No environment creates a zone or a registry; each writes its records in the shared zone.
+    for file in ["main.tf", "modules/dns/main.tf", "modules/acr/main.tf"] {
+        let resources = parsed[file]["resource"].as_object().cloned().unwrap_or_default();
+        assert!(!resources.contains_key("azurerm_dns_zone"), "{file} creates a zone");
+    }
+    assert!(parsed["main.tf"]["module"].get("acr").is_none());
+    let dns = &parsed["main.tf"]["module"]["dns"][0];
+    assert_eq!(dns["resource_group_name"], "${local.shared.dns_zones[var.dns_zone].resource_group_name}");
+    for (env, zone) in [("dev", "example.com"), ("staging", "example.com"), ("prod", "example.org")] {
+        let vars = &parsed[&format!("environments/{env}.tfvars")];
+        assert_eq!(vars["dns_zone"], zone, "{env}");
+        assert_eq!(vars["shared_state_key"], "market-shared.tfstate", "{env}");
+        assert_eq!(vars["state_resource_group_name"], "market-tfstate", "{env}");
+    }
+    // The outputs the environments and the README read are the shared root's.
+    let outputs = parsed["shared/outputs.tf"]["output"].as_object().expect("outputs");
+    for name in ["registry", "dns_zones", "build_client_id", "tenant_id", "name_servers", "registry_lock_id"] {
+        assert!(outputs.contains_key(name), "shared/ has no output {name}");
+    }
+    let env_outputs = parsed["outputs.tf"]["output"].as_object().expect("outputs");
+    assert!(!env_outputs.contains_key("build_client_id") && !env_outputs.contains_key("name_servers"));
+    assert_eq!(env_outputs["registry_login_server"][0]["value"], "${local.shared.registry.login_server}");
+}
+
 /// Destroying goes the reverse way of the first time, which the README says in order: the
-/// in-cluster root first (its load balancers hold the static IPs), the first environment last
-/// (the others use its registry and zone), the state's bootstrap after its lock.
+/// in-cluster root first (its load balancers hold the static IPs), the environments in any
+/// order (none holds what another uses), lifting the registry's lock that refuses the deletion
+/// of their AcrPull and putting it back, the shared root after the last environment, the
+/// state's bootstrap after its lock.
 #[test]
 fn the_readme_says_how_to_destroy_in_order() {
-    let r = Rendered::new("tests/fixtures/specs/environments.yaml");
-    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
-    let section = &readme[readme.find("## Destroying").expect("a Destroying section")..];
-    let at = |what: &str| section.find(what).unwrap_or_else(|| panic!("{what}: {section}"));
-    assert!(at("terraform -chdir=cluster destroy") < at("`terraform destroy` of this root"));
-    assert!(at("`terraform destroy` of this root") < at("`bootstrap/` last"));
-    assert!(section.contains("`dev` last"), "{section}");
+    for spec in ["tests/fixtures/specs/environments.yaml", "spec.yaml"] {
+        let r = Rendered::new(spec);
+        let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+        let section = &readme[readme.find("## Destroying").expect("a Destroying section")..];
+        let at = |what: &str| section.find(what).unwrap_or_else(|| panic!("{spec}: {what}: {section}"));
+        assert!(at("terraform -chdir=cluster destroy") < at("`terraform destroy` of this root"));
+        assert!(at("`terraform destroy` of this root") < at("az lock delete --ids \"$(terraform -chdir=shared output"));
+        assert!(at("az lock delete --ids") < at("   terraform destroy"), "{spec}: the lock is lifted first");
+        assert!(at("   terraform destroy") < at("   terraform -chdir=shared apply"), "{spec}: the lock is put back");
+        assert!(at("   terraform -chdir=shared apply") < at("`terraform -chdir=shared destroy`"));
+        assert!(at("`terraform -chdir=shared destroy`") < at("`bootstrap/` last"));
+        assert!(!section.contains("last (the"), "{spec}: no environment holds what another uses: {section}");
+    }
+}
+
+/// What the environments share is a root of its own, applied after the state storage and
+/// before any environment, and the README's first steps say so in that order, with its key.
+#[test]
+fn the_readme_applies_the_shared_root_between_the_bootstrap_and_the_environments() {
+    for spec in ["tests/fixtures/specs/environments.yaml", "spec.yaml"] {
+        let r = Rendered::new(spec);
+        let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+        let at = |what: &str| readme.find(what).unwrap_or_else(|| panic!("{spec}: {what}"));
+        assert!(at("cd bootstrap") < at("cd ../shared"));
+        assert!(at("cd ../shared") < at("-backend-config='key=shop-shared.tfstate'"));
+        assert!(at("-backend-config='key=shop-shared.tfstate'") < at("-backend-config='key=shop.tfstate'"));
+        assert!(at("-backend-config='key=shop.tfstate'") < at("cd cluster"));
+        assert!(readme.contains(
+            "gh variable set AZURE_BUILD_CLIENT_ID --body \"$(terraform -chdir=shared output -raw build_client_id)\""
+        ));
+    }
 }
 
 /// The provider versions whose schemas are embedded (schemas/terraform/README.md's table:

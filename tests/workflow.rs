@@ -291,15 +291,23 @@ fn every_action_is_pinned_to_a_listed_commit_with_its_tag() {
 struct TfEnvironment {
     file: String,
     vars: Value,
-    /// Only where the registry is created (`registry_owner`, true by default).
+    /// Only in the shared root (`shared/terraform.tfvars`), beside the registry.
     build: Option<String>,
     /// Not with GitOps.
     deploy: Option<String>,
 }
 
+/// Each environment's root module values, without the shared root's.
 fn terraform_environments(repo: &Repo) -> Vec<TfEnvironment> {
+    terraform_roots(repo).into_iter().filter(|e| !e.file.starts_with("shared/")).collect()
+}
+
+/// Each environment's values and the shared root's (`shared/terraform.tfvars`), where the
+/// build identity is.
+fn terraform_roots(repo: &Repo) -> Vec<TfEnvironment> {
     let tf = repo.out().join("terraform");
-    let files = common::root_tfvars(&tf);
+    let mut files = common::root_tfvars(&tf);
+    files.push("shared/terraform.tfvars".to_string());
     let module = std::fs::read_to_string(tf.join("modules/github-oidc/main.tf")).expect("module");
     let templates: Vec<&str> = module.split('"').filter(|s| s.starts_with("repo:")).collect();
     files
@@ -317,7 +325,7 @@ fn terraform_environments(repo: &Repo) -> Vec<TfEnvironment> {
             let branch = templates.iter().find(|t| t.contains(":ref:")).map(|t| fill(t)).expect("branch subject");
             let environment =
                 templates.iter().find(|t| t.contains(":environment:")).map(|t| fill(t)).expect("env subject");
-            let owner = vars.get("registry_owner").is_none_or(|o| o == true);
+            let owner = file.starts_with("shared/");
             let deploy = (vars["deploy"] == "helm")
                 .then(|| if vars["github_environment"].is_null() { branch.clone() } else { environment });
             TfEnvironment { file, build: owner.then_some(branch), deploy, vars }
@@ -386,7 +394,7 @@ fn login_branch(wf: &Value, id: &str, job: &Value, step: &Value, file: &Path) ->
 fn every_azure_login_matches_a_subject_terraform_trusts() {
     for v in variants() {
         let repo = Repo::new(&v);
-        let envs = terraform_environments(&repo);
+        let envs = terraform_roots(&repo);
         assert!(!envs.is_empty(), "{}: no Terraform values", repo.name);
         // One identity builds, in one environment; each environment's deploy identity trusts a
         // subject of its own.
@@ -466,8 +474,10 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                         }
                         // A repository variable: the one environment's.
                         "${{ vars.AZURE_DEPLOY_CLIENT_ID }}" => {
-                            assert_eq!(envs.len(), 1, "{}: job {id}: whose deploy identity?", file.display());
-                            ("deploy", &envs[0])
+                            let mut deploying = envs.iter().filter(|e| e.deploy.is_some());
+                            let env = deploying.next().expect("a deploy identity");
+                            assert!(deploying.next().is_none(), "{}: job {id}: whose deploy identity?", file.display());
+                            ("deploy", env)
                         }
                         // The GitHub environment's own variable: the environment it deploys.
                         "${{ vars.AZURE_CLIENT_ID }}" => {

@@ -15,18 +15,13 @@ output "oidc_issuer_url" {
 }
 
 output "registry_login_server" {
-  description = "Where images are pushed: <login server>/<service>:<tag>."
-  value       = module.acr.login_server
+  description = "Where images are pushed and pulled from: <login server>/<service>:<tag> (the shared root's registry)."
+  value       = local.shared.registry.login_server
 }
 
 output "tenant_id" {
   description = "The Entra ID tenant GitHub signs in to (AZURE_TENANT_ID)."
   value       = module.github_oidc.tenant_id
-}
-
-output "build_client_id" {
-  description = "The client id the build job signs in with (AcrPush on the registry only); null in the environments that do not create the registry."
-  value       = module.github_oidc.build_client_id
 }
 
 output "deploy_client_id" {
@@ -54,13 +49,8 @@ output "gateway_ip" {
   value       = var.gateway == null ? null : module.public_ip.address
 }
 
-output "name_servers" {
-  description = "Delegate the zone to these name servers at its registrar (empty without DNS)."
-  value       = try(module.dns[0].name_servers, [])
-}
-
 output "github_subjects" {
-  description = "The one OIDC subject each GitHub identity trusts (build; deploy without GitOps)."
+  description = "The one OIDC subject the deploy identity trusts (none with GitOps; the build identity's is the shared root's)."
   value       = module.github_oidc.subjects
 }
 

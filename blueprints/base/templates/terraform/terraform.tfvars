@@ -3,14 +3,7 @@
    environment's, and `environment` is defined). #>
 <% set declared = environment is defined and environment.declared %>
 <% set azure_envs = environments | selectattr("platform", "eq", "azure") | list %>
-<% set owner = azure_envs[0] %>
-<# The first earlier environment with the same DNS zone created it: this one's records go there. #>
-<% set dns = namespace(owner=none) %>
-<% if declared and spec.platform.azure.dns is defined %>
-<% for other in azure_envs if other.index < environment.index and other.spec.platform.azure.dns is defined and other.spec.platform.azure.dns.zone == spec.platform.azure.dns.zone %>
-<% if dns.owner is none %><% set dns.owner = other %><% endif %>
-<% endfor %>
-<% endif %>
+<% set state = azure_envs[0].spec.platform.terraformState %>
 <% if declared %>
 # The values of the environment <@ environment.name | text @>, applied in its own workspace (terraform/README.md):
 #   terraform workspace select -or-create <@ environment.name | text @>
@@ -21,6 +14,13 @@ environment = <@ environment.name | hcl @>
 <% else %>
 # The spec's values; the .tf files beside this one do not change when a value does.
 <% endif %>
+# Where the state is: this root reads the registry, the build identity and the DNS zones from
+# the shared root's (shared/), applied first.
+state_resource_group_name  = <@ state.resourceGroup | hcl @>
+state_storage_account_name = <@ state.storageAccount | hcl @>
+state_container_name       = <@ state.container | hcl @>
+shared_state_key           = <@ (spec.metadata.name ~ "-shared.tfstate") | hcl @>
+
 location            = <@ spec.platform.azure.location | hcl @>
 resource_group_name = <@ spec.platform.azure.resourceGroup | hcl @>
 
@@ -73,39 +73,8 @@ maintenance_window = {
   duration_hours = <@ window.durationHours @>
 }
 
-<% if declared and owner.name != environment.name %>
-# One registry for every environment: <@ owner.name | text @>'s, where the image is built once and pushed.
-registry_owner               = false
-registry_resource_group_name = <@ owner.spec.platform.azure.resourceGroup | hcl @>
-
-<% elif declared %>
-# The registry every environment pulls the promoted image from, and the identity that pushes to it.
-registry_owner = true
-
-<% endif %>
-registry_name = <@ spec.platform.azure.acr.name | hcl @>
-registry_sku  = <@ spec.platform.azure.acr.sku | hcl @>
-<% if not declared or owner.name == environment.name %>
-<% set host = spec.platform.azure.acr.name ~ ".azurecr.io/" %>
-# Releases kept for rollbacks: the tags older than after_days are deleted weekly, the keep
-# newest of each repository excepted.
-registry_purge = {
-  repositories = [
-<% for repository in spec.services | map(attribute="image.repository") | unique | sort if repository[:host | length] == host %>
-    <@ repository[host | length:] | hcl @>,
-<% endfor %>
-  ]
-  after_days = <@ spec.platform.azure.acr.purge.afterDays @>
-  keep       = <@ spec.platform.azure.acr.purge.keep @>
-}
-<% endif %>
-
 <% if spec.platform.azure.dns is defined %>
-<% if dns.owner is not none %>
-# The zone <@ dns.owner.name | text @> created: this environment's records go there.
-dns_zone_resource_group_name = <@ dns.owner.spec.platform.azure.resourceGroup | hcl @>
-
-<% endif %>
+# The zone, created by the shared root: this environment's records go there.
 dns_zone = <@ spec.platform.azure.dns.zone | hcl @>
 <% else %>
 dns_zone = null

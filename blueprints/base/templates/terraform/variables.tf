@@ -15,6 +15,26 @@ variable "environment" {
   }
 }
 
+variable "state_resource_group_name" {
+  type        = string
+  description = "The resource group of the state storage account, where this root reads the shared root's state (spec: platform.terraformState.resourceGroup)."
+}
+
+variable "state_storage_account_name" {
+  type        = string
+  description = "The state storage account (spec: platform.terraformState.storageAccount)."
+}
+
+variable "state_container_name" {
+  type        = string
+  description = "The state container (spec: platform.terraformState.container)."
+}
+
+variable "shared_state_key" {
+  type        = string
+  description = "The shared root's state key, as its `terraform init -backend-config=key=...` names it: the registry, the build identity and the DNS zones are read from there."
+}
+
 variable "location" {
   type        = string
   description = "The Azure region of every resource (spec: platform.azure.location)."
@@ -193,63 +213,9 @@ variable "zones" {
   }
 }
 
-variable "registry_name" {
-  type        = string
-  description = "The container registry's globally unique name (spec: platform.azure.acr.name; SPEC rule acr-name)."
-  validation {
-    condition     = can(regex("^[a-zA-Z0-9]{5,50}$", var.registry_name))
-    error_message = "registry_name: 5-50 letters and digits."
-  }
-}
-
-variable "registry_sku" {
-  type        = string
-  description = "The registry's tier: Basic, Standard or Premium (spec: platform.azure.acr.sku)."
-  validation {
-    condition     = contains(["Basic", "Standard", "Premium"], var.registry_sku)
-    error_message = "registry_sku is Basic, Standard or Premium."
-  }
-}
-
-variable "registry_purge" {
-  type = object({
-    repositories = list(string)
-    after_days   = number
-    keep         = number
-  })
-  description = "The services' repositories in the registry, and how long their releases are kept: tags older than after_days (0: for ever) are deleted weekly, the keep newest of each excepted (spec: platform.azure.acr.purge)."
-  default     = { repositories = [], after_days = 0, keep = 1 }
-  validation {
-    condition     = var.registry_purge.after_days >= 0 && var.registry_purge.after_days <= 3650 && var.registry_purge.keep >= 1 && var.registry_purge.keep <= 1000
-    error_message = "registry_purge: after_days from 0 to 3650, keep from 1 to 1000."
-  }
-}
-
-variable "registry_owner" {
-  type        = bool
-  description = "Whether this environment creates the registry and the build identity that pushes to it (the first environment on Azure), or pulls from the one that environment created: one image is built once and promoted through every environment."
-  default     = true
-}
-
-variable "registry_resource_group_name" {
-  type        = string
-  description = "The resource group of the registry when this environment does not create it (registry_owner false): the first environment's."
-  default     = null
-  validation {
-    condition     = var.registry_owner || var.registry_resource_group_name != null
-    error_message = "registry_resource_group_name names the first environment's resource group when registry_owner is false."
-  }
-}
-
 variable "dns_zone" {
   type        = string
-  description = "The public DNS zone of the ingress hosts, or null for none (spec: platform.azure.dns.zone)."
-  default     = null
-}
-
-variable "dns_zone_resource_group_name" {
-  type        = string
-  description = "The resource group of the DNS zone when an earlier environment created it (its records go there), or null to create the zone in this environment's resource group."
+  description = "The public DNS zone of the ingress hosts, created by the shared root, or null for none (spec: platform.azure.dns.zone)."
   default     = null
 }
 

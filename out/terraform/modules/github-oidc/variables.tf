@@ -37,7 +37,7 @@ variable "environment" {
 
 variable "build_identity" {
   type        = bool
-  description = "Whether to create the build identity: in the environment that creates the registry, the only one the image is pushed to."
+  description = "Whether to create the build identity: in the shared root, beside the registry, the only one the image is pushed to."
   default     = true
 }
 

@@ -1,16 +1,7 @@
 # One registry for this repository's images: "one GitHub repository : one ACR", as seed 001's
 # author concluded after sharing one across repositories. With several environments it is
-# still one: the first creates it, and every environment's cluster pulls the image that was
-# built once and promoted, from there.
-
-data "azurerm_client_config" "current" {}
-
-locals {
-  # The registry an earlier environment created, by its resource id in this subscription (its
-  # name and resource group are known; the provider schemas gen checks Terraform against have
-  # no data source for a registry). Apply that environment first.
-  id = var.create ? azurerm_container_registry.this[0].id : "/subscriptions/${data.azurerm_client_config.current.subscription_id}/resourceGroups/${var.resource_group_name}/providers/Microsoft.ContainerRegistry/registries/${var.name}"
-}
+# still one, in the shared root (terraform/shared/): every environment's cluster pulls the
+# image that was built once and promoted from there, and gives its own kubelet AcrPull on it.
 
 resource "azurerm_container_registry" "this" {
   #checkov:skip=CKV_AZURE_139:GitHub-hosted runners push over the internet; private endpoints need a self-hosted runner
@@ -21,7 +12,6 @@ resource "azurerm_container_registry" "this" {
   #checkov:skip=CKV_AZURE_167:untagged-manifest retention exists only in Premium; it is set when the spec picks Premium
   #checkov:skip=CKV_AZURE_233:zone redundancy exists only in Premium
   #checkov:skip=CKV_AZURE_237:dedicated data endpoints exist only in Premium and matter behind firewalls
-  count                  = var.create ? 1 : 0
   name                   = var.name
   resource_group_name    = var.resource_group_name
   location               = var.location
@@ -33,14 +23,6 @@ resource "azurerm_container_registry" "this" {
   tags                     = var.tags
 }
 
-# The kubelet pulls from this registry, and only from it.
-resource "azurerm_role_assignment" "pull" {
-  scope                            = local.id
-  role_definition_name             = "AcrPull"
-  principal_id                     = var.pull_principal_id
-  skip_service_principal_aad_check = true
-}
-
 # Releases are kept, for rollbacks, but not for ever: every Sunday an ACR task deletes, in each
 # service's repository, the release tags (X.Y.Z) older than purge.after_days, except the
 # purge.keep newest, with their images (and what refers to them: signatures, attestations).
@@ -49,10 +31,10 @@ resource "azurerm_role_assignment" "pull" {
 # as the start of an alias. After the first apply, `az acr task run --registry <name> --name
 # purge-releases` runs it once and shows its log.
 resource "azurerm_container_registry_task" "purge" {
-  count = var.create && var.purge.after_days > 0 && length(var.purge.repositories) > 0 ? 1 : 0
+  count = var.purge.after_days > 0 && length(var.purge.repositories) > 0 ? 1 : 0
 
   name                  = "purge-releases"
-  container_registry_id = azurerm_container_registry.this[0].id
+  container_registry_id = azurerm_container_registry.this.id
   timeout_in_seconds    = 3600
   tags                  = var.tags
 

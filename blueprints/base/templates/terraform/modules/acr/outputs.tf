@@ -1,9 +1,14 @@
 output "id" {
   description = "The registry's resource id."
-  value       = local.id
+  value       = azurerm_container_registry.this.id
+}
+
+output "name" {
+  description = "The registry's name."
+  value       = azurerm_container_registry.this.name
 }
 
 output "login_server" {
   description = "The registry's login server."
-  value       = var.create ? azurerm_container_registry.this[0].login_server : "${lower(var.name)}.azurecr.io"
+  value       = azurerm_container_registry.this.login_server
 }

@@ -1,9 +1,3 @@
-variable "create" {
-  type        = bool
-  description = "Whether to create the registry (the first environment) or to give the kubelet AcrPull on the one an earlier environment created, named by name and resource_group_name."
-  default     = true
-}
-
 variable "name" {
   type        = string
   description = "The registry's globally unique name."
@@ -11,7 +5,7 @@ variable "name" {
 
 variable "resource_group_name" {
   type        = string
-  description = "The resource group the registry goes in (or is in, when another environment created it)."
+  description = "The resource group the registry goes in: the shared root's."
 }
 
 variable "location" {
@@ -31,11 +25,6 @@ variable "purge" {
     keep         = number
   })
   description = "The services' repositories, whose release tags older than after_days (0: never) are deleted weekly, the keep newest excepted."
-}
-
-variable "pull_principal_id" {
-  type        = string
-  description = "The identity that pulls images: the cluster's kubelet."
 }
 
 variable "tags" {

@@ -1,17 +1,11 @@
 variable "zone" {
   type        = string
-  description = "The public DNS zone."
-}
-
-variable "create_zone" {
-  type        = bool
-  description = "Whether to create the zone, or to write the records in the one an earlier environment created in resource_group_name."
-  default     = true
+  description = "The public DNS zone, created by the shared root."
 }
 
 variable "resource_group_name" {
   type        = string
-  description = "The resource group the zone goes in (or is in, when another environment created it)."
+  description = "The resource group of the zone: the shared root's."
 }
 
 variable "hosts" {

@@ -4,7 +4,7 @@ output "tenant_id" {
 }
 
 output "build_client_id" {
-  description = "The build identity's client id (AZURE_BUILD_CLIENT_ID of the build job); null where another environment builds."
+  description = "The build identity's client id (AZURE_BUILD_CLIENT_ID of the build job); null in an environment's root, which has none."
   value       = try(local.client_ids["build"], null)
 }
 
