@@ -565,3 +565,73 @@ fn the_notes_never_ask_for_by_hand_the_secret_key_vault_provides() {
     );
     assert!(!by_hand.contains("az keyvault"), "{by_hand}");
 }
+
+#[test]
+fn a_key_vault_chart_refuses_a_deploy_without_its_identity_and_renders_without_one() {
+    // The reference reads Key Vault. Its default values know no identity (Terraform makes
+    // it): the chart renders, for helm lint and gen lint, and leaves the ids out. A deploy
+    // (an image digest set, as the Helm job and the GitOps release job set it with the ids)
+    // without them is refused at render, not left to pods stuck at their vault mount.
+    let rendered = Rendered::new(&root().join("spec.yaml"));
+    let chart = &rendered.charts()["shop"];
+    let spc = |objects: &[(String, Value)]| {
+        objects.iter().find(|(_, o)| o["kind"] == "SecretProviderClass").expect("a SecretProviderClass").1.clone()
+    };
+    let defaults = helm_render(chart, "shop", "shop", &[]).expect("renders with its default values");
+    assert!(spc(&defaults)["spec"]["parameters"].get("clientID").is_none());
+    let digest = "image.digest=sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    let refused = helm_render(chart, "shop", "shop", &[digest]).expect_err("a deploy without the identity");
+    assert!(refused.contains("secretEnv.keyVault.clientId: the workload identity's client id"), "{refused}");
+    let tenant_missing = helm_render(chart, "shop", "shop", &[digest, "secretEnv.keyVault.clientId=c-1"])
+        .expect_err("a deploy without the tenant");
+    assert!(tenant_missing.contains("secretEnv.keyVault.tenantId: the Entra tenant id"), "{tenant_missing}");
+    let deployed = helm_render(
+        chart,
+        "shop",
+        "shop",
+        &[digest, "secretEnv.keyVault.clientId=c-1", "secretEnv.keyVault.tenantId=t-1"],
+    )
+    .expect("a deploy with the identity");
+    let parameters = &spc(&deployed)["spec"]["parameters"];
+    assert_eq!((parameters["clientID"].as_str(), parameters["tenantId"].as_str()), (Some("c-1"), Some("t-1")));
+}
+
+#[test]
+fn autoscaling_hands_the_count_to_the_autoscaler_and_the_liveness_budget_outlasts_the_longest_request() {
+    // options.yaml: `athletes` autoscales, the others do not. Without a cluster to ask (helm
+    // template, Argo CD) an autoscaled Deployment names no count; an upgrade through Helm
+    // keeps the live one (Helm's `lookup`, empty here).
+    let rendered = Rendered::new(&fixture("specs/options.yaml"));
+    let spec = rendered.spec();
+    for service in &spec.services {
+        let chart = &rendered.charts()[&service.name];
+        let objects = helm_render(chart, &service.name, &service.name, &[]).expect("renders");
+        let deployment = &objects.iter().find(|(_, o)| o["kind"] == "Deployment").expect("a Deployment").1;
+        assert_eq!(
+            deployment["spec"].get("replicas").is_none(),
+            service.autoscaling.is_some(),
+            "{}: {deployment}",
+            service.name
+        );
+    }
+    let template =
+        std::fs::read_to_string(rendered.charts()["athletes"].join("templates/deployment.yaml")).expect("read");
+    assert!(template.contains("lookup \"apps/v1\" \"Deployment\" .Release.Namespace"), "{template}");
+
+    // The reference at gunicorn's 30 s keeps a minute (6 x 10 s); at 120 s the budget is the
+    // request and two periods, in the chart and in the plain manifests alike.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let slow = reference.replace("timeout: 30}", "timeout: 120}");
+    assert_ne!(slow, reference, "the reference spec changed shape");
+    for (text, failures) in [(reference, 6), (slow, 14)] {
+        std::fs::write(dir.path().join("spec.yaml"), &text).expect("write");
+        let rendered = Rendered::new(&dir.path().join("spec.yaml"));
+        assert!(gunicorn_timeout(&rendered, "shop") <= 10 * failures - 20);
+        for deployment in chart_and_manifest(&rendered, "shop", "Deployment") {
+            let probe = &deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbe"];
+            assert_eq!(probe["periodSeconds"], 10, "{probe}");
+            assert_eq!(probe["failureThreshold"], failures, "{probe}");
+        }
+    }
+}

@@ -35,8 +35,10 @@ impl Rendered {
         Rendered { dir }
     }
 
+    /// A rendered file: `.github/` at the repository root (the spec's folder: no git above
+    /// it), the rest in `out/`.
     fn out(&self, rel: &str) -> PathBuf {
-        self.dir.path().join("out").join(rel)
+        if rel.starts_with(".github/") { self.dir.path().join(rel) } else { self.dir.path().join("out").join(rel) }
     }
 
     fn text(&self, rel: &str) -> String {

@@ -121,7 +121,8 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 };
                 let allow = Allow { discard_edits, keep_edits, overwrite_unowned, take_over: false };
                 let inputs = output::Inputs::new(&spec, "spec.yaml");
-                let outcome = output::apply(&plan, &out, &inputs, &prepared.bytes, allow).expect("apply");
+                let outcome = output::apply(&plan, &out, &inputs, &prepared.bytes, allow, output::Layout::default())
+                    .expect("apply");
                 for (rel, bytes) in hand.clone() {
                     if std::fs::read(out.join(&rel)).ok().as_deref() == Some(bytes.as_slice()) {
                         continue;

@@ -39,10 +39,15 @@ fn rendering_twice_gives_identical_trees_and_the_second_writes_nothing() {
     assert_eq!(again.code, 0);
     assert!(again.stdout.contains("up to date, no file changed"), "{}", again.stdout);
     assert_eq!(mtimes(&p.path("out")), before);
-    let other = p.run_gen(["render", "spec.yaml", "--out", "elsewhere/out2"]);
+    // A second output folder of the same spec (its `.github/` kept inside it: at the root, the
+    // first render's workflows already stand, which name the first folder's paths).
+    let other = p.run_gen(["render", "spec.yaml", "--out", "elsewhere/out2", "--github-at", "output"]);
     assert_eq!(other.code, 0, "{}", other.stderr);
     let mut second = tree(&p.path("elsewhere/out2"));
     let mut first_no_manifest = first.clone();
+    for (path, bytes) in tree(&p.path(".github")) {
+        first_no_manifest.insert(format!(".github/{path}"), bytes);
+    }
     // Only the manifest's path back to the spec, and the paths from the repository root in
     // the workflows and the Dependabot configuration, depend on where the output directory is.
     first_no_manifest.remove(".gen-manifest.json");
@@ -140,7 +145,7 @@ fn output_has_no_timestamps_or_absolute_paths() {
     let p = Project::new();
     p.render();
     let home = p.dir.path().display().to_string();
-    for (path, bytes) in tree(&p.path("out")) {
+    for (path, bytes) in tree(&p.path("out")).into_iter().chain(tree(&p.path(".github"))) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(!text.contains(&home), "{path} holds an absolute path");
         assert_eq!(dates_in(&text), Vec::<String>::new(), "{path} holds a date or time");
@@ -149,8 +154,11 @@ fn output_has_no_timestamps_or_absolute_paths() {
         serde_json::from_slice(&std::fs::read(p.path("out/.gen-manifest.json")).expect("manifest")).expect("JSON");
     assert_eq!(manifest["spec"], "../spec.yaml");
     assert_eq!(manifest["generator"], format!("gen {}", env!("CARGO_PKG_VERSION")));
-    let rendered = tree(&p.path("out")).len() - 1;
+    // `.github/` at the repository root (the spec's folder: no git above it), recorded from
+    // the output folder.
+    let rendered = tree(&p.path("out")).len() - 1 + tree(&p.path(".github")).len();
     assert_eq!(manifest["files"].as_array().expect("files").len(), rendered, "every file but the manifest");
+    assert!(manifest.to_string().contains("\"../.github/workflows/shop.yml\""), "{manifest}");
 }
 
 #[test]
@@ -458,7 +466,7 @@ fn a_blueprint_states_its_toolchain_and_the_workflow_sets_it_up() {
     let bp = toolchain_blueprint("actions/setup-python");
     let run = p.run_gen(["render", "spec.yaml", "--blueprints", &bp.path().display().to_string()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let workflow = std::fs::read_to_string(p.path("out/.github/workflows/shop.yml")).expect("read");
+    let workflow = std::fs::read_to_string(p.path(".github/workflows/shop.yml")).expect("read");
     assert!(workflow.contains("      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0\n        with:\n          python-version: \"pypy3.10\"\n"), "{workflow}");
     assert!(workflow.contains("run: \"pypy -m pytest\""), "{workflow}");
 }

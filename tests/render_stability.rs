@@ -184,18 +184,25 @@ fn render(case: &Case) -> (String, BTreeMap<String, Vec<u8>>) {
     assert!(!run.stderr.contains("panicked"), "{}: {}", case.name, run.stderr);
     let out = repo.path().join(case.out);
     let spec_rel = case.spec_at.to_string();
-    let files = if run.code == 0 {
+    let mut files = if run.code == 0 {
         tree(&out, &|rel| rel.starts_with(".git/") || rel == ".gen-manifest.json" || rel == spec_rel)
     } else {
         BTreeMap::new()
     };
+    // `.github/` is rendered at the repository root: recorded by its path from the output
+    // folder, as the manifest names it.
+    if run.code == 0 && case.out != "." && repo.path().join(".github").is_dir() {
+        let up = "../".repeat(case.out.split('/').count());
+        for (rel, bytes) in tree(&repo.path().join(".github"), &|_| false) {
+            files.insert(format!("{up}.github/{rel}"), bytes);
+        }
+    }
     let mut record = format!("exit {}\n", run.code);
     for (path, bytes) in &files {
         let _ = writeln!(record, "{}  {path}", sha256(bytes));
     }
     let said = format!("{}{}", run.stdout, run.stderr);
     let _ = writeln!(record, "{}  <what gen printed>", sha256(said.as_bytes()));
-    let mut files = files;
     files.insert("<what gen printed>".into(), said.into_bytes());
     (record, files)
 }

@@ -788,7 +788,7 @@ fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
     assert!(manifests("secretproviderclass.yaml").contains("objectName: shop-SECRET-KEY"));
     // The deploy job checks the vault holds the value before Helm runs, and gives the chart
     // the identity and a digest of the values' versions.
-    let workflow = std::fs::read_to_string(out.join(".github/workflows/shop.yml")).expect("workflow");
+    let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/shop.yml")).expect("workflow");
     let preflight = workflow.find("Preflight (Key Vault holds every secret)").expect("a preflight step");
     let helm = workflow.find("helm upgrade --install").expect("helm");
     assert!(preflight < helm, "{workflow}");

@@ -126,7 +126,7 @@ impl Repo {
     }
 
     fn workflows(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(self.out().join(".github/workflows"))
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.root().join(".github/workflows"))
             .expect("workflows folder")
             .map(|e| e.expect("entry").path())
             .collect();
@@ -204,7 +204,7 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         // The refresh workflow keeps gen current in every project on GitHub, and base images
         // where a service pins one by digest.
         let pinned = v.spec.contains("baseImageDigest");
-        let refresh = std::fs::read_to_string(repo.out().join(".github/workflows/gen-refresh.yml")).expect("refresh");
+        let refresh = std::fs::read_to_string(repo.root().join(".github/workflows/gen-refresh.yml")).expect("refresh");
         assert_eq!(refresh.contains("\n  base-images:\n"), pinned, "{}", v.name);
         assert!(refresh.contains("\n  gen:\n"), "{}", v.name);
         assert_eq!(repo.out().join("scripts/refresh-base-images.sh").is_file(), pinned, "{}", v.name);
@@ -213,8 +213,8 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         for persona in ["regular", "pedantic"] {
             let out = validator("zizmor")
                 .args(["--offline", "--format", "json", "--persona", persona])
-                // The folder as a repository: its workflows and its Dependabot configuration.
-                .arg(repo.out())
+                // The repository: its workflows and its Dependabot configuration, at its root.
+                .arg(repo.root())
                 .output()
                 .expect("zizmor runs");
             let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -242,7 +242,7 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         let out = validator("yamllint")
             .args(["--strict", "-f", "parsable", "-d", "relaxed"])
             .args(repo.workflows())
-            .arg(repo.out().join(".github/dependabot.yml"))
+            .arg(repo.root().join(".github/dependabot.yml"))
             .output()
             .expect("yamllint runs");
         assert!(
@@ -922,7 +922,7 @@ fn a_spec_reached_through_a_symbolic_link_is_placed_as_its_real_path() {
         .run();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("gen: note: "), "{}", run.stderr);
-    let gen_yml = read_yaml(&real.join("deploy/out/.github/workflows/gen.yml"));
+    let gen_yml = read_yaml(&real.join(".github/workflows/gen.yml"));
     assert_eq!(gen_yml["env"]["SPEC"], "deploy/spec.yaml");
     assert_eq!(gen_yml["env"]["OUT"], "deploy/out");
     // What a fresh clone computes: no drift.
@@ -1102,7 +1102,7 @@ fn adding_a_service_leaves_the_first_ones_tags_and_versions_as_they_were() {
 /// a `docker` on the PATH that answers `answer` for every image (a failure when `None`).
 /// Returns the step's exit status, its outputs and the list of what moved.
 fn refresh_lookup(repo: &Repo, answer: Option<&str>) -> (bool, String, String) {
-    let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+    let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
     let step =
         steps(&wf["jobs"]["base-images"]).into_iter().find(|s| s["id"] == "lookup").expect("the lookup step").clone();
     let bin = tempfile::tempdir().expect("tempdir");
@@ -1197,7 +1197,7 @@ fn the_digest_built_is_the_one_scanned_signed_verified_and_deployed() {
     let mut deploys = 0;
     for v in variants() {
         let repo = Repo::new(&v);
-        let Some(branch) = read_yaml(&repo.out().join(".github/workflows/gen.yml"))["on"]["push"]["branches"][0]
+        let Some(branch) = read_yaml(&repo.root().join(".github/workflows/gen.yml"))["on"]["push"]["branches"][0]
             .as_str()
             .map(str::to_string)
         else {
@@ -1323,7 +1323,7 @@ fn runs_code(job: &Value) -> bool {
 fn a_refresh_holds_no_secret_and_its_pull_requests_start_no_workflow() {
     let variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
     let repo = Repo::new(&variant);
-    let file = repo.out().join(".github/workflows/gen-refresh.yml");
+    let file = repo.root().join(".github/workflows/gen-refresh.yml");
     let text = std::fs::read_to_string(&file).expect("read");
     // No job of it holds a secret: not the ones that run gen's code, not the ones that push.
     assert!(!text.contains("secrets."), "gen-refresh.yml names a secret");
@@ -1360,7 +1360,7 @@ fn a_refresh_holds_no_secret_and_its_pull_requests_start_no_workflow() {
 /// with the workflow's and the step's env as written, `RUNNER_TEMP` at `temp` and `bin` first
 /// on the `PATH`.
 fn refresh_step(repo: &Repo, job: &str, name: &str, temp: &Path, bin: &Path) -> std::process::Output {
-    let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+    let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
     let step = steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == name).expect("the step").clone();
     let mut run = Command::new("bash");
     run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")]).current_dir(repo.root());
@@ -1384,7 +1384,7 @@ fn refresh_step(repo: &Repo, job: &str, name: &str, temp: &Path, bin: &Path) -> 
 fn propose(repo: &Repo, job: &str, patch: &str, temp: &Path, bin: &Path) -> std::process::Output {
     let file = temp.join("uploaded.patch");
     std::fs::write(&file, patch).expect("write");
-    let wf = read_yaml(&repo.out().join(".github/workflows/gen-refresh.yml"));
+    let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
     let step =
         steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == "Apply the render's patch").expect("step").clone();
     assert!(step["run"].as_str().is_some_and(|r| r.contains("gh run download")), "{job}");
@@ -1409,7 +1409,7 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
     git(repo.root(), &["add", "--all"]);
     git(repo.root(), &["commit", "-q", "-m", "rendered"]);
     let spec = variant.spec_at;
-    let workflow = format!("{}/.github/workflows/gen.yml", variant.out).trim_start_matches("./").to_string();
+    let workflow = ".github/workflows/gen.yml".to_string();
     let script = format!("{}/scripts/refresh-gen.sh", variant.out).trim_start_matches("./").to_string();
     let dockerfile = format!("{}/services/users/Dockerfile", variant.out).trim_start_matches("./").to_string();
     let edit = |rel: &str| {
@@ -1591,7 +1591,7 @@ fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
 #[test]
 fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     let repo = Repo::new(&variants().remove(0));
-    let wf = read_yaml(&repo.out().join(".github/workflows/shop.yml"));
+    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
     let (_, job) = jobs(&wf).into_iter().find(|(n, _)| n.as_str() == "deploy").expect("the deploy job");
     let minutes: u32 = job["timeout-minutes"].as_str().and_then(|m| m.parse().ok()).expect("timeout-minutes");
     assert!(minutes >= 30, "10 minutes of upgrade and 10 of rollback, then the route: {minutes}");
@@ -1692,7 +1692,7 @@ fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
     std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
     let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let wf = read_yaml(&dir.path().join("out/.github/workflows/shop.yml"));
+    let wf = read_yaml(&dir.path().join(".github/workflows/shop.yml"));
     // Each environment's preflight, in the job that runs in that GitHub environment.
     let preflights: Vec<(&str, &Value)> = jobs(&wf)
         .into_iter()

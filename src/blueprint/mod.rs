@@ -208,6 +208,14 @@ pub struct Runtime {
     /// never the proxy one it does (Envoy Gateway's default is 15 s). Derived.
     #[serde(skip_deserializing)]
     pub edge_timeout_seconds: u32,
+    /// Seconds between two liveness probes. Derived.
+    #[serde(skip_deserializing)]
+    pub liveness_period_seconds: u32,
+    /// Liveness probes that fail in a row before the kubelet restarts the container: their
+    /// budget outlasts the longest request and the server's restart of a worker that overran
+    /// it, so a pod busy with requests it allows is never restarted. Derived.
+    #[serde(skip_deserializing)]
+    pub liveness_failure_threshold: u32,
     /// Seconds the process may take to start answering.
     pub startup_seconds: u32,
     /// How the pipeline tests the service before it builds the image.
@@ -333,6 +341,8 @@ impl Default for Runtime {
             shutdown_delay_seconds: SHUTDOWN_DELAY_SECONDS,
             termination_grace_period_seconds: SHUTDOWN_DELAY_SECONDS + 20 + SHUTDOWN_MARGIN_SECONDS,
             edge_timeout_seconds: 20 + EDGE_MARGIN_SECONDS,
+            liveness_period_seconds: LIVENESS_PERIOD_SECONDS,
+            liveness_failure_threshold: LIVENESS_MIN_FAILURES,
             startup_seconds: 60,
             test: None,
             base_image: None,
@@ -347,6 +357,13 @@ pub const SHUTDOWN_DELAY_SECONDS: u32 = 5;
 /// What the grace period keeps beyond the delay and the graceful shutdown: the time the server's
 /// master takes to reap its workers and exit before the kubelet's SIGKILL.
 pub const SHUTDOWN_MARGIN_SECONDS: u32 = 5;
+
+/// Seconds between two liveness probes.
+pub const LIVENESS_PERIOD_SECONDS: u32 = 10;
+
+/// The fewest liveness failures in a row that restart a container (a minute at 10 s), however
+/// short the longest request: a slow answer under load is not a dead process.
+pub const LIVENESS_MIN_FAILURES: u32 = 6;
 
 /// What the edge's timeout keeps beyond the longest request: the service answers (or its server
 /// ends the request) before the proxy gives up on it.
@@ -379,6 +396,9 @@ impl Runtime {
             .saturating_add(self.graceful_shutdown_seconds)
             .saturating_add(SHUTDOWN_MARGIN_SECONDS);
         self.edge_timeout_seconds = self.graceful_shutdown_seconds.saturating_add(EDGE_MARGIN_SECONDS);
+        self.liveness_period_seconds = LIVENESS_PERIOD_SECONDS;
+        let budget = self.graceful_shutdown_seconds.saturating_add(2 * LIVENESS_PERIOD_SECONDS);
+        self.liveness_failure_threshold = budget.div_ceil(LIVENESS_PERIOD_SECONDS).max(LIVENESS_MIN_FAILURES);
     }
 }
 

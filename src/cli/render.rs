@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, eprint_findings, session};
-use crate::output::{Allow, Drift, DriftKind, Inputs, ManifestChange, Outcome, OutputError, Unlisted, Why, Writer};
+use crate::output::{
+    Allow, Drift, DriftKind, Inputs, Layout, ManifestChange, Outcome, OutputError, Unlisted, Why, Writer, shown as at,
+};
 use crate::pipeline::{self, Prepared, Session, Unprepared, display};
 use crate::render::{self, PlannedFile};
 
@@ -37,9 +39,22 @@ pub struct Args {
     /// --overwrite-unowned, which each say what they may lose.
     #[arg(long, hide = true)]
     force: bool,
+    /// Where `.github/` (workflows, Dependabot) goes: `root`, the repository's root, where
+    /// GitHub reads it; or `output`, the output folder, where GitHub never reads it (a
+    /// repository that only shows an example). The output folder's manifest remembers the
+    /// choice for later renders and checks [default: what the manifest says, else `root`].
+    #[arg(long, value_enum, conflicts_with = "check")]
+    github_at: Option<GithubAt>,
     /// A folder of extra blueprints (repeatable; overrides built-ins by name).
     #[arg(long = "blueprints", value_name = "DIR")]
     blueprints: Vec<PathBuf>,
+}
+
+/// Where `.github/` goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum GithubAt {
+    Root,
+    Output,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -108,7 +123,13 @@ pub fn run(args: Args) -> u8 {
     for (folder, file) in session.catalog.files_read() {
         inputs.add_blueprint_file(folder, file);
     }
+    let mut in_output = false;
     let finished = Writer::open(out, allow, &inputs).and_then(|mut writer| {
+        in_output = match args.github_at {
+            Some(at) => at == GithubAt::Output,
+            None => writer.github_in_output(),
+        };
+        writer.layout(Layout::of(place).in_output(in_output));
         let loaded = loaded;
         writer.environments(
             loaded
@@ -166,7 +187,10 @@ pub fn run(args: Args) -> u8 {
         }
     });
     match finished {
-        Ok(outcome) => report(&outcome, &display(out), &display(&args.spec)),
+        Ok(outcome) => {
+            moved_note(&outcome, place, &display(out), in_output);
+            report(&outcome, &display(out), &display(&args.spec))
+        }
         Err(e) => {
             match e.wrote_nothing() {
                 (true, false) => eprintln!("gen: error: {e}; nothing was written"),
@@ -184,9 +208,27 @@ const KEPT_BYTES: usize = 32 * 1024 * 1024;
 /// How many paths a note names before it only counts the rest.
 const NAMED: usize = 5;
 
+/// Says so when a render removed the `.github/` files earlier renders wrote inside the output
+/// folder, where GitHub never reads them: they are at the repository root now.
+fn moved_note(o: &Outcome, place: &render::Place, out: &str, in_output: bool) {
+    if place.depth() == 0 || in_output {
+        return;
+    }
+    let moved = o.removed.iter().filter(|p| render::is_repository_file(p)).count();
+    if moved > 0 {
+        let root = at(out, &"../".repeat(place.depth()));
+        let root = root.trim_end_matches('/');
+        let github = if root.is_empty() { ".github/".to_string() } else { format!("{root}/.github/") };
+        eprintln!(
+            "note: gen renders `.github/` at the repository root now, where GitHub reads it ({github}); it removed the \
+             {moved} file(s) earlier renders wrote in {out}/.github/ (commit the move as one change)"
+        );
+    }
+}
+
 /// Says what a render did, and what the user must decide; the exit code.
 fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
-    let list = |paths: &[String]| paths.iter().map(|p| format!("{out}/{p}")).collect::<Vec<_>>().join(", ");
+    let list = |paths: &[String]| paths.iter().map(|p| at(out, p)).collect::<Vec<_>>().join(", ");
     if o.recovered {
         eprintln!(
             "note: the last render into {out} stopped part way; this one went on from there (the files that render \
@@ -204,28 +246,29 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
         );
     }
     for (path, what) in &o.forgot_inputs {
-        eprintln!("note: {out}/{path} is no longer rendered and is {what}: kept, and no longer recorded as gen's");
+        eprintln!("note: {} is no longer rendered and is {what}: kept, and no longer recorded as gen's", at(out, path));
     }
     for kept in &o.kept_edits {
         eprint!("{}", kept.diff);
         eprintln!(
-            "error: {out}/{} was edited by hand; gen kept your version (the diff above is from it to the spec's). Either:\n  \
+            "error: {} was edited by hand; gen kept your version (the diff above is from it to the spec's). Either:\n  \
              - move the change into the spec or its blueprint, then take gen's version: gen render {spec} --discard-edits\n  \
              - or keep yours, and gen stops managing the file: gen render {spec} --keep-edits",
-            kept.path
+            at(out, &kept.path)
         );
     }
     for kept in &o.kept_unowned {
         eprint!("{}", kept.diff);
         eprintln!(
-            "error: {out}/{} exists and gen does not own it: kept, not written (move it away, or replace it: gen render \
+            "error: {} exists and gen does not own it: kept, not written (move it away, or replace it: gen render \
              {spec} --overwrite-unowned)",
-            kept.path
+            at(out, &kept.path)
         );
     }
     for path in &o.kept_scaffold {
         eprintln!(
-            "note: {out}/{path} was already there where gen starts a scaffold file: kept as yours (delete it for gen's)"
+            "note: {} was already there where gen starts a scaffold file: kept as yours (delete it for gen's)",
+            at(out, path)
         );
     }
     // Files gen did not write where they matter: named one a line, then what to do, once.
@@ -235,22 +278,22 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
         others.into_iter().partition(|k| k.why == Why::LookAlike);
     for kept in &owned {
         if let Why::Owned(tool) = kept.why {
-            eprintln!("error: {out}/{}: not gen's, in {}", kept.path, tool.folder());
+            eprintln!("error: {}: not gen's, in {}", at(out, &kept.path), tool.folder());
         }
     }
     if !owned.is_empty() {
         eprintln!("  kept: gen removes no file it did not write; remove them, or move them out of the folder");
     }
     for kept in &claimed {
-        eprintln!("error: {out}/{}: says it is generated by gen, but the manifest does not list it", kept.path);
+        eprintln!("error: {}: says it is generated by gen, but the manifest does not list it", at(out, &kept.path));
     }
     if !claimed.is_empty() {
         eprintln!("  kept: if an earlier render wrote it, delete it; if it is yours, remove the marker line");
     }
     for kept in &look_alike {
         eprintln!(
-            "error: {out}/{}: symbolic link named like gen's temporary files (`.gen-tmp-*`), which are never links",
-            kept.path
+            "error: {}: symbolic link named like gen's temporary files (`.gen-tmp-*`), which are never links",
+            at(out, &kept.path)
         );
     }
     if !look_alike.is_empty() {
@@ -260,8 +303,9 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
     eprint_findings(&crate::output::override_findings(out, &o.overrides));
     for path in &o.kept_stale_edits {
         eprintln!(
-            "error: {out}/{path} is no longer rendered but was edited by hand: kept (delete it, or: gen render {spec} \
-             --discard-edits; or keep it and stop tracking it: --keep-edits)"
+            "error: {} is no longer rendered but was edited by hand: kept (delete it, or: gen render {spec} \
+             --discard-edits; or keep it and stop tracking it: --keep-edits)",
+            at(out, path)
         );
     }
     if !o.discarded_edits.is_empty() {
@@ -345,7 +389,7 @@ fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
                 let mut help = String::new();
                 for d in files {
                     let (_, what, h) = d.explain(&shown, &spec);
-                    eprintln!("error: {shown}/{}: {what}", d.path);
+                    eprintln!("error: {}: {what}", at(&shown, &d.path));
                     help = h;
                 }
                 eprintln!("  {help}");

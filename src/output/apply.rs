@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use super::drift::unified;
 use super::folders::{Folders, Unlisted, Why};
 use super::inputs::Inputs;
+use super::layout::Layout;
 use super::manifest::{Digest, Entry, EnvironmentRecord, Manifest, Owner, sha256};
 use super::overrides::{self, Override};
 use super::records::Records;
@@ -135,11 +136,15 @@ pub struct Writer {
     outcome: Outcome,
     /// Whether there was a manifest.
     had_manifest: bool,
+    /// Whether the manifest says `.github/` stays in the output folder.
+    github_in_output: bool,
     /// The old manifest's entries not yet planned: once every batch is added, the stale ones.
     old: HashMap<String, Entry>,
     new: Vec<Entry>,
     /// The spec's declared environments, recorded in the manifest.
     environments: Vec<EnvironmentRecord>,
+    /// Where each planned file lands: `.github/` at the repository root.
+    layout: Layout,
     tree: fs::Tree,
     /// The folders the plan writes into, and every path the plan and the records list.
     folders: Folders,
@@ -177,6 +182,7 @@ impl Writer {
         for path in &records.journal_paths {
             folders.written(path);
         }
+        let github_in_output = records.manifest.as_ref().is_some_and(|m| m.github_in_output);
         let old = records
             .manifest
             .into_iter()
@@ -194,9 +200,11 @@ impl Writer {
             interrupted: records.interrupted,
             outcome: Outcome::default(),
             had_manifest: records.had_manifest,
+            github_in_output,
             old,
             new: Vec::new(),
             environments: Vec::new(),
+            layout: Layout::default(),
             tree,
             folders,
             problems: Vec::new(),
@@ -210,6 +218,17 @@ impl Writer {
     /// the manifest says which of them each file is deployed to.
     pub fn environments(&mut self, environments: Vec<EnvironmentRecord>) {
         self.environments = environments;
+    }
+
+    /// Says where the planned files land (by default, all in the output folder): a render's
+    /// `.github/` goes to the root of its repository, where GitHub reads it.
+    pub fn layout(&mut self, layout: Layout) {
+        self.layout = layout;
+    }
+
+    /// Whether the folder's manifest says `.github/` stays in the output folder.
+    pub fn github_in_output(&self) -> bool {
+        self.github_in_output
     }
 
     /// Decides what to do with each file of a batch, reading only, and writes the new ones
@@ -230,8 +249,10 @@ impl Writer {
     }
 
     fn decide<'f>(&mut self, file: &'f PlannedFile, writes: &mut Vec<(PathBuf, &'f [u8])>) -> Result<(), OutputError> {
-        let rel = file.path.as_str();
-        self.folders.plan(file);
+        let layout = self.layout.clone();
+        let disk = layout.disk(&file.path);
+        let rel = disk.as_ref();
+        self.folders.plan(rel, file);
         let entry = self.old.remove(rel);
         let target = match self.tree.target(rel) {
             Ok(t) => t,
@@ -253,6 +274,20 @@ impl Writer {
                 }
                 if let Some(holds) = &file.holds {
                     self.outcome.overrides.extend(overrides::check(rel, &bytes, holds));
+                }
+                if entry.is_none()
+                    && crate::render::is_repository_file(&file.path)
+                    && let Some(other) = self.layout.other_spec(&bytes)
+                {
+                    // Never taken, whatever the flags: the other spec's render would take it back.
+                    self.problem(format!(
+                        "{}: the render of {other} wrote it (its first line says so); a repository has one \
+                         `.github/`, which GitHub reads, and two specs cannot both render into it: render every \
+                         service of this repository from one spec, or keep this one's `.github/` in its output \
+                         folder (gen render SPEC --github-at output), where GitHub does not read it",
+                        fs::shown(&super::layout::collapse(&target))
+                    ));
+                    return Ok(());
                 }
                 Some(bytes)
             }
@@ -346,6 +381,7 @@ impl Writer {
     fn finish_locked(&mut self, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
         let mut new = Manifest::new(&self.spec, spec_bytes);
         new.environments = self.environments.clone();
+        new.github_in_output = self.layout.keeps_github_in_output();
         new.files = std::mem::take(&mut self.new);
         let mut removals: Vec<(String, PathBuf)> = Vec::new();
         let mut old_files: Vec<Entry> = std::mem::take(&mut self.old).into_values().collect();
@@ -449,7 +485,7 @@ impl Drop for Writer {
     }
 }
 
-/// Writes `plan` into `out` at once. `inputs` names the spec (the manifest records its path
+/// Writes `plan` into `out` (its `.github/` where `layout` says) at once. `inputs` names the spec (the manifest records its path
 /// relative to `out`) and what else the render read, `spec_bytes` is the spec's content.
 pub fn apply(
     plan: &Plan,
@@ -457,8 +493,10 @@ pub fn apply(
     inputs: &Inputs,
     spec_bytes: &[u8],
     allow: Allow,
+    layout: Layout,
 ) -> Result<Outcome, OutputError> {
     let mut writer = Writer::open(out, allow, inputs)?;
+    writer.layout(layout);
     writer.add(&plan.files)?;
     writer.finish(spec_bytes)
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::folders::{Folders, Why};
 use super::inputs::Inputs;
+use super::layout::Layout;
 use super::manifest::{Digest, Manifest, Owner, sha256};
 use super::overrides::{self, Override, PIPELINE_FILE_OVERRIDES};
 use super::records::Records;
@@ -197,7 +198,7 @@ impl Drift {
     /// The finding of a drifted file, at the file.
     fn file_finding(&self, out: &str, spec: &str) -> Diagnostic {
         let (rule, message, help) = self.explain(out, spec);
-        let mut diag = Diagnostic::new(rule, &format!("{out}/{}", self.path), None, message).help(help);
+        let mut diag = Diagnostic::new(rule, &super::layout::shown(out, &self.path), None, message).help(help);
         if self.kind != DriftKind::Interrupted {
             diag.subject.artifact = Some(self.path.clone());
         }
@@ -240,6 +241,8 @@ pub struct DriftCheck {
     recorded: HashMap<String, (Owner, Digest)>,
     /// The folders the plan writes into, and every path the plan and the records list.
     folders: Folders,
+    /// Where each planned file lands: `.github/` at the repository root.
+    layout: Layout,
 }
 
 impl DriftCheck {
@@ -267,22 +270,32 @@ impl DriftCheck {
                 (e.path.clone(), (e.owner, e.sha256))
             })
             .collect();
-        Ok(DriftCheck { out: out.to_path_buf(), tree, old, interrupted, recorded, folders })
+        Ok(DriftCheck { out: out.to_path_buf(), tree, old, interrupted, recorded, folders, layout: Layout::default() })
+    }
+
+    /// Says where the planned files land (by default, all in the output folder), with
+    /// `.github/` in the output folder when its manifest says so.
+    pub fn layout(mut self, layout: Layout) -> DriftCheck {
+        let in_output = self.old.as_ref().is_some_and(|m| m.github_in_output);
+        self.layout = layout.in_output(in_output);
+        self
     }
 
     /// The managed files of a batch that differ from the directory's copies.
     pub fn add(&mut self, files: &[PlannedFile]) -> Result<Vec<Drift>, OutputError> {
         let mut drifts = Vec::new();
+        let layout = self.layout.clone();
         for file in files {
-            self.folders.plan(file);
+            let path = layout.disk(&file.path);
+            self.folders.plan(&path, file);
             if let Some(holds) = &file.holds {
                 drifts.extend(self.overrides(file, holds)?);
             }
-            let recorded = self.recorded.get(&file.path);
+            let recorded = self.recorded.get(path.as_ref());
             if file.ownership != Ownership::Managed || recorded.is_some_and(|(owner, _)| *owner == Owner::Released) {
                 continue;
             }
-            let existing = fs::read(&self.tree.target(&file.path)?)?;
+            let existing = fs::read(&self.tree.target(&path)?)?;
             let kind = match (&existing, recorded) {
                 (None, _) => DriftKind::Missing,
                 (Some(b), _) if *b == file.bytes => continue,
@@ -290,8 +303,8 @@ impl DriftCheck {
                 (Some(b), Some((_, hash))) if sha256(b) != *hash => DriftKind::Edited,
                 (Some(_), Some(_)) => DriftKind::Changed,
             };
-            let diff = unified(&file.path, existing.as_deref(), Some(&file.bytes));
-            drifts.push(Drift { path: file.path.clone(), kind, diff, at: None });
+            let diff = unified(&path, existing.as_deref(), Some(&file.bytes));
+            drifts.push(Drift { path: path.into_owned(), kind, diff, at: None });
         }
         Ok(drifts)
     }

@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 
 use super::inputs::{FileId, Inputs};
 use super::{OutputError, io};
-use crate::render::is_safe_relative;
+use crate::render::is_safe_recorded;
 
 /// The prefix of the temporary files a render writes beside their targets.
 pub const TEMP_PREFIX: &str = ".gen-tmp-";
@@ -26,10 +26,11 @@ impl Tree {
         Tree { out: out.to_path_buf(), checked: HashSet::new() }
     }
 
-    /// The path of `rel` inside the output directory, refusing unsafe paths, symbolic links on
-    /// the way, and files where a folder must be.
+    /// The path of `rel` inside the output directory (or, `../` repeated then `.github/`, at
+    /// the repository root above it), refusing unsafe paths, symbolic links on the way, and
+    /// files where a folder must be.
     pub fn target(&mut self, rel: &str) -> Result<PathBuf, OutputError> {
-        if !is_safe_relative(rel) {
+        if !is_safe_recorded(rel) {
             return Err(OutputError::UnsafePath(rel.to_string()));
         }
         let mut path = self.out.clone();

@@ -24,6 +24,11 @@ pub struct Manifest {
     /// check of a linted output folder closes each on its own cluster, as the render did.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environments: Vec<EnvironmentRecord>,
+    /// Whether the render keeps `.github/` in the output folder (`gen render --github-at
+    /// output`), where GitHub never reads it, instead of at the repository root: every later
+    /// render and check of the folder does the same until told otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub github_in_output: bool,
     pub files: Vec<Entry>,
 }
 
@@ -152,6 +157,7 @@ impl Manifest {
             spec: spec.to_string(),
             spec_sha256: sha256(spec_bytes),
             environments: Vec::new(),
+            github_in_output: false,
             files: Vec::new(),
         }
     }
@@ -169,7 +175,7 @@ impl Manifest {
         let Some(bytes) = fs::read(&path)? else { return Ok(None) };
         let manifest: Manifest = serde_json::from_slice(&bytes)
             .map_err(|e| OutputError::BadManifest { path: path.clone(), reason: e.to_string() })?;
-        let unsafe_path = |p: &str| !crate::render::is_safe_relative(p) || crate::render::is_reserved(p);
+        let unsafe_path = |p: &str| !crate::render::is_safe_recorded(p) || crate::render::is_reserved(p);
         if let Some(bad) = manifest.files.iter().find(|f| unsafe_path(&f.path)) {
             return Err(OutputError::BadManifest { path, reason: format!("it lists the unsafe path `{}`", bad.path) });
         }

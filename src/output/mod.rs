@@ -5,6 +5,7 @@ mod drift;
 mod folders;
 mod fs;
 mod inputs;
+mod layout;
 mod manifest;
 mod overrides;
 mod records;
@@ -14,6 +15,7 @@ pub use drift::{DRIFTED_OUTPUT, Drift, DriftCheck, DriftKind, UNLISTED_OUTPUT_FI
 pub use folders::{Tool, Unlisted, Why};
 pub use fs::{check_folder, normalize};
 pub use inputs::{FileId, Inputs};
+pub use layout::{Layout, shown};
 pub use manifest::{EnvironmentRecord, Manifest, Owner, sha256};
 pub use overrides::{Override, PIPELINE_FILE_OVERRIDES, findings as override_findings};
 

@@ -219,7 +219,8 @@ impl Session {
     /// when the spec did not render whole.
     pub fn compare(&self, prepared: &Prepared, also: &mut Sink<'_>) -> (Checked, Result<Vec<Drift>, OutputError>) {
         let inputs = output::Inputs::new(&prepared.spec, &display(&prepared.spec));
-        let mut check = DriftCheck::open(&prepared.out, &inputs);
+        let layout = output::Layout::of(&prepared.place);
+        let mut check = DriftCheck::open(&prepared.out, &inputs).map(|c| c.layout(layout));
         let mut drifts = Vec::new();
         let mut each = |batch: &[PlannedFile]| {
             also(batch);
@@ -251,9 +252,11 @@ impl Session {
         let out = &prepared.out;
         let out_name = display(out);
         let root = output::normalize(out);
+        let in_output = output::Manifest::read(out).ok().flatten().is_some_and(|m| m.github_in_output);
+        let layout = output::Layout::of(&prepared.place).in_output(in_output);
         let mut note = |batch: &[PlannedFile]| {
             if let Some(covered) = covered.as_deref_mut() {
-                covered.extend(batch.iter().map(|f| root.join(&f.path)));
+                covered.extend(batch.iter().map(|f| output::normalize(&root.join(layout.disk(&f.path).as_ref()))));
             }
         };
         // The output directory, when there is one, compared batch by batch as the spec renders.

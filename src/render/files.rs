@@ -255,7 +255,7 @@ impl<'a> Renderer<'a> {
         let bytes = match (file.ownership, std::str::from_utf8(&bytes)) {
             (Ownership::Managed, Ok(text)) => {
                 let style = file.marker.unwrap_or_else(|| marker::style_for(&path));
-                match marker::marker_line(style, &self.place.spec_name) {
+                match marker::marker_line(style, self.place.marker_name(&path)) {
                     Some(line) => marker::insert(text, &line).into_bytes(),
                     None => bytes,
                 }

@@ -83,6 +83,40 @@ impl Place {
     pub fn prefix(&self) -> String {
         if self.out == "." { String::new() } else { format!("{}/", self.out) }
     }
+
+    /// How many folders the output directory is below the repository root: a file of the
+    /// root ([`is_repository_file`]) is written that many `..` above the output directory.
+    pub fn depth(&self) -> usize {
+        if self.out == "." { 0 } else { self.out.split('/').count() }
+    }
+
+    /// The spec as the marker of the file at `path` names it: its path from the repository
+    /// root for a file written at the root (where two specs' files could meet), its file name
+    /// for a file beside the rest of the output.
+    pub fn marker_name(&self, path: &str) -> &str {
+        if is_repository_file(path) { &self.spec } else { &self.spec_name }
+    }
+}
+
+/// The folder GitHub reads only at the root of a repository (workflows, Dependabot).
+pub const REPOSITORY_FOLDER: &str = ".github";
+
+/// Whether a planned file (its path relative to the output directory) belongs at the root of
+/// the repository instead: GitHub reads `.github/` there and nowhere else, so a file a
+/// blueprint targets under `.github/` is written at the root, whatever `--out` is.
+pub fn is_repository_file(path: &str) -> bool {
+    path.split('/').next() == Some(REPOSITORY_FOLDER) && path.contains('/')
+}
+
+/// Whether `path`, as an output folder's records hold it, is safe: a plain relative path in
+/// the output folder ([`is_safe_relative`]), or a file of the repository root reached from
+/// it, `../` repeated then a plain path under `.github/`.
+pub fn is_safe_recorded(path: &str) -> bool {
+    let mut rest = path;
+    while let Some(r) = rest.strip_prefix("../") {
+        rest = r;
+    }
+    is_safe_relative(rest) && (rest.len() == path.len() || is_repository_file(rest))
 }
 
 /// Whether `path` is a plain relative path inside the output directory, outside any
