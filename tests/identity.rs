@@ -242,52 +242,90 @@ fn the_helm_deploy_job_stops_on_an_empty_tenant_or_client_id() {
 }
 
 #[test]
-fn the_gitops_release_job_stops_on_an_empty_identity_and_hands_argo_cd_the_one_set() {
+fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_image_and_identity() {
     let rendered = Rendered::new(&fixture("specs/gitops.yaml"), None);
     let workflow = rendered.out(".github/workflows/users.yml");
     let doc = read_yaml(&workflow);
-    assert_eq!(doc["jobs"]["release"]["env"]["CLIENT_ID"], "${{ vars.AZURE_WORKLOAD_CLIENT_ID_USERS }}");
-    let preflight = step_script(&workflow, "release", "Preflight (the workload identity is set)");
-    let env = |tenant: &'static str, client: &'static str| {
+    // The same preflight as the Helm deploy, as the deploy identity: the vault holds every
+    // value, and Azure names the workload identity (no variable per service to keep in step).
+    assert_eq!(doc["jobs"]["release"]["steps"][1]["with"]["client-id"], "${{ vars.AZURE_DEPLOY_CLIENT_ID }}");
+    let preflight = step_script(&workflow, "release", "Preflight (Key Vault holds every secret)");
+    let bin = rendered.dir.path().join("bin");
+    stub(
+        &bin,
+        "az",
+        "case \"$*\" in\n  'keyvault secret list'*) printf \"$LISTING\" ;;\n  'identity show'*) echo \"$CLIENT_ANSWER\" ;;\nesac",
+    );
+    let outputs = rendered.dir.path().join("github_output");
+    let env = |listing: &'static str| {
         vec![
-            ("SERVICE", "users"),
-            ("SET", "gh variable set"),
+            ("VAULT", "kv"),
+            ("SECRETS", "users-SECRET-KEY"),
+            ("RESOURCE_GROUP", "notejam-rg"),
+            ("IDENTITY", "notejam-aks-users"),
             ("TF_DIR", "out/terraform"),
-            ("TENANT_ID", tenant),
-            ("CLIENT_ID", client),
+            ("TENANT_ID", TENANT),
+            ("LISTING", listing),
+            ("CLIENT_ANSWER", CLIENT),
+            ("GITHUB_OUTPUT", outputs.to_str().expect("utf-8")),
         ]
     };
-    let (code, text) = run_step(&preflight, &env("", ""), None);
+    let (code, text) = run_step(&preflight, &env(""), Some(&bin));
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("::error::The GitHub variable AZURE_TENANT_ID is empty"), "{text}");
-    assert!(
-        text.contains("::error::The GitHub variable AZURE_WORKLOAD_CLIENT_ID_USERS is empty: gh variable set AZURE_WORKLOAD_CLIENT_ID_USERS --body \"$(terraform -chdir=out/terraform output -json workload_client_ids"),
-        "{text}"
-    );
-    // A value that is not a GUID (one that would break out of the YAML string) stops it too.
-    let (code, text) = run_step(&preflight, &env(TENANT, "x\"\ny: 1"), None);
-    assert_eq!(code, 1, "{text}");
-    let (code, text) = run_step(&preflight, &env(TENANT, CLIENT), None);
+    assert!(text.contains("::error::Key Vault secret users-SECRET-KEY is not in the vault kv"), "{text}");
+    let (code, text) = run_step(&preflight, &env("users-SECRET-KEY\\t2026-01-01\\n"), Some(&bin));
     assert_eq!(code, 0, "{text}");
+    let outputs_text = std::fs::read_to_string(&outputs).expect("outputs");
+    assert!(outputs_text.contains(&format!("client-id={CLIENT}")), "{outputs_text}");
+    let checksum = outputs_text.lines().find_map(|l| l.strip_prefix("checksum=")).expect("checksum").to_string();
 
-    // The values file Argo CD reads gets both ids beside the tag.
-    let write = step_script(&workflow, "release", "Write the new tag");
-    let values = rendered.dir.path().join("values-image.yaml");
-    let values_s = values.to_str().expect("utf-8");
-    let (code, text) = run_step(
-        &write,
-        &[("VALUES", values_s), ("VERSION", "1.2.3"), ("TENANT_ID", TENANT), ("CLIENT_ID", CLIENT)],
-        None,
-    );
+    // The release file gets the release's commit, its image and both ids, and nothing else.
+    let write = step_script(&workflow, "release", "Write the release");
+    let file = rendered.dir.path().join("users.release.yaml");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let digest = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    let release_env = |commit: &'static str| {
+        vec![
+            ("RELEASE_FILE", file.to_str().expect("utf-8")),
+            ("SERVICE", "users"),
+            ("VERSION", "1.2.3"),
+            ("DIGEST", digest),
+            ("COMMIT", commit),
+            ("TENANT_ID", TENANT),
+            ("CLIENT_ID", CLIENT),
+            ("CHECKSUM", checksum.as_str()),
+        ]
+    };
+    // No commit from the job `verify`: nothing is written.
+    let (code, text) = run_step(&write, &release_env(""), None);
+    assert_eq!(code, 1, "{text}");
+    assert!(!file.exists());
+    let (code, text) = run_step(&write, &release_env(commit), None);
     assert_eq!(code, 0, "{text}");
-    let written = read_yaml(&values);
-    assert_eq!(written["image"]["tag"], "1.2.3");
-    assert_eq!(written["secretEnv"]["keyVault"]["tenantId"], TENANT);
-    assert_eq!(written["secretEnv"]["keyVault"]["clientId"], CLIENT);
-    // What it writes is what the file may hold (DRIFT003): in place, the drift check passes.
-    std::fs::copy(&values, rendered.out("charts/users/values-image.yaml")).expect("copy");
+    // In place, the drift check passes (DRIFT003 holds it to these keys), and the
+    // kustomization Argo CD's root applies pins the service's Application to that commit.
+    std::fs::copy(&file, rendered.out("argocd/users.release.yaml")).expect("copy");
     let check = Gen::new().args(["render", "spec.yaml", "--check"]).current_dir(rendered.dir.path()).run();
     assert_eq!(check.code, 0, "{}", check.stderr);
+    let lint = Gen::new().args(["lint", "spec.yaml"]).current_dir(rendered.dir.path()).run();
+    assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
+    let objects = common::objects::kustomize(&rendered.out("argocd"), &rendered.dir.path().join("built.yaml"));
+    let app = objects
+        .iter()
+        .find(|o| o["kind"] == "Application" && o["metadata"]["name"] == "users")
+        .expect("the Application of users");
+    let source = &app["spec"]["source"];
+    assert_eq!(source["targetRevision"], commit);
+    assert_eq!(source["path"], "out/charts/users");
+    let values = &source["helm"]["valuesObject"];
+    assert_eq!(values["image"]["tag"], "1.2.3");
+    assert_eq!(values["image"]["digest"], digest);
+    assert_eq!(values["secretEnv"]["keyVault"]["tenantId"], TENANT);
+    assert_eq!(values["secretEnv"]["keyVault"]["clientId"], CLIENT);
+    assert_eq!(values["secretEnv"]["checksum"], checksum.as_str());
+    // The other service's Application keeps the seed: a revision that names no commit.
+    let notes = objects.iter().find(|o| o["kind"] == "Application" && o["metadata"]["name"] == "notes").expect("notes");
+    assert_eq!(notes["spec"]["source"]["targetRevision"], "0".repeat(40));
 }
 
 /// The bullet of the README's prerequisites that names `what`, and where it is.
@@ -306,8 +344,11 @@ fn prerequisite(readme: &str, what: &str) -> (usize, String) {
 fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_their_check() {
     let rendered = Rendered::new(&fixture("specs/gitops.yaml"), None);
     let readme = rendered.text("README.md");
-    let (_, line) = prerequisite(&readme, "GitHub variable `AZURE_WORKLOAD_CLIENT_ID_USERS`");
-    assert!(line.contains("`workload_client_ids` output") && line.ends_with(": `gh variable list`."), "{line}");
+    // With GitOps too, the deploy identity (it checks the vault and reads Argo CD), and no
+    // variable per workload identity: the release job asks Azure for it.
+    let (_, line) = prerequisite(&readme, "GitHub variable `AZURE_DEPLOY_CLIENT_ID`");
+    assert!(line.contains("`deploy_client_id` output") && line.ends_with(": `gh variable list`."), "{line}");
+    assert!(!readme.contains("AZURE_WORKLOAD_CLIENT_ID"));
     let (_, line) = prerequisite(&readme, "File `manifests/identity/identity.env`");
     assert!(
         line.contains("`bash 'scripts/workload-identity.sh'`")
@@ -318,10 +359,11 @@ fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_th
     assert!(line.contains("`git ls-remote --exit-code 'https://github.com/gen-dev/gen' 'v0.1.0'`"), "{line}");
     // terraform/README.md gives the command that sets the variable.
     let terraform = rendered.text("terraform/README.md");
-    assert!(terraform.contains(
-        "gh variable set 'AZURE_WORKLOAD_CLIENT_ID_USERS' --body \"$(terraform output -json workload_client_ids | jq -r '.[\"users\"]')\""
-    ));
-    // Without GitOps there is no such variable: the deploy job asks Azure.
+    assert!(
+        terraform
+            .contains("gh variable set AZURE_DEPLOY_CLIENT_ID --body \"$(terraform output -raw deploy_client_id)\"")
+    );
+    // Nor without GitOps: the deploy job asks Azure.
     let helm = Rendered::new(&root().join("spec.yaml"), None).text("README.md");
     assert!(!helm.contains("AZURE_WORKLOAD_CLIENT_ID"));
     prerequisite(&helm, "File `manifests/identity/identity.env`");
@@ -404,4 +446,100 @@ fn the_drift_job_installs_gen_from_the_spec_and_checks_that_source_first() {
     let (code, text) = run(missing.to_str().expect("utf-8"), "v0.1.0");
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("cannot be read without credentials (pipeline.gen.repository in spec.yaml"), "{text}");
+}
+
+#[test]
+fn each_gitops_promotion_waits_for_the_merge_and_the_environment_before_synced_and_healthy() {
+    let rendered = Rendered::new(
+        &fixture("specs/environments.yaml"),
+        Some((
+            "    secretEnv: [SECRET_KEY]\n",
+            "    secretEnv: [SECRET_KEY]\npipeline:\n  deploy: gitops\n  gitops: {update: pull-request}\n",
+        )),
+    );
+    let workflow = rendered.out(".github/workflows/shop.yml");
+    let doc = read_yaml(&workflow);
+    let jobs = &doc["jobs"];
+    // dev, then test once dev's job ended, then prod once test's did; each job ends waiting
+    // for its own environment, so the next starts only when that one is live.
+    assert_eq!(jobs["release-dev"]["needs"], "verify");
+    assert_eq!(jobs["release-test"]["needs"], serde_json::json!(["verify", "release-dev"]));
+    assert_eq!(jobs["release-prod"]["needs"], serde_json::json!(["verify", "release-test"]));
+    for (job, env) in [("release-dev", "dev"), ("release-test", "test"), ("release-prod", "prod")] {
+        let steps = jobs[job]["steps"].as_array().expect("steps");
+        let names: Vec<&str> = steps.iter().filter_map(|s| s["name"].as_str()).collect();
+        let at = |name: &str| names.iter().position(|n| *n == name).unwrap_or_else(|| panic!("{job}: no step {name}"));
+        assert!(at("Preflight (Key Vault holds every secret)") < at("Write the release"), "{job}");
+        assert!(at("Write the release") < at("Propose it"), "{job}");
+        assert!(at("Propose it") < at("Wait for the pull request to be merged"), "{job}");
+        assert_eq!(names.last(), Some(&"Wait until Argo CD reports the release synced and healthy"), "{job}");
+        assert_eq!(jobs[job]["env"]["RELEASE_FILE"], format!("out/argocd/{env}/shop.release.yaml"));
+        assert_eq!(jobs[job]["env"]["COMMIT"], "${{ needs.verify.outputs.commit }}");
+        assert_eq!(jobs[job]["permissions"]["id-token"], "write");
+    }
+    let bin = rendered.dir.path().join("bin");
+    stub(&bin, "sleep", "exit 0");
+    let count = rendered.dir.path().join("count");
+    let answers = |name: &str, answers: &[String]| {
+        let cases: String =
+            answers.iter().enumerate().map(|(i, a)| format!("  {}) cat <<'JSON'\n{a}\nJSON\n  ;;\n", i + 1)).collect();
+        format!(
+            "n=$(( $(cat {c} 2>/dev/null || echo 0) + 1 )); echo $n > {c}\ncase $n in\n{cases}  *) echo '{name}: asked too often' >&2; exit 9 ;;\nesac",
+            c = count.display()
+        )
+    };
+
+    // The merge: an open pull request is waited for; a closed one stops the promotion.
+    let merge = step_script(&workflow, "release-test", "Wait for the pull request to be merged");
+    let env = [("NUMBER", "7"), ("SERVICE", "shop"), ("VERSION", "1.2.3"), ("TO", " to test")];
+    stub(&bin, "gh", &answers("gh", &["OPEN".into(), "OPEN".into(), "MERGED".into()]));
+    let (code, text) = run_step(&merge, &env, Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    std::fs::remove_file(&count).expect("rm");
+    stub(&bin, "gh", &answers("gh", &["OPEN".into(), "CLOSED".into()]));
+    let (code, text) = run_step(&merge, &env, Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("::error::Pull request #7 was closed without a merge: shop 1.2.3 is not promoted to test"),
+        "{text}"
+    );
+
+    // Argo CD: the previous release synced, then this one applied but still rolling out, then
+    // this one synced and healthy, which alone ends the wait.
+    let wait = step_script(&workflow, "release-test", "Wait until Argo CD reports the release synced and healthy");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let old = "89abcdef0123456789abcdef0123456789abcdef";
+    let digest = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    let app = |revision: &str, image: &str, sync: &str, health: &str| {
+        serde_json::json!({"kind": "Application", "status": {
+            "sync": {"status": sync, "revision": revision,
+                     "comparedTo": {"source": {"targetRevision": revision, "helm": {"valuesObject": {"image": {"digest": image}}}}}},
+            "health": {"status": health}}})
+        .to_string()
+    };
+    let env = [("SERVICE", "shop"), ("VERSION", "1.2.3"), ("TO", " to test"), ("COMMIT", commit), ("DIGEST", digest)];
+    std::fs::remove_file(&count).expect("rm");
+    stub(
+        &bin,
+        "kubectl",
+        &answers(
+            "kubectl",
+            &[
+                app(old, "sha256:00", "Synced", "Healthy"),
+                app(commit, digest, "Synced", "Progressing"),
+                app(commit, "sha256:00", "Synced", "Healthy"),
+                app(commit, digest, "Synced", "Healthy"),
+            ],
+        ),
+    );
+    let (code, text) = run_step(&wait, &env, Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(std::fs::read_to_string(&count).expect("count").trim(), "4", "{text}");
+    assert!(text.contains("Argo CD reports shop 1.2.3 synced and healthy to test"), "{text}");
+    // An Application the deploy identity cannot read stops the promotion, saying why.
+    std::fs::remove_file(&count).expect("rm");
+    stub(&bin, "kubectl", "echo 'Error from server (Forbidden)' >&2; exit 1");
+    let (code, text) = run_step(&wait, &env, Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("::error::The deploy identity cannot read the Application shop in argocd"), "{text}");
 }

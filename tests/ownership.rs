@@ -520,59 +520,77 @@ fn reported_at(p: &Project, code: &str) -> Vec<(String, u64, u64)> {
 
 const DIGEST: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
+/// What the release job writes into an Argo CD release file, `values` under `valuesObject`.
+fn release_file(service: &str, values: &str) -> String {
+    let values: String = values.lines().map(|l| format!("        {l}\n")).collect();
+    format!(
+        "# the pipeline's\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: \"{service}\"\nspec:\n  source:\n    \
+         targetRevision: \"0123456789abcdef0123456789abcdef01234567\"\n    helm:\n      valuesObject:\n{values}"
+    )
+}
+
 #[test]
-fn a_gitops_tag_file_holds_only_what_the_pipeline_writes() {
+fn a_gitops_release_file_holds_only_what_the_pipeline_writes() {
     let p = rendered_project(&std::fs::read_to_string(common::fixture("specs/gitops.yaml")).expect("spec"));
-    // What the release job writes: the image (and, for `users`, which reads Key Vault, the
-    // workload identity).
+    // What the release job writes: the commit, the image (and, for `users`, which reads Key
+    // Vault, the workload identity and the vault values' checksum).
     let image = format!("image:\n  tag: \"0.0.2\"\n  digest: \"{DIGEST}\"\n");
-    let identity = "secretEnv:\n  keyVault:\n    tenantId: \"00000000-0000-0000-0000-000000000001\"\n    clientId: \"00000000-0000-0000-0000-000000000002\"\n";
-    write(&p, "out/charts/users/values-image.yaml", &format!("# the pipeline's\n{image}{identity}"));
-    write(&p, "out/charts/notes/values-image.yaml", &format!("# the pipeline's\n{image}"));
+    let identity = "secretEnv:\n  checksum: \"abc\"\n  keyVault:\n    tenantId: \"00000000-0000-0000-0000-000000000001\"\n    clientId: \"00000000-0000-0000-0000-000000000002\"\n";
+    write(&p, "out/argocd/users.release.yaml", &release_file("users", &format!("{image}{identity}")));
+    write(&p, "out/argocd/notes.release.yaml", &release_file("notes", &image));
     assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
     assert_eq!(reported_at(&p, "DRIFT003"), []);
-    // Anything else is a chart value Argo CD deploys, unsigned and unreviewed: another image,
-    // no network policy; the identity where the service reads no vault.
+    // Anything else is deployed by Argo CD, unsigned and unreviewed: another image, no network
+    // policy, the identity where the service reads no vault, another source, and a second
+    // document (kustomize applies it as a patch of its own, to any object it names).
     let evil =
-        format!("# the pipeline's\n{image}  repository: evil.io/x\nnetworkPolicy:\n  enabled: false\n{identity}");
-    write(&p, "out/charts/notes/values-image.yaml", &evil);
-    let file = "out/charts/notes/values-image.yaml";
+        release_file("notes", &format!("{image}  repository: evil.io/x\nnetworkPolicy:\n  enabled: false\n{identity}"))
+            + "    repoURL: https://evil.example/x.git\n---\nkind: AppProject\nmetadata: {name: notejam}\n";
+    write(&p, "out/argocd/notes.release.yaml", &evil);
+    let file = "out/argocd/notes.release.yaml";
     let expected: Vec<(String, u64, u64)> =
-        [(5, 3), (6, 1), (8, 1)].iter().map(|(l, c)| (file.to_string(), *l, *c)).collect();
+        [(14, 11), (15, 9), (17, 9), (22, 5), (24, 1)].iter().map(|(l, c)| (file.to_string(), *l, *c)).collect();
     assert_eq!(reported_at(&p, "DRIFT003"), expected);
     let check = p.run_gen(["render", "spec.yaml", "--check"]);
     assert_eq!(check.code, 1, "{}", check.stderr);
-    for at in ["values-image.yaml:5:3", "values-image.yaml:6:1", "values-image.yaml:8:1"] {
+    for at in
+        ["notes.release.yaml:14:11", "notes.release.yaml:15:9", "notes.release.yaml:22:5", "notes.release.yaml:24:1"]
+    {
         assert!(check.stderr.contains(at), "{at}: {}", check.stderr);
     }
-    assert!(check.stderr.contains("`networkPolicy`") && check.stderr.contains("image.tag"), "{}", check.stderr);
+    assert!(check.stderr.contains("`spec.source.helm.valuesObject.networkPolicy`"), "{}", check.stderr);
+    assert!(check.stderr.contains("`spec.source.repoURL`"), "{}", check.stderr);
     let run = p.render();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("DRIFT003") && run.stderr.contains("values-image.yaml:6:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("DRIFT003") && run.stderr.contains("notes.release.yaml:15:9"), "{}", run.stderr);
     assert_eq!(read(&p, file), evil, "the user's file, kept");
 }
 
 #[cfg(unix)]
 #[test]
-fn a_gitops_tag_file_that_is_a_link_is_reported() {
+fn a_gitops_release_file_that_is_a_link_is_reported() {
     let p = rendered_project(&std::fs::read_to_string(common::fixture("specs/gitops.yaml")).expect("spec"));
     // Argo CD would read the file it points to, whatever it holds.
-    write(&p, "elsewhere.yaml", "networkPolicy: {enabled: false}\n");
-    std::fs::remove_file(p.path("out/charts/notes/values-image.yaml")).expect("rm");
-    std::os::unix::fs::symlink(p.path("elsewhere.yaml"), p.path("out/charts/notes/values-image.yaml")).expect("link");
-    assert_eq!(reported(&p, "DRIFT003"), ["out/charts/notes/values-image.yaml"]);
+    write(&p, "elsewhere.yaml", "spec: {source: {targetRevision: main}}\n");
+    std::fs::remove_file(p.path("out/argocd/notes.release.yaml")).expect("rm");
+    std::os::unix::fs::symlink(p.path("elsewhere.yaml"), p.path("out/argocd/notes.release.yaml")).expect("link");
+    assert_eq!(reported(&p, "DRIFT003"), ["out/argocd/notes.release.yaml"]);
     let check = p.run_gen(["render", "spec.yaml", "--check"]);
     assert_eq!(check.code, 1, "{}", check.stderr);
     assert!(check.stderr.contains("it is a symbolic link, where the pipeline writes a file"), "{}", check.stderr);
 }
 
 #[test]
-fn a_tag_file_of_an_environment_holds_only_what_the_pipeline_writes() {
+fn a_release_file_of_an_environment_holds_only_what_the_pipeline_writes() {
     let spec = std::fs::read_to_string(common::fixture("specs/environments.yaml")).expect("spec");
     let p = rendered_project(&format!("{spec}pipeline:\n  deploy: gitops\n"));
-    let file = "out/charts/shop/values-image-prod.yaml";
-    write(&p, file, &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\nreplicas: 0\n"));
-    assert_eq!(reported_at(&p, "DRIFT003"), [(file.to_string(), 4, 1)]);
+    let file = "out/argocd/prod/shop.release.yaml";
+    // A branch in place of the release's commit is a value the file may hold (the pipeline
+    // writes the key), but any other key of the Application is not.
+    let text = release_file("shop", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\nreplicas: 0\n"))
+        + "  syncPolicy: {automated: null}\n";
+    write(&p, file, &text);
+    assert_eq!(reported_at(&p, "DRIFT003"), [(file.to_string(), 14, 9), (file.to_string(), 15, 3)]);
     assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 1);
 }
 

@@ -155,6 +155,14 @@ fn read_yaml(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// Every document of a YAML file, as PyYAML's base loader reads them.
+fn read_yaml_all(path: &Path) -> Vec<Value> {
+    let script = "import json, sys, yaml\nprint(json.dumps([d for d in yaml.load_all(open(sys.argv[1]), Loader=yaml.BaseLoader) if d]))";
+    let out = validator("python").args(["-c", script]).arg(path).output().expect("python runs");
+    assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Vec<Value>>(&out.stdout).expect("JSON")
+}
+
 /// The pinned actions everyone may use: the shared list checked against each repository.
 fn pins() -> BTreeMap<String, (String, String)> {
     let file = common::shared_github_actions_pins();
@@ -293,7 +301,7 @@ struct TfEnvironment {
     vars: Value,
     /// Only in the shared root (`shared/terraform.tfvars`), beside the registry.
     build: Option<String>,
-    /// Not with GitOps.
+    /// With Helm and with GitOps (where it reads Argo CD's Applications and the vault).
     deploy: Option<String>,
 }
 
@@ -326,8 +334,7 @@ fn terraform_roots(repo: &Repo) -> Vec<TfEnvironment> {
             let environment =
                 templates.iter().find(|t| t.contains(":environment:")).map(|t| fill(t)).expect("env subject");
             let owner = file.starts_with("shared/");
-            let deploy = (vars["deploy"] == "helm")
-                .then(|| if vars["github_environment"].is_null() { branch.clone() } else { environment });
+            let deploy = Some(if vars["github_environment"].is_null() { branch.clone() } else { environment });
             TfEnvironment { file, build: owner.then_some(branch), deploy, vars }
         })
         .collect()
@@ -526,10 +533,17 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                             file.display()
                         );
                         if let Some(name) = env.vars.get("environment").and_then(Value::as_str) {
-                            let helm = steps(job).into_iter().find(|s| s["env"].get("VALUES").is_some()).expect("helm");
-                            let values = helm["env"]["VALUES"].as_str().expect("VALUES");
+                            // Helm's values, or with GitOps the environment's release file.
+                            let values = match steps(job).into_iter().find(|s| s["env"].get("VALUES").is_some()) {
+                                Some(helm) => helm["env"]["VALUES"].as_str().expect("VALUES").to_string(),
+                                None => {
+                                    job["env"]["RELEASE_FILE"].as_str().expect("VALUES or RELEASE_FILE").to_string()
+                                }
+                            };
                             assert!(
-                                values.ends_with(&format!("/values-{name}.yaml")),
+                                values.ends_with(&format!("/values-{name}.yaml"))
+                                    || (values.contains(&format!("/argocd/{name}/"))
+                                        && values.ends_with(".release.yaml")),
                                 "{}: job {id}: {values}",
                                 file.display()
                             );
@@ -618,6 +632,9 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
                     let options = &wf["on"]["workflow_dispatch"]["inputs"]["environment"]["options"];
                     assert_eq!(options, &serde_json::json!(on_azure), "{}: {}", repo.name, file.display());
                     format!("inputs.environment == '{name}'")
+                } else if previous.is_none() {
+                    // The first, unless a person deploys by hand (the fallback gate).
+                    "github.event_name == 'push' && vars.DEPLOY_BY_HAND != 'true'".to_string()
                 } else {
                     "github.event_name == 'push'".to_string()
                 };
@@ -660,8 +677,8 @@ fn workflow_paths_are_right_from_the_repository_root() {
             paths.extend(env.get("SERVICE_DIR").and_then(Value::as_str).map(str::to_string));
             for (_, job) in jobs(&wf) {
                 for (k, val) in job["env"].as_object().into_iter().flatten() {
-                    if k == "VALUES" {
-                        paths.push(val.as_str().expect("VALUES").to_string());
+                    if k == "VALUES" || k == "RELEASE_FILE" {
+                        paths.push(val.as_str().expect("path").to_string());
                     }
                 }
                 for step in steps(job) {
@@ -704,54 +721,95 @@ fn workflow_paths_are_right_from_the_repository_root() {
 }
 
 #[test]
-fn argo_cd_objects_pass_their_crd_schemas_and_point_at_the_chart() {
+fn argo_cd_objects_pass_their_crd_schemas_and_pin_each_service_to_a_release_not_a_branch() {
     let mut checked = 0;
     for v in variants().into_iter().filter(|v| v.name.contains("gitops")) {
         let repo = Repo::new(&v);
-        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(repo.out().join("argocd"))
-            .into_iter()
-            .map(|e| e.expect("entry").into_path())
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        assert!(!files.is_empty(), "{}: no Argo CD objects", repo.name);
-        checked += 1;
-        let out = validator("crd-validate").args(&files).output().expect("crd-validate");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{}: {stdout}", repo.name);
-        assert!(stdout.contains(&format!("{} custom resource(s) valid", files.len())), "{stdout}");
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
-        for file in files.iter().filter(|f| !f.ends_with("project.yaml")) {
-            let app = read_yaml(file);
-            let source = &app["spec"]["source"];
-            assert_eq!(source["repoURL"], format!("https://github.com/{repository}.git"));
-            let chart = repo.root().join(source["path"].as_str().expect("path"));
-            assert!(chart.join("Chart.yaml").is_file(), "{}: {}", file.display(), chart.display());
-            for values in source["helm"]["valueFiles"].as_array().expect("valueFiles") {
-                assert!(chart.join(values.as_str().expect("file")).is_file(), "{}: {values}", file.display());
-            }
-            assert_eq!(app["spec"]["project"], spec["metadata"]["name"]);
-        }
-        // The Terraform root installs Argo CD and creates no deploy identity, in every
-        // environment; each environment's objects are in its own folder, for its own cluster.
+        let branch = spec["platform"]["github"]["branch"].as_str().unwrap_or("main");
         let envs = terraform_environments(&repo);
+        // The Terraform root installs Argo CD in every environment; each environment's objects
+        // are in its own folder, for its own cluster.
+        let mut folders = Vec::new();
         for env in &envs {
             assert_eq!(env.vars["deploy"], "gitops", "{}: {}", repo.name, env.file);
-            if let Some(name) = env.vars.get("environment").and_then(Value::as_str) {
-                let folder = repo.out().join("argocd").join(name);
-                assert!(folder.join("project.yaml").is_file(), "{}: {}", repo.name, folder.display());
-                for app in files.iter().filter(|f| f.starts_with(&folder) && !f.ends_with("project.yaml")) {
-                    let values = read_yaml(app)["spec"]["source"]["helm"]["valueFiles"].clone();
-                    let want = [format!("values-{name}.yaml"), format!("values-image-{name}.yaml")];
-                    assert_eq!(values, serde_json::json!(want), "{}", app.display());
+            let name = env.vars.get("environment").and_then(Value::as_str);
+            folders.push((
+                name.map(str::to_string),
+                name.map_or(repo.out().join("argocd"), |n| repo.out().join("argocd").join(n)),
+            ));
+        }
+        if envs.len() > 1 {
+            assert!(!repo.out().join("argocd/root.yaml").exists(), "{}: a root outside the environments", repo.name);
+        }
+        for (env, folder) in &folders {
+            checked += 1;
+            // What the root applies is what `kubectl apply -k` (Argo CD's kustomize) builds.
+            let built = repo.dir.path().join("argocd-built.yaml");
+            let objects = common::objects::kustomize(folder, &built);
+            let root = folder.join("root.yaml");
+            let out = validator("crd-validate").arg(&built).arg(&root).output().expect("crd-validate");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{}: {stdout}", repo.name);
+            let roots = read_yaml_all(&root);
+            assert!(stdout.contains(&format!("{} custom resource(s) valid", objects.len() + roots.len())), "{stdout}");
+            // The root tracks the branch, applies this folder, and may hold nothing but
+            // Applications and projects in Argo CD's namespace.
+            let root_app = roots.iter().find(|o| o["kind"] == "Application").expect("a root Application");
+            let prefix = repo
+                .out()
+                .strip_prefix(repo.root())
+                .expect("under the repository")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let rel =
+                folder.strip_prefix(repo.root()).expect("under the repository").to_string_lossy().replace('\\', "/");
+            assert_eq!(root_app["spec"]["source"]["targetRevision"], branch);
+            assert_eq!(root_app["spec"]["source"]["path"], rel.as_str());
+            assert_eq!(root_app["spec"]["destination"]["namespace"], "argocd");
+            let project = roots.iter().find(|o| o["kind"] == "AppProject").expect("the root's project");
+            assert_eq!(root_app["spec"]["project"], project["metadata"]["name"]);
+            let kinds: Vec<&str> = project["spec"]["namespaceResourceWhitelist"]
+                .as_array()
+                .expect("whitelist")
+                .iter()
+                .map(|k| k["kind"].as_str().expect("kind"))
+                .collect();
+            assert_eq!(kinds, ["Application", "AppProject"], "{}", root.display());
+            // Every service's Application: the chart at a pinned revision (the seed names no
+            // commit until the first release), never the branch, with that environment's values.
+            let apps: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "Application").collect();
+            assert_eq!(apps.len(), spec["services"].as_array().expect("services").len(), "{}", folder.display());
+            for app in apps {
+                let source = &app["spec"]["source"];
+                assert_eq!(source["repoURL"], format!("https://github.com/{repository}.git"));
+                let revision = source["targetRevision"].as_str().expect("targetRevision");
+                assert!(
+                    revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{}: {revision}",
+                    folder.display()
+                );
+                assert_ne!(revision, branch);
+                let chart = repo.root().join(source["path"].as_str().expect("path"));
+                assert!(
+                    chart.starts_with(repo.root().join(&prefix)) && chart.join("Chart.yaml").is_file(),
+                    "{}",
+                    chart.display()
+                );
+                let values = source["helm"]["valueFiles"].as_array().expect("valueFiles");
+                for file in values {
+                    assert!(chart.join(file.as_str().expect("file")).is_file(), "{}: {file}", folder.display());
                 }
+                if let Some(env) = env {
+                    assert_eq!(values, &[serde_json::json!(format!("values-{env}.yaml"))], "{}", folder.display());
+                }
+                assert!(source["helm"]["valuesObject"]["image"]["tag"].is_string(), "{}", folder.display());
+                assert_eq!(app["spec"]["project"], spec["metadata"]["name"]);
             }
         }
-        let folders = files.iter().filter_map(|f| f.parent()).collect::<BTreeSet<_>>().len();
-        assert_eq!(folders, if envs.len() > 1 { envs.len() } else { 1 }, "{}: a folder per environment", repo.name);
     }
-    assert!(checked >= 3, "the GitOps variants were not all checked");
+    assert!(checked >= 4, "the GitOps variants were not all checked");
 }
 
 /// Runs the rendered version script in a git repository with these tags.
@@ -1677,7 +1735,7 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
 }
 
 #[test]
-fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
+fn the_gitops_preflight_runs_in_each_environment_and_prints_a_gh_command_that_runs_nothing_else() {
     let spec = edited(
         spec_text("tests/fixtures/spec/SPEC146/fires-environment.yaml"),
         &[
@@ -1700,7 +1758,7 @@ fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
             let environment = job["environment"].as_str().or_else(|| job["environment"]["name"].as_str());
             steps(job).into_iter().map(move |s| (environment, s))
         })
-        .filter(|(_, s)| s["name"] == "Preflight (the workload identity is set)")
+        .filter(|(_, s)| s["name"] == "Preflight (Key Vault holds every secret)")
         .map(|(environment, s)| (environment.expect("the job's GitHub environment"), s))
         .collect();
     assert_eq!(
@@ -1715,8 +1773,9 @@ fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
         for (key, value) in step["env"].as_object().into_iter().flatten() {
             bash.env(key, value.as_str().unwrap_or_default());
         }
-        // Neither id set: the step fails, printing the commands that set them.
-        let out = bash.env("TENANT_ID", "").env("CLIENT_ID", "").output().expect("bash");
+        // No tenant id: the step fails, printing the command that sets it (a repository
+        // variable: the environment's name, hostile here, is no part of it).
+        let out = bash.env("TENANT_ID", "").output().expect("bash");
         let said = String::from_utf8_lossy(&out.stdout);
         let command = said
             .lines()
@@ -1727,8 +1786,8 @@ fn the_preflight_prints_a_gh_command_whose_environment_is_one_argument() {
         let pasted = Command::new("bash").args(["-c", &script]).current_dir(shell.path()).output().expect("bash");
         let args: Vec<String> =
             String::from_utf8_lossy(&pasted.stdout).split_terminator('\0').map(str::to_string).collect();
-        let at = args.iter().position(|a| a == "--env").unwrap_or_else(|| panic!("{command}: {args:?}"));
-        assert_eq!(args.get(at + 1).map(String::as_str), Some(environment), "{command}");
+        assert_eq!(args[..3], ["variable", "set", "AZURE_TENANT_ID"], "{command}");
+        assert!(!args.iter().any(|a| a.contains(environment)), "{command}: {args:?}");
         let leftovers: Vec<_> = std::fs::read_dir(shell.path()).expect("ls").flatten().map(|e| e.file_name()).collect();
         assert!(leftovers.is_empty(), "`{command}` ran something of the name: {leftovers:?}");
     }

@@ -376,7 +376,7 @@ variable "identity_mode" {
 
 variable "deploy" {
   type        = string
-  description = "How releases reach the cluster: helm (the pipeline's deploy identity runs helm upgrade) or gitops (Argo CD, installed here, pulls them from git; no deploy identity) (spec: pipeline.deploy)."
+  description = "How releases reach the cluster: helm (the pipeline's deploy identity runs helm upgrade) or gitops (Argo CD, installed here, pulls them from git; the deploy identity only reads its Applications) (spec: pipeline.deploy)."
   validation {
     condition     = contains(["helm", "gitops"], var.deploy)
     error_message = "deploy is helm or gitops."

@@ -1,4 +1,4 @@
-//! The files a workflow rewrites in the output (GitOps' image tag file), held to the keys the
+//! The files a workflow rewrites in the output (GitOps' release file), held to the keys the
 //! workflow writes: the file is the user's once written, so its values are not compared, but a
 //! key the workflow never writes is a value of another kind, which Argo CD deploys all the same.
 
@@ -10,33 +10,42 @@ use crate::yaml::{self, Node, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a key in a file the pipeline rewrites that the pipeline never writes. With
-    /// `pipeline.deploy: gitops`, `charts/<service>/values-image.yaml` (and
-    /// `values-image-<environment>.yaml`) hold what the release job hands Argo CD: the image's
-    /// `tag` and `digest`, and, for a service that reads Key Vault, the workload identity
-    /// (`secretEnv.keyVault.tenantId`, `clientId`). Argo CD deploys the chart with that file
-    /// over its values.
+    /// Reports a key in a file the pipeline rewrites that the pipeline never writes, and a
+    /// second YAML document in it. With `pipeline.deploy: gitops`,
+    /// `argocd/<service>.release.yaml` (and `argocd/<environment>/<service>.release.yaml`)
+    /// hold the release the pipeline promoted: the commit Argo CD deploys the chart and values
+    /// at (`spec.source.targetRevision`), the image's `tag` and `digest` under
+    /// `spec.source.helm.valuesObject`, and, for a service that reads Key Vault, the workload
+    /// identity and the checksum of the vault's values (`secretEnv.keyVault.tenantId`,
+    /// `clientId`, `secretEnv.checksum`). The folder's kustomization patches the service's
+    /// Application with it.
     ///
     /// ## Why it matters
     /// gen does not compare the file's values (the pipeline changes them on each release), so
-    /// any other chart value written there would deploy unseen: another image
-    /// (`image.repository`), no network policy (`networkPolicy.enabled: false`), more
-    /// replicas. It would reach the cluster without the spec, its review, or the pipeline's
-    /// check of the image's signature, and the next release would erase it from git but not
-    /// from what it had already deployed.
+    /// any other key written there would deploy unseen: another image
+    /// (`image.repository`), no network policy (`networkPolicy.enabled: false`), another
+    /// source or sync policy for the Application, or a second document, which kustomize
+    /// applies as a patch of its own to whatever object it names. It would reach the cluster
+    /// without the spec, its review, or the pipeline's check of the image's signature, and the
+    /// next release would erase it from git but not from what it had already deployed.
     ///
     /// ## Example
     /// ```yaml
-    /// image:
-    ///   tag: "1.4.2"
-    ///   repository: evil.example/shop   # reported
-    /// networkPolicy:                     # reported
-    ///   enabled: false
+    /// spec:
+    ///   source:
+    ///     targetRevision: "0123456789abcdef0123456789abcdef01234567"
+    ///     repoURL: https://evil.example/x.git   # reported
+    ///     helm:
+    ///       valuesObject:
+    ///         image:
+    ///           tag: "1.4.2"
+    ///           repository: evil.example/shop   # reported
     /// ```
     ///
     /// ## How to fix
-    /// Remove the key. A value the service needs belongs in the spec, which gen renders into
-    /// the chart's `values.yaml`; the image's tag and digest are the pipeline's to write.
+    /// Remove the key or the document. A value the service needs belongs in the spec, which
+    /// gen renders into the chart's values and the Application; the release's commit and
+    /// image are the pipeline's to write.
     pub static PIPELINE_FILE_OVERRIDES = ("DRIFT003", "pipeline-file-overrides", Error, unignorable);
 }
 
@@ -64,6 +73,9 @@ pub enum Problem {
     NotAMapping(String),
     /// Not YAML Helm reads as values (a mapping), with why.
     Unreadable(String),
+    /// A document after the first: kustomize applies each document of a patch file as a
+    /// patch of its own, to whatever object it names.
+    Document,
 }
 
 impl Override {
@@ -93,11 +105,15 @@ impl Override {
             Problem::Unreadable(why) => {
                 format!("the file is not a mapping of values Helm can read ({why}): it holds only {holds}")
             }
+            Problem::Document => format!(
+                "a second YAML document: the pipeline writes one, holding only {holds}, and kustomize would apply \
+                 this one as a patch of its own, to whatever object it names"
+            ),
         };
-        let help = "the release job rewrites this file with these keys alone, and Argo CD deploys the chart with it: \
+        let help = "the release job rewrites this file with these keys alone, and Argo CD deploys the service with it: \
                     any other value here reaches the cluster without the spec, its review or the pipeline's signature \
                     check. Remove it; a value the service needs belongs in the spec, which gen renders into the \
-                    chart's values.yaml";
+                    chart's values and the Application";
         (message, help.to_string())
     }
 
@@ -148,14 +164,21 @@ pub fn check(path: &str, bytes: &[u8], holds: &[String]) -> Vec<Override> {
         }
     };
     let mut found = Vec::new();
-    // Helm reads the first document of a values file (the loader drops empty ones, so a
-    // first document of nothing shows the next: more is reported, never less).
-    match documents.into_iter().next().map(|d| d.root) {
+    // Helm reads the first document of a values file, kustomize every document of a patch
+    // file (the loader drops empty ones, so a first document of nothing shows the next: more
+    // is reported, never less): the pipeline writes one.
+    let mut documents = documents.into_iter();
+    let first = documents.next();
+    for extra in documents {
+        found.push(at(Problem::Document, extra.root.span));
+    }
+    match first.map(|d| d.root) {
         None => {}
         Some(Node { value: Value::Null, .. }) => {}
         Some(root @ Node { value: Value::Map(_), .. }) => walk(&root, "", &holds, &mut |p, s| found.push(at(p, s))),
         Some(root) => found.push(at(Problem::Unreadable(format!("it holds {}", root.type_name())), root.span)),
     }
+    found.sort_by_key(|o| o.span.start);
     found
 }
 
@@ -226,6 +249,13 @@ mod tests {
         let found = problems(text, IMAGE);
         assert!(found.iter().any(|(p, _, _)| *p == Problem::Key("base".into())), "{found:?}");
         assert!(found.iter().any(|(p, _, _)| *p == Problem::Key("image.repository".into())), "{found:?}");
+    }
+
+    #[test]
+    fn a_second_document_is_reported_where_it_starts() {
+        let text = "image: {tag: \"1\"}\n---\nkind: AppProject\n";
+        assert_eq!(problems(text, IMAGE), [(Problem::Document, 3, 1)]);
+        assert_eq!(problems("image: {tag: \"1\"}\n---\n", IMAGE), []);
     }
 
     #[test]

@@ -112,7 +112,7 @@ module "github_oidc" {
   branch              = var.github_branch
   environment         = var.github_environment
   build_identity      = false
-  deploy_identity     = var.deploy == "helm"
+  deploy_identity     = true # with GitOps too: it checks the vault and reads Argo CD's Applications
   registry_id         = local.shared.registry.id
   cluster_id          = module.aks.id
   tags                = var.tags
@@ -187,7 +187,7 @@ module "key_vault" {
   oidc_issuer_url     = module.aks.oidc_issuer_url
   services            = var.secret_services
   admin_principal_id  = module.cluster_admin.principal_id
-  deploy_identity     = var.deploy == "helm"
+  deploy_identity     = true
   deploy_principal_id = module.github_oidc.deploy_principal_id
   tags                = var.tags
 }

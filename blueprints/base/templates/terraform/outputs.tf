@@ -24,7 +24,7 @@ output "tenant_id" {
 }
 
 output "deploy_client_id" {
-  description = "The client id the deploy job signs in with (cluster user, and a Role for its releases' kinds in the services' namespaces only); null with GitOps, which has no deploy identity."
+  description = "The client id the deploy job signs in with (cluster user, and a Role for its releases' kinds in the services' namespaces only; with GitOps, a reader of Argo CD's Applications)."
   value       = module.github_oidc.deploy_client_id
 }
 

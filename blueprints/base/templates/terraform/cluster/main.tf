@@ -133,7 +133,44 @@ locals {
     local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],
     local.platform.volume_snapshots ? [{ api_groups = ["snapscheduler.backube"], resources = ["snapshotschedules"], verbs = local.write }] : [],
   )
-  deploy_namespaces = local.platform.deploy_principal_id == null ? [] : local.platform.namespaces
+  deploy_namespaces = local.platform.deploy_principal_id == null || local.platform.deploy == "gitops" ? [] : local.platform.namespaces
+}
+
+# GitOps: the deploy identity writes nothing in the cluster; it reads Argo CD's Applications,
+# to wait until the release it promoted is synced and healthy before the next environment.
+resource "kubernetes_role_v1" "release_reader" {
+  count = local.platform.deploy == "gitops" ? 1 : 0
+
+  metadata {
+    name      = "gen-release-reader"
+    namespace = "argocd"
+  }
+  rule {
+    api_groups = ["argoproj.io"]
+    resources  = ["applications"]
+    verbs      = local.read
+  }
+
+  depends_on = [module.argocd]
+}
+
+resource "kubernetes_role_binding_v1" "release_reader" {
+  count = local.platform.deploy == "gitops" ? 1 : 0
+
+  metadata {
+    name      = "gen-release-reader"
+    namespace = kubernetes_role_v1.release_reader[0].metadata[0].namespace
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.release_reader[0].metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "User"
+    name      = local.platform.deploy_principal_id
+  }
 }
 
 resource "kubernetes_role_v1" "deploy" {

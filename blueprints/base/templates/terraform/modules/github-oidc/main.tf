@@ -1,6 +1,6 @@
 # The identities GitHub Actions signs in as through OIDC, with no secret anywhere: `build`
 # pushes images to exactly one registry (it exists once, beside the registry, in the shared
-# root); `deploy` (not with GitOps, where Argo CD deploys) reads this environment's
+# root); `deploy` (with GitOps, only a reader of Argo CD's Applications) reads this environment's
 # cluster credentials and writes only in the services' namespaces (seed 001's own
 # least-privilege lesson). Each trusts exactly one subject: this repository's branch, or for
 # deploys its GitHub environment, so that every environment's deploy has a subject of its own.

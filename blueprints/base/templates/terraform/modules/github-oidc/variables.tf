@@ -42,7 +42,7 @@ variable "build_identity" {
 
 variable "deploy_identity" {
   type        = bool
-  description = "Whether to create the deploy identity (not with GitOps: Argo CD deploys from inside the cluster)."
+  description = "Whether to create the deploy identity (with GitOps it deploys nothing: it checks the vault and reads Argo CD's Applications)."
   default     = true
 }
 

@@ -38,7 +38,7 @@ variable "admin_principal_id" {
 
 variable "deploy_identity" {
   type        = bool
-  description = "Whether a deploy identity checks the values are there (not with GitOps); known at plan, unlike its principal id."
+  description = "Whether a deploy identity checks the values are there; known at plan, unlike its principal id."
 }
 
 variable "deploy_principal_id" {
