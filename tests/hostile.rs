@@ -514,9 +514,11 @@ fn a_github_environment_reaches_the_readmes_commands_as_one_argument_and_its_api
             let api_path = format!("repos/{repository}/environments/{encoded}");
             for readme in ["out/README.md", "out/terraform/README.md"] {
                 let text = std::fs::read_to_string(dir.path().join(readme)).expect("read");
-                for command in
-                    gh_commands(&text).into_iter().filter(|c| c.contains("environments/") || c.contains("--env "))
-                {
+                // The Terraform workflow's own environments (`terraform-<environment>`) are named
+                // after gen's environment names, not the spec's GitHub environment.
+                for command in gh_commands(&text).into_iter().filter(|c| {
+                    (c.contains("environments/") || c.contains("--env ")) && !c.contains("/environments/terraform")
+                }) {
                     let shell = tempfile::tempdir().expect("tempdir");
                     let args = gh_arguments(shell.path(), &command);
                     let leftovers: Vec<_> =
