@@ -432,7 +432,6 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     let (dev, test, prod) = (env("dev"), env("test"), env("prod"));
     for (name, vars) in [("dev", dev), ("test", test), ("prod", prod)] {
         assert_eq!(vars["environment"], name, "each file names its workspace");
-        assert_eq!(vars["volume_snapshots"], true, "{name}: its service keeps snapshots");
         assert_eq!(vars["tags"]["environment"], name);
     }
     // Each its own resource group, cluster and GitHub environment (the deploy identity's subject).
@@ -466,10 +465,23 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     assert_eq!(main["module"]["github_oidc"][0]["build_identity"], false);
     assert_eq!(main["resource"]["azurerm_role_assignment"]["acr_pull"][0]["scope"], "${local.shared.registry.id}");
     assert_eq!(main["data"]["terraform_remote_state"]["shared"][0]["config"]["key"], "${var.shared_state_key}");
-    // The in-cluster root installs the snapshot scheduler when the platform's values ask.
-    let cluster = &parsed["cluster/main.tf"]["module"];
-    assert_eq!(cluster["snapshots"][0]["count"], "${local.platform.volume_snapshots ? 1 : 0}");
-    assert_eq!(parsed["outputs.tf"]["output"]["in_cluster"][0]["value"]["volume_snapshots"], "${var.volume_snapshots}");
+    let main = &parsed["main.tf"]["module"];
+    // Each environment's AKS Backup: the most frequent schedule as an ISO 8601 repeating
+    // interval, and the longest retention; dev and test daily at 03:00 for 7 days, prod every
+    // 4 hours from 00:15 for 60. No snapshot scheduler in the cluster.
+    for (vars, schedule, days) in [
+        (dev, "R/2024-01-01T03:00:00+00:00/P1D", 7),
+        (test, "R/2024-01-01T03:00:00+00:00/P1D", 7),
+        (prod, "R/2024-01-01T00:15:00+00:00/PT4H", 60),
+    ] {
+        assert_eq!(vars["backup"]["schedule"], schedule);
+        assert_eq!(vars["backup"]["retention_days"], days);
+    }
+    assert_eq!(main["backup"][0]["count"], "${var.backup == null ? 0 : 1}");
+    assert!(parsed["cluster/main.tf"]["module"].get("snapshots").is_none(), "AKS Backup, not snapscheduler");
+    assert!(r.terraform().join("modules/backup/main.tf").exists());
+    assert!(!r.terraform().join("cluster/modules/snapshots").exists());
+    assert!(parsed["outputs.tf"]["output"]["in_cluster"][0]["value"].get("volume_snapshots").is_none());
     let acr = &parsed["modules/acr/main.tf"]["resource"];
     assert!(acr["azurerm_container_registry"]["this"][0].get("count").is_none());
     assert!(acr.get("azurerm_role_assignment").is_none(), "each environment gives its own kubelet AcrPull");
@@ -477,16 +489,6 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     assert_eq!(oidc["count"], "${var.build_identity ? 1 : 0}");
     // The state storage is the first environment's.
     assert_eq!(parsed["bootstrap/terraform.tfvars"]["storage_account_name"], "shoptfstate");
-    // The snapshot scheduler and the classes AKS does not create, charts pinned.
-    let snapshots = &parsed["cluster/modules/snapshots/main.tf"]["resource"]["helm_release"];
-    assert_eq!(snapshots["snapscheduler"][0]["chart"], "snapscheduler");
-    assert_eq!(snapshots["snapscheduler"][0]["repository"], "https://backube.github.io/helm-charts/");
-    let classes = snapshots["snapshot_classes"][0]["values"].to_string();
-    for expected in ["csi-azuredisk-vsc", "disk.csi.azure.com", "csi-azurefile-vsc", "file.csi.azure.com", "Delete"] {
-        assert!(classes.contains(expected), "{expected}: {classes}");
-    }
-    let versions = &parsed["cluster/modules/snapshots/variables.tf"]["variable"];
-    assert_eq!(versions["snapscheduler_chart_version"][0]["default"], "3.5.0");
 
     // Local for development: only prod is Terraform's, and the shared root is prod's registry's.
     let r = Rendered::new("tests/fixtures/specs/local-azure.yaml");
@@ -496,7 +498,7 @@ fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
     assert_eq!((&prod["environment"], &prod["github_environment"]), (&"prod".into(), &"prod".into()));
     assert!(prod.get("registry_name").is_none());
     assert_eq!(parsed["shared/terraform.tfvars"]["registry_name"], "athletesacr");
-    assert!(prod.get("volume_snapshots").is_none(), "no service keeps snapshots");
+    assert!(prod.get("backup").is_none(), "no service keeps a backup");
 }
 
 #[test]
@@ -810,11 +812,12 @@ fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
     for (flag, kind) in [
         ("http_routes", "httproutes"),
         ("secret_provider", "secretproviderclasses"),
-        ("volume_snapshots", "snapshotschedules"),
         ("persistent_volumes", "persistentvolumeclaims"),
     ] {
         assert!(rules.contains(&format!("local.platform.{flag}")) && rules.contains(kind), "{kind}: {rules}");
     }
+    // AKS Backup takes the volumes' backups: the pipeline writes no snapshot schedule.
+    assert!(!rules.contains("snapshotschedules"), "{rules}");
     let binding = &resources(main, "kubernetes_role_binding_v1")["deploy"][0];
     assert_eq!(binding["subject"][0]["name"], "${local.platform.deploy_principal_id}");
     // The Azure role that covered no custom kind is gone.

@@ -19,7 +19,8 @@ resource "azurerm_resource_group" "this" {
   tags     = var.tags
 }
 
-# The cluster's own network: the nodes' subnet and a NAT gateway for their outbound traffic.
+# The cluster's own network: the nodes' subnet and a NAT gateway for their outbound traffic,
+# zone-redundant when the nodes span zones.
 module "network" {
   source = "./modules/network"
 
@@ -28,6 +29,7 @@ module "network" {
   location            = azurerm_resource_group.this.location
   address_space       = var.network_address_space
   nodes_subnet        = var.network_nodes_subnet
+  zones               = var.zones
   tags                = var.tags
 }
 
@@ -90,6 +92,7 @@ module "acr" {
   sku                 = var.registry_sku
   purge               = var.registry_purge
   pull_principal_id   = module.aks.kubelet_object_id
+  workspace_id        = module.aks.workspace_id
   tags                = var.tags
 }
 
@@ -167,6 +170,22 @@ module "ingress_nginx_ip" {
   tags                = var.tags
 }
 
+# The services' backups, when a service backs its volume up: AKS Backup, with its vault and
+# the snapshots in resource groups of their own, outside the cluster's lifecycle.
+module "backup" {
+  source = "./modules/backup"
+  count  = var.backup == null ? 0 : 1
+
+  name                 = var.cluster_name
+  resource_group_name  = var.resource_group_name
+  location             = azurerm_resource_group.this.location
+  cluster_id           = module.aks.id
+  cluster_principal_id = module.aks.cluster_principal_id
+  schedule             = var.backup.schedule
+  retention_days       = var.backup.retention_days
+  tags                 = var.tags
+}
+
 # The services' secrets, when a service has secretEnv.
 module "key_vault" {
   source = "./modules/key-vault"
@@ -181,6 +200,7 @@ module "key_vault" {
   admin_principal_id  = module.cluster_admin.principal_id
   deploy_identity     = true
   deploy_principal_id = module.github_oidc.deploy_principal_id
+  workspace_id        = module.aks.workspace_id
   tags                = var.tags
 }
 

@@ -66,6 +66,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("regex_quote", filters::regex_quote);
     env.add_filter("url_segment", filters::url_segment);
     env.add_filter("most_pods", filters::most_pods);
+    env.add_filter("aks_backup_schedule", filters::aks_backup_schedule);
     env.set_formatter(|out, _state, value| {
         let ok = value.is_safe() || matches!(value.kind(), ValueKind::Number | ValueKind::Bool);
         if !ok {

@@ -140,6 +140,29 @@ impl Schedule {
     }
 }
 
+impl Schedule {
+    /// The schedule as one start and a fixed period, when it is one: every day of every month,
+    /// at one minute, at hours `period` apart from `first` that come back to it the next day.
+    /// Returns `(first hour, minute, period in hours)`; a weekly or monthly schedule, two
+    /// minutes an hour, or uneven hours have none.
+    pub fn every_day_period(&self) -> Option<(u32, u32, u32)> {
+        let all = |bits: u64, min: u32, max: u32| (min..=max).all(|v| bits & 1 << v != 0);
+        let every_day = all(self.days, 1, 31) && all(self.weekdays, 0, 6);
+        if !every_day || !all(self.months, 1, 12) || self.minutes.count_ones() != 1 || self.hours == 0 {
+            return None;
+        }
+        let minute = self.minutes.trailing_zeros();
+        let first = self.hours.trailing_zeros();
+        let count = self.hours.count_ones();
+        if 24 % count != 0 {
+            return None;
+        }
+        let period = 24 / count;
+        let even = (0..count).all(|k| self.hours & 1 << (first + k * period) != 0);
+        even.then_some((first, minute, period))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +180,20 @@ mod tests {
         // Two a year, and a 366-day window from 1 January 2027 holds the next 1 January too.
         assert_eq!(parse("0 0 1 jan,JUL ?").unwrap().most_within(366), 3);
         assert_eq!(parse("30 1 * * 0").unwrap().most_within(90), 13);
+    }
+
+    #[test]
+    fn a_daily_or_evenly_hourly_schedule_has_a_period_and_others_have_none() {
+        assert_eq!(parse("0 3 * * *").unwrap().every_day_period(), Some((3, 0, 24)));
+        assert_eq!(parse("15 */4 * * *").unwrap().every_day_period(), Some((0, 15, 4)));
+        assert_eq!(parse("5 2/8 * * *").unwrap().every_day_period(), Some((2, 5, 8)));
+        assert_eq!(parse("0 1,13 * * ?").unwrap().every_day_period(), Some((1, 0, 12)));
+        assert_eq!(parse("0 3 * * 0").unwrap().every_day_period(), None);
+        assert_eq!(parse("0 3 1 * *").unwrap().every_day_period(), None);
+        assert_eq!(parse("0,30 3 * * *").unwrap().every_day_period(), None);
+        assert_eq!(parse("0 1,2 * * *").unwrap().every_day_period(), None);
+        assert_eq!(parse("0 3 * jan *").unwrap().every_day_period(), None);
+        assert_eq!(parse("0 0-4 * * *").unwrap().every_day_period(), None);
     }
 
     #[test]

@@ -55,6 +55,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
     (&rules::storage_class_aks_lacks::RULE, rules::storage_class_aks_lacks::check),
+    (&rules::backup_aks_cannot_take::RULE, rules::backup_aks_cannot_take::check),
     (&rules::certificates_over_weekly_limit::RULE, rules::certificates_over_weekly_limit::check),
     (&rules::host_tls_mixed::RULE, rules::host_tls_mixed::check),
 ];

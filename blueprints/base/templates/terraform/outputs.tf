@@ -81,7 +81,7 @@ output "cluster" {
 }
 
 output "in_cluster" {
-  description = "The values the in-cluster root applies: namespaces, the Gateway (or ingress-nginx) and its IP, the deploy identity and the kinds its Role covers, Argo CD, snapshots."
+  description = "The values the in-cluster root applies: namespaces, the Gateway (or ingress-nginx) and its IP, the deploy identity and the kinds its Role covers, Argo CD."
   value = {
     namespaces          = var.namespaces
     ingress_namespace   = var.ingress_namespace
@@ -90,7 +90,6 @@ output "in_cluster" {
     public_ip_group     = azurerm_resource_group.edge.name
     deploy              = var.deploy
     deploy_principal_id = module.github_oidc.deploy_principal_id
-    volume_snapshots    = var.volume_snapshots
     http_routes         = var.http_routes
     ingress_nginx       = var.ingress_nginx
     persistent_volumes  = var.persistent_volumes
@@ -104,4 +103,14 @@ output "in_cluster" {
     }
   }
   depends_on = [module.cluster_admin]
+}
+
+output "backup" {
+  description = "Where the services' backups are (terraform/README.md, \"Backups\"): the vault, its locked resource group, the snapshots' resource group and the backup instance; null without a backup."
+  value = try({
+    vault                   = module.backup[0].vault_name
+    vault_resource_group    = module.backup[0].vault_resource_group_name
+    snapshot_resource_group = module.backup[0].snapshot_resource_group_name
+    instance                = module.backup[0].backup_instance_name
+  }, null)
 }

@@ -169,11 +169,23 @@ gateway_plain_hosts = [
 # A service has a volume: the deploy identity's Role covers its claim.
 persistent_volumes = true
 <% endif %>
-<% set backups = spec.services | selectattr("persistence", "defined") | map(attribute="persistence") | selectattr("backup", "defined") | list %>
+<% set backups = spec.services | selectattr("persistence", "defined") | map(attribute="persistence") | selectattr("backup", "defined") | map(attribute="backup") | list %>
 <% if backups %>
+<# One policy for the cluster: the most frequent schedule (the first of them), the longest
+   retention, so that each service gets at least what it asks. #>
+<% set chosen = namespace(schedule=none, hours=25, days=0) %>
+<% for backup in backups %>
+<% set schedule = backup.schedule | aks_backup_schedule %>
+<% if schedule.hours < chosen.hours %><% set chosen.schedule = schedule.interval %><% set chosen.hours = schedule.hours %><% endif %>
+<% if backup.retentionDays > chosen.days %><% set chosen.days = backup.retentionDays %><% endif %>
+<% endfor %>
 
-# A service keeps scheduled snapshots of its volume.
-volume_snapshots = true
+# A service backs its volume up: AKS Backup, on the most frequent of the services' schedules
+# (UTC), each backup kept the longest of their retentions.
+backup = {
+  schedule       = <@ chosen.schedule | hcl @>
+  retention_days = <@ chosen.days @>
+}
 <% endif %>
 
 <% if declared %>

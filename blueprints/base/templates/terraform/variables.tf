@@ -358,10 +358,13 @@ variable "github_environment" {
   }
 }
 
-variable "volume_snapshots" {
-  type        = bool
-  description = "Whether a service keeps scheduled snapshots of its volume (spec: services[].persistence.backup): installs the snapshot scheduler and the VolumeSnapshotClasses AKS does not create."
-  default     = false
+variable "backup" {
+  type = object({
+    schedule       = string
+    retention_days = number
+  })
+  description = "AKS Backup of the services' namespaces and volumes, when a service backs its volume up (spec: services[].persistence.backup): the most frequent schedule as an ISO 8601 repeating interval, and the longest retention; null: none."
+  default     = null
 }
 
 variable "identity_mode" {

@@ -32,3 +32,8 @@ variable "tags" {
   type        = map(string)
   description = "Tags on every resource."
 }
+
+variable "workspace_id" {
+  type        = string
+  description = "The Log Analytics workspace the registry's audit logs (sign-ins, pushes, pulls, deletions) go to."
+}

@@ -26,6 +26,18 @@ resource "azurerm_key_vault" "this" {
   tags                          = var.tags
 }
 
+# Every read and write of a secret, and who made it, in the cluster's Log Analytics workspace
+# (the vault's audit log; Azure keeps none otherwise).
+resource "azurerm_monitor_diagnostic_setting" "audit" {
+  name                       = "audit"
+  target_resource_id         = azurerm_key_vault.this.id
+  log_analytics_workspace_id = var.workspace_id
+
+  enabled_log {
+    category_group = "audit"
+  }
+}
+
 # Whoever administers the platform writes the values (and nothing else does).
 resource "azurerm_role_assignment" "admin_secrets" {
   scope                = azurerm_key_vault.this.id

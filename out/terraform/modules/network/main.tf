@@ -25,14 +25,19 @@ resource "azurerm_subnet" "nodes" {
 
 # The nodes' way out: one static address (64,512 connections per destination) that a
 # partner's allow-list can name, and no SNAT port exhaustion of a load balancer's outbound
-# rules. No zone: Azure places it; a zone's loss would cut the nodes' outbound traffic until
-# it returns (a zonal gateway per zone needs a subnet per zone).
+# rules. Nodes spread over zones get a StandardV2 NAT gateway and a StandardV2 address, both
+# zone-redundant (Azure GA since January 2026; azurerm accepts the SKU since 4.5x): a zone's
+# loss leaves the others a way out. A Standard gateway is zonal at best, so the alternative was
+# a gateway, an address and a subnet per zone, and a node pool per subnet. Without zones
+# (a region that has none) the Standard SKU, which Azure places. Changing the SKU replaces
+# the gateway and its address: the nodes' outbound address changes once (terraform/README.md).
 resource "azurerm_public_ip" "outbound" {
   name                = "${var.name}-outbound"
   resource_group_name = var.resource_group_name
   location            = var.location
   allocation_method   = "Static"
-  sku                 = "Standard"
+  sku                 = local.zone_redundant ? "StandardV2" : "Standard"
+  zones               = local.zone_redundant ? var.zones : null
   tags                = var.tags
 }
 
@@ -40,9 +45,10 @@ resource "azurerm_nat_gateway" "this" {
   name                    = "${var.name}-nat"
   resource_group_name     = var.resource_group_name
   location                = var.location
-  sku_name                = "Standard"
+  sku_name                = local.zone_redundant ? "StandardV2" : "Standard"
   idle_timeout_in_minutes = 4
-  tags                    = var.tags
+  # A StandardV2 gateway takes no zone: it is zone-redundant in every zone of the region.
+  tags = var.tags
 }
 
 resource "azurerm_nat_gateway_public_ip_association" "this" {
@@ -53,4 +59,8 @@ resource "azurerm_nat_gateway_public_ip_association" "this" {
 resource "azurerm_subnet_nat_gateway_association" "nodes" {
   subnet_id      = azurerm_subnet.nodes.id
   nat_gateway_id = azurerm_nat_gateway.this.id
+}
+
+locals {
+  zone_redundant = length(var.zones) > 1
 }

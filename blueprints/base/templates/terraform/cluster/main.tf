@@ -1,8 +1,9 @@
 # What runs inside the cluster: the services' namespaces, Envoy Gateway and the Gateway on the
 # platform's static IP (ingress-nginx too, when a service asks for an Ingress), cert-manager
-# and its issuers, Argo CD (GitOps) or the deploy identity's Role (Helm), the snapshot
-# scheduler. Applied after the platform root (terraform/), in the
-# workspace of the same environment; every value comes from that root's state.
+# and its issuers, Argo CD (GitOps) or the deploy identity's Role (Helm). (The volumes'
+# backups are AKS Backup's, in the platform root.) Applied after the platform root
+# (terraform/), in the workspace of the same environment; every value comes from that
+# root's state.
 
 # The services' namespaces, made here so that the deploy identity needs no right outside
 # them; each enforces the restricted Pod Security Standard.
@@ -101,12 +102,6 @@ module "argocd" {
   depends_on = [module.ingress_nginx]
 }
 
-# Scheduled snapshots of the services' volumes, when a service keeps them.
-module "snapshots" {
-  source = "./modules/snapshots"
-  count  = local.platform.volume_snapshots ? 1 : 0
-}
-
 # The deploy identity (Helm) may write exactly the kinds its releases contain, in the
 # services' namespaces only, plus Helm's release records and what `helm upgrade --wait`
 # reads. No Secret: the deploy job keeps Helm's release records in ConfigMaps
@@ -115,7 +110,7 @@ module "snapshots" {
 # API (a pod it deploys could still mount them: the pipeline is trusted as far as they are). A
 # Kubernetes Role bound to the identity's Entra ID object id: with Azure RBAC on AKS,
 # Kubernetes RBAC bindings to Entra principals are honoured too, and a Role names each custom
-# kind (HTTPRoute, SecretProviderClass, SnapshotSchedule) where no built-in Azure role does.
+# kind (HTTPRoute, SecretProviderClass) where no built-in Azure role does.
 locals {
   write = ["get", "list", "watch", "create", "update", "patch", "delete"]
   read  = ["get", "list", "watch"]
@@ -131,7 +126,6 @@ locals {
     ],
     local.platform.http_routes ? [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }] : [],
     local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],
-    local.platform.volume_snapshots ? [{ api_groups = ["snapscheduler.backube"], resources = ["snapshotschedules"], verbs = local.write }] : [],
   )
   deploy_namespaces = local.platform.deploy_principal_id == null || local.platform.deploy == "gitops" ? [] : local.platform.namespaces
 }

@@ -9,7 +9,7 @@ resource "azurerm_container_registry" "this" {
   #checkov:skip=CKV_AZURE_164:content trust (Premium) is deprecated by Azure in favour of Notation signing
   #checkov:skip=CKV_AZURE_165:geo-replication (Premium) serves clusters in several regions; this platform has one
   #checkov:skip=CKV_AZURE_166:quarantine (Premium) needs a scanner that releases images; the pipeline scans before pushing
-  #checkov:skip=CKV_AZURE_167:untagged-manifest retention exists only in Premium; it is set when the spec picks Premium
+  #checkov:skip=CKV_AZURE_167:untagged-manifest retention would delete cosign's signatures and attestations, which are untagged referrers
   #checkov:skip=CKV_AZURE_233:zone redundancy exists only in Premium
   #checkov:skip=CKV_AZURE_237:dedicated data endpoints exist only in Premium and matter behind firewalls
   name                   = var.name
@@ -18,9 +18,9 @@ resource "azurerm_container_registry" "this" {
   sku                    = var.sku
   admin_enabled          = false
   anonymous_pull_enabled = false
-  # Untagged manifests are deleted after a week where the tier allows it.
-  retention_policy_in_days = var.sku == "Premium" ? 7 : null
-  tags                     = var.tags
+  # No retention of untagged manifests (Premium's): cosign's signatures and attestations are
+  # untagged referrers, and it would delete them (terraform/README.md, "Known limits").
+  tags = var.tags
 }
 
 # Releases are kept, for rollbacks, but not for ever: every Sunday an ACR task deletes, in each
@@ -59,5 +59,20 @@ resource "azurerm_container_registry_task" "purge" {
   timer_trigger {
     name     = "weekly"
     schedule = "0 3 * * 0"
+  }
+}
+
+# Who signed in to the registry and what was pushed, pulled or deleted, in the shared root's
+# Log Analytics workspace (the registry's audit log; Azure keeps none otherwise).
+resource "azurerm_monitor_diagnostic_setting" "audit" {
+  name                       = "audit"
+  target_resource_id         = azurerm_container_registry.this.id
+  log_analytics_workspace_id = var.workspace_id
+
+  enabled_log {
+    category = "ContainerRegistryLoginEvents"
+  }
+  enabled_log {
+    category = "ContainerRegistryRepositoryEvents"
   }
 }

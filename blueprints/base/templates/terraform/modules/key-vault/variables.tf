@@ -51,3 +51,8 @@ variable "tags" {
   type        = map(string)
   description = "Tags on every resource."
 }
+
+variable "workspace_id" {
+  type        = string
+  description = "The Log Analytics workspace the vault's audit logs (every secret read and write, and by whom) go to."
+}

@@ -23,6 +23,12 @@ variable "nodes_subnet" {
   description = "The nodes' subnet, inside the address space."
 }
 
+variable "zones" {
+  type        = list(string)
+  description = "The availability zones the nodes spread over: more than one makes the NAT gateway and its address zone-redundant (StandardV2)."
+  default     = []
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource."
