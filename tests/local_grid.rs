@@ -43,7 +43,7 @@ struct Shape {
     base: Base,
     envs: Envs,
     services: usize,
-    /// Secrets, a volume with a backup (shared on Azure), TLS, an HTTPRoute on Azure, GitOps.
+    /// Secrets, a volume (shared on Azure; backed up on minikube), TLS, an HTTPRoute on Azure, GitOps.
     options: bool,
 }
 
@@ -102,9 +102,11 @@ impl Shape {
             if self.options {
                 s.push_str("    secretEnv: [SECRET_KEY]\n");
                 let volume = if azure {
-                    "{size: 1Gi, mountPath: /app/data, storageClass: azurefile-csi, accessMode: ReadWriteMany, \
-                     backup: {retentionDays: 30, snapshotClass: csi-azurefile-vsc}}"
-                } else if matches!(self.base, Base::Minikube) {
+                    // No backup: AKS Backup takes no Azure Files share (SPEC160).
+                    "{size: 1Gi, mountPath: /app/data, storageClass: azurefile-csi, accessMode: ReadWriteMany}"
+                } else if matches!(self.base, Base::Minikube) && !self.azure_anywhere() {
+                    // Beside Azure, the environments there share the volume (below), and AKS
+                    // Backup takes no Azure Files share (SPEC160).
                     "{size: 1Gi, mountPath: /app/data, backup: {retentionDays: 7}}"
                 } else {
                     "{size: 1Gi, mountPath: /app/data}"

@@ -210,7 +210,7 @@ fn a_namespace_the_cluster_or_the_platform_owns_stops_the_render_at_its_line() {
         "cert-manager",
         "argocd",
         "gatekeeper-system",
-        "backube-snapscheduler",
+        "dataprotection-microsoft",
     ] {
         let spec = valid_with(&[("  - name: coaches\n", &format!("  - name: coaches\n    namespace: {namespace}\n"))]);
         let (dir, run) = gen_in(&spec, &["render", "spec.yaml"]);
@@ -240,8 +240,8 @@ fn a_namespace_the_cluster_or_the_platform_owns_stops_the_render_at_its_line() {
 fn a_namespace_the_platform_s_own_software_is_put_in_is_refused_where_the_cluster_or_other_software_owns_it() {
     // The edge's namespace (Envoy Gateway, ingress-nginx, which every service's NetworkPolicy
     // admits) and the Gateway's (the Gateways, every host's TLS Secret): not Kubernetes' own,
-    // nor where cert-manager, Argo CD (on a helm spec too) or snapscheduler are installed.
-    let reserved = ["kube-system", "default", "kube-public", "cert-manager", "argocd", "backube-snapscheduler"];
+    // nor where cert-manager, Argo CD (on a helm spec too) or AKS Backup's extension are installed.
+    let reserved = ["kube-system", "default", "kube-public", "cert-manager", "argocd", "dataprotection-microsoft"];
     let cases = reserved.iter().map(|ns| (format!("ingress: {{className: nginx, namespace: {ns}}}"), *ns)).chain(
         reserved
             .iter()

@@ -93,6 +93,7 @@ fn github_is_rendered_at_the_repository_root_and_checked_with_the_rest() {
             "workflows/gen.yml",
             "workflows/notes.rollback.yml",
             "workflows/notes.yml",
+            "workflows/terraform.yml",
             "workflows/users.rollback.yml",
             "workflows/users.yml"
         ]
@@ -207,19 +208,19 @@ fn an_output_folder_holding_github_from_an_older_gen_moves_it_to_the_root_and_sa
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "note: gen renders `.github/` at the repository root now, where GitHub reads it (.github/); it removed the 6 file(s)"
+            "note: gen renders `.github/` at the repository root now, where GitHub reads it (.github/); it removed the 7 file(s)"
         ),
         "{}",
         run.stderr
     );
     assert!(!repo.path("out/.github").exists(), "the old place is gone");
-    assert_eq!(files(&repo.path(".github")).len(), 6);
+    assert_eq!(files(&repo.path(".github")).len(), 7);
     assert_eq!(repo.run(&["render", "spec.yaml", "--check"]).code, 0);
     // And back, when told: the root's files go, the output folder's come.
     let run = repo.run(&["render", "spec.yaml", "--github-at", "output"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!repo.path(".github").exists());
-    assert_eq!(files(&repo.path("out/.github")).len(), 6);
+    assert_eq!(files(&repo.path("out/.github")).len(), 7);
 }
 
 #[test]

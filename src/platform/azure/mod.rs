@@ -74,17 +74,17 @@ pub const STORAGE_CLASSES: &[&str] = &[
 ];
 
 /// The namespaces of what gen's Terraform installs in a cluster (Argo CD with `pipeline.deploy:
-/// gitops`, snapscheduler with a volume backup, cert-manager always) and of what AKS runs for
+/// gitops`, AKS Backup's extension with a volume backup, cert-manager always) and of what AKS runs for
 /// the add-ons gen turns on, apart from the edge's (the spec's), with what runs there.
 pub const INSTALLED_NAMESPACES: &[(&str, &str)] = &[
     ("cert-manager", "cert-manager runs, which gen's Terraform installs"),
     ("argocd", "Argo CD runs, which gen's Terraform installs for `pipeline.deploy: gitops`"),
-    ("backube-snapscheduler", "snapscheduler runs, which gen's Terraform installs for volume backups"),
+    ("dataprotection-microsoft", "AKS Backup's extension runs, which gen's Terraform installs for volume backups"),
     ("gatekeeper-system", "Azure Policy's Gatekeeper runs, which AKS installs for gen's Pod Security policy"),
 ];
 
 /// What [`INSTALLED_NAMESPACES`] says of `namespace` for `spec`: where gen installs the
-/// software only for some specs (Argo CD for gitops, snapscheduler for a backup), a spec
+/// software only for some specs (Argo CD for gitops, AKS Backup's extension for a backup), a spec
 /// without it is told that it is refused all the same, and why.
 fn installed_what(namespace: &str, what: &str, spec: &crate::spec::Spec) -> String {
     let backups = spec.services.iter().any(|s| s.persistence.as_ref().is_some_and(|p| p.backup.is_some()));
@@ -92,8 +92,8 @@ fn installed_what(namespace: &str, what: &str, spec: &crate::spec::Spec) -> Stri
         "argocd" if spec.pipeline.deploy != Deploy::Gitops => {
             "gen's Terraform installs Argo CD when `pipeline.deploy` is `gitops` (refused on this `helm` spec too: a switch to `gitops` would put Argo CD, with its cluster-wide rights, beside the service)".into()
         }
-        "backube-snapscheduler" if !backups => {
-            "gen's Terraform installs snapscheduler when a volume has a `backup` (refused while none has one too: adding one would put snapscheduler beside the service)".into()
+        "dataprotection-microsoft" if !backups => {
+            "gen's Terraform installs AKS Backup's extension when a volume has a `backup` (refused while none has one too: adding one would put the extension beside the service)".into()
         }
         _ => what.to_string(),
     }
@@ -353,7 +353,7 @@ mod tests {
                 found.push(default.trim_start_matches([' ', '=']).trim().trim_matches('"').to_string());
             }
         }
-        assert!(found.len() >= 3, "the modules' namespaces: {found:?}");
+        assert!(found.len() >= 2, "the modules' namespaces: {found:?}");
         for namespace in found {
             assert!(
                 super::INSTALLED_NAMESPACES.iter().any(|(n, _)| *n == namespace),

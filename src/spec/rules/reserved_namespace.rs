@@ -11,7 +11,7 @@ declare_rule! {
     /// and those the platform runs its software in (on Azure, the edge's namespace
     /// (`gateway-system` by default) and the Gateway's, `cert-manager`, `argocd` (where gen
     /// installs Argo CD for `pipeline.deploy: gitops`: refused on a `helm` spec too, which may
-    /// switch), `backube-snapscheduler` (likewise, for a volume's backup), AKS's
+    /// switch), `dataprotection-microsoft` (likewise, AKS Backup's extension, for a volume's backup), AKS's
     /// `gatekeeper-system`; on a local cluster, `ingress-nginx`, `backube-snapscheduler`, and
     /// kind's `local-path-storage`). A service that writes no `namespace` is in the project's
     /// (`metadata.name`), reported there. In an environment, the namespaces are those of the

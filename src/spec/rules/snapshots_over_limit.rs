@@ -25,7 +25,8 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Snapshot less often (`schedule: "0 3 * * 0"`, weekly: 157 in three years) or keep them
+    /// Snapshot less often (`schedule: "0 3 * * 0"`, weekly: 157 in three years; on AKS, where
+    /// AKS Backup takes nothing rarer than daily, `"0 3 * * *"` with fewer days) or keep them
     /// fewer days. For years of daily restore points, use the platform's backup service
     /// (Azure Backup's vaulted backup for Azure Files and disks) rather than volume snapshots.
     pub static RULE = ("SPEC133", "snapshots-over-limit", Error);
@@ -65,7 +66,8 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     ),
                 )
                 .help(format!(
-                    "{days}snapshot less often (weekly: `0 3 * * 0`), or use the platform's backup service for long retention"
+                    "{days}snapshot less often (daily, `0 3 * * *`, where AKS Backup takes them: it takes nothing rarer; \
+                     elsewhere weekly, `0 3 * * 0`), or use the platform's backup service for long retention"
                 )),
             );
         }
