@@ -10,8 +10,21 @@
 # One environment per Terraform workspace, each applied with its own values
 # (environments/<name>.tfvars; terraform.tfvars for a spec with one environment): its
 # resource group, cluster, ingress and deploy identity. What the environments share (the
-# registry the image is promoted from, the build identity that pushes it, the DNS zone) the
-# first of them creates; the others refer to it by name.
+# registry the image is promoted from, the build identity that pushes it, the DNS zones) is
+# the shared root's (shared/), applied before any environment and locked against deletion:
+# this root reads it from that root's state and adds only this environment's AcrPull and
+# DNS records, so that destroying an environment leaves every other one's images and zone.
+
+data "terraform_remote_state" "shared" {
+  backend = "azurerm"
+  config = {
+    resource_group_name  = var.state_resource_group_name
+    storage_account_name = var.state_storage_account_name
+    container_name       = var.state_container_name
+    key                  = var.shared_state_key
+    use_azuread_auth     = true
+  }
+}
 
 resource "azurerm_resource_group" "this" {
   name     = var.resource_group_name
@@ -82,18 +95,13 @@ module "cluster_admin" {
   server_app_id          = local.aks_server_app_id
 }
 
-module "acr" {
-  source = "./modules/acr"
-
-  create              = var.registry_owner
-  name                = var.registry_name
-  resource_group_name = var.registry_owner ? azurerm_resource_group.this.name : var.registry_resource_group_name
-  location            = azurerm_resource_group.this.location
-  sku                 = var.registry_sku
-  purge               = var.registry_purge
-  pull_principal_id   = module.aks.kubelet_object_id
-  workspace_id        = module.aks.workspace_id
-  tags                = var.tags
+# The kubelet pulls from the shared registry, and only from it. (The registry's delete lock
+# refuses this assignment's deletion too: terraform/README.md says how to destroy.)
+resource "azurerm_role_assignment" "acr_pull" {
+  scope                            = local.shared.registry.id
+  role_definition_name             = "AcrPull"
+  principal_id                     = module.aks.kubelet_object_id
+  skip_service_principal_aad_check = true
 }
 
 module "github_oidc" {
@@ -106,9 +114,9 @@ module "github_oidc" {
   repository          = var.github_repository
   branch              = var.github_branch
   environment         = var.github_environment
-  build_identity      = var.registry_owner
+  build_identity      = false
   deploy_identity     = true # with GitOps too: it checks the vault and reads Argo CD's Applications
-  registry_id         = module.acr.id
+  registry_id         = local.shared.registry.id
   cluster_id          = module.aks.id
   tags                = var.tags
 }
@@ -117,9 +125,9 @@ module "dns" {
   source = "./modules/dns"
   count  = var.dns_zone == null ? 0 : 1
 
-  zone                = var.dns_zone
-  create_zone         = var.dns_zone_resource_group_name == null
-  resource_group_name = coalesce(var.dns_zone_resource_group_name, azurerm_resource_group.this.name)
+  # A zone the shared root does not hold fails here, at plan: apply shared/ first.
+  zone                = local.shared.dns_zones[var.dns_zone].name
+  resource_group_name = local.shared.dns_zones[var.dns_zone].resource_group_name
   hosts               = setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)
   ip_id               = local.ingress_nginx_ip_id
   gateway_hosts       = setsubtract(var.gateway_hosts, var.external_hosts)
@@ -205,6 +213,8 @@ module "key_vault" {
 }
 
 locals {
+  # What the environments share: the registry and the DNS zones (shared/outputs.tf).
+  shared = data.terraform_remote_state.shared.outputs
   # The spec's ranges, and the nodes' own address, from which they reach the API server.
   api_authorized_ip_ranges = length(var.api_authorized_ip_ranges) > 0 ? concat(var.api_authorized_ip_ranges, ["${module.network.outbound_ip}/32"]) : []
   # The application id of the AKS AAD server, the same in every tenant: the audience of the

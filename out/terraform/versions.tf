@@ -4,8 +4,7 @@
 # committed `.terraform.lock.hcl` holds their hashes (README.md, "The lock file"); a new
 # version is a new gen, never a `terraform init -upgrade` (the azurerm cluster resource
 # changed in 5.x: README.md, "Moving to azurerm 5"). Terraform 1.9 (June 2024) is the first
-# whose variable validations may refer to other objects, as `environment` and
-# `registry_resource_group_name` do.
+# whose variable validations may refer to other objects, as `environment`'s does.
 terraform {
   required_version = ">= 1.9"
 

@@ -63,13 +63,11 @@ resource "azurerm_container_registry_task" "purge" {
   }
 }
 
-# Who signed in to the registry and what was pushed, pulled or deleted, in the cluster's
+# Who signed in to the registry and what was pushed, pulled or deleted, in the shared root's
 # Log Analytics workspace (the registry's audit log; Azure keeps none otherwise).
 resource "azurerm_monitor_diagnostic_setting" "audit" {
-  count = var.create ? 1 : 0
-
   name                       = "audit"
-  target_resource_id         = azurerm_container_registry.this[0].id
+  target_resource_id         = azurerm_container_registry.this.id
   log_analytics_workspace_id = var.workspace_id
 
   enabled_log {

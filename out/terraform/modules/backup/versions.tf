@@ -3,7 +3,7 @@ terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = ">= 4.79, < 5.0"
+      version = "= 4.79.0"
     }
   }
 }
