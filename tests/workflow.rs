@@ -334,7 +334,9 @@ fn terraform_roots(repo: &Repo) -> Vec<TfEnvironment> {
             let environment =
                 templates.iter().find(|t| t.contains(":environment:")).map(|t| fill(t)).expect("env subject");
             let owner = file.starts_with("shared/");
-            let deploy = Some(if vars["github_environment"].is_null() { branch.clone() } else { environment });
+            // The shared root makes the build identity alone (`deploy_identity = false`).
+            let deploy =
+                (!owner).then(|| if vars["github_environment"].is_null() { branch.clone() } else { environment });
             TfEnvironment { file, build: owner.then_some(branch), deploy, vars }
         })
         .collect()
@@ -1817,7 +1819,7 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
         let repo = Repo::new(&v);
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let envs = azure_environments(&spec);
-        let file = repo.out().join(".github/workflows/terraform.yml");
+        let file = repo.root().join(".github/workflows/terraform.yml");
         let wf = read_yaml(&file);
         let job_id =
             |kind: &str, env: &Option<String>| env.as_ref().map_or(kind.to_string(), |e| format!("{kind}-{e}"));
@@ -1855,8 +1857,10 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                 assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
                 match kind {
                     "apply" => {
-                        let previous = n.checked_sub(1).map(|p| job_id("apply", &envs[p]));
-                        assert_eq!(job["needs"].as_str().map(str::to_string), previous, "{}: {id}", repo.name);
+                        // The shared root first: every environment's root reads its state.
+                        let previous =
+                            n.checked_sub(1).map_or("shared-apply".to_string(), |p| job_id("apply", &envs[p]));
+                        assert_eq!(job["needs"], previous.as_str(), "{}: {id}", repo.name);
                         let github_env = env.as_ref().map_or("terraform".to_string(), |e| format!("terraform-{e}"));
                         assert_eq!(job["environment"], github_env.as_str(), "{}: {id}", repo.name);
                         assert_eq!(commands.iter().filter(|c| c.contains(" apply tfplan")).count(), 2);
@@ -1871,6 +1875,61 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                 }
             }
             assert_eq!(wf["jobs"][job_id("plan", env)]["needs"], "review", "{}", repo.name);
+        }
+        // The shared root, once: no workspace, no environment's values, applied in a GitHub
+        // environment of its own before any environment's.
+        for kind in ["plan", "apply", "drift"] {
+            let id = format!("shared-{kind}");
+            expected_jobs.insert(id.clone());
+            let job = &wf["jobs"][&id];
+            let steps = steps(job);
+            let commands: Vec<String> = steps.iter().flat_map(|s| terraform_commands(s)).collect();
+            let runs: Vec<&str> = steps
+                .iter()
+                .filter(|s| !terraform_commands(s).is_empty())
+                .map(|s| s["run"].as_str().expect("run"))
+                .collect();
+            assert_eq!(runs.len(), 1, "{}: {id}: one root", repo.name);
+            assert!(runs[0].lines().any(|l| l == "dir=$ROOT/shared"), "{}: {id}", repo.name);
+            assert!(runs[0].contains("-backend-config=\"key=$SHARED_STATE_KEY\""), "{}: {id}", repo.name);
+            assert!(
+                !commands.iter().any(|c| c.contains("workspace") || c.contains("-var-file")),
+                "{}: {id}",
+                repo.name
+            );
+            assert!(commands.iter().filter(|c| c.contains(" init")).all(|c| c.contains("-lockfile=readonly")));
+            let plans: Vec<&String> = commands.iter().filter(|c| c.contains(" plan")).collect();
+            assert_eq!(plans.len(), 1, "{}: {id}: {commands:?}", repo.name);
+            let lock = steps.iter().position(|s| s["name"] == "The dependency lock files are committed");
+            let login = steps.iter().position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/login@")));
+            assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
+            if kind == "apply" {
+                assert_eq!(job["environment"], "terraform-shared", "{}: {id}", repo.name);
+                assert!(job.get("needs").is_none(), "{}: {id}: first of the applies", repo.name);
+                assert_eq!(commands.iter().filter(|c| c.contains(" apply tfplan")).count(), 1);
+            } else {
+                assert!(
+                    plans[0].contains("-lock=false") && plans[0].contains("-detailed-exitcode"),
+                    "{}: {id}",
+                    repo.name
+                );
+                assert!(!commands.iter().any(|c| c.contains(" apply")), "{}: {id}", repo.name);
+                assert!(job.get("environment").is_none(), "{}: {id}", repo.name);
+                assert_eq!(
+                    job["env"]["ARM_CLIENT_ID"], "${{ vars.AZURE_TERRAFORM_PLAN_CLIENT_ID }}",
+                    "{}: {id}",
+                    repo.name
+                );
+            }
+        }
+        assert_eq!(wf["jobs"]["shared-plan"]["needs"], "review", "{}", repo.name);
+        assert_eq!(
+            wf["env"]["SHARED_STATE_KEY"],
+            format!("{}-shared.tfstate", spec["metadata"]["name"].as_str().expect("name")).as_str()
+        );
+        if let Some(notify) = wf["jobs"].get("notify") {
+            let needs = notify["needs"].as_array().expect("needs");
+            assert!(needs.iter().any(|n| n == "shared-drift"), "{}: the shared root's drift notifies", repo.name);
         }
         let jobs: BTreeSet<String> =
             jobs(&wf).into_iter().map(|(id, _)| id.clone()).filter(|id| id != "notify").collect();
@@ -1887,7 +1946,7 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
 fn the_terraform_workflow_stops_without_a_committed_lock_file_and_runs_with_one() {
     let v = variants().into_iter().find(|v| v.name == "environment").expect("variant");
     let repo = Repo::new(&v);
-    let wf = read_yaml(&repo.out().join(".github/workflows/terraform.yml"));
+    let wf = read_yaml(&repo.root().join(".github/workflows/terraform.yml"));
     let step = steps(&wf["jobs"]["plan"])
         .into_iter()
         .find(|s| s["name"] == "The dependency lock files are committed")
@@ -1904,7 +1963,11 @@ fn the_terraform_workflow_stops_without_a_committed_lock_file_and_runs_with_one(
     let missing = run(repo.root());
     assert!(!missing.status.success());
     let said = String::from_utf8_lossy(&missing.stdout);
-    for root in ["out/terraform/.terraform.lock.hcl", "out/terraform/cluster/.terraform.lock.hcl"] {
+    for root in [
+        "out/terraform/shared/.terraform.lock.hcl",
+        "out/terraform/.terraform.lock.hcl",
+        "out/terraform/cluster/.terraform.lock.hcl",
+    ] {
         assert!(said.lines().any(|l| l.starts_with("::error file=") && l.contains(root)), "{said}");
     }
     assert!(said.contains("providers lock -platform=linux_amd64"), "{said}");
@@ -1913,6 +1976,10 @@ fn the_terraform_workflow_stops_without_a_committed_lock_file_and_runs_with_one(
     assert!(!one.status.success());
     assert!(!String::from_utf8_lossy(&one.stdout).contains("out/terraform/.terraform.lock.hcl"));
     std::fs::write(repo.out().join("terraform/cluster/.terraform.lock.hcl"), "# lock\n").expect("write");
+    let two = run(repo.root());
+    assert!(!two.status.success());
+    assert!(String::from_utf8_lossy(&two.stdout).contains("out/terraform/shared/.terraform.lock.hcl"));
+    std::fs::write(repo.out().join("terraform/shared/.terraform.lock.hcl"), "# lock\n").expect("write");
     assert!(run(repo.root()).status.success());
 }
 
@@ -1925,7 +1992,7 @@ fn no_terraform_workflow_where_no_environment_is_on_azure() {
     std::fs::write(dir.path().join("spec.yaml"), &spec).expect("write");
     let run = Gen::new().args(["render", "spec.yaml", "--out", "out"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(dir.path().join("out/.github/workflows/gen.yml").is_file(), "the spec has a GitHub repository");
-    assert!(!dir.path().join("out/.github/workflows/terraform.yml").exists());
+    assert!(dir.path().join(".github/workflows/gen.yml").is_file(), "the spec has a GitHub repository");
+    assert!(!dir.path().join(".github/workflows/terraform.yml").exists());
     assert!(!dir.path().join("out/terraform").exists());
 }

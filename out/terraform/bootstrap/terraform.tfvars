@@ -6,13 +6,15 @@ container_name       = "tfstate"
 
 # The identities of the Terraform workflow (.github/workflows/terraform.yml): the plan identity
 # trusts this repository's pull requests and its branch (the drift check); the apply identity,
-# the GitHub environment of each environment's apply, in promotion order.
+# the GitHub environment of the shared root's apply, then that of each environment's apply, in
+# promotion order.
 name = "shop"
 
 github_repository = "acme/shop"
 github_branch     = "main"
 
 apply_environments = [
+  "terraform-shared",
   "terraform",
 ]
 

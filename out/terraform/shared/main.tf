@@ -22,6 +22,18 @@ module "acr" {
   location            = azurerm_resource_group.this.location
   sku                 = var.registry_sku
   purge               = var.registry_purge
+  workspace_id        = azurerm_log_analytics_workspace.audit.id
+  tags                = var.tags
+}
+
+# The registry's audit log (logins, pushes, pulls, deletions): in a workspace of the shared
+# root, so that it outlives every environment, as the registry does. A year, as audits ask.
+resource "azurerm_log_analytics_workspace" "audit" {
+  name                = "${var.resource_group_name}-audit"
+  resource_group_name = azurerm_resource_group.this.name
+  location            = azurerm_resource_group.this.location
+  sku                 = "PerGB2018"
+  retention_in_days   = 365
   tags                = var.tags
 }
 

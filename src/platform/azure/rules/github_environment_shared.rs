@@ -8,7 +8,11 @@ declare_rule! {
     /// ## What it does
     /// Reports two environments on Azure that deploy through the same GitHub environment
     /// (`platform.github.environment`, by default the environment's own name; GitHub reads
-    /// the name without its case), at the later one.
+    /// the name without its case), at the later one; and an environment whose GitHub
+    /// environment is one of the Terraform workflow's (`terraform-plan-review`,
+    /// `terraform-shared`, `terraform-<environment>`, `terraform` without environments), or
+    /// whose own Terraform GitHub environment is the shared root's or the review gate's (an
+    /// environment named `shared` or `plan-review`).
     ///
     /// ## Why it matters
     /// Each environment's deploy identity trusts one OIDC subject,
@@ -16,7 +20,10 @@ declare_rule! {
     /// identity's client id in the GitHub environment's own variables. Two environments in
     /// one GitHub environment share its protection rules (a production gate would also gate
     /// test, or not gate production) and its variables, so one of the two deploys signs in as
-    /// the other's identity and fails.
+    /// the other's identity and fails. The Terraform workflow's apply identity (Owner on the
+    /// subscription) trusts its GitHub environments: a deploy job in one of them could sign
+    /// in as it, and an environment's apply in `terraform-shared` would share the shared
+    /// root's gate.
     ///
     /// ## Example
     /// ```yaml
@@ -31,9 +38,52 @@ declare_rule! {
     pub static RULE = ("SPEC123", "github-environment-shared", Error);
 }
 
+/// The GitHub environments of the Terraform workflow's own jobs besides each environment's apply.
+const TERRAFORM_OWN: [&str; 2] = ["terraform-plan-review", "terraform-shared"];
+
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    let azure: Vec<_> = spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME).collect();
+    // The Terraform workflow's GitHub environments, where its apply identity signs in.
+    let mut terraform: Vec<String> = TERRAFORM_OWN.iter().map(|s| s.to_string()).collect();
+    terraform.extend(
+        azure.iter().map(|(_, e)| if e.declared { format!("terraform-{}", e.name) } else { "terraform".to_string() }),
+    );
+    for (i, env) in &azure {
+        let loaded = env.spec(spec);
+        let Some(github) = loaded.spec.platform.github.as_ref() else { continue };
+        let written = github.environment.clone();
+        let deploy = written.clone().unwrap_or_else(|| {
+            if env.declared { env.name.clone() } else { crate::spec::model::DEFAULT_GITHUB_ENVIRONMENT.into() }
+        });
+        if let Some(taken) = terraform.iter().find(|t| t.eq_ignore_ascii_case(&deploy)) {
+            let message = format!(
+                "`{}` deploys through the GitHub environment `{deploy}`, which the Terraform workflow applies in \
+                 (`{taken}`): its deploy job could sign in as the apply identity, Owner on the subscription",
+                env.name
+            );
+            let d = match written {
+                Some(_) => loaded.at(&RULE, &route!["platform", "github", "environment"], false, message),
+                None => spec.at(&RULE, &route!["environments", *i, "name"], false, message),
+            };
+            out.push(d.help("give it a GitHub environment whose name does not start with `terraform`"));
+        }
+        if env.declared {
+            let own = format!("terraform-{}", env.name);
+            if TERRAFORM_OWN.iter().any(|t| t.eq_ignore_ascii_case(&own)) {
+                let message = format!(
+                    "the environment `{}` would apply its Terraform in the GitHub environment `{own}`, the Terraform \
+                     workflow's own (the shared root's apply, or the review of a gen-refresh plan)",
+                    env.name
+                );
+                out.push(
+                    spec.at(&RULE, &route!["environments", *i, "name"], false, message)
+                        .help("name the environment otherwise (`shared` and `plan-review` are taken)"),
+                );
+            }
+        }
+    }
     let mut seen: Vec<(String, &str)> = Vec::new();
-    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME && e.declared) {
+    for (i, env) in azure.into_iter().filter(|(_, e)| e.declared) {
         let loaded = env.spec(spec);
         let written = loaded.spec.platform.github.as_ref().and_then(|g| g.environment.clone());
         let github = written.clone().unwrap_or_else(|| env.name.clone());

@@ -1,7 +1,7 @@
 # The identities the Terraform workflow (.github/workflows/terraform.yml) signs in as, with no
 # secret: created here, by the person who applies this root once (the chicken and the egg:
 # nothing can apply before some identity may), so that every later plan and apply of the
-# platform and cluster roots is the workflow's. Managed identities, in the state's resource
+# shared, platform and cluster roots is the workflow's. Managed identities, in the state's resource
 # group: they outlive every environment, as the state does, and need no Graph permission.
 #
 # `terraform-plan` trusts this repository's pull requests and its branch (the scheduled drift
@@ -17,8 +17,9 @@
 # create role assignments, a policy assignment and locks, which Contributor may not), the
 # data-plane `Azure Kubernetes Service RBAC Cluster Admin` on the subscription's clusters (the
 # `cluster/` root works inside them; Owner has no data action), and Storage Blob Data
-# Contributor on the state. It trusts each environment's Terraform GitHub environment alone,
-# whose required reviewers and branch limit gate every apply.
+# Contributor on the state. It trusts the Terraform GitHub environments alone (the shared
+# root's, terraform-shared, and each environment's), whose required reviewers and branch limit
+# gate every apply.
 
 data "azurerm_subscription" "current" {}
 

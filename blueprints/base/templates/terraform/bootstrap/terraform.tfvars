@@ -8,7 +8,8 @@ container_name       = <@ first.platform.terraformState.container | hcl @>
 
 # The identities of the Terraform workflow (.github/workflows/terraform.yml): the plan identity
 # trusts this repository's pull requests and its branch (the drift check); the apply identity,
-# the GitHub environment of each environment's apply, in promotion order.
+# the GitHub environment of the shared root's apply, then that of each environment's apply, in
+# promotion order.
 name = <@ first.metadata.name | hcl @>
 <% if first.platform.github is defined %>
 
@@ -16,6 +17,7 @@ github_repository = <@ first.platform.github.repository | hcl @>
 github_branch     = <@ first.platform.github.branch | hcl @>
 
 apply_environments = [
+  "terraform-shared",
 <% for env in azure_envs %>
   <@ (("terraform-" ~ env.name) if env.declared else "terraform") | hcl @>,
 <% endfor %>

@@ -51,10 +51,10 @@ variable "github_branch" {
 
 variable "apply_environments" {
   type        = list(string)
-  description = "The GitHub environments the apply jobs run in, one per environment on Azure: the apply identity trusts these subjects alone."
+  description = "The GitHub environments the apply jobs run in: the shared root's (terraform-shared), then one per environment on Azure. The apply identity trusts these subjects alone."
   default     = []
   validation {
     condition     = length(var.apply_environments) <= 20
-    error_message = "apply_environments: a managed identity takes at most 20 federated credentials, one per environment."
+    error_message = "apply_environments: a managed identity takes at most 20 federated credentials: the shared root's and one per environment, so at most 19 environments."
   }
 }
