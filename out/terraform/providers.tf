@@ -6,9 +6,13 @@
 # against configuring it from a cluster created in the same root ("intermittent and
 # unpredictable errors"; a replaced or unreachable cluster breaks every plan). The in-cluster
 # part is its own root, cluster/, configured from this root's outputs.
+# azurerm registers its "legacy" list of resource providers on a subscription's first apply;
+# AKS Backup's cluster extension is a Microsoft.KubernetesConfiguration resource, which that
+# list lacks (a fresh subscription would refuse it: MissingSubscriptionRegistration).
 provider "azurerm" {
   features {}
-  storage_use_azuread = true
+  storage_use_azuread            = true
+  resource_providers_to_register = ["Microsoft.KubernetesConfiguration"]
 }
 
 provider "azuread" {}

@@ -66,14 +66,15 @@ resource "azurerm_dns_zone" "this" {
 # Terraform, the portal or the CLI); pushes, pulls and purges are not affected. A lock on a
 # resource also refuses the deletion of role assignments on it: an environment's root gives
 # its kubelet AcrPull here, so destroying an environment lifts this lock for the time of it
-# (terraform/README.md, "Destroying"). The lock depends on the build identity's AcrPush, so
-# that a `terraform destroy` of this root removes the lock before that assignment.
+# (terraform/README.md, "Destroying"). The lock depends on the registry's module (its purge
+# task and audit setting) and on the build identity's AcrPush, so that a `terraform destroy`
+# of this root removes the lock before any of them.
 resource "azurerm_management_lock" "registry" {
   name       = "registry-cannot-delete"
   scope      = module.acr.id
   lock_level = "CanNotDelete"
   notes      = "Holds the images every environment deploys: remove this lock only to destroy an environment or the shared root (terraform/README.md)."
-  depends_on = [module.github_oidc]
+  depends_on = [module.acr, module.github_oidc]
 }
 
 # A zone cannot be deleted without its SOA record set, so a lock on that record set keeps the

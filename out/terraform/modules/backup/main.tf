@@ -121,41 +121,45 @@ resource "azurerm_kubernetes_cluster_trusted_access_role_binding" "vault" {
 # account; the vault reads the cluster, reads and writes the blobs, and takes and deletes the
 # snapshots in their group; the cluster's identity creates the snapshots' disks there on
 # restore.
+# (The keys and role names are known at plan, as for_each needs; the scopes and principals
+# are known only once the vault, the account and the extension exist.)
 locals {
   roles = {
+    extension-storage      = "Storage Account Contributor"
+    vault-blobs            = "Storage Blob Data Contributor"
+    vault-cluster          = "Reader"
+    vault-snapshots-reader = "Reader"
+    vault-snapshots        = "Disk Snapshot Contributor"
+    vault-snapshot-data    = "Data Operator for Managed Disks"
+    cluster-snapshots      = "Contributor"
+  }
+  role_targets = {
     extension-storage = {
       scope = azurerm_storage_account.this.id
-      role  = "Storage Account Contributor"
       who   = azurerm_kubernetes_cluster_extension.backup.aks_assigned_identity[0].principal_id
     }
     vault-blobs = {
       scope = azurerm_storage_account.this.id
-      role  = "Storage Blob Data Contributor"
       who   = azurerm_data_protection_backup_vault.this.identity[0].principal_id
     }
     vault-cluster = {
       scope = var.cluster_id
-      role  = "Reader"
       who   = azurerm_data_protection_backup_vault.this.identity[0].principal_id
     }
     vault-snapshots-reader = {
       scope = azurerm_resource_group.snapshots.id
-      role  = "Reader"
       who   = azurerm_data_protection_backup_vault.this.identity[0].principal_id
     }
     vault-snapshots = {
       scope = azurerm_resource_group.snapshots.id
-      role  = "Disk Snapshot Contributor"
       who   = azurerm_data_protection_backup_vault.this.identity[0].principal_id
     }
     vault-snapshot-data = {
       scope = azurerm_resource_group.snapshots.id
-      role  = "Data Operator for Managed Disks"
       who   = azurerm_data_protection_backup_vault.this.identity[0].principal_id
     }
     cluster-snapshots = {
       scope = azurerm_resource_group.snapshots.id
-      role  = "Contributor"
       who   = var.cluster_principal_id
     }
   }
@@ -164,9 +168,9 @@ locals {
 resource "azurerm_role_assignment" "backup" {
   for_each = local.roles
 
-  scope                = each.value.scope
-  role_definition_name = each.value.role
-  principal_id         = each.value.who
+  scope                = local.role_targets[each.key].scope
+  role_definition_name = each.value
+  principal_id         = local.role_targets[each.key].who
   principal_type       = "ServicePrincipal"
 }
 

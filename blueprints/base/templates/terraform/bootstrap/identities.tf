@@ -105,6 +105,42 @@ resource "azurerm_role_assignment" "plan_state" {
   principal_type       = "ServicePrincipal"
 }
 
+resource "azurerm_role_assignment" "plan_storage_queue" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 azurerm reads each storage account's queue and website properties over the data plane with Entra ID (storage_use_azuread; azurerm issue 29984), in every environment; reading properties is all it needs
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Storage Queue Data Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "plan_storage_blob" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 azurerm reads each storage account's queue and website properties over the data plane with Entra ID (storage_use_azuread; azurerm issue 29984), in every environment; reading properties is all it needs
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "apply_storage_queue" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 azurerm reads each storage account's queue and website properties over the data plane with Entra ID (storage_use_azuread; azurerm issue 29984), in every environment; reading properties is all it needs
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Storage Queue Data Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "apply_storage_blob" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 azurerm reads each storage account's queue and website properties over the data plane with Entra ID (storage_use_azuread; azurerm issue 29984), in every environment; reading properties is all it needs
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
 resource "azurerm_role_assignment" "apply_owner" {
   count = local.pipeline ? 1 : 0
   # gen:ignore TF009 the apply identity creates every resource group, role assignment and policy assignment of the roots; only a reviewed run in a Terraform GitHub environment signs in as it
