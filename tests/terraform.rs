@@ -1306,8 +1306,9 @@ fn the_shared_root_holds_what_every_environment_uses_under_delete_locks() {
     let locks = &main["resource"]["azurerm_management_lock"];
     let registry = &locks["registry"][0];
     assert_eq!((&registry["scope"], &registry["lock_level"]), (&"${module.acr.id}".into(), &"CanNotDelete".into()));
-    // Destroyed before the build identity's AcrPush, which the lock would keep.
-    assert_eq!(registry["depends_on"], serde_json::json!(["${module.github_oidc}"]));
+    // Destroyed before the registry's purge task and audit setting and the build identity's
+    // AcrPush, which the lock would keep.
+    assert_eq!(registry["depends_on"], serde_json::json!(["${module.acr}", "${module.github_oidc}"]));
     let zone = &locks["dns_zone"][0];
     assert_eq!(
         (&zone["scope"], &zone["lock_level"]),
