@@ -315,16 +315,11 @@ pub fn most_pods(service: Value) -> Result<Value, Error> {
 /// or 12 hours), and `hours`, the period, by which the most frequent of several is chosen.
 pub fn aks_backup_schedule(value: Value) -> Result<Value, Error> {
     let s = scalar(&value, "aks_backup_schedule")?;
-    let period = crate::spec::cron::parse(&s).ok().and_then(|c| c.every_day_period());
-    match period {
-        Some((hour, minute, hours @ (4 | 8 | 12 | 24))) => {
-            let every = if hours == 24 { "P1D".to_string() } else { format!("PT{hours}H") };
-            Ok(Value::from(minijinja::value::Serde(serde_json::json!({
-                "interval": format!("R/2024-01-01T{hour:02}:{minute:02}:00+00:00/{every}"),
-                "hours": hours,
-            }))))
+    match crate::platform::azure::backup_interval(&s) {
+        Some((interval, hours)) => {
+            Ok(Value::from(minijinja::value::Serde(serde_json::json!({"interval": interval, "hours": hours}))))
         }
-        _ => Err(Error::new(
+        None => Err(Error::new(
             ErrorKind::InvalidOperation,
             format!("AKS Backup cannot take a backup on the schedule `{s}` (daily, or every 4, 8 or 12 hours)"),
         )),

@@ -138,9 +138,7 @@ impl Schedule {
         }
         most
     }
-}
 
-impl Schedule {
     /// The schedule as one start and a fixed period, when it is one: every day of every month,
     /// at one minute, at hours `period` apart from `first` that come back to it the next day.
     /// Returns `(first hour, minute, period in hours)`; a weekly or monthly schedule, two

@@ -73,6 +73,19 @@ pub const STORAGE_CLASSES: &[&str] = &[
     "azurefile-premium",
 ];
 
+/// AKS Backup's repeating interval of a cron `schedule` (an ISO 8601 start in UTC and a period)
+/// and its period in hours, where its policy can express it: once a day or every 4, 8 or 12
+/// hours. SPEC160 refuses any other; the backup module's policy takes the most frequent.
+pub fn backup_interval(schedule: &str) -> Option<(String, u32)> {
+    match crate::spec::cron::parse(schedule).ok()?.every_day_period()? {
+        (hour, minute, hours @ (4 | 8 | 12 | 24)) => {
+            let every = if hours == 24 { "P1D".to_string() } else { format!("PT{hours}H") };
+            Some((format!("R/2024-01-01T{hour:02}:{minute:02}:00+00:00/{every}"), hours))
+        }
+        _ => None,
+    }
+}
+
 /// The namespaces of what gen's Terraform installs in a cluster (Argo CD with `pipeline.deploy:
 /// gitops`, AKS Backup's extension with a volume backup, cert-manager always) and of what AKS runs for
 /// the add-ons gen turns on, apart from the edge's (the spec's), with what runs there.

@@ -64,9 +64,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             );
         }
         // An unreadable schedule is SPEC132's.
-        if let Ok(schedule) = cron::parse(&backup.schedule)
-            && !matches!(schedule.every_day_period(), Some((_, _, 4 | 8 | 12 | 24)))
-        {
+        if cron::parse(&backup.schedule).is_ok() && azure::backup_interval(&backup.schedule).is_none() {
             out.push(
                 spec.at(
                     &RULE,
