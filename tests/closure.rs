@@ -405,3 +405,27 @@ fn a_helm_release_of_a_chart_gen_cannot_tell_leaves_the_crds_it_may_install_unju
     // ...and a chart named that is known not to is still judged.
     assert_eq!(run_with(release("toset([\"podinfo\"])", "each.key")), [f("DEP005", "certificate.yaml", 2, 7)]);
 }
+
+#[test]
+fn a_podmonitor_of_managed_prometheus_closes_on_a_cluster_with_its_metrics_add_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let monitor = "apiVersion: azmonitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: cert-manager\n  \
+                   namespace: default\nspec:\n  selector:\n    matchLabels: {app: cert-manager}\n  \
+                   podMetricsEndpoints:\n    - port: http-metrics\n";
+    std::fs::write(dir.path().join("podmonitor.yaml"), monitor).expect("write");
+    let cluster = |addon: &str| {
+        format!(
+            "resource \"azurerm_kubernetes_cluster\" \"this\" {{\n  name                = \"shop\"\n  \
+             location            = \"westeurope\"\n  resource_group_name = \"shop\"\n  dns_prefix          = \
+             \"shop\"\n{addon}}}\n"
+        )
+    };
+    // An AKS cluster without the add-on serves no PodMonitor: the kind is reported.
+    std::fs::write(dir.path().join("main.tf"), cluster("")).expect("write");
+    let without = dep(&lint(&[], dir.path()));
+    assert!(without.iter().any(|d| d.1 == "podmonitor.yaml"), "{without:?}");
+    // With `monitor_metrics`, the add-on installs it.
+    std::fs::write(dir.path().join("main.tf"), cluster("  monitor_metrics {}\n")).expect("write");
+    let with = dep(&lint(&[], dir.path()));
+    assert!(!with.iter().any(|d| d.1 == "podmonitor.yaml"), "{with:?}");
+}

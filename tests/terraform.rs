@@ -1431,3 +1431,218 @@ fn every_versions_tf_pins_each_provider_exactly_to_the_version_gen_checks_agains
         }
     }
 }
+
+/// The series managed Prometheus' minimal ingestion profile keeps from kube-state-metrics
+/// (learn.microsoft.com, "Minimal ingestion profile for Prometheus metrics in Azure Monitor",
+/// `default-targets-metrics-keep-list.kubestate`): a rule on any other series sees nothing.
+const KUBE_STATE_KEPT: &[&str] = &[
+    "kube_node_status_capacity",
+    "kube_job_status_succeeded",
+    "kube_job_spec_completions",
+    "kube_daemonset_status_desired_number_scheduled",
+    "kube_daemonset_status_number_ready",
+    "kube_deployment_spec_replicas",
+    "kube_deployment_status_replicas_ready",
+    "kube_pod_container_status_last_terminated_reason",
+    "kube_node_status_condition",
+    "kube_pod_container_status_restarts_total",
+    "kube_pod_container_resource_requests",
+    "kube_pod_status_phase",
+    "kube_pod_container_resource_limits",
+    "kube_node_status_allocatable",
+    "kube_pod_info",
+    "kube_pod_owner",
+    "kube_resourcequota",
+    "kube_statefulset_replicas",
+    "kube_statefulset_status_replicas",
+    "kube_statefulset_status_replicas_ready",
+    "kube_statefulset_status_replicas_current",
+    "kube_statefulset_status_replicas_updated",
+    "kube_namespace_status_phase",
+    "kube_node_info",
+    "kube_statefulset_metadata_generation",
+    "kube_pod_labels",
+    "kube_pod_annotations",
+    "kube_horizontalpodautoscaler_status_current_replicas",
+    "kube_horizontalpodautoscaler_spec_max_replicas",
+    "kube_node_spec_taint",
+    "kube_pod_container_status_waiting_reason",
+    "kube_job_failed",
+    "kube_job_status_start_time",
+    "kube_deployment_status_replicas_available",
+    "kube_deployment_status_replicas_updated",
+    "kube_replicaset_owner",
+];
+
+/// The metric names (`kube_…`, `certmanager_…`) a text mentions.
+fn metric_names(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for prefix in ["kube_", "certmanager_"] {
+        for (at, _) in text.match_indices(prefix) {
+            // Not a part of a longer word, nor a local (`local.kube_state`).
+            if text[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let name: String =
+                text[at..].chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
+            names.insert(name);
+        }
+    }
+    names
+}
+
+/// A rule group's alerts: its dynamic `rule` block's `for_each` and the action its content
+/// sends each alert to.
+fn rule_group<'v>(file: &'v Value, name: &str) -> &'v Value {
+    &resources(file, "azurerm_monitor_alert_prometheus_rule_group")[name][0]
+}
+
+#[test]
+fn managed_prometheus_alerts_on_what_users_feel_and_pages_the_action_group() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let aks = &parsed["modules/aks/main.tf"];
+    let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
+    assert!(cluster.get("monitor_metrics").is_some(), "the metrics add-on: {cluster}");
+    let file = &parsed["modules/monitoring/main.tf"];
+    // Workspace, endpoint, rule and association: the add-on's series reach the workspace.
+    let dcr = &resources(file, "azurerm_monitor_data_collection_rule")["prometheus"][0];
+    assert_eq!(dcr["kind"], "Linux");
+    assert_eq!(dcr["data_collection_endpoint_id"], "${azurerm_monitor_data_collection_endpoint.prometheus.id}");
+    let destination = &dcr["destinations"][0]["monitor_account"][0];
+    assert_eq!(destination["monitor_account_id"], "${azurerm_monitor_workspace.this.id}");
+    assert_eq!(dcr["data_flow"][0]["destinations"], serde_json::json!([destination["name"]]));
+    assert_eq!(dcr["data_flow"][0]["streams"], serde_json::json!(["Microsoft-PrometheusMetrics"]));
+    let forwarder = &dcr["data_sources"][0]["prometheus_forwarder"][0];
+    assert_eq!(forwarder["streams"], serde_json::json!(["Microsoft-PrometheusMetrics"]));
+    let association = &resources(file, "azurerm_monitor_data_collection_rule_association")["prometheus"][0];
+    assert_eq!(association["target_resource_id"], "${var.cluster_id}");
+    assert_eq!(association["data_collection_rule_id"], "${azurerm_monitor_data_collection_rule.prometheus.id}");
+    assert_eq!(resources(file, "azurerm_monitor_data_collection_endpoint")["prometheus"][0]["kind"], "Linux");
+
+    // Two rule groups, scoped to the workspace and this cluster, every alert routed to the
+    // action group, and the alerts each names.
+    let locals: Value = file["locals"]
+        .as_array()
+        .expect("locals")
+        .iter()
+        .flat_map(|l| l.as_object().expect("a locals block").clone())
+        .collect::<serde_json::Map<String, Value>>()
+        .into();
+    for (group, alerts, want) in [
+        ("services", "service_alerts", &["container-restarts", "pods-not-ready", "rollout-stalled"][..]),
+        ("certificates", "certificate_alerts", &["certificate-not-ready", "certificate-renewal-failed"][..]),
+    ] {
+        let g = rule_group(file, group);
+        assert_eq!(g["cluster_name"], "${var.name}", "{group}: this cluster's series alone");
+        assert_eq!(g["scopes"], serde_json::json!(["${azurerm_monitor_workspace.this.id}", "${var.cluster_id}"]));
+        let rule = &g["dynamic"]["rule"][0];
+        assert_eq!(rule["for_each"], format!("${{local.{alerts}}}"), "{group}");
+        let content = &rule["content"][0];
+        assert_eq!(content["alert"], "${rule.key}");
+        let action = &content["dynamic"]["action"][0];
+        assert_eq!(action["for_each"], "${azurerm_monitor_action_group.this}", "{group}: routed to the action group");
+        assert_eq!(action["content"][0]["action_group_id"], "${action.value.id}");
+        let names: Vec<&String> = locals[alerts].as_object().expect("alerts").keys().collect();
+        assert_eq!(names, want, "{group}");
+    }
+    // The rules watch the services' namespaces; certificates only where a host has TLS, in
+    // the services' and the Gateway's namespaces.
+    let kube_state = locals["kube_state"].as_str().expect("kube_state");
+    assert!(kube_state.contains("namespace=~") && kube_state.contains("${local.namespaces}"), "{kube_state}");
+    let groups = resources(file, "azurerm_monitor_alert_prometheus_rule_group");
+    assert_eq!(groups["services"][0]["count"], "${length(var.namespaces) > 0 ? 1 : 0}");
+    assert_eq!(
+        groups["certificates"][0]["count"],
+        "${var.certificates && length(var.certificate_namespaces) > 0 ? 1 : 0}"
+    );
+    let wiring = &parsed["main.tf"]["module"]["monitoring"][0];
+    assert_eq!(wiring["namespaces"], "${var.namespaces}");
+    assert_eq!(wiring["certificates"], "${length(var.tls_hosts) > 0}");
+    assert!(wiring["certificate_namespaces"].to_string().contains("var.gateway.namespace"), "{wiring}");
+    assert_eq!(parsed["terraform.tfvars"]["tls_hosts"], serde_json::json!(["shop.example.com"]));
+
+    // Every series the rules read is collected: kube-state-metrics' within the minimal
+    // ingestion profile, cert-manager's kept by the PodMonitor the in-cluster root creates.
+    let text = std::fs::read_to_string(r.terraform().join("modules/monitoring/main.tf")).expect("module");
+    let rules: String = text.lines().filter(|l| l.trim_start().starts_with("expression")).collect();
+    let used = metric_names(&rules);
+    let kube: Vec<&String> = used.iter().filter(|m| m.starts_with("kube_")).collect();
+    assert_eq!(kube.len(), 4, "{used:?}");
+    for m in &kube {
+        assert!(KUBE_STATE_KEPT.contains(&m.as_str()), "{m} is not collected by the minimal ingestion profile");
+    }
+    let cert_manager = &parsed["cluster/modules/cert-manager/main.tf"];
+    let release = &resources(cert_manager, "helm_release")["metrics"][0];
+    assert_eq!(release["namespace"], "${helm_release.this.namespace}");
+    let values = release["values"].to_string();
+    assert!(values.contains("azmonitoring.coreos.com/v1") && values.contains("PodMonitor"), "{values}");
+    assert!(values.contains("http-metrics") && values.contains("honorLabels"), "{values}");
+    let kept = regex_lite_keep(&values);
+    let certificates: Vec<&String> = used.iter().filter(|m| m.starts_with("certmanager_")).collect();
+    assert_eq!(certificates.len(), 3, "{used:?}");
+    for m in certificates {
+        assert!(kept.contains(m), "{m} is dropped by the PodMonitor's keep ({kept:?})");
+    }
+}
+
+/// The metric names a PodMonitor's `keep` regex of the form `prefix_(a|b|c)` keeps.
+fn regex_lite_keep(values: &str) -> Vec<String> {
+    let at = values.find("certmanager_certificate_(").expect("a keep regex");
+    let rest = &values[at + "certmanager_certificate_(".len()..];
+    let inner = &rest[..rest.find(')').expect("closed")];
+    inner.split('|').map(|s| format!("certmanager_certificate_{s}")).collect()
+}
+
+#[test]
+fn certificate_alerts_follow_each_environments_tls_hosts() {
+    // Two environments, two services in namespaces of their own (one through the Gateway,
+    // one through an Ingress), TLS in prod alone.
+    let spec = r#"apiVersion: gen/v1
+kind: Project
+metadata: {name: shop}
+platform:
+  azure:
+    location: westeurope
+    resourceGroup: shop-dev-rg
+    aks: {name: shop-dev}
+    acr: {name: shopacr}
+    dns: {zone: example.com}
+  github: {repository: acme/shop, branch: main}
+  terraformState: {resourceGroup: shop-tfstate, storageAccount: shoptfstate}
+services:
+  - name: api
+    namespace: api
+    port: 5000
+    ingress: {host: api.dev.example.com, path: /, tls: false}
+  - name: admin
+    namespace: admin
+    port: 5000
+    ingress: {host: admin.dev.example.com, path: /, route: ingress, tls: false}
+environments:
+  - name: dev
+  - name: prod
+    platform:
+      azure:
+        resourceGroup: shop-prod-rg
+        aks: {name: shop-prod}
+    services:
+      api: {ingress: {host: api.example.com, tls: true}}
+      admin: {ingress: {host: admin.example.com, tls: true}}
+pipeline:
+  notify: {email: [ops@example.com]}
+"#;
+    let r = Rendered::from_text("two environments, TLS in prod", spec);
+    let parsed = r.parsed();
+    let dev = &parsed["environments/dev.tfvars"];
+    let prod = &parsed["environments/prod.tfvars"];
+    assert_eq!(dev["tls_hosts"], serde_json::json!([]), "no certificate in dev: no certificate alert");
+    assert_eq!(prod["tls_hosts"], serde_json::json!(["admin.example.com", "api.example.com"]));
+    for vars in [dev, prod] {
+        assert_eq!(vars["namespaces"], serde_json::json!(["admin", "api"]), "both services' namespaces watched");
+        assert_eq!(vars["alert_emails"], serde_json::json!(["ops@example.com"]), "the alerts page someone");
+    }
+    // The scrape is cert-manager's wherever cert-manager runs.
+    let cert_manager = &parsed["cluster/modules/cert-manager/main.tf"];
+    assert!(resources(cert_manager, "helm_release").contains_key("metrics"));
+}

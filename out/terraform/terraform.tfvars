@@ -50,6 +50,10 @@ dns_zone = "example.com"
 ingress_hosts = [
   "shop.example.com",
 ]
+# Served over TLS: cert-manager issues their certificates, and alerts when one fails to renew.
+tls_hosts = [
+  "shop.example.com",
+]
 ingress_namespace  = "gateway-system"
 ingress_class_name = "nginx"
 

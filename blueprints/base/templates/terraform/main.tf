@@ -68,18 +68,22 @@ module "aks" {
   tags                     = var.tags
 }
 
-# What the cluster reports (Container Insights' data collection, the control plane's logs) and
-# the alerts on its metrics, sent to the spec's addresses.
+# What the cluster reports (Container Insights' data collection, the control plane's logs,
+# managed Prometheus) and the alerts on its nodes, its services and their certificates, sent
+# to the spec's addresses.
 module "monitoring" {
   source = "./modules/monitoring"
 
-  name                = var.cluster_name
-  resource_group_name = azurerm_resource_group.this.name
-  location            = azurerm_resource_group.this.location
-  cluster_id          = module.aks.id
-  workspace_id        = module.aks.workspace_id
-  alert_emails        = var.alert_emails
-  tags                = var.tags
+  name                   = var.cluster_name
+  resource_group_name    = azurerm_resource_group.this.name
+  location               = azurerm_resource_group.this.location
+  cluster_id             = module.aks.id
+  workspace_id           = module.aks.workspace_id
+  alert_emails           = var.alert_emails
+  namespaces             = var.namespaces
+  certificates           = length(var.tls_hosts) > 0
+  certificate_namespaces = distinct(concat(var.namespaces, var.gateway == null ? [] : [var.gateway.namespace]))
+  tags                   = var.tags
 }
 
 # The data-plane role on the cluster for its admin (the spec's admin group, else whoever

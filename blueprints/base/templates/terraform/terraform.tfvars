@@ -84,6 +84,12 @@ ingress_hosts = [
   <@ host | hcl @>,
 <% endfor %>
 ]
+# Served over TLS: cert-manager issues their certificates, and alerts when one fails to renew.
+tls_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
 <% if spec.platform.azure.externalHosts is defined %>
 # Kept at another DNS provider: point each at the ingress_ip output there (ingress_nginx_ip
 # for the host of a service with `route: ingress` while the Gateway runs too).

@@ -228,6 +228,12 @@ variable "ingress_hosts" {
   }
 }
 
+variable "tls_hosts" {
+  type        = list(string)
+  description = "Those of ingress_hosts served over TLS, whose certificates cert-manager issues (in the in-cluster root) and the certificate alerts watch."
+  default     = []
+}
+
 variable "external_hosts" {
   type        = list(string)
   description = "Ingress hosts whose DNS is kept elsewhere (spec: platform.azure.externalHosts): no record here; point each at the ingress_ip output (ingress_nginx_ip for a service with `route: ingress` beside the Gateway)."

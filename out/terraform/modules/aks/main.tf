@@ -138,6 +138,13 @@ resource "azurerm_kubernetes_cluster" "this" {
     msi_auth_for_monitoring_enabled = true
   }
 
+  # The metrics add-on of managed Prometheus (ama-metrics): it scrapes the cluster and sends
+  # through the data collection rule modules/monitoring associates with the cluster, and
+  # installs the PodMonitor and ServiceMonitor kinds (azmonitoring.coreos.com) the in-cluster
+  # root's cert-manager scrape uses. No annotation or label of the objects is kept beside
+  # kube-state-metrics' own.
+  monitor_metrics {}
+
   key_vault_secrets_provider {
     secret_rotation_enabled = true
   }

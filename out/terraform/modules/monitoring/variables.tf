@@ -33,3 +33,20 @@ variable "tags" {
   type        = map(string)
   description = "Tags on every resource."
 }
+
+variable "namespaces" {
+  type        = list(string)
+  description = "The services' namespaces, which the Prometheus alerts on restarts, pods not ready and stalled rollouts watch."
+}
+
+variable "certificates" {
+  type        = bool
+  description = "Whether cert-manager issues certificates (a host served over TLS): the certificate alerts, then."
+  default     = false
+}
+
+variable "certificate_namespaces" {
+  type        = list(string)
+  description = "The namespaces of those certificates: the services' (an Ingress') and the Gateway's (its listeners')."
+  default     = []
+}

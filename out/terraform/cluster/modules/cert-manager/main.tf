@@ -82,3 +82,53 @@ resource "helm_release" "issuer" {
     ])
   })]
 }
+
+# Managed Prometheus scrapes cert-manager's controller (it does not by default), keeping only
+# the series the platform root's certificate alerts read (modules/monitoring): each
+# certificate's readiness, expiry and renewal time, a few series per certificate, so that
+# ingestion stays near nothing. A PodMonitor of the metrics add-on's own kind
+# (azmonitoring.coreos.com, which `monitor_metrics` in the platform root's modules/aks
+# installs with the add-on); `honorLabels` keeps the certificate's own `namespace` label
+# rather than the controller pod's.
+resource "helm_release" "metrics" {
+  name       = "cert-manager-metrics"
+  repository = "https://bedag.github.io/helm-charts/"
+  chart      = "raw"
+  version    = var.raw_chart_version
+  namespace  = helm_release.this.namespace
+  atomic     = true
+  timeout    = 600 # seconds, as every release here
+  wait       = true
+
+  values = [yamlencode({
+    resources = [
+      {
+        apiVersion = "azmonitoring.coreos.com/v1"
+        kind       = "PodMonitor"
+        metadata   = { name = "cert-manager" }
+        spec = {
+          selector = {
+            matchLabels = {
+              "app.kubernetes.io/name"      = "cert-manager"
+              "app.kubernetes.io/instance"  = helm_release.this.name
+              "app.kubernetes.io/component" = "controller"
+            }
+          }
+          podMetricsEndpoints = [
+            {
+              port        = "http-metrics"
+              honorLabels = true
+              metricRelabelings = [
+                {
+                  sourceLabels = ["__name__"]
+                  action       = "keep"
+                  regex        = "certmanager_certificate_(ready_status|expiration_timestamp_seconds|renewal_timestamp_seconds)"
+                },
+              ]
+            },
+          ]
+        }
+      },
+    ]
+  })]
+}
