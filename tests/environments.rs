@@ -716,3 +716,58 @@ fn local_environments_on_one_port_are_told_that_one_runs_at_a_time() {
         }
     }
 }
+
+#[test]
+fn plain_manifests_leave_the_count_of_an_autoscaled_deployment_to_its_hpa_in_every_environment() {
+    // `api` autoscales (prod raises its bounds), `web` runs a fixed count (prod raises it): in
+    // each environment's built objects, `api`'s Deployment carries no `replicas` beside its
+    // HPA (`kubectl apply` would reset the count the HPA set on every apply), and `web`'s
+    // carries the environment's count. (An environment cannot turn autoscaling on or off:
+    // SPEC013.)
+    let spec = r#"apiVersion: gen/v1
+kind: Project
+metadata: {name: shop}
+platform:
+  azure:
+    location: westeurope
+    resourceGroup: shop-dev-rg
+    aks: {name: shop-dev}
+    acr: {name: shopacr}
+  github: {repository: acme/shop, branch: main}
+  terraformState: {resourceGroup: shop-tfstate, storageAccount: shoptfstate}
+services:
+  - name: api
+    port: 5000
+    replicas: 2
+    autoscaling: {minReplicas: 2, maxReplicas: 4, cpuUtilization: 60}
+  - name: web
+    port: 5000
+    replicas: 2
+environments:
+  - name: dev
+  - name: prod
+    platform:
+      azure:
+        resourceGroup: shop-prod-rg
+        aks: {name: shop-prod}
+    services:
+      api: {autoscaling: {minReplicas: 3, maxReplicas: 8}}
+      web: {replicas: 4}
+"#;
+    let file = tempfile::NamedTempFile::new().expect("spec");
+    std::fs::write(file.path(), spec).expect("write spec");
+    let rendered = Rendered::new(file.path().to_str().expect("utf-8"));
+    let find = |objects: &[Value], kind: &str, name: &str| -> Option<Value> {
+        objects.iter().find(|o| o["kind"] == kind && o["metadata"]["name"] == name).cloned()
+    };
+    for (env, web_replicas, api_min) in [("dev", 2, 2), ("prod", 4, 3)] {
+        let built = rendered.kustomize(env);
+        let api = find(&built, "Deployment", "api").expect("api");
+        assert!(api["spec"].get("replicas").is_none(), "{env}: api sets replicas beside its HPA: {}", api["spec"]);
+        let hpa = find(&built, "HorizontalPodAutoscaler", "api").expect("api's HPA");
+        assert_eq!(hpa["spec"]["minReplicas"], api_min, "{env}");
+        let web = find(&built, "Deployment", "web").expect("web");
+        assert_eq!(web["spec"]["replicas"], web_replicas, "{env}");
+        assert!(find(&built, "HorizontalPodAutoscaler", "web").is_none(), "{env}: web has no HPA");
+    }
+}
