@@ -556,7 +556,7 @@ fn the_notes_never_ask_for_by_hand_the_secret_key_vault_provides() {
     let vault = notes(chart, &[]);
     assert!(!vault.contains("create secret generic"), "{vault}");
     assert!(vault.contains("Secrets Store CSI driver") && vault.contains("do not create it"), "{vault}");
-    assert!(vault.contains("az keyvault secret set --vault-name kvshopacr-2d1f3bc4 --name shop-SECRET-KEY"), "{vault}");
+    assert!(vault.contains("az keyvault secret set --vault-name kvshop-443b4d6992bc --name SECRET-KEY"), "{vault}");
     // Without Key Vault, the Secret is the user's to create, and the notes say how.
     let by_hand = notes(chart, &["secretEnv.keyVault.enabled=false"]);
     assert!(

@@ -429,3 +429,60 @@ fn a_podmonitor_of_managed_prometheus_closes_on_a_cluster_with_its_metrics_add_o
     let with = dep(&lint(&[], dir.path()));
     assert!(!with.iter().any(|d| d.1 == "podmonitor.yaml"), "{with:?}");
 }
+
+/// A vault per service with secretEnv, per environment: each SecretProviderClass's vault and
+/// secrets resolve against the Terraform values of its own environment, and a vault or secret
+/// they do not list is reported where the class (or the overlay that names the vault) says it.
+#[test]
+fn each_secret_provider_class_reads_a_vault_and_secrets_its_environments_terraform_creates() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(fixture("specs/vaults.yaml")).expect("spec");
+    std::fs::write(project.path().join("spec.yaml"), spec).expect("write");
+    let render = Gen::new().args(["render", "spec.yaml"]).current_dir(project.path()).run();
+    assert_eq!(render.code, 0, "{}{}", render.stdout, render.stderr);
+    let out = project.path().join("out");
+    let check = lint(&[], &out);
+    assert_eq!(dep(&check), [], "{}", check.stdout);
+    let error = |code: &str, file: &str, line: usize, column: usize| {
+        (code.to_string(), file.to_string(), line, column, "\"error\"".to_string())
+    };
+
+    // prod's Terraform names another vault for api: prod's overlay names one nothing creates.
+    let prod = out.join("terraform/environments/prod.tfvars");
+    let values = std::fs::read_to_string(&prod).expect("prod.tfvars");
+    let vault = values.lines().find_map(|l| l.trim().strip_prefix("vault     = ")).expect("a vault").to_string();
+    std::fs::write(&prod, values.replacen(&vault, "\"kvapi-000000000000\"", 1)).expect("write");
+    let check = lint(&[], &out);
+    let overlay = std::fs::read_to_string(out.join("manifests/overlays/prod/api/kustomization.yaml")).expect("overlay");
+    let line = overlay.lines().position(|l| l.contains(vault.as_str())).expect("the vault's patch") + 1;
+    let found = dep(&check);
+    assert!(found.contains(&error("DEP012", "kustomization.yaml", line, 16)), "{found:?}\n{}", check.stdout);
+    assert!(check.stdout.contains("environment `prod`"), "{}", check.stdout);
+    std::fs::write(&prod, values).expect("write");
+
+    // A secret the service's secretEnv does not list: in every environment.
+    let class = out.join("manifests/api/secretproviderclass.yaml");
+    let text = std::fs::read_to_string(&class).expect("class");
+    std::fs::write(&class, text.replace("objectName: DB-URL", "objectName: DB-URI")).expect("write");
+    let check = lint(&[], &out);
+    let found = dep(&check);
+    let misses: Vec<_> = found.iter().filter(|d| d.0 == "DEP012" && d.1 == "secretproviderclass.yaml").collect();
+    assert_eq!(misses.len(), 2, "one per environment: {found:?}\n{}", check.stdout);
+    assert!(check.stdout.contains("/db-uri"), "{}", check.stdout);
+}
+
+/// A SecretProviderClass whose deployment has no Terraform vault is not judged: the vault is
+/// made elsewhere.
+#[test]
+fn a_vault_outside_the_deployments_terraform_is_not_judged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let class = "apiVersion: secrets-store.csi.x-k8s.io/v1\nkind: SecretProviderClass\nmetadata:\n  name: shop\nspec:\n  provider: azure\n  parameters:\n    keyvaultName: kv-made-by-hand\n    objects: |\n      array:\n        - |\n          objectName: TOKEN\n          objectType: secret\n";
+    std::fs::write(dir.path().join("class.yaml"), class).expect("write");
+    let run = lint(&[], dir.path());
+    assert!(dep(&run).iter().all(|d| d.0 != "DEP012"), "{}", run.stdout);
+    // Beside Terraform that creates another vault, by hand: the class's vault is reported.
+    let tf = "resource \"azurerm_key_vault\" \"this\" {\n  name = \"kv-other\"\n}\n";
+    std::fs::write(dir.path().join("main.tf"), tf).expect("write");
+    let run = lint(&[], dir.path());
+    assert!(dep(&run).iter().any(|d| d.0 == "DEP012" && d.1 == "class.yaml" && d.2 == 8), "{}", run.stdout);
+}

@@ -212,13 +212,13 @@ fn the_helm_deploy_job_stops_on_an_empty_tenant_or_client_id() {
     stub(
         &bin,
         "az",
-        "case \"$*\" in\n  'keyvault secret list'*) printf 'shop-SECRET-KEY\\t2026-01-01\\n' ;;\n  'identity show'*) echo \"$CLIENT_ANSWER\" ;;\nesac",
+        "case \"$*\" in\n  'keyvault secret list'*) printf 'SECRET-KEY\\t2026-01-01\\n' ;;\n  'identity show'*) echo \"$CLIENT_ANSWER\" ;;\nesac",
     );
     let outputs = rendered.dir.path().join("github_output");
     let env = |tenant: &'static str, client: &'static str| {
         vec![
             ("VAULT", "kv"),
-            ("SECRETS", "shop-SECRET-KEY"),
+            ("SECRETS", "SECRET-KEY"),
             ("RESOURCE_GROUP", "shop-rg"),
             ("IDENTITY", "shop-aks-shop"),
             ("TF_DIR", "terraform"),
@@ -260,7 +260,7 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
     let env = |listing: &'static str| {
         vec![
             ("VAULT", "kv"),
-            ("SECRETS", "users-SECRET-KEY"),
+            ("SECRETS", "SECRET-KEY"),
             ("RESOURCE_GROUP", "notejam-rg"),
             ("IDENTITY", "notejam-aks-users"),
             ("TF_DIR", "out/terraform"),
@@ -272,8 +272,8 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
     };
     let (code, text) = run_step(&preflight, &env(""), Some(&bin));
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("::error::Key Vault secret users-SECRET-KEY is not in the vault kv"), "{text}");
-    let (code, text) = run_step(&preflight, &env("users-SECRET-KEY\\t2026-01-01\\n"), Some(&bin));
+    assert!(text.contains("::error::Key Vault secret SECRET-KEY is not in the vault kv"), "{text}");
+    let (code, text) = run_step(&preflight, &env("SECRET-KEY\\t2026-01-01\\n"), Some(&bin));
     assert_eq!(code, 0, "{text}");
     let outputs_text = std::fs::read_to_string(&outputs).expect("outputs");
     assert!(outputs_text.contains(&format!("client-id={CLIENT}")), "{outputs_text}");

@@ -110,6 +110,7 @@ fn cases() -> Vec<Case> {
         case("options", file("tests/fixtures/specs/options.yaml"), "spec.yaml", "out"),
         case("terraform", file("tests/fixtures/specs/terraform.yaml"), "spec.yaml", "out"),
         case("valid", file("tests/fixtures/specs/valid.yaml"), "spec.yaml", "out"),
+        case("vaults", file("tests/fixtures/specs/vaults.yaml"), "spec.yaml", "out"),
         case("seed-001-flask-duckdns", file("examples/seed-001-flask-duckdns.yaml"), "spec.yaml", "out"),
         case("seed-002-athletes", file("examples/seed-002-athletes.yaml"), "spec.yaml", "out"),
         case("seed-004-notejam", file("examples/seed-004-notejam.yaml"), "spec.yaml", "out"),

@@ -760,7 +760,9 @@ fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
     let tfvars = &parsed["terraform.tfvars"];
     assert_eq!(tfvars["secret_services"]["shop"]["secrets"], serde_json::json!(["SECRET_KEY"]));
     let kv = &parsed["modules/key-vault/main.tf"];
-    let vault = &resources(kv, "azurerm_key_vault")["this"][0];
+    let vault = &resources(kv, "azurerm_key_vault")["service"][0];
+    assert_eq!(vault["for_each"], "${var.services}");
+    assert_eq!(vault["name"], "${each.value.vault}");
     assert_eq!(vault["rbac_authorization_enabled"], true);
     assert_eq!(vault["purge_protection_enabled"], true);
     assert_eq!(vault["soft_delete_retention_days"], 90);
@@ -780,21 +782,24 @@ fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
     let spc = chart("templates/secretproviderclass.yaml");
     assert!(spc.contains("secretObjects:") && spc.contains("secretName: {{ .Values.secretEnv.secretName"), "{spc}");
     let values = chart("values.yaml");
-    let vault_name = tfvars["key_vault_name"].as_str().expect("vault");
+    let vault_name = tfvars["secret_services"]["shop"]["vault"].as_str().expect("vault");
+    assert_eq!(vault_name, "kvshop-443b4d6992bc");
     assert!(values.contains(&format!("    name: \"{vault_name}\"")), "{values}");
-    assert!(values.contains("      \"SECRET_KEY\": \"shop-SECRET-KEY\""), "{values}");
+    assert!(values.contains("      \"SECRET_KEY\": \"SECRET-KEY\""), "{values}");
     let manifests = |f: &str| std::fs::read_to_string(out.join("manifests/shop").join(f)).expect(f);
     assert!(manifests("deployment.yaml").contains("azure.workload.identity/use: \"true\""));
     assert!(manifests("deployment.yaml").contains("secretProviderClass: \"shop\""));
     assert!(manifests("serviceaccount.yaml").contains("azure.workload.identity/client-id"));
-    assert!(manifests("secretproviderclass.yaml").contains("objectName: shop-SECRET-KEY"));
+    assert!(manifests("secretproviderclass.yaml").contains("objectName: SECRET-KEY"));
+    assert!(manifests("secretproviderclass.yaml").contains(&format!("keyvaultName: \"{vault_name}\"")));
     // The deploy job checks the vault holds the value before Helm runs, and gives the chart
     // the identity and a digest of the values' versions.
     let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/shop.yml")).expect("workflow");
     let preflight = workflow.find("Preflight (Key Vault holds every secret)").expect("a preflight step");
     let helm = workflow.find("helm upgrade --install").expect("helm");
     assert!(preflight < helm, "{workflow}");
-    assert!(workflow.contains("SECRETS: \"shop-SECRET-KEY\""), "{workflow}");
+    assert!(workflow.contains("SECRETS: \"SECRET-KEY\""), "{workflow}");
+    assert!(workflow.contains(&format!("VAULT: \"{vault_name}\"")), "{workflow}");
     assert!(workflow.contains("az keyvault secret list --vault-name \"$VAULT\""), "{workflow}");
     assert!(workflow.contains("--set-string \"secretEnv.keyVault.clientId=$CLIENT_ID\""), "{workflow}");
     assert!(workflow.contains("--set-string \"secretEnv.checksum=$CHECKSUM\""), "{workflow}");
@@ -1645,4 +1650,86 @@ pipeline:
     // The scrape is cert-manager's wherever cert-manager runs.
     let cert_manager = &parsed["cluster/modules/cert-manager/main.tf"];
     assert!(resources(cert_manager, "helm_release").contains_key("metrics"));
+}
+
+/// Two services with secretEnv and one without, in two environments: a vault per service with
+/// secretEnv per environment, each named within Key Vault's rules and apart from every other,
+/// each service's identity a Secrets User of its own vault only, and every artifact naming the
+/// vault of its service and environment with the secret names of the variables alone.
+#[test]
+fn each_service_with_secret_env_reads_a_vault_of_its_own_in_each_environment() {
+    let r = Rendered::new("tests/fixtures/specs/vaults.yaml");
+    let parsed = r.parsed();
+    let name_rule = |n: &str| {
+        (3..=24).contains(&n.len())
+            && n.starts_with(|c: char| c.is_ascii_alphabetic())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !n.contains("--")
+            && !n.ends_with('-')
+    };
+    let mut vaults = std::collections::BTreeMap::new();
+    for env in ["dev", "prod"] {
+        let tfvars = &parsed[&format!("environments/{env}.tfvars")];
+        let services = tfvars["secret_services"].as_object().expect("secret_services");
+        assert_eq!(services.keys().collect::<Vec<_>>(), ["api", "api-admin-console-backend"], "{env}");
+        assert_eq!(services["api"]["secrets"], serde_json::json!(["ADMIN_PASSWORD", "DB_URL"]));
+        for (service, values) in services {
+            let vault = values["vault"].as_str().expect("vault").to_string();
+            assert!(name_rule(&vault), "{vault}");
+            assert!(vaults.insert(vault.clone(), (env, service.clone())).is_none(), "{vault} twice");
+        }
+    }
+    assert_eq!(vaults.len(), 4, "{vaults:?}");
+
+    // The module: a vault, its audit log and each role per service, keyed by the service's
+    // name (known at plan); the service's identity reads its own vault alone.
+    let kv = &parsed["modules/key-vault/main.tf"];
+    for kind in ["azurerm_key_vault", "azurerm_monitor_diagnostic_setting"] {
+        for (_, blocks) in resources(kv, kind) {
+            assert_eq!(blocks[0]["for_each"], "${var.services}", "{kind}");
+        }
+    }
+    let roles = resources(kv, "azurerm_role_assignment");
+    for (name, role) in [("service_secrets", "Key Vault Secrets User"), ("admin_secrets", "Key Vault Secrets Officer")]
+    {
+        assert_eq!(roles[name][0]["role_definition_name"], role);
+        assert_eq!(roles[name][0]["for_each"], "${var.services}", "{name}");
+        assert_eq!(roles[name][0]["scope"], "${azurerm_key_vault.service[each.key].id}", "{name}");
+    }
+    assert_eq!(roles["deploy_vault_reader"][0]["for_each"], "${var.deploy_identity ? var.services : {}}");
+
+    // Every artifact names its service's vault in its environment, and the variable's secret.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let vault_of = |env: &str, service: &str| {
+        vaults.iter().find(|(_, (e, s))| *e == env && s == service).map(|(v, _)| v.clone()).expect("vault")
+    };
+    for env in ["dev", "prod"] {
+        let values = read(&format!("charts/api/values-{env}.yaml"));
+        assert!(values.contains(&format!("    name: \"{}\"", vault_of(env, "api"))), "{values}");
+        assert!(values.contains("      \"ADMIN_PASSWORD\": \"ADMIN-PASSWORD\""), "{values}");
+        let overlay = read(&format!("manifests/overlays/{env}/api-admin-console-backend/kustomization.yaml"));
+        assert!(overlay.contains(&vault_of(env, "api-admin-console-backend")), "{overlay}");
+    }
+    let web = read("charts/web/values.yaml");
+    assert!(web.contains("    enabled: false"), "{web}");
+    assert!(!out.join("manifests/web/secretproviderclass.yaml").exists());
+    let class = read("manifests/api/secretproviderclass.yaml");
+    assert!(class.contains("objectName: ADMIN-PASSWORD") && class.contains("objectName: DB-URL"), "{class}");
+    let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/api.yml")).expect("workflow");
+    for env in ["dev", "prod"] {
+        assert!(workflow.contains(&format!("VAULT: \"{}\"", vault_of(env, "api"))), "{env}: {workflow}");
+    }
+    assert!(workflow.contains("SECRETS: \"ADMIN-PASSWORD DB-URL\""), "{workflow}");
+    // The README's commands set each value in its service's vault, and the migration copies
+    // it from the shared vault's `<service>-<NAME>`.
+    let readme = read("README.md");
+    let set = format!(
+        "az keyvault secret set --vault-name '{}' --name 'PASSWORD' --value ...",
+        vault_of("prod", "api-admin-console-backend")
+    );
+    assert!(readme.contains(&set), "{readme}");
+    let migration = read("terraform/README.md");
+    assert!(migration.contains("terraform state rm 'module.key_vault[0].azurerm_key_vault.this'"), "{migration}");
+    assert!(migration.contains("--name 'api-admin-console-backend-PASSWORD' --query value"), "{migration}");
 }

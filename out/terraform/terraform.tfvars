@@ -65,12 +65,11 @@ namespaces = [
 # state; `terraform apply -replace=module.cluster_admin.terraform_data.first_applier` moves it).
 admin_group_object_id = null
 
-# The vault of the services' secretEnv values.
-key_vault_name = "kvshopacr-2d1f3bc4"
-
-# The services whose secretEnv values are in the vault, each read by its own identity.
+# The services with secretEnv: each one's values are in a vault of its own, read by its own
+# identity alone.
 secret_services = {
   "shop" = {
+    vault     = "kvshop-443b4d6992bc"
     namespace = "shop"
     secrets   = ["SECRET_KEY"]
   }

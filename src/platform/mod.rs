@@ -134,6 +134,9 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     /// or on whom the pipeline notifies (`notify`: `pipeline.notify.email`), who hears of the
     /// platform's alerts when the block names nobody.
     fn fill_defaults(&mut self, _notify: &[String]) {}
+    /// Applies the defaults that depend on the spec's services (the names of what the platform
+    /// creates for each one), after [`TargetSpec::fill_defaults`].
+    fn fill_service_defaults(&mut self, _services: &[crate::spec::model::Service]) {}
     /// Where a service's image is pushed and the tag deployed until the pipeline sets one,
     /// when the spec names neither.
     fn default_image(&self, project: &str, service: &str) -> (String, &'static str);
@@ -246,6 +249,14 @@ macro_rules! platforms {
             pub fn fill_defaults(&mut self, notify: &[String]) {
                 match self {
                     $(Target::$variant(s) => s.fill_defaults(notify),)*
+                    Target::Extra(_) => {}
+                }
+            }
+
+            /// Applies the defaults that depend on the spec's services.
+            pub fn fill_service_defaults(&mut self, services: &[crate::spec::model::Service]) {
+                match self {
+                    $(Target::$variant(s) => s.fill_service_defaults(services),)*
                     Target::Extra(_) => {}
                 }
             }

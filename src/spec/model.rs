@@ -38,6 +38,7 @@ impl Spec {
     pub fn fill_defaults(&mut self) {
         let notify = self.pipeline.notify.as_ref().map(|n| n.email.clone()).unwrap_or_default();
         self.platform.target.fill_defaults(&notify);
+        self.platform.target.fill_service_defaults(&self.services);
         let target = self.platform.target.spec();
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());

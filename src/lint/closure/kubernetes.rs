@@ -31,8 +31,8 @@
 //! are not asked for), and a Flux HelmRelease of a known chart the CRDs it installs.
 
 use super::rules::{
-    ACCESS_MODE_UNSERVED, CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KIND_WITHOUT_CRD, NAMESPACE_MISSING,
-    PRIORITY_CLASS_MISSING, SERVICE_ACCOUNT_MISSING, STORAGE_MISSING,
+    ACCESS_MODE_UNSERVED, CONFIG_MISSING, GATEWAY_OR_CLASS_MISSING, KEY_VAULT_MISSING, KIND_WITHOUT_CRD,
+    NAMESPACE_MISSING, PRIORITY_CLASS_MISSING, SERVICE_ACCOUNT_MISSING, STORAGE_MISSING,
 };
 use super::{CRD, Graph, Reference, platform};
 use crate::diag::{Rule, Source, Span};
@@ -70,6 +70,36 @@ pub fn read_located<'n>(
         let mut ctx = Ctx { graph: &mut *graph, locate, from: String::new(), namespace: None };
         ctx.object(root);
     }
+}
+
+/// The names of the secrets (`objectType: secret`) an Azure SecretProviderClass's `objects`
+/// lists: YAML in a string, `array:` of items that are YAML strings themselves, read line by
+/// line (`objectName: x`, `objectType: secret`).
+fn key_vault_secrets(objects: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut item: (Option<String>, Option<String>) = (None, None);
+    let mut flush = |item: &mut (Option<String>, Option<String>)| {
+        if let (Some(name), Some(kind)) = std::mem::take(item)
+            && kind == "secret"
+        {
+            out.push(name);
+        }
+    };
+    for line in objects.lines() {
+        let line = line.trim();
+        if line.starts_with('-') {
+            flush(&mut item);
+        }
+        let line = line.trim_start_matches(|c: char| c == '-' || c == '|' || c.is_whitespace());
+        let value = |v: &str| v.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+        if let Some(v) = line.strip_prefix("objectName:") {
+            item.0 = Some(value(v));
+        } else if let Some(v) = line.strip_prefix("objectType:") {
+            item.1 = Some(value(v));
+        }
+    }
+    flush(&mut item);
+    out
 }
 
 /// The string at `key` of a mapping.
@@ -172,6 +202,20 @@ impl Ctx<'_> {
         }
     }
 
+    /// An Azure SecretProviderClass's `spec`: the vault it reads, and each secret in it.
+    fn key_vault(&mut self, spec: &Node) {
+        let Some(parameters) = spec.get("parameters") else { return };
+        let Some(node) = parameters.get("keyvaultName") else { return };
+        let Some(vault) = node.as_str().filter(|v| !v.is_empty()).map(str::to_ascii_lowercase) else { return };
+        self.refer_at(&KEY_VAULT_MISSING, super::KEY_VAULT, None, vault.clone(), false, node.span, "reads @".into());
+        let Some(objects) = parameters.get("objects") else { return };
+        for object in key_vault_secrets(objects.as_str().unwrap_or_default()) {
+            let name = format!("{vault}/{}", object.to_ascii_lowercase());
+            let how = format!("reads @ (the secret `{object}` of vault `{vault}`)");
+            self.refer_at(&KEY_VAULT_MISSING, super::KEY_VAULT_SECRET, None, name, false, objects.span, how);
+        }
+    }
+
     fn object(&mut self, root: &Node) {
         let (Some(api_version), Some(kind)) = (text(root, "apiVersion"), text(root, "kind")) else { return };
         let metadata = root.get("metadata");
@@ -210,6 +254,11 @@ impl Ctx<'_> {
                     if let Some(secret) = text(o, "secretName") {
                         self.graph.create("Secret", ns.as_deref(), secret);
                     }
+                }
+                if let Some(spec) = spec
+                    && text(spec, "provider") == Some("azure")
+                {
+                    self.key_vault(spec);
                 }
             }
             ("cert-manager.io", "Certificate") => {

@@ -60,6 +60,11 @@ pub const CRD: &str = "CustomResourceDefinition";
 /// `""` for the cluster's default).
 pub const SHARED_CLASS: &str = "StorageClass of many nodes";
 
+/// An Azure Key Vault, by its name in lower case (Key Vault names ignore case).
+pub const KEY_VAULT: &str = "Azure Key Vault";
+/// A secret in an Azure Key Vault, as `<vault>/<secret>`, in lower case.
+pub const KEY_VAULT_SECRET: &str = "Azure Key Vault secret";
+
 /// An index into a graph's clusters.
 pub type ClusterId = u16;
 
@@ -199,6 +204,9 @@ pub struct Graph {
     kinds: BTreeSet<(String, String, Scope)>,
     /// How many origins [`Graph::settle`] has seen.
     settled: usize,
+    /// Whether the deployment's Terraform creates a Key Vault: without one, the vaults a
+    /// SecretProviderClass reads are made elsewhere, and not judged.
+    key_vaults: bool,
 }
 
 impl Graph {
@@ -400,7 +408,10 @@ impl Graph {
         let from = self.settled;
         let refs = std::mem::take(&mut self.refs);
         let (old, new): (Vec<Reference>, Vec<Reference>) = refs.into_iter().partition(|r| r.origin < from);
-        let pending: Vec<Reference> = new.into_iter().filter(|r| !self.missing_in(r).is_empty()).collect();
+        // A vault reference resolves while no Terraform has said it creates vaults, which a
+        // later file may: it stays until the end.
+        let vault = |r: &Reference| r.kind == KEY_VAULT || r.kind == KEY_VAULT_SECRET;
+        let pending: Vec<Reference> = new.into_iter().filter(|r| vault(r) || !self.missing_in(r).is_empty()).collect();
         let keep: HashSet<usize> = pending.iter().map(|r| r.origin).chain(self.tf.origins()).collect();
         for (i, o) in self.origins.iter_mut().enumerate().skip(from) {
             if !keep.contains(&i) && !o.source.text().is_empty() {
@@ -430,6 +441,16 @@ impl Graph {
         }
         if r.kind == SHARED_CLASS {
             return self.serves_many(r, cluster);
+        }
+        if (r.kind == KEY_VAULT || r.kind == KEY_VAULT_SECRET) && !self.key_vaults {
+            return true;
+        }
+        // A secret of a vault that is missing itself: the vault's finding says it.
+        if r.kind == KEY_VAULT_SECRET
+            && let Some((vault, _)) = r.name.split_once('/')
+            && !self.resolves_in(&Reference { kind: KEY_VAULT.into(), name: vault.into(), ..r.clone() }, cluster)
+        {
+            return true;
         }
         let created = self.created.get(&(r.kind.clone(), r.name.clone())).is_some_and(|spaces| {
             spaces.iter().any(|(ns, scope)| {

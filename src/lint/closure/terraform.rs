@@ -25,7 +25,7 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 
 use super::platform::{self, BuiltinRole};
-use super::{GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE, Graph};
+use super::{GITHUB_ENVIRONMENT, GITHUB_SECRET, GITHUB_VARIABLE, Graph, KEY_VAULT, KEY_VAULT_SECRET};
 use crate::diag::{Source, Span};
 use crate::lint::terraform::hcl;
 
@@ -104,6 +104,9 @@ pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
 
 /// Reads a Terraform file, already parsed, into the graph.
 pub fn read_body(graph: &mut Graph, body: &Body, origin: usize) {
+    if let Some(Expression::Object(services)) = hcl::value(body, "secret_services") {
+        secret_services(graph, services);
+    }
     for block in body.get_blocks("resource") {
         let labels = hcl::labels(block);
         let [kind, name] = labels.as_slice() else { continue };
@@ -178,7 +181,41 @@ fn resource(graph: &mut Graph, origin: usize, block: &Block, kind: &str, name: &
             github(graph, body, "variable_name", GITHUB_VARIABLE);
         }
         "github_repository_environment" => github(graph, body, "environment", GITHUB_ENVIRONMENT),
+        "azurerm_key_vault" => key_vault(graph, origin, body),
         _ => {}
+    }
+}
+
+/// A vault: its name when written as a literal. gen's own vaults are named in `.tfvars`
+/// ([`secret_services`]), which also says what each holds; a hand-written vault's secrets are
+/// set by hand, and a name gen cannot read is any name.
+fn key_vault(graph: &mut Graph, origin: usize, body: &Body) {
+    graph.key_vaults = true;
+    let own = graph.origins.get(origin).is_some_and(|o| o.own);
+    match string(body, "name") {
+        Some(name) => graph.create(KEY_VAULT, None, &name.to_ascii_lowercase()),
+        None if !own => graph.create_any(KEY_VAULT),
+        None => {}
+    }
+    if !own {
+        graph.create_any(KEY_VAULT_SECRET);
+    }
+}
+
+/// gen's `secret_services` values (its Terraform creates a vault per entry, so the vaults
+/// classes read are judged): each service's vault (`vault`), created by the key-vault module, and the secrets it holds, its `secrets` with `_` written `-` (what the deploy's
+/// preflight checks and the README asks for), in the clusters of the file's environment.
+fn secret_services(graph: &mut Graph, services: &hcl_edit::expr::Object) {
+    graph.key_vaults = true;
+    for (_, service) in services.iter() {
+        let Expression::Object(service) = service.expr() else { continue };
+        let Some(vault) = field(service, "vault").and_then(hcl::string) else { continue };
+        let vault = vault.to_ascii_lowercase();
+        graph.create(KEY_VAULT, None, &vault);
+        for secret in field(service, "secrets").map(strings).unwrap_or_default() {
+            let object = secret.replace('_', "-").to_ascii_lowercase();
+            graph.create(KEY_VAULT_SECRET, None, &format!("{vault}/{object}"));
+        }
     }
 }
 

@@ -6,7 +6,7 @@ mod spec;
 
 pub use spec::{
     Acr, AcrSku, Aks, DEFAULT_GATEWAY, Dns, FIRST_TAG, Identity, KeyVault, Monitoring, Network, NodePool, POD_CIDR,
-    SERVICE_CIDR, Spec, SystemPool, ZONED_REGIONS, default_key_vault_name,
+    SERVICE_CIDR, Spec, SystemPool, ZONED_REGIONS, service_key_vault_name, shared_key_vault_name,
 };
 
 use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
@@ -213,15 +213,22 @@ impl TargetSpec for Spec {
         }
         let zoned = ZONED_REGIONS.contains(&self.location.to_ascii_lowercase().as_str());
         self.aks.zones.get_or_insert_with(|| if zoned { vec!["1".into(), "2".into(), "3".into()] } else { vec![] });
-        if self.key_vault.name.is_empty() {
-            self.key_vault.name = default_key_vault_name(&self.acr.name, &self.resource_group);
-        }
         // The Gateway the in-cluster root creates when the spec names none: in the edge's
         // namespace, beside Envoy Gateway and its proxies (the namespace every service's
         // NetworkPolicy admits), so that one namespace holds the whole edge and its
         // certificates.
         let namespace = self.ingress.namespace.clone();
         self.ingress.gateway.get_or_insert_with(|| GatewayRef { name: DEFAULT_GATEWAY.into(), namespace });
+    }
+
+    /// One vault per service with `secretEnv`, per environment (each its own resource group).
+    fn fill_service_defaults(&mut self, services: &[crate::spec::model::Service]) {
+        self.key_vault.vaults = services
+            .iter()
+            .filter(|s| !s.secret_env.is_empty())
+            .map(|s| (s.name.clone(), service_key_vault_name(&self.acr.name, &self.resource_group, &s.name)))
+            .collect();
+        self.key_vault.shared = shared_key_vault_name(&self.acr.name, &self.resource_group);
     }
 
     fn default_image(&self, _project: &str, service: &str) -> (String, &'static str) {

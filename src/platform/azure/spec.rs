@@ -20,8 +20,8 @@ pub struct Spec {
     pub ingress: IngressController,
     #[serde(default)]
     pub identity: Identity,
-    /// The vault that holds the services' `secretEnv` values; named by default from the
-    /// registry and the resource group (see [`Spec::fill_defaults`]).
+    /// The vaults that hold the services' `secretEnv` values, one per service, named from the
+    /// registry, the resource group and the service (see [`service_key_vault_name`]).
     #[serde(default)]
     pub key_vault: KeyVault,
     /// Ingress hosts whose DNS gen does not manage (a DuckDNS name, a zone at another
@@ -100,13 +100,19 @@ fn ingress<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IngressController, 
     })
 }
 
-/// The Azure Key Vault of the services' secrets.
+/// The Azure Key Vaults of the services' secrets: one per service with `secretEnv`, so that a
+/// service's identity reads its own secrets and no other service's.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct KeyVault {
-    /// Globally unique, 3-24 letters, digits and dashes; empty until the defaults fill it.
-    #[serde(default)]
-    pub name: String,
+    /// Each service's vault, by service: derived, never written
+    /// ([`service_key_vault_name`]; empty until the defaults fill it).
+    #[serde(default, skip_deserializing)]
+    pub vaults: std::collections::BTreeMap<String, String>,
+    /// The one vault of every service before each had its own ([`shared_key_vault_name`]),
+    /// which the migration's commands copy from; derived, never written.
+    #[serde(default, skip_deserializing)]
+    pub shared: String,
 }
 
 /// The AKS cluster.
@@ -345,15 +351,64 @@ pub const ZONED_REGIONS: &[&str] = &[
 /// The image tag deployed until the pipeline sets one: the first tag it pushes.
 pub const FIRST_TAG: &str = "0.0.1";
 
-/// The vault's default name: `kv`, the registry's name (globally unique already) cut to 13,
-/// `-` and 8 hex digits of the resource group's SHA-256, so that each environment (its own
-/// resource group) gets a vault of its own. At most 24 characters, a letter first, as Key
-/// Vault requires.
-pub fn default_key_vault_name(registry: &str, resource_group: &str) -> String {
+/// The name of the one vault every service shared before each got its own: `kv`, the
+/// registry's name cut to 13, `-` and 8 hex digits of the resource group's SHA-256. Only the
+/// migration's commands (terraform/README.md) still name it.
+pub fn shared_key_vault_name(registry: &str, resource_group: &str) -> String {
     use sha2::{Digest, Sha256};
     let registry: String =
         registry.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).take(13).collect();
     let hash = Sha256::digest(resource_group.to_ascii_lowercase().as_bytes());
     let hex: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
     format!("kv{registry}-{hex}")
+}
+
+/// A service's vault's name: `kv`, the service's letters and digits cut to 9, `-` and 12 hex
+/// digits of the SHA-256 of the registry (globally unique already), the resource group (one
+/// per environment) and the service. Always 16 to 24 characters, a letter first, no `--`, as
+/// Key Vault requires, whatever the service is called: a long name is cut, and the hash keeps
+/// two services that share their first nine characters apart.
+pub fn service_key_vault_name(registry: &str, resource_group: &str, service: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let short: String =
+        service.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).take(9).collect();
+    let key = format!("{}/{}/{}", registry, resource_group, service).to_ascii_lowercase();
+    let hash = Sha256::digest(key.as_bytes());
+    let hex: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("kv{short}-{hex}")
+}
+
+#[cfg(test)]
+mod key_vault_names {
+    use super::service_key_vault_name;
+
+    fn valid(name: &str) -> bool {
+        (3..=24).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !name.contains("--")
+            && !name.ends_with('-')
+    }
+
+    #[test]
+    fn every_service_name_gives_a_name_key_vault_takes() {
+        for service in
+            ["a", "api", "9lives", "a-very-long-service-name-of-sixty-three-characters-at-most-here", "x-y-z"]
+        {
+            let name = service_key_vault_name("shopacr", "shop-rg", service);
+            assert!(valid(&name), "{service}: {name}");
+        }
+        assert_eq!(service_key_vault_name("shopacr", "shop-rg", "shop"), "kvshop-443b4d6992bc");
+    }
+
+    #[test]
+    fn names_differ_by_service_environment_and_registry_and_stay_the_same_otherwise() {
+        let base = service_key_vault_name("shopacr", "shop-dev-rg", "payments-api");
+        assert_eq!(base, service_key_vault_name("shopacr", "shop-dev-rg", "payments-api"));
+        // The same first nine letters: kept apart by the hash.
+        assert_ne!(base, service_key_vault_name("shopacr", "shop-dev-rg", "payments-apix"));
+        assert_ne!(base, service_key_vault_name("shopacr", "shop-prod-rg", "payments-api"));
+        assert_ne!(base, service_key_vault_name("otheracr", "shop-dev-rg", "payments-api"));
+        assert!(base.starts_with("kvpayments"), "{base}");
+    }
 }

@@ -197,12 +197,11 @@ module "backup" {
   tags                 = var.tags
 }
 
-# The services' secrets, when a service has secretEnv.
+# The services' secrets, a vault per service with secretEnv.
 module "key_vault" {
   source = "./modules/key-vault"
   count  = length(var.secret_services) > 0 ? 1 : 0
 
-  name                = var.key_vault_name
   name_prefix         = var.cluster_name
   resource_group_name = azurerm_resource_group.this.name
   location            = azurerm_resource_group.this.location

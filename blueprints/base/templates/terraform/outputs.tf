@@ -53,9 +53,9 @@ output "github_subjects" {
   value       = module.github_oidc.subjects
 }
 
-output "key_vault_name" {
-  description = "The vault of the services' secretEnv values (null when no service has any): put each value there before the first deploy."
-  value       = try(module.key_vault[0].name, null)
+output "key_vault_names" {
+  description = "Each service's vault of its secretEnv values, by service (empty when no service has any): put each value there before the first deploy."
+  value       = try(module.key_vault[0].names, {})
 }
 
 output "workload_client_ids" {
@@ -64,7 +64,7 @@ output "workload_client_ids" {
 }
 
 output "key_vault_secrets" {
-  description = "The vault secret each service reads, by service: `az keyvault secret set --vault-name <key_vault_name> --name <secret> --value ...`."
+  description = "The secrets each service reads from its own vault, by service: `az keyvault secret set --vault-name <key_vault_names[service]> --name <secret> --value ...`."
   value       = try(module.key_vault[0].secret_names, {})
 }
 

@@ -117,15 +117,14 @@ admin_group_object_id = <@ spec.platform.azure.aks.adminGroup | hcl @>
 admin_group_object_id = null
 <% endif %>
 
-# The vault of the services' secretEnv values.
-key_vault_name = <@ spec.platform.azure.keyVault.name | hcl @>
-
-# The services whose secretEnv values are in the vault, each read by its own identity.
+# The services with secretEnv: each one's values are in a vault of its own, read by its own
+# identity alone.
 <% set secret_services = spec.services | selectattr("secretEnv") | list %>
 <% if secret_services %>
 secret_services = {
 <% for svc in secret_services %>
   <@ svc.name | hcl @> = {
+    vault     = <@ spec.platform.azure.keyVault.vaults[svc.name] | hcl @>
     namespace = <@ svc.namespace | hcl @>
     secrets   = [<% for name in svc.secretEnv %><@ name | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
   }

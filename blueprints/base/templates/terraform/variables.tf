@@ -265,7 +265,7 @@ variable "namespaces" {
 
 variable "admin_group_object_id" {
   type        = string
-  description = "The Entra ID group given the cluster's data-plane admin role and the vault's Secrets Officer role, or null for whoever applied this root first, kept in the state (spec: platform.azure.aks.adminGroup)."
+  description = "The Entra ID group given the cluster's data-plane admin role and each vault's Secrets Officer role, or null for whoever applied this root first, kept in the state (spec: platform.azure.aks.adminGroup)."
   default     = null
   validation {
     condition     = var.admin_group_object_id == null || can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", coalesce(var.admin_group_object_id, "-")))
@@ -273,22 +273,18 @@ variable "admin_group_object_id" {
   }
 }
 
-variable "key_vault_name" {
-  type        = string
-  description = "The vault of the services' secretEnv values, globally unique (spec: platform.azure.keyVault.name)."
-  validation {
-    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$", var.key_vault_name)) && !strcontains(var.key_vault_name, "--")
-    error_message = "key_vault_name: 3-24 letters, digits and '-', a letter first, no '--', not ending in '-'."
-  }
-}
-
 variable "secret_services" {
   type = map(object({
+    vault     = string
     namespace = string
     secrets   = list(string)
   }))
-  description = "The services with secretEnv, by name: each one's namespace and secret variable names (spec: services[].secretEnv). Each gets a workload identity that reads the vault."
+  description = "The services with secretEnv, by name: each one's vault, namespace and secret variable names (spec: services[].secretEnv). Each gets a vault of its own and a workload identity that reads it alone."
   default     = {}
+  validation {
+    condition     = alltrue([for s in values(var.secret_services) : can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$", s.vault)) && !strcontains(s.vault, "--")])
+    error_message = "Each vault's name: 3-24 letters, digits and '-', a letter first, no '--', not ending in '-'."
+  }
 }
 
 variable "gateway" {

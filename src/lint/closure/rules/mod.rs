@@ -9,6 +9,7 @@ mod cluster_access_not_granted;
 mod config_missing;
 mod deploy_role_misses_kinds;
 mod gateway_or_class_missing;
+mod key_vault_missing;
 mod kind_without_crd;
 mod namespace_missing;
 mod priority_class_missing;
@@ -19,6 +20,7 @@ mod workflow_input_undeclared;
 pub use access_mode_unserved::RULE as ACCESS_MODE_UNSERVED;
 pub use config_missing::RULE as CONFIG_MISSING;
 pub use gateway_or_class_missing::RULE as GATEWAY_OR_CLASS_MISSING;
+pub use key_vault_missing::RULE as KEY_VAULT_MISSING;
 pub use kind_without_crd::RULE as KIND_WITHOUT_CRD;
 pub use namespace_missing::RULE as NAMESPACE_MISSING;
 pub use priority_class_missing::RULE as PRIORITY_CLASS_MISSING;
@@ -43,6 +45,7 @@ pub fn all() -> Vec<&'static Rule> {
         &workflow_input_undeclared::RULE,
         &priority_class_missing::RULE,
         &access_mode_unserved::RULE,
+        &key_vault_missing::RULE,
     ]
 }
 
@@ -95,6 +98,10 @@ fn unresolved(graph: &Graph, r: &Reference, missing: &[Option<super::ClusterId>]
         r.from,
         r.how.replace('@', &target(r))
     );
+    if r.rule.code == key_vault_missing::RULE.code {
+        // Terraform creates the vault and lists its secrets: a README does not provide them.
+        return graph.diag(r.rule, r.origin, r.span, message).help(key_vault_missing::HELP);
+    }
     let how = match r.rule.code {
         "DEP001" => config_missing::HELP,
         "DEP002" => service_account_missing::HELP,

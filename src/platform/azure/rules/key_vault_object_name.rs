@@ -11,47 +11,45 @@ const NAME_CHARS: usize = 127;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `secretEnv` entry whose Key Vault secret would have the name of another one,
-    /// or a name longer than Key Vault takes, on a spec with an environment on Azure. A
-    /// service's secret `X_Y` is the vault's secret `<service>-X-Y`, and Key Vault compares
-    /// names without case: service `api`'s `ADMIN_PASSWORD` and service `api-admin`'s
-    /// `PASSWORD` are both `api-admin-password`.
+    /// Reports a `secretEnv` entry whose Key Vault secret would have the name of another of
+    /// the same service, or a name longer than Key Vault takes, on a spec with an environment
+    /// on Azure. Each service has a vault of its own, where its secret `X_Y` is the secret
+    /// `X-Y`; Key Vault compares names without case, and has no `_`: `DB_PASSWORD`,
+    /// `DB-PASSWORD` and `db_password` are one secret.
     ///
     /// ## Why it matters
-    /// Both services read the one secret: setting it for one sets it for the other, and each
-    /// gets the other's password. Past 127 characters, Key Vault refuses the name, and the
-    /// service's pods never start (the CSI driver cannot mount the secret).
+    /// The two variables read the one secret: setting one sets the other, and the service gets
+    /// one value for both. Past 127 characters, Key Vault refuses the name, and the service's
+    /// pods never start (the CSI driver cannot mount the secret).
     ///
     /// ## Example
     /// ```yaml
     /// services:
     ///   - name: api
-    ///     secretEnv: [ADMIN_PASSWORD]
-    ///   - name: api-admin
-    ///     secretEnv: [PASSWORD]
+    ///     secretEnv: [DB_PASSWORD, db_password]
     /// ```
     ///
     /// ## How to fix
-    /// Rename one of the two variables (or one service), so that `<service>-<NAME>` with `_`
-    /// as `-` differs in more than case; keep it within 127 characters.
+    /// Rename one of the two variables so that their names, with `_` as `-`, differ in more
+    /// than case; keep each within 127 characters.
     pub static RULE = ("SPEC139", "key-vault-secret-name-clash", Error);
 }
 
-/// The name of the Key Vault secret that holds service `service`'s `name` (the templates'
-/// `<service>-<NAME with _ as ->`).
-pub fn object_name(service: &str, name: &str) -> String {
-    format!("{service}-{}", name.replace('_', "-"))
+/// The name of the Key Vault secret that holds a service's `name`, in the service's own vault
+/// (the templates' `<NAME with _ as ->`).
+pub fn object_name(name: &str) -> String {
+    name.replace('_', "-")
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     if !spec.environments.iter().any(|e| e.target == azure::NAME) {
         return;
     }
-    // Each name, without case, with the service and variable that took it first.
-    let mut seen: HashMap<String, (&str, &str)> = HashMap::new();
     for (i, svc) in spec.spec.services.iter().enumerate() {
+        // Each name of this service's vault, without case, with the variable that took it first.
+        let mut seen: HashMap<String, &str> = HashMap::new();
         for (j, name) in svc.secret_env.iter().enumerate() {
-            let object = object_name(&svc.name, name);
+            let object = object_name(name);
             let route = service_path(i, &["secretEnv"]).with(j);
             let length = object.chars().count();
             if length > NAME_CHARS {
@@ -59,22 +57,22 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     "this secret is the Key Vault secret `{object}`, {length} characters long; Key Vault takes at \
                      most {NAME_CHARS}"
                 );
-                out.push(
-                    spec.at(&RULE, &route, false, message).help("give the variable (or the service) a shorter name"),
-                );
+                out.push(spec.at(&RULE, &route, false, message).help("give the variable a shorter name"));
             }
             match seen.get(&object.to_ascii_lowercase()) {
-                Some((other, other_name)) => {
+                Some(other) => {
                     let message = format!(
-                        "this secret is the Key Vault secret `{object}`, which is also service `{other}`'s `{other_name}` \
-                         (Key Vault names ignore case, and `_` is written `-`): the two would read one value"
+                        "this secret is the Key Vault secret `{object}` of service `{}`'s vault, which `{other}` is \
+                         too (Key Vault names ignore case, and `_` is written `-`): the two would read one value",
+                        svc.name
                     );
-                    out.push(spec.at(&RULE, &route, false, message).help(
-                        "rename one of the two variables (or one service) so that their vault names differ in more than case",
-                    ));
+                    out.push(
+                        spec.at(&RULE, &route, false, message)
+                            .help("rename one of the two variables so that their vault names differ in more than case"),
+                    );
                 }
                 None => {
-                    seen.insert(object.to_ascii_lowercase(), (svc.name.as_str(), name.as_str()));
+                    seen.insert(object.to_ascii_lowercase(), name.as_str());
                 }
             }
         }

@@ -1,19 +1,21 @@
-# The services' secrets (spec: secretEnv), in a vault Terraform creates and never fills: the
-# values are put there by a person, once, before the first deploy (the declared prerequisite
-# README.md lists, checked by the deploy job before Helm runs). Each service reads them
-# through the Secrets Store CSI driver (the cluster's key_vault_secrets_provider add-on) as
-# its own workload identity, trusted for its ServiceAccount alone.
+# The services' secrets (spec: secretEnv), one vault per service, which Terraform creates and
+# never fills: the values are put there by a person, once, before the first deploy (the
+# declared prerequisite README.md lists, checked by the deploy job before Helm runs). Each
+# service reads its own vault, and no other, through the Secrets Store CSI driver (the
+# cluster's key_vault_secrets_provider add-on) as its own workload identity, trusted for its
+# ServiceAccount alone. Everything is keyed by the service's name, known at plan.
 
 data "azurerm_client_config" "current" {}
 
 # trivy agrees with the checkov skips below: AZU-0013 (a network ACL that denies by default),
 # as CKV_AZURE_109.
 #trivy:ignore:AZU-0013
-resource "azurerm_key_vault" "this" {
+resource "azurerm_key_vault" "service" {
+  for_each = var.services
   #checkov:skip=CKV_AZURE_109:the CSI driver on the nodes and GitHub-hosted runners reach the vault over its public endpoint; access is Entra ID and RBAC only
   #checkov:skip=CKV_AZURE_189:as CKV_AZURE_109: a private vault needs a private endpoint and a self-hosted runner
   #checkov:skip=CKV2_AZURE_32:as CKV_AZURE_109: no private endpoint without a network the runner is in
-  name                          = var.name
+  name                          = each.value.vault
   resource_group_name           = var.resource_group_name
   location                      = var.location
   tenant_id                     = data.azurerm_client_config.current.tenant_id
@@ -28,8 +30,9 @@ resource "azurerm_key_vault" "this" {
 # Every read and write of a secret, and who made it, in the cluster's Log Analytics workspace
 # (the vault's audit log; Azure keeps none otherwise).
 resource "azurerm_monitor_diagnostic_setting" "audit" {
+  for_each                   = var.services
   name                       = "audit"
-  target_resource_id         = azurerm_key_vault.this.id
+  target_resource_id         = azurerm_key_vault.service[each.key].id
   log_analytics_workspace_id = var.workspace_id
 
   enabled_log {
@@ -37,15 +40,16 @@ resource "azurerm_monitor_diagnostic_setting" "audit" {
   }
 }
 
-# Whoever administers the platform writes the values (and nothing else does).
+# Whoever administers the platform writes the values, in every vault (and nothing else does).
 resource "azurerm_role_assignment" "admin_secrets" {
-  scope                = azurerm_key_vault.this.id
+  for_each             = var.services
+  scope                = azurerm_key_vault.service[each.key].id
   role_definition_name = "Key Vault Secrets Officer"
   principal_id         = var.admin_principal_id
 }
 
 # One identity per service, trusted for exactly its ServiceAccount (named after the service,
-# as the release is), reading the vault's secrets.
+# as the release is), reading its own vault's secrets.
 resource "azurerm_user_assigned_identity" "service" {
   for_each            = var.services
   name                = "${var.name_prefix}-${each.key}"
@@ -65,20 +69,20 @@ resource "azurerm_federated_identity_credential" "service" {
 
 resource "azurerm_role_assignment" "service_secrets" {
   for_each             = var.services
-  scope                = azurerm_key_vault.this.id
+  scope                = azurerm_key_vault.service[each.key].id
   role_definition_name = "Key Vault Secrets User"
   principal_id         = azurerm_user_assigned_identity.service[each.key].principal_id
   principal_type       = "ServicePrincipal"
 }
 
 # The deploy identity checks that every value is there before Helm runs (names and dates
-# only: Key Vault Reader never reads a value), and reads each service identity's client id,
-# which it gives the chart. Gated on var.deploy_identity, known at plan, not on the principal
-# id: that is unknown until the identity exists, and a count that depends on it stops the
-# first plan ("Invalid count argument").
+# only: Key Vault Reader never reads a value), in each vault, and reads each service
+# identity's client id, which it gives the chart. Gated on var.deploy_identity, known at
+# plan, not on the principal id: that is unknown until the identity exists, and a for_each
+# that depends on it stops the first plan ("Invalid for_each argument").
 resource "azurerm_role_assignment" "deploy_vault_reader" {
-  count                = var.deploy_identity ? 1 : 0
-  scope                = azurerm_key_vault.this.id
+  for_each             = var.deploy_identity ? var.services : {}
+  scope                = azurerm_key_vault.service[each.key].id
   role_definition_name = "Key Vault Reader"
   principal_id         = var.deploy_principal_id
   principal_type       = "ServicePrincipal"

@@ -1,6 +1,6 @@
-output "name" {
-  description = "The vault's name."
-  value       = azurerm_key_vault.this.name
+output "names" {
+  description = "Each service's vault's name, by service."
+  value       = { for name, vault in azurerm_key_vault.service : name => vault.name }
 }
 
 output "client_ids" {
@@ -9,6 +9,6 @@ output "client_ids" {
 }
 
 output "secret_names" {
-  description = "The vault secret each secretEnv name is read from, by service."
-  value       = { for name, service in var.services : name => [for s in service.secrets : "${name}-${replace(s, "_", "-")}"] }
+  description = "The secret each secretEnv name is read from, in the service's own vault, by service."
+  value       = { for name, service in var.services : name => [for s in service.secrets : replace(s, "_", "-")] }
 }

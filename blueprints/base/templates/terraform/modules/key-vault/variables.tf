@@ -1,8 +1,3 @@
-variable "name" {
-  type        = string
-  description = "The vault's globally unique name."
-}
-
 variable "name_prefix" {
   type        = string
   description = "The prefix of the services' identities' names."
@@ -25,15 +20,16 @@ variable "oidc_issuer_url" {
 
 variable "services" {
   type = map(object({
+    vault     = string
     namespace = string
     secrets   = list(string)
   }))
-  description = "The services with secretEnv: each one's namespace and the names of its secret variables."
+  description = "The services with secretEnv: each one's vault (a globally unique name), namespace and the names of its secret variables."
 }
 
 variable "admin_principal_id" {
   type        = string
-  description = "Who writes the values: the cluster's admin principal."
+  description = "Who writes the values, in every vault: the cluster's admin principal."
 }
 
 variable "deploy_identity" {
