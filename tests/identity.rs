@@ -491,10 +491,39 @@ fn each_gitops_promotion_waits_for_the_merge_and_the_environment_before_synced_a
 
     // The merge: an open pull request is waited for; a closed one stops the promotion.
     let merge = step_script(&workflow, "release-test", "Wait for the pull request to be merged");
-    let env = [("NUMBER", "7"), ("SERVICE", "shop"), ("VERSION", "1.2.3"), ("TO", " to test")];
-    stub(&bin, "gh", &answers("gh", &["OPEN".into(), "OPEN".into(), "MERGED".into()]));
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let env = [
+        ("NUMBER", "7"),
+        ("SERVICE", "shop"),
+        ("VERSION", "1.2.3"),
+        ("TO", " to test"),
+        ("COMMIT", commit),
+        ("BRANCH", "main"),
+        ("RELEASE_FILE", "out/argocd/test/shop.release.yaml"),
+        ("GITHUB_REPOSITORY", "acme/shop"),
+    ];
+    // Once merged, the branch's file must hold this release: a newer one may have rewritten
+    // the pull request before its merge.
+    let held = |revision: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new("base64")
+            .arg("-w0")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("base64");
+        write!(child.stdin.take().expect("stdin"), "spec:\n  source:\n    targetRevision: \"{revision}\"\n")
+            .expect("write");
+        String::from_utf8(child.wait_with_output().expect("base64").stdout).expect("utf-8")
+    };
+    stub(&bin, "gh", &answers("gh", &["OPEN".into(), "OPEN".into(), "MERGED".into(), held(commit)]));
     let (code, text) = run_step(&merge, &env, Some(&bin));
     assert_eq!(code, 0, "{text}");
+    std::fs::remove_file(&count).expect("rm");
+    stub(&bin, "gh", &answers("gh", &["MERGED".into(), held("89abcdef0123456789abcdef0123456789abcdef")]));
+    let (code, text) = run_step(&merge, &env, Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("holding another release than shop 1.2.3: this one is superseded to test"), "{text}");
     std::fs::remove_file(&count).expect("rm");
     stub(&bin, "gh", &answers("gh", &["OPEN".into(), "CLOSED".into()]));
     let (code, text) = run_step(&merge, &env, Some(&bin));
@@ -507,7 +536,6 @@ fn each_gitops_promotion_waits_for_the_merge_and_the_environment_before_synced_a
     // Argo CD: the previous release synced, then this one applied but still rolling out, then
     // this one synced and healthy, which alone ends the wait.
     let wait = step_script(&workflow, "release-test", "Wait until Argo CD reports the release synced and healthy");
-    let commit = "0123456789abcdef0123456789abcdef01234567";
     let old = "89abcdef0123456789abcdef0123456789abcdef";
     let digest = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
     let app = |revision: &str, image: &str, sync: &str, health: &str| {

@@ -585,8 +585,7 @@ fn a_release_file_of_an_environment_holds_only_what_the_pipeline_writes() {
     let spec = std::fs::read_to_string(common::fixture("specs/environments.yaml")).expect("spec");
     let p = rendered_project(&format!("{spec}pipeline:\n  deploy: gitops\n"));
     let file = "out/argocd/prod/shop.release.yaml";
-    // A branch in place of the release's commit is a value the file may hold (the pipeline
-    // writes the key), but any other key of the Application is not.
+    // Any key of the Application the pipeline does not write is reported.
     let text = release_file("shop", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\nreplicas: 0\n"))
         + "  syncPolicy: {automated: null}\n";
     write(&p, file, &text);
@@ -641,4 +640,41 @@ fn a_link_named_like_a_temporary_file_is_drift_a_render_keeps_and_a_leftover_is_
     assert!(!p.path("out/scripts/.gen-tmp-x").exists());
     assert_eq!(read(&p, "out/scripts/.gen-tmp-dir/f"), "mine\n");
     assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0);
+}
+
+#[test]
+fn a_release_file_naming_a_branch_tag_short_sha_or_no_digest_is_reported_at_the_value() {
+    // Three environments, two services, each release proposed in a pull request.
+    let spec = std::fs::read_to_string(common::fixture("specs/environments.yaml")).expect("spec").replace(
+        "    secretEnv: [SECRET_KEY]\nenvironments:",
+        "    secretEnv: [SECRET_KEY]\n  - name: cart\n    port: 8080\n    replicas: 1\nenvironments:",
+    );
+    let p = rendered_project(&format!("{spec}pipeline:\n  deploy: gitops\n  gitops: {{update: pull-request}}\n"));
+    // What gen seeds and what the pipeline writes pass.
+    assert_eq!(reported_at(&p, "DRIFT003"), []);
+    let file = "out/argocd/test/cart.release.yaml";
+    write(&p, file, &release_file("cart", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\n")));
+    assert_eq!(reported_at(&p, "DRIFT003"), []);
+    // A branch, a tag, a short or upper-case SHA makes Argo CD follow a name again; a digest
+    // that is not one leaves the image to its tag.
+    for (revision, digest) in [
+        ("main", "sha256:abc"),
+        ("cart/v1.0.0", ""),
+        ("0123456", "sha512:00"),
+        ("0123456789ABCDEF0123456789ABCDEF01234567", "latest"),
+    ] {
+        let text = release_file("cart", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{digest}\"\n"))
+            .replace("0123456789abcdef0123456789abcdef01234567", revision);
+        write(&p, file, &text);
+        assert_eq!(reported_at(&p, "DRIFT003"), [(file.to_string(), 8, 21), (file.to_string(), 13, 19)], "{revision}");
+        let check = p.run_gen(["render", "spec.yaml", "--check"]);
+        assert_eq!(check.code, 1, "{}", check.stderr);
+        assert!(check.stderr.contains("a full commit SHA"), "{}", check.stderr);
+        assert!(check.stderr.contains("an image digest"), "{}", check.stderr);
+    }
+    // The other environments' and the other service's files are untouched, and pass.
+    let other = "out/argocd/prod/shop.release.yaml";
+    write(&p, file, &release_file("cart", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\n")));
+    write(&p, other, &read(&p, other).replace("0000000000000000000000000000000000000000", "main"));
+    assert_eq!(reported_at(&p, "DRIFT003"), [(other.to_string(), 11, 21)]);
 }

@@ -44,6 +44,17 @@ fn edited(text: String, edits: &[(&str, &str)]) -> String {
     })
 }
 
+/// The three-environment spec with a second service, `cart`, in a namespace of its own.
+fn two_services(spec: String) -> String {
+    edited(
+        spec,
+        &[(
+            "    secretEnv: [SECRET_KEY]\nenvironments:",
+            "    secretEnv: [SECRET_KEY]\n  - name: cart\n    port: 8080\n    replicas: 1\nenvironments:",
+        )],
+    )
+}
+
 fn variants() -> Vec<Variant> {
     vec![
         // semgrep, trivy, notify, Helm, one service, the output at the repository root.
@@ -90,6 +101,23 @@ fn variants() -> Vec<Variant> {
         Variant {
             name: "environments-gitops",
             spec: spec_text("tests/fixtures/specs/environments.yaml")
+                + "pipeline:\n  deploy: gitops\n  gitops: {update: commit}\n",
+            spec_at: "spec.yaml",
+            out: "out",
+        },
+        // Two services through Argo CD in three environments, each release proposed in a pull
+        // request (whose merge wait holds no concurrency group).
+        Variant {
+            name: "environments-gitops-pr-two-services",
+            spec: two_services(spec_text("tests/fixtures/specs/environments.yaml"))
+                + "pipeline:\n  deploy: gitops\n  gitops: {update: pull-request}\n",
+            spec_at: "spec.yaml",
+            out: "out",
+        },
+        // The same committed by the release App (its token the ruleset's bypass actor).
+        Variant {
+            name: "environments-gitops-commit-two-services",
+            spec: two_services(spec_text("tests/fixtures/specs/environments.yaml"))
                 + "pipeline:\n  deploy: gitops\n  gitops: {update: commit}\n",
             spec_at: "spec.yaml",
             out: "out",
@@ -757,7 +785,8 @@ fn argo_cd_objects_pass_their_crd_schemas_and_pin_each_service_to_a_release_not_
             let roots = read_yaml_all(&root);
             assert!(stdout.contains(&format!("{} custom resource(s) valid", objects.len() + roots.len())), "{stdout}");
             // The root tracks the branch, applies this folder, and may hold nothing but
-            // Applications and projects in Argo CD's namespace.
+            // Applications in Argo CD's namespace: the projects are in root.yaml, applied by
+            // hand, never from the branch.
             let root_app = roots.iter().find(|o| o["kind"] == "Application").expect("a root Application");
             let prefix = repo
                 .out()
@@ -770,7 +799,10 @@ fn argo_cd_objects_pass_their_crd_schemas_and_pin_each_service_to_a_release_not_
             assert_eq!(root_app["spec"]["source"]["targetRevision"], branch);
             assert_eq!(root_app["spec"]["source"]["path"], rel.as_str());
             assert_eq!(root_app["spec"]["destination"]["namespace"], "argocd");
-            let project = roots.iter().find(|o| o["kind"] == "AppProject").expect("the root's project");
+            let project = roots
+                .iter()
+                .find(|o| o["kind"] == "AppProject" && o["metadata"]["name"] == root_app["spec"]["project"])
+                .expect("the root's project");
             assert_eq!(root_app["spec"]["project"], project["metadata"]["name"]);
             let kinds: Vec<&str> = project["spec"]["namespaceResourceWhitelist"]
                 .as_array()
@@ -778,7 +810,23 @@ fn argo_cd_objects_pass_their_crd_schemas_and_pin_each_service_to_a_release_not_
                 .iter()
                 .map(|k| k["kind"].as_str().expect("kind"))
                 .collect();
-            assert_eq!(kinds, ["Application", "AppProject"], "{}", root.display());
+            assert_eq!(kinds, ["Application"], "{}", root.display());
+            assert!(
+                objects.iter().all(|o| o["kind"] == "Application"),
+                "{}: the branch applies a project",
+                folder.display()
+            );
+            // Argo CD's `default` project, which any Application may name, admits nothing.
+            let default = roots.iter().find(|o| o["metadata"]["name"] == "default").expect("the default project");
+            assert_eq!(default["kind"], "AppProject");
+            for key in ["sourceRepos", "destinations", "clusterResourceWhitelist", "namespaceResourceWhitelist"] {
+                assert_eq!(default["spec"][key], serde_json::json!([]), "{}: {key}", root.display());
+            }
+            // The services' project, applied by hand beside it: the services' namespaces only.
+            let services =
+                roots.iter().find(|o| o["metadata"]["name"] == spec["metadata"]["name"]).expect("services' project");
+            assert_eq!(services["kind"], "AppProject");
+            assert_eq!(services["spec"]["clusterResourceWhitelist"], serde_json::json!([]));
             // Every service's Application: the chart at a pinned revision (the seed names no
             // commit until the first release), never the branch, with that environment's values.
             let apps: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "Application").collect();
@@ -1995,4 +2043,273 @@ fn no_terraform_workflow_where_no_environment_is_on_azure() {
     assert!(dir.path().join(".github/workflows/gen.yml").is_file(), "the spec has a GitHub repository");
     assert!(!dir.path().join(".github/workflows/terraform.yml").exists());
     assert!(!dir.path().join("out/terraform").exists());
+}
+
+/// The GitOps variants with three environments and two services, one per update mode.
+fn gitops_two_service_variants() -> Vec<Variant> {
+    variants().into_iter().filter(|v| v.name.ends_with("-two-services")).collect()
+}
+
+/// The concurrency group of a job, if it has one.
+fn group(job: &Value) -> Option<String> {
+    job["concurrency"]["group"].as_str().map(str::to_string)
+}
+
+#[test]
+fn an_incident_rollback_shares_no_group_with_a_release_and_a_merge_wait_holds_none() {
+    for v in gitops_two_service_variants() {
+        let repo = Repo::new(&v);
+        let pr = v.name.contains("-pr-");
+        for service in ["shop", "cart"] {
+            let wf = read_yaml(&repo.root().join(format!(".github/workflows/{service}.yml")));
+            let rollback = read_yaml(&repo.root().join(format!(".github/workflows/{service}.rollback.yml")));
+            let releases: Vec<(&String, &Value)> =
+                jobs(&wf).into_iter().filter(|(_, j)| j["environment"].is_string()).collect();
+            assert_eq!(releases.len(), 3, "{}: {service}", v.name);
+            let mut release_groups = BTreeSet::new();
+            for (id, job) in &releases {
+                let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+                assert!(names.contains(&"No rollback since this run began"), "{}: {id}", v.name);
+                if pr {
+                    // The job waits up to 90 minutes for a merge: it must hold no group.
+                    assert!(group(job).is_none(), "{}: {id} holds {:?} while it waits for a merge", v.name, group(job));
+                    assert!(names.contains(&"No newer release proposed or promoted"), "{}: {id}", v.name);
+                } else {
+                    release_groups.insert(group(job).expect("a release's group"));
+                    // The branch is written with the release App's token, the ruleset's bypass
+                    // actor; the workflow's own token only reads.
+                    assert_eq!(job["permissions"]["contents"], "read", "{}: {id}", v.name);
+                    let commit = steps(job).into_iter().find(|s| s["name"] == "Commit it").expect("Commit it");
+                    assert_eq!(commit["env"]["GH_TOKEN"], "${{ steps.app.outputs.token }}", "{}: {id}", v.name);
+                    let app = steps(job).into_iter().find(|s| s["id"] == "app").expect("the App's token");
+                    assert!(app["uses"].as_str().expect("uses").starts_with("actions/create-github-app-token@"));
+                    assert_eq!(app["with"]["permission-contents"], "write");
+                }
+            }
+            let rollbacks: Vec<(&String, &Value)> =
+                jobs(&rollback).into_iter().filter(|(_, j)| j["environment"].is_string()).collect();
+            assert_eq!(rollbacks.len(), 3, "{}: {service}", v.name);
+            // The run's own group is the rollback workflow's, never a release's.
+            let run_group = rollback["concurrency"]["group"].as_str().expect("the run's group");
+            assert!(run_group.starts_with("${{ github.workflow }}"), "{}: {run_group}", v.name);
+            for (id, job) in rollbacks {
+                let g = group(job).expect("a rollback's group");
+                assert!(g.starts_with(&format!("rollback-{service}-")), "{}: {id}: {g}", v.name);
+                assert!(!release_groups.contains(&g), "{}: {id} shares {g} with a release", v.name);
+                let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+                assert!(!names.contains(&"No rollback since this run began"), "{}: {id}", v.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_rollback_verifies_provenance_and_the_promotion_order() {
+    for v in
+        gitops_two_service_variants().into_iter().chain(variants().into_iter().filter(|v| v.name == "environments"))
+    {
+        let repo = Repo::new(&v);
+        let rollback = read_yaml(&repo.root().join(".github/workflows/shop.rollback.yml"));
+        let verify = &rollback["jobs"]["verify"];
+        assert_eq!(verify["permissions"]["attestations"], "read", "{}", v.name);
+        let runs: Vec<&str> = steps(verify).iter().filter_map(|s| s["run"].as_str()).collect();
+        assert!(runs.iter().any(|r| r.contains("gh attestation verify")), "{}", v.name);
+        let order = steps(verify)
+            .into_iter()
+            .find(|s| s["name"] == "Released to the environment before, or deployed here before")
+            .expect("the promotion check");
+        assert_eq!(order["env"]["ENVIRONMENTS"], "dev test prod", "{}", v.name);
+        // The run is named after what it deployed, which the check reads back.
+        assert_eq!(rollback["run-name"], "shop ${{ inputs.version }} to ${{ inputs.environment }}", "{}", v.name);
+        let script = order["run"].as_str().expect("run");
+        assert!(script.contains("$SERVICE $VERSION to $1"), "{}", v.name);
+    }
+}
+
+#[test]
+fn a_pull_requests_build_holds_a_read_only_token() {
+    for v in variants() {
+        let repo = Repo::new(&v);
+        for file in repo.workflows() {
+            let wf = read_yaml(&file);
+            let Some(check) = wf["jobs"].get("build-check") else { continue };
+            assert_eq!(check["if"], "github.event_name != 'push'", "{}", file.display());
+            assert_eq!(check["permissions"], serde_json::json!({"contents": "read"}), "{}", file.display());
+            assert_eq!(wf["jobs"]["build"]["if"], "github.event_name == 'push'", "{}", file.display());
+            assert_eq!(wf["jobs"]["build"]["permissions"]["id-token"], "write", "{}", file.display());
+        }
+    }
+}
+
+/// Runs the `run` of `step` (in the job `job` of `wf`) with bash, fakes of `tools` first on
+/// the PATH (each a shell script), and `env` over the workflow's and the step's own.
+fn run_step(wf: &Value, job: &Value, step: &Value, tools: &[(&str, &str)], env: &[(&str, &str)]) -> (bool, String) {
+    let bin = tempfile::tempdir().expect("tempdir");
+    for (name, script) in tools {
+        let fake = bin.path().join(name);
+        std::fs::write(&fake, script).expect("write fake");
+        Command::new("chmod").arg("+x").arg(&fake).status().expect("chmod");
+    }
+    let temp = tempfile::tempdir().expect("tempdir");
+    let mut run = Command::new("bash");
+    run.args(["-e", "-c", step["run"].as_str().expect("run")]).current_dir(temp.path());
+    for scope in [&wf["env"], &job["env"], &step["env"]] {
+        for (k, v) in scope.as_object().into_iter().flatten() {
+            run.env(k, v.as_str().unwrap_or(""));
+        }
+    }
+    for (k, v) in env {
+        run.env(k, v);
+    }
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    run.env("PATH", path).env("RUNNER_TEMP", temp.path()).env("GITHUB_OUTPUT", temp.path().join("output"));
+    let out = run.output().expect("bash");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn the_release_commit_retries_a_stale_blob_and_stops_on_any_other_refusal() {
+    let v = gitops_two_service_variants().into_iter().find(|v| v.name.contains("-commit-")).expect("commit variant");
+    let repo = Repo::new(&v);
+    let wf = read_yaml(&repo.root().join(".github/workflows/cart.yml"));
+    let (_, job) = jobs(&wf).into_iter().find(|(_, j)| j["environment"] == "production").expect("prod's job");
+    let step = steps(job).into_iter().find(|s| s["name"] == "Commit it").expect("Commit it");
+    let state = tempfile::tempdir().expect("tempdir");
+    let log = state.path().join("log");
+    // The branch's file is another release, at a blob that moves on each read; the first
+    // `refusals` writes are refused as `answer` says.
+    let gh = |refusals: u32, answer: &str| {
+        format!(
+            "#!/bin/bash\nlog={log}\nif [ \"$2\" = --method ]; then\n  n=$(grep -c PUT \"$log\" 2>/dev/null || true)\n  \
+             echo \"PUT $*\" >> \"$log\"\n  if [ \"$n\" -lt {refusals} ]; then echo 'gh: {answer}' >&2; exit 1; fi\n  echo '{{}}'\nelse\n  \
+             n=$(cat \"$log\" 2>/dev/null | grep -c GET || true)\n  echo \"GET $*\" >> \"$log\"\n  \
+             printf '{{\"content\": \"%s\", \"sha\": \"blob%s\"}}' \"$(printf 'old\\n' | base64 -w0)\" \"$n\"\nfi\n",
+            log = log.display()
+        )
+    };
+    let env = [("GITHUB_REPOSITORY", "acme/shop"), ("MESSAGE", "Deploy cart/v1.0.1 to prod")];
+    let release = "out/argocd/prod/cart.release.yaml";
+    // Two stale writes (409, then 422 on the blob), then one that lands: each write reads the
+    // branch again first, and the last is on the newest blob.
+    for (refusals, answer, ok, puts) in [
+        (2, "sha does not match (HTTP 409)", true, 3),
+        (1, "Invalid request. sha does not name the blob (HTTP 422)", true, 2),
+        (9, "is at abc but expected def (HTTP 409)", false, 6),
+        (1, "Resource not accessible by integration (HTTP 403)", false, 1),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("out/argocd/prod")).expect("mkdir");
+        std::fs::write(dir.path().join(release), "new\n").expect("write");
+        let _ = std::fs::remove_file(&log);
+        let mut s = step.clone();
+        s["run"] = Value::String(format!("cd {}\n{}", dir.path().display(), step["run"].as_str().expect("run")));
+        let (success, output) =
+            run_step(&wf, job, &s, &[("gh", &gh(refusals, answer)), ("sleep", "#!/bin/sh\nexit 0\n")], &env);
+        assert_eq!(success, ok, "{answer}: {output}");
+        let calls = std::fs::read_to_string(&log).expect("log");
+        let put: Vec<&str> = calls.lines().filter(|l| l.starts_with("PUT")).collect();
+        let get = calls.lines().filter(|l| l.starts_with("GET")).count();
+        assert_eq!(put.len(), puts, "{answer}: {calls}");
+        assert_eq!(get, puts, "each write reads the branch's file again first: {calls}");
+        assert!(put.last().expect("a write").contains(&format!("sha=blob{}", puts - 1)), "{calls}");
+        if !ok && puts == 1 {
+            assert!(output.contains("refused the release file"), "{output}");
+        }
+    }
+}
+
+#[test]
+fn the_argo_cd_wait_retries_a_failed_read_and_stops_on_a_refusal() {
+    let v = gitops_two_service_variants().into_iter().find(|v| v.name.contains("-pr-")).expect("pr variant");
+    let repo = Repo::new(&v);
+    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let (_, job) = jobs(&wf).into_iter().find(|(_, j)| j["environment"] == "production").expect("prod's job");
+    let step = steps(job)
+        .into_iter()
+        .find(|s| s["name"] == "Wait until Argo CD reports the release synced and healthy")
+        .expect("the wait");
+    let commit = "0123456789abcdef0123456789abcdef01234567";
+    let digest = format!("sha256:{}", "a".repeat(64));
+    let app = serde_json::json!({"status": {
+        "sync": {"status": "Synced", "revision": commit,
+                 "comparedTo": {"source": {"targetRevision": commit, "helm": {"valuesObject": {"image": {"digest": digest}}}}}},
+        "health": {"status": "Healthy"}}});
+    let state = tempfile::tempdir().expect("tempdir");
+    let count = state.path().join("count");
+    let kubectl = |error: &str| {
+        format!(
+            "#!/bin/bash\necho x >> {count}\nif [ \"$(wc -l < {count})\" -le 2 ]; then echo '{error}' >&2; exit 1; fi\necho '{app}'\n",
+            count = count.display()
+        )
+    };
+    let env = [("SERVICE", "shop"), ("COMMIT", commit), ("DIGEST", digest.as_str()), ("VERSION", "1.0.1")];
+    let sleep = "#!/bin/sh\nexit 0\n";
+    let (ok, output) = run_step(
+        &wf,
+        job,
+        step,
+        &[("kubectl", &kubectl("Unable to connect to the server: dial tcp: i/o timeout")), ("sleep", sleep)],
+        &env,
+    );
+    assert!(ok, "a transient error is tried again: {output}");
+    assert!(output.contains("synced and healthy"), "{output}");
+    std::fs::remove_file(&count).expect("rm");
+    let refused = "Error from server (Forbidden): applications.argoproj.io \"shop\" is forbidden";
+    let (ok, output) = run_step(&wf, job, step, &[("kubectl", &kubectl(refused)), ("sleep", sleep)], &env);
+    assert!(!ok && output.contains("cannot read the Application"), "{output}");
+    assert_eq!(std::fs::read_to_string(&count).expect("count").lines().count(), 1, "a refusal is not tried again");
+}
+
+#[test]
+fn with_helm_a_rollback_waits_for_a_running_deploy_and_a_release_never_undoes_it() {
+    let v = variants().into_iter().find(|v| v.name == "environments").expect("environments variant");
+    let repo = Repo::new(&v);
+    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let rollback = read_yaml(&repo.root().join(".github/workflows/shop.rollback.yml"));
+    let mut release_groups = BTreeSet::new();
+    for (id, job) in jobs(&wf).into_iter().filter(|(_, j)| j["environment"].is_string()) {
+        release_groups.insert(group(job).expect("a deploy's group"));
+        let guard = steps(job).into_iter().find(|s| s["name"] == "No rollback since this run began").expect(id);
+        assert!(guard["run"].as_str().expect("run").contains("\"Rollback by \"*"), "{id}");
+        assert_eq!(job["permissions"]["actions"], "read", "{id}");
+    }
+    for (id, job) in jobs(&rollback).into_iter().filter(|(_, j)| j["environment"].is_string()) {
+        let g = group(job).expect("a rollback's group");
+        assert!(g.starts_with("rollback-shop-") && !release_groups.contains(&g), "{id}: {g}");
+        let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+        let wait = names.iter().position(|n| *n == "Wait for a running Helm operation on the release").expect(id);
+        let upgrade = names.iter().position(|n| *n == "helm upgrade").expect(id);
+        assert!(wait < upgrade, "{id}: {names:?}");
+        let step = steps(job).into_iter().find(|s| s["name"] == "helm upgrade").expect("helm upgrade");
+        let helm = step["run"].as_str().expect("run");
+        // The description the releases' guard reads.
+        assert!(helm.contains("--description \"Rollback by run $GITHUB_RUN_ID to $VERSION\""), "{id}: {helm}");
+    }
+}
+
+#[test]
+fn a_gitops_release_stops_on_a_rollback_asked_for_after_it_began() {
+    let v = gitops_two_service_variants().into_iter().find(|v| v.name.contains("-commit-")).expect("commit variant");
+    let repo = Repo::new(&v);
+    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let (_, job) = jobs(&wf).into_iter().find(|(_, j)| j["environment"] == "production").expect("prod's job");
+    let step = steps(job).into_iter().find(|s| s["name"] == "No rollback since this run began").expect("the guard");
+    // The run began at 10:00; the file's last commit is `message` at `when`.
+    let gh = |when: &str, message: &str| {
+        format!(
+            "#!/bin/bash\ncase \"$2\" in\n  */actions/runs/*) echo 2026-01-01T10:00:00Z ;;\n  */commits\\?*) printf '%s\\t%s\\n' '{when}' '{message}' ;;\n  *) exit 9 ;;\nesac\n"
+        )
+    };
+    let env = [("GITHUB_REPOSITORY", "acme/shop"), ("GITHUB_RUN_ID", "42"), ("SERVICE", "shop"), ("VERSION", "1.0.2")];
+    for (when, message, ok) in [
+        ("2026-01-01T10:05:00Z", "Roll back shop to 1.0.0 to prod", false),
+        ("2026-01-01T09:55:00Z", "Roll back shop to 1.0.0 to prod", true),
+        ("2026-01-01T10:05:00Z", "Deploy shop/v1.0.1 to prod", true),
+    ] {
+        let (success, output) = run_step(&wf, job, step, &[("gh", &gh(when, message))], &env);
+        assert_eq!(success, ok, "{when} {message}: {output}");
+        if !ok {
+            assert!(output.contains("after this run began"), "{output}");
+        }
+    }
 }

@@ -10,8 +10,10 @@ use crate::yaml::{self, Node, Value};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a key in a file the pipeline rewrites that the pipeline never writes, and a
-    /// second YAML document in it. With `pipeline.deploy: gitops`,
+    /// Reports a key in a file the pipeline rewrites that the pipeline never writes, a value
+    /// there that is not of the form the pipeline writes (a revision that is not a full commit
+    /// SHA, an image digest that is not `sha256:` and 64 hex digits), and a second YAML
+    /// document in it. With `pipeline.deploy: gitops`,
     /// `argocd/<service>.release.yaml` (and `argocd/<environment>/<service>.release.yaml`)
     /// hold the release the pipeline promoted: the commit Argo CD deploys the chart and values
     /// at (`spec.source.targetRevision`), the image's `tag` and `digest` under
@@ -27,7 +29,10 @@ declare_rule! {
     /// source or sync policy for the Application, or a second document, which kustomize
     /// applies as a patch of its own to whatever object it names. It would reach the cluster
     /// without the spec, its review, or the pipeline's check of the image's signature, and the
-    /// next release would erase it from git but not from what it had already deployed.
+    /// next release would erase it from git but not from what it had already deployed. A
+    /// `targetRevision` of `main`, a tag or a short SHA makes Argo CD follow whatever that
+    /// name points to later (the branch again, a tag someone moves); an image digest that is
+    /// not one makes the chart fall back to the tag, which anyone with push rights moves.
     ///
     /// ## Example
     /// ```yaml
@@ -43,7 +48,8 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Remove the key or the document. A value the service needs belongs in the spec, which
+    /// Remove the key or the document; give the revision as the release tag's full commit SHA
+    /// (`git rev-parse <tag>^{commit}`) and the digest as the registry reports it. A value the service needs belongs in the spec, which
     /// gen renders into the chart's values and the Application; the release's commit and
     /// image are the pipeline's to write.
     pub static PIPELINE_FILE_OVERRIDES = ("DRIFT003", "pipeline-file-overrides", Error, unignorable);
@@ -73,9 +79,59 @@ pub enum Problem {
     NotAMapping(String),
     /// Not YAML Helm reads as values (a mapping), with why.
     Unreadable(String),
+    /// A value, at the dotted key, that is not of the form the pipeline writes there.
+    Format(String, Format),
     /// A document after the first: kustomize applies each document of a patch file as a
     /// patch of its own, to whatever object it names.
     Document,
+}
+
+/// The form of a value the pipeline writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A full git commit SHA: 40 lowercase hex digits (what `targetRevision` pins).
+    Commit,
+    /// An image digest: `sha256:` and 64 lowercase hex digits.
+    Digest,
+}
+
+impl Format {
+    /// The form the pipeline writes at the dotted `key`, if it writes one there: Argo CD
+    /// resolves any other revision (a branch, a tag, a short SHA) again on each sync, and the
+    /// chart takes an image by its tag where the digest is empty.
+    pub fn of(key: &str) -> Option<Format> {
+        let last = |suffix: &str| key == suffix || key.ends_with(&format!(".{suffix}"));
+        if last("targetRevision") {
+            Some(Format::Commit)
+        } else if last("image.digest") {
+            Some(Format::Digest)
+        } else {
+            None
+        }
+    }
+
+    /// Whether `value` has this form.
+    pub fn holds(self, value: &str) -> bool {
+        let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        match self {
+            Format::Commit => hex(value, 40),
+            Format::Digest => value.strip_prefix("sha256:").is_some_and(|d| hex(d, 64)),
+        }
+    }
+
+    /// What the form is, for a message.
+    fn describe(self) -> &'static str {
+        match self {
+            Format::Commit => {
+                "a full commit SHA (40 lowercase hex digits): Argo CD resolves a branch, a tag or a short SHA again \
+                 on every sync, so the cluster would follow whatever that name points to next, not the release"
+            }
+            Format::Digest => {
+                "an image digest (`sha256:` and 64 lowercase hex digits): anything else leaves the chart to pull \
+                 the image by its tag, which anyone with push rights can move"
+            }
+        }
+    }
 }
 
 impl Override {
@@ -104,6 +160,9 @@ impl Override {
             ),
             Problem::Unreadable(why) => {
                 format!("the file is not a mapping of values Helm can read ({why}): it holds only {holds}")
+            }
+            Problem::Format(key, format) => {
+                format!("`{key}` is not what the pipeline writes there: it must be {}", format.describe())
             }
             Problem::Document => format!(
                 "a second YAML document: the pipeline writes one, holding only {holds}, and kustomize would apply \
@@ -189,6 +248,12 @@ fn walk(node: &Node, prefix: &str, holds: &[String], found: &mut dyn FnMut(Probl
     for entry in entries {
         let key = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
         if holds.contains(&key) {
+            if let Some(format) = Format::of(&key) {
+                match &entry.value.value {
+                    Value::Str(value) if format.holds(value) => {}
+                    _ => found(Problem::Format(key, format), entry.value.span),
+                }
+            }
             continue;
         }
         let above = holds.iter().any(|h| h.strip_prefix(key.as_str()).is_some_and(|rest| rest.starts_with('.')));
@@ -222,7 +287,8 @@ mod tests {
 
     #[test]
     fn what_the_pipeline_writes_passes() {
-        assert_eq!(problems("# c\nimage:\n  tag: \"1\"\n  digest: \"sha256:0\"\n", IMAGE), []);
+        let digest = format!("sha256:{}", "0".repeat(64));
+        assert_eq!(problems(&format!("# c\nimage:\n  tag: \"1\"\n  digest: \"{digest}\"\n"), IMAGE), []);
         assert_eq!(problems("", IMAGE), []);
         assert_eq!(problems("# only a comment\n", IMAGE), []);
         assert_eq!(problems("image: {tag: \"1\"}\n", IMAGE), []);
@@ -249,6 +315,38 @@ mod tests {
         let found = problems(text, IMAGE);
         assert!(found.iter().any(|(p, _, _)| *p == Problem::Key("base".into())), "{found:?}");
         assert!(found.iter().any(|(p, _, _)| *p == Problem::Key("image.repository".into())), "{found:?}");
+    }
+
+    const RELEASE: &[&str] = &["spec.source.targetRevision", "spec.source.helm.valuesObject.image.digest"];
+
+    #[test]
+    fn a_revision_that_is_not_a_full_commit_is_reported_at_its_value() {
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(problems(&format!("spec:\n  source:\n    targetRevision: \"{commit}\"\n"), RELEASE), []);
+        for revision in ["main", "v1.2.3", "0123456", "0123456789ABCDEF0123456789ABCDEF01234567", "HEAD", "null"] {
+            let text = format!("spec:\n  source:\n    targetRevision: {revision}\n");
+            assert_eq!(
+                problems(&text, RELEASE),
+                [(Problem::Format("spec.source.targetRevision".into(), Format::Commit), 3, 21)],
+                "{revision}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_image_digest_that_is_not_sha256_is_reported_at_its_value() {
+        let key = "spec.source.helm.valuesObject.image.digest";
+        let text = |d: &str| {
+            format!("spec:\n  source:\n    helm:\n      valuesObject:\n        image:\n          digest: {d}\n")
+        };
+        assert_eq!(problems(&text(&format!("\"sha256:{}\"", "a".repeat(64))), RELEASE), []);
+        for digest in ["\"\"", "latest", "\"sha256:abc\"", &format!("\"sha512:{}\"", "a".repeat(64))] {
+            assert_eq!(
+                problems(&text(digest), RELEASE),
+                [(Problem::Format(key.into(), Format::Digest), 6, 19)],
+                "{digest}"
+            );
+        }
     }
 
     #[test]
