@@ -15,7 +15,11 @@ pub struct Group {
 /// Every group: the pipeline's stages, then each artifact family.
 pub fn groups() -> Vec<Group> {
     let mut spec_rules: Vec<&'static Rule> = spec::LOAD_RULES.to_vec();
-    spec_rules.extend([&lint::ignore::UNKNOWN_IGNORED_RULE, &blueprint::UNKNOWN_BLUEPRINT]);
+    spec_rules.extend([
+        &lint::ignore::UNKNOWN_IGNORED_RULE,
+        &blueprint::UNKNOWN_BLUEPRINT,
+        &blueprint::UNPINNED_BASE_IMAGE,
+    ]);
     spec_rules.extend(spec::rules::all().map(|(rule, _)| *rule));
     let mut groups = vec![
         Group { name: "spec", rules: spec_rules },

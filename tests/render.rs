@@ -210,8 +210,9 @@ fn check_is_clean_on_a_fresh_render_and_shows_a_diff_when_drifted() {
     let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
     assert_eq!(lint.code, 1);
     let codes = lint.codes();
-    // Every finding is drift (gen's own output draws no note on the controller it renders for).
-    assert!(codes.iter().all(|c| *c == "DRIFT001") && codes.len() >= 2, "{codes:?}");
+    // Every finding is drift (gen's own output draws no note on the controller it renders for),
+    // but the note that the spec's base image follows its tag (SPEC165).
+    assert!(codes.iter().all(|c| *c == "DRIFT001" || *c == "SPEC165") && codes.len() >= 2, "{codes:?}");
     assert!(lint.stdout.contains("out/services/shop/Dockerfile"));
 }
 
@@ -551,6 +552,45 @@ fn init_writes_a_spec_that_lints_clean_and_never_overwrites() {
     assert!(std::fs::read_to_string(p.path("spec.yaml")).expect("read").contains("name: \"web-shop\""));
     assert_eq!(p.run_gen(["init", "--name", "Bad_Name", "--out", "other.yaml"]).code, 2);
     assert!(!p.path("other.yaml").exists());
+}
+
+#[test]
+fn init_pins_the_base_image_at_a_digest_it_is_given_and_says_the_next_step_when_not() {
+    let p = Project::new();
+    // Without a digest, the spec's base image follows its tag: init says how to pin it, and
+    // lint notes it (SPEC165) without failing.
+    let first = p.run_gen(["init", "--out", "unpinned.yaml"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stdout.contains("next: the base image python:3.12-slim-trixie follows its tag"), "{}", first.stdout);
+    let lint = p.run_gen(["lint", "--format", "json", "--out", "none", "unpinned.yaml"]);
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
+    assert!(lint.stdout.contains("\"SPEC165\""), "{}", lint.stdout);
+    // On a laptop nothing is said: no pipeline builds the image.
+    let local = p.run_gen(["init", "--platform", "local", "--out", "local.yaml"]);
+    assert_eq!(local.code, 0, "{}", local.stderr);
+    assert!(!local.stdout.contains("next:"), "{}", local.stdout);
+
+    let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    let pinned = p.run_gen(["init", "--out", "pinned.yaml", "--base-image-digest", &digest]);
+    assert_eq!(pinned.code, 0, "{}", pinned.stderr);
+    assert!(!pinned.stdout.contains("next:"), "{}", pinned.stdout);
+    let text = std::fs::read_to_string(p.path("pinned.yaml")).expect("read");
+    assert!(text.contains(&format!("baseImageDigest: \"{digest}\"")), "{text}");
+    let lint = p.run_gen(["lint", "--format", "json", "--out", "none", "pinned.yaml"]);
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
+    assert!(!lint.stdout.contains("SPEC165"), "{}", lint.stdout);
+    let render = p.run_gen(["render", "pinned.yaml", "--out", "pinned"]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    let dockerfile = std::fs::read_to_string(p.path("pinned/services/shop/Dockerfile")).expect("Dockerfile");
+    assert!(dockerfile.contains(&format!("FROM python:3.12-slim-trixie@{digest} AS builder")), "{dockerfile}");
+
+    // Not a digest (a tag, upper case, short): a usage error, nothing written.
+    for bad in ["3.12-slim", "sha256:ABC", &format!("sha256:{}", "0".repeat(63)), &digest.to_uppercase()] {
+        let run = p.run_gen(["init", "--out", "bad.yaml", "--base-image-digest", bad]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stdout);
+        assert!(run.stderr.contains("is not a digest"), "{}", run.stderr);
+        assert!(!p.path("bad.yaml").exists());
+    }
 }
 
 #[test]

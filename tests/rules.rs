@@ -183,7 +183,9 @@ fn the_valid_example_is_clean() {
     assert_eq!(run.problems(), vec![]);
     // On Azure its services route through the Gateway by default: no Ingress, no note that
     // ingress-nginx is retired.
-    assert_eq!(run.codes(), Vec::<String>::new(), "its services route through HTTPRoutes");
+    // Its base images follow their tags: noted (SPEC165), nothing else.
+    let codes: Vec<String> = run.codes().into_iter().filter(|c| c != "SPEC165").collect();
+    assert_eq!(codes, Vec::<String>::new(), "its services route through HTTPRoutes");
     assert_eq!(run.code, 0);
 }
 

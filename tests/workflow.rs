@@ -237,13 +237,14 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         if repo.out == "." {
             assert!(repo.root().join(".github/workflows/gen.yml").is_file(), "rendered where GitHub reads workflows");
         }
-        // The refresh workflow keeps gen current in every project on GitHub, and base images
-        // where a service pins one by digest.
-        let pinned = v.spec.contains("baseImageDigest");
+        // The refresh workflow keeps gen current in every project on GitHub, and the base
+        // images of its services: it moves those pinned by digest and proposes the first pin
+        // of those that follow their tag (every variant's services are flask services).
         let refresh = std::fs::read_to_string(repo.root().join(".github/workflows/gen-refresh.yml")).expect("refresh");
-        assert_eq!(refresh.contains("\n  base-images:\n"), pinned, "{}", v.name);
+        assert!(refresh.contains("\n  base-images:\n"), "{}", v.name);
+        assert!(!refresh.contains("sha256:"), "{}: a pin in the workflow would make the refresh edit it", v.name);
         assert!(refresh.contains("\n  gen:\n"), "{}", v.name);
-        assert_eq!(repo.out().join("scripts/refresh-base-images.sh").is_file(), pinned, "{}", v.name);
+        assert!(repo.out().join("scripts/refresh-base-images.sh").is_file(), "{}", v.name);
         assert!(repo.out().join("scripts/refresh-gen.sh").is_file(), "{}", v.name);
 
         for persona in ["regular", "pedantic"] {
@@ -404,8 +405,8 @@ fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
 }
 
 /// The branch a job without a GitHub environment signs in from: the job or the step runs on a
-/// push only, and pushes are filtered to one branch; or the workflow runs by hand only, and an
-/// earlier step of the job stops a run on any other branch.
+/// push only, and pushes are filtered to one branch; or the workflow runs by hand (or on a
+/// schedule) only, and an earlier step of the job stops a run on any other branch.
 fn login_branch(wf: &Value, id: &str, job: &Value, step: &Value, file: &Path) -> String {
     let on_push = |x: &Value| x["if"].as_str().is_some_and(|c| c == "github.event_name == 'push'");
     if on_push(job) || on_push(step) {
@@ -414,7 +415,9 @@ fn login_branch(wf: &Value, id: &str, job: &Value, step: &Value, file: &Path) ->
         return branches[0].as_str().expect("branch").to_string();
     }
     let triggers: Vec<&String> = wf["on"].as_object().map(|o| o.keys().collect()).unwrap_or_default();
-    assert_eq!(triggers, ["workflow_dispatch"], "{}: job {id} logs in outside a push", file.display());
+    // A schedule runs on the default branch, which the guard below holds to the trusted one.
+    let by_hand: Vec<&&String> = triggers.iter().filter(|t| t.as_str() != "schedule").collect();
+    assert_eq!(by_hand, [&"workflow_dispatch"], "{}: job {id} logs in outside a push", file.display());
     let guard = steps(job)
         .into_iter()
         .take_while(|s| *s != step)
@@ -618,11 +621,9 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
         let gitops = v.spec.contains("deploy: gitops");
         let kind = if gitops { "release" } else { "deploy" };
         // The service workflows (the Terraform workflow's own order is checked on its own).
-        for file in repo
-            .workflows()
-            .into_iter()
-            .filter(|f| !f.ends_with("gen.yml") && !f.ends_with("gen-refresh.yml") && !f.ends_with("terraform.yml"))
-        {
+        for file in repo.workflows().into_iter().filter(|f| {
+            !["gen.yml", "gen-refresh.yml", "terraform.yml", "scan.yml"].iter().any(|name| f.ends_with(name))
+        }) {
             let wf = read_yaml(&file);
             let all = jobs(&wf);
             let rollback = file.to_string_lossy().ends_with(".rollback.yml");
@@ -713,7 +714,7 @@ fn workflow_paths_are_right_from_the_repository_root() {
                 }
                 for step in steps(job) {
                     for (k, val) in step["env"].as_object().into_iter().flatten() {
-                        if ["CHART", "NEXT_VERSION", "VALUES"].contains(&k.as_str()) {
+                        if ["CHART", "NEXT_VERSION", "VALUES", "DEPLOYED"].contains(&k.as_str()) {
                             paths.push(val.as_str().expect("path").to_string());
                         }
                     }
@@ -1257,10 +1258,18 @@ fn the_refresh_workflow_moves_a_pinned_base_image_in_the_spec_and_renders_again(
     assert!(!outputs.contains("moved=true"));
     assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written);
 
-    // The tag still points to the pinned digest: nothing moves, nothing is proposed.
+    // The service `notes` follows its tag: every run proposes its first pin, after its name.
+    let notes = "  - name: notes\n";
+    let first_pin = |digest: &str| format!("{notes}    params: {{baseImageDigest: \"{digest}\"}}\n");
+    let pin_line =
+        |digest: &str| format!("- `notes`: `python:3.12-slim-trixie` pinned at `{digest}` (it followed the tag)\n");
+
+    // The tag still points to the pinned digest: `users` does not move.
     let (ok, outputs, moved) = refresh_lookup(&repo, Some(old));
-    assert!(ok && moved.is_empty() && !outputs.contains("moved=true"), "{outputs}{moved}");
-    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written);
+    assert!(ok && outputs.contains("moved=true"), "{outputs}{moved}");
+    assert_eq!(moved, pin_line(old));
+    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written.replace(notes, &first_pin(old)));
+    std::fs::write(&spec, &written).expect("the spec as it was");
 
     // The tag moved: the spec gets the new digest where it said the old one, every other byte
     // kept (comments, order, quoting), and the later steps run.
@@ -1268,8 +1277,11 @@ fn the_refresh_workflow_moves_a_pinned_base_image_in_the_spec_and_renders_again(
     let (ok, outputs, moved) = refresh_lookup(&repo, Some(&new));
     assert!(ok, "{moved}");
     assert!(outputs.contains("moved=true"), "{outputs}");
-    assert_eq!(moved, format!("- `python:3.13-slim-trixie`: `{old}` to `{new}`\n"));
-    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written.replace(old, &new));
+    assert_eq!(moved, format!("{}- `python:3.13-slim-trixie`: `{old}` to `{new}`\n", pin_line(&new)));
+    assert_eq!(
+        std::fs::read_to_string(&spec).expect("spec"),
+        written.replace(old, &new).replace(notes, &first_pin(&new))
+    );
 
     // What the workflow's next step runs: gen renders the Dockerfile again, and the result is
     // what the drift check expects. No workflow changes: the job's token may not push one.
@@ -1286,6 +1298,65 @@ fn the_refresh_workflow_moves_a_pinned_base_image_in_the_spec_and_renders_again(
     let check =
         Gen::new().args(["render", variant.spec_at, "--out", variant.out, "--check"]).current_dir(repo.root()).run();
     assert_eq!(check.code, 0, "{}", check.stderr);
+
+    let out = validator("shellcheck").arg(repo.out().join("scripts/refresh-base-images.sh")).output().expect("sc");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn the_refresh_workflow_proposes_the_first_pin_of_each_base_image_that_follows_its_tag() {
+    // Two flask services, neither pinned: gen reads no network, so the weekly refresh pins them.
+    let variant = variants().into_iter().find(|v| v.name == "environment").expect("environment variant");
+    assert!(!variant.spec.contains("baseImageDigest"), "the variant pins no base image");
+    let repo = Repo::new(&variant);
+    let spec = repo.root().join(variant.spec_at);
+    let written = std::fs::read_to_string(&spec).expect("spec");
+    let lint = common::lint_json(&spec);
+    assert_eq!(lint.codes(), ["SPEC165", "SPEC165"], "each unpinned service is noted");
+
+    // The registry is unreachable: the step fails and the spec is as it was.
+    let (ok, outputs, _) = refresh_lookup(&repo, None);
+    assert!(!ok, "a failed lookup fails the job");
+    assert!(!outputs.contains("moved=true"));
+    assert_eq!(std::fs::read_to_string(&spec).expect("spec"), written);
+
+    // The tags' digest: each service's params get it, every other line kept.
+    let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    let (ok, outputs, moved) = refresh_lookup(&repo, Some(&digest));
+    assert!(ok, "{moved}");
+    assert!(outputs.contains("moved=true"), "{outputs}");
+    let pinned = std::fs::read_to_string(&spec).expect("spec");
+    for service in ["notes", "users"] {
+        assert!(moved.contains(&format!("- `{service}`: `python:")), "{moved}");
+    }
+    let added: Vec<&str> = pinned.lines().filter(|l| !written.lines().any(|w| w == *l)).collect();
+    assert_eq!(added.len(), 2, "one line per service: {added:?}");
+    assert!(added.iter().all(|l| l.contains(&format!("baseImageDigest: \"{digest}\""))), "{added:?}");
+    // Neither service had params: each gets them after its name, and no line is lost.
+    assert!(written.lines().all(|w| pinned.lines().any(|p| p == w)), "{pinned}");
+    assert!(pinned.contains(&format!("  - name: notes\n    params: {{baseImageDigest: \"{digest}\"}}\n")), "{pinned}");
+
+    // The next step renders again: both Dockerfiles pin it, no workflow changes (the job's
+    // token may not push one), nothing else is noted, and the drift check passes on the
+    // result. Run once more, the step finds nothing left to pin.
+    let workflows: Vec<(PathBuf, Vec<u8>)> =
+        repo.workflows().into_iter().map(|f| (f.clone(), std::fs::read(&f).expect("read"))).collect();
+    let run = Gen::new().args(["render", variant.spec_at, "--out", variant.out]).current_dir(repo.root()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (file, before) in &workflows {
+        assert!(std::fs::read(file).expect("read") == *before, "{} changed", file.display());
+    }
+    for service in ["notes", "users"] {
+        let dockerfile =
+            std::fs::read_to_string(repo.out().join(format!("services/{service}/Dockerfile"))).expect("Dockerfile");
+        assert!(dockerfile.contains(&format!("-slim-trixie@{digest} AS builder")), "{dockerfile}");
+    }
+    assert_eq!(common::lint_json(&spec).codes(), Vec::<String>::new());
+    let check =
+        Gen::new().args(["render", variant.spec_at, "--out", variant.out, "--check"]).current_dir(repo.root()).run();
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let (ok, outputs, moved) = refresh_lookup(&repo, Some(&digest));
+    assert!(ok && moved.is_empty() && !outputs.contains("moved=true"), "{outputs}{moved}");
 
     let out = validator("shellcheck").arg(repo.out().join("scripts/refresh-base-images.sh")).output().expect("sc");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
@@ -2312,4 +2383,140 @@ fn a_gitops_release_stops_on_a_rollback_asked_for_after_it_began() {
             assert!(output.contains("after this run began"), "{output}");
         }
     }
+}
+
+/// Runs the step `name` of the job `job` of the workflow `file` at the repository's root, as
+/// the runner would, with `bin` first on the PATH.
+fn workflow_step(repo: &Repo, file: &str, job: &str, name: &str, temp: &Path, bin: &Path) -> std::process::Output {
+    let wf = read_yaml(&repo.root().join(".github/workflows").join(file));
+    let step = steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == name).expect("the step").clone();
+    let mut run = Command::new("bash");
+    run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")]).current_dir(repo.root());
+    for scope in [&wf["env"], &step["env"]] {
+        for (k, v) in scope.as_object().into_iter().flatten() {
+            run.env(k, v.as_str().expect("string"));
+        }
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    run.env("PATH", path)
+        .env("GITHUB_REPOSITORY", "acme/shop")
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_OUTPUT", temp.join("output"))
+        .env("GITHUB_STEP_SUMMARY", temp.join("summary"))
+        .output()
+        .expect("bash")
+}
+
+/// The `images` output of the scan's first job: each image once, with where it runs.
+fn scanned(temp: &Path) -> Value {
+    let output = std::fs::read_to_string(temp.join("output")).expect("the step's outputs");
+    let images = output.lines().find_map(|l| l.strip_prefix("images=")).expect("images=");
+    serde_json::from_str(images).expect("JSON")
+}
+
+#[test]
+fn the_scan_workflow_scans_the_digest_each_gitops_environment_runs_and_notifies_on_a_finding() {
+    let variant = variants().into_iter().find(|v| v.name == "environments-gitops").expect("variant");
+    let repo = Repo::new(&variant);
+    let wf = read_yaml(&repo.root().join(".github/workflows/scan.yml"));
+    // Least privilege: nothing at the top, the registry login only where the scan runs.
+    assert_eq!(wf["permissions"], serde_json::json!({}));
+    assert_eq!(wf["jobs"]["deployed"]["permissions"], serde_json::json!({"contents": "read"}));
+    assert_eq!(wf["jobs"]["scan"]["permissions"]["id-token"], "write");
+    assert!(wf["on"]["schedule"].is_array());
+    // The pipeline's scanner and threshold.
+    let service = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let gate = |job: &Value| {
+        steps(job)
+            .into_iter()
+            .find(|s| s["name"].as_str().is_some_and(|n| n.starts_with("Fail on")))
+            .expect("gate")
+            .clone()
+    };
+    let (ours, theirs) = (gate(&wf["jobs"]["scan"]), gate(&service["jobs"]["build"]));
+    assert_eq!(ours["uses"], theirs["uses"]);
+    for key in ["version", "severity", "ignore-unfixed", "exit-code"] {
+        assert_eq!(ours["with"][key], theirs["with"][key], "{key}");
+    }
+    // Notified as the pipeline is, where it is.
+    assert_eq!(wf["jobs"]["notify"].is_null(), !variant.spec.contains("notify:"));
+
+    // Released to dev and test at one digest, prod not yet: one scan, naming both.
+    let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    for env in ["dev", "test"] {
+        let file = repo.out().join(format!("argocd/{env}/shop.release.yaml"));
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, format!("spec:\n  source:\n    helm:\n      valuesObject:\n        image:\n          tag: \"0.1.2\"\n          digest: \"{digest}\"\n"))
+            .expect("write");
+    }
+    let temp = tempfile::tempdir().expect("tempdir");
+    let out = workflow_step(&repo, "scan.yml", "deployed", "The deployed images", temp.path(), temp.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        scanned(temp.path()),
+        serde_json::json!([{"ref": format!("shopacr.azurecr.io/shop@{digest}"), "where": "shop in dev, shop in test"}])
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not released to prod yet"));
+}
+
+#[test]
+fn the_scan_workflow_finds_each_helm_environments_release_from_its_deployments() {
+    let variant = variants().into_iter().find(|v| v.name == "environments").expect("variant");
+    let repo = Repo::new(&variant);
+    let wf = read_yaml(&repo.root().join(".github/workflows/scan.yml"));
+    assert_eq!(wf["jobs"]["deployed"]["permissions"]["deployments"], "read");
+    let reference = read_yaml(&Repo::new(&variants()[0]).root().join(".github/workflows/scan.yml"));
+    assert_eq!(reference["jobs"]["notify"]["needs"], serde_json::json!(["deployed", "scan"]));
+    assert!(reference["jobs"]["notify"]["if"].as_str().is_some_and(|c| c.contains("needs.scan.result == 'failure'")));
+    let sources = steps(&wf["jobs"]["deployed"])
+        .into_iter()
+        .find(|s| s["name"] == "The deployed images")
+        .and_then(|s| s["env"]["SOURCES"].as_str())
+        .expect("sources")
+        .to_string();
+    assert_eq!(sources.lines().count(), 3, "{sources}");
+    // dev: the pipeline's deployment of the release 0.1.2 (an older one before it); test: a
+    // rollback, whose release this scan cannot read; production: nothing deployed yet.
+    let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+    let gh = format!(
+        r#"#!/bin/bash
+[ "$1" = api ] || exit 9
+case $2 in
+  *deployments\?environment=dev\&*) printf '11 {a}\n10 {b}\n' ;;
+  *deployments\?environment=test\&*) printf '21 {c}\n' ;;
+  *deployments\?environment=*) ;;
+  */deployments/11/statuses*) echo 'success https://github.com/acme/shop/actions/runs/111/job/1' ;;
+  */deployments/21/statuses*) echo 'success https://github.com/acme/shop/actions/runs/222/job/1' ;;
+  */actions/runs/111) echo .github/workflows/shop.yml ;;
+  */actions/runs/222) echo .github/workflows/shop.rollback.yml ;;
+  */git/matching-refs/tags/shop/v) [[ $* == *{a}* ]] && echo refs/tags/shop/v0.1.2 ;;
+  *) echo "unexpected $2" >&2; exit 9 ;;
+esac
+exit 0
+"#
+    );
+    let bin = tempfile::tempdir().expect("tempdir");
+    std::fs::write(bin.path().join("gh"), gh).expect("write gh");
+    Command::new("chmod").arg("+x").arg(bin.path().join("gh")).status().expect("chmod");
+    let temp = tempfile::tempdir().expect("tempdir");
+    let out = workflow_step(&repo, "scan.yml", "deployed", "The deployed images", temp.path(), bin.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        scanned(temp.path()),
+        serde_json::json!([{"ref": "shopacr.azurecr.io/shop:0.1.2", "where": "shop in dev"}])
+    );
+    assert!(stderr.contains("::warning::shop was rolled back in test (run 222)"), "{stderr}");
+    assert!(stderr.contains("no successful deployment to prod"), "{stderr}");
+    let out = validator("shellcheck").arg(repo.out().join("scripts/deployed-images.sh")).output().expect("sc");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn no_scan_workflow_renders_where_the_pipeline_scans_no_image() {
+    let variant = variants().into_iter().find(|v| v.name == "gitops").expect("variant");
+    assert!(variant.spec.contains("imageScan: {tool: none}"));
+    let repo = Repo::new(&variant);
+    assert!(!repo.root().join(".github/workflows/scan.yml").exists());
+    assert!(!repo.out().join("scripts/deployed-images.sh").exists());
 }

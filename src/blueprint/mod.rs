@@ -5,6 +5,7 @@
 mod catalog;
 mod params;
 mod select;
+mod unpinned_base_image;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use serde::Deserialize;
 pub use catalog::{Catalog, CatalogError};
 pub use params::{ServiceBlueprint, UNKNOWN_BLUEPRINT, resolve_params};
 pub use select::{Judged, Selector};
+pub use unpinned_base_image::{RULE as UNPINNED_BASE_IMAGE, check as check_base_images};
 
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Findings};
@@ -267,6 +269,11 @@ impl BaseImage {
             }
         }
         Ok(names)
+    }
+
+    /// The params its tag names (none when the tag is malformed: the blueprint's check says so).
+    pub fn tag_params(&self) -> Vec<&str> {
+        self.placeholders().unwrap_or_default()
     }
 
     /// This image for one service: the tag's params filled in from `params`, the digest read.

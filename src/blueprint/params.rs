@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 /// Fills in `default`s of the schema's properties, recursively through objects.
-fn apply_defaults(schema: &Value, value: &mut Map<String, Value>) {
+pub(super) fn apply_defaults(schema: &Value, value: &mut Map<String, Value>) {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
     for (key, sub) in props {
         if !value.contains_key(key)

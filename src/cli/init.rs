@@ -29,6 +29,10 @@ pub struct Args {
     /// A folder of extra blueprints (repeatable).
     #[arg(long = "blueprints", value_name = "DIR")]
     blueprints: Vec<PathBuf>,
+    /// Pin the service's base image at this digest (`docker buildx imagetools inspect
+    /// IMAGE:TAG` prints it); without it, the base image follows its tag until a pin.
+    #[arg(long, value_name = "sha256:HEX")]
+    base_image_digest: Option<String>,
 }
 
 /// The platform targets `gen init` writes a spec for: every platform, with its summary.
@@ -66,11 +70,38 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
+    if let Some(digest) = &args.base_image_digest
+        && !is_digest(digest)
+    {
+        eprintln!(
+            "gen: error: --base-image-digest `{digest}` is not a digest: `sha256:` and 64 lowercase hex digits, as \
+             `docker buildx imagetools inspect IMAGE:TAG` prints; nothing written"
+        );
+        return EXIT_FAILURE;
+    }
     let session = match session(&args.blueprints) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let text = match render::example_spec(&session.catalog, &args.blueprint, &args.name, &args.platform) {
+    // The base image the blueprint's example builds on, and the param that pins it.
+    let base = session.catalog.get(&args.blueprint).and_then(|bp| {
+        let base = bp.runtime.base_image.as_ref()?;
+        let params = bp.params.get("properties").and_then(|p| p.as_object());
+        let default = |k: &str| params.and_then(|p| p.get(k)).and_then(|p| p.get("default")).cloned();
+        let defaults = base.tag_params().into_iter().filter_map(|k| Some((k.to_string(), default(k)?))).collect();
+        Some((base.for_params(&defaults), base.digest_param.clone()))
+    });
+    if args.base_image_digest.is_some() && !base.as_ref().is_some_and(|(_, param)| param.is_some()) {
+        eprintln!(
+            "gen: error: --base-image-digest: the blueprint `{}` has no param that pins its base image by digest; \
+             nothing written",
+            args.blueprint
+        );
+        return EXIT_FAILURE;
+    }
+    let digest = args.base_image_digest.as_deref();
+    let text = match render::example_spec_pinned(&session.catalog, &args.blueprint, &args.name, &args.platform, digest)
+    {
         Ok(text) => text,
         Err(message) => {
             eprintln!("gen: error: {message}");
@@ -83,6 +114,17 @@ pub fn run(args: Args) -> u8 {
     let unwritten = format!("{shown} (not written)");
     let problems = match spec::load(&unwritten, text.as_bytes()) {
         Ok(loaded) => {
+            // The example must have written the digest where its blueprint reads it.
+            if let (Some(digest), Some((_, Some(param)))) = (digest, &base)
+                && !loaded.spec.services.iter().all(|s| s.params.get(param).and_then(|v| v.as_str()) == Some(digest))
+            {
+                eprintln!(
+                    "gen: error: --base-image-digest: the example spec of `{}` does not pin its base image (its \
+                     services' `params.{param}`); nothing written",
+                    args.blueprint
+                );
+                return EXIT_FAILURE;
+            }
             let out = pipeline::default_out(&args.out);
             let mut findings = session.check(&loaded, &pipeline::place(&args.out, &out), &display(&out)).findings;
             findings.diagnostics.retain(|d| d.severity == Severity::Error);
@@ -119,6 +161,19 @@ pub fn run(args: Args) -> u8 {
     match output::write_file(&args.out, text.as_bytes()) {
         Ok(()) => {
             outln!("wrote {shown}: edit it, then run `gen render {shown}`");
+            // gen reads no network: the digest of the base image's tag is the user's to look up.
+            if let (None, Some((image, Some(param)))) = (digest, &base)
+                && crate::platform::PLATFORMS.iter().any(|p| {
+                    p.name() == args.platform && p.capabilities().contains(&crate::platform::Capability::CloudPipeline)
+                })
+            {
+                let image = &image.reference;
+                outln!(
+                    "next: the base image {image} follows its tag; pin it by writing the digest that `docker buildx \
+                     imagetools inspect {image}` prints in the service's `params.{param}` (or run this again with \
+                     `--base-image-digest DIGEST --overwrite`); until then the gen-refresh workflow proposes a pin each week"
+                );
+            }
             EXIT_CLEAN
         }
         Err(e) => {
@@ -126,4 +181,10 @@ pub fn run(args: Args) -> u8 {
             EXIT_FAILURE
         }
     }
+}
+
+/// `sha256:` and 64 lowercase hex digits: what a registry names an image's manifest by.
+fn is_digest(text: &str) -> bool {
+    text.strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }

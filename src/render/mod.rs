@@ -252,6 +252,18 @@ fn render_batches(
 /// A blueprint's example spec with `name` filled in, on `platform` (a target: `azure`,
 /// `local`): what `gen init` writes.
 pub fn example_spec(catalog: &Catalog, blueprint: &str, name: &str, platform: &str) -> Result<String, String> {
+    example_spec_pinned(catalog, blueprint, name, platform, None)
+}
+
+/// [`example_spec`] with the service's base image pinned at `base_image_digest` (the example
+/// writes it in its blueprint's digest param, when it has one).
+pub fn example_spec_pinned(
+    catalog: &Catalog,
+    blueprint: &str,
+    name: &str,
+    platform: &str,
+    base_image_digest: Option<&str>,
+) -> Result<String, String> {
     let bp = catalog.get(blueprint).ok_or_else(|| {
         let names: Vec<&str> = catalog.service_names();
         format!("no service blueprint is called `{blueprint}` (available: {})", names.join(", "))
@@ -259,7 +271,11 @@ pub fn example_spec(catalog: &Catalog, blueprint: &str, name: &str, platform: &s
     let example = bp.example.as_deref().ok_or_else(|| format!("blueprint `{blueprint}` has no example spec"))?;
     let text = String::from_utf8_lossy(bp.file(example).unwrap_or_default()).into_owned();
     environment()
-        .render_named_str(&bp.display_path(example), &text, minijinja::context! { name => name, platform => platform })
+        .render_named_str(
+            &bp.display_path(example),
+            &text,
+            minijinja::context! { name => name, platform => platform, baseImageDigest => base_image_digest },
+        )
         .map_err(|e| format!("the example spec of `{blueprint}` does not render: {e:#}"))
 }
 

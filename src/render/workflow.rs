@@ -20,7 +20,13 @@ use crate::spec::model::Deploy;
 ///   names one) and the `previous` job it waits for (none for the first);
 /// - `deployJobs`: their ids;
 /// - `baseImages`: the base images (`name:tag`) some service pins by digest, each once, for the
-///   refresh workflow.
+///   refresh workflow;
+/// - `baseImageServices`: each service whose blueprint can pin its base image by digest, pinned
+///   or not: its `service` name, the `param` that pins it and the `image` (`name:tag`), for the
+///   refresh workflow to move each pin and propose the first (what it renders stays the same
+///   when a pin is added, so that the refresh never changes a workflow);
+/// - `unpinnedBaseImages`: whether some service's base image follows its tag where its
+///   blueprint could pin it.
 pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>], environments: &[Value]) -> Value {
     let cloud: Vec<(usize, &Value)> = loaded
         .environments
@@ -64,14 +70,27 @@ pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>],
         })
         .collect();
     let mut base_images: Vec<String> = Vec::new();
-    for (bp, params) in services {
-        let Some(image) = bp.runtime.base_image.as_ref().map(|b| b.for_params(params)) else { continue };
+    let mut pinnable: Vec<Value> = Vec::new();
+    let mut unpinned = false;
+    for ((bp, params), svc) in services.iter().zip(&loaded.spec.services) {
+        let Some(base) = bp.runtime.base_image.as_ref() else { continue };
+        let image = base.for_params(params);
         if image.digest.is_some() && !base_images.contains(&image.reference) {
-            base_images.push(image.reference);
+            base_images.push(image.reference.clone());
+        }
+        unpinned |= image.digest.is_none() && base.digest_param.is_some();
+        if let Some(param) = &base.digest_param {
+            pinnable.push(Value::from_pairs([
+                ("service", Value::from(svc.name.as_str())),
+                ("param", Value::from(param.as_str())),
+                ("image", Value::from(image.reference)),
+            ]));
         }
     }
     Value::from_pairs([
         ("baseImages", Value::from(base_images)),
+        ("baseImageServices", Value::from(pinnable)),
+        ("unpinnedBaseImages", Value::from(unpinned)),
         ("declared", Value::from(declared)),
         ("environments", Value::from(cloud.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>())),
         ("registry", registry),
