@@ -38,14 +38,16 @@ declare_rule! {
 }
 
 /// Each service deployed by the cloud pipeline whose blueprint takes a base image digest the
-/// spec does not give. Services whose blueprint is unknown are the render's to report.
+/// spec does not give, once every service's params are valid. Services whose blueprint is
+/// unknown are the render's to report.
 pub fn check(loaded: &Loaded, catalog: &Catalog) -> Diagnostics {
     let cloud = loaded.environments.iter().any(|env| {
         let spec = &env.spec(loaded).spec;
         platform::capabilities_on(spec.platform.on(), spec).contains(&Capability::CloudPipeline)
     });
     let mut out = Vec::new();
-    if !cloud {
+    // Params the blueprint refuses are the finding to fix first; a note beside it is noise.
+    if !cloud || super::resolve_params(loaded, catalog).is_err() {
         return out;
     }
     for (i, svc) in loaded.spec.services.iter().enumerate() {

@@ -117,8 +117,11 @@ impl Session {
         let reading = graph.is_some();
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut said = spec::check_with(loaded, self.platforms);
-        // What the spec's services ask of their blueprints' base images.
-        said.extend(crate::blueprint::check_base_images(loaded, &self.catalog));
+        // What the spec's services ask of their blueprints' base images: a note, said only of a
+        // spec with no error to fix first.
+        if !said.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+            said.extend(crate::blueprint::check_base_images(loaded, &self.catalog));
+        }
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(said));
         let mut rendered = false;
         if !findings.has_errors() {
