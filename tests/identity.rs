@@ -363,10 +363,19 @@ fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_th
         terraform
             .contains("gh variable set AZURE_DEPLOY_CLIENT_ID --body \"$(terraform output -raw deploy_client_id)\"")
     );
+    // A private repository: the plan GitHub environments need, and Argo CD's read access to
+    // the repository (the root Application syncs nothing without it), each with its check.
+    let (_, line) = prerequisite(&readme, "GitHub plan, only for a private repository");
+    assert!(line.contains("`gh api 'repos/acme/notejam' --jq '.private, .owner.login'`"), "{line}");
+    assert!(line.contains("`gh api 'orgs/acme' --jq .plan.name`"), "{line}");
+    let (_, line) = prerequisite(&readme, "Argo CD repository credential");
+    assert!(line.ends_with("`kubectl get secret -n argocd -l argocd.argoproj.io/secret-type=repository`."), "{line}");
     // Nor without GitOps: the deploy job asks Azure.
     let helm = Rendered::new(&root().join("spec.yaml"), None).text("README.md");
     assert!(!helm.contains("AZURE_WORKLOAD_CLIENT_ID"));
     prerequisite(&helm, "File `manifests/identity/identity.env`");
+    prerequisite(&helm, "GitHub plan, only for a private repository");
+    assert!(!helm.contains("Argo CD repository credential"), "Helm deploys need no Argo CD credential");
 }
 
 #[test]

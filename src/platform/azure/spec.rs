@@ -107,11 +107,11 @@ fn ingress<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IngressController, 
 pub struct KeyVault {
     /// Each service's vault, by service: derived, never written
     /// ([`service_key_vault_name`]; empty until the defaults fill it).
-    #[serde(default, skip_deserializing)]
+    #[serde(default, skip_deserializing, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub vaults: std::collections::BTreeMap<String, String>,
     /// The one vault of every service before each had its own ([`shared_key_vault_name`]),
     /// which the migration's commands copy from; derived, never written.
-    #[serde(default, skip_deserializing)]
+    #[serde(default, skip_deserializing, skip_serializing_if = "String::is_empty")]
     pub shared: String,
 }
 

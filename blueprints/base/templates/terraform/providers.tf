@@ -5,13 +5,16 @@
 # against configuring it from a cluster created in the same root ("intermittent and
 # unpredictable errors"; a replaced or unreachable cluster breaks every plan). The in-cluster
 # part is its own root, cluster/, configured from this root's outputs.
-# azurerm registers its "legacy" list of resource providers on a subscription's first apply;
-# AKS Backup's cluster extension is a Microsoft.KubernetesConfiguration resource, which that
-# list lacks (a fresh subscription would refuse it: MissingSubscriptionRegistration).
+# azurerm registers its "legacy" list of resource providers on a subscription's first apply
+# (internal/resourceproviders/required.go); three namespaces this root uses are not on it, and a
+# fresh subscription would refuse their resources (MissingSubscriptionRegistration):
+# Microsoft.KubernetesConfiguration (AKS Backup's cluster extension), Microsoft.Monitor (the
+# Azure Monitor workspace managed Prometheus writes to) and Microsoft.AlertsManagement (the
+# Prometheus rule groups). `az aks` registers the last two itself; Terraform does not.
 provider "azurerm" {
   features {}
   storage_use_azuread            = true
-  resource_providers_to_register = ["Microsoft.KubernetesConfiguration"]
+  resource_providers_to_register = ["Microsoft.KubernetesConfiguration", "Microsoft.Monitor", "Microsoft.AlertsManagement"]
 }
 
 provider "azuread" {}
