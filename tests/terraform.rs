@@ -595,6 +595,47 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
         assert!(command.contains(verb), "{verb}: {command}");
     }
     assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.cluster_admin.id"));
+    // Then, as the runner would run it: the role has arrived, and the metrics add-on serves
+    // its PodMonitor kind (the cluster root's cert-manager scrape) on the third ask; never
+    // served, the wait fails with what to look at.
+    let run_wait = |served_after: u32| {
+        let bin = tempfile::tempdir().expect("bin");
+        let stub = |name: &str, body: &str| {
+            let path = bin.path().join(name);
+            std::fs::write(&path, format!("#!/bin/bash\n{body}\n")).expect("stub");
+            let mut perms = std::fs::metadata(&path).expect("meta").permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+            std::fs::set_permissions(&path, perms).expect("chmod");
+        };
+        stub("az", "echo token");
+        stub("sleep", "exit 0");
+        let asks = bin.path().join("asks");
+        stub(
+            "kubectl",
+            &format!(
+                "case \"$*\" in *podmonitors.azmonitoring.coreos.com*) n=$(( $(cat {asks} 2>/dev/null || echo 0) + 1 )); \
+                 echo $n > {asks}; [ $n -gt {served_after} ];; *) exit 0;; esac",
+                asks = asks.display()
+            ),
+        );
+        let out = Command::new("/bin/bash")
+            .args(["-c", command])
+            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
+            .env("SERVER", "https://example.invalid")
+            .env("CA", "Y2EK")
+            .env("SERVER_ID", "6dae42f8-4368-4678-94ff-3960e28e3630")
+            .output()
+            .expect("bash");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, log) = run_wait(2);
+    assert!(ok && log.contains("waiting for the metrics add-on's PodMonitor kind (2/60)"), "{log}");
+    assert!(log.contains("the metrics add-on serves PodMonitors"), "{log}");
+    let (ok, log) = run_wait(1000);
+    assert!(!ok && log.contains("still serves no podmonitors.azmonitoring.coreos.com"), "{log}");
     // What the in-cluster root reads waits for it too.
     let outputs = &parsed["outputs.tf"]["output"];
     for name in ["cluster", "in_cluster"] {
