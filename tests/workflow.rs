@@ -371,7 +371,7 @@ fn terraform_roots(repo: &Repo) -> Vec<TfEnvironment> {
         .collect()
 }
 
-/// The subjects each identity of the Terraform workflow trusts (`plan`, `apply`), as
+/// The subjects each identity of the Terraform workflow trusts (`plan`, `drift`, `apply`), as
 /// `terraform/bootstrap` creates them: its credential templates filled with its values.
 fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
     let dir = repo.out().join("terraform/bootstrap");
@@ -384,7 +384,10 @@ fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
     let code = std::fs::read_to_string(dir.join("identities.tf")).expect("identities.tf");
     let mut subjects: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for line in code.lines().filter(|l| l.contains("subject = \"repo:")) {
-        let identity = if line.contains("identity = \"plan\"") { "plan" } else { "apply" };
+        let identity = ["plan", "drift", "apply"]
+            .into_iter()
+            .find(|i| line.contains(&format!("identity = \"{i}\"")))
+            .expect("an identity the workflow knows");
         let template = line.split("subject = \"").nth(1).and_then(|t| t.split('"').next()).expect("subject");
         let fill = |env: &str| {
             template
@@ -400,7 +403,43 @@ fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
             subjects.entry(identity).or_default().insert(fill(""));
         }
     }
-    assert_eq!(subjects.len(), 2, "{}: a plan and an apply identity", repo.name);
+    assert_eq!(subjects.len(), 3, "{}: a plan, a drift and an apply identity", repo.name);
+    // What the pull requests' identity holds: the resources' settings, and the state; no role
+    // of its reads a cluster's object (Secrets) or a storage account's data (the backups).
+    let mut plan_roles = BTreeSet::new();
+    for block in code.split("\nresource \"").filter(|b| b.starts_with("azurerm_role_assignment\"")) {
+        let block = block.split("\n}\n").next().expect("block");
+        if !block.contains("azurerm_user_assigned_identity.terraform[\"plan\"]") {
+            continue;
+        }
+        let attr = |name: &str| {
+            block
+                .lines()
+                .find(|l| l.trim_start().starts_with(name))
+                .and_then(|l| l.split_once('=').map(|(_, v)| v.trim().trim_matches('"').to_string()))
+        };
+        let role = attr("role_definition_name")
+            .unwrap_or_else(|| panic!("{}: the plan identity holds a custom role:\n{block}", repo.name));
+        plan_roles.insert((role, attr("scope").expect("scope")));
+    }
+    let expected: BTreeSet<(String, String)> = [
+        ("Reader", "data.azurerm_subscription.current.id"),
+        ("Storage Blob Data Reader", "azurerm_storage_account.state.id"),
+    ]
+    .into_iter()
+    .map(|(r, s)| (r.to_string(), s.to_string()))
+    .collect();
+    assert_eq!(plan_roles, expected, "{}: the pull requests' identity's roles", repo.name);
+    // Any pull request of the repository's own branches signs in as the plan identity: it alone
+    // trusts a pull request, and trusts nothing else.
+    let pull_request = format!("repo:{repository}:pull_request");
+    for (identity, trusted) in &subjects {
+        let trusts_pr = trusted.contains(&pull_request);
+        assert_eq!(trusts_pr, *identity == "plan", "{}: {identity} trusts {trusted:?}", repo.name);
+        if trusts_pr {
+            assert_eq!(trusted.len(), 1, "{}: the pull requests' identity trusts {trusted:?}", repo.name);
+        }
+    }
     subjects
 }
 
@@ -466,6 +505,7 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                         let var = job["env"]["ARM_CLIENT_ID"].as_str().expect("the job's ARM_CLIENT_ID");
                         let identity = match var {
                             "${{ vars.AZURE_TERRAFORM_PLAN_CLIENT_ID }}" => "plan",
+                            "${{ vars.AZURE_TERRAFORM_DRIFT_CLIENT_ID }}" => "drift",
                             "${{ vars.AZURE_TERRAFORM_APPLY_CLIENT_ID }}" => "apply",
                             other => panic!("{}: job {id} logs in as {other}", file.display()),
                         };
@@ -489,6 +529,25 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                             "{}: job {id} signs in as the Terraform {identity} identity with {subject}, which trusts {trusted:?}",
                             repo.name
                         );
+                        // The pull requests' identity reads no cluster and refreshes nothing: no
+                        // step of its jobs plans cluster/, signs in to a cluster, or refreshes.
+                        if identity == "plan" {
+                            for s in steps(job) {
+                                let run = s["run"].as_str().unwrap_or_default();
+                                let uses = s["uses"].as_str().unwrap_or_default();
+                                assert!(
+                                    !run.contains("terraform -chdir=\"$dir\" plan") || run.contains(" -refresh=false "),
+                                    "{}: job {id} refreshes as the plan identity:\n{run}",
+                                    repo.name
+                                );
+                                assert!(
+                                    !run.contains("$ROOT/cluster\n") && !run.contains("dir=$ROOT/cluster"),
+                                    "{}: job {id} plans cluster/ as the pull requests' identity",
+                                    repo.name
+                                );
+                                assert!(!uses.contains("kubelogin"), "{}: job {id} reaches a cluster", repo.name);
+                            }
+                        }
                         // The plan identity reads; only a job in a GitHub environment applies.
                         if identity == "apply" {
                             assert!(
@@ -1958,12 +2017,23 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                     .filter(|s| !terraform_commands(s).is_empty())
                     .map(|s| s["run"].as_str().expect("run").lines().find(|l| l.starts_with("dir=")).expect("dir="))
                     .collect();
-                assert_eq!(dirs, ["dir=$ROOT", "dir=$ROOT/cluster"], "{}: {id}", repo.name);
+                // A pull request's plan leaves cluster/ out: its Helm release records are Secrets,
+                // and the identity a pull request signs in as reads none.
+                let roots: &[&str] = if kind == "plan" { &["dir=$ROOT"] } else { &["dir=$ROOT", "dir=$ROOT/cluster"] };
+                assert_eq!(dirs, roots, "{}: {id}", repo.name);
                 for init in commands.iter().filter(|c| c.contains(" init")) {
                     assert!(init.contains("-lockfile=readonly"), "{}: {id}: {init}", repo.name);
                 }
                 let plans: Vec<&String> = commands.iter().filter(|c| c.contains(" plan")).collect();
-                assert_eq!(plans.len(), 2, "{}: {id}: {commands:?}", repo.name);
+                assert_eq!(plans.len(), roots.len(), "{}: {id}: {commands:?}", repo.name);
+                // The pull request's plan compares the code with the state: a refresh would read
+                // storage accounts' data planes (the backups'); the drift check refreshes.
+                assert_eq!(
+                    plans.iter().all(|p| p.contains(" -refresh=false")),
+                    kind == "plan",
+                    "{}: {id}: {plans:?}",
+                    repo.name
+                );
                 if let Some(name) = env {
                     assert_eq!(job["env"]["WORKSPACE"], name.as_str(), "{}: {id}", repo.name);
                     assert_eq!(job["env"]["VAR_FILE"], format!("environments/{name}.tfvars").as_str());
@@ -2034,11 +2104,13 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                 );
                 assert!(!commands.iter().any(|c| c.contains(" apply")), "{}: {id}", repo.name);
                 assert!(job.get("environment").is_none(), "{}: {id}", repo.name);
-                assert_eq!(
-                    job["env"]["ARM_CLIENT_ID"], "${{ vars.AZURE_TERRAFORM_PLAN_CLIENT_ID }}",
-                    "{}: {id}",
-                    repo.name
-                );
+                let (client, refresh) = if kind == "plan" {
+                    ("${{ vars.AZURE_TERRAFORM_PLAN_CLIENT_ID }}", false)
+                } else {
+                    ("${{ vars.AZURE_TERRAFORM_DRIFT_CLIENT_ID }}", true)
+                };
+                assert_eq!(job["env"]["ARM_CLIENT_ID"], client, "{}: {id}", repo.name);
+                assert_eq!(!plans[0].contains(" -refresh=false"), refresh, "{}: {id}", repo.name);
             }
         }
         assert_eq!(wf["jobs"]["shared-plan"]["needs"], "review", "{}", repo.name);

@@ -4,14 +4,20 @@
 # shared, platform and cluster roots is the workflow's. Managed identities, in the state's resource
 # group: they outlive every environment, as the state does, and need no Graph permission.
 #
-# `terraform-plan` trusts this repository's pull requests and its branch (the scheduled drift
-# check); a gen-refresh pull request's plan waits for a reviewer in a job before it. It reads,
-# and may read only: Reader on the subscription, Storage Blob Data
-# Reader on the state (its plans run with -lock=false, so they never write a lease), the
-# cluster user role (the cluster resource reads its user kubeconfig) and a read of every
-# Kubernetes object of the clusters (the `cluster/` root refreshes its Helm releases, whose
-# records are Secrets). Any pull request of this repository's own branches gets it, and the
-# state holds secrets: so it is a reader, never a writer.
+# `terraform-plan` trusts this repository's pull requests, and nothing else. Any pull request of
+# this repository's own branches gets it (a workflow added in that branch included), so it
+# reads no secret: Reader on the subscription and Storage Blob Data Reader on the state account
+# alone (its plans run with -lock=false and -refresh=false: they compare the code with the
+# state, and never read a storage account's data plane, a cluster's object or a backup blob).
+# It cannot read the `cluster/` root (whose Helm release records are Secrets), which pull
+# requests therefore do not plan: each apply job plans it after its environment's reviewers,
+# and the drift check every day.
+#
+# `terraform-drift` trusts the branch alone (the scheduled drift check runs there; a push to it
+# passed the branch's review): Reader, the cluster user role and a read of every Kubernetes
+# object of the clusters (the `cluster/` root refreshes its Helm releases, whose records are
+# Secrets), the state, and the storage data-plane reads a full refresh makes. A reader, never
+# a writer.
 #
 # `terraform-apply` creates everything the roots hold: Owner on the subscription (the roots
 # create role assignments, a policy assignment and locks, which Contributor may not), the
@@ -29,11 +35,11 @@ locals {
   credentials = local.pipeline ? merge(
     {
       "plan-pull-request" = { identity = "plan", subject = "repo:${var.github_repository}:pull_request" }
-      "plan-branch"       = { identity = "plan", subject = "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}" }
+      "drift-branch"      = { identity = "drift", subject = "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}" }
     },
     { for env in var.apply_environments : "apply-${env}" => { identity = "apply", subject = "repo:${var.github_repository}:environment:${env}" } },
   ) : {}
-  identities = toset(local.pipeline ? ["plan", "apply"] : [])
+  identities = toset(local.pipeline ? ["plan", "drift", "apply"] : [])
 }
 
 resource "azurerm_user_assigned_identity" "terraform" {
@@ -53,13 +59,13 @@ resource "azurerm_federated_identity_credential" "terraform" {
   subject                   = each.value.subject
 }
 
-# The plan identity's read of the clusters' objects, Secrets included (Helm's release records):
-# no built-in role reads Secrets without also writing.
+# The drift identity's read of the clusters' objects, Secrets included (Helm's release records):
+# no built-in role reads Secrets without also writing. Never the pull requests' plan identity's.
 resource "azurerm_role_definition" "cluster_reader" {
   count       = local.pipeline ? 1 : 0
-  name        = "${var.name} Terraform plan: cluster reader"
+  name        = "${var.name} Terraform drift: cluster reader"
   scope       = data.azurerm_subscription.current.id
-  description = "Reads every Kubernetes object of the subscription's AKS clusters, for terraform plan of the cluster root."
+  description = "Reads every Kubernetes object of the subscription's AKS clusters, for the drift check of the cluster root (the protected branch only)."
 
   permissions {
     actions      = []
@@ -79,21 +85,38 @@ resource "azurerm_role_assignment" "plan_reader" {
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_role_assignment" "plan_cluster_user" {
+resource "azurerm_role_assignment" "drift_reader" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 reads every resource of the roots, in every environment's resource group; reading is all it may do
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["drift"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "drift_state" {
+  count                = local.pipeline ? 1 : 0
+  scope                = azurerm_storage_account.state.id
+  role_definition_name = "Storage Blob Data Reader"
+  principal_id         = azurerm_user_assigned_identity.terraform["drift"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+resource "azurerm_role_assignment" "drift_cluster_user" {
   count = local.pipeline ? 1 : 0
   # gen:ignore TF009 the cluster resource reads its user kubeconfig, in every environment; the kubeconfig grants nothing inside
   scope                = data.azurerm_subscription.current.id
   role_definition_name = "Azure Kubernetes Service Cluster User Role"
-  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_id         = azurerm_user_assigned_identity.terraform["drift"].principal_id
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_role_assignment" "plan_cluster_reader" {
+resource "azurerm_role_assignment" "drift_cluster_reader" {
   count = local.pipeline ? 1 : 0
-  # gen:ignore TF009 the cluster root's plan reads the objects of every environment's cluster; reading is all it may do
+  # gen:ignore TF009 the cluster root's drift check reads the objects of every environment's cluster, from the protected branch only; reading is all it may do
   scope              = data.azurerm_subscription.current.id
   role_definition_id = azurerm_role_definition.cluster_reader[0].role_definition_resource_id
-  principal_id       = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_id       = azurerm_user_assigned_identity.terraform["drift"].principal_id
   principal_type     = "ServicePrincipal"
 }
 
@@ -105,21 +128,21 @@ resource "azurerm_role_assignment" "plan_state" {
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_role_assignment" "plan_storage_queue" {
+resource "azurerm_role_assignment" "drift_storage_queue" {
   count = local.pipeline ? 1 : 0
   # gen:ignore TF009 azurerm reads each storage account's queue and website properties over the data plane with Entra ID (storage_use_azuread; azurerm issue 29984), in every environment; reading properties is all it needs
   scope                = data.azurerm_subscription.current.id
   role_definition_name = "Storage Queue Data Reader"
-  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_id         = azurerm_user_assigned_identity.terraform["drift"].principal_id
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_role_assignment" "plan_storage_blob" {
+resource "azurerm_role_assignment" "drift_storage_blob" {
   count = local.pipeline ? 1 : 0
   # gen:ignore TF009 azurerm reads each storage account's queue and website properties over the data plane with Entra ID (storage_use_azuread; azurerm issue 29984), in every environment; reading properties is all it needs
   scope                = data.azurerm_subscription.current.id
   role_definition_name = "Storage Blob Data Reader"
-  principal_id         = azurerm_user_assigned_identity.terraform["plan"].principal_id
+  principal_id         = azurerm_user_assigned_identity.terraform["drift"].principal_id
   principal_type       = "ServicePrincipal"
 }
 

@@ -192,8 +192,14 @@ resource "azurerm_data_protection_backup_policy_kubernetes_cluster" "this" {
 # Every namespace but Kubernetes' and AKS's own, with its volumes' snapshots: a service added
 # later is covered with no change here (a change would replace the instance, which the lock
 # refuses). Cluster-scoped objects are left out: Terraform makes them.
+#
+# Named after the cluster it protects (a hash of its id): a replaced cluster gets an instance
+# of its own, beside the old one, whose recovery points stay restorable until they expire.
+# Terraform cannot delete the old one (nor the extension's role on the locked storage
+# account): an apply that replaces the cluster stops there, before the cluster is touched, and
+# terraform/README.md, "The cluster replaced", says which two addresses to forget first.
 resource "azurerm_data_protection_backup_instance_kubernetes_cluster" "this" {
-  name                         = var.name
+  name                         = "${var.name}-${substr(sha1(var.cluster_id), 0, 8)}"
   location                     = var.location
   vault_id                     = azurerm_data_protection_backup_vault.this.id
   kubernetes_cluster_id        = var.cluster_id

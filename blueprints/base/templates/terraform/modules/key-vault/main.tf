@@ -29,7 +29,7 @@ resource "azurerm_key_vault" "service" {
 
 # Every read and write of a secret, and who made it, in the cluster's Log Analytics workspace
 # (the vault's audit log; Azure keeps none otherwise).
-resource "azurerm_monitor_diagnostic_setting" "audit" {
+resource "azurerm_monitor_diagnostic_setting" "vault_audit" {
   for_each                   = var.services
   name                       = "audit"
   target_resource_id         = azurerm_key_vault.service[each.key].id
@@ -41,7 +41,7 @@ resource "azurerm_monitor_diagnostic_setting" "audit" {
 }
 
 # Whoever administers the platform writes the values, in every vault (and nothing else does).
-resource "azurerm_role_assignment" "admin_secrets" {
+resource "azurerm_role_assignment" "vault_admin" {
   for_each             = var.services
   scope                = azurerm_key_vault.service[each.key].id
   role_definition_name = "Key Vault Secrets Officer"
@@ -94,4 +94,34 @@ resource "azurerm_role_assignment" "deploy_identity_reader" {
   role_definition_name = "Reader"
   principal_id         = var.deploy_principal_id
   principal_type       = "ServicePrincipal"
+}
+
+# A project rendered by an earlier gen had one vault for every service, at these addresses.
+# Applying this render takes them out of the state and leaves them in Azure (not destroyed:
+# the old vault still holds the values, which terraform/README.md, "Key Vault: one vault per
+# service", copies into each service's vault, then deletes the old vault by hand), with the
+# admin's role on it and its audit log. Addresses the state does not hold (a project that never
+# had the old vault) are nothing to remove: the blocks change nothing there.
+removed {
+  from = azurerm_key_vault.this
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = azurerm_role_assignment.admin_secrets
+
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = azurerm_monitor_diagnostic_setting.audit
+
+  lifecycle {
+    destroy = false
+  }
 }
