@@ -2570,3 +2570,40 @@ fn no_scan_workflow_renders_where_the_pipeline_scans_no_image() {
     assert!(!repo.root().join(".github/workflows/scan.yml").exists());
     assert!(!repo.out().join("scripts/deployed-images.sh").exists());
 }
+
+#[test]
+fn a_gitops_promotion_waits_for_its_route_and_url_as_a_helm_deploy_does() {
+    const ROUTE: &str = "The route is accepted and the service answers";
+    const ARGO: &str = "Wait until Argo CD reports the release synced and healthy";
+    let route_step = |repo: &Repo, file: &str| -> Vec<(String, Value)> {
+        let wf = read_yaml(&repo.root().join(".github/workflows").join(file));
+        let mut found = vec![];
+        for (name, job) in wf["jobs"].as_object().expect("jobs") {
+            let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+            if let Some(step) = steps(job).into_iter().find(|s| s["name"] == ROUTE) {
+                // Under GitOps the route is checked once Argo CD reports the release live.
+                if let Some(argo) = names.iter().position(|n| *n == ARGO) {
+                    assert_eq!(names.get(argo + 1), Some(&ROUTE), "{file} {name}: {names:?}");
+                }
+                found.push((name.clone(), step.clone()));
+            }
+        }
+        found
+    };
+    let of = |name: &str| Repo::new(&variants().into_iter().find(|v| v.name == name).expect("variant"));
+    let (helm, gitops) = (of("environments"), of("environments-gitops"));
+    let reference = route_step(&helm, "shop.yml");
+    assert_eq!(reference.len(), 3, "dev, test and prod deploy with a route check");
+    for file in ["shop.yml", "shop.rollback.yml"] {
+        let ours = route_step(&gitops, file);
+        assert_eq!(ours.len(), reference.len(), "{file}: every promotion checks its route");
+        for ((job, step), (_, theirs)) in ours.iter().zip(&reference) {
+            // The same check, word for word, with the environment's own host and URL.
+            assert_eq!(step["run"], theirs["run"], "{file} {job}");
+            assert_eq!(step["env"], theirs["env"], "{file} {job}");
+        }
+    }
+    // The deploy identity may read the routes it waits for (and only under GitOps with routes).
+    let cluster = std::fs::read_to_string(gitops.out().join("terraform/cluster/main.tf")).expect("cluster");
+    assert!(cluster.contains("resource \"kubernetes_role_binding_v1\" \"route_reader\""), "the route reader");
+}
