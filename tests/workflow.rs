@@ -2548,38 +2548,88 @@ fn the_scan_workflow_finds_each_helm_environments_release_from_its_deployments()
         .to_string();
     assert_eq!(sources.lines().count(), 3, "{sources}");
     // dev: the pipeline's deployment of the release 0.1.2 (an older one before it); test: a
-    // rollback, whose release this scan cannot read; production: nothing deployed yet.
-    let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
-    let gh = format!(
-        r#"#!/bin/bash
+    // rollback to 0.1.1, read from its run's name, behind a page of another service's
+    // deployments; prod: nothing deployed yet, or (`untagged`) a deployment at a commit no
+    // release tag names, which fails the run once the others are scanned.
+    let (a, b, c, d) = ("a".repeat(40), "b".repeat(40), "c".repeat(40), "d".repeat(40));
+    let gh = |untagged: bool| {
+        let prod = if untagged { format!("printf '31 {d}\\n'") } else { ":".to_string() };
+        format!(
+            r#"#!/bin/bash
 [ "$1" = api ] || exit 9
-case $2 in
+shift
+# Every deployment list is read page after page.
+if [[ $1 == --paginate ]]; then paginate=1; shift; fi
+case $1 in
+  *deployments\?environment=*) [ -n "${{paginate-}}" ] || {{ echo "deployments read without --paginate" >&2; exit 9; }} ;;
+esac
+case $1 in
   *deployments\?environment=dev\&*) printf '11 {a}\n10 {b}\n' ;;
-  *deployments\?environment=test\&*) printf '21 {c}\n' ;;
+  *deployments\?environment=test\&*) printf '20 {a}\n21 {c}\n' ;;
+  *deployments\?environment=production\&*) {prod} ;;
   *deployments\?environment=*) ;;
   */deployments/11/statuses*) echo 'success https://github.com/acme/shop/actions/runs/111/job/1' ;;
+  */deployments/20/statuses*) echo 'success https://github.com/acme/shop/actions/runs/333/job/1' ;;
   */deployments/21/statuses*) echo 'success https://github.com/acme/shop/actions/runs/222/job/1' ;;
-  */actions/runs/111) echo .github/workflows/shop.yml ;;
-  */actions/runs/222) echo .github/workflows/shop.rollback.yml ;;
+  */deployments/31/statuses*) echo 'success https://github.com/acme/shop/actions/runs/444/job/1' ;;
+  */actions/runs/111) echo '.github/workflows/shop.yml shop' ;;
+  */actions/runs/222) echo '.github/workflows/shop.rollback.yml shop 0.1.1 to test' ;;
+  */actions/runs/333) echo '.github/workflows/other.yml other 9.9.9' ;;
+  */actions/runs/444) echo '.github/workflows/shop.yml shop' ;;
   */git/matching-refs/tags/shop/v) [[ $* == *{a}* ]] && echo refs/tags/shop/v0.1.2 ;;
-  *) echo "unexpected $2" >&2; exit 9 ;;
+  *) echo "unexpected $1" >&2; exit 9 ;;
 esac
 exit 0
 "#
-    );
+        )
+    };
     let bin = tempfile::tempdir().expect("tempdir");
-    std::fs::write(bin.path().join("gh"), gh).expect("write gh");
-    Command::new("chmod").arg("+x").arg(bin.path().join("gh")).status().expect("chmod");
+    let install = |untagged: bool| {
+        std::fs::write(bin.path().join("gh"), gh(untagged)).expect("write gh");
+        Command::new("chmod").arg("+x").arg(bin.path().join("gh")).status().expect("chmod");
+    };
+    install(false);
     let temp = tempfile::tempdir().expect("tempdir");
     let out = workflow_step(&repo, "scan.yml", "deployed", "The deployed images", temp.path(), bin.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
         scanned(temp.path()),
-        serde_json::json!([{"ref": "shopacr.azurecr.io/shop:0.1.2", "where": "shop in dev"}])
+        serde_json::json!([
+            {"ref": "shopacr.azurecr.io/shop:0.1.1", "where": "shop in test"},
+            {"ref": "shopacr.azurecr.io/shop:0.1.2", "where": "shop in dev"}
+        ])
     );
-    assert!(stderr.contains("::warning::shop was rolled back in test (run 222)"), "{stderr}");
+    assert!(!stderr.contains("::error::") && !stderr.contains("::warning::"), "{stderr}");
     assert!(stderr.contains("no successful deployment to prod"), "{stderr}");
+    let output = std::fs::read_to_string(temp.path().join("output")).expect("outputs");
+    assert!(output.contains("undetermined=false"), "{output}");
+
+    // prod's image cannot be determined: dev and test are still scanned, and the run fails
+    // (the notify job reads the first job's failure).
+    install(true);
+    let temp = tempfile::tempdir().expect("tempdir");
+    let out = workflow_step(&repo, "scan.yml", "deployed", "The deployed images", temp.path(), bin.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the step hands over what it read: {stderr}");
+    assert_eq!(scanned(temp.path()).as_array().map(Vec::len), Some(2));
+    assert!(stderr.contains(&format!("::error::shop's newest deployment to prod (run 444) is at {d}")), "{stderr}");
+    let output = std::fs::read_to_string(temp.path().join("output")).expect("outputs");
+    assert!(output.contains("undetermined=true"), "{output}");
+    let fail = steps(&wf["jobs"]["deployed"])
+        .into_iter()
+        .find(|s| s["name"] == "Every environment's image determined")
+        .expect("the failing step")
+        .clone();
+    assert_eq!(fail["if"], "steps.deployed.outputs.undetermined == 'true'");
+    let out =
+        workflow_step(&repo, "scan.yml", "deployed", "Every environment's image determined", temp.path(), bin.path());
+    assert!(!out.status.success());
+    let scan_if = wf["jobs"]["scan"]["if"].as_str().expect("if");
+    assert!(scan_if.contains("!cancelled()") && scan_if.contains("!= '[]'"), "{scan_if}");
+    assert!(
+        reference["jobs"]["notify"]["if"].as_str().is_some_and(|c| c.contains("needs.deployed.result == 'failure'"))
+    );
     let out = validator("shellcheck").arg(repo.out().join("scripts/deployed-images.sh")).output().expect("sc");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
@@ -2591,4 +2641,41 @@ fn no_scan_workflow_renders_where_the_pipeline_scans_no_image() {
     let repo = Repo::new(&variant);
     assert!(!repo.root().join(".github/workflows/scan.yml").exists());
     assert!(!repo.out().join("scripts/deployed-images.sh").exists());
+}
+
+#[test]
+fn a_gitops_promotion_waits_for_its_route_and_url_as_a_helm_deploy_does() {
+    const ROUTE: &str = "The route is accepted and the service answers";
+    const ARGO: &str = "Wait until Argo CD reports the release synced and healthy";
+    let route_step = |repo: &Repo, file: &str| -> Vec<(String, Value)> {
+        let wf = read_yaml(&repo.root().join(".github/workflows").join(file));
+        let mut found = vec![];
+        for (name, job) in wf["jobs"].as_object().expect("jobs") {
+            let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+            if let Some(step) = steps(job).into_iter().find(|s| s["name"] == ROUTE) {
+                // Under GitOps the route is checked once Argo CD reports the release live.
+                if let Some(argo) = names.iter().position(|n| *n == ARGO) {
+                    assert_eq!(names.get(argo + 1), Some(&ROUTE), "{file} {name}: {names:?}");
+                }
+                found.push((name.clone(), step.clone()));
+            }
+        }
+        found
+    };
+    let of = |name: &str| Repo::new(&variants().into_iter().find(|v| v.name == name).expect("variant"));
+    let (helm, gitops) = (of("environments"), of("environments-gitops"));
+    let reference = route_step(&helm, "shop.yml");
+    assert_eq!(reference.len(), 3, "dev, test and prod deploy with a route check");
+    for file in ["shop.yml", "shop.rollback.yml"] {
+        let ours = route_step(&gitops, file);
+        assert_eq!(ours.len(), reference.len(), "{file}: every promotion checks its route");
+        for ((job, step), (_, theirs)) in ours.iter().zip(&reference) {
+            // The same check, word for word, with the environment's own host and URL.
+            assert_eq!(step["run"], theirs["run"], "{file} {job}");
+            assert_eq!(step["env"], theirs["env"], "{file} {job}");
+        }
+    }
+    // The deploy identity may read the routes it waits for (and only under GitOps with routes).
+    let cluster = std::fs::read_to_string(gitops.out().join("terraform/cluster/main.tf")).expect("cluster");
+    assert!(cluster.contains("resource \"kubernetes_role_binding_v1\" \"route_reader\""), "the route reader");
 }

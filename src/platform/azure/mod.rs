@@ -49,6 +49,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::unsupported_kubernetes_version::RULE, rules::unsupported_kubernetes_version::check),
     (&rules::invalid_network::RULE, rules::invalid_network::check),
     (&rules::api_server_closed_to_deploy::RULE, rules::api_server_closed_to_deploy::check),
+    (&rules::api_server_closed_to_gitops::RULE, rules::api_server_closed_to_gitops::check),
     (&rules::environments_disagree_on_shared_setting::RULE, rules::environments_disagree_on_shared_setting::check),
     (&rules::github_environment_shared::RULE, rules::github_environment_shared::check),
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),

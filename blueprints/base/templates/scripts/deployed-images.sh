@@ -3,15 +3,25 @@
 # scheduled scan (.github/workflows/scan.yml): one line `SERVICE ENVIRONMENT REF` each.
 # - GitOps: the release file the pipeline commits for the environment (what Argo CD syncs),
 #   its image by digest: REF is IMAGE@DIGEST.
-# - Helm: the newest successful deployment the service's own workflow made to the
-#   environment's GitHub environment; its commit is the release tag's, and the release's
-#   image is IMAGE:VERSION, a tag the pipeline never moves. A rollback (the service's rollback
-#   workflow) records no version GitHub's API shows: the environment is then named in a
-#   warning and the release before it is not guessed.
+# - Helm: the newest successful deployment the service's own workflow or its rollback
+#   workflow made to the environment's GitHub environment (every page of them, the newest
+#   first). The release's image is IMAGE:VERSION, a tag the pipeline never moves; VERSION is
+#   the release tag's at the deployment's commit for the service's workflow, and the one the
+#   rollback run is named after (its run-name, `SERVICE X.Y.Z to ENVIRONMENT`) for a rollback.
+# An environment the pipeline deployed to whose image cannot be determined is an error: the
+# script prints what it found of the others and exits 3, so that the scan runs and the
+# workflow still fails (and notifies). Nothing deployed yet is a notice.
 # usage: deployed-images.sh < lines `SERVICE ENVIRONMENT IMAGE SOURCE`, where SOURCE is
 #   `release:FILE` (GitOps) or `deployment:GITHUB_ENVIRONMENT:WORKFLOW_FILE:TAG_PREFIX` (Helm).
 # Needs GH_TOKEN (deployments: read, actions: read) and GITHUB_REPOSITORY for Helm.
 set -euo pipefail
+
+undetermined=0
+# Names an environment whose image this scan cannot determine, and fails the run at the end.
+undetermined() {
+  echo "::error::$1" >&2
+  undetermined=1
+}
 
 digest_pattern='sha256:[0-9a-f]{64}'
 while read -r service environment image source; do
@@ -42,15 +52,16 @@ while read -r service environment image source; do
         [[ ${status%% *} == success ]] || continue
         run=$(grep -oE '/actions/runs/[0-9]+' <<<"$status" | grep -oE '[0-9]+$') || true
         [[ -n $run ]] || continue
-        path=$(gh api "repos/$GITHUB_REPOSITORY/actions/runs/$run" --jq .path)
-        case $path in
+        read -r path title < <(gh api "repos/$GITHUB_REPOSITORY/actions/runs/$run" \
+          --jq '"\(.path) \(.display_title)"') || true
+        case ${path-} in
           ".github/workflows/$workflow.yml")
             # The service's release at that commit: its tag, prefix and version.
             tag=$(gh api "repos/$GITHUB_REPOSITORY/git/matching-refs/tags/$prefix" \
               --jq ".[] | select(.object.sha == \"$sha\") | .ref" | sed 's|^refs/tags/||' | tail -n 1)
             version=${tag#"$prefix"}
             if ! [[ -n $tag && $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-              echo "::warning::$service's newest deployment to $environment (run $run) is at $sha, which no release tag $prefix* names" >&2
+              undetermined "$service's newest deployment to $environment (run $run) is at $sha, which no release tag $prefix* names: scan it by hand"
               found=skip
               break
             fi
@@ -58,12 +69,21 @@ while read -r service environment image source; do
             break
             ;;
           ".github/workflows/$workflow.rollback.yml")
-            echo "::warning::$service was rolled back in $environment (run $run): which release it runs is in that run's log, not in what this scan reads; scan it by hand" >&2
-            found=skip
+            # The rollback run is named after what it deployed: `SERVICE X.Y.Z to ENVIRONMENT`
+            # (`SERVICE X.Y.Z` where the spec declares no environments).
+            version=${title-}
+            version=${version#"$service "}
+            version=${version% to "$environment"}
+            if ! [[ ${title-} == "$service "* && $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+              undetermined "$service was rolled back in $environment (run $run), whose name \"${title-}\" is not \"$service X.Y.Z to $environment\": scan it by hand"
+              found=skip
+              break
+            fi
+            found="$image:$version"
             break
             ;;
         esac
-      done < <(gh api "repos/$GITHUB_REPOSITORY/deployments?environment=$github_environment&per_page=100" \
+      done < <(gh api --paginate "repos/$GITHUB_REPOSITORY/deployments?environment=$github_environment&per_page=100" \
         --jq '.[] | "\(.id) \(.sha)"')
       if [[ -z $found ]]; then
         echo "::notice::$service has no successful deployment to $environment yet" >&2
@@ -77,3 +97,6 @@ while read -r service environment image source; do
       ;;
   esac
 done
+if ((undetermined)); then
+  exit 3
+fi

@@ -24,8 +24,9 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Deploy with `pipeline.deploy: gitops`: Argo CD pulls from inside the cluster, and the
-    /// pipeline never calls the API server. Or leave the ranges out: sign-in is Entra ID only.
+    /// Remove the ranges: sign-in to the API server is Entra ID only (local accounts off). Or
+    /// render without them and deploy from a runner of your own inside them. GitOps is no way
+    /// out: its release jobs wait for Argo CD through the API server too (SPEC166).
     pub static RULE = ("SPEC136", "api-server-closed-to-deploy", Error);
 }
 
@@ -37,7 +38,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let message = "the API server answers only `apiServerAuthorizedIpRanges`, and the Helm deploy job calls it from a GitHub-hosted runner, whose address is not among them: every deploy would fail";
     out.push(
         spec.at(&RULE, &route!["platform", azure::NAME, "aks", "apiServerAuthorizedIpRanges"], true, message).help(
-            "deploy with `pipeline.deploy: gitops` (Argo CD pulls from inside the cluster), or remove the ranges",
+            "remove the ranges (sign-in is Entra ID only), or deploy from a runner inside them (self-hosted runners are not expressible in the spec today; `gitops` waits through the API server too)",
         ),
     );
 }

@@ -4,6 +4,7 @@
 pub mod acr_name;
 pub mod aks_name;
 pub mod api_server_closed_to_deploy;
+pub mod api_server_closed_to_gitops;
 pub mod backup_aks_cannot_take;
 pub mod certificates_over_weekly_limit;
 pub mod dns_zone_is_public_suffix;

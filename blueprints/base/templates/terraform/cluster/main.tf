@@ -167,6 +167,41 @@ resource "kubernetes_role_binding_v1" "release_reader" {
   }
 }
 
+# GitOps, with HTTPRoutes: it reads each service namespace's routes too, to wait until the
+# Gateway accepts the release's route (and its URL answers) before the next environment.
+resource "kubernetes_role_v1" "route_reader" {
+  for_each = toset(local.platform.deploy == "gitops" && local.platform.http_routes ? local.platform.namespaces : [])
+
+  metadata {
+    name      = "gen-route-reader"
+    namespace = kubernetes_namespace_v1.service[each.value].metadata[0].name
+  }
+  rule {
+    api_groups = ["gateway.networking.k8s.io"]
+    resources  = ["httproutes"]
+    verbs      = local.read
+  }
+}
+
+resource "kubernetes_role_binding_v1" "route_reader" {
+  for_each = kubernetes_role_v1.route_reader
+
+  metadata {
+    name      = "gen-route-reader"
+    namespace = each.value.metadata[0].namespace
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = each.value.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "User"
+    name      = local.platform.deploy_principal_id
+  }
+}
+
 resource "kubernetes_role_v1" "deploy" {
   for_each = toset(local.deploy_namespaces)
 
