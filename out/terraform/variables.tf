@@ -168,7 +168,7 @@ variable "network_nodes_subnet" {
 
 variable "api_authorized_ip_ranges" {
   type        = list(string)
-  description = "The IPv4 ranges the API server answers, besides the nodes' own address; empty: every address (spec: platform.azure.aks.apiServerAuthorizedIpRanges; SPEC rules invalid-network, api-server-closed-to-deploy)."
+  description = "The IPv4 ranges the API server answers, besides the nodes' own address; empty: every address (spec: platform.azure.aks.apiServerAuthorizedIpRanges; SPEC rules invalid-network, api-server-closed-to-deploy, api-server-closed-to-gitops: GitHub-hosted runners reach no API server behind these ranges, so a spec that deploys from them sets none)."
   default     = []
   validation {
     condition     = alltrue([for r in var.api_authorized_ip_ranges : can(cidrhost(r, 0))])

@@ -37,7 +37,8 @@ resource "azurerm_role_assignment" "cluster_admin" {
 # Helm and Kubernetes providers of terraform/cluster/ sign in) until it may do what
 # terraform/cluster/ does first, every 10 s for at most 10 minutes. A bounded poll, not a
 # fixed sleep: it returns as soon as the role has arrived, and fails with the reason when it
-# never does (an admin group the runner is not a member of). It asks for concrete verbs, not
+# never does (an admin group the runner is not a member of); then, the same way, until the
+# metrics add-on serves the PodMonitor kind terraform/cluster/ creates. It asks for concrete verbs, not
 # `can-i '*' '*'`: AKS's Azure RBAC webhook (Guard) answers a wildcard check only when its
 # wildcard support is on, and otherwise never says yes. Needs `az` and `kubectl` on the PATH.
 resource "terraform_data" "cluster_access" {
@@ -69,12 +70,29 @@ resource "terraform_data" "cluster_access" {
           && can create clusterrolebindings.rbac.authorization.k8s.io \
           && can create rolebindings.rbac.authorization.k8s.io --namespace kube-system; then
           echo "the cluster admin role has reached the API server"
-          exit 0
+          break
+        fi
+        if [ "$attempt" = 60 ]; then
+          echo "after 10 minutes the API server still refuses this principal: is it in the admin group (spec: platform.azure.aks.adminGroup)?" >&2
+          exit 1
         fi
         echo "waiting for the cluster admin role to reach the API server ($attempt/60)"
         sleep 10
       done
-      echo "after 10 minutes the API server still refuses this principal: is it in the admin group (spec: platform.azure.aks.adminGroup)?" >&2
+      # The metrics add-on (`monitor_metrics` in modules/aks) installs its PodMonitor kind a few
+      # minutes after the cluster exists; terraform/cluster/'s cert-manager scrape is one, and
+      # Helm refuses a kind the API server does not serve yet.
+      for attempt in $(seq 1 60); do
+        token=$(az account get-access-token --resource "$SERVER_ID" --query accessToken --output tsv)
+        if kubectl --server "$SERVER" --certificate-authority "$ca" --token "$token" \
+          get customresourcedefinitions.apiextensions.k8s.io podmonitors.azmonitoring.coreos.com > /dev/null 2>&1; then
+          echo "the metrics add-on serves PodMonitors"
+          exit 0
+        fi
+        echo "waiting for the metrics add-on's PodMonitor kind ($attempt/60)"
+        sleep 10
+      done
+      echo "after 10 minutes the cluster still serves no podmonitors.azmonitoring.coreos.com: is the metrics add-on (ama-metrics in kube-system) running? kubectl get pods -n kube-system -l rsName=ama-metrics" >&2
       exit 1
     EOT
   }
