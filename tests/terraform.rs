@@ -1845,10 +1845,10 @@ fn each_root_registers_the_resource_providers_of_what_it_creates() {
                 let own = path.starts_with(dir) && !path[dir.len()..].contains('/');
                 let module = dir.is_empty() && path.starts_with("modules/")
                     || !dir.is_empty() && path.starts_with(&format!("{dir}modules/"));
-                if own || module {
-                    if let Some(kinds) = file["resource"].as_object() {
-                        created.extend(kinds.keys().cloned());
-                    }
+                if (own || module)
+                    && let Some(kinds) = file["resource"].as_object()
+                {
+                    created.extend(kinds.keys().cloned());
                 }
             }
             for (kind, namespace) in UNREGISTERED_BY_DEFAULT {
