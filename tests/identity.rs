@@ -481,7 +481,19 @@ fn each_gitops_promotion_waits_for_the_merge_and_the_environment_before_synced_a
         assert!(at("Preflight (Key Vault holds every secret)") < at("Write the release"), "{job}");
         assert!(at("Write the release") < at("Propose it"), "{job}");
         assert!(at("Propose it") < at("Wait for the pull request to be merged"), "{job}");
-        assert_eq!(names.last(), Some(&"Wait until Argo CD reports the release synced and healthy"), "{job}");
+        // Synced and healthy, then the Gateway has accepted the route and the URL answers.
+        assert!(
+            at("Wait for the pull request to be merged")
+                < at("Wait until Argo CD reports the release synced and healthy")
+        );
+        assert_eq!(
+            names[names.len() - 2..],
+            [
+                "Wait until Argo CD reports the release synced and healthy",
+                "The route is accepted and the service answers"
+            ],
+            "{job}"
+        );
         assert_eq!(jobs[job]["env"]["RELEASE_FILE"], format!("out/argocd/{env}/shop.release.yaml"));
         assert_eq!(jobs[job]["env"]["COMMIT"], "${{ needs.verify.outputs.commit }}");
         assert_eq!(jobs[job]["permissions"]["id-token"], "write");

@@ -185,16 +185,16 @@ resource "kubernetes_role_v1" "route_reader" {
 }
 
 resource "kubernetes_role_binding_v1" "route_reader" {
-  for_each = kubernetes_role_v1.route_reader
+  for_each = toset(local.platform.deploy == "gitops" && local.platform.http_routes ? local.platform.namespaces : [])
 
   metadata {
     name      = "gen-route-reader"
-    namespace = each.value.metadata[0].namespace
+    namespace = each.value
   }
   role_ref {
     api_group = "rbac.authorization.k8s.io"
     kind      = "Role"
-    name      = each.value.metadata[0].name
+    name      = kubernetes_role_v1.route_reader[each.value].metadata[0].name
   }
   subject {
     api_group = "rbac.authorization.k8s.io"
