@@ -256,7 +256,7 @@ impl Ctx<'_> {
                     }
                 }
                 if let Some(spec) = spec
-                    && text(spec, "provider") == Some("azure")
+                    && text(spec, "provider") == Some(crate::platform::azure::SECRETS_STORE_PROVIDER)
                 {
                     self.key_vault(spec);
                 }
