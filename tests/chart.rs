@@ -31,13 +31,16 @@ impl Rendered {
         self.dir.path().join("out").join(rel)
     }
 
-    /// Every chart folder of the output, by service name.
-    fn charts(&self) -> BTreeMap<String, PathBuf> {
-        let mut charts = BTreeMap::new();
-        for entry in std::fs::read_dir(self.out("charts")).expect("charts folder").flatten() {
-            charts.insert(entry.file_name().to_string_lossy().into_owned(), entry.path());
-        }
-        charts
+    /// The project's chart with each service's values, by service name.
+    fn charts(&self) -> BTreeMap<String, ServiceChart> {
+        self.spec().services.iter().map(|s| (s.name.clone(), self.chart(&s.name))).collect()
+    }
+
+    /// The project's chart with the values of `service`.
+    fn chart(&self, service: &str) -> ServiceChart {
+        let values = self.out(&format!("values/{service}.yaml"));
+        assert!(values.is_file(), "{} is rendered", values.display());
+        ServiceChart { dir: self.out("chart"), values }
     }
 
     /// The spec, loaded (with every default applied).
@@ -45,6 +48,22 @@ impl Rendered {
         let bytes = std::fs::read(self.dir.path().join("spec.yaml")).expect("spec");
         let loaded = gen_core::spec::load("spec.yaml", &bytes).unwrap_or_else(|_| panic!("the spec loads"));
         (*loaded.spec).clone()
+    }
+}
+
+/// The project's one chart, as a service deploys it: with the service's values file.
+struct ServiceChart {
+    dir: PathBuf,
+    values: PathBuf,
+}
+
+impl ServiceChart {
+    /// The objects Helm renders for a release, the service's values first, then `set`.
+    fn render(&self, release: &str, namespace: &str, set: &[&str]) -> Result<Vec<(String, Value)>, String> {
+        let values = format!("@{}", self.values.display());
+        let mut all = vec![values.as_str()];
+        all.extend(set);
+        helm_render(&self.dir, release, namespace, &all)
     }
 }
 
@@ -56,10 +75,21 @@ fn specs() -> Vec<PathBuf> {
 fn the_charts_pass_helm_lint_strict() {
     for spec in specs() {
         let rendered = Rendered::new(&spec);
-        for chart in rendered.charts().values() {
-            let run = validator("helm-lint").arg("--strict").arg(chart).output().expect("helm-lint");
+        // The chart alone (it installs nothing), then with each service's values.
+        let run = validator("helm-lint").arg("--strict").arg(rendered.out("chart")).output().expect("helm-lint");
+        assert!(run.status.success(), "the chart alone:\n{}", String::from_utf8_lossy(&run.stdout));
+        let alone = helm_render(&rendered.out("chart"), "shop", "shop", &[]).expect("the chart renders alone");
+        assert!(alone.is_empty(), "the chart alone installs nothing: {alone:?}");
+        for (name, chart) in rendered.charts() {
+            let run = validator("helm-lint")
+                .arg("--strict")
+                .arg("-f")
+                .arg(&chart.values)
+                .arg(&chart.dir)
+                .output()
+                .expect("helm-lint");
             let said = String::from_utf8_lossy(&run.stdout);
-            assert!(run.status.success(), "{}:\n{said}", chart.display());
+            assert!(run.status.success(), "{name}:\n{said}");
         }
     }
 }
@@ -71,7 +101,7 @@ fn every_object_passes_kubernetes_validate_strict_for_every_supported_minor() {
         let files = tempfile::tempdir().expect("tempdir");
         let mut paths: Vec<PathBuf> = Vec::new();
         for (name, chart) in rendered.charts() {
-            let docs = helm_render(&chart, &name, "shop", &[]).expect("the chart renders");
+            let docs = chart.render(&name, "shop", &[]).expect("the chart renders");
             for (i, (_, object)) in docs.iter().enumerate() {
                 let path = files.path().join(format!("{name}-{i}.json"));
                 std::fs::write(&path, object.to_string()).expect("write");
@@ -126,9 +156,10 @@ fn the_conformance_script_checks_the_minors_the_spec_accepts() {
 /// named after the service, in the service's namespace), field by field.
 fn assert_manifests_equal_charts(rendered: &Rendered) {
     for service in &rendered.spec().services {
-        let chart = rendered.out(&format!("charts/{}", service.name));
+        let chart = rendered.chart(&service.name);
         let namespace = service.namespace.as_deref().expect("a namespace");
-        let from_chart = chart_objects(&chart, &service.name, namespace, &[]).expect("the chart renders");
+        let values = format!("@{}", chart.values.display());
+        let from_chart = chart_objects(&chart.dir, &service.name, namespace, &[&values]).expect("the chart renders");
         // The service's folder as kustomize builds it: its kustomization must list every file.
         let dir = rendered.out(&format!("manifests/{}", service.name));
         let file = rendered.dir.path().join(format!("{}.kustomized.yaml", service.name));
@@ -198,7 +229,7 @@ fn spec_values_come_back_literally_through_helms_engine_and_the_manifests() {
     let file = dir.path().join("spec.yaml");
     std::fs::write(&file, spec).expect("write");
     let rendered = Rendered::new(&file);
-    let docs = helm_render(&rendered.out("charts/shop"), "shop", "shop", &[]).expect("the chart renders");
+    let docs = rendered.chart("shop").render("shop", "shop", &[]).expect("the chart renders");
     let config = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "ConfigMap").expect("a ConfigMap");
     for (i, value) in CORPUS.iter().enumerate() {
         assert_eq!(config["data"][format!("V{i}")], *value, "V{i}");
@@ -214,7 +245,7 @@ fn every_reference_names_what_the_chart_creates_whatever_the_release_is_called()
     let rendered = Rendered::new(&fixture("specs/options.yaml"));
     for (service, chart) in rendered.charts() {
         for release in ["prod", &format!("{service}-canary"), &service] {
-            let docs = helm_render(&chart, release, "shop", &[]).expect("the chart renders");
+            let docs = chart.render(release, "shop", &[]).expect("the chart renders");
             let named = |kind: &str| -> Vec<String> {
                 docs.iter()
                     .filter(|(_, o)| o["kind"] == kind)
@@ -266,7 +297,7 @@ fn every_reference_names_what_the_chart_creates_whatever_the_release_is_called()
 #[test]
 fn a_wrong_value_fails_before_it_reaches_the_cluster() {
     let rendered = Rendered::new(&root().join("spec.yaml"));
-    let chart = rendered.out("charts/shop");
+    let chart = rendered.chart("shop");
     for set in [
         "replicaCount=three",
         "image.pullPolicy=Sometimes",
@@ -276,12 +307,12 @@ fn a_wrong_value_fails_before_it_reaches_the_cluster() {
         "autoscaling.targetCPUUtilizationPercentage=150",
         "image.digest=sha256:abc",
     ] {
-        let err = helm_render(&chart, "shop", "shop", &[set]).expect_err(set);
+        let err = chart.render("shop", "shop", &[set]).expect_err(set);
         assert!(err.contains("values don't meet the specifications of the schema"), "{set}: {err}");
     }
     for set in ["replicaCount=4", "image.tag=1.2.3", "ingress.annotations.cert-manager\\.io/cluster-issuer=letsencrypt"]
     {
-        helm_render(&chart, "shop", "shop", &[set]).unwrap_or_else(|e| panic!("{set}: {e}"));
+        chart.render("shop", "shop", &[set]).unwrap_or_else(|e| panic!("{set}: {e}"));
     }
 }
 
@@ -318,8 +349,9 @@ fn checkov_trivy_and_gens_own_rules_pass_the_chart_and_the_manifests() {
 fn gen_lint_checks_a_chart_folder_as_helm_renders_it() {
     let rendered = Rendered::new(&root().join("spec.yaml"));
     let chart = tempfile::tempdir().expect("tempdir");
-    for entry in walkdir::WalkDir::new(rendered.out("charts/shop")).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(rendered.out("charts/shop")).expect("inside");
+    // A hand-written chart: the project's chart, with the service's values as its defaults.
+    for entry in walkdir::WalkDir::new(rendered.out("chart")).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(rendered.out("chart")).expect("inside");
         let to = chart.path().join("shop").join(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&to).expect("mkdir");
@@ -327,6 +359,7 @@ fn gen_lint_checks_a_chart_folder_as_helm_renders_it() {
             std::fs::copy(entry.path(), &to).expect("copy");
         }
     }
+    std::fs::copy(rendered.out("values/shop.yaml"), chart.path().join("shop/values.yaml")).expect("values");
     let template = chart.path().join("shop/templates/deployment.yaml");
     let text = std::fs::read_to_string(&template).expect("template");
     std::fs::write(&template, text.replace("            allowPrivilegeEscalation: false\n", "")).expect("edit");
@@ -378,7 +411,7 @@ fn gen_lint_stops_helm_on_a_chart_whose_template_loops_and_says_so() {
 /// A service's object of `kind` (its route, its Deployment) as its chart renders it (release
 /// named after the service) and as its plain manifest says it.
 fn chart_and_manifest(rendered: &Rendered, service: &str, kind: &str) -> [Value; 2] {
-    let chart = helm_render(&rendered.out(&format!("charts/{service}")), service, service, &[]).expect("renders");
+    let chart = rendered.chart(service).render(service, service, &[]).expect("renders");
     let file = rendered.out(&format!("manifests/{service}/{}.yaml", kind.to_lowercase()));
     let manifest = objects(&["files", &file.display().to_string()]).expect("parses").remove(0).1;
     let chart = chart.iter().map(|(_, o)| o).find(|o| o["kind"] == kind).expect("the chart's route").clone();
@@ -439,7 +472,7 @@ fn an_annotation_of_the_values_replaces_the_charts_own_instead_of_repeating_its_
     let body: String = annotations.iter().map(|(k, v)| format!("    {k}: \"{v}\"\n")).collect();
     std::fs::write(&values, format!("ingress:\n  annotations:\n{body}")).expect("write");
     let at = format!("@{}", values.display());
-    let docs = helm_render(&rendered.out("charts/athletes"), "athletes", "athletes", &[&at]).expect("renders");
+    let docs = rendered.chart("athletes").render("athletes", "athletes", &[&at]).expect("renders");
     let ingress = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "Ingress").expect("an Ingress");
     let said = &ingress["metadata"]["annotations"];
     assert_eq!(said["nginx.ingress.kubernetes.io/proxy-read-timeout"], "120", "{said}");
@@ -533,17 +566,26 @@ fn a_single_writer_volumes_pods_are_recreated_not_rolled() {
 }
 
 /// The chart's NOTES.txt as Helm renders it after an install (release `shop`), with `set`.
-fn notes(chart: &Path, set: &[&str]) -> String {
+fn notes(chart: &ServiceChart, set: &[&str]) -> String {
     let script = r#"
 import sys, helm_python as helm
-values = {}
-for pair in sys.argv[2:]:
-    values.update(helm.parse_set_string(pair))
+from helm_shim import merge
+values = helm.values_from_yaml(open(sys.argv[2]).read())
+for pair in sys.argv[3:]:
+    merge(values, helm.parse_set_string(pair))
 with helm.Chart.load(sys.argv[1]) as c:
     rendered = c.render(values=values or None, name="shop", namespace="shop")
 print(next(text for path, text in rendered.items() if path.endswith("NOTES.txt")))
 "#;
-    let out = validator("python").arg("-c").arg(script).arg(chart).args(set).output().expect("python runs");
+    let out = validator("python")
+        .env("PYTHONPATH", common::validators().join("bin"))
+        .arg("-c")
+        .arg(script)
+        .arg(&chart.dir)
+        .arg(&chart.values)
+        .args(set)
+        .output()
+        .expect("python runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -577,21 +619,18 @@ fn a_key_vault_chart_refuses_a_deploy_without_its_identity_and_renders_without_o
     let spc = |objects: &[(String, Value)]| {
         objects.iter().find(|(_, o)| o["kind"] == "SecretProviderClass").expect("a SecretProviderClass").1.clone()
     };
-    let defaults = helm_render(chart, "shop", "shop", &[]).expect("renders with its default values");
+    let defaults = chart.render("shop", "shop", &[]).expect("renders with its default values");
     assert!(spc(&defaults)["spec"]["parameters"].get("clientID").is_none());
     let digest = "image.digest=sha256:0000000000000000000000000000000000000000000000000000000000000000";
-    let refused = helm_render(chart, "shop", "shop", &[digest]).expect_err("a deploy without the identity");
+    let refused = chart.render("shop", "shop", &[digest]).expect_err("a deploy without the identity");
     assert!(refused.contains("secretEnv.keyVault.clientId: the workload identity's client id"), "{refused}");
-    let tenant_missing = helm_render(chart, "shop", "shop", &[digest, "secretEnv.keyVault.clientId=c-1"])
+    let tenant_missing = chart
+        .render("shop", "shop", &[digest, "secretEnv.keyVault.clientId=c-1"])
         .expect_err("a deploy without the tenant");
     assert!(tenant_missing.contains("secretEnv.keyVault.tenantId: the Entra tenant id"), "{tenant_missing}");
-    let deployed = helm_render(
-        chart,
-        "shop",
-        "shop",
-        &[digest, "secretEnv.keyVault.clientId=c-1", "secretEnv.keyVault.tenantId=t-1"],
-    )
-    .expect("a deploy with the identity");
+    let deployed = chart
+        .render("shop", "shop", &[digest, "secretEnv.keyVault.clientId=c-1", "secretEnv.keyVault.tenantId=t-1"])
+        .expect("a deploy with the identity");
     let parameters = &spc(&deployed)["spec"]["parameters"];
     assert_eq!((parameters["clientID"].as_str(), parameters["tenantId"].as_str()), (Some("c-1"), Some("t-1")));
 }
@@ -605,7 +644,7 @@ fn autoscaling_hands_the_count_to_the_autoscaler_and_the_liveness_budget_outlast
     let spec = rendered.spec();
     for service in &spec.services {
         let chart = &rendered.charts()[&service.name];
-        let objects = helm_render(chart, &service.name, &service.name, &[]).expect("renders");
+        let objects = chart.render(&service.name, &service.name, &[]).expect("renders");
         let deployment = &objects.iter().find(|(_, o)| o["kind"] == "Deployment").expect("a Deployment").1;
         assert_eq!(
             deployment["spec"].get("replicas").is_none(),
@@ -614,8 +653,7 @@ fn autoscaling_hands_the_count_to_the_autoscaler_and_the_liveness_budget_outlast
             service.name
         );
     }
-    let template =
-        std::fs::read_to_string(rendered.charts()["athletes"].join("templates/deployment.yaml")).expect("read");
+    let template = std::fs::read_to_string(rendered.out("chart/templates/deployment.yaml")).expect("read");
     assert!(template.contains("lookup \"apps/v1\" \"Deployment\" .Release.Namespace"), "{template}");
 
     // The reference at gunicorn's 30 s keeps a minute (6 x 10 s); at 120 s the budget is the

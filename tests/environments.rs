@@ -1,6 +1,6 @@
 //! Local clusters and environments, judged by the real tools: each declared environment's
 //! kustomize overlay builds with `kubectl kustomize` and equals the chart rendered by Helm's
-//! engine with that environment's values-<env>.yaml, object by object and field by field;
+//! engine with that environment's values/<service>.<env>.yaml, object by object and field by field;
 //! `helm lint --strict` accepts every values file; kubernetes-validate (strict) accepts every
 //! object, and snapscheduler's SnapshotSchedule reads back through its typed API without an
 //! unknown field; each local deploy script passes shellcheck, and its dry run names every
@@ -102,8 +102,8 @@ fn every_overlay_builds_and_equals_the_chart_with_the_environments_values() {
             let built = rendered.kustomize(env);
             for service in &env_spec.services {
                 let namespace = service.namespace.as_deref().expect("a namespace");
-                let chart = rendered.out(&format!("charts/{}", service.name));
-                let values = format!("@{}", chart.join(format!("values-{env}.yaml")).display());
+                let chart = rendered.out("chart");
+                let values = format!("@{}", rendered.out(&format!("values/{}.{env}.yaml", service.name)).display());
                 let set = identity_set(env, service, target == "azure");
                 let args: Vec<&str> = std::iter::once(values.as_str()).chain(set.iter().map(String::as_str)).collect();
                 let from_chart = chart_objects(&chart, &service.name, namespace, &args)
@@ -174,12 +174,11 @@ fn every_values_file_passes_helm_lint_strict() {
         let rendered = Rendered::new(spec);
         for (env, _, env_spec) in rendered.environments() {
             for service in &env_spec.services {
-                let chart = rendered.out(&format!("charts/{}", service.name));
                 let run = validator("helm-lint")
                     .arg("--strict")
                     .arg("-f")
-                    .arg(chart.join(format!("values-{env}.yaml")))
-                    .arg(&chart)
+                    .arg(rendered.out(&format!("values/{}.{env}.yaml", service.name)))
+                    .arg(rendered.out("chart"))
                     .output()
                     .expect("helm-lint");
                 assert!(run.status.success(), "{spec}: {env}: {}", String::from_utf8_lossy(&run.stdout));
@@ -681,7 +680,7 @@ fn a_shared_volume_without_a_class_is_a_file_share_on_aks_and_the_laptops_class_
     std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
     let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    let values = std::fs::read_to_string(dir.path().join("out/charts/shop/values-prod.yaml")).expect("values");
+    let values = std::fs::read_to_string(dir.path().join("out/values/shop.prod.yaml")).expect("values");
     assert!(values.contains("storageClass: \"azurefile-csi\""), "{values}");
     let lint = Gen::new()
         .args(["lint", "--format", "json", "out"])

@@ -361,8 +361,8 @@ fn a_request_as_long_as_the_timeout_finishes_when_gunicorn_gets_sigterm() {
     // The pod's side of the same sequence, derived from the same value: the preStop delay and
     // the graceful shutdown fit in the grace period, in the chart and the plain manifests.
     assert!(graceful >= timeout, "graceful_timeout {graceful} < timeout {timeout}");
-    let delay = svc.yaml_integer("charts/athletes/values.yaml", "shutdownDelaySeconds");
-    let grace = svc.yaml_integer("charts/athletes/values.yaml", "terminationGracePeriodSeconds");
+    let delay = svc.yaml_integer("values/athletes.yaml", "shutdownDelaySeconds");
+    let grace = svc.yaml_integer("values/athletes.yaml", "terminationGracePeriodSeconds");
     assert!(delay > 0 && grace > delay + graceful, "grace {grace} <= preStop {delay} + graceful {graceful}");
     let manifest = "manifests/athletes/deployment.yaml";
     assert_eq!(svc.yaml_integer(manifest, "terminationGracePeriodSeconds"), grace);
@@ -441,7 +441,7 @@ fn workers_left_to_gunicorn_follow_the_containers_cpu_limit_not_the_nodes_cpus()
     let log = std::fs::read_to_string(&server.log).expect("log");
     assert_eq!(log.matches("Booting worker with pid").count(), 4, "{log}");
     // The chart and the manifests pass the limit.
-    for file in ["charts/athletes/templates/deployment.yaml", "manifests/athletes/deployment.yaml"] {
+    for file in ["chart/templates/deployment.yaml", "manifests/athletes/deployment.yaml"] {
         let text = std::fs::read_to_string(svc.dir.path().join("out").join(file)).expect(file);
         assert!(
             text.contains("- name: CPU_LIMIT_MILLICORES\n              valueFrom:\n                resourceFieldRef:\n                  resource: limits.cpu\n                  divisor: 1m"),

@@ -316,7 +316,8 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
         .expect("the Application of users");
     let source = &app["spec"]["source"];
     assert_eq!(source["targetRevision"], commit);
-    assert_eq!(source["path"], "out/charts/users");
+    assert_eq!(source["path"], "out/chart");
+    assert_eq!(source["helm"]["valueFiles"], serde_json::json!(["../values/users.yaml"]));
     let values = &source["helm"]["valuesObject"];
     assert_eq!(values["image"]["tag"], "1.2.3");
     assert_eq!(values["image"]["digest"], digest);

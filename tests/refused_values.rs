@@ -176,7 +176,7 @@ fn a_bidi_control_in_a_value_is_warned_about_and_written_escaped_everywhere() {
     }
     // And the values read back as written in the spec: in the chart's values and the ConfigMap.
     let motto = "admin\u{202e} \u{2066}// check\u{2069}\u{2066}";
-    let values = std::fs::read_to_string(out.join("charts/athletes/values.yaml")).expect("values");
+    let values = std::fs::read_to_string(out.join("values/athletes.yaml")).expect("values");
     assert!(values.contains("\\u202e"), "{values}");
     assert_eq!(yaml_string(&values, &["env", "MOTTO"]), motto);
     assert_eq!(yaml_string(&values, &["env", "SIGN"]), "\u{200f}x\u{2069}");

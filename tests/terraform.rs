@@ -838,10 +838,10 @@ fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
     // The chart reads the vault: a SecretProviderClass that syncs shop-env, the
     // ServiceAccount annotated, the pods labelled and mounting it.
     let out = r.terraform().parent().expect("out").to_path_buf();
-    let chart = |f: &str| std::fs::read_to_string(out.join("charts/shop").join(f)).expect(f);
-    let spc = chart("templates/secretproviderclass.yaml");
+    let chart = |f: &str| std::fs::read_to_string(out.join(f)).expect(f);
+    let spc = chart("chart/templates/secretproviderclass.yaml");
     assert!(spc.contains("secretObjects:") && spc.contains("secretName: {{ .Values.secretEnv.secretName"), "{spc}");
-    let values = chart("values.yaml");
+    let values = chart("values/shop.yaml");
     let vault_name = tfvars["secret_services"]["shop"]["vault"].as_str().expect("vault");
     assert_eq!(vault_name, "kvshop-443b4d6992bc");
     assert!(values.contains(&format!("    name: \"{vault_name}\"")), "{values}");
@@ -991,8 +991,9 @@ fn a_spec_without_a_route_gets_an_httproute_and_a_gateway_on_azure() {
     {
         assert!(route.contains(expected), "{expected}: {route}");
     }
-    let values = std::fs::read_to_string(out.join("charts/shop/values.yaml")).expect("values");
+    let values = std::fs::read_to_string(out.join("values/shop.yaml")).expect("values");
     assert!(values.contains("sectionName: \"https-shop.example.com\""), "{values}");
+    assert!(values.contains("retiredController: false"), "{values}");
     // Nothing says ingress-nginx is retired where nothing uses it.
     let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
     assert!(readme.contains("**The Gateway API is the default route**"), "{readme}");
@@ -1044,11 +1045,15 @@ fn ingress_nginx_chosen_explicitly_is_installed_and_said_to_be_retired() {
     ] {
         assert!(readme.contains(expected), "{expected}: {readme}");
     }
-    let notes = std::fs::read_to_string(out.join("charts/flask-app/templates/NOTES.txt")).expect("NOTES");
+    // The chart's NOTES say so for a service whose values say its class is the retired one.
+    let values = std::fs::read_to_string(out.join("values/flask-app.yaml")).expect("values");
+    assert!(values.contains("retiredController: true"), "{values}");
+    let notes = std::fs::read_to_string(out.join("chart/templates/NOTES.txt")).expect("NOTES");
+    let retired = &notes[notes.find("{{- if .Values.ingress.retiredController }}").expect("the condition")..];
     for expected in
         ["ingress-nginx is retired: it has received no fixes since March 2026", "To move, remove\n`route: ingress`"]
     {
-        assert!(notes.contains(expected), "{expected}: {notes}");
+        assert!(retired.contains(expected), "{expected}: {notes}");
     }
 }
 
@@ -1343,7 +1348,7 @@ fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() 
     for i in [1, 50, 51, 70] {
         let host = format!("s{i}.example.com");
         let listener = if i <= 50 { format!("https-{host}") } else { format!("http-{host}") };
-        for file in [format!("manifests/s{i}/httproute.yaml"), format!("charts/s{i}/values.yaml")] {
+        for file in [format!("manifests/s{i}/httproute.yaml"), format!("values/s{i}.yaml")] {
             let text = std::fs::read_to_string(r.dir.path().join("out").join(&file)).expect("read");
             assert!(text.contains(&format!("name: \"{host}\"")), "{file}: {text}");
             assert!(text.contains(&format!("sectionName: \"{listener}\"")), "{file}: {text}");
@@ -1788,13 +1793,13 @@ fn each_service_with_secret_env_reads_a_vault_of_its_own_in_each_environment() {
         vaults.iter().find(|(_, (e, s))| *e == env && s == service).map(|(v, _)| v.clone()).expect("vault")
     };
     for env in ["dev", "prod"] {
-        let values = read(&format!("charts/api/values-{env}.yaml"));
+        let values = read(&format!("values/api.{env}.yaml"));
         assert!(values.contains(&format!("    name: \"{}\"", vault_of(env, "api"))), "{values}");
         assert!(values.contains("      \"ADMIN_PASSWORD\": \"ADMIN-PASSWORD\""), "{values}");
         let overlay = read(&format!("manifests/overlays/{env}/api-admin-console-backend/kustomization.yaml"));
         assert!(overlay.contains(&vault_of(env, "api-admin-console-backend")), "{overlay}");
     }
-    let web = read("charts/web/values.yaml");
+    let web = read("values/web.yaml");
     assert!(web.contains("    enabled: false"), "{web}");
     assert!(!out.join("manifests/web/secretproviderclass.yaml").exists());
     let class = read("manifests/api/secretproviderclass.yaml");

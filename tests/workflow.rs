@@ -633,7 +633,7 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                                 }
                             };
                             assert!(
-                                values.ends_with(&format!("/values-{name}.yaml"))
+                                (values.contains("/values/") && values.ends_with(&format!(".{name}.yaml")))
                                     || (values.contains(&format!("/argocd/{name}/"))
                                         && values.ends_with(".release.yaml")),
                                 "{}: job {id}: {values}",
@@ -911,9 +911,12 @@ fn argo_cd_objects_pass_their_crd_schemas_and_pin_each_service_to_a_release_not_
                 for file in values {
                     assert!(chart.join(file.as_str().expect("file")).is_file(), "{}: {file}", folder.display());
                 }
-                if let Some(env) = env {
-                    assert_eq!(values, &[serde_json::json!(format!("values-{env}.yaml"))], "{}", folder.display());
-                }
+                let service = app["metadata"]["name"].as_str().expect("the service");
+                let own = match env {
+                    Some(env) => format!("../values/{service}.{env}.yaml"),
+                    None => format!("../values/{service}.yaml"),
+                };
+                assert_eq!(values, &[serde_json::json!(own)], "{}", folder.display());
                 assert!(source["helm"]["valuesObject"]["image"]["tag"].is_string(), "{}", folder.display());
                 assert_eq!(app["spec"]["project"], spec["metadata"]["name"]);
             }
@@ -1163,8 +1166,7 @@ fn helm_keeps_its_release_records_in_config_maps_and_the_role_reads_no_secret() 
     assert!(!readme.contains("Helm's release Secrets"), "{readme}");
     // A person's helm command on such a release names the driver, or finds no release.
     assert!(readme.contains("`HELM_DRIVER=configmap helm history`"), "{readme}");
-    let chart = repo.out().join("charts/shop");
-    let notes = std::fs::read_to_string(chart.join("templates/NOTES.txt")).expect("NOTES");
+    let notes = std::fs::read_to_string(repo.out().join("chart/templates/NOTES.txt")).expect("NOTES");
     assert!(notes.contains("`HELM_DRIVER=configmap helm test "), "{notes}");
 }
 

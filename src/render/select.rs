@@ -111,7 +111,7 @@ mod tests {
         }
         let kubernetes: Vec<&String> = rendered
             .iter()
-            .filter(|t| ["charts/", "manifests/", "argocd/"].iter().any(|dir| t.starts_with(dir)))
+            .filter(|t| ["chart/", "values/", "manifests/", "argocd/"].iter().any(|dir| t.starts_with(dir)))
             .collect();
         assert!(kubernetes.is_empty(), "{kubernetes:?}");
         // What needs no cluster still renders: the workflow, Terraform, the README.
@@ -127,7 +127,9 @@ mod tests {
         let platforms =
             Platforms { spec: without_kubernetes(), environments: vec![without_kubernetes(), kube], declared: true };
         let service = base_targets(&platforms, Scope::Service, None);
-        assert!(!service.iter().any(|t| t.starts_with("charts/")), "{service:?}");
+        assert!(!service.iter().any(|t| t.starts_with("values/")), "{service:?}");
+        let project = base_targets(&platforms, Scope::Project, None);
+        assert!(!project.iter().any(|t| t.starts_with("chart/")), "{project:?}");
         let overlays = base_targets(&platforms, Scope::ServiceEnvironment, Some(1));
         assert!(overlays.iter().any(|t| t.starts_with("manifests/overlays/")), "{overlays:?}");
         assert!(base_targets(&platforms, Scope::ServiceEnvironment, Some(0)).is_empty());

@@ -1,11 +1,11 @@
 {{/*
-Named templates of the <@ service.name | segment @> chart. Their names carry the chart's name: Helm
-shares named templates between a chart and its subcharts, so an umbrella chart can hold
-several charts gen rendered.
+Named templates of the service chart, the one chart every service of the project deploys
+with its own values (values/<service>.yaml). Their names carry the chart's name: Helm shares
+named templates between a chart and its subcharts.
 */}}
 
 {{/* The chart's name, or nameOverride. */}}
-{{- define "<@ service.name | segment @>.name" -}}
+{{- define "service.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
@@ -14,7 +14,7 @@ The name of every object: the release name when it contains the chart's name, el
 <release>-<chart>; fullnameOverride replaces it. The Service, the Ingress backend and the
 HTTPRoute backend all use it, so they agree whatever the release is called.
 */}}
-{{- define "<@ service.name | segment @>.fullname" -}}
+{{- define "service.fullname" -}}
 {{- if .Values.fullnameOverride }}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
@@ -28,35 +28,35 @@ HTTPRoute backend all use it, so they agree whatever the release is called.
 {{- end }}
 
 {{/* The labels that select the service's pods. */}}
-{{- define "<@ service.name | segment @>.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "<@ service.name | segment @>.name" . | quote }}
+{{- define "service.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "service.name" . | quote }}
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end }}
 
 {{/* The labels of every object. */}}
-{{- define "<@ service.name | segment @>.labels" -}}
-{{ include "<@ service.name | segment @>.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "<@ service.name | segment @>.tag" . | quote }}
+{{- define "service.labels" -}}
+{{ include "service.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "service.tag" . | quote }}
 app.kubernetes.io/part-of: {{ .Values.partOf | quote }}
 {{- end }}
 
 {{/* The image: repository:tag, and @digest when image.digest is set (the node then
      runs exactly that image; the tag is for people). */}}
-{{- define "<@ service.name | segment @>.image" -}}
+{{- define "service.image" -}}
 {{- if .Values.image.digest }}
-{{- printf "%s:%s@%s" .Values.image.repository (include "<@ service.name | segment @>.tag" .) .Values.image.digest }}
+{{- printf "%s:%s@%s" .Values.image.repository (include "service.tag" .) .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (include "<@ service.name | segment @>.tag" .) }}
+{{- printf "%s:%s" .Values.image.repository (include "service.tag" .) }}
 {{- end }}
 {{- end }}
 
 {{/* The image tag: image.tag, or the chart's appVersion. */}}
-{{- define "<@ service.name | segment @>.tag" -}}
+{{- define "service.tag" -}}
 {{- .Values.image.tag | default .Chart.AppVersion }}
 {{- end }}
 
 {{/* Whether more than one pod can run (then a PodDisruptionBudget keeps one up). */}}
-{{- define "<@ service.name | segment @>.several" -}}
+{{- define "service.several" -}}
 {{- if .Values.autoscaling.enabled }}
 {{- if gt (int .Values.autoscaling.maxReplicas) 1 }}true{{ end }}
 {{- else if gt (int .Values.replicaCount) 1 }}true{{ end }}
@@ -66,8 +66,8 @@ app.kubernetes.io/part-of: {{ .Values.partOf | quote }}
 The path an Ingress matches: with stripPrefix, a regular expression whose second group is
 the rest of the path (what rewrite-target /$2 passes on); else the prefix itself.
 */}}
-{{- define "<@ service.name | segment @>.ingressPath" -}}
-{{- if include "<@ service.name | segment @>.strip" .Values.ingress }}
+{{- define "service.ingressPath" -}}
+{{- if include "service.strip" .Values.ingress }}
 {{- printf "%s(/|$)(.*)" (regexQuoteMeta (trimSuffix "/" .Values.ingress.path)) }}
 {{- else }}
 {{- .Values.ingress.path }}
@@ -75,6 +75,6 @@ the rest of the path (what rewrite-target /$2 passes on); else the prefix itself
 {{- end }}
 
 {{/* Whether a route strips a prefix: stripPrefix, on a path other than "/". */}}
-{{- define "<@ service.name | segment @>.strip" -}}
+{{- define "service.strip" -}}
 {{- if and .stripPrefix (ne (trimSuffix "/" .path) "") }}true{{ end }}
 {{- end }}
