@@ -2422,6 +2422,54 @@ fn a_rollbacks_promotion_check_finds_the_called_deploy_job_by_its_name_in_the_ca
 }
 
 #[test]
+fn a_rollback_takes_a_release_signed_by_the_pipeline_or_before_it_by_the_services_own_workflow() {
+    let v = variants().into_iter().find(|v| v.name == "environments").expect("environments variant");
+    let repo = Repo::new(&v);
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.rollback.yml"));
+    let verify = &wf["jobs"]["verify"];
+    let step = steps(verify).into_iter().find(|s| s["id"] == "verify").expect("cosign verify");
+    // A cosign that finds one signature: by the identity SIGNED_BY, annotated ANNOTATIONS.
+    let cosign = r#"#!/bin/bash
+identity=""; annotations=()
+while [ $# -gt 0 ]; do
+  case "$1" in --certificate-identity) identity=$2; shift ;; -a) annotations+=("$2"); shift ;; esac
+  shift
+done
+[ "$identity" = "$SIGNED_BY" ] || exit 1
+for a in "${annotations[@]}"; do [[ " $ANNOTATIONS " == *" $a "* ]] || exit 1; done
+echo "verified: $identity" >&2
+"#;
+    let run = |signed_by: &str, annotations: &str| {
+        let env = [
+            ("SIGNED_BY", signed_by),
+            ("ANNOTATIONS", annotations),
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/shop"),
+            ("VERSION", "1.2.3"),
+            ("COMMIT", "abc"),
+            ("DIGEST", "sha256:1"),
+        ];
+        run_step(&wf, verify, step, &[("cosign", cosign)], &env)
+    };
+    let pipeline = "https://github.com/acme/shop/.github/workflows/_pipeline.yml@refs/heads/main";
+    let own = "https://github.com/acme/shop/.github/workflows/shop.yml@refs/heads/main";
+    let (ok, out) = run(pipeline, "service=shop version=1.2.3");
+    assert!(ok && out.contains(&format!("verified: {pipeline}")), "{out}");
+    // Signed by the pipeline for another service: neither identity takes it.
+    let (ok, out) = run(pipeline, "service=cart version=1.2.3");
+    assert!(!ok, "{out}");
+    // A release of this service from before it called the pipeline.
+    let (ok, out) = run(own, "version=1.2.3");
+    assert!(ok && out.contains(&format!("verified: {own}")), "{out}");
+    // Another service's own workflow signs no release of this one.
+    let (ok, out) = run("https://github.com/acme/shop/.github/workflows/cart.yml@refs/heads/main", "version=1.2.3");
+    assert!(!ok, "{out}");
+    // The provenance is checked against the signer the signature named.
+    let provenance = steps(verify).into_iter().find(|s| s["name"] == "Verify the build's provenance").expect("step");
+    assert_eq!(provenance["env"]["WORKFLOW"], "${{ steps.verify.outputs.signer }}");
+}
+
+#[test]
 fn a_pull_requests_build_holds_a_read_only_token() {
     for v in variants() {
         let repo = Repo::new(&v);
