@@ -471,9 +471,13 @@ fn a_blueprint_states_its_toolchain_and_the_workflow_sets_it_up() {
     let bp = toolchain_blueprint("actions/setup-python");
     let run = p.run_gen(["render", "spec.yaml", "--blueprints", &bp.path().display().to_string()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // The project's pipeline sets up the blueprint's toolchain at the version the service's
+    // workflow passes it.
+    let pipeline = std::fs::read_to_string(p.path(".github/workflows/_pipeline.yml")).expect("read");
+    assert!(pipeline.contains("      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0\n        with:\n          python-version: ${{ inputs.runtime-version }}\n"), "{pipeline}");
+    assert!(pipeline.contains("run: \"pypy -m pytest\""), "{pipeline}");
     let workflow = std::fs::read_to_string(p.path(".github/workflows/shop.yml")).expect("read");
-    assert!(workflow.contains("      - uses: actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0\n        with:\n          python-version: \"pypy3.10\"\n"), "{workflow}");
-    assert!(workflow.contains("run: \"pypy -m pytest\""), "{workflow}");
+    assert!(workflow.contains("\n      runtime-version: \"pypy3.10\"\n"), "{workflow}");
 }
 
 #[test]
@@ -658,4 +662,68 @@ fn gen_s_own_local_render_notes_nothing_about_the_ingress_controller_it_renders_
     std::fs::write(hand.join("ingress.yaml"), ingress).expect("write");
     let lint = Gen::new().args(["lint", "--format", "json"]).arg(hand.join("ingress.yaml")).run();
     assert!(lint.codes().contains(&"K8S047".to_string()), "{}", lint.stdout);
+}
+
+/// The reference spec with `extra` more services beside `shop`, each with a host of its own.
+fn with_services(extra: usize) -> String {
+    let text = std::fs::read_to_string(root().join("spec.yaml")).expect("the reference spec");
+    let services: String = (1..=extra)
+        .map(|i| {
+            format!(
+                "  - name: \"svc{i}\"\n    blueprint: flask\n    port: 5000\n    replicas: 1\n    \
+                 ingress: {{host: \"svc{i}.example.com\", path: /, tls: true}}\n    params: {{pythonVersion: \"3.12\"}}\n"
+            )
+        })
+        .collect();
+    let at = "\n# The GitHub workflow";
+    assert!(text.contains(at), "the reference spec's services end before its pipeline");
+    text.replacen(at, &format!("{services}{at}"), 1)
+}
+
+#[test]
+fn a_change_to_a_job_every_service_runs_is_one_changed_file_for_thirty_services() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), with_services(29)).expect("write spec");
+    // The base blueprint with one line of the build job changed (its timeout), given as a
+    // folder of blueprints: it overrides the built-in one.
+    let blueprints = dir.path().join("blueprints");
+    for entry in walkdir::WalkDir::new(root().join("blueprints/base")).into_iter().flatten() {
+        let to = blueprints.join("base").join(entry.path().strip_prefix(root().join("blueprints/base")).expect("in"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    let pipeline = blueprints.join("base/templates/workflows/pipeline.yml");
+    let text = std::fs::read_to_string(&pipeline).expect("read");
+    assert_eq!(text.matches("    timeout-minutes: 30\n").count(), 1, "the build job's timeout");
+    std::fs::write(&pipeline, text.replace("    timeout-minutes: 30\n", "    timeout-minutes: 31\n")).expect("write");
+
+    let render = |extra: &[&str]| {
+        let mut args = vec!["render", "spec.yaml", "--github-at", "output"];
+        args.extend(extra);
+        let run = Gen::new().args(&args).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        tree(&dir.path().join("out"))
+    };
+    let before = render(&[]);
+    let blueprints_arg = blueprints.display().to_string();
+    let after = render(&["--blueprints", &blueprints_arg]);
+    let workflows = before.keys().filter(|p| p.starts_with(".github/workflows/")).count();
+    assert_eq!(workflows, 30 * 2 + 6, "a caller and a rollback caller per service, and the project's six");
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    let changed: Vec<&String> = before.iter().filter(|(path, bytes)| after[*path] != **bytes).map(|(p, _)| p).collect();
+    assert_eq!(changed, [".gen-manifest.json", ".github/workflows/_pipeline.yml"]);
+    // The manifest records each file's digest: that file's alone changed.
+    let lines = |tree: &BTreeMap<String, Vec<u8>>| {
+        String::from_utf8(tree[".gen-manifest.json"].clone())
+            .expect("UTF-8")
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (old, new) = (lines(&before), lines(&after));
+    let differ = old.iter().zip(&new).filter(|(a, b)| a != b).count();
+    assert_eq!((old.len(), differ), (new.len(), 1), "the manifest changed beyond the one file's digest");
 }

@@ -89,6 +89,8 @@ fn github_is_rendered_at_the_repository_root_and_checked_with_the_rest() {
         files(&repo.path(".github")),
         [
             "dependabot.yml",
+            "workflows/_pipeline.yml",
+            "workflows/_rollback.yml",
             "workflows/gen-refresh.yml",
             "workflows/gen.yml",
             "workflows/notes.rollback.yml",
@@ -208,19 +210,19 @@ fn an_output_folder_holding_github_from_an_older_gen_moves_it_to_the_root_and_sa
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "note: gen renders `.github/` at the repository root now, where GitHub reads it (.github/); it removed the 8 file(s)"
+            "note: gen renders `.github/` at the repository root now, where GitHub reads it (.github/); it removed the 10 file(s)"
         ),
         "{}",
         run.stderr
     );
     assert!(!repo.path("out/.github").exists(), "the old place is gone");
-    assert_eq!(files(&repo.path(".github")).len(), 8);
+    assert_eq!(files(&repo.path(".github")).len(), 10);
     assert_eq!(repo.run(&["render", "spec.yaml", "--check"]).code, 0);
     // And back, when told: the root's files go, the output folder's come.
     let run = repo.run(&["render", "spec.yaml", "--github-at", "output"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!repo.path(".github").exists());
-    assert_eq!(files(&repo.path("out/.github")).len(), 8);
+    assert_eq!(files(&repo.path("out/.github")).len(), 10);
 }
 
 #[test]

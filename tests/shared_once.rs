@@ -70,6 +70,8 @@ fn a_change_to_a_shared_template_is_one_changed_file_in_a_30_service_project() {
         ("templates/chart/templates/service.yaml", "\n{{- /* a fix */}}\n", "out/chart/templates/service.yaml"),
         ("templates/chart/templates/_helpers.tpl", "\n{{- /* a fix */}}\n", "out/chart/templates/_helpers.tpl"),
         ("templates/chart/values.schema.json", "\n", "out/chart/values.schema.json"),
+        ("templates/workflows/pipeline.yml", "# a fix\n", ".github/workflows/_pipeline.yml"),
+        ("templates/workflows/rollback-jobs.yml", "# a fix\n", ".github/workflows/_rollback.yml"),
     ] {
         let blueprints = dir.path().join(format!("blueprints-{}", template.replace('/', "-")));
         copy_dir(&root().join("blueprints/base"), &blueprints.join("base"));

@@ -183,6 +183,92 @@ fn read_yaml(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// A workflow as its run sees it: each job that calls a reusable workflow of the repository
+/// (`uses: ./.github/workflows/X.yml`) is replaced by the called workflow's jobs, with the
+/// caller's inputs (or their defaults) in place of `${{ inputs.NAME }}` and the called
+/// workflow's `env`. A reusable workflow read on its own starts no run: it has no jobs here,
+/// and its jobs are read through each caller. On the way it checks what GitHub checks when the
+/// run starts, whatever the event: the caller passes only inputs and secrets the called
+/// workflow declares, and every one it requires, and no called job asks for more of the token
+/// than the calling job grants.
+fn read_workflow(path: &Path) -> Value {
+    let mut wf = read_yaml(path);
+    if wf["on"].get("workflow_call").is_some() {
+        wf["jobs"] = Value::Object(serde_json::Map::new());
+        return wf;
+    }
+    let root = path.parent().and_then(Path::parent).and_then(Path::parent).expect("the repository root");
+    let mut env = wf["env"].as_object().cloned().unwrap_or_default();
+    let mut jobs = serde_json::Map::new();
+    for (id, job) in wf["jobs"].as_object().expect("jobs") {
+        let Some(uses) = job["uses"].as_str().filter(|u| u.starts_with("./")) else {
+            jobs.insert(id.clone(), job.clone());
+            continue;
+        };
+        let called = read_yaml(&root.join(uses));
+        let call = &called["on"]["workflow_call"];
+        let declared = call["inputs"].as_object().cloned().unwrap_or_default();
+        let with = job["with"].as_object().cloned().unwrap_or_default();
+        let shown = path.display();
+        for key in with.keys() {
+            assert!(
+                declared.contains_key(key),
+                "{shown}: job {id} passes {uses} the input {key}, which it does not declare"
+            );
+        }
+        let mut values = BTreeMap::new();
+        for (key, input) in &declared {
+            if input["required"] == "true" {
+                assert!(with.contains_key(key), "{shown}: job {id} does not pass {uses} its required input {key}");
+            }
+            let value = with.get(key).or_else(|| input.get("default")).and_then(Value::as_str).unwrap_or_default();
+            values.insert(format!("${{{{ inputs.{key} }}}}"), value.to_string());
+        }
+        let secrets = call["secrets"].as_object().cloned().unwrap_or_default();
+        for key in job["secrets"].as_object().into_iter().flatten().map(|(k, _)| k) {
+            assert!(
+                secrets.contains_key(key),
+                "{shown}: job {id} passes {uses} the secret {key}, which it does not declare"
+            );
+        }
+        let level = |l: &Value| match l.as_str() {
+            Some("write") => 2,
+            Some("read") => 1,
+            _ => 0,
+        };
+        for (called_id, called_job) in called["jobs"].as_object().expect("called jobs") {
+            let asked = called_job.get("permissions").unwrap_or(&called["permissions"]);
+            for (scope, wanted) in asked.as_object().into_iter().flatten() {
+                assert!(
+                    level(&job["permissions"][scope]) >= level(wanted),
+                    "{shown}: job {id} grants {scope}: {}, and {uses}'s job {called_id} asks for {wanted}: GitHub would not start the run",
+                    job["permissions"][scope]
+                );
+            }
+            assert!(!jobs.contains_key(called_id), "{shown}: two jobs {called_id}");
+            jobs.insert(called_id.clone(), with_inputs(called_job, &values));
+        }
+        for (key, value) in called["env"].as_object().into_iter().flatten() {
+            env.insert(key.clone(), with_inputs(value, &values));
+        }
+    }
+    wf["jobs"] = Value::Object(jobs);
+    wf["env"] = Value::Object(env);
+    wf
+}
+
+/// `value` with each `${{ inputs.NAME }}` of its strings replaced by the input's value.
+fn with_inputs(value: &Value, inputs: &BTreeMap<String, String>) -> Value {
+    match value {
+        Value::String(s) => {
+            Value::String(inputs.iter().fold(s.clone(), |text, (expression, v)| text.replace(expression, v)))
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| with_inputs(v, inputs)).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), with_inputs(v, inputs))).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Every document of a YAML file, as PyYAML's base loader reads them.
 fn read_yaml_all(path: &Path) -> Vec<Value> {
     let script = "import json, sys, yaml\nprint(json.dumps([d for d in yaml.load_all(open(sys.argv[1]), Loader=yaml.BaseLoader) if d]))";
@@ -305,6 +391,10 @@ fn every_action_is_pinned_to_a_listed_commit_with_its_tag() {
             let mut seen = 0;
             for line in text.lines().filter(|l| l.trim_start().trim_start_matches("- ").starts_with("uses:")) {
                 let value = line.split_once("uses:").expect("uses").1.trim();
+                // A call of the repository's own workflow: that file's lines are read here too.
+                if value.starts_with("./.github/workflows/") {
+                    continue;
+                }
                 let (action, rest) = value.split_once('@').unwrap_or_else(|| panic!("{line}: not pinned"));
                 let (sha, comment) = rest.split_once(" # ").unwrap_or_else(|| panic!("{line}: no version comment"));
                 let (pinned, tag) =
@@ -491,7 +581,7 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
         let bootstrap = bootstrap_subjects(&repo);
         let mut terraform_logins: BTreeSet<(&str, String)> = BTreeSet::new();
         for file in repo.workflows() {
-            let wf = read_yaml(&file);
+            let wf = read_workflow(&file);
             for (id, job) in jobs(&wf) {
                 for step in steps(job) {
                     let uses = step["uses"].as_str().unwrap_or_default();
@@ -680,10 +770,12 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
         let gitops = v.spec.contains("deploy: gitops");
         let kind = if gitops { "release" } else { "deploy" };
         // The service workflows (the Terraform workflow's own order is checked on its own).
+        // (The reusable ones, `_*.yml`, are read through each service's, which calls them.)
         for file in repo.workflows().into_iter().filter(|f| {
             !["gen.yml", "gen-refresh.yml", "terraform.yml", "scan.yml"].iter().any(|name| f.ends_with(name))
+                && !f.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_'))
         }) {
-            let wf = read_yaml(&file);
+            let wf = read_workflow(&file);
             let all = jobs(&wf);
             let rollback = file.to_string_lossy().ends_with(".rollback.yml");
             // One build, one push (none in a rollback, which deploys a release that exists).
@@ -753,7 +845,23 @@ fn workflow_paths_are_right_from_the_repository_root() {
     for v in variants() {
         let repo = Repo::new(&v);
         for file in repo.workflows() {
-            let wf = read_yaml(&file);
+            let raw = read_yaml(&file);
+            if raw["on"].get("workflow_call").is_some() {
+                continue; // read through each caller, with its inputs
+            }
+            // A change of a workflow it calls runs it again, as a change of its own does.
+            for (id, job) in jobs(&raw) {
+                let Some(called) = job["uses"].as_str().and_then(|u| u.strip_prefix("./")) else { continue };
+                for event in ["push", "pull_request"].into_iter().filter(|e| raw["on"].get(e).is_some()) {
+                    let filters = raw["on"][event]["paths"].as_array().expect("path filters");
+                    assert!(
+                        filters.iter().any(|f| f == called),
+                        "{}: job {id}: {event} paths miss {called}",
+                        file.display()
+                    );
+                }
+            }
+            let wf = read_workflow(&file);
             let env = &wf["env"];
             let mut paths: Vec<String> = Vec::new();
             if let Some(p) = env.get("SPEC").and_then(Value::as_str) {
@@ -984,7 +1092,7 @@ fn spec_values_reach_the_workflows_as_inert_literals() {
     let evaluated = |s: &str| s.replace("${{ '${{' }}", "${{");
     let mut literals = BTreeSet::new();
     for file in repo.workflows() {
-        let wf = read_yaml(&file);
+        let wf = read_workflow(&file);
         // GitHub evaluates expressions in values, not in comments, and not in `on:` (trigger
         // filters are matched as written).
         let text = std::fs::read_to_string(&file).expect("read");
@@ -1123,7 +1231,7 @@ fn helm_deploys(f: &mut dyn FnMut(&str, &str, &Value)) {
     for v in variants() {
         let repo = Repo::new(&v);
         for path in repo.workflows() {
-            let wf = read_yaml(&path);
+            let wf = read_workflow(&path);
             for (name, job) in jobs(&wf) {
                 if steps(job).iter().any(|s| s["run"].as_str().is_some_and(|r| r.contains("helm upgrade --install"))) {
                     f(&repo.name, name, job);
@@ -1176,7 +1284,7 @@ fn the_image_scan_is_uploaded_only_where_code_scanning_takes_it_and_its_gate_alw
     for v in variants() {
         let repo = Repo::new(&v);
         for path in repo.workflows() {
-            let wf = read_yaml(&path);
+            let wf = read_workflow(&path);
             for (name, job) in jobs(&wf) {
                 let steps = steps(job);
                 let Some(upload) = steps
@@ -1209,7 +1317,7 @@ fn the_image_scan_is_uploaded_only_where_code_scanning_takes_it_and_its_gate_alw
 /// these tags (the repository the workflow is in: its scripts are there): the version it
 /// writes to `$GITHUB_OUTPUT`, and the tag prefix the release would get.
 fn next_release(repo: &Repo, service: &str, tags: &[&str]) -> (String, String) {
-    let wf = read_yaml(&repo.out().join(format!(".github/workflows/{service}.yml")));
+    let wf = read_workflow(&repo.out().join(format!(".github/workflows/{service}.yml")));
     let step = steps(&wf["jobs"]["build"])
         .into_iter()
         .find(|s| s["name"] == "Next version")
@@ -1445,7 +1553,7 @@ fn the_digest_built_is_the_one_scanned_signed_verified_and_deployed() {
         };
         for file in repo.workflows() {
             let name = file.file_name().and_then(|n| n.to_str()).expect("name").to_string();
-            let wf = read_yaml(&file);
+            let wf = read_workflow(&file);
             // The services' pipelines: those with a job that builds the image.
             let Some(build) = wf["jobs"].get("build") else { continue };
             if wf["jobs"].get("verify").is_none() {
@@ -1479,7 +1587,8 @@ fn the_digest_built_is_the_one_scanned_signed_verified_and_deployed() {
                 .unwrap_or_else(|| panic!("{shown}: a cosign sign step"));
             assert!(sign["run"].as_str().unwrap().contains("\"$IMAGE@$DIGEST\""), "{shown}");
             assert_eq!(sign["env"]["DIGEST"], "${{ steps.build.outputs.digest }}", "{shown}");
-            // Verified as signed by this workflow on the branch, in this commit's run.
+            // Verified as signed by the project's pipeline (the called workflow, which keyless
+            // certificates name) on the branch, in this commit's run, for this service.
             let verify = &wf["jobs"]["verify"];
             assert_eq!(needs(verify), ["build"], "{shown}");
             let check = steps(verify).into_iter().find(|s| s["id"] == "verify").expect("verify step");
@@ -1491,8 +1600,11 @@ fn the_digest_built_is_the_one_scanned_signed_verified_and_deployed() {
             );
             assert!(run.contains("--certificate-github-workflow-sha \"$COMMIT\""), "{shown}");
             assert!(run.contains("--certificate-github-workflow-trigger push"), "{shown}");
+            assert!(run.contains("-a \"service=$SERVICE\""), "{shown}: {run}");
+            assert!(sign["run"].as_str().unwrap().contains("-a \"service=$SERVICE\""), "{shown}");
+            assert_eq!(wf["env"]["SERVICE"], name.trim_end_matches(".yml"), "{shown}");
             // GitHub runs the workflow from the repository's root, whatever folder gen renders to.
-            let signer = format!(".github/workflows/{name}@refs/heads/{branch}");
+            let signer = format!(".github/workflows/_pipeline.yml@refs/heads/{branch}");
             assert_eq!(check["env"]["SIGNER"], signer.as_str(), "{shown}");
             assert_eq!(check["env"]["DIGEST"], "${{ needs.build.outputs.digest }}", "{shown}");
             assert_eq!(verify["outputs"]["digest"], "${{ steps.verify.outputs.digest }}", "{shown}");
@@ -1831,7 +1943,7 @@ fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
 #[test]
 fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     let repo = Repo::new(&variants().remove(0));
-    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.yml"));
     let (_, job) = jobs(&wf).into_iter().find(|(n, _)| n.as_str() == "deploy").expect("the deploy job");
     let minutes: u32 = job["timeout-minutes"].as_str().and_then(|m| m.parse().ok()).expect("timeout-minutes");
     assert!(minutes >= 30, "10 minutes of upgrade and 10 of rollback, then the route: {minutes}");
@@ -1932,7 +2044,7 @@ fn the_gitops_preflight_runs_in_each_environment_and_prints_a_gh_command_that_ru
     std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
     let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let wf = read_yaml(&dir.path().join(".github/workflows/shop.yml"));
+    let wf = read_workflow(&dir.path().join(".github/workflows/shop.yml"));
     // Each environment's preflight, in the job that runs in that GitHub environment.
     let preflights: Vec<(&str, &Value)> = jobs(&wf)
         .into_iter()
@@ -2000,7 +2112,7 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let envs = azure_environments(&spec);
         let file = repo.root().join(".github/workflows/terraform.yml");
-        let wf = read_yaml(&file);
+        let wf = read_workflow(&file);
         let job_id =
             |kind: &str, env: &Option<String>| env.as_ref().map_or(kind.to_string(), |e| format!("{kind}-{e}"));
         let tf_root = if v.out == "." { "terraform".to_string() } else { format!("{}/terraform", v.out) };
@@ -2206,8 +2318,8 @@ fn an_incident_rollback_shares_no_group_with_a_release_and_a_merge_wait_holds_no
         let repo = Repo::new(&v);
         let pr = v.name.contains("-pr-");
         for service in ["shop", "cart"] {
-            let wf = read_yaml(&repo.root().join(format!(".github/workflows/{service}.yml")));
-            let rollback = read_yaml(&repo.root().join(format!(".github/workflows/{service}.rollback.yml")));
+            let wf = read_workflow(&repo.root().join(format!(".github/workflows/{service}.yml")));
+            let rollback = read_workflow(&repo.root().join(format!(".github/workflows/{service}.rollback.yml")));
             let releases: Vec<(&String, &Value)> =
                 jobs(&wf).into_iter().filter(|(_, j)| j["environment"].is_string()).collect();
             assert_eq!(releases.len(), 3, "{}: {service}", v.name);
@@ -2254,7 +2366,7 @@ fn a_rollback_verifies_provenance_and_the_promotion_order() {
         gitops_two_service_variants().into_iter().chain(variants().into_iter().filter(|v| v.name == "environments"))
     {
         let repo = Repo::new(&v);
-        let rollback = read_yaml(&repo.root().join(".github/workflows/shop.rollback.yml"));
+        let rollback = read_workflow(&repo.root().join(".github/workflows/shop.rollback.yml"));
         let verify = &rollback["jobs"]["verify"];
         assert_eq!(verify["permissions"]["attestations"], "read", "{}", v.name);
         let runs: Vec<&str> = steps(verify).iter().filter_map(|s| s["run"].as_str()).collect();
@@ -2271,12 +2383,100 @@ fn a_rollback_verifies_provenance_and_the_promotion_order() {
     }
 }
 
+/// A `gh` that answers as GitHub does for the release's push run of `shop.yml`, whose one job
+/// that succeeded is named `job`, and for no rollback run; each answer through the `--jq` asked.
+fn gh_with_a_release_run(job: &str) -> String {
+    format!(
+        r#"#!/bin/bash
+url=""; expr="."
+while [ $# -gt 0 ]; do case "$1" in api) ;; --jq) expr=$2; shift ;; *) url=$1 ;; esac; shift; done
+case "$url" in
+  */actions/workflows/shop.yml/runs*) body='{{"workflow_runs":[{{"id":7}}]}}' ;;
+  */actions/runs/7/jobs*) body='{{"jobs":[{{"name":"{job}","conclusion":"success","id":1}}]}}' ;;
+  */actions/workflows/shop.rollback.yml/runs*) body='{{"workflow_runs":[]}}' ;;
+  *) echo "unexpected: $url" >&2; exit 1 ;;
+esac
+jq -r "$expr" <<< "$body"
+"#
+    )
+}
+
+#[test]
+fn a_rollbacks_promotion_check_finds_the_called_deploy_job_by_its_name_in_the_callers_run() {
+    let v = variants().into_iter().find(|v| v.name == "environments").expect("environments variant");
+    let repo = Repo::new(&v);
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.rollback.yml"));
+    let verify = &wf["jobs"]["verify"];
+    let step = steps(verify)
+        .into_iter()
+        .find(|s| s["name"] == "Released to the environment before, or deployed here before")
+        .expect("the promotion check");
+    let env = [("ENVIRONMENT", "test"), ("COMMIT", "abc"), ("VERSION", "1.2.3"), ("GITHUB_REPOSITORY", "acme/shop")];
+    let check = |job: &str| run_step(&wf, verify, step, &[("gh", &gh_with_a_release_run(job))], &env);
+    // A job of the called workflow is named after the caller's job in the run's jobs.
+    let (ok, out) = check("pipeline / Deploy to dev");
+    assert!(ok && out.contains("was deployed to dev"), "{out}");
+    // A release from before the pipeline was called (its job had the name alone).
+    let (ok, out) = check("Deploy to dev");
+    assert!(ok, "{out}");
+    let (ok, out) = check("pipeline / Deploy to prod");
+    assert!(!ok && out.contains("was never deployed to dev"), "{out}");
+}
+
+#[test]
+fn a_rollback_takes_a_release_signed_by_the_pipeline_or_before_it_by_the_services_own_workflow() {
+    let v = variants().into_iter().find(|v| v.name == "environments").expect("environments variant");
+    let repo = Repo::new(&v);
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.rollback.yml"));
+    let verify = &wf["jobs"]["verify"];
+    let step = steps(verify).into_iter().find(|s| s["id"] == "verify").expect("cosign verify");
+    // A cosign that finds one signature: by the identity SIGNED_BY, annotated ANNOTATIONS.
+    let cosign = r#"#!/bin/bash
+identity=""; annotations=()
+while [ $# -gt 0 ]; do
+  case "$1" in --certificate-identity) identity=$2; shift ;; -a) annotations+=("$2"); shift ;; esac
+  shift
+done
+[ "$identity" = "$SIGNED_BY" ] || exit 1
+for a in "${annotations[@]}"; do [[ " $ANNOTATIONS " == *" $a "* ]] || exit 1; done
+echo "verified: $identity" >&2
+"#;
+    let run = |signed_by: &str, annotations: &str| {
+        let env = [
+            ("SIGNED_BY", signed_by),
+            ("ANNOTATIONS", annotations),
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "acme/shop"),
+            ("VERSION", "1.2.3"),
+            ("COMMIT", "abc"),
+            ("DIGEST", "sha256:1"),
+        ];
+        run_step(&wf, verify, step, &[("cosign", cosign)], &env)
+    };
+    let pipeline = "https://github.com/acme/shop/.github/workflows/_pipeline.yml@refs/heads/main";
+    let own = "https://github.com/acme/shop/.github/workflows/shop.yml@refs/heads/main";
+    let (ok, out) = run(pipeline, "service=shop version=1.2.3");
+    assert!(ok && out.contains(&format!("verified: {pipeline}")), "{out}");
+    // Signed by the pipeline for another service: neither identity takes it.
+    let (ok, out) = run(pipeline, "service=cart version=1.2.3");
+    assert!(!ok, "{out}");
+    // A release of this service from before it called the pipeline.
+    let (ok, out) = run(own, "version=1.2.3");
+    assert!(ok && out.contains(&format!("verified: {own}")), "{out}");
+    // Another service's own workflow signs no release of this one.
+    let (ok, out) = run("https://github.com/acme/shop/.github/workflows/cart.yml@refs/heads/main", "version=1.2.3");
+    assert!(!ok, "{out}");
+    // The provenance is checked against the signer the signature named.
+    let provenance = steps(verify).into_iter().find(|s| s["name"] == "Verify the build's provenance").expect("step");
+    assert_eq!(provenance["env"]["WORKFLOW"], "${{ steps.verify.outputs.signer }}");
+}
+
 #[test]
 fn a_pull_requests_build_holds_a_read_only_token() {
     for v in variants() {
         let repo = Repo::new(&v);
         for file in repo.workflows() {
-            let wf = read_yaml(&file);
+            let wf = read_workflow(&file);
             let Some(check) = wf["jobs"].get("build-check") else { continue };
             assert_eq!(check["if"], "github.event_name != 'push'", "{}", file.display());
             assert_eq!(check["permissions"], serde_json::json!({"contents": "read"}), "{}", file.display());
@@ -2316,7 +2516,7 @@ fn run_step(wf: &Value, job: &Value, step: &Value, tools: &[(&str, &str)], env: 
 fn the_release_commit_retries_a_stale_blob_and_stops_on_any_other_refusal() {
     let v = gitops_two_service_variants().into_iter().find(|v| v.name.contains("-commit-")).expect("commit variant");
     let repo = Repo::new(&v);
-    let wf = read_yaml(&repo.root().join(".github/workflows/cart.yml"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/cart.yml"));
     let (_, job) = jobs(&wf).into_iter().find(|(_, j)| j["environment"] == "production").expect("prod's job");
     let step = steps(job).into_iter().find(|s| s["name"] == "Commit it").expect("Commit it");
     let state = tempfile::tempdir().expect("tempdir");
@@ -2367,7 +2567,7 @@ fn the_release_commit_retries_a_stale_blob_and_stops_on_any_other_refusal() {
 fn the_argo_cd_wait_retries_a_failed_read_and_stops_on_a_refusal() {
     let v = gitops_two_service_variants().into_iter().find(|v| v.name.contains("-pr-")).expect("pr variant");
     let repo = Repo::new(&v);
-    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.yml"));
     let (_, job) = jobs(&wf).into_iter().find(|(_, j)| j["environment"] == "production").expect("prod's job");
     let step = steps(job)
         .into_iter()
@@ -2409,8 +2609,8 @@ fn the_argo_cd_wait_retries_a_failed_read_and_stops_on_a_refusal() {
 fn with_helm_a_rollback_waits_for_a_running_deploy_and_a_release_never_undoes_it() {
     let v = variants().into_iter().find(|v| v.name == "environments").expect("environments variant");
     let repo = Repo::new(&v);
-    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
-    let rollback = read_yaml(&repo.root().join(".github/workflows/shop.rollback.yml"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.yml"));
+    let rollback = read_workflow(&repo.root().join(".github/workflows/shop.rollback.yml"));
     let mut release_groups = BTreeSet::new();
     for (id, job) in jobs(&wf).into_iter().filter(|(_, j)| j["environment"].is_string()) {
         release_groups.insert(group(job).expect("a deploy's group"));
@@ -2436,7 +2636,7 @@ fn with_helm_a_rollback_waits_for_a_running_deploy_and_a_release_never_undoes_it
 fn a_gitops_release_stops_on_a_rollback_asked_for_after_it_began() {
     let v = gitops_two_service_variants().into_iter().find(|v| v.name.contains("-commit-")).expect("commit variant");
     let repo = Repo::new(&v);
-    let wf = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.yml"));
     let (_, job) = jobs(&wf).into_iter().find(|(_, j)| j["environment"] == "production").expect("prod's job");
     let step = steps(job).into_iter().find(|s| s["name"] == "No rollback since this run began").expect("the guard");
     // The run began at 10:00; the file's last commit is `message` at `when`.
@@ -2462,7 +2662,7 @@ fn a_gitops_release_stops_on_a_rollback_asked_for_after_it_began() {
 /// Runs the step `name` of the job `job` of the workflow `file` at the repository's root, as
 /// the runner would, with `bin` first on the PATH.
 fn workflow_step(repo: &Repo, file: &str, job: &str, name: &str, temp: &Path, bin: &Path) -> std::process::Output {
-    let wf = read_yaml(&repo.root().join(".github/workflows").join(file));
+    let wf = read_workflow(&repo.root().join(".github/workflows").join(file));
     let step = steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == name).expect("the step").clone();
     let mut run = Command::new("bash");
     run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")]).current_dir(repo.root());
@@ -2499,7 +2699,7 @@ fn the_scan_workflow_scans_the_digest_each_gitops_environment_runs_and_notifies_
     assert_eq!(wf["jobs"]["scan"]["permissions"]["id-token"], "write");
     assert!(wf["on"]["schedule"].is_array());
     // The pipeline's scanner and threshold.
-    let service = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    let service = read_workflow(&repo.root().join(".github/workflows/shop.yml"));
     let gate = |job: &Value| {
         steps(job)
             .into_iter()
@@ -2650,7 +2850,7 @@ fn a_gitops_promotion_waits_for_its_route_and_url_as_a_helm_deploy_does() {
     const ROUTE: &str = "The route is accepted and the service answers";
     const ARGO: &str = "Wait until Argo CD reports the release synced and healthy";
     let route_step = |repo: &Repo, file: &str| -> Vec<(String, Value)> {
-        let wf = read_yaml(&repo.root().join(".github/workflows").join(file));
+        let wf = read_workflow(&repo.root().join(".github/workflows").join(file));
         let mut found = vec![];
         for (name, job) in wf["jobs"].as_object().expect("jobs") {
             let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();

@@ -10,7 +10,10 @@ declare_rule! {
     /// `azure/webapps-deploy`, `azure/arm-deploy`,
     /// `aws-actions/amazon-ecs-deploy-task-definition`), or runs `helm upgrade`/`install`/
     /// `rollback`/`uninstall`, `kubectl apply`/`create`/`replace`/`patch`/`delete`/`set` or
-    /// `rollout restart`/`undo`, `az deployment ...` or `terraform apply`/`destroy`.
+    /// `rollout restart`/`undo`, `az deployment ...` or `terraform apply`/`destroy`. A
+    /// workflow that only another calls (`on: workflow_call`) runs its jobs under its caller's
+    /// `concurrency`, which the called file does not show: its jobs are not reported for
+    /// the workflow's (they still are for a job's own, which a called job may set).
     ///
     /// zizmor: `concurrency-limits` (pedantic; it asks every workflow for a `concurrency`).
     ///
@@ -70,6 +73,10 @@ pub(super) fn deploy_step(job: &Job<'_>) -> Option<String> {
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
+    let called = doc.triggers().iter().map(|(t, _)| *t).eq(["workflow_call"]);
+    if called {
+        return;
+    }
     for job in doc.jobs().into_iter().filter(|j| !j.has_concurrency()) {
         let Some(why) = deploy(&job) else { continue };
         let message = format!("job `{}` deploys ({why}) with no `concurrency`: two runs can deploy at once", job.id);
@@ -82,7 +89,24 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::deploys;
+    use crate::diag::{Diagnostics, Source};
+    use crate::lint::workflow::Document;
     use crate::text::shell::commands;
+
+    #[test]
+    fn a_called_workflows_deploy_runs_under_its_callers_concurrency() {
+        let found = |on: &str| {
+            let text = format!(
+                "on: {on}\njobs:\n  deploy:\n    environment: production\n    steps:\n      - run: helm upgrade --install shop ./chart\n"
+            );
+            let mut out = Diagnostics::default();
+            super::check(&Document::parse(&Source::new("w.yml", text)), &mut out);
+            out.len()
+        };
+        assert_eq!(found("push"), 1);
+        assert_eq!(found("[push, workflow_call]"), 1, "a push starts it without a caller");
+        assert_eq!(found("workflow_call"), 0);
+    }
 
     #[test]
     fn commands_that_change_a_cluster_deploy_and_reads_do_not() {
