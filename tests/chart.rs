@@ -1,7 +1,7 @@
 //! The Helm chart and the plain manifests, judged by the real tools: `helm lint --strict`,
 //! Helm's template engine, kubernetes-validate in strict mode for every Kubernetes minor a
 //! spec accepts, the Gateway API schemas, checkov and trivy; and the manifests equal the chart
-//! rendered with its default values, object by object and field by field. Run on the
+//! rendered with each service's values, object by object and field by field. Run on the
 //! reference spec and on a spec that exercises every option.
 
 mod common;
@@ -172,7 +172,7 @@ fn assert_manifests_equal_charts(rendered: &Rendered) {
 }
 
 #[test]
-fn the_plain_manifests_equal_the_chart_rendered_with_its_default_values() {
+fn the_plain_manifests_equal_the_chart_rendered_with_the_services_values() {
     for spec in specs() {
         assert_manifests_equal_charts(&Rendered::new(&spec));
     }
@@ -671,5 +671,67 @@ fn autoscaling_hands_the_count_to_the_autoscaler_and_the_liveness_budget_outlast
             assert_eq!(probe["periodSeconds"], 10, "{probe}");
             assert_eq!(probe["failureThreshold"], failures, "{probe}");
         }
+    }
+}
+
+/// What Helm renders of the project's chart for a release named `shop`, with `values` (a
+/// values file) and `set`, as an install or an upgrade: its objects' kinds, or Helm's error.
+fn render_as(chart: &Path, values: Option<&Path>, set: &[&str], upgrade: bool) -> Result<Vec<String>, String> {
+    let script = r#"
+import json, sys, helm_python as helm
+from helm_shim import merge
+chart, values, upgrade, sets = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4:]
+merged = helm.values_from_yaml(open(values).read()) if values else {}
+for pair in sets:
+    merge(merged, helm.parse_set_string(pair))
+try:
+    with helm.Chart.load(chart) as c:
+        rendered = c.render(values=merged or None, name="shop", namespace="shop", is_upgrade=upgrade, is_install=not upgrade)
+except helm.HelmError as e:
+    print(str(e), file=sys.stderr)
+    sys.exit(3)
+kinds = [line[6:].strip() for path, text in rendered.items() if not path.endswith("NOTES.txt")
+         for line in text.splitlines() if line.startswith("kind: ")]
+print(json.dumps(sorted(kinds)))
+"#;
+    let out = validator("python")
+        .env("PYTHONPATH", common::validators().join("bin"))
+        .arg("-c")
+        .arg(script)
+        .arg(chart)
+        .arg(values.map(|v| v.display().to_string()).unwrap_or_default())
+        .arg(if upgrade { "1" } else { "0" })
+        .args(set)
+        .output()
+        .expect("python runs");
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&out.stdout).expect("JSON"))
+}
+
+#[test]
+fn the_chart_without_a_services_values_installs_nothing_and_an_upgrade_without_them_is_refused() {
+    let rendered = Rendered::new(&root().join("spec.yaml"));
+    let chart = rendered.out("chart");
+    let values = rendered.out("values/shop.yaml");
+    // With the service's values: the service, as an install and as an upgrade.
+    for upgrade in [false, true] {
+        let kinds = render_as(&chart, Some(&values), &[], upgrade).expect("renders");
+        assert!(kinds.contains(&"Deployment".to_string()) && kinds.contains(&"Service".to_string()), "{kinds:?}");
+    }
+    // Alone (helm lint, helm template, an install by mistake): nothing at all, not half a
+    // service.
+    assert_eq!(render_as(&chart, None, &[], false).expect("renders"), Vec::<String>::new());
+    for set in [&["image.tag=1.2.4"][..], &["autoscaling.enabled=true", "httpRoute.enabled=true"][..]] {
+        assert_eq!(render_as(&chart, None, set, false).expect("renders"), Vec::<String>::new(), "{set:?}");
+    }
+    // An upgrade of a release without them would remove every object it has: refused.
+    let refused = render_as(&chart, None, &["image.tag=1.2.4"], true).expect_err("an upgrade without values");
+    assert!(refused.contains("no service's values: pass its values file"), "{refused}");
+    // A service's values name both its image and itself: either alone is refused.
+    for set in ["nameOverride=", "image.repository="] {
+        let err = render_as(&chart, Some(&values), &[set], false).expect_err(set);
+        assert!(err.contains("values don't meet the specifications of the schema"), "{set}: {err}");
     }
 }

@@ -53,9 +53,46 @@ fn read_yaml(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// A workflow as GitHub runs it: a job that calls a reusable workflow of the repository
+/// (`uses: ./.github/workflows/...`, as each service's does) stands for the called jobs, each
+/// `${{ inputs.NAME }}` of theirs replaced by what the caller passes (or the input's default).
+fn read_workflow(path: &Path) -> Value {
+    let mut doc = read_yaml(path);
+    let root = path.parent().and_then(Path::parent).and_then(Path::parent).expect("the repository root");
+    let mut jobs = serde_json::Map::new();
+    for (id, job) in doc["jobs"].as_object().expect("jobs").clone() {
+        let Some(uses) = job["uses"].as_str().filter(|u| u.starts_with("./")) else {
+            jobs.insert(id, job);
+            continue;
+        };
+        let called = read_yaml(&root.join(uses));
+        let declared = called["on"]["workflow_call"]["inputs"].as_object().cloned().unwrap_or_default();
+        let inputs: Vec<(String, String)> = declared
+            .iter()
+            .map(|(key, input)| {
+                let value = job["with"].get(key).or_else(|| input.get("default"));
+                (format!("${{{{ inputs.{key} }}}}"), value.and_then(Value::as_str).unwrap_or_default().to_string())
+            })
+            .collect();
+        fn fill(value: &Value, inputs: &[(String, String)]) -> Value {
+            match value {
+                Value::String(s) => Value::String(inputs.iter().fold(s.clone(), |t, (e, v)| t.replace(e, v))),
+                Value::Array(items) => Value::Array(items.iter().map(|v| fill(v, inputs)).collect()),
+                Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), fill(v, inputs))).collect()),
+                other => other.clone(),
+            }
+        }
+        for (called_id, called_job) in called["jobs"].as_object().expect("called jobs") {
+            jobs.insert(called_id.clone(), fill(called_job, &inputs));
+        }
+    }
+    doc["jobs"] = Value::Object(jobs);
+    doc
+}
+
 /// The `run:` script of the step named `name` in job `job` of a workflow.
 fn step_script(workflow: &Path, job: &str, name: &str) -> String {
-    let doc = read_yaml(workflow);
+    let doc = read_workflow(workflow);
     let steps = doc["jobs"][job]["steps"].as_array().unwrap_or_else(|| panic!("{job}: steps"));
     let step = steps.iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("{job}: no step {name}"));
     step["run"].as_str().expect("a run script").to_string()
@@ -221,6 +258,8 @@ fn the_helm_deploy_job_stops_on_an_empty_tenant_or_client_id() {
             ("SECRETS", "SECRET-KEY"),
             ("RESOURCE_GROUP", "shop-rg"),
             ("IDENTITY", "shop-aks-shop"),
+            ("CLUSTER", "shop-aks"),
+            ("SERVICE", "shop"),
             ("TF_DIR", "terraform"),
             ("TENANT_ID", tenant),
             ("CLIENT_ANSWER", client),
@@ -245,7 +284,7 @@ fn the_helm_deploy_job_stops_on_an_empty_tenant_or_client_id() {
 fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_image_and_identity() {
     let rendered = Rendered::new(&fixture("specs/gitops.yaml"), None);
     let workflow = rendered.out(".github/workflows/users.yml");
-    let doc = read_yaml(&workflow);
+    let doc = read_workflow(&workflow);
     // The same preflight as the Helm deploy, as the deploy identity: the vault holds every
     // value, and Azure names the workload identity (no variable per service to keep in step).
     assert_eq!(doc["jobs"]["release"]["steps"][1]["with"]["client-id"], "${{ vars.AZURE_DEPLOY_CLIENT_ID }}");
@@ -468,7 +507,7 @@ fn each_gitops_promotion_waits_for_the_merge_and_the_environment_before_synced_a
         )),
     );
     let workflow = rendered.out(".github/workflows/shop.yml");
-    let doc = read_yaml(&workflow);
+    let doc = read_workflow(&workflow);
     let jobs = &doc["jobs"];
     // dev, then test once dev's job ended, then prod once test's did; each job ends waiting
     // for its own environment, so the next starts only when that one is live.

@@ -72,7 +72,7 @@ fn a_plan_too_big_to_keep_is_rendered_again_as_it_is_written() {
     let end = start + spec[start..].find("\n\n").expect("the end of the services");
     // Each service also carries a long variable (twice in the output: its values and its
     // ConfigMap): what services share is written once, so the count alone would not do.
-    let padding = format!("FAVORITE_ATHLETE: Usain Bolt\n      PADDING: \"{}\"", "x".repeat(60_000));
+    let padding = format!("FAVORITE_ATHLETE: Usain Bolt\n      PADDING: \"{}\"", "x".repeat(30_000));
     let shop = spec[start..=end].replace("FAVORITE_ATHLETE: Usain Bolt", &padding);
     assert!(shop.contains("PADDING"), "the service's env changed shape: {shop}");
     let services: String = (0..400)

@@ -854,12 +854,17 @@ fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
     assert!(manifests("secretproviderclass.yaml").contains(&format!("keyvaultName: \"{vault_name}\"")));
     // The deploy job checks the vault holds the value before Helm runs, and gives the chart
     // the identity and a digest of the values' versions.
-    let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/shop.yml")).expect("workflow");
+    // The service's workflow names its vault and secrets; the project's pipeline, which it
+    // calls, checks them.
+    let caller = std::fs::read_to_string(r.dir.path().join(".github/workflows/shop.yml")).expect("workflow");
+    assert!(caller.contains("secret-names: \"SECRET-KEY\""), "{caller}");
+    assert!(caller.contains(&format!("vault: \"{vault_name}\"")), "{caller}");
+    let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/_pipeline.yml")).expect("workflow");
     let preflight = workflow.find("Preflight (Key Vault holds every secret)").expect("a preflight step");
     let helm = workflow.find("helm upgrade --install").expect("helm");
     assert!(preflight < helm, "{workflow}");
-    assert!(workflow.contains("SECRETS: \"SECRET-KEY\""), "{workflow}");
-    assert!(workflow.contains(&format!("VAULT: \"{vault_name}\"")), "{workflow}");
+    assert!(workflow.contains("SECRETS: ${{ inputs.secret-names }}"), "{workflow}");
+    assert!(workflow.contains("VAULT: ${{ inputs.vault }}"), "{workflow}");
     assert!(workflow.contains("az keyvault secret list --vault-name \"$VAULT\""), "{workflow}");
     assert!(workflow.contains("--set-string \"secretEnv.keyVault.clientId=$CLIENT_ID\""), "{workflow}");
     assert!(workflow.contains("--set-string \"secretEnv.checksum=$CHECKSUM\""), "{workflow}");
@@ -1805,10 +1810,11 @@ fn each_service_with_secret_env_reads_a_vault_of_its_own_in_each_environment() {
     let class = read("manifests/api/secretproviderclass.yaml");
     assert!(class.contains("objectName: ADMIN-PASSWORD") && class.contains("objectName: DB-URL"), "{class}");
     let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/api.yml")).expect("workflow");
+    // The service's workflow hands the pipeline's deploy jobs each environment's vault.
     for env in ["dev", "prod"] {
-        assert!(workflow.contains(&format!("VAULT: \"{}\"", vault_of(env, "api"))), "{env}: {workflow}");
+        assert!(workflow.contains(&format!("vault-{env}: \"{}\"", vault_of(env, "api"))), "{env}: {workflow}");
+        assert!(workflow.contains(&format!("secret-names-{env}: \"ADMIN-PASSWORD DB-URL\"")), "{workflow}");
     }
-    assert!(workflow.contains("SECRETS: \"ADMIN-PASSWORD DB-URL\""), "{workflow}");
     // The README's commands set each value in its service's vault, and the migration copies
     // it from the shared vault's `<service>-<NAME>`.
     let readme = read("README.md");

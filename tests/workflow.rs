@@ -2881,3 +2881,66 @@ fn a_gitops_promotion_waits_for_its_route_and_url_as_a_helm_deploy_does() {
     let cluster = std::fs::read_to_string(gitops.out().join("terraform/cluster/main.tf")).expect("cluster");
     assert!(cluster.contains("resource \"kubernetes_role_binding_v1\" \"route_reader\""), "the route reader");
 }
+
+#[test]
+fn a_rollback_deploys_a_release_from_before_the_one_chart_with_that_releases_own_chart_and_values() {
+    // The rollback checks out the release's commit. One rendered by a gen that wrote a chart per
+    // service has `charts/shop/` (values inside) and no `chart/`: it deploys with that chart and
+    // its values; one rendered since, with the project's chart and the service's values file.
+    let variant = variants().into_iter().find(|v| v.name == "environments").expect("variant");
+    let repo = Repo::new(&variant);
+    let wf = read_workflow(&repo.root().join(".github/workflows/shop.rollback.yml"));
+    let mut seen = 0;
+    for (_, job) in jobs(&wf) {
+        let Some(step) = steps(job).into_iter().find(|s| s["name"] == "helm upgrade") else { continue };
+        let values = step["env"]["VALUES"].as_str().expect("VALUES").to_string();
+        let env =
+            values.strip_prefix("out/values/shop.").and_then(|v| v.strip_suffix(".yaml")).expect("an environment's");
+        for (layout, chart, expected) in [
+            ("before", "out/charts/shop", format!("out/charts/shop/values-{env}.yaml")),
+            ("since", "out/chart", values.clone()),
+        ] {
+            let commit = tempfile::tempdir().expect("tempdir");
+            let write = |rel: &str| {
+                let path = commit.path().join(rel);
+                std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+                std::fs::write(path, "x: 1\n").expect("write");
+            };
+            write(&format!("{chart}/Chart.yaml"));
+            write(&expected);
+            let bin = tempfile::tempdir().expect("tempdir");
+            let log = bin.path().join("log");
+            let helm = bin.path().join("helm");
+            let script = format!(
+                "#!/bin/bash\necho \"$*\" >> {}\nif [ \"$1\" = package ]; then mkdir -p \"$8\" && touch \"$8/service-1.0.0.tgz\"; fi\n",
+                log.display()
+            );
+            std::fs::write(&helm, script).expect("write helm");
+            Command::new("chmod").arg("+x").arg(&helm).status().expect("chmod");
+            let temp = tempfile::tempdir().expect("tempdir");
+            let mut run = Command::new("bash");
+            run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")]).current_dir(commit.path());
+            for (k, v) in step["env"].as_object().into_iter().flatten() {
+                run.env(k, v.as_str().unwrap_or(""));
+            }
+            let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+            let out = run
+                .env("PATH", path)
+                .env("RUNNER_TEMP", temp.path())
+                .env("GITHUB_RUN_ID", "7")
+                .env("VERSION", "1.0.0")
+                .env("DIGEST", format!("sha256:{}", "0".repeat(64)))
+                .output()
+                .expect("bash");
+            assert!(out.status.success(), "{env} {layout}: {}", String::from_utf8_lossy(&out.stderr));
+            let said = std::fs::read_to_string(&log).expect("helm ran");
+            let mut lines = said.lines();
+            let package = lines.next().expect("helm package");
+            assert!(package.starts_with(&format!("package {chart} --version")), "{env} {layout}: {said}");
+            let upgrade = lines.next().expect("helm upgrade");
+            assert!(upgrade.contains(&format!("--values {expected} ")), "{env} {layout}: {said}");
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 3, "a deploy step per environment");
+}

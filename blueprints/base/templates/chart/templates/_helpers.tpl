@@ -4,6 +4,18 @@ with its own values (values/<service>.yaml). Their names carry the chart's name:
 named templates between a chart and its subcharts.
 */}}
 
+{{/*
+Whether values name a service (its image): the chart's own defaults name none, and then it
+installs nothing. An upgrade without a service's values would remove every object of the
+release (`helm upgrade shop chart --set image.tag=...` with no -f): refused instead.
+*/}}
+{{- define "service.enabled" -}}
+{{- if .Values.image.repository }}true
+{{- else if .Release.IsUpgrade }}
+{{- fail "no service's values: pass its values file (-f values/<service>.yaml, or values/<service>.<environment>.yaml); an upgrade without them would remove every object of the release" }}
+{{- end }}
+{{- end }}
+
 {{/* The chart's name, or nameOverride. */}}
 {{- define "service.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
