@@ -221,6 +221,35 @@ if command -v valgrind >/dev/null; then
   printf '  instructions (callgrind): lint of 1,000 services %s, of 5,000 %s: %s x\n' "$i1000" "$i5000" "$(ratio "$i5000" "$i1000")"
 fi
 target "lint: 1,000 services / 1 service (time)" "$(ratio "${lint_t[1000]}" "${lint_t[1]}")" "<=" 50
+# What one more service costs `gen lint` in CPU (user and system, every thread): the 1,000-service
+# run less the 1-service run, over 999, against the same of gen before one chart and one
+# reusable workflow per project (issue 49's base, GEN_BASE_REV), built here once into a cache
+# of its own (GEN_BASE_TARGET) and measured in the same rounds.
+BASE_REV=${GEN_BASE_REV:-ebe98e4}
+BASE_TARGET=${GEN_BASE_TARGET:-$HOME/.cache/gen-base-target}
+if git cat-file -e "$BASE_REV^{commit}" 2>/dev/null; then
+  git worktree add -f -q --detach "$TMP/base" "$BASE_REV"
+  (cd "$TMP/base" && CARGO_TARGET_DIR=$BASE_TARGET cargo build --release --locked -q)
+  BASE_GEN=$BASE_TARGET/release/gen
+  git worktree remove --force "$TMP/base"
+  cpu_once() {  # CPU seconds (user + system) of one run
+    /usr/bin/time -o "$TMP/cpu" -f '%U %S' "$@" >/dev/null 2>&1 || true
+    awk '{printf "%d\n", ($1 + $2) * 1000000}' "$TMP/cpu"
+  }
+  declare -A cpu_runs
+  for ((r = 0; r < REPS; r++)); do
+    for g in now base; do
+      bin=$GEN; [[ $g == base ]] && bin=$BASE_GEN
+      for n in 1 1000; do cpu_runs[$g$n]+="$(cpu_once "$bin" lint "$TMP/spec$n.yaml" --out "$TMP/none") "; done
+    done
+  done
+  marginal() { echo "$(median "${cpu_runs[${1}1000]}") $(median "${cpu_runs[${1}1]}")" | awk '{printf "%.3f\n", ($1 - $2) / 999 * 1000}'; }
+  m_now=$(marginal now); m_base=$(marginal base)
+  printf '  %-44s %8s ms  (%s ms at %s)\n' "lint CPU one more service adds" "$m_now" "$m_base" "$BASE_REV"
+  target "lint: CPU per service / the same at $BASE_REV" "$(ratio "$m_now" "$m_base")" "<=" 0.5
+else
+  echo "  $BASE_REV is not in this clone: the CPU per service is not compared"; failed=1
+fi
 # gen render at 1,000 services writes 38,000 files: its time is mostly the file system's, which
 # does not scale as gen does (cp -r of the same trees, 1,000 / 1, measured 100x to 180x here).
 # Its target is against cp -r of the same tree, as for the reference project.

@@ -343,7 +343,7 @@ fn report(o: &Outcome, out: &str, spec: &str) -> u8 {
 /// `--check`: the spec rendered and compared with the output directory, batch by batch.
 fn check_drift(session: &Session, prepared: &Prepared) -> u8 {
     let shown = pipeline::display(&prepared.out);
-    let (checked, result) = session.compare(prepared, &mut |_| {});
+    let (checked, result) = session.compare_with(prepared, false, &mut |_| {});
     eprint_findings(&checked.findings);
     if !checked.rendered || checked.findings.has_errors() {
         eprintln!("gen: nothing compared: fix the errors above");

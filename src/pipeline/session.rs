@@ -115,14 +115,7 @@ impl Session {
             graph
         });
         let reading = graph.is_some();
-        let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
-        let mut said = spec::check_with(loaded, self.platforms);
-        // What the spec's services ask of their blueprints' base images: a note, said only of a
-        // spec with no error to fix first.
-        if !said.iter().any(|d| d.severity == crate::diag::Severity::Error) {
-            said.extend(crate::blueprint::check_base_images(loaded, &self.catalog));
-        }
-        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(said));
+        let (mut ignores, mut findings) = self.spec_findings(loaded);
         let mut rendered = false;
         if !findings.has_errors() {
             let mut notes = lint::Notes::default();
@@ -202,6 +195,44 @@ impl Session {
         Checked { rendered, findings }
     }
 
+    /// The spec's own rules (and, when they pass, what its services ask of their blueprints'
+    /// base images), with the spec's ignores that silenced them.
+    fn spec_findings<'a>(&self, loaded: &'a Loaded) -> (lint::ignore::SpecIgnores<'a>, Findings) {
+        let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
+        let mut said = spec::check_with(loaded, self.platforms);
+        // What the spec's services ask of their blueprints' base images: a note, said only of a
+        // spec with no error to fix first.
+        if !said.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+            said.extend(crate::blueprint::check_base_images(loaded, &self.catalog));
+        }
+        let findings = Findings::new([loaded.source().clone()], ignores.silence(said));
+        (ignores, findings)
+    }
+
+    /// The spec's own rules, then (when they pass) its render handed to `sink` batch by batch,
+    /// with no rule run over the rendered files: what `gen render --check` asks (is the output
+    /// what the spec renders?), which the pre-commit hook runs beside `gen lint` on every
+    /// commit, and the drift job before it. The rules over the files are `gen lint`'s to run
+    /// (and `gen render`'s, which writes nothing they refuse); running them here too was four
+    /// fifths of the check's time.
+    pub fn render_unlinted(&self, loaded: &Loaded, place: &Place, sink: &mut Sink<'_>) -> Checked {
+        let (mut ignores, mut findings) = self.spec_findings(loaded);
+        let mut rendered = false;
+        if !findings.has_errors() {
+            match render::render_each(loaded, &self.catalog, place, &mut |batch| sink(&batch)) {
+                Ok(()) => rendered = true,
+                Err(RenderError::Invalid(f)) => {
+                    findings.sources.merge(f.sources);
+                    findings.diagnostics.extend(ignores.silence(f.diagnostics));
+                }
+            }
+        }
+        // Entries that name no rule are said; one that silences nothing here may silence a
+        // finding of the lint, so that is not.
+        findings.diagnostics.extend(ignores.report(false));
+        Checked { rendered, findings }
+    }
+
     /// Reads and loads the spec at `path`; `out` overrides the output directory.
     pub fn prepare(&self, path: &Path, out: Option<&Path>) -> Result<Prepared, Unprepared> {
         // The templates compile on another core while the spec loads.
@@ -223,6 +254,17 @@ impl Session {
     /// missing or are left over, or why the folder could not be read. The drifts mean little
     /// when the spec did not render whole.
     pub fn compare(&self, prepared: &Prepared, also: &mut Sink<'_>) -> (Checked, Result<Vec<Drift>, OutputError>) {
+        self.compare_with(prepared, true, also)
+    }
+
+    /// [`Session::compare`] with the rendered files linted (`lint`), or only the spec's own
+    /// rules run ([`Session::render_unlinted`]: `gen render --check`).
+    pub fn compare_with(
+        &self,
+        prepared: &Prepared,
+        lint: bool,
+        also: &mut Sink<'_>,
+    ) -> (Checked, Result<Vec<Drift>, OutputError>) {
         let inputs = output::Inputs::new(&prepared.spec, &display(&prepared.spec));
         let layout = output::Layout::of(&prepared.place);
         let mut check = DriftCheck::open(&prepared.out, &inputs).map(|c| c.layout(layout));
@@ -236,7 +278,11 @@ impl Session {
                 }
             }
         };
-        let checked = self.check_each(&prepared.loaded, &prepared.place, &display(&prepared.out), &mut each);
+        let checked = if lint {
+            self.check_each(&prepared.loaded, &prepared.place, &display(&prepared.out), &mut each)
+        } else {
+            self.render_unlinted(&prepared.loaded, &prepared.place, &mut each)
+        };
         let drifts = check.and_then(DriftCheck::finish).map(|stale| {
             drifts.extend(stale);
             drifts

@@ -288,17 +288,20 @@ fn instructed(text: &str, phrase: &str) -> bool {
     let words = |s: &str| {
         s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>()
     };
-    text.lines().any(|line| {
-        line.match_indices(phrase).any(|(at, _)| {
-            let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if word(line[..at].chars().next_back()) || word(line[at + phrase.len()..].chars().next()) {
-                return false;
-            }
-            let before = words(&line[..at]);
-            let after = words(&line[at + phrase.len()..]);
-            before.iter().rev().take(4).any(|w| INSTRUCTIONS.contains(&w.as_str()))
-                || after.iter().take(4).any(|w| STATES.contains(&w.as_str()))
-        })
+    // Each place the phrase is, then its line: a walk of every line for each of the names
+    // was a tenth of a render's time.
+    text.match_indices(phrase).any(|(found, _)| {
+        let start = text[..found].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[found..].find('\n').map_or(text.len(), |i| found + i);
+        let (line, at) = (&text[start..end], found - start);
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if word(line[..at].chars().next_back()) || word(line[at + phrase.len()..].chars().next()) {
+            return false;
+        }
+        let before = words(&line[..at]);
+        let after = words(&line[at + phrase.len()..]);
+        before.iter().rev().take(4).any(|w| INSTRUCTIONS.contains(&w.as_str()))
+            || after.iter().take(4).any(|w| STATES.contains(&w.as_str()))
     })
 }
 
