@@ -320,11 +320,28 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
 
     // The release file gets the release's commit, its image and both ids, and nothing else.
     let write = step_script(&workflow, "release", "Write the release");
+    let step =
+        doc["jobs"]["release"]["steps"].as_array().expect("steps").iter().find(|s| s["name"] == "Write the release");
+    let step_env = &step.expect("the step")["env"];
+    assert_eq!((&step_env["CHART"], &step_env["CHARTS"]), (&"out/chart".into(), &"out/charts".into()));
     let file = rendered.dir.path().join("users.release.yaml");
     let commit = "0123456789abcdef0123456789abcdef01234567";
     let digest = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    // `gh api` answers for the files the release's commit has (HAVE): the layout it was
+    // rendered in, the project's chart or (before it) the service's own.
+    stub(
+        &bin,
+        "gh",
+        "[ \"$1 $3\" = 'api --silent' ] || exit 2\n\
+         for f in $HAVE; do [ \"$2\" = \"repos/acme/notejam/contents/$f?ref=$COMMIT\" ] && exit 0; done\n\
+         echo 'gh: Not Found (HTTP 404)' >&2; exit 1",
+    );
     let release_env = |commit: &'static str| {
         vec![
+            ("GITHUB_REPOSITORY", "acme/notejam"),
+            ("CHART", "out/chart"),
+            ("CHARTS", "out/charts"),
+            ("HAVE", "out/chart/Chart.yaml out/services/users/Dockerfile"),
             ("RELEASE_FILE", file.to_str().expect("utf-8")),
             ("SERVICE", "users"),
             ("VERSION", "1.2.3"),
@@ -336,10 +353,10 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
         ]
     };
     // No commit from the job `verify`: nothing is written.
-    let (code, text) = run_step(&write, &release_env(""), None);
+    let (code, text) = run_step(&write, &release_env(""), Some(&bin));
     assert_eq!(code, 1, "{text}");
     assert!(!file.exists());
-    let (code, text) = run_step(&write, &release_env(commit), None);
+    let (code, text) = run_step(&write, &release_env(commit), Some(&bin));
     assert_eq!(code, 0, "{text}");
     // In place, the drift check passes (DRIFT003 holds it to these keys), and the
     // kustomization Argo CD's root applies pins the service's Application to that commit.
@@ -366,6 +383,44 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
     // The other service's Application keeps the seed: a revision that names no commit.
     let notes = objects.iter().find(|o| o["kind"] == "Application" && o["metadata"]["name"] == "notes").expect("notes");
     assert_eq!(notes["spec"]["source"]["targetRevision"], "0".repeat(40));
+
+    // A release rendered before the project's one chart (a rollback to it, or one promoted
+    // across the move): Argo CD reads that commit's own chart and values, which the drift
+    // check admits; the chart of another service, or a values file of the chart's choosing, not.
+    let mut former = release_env(commit);
+    former.retain(|(k, _)| *k != "HAVE");
+    former.push(("HAVE", "out/charts/users/Chart.yaml"));
+    let (code, text) = run_step(&write, &former, Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    std::fs::copy(&file, rendered.out("argocd/users.release.yaml")).expect("copy");
+    let check = Gen::new().args(["render", "spec.yaml", "--check"]).current_dir(rendered.dir.path()).run();
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let objects = common::objects::kustomize(&rendered.out("argocd"), &rendered.dir.path().join("built.yaml"));
+    let app = objects.iter().find(|o| o["kind"] == "Application" && o["metadata"]["name"] == "users").expect("users");
+    assert_eq!(app["spec"]["source"]["path"], "out/charts/users");
+    assert_eq!(app["spec"]["source"]["helm"]["valueFiles"], serde_json::json!(["values.yaml"]));
+    let held = std::fs::read_to_string(&file).expect("release file");
+    std::fs::write(rendered.out("argocd/users.release.yaml"), held.replace("out/charts/users", "out/charts/notes"))
+        .expect("write");
+    let lint = Gen::new().args(["lint", "spec.yaml"]).current_dir(rendered.dir.path()).run();
+    assert_eq!(lint.code, 1, "{}{}", lint.stdout, lint.stderr);
+    assert!(
+        lint.stdout.contains("DRIFT003") && lint.stdout.contains("`spec.source.path` is not what the pipeline writes"),
+        "{}",
+        lint.stdout
+    );
+    // A commit with neither layout is not deployed.
+    let mut neither = release_env(commit);
+    neither.retain(|(k, _)| *k != "HAVE");
+    neither.push(("HAVE", "out/services/users/Dockerfile"));
+    std::fs::remove_file(&file).expect("rm");
+    let (code, text) = run_step(&write, &neither, Some(&bin));
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("has neither the project's chart (out/chart) nor the service's own (out/charts/users)"),
+        "{text}"
+    );
+    assert!(!file.exists(), "nothing is written");
 }
 
 /// The bullet of the README's prerequisites that names `what`, and where it is.

@@ -669,5 +669,5 @@ fn a_release_file_naming_a_branch_tag_short_sha_or_no_digest_is_reported_at_the_
     let other = "out/argocd/prod/shop.release.yaml";
     write(&p, file, &release_file("cart", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\n")));
     write(&p, other, &read(&p, other).replace("0000000000000000000000000000000000000000", "main"));
-    assert_eq!(reported_at(&p, "DRIFT003"), [(other.to_string(), 11, 21)]);
+    assert_eq!(reported_at(&p, "DRIFT003"), [(other.to_string(), 12, 21)]);
 }

@@ -16,7 +16,11 @@ declare_rule! {
     /// document in it. With `pipeline.deploy: gitops`,
     /// `argocd/<service>.release.yaml` (and `argocd/<environment>/<service>.release.yaml`)
     /// hold the release the pipeline promoted: the commit Argo CD deploys the chart and values
-    /// at (`spec.source.targetRevision`), the image's `tag` and `digest` under
+    /// at (`spec.source.targetRevision`), the chart's folder and values file in that commit
+    /// (`spec.source.path` and `spec.source.helm.valueFiles`: the project's `chart` and the
+    /// service's `../values/<service>[.<environment>].yaml`, or for a release from before the
+    /// one chart `charts/<service>` and its `values[-<environment>].yaml`, and no other
+    /// value), the image's `tag` and `digest` under
     /// `spec.source.helm.valuesObject`, and, for a service that reads Key Vault, the workload
     /// identity and the checksum of the vault's values (`secretEnv.keyVault.tenantId`,
     /// `clientId`, `secretEnv.checksum`). The folder's kustomization patches the service's
@@ -84,6 +88,18 @@ pub enum Problem {
     /// A document after the first: kustomize applies each document of a patch file as a
     /// patch of its own, to whatever object it names.
     Document,
+    /// A value, at the dotted key, that is none of those the pipeline writes there (a key held
+    /// as `key=one|other`): a string, or a list of strings, each one of them.
+    Value(String, Vec<String>),
+}
+
+/// A held key (`spec.source.path`) and, when it is written `key=one|other`, the values the
+/// pipeline writes there.
+fn hold(entry: &str) -> (&str, Option<Vec<&str>>) {
+    match entry.split_once('=') {
+        Some((key, values)) => (key, Some(values.split('|').collect())),
+        None => (entry, None),
+    }
 }
 
 /// The form of a value the pipeline writes.
@@ -149,7 +165,7 @@ impl Override {
 
     /// What is wrong, and what to do.
     pub fn explain(&self) -> (String, String) {
-        let holds = self.holds.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let holds = self.holds.iter().map(|k| format!("`{}`", hold(k).0)).collect::<Vec<_>>().join(", ");
         let message = match &self.problem {
             Problem::Key(key) => {
                 format!("`{key}` is not a key the pipeline writes: this file holds only {holds}")
@@ -164,6 +180,13 @@ impl Override {
             Problem::Format(key, format) => {
                 format!("`{key}` is not what the pipeline writes there: it must be {}", format.describe())
             }
+            Problem::Value(key, values) => format!(
+                "`{key}` is not what the pipeline writes there: {}",
+                match values.as_slice() {
+                    [one] => format!("`{one}`"),
+                    _ => format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+                }
+            ),
             Problem::Document => format!(
                 "a second YAML document: the pipeline writes one, holding only {holds}, and kustomize would apply \
                  this one as a patch of its own, to whatever object it names"
@@ -247,16 +270,27 @@ fn walk(node: &Node, prefix: &str, holds: &[String], found: &mut dyn FnMut(Probl
     let Value::Map(entries) = &node.value else { return };
     for entry in entries {
         let key = if prefix.is_empty() { entry.key.clone() } else { format!("{prefix}.{}", entry.key) };
-        if holds.contains(&key) {
+        if let Some(allowed) = holds.iter().map(|h| hold(h)).find_map(|(k, values)| (k == key).then_some(values)) {
             if let Some(format) = Format::of(&key) {
                 match &entry.value.value {
                     Value::Str(value) if format.holds(value) => {}
                     _ => found(Problem::Format(key, format), entry.value.span),
                 }
+            } else if let Some(allowed) = allowed {
+                let one = |n: &Node| matches!(&n.value, Value::Str(v) if allowed.contains(&v.as_str()));
+                let fine = match &entry.value.value {
+                    Value::Seq(items) => !items.is_empty() && items.iter().all(one),
+                    _ => one(&entry.value),
+                };
+                if !fine {
+                    let values = allowed.iter().map(|v| v.to_string()).collect();
+                    found(Problem::Value(key, values), entry.value.span);
+                }
             }
             continue;
         }
-        let above = holds.iter().any(|h| h.strip_prefix(key.as_str()).is_some_and(|rest| rest.starts_with('.')));
+        let above =
+            holds.iter().any(|h| hold(h).0.strip_prefix(key.as_str()).is_some_and(|rest| rest.starts_with('.')));
         if !above {
             found(Problem::Key(key), entry.key_span);
         } else if matches!(entry.value.value, Value::Map(_)) {
@@ -284,6 +318,34 @@ mod tests {
     }
 
     const IMAGE: &[&str] = &["image.tag", "image.digest"];
+
+    #[test]
+    fn a_key_held_with_values_takes_those_alone() {
+        let holds =
+            &["spec.source.path=chart|charts/shop", "spec.source.helm.valueFiles=../values/shop.yaml|values.yaml"];
+        let fine = "spec:\n  source:\n    path: charts/shop\n    helm:\n      valueFiles: [values.yaml]\n";
+        assert_eq!(problems(fine, holds), []);
+        let other =
+            "spec:\n  source:\n    path: charts/cart\n    helm:\n      valueFiles: [values.yaml, ../../x.yaml]\n";
+        let values = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            problems(other, holds),
+            [
+                (Problem::Value("spec.source.path".into(), values(&["chart", "charts/shop"])), 3, 11),
+                (
+                    Problem::Value(
+                        "spec.source.helm.valueFiles".into(),
+                        values(&["../values/shop.yaml", "values.yaml"])
+                    ),
+                    5,
+                    19
+                ),
+            ]
+        );
+        let (message, _) = check("v.yaml", other.as_bytes(), &holds.map(String::from))[0].explain();
+        assert_eq!(message, "`spec.source.path` is not what the pipeline writes there: one of `chart`, `charts/shop`");
+        assert_eq!(problems("spec:\n  source:\n    helm:\n      valueFiles: []\n", holds).len(), 1, "an empty list");
+    }
 
     #[test]
     fn what_the_pipeline_writes_passes() {
