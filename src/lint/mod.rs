@@ -12,10 +12,10 @@
 //! - `src/lint/<family>/rules/<rule>.rs`: one file per rule, declared with `declare_rule!`;
 //! - one line in [`FAMILIES`] and one `mod` line here;
 //! - `tests/fixtures/<family>/<CODE>/{fires,passes}.*`: one pair per rule;
-//! - `docs/rules.md`, regenerated (`GEN_UPDATE_DOCS=1 cargo test --test cli`);
+//! - `docs/rules.md`, regenerated (`GEN_UPDATE_DOCS=1 cargo test --test it cli::`);
 //! - in a blueprint, `kind: <family>` on the files it renders.
 //!
-//! `tests/family.rs` runs a family defined outside the crate through this machinery.
+//! `tests/it/family.rs` runs a family defined outside the crate through this machinery.
 
 pub mod closure;
 pub mod dockerfile;

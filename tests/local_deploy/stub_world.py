@@ -1,4 +1,4 @@
-"""The stub world of tests/local_deploy.rs: one program for every tool a local deploy script
+"""The stub world of tests/it/local_deploy.rs: one program for every tool a local deploy script
 runs (docker, kind, minikube, kubectl, helm, curl, python3 and python3.X), told apart by the
 name it is called by, answering as the real tool answers, so that a script fails here where
 it would fail on a laptop.

@@ -1,7 +1,7 @@
 //! A Dockerfile parser that reads files as BuildKit (Docker's own builder) does: parser
 //! directives, the escape character, continuation lines (comments and empty lines inside them
 //! skipped), flags, each instruction's argument rules (JSON or shell form, `KEY=value` and the
-//! legacy `KEY value`, `HEALTHCHECK`, `ONBUILD`), and heredocs. `tests/buildkit.rs` holds it to
+//! legacy `KEY value`, `HEALTHCHECK`, `ONBUILD`), and heredocs. `tests/it/buildkit.rs` holds it to
 //! BuildKit's own test corpus: the same instructions, flags and arguments for every file
 //! BuildKit reads, an error for every file it refuses.
 //!

@@ -1,7 +1,7 @@
 //! The actions gen knows a reviewed commit for: `schemas/github-actions-pins.json`, a copy of
 //! the shared pin list (each release tag dereferenced to its commit, see
 //! `github-actions-pins.md` beside the shared copy), embedded so that a finding can say the
-//! exact line to write. `tests/workflow_agreement.rs` checks that the copy is the shared one.
+//! exact line to write. `tests/it/workflow_agreement.rs` checks that the copy is the shared one.
 
 use std::sync::OnceLock;
 

@@ -1,0 +1,1875 @@
+//! The Terraform root module, judged by the real tools: HashiCorp's HCL parser reads every
+//! file, `terraform fmt` changes nothing, the provider schemas accept every resource and data
+//! source (the shared `check.py`, the offline stand-in for `terraform validate`), checkov and
+//! trivy pass but for skips that carry their reason, and gen's own rules say nothing. A walk of
+//! the parsed HCL proves every reference declared and every variable typed and described. Run
+//! on the reference spec, on the spec of every chart option (DNS, several hosts, managed
+//! identities) and on a spec of the other Terraform options (Entra ID applications, no DNS, a
+//! GitHub environment, a region without zones, a patch version, Premium), and on specs with
+//! environments (three on Azure; local for development and Azure for production), whose
+//! workspaces, shared registry and one deploy subject each are proven here too.
+
+use crate::common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Gen, root, shared_terraform_schemas, validator};
+use serde_json::Value;
+
+const SPECS: &[&str] = &[
+    "spec.yaml",
+    "tests/fixtures/specs/options.yaml",
+    "tests/fixtures/specs/terraform.yaml",
+    "tests/fixtures/specs/gitops.yaml",
+    "tests/fixtures/specs/environments.yaml",
+    "tests/fixtures/specs/local-azure.yaml",
+    "tests/fixtures/specs/shared-three-zones.yaml",
+    "examples/seed-001-flask-duckdns.yaml",
+];
+
+/// A spec rendered into a temporary project; its Terraform folder.
+struct Rendered {
+    dir: tempfile::TempDir,
+    spec: String,
+}
+
+impl Rendered {
+    fn new(spec: &str) -> Rendered {
+        let text = std::fs::read_to_string(root().join(spec)).expect("read spec");
+        Rendered::from_text(spec, &text)
+    }
+
+    /// A spec written by the test, named `name` in messages.
+    fn from_text(spec: &str, text: &str) -> Rendered {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("spec.yaml"), text).expect("write spec");
+        let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_eq!(run.code, 0, "{spec}: {}\n{}", run.stdout, run.stderr);
+        Rendered { dir, spec: spec.to_string() }
+    }
+
+    fn terraform(&self) -> PathBuf {
+        self.dir.path().join("out/terraform")
+    }
+
+    /// The root module's values files, relative to `terraform/`.
+    fn root_tfvars(&self) -> Vec<String> {
+        common::root_tfvars(&self.terraform())
+    }
+
+    /// Every `.tf` and `.tfvars` file, sorted.
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(self.terraform())
+            .into_iter()
+            .flatten()
+            .map(|e| e.into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tf" || e == "tfvars"))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// What HashiCorp's parser reads in each file, by path relative to `terraform/`.
+    fn parsed(&self) -> BTreeMap<String, Value> {
+        let out = validator("hcl2json").args(self.files()).output().expect("hcl2json runs");
+        assert!(out.status.success(), "{}: {}", self.spec, String::from_utf8_lossy(&out.stderr));
+        let all: BTreeMap<String, Value> = serde_json::from_slice(&out.stdout).expect("hcl2json prints JSON");
+        let base = self.terraform();
+        all.into_iter()
+            .map(|(path, v)| {
+                let rel =
+                    Path::new(&path).strip_prefix(&base).expect("inside terraform/").to_string_lossy().into_owned();
+                (rel, v)
+            })
+            .collect()
+    }
+}
+
+fn output(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn every_file_parses_and_terraform_fmt_changes_nothing() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        assert!(r.files().len() >= 25, "{spec}: {:?}", r.files());
+        let (ok, text) = output(validator("hcl-check").args(r.files()));
+        assert!(ok, "{spec}: HashiCorp's parser refuses:\n{text}");
+        let (ok, text) = output(
+            Command::new("terraform")
+                .args(["fmt", "-check", "-recursive", "-diff"])
+                .arg(r.terraform())
+                .env("TF_CLI_CONFIG_FILE", "/dev/null"),
+        );
+        assert!(ok, "{spec}: terraform fmt would change:\n{text}");
+    }
+}
+
+#[test]
+fn every_resource_matches_the_provider_schemas() {
+    let shared = shared_terraform_schemas();
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let (ok, text) = output(
+            validator("python3")
+                .arg(shared.join("check.py"))
+                .args(["--strict", "--schemas"])
+                .arg(root().join("schemas/terraform"))
+                .arg(r.terraform()),
+        );
+        assert!(ok && text.contains(" 0 error(s), 0 warning(s)"), "{spec}: check.py:\n{text}");
+        assert!(!text.contains("not checked"), "{spec}: a resource type without a schema:\n{text}");
+    }
+}
+
+#[test]
+fn checkov_and_trivy_pass_and_every_skip_says_why() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let (_, text) = output(
+            validator("checkov")
+                .args(["--quiet", "--compact", "--skip-download", "--framework", "terraform", "-o", "json", "-d"])
+                .arg(r.terraform()),
+        );
+        let report: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{spec}: checkov JSON ({e}):\n{text}"));
+        let reports = if report.is_array() { report.as_array().cloned().unwrap_or_default() } else { vec![report] };
+        for report in &reports {
+            let failed = &report["results"]["failed_checks"];
+            assert_eq!(failed.as_array().map_or(0, Vec::len), 0, "{spec}: checkov fails:\n{failed:#}");
+            for skipped in report["results"]["skipped_checks"].as_array().into_iter().flatten() {
+                let why = skipped["check_result"]["suppress_comment"].as_str().unwrap_or_default();
+                assert!(why.len() > 20, "{spec}: checkov skip without a reason: {skipped:#}");
+            }
+        }
+        let cache = tempfile::tempdir().expect("tempdir");
+        let (ok, text) = output(
+            validator("trivy")
+                .args(["config", "--quiet", "--skip-check-update", "--skip-version-check", "--disable-telemetry"])
+                .arg("--cache-dir")
+                .arg(cache.path())
+                .args(["--exit-code", "1", "--severity", "LOW,MEDIUM,HIGH,CRITICAL"])
+                .arg(r.terraform()),
+        );
+        assert!(ok, "{spec}: trivy:\n{text}");
+        // A trivy ignore is explained by the comment above it.
+        for file in r.files() {
+            let text = std::fs::read_to_string(&file).expect("read");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if let Some(id) = line.trim().strip_prefix("#trivy:ignore:") {
+                    let explained = lines[..i]
+                        .iter()
+                        .any(|l| l.trim().starts_with('#') && !l.contains("trivy:ignore") && l.contains(id));
+                    assert!(explained, "{}: trivy:ignore:{id} without its reason", file.display());
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn gen_lint_finds_nothing_in_the_rendered_terraform_and_reads_all_of_it() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let run = Gen::new().args(["lint", "--format", "json"]).arg(r.terraform()).run();
+        assert_eq!(run.problems(), vec![], "{spec}: {}", run.stdout);
+    }
+    // The same folder, with the seed's mistake made by hand in a module: found there.
+    let r = Rendered::new("spec.yaml");
+    let acr = r.terraform().join("modules/acr/main.tf");
+    let text = std::fs::read_to_string(&acr).expect("read");
+    std::fs::write(&acr, text.replace("admin_enabled          = false", "admin_enabled          = true"))
+        .expect("write");
+    let run = Gen::new().args(["lint", "--format", "json"]).arg(r.terraform()).run();
+    assert_eq!(run.codes(), vec!["TF011".to_string()], "{}", run.stdout);
+}
+
+/// The references an HCL expression string makes: `var.x`, `local.x`, `module.x.y`.
+fn references(text: &str, out: &mut BTreeSet<(String, String)>) {
+    if !text.contains("${") {
+        return;
+    }
+    let text = text.replace("[0]", "");
+    let bytes = text.as_bytes();
+    let ident =
+        |s: &str| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect::<String>();
+    for kind in ["var", "local", "module"] {
+        let pattern = format!("{kind}.");
+        for (at, _) in text.match_indices(&pattern) {
+            if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || matches!(bytes[at - 1], b'_' | b'.')) {
+                continue;
+            }
+            let rest = &text[at + pattern.len()..];
+            let first = ident(rest);
+            let name = match (kind, rest[first.len()..].strip_prefix('.')) {
+                ("module", Some(after)) => format!("{first}.{}", ident(after)),
+                _ => first,
+            };
+            out.insert((kind.to_string(), name));
+        }
+    }
+}
+
+fn strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The folder (relative to `terraform/`) a module call in `dir` names: `./` and `../` resolved
+/// as Terraform resolves a local source (the shared root calls `../modules/acr`).
+fn module_dir(dir: &str, source: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in source.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// Each folder's parsed files merged: block type -> name -> bodies.
+fn modules(parsed: &BTreeMap<String, Value>) -> BTreeMap<String, Vec<&Value>> {
+    let mut by_dir: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    for (path, value) in parsed {
+        if path.ends_with(".tf") {
+            let dir = Path::new(path).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+            by_dir.entry(dir).or_default().push(value);
+        }
+    }
+    by_dir
+}
+
+fn declared<'v>(files: &[&'v Value], kind: &str) -> BTreeMap<String, &'v Value> {
+    let mut names = BTreeMap::new();
+    for file in files {
+        if let Some(blocks) = file[kind].as_object() {
+            for (name, bodies) in blocks {
+                names.insert(name.clone(), &bodies[0]);
+            }
+        }
+        if kind == "locals" {
+            for locals in file["locals"].as_array().into_iter().flatten() {
+                for name in locals.as_object().into_iter().flatten().map(|(k, _)| k) {
+                    names.insert(name.clone(), locals);
+                }
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_reference_is_declared_and_every_variable_typed_and_described() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let modules = modules(&parsed);
+        let outputs_of = |dir: &str| declared(modules.get(dir).map(Vec::as_slice).unwrap_or(&[]), "output");
+        for (dir, files) in &modules {
+            let variables = declared(files, "variable");
+            let locals = declared(files, "locals");
+            let calls = declared(files, "module");
+            for (name, body) in &variables {
+                assert!(body["type"].is_string(), "{spec}: {dir}: variable {name} has no type");
+                assert!(
+                    body["description"].as_str().is_some_and(|d| d.len() > 10),
+                    "{spec}: {dir}: variable {name} has no description"
+                );
+            }
+            let mut used = BTreeSet::new();
+            for file in files {
+                let mut all = Vec::new();
+                strings(file, &mut all);
+                all.iter().for_each(|s| references(s, &mut used));
+            }
+            for (kind, name) in &used {
+                let known = match kind.as_str() {
+                    "var" => variables.contains_key(name),
+                    "local" => locals.contains_key(name),
+                    _ => {
+                        let (module, output) = name.split_once('.').unwrap_or((name, ""));
+                        let source = calls.get(module).and_then(|c| c["source"].as_str()).unwrap_or_default();
+                        let child = module_dir(dir, source);
+                        calls.contains_key(module) && (output.is_empty() || outputs_of(&child).contains_key(output))
+                    }
+                };
+                assert!(known, "{spec}: {dir}: {kind}.{name} is used but not declared");
+            }
+            // Each module call passes exactly the child's variables, every required one.
+            for (name, call) in &calls {
+                let source = call["source"].as_str().expect("source");
+                let child = module_dir(dir, source);
+                let child_vars = declared(modules.get(&child).map(Vec::as_slice).unwrap_or(&[]), "variable");
+                assert!(!child_vars.is_empty(), "{spec}: module {name}: no variables in {child}");
+                let meta = ["source", "count", "for_each", "depends_on", "providers", "version"];
+                for arg in call.as_object().expect("module body").keys().filter(|k| !meta.contains(&k.as_str())) {
+                    assert!(
+                        child_vars.contains_key(arg),
+                        "{spec}: module {name} passes {arg}, which {child} does not declare"
+                    );
+                }
+                for (var, body) in &child_vars {
+                    assert!(
+                        body.get("default").is_some() || call.get(var).is_some(),
+                        "{spec}: module {name} does not pass {child}'s required variable {var}"
+                    );
+                }
+            }
+        }
+        // The root's tfvars set only declared variables, and every one without a default.
+        let tfvars_files = r.root_tfvars();
+        assert!(!tfvars_files.is_empty(), "{spec}: no values for the root module");
+        let roots = tfvars_files.iter().map(|f| (f.as_str(), ""));
+        for (tfvars, dir) in
+            roots.chain([("bootstrap/terraform.tfvars", "bootstrap"), ("shared/terraform.tfvars", "shared")])
+        {
+            let values = parsed[tfvars].as_object().expect("tfvars");
+            let variables = declared(&modules[dir], "variable");
+            for name in values.keys() {
+                assert!(variables.contains_key(name), "{spec}: {tfvars} sets {name}, which is not declared");
+            }
+            for (name, body) in &variables {
+                assert!(body.get("default").is_some() || values.contains_key(name), "{spec}: {tfvars} lacks {name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_identities_trust_one_subject_each_and_push_to_one_registry() {
+    let r = Rendered::new("tests/fixtures/specs/terraform.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["github_environment"], "production");
+    assert_eq!(tfvars["identity_mode"], "app-registration");
+    assert_eq!(tfvars["zones"], serde_json::json!([]));
+    assert_eq!(tfvars["dns_zone"], Value::Null);
+    let oidc = &parsed["modules/github-oidc/main.tf"];
+    let subjects = oidc["locals"][0]["subjects"].to_string();
+    assert!(subjects.contains("repo:${var.repository}:ref:refs/heads/${var.branch}"), "{subjects}");
+    assert!(subjects.contains("repo:${var.repository}:environment:${var.environment}"), "{subjects}");
+    let push = &oidc["resource"]["azurerm_role_assignment"]["build_push"][0];
+    assert_eq!(push["role_definition_name"], "AcrPush");
+    assert_eq!(push["scope"], "${var.registry_id}");
+    let text = std::fs::read_to_string(r.terraform().join("modules/github-oidc/main.tf")).expect("read");
+    assert!(!text.contains("client_secret") && !text.contains("azuread_application_password"), "{text}");
+}
+
+#[test]
+fn spec_values_reach_the_tfvars_literally() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // An alert address takes any text without white space around its `@` (the location, which
+    // this test sent them through before, is now a region's name or refused: SPEC142).
+    let hostile = [
+        "west${file(\"/etc/passwd\")}@example.com",
+        "e%{if(true)}x%{endif}@example.com",
+        "say\"hi\"\\n@example.com",
+        "line\nbreak@example.com",
+    ];
+    let mut rendered = 0;
+    for value in hostile {
+        let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replace(
+            "    identity: managed-identity",
+            &format!(
+                "    identity: managed-identity\n    monitoring: {{alertEmails: [{}]}}",
+                serde_json::to_string(value).expect("json")
+            ),
+        );
+        std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+        let run = Gen::new().args(["render", "spec.yaml", "--out", "o"]).current_dir(dir.path()).run();
+        if run.code != 0 {
+            // Refused with its location: fine, as long as nothing was written.
+            assert_eq!(run.code, 2, "{value:?}: {}", run.stderr);
+            assert!(!dir.path().join("o").exists());
+            continue;
+        }
+        let tfvars = dir.path().join("o/terraform/terraform.tfvars");
+        let out = validator("hcl2json").arg(&tfvars).output().expect("hcl2json");
+        assert!(out.status.success(), "{value:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let parsed: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let read = &parsed[tfvars.to_string_lossy().as_ref()]["alert_emails"][0];
+        // hcl2json shows a literal `${` as `$${`, as HCL writes it; undone, it is the value.
+        let read = read.as_str().expect("a string").replace("$${", "${").replace("%%{", "%{");
+        assert_eq!(read, value, "{value:?} came back changed");
+        std::fs::remove_dir_all(dir.path().join("o")).expect("clean");
+        rendered += 1;
+    }
+    assert!(rendered >= 3, "the spec refused the values this test sends through Terraform");
+}
+
+/// `terraform` run offline in `dir` (no provider is needed to check variables).
+fn terraform(dir: &Path, args: &[&str]) -> (bool, String) {
+    output(
+        Command::new("terraform")
+            .args(args)
+            .args(["-no-color"])
+            .current_dir(dir)
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .env("TF_IN_AUTOMATION", "1"),
+    )
+}
+
+#[test]
+fn environments_get_a_values_file_each_and_share_one_registry_and_zone() {
+    let r = Rendered::new("tests/fixtures/specs/environments.yaml");
+    // No terraform.tfvars: Terraform would load it in every workspace.
+    assert_eq!(r.root_tfvars(), ["environments/dev.tfvars", "environments/prod.tfvars", "environments/test.tfvars"]);
+    let parsed = r.parsed();
+    let env = |name: &str| &parsed[&format!("environments/{name}.tfvars")];
+    let (dev, test, prod) = (env("dev"), env("test"), env("prod"));
+    for (name, vars) in [("dev", dev), ("test", test), ("prod", prod)] {
+        assert_eq!(vars["environment"], name, "each file names its workspace");
+        assert_eq!(vars["tags"]["environment"], name);
+    }
+    // Each its own resource group, cluster and GitHub environment (the deploy identity's subject).
+    let distinct = |key: &str| [dev, test, prod].iter().map(|v| v[key].to_string()).collect::<BTreeSet<_>>().len();
+    for key in ["resource_group_name", "cluster_name", "github_environment"] {
+        assert_eq!(distinct(key), 3, "{key} is each environment's own");
+    }
+    assert_eq!(prod["github_environment"], "production");
+    assert_eq!(
+        (&prod["node_vm_size"], &prod["node_min_count"], &prod["node_max_count"]),
+        (&"Standard_D4ds_v5".into(), &3.into(), &10.into())
+    );
+    // No environment creates the registry, the build identity or the zone: the shared root does,
+    // and each environment reads them from its state.
+    for vars in [dev, test, prod] {
+        for gone in ["registry_name", "registry_owner", "registry_resource_group_name", "dns_zone_resource_group_name"]
+        {
+            assert!(vars.get(gone).is_none(), "{gone} is the shared root's: {vars}");
+        }
+        assert_eq!(vars["shared_state_key"], "shop-shared.tfstate");
+        assert_eq!(vars["state_storage_account_name"], "shoptfstate");
+        assert_eq!(vars["dns_zone"], "example.com");
+    }
+    let shared = &parsed["shared/terraform.tfvars"];
+    assert_eq!(shared["registry_name"], "shopacr", "one registry for every environment");
+    assert_eq!(shared["dns_zones"], serde_json::json!(["example.com"]), "one zone, created once");
+    assert_eq!(shared["resource_group_name"], "shop-shared");
+    // The root wires what it reads to what uses it, and creates neither registry nor build identity.
+    let main = &parsed["main.tf"];
+    assert!(main["module"].get("acr").is_none(), "the registry is the shared root's");
+    assert_eq!(main["module"]["github_oidc"][0]["build_identity"], false);
+    assert_eq!(main["resource"]["azurerm_role_assignment"]["acr_pull"][0]["scope"], "${local.shared.registry.id}");
+    assert_eq!(main["data"]["terraform_remote_state"]["shared"][0]["config"]["key"], "${var.shared_state_key}");
+    let main = &parsed["main.tf"]["module"];
+    // Each environment's AKS Backup: the most frequent schedule as an ISO 8601 repeating
+    // interval, and the longest retention; dev and test daily at 03:00 for 7 days, prod every
+    // 4 hours from 00:15 for 60. No snapshot scheduler in the cluster.
+    for (vars, schedule, days) in [
+        (dev, "R/2024-01-01T03:00:00+00:00/P1D", 7),
+        (test, "R/2024-01-01T03:00:00+00:00/P1D", 7),
+        (prod, "R/2024-01-01T00:15:00+00:00/PT4H", 60),
+    ] {
+        assert_eq!(vars["backup"]["schedule"], schedule);
+        assert_eq!(vars["backup"]["retention_days"], days);
+    }
+    assert_eq!(main["backup"][0]["count"], "${var.backup == null ? 0 : 1}");
+    assert!(parsed["cluster/main.tf"]["module"].get("snapshots").is_none(), "AKS Backup, not snapscheduler");
+    assert!(r.terraform().join("modules/backup/main.tf").exists());
+    // A replaced cluster gets a backup instance of its own: its name follows the cluster's id,
+    // so the old instance (under the delete lock, which refuses its deletion) keeps its name
+    // and its recovery points beside the new one. The README's "cluster replaced" procedure
+    // forgets the two resources the lock would refuse to delete, at addresses the module has.
+    let backup = &parsed["modules/backup/main.tf"]["resource"];
+    let instance = &backup["azurerm_data_protection_backup_instance_kubernetes_cluster"]["this"][0];
+    assert_eq!(instance["name"], "${var.name}-${substr(sha1(var.cluster_id), 0, 8)}");
+    assert_eq!(instance["kubernetes_cluster_id"], "${var.cluster_id}");
+    assert!(backup["azurerm_role_assignment"]["backup"][0]["for_each"].as_str().is_some());
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    let procedure = readme.split("### The cluster replaced").nth(1).expect("a cluster-replaced procedure");
+    assert!(
+        procedure.contains("terraform state rm 'module.backup[0].azurerm_data_protection_backup_instance_kubernetes_cluster.this' 'module.backup[0].azurerm_role_assignment.backup[\"extension-storage\"]'"),
+        "{procedure}"
+    );
+    let roles = std::fs::read_to_string(r.terraform().join("modules/backup/main.tf")).expect("backup");
+    assert!(roles.contains("    extension-storage = {\n      scope = azurerm_storage_account.this.id"), "{roles}");
+    // A vault re-created within purge protection's 90 days is recovered, old secrets included.
+    assert!(readme.contains("`recover_soft_deleted_key_vaults`, on by default) recovers"), "{readme}");
+    assert!(!r.terraform().join("cluster/modules/snapshots").exists());
+    assert!(parsed["outputs.tf"]["output"]["in_cluster"][0]["value"].get("volume_snapshots").is_none());
+    let acr = &parsed["modules/acr/main.tf"]["resource"];
+    assert!(acr["azurerm_container_registry"]["this"][0].get("count").is_none());
+    assert!(acr.get("azurerm_role_assignment").is_none(), "each environment gives its own kubelet AcrPull");
+    let oidc = &parsed["modules/github-oidc/main.tf"]["resource"]["azurerm_role_assignment"]["build_push"][0];
+    assert_eq!(oidc["count"], "${var.build_identity ? 1 : 0}");
+    // The state storage is the first environment's.
+    assert_eq!(parsed["bootstrap/terraform.tfvars"]["storage_account_name"], "shoptfstate");
+
+    // Local for development: only prod is Terraform's, and the shared root is prod's registry's.
+    let r = Rendered::new("tests/fixtures/specs/local-azure.yaml");
+    assert_eq!(r.root_tfvars(), ["environments/prod.tfvars"]);
+    let parsed = r.parsed();
+    let prod = &parsed["environments/prod.tfvars"];
+    assert_eq!((&prod["environment"], &prod["github_environment"]), (&"prod".into(), &"prod".into()));
+    assert!(prod.get("registry_name").is_none());
+    assert_eq!(parsed["shared/terraform.tfvars"]["registry_name"], "athletesacr");
+    assert!(prod.get("backup").is_none(), "no service keeps a backup");
+}
+
+#[test]
+fn an_environments_values_plan_in_its_own_workspace_only() {
+    let r = Rendered::new("tests/fixtures/specs/environments.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The root's variables alone: what the guard reads, with no provider to download.
+    std::fs::copy(r.terraform().join("variables.tf"), dir.path().join("variables.tf")).expect("copy");
+    for env in ["dev", "test", "prod"] {
+        let file = format!("environments/{env}.tfvars");
+        std::fs::copy(r.terraform().join(&file), dir.path().join(format!("{env}.tfvars"))).expect("copy");
+    }
+    let (ok, text) = terraform(dir.path(), &["init", "-input=false"]);
+    assert!(ok, "terraform init: {text}");
+    for workspace in ["default", "dev", "test", "prod"] {
+        let (ok, text) = terraform(dir.path(), &["workspace", "select", "-or-create", workspace]);
+        assert!(ok, "{workspace}: {text}");
+        for env in ["dev", "test", "prod"] {
+            let (ok, text) =
+                terraform(dir.path(), &["plan", "-input=false", "-lock=false", &format!("-var-file={env}.tfvars")]);
+            if env == workspace {
+                assert!(ok && text.contains("No changes"), "{env} in its own workspace:\n{text}");
+            } else {
+                assert!(
+                    !ok && text.contains("These values are for another environment"),
+                    "{env} in {workspace}:\n{text}"
+                );
+            }
+        }
+    }
+    // The shared root's values pass its validations (it has one state, no workspace), and a
+    // value the spec would refuse, edited in by hand, fails its plan.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in ["variables.tf", "terraform.tfvars"] {
+        std::fs::copy(r.terraform().join("shared").join(file), dir.path().join(file)).expect("copy");
+    }
+    let (ok, text) = terraform(dir.path(), &["init", "-input=false"]);
+    assert!(ok, "terraform init: {text}");
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
+    assert!(ok && text.contains("No changes"), "shared: {text}");
+    let values = std::fs::read_to_string(dir.path().join("terraform.tfvars")).expect("read");
+    let edited = values.replace("\"example.com\"", "\"example com\"");
+    assert_ne!(edited, values);
+    std::fs::write(dir.path().join("terraform.tfvars"), edited).expect("write");
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
+    assert!(!ok && text.contains("dns_zones are domain names"), "{text}");
+
+    // A spec without environments plans in the workspace Terraform starts in.
+    let r = Rendered::new("spec.yaml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in ["variables.tf", "terraform.tfvars"] {
+        std::fs::copy(r.terraform().join(file), dir.path().join(file)).expect("copy");
+    }
+    let (ok, text) = terraform(dir.path(), &["init", "-input=false"]);
+    assert!(ok, "terraform init: {text}");
+    let (ok, text) = terraform(dir.path(), &["plan", "-input=false", "-lock=false"]);
+    assert!(ok && text.contains("No changes"), "{text}");
+}
+
+/// The root module's resources of one type in a parsed file, by name.
+fn resources<'v>(file: &'v Value, kind: &str) -> &'v serde_json::Map<String, Value> {
+    file["resource"][kind].as_object().unwrap_or_else(|| panic!("no {kind} in {file}"))
+}
+
+#[test]
+fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let admin = &parsed["modules/cluster-admin/main.tf"];
+    let role = &resources(admin, "azurerm_role_assignment")["cluster_admin"][0];
+    assert_eq!(role["role_definition_name"], "Azure Kubernetes Service RBAC Cluster Admin");
+    assert_eq!(role["scope"], "${var.cluster_id}");
+    // The spec names no admin group: the role goes to whoever applied first, frozen in the
+    // state (a later apply by another principal changes nothing: it does not take the role).
+    let locals = admin["locals"][0]["principal_id"].as_str().expect("principal_id");
+    assert!(locals.contains("terraform_data.first_applier.output"), "{locals}");
+    let first = &resources(admin, "terraform_data")["first_applier"][0];
+    assert_eq!(first["input"], "${data.azurerm_client_config.current.object_id}");
+    assert_eq!(first["lifecycle"][0]["ignore_changes"], serde_json::json!(["${input}"]));
+    assert_eq!(parsed["terraform.tfvars"]["admin_group_object_id"], Value::Null);
+    // The wait polls the API server, bounded, after the role.
+    let wait = &resources(admin, "terraform_data")["cluster_access"][0];
+    let command = wait["provisioner"]["local-exec"][0]["command"].as_str().expect("command");
+    assert!(command.contains("auth can-i") && command.contains("seq 1 60"), "{command}");
+    // Concrete verbs, what the in-cluster root does first: AKS's Guard webhook may never
+    // answer yes to a wildcard `can-i '*' '*'`.
+    assert!(!command.contains("'*'"), "a wildcard check: {command}");
+    for verb in [
+        "can create namespaces",
+        "can create customresourcedefinitions.apiextensions.k8s.io",
+        "can create clusterrolebindings.rbac.authorization.k8s.io",
+        "can create rolebindings.rbac.authorization.k8s.io --namespace kube-system",
+    ] {
+        assert!(command.contains(verb), "{verb}: {command}");
+    }
+    assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.cluster_admin.id"));
+    // Then, as the runner would run it: the role has arrived, and the metrics add-on serves
+    // its PodMonitor kind (the cluster root's cert-manager scrape) on the third ask; never
+    // served, the wait fails with what to look at.
+    let run_wait = |served_after: u32| {
+        let bin = tempfile::tempdir().expect("bin");
+        let stub = |name: &str, body: &str| {
+            let path = bin.path().join(name);
+            std::fs::write(&path, format!("#!/bin/bash\n{body}\n")).expect("stub");
+            let mut perms = std::fs::metadata(&path).expect("meta").permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+            std::fs::set_permissions(&path, perms).expect("chmod");
+        };
+        stub("az", "echo token");
+        stub("sleep", "exit 0");
+        let asks = bin.path().join("asks");
+        stub(
+            "kubectl",
+            &format!(
+                "case \"$*\" in *podmonitors.azmonitoring.coreos.com*) n=$(( $(cat {asks} 2>/dev/null || echo 0) + 1 )); \
+                 echo $n > {asks}; [ $n -gt {served_after} ];; *) exit 0;; esac",
+                asks = asks.display()
+            ),
+        );
+        let out = Command::new("/bin/bash")
+            .args(["-c", command])
+            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()))
+            .env("SERVER", "https://example.invalid")
+            .env("CA", "Y2EK")
+            .env("SERVER_ID", "6dae42f8-4368-4678-94ff-3960e28e3630")
+            .output()
+            .expect("bash");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (ok, log) = run_wait(2);
+    assert!(ok && log.contains("waiting for the metrics add-on's PodMonitor kind (2/60)"), "{log}");
+    assert!(log.contains("the metrics add-on serves PodMonitors"), "{log}");
+    let (ok, log) = run_wait(1000);
+    assert!(!ok && log.contains("still serves no podmonitors.azmonitoring.coreos.com"), "{log}");
+    // What the in-cluster root reads waits for it too.
+    let outputs = &parsed["outputs.tf"]["output"];
+    for name in ["cluster", "in_cluster"] {
+        assert_eq!(outputs[name][0]["depends_on"], serde_json::json!(["${module.cluster_admin}"]), "{name}");
+    }
+}
+
+#[test]
+fn the_subscription_is_exported_before_the_first_terraform_step() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+        let export = readme
+            .find("export ARM_SUBSCRIPTION_ID=\"$(az account show --query id --output tsv)\"")
+            .unwrap_or_else(|| panic!("{spec}: no export of ARM_SUBSCRIPTION_ID:\n{readme}"));
+        let first = readme.find("cd bootstrap").expect("step 1");
+        assert!(export < first, "{spec}: ARM_SUBSCRIPTION_ID is exported after the bootstrap runs");
+        assert_eq!(readme.matches("export ARM_SUBSCRIPTION_ID").count(), 1, "{spec}: exported once");
+        // azurerm 4 does not take `az account set` in its place: no file says it does.
+        for file in r.files() {
+            let text = std::fs::read_to_string(&file).expect("read");
+            assert!(!text.contains("or `az account set`"), "{spec}: {}", file.display());
+        }
+        let top = std::fs::read_to_string(r.dir.path().join("out/README.md")).expect("README");
+        let prerequisites = &top[top.find("## Prerequisites").expect("Prerequisites")..];
+        assert!(prerequisites.contains("export ARM_SUBSCRIPTION_ID="), "{spec}: {prerequisites}");
+    }
+}
+
+#[test]
+fn the_bootstrap_waits_until_the_state_container_answers_its_role() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let main = &parsed["bootstrap/main.tf"];
+    let role = &resources(main, "azurerm_role_assignment")["state"][0];
+    assert_eq!(role["role_definition_name"], "Storage Blob Data Contributor");
+    let wait = &resources(main, "terraform_data")["state_access"][0];
+    assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.state.id"), "{wait}");
+    let command = wait["provisioner"]["local-exec"][0]["command"].as_str().expect("command");
+    // The data plane with Entra ID, as the next `terraform init` reads it; bounded.
+    for expected in ["az storage blob list --auth-mode login", "seq 1 30", "sleep 10", "exit 1"] {
+        assert!(command.contains(expected), "{expected}: {command}");
+    }
+}
+
+#[test]
+fn the_kubernetes_version_is_one_aks_still_creates_clusters_at() {
+    use gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS;
+    // 1.33 is past its AKS end of life (July 2026) and 1.34 reaches it on 2026-11-30.
+    assert_eq!(SUPPORTED_MINORS, 35..=37);
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    assert_eq!(parsed["terraform.tfvars"]["kubernetes_version"], "1.36");
+    // Terraform's own validation accepts the same range as the spec's rule.
+    let variable = &parsed["variables.tf"]["variable"]["kubernetes_version"][0]["validation"][0];
+    assert_eq!(variable["condition"], "${can(regex(\"^1\\\\.3[5-7](\\\\.[0-9]+)?$\", var.kubernetes_version))}");
+    assert!(variable["error_message"].as_str().expect("message").contains("1.35 to 1.37"), "{variable}");
+    // A spec at a retired version is refused at its line, with the range and where it is from.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let line = spec.lines().position(|l| l.contains("kubernetesVersion: \"1.36\"")).expect("the version") + 1;
+    for old in ["1.33", "1.34"] {
+        let text = spec.replace("kubernetesVersion: \"1.36\"", &format!("kubernetesVersion: \"{old}\""));
+        std::fs::write(dir.path().join("spec.yaml"), text).expect("write");
+        let run = Gen::new().args(["lint", "spec.yaml"]).current_dir(dir.path()).run();
+        assert_ne!(run.code, 0, "{old}: {}", run.stdout);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains(&format!("spec.yaml:{line}:")) && all.contains("SPEC117"), "{old}: {all}");
+        assert!(all.contains("outside what AKS supports with the pinned provider (1.35 to 1.37)"), "{all}");
+    }
+}
+
+#[test]
+fn a_fresh_cluster_has_room_for_its_add_ons_and_helm_waits_for_the_next_node() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let mut releases = 0;
+        for (path, file) in parsed.iter().filter(|(p, _)| p.starts_with("cluster/")) {
+            for (name, blocks) in file["resource"]["helm_release"].as_object().into_iter().flatten() {
+                releases += 1;
+                // 300 s, Helm's default, is shorter than the autoscaler takes to add a node.
+                assert_eq!(blocks[0]["timeout"], 600, "{spec}: {path} helm_release.{name}");
+            }
+        }
+        assert!(releases >= 4, "{spec}: {releases}");
+    }
+    // The reference spec and seed 001 (one small Standard_B2s before) start with two nodes.
+    for spec in ["spec.yaml", "examples/seed-001-flask-duckdns.yaml"] {
+        let r = Rendered::new(spec);
+        assert_eq!(r.parsed()["terraform.tfvars"]["node_min_count"], 2, "{spec}");
+    }
+    // And so does a spec that names no node pool.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let line = text.lines().find(|l| l.trim_start().starts_with("nodePool:")).expect("a node pool");
+    std::fs::write(dir.path().join("spec.yaml"), text.replace(&format!("{line}\n"), "")).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tfvars = std::fs::read_to_string(dir.path().join("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(
+        tfvars.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["node_min_count", "=", "2"]),
+        "{tfvars}"
+    );
+}
+
+#[test]
+fn an_admin_group_from_the_spec_gets_the_role_instead() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replace(
+        "      kubernetesVersion: \"1.36\"",
+        "      kubernetesVersion: \"1.36\"\n      adminGroup: 6a1b2c3d-0000-4000-8000-00000000abcd",
+    );
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let tfvars = std::fs::read_to_string(dir.path().join("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("admin_group_object_id = \"6a1b2c3d-0000-4000-8000-00000000abcd\""), "{tfvars}");
+    // Not a GUID: refused at its line, nothing written.
+    let spec = std::fs::read_to_string(dir.path().join("spec.yaml")).expect("spec").replace("6a1b2c3d-0000", "admins");
+    std::fs::write(dir.path().join("bad.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "bad.yaml", "--out", "bad"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("bad.yaml:20:"), "{}", run.stderr);
+    assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
+fn helm_and_kubernetes_run_in_a_root_of_their_own_configured_from_the_platform_state() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        for (path, file) in &parsed {
+            let root = !path.contains('/') || path.starts_with("environments/");
+            if root {
+                assert!(
+                    file["provider"]["helm"].is_null() && file["provider"]["kubernetes"].is_null(),
+                    "{spec}: {path}"
+                );
+                for kind in ["helm_release", "kubernetes_namespace_v1"] {
+                    assert!(file["resource"][kind].is_null(), "{spec}: {path} has {kind}");
+                }
+            }
+        }
+        let providers = &parsed["cluster/providers.tf"];
+        let state = &providers["data"]["terraform_remote_state"]["platform"][0];
+        assert_eq!(state["backend"], "azurerm", "{spec}");
+        assert_eq!(state["workspace"], "${terraform.workspace}", "{spec}");
+        let host = providers["provider"]["kubernetes"][0]["host"].as_str().expect("host");
+        assert_eq!(host, "${local.cluster.host}", "{spec}");
+        // The in-cluster root's values name the platform root's state.
+        let vars = &parsed["cluster/terraform.tfvars"];
+        let top = std::fs::read_to_string(root().join(spec)).expect("spec");
+        let name = top.lines().find_map(|l| l.trim().strip_prefix("name: ")).expect("a name").trim_matches('"');
+        assert_eq!(vars["platform_state_key"], format!("{name}.tfstate"), "{spec}");
+    }
+}
+
+#[test]
+fn secret_env_values_come_from_a_key_vault_through_workload_identity() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["secret_services"]["shop"]["secrets"], serde_json::json!(["SECRET_KEY"]));
+    let kv = &parsed["modules/key-vault/main.tf"];
+    let vault = &resources(kv, "azurerm_key_vault")["service"][0];
+    assert_eq!(vault["for_each"], "${var.services}");
+    assert_eq!(vault["name"], "${each.value.vault}");
+    assert_eq!(vault["rbac_authorization_enabled"], true);
+    assert_eq!(vault["purge_protection_enabled"], true);
+    assert_eq!(vault["soft_delete_retention_days"], 90);
+    let federated = &resources(kv, "azurerm_federated_identity_credential")["service"][0];
+    assert_eq!(federated["subject"], "system:serviceaccount:${each.value.namespace}:${each.key}");
+    let roles: Vec<&str> = resources(kv, "azurerm_role_assignment")
+        .values()
+        .map(|r| r[0]["role_definition_name"].as_str().expect("role"))
+        .collect();
+    for role in ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Reader"] {
+        assert!(roles.contains(&role), "{roles:?}");
+    }
+    // The chart reads the vault: a SecretProviderClass that syncs shop-env, the
+    // ServiceAccount annotated, the pods labelled and mounting it.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let chart = |f: &str| std::fs::read_to_string(out.join(f)).expect(f);
+    let spc = chart("chart/templates/secretproviderclass.yaml");
+    assert!(spc.contains("secretObjects:") && spc.contains("secretName: {{ .Values.secretEnv.secretName"), "{spc}");
+    let values = chart("values/shop.yaml");
+    let vault_name = tfvars["secret_services"]["shop"]["vault"].as_str().expect("vault");
+    assert_eq!(vault_name, "kvshop-443b4d6992bc");
+    assert!(values.contains(&format!("    name: \"{vault_name}\"")), "{values}");
+    assert!(values.contains("      \"SECRET_KEY\": \"SECRET-KEY\""), "{values}");
+    let manifests = |f: &str| std::fs::read_to_string(out.join("manifests/shop").join(f)).expect(f);
+    assert!(manifests("deployment.yaml").contains("azure.workload.identity/use: \"true\""));
+    assert!(manifests("deployment.yaml").contains("secretProviderClass: \"shop\""));
+    assert!(manifests("serviceaccount.yaml").contains("azure.workload.identity/client-id"));
+    assert!(manifests("secretproviderclass.yaml").contains("objectName: SECRET-KEY"));
+    assert!(manifests("secretproviderclass.yaml").contains(&format!("keyvaultName: \"{vault_name}\"")));
+    // The deploy job checks the vault holds the value before Helm runs, and gives the chart
+    // the identity and a digest of the values' versions.
+    // The service's workflow names its vault and secrets; the project's pipeline, which it
+    // calls, checks them.
+    let caller = std::fs::read_to_string(r.dir.path().join(".github/workflows/shop.yml")).expect("workflow");
+    assert!(caller.contains("secret-names: \"SECRET-KEY\""), "{caller}");
+    assert!(caller.contains(&format!("vault: \"{vault_name}\"")), "{caller}");
+    let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/_pipeline.yml")).expect("workflow");
+    let preflight = workflow.find("Preflight (Key Vault holds every secret)").expect("a preflight step");
+    let helm = workflow.find("helm upgrade --install").expect("helm");
+    assert!(preflight < helm, "{workflow}");
+    assert!(workflow.contains("SECRETS: ${{ inputs.secret-names }}"), "{workflow}");
+    assert!(workflow.contains("VAULT: ${{ inputs.vault }}"), "{workflow}");
+    assert!(workflow.contains("az keyvault secret list --vault-name \"$VAULT\""), "{workflow}");
+    assert!(workflow.contains("--set-string \"secretEnv.keyVault.clientId=$CLIENT_ID\""), "{workflow}");
+    assert!(workflow.contains("--set-string \"secretEnv.checksum=$CHECKSUM\""), "{workflow}");
+}
+
+#[test]
+fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
+    let r = Rendered::new("tests/fixtures/specs/options.yaml");
+    let parsed = r.parsed();
+    let main = &parsed["cluster/main.tf"];
+    let rules = main["locals"][0]["deploy_rules"].to_string();
+    for kind in ["deployments", "services", "configmaps", "secrets", "horizontalpodautoscalers", "ingresses"] {
+        assert!(rules.contains(kind), "{kind}: {rules}");
+    }
+    for (flag, kind) in [
+        ("http_routes", "httproutes"),
+        ("secret_provider", "secretproviderclasses"),
+        ("persistent_volumes", "persistentvolumeclaims"),
+    ] {
+        assert!(rules.contains(&format!("local.platform.{flag}")) && rules.contains(kind), "{kind}: {rules}");
+    }
+    // AKS Backup takes the volumes' backups: the pipeline writes no snapshot schedule.
+    assert!(!rules.contains("snapshotschedules"), "{rules}");
+    let binding = &resources(main, "kubernetes_role_binding_v1")["deploy"][0];
+    assert_eq!(binding["subject"][0]["name"], "${local.platform.deploy_principal_id}");
+    // The Azure role that covered no custom kind is gone.
+    let oidc = std::fs::read_to_string(r.terraform().join("modules/github-oidc/main.tf")).expect("read");
+    assert!(!oidc.contains("Azure Kubernetes Service RBAC Writer"), "{oidc}");
+}
+
+#[test]
+fn seed_001_renders_a_path_that_can_work() {
+    let r = Rendered::new("examples/seed-001-flask-duckdns.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    // No zone for the public suffix; the host is external and gets no record.
+    assert_eq!(tfvars["dns_zone"], Value::Null);
+    assert_eq!(tfvars["external_hosts"], serde_json::json!(["flask-test.duckdns.org"]));
+    let main = &parsed["main.tf"];
+    assert_eq!(
+        main["module"]["dns"][0]["hosts"],
+        "${setsubtract(setsubtract(var.ingress_hosts, var.gateway_hosts), var.external_hosts)}"
+    );
+    // The address to give DuckDNS is an output.
+    assert_eq!(parsed["outputs.tf"]["output"]["ingress_ip"][0]["value"], "${module.public_ip.address}");
+    // Certificates by HTTP-01, named by the Ingress.
+    let issuer = std::fs::read_to_string(r.terraform().join("cluster/modules/cert-manager/main.tf")).expect("read");
+    assert!(issuer.contains("http01 = { ingress = { ingressClassName = var.ingress_class_name } }"), "{issuer}");
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let ingress = std::fs::read_to_string(out.join("manifests/flask-app/ingress.yaml")).expect("ingress");
+    assert!(ingress.contains("cert-manager.io/cluster-issuer: \"letsencrypt\""), "{ingress}");
+    // Written with the zone it had by hand, the spec is refused where the zone is.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("examples/seed-001-flask-duckdns.yaml"))
+        .expect("spec")
+        .replace("    externalHosts: [flask-test.duckdns.org]", "    dns: {zone: duckdns.org}");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("SPEC131") && run.stderr.contains("spec.yaml:32:17"), "{}", run.stderr);
+    assert!(run.stderr.contains("externalHosts"), "{}", run.stderr);
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn an_httproute_attaches_to_a_gateway_the_cluster_root_creates() {
+    let r = Rendered::new("tests/fixtures/specs/options.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["gateway"], serde_json::json!({"name": "web", "namespace": "gateway-system"}));
+    assert_eq!(tfvars["gateway_tls_hosts"], serde_json::json!(["results.example.com"]));
+    // Envoy Gateway (and the Gateway API CRDs) before cert-manager, then the Gateway.
+    let cluster = &parsed["cluster/main.tf"];
+    let envoy = &resources(cluster, "helm_release")["gateway_api"][0];
+    assert_eq!(envoy["chart"], "gateway-helm");
+    assert_eq!(envoy["namespace"], "${local.platform.ingress_namespace}");
+    assert_eq!(cluster["module"]["cert_manager"][0]["depends_on"], serde_json::json!(["${helm_release.gateway_api}"]));
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "kind       = \"Gateway\"",
+        "metadata   = { name = var.name, namespace = var.namespace }",
+        "name        = host",
+        "namespace   = var.namespace",
+        "\"cert-manager.io/cluster-issuer\" = var.issuer_name",
+        "controllerName = \"gateway.envoyproxy.io/gatewayclass-controller\"",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    // The chart's HTTPRoute names its host's Gateway, beside the named one.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let route = std::fs::read_to_string(out.join("manifests/results/httproute.yaml")).expect("httproute");
+    assert!(
+        route.contains("name: \"results.example.com\"") && route.contains("namespace: \"gateway-system\""),
+        "{route}"
+    );
+    // Its host points at the edge's IP, which the Gateway keeps; ingress-nginx, which the
+    // other services ask for, answers on an IP of its own.
+    let main = &parsed["main.tf"];
+    assert_eq!(main["module"]["dns"][0]["gateway_ip_id"], "${module.public_ip.id}");
+    assert_eq!(main["module"]["dns"][0]["ip_id"], "${local.ingress_nginx_ip_id}");
+    assert_eq!(main["module"]["ingress_nginx_ip"][0]["count"], "${var.gateway != null && var.ingress_nginx ? 1 : 0}");
+    assert_eq!(tfvars["ingress_nginx"], true);
+}
+
+/// The reference spec names no route and no Gateway: on Azure its service is routed by an
+/// HTTPRoute on the Gateway gen's Terraform creates, and ingress-nginx is not installed.
+#[test]
+fn a_spec_without_a_route_gets_an_httproute_and_a_gateway_on_azure() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["gateway"], serde_json::json!({"name": "gen-gateway", "namespace": "gateway-system"}));
+    assert_eq!(tfvars["http_routes"], true);
+    assert_eq!(tfvars["ingress_namespace"], "gateway-system");
+    assert_eq!(tfvars["gateway_tls_hosts"], serde_json::json!(["shop.example.com"]));
+    assert!(tfvars.get("ingress_nginx").is_none(), "no service asks for an Ingress: {tfvars}");
+    let cluster = &parsed["cluster/main.tf"];
+    assert_eq!(cluster["module"]["ingress_nginx"][0]["count"], "${local.platform.ingress_nginx ? 1 : 0}");
+    assert_eq!(cluster["module"]["gateway"][0]["count"], "${local.platform.gateway == null ? 0 : 1}");
+    assert_eq!(
+        cluster["module"]["cert_manager"][0]["ingress_class_name"],
+        "${one(module.ingress_nginx[*].class_name)}"
+    );
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    assert!(!out.join("manifests/shop/ingress.yaml").exists(), "no Ingress");
+    let route = std::fs::read_to_string(out.join("manifests/shop/httproute.yaml")).expect("httproute");
+    for expected in
+        ["name: \"shop.example.com\"", "namespace: \"gateway-system\"", "sectionName: \"https-shop.example.com\""]
+    {
+        assert!(route.contains(expected), "{expected}: {route}");
+    }
+    let values = std::fs::read_to_string(out.join("values/shop.yaml")).expect("values");
+    assert!(values.contains("sectionName: \"https-shop.example.com\""), "{values}");
+    assert!(values.contains("retiredController: false"), "{values}");
+    // Nothing says ingress-nginx is retired where nothing uses it.
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    assert!(readme.contains("**The Gateway API is the default route**"), "{readme}");
+    assert!(!readme.contains("ingress-nginx is retired"), "{readme}");
+}
+
+/// The Gateway's plain HTTP listener carries only the redirect to HTTPS and cert-manager's
+/// HTTP-01 challenge: it admits routes of the Gateway's own namespace alone, and each service's
+/// route names its host's HTTPS listener, whose name the Gateway derives from the same host.
+#[test]
+fn the_gateway_http_listener_only_redirects_to_https_and_answers_the_acme_challenge() {
+    let r = Rendered::new("spec.yaml");
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "same       = { namespaces = { from = \"Same\" } }",
+        "[{ name = \"http\", port = 80, protocol = \"HTTP\", allowedRoutes = local.same }]",
+        "name          = \"https-${host}\"",
+        "name          = \"http-${host}\"",
+        "parentRefs = [{ name = var.name, sectionName = \"http\" }]",
+        "{ filters = [{ type = \"RequestRedirect\", requestRedirect = { scheme = \"https\", statusCode = 301 } }] }",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    // The only other routes on `http`: cert-manager's, made in the Gateway's namespace for the
+    // challenge of the issuer the Gateway names.
+    let issuer = std::fs::read_to_string(r.terraform().join("cluster/modules/cert-manager/main.tf")).expect("read");
+    assert!(
+        issuer.contains("gatewayHTTPRoute = { parentRefs = [{ name = var.gateway.name, namespace = var.gateway.namespace, kind = \"Gateway\", sectionName = \"http\" }] }"),
+        "{issuer}"
+    );
+    assert!(issuer.contains("enableGatewayAPI = true"), "{issuer}");
+}
+
+/// A service that asks for an Ingress keeps ingress-nginx, and the README and the chart's
+/// NOTES say it is retired and how to move.
+#[test]
+fn ingress_nginx_chosen_explicitly_is_installed_and_said_to_be_retired() {
+    let r = Rendered::new("examples/seed-001-flask-duckdns.yaml");
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["ingress_nginx"], true);
+    assert!(tfvars.get("gateway").is_none(), "no service routes through the Gateway: {tfvars}");
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    for expected in [
+        "**ingress-nginx is retired, and flask-app still uses it**",
+        "upstream ingress-nginx has received no fixes since March 2026",
+        "To move: remove `route: ingress`",
+    ] {
+        assert!(readme.contains(expected), "{expected}: {readme}");
+    }
+    // The chart's NOTES say so for a service whose values say its class is the retired one.
+    let values = std::fs::read_to_string(out.join("values/flask-app.yaml")).expect("values");
+    assert!(values.contains("retiredController: true"), "{values}");
+    let notes = std::fs::read_to_string(out.join("chart/templates/NOTES.txt")).expect("NOTES");
+    let retired = &notes[notes.find("{{- if .Values.ingress.retiredController }}").expect("the condition")..];
+    for expected in
+        ["ingress-nginx is retired: it has received no fixes since March 2026", "To move, remove\n`route: ingress`"]
+    {
+        assert!(retired.contains(expected), "{expected}: {notes}");
+    }
+}
+
+/// The Kubernetes minors each pinned add-on's own support table lists, read on 2026-11-23:
+/// cert-manager's supported releases (cert-manager.io/docs/releases: 1.21, "1.33 → 1.36";
+/// v1.21.2 its newest patch, release notes in cert-manager/website#2261) and Envoy Gateway's
+/// compatibility matrix (gateway.envoyproxy.io/news/releases/matrix: v1.9, "v1.33, v1.34,
+/// v1.35, v1.36", end of life 2027-02-14; v1.9.3 its newest patch, released 2026-10-03).
+const ADD_ONS: &[(&str, &str, &str, std::ops::RangeInclusive<u32>)] = &[
+    ("cert-manager", "cluster/modules/cert-manager/variables.tf", "chart_version", 33..=36),
+    ("Envoy Gateway", "cluster/variables.tf", "envoy_gateway_chart_version", 33..=36),
+];
+
+/// cert-manager and Envoy Gateway are pinned to releases whose support tables list the
+/// Kubernetes version a cluster is created at by default, and every minor the spec accepts but
+/// 1.37, which no release of either lists yet (the reviewer's finding: v1.18.2 and v1.8.4 were
+/// past their end of life, and neither listed 1.36).
+#[test]
+fn the_add_ons_are_pinned_to_releases_that_support_the_clusters_kubernetes_version() {
+    use gen_core::platform::azure::rules::unsupported_kubernetes_version::SUPPORTED_MINORS;
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let default: u32 = parsed["terraform.tfvars"]["kubernetes_version"]
+        .as_str()
+        .and_then(|v| v.strip_prefix("1."))
+        .and_then(|m| m.parse().ok())
+        .expect("a 1.x version");
+    let pins = [("cert-manager", "v1.21.2"), ("Envoy Gateway", "v1.9.3")];
+    for ((name, file, variable, supported), (_, pin)) in ADD_ONS.iter().zip(pins) {
+        let declared = &parsed[*file]["variable"][*variable][0];
+        assert_eq!(declared["default"], pin, "{name}: {declared}");
+        assert!(supported.contains(&default), "{name} {pin} does not support Kubernetes 1.{default}");
+        let unsupported: Vec<u32> = SUPPORTED_MINORS.filter(|m| !supported.contains(m)).collect();
+        assert_eq!(unsupported, [37], "{name} {pin}: a minor the spec accepts beyond 1.37 is unsupported");
+    }
+    // Helm never upgrades the CRDs in Envoy Gateway's chart: the README says how they move on.
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    for expected in [
+        "## Upgrading Envoy Gateway",
+        "helm template eg-crds oci://docker.io/envoyproxy/gateway-crds-helm --version <new version>",
+        "--set crds.gatewayAPI.enabled=true --set crds.gatewayAPI.channel=experimental",
+        "| kubectl apply --server-side --force-conflicts -f -",
+    ] {
+        assert!(readme.contains(expected), "{expected}: {readme}");
+    }
+    let cluster = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster/main.tf");
+    assert!(
+        cluster.contains("never upgrades: a new\n# `envoy_gateway_chart_version` alone leaves the old CRDs"),
+        "{cluster}"
+    );
+}
+
+/// The Gateway's proxies survive a node drain: Envoy Gateway runs two of them (the EnvoyProxy
+/// the GatewayClass names), spread over zones and nodes, with a PodDisruptionBudget that keeps
+/// one running; one proxy would make every drain, and every AKS upgrade, an outage of all
+/// ingress.
+#[test]
+fn the_gateway_runs_two_proxies_that_a_node_drain_cannot_stop_together() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let replicas = &parsed["cluster/modules/gateway/variables.tf"]["variable"]["proxy_replicas"][0];
+    assert_eq!(replicas["default"], 2, "{replicas}");
+    assert_eq!(
+        replicas["validation"][0]["condition"],
+        "${var.proxy_replicas >= 2 && floor(var.proxy_replicas) == var.proxy_replicas}"
+    );
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    // Inside the EnvoyProxy's `provider.kubernetes`, which the GatewayClass's parametersRef names.
+    let envoy_proxy = &gateway[gateway.find("kind       = \"EnvoyProxy\"").expect("the EnvoyProxy")
+        ..gateway.find("kind       = \"GatewayClass\"").expect("the GatewayClass")];
+    for expected in [
+        "envoyDeployment = {\n                replicas = var.proxy_replicas",
+        "for key in [\"topology.kubernetes.io/zone\", \"kubernetes.io/hostname\"] : {",
+        "maxSkew           = 1",
+        "whenUnsatisfiable = \"ScheduleAnyway\"",
+        "labelSelector     = { matchLabels = local.proxy_labels }",
+        "envoyPDB = { minAvailable = 1 }",
+    ] {
+        assert!(envoy_proxy.contains(expected), "{expected}: {envoy_proxy}");
+    }
+    assert!(
+        gateway.contains(
+            "parametersRef  = { group = \"gateway.envoyproxy.io\", kind = \"EnvoyProxy\", name = \"azure-static-ip\""
+        ),
+        "{gateway}"
+    );
+    // The spread selects the merged fleet's proxies by the labels Envoy Gateway gives them.
+    for expected in [
+        "\"app.kubernetes.io/name\"                    = \"envoy\"",
+        "\"app.kubernetes.io/component\"               = \"proxy\"",
+        "\"gateway.envoyproxy.io/owning-gatewayclass\" = local.class_name",
+        "mergeGateways = true",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+}
+
+/// The cluster's identity gets Network Contributor, which binding the static IP to its load
+/// balancer needs on the IP's resource group, on a group that holds the edge's IPs alone: on
+/// the project's group it would also reach the DNS zone there, and the cluster could rewrite
+/// DNS. The Services name that group; the zone stays in the project's.
+#[test]
+fn the_clusters_network_role_reaches_the_edge_ips_and_not_the_dns_zone() {
+    for spec in ["spec.yaml", "tests/fixtures/specs/options.yaml"] {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let main = &parsed["main.tf"];
+        let edge = &resources(main, "azurerm_resource_group")["edge"][0];
+        assert_eq!(edge["name"], "${substr(var.resource_group_name, 0, 85)}-edge", "{spec}");
+        let mut ips = vec![&main["module"]["public_ip"][0]];
+        if let Some(nginx) = main["module"].get("ingress_nginx_ip") {
+            ips.push(&nginx[0]);
+        }
+        for ip in ips {
+            assert_eq!(ip["resource_group_id"], "${azurerm_resource_group.edge.id}", "{spec}: {ip}");
+            assert_eq!(ip["resource_group_name"], "${azurerm_resource_group.edge.name}", "{spec}: {ip}");
+        }
+        let role = &resources(&parsed["modules/public-ip/main.tf"], "azurerm_role_assignment")["cluster_network"][0];
+        assert_eq!(role["scope"], "${var.resource_group_id}");
+        assert_eq!(role["role_definition_name"], "Network Contributor");
+        if let Some(dns) = main["module"].get("dns") {
+            let group = dns[0]["resource_group_name"].as_str().expect("a group");
+            assert!(!group.contains("edge"), "{spec}: the zone's group {group}");
+        }
+        // The load balancers of the Gateway and of ingress-nginx look for their IP there.
+        let platform = &parsed["outputs.tf"]["output"]["in_cluster"][0]["value"];
+        assert_eq!(platform["public_ip_group"], "${azurerm_resource_group.edge.name}", "{spec}");
+        let cluster = &parsed["cluster/main.tf"]["module"];
+        for module in ["gateway", "ingress_nginx"] {
+            assert_eq!(cluster[module][0]["resource_group_name"], "${local.platform.public_ip_group}", "{spec}");
+        }
+    }
+    let readme = std::fs::read_to_string(root().join("out/README.md")).expect("README");
+    assert!(readme.contains("**The edge's static IPs have a resource group of their own**"), "{readme}");
+}
+
+#[test]
+fn add_ons_run_on_a_tainted_system_pool_and_services_on_an_apps_pool_over_the_zones() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let aks = &parsed["modules/aks/main.tf"];
+    let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
+    let system = &cluster["default_node_pool"][0];
+    assert_eq!(system["only_critical_addons_enabled"], true, "{system}");
+    assert_eq!(system["node_count"], "${var.system_node_count}");
+    assert_eq!(system["orchestrator_version"], "${var.kubernetes_version}");
+    assert!(system.get("auto_scaling_enabled").is_none(), "a fixed system pool: {system}");
+    let apps = &resources(aks, "azurerm_kubernetes_cluster_node_pool")["apps"][0];
+    assert_eq!(apps["mode"], "User");
+    assert_eq!(apps["auto_scaling_enabled"], true);
+    assert_eq!(apps["orchestrator_version"], "${var.kubernetes_version}");
+    assert_eq!(apps["kubernetes_cluster_id"], "${azurerm_kubernetes_cluster.this.id}");
+    assert!(apps["zones"].to_string().contains("var.zones"), "{apps}");
+    assert!(apps["lifecycle"].to_string().contains("node_count"), "the autoscaler owns the count: {apps}");
+    let tfvars = &parsed["terraform.tfvars"];
+    assert_eq!(tfvars["system_node_count"], 3);
+    assert_eq!(tfvars["zones"], serde_json::json!(["1", "2", "3"]));
+    // The quota the README asks for counts both pools at their most, one surge node each:
+    // (3 + 1) + (3 + 1) nodes of 2 vCPUs; (3 + 2) × 2 to start.
+    let readme = std::fs::read_to_string(r.dir.path().join("out/README.md")).expect("README");
+    assert!(readme.contains("at least 16 vCPUs (10 for the first apply)"), "{readme}");
+}
+
+#[test]
+fn container_insights_collects_through_a_rule_associated_with_the_cluster() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let root = &parsed["main.tf"];
+    let monitoring = &root["module"]["monitoring"][0];
+    assert_eq!(monitoring["cluster_id"], "${module.aks.id}");
+    assert_eq!(monitoring["workspace_id"], "${module.aks.workspace_id}");
+    let file = &parsed["modules/monitoring/main.tf"];
+    let rule = &resources(file, "azurerm_monitor_data_collection_rule")["container_insights"][0];
+    let extension = &rule["data_sources"][0]["extension"][0];
+    assert_eq!(extension["extension_name"], "ContainerInsights");
+    assert_eq!(rule["destinations"][0]["log_analytics"][0]["workspace_resource_id"], "${var.workspace_id}");
+    let association = &resources(file, "azurerm_monitor_data_collection_rule_association")["container_insights"][0];
+    assert_eq!(association["target_resource_id"], "${var.cluster_id}");
+    assert_eq!(association["data_collection_rule_id"], "${azurerm_monitor_data_collection_rule.container_insights.id}");
+    let logs = &resources(file, "azurerm_monitor_diagnostic_setting")["control_plane"][0];
+    let categories: Vec<&Value> =
+        logs["enabled_log"].as_array().expect("logs").iter().map(|l| &l["category"]).collect();
+    assert_eq!(categories, ["kube-audit-admin", "guard", "cluster-autoscaler"]);
+    let alerts = &resources(file, "azurerm_monitor_metric_alert")["this"][0];
+    assert_eq!(alerts["scopes"], serde_json::json!(["${var.cluster_id}"]));
+    // The spec names no receiver of the alerts: they reach whom the pipeline notifies, and the
+    // action group exists.
+    assert_eq!(parsed["terraform.tfvars"]["alert_emails"], serde_json::json!(["ops@example.com"]));
+    let readme = std::fs::read_to_string(r.dir.path().join("out/README.md")).expect("README");
+    assert!(readme.contains("mailed to\n`ops@example.com`"), "{readme}");
+}
+
+#[test]
+fn the_cluster_identity_holds_network_rights_on_its_subnet_alone_before_the_cluster_exists() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let aks = &parsed["modules/aks/main.tf"];
+    let role = &resources(aks, "azurerm_role_assignment")["cluster_subnet"][0];
+    assert_eq!(role["role_definition_name"], "Network Contributor");
+    assert_eq!(role["scope"], "${var.nodes_subnet_id}");
+    assert_eq!(role["principal_id"], "${azurerm_user_assigned_identity.cluster.principal_id}");
+    let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
+    assert_eq!(cluster["identity"][0]["type"], "UserAssigned");
+    assert!(cluster["depends_on"].to_string().contains("azurerm_role_assignment.cluster_subnet"), "{cluster}");
+    assert_eq!(cluster["network_profile"][0]["outbound_type"], "userAssignedNATGateway");
+    assert_eq!(cluster["default_node_pool"][0]["vnet_subnet_id"], "${var.nodes_subnet_id}");
+    let root = &parsed["main.tf"];
+    assert_eq!(root["module"]["aks"][0]["nodes_subnet_id"], "${module.network.nodes_subnet_id}");
+    // The subnet reaches the cluster once its NAT gateway is attached and has its IP: nodes
+    // made before would have no way out.
+    let outputs = &parsed["modules/network/outputs.tf"];
+    assert_eq!(
+        outputs["output"]["nodes_subnet_id"][0]["value"],
+        "${azurerm_subnet_nat_gateway_association.nodes.subnet_id}"
+    );
+    assert_eq!(
+        outputs["output"]["nodes_subnet_id"][0]["depends_on"],
+        serde_json::json!(["${azurerm_nat_gateway_public_ip_association.this}"])
+    );
+}
+
+#[test]
+fn the_registry_purges_old_release_tags_of_the_services_and_nothing_untagged() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let purge = &resources(&parsed["modules/acr/main.tf"], "azurerm_container_registry_task")["purge"][0];
+    let content = purge["encoded_step"][0]["task_content"].as_str().expect("task content");
+    for expected in ["acr purge", "--ago ${var.purge.after_days}d", "--keep ${var.purge.keep}", "[0-9]+\\\\z'"] {
+        assert!(content.contains(expected), "{expected}: {content}");
+    }
+    // ACR Tasks reads `$` as an alias: the pattern must not end with it. Untagged manifests
+    // (cosign's signatures) are not purged.
+    assert!(!content.contains("$'") && !content.contains("--untagged"), "{content}");
+    assert_eq!(purge["timer_trigger"][0]["schedule"], "0 3 * * 0");
+    let tfvars = &parsed["shared/terraform.tfvars"];
+    assert_eq!(tfvars["registry_purge"], serde_json::json!({"repositories": ["shop"], "after_days": 180, "keep": 20}));
+}
+
+/// A Gateway holds at most 64 listeners (the API server refuses the 65th): a spec of 70 routed
+/// hosts renders a Gateway per host, merged by Envoy Gateway onto the one fleet on the static
+/// IP, each with its host's listeners only; each route names its host's Gateway and listener;
+/// the catch-all `http` listener (redirect and ACME) stays alone on the named Gateway; and the
+/// output closes.
+#[test]
+fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() {
+    let mut spec = String::from(
+        "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  azure:\n    location: westeurope\n    \
+         resourceGroup: shop-rg\n    aks: {name: shop-aks}\n    acr: {name: shopacr}\n    dns: {zone: example.com}\n  \
+         github: {repository: acme/shop}\n  terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}\n\
+         services:\n",
+    );
+    // 50 over HTTPS (Let's Encrypt's weekly limit per registered domain, SPEC147), 20 plain.
+    for i in 1..=70 {
+        spec.push_str(&format!("  - {{name: s{i}, ingress: {{host: s{i}.example.com, tls: {}}}}}\n", i <= 50));
+    }
+    let r = Rendered::from_text("70 hosts", &spec);
+    let check = Gen::new()
+        .args(["lint", "--format", "json", "spec.yaml"])
+        .env("PATH", common::path_with_helm())
+        .current_dir(r.dir.path())
+        .run();
+    // Nothing but the note that each service's base image follows its tag (SPEC165).
+    let findings: Vec<_> = check.findings().into_iter().filter(|f| f.0 != "SPEC165").collect();
+    assert_eq!((check.code, findings), (0, vec![]), "{}", check.stdout);
+
+    let parsed = r.parsed();
+    let tfvars = &parsed["terraform.tfvars"];
+    let hosts = |key: &str| -> Vec<String> {
+        tfvars[key].as_array().expect(key).iter().map(|h| h.as_str().expect("host").to_string()).collect()
+    };
+    let (tls, plain) = (hosts("gateway_tls_hosts"), hosts("gateway_plain_hosts"));
+    assert_eq!((tls.len(), plain.len()), (50, 20));
+    // A host is in one list: its Gateway holds one listener, whatever the number of hosts.
+    assert!(tls.iter().all(|h| !plain.contains(h)), "{tls:?} {plain:?}");
+
+    let gateway = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("read");
+    for expected in [
+        "for host in sort(distinct(concat(var.plain_hosts, var.tls_hosts))) : {",
+        "name        = host",
+        "listeners        = [for listener in concat(local.plain, local.https) : listener if listener.hostname == host]",
+        "listeners        = [{ name = \"http\", port = 80, protocol = \"HTTP\", allowedRoutes = local.same }]",
+        "mergeGateways = true",
+        "], local.host_gateways)",
+    ] {
+        assert!(gateway.contains(expected), "{expected}: {gateway}");
+    }
+    // A project from one Gateway is told how to move, in a maintenance window, and what
+    // cert-manager keeps.
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    let upgrade = &readme[readme.find("## Upgrading from one Gateway to a Gateway per host").expect("the section")..];
+    assert!(upgrade.contains("maintenance window") && upgrade.contains("delete certificate"), "{upgrade}");
+    for i in [1, 50, 51, 70] {
+        let host = format!("s{i}.example.com");
+        let listener = if i <= 50 { format!("https-{host}") } else { format!("http-{host}") };
+        for file in [format!("manifests/s{i}/httproute.yaml"), format!("values/s{i}.yaml")] {
+            let text = std::fs::read_to_string(r.dir.path().join("out").join(&file)).expect("read");
+            assert!(text.contains(&format!("name: \"{host}\"")), "{file}: {text}");
+            assert!(text.contains(&format!("sectionName: \"{listener}\"")), "{file}: {text}");
+        }
+    }
+}
+
+/// What every environment uses (the registry, the build identity, each DNS zone once) is the
+/// shared root's, under delete locks that leave the environments' own records and AcrPull
+/// changeable; each environment's root reads it from the shared state and creates none of it.
+/// Three environments, two zones, Entra ID applications.
+#[test]
+fn the_shared_root_holds_what_every_environment_uses_under_delete_locks() {
+    let r = Rendered::new("tests/fixtures/specs/shared-three-zones.yaml");
+    let parsed = r.parsed();
+    let shared = &parsed["shared/terraform.tfvars"];
+    assert_eq!(shared["dns_zones"], serde_json::json!(["example.com", "example.org"]), "each zone once");
+    assert_eq!(
+        (&shared["registry_name"], &shared["resource_group_name"], &shared["location"], &shared["identity_mode"]),
+        (&"marketacr".into(), &"market-shared".into(), &"northeurope".into(), &"app-registration".into())
+    );
+    let main = &parsed["shared/main.tf"];
+    assert_eq!(main["module"]["acr"][0]["source"], "../modules/acr");
+    let oidc = &main["module"]["github_oidc"][0];
+    assert_eq!((&oidc["build_identity"], &oidc["deploy_identity"]), (&true.into(), &false.into()));
+    assert_eq!(oidc["registry_id"], "${module.acr.id}");
+    let locks = &main["resource"]["azurerm_management_lock"];
+    let registry = &locks["registry"][0];
+    assert_eq!((&registry["scope"], &registry["lock_level"]), (&"${module.acr.id}".into(), &"CanNotDelete".into()));
+    // Destroyed before the registry's purge task and audit setting and the build identity's
+    // AcrPush, which the lock would keep.
+    assert_eq!(registry["depends_on"], serde_json::json!(["${module.acr}", "${module.github_oidc}"]));
+    let zone = &locks["dns_zone"][0];
+    assert_eq!(
+        (&zone["scope"], &zone["lock_level"]),
+        (&"${azurerm_dns_zone.this[each.key].id}/SOA/@".into(), &"CanNotDelete".into())
+    );
+    assert_eq!(zone["for_each"], "${toset(var.dns_zones)}");
+    assert_eq!(main["resource"]["azurerm_dns_zone"]["this"][0]["for_each"], "${toset(var.dns_zones)}");
+    // No environment creates a zone or a registry; each writes its records in the shared zone.
+    for file in ["main.tf", "modules/dns/main.tf", "modules/acr/main.tf"] {
+        let resources = parsed[file]["resource"].as_object().cloned().unwrap_or_default();
+        assert!(!resources.contains_key("azurerm_dns_zone"), "{file} creates a zone");
+    }
+    assert!(parsed["main.tf"]["module"].get("acr").is_none());
+    let dns = &parsed["main.tf"]["module"]["dns"][0];
+    assert_eq!(dns["resource_group_name"], "${local.shared.dns_zones[var.dns_zone].resource_group_name}");
+    for (env, zone) in [("dev", "example.com"), ("staging", "example.com"), ("prod", "example.org")] {
+        let vars = &parsed[&format!("environments/{env}.tfvars")];
+        assert_eq!(vars["dns_zone"], zone, "{env}");
+        assert_eq!(vars["shared_state_key"], "market-shared.tfstate", "{env}");
+        assert_eq!(vars["state_resource_group_name"], "market-tfstate", "{env}");
+    }
+    // The outputs the environments and the README read are the shared root's.
+    let outputs = parsed["shared/outputs.tf"]["output"].as_object().expect("outputs");
+    for name in ["registry", "dns_zones", "build_client_id", "tenant_id", "name_servers", "registry_lock_id"] {
+        assert!(outputs.contains_key(name), "shared/ has no output {name}");
+    }
+    let env_outputs = parsed["outputs.tf"]["output"].as_object().expect("outputs");
+    assert!(!env_outputs.contains_key("build_client_id") && !env_outputs.contains_key("name_servers"));
+    assert_eq!(env_outputs["registry_login_server"][0]["value"], "${local.shared.registry.login_server}");
+}
+
+/// Destroying goes the reverse way of the first time, which the README says in order: the
+/// in-cluster root first (its load balancers hold the static IPs), the environments in any
+/// order (none holds what another uses), lifting the registry's lock that refuses the deletion
+/// of their AcrPull and putting it back, the shared root after the last environment, the
+/// state's bootstrap after its lock.
+#[test]
+fn the_readme_says_how_to_destroy_in_order() {
+    for spec in ["tests/fixtures/specs/environments.yaml", "spec.yaml"] {
+        let r = Rendered::new(spec);
+        let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+        let section = &readme[readme.find("## Destroying").expect("a Destroying section")..];
+        let at = |what: &str| section.find(what).unwrap_or_else(|| panic!("{spec}: {what}: {section}"));
+        assert!(at("terraform -chdir=cluster destroy") < at("`terraform destroy` of this root"));
+        assert!(at("`terraform destroy` of this root") < at("az lock delete --ids \"$(terraform -chdir=shared output"));
+        assert!(at("az lock delete --ids") < at("   terraform destroy"), "{spec}: the lock is lifted first");
+        assert!(at("   terraform destroy") < at("   terraform -chdir=shared apply"), "{spec}: the lock is put back");
+        assert!(at("   terraform -chdir=shared apply") < at("`terraform -chdir=shared destroy`"));
+        assert!(at("`terraform -chdir=shared destroy`") < at("`bootstrap/` last"));
+        assert!(!section.contains("last (the"), "{spec}: no environment holds what another uses: {section}");
+    }
+}
+
+/// What the environments share is a root of its own, applied after the state storage and
+/// before any environment, and the README's first steps say so in that order, with its key.
+#[test]
+fn the_readme_applies_the_shared_root_between_the_bootstrap_and_the_environments() {
+    for spec in ["tests/fixtures/specs/environments.yaml", "spec.yaml"] {
+        let r = Rendered::new(spec);
+        let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+        let at = |what: &str| readme.find(what).unwrap_or_else(|| panic!("{spec}: {what}"));
+        assert!(at("cd bootstrap") < at("cd ../shared"));
+        assert!(at("cd ../shared") < at("-backend-config='key=shop-shared.tfstate'"));
+        assert!(at("-backend-config='key=shop-shared.tfstate'") < at("-backend-config='key=shop.tfstate'"));
+        assert!(at("-backend-config='key=shop.tfstate'") < at("cd cluster"));
+        assert!(readme.contains(
+            "gh variable set AZURE_BUILD_CLIENT_ID --body \"$(terraform -chdir=shared output -raw build_client_id)\""
+        ));
+    }
+}
+
+/// The provider versions whose schemas are embedded (schemas/terraform/README.md's table:
+/// "| `azurerm/`, ... | hashicorp/azurerm **4.79.0** |").
+fn schema_versions() -> BTreeMap<String, String> {
+    let readme = std::fs::read_to_string(root().join("schemas/terraform/README.md")).expect("README");
+    readme
+        .lines()
+        .filter_map(|l| {
+            let cell = l.split("hashicorp/").nth(1)?;
+            let (name, rest) = cell.split_once(' ')?;
+            let version = rest.strip_prefix("**")?.split("**").next()?;
+            Some((name.to_string(), version.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_versions_tf_pins_each_provider_exactly_to_the_version_gen_checks_against() {
+    let versions = schema_versions();
+    assert_eq!(versions.keys().collect::<Vec<_>>(), ["azuread", "azurerm", "helm", "kubernetes"], "{versions:?}");
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let mut seen = BTreeSet::new();
+        for (file, parsed) in r.parsed() {
+            let Some(blocks) = parsed["terraform"].as_array() else { continue };
+            for block in blocks {
+                for providers in block["required_providers"].as_array().into_iter().flatten() {
+                    for (name, req) in providers.as_object().expect("required_providers") {
+                        let constraint = req["version"].as_str().unwrap_or_else(|| panic!("{spec}: {file}: {name}"));
+                        assert_eq!(
+                            constraint,
+                            format!("= {}", versions[name.as_str()]),
+                            "{spec}: {file}: {name} is pinned exactly to the version of its embedded schemas"
+                        );
+                        assert_eq!(req["source"], format!("hashicorp/{name}").as_str(), "{spec}: {file}");
+                        seen.insert(file.clone());
+                    }
+                }
+            }
+        }
+        // Every root and module that declares providers was read: the roots and bootstrap too.
+        for root in ["versions.tf", "cluster/versions.tf", "bootstrap/versions.tf", "modules/aks/versions.tf"] {
+            assert!(seen.contains(root), "{spec}: {root} pins nothing: {seen:?}");
+        }
+        // The lock file is the user's: gen renders none, and no .gitignore of its hides one.
+        assert!(!r.terraform().join(".terraform.lock.hcl").exists());
+        let gitignore = r.dir.path().join("out/.gitignore");
+        if let Ok(text) = std::fs::read_to_string(&gitignore) {
+            assert!(!text.lines().any(|l| l.contains("lock.hcl") || l.trim() == "*.hcl"), "{spec}: {text}");
+        }
+    }
+}
+
+/// The series managed Prometheus' minimal ingestion profile keeps from kube-state-metrics
+/// (learn.microsoft.com, "Minimal ingestion profile for Prometheus metrics in Azure Monitor",
+/// `default-targets-metrics-keep-list.kubestate`): a rule on any other series sees nothing.
+const KUBE_STATE_KEPT: &[&str] = &[
+    "kube_node_status_capacity",
+    "kube_job_status_succeeded",
+    "kube_job_spec_completions",
+    "kube_daemonset_status_desired_number_scheduled",
+    "kube_daemonset_status_number_ready",
+    "kube_deployment_spec_replicas",
+    "kube_deployment_status_replicas_ready",
+    "kube_pod_container_status_last_terminated_reason",
+    "kube_node_status_condition",
+    "kube_pod_container_status_restarts_total",
+    "kube_pod_container_resource_requests",
+    "kube_pod_status_phase",
+    "kube_pod_container_resource_limits",
+    "kube_node_status_allocatable",
+    "kube_pod_info",
+    "kube_pod_owner",
+    "kube_resourcequota",
+    "kube_statefulset_replicas",
+    "kube_statefulset_status_replicas",
+    "kube_statefulset_status_replicas_ready",
+    "kube_statefulset_status_replicas_current",
+    "kube_statefulset_status_replicas_updated",
+    "kube_namespace_status_phase",
+    "kube_node_info",
+    "kube_statefulset_metadata_generation",
+    "kube_pod_labels",
+    "kube_pod_annotations",
+    "kube_horizontalpodautoscaler_status_current_replicas",
+    "kube_horizontalpodautoscaler_spec_max_replicas",
+    "kube_node_spec_taint",
+    "kube_pod_container_status_waiting_reason",
+    "kube_job_failed",
+    "kube_job_status_start_time",
+    "kube_deployment_status_replicas_available",
+    "kube_deployment_status_replicas_updated",
+    "kube_replicaset_owner",
+];
+
+/// The metric names (`kube_…`, `certmanager_…`) a text mentions.
+fn metric_names(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for prefix in ["kube_", "certmanager_"] {
+        for (at, _) in text.match_indices(prefix) {
+            // Not a part of a longer word, nor a local (`local.kube_state`).
+            if text[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                continue;
+            }
+            let name: String =
+                text[at..].chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
+            names.insert(name);
+        }
+    }
+    names
+}
+
+/// A rule group's alerts: its dynamic `rule` block's `for_each` and the action its content
+/// sends each alert to.
+fn rule_group<'v>(file: &'v Value, name: &str) -> &'v Value {
+    &resources(file, "azurerm_monitor_alert_prometheus_rule_group")[name][0]
+}
+
+#[test]
+fn managed_prometheus_alerts_on_what_users_feel_and_pages_the_action_group() {
+    let r = Rendered::new("spec.yaml");
+    let parsed = r.parsed();
+    let aks = &parsed["modules/aks/main.tf"];
+    let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
+    assert!(cluster.get("monitor_metrics").is_some(), "the metrics add-on: {cluster}");
+    let file = &parsed["modules/monitoring/main.tf"];
+    // Workspace, endpoint, rule and association: the add-on's series reach the workspace.
+    let dcr = &resources(file, "azurerm_monitor_data_collection_rule")["prometheus"][0];
+    assert_eq!(dcr["kind"], "Linux");
+    assert_eq!(dcr["data_collection_endpoint_id"], "${azurerm_monitor_data_collection_endpoint.prometheus.id}");
+    let destination = &dcr["destinations"][0]["monitor_account"][0];
+    assert_eq!(destination["monitor_account_id"], "${azurerm_monitor_workspace.this.id}");
+    assert_eq!(dcr["data_flow"][0]["destinations"], serde_json::json!([destination["name"]]));
+    assert_eq!(dcr["data_flow"][0]["streams"], serde_json::json!(["Microsoft-PrometheusMetrics"]));
+    let forwarder = &dcr["data_sources"][0]["prometheus_forwarder"][0];
+    assert_eq!(forwarder["streams"], serde_json::json!(["Microsoft-PrometheusMetrics"]));
+    let association = &resources(file, "azurerm_monitor_data_collection_rule_association")["prometheus"][0];
+    assert_eq!(association["target_resource_id"], "${var.cluster_id}");
+    assert_eq!(association["data_collection_rule_id"], "${azurerm_monitor_data_collection_rule.prometheus.id}");
+    assert_eq!(resources(file, "azurerm_monitor_data_collection_endpoint")["prometheus"][0]["kind"], "Linux");
+
+    // Two rule groups, scoped to the workspace and this cluster, every alert routed to the
+    // action group, and the alerts each names.
+    let locals: Value = file["locals"]
+        .as_array()
+        .expect("locals")
+        .iter()
+        .flat_map(|l| l.as_object().expect("a locals block").clone())
+        .collect::<serde_json::Map<String, Value>>()
+        .into();
+    for (group, alerts, want) in [
+        ("services", "service_alerts", &["container-restarts", "pods-not-ready", "rollout-stalled"][..]),
+        ("certificates", "certificate_alerts", &["certificate-not-ready", "certificate-renewal-failed"][..]),
+    ] {
+        let g = rule_group(file, group);
+        assert_eq!(g["cluster_name"], "${var.name}", "{group}: this cluster's series alone");
+        assert_eq!(g["scopes"], serde_json::json!(["${azurerm_monitor_workspace.this.id}", "${var.cluster_id}"]));
+        let rule = &g["dynamic"]["rule"][0];
+        assert_eq!(rule["for_each"], format!("${{local.{alerts}}}"), "{group}");
+        let content = &rule["content"][0];
+        assert_eq!(content["alert"], "${rule.key}");
+        let action = &content["dynamic"]["action"][0];
+        assert_eq!(action["for_each"], "${azurerm_monitor_action_group.this}", "{group}: routed to the action group");
+        assert_eq!(action["content"][0]["action_group_id"], "${action.value.id}");
+        let names: Vec<&String> = locals[alerts].as_object().expect("alerts").keys().collect();
+        assert_eq!(names, want, "{group}");
+    }
+    // The rules watch the services' namespaces; certificates only where a host has TLS, in
+    // the services' and the Gateway's namespaces.
+    let kube_state = locals["kube_state"].as_str().expect("kube_state");
+    assert!(kube_state.contains("namespace=~") && kube_state.contains("${local.namespaces}"), "{kube_state}");
+    let groups = resources(file, "azurerm_monitor_alert_prometheus_rule_group");
+    assert_eq!(groups["services"][0]["count"], "${length(var.namespaces) > 0 ? 1 : 0}");
+    assert_eq!(
+        groups["certificates"][0]["count"],
+        "${var.certificates && length(var.certificate_namespaces) > 0 ? 1 : 0}"
+    );
+    let wiring = &parsed["main.tf"]["module"]["monitoring"][0];
+    assert_eq!(wiring["namespaces"], "${var.namespaces}");
+    assert_eq!(wiring["certificates"], "${length(var.tls_hosts) > 0}");
+    assert!(wiring["certificate_namespaces"].to_string().contains("var.gateway.namespace"), "{wiring}");
+    assert_eq!(parsed["terraform.tfvars"]["tls_hosts"], serde_json::json!(["shop.example.com"]));
+
+    // Every series the rules read is collected: kube-state-metrics' within the minimal
+    // ingestion profile, cert-manager's kept by the PodMonitor the in-cluster root creates.
+    let text = std::fs::read_to_string(r.terraform().join("modules/monitoring/main.tf")).expect("module");
+    let rules: String = text.lines().filter(|l| l.trim_start().starts_with("expression")).collect();
+    let used = metric_names(&rules);
+    let kube: Vec<&String> = used.iter().filter(|m| m.starts_with("kube_")).collect();
+    assert_eq!(kube.len(), 4, "{used:?}");
+    for m in &kube {
+        assert!(KUBE_STATE_KEPT.contains(&m.as_str()), "{m} is not collected by the minimal ingestion profile");
+    }
+    let cert_manager = &parsed["cluster/modules/cert-manager/main.tf"];
+    let release = &resources(cert_manager, "helm_release")["metrics"][0];
+    assert_eq!(release["namespace"], "${helm_release.this.namespace}");
+    let values = release["values"].to_string();
+    assert!(values.contains("azmonitoring.coreos.com/v1") && values.contains("PodMonitor"), "{values}");
+    assert!(values.contains("http-metrics") && values.contains("honorLabels"), "{values}");
+    let kept = regex_lite_keep(&values);
+    let certificates: Vec<&String> = used.iter().filter(|m| m.starts_with("certmanager_")).collect();
+    assert_eq!(certificates.len(), 3, "{used:?}");
+    for m in certificates {
+        assert!(kept.contains(m), "{m} is dropped by the PodMonitor's keep ({kept:?})");
+    }
+}
+
+/// The metric names a PodMonitor's `keep` regex of the form `prefix_(a|b|c)` keeps.
+fn regex_lite_keep(values: &str) -> Vec<String> {
+    let at = values.find("certmanager_certificate_(").expect("a keep regex");
+    let rest = &values[at + "certmanager_certificate_(".len()..];
+    let inner = &rest[..rest.find(')').expect("closed")];
+    inner.split('|').map(|s| format!("certmanager_certificate_{s}")).collect()
+}
+
+#[test]
+fn certificate_alerts_follow_each_environments_tls_hosts() {
+    // Two environments, two services in namespaces of their own (one through the Gateway,
+    // one through an Ingress), TLS in prod alone.
+    let spec = r#"apiVersion: gen/v1
+kind: Project
+metadata: {name: shop}
+platform:
+  azure:
+    location: westeurope
+    resourceGroup: shop-dev-rg
+    aks: {name: shop-dev}
+    acr: {name: shopacr}
+    dns: {zone: example.com}
+  github: {repository: acme/shop, branch: main}
+  terraformState: {resourceGroup: shop-tfstate, storageAccount: shoptfstate}
+services:
+  - name: api
+    namespace: api
+    port: 5000
+    ingress: {host: api.dev.example.com, path: /, tls: false}
+  - name: admin
+    namespace: admin
+    port: 5000
+    ingress: {host: admin.dev.example.com, path: /, route: ingress, tls: false}
+environments:
+  - name: dev
+  - name: prod
+    platform:
+      azure:
+        resourceGroup: shop-prod-rg
+        aks: {name: shop-prod}
+    services:
+      api: {ingress: {host: api.example.com, tls: true}}
+      admin: {ingress: {host: admin.example.com, tls: true}}
+pipeline:
+  notify: {email: [ops@example.com]}
+"#;
+    let r = Rendered::from_text("two environments, TLS in prod", spec);
+    let parsed = r.parsed();
+    let dev = &parsed["environments/dev.tfvars"];
+    let prod = &parsed["environments/prod.tfvars"];
+    assert_eq!(dev["tls_hosts"], serde_json::json!([]), "no certificate in dev: no certificate alert");
+    assert_eq!(prod["tls_hosts"], serde_json::json!(["admin.example.com", "api.example.com"]));
+    for vars in [dev, prod] {
+        assert_eq!(vars["namespaces"], serde_json::json!(["admin", "api"]), "both services' namespaces watched");
+        assert_eq!(vars["alert_emails"], serde_json::json!(["ops@example.com"]), "the alerts page someone");
+    }
+    // The scrape is cert-manager's wherever cert-manager runs.
+    let cert_manager = &parsed["cluster/modules/cert-manager/main.tf"];
+    assert!(resources(cert_manager, "helm_release").contains_key("metrics"));
+}
+
+/// Two services with secretEnv and one without, in two environments: a vault per service with
+/// secretEnv per environment, each named within Key Vault's rules and apart from every other,
+/// each service's identity a Secrets User of its own vault only, and every artifact naming the
+/// vault of its service and environment with the secret names of the variables alone.
+#[test]
+fn each_service_with_secret_env_reads_a_vault_of_its_own_in_each_environment() {
+    let r = Rendered::new("tests/fixtures/specs/vaults.yaml");
+    let parsed = r.parsed();
+    let name_rule = |n: &str| {
+        (3..=24).contains(&n.len())
+            && n.starts_with(|c: char| c.is_ascii_alphabetic())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !n.contains("--")
+            && !n.ends_with('-')
+    };
+    let mut vaults = std::collections::BTreeMap::new();
+    for env in ["dev", "prod"] {
+        let tfvars = &parsed[&format!("environments/{env}.tfvars")];
+        let services = tfvars["secret_services"].as_object().expect("secret_services");
+        assert_eq!(services.keys().collect::<Vec<_>>(), ["api", "api-admin-console-backend"], "{env}");
+        assert_eq!(services["api"]["secrets"], serde_json::json!(["ADMIN_PASSWORD", "DB_URL"]));
+        for (service, values) in services {
+            let vault = values["vault"].as_str().expect("vault").to_string();
+            assert!(name_rule(&vault), "{vault}");
+            assert!(vaults.insert(vault.clone(), (env, service.clone())).is_none(), "{vault} twice");
+        }
+    }
+    assert_eq!(vaults.len(), 4, "{vaults:?}");
+
+    // The module: a vault, its audit log and each role per service, keyed by the service's
+    // name (known at plan); the service's identity reads its own vault alone.
+    let kv = &parsed["modules/key-vault/main.tf"];
+    for kind in ["azurerm_key_vault", "azurerm_monitor_diagnostic_setting"] {
+        for (_, blocks) in resources(kv, kind) {
+            assert_eq!(blocks[0]["for_each"], "${var.services}", "{kind}");
+        }
+    }
+    let roles = resources(kv, "azurerm_role_assignment");
+    for (name, role) in [("service_secrets", "Key Vault Secrets User"), ("vault_admin", "Key Vault Secrets Officer")] {
+        assert_eq!(roles[name][0]["role_definition_name"], role);
+        assert_eq!(roles[name][0]["for_each"], "${var.services}", "{name}");
+        assert_eq!(roles[name][0]["scope"], "${azurerm_key_vault.service[each.key].id}", "{name}");
+    }
+    assert_eq!(roles["deploy_vault_reader"][0]["for_each"], "${var.deploy_identity ? var.services : {}}");
+    // The shared vault of an earlier render, the admin's role on it and its audit log leave the
+    // state on the first apply of this one, kept in Azure (its values are still to copy): no
+    // hand step races the workflow's apply. Their addresses are free, so the blocks are legal.
+    let removed: BTreeSet<String> = kv["removed"]
+        .as_array()
+        .expect("removed blocks")
+        .iter()
+        .map(|b| {
+            assert_eq!(b["lifecycle"][0]["destroy"], false, "{b}");
+            b["from"].as_str().expect("from").trim_start_matches("${").trim_end_matches('}').to_string()
+        })
+        .collect();
+    let expected: BTreeSet<String> =
+        ["azurerm_key_vault.this", "azurerm_role_assignment.admin_secrets", "azurerm_monitor_diagnostic_setting.audit"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+    assert_eq!(removed, expected);
+    for address in &removed {
+        let (kind, name) = address.split_once('.').expect("address");
+        assert!(resources(kv, kind).get(name).is_none(), "{address} is still a resource of the module");
+    }
+
+    // Every artifact names its service's vault in its environment, and the variable's secret.
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+    let vault_of = |env: &str, service: &str| {
+        vaults.iter().find(|(_, (e, s))| *e == env && s == service).map(|(v, _)| v.clone()).expect("vault")
+    };
+    for env in ["dev", "prod"] {
+        let values = read(&format!("values/api.{env}.yaml"));
+        assert!(values.contains(&format!("    name: \"{}\"", vault_of(env, "api"))), "{values}");
+        assert!(values.contains("      \"ADMIN_PASSWORD\": \"ADMIN-PASSWORD\""), "{values}");
+        let overlay = read(&format!("manifests/overlays/{env}/api-admin-console-backend/kustomization.yaml"));
+        assert!(overlay.contains(&vault_of(env, "api-admin-console-backend")), "{overlay}");
+    }
+    let web = read("values/web.yaml");
+    assert!(web.contains("    enabled: false"), "{web}");
+    assert!(!out.join("manifests/web/secretproviderclass.yaml").exists());
+    let class = read("manifests/api/secretproviderclass.yaml");
+    assert!(class.contains("objectName: ADMIN-PASSWORD") && class.contains("objectName: DB-URL"), "{class}");
+    let workflow = std::fs::read_to_string(r.dir.path().join(".github/workflows/api.yml")).expect("workflow");
+    // The service's workflow hands the pipeline's deploy jobs each environment's vault.
+    for env in ["dev", "prod"] {
+        assert!(workflow.contains(&format!("vault-{env}: \"{}\"", vault_of(env, "api"))), "{env}: {workflow}");
+        assert!(workflow.contains(&format!("secret-names-{env}: \"ADMIN-PASSWORD DB-URL\"")), "{workflow}");
+    }
+    // The README's commands set each value in its service's vault, and the migration copies
+    // it from the shared vault's `<service>-<NAME>`.
+    let readme = read("README.md");
+    let set = format!(
+        "az keyvault secret set --vault-name '{}' --name 'PASSWORD' --value ...",
+        vault_of("prod", "api-admin-console-backend")
+    );
+    assert!(readme.contains(&set), "{readme}");
+    let migration = read("terraform/README.md");
+    assert!(!migration.contains("terraform state rm 'module.key_vault"), "{migration}");
+    assert!(migration.contains("`removed` blocks of `modules/key-vault`"), "{migration}");
+    assert!(migration.contains("--name 'api-admin-console-backend-PASSWORD' --query value"), "{migration}");
+}
+
+/// Resource types whose namespace is off azurerm's "legacy" registration list
+/// (`internal/resourceproviders/required.go`): a root that creates one must register it, or a
+/// fresh subscription refuses the first apply with `MissingSubscriptionRegistration`.
+const UNREGISTERED_BY_DEFAULT: &[(&str, &str)] = &[
+    ("azurerm_kubernetes_cluster_extension", "Microsoft.KubernetesConfiguration"),
+    ("azurerm_monitor_workspace", "Microsoft.Monitor"),
+    ("azurerm_monitor_alert_prometheus_rule_group", "Microsoft.AlertsManagement"),
+];
+
+#[test]
+fn each_root_registers_the_resource_providers_of_what_it_creates() {
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        // A root is a folder with a providers.tf; its modules are the folders it calls.
+        for (root, providers) in parsed.iter().filter(|(path, _)| path.ends_with("providers.tf")) {
+            let dir = root.trim_end_matches("providers.tf");
+            let registered: Vec<String> = providers["provider"]["azurerm"][0]["resource_providers_to_register"]
+                .as_array()
+                .map(|list| list.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default();
+            // What the root creates: its own files, and the modules under `modules/` it calls.
+            let mut created = BTreeSet::new();
+            for (path, file) in &parsed {
+                let own = path.starts_with(dir) && !path[dir.len()..].contains('/');
+                let module = dir.is_empty() && path.starts_with("modules/")
+                    || !dir.is_empty() && path.starts_with(&format!("{dir}modules/"));
+                if (own || module)
+                    && let Some(kinds) = file["resource"].as_object()
+                {
+                    created.extend(kinds.keys().cloned());
+                }
+            }
+            for (kind, namespace) in UNREGISTERED_BY_DEFAULT {
+                if created.contains(*kind) {
+                    assert!(
+                        registered.iter().any(|r| r == namespace),
+                        "{spec}: terraform/{dir} creates {kind} but registers only {registered:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The Terraform rules say what the ecosystem's own tools say: checkov reports its
+//! counterpart of each rule on the rule's `fires` fixture (and not on its near miss);
+//! HashiCorp's HCL parser refuses what TF001 refuses and reads every near miss; the offline
+//! stand-in for `terraform validate` (the shared `terraform-schemas/check.py`, run against the
+//! schemas gen embeds) refuses what the schema rules refuse and accepts every near miss.
+
+use crate::common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{checkov_failures, fixture, root, shared_terraform_schemas, validator};
+
+/// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
+/// running checkov on the fixtures; a rule without a counterpart is not listed).
+const CHECKOV: &[(&str, &str)] = &[
+    ("TF011", "CKV_AZURE_137"),
+    ("TF012", "CKV_AZURE_141"),
+    ("TF015", "CKV_TF_1"),
+    ("TF017", "CKV2_AZURE_38"),
+    ("TF020", "CKV_AZURE_138"),
+    ("TF021", "CKV_AZURE_5"),
+    ("TF022", "CKV_AZURE_7"),
+];
+
+/// The rules whose fires fixture the schema check refuses too.
+const SCHEMA_RULES: &[&str] = &["TF002", "TF003", "TF004", "TF005", "TF006", "TF007"];
+
+fn fires(code: &str) -> PathBuf {
+    fixture(&format!("terraform/{code}/fires.tf"))
+}
+
+fn passes(code: &str) -> PathBuf {
+    fixture(&format!("terraform/{code}/passes.tf"))
+}
+
+/// Every near miss of the family.
+fn near_misses() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture("terraform"))
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path().join("passes.tf"))
+        .collect();
+    files.sort();
+    assert!(files.iter().all(|f| f.is_file()), "a terraform fixture folder without passes.tf: {files:?}");
+    files
+}
+
+/// `check.py` against the schemas gen embeds, with HashiCorp's parser from the validators.
+fn check_py() -> Command {
+    let mut cmd = validator("python3");
+    cmd.arg(shared_terraform_schemas().join("check.py")).arg("--schemas").arg(root().join("schemas/terraform"));
+    cmd
+}
+
+#[test]
+fn checkov_and_gen_agree_on_the_terraform_fixtures() {
+    let files: Vec<PathBuf> = CHECKOV.iter().flat_map(|(ours, _)| [fires(ours), passes(ours)]).collect();
+    let failed = checkov_failures("terraform", &files);
+    for (ours, theirs) in CHECKOV {
+        let reported = |file: PathBuf| failed.contains(&(file, theirs.to_string()));
+        assert!(reported(fires(ours)), "{ours}: checkov did not report {theirs} on {}", fires(ours).display());
+        assert!(
+            !reported(passes(ours)),
+            "{ours}: checkov reports {theirs} on the near miss {}",
+            passes(ours).display()
+        );
+    }
+}
+
+#[test]
+fn hashicorps_parser_reads_every_near_miss_and_refuses_what_tf001_refuses() {
+    let out = validator("hcl-check").args(near_misses()).output().expect("hcl-check runs");
+    assert!(
+        out.status.success(),
+        "HashiCorp's parser refuses a near miss:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = validator("hcl-check").arg(fires("TF001")).output().expect("hcl-check runs");
+    assert!(!out.status.success(), "HashiCorp's parser accepts {}", fires("TF001").display());
+}
+
+#[test]
+fn past_the_nesting_gens_parser_reads_tf001_says_it_is_gens_limit_not_terraforms() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = dir.path().join("deep.tf");
+    std::fs::write(&deep, format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(65), "]".repeat(65))).expect("write");
+    let chained = dir.path().join("chained.tf");
+    std::fs::write(&chained, format!("locals {{\n  x = {}\n}}\n", vec!["1"; 200].join(" + "))).expect("write");
+    // HashiCorp's parser (what `terraform fmt` and `validate` use) reads both.
+    let out = validator("hcl-check").arg(&deep).arg(&chained).output().expect("hcl-check runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    for (file, what) in [(&deep, "more than 64 levels deep"), (&chained, "more than 128 binary operators")] {
+        let run = common::Gen::new().args(["lint", "--format", "json"]).arg(file).run();
+        assert_eq!(run.codes(), ["TF001"], "{}", run.stdout);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let finding = &report["diagnostics"][0];
+        let text = format!("{} {}", finding["message"], finding["help"]);
+        assert!(text.contains("gen cannot check this file") && text.contains(what), "{text}");
+        assert!(text.contains("Terraform itself reads it") && !text.contains("terraform fmt"), "{text}");
+    }
+}
+
+#[test]
+fn the_schema_check_accepts_every_near_miss() {
+    let out = check_py().args(near_misses()).output().expect("check.py runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "check.py refuses a near miss:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout.contains("WARN"), "check.py warns on a near miss:\n{stdout}");
+}
+
+#[test]
+fn the_schema_check_refuses_what_the_schema_rules_refuse() {
+    for code in SCHEMA_RULES {
+        let out = check_py().arg(fires(code)).output().expect("check.py runs");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{code}: check.py accepts {}:\n{}{}",
+            fires(code).display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn the_embedded_schemas_are_the_shared_ones() {
+    let shared = shared_terraform_schemas();
+    let embedded = root().join("schemas/terraform");
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&shared).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(&shared).expect("under shared");
+        let is_schema = entry.path().extension().is_some_and(|e| e == "json") && !rel.starts_with("selftest");
+        if !is_schema {
+            continue;
+        }
+        let ours = std::fs::read(embedded.join(rel)).unwrap_or_default();
+        let theirs = std::fs::read(entry.path()).expect("read");
+        assert!(ours == theirs, "schemas/terraform/{} differs from the shared schema: copy it", rel.display());
+        compared += 1;
+    }
+    assert!(compared > 20, "only {compared} schemas compared");
+}
+
+/// checkov reads variables through their defaults, `--var-file` and local modules as gen
+/// does: it reports CKV_AZURE_5 (TF021's counterpart) where gen reports TF021 on the
+/// fixtures of `terraform-module/variables`, and not on their near misses.
+#[test]
+fn checkov_and_gen_agree_on_settings_that_come_from_variables() {
+    let dir = |name: &str| fixture(&format!("terraform-module/variables/{name}"));
+    for (case, var_file) in [("default", None), ("tfvars", Some("prod.tfvars")), ("module", None)] {
+        for (outcome, expected) in [("fires", true), ("passes", false)] {
+            let folder = dir(&format!("{case}-{outcome}"));
+            let mut cmd = validator("checkov");
+            cmd.args(["--quiet", "--compact", "--skip-download", "--framework", "terraform", "-o", "json", "-d"])
+                .arg(&folder);
+            if let Some(file) = var_file {
+                cmd.arg("--var-file").arg(folder.join(file));
+            }
+            let out = cmd.output().expect("checkov runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let reported = stdout.contains("\"check_id\": \"CKV_AZURE_5\"");
+            let ours = common::lint_json(&folder);
+            assert_eq!(reported, expected, "{case}-{outcome}: checkov:\n{stdout}");
+            assert_eq!(ours.codes().contains(&"TF021".to_string()), expected, "{case}-{outcome}: {}", ours.stdout);
+        }
+    }
+}
