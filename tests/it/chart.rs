@@ -735,3 +735,42 @@ fn the_chart_without_a_services_values_installs_nothing_and_an_upgrade_without_t
         assert!(err.contains("values don't meet the specifications of the schema"), "{set}: {err}");
     }
 }
+
+/// A name Kubernetes' YAML reads as something else (`on` is true to sigs.k8s.io/yaml, as `yes`,
+/// `n` and `null` are; `Y` likewise) stays a string in every object of the chart, as Helm
+/// renders it, and of the plain manifests: unquoted, `helm install` of a service named `on`
+/// failed on `metadata.name` (a bool, not a string).
+#[test]
+fn a_service_named_like_a_yaml_boolean_keeps_its_name_a_string() {
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec");
+    let spec = spec.replace("  - name: \"shop\"\n", "  - name: \"on\"\n").replace("[SECRET_KEY]", "[Y]");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, spec).expect("write spec");
+    let rendered = Rendered::new(&path);
+    let from_chart = rendered.chart("on").render("on", "on", &[]).expect("helm renders the chart");
+    let files: Vec<String> = std::fs::read_dir(rendered.out("manifests/on"))
+        .expect("manifests")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().is_some_and(|n| n != "kustomization.yaml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut args = vec!["files"];
+    args.extend(files.iter().map(String::as_str));
+    let from_manifests = objects(&args).expect("the manifests read");
+    let mut names = 0;
+    for (file, object) in from_chart.iter().chain(&from_manifests).filter(|(_, o)| !is_hook(o)) {
+        assert_eq!(object["metadata"]["name"], "on", "{file}: {}", key(object));
+        names += 1;
+        if object["kind"] == "Deployment" {
+            let pod = &object["spec"]["template"]["spec"];
+            assert_eq!(pod["serviceAccountName"], "on", "{file}");
+            assert_eq!(pod["containers"][0]["name"], "on", "{file}");
+        }
+        if object["kind"] == "SecretProviderClass" {
+            let objects = object["spec"]["parameters"]["objects"].as_str().expect("objects");
+            assert!(objects.contains("objectName: \"Y\"") && objects.contains("objectAlias: \"Y\""), "{file}: {objects}");
+        }
+    }
+    assert!(names >= 16, "the chart's and the manifests' objects were read: {names}");
+}
