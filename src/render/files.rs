@@ -55,7 +55,11 @@ pub(super) fn compile(
         let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
         let rendered = bp.files.iter().filter(|f| f.template).map(|f| f.source.clone());
         for source in rendered.chain(partials) {
-            let text = String::from_utf8_lossy(bp.file(&source).unwrap_or_default()).into_owned();
+            // `str::from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks every byte
+            // (a fifth of the compile's instructions under callgrind).
+            let bytes = bp.file(&source).unwrap_or_default();
+            let text = std::str::from_utf8(bytes)
+                .map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_string);
             sources.push((bp.display_path(&source), text));
         }
     }
