@@ -299,6 +299,7 @@ const TABLE: &[&str] = &[
     "{{ range $v := .Values.m }}{{ $v }},{{ end }} {{ index .Values.list_of_maps 0 \"name\" }} {{ (index .Values.list_of_maps 1).ports }} {{ .Values.res }}",
     "{{ quote \"a\" \"b\" }} {{ \"x\" | printf \"%s-%s\" \"a\" }} {{ printf \"%v|%s|%d\" nil nil .Values.big }} {{ toString .Values.missing }} {{ ternary 1 2 (eq 1 1) }}",
     "{{ .Values.half | int }} {{ trunc 2 \"éa\" }} {{ .Values.nul | default \"d\" }} {{ default \"x\" nil }} {{ .Values.strs | toJson }}",
+    "{{ semverCompare \">=1.19-0\" .Capabilities.KubeVersion.GitVersion }} {{ semverCompare \"^1.2.0\" \"1.3.5\" }} {{ semverCompare \"~1.2.0\" \"1.3.0\" }} {{ semverCompare \"<1.0.0 || >=2.0.0\" \"2.1.0\" }} {{ semverCompare \">1.0.0, <1.5\" \"1.4.9\" }} {{ semverCompare \"1.2.x\" \"1.2.7\" }} {{ semverCompare \"!=1.2.3\" \"1.2.3\" }} {{ semverCompare \">=1.0.0\" \"1.1.0-beta\" }} {{ semverCompare \"^0.2.3\" \"0.3.0\" }} {{ semverCompare \"<=1.2\" \"1.2.9\" }} {{ semverCompare \">1.2\" \"1.2.9\" }} {{ semverCompare \"~1\" \"1.9.0\" }}",
     // Pipelines through several functions, as charts write them.
     "{{ printf \"%s-%s\" .Release.Name .Chart.Name | trunc 63 | trimSuffix \"-\" }} {{ .Values.s | upper | quote }} {{ .Values.l | toJson | b64enc }}",
     "name: {{ .Release.Name }}\nlabels:\n  {{- toYaml .Values.m | nindent 2 }}\n{{- with .Values.res }}\nresources:\n{{ toYaml . | indent 2 }}\n{{- end }}\n",

@@ -24,8 +24,6 @@ pub struct ExecError {
     pub source: Arc<Source>,
     pub offset: usize,
     pub message: String,
-    /// `fail` and `required`: Helm prints these as they are, without the call around them.
-    pub user: bool,
 }
 
 type Result<T> = std::result::Result<T, ExecError>;
@@ -53,7 +51,7 @@ impl<'c> State<'c> {
     }
 
     fn fail(&self, offset: usize, message: impl Into<String>) -> ExecError {
-        ExecError { source: self.source.clone(), offset, message: message.into(), user: false }
+        ExecError { source: self.source.clone(), offset, message: message.into() }
     }
 
     fn step(&mut self, offset: usize) -> Result<()> {
@@ -319,7 +317,7 @@ impl<'c> State<'c> {
             "tpl" => self.tpl(pos, &values),
             "fail" => {
                 let msg = values.first().map(Value::to_go_string).unwrap_or_default();
-                return Err(ExecError { source: self.source.clone(), offset: pos, message: msg, user: true });
+                return Err(ExecError { source: self.source.clone(), offset: pos, message: msg });
             }
             "required" => {
                 let [msg, v] = values.as_slice() else {
@@ -331,7 +329,6 @@ impl<'c> State<'c> {
                             source: self.source.clone(),
                             offset: pos,
                             message: msg.to_go_string(),
-                            user: true,
                         });
                     }
                     Value::Str(s) if s.is_empty() => {
@@ -339,7 +336,6 @@ impl<'c> State<'c> {
                             source: self.source.clone(),
                             offset: pos,
                             message: msg.to_go_string(),
-                            user: true,
                         });
                     }
                     v => Ok(v.clone()),

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::exec::ExecError;
 use super::value::{MAX_DEPTH, Value, go_float, json_float};
-use super::{to_yaml, values};
+use super::{semver, to_yaml, values};
 
 /// Why a call failed.
 pub enum Failure {
@@ -23,124 +23,29 @@ fn fail<T>(message: impl Into<String>) -> Result<T> {
 }
 
 /// Every function name a template may use; any other is a parse error, as in Go.
+#[rustfmt::skip]
 const NAMES: &[&str] = &[
     // Go's builtins.
-    "and",
-    "or",
-    "not",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "len",
-    "index",
-    "print",
-    "printf",
-    "println",
+    "and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "print", "printf", "println",
     // Helm's.
-    "include",
-    "tpl",
-    "required",
-    "fail",
-    "lookup",
-    "toYaml",
-    "fromYaml",
-    "fromYamlArray",
-    "toJson",
-    "mustToJson",
-    "toPrettyJson",
-    "fromJson",
-    "fromJsonArray",
+    "include", "tpl", "required", "fail", "lookup", "toYaml", "fromYaml", "fromYamlArray", "toJson", "mustToJson",
+    "toPrettyJson", "fromJson", "fromJsonArray",
     // sprig: strings.
-    "quote",
-    "squote",
-    "upper",
-    "lower",
-    "title",
-    "trim",
-    "trimAll",
-    "trimPrefix",
-    "trimSuffix",
-    "replace",
-    "contains",
-    "hasPrefix",
-    "hasSuffix",
-    "join",
-    "split",
-    "splitList",
-    "trunc",
-    "nindent",
-    "indent",
-    "repeat",
-    "substr",
-    "cat",
-    "toString",
-    "regexQuoteMeta",
-    "regexMatch",
-    "regexReplaceAll",
-    "regexFind",
-    "nospace",
-    "b64enc",
-    "b64dec",
-    "sha256sum",
-    "toStrings",
+    "quote", "squote", "upper", "lower", "title", "trim", "trimAll", "trimPrefix", "trimSuffix", "replace",
+    "contains", "hasPrefix", "hasSuffix", "join", "split", "splitList", "trunc", "nindent", "indent", "repeat",
+    "substr", "cat", "toString", "regexQuoteMeta", "regexMatch", "regexReplaceAll", "regexFind", "nospace",
+    "b64enc", "b64dec", "sha256sum", "toStrings",
     // sprig: defaults and logic.
-    "default",
-    "empty",
-    "coalesce",
-    "ternary",
+    "default", "empty", "coalesce", "ternary",
     // sprig: lists.
-    "list",
-    "append",
-    "mustAppend",
-    "prepend",
-    "first",
-    "last",
-    "rest",
-    "initial",
-    "reverse",
-    "uniq",
-    "has",
-    "compact",
-    "concat",
-    "without",
-    "sortAlpha",
-    "until",
+    "list", "append", "mustAppend", "prepend", "first", "last", "rest", "initial", "reverse", "uniq", "has",
+    "compact", "concat", "without", "sortAlpha", "until",
     // sprig: dicts.
-    "dict",
-    "get",
-    "set",
-    "unset",
-    "hasKey",
-    "keys",
-    "pick",
-    "omit",
-    "merge",
-    "mergeOverwrite",
-    "deepCopy",
-    "dig",
+    "dict", "get", "set", "unset", "hasKey", "keys", "pick", "omit", "merge", "mergeOverwrite", "deepCopy", "dig",
     // sprig: numbers.
-    "int",
-    "int64",
-    "float64",
-    "atoi",
-    "add",
-    "add1",
-    "sub",
-    "mul",
-    "div",
-    "mod",
-    "max",
-    "min",
-    "floor",
-    "ceil",
-    // sprig: types.
-    "kindOf",
-    "typeOf",
-    "kindIs",
-    "typeIs",
+    "int", "int64", "float64", "atoi", "add", "add1", "sub", "mul", "div", "mod", "max", "min", "floor", "ceil",
+    // sprig: types, versions.
+    "kindOf", "typeOf", "kindIs", "typeIs", "semverCompare",
 ];
 
 /// Whether a function of that name exists.
@@ -640,6 +545,10 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value> {
             want(2)?;
             let wanted = str_arg(&a[0])?;
             Value::Bool(if name == "kindIs" { kind(&a[1]) == &*wanted } else { a[1].type_name() == &*wanted })
+        }
+        "semverCompare" => {
+            want(2)?;
+            Value::Bool(semver::matches(&str_arg(&a[0])?, &str_arg(&a[1])?).map_err(Failure::Message)?)
         }
         other => return fail(format!("function {other:?} not defined")),
     })

@@ -2,7 +2,7 @@
 //! sprig's functions) rendered as `helm template` renders them, without a Helm binary, so that
 //! gen's plain manifests can be its chart rendered with each service's values.
 //!
-//! ```no_run
+//! ```
 //! use gen_core::gotmpl::{Chart, Release, values};
 //! # fn main() -> Result<(), gen_core::gotmpl::Error> {
 //! let files = vec![
@@ -37,11 +37,12 @@
 //!   `slice`; Helm's `include`, `tpl`, `required`, `fail`, `lookup` (always an empty map, as
 //!   with `helm template`), `toYaml` (go-yaml v2's emitter: natural key order, quoting,
 //!   folding at column 80, literal blocks), `fromYaml`, `toJson`, `fromJson` and array forms;
-//!   sprig's string, list, dict, number, default, type, regex, base64 and sha256 functions.
+//!   sprig's string, list, dict, number, default, type, regex, base64 and sha256 functions,
+//!   and `semverCompare` (Masterminds/semver v3 constraints).
 //!
 //! ## Not supported
-//! `.Files`, subcharts and dependencies, `values.schema.json` validation, `semverCompare`
-//! and the semver functions, `sha1sum`, date, random, crypto and network functions, the
+//! `.Files`, subcharts and dependencies, `values.schema.json` validation, the semver functions
+//! other than `semverCompare`, `sha1sum`, date, random, crypto and network functions, the
 //! float arithmetic (`addf`...), `toToml`; defines inside a `tpl` text are not registered.
 //! Integer kinds are not told apart (`int` and `int64` are one kind, as `eq` treats them).
 //!
@@ -56,6 +57,7 @@ mod chart;
 pub mod exec;
 mod funcs;
 pub mod parse;
+mod semver;
 mod to_yaml;
 mod value;
 pub mod values;
@@ -94,7 +96,6 @@ impl Error {
 
     fn exec(e: exec::ExecError) -> Error {
         let (line, column) = position(&e.source, e.offset);
-        let _ = e.user;
         Error::Execution { file: e.source.name.clone(), offset: e.offset, line, column, message: e.message }
     }
 
