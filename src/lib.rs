@@ -1,6 +1,7 @@
 //! gen: one declarative spec to a checked production path on Kubernetes.
 //!
-//! The pipeline reads top to bottom: `diag` (findings) → `yaml` (positioned documents) → `input`
+//! The pipeline reads top to bottom: `diag` (findings) → `yaml` (positioned documents) → `gotmpl`
+//! (Helm's template engine: a chart rendered as `helm template` does) → `input`
 //! (opening the files gen is given) → `text` (shell words, credential heuristics) → `spec` →
 //! `blueprint` → `render` → `lint` (artifact families) → `output` → `report` (formats) →
 //! `registry` (every rule) → `pipeline` (the stages as one library) → `cli`. Each module knows
@@ -8,6 +9,7 @@
 
 pub mod calendar;
 pub mod diag;
+pub mod gotmpl;
 pub mod yaml;
 
 pub mod input;
