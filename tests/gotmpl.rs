@@ -506,6 +506,8 @@ fn hostile_templates_fail_fast() {
         ("huge repeat", "{{ repeat 1000000000 \"abc\" }}".to_string()),
         ("huge indent", "{{ $x := repeat 1000000 \"\\n\" }}{{ indent 1000 $x }}".to_string()),
         ("self-holding map", "{{ $d := dict }}{{ $_ := set $d \"d\" $d }}{{ toYaml $d }}{{ toJson $d }}{{ $d }}".to_string()),
+        ("deeply nested dicts", "{{ $d := dict }}{{ range until 1000000 }}{{ $d = dict \"x\" $d }}{{ end }}{{ fail \"built\" }}".to_string()),
+        ("deeply nested lists", "{{ $l := list }}{{ range until 1000000 }}{{ $l = list $l }}{{ end }}{{ toJson $l }}".to_string()),
         ("tpl bomb", "{{ define \"t\" }}{{ tpl \"{{ include \\\"t\\\" . }}\" . }}{{ end }}{{ include \"t\" . }}".to_string()),
     ];
     for (what, template) in cases {
