@@ -9,8 +9,9 @@
 
 pub mod calendar;
 pub mod diag;
-pub mod gotmpl;
 pub mod yaml;
+
+pub mod gotmpl;
 
 pub mod input;
 pub mod text;

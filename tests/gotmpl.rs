@@ -213,6 +213,7 @@ strs: ["true", "1.0", "", "a: b", "- x", "#c", "a #b", " lead", "trail ", "y", "
   "aaaa 'bbbb' cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq: rrrr ssss tttt"]
 floats: [1.5, 1e21, 1e-7, 0.1, 100000000, 2.0]
 list_of_maps: [{name: a, port: 80}, {name: b, ports: [1, 2]}]
+yaml11: {on: 1, n: 2, mode: 0644, yes_value: yes, big: 1e3, under: 1_000, "quoted": "on"}
 "##;
 
 /// Small templates, one construct or function each; the expected text of each is what Helm
@@ -300,6 +301,7 @@ const TABLE: &[&str] = &[
     "{{ quote \"a\" \"b\" }} {{ \"x\" | printf \"%s-%s\" \"a\" }} {{ printf \"%v|%s|%d\" nil nil .Values.big }} {{ toString .Values.missing }} {{ ternary 1 2 (eq 1 1) }}",
     "{{ .Values.half | int }} {{ trunc 2 \"éa\" }} {{ .Values.nul | default \"d\" }} {{ default \"x\" nil }} {{ .Values.strs | toJson }}",
     "{{ semverCompare \">=1.19-0\" .Capabilities.KubeVersion.GitVersion }} {{ semverCompare \"^1.2.0\" \"1.3.5\" }} {{ semverCompare \"~1.2.0\" \"1.3.0\" }} {{ semverCompare \"<1.0.0 || >=2.0.0\" \"2.1.0\" }} {{ semverCompare \">1.0.0, <1.5\" \"1.4.9\" }} {{ semverCompare \"1.2.x\" \"1.2.7\" }} {{ semverCompare \"!=1.2.3\" \"1.2.3\" }} {{ semverCompare \">=1.0.0\" \"1.1.0-beta\" }} {{ semverCompare \"^0.2.3\" \"0.3.0\" }} {{ semverCompare \"<=1.2\" \"1.2.9\" }} {{ semverCompare \">1.2\" \"1.2.9\" }} {{ semverCompare \"~1\" \"1.9.0\" }}",
+    "{{ toJson .Values.yaml11 }} {{ .Values.yaml11.mode }} {{ .Values.yaml11.big }}",
     // Pipelines through several functions, as charts write them.
     "{{ printf \"%s-%s\" .Release.Name .Chart.Name | trunc 63 | trimSuffix \"-\" }} {{ .Values.s | upper | quote }} {{ .Values.l | toJson | b64enc }}",
     "name: {{ .Release.Name }}\nlabels:\n  {{- toYaml .Values.m | nindent 2 }}\n{{- with .Values.res }}\nresources:\n{{ toYaml . | indent 2 }}\n{{- end }}\n",
@@ -506,6 +508,8 @@ fn hostile_templates_fail_fast() {
         ("huge repeat", "{{ repeat 1000000000 \"abc\" }}".to_string()),
         ("huge indent", "{{ $x := repeat 1000000 \"\\n\" }}{{ indent 1000 $x }}".to_string()),
         ("self-holding map", "{{ $d := dict }}{{ $_ := set $d \"d\" $d }}{{ toYaml $d }}{{ toJson $d }}{{ $d }}".to_string()),
+        ("deeply nested dicts", "{{ $d := dict }}{{ range until 1000000 }}{{ $d = dict \"x\" $d }}{{ end }}{{ fail \"built\" }}".to_string()),
+        ("deeply nested lists", "{{ $l := list }}{{ range until 1000000 }}{{ $l = list $l }}{{ end }}{{ toJson $l }}".to_string()),
         ("tpl bomb", "{{ define \"t\" }}{{ tpl \"{{ include \\\"t\\\" . }}\" . }}{{ end }}{{ include \"t\" . }}".to_string()),
     ];
     for (what, template) in cases {

@@ -222,7 +222,7 @@ impl<'c> State<'c> {
                     _ => Value::Nil,
                 };
                 let wanted = self.arg(dot, &cmd.args[1], cmd.pos)?;
-                match receiver {
+                match &receiver {
                     Value::List(items) => {
                         Ok(Value::Bool(items.iter().any(|v| v.as_str().is_some_and(|s| Some(s) == wanted.as_str()))))
                     }

@@ -615,10 +615,10 @@ fn kind(v: &Value) -> &'static str {
 fn merge_into(dst: &super::value::Map, src: Vec<(String, Value)>, overwrite: bool, depth: usize) {
     for (k, v) in src {
         let existing = dst.borrow().get(&k).cloned();
-        match (existing, &v) {
-            (Some(Value::Map(d)), Value::Map(s)) if depth < MAX_DEPTH && !std::rc::Rc::ptr_eq(&d, s) => {
+        match (&existing, &v) {
+            (Some(Value::Map(d)), Value::Map(s)) if depth < MAX_DEPTH && !std::rc::Rc::ptr_eq(d, s) => {
                 let entries: Vec<(String, Value)> = s.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                merge_into(&d, entries, overwrite, depth + 1);
+                merge_into(d, entries, overwrite, depth + 1);
             }
             (None | Some(Value::Nil), _) => {
                 dst.borrow_mut().insert(k, v);

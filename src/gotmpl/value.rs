@@ -170,6 +170,35 @@ impl Value {
     }
 }
 
+/// A template can nest values a million deep (`$d = dict "x" $d` in a range): dropping such a
+/// value recursively would overflow the stack, so a value's children are dropped from a list.
+impl Drop for Value {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        take_children(self, &mut pending);
+        while let Some(mut v) = pending.pop() {
+            take_children(&mut v, &mut pending);
+        }
+    }
+}
+
+/// Moves the children of a list or map only this value holds into `into`.
+fn take_children(v: &mut Value, into: &mut Vec<Value>) {
+    match v {
+        Value::List(items) => {
+            if let Some(items) = Rc::get_mut(items) {
+                into.append(items);
+            }
+        }
+        Value::Map(m) => {
+            if let Some(m) = Rc::get_mut(m) {
+                into.extend(std::mem::take(m.get_mut()).into_values());
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Deepest nesting printed or converted; deeper is a map that holds itself.
 pub const MAX_DEPTH: usize = 200;
 
