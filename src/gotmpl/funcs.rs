@@ -912,7 +912,9 @@ fn json(v: &Value, out: &mut String, indent: Option<usize>, depth: usize) -> std
     Ok(())
 }
 
-fn json_string(s: &str, out: &mut String) {
+/// A string as Go's `encoding/json` writes it (HTML-safe, as `json.Marshal`; `\b` and `\f`
+/// as Go writes them since 1.22).
+pub fn json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -921,6 +923,8 @@ fn json_string(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }

@@ -65,6 +65,7 @@ pub mod values;
 use std::sync::Arc;
 
 pub use chart::{Chart, Release};
+pub use funcs::json_string;
 pub use value::Value;
 
 use crate::diag::Span;

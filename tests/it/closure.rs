@@ -463,7 +463,8 @@ fn each_secret_provider_class_reads_a_vault_and_secrets_its_environments_terrafo
     // A secret the service's secretEnv does not list: in every environment.
     let class = out.join("manifests/api/secretproviderclass.yaml");
     let text = std::fs::read_to_string(&class).expect("class");
-    std::fs::write(&class, text.replace("objectName: DB-URL", "objectName: DB-URI")).expect("write");
+    assert!(text.contains("objectName: \"DB-URL\""), "{text}");
+    std::fs::write(&class, text.replace("objectName: \"DB-URL\"", "objectName: \"DB-URI\"")).expect("write");
     let check = lint(&[], &out);
     let found = dep(&check);
     let misses: Vec<_> = found.iter().filter(|d| d.0 == "DEP012" && d.1 == "secretproviderclass.yaml").collect();

@@ -20,6 +20,7 @@ mod fix;
 mod fix_property;
 mod flask_service;
 mod gen_preflight;
+mod gotmpl;
 mod hostile;
 mod identity;
 mod input_kinds;

@@ -4,7 +4,7 @@
 //! function, whose expected text is what Helm prints; located errors; and hostile templates
 //! that must fail fast rather than hang.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
