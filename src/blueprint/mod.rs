@@ -8,8 +8,8 @@ mod select;
 mod unpinned_base_image;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::sync::{LazyLock, OnceLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use serde::Deserialize;
 
@@ -149,6 +149,12 @@ pub struct FileEntry {
     /// Whose platform decides, for a file rendered per project or per service.
     #[serde(default, rename = "for")]
     pub judged: Option<Judged>,
+    /// The file is a template of a Helm chart of the blueprint (`source`, under the chart's
+    /// folder), rendered by gen's Helm engine ([`crate::gotmpl`]) with the values another of
+    /// its templates renders in the file's context: the plain manifests are the chart's
+    /// objects, written by one source. A template that renders to nothing writes no file.
+    #[serde(default)]
+    pub helm: Option<HelmSource>,
     /// Its platforms, capabilities and judge with its folder's filled in: what the renderer
     /// reads.
     #[serde(skip)]
@@ -157,6 +163,27 @@ pub struct FileEntry {
 
 fn yes() -> bool {
     true
+}
+
+/// Where a file rendered through a chart ([`FileEntry::helm`]) takes its chart, values and
+/// release from.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelmSource {
+    /// The chart's folder in the blueprint (`templates/chart/`): its `Chart.yaml`,
+    /// `values.yaml` and `templates/`, copied verbatim (`template: false`).
+    pub chart: String,
+    /// The blueprint's template whose text, rendered in the file's context, is the values file
+    /// (Helm's `-f`) over the chart's defaults.
+    pub values: String,
+    /// The release's name, a template (`<@ service.name | text @>`).
+    pub release: String,
+    /// The release's namespace, a template (`<@ service.namespace | text @>`).
+    pub namespace: String,
+    /// Comment lines the file starts with, above the object: a `gen:ignore-file` with its
+    /// reason, where the file is read apart from what it refers to.
+    #[serde(default)]
+    pub header: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -447,7 +474,13 @@ pub struct Blueprint {
     /// Its `blueprint.yaml` with positions, so findings about a file entry can point at it.
     pub manifest: Document,
     contents: Files,
+    /// Its Helm charts by folder, parsed when a file first renders through one
+    /// ([`FileEntry::helm`]): once per process, whatever the number of services.
+    charts: Mutex<HashMap<String, Chart>>,
 }
+
+/// A chart of a blueprint as [`Blueprint::chart`] gives it: parsed, or why not.
+pub type Chart = Result<Arc<crate::gotmpl::Chart>, Arc<crate::gotmpl::Error>>;
 
 impl Blueprint {
     /// Whether it is one of gen's own, embedded, rather than read from a `--blueprints` folder.
@@ -587,6 +620,28 @@ impl Blueprint {
                     "a service blueprint renders per service; only the base blueprint has project and environment files".to_string();
                 errors.push(at(&route!["files", i, "scope"], msg, "use `scope: service` or `service-environment`"));
             }
+            if let Some(helm) = &file.helm {
+                let chart_yaml = format!("{}Chart.yaml", helm.chart);
+                if !contents.contains_key(&chart_yaml) {
+                    let msg = format!("`{}` holds no Chart.yaml: it is not a chart of this blueprint", helm.chart);
+                    errors.push(at(
+                        &route!["files", i, "helm", "chart"],
+                        msg,
+                        "name the chart's folder, ending in `/`",
+                    ));
+                } else if !file.source.starts_with(&format!("{}templates/", helm.chart)) {
+                    let msg = format!("`{}` is not a template of the chart `{}`", file.source, helm.chart);
+                    errors.push(at(&route!["files", i, "source"], msg, "name a file under the chart's templates/"));
+                }
+                if !contents.contains_key(&helm.values) {
+                    let msg = format!("`{}` is not a file of this blueprint", helm.values);
+                    errors.push(at(
+                        &route!["files", i, "helm", "values"],
+                        msg,
+                        "name the template that renders the values",
+                    ));
+                }
+            }
             if let Some(kind) = &file.kind
                 && !families.contains(&kind.as_str())
             {
@@ -629,7 +684,26 @@ impl Blueprint {
             display_dir: display_dir.to_string(),
             manifest: doc.clone(),
             contents,
+            charts: Mutex::default(),
         })
+    }
+
+    /// The Helm chart in `folder` (`templates/chart/`), parsed from its files (paths in the
+    /// chart, such as `templates/service.yaml`) the first time it is asked for.
+    pub fn chart(&self, folder: &str) -> Chart {
+        let mut charts = self.charts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(chart) = charts.get(folder) {
+            return chart.clone();
+        }
+        let files: Vec<(String, String)> = self
+            .contents
+            .range(folder.to_string()..)
+            .take_while(|(path, _)| path.starts_with(folder))
+            .map(|(path, bytes)| (path[folder.len()..].to_string(), String::from_utf8_lossy(bytes).into_owned()))
+            .collect();
+        let chart = crate::gotmpl::Chart::parse(&files).map(Arc::new).map_err(Arc::new);
+        charts.insert(folder.to_string(), chart.clone());
+        chart
     }
 
     /// The params schema, compiled.

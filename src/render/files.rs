@@ -11,8 +11,9 @@ use super::budget::{RENDER_BYTES, RENDER_FUEL};
 use super::env::{environment, is_plain};
 use super::plan::{Place, PlannedFile, is_reserved, is_safe_relative, is_vcs_folder};
 use super::{DUPLICATE_TARGET, TEMPLATE_ERROR, UNSAFE_TARGET_PATH, marker};
-use crate::blueprint::{Blueprint, FileEntry, Ownership};
+use crate::blueprint::{Blueprint, FileEntry, HelmSource, Ownership};
 use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
+use crate::gotmpl::Release;
 use crate::route;
 
 /// The name under which a file entry's target path is compiled as a template.
@@ -28,6 +29,16 @@ fn when_template(bp: &Blueprint, index: usize) -> String {
 /// The name under which a file entry's `holds` is compiled as a template.
 fn holds_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].holds)", bp.display_dir)
+}
+
+/// The name under which a file entry's Helm release (`helm.release`) is compiled.
+fn release_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].helm.release)", bp.display_dir)
+}
+
+/// The name under which a file entry's Helm namespace (`helm.namespace`) is compiled.
+fn namespace_template(bp: &Blueprint, index: usize) -> String {
+    format!("{}/blueprint.yaml (files[{index}].helm.namespace)", bp.display_dir)
 }
 
 /// Compiles the templates, file targets and conditions of `bps` into a new environment,
@@ -51,15 +62,23 @@ pub(super) fn compile(
             if let Some(holds) = file.holds.as_ref().filter(|h| !is_plain(h)) {
                 sources.push((holds_template(bp, index), holds.clone()));
             }
+            if let Some(helm) = &file.helm {
+                sources.push((release_template(bp, index), helm.release.clone()));
+                sources.push((namespace_template(bp, index), helm.namespace.clone()));
+            }
         }
         let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
-        let rendered = bp.files.iter().filter(|f| f.template).map(|f| f.source.clone());
+        // A file rendered through a chart is Helm's template, not gen's; its values are gen's.
+        let rendered = bp.files.iter().filter_map(|f| match &f.helm {
+            Some(helm) => Some(helm.values.clone()),
+            None => f.template.then(|| f.source.clone()),
+        });
         for source in rendered.chain(partials) {
             // `str::from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks every byte
             // (a fifth of the compile's instructions under callgrind).
             let bytes = bp.file(&source).unwrap_or_default();
-            let text = std::str::from_utf8(bytes)
-                .map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_string);
+            let text =
+                std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_string);
             sources.push((bp.display_path(&source), text));
         }
     }
@@ -116,6 +135,12 @@ pub(super) fn compile(
     env
 }
 
+/// What a chart render is of: the chart, the values' text, the release and its namespace.
+type ChartKey = (String, String, String, String);
+
+/// The files a chart render gave: (path in the chart, text).
+type ChartFiles = Arc<Vec<(String, String)>>;
+
 /// Renders a spec's files one by one, within the render's budget, collecting the findings.
 pub(super) struct Renderer<'a> {
     pub(super) env: minijinja::Environment<'static>,
@@ -139,6 +164,11 @@ pub(super) struct Renderer<'a> {
     pub(super) shown: Vec<String>,
     /// The files of the batch being rendered (the project's, or one service's).
     pub(super) batch: Vec<PlannedFile>,
+    /// The last chart render: (chart, values, release, namespace) and the files it gave.
+    charted: Option<(ChartKey, ChartFiles)>,
+    /// The values a file through a chart rendered in this context: (template, the context's
+    /// address, text). [`Renderer::new_context`] forgets it.
+    values_memo: Option<(String, usize, String)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -158,6 +188,8 @@ impl<'a> Renderer<'a> {
             track,
             shown: Vec::new(),
             batch: Vec::new(),
+            charted: None,
+            values_memo: None,
         }
     }
 
@@ -189,6 +221,100 @@ impl<'a> Renderer<'a> {
     fn at_entry(&mut self, bp: &Blueprint, index: usize, rule: &'static Rule, msg: String) -> Diagnostic {
         self.sources.push(bp.manifest.source.clone());
         bp.manifest.at(rule, &route!["files", index, "target"], false, msg)
+    }
+
+    /// Says the files that follow render in a new context (another service, environment or
+    /// blueprint): what was rendered in the last one is forgotten.
+    pub(super) fn new_context(&mut self) {
+        self.values_memo = None;
+    }
+
+    /// The text the chart's template `source` renders with the values `helm.values` renders in
+    /// `ctx` (None: it renders nothing); `None` when something stopped it, reported. A
+    /// service's files render through one chart in a row, so the last render is kept.
+    fn through_chart(
+        &mut self,
+        bp: &Blueprint,
+        index: usize,
+        helm: &HelmSource,
+        source: &str,
+        ctx: &Value,
+        own: bool,
+    ) -> Option<Option<String>> {
+        let run = |this: &mut Self, name: String, text: &str| match this.run(&name, ctx) {
+            Ok(out) => Some(out),
+            Err(stop) => {
+                this.stopped(&name, text, stop, own);
+                None
+            }
+        };
+        // The values render once per context: a service's files through the chart share them.
+        let values_name = bp.display_path(&helm.values);
+        let at = ctx as *const Value as usize;
+        let values = match self.values_memo.as_ref().filter(|(name, addr, _)| *name == values_name && *addr == at) {
+            Some((_, _, text)) => text.clone(),
+            None => {
+                let values_text = String::from_utf8_lossy(bp.file(&helm.values).unwrap_or_default()).into_owned();
+                let text = run(self, values_name.clone(), &values_text)?;
+                self.values_memo = Some((values_name, at, text.clone()));
+                text
+            }
+        };
+        let release = run(self, release_template(bp, index), &helm.release)?;
+        let namespace = run(self, namespace_template(bp, index), &helm.namespace)?;
+        let key = (format!("{}/{}", bp.display_dir, helm.chart), values, release, namespace);
+        let files = match self.charted.as_ref().filter(|(k, _)| *k == key) {
+            Some((_, files)) => files.clone(),
+            None => {
+                // Located in the chart's file (Helm names it `<chart>/templates/...`), or in
+                // the values as rendered.
+                let fail = |this: &mut Self, e: &crate::gotmpl::Error| {
+                    use crate::gotmpl::Error as E;
+                    let (name, text) = match e {
+                        E::Parse { file, .. } | E::Execution { file, .. } | E::Chart { file, .. } => {
+                            let inner =
+                                format!("{}{}", helm.chart, file.split_once('/').map_or(file.as_str(), |(_, p)| p));
+                            let inner = if bp.file(&inner).is_some() { inner } else { format!("{}{file}", helm.chart) };
+                            let text = String::from_utf8_lossy(bp.file(&inner).unwrap_or_default()).into_owned();
+                            (bp.display_path(&inner), text)
+                        }
+                        E::Values { .. } => (bp.display_path(&helm.values), key.1.clone()),
+                    };
+                    let d = Diagnostic::new(&TEMPLATE_ERROR, &name, e.span(), e.to_string())
+                        .help("see `gen explain TPL001`");
+                    this.errors.push(d);
+                    this.sources.push(Source::new(&name, text));
+                };
+                let chart = match bp.chart(&helm.chart) {
+                    Ok(chart) => chart,
+                    Err(e) => {
+                        fail(self, &e);
+                        return None;
+                    }
+                };
+                let rendered = crate::gotmpl::values::load(&bp.display_path(&helm.values), &key.1)
+                    .and_then(|values| chart.render(&chart.values(&[values]), &Release::new(&key.2, &key.3)));
+                let files = match rendered {
+                    Ok(files) => Arc::new(files),
+                    Err(e) => {
+                        fail(self, &e);
+                        return None;
+                    }
+                };
+                self.charted = Some((key, files.clone()));
+                files
+            }
+        };
+        let inner = source.strip_prefix(helm.chart.as_str()).unwrap_or(source);
+        // The template's text begins where its first action's trimming left it: the lines
+        // before the object, blank, are Helm's and not the object's.
+        let object = |text: &str| {
+            let start = text.len() - text.trim_start_matches(|c: char| c.is_whitespace()).len();
+            let start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+            let header = helm.header.as_deref().map(|h| format!("{}\n", h.trim_end())).unwrap_or_default();
+            format!("{header}{}\n", text[start..].trim_end())
+        };
+        Some(files.iter().find(|(path, _)| path == inner).map(|(_, text)| object(text)))
     }
 
     pub(super) fn render_file(
@@ -245,7 +371,14 @@ impl<'a> Renderer<'a> {
             self.errors.push(d);
             return;
         }
-        let bytes = if file.template {
+        let bytes = if let Some(helm) = &file.helm {
+            match self.through_chart(bp, index, helm, &file.source, ctx, own) {
+                Some(Some(text)) => text.into_bytes(),
+                // The chart's template renders nothing for these values: no file.
+                Some(None) => return,
+                None => return,
+            }
+        } else if file.template {
             match self.run(&shown, ctx) {
                 Ok(text) => text.into_bytes(),
                 Err(stop) => {

@@ -190,6 +190,7 @@ fn render_batches(
         let Contexts { shared, per_env } = Contexts::build(loaded, catalog, &services, place)?;
         let platforms = Platforms::of(loaded);
         let project_ctx = context(&shared, base, None, None);
+        r.new_context();
         for (i, file) in
             base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Project && platforms.admit(f, None))
         {
@@ -197,6 +198,7 @@ fn render_batches(
         }
         for (e, env) in per_env.iter().enumerate() {
             let ctx = context(&env.shared, base, None, Some(&env.value));
+            r.new_context();
             for (i, file) in base
                 .files
                 .iter()
@@ -211,12 +213,14 @@ fn render_batches(
             let runtime = bp.runtime.for_params(params);
             let service = [Value::from(Serde(svc)), Value::from(Serde(params)), Value::from(Serde(&runtime))];
             let base_ctx = context(&shared, base, Some((&service, index)), None);
+            r.new_context();
             for (i, file) in
                 base.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
             {
                 r.render_file(base, i, file, &base_ctx, Some(index), platforms.deployed(file, None));
             }
             let ctx = context(&shared, bp, Some((&service, index)), None);
+            r.new_context();
             for (i, file) in
                 bp.files.iter().enumerate().filter(|(_, f)| f.scope == Scope::Service && platforms.admit(f, None))
             {
@@ -230,6 +234,7 @@ fn render_batches(
                     [Value::from(Serde(env_svc)), Value::from(Serde(env_params)), Value::from(Serde(&env_runtime))];
                 for blueprint in [base, *bp] {
                     let ctx = context(&env.shared, blueprint, Some((&service, index)), Some(&env.value));
+                    r.new_context();
                     for (i, file) in blueprint
                         .files
                         .iter()

@@ -769,7 +769,10 @@ fn a_service_named_like_a_yaml_boolean_keeps_its_name_a_string() {
         }
         if object["kind"] == "SecretProviderClass" {
             let objects = object["spec"]["parameters"]["objects"].as_str().expect("objects");
-            assert!(objects.contains("objectName: \"Y\"") && objects.contains("objectAlias: \"Y\""), "{file}: {objects}");
+            assert!(
+                objects.contains("objectName: \"Y\"") && objects.contains("objectAlias: \"Y\""),
+                "{file}: {objects}"
+            );
         }
     }
     assert!(names >= 16, "the chart's and the manifests' objects were read: {names}");
