@@ -836,15 +836,36 @@ pub fn go_quote(s: &str) -> String {
 /// the space, and unassigned surrogate-free private ranges are not printable.
 fn go_printable(c: char) -> bool {
     let u = c as u32;
+    // Go's `strconv.IsPrint` is false for controls, format characters (Cf), private use
+    // and separators other than the space: the format characters listed here are Unicode
+    // 15's (bidirectional marks, embeddings, isolates, invisible operators, tags).
+    const FORMAT: &[(u32, u32)] = &[
+        (0xad, 0xad),
+        (0x600, 0x605),
+        (0x61c, 0x61c),
+        (0x6dd, 0x6dd),
+        (0x70f, 0x70f),
+        (0x890, 0x891),
+        (0x8e2, 0x8e2),
+        (0x180e, 0x180e),
+        (0x200b, 0x200f),
+        (0x2028, 0x202e),
+        (0x2060, 0x2064),
+        (0x2066, 0x206f),
+        (0xfeff, 0xfeff),
+        (0xfff9, 0xfffb),
+        (0x110bd, 0x110bd),
+        (0x110cd, 0x110cd),
+        (0x13430, 0x1343f),
+        (0x1bca0, 0x1bca3),
+        (0x1d173, 0x1d17a),
+        (0xe0001, 0xe0001),
+        (0xe0020, 0xe007f),
+    ];
     !((0x80..0xa0).contains(&u)
-        || u == 0xad
-        || (0x2028..=0x2029).contains(&u)
-        || (0x200b..=0x200f).contains(&u)
-        || (0x202a..=0x202e).contains(&u)
-        || (0x2060..=0x2064).contains(&u)
-        || u == 0xfeff
-        || (0xfff9..=0xfffb).contains(&u)
+        || FORMAT.iter().any(|&(a, b)| (a..=b).contains(&u))
         || (0xe000..=0xf8ff).contains(&u)
+        || (0xf0000..=0x10ffff).contains(&u)
         || u == 0xfffe
         || u == 0xffff
         || c.is_whitespace() && c != ' ')
