@@ -21,6 +21,8 @@ pub fn groups() -> Vec<Group> {
         &blueprint::UNPINNED_BASE_IMAGE,
     ]);
     spec_rules.extend(spec::rules::all().map(|(rule, _)| *rule));
+    // Found by the render, which sees the layout's paths, and reported at the spec's line.
+    spec_rules.push(&render::SERVICE_NAME_TAKEN);
     let mut groups = vec![
         Group { name: "spec", rules: spec_rules },
         Group {

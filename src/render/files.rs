@@ -161,6 +161,9 @@ pub(super) struct Renderer<'a> {
     pub(super) seen: HashMap<Box<str>, u32>,
     /// Whether `seen` is kept: not when the same spec rendered cleanly a moment ago.
     pub(super) track: bool,
+    /// The project's and the environments' paths: a service's file at one of them is
+    /// reported at the service's name (SPEC149), not as two templates to one path.
+    pub(super) shared_paths: std::collections::BTreeSet<String>,
     pub(super) shown: Vec<String>,
     /// The files of the batch being rendered (the project's, or one service's).
     pub(super) batch: Vec<PlannedFile>,
@@ -186,6 +189,7 @@ impl<'a> Renderer<'a> {
             errors: Vec::new(),
             seen: HashMap::new(),
             track,
+            shared_paths: std::collections::BTreeSet::new(),
             shown: Vec::new(),
             batch: Vec::new(),
             charted: None,
@@ -399,7 +403,9 @@ impl<'a> Renderer<'a> {
             }
             _ => bytes,
         };
-        if let Some(&other) = self.seen.get(path.as_str()) {
+        if let Some(&other) =
+            self.seen.get(path.as_str()).filter(|_| service.is_none() || !self.shared_paths.contains(&path))
+        {
             let other = &self.shown[other as usize];
             let msg = format!("`{shown}` and `{other}` both render to `{path}`");
             let d = self.at_entry(bp, index, &DUPLICATE_TARGET, msg).help("give each file its own target");

@@ -24,11 +24,12 @@ pub use plan::{
     is_repository_file, is_reserved, is_safe_recorded, is_safe_relative, is_vcs_folder,
 };
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::blueprint::{Blueprint, Catalog, Kind, Scope, resolve_params};
 use crate::declare_rule;
-use crate::diag::Findings;
+use crate::diag::{Diagnostic, Findings};
 use crate::spec::Loaded;
 use context::{Contexts, context};
 use files::Renderer;
@@ -89,6 +90,30 @@ declare_rule! {
     pub static DUPLICATE_TARGET = ("TPL003", "duplicate-target", Error, unignorable);
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a service whose name the output's layout already uses for something of the
+    /// project or of an environment: a service named `overlays` beside the environments'
+    /// `manifests/overlays/`, `identity` beside `manifests/identity/`, `scan` beside the
+    /// project's `.github/workflows/scan.yml`.
+    ///
+    /// ## Why it matters
+    /// A service's files are named after it. With such a name its folder holds the project's
+    /// files (kustomize then finds a cycle: `kubectl kustomize` of an overlay fails), or one of
+    /// its files is one of the project's, and one of the two would be lost.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   - name: overlays
+    /// ```
+    ///
+    /// ## How to fix
+    /// Name the service otherwise (`overlays-api`); a service that runs already can keep its
+    /// name in Kubernetes only under a new one in the spec.
+    pub static SERVICE_NAME_TAKEN = ("SPEC149", "service-name-taken", Error, unignorable);
+}
+
 /// Renders every file of the base blueprint and of each service's blueprint. `place` is where
 /// the spec and the output sit in their repository.
 pub fn render(loaded: &Loaded, catalog: &Catalog, place: &Place) -> Result<Plan, RenderError> {
@@ -128,6 +153,14 @@ pub fn compile_ahead(catalog: &Arc<Catalog>) {
             // A blueprint that does not compile is reported by the render that uses it.
             if clean {
                 catalog.keep_compiled(used.iter().map(|bp| bp.name.clone()).collect(), env);
+            }
+            // Then the charts their plain manifests are rendered through, needed after the
+            // first templates: parsing them was a tenth of `gen render --check` on its one
+            // thread that decides the time. Each blueprint keeps its own (or its error).
+            for bp in &used {
+                for helm in bp.files.iter().filter_map(|f| f.helm.as_ref()) {
+                    let _ = bp.chart(&helm.chart);
+                }
             }
         })
     });
@@ -208,6 +241,11 @@ fn render_batches(
                 r.render_file(base, i, file, &ctx, None, platforms.deployed(file, Some(e)));
             }
         }
+        // The project's and the environments' paths, against which each service's are checked
+        // (not when the same spec rendered cleanly a moment ago).
+        if track {
+            r.shared_paths = r.batch.iter().map(|f| f.path.clone()).collect();
+        }
         flush(&mut r);
         for (index, (svc, (bp, params))) in loaded.spec.services.iter().zip(&services).enumerate() {
             let runtime = bp.runtime.for_params(params);
@@ -245,6 +283,9 @@ fn render_batches(
                     }
                 }
             }
+            if let Some(d) = name_taken(loaded, index, &r.batch, &r.shared_paths) {
+                r.errors.push(d);
+            }
             flush(&mut r);
         }
     }
@@ -252,6 +293,38 @@ fn render_batches(
         return Err(RenderError::Invalid(Findings::new(r.sources, r.errors)));
     }
     Ok(())
+}
+
+/// A finding at the service's name when one of its files (`batch`) is a path of the project or
+/// of an environment (`shared`), or is in a folder named after the service that holds one.
+fn name_taken(loaded: &Loaded, index: usize, batch: &[PlannedFile], shared: &BTreeSet<String>) -> Option<Diagnostic> {
+    let name = &loaded.spec.services[index].name;
+    let taken = batch.iter().filter(|f| f.service == Some(index)).find_map(|f| {
+        if shared.contains(&f.path) {
+            return Some(f.path.clone());
+        }
+        // Each folder of the file's path named after the service, and what of the project's it holds.
+        f.path.match_indices('/').find_map(|(end, _)| {
+            let folder = &f.path[..end];
+            let last = folder.rsplit('/').next().unwrap_or(folder);
+            if last != name.as_str() {
+                return None;
+            }
+            let inside = format!("{folder}/");
+            shared.range(inside.clone()..).next().filter(|p| p.starts_with(&inside)).cloned()
+        })
+    })?;
+    let route = crate::route!["services", index, "name"];
+    Some(
+        loaded
+            .at(
+                &SERVICE_NAME_TAKEN,
+                &route,
+                false,
+                format!("the service's name `{name}` is taken by the output's layout: `{taken}` is the project's"),
+            )
+            .help("give the service another name (the project's and the environments' files keep theirs)"),
+    )
 }
 
 /// A blueprint's example spec with `name` filled in, on `platform` (a target: `azure`,

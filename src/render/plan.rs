@@ -143,6 +143,12 @@ const VCS_FOLDERS: [&str; 10] =
 /// suffix Windows drops, with the invisible code points macOS ignores, or as Windows' short
 /// name `git~1` (the spellings git itself refuses in a tree).
 pub fn is_vcs_folder(segment: &str) -> bool {
+    // Every path of a render is checked, segment by segment: an ASCII segment (nearly all of
+    // them) holds no ignorable code point and folds case without allocating.
+    if segment.is_ascii() {
+        let name = segment.split(':').next().unwrap_or_default().trim_end_matches(['.', ' ']);
+        return VCS_FOLDERS.iter().chain(&["git~1"]).any(|v| v.eq_ignore_ascii_case(name));
+    }
     let visible: String = segment.chars().filter(|c| !is_ignorable(*c)).collect::<String>().to_lowercase();
     let name = visible.split(':').next().unwrap_or_default().trim_end_matches(['.', ' ']);
     VCS_FOLDERS.contains(&name) || name == "git~1"
