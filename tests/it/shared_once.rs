@@ -95,3 +95,36 @@ fn a_change_to_a_shared_template_is_one_changed_file_in_a_30_service_project() {
         assert_eq!(tree(&repo), before, "{template}: rendered back");
     }
 }
+
+#[test]
+fn github_folds_the_plain_manifests_in_a_pull_request_and_shows_what_they_come_from() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path();
+    std::fs::write(repo.join("spec.yaml"), spec_of(2)).expect("write");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).current_dir(repo).output().expect("git");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    git(&["init", "-q"]);
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(repo).run();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // Git reads the attribute as GitHub's linguist does: set on the chart's expansions, unset
+    // on the chart, the values and the service's code, which a reviewer reads.
+    let paths = [
+        "out/manifests/s00/deployment.yaml",
+        "out/manifests/s01/service.yaml",
+        "out/manifests/kustomization.yaml",
+        "out/chart/templates/deployment.yaml",
+        "out/values/s00.yaml",
+        "out/services/s00/Dockerfile",
+        ".github/workflows/s00.yml",
+    ];
+    for p in paths {
+        assert!(repo.join(p).is_file(), "{p} is rendered");
+    }
+    let attrs = git(&[&["check-attr", "linguist-generated", "--"][..], &paths[..]].concat());
+    let set: Vec<&str> =
+        attrs.lines().filter(|l| l.ends_with(": true")).map(|l| l.split(':').next().expect("path")).collect();
+    assert_eq!(set, &paths[..3], "{attrs}");
+}

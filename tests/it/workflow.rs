@@ -2628,7 +2628,10 @@ fn with_helm_a_rollback_waits_for_a_running_deploy_and_a_release_never_undoes_it
         let step = steps(job).into_iter().find(|s| s["name"] == "helm upgrade").expect("helm upgrade");
         let helm = step["run"].as_str().expect("run");
         // The description the releases' guard reads.
-        assert!(helm.contains("--description \"Rollback by run $GITHUB_RUN_ID to $VERSION\""), "{id}: {helm}");
+        assert!(
+            helm.contains("--description \"Rollback by run $GITHUB_RUN_ID to $VERSION, chart tree $tree\""),
+            "{id}: {helm}"
+        );
     }
 }
 
@@ -2908,6 +2911,21 @@ fn a_rollback_deploys_a_release_from_before_the_one_chart_with_that_releases_own
             };
             write(&format!("{chart}/Chart.yaml"));
             write(&expected);
+            // The release's commit, as actions/checkout leaves it: a repository.
+            let git = |args: &[&str]| {
+                let out = Command::new("git")
+                    .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+                    .args(args)
+                    .current_dir(commit.path())
+                    .output()
+                    .expect("git");
+                assert!(out.status.success(), "git {args:?}");
+                String::from_utf8_lossy(&out.stdout).trim().to_string()
+            };
+            git(&["init", "-q"]);
+            git(&["add", "-A"]);
+            git(&["commit", "-qm", "the release"]);
+            let tree = git(&["rev-parse", &format!("HEAD:{chart}")]);
             let bin = tempfile::tempdir().expect("tempdir");
             let log = bin.path().join("log");
             let helm = bin.path().join("helm");
@@ -2939,6 +2957,8 @@ fn a_rollback_deploys_a_release_from_before_the_one_chart_with_that_releases_own
             assert!(package.starts_with(&format!("package {chart} --version")), "{env} {layout}: {said}");
             let upgrade = lines.next().expect("helm upgrade");
             assert!(upgrade.contains(&format!("--values {expected} ")), "{env} {layout}: {said}");
+            // `helm history` says which revision of the chart was deployed.
+            assert!(upgrade.contains(&format!("to 1.0.0, chart tree {tree} ")), "{env} {layout}: {said}");
         }
         seen += 1;
     }
