@@ -303,16 +303,16 @@ fn name_taken(loaded: &Loaded, index: usize, batch: &[PlannedFile], shared: &BTr
         if shared.contains(&f.path) {
             return Some(f.path.clone());
         }
-        // Each folder of the file's path named after the service, and what of the project's it holds.
-        f.path.match_indices('/').find_map(|(end, _)| {
-            let folder = &f.path[..end];
-            let last = folder.rsplit('/').next().unwrap_or(folder);
-            if last != name.as_str() {
-                return None;
-            }
-            let inside = format!("{folder}/");
-            shared.range(inside.clone()..).next().filter(|p| p.starts_with(&inside)).cloned()
-        })
+        // The service's own folder: the deepest of the file's folders named after it, below the
+        // top (a top folder of that name is the layout's, as `argocd/` for a service `argocd`,
+        // whose file is argocd/argocd.yaml), and what of the project's it holds.
+        let folder = f
+            .path
+            .rmatch_indices('/')
+            .map(|(end, _)| &f.path[..end])
+            .find(|folder| folder.contains('/') && folder.rsplit('/').next() == Some(name.as_str()))?;
+        let inside = format!("{folder}/");
+        shared.range(inside.clone()..).next().filter(|p| p.starts_with(&inside)).cloned()
     })?;
     let route = crate::route!["services", index, "name"];
     Some(
