@@ -93,8 +93,10 @@ impl Catalog {
         };
         let mut failed = Findings::default();
         for (dir, files) in groups {
+            // The build made a JSON of each folder's manifest; a folder without one has none.
+            let json = embedded::MANIFESTS.iter().find(|(d, _)| *d == dir).map_or("", |(_, json)| *json);
             catalog.add(
-                Blueprint::from_files(&format!("blueprints/{dir}"), Origin::BuiltIn, files, families, platforms),
+                Blueprint::from_files(&format!("blueprints/{dir}"), Origin::BuiltIn(json), files, families, platforms),
                 &mut failed,
             );
         }
@@ -231,6 +233,23 @@ mod schema_tests {
             let doc = loaded.documents.expect("parses").remove(0);
             let errors = super::super::validate_manifest(&doc.root, &loaded.source);
             assert!(errors.is_empty(), "{path}: {errors:?}");
+        }
+    }
+
+    /// The JSON the build embeds for each built-in manifest is what gen's own reader makes of
+    /// its YAML: the build reads it with the same parser and scalar resolution, this holds
+    /// them equal (a key, a number or a string read otherwise would differ here).
+    #[test]
+    fn every_built_in_manifest_is_its_yaml_as_gen_reads_it() {
+        let yamls: Vec<_> = super::embedded::EMBEDDED.iter().filter(|(p, _)| p.ends_with("/blueprint.yaml")).collect();
+        assert_eq!(yamls.len(), super::embedded::MANIFESTS.len(), "a JSON for each manifest");
+        for (path, bytes) in yamls {
+            let dir = path.split_once('/').expect("a folder").0;
+            let json = super::embedded::MANIFESTS.iter().find(|(d, _)| *d == dir).expect("its JSON").1;
+            let loaded = crate::yaml::load(path, bytes, &super::super::POLICY);
+            let doc = loaded.documents.expect("parses").remove(0);
+            let embedded: serde_json::Value = serde_json::from_str(json).expect("JSON");
+            assert_eq!(embedded, doc.root.to_json(), "{path}");
         }
     }
 

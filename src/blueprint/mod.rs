@@ -471,8 +471,9 @@ pub struct Blueprint {
     built_in: bool,
     /// How messages name the blueprint's folder (`blueprints/flask` for a built-in).
     pub display_dir: String,
-    /// Its `blueprint.yaml` with positions, so findings about a file entry can point at it.
-    pub manifest: Document,
+    /// Its `blueprint.yaml` with positions, so findings about a file entry can point at it:
+    /// a built-in's is parsed the first time one does ([`Blueprint::manifest`]).
+    manifest_doc: OnceLock<Document>,
     contents: Files,
     /// Its Helm charts by folder, parsed when a file first renders through one
     /// ([`FileEntry::helm`]): once per process, whatever the number of services.
@@ -482,7 +483,21 @@ pub struct Blueprint {
 /// A chart of a blueprint as [`Blueprint::chart`] gives it: parsed, or why not.
 pub type Chart = Result<Arc<crate::gotmpl::Chart>, Arc<crate::gotmpl::Error>>;
 
+/// A built-in blueprint's manifest with positions.
+fn parse_built_in(name: &str, bytes: &[u8]) -> Document {
+    let docs = yaml::load(name, bytes, &POLICY).documents;
+    docs.ok().and_then(|mut d| (!d.is_empty()).then(|| d.remove(0))).expect("a built-in blueprint.yaml parses")
+}
+
 impl Blueprint {
+    /// Its `blueprint.yaml` with positions, for a finding about one of its entries.
+    pub fn manifest(&self) -> &Document {
+        self.manifest_doc.get_or_init(|| {
+            let name = format!("{}/blueprint.yaml", self.display_dir);
+            parse_built_in(&name, self.contents.get("blueprint.yaml").map(|b| &b[..]).unwrap_or_default())
+        })
+    }
+
     /// Whether it is one of gen's own, embedded, rather than read from a `--blueprints` folder.
     pub fn is_built_in(&self) -> bool {
         self.built_in
@@ -504,32 +519,48 @@ impl Blueprint {
                 .help("add a blueprint.yaml (see schemas/blueprint.schema.json)");
             return Err(Findings::new([], vec![d]));
         };
-        let loaded = yaml::load(&name, bytes, &POLICY);
-        let source = loaded.source;
-        let fail = |d: Diagnostics| Err(Findings::new([source.clone()], d));
-        let doc = match loaded.documents {
-            Ok(mut docs) => docs.remove(0),
-            Err(d) => return fail(d),
-        };
-        let root = &doc.root;
         // A built-in blueprint is checked against the schema by the tests
         // (`every_built_in_blueprint_passes_the_blueprint_schema`), not on every run: compiling
-        // that schema was 8% of a one-service `gen lint`. A folder's is checked here, for its
-        // located messages.
-        let built_in = matches!(origin, Origin::BuiltIn);
-        if !built_in {
-            let errors = validate_manifest(root, &source);
-            if !errors.is_empty() {
-                return fail(errors);
+        // that schema was 8% of a one-service `gen lint`. Its manifest is read from the JSON
+        // the build made of it, its YAML (with positions) only when a finding points into it.
+        // A folder's is parsed and checked here, for its located messages.
+        let manifest_doc = OnceLock::new();
+        let (built_in, read) = match origin {
+            Origin::BuiltIn(json) => (true, serde_json::from_str(json).map_err(|e| e.to_string())),
+            Origin::Folder(_) => {
+                let loaded = yaml::load(&name, bytes, &POLICY);
+                let doc = match loaded.documents {
+                    Ok(mut docs) => docs.remove(0),
+                    Err(d) => return Err(Findings::new([loaded.source], d)),
+                };
+                let errors = validate_manifest(&doc.root, &loaded.source);
+                if !errors.is_empty() {
+                    return Err(Findings::new([loaded.source], errors));
+                }
+                let read = serde_json::from_value(doc.root.to_json()).map_err(|e| e.to_string());
+                let _ = manifest_doc.set(doc);
+                (false, read)
             }
-        }
-        let mut manifest: Manifest = match serde_json::from_value(root.to_json()) {
+        };
+        let bytes = bytes.clone();
+        // The manifest with positions, parsed the first time a finding needs it.
+        let doc = || {
+            manifest_doc.get_or_init(|| {
+                // Only a built-in's is parsed here, which the build read and a test reads as gen does.
+                parse_built_in(&name, &bytes)
+            })
+        };
+        let fail = |d: Diagnostics| Err(Findings::new([doc().source.clone()], d));
+        let mut manifest: Manifest = match read {
             Ok(m) => m,
-            Err(e) => return fail(vec![Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.span), e.to_string())]),
+            Err(e) => {
+                let root = &doc().root;
+                return fail(vec![Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.span), e)]);
+            }
         };
         let mut errors = Vec::new();
         let at = |route: &crate::diag::Route, msg: String, help: &str| {
-            Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(root.locate(route, false)), msg).help(help)
+            Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(doc().root.locate(route, false)), msg).help(help)
         };
         // A built-in's params schema is compiled by a test
         // (`every_built_in_blueprint_params_schema_compiles`) and, on a run, when a spec first
@@ -677,12 +708,12 @@ impl Blueprint {
             runtime: manifest.runtime,
             files: manifest.files,
             origin: match origin {
-                Origin::BuiltIn => BUILT_IN.to_string(),
+                Origin::BuiltIn(_) => BUILT_IN.to_string(),
                 Origin::Folder(shown) => shown.to_string(),
             },
             built_in,
             display_dir: display_dir.to_string(),
-            manifest: doc.clone(),
+            manifest_doc,
             contents,
             charts: Mutex::default(),
         })
@@ -770,8 +801,8 @@ fn check_selectors(
 /// Where a blueprint is loaded from.
 #[derive(Clone, Copy, Debug)]
 pub enum Origin<'a> {
-    /// gen's own, embedded at build time.
-    BuiltIn,
+    /// gen's own, embedded at build time, with its manifest as the build read it (JSON).
+    BuiltIn(&'a str),
     /// A `--blueprints` folder, as messages name it.
     Folder(&'a str),
 }

@@ -223,8 +223,8 @@ impl<'a> Renderer<'a> {
 
     /// A finding at the `target` of the blueprint's file entry `index`.
     fn at_entry(&mut self, bp: &Blueprint, index: usize, rule: &'static Rule, msg: String) -> Diagnostic {
-        self.sources.push(bp.manifest.source.clone());
-        bp.manifest.at(rule, &route!["files", index, "target"], false, msg)
+        self.sources.push(bp.manifest().source.clone());
+        bp.manifest().at(rule, &route!["files", index, "target"], false, msg)
     }
 
     /// Says the files that follow render in a new context (another service, environment or
