@@ -324,13 +324,10 @@ fn checkov_trivy_and_gens_own_rules_pass_the_chart_and_the_manifests() {
     for spec in specs() {
         let rendered = Rendered::new(&spec);
         let out = rendered.out("");
-        let run = validator("checkov")
-            .args(["--quiet", "--compact", "--skip-download", "--framework", "kubernetes", "helm", "-d"])
-            .arg(&out)
-            .env("HELM_NAMESPACE", "shop")
-            .output()
-            .expect("checkov");
-        assert!(run.status.success(), "{}: checkov:\n{}", spec.display(), String::from_utf8_lossy(&run.stdout));
+        // Kubernetes' framework alone: the shared chart rendered with its own values (what
+        // checkov's Helm framework would check) installs nothing; the plain manifests are it
+        // rendered with each service's values.
+        common::checkov_passes(&["kubernetes"], &out, &[], &[]);
         let cache = tempfile::tempdir().expect("tempdir");
         let run = validator("trivy")
             .args(["config", "--quiet", "--skip-check-update", "--skip-version-check", "--disable-telemetry"])

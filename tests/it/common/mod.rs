@@ -211,17 +211,59 @@ impl Project {
     }
 }
 
-/// The (file, check id) pairs checkov's `framework` fails on `files`, all checked in one run.
-pub fn checkov_failures(framework: &str, files: &[PathBuf]) -> std::collections::BTreeSet<(PathBuf, String)> {
-    let out = validator("checkov")
-        .args(["--quiet", "--compact", "--skip-download", "--framework", framework, "-o", "json", "-f"])
-        .args(files)
-        .output()
-        .expect("checkov runs");
+/// checkov's JSON reports (one per framework) of a run, once it has said it parsed every file
+/// it read but those whose path ends with one of `unparsed`: a file checkov cannot parse is
+/// checked by none of its rules, and its exit code says nothing of it.
+pub fn checkov_reports(checkov: &mut Command, unparsed: &[&str]) -> Vec<serde_json::Value> {
+    let out = checkov.args(["-o", "json"]).output().expect("checkov runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!("checkov's report is not JSON ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
     });
+    let reports = match report {
+        serde_json::Value::Array(reports) => reports,
+        report => vec![report],
+    };
+    for report in &reports {
+        let errors = report["results"]["parsing_errors"].as_array().cloned().unwrap_or_default();
+        let unexpected: Vec<&str> = errors
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .filter(|file| !unparsed.iter().any(|end| file.ends_with(end)))
+            .collect();
+        assert!(unexpected.is_empty(), "checkov could not parse, so checked nothing of: {unexpected:?}");
+        let count = report["summary"]["parsing_errors"].as_u64().unwrap_or_default();
+        assert_eq!(count as usize, errors.len(), "checkov's parsing errors: {:#}", report["summary"]);
+    }
+    reports
+}
+
+/// checkov's run of `frameworks` on `dir` passes: no check fails, each skip says why in the
+/// file (a comment of more than a few words), and each file is parsed but those `unparsed`
+/// names (see [`checkov_reports`]).
+pub fn checkov_passes(frameworks: &[&str], dir: &Path, env: &[(&str, &str)], unparsed: &[&str]) {
+    let mut checkov = validator("checkov");
+    // Not --quiet: its report leaves out the files it could not parse.
+    checkov.args(["--compact", "--skip-download", "--framework"]).args(frameworks).arg("-d").arg(dir);
+    checkov.envs(env.iter().copied());
+    for report in checkov_reports(&mut checkov, unparsed) {
+        let failed = &report["results"]["failed_checks"];
+        assert_eq!(failed.as_array().map_or(0, Vec::len), 0, "{}: checkov fails:\n{failed:#}", dir.display());
+        for skipped in report["results"]["skipped_checks"].as_array().into_iter().flatten() {
+            let why = skipped["check_result"]["suppress_comment"].as_str().unwrap_or_default();
+            assert!(why.len() > 20, "{}: checkov skip without a reason: {skipped:#}", dir.display());
+        }
+    }
+}
+
+/// The (file, check id) pairs checkov's `framework` fails on `files`, all checked in one run
+/// (each of which it parses).
+pub fn checkov_failures(framework: &str, files: &[PathBuf]) -> std::collections::BTreeSet<(PathBuf, String)> {
+    let mut checkov = validator("checkov");
+    // Not --quiet: its report leaves out the files it could not parse.
+    checkov.args(["--compact", "--skip-download", "--framework", framework, "-f"]).args(files);
+    let reports = checkov_reports(&mut checkov, &[]);
+    let report = reports.into_iter().next().unwrap_or_default();
     report["results"]["failed_checks"]
         .as_array()
         .expect("failed_checks")

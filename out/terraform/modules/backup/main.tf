@@ -66,7 +66,7 @@ resource "azurerm_storage_account" "this" {
   #checkov:skip=CKV2_AZURE_1:Microsoft-managed keys; customer-managed keys need a key vault and its lifecycle
   #checkov:skip=CKV2_AZURE_33:a private endpoint needs a private DNS zone the extension resolves through
   #checkov:skip=CKV2_AZURE_40:the backup extension signs in with the account's key (Storage Account Contributor, as the provider's AKS Backup example grants it)
-  #checkov:skip=CKV2_AZURE_41:no SAS is issued
+  #checkov:skip=CKV2_AZURE_41:no SAS is issued: the backup extension signs in with the account key (CKV2_AZURE_40)
   #checkov:skip=CKV2_AZURE_38:soft delete keeps deleted blobs 30 days; the vault's soft delete keeps its recovery points
   name                            = substr("${replace(lower(var.name), "/[^a-z0-9]/", "")}bk${substr(sha1(azurerm_resource_group.vault.id), 0, 8)}", 0, 24)
   resource_group_name             = azurerm_resource_group.vault.name
