@@ -102,11 +102,11 @@ pub fn run(args: Args) -> u8 {
     // finding, a blueprint out of fuel or memory) stops before the first byte is written. The
     // checked batches are kept for the writer while they fit in KEPT_BYTES; past that (a spec
     // of thousands of services, never held whole) they are rendered again batch by batch.
-    let mut kept = Some((Vec::new(), 0usize));
+    let (mut kept, limit) = (Some((Vec::new(), 0usize)), kept_bytes());
     let checked = session.check_each(&loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
         if let Some((batches, bytes)) = &mut kept {
             *bytes += batch.iter().map(|f| f.bytes.len() + f.path.len()).sum::<usize>();
-            if *bytes > KEPT_BYTES { kept = None } else { batches.push(batch.to_vec()) }
+            if *bytes > limit { kept = None } else { batches.push(batch.to_vec()) }
         }
     });
     eprint_findings(&checked.findings);
@@ -204,6 +204,17 @@ pub fn run(args: Args) -> u8 {
 /// The most bytes of checked files `gen render` keeps for writing instead of rendering them
 /// again (the reference project renders 0.3 MB; a spec of thousands of services, hundreds).
 const KEPT_BYTES: usize = 32 * 1024 * 1024;
+
+/// [`KEPT_BYTES`]; in a build with debug assertions (the tests'), `GEN_TEST_KEPT_BYTES` when
+/// set, so that a test takes the path of a plan too big to keep with a spec of a few services
+/// rather than 400 (a release build never reads it).
+fn kept_bytes() -> usize {
+    #[cfg(debug_assertions)]
+    if let Some(bytes) = std::env::var("GEN_TEST_KEPT_BYTES").ok().and_then(|v| v.parse().ok()) {
+        return bytes;
+    }
+    KEPT_BYTES
+}
 
 /// How many paths a note names before it only counts the rest.
 const NAMED: usize = 5;
