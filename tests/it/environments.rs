@@ -434,6 +434,10 @@ fn gen_lint_strict_and_yamllint_strict_are_clean_on_every_rendered_tree() {
 
 #[test]
 fn checkov_and_trivy_pass_every_tree_and_every_environments_objects() {
+    // Every spec's tree and each environment's objects side by side in one folder, read by
+    // one run of checkov, which starts once rather than twice a spec.
+    let all = tempfile::tempdir().expect("tempdir");
+    let mut trees = Vec::new();
     for spec in SPECS {
         let rendered = Rendered::new(spec);
         // Each environment's objects as kustomize builds them, beside the tree.
@@ -444,12 +448,21 @@ fn checkov_and_trivy_pass_every_tree_and_every_environments_objects() {
             std::fs::rename(rendered.dir.path().join(format!("{env}.yaml")), built.join(format!("{env}.yaml")))
                 .expect("move");
         }
-        // Kubernetes' framework alone: the shared chart rendered with its own values (what
-        // checkov's Helm framework would check) installs nothing; the plain manifests are it
-        // rendered with each service's values.
-        for dir in [rendered.out(""), built.clone()] {
-            common::checkov_passes(&["kubernetes"], &dir, &[], &[]);
+        let folder = all.path().join(spec.replace(['/', '.'], "_"));
+        for (from, to) in [(rendered.out(""), folder.join("out")), (built.clone(), folder.join("built"))] {
+            for entry in walkdir::WalkDir::new(&from).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+                let at = to.join(entry.path().strip_prefix(&from).expect("under the tree"));
+                std::fs::create_dir_all(at.parent().expect("a folder")).expect("mkdir");
+                std::fs::copy(entry.path(), &at).expect("copy");
+            }
         }
+        trees.push((spec, rendered, built));
+    }
+    // Kubernetes' framework alone: the shared chart rendered with its own values (what
+    // checkov's Helm framework would check) installs nothing; the plain manifests are it
+    // rendered with each service's values.
+    common::checkov_passes(&["kubernetes"], all.path(), &[], &[]);
+    for (spec, rendered, built) in trees {
         let cache = tempfile::tempdir().expect("tempdir");
         let ignore = rendered.out(".trivyignore.yaml");
         let local = gen_core::platform::local::of(&rendered.loaded.spec).is_some();

@@ -128,22 +128,35 @@ fn every_resource_matches_the_provider_schemas() {
 
 #[test]
 fn checkov_and_trivy_pass_and_every_skip_says_why() {
-    for spec in SPECS {
-        let r = Rendered::new(spec);
-        // The Prometheus alert rules' `for` argument is a keyword to checkov's HCL parser: the
-        // file that holds them alone is read by trivy below and not by checkov (it says why).
-        common::checkov_passes(&["terraform"], &r.terraform(), &[], &["/modules/monitoring/alerts.tf"]);
-        let cache = tempfile::tempdir().expect("tempdir");
-        let (ok, text) = output(
-            validator("trivy")
-                .args(["config", "--quiet", "--skip-check-update", "--skip-version-check", "--disable-telemetry"])
-                .arg("--cache-dir")
-                .arg(cache.path())
-                .args(["--exit-code", "1", "--severity", "LOW,MEDIUM,HIGH,CRITICAL"])
-                .arg(r.terraform()),
-        );
-        assert!(ok, "{spec}: trivy:\n{text}");
-        // A trivy ignore is explained by the comment above it.
+    // Every spec's Terraform side by side in one folder (named after its spec), read by one
+    // run of each tool: checkov reads each root and its modules as it does alone, and starts
+    // once instead of eight times (43 s against 75 s). Its `-d` given eight times reported
+    // the first folder eight times, so it is not used.
+    let all = tempfile::tempdir().expect("tempdir");
+    let rendered: Vec<Rendered> = SPECS.iter().map(|spec| Rendered::new(spec)).collect();
+    for r in &rendered {
+        let folder = all.path().join(r.spec.replace(['/', '.'], "_"));
+        for file in r.files() {
+            let to = folder.join(file.strip_prefix(r.terraform()).expect("under terraform/"));
+            std::fs::create_dir_all(to.parent().expect("a folder")).expect("mkdir");
+            std::fs::copy(&file, &to).expect("copy");
+        }
+    }
+    // The Prometheus alert rules' `for` argument is a keyword to checkov's HCL parser: the
+    // file that holds them alone is read by trivy below and not by checkov (it says why).
+    common::checkov_passes(&["terraform"], all.path(), &[], &["/modules/monitoring/alerts.tf"]);
+    let cache = tempfile::tempdir().expect("tempdir");
+    let (ok, text) = output(
+        validator("trivy")
+            .args(["config", "--quiet", "--skip-check-update", "--skip-version-check", "--disable-telemetry"])
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .args(["--exit-code", "1", "--severity", "LOW,MEDIUM,HIGH,CRITICAL"])
+            .arg(all.path()),
+    );
+    assert!(ok, "trivy:\n{text}");
+    // A trivy ignore is explained by the comment above it.
+    for r in &rendered {
         for file in r.files() {
             let text = std::fs::read_to_string(&file).expect("read");
             let lines: Vec<&str> = text.lines().collect();
@@ -152,7 +165,7 @@ fn checkov_and_trivy_pass_and_every_skip_says_why() {
                     let explained = lines[..i]
                         .iter()
                         .any(|l| l.trim().starts_with('#') && !l.contains("trivy:ignore") && l.contains(id));
-                    assert!(explained, "{}: trivy:ignore:{id} without its reason", file.display());
+                    assert!(explained, "{}: {}: trivy:ignore:{id} without its reason", r.spec, file.display());
                 }
             }
         }
