@@ -271,8 +271,8 @@ mod schema_tests {
         assert!(messages.iter().any(|m| m.contains("the params schema does not compile")), "{messages:?}");
     }
 
-    /// What `Blueprint::params_validator` compiles on a spec's first use of a built-in
-    /// blueprint, trusting that it compiles.
+    /// What `Blueprint::params_schema` compiles for params of a built-in blueprint that do
+    /// not surely pass it, trusting that it compiles.
     #[test]
     fn every_built_in_blueprint_params_schema_compiles() {
         let known = crate::platform::Known::builtin();

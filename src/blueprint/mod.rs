@@ -458,9 +458,10 @@ pub struct Blueprint {
     pub kind: Kind,
     pub example: Option<String>,
     pub params: serde_json::Value,
-    /// The params schema, compiled once: a folder's when it is loaded (a schema that does not
-    /// compile is a finding about the folder), a built-in's when a spec first uses it.
-    params_validator: OnceLock<jsonschema::Validator>,
+    /// The params schema: a folder's compiled when it is loaded (a schema that does not
+    /// compile is a finding about the folder), a built-in's only when params do not surely
+    /// pass it.
+    params_schema: schema::Schema,
     /// What its container promises the platform.
     pub runtime: Runtime,
     pub files: Vec<FileEntry>,
@@ -563,22 +564,21 @@ impl Blueprint {
             Diagnostic::new(&INVALID_BLUEPRINT, &name, Some(doc().root.locate(route, false)), msg).help(help)
         };
         // A built-in's params schema is compiled by a test
-        // (`every_built_in_blueprint_params_schema_compiles`) and, on a run, when a spec first
-        // uses the blueprint: with the meta-schema it checks against, it was a tenth of the
-        // time before a one-service render could start, spent on one core.
-        let params_validator = OnceLock::new();
-        if !built_in {
-            match schema::compile(&manifest.params) {
-                Ok(v) => {
-                    let _ = params_validator.set(v);
-                }
-                Err(e) => errors.push(at(
+        // (`every_built_in_blueprint_params_schema_compiles`) and, on a run, only for params
+        // that do not surely pass it (`schema::quick`): with the meta-schema it checks
+        // against, compiling it was a tenth of the time before a one-service render could start.
+        let params_schema = if built_in {
+            schema::Schema::new(manifest.params.clone())
+        } else {
+            schema::Schema::compiled(manifest.params.clone()).unwrap_or_else(|e| {
+                errors.push(at(
                     &route!["params"],
                     format!("the params schema does not compile: {e}"),
                     "write a JSON Schema (draft 2020-12)",
-                )),
-            }
-        }
+                ));
+                schema::Schema::new(serde_json::Value::Bool(true))
+            })
+        };
         check_selectors(&manifest, platforms, &mut |route, msg, help| errors.push(at(&route, msg, help)));
         manifest.runtime.derive();
         if let Some(param) = &manifest.runtime.request_timeout_param {
@@ -704,7 +704,7 @@ impl Blueprint {
             kind: manifest.kind,
             example: manifest.example,
             params: manifest.params,
-            params_validator,
+            params_schema,
             runtime: manifest.runtime,
             files: manifest.files,
             origin: match origin {
@@ -737,12 +737,9 @@ impl Blueprint {
         chart
     }
 
-    /// The params schema, compiled.
-    pub fn params_validator(&self) -> &jsonschema::Validator {
-        self.params_validator.get_or_init(|| {
-            // A folder's was compiled when it was loaded; a built-in's compiles in a test.
-            schema::compile(&self.params).expect("a built-in blueprint's params schema compiles")
-        })
+    /// The params schema.
+    pub fn params_schema(&self) -> &schema::Schema {
+        &self.params_schema
     }
 
     /// A file of the blueprint by its path in the folder.
@@ -812,14 +809,12 @@ pub const BUILT_IN: &str = "built-in";
 
 /// A blueprint.yaml's findings against `schemas/blueprint.schema.json`.
 fn validate_manifest(root: &yaml::Node, source: &crate::diag::Source) -> Diagnostics {
-    schema::validate(&BLUEPRINT_VALIDATOR.1, &BLUEPRINT_VALIDATOR.0, root, source, &SCHEMA_RULES)
+    schema::validate(&BLUEPRINT_SCHEMA_JSON, root, source, &SCHEMA_RULES)
 }
 
-static BLUEPRINT_VALIDATOR: LazyLock<(serde_json::Value, jsonschema::Validator)> = LazyLock::new(|| {
+static BLUEPRINT_SCHEMA_JSON: LazyLock<schema::Schema> = LazyLock::new(|| {
     // Embedded at build time and compiled by a test: failing here is a build defect.
-    let json: serde_json::Value = serde_json::from_str(BLUEPRINT_SCHEMA).expect("embedded blueprint schema is JSON");
-    let validator = schema::compile(&json).expect("embedded blueprint schema compiles");
-    (json, validator)
+    schema::Schema::new(serde_json::from_str(BLUEPRINT_SCHEMA).expect("embedded blueprint schema is JSON"))
 });
 
 /// What `gen blueprints show` prints: description, params with defaults, files with ownership.

@@ -104,16 +104,16 @@ pub fn resolve_params<'c>(loaded: &Loaded, catalog: &'c Catalog) -> Result<Vec<S
                 continue;
             }
         };
-        let validator = bp.params_validator();
+        let validator = bp.params_schema();
         match loaded.root().lookup(&route!["services", i, "params"]) {
             Some(node) => {
-                errors.extend(schema::validate(validator, &bp.params, node, source, &schema::SPEC_RULES));
+                errors.extend(schema::validate(validator, node, source, &schema::SPEC_RULES));
                 fractional_integers(loaded, &bp.params, node, route!["services", i, "params"], &mut errors);
             }
             None if !validator.is_valid(&Value::Object(Map::new())) => {
                 // Required params with no `params:` key at all: report at the service.
                 let empty = Node { span: loaded.span(&route!["services", i]), value: YamlValue::Map(vec![]) };
-                errors.extend(schema::validate(validator, &bp.params, &empty, source, &schema::SPEC_RULES));
+                errors.extend(schema::validate(validator, &empty, source, &schema::SPEC_RULES));
             }
             None => {}
         }

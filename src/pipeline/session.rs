@@ -66,9 +66,6 @@ impl Session {
     /// [`Session::new`] for specs and blueprints that may name the platforms `platforms` adds
     /// to the built-in ones (a platform defined in a test): their blocks, rules and files.
     pub fn with_platforms(dirs: &[PathBuf], platforms: Known<'static>) -> Result<Session, CatalogError> {
-        // Most runs load a spec after the blueprints: its schema compiles on another core
-        // meanwhile (each was about a tenth of a one-service `gen render`).
-        spec::compile_schema_ahead();
         Ok(Session { catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?), platforms })
     }
 

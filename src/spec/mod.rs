@@ -111,23 +111,11 @@ impl Loaded {
     }
 }
 
-struct CompiledSchema {
-    json: serde_json::Value,
-    validator: jsonschema::Validator,
-}
-
-static SCHEMA: LazyLock<CompiledSchema> = LazyLock::new(|| {
+/// The spec's schema: compiled only for a spec that does not surely pass it.
+static SCHEMA: LazyLock<schema::Schema> = LazyLock::new(|| {
     // The schema is part of the binary and a test compiles it: failing here is a build defect.
-    let json: serde_json::Value = serde_json::from_str(schema::SPEC_SCHEMA).expect("embedded spec schema is JSON");
-    let validator = schema::compile(&json).expect("embedded spec schema compiles");
-    CompiledSchema { json, validator }
+    schema::Schema::new(serde_json::from_str(schema::SPEC_SCHEMA).expect("embedded spec schema is JSON"))
 });
-
-/// Compiles the spec's schema on another thread, for a spec loaded a moment later (the load
-/// waits for it). A thread that cannot be started leaves it to the load.
-pub fn compile_schema_ahead() {
-    let _ = std::thread::Builder::new().name("spec schema".into()).spawn(|| LazyLock::force(&SCHEMA));
-}
 
 /// The bytes of a spec file, at most one byte over the size limit (so a huge file costs
 /// nothing and still gets its message). `name` is how messages name the file.
@@ -214,7 +202,7 @@ fn merge_keys(doc: &Document) -> Diagnostics {
 }
 
 /// The spec's schema with the blocks of the platforms `known` adds, each a choice of target.
-fn extended_schema(known: Known<'_>) -> CompiledSchema {
+fn extended_schema(known: Known<'_>) -> schema::Schema {
     let mut json = SCHEMA.json.clone();
     let platform = &mut json["properties"]["platform"];
     for p in known.extra() {
@@ -224,23 +212,15 @@ fn extended_schema(known: Known<'_>) -> CompiledSchema {
         }
     }
     // The built-in schema with a block added compiles as the built-in one does.
-    let validator = schema::compile(&json).expect("the spec schema with a platform's block compiles");
-    CompiledSchema { json, validator }
+    schema::Schema::new(json)
 }
 
 /// A YAML document through the schema and model stages.
-fn typed(doc: Document, compiled: &CompiledSchema, known: Known<'_>) -> Result<Loaded, Diagnostics> {
+fn typed(doc: Document, compiled: &schema::Schema, known: Known<'_>) -> Result<Loaded, Diagnostics> {
     let source = doc.source.clone();
     let mut json = doc.root.to_json();
-    let errors = schema::validate_except(
-        &compiled.validator,
-        &compiled.json,
-        &json,
-        &doc.root,
-        &source,
-        &schema::SPEC_RULES,
-        &[schema::TARGET_CHOICE],
-    );
+    let errors =
+        schema::validate_except(compiled, &json, &doc.root, &source, &schema::SPEC_RULES, &[schema::TARGET_CHOICE]);
     if !errors.is_empty() {
         return Err(errors);
     }

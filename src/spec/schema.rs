@@ -8,6 +8,10 @@ use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value as Json;
 
+pub mod quick;
+
+use std::sync::OnceLock;
+
 use crate::declare_rule;
 use crate::diag::{Diagnostic, Diagnostics, Route, Rule, Segment, Source};
 use crate::yaml::{Node, Value};
@@ -92,27 +96,52 @@ pub fn compile(schema: &Json) -> Result<Validator, String> {
     jsonschema::draft202012::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
 }
 
+/// A JSON Schema, compiled only when a document does not surely pass it ([`quick`]): a valid
+/// document, the common case, costs no compile.
+#[derive(Debug)]
+pub struct Schema {
+    pub json: Json,
+    validator: OnceLock<Validator>,
+}
+
+impl Schema {
+    /// A schema known to compile (gen's own, checked by a test): compiled on first need.
+    pub fn new(json: Json) -> Schema {
+        Schema { json, validator: OnceLock::new() }
+    }
+
+    /// A schema compiled now, for one that may not compile (a blueprint folder's).
+    pub fn compiled(json: Json) -> Result<Schema, String> {
+        let validator = compile(&json)?;
+        Ok(Schema { json, validator: OnceLock::from(validator) })
+    }
+
+    /// The compiled validator.
+    pub fn validator(&self) -> &Validator {
+        // `new` is for schemas a test compiles: failing here is a build defect.
+        self.validator.get_or_init(|| compile(&self.json).expect("a schema of gen's own compiles"))
+    }
+
+    /// Whether `instance` passes.
+    pub fn is_valid(&self, instance: &Json) -> bool {
+        quick::passes(&self.json, instance) || self.validator().is_valid(instance)
+    }
+}
+
 /// Validates `node` against `schema`, reporting every error at the node it concerns.
-pub fn validate(
-    validator: &Validator,
-    schema: &Json,
-    node: &Node,
-    source: &Source,
-    rules: &SchemaRules,
-) -> Diagnostics {
-    validate_json(validator, schema, &node.to_json(), node, source, rules)
+pub fn validate(schema: &Schema, node: &Node, source: &Source, rules: &SchemaRules) -> Diagnostics {
+    validate_json(schema, &node.to_json(), node, source, rules)
 }
 
 /// [`validate`] for a node whose JSON value the caller already has (`instance`).
 pub fn validate_json(
-    validator: &Validator,
-    schema: &Json,
+    schema: &Schema,
     instance: &Json,
     node: &Node,
     source: &Source,
     rules: &SchemaRules,
 ) -> Diagnostics {
-    validate_except(validator, schema, instance, node, source, rules, &[])
+    validate_except(schema, instance, node, source, rules, &[])
 }
 
 /// The schema location of the spec's choice of platform target (`oneOf` a branch per
@@ -123,14 +152,17 @@ pub const TARGET_CHOICE: &str = "/properties/platform/oneOf";
 /// [`validate_json`] without the errors of the keywords at `skip` (schema locations), which a
 /// later stage reports in its own words.
 pub fn validate_except(
-    validator: &Validator,
-    schema: &Json,
+    schema: &Schema,
     instance: &Json,
     node: &Node,
     source: &Source,
     rules: &SchemaRules,
     skip: &[&str],
 ) -> Diagnostics {
+    if quick::passes(&schema.json, instance) {
+        return Vec::new();
+    }
+    let (validator, schema) = (schema.validator(), &schema.json);
     if validator.is_valid(instance) {
         return Vec::new();
     }

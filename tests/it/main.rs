@@ -41,6 +41,7 @@ mod report;
 mod repository_root;
 mod rules;
 mod schema_model;
+mod schema_quick;
 mod shared_once;
 mod terraform;
 mod terraform_agreement;
