@@ -747,6 +747,20 @@ impl Blueprint {
         self.contents.get(path).map(AsRef::as_ref)
     }
 
+    /// A file of the blueprint as text that outlives it: a built-in's borrowed from the
+    /// binary, a folder's copied (invalid UTF-8 replaced).
+    pub fn text(&self, path: &str) -> Option<Cow<'static, str>> {
+        // `str::from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks every byte.
+        Some(match self.contents.get(path)? {
+            Cow::Borrowed(bytes) => {
+                std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed)
+            }
+            Cow::Owned(bytes) => Cow::Owned(
+                std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_string),
+            ),
+        })
+    }
+
     /// Its partials: files whose name starts with `_` that no entry renders (macros other
     /// templates import by name, as Helm's `_helpers.tpl`), by path in the folder.
     pub fn partials(&self) -> impl Iterator<Item = &str> {

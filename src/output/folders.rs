@@ -355,7 +355,10 @@ fn is_records(path: &str) -> bool {
 
 /// Whether a YAML file holds an Argo CD object (its `apiVersion` at the start of a line).
 fn is_argocd(bytes: &[u8]) -> bool {
-    bytes.split(|b| *b == b'\n').any(|line| line.starts_with(b"apiVersion: argoproj.io/"))
+    // Every planned YAML file is asked: a SIMD search, not a walk of its lines (a twentieth of
+    // `gen render --check`'s main thread under callgrind).
+    const KEY: &[u8] = b"apiVersion: argoproj.io/";
+    bytes.starts_with(KEY) || memchr::memmem::find(bytes, b"\napiVersion: argoproj.io/").is_some()
 }
 
 /// Whether the file's first line carries gen's marker (its second, after a shebang or a
@@ -398,6 +401,14 @@ mod tests {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
         std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn an_argo_cd_object_is_told_by_a_line_that_starts_with_its_api_version() {
+        assert!(is_argocd(b"apiVersion: argoproj.io/v1alpha1\nkind: Application\n"));
+        assert!(is_argocd(b"# gen\n---\napiVersion: argoproj.io/v1alpha1\n"));
+        assert!(!is_argocd(b"spec:\n  apiVersion: argoproj.io/v1alpha1\n"));
+        assert!(!is_argocd(b"apiVersion: apps/v1\n# apiVersion: argoproj.io/\n"));
     }
 
     #[test]

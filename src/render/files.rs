@@ -2,6 +2,7 @@
 //! path (its `target`, checked safe and unique), with which bytes (the template's, with the
 //! generated-file marker). The renderer compiles every template once and collects the batch.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -50,21 +51,24 @@ pub(super) fn compile(
     bps: &[&Blueprint],
     failed: &mut dyn FnMut(&str, &str, &minijinja::Error),
 ) -> minijinja::Environment<'static> {
-    let mut sources: Vec<(String, String)> = Vec::new();
+    // Each text once: a built-in's borrowed from the binary, and copied only by the loader,
+    // which hands minijinja its own (copies of every template were a fifth of the page faults
+    // of `gen render --check`, each a new page of memory, and slow where faults are).
+    let mut sources: Vec<(String, Cow<'static, str>)> = Vec::new();
     for bp in bps {
         for (index, file) in bp.files.iter().enumerate() {
             if !is_plain(&file.target) {
-                sources.push((target_template(bp, index), file.target.clone()));
+                sources.push((target_template(bp, index), Cow::Owned(file.target.clone())));
             }
             if let Some(when) = &file.when {
-                sources.push((when_template(bp, index), format!("<% if {when} %>yes<% endif %>")));
+                sources.push((when_template(bp, index), Cow::Owned(format!("<% if {when} %>yes<% endif %>"))));
             }
             if let Some(holds) = file.holds.as_ref().filter(|h| !is_plain(h)) {
-                sources.push((holds_template(bp, index), holds.clone()));
+                sources.push((holds_template(bp, index), Cow::Owned(holds.clone())));
             }
             if let Some(helm) = &file.helm {
-                sources.push((release_template(bp, index), helm.release.clone()));
-                sources.push((namespace_template(bp, index), helm.namespace.clone()));
+                sources.push((release_template(bp, index), Cow::Owned(helm.release.clone())));
+                sources.push((namespace_template(bp, index), Cow::Owned(helm.namespace.clone())));
             }
         }
         let partials = bp.partials().map(str::to_string).collect::<Vec<_>>();
@@ -74,11 +78,7 @@ pub(super) fn compile(
             None => f.template.then(|| f.source.clone()),
         });
         for source in rendered.chain(partials) {
-            // `str::from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks every byte
-            // (a fifth of the compile's instructions under callgrind).
-            let bytes = bp.file(&source).unwrap_or_default();
-            let text =
-                std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_string);
+            let text = bp.text(&source).unwrap_or_default();
             sources.push((bp.display_path(&source), text));
         }
     }
@@ -88,28 +88,35 @@ pub(super) fn compile(
     for (i, (name, _)) in sources.iter().enumerate() {
         last.insert(name, i);
     }
-    let sources: Vec<(String, String)> = {
-        let keep: Vec<bool> = sources.iter().enumerate().map(|(i, (name, _))| last[name.as_str()] == i).collect();
-        sources.into_iter().zip(keep).filter_map(|(source, keep)| keep.then_some(source)).collect()
-    };
+    let keep: Vec<bool> = sources.iter().enumerate().map(|(i, (name, _))| last[name.as_str()] == i).collect();
+    drop(last);
+    let mut names: Vec<(String, usize)> = Vec::new();
+    let mut texts: HashMap<String, Cow<'static, str>> = HashMap::new();
+    for ((name, text), keep) in sources.into_iter().zip(keep) {
+        if keep {
+            names.push((name.clone(), text.len()));
+            texts.insert(name, text);
+        }
+    }
     // The environment compiles a template the first time it is asked for it, from these
     // texts, without holding a lock while it compiles: threads asking for different templates
     // compile them side by side into one environment, where imports find each other.
-    let texts: Arc<HashMap<String, String>> = Arc::new(sources.iter().cloned().collect());
+    let texts = Arc::new(texts);
     let mut env = environment();
-    env.set_loader(move |name| Ok(texts.get(name).cloned()));
+    let loaded = Arc::clone(&texts);
+    env.set_loader(move |name| Ok(loaded.get(name).map(|text| text.to_string())));
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
     let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sources[i].1.len()));
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(names[i].1));
     for i in order {
         if let Some(share) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
-            share.0 += sources[i].1.len();
+            share.0 += names[i].1;
             share.1.push(i);
         }
     }
     let compile_share = |share: &[usize]| -> Vec<(usize, minijinja::Error)> {
-        share.iter().filter_map(|&i| env.get_template(&sources[i].0).err().map(|e| (i, e))).collect()
+        share.iter().filter_map(|&i| env.get_template(&names[i].0).err().map(|e| (i, e))).collect()
     };
     let mut errors = std::thread::scope(|scope| {
         let (mine, others) = shares.split_first().map_or((&[][..], &[][..]), |(m, o)| (&m.1[..], o));
@@ -130,7 +137,8 @@ pub(super) fn compile(
     });
     errors.sort_by_key(|(i, _)| *i);
     for (i, e) in &errors {
-        failed(&sources[*i].0, &sources[*i].1, e);
+        let name = &names[*i].0;
+        failed(name, texts.get(name).map_or("", |t| t), e);
     }
     env
 }
