@@ -26,7 +26,11 @@ use crate::spec::model::Deploy;
 ///   refresh workflow to move each pin and propose the first (what it renders stays the same
 ///   when a pin is added, so that the refresh never changes a workflow);
 /// - `unpinnedBaseImages`: whether some service's base image follows its tag where its
-///   blueprint could pin it.
+///   blueprint could pin it;
+/// - `testedBlueprints`: the blueprints whose services the project's test job tests (those
+///   whose `runtime` has a `test`), each once, in the order of their first service. Worked
+///   out here once, not by each service's workflow over every service: that made a
+///   1,000-service render a thousand times a thousand steps.
 pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>], environments: &[Value]) -> Value {
     let cloud: Vec<(usize, &Value)> = loaded
         .environments
@@ -72,7 +76,11 @@ pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>],
     let mut base_images: Vec<String> = Vec::new();
     let mut pinnable: Vec<Value> = Vec::new();
     let mut unpinned = false;
+    let mut tested: Vec<&str> = Vec::new();
     for ((bp, params), svc) in services.iter().zip(&loaded.spec.services) {
+        if bp.runtime.test.is_some() && !tested.contains(&bp.name.as_str()) {
+            tested.push(&bp.name);
+        }
         let Some(base) = bp.runtime.base_image.as_ref() else { continue };
         let image = base.for_params(params);
         if image.digest.is_some() && !base_images.contains(&image.reference) {
@@ -91,6 +99,7 @@ pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>],
         ("baseImages", Value::from(base_images)),
         ("baseImageServices", Value::from(pinnable)),
         ("unpinnedBaseImages", Value::from(unpinned)),
+        ("testedBlueprints", Value::from(tested.into_iter().map(Value::from).collect::<Vec<_>>())),
         ("declared", Value::from(declared)),
         ("environments", Value::from(cloud.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>())),
         ("registry", registry),
