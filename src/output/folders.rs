@@ -357,8 +357,7 @@ fn is_records(path: &str) -> bool {
 fn is_argocd(bytes: &[u8]) -> bool {
     // Every planned YAML file is asked: a SIMD search, not a walk of its lines (a twentieth of
     // `gen render --check`'s main thread under callgrind).
-    const KEY: &[u8] = b"apiVersion: argoproj.io/";
-    bytes.starts_with(KEY) || memchr::memmem::find(bytes, b"\napiVersion: argoproj.io/").is_some()
+    memchr::memmem::find_iter(bytes, b"apiVersion: argoproj.io/").any(|at| at == 0 || bytes[at - 1] == b'\n')
 }
 
 /// Whether the file's first line carries gen's marker (its second, after a shebang or a

@@ -267,7 +267,7 @@ impl<'a> Renderer<'a> {
         let values = match self.values_memo.as_ref().filter(|(name, addr, _)| *name == values_name && *addr == at) {
             Some((_, _, text)) => text.clone(),
             None => {
-                let values_text = String::from_utf8_lossy(bp.file(&helm.values).unwrap_or_default()).into_owned();
+                let values_text = bp.text(&helm.values).unwrap_or_default();
                 let text = run(self, values_name.clone(), &values_text)?;
                 self.values_memo = Some((values_name, at, text.clone()));
                 text
@@ -288,7 +288,7 @@ impl<'a> Renderer<'a> {
                             let inner =
                                 format!("{}{}", helm.chart, file.split_once('/').map_or(file.as_str(), |(_, p)| p));
                             let inner = if bp.file(&inner).is_some() { inner } else { format!("{}{file}", helm.chart) };
-                            let text = String::from_utf8_lossy(bp.file(&inner).unwrap_or_default()).into_owned();
+                            let text = bp.text(&inner).unwrap_or_default().into_owned();
                             (bp.display_path(&inner), text)
                         }
                         E::Values { .. } => (bp.display_path(&helm.values), key.1.clone()),
@@ -395,7 +395,7 @@ impl<'a> Renderer<'a> {
             match self.run(&shown, ctx) {
                 Ok(text) => text.into_bytes(),
                 Err(stop) => {
-                    let text = String::from_utf8_lossy(bp.file(&file.source).unwrap_or_default()).into_owned();
+                    let text = bp.text(&file.source).unwrap_or_default();
                     return self.stopped(&shown, &text, stop, own);
                 }
             }

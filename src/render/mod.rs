@@ -347,7 +347,7 @@ pub fn example_spec_pinned(
         format!("no service blueprint is called `{blueprint}` (available: {})", names.join(", "))
     })?;
     let example = bp.example.as_deref().ok_or_else(|| format!("blueprint `{blueprint}` has no example spec"))?;
-    let text = String::from_utf8_lossy(bp.file(example).unwrap_or_default()).into_owned();
+    let text = bp.text(example).unwrap_or_default();
     environment()
         .render_named_str(
             &bp.display_path(example),
