@@ -35,6 +35,7 @@ mod ownership_property;
 mod platform;
 mod pre_commit;
 mod refused_values;
+mod release;
 mod render;
 mod render_stability;
 mod report;
