@@ -151,6 +151,12 @@ impl<'l, 'c> Contexts<'l, 'c> {
                     "version": env!("CARGO_PKG_VERSION"),
                     "spec": place.spec_name,
                     "specPath": place.spec,
+                    // The lock of `pipeline.gen` (install: wheel), beside the spec, from the
+                    // repository's root.
+                    "lockPath": match place.spec.rsplit_once('/') {
+                        Some((dir, _)) => format!("{dir}/{}", loaded.spec.pipeline.gen_source.lock),
+                        None => loaded.spec.pipeline.gen_source.lock.clone(),
+                    },
                     "out": place.out,
                     "prefix": place.prefix(),
                 }))),

@@ -498,17 +498,38 @@ pub struct Pipeline {
     pub gen_source: GenSource,
 }
 
-/// Where the drift job installs gen from: a git repository and a tag or commit of it.
+/// Where the drift job installs gen from: a release's wheel from a package index, verified
+/// against the hashes of a lock file beside the spec, or a git repository and a tag or commit
+/// of it, compiled on the runner.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct GenSource {
+    pub install: GenInstall,
+    pub version: String,
+    pub index: String,
+    pub lock: String,
     pub repository: String,
     pub revision: String,
+}
+
+/// How the drift job gets gen.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GenInstall {
+    /// `cargo install` of the repository at the revision.
+    #[default]
+    Source,
+    /// `pip install --require-hashes` of the wheel the lock pins.
+    Wheel,
 }
 
 impl Default for GenSource {
     fn default() -> Self {
         GenSource {
+            install: GenInstall::default(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            index: "https://pypi.org/simple".to_string(),
+            lock: "gen-requirements.txt".to_string(),
             repository: env!("CARGO_PKG_REPOSITORY").to_string(),
             revision: concat!("v", env!("CARGO_PKG_VERSION")).to_string(),
         }

@@ -253,3 +253,191 @@ fn the_wheel_installs_into_a_fresh_venv_and_renders_the_reference_spec_as_the_ge
         assert!(bytes == &b[path], "{} differs between the wheel's gen and the gen under test", path.display());
     }
 }
+
+/// The drift job's install step (`install: wheel`), run as GitHub runs it (`bash -eo pipefail`)
+/// with the job's environment, from the project's root: `index` is the package index, the
+/// runner's temporary folder `temp`. Its exit status and what it printed.
+fn run_install_step(project: &Path, index: &str, temp: &Path) -> (bool, String) {
+    let wf = read_yaml(&project.join(".github/workflows/gen.yml"));
+    let step = wf["jobs"]["drift"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["name"].as_str().is_some_and(|n| n.starts_with("Install gen")))
+        .expect("the install step")
+        .clone();
+    let script = step["run"].as_str().expect("run");
+    std::fs::create_dir_all(temp).expect("mkdir");
+    let mut cmd = Command::new("bash");
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]).current_dir(project);
+    for (key, value) in wf["env"].as_object().expect("env") {
+        cmd.env(key, value.as_str().expect("a string"));
+    }
+    let out = cmd
+        .env("GEN_INDEX", index)
+        .env("RUNNER_TEMP", temp)
+        .env("GITHUB_PATH", temp.join("path"))
+        // What a cache restored: pip checks it as it checks a download; none here, so that each
+        // run reads the index.
+        .env("PIP_NO_CACHE_DIR", "1")
+        .output()
+        .expect("bash runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn the_drift_job_installs_the_wheel_whose_hash_the_lock_lists_and_refuses_one_byte_changed() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let wheel = build_wheel(work.path());
+    let wheel_name = wheel.file_name().expect("name").to_string_lossy().into_owned();
+    // A package index as pip reads one (PEP 503): a page per project linking its files.
+    let project_page = work.path().join("index/gen-platform");
+    std::fs::create_dir_all(&project_page).expect("mkdir");
+    let served = project_page.join(&wheel_name);
+    std::fs::copy(&wheel, &served).expect("copy wheel");
+    std::fs::write(project_page.join("index.html"), format!("<a href=\"{wheel_name}\">{wheel_name}</a>\n"))
+        .expect("index page");
+    let index = format!("file://{}", work.path().join("index").display());
+
+    // A project whose drift job installs the wheel, its spec and lock in a folder.
+    let project = work.path().join("project");
+    std::fs::create_dir_all(project.join("deploy")).expect("mkdir");
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replacen(
+        "\npipeline:\n",
+        "\npipeline:\n  gen: {install: wheel, version: \"0.1.0\"}\n",
+        1,
+    );
+    assert!(spec.contains("install: wheel"));
+    std::fs::write(project.join("deploy/spec.yaml"), spec).expect("spec");
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(&project).status().expect("git").success());
+    let render = Gen::new().args(["render", "deploy/spec.yaml"]).current_dir(&project).run();
+    assert_eq!(render.code, 0, "{}", render.stderr);
+
+    // No lock yet: the step stops, saying where it goes and how to write it.
+    let (ok, said) = run_install_step(&project, &index, &work.path().join("t0"));
+    assert!(!ok && said.contains("deploy/gen-requirements.txt is missing") && said.contains("pip-compile"), "{said}");
+
+    // The lock of another version: refused before anything is downloaded.
+    let digest = {
+        use sha2::Digest;
+        let bytes = std::fs::read(&served).expect("read wheel");
+        sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let lock = project.join("deploy/gen-requirements.txt");
+    std::fs::write(&lock, format!("gen-platform==0.2.0 \\\n    --hash=sha256:{digest}\n")).expect("lock");
+    let (ok, said) = run_install_step(&project, &index, &work.path().join("t1"));
+    assert!(!ok && said.contains("does not pin gen-platform==0.1.0"), "{said}");
+
+    // The lock as pip-compile writes it: the wheel installs, and its gen is the one on the PATH.
+    let text =
+        format!("# pinned\ngen-platform==0.1.0 \\\n    --hash=sha256:{digest}\n    # via -r gen-requirements.in\n");
+    std::fs::write(&lock, text).expect("lock");
+    let temp = work.path().join("t2");
+    let (ok, said) = run_install_step(&project, &index, &temp);
+    assert!(ok, "{said}");
+    let bin = std::fs::read_to_string(temp.join("path")).expect("GITHUB_PATH");
+    let installed = Command::new(Path::new(bin.trim()).join("gen")).arg("--version").output().expect("gen runs");
+    assert_eq!(String::from_utf8_lossy(&installed.stdout).trim(), "gen 0.1.0");
+
+    // One byte of the file the index serves changed after its hash was recorded: refused.
+    let mut bytes = std::fs::read(&served).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&served, bytes).expect("write");
+    let temp = work.path().join("t3");
+    let (ok, said) = run_install_step(&project, &index, &temp);
+    assert!(!ok, "a changed wheel was installed:\n{said}");
+    assert!(said.contains("DO NOT MATCH THE HASHES"), "{said}");
+    assert!(!temp.join("path").exists(), "nothing was put on the PATH");
+}
+
+/// Serves `body` as JSON to every request on a local port until the test ends; the index URL.
+fn serve_json(body: String) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/simple", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut request = String::new();
+            // The request line and headers, up to the blank line.
+            while reader.read_line(&mut request).is_ok_and(|n| n > 2) {}
+            let answer = if request.starts_with("GET /simple/gen-platform/ ") {
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.pypi.simple.v1+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            } else {
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+            };
+            let _ = reader.get_mut().write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edits_nothing() {
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replacen(
+        "\npipeline:\n",
+        "\npipeline:\n  gen: {install: wheel, version: \"0.1.0\"}\n",
+        1,
+    );
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::write(project.path().join("spec.yaml"), &spec).expect("spec");
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(project.path()).status().expect("git").success());
+    let render = Gen::new().args(["render", "spec.yaml"]).current_dir(project.path()).run();
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    let refresh = read_yaml(&project.path().join(".github/workflows/gen-refresh.yml"));
+    assert_eq!(refresh["env"]["GEN_VERSION"], "0.1.0");
+    assert_eq!(refresh["env"]["GEN_LOCK"], "gen-requirements.txt");
+    // The job that looks gen up installs nothing and proposes nothing: it announces.
+    let job = &refresh["jobs"]["gen"];
+    let runs: Vec<&str> = job["steps"].as_array().expect("steps").iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(
+        runs.iter()
+            .flat_map(|r| r.lines())
+            .map(str::trim_start)
+            .all(|l| !l.starts_with("gen ") && !l.contains("/bin/pip\" install")),
+        "{runs:?}"
+    );
+    assert!(refresh["jobs"].get("gen-propose").is_none(), "a wheel's release is announced, not proposed");
+    let script = project.path().join("out/scripts/refresh-gen.sh");
+    let file =
+        |name: &str, yanked: bool| serde_json::json!({"filename": name, "hashes": {"sha256": "00"}, "yanked": yanked});
+    let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": "gen-platform", "files": [
+        file("gen_platform-0.1.0-py3-none-manylinux_2_28_x86_64.whl", false),
+        file("gen_platform-0.9.0-py3-none-manylinux_2_28_x86_64.whl", false),
+        // 0.10.0 is newer than 0.9.0 (by number, not by text); 0.11.0 was withdrawn, and a
+        // source distribution is not a release this install can take.
+        file("gen_platform-0.10.0-py3-none-macosx_11_0_arm64.whl", false),
+        file("gen_platform-0.11.0-py3-none-manylinux_2_28_x86_64.whl", true),
+        file("gen_platform-0.12.0.tar.gz", false),
+        file("other-1.0.0-py3-none-any.whl", false),
+    ]});
+    let index = serve_json(page.to_string());
+    let run = |version: &str, index: &str| {
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg("spec.yaml")
+            .env("GEN_INDEX", index)
+            .env("GEN_VERSION", version)
+            .current_dir(project.path())
+            .output()
+            .expect("bash");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run("0.1.0", &index), (true, "0.10.0".to_string(), String::new()));
+    assert_eq!(run("0.10.0", &index).1, "", "nothing newer than 0.10.0 but a withdrawn release");
+    let (ok, _, said) = run("0.1.0", "http://127.0.0.1:9/simple");
+    assert!(!ok && said.contains("pipeline.gen.index in spec.yaml") && said.contains("cannot be read"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("spec.yaml")).expect("spec"),
+        spec,
+        "the spec is not edited"
+    );
+}

@@ -75,12 +75,14 @@ fn variants() -> Vec<Variant> {
             spec_at: "deploy/spec.yaml",
             out: "deploy/out",
         },
-        // GitOps committing the tag, no static analysis, no notifications.
+        // GitOps committing the tag, no static analysis, no notifications; gen installed from
+        // its wheel, verified against a lock.
         Variant {
             name: "gitops-commit",
             spec: edited(
                 spec_text("tests/fixtures/specs/gitops.yaml"),
                 &[
+                    ("\npipeline:\n", "\npipeline:\n  gen: {install: wheel}\n"),
                     ("update: pull-request", "update: commit"),
                     ("staticAnalysis: snyk", "staticAnalysis: none"),
                     ("  notify: {email: [ops@example.org, dev@example.org]}\n", ""),

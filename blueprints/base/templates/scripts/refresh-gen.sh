@@ -6,10 +6,41 @@
 # release tag (a commit, a branch) is a choice to move by hand: nothing is printed. The
 # workflows' actions, the tools they install and the templates' defaults move with gen's
 # releases, reviewed there.
-# usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION in the environment)
+# With `install: wheel` (GEN_INDEX and GEN_VERSION in the environment), the releases are the
+# versions of gen-platform's wheels on the package index (its JSON API, PEP 691): the newest
+# above GEN_VERSION is printed, and nothing is edited (its lock is written from the hashes the
+# index published, by the person who adopts it).
+# usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX and GEN_VERSION,
+# in the environment)
 set -euo pipefail
 
 spec=${1:?usage: refresh-gen.sh SPEC}
+if [[ -n ${GEN_INDEX:-} ]]; then
+  if ! page=$(curl -fsSL --retry 3 --max-time 60 -H 'Accept: application/vnd.pypi.simple.v1+json' \
+    "${GEN_INDEX%/}/gen-platform/" 2>&1); then
+    echo "::error::the package index $GEN_INDEX (pipeline.gen.index in $spec) cannot be read: $page" >&2
+    exit 1
+  fi
+  PAGE=$page python3 - "$GEN_VERSION" <<'PY'
+import json
+import os
+import re
+import sys
+
+current = tuple(int(p) for p in sys.argv[1].split("."))
+release = re.compile(r"gen_platform-(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})-.*\.whl")
+versions = set()
+for f in json.loads(os.environ["PAGE"]).get("files", []):
+    m = release.fullmatch(f.get("filename", ""))
+    # A yanked release is one its maintainers withdrew: never proposed.
+    if m and not f.get("yanked"):
+        versions.add(tuple(int(p) for p in m.groups()))
+newer = [v for v in versions if v > current]
+if newer:
+    print(".".join(str(p) for p in max(newer)))
+PY
+  exit 0
+fi
 release='^v(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$'
 if ! [[ $GEN_REVISION =~ $release ]]; then
   echo "::notice::gen is pinned at $GEN_REVISION, not a release tag: pipeline.gen.revision in $spec moves by hand" >&2
