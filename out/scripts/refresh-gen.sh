@@ -8,34 +8,44 @@
 # workflows' actions, the tools they install and the templates' defaults move with gen's
 # releases, reviewed there.
 # With `install: wheel` (GEN_INDEX and GEN_VERSION in the environment), the releases are the
-# versions of gen-platform's wheels on the package index (its JSON API, PEP 691): the newest
-# above GEN_VERSION is printed, and nothing is edited (its lock is written from the hashes the
-# index published, by the person who adopts it).
+# versions of gen-platform's wheels on the package index (its JSON API, PEP 691) that have the
+# wheel the drift job installs (Linux x86-64, manylinux) and were not withdrawn: the newest above
+# GEN_VERSION is printed, and nothing is edited (its lock is written from the hashes the index
+# published, by the person who adopts it).
 # usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX and GEN_VERSION,
 # in the environment)
 set -euo pipefail
 
 spec=${1:?usage: refresh-gen.sh SPEC}
 if [[ -n ${GEN_INDEX:-} ]]; then
-  if ! page=$(curl -fsSL --retry 3 --max-time 60 -H 'Accept: application/vnd.pypi.simple.v1+json' \
-    "${GEN_INDEX%/}/gen-platform/" 2>&1); then
-    echo "::error::the package index $GEN_INDEX (pipeline.gen.index in $spec) cannot be read: $page" >&2
+  page=$(mktemp)
+  trap 'rm -f "$page"' EXIT
+  if ! said=$(curl -fsSL --retry 3 --max-time 60 -H 'Accept: application/vnd.pypi.simple.v1+json' \
+    -o "$page" "${GEN_INDEX%/}/gen-platform/" 2>&1); then
+    echo "::error::the package index $GEN_INDEX (pipeline.gen.index in $spec) cannot be read: $said" >&2
     exit 1
   fi
-  PAGE=$page python3 - "$GEN_VERSION" <<'PY'
+  python3 - "$GEN_VERSION" "$page" "$GEN_INDEX" "$spec" <<'PY'
 import json
-import os
 import re
 import sys
 
-current = tuple(int(p) for p in sys.argv[1].split("."))
-release = re.compile(r"gen_platform-(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})-.*\.whl")
+version, page, index, spec = sys.argv[1:5]
+current = tuple(int(p) for p in version.split("."))
+try:
+    files = json.load(open(page, encoding="utf-8")).get("files", [])
+except ValueError:
+    sys.exit(f"::error::the package index {index} (pipeline.gen.index in {spec}) answered with no JSON page (PEP 691)")
+number = r"(0|[1-9][0-9]{0,8})"
+# The wheel the drift job installs on its runner (ubuntu-24.04, x86-64): a release counts once
+# it is there (a release is uploaded file by file).
+runner = re.compile(rf"gen_platform-{number}\.{number}\.{number}-py3-none-manylinux_[0-9]+_[0-9]+_x86_64(\..*)?\.whl")
 versions = set()
-for f in json.loads(os.environ["PAGE"]).get("files", []):
-    m = release.fullmatch(f.get("filename", ""))
-    # A yanked release is one its maintainers withdrew: never proposed.
+for f in files:
+    m = runner.fullmatch(f.get("filename", ""))
+    # A yanked release (true, or the reason given) is one its maintainers withdrew.
     if m and not f.get("yanked"):
-        versions.add(tuple(int(p) for p in m.groups()))
+        versions.add(tuple(int(p) for p in m.groups()[:3]))
 newer = [v for v in versions if v > current]
 if newer:
     print(".".join(str(p) for p in max(newer)))

@@ -132,6 +132,8 @@ fn every_action_of_the_release_is_pinned_to_a_listed_commit_and_every_job_narrow
     // PyPI gets its token from the workflow's identity (trusted publishing), never a secret.
     assert!(!text.contains("secrets."), "the release reads no stored secret");
     assert_eq!(jobs["pypi"]["environment"]["name"], "pypi");
+    // The GitHub release follows PyPI's: a release refused there is not published here.
+    assert_eq!(jobs["github-release"]["needs"], serde_json::json!(["attest", "pypi"]));
     // Every platform the issue names is built, and the Linux archives are static (musl).
     let targets: Vec<&str> = jobs["build"]["strategy"]["matrix"]["include"]
         .as_array()
@@ -254,19 +256,31 @@ fn the_wheel_installs_into_a_fresh_venv_and_renders_the_reference_spec_as_the_ge
     }
 }
 
-/// The drift job's install step (`install: wheel`), run as GitHub runs it (`bash -eo pipefail`)
-/// with the job's environment, from the project's root: `index` is the package index, the
-/// runner's temporary folder `temp`. Its exit status and what it printed.
+/// The drift job's steps that install gen (`install: wheel`: the lock's check, then the
+/// install; setup-python's step between them is the runner's), run as GitHub runs them (`bash
+/// -eo pipefail`, one after the other until one fails) with the job's environment, from the
+/// project's root: `index` is the package index, the runner's temporary folder `temp`. Whether
+/// they all passed, and what they printed.
 fn run_install_step(project: &Path, index: &str, temp: &Path) -> (bool, String) {
     let wf = read_yaml(&project.join(".github/workflows/gen.yml"));
-    let step = wf["jobs"]["drift"]["steps"]
-        .as_array()
-        .expect("steps")
-        .iter()
-        .find(|s| s["name"].as_str().is_some_and(|n| n.starts_with("Install gen")))
-        .expect("the install step")
-        .clone();
-    let script = step["run"].as_str().expect("run");
+    let steps = wf["jobs"]["drift"]["steps"].as_array().expect("steps");
+    let names: Vec<&str> = steps.iter().filter_map(|s| s["name"].as_str()).collect();
+    let lock = names.iter().position(|n| *n == "The lock of gen's wheel").expect("the lock's step");
+    let install = names.iter().position(|n| n.starts_with("Install gen")).expect("the install step");
+    assert!(lock < install, "{names:?}");
+    let mut said = String::new();
+    for name in [names[lock], names[install]] {
+        let step = steps.iter().find(|s| s["name"] == name).expect("step");
+        let (ok, out) = run_step(&wf, step["run"].as_str().expect("run"), project, index, temp);
+        said.push_str(&out);
+        if !ok {
+            return (false, said);
+        }
+    }
+    (true, said)
+}
+
+fn run_step(wf: &Value, script: &str, project: &Path, index: &str, temp: &Path) -> (bool, String) {
     std::fs::create_dir_all(temp).expect("mkdir");
     let mut cmd = Command::new("bash");
     cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]).current_dir(project);
@@ -408,11 +422,15 @@ fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edit
     let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": "gen-platform", "files": [
         file("gen_platform-0.1.0-py3-none-manylinux_2_28_x86_64.whl", false),
         file("gen_platform-0.9.0-py3-none-manylinux_2_28_x86_64.whl", false),
-        // 0.10.0 is newer than 0.9.0 (by number, not by text); 0.11.0 was withdrawn, and a
-        // source distribution is not a release this install can take.
+        // 0.10.0 is newer than 0.9.0 (by number, not by text); 0.11.0 was withdrawn (true, or
+        // the reason given); 0.12.0 is a source distribution alone, which this install cannot
+        // take; 0.13.0 is being uploaded, without the Linux x86-64 wheel the drift job needs.
         file("gen_platform-0.10.0-py3-none-macosx_11_0_arm64.whl", false),
+        file("gen_platform-0.10.0-py3-none-manylinux_2_28_x86_64.whl", false),
         file("gen_platform-0.11.0-py3-none-manylinux_2_28_x86_64.whl", true),
+        serde_json::json!({"filename": "gen_platform-0.11.1-py3-none-manylinux_2_28_x86_64.whl", "hashes": {}, "yanked": "broken"}),
         file("gen_platform-0.12.0.tar.gz", false),
+        file("gen_platform-0.13.0-py3-none-macosx_11_0_arm64.whl", false),
         file("other-1.0.0-py3-none-any.whl", false),
     ]});
     let index = serve_json(page.to_string());
@@ -432,7 +450,7 @@ fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edit
         )
     };
     assert_eq!(run("0.1.0", &index), (true, "0.10.0".to_string(), String::new()));
-    assert_eq!(run("0.10.0", &index).1, "", "nothing newer than 0.10.0 but a withdrawn release");
+    assert_eq!(run("0.10.0", &index).1, "", "nothing newer than 0.10.0 that the drift job can install");
     let (ok, _, said) = run("0.1.0", "http://127.0.0.1:9/simple");
     assert!(!ok && said.contains("pipeline.gen.index in spec.yaml") && said.contains("cannot be read"), "{said}");
     assert_eq!(
