@@ -187,9 +187,12 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// The wheel of this source, built by maturin into `dir/wheel`, with the dev profile of the
-/// tests' own build (the release workflow's `--release --strip` builds the same source;
-/// benches/install.sh builds that one and compares it too).
+/// The wheel of this source, built by maturin into `dir/wheel` with the dev profile, from the
+/// build `cargo build` left (scripts/test runs it before the tests, as the README's first
+/// command does: the tests' own build is another set of units, the `test` profile's, and
+/// compiling gen again here took 150 s of a full run). The release workflow's `--release
+/// --strip` builds the same source; benches/install.sh builds that one and compares its render
+/// too.
 fn build_wheel(dir: &Path) -> PathBuf {
     // maturin moves the binary it packs out of the target folder (to `<target>/maturin/`): in
     // the tests' own folder that would take `gen` from every test running beside this one. It
