@@ -32,18 +32,6 @@ fn read_yaml(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
-/// The shared list of pinned actions: action (lower case) to (commit, tag).
-fn pins() -> BTreeMap<String, (String, String)> {
-    let file = common::shared_github_actions_pins();
-    let list: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(file).expect("read pins")).expect("JSON");
-    list.iter()
-        .map(|p| {
-            let s = |k: &str| p[k].as_str().expect(k).to_string();
-            (s("action").to_ascii_lowercase(), (s("sha"), s("tag")))
-        })
-        .collect()
-}
-
 #[test]
 fn the_release_workflow_passes_actionlint_zizmor_and_yamllint() {
     let file = release_workflow();
@@ -85,7 +73,7 @@ fn the_release_workflow_passes_actionlint_zizmor_and_yamllint() {
 
 #[test]
 fn every_action_of_the_release_is_pinned_to_a_listed_commit_and_every_job_narrows_its_token() {
-    let pins = pins();
+    let pins = common::pinned_actions();
     let file = release_workflow();
     let text = std::fs::read_to_string(&file).expect("read");
     let mut seen = 0;

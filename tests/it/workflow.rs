@@ -279,18 +279,6 @@ fn read_yaml_all(path: &Path) -> Vec<Value> {
     serde_json::from_slice::<Vec<Value>>(&out.stdout).expect("JSON")
 }
 
-/// The pinned actions everyone may use: the shared list checked against each repository.
-fn pins() -> BTreeMap<String, (String, String)> {
-    let file = common::shared_github_actions_pins();
-    let list: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(file).expect("read pins")).expect("JSON");
-    list.iter()
-        .map(|p| {
-            let s = |k: &str| p[k].as_str().expect(k).to_string();
-            (s("action").to_ascii_lowercase(), (s("sha"), s("tag")))
-        })
-        .collect()
-}
-
 fn jobs(wf: &Value) -> Vec<(&String, &Value)> {
     wf["jobs"].as_object().expect("jobs").iter().collect()
 }
@@ -385,7 +373,7 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
 
 #[test]
 fn every_action_is_pinned_to_a_listed_commit_with_its_tag() {
-    let pins = pins();
+    let pins = common::pinned_actions();
     for v in variants() {
         let repo = Repo::new(&v);
         for file in repo.workflows() {

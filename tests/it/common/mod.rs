@@ -303,6 +303,20 @@ pub fn shared_github_actions_pins() -> PathBuf {
     shared("GEN_GITHUB_ACTIONS_PINS", "github-actions-pins.json", Path::is_file)
 }
 
+/// The pinned actions everyone may use, from the shared list checked against each action's
+/// repository: action (lower case) to (commit, tag).
+pub fn pinned_actions() -> std::collections::BTreeMap<String, (String, String)> {
+    let file = shared_github_actions_pins();
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("read pins")).expect("JSON");
+    list.iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().expect(k).to_string();
+            (s("action").to_ascii_lowercase(), (s("sha"), s("tag")))
+        })
+        .collect()
+}
+
 /// A rendered Terraform root's values files, relative to it: `terraform.tfvars`, or one
 /// `environments/<name>.tfvars` per environment on Azure, sorted.
 pub fn root_tfvars(terraform: &Path) -> Vec<String> {
