@@ -516,10 +516,11 @@ pub struct GenSource {
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum GenInstall {
-    /// `cargo install` of the repository at the revision.
-    #[default]
+    /// `cargo install` of the repository at the revision: for teams that run no binary they
+    /// did not build.
     Source,
-    /// `pip install --require-hashes` of the wheel the lock pins.
+    /// `pip install --require-hashes` of the wheel the lock pins: nothing compiled.
+    #[default]
     Wheel,
 }
 

@@ -7,12 +7,20 @@ use crate::common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{root, validator};
+use common::{Gen, root, validator};
 use serde_json::Value;
 
-/// The `run:` script of the preflight step of the committed rendering's `gen.yml`.
+/// The `run:` script of the preflight step of `gen.yml`, rendered from the reference spec with
+/// gen installed from its source (`pipeline.gen.install: source`).
 fn preflight() -> String {
-    let workflow = root().join("out/.github/workflows/gen.yml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("the reference spec");
+    let source = spec.replacen("\npipeline:\n", "\npipeline:\n  gen: {install: source}\n", 1);
+    assert_ne!(source, spec, "the reference spec has a pipeline block");
+    std::fs::write(dir.path().join("spec.yaml"), source).expect("write");
+    let run = Gen::new().args(["render", "spec.yaml", "--out", "out"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let workflow = dir.path().join(".github/workflows/gen.yml");
     let script = "import json, sys, yaml\nprint(json.dumps(yaml.load(open(sys.argv[1]), Loader=yaml.BaseLoader)))";
     let out = validator("python").args(["-c", script]).arg(&workflow).output().expect("python runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

