@@ -181,7 +181,7 @@ fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// compiling gen again here took 150 s of a full run). The release workflow's `--release
 /// --strip` builds the same source; benches/install.sh builds that one and compares its render
 /// too.
-fn build_wheel(dir: &Path) -> PathBuf {
+pub(crate) fn build_wheel(dir: &Path) -> PathBuf {
     // maturin moves the binary it packs out of the target folder (to `<target>/maturin/`): in
     // the tests' own folder that would take `gen` from every test running beside this one. It
     // builds in a copy of the debug build made of hard links (a second or less, no bytes
@@ -290,19 +290,24 @@ fn run_step(wf: &Value, script: &str, project: &Path, index: &str, temp: &Path) 
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
+/// A package index as pip reads one (PEP 503) under `work/index`: a page per project linking
+/// its files, here gen-platform's with `wheel`. Its URL, and the file it serves.
+pub(crate) fn local_index(work: &Path, wheel: &Path) -> (String, PathBuf) {
+    let wheel_name = wheel.file_name().expect("name").to_string_lossy().into_owned();
+    let project_page = work.join("index/gen-platform");
+    std::fs::create_dir_all(&project_page).expect("mkdir");
+    let served = project_page.join(&wheel_name);
+    std::fs::copy(wheel, &served).expect("copy wheel");
+    std::fs::write(project_page.join("index.html"), format!("<a href=\"{wheel_name}\">{wheel_name}</a>\n"))
+        .expect("index page");
+    (format!("file://{}", work.join("index").display()), served)
+}
+
 #[test]
 fn the_drift_job_installs_the_wheel_whose_hash_the_lock_lists_and_refuses_one_byte_changed() {
     let work = tempfile::tempdir().expect("tempdir");
     let wheel = build_wheel(work.path());
-    let wheel_name = wheel.file_name().expect("name").to_string_lossy().into_owned();
-    // A package index as pip reads one (PEP 503): a page per project linking its files.
-    let project_page = work.path().join("index/gen-platform");
-    std::fs::create_dir_all(&project_page).expect("mkdir");
-    let served = project_page.join(&wheel_name);
-    std::fs::copy(&wheel, &served).expect("copy wheel");
-    std::fs::write(project_page.join("index.html"), format!("<a href=\"{wheel_name}\">{wheel_name}</a>\n"))
-        .expect("index page");
-    let index = format!("file://{}", work.path().join("index").display());
+    let (index, served) = local_index(work.path(), &wheel);
 
     // A project whose drift job installs the wheel, its spec and lock in a folder.
     let project = work.path().join("project");
