@@ -3,18 +3,21 @@
 
 Runs `gen ARGS...` with the gen the project's lock pins (`pipeline.gen.lock` of the spec,
 `gen-requirements.txt` beside it by default: `gen-platform==X.Y.Z` and the SHA-256 of its
-wheels, as the package index published them). The wheel is installed once per lock, with pip in
-hash-checking mode, into a virtual environment under pre-commit's cache; a wheel whose hash the
-lock does not list is refused and gen does not run. The drift job (`gen.yml`) installs from the
-same lock, so a commit is checked by the gen CI checks with.
+wheels, as the package index published them). The wheel is installed once per lock, index and
+machine, with pip in hash-checking mode, into a virtual environment under pre-commit's cache; a
+wheel whose hash the lock does not list is refused and gen does not run. The drift job
+(`gen.yml`) installs from the same lock, so a commit is checked by the gen CI checks with.
 
 usage: gen-wheel.py GEN-ARGS... [--lock FILE] [--index URL]
-  --lock   the lock, from the repository's root (default: gen-requirements.txt, or $GEN_LOCK)
-  --index  the package index (default: https://pypi.org/simple, or $GEN_INDEX)
+  --lock   the lock (default: gen-requirements.txt beside the first .yaml or .yml argument, the
+           spec, or $GEN_LOCK)
+  --index  the package index (default: https://pypi.org/simple, or $GEN_INDEX); the spec's
+           pipeline.gen.index when it names another
 """
 
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -29,7 +32,7 @@ def fail(message):
 
 
 def main(argv):
-    lock = os.environ.get("GEN_LOCK", "gen-requirements.txt")
+    lock = os.environ.get("GEN_LOCK")
     index = os.environ.get("GEN_INDEX", "https://pypi.org/simple")
     # --lock and --index are this script's, wherever they are (gen has neither option): the
     # hook's entry names gen's command, and `args` follow it.
@@ -49,13 +52,17 @@ def main(argv):
         else:
             index = value
     argv = rest
+    if lock is None:
+        spec = next((a for a in argv if a.endswith((".yaml", ".yml"))), "spec.yaml")
+        lock = os.path.join(os.path.dirname(spec), "gen-requirements.txt")
     try:
         with open(lock, "rb") as f:
             text = f.read()
     except OSError as e:
         fail(
             f"{lock} cannot be read ({e.strerror}): it pins gen's wheel with its hashes "
-            "(pipeline.gen.lock; the README of the rendered output says how to write it)"
+            "(pipeline.gen.lock, beside the spec; the README of the rendered output says how to "
+            "write it; --lock PATH in the hook's args names another)"
         )
     pinned = re.search(rb"^gen[-_.]platform==([0-9]+\.[0-9]+\.[0-9]+)\b", text, re.M | re.I)
     if not pinned or b"--hash=sha256:" not in text:
@@ -65,19 +72,27 @@ def main(argv):
     home = os.environ.get("PRE_COMMIT_HOME") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pre-commit"
     )
-    # One environment per lock and index: a changed lock installs again, verified again.
-    key = hashlib.sha256(text + b"\0" + index.encode()).hexdigest()[:32]
+    # One environment per lock, index and machine: a changed lock installs again, verified
+    # again, and a cache shared between machines never serves another's binary.
+    machine = f"{sys.platform}-{platform.machine()}".encode()
+    key = hashlib.sha256(b"\0".join([text, index.encode(), machine])).hexdigest()[:32]
     env = os.path.join(home, "gen-wheel", key)
     scripts = "Scripts" if os.name == "nt" else "bin"
-    exe = os.path.join(env, scripts, "gen.exe" if os.name == "nt" else "gen")
+    binary = "gen.exe" if os.name == "nt" else "gen"
     if not os.path.exists(os.path.join(env, ".installed")):
         os.makedirs(os.path.dirname(env), exist_ok=True)
         staging = tempfile.mkdtemp(prefix=f"{key}.", dir=os.path.dirname(env))
         try:
-            venv.create(staging, with_pip=True)
-            pip = os.path.join(staging, scripts, "python")
+            try:
+                venv.create(staging, with_pip=True)
+            except (OSError, subprocess.CalledProcessError) as e:
+                fail(
+                    f"{sys.executable} cannot make a virtual environment ({e}): gen's hooks need a "
+                    "Python 3 with venv and ensurepip (Debian and Ubuntu: apt install python3-venv)"
+                )
+            python = os.path.join(staging, scripts, "python")
             done = subprocess.run(
-                [pip, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
+                [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
                 + ["--only-binary", ":all:", "--require-hashes", "--index-url", index]
                 + ["--requirement", os.path.abspath(lock)],
                 check=False,
@@ -85,24 +100,39 @@ def main(argv):
             if done.returncode != 0:
                 fail(
                     f"pip did not install gen-platform=={version} from {index} as {lock} pins it "
-                    "(above: a wheel whose hash the lock does not list is refused); gen did not run"
+                    "(pip's error above: a wheel whose hash the lock does not list, no wheel for "
+                    "this machine, or no answer from the index); gen did not run"
                 )
+            said = version_of(os.path.join(staging, scripts, binary))
+            if said != f"gen {version}":
+                fail(f"the wheel installed a gen that says {said!r}, not gen {version}; gen did not run")
             # Moved into place whole, so that a run stopped half way leaves nothing half made.
             # (The venv's own paths name the staging folder; only `gen`, a binary, is run.)
             open(os.path.join(staging, ".installed"), "w").close()
             try:
                 os.rename(staging, env)
             except OSError:
+                # Another run of the hook installed it first.
                 if not os.path.exists(os.path.join(env, ".installed")):
                     raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
-    if done.stdout.strip() != f"gen {version}":
-        fail(f"the installed gen says {done.stdout.strip() or done.stderr.strip()!r}, not gen {version}")
+    exe = os.path.join(env, scripts, binary)
+    said = version_of(exe)
+    if said != f"gen {version}":
+        fail(f"{exe} says {said!r}, not gen {version}: delete {env} and commit again")
     if os.name == "nt":
         sys.exit(subprocess.run([exe] + argv, check=False).returncode)
     os.execv(exe, [exe] + argv)
+
+
+def version_of(exe):
+    """What `exe --version` prints, or why it could not run."""
+    try:
+        done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=False)
+    except OSError as e:
+        return f"nothing: it cannot run ({e.strerror})"
+    return done.stdout.strip() or done.stderr.strip()
 
 
 if __name__ == "__main__":

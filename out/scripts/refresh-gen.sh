@@ -8,11 +8,11 @@
 # workflows' actions, the tools they install and the templates' defaults move with gen's
 # releases, reviewed there.
 # With `install: wheel` (GEN_INDEX, GEN_VERSION and GEN_LOCK in the environment), the releases
-# are the versions of gen-platform's wheels on the package index (its JSON API, PEP 691) that
-# have the wheel the drift job installs (Linux x86-64, manylinux) and were not withdrawn. When one
-# is newer than GEN_VERSION, prints it, writes GEN_LOCK for it from the SHA-256 the index
-# published for each of its wheels (every platform: developers' machines install from the same
-# lock), and moves the spec's `pipeline.gen.version` to it where the spec states the old one.
+# are the versions of gen-platform on the package index (its JSON API, PEP 691) with a wheel,
+# not withdrawn, for each platform gen's release builds. When one is newer than GEN_VERSION,
+# prints it; where the spec states the old one, moves the spec's `pipeline.gen.version` to it and
+# writes GEN_LOCK for it from the SHA-256 the index published for each of its wheels (every
+# platform: developers' machines install from the same lock).
 # usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX, GEN_VERSION and
 # GEN_LOCK, in the environment)
 set -euo pipefail
@@ -39,15 +39,29 @@ try:
 except ValueError:
     sys.exit(f"::error::the package index {index} (pipeline.gen.index in {spec}) answered with no JSON page (PEP 691)")
 number = r"(0|[1-9][0-9]{0,8})"
-# The wheel the drift job installs on its runner (ubuntu-24.04, x86-64): a release counts once
-# it is there (a release is uploaded file by file).
-runner = re.compile(rf"gen_platform-{number}\.{number}\.{number}-py3-none-manylinux_[0-9]+_[0-9]+_x86_64(\..*)?\.whl")
-versions = set()
+wheel = re.compile(rf"gen_platform-{number}\.{number}\.{number}-py3-none-([^-]+)\.whl")
+# The platforms gen's release workflow builds a wheel for (the drift job's runner, ubuntu-24.04
+# on x86-64, is the first; developers' machines, which install from the same lock, the others).
+# A release is uploaded file by file: it counts once the index lists every one of them, so that
+# a lock is never written from an upload in progress or cut short.
+PLATFORMS = [
+    r"manylinux_[0-9]+_[0-9]+_x86_64",
+    r"manylinux_[0-9]+_[0-9]+_aarch64",
+    r"musllinux_[0-9]+_[0-9]+_x86_64",
+    r"musllinux_[0-9]+_[0-9]+_aarch64",
+    r"macosx_[0-9]+_[0-9]+_x86_64",
+    r"macosx_[0-9]+_[0-9]+_arm64",
+    r"win_amd64",
+]
+covered = {}
 for f in files:
-    m = runner.fullmatch(f.get("filename", ""))
+    m = wheel.fullmatch(f.get("filename", ""))
     # A yanked release (true, or the reason given) is one its maintainers withdrew.
     if m and not f.get("yanked"):
-        versions.add(tuple(int(p) for p in m.groups()[:3]))
+        tags = m.group(4).split(".")
+        v = tuple(int(p) for p in m.groups()[:3])
+        covered.setdefault(v, set()).update(p for p in PLATFORMS if any(re.fullmatch(p, t) for t in tags))
+versions = {v for v, platforms in covered.items() if len(platforms) == len(PLATFORMS)}
 newer = [v for v in versions if v > current]
 if not newer:
     sys.exit(0)
@@ -66,7 +80,8 @@ hashes = sorted(
 )
 if not hashes:
     sys.exit(f"::error::the package index {index} lists no SHA-256 for gen-platform {newest}'s wheels: its lock cannot be written")
-with open(lock, "w", encoding="utf-8") as out:
+# Beside the lock, moved over it once the spec's version has moved (the script's last step).
+with open(lock + ".new", "w", encoding="utf-8") as out:
     out.write(f"# gen's release for this project's drift job and pre-commit hooks (pipeline.gen in {spec}).\n")
     out.write(f"# The SHA-256 of each wheel of gen-platform {newest}, as {index} published them.\n")
     out.write(f"gen-platform=={newest} \\\n")
@@ -75,7 +90,18 @@ print(newest)
 PY
   )
   [[ -n $newest ]] || exit 0
-  move_in_spec version "$GEN_VERSION" "$newest"
+  # The lock moves with the spec's version: where the spec does not state it (it follows the
+  # gen that renders it), or the edit fails, the lock stays as it was.
+  before=$(sha256sum "$spec")
+  if ! move_in_spec version "$GEN_VERSION" "$newest"; then
+    rm -f "$GEN_LOCK.new"
+    exit 1
+  fi
+  if [[ $(sha256sum "$spec") != "$before" ]]; then
+    mv "$GEN_LOCK.new" "$GEN_LOCK"
+  else
+    rm -f "$GEN_LOCK.new"
+  fi
   echo "$newest"
 }
 

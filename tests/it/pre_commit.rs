@@ -200,7 +200,13 @@ fn the_default_hooks_run_the_wheel_the_lock_pins_and_refuse_one_whose_hash_it_do
     assert!(said.contains("DO NOT MATCH THE HASHES") && said.contains("gen did not run"), "{said}");
     assert!(!fresh.join("gen-wheel").read_dir().expect("read").flatten().any(|e| e.path().join("bin/gen").exists()));
 
-    // A lock missing, or pinning no hash: said, at once.
+    // The lock is looked for beside the spec the hook's args name.
+    let hook = hooks_repo.join("hooks/gen-wheel.py");
+    let out = Command::new("python3").arg(&hook).args(["lint", "deploy/spec.yaml"]).current_dir(&project).output();
+    let said = String::from_utf8_lossy(&out.expect("the hook runs").stderr).into_owned();
+    assert!(said.contains("deploy/gen-requirements.txt cannot be read"), "{said}");
+
+    // A lock pinning no hash: said, at once.
     std::fs::write(project.join("gen-requirements.txt"), "gen-platform==0.1.0\n").expect("lock");
     assert!(git(&project, &["add", "-A"]).status.success());
     let (ok, said) = commit_with_cache(&project, &home, "unhashed");

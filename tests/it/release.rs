@@ -401,29 +401,49 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
     let refresh = read_yaml(&project.path().join(".github/workflows/gen-refresh.yml"));
     assert_eq!(refresh["env"]["GEN_VERSION"], "0.1.0");
     assert_eq!(refresh["env"]["GEN_LOCK"], "gen-requirements.txt");
-    // The lookup hands the lock over as its own output, before any gen runs in the job; the
-    // job that proposes writes it.
-    assert_eq!(refresh["jobs"]["gen"]["outputs"]["lock"], "${{ steps.release.outputs.lock }}");
-    assert_eq!(refresh["jobs"]["gen-propose"]["needs"], "gen");
+    // The lookup, a job where no gen runs, hands the lock over as its output; the job that
+    // proposes writes it.
+    assert_eq!(refresh["jobs"]["gen-release"]["outputs"]["lock"], "${{ steps.release.outputs.lock }}");
+    assert_eq!(refresh["jobs"]["gen-propose"]["needs"], "gen-release");
     let script = project.path().join("out/scripts/refresh-gen.sh");
     let hash = |c: char| c.to_string().repeat(64);
     let file = |name: &str, h: char, yanked: bool| serde_json::json!({"filename": name, "hashes": {"sha256": hash(h)}, "yanked": yanked});
-    let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": "gen-platform", "files": [
-        file("gen_platform-0.1.0-py3-none-manylinux_2_28_x86_64.whl", '1', false),
-        file("gen_platform-0.9.0-py3-none-manylinux_2_28_x86_64.whl", '9', false),
-        // 0.10.0 is newer than 0.9.0 (by number, not by text); 0.11.0 was withdrawn (true, or
-        // the reason given); 0.12.0 is a source distribution alone, which this install cannot
-        // take; 0.13.0 is being uploaded, without the Linux x86-64 wheel the drift job needs.
-        file("gen_platform-0.10.0-py3-none-macosx_11_0_arm64.whl", 'c', false),
-        file("gen_platform-0.10.0-py3-none-manylinux_2_28_x86_64.whl", 'a', false),
-        file("gen_platform-0.10.0.tar.gz", 'e', false),
-        file("gen_platform-0.10.0-py3-none-win_amd64.whl", 'b', true),
-        file("gen_platform-0.11.0-py3-none-manylinux_2_28_x86_64.whl", 'd', true),
-        serde_json::json!({"filename": "gen_platform-0.11.1-py3-none-manylinux_2_28_x86_64.whl", "hashes": {}, "yanked": "broken"}),
-        file("gen_platform-0.12.0.tar.gz", 'f', false),
-        file("gen_platform-0.13.0-py3-none-macosx_11_0_arm64.whl", 'f', false),
-        file("other-1.0.0-py3-none-any.whl", 'f', false),
-    ]});
+    // A release as gen's release workflow uploads it: a wheel per platform, and the sdist.
+    let platforms = [
+        "manylinux_2_28_x86_64",
+        "manylinux_2_28_aarch64",
+        "musllinux_1_2_x86_64",
+        "musllinux_1_2_aarch64",
+        "macosx_10_12_x86_64",
+        "macosx_11_0_arm64",
+        "win_amd64",
+    ];
+    let release = |version: &str, h: char, yanked: bool| -> Vec<serde_json::Value> {
+        let mut files: Vec<_> =
+            platforms.iter().map(|p| file(&format!("gen_platform-{version}-py3-none-{p}.whl"), h, yanked)).collect();
+        files.push(file(&format!("gen_platform-{version}.tar.gz"), 'e', yanked));
+        files
+    };
+    let mut files = [release("0.1.0", '1', false), release("0.9.0", '9', false)].concat();
+    // 0.10.0 is newer than 0.9.0 (by number, not by text), each of its wheels with its own hash;
+    // 0.11.0 was withdrawn (true, or the reason given); 0.12.0 is a source distribution alone,
+    // which this install cannot take; 0.13.0 is being uploaded, its Windows wheel not yet there,
+    // and 0.14.0's Windows wheel was withdrawn.
+    for (p, h) in platforms.iter().zip(['a', 'b', 'c', 'd', '5', '6', '7']) {
+        files.push(file(&format!("gen_platform-0.10.0-py3-none-{p}.whl"), h, false));
+    }
+    files.push(file("gen_platform-0.10.0.tar.gz", 'e', false));
+    files.extend(release("0.11.0", 'd', true));
+    files.push(serde_json::json!({"filename": "gen_platform-0.11.1-py3-none-manylinux_2_28_x86_64.whl", "hashes": {}, "yanked": "broken"}));
+    files.push(file("gen_platform-0.12.0.tar.gz", 'f', false));
+    files.extend(
+        release("0.13.0", 'f', false).into_iter().filter(|f| !f["filename"].as_str().unwrap_or("").contains("win")),
+    );
+    let mut v14 = release("0.14.0", 'f', false);
+    v14[6]["yanked"] = serde_json::json!(true);
+    files.extend(v14);
+    files.push(file("other-1.0.0-py3-none-any.whl", 'f', false));
+    let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": "gen-platform", "files": files});
     let index = serve_json(page.to_string());
     let run = |version: &str, index: &str| {
         let out = Command::new("bash")
@@ -442,6 +462,21 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
         )
     };
     let lock = project.path().join("gen-requirements.txt");
+    // A spec that does not state the version follows the gen that renders it: the release is
+    // printed, and neither the spec nor the lock is written.
+    let unstated = project.path().join("unstated.yaml");
+    std::fs::write(&unstated, "pipeline:\n  gen: {install: wheel}\n").expect("spec");
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("unstated.yaml")
+        .env("GEN_INDEX", &index)
+        .env("GEN_VERSION", "0.1.0")
+        .env("GEN_LOCK", "gen-requirements.txt")
+        .current_dir(project.path())
+        .output()
+        .expect("bash");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0.10.0", "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!lock.exists() && !project.path().join("gen-requirements.txt.new").exists());
     assert_eq!(run("0.10.0", &index).1, "", "nothing newer than 0.10.0 that the drift job can install");
     assert!(!lock.exists(), "nothing written when nothing is newer");
     let (ok, _, said) = run("0.1.0", "http://127.0.0.1:9/simple");
@@ -453,14 +488,11 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
     // every other byte kept.
     let written = std::fs::read_to_string(&lock).expect("the lock");
     let requirement: Vec<&str> = written.lines().filter(|l| !l.starts_with('#')).collect();
-    assert_eq!(
-        requirement,
-        [
-            "gen-platform==0.10.0 \\".to_string(),
-            format!("    --hash=sha256:{} \\", hash('a')),
-            format!("    --hash=sha256:{}", hash('c')),
-        ]
-    );
+    let mut expected = vec!["gen-platform==0.10.0 \\".to_string()];
+    expected.extend(['5', '6', '7', 'a', 'b', 'c', 'd'].map(|h| format!("    --hash=sha256:{} \\", hash(h))));
+    let last = expected.len() - 1;
+    expected[last] = format!("    --hash=sha256:{}", hash('d'));
+    assert_eq!(requirement, expected);
     assert_eq!(
         std::fs::read_to_string(project.path().join("spec.yaml")).expect("spec"),
         spec.replace("version: \"0.1.0\"", "version: \"0.10.0\""),

