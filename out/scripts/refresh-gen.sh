@@ -7,88 +7,46 @@
 # release tag (a commit, a branch) is a choice to move by hand: nothing is printed. The
 # workflows' actions, the tools they install and the templates' defaults move with gen's
 # releases, reviewed there.
-# With `install: wheel` (GEN_INDEX, GEN_VERSION and GEN_LOCK in the environment), the releases
-# are the versions of gen-platform on the package index (its JSON API, PEP 691) with a wheel,
-# not withdrawn, for each platform gen's release builds. When one is newer than GEN_VERSION,
-# prints it; where the spec states the old one, moves the spec's `pipeline.gen.version` to it and
-# writes GEN_LOCK for it from the SHA-256 the index published for each of its wheels (every
-# platform: developers' machines install from the same lock).
-# usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX, GEN_VERSION and
-# GEN_LOCK, in the environment)
+# With `install: wheel` (GEN_INDEX, GEN_VERSION, GEN_LOCK and GEN_REPOSITORY in the
+# environment), the releases are the versions of gen-platform on the package index (its JSON
+# API, PEP 691) with a wheel, not withdrawn, for each platform gen's release builds. When one is
+# newer than GEN_VERSION, prints it; where the spec states the old one, moves the spec's
+# `pipeline.gen.version` to it and writes GEN_LOCK for it: the SHA-256 of each of its wheels, as
+# the index published them, each the one the release's SHA256SUMS (on GEN_REPOSITORY's GitHub
+# release) gives (every platform: developers' machines install from the same lock).
+# usage: refresh-gen.sh SPEC   (GEN_REPOSITORY and GEN_REVISION, or GEN_INDEX, GEN_VERSION,
+# GEN_LOCK and GEN_REPOSITORY, in the environment)
 set -euo pipefail
 
 spec=${1:?usage: refresh-gen.sh SPEC}
 
 wheel_release() {
   page=$(mktemp)
-  trap 'rm -f "$page"' EXIT
+  sums=$(mktemp)
+  trap 'rm -f "$page" "$sums"' EXIT
   if ! said=$(curl -fsSL --retry 3 --max-time 60 -H 'Accept: application/vnd.pypi.simple.v1+json' \
     -o "$page" "${GEN_INDEX%/}/gen-platform/" 2>&1); then
     echo "::error::the package index $GEN_INDEX (pipeline.gen.index in $spec) cannot be read: $said" >&2
     exit 1
   fi
-  newest=$(python3 - "$GEN_VERSION" "$page" "$GEN_INDEX" "$spec" "$GEN_LOCK" <<'PY'
-import json
-import re
-import sys
-
-version, page, index, spec, lock = sys.argv[1:6]
-current = tuple(int(p) for p in version.split("."))
-try:
-    files = json.load(open(page, encoding="utf-8")).get("files", [])
-except ValueError:
-    sys.exit(f"::error::the package index {index} (pipeline.gen.index in {spec}) answered with no JSON page (PEP 691)")
-number = r"(0|[1-9][0-9]{0,8})"
-wheel = re.compile(rf"gen_platform-{number}\.{number}\.{number}-py3-none-([^-]+)\.whl")
-# The platforms gen's release workflow builds a wheel for (the drift job's runner, ubuntu-24.04
-# on x86-64, is the first; developers' machines, which install from the same lock, the others).
-# A release is uploaded file by file: it counts once the index lists every one of them, so that
-# a lock is never written from an upload in progress or cut short.
-PLATFORMS = [
-    r"manylinux_[0-9]+_[0-9]+_x86_64",
-    r"manylinux_[0-9]+_[0-9]+_aarch64",
-    r"musllinux_[0-9]+_[0-9]+_x86_64",
-    r"musllinux_[0-9]+_[0-9]+_aarch64",
-    r"macosx_[0-9]+_[0-9]+_x86_64",
-    r"macosx_[0-9]+_[0-9]+_arm64",
-    r"win_amd64",
-]
-covered = {}
-for f in files:
-    m = wheel.fullmatch(f.get("filename", ""))
-    # A yanked release (true, or the reason given) is one its maintainers withdrew.
-    if m and not f.get("yanked"):
-        tags = m.group(4).split(".")
-        v = tuple(int(p) for p in m.groups()[:3])
-        covered.setdefault(v, set()).update(p for p in PLATFORMS if any(re.fullmatch(p, t) for t in tags))
-versions = {v for v, platforms in covered.items() if len(platforms) == len(PLATFORMS)}
-newer = [v for v in versions if v > current]
-if not newer:
-    sys.exit(0)
-newest = ".".join(str(p) for p in max(newer))
-# Its lock, in pip's requirements format (as pip-compile --generate-hashes writes it): every
-# wheel of the release the index lists with a SHA-256, and no sdist (the install takes wheels
-# only). pip takes the wheel for its machine and refuses it unless its hash is one of these.
-hashes = sorted(
-    {
-        f["hashes"]["sha256"].lower()
-        for f in files
-        if re.fullmatch(rf"gen_platform-{re.escape(newest)}-[^/]+\.whl", f.get("filename", ""))
-        and not f.get("yanked")
-        and re.fullmatch(r"[0-9a-fA-F]{64}", str((f.get("hashes") or {}).get("sha256", "")))
-    }
-)
-if not hashes:
-    sys.exit(f"::error::the package index {index} lists no SHA-256 for gen-platform {newest}'s wheels: its lock cannot be written")
-# Beside the lock, moved over it once the spec's version has moved (the script's last step).
-with open(lock + ".new", "w", encoding="utf-8") as out:
-    out.write(f"# gen's release for this project's drift job and pre-commit hooks (pipeline.gen in {spec}).\n")
-    out.write(f"# The SHA-256 of each wheel of gen-platform {newest}, as {index} published them.\n")
-    out.write(f"gen-platform=={newest} \\\n")
-    out.write(" \\\n".join(f"    --hash=sha256:{h}" for h in hashes) + "\n")
-print(newest)
-PY
-  )
+  newest=$(wheel_lock -)
+  [[ -n $newest ]] || exit 0
+  # The release's own checksums (SHA256SUMS on gen's GitHub release, written by the workflow
+  # that built the wheels, published after the index has them): the lock takes the index's
+  # hashes only where they are the release's.
+  url="${GEN_REPOSITORY%.git}/releases/download/v$newest/SHA256SUMS"
+  if ! code=$(curl -sSL --retry 3 --max-time 60 -o "$sums" -w '%{http_code}' "$url" 2>&1); then
+    echo "::error::gen's release checksums $url (pipeline.gen.repository in $spec) cannot be read: $code" >&2
+    exit 1
+  fi
+  if [[ $code == 404 ]]; then
+    echo "::notice::gen $newest is on the index but its release has no SHA256SUMS yet ($url): it is adopted once it has" >&2
+    exit 0
+  elif [[ $code != 200 ]]; then
+    echo "::error::gen's release checksums $url (pipeline.gen.repository in $spec) answered HTTP $code" >&2
+    exit 1
+  fi
+  wheel_lock "$sums" > /dev/null
   [[ -n $newest ]] || exit 0
   # The lock moves with the spec's version: where the spec does not state it (it follows the
   # gen that renders it), or the edit fails, the lock stays as it was.
@@ -136,6 +94,83 @@ source_release() {
   done
   move_in_spec revision "$GEN_REVISION" "$newest"
   echo "$newest"
+}
+
+# wheel_lock SUMS: from the index's page ($page), the newest release above GEN_VERSION with a
+# wheel, not withdrawn, for each platform gen's release builds, printed. With SUMS, the file of
+# the release's checksums, also writes its lock beside GEN_LOCK (moved over it once the spec's
+# version has moved) from the hashes the index published, each checked against SUMS.
+wheel_lock() {
+python3 - "$GEN_VERSION" "$page" "$GEN_INDEX" "$spec" "$GEN_LOCK" "$1" <<'PY'
+import json
+import re
+import sys
+
+version, page, index, spec, lock, sums = sys.argv[1:7]
+current = tuple(int(p) for p in version.split("."))
+try:
+    files = json.load(open(page, encoding="utf-8")).get("files", [])
+except ValueError:
+    sys.exit(f"::error::the package index {index} (pipeline.gen.index in {spec}) answered with no JSON page (PEP 691)")
+number = r"(0|[1-9][0-9]{0,8})"
+wheel = re.compile(rf"gen_platform-{number}\.{number}\.{number}-py3-none-([^-/]+)\.whl")
+# The platforms gen's release workflow builds a wheel for (the drift job's runner, ubuntu-24.04
+# on x86-64, is the first; developers' machines, which install from the same lock, the others).
+# A release is uploaded file by file: it counts once the index lists every one of them, so that
+# a lock is never written from an upload in progress or cut short.
+PLATFORMS = [
+    r"manylinux_[0-9]+_[0-9]+_x86_64",
+    r"manylinux_[0-9]+_[0-9]+_aarch64",
+    r"musllinux_[0-9]+_[0-9]+_x86_64",
+    r"musllinux_[0-9]+_[0-9]+_aarch64",
+    r"macosx_[0-9]+_[0-9]+_x86_64",
+    r"macosx_[0-9]+_[0-9]+_arm64",
+    r"win_amd64",
+]
+covered = {}
+for f in files:
+    m = wheel.fullmatch(f.get("filename", ""))
+    # A yanked release (true, or the reason given) is one its maintainers withdrew.
+    if m and not f.get("yanked"):
+        tags = m.group(4).split(".")
+        v = tuple(int(p) for p in m.groups()[:3])
+        covered.setdefault(v, set()).update(p for p in PLATFORMS if any(re.fullmatch(p, t) for t in tags))
+versions = {v for v, platforms in covered.items() if len(platforms) == len(PLATFORMS)}
+newer = [v for v in versions if v > current]
+if not newer:
+    sys.exit(0)
+newest = ".".join(str(p) for p in max(newer))
+if sums != "-":
+    # The release's checksums: `HASH  FILE` (or `HASH *FILE`) per line, as sha256sum writes them.
+    released = {}
+    for line in open(sums, encoding="utf-8", errors="replace"):
+        m = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](\S+)\n?", line)
+        if m:
+            released[m.group(2)] = m.group(1).lower()
+    # Its lock, in pip's requirements format (as pip-compile --generate-hashes writes it):
+    # every wheel of the release the index lists, and no sdist (the install takes wheels only).
+    # pip takes the wheel for its machine and refuses it unless its hash is one of these.
+    hashes = set()
+    for f in files:
+        name = f.get("filename", "")
+        m = wheel.fullmatch(name)
+        if not m or ".".join(m.groups()[:3]) != newest or f.get("yanked"):
+            continue
+        published = str((f.get("hashes") or {}).get("sha256", "")).lower()
+        if released.get(name) != published:
+            sys.exit(
+                f"::error::{name}: the index {index} publishes the SHA-256 {published or 'none'}, gen's "
+                f"release checksums {released.get(name, 'none')}: no lock is written from them (a file "
+                "the release did not build, or changed since: tell gen's maintainers)"
+            )
+        hashes.add(published)
+    with open(lock + ".new", "w", encoding="utf-8") as out:
+        out.write(f"# gen's release for this project's drift job and pre-commit hooks (pipeline.gen in {spec}).\n")
+        out.write(f"# The SHA-256 of each wheel of gen-platform {newest}, as {index} and the release's SHA256SUMS published them.\n")
+        out.write(f"gen-platform=={newest} \\\n")
+        out.write(" \\\n".join(f"    --hash=sha256:{h}" for h in sorted(hashes)) + "\n")
+print(newest)
+PY
 }
 
 # move_in_spec KEY OLD NEW: the value at the path pipeline.gen.KEY, found by following the

@@ -361,24 +361,30 @@ fn the_drift_job_installs_the_wheel_whose_hash_the_lock_lists_and_refuses_one_by
     assert!(!temp.join("path").exists(), "nothing was put on the PATH");
 }
 
-/// Serves `body` as JSON to every request on a local port until the test ends; the index URL.
-fn serve_json(body: String) -> String {
+/// Serves each path's body (`routes`: the path and the body) on a local port until the test
+/// ends, the rest a 404; the server's URL. The body of `/simple/gen-platform/` is served as a
+/// PEP 691 JSON page.
+fn serve(routes: Vec<(String, String)>) -> String {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}/simple", listener.local_addr().expect("addr"));
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream);
             let mut request = String::new();
             // The request line and headers, up to the blank line.
             while reader.read_line(&mut request).is_ok_and(|n| n > 2) {}
-            let answer = if request.starts_with("GET /simple/gen-platform/ ") {
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.pypi.simple.v1+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                )
-            } else {
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+            let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
+            let answer = match routes.iter().find(|(p, _)| *p == path) {
+                Some((p, body)) => {
+                    let kind =
+                        if p.starts_with("/simple/") { "application/vnd.pypi.simple.v1+json" } else { "text/plain" };
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
             };
             let _ = reader.get_mut().write_all(answer.as_bytes());
         }
@@ -444,14 +450,29 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
     files.extend(v14);
     files.push(file("other-1.0.0-py3-none-any.whl", 'f', false));
     let page = serde_json::json!({"meta": {"api-version": "1.1"}, "name": "gen-platform", "files": files});
-    let index = serve_json(page.to_string());
-    let run = |version: &str, index: &str| {
+    // gen's GitHub release of 0.10.0: its SHA256SUMS, as the release workflow writes it.
+    let sums: String = files
+        .iter()
+        .filter_map(|f| f["filename"].as_str().filter(|n| n.starts_with("gen_platform-0.10.0")).map(|n| (n, f)))
+        .map(|(n, f)| format!("{}  {n}\n", f["hashes"]["sha256"].as_str().expect("hash")))
+        .collect();
+    let sums_at = "/gen/releases/download/v0.10.0/SHA256SUMS".to_string();
+    let page_at = "/simple/gen-platform/".to_string();
+    let server = serve(vec![(page_at.clone(), page.to_string()), (sums_at.clone(), sums.clone())]);
+    let index = format!("{server}/simple");
+    let repository = format!("{server}/gen.git");
+    // The release's checksums disagree with the index on one wheel; or are not published yet.
+    let changed = sums.replacen(&hash('a'), &hash('0'), 1);
+    let disagreeing = serve(vec![(page_at.clone(), page.to_string()), (sums_at.clone(), changed)]);
+    let unpublished = serve(vec![(page_at, page.to_string())]);
+    let run_at = |version: &str, index: &str, repository: &str| {
         let out = Command::new("bash")
             .arg(&script)
             .arg("spec.yaml")
             .env("GEN_INDEX", index)
             .env("GEN_VERSION", version)
             .env("GEN_LOCK", "gen-requirements.txt")
+            .env("GEN_REPOSITORY", repository)
             .current_dir(project.path())
             .output()
             .expect("bash");
@@ -461,6 +482,7 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    let run = |version: &str, index: &str| run_at(version, index, &repository);
     let lock = project.path().join("gen-requirements.txt");
     // A spec that does not state the version follows the gen that renders it: the release is
     // printed, and neither the spec nor the lock is written.
@@ -472,6 +494,7 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
         .env("GEN_INDEX", &index)
         .env("GEN_VERSION", "0.1.0")
         .env("GEN_LOCK", "gen-requirements.txt")
+        .env("GEN_REPOSITORY", &repository)
         .current_dir(project.path())
         .output()
         .expect("bash");
@@ -481,6 +504,14 @@ fn the_refresh_of_a_wheel_install_writes_the_newest_releases_lock_from_the_index
     assert!(!lock.exists(), "nothing written when nothing is newer");
     let (ok, _, said) = run("0.1.0", "http://127.0.0.1:9/simple");
     assert!(!ok && said.contains("pipeline.gen.index in spec.yaml") && said.contains("cannot be read"), "{said}");
+    assert!(!lock.exists());
+    // The index and the release disagree on a wheel's hash: no lock, and why.
+    let (ok, _, said) = run_at("0.1.0", &format!("{disagreeing}/simple"), &format!("{disagreeing}/gen"));
+    assert!(!ok && said.contains("gen_platform-0.10.0-py3-none-manylinux_2_28_x86_64.whl: the index"), "{said}");
+    assert!(!lock.exists() && !project.path().join("gen-requirements.txt.new").exists());
+    // Not on the GitHub release yet (it is published after the index): next time.
+    let (ok, printed, said) = run_at("0.1.0", &format!("{unpublished}/simple"), &format!("{unpublished}/gen"));
+    assert!(ok && printed.is_empty() && said.contains("has no SHA256SUMS yet"), "{said}");
     assert!(!lock.exists());
     assert_eq!(run("0.1.0", &index), (true, "0.10.0".to_string(), String::new()));
     // The lock of 0.10.0: each of its wheels' hashes as the index published them (the yanked
