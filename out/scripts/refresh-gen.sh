@@ -47,7 +47,6 @@ wheel_release() {
     exit 1
   fi
   wheel_lock "$sums" > /dev/null
-  [[ -n $newest ]] || exit 0
   # The lock moves with the spec's version: where the spec does not state it (it follows the
   # gen that renders it), or the edit fails, the lock stays as it was.
   before=$(sha256sum "$spec")

@@ -1791,8 +1791,20 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
     // preview, and nothing it does reaches the proposal.
     let wf = read_yaml(&repo.root().join(".github/workflows/gen-refresh.yml"));
     assert_eq!(wf["jobs"]["gen-propose"]["needs"], "gen-release");
-    assert_eq!(wf["jobs"]["gen"]["needs"], "gen-release");
+    // The job that runs the release comes after every job that proposes (its runtime token
+    // could replace an artifact a proposal reads), and not when the release is proposed already.
+    assert_eq!(wf["jobs"]["gen"]["needs"], serde_json::json!(["gen-release", "gen-propose", "base-images-propose"]));
+    let when = wf["jobs"]["gen"]["if"].as_str().expect("a condition");
+    assert!(
+        when.starts_with("always() && ") && when.contains("needs.gen-propose.outputs.proposed != 'true'"),
+        "{when}"
+    );
     assert!(wf["jobs"]["gen"]["outputs"].is_null(), "the render job hands nothing over");
+    // No cache where gen is installed: an entry is one another run could have written.
+    for file in [".github/workflows/gen.yml", ".github/workflows/gen-refresh.yml"] {
+        let text = std::fs::read_to_string(repo.root().join(file)).expect("read");
+        assert!(!text.contains("cache: pip") && text.contains("--no-cache-dir"), "{file}");
+    }
     assert!(runs_code(&wf["jobs"]["gen-release"]) && !wf["jobs"]["gen-release"].to_string().contains("gen render"));
     // The jobs that push apply what was uploaded, and refuse what they must never push.
     let bin = tempfile::tempdir().expect("tempdir");
