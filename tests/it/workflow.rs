@@ -1796,7 +1796,7 @@ fn a_refresh_never_pushes_a_workflow_and_gens_release_moves_the_spec_alone() {
     assert_eq!(wf["jobs"]["gen"]["needs"], serde_json::json!(["gen-release", "gen-propose", "base-images-propose"]));
     let when = wf["jobs"]["gen"]["if"].as_str().expect("a condition");
     assert!(
-        when.starts_with("always() && ") && when.contains("needs.gen-propose.outputs.proposed != 'true'"),
+        when.starts_with("${{ !cancelled() && ") && when.contains("needs.gen-propose.outputs.proposed != 'true'"),
         "{when}"
     );
     assert!(wf["jobs"]["gen"]["outputs"].is_null(), "the render job hands nothing over");
