@@ -8,8 +8,6 @@
 
 use crate::common;
 
-use std::path::Path;
-
 use common::{Gen, Run, fixture};
 
 /// `file:line:col` of the first `needle` in `text`, as gen reports it (columns in characters).
@@ -125,24 +123,6 @@ fn ignoring_the_spec_rule_does_not_let_the_value_through_the_rendered_manifests(
     assert!(!dir.path().join("out").exists(), "nothing is written");
 }
 
-/// Every file under `dir`, with its path relative to it.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).expect("under dir").display().to_string();
-                out.push((rel, std::fs::read(&path).expect("read")));
-            }
-        }
-    }
-    out
-}
-
 /// The string at `keys` in the single YAML document `text`.
 fn yaml_string(text: &str, keys: &[&str]) -> String {
     let loaded = gen_core::yaml::load("f.yaml", text.as_bytes(), &gen_core::spec::syntax::POLICY);
@@ -167,7 +147,7 @@ fn a_bidi_control_in_a_value_is_warned_about_and_written_escaped_everywhere() {
     assert!(run.stderr.contains(&at(&spec, "\"\\u200Fx")), "the escaped value: {}", run.stderr);
     // No file holds a hidden character as it is.
     let out = dir.path().join("out");
-    let written = files(&out);
+    let written = common::tree(&out);
     assert!(written.len() > 50, "{} files", written.len());
     for (path, bytes) in &written {
         let text = String::from_utf8_lossy(bytes);

@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -158,23 +157,6 @@ fn this_target_dir() -> PathBuf {
     gen_bin.ancestors().nth(2).map_or_else(|| root().join("target"), Path::to_path_buf)
 }
 
-fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).expect("under").to_path_buf();
-                out.insert(rel, std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    out
-}
-
 /// The wheel of this source, built by maturin into `dir/wheel` with the dev profile, from the
 /// build `cargo build` left (scripts/test runs it before the tests, as the README's first
 /// command does: the tests' own build is another set of units, the `test` profile's, and
@@ -239,11 +221,11 @@ fn the_wheel_installs_into_a_fresh_venv_and_renders_the_reference_spec_as_the_ge
     assert!(wheel_run.status.success(), "{}", String::from_utf8_lossy(&wheel_run.stderr));
     let test_run = Gen::new().args(["render", "spec.yaml"]).current_dir(&by_test).run();
     assert_eq!(test_run.code, 0, "{}", test_run.stderr);
-    let (a, b) = (files_under(&by_wheel), files_under(&by_test));
+    let (a, b) = (common::tree(&by_wheel), common::tree(&by_test));
     assert!(a.len() > 100, "the reference spec renders its whole tree: {}", a.len());
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
-        assert!(bytes == &b[path], "{} differs between the wheel's gen and the gen under test", path.display());
+        assert!(bytes == &b[path], "{path} differs between the wheel's gen and the gen under test");
     }
 }
 

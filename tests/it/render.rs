@@ -5,19 +5,7 @@ use crate::common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{Gen, Project, root};
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (e.path().strip_prefix(dir).expect("inside").display().to_string(), std::fs::read(e.path()).expect("read"))
-        })
-        .collect()
-}
+use common::{Gen, Project, root, tree};
 
 fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
     walkdir::WalkDir::new(dir)

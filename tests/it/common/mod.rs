@@ -330,3 +330,15 @@ pub fn root_tfvars(terraform: &Path) -> Vec<String> {
     }
     found
 }
+
+/// Every file under `dir` with its bytes, by its path relative to `dir`.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (e.path().strip_prefix(dir).expect("inside").display().to_string(), std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
