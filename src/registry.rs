@@ -93,7 +93,20 @@ pub fn similar(query: &str) -> Vec<&'static Rule> {
 }
 
 /// How `lint.ignore` looks rules up.
-pub static LOOKUP: lint::ignore::Lookup = lint::ignore::Lookup { find: find_all, similar };
+pub static LOOKUP: lint::ignore::Lookup = lint::ignore::Lookup { find: find_all, select: selected, similar };
+
+/// Every rule a `select` entry chooses: by code or name, or every rule whose code is `query`
+/// followed by digits (`DF` for the Dockerfile rules, `K8S0` for K8S001 to K8S099), in any case.
+pub fn selected(query: &str) -> Vec<&'static Rule> {
+    all()
+        .into_iter()
+        .filter(|r| {
+            let prefix = r.code.get(..query.len()).is_some_and(|p| p.eq_ignore_ascii_case(query));
+            let rest = &r.code[query.len().min(r.code.len())..];
+            r.is_named(query) || (prefix && !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .collect()
+}
 
 /// The rule reference in Markdown, generated from the rules' own documentation.
 pub fn markdown() -> String {

@@ -1,17 +1,19 @@
 //! `gen lint`: specs, blueprint folders, hand-written files and folders, in any report format.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, EXIT_FINDINGS, Format, color_stdout};
 use crate::blueprint::CatalogError;
 use crate::fix;
+use crate::lint::{baseline, config};
 use crate::pipeline::{self, Session};
 use crate::report;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Spec files, blueprint folders, hand-written files (Dockerfiles...), or folders of them.
-    #[arg(default_value = "spec.yaml")]
+    /// Spec files, blueprint folders, hand-written files (Dockerfiles...), or folders of them
+    /// [default: the current folder].
+    #[arg(default_value = ".", hide_default_value = true)]
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -35,6 +37,16 @@ pub struct Args {
     /// With --fix: also make the fixes that may change what the file does (see `gen explain`).
     #[arg(long, requires = "fix")]
     unsafe_fixes: bool,
+    /// The repository's lint settings (`select`, `ignore`, `severity`) [default: the nearest
+    /// `.gen-lint.yaml` in the current folder or above it, up to the repository's root].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report only findings this file does not record (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record today's findings in the --baseline file (replacing it), then report the rest.
+    #[arg(long, requires = "baseline")]
+    write_baseline: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -45,11 +57,39 @@ pub fn run(args: Args) -> u8 {
         eprintln!("gen: error: {e}");
         return EXIT_FAILURE;
     }
+    // Settings that cannot be read stop the run before anything is linted under them.
+    let settings = match args.config.clone().or_else(|| config::find(Path::new("."))) {
+        Some(path) => match config::load(&path) {
+            Ok(c) => Some(c),
+            Err(findings) => {
+                report_and_exit(&args, &findings);
+                return EXIT_FAILURE;
+            }
+        },
+        None => None,
+    };
+    let recorded = match &args.baseline {
+        Some(path) if !args.write_baseline => match baseline::read(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("gen: error: {e}");
+                return EXIT_FAILURE;
+            }
+        },
+        _ => None,
+    };
     let session = match Session::new(&args.blueprints) {
         Ok(session) => super::kept(session),
         Err(CatalogError::Invalid(findings)) => return report_and_exit(&args, &findings),
     };
-    let mut findings = session.lint(&args.paths, args.out.as_deref());
+    let lint = || {
+        let mut findings = session.lint(&args.paths, args.out.as_deref());
+        if let Some(settings) = &settings {
+            settings.apply(&mut findings);
+        }
+        findings
+    };
+    let mut findings = lint();
     if args.fix {
         let reports = fix::fix_findings(&findings, args.unsafe_fixes, args.diff);
         tell_fixes(&reports, args.diff);
@@ -66,7 +106,30 @@ pub fn run(args: Args) -> u8 {
             };
         }
         if reports.iter().any(|r| !r.diff.is_empty()) {
-            findings = session.lint(&args.paths, args.out.as_deref());
+            findings = lint();
+        }
+    }
+    if let Some(path) = args.baseline.as_deref().filter(|_| args.write_baseline) {
+        match baseline::write(path, &findings) {
+            Ok(n) => eprintln!("gen: {}: recorded {}", pipeline::display(path), count(n, "finding")),
+            Err(e) => {
+                eprintln!("gen: error: {}: the baseline cannot be written: {e}", pipeline::display(path));
+                return EXIT_FAILURE;
+            }
+        }
+        // What was recorded is not reported: the run reads as the next one will.
+        if let Ok(b) = baseline::read(path) {
+            b.apply(&mut findings);
+        }
+    } else if let (Some(b), Some(path)) = (recorded, &args.baseline) {
+        let outcome = b.apply(&mut findings);
+        let shown = pipeline::display(path);
+        if outcome.matched > 0 {
+            eprintln!("gen: {shown}: {} not reported", count(outcome.matched, "recorded finding"));
+        }
+        if outcome.stale > 0 {
+            let (n, them) = (outcome.stale, if outcome.stale == 1 { "entry matches" } else { "entries match" });
+            eprintln!("gen: {shown}: {n} {them} no finding any more (fixed, or moved): `--write-baseline` drops them");
         }
     }
     report_and_exit(&args, &findings)

@@ -17,11 +17,13 @@ use crate::spec::Loaded;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `lint.ignore` entry that names no rule gen knows.
+    /// Reports an entry of the spec's `lint:` block or of a `.gen-lint.yaml` (`select`,
+    /// `ignore`, `severity`) that names no rule gen knows.
     ///
     /// ## Why it matters
     /// A mistyped code ignores nothing, so the finding it was meant to silence keeps failing
-    /// the build, or a rule renamed since still looks ignored to the reader.
+    /// the build, or a rule renamed since still looks ignored to the reader; a mistyped
+    /// `select` entry quietly reports fewer rules than the reader thinks.
     ///
     /// ## Example
     /// ```yaml
@@ -57,8 +59,10 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a `gen:ignore` comment that cannot take effect: it names no rule of the file's
-    /// family, gives no reason, or names a rule that may not be ignored; or a `lint.ignore`
-    /// entry in the spec that names a rule that may not be ignored.
+    /// family, gives no reason, or names a rule that may not be ignored; or an entry of the
+    /// spec's `lint:` block or of a `.gen-lint.yaml` that cannot: an ignore of a rule that may
+    /// not be ignored (or, in the file, with no reason or a `path` that is not a glob), or a
+    /// `severity` that would lower such a rule.
     ///
     /// ## Why it matters
     /// The finding it was meant for is still reported, and the comment suggests otherwise to
@@ -218,10 +222,41 @@ pub fn apply_comments(
 pub struct Lookup {
     /// Every rule a code or name refers to.
     pub find: fn(&str) -> Vec<&'static Rule>,
+    /// Every rule a `select` entry chooses: by code, name, or code prefix (`DF`, `K8S0`).
+    pub select: fn(&str) -> Vec<&'static Rule>,
     pub similar: fn(&str) -> Vec<&'static Rule>,
 }
 
-/// The spec's `lint.ignore` entries over a run: each stage's findings pass through
+/// Where a `lint` entry applies: every finding of its rules, or only those about one service or
+/// at one place (a spec path, covering what lies under it, or a rendered file or folder).
+struct Scope<'e> {
+    service: Option<&'e str>,
+    path: Option<&'e str>,
+    route: Option<Route>,
+}
+
+impl<'e> Scope<'e> {
+    fn new(service: Option<&'e String>, path: Option<&'e String>) -> Self {
+        Scope {
+            service: service.map(String::as_str),
+            path: path.map(String::as_str),
+            route: path.map(String::as_str).and_then(Route::parse),
+        }
+    }
+
+    fn covers(&self, d: &Diagnostic) -> bool {
+        let service_ok = self.service.is_none_or(|s| d.subject.service.as_deref() == Some(s));
+        let path_ok = self.path.is_none_or(|p| {
+            let in_file = d.subject.artifact.as_ref().is_some_and(|a| a == p || (p.ends_with('/') && a.starts_with(p)));
+            let at_node = matches!((&self.route, &d.subject.route), (Some(r), Some(at)) if at.starts_with(r));
+            in_file || at_node
+        });
+        service_ok && path_ok
+    }
+}
+
+/// The spec's `lint` block over a run: which rules are reported (`select`), which findings are
+/// silenced (`ignore`), and at which severity (`severity`). Each stage's findings pass through
 /// [`SpecIgnores::silence`]; [`SpecIgnores::report`] then says which entries were wrong or
 /// silenced nothing.
 pub struct SpecIgnores<'a> {
@@ -230,69 +265,86 @@ pub struct SpecIgnores<'a> {
     /// Per entry, the rules it names: one by code; by name, every rule of that name (the spec
     /// and a family may each have one, as `latest-image-tag`).
     rules: Vec<Vec<&'static Rule>>,
-    paths: Vec<Option<Route>>,
+    scopes: Vec<Scope<'a>>,
     used: Vec<bool>,
+    /// Per `select` entry, the rules it chooses.
+    selected: Vec<Vec<&'static Rule>>,
+    /// Per `severity` entry, the rules it names, and where it applies.
+    leveled: Vec<(Vec<&'static Rule>, Scope<'a>)>,
 }
 
 impl<'a> SpecIgnores<'a> {
     pub fn new(loaded: &'a Loaded, lookup: &'a Lookup) -> Self {
-        let entries = &loaded.spec.lint.ignore;
+        let lint = &loaded.spec.lint;
         SpecIgnores {
             loaded,
             lookup,
-            rules: entries.iter().map(|e| (lookup.find)(&e.rule)).collect(),
-            paths: entries.iter().map(|e| e.path.as_deref().and_then(Route::parse)).collect(),
-            used: vec![false; entries.len()],
+            rules: lint.ignore.iter().map(|e| (lookup.find)(&e.rule)).collect(),
+            scopes: lint.ignore.iter().map(|e| Scope::new(e.service.as_ref(), e.path.as_ref())).collect(),
+            used: vec![false; lint.ignore.len()],
+            selected: lint.select.iter().map(|s| (lookup.select)(s)).collect(),
+            leveled: lint
+                .severity
+                .iter()
+                .map(|e| ((lookup.find)(&e.rule), Scope::new(e.service.as_ref(), e.path.as_ref())))
+                .collect(),
         }
     }
 
-    /// The findings no entry silences.
+    /// The findings of selected rules that no entry silences, at the severity the spec gives.
     pub fn silence(&mut self, diags: Diagnostics) -> Diagnostics {
-        let entries = &self.loaded.spec.lint.ignore;
+        let lint = &self.loaded.spec.lint;
         let mut out = Vec::with_capacity(diags.len());
-        for d in diags {
+        for mut d in diags {
+            let named = |rules: &[&'static Rule]| rules.iter().any(|r| std::ptr::eq(*r, d.rule));
+            if d.rule.ignorable && !lint.select.is_empty() && !self.selected.iter().any(|rules| named(rules)) {
+                continue;
+            }
             let mut silenced = false;
-            for (i, entry) in entries.iter().enumerate() {
-                if !d.rule.ignorable || !self.rules[i].iter().any(|r| std::ptr::eq(*r, d.rule)) {
-                    continue;
-                }
-                let service_ok = entry.service.as_ref().is_none_or(|s| d.subject.service.as_ref() == Some(s));
-                let path_ok = entry.path.as_ref().is_none_or(|p| {
-                    let in_file =
-                        d.subject.artifact.as_ref().is_some_and(|a| a == p || (p.ends_with('/') && a.starts_with(p)));
-                    let at_node =
-                        matches!((&self.paths[i], &d.subject.route), (Some(r), Some(at)) if at.starts_with(r));
-                    in_file || at_node
-                });
-                if service_ok && path_ok {
+            for i in 0..lint.ignore.len() {
+                if d.rule.ignorable && named(&self.rules[i]) && self.scopes[i].covers(&d) {
                     self.used[i] = true;
                     silenced = true;
                 }
             }
-            if !silenced {
-                out.push(d);
+            if silenced {
+                continue;
             }
+            // The last entry that applies decides; a safety rule is never lowered.
+            for (entry, (rules, scope)) in lint.severity.iter().zip(&self.leveled) {
+                let level = entry.level.severity();
+                if named(rules) && scope.covers(&d) && (d.rule.ignorable || level >= d.rule.severity) {
+                    d.severity = level;
+                }
+            }
+            out.push(d);
         }
         out
     }
 
-    /// Entries that name no rule or one that may not be ignored; with `complete` (every stage
-    /// ran), also those that silenced nothing.
+    /// Entries that name no rule or one that may not be ignored (or lowered); with `complete`
+    /// (every stage ran), also ignores that silenced nothing.
     pub fn report(self, complete: bool) -> Diagnostics {
         let mut out = Vec::new();
-        for (i, entry) in self.loaded.spec.lint.ignore.iter().enumerate() {
+        let lint = &self.loaded.spec.lint;
+        let unknown = |name: &str, at: Route| {
+            let help = match (self.lookup.similar)(name).first() {
+                Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
+                None => "list the rules with `gen explain`".to_string(),
+            };
+            self.loaded.at(&UNKNOWN_IGNORED_RULE, &at, false, format!("`{name}` is not a gen rule")).help(help)
+        };
+        for (i, name) in lint.select.iter().enumerate() {
+            if self.selected[i].is_empty() {
+                out.push(unknown(name, route!["lint", "select", i]));
+            }
+        }
+        for (i, entry) in lint.ignore.iter().enumerate() {
             let at = route!["lint", "ignore", i, "rule"];
             let rules = &self.rules[i];
             let locked = rules.iter().find(|r| !r.ignorable);
             match rules.first() {
-                None => {
-                    let help = match (self.lookup.similar)(&entry.rule).first() {
-                        Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
-                        None => "list the rules with `gen explain`".to_string(),
-                    };
-                    let msg = format!("`{}` is not a gen rule", entry.rule);
-                    out.push(self.loaded.at(&UNKNOWN_IGNORED_RULE, &at, false, msg).help(help));
-                }
+                None => out.push(unknown(&entry.rule, at)),
                 Some(_) if let Some(rule) = locked => out.push(
                     self.loaded
                         .at(&INVALID_IGNORE, &at, false, format!("{} ({}) cannot be ignored", rule.code, rule.name))
@@ -312,6 +364,28 @@ impl<'a> SpecIgnores<'a> {
                         .help("remove it, or check its `service` and `path`"),
                 ),
                 Some(_) => {}
+            }
+        }
+        for (i, (entry, (rules, _))) in lint.severity.iter().zip(&self.leveled).enumerate() {
+            let level = entry.level.severity();
+            match rules.iter().find(|r| !r.ignorable && level < r.severity) {
+                _ if rules.is_empty() => out.push(unknown(&entry.rule, route!["lint", "severity", i, "rule"])),
+                Some(rule) => out.push(
+                    self.loaded
+                        .at(
+                            &INVALID_IGNORE,
+                            &route!["lint", "severity", i, "level"],
+                            false,
+                            format!(
+                                "{} ({}) keeps the output safe: it cannot be lowered to {}",
+                                rule.code, rule.name, entry.level
+                            ),
+                        )
+                        .help(
+                            "fix the finding instead; a rule that keeps the output safe may be raised, never lowered",
+                        ),
+                ),
+                None => {}
             }
         }
         out

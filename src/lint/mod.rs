@@ -17,7 +17,9 @@
 //!
 //! `tests/it/family.rs` runs a family defined outside the crate through this machinery.
 
+pub mod baseline;
 pub mod closure;
+pub mod config;
 pub mod dockerfile;
 mod family;
 pub mod ignore;

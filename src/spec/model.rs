@@ -627,7 +627,53 @@ pub struct Notify {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Lint {
+    /// The rules reported, by code, name or code prefix (`DF`, `K8S0`); empty: every rule.
+    /// Rules that keep the output safe are reported whatever this says.
+    pub select: Vec<String>,
     pub ignore: Vec<Ignore>,
+    /// Severities changed from the rules' own.
+    pub severity: Vec<SeverityOverride>,
+}
+
+/// A rule reported at another severity: everywhere, or for one service, spec path or file.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeverityOverride {
+    pub rule: String,
+    pub level: Level,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// A severity a project may give a rule.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        })
+    }
+}
+
+impl Level {
+    pub fn severity(self) -> crate::diag::Severity {
+        match self {
+            Level::Error => crate::diag::Severity::Error,
+            Level::Warning => crate::diag::Severity::Warning,
+            Level::Note => crate::diag::Severity::Info,
+        }
+    }
 }
 
 /// One ignored rule: everywhere, or for one service, spec path or rendered file.

@@ -25,6 +25,7 @@ mod hostile;
 mod identity;
 mod input_kinds;
 mod kubernetes_agreement;
+mod lint_config;
 mod lint_inputs;
 mod local_deploy;
 mod local_grid;
