@@ -157,22 +157,20 @@ impl Config {
             problems.push(doc.at(&UNKNOWN_IGNORED_RULE, &at, false, format!("`{name}` is not a gen rule")).help(help));
         };
         // `None`: the glob is not one (reported), and its entry applies to no file.
-        let glob = |problems: &mut Diagnostics,
-                    path: Option<&String>,
-                    at: Route|
-         -> Option<Option<globset::GlobMatcher>> {
-            let Some(p) = path else { return Some(None) };
-            match globset::GlobBuilder::new(p).literal_separator(true).build() {
-                Ok(g) => Some(Some(g.compile_matcher())),
-                Err(e) => {
-                    problems
+        let glob =
+            |problems: &mut Diagnostics, path: Option<&String>, at: Route| -> Option<Option<globset::GlobMatcher>> {
+                let Some(p) = path else { return Some(None) };
+                match globset::GlobBuilder::new(p).literal_separator(true).build() {
+                    Ok(g) => Some(Some(g.compile_matcher())),
+                    Err(e) => {
+                        problems
                         .push(doc.at(&INVALID_IGNORE, &at, false, format!("`{p}` is not a glob: {}", e.kind())).help(
                         "write a path relative to this file's folder; `*` matches within a folder, `**` across folders",
                     ));
-                    None
+                        None
+                    }
                 }
-            }
-        };
+            };
         let selected: Vec<Vec<&'static Rule>> = settings.select.iter().map(|s| registry::selected(s)).collect();
         for (i, (name, rules)) in settings.select.iter().zip(&selected).enumerate() {
             if rules.is_empty() {

@@ -159,6 +159,7 @@ impl<'l, 'c> Contexts<'l, 'c> {
                     },
                     "out": place.out,
                     "prefix": place.prefix(),
+                    "readme": place.readme(),
                 }))),
             ),
         ];

@@ -79,6 +79,14 @@ impl Place {
         Place { spec_name: spec_name.to_string(), spec: spec_name.to_string(), out: ".".to_string(), assumed: None }
     }
 
+    /// The name of gen's README in the output directory: `README.md` in a folder of its own;
+    /// `README.gen.md` in a folder the repository's own files share (its root, or the spec's
+    /// folder), where the repository's README is, which gen never claims.
+    pub fn readme(&self) -> &'static str {
+        let spec_dir = self.spec.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        if self.out == "." || self.out == spec_dir { "README.gen.md" } else { "README.md" }
+    }
+
     /// The output directory as a prefix of paths from the repository root: `` or `out/`.
     pub fn prefix(&self) -> String {
         if self.out == "." { String::new() } else { format!("{}/", self.out) }

@@ -115,7 +115,9 @@ mod tests {
             .collect();
         assert!(kubernetes.is_empty(), "{kubernetes:?}");
         // What needs no cluster still renders: the workflow, Terraform, the README.
-        for wanted in [".github/workflows/<@ service.name | segment @>.yml", "terraform/main.tf", "README.md"] {
+        for wanted in
+            [".github/workflows/<@ service.name | segment @>.yml", "terraform/main.tf", "<@ gen.readme | segment @>"]
+        {
             assert!(rendered.iter().any(|t| t == wanted), "{wanted} in {rendered:?}");
         }
     }

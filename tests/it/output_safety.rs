@@ -32,24 +32,24 @@ fn read(p: &Project, rel: &str) -> String {
 #[test]
 fn a_render_never_writes_over_its_own_spec_whatever_the_flag() {
     let p = Project::new();
-    std::fs::copy(p.path("spec.yaml"), p.path("README.md")).expect("copy");
-    let spec = read(&p, "README.md");
+    std::fs::copy(p.path("spec.yaml"), p.path("README.gen.md")).expect("copy");
+    let spec = read(&p, "README.gen.md");
     let before = snapshot(p.dir.path());
     for flags in [&[][..], &["--overwrite-unowned"][..], &["--discard-edits"][..]] {
-        let run = p.run_gen(["render", "README.md", "--out", "."].iter().chain(flags));
+        let run = p.run_gen(["render", "README.gen.md", "--out", "."].iter().chain(flags));
         assert_eq!(run.code, 2, "{flags:?}: {}", run.stderr);
         assert!(
-            run.stderr.contains("README.md: is the spec this render reads; gen never writes over its own input"),
+            run.stderr.contains("README.gen.md: is the spec this render reads; gen never writes over its own input"),
             "names the file and says why: {}",
             run.stderr
         );
         assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
         assert!(!run.stderr.contains("--overwrite-unowned)"), "offers no flag that would: {}", run.stderr);
-        assert_eq!(read(&p, "README.md"), spec, "{flags:?}: the spec is intact");
+        assert_eq!(read(&p, "README.gen.md"), spec, "{flags:?}: the spec is intact");
         assert_eq!(snapshot(p.dir.path()), before, "{flags:?}: nothing written");
     }
     // Rendered into another folder, the same spec goes through.
-    assert_eq!(p.run_gen(["render", "README.md", "--out", "out"]).code, 0);
+    assert_eq!(p.run_gen(["render", "README.gen.md", "--out", "out"]).code, 0);
 }
 
 #[cfg(unix)]
@@ -57,20 +57,20 @@ fn a_render_never_writes_over_its_own_spec_whatever_the_flag() {
 fn the_spec_is_recognised_through_a_hard_link_or_a_symbolic_link() {
     let p = Project::new();
     let spec = read(&p, "spec.yaml");
-    // A hard link: another name for the spec's bytes where the render writes README.md.
-    std::fs::hard_link(p.path("spec.yaml"), p.path("README.md")).expect("link");
+    // A hard link: another name for the spec's bytes where the render writes gen's README (README.gen.md, rendered into the spec's folder).
+    std::fs::hard_link(p.path("spec.yaml"), p.path("README.gen.md")).expect("link");
     let run = p.run_gen(["render", "spec.yaml", "--out", ".", "--overwrite-unowned"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("README.md: is the spec this render reads"), "{}", run.stderr);
+    assert!(run.stderr.contains("README.gen.md: is the spec this render reads"), "{}", run.stderr);
     assert_eq!(read(&p, "spec.yaml"), spec, "the spec is intact");
-    std::fs::remove_file(p.path("README.md")).expect("rm");
-    // A symbolic link to the spec given as the spec: its real file is README.md.
-    std::fs::rename(p.path("spec.yaml"), p.path("README.md")).expect("mv");
-    std::os::unix::fs::symlink("README.md", p.path("spec.yaml")).expect("symlink");
+    std::fs::remove_file(p.path("README.gen.md")).expect("rm");
+    // A symbolic link to the spec given as the spec: its real file is README.gen.md.
+    std::fs::rename(p.path("spec.yaml"), p.path("README.gen.md")).expect("mv");
+    std::os::unix::fs::symlink("README.gen.md", p.path("spec.yaml")).expect("symlink");
     let run = p.run_gen(["render", "spec.yaml", "--out", ".", "--overwrite-unowned"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("README.md: is the spec this render reads"), "{}", run.stderr);
-    assert_eq!(read(&p, "README.md"), spec, "the spec is intact");
+    assert!(run.stderr.contains("README.gen.md: is the spec this render reads"), "{}", run.stderr);
+    assert_eq!(read(&p, "README.gen.md"), spec, "the spec is intact");
 }
 
 #[test]

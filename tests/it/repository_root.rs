@@ -246,3 +246,41 @@ fn with_out_dot_or_no_repository_the_root_is_where_the_decision_says() {
     assert!(dir.path().join("project/.github/workflows/shop.yml").is_file());
     assert!(!dir.path().join(".github").exists());
 }
+
+#[test]
+fn a_repository_s_own_readme_workflow_and_dockerfile_are_kept_when_gen_renders_into_its_root() {
+    // A service's repository as it is: its README, its CI workflow, its Dockerfile.
+    let repo = Repo::new(&[("spec.yaml", "kind-two-services.yaml")]);
+    let theirs = [
+        ("README.md", "# Our service\n\nHow we work.\n"),
+        (".github/workflows/ci.yml", "name: ci\non: push\npermissions: {}\njobs: {}\n"),
+        ("Dockerfile", "FROM python:3.12-slim\n"),
+    ];
+    for (rel, text) in theirs {
+        repo.write(rel, text);
+    }
+    let run = repo.run(&["render", "spec.yaml", "--out", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (rel, text) in theirs {
+        assert_eq!(repo.read(rel), text, "{rel} is the repository's");
+    }
+    // gen's README goes beside theirs, and is the one its other files point to.
+    let readme = repo.read("README.gen.md");
+    assert!(readme.contains("gen render"), "{readme}");
+    let manifest = repo.manifest(".").to_string();
+    assert!(manifest.contains("\"README.gen.md\""), "{manifest}");
+    for rel in ["README.md", ".github/workflows/ci.yml", "Dockerfile"] {
+        assert!(!manifest.contains(&format!("\"{rel}\"")), "{rel} is not gen's: {manifest}");
+    }
+    // The drift check and the lint of the spec compare gen's files only, as the repository's
+    // own files change.
+    repo.write("README.md", "# Our service\n\nEdited.\n");
+    repo.write("Dockerfile", "FROM python:3.13-slim\n");
+    assert_eq!(repo.run(&["render", "spec.yaml", "--out", ".", "--check"]).code, 0);
+    let lint = repo.run(&["lint", "spec.yaml", "--out", "."]);
+    assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
+    // In an output folder of its own, gen's README is README.md, as before.
+    let repo = Repo::new(&[("spec.yaml", "kind-two-services.yaml")]);
+    assert_eq!(repo.run(&["render", "spec.yaml"]).code, 0);
+    assert!(repo.path("out/README.md").is_file() && !repo.path("out/README.gen.md").exists());
+}

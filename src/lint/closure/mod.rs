@@ -584,10 +584,11 @@ pub fn folder_of(name: &str) -> PathBuf {
     Path::new(name).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Whether a file name is a README whose Prerequisites section gen reads.
+/// Whether a file name is a README whose Prerequisites section gen reads (`README.gen.md`:
+/// gen's own, beside a repository's README when rendered into the repository's folder).
 pub fn is_readme(file_name: &str) -> bool {
     let lower = file_name.to_ascii_lowercase();
-    matches!(lower.as_str(), "readme.md" | "readme" | "readme.markdown")
+    matches!(lower.as_str(), "readme.md" | "readme" | "readme.markdown" | "readme.gen.md")
 }
 
 impl Graph {

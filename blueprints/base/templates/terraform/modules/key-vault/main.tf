@@ -1,6 +1,6 @@
 # The services' secrets (spec: secretEnv), one vault per service, which Terraform creates and
 # never fills: the values are put there by a person, once, before the first deploy (the
-# declared prerequisite README.md lists, checked by the deploy job before Helm runs). Each
+# declared prerequisite the project's README lists, checked by the deploy job before Helm runs). Each
 # service reads its own vault, and no other, through the Secrets Store CSI driver (the
 # cluster's key_vault_secrets_provider add-on) as its own workload identity, trusted for its
 # ServiceAccount alone. Everything is keyed by the service's name, known at plan.
