@@ -300,11 +300,26 @@ impl Session {
         let out = &prepared.out;
         let out_name = display(out);
         let root = output::normalize(out);
-        let in_output = output::Manifest::read(out).ok().flatten().is_some_and(|m| m.github_in_output);
+        let manifest = output::Manifest::read(out).ok().flatten();
+        let in_output = manifest.as_ref().is_some_and(|m| m.github_in_output);
         let layout = output::Layout::of(&prepared.place).in_output(in_output);
+        // Files kept with --keep-edits: no longer rendered over, still deployed with the spec.
+        let released: HashSet<&str> = manifest
+            .iter()
+            .flat_map(|m| &m.files)
+            .filter(|e| e.owner == output::Owner::Released)
+            .map(|e| e.path.as_str())
+            .collect();
+        let mut kept = Vec::new();
         let mut note = |batch: &[PlannedFile]| {
             if let Some(covered) = covered.as_deref_mut() {
                 covered.extend(batch.iter().map(|f| output::normalize(&root.join(layout.disk(&f.path).as_ref()))));
+            }
+            for file in batch.iter().filter(|f| released.contains(layout.disk(&f.path).as_ref())) {
+                // As it is on disk, linted as what the spec renders there would be.
+                if let Ok(bytes) = std::fs::read(root.join(layout.disk(&file.path).as_ref())) {
+                    kept.push(PlannedFile { bytes, ..file.clone() });
+                }
             }
         };
         // The output directory, when there is one, compared batch by batch as the spec renders.
@@ -318,6 +333,7 @@ impl Session {
         if !checked.rendered {
             return findings;
         }
+        findings.extend(kept_against_spec(&kept, &prepared.loaded, &out_name));
         let drifts = match drifts {
             None => Vec::new(),
             Some(Ok(drifts)) => drifts,
@@ -502,4 +518,23 @@ impl Session {
         findings.extend(closed);
         findings
     }
+}
+
+/// The files of a spec's output kept with `--keep-edits`, linted with the spec and service
+/// they were rendered for: a kept Dockerfile that still says `EXPOSE 8080` after the spec's
+/// port moved to 9000 is reported at its line, as its rendered version would be.
+fn kept_against_spec(kept: &[PlannedFile], loaded: &crate::spec::Loaded, out: &str) -> Findings {
+    if kept.is_empty() {
+        return Findings::default();
+    }
+    let mut found = lint::lint_batch(kept, loaded, out, None);
+    for d in &mut found.diagnostics {
+        let note = "this file is yours since `gen render --keep-edits`: gen no longer rewrites it, so it follows the \
+                    spec only as you edit it (delete it to have gen's version back)";
+        d.help = Some(match d.help.take() {
+            Some(help) => format!("{help}; {note}"),
+            None => note.to_string(),
+        });
+    }
+    found
 }

@@ -70,6 +70,10 @@ fn keep_edits_makes_the_file_the_users_and_gen_stops_checking_it() {
     assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0, "nor drift-checked");
     let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
     assert!(!lint.codes().contains(&"DRIFT001".to_string()), "{:?}", lint.codes());
+    // Still linted as what the spec renders there: its EXPOSE no longer has the port.
+    let line = mine.lines().position(|l| l == "EXPOSE 5000 9090").expect("EXPOSE") + 1;
+    assert!(lint.findings().contains(&("DF008".to_string(), line, 8)), "{:?}", lint.findings());
+    assert_eq!(lint.code, 1);
     // Deleting it hands it back to gen.
     std::fs::remove_file(p.path(DOCKERFILE)).expect("rm");
     assert_eq!(p.render().code, 0);
@@ -670,4 +674,38 @@ fn a_release_file_naming_a_branch_tag_short_sha_or_no_digest_is_reported_at_the_
     write(&p, file, &release_file("cart", &format!("image:\n  tag: \"1.0.0\"\n  digest: \"{DIGEST}\"\n")));
     write(&p, other, &read(&p, other).replace("0000000000000000000000000000000000000000", "main"));
     assert_eq!(reported_at(&p, "DRIFT003"), [(other.to_string(), 12, 21)]);
+}
+
+#[test]
+fn a_file_kept_with_keep_edits_is_linted_against_the_spec_it_no_longer_follows() {
+    // Two services on kind: web's Dockerfile is kept, then web's port moves.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(common::fixture("specs/kind-two-services.yaml"), dir.path().join("spec.yaml")).expect("copy");
+    let p = Project { dir };
+    assert_eq!(p.render().code, 0);
+    let web = "out/services/web/Dockerfile";
+    let mine = edit(&p, web, "\nEXPOSE ", "\n# ours: we build it our way\nEXPOSE ");
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--keep-edits"]).code, 0);
+    p.edit_spec("  - name: web\n", "  - name: web\n    port: 7000\n");
+    assert_eq!(p.render().code, 0);
+    assert_eq!(read(&p, web), mine, "kept");
+    let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    let line = mine.lines().position(|l| l.starts_with("EXPOSE ")).expect("EXPOSE") + 1;
+    let report: serde_json::Value = serde_json::from_str(&lint.stdout).expect("json");
+    let df008: Vec<(String, u64, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "DF008")
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            (s("file"), d["location"]["line"].as_u64().unwrap_or(0), s("help"))
+        })
+        .collect();
+    assert_eq!(df008.len(), 1, "only the kept file, whose EXPOSE is not 7000: {df008:?}");
+    assert_eq!((df008[0].0.as_str(), df008[0].1), (web, line as u64));
+    assert!(df008[0].2.contains("EXPOSE 7000") && df008[0].2.contains("--keep-edits"), "{}", df008[0].2);
+    assert_eq!(lint.code, 1);
+    // api's Dockerfile is gen's, rendered with the spec: nothing to report there.
+    assert!(read(&p, "out/services/api/Dockerfile").contains("EXPOSE 8080\n"));
 }
