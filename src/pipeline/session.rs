@@ -303,7 +303,9 @@ impl Session {
         let manifest = output::Manifest::read(out).ok().flatten();
         let in_output = manifest.as_ref().is_some_and(|m| m.github_in_output);
         let layout = output::Layout::of(&prepared.place).in_output(in_output);
-        // Files kept with --keep-edits: no longer rendered over, still deployed with the spec.
+        // The user's files among the spec's: kept with --keep-edits (no longer rendered over),
+        // and scaffold files (the service's code and locks, written once), still deployed with
+        // the spec. Each is linted as it is on disk, as the spec's file it stands for.
         let released: HashSet<&str> = manifest
             .iter()
             .flat_map(|m| &m.files)
@@ -315,10 +317,17 @@ impl Session {
             if let Some(covered) = covered.as_deref_mut() {
                 covered.extend(batch.iter().map(|f| output::normalize(&root.join(layout.disk(&f.path).as_ref()))));
             }
-            for file in batch.iter().filter(|f| released.contains(layout.disk(&f.path).as_ref())) {
-                // As it is on disk, linted as what the spec renders there would be.
-                if let Ok(bytes) = std::fs::read(root.join(layout.disk(&file.path).as_ref())) {
-                    kept.push(PlannedFile { bytes, ..file.clone() });
+            for file in batch {
+                let disk = layout.disk(&file.path);
+                let scaffold = file.ownership == crate::blueprint::Ownership::Scaffold;
+                if !scaffold && !released.contains(disk.as_ref()) {
+                    continue;
+                }
+                // A scaffold file as gen wrote it was linted with the render.
+                if let Ok(bytes) = std::fs::read(root.join(disk.as_ref()))
+                    && bytes != file.bytes
+                {
+                    kept.push((PlannedFile { bytes, ..file.clone() }, scaffold));
                 }
             }
         };
@@ -523,14 +532,20 @@ impl Session {
 /// The files of a spec's output kept with `--keep-edits`, linted with the spec and service
 /// they were rendered for: a kept Dockerfile that still says `EXPOSE 8080` after the spec's
 /// port moved to 9000 is reported at its line, as its rendered version would be.
-fn kept_against_spec(kept: &[PlannedFile], loaded: &crate::spec::Loaded, out: &str) -> Findings {
+fn kept_against_spec(kept: &[(PlannedFile, bool)], loaded: &crate::spec::Loaded, out: &str) -> Findings {
     if kept.is_empty() {
         return Findings::default();
     }
-    let mut found = lint::lint_batch(kept, loaded, out, None);
+    let files: Vec<PlannedFile> = kept.iter().map(|(f, _)| f.clone()).collect();
+    let mut found = lint::lint_batch(&files, loaded, out, None);
     for d in &mut found.diagnostics {
-        let note = "this file is yours since `gen render --keep-edits`: gen no longer rewrites it, so it follows the \
-                    spec only as you edit it (delete it to have gen's version back)";
+        let scaffold = kept.iter().any(|(f, scaffold)| *scaffold && d.file == format!("{out}/{}", f.path));
+        let note = if scaffold {
+            "this file is yours (gen wrote it once; the spec's blueprint builds and deploys it as it is)"
+        } else {
+            "this file is yours since `gen render --keep-edits`: gen no longer rewrites it, so it follows the spec \
+             only as you edit it (delete it to have gen's version back)"
+        };
         d.help = Some(match d.help.take() {
             Some(help) => format!("{help}; {note}"),
             None => note.to_string(),

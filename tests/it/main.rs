@@ -41,6 +41,7 @@ mod render;
 mod render_stability;
 mod report;
 mod repository_root;
+mod requirements;
 mod rules;
 mod schema_model;
 mod schema_quick;

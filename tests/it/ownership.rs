@@ -709,3 +709,33 @@ fn a_file_kept_with_keep_edits_is_linted_against_the_spec_it_no_longer_follows()
     // api's Dockerfile is gen's, rendered with the spec: nothing to report there.
     assert!(read(&p, "out/services/api/Dockerfile").contains("EXPOSE 8080\n"));
 }
+
+#[test]
+fn a_services_own_requirements_lock_without_hashes_is_reported_before_any_build() {
+    // gen's Dockerfile installs requirements.txt with --require-hashes: a service's own lock
+    // that has no hashes would fail `docker build`; `gen lint SPEC` says so at its lines.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(common::fixture("specs/kind-two-services.yaml"), dir.path().join("spec.yaml")).expect("copy");
+    let p = Project { dir };
+    assert_eq!(p.render().code, 0);
+    let clean = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    assert!(!clean.codes().iter().any(|c| c.starts_with("REQ")), "gen's locks are hashed: {:?}", clean.codes());
+    let lock = "out/services/web/requirements.txt";
+    std::fs::write(p.path(lock), "# ours\nflask==3.1.3\ngunicorn>=23\n").expect("write");
+    let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
+    assert_eq!(lint.code, 1, "{}", lint.stdout);
+    let mut req: Vec<(String, usize, usize)> = lint.findings().into_iter().filter(|f| f.0.starts_with("REQ")).collect();
+    req.sort();
+    assert_eq!(
+        req,
+        [("REQ001".to_string(), 2, 1), ("REQ001".into(), 3, 1), ("REQ002".into(), 3, 1)],
+        "{}",
+        lint.stdout
+    );
+    assert!(lint.stdout.contains(lock), "named where it is: {}", lint.stdout);
+    // The render, which writes no scaffold file twice, keeps it as it is.
+    assert_eq!(p.render().code, 0);
+    assert_eq!(read(&p, lock), "# ours\nflask==3.1.3\ngunicorn>=23\n");
+    // Alone, as a hand-written file, nothing says it is installed with --require-hashes.
+    assert_eq!(common::lint_json(&p.path(lock)).code, 0);
+}
