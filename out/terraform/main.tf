@@ -58,6 +58,7 @@ module "aks" {
   api_authorized_ip_ranges = local.api_authorized_ip_ranges
   pod_security             = var.pod_security
   defender                 = var.defender
+  sku_tier                 = var.aks_tier
   system_vm_size           = var.system_node_vm_size
   system_node_count        = var.system_node_count
   system_disk_size_gb      = var.system_node_disk_size_gb

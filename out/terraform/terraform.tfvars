@@ -27,6 +27,7 @@ pod_security = {
   effect   = "deny"
 }
 defender = false
+aks_tier = "Standard"
 
 # The cluster's own network.
 network_address_space = "10.224.0.0/16"

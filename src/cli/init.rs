@@ -33,6 +33,18 @@ pub struct Args {
     /// IMAGE:TAG` prints it); without it, the base image follows its tag until a pin.
     #[arg(long, value_name = "sha256:HEX")]
     base_image_digest: Option<String>,
+    /// How big the cloud platform's example is: `starter`, the smallest deployment that still
+    /// closes and stays secure (no SLA, one system node, a Basic registry: about half the cost,
+    /// what it gives up said in the spec's comments), or `production`.
+    #[arg(long, value_enum, default_value_t = Footprint::Production)]
+    footprint: Footprint,
+}
+
+/// The sizes `gen init` writes a cloud platform's example at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Footprint {
+    Starter,
+    Production,
 }
 
 /// The platform targets `gen init` writes a spec for: every platform, with its summary.
@@ -99,9 +111,28 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
+    let on_this_machine = crate::platform::PLATFORMS.iter().any(|p| p.name() == args.platform && p.on_this_machine());
+    if args.footprint == Footprint::Starter && on_this_machine {
+        eprintln!(
+            "gen: error: --footprint starter sizes a cloud platform's cluster; `{}` runs on this machine, whose size \
+             is yours: nothing written",
+            args.platform
+        );
+        return EXIT_FAILURE;
+    }
     let digest = args.base_image_digest.as_deref();
-    let text = match render::example_spec_pinned(&session.catalog, &args.blueprint, &args.name, &args.platform, digest)
-    {
+    let footprint = match args.footprint {
+        Footprint::Starter => "starter",
+        Footprint::Production => "production",
+    };
+    let text = match render::example_spec_sized(
+        &session.catalog,
+        &args.blueprint,
+        &args.name,
+        &args.platform,
+        digest,
+        footprint,
+    ) {
         Ok(text) => text,
         Err(message) => {
             eprintln!("gen: error: {message}");

@@ -342,6 +342,19 @@ pub fn example_spec_pinned(
     platform: &str,
     base_image_digest: Option<&str>,
 ) -> Result<String, String> {
+    example_spec_sized(catalog, blueprint, name, platform, base_image_digest, "production")
+}
+
+/// [`example_spec_pinned`] at a footprint (`starter`, `production`): how big and how costly the
+/// cloud platform's example is, for a blueprint whose example reads `footprint`.
+pub fn example_spec_sized(
+    catalog: &Catalog,
+    blueprint: &str,
+    name: &str,
+    platform: &str,
+    base_image_digest: Option<&str>,
+    footprint: &str,
+) -> Result<String, String> {
     let bp = catalog.get(blueprint).ok_or_else(|| {
         let names: Vec<&str> = catalog.service_names();
         format!("no service blueprint is called `{blueprint}` (available: {})", names.join(", "))
@@ -352,7 +365,9 @@ pub fn example_spec_pinned(
         .render_named_str(
             &bp.display_path(example),
             &text,
-            minijinja::context! { name => name, platform => platform, baseImageDigest => base_image_digest },
+            minijinja::context! {
+                name => name, platform => platform, baseImageDigest => base_image_digest, footprint => footprint
+            },
         )
         .map_err(|e| format!("the example spec of `{blueprint}` does not render: {e:#}"))
 }

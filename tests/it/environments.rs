@@ -517,6 +517,49 @@ fn gen_init_platform_local_writes_a_spec_that_renders_for_a_laptop() {
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
 
+#[test]
+fn gen_init_footprint_starter_writes_the_smallest_cluster_that_closes_and_says_what_it_costs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let git = Command::new("git").args(["init", "-q"]).current_dir(dir.path()).status().expect("git");
+    assert!(git.success());
+    let run = Gen::new().args(["init", "--footprint", "starter", "--name", "notes"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let spec = std::fs::read_to_string(dir.path().join("spec.yaml")).expect("spec");
+    for line in ["tier: Free", "count: 2}", "minCount: 1, maxCount: 2", "sku: Basic", "What it gives up"] {
+        assert!(spec.contains(line), "{line}:\n{spec}");
+    }
+    // The fixture the validators read (tests/it/terraform.rs) is this spec, with a service more.
+    let fixture = std::fs::read_to_string(root().join("tests/fixtures/specs/starter.yaml")).expect("fixture");
+    let head = |text: &str| {
+        text[text.find("apiVersion").expect("apiVersion")..text.find("\nservices:").expect("services")].to_string()
+    };
+    assert_eq!(head(&fixture), head(&spec), "the fixture's platform is what init writes");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lint = Gen::new().args(["lint", "--format", "json", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(lint.problems(), vec![], "it closes and lints clean: {}", lint.stdout);
+    // Terraform takes the tier; the README says the tier's price and the month's estimate.
+    let tfvars = std::fs::read_to_string(dir.path().join("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("aks_tier = \"Free\""), "{tfvars}");
+    let readme = std::fs::read_to_string(dir.path().join("out/README.md")).expect("README");
+    assert!(readme.contains("the AKS Free tier,\n  nothing, with no SLA"), "{readme}");
+    assert!(readme.contains("comes to about $348 to\n  $458 a month"), "{readme}");
+    assert!(readme.contains("come to about $616 to $726"), "{readme}");
+    // Production's is what `gen init` writes by default.
+    let run = Gen::new().args(["init", "--footprint", "production", "--out", "p.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let production = std::fs::read_to_string(dir.path().join("p.yaml")).expect("spec");
+    assert!(!production.contains("tier:") && production.contains("count: 3}") && production.contains("sku: Standard"));
+    // A laptop's cluster has no footprint gen could choose.
+    let run = Gen::new()
+        .args(["init", "--platform", "local", "--footprint", "starter", "--out", "l.yaml"])
+        .current_dir(dir.path())
+        .run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--footprint starter sizes a cloud platform's cluster"), "{}", run.stderr);
+    assert!(!dir.path().join("l.yaml").exists());
+}
+
 /// Runs `gen lint` on a spec written into a temporary folder: (exit code, stderr).
 fn lint_text(text: &str) -> (i32, String) {
     let dir = tempfile::tempdir().expect("tempdir");

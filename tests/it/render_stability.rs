@@ -90,6 +90,8 @@ fn cases() -> Vec<Case> {
             "out",
         ),
         case("full", file("tests/fixtures/specs/full.yaml"), "spec.yaml", "out"),
+        // `gen init --footprint starter`, with a second service.
+        case("starter", file("tests/fixtures/specs/starter.yaml"), "spec.yaml", "out"),
         case("gitops", file("tests/fixtures/specs/gitops.yaml"), "deploy/spec.yaml", "deploy/out"),
         case(
             "gitops-commit",

@@ -26,6 +26,7 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/environments.yaml",
     "tests/fixtures/specs/local-azure.yaml",
     "tests/fixtures/specs/shared-three-zones.yaml",
+    "tests/fixtures/specs/starter.yaml",
     "examples/seed-001-flask-duckdns.yaml",
 ];
 

@@ -149,6 +149,19 @@ pub struct Aks {
     /// Whether Microsoft Defender for Containers' sensor runs on the nodes.
     #[serde(default)]
     pub defender: bool,
+    /// AKS's pricing tier: Standard (an SLA on the API server) or Free (none).
+    #[serde(default)]
+    pub tier: AksTier,
+}
+
+/// AKS's pricing tier (`sku_tier`): Standard, with an uptime SLA on the API server (99.95%
+/// with zones) for about $73 a month; Free, the same cluster with no SLA, for a small team's
+/// first environments (Azure recommends it for fewer than 10 nodes).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AksTier {
+    Free,
+    #[default]
+    Standard,
 }
 
 /// The Azure Policy initiative assigned to the cluster: one of Kubernetes' Pod Security

@@ -42,6 +42,7 @@ pod_security = {
   effect   = <@ pod_security.effect | hcl @>
 }
 defender = <@ spec.platform.azure.aks.defender | hcl @>
+aks_tier = <@ spec.platform.azure.aks.tier | hcl @>
 
 # The cluster's own network.
 network_address_space = <@ spec.platform.azure.network.addressSpace | hcl @>

@@ -188,6 +188,12 @@ variable "pod_security" {
   }
 }
 
+variable "aks_tier" {
+  type        = string
+  description = "AKS's pricing tier: Standard (an SLA on the API server) or Free (none) (spec: platform.azure.aks.tier)."
+  default     = "Standard"
+}
+
 variable "defender" {
   type        = bool
   description = "Whether Microsoft Defender for Containers' sensor runs on the nodes; the subscription's plan must be on (spec: platform.azure.aks.defender)."

@@ -39,12 +39,13 @@ resource "azurerm_kubernetes_cluster" "this" {
   #checkov:skip=CKV_AZURE_117:platform-managed disk keys; customer-managed keys need a key vault and its lifecycle
   #checkov:skip=CKV_AZURE_226:an ephemeral OS disk must fit the VM size's cache, which the spec's VM size may not have
   #checkov:skip=CKV_AZURE_227:host encryption needs the EncryptionAtHost feature registered on the subscription first
+  #checkov:skip=CKV_AZURE_170:the tier is the spec's (platform.azure.aks.tier): Standard, with its SLA, by default; Free only where the spec chose no SLA (gen init --footprint starter)
   name                = var.name
   resource_group_name = var.resource_group_name
   location            = var.location
   dns_prefix          = var.name
   kubernetes_version  = var.kubernetes_version
-  sku_tier            = "Standard"
+  sku_tier            = var.sku_tier
   tags                = var.tags
 
   # Patches and node images arrive on their own; the minor version moves only with the spec.
@@ -187,6 +188,7 @@ locals {
 # kubernetes_version upgrades the control plane, then both pools.
 resource "azurerm_kubernetes_cluster_node_pool" "apps" {
   #checkov:skip=CKV_AZURE_227:host encryption needs the EncryptionAtHost feature registered on the subscription first
+  #checkov:skip=CKV_AZURE_170:the tier is the spec's (platform.azure.aks.tier): Standard, with its SLA, by default; Free only where the spec chose no SLA (gen init --footprint starter)
   name                        = "apps"
   kubernetes_cluster_id       = azurerm_kubernetes_cluster.this.id
   mode                        = "User"

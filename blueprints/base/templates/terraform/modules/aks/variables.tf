@@ -95,3 +95,12 @@ variable "defender" {
   type        = bool
   description = "Whether Defender for Containers' sensor runs on the nodes."
 }
+
+variable "sku_tier" {
+  type        = string
+  description = "AKS's pricing tier: Standard (an SLA on the API server) or Free (none)."
+  validation {
+    condition     = contains(["Free", "Standard"], var.sku_tier)
+    error_message = "sku_tier is Free or Standard."
+  }
+}
