@@ -34,8 +34,8 @@ pub struct Args {
     #[arg(long, value_name = "sha256:HEX")]
     base_image_digest: Option<String>,
     /// How big the cloud platform's example is: `starter`, the smallest deployment that still
-    /// closes and stays secure (no SLA, one system node, a Basic registry: about half the cost,
-    /// what it gives up said in the spec's comments), or `production`.
+    /// closes and stays secure (no SLA, two system nodes, a Basic registry: a little over half
+    /// the cost, what it gives up said in the spec's comments), or `production`.
     #[arg(long, value_enum, default_value_t = Footprint::Production)]
     footprint: Footprint,
 }

@@ -85,7 +85,7 @@ pub fn run(args: Args) -> u8 {
     let lint = || {
         let mut findings = session.lint(&args.paths, args.out.as_deref());
         if let Some(settings) = &settings {
-            settings.apply(&mut findings);
+            settings.apply(&mut findings, settings.covered_by(&args.paths));
         }
         findings
     };
@@ -110,8 +110,8 @@ pub fn run(args: Args) -> u8 {
         }
     }
     if let Some(path) = args.baseline.as_deref().filter(|_| args.write_baseline) {
-        match baseline::write(path, &findings) {
-            Ok(n) => eprintln!("gen: {}: recorded {}", pipeline::display(path), count(n, "finding")),
+        match baseline::write(path, &findings, &args.paths) {
+            Ok(n) => eprintln!("gen: {}: the baseline holds {}", pipeline::display(path), count(n, "finding")),
             Err(e) => {
                 eprintln!("gen: error: {}: the baseline cannot be written: {e}", pipeline::display(path));
                 return EXIT_FAILURE;

@@ -1,11 +1,13 @@
 //! A baseline: the findings a repository had when it adopted `gen lint`, recorded so that CI
 //! fails only on new ones (`gen lint --baseline FILE`, written with `--write-baseline`).
 //!
-//! A finding is recorded by its rule, its file (relative to the baseline's folder) and a
-//! fingerprint of the text it points at (the trimmed source line, or its message when it has
-//! no place), not by its line number: lines added above a recorded finding do not make it new,
-//! and a second finding of the same rule on the same text is new (entries are counted). Rules
-//! that keep the output safe are never recorded: a file that does not parse fails every run.
+//! A finding is recorded by its rule, its file (relative to the baseline's folder, `..` for a
+//! file above it, so a baseline means the same in every checkout) and a fingerprint of its
+//! message, not by its line or the text there: lines added above a recorded finding, or a
+//! base image bumped on the line a missing `USER` is reported at, do not make it new; a second
+//! finding of the same rule with the same message in the same file is new (entries are
+//! counted). Rules that keep the output safe are never recorded: a file that does not parse
+//! fails every run.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,23 +55,26 @@ fn base_of(path: &Path) -> PathBuf {
     output::normalize(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
 }
 
+/// `path` (absolute, normalized) relative to `base`, with `/` between folders and `..` for
+/// each folder of `base` it is not under.
+fn relative(path: &Path, base: &Path) -> String {
+    let (p, b): (Vec<_>, Vec<_>) = (path.components().collect(), base.components().collect());
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let ups = std::iter::repeat_n("..".to_string(), b.len() - common);
+    ups.chain(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned())).collect::<Vec<_>>().join("/")
+}
+
+/// A finding's file, as the baseline at `base` records it.
+fn file_of(d: &Diagnostic, base: &Path) -> String {
+    relative(&output::normalize(Path::new(&d.file)), base)
+}
+
 /// The key a finding is recorded and matched by, with its line for the reader.
 fn entry(findings: &Findings, d: &Diagnostic, base: &Path) -> Entry {
-    let abs = output::normalize(Path::new(&d.file));
-    let file = match abs.strip_prefix(base) {
-        Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
-        Err(_) => abs.to_string_lossy().into_owned(),
-    };
-    let placed = d.span.zip(findings.sources.get(&d.file)).map(|(span, source)| {
-        let line = source.position(span).line;
-        (line, source.line_text(line).trim().to_string())
-    });
-    let (line, text) = match placed {
-        Some((line, text)) => (Some(line), text),
-        None => (None, d.message.clone()),
-    };
+    let file = file_of(d, base);
+    let line = d.span.zip(findings.sources.get(&d.file)).map(|(span, source)| source.position(span).line);
     let mut hash = Sha256::new();
-    for part in [d.rule.code, &file, &text] {
+    for part in [d.rule.code, &file, &d.message] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -82,11 +87,24 @@ fn recordable(d: &Diagnostic) -> bool {
     d.rule.ignorable
 }
 
-/// Writes the run's recordable findings to `path` (replacing it) and returns how many.
-pub fn write(path: &Path, findings: &Findings) -> std::io::Result<usize> {
+/// Writes the run's recordable findings to `path` and returns how many it holds. The entries of
+/// a baseline already there are kept for the files this run did not read (not under one of
+/// `read`, the paths it was given, and with no finding of its own): a run over one folder
+/// updates that folder's entries, not the rest.
+pub fn write(path: &Path, findings: &Findings, read: &[PathBuf]) -> std::io::Result<usize> {
     let base = base_of(path);
     let mut entries: Vec<Entry> =
         findings.diagnostics.iter().filter(|d| recordable(d)).map(|d| entry(findings, d, &base)).collect();
+    if let Ok(text) = std::fs::read_to_string(path)
+        && let Ok(old) = serde_json::from_str::<File>(&text)
+    {
+        let found: std::collections::HashSet<String> = entries.iter().map(|e| e.file.clone()).collect();
+        let read: Vec<PathBuf> = read.iter().map(|p| output::normalize(p)).collect();
+        entries.extend(old.findings.into_iter().filter(|e| {
+            let abs = output::normalize(&base.join(&e.file));
+            !found.contains(&e.file) && !read.iter().any(|r| abs.starts_with(r))
+        }));
+    }
     entries.sort();
     let file = File {
         version: VERSION,
@@ -100,6 +118,12 @@ pub fn write(path: &Path, findings: &Findings) -> std::io::Result<usize> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    // A file to commit, read as any other (the temporary file is made private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(n)
 }

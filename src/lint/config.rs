@@ -70,7 +70,7 @@ struct LevelEntry {
 /// An entry's rules and the files it applies to (`None`: every file).
 struct Entry {
     rules: Vec<&'static Rule>,
-    files: Option<globset::GlobMatcher>,
+    files: Option<globset::GlobSet>,
 }
 
 impl Entry {
@@ -78,6 +78,25 @@ impl Entry {
         self.rules.iter().any(|r| std::ptr::eq(*r, d.rule))
             && self.files.as_ref().is_none_or(|g| at.is_some_and(|p| g.is_match(p)))
     }
+}
+
+/// The files a `path` entry names, relative to the configuration's folder: a glob (`*` within a
+/// folder, `**` across), or a plain path (`legacy`, `legacy/`), which is that file or folder and
+/// everything under it; a leading `./` is the folder itself.
+fn files_of(written: &str) -> Result<globset::GlobSet, globset::Error> {
+    let mut p = written;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    if p.contains(['*', '?', '[', '{']) {
+        set.add(globset::GlobBuilder::new(p).literal_separator(true).build()?);
+    } else {
+        let p = p.trim_end_matches('/');
+        set.add(globset::GlobBuilder::new(p).literal_separator(true).build()?);
+        set.add(globset::GlobBuilder::new(&format!("{p}/**")).literal_separator(true).build()?);
+    }
+    set.build()
 }
 
 /// A loaded `.gen-lint.yaml`.
@@ -154,29 +173,39 @@ impl Config {
                 Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
                 None => "list the rules with `gen explain`".to_string(),
             };
-            problems.push(doc.at(&UNKNOWN_IGNORED_RULE, &at, false, format!("`{name}` is not a gen rule")).help(help));
+            let what = if matches!(at.segments().first(), Some(Segment::Key(k)) if k == "select") {
+                format!(
+                    "`{name}` is not a gen rule, nor a code prefix: `select` is not applied until it names only rules \
+                     (every rule is reported)"
+                )
+            } else {
+                format!("`{name}` is not a gen rule")
+            };
+            problems.push(doc.at(&UNKNOWN_IGNORED_RULE, &at, false, what).help(help));
         };
         // `None`: the glob is not one (reported), and its entry applies to no file.
-        let glob =
-            |problems: &mut Diagnostics, path: Option<&String>, at: Route| -> Option<Option<globset::GlobMatcher>> {
-                let Some(p) = path else { return Some(None) };
-                match globset::GlobBuilder::new(p).literal_separator(true).build() {
-                    Ok(g) => Some(Some(g.compile_matcher())),
-                    Err(e) => {
-                        problems
-                        .push(doc.at(&INVALID_IGNORE, &at, false, format!("`{p}` is not a glob: {}", e.kind())).help(
+        let glob = |problems: &mut Diagnostics, path: Option<&String>, at: Route| -> Option<Option<globset::GlobSet>> {
+            let Some(written) = path else { return Some(None) };
+            match files_of(written) {
+                Ok(set) => Some(Some(set)),
+                Err(e) => {
+                    let msg = format!("`{written}` is not a glob: {e}");
+                    problems.push(doc.at(&INVALID_IGNORE, &at, false, msg).help(
                         "write a path relative to this file's folder; `*` matches within a folder, `**` across folders",
                     ));
-                        None
-                    }
+                    None
                 }
-            };
+            }
+        };
         let selected: Vec<Vec<&'static Rule>> = settings.select.iter().map(|s| registry::selected(s)).collect();
         for (i, (name, rules)) in settings.select.iter().zip(&selected).enumerate() {
             if rules.is_empty() {
                 unknown(&mut problems, name, route!["select", i]);
             }
         }
+        // A mistyped entry must not narrow the run to less than the reader thinks: until every
+        // entry names a rule, `select` is not applied and every rule is reported.
+        let selected = if selected.iter().any(Vec::is_empty) { Vec::new() } else { selected };
         let mut ignores = Vec::new();
         for (i, e) in settings.ignore.iter().enumerate() {
             let rules = registry::find_all(&e.rule);
@@ -231,16 +260,23 @@ impl Config {
     /// Applies the settings to a run's findings: drops those of rules not selected and those an
     /// ignore silences, sets the severities, and adds the entries that could not take effect
     /// or silenced nothing. Findings of rules that keep the output safe pass untouched.
-    pub fn apply(&self, findings: &mut Findings) {
+    pub fn apply(&self, findings: &mut Findings, complete: bool) {
         let mut used = vec![false; self.ignores.len()];
         let diags = std::mem::take(&mut findings.diagnostics);
         for mut d in diags {
+            let at = self.relative(&d.file);
+            let at = at.as_deref();
             if !d.rule.ignorable {
+                // A rule that keeps the output safe may be raised (its entries were kept only
+                // then), never silenced.
+                for (entry, setting) in self.levels.iter().zip(&self.settings.severity) {
+                    if entry.covers(&d, at) && setting.level.severity() > d.severity {
+                        d.severity = setting.level.severity();
+                    }
+                }
                 findings.diagnostics.push(d);
                 continue;
             }
-            let at = self.relative(&d.file);
-            let at = at.as_deref();
             let named = |rules: &[&'static Rule]| rules.iter().any(|r| std::ptr::eq(*r, d.rule));
             if !self.selected.is_empty() && !self.selected.iter().any(|rules| named(rules)) {
                 continue;
@@ -263,7 +299,8 @@ impl Config {
             findings.diagnostics.push(d);
         }
         let mut problems = self.problems.clone();
-        for (i, entry) in self.ignores.iter().enumerate() {
+        // Only a run over the file's whole folder can tell that an ignore silences nothing.
+        for (i, entry) in self.ignores.iter().enumerate().filter(|_| complete) {
             if !used[i] && !entry.rules.is_empty() {
                 let codes: Vec<&str> = entry.rules.iter().map(|r| r.code).collect();
                 let msg = format!("this ignore of {} silences nothing", codes.join(", "));
@@ -276,6 +313,12 @@ impl Config {
         }
         findings.sources.add(self.doc.source.clone());
         findings.diagnostics.extend(problems);
+    }
+
+    /// Whether a run over `paths` reads everything the configuration's folder holds: one of
+    /// them is that folder or a folder above it.
+    pub fn covered_by(&self, paths: &[PathBuf]) -> bool {
+        paths.iter().any(|p| p.is_dir() && self.dir.starts_with(output::normalize(p)))
     }
 
     /// A finding's file relative to the configuration's folder, with `/` between folders; `None`

@@ -297,7 +297,10 @@ impl<'a> SpecIgnores<'a> {
         let mut out = Vec::with_capacity(diags.len());
         for mut d in diags {
             let named = |rules: &[&'static Rule]| rules.iter().any(|r| std::ptr::eq(*r, d.rule));
-            if d.rule.ignorable && !lint.select.is_empty() && !self.selected.iter().any(|rules| named(rules)) {
+            // A mistyped entry must not narrow the run: until every entry names a rule,
+            // `select` is not applied.
+            let narrowing = !lint.select.is_empty() && self.selected.iter().all(|rules| !rules.is_empty());
+            if d.rule.ignorable && narrowing && !self.selected.iter().any(|rules| named(rules)) {
                 continue;
             }
             let mut silenced = false;
@@ -336,7 +339,12 @@ impl<'a> SpecIgnores<'a> {
         };
         for (i, name) in lint.select.iter().enumerate() {
             if self.selected[i].is_empty() {
-                out.push(unknown(name, route!["lint", "select", i]));
+                let mut d = unknown(name, route!["lint", "select", i]);
+                d.message = format!(
+                    "`{name}` is not a gen rule, nor a code prefix: `select` is not applied until it names only rules \
+                     (every rule is reported)"
+                );
+                out.push(d);
             }
         }
         for (i, entry) in lint.ignore.iter().enumerate() {

@@ -496,6 +496,17 @@ pub struct Pipeline {
     pub notify: Option<Notify>,
     #[serde(rename = "gen")]
     pub gen_source: GenSource,
+    pub dependabot: Dependabot,
+}
+
+/// Whose `.github/dependabot.yml` it is: gen's (rendered, the services' Python locks), or the
+/// repository's own (GitHub reads one file; gen's README then lists the entries to add to it).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Dependabot {
+    #[default]
+    Gen,
+    Own,
 }
 
 /// Where the drift job installs gen from: a release's wheel from a package index, verified
@@ -653,6 +664,8 @@ pub struct SeverityOverride {
 pub enum Level {
     Error,
     Warning,
+    /// Also `info`, as the reports call it.
+    #[serde(alias = "info")]
     Note,
 }
 

@@ -188,12 +188,14 @@ fn a_baseline_makes_the_next_lint_fail_only_on_new_findings() {
         .run();
     assert_eq!(run.code, 0, "{:?}", findings(&run));
 
-    // Lines added above a recorded finding do not make it new.
+    // Lines added above a recorded finding, or the line it is on changed, do not make it new.
     let dockerfile = dir.join("Dockerfile");
     let text = std::fs::read_to_string(&dockerfile).expect("read");
-    std::fs::write(&dockerfile, format!("# syntax=docker/dockerfile:1\n\n{text}")).expect("write");
+    let bumped = text.replace("FROM python:3.12-slim", "FROM python:3.13-slim").replace("flask", "flask gunicorn");
+    std::fs::write(&dockerfile, format!("# syntax=docker/dockerfile:1\n\n{bumped}")).expect("write");
     let run = lint(dir, &["--baseline", "gen-baseline.json", "--strict"]);
     assert_eq!(run.code, 0, "{:?}", findings(&run));
+    std::fs::write(&dockerfile, format!("# syntax=docker/dockerfile:1\n\n{text}")).expect("write");
 
     // A new finding of a recorded rule, in a recorded file, is reported alone.
     std::fs::write(&dockerfile, format!("# syntax=docker/dockerfile:1\n\n{text}RUN pip install requests\n"))
@@ -211,6 +213,15 @@ fn a_baseline_makes_the_next_lint_fail_only_on_new_findings() {
     let run = lint(dir, &["--baseline", "gen-baseline.json", "--strict"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("1 entry matches no finding any more"), "{}", run.stderr);
+
+    // Written again from a run over one folder, the baseline keeps the other files' entries.
+    let before = std::fs::read_to_string(dir.join("gen-baseline.json")).expect("read");
+    let run = lint(dir, &["legacy", "--baseline", "gen-baseline.json", "--write-baseline"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let after = std::fs::read_to_string(dir.join("gen-baseline.json")).expect("read");
+    assert!(after.contains(".github/workflows/ci.yml"), "{after}");
+    assert!(!after.contains("legacy/Dockerfile") && before.contains("legacy/Dockerfile"), "fixed, dropped: {after}");
+    assert_eq!(lint(dir, &["--baseline", "gen-baseline.json", "--strict"]).code, 0);
 
     // A file that does not parse is never recorded: it fails every run.
     std::fs::write(dir.join(".github/workflows/broken.yml"), "jobs: [\n").expect("write");
@@ -258,14 +269,22 @@ fn a_spec_s_lint_block_raises_a_rule_to_an_error_and_nothing_is_written() {
 #[test]
 fn a_spec_s_lint_block_selects_rules_and_cannot_lower_a_safety_rule() {
     // Only the Dockerfile rules: the spec's own note is not reported.
-    let (_dir, run) = render_with_lint("  select: [DF, XYZ]\n  severity:\n    - {rule: SPEC001, level: note}\n");
+    let (_dir, run) = render_with_lint("  select: [DF]\n");
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!run.stderr.contains("SPEC165"), "{}", run.stderr);
-    // The entries that cannot take effect are said at their lines (the block starts at the
-    // spec's last line + 2).
+    // A mistyped entry does not narrow the run: `select` waits until it names only rules. The
+    // entries that cannot take effect are said at their lines (the block starts at the spec's
+    // last line + 2).
+    let (_dir, run) = render_with_lint("  select: [DF, XYZ]\n  severity:\n    - {rule: SPEC001, level: note}\n");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("note[SPEC165]"), "every rule is reported: {}", run.stderr);
     let lines = std::fs::read_to_string(root().join("spec.yaml")).expect("spec").lines().count();
     assert!(
-        run.stderr.contains(&format!("warning[SPEC118]: `XYZ` is not a gen rule\n  --> spec.yaml:{}:", lines + 2)),
+        run.stderr.contains(&format!(
+            "warning[SPEC118]: `XYZ` is not a gen rule, nor a code prefix: `select` is not applied until it names only \
+             rules (every rule is reported)\n  --> spec.yaml:{}:",
+            lines + 2
+        )),
         "{}",
         run.stderr
     );
@@ -277,4 +296,58 @@ fn a_spec_s_lint_block_selects_rules_and_cannot_lower_a_safety_rule() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_mistyped_select_reports_every_rule_and_a_partial_run_does_not_call_an_ignore_unused() {
+    let repo = repository();
+    let config = repo.path().join(".gen-lint.yaml");
+    // `DFF` names nothing: the run is not narrowed to nothing, and says why.
+    std::fs::write(&config, "select: [DFF]\n").expect("write");
+    let run = lint(repo.path(), &[]);
+    let codes: Vec<String> = findings(&run).into_iter().map(|f| f.0).collect();
+    assert!(codes.contains(&"GHA002".to_string()) && codes.contains(&"DF006".to_string()), "{codes:?}");
+    assert!(codes.contains(&"SPEC118".to_string()), "{codes:?}");
+    assert_eq!(run.code, 1);
+    // An ignore for the root's Dockerfile, by a plain folder path and by `./`: a run over
+    // `legacy/` alone cannot tell whether it silences something, and does not say it does not.
+    std::fs::write(
+        &config,
+        "ignore:\n  - {rule: DF006, path: legacy, reason: retired in Q1}\n  - {rule: GHA002, path: ./.github/workflows/ci.yml, reason: pinned by the platform team}\n  - {rule: DF001, path: app/, reason: not yet}\n",
+    )
+    .expect("write");
+    let run = lint(repo.path(), &["legacy"]);
+    assert!(findings(&run).is_empty(), "{:?}", findings(&run));
+    assert_eq!(run.code, 0);
+    // The whole repository: the two that silence something do; the third is said.
+    let run = lint(repo.path(), &[]);
+    let all = findings(&run);
+    assert!(!all.iter().any(|f| f.0 == "GHA002" || f.2 == "legacy/Dockerfile"), "{all:?}");
+    assert!(all.contains(&("GEN002".into(), "warning".into(), ".gen-lint.yaml".into(), 4)), "{all:?}");
+    // A rule that keeps the output safe is raised, never lowered: a file gen does not check,
+    // named, is a note (GEN005), here a warning that fails a strict run.
+    std::fs::write(&config, "severity:\n  - {rule: GEN005, level: warning}\n").expect("write");
+    std::fs::write(repo.path().join("notes.txt"), "hello\n").expect("write");
+    let run = lint(repo.path(), &["notes.txt", "--strict"]);
+    assert_eq!(findings(&run), [("GEN005".into(), "warning".into(), "notes.txt".into(), 0)]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_baseline_below_the_repository_s_root_means_the_same_in_another_checkout() {
+    let repo = repository();
+    std::fs::create_dir(repo.path().join("ci")).expect("mkdir");
+    let run = lint(repo.path(), &["--baseline", "ci/gen-baseline.json", "--write-baseline"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let text = std::fs::read_to_string(repo.path().join("ci/gen-baseline.json")).expect("read");
+    assert!(text.contains("\"../legacy/Dockerfile\""), "relative to the baseline's folder: {text}");
+    assert!(!text.contains(&repo.path().display().to_string()), "no absolute path: {text}");
+    // The same repository elsewhere (a CI checkout).
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let copy = elsewhere.path().join("checkout");
+    let status = std::process::Command::new("cp").arg("-a").arg(repo.path()).arg(&copy).status().expect("cp");
+    assert!(status.success());
+    let run = lint(&copy, &["--baseline", "ci/gen-baseline.json", "--strict"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("no finding any more"), "{}", run.stderr);
 }

@@ -249,11 +249,17 @@ fn with_out_dot_or_no_repository_the_root_is_where_the_decision_says() {
 
 #[test]
 fn a_repository_s_own_readme_workflow_and_dockerfile_are_kept_when_gen_renders_into_its_root() {
-    // A service's repository as it is: its README, its CI workflow, its Dockerfile.
-    let repo = Repo::new(&[("spec.yaml", "kind-two-services.yaml")]);
+    // A service's repository as it is: its README, its CI workflow, its Dockerfile, its
+    // Dependabot configuration; the spec (two services on AKS) says the last is the repository's.
+    let repo = Repo::new(&[]);
+    let spec = std::fs::read_to_string(common::fixture("specs/starter.yaml")).expect("spec");
+    let spec = spec.replace("pipeline:\n", "pipeline:\n  dependabot: own\n");
+    assert!(spec.contains("dependabot: own"), "the fixture has a pipeline block");
+    repo.write("spec.yaml", &spec);
     let theirs = [
         ("README.md", "# Our service\n\nHow we work.\n"),
         (".github/workflows/ci.yml", "name: ci\non: push\npermissions: {}\njobs: {}\n"),
+        (".github/dependabot.yml", "version: 2\nupdates: []\n"),
         ("Dockerfile", "FROM python:3.12-slim\n"),
     ];
     for (rel, text) in theirs {
@@ -264,21 +270,35 @@ fn a_repository_s_own_readme_workflow_and_dockerfile_are_kept_when_gen_renders_i
     for (rel, text) in theirs {
         assert_eq!(repo.read(rel), text, "{rel} is the repository's");
     }
-    // gen's README goes beside theirs, and is the one its other files point to.
+    // gen's README goes beside theirs, and says what to add to their Dependabot file.
     let readme = repo.read("README.gen.md");
     assert!(readme.contains("gen render"), "{readme}");
+    for service in ["notes", "worker"] {
+        assert!(readme.contains(&format!("directory: /services/{service}, schedule")), "{service}: {readme}");
+    }
+    assert!(repo.path(".github/workflows/notes.yml").is_file(), "gen's workflows beside theirs");
     let manifest = repo.manifest(".").to_string();
     assert!(manifest.contains("\"README.gen.md\""), "{manifest}");
-    for rel in ["README.md", ".github/workflows/ci.yml", "Dockerfile"] {
+    for (rel, _) in theirs {
         assert!(!manifest.contains(&format!("\"{rel}\"")), "{rel} is not gen's: {manifest}");
     }
     // The drift check and the lint of the spec compare gen's files only, as the repository's
     // own files change.
     repo.write("README.md", "# Our service\n\nEdited.\n");
     repo.write("Dockerfile", "FROM python:3.13-slim\n");
+    repo.write(
+        ".github/dependabot.yml",
+        "version: 2\nupdates:\n  - {package-ecosystem: pip, directory: /, schedule: {interval: daily}}\n",
+    );
     assert_eq!(repo.run(&["render", "spec.yaml", "--out", ".", "--check"]).code, 0);
-    let lint = repo.run(&["lint", "spec.yaml", "--out", "."]);
-    assert_eq!(lint.code, 0, "{}{}", lint.stdout, lint.stderr);
+    let lint = repo.run(&["lint", "--format", "json", "spec.yaml", "--out", "."]);
+    assert_eq!(lint.problems(), vec![], "{}{}", lint.stdout, lint.stderr);
+    // Without `dependabot: own`, their file is kept and the render says what to do.
+    repo.write("spec.yaml", &spec.replace("  dependabot: own\n", ""));
+    let run = repo.run(&["render", "spec.yaml", "--out", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(".github/dependabot.yml"), "{}", run.stderr);
+    assert!(repo.read(".github/dependabot.yml").contains("daily"));
     // In an output folder of its own, gen's README is README.md, as before.
     let repo = Repo::new(&[("spec.yaml", "kind-two-services.yaml")]);
     assert_eq!(repo.run(&["render", "spec.yaml"]).code, 0);

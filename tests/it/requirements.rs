@@ -39,7 +39,7 @@ fn pip_and_gen_agree_on_the_locks_hash_checking_mode_refuses() {
     let index = tempfile::tempdir().expect("tempdir");
     let (a, b) = wheels(index.path());
     // (the file, the rule gen reports; None: pip installs it)
-    let cases: Vec<(String, Option<&str>)> = vec![
+    let mut cases: Vec<(String, Option<&str>)> = vec![
         (format!("gen-fixture-a==1.0 --hash=sha256:{a}\ngen-fixture-b==2.0 --hash=sha256:{b}\n"), None),
         (
             format!(
@@ -62,6 +62,16 @@ fn pip_and_gen_agree_on_the_locks_hash_checking_mode_refuses() {
         (format!("gen-fixture-a==1.0,!=1.1 --hash=sha256:{a}\ngen-fixture-b==2.0 --hash=sha256:{b}\n"), Some("REQ002")),
         (format!("gen-fixture-a --hash=sha256:{a}\ngen-fixture-b==2.0 --hash=sha256:{b}\n"), Some("REQ002")),
     ];
+    let wheel_b = index.path().join("gen_fixture_b-2.0-py3-none-any.whl");
+    let wheel_b = wheel_b.to_str().expect("utf-8");
+    cases.extend([
+        // The file asks for hash-checking itself.
+        ("--require-hashes\ngen-fixture-a==1.0\n".to_string(), Some("REQ001")),
+        // A direct reference is installed by its hash, pinned or not.
+        (format!("gen-fixture-a==1.0 --hash=sha256:{a}\n{wheel_b} --hash=sha256:{b}\n"), None),
+        // pip skips a requirement whose marker is false here, hash or not.
+        (format!("gen-fixture-a==1.0 --hash=sha256:{a}\ngen-fixture-b==2.0 ; python_version < '3.0'\n"), None),
+    ]);
     for (text, rule) in cases {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("requirements.txt");

@@ -22,6 +22,8 @@ struct Repo {
     dir: tempfile::TempDir,
     /// The output folder, relative to the repository root (`.` for the root).
     out: String,
+    /// Where the spec is, relative to the repository root.
+    spec: String,
     name: String,
 }
 
@@ -144,7 +146,7 @@ impl Repo {
         std::fs::write(&spec, &v.spec).expect("write spec");
         let run = Gen::new().args(["render", v.spec_at, "--out", v.out]).current_dir(dir.path()).run();
         assert_eq!(run.code, 0, "{}: {}\n{}", v.name, run.stdout, run.stderr);
-        Repo { dir, out: v.out.to_string(), name: v.name.to_string() }
+        Repo { dir, out: v.out.to_string(), spec: v.spec_at.to_string(), name: v.name.to_string() }
     }
 
     fn root(&self) -> &Path {
@@ -153,6 +155,14 @@ impl Repo {
 
     fn out(&self) -> PathBuf {
         self.root().join(&self.out)
+    }
+
+    /// gen's README: `README.gen.md` in a folder the repository's own files share (its root,
+    /// the spec's folder), `README.md` in an output folder of its own.
+    fn readme(&self) -> String {
+        let spec_dir = self.spec.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        let name = if self.out == "." || self.out == spec_dir { "README.gen.md" } else { "README.md" };
+        std::fs::read_to_string(self.out().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     fn workflows(&self) -> Vec<PathBuf> {
@@ -1264,7 +1274,7 @@ fn helm_keeps_its_release_records_in_config_maps_and_the_role_reads_no_secret() 
     let main = std::fs::read_to_string(repo.out().join("terraform/cluster/main.tf")).expect("cluster/main.tf");
     let rules = main.lines().find(|l| l.contains("resources = concat([\"configmaps\"")).expect("the core rule");
     assert!(!rules.contains("\"secrets\""), "{rules}");
-    let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
+    let readme = repo.readme();
     assert!(!readme.contains("Helm's release Secrets"), "{readme}");
     // A person's helm command on such a release names the driver, or finds no release.
     assert!(readme.contains("`HELM_DRIVER=configmap helm history`"), "{readme}");
@@ -1299,7 +1309,7 @@ fn the_image_scan_is_uploaded_only_where_code_scanning_takes_it_and_its_gate_alw
                     .unwrap_or_else(|| panic!("{} {name}: no gate", repo.name));
                 assert!(gate.get("if").is_none(), "{} {name}: {gate}", repo.name);
                 // The variable is a declared prerequisite of the README (the closure check, DEP009).
-                let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
+                let readme = repo.readme();
                 assert!(readme.contains("- GitHub variable `CODE_SCANNING`"), "{}", repo.name);
             }
         }
@@ -1698,7 +1708,7 @@ fn a_refresh_holds_no_secret_and_its_pull_requests_start_no_workflow() {
     }
     assert_eq!((renders, proposes), (3, 2), "base images in two jobs, gen's release in three");
     // The README says what the refresh's token does, and that it starts no workflow.
-    let readme = std::fs::read_to_string(repo.out().join("README.md")).expect("README");
+    let readme = repo.readme();
     assert!(readme.contains("starts no workflow"), "{readme}");
     assert!(!readme.contains("pull requests and workflows"), "no token is asked for with workflow rights");
 }

@@ -64,6 +64,26 @@ pub struct Requirement {
 }
 
 impl Requirement {
+    /// Whether it is a direct reference (a URL, a path, `name @ url`): pip installs that file
+    /// by its hash alone, pinned or not (pip's `is_direct`).
+    pub fn direct(&self) -> bool {
+        let spec = self.spec.split(';').next().unwrap_or_default();
+        self.editable
+            || spec.contains("://")
+            || spec.contains(" @ ")
+            || (spec.contains('@') && !spec.contains("=="))
+            || spec.starts_with(['.', '/', '~'])
+            || spec.ends_with(".whl")
+            || spec.ends_with(".tar.gz")
+            || spec.ends_with(".zip")
+    }
+
+    /// Whether it holds an environment marker (`; python_version < "3.0"`): pip skips it where
+    /// the marker is false, which gen does not know of the image that installs it.
+    pub fn marked(&self) -> bool {
+        self.spec.contains(';')
+    }
+
     /// The project name, lower-cased (`Flask[async]==3` is `flask`).
     pub fn name(&self) -> String {
         let end = self
@@ -87,6 +107,8 @@ impl Requirement {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub requirements: Vec<Requirement>,
+    /// Whether the file says `--require-hashes` itself (an option line).
+    pub requires_hashes: bool,
     /// Each comment, from its `#` to the end of its line.
     pub comments: Vec<Span>,
 }
@@ -149,6 +171,7 @@ pub fn parse(text: &str) -> Parsed {
         } else if let Some(path) = first.strip_prefix("--editable=").or_else(|| first.strip_prefix("-e")) {
             (true, Some((first_at + first.len() - path.len(), path)))
         } else if first.starts_with('-') {
+            parsed.requires_hashes |= words.iter().any(|(_, w)| *w == "--require-hashes");
             continue;
         } else {
             (false, Some((first_at, first)))
@@ -183,7 +206,9 @@ impl Document {
             let comment = &text[c.start..c.end];
             comment.contains("pip-compile") && comment.contains("--generate-hashes")
         });
-        let hash_mode = if artifact.path.is_some() {
+        let hash_mode = if parsed.requires_hashes {
+            Some("the file asks for `--require-hashes`")
+        } else if artifact.path.is_some() {
             Some("gen installs this file with `pip install --require-hashes`")
         } else if parsed.requirements.iter().any(|r| r.hashes > 0) {
             Some("a requirement of this file has a hash, which puts pip in hash-checking mode for all of them")

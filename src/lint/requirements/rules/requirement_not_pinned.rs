@@ -6,7 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a requirement not pinned with one `==` (or `===`) specifier, or an editable one
     /// (`-e ./pkg`), in a requirements file pip installs in hash-checking mode (see REQ001):
-    /// what pip's own `is_pinned` refuses there.
+    /// what pip's own `is_pinned` refuses there. A direct reference (a URL or a path to an
+    /// archive) is installed by its hash, pinned or not, and is not reported.
     ///
     /// ## Why it matters
     /// pip's hash-checking mode requires every requirement pinned with `==`: a range, a
@@ -26,7 +27,9 @@ declare_rule! {
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     let Some(why) = doc.hash_mode else { return };
-    for r in doc.parsed.requirements.iter().filter(|r| !r.pinned()) {
+    // A direct reference (a URL or a path) is installed by its hash alone; an editable one
+    // cannot be hashed at all.
+    for r in doc.parsed.requirements.iter().filter(|r| r.editable || (!r.pinned() && !r.direct())) {
         let what = if r.editable { "is editable" } else { "does not name one version with `==`" };
         out.push(
             Diagnostic::new(

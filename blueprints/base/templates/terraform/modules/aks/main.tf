@@ -188,7 +188,6 @@ locals {
 # kubernetes_version upgrades the control plane, then both pools.
 resource "azurerm_kubernetes_cluster_node_pool" "apps" {
   #checkov:skip=CKV_AZURE_227:host encryption needs the EncryptionAtHost feature registered on the subscription first
-  #checkov:skip=CKV_AZURE_170:the tier is the spec's (platform.azure.aks.tier): Standard, with its SLA, by default; Free only where the spec chose no SLA (gen init --footprint starter)
   name                        = "apps"
   kubernetes_cluster_id       = azurerm_kubernetes_cluster.this.id
   mode                        = "User"
