@@ -15,9 +15,21 @@ pub fn display(path: &Path) -> String {
     if s.is_empty() { ".".to_string() } else { s.to_string() }
 }
 
-/// The default output directory: `out` beside the spec.
+/// The default output directory: `out` beside the spec; or, when there is none, the spec's own
+/// folder when a render went there (`--out .`, into the repository beside its own files): its
+/// manifest names the spec.
 pub fn default_out(spec: &Path) -> PathBuf {
-    spec.parent().unwrap_or(Path::new("")).join("out")
+    let dir = spec.parent().unwrap_or(Path::new(""));
+    let out = dir.join("out");
+    if !out.exists() {
+        let here = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        if let Ok(Some(m)) = output::Manifest::read(here)
+            && m.spec == spec_name(spec)
+        {
+            return here.to_path_buf();
+        }
+    }
+    out
 }
 
 /// The spec's file name, as the generated-file markers quote it.

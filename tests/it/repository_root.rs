@@ -293,6 +293,18 @@ fn a_repository_s_own_readme_workflow_and_dockerfile_are_kept_when_gen_renders_i
     assert_eq!(repo.run(&["render", "spec.yaml", "--out", ".", "--check"]).code, 0);
     let lint = repo.run(&["lint", "--format", "json", "spec.yaml", "--out", "."]);
     assert_eq!(lint.problems(), vec![], "{}{}", lint.stdout, lint.stderr);
+    // Without `--out .`: the spec's folder holds its render (its manifest names it).
+    let check = repo.run(&["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(said.contains(".: in sync"), "{said}");
+    assert!(!repo.path("out").exists());
+    repo.write("services/worker/requirements.txt", "flask==3.1.3\n");
+    let lint = repo.run(&["lint", "--format", "json", "spec.yaml"]);
+    let problems: Vec<String> = lint.problems().into_iter().map(|p| p.0).collect();
+    assert_eq!(problems, ["REQ001"], "the service's own lock, found there: {}", lint.stdout);
+    std::fs::remove_file(repo.path("services/worker/requirements.txt")).expect("rm");
+    assert_eq!(repo.run(&["render", "spec.yaml"]).code, 0, "the lock is gen's scaffold again");
     // Without `dependabot: own`, their file is kept and the render says what to do.
     repo.write("spec.yaml", &spec.replace("  dependabot: own\n", ""));
     let run = repo.run(&["render", "spec.yaml", "--out", "."]);
