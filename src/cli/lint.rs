@@ -44,7 +44,8 @@ pub struct Args {
     /// Report only findings this file does not record (see --write-baseline).
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Record today's findings in the --baseline file (replacing it), then report the rest.
+    /// Record today's findings in the --baseline file (keeping the entries of files this run
+    /// did not read), then report the rest.
     #[arg(long, requires = "baseline")]
     write_baseline: bool,
 }
@@ -119,10 +120,10 @@ pub fn run(args: Args) -> u8 {
         }
         // What was recorded is not reported: the run reads as the next one will.
         if let Ok(b) = baseline::read(path) {
-            b.apply(&mut findings);
+            b.apply(&mut findings, &args.paths);
         }
     } else if let (Some(b), Some(path)) = (recorded, &args.baseline) {
-        let outcome = b.apply(&mut findings);
+        let outcome = b.apply(&mut findings, &args.paths);
         let shown = pipeline::display(path);
         if outcome.matched > 0 {
             eprintln!("gen: {shown}: {} not reported", count(outcome.matched, "recorded finding"));

@@ -46,7 +46,8 @@ struct Entry {
 pub struct Outcome {
     /// Findings it matched, and dropped from the report.
     pub matched: usize,
-    /// Entries that matched no finding (fixed since, or moved to another file).
+    /// Entries of the files this run read that matched no finding (fixed since, or moved to
+    /// another file).
     pub stale: usize,
 }
 
@@ -161,8 +162,10 @@ pub fn read(path: &Path) -> Result<Baseline, String> {
 }
 
 impl Baseline {
-    /// Drops from `findings` those the baseline records, each entry matching one finding.
-    pub fn apply(mut self, findings: &mut Findings) -> Outcome {
+    /// Drops from `findings` those the baseline records, each entry matching one finding. `read`
+    /// are the paths the run was given: an entry of a file under none of them is not stale,
+    /// only unread.
+    pub fn apply(mut self, findings: &mut Findings, read: &[PathBuf]) -> Outcome {
         let mut outcome = Outcome::default();
         let diags = std::mem::take(&mut findings.diagnostics);
         for d in diags {
@@ -178,7 +181,16 @@ impl Baseline {
             }
             findings.diagnostics.push(d);
         }
-        outcome.stale = self.counts.values().sum();
+        let read: Vec<PathBuf> = read.iter().map(|p| output::normalize(p)).collect();
+        outcome.stale = self
+            .counts
+            .iter()
+            .filter(|((_, file, _), _)| {
+                let abs = output::normalize(&self.base.join(file));
+                read.iter().any(|r| abs.starts_with(r))
+            })
+            .map(|(_, n)| n)
+            .sum();
         outcome
     }
 }

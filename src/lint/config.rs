@@ -259,7 +259,7 @@ impl Config {
 
     /// Applies the settings to a run's findings: drops those of rules not selected and those an
     /// ignore silences, sets the severities, and adds the entries that could not take effect
-    /// or silenced nothing. Findings of rules that keep the output safe pass untouched.
+    /// or silenced nothing. Findings of rules that keep the output safe are only ever raised.
     pub fn apply(&self, findings: &mut Findings, complete: bool) {
         let mut used = vec![false; self.ignores.len()];
         let diags = std::mem::take(&mut findings.diagnostics);
@@ -324,6 +324,8 @@ impl Config {
     /// A finding's file relative to the configuration's folder, with `/` between folders; `None`
     /// for a file outside it.
     fn relative(&self, file: &str) -> Option<String> {
+        // A chart's template as Helm rendered it is named after the template.
+        let file = file.strip_suffix(" (rendered)").unwrap_or(file);
         let abs = output::normalize(Path::new(file));
         let rel = abs.strip_prefix(&self.dir).ok()?;
         Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))

@@ -34,7 +34,7 @@ impl Family for RequirementsFamily {
 
     fn recognises(&self, path: &str, _text: &str) -> Recognition {
         let name = super::file_name(path);
-        let in_folder = path.trim_end_matches(name).trim_end_matches(['/', '\\']);
+        let in_folder = path.strip_suffix(name).unwrap_or_default().trim_end_matches(['/', '\\']);
         let folder = super::file_name(in_folder);
         let txt = name.ends_with(".txt");
         if txt && (name.starts_with("requirements") || folder == "requirements") {
