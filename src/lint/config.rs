@@ -6,12 +6,11 @@
 //! repository's root, or the one `--config` names.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::ignore::{INVALID_IGNORE, UNKNOWN_IGNORED_RULE, UNUSED_IGNORE};
-use crate::diag::{Diagnostic, Diagnostics, Findings, Route, Rule, Segment, Source};
+use crate::diag::{Diagnostic, Diagnostics, Findings, Route, Rule, Segment};
 use crate::input::UNREADABLE_INPUT;
 use crate::output;
 use crate::registry;
@@ -250,11 +249,6 @@ impl Config {
             levels.push(Entry { rules, files: files.flatten() });
         }
         Config { doc, dir, settings, selected, ignores, levels, problems }
-    }
-
-    /// The file's source, for the report to quote.
-    pub fn source(&self) -> &Arc<Source> {
-        &self.doc.source
     }
 
     /// Applies the settings to a run's findings: drops those of rules not selected and those an

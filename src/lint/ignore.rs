@@ -330,21 +330,21 @@ impl<'a> SpecIgnores<'a> {
     pub fn report(self, complete: bool) -> Diagnostics {
         let mut out = Vec::new();
         let lint = &self.loaded.spec.lint;
-        let unknown = |name: &str, at: Route| {
+        let unknown_as = |name: &str, at: Route, message: String| {
             let help = match (self.lookup.similar)(name).first() {
                 Some(r) => format!("did you mean `{}` ({})?", r.code, r.name),
                 None => "list the rules with `gen explain`".to_string(),
             };
-            self.loaded.at(&UNKNOWN_IGNORED_RULE, &at, false, format!("`{name}` is not a gen rule")).help(help)
+            self.loaded.at(&UNKNOWN_IGNORED_RULE, &at, false, message).help(help)
         };
+        let unknown = |name: &str, at: Route| unknown_as(name, at, format!("`{name}` is not a gen rule"));
         for (i, name) in lint.select.iter().enumerate() {
             if self.selected[i].is_empty() {
-                let mut d = unknown(name, route!["lint", "select", i]);
-                d.message = format!(
+                let message = format!(
                     "`{name}` is not a gen rule, nor a code prefix: `select` is not applied until it names only rules \
                      (every rule is reported)"
                 );
-                out.push(d);
+                out.push(unknown_as(name, route!["lint", "select", i], message));
             }
         }
         for (i, entry) in lint.ignore.iter().enumerate() {

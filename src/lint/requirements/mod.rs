@@ -84,15 +84,6 @@ impl Requirement {
         self.spec.contains(';')
     }
 
-    /// The project name, lower-cased (`Flask[async]==3` is `flask`).
-    pub fn name(&self) -> String {
-        let end = self
-            .spec
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-            .unwrap_or(self.spec.len());
-        self.spec[..end].to_ascii_lowercase()
-    }
-
     /// Whether it is pinned as pip's hash-checking mode requires: one specifier, `==` or `===`
     /// (pip's `is_pinned`, which takes `==1.*` as pinned too).
     pub fn pinned(&self) -> bool {
