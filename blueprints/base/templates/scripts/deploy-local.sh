@@ -501,7 +501,8 @@ echo "("<@ service.name | shell @>": its "<@ test.toolchain | shell @>" tests ru
 # environment's script, run at the same time) does meanwhile with a shared tag.
 <% if gen.code[service.name].own %>
 # The service's code is its own: the context is the repository's root, the Dockerfile gen's.
-run docker build --iidfile "$build_dir/iid" --file "$root"/<@ ("services/" ~ service.name ~ "/Dockerfile") | shell @> "$root"/<@ gen.toRoot | shell @>
+# BuildKit: the legacy builder ignores the Dockerfile's own ignore file, and would send the whole repository.
+run env DOCKER_BUILDKIT=1 docker build --iidfile "$build_dir/iid" --file "$root"/<@ ("services/" ~ service.name ~ "/Dockerfile") | shell @> "$root"/<@ gen.toRoot | shell @>
 <% else %>
 run docker build --iidfile "$build_dir/iid" "$root"/<@ ("services/" ~ service.name) | shell @>
 <% endif %>
