@@ -44,10 +44,6 @@ declare_rule! {
     pub static RULE = ("SPEC167", "own-code-incomplete", Error);
 }
 
-/// Locks larger than this are not read (a lock of a thousand packages with their hashes is
-/// under 200 KiB).
-const MAX_LOCK_BYTES: u64 = 4 << 20;
-
 /// What each service with code of its own lacks, and the findings of its locks. The spec is
 /// read from its file's folder on disk (`loaded`'s source name); a spec that is not a file (a
 /// test's text) has no folder to read, and nothing is checked.
@@ -103,11 +99,12 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
             continue;
         }
         let Some(recipe) = &bp.runtime.source else { continue };
-        for lock in recipe.locks_for(params) {
-            let path = dir.join(&lock);
+        let locks = recipe.locks_for(params);
+        for lock in &locks {
+            let path = dir.join(lock);
             let shown_lock = super::display(&path);
             let text = match std::fs::metadata(&path) {
-                Ok(m) if m.is_file() && m.len() <= MAX_LOCK_BYTES => {
+                Ok(m) if m.is_file() && m.len() <= super::MAX_ARTIFACT_BYTES => {
                     std::fs::read(&path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
                 }
                 Ok(m) if m.is_file() => {
@@ -115,7 +112,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
                         &RULE,
                         &at,
                         false,
-                        format!("`{shown_lock}` is over {} MiB: not a lock gen reads", MAX_LOCK_BYTES >> 20),
+                        format!("`{shown_lock}` is over {} MiB: not a lock gen reads", super::MAX_ARTIFACT_BYTES >> 20),
                     ));
                     continue;
                 }
@@ -124,7 +121,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
             let Some(text) = text else {
                 findings.diagnostics.push(
                     loaded
-                        .at(&RULE, &at, false, format!("`{shown}` has no `{lock}`, which {} installs with `--require-hashes`", installer(&lock, recipe.locks_for(params).first())))
+                        .at(&RULE, &at, false, format!("`{shown}` has no `{lock}`, which {} installs with `--require-hashes`", installer(lock, locks.first())))
                         .help("write it with its hashes: `pip-compile --generate-hashes` (or `uv pip compile --generate-hashes`) from the packages the code needs"),
                 );
                 continue;

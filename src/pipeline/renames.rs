@@ -7,18 +7,21 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::diag::Findings;
-use crate::output;
 use crate::spec::Loaded;
+use crate::{output, render};
 
 /// The finding of each service of `loaded` that looks like a rename of one the output at
-/// `out` records, or nothing. The services' folders are the base layout's `services/<name>/`.
+/// `out` records, or nothing. The services' folders are [`render::service_folder`]'s.
 pub fn unannounced(loaded: &Loaded, out: &Path) -> Findings {
     let mut findings = Findings::default();
     let Ok(Some(manifest)) = output::Manifest::read(out) else { return findings };
     let recorded: BTreeSet<&str> = manifest
         .files
         .iter()
-        .filter_map(|e| e.path.strip_prefix("services/")?.split_once('/').map(|(name, _)| name))
+        .filter_map(|e| {
+            let under = e.path.strip_prefix(render::SERVICES_FOLDER)?.strip_prefix('/')?;
+            under.split_once('/').map(|(name, _)| name)
+        })
         .collect();
     let services = &loaded.spec.services;
     let known = |name: &str| services.iter().any(|s| s.name == name || s.renamed_from.as_deref() == Some(name));
@@ -37,7 +40,7 @@ pub fn unannounced(loaded: &Loaded, out: &Path) -> Findings {
             svc.name, svc.name
         );
         let help = format!(
-            "a rename: write `renamedFrom: {}` under `{}` (the render moves its folder, its tags and cloud names continue); a removal and a new service: render once without `{}`, then add it",
+            "a rename: write `renamedFrom: {}` under `{}` (the render moves its folder, its tags, image and vault continue); a removal and a new service: render once without `{}`, then add it",
             gone[0], svc.name, svc.name
         );
         findings.diagnostics.push(loaded.at(&crate::spec::rules::INVALID_RENAME, &at, false, message).help(help));

@@ -214,7 +214,7 @@ fn code_folders(
         .map(|(svc, (bp, params))| {
             let dir = match &svc.source {
                 Some(source) => place.from_spec_dir(source),
-                None => format!("{}services/{}", place.prefix(), svc.name),
+                None => format!("{}{}", place.prefix(), super::service_folder(&svc.name)),
             };
             let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
             let locks = match (&svc.source, &bp.runtime.source) {

@@ -20,8 +20,8 @@ use minijinja::value::Serde;
 pub use budget::{FILE_BYTES, FILE_FUEL, RENDER_BYTES, RENDER_FUEL};
 pub use env::{DELIMITERS, environment};
 pub use plan::{
-    Deployed, JOURNAL_NAME, MANIFEST_NAME, Place, Plan, PlannedFile, REPOSITORY_FOLDER, RenderError,
-    is_repository_file, is_reserved, is_safe_recorded, is_safe_relative, is_vcs_folder,
+    Deployed, JOURNAL_NAME, MANIFEST_NAME, Place, Plan, PlannedFile, REPOSITORY_FOLDER, RenderError, SERVICES_FOLDER,
+    is_repository_file, is_reserved, is_safe_recorded, is_safe_relative, is_vcs_folder, service_folder,
 };
 
 use std::collections::BTreeSet;

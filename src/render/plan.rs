@@ -73,6 +73,16 @@ pub struct Place {
     pub assumed: Option<String>,
 }
 
+/// The folder of the services' files in the output (the base layout's): each service's is
+/// [`service_folder`].
+pub const SERVICES_FOLDER: &str = "services";
+
+/// The folder of a service's files in the output, `services/<name>`: gen's Dockerfile and, for
+/// a service without `source:`, the code gen scaffolded.
+pub fn service_folder(name: &str) -> String {
+    format!("{SERVICES_FOLDER}/{name}")
+}
+
 impl Place {
     /// A spec at the root of its repository, rendered into the root.
     pub fn named(spec_name: &str) -> Place {

@@ -286,7 +286,7 @@ impl Service {
     }
 
     /// The name its history is under: its former name when renamed (`renamedFrom`), which its
-    /// release tags, image repository and cloud names keep, else its name.
+    /// release tags, image repository and Key Vault keep, else its name.
     pub fn former_name(&self) -> &str {
         self.renamed_from.as_deref().unwrap_or(&self.name)
     }

@@ -15,8 +15,8 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// A renamed service keeps what is under its former name: its release tags and image
-    /// repository, its scaffolded code folder (moved by the render), its Key Vault and
-    /// identity (Terraform `moved` blocks). Two services cannot both keep one history, and a
+    /// repository, its scaffolded code folder (moved by the render), its Key Vault (Terraform
+    /// `moved` blocks). Two services cannot both keep one history, and a
     /// service cannot take over one that still runs. A volume's claim is named after the
     /// service and holds its data: a new name would start it empty.
     ///
