@@ -35,6 +35,10 @@ pub struct Args {
     /// one does not render are removed, as stale files are.
     #[arg(long, conflicts_with = "check")]
     take_over: bool,
+    /// The spec's new services replace those the output records and the spec no longer has:
+    /// not renames (which `renamedFrom:` says), so nothing of the old ones carries over.
+    #[arg(long, conflicts_with = "check")]
+    replace_services: bool,
     /// Gone: it did several things at once. Use --discard-edits, --keep-edits or
     /// --overwrite-unowned, which each say what they may lose.
     #[arg(long, hide = true)]
@@ -82,6 +86,12 @@ pub fn run(args: Args) -> u8 {
             return EXIT_FAILURE;
         }
     };
+    // A rename the spec does not say: refused before anything renders.
+    if !prepared.renamed.diagnostics.is_empty() && !args.replace_services {
+        eprint_findings(&prepared.renamed);
+        eprintln!("gen: {}: fix the errors above", if args.check { "nothing compared" } else { "nothing written" });
+        return EXIT_FAILURE;
+    }
     // Said before the spec is checked and rendered, which can take a while.
     if let Err(e) = crate::output::check_folder(&prepared.out) {
         eprintln!("gen: error: {e}{}", if args.check { "" } else { "; nothing was written" });

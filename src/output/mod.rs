@@ -18,6 +18,7 @@ pub use inputs::{FileId, Inputs};
 pub use layout::{Layout, shown};
 pub use manifest::{EnvironmentRecord, Manifest, Owner, sha256};
 pub use overrides::{Override, PIPELINE_FILE_OVERRIDES, findings as override_findings};
+pub use records::recorded_paths;
 
 use std::path::Path;
 

@@ -32,6 +32,18 @@ pub struct Records {
     specs: Vec<String>,
 }
 
+/// The paths the output folder `out` records (its manifest, with what a render that stopped
+/// part way was writing), when they are the render of the spec `inputs` reads; nothing for a
+/// folder with no records, one that cannot be read, or another spec's.
+pub fn recorded_paths(out: &Path, inputs: &Inputs) -> Option<Vec<String>> {
+    let mut tree = fs::Tree::new(out);
+    let records = Records::read(out, &mut tree).ok()?;
+    records.check_owner(out, inputs).ok()?;
+    let mut paths: Vec<String> = records.manifest?.files.into_iter().map(|e| e.path).collect();
+    paths.extend(records.journal_paths);
+    Some(paths)
+}
+
 impl Records {
     /// Reads the manifest of `out`, and the journal an interrupted render left, if any.
     pub fn read(out: &Path, tree: &mut fs::Tree) -> Result<Records, OutputError> {

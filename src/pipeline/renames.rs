@@ -1,7 +1,8 @@
 //! A service renamed without saying so: the output's manifest records the folder of a service
 //! the spec no longer has, and the spec has a service it records nothing of. Rendered as it
 //! is, the old service's code is left behind, its release tags restart, and Terraform destroys
-//! and creates its vault and identity; so it is refused, at the new service's name, with how.
+//! and creates its vault and identity; so it is refused, at the new service's name, with how
+//! (`renamedFrom:`, or `gen render --replace-services` for a removal and a new service).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,14 +13,15 @@ use crate::{output, render};
 
 /// The finding of each service of `loaded` that looks like a rename of one the output at
 /// `out` records, or nothing. The services' folders are [`render::service_folder`]'s.
-pub fn unannounced(loaded: &Loaded, out: &Path) -> Findings {
+pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
     let mut findings = Findings::default();
-    let Ok(Some(manifest)) = output::Manifest::read(out) else { return findings };
-    let recorded: BTreeSet<&str> = manifest
-        .files
+    // Another spec's folder is refused where the render writes, and says so there.
+    let inputs = output::Inputs::new(spec, loaded.source().name());
+    let Some(paths) = output::recorded_paths(out, &inputs) else { return findings };
+    let recorded: BTreeSet<&str> = paths
         .iter()
-        .filter_map(|e| {
-            let under = e.path.strip_prefix(render::SERVICES_FOLDER)?.strip_prefix('/')?;
+        .filter_map(|path| {
+            let under = path.strip_prefix(render::SERVICES_FOLDER)?.strip_prefix('/')?;
             under.split_once('/').map(|(name, _)| name)
         })
         .collect();
@@ -40,8 +42,8 @@ pub fn unannounced(loaded: &Loaded, out: &Path) -> Findings {
             svc.name, svc.name
         );
         let help = format!(
-            "a rename: write `renamedFrom: {}` under `{}` (the render moves its folder, its tags, image and vault continue); a removal and a new service: render once without `{}`, then add it",
-            gone[0], svc.name, svc.name
+            "a rename: write `renamedFrom: {}` under `{}` (the render moves its folder, its tags, image and vault continue); a removal and a new service: `gen render --replace-services` (nothing of `{}` carries over)",
+            gone[0], svc.name, gone[0]
         );
         findings.diagnostics.push(loaded.at(&crate::spec::rules::INVALID_RENAME, &at, false, message).help(help));
     }

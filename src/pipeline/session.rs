@@ -37,6 +37,10 @@ pub struct Prepared {
     pub out: PathBuf,
     /// Where the spec and the output sit in their repository.
     pub place: Place,
+    /// Services the output records and the spec no longer has, beside new ones it does not
+    /// say are renames of them ([`super::renames::unannounced`]): an error of the check and
+    /// the lint, and of a render not told they are replacements.
+    pub renamed: Findings,
 }
 
 /// Why a spec file could not be prepared: it could not be read, or it did not load.
@@ -250,12 +254,8 @@ impl Session {
         let loaded = spec::load_with(&name, &bytes, self.platforms).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
         let place = place(path, &out);
-        // A rename the spec does not say: refused before anything renders.
-        let renamed = super::renames::unannounced(&loaded, &out);
-        if !renamed.diagnostics.is_empty() {
-            return Err(Unprepared::Invalid(renamed));
-        }
-        Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place })
+        let renamed = super::renames::unannounced(&loaded, path, &out);
+        Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place, renamed })
     }
 
     /// [`Session::check_each`] with each batch compared with the output directory as it is
@@ -305,6 +305,7 @@ impl Session {
     fn lint_spec(&self, path: &Path, out: Option<&Path>, mut covered: Option<&mut HashSet<PathBuf>>) -> Findings {
         let name = display(path);
         let prepared = match self.prepare(path, out) {
+            Ok(p) if !p.renamed.diagnostics.is_empty() => return p.renamed,
             Ok(p) => p,
             Err(Unprepared::Invalid(f)) => return f,
             Err(Unprepared::Unreadable(reason)) => return unreadable(&name, &reason),

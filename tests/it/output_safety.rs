@@ -383,7 +383,7 @@ fn after_a_render_killed_while_renaming_and_removing_either_spec_renders_cleanly
     let old = snapshot(&p.path("out"));
     let shop = read(&p, "spec.yaml");
     p.edit_spec("  - name: \"shop\"", "  - name: \"api\"");
-    assert_eq!(p.render().code, 0);
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--replace-services"]).code, 0);
     let new = snapshot(&p.path("out"));
     for (spec, expected) in [(&shop, &old), (&read(&p, "spec.yaml"), &new)] {
         interrupted(&p.path("out"), &old, &new);

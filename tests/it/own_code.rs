@@ -150,6 +150,13 @@ fn a_rename_with_renamed_from_moves_the_code_and_keeps_its_history() {
     );
     assert!(refused.stderr.contains("renamedFrom: users"), "{}", refused.stderr);
     assert!(repo.path().join("out/services/users/app/accounts.py").is_file());
+    // The drift check and the lint say the same, at the same line.
+    let check = run(repo.path(), &["render", "spec.yaml", "--check"]);
+    assert_eq!(check.code, 2, "{}", check.stderr);
+    assert!(check.stderr.contains("error[SPEC168]") && check.stderr.contains("nothing compared"), "{}", check.stderr);
+    let lint = run(repo.path(), &["lint", "spec.yaml"]);
+    assert_eq!(lint.code, 1, "{}", lint.stdout);
+    assert!(lint.stdout.contains("SPEC168"), "{}", lint.stdout);
 
     // Said: the folder moves with the user's files, the tags and image continue.
     let said = text.replace("  - name: users\n", "  - name: accounts\n    renamedFrom: users\n");

@@ -226,9 +226,14 @@ fn scaffold_files_survive_rerender_and_user_files_are_never_touched() {
     assert_eq!(p.render().code, 0);
     assert_eq!(std::fs::read_to_string(&app).expect("read"), "# my own code\n");
     assert_eq!(std::fs::read_to_string(p.path("out/services/shop/NOTES.md")).expect("read"), "mine\n");
-    // Renaming the service: gen cleans up its own files, never the user's.
+    // Another service in its place: unsaid, it is taken for a rename and refused, nothing
+    // written; said, gen cleans up its own files, never the user's.
     p.edit_spec("  - name: \"shop\"", "  - name: \"api\"");
-    assert_eq!(p.render().code, 0);
+    let run = p.render();
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[SPEC168]") && run.stderr.contains("renamedFrom: shop"), "{}", run.stderr);
+    assert!(run.stderr.contains("--replace-services") && !p.path("out/services/api").exists(), "{}", run.stderr);
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--replace-services"]).code, 0);
     assert!(!p.path("out/services/shop/Dockerfile").exists(), "stale managed file removed");
     assert!(app.exists(), "scaffold file kept");
     assert!(p.path("out/services/shop/NOTES.md").exists(), "user file kept");
@@ -249,7 +254,7 @@ fn an_edited_stale_managed_file_is_kept_and_reported() {
     let conf = p.path("out/services/shop/gunicorn.conf.py");
     std::fs::write(&conf, "# tuned by hand\n").expect("write");
     p.edit_spec("  - name: \"shop\"", "  - name: \"api\"");
-    let run = p.render();
+    let run = p.run_gen(["render", "spec.yaml", "--replace-services"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("services/shop/gunicorn.conf.py is no longer rendered but was edited by hand: kept"),
@@ -257,9 +262,9 @@ fn an_edited_stale_managed_file_is_kept_and_reported() {
         run.stderr
     );
     assert_eq!(std::fs::read_to_string(&conf).expect("read"), "# tuned by hand\n");
-    // Still reported next time, until the user decides.
-    assert_eq!(p.render().code, 1);
-    assert_eq!(p.run_gen(["render", "spec.yaml", "--discard-edits"]).code, 0);
+    // Still reported next time, until the user decides (the output records `shop` still).
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--replace-services"]).code, 1);
+    assert_eq!(p.run_gen(["render", "spec.yaml", "--replace-services", "--discard-edits"]).code, 0);
     assert!(!conf.exists());
 }
 

@@ -29,9 +29,11 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Name the service's former name, once (`renamedFrom: catalog` under `catalogue`; for a
-    /// service removed while another is added, render once without the new one first); for a service with `persistence`, keep its name
-    /// (or copy the data from the old claim to the new one before removing the old release).
+    /// Name the service's former name, once (`renamedFrom: catalog` under `catalogue`); for a
+    /// service removed while another is added, say so: `gen render --replace-services` (the
+    /// new one starts afresh: its own folder, tags, image and vault). For a service with
+    /// `persistence`, keep its name (or copy the data from the old claim to the new one before
+    /// removing the old release).
     pub static RULE = ("SPEC168", "invalid-rename", Error);
 }
 
