@@ -41,15 +41,7 @@ pub enum AdoptError {
 /// Reads the repository at `dir` (never writing under it); `skip` are folders not read (where
 /// the spec's render would go).
 pub fn read(dir: &Path, skip: &[PathBuf]) -> Result<Repository, AdoptError> {
-    let shown = dir.display().to_string();
-    let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => AdoptError::Missing(shown.clone()),
-        _ => AdoptError::Unreadable(shown.clone(), e),
-    })?;
-    if !meta.is_dir() {
-        return Err(AdoptError::NotAFolder(shown));
-    }
-    std::fs::read_dir(dir).map_err(|e| AdoptError::Unreadable(shown.clone(), e))?;
+    check_folder(dir)?;
     let walked = walk::walk(dir, skip);
     let mut repo = Repository { read: walked.files.len(), ..Repository::default() };
     for (path, why) in walked.notes {
@@ -63,6 +55,20 @@ pub fn read(dir: &Path, skip: &[PathBuf]) -> Result<Repository, AdoptError> {
         repo.name.add(folder, Origin::new(".", 0), Kind::Git);
     }
     Ok(repo)
+}
+
+/// Whether `dir` is a folder that can be read.
+pub fn check_folder(dir: &Path) -> Result<(), AdoptError> {
+    let shown = dir.display().to_string();
+    let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => AdoptError::Missing(shown.clone()),
+        _ => AdoptError::Unreadable(shown.clone(), e),
+    })?;
+    if !meta.is_dir() {
+        return Err(AdoptError::NotAFolder(shown));
+    }
+    std::fs::read_dir(dir).map_err(|e| AdoptError::Unreadable(shown.clone(), e))?;
+    Ok(())
 }
 
 /// What the files say, read into `repo`.

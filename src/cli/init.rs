@@ -247,6 +247,9 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         eprintln!("gen: error: --name `{name}` cannot name the project: {why}; nothing written");
         return EXIT_FAILURE;
     }
+    if let Err(e) = adopt::check_folder(dir) {
+        return from_problem(&e);
+    }
     // The spec belongs at the repository's root, where it is the one file gen adds; elsewhere
     // only where the user says.
     let out = args.out.clone().unwrap_or_else(|| dir.join("spec.yaml"));
@@ -264,10 +267,7 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
     }
     let repo = match adopt::read(dir, &[pipeline::default_out(&out)]) {
         Ok(repo) => repo,
-        Err(e) => {
-            eprintln!("gen: error: --from {e}; nothing written");
-            return EXIT_FAILURE;
-        }
+        Err(e) => return from_problem(&e),
     };
     for note in &repo.notes {
         eprintln!("gen: note: {note}");
@@ -310,6 +310,12 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         return code.max(compare(session, &out, dir, &settled.text));
     }
     code
+}
+
+/// A folder `--from` cannot read: said, exit 2.
+fn from_problem(e: &adopt::AdoptError) -> u8 {
+    eprintln!("gen: error: --from {e}; nothing written");
+    EXIT_FAILURE
 }
 
 /// `--compare`: not yet built.
