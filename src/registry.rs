@@ -23,6 +23,8 @@ pub fn groups() -> Vec<Group> {
     spec_rules.extend(spec::rules::all().map(|(rule, _)| *rule));
     // Found by the render, which sees the layout's paths, and reported at the spec's line.
     spec_rules.push(&render::SERVICE_NAME_TAKEN);
+    // Found by reading the folder of a service's own code, and reported at the spec's line.
+    spec_rules.push(&crate::pipeline::OWN_CODE_INCOMPLETE);
     let mut groups = vec![
         Group { name: "spec", rules: spec_rules },
         Group {

@@ -253,6 +253,38 @@ pub struct Runtime {
     /// The image the service's Dockerfile builds on, when the blueprint declares it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_image: Option<BaseImage>,
+    /// What a service's own code folder (`source:`) must hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceRecipe>,
+}
+
+/// What the folder of a service's own code must hold for gen's files to build and test it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SourceRecipe {
+    /// The locks installed with `pip install --require-hashes` (or the toolchain's like),
+    /// from the code's folder; `{param}` stands for the service's value of that param.
+    #[serde(default)]
+    pub locks: Vec<String>,
+    /// The param naming the entry point as `module:callable`, whose module must be in the
+    /// folder (`module.py` or `module/__init__.py`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_param: Option<String>,
+}
+
+impl SourceRecipe {
+    /// The locks for one service's params: each `{param}` filled in.
+    pub fn locks_for(&self, params: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+        self.locks
+            .iter()
+            .map(|lock| {
+                params.iter().fold(lock.clone(), |lock, (name, value)| match value {
+                    serde_json::Value::String(v) => lock.replace(&format!("{{{name}}}"), v),
+                    _ => lock,
+                })
+            })
+            .collect()
+    }
 }
 
 /// The image a service's Dockerfile builds on, as data rather than template text: the
@@ -380,6 +412,7 @@ impl Default for Runtime {
             startup_seconds: 60,
             test: None,
             base_image: None,
+            source: None,
         }
     }
 }

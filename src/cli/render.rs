@@ -130,6 +130,16 @@ pub fn run(args: Args) -> u8 {
             None => writer.github_in_output(),
         };
         writer.layout(Layout::of(place).in_output(in_output));
+        // A renamed service's folder of gen's scaffold (`services/<name>/`, the base layout's)
+        // moves with it: the code in it is the user's, and stays theirs under the new name.
+        for svc in &loaded.spec.services {
+            if let (Some(from), None) = (&svc.renamed_from, &svc.source) {
+                let (from, to) = (format!("services/{from}"), format!("services/{}", svc.name));
+                if writer.move_folder(&from, &to)? {
+                    eprintln!("gen: moved {}/{from} to {}/{to} (renamedFrom)", display(out), display(out));
+                }
+            }
+        }
         let loaded = loaded;
         writer.environments(
             loaded

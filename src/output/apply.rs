@@ -226,6 +226,41 @@ impl Writer {
         self.layout = layout;
     }
 
+    /// A renamed service's folder (`renamedFrom`): `from` (relative to the output) becomes
+    /// `to` before any batch is added, whole (the user's code in it, and the files they added),
+    /// and what the manifest records under it is read at its new path: gen's files there are
+    /// compared and updated where they now are, the user's stay the user's. Nothing moves when
+    /// `to` exists (a later render, or a folder of the user's). Whether it moved.
+    pub fn move_folder(&mut self, from: &str, to: &str) -> Result<bool, OutputError> {
+        let (src, dst) = (self.out.join(from), self.out.join(to));
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Io { path, source }
+        };
+        let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        let mut moved = false;
+        if real_dir(&src) && std::fs::symlink_metadata(&dst).is_err() {
+            if let Some(parent) = dst.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::rename(&src, &dst).map_err(io(&src))?;
+            moved = true;
+        }
+        // Also after a render that moved the folder and stopped before its manifest.
+        if std::fs::symlink_metadata(&src).is_err() && real_dir(&dst) {
+            let prefix = format!("{from}/");
+            let under: Vec<String> = self.old.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+            for key in under {
+                if let Some(mut entry) = self.old.remove(&key) {
+                    entry.path = format!("{to}/{}", &key[prefix.len()..]);
+                    self.folders.list(&entry.path);
+                    self.old.insert(entry.path.clone(), entry);
+                }
+            }
+        }
+        Ok(moved)
+    }
+
     /// Whether the folder's manifest says `.github/` stays in the output folder.
     pub fn github_in_output(&self) -> bool {
         self.github_in_output

@@ -8,10 +8,13 @@
 
 mod closure;
 mod inputs;
+mod own_code;
 mod place;
+mod renames;
 mod session;
 
 pub use inputs::MAX_ARTIFACT_BYTES;
+pub use own_code::RULE as OWN_CODE_INCOMPLETE;
 pub use place::{default_out, display, place, spec_name};
 pub use session::{Checked, Prepared, Session, Sink, Unprepared};
 

@@ -199,10 +199,17 @@ impl Session {
         let mut said = spec::check_with(loaded, self.platforms);
         // What the spec's services ask of their blueprints' base images: a note, said only of a
         // spec with no error to fix first.
-        if !said.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+        let clean = !said.iter().any(|d| d.severity == crate::diag::Severity::Error);
+        if clean {
             said.extend(crate::blueprint::check_base_images(loaded, &self.catalog));
         }
-        let findings = Findings::new([loaded.source().clone()], ignores.silence(said));
+        let mut findings = Findings::new([loaded.source().clone()], ignores.silence(said));
+        // A service's own code: its folder holds what gen's files build and test it from.
+        if clean {
+            let mut own = super::own_code::check(loaded, &self.catalog);
+            own.diagnostics = ignores.silence(own.diagnostics);
+            findings.extend(own);
+        }
         (ignores, findings)
     }
 
@@ -243,6 +250,11 @@ impl Session {
         let loaded = spec::load_with(&name, &bytes, self.platforms).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
         let place = place(path, &out);
+        // A rename the spec does not say: refused before anything renders.
+        let renamed = super::renames::unannounced(&loaded, &out);
+        if !renamed.diagnostics.is_empty() {
+            return Err(Unprepared::Invalid(renamed));
+        }
         Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place })
     }
 

@@ -160,6 +160,10 @@ impl<'l, 'c> Contexts<'l, 'c> {
                     "out": place.out,
                     "prefix": place.prefix(),
                     "readme": place.readme(),
+                    // From the output folder up to the repository's root (`.` when it is the
+                    // root): a local script's build context when a service's code is its own.
+                    "toRoot": place.to_root(),
+                    "code": code_folders(&loaded.spec.services, services, place),
                 }))),
             ),
         ];
@@ -192,4 +196,34 @@ impl<'l, 'c> Contexts<'l, 'c> {
         }
         Ok(Contexts { shared, per_env })
     }
+}
+
+/// Where each service's code is, by service name: `dir`, its folder from the repository's root
+/// (`.` for the root), and `prefix`, the same as a prefix of paths (`` or `dir/`); `own`,
+/// whether it is the team's own (`source:`), built with the repository's root as the context,
+/// or gen's scaffold in `services/<name>/` of the output, its own context; `locks`, for code of
+/// its own, the locks its blueprint installs from it (`runtime.source`), from its folder.
+fn code_folders(
+    services: &[crate::spec::model::Service],
+    blueprints: &[ServiceBlueprint<'_>],
+    place: &Place,
+) -> serde_json::Value {
+    services
+        .iter()
+        .zip(blueprints)
+        .map(|(svc, (bp, params))| {
+            let dir = match &svc.source {
+                Some(source) => place.from_spec_dir(source),
+                None => format!("{}services/{}", place.prefix(), svc.name),
+            };
+            let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+            let locks = match (&svc.source, &bp.runtime.source) {
+                (Some(_), Some(recipe)) => recipe.locks_for(params),
+                _ => Vec::new(),
+            };
+            let value = serde_json::json!({"dir": dir, "prefix": prefix, "own": svc.source.is_some(), "locks": locks});
+            (svc.name.clone(), value)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }

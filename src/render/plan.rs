@@ -92,6 +92,23 @@ impl Place {
         if self.out == "." { String::new() } else { format!("{}/", self.out) }
     }
 
+    /// A path written from the spec's folder (`.` for the folder itself), from the repository
+    /// root: `.` for the root.
+    pub fn from_spec_dir(&self, path: &str) -> String {
+        let dir = self.spec.rsplit_once('/').map(|(dir, _)| dir);
+        match (dir, path.trim_end_matches('/')) {
+            (None, "." | "") => ".".to_string(),
+            (None, path) => path.to_string(),
+            (Some(dir), "." | "") => dir.to_string(),
+            (Some(dir), path) => format!("{dir}/{path}"),
+        }
+    }
+
+    /// The repository root from the output directory: `.`, `..`, `../..`.
+    pub fn to_root(&self) -> String {
+        if self.out == "." { ".".to_string() } else { vec![".."; self.depth()].join("/") }
+    }
+
     /// How many folders the output directory is below the repository root: a file of the
     /// root ([`is_repository_file`]) is written that many `..` above the output directory.
     pub fn depth(&self) -> usize {

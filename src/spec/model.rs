@@ -42,8 +42,9 @@ impl Spec {
         let target = self.platform.target.spec();
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());
+            // A renamed service keeps the image repository its releases are in.
+            let (repository, tag) = target.default_image(&self.metadata.name, service.former_name());
             let image = service.image.get_or_insert_with(Image::default);
-            let (repository, tag) = target.default_image(&self.metadata.name, &service.name);
             image.repository.get_or_insert(repository);
             image.tag.get_or_insert_with(|| tag.to_string());
             if let Some(volume) = &mut service.persistence
@@ -225,6 +226,13 @@ pub struct Service {
     pub name: String,
     #[serde(default = "default_blueprint")]
     pub blueprint: String,
+    /// The folder of the service's code, from the spec's folder; `None`: gen scaffolds it in
+    /// its output (`services/<name>/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The service's former name: its tags, code folder and Terraform keep their history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// Filled with the project's name when omitted ([`Spec::fill_defaults`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
@@ -261,7 +269,8 @@ pub struct Service {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Release {
-    /// `<service>/v` when omitted ([`Spec::fill_defaults`]): the same whether the spec has one
+    /// `<service>/v` when omitted (`<renamedFrom>/v` for a renamed service: its history),
+    /// ([`Spec::fill_defaults`]): the same whether the spec has one
     /// service or several, so that adding a service never restarts another's versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_prefix: Option<String>,
@@ -273,7 +282,13 @@ pub struct Release {
 impl Service {
     /// The prefix of the service's release tags (filled by [`Spec::fill_defaults`]).
     pub fn tag_prefix(&self) -> String {
-        self.release.tag_prefix.clone().unwrap_or_else(|| format!("{}/v", self.name))
+        self.release.tag_prefix.clone().unwrap_or_else(|| format!("{}/v", self.former_name()))
+    }
+
+    /// The name its history is under: its former name when renamed (`renamedFrom`), which its
+    /// release tags, image repository and cloud names keep, else its name.
+    pub fn former_name(&self) -> &str {
+        self.renamed_from.as_deref().unwrap_or(&self.name)
     }
 }
 

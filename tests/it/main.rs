@@ -32,6 +32,7 @@ mod local_deploy;
 mod local_grid;
 mod no_panic;
 mod output_safety;
+mod own_code;
 mod ownership;
 mod ownership_property;
 mod platform;

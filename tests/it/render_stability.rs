@@ -92,6 +92,8 @@ fn cases() -> Vec<Case> {
         case("full", file("tests/fixtures/specs/full.yaml"), "spec.yaml", "out"),
         // `gen init --footprint starter`, with a second service.
         case("starter", file("tests/fixtures/specs/starter.yaml"), "spec.yaml", "out"),
+        // A service renamed (`renamedFrom`): its tags, vault and identity keep the old name.
+        case("renamed", file("tests/fixtures/specs/renamed.yaml"), "spec.yaml", "out"),
         case("gitops", file("tests/fixtures/specs/gitops.yaml"), "deploy/spec.yaml", "deploy/out"),
         case(
             "gitops-commit",

@@ -27,6 +27,8 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/local-azure.yaml",
     "tests/fixtures/specs/shared-three-zones.yaml",
     "tests/fixtures/specs/starter.yaml",
+    // A service renamed (`renamedFrom`): terraform/moved.tf.
+    "tests/fixtures/specs/renamed.yaml",
     "examples/seed-001-flask-duckdns.yaml",
 ];
 

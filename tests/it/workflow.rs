@@ -33,6 +33,8 @@ struct Variant {
     spec: String,
     spec_at: &'static str,
     out: &'static str,
+    /// The repository's own files besides the spec: a service's own code (`source:`).
+    files: Vec<(&'static str, String)>,
 }
 
 fn spec_text(rel: &str) -> String {
@@ -60,7 +62,7 @@ fn two_services(spec: String) -> String {
 fn variants() -> Vec<Variant> {
     vec![
         // semgrep, trivy, notify, Helm, one service, the output at the repository root.
-        Variant { name: "reference", spec: spec_text("spec.yaml"), spec_at: "spec.yaml", out: "." },
+        Variant { name: "reference", spec: spec_text("spec.yaml"), spec_at: "spec.yaml", out: ".", files: Vec::new() },
         // Helm through a GitHub environment, a branch that is not main, two services in two
         // namespaces, defaults for the pipeline (no notify).
         Variant {
@@ -68,6 +70,7 @@ fn variants() -> Vec<Variant> {
             spec: spec_text("tests/fixtures/specs/terraform.yaml"),
             spec_at: "spec.yaml",
             out: "out",
+            files: Vec::new(),
         },
         // GitOps through a pull request, snyk failing on critical, no image scan, notify, the
         // spec and its output in a folder.
@@ -76,6 +79,7 @@ fn variants() -> Vec<Variant> {
             spec: spec_text("tests/fixtures/specs/gitops.yaml"),
             spec_at: "deploy/spec.yaml",
             out: "deploy/out",
+            files: Vec::new(),
         },
         // GitOps committing the tag, no static analysis, no notifications; gen installed from
         // its wheel, verified against a lock.
@@ -92,6 +96,7 @@ fn variants() -> Vec<Variant> {
             ),
             spec_at: "spec.yaml",
             out: "generated",
+            files: Vec::new(),
         },
         // Three environments on Azure, promoted with Helm: one build, dev, test, then prod in
         // the GitHub environment `production`.
@@ -100,6 +105,7 @@ fn variants() -> Vec<Variant> {
             spec: spec_text("tests/fixtures/specs/environments.yaml"),
             spec_at: "spec.yaml",
             out: "out",
+            files: Vec::new(),
         },
         // The same through Argo CD, each environment's tag committed in turn.
         Variant {
@@ -108,6 +114,7 @@ fn variants() -> Vec<Variant> {
                 + "pipeline:\n  deploy: gitops\n  gitops: {update: commit}\n",
             spec_at: "spec.yaml",
             out: "out",
+            files: Vec::new(),
         },
         // Two services through Argo CD in three environments, each release proposed in a pull
         // request (whose merge wait holds no concurrency group).
@@ -117,6 +124,7 @@ fn variants() -> Vec<Variant> {
                 + "pipeline:\n  deploy: gitops\n  gitops: {update: pull-request}\n",
             spec_at: "spec.yaml",
             out: "out",
+            files: Vec::new(),
         },
         // The same committed by the release App (its token the ruleset's bypass actor).
         Variant {
@@ -125,6 +133,24 @@ fn variants() -> Vec<Variant> {
                 + "pipeline:\n  deploy: gitops\n  gitops: {update: commit}\n",
             spec_at: "spec.yaml",
             out: "out",
+            files: Vec::new(),
+        },
+        // A team's repository: the service `notes`'s code stays in src/notes (gen's
+        // Dockerfile builds it from the repository's root), `users` is gen's scaffold.
+        Variant {
+            name: "own-code",
+            spec: own_code_spec("src/notes"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: own_code("src/notes"),
+        },
+        // The code at the repository's root, gen's output there too (beside the team's files).
+        Variant {
+            name: "own-code-at-root",
+            spec: own_code_spec("."),
+            spec_at: "spec.yaml",
+            out: ".",
+            files: own_code("."),
         },
         // Local for development (no job: deployed from a laptop), Azure for production, the
         // spec and its output in a folder.
@@ -133,14 +159,46 @@ fn variants() -> Vec<Variant> {
             spec: spec_text("tests/fixtures/specs/local-azure.yaml"),
             spec_at: "deploy/spec.yaml",
             out: "deploy/out",
+            files: Vec::new(),
         },
     ]
+}
+
+/// A Flask service's own code, as a team's repository holds it: its package (`run:app`), its
+/// tests and its two locks (gen's scaffold's, which are real, hashed locks), under `dir`.
+fn own_code(dir: &'static str) -> Vec<(&'static str, String)> {
+    let lock = |name: &str| spec_text(&format!("blueprints/flask/templates/{name}"));
+    let at = |name: &str| -> &'static str {
+        Box::leak(if dir == "." { name.to_string() } else { format!("{dir}/{name}") }.into_boxed_str())
+    };
+    vec![
+        (at("run.py"), "from flask import Flask\n\napp = Flask(__name__)\n".to_string()),
+        (at("tests/test_run.py"), "from run import app\n\n\ndef test_app():\n    assert app\n".to_string()),
+        (at("requirements.txt"), lock("requirements.txt")),
+        (at("requirements-dev.txt"), lock("requirements-dev.txt")),
+    ]
+}
+
+/// `tests/fixtures/specs/terraform.yaml` with the service `notes`'s code its own, at `dir`.
+fn own_code_spec(dir: &str) -> String {
+    edited(
+        spec_text("tests/fixtures/specs/terraform.yaml"),
+        &[(
+            "  - name: notes\n",
+            &format!("  - name: notes\n    source: {dir}\n    params: {{entrypoint: \"run:app\"}}\n"),
+        )],
+    )
 }
 
 impl Repo {
     fn new(v: &Variant) -> Repo {
         let dir = tempfile::tempdir().expect("tempdir");
         git(dir.path(), &["init", "-q"]);
+        for (path, text) in &v.files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write the repository's file");
+        }
         let spec = dir.path().join(v.spec_at);
         std::fs::create_dir_all(spec.parent().expect("parent")).expect("mkdir");
         std::fs::write(&spec, &v.spec).expect("write spec");
@@ -896,6 +954,10 @@ fn workflow_paths_are_right_from_the_repository_root() {
                 .flat_map(|e| wf["on"][e]["paths"].as_array().cloned().unwrap_or_default())
                 .filter_map(|p| p.as_str().map(str::to_string));
             for filter in filters {
+                // `**`: every path (a service whose code is the repository's root).
+                if filter == "**" {
+                    continue;
+                }
                 let literal = filter.trim_start_matches('!').trim_end_matches("/**");
                 // The workflow's own path is where GitHub reads it, at the root.
                 if !literal.starts_with(".github/") {
@@ -1090,7 +1152,13 @@ fn spec_values_reach_the_workflows_as_inert_literals() {
         serde_json::to_string("a'\"$(id)${{github.token}}@example.org").unwrap(),
         serde_json::to_string("https://example.org/${{github.token}}'\"$(id)").unwrap()
     );
-    let v = Variant { name: "hostile", spec, spec_at: "spec.yaml", out: "o'ut {{ secrets.LEAK }} $(id)" };
+    let v = Variant {
+        name: "hostile",
+        spec,
+        spec_at: "spec.yaml",
+        out: "o'ut {{ secrets.LEAK }} $(id)",
+        files: Vec::new(),
+    };
     let repo = Repo::new(&v);
     // GitHub reads `${{ '${{' }}` as the two characters `${{`.
     let evaluated = |s: &str| s.replace("${{ '${{' }}", "${{");
@@ -1355,7 +1423,7 @@ fn next_release(repo: &Repo, service: &str, tags: &[&str]) -> (String, String) {
 fn adding_a_service_leaves_the_first_ones_tags_and_versions_as_they_were() {
     let reference = spec_text("spec.yaml");
     let second = "  - name: cart\n    blueprint: flask\n    port: 5000\n    ingress: {host: cart.example.com, path: /, tls: true}\n\n# The GitHub workflow";
-    let variant = |name, spec| Variant { name, spec, spec_at: "spec.yaml", out: "." };
+    let variant = |name, spec| Variant { name, spec, spec_at: "spec.yaml", out: ".", files: Vec::new() };
     let one = Repo::new(&variant("one service", reference.clone()));
     let two = Repo::new(&variant("two services", edited(reference.clone(), &[("\n# The GitHub workflow", second)])));
     // The first service's releases so far, and another line of tags beside them.

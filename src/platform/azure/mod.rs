@@ -227,7 +227,8 @@ impl TargetSpec for Spec {
         self.key_vault.vaults = services
             .iter()
             .filter(|s| !s.secret_env.is_empty())
-            .map(|s| (s.name.clone(), service_key_vault_name(&self.acr.name, &self.resource_group, &s.name)))
+            // A renamed service keeps its vault (purge-protected: its name cannot be reused).
+            .map(|s| (s.name.clone(), service_key_vault_name(&self.acr.name, &self.resource_group, s.former_name())))
             .collect();
         self.key_vault.shared = shared_key_vault_name(&self.acr.name, &self.resource_group);
     }

@@ -15,10 +15,12 @@ mod invalid_github_repository;
 mod invalid_image;
 mod invalid_kubernetes_class;
 mod invalid_quantity;
+mod invalid_rename;
 mod invalid_tag_prefix;
 mod invisible_character;
 mod kubernetes_name;
 
+pub use invalid_rename::RULE as INVALID_RENAME;
 pub use kubernetes_name::{dns1123_label_problem, service_name_problem, windows_reserved};
 pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 mod latest_image_tag;
@@ -44,6 +46,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&storage_account_name::RULE, storage_account_name::check),
     (&hostname::RULE, hostname::check),
     (&duplicate_service_name::RULE, duplicate_service_name::check),
+    (&invalid_rename::RULE, invalid_rename::check),
     (&duplicate_ingress_route::RULE, duplicate_ingress_route::check),
     (&min_exceeds_max::RULE, min_exceeds_max::check),
     (&invalid_quantity::RULE, invalid_quantity::check),

@@ -194,7 +194,9 @@ make_venv() {
 <% for service in found.python %>
 <% set test = runtimes[service.blueprint].test %>
 <% set version = service.params[test.versionParam] if service.params[test.versionParam] is defined else "" %>
-make_venv <@ version | shell @> "$root"/<@ ("services/" ~ service.name ~ "/requirements.txt") | shell @> "${XDG_CACHE_HOME:-$HOME/.cache}/gen/venv-"<@ (spec.metadata.name ~ "-" ~ service.name) | shell @> <@ service.name | shell @>
+<% set code = gen.code[service.name] %>
+<% set lock = (gen.toRoot ~ "/" ~ code.prefix ~ code.locks[0]) if code.own and code.locks else ("services/" ~ service.name ~ "/requirements.txt") %>
+make_venv <@ version | shell @> "$root"/<@ lock | shell @> "${XDG_CACHE_HOME:-$HOME/.cache}/gen/venv-"<@ (spec.metadata.name ~ "-" ~ service.name) | shell @> <@ service.name | shell @>
 <% endfor %>
 <% endif %>
 
@@ -483,7 +485,8 @@ echo "==> "<@ service.name | shell @>": test, build, load"
 <% set test = runtimes[service.blueprint].test if runtimes[service.blueprint].test is defined else none %>
 <% if test and test.toolchain == "python" %>
 (
-  dir="$root"/<@ ("services/" ~ service.name) | shell @>
+<% set code = gen.code[service.name] %>
+  dir="$root"/<@ ((gen.toRoot ~ "/" ~ code.dir) if code.own else ("services/" ~ service.name)) | shell @>
   venv="${XDG_CACHE_HOME:-$HOME/.cache}/gen/venv-"<@ (spec.metadata.name ~ "-" ~ service.name) | shell @>
   cd "$dir"
   $dry_run && printf '+ cd %q\n' "$dir"
@@ -496,7 +499,12 @@ echo "("<@ service.name | shell @>": its "<@ test.toolchain | shell @>" tests ru
 <% endif %>
 # No tag at the build: the id it writes is this build's, whatever another build (another
 # environment's script, run at the same time) does meanwhile with a shared tag.
+<% if gen.code[service.name].own %>
+# The service's code is its own: the context is the repository's root, the Dockerfile gen's.
+run docker build --iidfile "$build_dir/iid" --file "$root"/<@ ("services/" ~ service.name ~ "/Dockerfile") | shell @> "$root"/<@ gen.toRoot | shell @>
+<% else %>
 run docker build --iidfile "$build_dir/iid" "$root"/<@ ("services/" ~ service.name) | shell @>
+<% endif %>
 if $dry_run; then
   id="<image id>"
   tag="dev-<image id>"

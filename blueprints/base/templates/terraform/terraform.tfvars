@@ -128,6 +128,9 @@ secret_services = {
     vault     = <@ spec.platform.azure.keyVault.vaults[svc.name] | hcl @>
     namespace = <@ svc.namespace | hcl @>
     secrets   = [<% for name in svc.secretEnv %><@ name | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+<% if svc.renamedFrom is defined %>
+    former    = <@ svc.renamedFrom | hcl @>
+<% endif %>
   }
 <% endfor %>
 }

@@ -284,8 +284,9 @@ variable "secret_services" {
     vault     = string
     namespace = string
     secrets   = list(string)
+    former    = optional(string)
   }))
-  description = "The services with secretEnv, by name: each one's vault, namespace and secret variable names (spec: services[].secretEnv). Each gets a vault of its own and a workload identity that reads it alone."
+  description = "The services with secretEnv, by name: each one's vault, namespace and secret variable names (spec: services[].secretEnv), and the name a renamed service had (spec: renamedFrom), which its identity keeps. Each gets a vault of its own and a workload identity that reads it alone."
   default     = {}
   validation {
     condition     = alltrue([for s in values(var.secret_services) : can(regex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$", s.vault)) && !strcontains(s.vault, "--")])

@@ -52,7 +52,9 @@ resource "azurerm_role_assignment" "vault_admin" {
 # as the release is), reading its own vault's secrets.
 resource "azurerm_user_assigned_identity" "service" {
   for_each            = var.services
-  name                = "${var.name_prefix}-${each.key}"
+  # A renamed service keeps its identity (a new name would be a new identity, and a new client
+  # id for its pods): named after the name it had.
+  name                = "${var.name_prefix}-${coalesce(each.value.former, each.key)}"
   resource_group_name = var.resource_group_name
   location            = var.location
   tags                = var.tags

@@ -23,8 +23,9 @@ variable "services" {
     vault     = string
     namespace = string
     secrets   = list(string)
+    former    = optional(string)
   }))
-  description = "The services with secretEnv: each one's vault (a globally unique name), namespace and the names of its secret variables."
+  description = "The services with secretEnv: each one's vault (a globally unique name), namespace and the names of its secret variables, and the name a renamed service had, which its identity keeps."
 }
 
 variable "admin_principal_id" {

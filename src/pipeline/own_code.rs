@@ -1,0 +1,178 @@
+//! A service whose code is its own (`source:`): its folder holds what gen's files build and
+//! test it from, found out before any build. The locks are read from disk and linted as the
+//! locks `pip install --require-hashes` installs (REQ001, REQ002, at their lines); what is
+//! missing is reported at the spec's `source`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::blueprint::{Catalog, Kind};
+use crate::declare_rule;
+use crate::diag::{Findings, Source};
+use crate::lint::{self, Artifact};
+use crate::route;
+use crate::spec::Loaded;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service whose code is its own (`source:`) when its folder does not hold
+    /// what gen's files build and test it from: the folder itself, each lock its blueprint
+    /// installs (for `flask`, `params.requirements` and `requirements-dev.txt`), and the module
+    /// of its entry point (`params.entrypoint`).
+    ///
+    /// ## Why it matters
+    /// The Dockerfile gen renders copies the lock and installs it with `--require-hashes`, the
+    /// pipeline's test job installs the development lock, and gunicorn imports the entry
+    /// point's module when the pod starts. Without them the first `docker build`, the first
+    /// test job, or the first pod fails, after a commit and a push; gen reads the folder and
+    /// says so before any of them.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   - name: api
+    ///     source: src/api        # holds app.py, no requirements.txt
+    ///     params: {entrypoint: "wsgi:app"}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Lock the dependencies with their hashes in the code's folder: `pip-compile
+    /// --generate-hashes -o requirements.txt requirements.in` (or `uv pip compile
+    /// --generate-hashes`), and the same for `requirements-dev.txt` (with pytest); name the
+    /// module that defines the application in `params.entrypoint` (`module:app`, or
+    /// `module:create_app()` for a factory); or correct `source:`.
+    pub static RULE = ("SPEC167", "own-code-incomplete", Error);
+}
+
+/// Locks larger than this are not read (a lock of a thousand packages with their hashes is
+/// under 200 KiB).
+const MAX_LOCK_BYTES: u64 = 4 << 20;
+
+/// What each service with code of its own lacks, and the findings of its locks. The spec is
+/// read from its file's folder on disk (`loaded`'s source name); a spec that is not a file (a
+/// test's text) has no folder to read, and nothing is checked.
+pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
+    let mut findings = Findings::default();
+    if !loaded.spec.services.iter().any(|s| s.source.is_some()) {
+        return findings;
+    }
+    let spec_path = Path::new(loaded.source().name());
+    if !spec_path.is_file() {
+        return findings;
+    }
+    let spec_dir = spec_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(params) = crate::blueprint::resolve_params(loaded, catalog) else { return findings };
+    let root = repository_root(spec_dir);
+    let requirements = lint::family("requirements");
+    for (i, (svc, (bp, params))) in loaded.spec.services.iter().zip(&params).enumerate() {
+        let Some(source) = &svc.source else { continue };
+        if bp.kind != Kind::Service {
+            continue;
+        }
+        let at = route!["services", i, "source"];
+        let dir = spec_dir.join(source);
+        let shown = super::display(&dir);
+        let real = match dir.canonicalize() {
+            Ok(real) if real.is_dir() => real,
+            _ => {
+                findings.diagnostics.push(
+                    loaded
+                        .at(
+                            &RULE,
+                            &at,
+                            false,
+                            format!("the code's folder `{shown}` does not exist (from the spec's folder)"),
+                        )
+                        .help("name the folder that holds the service's code, from the spec's folder"),
+                );
+                continue;
+            }
+        };
+        if let Some(root) = &root
+            && !real.starts_with(root)
+        {
+            findings.diagnostics.push(loaded.at(
+                &RULE,
+                &at,
+                false,
+                format!(
+                    "`{shown}` leads out of the repository (to {}): the pipeline builds only what is in it",
+                    real.display()
+                ),
+            ));
+            continue;
+        }
+        let Some(recipe) = &bp.runtime.source else { continue };
+        for lock in recipe.locks_for(params) {
+            let path = dir.join(&lock);
+            let shown_lock = super::display(&path);
+            let text = match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() && m.len() <= MAX_LOCK_BYTES => {
+                    std::fs::read(&path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+                }
+                Ok(m) if m.is_file() => {
+                    findings.diagnostics.push(loaded.at(
+                        &RULE,
+                        &at,
+                        false,
+                        format!("`{shown_lock}` is over {} MiB: not a lock gen reads", MAX_LOCK_BYTES >> 20),
+                    ));
+                    continue;
+                }
+                _ => None,
+            };
+            let Some(text) = text else {
+                findings.diagnostics.push(
+                    loaded
+                        .at(&RULE, &at, false, format!("`{shown}` has no `{lock}`, which {} installs with `--require-hashes`", installer(&lock, recipe.locks_for(params).first())))
+                        .help("write it with its hashes: `pip-compile --generate-hashes` (or `uv pip compile --generate-hashes`) from the packages the code needs"),
+                );
+                continue;
+            };
+            if let Some(family) = requirements {
+                // Installed by gen's files with hash checking: judged as such, as the service's file.
+                let artifact = Artifact {
+                    source: Source::new(shown_lock, text),
+                    spec: Some(loaded.spec.clone()),
+                    service: Some(i),
+                    path: Some(lock.clone()),
+                    set: None,
+                    deployed: None,
+                };
+                findings.extend(lint::lint_files(family, &mut std::iter::once(artifact)));
+            }
+        }
+        if let Some(param) = &recipe.module_param
+            && let Some(entry) = params.get(param).and_then(|v| v.as_str())
+            && let Some((module, _)) = entry.split_once(':')
+        {
+            let file = module.replace('.', "/");
+            let found = [format!("{file}.py"), format!("{file}/__init__.py")].iter().any(|f| dir.join(f).is_file());
+            if !found {
+                let route = route!["services", i, "params", param.as_str()];
+                let route = if loaded.doc.root.lookup(&route).is_some() { route } else { at.clone() };
+                findings.diagnostics.push(
+                    loaded
+                        .at(&RULE, &route, false, format!("the entry point `{entry}` imports `{module}`, and `{shown}` has neither `{file}.py` nor `{file}/__init__.py`"))
+                        .help(format!("name the module that defines the application in `params.{param}` (`module:app`, or `module:create_app()` for a factory)")),
+                );
+            }
+        }
+    }
+    if !findings.diagnostics.is_empty() {
+        findings.sources.add(Arc::clone(loaded.source()));
+    }
+    findings
+}
+
+/// Who installs `lock`: the image (the first lock) or the tests (the pipeline's test job, a
+/// local deploy script).
+fn installer(lock: &str, first: Option<&String>) -> &'static str {
+    if first.is_some_and(|f| f == lock) { "gen's Dockerfile" } else { "the service's tests" }
+}
+
+/// The repository the spec is in (the nearest folder above it holding `.git`), resolved.
+fn repository_root(spec_dir: &Path) -> Option<PathBuf> {
+    let dir = spec_dir.canonicalize().ok()?;
+    dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
