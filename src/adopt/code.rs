@@ -12,6 +12,8 @@ use super::walk::RepoFile;
 pub struct Code<'a> {
     pub python: BTreeMap<&'a str, &'a str>,
     pub requirements: Vec<&'a str>,
+    /// The requirements files' texts.
+    texts: BTreeMap<&'a str, &'a str>,
 }
 
 impl<'a> Code<'a> {
@@ -23,6 +25,7 @@ impl<'a> Code<'a> {
                 code.python.insert(&f.rel, &f.text);
             } else if name.starts_with("requirements") && name.ends_with(".txt") {
                 code.requirements.push(&f.rel);
+                code.texts.insert(&f.rel, &f.text);
             }
         }
         code
@@ -116,6 +119,30 @@ impl<'a> Code<'a> {
         }
         found.sort_by_key(|(f, _, _)| (f.matches('/').count(), f.clone()));
         found
+    }
+
+    /// The first line of a requirements file that names a package without a `--hash`.
+    pub fn unhashed(&self, file: &str) -> Option<usize> {
+        let text = self.texts.get(file)?;
+        let mut lines = text.lines().enumerate().peekable();
+        while let Some((i, line)) = lines.next() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') || t.starts_with('-') {
+                continue;
+            }
+            // A requirement continues over `\`-ended lines; its hashes may be on any of them.
+            let mut whole = t.to_string();
+            while whole.ends_with('\\') {
+                match lines.next() {
+                    Some((_, next)) => whole.push_str(next),
+                    None => break,
+                }
+            }
+            if !whole.contains("--hash") {
+                return Some(i + 1);
+            }
+        }
+        None
     }
 
     /// The requirements file of a folder, preferring `requirements.txt`.

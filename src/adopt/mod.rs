@@ -112,7 +112,8 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
                 repo.platform.aws.push(Origin::new(&f.rel, 1));
             }
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-            if in_chart(&f.rel) {
+            // A chart's templates are the chart's; a gen spec (an earlier run's) is not the repository's deployment.
+            if in_chart(&f.rel) || f.text.lines().any(|l| l.trim_end() == "apiVersion: gen/v1") {
                 continue;
             }
             if workflow::is_workflow(&f.rel) {
@@ -327,8 +328,24 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
     if let Some(from) = from {
         s.source.add(folder.clone(), from, if copy.is_some() { Kind::Dockerfile } else { Kind::Code });
     }
+    // gen installs the code's requirements, and its tests', with `pip install --require-hashes`.
+    let dev = dockerfile::join(&folder, "requirements-dev.txt");
+    if !code.requirements.contains(&dev.as_str()) {
+        s.todos.push(format!(
+            "{folder} has no requirements-dev.txt, which gen's test job installs with --require-hashes: write it \
+             (pytest and what the tests import), locked with `pip-compile --generate-hashes`"
+        ));
+    }
     match code.requirements_in(&folder) {
-        Some(r) => s.requirements.add(r.to_string(), Origin::new(r, 1), Kind::Code),
+        Some(r) => {
+            if let Some(line) = code.unhashed(r) {
+                s.todos.push(format!(
+                    "{r}:{line} is not locked with hashes, and gen's image installs it with `pip install \
+                     --require-hashes`: lock it (`pip-compile --generate-hashes` from the packages it names)"
+                ));
+            }
+            s.requirements.add(r.to_string(), Origin::new(r, 1), Kind::Code)
+        }
         None => s.todos.push(format!(
             "no requirements.txt in {folder}: write params.requirements (a pip requirements file, relative to source)"
         )),

@@ -46,10 +46,6 @@ pub struct Args {
     /// is a `# TODO(gen init --from)` at its place.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["platform", "footprint", "base_image_digest", "blueprints"])]
     from: Option<PathBuf>,
-    /// With --from: render the written spec into a temporary folder and print, per family,
-    /// which of DIR's files gen's output replaces and which `gen lint` findings of them go away.
-    #[arg(long, requires = "from")]
-    compare: bool,
 }
 
 /// The sizes `gen init` writes a cloud platform's example at.
@@ -295,7 +291,7 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         doc.inferred,
         repo.read
     );
-    let code = if settled.remaining.diagnostics.is_empty() {
+    if settled.remaining.diagnostics.is_empty() {
         outln!("next: settle the TODOs (`grep -n TODO {shown}`), then run `gen render {shown}`");
         EXIT_CLEAN
     } else {
@@ -305,23 +301,13 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
              edit {shown}, then `gen lint {shown}`"
         );
         super::EXIT_FINDINGS
-    };
-    if args.compare {
-        return code.max(compare(session, &out, dir, &settled.text));
     }
-    code
 }
 
 /// A folder `--from` cannot read: said, exit 2.
 fn from_problem(e: &adopt::AdoptError) -> u8 {
     eprintln!("gen: error: --from {e}; nothing written");
     EXIT_FAILURE
-}
-
-/// `--compare`: not yet built.
-fn compare(_session: &crate::pipeline::Session, _spec: &Path, _dir: &Path, _text: &str) -> u8 {
-    eprintln!("gen: note: --compare is not built yet");
-    EXIT_CLEAN
 }
 
 /// `sha256:` and 64 lowercase hex digits: what a registry names an image's manifest by.
