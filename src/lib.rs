@@ -32,4 +32,6 @@ pub mod registry;
 
 pub mod pipeline;
 
+pub mod adopt;
+
 pub mod cli;

@@ -1,8 +1,9 @@
 //! `gen init`: a blueprint's example spec, checked through the whole pipeline before it is written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{EXIT_CLEAN, EXIT_FAILURE, session};
+use crate::adopt;
 use crate::diag::Severity;
 use crate::output;
 use crate::pipeline::{self, display};
@@ -14,15 +15,15 @@ pub struct Args {
     /// The blueprint.
     #[arg(long, default_value = "flask")]
     blueprint: String,
-    /// Project and service name (a DNS-1123 label).
-    #[arg(long, default_value = "shop")]
-    name: String,
+    /// Project and service name (a DNS-1123 label) [default: shop; with --from, the repository's].
+    #[arg(long)]
+    name: Option<String>,
     /// Where the services run: a Kubernetes on Azure, or minikube/kind on this machine.
     #[arg(long, value_parser = platforms(), default_value = crate::platform::reference().name())]
     platform: String,
-    /// Where to write the spec.
-    #[arg(long, default_value = "spec.yaml")]
-    out: PathBuf,
+    /// Where to write the spec [default: spec.yaml; with --from DIR, DIR/spec.yaml].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Overwrite an existing file (what it holds is lost).
     #[arg(long, alias = "force")]
     overwrite: bool,
@@ -38,6 +39,13 @@ pub struct Args {
     /// the cost, what it gives up said in the spec's comments), or `production`.
     #[arg(long, value_enum, default_value_t = Footprint::Production)]
     footprint: Footprint,
+    /// Write the spec of an existing repository: read its Dockerfiles, compose files,
+    /// Kubernetes manifests, Helm chart, GitHub workflows, Terraform and code (nothing under DIR
+    /// is written but the spec, and that only at DIR/spec.yaml when it is absent or with
+    /// --overwrite); each value says which file and line it came from, and what cannot be read
+    /// is a `# TODO(gen init --from)` at its place.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["platform", "footprint", "base_image_digest", "blueprints"])]
+    from: Option<PathBuf>,
 }
 
 /// The sizes `gen init` writes a cloud platform's example at.
@@ -57,29 +65,18 @@ fn platforms() -> clap::builder::PossibleValuesParser {
 }
 
 pub fn run(args: Args) -> u8 {
+    if let Some(dir) = &args.from {
+        return adopt(&args, dir);
+    }
+    let name = args.name.clone().unwrap_or_else(|| "shop".into());
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("spec.yaml"));
     // The name is the project's and its one service's.
-    if let Some(why) = spec::rules::service_name_problem(&args.name) {
-        eprintln!("gen: error: --name `{}` cannot name the service: {why}; nothing written", args.name);
+    if let Some(why) = spec::rules::service_name_problem(&name) {
+        eprintln!("gen: error: --name `{name}` cannot name the service: {why}; nothing written");
         return EXIT_FAILURE;
     }
-    if args.out.is_dir() {
-        eprintln!(
-            "gen: error: --out {} is a folder: name the spec file to write, such as {}; nothing written",
-            display(&args.out),
-            display(&args.out.join("spec.yaml"))
-        );
-        return EXIT_FAILURE;
-    }
-    // A file where a folder of the path must be: said as such, not as the system's "Not a
-    // directory" at the moment of writing.
-    let parent = args.out.parent().filter(|p| !p.as_os_str().is_empty());
-    if let Some(file) = parent.and_then(|p| p.ancestors().find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))) {
-        eprintln!(
-            "gen: error: --out {}: {} is a file, not a folder: name a spec file in a folder (a missing folder is \
-             made); nothing written",
-            display(&args.out),
-            display(file)
-        );
+    if let Some(problem) = out_problem(&out) {
+        eprintln!("gen: error: {problem}");
         return EXIT_FAILURE;
     }
     if let Some(digest) = &args.base_image_digest
@@ -125,23 +122,17 @@ pub fn run(args: Args) -> u8 {
         Footprint::Starter => "starter",
         Footprint::Production => "production",
     };
-    let text = match render::example_spec_sized(
-        &session.catalog,
-        &args.blueprint,
-        &args.name,
-        &args.platform,
-        digest,
-        footprint,
-    ) {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("gen: error: {message}");
-            return EXIT_FAILURE;
-        }
-    };
+    let text =
+        match render::example_spec_sized(&session.catalog, &args.blueprint, &name, &args.platform, digest, footprint) {
+            Ok(text) => text,
+            Err(message) => {
+                eprintln!("gen: error: {message}");
+                return EXIT_FAILURE;
+            }
+        };
     // The example must pass gen's own checks, render included, before it is handed to the user.
     // Findings name it as what it is: text not written anywhere yet.
-    let shown = display(&args.out);
+    let shown = display(&out);
     let unwritten = format!("{shown} (not written)");
     let problems = match spec::load(&unwritten, text.as_bytes()) {
         Ok(loaded) => {
@@ -156,8 +147,8 @@ pub fn run(args: Args) -> u8 {
                 );
                 return EXIT_FAILURE;
             }
-            let out = pipeline::default_out(&args.out);
-            let mut findings = session.check(&loaded, &pipeline::place(&args.out, &out), &display(&out)).findings;
+            let rendered = pipeline::default_out(&out);
+            let mut findings = session.check(&loaded, &pipeline::place(&out, &rendered), &display(&rendered)).findings;
             findings.diagnostics.retain(|d| d.severity == Severity::Error);
             findings
         }
@@ -172,7 +163,7 @@ pub fn run(args: Args) -> u8 {
         // each is told as what --name gave, not at a line of that file.
         eprintln!(
             "gen: error: --name `{}` gives the example spec of `{}` names gen refuses; nothing written:",
-            args.name, args.blueprint
+            name, args.blueprint
         );
         for d in &problems.diagnostics {
             match &d.help {
@@ -185,11 +176,11 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
-    if args.out.exists() && !args.overwrite {
+    if out.exists() && !args.overwrite {
         eprintln!("gen: error: {shown} exists; use --overwrite to replace it (what it holds is lost)");
         return EXIT_FAILURE;
     }
-    match output::write_file(&args.out, text.as_bytes()) {
+    match output::write_file(&out, text.as_bytes()) {
         Ok(()) => {
             outln!("wrote {shown}: edit it, then run `gen render {shown}`");
             // gen reads no network: the digest of the base image's tag is the user's to look up.
@@ -212,6 +203,111 @@ pub fn run(args: Args) -> u8 {
             EXIT_FAILURE
         }
     }
+}
+
+/// Why the spec cannot be written at `out` (a folder, or a file where a folder of its path must
+/// be), said before anything is read or written.
+fn out_problem(out: &Path) -> Option<String> {
+    if out.is_dir() {
+        return Some(format!(
+            "--out {} is a folder: name the spec file to write, such as {}; nothing written",
+            display(out),
+            display(&out.join("spec.yaml"))
+        ));
+    }
+    // A file where a folder of the path must be: said as such, not as the system's "Not a
+    // directory" at the moment of writing.
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let file = parent.and_then(|p| p.ancestors().find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir())))?;
+    Some(format!(
+        "--out {}: {} is a file, not a folder: name a spec file in a folder (a missing folder is made); nothing written",
+        display(out),
+        display(file)
+    ))
+}
+
+/// `gen init --from DIR`: the spec of an existing repository, settled through the pipeline.
+/// DIR is only read; the one file written is the spec.
+fn adopt(args: &Args, dir: &Path) -> u8 {
+    if args.blueprint != "flask" {
+        eprintln!(
+            "gen: error: --from writes flask services (the blueprint its readers know); `{}` has no reader yet; nothing \
+             written",
+            args.blueprint
+        );
+        return EXIT_FAILURE;
+    }
+    if let Some(name) = &args.name
+        && let Some(why) = spec::rules::service_name_problem(name)
+    {
+        eprintln!("gen: error: --name `{name}` cannot name the project: {why}; nothing written");
+        return EXIT_FAILURE;
+    }
+    if let Err(e) = adopt::check_folder(dir) {
+        return from_problem(&e);
+    }
+    // The spec belongs at the repository's root, where it is the one file gen adds; elsewhere
+    // only where the user says.
+    let out = args.out.clone().unwrap_or_else(|| dir.join("spec.yaml"));
+    if let Some(problem) = out_problem(&out) {
+        eprintln!("gen: error: {problem}");
+        return EXIT_FAILURE;
+    }
+    let shown = display(&out);
+    if out.exists() && !args.overwrite {
+        let hint = if args.out.is_none() { " or name another file with --out" } else { "" };
+        eprintln!(
+            "gen: error: {shown} exists; use --overwrite to replace it (what it holds is lost){hint}; nothing written"
+        );
+        return EXIT_FAILURE;
+    }
+    let repo = match adopt::read(dir, &[pipeline::default_out(&out)]) {
+        Ok(repo) => repo,
+        Err(e) => return from_problem(&e),
+    };
+    for note in &repo.notes {
+        eprintln!("gen: note: {note}");
+    }
+    let from = display(dir);
+    let doc = adopt::write(&repo, &adopt::Options { name: args.name.as_deref(), from: &from });
+    for conflict in &doc.conflicts {
+        eprintln!("gen: note: {conflict}");
+    }
+    let session = match session(&[]) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let settled = adopt::settle(&doc, session, &out);
+    for refused in &settled.refused {
+        eprintln!("gen: note: gen refuses {refused}: a TODO in the spec marks it");
+    }
+    if let Err(e) = output::write_file(&out, settled.text.as_bytes()) {
+        eprintln!("gen: error: {e}");
+        return EXIT_FAILURE;
+    }
+    let todos = settled.text.lines().filter(|l| l.trim_start().starts_with(&format!("# {}", adopt::TODO))).count();
+    outln!(
+        "wrote {shown}: {} values read from {} files of {from}, each with its file and line; {todos} TODOs to settle",
+        doc.inferred,
+        repo.read
+    );
+    if settled.remaining.diagnostics.is_empty() {
+        outln!("next: settle the TODOs (`grep -n TODO {shown}`), then run `gen render {shown}`");
+        EXIT_CLEAN
+    } else {
+        super::eprint_findings(&settled.remaining);
+        eprintln!(
+            "gen: error: the spec is written, but gen refuses it where no TODO could take a value's place (above): \
+             edit {shown}, then `gen lint {shown}`"
+        );
+        super::EXIT_FINDINGS
+    }
+}
+
+/// A folder `--from` cannot read: said, exit 2.
+fn from_problem(e: &adopt::AdoptError) -> u8 {
+    eprintln!("gen: error: --from {e}; nothing written");
+    EXIT_FAILURE
 }
 
 /// `sha256:` and 64 lowercase hex digits: what a registry names an image's manifest by.

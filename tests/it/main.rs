@@ -6,6 +6,7 @@
 
 mod common;
 
+mod adopt;
 mod bad_input;
 mod buildkit;
 mod chart;

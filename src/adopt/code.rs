@@ -1,0 +1,178 @@
+//! The code: Flask apps (a package whose `__init__.py` defines `create_app`, a module with
+//! `app = Flask(`), the callable a module started by `python X.py` or `flask run` serves, gunicorn
+//! config files, and requirements files. Python is read line by line, not run.
+
+use std::collections::BTreeMap;
+
+use super::model::Origin;
+use super::walk::RepoFile;
+
+/// The repository's Python files and requirements, by path.
+#[derive(Default)]
+pub struct Code<'a> {
+    pub python: BTreeMap<&'a str, &'a str>,
+    pub requirements: Vec<&'a str>,
+    /// The requirements files' texts.
+    texts: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Code<'a> {
+    pub fn new(files: &'a [RepoFile]) -> Code<'a> {
+        let mut code = Code::default();
+        for f in files {
+            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+            if name.ends_with(".py") {
+                code.python.insert(&f.rel, &f.text);
+            } else if name.starts_with("requirements") && name.ends_with(".txt") {
+                code.requirements.push(&f.rel);
+                code.texts.insert(&f.rel, &f.text);
+            }
+        }
+        code
+    }
+
+    /// The file of `module` in `folder` (`pkg.app` → `folder/pkg/app.py` or its package).
+    pub fn module_file(&self, folder: &str, module: &str) -> Option<&'a str> {
+        let rel = module.replace('.', "/");
+        [format!("{rel}.py"), format!("{rel}/__init__.py")]
+            .into_iter()
+            .map(|f| super::dockerfile::join(folder, &f))
+            .find_map(|f| self.python.get_key_value(f.as_str()).map(|(k, _)| *k))
+    }
+
+    /// The folders (nearest `within` first) that hold `module`.
+    pub fn folders_with(&self, within: &str, module: &str) -> Vec<String> {
+        let rel = module.replace('.', "/");
+        let mut found: Vec<String> = self
+            .python
+            .keys()
+            .filter_map(|path| {
+                let folder = path
+                    .strip_suffix(&format!("/{rel}.py"))
+                    .or_else(|| path.strip_suffix(&format!("/{rel}/__init__.py")))
+                    .map(String::from)
+                    .or_else(|| {
+                        (*path == format!("{rel}.py") || *path == format!("{rel}/__init__.py")).then(|| ".".into())
+                    })?;
+                (within == "." || folder == within || folder.starts_with(&format!("{within}/"))).then_some(folder)
+            })
+            .collect();
+        found.sort_by_key(|f| (f.matches('/').count(), f.clone()));
+        found
+    }
+
+    /// The WSGI callable a module defines or imports, with its line: `app = Flask(...)`,
+    /// `application = ...`, `from x import app`, or `create_app()` for a factory.
+    pub fn callable(&self, file: &str) -> Option<(String, usize)> {
+        let text = self.python.get(file)?;
+        let mut factory = None;
+        for (i, line) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let t = line.trim_end();
+            for name in ["app", "application"] {
+                if let Some(rest) = t.strip_prefix(name)
+                    && rest.trim_start().starts_with('=')
+                    && !rest.trim_start().starts_with("==")
+                {
+                    return Some((name.to_string(), line_no));
+                }
+            }
+            if t.starts_with("from ")
+                && let Some((_, names)) = t.split_once(" import ")
+                && names.split(',').any(|n| n.trim() == "app" || n.trim().ends_with(" as app"))
+            {
+                return Some(("app".into(), line_no));
+            }
+            if t.starts_with("def create_app(") && factory.is_none() {
+                factory = Some(("create_app()".to_string(), line_no));
+            }
+        }
+        factory
+    }
+
+    /// The Flask apps in the repository, shallowest first: (folder, `module:callable`, where).
+    pub fn apps(&self) -> Vec<(String, String, Origin)> {
+        let mut found = Vec::new();
+        for (path, text) in &self.python {
+            if path.split('/').any(|p| p == "tests" || p == "test") {
+                continue;
+            }
+            let flask = text.contains("Flask(") || text.contains("create_app");
+            if !flask {
+                continue;
+            }
+            let Some((callable, line)) = self.callable(path) else { continue };
+            let (folder, module) = match path.strip_suffix("/__init__.py") {
+                Some(pkg) => match pkg.rsplit_once('/') {
+                    Some((parent, name)) => (parent.to_string(), name.to_string()),
+                    None => (".".to_string(), pkg.to_string()),
+                },
+                None => {
+                    let stem = path.trim_end_matches(".py");
+                    match stem.rsplit_once('/') {
+                        Some((parent, name)) => (parent.to_string(), name.to_string()),
+                        None => (".".to_string(), stem.to_string()),
+                    }
+                }
+            };
+            found.push((folder, format!("{module}:{callable}"), Origin::new(path, line)));
+        }
+        found.sort_by_key(|(f, _, _)| (f.matches('/').count(), f.clone()));
+        found
+    }
+
+    /// The first line of a requirements file that names a package without a `--hash`.
+    pub fn unhashed(&self, file: &str) -> Option<usize> {
+        let text = self.texts.get(file)?;
+        let mut lines = text.lines().enumerate().peekable();
+        while let Some((i, line)) = lines.next() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') || t.starts_with('-') {
+                continue;
+            }
+            // A requirement continues over `\`-ended lines; its hashes may be on any of them.
+            let mut whole = t.to_string();
+            while whole.ends_with('\\') {
+                match lines.next() {
+                    Some((_, next)) => whole.push_str(next),
+                    None => break,
+                }
+            }
+            if !whole.contains("--hash") {
+                return Some(i + 1);
+            }
+        }
+        None
+    }
+
+    /// The requirements file of a folder, preferring `requirements.txt`.
+    pub fn requirements_in(&self, folder: &str) -> Option<&'a str> {
+        let want = super::dockerfile::join(folder, "requirements.txt");
+        self.requirements.iter().find(|r| **r == want).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_factory_an_app_and_an_import_are_callables() {
+        let files = [
+            RepoFile {
+                rel: "app/blog/__init__.py".into(),
+                text: "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n".into(),
+            },
+            RepoFile { rel: "app/run.py".into(), text: "from blog import create_app\napp = create_app()\n".into() },
+            RepoFile { rel: "runserver.py".into(), text: "from notejam import app\napp.run()\n".into() },
+            RepoFile { rel: "app/requirements.txt".into(), text: "flask\n".into() },
+        ];
+        let code = Code::new(&files);
+        assert_eq!(code.callable("app/blog/__init__.py"), Some(("create_app()".into(), 3)));
+        assert_eq!(code.callable("app/run.py"), Some(("app".into(), 2)));
+        assert_eq!(code.callable("runserver.py"), Some(("app".into(), 1)));
+        assert_eq!(code.folders_with(".", "run"), vec!["app".to_string()]);
+        assert_eq!(code.requirements_in("app"), Some("app/requirements.txt"));
+        assert_eq!(code.apps().first().map(|a| (a.0.as_str(), a.1.as_str())), Some(("app", "blog:create_app()")));
+    }
+}

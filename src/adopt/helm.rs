@@ -1,0 +1,122 @@
+//! Helm charts in `helm create`'s shape: the chart's name, and its values.yaml's replicaCount,
+//! image, service port, ingress hosts, resources, probes and autoscaling.
+
+use super::kubernetes::prefix_of;
+use super::model::{Kind, Service};
+use super::yamls::{Yaml, entries, int, items, path, text};
+use crate::yaml::{Node, Value};
+
+/// One chart's service, from its Chart.yaml and (when read) values.yaml.
+pub fn read(chart: &Yaml, values: Option<&Yaml>) -> Option<Service> {
+    let root = chart.docs.first()?;
+    let name_node = root.get("name")?;
+    let name = name_node.as_str()?;
+    let mut s = Service::default();
+    let stem = name.strip_suffix("-helm-chart").or_else(|| name.strip_suffix("-chart")).unwrap_or(name);
+    s.name.add(stem.to_string(), chart.at(name_node), Kind::Helm);
+    let Some(values) = values else {
+        s.todos.push(format!(
+            "{}: the chart has no values.yaml gen read: its settings are not carried over",
+            chart.at(root)
+        ));
+        return Some(s);
+    };
+    let Some(v) = values.docs.first() else { return Some(s) };
+    let at = |n: &Node| values.at(n);
+    let u32_of = |n: &Node| int(n).and_then(|x| u32::try_from(x).ok());
+    if let Some(n) = v.get("replicaCount")
+        && let Some(r) = u32_of(n)
+    {
+        s.replicas.add(r, at(n), Kind::Helm);
+    }
+    if let Some(n) = path(v, &["image", "repository"])
+        && let Some(repo) = n.as_str()
+    {
+        s.images.push(repo.to_string());
+    }
+    // `helm create`'s Deployment listens on service.port; a chart that adds targetPort listens there.
+    let port = path(v, &["service", "targetPort"]).or_else(|| path(v, &["service", "port"]));
+    if let Some(n) = port
+        && let Some(p) = int(n).and_then(|p| u16::try_from(p).ok())
+    {
+        s.port.add(p, at(n), Kind::Helm);
+    }
+    for (field, target) in [
+        (["requests", "cpu"], &mut s.cpu_request),
+        (["requests", "memory"], &mut s.memory_request),
+        (["limits", "cpu"], &mut s.cpu_limit),
+        (["limits", "memory"], &mut s.memory_limit),
+    ] {
+        if let Some(n) = v.get("resources").and_then(|r| path(r, &field))
+            && let Some(t) = text(n)
+        {
+            target.add(t, at(n), Kind::Helm);
+        }
+    }
+    for (probe, target) in [("livenessProbe", &mut s.liveness), ("readinessProbe", &mut s.readiness)] {
+        if let Some(n) = v.get(probe).and_then(|p| path(p, &["httpGet", "path"]))
+            && let Some(t) = n.as_str()
+        {
+            target.add(t.to_string(), at(n), Kind::Helm);
+        }
+    }
+    if let Some(ingress) = v.get("ingress")
+        && ingress.get("enabled").is_some_and(|e| e.value == Value::Bool(true))
+    {
+        let rewrite = entries(ingress.get("annotations")).iter().find(|e| e.key.ends_with("/rewrite-target"));
+        let tls_hosts: Vec<String> =
+            items(ingress.get("tls")).iter().flat_map(|t| items(t.get("hosts")).iter().filter_map(text)).collect();
+        if let Some(h) = items(ingress.get("hosts")).first() {
+            if let Some(n) = h.get("host")
+                && let Some(host) = n.as_str()
+            {
+                s.host.add(host.to_string(), at(n), Kind::Helm);
+                s.tls.add(tls_hosts.iter().any(|t| t == host), at(n), Kind::Helm);
+            }
+            if let Some(p) = items(h.get("paths")).first() {
+                let n = p.get("path").unwrap_or(p);
+                if let Some(text) = n.as_str() {
+                    let (prefix, regex) = prefix_of(text);
+                    s.path.add(prefix, at(n), Kind::Helm);
+                    if let Some(r) = rewrite {
+                        s.strip_prefix.add(regex, at(&r.value), Kind::Helm);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(a) = v.get("autoscaling")
+        && a.get("enabled").is_some_and(|e| e.value == Value::Bool(true))
+    {
+        for (key, target) in [
+            ("minReplicas", &mut s.min_replicas),
+            ("maxReplicas", &mut s.max_replicas),
+            ("targetCPUUtilizationPercentage", &mut s.cpu_utilization),
+        ] {
+            if let Some(n) = a.get(key)
+                && let Some(x) = u32_of(n)
+            {
+                target.add(x, at(n), Kind::Helm);
+            }
+        }
+    }
+    match v.get("env").map(|e| &e.value) {
+        Some(Value::Map(envs)) => {
+            for e in envs {
+                s.add_env(&e.key, &text(&e.value).unwrap_or_default(), at(&e.value), Kind::Helm);
+            }
+        }
+        Some(Value::Seq(envs)) => {
+            for e in envs {
+                if let Some(name) = e.get("name").and_then(Node::as_str) {
+                    match e.get("value") {
+                        Some(val) => s.add_env(name, &text(val).unwrap_or_default(), at(e), Kind::Helm),
+                        None => s.add_secret(name, at(e)),
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Some(s)
+}

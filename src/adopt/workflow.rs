@@ -1,0 +1,142 @@
+//! GitHub workflows: the branch a push to which deploys, Azure sign-in and the cluster and
+//! registry the pipeline reaches (`azure/login`, `azure/aks-set-context`, registry logins,
+//! `az` commands), and AWS's actions (no platform of gen's yet).
+
+use std::collections::BTreeMap;
+
+use super::model::{Kind, Origin, Platform};
+use super::yamls::{Yaml, entries, items, path, text};
+use crate::yaml::{Node, Value};
+
+/// Whether a file is a workflow, by path.
+pub fn is_workflow(rel: &str) -> bool {
+    rel.starts_with(".github/workflows/") && (rel.ends_with(".yml") || rel.ends_with(".yaml"))
+}
+
+/// What one workflow says of the platform.
+pub fn read(file: &Yaml, platform: &mut Platform) {
+    let Some(root) = file.docs.first() else { return };
+    let at = |n: &Node| file.at(n);
+    let mut env: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+    let mut add_env = |node: Option<&Node>| {
+        for e in entries(node) {
+            if let Some(v) = text(&e.value) {
+                env.insert(e.key.clone(), (v, file.at(&e.value)));
+            }
+        }
+    };
+    add_env(root.get("env"));
+    for job in entries(root.get("jobs")) {
+        add_env(job.value.get("env"));
+    }
+    // A literal, with each `${{ env.NAME }}` of the workflow's own env put in (and the place
+    // of the env's value then); any other expression is known only when the workflow runs.
+    let resolve = |n: &Node| -> Option<(String, Origin)> {
+        let mut t = text(n)?;
+        let mut from = at(n);
+        while let Some(start) = t.find("${{") {
+            let end = start + t[start..].find("}}")?;
+            let name = t[start + 3..end].trim().strip_prefix("env.")?.trim().to_string();
+            let (value, origin) = env.get(&name)?;
+            t.replace_range(start..end + 2, value);
+            from = origin.clone();
+        }
+        Some((t, from))
+    };
+    let mut deploys = false;
+    for job in entries(root.get("jobs")) {
+        for step in items(job.value.get("steps")) {
+            let uses = step.get("uses").and_then(Node::as_str).unwrap_or_default();
+            let action = uses.split('@').next().unwrap_or_default();
+            let with = step.get("with");
+            let input = |k: &str| with.and_then(|w| w.get(k)).and_then(resolve);
+            match action {
+                "azure/login" => {
+                    platform.azure.push(at(step));
+                    deploys = true;
+                }
+                "azure/aks-set-context" | "azure/k8s-set-context" => {
+                    platform.azure.push(at(step));
+                    deploys = true;
+                    if let Some((v, o)) = input("resource-group") {
+                        platform.resource_group.add(v, o, Kind::Workflow);
+                    }
+                    if let Some((v, o)) = input("cluster-name") {
+                        platform.aks_name.add(v, o, Kind::Workflow);
+                    }
+                }
+                "azure/docker-login" | "docker/login-action" => {
+                    if let Some((v, o)) = input("login-server").or_else(|| input("registry"))
+                        && let Some(acr) = v.strip_suffix(".azurecr.io")
+                    {
+                        platform.acr_name.add(acr.to_string(), o, Kind::Workflow);
+                    }
+                }
+                a if a.starts_with("aws-actions/") => platform.aws.push(at(step)),
+                a if a.starts_with("medyagh/setup-minikube") => platform.local.push(("minikube".into(), at(step))),
+                _ => {}
+            }
+            if let Some(node) = step.get("run")
+                && let Some(run) = node.as_str()
+            {
+                // A block scalar's first line is the one after its `|`.
+                let block = file.source.text().get(node.span.start..).is_some_and(|t| t.starts_with(['|', '>']));
+                let first = at(node);
+                let first = Origin::new(&first.file, first.line + usize::from(block));
+                commands(run, &first, platform, &mut deploys);
+            }
+        }
+    }
+    // The push branches of a workflow that deploys (one that only tests says nothing of it).
+    let on = root.get("on").or_else(|| root.get("true"));
+    if deploys && let Some(on) = on {
+        let branches = path(on, &["push", "branches"]);
+        match branches.map(|b| &b.value) {
+            Some(Value::Seq(list)) => {
+                if let Some(first) = list.first()
+                    && let Some(b) = first.as_str()
+                    && !b.contains('*')
+                {
+                    platform.branch.add(b.to_string(), at(first), Kind::Workflow);
+                }
+            }
+            Some(Value::Str(b)) if !b.contains('*') => {
+                platform.branch.add(b.clone(), at(branches.unwrap_or(on)), Kind::Workflow);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What `az`, `helm`, `kubectl` and `docker push` lines of a `run:` script say.
+fn commands(run: &str, from: &Origin, platform: &mut Platform, deploys: &mut bool) {
+    for (i, line) in run.lines().enumerate() {
+        let at = Origin::new(&from.file, from.line + i);
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let flag = |names: &[&str]| {
+            words.windows(2).find(|w| names.contains(&w[0])).map(|w| w[1].to_string()).filter(|v| !v.contains('$'))
+        };
+        match words.as_slice() {
+            ["az", "aks", "get-credentials", ..] => {
+                *deploys = true;
+                platform.azure.push(at.clone());
+                if let Some(rg) = flag(&["--resource-group", "-g"]) {
+                    platform.resource_group.add(rg, at.clone(), Kind::Workflow);
+                }
+                if let Some(n) = flag(&["--name", "-n"]) {
+                    platform.aks_name.add(n, at.clone(), Kind::Workflow);
+                }
+            }
+            ["az", "acr", "login", ..] => {
+                platform.azure.push(at.clone());
+                if let Some(n) = flag(&["--name", "-n"]) {
+                    platform.acr_name.add(n, at.clone(), Kind::Workflow);
+                }
+            }
+            ["helm", "upgrade" | "install", ..] | ["kubectl", "apply", ..] | ["docker", "push", ..] => *deploys = true,
+            ["minikube", ..] => platform.local.push(("minikube".into(), at.clone())),
+            ["aws", ..] => platform.aws.push(at.clone()),
+            _ => {}
+        }
+    }
+}
