@@ -25,6 +25,7 @@ pub fn groups() -> Vec<Group> {
     spec_rules.push(&render::SERVICE_NAME_TAKEN);
     // Found by reading the folder of a service's own code, and reported at the spec's line.
     spec_rules.push(&crate::pipeline::OWN_CODE_INCOMPLETE);
+    spec_rules.push(&crate::pipeline::UNSERVED_HEALTH_PATH);
     let mut groups = vec![
         Group { name: "spec", rules: spec_rules },
         Group {

@@ -14,7 +14,7 @@ mod renames;
 mod session;
 
 pub use inputs::MAX_ARTIFACT_BYTES;
-pub use own_code::RULE as OWN_CODE_INCOMPLETE;
+pub use own_code::{RULE as OWN_CODE_INCOMPLETE, UNSERVED_HEALTH_PATH};
 pub use place::{default_out, display, place, spec_name};
 pub use session::{Checked, Prepared, Session, Sink, Unprepared};
 

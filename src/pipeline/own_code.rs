@@ -44,6 +44,67 @@ declare_rule! {
     pub static RULE = ("SPEC167", "own-code-incomplete", Error);
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a service whose code is its own (`source:`) when no file of its folder names
+    /// a health path the pod is probed on (`health.liveness`, `health.readiness`; by default
+    /// `/healthz` and `/readyz`) as a quoted literal, as a route declares it
+    /// (`@app.get("/healthz")`).
+    ///
+    /// ## Why it matters
+    /// Kubernetes probes the paths the spec names; gen's scaffold serves them, code of its own
+    /// may not. A readiness path the app answers with 404 keeps every pod out of its Service,
+    /// and a liveness one restarts them: the first deploy waits, then rolls back.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   - name: api
+    ///     source: src/api        # its routes: "/" and "/health"
+    /// ```
+    ///
+    /// ## How to fix
+    /// Name the paths the app answers (`health: {liveness: /health, readiness: /health}`), or
+    /// add routes for `/healthz` and `/readyz`. A path built at run time (a blueprint's
+    /// `url_prefix` before its route) is not seen: silence the warning for that service with
+    /// an `ignore` entry of the spec's `lint:` block.
+    pub static UNSERVED_HEALTH_PATH = ("SPEC169", "unserved-health-path", Warning);
+}
+
+/// The most files, and the largest, [`names_path`] reads of a code folder.
+const MAX_CODE_FILES: usize = 5_000;
+const MAX_CODE_FILE_BYTES: u64 = 1 << 20;
+
+/// Whether a file under `dir` names `path` as a quoted literal (`"/healthz"`, `'/healthz'`):
+/// read are text files up to [`MAX_CODE_FILE_BYTES`], at most [`MAX_CODE_FILES`] of them,
+/// outside hidden folders and installed packages. Links are not followed.
+fn names_path(dir: &Path, paths: &[&str]) -> Vec<bool> {
+    let quoted: Vec<[String; 2]> = paths.iter().map(|p| [format!("\"{p}\""), format!("'{p}'")]).collect();
+    let mut found = vec![false; paths.len()];
+    let skipped = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() > 0
+            && e.file_type().is_dir()
+            && (name.starts_with('.')
+                || matches!(name.as_ref(), "node_modules" | "venv" | "site-packages" | "__pycache__"))
+    };
+    let files = walkdir::WalkDir::new(dir).max_depth(24).into_iter().filter_entry(|e| !skipped(e)).flatten();
+    for entry in files.filter(|e| e.file_type().is_file()).take(MAX_CODE_FILES) {
+        if entry.metadata().is_ok_and(|m| m.len() > MAX_CODE_FILE_BYTES) {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else { continue };
+        let text = String::from_utf8_lossy(&bytes);
+        for (hit, [double, single]) in found.iter_mut().zip(&quoted) {
+            *hit = *hit || text.contains(double.as_str()) || text.contains(single.as_str());
+        }
+        if found.iter().all(|f| *f) {
+            break;
+        }
+    }
+    found
+}
+
 /// What each service with code of its own lacks, and the findings of its locks. The spec is
 /// read from its file's folder on disk (`loaded`'s source name); a spec that is not a file (a
 /// test's text) has no folder to read, and nothing is checked.
@@ -138,6 +199,21 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
                 };
                 findings.extend(lint::lint_files(family, &mut std::iter::once(artifact)));
             }
+        }
+        // The paths the pod is probed on, each named somewhere in the code.
+        let health = [("liveness", svc.health.liveness.as_str()), ("readiness", svc.health.readiness.as_str())];
+        let paths: Vec<&str> = health.iter().map(|(_, p)| *p).collect();
+        for ((probe, path), named) in health.iter().zip(names_path(&real, &paths)) {
+            if named || health.iter().take_while(|(p, _)| p != probe).any(|(_, earlier)| earlier == path) {
+                continue;
+            }
+            let route = route!["services", i, "health", *probe];
+            let route = if loaded.doc.root.lookup(&route).is_some() { route } else { at.clone() };
+            findings.diagnostics.push(
+                loaded
+                    .at(&UNSERVED_HEALTH_PATH, &route, false, format!("no file of `{shown}` names `{path}`, the service's {probe} path: the app may answer its probe with 404"))
+                    .help(format!("name the path the app serves for its {probe} probe (`health.{probe}`), or add a route for `{path}`")),
+            );
         }
         if let Some(param) = &recipe.module_param
             && let Some(entry) = params.get(param).and_then(|v| v.as_str())
