@@ -151,6 +151,9 @@ pub fn run(args: Args) -> u8 {
             }
         }
         let loaded = loaded;
+        writer.renames(
+            loaded.spec.services.iter().filter_map(|s| Some((s.name.clone(), s.renamed_from.clone()?))).collect(),
+        );
         writer.environments(
             loaded
                 .environments

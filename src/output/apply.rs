@@ -143,6 +143,8 @@ pub struct Writer {
     new: Vec<Entry>,
     /// The spec's declared environments, recorded in the manifest.
     environments: Vec<EnvironmentRecord>,
+    /// The spec's renamed services, each with its former name, recorded in the manifest.
+    renames: std::collections::BTreeMap<String, String>,
     /// Where each planned file lands: `.github/` at the repository root.
     layout: Layout,
     tree: fs::Tree,
@@ -204,6 +206,7 @@ impl Writer {
             old,
             new: Vec::new(),
             environments: Vec::new(),
+            renames: std::collections::BTreeMap::new(),
             layout: Layout::default(),
             tree,
             folders,
@@ -218,6 +221,11 @@ impl Writer {
     /// the manifest says which of them each file is deployed to.
     pub fn environments(&mut self, environments: Vec<EnvironmentRecord>) {
         self.environments = environments;
+    }
+
+    /// Records the spec's renamed services (name, former name) in the manifest.
+    pub fn renames(&mut self, renames: std::collections::BTreeMap<String, String>) {
+        self.renames = renames;
     }
 
     /// Says where the planned files land (by default, all in the output folder): a render's
@@ -416,6 +424,7 @@ impl Writer {
     fn finish_locked(&mut self, spec_bytes: &[u8]) -> Result<Outcome, OutputError> {
         let mut new = Manifest::new(&self.spec, spec_bytes);
         new.environments = self.environments.clone();
+        new.renames = self.renames.clone();
         new.github_in_output = self.layout.keeps_github_in_output();
         new.files = std::mem::take(&mut self.new);
         let mut removals: Vec<(String, PathBuf)> = Vec::new();

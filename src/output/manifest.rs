@@ -29,6 +29,10 @@ pub struct Manifest {
     /// render and check of the folder does the same until told otherwise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub github_in_output: bool,
+    /// Each renamed service (`renamedFrom`) with its former name: a later spec that drops
+    /// `renamedFrom` would restart its tags and replace its vault, and is told so.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub renames: std::collections::BTreeMap<String, String>,
     pub files: Vec<Entry>,
 }
 
@@ -158,6 +162,7 @@ impl Manifest {
             spec_sha256: sha256(spec_bytes),
             environments: Vec::new(),
             github_in_output: false,
+            renames: std::collections::BTreeMap::new(),
             files: Vec::new(),
         }
     }

@@ -8,7 +8,7 @@
 //! journal records. A file holding either is gen's, as written; only one holding neither was
 //! edited by hand.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::inputs::{FileId, Inputs};
@@ -33,15 +33,17 @@ pub struct Records {
 }
 
 /// The paths the output folder `out` records (its manifest, with what a render that stopped
-/// part way was writing), when they are the render of the spec `inputs` reads; nothing for a
+/// part way was writing), and the renames it records (service, former name), when they are
+/// the render of the spec `inputs` reads; nothing for a
 /// folder with no records, one that cannot be read, or another spec's.
-pub fn recorded_paths(out: &Path, inputs: &Inputs) -> Option<Vec<String>> {
+pub fn recorded_paths(out: &Path, inputs: &Inputs) -> Option<(Vec<String>, BTreeMap<String, String>)> {
     let mut tree = fs::Tree::new(out);
     let records = Records::read(out, &mut tree).ok()?;
     records.check_owner(out, inputs).ok()?;
-    let mut paths: Vec<String> = records.manifest?.files.into_iter().map(|e| e.path).collect();
+    let manifest = records.manifest?;
+    let mut paths: Vec<String> = manifest.files.into_iter().map(|e| e.path).collect();
     paths.extend(records.journal_paths);
-    Some(paths)
+    Some((paths, manifest.renames))
 }
 
 impl Records {

@@ -2,7 +2,8 @@
 //! the spec no longer has, and the spec has a service it records nothing of. Rendered as it
 //! is, the old service's code is left behind, its release tags restart, and Terraform destroys
 //! and creates its vault and identity; so it is refused, at the new service's name, with how
-//! (`renamedFrom:`, or `gen render --replace-services` for a removal and a new service).
+//! (`renamedFrom:`, or `gen render --replace-services` for a removal and a new service). So is
+//! a `renamedFrom` the output records and the spec has dropped since.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -17,7 +18,7 @@ pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
     let mut findings = Findings::default();
     // Another spec's folder is refused where the render writes, and says so there.
     let inputs = output::Inputs::new(spec, loaded.source().name());
-    let Some(paths) = output::recorded_paths(out, &inputs) else { return findings };
+    let Some((paths, renames)) = output::recorded_paths(out, &inputs) else { return findings };
     let recorded: BTreeSet<&str> = paths
         .iter()
         .filter_map(|path| {
@@ -26,9 +27,29 @@ pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
         })
         .collect();
     let services = &loaded.spec.services;
+    // A rename said once and dropped since: the service's history is under the former name.
+    for (i, svc) in services.iter().enumerate() {
+        let Some(former) = renames.get(&svc.name) else { continue };
+        if svc.renamed_from.is_some() || services.iter().any(|s| &s.name == former) {
+            continue;
+        }
+        let at = crate::route!["services", i, "name"];
+        let message = format!(
+            "`{}` was renamed from `{former}` (the output records it), and the spec no longer says so: its release tags would restart under `{}/v`, and its image repository and Key Vault would be made again under the new name (Terraform destroys the old vault)",
+            svc.name, svc.name
+        );
+        let help = format!(
+            "keep `renamedFrom: {former}` under `{}`; to start the service afresh under its new name: `gen render --replace-services`",
+            svc.name
+        );
+        findings.diagnostics.push(loaded.at(&crate::spec::rules::INVALID_RENAME, &at, false, message).help(help));
+    }
     let known = |name: &str| services.iter().any(|s| s.name == name || s.renamed_from.as_deref() == Some(name));
     let gone: Vec<&str> = recorded.iter().copied().filter(|name| !known(name)).collect();
     if gone.is_empty() {
+        if !findings.diagnostics.is_empty() {
+            findings.sources.add(std::sync::Arc::clone(loaded.source()));
+        }
         return findings;
     }
     let folders = gone.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ");

@@ -184,4 +184,23 @@ fn a_rename_with_renamed_from_moves_the_code_and_keeps_its_history() {
     assert_eq!(check.code, 0, "{}", check.stderr);
     let lint = run(repo.path(), &["lint", "spec.yaml"]);
     assert_eq!(lint.code, 0, "{}", lint.stdout);
+    let manifest = std::fs::read_to_string(repo.path().join("out/.gen-manifest.json")).expect("manifest");
+    assert!(manifest.contains(r#""accounts": "users""#), "{manifest}");
+
+    // `renamedFrom` dropped later: the history would be lost, so it is refused, saying how.
+    std::fs::write(repo.path().join("spec.yaml"), &unsaid).expect("write");
+    let dropped = run(repo.path(), &["render", "spec.yaml"]);
+    assert_eq!(dropped.code, 2, "{}", dropped.stderr);
+    assert!(
+        dropped.stderr.contains("`accounts` was renamed from `users`")
+            && dropped.stderr.contains("keep `renamedFrom: users`"),
+        "{}",
+        dropped.stderr
+    );
+    // Said to start afresh: the tags and image take the new name.
+    let afresh = run(repo.path(), &["render", "spec.yaml", "--replace-services"]);
+    assert_eq!(afresh.code, 0, "{}", afresh.stderr);
+    let workflow = std::fs::read_to_string(repo.path().join(".github/workflows/accounts.yml")).expect("workflow");
+    assert!(workflow.contains("tag-prefix: \"accounts/v\""), "{workflow}");
+    assert_eq!(run(repo.path(), &["render", "spec.yaml"]).code, 0);
 }

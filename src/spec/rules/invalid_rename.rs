@@ -11,7 +11,8 @@ declare_rule! {
     /// name, the service's own name, the name of another service of the spec, a name two
     /// services say they had, or a renamed service with a volume. Also a rename not said: the
     /// output records the folder of a service the spec no longer has, and the spec has a new
-    /// service (reported at its name).
+    /// service (reported at its name); or a rename dropped: the output records that a service
+    /// was renamed, and the spec no longer says `renamedFrom`.
     ///
     /// ## Why it matters
     /// A renamed service keeps what is under its former name: its release tags and image
