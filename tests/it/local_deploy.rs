@@ -50,11 +50,25 @@ struct Laptop {
     state: PathBuf,
     bin: PathBuf,
     path: String,
+    /// Each service whose code is its own (`source:`), with its folder from the spec's.
+    sources: Vec<(String, String)>,
 }
 
 impl Laptop {
     fn new(spec: &str) -> Laptop {
+        Laptop::with_code(spec, &[], &[])
+    }
+
+    /// A laptop whose repository also holds `files` (path, text), the code of each service of
+    /// `sources` (service, its `source:` folder).
+    fn with_code(spec: &str, sources: &[(&str, &str)], files: &[(&str, String)]) -> Laptop {
         let dir = tempfile::tempdir().expect("tempdir");
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(path, text).expect("code");
+        }
+        let sources = sources.iter().map(|(s, f)| (s.to_string(), f.to_string())).collect();
         std::fs::write(dir.path().join("spec.yaml"), spec).expect("spec");
         let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
         assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
@@ -93,7 +107,7 @@ impl Laptop {
         std::fs::create_dir_all(&kube).expect("kube");
         std::fs::write(kube.join("config"), USER_KUBECONFIG).expect("kubeconfig");
         let path = format!("{}:{}", bin.display(), system.display());
-        Laptop { dir, state, bin, path }
+        Laptop { dir, state, bin, path, sources }
     }
 
     fn home(&self) -> &Path {
@@ -248,6 +262,22 @@ impl Laptop {
     /// computes from them).
     fn built(&self, service: &str) -> String {
         use sha2::{Digest, Sha256};
+        if let Some((_, folder)) = self.sources.iter().find(|(s, _)| s == service) {
+            // Code of its own: every .py under its folder, as the Dockerfile copies it whole.
+            let code = self.home().join(folder);
+            let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&code)
+                .into_iter()
+                .flatten()
+                .map(|e| e.into_path())
+                .filter(|p| p.extension().is_some_and(|e| e == "py"))
+                .collect();
+            files.sort_by_key(|p| p.strip_prefix(&code).expect("under").to_string_lossy().into_owned());
+            let mut digest = Sha256::new();
+            for file in files {
+                digest.update(std::fs::read(file).expect("code file"));
+            }
+            return format!("sha256:{:x}", digest.finalize());
+        }
         let app = self.out(&format!("services/{service}/app"));
         let mut names: Vec<PathBuf> = std::fs::read_dir(&app)
             .expect("app")
@@ -264,7 +294,10 @@ impl Laptop {
     }
 
     fn change_the_code(&self, service: &str) {
-        let app = self.out(&format!("services/{service}/app/__init__.py"));
+        let app = match self.sources.iter().find(|(s, _)| s == service) {
+            Some((_, folder)) => self.home().join(folder).join("wsgi.py"),
+            None => self.out(&format!("services/{service}/app/__init__.py")),
+        };
         let code = std::fs::read_to_string(&app).expect("app");
         std::fs::write(&app, format!("{code}\n# changed\n")).expect("change");
     }
@@ -481,6 +514,36 @@ fn the_kind_script_deploys_the_fresh_build_and_leaves_the_users_kubeconfig_alone
     }
     let config = std::fs::read_to_string(&kubeconfig).expect("gen's kubeconfig");
     assert!(config.contains("current-context: kind-athletes"), "{config}");
+}
+
+#[test]
+fn a_service_whose_code_is_its_own_deploys_its_fresh_build_to_kind_beside_aks() {
+    // kind for development beside AKS for production; the service's code is the team's own,
+    // at src/api with its own locks and module, built with gen's Dockerfile from the root.
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/kind-dev-azure-prod.yaml")).expect("spec");
+    let own = spec.replacen(
+        "  - name: api\n",
+        "  - name: api\n    source: src/api\n    params: {entrypoint: \"wsgi:app\"}\n",
+        1,
+    );
+    assert_ne!(own, spec, "the edit applies");
+    let lock =
+        |name: &str| std::fs::read_to_string(root().join("blueprints/flask/templates").join(name)).expect("lock");
+    let code = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get(\"/healthz\")\ndef healthz():\n    return {}\n\n\n@app.get(\"/readyz\")\ndef readyz():\n    return {}\n";
+    let files = [
+        ("src/api/wsgi.py", code.to_string()),
+        ("src/api/requirements.txt", lock("requirements.txt")),
+        ("src/api/requirements-dev.txt", lock("requirements-dev.txt")),
+        ("src/api/tests/test_wsgi.py", "from wsgi import app\n\n\ndef test_app():\n    assert app\n".to_string()),
+    ];
+    let laptop = Laptop::with_code(&own, &[("api", "src/api")], &files);
+    assert!(!laptop.home().join("src/api/app").exists() && !laptop.out("services/api/app").exists(), "no scaffold");
+    let script = laptop.out("scripts/deploy-local-dev.sh");
+    first_deploy_then_a_change(&laptop, &script, "kind:shop-dev", "shop", "api", "shop/api");
+    // Built from the repository's root with gen's Dockerfile, whose ignore file BuildKit reads.
+    let calls = laptop.calls();
+    let build = calls.lines().find(|c| c.starts_with("docker build")).expect("a build");
+    assert!(build.contains("--file") && build.contains("services/api/Dockerfile"), "{build}");
 }
 
 #[test]

@@ -149,14 +149,29 @@ def resolve_image(w, ref):
     return w["tags"].get(normalize(ref))
 
 
-def content_id(folder):
-    """What a build of a service's folder holds: a digest of its app's code."""
+def content_id(folder, dockerfile=None):
+    """What a build of a service's folder holds: a digest of its app's code. gen's scaffold: the
+    folder's app/*.py; a service's own code (`source:`): every .py under the folder the
+    Dockerfile copies whole (`COPY DIR/ ./`, from the context)."""
     digest = hashlib.sha256()
-    app = os.path.join(folder, "app")
-    for name in sorted(os.listdir(app)):
-        if name.endswith(".py"):
-            with open(os.path.join(app, name), "rb") as f:
-                digest.update(f.read())
+    code = None
+    if dockerfile:
+        with open(dockerfile) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 3 and parts[0] == "COPY" and parts[1].endswith("/") and parts[2] == "./":
+                    copied, code = parts[1], os.path.join(folder, parts[1])
+    if code is None:
+        app = os.path.join(folder, "app")
+        files = [os.path.join(app, name) for name in sorted(os.listdir(app)) if name.endswith(".py")]
+    else:
+        if not os.path.isdir(code):
+            die(f'ERROR: failed to solve: failed to compute cache key: "/{copied}": not found')
+        found = [os.path.join(d, n) for d, _, names in os.walk(code) for n in names if n.endswith(".py")]
+        files = sorted(found, key=lambda p: os.path.relpath(p, code))
+    for path in files:
+        with open(path, "rb") as f:
+            digest.update(f.read())
     return "sha256:" + digest.hexdigest()
 
 
@@ -931,7 +946,7 @@ def docker():
     with world() as w:
         if verb == "build":
             found, rest = options(ARGS[1:], {"--tag": "tag", "-t": "tag", "--iidfile": "iid", "--file": "file", "-f": "file"})
-            image_id = content_id(rest[-1])
+            image_id = content_id(rest[-1], one(found, "file"))
             attested = os.environ.get("BUILDX_NO_DEFAULT_ATTESTATIONS") != "1" and "--provenance=false" not in ARGS
             if attested:
                 w["builds"] = w.get("builds", 0) + 1
