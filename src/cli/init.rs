@@ -46,6 +46,11 @@ pub struct Args {
     /// is a `# TODO(gen init --from)` at its place.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["platform", "footprint", "base_image_digest", "blueprints"])]
     from: Option<PathBuf>,
+    /// With --from: print, family by family, the repository's files beside what the spec
+    /// renders (in memory): the findings of yours that gen's version no longer has, and those
+    /// it still has.
+    #[arg(long, requires = "from")]
+    compare: bool,
 }
 
 /// The sizes `gen init` writes a cloud platform's example at.
@@ -277,6 +282,8 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // The repository's own files as `gen lint` finds them, before the spec joins them.
+    let before = args.compare.then(|| super::compare::before(session, dir));
     let settled = adopt::settle(&doc, session, &out);
     for refused in &settled.refused {
         eprintln!("gen: note: gen refuses {refused}: a TODO in the spec marks it");
@@ -291,6 +298,11 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         doc.inferred,
         repo.read
     );
+    if let Some(before) = &before
+        && let Ok(prepared) = session.prepare(&out, None)
+    {
+        super::compare::print(session, &prepared, before);
+    }
     if settled.remaining.diagnostics.is_empty() {
         outln!("next: settle the TODOs (`grep -n TODO {shown}`), then run `gen render {shown}`");
         EXIT_CLEAN

@@ -20,6 +20,7 @@ macro_rules! outln {
 }
 
 mod blueprints;
+mod compare;
 mod explain;
 mod init;
 mod lint;

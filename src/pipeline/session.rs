@@ -24,6 +24,9 @@ pub struct Session {
     /// The platforms its specs and blueprints may name: the built-in ones, and for a test,
     /// platforms defined outside the crate.
     platforms: Known<'static>,
+    /// Whether a service's own code folder is read (SPEC167, SPEC169): not when only gen's
+    /// files are asked about ([`Session::without_own_code`]).
+    own_code: bool,
 }
 
 /// A spec file read and loaded: what a command checks and renders.
@@ -62,6 +65,13 @@ pub struct Checked {
 pub type Sink<'s> = dyn FnMut(&[PlannedFile]) + 's;
 
 impl Session {
+    /// This session, reading no service's own code folder: what gen's files are and what
+    /// their rules find of them, whatever the code's folder lacks (`gen init --from
+    /// --compare`, before the locks are settled).
+    pub fn without_own_code(&self) -> Session {
+        Session { catalog: Arc::clone(&self.catalog), platforms: self.platforms, own_code: false }
+    }
+
     /// The built-in blueprints and those of `dirs`.
     pub fn new(dirs: &[PathBuf]) -> Result<Session, CatalogError> {
         Session::with_platforms(dirs, Known::builtin())
@@ -70,7 +80,11 @@ impl Session {
     /// [`Session::new`] for specs and blueprints that may name the platforms `platforms` adds
     /// to the built-in ones (a platform defined in a test): their blocks, rules and files.
     pub fn with_platforms(dirs: &[PathBuf], platforms: Known<'static>) -> Result<Session, CatalogError> {
-        Ok(Session { catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?), platforms })
+        Ok(Session {
+            catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?),
+            platforms,
+            own_code: true,
+        })
     }
 
     /// Checks a loaded spec: semantic rules, then (when they pass) the render and the lint of
@@ -209,7 +223,7 @@ impl Session {
         }
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(said));
         // A service's own code: its folder holds what gen's files build and test it from.
-        if clean {
+        if clean && self.own_code {
             let mut own = super::own_code::check(loaded, &self.catalog);
             own.diagnostics = ignores.silence(own.diagnostics);
             findings.extend(own);
@@ -427,7 +441,7 @@ impl Session {
             Err(SpecError::Invalid(f)) => return f,
             Err(SpecError::Read { source, .. }) => return unreadable(&name, &source.to_string()),
         };
-        let session = Session { catalog: Arc::new(catalog), platforms: self.platforms };
+        let session = Session { catalog: Arc::new(catalog), platforms: self.platforms, own_code: self.own_code };
         session.check(&loaded, &Place::named("spec.yaml"), &format!("{shown}/<example>")).findings
     }
 

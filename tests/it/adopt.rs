@@ -443,3 +443,24 @@ fn a_thousand_file_repository_is_read() {
     let spec = std::fs::read_to_string(out.path().join("spec.yaml")).expect("spec");
     says(&spec, "port: 8000", "k8s/deployment.yaml:8");
 }
+
+#[test]
+fn compare_says_per_family_which_findings_of_the_team_s_files_go_away_and_writes_only_the_spec() {
+    let dir = seed(4);
+    let before = tree(dir.path());
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).arg("--compare").run();
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // The team's Dockerfile runs as root with Flask's development server; gen's does neither.
+    let dockerfile = run.stdout.lines().find(|l| l.trim_start().starts_with("dockerfile:")).expect("dockerfile line");
+    assert!(dockerfile.contains("in 1 file; gen's 1 file, 0 findings"), "{}", run.stdout);
+    let gone = run.stdout.lines().find(|l| l.contains("gone in gen's: DF001 runs-as-root")).expect("gone");
+    assert!(gone.contains("DF013 development-server"), "{}", run.stdout);
+    assert!(run.stdout.contains("kubernetes: yours 13 findings in 1 file; gen's"), "{}", run.stdout);
+    // Nothing under the repository changed; the spec is the one file added.
+    let mut after = tree(dir.path());
+    assert!(after.remove("spec.yaml").is_some());
+    assert_eq!(after, before);
+    // Without --from there is nothing to compare: a usage error.
+    let alone = Gen::new().args(["init", "--compare"]).current_dir(dir.path()).run();
+    assert_eq!(alone.code, 2, "{}", alone.stderr);
+}
