@@ -17,8 +17,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a service whose code is its own (`source:`) when its folder does not hold
     /// what gen's files build and test it from: the folder itself, each lock its blueprint
-    /// installs (for `flask`, `params.requirements` and `requirements-dev.txt`), and the module
-    /// of its entry point (`params.entrypoint`).
+    /// installs (for `flask`, `params.requirements` and `requirements-dev.txt`) with the files
+    /// the tests' locks include (`-r FILE`, linted as hashed locks too; the image's lock, which
+    /// the Dockerfile copies alone, can include none), and the module of its entry point
+    /// (`params.entrypoint`).
     ///
     /// ## Why it matters
     /// The Dockerfile gen renders copies the lock and installs it with `--require-hashes`, the
@@ -161,7 +163,17 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
         }
         let Some(recipe) = &bp.runtime.source else { continue };
         let locks = recipe.locks_for(params);
-        for lock in &locks {
+        // The locks, then the files they include (`-r FILE`), which pip installs in hash mode
+        // too: each read once, at most MAX_INCLUDED of them.
+        let mut queue: Vec<String> = locks.clone();
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(lock) = queue.first().cloned() {
+            queue.remove(0);
+            if seen.contains(&lock) || seen.len() >= locks.len() + MAX_INCLUDED {
+                continue;
+            }
+            seen.push(lock.clone());
+            let lock = &lock;
             let path = dir.join(lock);
             let shown_lock = super::display(&path);
             let text = match std::fs::metadata(&path) {
@@ -187,6 +199,27 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
                 );
                 continue;
             };
+            for (line, included) in includes(&text) {
+                let rel = Path::new(lock).parent().unwrap_or(Path::new("")).join(&included);
+                let rel = rel.to_string_lossy().into_owned();
+                if locks.first() == Some(lock) {
+                    // gen's Dockerfile copies the image's lock alone, then installs it.
+                    findings.diagnostics.push(
+                        loaded
+                            .at(&RULE, &at, false, format!("`{shown_lock}` includes `{included}` (line {line}): gen's Dockerfile copies the lock alone before installing it, so the image's build cannot read `{included}`"))
+                            .help("compile one lock that holds every package with its hashes: `pip-compile --generate-hashes` writes the included files' packages into it"),
+                    );
+                } else if dir.join(&rel).canonicalize().is_ok_and(|p| p.starts_with(&real)) {
+                    queue.push(rel);
+                } else {
+                    findings.diagnostics.push(loaded.at(
+                        &RULE,
+                        &at,
+                        false,
+                        format!("`{shown_lock}` includes `{included}` (line {line}), which is not a file of `{shown}`"),
+                    ));
+                }
+            }
             if let Some(family) = requirements {
                 // Installed by gen's files with hash checking: judged as such, as the service's file.
                 let artifact = Artifact {
@@ -238,6 +271,28 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
     findings
 }
 
+/// The most files the locks may include, all together.
+const MAX_INCLUDED: usize = 16;
+
+/// The files a requirements file includes (`-r FILE`, `--requirement FILE`, `-c FILE`,
+/// `--constraint FILE`, or with `=`), each with its line (from 1).
+fn includes(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        let (flag, file) = match line.split_once([' ', '\t', '=']) {
+            Some((flag, rest)) => (flag, rest.trim()),
+            // `-rbase.txt`: a short option and its value, joined.
+            None if line.len() > 2 && (line.starts_with("-r") || line.starts_with("-c")) => (&line[..2], &line[2..]),
+            None => continue,
+        };
+        if matches!(flag, "-r" | "-c" | "--requirement" | "--constraint") && !file.is_empty() {
+            found.push((n + 1, file.to_string()));
+        }
+    }
+    found
+}
+
 /// Who installs `lock`: the image (the first lock) or the tests (the pipeline's test job, a
 /// local deploy script).
 fn installer(lock: &str, first: Option<&String>) -> &'static str {
@@ -248,4 +303,16 @@ fn installer(lock: &str, first: Option<&String>) -> &'static str {
 fn repository_root(spec_dir: &Path) -> Option<PathBuf> {
     let dir = spec_dir.canonicalize().ok()?;
     dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::includes;
+
+    #[test]
+    fn includes_are_read_in_every_spelling_pip_takes() {
+        let text = "-r base.txt\n--requirement=common.txt  # shared\n-cconstraints.txt\nflask==3.1.0 \\\n    --hash=sha256:ab\n# -r commented.txt\n--constraint\tpins.txt\n";
+        let expected = [(1, "base.txt"), (2, "common.txt"), (3, "constraints.txt"), (7, "pins.txt")];
+        assert_eq!(includes(text), expected.map(|(n, f)| (n, f.to_string())));
+    }
 }

@@ -127,6 +127,39 @@ fn what_the_code_lacks_is_a_located_error_before_any_build() {
 }
 
 #[test]
+fn a_lock_s_includes_are_held_to_what_pip_and_the_image_build_do_with_them() {
+    let repo = repository(&spec("    params: {entrypoint: \"run:app\"}\n"));
+    // The tests' lock includes a file of its own, unhashed: pip's hash mode covers it too.
+    let dev = lock("requirements-dev.txt");
+    write(repo.path(), "src/notes/requirements-dev.txt", &format!("-r dev/extra.txt\n{dev}"));
+    write(repo.path(), "src/notes/dev/extra.txt", "pytest-cov\n");
+    let rendered = run(repo.path(), &["render", "spec.yaml"]);
+    assert_eq!(rendered.code, 2, "{}", rendered.stderr);
+    assert!(rendered.stderr.contains("src/notes/dev/extra.txt:1:1"), "{}", rendered.stderr);
+    // Hashed, it passes.
+    let extra: String = dev
+        .lines()
+        .skip_while(|l| !l.starts_with("pytest=="))
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(extra.contains("--hash=sha256:"), "{extra}");
+    write(repo.path(), "src/notes/dev/extra.txt", &extra);
+    let rendered = run(repo.path(), &["render", "spec.yaml"]);
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    // The image's lock is copied alone into the build: an include there cannot be read.
+    let image = lock("requirements.txt");
+    write(repo.path(), "src/notes/requirements.txt", &format!("--requirement base.txt\n{image}"));
+    let refused = run(repo.path(), &["render", "spec.yaml", "--check"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("error[SPEC167]") && refused.stderr.contains("includes `base.txt` (line 1)"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
 fn a_rename_with_renamed_from_moves_the_code_and_keeps_its_history() {
     let repo = repository(&spec(""));
     // `users` is gen's scaffold: the user edits its code and adds a module.
