@@ -131,13 +131,25 @@ pub fn read(files: &[Yaml]) -> Read {
                 target.add(v, at(n), Kind::Kubernetes);
             }
         }
-        for (probe, target) in [("livenessProbe", &mut s.liveness), ("readinessProbe", &mut s.readiness)] {
-            if let Some(n) = container.get(probe).and_then(|p| path(p, &["httpGet", "path"]))
+        let mut probe_todos = Vec::new();
+        for (probe, which, target) in
+            [("livenessProbe", "liveness", &mut s.liveness), ("readinessProbe", "readiness", &mut s.readiness)]
+        {
+            let Some(p) = container.get(probe) else { continue };
+            if let Some(n) = path(p, &["httpGet", "path"])
                 && let Some(v) = n.as_str()
             {
                 target.add(v.to_string(), at(n), Kind::Kubernetes);
+            } else if let Some((how, n)) = ["tcpSocket", "exec", "grpc"].iter().find_map(|k| p.get(k).map(|n| (*k, n)))
+            {
+                probe_todos.push(format!(
+                    "{}: the {which} probe is a {how} probe, and gen probes over HTTP (a GET of health.{which}): \
+                     write the path the app answers with 200 under health.{which}",
+                    at(n)
+                ));
             }
         }
+        s.todos.extend(probe_todos);
         env(workload, container, &objects, &mut s);
         volumes(workload, pod, container, &objects, &mut s);
         let labels = pod.and_then(|p| path(p, &["metadata", "labels"]));

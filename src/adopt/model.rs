@@ -171,6 +171,12 @@ pub struct Service {
     pub copies: Vec<(String, String, Origin)>,
     /// The final stage's working directory in the image.
     pub workdir: Option<String>,
+    /// Scripts the image starts through (`ENTRYPOINT ["docker-entrypoint.sh"]`), by the name
+    /// the Dockerfile gives, with where: what they run before the app is read from them.
+    pub entry_scripts: Vec<(String, Origin)>,
+    /// Steps the image runs besides the app (a migration before it starts, a script while it
+    /// is built): gen's image runs gunicorn only.
+    pub startup: Vec<(String, Origin)>,
 }
 
 impl Service {
@@ -213,6 +219,8 @@ impl Service {
         self.entry_module = self.entry_module.take().or(other.entry_module);
         self.copies.extend(other.copies);
         self.workdir = self.workdir.take().or(other.workdir);
+        self.entry_scripts.extend(other.entry_scripts);
+        self.startup.extend(other.startup);
     }
 
     /// An env entry: a credential's name goes to `secret_env` (the value is dropped), any

@@ -45,6 +45,8 @@ pub fn wanted(rel: &str) -> bool {
         || lower.ends_with(".tf")
         || lower.ends_with(".tfvars")
         || lower.ends_with(".py")
+        // An entrypoint script: what the image runs before the app.
+        || lower.ends_with(".sh")
         || (lower.starts_with("requirements") && lower.ends_with(".txt"))
         || (lower.ends_with(".json") && (lower.contains("task-def") || lower.contains("taskdef")))
 }

@@ -445,6 +445,15 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
     for t in &s.todos {
         doc.todo(4, t);
     }
+    for (step, from) in &s.startup {
+        doc.todo(
+            4,
+            &format!(
+                "{from} runs {step}; gen's image runs gunicorn only, so it will not run: run it as a step of your \
+                 own (a Kubernetes Job before the deploy, or the app's start-up code)"
+            ),
+        );
+    }
     // The code stays where it is: a folder inside the repository.
     match s.source.pick() {
         Some(f) if f.value.split('/').any(|p| p == "..") || f.value.starts_with('/') => {
@@ -480,16 +489,7 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
             doc.gen_default(6, "cpuUtilization", 70u32.into(), "gen's default");
         }
     }
-    if s.liveness.is_empty() && s.readiness.is_empty() {
-        doc.note(
-            4,
-            "health: gen's /healthz and /readyz; no probe was found: the app must answer them (or write health:)",
-        );
-    } else {
-        doc.block(4, "health");
-        doc.fact(6, "liveness", &s.liveness, Fallback::Omit);
-        doc.fact(6, "readiness", &s.readiness, Fallback::Omit);
-    }
+    health(doc, s);
     ingress(doc, s, repo);
     env(doc, s);
     persistence(doc, s);
@@ -498,6 +498,33 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
         doc.note(4, &format!("{from}: {text}"));
     }
     name
+}
+
+/// The probes' paths: as read; one read for both when only one was (said so); else a TODO,
+/// since gen's /healthz and /readyz are then asked of an app that may not serve them.
+fn health(doc: &mut Doc, s: &Service) {
+    let (live, ready) = (s.liveness.pick(), s.readiness.pick());
+    if live.is_none() && ready.is_none() {
+        doc.todo(
+            4,
+            "no probe was read, and the code declares no health route (/healthz, /readyz, /health, /ping, /status...): \
+             gen's probes ask /healthz (liveness) and /readyz (readiness), and the pods never become Ready unless \
+             the app serves them: serve them, or write health: {liveness: PATH, readiness: PATH} with what it serves",
+        );
+        return;
+    }
+    doc.block(4, "health");
+    for (key, facts, other_key, other) in
+        [("liveness", &s.liveness, "readiness", ready), ("readiness", &s.readiness, "liveness", live)]
+    {
+        if doc.fact(6, key, facts, Fallback::Omit) {
+            continue;
+        }
+        let Some(other) = other else { continue };
+        let comment = format!("from {} (the {other_key} path: no {key} probe or route was read)", other.from);
+        doc.push(6, format!("{key}: {}", yaml_quote(&other.value)), Some(comment), Some(Fallback::Omit));
+        doc.inferred += 1;
+    }
 }
 
 fn resources(doc: &mut Doc, s: &Service) {

@@ -443,3 +443,134 @@ fn a_thousand_file_repository_is_read() {
     let spec = std::fs::read_to_string(out.path().join("spec.yaml")).expect("spec");
     says(&spec, "port: 8000", "k8s/deployment.yaml:8");
 }
+
+/// A repository of `files` (path, text) in a temporary folder.
+fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}
+
+/// A Deployment of `web` whose container says `probes` (YAML lines at the container's indent).
+fn deployment_with(probes: &str) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n\
+         \x20       - name: web\n          image: acme/web:1\n          ports: [{{containerPort: 8000}}]\n{probes}"
+    )
+}
+
+const APP: &str = "from flask import Flask\napp = Flask(__name__)\n";
+
+#[test]
+fn one_probe_read_serves_for_both_and_a_tcp_probe_is_a_todo() {
+    let dir = repository(&[
+        ("k8s/web.yaml", &deployment_with("          readinessProbe:\n            httpGet: {path: /up, port: 8000}\n")),
+        ("app.py", APP),
+    ]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "readiness: \"/up\"", "k8s/web.yaml:13");
+    // The liveness probe asks the path the readiness probe asks, and says so.
+    says(&spec, "liveness: \"/up\"", "k8s/web.yaml:13");
+    assert!(spec.contains("(the readiness path: no liveness probe or route was read)"), "{spec}");
+    assert!(!spec.contains("/healthz"), "gen's path is not invented:\n{spec}");
+
+    let dir = repository(&[
+        ("k8s/web.yaml", &deployment_with("          livenessProbe:\n            tcpSocket: {port: 8000}\n")),
+        ("app.py", APP),
+    ]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    todo(&spec, "k8s/web.yaml:13: the liveness probe is a tcpSocket probe, and gen probes over HTTP");
+}
+
+#[test]
+fn without_a_probe_the_code_s_health_route_is_read_or_a_todo_says_what_to_serve() {
+    let served =
+        "from flask import Flask\napp = Flask(__name__)\n\n\n@app.route(\"/ping\")\ndef ping():\n    return \"ok\"\n";
+    let dir = repository(&[
+        ("k8s/web.yaml", &deployment_with("")),
+        ("app.py", served),
+        ("tests/test_app.py", "def test_ready(client):\n    client.get(\"/readyz\")\n"),
+    ]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "liveness: \"/ping\"", "app.py:5");
+    says(&spec, "readiness: \"/ping\"", "app.py:5");
+
+    let dir = repository(&[("k8s/web.yaml", &deployment_with("")), ("app.py", APP)]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    todo(&spec, "the pods never become Ready unless the app serves them");
+    assert!(!spec.lines().any(|l| l.trim_start().starts_with("health:")), "{spec}");
+}
+
+#[test]
+fn the_entrypoint_is_read_past_wrappers_and_flags_and_a_test_s_app_is_not_the_service_s() {
+    let factory = "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n";
+    for (dockerfile, entry) in [
+        // An entrypoint script hands over to CMD (shell form: Docker runs it with `sh -c`).
+        (
+            "ENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD gunicorn --workers 4 --bind 0.0.0.0:8000 pkg.wsgi:create_app()\n",
+            "pkg.wsgi:create_app()",
+        ),
+        // gunicorn's flags that take no value do not take the app as theirs.
+        ("CMD [\"gunicorn\", \"--no-sendfile\", \"--reuse-port\", \"-w\", \"4\", \"pkg.wsgi:app\"]\n", "pkg.wsgi:app"),
+        (
+            "ENTRYPOINT [\"/usr/bin/tini\", \"--\"]\nCMD [\"sh\", \"-c\", \"exec gunicorn --preload --spew pkg.wsgi:app\"]\n",
+            "pkg.wsgi:app",
+        ),
+        (
+            "ENTRYPOINT [\"dumb-init\", \"--\", \"gosu\", \"app\", \"gunicorn\", \"--check-config\", \"pkg.wsgi:app\"]\n",
+            "pkg.wsgi:app",
+        ),
+    ] {
+        let dir = repository(&[
+            ("Dockerfile", &format!("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{dockerfile}")),
+            ("docker-entrypoint.sh", "#!/bin/sh\nset -e\nexec \"$@\"\n"),
+            ("pkg/__init__.py", ""),
+            ("pkg/wsgi.py", factory),
+            ("conftest.py", "from pkg.wsgi import create_app\napp = create_app()\n"),
+            ("test_views.py", "from flask import Flask\napp = Flask(__name__)\n"),
+        ]);
+        let (run, spec, _out) = adopt(dir.path(), &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let line = 4 + dockerfile.lines().count() - 1;
+        says(&spec, &format!("entrypoint: \"{entry}\""), &format!("Dockerfile:{line}"));
+        assert!(!spec.contains("conftest") && !spec.contains("test_views"), "{dockerfile}:\n{spec}");
+    }
+    // With no command but the code's, a test's app is not the service's.
+    let dir = repository(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/wsgi.py", factory),
+        ("conftest.py", "from pkg.wsgi import create_app\napp = create_app()\n"),
+    ]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "entrypoint: \"wsgi:create_app()\"", "pkg/wsgi.py:4");
+}
+
+#[test]
+fn steps_the_image_runs_besides_the_app_are_todos_that_name_them() {
+    let dir = repository(&[
+        (
+            "Dockerfile",
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN python db.py\n\
+             ENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"gunicorn\", \"app:app\"]\n",
+        ),
+        ("docker-entrypoint.sh", "#!/bin/sh\nset -e\nflask db upgrade\nexec \"$@\"\n"),
+        ("app.py", APP),
+        ("db.py", "print('create tables')\n"),
+    ]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    todo(&spec, "docker-entrypoint.sh:3 runs `flask db upgrade` before the app starts");
+    todo(&spec, "Dockerfile:5 runs `python db.py` while the image is built");
+    todo(&spec, "gen's image runs gunicorn only");
+    assert!(!spec.contains("pip install"), "an install is no step of the app's:\n{spec}");
+    says(&spec, "entrypoint: \"app:app\"", "Dockerfile:7");
+}
