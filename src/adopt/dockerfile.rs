@@ -99,8 +99,11 @@ pub fn read(file: &RepoFile) -> Result<Service, String> {
             }
             "ENV" if final_stage => {
                 for (k, v) in i.pairs() {
+                    let value = parser::unquote(v, dockerfile.escape);
                     if k == "FLASK_APP" {
-                        flask_app = Some((parser::unquote(v, dockerfile.escape), at(i)));
+                        flask_app = Some((value, at(i)));
+                    } else if !image_only(k) && !value.contains('$') {
+                        service.add_env(k, &value, at(i), Kind::Dockerfile);
                     }
                 }
             }
@@ -149,6 +152,17 @@ pub fn read(file: &RepoFile) -> Result<Service, String> {
         entry(&run, flask_app, origin, Kind::Dockerfile, &mut service);
     }
     Ok(service)
+}
+
+/// Whether an image's ENV is the image's own plumbing (Python's and pip's settings, paths,
+/// locale) or one gen sets itself (`PORT`), not the app's configuration.
+fn image_only(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["PYTHON", "PIP_", "POETRY_", "UV_", "LC_", "GUNICORN_CMD_ARGS"].iter().any(|p| upper.starts_with(p))
+        || matches!(
+            upper.as_str(),
+            "PATH" | "LANG" | "HOME" | "VIRTUAL_ENV" | "DEBIAN_FRONTEND" | "PORT" | "CPU_LIMIT_MILLICORES" | "APP_HOME"
+        )
 }
 
 /// The words of a CMD, ENTRYPOINT or RUN: the exec form's, or the shell form's as Docker runs

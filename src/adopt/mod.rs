@@ -160,7 +160,7 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     }
     let mut compose_services = Vec::new();
     for y in &composed {
-        compose::read(y, &mut compose_services, &mut repo.dependencies);
+        compose::read(y, &mut compose_services, &mut repo.dependencies, &mut repo.workers);
     }
     // The services: the cluster's own manifests name them best, then charts, then compose.
     let mut services: Vec<Service> = Vec::new();

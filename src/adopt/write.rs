@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use super::model::{Fact, Facts, Platform, Repository, Service};
+use super::model::{Fact, Facts, Kind, Platform, Repository, Service};
 use crate::render::filters::{text as prose, yaml_quote};
 
 /// The marker of what gen could not infer.
@@ -278,6 +278,15 @@ pub fn write(repo: &Repository, options: &Options<'_>) -> Doc {
         );
         let s = Service::default();
         service(&mut doc, &s, &project.0, repo);
+    }
+    for (what, from) in &repo.workers {
+        doc.todo(
+            2,
+            &format!(
+                "{from}: {what}: it is not merged into a service, and its env is not carried over; gen's flask \
+                 blueprint serves HTTP only: keep running it as it runs now"
+            ),
+        );
     }
     for s in &repo.services {
         service(&mut doc, s, &project.0, repo);
@@ -580,9 +589,29 @@ fn ingress(doc: &mut Doc, s: &Service, repo: &Repository) {
 }
 
 fn env(doc: &mut Doc, s: &Service) {
-    if !s.env.is_empty() {
+    // A name a file takes from a secret is a secret's, whatever another file sets it to.
+    let plain: Vec<(&String, &Facts<String>)> = s.env.iter().filter(|(n, _)| !s.secret_env.contains_key(*n)).collect();
+    for (name, var, from) in &s.unset_env {
+        if !s.env.contains_key(name) && !s.secret_env.contains_key(name) {
+            doc.todo(
+                4,
+                &format!(
+                    "{from}: compose sets {name} from the shell's ${var}, whose value is not in the repository: write \
+                     it under env, or the name under secretEnv if it is a credential"
+                ),
+            );
+        }
+    }
+    if !plain.is_empty() {
         doc.block(4, "env");
-        for (name, facts) in &s.env {
+        if plain.iter().any(|(_, f)| f.0.iter().any(|f| f.kind == Kind::Compose) && !f.conflicts().is_empty()) {
+            doc.note(
+                6,
+                "where compose and the image or the cluster's manifests disagree, theirs is written: compose is \
+                 how it runs on a laptop",
+            );
+        }
+        for (name, facts) in plain {
             doc.fact(6, &yaml_quote(name), facts, Fallback::Omit);
         }
     }

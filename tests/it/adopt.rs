@@ -75,6 +75,14 @@ fn says(spec: &str, line: &str, source: &str) {
     );
 }
 
+/// Asserts that the spec's comments say `what` (wrapped over lines or not).
+#[track_caller]
+fn said(spec: &str, what: &str) {
+    let joined: String =
+        spec.lines().map(|l| l.trim_start().trim_start_matches('#').trim()).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains(what), "the spec does not say `{what}`:\n{spec}");
+}
+
 /// Asserts that a TODO of the spec says `what`.
 #[track_caller]
 fn todo(spec: &str, what: &str) {
@@ -573,4 +581,37 @@ fn steps_the_image_runs_besides_the_app_are_todos_that_name_them() {
     todo(&spec, "gen's image runs gunicorn only");
     assert!(!spec.contains("pip install"), "an install is no step of the app's:\n{spec}");
     says(&spec, "entrypoint: \"app:app\"", "Dockerfile:7");
+}
+
+#[test]
+fn compose_s_shell_variables_worker_and_laptop_values_do_not_become_the_service_s() {
+    let dir = repository(&[
+        (
+            "Dockerfile",
+            "FROM python:3.12-slim\nENV APP_ENV=production PYTHONPATH=/app\nWORKDIR /app\nCOPY . .\n\
+             CMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
+        ),
+        (
+            "docker-compose.yml",
+            "services:\n  api:\n    build: .\n    ports: [\"8000:8000\"]\n    environment:\n      - APP_ENV=development\n      \
+             - SHOP_URL=${SHOP_URL}\n      - API_BASE=${API_BASE:-http://api:8000}\n  worker:\n    build: .\n    \
+             command: celery -A app.tasks worker\n    environment:\n      REDIS_URL: redis://cache:6379/0\n",
+        ),
+        ("app.py", APP),
+    ]);
+    let (run, spec, _out) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The image's production value, not the laptop's; said both ways.
+    says(&spec, "\"APP_ENV\": \"production\"", "Dockerfile:2");
+    said(&spec, "Dockerfile:2 says production, docker-compose.yml:6 says development");
+    assert!(!spec.contains("PYTHONPATH"), "the image's plumbing is not the app's env:\n{spec}");
+    // A shell variable is no value: a TODO names it; a default is written, said as such.
+    assert!(!spec.contains("${SHOP_URL}\""), "{spec}");
+    todo(&spec, "docker-compose.yml:7: compose sets SHOP_URL from the shell's $SHOP_URL");
+    says(&spec, "\"API_BASE\": \"http://api:8000\"", "docker-compose.yml:8");
+    said(&spec, "or else `http://api:8000`: its default is written under env");
+    // The worker is said, not merged into the web service.
+    assert!(!spec.contains("REDIS_URL"), "the worker's env is not the service's:\n{spec}");
+    todo(&spec, "compose service `worker` runs `celery -A app.tasks worker`, a worker, not the web app");
+    assert_eq!(spec.matches("blueprint: flask").count(), 1, "{spec}");
 }
