@@ -238,6 +238,9 @@ pub struct Options<'a> {
     pub name: Option<&'a str>,
     /// The folder read, as the user named it.
     pub from: &'a str,
+    /// The spec's folder, relative to the repository (`.` at its root): `source:` is written
+    /// relative to it.
+    pub spec_dir: &'a str,
 }
 
 /// The spec for a repository.
@@ -277,7 +280,7 @@ pub fn write(repo: &Repository, options: &Options<'_>) -> Doc {
              gen's example; point its source at the code",
         );
         let s = Service::default();
-        service(&mut doc, &s, &project.0, repo);
+        service(&mut doc, &s, &project.0, repo, options.spec_dir);
     }
     for (what, from) in &repo.workers {
         doc.todo(
@@ -289,7 +292,7 @@ pub fn write(repo: &Repository, options: &Options<'_>) -> Doc {
         );
     }
     for s in &repo.services {
-        service(&mut doc, s, &project.0, repo);
+        service(&mut doc, s, &project.0, repo, options.spec_dir);
     }
     doc
 }
@@ -377,6 +380,18 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
     }
 }
 
+/// A folder of the repository relative to the spec's folder `spec_dir` (both relative to the
+/// repository), or `None` when it is not under it.
+fn rebase(folder: &str, spec_dir: &str) -> Option<String> {
+    if spec_dir == "." {
+        return Some(folder.to_string());
+    }
+    if folder == spec_dir {
+        return Some(".".into());
+    }
+    folder.strip_prefix(&format!("{spec_dir}/")).map(String::from)
+}
+
 /// A name fact, or the reference default with a TODO saying what is missing.
 fn named(doc: &mut Doc, indent: usize, key: &str, facts: &Facts<String>, default: &str, what: &str) {
     let fallback = Fallback::Default(format!("{key}: {}", yaml_quote(default)));
@@ -431,7 +446,7 @@ fn azure_block(doc: &mut Doc, p: &Platform, project: &str) {
 }
 
 /// One service; returns its name.
-fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> String {
+fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository, spec_dir: &str) -> String {
     if doc.lines.last().is_some_and(|l| l.body != "services:") {
         doc.push(0, "", None, None);
     }
@@ -474,9 +489,23 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
                 ),
             );
         }
-        Some(_) => {
-            doc.fact(4, "source", &s.source, Fallback::Omit);
-        }
+        Some(f) => match rebase(&f.value, spec_dir) {
+            Some(rel) => {
+                let mut relative = Facts::default();
+                relative.add(rel, f.from.clone(), f.kind);
+                doc.conflict(4, "source", &s.source, f);
+                doc.fact(4, "source", &relative, Fallback::Omit);
+            }
+            None => doc.todo(
+                4,
+                &format!(
+                    "the code is in {} ({}), which is not under the spec's folder {spec_dir}: source is read from the \
+                     spec's folder and cannot lead out of it (no `..`): write the spec at the repository's root, or in \
+                     a folder that holds the code, then write source",
+                    f.value, f.from
+                ),
+            ),
+        },
         None => doc.todo(4, "write source: the folder of the service's code, relative to this file"),
     }
     if !doc.fact(4, "port", &s.port, Fallback::Default("port: 5000".into())) {

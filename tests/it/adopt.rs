@@ -53,13 +53,14 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// `gen init --from DIR --out OUT/spec.yaml` (outside DIR), and the spec it wrote.
-fn adopt(dir: &Path, args: &[&str]) -> (Run, String, tempfile::TempDir) {
-    let out = tempfile::tempdir().expect("tempdir");
-    let spec = out.path().join("spec.yaml");
+/// `gen init --from DIR --out DIR/adopted.yaml`, and the spec it wrote, removed from DIR (the
+/// tree under DIR is as it was).
+fn adopt(dir: &Path, args: &[&str]) -> (Run, String) {
+    let spec = dir.join("adopted.yaml");
     let run = Gen::new().args(["init", "--from"]).arg(dir).arg("--out").arg(&spec).args(args).run();
     let text = std::fs::read_to_string(&spec).unwrap_or_default();
-    (run, text, out)
+    let _ = std::fs::remove_file(&spec);
+    (run, text)
 }
 
 /// Asserts that the spec writes `line` (`key: value`, as written) with `# from SOURCE`.
@@ -96,7 +97,7 @@ fn todo(spec: &str, what: &str) {
 #[test]
 fn seed001_aks_terraform_chart_and_workflow_are_read_with_their_sources() {
     let dir = seed(1);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     says(&spec, "name: \"flask-on-aks\"", ".git/config:6");
     says(&spec, "repository: \"acme/flask-on-aks\"", ".git/config:6");
@@ -125,7 +126,7 @@ fn seed001_aks_terraform_chart_and_workflow_are_read_with_their_sources() {
 #[test]
 fn seed002_minikube_manifests_and_an_unbuilt_python_are_read() {
     let dir = seed(2);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(spec.contains("\n  local:\n"), "a local platform:\n{spec}");
     says(&spec, "- name: \"flask-app\"", "k8s/deployment.yaml:4");
@@ -141,7 +142,7 @@ fn seed002_minikube_manifests_and_an_unbuilt_python_are_read() {
 #[test]
 fn seed003_aws_is_a_todo_that_says_it_is_not_a_platform_yet() {
     let dir = seed(3);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     todo(&spec, "ecs/task-definition.json:1 deploys to AWS, which is not a gen platform yet");
     assert!(spec.contains("\n  local:\n"), "{spec}");
@@ -154,7 +155,7 @@ fn seed003_aws_is_a_todo_that_says_it_is_not_a_platform_yet() {
 #[test]
 fn seed004_notejam_s_secret_claim_and_autoscaler_are_read_and_no_value_of_the_secret_is() {
     let dir = seed(4);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     says(&spec, "- name: \"notejam\"", "sample/flask/notejam-deployment.yaml:4");
     says(&spec, "replicas: 1", "sample/flask/notejam-deployment.yaml:6");
@@ -188,7 +189,7 @@ fn each_seed_s_code_stays_where_it_is_as_source_and_entrypoint() {
         (4, "sample/flask", "sample/flask/Dockerfile:3", "runserver:app", "sample/flask/runserver.py:1"),
     ] {
         let dir = seed(n);
-        let (run, spec, _out) = adopt(dir.path(), &[]);
+        let (run, spec) = adopt(dir.path(), &[]);
         assert_eq!(run.code, 0, "seed {n}: {}", run.stderr);
         says(&spec, &format!("source: \"{source}\""), source_from);
         says(&spec, &format!("entrypoint: \"{entry}\""), entry_from);
@@ -302,7 +303,7 @@ fn a_password_in_compose_and_a_manifest_is_a_secret_name_never_its_value() {
     );
     write("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n");
     write("app.py", "from flask import Flask\napp = Flask(__name__)\n");
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for name in ["PASSWORD", "DATABASE_URL", "API_TOKEN", "SENTRY_DSN"] {
         assert!(spec.contains(&format!("- \"{name}\"")), "{name} is a secretEnv name:\n{spec}");
@@ -337,7 +338,7 @@ fn hostile_files_are_noted_and_skipped_and_the_spec_is_written() {
     std::fs::create_dir_all(&deep).expect("mkdir");
     std::fs::write(deep.join("Dockerfile"), "FROM scratch\n").expect("write");
     let before = tree(dir.path());
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for noted in
         ["skipped k8s/huge.yaml", "skipped Dockerfile: a binary file", "skipped k8s/broken.yaml", "deeper than"]
@@ -354,7 +355,7 @@ fn hostile_files_are_noted_and_skipped_and_the_spec_is_written() {
 fn nothing_under_dir_is_written_and_the_default_spec_is_its_one_new_file() {
     let dir = seed(4);
     let before = tree(dir.path());
-    let (run, _spec, _out) = adopt(dir.path(), &[]);
+    let (run, _spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(tree(dir.path()), before);
     // Without --out, DIR/spec.yaml is written, and only when absent.
@@ -396,7 +397,7 @@ fn bad_arguments_are_said_with_exit_2_and_nothing_written() {
 #[test]
 fn an_empty_folder_gives_a_spec_of_todos() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     todo(&spec, "no service found");
 }
@@ -439,16 +440,10 @@ pub fn generate_repository(dir: &Path, n: usize) {
 fn a_thousand_file_repository_is_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     generate_repository(dir.path(), 1000);
-    let out = tempfile::tempdir().expect("tempdir");
-    let run = Gen::new()
-        .args(["init", "--from"])
-        .arg(dir.path())
-        .arg("--out")
-        .arg(out.path().join("spec.yaml"))
-        .run_within(std::time::Duration::from_secs(120));
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).run_within(std::time::Duration::from_secs(120));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("files of"), "{}", run.stdout);
-    let spec = std::fs::read_to_string(out.path().join("spec.yaml")).expect("spec");
+    let spec = std::fs::read_to_string(dir.path().join("spec.yaml")).expect("spec");
     says(&spec, "port: 8000", "k8s/deployment.yaml:8");
 }
 
@@ -479,7 +474,7 @@ fn one_probe_read_serves_for_both_and_a_tcp_probe_is_a_todo() {
         ("k8s/web.yaml", &deployment_with("          readinessProbe:\n            httpGet: {path: /up, port: 8000}\n")),
         ("app.py", APP),
     ]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     says(&spec, "readiness: \"/up\"", "k8s/web.yaml:13");
     // The liveness probe asks the path the readiness probe asks, and says so.
@@ -491,7 +486,7 @@ fn one_probe_read_serves_for_both_and_a_tcp_probe_is_a_todo() {
         ("k8s/web.yaml", &deployment_with("          livenessProbe:\n            tcpSocket: {port: 8000}\n")),
         ("app.py", APP),
     ]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     todo(&spec, "k8s/web.yaml:13: the liveness probe is a tcpSocket probe, and gen probes over HTTP");
 }
@@ -505,13 +500,13 @@ fn without_a_probe_the_code_s_health_route_is_read_or_a_todo_says_what_to_serve(
         ("app.py", served),
         ("tests/test_app.py", "def test_ready(client):\n    client.get(\"/readyz\")\n"),
     ]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     says(&spec, "liveness: \"/ping\"", "app.py:5");
     says(&spec, "readiness: \"/ping\"", "app.py:5");
 
     let dir = repository(&[("k8s/web.yaml", &deployment_with("")), ("app.py", APP)]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     todo(&spec, "the pods never become Ready unless the app serves them");
     assert!(!spec.lines().any(|l| l.trim_start().starts_with("health:")), "{spec}");
@@ -545,7 +540,7 @@ fn the_entrypoint_is_read_past_wrappers_and_flags_and_a_test_s_app_is_not_the_se
             ("conftest.py", "from pkg.wsgi import create_app\napp = create_app()\n"),
             ("test_views.py", "from flask import Flask\napp = Flask(__name__)\n"),
         ]);
-        let (run, spec, _out) = adopt(dir.path(), &[]);
+        let (run, spec) = adopt(dir.path(), &[]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let line = 4 + dockerfile.lines().count() - 1;
         says(&spec, &format!("entrypoint: \"{entry}\""), &format!("Dockerfile:{line}"));
@@ -557,7 +552,7 @@ fn the_entrypoint_is_read_past_wrappers_and_flags_and_a_test_s_app_is_not_the_se
         ("pkg/wsgi.py", factory),
         ("conftest.py", "from pkg.wsgi import create_app\napp = create_app()\n"),
     ]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     says(&spec, "entrypoint: \"wsgi:create_app()\"", "pkg/wsgi.py:4");
 }
@@ -574,7 +569,7 @@ fn steps_the_image_runs_besides_the_app_are_todos_that_name_them() {
         ("app.py", APP),
         ("db.py", "print('create tables')\n"),
     ]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     todo(&spec, "docker-entrypoint.sh:3 runs `flask db upgrade` before the app starts");
     todo(&spec, "Dockerfile:5 runs `python db.py` while the image is built");
@@ -599,7 +594,7 @@ fn compose_s_shell_variables_worker_and_laptop_values_do_not_become_the_service_
         ),
         ("app.py", APP),
     ]);
-    let (run, spec, _out) = adopt(dir.path(), &[]);
+    let (run, spec) = adopt(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The image's production value, not the laptop's; said both ways.
     says(&spec, "\"APP_ENV\": \"production\"", "Dockerfile:2");
@@ -614,4 +609,39 @@ fn compose_s_shell_variables_worker_and_laptop_values_do_not_become_the_service_
     assert!(!spec.contains("REDIS_URL"), "the worker's env is not the service's:\n{spec}");
     todo(&spec, "compose service `worker` runs `celery -A app.tasks worker`, a worker, not the web app");
     assert_eq!(spec.matches("blueprint: flask").count(), 1, "{spec}");
+}
+
+#[test]
+fn a_spec_in_a_folder_of_the_repository_names_the_code_from_there_and_one_outside_is_refused() {
+    let files = [
+        ("services/api/Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n"),
+        ("services/api/app.py", APP),
+        ("services/api/requirements.txt", "flask==3.0.3\n"),
+    ];
+    // In the folder above the code: source is the code's folder from there, which gen finds.
+    let dir = repository(&files);
+    let spec = dir.path().join("services").join("spec.yaml");
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).arg("--out").arg(&spec).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    says(&text, "source: \"api\"", "services/api/Dockerfile:3");
+    let lint = Gen::new().args(["lint"]).arg(&spec).run();
+    assert!(!lint.stdout.contains("does not exist") && !lint.stderr.contains("does not exist"), "{}", lint.stdout);
+    // In a folder beside the code: no `..` can lead to it; a TODO says where the spec can be.
+    let dir = repository(&files);
+    let spec = dir.path().join("deploy").join("spec.yaml");
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).arg("--out").arg(&spec).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    todo(&text, "the code is in services/api (services/api/Dockerfile:3), which is not under the spec's folder deploy");
+    assert!(!text.lines().any(|l| l.trim_start().starts_with("source:")), "{text}");
+    // Outside the repository: refused, nothing written.
+    let dir = repository(&files);
+    let out = tempfile::tempdir().expect("tempdir");
+    let before = tree(dir.path());
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).arg("--out").arg(out.path().join("spec.yaml")).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("the spec must sit inside the repository it describes"), "{}", run.stderr);
+    assert!(!out.path().join("spec.yaml").exists());
+    assert_eq!(tree(dir.path()), before);
 }
