@@ -645,3 +645,15 @@ fn a_spec_in_a_folder_of_the_repository_names_the_code_from_there_and_one_outsid
     assert!(!out.path().join("spec.yaml").exists());
     assert_eq!(tree(dir.path()), before);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_git_folder_linked_out_of_the_repository_is_noted_and_not_read() {
+    let dir = repository(&[("app.py", APP)]);
+    let outside = repository(&[("config", "[remote \"origin\"]\n\turl = https://github.com/elsewhere/other.git\n")]);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join(".git")).expect("link");
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("skipped .git: a link out of the repository"), "{}", run.stderr);
+    assert!(!spec.contains("elsewhere"), "the linked repository's remote was read:\n{spec}");
+}
