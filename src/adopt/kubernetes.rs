@@ -154,6 +154,23 @@ pub fn read(files: &[Yaml]) -> Read {
         volumes(workload, pod, container, &objects, &mut s);
         let labels = pod.and_then(|p| path(p, &["metadata", "labels"]));
         for svc in objects.iter().filter(|o| o.kind == "Service" && selects(o.node, labels)) {
+            if let Some(n) = path(svc.node, &["spec", "type"])
+                && let Some(kind @ ("LoadBalancer" | "NodePort")) = n.as_str()
+            {
+                let port = items(path(svc.node, &["spec", "ports"]))
+                    .first()
+                    .and_then(|p| p.get("port"))
+                    .and_then(text)
+                    .map(|p| format!(" on port {p}"))
+                    .unwrap_or_default();
+                s.todos.push(format!(
+                    "{}: the Service `{}` is a {kind}, which exposed the app itself{port}; gen's Service is \
+                     ClusterIP and exposes the app through the ingress: write ingress: with the host it is to be \
+                     reached at (and point its DNS there)",
+                    svc.file.at(n),
+                    svc.name
+                ));
+            }
             for p in items(path(svc.node, &["spec", "ports"])) {
                 if let Some(n) = p.get("targetPort")
                     && let Some(port) = int(n).and_then(|p| u16::try_from(p).ok())
