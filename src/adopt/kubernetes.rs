@@ -44,6 +44,8 @@ struct Object<'a> {
 pub struct Read {
     pub services: Vec<Service>,
     pub dependencies: Vec<(String, Origin)>,
+    /// The Azure container registries the images come from (`NAME.azurecr.io/...`).
+    pub registries: Vec<(String, Origin)>,
 }
 
 /// The name a Deployment's service goes by: without a `-deployment` suffix.
@@ -97,6 +99,12 @@ pub fn read(files: &[Yaml]) -> Read {
             s.name.add(service_name(&workload.name), at(n), Kind::Kubernetes);
         }
         s.images.push(image.to_string());
+        if let Some(n) = container.get("image")
+            && let Some(acr) = image.split('/').next().and_then(|host| host.strip_suffix(".azurecr.io"))
+            && !acr.is_empty()
+        {
+            out.registries.push((acr.to_string(), at(n)));
+        }
         if let Some(n) = container.get("image") {
             s.remarks.push((format!("the cluster ran the image `{image}`; gen builds and tags its own"), at(n)));
         }

@@ -139,6 +139,9 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     terraform::read(&terraform, &mut repo.platform);
     let kube = kubernetes::read(&manifests);
     repo.dependencies.extend(kube.dependencies);
+    for (acr, from) in kube.registries {
+        repo.platform.acr_name.add(acr, from, Kind::Kubernetes);
+    }
     let mut helm = Vec::new();
     for (chart, values) in charts {
         let chart_yaml = match yamls::load(chart, false) {
@@ -215,6 +218,17 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
         resolve_code(s, &code);
         health_routes(s, &code);
         entry_scripts(s, files);
+    }
+    // With no zone of Terraform's, the hosts the Ingresses route name it (`orders.contoso.com`:
+    // `contoso.com`).
+    if repo.platform.dns_zone.is_empty() {
+        for host in services.iter().flat_map(|s| &s.host.0) {
+            if let Some((_, zone)) = host.value.split_once('.')
+                && zone.contains('.')
+            {
+                repo.platform.dns_zone.add(zone.to_string(), host.from.clone(), host.kind);
+            }
+        }
     }
     repo.services = services;
 }

@@ -663,3 +663,41 @@ fn a_git_folder_linked_out_of_the_repository_is_noted_and_not_read() {
     assert!(run.stderr.contains("skipped .git: a link out of the repository"), "{}", run.stderr);
     assert!(!spec.contains("elsewhere"), "the linked repository's remote was read:\n{spec}");
 }
+
+#[test]
+fn the_registry_and_the_dns_zone_are_read_from_images_workflows_and_ingress_hosts() {
+    let workflow = "name: ci\non:\n  push:\n    branches: [main]\nenv:\n  ACR_NAME: contosoacr\njobs:\n  build:\n    \
+                    runs-on: ubuntu-latest\n    steps:\n      - uses: azure/login@v2\n      - run: |\n          \
+                    az acr login --name $ACR_NAME\n          kubectl apply -f k8s/\n";
+    let ingress = "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: \
+                   [{port: 80, targetPort: 8000}]}\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: \
+                   {name: web}\nspec:\n  rules:\n    - host: orders.contoso.com\n      http:\n        paths:\n          \
+                   - path: /\n            backend: {service: {name: web, port: {number: 80}}}\n";
+    let manifest = deployment_with("").replace(
+        "metadata:\n  name: web\nspec:\n  template:\n",
+        "metadata:\n  name: web\nspec:\n  template:\n    metadata: {labels: {app: web}}\n",
+    );
+    let dir = repository(&[
+        ("k8s/web.yaml", &format!("{manifest}{ingress}")),
+        (".github/workflows/ci.yml", workflow),
+        ("app.py", APP),
+    ]);
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // `az acr login --name $ACR_NAME`: the workflow's env says the name.
+    says(&spec, "name: \"contosoacr\"", ".github/workflows/ci.yml:6");
+    // The Ingress's host names the zone; the host is written, not refused as outside example.com.
+    says(&spec, "zone: \"contoso.com\"", "k8s/web.yaml:24");
+    says(&spec, "host: \"orders.contoso.com\"", "k8s/web.yaml:24");
+    assert!(!spec.contains("example.com"), "{spec}");
+
+    let image = manifest.replace("image: acme/web:1", "image: shopacr.azurecr.io/web:1.4");
+    let dir = repository(&[
+        ("k8s/web.yaml", &image),
+        (".github/workflows/ci.yml", workflow.replace("          az acr login --name $ACR_NAME\n", "").as_str()),
+        ("app.py", APP),
+    ]);
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "name: \"shopacr\"", "k8s/web.yaml:11");
+}
