@@ -285,6 +285,8 @@ pub struct Platform {
     pub state_resource_group: Facts<String>,
     pub state_storage_account: Facts<String>,
     pub state_container: Facts<String>,
+    /// What only the user can say of the platform (tfvars of environments that disagree).
+    pub todos: Vec<String>,
 }
 
 /// Everything read from a repository.

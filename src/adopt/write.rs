@@ -317,6 +317,9 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
     let azure = !p.azure.is_empty();
     doc.push(0, "", None, None);
     doc.fixed_block(0, "platform");
+    for t in &p.todos {
+        doc.todo(2, t);
+    }
     if azure {
         azure_block(doc, p, project);
     } else {

@@ -701,3 +701,23 @@ fn the_registry_and_the_dns_zone_are_read_from_images_workflows_and_ingress_host
     assert_eq!(run.code, 0, "{}", run.stderr);
     says(&spec, "name: \"shopacr\"", "k8s/web.yaml:11");
 }
+
+#[test]
+fn tfvars_of_several_environments_that_disagree_are_a_todo_not_a_merge() {
+    let main = "resource \"azurerm_resource_group\" \"rg\" {\n  name     = \"platform-rg\"\n  location = var.location\n}\n\
+                variable \"location\" {}\n";
+    let dir = repository(&[
+        ("infra/main.tf", main),
+        ("infra/dev.tfvars", "location = \"northeurope\"\n"),
+        ("infra/prod.tfvars", "location = \"westeurope\"\n"),
+        ("app.py", APP),
+    ]);
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    todo(
+        &spec,
+        "the tfvars files of several environments set var.location differently (infra/dev.tfvars:1 says \
+         `northeurope`, infra/prod.tfvars:1 says `westeurope`)",
+    );
+    says(&spec, "location: \"northeurope\"", "infra/dev.tfvars:1");
+}
