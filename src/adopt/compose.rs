@@ -202,3 +202,20 @@ fn interpolation(value: &str) -> Option<(String, Option<String>)> {
     let default = modifier.strip_prefix(":-").or_else(|| modifier.strip_prefix('-')).filter(|_| whole);
     Some((name.to_string(), default.map(String::from)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shell_variable_is_named_and_a_whole_default_kept() {
+        assert_eq!(interpolation("${DATABASE_URL}"), Some(("DATABASE_URL".into(), None)));
+        assert_eq!(interpolation("$HOST"), Some(("HOST".into(), None)));
+        assert_eq!(interpolation("${API:-http://a:8000}"), Some(("API".into(), Some("http://a:8000".into()))));
+        assert_eq!(interpolation("${API-x}"), Some(("API".into(), Some("x".into()))));
+        // Part of a value: no default stands for the whole.
+        assert_eq!(interpolation("http://${HOST:-a}/x"), Some(("HOST".into(), None)));
+        assert_eq!(interpolation("pa$$word"), None);
+        assert_eq!(interpolation("plain"), None);
+    }
+}

@@ -486,6 +486,18 @@ mod tests {
     }
 
     #[test]
+    fn wrappers_are_read_past_and_steps_before_the_app_are_kept() {
+        let s = read_text(
+            "FROM python:3.12-slim\nENTRYPOINT [\"tini\", \"-g\", \"--\"]\n\
+             CMD [\"sh\", \"-c\", \"flask db upgrade && exec gunicorn --reuse-port -b :8000 wsgi:app\"]\n",
+        );
+        assert_eq!(s.entrypoint.pick().map(|f| (f.value.as_str(), f.from.line)), Some(("wsgi:app", 3)));
+        assert_eq!(s.port.pick().map(|f| f.value), Some(8000));
+        assert!(s.startup.iter().any(|(step, _)| step.contains("flask db upgrade")), "{:?}", s.startup);
+        assert!(is_step("python db.py") && !is_step("pip install -r requirements.txt") && !is_step("flask run"));
+    }
+
+    #[test]
     fn a_file_buildkit_refuses_is_a_reason_not_a_panic() {
         for text in ["FROM x\nRUN <<EOF\n", "\u{0}", "CMD\n", "ENTRYPOINT [\"sh\", \"-c\"]\n", "CMD gunicorn -b\n"] {
             let _ = read(&RepoFile { rel: "Dockerfile".into(), text: text.into() });
