@@ -34,7 +34,7 @@ echo "repository: $(find "$REPO" -type f | wc -l) files, $(du -sk "$REPO" | cut 
 times=()
 for _ in 1 2 3 4 5; do
   start=$(date +%s.%N)
-  /usr/bin/time -o "$TMP/rss" -f '%M' "$GEN" init --from "$REPO" --out "$TMP/spec.yaml" --overwrite >/dev/null 2>&1
+  /usr/bin/time -o "$TMP/rss" -f '%M' "$GEN" init --from "$REPO" --out "$REPO/spec.yaml" --overwrite >/dev/null 2>&1
   end=$(date +%s.%N)
   times+=("$(echo "$end - $start" | bc)")
 done

@@ -7,6 +7,36 @@ use std::collections::BTreeMap;
 use super::model::Origin;
 use super::walk::RepoFile;
 
+/// The routes a health probe may ask, gen's own (`/healthz`, `/readyz`) first; the ones before
+/// [`READY_ROUTES`] say the app is alive.
+pub const HEALTH_ROUTES: [&str; 12] = [
+    "/healthz",
+    "/livez",
+    "/health/live",
+    "/health",
+    "/healthcheck",
+    "/health-check",
+    "/_health",
+    "/ping",
+    "/status",
+    "/readyz",
+    "/health/ready",
+    "/ready",
+];
+
+/// The routes of [`HEALTH_ROUTES`] that say the app is ready to serve.
+pub const READY_ROUTES: [&str; 3] = ["/readyz", "/health/ready", "/ready"];
+
+/// Whether a Python file is a test's: under a `tests`/`test` folder, `conftest.py`,
+/// `test_*.py` or `*_test.py`.
+fn is_test(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.split('/').any(|p| p == "tests" || p == "test")
+        || name == "conftest.py"
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+}
+
 /// The repository's Python files and requirements, by path.
 #[derive(Default)]
 pub struct Code<'a> {
@@ -94,7 +124,7 @@ impl<'a> Code<'a> {
     pub fn apps(&self) -> Vec<(String, String, Origin)> {
         let mut found = Vec::new();
         for (path, text) in &self.python {
-            if path.split('/').any(|p| p == "tests" || p == "test") {
+            if is_test(path) {
                 continue;
             }
             let flask = text.contains("Flask(") || text.contains("create_app");
@@ -118,6 +148,32 @@ impl<'a> Code<'a> {
             found.push((folder, format!("{module}:{callable}"), Origin::new(path, line)));
         }
         found.sort_by_key(|(f, _, _)| (f.matches('/').count(), f.clone()));
+        found
+    }
+
+    /// The health routes the code under `folder` serves (its tests' aside), with where: the
+    /// first route literal of each of [`HEALTH_ROUTES`] in a route's declaration
+    /// (`@app.get("/healthz")`, `@bp.route('/ping')`, `add_url_rule("/status", ...)`).
+    pub fn health_routes(&self, folder: &str) -> Vec<(String, Origin)> {
+        let mut found: Vec<(String, Origin)> = Vec::new();
+        for (path, text) in &self.python {
+            if is_test(path) || !(folder == "." || path.starts_with(&format!("{folder}/"))) {
+                continue;
+            }
+            for (i, line) in text.lines().enumerate() {
+                if !["route(", ".get(", ".head(", "add_url_rule("].iter().any(|d| line.contains(d)) {
+                    continue;
+                }
+                for quote in ['"', '\''] {
+                    for literal in line.split(quote).skip(1).step_by(2) {
+                        if HEALTH_ROUTES.contains(&literal) && !found.iter().any(|(r, _)| r == literal) {
+                            found.push((literal.to_string(), Origin::new(path, i + 1)));
+                        }
+                    }
+                }
+            }
+        }
+        found.sort_by_key(|(r, _)| HEALTH_ROUTES.iter().position(|h| h == r));
         found
     }
 

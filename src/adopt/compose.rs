@@ -3,7 +3,7 @@
 
 use super::dockerfile::join;
 use super::kubernetes::is_dependency;
-use super::model::{Kind, Origin, Service};
+use super::model::{Kind, Origin, Service, is_secret};
 use super::yamls::{Yaml, entries, items, path, text};
 use crate::yaml::{Node, Value};
 
@@ -14,8 +14,14 @@ pub fn is_compose(rel: &str) -> bool {
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
-/// The services a compose file builds, and the dependencies it runs.
-pub fn read(file: &Yaml, services: &mut Vec<Service>, dependencies: &mut Vec<(String, Origin)>) {
+/// The services a compose file builds, the dependencies it runs, and the services it builds
+/// that are not the web app (a worker): those are said, never merged into a service.
+pub fn read(
+    file: &Yaml,
+    services: &mut Vec<Service>,
+    dependencies: &mut Vec<(String, Origin)>,
+    workers: &mut Vec<(String, Origin)>,
+) {
     let Some(root) = file.docs.first() else { return };
     let dir = super::dockerfile::folder(file.source.name());
     let named_volumes: Vec<&str> = entries(root.get("volumes")).iter().map(|e| e.key.as_str()).collect();
@@ -30,6 +36,11 @@ pub fn read(file: &Yaml, services: &mut Vec<Service>, dependencies: &mut Vec<(St
             }
             continue;
         };
+        let key_at = Origin::new(file.source.name(), file.source.position(entry.key_span).line);
+        if let Some(why) = not_web(node, root) {
+            workers.push((format!("compose service `{}` {why}", entry.key), key_at));
+            continue;
+        }
         let mut s = Service::default();
         s.name.add(
             entry.key.clone(),
@@ -65,15 +76,17 @@ pub fn read(file: &Yaml, services: &mut Vec<Service>, dependencies: &mut Vec<(St
         match node.get("environment").map(|e| &e.value) {
             Some(Value::Map(envs)) => {
                 for e in envs {
-                    let value = text(&e.value).unwrap_or_default();
-                    s.add_env(&e.key, &value, at(&e.value), Kind::Compose);
+                    // `KEY:` with no value: compose passes the shell's.
+                    let value = text(&e.value).unwrap_or_else(|| format!("${{{}}}", e.key));
+                    env(&mut s, &e.key, &value, at(&e.value));
                 }
             }
             Some(Value::Seq(envs)) => {
                 for e in envs {
                     if let Some(t) = e.as_str() {
-                        let (k, v) = t.split_once('=').unwrap_or((t, ""));
-                        s.add_env(k, v, at(e), Kind::Compose);
+                        // `KEY` alone: compose passes the shell's.
+                        let (k, v) = t.split_once('=').map_or_else(|| (t, format!("${{{t}}}")), |(k, v)| (k, v.into()));
+                        env(&mut s, k, &v, at(e));
                     }
                 }
             }
@@ -112,5 +125,97 @@ pub fn read(file: &Yaml, services: &mut Vec<Service>, dependencies: &mut Vec<(St
             s.replicas.add(r, at(n), Kind::Compose);
         }
         services.push(s);
+    }
+}
+
+/// Words of a command that runs a worker, a scheduler or a queue's consumer, not a web server.
+const WORKER_WORDS: [&str; 9] =
+    ["celery", "rq", "dramatiq", "huey_consumer", "arq", "worker", "beat", "scheduler", "cron"];
+
+/// Why a built compose service is not the web app, or `None` when it may be: its command runs
+/// a worker (`celery -A app worker`), or it publishes no port while another service of the
+/// file does.
+fn not_web(node: &Node, root: &Node) -> Option<String> {
+    let command: Vec<String> = match node.get("command").map(|c| &c.value) {
+        Some(Value::Str(c)) => c.split_whitespace().map(String::from).collect(),
+        Some(Value::Seq(words)) => words.iter().filter_map(text).collect(),
+        _ => Vec::new(),
+    };
+    let worker = command.iter().any(|w| {
+        let w = w.trim_matches(['"', '\'']).rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+        WORKER_WORDS.contains(&w.as_str())
+    });
+    if worker {
+        return Some(format!("runs `{}`, a worker, not the web app", command.join(" ")));
+    }
+    let publishes = |n: &Node| !items(n.get("ports")).is_empty() || n.get("expose").is_some();
+    let others_serve =
+        entries(root.get("services")).iter().any(|e| e.value.get("build").is_some() && publishes(&e.value));
+    (!publishes(node) && others_serve).then(|| "publishes no port, while the web app does: not the web app".into())
+}
+
+/// One compose env entry: a credential by name; a value taken from the shell (`${VAR}`) is
+/// not in the repository, and becomes a TODO unless another file sets it (compose's default,
+/// `${VAR:-default}`, is written, said as such); any other value as written.
+fn env(s: &mut Service, key: &str, value: &str, from: Origin) {
+    if is_secret(key, value) {
+        s.add_secret(key, from);
+        return;
+    }
+    match interpolation(value) {
+        None => s.add_env(key, value, from, Kind::Compose),
+        Some((var, Some(default))) if !is_secret(key, &default) => {
+            s.remarks.push((
+                format!(
+                    "compose sets {key} to the shell's ${var} or else `{default}`: its default is written under env"
+                ),
+                from.clone(),
+            ));
+            s.add_env(key, &default, from, Kind::Compose);
+        }
+        Some((var, _)) => s.unset_env.push((key.to_string(), var, from)),
+    }
+}
+
+/// The variable a compose value takes from the shell (`${VAR}`, `$VAR`, `${VAR:-default}`,
+/// `${VAR-default}`, `${VAR:?message}`), and its default when the whole value is one reference
+/// with a default; `None` when the value holds no reference (`$$` is a literal `$`).
+fn interpolation(value: &str) -> Option<(String, Option<String>)> {
+    let unescaped = value.replace("$$", "");
+    let start = unescaped.find('$')?;
+    let rest = &unescaped[start + 1..];
+    let (inner, whole) = match rest.strip_prefix('{') {
+        Some(braced) => {
+            let end = braced.find('}')?;
+            (&braced[..end], start == 0 && end + 2 == rest.len())
+        }
+        None => {
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            (&rest[..end], start == 0 && end == rest.len())
+        }
+    };
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len());
+    let (name, modifier) = inner.split_at(name_end);
+    if name.is_empty() {
+        return None;
+    }
+    let default = modifier.strip_prefix(":-").or_else(|| modifier.strip_prefix('-')).filter(|_| whole);
+    Some((name.to_string(), default.map(String::from)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shell_variable_is_named_and_a_whole_default_kept() {
+        assert_eq!(interpolation("${DATABASE_URL}"), Some(("DATABASE_URL".into(), None)));
+        assert_eq!(interpolation("$HOST"), Some(("HOST".into(), None)));
+        assert_eq!(interpolation("${API:-http://a:8000}"), Some(("API".into(), Some("http://a:8000".into()))));
+        assert_eq!(interpolation("${API-x}"), Some(("API".into(), Some("x".into()))));
+        // Part of a value: no default stands for the whole.
+        assert_eq!(interpolation("http://${HOST:-a}/x"), Some(("HOST".into(), None)));
+        assert_eq!(interpolation("pa$$word"), None);
+        assert_eq!(interpolation("plain"), None);
     }
 }

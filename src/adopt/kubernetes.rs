@@ -44,6 +44,8 @@ struct Object<'a> {
 pub struct Read {
     pub services: Vec<Service>,
     pub dependencies: Vec<(String, Origin)>,
+    /// The Azure container registries the images come from (`NAME.azurecr.io/...`).
+    pub registries: Vec<(String, Origin)>,
 }
 
 /// The name a Deployment's service goes by: without a `-deployment` suffix.
@@ -97,6 +99,12 @@ pub fn read(files: &[Yaml]) -> Read {
             s.name.add(service_name(&workload.name), at(n), Kind::Kubernetes);
         }
         s.images.push(image.to_string());
+        if let Some(n) = container.get("image")
+            && let Some(acr) = image.split('/').next().and_then(|host| host.strip_suffix(".azurecr.io"))
+            && !acr.is_empty()
+        {
+            out.registries.push((acr.to_string(), at(n)));
+        }
         if let Some(n) = container.get("image") {
             s.remarks.push((format!("the cluster ran the image `{image}`; gen builds and tags its own"), at(n)));
         }
@@ -131,17 +139,46 @@ pub fn read(files: &[Yaml]) -> Read {
                 target.add(v, at(n), Kind::Kubernetes);
             }
         }
-        for (probe, target) in [("livenessProbe", &mut s.liveness), ("readinessProbe", &mut s.readiness)] {
-            if let Some(n) = container.get(probe).and_then(|p| path(p, &["httpGet", "path"]))
+        let mut probe_todos = Vec::new();
+        for (probe, which, target) in
+            [("livenessProbe", "liveness", &mut s.liveness), ("readinessProbe", "readiness", &mut s.readiness)]
+        {
+            let Some(p) = container.get(probe) else { continue };
+            if let Some(n) = path(p, &["httpGet", "path"])
                 && let Some(v) = n.as_str()
             {
                 target.add(v.to_string(), at(n), Kind::Kubernetes);
+            } else if let Some((how, n)) = ["tcpSocket", "exec", "grpc"].iter().find_map(|k| p.get(k).map(|n| (*k, n)))
+            {
+                probe_todos.push(format!(
+                    "{}: the {which} probe is a {how} probe, and gen probes over HTTP (a GET of health.{which}): \
+                     write the path the app answers with 200 under health.{which}",
+                    at(n)
+                ));
             }
         }
+        s.todos.extend(probe_todos);
         env(workload, container, &objects, &mut s);
         volumes(workload, pod, container, &objects, &mut s);
         let labels = pod.and_then(|p| path(p, &["metadata", "labels"]));
         for svc in objects.iter().filter(|o| o.kind == "Service" && selects(o.node, labels)) {
+            if let Some(n) = path(svc.node, &["spec", "type"])
+                && let Some(kind @ ("LoadBalancer" | "NodePort")) = n.as_str()
+            {
+                let port = items(path(svc.node, &["spec", "ports"]))
+                    .first()
+                    .and_then(|p| p.get("port"))
+                    .and_then(text)
+                    .map(|p| format!(" on port {p}"))
+                    .unwrap_or_default();
+                s.todos.push(format!(
+                    "{}: the Service `{}` is a {kind}, which exposed the app itself{port}; gen's Service is \
+                     ClusterIP and exposes the app through the ingress: write ingress: with the host it is to be \
+                     reached at (and point its DNS there)",
+                    svc.file.at(n),
+                    svc.name
+                ));
+            }
             for p in items(path(svc.node, &["spec", "ports"])) {
                 if let Some(n) = p.get("targetPort")
                     && let Some(port) = int(n).and_then(|p| u16::try_from(p).ok())

@@ -139,6 +139,9 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     terraform::read(&terraform, &mut repo.platform);
     let kube = kubernetes::read(&manifests);
     repo.dependencies.extend(kube.dependencies);
+    for (acr, from) in kube.registries {
+        repo.platform.acr_name.add(acr, from, Kind::Kubernetes);
+    }
     let mut helm = Vec::new();
     for (chart, values) in charts {
         let chart_yaml = match yamls::load(chart, false) {
@@ -160,7 +163,7 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     }
     let mut compose_services = Vec::new();
     for y in &composed {
-        compose::read(y, &mut compose_services, &mut repo.dependencies);
+        compose::read(y, &mut compose_services, &mut repo.dependencies, &mut repo.workers);
     }
     // The services: the cluster's own manifests name them best, then charts, then compose.
     let mut services: Vec<Service> = Vec::new();
@@ -213,6 +216,19 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     }
     for s in &mut services {
         resolve_code(s, &code);
+        health_routes(s, &code);
+        entry_scripts(s, files);
+    }
+    // With no zone of Terraform's, the hosts the Ingresses route name it (`orders.contoso.com`:
+    // `contoso.com`).
+    if repo.platform.dns_zone.is_empty() {
+        for host in services.iter().flat_map(|s| &s.host.0) {
+            if let Some((_, zone)) = host.value.split_once('.')
+                && zone.contains('.')
+            {
+                repo.platform.dns_zone.add(zone.to_string(), host.from.clone(), host.kind);
+            }
+        }
     }
     repo.services = services;
 }
@@ -349,6 +365,48 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
         None => s.todos.push(format!(
             "no requirements.txt in {folder}: write params.requirements (a pip requirements file, relative to source)"
         )),
+    }
+}
+
+/// The health routes the code serves, when no probe says which: the service's own folder's.
+fn health_routes(s: &mut Service, code: &code::Code<'_>) {
+    if !s.liveness.is_empty() || !s.readiness.is_empty() {
+        return;
+    }
+    let folder =
+        s.source.pick().map(|f| f.value.clone()).or_else(|| s.build_context.clone()).unwrap_or_else(|| ".".into());
+    for (route, from) in code.health_routes(&folder) {
+        let target = if code::READY_ROUTES.contains(&route.as_str()) { &mut s.readiness } else { &mut s.liveness };
+        if target.is_empty() {
+            target.add(route, from, Kind::Code);
+        }
+    }
+}
+
+/// What the scripts the image starts through run before the app (`flask db upgrade`), each
+/// at its line, as the service's startup steps.
+fn entry_scripts(s: &mut Service, files: &[RepoFile]) {
+    for (script, at) in s.entry_scripts.clone() {
+        let name = script.rsplit('/').next().unwrap_or(&script);
+        let context = s.build_context.clone().unwrap_or_else(|| ".".into());
+        let mut candidates: Vec<&RepoFile> = files.iter().filter(|f| f.rel.rsplit('/').next() == Some(name)).collect();
+        candidates.sort_by_key(|f| (!(context == "." || f.rel.starts_with(&format!("{context}/"))), f.rel.len()));
+        let Some(file) = candidates.first() else {
+            s.todos.push(format!(
+                "{at} starts the image through `{script}`, which is not in the repository: what it runs before the \
+                 app is not carried over (gen's image runs gunicorn only)"
+            ));
+            continue;
+        };
+        for (i, line) in file.text.lines().enumerate() {
+            let t = line.trim();
+            if !t.starts_with('#') && dockerfile::is_step(t) {
+                s.startup.push((
+                    format!("`{t}` before the app starts ({at} starts the image through it)"),
+                    Origin::new(&file.rel, i + 1),
+                ));
+            }
+        }
     }
 }
 

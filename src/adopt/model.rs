@@ -40,14 +40,15 @@ pub enum Kind {
 
 impl Kind {
     /// Higher wins a conflict: the cluster's own manifests, then the chart's values, then what
-    /// Terraform creates and the pipeline uses, then compose (a laptop's), then the image's
-    /// defaults, then the code.
+    /// Terraform creates and the pipeline uses, then the image (what is deployed), then compose
+    /// (how it runs on a laptop: `APP_ENV=development` there does not undo the image's
+    /// `APP_ENV=production`), then the code.
     fn rank(self) -> u8 {
         match self {
             Kind::Git => 0,
             Kind::Code => 1,
-            Kind::Dockerfile => 2,
-            Kind::Compose => 3,
+            Kind::Compose => 2,
+            Kind::Dockerfile => 3,
             Kind::Workflow => 4,
             Kind::Terraform => 5,
             Kind::Helm => 6,
@@ -63,7 +64,7 @@ impl Kind {
             Kind::Terraform => "Terraform creates what is deployed",
             Kind::Workflow => "the pipeline deploys with it",
             Kind::Compose => "compose is how it runs on a laptop",
-            Kind::Dockerfile => "the image's own default",
+            Kind::Dockerfile => "the image is what is deployed",
             Kind::Code => "the code's own default",
             Kind::Git => "the repository's own",
         }
@@ -137,6 +138,9 @@ pub struct Service {
     pub env: BTreeMap<String, Facts<String>>,
     /// Credentials, by name: the value is never kept.
     pub secret_env: BTreeMap<String, Origin>,
+    /// Env a file takes from the shell that runs it (compose's `${VAR}`): (name, variable,
+    /// where); its value is not in the repository.
+    pub unset_env: Vec<(String, String, Origin)>,
     pub host: Facts<String>,
     pub path: Facts<String>,
     pub tls: Facts<bool>,
@@ -171,6 +175,12 @@ pub struct Service {
     pub copies: Vec<(String, String, Origin)>,
     /// The final stage's working directory in the image.
     pub workdir: Option<String>,
+    /// Scripts the image starts through (`ENTRYPOINT ["docker-entrypoint.sh"]`), by the name
+    /// the Dockerfile gives, with where: what they run before the app is read from them.
+    pub entry_scripts: Vec<(String, Origin)>,
+    /// Steps the image runs besides the app (a migration before it starts, a script while it
+    /// is built): gen's image runs gunicorn only.
+    pub startup: Vec<(String, Origin)>,
 }
 
 impl Service {
@@ -188,6 +198,7 @@ impl Service {
         for (k, v) in other.env {
             self.env.entry(k).or_default().merge(v);
         }
+        self.unset_env.extend(other.unset_env);
         for (k, v) in other.secret_env {
             self.secret_env.entry(k).or_insert(v);
         }
@@ -213,6 +224,8 @@ impl Service {
         self.entry_module = self.entry_module.take().or(other.entry_module);
         self.copies.extend(other.copies);
         self.workdir = self.workdir.take().or(other.workdir);
+        self.entry_scripts.extend(other.entry_scripts);
+        self.startup.extend(other.startup);
     }
 
     /// An env entry: a credential's name goes to `secret_env` (the value is dropped), any
@@ -272,6 +285,8 @@ pub struct Platform {
     pub state_resource_group: Facts<String>,
     pub state_storage_account: Facts<String>,
     pub state_container: Facts<String>,
+    /// What only the user can say of the platform (tfvars of environments that disagree).
+    pub todos: Vec<String>,
 }
 
 /// Everything read from a repository.
@@ -281,6 +296,8 @@ pub struct Repository {
     pub services: Vec<Service>,
     /// Services the repository runs beside its own (a database image): not gen services.
     pub dependencies: Vec<(String, Origin)>,
+    /// Services it builds that are not the web app (a compose worker): not merged into one.
+    pub workers: Vec<(String, Origin)>,
     /// The repository's name (`.git/config`'s origin, else the folder's).
     pub name: Facts<String>,
     /// What was skipped or could not be told, for stderr.

@@ -68,12 +68,40 @@ pub fn read(files: &[Parsed], platform: &mut Platform) {
             }
         }
     }
-    for file in files.iter().filter(|f| f.source.name().ends_with(".tfvars")) {
+    // The files Terraform loads itself (`terraform.tfvars`, `*.auto.tfvars`) first; then the
+    // ones an environment names with -var-file (`dev.tfvars`, `prod.tfvars`): those are not
+    // merged: where they disagree the first one's value is written, and a TODO says so.
+    let auto = |f: &&Parsed| {
+        let name = f.source.name().rsplit('/').next().unwrap_or_default();
+        name == "terraform.tfvars" || name.ends_with(".auto.tfvars")
+    };
+    let tfvars: Vec<&Parsed> = files.iter().filter(|f| f.source.name().ends_with(".tfvars")).collect();
+    for file in tfvars.iter().filter(|f| auto(f)) {
         for attr in file.body.attributes() {
             if let Some(val) = values.of(file, &attr.value) {
                 values.0.insert(format!("var.{}", attr.key.as_str()), val);
             }
         }
+    }
+    let mut by_environment: BTreeMap<String, Vec<(String, Origin)>> = BTreeMap::new();
+    for file in tfvars.iter().filter(|f| !auto(f)) {
+        for attr in file.body.attributes() {
+            if let Some(val) = values.of(file, &attr.value) {
+                by_environment.entry(attr.key.as_str().to_string()).or_default().push(val);
+            }
+        }
+    }
+    for (name, set) in by_environment {
+        let Some(first) = set.first().cloned() else { continue };
+        if set.iter().any(|(v, _)| *v != first.0) {
+            let said: Vec<String> = set.iter().map(|(v, o)| format!("{o} says `{v}`")).collect();
+            platform.todos.push(format!(
+                "the tfvars files of several environments set var.{name} differently ({}): the first is written; \
+                 the spec describes one environment: write its value",
+                said.join(", ")
+            ));
+        }
+        values.0.insert(format!("var.{name}"), first);
     }
     // Resources' literal attributes, for references between them.
     for file in files {

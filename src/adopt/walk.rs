@@ -45,6 +45,8 @@ pub fn wanted(rel: &str) -> bool {
         || lower.ends_with(".tf")
         || lower.ends_with(".tfvars")
         || lower.ends_with(".py")
+        // An entrypoint script: what the image runs before the app.
+        || lower.ends_with(".sh")
         || (lower.starts_with("requirements") && lower.ends_with(".txt"))
         || (lower.ends_with(".json") && (lower.contains("task-def") || lower.contains("taskdef")))
 }
@@ -54,10 +56,7 @@ pub fn wanted(rel: &str) -> bool {
 pub fn walk(root: &Path, skip: &[PathBuf]) -> Walked {
     let mut out = Walked::default();
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let git_config = root.join(".git").join("config");
-    if std::fs::symlink_metadata(&git_config).is_ok_and(|m| m.is_file()) {
-        read_into(&git_config, ".git/config", &mut out);
-    }
+    git_config(root, &real_root, &mut out);
     let mut seen = 0usize;
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -124,6 +123,29 @@ pub fn walk(root: &Path, skip: &[PathBuf]) -> Walked {
         read_into(path, &rel_path, &mut out);
     }
     out
+}
+
+/// Reads `.git/config` (the remote's name), unless `.git` is a link that leads out of the
+/// repository or to nothing: noted as any other such link.
+fn git_config(root: &Path, real_root: &Path, out: &mut Walked) {
+    let git = root.join(".git");
+    let Ok(meta) = std::fs::symlink_metadata(&git) else { return };
+    if meta.file_type().is_symlink() {
+        match std::fs::canonicalize(&git) {
+            Err(_) => return out.notes.push((".git".into(), "a link to nothing: not read".into())),
+            Ok(target) if !target.starts_with(real_root) => {
+                return out.notes.push((
+                    ".git".into(),
+                    "a link out of the repository: not read (only what is in the folder is read)".into(),
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    let config = git.join("config");
+    if std::fs::symlink_metadata(&config).is_ok_and(|m| m.is_file()) {
+        read_into(&config, ".git/config", out);
+    }
 }
 
 /// `path` relative to `root`, with `/` separators.

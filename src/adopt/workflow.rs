@@ -83,7 +83,7 @@ pub fn read(file: &Yaml, platform: &mut Platform) {
                 let block = file.source.text().get(node.span.start..).is_some_and(|t| t.starts_with(['|', '>']));
                 let first = at(node);
                 let first = Origin::new(&first.file, first.line + usize::from(block));
-                commands(run, &first, platform, &mut deploys);
+                commands(run, &first, &env, platform, &mut deploys);
             }
         }
     }
@@ -108,29 +108,45 @@ pub fn read(file: &Yaml, platform: &mut Platform) {
     }
 }
 
-/// What `az`, `helm`, `kubectl` and `docker push` lines of a `run:` script say.
-fn commands(run: &str, from: &Origin, platform: &mut Platform, deploys: &mut bool) {
+/// What `az`, `helm`, `kubectl` and `docker push` lines of a `run:` script say; a flag's
+/// value that is a variable of the workflow's env (`$ACR_NAME`, `${ACR_NAME}`,
+/// `${{ env.ACR_NAME }}`) is its value there, from where it is set.
+fn commands(
+    run: &str,
+    from: &Origin,
+    env: &BTreeMap<String, (String, Origin)>,
+    platform: &mut Platform,
+    deploys: &mut bool,
+) {
     for (i, line) in run.lines().enumerate() {
         let at = Origin::new(&from.file, from.line + i);
         let words: Vec<&str> = line.split_whitespace().collect();
-        let flag = |names: &[&str]| {
-            words.windows(2).find(|w| names.contains(&w[0])).map(|w| w[1].to_string()).filter(|v| !v.contains('$'))
+        let flag = |names: &[&str]| -> Option<(String, Origin)> {
+            let value = words.windows(2).find(|w| names.contains(&w[0])).map(|w| w[1].trim_matches(['"', '\'']))?;
+            if !value.contains('$') {
+                return Some((value.to_string(), at.clone()));
+            }
+            let name = value.strip_prefix("${{").and_then(|v| v.strip_suffix("}}")).map_or_else(
+                || value.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}'),
+                |v| v.trim().strip_prefix("env.").unwrap_or("").trim(),
+            );
+            env.get(name).filter(|(v, _)| !v.contains('$')).cloned()
         };
         match words.as_slice() {
             ["az", "aks", "get-credentials", ..] => {
                 *deploys = true;
                 platform.azure.push(at.clone());
-                if let Some(rg) = flag(&["--resource-group", "-g"]) {
-                    platform.resource_group.add(rg, at.clone(), Kind::Workflow);
+                if let Some((rg, o)) = flag(&["--resource-group", "-g"]) {
+                    platform.resource_group.add(rg, o, Kind::Workflow);
                 }
-                if let Some(n) = flag(&["--name", "-n"]) {
-                    platform.aks_name.add(n, at.clone(), Kind::Workflow);
+                if let Some((n, o)) = flag(&["--name", "-n"]) {
+                    platform.aks_name.add(n, o, Kind::Workflow);
                 }
             }
             ["az", "acr", "login", ..] => {
                 platform.azure.push(at.clone());
-                if let Some(n) = flag(&["--name", "-n"]) {
-                    platform.acr_name.add(n, at.clone(), Kind::Workflow);
+                if let Some((n, o)) = flag(&["--name", "-n"]) {
+                    platform.acr_name.add(n, o, Kind::Workflow);
                 }
             }
             ["helm", "upgrade" | "install", ..] | ["kubectl", "apply", ..] | ["docker", "push", ..] => *deploys = true,

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use super::model::{Fact, Facts, Platform, Repository, Service};
+use super::model::{Fact, Facts, Kind, Platform, Repository, Service};
 use crate::render::filters::{text as prose, yaml_quote};
 
 /// The marker of what gen could not infer.
@@ -238,6 +238,9 @@ pub struct Options<'a> {
     pub name: Option<&'a str>,
     /// The folder read, as the user named it.
     pub from: &'a str,
+    /// The spec's folder, relative to the repository (`.` at its root): `source:` is written
+    /// relative to it.
+    pub spec_dir: &'a str,
 }
 
 /// The spec for a repository.
@@ -277,10 +280,19 @@ pub fn write(repo: &Repository, options: &Options<'_>) -> Doc {
              gen's example; point its source at the code",
         );
         let s = Service::default();
-        service(&mut doc, &s, &project.0, repo);
+        service(&mut doc, &s, &project.0, repo, options.spec_dir);
+    }
+    for (what, from) in &repo.workers {
+        doc.todo(
+            2,
+            &format!(
+                "{from}: {what}: it is not merged into a service, and its env is not carried over; gen's flask \
+                 blueprint serves HTTP only: keep running it as it runs now"
+            ),
+        );
     }
     for s in &repo.services {
-        service(&mut doc, s, &project.0, repo);
+        service(&mut doc, s, &project.0, repo, options.spec_dir);
     }
     doc
 }
@@ -305,6 +317,9 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
     let azure = !p.azure.is_empty();
     doc.push(0, "", None, None);
     doc.fixed_block(0, "platform");
+    for t in &p.todos {
+        doc.todo(2, t);
+    }
     if azure {
         azure_block(doc, p, project);
     } else {
@@ -368,6 +383,18 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
     }
 }
 
+/// A folder of the repository relative to the spec's folder `spec_dir` (both relative to the
+/// repository), or `None` when it is not under it.
+fn rebase(folder: &str, spec_dir: &str) -> Option<String> {
+    if spec_dir == "." {
+        return Some(folder.to_string());
+    }
+    if folder == spec_dir {
+        return Some(".".into());
+    }
+    folder.strip_prefix(&format!("{spec_dir}/")).map(String::from)
+}
+
 /// A name fact, or the reference default with a TODO saying what is missing.
 fn named(doc: &mut Doc, indent: usize, key: &str, facts: &Facts<String>, default: &str, what: &str) {
     let fallback = Fallback::Default(format!("{key}: {}", yaml_quote(default)));
@@ -422,7 +449,7 @@ fn azure_block(doc: &mut Doc, p: &Platform, project: &str) {
 }
 
 /// One service; returns its name.
-fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> String {
+fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository, spec_dir: &str) -> String {
     if doc.lines.last().is_some_and(|l| l.body != "services:") {
         doc.push(0, "", None, None);
     }
@@ -445,6 +472,15 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
     for t in &s.todos {
         doc.todo(4, t);
     }
+    for (step, from) in &s.startup {
+        doc.todo(
+            4,
+            &format!(
+                "{from} runs {step}; gen's image runs gunicorn only, so it will not run: run it as a step of your \
+                 own (a Kubernetes Job before the deploy, or the app's start-up code)"
+            ),
+        );
+    }
     // The code stays where it is: a folder inside the repository.
     match s.source.pick() {
         Some(f) if f.value.split('/').any(|p| p == "..") || f.value.starts_with('/') => {
@@ -456,9 +492,23 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
                 ),
             );
         }
-        Some(_) => {
-            doc.fact(4, "source", &s.source, Fallback::Omit);
-        }
+        Some(f) => match rebase(&f.value, spec_dir) {
+            Some(rel) => {
+                let mut relative = Facts::default();
+                relative.add(rel, f.from.clone(), f.kind);
+                doc.conflict(4, "source", &s.source, f);
+                doc.fact(4, "source", &relative, Fallback::Omit);
+            }
+            None => doc.todo(
+                4,
+                &format!(
+                    "the code is in {} ({}), which is not under the spec's folder {spec_dir}: source is read from the \
+                     spec's folder and cannot lead out of it (no `..`): write the spec at the repository's root, or in \
+                     a folder that holds the code, then write source",
+                    f.value, f.from
+                ),
+            ),
+        },
         None => doc.todo(4, "write source: the folder of the service's code, relative to this file"),
     }
     if !doc.fact(4, "port", &s.port, Fallback::Default("port: 5000".into())) {
@@ -480,16 +530,7 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
             doc.gen_default(6, "cpuUtilization", 70u32.into(), "gen's default");
         }
     }
-    if s.liveness.is_empty() && s.readiness.is_empty() {
-        doc.note(
-            4,
-            "health: gen's /healthz and /readyz; no probe was found: the app must answer them (or write health:)",
-        );
-    } else {
-        doc.block(4, "health");
-        doc.fact(6, "liveness", &s.liveness, Fallback::Omit);
-        doc.fact(6, "readiness", &s.readiness, Fallback::Omit);
-    }
+    health(doc, s);
     ingress(doc, s, repo);
     env(doc, s);
     persistence(doc, s);
@@ -498,6 +539,33 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository) -> Stri
         doc.note(4, &format!("{from}: {text}"));
     }
     name
+}
+
+/// The probes' paths: as read; one read for both when only one was (said so); else a TODO,
+/// since gen's /healthz and /readyz are then asked of an app that may not serve them.
+fn health(doc: &mut Doc, s: &Service) {
+    let (live, ready) = (s.liveness.pick(), s.readiness.pick());
+    if live.is_none() && ready.is_none() {
+        doc.todo(
+            4,
+            "no probe was read, and the code declares no health route (/healthz, /readyz, /health, /ping, /status...): \
+             gen's probes ask /healthz (liveness) and /readyz (readiness), and the pods never become Ready unless \
+             the app serves them: serve them, or write health: {liveness: PATH, readiness: PATH} with what it serves",
+        );
+        return;
+    }
+    doc.block(4, "health");
+    for (key, facts, other_key, other) in
+        [("liveness", &s.liveness, "readiness", ready), ("readiness", &s.readiness, "liveness", live)]
+    {
+        if doc.fact(6, key, facts, Fallback::Omit) {
+            continue;
+        }
+        let Some(other) = other else { continue };
+        let comment = format!("from {} (the {other_key} path: no {key} probe or route was read)", other.from);
+        doc.push(6, format!("{key}: {}", yaml_quote(&other.value)), Some(comment), Some(Fallback::Omit));
+        doc.inferred += 1;
+    }
 }
 
 fn resources(doc: &mut Doc, s: &Service) {
@@ -553,9 +621,29 @@ fn ingress(doc: &mut Doc, s: &Service, repo: &Repository) {
 }
 
 fn env(doc: &mut Doc, s: &Service) {
-    if !s.env.is_empty() {
+    // A name a file takes from a secret is a secret's, whatever another file sets it to.
+    let plain: Vec<(&String, &Facts<String>)> = s.env.iter().filter(|(n, _)| !s.secret_env.contains_key(*n)).collect();
+    for (name, var, from) in &s.unset_env {
+        if !s.env.contains_key(name) && !s.secret_env.contains_key(name) {
+            doc.todo(
+                4,
+                &format!(
+                    "{from}: compose sets {name} from the shell's ${var}, whose value is not in the repository: write \
+                     it under env, or the name under secretEnv if it is a credential"
+                ),
+            );
+        }
+    }
+    if !plain.is_empty() {
         doc.block(4, "env");
-        for (name, facts) in &s.env {
+        if plain.iter().any(|(_, f)| f.0.iter().any(|f| f.kind == Kind::Compose) && !f.conflicts().is_empty()) {
+            doc.note(
+                6,
+                "where compose and the image or the cluster's manifests disagree, theirs is written: compose is \
+                 how it runs on a laptop",
+            );
+        }
+        for (name, facts) in plain {
             doc.fact(6, &yaml_quote(name), facts, Fallback::Omit);
         }
     }

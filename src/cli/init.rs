@@ -258,6 +258,18 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         eprintln!("gen: error: {problem}");
         return EXIT_FAILURE;
     }
+    // The spec's paths (`source:`) are read from its folder, in the repository it describes.
+    let Some(spec_dir) = folder_within(dir, &out) else {
+        eprintln!(
+            "gen: error: --out {} is outside {}: the spec must sit inside the repository it describes (its source: \
+             is read from the spec's folder, and gen's pipeline runs in that repository): name a file under it, such \
+             as {}; nothing written",
+            display(&out),
+            display(dir),
+            display(&dir.join("spec.yaml"))
+        );
+        return EXIT_FAILURE;
+    };
     let shown = display(&out);
     if out.exists() && !args.overwrite {
         let hint = if args.out.is_none() { " or name another file with --out" } else { "" };
@@ -274,7 +286,7 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         eprintln!("gen: note: {note}");
     }
     let from = display(dir);
-    let doc = adopt::write(&repo, &adopt::Options { name: args.name.as_deref(), from: &from });
+    let doc = adopt::write(&repo, &adopt::Options { name: args.name.as_deref(), from: &from, spec_dir: &spec_dir });
     for conflict in &doc.conflicts {
         eprintln!("gen: note: {conflict}");
     }
@@ -314,6 +326,30 @@ fn adopt(args: &Args, dir: &Path) -> u8 {
         );
         super::EXIT_FINDINGS
     }
+}
+
+/// The folder of the spec `out` relative to the repository `dir` (`.` at its root, `/`
+/// separators), or `None` when the spec would be outside it. Both are resolved as the system
+/// will (links, `..`); a folder of `out` not made yet is taken as written.
+fn folder_within(dir: &Path, out: &Path) -> Option<String> {
+    let root = std::fs::canonicalize(dir).ok()?;
+    let absolute = if out.is_absolute() { out.to_path_buf() } else { std::env::current_dir().ok()?.join(out) };
+    let parent = absolute.parent()?;
+    // The nearest folder that exists, resolved, and what is below it, taken lexically.
+    let existing = parent.ancestors().find(|a| a.exists())?;
+    let mut resolved = std::fs::canonicalize(existing).ok()?;
+    for part in parent.strip_prefix(existing).ok()?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                resolved.pop();
+            }
+            std::path::Component::Normal(p) => resolved.push(p),
+            _ => {}
+        }
+    }
+    let rel = resolved.strip_prefix(&root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(if parts.is_empty() { ".".into() } else { parts.join("/") })
 }
 
 /// A folder `--from` cannot read: said, exit 2.
