@@ -178,6 +178,17 @@ impl<'a> Code<'a> {
     }
 
     /// The first line of a requirements file that names a package without a `--hash`.
+    /// Whether the requirements file `file` names `package` (as pip compares names: case,
+    /// and `-`, `_`, `.` alike).
+    pub fn names(&self, file: &str, package: &str) -> bool {
+        let norm = |n: &str| n.to_ascii_lowercase().replace(['_', '.'], "-");
+        let Some(text) = self.texts.get(file) else { return false };
+        text.lines().map(str::trim_start).filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric())).any(|l| {
+            let end = l.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(l.len());
+            norm(&l[..end]) == norm(package)
+        })
+    }
+
     pub fn unhashed(&self, file: &str) -> Option<usize> {
         let text = self.texts.get(file)?;
         let mut lines = text.lines().enumerate().peekable();

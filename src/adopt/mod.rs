@@ -360,6 +360,12 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
                      --require-hashes`: lock it (`pip-compile --generate-hashes` from the packages it names)"
                 ));
             }
+            if !code.names(r, "gunicorn") {
+                s.todos.push(format!(
+                    "{r} does not name gunicorn, which gen's image runs: add it to the packages the lock is \
+                     compiled from (the image would build, and its container fail to start)"
+                ));
+            }
             s.requirements.add(r.to_string(), Origin::new(r, 1), Kind::Code)
         }
         None => s.todos.push(format!(

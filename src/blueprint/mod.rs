@@ -270,6 +270,10 @@ pub struct SourceRecipe {
     /// folder (`module.py` or `module/__init__.py`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_param: Option<String>,
+    /// The packages the image's lock (the first of `locks`) must pin: what the image runs
+    /// besides the code (its server).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<String>,
 }
 
 impl SourceRecipe {

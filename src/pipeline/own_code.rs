@@ -19,7 +19,8 @@ declare_rule! {
     /// what gen's files build and test it from: the folder itself, each lock its blueprint
     /// installs (for `flask`, `params.requirements` and `requirements-dev.txt`) with the files
     /// the tests' locks include (`-r FILE`, linted as hashed locks too; the image's lock, which
-    /// the Dockerfile copies alone, can include none), and the module of its entry point
+    /// the Dockerfile copies alone, can include none), the packages the image runs besides the
+    /// code (for `flask`, gunicorn, in the image's lock), and the module of its entry point
     /// (`params.entrypoint`).
     ///
     /// ## Why it matters
@@ -220,6 +221,18 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
                     ));
                 }
             }
+            if locks.first() == Some(lock) {
+                let pinned = pinned_names(&text);
+                for package in &recipe.packages {
+                    if !pinned.contains(&normalized(package)) {
+                        findings.diagnostics.push(
+                            loaded
+                                .at(&RULE, &at, false, format!("`{shown_lock}` does not pin `{package}`, which gen's image runs: the image would build, and its container fail to start"))
+                                .help(format!("add `{package}` to the packages the lock is compiled from (`requirements.in`), and compile it again with `--generate-hashes`")),
+                        );
+                    }
+                }
+            }
             if let Some(family) = requirements {
                 // Installed by gen's files with hash checking: judged as such, as the service's file.
                 let artifact = Artifact {
@@ -271,6 +284,32 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
     findings
 }
 
+/// A package's name as pip compares them (PEP 503: lower case, runs of `-`, `_`, `.` as `-`).
+fn normalized(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        let c = if matches!(c, '_' | '.') { '-' } else { c };
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The names of the packages a requirements file lists (a line starting with a name), each
+/// [`normalized`].
+fn pinned_names(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        .map(|l| {
+            let end = l.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(l.len());
+            normalized(&l[..end])
+        })
+        .collect()
+}
+
 /// The most files the locks may include, all together.
 const MAX_INCLUDED: usize = 16;
 
@@ -314,5 +353,13 @@ mod tests {
         let text = "-r base.txt\n--requirement=common.txt  # shared\n-cconstraints.txt\nflask==3.1.0 \\\n    --hash=sha256:ab\n# -r commented.txt\n--constraint\tpins.txt\n";
         let expected = [(1, "base.txt"), (2, "common.txt"), (3, "constraints.txt"), (7, "pins.txt")];
         assert_eq!(includes(text), expected.map(|(n, f)| (n, f.to_string())));
+    }
+
+    #[test]
+    fn a_lock_s_packages_are_named_as_pip_compares_them() {
+        let names = super::pinned_names(
+            "Gunicorn==23.0.0 \\\n    --hash=sha256:ab\nzope.Interface[x]>=7\n# flask\n-r base.txt\n",
+        );
+        assert_eq!(names, ["gunicorn", "zope-interface"]);
     }
 }

@@ -245,13 +245,19 @@ fn each_seed_s_spec_lints_and_renders_the_same_service() {
     }
 }
 
-/// Locks the requirements of the code at `source` with (made-up) hashes and writes a locked
-/// requirements-dev.txt: what the spec's TODOs ask of the code's owner.
+/// Locks the requirements of the code at `source` with (made-up) hashes, gunicorn among them,
+/// and writes a locked requirements-dev.txt: what the spec's TODOs ask of the code's owner.
 fn settle_locks(dir: &Path, source: &str) {
     let folder = dir.join(source);
     let hash = format!("--hash=sha256:{}", "0".repeat(64));
     let requirements = std::fs::read_to_string(folder.join("requirements.txt")).expect("requirements");
-    let locked: String = requirements.lines().map(|l| format!("{l} \\\n    {hash}\n")).collect();
+    // gen's image runs gunicorn: the owner adds it where the team's image installed it apart.
+    let gunicorn = if requirements.to_ascii_lowercase().contains("gunicorn") { "" } else { "gunicorn==23.0.0\n" };
+    let locked: String = format!("{requirements}\n{gunicorn}")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| format!("{l} \\\n    {hash}\n"))
+        .collect();
     std::fs::write(folder.join("requirements.txt"), locked).expect("write");
     std::fs::write(folder.join("requirements-dev.txt"), format!("pytest==8.3.3 \\\n    {hash}\n")).expect("write");
 }

@@ -157,6 +157,23 @@ fn a_lock_s_includes_are_held_to_what_pip_and_the_image_build_do_with_them() {
         "{}",
         refused.stderr
     );
+    // The image runs gunicorn: a lock without it would build an image that cannot start.
+    let mut without = String::new();
+    let mut skipping = false;
+    for line in image.lines() {
+        if !line.starts_with(' ') {
+            skipping = line.starts_with("gunicorn==");
+        }
+        if !skipping {
+            without.push_str(line);
+            without.push('\n');
+        }
+    }
+    assert_ne!(without, image, "the lock pins gunicorn");
+    write(repo.path(), "src/notes/requirements.txt", &without);
+    let refused = run(repo.path(), &["lint", "spec.yaml"]);
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(refused.stdout.contains("does not pin `gunicorn`, which gen's image runs"), "{}", refused.stdout);
 }
 
 #[test]
