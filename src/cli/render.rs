@@ -100,7 +100,7 @@ pub fn run(args: Args) -> u8 {
     if args.check {
         return check_drift(session, &prepared);
     }
-    let Prepared { bytes, out, loaded, place, .. } = prepared;
+    let Prepared { bytes, out, loaded, place, removed, .. } = prepared;
     let (bytes, out, place) = (&bytes, &out, &place);
     let allow = Allow {
         discard_edits: args.discard_edits,
@@ -212,6 +212,14 @@ pub fn run(args: Args) -> u8 {
     match finished {
         Ok(outcome) => {
             moved_note(&outcome, place, &display(out), in_output);
+            // Nothing gen renders removes what a removed service runs: said once, here.
+            for name in &removed {
+                eprintln!(
+                    "gen: note: `{name}` is no longer rendered, but it still runs where it was deployed: once what \
+                     replaces it serves, remove it in each cluster (`helm uninstall {name} --namespace NAMESPACE`); the \
+                     next `terraform apply` destroys its identity and vault"
+                );
+            }
             report(&outcome, &display(out), &display(&args.spec))
         }
         Err(e) => {

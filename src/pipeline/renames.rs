@@ -5,7 +5,7 @@
 //! (`renamedFrom:`, or `gen render --replace-services` for a removal and a new service). So is
 //! a `renamedFrom` the output records and the spec has dropped since.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diag::Findings;
@@ -16,16 +16,8 @@ use crate::{output, render};
 /// `out` records, or nothing. The services' folders are [`render::service_folder`]'s.
 pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
     let mut findings = Findings::default();
-    // Another spec's folder is refused where the render writes, and says so there.
-    let inputs = output::Inputs::new(spec, loaded.source().name());
-    let Some((paths, renames)) = output::recorded_paths(out, &inputs) else { return findings };
-    let recorded: BTreeSet<&str> = paths
-        .iter()
-        .filter_map(|path| {
-            let under = path.strip_prefix(render::SERVICES_FOLDER)?.strip_prefix('/')?;
-            under.split_once('/').map(|(name, _)| name)
-        })
-        .collect();
+    let Some((recorded, renames)) = recorded_services(loaded, spec, out) else { return findings };
+    let recorded: BTreeSet<&str> = recorded.iter().map(String::as_str).collect();
     let services = &loaded.spec.services;
     // A rename said once and dropped since: the service's history is under the former name.
     for (i, svc) in services.iter().enumerate() {
@@ -44,8 +36,7 @@ pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
         );
         findings.diagnostics.push(loaded.at(&crate::spec::rules::INVALID_RENAME, &at, false, message).help(help));
     }
-    let known = |name: &str| services.iter().any(|s| s.name == name || s.renamed_from.as_deref() == Some(name));
-    let gone: Vec<&str> = recorded.iter().copied().filter(|name| !known(name)).collect();
+    let gone: Vec<&str> = recorded.iter().copied().filter(|name| !known(loaded, name)).collect();
     if gone.is_empty() {
         if !findings.diagnostics.is_empty() {
             findings.sources.add(std::sync::Arc::clone(loaded.source()));
@@ -59,8 +50,10 @@ pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
         }
         let at = crate::route!["services", i, "name"];
         let message = format!(
-            "`{}` is new, and the output still records {folders}, which the spec no longer has: renamed, `{}` would leave the old service's code behind, restart its release tags, and have Terraform destroy and create its vault and identity",
-            svc.name, svc.name
+            "`{}` is new, and the output still records {folders}, which the spec no longer has: renamed, `{}` would {}restart its release tags, and have Terraform destroy and create its vault and identity",
+            svc.name,
+            svc.name,
+            if svc.source.is_some() { "" } else { "leave the old service's code behind, " }
         );
         let help = format!(
             "a rename: write `renamedFrom: {}` under `{}` (the render moves its folder, its tags, image and vault continue); a removal and a new service: `gen render --replace-services` (nothing of `{}` carries over)",
@@ -72,4 +65,33 @@ pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
         findings.sources.add(std::sync::Arc::clone(loaded.source()));
     }
     findings
+}
+
+/// The services whose folders the output at `out` records (when it is the render of the spec
+/// at `spec`), and the renames it records (service, former name).
+fn recorded_services(loaded: &Loaded, spec: &Path, out: &Path) -> Option<(BTreeSet<String>, BTreeMap<String, String>)> {
+    // Another spec's folder is refused where the render writes, and says so there.
+    let inputs = output::Inputs::new(spec, loaded.source().name());
+    let (paths, renames) = output::recorded_paths(out, &inputs)?;
+    let recorded = paths
+        .iter()
+        .filter_map(|path| {
+            let under = path.strip_prefix(render::SERVICES_FOLDER)?.strip_prefix('/')?;
+            under.split_once('/').map(|(name, _)| name.to_string())
+        })
+        .collect();
+    Some((recorded, renames))
+}
+
+/// Whether `name` is a service of the spec, or the former name of one.
+fn known(loaded: &Loaded, name: &str) -> bool {
+    loaded.spec.services.iter().any(|s| s.name == name || s.renamed_from.as_deref() == Some(name))
+}
+
+/// The services the output at `out` records and the spec no longer has (nor names as a
+/// former name): removed, their releases still run where they were deployed.
+pub fn removed(loaded: &Loaded, spec: &Path, out: &Path) -> Vec<String> {
+    recorded_services(loaded, spec, out)
+        .map(|(recorded, _)| recorded.into_iter().filter(|name| !known(loaded, name)).collect())
+        .unwrap_or_default()
 }

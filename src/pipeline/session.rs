@@ -44,6 +44,8 @@ pub struct Prepared {
     /// say are renames of them ([`super::renames::unannounced`]): an error of the check and
     /// the lint, and of a render not told they are replacements.
     pub renamed: Findings,
+    /// Services the output records and the spec no longer has ([`super::renames::removed`]).
+    pub removed: Vec<String>,
 }
 
 /// Why a spec file could not be prepared: it could not be read, or it did not load.
@@ -269,7 +271,8 @@ impl Session {
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
         let place = place(path, &out);
         let renamed = super::renames::unannounced(&loaded, path, &out);
-        Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place, renamed })
+        let removed = super::renames::removed(&loaded, path, &out);
+        Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place, renamed, removed })
     }
 
     /// [`Session::check_each`] with each batch compared with the output directory as it is

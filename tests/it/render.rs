@@ -233,7 +233,10 @@ fn scaffold_files_survive_rerender_and_user_files_are_never_touched() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("error[SPEC168]") && run.stderr.contains("renamedFrom: shop"), "{}", run.stderr);
     assert!(run.stderr.contains("--replace-services") && !p.path("out/services/api").exists(), "{}", run.stderr);
-    assert_eq!(p.run_gen(["render", "spec.yaml", "--replace-services"]).code, 0);
+    let replaced = p.run_gen(["render", "spec.yaml", "--replace-services"]);
+    assert_eq!(replaced.code, 0, "{}", replaced.stderr);
+    assert!(replaced.stderr.contains("`shop` is no longer rendered, but it still runs"), "{}", replaced.stderr);
+    assert!(replaced.stderr.contains("helm uninstall shop"), "{}", replaced.stderr);
     assert!(!p.path("out/services/shop/Dockerfile").exists(), "stale managed file removed");
     assert!(app.exists(), "scaffold file kept");
     assert!(p.path("out/services/shop/NOTES.md").exists(), "user file kept");
