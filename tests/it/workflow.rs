@@ -37,6 +37,9 @@ struct Variant {
     files: Vec<(&'static str, String)>,
 }
 
+/// A Flask app of the team's own, serving the paths gen probes by default.
+const HEALTHY_APP: &str = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get(\"/healthz\")\ndef healthz():\n    return {}\n\n\n@app.get(\"/readyz\")\ndef readyz():\n    return {}\n";
+
 fn spec_text(rel: &str) -> String {
     std::fs::read_to_string(root().join(rel)).expect("read spec")
 }
@@ -172,7 +175,7 @@ fn own_code(dir: &'static str) -> Vec<(&'static str, String)> {
         Box::leak(if dir == "." { name.to_string() } else { format!("{dir}/{name}") }.into_boxed_str())
     };
     vec![
-        (at("run.py"), "from flask import Flask\n\napp = Flask(__name__)\n".to_string()),
+        (at("run.py"), HEALTHY_APP.to_string()),
         (at("tests/test_run.py"), "from run import app\n\n\ndef test_app():\n    assert app\n".to_string()),
         (at("requirements.txt"), lock("requirements.txt")),
         (at("requirements-dev.txt"), lock("requirements-dev.txt")),
