@@ -80,7 +80,8 @@ fn a_service_whose_code_is_its_own_is_built_from_where_it_is_and_its_folder_is_n
     let lines: Vec<&str> = ignore.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(&lines[..3], ["*", "!src/notes", "!out/services/notes/gunicorn.conf.py"], "{ignore}");
     // Nor, of the code, what holds keys or deploys it.
-    for secret in ["src/notes/**/instance/", "src/notes/**/*.pem", "src/notes/**/*secret*.yaml", "src/notes/**/k8s/"] {
+    for secret in ["src/notes/**/instance/", "src/notes/**/*.pem", "src/notes/**/*secret*.yaml", "src/notes/**/.kube/"]
+    {
         assert!(lines.contains(&secret), "{secret}: {ignore}");
     }
     assert!(!repo.path().join("out/services/notes/.dockerignore").exists());
