@@ -34,8 +34,8 @@ pub struct Records {
 
 /// The paths the output folder `out` records (its manifest, with what a render that stopped
 /// part way was writing), and the renames it records (service, former name), when they are
-/// the render of the spec `inputs` reads; nothing for a
-/// folder with no records, one that cannot be read, or another spec's.
+/// the render of the spec `inputs` reads; nothing for a folder with no records, one that
+/// cannot be read, or another spec's.
 pub fn recorded_paths(out: &Path, inputs: &Inputs) -> Option<(Vec<String>, BTreeMap<String, String>)> {
     let mut tree = fs::Tree::new(out);
     let records = Records::read(out, &mut tree).ok()?;
