@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use super::model::{Fact, Facts, Kind, Platform, Repository, Service};
+use crate::platform::{self, Platform as _};
 use crate::render::filters::{text as prose, yaml_quote};
 
 /// The marker of what gen could not infer.
@@ -338,7 +339,7 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
                  write `azure:` here (`gen init --platform azure` shows every key).",
             );
         }
-        doc.fixed_block(2, "local");
+        doc.fixed_block(2, platform::local::PLATFORM.name());
         let local = p.local.first();
         let comment = local.map(|(what, from)| format!("from {from} ({what})"));
         doc.fixed(4, "cluster", "minikube", comment.as_deref().or(Some("minikube | kind")));
@@ -408,7 +409,7 @@ fn azure_block(doc: &mut Doc, p: &Platform, project: &str) {
     let evidence =
         p.azure.first().map(|o| format!(" ({o} and {} more)", p.azure.len().saturating_sub(1))).unwrap_or_default();
     doc.note(2, &format!("Where the services run: AKS, as the repository's Terraform and workflows show{evidence}."));
-    doc.fixed_block(2, "azure");
+    doc.fixed_block(2, platform::azure::PLATFORM.name());
     named(doc, 4, "location", &p.location, "westeurope", "no Terraform names the location");
     named(doc, 4, "resourceGroup", &p.resource_group, &format!("{project}-rg"), "no resource group found");
     doc.fixed_block(4, "aks");
