@@ -181,12 +181,9 @@ impl<'a> Code<'a> {
     /// Whether the requirements file `file` names `package` (as pip compares names: case,
     /// and `-`, `_`, `.` alike).
     pub fn names(&self, file: &str, package: &str) -> bool {
-        let norm = |n: &str| n.to_ascii_lowercase().replace(['_', '.'], "-");
+        use crate::lint::requirements::{canonical_name, parse};
         let Some(text) = self.texts.get(file) else { return false };
-        text.lines().map(str::trim_start).filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric())).any(|l| {
-            let end = l.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(l.len());
-            norm(&l[..end]) == norm(package)
-        })
+        parse(text).requirements.iter().any(|r| r.name() == canonical_name(package))
     }
 
     pub fn unhashed(&self, file: &str) -> Option<usize> {

@@ -224,7 +224,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
             if locks.first() == Some(lock) {
                 let pinned = pinned_names(&text);
                 for package in &recipe.packages {
-                    if !pinned.contains(&normalized(package)) {
+                    if !pinned.contains(&lint::requirements::canonical_name(package)) {
                         findings.diagnostics.push(
                             loaded
                                 .at(&RULE, &at, false, format!("`{shown_lock}` does not pin `{package}`, which gen's image runs: the image would build, and its container fail to start"))
@@ -284,30 +284,9 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
     findings
 }
 
-/// A package's name as pip compares them (PEP 503: lower case, runs of `-`, `_`, `.` as `-`).
-fn normalized(name: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    let mut out = String::with_capacity(lower.len());
-    for c in lower.chars() {
-        let c = if matches!(c, '_' | '.') { '-' } else { c };
-        if !(c == '-' && out.ends_with('-')) {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The names of the packages a requirements file lists (a line starting with a name), each
-/// [`normalized`].
+/// The names of the packages a requirements file lists, as pip compares them.
 fn pinned_names(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric()))
-        .map(|l| {
-            let end = l.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(l.len());
-            normalized(&l[..end])
-        })
-        .collect()
+    lint::requirements::parse(text).requirements.iter().map(lint::requirements::Requirement::name).collect()
 }
 
 /// The most files the locks may include, all together.

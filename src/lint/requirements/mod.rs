@@ -64,6 +64,11 @@ pub struct Requirement {
 }
 
 impl Requirement {
+    /// The package's name as pip compares names ([`canonical_name`]).
+    pub fn name(&self) -> String {
+        canonical_name(&self.spec)
+    }
+
     /// Whether it is a direct reference (a URL, a path, `name @ url`): pip installs that file
     /// by its hash alone, pinned or not (pip's `is_direct`).
     pub fn direct(&self) -> bool {
@@ -92,6 +97,22 @@ impl Requirement {
         let version = spec[at..].trim_start_matches('=').trim();
         !version.is_empty() && !version.contains([',', '<', '>', '!', '~']) && !self.editable
     }
+}
+
+/// The name a specifier starts with, as pip compares names (PEP 503: lower case, each run of
+/// `-`, `_` and `.` one `-`): `Zope.Interface[x]>=7` is `zope-interface`. Empty for a direct
+/// reference by path or URL.
+pub fn canonical_name(spec: &str) -> String {
+    let spec = spec.trim();
+    let end = spec.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(spec.len());
+    let mut name = String::with_capacity(end);
+    for c in spec[..end].to_ascii_lowercase().chars() {
+        let c = if matches!(c, '_' | '.') { '-' } else { c };
+        if !(c == '-' && name.ends_with('-')) {
+            name.push(c);
+        }
+    }
+    name
 }
 
 /// A requirements file, read as pip reads it.
