@@ -272,12 +272,65 @@ fn the_helm_deploy_job_stops_on_an_empty_tenant_or_client_id() {
         text.contains("::error::The GitHub variable AZURE_TENANT_ID is empty: gh variable set AZURE_TENANT_ID"),
         "{text}"
     );
+    // No identity, and no apply of Terraform running: the job stops at once, saying how.
+    stub(&bin, "gh", "case \"$*\" in\n  *'/actions/runs/'*) echo 2026-11-27T10:00:00Z ;;\n  *) echo 0 ;;\nesac");
     let (code, text) = run_step(&script, &env(TENANT, ""), Some(&bin));
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("::error::The workload identity shop-aks-shop in shop-rg has no client id"), "{text}");
+    assert!(text.contains("then re-run this job"), "{text}");
     let (code, text) = run_step(&script, &env(TENANT, CLIENT), Some(&bin));
     assert_eq!(code, 0, "{text}");
     assert!(std::fs::read_to_string(&outputs).expect("outputs").contains(&format!("client-id={CLIENT}")));
+}
+
+/// The push that adds (or renames) a service makes its identity in the terraform workflow's
+/// apply, which runs beside the service's pipeline: its deploy waits for that apply, not fails.
+#[test]
+fn the_deploy_of_a_new_service_waits_for_terraforms_apply_of_its_identity() {
+    let rendered = Rendered::new(&root().join("spec.yaml"), None);
+    let script =
+        step_script(&rendered.out(".github/workflows/shop.yml"), "deploy", "Preflight (Key Vault holds every secret)");
+    let bin = rendered.dir.path().join("bin");
+    let state = rendered.dir.path().join("state");
+    std::fs::create_dir_all(&state).expect("state");
+    // The identity appears once Terraform's apply has run (the second look at the runs).
+    stub(
+        &bin,
+        "az",
+        "case \"$*\" in\n  'keyvault secret list'*) printf 'SECRET-KEY\\t2026-01-01\\n' ;;\n  'identity show'*) cat \"$STATE/client\" 2>/dev/null || true ;;\nesac",
+    );
+    stub(
+        &bin,
+        "gh",
+        "echo \"$*\" >> \"$STATE/gh.log\"\ncase \"$*\" in\n  *'/actions/runs/'*) echo 2026-11-27T10:00:00Z ;;\n  *'workflows/terraform.yml/runs'*) n=$(cat \"$STATE/looks\" 2>/dev/null || echo 0); echo $((n + 1)) > \"$STATE/looks\"; if [ \"$n\" -ge 1 ]; then echo \"$CLIENT\" > \"$STATE/client\"; fi; echo 1 ;;\nesac",
+    );
+    stub(&bin, "sleep", "echo \"slept $*\" >> \"$STATE/gh.log\"");
+    let outputs = rendered.dir.path().join("github_output");
+    let env = [
+        ("VAULT", "kv"),
+        ("SECRETS", "SECRET-KEY"),
+        ("RESOURCE_GROUP", "shop-rg"),
+        ("CLUSTER", "shop-aks"),
+        ("SERVICE", "shop"),
+        ("TF_DIR", "terraform"),
+        ("TENANT_ID", TENANT),
+        ("CLIENT", CLIENT),
+        ("STATE", state.to_str().expect("utf-8")),
+        ("GITHUB_REPOSITORY", "team/shop"),
+        ("GITHUB_RUN_ID", "42"),
+        ("GITHUB_SHA", "0123abc"),
+        ("GITHUB_REF_NAME", "main"),
+        ("GITHUB_OUTPUT", outputs.to_str().expect("utf-8")),
+    ];
+    let (code, text) = run_step(&script, &env, Some(&bin));
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("the terraform workflow's apply of this commit"), "{text}");
+    assert!(std::fs::read_to_string(&outputs).expect("outputs").contains(&format!("client-id={CLIENT}")));
+    let log = std::fs::read_to_string(state.join("gh.log")).expect("gh log");
+    // It asked about the pushes' applies of this branch, and waited between two looks.
+    assert!(log.contains("workflows/terraform.yml/runs?event=push&branch=main"), "{log}");
+    assert!(log.contains("0123abc") && log.contains("2026-11-27T10:00:00Z"), "{log}");
+    assert_eq!(log.matches("slept 30").count(), 2, "{log}");
 }
 
 #[test]
