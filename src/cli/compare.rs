@@ -59,7 +59,7 @@ pub fn before(session: &Session, dir: &Path) -> Findings {
 pub fn print(session: &Session, prepared: &Prepared, old: &Findings) -> bool {
     let families = families();
     // What the code's folder still lacks (a lock to hash) is the spec's TODOs', not gen's files'.
-    let session = &session.without_own_code();
+    let session = &session.settling();
     let mut planned: Vec<PlannedFile> = Vec::new();
     let checked = session.check_each(&prepared.loaded, &prepared.place, &display(&prepared.out), &mut |batch| {
         planned.extend(batch.iter().cloned())

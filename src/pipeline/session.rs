@@ -24,9 +24,10 @@ pub struct Session {
     /// The platforms its specs and blueprints may name: the built-in ones, and for a test,
     /// platforms defined outside the crate.
     platforms: Known<'static>,
-    /// Whether a service's own code folder is read (SPEC167, SPEC169): not when only gen's
-    /// files are asked about ([`Session::without_own_code`]).
-    own_code: bool,
+    /// Whether the spec is taken as it will be once `gen init --from`'s TODOs are settled
+    /// ([`Session::settling`]): no service's own code folder is read (SPEC167, SPEC169), and
+    /// the TODOs themselves (SPEC170) stop nothing.
+    settling: bool,
 }
 
 /// A spec file read and loaded: what a command checks and renders.
@@ -67,11 +68,12 @@ pub struct Checked {
 pub type Sink<'s> = dyn FnMut(&[PlannedFile]) + 's;
 
 impl Session {
-    /// This session, reading no service's own code folder: what gen's files are and what
-    /// their rules find of them, whatever the code's folder lacks (`gen init --from
-    /// --compare`, before the locks are settled).
-    pub fn without_own_code(&self) -> Session {
-        Session { catalog: Arc::clone(&self.catalog), platforms: self.platforms, own_code: false }
+    /// This session, for a spec `gen init --from` writes: what gen's files are and what their
+    /// rules find of them once its TODOs are settled, whatever the code's folder still lacks
+    /// (a lock to hash is a TODO) and whatever the TODOs still say (`gen init --from`, which
+    /// settles what gen refuses into TODOs, and `--compare`).
+    pub fn settling(&self) -> Session {
+        Session { catalog: Arc::clone(&self.catalog), platforms: self.platforms, settling: true }
     }
 
     /// The built-in blueprints and those of `dirs`.
@@ -85,7 +87,7 @@ impl Session {
         Ok(Session {
             catalog: Arc::new(Catalog::load(dirs, &lint::family_names(), platforms)?),
             platforms,
-            own_code: true,
+            settling: false,
         })
     }
 
@@ -217,15 +219,19 @@ impl Session {
     fn spec_findings<'a>(&self, loaded: &'a Loaded) -> (lint::ignore::SpecIgnores<'a>, Findings) {
         let mut ignores = lint::ignore::SpecIgnores::new(loaded, &registry::LOOKUP);
         let mut said = spec::check_with(loaded, self.platforms);
-        // What the spec's services ask of their blueprints' base images: a note, said only of a
-        // spec with no error to fix first.
-        let clean = !said.iter().any(|d| d.severity == crate::diag::Severity::Error);
+        let todo = |d: &crate::diag::Diagnostic| d.rule.code == spec::rules::UNSETTLED_ADOPTION_TODO.code;
+        if self.settling {
+            said.retain(|d| !todo(d));
+        }
+        // What the spec's services ask of their blueprints' base images (and of their own code's
+        // folders): said only of a spec with no error to fix first but its TODOs, beside them.
+        let clean = !said.iter().any(|d| d.severity == crate::diag::Severity::Error && !todo(d));
         if clean {
             said.extend(crate::blueprint::check_base_images(loaded, &self.catalog));
         }
         let mut findings = Findings::new([loaded.source().clone()], ignores.silence(said));
         // A service's own code: its folder holds what gen's files build and test it from.
-        if clean && self.own_code {
+        if clean && !self.settling {
             let mut own = super::own_code::check(loaded, &self.catalog);
             own.diagnostics = ignores.silence(own.diagnostics);
             findings.extend(own);
@@ -444,7 +450,7 @@ impl Session {
             Err(SpecError::Invalid(f)) => return f,
             Err(SpecError::Read { source, .. }) => return unreadable(&name, &source.to_string()),
         };
-        let session = Session { catalog: Arc::new(catalog), platforms: self.platforms, own_code: self.own_code };
+        let session = Session { catalog: Arc::new(catalog), platforms: self.platforms, settling: self.settling };
         session.check(&loaded, &Place::named("spec.yaml"), &format!("{shown}/<example>")).findings
     }
 

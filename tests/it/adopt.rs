@@ -223,7 +223,13 @@ fn each_seed_s_spec_lints_and_renders_the_same_service() {
         // The TODOs about the code settled as its owner would: its requirements locked with
         // hashes, and a requirements-dev.txt for gen's test job.
         settle_locks(dir.path(), source);
+        // gen refuses a spec whose TODOs are not settled (SPEC170); the owner settles the rest by
+        // confirming what each stands at, which deletes it.
         let out = tempfile::tempdir().expect("tempdir");
+        let refused = Gen::new().args(["render"]).arg(&spec).arg("--out").arg(out.path()).run();
+        assert_eq!(refused.code, 2, "seed {n}: {}", refused.stderr);
+        assert!(refused.stderr.contains("SPEC170"), "seed {n}: {}", refused.stderr);
+        confirm_todos(&spec);
         let render = Gen::new().args(["render"]).arg(&spec).arg("--out").arg(out.path()).run();
         assert_eq!(render.code, 0, "seed {n}: {}", render.stderr);
         let manifests: String = walkdir::WalkDir::new(out.path().join("manifests").join(service))
@@ -243,6 +249,27 @@ fn each_seed_s_spec_lints_and_renders_the_same_service() {
             assert!(manifests.contains(&format!("storage: \"{v}\"")), "seed {n}: volume {v}");
         }
     }
+}
+
+/// Deletes each `TODO(gen init --from)` comment of the spec at `path`, with the lines that go on
+/// with it: its owner has settled what it stands at.
+fn confirm_todos(path: &Path) {
+    let text = std::fs::read_to_string(path).expect("spec");
+    let mut kept = Vec::new();
+    let mut in_todo = false;
+    for line in text.lines() {
+        let comment = line.trim_start();
+        if comment.starts_with("# TODO(gen init --from)") {
+            in_todo = true;
+            continue;
+        }
+        if in_todo && comment.starts_with("#  ") {
+            continue;
+        }
+        in_todo = false;
+        kept.push(line.split("  # TODO(gen init --from)").next().unwrap_or(line));
+    }
+    std::fs::write(path, kept.join("\n") + "\n").expect("spec");
 }
 
 /// Locks the requirements of the code at `source` with (made-up) hashes, gunicorn among them,
@@ -278,12 +305,14 @@ fn only_at_todos(dir: &Path, lint: &Run, n: u32) {
         let file = d["file"].as_str().unwrap_or_default();
         let line = d["location"]["line"].as_u64().unwrap_or(0) as usize;
         let at_todo = if file.ends_with("spec.yaml") {
-            // The comment lines just above the finding's line hold a TODO.
-            lines[..line.saturating_sub(1)]
-                .iter()
-                .rev()
-                .take_while(|l| l.trim_start().starts_with('#'))
-                .any(|l| l.contains("TODO(gen init --from)"))
+            // The finding's line (SPEC170: the TODO itself), or the comment lines just above
+            // it, hold a TODO.
+            lines.get(line.saturating_sub(1)).is_some_and(|l| l.contains("TODO(gen init --from)"))
+                || lines[..line.saturating_sub(1)]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.trim_start().starts_with('#'))
+                    .any(|l| l.contains("TODO(gen init --from)"))
         } else {
             let rel =
                 Path::new(file).strip_prefix(dir).map(|p| p.to_string_lossy().into_owned()).unwrap_or(file.into());

@@ -23,6 +23,7 @@ mod kubernetes_name;
 pub use invalid_rename::RULE as INVALID_RENAME;
 pub use kubernetes_name::{dns1123_label_problem, service_name_problem, windows_reserved};
 pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
+pub use unsettled_adoption_todo::RULE as UNSETTLED_ADOPTION_TODO;
 mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;
@@ -31,6 +32,7 @@ mod reserved_namespace;
 mod single_writer_volume_shared;
 mod snapshots_over_limit;
 mod storage_account_name;
+mod unsettled_adoption_todo;
 mod value_too_large;
 
 use super::Loaded;
@@ -68,6 +70,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&invalid_backup_schedule::RULE, invalid_backup_schedule::check),
     (&snapshots_over_limit::RULE, snapshots_over_limit::check),
     (&value_too_large::RULE, value_too_large::check),
+    (&unsettled_adoption_todo::RULE, unsettled_adoption_todo::check),
 ];
 
 /// The route of a key under `services[index]`.
