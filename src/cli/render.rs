@@ -113,17 +113,27 @@ pub fn run(args: Args) -> u8 {
     // checked batches are kept for the writer while they fit in KEPT_BYTES; past that (a spec
     // of thousands of services, never held whole) they are rendered again batch by batch.
     let (mut kept, limit) = (Some((Vec::new(), 0usize)), kept_bytes());
-    let checked = session.check_each(&loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
+    // The user's files in the output (kept with --keep-edits, and the scaffold's as they are
+    // now), reported with the spec's findings: they are deployed with what gen writes.
+    let mut yours = crate::pipeline::Yours::read(out, place);
+    let mut checked = session.check_each(&loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
+        yours.note(batch);
         if let Some((batches, bytes)) = &mut kept {
             *bytes += batch.iter().map(|f| f.bytes.len() + f.path.len()).sum::<usize>();
             if *bytes > limit { kept = None } else { batches.push(batch.to_vec()) }
         }
     });
+    // gen's own files decide whether it writes them; the user's are theirs to mend.
+    let refused = !checked.rendered || checked.findings.has_errors();
+    if checked.rendered {
+        checked.findings.extend(yours.findings(&loaded, &display(out)));
+    }
+    drop(yours);
     eprint_findings(&checked.findings);
     if let Some(assumed) = &place.assumed {
         eprintln!("gen: note: {assumed}");
     }
-    if !checked.rendered || checked.findings.has_errors() {
+    if refused {
         eprintln!("gen: nothing written: fix the errors above");
         return EXIT_FAILURE;
     }

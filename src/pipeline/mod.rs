@@ -16,7 +16,7 @@ mod session;
 pub use inputs::MAX_ARTIFACT_BYTES;
 pub use own_code::{RULE as OWN_CODE_INCOMPLETE, UNSERVED_HEALTH_PATH};
 pub use place::{default_out, display, place, spec_name};
-pub use session::{Checked, Prepared, Session, Sink, Unprepared};
+pub use session::{Checked, Prepared, Session, Sink, Unprepared, Yours};
 
 use crate::input::{NOTHING_TO_CHECK, UNREADABLE_INPUT};
 use crate::spec;

@@ -335,37 +335,14 @@ impl Session {
         };
         let out = &prepared.out;
         let out_name = display(out);
-        let root = output::normalize(out);
-        let manifest = output::Manifest::read(out).ok().flatten();
-        let in_output = manifest.as_ref().is_some_and(|m| m.github_in_output);
-        let layout = output::Layout::of(&prepared.place).in_output(in_output);
-        // The user's files among the spec's: kept with --keep-edits (no longer rendered over),
-        // and scaffold files (the service's code and locks, written once), still deployed with
-        // the spec. Each is linted as it is on disk, as the spec's file it stands for.
-        let released: HashSet<&str> = manifest
-            .iter()
-            .flat_map(|m| &m.files)
-            .filter(|e| e.owner == output::Owner::Released)
-            .map(|e| e.path.as_str())
-            .collect();
-        let mut kept = Vec::new();
+        let mut yours = Yours::read(out, &prepared.place);
         let mut note = |batch: &[PlannedFile]| {
             if let Some(covered) = covered.as_deref_mut() {
-                covered.extend(batch.iter().map(|f| output::normalize(&root.join(layout.disk(&f.path).as_ref()))));
+                covered.extend(
+                    batch.iter().map(|f| output::normalize(&yours.root.join(yours.layout.disk(&f.path).as_ref()))),
+                );
             }
-            for file in batch {
-                let disk = layout.disk(&file.path);
-                let scaffold = file.ownership == crate::blueprint::Ownership::Scaffold;
-                if !scaffold && !released.contains(disk.as_ref()) {
-                    continue;
-                }
-                // A scaffold file as gen wrote it was linted with the render.
-                if let Ok(bytes) = std::fs::read(root.join(disk.as_ref()))
-                    && bytes != file.bytes
-                {
-                    kept.push((PlannedFile { bytes, ..file.clone() }, scaffold));
-                }
-            }
+            yours.note(batch);
         };
         // The output directory, when there is one, compared batch by batch as the spec renders.
         let (checked, drifts) = if out.is_dir() {
@@ -378,7 +355,7 @@ impl Session {
         if !checked.rendered {
             return findings;
         }
-        findings.extend(kept_against_spec(&kept, &prepared.loaded, &out_name));
+        findings.extend(yours.findings(&prepared.loaded, &out_name));
         let drifts = match drifts {
             None => Vec::new(),
             Some(Ok(drifts)) => drifts,
@@ -565,9 +542,63 @@ impl Session {
     }
 }
 
-/// The files of a spec's output kept with `--keep-edits`, linted with the spec and service
-/// they were rendered for: a kept Dockerfile that still says `EXPOSE 8080` after the spec's
-/// port moved to 9000 is reported at its line, as its rendered version would be.
+/// The user's files among a spec's output: kept with `--keep-edits` (no longer rendered over),
+/// and scaffold files (the service's code and locks, written once), still deployed with the
+/// spec. Each is linted as it is on disk, as the spec's file it stands for, by `gen lint` and
+/// by `gen render` (which writes gen's files beside them): a kept Dockerfile that still says
+/// `EXPOSE 8080` after the spec's port moved to 9000 is reported at its line, as its rendered
+/// version would be.
+pub struct Yours {
+    root: PathBuf,
+    layout: output::Layout,
+    /// The files the output's manifest records as released to the user.
+    released: HashSet<String>,
+    /// Each file of the user's that differs from gen's, and whether it is a scaffold file.
+    kept: Vec<(PlannedFile, bool)>,
+}
+
+impl Yours {
+    /// The user's files of the output folder `out` (none when it has no manifest).
+    pub fn read(out: &Path, place: &Place) -> Yours {
+        let manifest = output::Manifest::read(out).ok().flatten();
+        let in_output = manifest.as_ref().is_some_and(|m| m.github_in_output);
+        let released = manifest
+            .iter()
+            .flat_map(|m| &m.files)
+            .filter(|e| e.owner == output::Owner::Released)
+            .map(|e| e.path.clone())
+            .collect();
+        Yours {
+            root: output::normalize(out),
+            layout: output::Layout::of(place).in_output(in_output),
+            released,
+            kept: Vec::new(),
+        }
+    }
+
+    /// Notes the user's files that stand for a batch of the spec's.
+    pub fn note(&mut self, batch: &[PlannedFile]) {
+        for file in batch {
+            let disk = self.layout.disk(&file.path);
+            let scaffold = file.ownership == crate::blueprint::Ownership::Scaffold;
+            if !scaffold && !self.released.contains(disk.as_ref()) {
+                continue;
+            }
+            // A scaffold file as gen wrote it was linted with the render.
+            if let Ok(bytes) = std::fs::read(self.root.join(disk.as_ref()))
+                && bytes != file.bytes
+            {
+                self.kept.push((PlannedFile { bytes, ..file.clone() }, scaffold));
+            }
+        }
+    }
+
+    /// The findings of the user's files noted, linted with the spec and service they stand for.
+    pub fn findings(&self, loaded: &crate::spec::Loaded, out: &str) -> Findings {
+        kept_against_spec(&self.kept, loaded, out)
+    }
+}
+
 fn kept_against_spec(kept: &[(PlannedFile, bool)], loaded: &crate::spec::Loaded, out: &str) -> Findings {
     if kept.is_empty() {
         return Findings::default();

@@ -65,8 +65,18 @@ fn keep_edits_makes_the_file_the_users_and_gen_stops_checking_it() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("yours now"), "{}", run.stderr);
     p.edit_spec("port: 5000", "port: 5003");
-    assert_eq!(p.render().code, 0);
+    let run = p.render();
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(read(&p, DOCKERFILE), mine, "a released file is never written again");
+    // The render says it too, at the kept file's line: it deploys it with the spec.
+    let at =
+        format!("out/services/shop/Dockerfile:{}:8", mine.lines().position(|l| l == "EXPOSE 5000 9090").unwrap() + 1);
+    assert!(
+        run.stderr.contains("error[DF008]: EXPOSE 5000 9090 does not include the service's port 5003"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&at) && run.stderr.contains("yours since `gen render --keep-edits`"), "{}", run.stderr);
     assert_eq!(p.run_gen(["render", "spec.yaml", "--check"]).code, 0, "nor drift-checked");
     let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
     assert!(!lint.codes().contains(&"DRIFT001".to_string()), "{:?}", lint.codes());
