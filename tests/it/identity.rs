@@ -748,3 +748,30 @@ fn each_gitops_promotion_waits_for_the_merge_and_the_environment_before_synced_a
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("::error::The deploy identity cannot read the Application shop in argocd"), "{text}");
 }
+
+/// A renamed service's deploy removes the former name's release once the new one is up, then
+/// checks the route again: while both served, the older route may have won the host, and the
+/// first check passed on the former release's pods.
+#[test]
+fn a_renamed_services_deploy_checks_its_route_again_once_the_former_release_is_gone() {
+    let rendered = Rendered::new(&fixture("specs/renamed.yaml"), None);
+    let doc = read_workflow(&rendered.out(".github/workflows/notes.yml"));
+    let uninstall = "helm uninstall the release of the former name";
+    let (id, job) = doc["jobs"]
+        .as_object()
+        .expect("jobs")
+        .iter()
+        .find(|(_, job)| job["steps"].as_array().is_some_and(|s| s.iter().any(|s| s["name"] == uninstall)))
+        .expect("a deploy job that removes the former release");
+    let steps = job["steps"].as_array().expect("steps");
+    let at = |name: &str| steps.iter().position(|s| s["name"] == name).unwrap_or_else(|| panic!("{id}: no {name}"));
+    let first = at("The route is accepted and the service answers");
+    let again = at("The route is accepted and the service answers, without the former name's release");
+    assert!(first < at(uninstall) && at(uninstall) < again, "{id}: the check, the removal, the check again");
+    assert_eq!(steps[first]["run"], steps[again]["run"], "the same check");
+    assert!(steps[again]["if"].as_str().is_some_and(|c| c.contains("inputs.former-release != ''")), "{id}");
+    // Helm's 20 minutes at most, 5 for the removal and 10 for each check, 15 for Terraform's apply.
+    let timeout = &job["timeout-minutes"];
+    let minutes = timeout.as_u64().or_else(|| timeout.as_str().and_then(|t| t.parse().ok()));
+    assert!(minutes.is_some_and(|t| t >= 20 + 5 + 10 + 10), "{id}: {timeout}");
+}
