@@ -1127,3 +1127,31 @@ fn a_stopped_docker_or_an_old_kubernetes_is_said_before_the_slow_steps() {
         laptop.deploy(&script, &[]).ok();
     }
 }
+
+/// A service renamed with `renamedFrom` deploys under its new name on kind, and what its former
+/// name ran there goes once the new name is ready.
+#[test]
+fn a_renamed_service_on_kind_leaves_nothing_of_its_former_name() {
+    let spec = example("seed-002-athletes.yaml").replace("cluster: minikube", "cluster: kind");
+    let laptop = Laptop::new(&spec);
+    let script = laptop.out("scripts/deploy-local.sh");
+    laptop.deploy(&script, &[]).ok();
+    let former = "Deployment/athletes/flask-app";
+    assert!(!laptop.cluster("kind:athletes")["objects"][former].is_null(), "deployed under its first name");
+    let renamed = spec.replace("  - name: flask-app\n", "  - name: flask-api\n    renamedFrom: flask-app\n");
+    assert_ne!(renamed, spec, "the rename applies");
+    std::fs::write(laptop.home().join("spec.yaml"), renamed).expect("spec");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(laptop.home()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    laptop.deploy(&script, &[]).ok().says("flask-api: http://");
+    let objects = laptop.cluster("kind:athletes")["objects"].clone();
+    assert!(!objects["Deployment/athletes/flask-api"].is_null(), "deployed under its new name");
+    let left: Vec<&String> = objects
+        .as_object()
+        .expect("objects")
+        .iter()
+        .filter(|(_, o)| o["metadata"]["labels"]["app.kubernetes.io/instance"] == "flask-app")
+        .map(|(k, _)| k)
+        .collect();
+    assert!(left.is_empty(), "the former name's objects are still there: {left:?}");
+}

@@ -651,6 +651,25 @@ def kubectl_in(w, cluster, found, rest, ns):
         put(cluster, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns},
                       "type": "Opaque", "data": encoded})
         print(f"secret/{name} created")
+    elif verb == "delete" and one(found, "selector"):
+        # `delete KIND,KIND... --selector k=v`: the objects of those kinds whose labels match.
+        kinds = {"deployment": "Deployment", "service": "Service", "ingress": "Ingress",
+                 "horizontalpodautoscaler": "HorizontalPodAutoscaler", "poddisruptionbudget": "PodDisruptionBudget",
+                 "networkpolicy": "NetworkPolicy", "serviceaccount": "ServiceAccount", "configmap": "ConfigMap",
+                 "secret": "Secret", "persistentvolumeclaim": "PersistentVolumeClaim"}
+        wanted_kinds = []
+        for name in rest[1].split(","):
+            if name not in kinds:
+                die(f'error: the server doesn\'t have a resource type "{name}"')
+            wanted_kinds.append(kinds[name])
+        wanted = dict(p.split("=", 1) for p in one(found, "selector").split(",") if p)
+        for key, obj in list(cluster["objects"].items()):
+            meta = obj.get("metadata") or {}
+            labels = meta.get("labels") or {}
+            if obj["kind"] in wanted_kinds and meta.get("namespace", "default") == ns \
+                    and all(labels.get(k) == v for k, v in wanted.items()):
+                del cluster["objects"][key]
+                print(f'{obj["kind"].lower()} "{meta.get("name")}" deleted')
     elif verb == "delete" and len(rest) >= 3:
         kind = {"secret": "Secret", "secrets": "Secret"}.get(rest[1])
         if kind is None:

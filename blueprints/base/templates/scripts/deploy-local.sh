@@ -561,6 +561,13 @@ fi
 <% endif %>
 run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> rollout status deployment/<@ service.name | segment @> --timeout=300s ||
   fail <@ service.name | shell @>" is not ready: $kubectl_here --namespace "<@ service.namespace | shell @>" describe pods"
+<% if service.renamedFrom is defined %>
+# Renamed (spec: renamedFrom): what its former name runs here goes once the new name is ready.
+# A volume's claim stays: its data is the service's (delete it with kubectl when done with it).
+run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> delete \
+  deployment,service,ingress,horizontalpodautoscaler,poddisruptionbudget,networkpolicy,serviceaccount,configmap,secret \
+  --selector app.kubernetes.io/instance=<@ service.renamedFrom | shell @> --ignore-not-found
+<% endif %>
 read -r -a olds <<<"${previous[<@ i @>]-}"
 for old in ${olds[@]+"${olds[@]}"}; do
   if [[ $old == <@ (service.image.repository ~ ":dev-") | shell @>* && $old != <@ (service.image.repository ~ ":") | shell @>"${tags[<@ i @>]}" ]]; then
