@@ -957,8 +957,9 @@ fn workflow_paths_are_right_from_the_repository_root() {
                 .flat_map(|e| wf["on"][e]["paths"].as_array().cloned().unwrap_or_default())
                 .filter_map(|p| p.as_str().map(str::to_string));
             for filter in filters {
-                // `**`: every path (a service whose code is the repository's root).
-                if filter == "**" {
+                // `**`: every path (a service whose code is the repository's root), and the
+                // documents at the root left out of it.
+                if filter == "**" || filter == "!*.md" {
                     continue;
                 }
                 let literal = filter.trim_start_matches('!').trim_end_matches("/**");
@@ -3144,4 +3145,71 @@ fn a_rollback_deploys_a_release_from_before_the_one_chart_with_that_releases_own
         seen += 1;
     }
     assert_eq!(seen, 3, "a deploy step per environment");
+}
+
+/// Whether a change of `path` runs a workflow with these `paths` filters, as GitHub decides: the
+/// last pattern the path matches wins, and a `!` pattern leaves it out (`*` stops at a `/`).
+fn triggers(filters: &[String], path: &str) -> bool {
+    let mut hit = false;
+    for filter in filters {
+        let (out, pattern) = filter.strip_prefix('!').map_or((false, filter.as_str()), |p| (true, p));
+        let glob = globset::GlobBuilder::new(pattern).literal_separator(true).build().expect("a glob");
+        if glob.compile_matcher().is_match(path) {
+            hit = !out;
+        }
+    }
+    hit
+}
+
+/// A service whose code is the repository's root runs its pipeline on a change of its code, its
+/// chart or its workflows, not on every commit: not on a document, another workflow of the
+/// team's, nor gen's files of other services.
+#[test]
+fn a_service_whose_code_is_the_repository_root_runs_on_its_code_not_on_every_commit() {
+    let at_root = variants().into_iter().find(|v| v.name == "own-code-at-root").expect("the variant");
+    let in_out = Variant {
+        name: "own-code-at-root-out",
+        out: "out",
+        ..variants().into_iter().find(|v| v.name == "own-code-at-root").expect("the variant")
+    };
+    for v in [at_root, in_out] {
+        let repo = Repo::new(&v);
+        let wf = read_yaml(&repo.root().join(".github/workflows/notes.yml"));
+        let prefix = if v.out == "." { String::new() } else { format!("{}/", v.out) };
+        for event in ["push", "pull_request"] {
+            let filters: Vec<String> = wf["on"][event]["paths"]
+                .as_array()
+                .expect("paths")
+                .iter()
+                .map(|f| f.as_str().expect("a filter").to_string())
+                .collect();
+            let runs = [
+                "run.py".to_string(),
+                "notes/views.py".to_string(),
+                "requirements.txt".to_string(),
+                ".github/workflows/notes.yml".to_string(),
+                ".github/workflows/_pipeline.yml".to_string(),
+                format!("{prefix}chart/templates/deployment.yaml"),
+                format!("{prefix}services/notes/Dockerfile"),
+            ];
+            for path in &runs {
+                assert!(
+                    triggers(&filters, path),
+                    "{}: {event}: a change of {path} does not run it: {filters:?}",
+                    v.name
+                );
+            }
+            let mut quiet = vec!["README.md", "CHANGELOG.md", ".github/workflows/ci.yml", ".github/dependabot.yml"]
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>();
+            if !prefix.is_empty() {
+                quiet.push(format!("{prefix}terraform/main.tf"));
+                quiet.push(format!("{prefix}README.md"));
+            }
+            for path in &quiet {
+                assert!(!triggers(&filters, path), "{}: {event}: a change of {path} runs it: {filters:?}", v.name);
+            }
+        }
+    }
 }
