@@ -748,3 +748,60 @@ fn tfvars_of_several_environments_that_disagree_are_a_todo_not_a_merge() {
     );
     says(&spec, "location: \"northeurope\"", "infra/dev.tfvars:1");
 }
+
+fn deploy_workflow(run: &str) -> String {
+    format!(
+        "name: deploy\non:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      \
+         - uses: azure/login@v2\n      - run: {run}\n"
+    )
+}
+
+#[test]
+fn gen_s_own_rendered_files_are_skipped_not_read_as_the_team_s() {
+    let digest = "0".repeat(64);
+    let manifest = |paths: &[&str]| {
+        let files: Vec<String> = paths
+            .iter()
+            .map(|p| format!("{{\"path\": \"{p}\", \"ownership\": \"managed\", \"sha256\": \"{digest}\"}}"))
+            .collect();
+        format!(
+            "{{\"generator\": \"gen 0.1.0\", \"spec\": \"spec.yaml\", \"specSha256\": \"{digest}\", \"files\": [{}]}}\n",
+            files.join(", ")
+        )
+    };
+    let gens = deployment_with("").replace("spec:\n  template:", "spec:\n  replicas: 5\n  template:");
+    let teams = deployment_with("").replace("spec:\n  template:", "spec:\n  replicas: 3\n  template:");
+    // Rendered with `--out .`: the manifest at the root lists gen's files.
+    let root_manifest = manifest(&["manifests/web/deployment.yaml"]);
+    let dir = repository(&[
+        (".gen-manifest.json", &root_manifest),
+        ("manifests/web/deployment.yaml", &gens),
+        ("k8s/web.yaml", &teams),
+        ("app.py", APP),
+    ]);
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "replicas: 3", "k8s/web.yaml:6");
+    assert!(!spec.contains("manifests/web/deployment.yaml"), "{spec}");
+    assert!(
+        run.stderr.contains("skipped .gen-manifest.json: the files it lists (1 here) are gen's own rendered output"),
+        "{}",
+        run.stderr
+    );
+
+    // Rendered into out/: its workflow at the repository's root is gen's too.
+    let out_manifest = manifest(&["manifests/web/deployment.yaml", "../.github/workflows/web.yml"]);
+    let dir = repository(&[
+        ("out/.gen-manifest.json", &out_manifest),
+        ("out/manifests/web/deployment.yaml", &gens),
+        (".github/workflows/web.yml", &deploy_workflow("helm upgrade --install web chart")),
+        ("k8s/web.yaml", &teams),
+        ("app.py", APP),
+    ]);
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "replicas: 3", "k8s/web.yaml:6");
+    assert!(!spec.contains(".github/workflows/web.yml"), "{spec}");
+    assert!(run.stderr.contains("skipped out/: gen's own rendered output"), "{}", run.stderr);
+    assert!(run.stderr.contains("skipped out/.gen-manifest.json: the files it lists (1 here)"), "{}", run.stderr);
+}
