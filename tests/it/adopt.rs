@@ -805,3 +805,25 @@ fn gen_s_own_rendered_files_are_skipped_not_read_as_the_team_s() {
     assert!(run.stderr.contains("skipped out/: gen's own rendered output"), "{}", run.stderr);
     assert!(run.stderr.contains("skipped out/.gen-manifest.json: the files it lists (1 here)"), "{}", run.stderr);
 }
+
+#[test]
+fn compare_lists_the_findings_of_the_code_s_own_locks_as_still_to_fix_not_gone() {
+    // A lock hashed in part: pip's hash mode, and REQ001 on the line without one.
+    let hash = format!("--hash=sha256:{}", "0".repeat(64));
+    let dir = repository(&[
+        ("src/api/app.py", APP),
+        ("src/api/requirements.txt", &format!("flask==3.1.0 \\\n    {hash}\ngunicorn==23.0.0\n")),
+        ("Dockerfile", "FROM python:3.12-slim\nCOPY src/api /app\nCMD [\"gunicorn\", \"app:app\"]\n"),
+    ]);
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).arg("--compare").run();
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // gen's image installs that lock as it is: its finding is not gone; the Dockerfile's is.
+    assert!(run.stdout.contains("gone in gen's: DF001 runs-as-root"), "{}", run.stdout);
+    let gone: Vec<&str> = run.stdout.lines().filter(|l| l.contains("gone in gen's")).collect();
+    assert!(gone.iter().all(|l| !l.contains("REQ001")), "{}", run.stdout);
+    assert!(
+        run.stdout.lines().any(|l| l.contains("still yours to fix") && l.contains("REQ001 requirement-without-hash")),
+        "{}",
+        run.stdout
+    );
+}
