@@ -352,7 +352,36 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
              (pytest and what the tests import), locked with `pip-compile --generate-hashes`"
         ));
     }
-    match code.requirements_in(&folder) {
+    // The tests' lock and what it includes, which gen's test job installs with hashes too
+    // (the image's lock aside: said below).
+    let image_lock = code.requirements_in(&folder);
+    let mut queue: Vec<String> = if code.has(&dev) { vec![dev.clone()] } else { Vec::new() };
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(lock) = queue.pop() {
+        if seen.contains(&lock) || seen.len() > 16 {
+            continue;
+        }
+        for (included, line) in code.included(&lock) {
+            if !code.has(&included) {
+                s.todos.push(format!(
+                    "{lock}:{line} includes {included}, which gen's test job installs with `pip install \
+                     --require-hashes` too, and gen did not read: lock it with hashes"
+                ));
+            }
+            queue.push(included);
+        }
+        if Some(lock.as_str()) != image_lock
+            && let Some(line) = code.unhashed(&lock)
+        {
+            let via = if lock == dev { String::new() } else { format!(", which {dev} includes") };
+            s.todos.push(format!(
+                "{lock}:{line} is not locked with hashes{via}, and gen's test job installs {dev} with `pip install \
+                 --require-hashes`: lock it (`pip-compile --generate-hashes`)"
+            ));
+        }
+        seen.push(lock);
+    }
+    match image_lock {
         Some(r) => {
             if let Some(line) = code.unhashed(r) {
                 s.todos.push(format!(
@@ -364,6 +393,12 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
                 s.todos.push(format!(
                     "{r} does not name gunicorn, which gen's image runs: add it to the packages the lock is \
                      compiled from (the image would build, and its container fail to start)"
+                ));
+            }
+            for (included, line) in code.included(r) {
+                s.todos.push(format!(
+                    "{r}:{line} includes {included}, and gen's Dockerfile copies the lock alone before installing it: \
+                     compile one lock that holds every package with its hashes"
                 ));
             }
             s.requirements.add(r.to_string(), Origin::new(r, 1), Kind::Code)

@@ -757,6 +757,27 @@ fn deploy_workflow(run: &str) -> String {
 }
 
 #[test]
+fn every_lock_gen_installs_with_hashes_is_named_by_a_todo() {
+    let hash = format!("--hash=sha256:{}", "0".repeat(64));
+    let locked = format!("flask==3.1.0 \\\n    {hash}\ngunicorn==23.0.0 \\\n    {hash}\n");
+    let dir = repository(&[
+        ("src/api/app.py", APP),
+        ("src/api/requirements.txt", &locked),
+        ("src/api/requirements-dev.txt", "-r requirements.txt\n-r test-tools.txt\npytest==8.2.0\n"),
+        ("src/api/test-tools.txt", "coverage==7.6.0\n"),
+    ]);
+    let run = Gen::new().args(["init", "--from"]).arg(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let spec = std::fs::read_to_string(dir.path().join("spec.yaml")).expect("spec");
+    todo(&spec, "src/api/requirements-dev.txt:3 is not locked with hashes, and gen's test job installs");
+    todo(&spec, "src/api/requirements-dev.txt:2 includes src/api/test-tools.txt, which gen's test job installs");
+    // Every error gen's lint finds in the code's locks is in a file a TODO names.
+    let lint = Gen::new().args(["lint", "--format", "json"]).arg(dir.path().join("spec.yaml")).run();
+    assert!(lint.stdout.contains("requirements-dev.txt"), "{}", lint.stdout);
+    only_at_todos(dir.path(), &lint, 0);
+}
+
+#[test]
 fn gen_s_own_rendered_files_are_skipped_not_read_as_the_team_s() {
     let digest = "0".repeat(64);
     let manifest = |paths: &[&str]| {
