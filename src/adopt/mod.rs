@@ -221,12 +221,16 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     }
     // With no zone of Terraform's, the hosts the Ingresses route name it (`orders.contoso.com`:
     // `contoso.com`).
+    // No file states that zone: it is a guess, said as one.
     if repo.platform.dns_zone.is_empty() {
         for host in services.iter().flat_map(|s| &s.host.0) {
             if let Some((_, zone)) = host.value.split_once('.')
                 && zone.contains('.')
             {
                 repo.platform.dns_zone.add(zone.to_string(), host.from.clone(), host.kind);
+                if repo.platform.dns_zone_guessed_from.is_none() {
+                    repo.platform.dns_zone_guessed_from = Some((host.value.clone(), host.from.clone()));
+                }
             }
         }
     }

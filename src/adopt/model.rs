@@ -285,6 +285,11 @@ pub struct Platform {
     pub state_resource_group: Facts<String>,
     pub state_storage_account: Facts<String>,
     pub state_container: Facts<String>,
+    /// The team's state key (`key` of its azurerm backend): never gen's, whose state it is not.
+    pub state_key: Facts<String>,
+    /// The host a DNS zone was guessed from (its first label taken off) when no file names a
+    /// zone: no file states it, so it is the user's to confirm.
+    pub dns_zone_guessed_from: Option<(String, Origin)>,
     /// What only the user can say of the platform (tfvars of environments that disagree).
     pub todos: Vec<String>,
 }
