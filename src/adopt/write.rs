@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use super::model::{Fact, Facts, Kind, Platform, Repository, Service};
+use super::model::{DeployStep, Fact, Facts, Kind, Platform, Repository, Service};
 use crate::platform::{self, Platform as _};
 use crate::render::filters::{text as prose, yaml_quote};
 
@@ -552,6 +552,7 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository, spec_di
             ),
         );
     }
+    takeover(doc, s, &name, repo);
     // The code stays where it is: a folder inside the repository.
     match s.source.pick() {
         Some(f) if f.value.split('/').any(|p| p == "..") || f.value.starts_with('/') => {
@@ -610,6 +611,90 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository, spec_di
         doc.note(4, &format!("{from}: {text}"));
     }
     name
+}
+
+/// Whether a team's deploy step deploys `s` (named `name` in the spec): its Helm release or
+/// chart is the service's, or what `kubectl apply` applies holds its manifests.
+fn deploys(step: &DeployStep, s: &Service, name: &str) -> bool {
+    let keys: Vec<String> =
+        s.name.0.iter().map(|n| super::key(&n.value)).chain(std::iter::once(super::key(name))).collect();
+    let trim = |p: &str| p.trim_start_matches("./").trim_end_matches('/').to_string();
+    let last = |p: &str| p.rsplit('/').next().map(super::key).unwrap_or_default();
+    step.release.as_deref().is_some_and(|r| keys.contains(&super::key(r)))
+        || step
+            .chart
+            .as_deref()
+            .is_some_and(|c| s.chart.as_deref() == Some(trim(c).as_str()) || keys.contains(&last(&trim(c))))
+        || step.applies.as_deref().is_some_and(|a| {
+            let a = trim(a);
+            s.name.0.iter().any(|n| {
+                n.kind == Kind::Kubernetes
+                    && (a.is_empty() || a == "." || n.from.file == a || n.from.file.starts_with(&format!("{a}/")))
+            }) || keys.contains(&last(&a))
+        })
+}
+
+/// What taking the service over from the team's deployment asks: each team workflow step that
+/// deploys it (both would deploy on each push), and, when the team's Deployment selects its
+/// pods by other labels than gen's chart does, the cutover (a selector cannot change).
+fn takeover(doc: &mut Doc, s: &Service, name: &str, repo: &Repository) {
+    let steps = &repo.platform.deploy_steps;
+    // A step no service is known by may deploy any of them.
+    let mine: Vec<&DeployStep> = steps
+        .iter()
+        .filter(|step| {
+            repo.services.len() <= 1
+                || deploys(step, s, name)
+                || !repo
+                    .services
+                    .iter()
+                    .any(|other| deploys(step, other, &other.name.pick().map(|n| n.value.clone()).unwrap_or_default()))
+        })
+        .collect();
+    for step in &mine {
+        doc.todo(
+            4,
+            &format!(
+                "{}: the team's workflow deploys it (`{}`): retire that step when gen's workflow takes over, or both \
+                 deploy it on each push",
+                step.at, step.command
+            ),
+        );
+    }
+    let Some(selector) = &s.selector else { return };
+    let release = mine.iter().find_map(|step| step.release.clone());
+    let gens: BTreeMap<String, String> = ["app.kubernetes.io/name", "app.kubernetes.io/instance"]
+        .into_iter()
+        .map(|k| (k.to_string(), name.to_string()))
+        .collect();
+    let theirs: BTreeMap<&String, Option<String>> =
+        selector.labels.iter().map(|(k, v)| (k, v.clone().or_else(|| release.clone()))).collect();
+    let same = theirs.len() == gens.len()
+        && theirs.iter().all(|(k, v)| gens.get(*k).is_some_and(|g| v.as_ref().is_none_or(|v| v == g)));
+    if same {
+        return;
+    }
+    let shown =
+        |labels: Vec<(&String, String)>| labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+    let their_labels =
+        shown(theirs.iter().map(|(k, v)| (*k, v.clone().unwrap_or_else(|| "<release>".into()))).collect());
+    let deployment = selector.deployment.clone().or(release).unwrap_or_else(|| name.to_string());
+    let namespace = selector
+        .namespace
+        .clone()
+        .or_else(|| mine.iter().find_map(|step| step.namespace.clone()))
+        .unwrap_or_else(|| "default".into());
+    doc.todo(
+        4,
+        &format!(
+            "{}: the team's Deployment `{deployment}` selects its pods by {{{their_labels}}}, gen's by {{{}}}, and a \
+             Deployment's selector cannot change, so gen's first deploy would fail: before it, run `kubectl delete \
+             deployment {deployment} -n {namespace} --cascade=orphan` (its pods keep serving until gen's are Ready; \
+             delete them then), or deploy under a new name",
+            selector.at,
+            shown(gens.iter().map(|(k, v)| (k, v.clone())).collect())
+        ),
+    );
 }
 
 /// The probes' paths: as read; one read for both when only one was (said so); else a TODO,

@@ -830,6 +830,50 @@ fn deploy_workflow(run: &str) -> String {
 }
 
 #[test]
+fn the_team_s_deploy_step_and_a_selector_gen_cannot_upgrade_are_todos_with_the_cutover() {
+    let mut files = billing_chart("      app: billing\n");
+    files.push((
+        ".github/workflows/deploy.yml",
+        deploy_workflow("helm upgrade --install billing ./deploy/helm/billing -n payments --wait"),
+    ));
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let dir = repository(&files);
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    todo(
+        &spec,
+        ".github/workflows/deploy.yml:10: the team's workflow deploys it (`helm upgrade --install billing \
+         ./deploy/helm/billing -n payments --wait`): retire that step when gen's workflow takes over",
+    );
+    todo(
+        &spec,
+        "deploy/helm/billing/templates/deployment.yaml:7: the team's Deployment `billing` selects its pods by {app: \
+         billing}, gen's by {app.kubernetes.io/instance: billing, app.kubernetes.io/name: billing}",
+    );
+    todo(&spec, "run `kubectl delete deployment billing -n payments --cascade=orphan`");
+
+    // `helm create`'s selector, the chart's name and the release's: the same as gen's under
+    // the release `billing`; another release is another instance label.
+    let helm_create = "      {{- include \"billing.selectorLabels\" . | nindent 6 }}\n";
+    for (release, cutover) in [("billing", false), ("shop-billing", true)] {
+        let mut files = billing_chart(helm_create);
+        files.push((
+            ".github/workflows/deploy.yml",
+            deploy_workflow(&format!("helm upgrade --install {release} deploy/helm/billing")),
+        ));
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let dir = repository(&files);
+        let (run, spec) = adopt(dir.path(), &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        todo(&spec, &format!("(`helm upgrade --install {release} deploy/helm/billing`): retire that step"));
+        assert_eq!(spec.contains("--cascade=orphan"), cutover, "release {release}:\n{spec}");
+        if cutover {
+            todo(&spec, "`kubectl delete deployment shop-billing -n default --cascade=orphan`");
+        }
+    }
+}
+
+#[test]
 fn a_dns_zone_guessed_from_an_ingress_host_is_a_todo_not_a_read_value() {
     let mut files = billing_chart("      app: billing\n");
     files.push((".github/workflows/deploy.yml", deploy_workflow("echo")));
@@ -917,6 +961,49 @@ fn gen_s_own_rendered_files_are_skipped_not_read_as_the_team_s() {
     assert!(!spec.contains(".github/workflows/web.yml"), "{spec}");
     assert!(run.stderr.contains("skipped out/: gen's own rendered output"), "{}", run.stderr);
     assert!(run.stderr.contains("skipped out/.gen-manifest.json: the files it lists (1 here)"), "{}", run.stderr);
+}
+
+#[test]
+fn a_kustomize_overlay_s_values_are_a_conflict_and_the_applied_overlay_wins() {
+    let base = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  template:\n    \
+                spec:\n      containers:\n        - name: web\n          image: acme/web:1\n          ports: \
+                [{containerPort: 8000}]\n";
+    let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n";
+    let files = |workflow: Option<String>| {
+        let mut files = vec![
+            ("k8s/base/deployment.yaml", base.to_string()),
+            ("k8s/base/kustomization.yaml", "resources: [deployment.yaml]\n".to_string()),
+            (
+                "k8s/overlays/prod/kustomization.yaml",
+                "resources: [../../base]\npatches:\n  - path: replicas.yaml\n".into(),
+            ),
+            ("k8s/overlays/prod/replicas.yaml", patch.to_string()),
+            ("app.py", APP.to_string()),
+        ];
+        if let Some(w) = workflow {
+            files.push((".github/workflows/deploy.yml", w));
+        }
+        files
+    };
+    // No workflow applies the overlay: the base's value, and a TODO naming both.
+    let owned = files(None);
+    let dir = repository(&owned.iter().map(|(p, t)| (*p, t.as_str())).collect::<Vec<_>>());
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "replicas: 3", "k8s/base/deployment.yaml:6");
+    todo(
+        &spec,
+        "k8s/overlays/prod/replicas.yaml:6: the overlay k8s/overlays/prod sets replicas 4 over the base's 3 \
+         (k8s/base/deployment.yaml:6), and no workflow applies it",
+    );
+    // The workflow applies it: the overlay's value, the base's said as a conflict.
+    let owned = files(Some(deploy_workflow("kubectl apply -k k8s/overlays/prod")));
+    let dir = repository(&owned.iter().map(|(p, t)| (*p, t.as_str())).collect::<Vec<_>>());
+    let (run, spec) = adopt(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    says(&spec, "replicas: 4", "k8s/overlays/prod/replicas.yaml:6");
+    said(&spec, "k8s/base/deployment.yaml:6 says 3");
+    assert!(!spec.contains("no workflow applies it"), "{spec}");
 }
 
 #[test]
