@@ -209,6 +209,22 @@ impl<'a> Code<'a> {
         None
     }
 
+    /// The files a requirements file includes (`-r FILE`, as pip reads them: from its folder),
+    /// each with its line.
+    pub fn included(&self, file: &str) -> Vec<(String, usize)> {
+        let Some(text) = self.texts.get(file) else { return Vec::new() };
+        let folder = super::dockerfile::folder(file);
+        crate::lint::requirements::includes(text)
+            .into_iter()
+            .map(|(line, inc)| (super::dockerfile::join(&folder, &inc), line))
+            .collect()
+    }
+
+    /// Whether a requirements file was read (the walk reads `requirements*.txt`).
+    pub fn has(&self, file: &str) -> bool {
+        self.texts.contains_key(file)
+    }
+
     /// The requirements file of a folder, preferring `requirements.txt`.
     pub fn requirements_in(&self, folder: &str) -> Option<&'a str> {
         let want = super::dockerfile::join(folder, "requirements.txt");

@@ -2,16 +2,23 @@
 //! image, service port, ingress hosts, resources, probes and autoscaling.
 
 use super::kubernetes::prefix_of;
-use super::model::{Kind, Service};
+use std::collections::BTreeMap;
+
+use super::model::{Kind, Origin, Selector, Service};
+use super::walk::RepoFile;
 use super::yamls::{Yaml, entries, int, items, path, text};
 use crate::yaml::{Node, Value};
 
-/// One chart's service, from its Chart.yaml and (when read) values.yaml.
-pub fn read(chart: &Yaml, values: Option<&Yaml>) -> Option<Service> {
+/// One chart's service, from its Chart.yaml, (when read) values.yaml, and the selector of its
+/// `templates/deployment.yaml`.
+pub fn read(chart: &Yaml, values: Option<&Yaml>, deployment: Option<&RepoFile>) -> Option<Service> {
     let root = chart.docs.first()?;
     let name_node = root.get("name")?;
     let name = name_node.as_str()?;
     let mut s = Service::default();
+    let name_override = values.and_then(|v| v.docs.first()).and_then(|v| v.get("nameOverride")).and_then(text);
+    s.selector =
+        deployment.and_then(|d| selector(d, name_override.filter(|n| !n.is_empty()).as_deref().unwrap_or(name)));
     let stem = name.strip_suffix("-helm-chart").or_else(|| name.strip_suffix("-chart")).unwrap_or(name);
     s.name.add(stem.to_string(), chart.at(name_node), Kind::Helm);
     let Some(values) = values else {
@@ -119,4 +126,40 @@ pub fn read(chart: &Yaml, values: Option<&Yaml>) -> Option<Service> {
         _ => {}
     }
     Some(s)
+}
+
+/// The labels a chart's Deployment template selects by: written out (`app: billing`,
+/// `app: {{ .Release.Name }}`), or `helm create`'s `include "<chart>.selectorLabels"` (the
+/// chart's name and the release's); `None` when a label is templated otherwise.
+fn selector(file: &RepoFile, chart_name: &str) -> Option<Selector> {
+    let lines: Vec<&str> = file.text.lines().collect();
+    let start = lines.iter().position(|l| l.trim() == "matchLabels:")?;
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let depth = indent(lines[start]);
+    let mut labels = BTreeMap::new();
+    for line in lines[start + 1..].iter().take_while(|l| l.trim().is_empty() || indent(l) > depth) {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.contains("selectorLabels") {
+            labels.insert("app.kubernetes.io/name".to_string(), Some(chart_name.to_string()));
+            labels.insert("app.kubernetes.io/instance".to_string(), None);
+            continue;
+        }
+        let (key, value) = t.split_once(':')?;
+        let value = value.trim().trim_matches(['"', '\'']);
+        let value = match value.strip_prefix("{{").and_then(|v| v.strip_suffix("}}")) {
+            Some(v) if v.trim_matches(['-', ' ']) == ".Release.Name" => None,
+            Some(_) => return None,
+            None => Some(value.to_string()),
+        };
+        labels.insert(key.trim().trim_matches(['"', '\'']).to_string(), value);
+    }
+    (!labels.is_empty()).then(|| Selector {
+        labels,
+        at: Origin::new(&file.rel, start + 1),
+        deployment: None,
+        namespace: None,
+    })
 }

@@ -2,7 +2,7 @@
 //! service, and the Services, Ingresses, HPAs, claims, Secrets and ConfigMaps that relate to it
 //! add its port, hosts and paths, autoscaling, volume and env.
 
-use super::model::{Kind, Origin, Service};
+use super::model::{Kind, Origin, Selector, Service};
 use super::yamls::{Yaml, entries, int, items, path, text};
 use crate::yaml::Node;
 
@@ -60,6 +60,44 @@ pub fn service_name(name: &str) -> String {
     name.to_string()
 }
 
+/// A workload's replicas and its container's resources, into `s`.
+fn sizes(file: &Yaml, workload: &Node, container: Option<&Node>, s: &mut Service) {
+    if let Some(n) = path(workload, &["spec", "replicas"])
+        && let Some(r) = int(n).and_then(|r| u32::try_from(r).ok())
+    {
+        s.replicas.add(r, file.at(n), Kind::Kubernetes);
+    }
+    for (field, target) in [
+        (["requests", "cpu"], &mut s.cpu_request),
+        (["requests", "memory"], &mut s.memory_request),
+        (["limits", "cpu"], &mut s.cpu_limit),
+        (["limits", "memory"], &mut s.memory_limit),
+    ] {
+        if let Some(n) = container.and_then(|c| c.get("resources")).and_then(|r| path(r, &field))
+            && let Some(v) = text(n)
+        {
+            target.add(v, file.at(n), Kind::Kubernetes);
+        }
+    }
+}
+
+/// What a kustomize patch sets of each Deployment it patches (by the service's name): its
+/// replicas and its first container's resources.
+pub fn patched(file: &Yaml) -> Vec<(String, Service)> {
+    let mut out = Vec::new();
+    for node in &file.docs {
+        let kind = node.get("kind").and_then(Node::as_str);
+        let name = path(node, &["metadata", "name"]).and_then(Node::as_str);
+        if let (Some("Deployment" | "StatefulSet"), Some(name)) = (kind, name) {
+            let mut s = Service::default();
+            let containers = items(path(node, &["spec", "template", "spec", "containers"]));
+            sizes(file, node, containers.first(), &mut s);
+            out.push((service_name(name), s));
+        }
+    }
+    out
+}
+
 pub fn read(files: &[Yaml]) -> Read {
     let mut objects = Vec::new();
     for file in files {
@@ -99,6 +137,15 @@ pub fn read(files: &[Yaml]) -> Read {
             s.name.add(service_name(&workload.name), at(n), Kind::Kubernetes);
         }
         s.images.push(image.to_string());
+        if let Some(n) = path(workload.node, &["spec", "selector", "matchLabels"]) {
+            let labels = entries(Some(n)).iter().map(|e| (e.key.clone(), text(&e.value))).collect();
+            s.selector = Some(Selector {
+                labels,
+                at: at(n),
+                deployment: Some(workload.name.clone()),
+                namespace: path(workload.node, &["metadata", "namespace"]).and_then(text),
+            });
+        }
         if let Some(n) = container.get("image")
             && let Some(acr) = image.split('/').next().and_then(|host| host.strip_suffix(".azurecr.io"))
             && !acr.is_empty()
@@ -116,28 +163,12 @@ pub fn read(files: &[Yaml]) -> Read {
                 container.get("name").and_then(Node::as_str).unwrap_or("?")
             ));
         }
-        if let Some(n) = path(workload.node, &["spec", "replicas"])
-            && let Some(r) = int(n).and_then(|r| u32::try_from(r).ok())
-        {
-            s.replicas.add(r, at(n), Kind::Kubernetes);
-        }
+        sizes(workload.file, workload.node, Some(container), &mut s);
         let ports = items(container.get("ports"));
         if let Some(n) = ports.first().and_then(|p| p.get("containerPort"))
             && let Some(p) = int(n).and_then(|p| u16::try_from(p).ok())
         {
             s.port.add(p, at(n), Kind::Kubernetes);
-        }
-        for (field, target) in [
-            (["requests", "cpu"], &mut s.cpu_request),
-            (["requests", "memory"], &mut s.memory_request),
-            (["limits", "cpu"], &mut s.cpu_limit),
-            (["limits", "memory"], &mut s.memory_limit),
-        ] {
-            if let Some(n) = container.get("resources").and_then(|r| path(r, &field))
-                && let Some(v) = text(n)
-            {
-                target.add(v, at(n), Kind::Kubernetes);
-            }
         }
         let mut probe_todos = Vec::new();
         for (probe, which, target) in

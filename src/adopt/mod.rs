@@ -84,7 +84,7 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
         .map(|f| dockerfile::folder(&f.rel))
         .collect();
     let in_chart = |rel: &str| chart_dirs.iter().any(|d| d == "." || rel.starts_with(&format!("{d}/")));
-    let patches = kustomize_patches(files);
+    let (patches, overlays) = kustomizations(files);
     for f in files {
         let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
         let lower = name.to_ascii_lowercase();
@@ -159,7 +159,12 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
             }
             None => None,
         };
-        helm.extend(helm::read(&chart_yaml, values_yaml.as_ref()));
+        let dir = dockerfile::folder(&chart.rel);
+        let template = dockerfile::join(&dir, "templates/deployment.yaml");
+        let deployment = files.iter().find(|f| f.rel == template);
+        helm.extend(
+            helm::read(&chart_yaml, values_yaml.as_ref(), deployment).map(|s| Service { chart: Some(dir), ..s }),
+        );
     }
     let mut compose_services = Vec::new();
     for y in &composed {
@@ -176,6 +181,7 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
             attach(&mut services, s, &mut repo.notes);
         }
     }
+    apply_overlays(overlays, &mut services, &repo.platform);
     // Dockerfiles: the one a compose service builds, else the one service's; the plain
     // `Dockerfile` before variants (`Dockerfile.dev`), the shallowest first.
     dockerfiles.sort_by_key(|d| {
@@ -221,12 +227,16 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
     }
     // With no zone of Terraform's, the hosts the Ingresses route name it (`orders.contoso.com`:
     // `contoso.com`).
+    // No file states that zone: it is a guess, said as one.
     if repo.platform.dns_zone.is_empty() {
         for host in services.iter().flat_map(|s| &s.host.0) {
             if let Some((_, zone)) = host.value.split_once('.')
                 && zone.contains('.')
             {
                 repo.platform.dns_zone.add(zone.to_string(), host.from.clone(), host.kind);
+                if repo.platform.dns_zone_guessed_from.is_none() {
+                    repo.platform.dns_zone_guessed_from = Some((host.value.clone(), host.from.clone()));
+                }
             }
         }
     }
@@ -239,26 +249,114 @@ fn looks_like_manifest(text: &str) -> bool {
     starts("apiVersion:") && starts("kind:")
 }
 
-/// The files kustomizations name as patches (their base is what runs, patched per overlay).
-fn kustomize_patches(files: &[RepoFile]) -> Vec<String> {
-    let mut out = Vec::new();
+/// A kustomization that sets values over its bases (an overlay): its folder, and what it sets
+/// of each service, by the service's name.
+struct Overlay {
+    dir: String,
+    sets: Vec<(String, Service)>,
+}
+
+/// The files kustomizations name as patches (their base is read as the service, patched per
+/// overlay), and what each overlay sets: its patches' replicas and resources, and its
+/// `replicas:` field.
+fn kustomizations(files: &[RepoFile]) -> (Vec<String>, Vec<Overlay>) {
+    let (mut patches, mut overlays) = (Vec::new(), Vec::new());
     for f in
         files.iter().filter(|f| matches!(f.rel.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml")))
     {
         let Ok(y) = yamls::load(f, false) else { continue };
         let dir = dockerfile::folder(&f.rel);
+        let mut sets = Vec::new();
         for root in &y.docs {
             for key in ["patchesStrategicMerge", "patches"] {
                 for p in yamls::items(root.get(key)) {
                     let file = p.as_str().or_else(|| p.get("path").and_then(crate::yaml::Node::as_str));
                     if let Some(file) = file {
-                        out.push(dockerfile::join(&dir, file));
+                        let rel = dockerfile::join(&dir, file);
+                        if let Some(patch) = files.iter().find(|p| p.rel == rel)
+                            && let Ok(y) = yamls::load(patch, true)
+                        {
+                            sets.extend(kubernetes::patched(&y));
+                        }
+                        patches.push(rel);
                     }
                 }
             }
+            for r in yamls::items(root.get("replicas")) {
+                if let Some(name) = r.get("name").and_then(crate::yaml::Node::as_str)
+                    && let Some(n) = r.get("count")
+                    && let Some(count) = yamls::int(n).and_then(|c| u32::try_from(c).ok())
+                {
+                    let mut s = Service::default();
+                    s.replicas.add(count, y.at(n), Kind::Kubernetes);
+                    sets.push((kubernetes::service_name(name), s));
+                }
+            }
+        }
+        if !sets.is_empty() {
+            overlays.push(Overlay { dir, sets });
         }
     }
-    out
+    (patches, overlays)
+}
+
+/// What overlays set over the services' bases: the one a workflow applies (`kubectl apply -k`)
+/// wins, said so; another's value that differs from the base's is a conflict and a TODO.
+fn apply_overlays(overlays: Vec<Overlay>, services: &mut [Service], platform: &model::Platform) {
+    for o in overlays {
+        let applied = platform.deploy_steps.iter().find(|d| {
+            d.kustomize
+                && d.applies.as_deref().is_some_and(|a| a.trim_start_matches("./").trim_end_matches('/') == o.dir)
+        });
+        for (name, set) in o.sets {
+            let Some(s) = services.iter_mut().find(|s| s.name.0.iter().any(|n| key(&n.value) == key(&name))) else {
+                continue;
+            };
+            let at = applied.map(|d| &d.at);
+            let todos = &mut s.todos;
+            overlay(&mut s.replicas, set.replicas, "replicas", &o.dir, at, todos);
+            overlay(&mut s.cpu_request, set.cpu_request, "resources.requests.cpu", &o.dir, at, todos);
+            overlay(&mut s.memory_request, set.memory_request, "resources.requests.memory", &o.dir, at, todos);
+            overlay(&mut s.cpu_limit, set.cpu_limit, "resources.limits.cpu", &o.dir, at, todos);
+            overlay(&mut s.memory_limit, set.memory_limit, "resources.limits.memory", &o.dir, at, todos);
+            if let Some(d) = applied {
+                s.remarks.push((
+                    format!(
+                        "the overlay {} is what the team's workflow applies: its values are written over the base's",
+                        o.dir
+                    ),
+                    d.at.clone(),
+                ));
+            }
+        }
+    }
+}
+
+/// An overlay's values of one setting: first (written) when a workflow applies the overlay
+/// (`applied`), else after the base's, with a TODO where they differ.
+fn overlay<T: Clone + PartialEq + std::fmt::Display>(
+    base: &mut model::Facts<T>,
+    set: model::Facts<T>,
+    what: &str,
+    dir: &str,
+    applied: Option<&Origin>,
+    todos: &mut Vec<String>,
+) {
+    for f in set.0 {
+        if applied.is_some() {
+            base.0.insert(0, f);
+            continue;
+        }
+        if let Some(b) = base.pick().filter(|b| b.value != f.value) {
+            todos.push(format!(
+                "{}: the overlay {dir} sets {what} {} over the base's {} ({}), and no workflow applies it \
+                 (`kubectl apply -k {dir}`): the base's is written: write the value of the environment this spec \
+                 deploys",
+                f.from, f.value, b.value, b.from
+            ));
+        }
+        base.0.push(f);
+    }
 }
 
 /// A name as the readers compare it: lowercase, without a kind suffix.
@@ -352,7 +450,36 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
              (pytest and what the tests import), locked with `pip-compile --generate-hashes`"
         ));
     }
-    match code.requirements_in(&folder) {
+    // The tests' lock and what it includes, which gen's test job installs with hashes too
+    // (the image's lock aside: said below).
+    let image_lock = code.requirements_in(&folder);
+    let mut queue: Vec<String> = if code.has(&dev) { vec![dev.clone()] } else { Vec::new() };
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(lock) = queue.pop() {
+        if seen.contains(&lock) || seen.len() > 16 {
+            continue;
+        }
+        for (included, line) in code.included(&lock) {
+            if !code.has(&included) {
+                s.todos.push(format!(
+                    "{lock}:{line} includes {included}, which gen's test job installs with `pip install \
+                     --require-hashes` too, and gen did not read: lock it with hashes"
+                ));
+            }
+            queue.push(included);
+        }
+        if Some(lock.as_str()) != image_lock
+            && let Some(line) = code.unhashed(&lock)
+        {
+            let via = if lock == dev { String::new() } else { format!(", which {dev} includes") };
+            s.todos.push(format!(
+                "{lock}:{line} is not locked with hashes{via}, and gen's test job installs {dev} with `pip install \
+                 --require-hashes`: lock it (`pip-compile --generate-hashes`)"
+            ));
+        }
+        seen.push(lock);
+    }
+    match image_lock {
         Some(r) => {
             if let Some(line) = code.unhashed(r) {
                 s.todos.push(format!(
@@ -364,6 +491,12 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
                 s.todos.push(format!(
                     "{r} does not name gunicorn, which gen's image runs: add it to the packages the lock is \
                      compiled from (the image would build, and its container fail to start)"
+                ));
+            }
+            for (included, line) in code.included(r) {
+                s.todos.push(format!(
+                    "{r}:{line} includes {included}, and gen's Dockerfile copies the lock alone before installing it: \
+                     compile one lock that holds every package with its hashes"
                 ));
             }
             s.requirements.add(r.to_string(), Origin::new(r, 1), Kind::Code)

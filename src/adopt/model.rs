@@ -181,6 +181,37 @@ pub struct Service {
     /// Steps the image runs besides the app (a migration before it starts, a script while it
     /// is built): gen's image runs gunicorn only.
     pub startup: Vec<(String, Origin)>,
+    /// The labels the team's Deployment selects its pods by: immutable, so gen's chart, which
+    /// selects by its own, cannot upgrade that Deployment in place.
+    pub selector: Option<Selector>,
+    /// The folder of the chart it is deployed with, when a chart names it.
+    pub chart: Option<String>,
+}
+
+/// A Deployment's pod selector, as the team's files write it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selector {
+    /// Literal labels; `None` as a value: the Helm release's name (`{{ .Release.Name }}`).
+    pub labels: BTreeMap<String, Option<String>>,
+    pub at: Origin,
+    /// The Deployment's name; `None`: the chart's full name, from its release.
+    pub deployment: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// A step of the team's workflows that deploys (`helm upgrade --install`, `kubectl apply`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeployStep {
+    /// The command as written, on one line.
+    pub command: String,
+    pub at: Origin,
+    /// Helm's release and chart (`helm upgrade --install RELEASE CHART`).
+    pub release: Option<String>,
+    pub chart: Option<String>,
+    /// `kubectl apply -k DIR` / `-f PATH`: what it applies, and whether it is a kustomization.
+    pub applies: Option<String>,
+    pub kustomize: bool,
+    pub namespace: Option<String>,
 }
 
 impl Service {
@@ -226,6 +257,8 @@ impl Service {
         self.workdir = self.workdir.take().or(other.workdir);
         self.entry_scripts.extend(other.entry_scripts);
         self.startup.extend(other.startup);
+        self.selector = self.selector.take().or(other.selector);
+        self.chart = self.chart.take().or(other.chart);
     }
 
     /// An env entry: a credential's name goes to `secret_env` (the value is dropped), any
@@ -285,8 +318,15 @@ pub struct Platform {
     pub state_resource_group: Facts<String>,
     pub state_storage_account: Facts<String>,
     pub state_container: Facts<String>,
+    /// The team's state key (`key` of its azurerm backend): never gen's, whose state it is not.
+    pub state_key: Facts<String>,
+    /// The host a DNS zone was guessed from (its first label taken off) when no file names a
+    /// zone: no file states it, so it is the user's to confirm.
+    pub dns_zone_guessed_from: Option<(String, Origin)>,
     /// What only the user can say of the platform (tfvars of environments that disagree).
     pub todos: Vec<String>,
+    /// The team's workflow steps that deploy.
+    pub deploy_steps: Vec<DeployStep>,
 }
 
 /// Everything read from a repository.

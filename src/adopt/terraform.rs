@@ -148,6 +148,7 @@ pub fn read(files: &[Parsed], platform: &mut Platform) {
                         set(&mut platform.state_resource_group, &b.body, "resource_group_name");
                         set(&mut platform.state_storage_account, &b.body, "storage_account_name");
                         set(&mut platform.state_container, &b.body, "container_name");
+                        set(&mut platform.state_key, &b.body, "key");
                     }
                     Some("s3") => platform.aws.push(at_block(file, b)),
                     _ => {}

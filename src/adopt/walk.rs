@@ -6,6 +6,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::render::MANIFEST_NAME;
+
 /// The largest file read: a deployment file is a few KB; a bigger one is vendored or generated.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// The deepest folder read, counted from the repository.
@@ -58,6 +60,12 @@ pub fn walk(root: &Path, skip: &[PathBuf]) -> Walked {
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     git_config(root, &real_root, &mut out);
     let mut seen = 0usize;
+    // The output folders of earlier renders (one holding gen's manifest): not read, and what
+    // their manifests list elsewhere (`.github/` at the root) is not read either.
+    let outputs = std::cell::RefCell::new(Vec::new());
+    if root.join(MANIFEST_NAME).exists() {
+        outputs.borrow_mut().push(String::from("."));
+    }
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .max_depth(MAX_DEPTH)
@@ -68,10 +76,16 @@ pub fn walk(root: &Path, skip: &[PathBuf]) -> Walked {
                 return true;
             }
             let name = e.file_name().to_string_lossy();
-            !SKIPPED_FOLDERS.contains(&name.as_ref())
-                && !skip.iter().any(|s| s == e.path())
-                // gen's own rendered output: what it says is the spec's, not the repository's.
-                && !e.path().join(".gen-manifest.json").exists()
+            if SKIPPED_FOLDERS.contains(&name.as_ref()) {
+                return false;
+            }
+            // gen's own rendered output (the spec's own `out/` among them): what it says is the
+            // spec's, not the repository's.
+            if e.path().join(MANIFEST_NAME).exists() {
+                outputs.borrow_mut().push(rel(root, e.path()));
+                return false;
+            }
+            !skip.iter().any(|s| s == e.path())
         });
     for entry in walker {
         seen += 1;
@@ -122,7 +136,53 @@ pub fn walk(root: &Path, skip: &[PathBuf]) -> Walked {
         }
         read_into(path, &rel_path, &mut out);
     }
+    for folder in outputs.into_inner() {
+        skip_rendered(root, &folder, &mut out);
+    }
     out
+}
+
+/// Takes out of `out` the files the manifest in `folder` (relative to `root`) lists: gen's own
+/// rendered output, which says what the spec says, not what the team deploys; and says so.
+fn skip_rendered(root: &Path, folder: &str, out: &mut Walked) {
+    let manifest = if folder == "." { MANIFEST_NAME.to_string() } else { format!("{folder}/{MANIFEST_NAME}") };
+    if folder != "." {
+        out.notes
+            .push((format!("{folder}/"), format!("gen's own rendered output (it holds {MANIFEST_NAME}): not read")));
+    }
+    let listed = match crate::output::Manifest::read_at(&root.join(&manifest)) {
+        Ok(Some(m)) => m.files,
+        Ok(None) => return,
+        Err(e) => {
+            return out.notes.push((manifest, format!("not a manifest gen reads ({e}): the files it lists are read")));
+        }
+    };
+    let paths: std::collections::BTreeSet<String> = listed.iter().filter_map(|f| from_root(folder, &f.path)).collect();
+    let before = out.files.len();
+    out.files.retain(|f| !paths.contains(&f.rel));
+    let skipped = before - out.files.len();
+    if skipped > 0 {
+        out.notes.push((
+            manifest,
+            format!("the files it lists ({skipped} here) are gen's own rendered output, not the team's: not read"),
+        ));
+    }
+}
+
+/// A path a manifest in `folder` records (from that folder, `../` leading up), from the
+/// repository root; `None` when it leads out of the repository.
+fn from_root(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Reads `.git/config` (the remote's name), unless `.git` is a link that leads out of the

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Kind, Origin, Platform};
+use super::model::{DeployStep, Kind, Origin, Platform};
 use super::yamls::{Yaml, entries, items, path, text};
 use crate::yaml::{Node, Value};
 
@@ -118,7 +118,21 @@ fn commands(
     platform: &mut Platform,
     deploys: &mut bool,
 ) {
+    // A command continued over `\`-ended lines is one, at its first line.
+    let mut logical: Vec<(usize, String)> = Vec::new();
+    let mut continued = false;
     for (i, line) in run.lines().enumerate() {
+        let text = line.trim_end().strip_suffix('\\');
+        match logical.last_mut() {
+            Some((_, last)) if continued => {
+                last.push(' ');
+                last.push_str(text.unwrap_or(line));
+            }
+            _ => logical.push((i, text.unwrap_or(line).to_string())),
+        }
+        continued = text.is_some();
+    }
+    for (i, line) in &logical {
         let at = Origin::new(&from.file, from.line + i);
         let words: Vec<&str> = line.split_whitespace().collect();
         let flag = |names: &[&str]| -> Option<(String, Origin)> {
@@ -149,10 +163,97 @@ fn commands(
                     platform.acr_name.add(n, o, Kind::Workflow);
                 }
             }
-            ["helm", "upgrade" | "install", ..] | ["kubectl", "apply", ..] | ["docker", "push", ..] => *deploys = true,
+            ["helm", "upgrade" | "install", ..] | ["kubectl", "apply", ..] => {
+                *deploys = true;
+                let word = |w: &str| {
+                    let plain = w.trim_matches(['"', '\'']);
+                    if !plain.contains('$') {
+                        return Some(plain.to_string());
+                    }
+                    let name = plain.trim_start_matches("${{").trim_end_matches("}}").trim();
+                    let name = name.strip_prefix("env.").unwrap_or(name);
+                    let name = name.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}');
+                    env.get(name).map(|(v, _)| v.clone()).filter(|v| !v.contains('$'))
+                };
+                let (positional, named) = arguments(&words[2..]);
+                let value = |names: &[&str]| named.iter().find(|(n, _)| names.contains(n)).and_then(|(_, v)| word(v));
+                let helm = words[0] == "helm";
+                let kustomized = value(&["-k", "--kustomize"]);
+                platform.deploy_steps.push(DeployStep {
+                    command: words.join(" "),
+                    at: at.clone(),
+                    release: helm.then(|| positional.first().and_then(|w| word(w))).flatten(),
+                    chart: helm.then(|| positional.get(1).and_then(|w| word(w))).flatten(),
+                    kustomize: kustomized.is_some(),
+                    applies: if helm { None } else { kustomized.or_else(|| value(&["-f", "--filename"])) },
+                    namespace: value(&["-n", "--namespace"]),
+                });
+            }
+            ["docker", "push", ..] => *deploys = true,
             ["minikube", ..] => platform.local.push(("minikube".into(), at.clone())),
             ["aws", ..] => platform.aws.push(at.clone()),
             _ => {}
         }
+    }
+}
+
+/// The flags of helm's and kubectl's that take a value (as the next word, or after `=`).
+const VALUE_FLAGS: [&str; 16] = [
+    "-n",
+    "--namespace",
+    "-f",
+    "--values",
+    "--filename",
+    "-k",
+    "--kustomize",
+    "--set",
+    "--set-string",
+    "--set-file",
+    "--version",
+    "--timeout",
+    "--kube-context",
+    "--kubeconfig",
+    "--repo",
+    "-o",
+];
+
+/// A command's arguments: the positional ones, and each flag with its value.
+fn arguments<'a>(words: &[&'a str]) -> (Vec<&'a str>, Vec<(&'a str, &'a str)>) {
+    let (mut positional, mut named) = (Vec::new(), Vec::new());
+    let mut rest = words.iter();
+    while let Some(w) = rest.next() {
+        if matches!(*w, "&&" | "||" | ";" | "|") {
+            break;
+        }
+        if let Some((flag, value)) = w.split_once('=').filter(|(f, _)| f.starts_with('-')) {
+            named.push((flag, value));
+        } else if VALUE_FLAGS.contains(w) {
+            if let Some(value) = rest.next() {
+                named.push((*w, *value));
+            }
+        } else if !w.starts_with('-') {
+            positional.push(*w);
+        }
+    }
+    (positional, named)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deploy_step_names_its_release_chart_namespace_and_what_it_applies() {
+        let mut p = Platform::default();
+        let env = BTreeMap::from([("RELEASE".to_string(), ("billing".to_string(), Origin::new("w.yml", 3)))]);
+        let run = "helm upgrade --install $RELEASE ./deploy/helm/billing \\\n  -n shop --wait\nkubectl apply -k k8s/overlays/prod\n";
+        commands(run, &Origin::new("w.yml", 10), &env, &mut p, &mut false);
+        let [helm, kubectl] = &p.deploy_steps[..] else { panic!("{:?}", p.deploy_steps) };
+        assert_eq!((helm.release.as_deref(), helm.chart.as_deref()), (Some("billing"), Some("./deploy/helm/billing")));
+        assert_eq!((helm.namespace.as_deref(), helm.at.line), (Some("shop"), 10));
+        assert_eq!(
+            (kubectl.applies.as_deref(), kubectl.kustomize, kubectl.at.line),
+            (Some("k8s/overlays/prod"), true, 12)
+        );
     }
 }

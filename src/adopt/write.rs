@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use super::model::{Fact, Facts, Kind, Platform, Repository, Service};
+use super::model::{DeployStep, Fact, Facts, Kind, Platform, Repository, Service};
 use crate::platform::{self, Platform as _};
 use crate::render::filters::{text as prose, yaml_quote};
 
@@ -367,11 +367,19 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
     if azure {
         doc.fixed_block(2, "terraformState");
         let account = format!("{}tfstate", project.replace('-', "").chars().take(17).collect::<String>());
-        for (key, facts, default) in [
-            ("resourceGroup", &p.state_resource_group, "tfstate-rg".to_string()),
-            ("storageAccount", &p.state_storage_account, account),
-            ("container", &p.state_container, "tfstate".to_string()),
+        let teams = [&p.state_key, &p.state_container, &p.state_storage_account].into_iter().find_map(Facts::pick);
+        for (key, facts, default, what) in [
+            ("resourceGroup", &p.state_resource_group, "tfstate-rg".to_string(), "state resource group"),
+            ("storageAccount", &p.state_storage_account, account, "state storage account"),
+            ("container", &p.state_container, "tfstate".to_string(), ""),
         ] {
+            if key == "container"
+                && let Some(at) = teams
+            {
+                own_state_container(doc, p, project, &at.from);
+                continue;
+            }
+            existing(doc, 4, facts, what, BOOTSTRAP_ROOT);
             let fallback = Fallback::Default(format!("{key}: {}", yaml_quote(&default)));
             if !doc.fact(4, key, facts, fallback) {
                 doc.todo(
@@ -382,6 +390,46 @@ fn platform(doc: &mut Doc, repo: &Repository, project: &str) {
             }
         }
     }
+}
+
+/// gen's roots, as its Terraform README names them: where each of its resources is created.
+const BOOTSTRAP_ROOT: &str = "bootstrap root (terraform/bootstrap/)";
+const PLATFORM_ROOT: &str = "platform root (terraform/)";
+const SHARED_ROOT: &str = "shared root (terraform/shared/)";
+
+/// A TODO above a name read from the team's files for a resource that exists already: gen's
+/// Terraform would create one by that name (a clash, or a second resource) unless it is new or
+/// imported. Nothing when the repository names none (gen's default is written).
+fn existing(doc: &mut Doc, indent: usize, facts: &Facts<String>, what: &str, root: &str) {
+    let Some(f) = facts.pick() else { return };
+    doc.todo(
+        indent,
+        &format!(
+            "`{}` ({}) names the team's existing {what}: gen's Terraform creates its own by this name in its {root}: \
+             choose a new name for a deployment beside the old one and cut over, or import the existing one into \
+             that root before its first apply (`import` blocks or `terraform import`)",
+            f.value, f.from
+        ),
+    );
+}
+
+/// The state container gen's roots keep their states in, apart from the team's state (read at
+/// `at`): gen's keys (`<project>.tfstate`, `-shared`, `-cluster`) in the team's container could
+/// be the team's own key, whose state holds resources gen's configuration lacks: gen's first
+/// plan on it would destroy them.
+fn own_state_container(doc: &mut Doc, p: &Platform, project: &str, at: &super::model::Origin) {
+    let theirs = p.state_container.pick().map_or("tfstate", |f| f.value.as_str());
+    let own = if theirs == "gen-tfstate" { "gen-state" } else { "gen-tfstate" };
+    let key = p.state_key.pick().map_or_else(|| "its key".to_string(), |k| format!("key `{}`", k.value));
+    doc.note(
+        4,
+        &format!(
+            "gen keeps its states in a container of its own ({project}.tfstate, {project}-shared.tfstate, \
+             {project}-cluster.tfstate), never in the team's state ({key} in container `{theirs}`, {at}): that \
+             state holds the team's resources, which gen's configuration lacks, so a plan on it would destroy them"
+        ),
+    );
+    doc.fixed(4, "container", &yaml_quote(own), Some("gen's own, apart from the team's state (see above)"));
 }
 
 /// A folder of the repository relative to the spec's folder `spec_dir` (both relative to the
@@ -411,8 +459,10 @@ fn azure_block(doc: &mut Doc, p: &Platform, project: &str) {
     doc.note(2, &format!("Where the services run: AKS, as the repository's Terraform and workflows show{evidence}."));
     doc.fixed_block(2, platform::azure::PLATFORM.name());
     named(doc, 4, "location", &p.location, "westeurope", "no Terraform names the location");
+    existing(doc, 4, &p.resource_group, "resource group", PLATFORM_ROOT);
     named(doc, 4, "resourceGroup", &p.resource_group, &format!("{project}-rg"), "no resource group found");
     doc.fixed_block(4, "aks");
+    existing(doc, 6, &p.aks_name, "AKS cluster", PLATFORM_ROOT);
     named(doc, 6, "name", &p.aks_name, &format!("{project}-aks"), "no AKS cluster's name found");
     let version = Fallback::Default("kubernetesVersion: \"1.36\"".into());
     if !doc.fact(6, "kubernetesVersion", &p.kubernetes_version, version) {
@@ -439,12 +489,32 @@ fn azure_block(doc: &mut Doc, p: &Platform, project: &str) {
     }
     doc.fixed_block(4, "acr");
     let acr: String = format!("{}acr", project.replace('-', "").chars().take(45).collect::<String>());
+    existing(doc, 6, &p.acr_name, "container registry (its name is global)", SHARED_ROOT);
     named(doc, 6, "name", &p.acr_name, &acr, "no container registry found");
     if !doc.fact(6, "sku", &p.acr_sku, Fallback::Default("sku: Standard".into())) {
         doc.fixed(6, "sku", "Standard", Some("gen's default"));
     }
     doc.fixed_block(4, "dns");
-    named(doc, 6, "zone", &p.dns_zone, "example.com", "no DNS zone found");
+    match (&p.dns_zone_guessed_from, p.dns_zone.pick()) {
+        (Some((host, from)), Some(zone)) => {
+            doc.todo(
+                6,
+                &format!(
+                    "no file names a DNS zone: `{}` is a guess, the host {host} ({from}) without its first label: \
+                     gen's Terraform creates and serves this zone in Azure DNS, so its parent must delegate it \
+                     there: write the zone you will delegate, or drop dns and list the hosts under externalHosts",
+                    zone.value
+                ),
+            );
+            let fallback = Fallback::Default("zone: \"example.com\"".into());
+            let comment = format!("a guess from the host at {from}");
+            doc.push(6, format!("zone: {}", yaml_quote(&zone.value)), Some(comment), Some(fallback));
+        }
+        _ => {
+            existing(doc, 6, &p.dns_zone, "DNS zone", SHARED_ROOT);
+            named(doc, 6, "zone", &p.dns_zone, "example.com", "no DNS zone found");
+        }
+    }
     doc.fixed(4, "ingress", "{className: nginx}", Some("gen's: ingress-nginx, installed by its Terraform"));
     doc.fixed(4, "identity", "managed-identity", Some("GitHub signs in through OIDC; no stored secret"));
 }
@@ -482,6 +552,7 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository, spec_di
             ),
         );
     }
+    takeover(doc, s, &name, repo);
     // The code stays where it is: a folder inside the repository.
     match s.source.pick() {
         Some(f) if f.value.split('/').any(|p| p == "..") || f.value.starts_with('/') => {
@@ -540,6 +611,90 @@ fn service(doc: &mut Doc, s: &Service, project: &str, repo: &Repository, spec_di
         doc.note(4, &format!("{from}: {text}"));
     }
     name
+}
+
+/// Whether a team's deploy step deploys `s` (named `name` in the spec): its Helm release or
+/// chart is the service's, or what `kubectl apply` applies holds its manifests.
+fn deploys(step: &DeployStep, s: &Service, name: &str) -> bool {
+    let keys: Vec<String> =
+        s.name.0.iter().map(|n| super::key(&n.value)).chain(std::iter::once(super::key(name))).collect();
+    let trim = |p: &str| p.trim_start_matches("./").trim_end_matches('/').to_string();
+    let last = |p: &str| p.rsplit('/').next().map(super::key).unwrap_or_default();
+    step.release.as_deref().is_some_and(|r| keys.contains(&super::key(r)))
+        || step
+            .chart
+            .as_deref()
+            .is_some_and(|c| s.chart.as_deref() == Some(trim(c).as_str()) || keys.contains(&last(&trim(c))))
+        || step.applies.as_deref().is_some_and(|a| {
+            let a = trim(a);
+            s.name.0.iter().any(|n| {
+                n.kind == Kind::Kubernetes
+                    && (a.is_empty() || a == "." || n.from.file == a || n.from.file.starts_with(&format!("{a}/")))
+            }) || keys.contains(&last(&a))
+        })
+}
+
+/// What taking the service over from the team's deployment asks: each team workflow step that
+/// deploys it (both would deploy on each push), and, when the team's Deployment selects its
+/// pods by other labels than gen's chart does, the cutover (a selector cannot change).
+fn takeover(doc: &mut Doc, s: &Service, name: &str, repo: &Repository) {
+    let steps = &repo.platform.deploy_steps;
+    // A step no service is known by may deploy any of them.
+    let mine: Vec<&DeployStep> = steps
+        .iter()
+        .filter(|step| {
+            repo.services.len() <= 1
+                || deploys(step, s, name)
+                || !repo
+                    .services
+                    .iter()
+                    .any(|other| deploys(step, other, &other.name.pick().map(|n| n.value.clone()).unwrap_or_default()))
+        })
+        .collect();
+    for step in &mine {
+        doc.todo(
+            4,
+            &format!(
+                "{}: the team's workflow deploys it (`{}`): retire that step when gen's workflow takes over, or both \
+                 deploy it on each push",
+                step.at, step.command
+            ),
+        );
+    }
+    let Some(selector) = &s.selector else { return };
+    let release = mine.iter().find_map(|step| step.release.clone());
+    let gens: BTreeMap<String, String> = ["app.kubernetes.io/name", "app.kubernetes.io/instance"]
+        .into_iter()
+        .map(|k| (k.to_string(), name.to_string()))
+        .collect();
+    let theirs: BTreeMap<&String, Option<String>> =
+        selector.labels.iter().map(|(k, v)| (k, v.clone().or_else(|| release.clone()))).collect();
+    let same = theirs.len() == gens.len()
+        && theirs.iter().all(|(k, v)| gens.get(*k).is_some_and(|g| v.as_ref().is_none_or(|v| v == g)));
+    if same {
+        return;
+    }
+    let shown =
+        |labels: Vec<(&String, String)>| labels.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+    let their_labels =
+        shown(theirs.iter().map(|(k, v)| (*k, v.clone().unwrap_or_else(|| "<release>".into()))).collect());
+    let deployment = selector.deployment.clone().or(release).unwrap_or_else(|| name.to_string());
+    let namespace = selector
+        .namespace
+        .clone()
+        .or_else(|| mine.iter().find_map(|step| step.namespace.clone()))
+        .unwrap_or_else(|| "default".into());
+    doc.todo(
+        4,
+        &format!(
+            "{}: the team's Deployment `{deployment}` selects its pods by {{{their_labels}}}, gen's by {{{}}}, and a \
+             Deployment's selector cannot change, so gen's first deploy would fail: before it, run `kubectl delete \
+             deployment {deployment} -n {namespace} --cascade=orphan` (its pods keep serving until gen's are Ready; \
+             delete them then), or deploy under a new name",
+            selector.at,
+            shown(gens.iter().map(|(k, v)| (k, v.clone())).collect())
+        ),
+    );
 }
 
 /// The probes' paths: as read; one read for both when only one was (said so); else a TODO,

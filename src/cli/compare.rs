@@ -5,7 +5,7 @@
 //! `gen lint DIR` lints them, before the spec is written.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::Findings;
 use crate::pipeline::{Prepared, Session, display};
@@ -30,11 +30,18 @@ impl Side {
     }
 }
 
-/// Each family's findings of `findings`, with the files they are in.
-fn sides(findings: &Findings, families: &HashMap<&str, &'static str>) -> BTreeMap<&'static str, Side> {
+/// Each family's findings of `findings` that `keep` takes, with the files they are in.
+fn sides(
+    findings: &Findings,
+    families: &HashMap<&str, &'static str>,
+    keep: impl Fn(&str, &str) -> bool,
+) -> BTreeMap<&'static str, Side> {
     let mut sides: BTreeMap<&'static str, Side> = BTreeMap::new();
     for d in &findings.diagnostics {
         let Some(family) = families.get(d.rule.code).copied() else { continue };
+        if !keep(family, &d.file) {
+            continue;
+        }
         let side = sides.entry(family).or_default();
         side.files.insert(d.file.clone());
         side.rules.entry(d.rule.code).or_insert((0, d.rule.name)).0 += 1;
@@ -68,8 +75,25 @@ pub fn print(session: &Session, prepared: &Prepared, old: &Findings) -> bool {
         outln!("compare: {} does not render yet (settle its TODOs first); nothing to compare", display(&prepared.spec));
         return false;
     }
-    let mine = sides(old, &families);
-    let gens = sides(&checked.findings, &families);
+    // The team's files gen's render keeps using: the requirements of each service's own code
+    // (`source:`), which gen's image installs as they are: their findings are not gone.
+    let spec_dir = prepared.spec.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let sources: Vec<PathBuf> = prepared
+        .loaded
+        .spec
+        .services
+        .iter()
+        .filter_map(|s| s.source.as_ref())
+        .filter_map(|src| spec_dir.join(src).canonicalize().ok())
+        .collect();
+    let used = |family: &str, file: &str| {
+        family == "requirements"
+            && Path::new(file).canonicalize().is_ok_and(|f| sources.iter().any(|s| f.starts_with(s)))
+    };
+    let all = sides(old, &families, |_, _| true);
+    let mine = sides(old, &families, |family, file| !used(family, file));
+    let still = sides(old, &families, used);
+    let gens = sides(&checked.findings, &families, |_, _| true);
     // gen's files per family: the kind a blueprint gives each file, else none.
     let mut rendered: BTreeMap<String, usize> = BTreeMap::new();
     for file in &planned {
@@ -78,14 +102,21 @@ pub fn print(session: &Session, prepared: &Prepared, old: &Findings) -> bool {
         }
     }
     outln!("compare: your files under the repository beside what {} renders (in memory):", display(&prepared.spec));
-    let names: BTreeSet<&str> = mine.keys().copied().chain(rendered.keys().map(String::as_str)).collect();
+    let names: BTreeSet<&str> = all.keys().copied().chain(rendered.keys().map(String::as_str)).collect();
     let empty = Side::default();
+    let listed = |side: &Side| -> Vec<String> {
+        side.rules
+            .iter()
+            .map(|(code, (n, name))| if *n > 1 { format!("{code} {name} ×{n}") } else { format!("{code} {name}") })
+            .collect()
+    };
     for family in names {
         let (mine, ours) = (mine.get(family).unwrap_or(&empty), gens.get(family).unwrap_or(&empty));
+        let (every, kept) = (all.get(family).unwrap_or(&empty), still.get(family).unwrap_or(&empty));
         let files = rendered.get(family).copied().unwrap_or(0);
-        let yours = match mine.findings() {
+        let yours = match every.findings() {
             0 => "no finding".to_string(),
-            n => format!("{} in {}", count(n, "finding"), count(mine.files.len(), "file")),
+            n => format!("{} in {}", count(n, "finding"), count(every.files.len(), "file")),
         };
         outln!("  {family}: yours {yours}; gen's {}, {}", count(files, "file"), count(ours.findings(), "finding"));
         let gone: Vec<String> = mine
@@ -96,6 +127,12 @@ pub fn print(session: &Session, prepared: &Prepared, old: &Findings) -> bool {
             .collect();
         if !gone.is_empty() {
             outln!("    gone in gen's: {}", gone.join(", "));
+        }
+        if !kept.rules.is_empty() {
+            outln!(
+                "    still yours to fix (gen's image installs these files of your code as they are): {}",
+                listed(kept).join(", ")
+            );
         }
         let kept: Vec<String> = ours.rules.iter().map(|(code, (n, name))| format!("{code} {name} ×{n}")).collect();
         if !kept.is_empty() {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::blueprint::{Catalog, Kind};
 use crate::declare_rule;
 use crate::diag::{Findings, Source};
+use crate::lint::requirements::includes;
 use crate::lint::{self, Artifact};
 use crate::route;
 use crate::spec::Loaded;
@@ -291,25 +292,6 @@ fn pinned_names(text: &str) -> Vec<String> {
 
 /// The most files the locks may include, all together.
 const MAX_INCLUDED: usize = 16;
-
-/// The files a requirements file includes (`-r FILE`, `--requirement FILE`, `-c FILE`,
-/// `--constraint FILE`, or with `=`), each with its line (from 1).
-fn includes(text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.split(" #").next().unwrap_or("").trim();
-        let (flag, file) = match line.split_once([' ', '\t', '=']) {
-            Some((flag, rest)) => (flag, rest.trim()),
-            // `-rbase.txt`: a short option and its value, joined.
-            None if line.len() > 2 && (line.starts_with("-r") || line.starts_with("-c")) => (&line[..2], &line[2..]),
-            None => continue,
-        };
-        if matches!(flag, "-r" | "-c" | "--requirement" | "--constraint") && !file.is_empty() {
-            found.push((n + 1, file.to_string()));
-        }
-    }
-    found
-}
 
 /// Who installs `lock`: the image (the first lock) or the tests (the pipeline's test job, a
 /// local deploy script).

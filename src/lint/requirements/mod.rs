@@ -125,6 +125,25 @@ pub struct Parsed {
     pub comments: Vec<Span>,
 }
 
+/// The files a requirements file includes (`-r FILE`, `--requirement FILE`, `-c FILE`,
+/// `--constraint FILE`, or with `=`), each with its line (from 1).
+pub fn includes(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        let (flag, file) = match line.split_once([' ', '\t', '=']) {
+            Some((flag, rest)) => (flag, rest.trim()),
+            // `-rbase.txt`: a short option and its value, joined.
+            None if line.len() > 2 && (line.starts_with("-r") || line.starts_with("-c")) => (&line[..2], &line[2..]),
+            None => continue,
+        };
+        if matches!(flag, "-r" | "-c" | "--requirement" | "--constraint") && !file.is_empty() {
+            found.push((n + 1, file.to_string()));
+        }
+    }
+    found
+}
+
 /// Reads `text` as pip does: a `\` at the end of a line joins it to the next; `#` at the start
 /// of a line or after a blank starts a comment; a line starting with `-` is an option (`-r`,
 /// `--index-url`), but `-e`/`--editable` is a requirement; a requirement's own options
