@@ -115,7 +115,7 @@ pub fn run(args: Args) -> u8 {
     let (mut kept, limit) = (Some((Vec::new(), 0usize)), kept_bytes());
     // The user's files in the output (kept with --keep-edits, and the scaffold's as they are
     // now), reported with the spec's findings: they are deployed with what gen writes.
-    let mut yours = crate::pipeline::Yours::read(out, place);
+    let mut yours = crate::pipeline::Yours::read(out, place, args.keep_edits);
     let mut checked = session.check_each(&loaded, place, &display(out), &mut |batch: &[PlannedFile]| {
         yours.note(batch);
         if let Some((batches, bytes)) = &mut kept {
@@ -125,8 +125,12 @@ pub fn run(args: Args) -> u8 {
     });
     // gen's own files decide whether it writes them; the user's are theirs to mend.
     let refused = !checked.rendered || checked.findings.has_errors();
+    // An error in them does not stop the render, but its exit code says so (1, as `gen lint`).
+    let mut yours_fail = false;
     if checked.rendered {
-        checked.findings.extend(yours.findings(&loaded, &display(out)));
+        let found = yours.findings(&loaded, &display(out));
+        yours_fail = found.has_errors();
+        checked.findings.extend(found);
     }
     drop(yours);
     eprint_findings(&checked.findings);
@@ -230,7 +234,12 @@ pub fn run(args: Args) -> u8 {
                      next `terraform apply` destroys its identity and vault"
                 );
             }
-            report(&outcome, &display(out), &display(&args.spec))
+            let code = report(&outcome, &display(out), &display(&args.spec));
+            if code == EXIT_CLEAN && yours_fail {
+                eprintln!("gen: written; your files above (yours, not gen's) have errors to fix");
+                return EXIT_FINDINGS;
+            }
+            code
         }
         Err(e) => {
             match e.wrote_nothing() {

@@ -16,7 +16,7 @@ pub use folders::{Tool, Unlisted, Why};
 pub use fs::{check_folder, normalize};
 pub use inputs::{FileId, Inputs};
 pub use layout::{Layout, shown};
-pub use manifest::{EnvironmentRecord, Manifest, Owner, sha256};
+pub use manifest::{Entry, EnvironmentRecord, Manifest, Owner, sha256};
 pub use overrides::{Override, PIPELINE_FILE_OVERRIDES, findings as override_findings};
 pub use records::recorded_paths;
 

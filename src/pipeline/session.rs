@@ -335,7 +335,7 @@ impl Session {
         };
         let out = &prepared.out;
         let out_name = display(out);
-        let mut yours = Yours::read(out, &prepared.place);
+        let mut yours = Yours::read(out, &prepared.place, false);
         let mut note = |batch: &[PlannedFile]| {
             if let Some(covered) = covered.as_deref_mut() {
                 covered.extend(
@@ -551,29 +551,34 @@ impl Session {
 pub struct Yours {
     root: PathBuf,
     layout: output::Layout,
-    /// The files the output's manifest records as released to the user.
+    /// The files the output's manifest records as released to the user, and with
+    /// `--keep-edits` those it records as gen's that were edited by hand (released by it).
     released: HashSet<String>,
     /// Each file of the user's that differs from gen's, and whether it is a scaffold file.
     kept: Vec<(PlannedFile, bool)>,
 }
 
 impl Yours {
-    /// The user's files of the output folder `out` (none when it has no manifest).
-    pub fn read(out: &Path, place: &Place) -> Yours {
+    /// The user's files of the output folder `out` (none when it has no manifest); with
+    /// `keep_edits`, those a render with `--keep-edits` is about to release too.
+    pub fn read(out: &Path, place: &Place, keep_edits: bool) -> Yours {
         let manifest = output::Manifest::read(out).ok().flatten();
         let in_output = manifest.as_ref().is_some_and(|m| m.github_in_output);
+        let root = output::normalize(out);
+        let layout = output::Layout::of(place).in_output(in_output);
+        let edited = |e: &output::Entry| {
+            keep_edits
+                && e.owner == output::Owner::Managed
+                && std::fs::read(root.join(layout.disk(&e.path).as_ref()))
+                    .is_ok_and(|bytes| output::sha256(&bytes) != e.sha256)
+        };
         let released = manifest
             .iter()
             .flat_map(|m| &m.files)
-            .filter(|e| e.owner == output::Owner::Released)
+            .filter(|e| e.owner == output::Owner::Released || edited(e))
             .map(|e| e.path.clone())
             .collect();
-        Yours {
-            root: output::normalize(out),
-            layout: output::Layout::of(place).in_output(in_output),
-            released,
-            kept: Vec::new(),
-        }
+        Yours { root, layout, released, kept: Vec::new() }
     }
 
     /// Notes the user's files that stand for a batch of the spec's.

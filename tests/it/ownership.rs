@@ -65,8 +65,10 @@ fn keep_edits_makes_the_file_the_users_and_gen_stops_checking_it() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("yours now"), "{}", run.stderr);
     p.edit_spec("port: 5000", "port: 5003");
+    // The render writes gen's files, and says what the kept file now lacks: exit 1, as `gen lint`.
     let run = p.render();
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("written; your files above"), "{}", run.stderr);
     assert_eq!(read(&p, DOCKERFILE), mine, "a released file is never written again");
     // The render says it too, at the kept file's line: it deploys it with the spec.
     let at =
@@ -697,7 +699,7 @@ fn a_file_kept_with_keep_edits_is_linted_against_the_spec_it_no_longer_follows()
     let mine = edit(&p, web, "\nEXPOSE ", "\n# ours: we build it our way\nEXPOSE ");
     assert_eq!(p.run_gen(["render", "spec.yaml", "--keep-edits"]).code, 0);
     p.edit_spec("  - name: web\n", "  - name: web\n    port: 7000\n");
-    assert_eq!(p.render().code, 0);
+    assert_eq!(p.render().code, 1, "written, and the kept file's DF008 said");
     assert_eq!(read(&p, web), mine, "kept");
     let lint = p.run_gen(["lint", "--format", "json", "spec.yaml"]);
     let line = mine.lines().position(|l| l.starts_with("EXPOSE ")).expect("EXPOSE") + 1;
@@ -743,9 +745,31 @@ fn a_services_own_requirements_lock_without_hashes_is_reported_before_any_build(
         lint.stdout
     );
     assert!(lint.stdout.contains(lock), "named where it is: {}", lint.stdout);
-    // The render, which writes no scaffold file twice, keeps it as it is.
-    assert_eq!(p.render().code, 0);
+    // The render, which writes no scaffold file twice, keeps it as it is, and says the same.
+    let render = p.render();
+    assert_eq!(render.code, 1, "{}", render.stderr);
+    assert!(render.stderr.contains("error[REQ001]") && render.stderr.contains(lock), "{}", render.stderr);
     assert_eq!(read(&p, lock), "# ours\nflask==3.1.3\ngunicorn>=23\n");
     // Alone, as a hand-written file, nothing says it is installed with --require-hashes.
     assert_eq!(common::lint_json(&p.path(lock)).code, 0);
+}
+
+/// The render that keeps a hand edit already lints the kept file against the spec it renders:
+/// an edit kept while the spec's port moves is said in that run, not only in the next.
+#[test]
+fn the_render_that_keeps_an_edit_lints_the_kept_file_against_the_spec() {
+    let p = Project::new();
+    p.render();
+    let mine = edit(&p, DOCKERFILE, "EXPOSE 5000", "EXPOSE 5000 9090");
+    p.edit_spec("port: 5000", "port: 5003");
+    let run = p.run_gen(["render", "spec.yaml", "--keep-edits"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(read(&p, DOCKERFILE), mine, "kept");
+    assert!(
+        run.stderr.contains("error[DF008]: EXPOSE 5000 9090 does not include the service's port 5003"),
+        "{}",
+        run.stderr
+    );
+    // A file gen wrote and nobody edited is not the user's: its new version is gen's.
+    assert!(!run.stderr.contains("out/services/shop/gunicorn.conf.py"), "{}", run.stderr);
 }
