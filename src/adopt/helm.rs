@@ -10,15 +10,20 @@ use super::yamls::{Yaml, entries, int, items, path, text};
 use crate::yaml::{Node, Value};
 
 /// One chart's service, from its Chart.yaml, (when read) values.yaml, and the selector of its
-/// `templates/deployment.yaml`.
-pub fn read(chart: &Yaml, values: Option<&Yaml>, deployment: Option<&RepoFile>) -> Option<Service> {
+/// `templates/deployment.yaml` (with the named templates of its `templates/_helpers.tpl`).
+pub fn read(
+    chart: &Yaml,
+    values: Option<&Yaml>,
+    deployment: Option<&RepoFile>,
+    helpers: Option<&RepoFile>,
+) -> Option<Service> {
     let root = chart.docs.first()?;
     let name_node = root.get("name")?;
     let name = name_node.as_str()?;
     let mut s = Service::default();
     let name_override = values.and_then(|v| v.docs.first()).and_then(|v| v.get("nameOverride")).and_then(text);
-    s.selector =
-        deployment.and_then(|d| selector(d, name_override.filter(|n| !n.is_empty()).as_deref().unwrap_or(name)));
+    s.selector = deployment
+        .and_then(|d| selector(d, helpers, name_override.filter(|n| !n.is_empty()).as_deref().unwrap_or(name)));
     let stem = name.strip_suffix("-helm-chart").or_else(|| name.strip_suffix("-chart")).unwrap_or(name);
     s.name.add(stem.to_string(), chart.at(name_node), Kind::Helm);
     let Some(values) = values else {
@@ -129,9 +134,12 @@ pub fn read(chart: &Yaml, values: Option<&Yaml>, deployment: Option<&RepoFile>) 
 }
 
 /// The labels a chart's Deployment template selects by: written out (`app: billing`,
-/// `app: {{ .Release.Name }}`), or `helm create`'s `include "<chart>.selectorLabels"` (the
-/// chart's name and the release's); `None` when a label is templated otherwise.
-fn selector(file: &RepoFile, chart_name: &str) -> Option<Selector> {
+/// `app: {{ .Release.Name }}`), or through a named template (`include "<chart>.selectorLabels"`)
+/// as the chart's `templates/_helpers.tpl` defines it, `helm create`'s when it defines none
+/// (the chart's name and the release's). A label's value is the release's (`None`), the chart's
+/// name (`include "<chart>.name"`), or as written (another template's text, which no gen label
+/// equals). `None` when a line is not a label.
+fn selector(file: &RepoFile, helpers: Option<&RepoFile>, chart_name: &str) -> Option<Selector> {
     let lines: Vec<&str> = file.text.lines().collect();
     let start = lines.iter().position(|l| l.trim() == "matchLabels:")?;
     let indent = |l: &str| l.len() - l.trim_start().len();
@@ -142,19 +150,24 @@ fn selector(file: &RepoFile, chart_name: &str) -> Option<Selector> {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        if t.contains("selectorLabels") {
-            labels.insert("app.kubernetes.io/name".to_string(), Some(chart_name.to_string()));
-            labels.insert("app.kubernetes.io/instance".to_string(), None);
+        if let Some(name) = t.strip_prefix("{{").and_then(|t| t.split('"').nth(1)).filter(|_| t.contains("include")) {
+            match helpers.and_then(|h| defined(&h.text, name)) {
+                Some(body) => {
+                    for line in body.iter().map(|l| l.trim()).filter(|l| !l.is_empty() && !l.starts_with("{{")) {
+                        let (key, value) = line.split_once(':')?;
+                        labels.insert(key.trim().trim_matches(['"', '\'']).to_string(), label_value(value, chart_name));
+                    }
+                }
+                None if name.ends_with(".selectorLabels") => {
+                    labels.insert("app.kubernetes.io/name".to_string(), Some(chart_name.to_string()));
+                    labels.insert("app.kubernetes.io/instance".to_string(), None);
+                }
+                None => return None,
+            }
             continue;
         }
         let (key, value) = t.split_once(':')?;
-        let value = value.trim().trim_matches(['"', '\'']);
-        let value = match value.strip_prefix("{{").and_then(|v| v.strip_suffix("}}")) {
-            Some(v) if v.trim_matches(['-', ' ']) == ".Release.Name" => None,
-            Some(_) => return None,
-            None => Some(value.to_string()),
-        };
-        labels.insert(key.trim().trim_matches(['"', '\'']).to_string(), value);
+        labels.insert(key.trim().trim_matches(['"', '\'']).to_string(), label_value(value, chart_name));
     }
     (!labels.is_empty()).then(|| Selector {
         labels,
@@ -162,4 +175,28 @@ fn selector(file: &RepoFile, chart_name: &str) -> Option<Selector> {
         deployment: None,
         namespace: None,
     })
+}
+
+/// A selector label's value: the release's name (`None`), the chart's name (helm create's
+/// `include "<chart>.name"`), or as written.
+fn label_value(value: &str, chart_name: &str) -> Option<String> {
+    let value = value.trim().trim_matches(['"', '\'']);
+    match value.strip_prefix("{{").and_then(|v| v.strip_suffix("}}")).map(|v| v.trim_matches(['-', ' '])) {
+        Some(".Release.Name") => None,
+        Some(v) if v.starts_with("include") && v.split('"').nth(1).is_some_and(|n| n.ends_with(".name")) => {
+            Some(chart_name.to_string())
+        }
+        _ => Some(value.to_string()),
+    }
+}
+
+/// The lines of the named template `name` in a helpers file (`{{- define "NAME" -}}` up to its
+/// `{{- end }}`).
+fn defined<'t>(text: &'t str, name: &str) -> Option<Vec<&'t str>> {
+    let mut lines = text.lines().skip_while(|l| {
+        let t = l.trim();
+        !(t.starts_with("{{") && t.contains("define") && t.split('"').nth(1) == Some(name))
+    });
+    lines.next()?;
+    Some(lines.take_while(|l| !(l.trim().starts_with("{{") && l.contains("end"))).collect())
 }

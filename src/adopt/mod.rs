@@ -162,8 +162,11 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
         let dir = dockerfile::folder(&chart.rel);
         let template = dockerfile::join(&dir, "templates/deployment.yaml");
         let deployment = files.iter().find(|f| f.rel == template);
+        let helpers = dockerfile::join(&dir, "templates/_helpers.tpl");
+        let helpers = files.iter().find(|f| f.rel == helpers);
         helm.extend(
-            helm::read(&chart_yaml, values_yaml.as_ref(), deployment).map(|s| Service { chart: Some(dir), ..s }),
+            helm::read(&chart_yaml, values_yaml.as_ref(), deployment, helpers)
+                .map(|s| Service { chart: Some(dir), ..s }),
         );
     }
     let mut compose_services = Vec::new();

@@ -49,6 +49,8 @@ pub fn wanted(rel: &str) -> bool {
         || lower.ends_with(".py")
         // An entrypoint script: what the image runs before the app.
         || lower.ends_with(".sh")
+        // A chart's named templates (its Deployment's selector labels).
+        || lower == "_helpers.tpl"
         || (lower.starts_with("requirements") && lower.ends_with(".txt"))
         || (lower.ends_with(".json") && (lower.contains("task-def") || lower.contains("taskdef")))
 }

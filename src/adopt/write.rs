@@ -688,9 +688,10 @@ fn takeover(doc: &mut Doc, s: &Service, name: &str, repo: &Repository) {
         4,
         &format!(
             "{}: the team's Deployment `{deployment}` selects its pods by {{{their_labels}}}, gen's by {{{}}}, and a \
-             Deployment's selector cannot change, so gen's first deploy would fail: before it, run `kubectl delete \
-             deployment {deployment} -n {namespace} --cascade=orphan` (its pods keep serving until gen's are Ready; \
-             delete them then), or deploy under a new name",
+             Deployment's selector cannot change, so gen's first deploy of it in `{namespace}` would fail: deploy gen's \
+             beside it (another `namespace:` or name), check it through gen's Gateway, point the host's DNS there, \
+             then `helm uninstall` the team's release; or in place, with an outage, after `kubectl delete deployment \
+             {deployment} -n {namespace} --cascade=orphan` (README, \"Adopting a running service\")",
             selector.at,
             shown(gens.iter().map(|(k, v)| (k, v.clone())).collect())
         ),
