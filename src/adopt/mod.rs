@@ -352,9 +352,8 @@ fn overlay<T: Clone + PartialEq + std::fmt::Display>(
         }
         if let Some(b) = base.pick().filter(|b| b.value != f.value) {
             todos.push(format!(
-                "{}: the overlay {dir} sets {what} {} over the base's {} ({}), and no workflow applies it \
-                 (`kubectl apply -k {dir}`): the base's is written: write the value of the environment this spec \
-                 deploys",
+                "{}: the overlay {dir} sets {what} {}, not the {} written ({}), and no workflow applies it \
+                 (`kubectl apply -k {dir}`): write the value of the environment this spec deploys",
                 f.from, f.value, b.value, b.from
             ));
         }

@@ -156,13 +156,20 @@ impl Doc {
             .chain(others.iter().copied())
             .map(|f| format!("{} says {}", f.from, f.value))
             .collect();
-        let losers: Vec<&str> = others.iter().map(|f| f.kind.why()).collect();
+        // A reason for each other kind of source (one of the same kind as the written value's
+        // lost by the order they are read in, which the service's remarks say).
+        let mut losers: Vec<&str> = Vec::new();
+        for why in others.iter().map(|f| f.kind.why()).filter(|w| *w != chosen.kind.why()) {
+            if !losers.contains(&why) {
+                losers.push(why);
+            }
+        }
+        let over = if losers.is_empty() { String::new() } else { format!(" (over: {})", losers.join("; ")) };
         let text = format!(
-            "{key}: the sources disagree: {}; {} is written: {} (over: {})",
+            "{key}: the sources disagree: {}; {} is written: {}{over}",
             said.join(", "),
             chosen.value,
             chosen.kind.why(),
-            losers.join("; ")
         );
         self.conflicts.push(text.clone());
         self.note(indent, &text);

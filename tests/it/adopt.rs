@@ -1039,7 +1039,7 @@ fn a_kustomize_overlay_s_values_are_a_conflict_and_the_applied_overlay_wins() {
     says(&spec, "replicas: 3", "k8s/base/deployment.yaml:6");
     todo(
         &spec,
-        "k8s/overlays/prod/replicas.yaml:6: the overlay k8s/overlays/prod sets replicas 4 over the base's 3 \
+        "k8s/overlays/prod/replicas.yaml:6: the overlay k8s/overlays/prod sets replicas 4, not the 3 written \
          (k8s/base/deployment.yaml:6), and no workflow applies it",
     );
     // The workflow applies it: the overlay's value, the base's said as a conflict.
