@@ -228,9 +228,8 @@ fn infer(files: &[RepoFile], repo: &mut Repository) {
         health_routes(s, &code);
         entry_scripts(s, files);
     }
-    // With no zone of Terraform's, the hosts the Ingresses route name it (`orders.contoso.com`:
-    // `contoso.com`).
-    // No file states that zone: it is a guess, said as one.
+    // With no zone of Terraform's, the hosts the Ingresses route suggest one (`orders.contoso.com`:
+    // `contoso.com`): no file states it, so it is a guess, said as one.
     if repo.platform.dns_zone.is_empty() {
         for host in services.iter().flat_map(|s| &s.host.0) {
             if let Some((_, zone)) = host.value.split_once('.')
