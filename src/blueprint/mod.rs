@@ -256,6 +256,23 @@ pub struct Runtime {
     /// What a service's own code folder (`source:`) must hold.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceRecipe>,
+    /// The Prometheus metrics the server exports, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsExport>,
+}
+
+/// The Prometheus metrics a service blueprint's server exports: on a port of their own (named
+/// `metrics` in the pod, which no route reaches), at a path, and the metric families it
+/// exports (what rules and dashboards may read).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MetricsExport {
+    /// The container port the metrics are served on.
+    pub port: u16,
+    /// The path they are served at.
+    pub path: String,
+    /// The metric families exported (a histogram by its name, without `_bucket`).
+    pub names: Vec<String>,
 }
 
 /// What the folder of a service's own code must hold for gen's files to build and test it.
@@ -417,6 +434,7 @@ impl Default for Runtime {
             test: None,
             base_image: None,
             source: None,
+            metrics: None,
         }
     }
 }

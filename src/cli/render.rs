@@ -128,7 +128,7 @@ pub fn run(args: Args) -> u8 {
     // An error in them does not stop the render, but its exit code says so (1, as `gen lint`).
     let mut yours_fail = false;
     if checked.rendered {
-        let found = yours.findings(&loaded, &display(out));
+        let found = yours.findings(&loaded, &session.catalog, &display(out));
         yours_fail = found.has_errors();
         checked.findings.extend(found);
     }

@@ -22,7 +22,9 @@ declare_rule! {
     /// the tests' locks include (`-r FILE`, linted as hashed locks too; the image's lock, which
     /// the Dockerfile copies alone, can include none), the packages the image runs besides the
     /// code (for `flask`, gunicorn, in the image's lock), and the module of its entry point
-    /// (`params.entrypoint`).
+    /// (`params.entrypoint`). A service of gen's scaffold whose lock, kept in the output as
+    /// the user has it, lacks such a package (a lock written before the blueprint needed it)
+    /// is reported at the lock.
     ///
     /// ## Why it matters
     /// The Dockerfile gen renders copies the lock and installs it with `--require-hashes`, the
@@ -281,6 +283,52 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
     }
     if !findings.diagnostics.is_empty() {
         findings.sources.add(Arc::clone(loaded.source()));
+    }
+    findings
+}
+
+/// The kept scaffold locks among `kept` (a service's code gen wrote once, kept in the output
+/// as the user has it) that an image installs without a package its blueprint's server needs:
+/// a lock scaffolded before the blueprint asked for it (prometheus-client for flask's metrics)
+/// builds an image whose container fails to start. Reported at the lock, under [`RULE`].
+pub fn kept_locks<'a>(
+    kept: impl Iterator<Item = &'a crate::render::PlannedFile>,
+    loaded: &Loaded,
+    catalog: &Catalog,
+    out: &str,
+) -> Findings {
+    let mut findings = Findings::default();
+    let Ok(params) = crate::blueprint::resolve_params(loaded, catalog) else { return findings };
+    for file in kept {
+        let Some((bp, params)) = file.service.and_then(|i| params.get(i)) else { continue };
+        let Some(recipe) = &bp.runtime.source else { continue };
+        let Some(lock) = recipe.locks_for(params).into_iter().next() else { continue };
+        if !file.path.ends_with(&format!("/{lock}")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&file.bytes).into_owned();
+        let pinned = pinned_names(&text);
+        let missing: Vec<&String> =
+            recipe.packages.iter().filter(|p| !pinned.contains(&lint::requirements::canonical_name(p))).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let shown = format!("{out}/{}", file.path);
+        let names = missing.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        let first = text.lines().next().map_or(0, str::len);
+        findings.diagnostics.push(
+            crate::diag::Diagnostic::new(
+                &RULE,
+                &shown,
+                Some(crate::diag::Span::new(0, first)),
+                format!("`{shown}` does not pin {names}, which gen's image runs (blueprint `{}`): the image would build, and its container fail to start", bp.name),
+            )
+            .help(format!(
+                "add {names} to `requirements.in` beside it (gen's scaffold pins {}), and compile the lock again with `pip-compile --generate-hashes`; this file is yours (gen wrote it once)",
+                missing.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        );
+        findings.sources.add(Source::new(shown, text));
     }
     findings
 }

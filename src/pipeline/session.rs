@@ -355,7 +355,7 @@ impl Session {
         if !checked.rendered {
             return findings;
         }
-        findings.extend(yours.findings(&prepared.loaded, &out_name));
+        findings.extend(yours.findings(&prepared.loaded, &self.catalog, &out_name));
         let drifts = match drifts {
             None => Vec::new(),
             Some(Ok(drifts)) => drifts,
@@ -598,9 +598,17 @@ impl Yours {
         }
     }
 
-    /// The findings of the user's files noted, linted with the spec and service they stand for.
-    pub fn findings(&self, loaded: &crate::spec::Loaded, out: &str) -> Findings {
-        kept_against_spec(&self.kept, loaded, out)
+    /// The findings of the user's files noted, linted with the spec and service they stand for,
+    /// and each kept scaffold lock of an image checked for the packages the image runs.
+    pub fn findings(&self, loaded: &crate::spec::Loaded, catalog: &crate::blueprint::Catalog, out: &str) -> Findings {
+        let mut found = kept_against_spec(&self.kept, loaded, out);
+        found.extend(super::own_code::kept_locks(
+            self.kept.iter().filter(|(_, scaffold)| *scaffold).map(|(f, _)| f),
+            loaded,
+            catalog,
+            out,
+        ));
+        found
     }
 }
 

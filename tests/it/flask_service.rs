@@ -84,6 +84,8 @@ fn the_rendered_flask_service_passes_its_tests_and_serves_requests_under_gunicor
         .args(["--config", "gunicorn.conf.py", "app:create_app()"])
         .current_dir(&service)
         .env("PORT", port.to_string())
+        // Tests run side by side: each server's metrics on a port of its own.
+        .env("METRICS_PORT", free_port().to_string())
         .env("FAVORITE_ATHLETE", "Usain Bolt")
         .env("SECRET_KEY", "a-test-key")
         .stdin(Stdio::null())
@@ -135,9 +137,103 @@ fn the_rendered_flask_service_passes_its_tests_and_serves_requests_under_gunicor
     let text = std::fs::read_to_string(&log).expect("log");
     assert!(text.contains("Shutting down: Master"), "{text}");
     let access = std::fs::read_to_string(dir.path().join("access.log")).expect("access log");
-    let first_json_line = access.lines().find(|l| l.contains("\"request\"")).expect("an access log line");
+    let first_json_line = access.lines().find(|l| l.contains("\"gunicorn.access\"")).expect("an access log line");
     let entry: serde_json::Value = serde_json::from_str(first_json_line).expect("access log lines are JSON");
-    assert_eq!(entry["status"], 200);
+    assert_eq!((&entry["status"], &entry["path"]), (&serde_json::json!(200), &serde_json::json!("/")));
+}
+
+/// The service's metrics are right across gunicorn's workers: with one worker held by a
+/// request still arriving, the other answers N requests to each of two routes; the held one is
+/// then answered by the first. `/metrics`, on the metrics port the blueprint declares (served by
+/// the master), counts each route exactly, by its template, whichever worker answered; and
+/// every line either stream carries is one JSON object, gunicorn's own included, the access
+/// lines with the request id the proxy set.
+#[test]
+fn the_services_metrics_count_every_request_across_gunicorns_workers_and_every_log_line_is_json() {
+    const N: usize = 6;
+    let r = rendered(|spec| spec);
+    let chart_values = std::fs::read_to_string(r.dir.path().join("out/values/athletes.yaml")).expect("values");
+    assert!(chart_values.contains("metrics:\n  enabled: true\n  port: 9464\n"), "{chart_values}");
+    let (port, metrics_port) = (free_port(), free_port());
+    let (out, err) = (r.dir.path().join("stdout.log"), r.dir.path().join("stderr.log"));
+    // A file an earlier run left in the metrics folder (not one prometheus_client can read):
+    // wiped at start, never summed in.
+    std::fs::create_dir_all(r.dir.path().join("metrics")).expect("metrics dir");
+    std::fs::write(r.dir.path().join("metrics/counter_4242.db"), b"left by a run before").expect("write");
+    let mut server = Server {
+        child: Command::new(r.bin.join("gunicorn"))
+            .args(["--config", "gunicorn.conf.py", "app:create_app()"])
+            .current_dir(&r.service)
+            .env("PORT", port.to_string())
+            .env("METRICS_PORT", metrics_port.to_string())
+            .env("PROMETHEUS_MULTIPROC_DIR", r.dir.path().join("metrics"))
+            .env("SECRET_KEY", "a-test-key")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out).expect("log"))
+            .stderr(std::fs::File::create(&err).expect("log"))
+            .spawn()
+            .expect("start gunicorn"),
+        port,
+        log: err.clone(),
+    };
+    wait_for(&server.log, "Booting worker with pid", 2);
+    let mut held = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    held.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n").expect("send");
+    std::thread::sleep(Duration::from_millis(300));
+    for i in 0..N {
+        let id = format!("request-{i}");
+        assert!(get(port, "/", &[("X-Request-ID", &id)], Duration::from_secs(10)).starts_with("HTTP/1.1 200"));
+        assert!(get(port, "/healthz", &[], Duration::from_secs(10)).starts_with("HTTP/1.1 200"));
+    }
+    assert!(get(port, "/no/such/route/42", &[], Duration::from_secs(10)).starts_with("HTTP/1.1 404"));
+    held.write_all(b"Connection: close\r\n\r\n").expect("send");
+    held.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut answer = String::new();
+    held.read_to_string(&mut answer).expect("read");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let start = Instant::now();
+    let metrics = loop {
+        let text = get(metrics_port, "/metrics", &[], Duration::from_secs(10));
+        if text.contains("http_requests_total") || start.elapsed() > Duration::from_secs(10) {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let sample = |series: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(series).and_then(|v| v.strip_prefix(' ')).and_then(|v| v.trim().parse().ok()))
+            .unwrap_or_else(|| panic!("no {series} in /metrics:\n{metrics}"))
+    };
+    assert_eq!(sample(r#"http_requests_total{method="GET",route="/",status="200"}"#), (N + 1) as f64);
+    assert_eq!(sample(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#), N as f64);
+    assert_eq!(sample(r#"http_requests_total{method="GET",route="<unmatched>",status="404"}"#), 1.0);
+    assert_eq!(sample(r#"http_request_duration_seconds_count{method="GET",route="/"}"#), (N + 1) as f64);
+    assert_eq!(sample("http_requests_in_progress"), 0.0);
+    assert!(!metrics.contains("/no/such/route"), "a raw path became a label:\n{metrics}");
+
+    run_ok(Command::new("kill").args(["-TERM", &server.child.id().to_string()]), "kill -TERM");
+    assert!(stopped(&mut server, Duration::from_secs(30)).success());
+    // Both workers answered, and every line of both streams is a JSON object.
+    let mut pids = std::collections::BTreeSet::new();
+    let mut ids = Vec::new();
+    for file in [&out, &err] {
+        let text = std::fs::read_to_string(file).expect("log");
+        assert!(!text.trim().is_empty(), "{} is empty", file.display());
+        for line in text.lines() {
+            let entry: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}\n{text}"));
+            if entry["logger"] == "gunicorn.access" {
+                pids.insert(entry["pid"].as_u64().expect("pid"));
+                if let Some(id) = entry["request_id"].as_str() {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+    assert_eq!(pids.len(), 2, "the requests were not answered by both workers: {pids:?}");
+    assert_eq!(ids, (0..N).map(|i| format!("request-{i}")).collect::<Vec<_>>());
 }
 
 /// Installs a lock as the image and the pipeline do (`--require-hashes`), offline: `pip
@@ -250,6 +346,7 @@ impl Rendered {
         cmd.args(["--config", "gunicorn.conf.py", app])
             .current_dir(&self.service)
             .env("PORT", port.to_string())
+            .env("METRICS_PORT", free_port().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).expect("log"));

@@ -255,3 +255,44 @@ fn a_rename_with_renamed_from_moves_the_code_and_keeps_its_history() {
     assert!(workflow.contains("tag-prefix: \"accounts/v\""), "{workflow}");
     assert_eq!(run(repo.path(), &["render", "spec.yaml"]).code, 0);
 }
+
+/// gen's scaffold of a service is the user's once written: a lock scaffolded before the
+/// blueprint's server needed a package (flask's metrics need prometheus-client) is reported at
+/// the lock by `gen lint` and `gen render` (which still writes gen's files, and exits 1), and
+/// passes once the user adds it.
+#[test]
+fn a_kept_scaffold_lock_without_a_package_the_image_runs_is_a_located_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(run(dir.path(), &["init", "--name", "athletes"]).code, 0);
+    assert_eq!(run(dir.path(), &["render", "spec.yaml"]).code, 0);
+    let lock_path = dir.path().join("out/services/athletes/requirements.txt");
+    let full = std::fs::read_to_string(&lock_path).expect("lock");
+    // The lock as the scaffold wrote it before: without prometheus-client and its hashes.
+    let mut old = String::new();
+    let mut skipping = false;
+    for line in full.lines() {
+        if line.starts_with("prometheus-client==") {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with(' ') {
+            continue;
+        }
+        skipping = false;
+        old.push_str(line);
+        old.push('\n');
+    }
+    assert_ne!(old, full);
+    std::fs::write(&lock_path, &old).expect("write");
+    let lint = run(dir.path(), &["lint", "spec.yaml"]);
+    assert_eq!(lint.code, 1, "{}{}", lint.stdout, lint.stderr);
+    let said = format!("{}{}", lint.stdout, lint.stderr);
+    assert!(said.contains("error[SPEC167]") && said.contains("out/services/athletes/requirements.txt:1:1"), "{said}");
+    assert!(said.contains("does not pin `prometheus-client`"), "{said}");
+    let render = run(dir.path(), &["render", "spec.yaml"]);
+    assert_eq!(render.code, 1, "{}", render.stderr);
+    assert!(render.stderr.contains("does not pin `prometheus-client`"), "{}", render.stderr);
+    assert_eq!(std::fs::read_to_string(&lock_path).expect("lock"), old, "the user's lock is left as it is");
+    std::fs::write(&lock_path, &full).expect("write");
+    assert_eq!(run(dir.path(), &["lint", "spec.yaml"]).code, 0);
+}

@@ -1,9 +1,13 @@
 """gunicorn settings for Kubernetes: all interfaces, logs to stdout, graceful shutdown."""
 
+import json
+import logging
 <% if params.workers == 0 %>
 import multiprocessing
 <% endif %>
 import os
+import shutil
+import time
 
 # 0.0.0.0, not 127.0.0.1: a server bound to loopback is unreachable from outside its container.
 bind = "0.0.0.0:" + os.environ.get("PORT", "<@ service.port @>")
@@ -47,7 +51,134 @@ control_socket_disable = True
 # Heartbeat files in memory: the root filesystem is read-only in the cluster.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
+# Every line one JSON object, gunicorn's own included, for the cluster's log collector: its
+# messages (on stderr) by the formatter below, each request (on stdout, as the service's own
+# lines) by the access one, built from gunicorn's values, not from a format string that a
+# quote or a backslash in a path would break.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(b)s", "duration_us": %(D)s}'
+
+
+class JsonFormatter(logging.Formatter):
+    """gunicorn's messages (starting, booting a worker, a worker's timeout) as JSON."""
+
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "pid": record.process,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+class AccessFormatter(logging.Formatter):
+    """One request, from the values gunicorn logs it with; the request id is the one the
+    ingress controller or the Gateway sets (X-Request-ID), which the service's own lines carry."""
+
+    def format(self, record):
+        atoms = record.args if isinstance(record.args, dict) else {}
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "pid": record.process,
+            "remote": atoms.get("h"),
+            "method": atoms.get("m"),
+            "path": atoms.get("U"),
+            "status": int(atoms["s"]) if str(atoms.get("s", "")).isdigit() else atoms.get("s"),
+            "bytes": int(atoms["B"]) if str(atoms.get("B", "")).isdigit() else 0,
+            "duration_us": atoms.get("D"),
+            "request_id": atoms.get("{x-request-id}i"),
+        }
+        return json.dumps(entry)
+
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": JsonFormatter}, "access": {"()": AccessFormatter}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "access": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+    },
+}
+<% if runtime.metrics is defined %>
+
+# Metrics, right across workers: each worker writes its samples to files in one folder
+# (prometheus_client's multiprocess mode), set here, before any worker starts, on the writable
+# /tmp; the master wipes it at start, marks a worker's gauges dead when it exits, and serves
+# the sum on its own port (<@ runtime.metrics.port @>, named `metrics` in the pod), which no route
+# reaches. Counted for every request the server answers, by the route's template (Flask's
+# matched rule, never the raw path: one series per route, whatever clients ask for;
+# `<unmatched>` where no route matched, `<unknown>` for an application that is not Flask's).
+METRICS_PORT = int(os.environ.get("METRICS_PORT", "<@ runtime.metrics.port @>"))
+METRICS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus-multiproc")
+_metrics = None
+
+
+def on_starting(server):
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    os.makedirs(METRICS_DIR, exist_ok=True)
+
+
+def when_ready(server):
+    from prometheus_client import CollectorRegistry, multiprocess, start_http_server
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    start_http_server(METRICS_PORT, addr="0.0.0.0", registry=registry)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    global _metrics
+    from prometheus_client import Counter, Gauge, Histogram
+
+    _metrics = (
+        Counter("http_requests_total", "Requests answered, by method, route and status.", ["method", "route", "status"]),
+        Histogram("http_request_duration_seconds", "Seconds to answer a request, by method and route.", ["method", "route"]),
+        Gauge("http_requests_in_progress", "Requests being answered.", multiprocess_mode="livesum"),
+    )
+    # The application is loaded (no request yet): Flask says which rule each request matched
+    # once it is routed; the request's environ carries it to post_request.
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "url_map"):
+        from flask import request, request_started
+
+        def note_route(sender, **extra):
+            rule = request.url_rule
+            request.environ["gen.route"] = rule.rule if rule is not None else "<unmatched>"
+
+        request_started.connect(note_route, app, weak=False)
+
+
+def pre_request(worker, req):
+    req.gen_started = time.perf_counter()
+    if _metrics:
+        _metrics[2].inc()
+
+
+def post_request(worker, req, environ, resp):
+    if not _metrics:
+        return
+    requests, duration, in_progress = _metrics
+    in_progress.dec()
+    route = environ.get("gen.route", "<unknown>")
+    status = str(getattr(resp, "status_code", None) or 500)
+    requests.labels(req.method, route, status).inc()
+    duration.labels(req.method, route).observe(time.perf_counter() - getattr(req, "gen_started", time.perf_counter()))
+<% endif %>

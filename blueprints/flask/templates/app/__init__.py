@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from flask import Flask, jsonify
+from flask import Flask, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -24,7 +24,9 @@ class MissingSecret(RuntimeError):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for the cluster's log collector."""
+    """One JSON object per line, for the cluster's log collector; a line logged while answering
+    a request carries its id (X-Request-ID, set by the ingress controller or the Gateway), as
+    gunicorn's access line for it does."""
 
     def format(self, record):
         entry = {
@@ -34,6 +36,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "service": SERVICE,
         }
+        if has_request_context():
+            entry["request_id"] = request.headers.get("X-Request-ID")
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)
