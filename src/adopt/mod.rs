@@ -488,11 +488,15 @@ fn resolve_code(s: &mut Service, code: &code::Code<'_>) {
                      --require-hashes`: lock it (`pip-compile --generate-hashes` from the packages it names)"
                 ));
             }
-            if !code.names(r, "gunicorn") {
-                s.todos.push(format!(
-                    "{r} does not name gunicorn, which gen's image runs: add it to the packages the lock is \
-                     compiled from (the image would build, and its container fail to start)"
-                ));
+            // What gen's image runs besides the code: gunicorn, and prometheus-client, with which
+            // gen's gunicorn.conf.py serves the metrics (the flask blueprint's runtime.source.packages).
+            for package in ["gunicorn", "prometheus-client"] {
+                if !code.names(r, package) {
+                    s.todos.push(format!(
+                        "{r} does not name {package}, which gen's image runs: add it to the packages the lock is \
+                         compiled from (the image would build, and its container fail to start)"
+                    ));
+                }
             }
             for (included, line) in code.included(r) {
                 s.todos.push(format!(

@@ -278,9 +278,10 @@ fn settle_locks(dir: &Path, source: &str) {
     let folder = dir.join(source);
     let hash = format!("--hash=sha256:{}", "0".repeat(64));
     let requirements = std::fs::read_to_string(folder.join("requirements.txt")).expect("requirements");
-    // gen's image runs gunicorn: the owner adds it where the team's image installed it apart.
+    // gen's image runs gunicorn, and prometheus-client for its metrics: the owner adds them
+    // (gunicorn where the team's image installed it apart).
     let gunicorn = if requirements.to_ascii_lowercase().contains("gunicorn") { "" } else { "gunicorn==23.0.0\n" };
-    let locked: String = format!("{requirements}\n{gunicorn}")
+    let locked: String = format!("{requirements}\n{gunicorn}prometheus-client==0.26.0\n")
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| format!("{l} \\\n    {hash}\n"))

@@ -186,6 +186,13 @@ fn the_services_metrics_count_every_request_across_gunicorns_workers_and_every_l
         assert!(get(port, "/healthz", &[], Duration::from_secs(10)).starts_with("HTTP/1.1 200"));
     }
     assert!(get(port, "/no/such/route/42", &[], Duration::from_secs(10)).starts_with("HTTP/1.1 404"));
+    // A method a client invents is counted as `other`, not as a series of its own; an id with a
+    // quote and a backslash is logged as sent.
+    for method in ["FOO1", "FOO2"] {
+        assert_eq!(request(port, method, "/").0, 405);
+    }
+    let odd_id = r#"a"b\c"#;
+    assert!(get(port, "/healthz", &[("X-Request-ID", odd_id)], Duration::from_secs(10)).starts_with("HTTP/1.1 200"));
     held.write_all(b"Connection: close\r\n\r\n").expect("send");
     held.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     let mut answer = String::new();
@@ -207,7 +214,13 @@ fn the_services_metrics_count_every_request_across_gunicorns_workers_and_every_l
             .unwrap_or_else(|| panic!("no {series} in /metrics:\n{metrics}"))
     };
     assert_eq!(sample(r#"http_requests_total{method="GET",route="/",status="200"}"#), (N + 1) as f64);
-    assert_eq!(sample(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#), N as f64);
+    assert_eq!(sample(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#), (N + 1) as f64);
+    assert_eq!(sample(r#"http_requests_total{method="other",route="<unmatched>",status="405"}"#), 2.0);
+    assert!(!metrics.contains("FOO"), "a client's method became a label:\n{metrics}");
+    // The slowest request the service allows (the spec's timeout, 30 s) has a bucket of its own.
+    let timeout = r.setting("timeout");
+    let last = format!(r#"http_request_duration_seconds_bucket{{le="{timeout}.0",method="GET",route="/"}}"#);
+    assert_eq!(sample(&last), (N + 1) as f64);
     assert_eq!(sample(r#"http_requests_total{method="GET",route="<unmatched>",status="404"}"#), 1.0);
     assert_eq!(sample(r#"http_request_duration_seconds_count{method="GET",route="/"}"#), (N + 1) as f64);
     assert_eq!(sample("http_requests_in_progress"), 0.0);
@@ -233,7 +246,9 @@ fn the_services_metrics_count_every_request_across_gunicorns_workers_and_every_l
         }
     }
     assert_eq!(pids.len(), 2, "the requests were not answered by both workers: {pids:?}");
-    assert_eq!(ids, (0..N).map(|i| format!("request-{i}")).collect::<Vec<_>>());
+    let mut expected: Vec<String> = (0..N).map(|i| format!("request-{i}")).collect();
+    expected.push(odd_id.to_string());
+    assert_eq!(ids, expected);
 }
 
 /// Installs a lock as the image and the pipeline do (`--require-hashes`), offline: `pip

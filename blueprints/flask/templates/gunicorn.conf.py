@@ -1,12 +1,12 @@
 """gunicorn settings for Kubernetes: all interfaces, logs to stdout, graceful shutdown."""
 
+import datetime
 import json
 import logging
 <% if params.workers == 0 %>
 import multiprocessing
 <% endif %>
 import os
-import shutil
 import time
 
 # 0.0.0.0, not 127.0.0.1: a server bound to loopback is unreachable from outside its container.
@@ -60,12 +60,24 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
+def _time(record):
+    """The record's time in UTC, to the millisecond: lines of one second keep their order."""
+    return datetime.datetime.fromtimestamp(record.created, datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _atom(atoms, key):
+    """One of gunicorn's values for the access line, as the request had it: gunicorn puts a
+    backslash before each double quote of a text value (for its format string), taken back here."""
+    value = atoms.get(key)
+    return value.replace('\\"', '"') if isinstance(value, str) else value
+
+
 class JsonFormatter(logging.Formatter):
     """gunicorn's messages (starting, booting a worker, a worker's timeout) as JSON."""
 
     def format(self, record):
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": _time(record),
             "level": record.levelname,
             "logger": record.name,
             "pid": record.process,
@@ -83,17 +95,17 @@ class AccessFormatter(logging.Formatter):
     def format(self, record):
         atoms = record.args if isinstance(record.args, dict) else {}
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": _time(record),
             "level": record.levelname,
             "logger": record.name,
             "pid": record.process,
             "remote": atoms.get("h"),
-            "method": atoms.get("m"),
-            "path": atoms.get("U"),
+            "method": _atom(atoms, "m"),
+            "path": _atom(atoms, "U"),
             "status": int(atoms["s"]) if str(atoms.get("s", "")).isdigit() else atoms.get("s"),
             "bytes": int(atoms["B"]) if str(atoms.get("B", "")).isdigit() else 0,
             "duration_us": atoms.get("D"),
-            "request_id": atoms.get("{x-request-id}i"),
+            "request_id": _atom(atoms, "{x-request-id}i"),
         }
         return json.dumps(entry)
 
@@ -125,17 +137,36 @@ METRICS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/prometheus
 _metrics = None
 
 
+# The methods a label may name; any other a client sends is counted as `other` (one series
+# per method a client invents would grow without end).
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+# Request durations up to the longest request the service allows (`timeout`), which ends in
+# the last bucket before +Inf: the latency of slow requests stays measurable.
+BUCKETS = tuple(b for b in (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300) if b < timeout)
+BUCKETS += (timeout, float("inf"))
+
+
 def on_starting(server):
-    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    # The samples of an earlier run (a restarted container keeps its /tmp): their files alone,
+    # whatever else the folder holds.
     os.makedirs(METRICS_DIR, exist_ok=True)
+    for name in os.listdir(METRICS_DIR):
+        if name.endswith(".db"):
+            os.remove(os.path.join(METRICS_DIR, name))
 
 
 def when_ready(server):
+    # The server is a thread of the master, started before the workers are forked (they
+    # inherit its listening socket and never accept on it). A port taken is logged, and the
+    # service serves on without metrics: its scrape target shows down, not its users.
     from prometheus_client import CollectorRegistry, multiprocess, start_http_server
 
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
-    start_http_server(METRICS_PORT, addr="0.0.0.0", registry=registry)
+    try:
+        start_http_server(METRICS_PORT, addr="0.0.0.0", registry=registry)
+    except OSError as error:
+        server.log.error("metrics are not served: port %s: %s", METRICS_PORT, error)
 
 
 def child_exit(server, worker):
@@ -150,7 +181,9 @@ def post_worker_init(worker):
 
     _metrics = (
         Counter("http_requests_total", "Requests answered, by method, route and status.", ["method", "route", "status"]),
-        Histogram("http_request_duration_seconds", "Seconds to answer a request, by method and route.", ["method", "route"]),
+        Histogram(
+            "http_request_duration_seconds", "Seconds to answer a request, by method and route.", ["method", "route"], buckets=BUCKETS
+        ),
         Gauge("http_requests_in_progress", "Requests being answered.", multiprocess_mode="livesum"),
     )
     # The application is loaded (no request yet): Flask says which rule each request matched
@@ -179,6 +212,7 @@ def post_request(worker, req, environ, resp):
     in_progress.dec()
     route = environ.get("gen.route", "<unknown>")
     status = str(getattr(resp, "status_code", None) or 500)
-    requests.labels(req.method, route, status).inc()
-    duration.labels(req.method, route).observe(time.perf_counter() - getattr(req, "gen_started", time.perf_counter()))
+    method = req.method if req.method in METHODS else "other"
+    requests.labels(method, route, status).inc()
+    duration.labels(method, route).observe(time.perf_counter() - getattr(req, "gen_started", time.perf_counter()))
 <% endif %>

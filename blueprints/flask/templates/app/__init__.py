@@ -3,6 +3,7 @@
 Scaffolded by gen once; this file is yours to change.
 """
 
+import datetime
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record):
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": datetime.datetime.fromtimestamp(record.created, datetime.timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
