@@ -126,14 +126,15 @@ fn every_object_passes_kubernetes_validate_strict_for_every_supported_minor() {
             // --quiet leaves the failures; one it cannot parse is said on stderr.
             let said = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
             assert!(run.status.success(), "{} on Kubernetes {version}:\n{said}", spec.display());
-            // It has no schema for the Gateway API, snapscheduler's SnapshotSchedule or the
-            // Secrets Store CSI driver's SecretProviderClass: only these may be reported as
-            // unchecked (crd-validate and tests/it/environments.rs check the first two; no
-            // published schema package exists for the third, whose fields tests/it/terraform.rs
-            // asserts).
+            // It has no schema for the Gateway API, snapscheduler's SnapshotSchedule, the
+            // Secrets Store CSI driver's SecretProviderClass or managed Prometheus's
+            // ServiceMonitor: only these may be reported as unchecked (crd-validate checks the
+            // HTTPRoute and the ServiceMonitor, tests/it/environments.rs the SnapshotSchedule; no
+            // published schema package exists for the SecretProviderClass, whose fields
+            // tests/it/terraform.rs asserts).
             for line in said.lines() {
                 assert!(
-                    ["HTTPRoute", "SnapshotSchedule", "SecretProviderClass"]
+                    ["HTTPRoute", "SnapshotSchedule", "SecretProviderClass", "ServiceMonitor"]
                         .iter()
                         .any(|kind| line.contains(&format!("Couldn't find schema for kind {kind}"))),
                     "{line}"
@@ -246,6 +247,7 @@ fn spec_values_come_back_literally_through_helms_engine_and_the_manifests() {
 #[test]
 fn every_reference_names_what_the_chart_creates_whatever_the_release_is_called() {
     let rendered = Rendered::new(&fixture("specs/options.yaml"));
+    let mut monitors = 0;
     for (service, chart) in rendered.charts() {
         for release in ["prod", &format!("{service}-canary"), &service] {
             let docs = chart.render(release, "shop", &[]).expect("the chart renders");
@@ -293,8 +295,23 @@ fn every_reference_names_what_the_chart_creates_whatever_the_release_is_called()
             for (_, hook) in docs.iter().filter(|(_, o)| is_hook(o)) {
                 assert!(!selects(hook, "/metadata/labels"), "the Service would send traffic to the test pod");
             }
+            // The ServiceMonitor selects the Service by its labels and scrapes a port it has,
+            // which the pod's container names.
+            for monitor in docs.iter().map(|(_, o)| o).filter(|o| o["kind"] == "ServiceMonitor") {
+                let wanted = monitor["spec"]["selector"]["matchLabels"].as_object().expect("matchLabels");
+                let labels = &svc["metadata"]["labels"];
+                assert!(wanted.iter().all(|(k, v)| labels.get(k) == Some(v)), "{service} as {release}: {monitor}");
+                let port = &monitor["spec"]["endpoints"][0]["port"];
+                let ports = svc["spec"]["ports"].as_array().expect("ports");
+                let target = ports.iter().find(|p| &p["name"] == port).expect("the Service has the monitor's port");
+                let container = pod["containers"][0]["ports"].as_array().expect("container ports");
+                assert!(container.iter().any(|p| p["name"] == target["targetPort"]), "{service} as {release}");
+                monitors += 1;
+            }
         }
     }
+    // The spec is on AKS, whose managed Prometheus reads a ServiceMonitor of each service.
+    assert_eq!(monitors, 3 * rendered.spec().services.len());
 }
 
 #[test]
