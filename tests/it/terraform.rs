@@ -624,8 +624,9 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
     }
     assert!(wait["triggers_replace"].to_string().contains("azurerm_role_assignment.cluster_admin.id"));
     // Then, as the runner would run it: the role has arrived, and the metrics add-on serves
-    // its PodMonitor kind (the cluster root's cert-manager scrape) on the third ask; never
-    // served, the wait fails with what to look at.
+    // its PodMonitor and ServiceMonitor kinds (the cluster root's cert-manager scrape, each
+    // service's chart) on the third ask, both asked for at once; never served, the wait fails
+    // with what to look at.
     let run_wait = |served_after: u32| {
         let bin = tempfile::tempdir().expect("bin");
         let stub = |name: &str, body: &str| {
@@ -641,7 +642,8 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
         stub(
             "kubectl",
             &format!(
-                "case \"$*\" in *podmonitors.azmonitoring.coreos.com*) n=$(( $(cat {asks} 2>/dev/null || echo 0) + 1 )); \
+                "case \"$*\" in *podmonitors.azmonitoring.coreos.com*servicemonitors.azmonitoring.coreos.com*) \
+                 n=$(( $(cat {asks} 2>/dev/null || echo 0) + 1 )); \
                  echo $n > {asks}; [ $n -gt {served_after} ];; *) exit 0;; esac",
                 asks = asks.display()
             ),
@@ -660,10 +662,10 @@ fn whoever_applies_terraform_gets_a_data_plane_role_and_waits_for_it() {
         )
     };
     let (ok, log) = run_wait(2);
-    assert!(ok && log.contains("waiting for the metrics add-on's PodMonitor kind (2/60)"), "{log}");
-    assert!(log.contains("the metrics add-on serves PodMonitors"), "{log}");
+    assert!(ok && log.contains("waiting for the metrics add-on's PodMonitor and ServiceMonitor kinds (2/60)"), "{log}");
+    assert!(log.contains("the metrics add-on serves PodMonitors and ServiceMonitors"), "{log}");
     let (ok, log) = run_wait(1000);
-    assert!(!ok && log.contains("still serves no podmonitors.azmonitoring.coreos.com"), "{log}");
+    assert!(!ok && log.contains("still serves no podmonitors or servicemonitors of azmonitoring.coreos.com"), "{log}");
     // What the in-cluster root reads waits for it too.
     let outputs = &parsed["outputs.tf"]["output"];
     for name in ["cluster", "in_cluster"] {
@@ -890,6 +892,15 @@ fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
     for kind in ["deployments", "services", "configmaps", "secrets", "horizontalpodautoscalers", "ingresses"] {
         assert!(rules.contains(kind), "{kind}: {rules}");
     }
+    // Each service's chart holds a ServiceMonitor managed Prometheus reads: `helm upgrade`
+    // writes it, as the deploy identity.
+    let monitors = std::fs::read_dir(r.terraform().parent().expect("out").join("manifests"))
+        .expect("manifests")
+        .flatten()
+        .filter(|e| e.path().join("servicemonitor.yaml").is_file())
+        .count();
+    assert!(monitors > 0, "no service of the spec has a ServiceMonitor");
+    assert!(rules.contains("azmonitoring.coreos.com") && rules.contains("servicemonitors"), "{rules}");
     for (flag, kind) in [
         ("http_routes", "httproutes"),
         ("secret_provider", "secretproviderclasses"),

@@ -79,20 +79,22 @@ resource "terraform_data" "cluster_access" {
         echo "waiting for the cluster admin role to reach the API server ($attempt/60)"
         sleep 10
       done
-      # The metrics add-on (`monitor_metrics` in modules/aks) installs its PodMonitor kind a few
-      # minutes after the cluster exists; terraform/cluster/'s cert-manager scrape is one, and
+      # The metrics add-on (`monitor_metrics` in modules/aks) installs its PodMonitor and
+      # ServiceMonitor kinds a few minutes after the cluster exists; terraform/cluster/'s
+      # cert-manager scrape is a PodMonitor, each service's chart holds a ServiceMonitor, and
       # Helm refuses a kind the API server does not serve yet.
       for attempt in $(seq 1 60); do
         token=$(az account get-access-token --resource "$SERVER_ID" --query accessToken --output tsv)
         if kubectl --server "$SERVER" --certificate-authority "$ca" --token "$token" \
-          get customresourcedefinitions.apiextensions.k8s.io podmonitors.azmonitoring.coreos.com > /dev/null 2>&1; then
-          echo "the metrics add-on serves PodMonitors"
+          get customresourcedefinitions.apiextensions.k8s.io podmonitors.azmonitoring.coreos.com \
+          servicemonitors.azmonitoring.coreos.com > /dev/null 2>&1; then
+          echo "the metrics add-on serves PodMonitors and ServiceMonitors"
           exit 0
         fi
-        echo "waiting for the metrics add-on's PodMonitor kind ($attempt/60)"
+        echo "waiting for the metrics add-on's PodMonitor and ServiceMonitor kinds ($attempt/60)"
         sleep 10
       done
-      echo "after 10 minutes the cluster still serves no podmonitors.azmonitoring.coreos.com: is the metrics add-on (ama-metrics in kube-system) running? kubectl get pods -n kube-system -l rsName=ama-metrics" >&2
+      echo "after 10 minutes the cluster still serves no podmonitors or servicemonitors of azmonitoring.coreos.com: is the metrics add-on (ama-metrics in kube-system) running? kubectl get pods -n kube-system -l rsName=ama-metrics" >&2
       exit 1
     EOT
   }

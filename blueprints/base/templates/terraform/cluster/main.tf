@@ -123,6 +123,9 @@ locals {
       { api_groups = ["autoscaling"], resources = ["horizontalpodautoscalers"], verbs = local.write },
       { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
       { api_groups = ["networking.k8s.io"], resources = concat(["networkpolicies"], local.platform.ingress_nginx ? ["ingresses"] : []), verbs = local.write },
+      # The ServiceMonitor of a service that exports metrics, which managed Prometheus reads
+      # (the metrics add-on of modules/aks serves the kind on every cluster gen makes).
+      { api_groups = ["azmonitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write },
     ],
     local.platform.http_routes ? [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }] : [],
     local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],
