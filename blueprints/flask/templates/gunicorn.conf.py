@@ -127,8 +127,8 @@ logconfig_dict = {
 
 # Metrics, right across workers: each worker writes its samples to files in one folder
 # (prometheus_client's multiprocess mode), set here, before any worker starts, on the writable
-# /tmp; the master wipes it at start, marks a worker's gauges dead when it exits, and serves
-# the sum on its own port (<@ runtime.metrics.port @>, named `metrics` in the pod), which no route
+# /tmp; the master removes the samples an earlier run left there, marks a worker's gauges dead
+# when it exits, and serves the sum on its own port (<@ runtime.metrics.port @>, named `metrics` in the pod), which no route
 # reaches. Counted for every request the server answers, by the route's template (Flask's
 # matched rule, never the raw path: one series per route, whatever clients ask for;
 # `<unmatched>` where no route matched, `<unknown>` for an application that is not Flask's).
