@@ -201,6 +201,13 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn image_pull_policy(&self) -> &'static str {
         "IfNotPresent"
     }
+    /// The Prometheus that scrapes the services' metrics on the platform's clusters, as
+    /// templates read it (`platform.prometheus`): the namespace and pod labels of its scrapers
+    /// (what the NetworkPolicy admits on the metrics port), and the apiVersion of the
+    /// ServiceMonitor it reads, `null` where none is installed (no monitor is rendered).
+    fn prometheus(&self) -> serde_json::Value {
+        serde_json::json!({"namespace": "monitoring", "podLabels": {}, "serviceMonitor": null})
+    }
     /// What templates read as `platform` (with `platform.target`, the platform's name, added):
     /// the block as written with its defaults, and whatever the platform works out from it.
     fn context(&self) -> serde_json::Value;

@@ -51,6 +51,7 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
         map.insert("target".into(), name.into());
         map.insert("imagePullPolicy".into(), target.image_pull_policy().into());
         map.insert("singleNode".into(), target.single_node().into());
+        map.insert("prometheus".into(), target.prometheus());
         let capabilities = crate::platform::capabilities_on(target.platform(), spec);
         map.insert("capabilities".into(), capabilities.iter().map(|c| c.name()).collect::<Vec<_>>().into());
         if let Some(environment) = environment {

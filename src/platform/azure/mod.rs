@@ -317,6 +317,16 @@ impl TargetSpec for Spec {
     /// The block, and what the README's quota check needs (`aks.pools`): for each node pool,
     /// its VM size, the vCPUs of one node, and the nodes and vCPUs it starts with and holds at
     /// most at once (its maximum, and one surge node while AKS upgrades it).
+    /// AKS's managed Prometheus: the metrics add-on (`monitor_metrics` in modules/aks) scrapes
+    /// from its ama-metrics pods in kube-system, and reads its own monitor kind.
+    fn prometheus(&self) -> serde_json::Value {
+        serde_json::json!({
+            "namespace": "kube-system",
+            "podLabels": {"rsName": "ama-metrics"},
+            "serviceMonitor": "azmonitoring.coreos.com/v1",
+        })
+    }
+
     fn context(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         let (system, apps) = (&self.aks.system_pool, &self.aks.node_pool);
