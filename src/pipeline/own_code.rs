@@ -225,15 +225,12 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
                 }
             }
             if locks.first() == Some(lock) {
-                let pinned = pinned_names(&text);
-                for package in &recipe.packages {
-                    if !pinned.contains(&lint::requirements::canonical_name(package)) {
-                        findings.diagnostics.push(
-                            loaded
-                                .at(&RULE, &at, false, format!("`{shown_lock}` does not pin `{package}`, which gen's image runs: the image would build, and its container fail to start"))
-                                .help(format!("add `{package}` to the packages the lock is compiled from (`requirements.in`), and compile it again with `--generate-hashes`")),
-                        );
-                    }
+                for package in unpinned(recipe, &text) {
+                    findings.diagnostics.push(
+                        loaded
+                            .at(&RULE, &at, false, format!("`{shown_lock}` does not pin `{package}`, which gen's image runs: the image would build, and its container fail to start"))
+                            .help(format!("add `{package}` to the packages the lock is compiled from (`requirements.in`), and compile it again with `--generate-hashes`")),
+                    );
                 }
             }
             if let Some(family) = requirements {
@@ -307,9 +304,7 @@ pub fn kept_locks<'a>(
             continue;
         }
         let text = String::from_utf8_lossy(&file.bytes).into_owned();
-        let pinned = pinned_names(&text);
-        let missing: Vec<&String> =
-            recipe.packages.iter().filter(|p| !pinned.contains(&lint::requirements::canonical_name(p))).collect();
+        let missing = unpinned(recipe, &text);
         if missing.is_empty() {
             continue;
         }
@@ -336,6 +331,13 @@ pub fn kept_locks<'a>(
 /// The names of the packages a requirements file lists, as pip compares them.
 fn pinned_names(text: &str) -> Vec<String> {
     lint::requirements::parse(text).requirements.iter().map(lint::requirements::Requirement::name).collect()
+}
+
+/// The packages the image runs besides the code (`recipe.packages`) that the lock `text` does
+/// not list, as pip compares names.
+fn unpinned<'r>(recipe: &'r crate::blueprint::SourceRecipe, text: &str) -> Vec<&'r String> {
+    let pinned = pinned_names(text);
+    recipe.packages.iter().filter(|p| !pinned.contains(&lint::requirements::canonical_name(p))).collect()
 }
 
 /// The most files the locks may include, all together.

@@ -299,7 +299,8 @@ fn every_object_of_every_environment_passes_kubernetes_validate_and_snapschedule
             assert!(run.status.success(), "{spec} on Kubernetes {version}:\n{said}");
             // Custom kinds kubernetes-validate has no schema for (as in tests/it/chart.rs): the
             // snapscheduler's, checked below, the Secrets Store CSI driver's, and the Gateway
-            // API's and managed Prometheus's ServiceMonitor, checked by crd-validate.
+            // API's and managed Prometheus's ServiceMonitor, checked by crd-validate
+            // (tests/it/chart.rs, scripts/conformance).
             for line in said.lines() {
                 assert!(
                     ["SnapshotSchedule", "SecretProviderClass", "HTTPRoute", "ServiceMonitor"]
