@@ -19,6 +19,8 @@ pub fn groups() -> Vec<Group> {
         &lint::ignore::UNKNOWN_IGNORED_RULE,
         &blueprint::UNKNOWN_BLUEPRINT,
         &blueprint::UNPINNED_BASE_IMAGE,
+        &blueprint::LATENCY_THRESHOLD_NOT_A_BUCKET,
+        &blueprint::PORT_TAKEN_BY_METRICS,
     ]);
     spec_rules.extend(spec::rules::all().map(|(rule, _)| *rule));
     // Found by the render, which sees the layout's paths, and reported at the spec's line.

@@ -85,7 +85,9 @@ module "monitoring" {
   namespaces             = var.namespaces
   certificates           = length(var.tls_hosts) > 0
   certificate_namespaces = distinct(concat(var.namespaces, var.gateway == null ? [] : [var.gateway.namespace]))
-  tags                   = var.tags
+  # Each service's SLO rules as gen rendered them and promtool tested them: the same file.
+  slo_rules = { for s in var.slo_services : s => yamldecode(file("${path.root}/../monitoring/${s}/rules.yaml")) }
+  tags      = var.tags
 }
 
 # The data-plane role on the cluster for its admin (the spec's admin group, else whoever

@@ -62,6 +62,12 @@ namespaces = [
   "shop",
 ]
 
+# The services whose SLO rules (monitoring/<service>/rules.yaml, tested by promtool) Azure
+# Monitor evaluates on the cluster's managed Prometheus, and sends to alert_emails.
+slo_services = [
+  "shop",
+]
+
 # The cluster's data-plane admin role goes to whoever applied Terraform first (kept in the
 # state; `terraform apply -replace=module.cluster_admin.terraform_data.first_applier` moves it).
 admin_group_object_id = null

@@ -14,7 +14,9 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use serde::Deserialize;
 
 pub use catalog::{Catalog, CatalogError};
-pub use params::{ServiceBlueprint, UNKNOWN_BLUEPRINT, resolve_params};
+pub use params::{
+    LATENCY_THRESHOLD_NOT_A_BUCKET, PORT_TAKEN_BY_METRICS, ServiceBlueprint, UNKNOWN_BLUEPRINT, resolve_params,
+};
 pub use select::{Judged, Selector};
 pub use unpinned_base_image::{RULE as UNPINNED_BASE_IMAGE, check as check_base_images};
 
@@ -208,7 +210,7 @@ struct Manifest {
 /// What a service blueprint's container promises the platform that runs it: the chart's
 /// security context, writable mounts and shutdown timing are built from it, and the
 /// blueprint's own files (Dockerfile, server config) use the same values.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Runtime {
     /// The numeric user the image runs as (above 10000: no clash with a node's users).
@@ -264,7 +266,7 @@ pub struct Runtime {
 /// The Prometheus metrics a service blueprint's server exports: on a port of their own (named
 /// `metrics` in the pod, which no route reaches), at a path, and the metric families it
 /// exports (what rules and dashboards may read).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MetricsExport {
     /// The container port the metrics are served on.
@@ -273,6 +275,48 @@ pub struct MetricsExport {
     pub path: String,
     /// The metric families exported (a histogram by its name, without `_bucket`).
     pub names: Vec<String>,
+    /// Which of them count the requests: what the SLO rules read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestMetrics>,
+}
+
+/// The metrics that count a service's requests and their durations.
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RequestMetrics {
+    /// The counter of requests answered.
+    pub total: String,
+    /// Its label holding the status code.
+    #[serde(default = "default_status_label")]
+    pub status_label: String,
+    /// The label holding the route, on both metrics.
+    #[serde(default = "default_route_label")]
+    pub route_label: String,
+    /// The histogram of durations in seconds.
+    pub duration: String,
+    /// The histogram's bucket boundaries in seconds.
+    pub buckets: Vec<f64>,
+    /// A param (seconds) bounding the buckets: those at or above it are left out, and it is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buckets_up_to_param: Option<String>,
+}
+
+fn default_status_label() -> String {
+    "status".into()
+}
+fn default_route_label() -> String {
+    "route".into()
+}
+
+impl RequestMetrics {
+    /// The histogram's buckets for a service with these params (`+Inf` left out).
+    pub fn buckets_for(&self, params: &serde_json::Map<String, serde_json::Value>) -> Vec<f64> {
+        let bound = self.buckets_up_to_param.as_ref().and_then(|p| params.get(p)).and_then(|v| v.as_f64());
+        match bound {
+            Some(bound) => self.buckets.iter().copied().filter(|b| *b < bound).chain([bound]).collect(),
+            None => self.buckets.clone(),
+        }
+    }
 }
 
 /// What the folder of a service's own code must hold for gen's files to build and test it.

@@ -29,6 +29,80 @@ declare_rule! {
     pub static UNKNOWN_BLUEPRINT = ("SPEC119", "unknown-blueprint", Error, unignorable);
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a latency objective whose `threshold` is not a bucket boundary of the latency
+    /// histogram the service's blueprint exports (`gen blueprints show NAME`, its
+    /// `runtime.metrics.requests.buckets`, bounded by a param such as flask's `timeout`).
+    ///
+    /// ## Why it matters
+    /// The indicator counts the requests in the bucket at the threshold. Between two
+    /// boundaries Prometheus can only interpolate, and an alert on an interpolated share pages
+    /// for requests that met the objective, or misses those that did not.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   - name: shop
+    ///     slo: {latency: {objective: 99, threshold: 300ms}}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use a boundary the message lists, such as `250ms` or `500ms`.
+    pub static LATENCY_THRESHOLD_NOT_A_BUCKET = ("SPEC171", "latency-threshold-not-a-bucket", Error);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a service whose `port` is the port its blueprint serves Prometheus metrics on
+    /// (flask's 9464).
+    ///
+    /// ## Why it matters
+    /// Two servers cannot bind one port: the container would not start, or the metrics
+    /// server would fail and nothing would watch the service.
+    ///
+    /// ## How to fix
+    /// Choose another port, such as `8080`.
+    pub static PORT_TAKEN_BY_METRICS = ("SPEC172", "port-taken-by-metrics", Error);
+}
+
+/// The service's objectives as its blueprint's metrics can measure them, and its port beside
+/// the metrics'.
+fn check_metrics(loaded: &Loaded, i: usize, bp: &Blueprint, params: &Map<String, Value>, errors: &mut Diagnostics) {
+    let svc = &loaded.spec.services[i];
+    let Some(metrics) = &bp.runtime.metrics else { return };
+    if svc.port == metrics.port {
+        let msg = format!("port {} is the one the `{}` blueprint serves its metrics on", svc.port, bp.name);
+        errors.push(
+            loaded
+                .at(&PORT_TAKEN_BY_METRICS, &route!["services", i, "port"], false, msg)
+                .help("choose another port, such as 8080"),
+        );
+    }
+    let (Some(requests), true) = (&metrics.requests, loaded.spec.observability.enabled) else { return };
+    let Some(threshold) = svc.slo.latency.seconds() else { return };
+    let buckets = requests.buckets_for(params);
+    if buckets.iter().any(|b| (b - threshold).abs() <= 1e-9 * b.max(1.0)) {
+        return;
+    }
+    let said: Vec<String> = buckets
+        .iter()
+        .map(|b| {
+            let ms = b * 1000.0;
+            if (ms - ms.round()).abs() < 1e-6 && ms < 1000.0 { format!("{}ms", ms.round()) } else { format!("{b}s") }
+        })
+        .collect();
+    let written = route!["services", i, "slo", "latency", "threshold"];
+    let at = if loaded.root().lookup(&written).is_some() { written } else { route!["services", i] };
+    let msg = format!(
+        "the latency threshold {} is not a bucket boundary of `{}`'s histogram ({})",
+        svc.slo.latency.threshold, bp.name, requests.duration
+    );
+    errors.push(
+        loaded.at(&LATENCY_THRESHOLD_NOT_A_BUCKET, &at, false, msg).help(format!("use one of {}", said.join(", "))),
+    );
+}
+
 /// Fills in `default`s of the schema's properties, recursively through objects.
 pub(super) fn apply_defaults(schema: &Value, value: &mut Map<String, Value>) {
     let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
@@ -119,6 +193,7 @@ pub fn resolve_params<'c>(loaded: &Loaded, catalog: &'c Catalog) -> Result<Vec<S
         }
         let mut params = svc.params.clone();
         apply_defaults(&bp.params, &mut params);
+        check_metrics(loaded, i, bp, &params, &mut errors);
         out.push((bp, params));
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }

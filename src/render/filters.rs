@@ -7,6 +7,8 @@
 //! gets a space. The program that reads the file still gets the value exactly.
 
 use minijinja::value::ValueKind;
+
+use crate::spec::model::Service;
 use minijinja::{Error, ErrorKind, Value};
 
 use crate::spec::invisible::is_hidden;
@@ -325,6 +327,32 @@ pub fn segment(value: Value) -> Result<Value, Error> {
     } else {
         Err(Error::new(ErrorKind::InvalidOperation, format!("`{s}` cannot be a path segment")))
     }
+}
+
+/// A value of the context as the model type it was made from.
+fn model<T: serde::de::DeserializeOwned>(value: &Value, what: &str) -> Result<T, Error> {
+    serde_json::to_value(value)
+        .and_then(serde_json::from_value)
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not {what}: {e}")))
+}
+
+/// The metrics that count a service's requests, from its blueprint's `runtime`.
+fn request_metrics(runtime: &Value) -> Result<crate::blueprint::RequestMetrics, Error> {
+    model(&runtime.get_attr("metrics")?.get_attr("requests")?, "a runtime's request metrics")
+}
+
+/// A service's Prometheus rules file (`service | slo_rules(runtime)`): its SLO indicators and
+/// alerts (`render::slo`).
+pub fn slo_rules(service: Value, runtime: Value) -> Result<Value, Error> {
+    let service: Service = model(&service, "a service")?;
+    Ok(Value::from_safe_string(super::slo::rules_file(&service, &request_metrics(&runtime)?)))
+}
+
+/// The `promtool test rules` file of a service's rules at `rules_path` (from the test file's
+/// folder): `service | slo_tests(runtime, "rules.yaml")`.
+pub fn slo_tests(service: Value, runtime: Value, rules_path: &str) -> Result<Value, Error> {
+    let service: Service = model(&service, "a service")?;
+    Ok(Value::from_safe_string(super::slo::tests_file(&service, &request_metrics(&runtime)?, rules_path)))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod filters;
 mod marker;
 mod plan;
 mod select;
+pub mod slo;
 mod workflow;
 
 use minijinja::Value;

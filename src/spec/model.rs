@@ -25,6 +25,8 @@ pub struct Spec {
     #[serde(default)]
     pub pipeline: Pipeline,
     #[serde(default)]
+    pub observability: Observability,
+    #[serde(default)]
     pub lint: Lint,
 }
 
@@ -262,6 +264,67 @@ pub struct Service {
     pub params: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     pub release: Release,
+    #[serde(default)]
+    pub slo: Slo,
+}
+
+/// What "healthy" means for a service: the share of its requests, over 30 days, that must
+/// succeed and be fast (its service level objectives). gen renders from them the recording
+/// rules of each indicator and the multi-window, multi-burn-rate alerts of Google's SRE
+/// workbook (`src/observability.rs`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Slo {
+    /// The percentage of requests answered without a server error (5xx).
+    pub availability: f64,
+    pub latency: LatencySlo,
+}
+
+impl Default for Slo {
+    fn default() -> Self {
+        Slo { availability: 99.9, latency: LatencySlo::default() }
+    }
+}
+
+/// The percentage of requests answered within `threshold`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct LatencySlo {
+    pub objective: f64,
+    /// A duration in milliseconds (`250ms`) or seconds (`1s`): a bucket boundary of the
+    /// blueprint's latency histogram, so that the indicator is counted, not interpolated.
+    pub threshold: String,
+}
+
+impl Default for LatencySlo {
+    fn default() -> Self {
+        LatencySlo { objective: 99.0, threshold: "250ms".into() }
+    }
+}
+
+impl LatencySlo {
+    /// The threshold in seconds; `None` for a value the schema refuses.
+    pub fn seconds(&self) -> Option<f64> {
+        let t = self.threshold.trim();
+        let (number, scale) = match t.strip_suffix("ms") {
+            Some(n) => (n, 1000.0),
+            None => (t.strip_suffix('s')?, 1.0),
+        };
+        number.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).map(|n| n / scale)
+    }
+}
+
+/// Whether gen renders what watches the services: their monitors, SLO rules and alerts.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Observability {
+    pub enabled: bool,
+}
+
+impl Default for Observability {
+    fn default() -> Self {
+        Observability { enabled: true }
+    }
 }
 
 /// How the pipeline names the service's releases: each release is the git tag `tagPrefix`

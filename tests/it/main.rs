@@ -48,6 +48,7 @@ mod rules;
 mod schema_model;
 mod schema_quick;
 mod shared_once;
+mod slo;
 mod terraform;
 mod terraform_agreement;
 mod terraform_lint;

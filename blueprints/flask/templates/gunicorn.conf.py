@@ -142,7 +142,9 @@ _metrics = None
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Request durations up to the longest request the service allows (`timeout`), which ends in
 # the last bucket before +Inf: the latency of slow requests stays measurable.
-BUCKETS = tuple(b for b in (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300) if b < timeout)
+# The boundaries are the blueprint's (runtime.metrics.requests.buckets): a latency SLO's
+# threshold is one of them, so that its indicator is a count.
+BUCKETS = tuple(b for b in (<% for b in runtime.metrics.requests.buckets %><@ b @><% if not loop.last %>, <% endif %><% endfor %>) if b < timeout)
 BUCKETS += (timeout, float("inf"))
 
 

@@ -123,7 +123,9 @@ _metrics = None
 METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 # Request durations up to the longest request the service allows (`timeout`), which ends in
 # the last bucket before +Inf: the latency of slow requests stays measurable.
-BUCKETS = tuple(b for b in (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300) if b < timeout)
+# The boundaries are the blueprint's (runtime.metrics.requests.buckets): a latency SLO's
+# threshold is one of them, so that its indicator is a count.
+BUCKETS = tuple(b for b in (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0) if b < timeout)
 BUCKETS += (timeout, float("inf"))
 
 

@@ -109,6 +109,18 @@ namespaces = [
 <% endfor %>
 ]
 
+# The services whose SLO rules (monitoring/<service>/rules.yaml, tested by promtool) Azure
+# Monitor evaluates on the cluster's managed Prometheus, and sends to alert_emails.
+slo_services = [
+<% if spec.observability.enabled %>
+<% for svc in spec.services | sort(attribute="name") %>
+<% if runtimes[svc.blueprint].metrics is defined and runtimes[svc.blueprint].metrics.requests is defined %>
+  <@ svc.name | hcl @>,
+<% endif %>
+<% endfor %>
+<% endif %>
+]
+
 <% if spec.platform.azure.aks.adminGroup is defined %>
 # The group given the cluster's data-plane admin role; whoever applies Terraform must be in it.
 admin_group_object_id = <@ spec.platform.azure.aks.adminGroup | hcl @>

@@ -269,6 +269,16 @@ variable "namespaces" {
   }
 }
 
+variable "slo_services" {
+  type        = list(string)
+  description = "The services whose SLO rules (../monitoring/<service>/rules.yaml) Azure Monitor evaluates (spec: services[].slo, observability.enabled)."
+  default     = []
+  validation {
+    condition     = alltrue([for s in var.slo_services : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", s))])
+    error_message = "Each service is a Kubernetes name: lowercase letters, digits and '-', at most 63."
+  }
+}
+
 variable "admin_group_object_id" {
   type        = string
   description = "The Entra ID group given the cluster's data-plane admin role and each vault's Secrets Officer role, or null for whoever applied this root first, kept in the state (spec: platform.azure.aks.adminGroup)."

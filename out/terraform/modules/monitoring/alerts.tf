@@ -112,7 +112,66 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "certificates" {
   depends_on = [azurerm_monitor_data_collection_rule_association.prometheus]
 }
 
+# Each service's SLO rules (monitoring/<service>/rules.yaml, which promtool checks and tests
+# as gen renders it): a rule group per group of the file, its indicators' recording rules
+# and its burn-rate alerts, evaluated every minute over this cluster's series alone. An
+# alert's severity label gives Azure's severity (critical: 1, a page; warning: 2, a ticket)
+# and it goes to main.tf's action group, as the alerts above do.
+resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
+  for_each = local.slo_groups
+
+  name                = "${var.name}-${each.key}"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  cluster_name        = var.name
+  description         = "The SLO rules of ${each.value.service} (monitoring/${each.value.service}/rules.yaml)."
+  rule_group_enabled  = true
+  interval            = "PT${upper(each.value.group.interval)}"
+  scopes              = [azurerm_monitor_workspace.this.id, var.cluster_id]
+  tags                = var.tags
+
+  dynamic "rule" {
+    for_each = each.value.group.rules
+    content {
+      record      = try(rule.value.record, null)
+      alert       = try(rule.value.alert, null)
+      enabled     = true
+      expression  = rule.value.expr
+      for         = can(rule.value.alert) ? "PT${upper(rule.value.for)}" : null
+      severity    = can(rule.value.alert) ? lookup(local.severities, rule.value.labels.severity, 2) : null
+      labels      = try(rule.value.labels, null)
+      annotations = try(rule.value.annotations, null)
+
+      dynamic "action" {
+        for_each = [for group in azurerm_monitor_action_group.this : group.id if can(rule.value.alert)]
+        content {
+          action_group_id = action.value
+        }
+      }
+
+      dynamic "alert_resolution" {
+        for_each = can(rule.value.alert) ? [10] : []
+        content {
+          auto_resolved   = true
+          time_to_resolve = "PT${alert_resolution.value}M"
+        }
+      }
+    }
+  }
+
+  depends_on = [azurerm_monitor_data_collection_rule_association.prometheus]
+}
+
 locals {
+  # Every group of every service's rules file, by its name (`<service>-slo-…`, unique).
+  slo_groups = merge([
+    for service, file in var.slo_rules : {
+      for group in file.groups : group.name => { service = service, group = group }
+    }
+  ]...)
+  # Prometheus' severity label as Azure's alert severity (0 critical … 4 verbose).
+  severities = { critical = 1, warning = 2, info = 3 }
+
   # The cluster's name as an Azure Monitor workspace and a data collection endpoint take it.
   prometheus_name = substr(replace(var.name, "_", "-"), 0, 39)
 

@@ -50,3 +50,9 @@ variable "certificate_namespaces" {
   description = "The namespaces of those certificates: the services' (an Ingress') and the Gateway's (its listeners')."
   default     = []
 }
+
+variable "slo_rules" {
+  type        = any
+  description = "Each service's SLO rules, by service: a Prometheus rules file (groups of recording and alerting rules) as yamldecode reads it."
+  default     = {}
+}

@@ -1,0 +1,127 @@
+//! The services' SLO rules (`monitoring/<service>/rules.yaml`, src/render/slo.rs) as the real
+//! Prometheus reads them: `promtool check rules` passes, and `promtool test rules` proves on
+//! the rendered unit tests that an outage pages, a slow burn opens a ticket alone and a healthy
+//! service fires nothing, for specs unlike the reference (several services, objectives of their
+//! own, a timeout as the latency threshold, environments on two platforms). A rule broken on
+//! purpose fails its tests, so the tests are the judge.
+
+use std::path::Path;
+
+use crate::common::{Project, validator};
+
+/// Runs promtool with `args` in `dir`: whether it passed, and what it said.
+fn promtool(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = validator("promtool").args(args).current_dir(dir).output().expect("promtool runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+/// The rendered services' rule folders under `out`.
+fn rule_folders(out: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(out.join("monitoring")).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// Every service's rules pass `promtool check rules` and their unit tests.
+fn assert_rules_hold(out: &Path, services: &[&str]) {
+    let dirs = rule_folders(out);
+    let names: Vec<String> = dirs.iter().map(|d| d.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, services, "the services with rules");
+    for dir in &dirs {
+        let (ok, said) = promtool(dir, &["check", "rules", "rules.yaml"]);
+        assert!(ok && said.contains("SUCCESS: 20 rules found"), "{}: {said}", dir.display());
+        let (ok, said) = promtool(dir, &["test", "rules", "rules.test.yaml"]);
+        assert!(ok, "{}: {said}", dir.display());
+    }
+}
+
+fn project_with(edits: &[(&str, &str)]) -> Project {
+    let p = Project::new();
+    for (from, to) in edits {
+        p.edit_spec(from, to);
+    }
+    let run = p.render();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    p
+}
+
+const SERVICE: &str = "    params: {pythonVersion: \"3.12\", workers: 2, timeout: 30}\n";
+
+#[test]
+fn the_rules_of_services_with_objectives_of_their_own_pass_promtool_and_their_tests() {
+    // Three services: the defaults; a looser availability and a 1 s latency; a 10 s timeout
+    // that is the latency threshold itself (the histogram's last bucket before +Inf).
+    let p = project_with(&[(
+        SERVICE,
+        "    params: {pythonVersion: \"3.12\", workers: 2, timeout: 30}
+  - name: orders
+    slo: {availability: 99.5, latency: {objective: 95, threshold: 1s}}
+    ingress: {host: orders.example.com}
+  - name: reports
+    params: {timeout: 10}
+    health: {liveness: /live, readiness: /live}
+    slo: {availability: 99.99, latency: {objective: 99.9, threshold: 10s}}
+",
+    )]);
+    assert_rules_hold(&p.path("out"), &["orders", "reports", "shop"]);
+    let rules = std::fs::read_to_string(p.path("out/monitoring/reports/rules.yaml")).expect("rules");
+    // The threshold as the client writes `le`; one probe path, said once.
+    assert!(rules.contains("le=\"10.0\""), "{rules}");
+    assert!(rules.contains("route!~\"/live\""), "{rules}");
+    assert!(rules.contains("> (14.4 * 0.0001)"), "{rules}");
+    // Terraform evaluates the rules of the three on AKS, and the Terraform workflow plans a
+    // change to them.
+    let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("slo_services = [\n  \"orders\",\n  \"reports\",\n  \"shop\",\n]"), "{tfvars}");
+    let workflow = std::fs::read_to_string(p.path(".github/workflows/terraform.yml")).expect("workflow");
+    assert!(workflow.contains("- \"out/monitoring/**\""), "{workflow}");
+}
+
+#[test]
+fn environments_on_two_platforms_render_each_services_rules_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = std::fs::read(crate::common::root().join("tests/fixtures/specs/kind-dev-azure-staging-prod.yaml"))
+        .expect("spec");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("copy");
+    let run = crate::common::Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_rules_hold(&dir.path().join("out"), &["api"]);
+    // Each Azure environment's values name the service; the local one has no Terraform.
+    for env in ["staging", "prod"] {
+        let tfvars = std::fs::read_to_string(dir.path().join(format!("out/terraform/environments/{env}.tfvars")))
+            .expect("tfvars");
+        assert!(tfvars.contains("slo_services = [\n  \"api\",\n]"), "{env}: {tfvars}");
+    }
+}
+
+#[test]
+fn a_rule_broken_on_purpose_fails_its_unit_tests() {
+    let p = project_with(&[]);
+    let dir = p.path("out/monitoring/shop");
+    let rules = std::fs::read_to_string(dir.join("rules.yaml")).expect("rules");
+    // A page that waits 20 minutes misses the outage at 10; a ticket at a tenth of the budget
+    // fires on the healthy service.
+    for (from, to) in [("for: 2m", "for: 20m"), ("> (1 * 0.001)", "> (0.1 * 0.001)")] {
+        assert!(rules.contains(from), "{from}");
+        std::fs::write(dir.join("rules.yaml"), rules.replace(from, to)).expect("write");
+        let (ok, said) = promtool(&dir, &["test", "rules", "rules.test.yaml"]);
+        assert!(!ok && said.contains("FAILED"), "{from} -> {to}: {said}");
+    }
+}
+
+#[test]
+fn observability_off_renders_no_rules_and_nothing_reads_them() {
+    let p = project_with(&[("pipeline:\n", "observability: {enabled: false}\n\npipeline:\n")]);
+    assert!(!p.path("out/monitoring").exists());
+    let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("slo_services = [\n]"), "{tfvars}");
+    let workflow = std::fs::read_to_string(p.path(".github/workflows/terraform.yml")).expect("workflow");
+    assert!(!workflow.contains("monitoring/**"), "{workflow}");
+    let readme = std::fs::read_to_string(p.path("out/README.md")).expect("readme");
+    assert!(!readme.contains("## Monitoring"));
+    // Turned on again, a render brings them back.
+    p.edit_spec("observability: {enabled: false}\n", "");
+    assert_eq!(p.render().code, 0);
+    assert_rules_hold(&p.path("out"), &["shop"]);
+}
