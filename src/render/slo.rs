@@ -150,20 +150,25 @@ const BY: &str = "sum by (cluster, namespace, job)";
 
 /// `rate(metric{matchers}[window])` summed by service, its selector on a line of its own.
 fn summed_rate(metric: &str, matchers: &str, window: &str) -> String {
-    format!("{BY} (rate({metric}{{\n    {matchers}\n  }}[{window}]))")
+    format!("{BY} (\n  rate({metric}{{\n    {matchers}\n  }}[{window}])\n)")
+}
+
+/// `text` with every line but the first indented by `n` more spaces.
+fn indented(text: &str, n: usize) -> String {
+    text.replace('\n', &format!("\n{}", " ".repeat(n)))
 }
 
 fn availability_bad(s: &Selectors, window: &str) -> String {
     let errors = summed_rate(&s.total, &format!("{}, {}", s.base, s.status), window);
     let all = summed_rate(&s.total, &s.base, window);
     // With no 5xx yet there is no error series: `or 0 * all` makes the ratio 0, not absent.
-    format!("(\n  {errors}\n  or\n  0 * {all}\n)\n/\n{}", all.replace("\n  ", "\n"))
+    format!("(\n  {}\n  or\n  0 * {}\n)\n/\n{all}", indented(&errors, 2), indented(&all, 2))
 }
 
 fn latency_bad(s: &Selectors, window: &str) -> String {
     let fast = summed_rate(&s.bucket, &format!("{}, {}", s.base, s.le), window);
     let all = summed_rate(&s.count, &s.base, window);
-    format!("1 - (\n  {fast}\n  /\n  {all}\n)")
+    format!("1 - (\n  {}\n  /\n  {}\n)", indented(&fast, 2), indented(&all, 2))
 }
 
 /// The objectives of `service` whose indicators its metrics give.
@@ -403,6 +408,11 @@ pub fn group_names(service: &str) -> [String; 2] {
 
 /// `service`'s rules file, in Prometheus' format (`groups:`).
 pub fn rules_file(service: &Service, metrics: &RequestMetrics) -> String {
+    let out = rules_text(service, metrics);
+    out.trim_end().to_string()
+}
+
+fn rules_text(service: &Service, metrics: &RequestMetrics) -> String {
     let (records, alerts) = rules(service, metrics);
     let mut out = String::from("groups:\n");
     for (name, rules) in group_names(&service.name).iter().zip([records, alerts]) {
@@ -426,6 +436,10 @@ struct Case {
 /// opens a ticket alone, a healthy service fires nothing, and a scrape that fails or finds
 /// nothing is said.
 pub fn tests_file(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> String {
+    tests_text(service, metrics, rules_path).trim_end().to_string()
+}
+
+fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> String {
     let (_, alerts) = rules(service, metrics);
     let name = &service.name;
     let threshold = le_label(service.slo.latency.seconds().unwrap_or(0.25));
