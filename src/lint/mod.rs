@@ -25,6 +25,7 @@ mod family;
 pub mod ignore;
 pub mod kubernetes;
 pub mod process;
+pub mod prometheus;
 pub mod requirements;
 pub mod terraform;
 pub mod workflow;
@@ -139,8 +140,14 @@ pub trait Family: Sync {
 }
 
 /// Every artifact family, in the order their findings are reported.
-pub static FAMILIES: &[&dyn Family] =
-    &[&dockerfile::FAMILY, &kubernetes::FAMILY, &terraform::FAMILY, &workflow::FAMILY, &requirements::FAMILY];
+pub static FAMILIES: &[&dyn Family] = &[
+    &dockerfile::FAMILY,
+    &kubernetes::FAMILY,
+    &terraform::FAMILY,
+    &workflow::FAMILY,
+    &requirements::FAMILY,
+    &prometheus::FAMILY,
+];
 
 /// The family with this name.
 pub fn family(name: &str) -> Option<&'static dyn Family> {

@@ -1,0 +1,300 @@
+//! The Prometheus rules family: rules files as Prometheus and `promtool check rules` read
+//! them (`groups:`, each with `rules:` of `record:` or `alert:` and an `expr:`), gen's
+//! (`monitoring/<service>/rules.yaml`) or hand-written. Every expression is parsed as PromQL
+//! (the `promql-parser` crate), so one Prometheus would refuse is a finding at its line, and
+//! the rules read the parsed query for the classic mistakes: a rate over too few scrapes, a
+//! quantile of buckets summed without `le`, an alert that fires on one bad sample, that no
+//! route can tell from another, or that says nothing of what to do.
+
+mod rules;
+
+pub use rules::CHECKS;
+
+use std::sync::Arc;
+
+use promql_parser::parser::Expr;
+
+use super::{Artifact, Emit, Family, Recognition, drive, file_name};
+use crate::diag::{Diagnostic, Diagnostics, Rule, Source, Span};
+use crate::yaml::{self, Node, Policy, Tags, Value};
+
+/// The family, as listed in [`super::FAMILIES`].
+pub static FAMILY: PrometheusFamily = PrometheusFamily;
+
+/// Prometheus rules files.
+pub struct PrometheusFamily;
+
+/// How a rules file is read (Prometheus reads it with go-yaml v3: YAML 1.2 scalars).
+static POLICY: Policy = Policy {
+    what: "a Prometheus rules file",
+    max_bytes: 16 * 1024 * 1024,
+    max_depth: 64,
+    max_nodes: 1_000_000,
+    max_alias_nodes: 100_000,
+    multi_document: false,
+    tags: Tags::Core,
+    rules: &rules::YAML_RULES,
+    empty_help: "a rules file lists its rule groups under `groups:`",
+};
+
+/// The longest expression parsed: real rules are a few hundred bytes (gen's hold a service's
+/// probe paths, which may be 8 KiB each, six times); past this the query is reported rather
+/// than parsed.
+pub const MAX_EXPR_BYTES: usize = 256 * 1024;
+
+/// The deepest nesting of brackets an expression may have to be parsed.
+pub const MAX_EXPR_NESTING: usize = 128;
+
+impl Family for PrometheusFamily {
+    fn name(&self) -> &'static str {
+        "prometheus"
+    }
+
+    fn rules(&self) -> Vec<&'static Rule> {
+        CHECKS.iter().map(|c| c.rule).collect()
+    }
+
+    fn comments(&self, text: &str) -> Vec<Span> {
+        yaml::comments(text)
+    }
+
+    /// A `.yml` or `.yaml` file whose top-level keys are `groups:` (and nothing of a
+    /// Kubernetes object's: a PrometheusRule is the Kubernetes family's) with a `rules:` in it.
+    fn recognises(&self, path: &str, text: &str) -> Recognition {
+        let name = file_name(path);
+        if !(name.ends_with(".yml") || name.ends_with(".yaml")) {
+            return Recognition::No;
+        }
+        let mut groups = false;
+        for line in text.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"')) {
+            match line.split_once(':').map(|(k, _)| k.trim_matches(['"', ' '])) {
+                Some("groups") => groups = true,
+                Some(_) => return Recognition::No,
+                None => {}
+            }
+        }
+        if groups && text.contains("rules:") { Recognition::Yes } else { Recognition::No }
+    }
+
+    fn lint(&self, files: &mut dyn Iterator<Item = Artifact>, emit: &mut Emit<'_>) {
+        drive(CHECKS, files, |a: &Artifact| Document::parse(&a.source), &mut |file, mut found| {
+            super::past_byte_order_mark(file.source.text(), &mut found);
+            found.sort_by_key(|d| d.span);
+            emit(file, found)
+        });
+    }
+}
+
+/// One rule of a group: what it records or alerts on, and its query, parsed.
+pub struct RuleEntry {
+    /// The rule's mapping.
+    pub node: Node,
+    /// `record` or `alert`, with its name and where it is written.
+    pub kind: &'static str,
+    pub name: String,
+    pub name_span: Span,
+    /// The `expr` node (a string), and the query it holds, parsed: `None` when it does not
+    /// parse (PROM002 says why).
+    pub expr: Node,
+    pub query: Option<Expr>,
+    /// Why the query does not parse.
+    pub query_error: Option<String>,
+}
+
+impl RuleEntry {
+    /// Whether it is an alerting rule.
+    pub fn is_alert(&self) -> bool {
+        self.kind == "alert"
+    }
+
+    /// The string at `key` of a mapping of the rule (`labels`, `annotations`).
+    pub fn string_in(&self, map: &str, key: &str) -> Option<&str> {
+        self.node.get(map)?.get(key)?.as_str()
+    }
+}
+
+/// One rules file.
+pub struct Document {
+    pub source: Arc<Source>,
+    /// Why the file, or a part of it, is not a rules file Prometheus would load (PROM001).
+    pub syntax: Diagnostics,
+    /// Every rule of every group, in order.
+    pub rules: Vec<RuleEntry>,
+}
+
+impl Document {
+    /// Reads a file.
+    pub fn parse(source: &Arc<Source>) -> Document {
+        let loaded = yaml::load_source(source, &POLICY);
+        let mut doc = Document { source: loaded.source, syntax: Vec::new(), rules: Vec::new() };
+        match loaded.documents {
+            Ok(mut docs) if !docs.is_empty() => {
+                let root = docs.swap_remove(0).root;
+                doc.read_groups(root);
+            }
+            Ok(_) => {}
+            Err(problems) => doc.syntax = problems,
+        }
+        doc
+    }
+
+    /// How findings name the file.
+    pub fn file(&self) -> &str {
+        self.source.name()
+    }
+
+    /// A finding at `span`.
+    pub fn at(&self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, self.file(), Some(span), message)
+    }
+
+    fn syntax(&mut self, span: Span, message: String, help: &str) {
+        let d = self.at(&rules::RULES_FILE_SYNTAX, span, message).help(help);
+        self.syntax.push(d);
+    }
+
+    fn read_groups(&mut self, root: Node) {
+        let Some(groups) = root.get("groups") else {
+            let message = format!("a rules file is a mapping with `groups:`, not {}", root.type_name());
+            return self.syntax(root.span, message, "list the rule groups under `groups:`");
+        };
+        let Value::Seq(groups) = &groups.value else {
+            let message = format!("`groups` is a list of rule groups, not {}", groups.type_name());
+            return self.syntax(groups.span, message, "write each group as `- name: ...` with its `rules:`");
+        };
+        let mut names: Vec<&str> = Vec::new();
+        for group in groups {
+            match group.get("name").and_then(Node::as_str) {
+                Some(name) if names.contains(&name) => {
+                    let span = group.get("name").map_or(group.span, |n| n.span);
+                    self.syntax(
+                        span,
+                        format!("the group `{name}` is named twice"),
+                        "Prometheus refuses the whole file: rename one",
+                    );
+                }
+                Some(name) => names.push(name),
+                None => self.syntax(group.span, "a rule group has no `name`".into(), "give each group a `name:`"),
+            }
+            let Some(Value::Seq(rules)) = group.get("rules").map(|r| &r.value) else {
+                self.syntax(group.span, "a rule group has no list of `rules`".into(), "list its rules under `rules:`");
+                continue;
+            };
+            for rule in rules {
+                self.read_rule(rule);
+            }
+        }
+    }
+
+    fn read_rule(&mut self, rule: &Node) {
+        let record = rule.get("record");
+        let alert = rule.get("alert");
+        let (kind, name) = match (record, alert) {
+            (Some(n), None) => ("record", n),
+            (None, Some(n)) => ("alert", n),
+            _ => {
+                let message = "a rule has both `record` and `alert`, or neither";
+                return self.syntax(
+                    rule.span,
+                    message.into(),
+                    "a rule records a series (`record:`) or alerts (`alert:`)",
+                );
+            }
+        };
+        let Some(expr) = rule.get("expr").filter(|e| e.as_str().is_some()) else {
+            let message = format!("the {kind} rule has no `expr` string");
+            return self.syntax(rule.span, message, "write its PromQL query under `expr:`");
+        };
+        let text = expr.as_str().unwrap_or_default();
+        let (query, query_error) = match parse(text) {
+            Ok(q) => (Some(q), None),
+            Err(e) => (None, Some(e)),
+        };
+        self.rules.push(RuleEntry {
+            node: rule.clone(),
+            kind,
+            name: name.as_str().unwrap_or_default().to_string(),
+            name_span: name.span,
+            expr: expr.clone(),
+            query,
+            query_error,
+        });
+    }
+}
+
+/// Parses a PromQL query, within the bounds that keep a hostile one from going deep.
+pub fn parse(text: &str) -> Result<Expr, String> {
+    if text.len() > MAX_EXPR_BYTES {
+        return Err(format!("the query is {} bytes, more than the {MAX_EXPR_BYTES} gen reads", text.len()));
+    }
+    let (mut depth, mut deepest, mut operators) = (0usize, 0usize, 0usize);
+    // Outside string literals (`"…"`, `'…'`, `` `…` ``, whose `\` escapes the next character).
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if let Some(q) = quote {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' if q != b'`' => escaped = true,
+                _ if b == q => quote = None,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' | b'`' => quote = Some(b),
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'>' | b'<' | b'=' => operators += 1,
+            _ => {}
+        }
+    }
+    // A chain of operators nests too (`a + a + … + a`); so do brackets.
+    if deepest > MAX_EXPR_NESTING || operators > 4 * MAX_EXPR_NESTING {
+        return Err(format!("the query nests deeper than the {MAX_EXPR_NESTING} levels gen reads"));
+    }
+    promql_parser::parser::parse(text)
+}
+
+/// Every node of a parsed query, parents before children.
+pub fn walk<'e>(expr: &'e Expr, visit: &mut dyn FnMut(&'e Expr)) {
+    visit(expr);
+    match expr {
+        Expr::Aggregate(a) => {
+            if let Some(p) = &a.param {
+                walk(p, visit);
+            }
+            walk(&a.expr, visit);
+        }
+        Expr::Unary(u) => walk(&u.expr, visit),
+        Expr::Binary(b) => {
+            walk(&b.lhs, visit);
+            walk(&b.rhs, visit);
+        }
+        Expr::Paren(p) => walk(&p.expr, visit),
+        Expr::Subquery(s) => walk(&s.expr, visit),
+        Expr::Call(c) => c.args.args.iter().for_each(|a| walk(a, visit)),
+        Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::VectorSelector(_)
+        | Expr::MatrixSelector(_)
+        | Expr::Extension(_) => {}
+    }
+}
+
+/// The metric names a query selects.
+pub fn metric_names(expr: &Expr) -> Vec<&str> {
+    let mut names = Vec::new();
+    walk(expr, &mut |e| match e {
+        Expr::VectorSelector(v) => names.extend(v.name.as_deref()),
+        Expr::MatrixSelector(m) => names.extend(m.vs.name.as_deref()),
+        _ => {}
+    });
+    names
+}
+
+#[cfg(test)]
+mod tests;
