@@ -87,6 +87,7 @@ module "monitoring" {
   certificate_namespaces = distinct(concat(var.namespaces, var.gateway == null ? [] : [var.gateway.namespace]))
   # Each service's SLO rules as gen rendered them and promtool tested them: the same file.
   slo_rules = { for s in var.slo_services : s => yamldecode(file("${path.root}/../monitoring/${s}/rules.yaml")) }
+  slo_pages = var.slo_pages
   tags      = var.tags
 }
 

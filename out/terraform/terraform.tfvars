@@ -67,6 +67,9 @@ namespaces = [
 slo_services = [
   "shop",
 ]
+# Whether their critical alerts page here: only the last environment on Azure in promotion
+# order pages; before it, every SLO alert is a ticket (Azure severity 2).
+slo_pages = true
 
 # The cluster's data-plane admin role goes to whoever applied Terraform first (kept in the
 # state; `terraform apply -replace=module.cluster_admin.terraform_data.first_applier` moves it).

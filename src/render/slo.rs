@@ -90,8 +90,10 @@ struct Objective {
     slo: &'static str,
     /// The objective, a percentage.
     percent: f64,
-    /// The numerator of its indicator's error ratio (the bad requests), by window.
+    /// Its indicator's error ratio (the share of bad requests), by window.
     bad: fn(&Selectors, &str) -> String,
+    /// The number of bad requests, by window.
+    count: fn(&Selectors, &str) -> String,
     /// What a bad request is, in the alerts' words.
     what: String,
 }
@@ -171,6 +173,26 @@ fn latency_bad(s: &Selectors, window: &str) -> String {
     format!("1 - (\n  {}\n  /\n  {}\n)", indented(&fast, 2), indented(&all, 2))
 }
 
+/// `increase(metric{matchers}[window])` summed by service.
+fn summed_increase(metric: &str, matchers: &str, window: &str) -> String {
+    summed_rate(metric, matchers, window).replacen("rate(", "increase(", 1)
+}
+
+fn availability_count(s: &Selectors, window: &str) -> String {
+    summed_increase(&s.total, &format!("{}, {}", s.base, s.status), window)
+}
+
+fn latency_count(s: &Selectors, window: &str) -> String {
+    let all = summed_increase(&s.count, &s.base, window);
+    let fast = summed_increase(&s.bucket, &format!("{}, {}", s.base, s.le), window);
+    format!("{all}\n-\n{fast}")
+}
+
+/// The fewest bad requests over a page's long window that page: below it, at a traffic of a
+/// few requests an hour, one error is a ratio that burns the budget, and it would page at
+/// night for one request.
+pub const PAGE_MIN_BAD: u32 = 5;
+
 /// The objectives of `service` whose indicators its metrics give.
 fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Objective>) {
     let mut probes = vec![service.health.liveness.clone()];
@@ -194,12 +216,14 @@ fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Ob
             slo: "availability",
             percent: service.slo.availability,
             bad: availability_bad,
+            count: availability_count,
             what: "answered with a server error (5xx)".into(),
         },
         Objective {
             slo: "latency",
             percent: service.slo.latency.objective,
             bad: latency_bad,
+            count: latency_count,
             what: format!("slower than {}", service.slo.latency.threshold),
         },
     ];
@@ -209,6 +233,11 @@ fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Ob
 /// The recorded indicator of objective `slo` over `window`, for service `name`.
 fn recorded(name: &str, slo: &str, window: &str) -> String {
     format!("slo:sli_error:ratio_rate{window}{{service={}, slo=\"{slo}\"}}", promql_string(name))
+}
+
+/// The recorded count of bad requests of objective `slo` over `window`, for service `name`.
+fn recorded_count(name: &str, slo: &str, window: &str) -> String {
+    format!("slo:sli_errors:increase{window}{{service={}, slo=\"{slo}\"}}", promql_string(name))
 }
 
 /// The rules of `service`: its indicators' recording rules, then its alerts.
@@ -228,6 +257,19 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
             });
         }
     }
+    // The bad requests over each page's long window, which a page needs PAGE_MIN_BAD of.
+    for objective in &objectives {
+        for burn in &BURN_ALERTS[0].burns {
+            records.push(Rule {
+                kind: "record",
+                name: format!("slo:sli_errors:increase{}", burn.long),
+                expr: (objective.count)(&selectors, burn.long),
+                hold: None,
+                labels: BTreeMap::from([("service", name.clone()), ("slo", objective.slo.into())]),
+                annotations: BTreeMap::new(),
+            });
+        }
+    }
     let mut alerts = Vec::new();
     for objective in &objectives {
         let budget = (100.0 - objective.percent) / 100.0;
@@ -237,8 +279,13 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
                 .iter()
                 .map(|b| {
                     let limit = format!("{} * {}", b.factor, percent(budget));
+                    let enough = if alert.severity == "critical" {
+                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(name, objective.slo, b.long))
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "(\n  {}\n    > ({limit})\n  and\n  {}\n    > ({limit})\n)",
+                        "(\n  {}\n    > ({limit})\n  and\n  {}\n    > ({limit}){enough}\n)",
                         recorded(name, objective.slo, b.long),
                         recorded(name, objective.slo, b.short)
                     )
@@ -254,36 +301,43 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
                     ("slo", objective.slo.into()),
                     ("severity", alert.severity.into()),
                 ]),
-                annotations: burn_annotations(name, objective, alert, budget),
+                annotations: burn_annotations(service, metrics, objective, alert, budget),
             });
         }
     }
     let job = format!("job={}", promql_string(name));
+    let pods = format!("kubectl get pods -n {{{{ $labels.namespace }}}} -l app.kubernetes.io/instance={name}");
+    // Every indicator above is counted by the service itself: when no pod answers, there is
+    // nothing to count and no burn to see. These two say so, and page.
     let down = [
         (
             "MetricsTargetDown",
             format!("{BY} (up{{{job}}}) == 0"),
-            "10m",
-            format!("Prometheus cannot scrape {name}'s metrics in {{{{ $labels.namespace }}}}: its SLO alerts are blind."),
             format!(
-                "The pods may still serve: look at them (kubectl get pods -n {{{{ $labels.namespace }}}} -l app.kubernetes.io/instance={name}) and at the metrics port (`metrics`), which the NetworkPolicy opens to Prometheus alone."
+                "No pod of {name} in {{{{ $labels.namespace }}}} answers Prometheus' scrape: the service is down, or its metrics are, and its SLO alerts are blind."
+            ),
+            format!(
+                "1. {pods}: pods crash-looping, pending or not ready are the outage (kubectl describe pod, then kubectl logs --previous). 2. If they are Running and Ready, the service may still serve: the metrics port (`metrics`) is what fails, and the NetworkPolicy opens it to Prometheus alone."
             ),
         ),
         (
             "MetricsTargetAbsent",
             format!("absent(up{{{job}}})"),
-            "15m",
-            format!("No Prometheus target is {name}'s: its SLO alerts are blind."),
-            "The service's ServiceMonitor selects no Service, names a port the Service lacks, or is not one the cluster's Prometheus reads (its kind or its labels): gen lint reports the first two; kubectl get servicemonitors -A shows whether it is deployed.".into(),
+            format!(
+                "Prometheus has no target of {name}: its pods are gone, or nothing tells Prometheus to scrape them, and its SLO alerts are blind."
+            ),
+            format!(
+                "1. kubectl get pods -A -l app.kubernetes.io/instance={name} (and kubectl get deployments -A): a Deployment scaled to 0 or deleted is the outage. 2. If pods run, the ServiceMonitor selects no Service, names a port the Service lacks, or is not one the cluster's Prometheus reads: gen lint reports the first two; kubectl get servicemonitors -A shows whether it is deployed."
+            ),
         ),
     ];
-    for (alert, expr, hold, summary, runbook) in down {
+    for (alert, expr, summary, runbook) in down {
         alerts.push(Rule {
             kind: "alert",
             name: alert.into(),
             expr,
-            hold: Some(hold),
-            labels: BTreeMap::from([("service", name.clone()), ("severity", "warning".into())]),
+            hold: Some("5m"),
+            labels: BTreeMap::from([("service", name.clone()), ("severity", "critical".into())]),
             annotations: BTreeMap::from([("summary", summary.clone()), ("description", summary), ("runbook", runbook)]),
         });
     }
@@ -291,21 +345,30 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
 }
 
 fn burn_annotations(
-    name: &str,
+    service: &Service,
+    metrics: &RequestMetrics,
     objective: &Objective,
     alert: &BurnAlert,
     budget: f64,
 ) -> BTreeMap<&'static str, String> {
+    let name = &service.name;
     let [first, second] = &alert.burns;
     let share = |b: &Burn| percent(b.factor * budget * 100.0);
     let days = |b: &Burn| percent((30.0 / b.factor * 10.0).round() / 10.0);
-    let summary = if alert.severity == "critical" {
-        format!("{name} is spending its {} error budget {} times too fast", objective.slo, first.factor)
+    let page = alert.severity == "critical";
+    let summary = if page {
+        format!(
+            "{name} is failing its {} objective fast: at this rate its 30-day error budget is gone within {} days",
+            objective.slo,
+            days(second)
+        )
     } else {
         format!("{name} will spend its {} error budget before its 30 days are out", objective.slo)
     };
+    let enough =
+        if page { format!(", with at least {PAGE_MIN_BAD} such requests in that window") } else { String::new() };
     let description = format!(
-        "More than {}% of {name}'s requests were {} over the last {} (and {}), or more than {}% over the last {} (and {}), against a budget of {}% over 30 days: at the first rate the budget is gone in {} days, at the second in {}. The objective: {}% of requests not {}.",
+        "More than {}% of {name}'s requests were {} over the last {} (and {}), or more than {}% over the last {} (and {}){enough}, against a budget of {}% over 30 days: at the first rate the budget is gone in {} days, at the second in {}. The objective: {}% of requests not {}. The requests are counted by the service itself.",
         share(first),
         objective.what,
         first.long,
@@ -319,13 +382,20 @@ fn burn_annotations(
         percent(objective.percent),
         objective.what,
     );
-    let runbook = if alert.severity == "critical" {
+    let job = format!("job={}", promql_string(name));
+    let by_route = if objective.slo == "availability" {
+        format!("sum by (route, status) (rate({}{{{job}, {}=~\"5..\"}}[10m]))", metrics.total, metrics.status_label)
+    } else {
+        format!("histogram_quantile(0.99, sum by (route, le) (rate({}_bucket{{{job}}}[10m])))", metrics.duration)
+    };
+    let tags = service.tag_prefix();
+    let runbook = if page {
         format!(
-            "Users feel it now. If a release of {name} went out in the last hours, roll it back (the rollback workflow); else read the failing routes on the service's dashboard and its logs (kubectl logs -n {{{{ $labels.namespace }}}} deploy/{name})."
+            "Users feel it now. 1. A release in the last hours? git tag --list '{tags}*' --sort=-creatordate | head -2; if so, run the {name} rollback workflow (.github/workflows/{name}.rollback.yml) with the version before it. 2. Else, which routes: {by_route} in Prometheus. 3. The logs of every pod: kubectl logs -n {{{{ $labels.namespace }}}} -l app.kubernetes.io/instance={name} --prefix --since=30m."
         )
     } else {
         format!(
-            "Not urgent: in working hours, find which routes of {name} fail or are slow (the service's dashboard, its logs) before the budget is spent."
+            "Not urgent: in working hours, find which routes of {name} fail or are slow ({by_route} in Prometheus) and fix them before the budget is spent."
         )
     };
     BTreeMap::from([("summary", summary), ("description", description), ("runbook", runbook)])
@@ -432,9 +502,14 @@ struct Case {
     expect: Vec<(&'static str, &'static str, Vec<Option<&'static str>>)>,
 }
 
-/// `service`'s unit tests of its rules (`promtool test rules`): an outage pages, a slow burn
-/// opens a ticket alone, a healthy service fires nothing, and a scrape that fails or finds
-/// nothing is said.
+/// The cluster the unit tests' series come from, as Azure's managed Prometheus labels them.
+const TEST_CLUSTER: &str = "aks-1";
+
+/// `service`'s rules file's unit tests (`promtool test rules`), at the edges of each alert:
+/// an outage pages within 10 minutes but not at the first, a burn just over 14.4 times the
+/// budget pages, one of 8 times pages through the 6-hour window alone, one just under 6 times
+/// opens a ticket and pages nobody, and so for latency; a healthy service, failing probes and
+/// one error at a few requests an hour fire nothing; pods that stop answering, or vanish, page.
 pub fn tests_file(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> String {
     tests_text(service, metrics, rules_path).trim_end().to_string()
 }
@@ -443,71 +518,140 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
     let (_, alerts) = rules(service, metrics);
     let name = &service.name;
     let threshold = le_label(service.slo.latency.seconds().unwrap_or(0.25));
-    let labels = |extra: &str| format!("{{job={}, namespace=\"{name}\", {extra}}}", promql_string(name));
-    let route = format!("{}=\"/\"", metrics.route_label);
-    let requests = |status: &str, values: &str| {
-        (
-            format!("{}{}", metrics.total, labels(&format!("{route}, {}=\"{status}\"", metrics.status_label))),
-            values.into(),
-        )
+    let labels = |extra: &str| {
+        format!("{{cluster=\"{TEST_CLUSTER}\", job={}, namespace=\"{name}\", {extra}}}", promql_string(name))
     };
-    let durations = |fast: &str, all: &str| {
+    let route = |path: &str| format!("{}={}", metrics.route_label, promql_string(path));
+    // `per_minute` requests a minute to `/` answered with `status`, for 5 hours.
+    let requests_on = |path: &str, status: &str, per_minute: f64| {
+        let series =
+            format!("{}{}", metrics.total, labels(&format!("{}, {}=\"{status}\"", route(path), metrics.status_label)));
+        (series, format!("0+{}x300", percent(per_minute)))
+    };
+    let requests = |status: &str, per_minute: f64| requests_on("/", status, per_minute);
+    // 1000 requests a minute, `fast` of them within the threshold.
+    let durations = |fast: f64| {
+        let at = |le: &str| format!("{}_bucket{}", metrics.duration, labels(&format!("{}, le=\"{le}\"", route("/"))));
         vec![
-            (
-                format!("{}_bucket{}", metrics.duration, labels(&format!("{route}, le=\"{threshold}\""))),
-                fast.to_string(),
-            ),
-            (format!("{}_bucket{}", metrics.duration, labels(&format!("{route}, le=\"+Inf\""))), all.to_string()),
-            (format!("{}_count{}", metrics.duration, labels(&route)), all.to_string()),
+            (at(&threshold), format!("0+{}x300", percent(fast))),
+            (at("+Inf"), "0+1000x300".into()),
+            (format!("{}_count{}", metrics.duration, labels(&route("/"))), "0+1000x300".into()),
         ]
     };
-    let up = |values: &str| (format!("up{{job={}, namespace=\"{name}\"}}", promql_string(name)), values.to_string());
-    // A budget of b: the slow burn runs at 4·b, above 3·b (the ticket) and below 6·b (a page).
+    let up = |values: &str| {
+        (
+            format!("up{{cluster=\"{TEST_CLUSTER}\", job={}, namespace=\"{name}\"}}", promql_string(name)),
+            values.to_string(),
+        )
+    };
+    // The error ratio `r` of 1000 requests a minute: good and failed ones.
+    let mix = |r: f64, status: &str| vec![requests("200", 1000.0 * (1.0 - r)), requests(status, 1000.0 * r)];
     let budget = (100.0 - service.slo.availability) / 100.0;
-    let slow_errors = percent(4.0 * budget * 1000.0);
-    let healthy_errors = percent(0.5 * budget * 1000.0);
+    let latency_budget = (100.0 - service.slo.latency.objective) / 100.0;
     let cases = vec![
         Case {
-            name: "an outage (every request a 5xx) pages within 10 minutes",
-            series: vec![requests("500", "0+1000x300"), up("1x300")],
+            name: "an outage (every request a 5xx) pages within 10 minutes, not at the first",
+            series: vec![requests("500", 1000.0), up("1x300")],
             expect: vec![
-                ("10m", "ErrorBudgetBurnFast", vec![Some("availability")]),
-                ("10m", "ErrorBudgetBurnSlow", vec![]),
-                ("10m", "MetricsTargetDown", vec![]),
+                ("1m", "ErrorBudgetBurnFast", vec![]),
+                ("5m", "ErrorBudgetBurnFast", vec![Some("availability")]),
+                ("5m", "ErrorBudgetBurnSlow", vec![]),
+                ("5m", "MetricsTargetDown", vec![]),
             ],
         },
         Case {
-            name: "every request slower than the threshold pages within 10 minutes",
-            series: [vec![requests("200", "0+1000x300"), up("1x300")], durations("0+0x300", "0+1000x300")].concat(),
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("latency")]), ("10m", "ErrorBudgetBurnSlow", vec![])],
+            name: "an outage that ended 40 minutes ago pages nobody any more",
+            series: vec![
+                (requests("500", 0.0).0, "0+1000x30 30000x60".into()),
+                (requests("200", 0.0).0, "0x30 0+1000x60".into()),
+                up("1x90"),
+            ],
+            expect: vec![
+                ("20m", "ErrorBudgetBurnFast", vec![Some("availability")]),
+                ("70m", "ErrorBudgetBurnFast", vec![]),
+            ],
         },
         Case {
-            name: "errors at 4 times the budget open a ticket, and page nobody",
-            series: vec![requests("200", "0+1000x300"), requests("500", &format!("0+{slow_errors}x300")), up("1x300")],
+            name: "errors just over 14.4 times the budget after a healthy day page within the hour",
+            series: vec![
+                (requests("500", 0.0).0, format!("0x300 0+{}x100", percent(1000.0 * 1.1 * 14.4 * budget))),
+                (
+                    requests("200", 0.0).0,
+                    format!("0+1000x300 300000+{}x100", percent(1000.0 * (1.0 - 1.1 * 14.4 * budget))),
+                ),
+                up("1x400"),
+            ],
+            expect: vec![
+                ("330m", "ErrorBudgetBurnFast", vec![]),
+                ("370m", "ErrorBudgetBurnFast", vec![Some("availability")]),
+            ],
+        },
+        Case {
+            name: "errors at twice the budget open a ticket through the 3-day window alone",
+            series: [mix(2.0 * budget, "500"), vec![up("1x300")]].concat(),
+            expect: vec![
+                ("1h", "ErrorBudgetBurnFast", vec![]),
+                ("1h", "ErrorBudgetBurnSlow", vec![Some("availability")]),
+            ],
+        },
+        Case {
+            name: "503s at 8 times the budget page through the 6-hour window alone",
+            series: [mix(8.0 * budget, "503"), vec![up("1x300")]].concat(),
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
+        },
+        Case {
+            name: "errors just under 6 times the budget open a ticket and page nobody",
+            series: [mix(0.9 * 6.0 * budget, "500"), vec![up("1x300")]].concat(),
             expect: vec![
                 ("3h", "ErrorBudgetBurnFast", vec![]),
                 ("3h", "ErrorBudgetBurnSlow", vec![Some("availability")]),
             ],
         },
         Case {
+            name: "every request slower than the threshold pages within 10 minutes",
+            series: [vec![requests("200", 1000.0), up("1x300")], durations(0.0)].concat(),
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("latency")]), ("10m", "ErrorBudgetBurnSlow", vec![])],
+        },
+        Case {
+            name: "slow requests just under 6 times the budget open a ticket alone",
+            series: [vec![requests("200", 1000.0), up("1x300")], durations(1000.0 * (1.0 - 5.4 * latency_budget))]
+                .concat(),
+            expect: vec![("3h", "ErrorBudgetBurnFast", vec![]), ("3h", "ErrorBudgetBurnSlow", vec![Some("latency")])],
+        },
+        Case {
             name: "a healthy service (half the budget, every request fast) fires nothing",
-            series: [
-                vec![requests("200", "0+1000x300"), requests("500", &format!("0+{healthy_errors}x300")), up("1x300")],
-                durations("0+1000x300", "0+1000x300"),
-            ]
-            .concat(),
+            series: [mix(0.5 * budget, "500"), vec![up("1x300")], durations(1000.0)].concat(),
             expect: ["ErrorBudgetBurnFast", "ErrorBudgetBurnSlow", "MetricsTargetDown", "MetricsTargetAbsent"]
                 .into_iter()
                 .map(|alert| ("5h", alert, vec![]))
                 .collect(),
         },
         Case {
-            name: "a scrape that fails is said",
-            series: vec![up("0x60")],
-            expect: vec![("20m", "MetricsTargetDown", vec![None]), ("20m", "MetricsTargetAbsent", vec![])],
+            name: "failing probes page nobody: the kubelet is not a user",
+            series: vec![
+                requests("200", 1000.0),
+                requests_on(&service.health.liveness, "500", 1000.0),
+                requests_on(&service.health.readiness, "500", 1000.0),
+                up("1x300"),
+            ],
+            expect: vec![("1h", "ErrorBudgetBurnFast", vec![]), ("1h", "ErrorBudgetBurnSlow", vec![])],
         },
         Case {
-            name: "no target at all is said",
+            name: "one error at a request a minute pages nobody",
+            series: vec![
+                (requests("200", 1.0).0, "0+1x120".into()),
+                (requests("500", 0.0).0, "0x60 1x60".into()),
+                up("1x120"),
+            ],
+            expect: vec![("70m", "ErrorBudgetBurnFast", vec![])],
+        },
+        Case {
+            name: "pods that stop answering page within 10 minutes",
+            series: vec![(requests("200", 1000.0).0, "0+1000x30".into()), up("1x30 0x60")],
+            expect: vec![("35m", "MetricsTargetDown", vec![]), ("45m", "MetricsTargetDown", vec![None])],
+        },
+        Case {
+            name: "a service with no target at all pages within 10 minutes",
             series: vec![(format!("up{{job=\"not-{name}\"}}"), "1x60".into())],
             expect: vec![("20m", "MetricsTargetAbsent", vec![None])],
         },
@@ -537,6 +681,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
                 labels.insert("job", name.clone());
                 if *alertname != "MetricsTargetAbsent" {
                     labels.insert("namespace", name.clone());
+                    labels.insert("cluster", TEST_CLUSTER.into());
                 }
                 let _ = writeln!(out, "          - exp_labels:");
                 for (k, v) in &labels {

@@ -59,6 +59,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::backup_aks_cannot_take::RULE, rules::backup_aks_cannot_take::check),
     (&rules::certificates_over_weekly_limit::RULE, rules::certificates_over_weekly_limit::check),
     (&rules::host_tls_mixed::RULE, rules::host_tls_mixed::check),
+    (&rules::alerts_without_receiver::RULE, rules::alerts_without_receiver::check),
 ];
 
 /// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.

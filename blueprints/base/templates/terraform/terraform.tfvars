@@ -120,6 +120,11 @@ slo_services = [
 <% endfor %>
 <% endif %>
 ]
+<% set azure_envs = environments | selectattr("platform", "eq", "azure") | list %>
+<% set pages = not (environment is defined and environment.declared) or environment.name == azure_envs[-1].name %>
+# Whether their critical alerts page here: only the last environment on Azure in promotion
+# order pages; before it, every SLO alert is a ticket (Azure severity 2).
+slo_pages = <@ pages | json @>
 
 <% if spec.platform.azure.aks.adminGroup is defined %>
 # The group given the cluster's data-plane admin role; whoever applies Terraform must be in it.

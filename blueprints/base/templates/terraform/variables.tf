@@ -279,6 +279,12 @@ variable "slo_services" {
   }
 }
 
+variable "slo_pages" {
+  type        = bool
+  description = "Whether the SLO rules' critical alerts page here (the last environment in promotion order) or open tickets."
+  default     = true
+}
+
 variable "admin_group_object_id" {
   type        = string
   description = "The Entra ID group given the cluster's data-plane admin role and each vault's Secrets Officer role, or null for whoever applied this root first, kept in the state (spec: platform.azure.aks.adminGroup)."

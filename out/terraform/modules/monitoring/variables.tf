@@ -56,3 +56,9 @@ variable "slo_rules" {
   description = "Each service's SLO rules, by service: a Prometheus rules file (groups of recording and alerting rules) as yamldecode reads it."
   default     = {}
 }
+
+variable "slo_pages" {
+  type        = bool
+  description = "Whether the SLO rules' critical alerts page (Azure severity 0) here, or open tickets (severity 2) as in an environment before production."
+  default     = true
+}

@@ -114,8 +114,9 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "certificates" {
 # Each service's SLO rules (monitoring/<service>/rules.yaml, which promtool checks and tests
 # as gen renders it): a rule group per group of the file, its indicators' recording rules
 # and its burn-rate alerts, evaluated every minute over this cluster's series alone. An
-# alert's severity label gives Azure's severity (critical: 1, a page; warning: 2, a ticket)
-# and it goes to main.tf's action group, as the alerts above do.
+# alert's severity label gives Azure's severity (critical: 0, a page; warning: 2, a ticket)
+# in the environment that pages (slo_pages: the last in promotion order); elsewhere every
+# alert is a ticket. Each goes to main.tf's action group, as the alerts above do.
 resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
   for_each = local.slo_groups
 
@@ -137,7 +138,7 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
       enabled     = true
       expression  = rule.value.expr
       for         = can(rule.value.alert) ? "PT${upper(rule.value.for)}" : null
-      severity    = can(rule.value.alert) ? lookup(local.severities, rule.value.labels.severity, 2) : null
+      severity    = can(rule.value.alert) ? (var.slo_pages ? lookup(local.severities, rule.value.labels.severity, 2) : 2) : null
       labels      = try(rule.value.labels, null)
       annotations = try(rule.value.annotations, null)
 
@@ -169,7 +170,7 @@ locals {
     }
   ]...)
   # Prometheus' severity label as Azure's alert severity (0 critical … 4 verbose).
-  severities = { critical = 1, warning = 2, info = 3 }
+  severities = { critical = 0, warning = 2, info = 3 }
 
   # The cluster's name as an Azure Monitor workspace and a data collection endpoint take it.
   prometheus_name = substr(replace(var.name, "_", "-"), 0, 39)
