@@ -25,6 +25,7 @@ mod latest_image_tag;
 mod liveness_probe_missing;
 mod low_user_id;
 mod manifest_syntax;
+mod monitor_selects_no_service;
 mod privilege_escalation_allowed;
 mod privileged_container;
 mod probe_port_not_exposed;
@@ -121,6 +122,7 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &service_selects_no_pod::RULE, run: Run::All(service_selects_no_pod::check) },
     Check { rule: &target_port_not_container_port::RULE, run: Run::All(target_port_not_container_port::check) },
     Check { rule: &ingress_backend_missing_service::RULE, run: Run::All(ingress_backend_missing_service::check) },
+    Check { rule: &monitor_selects_no_service::RULE, run: Run::All(monitor_selects_no_service::check) },
     Check { rule: &rewrite_target_mismatch::RULE, run: Run::Each(rewrite_target_mismatch::check) },
     Check { rule: &single_writer_volume_shared::RULE, run: Run::All(single_writer_volume_shared::check) },
     Check { rule: &ingress_nginx_retired::RULE, run: Run::All(ingress_nginx_retired::check) },
