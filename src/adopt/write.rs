@@ -524,6 +524,20 @@ fn azure_block(doc: &mut Doc, p: &Platform, project: &str) {
     }
     doc.fixed(4, "ingress", "{className: nginx}", Some("gen's: ingress-nginx, installed by its Terraform"));
     doc.fixed(4, "identity", "managed-identity", Some("GitHub signs in through OIDC; no stored secret"));
+    // gen's Terraform sends the cluster's alerts and the services' SLO pages to these
+    // addresses; with none, the spec is refused (SPEC173). No file of a repository says who is
+    // on call.
+    doc.todo(
+        4,
+        "no file names who is paged: write the addresses the cluster's alerts and the services' SLO \
+         pages go to (an on-call tool's email integration, such as PagerDuty's, pages a phone)",
+    );
+    doc.fixed(
+        4,
+        "monitoring",
+        "{alertEmails: [on-call@your-team.invalid]}",
+        Some("a placeholder, until the TODO above is settled"),
+    );
 }
 
 /// One service; returns its name.

@@ -711,7 +711,7 @@ fn the_readme_names_one_delegation_per_zone_and_only_the_edge_the_cluster_gets()
 #[test]
 fn a_shared_volume_without_a_class_is_a_file_share_on_aks_and_the_laptops_class_locally() {
     let spec = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  azure:\n    location: westeurope\n    \
-                resourceGroup: shop-rg\n    aks: {name: shop}\n    acr: {name: shopacr}\n  github: {repository: acme/shop}\n  \
+                monitoring: {alertEmails: [ops@example.com]}\n    resourceGroup: shop-rg\n    aks: {name: shop}\n    acr: {name: shopacr}\n  github: {repository: acme/shop}\n  \
                 terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}\nservices:\n  - name: shop\n    \
                 replicas: 2\n    ingress: {host: shop.example.com}\n    persistence: {size: 1Gi, mountPath: /data, accessMode: \
                 ReadWriteMany}\nenvironments:\n  - name: dev\n    platform: {local: {cluster: minikube}}\n  \
@@ -780,6 +780,7 @@ metadata: {name: shop}
 platform:
   azure:
     location: westeurope
+    monitoring: {alertEmails: [ops@example.com]}
     resourceGroup: shop-dev-rg
     aks: {name: shop-dev}
     acr: {name: shopacr}

@@ -52,7 +52,8 @@ const AZURE: &str = "  azure:
     resourceGroup: shop-rg
     aks: {name: shop-aks}
     acr: {name: shopacr}
-    dns: {zone: example.com}";
+    dns: {zone: example.com}
+    monitoring: {alertEmails: [ops@example.com]}";
 /// A block of the spec as an environment's: four more spaces on each line.
 fn indent(block: &str) -> String {
     block.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
