@@ -576,7 +576,7 @@ fn a_mistake_in_an_environment_is_reported_where_it_was_written() {
     let (code, said) =
         lint_text(&base.replace("platform: {local: {cluster: kind}}", "platform: {local: {clustr: kind}}"));
     assert_eq!(code, 2, "{said}");
-    assert!(said.contains("unknown key `clustr` (in environment `dev`)") && said.contains("spec.yaml:25:24"), "{said}");
+    assert!(said.contains("unknown key `clustr` (in environment `dev`)") && said.contains("spec.yaml:26:24"), "{said}");
     assert!(said.contains("did you mean `cluster`?"), "{said}");
     // A service the spec does not have.
     let (code, said) = lint_text(&base.replace("      athletes: {replicas: 1", "      athlete: {replicas: 1"));

@@ -120,7 +120,7 @@ fn what_the_code_lacks_is_a_located_error_before_any_build() {
     assert!(said.contains("error[REQ002]") && said.contains("src/notes/requirements.txt:2:1"), "{said}");
     assert!(said.contains("has no `requirements-dev.txt`, which the service's tests install"), "{said}");
     assert!(said.contains("the entry point `wsgi:application` imports `wsgi`"), "{said}");
-    assert!(said.contains("spec.yaml:27:13"), "at `source:`: {said}");
+    assert!(said.contains("spec.yaml:28:13"), "at `source:`: {said}");
     // gen lint says the same, as the pre-commit hook and CI run it.
     let lint = run(repo.path(), &["lint", "spec.yaml"]);
     assert_eq!(lint.code, 1, "{}", lint.stdout);

@@ -1328,7 +1328,7 @@ fn the_registry_purges_old_release_tags_of_the_services_and_nothing_untagged() {
 fn seventy_hosts_get_a_gateway_each_on_one_merged_fleet_and_the_output_closes() {
     let mut spec = String::from(
         "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  azure:\n    location: westeurope\n    \
-         resourceGroup: shop-rg\n    aks: {name: shop-aks}\n    acr: {name: shopacr}\n    dns: {zone: example.com}\n  \
+         monitoring: {alertEmails: [ops@example.com]}\n    resourceGroup: shop-rg\n    aks: {name: shop-aks}\n    acr: {name: shopacr}\n    dns: {zone: example.com}\n  \
          github: {repository: acme/shop}\n  terraformState: {resourceGroup: tfstate-rg, storageAccount: acmetfstate}\n\
          services:\n",
     );

@@ -95,6 +95,8 @@ fn variants() -> Vec<Variant> {
                     ("update: pull-request", "update: commit"),
                     ("staticAnalysis: snyk", "staticAnalysis: none"),
                     ("  notify: {email: [ops@example.org, dev@example.org]}\n", ""),
+                    // The cluster's alerts still reach someone (SPEC173).
+                    ("  azure:\n", "  azure:\n    monitoring: {alertEmails: [ops@example.org]}\n"),
                 ],
             ),
             spec_at: "spec.yaml",
@@ -2220,6 +2222,7 @@ fn the_gitops_preflight_runs_in_each_environment_and_prints_a_gh_command_that_ru
                 "    ingress: {host: test.shop.example.com}\n",
                 "    ingress: {host: test.shop.example.com}\n    secretEnv: [SECRET_KEY]\n",
             ),
+            ("  azure:\n", "  azure:\n    monitoring: {alertEmails: [ops@example.com]}\n"),
         ],
     ) + "pipeline:\n  deploy: gitops\n";
     let dir = tempfile::tempdir().expect("tempdir");
