@@ -241,7 +241,11 @@ fn write_gostring(s: &str, out: &mut String) {
 /// A regular expression matching exactly the string (Go's `regexp.QuoteMeta`, Sprig's
 /// `regexQuoteMeta`). Not a language filter: what it prints still needs one.
 pub fn regex_quote(value: Value) -> Result<Value, Error> {
-    let text = scalar(&value, "regex_quote")?;
+    Ok(Value::from(regex_escape(&scalar(&value, "regex_quote")?)))
+}
+
+/// An RE2 pattern that matches `text` exactly: each metacharacter escaped.
+pub fn regex_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if "\\.+*?()|[]{}^$".contains(c) {
@@ -249,7 +253,7 @@ pub fn regex_quote(value: Value) -> Result<Value, Error> {
         }
         out.push(c);
     }
-    Ok(Value::from(out))
+    out
 }
 
 /// One segment of a URL's path, percent-encoded: every byte of its UTF-8 outside RFC 3986's

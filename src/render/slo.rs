@@ -15,19 +15,21 @@
 //! - latency: the ratio of requests slower than the threshold, a bucket boundary of the
 //!   blueprint's histogram (a count, not an interpolation).
 //!
-//! Both are `slo:sli_error:ratio_rate<window>`, told apart by their `slo` label. The alerts, for
-//! a 30-day objective with an error budget `b` (1 − objective):
+//! Both are `slo:sli_error:ratio_rate<window>`, told apart by their `slo` label, and
+//! `slo:sli_errors:increase<window>` counts the bad requests over the pages' long windows. The
+//! alerts, for a 30-day objective with an error budget `b` (1 − objective):
 //! - `ErrorBudgetBurnFast` (page, `severity: critical`): more than 14.4·b over 1h and 5m, or
-//!   6·b over 6h and 30m (2 % and 5 % of the month's budget);
+//!   6·b over 6h and 30m (2 % and 5 % of the month's budget), with at least [`PAGE_MIN_BAD`]
+//!   bad requests in that long window;
 //! - `ErrorBudgetBurnSlow` (ticket, `severity: warning`): more than 3·b over 1d and 2h, or b
 //!   over 3d and 6h (10 % of it);
-//! - `MetricsTargetDown` and `MetricsTargetAbsent` (ticket): the scrape fails, or there is no
-//!   target at all (a monitor that selects nothing, or that no Prometheus reads), where every
-//!   alert above would stay silent whatever the users see.
+//! - `MetricsTargetDown` and `MetricsTargetAbsent` (page): no pod answers the scrape, or there
+//!   is no target at all (pods gone, a monitor that selects nothing or that no Prometheus
+//!   reads). The service counts its own requests: when it is down there is no burn to see.
 //!
 //! Prometheus 2 (Debian's `promtool`, which the tests run) and 3 (kube-prometheus-stack's)
-//! read these alike: every range is a `rate` over a window at least four scrapes long, where
-//! 3.0's left-open ranges drop at most one sample of many.
+//! read these alike: every range is a `rate` or `increase` over a window at least four scrapes
+//! long, where 3.0's left-open ranges drop at most one sample of many.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -38,9 +40,6 @@ use crate::spec::model::Service;
 
 /// The windows the indicators are recorded over, shortest first.
 pub const WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
-
-/// The interval gen's monitors scrape at (a rate window is at least four of it).
-pub const SCRAPE_INTERVAL: &str = "30s";
 
 /// A burn-rate condition: the error ratio above `factor` times the budget over both windows.
 struct Burn {
@@ -124,18 +123,6 @@ fn promql_string(s: &str) -> String {
     out
 }
 
-/// An RE2 pattern matching `s` exactly.
-fn regex_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A bucket boundary as Prometheus' clients write the `le` label (Go's float format, which
 /// Python's client copies and Prometheus 3 normalises to): `0.25`, `1.0`, `2.5`, `300.0`.
 pub fn le_label(seconds: f64) -> String {
@@ -199,7 +186,7 @@ fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Ob
     if service.health.readiness != service.health.liveness {
         probes.push(service.health.readiness.clone());
     }
-    let probes: Vec<String> = probes.iter().map(|p| regex_quote(p)).collect();
+    let probes: Vec<String> = probes.iter().map(|p| super::filters::regex_escape(p)).collect();
     let base =
         format!("job={}, {}!~{}", promql_string(&service.name), metrics.route_label, promql_string(&probes.join("|")));
     let threshold = service.slo.latency.seconds().unwrap_or(0.25);
