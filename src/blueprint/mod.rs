@@ -299,6 +299,9 @@ pub struct RequestMetrics {
     /// A param (seconds) bounding the buckets: those at or above it are left out, and it is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets_up_to_param: Option<String>,
+    /// The gauge of requests being served (the dashboard's saturation panel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_progress: Option<String>,
 }
 
 fn default_status_label() -> String {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostics, Route, Rule};
-use crate::spec::model::{Github, IngressController, RouteKind, Spec, TerraformState};
+use crate::spec::model::{Github, IngressController, LogsStack, MetricsStack, RouteKind, Spec, TerraformState};
 use crate::spec::rules::Check;
 use crate::spec::{Environment, Loaded};
 
@@ -77,6 +77,15 @@ pub trait Platform: Sync + std::fmt::Debug {
     }
     /// The API groups whose CRDs its clusters are created with.
     fn cluster_crd_groups(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The stacks its clusters collect the services' metrics with, its default first (none:
+    /// nothing collects them there).
+    fn metrics_stacks(&self) -> &'static [MetricsStack] {
+        &[]
+    }
+    /// The stacks its clusters collect the services' logs with, its default first.
+    fn logs_stacks(&self) -> &'static [LogsStack] {
         &[]
     }
     /// The kind a README's Prerequisites name its access roles by (`Azure role`), read after
@@ -440,6 +449,124 @@ pub fn capabilities(loaded: &Loaded) -> BTreeSet<Capability> {
 
 /// What `platform` can do for `spec` (the spec as written, or an environment's): its
 /// capabilities, `gitops` only when the spec deploys that way.
+/// The stacks that collect a spec's metrics and logs on its platform: the spec's choice where
+/// the platform runs it (SPEC174 reports one it does not), else the platform's default; none
+/// when the spec turns observability off or the platform runs no such stack.
+pub fn observability_stacks(spec: &Spec) -> (Option<MetricsStack>, Option<LogsStack>) {
+    if !spec.observability.enabled {
+        return (None, None);
+    }
+    let platform = spec.platform.on();
+    fn pick<S: Copy + PartialEq>(chosen: Option<S>, runs: &[S]) -> Option<S> {
+        chosen.filter(|c| runs.contains(c)).or_else(|| runs.first().copied())
+    }
+    (
+        pick(spec.observability.metrics.stack, platform.metrics_stacks()),
+        pick(spec.observability.logs.stack, platform.logs_stacks()),
+    )
+}
+
+/// What templates read as `platform.prometheus` for the stack that collects metrics:
+/// kube-prometheus-stack's Prometheus in `monitoring`, which selects monitors and rules by its
+/// release's label; the platform's managed one ([`TargetSpec::prometheus`]); or none.
+pub fn prometheus_value(target: &dyn TargetSpec, stack: Option<MetricsStack>) -> serde_json::Value {
+    let mut value = match stack {
+        Some(MetricsStack::KubePrometheusStack) => serde_json::json!({
+            "namespace": KUBE_PROMETHEUS_STACK.namespace,
+            "podLabels": {"app.kubernetes.io/name": "prometheus"},
+            "serviceMonitor": "monitoring.coreos.com/v1",
+            "labels": {"release": KUBE_PROMETHEUS_STACK.release},
+        }),
+        Some(MetricsStack::Managed) => target.prometheus(),
+        None => serde_json::json!({"namespace": "monitoring", "podLabels": {}, "serviceMonitor": null}),
+    };
+    if let Some(map) = value.as_object_mut() {
+        map.entry("labels").or_insert_with(|| serde_json::json!({}));
+        map.insert("stack".into(), stack.map(MetricsStack::name).into());
+    }
+    value
+}
+
+/// What templates read as `platform.observability`: the names of the stacks that collect
+/// metrics and logs on the platform (or none).
+pub fn observability_value(metrics: Option<MetricsStack>, logs: Option<LogsStack>) -> serde_json::Value {
+    serde_json::json!({"metrics": metrics.map(MetricsStack::name), "logs": logs.map(LogsStack::name)})
+}
+
+/// What templates read as `stacks`: the charts gen installs stacks with (`kubePrometheusStack`,
+/// `loki`, `fluentBit`: release, namespace, chart, repository, version), and Prometheus'
+/// size-based retention for the spec (`retentionSize`: four fifths of its volume, so that a
+/// busy stretch deletes the oldest samples before the volume fills).
+pub fn stacks_value(spec: &Spec) -> serde_json::Value {
+    let chart = |c: &StackChart| {
+        serde_json::json!({
+            "release": c.release,
+            "namespace": c.namespace,
+            "chart": c.chart,
+            "repository": c.repository,
+            "version": c.version,
+        })
+    };
+    let storage = spec.observability.metrics.storage.as_deref().unwrap_or("10Gi");
+    serde_json::json!({
+        "kubePrometheusStack": chart(&KUBE_PROMETHEUS_STACK),
+        "loki": chart(&LOKI),
+        "fluentBit": chart(&FLUENT_BIT),
+        "retentionSize": mebibytes(storage).map(|m| format!("{}MiB", m * 4 / 5)),
+    })
+}
+
+/// A volume's size (`10Gi`, `500Mi`, `1Ti`) in MiB.
+fn mebibytes(quantity: &str) -> Option<u64> {
+    let (number, scale) = [("Mi", 1), ("Gi", 1024), ("Ti", 1024 * 1024)]
+        .iter()
+        .find_map(|(unit, scale)| quantity.strip_suffix(unit).map(|n| (n, *scale)))?;
+    number.parse::<u64>().ok()?.checked_mul(scale)
+}
+
+/// A chart a platform's clusters are given by gen (its deploy script or Terraform): its
+/// release, namespace, repository and pinned version.
+#[derive(Clone, Copy, Debug)]
+pub struct StackChart {
+    pub release: &'static str,
+    pub namespace: &'static str,
+    pub chart: &'static str,
+    pub repository: &'static str,
+    pub version: &'static str,
+}
+
+/// prometheus-operator, Prometheus, Alertmanager, Grafana, kube-state-metrics and the node
+/// exporter (chart 88.5.3, 2026-08-21). Its Prometheus selects monitors and rules carrying
+/// `release: kube-prometheus-stack` unless told otherwise (gen's values tell it to select
+/// every one, and gen's monitors carry the label too).
+pub const KUBE_PROMETHEUS_STACK: StackChart = StackChart {
+    release: "kube-prometheus-stack",
+    namespace: "monitoring",
+    chart: "kube-prometheus-stack",
+    repository: "https://prometheus-community.github.io/helm-charts",
+    version: "88.5.3",
+};
+
+/// Loki, one binary on a filesystem volume (chart 18.11.0, 2026-08-20; the OSS chart moved
+/// from grafana/helm-charts to grafana-community/helm-charts in March 2026).
+pub const LOKI: StackChart = StackChart {
+    release: "loki",
+    namespace: "monitoring",
+    chart: "loki",
+    repository: "https://grafana-community.github.io/helm-charts",
+    version: "18.11.0",
+};
+
+/// Fluent Bit on every node, tailing the containers' logs into Loki (chart 0.58.1,
+/// 2026-08-18).
+pub const FLUENT_BIT: StackChart = StackChart {
+    release: "fluent-bit",
+    namespace: "monitoring",
+    chart: "fluent-bit",
+    repository: "https://fluent.github.io/helm-charts",
+    version: "0.58.1",
+};
+
 pub fn capabilities_on(platform: &dyn Platform, spec: &Spec) -> Vec<Capability> {
     let gitops = spec.pipeline.deploy == crate::spec::model::Deploy::Gitops;
     platform.capabilities().iter().copied().filter(|c| *c != Capability::Gitops || gitops).collect()

@@ -51,7 +51,9 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
         map.insert("target".into(), name.into());
         map.insert("imagePullPolicy".into(), target.image_pull_policy().into());
         map.insert("singleNode".into(), target.single_node().into());
-        map.insert("prometheus".into(), target.prometheus());
+        let (metrics, logs) = crate::platform::observability_stacks(spec);
+        map.insert("prometheus".into(), crate::platform::prometheus_value(target, metrics));
+        map.insert("observability".into(), crate::platform::observability_value(metrics, logs));
         let capabilities = crate::platform::capabilities_on(target.platform(), spec);
         map.insert("capabilities".into(), capabilities.iter().map(|c| c.name()).collect::<Vec<_>>().into());
         if let Some(environment) = environment {
@@ -146,6 +148,7 @@ impl<'l, 'c> Contexts<'l, 'c> {
             ("targets", Value::from(Serde(&targets))),
             ("runtimes", Value::from(Serde(&runtimes))),
             ("pipeline", super::workflow::pipeline_value(loaded, services, &env_values)),
+            ("stacks", Value::from(Serde(crate::platform::stacks_value(&loaded.spec)))),
             (
                 "gen",
                 Value::from(Serde(serde_json::json!({

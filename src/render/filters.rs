@@ -346,10 +346,22 @@ fn request_metrics(runtime: &Value) -> Result<crate::blueprint::RequestMetrics, 
 }
 
 /// A service's Prometheus rules file (`service | slo_rules(runtime)`): its SLO indicators and
-/// alerts (`render::slo`).
-pub fn slo_rules(service: Value, runtime: Value) -> Result<Value, Error> {
+/// alerts (`render::slo`); with `margin`, every line indented by that many spaces, within 80
+/// columns still (a PrometheusRule's `spec`: `service | slo_rules(runtime, 2)`).
+pub fn slo_rules(service: Value, runtime: Value, margin: Option<usize>) -> Result<Value, Error> {
     let service: Service = model(&service, "a service")?;
-    Ok(Value::from_safe_string(super::slo::rules_file(&service, &request_metrics(&runtime)?)))
+    let metrics = request_metrics(&runtime)?;
+    Ok(Value::from_safe_string(match margin {
+        Some(margin) => super::slo::rules_indented(&service, &metrics, margin.min(40)),
+        None => super::slo::rules_file(&service, &metrics),
+    }))
+}
+
+/// A service's Grafana dashboard, as JSON (`service | slo_dashboard(runtime)`).
+pub fn slo_dashboard(service: Value, runtime: Value) -> Result<Value, Error> {
+    let service: Service = model(&service, "a service")?;
+    let dashboard = super::dashboard::dashboard(&service, &request_metrics(&runtime)?);
+    Ok(Value::from_safe_string(serde_json::to_string_pretty(&dashboard).unwrap_or_default()))
 }
 
 /// The `promtool test rules` file of a service's rules at `rules_path` (from the test file's

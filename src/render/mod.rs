@@ -6,6 +6,7 @@
 
 mod budget;
 mod context;
+pub mod dashboard;
 mod env;
 mod files;
 pub mod filters;

@@ -84,13 +84,13 @@ pub struct Rule {
 }
 
 /// One objective of a service, as its rules read it.
-struct Objective {
+pub(super) struct Objective {
     /// `availability` or `latency`.
-    slo: &'static str,
+    pub(super) slo: &'static str,
     /// The objective, a percentage.
-    percent: f64,
+    pub(super) percent: f64,
     /// Its indicator's error ratio (the share of bad requests), by window.
-    bad: fn(&Selectors, &str) -> String,
+    pub(super) bad: fn(&Selectors, &str) -> String,
     /// The number of bad requests, by window.
     count: fn(&Selectors, &str) -> String,
     /// What a bad request is, in the alerts' words.
@@ -98,18 +98,18 @@ struct Objective {
 }
 
 /// The selectors of a service's request metrics.
-struct Selectors {
-    total: String,
-    bucket: String,
+pub(super) struct Selectors {
+    pub(super) total: String,
+    pub(super) bucket: String,
     count: String,
     /// `job="…", route!~"…"`: the service's requests but its probes'.
-    base: String,
+    pub(super) base: String,
     status: String,
     le: String,
 }
 
 /// A PromQL string literal that reads back as `s`.
-fn promql_string(s: &str) -> String {
+pub(super) fn promql_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -130,7 +130,7 @@ pub fn le_label(seconds: f64) -> String {
 }
 
 /// A percentage without trailing zeros: `99.9`, `99`, `0.1`, `1.44`.
-fn percent(value: f64) -> String {
+pub(super) fn percent(value: f64) -> String {
     let s = format!("{:.6}", value);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
@@ -181,7 +181,7 @@ fn latency_count(s: &Selectors, window: &str) -> String {
 pub const PAGE_MIN_BAD: u32 = 5;
 
 /// The objectives of `service` whose indicators its metrics give.
-fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Objective>) {
+pub(super) fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Objective>) {
     let mut probes = vec![service.health.liveness.clone()];
     if service.health.readiness != service.health.liveness {
         probes.push(service.health.readiness.clone());
@@ -218,7 +218,7 @@ fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Ob
 }
 
 /// The recorded indicator of objective `slo` over `window`, for service `name`.
-fn recorded(name: &str, slo: &str, window: &str) -> String {
+pub(super) fn recorded(name: &str, slo: &str, window: &str) -> String {
     format!("slo:sli_error:ratio_rate{window}{{service={}, slo=\"{slo}\"}}", promql_string(name))
 }
 
@@ -408,11 +408,16 @@ fn block(text: &str, indent: usize) -> String {
 /// A YAML scalar of one-line `text` at `indent` that keeps lines within 80 columns: quoted when
 /// it fits after `key` (the columns before the value), else folded (`>-`) at spaces.
 fn folded(text: &str, key: usize, indent: usize) -> String {
+    folded_within(text, key, indent, 80)
+}
+
+/// [`folded`] within `columns` columns.
+fn folded_within(text: &str, key: usize, indent: usize, columns: usize) -> String {
     let quoted = yaml_quote(text);
-    if key + quoted.len() <= 80 || !text.contains(' ') || text.contains("  ") || text.starts_with(' ') {
+    if key + quoted.len() <= columns || !text.contains(' ') || text.contains("  ") || text.starts_with(' ') {
         return quoted;
     }
-    let width = 80usize.saturating_sub(indent).max(40);
+    let width = columns.saturating_sub(indent).max(40);
     let mut out = String::from(">-");
     let mut line = String::new();
     // A template's action (`{{ $labels.namespace }}`) stays on one line.
@@ -442,7 +447,8 @@ fn folded(text: &str, key: usize, indent: usize) -> String {
     out
 }
 
-fn write_rule(out: &mut String, rule: &Rule) {
+/// Writes `rule` within `columns` columns.
+fn write_rule(out: &mut String, rule: &Rule, columns: usize) {
     let _ = writeln!(out, "      - {}: {}", rule.kind, rule.name);
     let _ = writeln!(out, "        expr: {}", block(&rule.expr, 10));
     if let Some(hold) = rule.hold {
@@ -452,7 +458,7 @@ fn write_rule(out: &mut String, rule: &Rule) {
         if !map.is_empty() {
             let _ = writeln!(out, "        {key}:");
             for (k, v) in map {
-                let _ = writeln!(out, "          {k}: {}", folded(v, 12 + k.len(), 12));
+                let _ = writeln!(out, "          {k}: {}", folded_within(v, 12 + k.len(), 12, columns));
             }
         }
     }
@@ -465,17 +471,27 @@ pub fn group_names(service: &str) -> [String; 2] {
 
 /// `service`'s rules file, in Prometheus' format (`groups:`).
 pub fn rules_file(service: &Service, metrics: &RequestMetrics) -> String {
-    let out = rules_text(service, metrics);
+    let out = rules_text(service, metrics, 80);
     out.trim_end().to_string()
 }
 
-fn rules_text(service: &Service, metrics: &RequestMetrics) -> String {
+/// [`rules_file`] with every line indented by `margin` spaces, and still within 80 columns: the
+/// `spec` of a PrometheusRule (`margin` 2).
+pub fn rules_indented(service: &Service, metrics: &RequestMetrics, margin: usize) -> String {
+    let pad = " ".repeat(margin);
+    let text = rules_text(service, metrics, 80usize.saturating_sub(margin));
+    let lines: Vec<String> =
+        text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
+    lines.join("\n")
+}
+
+fn rules_text(service: &Service, metrics: &RequestMetrics, columns: usize) -> String {
     let (records, alerts) = rules(service, metrics);
     let mut out = String::from("groups:\n");
     for (name, rules) in group_names(&service.name).iter().zip([records, alerts]) {
         let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    rules:", yaml_quote(name));
         for rule in &rules {
-            write_rule(&mut out, rule);
+            write_rule(&mut out, rule, columns);
         }
     }
     out

@@ -42,6 +42,11 @@ impl Spec {
         self.platform.target.fill_defaults(&notify);
         self.platform.target.fill_service_defaults(&self.services);
         let target = self.platform.target.spec();
+        let observability = &mut self.observability;
+        observability.metrics.retention.get_or_insert_with(|| "30d".into());
+        observability.metrics.storage.get_or_insert_with(|| "10Gi".into());
+        observability.logs.retention.get_or_insert_with(|| "7d".into());
+        observability.logs.storage.get_or_insert_with(|| "10Gi".into());
         for service in &mut self.services {
             service.namespace.get_or_insert_with(|| self.metadata.name.clone());
             // A renamed service keeps the image repository its releases are in.
@@ -314,16 +319,90 @@ impl LatencySlo {
     }
 }
 
-/// Whether gen renders what watches the services: their monitors, SLO rules and alerts.
+/// Whether gen renders what watches the services (their monitors, SLO rules, alerts and
+/// dashboards), and the stacks that collect their metrics and logs.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Observability {
     pub enabled: bool,
+    pub metrics: Collector<MetricsStack>,
+    pub logs: Collector<LogsStack>,
 }
 
 impl Default for Observability {
     fn default() -> Self {
-        Observability { enabled: true }
+        Observability { enabled: true, metrics: Collector::default(), logs: Collector::default() }
+    }
+}
+
+/// What collects one kind of signal: the stack (`None`: the platform's default, the first of
+/// [`crate::platform::Platform::metrics_stacks`] or `logs_stacks`), how long it keeps what it
+/// collects (a Prometheus duration: `15d`), and the volume it keeps it on (`10Gi`), where the
+/// stack runs in the cluster. [`Spec::fill_defaults`] sets what the spec leaves out: 30 days
+/// of metrics and 7 of logs, each on 10Gi.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(
+    deny_unknown_fields,
+    rename_all = "camelCase",
+    bound(deserialize = "S: Deserialize<'de>", serialize = "S: Serialize")
+)]
+pub struct Collector<S> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<S>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<String>,
+}
+
+impl<S> Default for Collector<S> {
+    fn default() -> Self {
+        Collector { stack: None, retention: None, storage: None }
+    }
+}
+
+/// What collects the services' metrics and evaluates their rules.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum MetricsStack {
+    /// prometheus-operator, Prometheus, Alertmanager and Grafana, installed in the cluster
+    /// (the kube-prometheus-stack chart).
+    #[serde(rename = "kube-prometheus-stack")]
+    KubePrometheusStack,
+    /// The cloud's managed Prometheus (on AKS, Azure Monitor's, with its alert rule groups).
+    #[serde(rename = "managed")]
+    Managed,
+}
+
+/// What collects the services' logs.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum LogsStack {
+    /// Fluent Bit on every node, sending to Loki in the cluster (Grafana reads it).
+    #[serde(rename = "loki")]
+    Loki,
+    /// Fluent Bit to Elasticsearch, read in Kibana (the EFK stack).
+    #[serde(rename = "elasticsearch")]
+    Elasticsearch,
+    /// The cloud's own logs (on AKS, Container Insights in Log Analytics).
+    #[serde(rename = "cloud")]
+    Cloud,
+}
+
+impl MetricsStack {
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricsStack::KubePrometheusStack => "kube-prometheus-stack",
+            MetricsStack::Managed => "managed",
+        }
+    }
+}
+
+impl LogsStack {
+    pub fn name(self) -> &'static str {
+        match self {
+            LogsStack::Loki => "loki",
+            LogsStack::Elasticsearch => "elasticsearch",
+            LogsStack::Cloud => "cloud",
+        }
     }
 }
 

@@ -393,7 +393,8 @@ fn a_deploy_script_names_a_missing_tool_and_runs_nothing() {
 
     // minikube's folder made by root (seed 002: `sudo minikube start`) is named with its fix,
     // before anything runs. (The user's kubeconfig is neither read nor written: not checked.)
-    let bin = stubs(home.path(), &["minikube"]);
+    // helm installs the monitoring stack.
+    let bin = stubs(home.path(), &["minikube", "helm"]);
     let config = home.path().join(".minikube");
     std::fs::create_dir_all(&config).expect("minikube's folder");
     let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));

@@ -593,7 +593,10 @@ fn query(port: u16, promql: &str) -> Vec<serde_json::Value> {
 /// than every 30, so that the test takes seconds; nothing else of them is changed.
 #[test]
 fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_its_rules_read_has_data() {
-    let r = rendered(|spec| spec);
+    // A kind cluster beside AKS: its kube-prometheus-stack gets the service's dashboard.
+    let r = rendered(|spec| {
+        spec + "environments:\n  - name: dev\n    platform: {local: {cluster: kind}}\n  - name: prod\n"
+    });
     let out = r.dir.path().join("out");
     let monitor = std::fs::read_to_string(out.join("manifests/athletes/servicemonitor.yaml")).expect("monitor");
     let value = |key: &str| -> String {
@@ -695,6 +698,30 @@ fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_it
         "no data for {missing:?}\n{}",
         std::fs::read_to_string(&prometheus_log).unwrap_or_default()
     );
+    // Every panel of the dashboard on the service's own series (or the rules' records) has
+    // data too; those on the kubelet's cAdvisor and kube-state-metrics' series are the
+    // cluster's, not here.
+    let dashboard = std::fs::read_to_string(out.join("monitoring/athletes/dashboard.yaml")).expect("dashboard");
+    let json: String = dashboard
+        .lines()
+        .skip_while(|l| !l.contains("athletes.json"))
+        .skip(1)
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    let dashboard: serde_json::Value = serde_json::from_str(&json).expect("the dashboard's JSON");
+    let exporters = ["container_", "kube_"];
+    let panels: Vec<(String, String)> = gen_core::render::dashboard::expressions(&dashboard)
+        .into_iter()
+        .filter(|(_, q)| {
+            let parsed = gen_core::lint::prometheus::parse(q).expect("a query");
+            !gen_core::lint::prometheus::metric_names(&parsed)
+                .iter()
+                .any(|n| exporters.iter().any(|e| n.starts_with(e)))
+        })
+        .collect();
+    assert_eq!(panels.len(), 9, "{panels:?}");
+    let empty: Vec<&(String, String)> = panels.iter().filter(|(_, q)| query(prometheus_port, q).is_empty()).collect();
+    assert!(empty.is_empty(), "panels without data: {empty:?}");
     // Every request succeeded, fast: both indicators say no error, and nothing fires.
     for slo in ["availability", "latency"] {
         let ratio =

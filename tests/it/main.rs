@@ -49,6 +49,7 @@ mod schema_model;
 mod schema_quick;
 mod shared_once;
 mod slo;
+mod stack;
 mod terraform;
 mod terraform_agreement;
 mod terraform_lint;

@@ -75,7 +75,7 @@ fn the_rules_of_services_with_objectives_of_their_own_pass_promtool_and_their_te
     let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
     assert!(tfvars.contains("slo_services = [\n  \"orders\",\n  \"reports\",\n  \"shop\",\n]"), "{tfvars}");
     let workflow = std::fs::read_to_string(p.path(".github/workflows/terraform.yml")).expect("workflow");
-    assert!(workflow.contains("- \"out/monitoring/**\""), "{workflow}");
+    assert!(workflow.contains("- \"out/monitoring/*/rules.yaml\""), "{workflow}");
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn observability_off_renders_no_rules_and_nothing_reads_them() {
     let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
     assert!(tfvars.contains("slo_services = [\n]"), "{tfvars}");
     let workflow = std::fs::read_to_string(p.path(".github/workflows/terraform.yml")).expect("workflow");
-    assert!(!workflow.contains("monitoring/**"), "{workflow}");
+    assert!(!workflow.contains("monitoring/*/rules.yaml"), "{workflow}");
     let readme = std::fs::read_to_string(p.path("out/README.md")).expect("readme");
     assert!(!readme.contains("## Monitoring"));
     // Turned on again, a render brings them back.

@@ -972,20 +972,31 @@ fn workflow_paths_are_right_from_the_repository_root() {
             }
             assert!(!paths.is_empty(), "{}", file.display());
             for p in paths {
-                // A file name with one `*` (the environments' tag files) matches a file beside it.
-                let exists = match p.rsplit_once('/').filter(|(_, name)| name.contains('*')) {
-                    Some((dir, name)) => {
-                        let (head, tail) = name.split_once('*').expect("a star");
-                        assert!(!tail.contains('*'), "{p}: one star");
-                        std::fs::read_dir(repo.root().join(dir)).into_iter().flatten().flatten().any(|e| {
-                            let n = e.file_name().to_string_lossy().into_owned();
-                            n.len() > head.len() + tail.len() && n.starts_with(head) && n.ends_with(tail)
-                        })
-                    }
-                    None => repo.root().join(&p).exists(),
-                };
+                // A name with one `*` (the environments' tag files, each service's rules folder)
+                // matches a file or folder there.
+                let segments: Vec<&str> = p.split('/').collect();
+                let exists = glob_exists(repo.root(), &segments);
                 assert!(exists, "{}: {}: `{p}` is not in the repository", repo.name, file.display());
             }
+        }
+    }
+}
+
+/// Whether a path of `segments` under `dir` exists, a segment with one `*` matching any name
+/// that starts and ends as it does (and is longer).
+fn glob_exists(dir: &Path, segments: &[&str]) -> bool {
+    let Some((first, rest)) = segments.split_first() else { return dir.exists() };
+    match first.split_once('*') {
+        None => glob_exists(&dir.join(first), rest),
+        Some((head, tail)) => {
+            assert!(!tail.contains('*'), "{first}: one star");
+            std::fs::read_dir(dir).into_iter().flatten().flatten().any(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.len() > head.len() + tail.len()
+                    && n.starts_with(head)
+                    && n.ends_with(tail)
+                    && glob_exists(&e.path(), rest)
+            })
         }
     }
 }

@@ -622,13 +622,14 @@ def kubectl_in(w, cluster, found, rest, ns):
             die(built.stderr)
         apply_objects(cluster, list(yaml.safe_load_all(built.stdout)), folder, ns)
     elif verb == "apply" and one(found, "file"):
-        source = one(found, "file")
-        if re.match(r"https?://", source):
-            objects = fetch(source)
-        else:
-            with open(source) as f:
-                objects = list(yaml.safe_load_all(f))
-        apply_objects(cluster, objects, source, ns)
+        # Each --filename, in order, as kubectl applies them.
+        for source in found["file"]:
+            if re.match(r"https?://", source):
+                objects = fetch(source)
+            else:
+                with open(source) as f:
+                    objects = [o for o in yaml.safe_load_all(f) if o]
+            apply_objects(cluster, objects, source, ns)
     elif verb == "create" and rest[1:3] == ["secret", "generic"]:
         name = rest[3]
         if not namespace_exists(cluster, ns):
@@ -658,10 +659,12 @@ def kubectl_in(w, cluster, found, rest, ns):
                  "networkpolicy": "NetworkPolicy", "serviceaccount": "ServiceAccount", "configmap": "ConfigMap",
                  "secret": "Secret", "persistentvolumeclaim": "PersistentVolumeClaim"}
         wanted_kinds = []
+        # A CRD's kind by its plural and group, served once its CRD is installed.
+        served = {f"{kind.lower()}s.{group}": kind for group, kind in (c.split("/", 1) for c in cluster["crds"])}
         for name in rest[1].split(","):
-            if name not in kinds:
+            if name not in kinds and name not in served:
                 die(f'error: the server doesn\'t have a resource type "{name}"')
-            wanted_kinds.append(kinds[name])
+            wanted_kinds.append(kinds.get(name) or served[name])
         wanted = dict(p.split("=", 1) for p in one(found, "selector").split(",") if p)
         for key, obj in list(cluster["objects"].items()):
             meta = obj.get("metadata") or {}
@@ -1111,7 +1114,9 @@ def minikube():
 def helm():
     found, rest = options(ARGS, {"--kubeconfig": "kubeconfig", "--kube-context": "context", "--namespace": "ns",
                                  "-n": "ns", "--repo": "repo", "--version": "version", "--filter": "filter",
-                                 "--output": "output", "-o": "output", "--timeout": "timeout"},
+                                 "--output": "output", "-o": "output", "--timeout": "timeout",
+                                 "--values": "values", "-f": "values", "--description": "description",
+                                 "--max": "max"},
                           {"--install": "install", "--create-namespace": "create", "--wait": "wait", "--atomic": "atomic"})
     ns = one(found, "ns", "default")
     with world() as w:
@@ -1126,6 +1131,15 @@ def helm_in(cluster, found, rest, ns):
         listed = [dict(r, name=n.split("/")[1], namespace=ns) for n, r in sorted(releases.items())
                   if n.startswith(ns + "/") and pattern.search(n.split("/")[1])]
         print(json.dumps(listed, separators=(",", ":")))
+    elif rest[:1] == ["history"]:
+        found_release = releases.get(f"{ns}/{rest[1]}")
+        if not found_release:
+            die("Error: release: not found")
+        print(json.dumps([{"revision": int(found_release["revision"]), "updated": "2026-11-27T10:00:00Z",
+                           "status": found_release["status"], "chart": found_release["chart"],
+                           "app_version": found_release["app_version"],
+                           "description": found_release.get("description", "Install complete")}],
+                         separators=(",", ":")))
     elif rest[:1] == ["status"]:
         if f"{ns}/{rest[1]}" not in releases:
             die("Error: release: not found")
@@ -1147,9 +1161,20 @@ def helm_in(cluster, found, rest, ns):
                 cluster["crds"].append("snapscheduler.backube/SnapshotSchedule")
             put(cluster, system_deployment(ns, "snapscheduler", f"quay.io/backube/snapscheduler:{version}",
                                            {"app.kubernetes.io/name": "snapscheduler"}))
+        if chart == "kube-prometheus-stack":
+            # prometheus-operator's CRDs come with the chart.
+            for kind in ["Alertmanager", "AlertmanagerConfig", "PodMonitor", "Probe", "Prometheus", "PrometheusAgent",
+                         "PrometheusRule", "ScrapeConfig", "ServiceMonitor", "ThanosRuler"]:
+                if f"monitoring.coreos.com/{kind}" not in cluster["crds"]:
+                    cluster["crds"].append(f"monitoring.coreos.com/{kind}")
+        values = one(found, "values")
+        if values and not os.path.isfile(values):
+            die(f"Error: open {values}: no such file or directory")
         previous = releases.get(f"{ns}/{release}")
         releases[f"{ns}/{release}"] = {"chart": f"{chart}-{version}", "app_version": version, "status": "deployed",
-                                       "revision": str(int(previous["revision"]) + 1 if previous else 1)}
+                                       "revision": str(int(previous["revision"]) + 1 if previous else 1),
+                                       "description": one(found, "description", "Upgrade complete" if previous
+                                                          else "Install complete")}
         print(f'Release "{release}" has been {"upgraded" if previous else "installed"}. Happy Helming!')
     else:
         die(f"helm stub: {' '.join(rest)} is not modelled")

@@ -12,7 +12,7 @@ pub use spec::{
 use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
 use crate::route;
-use crate::spec::model::{Deploy, GatewayRef, IngressController, RouteKind};
+use crate::spec::model::{Deploy, GatewayRef, IngressController, LogsStack, MetricsStack, RouteKind};
 use crate::spec::{Environment, Loaded, schema};
 
 /// The platform's name: its key under `platform` in the spec.
@@ -149,6 +149,17 @@ impl Platform for Azure {
 
     fn role_kind(&self) -> Option<&'static str> {
         Some(ROLE_KIND)
+    }
+
+    /// Azure Monitor's managed Prometheus (the AKS metrics add-on), its rule groups and action
+    /// group: kube-prometheus-stack on AKS is not rendered yet.
+    fn metrics_stacks(&self) -> &'static [MetricsStack] {
+        &[MetricsStack::Managed]
+    }
+
+    /// Container Insights, which modules/aks turns on (Log Analytics keeps the lines).
+    fn logs_stacks(&self) -> &'static [LogsStack] {
+        &[LogsStack::Cloud]
     }
 
     fn capabilities(&self) -> &'static [Capability] {
@@ -315,9 +326,6 @@ impl TargetSpec for Spec {
         Some((route!["platform", NAME, "aks", "nodePool", "minCount"], pool.min_count, pool.max_count))
     }
 
-    /// The block, and what the README's quota check needs (`aks.pools`): for each node pool,
-    /// its VM size, the vCPUs of one node, and the nodes and vCPUs it starts with and holds at
-    /// most at once (its maximum, and one surge node while AKS upgrades it).
     /// AKS's managed Prometheus: the metrics add-on (`monitor_metrics` in modules/aks) scrapes
     /// from its ama-metrics pods in kube-system, and reads its own monitor kind.
     fn prometheus(&self) -> serde_json::Value {
@@ -328,6 +336,9 @@ impl TargetSpec for Spec {
         })
     }
 
+    /// The block, and what the README's quota check needs (`aks.pools`): for each node pool,
+    /// its VM size, the vCPUs of one node, and the nodes and vCPUs it starts with and holds at
+    /// most at once (its maximum, and one surge node while AKS upgrades it).
     fn context(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         let (system, apps) = (&self.aks.system_pool, &self.aks.node_pool);

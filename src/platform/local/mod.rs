@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::Rule;
-use crate::spec::model::{IngressController, RouteKind};
+use crate::spec::model::{IngressController, LogsStack, MetricsStack, RouteKind};
 
 /// The platform's name: its key under `platform` in the spec.
 pub const NAME: &str = "local";
@@ -51,6 +51,16 @@ impl Platform for Local {
         true
     }
 
+    /// kube-prometheus-stack, which scripts/deploy-local.sh installs.
+    fn metrics_stacks(&self) -> &'static [MetricsStack] {
+        &[MetricsStack::KubePrometheusStack]
+    }
+
+    /// Fluent Bit to Loki, which scripts/deploy-local.sh installs.
+    fn logs_stacks(&self) -> &'static [LogsStack] {
+        &[LogsStack::Loki]
+    }
+
     fn rules(&self) -> &'static [(&'static Rule, Check)] {
         RULES
     }
@@ -92,7 +102,7 @@ impl TargetSpec for Spec {
 
     /// What the deploy script installs (ingress-nginx, snapscheduler; metrics-server and the
     /// CSI driver go to `kube-system`), and kind's own volume provisioner.
-    fn platform_namespaces(&self, _spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
+    fn platform_namespaces(&self, spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
         // The edge's namespace is fixed locally (SPEC137 refuses another): not a choice.
         let installed =
             |name: &str, what: &str| PlatformNamespace { name: name.into(), what: what.into(), chosen_at: None };
@@ -105,6 +115,12 @@ impl TargetSpec for Spec {
         ];
         if self.cluster == Cluster::Kind {
             out.push(installed("local-path-storage", "kind's volume provisioner runs"));
+        }
+        if spec.observability.enabled {
+            out.push(installed(
+                crate::platform::KUBE_PROMETHEUS_STACK.namespace,
+                "the monitoring stack runs (kube-prometheus-stack, Loki, Fluent Bit), which the deploy script installs",
+            ));
         }
         out
     }

@@ -31,6 +31,7 @@ mod request_exceeds_limit;
 mod reserved_namespace;
 mod single_writer_volume_shared;
 mod snapshots_over_limit;
+mod stack_not_on_platform;
 mod storage_account_name;
 mod unsettled_adoption_todo;
 mod value_too_large;
@@ -45,6 +46,7 @@ pub type Check = fn(&Loaded, &mut Diagnostics);
 pub static CHECKS: &[(&Rule, Check)] = &[
     (&kubernetes_name::RULE, kubernetes_name::check),
     (&reserved_namespace::RULE, reserved_namespace::check),
+    (&stack_not_on_platform::RULE, stack_not_on_platform::check),
     (&storage_account_name::RULE, storage_account_name::check),
     (&hostname::RULE, hostname::check),
     (&duplicate_service_name::RULE, duplicate_service_name::check),

@@ -10,8 +10,14 @@
 <% set minikube = local.cluster == "minikube" %>
 <% set autoscaled = spec.services | selectattr("autoscaling", "defined") | list %>
 <% set secrets = spec.services | selectattr("secretEnv") | list %>
-<% set found = namespace(python=[], backups=[], csi=false) %>
+<% set found = namespace(python=[], backups=[], csi=false, monitored=[]) %>
+<#- The stacks that watch the services here (the spec's `observability`), and the services whose
+    rules and dashboard they load (those whose blueprint says which metrics count requests). -#>
+<% set stack_charts = ([stacks.kubePrometheusStack] if local.observability.metrics == "kube-prometheus-stack" else []) + ([stacks.loki, stacks.fluentBit] if local.observability.logs == "loki" else []) %>
 <% for service in spec.services %>
+<% if local.observability.metrics == "kube-prometheus-stack" and runtimes[service.blueprint].metrics is defined and runtimes[service.blueprint].metrics.requests is defined %>
+<% set found.monitored = found.monitored + [service] %>
+<% endif %>
 <% if runtimes[service.blueprint].test is defined and runtimes[service.blueprint].test.toolchain == "python" %>
 <% set found.python = found.python + [service] %>
 <% endif %>
@@ -120,6 +126,8 @@ need kind "https://kind.sigs.k8s.io/docs/user/quick-start/ (or set platform.loca
 <% endif %>
 <% if found.backups %>
 need helm "https://helm.sh/docs/intro/install/ (it installs snapscheduler, which takes the volume snapshots)"
+<% elif stack_charts %>
+need helm "https://helm.sh/docs/intro/install/ (it installs the monitoring stack: "<@ (stack_charts | map(attribute="chart") | join(", ")) | shell @>")"
 <% endif %>
 
 # Files root owns in this user's home make the cluster tools fail half-way: `sudo minikube
@@ -450,6 +458,34 @@ if [[ $releases != *"\"chart\":\"snapscheduler-$snapscheduler\""* ]]; then
   run helm upgrade --install snapscheduler snapscheduler --repo https://backube.github.io/helm-charts/ --version "$snapscheduler" --namespace backube-snapscheduler --create-namespace --kubeconfig "$kubeconfig" --kube-context "$context" --wait
 fi
 <% endif %>
+<% if stack_charts %>
+
+echo "==> monitoring: "<@ (stack_charts | map(attribute="chart") | join(", ")) | shell @>
+# The stacks that watch the services (the spec's `observability`), with the values gen renders
+# in stack/. A release is installed or upgraded when it does not run this version of
+# its chart with these values (their checksum is its revision's description), so a re-run
+# changes nothing. The first install takes a few minutes: it pulls every image of the stack.
+# Whether release $1 runs chart $2 (name-version), deployed with the values whose checksum is $3.
+stack_runs() {
+  $dry_run && return 1
+  local history
+  history=$(helm history "$1" --kubeconfig "$kubeconfig" --kube-context "$context" --namespace monitoring --max 1 --output json 2>/dev/null) || return 1
+  # An install or upgrade stopped part way (Ctrl-C, a laptop asleep) leaves the release pending:
+  # every later helm call on it fails until it is rolled back or removed.
+  if [[ $history == *'"status":"pending-'* ]]; then
+    fail "the release $1 was left half installed by an interrupted run: remove it (helm uninstall $1 --namespace monitoring --kubeconfig $kubeconfig --kube-context $context) and run this again"
+  fi
+  [[ $history == *"\"chart\":\"$2\""* && $history == *"\"description\":\"gen values $3\""* && $history == *'"status":"deployed"'* ]]
+}
+<% for chart in stack_charts %>
+<% set values = "stack/" ~ chart.release ~ ".yaml" %>
+# <@ chart.chart | text @> <@ chart.version | text @>, from <@ chart.repository | text @>.
+sum=$(cksum <"$root/"<@ values | shell @> | cut -d ' ' -f 1)
+if ! stack_runs <@ chart.release | shell @> <@ (chart.chart ~ "-" ~ chart.version) | shell @> "$sum"; then
+  run helm upgrade --install <@ chart.release | shell @> <@ chart.chart | shell @> --repo <@ chart.repository | shell @> --version <@ chart.version | shell @> --namespace <@ chart.namespace | shell @> --create-namespace --values "$root/"<@ values | shell @> --description "gen values $sum" --kubeconfig "$kubeconfig" --kube-context "$context" --wait --timeout 10m
+fi
+<% endfor %>
+<% endif %>
 
 # The controller's admission webhook refuses every Ingress until the controller is ready
 # ("failed calling webhook", seed 002, which deleted the webhook instead): wait for it, as
@@ -565,7 +601,7 @@ run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> rollout statu
 # Renamed (spec: renamedFrom): what its former name runs here goes once the new name is ready.
 # A volume's claim stays: its data is the service's (delete it with kubectl when done with it).
 run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> delete \
-  deployment,service,ingress,horizontalpodautoscaler,poddisruptionbudget,networkpolicy,serviceaccount,configmap,secret \
+  deployment,service,ingress,horizontalpodautoscaler,poddisruptionbudget,networkpolicy,serviceaccount,configmap,secret<% if local.observability.metrics == "kube-prometheus-stack" %>,servicemonitors.monitoring.coreos.com,prometheusrules.monitoring.coreos.com<% endif %> \
   --selector app.kubernetes.io/instance=<@ service.renamedFrom | shell @> --ignore-not-found
 <% endif %>
 read -r -a olds <<<"${previous[<@ i @>]-}"
@@ -580,6 +616,13 @@ for old in ${olds[@]+"${olds[@]}"}; do
   fi
 done
 <% endfor %>
+<% if found.monitored %>
+
+echo "==> rules and dashboards"
+# Each service's SLO rules and Grafana dashboard (monitoring/<service>/), which the stack's
+# Prometheus and Grafana load from wherever they are.
+run kubectl "${kc[@]}" apply<% for service in found.monitored %> --filename "$root/"<@ ("monitoring/" ~ service.name ~ "/prometheusrule.yaml") | shell @> --filename "$root/"<@ ("monitoring/" ~ service.name ~ "/dashboard.yaml") | shell @><% endfor %>
+<% endif %>
 <% if found.backups and minikube %>
 
 # The snapshots live on csi-hostpath volumes inside minikube's node: `minikube delete` takes
@@ -667,6 +710,10 @@ echo <@ service.name | shell @>": "<@ url | shell @>
 echo <@ service.name | shell @>" has no ingress: $kubectl_here --namespace "<@ service.namespace | shell @>" port-forward service/"<@ service.name | segment | shell @>" 8081:80"
 <% endif %>
 <% endfor %>
+<% if local.observability.metrics == "kube-prometheus-stack" %>
+echo "Grafana: $kubectl_here --namespace monitoring port-forward service/kube-prometheus-stack-grafana 3000:80, then http://127.0.0.1:3000"
+echo "  (user admin; the chart keeps its sign-in in the Secret monitoring/kube-prometheus-stack-grafana: README.md, Monitoring)"
+<% endif %>
 <% if local.domain != "localhost" %>
 echo "(the hosts are under "<@ local.domain | shell @>": they reach this machine only if that name resolves to 127.0.0.1)"
 <% endif %>

@@ -1,0 +1,208 @@
+//! A service's Grafana dashboard, from its SLOs and the metrics its blueprint declares: what
+//! a user feels (requests, errors, latency percentiles), what is left of each objective's
+//! error budget over its 30 days, and how full the service is (requests in progress, CPU and
+//! memory against the pod's limits).
+//!
+//! Every panel reads the service's own series (its counter, histogram and gauge, and the SLO
+//! rules' recorded indicators) but the CPU and memory panels, which read the kubelet's
+//! cAdvisor series (`container_cpu_usage_seconds_total`, `container_memory_working_set_bytes`)
+//! and kube-state-metrics' limits (`kube_pod_container_resource_limits`): kube-prometheus-stack
+//! scrapes both.
+//!
+//! The dashboard goes into a ConfigMap labelled `grafana_dashboard: "1"`, which Grafana's
+//! sidecar loads from every namespace (kube-prometheus-stack's default).
+
+use serde_json::{Value, json};
+
+use super::slo::{objectives, promql_string, recorded};
+use crate::blueprint::RequestMetrics;
+use crate::spec::model::Service;
+
+/// The dashboard's uid: `gen-` and the service's name, cut to Grafana's 40 characters.
+fn uid(service: &str) -> String {
+    let mut uid = format!("gen-{service}");
+    uid.truncate(40);
+    uid
+}
+
+/// One time series panel at (x, y), half the dashboard's width.
+fn timeseries(id: u32, at: (u32, u32), title: &str, description: &str, unit: &str, targets: &[(&str, &str)]) -> Value {
+    json!({
+        "id": id,
+        "type": "timeseries",
+        "title": title,
+        "description": description,
+        "gridPos": {"x": at.0, "y": at.1, "w": 12, "h": 8},
+        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "targets": targets
+            .iter()
+            .enumerate()
+            .map(|(i, (expr, legend))| json!({
+                "refId": ((b'A' + i as u8) as char).to_string(),
+                "expr": expr,
+                "legendFormat": legend,
+            }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// `service`'s dashboard, as Grafana's JSON model.
+pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
+    let (selectors, objectives) = objectives(service, metrics);
+    let base = &selectors.base;
+    let name = &service.name;
+    let namespace = promql_string(service.namespace.as_deref().unwrap_or(name));
+    let container = promql_string(name);
+    let mut panels = Vec::new();
+    let mut id = 0;
+    let mut next = || {
+        id += 1;
+        id
+    };
+    // What is left of each objective's budget over its 30 days: a stat per objective.
+    for (i, objective) in objectives.iter().enumerate() {
+        // The budget as a share, written without float noise (0.005, not 0.0050000000000000044).
+        let budget = super::slo::percent((100.0 - objective.percent) / 100.0);
+        let bad = (objective.bad)(&selectors, "30d");
+        panels.push(json!({
+            "id": next(),
+            "type": "stat",
+            "title": format!("Error budget left: {} ({}%)", objective.slo, objective.percent),
+            "description": format!(
+                "The share of the {} objective's error budget ({}% of requests over 30 days) not yet spent. \
+                 Below 0, the objective is missed. Needs 30 days of retention to cover the whole window.",
+                objective.slo,
+                super::slo::percent(100.0 - objective.percent),
+            ),
+            "gridPos": {"x": (i as u32) * 12, "y": 0, "w": 12, "h": 4},
+            "datasource": {"type": "prometheus", "uid": "${datasource}"},
+            "fieldConfig": {"defaults": {
+                "unit": "percentunit",
+                "decimals": 1,
+                "thresholds": {"mode": "absolute", "steps": [
+                    {"color": "red", "value": null},
+                    {"color": "orange", "value": 0.25},
+                    {"color": "green", "value": 0.5},
+                ]},
+            }, "overrides": []},
+            "options": {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": false}},
+            // One evaluation, not one per point of the graph: each reads 30 days of series.
+            "targets": [{
+                "refId": "A",
+                "expr": format!("1 - (\n{bad}\n) / {budget}"),
+                "legendFormat": objective.slo,
+                "instant": true,
+                "range": false,
+            }],
+        }));
+    }
+    let rate = |metric: &str, by: &str| format!("sum by ({by}) (rate({metric}{{{base}}}[5m]))");
+    panels.push(timeseries(
+        next(),
+        (0, 4),
+        "Requests per second, by route",
+        "Every request the service answered but its probes', by the route template it matched.",
+        "reqps",
+        &[(&rate(&metrics.total, &metrics.route_label), &format!("{{{{{}}}}}", metrics.route_label))],
+    ));
+    let errors: Vec<(String, String)> =
+        ["5m", "1h"].iter().map(|w| (recorded(name, "availability", w), format!("5xx share, {w}"))).collect();
+    panels.push(timeseries(
+        next(),
+        (12, 4),
+        "Errors: share of requests answered with a 5xx",
+        "The availability indicator the SLO rules record, over 5 minutes and over an hour.",
+        "percentunit",
+        &errors.iter().map(|(e, l)| (e.as_str(), l.as_str())).collect::<Vec<_>>(),
+    ));
+    let quantiles: Vec<(String, String)> = [0.5, 0.9, 0.99]
+        .iter()
+        .map(|q| {
+            (
+                format!("histogram_quantile({q}, sum by (le) (rate({}{{{base}}}[5m])))", selectors.bucket),
+                format!("p{}", (q * 100.0_f64).round()),
+            )
+        })
+        .collect();
+    panels.push(timeseries(
+        next(),
+        (0, 12),
+        &format!("Latency percentiles (objective: {}% within {})", service.slo.latency.objective, service.slo.latency.threshold),
+        "Interpolated within the histogram's buckets: the latency objective itself counts requests at or under its bucket.",
+        "s",
+        &quantiles.iter().map(|(e, l)| (e.as_str(), l.as_str())).collect::<Vec<_>>(),
+    ));
+    if let Some(gauge) = &metrics.in_progress {
+        let job = format!("job={}", promql_string(name));
+        panels.push(timeseries(
+            next(),
+            (12, 12),
+            "Requests in progress",
+            "Requests being served at once, across the pods: near the workers' count, requests queue.",
+            "short",
+            &[(&format!("sum({gauge}{{{job}}})"), "in progress")],
+        ));
+    }
+    let pod = format!("namespace={namespace}, container={container}");
+    panels.push(timeseries(
+        next(),
+        (0, 20),
+        "CPU per pod, against its limit",
+        "cAdvisor's CPU usage (the kubelet) and kube-state-metrics' limit.",
+        "short",
+        &[
+            (&format!("sum by (pod) (rate(container_cpu_usage_seconds_total{{{pod}}}[5m]))"), "{{pod}}"),
+            (&format!("max(kube_pod_container_resource_limits{{{pod}, resource=\"cpu\"}})"), "limit"),
+        ],
+    ));
+    panels.push(timeseries(
+        next(),
+        (12, 20),
+        "Memory per pod, against its limit",
+        "cAdvisor's working set (what the kernel counts against the limit) and kube-state-metrics' limit.",
+        "bytes",
+        &[
+            (&format!("sum by (pod) (container_memory_working_set_bytes{{{pod}}})"), "{{pod}}"),
+            (&format!("max(kube_pod_container_resource_limits{{{pod}, resource=\"memory\"}})"), "limit"),
+        ],
+    ));
+    json!({
+        "uid": uid(name),
+        "title": format!("{name}: service level"),
+        "description": format!("{name}'s requests, errors, latency, error budgets and saturation (rendered by gen)."),
+        "tags": ["gen", "slo"],
+        "timezone": "utc",
+        "editable": false,
+        "schemaVersion": 39,
+        "refresh": "1m",
+        "time": {"from": "now-6h", "to": "now"},
+        "templating": {"list": [{
+            "name": "datasource",
+            "label": "Prometheus",
+            "type": "datasource",
+            "query": "prometheus",
+            "current": {},
+            "hide": 0,
+        }]},
+        "panels": panels,
+    })
+}
+
+/// The expressions of a Grafana dashboard's panels: (the panel's title, the expression), in
+/// panel order. What `gen lint` checks of each dashboard reads them through this.
+pub fn expressions(dashboard: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let panels = dashboard.get("panels").and_then(Value::as_array).into_iter().flatten();
+    // A row panel holds its collapsed panels.
+    let nested = |p: &Value| p.get("panels").and_then(Value::as_array).cloned().unwrap_or_default();
+    for panel in panels.flat_map(|p| std::iter::once(p.clone()).chain(nested(p))) {
+        let title = panel.get("title").and_then(Value::as_str).unwrap_or("").to_string();
+        for target in panel.get("targets").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(expr) = target.get("expr").and_then(Value::as_str) {
+                out.push((title.clone(), expr.to_string()));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,69 @@
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::route;
+use crate::spec::Loaded;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `observability.metrics.stack` or `observability.logs.stack` that gen does
+    /// not install on the platform a spec (or one of its environments) runs on:
+    ///
+    /// | platform | metrics | logs |
+    /// |---|---|---|
+    /// | local (minikube, kind) | `kube-prometheus-stack` | `loki` (Fluent Bit to Loki) |
+    /// | azure (AKS) | `managed` (Azure Monitor's managed Prometheus) | `cloud` (Container Insights) |
+    ///
+    /// `elasticsearch` (Fluent Bit to Elasticsearch and Kibana) is on no platform yet, nor is
+    /// kube-prometheus-stack or Loki on AKS.
+    ///
+    /// ## Why it matters
+    /// A stack that is named but not installed watches nothing: the monitors and rules gen
+    /// renders for it would wait for a Prometheus that never comes, and the spec would say the
+    /// services are watched when they are not.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// platform: {local: {cluster: kind}}
+    /// observability:
+    ///   metrics: {stack: managed}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Leave `stack` out (each platform's default is the first in the table), or name the
+    /// stack the platform runs.
+    pub static RULE = ("SPEC174", "stack-not-on-platform", Error);
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    let observability = &spec.spec.observability;
+    if !observability.enabled {
+        return;
+    }
+    let platform = spec.spec.platform.on();
+    let metrics = platform.metrics_stacks();
+    if let Some(stack) = observability.metrics.stack.filter(|s| !metrics.contains(s)) {
+        refuse(spec, out, "metrics", stack.name(), metrics.iter().map(|s| s.name()).collect());
+    }
+    let logs = platform.logs_stacks();
+    if let Some(stack) = observability.logs.stack.filter(|s| !logs.contains(s)) {
+        refuse(spec, out, "logs", stack.name(), logs.iter().map(|s| s.name()).collect());
+    }
+}
+
+/// Reports `observability.<signal>.stack: <chosen>` on a platform that runs `runs` instead.
+fn refuse(spec: &Loaded, out: &mut Diagnostics, signal: &str, chosen: &str, runs: Vec<&str>) {
+    let name = spec.spec.platform.on().name();
+    let runs = match runs.as_slice() {
+        [] => "none".to_string(),
+        _ => runs.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or "),
+    };
+    out.push(
+        spec.at(
+            &RULE,
+            &route!["observability", signal, "stack"],
+            false,
+            format!("gen installs no `{chosen}` {signal} stack on {name}: it installs {runs} there"),
+        )
+        .help(format!("leave `stack` out for {name}'s default, or name {runs}")),
+    );
+}

@@ -1,0 +1,211 @@
+//! The observability stack on a local cluster (the spec's `observability`): the deploy script
+//! installs kube-prometheus-stack, Loki and Fluent Bit with the values gen renders in `stack/`,
+//! before the manifests whose ServiceMonitors need its CRDs; each service gets its SLO rules as
+//! a PrometheusRule (the groups of rules.yaml, as promtool reads them) and a Grafana dashboard
+//! whose every query parses; a cluster on AKS beside it keeps its managed Prometheus' monitor;
+//! and observability turned off renders none of it. Specs unlike the reference: kind with two
+//! services, objectives of their own, retention and volumes of its own; kind beside AKS.
+
+use std::path::Path;
+
+use crate::common::{Gen, root, validator};
+
+const TWO_SERVICES: &str = "apiVersion: gen/v1
+kind: Project
+metadata: {name: shop}
+platform:
+  local: {cluster: kind}
+services:
+  - name: api
+    port: 5000
+    ingress: {path: /api}
+    slo: {availability: 99.5, latency: {objective: 95, threshold: 1s}}
+  - name: web
+    port: 5000
+    namespace: front
+    ingress: {path: /}
+observability:
+  metrics: {retention: 45d, storage: 25Gi}
+  logs: {retention: 14d, storage: 5Gi}
+";
+
+fn render(spec: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spec.yaml"), spec).expect("spec");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    dir
+}
+
+/// The documents of a YAML text (`---` between them), as JSON.
+fn documents(name: &str, text: &str) -> Vec<serde_json::Value> {
+    text.split("\n---\n")
+        .flat_map(|doc| {
+            let loaded = gen_core::yaml::load(name, doc.as_bytes(), &gen_core::spec::syntax::POLICY);
+            let docs = loaded.documents.unwrap_or_else(|e| panic!("{name}: {:?}", e[0].message));
+            docs.iter().map(|d| d.root.to_json()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn yaml(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    documents(&path.display().to_string(), &text).remove(0)
+}
+
+#[test]
+fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
+    let dir = render(TWO_SERVICES);
+    let out = dir.path().join("out");
+
+    // The stack's values carry the spec's retention and volumes, and select every monitor.
+    let kps = yaml(&out.join("stack/kube-prometheus-stack.yaml"));
+    let spec = &kps["prometheus"]["prometheusSpec"];
+    assert_eq!(spec["retention"], "45d");
+    assert_eq!(spec["retentionSize"], "20480MiB", "four fifths of 25Gi");
+    assert_eq!(spec["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"], "25Gi");
+    for kind in ["serviceMonitor", "podMonitor", "rule", "probe", "scrapeConfig"] {
+        assert_eq!(spec[format!("{kind}SelectorNilUsesHelmValues")], false, "{kind}");
+    }
+    assert_eq!(kps["grafana"]["additionalDataSources"][0]["type"], "loki");
+    let loki = yaml(&out.join("stack/loki.yaml"));
+    assert_eq!(loki["loki"]["limits_config"]["retention_period"], "14d");
+    assert_eq!(loki["loki"]["compactor"]["retention_enabled"], true);
+    assert_eq!(loki["singleBinary"]["persistence"]["size"], "5Gi");
+    let fluent_bit = std::fs::read_to_string(out.join("stack/fluent-bit.yaml")).expect("fluent-bit");
+    assert!(fluent_bit.contains("Host loki.monitoring.svc.cluster.local"), "{fluent_bit}");
+
+    // The script installs each chart at its pinned version, with those values, before it applies
+    // the manifests (their ServiceMonitors need the stack's CRDs), and the rules and dashboards
+    // after.
+    let script = std::fs::read_to_string(out.join("scripts/deploy-local.sh")).expect("script");
+    let at = |needle: &str| script.find(needle).unwrap_or_else(|| panic!("no {needle} in the script"));
+    for chart in [gen_core::platform::KUBE_PROMETHEUS_STACK, gen_core::platform::LOKI, gen_core::platform::FLUENT_BIT] {
+        let install = format!(
+            "run helm upgrade --install '{}' '{}' --repo '{}' --version '{}' --namespace 'monitoring' --create-namespace --values \"$root/\"'stack/{}.yaml'",
+            chart.release, chart.chart, chart.repository, chart.version, chart.release
+        );
+        assert!(at(&install) < at("apply --kustomize"), "{install}");
+    }
+    assert!(at("apply --kustomize") < at("--filename \"$root/\"'monitoring/api/prometheusrule.yaml'"));
+    assert!(script.contains("--filename \"$root/\"'monitoring/web/dashboard.yaml'"));
+
+    for (service, namespace) in [("api", "shop"), ("web", "front")] {
+        let folder = out.join("monitoring").join(service);
+        // The object holds the very groups promtool reads in rules.yaml, and the label the
+        // stack's Prometheus selects rules by with the chart's defaults.
+        let rule = yaml(&folder.join("prometheusrule.yaml"));
+        assert_eq!(rule["metadata"]["namespace"], namespace);
+        assert_eq!(rule["metadata"]["labels"]["release"], "kube-prometheus-stack");
+        assert_eq!(rule["spec"], yaml(&folder.join("rules.yaml")), "{service}");
+        let groups = dir.path().join(format!("{service}-groups.yaml"));
+        std::fs::write(&groups, serde_json::to_string(&rule["spec"]).expect("json")).expect("groups");
+        let checked = validator("promtool").args(["check", "rules"]).arg(&groups).output().expect("promtool");
+        assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+
+        // The monitor carries the same label.
+        let monitor = yaml(&out.join(format!("manifests/{service}/servicemonitor.yaml")));
+        assert_eq!(monitor["apiVersion"], "monitoring.coreos.com/v1");
+        assert_eq!(monitor["metadata"]["labels"]["release"], "kube-prometheus-stack");
+
+        // The dashboard: a ConfigMap the sidecar loads, every query of which parses, on the
+        // service's own series, the rules' records, or the cluster's exporters' (named).
+        let config_map = yaml(&folder.join("dashboard.yaml"));
+        assert_eq!(config_map["metadata"]["labels"]["grafana_dashboard"], "1");
+        let json = config_map["data"][format!("{service}.json")].as_str().expect("the dashboard's JSON");
+        let dashboard: serde_json::Value = serde_json::from_str(json).expect("JSON");
+        assert_eq!(dashboard["uid"], format!("gen-{service}"));
+        let queries = gen_core::render::dashboard::expressions(&dashboard);
+        assert!(queries.len() >= 9, "{queries:?}");
+        let own = [
+            "http_requests_total",
+            "http_request_duration_seconds_bucket",
+            "http_request_duration_seconds_count",
+            "http_requests_in_progress",
+        ];
+        let exporters = [
+            "container_cpu_usage_seconds_total",
+            "container_memory_working_set_bytes",
+            "kube_pod_container_resource_limits",
+        ];
+        for (title, query) in &queries {
+            let parsed = gen_core::lint::prometheus::parse(query).unwrap_or_else(|e| panic!("{title}: {e}\n{query}"));
+            for name in gen_core::lint::prometheus::metric_names(&parsed) {
+                assert!(
+                    own.contains(&name) || exporters.contains(&name) || name.starts_with("slo:sli_error:ratio_rate"),
+                    "{title} reads {name}"
+                );
+            }
+        }
+        // Each objective's budget is its own, and the latency panel names the spec's threshold.
+        let titles: Vec<&str> = queries.iter().map(|(t, _)| t.as_str()).collect();
+        if service == "api" {
+            assert!(titles.contains(&"Error budget left: availability (99.5%)"), "{titles:?}");
+            assert!(titles.contains(&"Latency percentiles (objective: 95% within 1s)"), "{titles:?}");
+            assert!(queries.iter().any(|(_, q)| q.contains(") / 0.05")), "the latency budget is 5%");
+        }
+    }
+    // Both objects validate against prometheus-operator's schema and Kubernetes'.
+    let objects: Vec<_> = ["api", "web"]
+        .iter()
+        .flat_map(|s| ["prometheusrule.yaml", "dashboard.yaml"].map(|f| out.join("monitoring").join(s).join(f)))
+        .collect();
+    let validated = validator("crd-validate").args(&objects).output().expect("crd-validate");
+    assert!(validated.status.success(), "{}", String::from_utf8_lossy(&validated.stdout));
+    // And gen lint of the tree, read as a repository of hand-written files, is clean.
+    let lint = Gen::new().args(["lint", "out"]).current_dir(dir.path()).run();
+    assert_eq!(lint.code, 0, "{}", lint.stderr);
+}
+
+#[test]
+fn a_kind_environment_beside_aks_monitors_with_the_stack_and_aks_with_its_managed_prometheus() {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/kind-dev-azure-prod.yaml")).expect("spec");
+    let dir = render(&spec);
+    let out = dir.path().join("out");
+    // The base (AKS) reads managed Prometheus' kind; the kind cluster's overlay drops it for the
+    // stack's, labelled as the stack selects.
+    assert_eq!(yaml(&out.join("manifests/api/servicemonitor.yaml"))["apiVersion"], "azmonitoring.coreos.com/v1");
+    let built = std::process::Command::new("kubectl")
+        .args(["kustomize"])
+        .arg(out.join("manifests/overlays/dev"))
+        .output()
+        .expect("kubectl kustomize");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let objects = documents("overlay", &String::from_utf8_lossy(&built.stdout));
+    let monitors: Vec<_> = objects.iter().filter(|o| o["kind"] == "ServiceMonitor").collect();
+    assert_eq!(monitors.len(), 1, "{monitors:?}");
+    assert_eq!(monitors[0]["apiVersion"], "monitoring.coreos.com/v1");
+    assert_eq!(monitors[0]["metadata"]["labels"]["release"], "kube-prometheus-stack");
+    // Only the kind cluster's script installs the stack; AKS keeps its add-on and rule groups.
+    let script = std::fs::read_to_string(out.join("scripts/deploy-local-dev.sh")).expect("script");
+    assert!(script.contains("--install 'kube-prometheus-stack'"));
+    assert!(out.join("stack/kube-prometheus-stack.yaml").exists());
+    let tfvars = std::fs::read_to_string(out.join("terraform/environments/prod.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("slo_services = [\n  \"api\",\n]"), "{tfvars}");
+}
+
+#[test]
+fn observability_off_installs_no_stack_and_renders_no_monitor() {
+    let dir = render(&TWO_SERVICES.replace(
+        "observability:\n  metrics: {retention: 45d, storage: 25Gi}\n  logs: {retention: 14d, storage: 5Gi}\n",
+        "observability: {enabled: false}\n",
+    ));
+    let out = dir.path().join("out");
+    for gone in ["stack", "monitoring", "manifests/api/servicemonitor.yaml"] {
+        assert!(!out.join(gone).exists(), "{gone}");
+    }
+    let script = std::fs::read_to_string(out.join("scripts/deploy-local.sh")).expect("script");
+    assert!(!script.contains("kube-prometheus-stack") && !script.contains("monitoring"), "{script}");
+}
+
+#[test]
+fn a_stack_the_platform_does_not_run_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = TWO_SERVICES.replace("  logs: {retention: 14d, storage: 5Gi}\n", "  logs: {stack: cloud}\n");
+    std::fs::write(dir.path().join("spec.yaml"), &spec).expect("spec");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("error[SPEC174]: gen installs no `cloud` logs stack on local"), "{}", run.stderr);
+    assert!(run.stderr.contains("spec.yaml:17:17"), "{}", run.stderr);
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
