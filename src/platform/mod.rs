@@ -466,7 +466,8 @@ pub fn observability_stacks(spec: &Spec) -> (Option<MetricsStack>, Option<LogsSt
     )
 }
 
-/// What templates read as `platform.prometheus` for the stack that collects metrics:
+/// What templates read as `platform.prometheus` (its `labels`: what it selects monitors by) for
+/// the stack that collects metrics:
 /// kube-prometheus-stack's Prometheus in `monitoring`, which selects monitors and rules by its
 /// release's label; the platform's managed one ([`TargetSpec::prometheus`]); or none.
 pub fn prometheus_value(target: &dyn TargetSpec, stack: Option<MetricsStack>) -> serde_json::Value {
@@ -482,7 +483,6 @@ pub fn prometheus_value(target: &dyn TargetSpec, stack: Option<MetricsStack>) ->
     };
     if let Some(map) = value.as_object_mut() {
         map.entry("labels").or_insert_with(|| serde_json::json!({}));
-        map.insert("stack".into(), stack.map(MetricsStack::name).into());
     }
     value
 }
