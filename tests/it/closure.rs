@@ -487,3 +487,66 @@ fn a_vault_outside_the_deployments_terraform_is_not_judged() {
     let run = lint(&[], dir.path());
     assert!(dep(&run).iter().any(|d| d.0 == "DEP012" && d.1 == "class.yaml" && d.2 == 8), "{}", run.stdout);
 }
+
+/// A PrometheusRule labelled `labels` in namespace `shop`.
+fn rule_labelled(labels: &str) -> String {
+    format!(
+        "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: shop\n  namespace: shop\n  labels: {labels}\nspec:\n  groups:\n    - name: shop\n      rules:\n        - alert: ShopDown\n          expr: up == 0\n          for: 5m\n          labels: {{severity: critical}}\n          annotations: {{runbook: \"kubectl -n shop get pods\"}}\n"
+    )
+}
+
+#[test]
+fn a_monitor_no_installed_prometheus_selects_is_reported_and_one_it_may_select_is_not() {
+    let namespaces = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n";
+    let crds = "## Prerequisites\n\n- CustomResourceDefinition `*.monitoring.coreos.com`\n";
+    let case = |files: &[(&str, &str)]| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("namespaces.yaml"), namespaces).expect("write");
+        std::fs::write(dir.path().join("README.md"), crds).expect("write");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dep(&lint(&[], dir.path()))
+    };
+    let wrong = rule_labelled("{release: kube-prometheus-stack}");
+    let right = rule_labelled("{release: prom}");
+    // Nothing installs a Prometheus: not judged.
+    assert_eq!(case(&[("rule.yaml", &wrong)]), []);
+    // A Prometheus object whose namespace selector is null reads only its own namespace.
+    let own = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\nspec:\n  ruleSelector: {}\n";
+    assert_eq!(case(&[("rule.yaml", &wrong), ("prometheus.yaml", own)]), [f("DEP013", "rule.yaml", 6, 11)]);
+    let every = format!("{own}  ruleNamespaceSelector: {{}}\n");
+    assert_eq!(case(&[("rule.yaml", &wrong), ("prometheus.yaml", &every)]), []);
+    // A script the README runs installs the stack as release `prom`, with the chart's
+    // defaults: only `release: prom` is read; with values gen does not read, anything may be.
+    let readme = format!("{crds}\n## Deploy\n\n```sh\n./install.sh\n```\n");
+    let script = |args: &str| {
+        format!(
+            "#!/bin/sh\nhelm upgrade --install prom prometheus-community/kube-prometheus-stack -n monitoring {args}\n"
+        )
+    };
+    for (args, wrong_found) in [
+        ("", true),
+        ("--values values.yaml", false),
+        ("--set prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false", false),
+    ] {
+        let found = case(&[("rule.yaml", &wrong), ("README.md", &readme), ("install.sh", &script(args))]);
+        assert_eq!(found.len(), usize::from(wrong_found), "{args}: {found:?}");
+        assert_eq!(case(&[("rule.yaml", &right), ("README.md", &readme), ("install.sh", &script(args))]), []);
+    }
+    // A Flux HelmRelease: Flux names the release `<targetNamespace>-<name>`.
+    let flux = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: prom\n  namespace: flux-system\nspec:\n  targetNamespace: monitoring\n  chart:\n    spec:\n      chart: kube-prometheus-stack\n      sourceRef: {kind: HelmRepository, name: prometheus-community}\n";
+    let flux_crds = format!("{crds}- CustomResourceDefinition `*.helm.toolkit.fluxcd.io`\n- Namespace `flux-system`\n");
+    let found = case(&[
+        ("rule.yaml", &rule_labelled("{release: monitoring-prom}")),
+        ("flux.yaml", flux),
+        ("README.md", &flux_crds),
+    ]);
+    assert_eq!(found, []);
+    let found = case(&[("rule.yaml", &right), ("flux.yaml", flux), ("README.md", &flux_crds)]);
+    assert_eq!(found, [f("DEP013", "rule.yaml", 6, 11)]);
+    let selects_all = format!(
+        "{flux}  values:\n    prometheus:\n      prometheusSpec:\n        ruleSelectorNilUsesHelmValues: false\n"
+    );
+    assert_eq!(case(&[("rule.yaml", &right), ("flux.yaml", &selects_all), ("README.md", &flux_crds)]), []);
+}

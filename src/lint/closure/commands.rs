@@ -203,6 +203,19 @@ fn words(command: &str, vars: &mut HashMap<String, String>, out: &mut Vec<Provid
             if let Some(s) = software::by_chart(chart) {
                 install(s, out);
             }
+            if chart == "kube-prometheus-stack" {
+                // Its Prometheus reads the monitors labelled `release: <name>`, unless values
+                // (a file gen does not read here) or a `--set` of a selector say otherwise.
+                let values = args
+                    .iter()
+                    .any(|a| *a == "-f" || a.starts_with("--values") || a.starts_with("-f=") || a.contains("Selector"));
+                let release = (rest.len() > 1 && !values).then(|| expand(rest[0], vars)).flatten();
+                out.push(Provided::Object {
+                    kind: super::monitoring::STACK_RELEASE.into(),
+                    namespace: None,
+                    name: release,
+                });
+            }
             if args.contains(&"--create-namespace")
                 && let Some(ns) = &namespace
             {

@@ -282,6 +282,27 @@ impl Ctx<'_> {
                 if let Some(software) = installs.filter_map(super::software::by_chart).next() {
                     software.groups.iter().for_each(|g| self.graph.install_group(g));
                 }
+                if chart == Some("kube-prometheus-stack") {
+                    // Flux names the release `[<targetNamespace>-]<name>` unless it is given one.
+                    let target = spec.and_then(|s| text(s, "targetNamespace"));
+                    let named = match (release, target) {
+                        (Some(r), _) => r.to_string(),
+                        (None, Some(t)) => format!("{t}-{name}"),
+                        (None, None) => name.to_string(),
+                    };
+                    let values = spec.and_then(|s| s.get("values"));
+                    let reads_own = spec.is_some_and(|s| s.get("valuesFrom").is_none())
+                        && !values.is_some_and(super::monitoring::values_select);
+                    self.graph.stack_release(reads_own.then_some(named.as_str()));
+                }
+            }
+            ("monitoring.coreos.com", "Prometheus" | "ServiceMonitor" | "PodMonitor" | "PrometheusRule") => {
+                // A monitor is found at its labels (what a Prometheus selects it by), else
+                // at its kind.
+                let at = metadata.and_then(|m| m.get("labels")).or(root.get("kind")).map_or(root.span, |n| n.span);
+                let (origin, span) = (self.locate)(at);
+                let from = self.from.clone();
+                self.graph.monitoring_object(root, kind, &from, span, origin);
             }
             ("networking.k8s.io" | "extensions", "Ingress") => self.ingress(root, spec),
             ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute") => {

@@ -22,6 +22,7 @@
 
 mod commands;
 mod kubernetes;
+mod monitoring;
 mod platform;
 pub mod readme;
 mod rules;
@@ -210,6 +211,13 @@ pub struct Graph {
     /// Whether the deployment's Terraform creates a Key Vault: without one, the vaults a
     /// SecretProviderClass reads are made elsewhere, and not judged.
     key_vaults: bool,
+    /// The Prometheus installations, with what each reads.
+    selections: Vec<monitoring::Selection>,
+    /// The monitors and rules a Prometheus must read, until one surely does.
+    monitors: Vec<monitoring::Monitor>,
+    /// The releases of kube-prometheus-stack scripts READMEs run install, with the folder each
+    /// covers (`None`: a release whose selection is not known).
+    stack_releases: Vec<(PathBuf, Option<String>)>,
 }
 
 impl Graph {
@@ -343,6 +351,11 @@ impl Graph {
 
     fn declare(&mut self, prerequisites: Vec<readme::Prerequisite>, dir: &Path) {
         for p in prerequisites {
+            if p.kind == monitoring::STACK_RELEASE {
+                let release = (p.name != readme::ANY).then(|| p.name.clone());
+                self.stack_releases.push((dir.to_path_buf(), release));
+                continue;
+            }
             self.prerequisites.entry(p.name.clone()).or_default().push((dir.to_path_buf(), p));
         }
     }
@@ -418,7 +431,15 @@ impl Graph {
         // later file may: it stays until the end.
         let vault = |r: &Reference| r.kind == KEY_VAULT || r.kind == KEY_VAULT_SECRET;
         let pending: Vec<Reference> = new.into_iter().filter(|r| vault(r) || !self.missing_in(r).is_empty()).collect();
-        let keep: HashSet<usize> = pending.iter().map(|r| r.origin).chain(self.tf.origins()).collect();
+        // A monitor a Prometheus surely reads stays read: what the graph knows only grows.
+        let monitors = std::mem::take(&mut self.monitors);
+        self.monitors = monitors.into_iter().filter(|m| !self.surely_read(m)).collect();
+        let keep: HashSet<usize> = pending
+            .iter()
+            .map(|r| r.origin)
+            .chain(self.tf.origins())
+            .chain(self.monitors.iter().map(|m| m.origin))
+            .collect();
         for (i, o) in self.origins.iter_mut().enumerate().skip(from) {
             if !keep.contains(&i) && !o.source.text().is_empty() {
                 o.source = Source::new(o.source.name(), "");
@@ -656,6 +677,9 @@ impl Graph {
             self.named_clusters.entry(name).or_default().extend(declared);
         }
         self.refs.extend(other.refs.into_iter().map(|r| Reference { origin: r.origin + base, ..r }));
+        self.selections.extend(other.selections);
+        self.stack_releases.extend(other.stack_releases);
+        self.monitors.extend(other.monitors.into_iter().map(|m| monitoring::Monitor { origin: m.origin + base, ..m }));
         self.origins.extend(other.origins);
         self.platforms.extend(other.platforms);
         let mut tf = other.tf;

@@ -323,6 +323,17 @@ fn helm_release(graph: &mut Graph, body: &Body) {
             None => graph.create_any("IngressClass"),
         }
     }
+    if chart == "kube-prometheus-stack" {
+        // Its Prometheus reads the monitors labelled `release: <name>`, unless its values or
+        // `set`s touch a selector (or come from a file): what they select is then not judged.
+        let release = hcl::value(body, "name").and_then(hcl::string);
+        let values = hcl::value(body, "values").map(|v| v.to_string()).unwrap_or_default();
+        let sets = hcl::blocks(body, "set").chain(hcl::blocks(body, "set_list")).map(|b| b.body.to_string());
+        let set_attr = ["set", "set_list"].iter().filter_map(|k| hcl::value(body, k)).map(|v| v.to_string());
+        let written: Vec<String> = sets.chain(set_attr).chain([values]).collect();
+        let touches = written.iter().any(|w| w.contains("Selector") || w.contains("file("));
+        graph.stack_release(release.as_deref().filter(|_| !touches));
+    }
     if let Some(values) = hcl::value(body, "values") {
         objects(graph, values);
     }

@@ -149,13 +149,27 @@ pub fn is_template(path: &str, text: &str) -> bool {
         && (in_templates || !yaml::only_in_strings_or_comments(text, "{{"))
 }
 
-/// Lints manifests, handing each parsed file to `read`.
+/// Lints manifests, handing each parsed file to `read`. The queries its objects hold (a
+/// PrometheusRule's groups, a Grafana dashboard's panels) are checked by the Prometheus
+/// family's rules, over each set of files as the Kubernetes rules see it.
 fn lint_with(
     files: &mut dyn Iterator<Item = Artifact>,
     emit: &mut Emit<'_>,
     read: &mut dyn FnMut(&Artifact, &Document),
 ) {
-    drive_reading(CHECKS, files, Document::new, read, &mut |file, mut found| {
+    // The queries of the files read since the last emit (one set), then their findings by file.
+    let queries: std::cell::RefCell<Vec<super::prometheus::Document>> = Default::default();
+    let mut found_in_queries: std::collections::HashMap<String, Diagnostics> = Default::default();
+    let mut read_queries = |file: &Artifact, doc: &Document| {
+        queries.borrow_mut().extend(doc.queries());
+        read(file, doc)
+    };
+    drive_reading(CHECKS, files, Document::new, &mut read_queries, &mut |file, mut found| {
+        let set = std::mem::take(&mut *queries.borrow_mut());
+        for d in super::run_checks(super::prometheus::CHECKS, &set) {
+            found_in_queries.entry(d.file.clone()).or_default().push(d);
+        }
+        found.extend(found_in_queries.remove(file.source.name()).unwrap_or_default());
         super::past_byte_order_mark(file.source.text(), &mut found);
         found.sort_by_key(|d| d.span);
         emit(file, found)
@@ -216,6 +230,33 @@ impl Document {
     /// How findings name the file.
     pub fn file(&self) -> &str {
         self.artifact.source.name()
+    }
+
+    /// The PromQL its objects hold, as the Prometheus family reads it: each PrometheusRule's
+    /// groups, and each dashboard a ConfigMap holds (an entry of `data` named `*.json`
+    /// whose JSON model has panels).
+    pub fn queries(&self) -> Vec<super::prometheus::Document> {
+        let source = &self.artifact.source;
+        let mut docs = Vec::new();
+        for object in &self.objects {
+            let root = &object.doc.root;
+            match (object.api_version.as_str(), object.kind.as_str()) {
+                ("monitoring.coreos.com/v1" | "azmonitoring.coreos.com/v1", "PrometheusRule") => {
+                    if let Some(spec) = root.get("spec").filter(|s| s.get("groups").is_some()) {
+                        docs.push(super::prometheus::Document::of_object(source, spec));
+                    }
+                }
+                ("v1", "ConfigMap") => {
+                    let Some(Value::Map(data)) = root.get("data").map(|d| &d.value) else { continue };
+                    for entry in data.iter().filter(|e| e.key.ends_with(".json")) {
+                        let exports = self.artifact.exports.clone();
+                        docs.extend(super::prometheus::Document::of_dashboard(source, &entry.value, exports));
+                    }
+                }
+                _ => {}
+            }
+        }
+        docs
     }
 }
 

@@ -5,6 +5,12 @@
 //! the rules read the parsed query for the classic mistakes: a rate over too few scrapes, a
 //! quantile of buckets summed without `le`, an alert that fires on one bad sample, that no
 //! route can tell from another, or that says nothing of what to do.
+//!
+//! The same checks read the queries of Kubernetes objects, which the Kubernetes family finds
+//! ([`Document::of_object`]): a PrometheusRule's groups (prometheus-operator's, or Azure's
+//! managed Prometheus' `azmonitoring.coreos.com` one), and the panels of a Grafana dashboard
+//! kept in a ConfigMap, as Grafana's sidecar loads it ([`Document::of_dashboard`]), whose
+//! queries must also read series something exports (PROM008).
 
 mod rules;
 
@@ -89,7 +95,8 @@ impl Family for PrometheusFamily {
 pub struct RuleEntry {
     /// The rule's mapping.
     pub node: Node,
-    /// `record` or `alert`, with its name and where it is written.
+    /// `record` or `alert` (`panel` for a dashboard's query), with its name (the panel's
+    /// title) and where it is written.
     pub kind: &'static str,
     pub name: String,
     pub name_span: Span,
@@ -107,6 +114,14 @@ impl RuleEntry {
         self.kind == "alert"
     }
 
+    /// How findings name it: ``the alert rule `X` ``, ``the panel `Errors` ``.
+    pub fn what(&self) -> String {
+        match self.kind {
+            "panel" => format!("the panel `{}`", self.name),
+            kind => format!("the {kind} rule `{}`", self.name),
+        }
+    }
+
     /// The string at `key` of a mapping of the rule (`labels`, `annotations`).
     pub fn string_in(&self, map: &str, key: &str) -> Option<&str> {
         self.node.get(map)?.get(key)?.as_str()
@@ -118,15 +133,21 @@ pub struct Document {
     pub source: Arc<Source>,
     /// Why the file, or a part of it, is not a rules file Prometheus would load (PROM001).
     pub syntax: Diagnostics,
-    /// Every rule of every group, in order.
+    /// Every rule of every group, in order; a dashboard's panel queries.
     pub rules: Vec<RuleEntry>,
+    /// Whether it is a dashboard (its entries are panels' queries, which read series that
+    /// something must export).
+    pub dashboard: bool,
+    /// What the service gen rendered it for exports, by its blueprint.
+    pub exports: Option<Arc<[String]>>,
 }
 
 impl Document {
     /// Reads a file.
     pub fn parse(source: &Arc<Source>) -> Document {
         let loaded = yaml::load_source(source, &POLICY);
-        let mut doc = Document { source: loaded.source, syntax: Vec::new(), rules: Vec::new() };
+        let mut doc =
+            Document { source: loaded.source, syntax: Vec::new(), rules: Vec::new(), dashboard: false, exports: None };
         match loaded.documents {
             Ok(mut docs) if !docs.is_empty() => {
                 let root = docs.swap_remove(0).root;
@@ -136,6 +157,57 @@ impl Document {
             Err(problems) => doc.syntax = problems,
         }
         doc
+    }
+
+    /// The rule groups of a PrometheusRule object (`spec`, which holds `groups:` as a rules
+    /// file does), in the manifest `source` it is written in.
+    pub fn of_object(source: &Arc<Source>, spec: &Node) -> Document {
+        let mut doc =
+            Document { source: source.clone(), syntax: Vec::new(), rules: Vec::new(), dashboard: false, exports: None };
+        doc.read_groups(spec.clone());
+        doc
+    }
+
+    /// The queries of a Grafana dashboard's panels (and of the panels of its collapsed rows),
+    /// from `json`, the dashboard's JSON model as a ConfigMap's `data` entry holds it. Each
+    /// query is placed where its JSON string is written in the manifest, when it is written
+    /// as its JSON encoding (a literal block), else at the entry. Queries of another data
+    /// source than Prometheus (Loki's LogQL) are left out; Grafana's variables are given a
+    /// value of their kind before the query is parsed (`$__rate_interval`: 5m).
+    pub fn of_dashboard(source: &Arc<Source>, json: &Node, exports: Option<Arc<[String]>>) -> Option<Document> {
+        let model: serde_json::Value = serde_json::from_str(json.as_str()?).ok()?;
+        let panels = model.get("panels")?.as_array()?;
+        let mut doc =
+            Document { source: source.clone(), syntax: Vec::new(), rules: Vec::new(), dashboard: true, exports };
+        let text = source.text();
+        let mut cursor = json.span.start;
+        let mut queries = Vec::new();
+        dashboard_queries(panels, None, 0, &mut queries);
+        for (title, expr) in queries {
+            let written = serde_json::to_string(&expr).unwrap_or_default();
+            let span = match text.get(cursor..json.span.end).and_then(|rest| rest.find(&written)) {
+                Some(at) => {
+                    let start = cursor + at;
+                    cursor = start + written.len();
+                    Span::new(start, cursor)
+                }
+                None => json.span,
+            };
+            let (query, query_error) = match parse(&grafana_query(&expr)) {
+                Ok(q) => (Some(q), None),
+                Err(e) => (None, Some(e)),
+            };
+            doc.rules.push(RuleEntry {
+                node: Node { span, value: Value::Null },
+                kind: "panel",
+                name: title,
+                name_span: span,
+                expr: Node { span, value: Value::Str(expr) },
+                query,
+                query_error,
+            });
+        }
+        Some(doc)
     }
 
     /// How findings name the file.
@@ -220,6 +292,103 @@ impl Document {
             query_error,
         });
     }
+}
+
+/// The panels' Prometheus queries, with their panels' titles, the panels of rows within
+/// (depth-bounded: a row holds panels, never rows).
+fn dashboard_queries(
+    panels: &[serde_json::Value],
+    inherited: Option<&serde_json::Value>,
+    depth: usize,
+    out: &mut Vec<(String, String)>,
+) {
+    for panel in panels {
+        let title = panel.get("title").and_then(|t| t.as_str()).unwrap_or("untitled").to_string();
+        let source = panel.get("datasource").or(inherited);
+        for target in panel.get("targets").and_then(|t| t.as_array()).into_iter().flatten() {
+            let Some(expr) = target.get("expr").and_then(|e| e.as_str()) else { continue };
+            if is_prometheus(target.get("datasource").or(source)) && !expr.trim().is_empty() {
+                out.push((title.clone(), expr.to_string()));
+            }
+        }
+        if depth < 2
+            && let Some(inner) = panel.get("panels").and_then(|p| p.as_array())
+        {
+            dashboard_queries(inner, source, depth + 1, out);
+        }
+    }
+}
+
+/// Whether a panel's data source is Prometheus: its `type`, or its name when only that is
+/// written, or Grafana's default (none written) or a variable (`${datasource}`).
+fn is_prometheus(source: Option<&serde_json::Value>) -> bool {
+    match source {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::String(name)) => {
+            let name = name.to_ascii_lowercase();
+            !["loki", "elastic", "tempo", "influx", "cloudwatch", "postgres", "mysql"].iter().any(|k| name.contains(k))
+        }
+        Some(source) => match source.get("type").and_then(|t| t.as_str()) {
+            Some(kind) => kind == "prometheus",
+            None => is_prometheus(source.get("uid")),
+        },
+    }
+}
+
+/// A Grafana query with its variables given values of their kind, as Grafana substitutes
+/// them before Prometheus reads it: the rate interval 5m, the interval 1m, the range a day,
+/// any other variable in a range selector 5m, and `x` elsewhere (a label value, a name).
+pub fn grafana_query(expr: &str) -> String {
+    let mut out = String::with_capacity(expr.len());
+    let mut rest = expr;
+    while let Some(at) = rest.find(['$', '[']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // `[[name]]`, Grafana's old form, or `$name` / `${name}` / `${name:format}`.
+        let (name, len) = if let Some(inner) = rest.strip_prefix("[[") {
+            match inner.find("]]") {
+                Some(end) => (&inner[..end], end + 4),
+                None => {
+                    out.push('[');
+                    rest = &rest[1..];
+                    continue;
+                }
+            }
+        } else if rest.starts_with('[') {
+            out.push('[');
+            rest = &rest[1..];
+            continue;
+        } else if let Some(inner) = rest.strip_prefix("${") {
+            match inner.find('}') {
+                Some(end) => (inner[..end].split(':').next().unwrap_or(""), end + 3),
+                None => ("", 1),
+            }
+        } else {
+            let inner = &rest[1..];
+            let end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len());
+            (&inner[..end], end + 1)
+        };
+        if name.is_empty() {
+            out.push('$');
+            rest = &rest[1..];
+            continue;
+        }
+        let in_range = out.ends_with('[');
+        let value = match name {
+            "__rate_interval" | "__range_interval" => "5m",
+            "__interval" => "1m",
+            "__range" => "1d",
+            "__interval_ms" => "60000",
+            "__range_s" => "86400",
+            "__range_ms" => "86400000",
+            _ if in_range => "5m",
+            _ => "x",
+        };
+        out.push_str(value);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Parses a PromQL query, within the bounds that keep a hostile one from going deep.

@@ -33,3 +33,17 @@ fn the_walk_sees_every_selector_of_a_query() {
         parse("histogram_quantile(0.9, sum by (le) (rate(a_bucket[5m]))) / on() group_left scalar(b) - -c").unwrap();
     assert_eq!(metric_names(&q), vec!["a_bucket", "b", "c"]);
 }
+
+#[test]
+fn grafana_variables_are_given_values_of_their_kind_before_the_query_is_read() {
+    assert_eq!(grafana_query("rate(x[$__rate_interval])"), "rate(x[5m])");
+    assert_eq!(grafana_query("rate(x{job=\"$job\"}[${window}])"), "rate(x{job=\"x\"}[5m])");
+    assert_eq!(grafana_query("x{a=~\"${a:regex}\", b=\"[[b]]\"}"), "x{a=~\"x\", b=\"x\"}");
+    // A `$` that starts no name (a regex's end anchor) and a `[` of a range stay.
+    assert_eq!(grafana_query("x{a=~\"b$\"}[5m]"), "x{a=~\"b$\"}[5m]");
+    assert_eq!(
+        grafana_query("label_replace(x, \"a\", \"$1\", \"b\", \"(.*)\")"),
+        "label_replace(x, \"a\", \"x\", \"b\", \"(.*)\")"
+    );
+    assert!(parse(&grafana_query("sum(increase(x[$__range])) / $__range_s")).is_ok());
+}

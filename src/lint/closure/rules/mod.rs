@@ -2,7 +2,8 @@
 //!
 //! The reference rules (DEP001 to DEP006, DEP009) share one resolver ([`Graph::resolves`]);
 //! each rule's file holds its documentation and what it tells the user to do. DEP007 and
-//! DEP008 relate Terraform's grants to what the deployment needs.
+//! DEP008 relate Terraform's grants to what the deployment needs; DEP013, the monitors and
+//! rules to the Prometheus that reads them.
 
 mod access_mode_unserved;
 mod cluster_access_not_granted;
@@ -11,6 +12,7 @@ mod deploy_role_misses_kinds;
 mod gateway_or_class_missing;
 mod key_vault_missing;
 mod kind_without_crd;
+mod monitor_not_selected;
 mod namespace_missing;
 mod priority_class_missing;
 mod service_account_missing;
@@ -46,6 +48,7 @@ pub fn all() -> Vec<&'static Rule> {
         &priority_class_missing::RULE,
         &access_mode_unserved::RULE,
         &key_vault_missing::RULE,
+        &monitor_not_selected::RULE,
     ]
 }
 
@@ -64,6 +67,7 @@ pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     }
     cluster_access_not_granted::check(graph, out);
     deploy_role_misses_kinds::check(graph, out);
+    monitor_not_selected::check(graph, out);
 }
 
 /// The object a reference names, for messages: ``Secret `shop-env` ``.

@@ -4,7 +4,8 @@ use crate::lint::prometheus::Document;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a rule's `expr` that is not a PromQL query Prometheus would run: a syntax
+    /// Reports a rule's `expr` (in a rules file or a PrometheusRule object), or a Grafana
+    /// dashboard panel's query, that is not a PromQL query Prometheus would run: a syntax
     /// error (an unclosed parenthesis, an operator without an operand), an unknown function
     /// (`holt_winters`, renamed `double_exponential_smoothing` in Prometheus 3), or operands
     /// of the wrong type (`rate()` of an instant vector, vector matching with a scalar). The
@@ -30,11 +31,13 @@ declare_rule! {
 pub fn check(doc: &Document, out: &mut Diagnostics) {
     for rule in &doc.rules {
         if let Some(why) = &rule.query_error {
-            let message =
-                format!("the query of the {} rule `{}` is not PromQL Prometheus runs: {why}", rule.kind, rule.name);
-            out.push(
-                doc.at(&RULE, rule.expr.span, message).help("fix the query; `promtool check rules` says the same"),
-            );
+            let message = format!("the query of {} is not PromQL Prometheus runs: {why}", rule.what());
+            let help = if doc.dashboard {
+                "fix the query; Grafana's query inspector shows Prometheus' own error"
+            } else {
+                "fix the query; `promtool check rules` says the same"
+            };
+            out.push(doc.at(&RULE, rule.expr.span, message).help(help));
         }
     }
 }

@@ -3,6 +3,7 @@
 mod alert_without_for;
 mod alert_without_runbook;
 mod alert_without_severity;
+mod dashboard_metric_undeclared;
 mod histogram_quantile_without_le;
 mod invalid_promql;
 mod rate_window_too_short;
@@ -35,4 +36,6 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &alert_without_for::RULE, run: Run::Each(alert_without_for::check) },
     Check { rule: &alert_without_severity::RULE, run: Run::Each(alert_without_severity::check) },
     Check { rule: &alert_without_runbook::RULE, run: Run::Each(alert_without_runbook::check) },
+    // Dashboards that show "No data" for a series nothing exports.
+    Check { rule: &dashboard_metric_undeclared::RULE, run: Run::All(dashboard_metric_undeclared::check) },
 ];
