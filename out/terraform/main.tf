@@ -57,6 +57,8 @@ module "aks" {
   nodes_subnet_id          = module.network.nodes_subnet_id
   api_authorized_ip_ranges = local.api_authorized_ip_ranges
   pod_security             = var.pod_security
+  pod_security_exempt      = var.metrics_stack == "kube-prometheus-stack" || var.logs_stack == "loki" ? ["monitoring"] : []
+  managed_prometheus       = var.metrics_stack == "managed"
   defender                 = var.defender
   sku_tier                 = var.aks_tier
   system_vm_size           = var.system_node_vm_size
@@ -72,7 +74,9 @@ module "aks" {
 
 # What the cluster reports (Container Insights' data collection, the control plane's logs,
 # managed Prometheus) and the alerts on its nodes, its services and their certificates, sent
-# to the spec's addresses.
+# to the spec's addresses. With kube-prometheus-stack in the cluster, the alerts on the
+# services and certificates are its to evaluate (the `alerts` output, which the cluster root
+# installs), and its Alertmanager mails the same addresses.
 module "monitoring" {
   source = "./modules/monitoring"
 
@@ -86,9 +90,11 @@ module "monitoring" {
   certificates           = length(var.tls_hosts) > 0
   certificate_namespaces = distinct(concat(var.namespaces, var.gateway == null ? [] : [var.gateway.namespace]))
   # Each service's SLO rules as gen rendered them and promtool tested them: the same file.
-  slo_rules = { for s in var.slo_services : s => yamldecode(file("${path.root}/../monitoring/${s}/rules.yaml")) }
-  slo_pages = var.slo_pages
-  tags      = var.tags
+  slo_rules          = { for s in var.slo_services : s => yamldecode(file("${path.root}/../monitoring/${s}/rules.yaml")) }
+  slo_pages          = var.slo_pages
+  managed_prometheus = var.metrics_stack == "managed"
+  container_logs     = var.logs_stack == "cloud"
+  tags               = var.tags
 }
 
 # The data-plane role on the cluster for its admin (the spec's admin group, else whoever

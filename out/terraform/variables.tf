@@ -415,3 +415,23 @@ variable "tags" {
   description = "Tags on every resource that takes them."
   default     = {}
 }
+
+variable "metrics_stack" {
+  type        = string
+  description = "What collects the services' metrics and evaluates the alerts: managed (Azure Monitor's managed Prometheus) or kube-prometheus-stack (in the cluster: terraform/cluster/modules/observability) (spec: observability.metrics.stack)."
+  default     = "managed"
+  validation {
+    condition     = contains(["managed", "kube-prometheus-stack"], var.metrics_stack)
+    error_message = "metrics_stack is managed or kube-prometheus-stack."
+  }
+}
+
+variable "logs_stack" {
+  type        = string
+  description = "What keeps the containers' lines: cloud (Container Insights, in Log Analytics) or loki (Fluent Bit to Loki, in the cluster) (spec: observability.logs.stack)."
+  default     = "cloud"
+  validation {
+    condition     = contains(["cloud", "loki"], var.logs_stack)
+    error_message = "logs_stack is cloud or loki."
+  }
+}

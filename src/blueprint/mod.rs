@@ -280,19 +280,6 @@ pub struct MetricsExport {
     pub requests: Option<RequestMetrics>,
 }
 
-impl MetricsExport {
-    /// Every metric family it exports: those it names, and those its requests name.
-    pub fn families(&self) -> Vec<String> {
-        let mut all = self.names.clone();
-        if let Some(r) = &self.requests {
-            all.extend([Some(&r.total), Some(&r.duration), r.in_progress.as_ref()].into_iter().flatten().cloned());
-        }
-        all.sort();
-        all.dedup();
-        all
-    }
-}
-
 /// The metrics that count a service's requests and their durations.
 #[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -30,7 +30,6 @@ pub mod requirements;
 pub mod terraform;
 pub mod workflow;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use family::{Check, Emit, Run, drive, drive_reading, run_checks};
@@ -64,15 +63,12 @@ pub struct Artifact {
     /// Which environments gen deploys it to on its own, when gen rendered it (the closure
     /// check closes it on each of their clusters); `None` for a file gen cannot place.
     pub deployed: Option<crate::render::Deployed>,
-    /// The metric families the service's blueprint declares it exports, when gen rendered it
-    /// for a service whose blueprint exports metrics (what its dashboards may read).
-    pub exports: Option<Arc<[String]>>,
 }
 
 impl Artifact {
     /// A hand-written file: nothing known beyond its text.
     pub fn hand_written(source: Arc<Source>) -> Artifact {
-        Artifact { source, spec: None, service: None, path: None, set: None, deployed: None, exports: None }
+        Artifact { source, spec: None, service: None, path: None, set: None, deployed: None }
     }
 
     /// The set of files it is read with: its explicit set, or the folder it is in.
@@ -195,7 +191,6 @@ pub fn claiming_folder(dir: &std::path::Path) -> Option<&'static dyn Family> {
 pub fn lint_batch(
     files: &[crate::render::PlannedFile],
     loaded: &Loaded,
-    catalog: &crate::blueprint::Catalog,
     out: &str,
     mut graph: Option<&mut closure::Graph>,
 ) -> Findings {
@@ -208,17 +203,6 @@ pub fn lint_batch(
             }
         }
     };
-    // What each service of the batch exports, by its blueprint.
-    let mut exports: HashMap<usize, Arc<[String]>> = HashMap::new();
-    for i in files.iter().filter_map(|f| f.service) {
-        if exports.contains_key(&i) {
-            continue;
-        }
-        let blueprint = loaded.spec.services.get(i).and_then(|s| catalog.get(&s.blueprint));
-        if let Some(metrics) = blueprint.and_then(|b| b.runtime.metrics.as_ref()) {
-            exports.insert(i, metrics.families().into());
-        }
-    }
     // Each file's family, found once.
     let families: Vec<Option<&'static str>> = files.iter().map(|f| family_of(f).map(|g| g.name())).collect();
     // The kustomizations that change what they take (an environment's overlay): built, and
@@ -237,7 +221,6 @@ pub fn lint_batch(
                 path: Some(f.path.clone()),
                 set: None,
                 deployed: Some(if covered(f) { crate::render::Deployed::Nowhere } else { f.deployed.clone() }),
-                exports: f.service.and_then(|i| exports.get(&i).cloned()),
             });
         match graph {
             Some(graph) => lint_files_reading(family, &mut files, graph),

@@ -242,7 +242,6 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Findings {
                     path: Some(lock.clone()),
                     set: None,
                     deployed: None,
-                    exports: None,
                 };
                 findings.extend(lint::lint_files(family, &mut std::iter::once(artifact)));
             }

@@ -165,7 +165,7 @@ impl Session {
                             // What the batch creates and references, read from the documents
                             // the lint parses, is merged on the main thread in batch order.
                             let mut part = reading.then(lint::closure::Graph::new);
-                            let found = lint::lint_batch(&batch, loaded, catalog, out, part.as_mut());
+                            let found = lint::lint_batch(&batch, loaded, out, part.as_mut());
                             if done.send((n, batch, found, part)).is_err() {
                                 break;
                             }
@@ -601,7 +601,7 @@ impl Yours {
     /// The findings of the user's files noted, linted with the spec and service they stand for,
     /// and each kept scaffold lock of an image checked for the packages the image runs.
     pub fn findings(&self, loaded: &crate::spec::Loaded, catalog: &crate::blueprint::Catalog, out: &str) -> Findings {
-        let mut found = kept_against_spec(&self.kept, loaded, catalog, out);
+        let mut found = kept_against_spec(&self.kept, loaded, out);
         found.extend(super::own_code::kept_locks(
             self.kept.iter().filter(|(_, scaffold)| *scaffold).map(|(f, _)| f),
             loaded,
@@ -612,17 +612,12 @@ impl Yours {
     }
 }
 
-fn kept_against_spec(
-    kept: &[(PlannedFile, bool)],
-    loaded: &crate::spec::Loaded,
-    catalog: &crate::blueprint::Catalog,
-    out: &str,
-) -> Findings {
+fn kept_against_spec(kept: &[(PlannedFile, bool)], loaded: &crate::spec::Loaded, out: &str) -> Findings {
     if kept.is_empty() {
         return Findings::default();
     }
     let files: Vec<PlannedFile> = kept.iter().map(|(f, _)| f.clone()).collect();
-    let mut found = lint::lint_batch(&files, loaded, catalog, out, None);
+    let mut found = lint::lint_batch(&files, loaded, out, None);
     for d in &mut found.diagnostics {
         let scaffold = kept.iter().any(|(f, scaffold)| *scaffold && d.file == format!("{out}/{}", f.path));
         let note = if scaffold {

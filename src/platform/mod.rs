@@ -33,12 +33,20 @@ pub enum Capability {
     CloudPipeline,
     /// Argo CD deploys what a branch holds (`pipeline.deploy: gitops`).
     Gitops,
+    /// prometheus-operator runs in the cluster (the spec's metrics stack is
+    /// kube-prometheus-stack): its PrometheusRules and Grafana's dashboards deploy there.
+    PrometheusOperator,
 }
 
 impl Capability {
     /// Every capability, in order.
-    pub const ALL: [Capability; 4] =
-        [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops];
+    pub const ALL: [Capability; 5] = [
+        Capability::Kubernetes,
+        Capability::Terraform,
+        Capability::CloudPipeline,
+        Capability::Gitops,
+        Capability::PrometheusOperator,
+    ];
 
     /// Its name in a blueprint's `requires:`.
     pub fn name(self) -> &'static str {
@@ -47,6 +55,7 @@ impl Capability {
             Capability::Terraform => "terraform",
             Capability::CloudPipeline => "cloud-pipeline",
             Capability::Gitops => "gitops",
+            Capability::PrometheusOperator => "prometheus-operator",
         }
     }
 }
@@ -569,7 +578,15 @@ pub const FLUENT_BIT: StackChart = StackChart {
 
 pub fn capabilities_on(platform: &dyn Platform, spec: &Spec) -> Vec<Capability> {
     let gitops = spec.pipeline.deploy == crate::spec::model::Deploy::Gitops;
-    platform.capabilities().iter().copied().filter(|c| *c != Capability::Gitops || gitops).collect()
+    let operator = observability_stacks(spec).0 == Some(MetricsStack::KubePrometheusStack);
+    let kubernetes = platform.capabilities().contains(&Capability::Kubernetes);
+    platform
+        .capabilities()
+        .iter()
+        .copied()
+        .filter(|c| *c != Capability::Gitops || gitops)
+        .chain((operator && kubernetes).then_some(Capability::PrometheusOperator))
+        .collect()
 }
 
 #[cfg(test)]

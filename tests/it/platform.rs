@@ -371,5 +371,10 @@ fn a_spec_can_do_what_the_platforms_of_its_environments_can() {
     let text = SPEC.replace("  toy: {region: north}\n", "  local: {}\n").replace("    blueprint: toyapp\n", "");
     let local = gen_core::spec::load("spec.yaml", text.as_bytes()).expect("a local spec loads");
     assert_eq!(names(&local), ["local"]);
-    assert_eq!(can(&local), [Capability::Kubernetes]);
+    // A local cluster runs kube-prometheus-stack by default: prometheus-operator's objects
+    // deploy there; with observability off, none.
+    assert_eq!(can(&local), [Capability::Kubernetes, Capability::PrometheusOperator]);
+    let off = format!("{text}observability: {{enabled: false}}\n");
+    let off = gen_core::spec::load("spec.yaml", off.as_bytes()).expect("a local spec loads");
+    assert_eq!(can(&off), [Capability::Kubernetes]);
 }

@@ -185,6 +185,87 @@ fn a_kind_environment_beside_aks_monitors_with_the_stack_and_aks_with_its_manage
 }
 
 #[test]
+fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails_the_alert_addresses() {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aks-in-cluster-stack.yaml")).expect("spec");
+    let dir = render(&spec);
+    let out = dir.path().join("out");
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+
+    // The platform root turns managed Prometheus and Container Insights' container logs off,
+    // exempts the stacks' namespace from the Pod Security Standard, and hands the cluster
+    // root its alerts and who hears of them.
+    let tfvars = read("terraform/environments/prod.tfvars");
+    assert!(tfvars.contains("metrics_stack = \"kube-prometheus-stack\"\nlogs_stack    = \"loki\""), "{tfvars}");
+    let main = read("terraform/main.tf");
+    for wired in [
+        "pod_security_exempt      = var.metrics_stack == \"kube-prometheus-stack\" || var.logs_stack == \"loki\" ? [\"monitoring\"] : []",
+        "managed_prometheus       = var.metrics_stack == \"managed\"",
+        "container_logs     = var.logs_stack == \"cloud\"",
+    ] {
+        assert!(main.contains(wired), "{wired}");
+    }
+    let outputs = read("terraform/outputs.tf");
+    assert!(outputs.contains("alerts       = module.monitoring.alerts"), "{outputs}");
+
+    // The cluster root installs the stacks with the very values a local cluster gets, and
+    // applies each service's rule and dashboard, read from the files beside them.
+    let cluster = read("terraform/cluster/main.tf");
+    for file in ["kube-prometheus-stack.yaml", "loki.yaml", "fluent-bit.yaml"] {
+        assert!(cluster.contains(&format!("file(\"${{local.stack_values}}/{file}\")")), "{file}");
+        assert!(out.join("stack").join(file).is_file(), "{file}");
+    }
+    assert!(cluster.contains("stack_values          = \"${path.root}/../../stack\""));
+    for s in ["api", "web"] {
+        for f in ["prometheusrule.yaml", "dashboard.yaml"] {
+            assert!(out.join("monitoring").join(s).join(f).is_file(), "{s}/{f}");
+        }
+    }
+    // Each chart pin is the one a local cluster's script installs.
+    let module = read("terraform/cluster/modules/observability/variables.tf");
+    for (variable, chart) in [
+        ("kube_prometheus_stack_chart_version", gen_core::platform::KUBE_PROMETHEUS_STACK),
+        ("loki_chart_version", gen_core::platform::LOKI),
+        ("fluent_bit_chart_version", gen_core::platform::FLUENT_BIT),
+    ] {
+        let at = module.find(&format!("variable \"{variable}\"")).expect(variable);
+        assert!(module[at..].contains(&format!("default     = \"{}\"", chart.version)), "{variable}");
+    }
+    // The deploy identity writes prometheus-operator's ServiceMonitor, which the chart holds
+    // on AKS too, labelled as the stack selects.
+    assert!(cluster.contains("local.kube_prometheus_stack ? \"monitoring.coreos.com\" : \"azmonitoring.coreos.com\""));
+    let values = read("values/api.prod.yaml");
+    assert!(values.contains("apiVersion: \"monitoring.coreos.com/v1\""), "{values}");
+    assert!(values.contains("\"release\": \"kube-prometheus-stack\""), "{values}");
+
+    // The workflow hands the cluster root the pipeline's relay (apply and drift), and runs on
+    // a change to the stacks' values and the services' rules and dashboards.
+    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/terraform.yml")).expect("workflow");
+    assert_eq!(workflow.matches("TF_VAR_alertmanager_mail_connection: ${{ secrets.MAIL_CONNECTION }}").count(), 2);
+    for path in ["out/stack/*.yaml", "out/monitoring/*/prometheusrule.yaml", "out/monitoring/*/dashboard.yaml"] {
+        assert!(workflow.contains(&format!("- \"{path}\"")), "{path}");
+    }
+    let readme = read("README.md");
+    assert!(readme.contains("GitHub secret `MAIL_CONNECTION`"), "the relay is a prerequisite");
+    assert!(readme.contains("On AKS with kube-prometheus-stack"), "{readme}");
+
+    // The same spec with managed Prometheus on AKS keeps the add-on, and the relay is the
+    // pipeline's notices' alone.
+    let managed = render(&spec.replace(
+        "  metrics: {stack: kube-prometheus-stack, retention: 15d, storage: 20Gi}\n  logs: {stack: loki, retention: 7d}\n",
+        "  metrics: {retention: 15d, storage: 20Gi}\n  logs: {retention: 7d}\n",
+    ));
+    let managed_out = managed.path().join("out");
+    let tfvars = std::fs::read_to_string(managed_out.join("terraform/environments/prod.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("metrics_stack = \"managed\"\nlogs_stack    = \"cloud\""), "{tfvars}");
+    let workflow = std::fs::read_to_string(managed.path().join(".github/workflows/terraform.yml")).expect("workflow");
+    assert!(!workflow.contains("TF_VAR_alertmanager"), "{workflow}");
+    // The kind cluster still runs the stack (a local cluster's default), AKS does not.
+    assert!(managed_out.join("monitoring/api/prometheusrule.yaml").is_file());
+    let readme = std::fs::read_to_string(managed_out.join("README.md")).expect("readme");
+    assert!(!readme.contains("On AKS with kube-prometheus-stack"), "{readme}");
+}
+
+#[test]
 fn observability_off_installs_no_stack_and_renders_no_monitor() {
     let dir = render(&TWO_SERVICES.replace(
         "observability:\n  metrics: {retention: 45d, storage: 25Gi}\n  logs: {retention: 14d, storage: 5Gi}\n",

@@ -30,6 +30,8 @@ const SPECS: &[&str] = &[
     // A service renamed (`renamedFrom`): terraform/moved.tf.
     "tests/fixtures/specs/renamed.yaml",
     "examples/seed-001-flask-duckdns.yaml",
+    // kube-prometheus-stack and Loki in the cluster on AKS: terraform/cluster/modules/observability.
+    "tests/fixtures/specs/aks-in-cluster-stack.yaml",
 ];
 
 /// A spec rendered into a temporary project; its Terraform folder.
@@ -888,7 +890,8 @@ fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
     let r = Rendered::new("tests/fixtures/specs/options.yaml");
     let parsed = r.parsed();
     let main = &parsed["cluster/main.tf"];
-    let rules = main["locals"][0]["deploy_rules"].to_string();
+    let locals = main["locals"].as_array().expect("locals");
+    let rules = locals.iter().find_map(|l| l.get("deploy_rules")).expect("deploy_rules").to_string();
     for kind in ["deployments", "services", "configmaps", "secrets", "horizontalpodautoscalers", "ingresses"] {
         assert!(rules.contains(kind), "{kind}: {rules}");
     }
@@ -900,7 +903,9 @@ fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
         .filter(|e| e.path().join("servicemonitor.yaml").is_file())
         .count();
     assert!(monitors > 0, "no service of the spec has a ServiceMonitor");
+    // Of managed Prometheus' kind, or prometheus-operator's with kube-prometheus-stack.
     assert!(rules.contains("azmonitoring.coreos.com") && rules.contains("servicemonitors"), "{rules}");
+    assert!(rules.contains("local.kube_prometheus_stack ?") && rules.contains("monitoring.coreos.com"), "{rules}");
     for (flag, kind) in [
         ("http_routes", "httproutes"),
         ("secret_provider", "secretproviderclasses"),
@@ -1602,21 +1607,28 @@ fn managed_prometheus_alerts_on_what_users_feel_and_pages_the_action_group() {
     let parsed = r.parsed();
     let aks = &parsed["modules/aks/main.tf"];
     let cluster = &resources(aks, "azurerm_kubernetes_cluster")["this"][0];
-    assert!(cluster.get("monitor_metrics").is_some(), "the metrics add-on: {cluster}");
+    // The metrics add-on, unless kube-prometheus-stack scrapes the cluster instead.
+    assert_eq!(
+        cluster["dynamic"]["monitor_metrics"][0]["for_each"], "${var.managed_prometheus ? [1] : []}",
+        "the metrics add-on: {cluster}"
+    );
+    assert_eq!(parsed["terraform.tfvars"]["metrics_stack"], "managed");
+    assert_eq!(parsed["main.tf"]["module"]["aks"][0]["managed_prometheus"], "${var.metrics_stack == \"managed\"}");
     let file = &parsed["modules/monitoring/main.tf"];
     // Workspace, endpoint, rule and association: the add-on's series reach the workspace.
     let dcr = &resources(file, "azurerm_monitor_data_collection_rule")["prometheus"][0];
     assert_eq!(dcr["kind"], "Linux");
-    assert_eq!(dcr["data_collection_endpoint_id"], "${azurerm_monitor_data_collection_endpoint.prometheus.id}");
+    assert_eq!(dcr["count"], "${var.managed_prometheus ? 1 : 0}");
+    assert_eq!(dcr["data_collection_endpoint_id"], "${azurerm_monitor_data_collection_endpoint.prometheus[0].id}");
     let destination = &dcr["destinations"][0]["monitor_account"][0];
-    assert_eq!(destination["monitor_account_id"], "${azurerm_monitor_workspace.this.id}");
+    assert_eq!(destination["monitor_account_id"], "${azurerm_monitor_workspace.this[0].id}");
     assert_eq!(dcr["data_flow"][0]["destinations"], serde_json::json!([destination["name"]]));
     assert_eq!(dcr["data_flow"][0]["streams"], serde_json::json!(["Microsoft-PrometheusMetrics"]));
     let forwarder = &dcr["data_sources"][0]["prometheus_forwarder"][0];
     assert_eq!(forwarder["streams"], serde_json::json!(["Microsoft-PrometheusMetrics"]));
     let association = &resources(file, "azurerm_monitor_data_collection_rule_association")["prometheus"][0];
     assert_eq!(association["target_resource_id"], "${var.cluster_id}");
-    assert_eq!(association["data_collection_rule_id"], "${azurerm_monitor_data_collection_rule.prometheus.id}");
+    assert_eq!(association["data_collection_rule_id"], "${azurerm_monitor_data_collection_rule.prometheus[0].id}");
     assert_eq!(resources(file, "azurerm_monitor_data_collection_endpoint")["prometheus"][0]["kind"], "Linux");
 
     // Two rule groups, scoped to the workspace and this cluster, every alert routed to the
@@ -1636,7 +1648,7 @@ fn managed_prometheus_alerts_on_what_users_feel_and_pages_the_action_group() {
     ] {
         let g = rule_group(file, group);
         assert_eq!(g["cluster_name"], "${var.name}", "{group}: this cluster's series alone");
-        assert_eq!(g["scopes"], serde_json::json!(["${azurerm_monitor_workspace.this.id}", "${var.cluster_id}"]));
+        assert_eq!(g["scopes"], serde_json::json!(["${azurerm_monitor_workspace.this[0].id}", "${var.cluster_id}"]));
         let rule = &g["dynamic"]["rule"][0];
         assert_eq!(rule["for_each"], format!("${{local.{alerts}}}"), "{group}");
         let content = &rule["content"][0];
@@ -1652,10 +1664,10 @@ fn managed_prometheus_alerts_on_what_users_feel_and_pages_the_action_group() {
     let kube_state = locals["kube_state"].as_str().expect("kube_state");
     assert!(kube_state.contains("namespace=~") && kube_state.contains("${local.namespaces}"), "{kube_state}");
     let groups = resources(file, "azurerm_monitor_alert_prometheus_rule_group");
-    assert_eq!(groups["services"][0]["count"], "${length(var.namespaces) > 0 ? 1 : 0}");
+    assert_eq!(groups["services"][0]["count"], "${var.managed_prometheus && length(var.namespaces) > 0 ? 1 : 0}");
     assert_eq!(
         groups["certificates"][0]["count"],
-        "${var.certificates && length(var.certificate_namespaces) > 0 ? 1 : 0}"
+        "${var.managed_prometheus && var.certificates && length(var.certificate_namespaces) > 0 ? 1 : 0}"
     );
     let wiring = &parsed["main.tf"]["module"]["monitoring"][0];
     assert_eq!(wiring["namespaces"], "${var.namespaces}");

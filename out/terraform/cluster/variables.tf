@@ -33,3 +33,21 @@ variable "envoy_gateway_chart_version" {
   description = "Envoy Gateway's gateway-helm chart (oci://docker.io/envoyproxy), pinned; it brings the Gateway API CRDs. Installed when a service routes through an HTTPRoute."
   default     = "v1.9.3"
 }
+
+# Alertmanager's relay (kube-prometheus-stack in the cluster, with alert addresses): the
+# pipeline's, which the terraform workflow hands this root from the GitHub secret
+# MAIL_CONNECTION and the variable MAIL_FROM (TF_VAR_alertmanager_mail_connection,
+# TF_VAR_alertmanager_mail_from). The password is kept in this root's state and in a Secret
+# of the cluster's monitoring namespace.
+variable "alertmanager_mail_connection" {
+  type        = string
+  description = "The SMTP relay Alertmanager mails alerts through: smtp+starttls://user:password@host:587 (GitHub secret MAIL_CONNECTION)."
+  default     = null
+  sensitive   = true
+}
+
+variable "alertmanager_mail_from" {
+  type        = string
+  description = "The sender of Alertmanager's mails (GitHub variable MAIL_FROM)."
+  default     = null
+}

@@ -402,8 +402,10 @@ fn cluster(graph: &mut Graph, origin: usize, block: &Block, address: &str) {
     if hcl::block(body, "key_vault_secrets_provider").is_some() {
         graph.install_group("secrets-store.csi.x-k8s.io");
     }
-    // Managed Prometheus' metrics add-on brings its PodMonitor and ServiceMonitor kinds.
-    if hcl::block(body, "monitor_metrics").is_some() {
+    // Managed Prometheus' metrics add-on brings its PodMonitor and ServiceMonitor kinds; a
+    // `dynamic` one may, as far as gen can tell (what it is for is a variable's).
+    let dynamic = |name: &str| hcl::blocks(body, "dynamic").any(|b| hcl::labels(b).first() == Some(&name));
+    if hcl::block(body, "monitor_metrics").is_some() || dynamic("monitor_metrics") {
         graph.install_group("azmonitoring.coreos.com");
     }
     if hcl::block(body, "web_app_routing").is_some() {

@@ -234,7 +234,7 @@ impl Document {
 
     /// The PromQL its objects hold, as the Prometheus family reads it: each PrometheusRule's
     /// groups, and each dashboard a ConfigMap holds (an entry of `data` named `*.json`
-    /// whose JSON model has panels).
+    /// whose JSON model has panels), with the metrics its annotation declares exported.
     pub fn queries(&self) -> Vec<super::prometheus::Document> {
         let source = &self.artifact.source;
         let mut docs = Vec::new();
@@ -248,9 +248,15 @@ impl Document {
                 }
                 ("v1", "ConfigMap") => {
                     let Some(Value::Map(data)) = root.get("data").map(|d| &d.value) else { continue };
+                    // The metrics the service declares it exports, written beside its dashboard.
+                    let exports: Option<std::sync::Arc<[String]>> = root
+                        .get("metadata")
+                        .and_then(|m| m.get("annotations"))
+                        .and_then(|a| a.get(super::prometheus::EXPORTED_ANNOTATION))
+                        .and_then(Node::as_str)
+                        .map(|names| names.split([' ', ',']).filter(|n| !n.is_empty()).map(str::to_string).collect());
                     for entry in data.iter().filter(|e| e.key.ends_with(".json")) {
-                        let exports = self.artifact.exports.clone();
-                        docs.extend(super::prometheus::Document::of_dashboard(source, &entry.value, exports));
+                        docs.extend(super::prometheus::Document::of_dashboard(source, &entry.value, exports.clone()));
                     }
                 }
                 _ => {}

@@ -30,6 +30,11 @@ pub static FAMILY: PrometheusFamily = PrometheusFamily;
 /// Prometheus rules files.
 pub struct PrometheusFamily;
 
+/// The annotation of a dashboard's ConfigMap that declares the metrics the service it shows
+/// exports (names, separated by spaces or commas): gen writes its blueprint's declaration
+/// there, and a hand-written dashboard may too.
+pub const EXPORTED_ANNOTATION: &str = "metrics.gen.dev/exported";
+
 /// How a rules file is read (Prometheus reads it with go-yaml v3: YAML 1.2 scalars).
 static POLICY: Policy = Policy {
     what: "a Prometheus rules file",
@@ -138,7 +143,7 @@ pub struct Document {
     /// Whether it is a dashboard (its entries are panels' queries, which read series that
     /// something must export).
     pub dashboard: bool,
-    /// What the service gen rendered it for exports, by its blueprint.
+    /// What the service it shows exports, as its ConfigMap declares ([`EXPORTED_ANNOTATION`]).
     pub exports: Option<Arc<[String]>>,
 }
 

@@ -152,14 +152,16 @@ impl Platform for Azure {
     }
 
     /// Azure Monitor's managed Prometheus (the AKS metrics add-on), its rule groups and action
-    /// group: kube-prometheus-stack on AKS is not rendered yet.
+    /// group, by default; or kube-prometheus-stack, which the cluster root installs
+    /// (terraform/cluster/modules/observability), its Alertmanager mailing the same addresses.
     fn metrics_stacks(&self) -> &'static [MetricsStack] {
-        &[MetricsStack::Managed]
+        &[MetricsStack::Managed, MetricsStack::KubePrometheusStack]
     }
 
-    /// Container Insights, which modules/aks turns on (Log Analytics keeps the lines).
+    /// Container Insights, which modules/aks turns on (Log Analytics keeps the lines), by
+    /// default; or Fluent Bit to Loki, in the cluster.
     fn logs_stacks(&self) -> &'static [LogsStack] {
-        &[LogsStack::Cloud]
+        &[LogsStack::Cloud, LogsStack::Loki]
     }
 
     fn capabilities(&self) -> &'static [Capability] {

@@ -11,10 +11,9 @@ declare_rule! {
     /// | platform | metrics | logs |
     /// |---|---|---|
     /// | local (minikube, kind) | `kube-prometheus-stack` | `loki` (Fluent Bit to Loki) |
-    /// | azure (AKS) | `managed` (Azure Monitor's managed Prometheus) | `cloud` (Container Insights) |
+    /// | azure (AKS) | `managed` (Azure Monitor's managed Prometheus), `kube-prometheus-stack` | `cloud` (Container Insights), `loki` |
     ///
-    /// `elasticsearch` (Fluent Bit to Elasticsearch and Kibana) is on no platform yet, nor is
-    /// kube-prometheus-stack or Loki on AKS.
+    /// `elasticsearch` (Fluent Bit to Elasticsearch and Kibana) is on no platform yet.
     ///
     /// ## Why it matters
     /// A stack that is named but not installed watches nothing: the monitors and rules gen

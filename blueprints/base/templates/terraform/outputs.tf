@@ -94,6 +94,15 @@ output "in_cluster" {
     ingress_nginx       = var.ingress_nginx
     persistent_volumes  = var.persistent_volumes
     secret_provider     = length(var.secret_services) > 0
+    # The in-cluster stacks (terraform/cluster/modules/observability), the alerts they
+    # evaluate and who Alertmanager mails.
+    observability = {
+      metrics      = var.metrics_stack
+      logs         = var.logs_stack
+      alerts       = module.monitoring.alerts
+      alert_emails = var.alert_emails
+      slo_services = var.slo_services
+    }
     gateway = var.gateway == null ? null : {
       name           = var.gateway.name
       namespace      = var.gateway.namespace

@@ -109,8 +109,16 @@ namespaces = [
 <% endfor %>
 ]
 
-# The services whose SLO rules (monitoring/<service>/rules.yaml, tested by promtool) Azure
-# Monitor evaluates on the cluster's managed Prometheus, and sends to alert_emails.
+# What collects the services' metrics and keeps their logs (spec: observability): Azure
+# Monitor's managed Prometheus and Container Insights (the cluster's own alerts use them even
+# when the services are not watched), or kube-prometheus-stack and Loki in the cluster, which
+# terraform/cluster installs.
+metrics_stack = <@ (platform.observability.metrics or "managed") | hcl @>
+logs_stack    = <@ (platform.observability.logs or "cloud") | hcl @>
+
+# The services whose SLO rules (monitoring/<service>/rules.yaml, tested by promtool) the
+# metrics stack evaluates (Azure Monitor's rule groups, or the PrometheusRule beside them in
+# the cluster), and sends to alert_emails.
 slo_services = [
 <% if spec.observability.enabled %>
 <% for svc in spec.services | sort(attribute="name") %>

@@ -143,8 +143,11 @@ resource "azurerm_kubernetes_cluster" "this" {
   # through the data collection rule modules/monitoring associates with the cluster, and
   # installs the PodMonitor and ServiceMonitor kinds (azmonitoring.coreos.com) the in-cluster
   # root's cert-manager scrape uses. No annotation or label of the objects is kept beside
-  # kube-state-metrics' own.
-  monitor_metrics {}
+  # kube-state-metrics' own. Off when kube-prometheus-stack scrapes the cluster instead.
+  dynamic "monitor_metrics" {
+    for_each = var.managed_prometheus ? [1] : []
+    content {}
+  }
 
   key_vault_secrets_provider {
     secret_rotation_enabled = true
@@ -163,7 +166,7 @@ resource "azurerm_kubernetes_cluster" "this" {
 }
 
 # The Pod Security Standard Azure Policy holds every namespace to (AKS's own excepted, the
-# initiative's default): the built-in initiatives "Kubernetes cluster pod security baseline
+# initiative's default, and pod_security_exempt): the built-in initiatives "Kubernetes cluster pod security baseline
 # (restricted) standards for Linux-based workloads". The add-on enforces it through
 # Gatekeeper, about 15 minutes after the assignment.
 resource "azurerm_resource_policy_assignment" "pod_security" {
@@ -174,7 +177,8 @@ resource "azurerm_resource_policy_assignment" "pod_security" {
   policy_definition_id = local.pod_security_initiatives[var.pod_security.standard]
   display_name         = "Pod Security Standard ${var.pod_security.standard} (${var.pod_security.effect})"
   parameters = jsonencode({
-    effect = { value = var.pod_security.effect }
+    effect             = { value = var.pod_security.effect }
+    excludedNamespaces = { value = concat(local.pod_security_exempt[var.pod_security.standard], var.pod_security_exempt) }
   })
 }
 
@@ -182,6 +186,12 @@ locals {
   pod_security_initiatives = {
     baseline   = "/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d"
     restricted = "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00"
+  }
+  # Each initiative's own exclusions (its `excludedNamespaces` default), which a value given
+  # replaces: kept, and the namespaces of the in-cluster stacks that read the nodes added.
+  pod_security_exempt = {
+    baseline   = ["kube-system", "gatekeeper-system", "azure-arc"]
+    restricted = ["kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system"]
   }
 }
 

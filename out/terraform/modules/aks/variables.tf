@@ -105,3 +105,15 @@ variable "sku_tier" {
     error_message = "sku_tier is Free or Standard."
   }
 }
+
+variable "managed_prometheus" {
+  type        = bool
+  description = "Whether the metrics add-on of Azure Monitor's managed Prometheus runs (spec: observability.metrics.stack managed)."
+  default     = true
+}
+
+variable "pod_security_exempt" {
+  type        = list(string)
+  description = "Namespaces the Pod Security Standard does not hold, besides AKS' own: those of the in-cluster stacks whose node exporter and Fluent Bit read the nodes."
+  default     = []
+}

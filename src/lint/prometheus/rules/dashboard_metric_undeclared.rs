@@ -14,8 +14,9 @@ declare_rule! {
     /// A metric is declared by:
     /// - a rule of a rules file or PrometheusRule in the same folder: recorded by it
     ///   (`record:`), or read by its query;
-    /// - the blueprint of the service gen rendered the dashboard for (its `metrics.names`, and
-    ///   a histogram's `_bucket`, `_sum` and `_count`);
+    /// - the dashboard's ConfigMap, by its annotation `metrics.gen.dev/exported` (the metric
+    ///   families the service exports, separated by spaces: gen writes its blueprint's
+    ///   `metrics.names` there), a histogram's `_bucket`, `_sum` and `_count` with it;
     /// - kube-prometheus-stack's exporters, by their prefixes: kube-state-metrics (`kube_`),
     ///   cAdvisor (`container_`, `machine_`), the node exporter (`node_`), the kubelet
     ///   (`kubelet_`, `volume_manager_`, `storage_operation_`), the API server (`apiserver_`,
@@ -37,8 +38,9 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Correct the name (the service's `/metrics` lists what it exports), or load the rule
-    /// that records it beside the dashboard.
+    /// Correct the name (the service's `/metrics` lists what it exports), load the rule that
+    /// records it beside the dashboard, or declare what the service exports in the
+    /// ConfigMap's annotation `metrics.gen.dev/exported`.
     pub static RULE = ("PROM008", "dashboard-metric-undeclared", Warning);
 }
 
@@ -127,11 +129,11 @@ pub fn check(docs: &[Document], out: &mut Diagnostics) {
                     continue;
                 }
                 let message = format!(
-                    "{} reads `{name}`, which no rule beside it records or reads, the service's blueprint does not export, and no exporter of the cluster serves: the panel would show no data",
+                    "{} reads `{name}`, which no rule beside it records or reads, the dashboard does not declare exported, and no exporter of the cluster serves: the panel would show no data",
                     panel.what()
                 );
                 out.push(doc.at(&RULE, panel.expr.span, message).help(
-                    "correct the name (the service's /metrics lists what it exports), or load the rule that records it beside the dashboard",
+                    "correct the name (the service's /metrics lists what it exports), load the rule that records it beside the dashboard, or declare the service's metrics in the ConfigMap's annotation metrics.gen.dev/exported",
                 ));
             }
         }

@@ -1,6 +1,7 @@
 # What runs inside the cluster: the services' namespaces, Envoy Gateway and the Gateway on the
 # platform's static IP (ingress-nginx too, when a service asks for an Ingress), cert-manager
-# and its issuers, Argo CD (GitOps) or the deploy identity's Role (Helm). (The volumes'
+# and its issuers, the observability stacks the spec names for AKS, Argo CD (GitOps) or the
+# deploy identity's Role (Helm). (The volumes'
 # backups are AKS Backup's, in the platform root.) Applied after the platform root
 # (terraform/), in the workspace of the same environment; every value comes from that
 # root's state.
@@ -41,6 +42,7 @@ module "cert_manager" {
 
   ingress_class_name = one(module.ingress_nginx[*].class_name)
   gateway            = local.platform.gateway
+  managed_prometheus = local.observability.metrics == "managed"
 
   # With a Gateway, cert-manager's Gateway API support needs the CRDs Envoy Gateway brings.
   depends_on = [helm_release.gateway_api]
@@ -93,6 +95,49 @@ module "gateway" {
   depends_on = [helm_release.gateway_api, module.cert_manager]
 }
 
+# The observability stacks the spec names for this cluster, when they run in it
+# (kube-prometheus-stack; Fluent Bit and Loki), with the values gen renders in stack/, and
+# what they watch: the platform's alerts, each service's SLO rules and dashboard
+# (monitoring/<service>/), cert-manager's certificates. Alertmanager mails the platform's
+# alert addresses through the pipeline's SMTP relay (MAIL_CONNECTION, which the workflow
+# hands this root).
+locals {
+  # (A platform root applied by an older gen has no such output: its defaults, until the
+  # platform root is applied again, first in the same run.)
+  observability = try(local.platform.observability, {
+    metrics = "managed", logs = "cloud", alerts = [], alert_emails = [], slo_services = []
+  })
+  kube_prometheus_stack = local.observability.metrics == "kube-prometheus-stack"
+  loki                  = local.observability.logs == "loki"
+  stack_values          = "${path.root}/../../stack"
+  monitored             = "${path.root}/../../monitoring"
+}
+
+module "observability" {
+  source = "./modules/observability"
+
+  metrics                      = local.kube_prometheus_stack
+  logs                         = local.loki
+  kube_prometheus_stack_values = local.kube_prometheus_stack ? file("${local.stack_values}/kube-prometheus-stack.yaml") : null
+  loki_values                  = local.loki ? file("${local.stack_values}/loki.yaml") : null
+  fluent_bit_values            = local.loki ? file("${local.stack_values}/fluent-bit.yaml") : null
+  alert_emails                 = local.observability.alert_emails
+  mail_connection              = var.alertmanager_mail_connection
+  mail_from                    = var.alertmanager_mail_from
+  rules                        = local.observability.alerts
+  objects = local.kube_prometheus_stack ? flatten([
+    for s in local.observability.slo_services : [
+      yamldecode(file("${local.monitored}/${s}/prometheusrule.yaml")),
+      yamldecode(file("${local.monitored}/${s}/dashboard.yaml")),
+    ]
+  ]) : []
+  cert_manager = contains([for group in local.observability.alerts : group.name], "gen-certificates")
+
+  # The services' rules and dashboards go in their namespaces; cert-manager's PodMonitor in
+  # its own.
+  depends_on = [kubernetes_namespace_v1.service, module.cert_manager]
+}
+
 # GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
 # credential of the cluster at all.
 module "argocd" {
@@ -124,8 +169,9 @@ locals {
       { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
       { api_groups = ["networking.k8s.io"], resources = concat(["networkpolicies"], local.platform.ingress_nginx ? ["ingresses"] : []), verbs = local.write },
       # The ServiceMonitor of a service that exports metrics, which managed Prometheus reads
-      # (the metrics add-on of modules/aks serves the kind on every cluster gen makes).
-      { api_groups = ["azmonitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write },
+      # (the metrics add-on of modules/aks serves the kind), or kube-prometheus-stack's
+      # (modules/observability installs prometheus-operator's kind).
+      { api_groups = [local.kube_prometheus_stack ? "monitoring.coreos.com" : "azmonitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write },
     ],
     local.platform.http_routes ? [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }] : [],
     local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],

@@ -89,8 +89,10 @@ resource "helm_release" "issuer" {
 # ingestion stays near nothing. A PodMonitor of the metrics add-on's own kind
 # (azmonitoring.coreos.com, which `monitor_metrics` in the platform root's modules/aks
 # installs with the add-on); `honorLabels` keeps the certificate's own `namespace` label
-# rather than the controller pod's.
+# rather than the controller pod's. (With kube-prometheus-stack instead, modules/observability
+# scrapes it with a PodMonitor of prometheus-operator's kind.)
 resource "helm_release" "metrics" {
+  count      = var.managed_prometheus ? 1 : 0
   name       = "cert-manager-metrics"
   repository = "https://bedag.github.io/helm-charts/"
   chart      = "raw"

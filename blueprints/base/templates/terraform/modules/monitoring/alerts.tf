@@ -21,7 +21,7 @@
 # kube_deployment_spec_replicas, kube_deployment_status_replicas_ready and _updated (the
 # profile drops kube_pod_status_ready, the generations and kube_deployment_status_condition).
 resource "azurerm_monitor_alert_prometheus_rule_group" "services" {
-  count = length(var.namespaces) > 0 ? 1 : 0
+  count = var.managed_prometheus && length(var.namespaces) > 0 ? 1 : 0
 
   name                = "${var.name}-services"
   resource_group_name = var.resource_group_name
@@ -30,7 +30,7 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "services" {
   description         = "What the services' users feel: restarts, pods not ready, stalled rollouts."
   rule_group_enabled  = true
   interval            = "PT1M"
-  scopes              = [azurerm_monitor_workspace.this.id, var.cluster_id]
+  scopes              = [azurerm_monitor_workspace.this[0].id, var.cluster_id]
   tags                = var.tags
 
   dynamic "rule" {
@@ -70,7 +70,7 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "services" {
 # 32 hours), or fewer than 7 days left whatever the reason. In the services' namespaces (an
 # Ingress' certificate) and the Gateway's (its listeners').
 resource "azurerm_monitor_alert_prometheus_rule_group" "certificates" {
-  count = var.certificates && length(var.certificate_namespaces) > 0 ? 1 : 0
+  count = var.managed_prometheus && var.certificates && length(var.certificate_namespaces) > 0 ? 1 : 0
 
   name                = "${var.name}-certificates"
   resource_group_name = var.resource_group_name
@@ -79,7 +79,7 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "certificates" {
   description         = "Certificates cert-manager failed to issue or renew."
   rule_group_enabled  = true
   interval            = "PT1M"
-  scopes              = [azurerm_monitor_workspace.this.id, var.cluster_id]
+  scopes              = [azurerm_monitor_workspace.this[0].id, var.cluster_id]
   tags                = var.tags
 
   dynamic "rule" {
@@ -118,7 +118,7 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "certificates" {
 # in the environment that pages (slo_pages: the last in promotion order); elsewhere every
 # alert is a ticket. Each goes to main.tf's action group, as the alerts above do.
 resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
-  for_each = local.slo_groups
+  for_each = var.managed_prometheus ? local.slo_groups : {}
 
   name                = "${var.name}-${each.key}"
   resource_group_name = var.resource_group_name
@@ -127,7 +127,7 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
   description         = "The SLO rules of ${each.value.service} (monitoring/${each.value.service}/rules.yaml)."
   rule_group_enabled  = true
   interval            = "PT${upper(each.value.group.interval)}"
-  scopes              = [azurerm_monitor_workspace.this.id, var.cluster_id]
+  scopes              = [azurerm_monitor_workspace.this[0].id, var.cluster_id]
   tags                = var.tags
 
   dynamic "rule" {
@@ -201,6 +201,29 @@ locals {
       description = "The rollout of {{ $labels.namespace }}/{{ $labels.deployment }} has stalled for 20 minutes: kubectl -n {{ $labels.namespace }} rollout status deployment/{{ $labels.deployment }}."
     }
   }
+
+  # The same alerts as Prometheus rule groups, for kube-prometheus-stack in the cluster
+  # (terraform/cluster/modules/observability, through the `alerts` output): Azure's severity as
+  # the label Alertmanager reads (0 and 1: critical, 2: warning), its period as a duration.
+  prometheus_severities = { 0 = "critical", 1 = "critical", 2 = "warning", 3 = "info" }
+  alert_groups = [
+    for group in [
+      { name = "gen-services", alerts = length(var.namespaces) > 0 ? local.service_alerts : {} },
+      { name = "gen-certificates", alerts = var.certificates && length(var.certificate_namespaces) > 0 ? local.certificate_alerts : {} },
+      ] : {
+      name     = group.name
+      interval = "1m"
+      rules = [
+        for name, alert in group.alerts : {
+          alert       = name
+          expr        = alert.expression
+          for         = lower(trimprefix(alert.for, "PT"))
+          labels      = { severity = local.prometheus_severities[alert.severity] }
+          annotations = { description = alert.description, runbook = alert.description }
+        }
+      ]
+    } if length(group.alerts) > 0
+  ]
 
   certificate_alerts = {
     certificate-not-ready = {

@@ -36,7 +36,7 @@ resource "azurerm_monitor_data_collection_rule" "container_insights" {
         dataCollectionSettings = {
           interval               = "1m"
           namespaceFilteringMode = "Off"
-          enableContainerLogV2   = true
+          enableContainerLogV2   = var.container_logs
         }
       })
     }
@@ -134,7 +134,8 @@ resource "azurerm_monitor_metric_alert" "this" {
 }
 
 locals {
-  streams = ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents", "Microsoft-KubePodInventory"]
+  # The containers' lines, unless Loki keeps them (var.container_logs).
+  streams = concat(var.container_logs ? ["Microsoft-ContainerLogV2"] : [], ["Microsoft-KubeEvents", "Microsoft-KubePodInventory"])
 
   # Each node's CPU, working-set memory and OS disk above 80% for 15 minutes: one time series
   # per node.
@@ -186,6 +187,8 @@ locals {
 # (terraform/cluster/modules/cert-manager) keeps. Names: letters, digits and hyphens, at most
 # 44 characters (a data collection endpoint's limit).
 resource "azurerm_monitor_workspace" "this" {
+  count = var.managed_prometheus ? 1 : 0
+
   name                = "${local.prometheus_name}-prom"
   resource_group_name = var.resource_group_name
   location            = var.location
@@ -193,6 +196,8 @@ resource "azurerm_monitor_workspace" "this" {
 }
 
 resource "azurerm_monitor_data_collection_endpoint" "prometheus" {
+  count = var.managed_prometheus ? 1 : 0
+
   name                = "${local.prometheus_name}-prom"
   resource_group_name = var.resource_group_name
   location            = var.location
@@ -202,18 +207,20 @@ resource "azurerm_monitor_data_collection_endpoint" "prometheus" {
 }
 
 resource "azurerm_monitor_data_collection_rule" "prometheus" {
+  count = var.managed_prometheus ? 1 : 0
+
   name                        = "MSProm-${substr(var.name, 0, 57)}"
   resource_group_name         = var.resource_group_name
   location                    = var.location
   kind                        = "Linux"
-  data_collection_endpoint_id = azurerm_monitor_data_collection_endpoint.prometheus.id
+  data_collection_endpoint_id = azurerm_monitor_data_collection_endpoint.prometheus[0].id
   description                 = "Managed Prometheus for the cluster ${var.name}"
   tags                        = var.tags
 
   destinations {
     monitor_account {
       name               = "prometheus"
-      monitor_account_id = azurerm_monitor_workspace.this.id
+      monitor_account_id = azurerm_monitor_workspace.this[0].id
     }
   }
 
@@ -231,8 +238,10 @@ resource "azurerm_monitor_data_collection_rule" "prometheus" {
 }
 
 resource "azurerm_monitor_data_collection_rule_association" "prometheus" {
+  count = var.managed_prometheus ? 1 : 0
+
   name                    = "MSProm-${substr(var.name, 0, 57)}"
   target_resource_id      = var.cluster_id
-  data_collection_rule_id = azurerm_monitor_data_collection_rule.prometheus.id
+  data_collection_rule_id = azurerm_monitor_data_collection_rule.prometheus[0].id
   description             = "Managed Prometheus' data collection: removing it stops the cluster's metrics and its Prometheus alerts."
 }

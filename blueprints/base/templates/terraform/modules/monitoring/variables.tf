@@ -61,3 +61,15 @@ variable "slo_pages" {
   description = "Whether the SLO rules' critical alerts page (Azure severity 0) here, or open tickets (severity 2) as in an environment before production."
   default     = true
 }
+
+variable "managed_prometheus" {
+  type        = bool
+  description = "Whether Azure Monitor's managed Prometheus collects the cluster's metrics and evaluates the alerts (spec: observability.metrics.stack managed); else kube-prometheus-stack in the cluster evaluates them (the `alerts` output), and Alertmanager mails alert_emails."
+  default     = true
+}
+
+variable "container_logs" {
+  type        = bool
+  description = "Whether Container Insights keeps the containers' lines (spec: observability.logs.stack cloud); else Loki in the cluster keeps them, and Container Insights the events and the pods' inventory alone."
+  default     = true
+}

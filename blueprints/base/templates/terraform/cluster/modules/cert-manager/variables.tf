@@ -47,3 +47,9 @@ variable "gateway" {
   description = "The Gateway whose listeners get certificates (ClusterIssuer <issuer_name>-gateway), or null."
   default     = null
 }
+
+variable "managed_prometheus" {
+  type        = bool
+  description = "Whether Azure Monitor's managed Prometheus scrapes the controller (a PodMonitor of its own kind); else kube-prometheus-stack does (modules/observability)."
+  default     = true
+}

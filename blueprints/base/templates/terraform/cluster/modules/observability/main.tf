@@ -1,0 +1,229 @@
+# The observability stacks the spec names for AKS (observability.metrics.stack:
+# kube-prometheus-stack; observability.logs.stack: loki), installed with the values gen renders
+# for every cluster that runs them (stack/*.yaml, the same a local cluster's deploy script
+# installs) and what only AKS needs beside them: the Azure Disk StorageClass of their volumes,
+# and Alertmanager mailing the platform's alert addresses through the pipeline's SMTP relay.
+# Then what they read: the platform's alerts (modules/monitoring's, the same Azure Monitor
+# evaluates on managed Prometheus), each service's SLO rules and Grafana dashboard
+# (monitoring/<service>/), and cert-manager's certificates.
+
+locals {
+  # The relay as the pipeline's notices name it: `smtp+starttls://user:password@host:587`
+  # (STARTTLS), `smtps://...:465` (TLS from the start), or `smtp://` (none).
+  mail = try(
+    regex("^(?P<scheme>smtps?)(?P<starttls>\\+starttls)?://(?P<user>[^:@/]+):(?P<password>[^@/]+)@(?P<host>[^:@/]+):(?P<port>[0-9]+)/?$", var.mail_connection),
+    null,
+  )
+  mails = var.metrics && length(var.alert_emails) > 0
+
+  # Alertmanager's configuration (it replaces the chart's): every alert to the platform's
+  # addresses, but the stack's Watchdog (an alert that always fires, to prove the pipeline
+  # works) and InfoInhibitor; a critical alert silences the warnings of the same alert and
+  # namespace, as the chart's own configuration does.
+  alertmanager = {
+    global = local.mails ? {
+      smtp_smarthost          = "${try(local.mail.host, "")}:${try(local.mail.port, "")}"
+      smtp_from               = var.mail_from
+      smtp_auth_username      = try(local.mail.user, "")
+      smtp_auth_password_file = "/etc/alertmanager/secrets/alertmanager-smtp/password"
+      smtp_require_tls        = try(local.mail.scheme == "smtps" || local.mail.starttls != null, true)
+    } : {}
+    route = {
+      receiver        = local.mails ? "email" : "null"
+      group_by        = ["namespace", "alertname", "job"]
+      group_wait      = "30s"
+      group_interval  = "5m"
+      repeat_interval = "4h"
+      routes = [
+        { receiver = "null", matchers = ["alertname = \"Watchdog\""] },
+        { receiver = "null", matchers = ["alertname = \"InfoInhibitor\""] },
+      ]
+    }
+    inhibit_rules = [
+      {
+        source_matchers = ["severity = \"critical\""]
+        target_matchers = ["severity =~ \"warning|info\""]
+        equal           = ["namespace", "alertname"]
+      },
+      {
+        source_matchers = ["severity = \"warning\""]
+        target_matchers = ["severity = \"info\""]
+        equal           = ["namespace", "alertname"]
+      },
+    ]
+    receivers = concat(
+      [{ name = "null" }],
+      local.mails ? [{
+        name          = "email"
+        email_configs = [{ to = join(", ", var.alert_emails), send_resolved = true }]
+      }] : [],
+    )
+  }
+
+  # What AKS adds to the rendered values. Prometheus' and Alertmanager's volumes on Azure
+  # Disks. The stack's own rules for the workloads (crash loops, pods not ready, rollouts) are
+  # off: the platform's alerts (var.rules) watch the same, once, as Azure Monitor does on
+  # managed Prometheus. The control plane is Azure's: no scheduler, controller manager or etcd
+  # to scrape (their absence would fire the stack's alerts), and kube-proxy's metrics listen
+  # on the node's loopback.
+  kube_prometheus_stack_aks = {
+    prometheus = {
+      prometheusSpec = {
+        storageSpec = { volumeClaimTemplate = { spec = { storageClassName = var.storage_class } } }
+      }
+    }
+    alertmanager = {
+      config = local.alertmanager
+      alertmanagerSpec = {
+        secrets = local.mails ? [kubernetes_secret_v1.smtp[0].metadata[0].name] : []
+      }
+    }
+    defaultRules = { rules = { kubernetesApps = false } }
+  }
+}
+
+# The namespace, made here so that the relay's password is there before Alertmanager. The
+# node exporter and Fluent Bit read the nodes (host network, PID and paths): privileged, and
+# exempt from the Azure Policy Pod Security Standard (modules/aks' pod_security_exempt).
+resource "kubernetes_namespace_v1" "this" {
+  count = var.metrics || var.logs ? 1 : 0
+
+  metadata {
+    name = var.namespace
+    labels = {
+      "pod-security.kubernetes.io/enforce" = "privileged"
+      "pod-security.kubernetes.io/warn"    = "privileged"
+    }
+  }
+}
+
+# The relay's password, as a file Alertmanager reads (`smtp_auth_password_file`): not in its
+# configuration, which the chart keeps in a Secret of its own.
+resource "kubernetes_secret_v1" "smtp" {
+  count = local.mails ? 1 : 0
+
+  metadata {
+    name      = "alertmanager-smtp"
+    namespace = kubernetes_namespace_v1.this[0].metadata[0].name
+  }
+  data = {
+    password = try(local.mail.password, "")
+  }
+}
+
+resource "helm_release" "kube_prometheus_stack" {
+  count            = var.metrics ? 1 : 0
+  name             = "kube-prometheus-stack"
+  repository       = "https://prometheus-community.github.io/helm-charts"
+  chart            = "kube-prometheus-stack"
+  version          = var.kube_prometheus_stack_chart_version
+  namespace        = kubernetes_namespace_v1.this[0].metadata[0].name
+  create_namespace = false
+  atomic           = true
+  timeout          = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
+  wait             = true
+
+  values = [var.kube_prometheus_stack_values, yamlencode(local.kube_prometheus_stack_aks)]
+
+  lifecycle {
+    precondition {
+      condition     = !local.mails || (local.mail != null && try(var.mail_from != "", false))
+      error_message = "Alertmanager mails alert_emails through the pipeline's SMTP relay: set the GitHub secret MAIL_CONNECTION (smtp+starttls://user:password@host:587, the user and password not percent-encoded) and the variable MAIL_FROM (terraform/README.md, \"Alerts\")."
+    }
+  }
+}
+
+resource "helm_release" "loki" {
+  count            = var.logs ? 1 : 0
+  name             = "loki"
+  repository       = "https://grafana-community.github.io/helm-charts"
+  chart            = "loki"
+  version          = var.loki_chart_version
+  namespace        = kubernetes_namespace_v1.this[0].metadata[0].name
+  create_namespace = false
+  atomic           = true
+  timeout          = 600 # seconds, as every release here
+  wait             = true
+
+  values = [
+    var.loki_values,
+    yamlencode({ singleBinary = { persistence = { storageClass = var.storage_class } } }),
+  ]
+}
+
+# Fluent Bit on every node, sending to Loki: installed after it, so that no line is sent to
+# nothing.
+resource "helm_release" "fluent_bit" {
+  count            = var.logs ? 1 : 0
+  name             = "fluent-bit"
+  repository       = "https://fluent.github.io/helm-charts"
+  chart            = "fluent-bit"
+  version          = var.fluent_bit_chart_version
+  namespace        = helm_release.loki[0].namespace
+  create_namespace = false
+  atomic           = true
+  timeout          = 600 # seconds, as every release here
+  wait             = true
+
+  values = [var.fluent_bit_values]
+}
+
+# What Prometheus reads besides its own: the platform's alerts, the services' SLO rules and
+# dashboards, and cert-manager's controller. Custom objects: a Kubernetes manifest resource
+# would need their CRDs at plan time, before the stack has installed them; a Helm release of
+# the `raw` chart applies them at apply time, after it.
+resource "helm_release" "watched" {
+  count      = var.metrics ? 1 : 0
+  name       = "gen-monitoring"
+  repository = "https://bedag.github.io/helm-charts/"
+  chart      = "raw"
+  version    = var.raw_chart_version
+  namespace  = helm_release.kube_prometheus_stack[0].namespace
+  atomic     = true
+  timeout    = 600 # seconds, as every release here
+  wait       = true
+
+  values = [yamlencode({
+    resources = concat(
+      var.objects,
+      length(var.rules) == 0 ? [] : [{
+        apiVersion = "monitoring.coreos.com/v1"
+        kind       = "PrometheusRule"
+        metadata = {
+          name      = "gen-platform"
+          namespace = var.namespace
+          labels    = { release = helm_release.kube_prometheus_stack[0].name }
+        }
+        spec = { groups = var.rules }
+      }],
+      var.cert_manager ? [{
+        # cert-manager's controller, for the certificate alerts: only the series they read.
+        apiVersion = "monitoring.coreos.com/v1"
+        kind       = "PodMonitor"
+        metadata = {
+          name      = "cert-manager"
+          namespace = "cert-manager"
+          labels    = { release = helm_release.kube_prometheus_stack[0].name }
+        }
+        spec = {
+          selector = {
+            matchLabels = {
+              "app.kubernetes.io/name"      = "cert-manager"
+              "app.kubernetes.io/instance"  = "cert-manager"
+              "app.kubernetes.io/component" = "controller"
+            }
+          }
+          podMetricsEndpoints = [{
+            port        = "http-metrics"
+            honorLabels = true
+            metricRelabelings = [{
+              sourceLabels = ["__name__"]
+              action       = "keep"
+              regex        = "certmanager_certificate_(ready_status|expiration_timestamp_seconds|renewal_timestamp_seconds)"
+            }]
+          }]
+        }
+      }] : [],
+    )
+  })]
+}

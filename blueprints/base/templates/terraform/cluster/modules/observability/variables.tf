@@ -1,0 +1,102 @@
+variable "namespace" {
+  type        = string
+  description = "The namespace the stacks run in (exempt from the Pod Security Standard: the node exporter and Fluent Bit read the nodes)."
+  default     = "monitoring"
+}
+
+variable "metrics" {
+  type        = bool
+  description = "Whether kube-prometheus-stack runs here (the spec's observability.metrics.stack)."
+}
+
+variable "logs" {
+  type        = bool
+  description = "Whether Fluent Bit and Loki run here (the spec's observability.logs.stack)."
+}
+
+variable "kube_prometheus_stack_values" {
+  type        = string
+  description = "kube-prometheus-stack's values as gen renders them (stack/kube-prometheus-stack.yaml): retention, volume, what Prometheus selects; AKS' storage class and Alertmanager's receivers are added here."
+  default     = null
+}
+
+variable "loki_values" {
+  type        = string
+  description = "Loki's values as gen renders them (stack/loki.yaml)."
+  default     = null
+}
+
+variable "fluent_bit_values" {
+  type        = string
+  description = "Fluent Bit's values as gen renders them (stack/fluent-bit.yaml)."
+  default     = null
+}
+
+variable "storage_class" {
+  type        = string
+  description = "The StorageClass of Prometheus' and Loki's volumes: AKS' Azure Disk CSI class."
+  default     = "managed-csi"
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "Who Alertmanager mails every alert to: the platform's alert addresses, which Azure Monitor's action group mails too (spec: platform.azure.monitoring.alertEmails)."
+}
+
+variable "mail_connection" {
+  type        = string
+  description = "The SMTP relay Alertmanager sends through, as the pipeline's notices do (GitHub secret MAIL_CONNECTION, `smtp+starttls://user:password@host:587`); the user and password as written, not percent-encoded."
+  default     = null
+  sensitive   = true
+}
+
+variable "mail_from" {
+  type        = string
+  description = "The sender of Alertmanager's mails (GitHub variable MAIL_FROM)."
+  default     = null
+}
+
+variable "rules" {
+  type        = any
+  description = "The platform's alerts (modules/monitoring's `alerts` output): Prometheus rule groups, as Azure Monitor would evaluate them on managed Prometheus."
+  default     = []
+}
+
+variable "objects" {
+  type        = list(any)
+  description = "The services' PrometheusRules and Grafana dashboards (monitoring/<service>/prometheusrule.yaml and dashboard.yaml), decoded."
+  default     = []
+}
+
+variable "cert_manager" {
+  type        = bool
+  description = "Whether cert-manager issues certificates here: its controller is scraped (a PodMonitor) for the certificate alerts."
+  default     = false
+}
+
+# The charts' pins (gen's src/platform/mod.rs pins the same for a local cluster's deploy
+# script: a test holds them equal). Move them on deliberately, after reading each chart's
+# upgrade notes.
+variable "kube_prometheus_stack_chart_version" {
+  type        = string
+  description = "kube-prometheus-stack (prometheus-community), pinned."
+  default     = "88.5.3"
+}
+
+variable "loki_chart_version" {
+  type        = string
+  description = "Loki (grafana-community: the OSS chart's home since March 2026), pinned."
+  default     = "18.11.0"
+}
+
+variable "fluent_bit_chart_version" {
+  type        = string
+  description = "Fluent Bit (fluent), pinned."
+  default     = "0.58.1"
+}
+
+variable "raw_chart_version" {
+  type        = string
+  description = "The raw chart of bedag/helm-charts, pinned (2.0.1, as modules/cert-manager)."
+  default     = "2.0.1"
+}
