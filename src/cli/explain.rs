@@ -1,11 +1,14 @@
-//! `gen explain`: a rule's documentation, or the list of rules.
+//! `gen explain`: a rule's documentation, or the list of rules; an alert gen renders, or how
+//! to see a service's signals ([`crate::render::signals`]).
 
 use super::{EXIT_CLEAN, EXIT_FAILURE};
 use crate::registry;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A rule code (SPEC111) or name (request-exceeds-limit).
+    /// A rule code (SPEC111) or name (request-exceeds-limit); an alert gen renders
+    /// (ErrorBudgetBurnFast); or `signals`, how to see a service's metrics, indicators,
+    /// dashboards, logs and alerts.
     rule: Option<String>,
     /// Print every rule's documentation as Markdown.
     #[arg(long, conflicts_with = "rule")]
@@ -24,6 +27,14 @@ pub fn run(args: Args) -> u8 {
         }
         return EXIT_CLEAN;
     };
+    if query.eq_ignore_ascii_case("signals") {
+        out!("{}", crate::render::signals::SIGNALS);
+        return EXIT_CLEAN;
+    }
+    if let Some(alert) = crate::render::signals::alert(&query) {
+        outln!("{}", crate::render::signals::explain(alert));
+        return EXIT_CLEAN;
+    }
     let found = registry::find_all(&query);
     match found.is_empty() {
         false => {
@@ -39,7 +50,7 @@ pub fn run(args: Args) -> u8 {
             EXIT_CLEAN
         }
         true => {
-            eprintln!("gen: error: no rule is called `{query}`");
+            eprintln!("gen: error: no rule or alert is called `{query}`");
             let close = registry::similar(&query);
             if !close.is_empty() {
                 eprintln!("close matches:");
@@ -47,7 +58,7 @@ pub fn run(args: Args) -> u8 {
                     eprintln!("  {} {}", r.code, r.name);
                 }
             }
-            eprintln!("list every rule with `gen explain`");
+            eprintln!("list every rule with `gen explain`; `gen explain signals` says how to see a service's signals");
             EXIT_FAILURE
         }
     }

@@ -189,20 +189,47 @@ pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
     })
 }
 
-/// The expressions of a Grafana dashboard's panels: (the panel's title, the expression), in
-/// panel order. What `gen lint` checks of each dashboard reads them through this.
+/// The Prometheus expressions of a Grafana dashboard's panels: (the panel's title, the
+/// expression), in panel order, the panels of collapsed rows included, queries of another data
+/// source than Prometheus (Loki's LogQL) left out. What `gen lint` checks of each dashboard
+/// reads them through this.
 pub fn expressions(dashboard: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let panels = dashboard.get("panels").and_then(Value::as_array).into_iter().flatten();
-    // A row panel holds its collapsed panels.
-    let nested = |p: &Value| p.get("panels").and_then(Value::as_array).cloned().unwrap_or_default();
-    for panel in panels.flat_map(|p| std::iter::once(p.clone()).chain(nested(p))) {
-        let title = panel.get("title").and_then(Value::as_str).unwrap_or("").to_string();
+    // A row panel holds its collapsed panels (a row holds panels, never rows), which take its
+    // data source unless they name one.
+    let nested = |p: &Value| {
+        let inner = p.get("panels").and_then(Value::as_array).cloned().unwrap_or_default();
+        let source = p.get("datasource").cloned();
+        inner.into_iter().map(move |i| (i, source.clone()))
+    };
+    for (panel, inherited) in panels.flat_map(|p| std::iter::once((p.clone(), None)).chain(nested(p))) {
+        let title = panel.get("title").and_then(Value::as_str).unwrap_or("untitled").to_string();
+        let source = panel.get("datasource").cloned().or(inherited);
         for target in panel.get("targets").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(expr) = target.get("expr").and_then(Value::as_str) {
+            let Some(expr) = target.get("expr").and_then(Value::as_str).filter(|e| !e.trim().is_empty()) else {
+                continue;
+            };
+            if is_prometheus(target.get("datasource").or(source.as_ref())) {
                 out.push((title.clone(), expr.to_string()));
             }
         }
     }
     out
+}
+
+/// Whether a panel's data source is Prometheus: its `type`, or its name when only that is
+/// written, or Grafana's default (none written) or a variable (`${datasource}`).
+fn is_prometheus(source: Option<&Value>) -> bool {
+    match source {
+        None | Some(Value::Null) => true,
+        Some(Value::String(name)) => {
+            let name = name.to_ascii_lowercase();
+            !["loki", "elastic", "tempo", "influx", "cloudwatch", "postgres", "mysql"].iter().any(|k| name.contains(k))
+        }
+        Some(source) => match source.get("type").and_then(Value::as_str) {
+            Some(kind) => kind == "prometheus",
+            None => is_prometheus(source.get("uid")),
+        },
+    }
 }

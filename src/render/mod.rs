@@ -13,6 +13,7 @@ pub mod filters;
 mod marker;
 mod plan;
 mod select;
+pub mod signals;
 pub mod slo;
 mod workflow;
 

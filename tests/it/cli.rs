@@ -29,7 +29,7 @@ fn explain_prints_a_rule_by_code_or_name() {
 fn explain_of_an_unknown_rule_lists_close_ones() {
     let run = Gen::new().args(["explain", "request-exceed-limit"]).run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no rule is called `request-exceed-limit`"));
+    assert!(run.stderr.contains("no rule or alert is called `request-exceed-limit`"));
     assert!(run.stderr.contains("SPEC111 request-exceeds-limit"), "{}", run.stderr);
 }
 

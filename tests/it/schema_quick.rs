@@ -100,7 +100,7 @@ fn every_shipped_spec_passes_without_a_compile_and_no_refused_fixture_does() {
 }
 
 /// Values a mutation puts in place of another: the edges of the spec schema's ranges and
-/// patterns, each type, and floats that are integers.
+/// patterns, each type, floats that are integers, and fractions.
 fn replacement(pick: usize) -> Value {
     let pool = [
         json!(null),
@@ -111,6 +111,13 @@ fn replacement(pick: usize) -> Value {
         json!(2),
         json!(2.0),
         json!(2.5),
+        // Fractions at and past the edges of an objective's range (compared as floats).
+        json!(99.9),
+        json!(99.99999999999999),
+        json!(100.00000000000001),
+        json!(100.5),
+        json!(-0.5),
+        json!(0.1),
         json!(64),
         json!(65),
         json!(600),

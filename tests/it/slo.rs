@@ -125,3 +125,42 @@ fn observability_off_renders_no_rules_and_nothing_reads_them() {
     assert_eq!(p.render().code, 0);
     assert_rules_hold(&p.path("out"), &["shop"]);
 }
+
+#[test]
+fn gen_explain_says_what_each_rendered_alert_means_and_how_to_see_the_signals() {
+    let p = project_with(&[]);
+    // Every alert the service's rules and the platform's Terraform hold.
+    let mut names: Vec<String> = Vec::new();
+    for folder in rule_folders(&p.path("out")) {
+        let text = std::fs::read_to_string(folder.join("rules.yaml")).expect("rules");
+        names.extend(
+            text.lines().filter_map(|l| l.trim().strip_prefix("- alert: ")).map(|n| n.trim_matches('"').to_string()),
+        );
+    }
+    let alerts = std::fs::read_to_string(p.path("out/terraform/modules/monitoring/alerts.tf")).expect("alerts.tf");
+    let section = |from: &str| -> Vec<String> {
+        let start = alerts.find(from).expect(from);
+        alerts[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| *l != "  }")
+            .filter_map(|l| l.strip_prefix("    ").and_then(|l| l.strip_suffix(" = {")))
+            .map(str::to_string)
+            .collect()
+    };
+    names.extend(section("service_alerts = {"));
+    names.extend(section("certificate_alerts = {"));
+    names.sort();
+    names.dedup();
+    assert!(names.len() >= 9, "{names:?}");
+    for name in &names {
+        let run = p.run_gen(["explain", name]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert!(run.stdout.contains("## What to do first") && run.stdout.contains(name.as_str()), "{}", run.stdout);
+    }
+    let signals = p.run_gen(["explain", "signals"]);
+    assert_eq!(signals.code, 0);
+    for said in ["port-forward svc/kube-prometheus-stack-grafana", "slo:sli_error:ratio_rate1h", "ContainerLogV2"] {
+        assert!(signals.stdout.contains(said), "{said}");
+    }
+}

@@ -240,7 +240,15 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
     // The workflow hands the cluster root the pipeline's relay (apply and drift), and runs on
     // a change to the stacks' values and the services' rules and dashboards.
     let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/terraform.yml")).expect("workflow");
-    assert_eq!(workflow.matches("TF_VAR_alertmanager_mail_connection: ${{ secrets.MAIL_CONNECTION }}").count(), 2);
+    // The relay's password reaches the cluster root as an ephemeral variable, parsed from the
+    // secret in the step (apply and drift), never as a value Terraform keeps.
+    assert_eq!(workflow.matches("          MAIL_CONNECTION: ${{ secrets.MAIL_CONNECTION }}").count(), 2, "{workflow}");
+    assert_eq!(workflow.matches("export TF_VAR_alertmanager_smtp TF_VAR_alertmanager_smtp_password").count(), 2);
+    let module = read("terraform/cluster/modules/observability/main.tf");
+    assert!(module.contains("data_wo          = { password = var.smtp_password }"), "{module}");
+    let variables = read("terraform/cluster/modules/observability/variables.tf");
+    let password = &variables[variables.find("variable \"smtp_password\"").expect("smtp_password")..];
+    assert!(password[..password.find("\n}").expect("end")].contains("ephemeral   = true"), "{password}");
     for path in ["out/stack/*.yaml", "out/monitoring/*/prometheusrule.yaml", "out/monitoring/*/dashboard.yaml"] {
         assert!(workflow.contains(&format!("- \"{path}\"")), "{path}");
     }
@@ -259,10 +267,127 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
     assert!(tfvars.contains("metrics_stack = \"managed\"\nlogs_stack    = \"cloud\""), "{tfvars}");
     let workflow = std::fs::read_to_string(managed.path().join(".github/workflows/terraform.yml")).expect("workflow");
     assert!(!workflow.contains("TF_VAR_alertmanager"), "{workflow}");
+    // Loki beside managed Prometheus is refused: no Grafana would show its lines.
+    let refused = tempfile::tempdir().expect("tempdir");
+    let loki_alone = spec.replace("  metrics: {stack: kube-prometheus-stack, retention: 15d, storage: 20Gi}\n", "");
+    std::fs::write(refused.path().join("spec.yaml"), loki_alone).expect("spec");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(refused.path()).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains("error[SPEC174]") || run.stderr.contains("error[SPEC174]"), "{}", run.stderr);
     // The kind cluster still runs the stack (a local cluster's default), AKS does not.
     assert!(managed_out.join("monitoring/api/prometheusrule.yaml").is_file());
     let readme = std::fs::read_to_string(managed_out.join("README.md")).expect("readme");
     assert!(!readme.contains("On AKS with kube-prometheus-stack"), "{readme}");
+}
+
+/// The Alertmanager configuration the cluster root's module writes, as Terraform evaluates it
+/// (its variables and its `locals`, no provider) with `tfvars`.
+fn alertmanager_config(module: &Path, tfvars: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(module.join("variables.tf"), dir.path().join("variables.tf")).expect("variables");
+    let main = std::fs::read_to_string(module.join("main.tf")).expect("main.tf");
+    let start = main.find("\nlocals {").expect("locals");
+    let end = start + main[start..].find("\n}\n").expect("the end of locals") + 3;
+    // The Secret's name, which the module reads from the resource that makes it.
+    let locals = main[start..end].replace("kubernetes_secret_v1.smtp[0].metadata[0].name", "\"alertmanager-smtp\"");
+    std::fs::write(dir.path().join("locals.tf"), locals).expect("locals");
+    std::fs::write(dir.path().join("out.tf"), "output \"config\" { value = yamlencode(local.alertmanager) }\n")
+        .expect("out");
+    std::fs::write(dir.path().join("test.auto.tfvars"), tfvars).expect("tfvars");
+    let terraform = |args: &[&str]| {
+        let out = std::process::Command::new("terraform")
+            .args(args)
+            .current_dir(dir.path())
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .expect("terraform");
+        assert!(out.status.success(), "terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    terraform(&["init", "-backend=false", "-input=false"]);
+    terraform(&["apply", "-auto-approve", "-input=false"]);
+    terraform(&["output", "-raw", "config"])
+}
+
+#[test]
+fn alertmanager_on_aks_pages_the_alert_addresses_and_stays_quiet_on_info_and_the_watchdog() {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aks-in-cluster-stack.yaml")).expect("spec");
+    let dir = render(&spec);
+    let module = dir.path().join("out/terraform/cluster/modules/observability");
+    let with_mail = "metrics = true\nlogs = true\nalert_emails = [\"oncall@example.com\", \"sre@example.com\"]\n\
+                     smtp = { smarthost = \"smtp.example.com:587\", username = \"alerts@example.com\", require_tls = true }\n\
+                     mail_from = \"alerts@example.com\"\n";
+    for (tfvars, receiver) in [(with_mail, "email"), ("metrics = true\nlogs = false\nalert_emails = []\n", "null")] {
+        let config = alertmanager_config(&module, tfvars);
+        let file = dir.path().join("alertmanager.yaml");
+        std::fs::write(&file, &config).expect("config");
+        let checked = validator("amtool").arg("check-config").arg(&file).output().expect("amtool");
+        assert!(checked.status.success(), "{config}\n{}", String::from_utf8_lossy(&checked.stdout));
+        let route = |labels: &[&str]| {
+            let out = validator("amtool")
+                .args(["config", "routes", "test", "--config.file"])
+                .arg(&file)
+                .args(labels)
+                .output()
+                .expect("amtool");
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        // A page and a ticket reach the addresses; the stack's heartbeat and its info alerts
+        // reach no one.
+        assert_eq!(route(&["alertname=ErrorBudgetBurnFast", "severity=critical"]), receiver, "{config}");
+        assert_eq!(route(&["alertname=ErrorBudgetBurnSlow", "severity=warning"]), receiver);
+        assert_eq!(route(&["alertname=Watchdog", "severity=none"]), "null");
+        assert_eq!(route(&["alertname=CPUThrottlingHigh", "severity=info"]), "null");
+        if receiver == "email" {
+            assert!(config.contains("sre@example.com") && config.contains("smtp_require_tls\": true"), "{config}");
+            assert!(config.contains("/etc/alertmanager/secrets/alertmanager-smtp/password"), "{config}");
+        }
+    }
+}
+
+/// The cluster root's wiring of modules/observability (its `locals` and `module` blocks, and
+/// the module's variables; no provider), planned by Terraform with the platform root's state
+/// stubbed: what the platform says of metrics, and which services have rules.
+fn plan_observability_wiring(out: &Path, metrics: &str) {
+    // At the cluster root's depth: its paths (../../stack) read the same files.
+    let dir = out.join("terraform/h");
+    std::fs::create_dir_all(dir.join("modules/observability")).expect("mkdir");
+    std::fs::copy(
+        out.join("terraform/cluster/modules/observability/variables.tf"),
+        dir.join("modules/observability/variables.tf"),
+    )
+    .expect("variables");
+    let main = std::fs::read_to_string(out.join("terraform/cluster/main.tf")).expect("main.tf");
+    let start = main.find("# The observability stacks the spec names").expect("the wiring");
+    let end = start + main[start..].find("# GitOps: Argo CD").expect("its end");
+    let wiring = main[start..end].replace("[kubernetes_namespace_v1.service, module.cert_manager]", "[]");
+    let variables = std::fs::read_to_string(out.join("terraform/cluster/variables.tf")).expect("variables.tf");
+    let relay = &variables[variables.find("# Alertmanager's relay").expect("the relay's variables")..];
+    let stub = format!(
+        "locals {{\n  platform = {{ ingress_namespace = \"gateway-system\", observability = {{ metrics = \"{metrics}\", logs = \"cloud\", alerts = [], alert_emails = [\"oncall@example.com\"], slo_services = [\"api\", \"web\"] }} }}\n}}\n"
+    );
+    std::fs::write(dir.join("main.tf"), format!("{wiring}\n{relay}\n{stub}")).expect("main");
+    for args in [&["init", "-backend=false", "-input=false"][..], &["plan", "-input=false"]] {
+        let out = std::process::Command::new("terraform")
+            .args(args)
+            .current_dir(&dir)
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .expect("terraform");
+        assert!(out.status.success(), "{metrics}: terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::remove_dir_all(&dir).expect("clean");
+}
+
+#[test]
+fn the_cluster_root_plans_with_the_stack_and_with_managed_prometheus_beside_a_local_cluster() {
+    // The services' rule and dashboard files exist (the kind cluster runs the stack): they are
+    // read only where the stack runs, and whatever they hold, the plan's types hold.
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aks-in-cluster-stack.yaml")).expect("spec");
+    let dir = render(&spec);
+    for metrics in ["kube-prometheus-stack", "managed"] {
+        plan_observability_wiring(&dir.path().join("out"), metrics);
+    }
 }
 
 #[test]

@@ -35,15 +35,26 @@ variable "envoy_gateway_chart_version" {
 }
 
 # Alertmanager's relay (kube-prometheus-stack in the cluster, with alert addresses): the
-# pipeline's, which the terraform workflow hands this root from the GitHub secret
-# MAIL_CONNECTION and the variable MAIL_FROM (TF_VAR_alertmanager_mail_connection,
-# TF_VAR_alertmanager_mail_from). The password is kept in this root's state and in a Secret
-# of the cluster's monitoring namespace.
-variable "alertmanager_mail_connection" {
+# pipeline's, which the terraform workflow parses from the GitHub secret MAIL_CONNECTION and
+# hands this root (TF_VAR_alertmanager_smtp, TF_VAR_alertmanager_smtp_password), with the
+# variable MAIL_FROM (TF_VAR_alertmanager_mail_from). The password is ephemeral: written to
+# the cluster's Secret monitoring/alertmanager-smtp, never to this root's state or plan.
+variable "alertmanager_smtp" {
+  type = object({
+    smarthost   = string
+    username    = string
+    require_tls = bool
+  })
+  description = "The SMTP relay Alertmanager mails alerts through (host:port, user, STARTTLS or TLS required), from MAIL_CONNECTION; null without one."
+  default     = null
+}
+
+variable "alertmanager_smtp_password" {
   type        = string
-  description = "The SMTP relay Alertmanager mails alerts through: smtp+starttls://user:password@host:587 (GitHub secret MAIL_CONNECTION)."
+  description = "The relay's password, from MAIL_CONNECTION (percent-decoded)."
   default     = null
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "alertmanager_mail_from" {

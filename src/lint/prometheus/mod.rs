@@ -181,14 +181,12 @@ impl Document {
     /// value of their kind before the query is parsed (`$__rate_interval`: 5m).
     pub fn of_dashboard(source: &Arc<Source>, json: &Node, exports: Option<Arc<[String]>>) -> Option<Document> {
         let model: serde_json::Value = serde_json::from_str(json.as_str()?).ok()?;
-        let panels = model.get("panels")?.as_array()?;
+        model.get("panels")?.as_array()?;
         let mut doc =
             Document { source: source.clone(), syntax: Vec::new(), rules: Vec::new(), dashboard: true, exports };
         let text = source.text();
         let mut cursor = json.span.start;
-        let mut queries = Vec::new();
-        dashboard_queries(panels, None, 0, &mut queries);
-        for (title, expr) in queries {
+        for (title, expr) in crate::render::dashboard::expressions(&model) {
             let written = serde_json::to_string(&expr).unwrap_or_default();
             let span = match text.get(cursor..json.span.end).and_then(|rest| rest.find(&written)) {
                 Some(at) => {
@@ -296,47 +294,6 @@ impl Document {
             query,
             query_error,
         });
-    }
-}
-
-/// The panels' Prometheus queries, with their panels' titles, the panels of rows within
-/// (depth-bounded: a row holds panels, never rows).
-fn dashboard_queries(
-    panels: &[serde_json::Value],
-    inherited: Option<&serde_json::Value>,
-    depth: usize,
-    out: &mut Vec<(String, String)>,
-) {
-    for panel in panels {
-        let title = panel.get("title").and_then(|t| t.as_str()).unwrap_or("untitled").to_string();
-        let source = panel.get("datasource").or(inherited);
-        for target in panel.get("targets").and_then(|t| t.as_array()).into_iter().flatten() {
-            let Some(expr) = target.get("expr").and_then(|e| e.as_str()) else { continue };
-            if is_prometheus(target.get("datasource").or(source)) && !expr.trim().is_empty() {
-                out.push((title.clone(), expr.to_string()));
-            }
-        }
-        if depth < 2
-            && let Some(inner) = panel.get("panels").and_then(|p| p.as_array())
-        {
-            dashboard_queries(inner, source, depth + 1, out);
-        }
-    }
-}
-
-/// Whether a panel's data source is Prometheus: its `type`, or its name when only that is
-/// written, or Grafana's default (none written) or a variable (`${datasource}`).
-fn is_prometheus(source: Option<&serde_json::Value>) -> bool {
-    match source {
-        None | Some(serde_json::Value::Null) => true,
-        Some(serde_json::Value::String(name)) => {
-            let name = name.to_ascii_lowercase();
-            !["loki", "elastic", "tempo", "influx", "cloudwatch", "postgres", "mysql"].iter().any(|k| name.contains(k))
-        }
-        Some(source) => match source.get("type").and_then(|t| t.as_str()) {
-            Some(kind) => kind == "prometheus",
-            None => is_prometheus(source.get("uid")),
-        },
     }
 }
 

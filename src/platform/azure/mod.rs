@@ -96,6 +96,10 @@ pub const INSTALLED_NAMESPACES: &[(&str, &str)] = &[
     ("argocd", "Argo CD runs, which gen's Terraform installs for `pipeline.deploy: gitops`"),
     ("dataprotection-microsoft", "AKS Backup's extension runs, which gen's Terraform installs for volume backups"),
     ("gatekeeper-system", "Azure Policy's Gatekeeper runs, which AKS installs for gen's Pod Security policy"),
+    (
+        "monitoring",
+        "kube-prometheus-stack and Loki run, which gen's Terraform installs for `observability.metrics.stack: kube-prometheus-stack` or `observability.logs.stack: loki`, privileged and exempt from the Pod Security Standard",
+    ),
 ];
 
 /// What [`INSTALLED_NAMESPACES`] says of `namespace` for `spec`: where gen installs the
@@ -107,11 +111,20 @@ fn installed_what(namespace: &str, what: &str, spec: &crate::spec::Spec) -> Stri
         "argocd" if spec.pipeline.deploy != Deploy::Gitops => {
             "gen's Terraform installs Argo CD when `pipeline.deploy` is `gitops` (refused on this `helm` spec too: a switch to `gitops` would put Argo CD, with its cluster-wide rights, beside the service)".into()
         }
+        "monitoring" if !in_cluster_stacks(spec) => {
+            "gen's Terraform installs kube-prometheus-stack and Loki there, privileged and exempt from the Pod Security Standard, when `observability` names them (refused on this spec too: naming them would put the node exporter and Fluent Bit beside the service)".into()
+        }
         "dataprotection-microsoft" if !backups => {
             "gen's Terraform installs AKS Backup's extension when a volume has a `backup` (refused while none has one too: adding one would put the extension beside the service)".into()
         }
         _ => what.to_string(),
     }
+}
+
+/// Whether the spec runs an observability stack in an AKS cluster (the namespace `monitoring`).
+fn in_cluster_stacks(spec: &crate::spec::Spec) -> bool {
+    let (metrics, logs) = crate::platform::observability_stacks(spec);
+    metrics == Some(MetricsStack::KubePrometheusStack) || logs == Some(LogsStack::Loki)
 }
 
 /// An Azure role the person (or pipeline) running `terraform apply` holds, as a README's

@@ -13,7 +13,8 @@ declare_rule! {
     /// | local (minikube, kind) | `kube-prometheus-stack` | `loki` (Fluent Bit to Loki) |
     /// | azure (AKS) | `managed` (Azure Monitor's managed Prometheus), `kube-prometheus-stack` | `cloud` (Container Insights), `loki` |
     ///
-    /// `elasticsearch` (Fluent Bit to Elasticsearch and Kibana) is on no platform yet.
+    /// `elasticsearch` (Fluent Bit to Elasticsearch and Kibana) is on no platform yet. `loki`
+    /// goes with `kube-prometheus-stack`, whose Grafana reads it.
     ///
     /// ## Why it matters
     /// A stack that is named but not installed watches nothing: the monitors and rules gen
@@ -46,6 +47,21 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let logs = platform.logs_stacks();
     if let Some(stack) = observability.logs.stack.filter(|s| !logs.contains(s)) {
         refuse(spec, out, "logs", stack.name(), logs.iter().map(|s| s.name()).collect());
+        return;
+    }
+    // Loki is read in kube-prometheus-stack's Grafana: without it, nothing shows its lines.
+    use crate::spec::model::{LogsStack, MetricsStack};
+    let (metrics, logs) = crate::platform::observability_stacks(&spec.spec);
+    if logs == Some(LogsStack::Loki) && metrics.is_some() && metrics != Some(MetricsStack::KubePrometheusStack) {
+        let name = platform.name();
+        let at = if observability.logs.stack.is_some() { "logs" } else { "metrics" };
+        out.push(
+            spec.at(&RULE, &route!["observability", at, "stack"], false, format!(
+                "Loki's logs are read in kube-prometheus-stack's Grafana, and the metrics stack on {name} is `{}`: nothing would show them",
+                metrics.map_or("none", |m| m.name())
+            ))
+            .help("name `metrics: {stack: kube-prometheus-stack}` with `logs: {stack: loki}`, or leave `logs.stack` out for the platform's own logs"),
+        );
     }
 }
 

@@ -5,7 +5,7 @@
 //! meta-schema, then builds a validator and a regular expression for each of its 31 patterns)
 //! was a quarter of the instructions of `gen render --check`, for a spec that almost always
 //! passes. This reader answers only "surely valid": anything it is not certain of (a keyword it
-//! does not know, a number it would have to compare as a float, a regular expression that fails
+//! does not know, a number past a float's range, a regular expression that fails
 //! to build) is [`Verdict::Unsure`], and the caller asks the compiled validator, which also
 //! gives the located messages of a spec that fails. So it can make a check faster, never
 //! laxer: the tests hold it to `jsonschema` on every spec and fixture gen ships and on
@@ -288,8 +288,27 @@ fn string(keyword: &str, value: &Json, instance: &Json) -> Verdict {
 fn number(keyword: &str, value: &Json, instance: &Json) -> Verdict {
     let Json::Number(n) = instance else { return Valid };
     let as_int = |n: &serde_json::Number| n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
-    let (Some(n), Some(limit)) = (as_int(n), value.as_number().and_then(as_int)) else { return Unsure };
-    let yes = if keyword == "minimum" { n >= limit } else { n <= limit };
+    let yes = match (as_int(n), value.as_number().and_then(as_int)) {
+        (Some(n), Some(limit)) => {
+            if keyword == "minimum" {
+                n >= limit
+            } else {
+                n <= limit
+            }
+        }
+        // A fraction (an objective of 99.9%): both read as the same f64 serde_json gives
+        // jsonschema, which compares them so too; a number past f64's range is its call.
+        _ => match (n.as_f64().filter(|f| f.is_finite()), value.as_f64().filter(|f| f.is_finite())) {
+            (Some(n), Some(limit)) => {
+                if keyword == "minimum" {
+                    n >= limit
+                } else {
+                    n <= limit
+                }
+            }
+            _ => return Unsure,
+        },
+    };
     if yes { Valid } else { Invalid }
 }
 

@@ -111,6 +111,9 @@ locals {
   loki                  = local.observability.logs == "loki"
   stack_values          = "${path.root}/../../stack"
   monitored             = "${path.root}/../../monitoring"
+  # The services whose rule and dashboard files are read: only where the stack runs
+  # (elsewhere they may not exist).
+  monitored_services = local.kube_prometheus_stack ? local.observability.slo_services : []
 }
 
 module "observability" {
@@ -122,15 +125,17 @@ module "observability" {
   loki_values                  = local.loki ? file("${local.stack_values}/loki.yaml") : null
   fluent_bit_values            = local.loki ? file("${local.stack_values}/fluent-bit.yaml") : null
   alert_emails                 = local.observability.alert_emails
-  mail_connection              = var.alertmanager_mail_connection
+  smtp                         = var.alertmanager_smtp
+  smtp_password                = var.alertmanager_smtp_password
   mail_from                    = var.alertmanager_mail_from
   rules                        = local.observability.alerts
-  objects = local.kube_prometheus_stack ? flatten([
-    for s in local.observability.slo_services : [
-      yamldecode(file("${local.monitored}/${s}/prometheusrule.yaml")),
-      yamldecode(file("${local.monitored}/${s}/dashboard.yaml")),
+  platform_namespaces          = distinct([local.platform.ingress_namespace, "monitoring", "cert-manager", "kube-system", "argocd"])
+  objects = flatten([
+    for s in local.monitored_services : [
+      file("${local.monitored}/${s}/prometheusrule.yaml"),
+      file("${local.monitored}/${s}/dashboard.yaml"),
     ]
-  ]) : []
+  ])
   cert_manager = contains([for group in local.observability.alerts : group.name], "gen-certificates")
 
   # The services' rules and dashboards go in their namespaces; cert-manager's PodMonitor in

@@ -44,11 +44,22 @@ variable "alert_emails" {
   description = "Who Alertmanager mails every alert to: the platform's alert addresses, which Azure Monitor's action group mails too (spec: platform.azure.monitoring.alertEmails)."
 }
 
-variable "mail_connection" {
+variable "smtp" {
+  type = object({
+    smarthost   = string
+    username    = string
+    require_tls = bool
+  })
+  description = "The SMTP relay Alertmanager sends through, as the pipeline's notices do (the GitHub secret MAIL_CONNECTION, which the terraform workflow parses): host:port, user, and whether STARTTLS (or TLS from the start) is required; null without one."
+  default     = null
+}
+
+variable "smtp_password" {
   type        = string
-  description = "The SMTP relay Alertmanager sends through, as the pipeline's notices do (GitHub secret MAIL_CONNECTION, `smtp+starttls://user:password@host:587`); the user and password as written, not percent-encoded."
+  description = "The relay's password: written to the cluster only (a write-only attribute), never to Terraform's state or plan."
   default     = null
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "mail_from" {
@@ -64,9 +75,15 @@ variable "rules" {
 }
 
 variable "objects" {
-  type        = list(any)
-  description = "The services' PrometheusRules and Grafana dashboards (monitoring/<service>/prometheusrule.yaml and dashboard.yaml), decoded."
+  type        = list(string)
+  description = "The services' PrometheusRules and Grafana dashboards, as the files monitoring/<service>/prometheusrule.yaml and dashboard.yaml hold them."
   default     = []
+}
+
+variable "platform_namespaces" {
+  type        = list(string)
+  description = "The namespaces whose workloads the stack's own rules watch (crash loops, pods not ready, rollouts, jobs, daemon sets): the platform's; the services' have the platform's alerts (var.rules)."
+  default     = ["gateway-system", "monitoring", "cert-manager", "kube-system", "argocd"]
 }
 
 variable "cert_manager" {

@@ -8,26 +8,22 @@
 # (monitoring/<service>/), and cert-manager's certificates.
 
 locals {
-  # The relay as the pipeline's notices name it: `smtp+starttls://user:password@host:587`
-  # (STARTTLS), `smtps://...:465` (TLS from the start), or `smtp://` (none).
-  mail = try(
-    regex("^(?P<scheme>smtps?)(?P<starttls>\\+starttls)?://(?P<user>[^:@/]+):(?P<password>[^@/]+)@(?P<host>[^:@/]+):(?P<port>[0-9]+)/?$", var.mail_connection),
-    null,
-  )
   mails = var.metrics && length(var.alert_emails) > 0
 
   # Alertmanager's configuration (it replaces the chart's): every alert to the platform's
   # addresses, but the stack's Watchdog (an alert that always fires, to prove the pipeline
-  # works) and InfoInhibitor; a critical alert silences the warnings of the same alert and
-  # namespace, as the chart's own configuration does.
+  # works), InfoInhibitor and the `info` alerts; a critical alert silences the warnings of the
+  # same alert and namespace, and InfoInhibitor the info alerts of its namespace, as the
+  # chart's own configuration does. Warnings (tickets) are mailed again each day, critical
+  # alerts (pages) every 4 hours while they fire.
   alertmanager = {
     global = local.mails ? {
-      smtp_smarthost          = "${try(local.mail.host, "")}:${try(local.mail.port, "")}"
+      smtp_smarthost          = try(var.smtp.smarthost, null)
       smtp_from               = var.mail_from
-      smtp_auth_username      = try(local.mail.user, "")
+      smtp_auth_username      = try(var.smtp.username, null)
       smtp_auth_password_file = "/etc/alertmanager/secrets/alertmanager-smtp/password"
-      smtp_require_tls        = try(local.mail.scheme == "smtps" || local.mail.starttls != null, true)
-    } : {}
+      smtp_require_tls        = try(var.smtp.require_tls, true)
+    } : null
     route = {
       receiver        = local.mails ? "email" : "null"
       group_by        = ["namespace", "alertname", "job"]
@@ -37,6 +33,8 @@ locals {
       routes = [
         { receiver = "null", matchers = ["alertname = \"Watchdog\""] },
         { receiver = "null", matchers = ["alertname = \"InfoInhibitor\""] },
+        { receiver = "null", matchers = ["severity = \"info\""] },
+        { receiver = local.mails ? "email" : "null", matchers = ["severity = \"warning\""], repeat_interval = "24h" },
       ]
     }
     inhibit_rules = [
@@ -50,6 +48,14 @@ locals {
         target_matchers = ["severity = \"info\""]
         equal           = ["namespace", "alertname"]
       },
+      {
+        source_matchers = ["alertname = \"InfoInhibitor\""]
+        target_matchers = ["severity = \"info\""]
+        equal           = ["namespace"]
+      },
+      {
+        target_matchers = ["alertname = \"InfoInhibitor\""]
+      },
     ]
     receivers = concat(
       [{ name = "null" }],
@@ -61,11 +67,13 @@ locals {
   }
 
   # What AKS adds to the rendered values. Prometheus' and Alertmanager's volumes on Azure
-  # Disks. The stack's own rules for the workloads (crash loops, pods not ready, rollouts) are
-  # off: the platform's alerts (var.rules) watch the same, once, as Azure Monitor does on
-  # managed Prometheus. The control plane is Azure's: no scheduler, controller manager or etcd
-  # to scrape (their absence would fire the stack's alerts), and kube-proxy's metrics listen
-  # on the node's loopback.
+  # Disks (Alertmanager's keeps its silences and notification log across restarts). The
+  # stack's own rules for workloads (crash loops, pods not ready, stalled rollouts, jobs,
+  # daemon sets) watch the platform's namespaces (the edge, the stacks, cert-manager, AKS'
+  # own); the services' are watched by the platform's alerts (var.rules), the same Azure
+  # Monitor evaluates on managed Prometheus, once. The control plane is Azure's: no
+  # scheduler, controller manager or etcd to scrape (their absence would fire the stack's
+  # alerts), and kube-proxy's metrics listen on the node's loopback.
   kube_prometheus_stack_aks = {
     prometheus = {
       prometheusSpec = {
@@ -76,9 +84,18 @@ locals {
       config = local.alertmanager
       alertmanagerSpec = {
         secrets = local.mails ? [kubernetes_secret_v1.smtp[0].metadata[0].name] : []
+        storage = {
+          volumeClaimTemplate = {
+            spec = {
+              storageClassName = var.storage_class
+              accessModes      = ["ReadWriteOnce"]
+              resources        = { requests = { storage = "1Gi" } }
+            }
+          }
+        }
       }
     }
-    defaultRules = { rules = { kubernetesApps = false } }
+    defaultRules = { appNamespacesTarget = join("|", var.platform_namespaces) }
   }
 }
 
@@ -98,7 +115,10 @@ resource "kubernetes_namespace_v1" "this" {
 }
 
 # The relay's password, as a file Alertmanager reads (`smtp_auth_password_file`): not in its
-# configuration, which the chart keeps in a Secret of its own.
+# configuration, which the chart keeps in a Secret of its own, and never in Terraform's state
+# or plan (a write-only attribute, from an ephemeral variable), which a pull request's plan
+# identity may read. A rotated password: `terraform apply -replace` this Secret (README,
+# "Alerts").
 resource "kubernetes_secret_v1" "smtp" {
   count = local.mails ? 1 : 0
 
@@ -106,9 +126,8 @@ resource "kubernetes_secret_v1" "smtp" {
     name      = "alertmanager-smtp"
     namespace = kubernetes_namespace_v1.this[0].metadata[0].name
   }
-  data = {
-    password = try(local.mail.password, "")
-  }
+  data_wo          = { password = var.smtp_password }
+  data_wo_revision = 1
 }
 
 resource "helm_release" "kube_prometheus_stack" {
@@ -127,8 +146,8 @@ resource "helm_release" "kube_prometheus_stack" {
 
   lifecycle {
     precondition {
-      condition     = !local.mails || (local.mail != null && try(var.mail_from != "", false))
-      error_message = "Alertmanager mails alert_emails through the pipeline's SMTP relay: set the GitHub secret MAIL_CONNECTION (smtp+starttls://user:password@host:587, the user and password not percent-encoded) and the variable MAIL_FROM (terraform/README.md, \"Alerts\")."
+      condition     = !local.mails || (var.smtp != null && try(length(var.mail_from) > 0, false))
+      error_message = "Alertmanager mails alert_emails through the pipeline's SMTP relay: set the GitHub secret MAIL_CONNECTION (smtp+starttls://user:password@host:587) and the variable MAIL_FROM, which the terraform workflow hands this root (terraform/README.md, \"Alerts\")."
     }
   }
 }
@@ -149,6 +168,9 @@ resource "helm_release" "loki" {
     var.loki_values,
     yamlencode({ singleBinary = { persistence = { storageClass = var.storage_class } } }),
   ]
+
+  # Its ServiceMonitor is prometheus-operator's kind: the stack's CRDs first.
+  depends_on = [helm_release.kube_prometheus_stack]
 }
 
 # Fluent Bit on every node, sending to Loki: installed after it, so that no line is sent to
@@ -185,7 +207,7 @@ resource "helm_release" "watched" {
 
   values = [yamlencode({
     resources = concat(
-      var.objects,
+      [for object in var.objects : yamldecode(object)],
       length(var.rules) == 0 ? [] : [{
         apiVersion = "monitoring.coreos.com/v1"
         kind       = "PrometheusRule"

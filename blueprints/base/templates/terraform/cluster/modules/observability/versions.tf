@@ -1,4 +1,7 @@
 terraform {
+  # Ephemeral variables and write-only attributes (the relay's password).
+  required_version = ">= 1.11"
+
   required_providers {
     helm = {
       source  = "hashicorp/helm"
