@@ -47,35 +47,35 @@ pub static ALERTS: &[Alert] = &[
     },
     Alert {
         name: "container-restarts",
-        from: "the platform's alerts on AKS (terraform/modules/monitoring)",
+        from: "the platform's alerts on AKS with managed Prometheus (terraform/modules/monitoring; kube-prometheus-stack's own rules in its place)",
         severity: "warning",
         meaning: "A container of a service restarted 3 times or more in 15 minutes, for 5 minutes: a crash loop, an OOM kill, or a failing liveness probe.",
         first: "`kubectl -n <namespace> describe pod <pod>` (its last state says why it ended: OOMKilled, an exit code, the probe), then `kubectl -n <namespace> logs <pod> --previous`.",
     },
     Alert {
         name: "pods-not-ready",
-        from: "the platform's alerts on AKS (terraform/modules/monitoring)",
+        from: "the platform's alerts on AKS with managed Prometheus (terraform/modules/monitoring; kube-prometheus-stack's own rules in its place)",
         severity: "critical",
         meaning: "A Deployment has had fewer ready pods than it wants for 15 minutes: a pod pending (no node fits it), crash-looping, or failing its readiness probe.",
         first: "`kubectl -n <namespace> get pods`, then `kubectl describe` the one not ready: its events say whether it waits for a node, an image, a volume or its probe.",
     },
     Alert {
         name: "rollout-stalled",
-        from: "the platform's alerts on AKS (terraform/modules/monitoring)",
+        from: "the platform's alerts on AKS with managed Prometheus (terraform/modules/monitoring; kube-prometheus-stack's own rules in its place)",
         severity: "warning",
         meaning: "A rollout has not created all its new pods for 20 minutes: a release that failed (GitOps leaves it so; Helm's --atomic rolls it back first).",
         first: "`kubectl -n <namespace> rollout status deployment/<deployment>`; roll back with the service's rollback workflow if the new pods cannot start.",
     },
     Alert {
         name: "certificate-not-ready",
-        from: "the platform's alerts on AKS (terraform/modules/monitoring)",
+        from: "the platform's alerts on AKS (terraform/modules/monitoring), evaluated by managed Prometheus or kube-prometheus-stack",
         severity: "critical",
         meaning: "A certificate cert-manager manages has not been ready for an hour: HTTPS serves no valid certificate for its hosts.",
         first: "`kubectl -n <namespace> describe certificate <name>`, then its CertificateRequest, Order and Challenge: a host whose DNS does not point at the edge, or an HTTP-01 challenge the edge does not route, is the usual cause.",
     },
     Alert {
         name: "certificate-renewal-failed",
-        from: "the platform's alerts on AKS (terraform/modules/monitoring)",
+        from: "the platform's alerts on AKS (terraform/modules/monitoring), evaluated by managed Prometheus or kube-prometheus-stack",
         severity: "critical",
         meaning: "A certificate is more than a day past its renewal, or expires within 7 days.",
         first: "`kubectl -n <namespace> describe certificate <name>` and its latest CertificateRequest; `kubectl -n cert-manager logs deploy/cert-manager` says why the renewal fails.",
@@ -136,8 +136,9 @@ Loki data source, `{namespace=\"<namespace>\", app=\"<service>\"}`. With Contain
 
 ## Alerts
 ErrorBudgetBurnFast and MetricsTargetDown/Absent page; ErrorBudgetBurnSlow is a ticket; the
-platform's alerts on AKS (container-restarts, pods-not-ready, rollout-stalled, certificates)
-go to the same addresses (`platform.azure.monitoring.alertEmails`). `gen explain <alert>` says
+platform's alerts on AKS (container-restarts, pods-not-ready, rollout-stalled with managed
+Prometheus, kube-prometheus-stack's own rules in their place; the certificates') go to the same
+addresses (`platform.azure.monitoring.alertEmails`). `gen explain <alert>` says
 what each means and what to do first; on a local cluster they fire in Alertmanager
 (`kubectl -n monitoring port-forward svc/kube-prometheus-stack-alertmanager 9093`), which
 sends them nowhere.

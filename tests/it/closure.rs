@@ -508,15 +508,21 @@ fn a_monitor_no_installed_prometheus_selects_is_reported_and_one_it_may_select_i
         }
         dep(&lint(&[], dir.path()))
     };
+    // The findings of one rule.
+    let only = |code: &str, found: Vec<(String, String, usize, usize, String)>| -> Vec<_> {
+        found.into_iter().filter(|f| f.0 == code).collect()
+    };
+    let c13 = |files: &[(&str, &str)]| only("DEP013", case(files));
+    let c14 = |files: &[(&str, &str)]| only("DEP014", case(files));
     let wrong = rule_labelled("{release: kube-prometheus-stack}");
     let right = rule_labelled("{release: prom}");
     // Nothing installs a Prometheus: not judged.
-    assert_eq!(case(&[("rule.yaml", &wrong)]), []);
+    assert_eq!(c13(&[("rule.yaml", &wrong)]), []);
     // A Prometheus object whose namespace selector is null reads only its own namespace.
     let own = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\n  namespace: monitoring\nspec:\n  ruleSelector: {}\n";
-    assert_eq!(case(&[("rule.yaml", &wrong), ("prometheus.yaml", own)]), [f("DEP013", "rule.yaml", 6, 11)]);
+    assert_eq!(c13(&[("rule.yaml", &wrong), ("prometheus.yaml", own)]), [f("DEP013", "rule.yaml", 6, 11)]);
     let every = format!("{own}  ruleNamespaceSelector: {{}}\n");
-    assert_eq!(case(&[("rule.yaml", &wrong), ("prometheus.yaml", &every)]), []);
+    assert_eq!(c13(&[("rule.yaml", &wrong), ("prometheus.yaml", &every)]), []);
     // A script the README runs installs the stack as release `prom`, with the chart's
     // defaults: only `release: prom` is read; with values gen does not read, anything may be.
     let readme = format!("{crds}\n## Deploy\n\n```sh\n./install.sh\n```\n");
@@ -530,23 +536,45 @@ fn a_monitor_no_installed_prometheus_selects_is_reported_and_one_it_may_select_i
         ("--values values.yaml", false),
         ("--set prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false", false),
     ] {
-        let found = case(&[("rule.yaml", &wrong), ("README.md", &readme), ("install.sh", &script(args))]);
+        let found = c13(&[("rule.yaml", &wrong), ("README.md", &readme), ("install.sh", &script(args))]);
         assert_eq!(found.len(), usize::from(wrong_found), "{args}: {found:?}");
-        assert_eq!(case(&[("rule.yaml", &right), ("README.md", &readme), ("install.sh", &script(args))]), []);
+        assert_eq!(c13(&[("rule.yaml", &right), ("README.md", &readme), ("install.sh", &script(args))]), []);
     }
     // A Flux HelmRelease: Flux names the release `<targetNamespace>-<name>`.
     let flux = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: prom\n  namespace: flux-system\nspec:\n  targetNamespace: monitoring\n  chart:\n    spec:\n      chart: kube-prometheus-stack\n      sourceRef: {kind: HelmRepository, name: prometheus-community}\n";
     let flux_crds = format!("{crds}- CustomResourceDefinition `*.helm.toolkit.fluxcd.io`\n- Namespace `flux-system`\n");
-    let found = case(&[
+    let found = c13(&[
         ("rule.yaml", &rule_labelled("{release: monitoring-prom}")),
         ("flux.yaml", flux),
         ("README.md", &flux_crds),
     ]);
     assert_eq!(found, []);
-    let found = case(&[("rule.yaml", &right), ("flux.yaml", flux), ("README.md", &flux_crds)]);
+    let found = c13(&[("rule.yaml", &right), ("flux.yaml", flux), ("README.md", &flux_crds)]);
     assert_eq!(found, [f("DEP013", "rule.yaml", 6, 11)]);
     let selects_all = format!(
         "{flux}  values:\n    prometheus:\n      prometheusSpec:\n        ruleSelectorNilUsesHelmValues: false\n"
     );
-    assert_eq!(case(&[("rule.yaml", &right), ("flux.yaml", &selects_all), ("README.md", &flux_crds)]), []);
+    assert_eq!(c13(&[("rule.yaml", &right), ("flux.yaml", &selects_all), ("README.md", &flux_crds)]), []);
+
+    // DEP014: read, but its alerts reach no one. The stack's values give Alertmanager no
+    // receiver (the chart routes every alert to `null`), at the alert; a receiver silences it.
+    assert_eq!(
+        c14(&[("rule.yaml", &right), ("flux.yaml", &selects_all), ("README.md", &flux_crds)]),
+        [f("DEP014", "rule.yaml", 11, 18)]
+    );
+    let mails = format!(
+        "{selects_all}    alertmanager:\n      config:\n        route: {{receiver: oncall}}\n        receivers:\n          - name: oncall\n            email_configs: [{{to: oncall@example.com}}]\n"
+    );
+    assert_eq!(case(&[("rule.yaml", &right), ("flux.yaml", &mails), ("README.md", &flux_crds)]), []);
+    // A script's release with no value at all: the same; with values gen does not read, not
+    // judged.
+    assert_eq!(c14(&[("rule.yaml", &right), ("README.md", &readme), ("install.sh", &script(""))]).len(), 1);
+    let values = script("--values values.yaml");
+    assert_eq!(c14(&[("rule.yaml", &right), ("README.md", &readme), ("install.sh", &values)]), []);
+    // A Prometheus object without `alerting.alertmanagers` sends its alerts nowhere.
+    assert_eq!(c14(&[("rule.yaml", &wrong), ("prometheus.yaml", &every)]), [f("DEP014", "rule.yaml", 11, 18)]);
+    let alerting = format!(
+        "{every}  alerting:\n    alertmanagers: [{{namespace: monitoring, name: alertmanager-operated, port: web}}]\n"
+    );
+    assert_eq!(case(&[("rule.yaml", &wrong), ("prometheus.yaml", &alerting)]), []);
 }

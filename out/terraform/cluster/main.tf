@@ -130,7 +130,6 @@ module "observability" {
   smtp_password                = var.alertmanager_smtp_password
   mail_from                    = var.alertmanager_mail_from
   rules                        = local.observability.alerts
-  platform_namespaces          = distinct([local.platform.ingress_namespace, "monitoring", "cert-manager", "kube-system", "argocd"])
   objects = flatten([
     for s in local.monitored_services : [
       file("${local.monitored}/${s}/prometheusrule.yaml"),

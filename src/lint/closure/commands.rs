@@ -213,8 +213,17 @@ fn words(command: &str, vars: &mut HashMap<String, String>, out: &mut Vec<Provid
                 out.push(Provided::Object {
                     kind: super::monitoring::STACK_RELEASE.into(),
                     namespace: None,
-                    name: release,
+                    name: release.clone(),
                 });
+                // No value at all: the chart's Alertmanager, which routes every alert to `null`.
+                let any_value = args.iter().any(|a| a.starts_with("--set") || *a == "-f" || a.starts_with("--values"));
+                if !any_value {
+                    out.push(Provided::Object {
+                        kind: super::monitoring::STACK_WITHOUT_RECEIVER.into(),
+                        namespace: None,
+                        name: release,
+                    });
+                }
             }
             if args.contains(&"--create-namespace")
                 && let Some(ns) = &namespace

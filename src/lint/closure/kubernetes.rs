@@ -291,9 +291,10 @@ impl Ctx<'_> {
                         (None, None) => name.to_string(),
                     };
                     let values = spec.and_then(|s| s.get("values"));
-                    let reads_own = spec.is_some_and(|s| s.get("valuesFrom").is_none())
-                        && !values.is_some_and(super::monitoring::values_select);
-                    self.graph.stack_release(reads_own.then_some(named.as_str()));
+                    let from_elsewhere = spec.is_none_or(|s| s.get("valuesFrom").is_some());
+                    let reads_own = !from_elsewhere && !values.is_some_and(super::monitoring::values_select);
+                    let receivers = if from_elsewhere { None } else { Some(super::monitoring::values_receive(values)) };
+                    self.graph.stack_release(reads_own.then_some(named.as_str()), receivers);
                 }
             }
             ("monitoring.coreos.com", "Prometheus" | "ServiceMonitor" | "PodMonitor" | "PrometheusRule") => {
@@ -302,7 +303,7 @@ impl Ctx<'_> {
                 let at = metadata.and_then(|m| m.get("labels")).or(root.get("kind")).map_or(root.span, |n| n.span);
                 let (origin, span) = (self.locate)(at);
                 let from = self.from.clone();
-                self.graph.monitoring_object(root, kind, &from, span, origin);
+                self.graph.monitoring_object(root, kind, &from, (span, origin), self.locate);
             }
             ("networking.k8s.io" | "extensions", "Ingress") => self.ingress(root, spec),
             ("gateway.networking.k8s.io", "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute") => {

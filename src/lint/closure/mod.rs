@@ -217,7 +217,7 @@ pub struct Graph {
     monitors: Vec<monitoring::Monitor>,
     /// The releases of kube-prometheus-stack scripts READMEs run install, with the folder each
     /// covers (`None`: a release whose selection is not known).
-    stack_releases: Vec<(PathBuf, Option<String>)>,
+    stack_releases: Vec<(PathBuf, Option<String>, Option<bool>)>,
 }
 
 impl Graph {
@@ -255,7 +255,7 @@ impl Graph {
 
     /// Whether `scope` is only clusters on this machine (a laptop's, which no cloud identity
     /// deploys to).
-    fn on_this_machine_only(&self, scope: &Scope) -> bool {
+    pub(super) fn on_this_machine_only(&self, scope: &Scope) -> bool {
         let local = |c: &ClusterId| {
             self.clusters.get(usize::from(*c)).and_then(|c| c.platform).is_some_and(|p| p.on_this_machine())
         };
@@ -353,7 +353,15 @@ impl Graph {
         for p in prerequisites {
             if p.kind == monitoring::STACK_RELEASE {
                 let release = (p.name != readme::ANY).then(|| p.name.clone());
-                self.stack_releases.push((dir.to_path_buf(), release));
+                self.stack_releases.push((dir.to_path_buf(), release, None));
+                continue;
+            }
+            if p.kind == monitoring::STACK_WITHOUT_RECEIVER {
+                // The release just declared, with the chart's Alertmanager configuration.
+                let release = (p.name != readme::ANY).then(|| p.name.clone());
+                if let Some(last) = self.stack_releases.iter_mut().rev().find(|(at, r, _)| at == dir && *r == release) {
+                    last.2 = Some(false);
+                }
                 continue;
             }
             self.prerequisites.entry(p.name.clone()).or_default().push((dir.to_path_buf(), p));

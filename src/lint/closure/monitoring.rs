@@ -22,6 +22,11 @@ use crate::yaml::{Node, Value};
 /// release (its monitors must carry `release: <name>`), or `*` when what it selects is not known.
 pub const STACK_RELEASE: &str = "kube-prometheus-stack release";
 
+/// The kind a README's script declares a release of kube-prometheus-stack under when it sets
+/// no values at all: its Alertmanager has the chart's configuration, which routes every alert
+/// to the receiver `null`.
+pub const STACK_WITHOUT_RECEIVER: &str = "kube-prometheus-stack release without receiver";
+
 /// Which objects of a kind a Prometheus reads.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Selects {
@@ -86,13 +91,16 @@ pub struct Selection {
     pub rules: Selects,
     /// The namespaces it reads them in, per kind as above (`None`: every namespace).
     pub namespaces: [Option<Vec<String>>; 3],
+    /// Whether its alerts reach a receiver: `Some(false)` when surely not (no Alertmanager, or
+    /// one whose configuration sends everything to `null`), `None` when gen cannot tell.
+    pub receivers: Option<bool>,
     pub scope: Scope,
 }
 
 impl Selection {
     /// A release of kube-prometheus-stack named `release` (`None`: what it selects is not
     /// known, so every monitor counts as read).
-    pub fn stack(release: Option<&str>, scope: Scope) -> Selection {
+    pub fn stack(release: Option<&str>, receivers: Option<bool>, scope: Scope) -> Selection {
         let (what, selects) = match release {
             Some(r) => (format!("kube-prometheus-stack's release `{r}`"), Selects::release(r)),
             None => ("kube-prometheus-stack".to_string(), Selects::All),
@@ -103,6 +111,7 @@ impl Selection {
             pod_monitors: selects.clone(),
             rules: selects,
             namespaces: [None, None, None],
+            receivers,
             scope,
         }
     }
@@ -126,6 +135,9 @@ impl Selection {
 #[derive(Clone, Debug)]
 pub struct Monitor {
     pub kind: &'static str,
+    /// The alerting rules it holds (a PrometheusRule's), by name, each with where it is
+    /// written.
+    pub alerts: Vec<(String, Span)>,
     pub from: String,
     pub namespace: Option<String>,
     pub labels: Vec<(String, String)>,
@@ -210,10 +222,30 @@ pub fn values_select(values: &Node) -> bool {
     entries.iter().any(|e| e.key.contains("Selector"))
 }
 
+/// Whether kube-prometheus-stack's values (as YAML; none: the chart's) give Alertmanager a
+/// receiver that sends somewhere: the chart's own configuration routes every alert to `null`.
+pub fn values_receive(values: Option<&Node>) -> bool {
+    let config = values.and_then(|v| v.get("alertmanager")).and_then(|a| a.get("config"));
+    let Some(Value::Seq(receivers)) = config.and_then(|c| c.get("receivers")).map(|r| &r.value) else {
+        return false;
+    };
+    receivers.iter().any(|r| match &r.value {
+        Value::Map(entries) => entries.iter().any(|e| e.key.ends_with("_configs")),
+        _ => false,
+    })
+}
+
 impl Graph {
     /// Reads a `monitoring.coreos.com` object: a Prometheus (what it selects), or a monitor or
     /// rule (what must select it).
-    pub(super) fn monitoring_object(&mut self, root: &Node, kind: &str, from: &str, span: Span, origin: usize) {
+    pub(super) fn monitoring_object(
+        &mut self,
+        root: &Node,
+        kind: &str,
+        from: &str,
+        (span, origin): (Span, usize),
+        locate: &dyn Fn(Span) -> (usize, Span),
+    ) {
         let metadata = root.get("metadata");
         let namespace = metadata.and_then(|m| m.get("namespace")).and_then(Node::as_str).map(str::to_string);
         match kind {
@@ -231,6 +263,11 @@ impl Graph {
                         namespaces(field("podMonitorNamespaceSelector"), ns),
                         namespaces(field("ruleNamespaceSelector"), ns),
                     ],
+                    // Without `alerting.alertmanagers`, it sends its alerts to no Alertmanager.
+                    receivers: match field("alerting").and_then(|a| a.get("alertmanagers")) {
+                        Some(Node { value: Value::Seq(list), .. }) if !list.is_empty() => None,
+                        _ => Some(false),
+                    },
                     scope: self.current.clone(),
                 };
                 self.selections.push(selection);
@@ -241,8 +278,21 @@ impl Graph {
                     "PodMonitor" => "PodMonitor",
                     _ => "PrometheusRule",
                 };
+                let mut alerts = Vec::new();
+                if kind == "PrometheusRule"
+                    && let Some(Value::Seq(groups)) = root.get("spec").and_then(|s| s.get("groups")).map(|g| &g.value)
+                {
+                    for rules in groups.iter().filter_map(|g| g.get("rules")) {
+                        let Value::Seq(rules) = &rules.value else { continue };
+                        for alert in rules.iter().filter_map(|r| r.get("alert")) {
+                            let (_, span) = locate(alert.span);
+                            alerts.push((alert.as_str().unwrap_or_default().to_string(), span));
+                        }
+                    }
+                }
                 self.monitors.push(Monitor {
                     kind,
+                    alerts,
                     from: from.to_string(),
                     namespace,
                     labels: labels(metadata),
@@ -256,8 +306,8 @@ impl Graph {
     }
 
     /// Records a release of kube-prometheus-stack (`None`: what it selects is not known).
-    pub(super) fn stack_release(&mut self, release: Option<&str>) {
-        let selection = Selection::stack(release, self.current.clone());
+    pub(super) fn stack_release(&mut self, release: Option<&str>, receivers: Option<bool>) {
+        let selection = Selection::stack(release, receivers, self.current.clone());
         self.selections.push(selection);
     }
 
@@ -280,12 +330,39 @@ impl Graph {
             .collect())
     }
 
-    /// Whether a Prometheus known now reads the monitor on each of its clusters.
+    /// Whether a Prometheus known now reads the monitor on each of its clusters, and, for one
+    /// with alerts, sends them to an Alertmanager that may reach someone: nothing known later
+    /// changes that.
     pub(super) fn surely_read(&self, m: &Monitor) -> bool {
+        let fine = |s: &Selection| s.reads(m) && (m.alerts.is_empty() || s.receivers != Some(false));
         self.clusters_of(m).into_iter().all(|c| {
-            self.selections.iter().any(|s| s.scope.reaches(c) && s.reads(m))
-                || self.declared_selections(m).iter().any(|s| s.reads(m))
+            self.selections.iter().any(|s| s.scope.reaches(c) && fine(s))
+                || self.declared_selections(m).iter().any(fine)
         })
+    }
+
+    /// The clusters where the alerts of a monitor reach no receiver: every Prometheus that
+    /// reads it there surely sends them nowhere. A cluster on this machine is not judged: a
+    /// laptop pages no one, and its alerts are read in Alertmanager.
+    pub(super) fn silent(&self, m: &Monitor) -> Vec<Option<super::ClusterId>> {
+        if m.alerts.is_empty() {
+            return Vec::new();
+        }
+        let declared = self.declared_selections(m);
+        self.clusters_of(m)
+            .into_iter()
+            .filter(|c| !c.is_some_and(|c| self.on_this_machine_only(&Scope::In(vec![c]))))
+            .filter(|c| {
+                let reading: Vec<&Selection> = self
+                    .selections
+                    .iter()
+                    .filter(|s| s.scope.reaches(*c))
+                    .chain(declared.iter())
+                    .filter(|s| s.reads(m))
+                    .collect();
+                !reading.is_empty() && reading.iter().all(|s| s.receivers == Some(false))
+            })
+            .collect()
     }
 
     fn clusters_of(&self, m: &Monitor) -> Vec<Option<super::ClusterId>> {
@@ -304,8 +381,8 @@ impl Graph {
         let dir = &self.origins[m.origin].dir;
         self.stack_releases
             .iter()
-            .filter(|(at, _)| dir.starts_with(at))
-            .map(|(_, release)| Selection::stack(release.as_deref(), Scope::All))
+            .filter(|(at, ..)| dir.starts_with(at))
+            .map(|(_, release, receivers)| Selection::stack(release.as_deref(), *receivers, Scope::All))
             .collect()
     }
 

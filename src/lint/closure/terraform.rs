@@ -332,7 +332,9 @@ fn helm_release(graph: &mut Graph, body: &Body) {
         let set_attr = ["set", "set_list"].iter().filter_map(|k| hcl::value(body, k)).map(|v| v.to_string());
         let written: Vec<String> = sets.chain(set_attr).chain([values]).collect();
         let touches = written.iter().any(|w| w.contains("Selector") || w.contains("file("));
-        graph.stack_release(release.as_deref().filter(|_| !touches));
+        // With no value at all, the chart's Alertmanager configuration: every alert to `null`.
+        let receivers = if written.iter().all(|w| w.trim().is_empty()) { Some(false) } else { None };
+        graph.stack_release(release.as_deref().filter(|_| !touches), receivers);
     }
     if let Some(values) = hcl::value(body, "values") {
         objects(graph, values);

@@ -112,7 +112,7 @@ fn installed_what(namespace: &str, what: &str, spec: &crate::spec::Spec) -> Stri
             "gen's Terraform installs Argo CD when `pipeline.deploy` is `gitops` (refused on this `helm` spec too: a switch to `gitops` would put Argo CD, with its cluster-wide rights, beside the service)".into()
         }
         "monitoring" if !in_cluster_stacks(spec) => {
-            "gen's Terraform installs kube-prometheus-stack and Loki there, privileged and exempt from the Pod Security Standard, when `observability` names them (refused on this spec too: naming them would put the node exporter and Fluent Bit beside the service)".into()
+            "gen's Terraform installs kube-prometheus-stack and Loki when `observability` names them, privileged and exempt from the Pod Security Standard (refused on this spec too: naming them would put the node exporter and Fluent Bit beside the service)".into()
         }
         "dataprotection-microsoft" if !backups => {
             "gen's Terraform installs AKS Backup's extension when a volume has a `backup` (refused while none has one too: adding one would put the extension beside the service)".into()

@@ -372,10 +372,13 @@ mod tests {
 
     #[test]
     fn what_it_leaves_to_jsonschema() {
-        // A float where an integer belongs, a float bound, a keyword it does not read.
+        // A float where an integer belongs, a number past a float's range, a keyword it does
+        // not read. A fraction against a bound is compared as jsonschema compares it.
         assert_eq!(verdict(json!({"type": "integer"}), json!(2.0)), Unsure);
         assert_eq!(verdict(json!({"type": "integer"}), json!(2.5)), Invalid);
-        assert_eq!(verdict(json!({"minimum": 1}), json!(1.5)), Unsure);
+        assert_eq!(verdict(json!({"minimum": 1}), json!(1.5)), Valid);
+        assert_eq!(verdict(json!({"maximum": 99.9}), json!(99.95)), Invalid);
+        assert_eq!(verdict(json!({"minimum": 95}), json!(99.9)), Valid);
         assert_eq!(verdict(json!({"format": "email"}), json!("x")), Unsure);
         assert_eq!(verdict(json!({"$ref": "#/$defs/x"}), json!("x")), Unsure);
         assert_eq!(verdict(json!({"enum": [1]}), json!(1.0)), Unsure);

@@ -203,13 +203,15 @@ locals {
     }
   }
 
-  # The same alerts as Prometheus rule groups, for kube-prometheus-stack in the cluster
-  # (terraform/cluster/modules/observability, through the `alerts` output): Azure's severity as
-  # the label Alertmanager reads (0 and 1: critical, 2: warning), its period as a duration.
+  # The certificates' alerts as a Prometheus rule group, for kube-prometheus-stack in the
+  # cluster (terraform/cluster/modules/observability, through the `alerts` output): Azure's
+  # severity as the label Alertmanager reads (0 and 1: critical, 2: warning), its period as a
+  # duration. The workloads' (restarts, pods not ready, rollouts) are the stack's own rules
+  # there, in every namespace, with the volumes' (filling up) and the daemon sets', jobs' and
+  # HPAs' besides.
   prometheus_severities = { 0 = "critical", 1 = "critical", 2 = "warning", 3 = "info" }
   alert_groups = [
     for group in [
-      { name = "gen-services", alerts = length(var.namespaces) > 0 ? local.service_alerts : {} },
       { name = "gen-certificates", alerts = var.certificates && length(var.certificate_namespaces) > 0 ? local.certificate_alerts : {} },
       ] : {
       name     = group.name

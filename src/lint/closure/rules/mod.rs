@@ -3,9 +3,10 @@
 //! The reference rules (DEP001 to DEP006, DEP009) share one resolver ([`Graph::resolves`]);
 //! each rule's file holds its documentation and what it tells the user to do. DEP007 and
 //! DEP008 relate Terraform's grants to what the deployment needs; DEP013, the monitors and
-//! rules to the Prometheus that reads them.
+//! rules to the Prometheus that reads them; DEP014, the alerts to who hears of them.
 
 mod access_mode_unserved;
+mod alert_without_receiver;
 mod cluster_access_not_granted;
 mod config_missing;
 mod deploy_role_misses_kinds;
@@ -49,6 +50,7 @@ pub fn all() -> Vec<&'static Rule> {
         &access_mode_unserved::RULE,
         &key_vault_missing::RULE,
         &monitor_not_selected::RULE,
+        &alert_without_receiver::RULE,
     ]
 }
 
@@ -68,6 +70,7 @@ pub fn check(graph: &Graph, out: &mut Vec<(usize, Diagnostic)>) {
     cluster_access_not_granted::check(graph, out);
     deploy_role_misses_kinds::check(graph, out);
     monitor_not_selected::check(graph, out);
+    alert_without_receiver::check(graph, out);
 }
 
 /// The object a reference names, for messages: ``Secret `shop-env` ``.

@@ -80,12 +80,6 @@ variable "objects" {
   default     = []
 }
 
-variable "platform_namespaces" {
-  type        = list(string)
-  description = "The namespaces whose workloads the stack's own rules watch (crash loops, pods not ready, rollouts, jobs, daemon sets): the platform's; the services' have the platform's alerts (var.rules)."
-  default     = ["gateway-system", "monitoring", "cert-manager", "kube-system", "argocd"]
-}
-
 variable "cert_manager" {
   type        = bool
   description = "Whether cert-manager issues certificates here: its controller is scraped (a PodMonitor) for the certificate alerts."

@@ -9,6 +9,6 @@ output "prometheus_workspace_id" {
 }
 
 output "alerts" {
-  description = "The alerts on the services and their certificates as Prometheus rule groups, for kube-prometheus-stack in the cluster to evaluate (terraform/cluster/modules/observability), when managed Prometheus does not."
+  description = "The alerts on the certificates as Prometheus rule groups, for kube-prometheus-stack in the cluster to evaluate (terraform/cluster/modules/observability), when managed Prometheus does not (the stack's own rules watch the workloads)."
   value       = var.managed_prometheus ? [] : local.alert_groups
 }

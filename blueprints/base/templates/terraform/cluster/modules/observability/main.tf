@@ -68,12 +68,12 @@ locals {
 
   # What AKS adds to the rendered values. Prometheus' and Alertmanager's volumes on Azure
   # Disks (Alertmanager's keeps its silences and notification log across restarts). The
-  # stack's own rules for workloads (crash loops, pods not ready, stalled rollouts, jobs,
-  # daemon sets) watch the platform's namespaces (the edge, the stacks, cert-manager, AKS'
-  # own); the services' are watched by the platform's alerts (var.rules), the same Azure
-  # Monitor evaluates on managed Prometheus, once. The control plane is Azure's: no
-  # scheduler, controller manager or etcd to scrape (their absence would fire the stack's
-  # alerts), and kube-proxy's metrics listen on the node's loopback.
+  # stack's own rules watch the workloads of every namespace (crash loops, pods not ready,
+  # stalled rollouts, volumes filling up, jobs, daemon sets), the services' and the
+  # platform's (the edge, the stacks, cert-manager); var.rules adds the certificates'. The
+  # control plane is Azure's: no scheduler, controller manager or etcd to scrape (their
+  # absence would fire the stack's alerts), and kube-proxy's metrics listen on the node's
+  # loopback.
   kube_prometheus_stack_aks = {
     prometheus = {
       prometheusSpec = {
@@ -95,7 +95,6 @@ locals {
         }
       }
     }
-    defaultRules = { appNamespacesTarget = join("|", var.platform_namespaces) }
   }
 }
 
@@ -146,7 +145,7 @@ resource "helm_release" "kube_prometheus_stack" {
 
   lifecycle {
     precondition {
-      condition     = !local.mails || (var.smtp != null && try(length(var.mail_from) > 0, false))
+      condition     = !local.mails || (var.smtp != null && var.smtp_password != null && try(length(var.mail_from) > 0, false))
       error_message = "Alertmanager mails alert_emails through the pipeline's SMTP relay: set the GitHub secret MAIL_CONNECTION (smtp+starttls://user:password@host:587) and the variable MAIL_FROM, which the terraform workflow hands this root (terraform/README.md, \"Alerts\")."
     }
   }
