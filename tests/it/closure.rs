@@ -496,7 +496,7 @@ fn rule_labelled(labels: &str) -> String {
 }
 
 #[test]
-fn a_monitor_no_installed_prometheus_selects_is_reported_and_one_it_may_select_is_not() {
+fn a_monitor_no_installed_prometheus_selects_and_an_alert_that_reaches_no_one_are_reported() {
     let namespaces = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n";
     let crds = "## Prerequisites\n\n- CustomResourceDefinition `*.monitoring.coreos.com`\n";
     let case = |files: &[(&str, &str)]| {

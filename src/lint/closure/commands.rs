@@ -203,7 +203,7 @@ fn words(command: &str, vars: &mut HashMap<String, String>, out: &mut Vec<Provid
             if let Some(s) = software::by_chart(chart) {
                 install(s, out);
             }
-            if chart == "kube-prometheus-stack" {
+            if chart == crate::platform::KUBE_PROMETHEUS_STACK.chart {
                 // Its Prometheus reads the monitors labelled `release: <name>`, unless values
                 // (a file gen does not read here) or a `--set` of a selector say otherwise.
                 let values = args

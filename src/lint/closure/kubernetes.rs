@@ -282,7 +282,7 @@ impl Ctx<'_> {
                 if let Some(software) = installs.filter_map(super::software::by_chart).next() {
                     software.groups.iter().for_each(|g| self.graph.install_group(g));
                 }
-                if chart == Some("kube-prometheus-stack") {
+                if chart == Some(crate::platform::KUBE_PROMETHEUS_STACK.chart) {
                     // Flux names the release `[<targetNamespace>-]<name>` unless it is given one.
                     let target = spec.and_then(|s| text(s, "targetNamespace"));
                     let named = match (release, target) {

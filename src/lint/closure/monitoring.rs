@@ -103,7 +103,7 @@ impl Selection {
     pub fn stack(release: Option<&str>, receivers: Option<bool>, scope: Scope) -> Selection {
         let (what, selects) = match release {
             Some(r) => (format!("kube-prometheus-stack's release `{r}`"), Selects::release(r)),
-            None => ("kube-prometheus-stack".to_string(), Selects::All),
+            None => (crate::platform::KUBE_PROMETHEUS_STACK.chart.to_string(), Selects::All),
         };
         Selection {
             what,

@@ -323,7 +323,7 @@ fn helm_release(graph: &mut Graph, body: &Body) {
             None => graph.create_any("IngressClass"),
         }
     }
-    if chart == "kube-prometheus-stack" {
+    if chart == crate::platform::KUBE_PROMETHEUS_STACK.chart {
         // Its Prometheus reads the monitors labelled `release: <name>`, unless its values or
         // `set`s touch a selector (or come from a file): what they select is then not judged.
         let release = hcl::value(body, "name").and_then(hcl::string);

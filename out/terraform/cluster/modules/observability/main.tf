@@ -4,9 +4,10 @@
 # for every cluster that runs them (stack/*.yaml, the same a local cluster's deploy script
 # installs) and what only AKS needs beside them: the Azure Disk StorageClass of their volumes,
 # and Alertmanager mailing the platform's alert addresses through the pipeline's SMTP relay.
-# Then what they read: the platform's alerts (modules/monitoring's, the same Azure Monitor
-# evaluates on managed Prometheus), each service's SLO rules and Grafana dashboard
-# (monitoring/<service>/), and cert-manager's certificates.
+# Then what they read besides the stack's own rules: the certificates' alerts
+# (modules/monitoring's, the same Azure Monitor evaluates on managed Prometheus), each
+# service's SLO rules and Grafana dashboard (monitoring/<service>/), and cert-manager's
+# controller.
 
 locals {
   mails = var.metrics && length(var.alert_emails) > 0
@@ -190,7 +191,7 @@ resource "helm_release" "fluent_bit" {
   values = [var.fluent_bit_values]
 }
 
-# What Prometheus reads besides its own: the platform's alerts, the services' SLO rules and
+# What Prometheus reads besides its own: the certificates' alerts, the services' SLO rules and
 # dashboards, and cert-manager's controller. Custom objects: a Kubernetes manifest resource
 # would need their CRDs at plan time, before the stack has installed them; a Helm release of
 # the `raw` chart applies them at apply time, after it.

@@ -69,7 +69,7 @@ variable "mail_from" {
 
 variable "rules" {
   type        = any
-  description = "The platform's alerts (modules/monitoring's `alerts` output): Prometheus rule groups, as Azure Monitor would evaluate them on managed Prometheus."
+  description = "The platform's alerts on certificates (modules/monitoring's `alerts` output): Prometheus rule groups, as Azure Monitor would evaluate them on managed Prometheus."
   default     = []
 }
 
