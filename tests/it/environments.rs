@@ -463,7 +463,7 @@ fn checkov_and_trivy_pass_every_tree_and_every_environments_objects() {
     // Kubernetes' framework alone: the shared chart rendered with its own values (what
     // checkov's Helm framework would check) installs nothing; the plain manifests are it
     // rendered with each service's values.
-    common::checkov_passes(&["kubernetes"], all.path(), &[], &[]);
+    common::checkov_passes(&["kubernetes", "secrets"], all.path(), &[], &[]);
     for (spec, rendered, built) in trees {
         let cache = tempfile::tempdir().expect("tempdir");
         let ignore = rendered.out(".trivyignore.yaml");

@@ -147,7 +147,7 @@ resource "helm_release" "kube_prometheus_stack" {
   lifecycle {
     precondition {
       condition     = !local.mails || (var.smtp != null && var.smtp_password != null && try(length(var.mail_from) > 0, false))
-      error_message = "Alertmanager mails alert_emails through the pipeline's SMTP relay: set the GitHub secret MAIL_CONNECTION (smtp+starttls://user:password@host:587) and the variable MAIL_FROM, which the terraform workflow hands this root (terraform/README.md, \"Alerts\")."
+      error_message = "Alertmanager mails alert_emails through the pipeline's SMTP relay: set the GitHub secret MAIL_CONNECTION (the relay's smtp+starttls URL with its user, password, host and port 587) and the variable MAIL_FROM, which the terraform workflow hands this root (terraform/README.md, \"Alerts\")."
     }
   }
 }
