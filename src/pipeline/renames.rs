@@ -12,11 +12,21 @@ use crate::diag::Findings;
 use crate::spec::Loaded;
 use crate::{output, render};
 
-/// The finding of each service of `loaded` that looks like a rename of one the output at
-/// `out` records, or nothing. The services' folders are [`render::service_folder`]'s.
-pub fn unannounced(loaded: &Loaded, spec: &Path, out: &Path) -> Findings {
+/// What the output at `out` records of the services, read once: the finding of each service
+/// of `loaded` that looks like a rename of one it records ([`unannounced`]), and the services
+/// it records that the spec no longer has ([`removed`]).
+pub fn of(loaded: &Loaded, spec: &Path, out: &Path) -> (Findings, Vec<String>) {
+    match recorded_services(loaded, spec, out) {
+        Some((recorded, renames)) => (unannounced(loaded, &recorded, &renames), removed(loaded, recorded)),
+        None => (Findings::default(), Vec::new()),
+    }
+}
+
+/// The finding of each service of `loaded` that looks like a rename of one the output
+/// records (the services in `recorded`, the renames in `renames`), or nothing. The services'
+/// folders are [`render::service_folder`]'s.
+fn unannounced(loaded: &Loaded, recorded: &BTreeSet<String>, renames: &BTreeMap<String, String>) -> Findings {
     let mut findings = Findings::default();
-    let Some((recorded, renames)) = recorded_services(loaded, spec, out) else { return findings };
     let recorded: BTreeSet<&str> = recorded.iter().map(String::as_str).collect();
     let services = &loaded.spec.services;
     // A rename said once and dropped since: the service's history is under the former name.
@@ -88,10 +98,8 @@ fn known(loaded: &Loaded, name: &str) -> bool {
     loaded.spec.services.iter().any(|s| s.name == name || s.renamed_from.as_deref() == Some(name))
 }
 
-/// The services the output at `out` records and the spec no longer has (nor names as a
+/// The services the output records (`recorded`) and the spec no longer has (nor names as a
 /// former name): removed, their releases still run where they were deployed.
-pub fn removed(loaded: &Loaded, spec: &Path, out: &Path) -> Vec<String> {
-    recorded_services(loaded, spec, out)
-        .map(|(recorded, _)| recorded.into_iter().filter(|name| !known(loaded, name)).collect())
-        .unwrap_or_default()
+fn removed(loaded: &Loaded, recorded: BTreeSet<String>) -> Vec<String> {
+    recorded.into_iter().filter(|name| !known(loaded, name)).collect()
 }

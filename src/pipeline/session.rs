@@ -42,10 +42,10 @@ pub struct Prepared {
     /// Where the spec and the output sit in their repository.
     pub place: Place,
     /// Services the output records and the spec no longer has, beside new ones it does not
-    /// say are renames of them ([`super::renames::unannounced`]): an error of the check and
+    /// say are renames of them ([`super::renames::of`]): an error of the check and
     /// the lint, and of a render not told they are replacements.
     pub renamed: Findings,
-    /// Services the output records and the spec no longer has ([`super::renames::removed`]).
+    /// Services the output records and the spec no longer has ([`super::renames::of`]).
     pub removed: Vec<String>,
 }
 
@@ -276,8 +276,7 @@ impl Session {
         let loaded = spec::load_with(&name, &bytes, self.platforms).map_err(unreadable)?;
         let out = out.map_or_else(|| default_out(path), Path::to_path_buf);
         let place = place(path, &out);
-        let renamed = super::renames::unannounced(&loaded, path, &out);
-        let removed = super::renames::removed(&loaded, path, &out);
+        let (renamed, removed) = super::renames::of(&loaded, path, &out);
         Ok(Prepared { spec: path.to_path_buf(), bytes, loaded, out, place, renamed, removed })
     }
 

@@ -31,6 +31,11 @@ fn scalar(value: &Value, filter: &str) -> Result<String, Error> {
 /// A C-style double-quoted string body, shared by YAML, HCL and Go: `"`, `\\`, `\n`, `\t`,
 /// `\r` escaped, other characters that `needs_code` picks written by `code`.
 fn escaped(s: &str, needs_code: fn(char) -> bool, code: fn(char) -> String) -> String {
+    // Most values are printable ASCII with nothing to escape (which `needs_code` never picks):
+    // copied as they are, without a look at each character's class.
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len() + 2);
     for c in s.chars() {
         match c {
