@@ -42,15 +42,68 @@ fn namespace_template(bp: &Blueprint, index: usize) -> String {
     format!("{}/blueprint.yaml (files[{index}].helm.namespace)", bp.display_dir)
 }
 
+/// The templates, file targets and conditions of `bps` by name (each name's last text), in
+/// an environment that compiles each of them the first time it is asked for it. Built-in
+/// blueprints' templates are compiled that way, only what a render uses (gen's own tests
+/// compile every one of them): compiling all of them was a third of `gen render --check`.
+pub(super) fn lazy(bps: &[&Blueprint]) -> minijinja::Environment<'static> {
+    loaded(bps).0
+}
+
 /// Compiles the templates, file targets and conditions of `bps` into a new environment,
 /// telling `failed` of each that does not compile (its name, its text, the error), in the
-/// blueprints' order. The work is shared among as many threads as the machine has cores (up
-/// to four), largest templates first: compiling gen's own was a fifth of a one-service
-/// `gen render`, on one core.
+/// blueprints' order: a user's blueprint is checked whole, whatever the spec renders of it.
+/// The work is shared among as many threads as the machine has cores (up to four), largest
+/// templates first.
 pub(super) fn compile(
     bps: &[&Blueprint],
     failed: &mut dyn FnMut(&str, &str, &minijinja::Error),
 ) -> minijinja::Environment<'static> {
+    let (env, names, texts) = loaded(bps);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(names[i].1));
+    for i in order {
+        if let Some(share) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
+            share.0 += names[i].1;
+            share.1.push(i);
+        }
+    }
+    let compile_share = |share: &[usize]| -> Vec<(usize, minijinja::Error)> {
+        share.iter().filter_map(|&i| env.get_template(&names[i].0).err().map(|e| (i, e))).collect()
+    };
+    let mut errors = std::thread::scope(|scope| {
+        let (mine, others) = shares.split_first().map_or((&[][..], &[][..]), |(m, o)| (&m.1[..], o));
+        let mut here = vec![mine];
+        let mut spawned = Vec::new();
+        for (_, share) in others.iter().filter(|(_, share)| !share.is_empty()) {
+            // A thread that cannot be started leaves its share to this one.
+            match std::thread::Builder::new().name("templates".into()).spawn_scoped(scope, || compile_share(share)) {
+                Ok(handle) => spawned.push(handle),
+                Err(_) => here.push(share),
+            }
+        }
+        let mut errors: Vec<_> = here.into_iter().flat_map(compile_share).collect();
+        for handle in spawned {
+            errors.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        errors
+    });
+    errors.sort_by_key(|(i, _)| *i);
+    for (i, e) in &errors {
+        let name = &names[*i].0;
+        failed(name, texts.get(name).map_or("", |t| t), e);
+    }
+    env
+}
+
+/// [`lazy`]'s environment, with the names of its templates (and their sizes, in bytes) in the
+/// blueprints' order, and their texts.
+#[allow(clippy::type_complexity)]
+fn loaded(
+    bps: &[&Blueprint],
+) -> (minijinja::Environment<'static>, Vec<(String, usize)>, Arc<HashMap<String, Cow<'static, str>>>) {
     // Each text once: a built-in's borrowed from the binary, and copied only by the loader,
     // which hands minijinja its own (copies into fresh memory, these among them, were a
     // quarter of the page faults of `gen render --check` under `perf record -e page-faults`,
@@ -106,42 +159,7 @@ pub(super) fn compile(
     let mut env = environment();
     let loaded = Arc::clone(&texts);
     env.set_loader(move |name| Ok(loaded.get(name).map(|text| text.to_string())));
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(names[i].1));
-    for i in order {
-        if let Some(share) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
-            share.0 += names[i].1;
-            share.1.push(i);
-        }
-    }
-    let compile_share = |share: &[usize]| -> Vec<(usize, minijinja::Error)> {
-        share.iter().filter_map(|&i| env.get_template(&names[i].0).err().map(|e| (i, e))).collect()
-    };
-    let mut errors = std::thread::scope(|scope| {
-        let (mine, others) = shares.split_first().map_or((&[][..], &[][..]), |(m, o)| (&m.1[..], o));
-        let mut here = vec![mine];
-        let mut spawned = Vec::new();
-        for (_, share) in others.iter().filter(|(_, share)| !share.is_empty()) {
-            // A thread that cannot be started leaves its share to this one.
-            match std::thread::Builder::new().name("templates".into()).spawn_scoped(scope, || compile_share(share)) {
-                Ok(handle) => spawned.push(handle),
-                Err(_) => here.push(share),
-            }
-        }
-        let mut errors: Vec<_> = here.into_iter().flat_map(compile_share).collect();
-        for handle in spawned {
-            errors.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        errors
-    });
-    errors.sort_by_key(|(i, _)| *i);
-    for (i, e) in &errors {
-        let name = &names[*i].0;
-        failed(name, texts.get(name).map_or("", |t| t), e);
-    }
-    env
+    (env, names, texts)
 }
 
 /// What a chart render is of: the chart, the values' text, the release and its namespace.

@@ -142,9 +142,13 @@ pub fn render_each(
 
 /// Compiles the templates of the base blueprint and of every service blueprint in `catalog`
 /// (what a spec using each of them renders) on other threads (as many as the machine has cores,
-/// up to four), while the caller loads the spec: a render of those blueprints finds them
-/// compiled, or waits for them. Compiling them was a fifth of a one-service `gen render`.
+/// up to four), while the caller loads the spec, when one of them is a user's (from
+/// `--blueprints`), which is checked whole: a render of those blueprints finds them compiled,
+/// or waits for them. gen's own are compiled as a render uses them ([`files::lazy`]).
 pub fn compile_ahead(catalog: &Arc<Catalog>) {
+    if std::iter::once(catalog.base()).chain(catalog.all()).all(|bp| bp.is_built_in()) {
+        return;
+    }
     let shared = Arc::clone(catalog);
     catalog.compile_ahead(move || {
         std::thread::Builder::new().name("templates".into()).spawn(move || {
@@ -207,8 +211,14 @@ fn render_batches(
         }
     }
     let names: Vec<String> = used.iter().map(|bp| bp.name.clone()).collect();
+    let mut lazy = None;
     if let Some(env) = catalog.compiled(&names) {
         r.env = env;
+    } else if used.iter().all(|bp| bp.is_built_in()) {
+        // gen's own templates compile as the render asks for them (gen's tests compile every
+        // one): the environment is kept, with those, for the next render.
+        r.env = files::lazy(&used);
+        lazy = Some(names);
     } else {
         r.compile(&used);
         if r.errors.is_empty() {
@@ -291,6 +301,9 @@ fn render_batches(
             }
             flush(&mut r);
         }
+    }
+    if let Some(names) = lazy.filter(|_| r.errors.is_empty()) {
+        catalog.keep_compiled(names, r.env.clone());
     }
     if !r.errors.is_empty() {
         return Err(RenderError::Invalid(Findings::new(r.sources, r.errors)));
@@ -378,6 +391,40 @@ pub fn example_spec_sized(
 #[cfg(test)]
 mod tests {
     use super::folder_order;
+
+    #[test]
+    fn every_template_gen_ships_compiles() {
+        // A render compiles gen's own templates as it uses them: one that no spec of the tests
+        // renders is compiled here, and a syntax error in it fails this test, not a user's render.
+        let known = crate::platform::Known::builtin();
+        let catalog = crate::blueprint::Catalog::load(&[] as &[&str], &crate::lint::family_names(), known)
+            .expect("the catalog loads");
+        let all: Vec<&crate::blueprint::Blueprint> = std::iter::once(catalog.base()).chain(catalog.all()).collect();
+        assert!(all.iter().all(|bp| bp.is_built_in()) && all.len() > 1);
+        let mut failed = Vec::new();
+        super::files::compile(&all, &mut |name, _, e| failed.push(format!("{name}: {e}")));
+        assert!(failed.is_empty(), "{failed:#?}");
+    }
+
+    #[test]
+    fn the_compile_of_every_template_names_each_that_does_not_compile() {
+        // The check above can fail: a blueprint with a broken template (here a user's, which
+        // every render compiles whole) is named, with its line.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\n\
+                    files:\n  - {source: t, target: x, ownership: managed}\n";
+        std::fs::write(dir.path().join("blueprint.yaml"), yaml).expect("write");
+        std::fs::write(dir.path().join("e.yaml"), "").expect("write");
+        std::fs::write(dir.path().join("t"), "fine\n<% if %>\n").expect("write");
+        let known = crate::platform::Known::builtin();
+        let catalog = crate::blueprint::Catalog::load(&[dir.path()], &crate::lint::family_names(), known)
+            .expect("the catalog loads");
+        let flask = catalog.all().find(|bp| !bp.is_built_in()).expect("the user's flask");
+        let mut failed = Vec::new();
+        super::files::compile(&[flask], &mut |name, _, e| failed.push((name.to_string(), e.line())));
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert!(failed[0].0.ends_with("/t") && failed[0].1 == Some(2), "{failed:?}");
+    }
 
     #[test]
     fn a_folders_files_stay_together_when_a_subfolder_sorts_among_them() {
