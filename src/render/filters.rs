@@ -44,6 +44,7 @@ fn escaped(s: &str, needs_code: fn(char) -> bool, code: fn(char) -> String) -> S
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
+            ' '..='~' => out.push(c),
             c if needs_code(c) => out.push_str(&code(c)),
             c => out.push(c),
         }

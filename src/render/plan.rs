@@ -181,6 +181,10 @@ pub fn is_vcs_folder(segment: &str) -> bool {
     // Every path of a render is checked, segment by segment: an ASCII segment (nearly all of
     // them) holds no ignorable code point and folds case without allocating.
     if segment.is_ascii() {
+        // Each of those names begins with `.`, `_`, `c` or `g`: any other segment is none.
+        if !matches!(segment.as_bytes().first(), Some(b'.' | b'_' | b'c' | b'C' | b'g' | b'G')) {
+            return false;
+        }
         let name = segment.split(':').next().unwrap_or_default().trim_end_matches(['.', ' ']);
         return VCS_FOLDERS.iter().chain(&["git~1"]).any(|v| v.eq_ignore_ascii_case(name));
     }

@@ -420,22 +420,39 @@ fn folded_within(text: &str, key: usize, indent: usize, columns: usize) -> Strin
     let width = columns.saturating_sub(indent).max(40);
     let mut out = String::from(">-");
     let mut line = String::new();
-    // A template's action (`{{ $labels.namespace }}`) stays on one line.
-    let mut words: Vec<String> = Vec::new();
-    let mut open = false;
-    for word in text.split(' ') {
-        match words.last_mut() {
-            Some(last) if open => {
-                last.push(' ');
-                last.push_str(word);
-            }
-            _ => words.push(word.to_string()),
+    let new_line = |out: &mut String, line: &str| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str(line);
+    };
+    // A template's action (`{{ $labels.namespace }}`) stays on one line: a word that opens one
+    // (its last `{{` after its last `}}`) is joined by the words up to the one that closes it.
+    let mut words: Vec<&str> = Vec::new();
+    let (mut start, mut open) = (0, false);
+    for (at, word) in text.match_indices(' ').map(|(at, _)| at).chain([text.len()]).scan(0, |from, at| {
+        let word = &text[*from..at];
+        let start = *from;
+        *from = at + 1;
+        Some((start, word))
+    }) {
+        if !open {
+            start = at;
         }
-        open = words.last().is_some_and(|w| w.rfind("{{").map(|i| i + 2) > w.rfind("}}").map(|i| i + 2));
+        let last = |pair: &[u8]| word.as_bytes().windows(2).rposition(|w| w == pair);
+        match (last(b"{{"), last(b"}}")) {
+            (None, None) => {}
+            (opens, closes) => open = opens.map(|i| i + 2) > closes.map(|i| i + 2),
+        }
+        if !open {
+            words.push(&text[start..at + word.len()]);
+        }
     }
-    for word in &words {
+    if open {
+        words.push(&text[start..]);
+    }
+    for word in words {
         if !line.is_empty() && line.len() + 1 + word.len() > width {
-            out.push_str(&format!("\n{}{line}", " ".repeat(indent)));
+            new_line(&mut out, &line);
             line.clear();
         }
         if !line.is_empty() {
@@ -443,7 +460,7 @@ fn folded_within(text: &str, key: usize, indent: usize, columns: usize) -> Strin
         }
         line.push_str(word);
     }
-    out.push_str(&format!("\n{}{line}", " ".repeat(indent)));
+    new_line(&mut out, &line);
     out
 }
 
@@ -711,6 +728,29 @@ mod tests {
         assert_eq!(le_label(1.0), "1.0");
         assert_eq!(le_label(300.0), "300.0");
         assert_eq!(le_label(2.5), "2.5");
+    }
+
+    #[test]
+    fn a_long_value_folds_at_spaces_but_never_inside_a_template_action() {
+        let text = "The service {{ $labels.service }} in {{ $labels.namespace }} burns its error budget \
+                    fast: at this rate the {{ $labels.slo | humanize }} objective is gone in two days";
+        let out = folded_within(text, 12, 12, 60);
+        assert!(out.starts_with(">-\n"), "{out}");
+        let lines: Vec<&str> = out.lines().skip(1).collect();
+        // Every line within the width, unless one action alone is longer; each action whole.
+        assert!(lines.iter().all(|l| l.len() <= 60), "{out}");
+        for action in ["{{ $labels.service }}", "{{ $labels.namespace }}", "{{ $labels.slo | humanize }}"] {
+            assert!(lines.iter().any(|l| l.contains(action)), "{action} split in {out}");
+        }
+        // Read back as YAML folds it, the text is the same.
+        let joined: Vec<&str> = lines.iter().map(|l| l.trim_start()).collect();
+        assert_eq!(joined.join(" "), text);
+        // An action left open keeps the rest of the text on its line; a short value stays quoted.
+        assert!(
+            folded_within("a {{ b c d e f g h i j k l m n o p q r s t u v w x y z", 0, 2, 40)
+                .ends_with("\n  {{ b c d e f g h i j k l m n o p q r s t u v w x y z")
+        );
+        assert_eq!(folded_within("short one", 12, 12, 80), "\"short one\"");
     }
 
     #[test]
