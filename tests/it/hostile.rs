@@ -460,6 +460,39 @@ fn a_template_that_stops_for_every_service_is_reported_once() {
     assert!(run.stderr.contains("\n1 error, 0 warnings"), "{}", run.stderr);
 }
 
+#[test]
+fn files_of_several_services_at_one_path_are_reported_once_each_whichever_thread_renders_them() {
+    // Services render on a thread of their own beside the project's files: two services' files
+    // at one path are still one finding, and a file at a path of the project's is reported at
+    // each service's name, not as two templates to one path.
+    let p = Project::new();
+    let text = valid();
+    let (head, tail) = text.split_once("services:\n").expect("services");
+    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
+    let services: String = (0..3).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
+    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\n\
+                files:\n  - {source: t, target: \"x/<@ service.name | segment @>\", ownership: managed}\n  \
+                - {source: t, target: x/same.txt, ownership: managed}\n  - {source: t, target: README.md, ownership: managed}\n";
+    std::fs::write(dir.path().join("blueprint.yaml"), yaml).expect("write");
+    std::fs::write(dir.path().join("e.yaml"), "").expect("write");
+    std::fs::write(dir.path().join("t"), "text\n").expect("write");
+    let run = render_with(&p, dir.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // s1 and s2 each meet s0's x/same.txt (one finding each, shown once: the same text at
+    // the same place).
+    assert_eq!(run.stderr.matches("both render to `x/same.txt`").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("\n5 errors, 0 warnings"), "{}", run.stderr);
+    assert!(!run.stderr.contains("both render to `README.md`"), "{}", run.stderr);
+    for name in ["s0", "s1", "s2"] {
+        let taken =
+            format!("the service's name `{name}` is taken by the output's layout: `README.md` is the project's");
+        assert_eq!(run.stderr.matches(&taken).count(), 1, "{name}: {}", run.stderr);
+    }
+    assert!(!p.path("out").exists());
+}
+
 /// Every `gh` command of a rendered README (an inline code span or a line of a code block).
 fn gh_commands(readme: &str) -> Vec<String> {
     let mut found = Vec::new();
