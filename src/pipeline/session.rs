@@ -265,7 +265,8 @@ impl Session {
 
     /// Reads and loads the spec at `path`; `out` overrides the output directory.
     pub fn prepare(&self, path: &Path, out: Option<&Path>) -> Result<Prepared, Unprepared> {
-        // The templates compile on another core while the spec loads.
+        // A user's blueprints compile on another core while the spec loads (gen's own compile as
+        // the render uses them).
         render::compile_ahead(&self.catalog);
         let name = display(path);
         let unreadable = |e: SpecError| match e {
