@@ -190,7 +190,9 @@ import sys
 d = sys.argv[1]
 head = open("spec.yaml").read()
 head = head[:head.index("services:")]
-tail = "\npipeline:\n  staticAnalysis: semgrep\n  imageScan: {tool: trivy, failOn: [CRITICAL]}\n  deploy: helm\n"
+# Who is paged: the services' SLO alerts need a receiver (SPEC173), as the reference spec's.
+tail = "\npipeline:\n  staticAnalysis: semgrep\n  imageScan: {tool: trivy, failOn: [CRITICAL]}\n  deploy: helm\n" \
+       "  notify: {email: [ops@example.com]}\n"
 service = '''  - name: "svc{i:05d}"
     blueprint: flask
     port: 5000
