@@ -69,12 +69,30 @@ fn a_spec_file_name_with_a_newline_cannot_become_code_in_a_marker() {
 
 /// A blueprint folder overriding `flask` with one template.
 fn blueprint(template: &str) -> tempfile::TempDir {
+    blueprint_at(&["\"x/<@ service.name | segment @>\""], template)
+}
+
+/// A blueprint folder overriding `flask` with one template, rendered to each of `targets`.
+fn blueprint_at(targets: &[&str], template: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\nfiles:\n  - {source: t, target: \"x/<@ service.name | segment @>\", ownership: managed}\n";
+    let files: String =
+        targets.iter().map(|t| format!("  - {{source: t, target: {t}, ownership: managed}}\n")).collect();
+    let yaml = format!(
+        "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {{type: object}}\nfiles:\n{files}"
+    );
     std::fs::write(dir.path().join("blueprint.yaml"), yaml).expect("write");
     std::fs::write(dir.path().join("e.yaml"), "").expect("write");
     std::fs::write(dir.path().join("t"), template).expect("write");
     dir
+}
+
+/// The valid spec with `count` services `s0`, `s1`... in place of its own, written in `p`.
+fn write_spec_of_services(p: &Project, count: usize) {
+    let text = valid();
+    let (head, tail) = text.split_once("services:\n").expect("services");
+    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
+    let services: String = (0..count).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
+    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
 }
 
 fn render_with(p: &Project, bp: &Path) -> common::Run {
@@ -388,11 +406,7 @@ fn a_helm_error_of_one_long_line_is_quoted_cut() {
 fn a_render_past_its_whole_budget_says_the_real_limit_once_at_the_spec() {
     // 150 services of 7 MiB each: every file under its own 8 MiB, the whole past 1024 MiB.
     let p = Project::new();
-    let text = valid();
-    let (head, tail) = text.split_once("services:\n").expect("services");
-    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
-    let services: String = (0..150).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
-    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
+    write_spec_of_services(&p, 150);
     let bp = blueprint(&format!("<% for i in range(110) %>{}\n<% endfor %>", "x".repeat(65_535)));
     let run = render_with(&p, bp.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -447,11 +461,7 @@ fn an_env_value_too_large_in_an_environment_is_refused_at_the_override() {
 #[test]
 fn a_template_that_stops_for_every_service_is_reported_once() {
     let p = Project::new();
-    let text = valid();
-    let (head, tail) = text.split_once("services:\n").expect("services");
-    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
-    let services: String = (0..18).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
-    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
+    write_spec_of_services(&p, 18);
     // Past 8 MiB in every service's file.
     let bp = blueprint(&format!("<% for i in range(200) %>{}\n<% endfor %>", "x".repeat(65_535)));
     let run = render_with(&p, bp.path());
@@ -461,23 +471,13 @@ fn a_template_that_stops_for_every_service_is_reported_once() {
 }
 
 #[test]
-fn files_of_several_services_at_one_path_are_reported_once_each_whichever_thread_renders_them() {
-    // Services render on a thread of their own beside the project's files: two services' files
-    // at one path are still one finding, and a file at a path of the project's is reported at
-    // each service's name, not as two templates to one path.
+fn files_of_several_services_at_one_path_are_one_finding_each_and_a_project_path_names_each_service() {
+    // Two services' files at one path are a finding of the second (TPL003), and a service's
+    // file at a path of the project's is reported at each service's name (SPEC149), not as two
+    // templates to one path.
     let p = Project::new();
-    let text = valid();
-    let (head, tail) = text.split_once("services:\n").expect("services");
-    let rest = &tail[tail.find("pipeline:").expect("pipeline")..];
-    let services: String = (0..3).map(|i| format!("  - {{name: s{i}, port: 8080}}\n")).collect();
-    std::fs::write(p.path("spec.yaml"), format!("{head}services:\n{services}{rest}")).expect("write");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\n\
-                files:\n  - {source: t, target: \"x/<@ service.name | segment @>\", ownership: managed}\n  \
-                - {source: t, target: x/same.txt, ownership: managed}\n  - {source: t, target: README.md, ownership: managed}\n";
-    std::fs::write(dir.path().join("blueprint.yaml"), yaml).expect("write");
-    std::fs::write(dir.path().join("e.yaml"), "").expect("write");
-    std::fs::write(dir.path().join("t"), "text\n").expect("write");
+    write_spec_of_services(&p, 3);
+    let dir = blueprint_at(&["\"x/<@ service.name | segment @>\"", "x/same.txt", "README.md"], "text\n");
     let run = render_with(&p, dir.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
     // s1 and s2 each meet s0's x/same.txt (one finding each, shown once: the same text at
