@@ -69,7 +69,7 @@ namespaces = [
 metrics_stack = "managed"
 logs_stack    = "cloud"
 
-# The services whose SLO rules (monitoring/<service>/rules.yaml, tested by promtool) the
+# The services whose SLO rules (monitoring/rules.yaml, tested by promtool) the
 # metrics stack evaluates (Azure Monitor's rule groups, or the PrometheusRule beside them in
 # the cluster), and sends to alert_emails.
 slo_services = [

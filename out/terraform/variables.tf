@@ -272,7 +272,7 @@ variable "namespaces" {
 
 variable "slo_services" {
   type        = list(string)
-  description = "The services whose SLO rules (../monitoring/<service>/rules.yaml) Azure Monitor evaluates (spec: services[].slo, observability.enabled)."
+  description = "The services whose SLO rules (../monitoring/rules.yaml) Azure Monitor evaluates (spec: services[].slo, observability.enabled)."
   default     = []
   validation {
     condition     = alltrue([for s in var.slo_services : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", s))])

@@ -14,7 +14,7 @@
 
 use serde_json::{Value, json};
 
-use super::slo::{objectives, promql_string, recorded};
+use super::slo::{job_matcher, objectives, promql_string, recorded};
 use crate::blueprint::RequestMetrics;
 use crate::spec::model::Service;
 
@@ -106,8 +106,10 @@ pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
         "reqps",
         &[(&rate(&metrics.total, &metrics.route_label), &format!("{{{{{}}}}}", metrics.route_label))],
     ));
-    let errors: Vec<(String, String)> =
-        ["5m", "1h"].iter().map(|w| (recorded(name, "availability", w), format!("5xx share, {w}"))).collect();
+    let errors: Vec<(String, String)> = ["5m", "1h"]
+        .iter()
+        .map(|w| (recorded(&job_matcher(&[name]), "availability", w), format!("5xx share, {w}")))
+        .collect();
     panels.push(timeseries(
         next(),
         (12, 4),

@@ -351,15 +351,34 @@ fn request_metrics(runtime: &Value) -> Result<crate::blueprint::RequestMetrics, 
     model(&runtime.get_attr("metrics")?.get_attr("requests")?, "a runtime's request metrics")
 }
 
-/// A service's Prometheus rules file (`service | slo_rules(runtime)`): its SLO indicators and
-/// alerts (`render::slo`); with `margin`, every line indented by that many spaces, within 80
-/// columns still (a PrometheusRule's `spec`: `service | slo_rules(runtime, 2)`).
-pub fn slo_rules(service: Value, runtime: Value, margin: Option<usize>) -> Result<Value, Error> {
-    let service: Service = model(&service, "a service")?;
-    let metrics = request_metrics(&runtime)?;
+/// The services of `services` whose blueprint's runtime (`runtimes[service.blueprint]`) counts
+/// their requests, with those metrics: the services SLO rules watch.
+fn monitored(services: &Value, runtimes: &Value) -> Result<Vec<(Service, crate::blueprint::RequestMetrics)>, Error> {
+    let mut monitored = Vec::new();
+    for service in services.try_iter()? {
+        let runtime = runtimes.get_item(&service.get_attr("blueprint")?)?;
+        let requests = runtime.get_attr("metrics")?.get_attr("requests")?;
+        if !requests.is_undefined() && !requests.is_none() {
+            monitored.push((model(&service, "a service")?, request_metrics(&runtime)?));
+        }
+    }
+    Ok(monitored)
+}
+
+/// The names of the services SLO rules watch (`spec.services | slo_services(runtimes)`).
+pub fn slo_services(services: Value, runtimes: Value) -> Result<Value, Error> {
+    Ok(Value::from(monitored(&services, &runtimes)?.into_iter().map(|(s, _)| Value::from(s.name)).collect::<Vec<_>>()))
+}
+
+/// The project's Prometheus rules file (`spec.services | slo_rules(runtimes)`): the SLO
+/// indicators and alerts of the services SLO rules watch (`render::slo`), one set of rules for
+/// the services whose rules differ in their names alone; with `margin`, every line indented by
+/// that many spaces, within 80 columns still (a PrometheusRule's `spec`: `slo_rules(runtimes, 2)`).
+pub fn slo_rules(services: Value, runtimes: Value, margin: Option<usize>) -> Result<Value, Error> {
+    let sets = super::slo::rule_sets(monitored(&services, &runtimes)?);
     Ok(Value::from_safe_string(match margin {
-        Some(margin) => super::slo::rules_indented(&service, &metrics, margin.min(40)),
-        None => super::slo::rules_file(&service, &metrics),
+        Some(margin) => super::slo::rules_indented(&sets, margin.min(40)),
+        None => super::slo::rules_file(&sets),
     }))
 }
 
@@ -370,11 +389,11 @@ pub fn slo_dashboard(service: Value, runtime: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(serde_json::to_string_pretty(&dashboard).unwrap_or_default()))
 }
 
-/// The `promtool test rules` file of a service's rules at `rules_path` (from the test file's
-/// folder): `service | slo_tests(runtime, "rules.yaml")`.
-pub fn slo_tests(service: Value, runtime: Value, rules_path: &str) -> Result<Value, Error> {
-    let service: Service = model(&service, "a service")?;
-    Ok(Value::from_safe_string(super::slo::tests_file(&service, &request_metrics(&runtime)?, rules_path)))
+/// The `promtool test rules` file of the project's rules at `rules_path` (from the test file's
+/// folder): `spec.services | slo_tests(runtimes, "rules.yaml")`.
+pub fn slo_tests(services: Value, runtimes: Value, rules_path: &str) -> Result<Value, Error> {
+    let sets = super::slo::rule_sets(monitored(&services, &runtimes)?);
+    Ok(Value::from_safe_string(super::slo::tests_file(&sets, rules_path)))
 }
 
 #[cfg(test)]

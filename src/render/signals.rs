@@ -19,28 +19,28 @@ pub struct Alert {
 pub static ALERTS: &[Alert] = &[
     Alert {
         name: "ErrorBudgetBurnFast",
-        from: "each service's SLO rules (monitoring/<service>/rules.yaml)",
+        from: "the services' SLO rules (monitoring/rules.yaml)",
         severity: "critical",
         meaning: "The service fails an objective (availability: requests answered with a 5xx; latency: requests slower than its threshold) fast enough to spend its 30-day error budget in days: more than 14.4 times the budget's rate over the last hour (and 5 minutes), or 6 times over 6 hours (and 30 minutes), with at least 5 failed requests in that window. Users feel it now.",
         first: "1. A release in the last hours? `git tag --list '<service>/v*' --sort=-creatordate | head -2`; if so, run the service's rollback workflow (.github/workflows/<service>.rollback.yml) with the version before it. 2. Else, which routes fail: the alert's runbook annotation holds the query by route, or the dashboard's errors and latency panels. 3. The logs of every pod: `kubectl logs -n <namespace> -l app.kubernetes.io/instance=<service> --prefix --since=30m`.",
     },
     Alert {
         name: "ErrorBudgetBurnSlow",
-        from: "each service's SLO rules (monitoring/<service>/rules.yaml)",
+        from: "the services' SLO rules (monitoring/rules.yaml)",
         severity: "warning",
         meaning: "The service will spend its error budget before its 30 days are out: more than 3 times the budget's rate over a day (and 2 hours), or once over 3 days (and 6 hours). Not urgent.",
         first: "In working hours, find which routes fail or are slow (the dashboard's panels by route, or the query in the runbook annotation) and fix them before the budget is spent.",
     },
     Alert {
         name: "MetricsTargetDown",
-        from: "each service's SLO rules (monitoring/<service>/rules.yaml)",
+        from: "the services' SLO rules (monitoring/rules.yaml)",
         severity: "critical",
         meaning: "No pod of the service answers Prometheus' scrape for 5 minutes: the service is down, or its metrics port is, and its SLO alerts are blind (the service counts its own requests).",
         first: "1. `kubectl get pods -n <namespace> -l app.kubernetes.io/instance=<service>`: pods crash-looping, pending or not ready are the outage (`kubectl describe pod`, then `kubectl logs --previous`). 2. If they are Running and Ready, the metrics port (`metrics`) is what fails: the NetworkPolicy opens it to Prometheus alone.",
     },
     Alert {
         name: "MetricsTargetAbsent",
-        from: "each service's SLO rules (monitoring/<service>/rules.yaml)",
+        from: "the services' SLO rules (monitoring/rules.yaml)",
         severity: "critical",
         meaning: "Prometheus has no target of the service for 5 minutes: its pods are gone, or nothing tells Prometheus to scrape them.",
         first: "1. `kubectl get deployments,pods -A -l app.kubernetes.io/instance=<service>`: a Deployment scaled to 0 or deleted is the outage. 2. If pods run, the ServiceMonitor selects no Service, names a port the Service lacks, or is not one the cluster's Prometheus reads (gen lint says which: K8S056, DEP013); `kubectl get servicemonitors -A` shows whether it is deployed.",
@@ -114,9 +114,9 @@ requests in progress (`http_requests_in_progress`), summed across gunicorn's wor
   workspace (`terraform output`), in the portal's Prometheus explorer.
 
 ## The indicators (one query per objective)
-- availability: `slo:sli_error:ratio_rate1h{service=\"<service>\", slo=\"availability\"}`, the
+- availability: `slo:sli_error:ratio_rate1h{job=\"<service>\", slo=\"availability\"}`, the
   share of requests answered with a 5xx over the last hour (also 5m, 30m, 2h, 6h, 1d, 3d);
-- latency: `slo:sli_error:ratio_rate1h{service=\"<service>\", slo=\"latency\"}`, the share slower
+- latency: `slo:sli_error:ratio_rate1h{job=\"<service>\", slo=\"latency\"}`, the share slower
   than the objective's threshold.
 The liveness and readiness probes' requests are not counted. Error budget left over 30 days:
 the dashboard's first panels.

@@ -3,9 +3,13 @@
 //! ("Alerting on SLOs", chapter 5) on them, two alerts on the scrape itself, and `promtool`
 //! unit tests that prove each alert fires for the failure it names and stays quiet otherwise.
 //!
-//! One rules file per service (`monitoring/<service>/rules.yaml`), in Prometheus' own format:
-//! `promtool check rules` and `promtool test rules` read it as it is, and each platform deploys
-//! that same file (on AKS, Terraform reads it into Azure Monitor rule groups).
+//! One rules file per project (`monitoring/rules.yaml`), in Prometheus' own format: `promtool
+//! check rules` and `promtool test rules` read it as it is, and each platform deploys that same
+//! file (on AKS, Terraform reads it into Azure Monitor rule groups). Services whose rules differ
+//! in their names alone (the same objectives, probes, threshold and metrics: most of a
+//! project's) are one [`RuleSet`]: one group of rules selects them all (`job=~"a|b"`) and keeps
+//! each apart (`by (cluster, namespace, job)`), so a service added beside them adds its name to
+//! the selectors, not another copy of the rules.
 //!
 //! The indicators, each over the windows the alerts read (5m to 3d), by `cluster`, `namespace`
 //! and `job` (the Service's name, which prometheus-operator's ServiceMonitors and Azure's give
@@ -182,13 +186,32 @@ pub const PAGE_MIN_BAD: u32 = 5;
 
 /// The objectives of `service` whose indicators its metrics give.
 pub(super) fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Objective>) {
+    objectives_of(&job_matcher(&[service.name.as_str()]), service, metrics)
+}
+
+/// The matcher of the `job` label of `jobs` (services' names, DNS labels: no character of a
+/// regular expression but `-`): `job="a"`, or `job=~"a|b"`.
+pub(super) fn job_matcher(jobs: &[&str]) -> String {
+    match jobs {
+        [one] => format!("job={}", promql_string(one)),
+        _ => format!("job=~{}", promql_string(&jobs.join("|"))),
+    }
+}
+
+/// The probes a service's requests are counted without: its liveness path, and its readiness
+/// path when it is another.
+fn probes(service: &Service) -> Vec<String> {
     let mut probes = vec![service.health.liveness.clone()];
     if service.health.readiness != service.health.liveness {
         probes.push(service.health.readiness.clone());
     }
-    let probes: Vec<String> = probes.iter().map(|p| super::filters::regex_escape(p)).collect();
-    let base =
-        format!("job={}, {}!~{}", promql_string(&service.name), metrics.route_label, promql_string(&probes.join("|")));
+    probes
+}
+
+/// The objectives of `service`'s, with the requests of the jobs `jobs` (a `job` matcher).
+fn objectives_of(jobs: &str, service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Objective>) {
+    let probes: Vec<String> = probes(service).iter().map(|p| super::filters::regex_escape(p)).collect();
+    let base = format!("{jobs}, {}!~{}", metrics.route_label, promql_string(&probes.join("|")));
     let threshold = service.slo.latency.seconds().unwrap_or(0.25);
     let selectors = Selectors {
         total: metrics.total.clone(),
@@ -217,20 +240,84 @@ pub(super) fn objectives(service: &Service, metrics: &RequestMetrics) -> (Select
     (selectors, objectives)
 }
 
-/// The recorded indicator of objective `slo` over `window`, for service `name`.
-pub(super) fn recorded(name: &str, slo: &str, window: &str) -> String {
-    format!("slo:sli_error:ratio_rate{window}{{service={}, slo=\"{slo}\"}}", promql_string(name))
+/// The recorded indicator of objective `slo` over `window`, of the jobs `jobs` (a `job` matcher).
+pub(super) fn recorded(jobs: &str, slo: &str, window: &str) -> String {
+    format!("slo:sli_error:ratio_rate{window}{{{jobs}, slo=\"{slo}\"}}")
 }
 
-/// The recorded count of bad requests of objective `slo` over `window`, for service `name`.
-fn recorded_count(name: &str, slo: &str, window: &str) -> String {
-    format!("slo:sli_errors:increase{window}{{service={}, slo=\"{slo}\"}}", promql_string(name))
+/// The recorded count of bad requests of objective `slo` over `window`, of the jobs `jobs`.
+fn recorded_count(jobs: &str, slo: &str, window: &str) -> String {
+    format!("slo:sli_errors:increase{window}{{{jobs}, slo=\"{slo}\"}}")
 }
 
-/// The rules of `service`: its indicators' recording rules, then its alerts.
-pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rule>) {
-    let (selectors, objectives) = objectives(service, metrics);
-    let name = &service.name;
+/// Services whose rules differ in their names alone, and the metrics they count requests by:
+/// one group of indicators and one of alerts select them all, named after the first
+/// (`<first>-slo-indicators`, `<first>-slo-alerts`: a project of one service keeps the names
+/// its rules had when each service had a file of its own).
+pub struct RuleSet {
+    pub services: Vec<Service>,
+    pub metrics: RequestMetrics,
+}
+
+impl RuleSet {
+    /// The service whose objectives, probes and threshold the set's rules hold (every
+    /// service of the set has the same), and whose requests its unit tests make.
+    fn first(&self) -> &Service {
+        &self.services[0]
+    }
+
+    fn jobs(&self) -> Vec<&str> {
+        self.services.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The `slo_rules` label of its rules' series and alerts: `<first>-slo`. The rules of two
+    /// sets select other services, and this tells them apart where their names and other
+    /// labels are the same (`promtool check rules` would call them duplicates).
+    fn label(&self) -> String {
+        format!("{}-slo", self.first().name)
+    }
+
+    /// The group names of the set's rules: its indicators', then its alerts'.
+    pub fn group_names(&self) -> [String; 2] {
+        let first = &self.first().name;
+        [format!("{first}-slo-indicators"), format!("{first}-slo-alerts")]
+    }
+}
+
+/// What a service's rules read but its name: two services with the same are one [`RuleSet`].
+fn sameness(service: &Service, metrics: &RequestMetrics) -> String {
+    // A release tag prefix of its own (or a former name's) is in the runbook as it is.
+    let tags = service.tag_prefix();
+    let own_tags = if tags == format!("{}/v", service.name) { String::new() } else { tags };
+    format!(
+        "{metrics:?}\n{:?}\n{}\n{}\n{}\n{}\n{own_tags}",
+        probes(service),
+        service.slo.latency.threshold,
+        service.slo.latency.seconds().unwrap_or(0.25),
+        service.slo.availability,
+        service.slo.latency.objective,
+    )
+}
+
+/// The services (each with the metrics its blueprint counts requests by) as rule sets, in the
+/// order of each set's first service.
+pub fn rule_sets(services: Vec<(Service, RequestMetrics)>) -> Vec<RuleSet> {
+    let mut sets: Vec<(String, RuleSet)> = Vec::new();
+    for (service, metrics) in services {
+        let key = sameness(&service, &metrics);
+        match sets.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, set)) => set.services.push(service),
+            None => sets.push((key, RuleSet { services: vec![service], metrics })),
+        }
+    }
+    sets.into_iter().map(|(_, set)| set).collect()
+}
+
+/// The rules of `set`: its indicators' recording rules, then its alerts.
+pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
+    let (service, metrics) = (set.first(), &set.metrics);
+    let jobs = job_matcher(&set.jobs());
+    let (selectors, objectives) = objectives_of(&jobs, service, metrics);
     let mut records = Vec::new();
     for objective in &objectives {
         for window in WINDOWS {
@@ -239,7 +326,7 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
                 name: format!("slo:sli_error:ratio_rate{window}"),
                 expr: (objective.bad)(&selectors, window),
                 hold: None,
-                labels: BTreeMap::from([("service", name.clone()), ("slo", objective.slo.into())]),
+                labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
                 annotations: BTreeMap::new(),
             });
         }
@@ -252,7 +339,7 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
                 name: format!("slo:sli_errors:increase{}", burn.long),
                 expr: (objective.count)(&selectors, burn.long),
                 hold: None,
-                labels: BTreeMap::from([("service", name.clone()), ("slo", objective.slo.into())]),
+                labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
                 annotations: BTreeMap::new(),
             });
         }
@@ -267,14 +354,14 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
                 .map(|b| {
                     let limit = format!("{} * {}", b.factor, percent(budget));
                     let enough = if alert.severity == "critical" {
-                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(name, objective.slo, b.long))
+                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(&jobs, objective.slo, b.long))
                     } else {
                         String::new()
                     };
                     format!(
                         "(\n  {}\n    > ({limit})\n  and\n  {}\n    > ({limit}){enough}\n)",
-                        recorded(name, objective.slo, b.long),
-                        recorded(name, objective.slo, b.short)
+                        recorded(&jobs, objective.slo, b.long),
+                        recorded(&jobs, objective.slo, b.short)
                     )
                 })
                 .collect();
@@ -284,22 +371,26 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
                 expr: conditions.join("\nor\n"),
                 hold: Some(alert.hold),
                 labels: BTreeMap::from([
-                    ("service", name.clone()),
                     ("slo", objective.slo.into()),
                     ("severity", alert.severity.into()),
+                    ("slo_rules", set.label()),
                 ]),
                 annotations: burn_annotations(service, metrics, objective, alert, budget),
             });
         }
     }
-    let job = format!("job={}", promql_string(name));
+    // The service's name in an alert's words: its `job` label (Prometheus expands it).
+    let name = JOB;
     let pods = format!("kubectl get pods -n {{{{ $labels.namespace }}}} -l app.kubernetes.io/instance={name}");
+    // `absent` of each service's targets: one of them gone is an alert of its own, with its
+    // `job` (absent of a regular expression would wait for all of them to go).
+    let absent: Vec<String> = set.jobs().iter().map(|job| format!("absent(up{{{}}})", job_matcher(&[job]))).collect();
     // Every indicator above is counted by the service itself: when no pod answers, there is
     // nothing to count and no burn to see. These two say so, and page.
     let down = [
         (
             "MetricsTargetDown",
-            format!("{BY} (up{{{job}}}) == 0"),
+            format!("{BY} (up{{{jobs}}}) == 0"),
             format!(
                 "No pod of {name} in {{{{ $labels.namespace }}}} answers Prometheus' scrape: the service is down, or its metrics are, and its SLO alerts are blind."
             ),
@@ -309,7 +400,7 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
         ),
         (
             "MetricsTargetAbsent",
-            format!("absent(up{{{job}}})"),
+            absent.join("\nor\n"),
             format!(
                 "Prometheus has no target of {name}: its pods are gone, or nothing tells Prometheus to scrape them, and its SLO alerts are blind."
             ),
@@ -324,12 +415,15 @@ pub fn rules(service: &Service, metrics: &RequestMetrics) -> (Vec<Rule>, Vec<Rul
             name: alert.into(),
             expr,
             hold: Some("5m"),
-            labels: BTreeMap::from([("service", name.clone()), ("severity", "critical".into())]),
+            labels: BTreeMap::from([("severity", "critical".into()), ("slo_rules", set.label())]),
             annotations: BTreeMap::from([("summary", summary.clone()), ("description", summary), ("runbook", runbook)]),
         });
     }
     (records, alerts)
 }
+
+/// A service's name in the alerts' words: the `job` label of the series that fired them.
+const JOB: &str = "{{ $labels.job }}";
 
 fn burn_annotations(
     service: &Service,
@@ -338,7 +432,7 @@ fn burn_annotations(
     alert: &BurnAlert,
     budget: f64,
 ) -> BTreeMap<&'static str, String> {
-    let name = &service.name;
+    let name = JOB;
     let [first, second] = &alert.burns;
     let share = |b: &Burn| percent(b.factor * budget * 100.0);
     let days = |b: &Burn| percent((30.0 / b.factor * 10.0).round() / 10.0);
@@ -369,13 +463,15 @@ fn burn_annotations(
         percent(objective.percent),
         objective.what,
     );
-    let job = format!("job={}", promql_string(name));
+    let job = format!("job=\"{name}\"");
     let by_route = if objective.slo == "availability" {
         format!("sum by (route, status) (rate({}{{{job}, {}=~\"5..\"}}[10m]))", metrics.total, metrics.status_label)
     } else {
         format!("histogram_quantile(0.99, sum by (route, le) (rate({}_bucket{{{job}}}[10m])))", metrics.duration)
     };
+    // The release tags: the set's own prefix, or each service's default (`<name>/v`).
     let tags = service.tag_prefix();
+    let tags = if tags == format!("{}/v", service.name) { format!("{name}/v") } else { tags };
     let runbook = if page {
         format!(
             "Users feel it now. 1. A release in the last hours? git tag --list '{tags}*' --sort=-creatordate | head -2; if so, run the {name} rollback workflow (.github/workflows/{name}.rollback.yml) with the version before it. 2. Else, which routes: {by_route} in Prometheus. 3. The logs of every pod: kubectl logs -n {{{{ $labels.namespace }}}} -l app.kubernetes.io/instance={name} --prefix --since=30m."
@@ -387,7 +483,6 @@ fn burn_annotations(
     };
     BTreeMap::from([("summary", summary), ("description", description), ("runbook", runbook)])
 }
-
 /// A YAML block scalar (`|-`) of `text` at `indent`, or a quoted string for one line.
 fn block(text: &str, indent: usize) -> String {
     if !text.contains('\n') {
@@ -481,34 +576,40 @@ fn write_rule(out: &mut String, rule: &Rule, columns: usize) {
     }
 }
 
-/// The group names of a service's rules: its indicators', then its alerts'.
-pub fn group_names(service: &str) -> [String; 2] {
-    [format!("{service}-slo-indicators"), format!("{service}-slo-alerts")]
-}
-
-/// `service`'s rules file, in Prometheus' format (`groups:`).
-pub fn rules_file(service: &Service, metrics: &RequestMetrics) -> String {
-    let out = rules_text(service, metrics, 80);
+/// The rules file of `sets`, in Prometheus' format (`groups:`).
+pub fn rules_file(sets: &[RuleSet]) -> String {
+    let out = rules_text(sets, 80);
     out.trim_end().to_string()
 }
 
 /// [`rules_file`] with every line indented by `margin` spaces, and still within 80 columns: the
 /// `spec` of a PrometheusRule (`margin` 2).
-pub fn rules_indented(service: &Service, metrics: &RequestMetrics, margin: usize) -> String {
+pub fn rules_indented(sets: &[RuleSet], margin: usize) -> String {
     let pad = " ".repeat(margin);
-    let text = rules_text(service, metrics, 80usize.saturating_sub(margin));
+    let text = rules_text(sets, 80usize.saturating_sub(margin));
     let lines: Vec<String> =
         text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!("{pad}{l}") }).collect();
     lines.join("\n")
 }
 
-fn rules_text(service: &Service, metrics: &RequestMetrics, columns: usize) -> String {
-    let (records, alerts) = rules(service, metrics);
+fn rules_text(sets: &[RuleSet], columns: usize) -> String {
     let mut out = String::from("groups:\n");
-    for (name, rules) in group_names(&service.name).iter().zip([records, alerts]) {
-        let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    rules:", yaml_quote(name));
-        for rule in &rules {
-            write_rule(&mut out, rule, columns);
+    for set in sets {
+        let (records, alerts) = rules(set);
+        let slo = &set.first().slo;
+        let _ = writeln!(
+            out,
+            "  # {}: {}% of requests without a 5xx, {}% within {}.",
+            set.jobs().join(", "),
+            percent(slo.availability),
+            percent(slo.latency.objective),
+            slo.latency.threshold
+        );
+        for (name, rules) in set.group_names().iter().zip([records, alerts]) {
+            let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    rules:", yaml_quote(name));
+            for rule in &rules {
+                write_rule(&mut out, rule, columns);
+            }
         }
     }
     out
@@ -520,27 +621,42 @@ struct Case {
     series: Vec<(String, String)>,
     /// (time, alert name, the objectives (`slo` label) it fires for; `None`: an alert without one).
     expect: Vec<(&'static str, &'static str, Vec<Option<&'static str>>)>,
+    /// The services (jobs) an expected alert fires for: the set's first alone, unless said.
+    jobs: Option<Vec<String>>,
 }
 
 /// The cluster the unit tests' series come from, as Azure's managed Prometheus labels them.
 const TEST_CLUSTER: &str = "aks-1";
 
-/// `service`'s rules file's unit tests (`promtool test rules`), at the edges of each alert:
-/// an outage pages within 10 minutes but not at the first, a burn just over 14.4 times the
-/// budget pages, one of 8 times pages through the 6-hour window alone, one just under 6 times
-/// opens a ticket and pages nobody, and so for latency; a healthy service, failing probes and
-/// one error at a few requests an hour fire nothing; pods that stop answering, or vanish, page.
-pub fn tests_file(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> String {
-    tests_text(service, metrics, rules_path).trim_end().to_string()
+/// The unit tests (`promtool test rules`) of the rules file of `sets`, at the edges of each
+/// alert, on the requests of each set's first service: an outage pages within 10 minutes but
+/// not at the first, a burn just over 14.4 times the budget pages, one of 8 times pages
+/// through the 6-hour window alone, one just under 6 times opens a ticket and pages nobody,
+/// and so for latency; a healthy service, failing probes and one error at a few requests an
+/// hour fire nothing; pods that stop answering, or vanish, page; and where a set has several
+/// services, one's outage pages for it alone.
+pub fn tests_file(sets: &[RuleSet], rules_path: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "rule_files:\n  - {}\nevaluation_interval: 1m\ntests:", yaml_quote(rules_path));
+    let all: Vec<&str> = sets.iter().flat_map(RuleSet::jobs).collect();
+    for set in sets {
+        tests_of(&mut out, set, &all);
+    }
+    out.trim_end().to_string()
 }
 
-fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> String {
-    let (_, alerts) = rules(service, metrics);
+/// The cases of `set`'s rules; `all` the services of every set, which the rules file the tests
+/// load selects too.
+fn tests_of(out: &mut String, set: &RuleSet, all: &[&str]) {
+    let (service, metrics) = (set.first(), &set.metrics);
+    let (_, alerts) = rules(set);
     let name = &service.name;
+    let others: Vec<&str> = set.jobs().into_iter().skip(1).collect();
     let threshold = le_label(service.slo.latency.seconds().unwrap_or(0.25));
-    let labels = |extra: &str| {
-        format!("{{cluster=\"{TEST_CLUSTER}\", job={}, namespace=\"{name}\", {extra}}}", promql_string(name))
+    let labels_of = |job: &str, extra: &str| {
+        format!("{{cluster=\"{TEST_CLUSTER}\", job={}, namespace={}, {extra}}}", promql_string(job), promql_string(job))
     };
+    let labels = |extra: &str| labels_of(name, extra);
     let route = |path: &str| format!("{}={}", metrics.route_label, promql_string(path));
     // `per_minute` requests a minute to `/` answered with `status`, for 5 hours.
     let requests_on = |path: &str, status: &str, per_minute: f64| {
@@ -558,12 +674,18 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
             (format!("{}_count{}", metrics.duration, labels(&route("/"))), "0+1000x300".into()),
         ]
     };
-    let up = |values: &str| {
+    let up_of = |job: &str, values: &str| {
         (
-            format!("up{{cluster=\"{TEST_CLUSTER}\", job={}, namespace=\"{name}\"}}", promql_string(name)),
+            format!("up{{cluster=\"{TEST_CLUSTER}\", job={}, namespace={}}}", promql_string(job), promql_string(job)),
             values.to_string(),
         )
     };
+    let up = |values: &str| up_of(name, values);
+    // Every other service up: none of them absent. And those of the other sets alone, where
+    // this set's are absent.
+    let others_up: Vec<(String, String)> = all.iter().filter(|j| *j != name).map(|job| up_of(job, "1x300")).collect();
+    let other_sets_up: Vec<(String, String)> =
+        all.iter().filter(|j| !set.services.iter().any(|s| s.name == **j)).map(|job| up_of(job, "1x60")).collect();
     // The error ratio `r` of 1000 requests a minute: good and failed ones.
     let mix = |r: f64, status: &str| vec![requests("200", 1000.0 * (1.0 - r)), requests(status, 1000.0 * r)];
     let budget = (100.0 - service.slo.availability) / 100.0;
@@ -571,6 +693,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
     let cases = vec![
         Case {
             name: "an outage (every request a 5xx) pages within 10 minutes, not at the first",
+            jobs: None,
             series: vec![requests("500", 1000.0), up("1x300")],
             expect: vec![
                 ("1m", "ErrorBudgetBurnFast", vec![]),
@@ -581,6 +704,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "an outage that ended 40 minutes ago pages nobody any more",
+            jobs: None,
             series: vec![
                 (requests("500", 0.0).0, "0+1000x30 30000x60".into()),
                 (requests("200", 0.0).0, "0x30 0+1000x60".into()),
@@ -593,6 +717,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "errors just over 14.4 times the budget after a healthy day page within the hour",
+            jobs: None,
             series: vec![
                 (requests("500", 0.0).0, format!("0x300 0+{}x100", percent(1000.0 * 1.1 * 14.4 * budget))),
                 (
@@ -608,6 +733,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "errors at twice the budget open a ticket through the 3-day window alone",
+            jobs: None,
             series: [mix(2.0 * budget, "500"), vec![up("1x300")]].concat(),
             expect: vec![
                 ("1h", "ErrorBudgetBurnFast", vec![]),
@@ -616,11 +742,13 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "503s at 8 times the budget page through the 6-hour window alone",
+            jobs: None,
             series: [mix(8.0 * budget, "503"), vec![up("1x300")]].concat(),
             expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
         },
         Case {
             name: "errors just under 6 times the budget open a ticket and page nobody",
+            jobs: None,
             series: [mix(0.9 * 6.0 * budget, "500"), vec![up("1x300")]].concat(),
             expect: vec![
                 ("3h", "ErrorBudgetBurnFast", vec![]),
@@ -629,18 +757,21 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "every request slower than the threshold pages within 10 minutes",
+            jobs: None,
             series: [vec![requests("200", 1000.0), up("1x300")], durations(0.0)].concat(),
             expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("latency")]), ("10m", "ErrorBudgetBurnSlow", vec![])],
         },
         Case {
             name: "slow requests just under 6 times the budget open a ticket alone",
+            jobs: None,
             series: [vec![requests("200", 1000.0), up("1x300")], durations(1000.0 * (1.0 - 5.4 * latency_budget))]
                 .concat(),
             expect: vec![("3h", "ErrorBudgetBurnFast", vec![]), ("3h", "ErrorBudgetBurnSlow", vec![Some("latency")])],
         },
         Case {
             name: "a healthy service (half the budget, every request fast) fires nothing",
-            series: [mix(0.5 * budget, "500"), vec![up("1x300")], durations(1000.0)].concat(),
+            jobs: None,
+            series: [mix(0.5 * budget, "500"), vec![up("1x300")], others_up.clone(), durations(1000.0)].concat(),
             expect: ["ErrorBudgetBurnFast", "ErrorBudgetBurnSlow", "MetricsTargetDown", "MetricsTargetAbsent"]
                 .into_iter()
                 .map(|alert| ("5h", alert, vec![]))
@@ -648,6 +779,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "failing probes page nobody: the kubelet is not a user",
+            jobs: None,
             series: vec![
                 requests("200", 1000.0),
                 requests_on(&service.health.liveness, "500", 1000.0),
@@ -658,6 +790,7 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "one error at a request a minute pages nobody",
+            jobs: None,
             series: vec![
                 (requests("200", 1.0).0, "0+1x120".into()),
                 (requests("500", 0.0).0, "0x60 1x60".into()),
@@ -667,19 +800,39 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
         },
         Case {
             name: "pods that stop answering page within 10 minutes",
+            jobs: None,
             series: vec![(requests("200", 1000.0).0, "0+1000x30".into()), up("1x30 0x60")],
             expect: vec![("35m", "MetricsTargetDown", vec![]), ("45m", "MetricsTargetDown", vec![None])],
         },
         Case {
             name: "a service with no target at all pages within 10 minutes",
-            series: vec![(format!("up{{job=\"not-{name}\"}}"), "1x60".into())],
+            jobs: Some(set.jobs().iter().map(|j| j.to_string()).collect()),
+            series: [vec![(format!("up{{job=\"not-{name}\"}}"), "1x60".into())], other_sets_up].concat(),
             expect: vec![("20m", "MetricsTargetAbsent", vec![None])],
         },
     ];
-    let mut out = String::new();
-    let _ = writeln!(out, "rule_files:\n  - {}\nevaluation_interval: 1m\ntests:", yaml_quote(rules_path));
+    let mut cases = cases;
+    // One rule selects every service of the set, and keeps each apart: the first's outage
+    // pages for it alone while the next one serves.
+    if let Some(next) = others.first() {
+        let next_requests = |status: &str| {
+            let series = format!(
+                "{}{}",
+                metrics.total,
+                labels_of(next, &format!("{}, {}=\"{status}\"", route("/"), metrics.status_label))
+            );
+            (series, "0+1000x300".to_string())
+        };
+        cases.push(Case {
+            name: "one service's outage pages for it alone, not for the others of its rules",
+            jobs: None,
+            series: [vec![requests("500", 1000.0), up("1x300"), next_requests("200")], others_up.clone()].concat(),
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
+        });
+    }
     for case in cases {
-        let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    input_series:", folded(case.name, 10, 6));
+        let title = format!("{name}: {}", case.name);
+        let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    input_series:", folded(&title, 10, 6));
         for (series, values) in &case.series {
             let _ = writeln!(out, "      - series: {}\n        values: {}", folded(series, 16, 10), yaml_quote(values));
         }
@@ -691,16 +844,17 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
                 continue;
             }
             let _ = writeln!(out, "        exp_alerts:");
-            for slo in firing {
+            let jobs = case.jobs.clone().unwrap_or_else(|| vec![name.clone()]);
+            for (slo, job) in firing.iter().flat_map(|slo| jobs.iter().map(move |job| (slo, job))) {
                 let rule = alerts
                     .iter()
                     .find(|r| r.name == *alertname && r.labels.get("slo").map(String::as_str) == *slo)
                     .expect("every expected alert is a rule");
                 let mut labels = rule.labels.clone();
                 // The series' labels the expression keeps (`absent` keeps the selector's).
-                labels.insert("job", name.clone());
+                labels.insert("job", job.clone());
                 if *alertname != "MetricsTargetAbsent" {
-                    labels.insert("namespace", name.clone());
+                    labels.insert("namespace", job.clone());
                     labels.insert("cluster", TEST_CLUSTER.into());
                 }
                 let _ = writeln!(out, "          - exp_labels:");
@@ -709,13 +863,12 @@ fn tests_text(service: &Service, metrics: &RequestMetrics, rules_path: &str) -> 
                 }
                 let _ = writeln!(out, "            exp_annotations:");
                 for (k, v) in &rule.annotations {
-                    let expanded = v.replace("{{ $labels.namespace }}", name);
+                    let expanded = v.replace("{{ $labels.namespace }}", job).replace(JOB, job);
                     let _ = writeln!(out, "              {k}: {}", folded(&expanded, 16 + k.len(), 16));
                 }
             }
         }
     }
-    out
 }
 
 #[cfg(test)]

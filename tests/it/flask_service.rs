@@ -630,7 +630,7 @@ fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_it
 
     let rules_dir = r.dir.path().join("prometheus");
     std::fs::create_dir_all(&rules_dir).expect("dir");
-    let rules = std::fs::read_to_string(out.join("monitoring/athletes/rules.yaml")).expect("rules");
+    let rules = std::fs::read_to_string(out.join("monitoring/rules.yaml")).expect("rules");
     assert_eq!(rules.matches("    interval: 1m\n").count(), 2, "{rules}");
     std::fs::write(rules_dir.join("rules.yaml"), rules.replace("    interval: 1m\n", "    interval: 1s\n"))
         .expect("rules");
@@ -684,7 +684,7 @@ fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_it
             .chain(["availability", "latency"].iter().flat_map(|slo| {
                 ["5m", "3d"]
                     .iter()
-                    .map(move |w| format!("slo:sli_error:ratio_rate{w}{{service=\"athletes\", slo=\"{slo}\"}}"))
+                    .map(move |w| format!("slo:sli_error:ratio_rate{w}{{job=\"athletes\", slo=\"{slo}\"}}"))
             }))
             .filter(|series| query(prometheus_port, series).is_empty())
             .collect();
@@ -724,8 +724,7 @@ fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_it
     assert!(empty.is_empty(), "panels without data: {empty:?}");
     // Every request succeeded, fast: both indicators say no error, and nothing fires.
     for slo in ["availability", "latency"] {
-        let ratio =
-            query(prometheus_port, &format!("slo:sli_error:ratio_rate5m{{service=\"athletes\", slo=\"{slo}\"}}"));
+        let ratio = query(prometheus_port, &format!("slo:sli_error:ratio_rate5m{{job=\"athletes\", slo=\"{slo}\"}}"));
         assert_eq!(ratio[0]["value"][1], "0", "{slo}: {ratio:?}");
         assert_eq!(ratio[0]["metric"]["namespace"], namespace.as_str(), "{ratio:?}");
     }

@@ -1,4 +1,4 @@
-//! The services' SLO rules (`monitoring/<service>/rules.yaml`, src/render/slo.rs) as the real
+//! The services' SLO rules (`monitoring/rules.yaml`, src/render/slo.rs) as the real
 //! Prometheus reads them: `promtool check rules` passes, and `promtool test rules` proves on
 //! the rendered unit tests that an outage pages, a slow burn opens a ticket alone and a healthy
 //! service fires nothing, for specs unlike the reference (several services, objectives of their
@@ -15,25 +15,24 @@ fn promtool(dir: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
-/// The rendered services' rule folders under `out`.
-fn rule_folders(out: &Path) -> Vec<std::path::PathBuf> {
-    let mut dirs: Vec<_> =
-        std::fs::read_dir(out.join("monitoring")).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    dirs.sort();
-    dirs
+/// The services each set of rules in `out`'s rules file selects, as the comment before its
+/// groups names them.
+fn rule_sets(out: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(out.join("monitoring/rules.yaml")).expect("rules");
+    text.lines()
+        .filter_map(|l| l.strip_prefix("  # ").and_then(|l| l.split_once(": ")))
+        .map(|(names, _)| names.split(", ").map(str::to_string).collect())
+        .collect()
 }
 
-/// Every service's rules pass `promtool check rules` and their unit tests.
-fn assert_rules_hold(out: &Path, services: &[&str]) {
-    let dirs = rule_folders(out);
-    let names: Vec<String> = dirs.iter().map(|d| d.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, services, "the services with rules");
-    for dir in &dirs {
-        let (ok, said) = promtool(dir, &["check", "rules", "rules.yaml"]);
-        assert!(ok && said.contains("SUCCESS: 24 rules found"), "{}: {said}", dir.display());
-        let (ok, said) = promtool(dir, &["test", "rules", "rules.test.yaml"]);
-        assert!(ok, "{}: {said}", dir.display());
-    }
+/// The project's rules pass `promtool check rules` and their unit tests, and select `sets`.
+fn assert_rules_hold(out: &Path, sets: &[&[&str]]) {
+    assert_eq!(rule_sets(out), sets, "the services of each set of rules");
+    let dir = out.join("monitoring");
+    let (ok, said) = promtool(&dir, &["check", "rules", "rules.yaml"]);
+    assert!(ok && said.contains(&format!("SUCCESS: {} rules found", 24 * sets.len())), "{said}");
+    let (ok, said) = promtool(&dir, &["test", "rules", "rules.test.yaml"]);
+    assert!(ok, "{said}");
 }
 
 fn project_with(edits: &[(&str, &str)]) -> Project {
@@ -50,8 +49,9 @@ const SERVICE: &str = "    params: {pythonVersion: \"3.12\", workers: 2, timeout
 
 #[test]
 fn the_rules_of_services_with_objectives_of_their_own_pass_promtool_and_their_tests() {
-    // Three services: the defaults; a looser availability and a 1 s latency; a 10 s timeout
-    // that is the latency threshold itself (the histogram's last bucket before +Inf).
+    // Four services: the defaults; a looser availability and a 1 s latency; a 10 s timeout
+    // that is the latency threshold itself (the histogram's last bucket before +Inf); the
+    // defaults again, which share the first one's rules.
     let p = project_with(&[(
         SERVICE,
         "    params: {pythonVersion: \"3.12\", workers: 2, timeout: 30}
@@ -62,20 +62,31 @@ fn the_rules_of_services_with_objectives_of_their_own_pass_promtool_and_their_te
     params: {timeout: 10}
     health: {liveness: /live, readiness: /live}
     slo: {availability: 99.99, latency: {objective: 99.9, threshold: 10s}}
+  - name: cart
+    ingress: {host: cart.example.com}
 ",
     )]);
-    assert_rules_hold(&p.path("out"), &["orders", "reports", "shop"]);
-    let rules = std::fs::read_to_string(p.path("out/monitoring/reports/rules.yaml")).expect("rules");
+    assert_rules_hold(&p.path("out"), &[&["shop", "cart"], &["orders"], &["reports"]]);
+    let rules = std::fs::read_to_string(p.path("out/monitoring/rules.yaml")).expect("rules");
     // The threshold as the client writes `le`; one probe path, said once.
     assert!(rules.contains("le=\"10.0\""), "{rules}");
     assert!(rules.contains("route!~\"/live\""), "{rules}");
     assert!(rules.contains("> (14.4 * 0.0001)"), "{rules}");
-    // Terraform evaluates the rules of the three on AKS, and the Terraform workflow plans a
+    // Two services of one set: one selector, and the absence of each is an alert of its own.
+    assert!(rules.contains("job=~\"shop|cart\", route!~\"/healthz|/readyz\""), "{rules}");
+    assert!(rules.contains("absent(up{job=\"shop\"})\n          or\n          absent(up{job=\"cart\"})"), "{rules}");
+    // The unit tests prove that one service's outage pages for it alone.
+    let tests = std::fs::read_to_string(p.path("out/monitoring/rules.test.yaml")).expect("tests");
+    assert!(tests.contains("shop: one service's outage pages for it alone"), "{tests}");
+    // Terraform evaluates the rules of the four on AKS, and the Terraform workflow plans a
     // change to them.
     let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
-    assert!(tfvars.contains("slo_services = [\n  \"orders\",\n  \"reports\",\n  \"shop\",\n]"), "{tfvars}");
+    assert!(
+        tfvars.contains("slo_services = [\n  \"cart\",\n  \"orders\",\n  \"reports\",\n  \"shop\",\n]"),
+        "{tfvars}"
+    );
     let workflow = std::fs::read_to_string(p.path(".github/workflows/terraform.yml")).expect("workflow");
-    assert!(workflow.contains("- \"out/monitoring/*/rules.yaml\""), "{workflow}");
+    assert!(workflow.contains("- \"out/monitoring/rules.yaml\""), "{workflow}");
 }
 
 #[test]
@@ -86,7 +97,7 @@ fn environments_on_two_platforms_render_each_services_rules_once() {
     std::fs::write(dir.path().join("spec.yaml"), spec).expect("copy");
     let run = crate::common::Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_rules_hold(&dir.path().join("out"), &["api"]);
+    assert_rules_hold(&dir.path().join("out"), &[&["api"]]);
     // Each Azure environment's values name the service; the local one has no Terraform.
     for env in ["staging", "prod"] {
         let tfvars = std::fs::read_to_string(dir.path().join(format!("out/terraform/environments/{env}.tfvars")))
@@ -98,7 +109,7 @@ fn environments_on_two_platforms_render_each_services_rules_once() {
 #[test]
 fn a_rule_broken_on_purpose_fails_its_unit_tests() {
     let p = project_with(&[]);
-    let dir = p.path("out/monitoring/shop");
+    let dir = p.path("out/monitoring");
     let rules = std::fs::read_to_string(dir.join("rules.yaml")).expect("rules");
     // A page that waits 20 minutes misses the outage at 10; a ticket at a tenth of the budget
     // fires on the healthy service.
@@ -117,13 +128,13 @@ fn observability_off_renders_no_rules_and_nothing_reads_them() {
     let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
     assert!(tfvars.contains("slo_services = [\n]"), "{tfvars}");
     let workflow = std::fs::read_to_string(p.path(".github/workflows/terraform.yml")).expect("workflow");
-    assert!(!workflow.contains("monitoring/*/rules.yaml"), "{workflow}");
+    assert!(!workflow.contains("monitoring/rules.yaml"), "{workflow}");
     let readme = std::fs::read_to_string(p.path("out/README.md")).expect("readme");
     assert!(!readme.contains("## Monitoring"));
     // Turned on again, a render brings them back.
     p.edit_spec("observability: {enabled: false}\n", "");
     assert_eq!(p.render().code, 0);
-    assert_rules_hold(&p.path("out"), &["shop"]);
+    assert_rules_hold(&p.path("out"), &[&["shop"]]);
 }
 
 #[test]
@@ -131,12 +142,10 @@ fn gen_explain_says_what_each_rendered_alert_means_and_how_to_see_the_signals() 
     let p = project_with(&[]);
     // Every alert the service's rules and the platform's Terraform hold.
     let mut names: Vec<String> = Vec::new();
-    for folder in rule_folders(&p.path("out")) {
-        let text = std::fs::read_to_string(folder.join("rules.yaml")).expect("rules");
-        names.extend(
-            text.lines().filter_map(|l| l.trim().strip_prefix("- alert: ")).map(|n| n.trim_matches('"').to_string()),
-        );
-    }
+    let text = std::fs::read_to_string(p.path("out/monitoring/rules.yaml")).expect("rules");
+    names.extend(
+        text.lines().filter_map(|l| l.trim().strip_prefix("- alert: ")).map(|n| n.trim_matches('"').to_string()),
+    );
     let alerts = std::fs::read_to_string(p.path("out/terraform/modules/monitoring/alerts.tf")).expect("alerts.tf");
     let section = |from: &str| -> Vec<String> {
         let start = alerts.find(from).expect(from);

@@ -87,22 +87,22 @@ fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
         );
         assert!(at(&install) < at("apply --kustomize"), "{install}");
     }
-    assert!(at("apply --kustomize") < at("--filename \"$root/\"'monitoring/api/prometheusrule.yaml'"));
+    assert!(at("apply --kustomize") < at("--filename \"$root/monitoring/prometheusrule.yaml\""));
     assert!(script.contains("--filename \"$root/\"'monitoring/web/dashboard.yaml'"));
 
-    for (service, namespace) in [("api", "shop"), ("web", "front")] {
-        let folder = out.join("monitoring").join(service);
-        // The object holds the very groups promtool reads in rules.yaml, and the label the
-        // stack's Prometheus selects rules by with the chart's defaults.
-        let rule = yaml(&folder.join("prometheusrule.yaml"));
-        assert_eq!(rule["metadata"]["namespace"], namespace);
-        assert_eq!(rule["metadata"]["labels"]["release"], "kube-prometheus-stack");
-        assert_eq!(rule["spec"], yaml(&folder.join("rules.yaml")), "{service}");
-        let groups = dir.path().join(format!("{service}-groups.yaml"));
-        std::fs::write(&groups, serde_json::to_string(&rule["spec"]).expect("json")).expect("groups");
-        let checked = validator("promtool").args(["check", "rules"]).arg(&groups).output().expect("promtool");
-        assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+    // One object holds the very groups promtool reads in rules.yaml, in the stack's namespace,
+    // with the label the stack's Prometheus selects rules by with the chart's defaults.
+    let rule = yaml(&out.join("monitoring/prometheusrule.yaml"));
+    assert_eq!(rule["metadata"]["namespace"], "monitoring");
+    assert_eq!(rule["metadata"]["labels"]["release"], "kube-prometheus-stack");
+    assert_eq!(rule["spec"], yaml(&out.join("monitoring/rules.yaml")));
+    let groups = dir.path().join("groups.yaml");
+    std::fs::write(&groups, serde_json::to_string(&rule["spec"]).expect("json")).expect("groups");
+    let checked = validator("promtool").args(["check", "rules"]).arg(&groups).output().expect("promtool");
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
 
+    for service in ["api", "web"] {
+        let folder = out.join("monitoring").join(service);
         // The monitor carries the same label.
         let monitor = yaml(&out.join(format!("manifests/{service}/servicemonitor.yaml")));
         assert_eq!(monitor["apiVersion"], "monitoring.coreos.com/v1");
@@ -148,7 +148,8 @@ fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
     // Both objects validate against prometheus-operator's schema and Kubernetes'.
     let objects: Vec<_> = ["api", "web"]
         .iter()
-        .flat_map(|s| ["prometheusrule.yaml", "dashboard.yaml"].map(|f| out.join("monitoring").join(s).join(f)))
+        .map(|s| out.join("monitoring").join(s).join("dashboard.yaml"))
+        .chain([out.join("monitoring/prometheusrule.yaml")])
         .collect();
     let validated = validator("crd-validate").args(&objects).output().expect("crd-validate");
     assert!(validated.status.success(), "{}", String::from_utf8_lossy(&validated.stdout));
@@ -215,10 +216,10 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
         assert!(out.join("stack").join(file).is_file(), "{file}");
     }
     assert!(cluster.contains("stack_values          = \"${path.root}/../../stack\""));
+    assert!(cluster.contains("[file(\"${local.monitored}/prometheusrule.yaml\")]"), "{cluster}");
+    assert!(out.join("monitoring/prometheusrule.yaml").is_file());
     for s in ["api", "web"] {
-        for f in ["prometheusrule.yaml", "dashboard.yaml"] {
-            assert!(out.join("monitoring").join(s).join(f).is_file(), "{s}/{f}");
-        }
+        assert!(out.join("monitoring").join(s).join("dashboard.yaml").is_file(), "{s}");
     }
     // Each chart pin is the one a local cluster's script installs.
     let module = read("terraform/cluster/modules/observability/variables.tf");
@@ -249,7 +250,7 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
     let variables = read("terraform/cluster/modules/observability/variables.tf");
     let password = &variables[variables.find("variable \"smtp_password\"").expect("smtp_password")..];
     assert!(password[..password.find("\n}").expect("end")].contains("ephemeral   = true"), "{password}");
-    for path in ["out/stack/*.yaml", "out/monitoring/*/prometheusrule.yaml", "out/monitoring/*/dashboard.yaml"] {
+    for path in ["out/stack/*.yaml", "out/monitoring/prometheusrule.yaml", "out/monitoring/*/dashboard.yaml"] {
         assert!(workflow.contains(&format!("- \"{path}\"")), "{path}");
     }
     let readme = read("README.md");
@@ -275,7 +276,7 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stdout.contains("error[SPEC174]") || run.stderr.contains("error[SPEC174]"), "{}", run.stderr);
     // The kind cluster still runs the stack (a local cluster's default), AKS does not.
-    assert!(managed_out.join("monitoring/api/prometheusrule.yaml").is_file());
+    assert!(managed_out.join("monitoring/prometheusrule.yaml").is_file());
     let readme = std::fs::read_to_string(managed_out.join("README.md")).expect("readme");
     assert!(!readme.contains("On AKS with kube-prometheus-stack"), "{readme}");
 }

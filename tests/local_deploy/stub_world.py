@@ -554,7 +554,7 @@ def kubectl():
                                  "--type": "type", "-p": "patch", "--patch": "patch", "--timeout": "timeout",
                                  "--for": "for", "--from-literal": "literal", "--from-env-file": "envfile",
                                  "--raw": "raw", "--field-selector": "fields"},
-                         {"--ignore-not-found": "ignore"})
+                         {"--ignore-not-found": "ignore", "--all-namespaces": "all", "-A": "all"})
     injected_failure(["kubectl"] + rest)
     if rest[:1] == ["kustomize"]:
         os.execv(os.environ["STUB_REAL_KUBECTL"], ["kubectl"] + ARGS)
@@ -665,12 +665,13 @@ def kubectl_in(w, cluster, found, rest, ns):
             if name not in kinds and name not in served:
                 die(f'error: the server doesn\'t have a resource type "{name}"')
             wanted_kinds.append(kinds.get(name) or served[name])
-        wanted = dict(p.split("=", 1) for p in one(found, "selector").split(",") if p)
+        # `k=v` (that value) or `k` (any value), as kubectl reads a selector.
+        wanted = [p.split("=", 1) if "=" in p else [p, None] for p in one(found, "selector").split(",") if p]
         for key, obj in list(cluster["objects"].items()):
             meta = obj.get("metadata") or {}
             labels = meta.get("labels") or {}
-            if obj["kind"] in wanted_kinds and meta.get("namespace", "default") == ns \
-                    and all(labels.get(k) == v for k, v in wanted.items()):
+            if obj["kind"] in wanted_kinds and ("all" in found or meta.get("namespace", "default") == ns) \
+                    and all(k in labels and (v is None or labels[k] == v) for k, v in wanted):
                 del cluster["objects"][key]
                 print(f'{obj["kind"].lower()} "{meta.get("name")}" deleted')
     elif verb == "delete" and len(rest) >= 3:

@@ -1,6 +1,6 @@
 //! The Prometheus rules family: rules files as Prometheus and `promtool check rules` read
 //! them (`groups:`, each with `rules:` of `record:` or `alert:` and an `expr:`), gen's
-//! (`monitoring/<service>/rules.yaml`) or hand-written. Every expression is parsed as PromQL
+//! (`monitoring/rules.yaml`) or hand-written. Every expression is parsed as PromQL
 //! (the `promql-parser` crate), so one Prometheus would refuse is a finding at its line, and
 //! the rules read the parsed query for the classic mistakes: a rate over too few scrapes, a
 //! quantile of buckets summed without `le`, an alert that fires on one bad sample, that no

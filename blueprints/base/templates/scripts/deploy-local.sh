@@ -619,9 +619,13 @@ done
 <% if found.monitored %>
 
 echo "==> rules and dashboards"
-# Each service's SLO rules and Grafana dashboard (monitoring/<service>/), which the stack's
-# Prometheus and Grafana load from wherever they are.
-run kubectl "${kc[@]}" apply<% for service in found.monitored %> --filename "$root/"<@ ("monitoring/" ~ service.name ~ "/prometheusrule.yaml") | shell @> --filename "$root/"<@ ("monitoring/" ~ service.name ~ "/dashboard.yaml") | shell @><% endfor %>
+# The services' SLO rules (monitoring/prometheusrule.yaml, in the stack's namespace) and each
+# one's Grafana dashboard (monitoring/<service>/), which the stack's Prometheus and Grafana
+# load from wherever they are.
+# (Each service had a PrometheusRule of its own before: those go, or their alerts would fire twice.)
+run kubectl "${kc[@]}" delete prometheusrules.monitoring.coreos.com --all-namespaces --ignore-not-found \
+  --selector app.kubernetes.io/part-of=<@ spec.metadata.name | shell @>,app.kubernetes.io/managed-by=gen,app.kubernetes.io/instance
+run kubectl "${kc[@]}" apply --filename "$root/monitoring/prometheusrule.yaml"<% for service in found.monitored %> --filename "$root/"<@ ("monitoring/" ~ service.name ~ "/dashboard.yaml") | shell @><% endfor %>
 <% endif %>
 <% if found.backups and minikube %>
 

@@ -88,8 +88,8 @@ module "monitoring" {
   namespaces             = var.namespaces
   certificates           = length(var.tls_hosts) > 0
   certificate_namespaces = distinct(concat(var.namespaces, var.gateway == null ? [] : [var.gateway.namespace]))
-  # Each service's SLO rules as gen rendered them and promtool tested them: the same file.
-  slo_rules          = { for s in var.slo_services : s => yamldecode(file("${path.root}/../monitoring/${s}/rules.yaml")) }
+  # The services' SLO rules as gen rendered them and promtool tested them: the same file.
+  slo_rules          = length(var.slo_services) > 0 ? yamldecode(file("${path.root}/../monitoring/rules.yaml")) : { groups = [] }
   slo_pages          = var.slo_pages
   managed_prometheus = var.metrics_stack == "managed"
   container_logs     = var.logs_stack == "cloud"

@@ -116,7 +116,7 @@ namespaces = [
 metrics_stack = <@ (platform.observability.metrics or "managed") | hcl @>
 logs_stack    = <@ (platform.observability.logs or "cloud") | hcl @>
 
-# The services whose SLO rules (monitoring/<service>/rules.yaml, tested by promtool) the
+# The services whose SLO rules (monitoring/rules.yaml, tested by promtool) the
 # metrics stack evaluates (Azure Monitor's rule groups, or the PrometheusRule beside them in
 # the cluster), and sends to alert_emails.
 slo_services = [

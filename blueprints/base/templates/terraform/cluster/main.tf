@@ -129,12 +129,10 @@ module "observability" {
   smtp_password                = var.alertmanager_smtp_password
   mail_from                    = var.alertmanager_mail_from
   rules                        = local.observability.alerts
-  objects = flatten([
-    for s in local.monitored_services : [
-      file("${local.monitored}/${s}/prometheusrule.yaml"),
-      file("${local.monitored}/${s}/dashboard.yaml"),
-    ]
-  ])
+  objects = concat(
+    length(local.monitored_services) > 0 ? [file("${local.monitored}/prometheusrule.yaml")] : [],
+    [for s in local.monitored_services : file("${local.monitored}/${s}/dashboard.yaml")],
+  )
   cert_manager = contains([for group in local.observability.alerts : group.name], "gen-certificates")
 
   # The services' rules and dashboards go in their namespaces; cert-manager's PodMonitor in

@@ -76,7 +76,7 @@ variable "rules" {
 
 variable "objects" {
   type        = list(string)
-  description = "The services' PrometheusRules and Grafana dashboards, as the files monitoring/<service>/prometheusrule.yaml and dashboard.yaml hold them."
+  description = "The services' PrometheusRule and Grafana dashboards, as the files monitoring/prometheusrule.yaml and monitoring/<service>/dashboard.yaml hold them."
   default     = []
 }
 

@@ -111,9 +111,9 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "certificates" {
   depends_on = [azurerm_monitor_data_collection_rule_association.prometheus]
 }
 
-# Each service's SLO rules (monitoring/<service>/rules.yaml, which promtool checks and tests
-# as gen renders it): a rule group per group of the file, its indicators' recording rules
-# and its burn-rate alerts, evaluated every minute over this cluster's series alone. An
+# The services' SLO rules (monitoring/rules.yaml, which promtool checks and tests as gen
+# renders it): a rule group per group of the file, the indicators' recording rules and the
+# burn-rate alerts of the services a comment before each group names, evaluated every minute over this cluster's series alone. An
 # alert's severity label gives Azure's severity (critical: 0, a page; warning: 2, a ticket)
 # in the environment that pages (slo_pages: the last in promotion order); elsewhere every
 # alert is a ticket. Each goes to main.tf's action group, as the alerts above do.
@@ -124,14 +124,14 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
   resource_group_name = var.resource_group_name
   location            = var.location
   cluster_name        = var.name
-  description         = "The SLO rules of ${each.value.service} (monitoring/${each.value.service}/rules.yaml)."
+  description         = "SLO rules: the group ${each.key} of monitoring/rules.yaml."
   rule_group_enabled  = true
-  interval            = "PT${upper(each.value.group.interval)}"
+  interval            = "PT${upper(each.value.interval)}"
   scopes              = [azurerm_monitor_workspace.this[0].id, var.cluster_id]
   tags                = var.tags
 
   dynamic "rule" {
-    for_each = each.value.group.rules
+    for_each = each.value.rules
     content {
       record      = try(rule.value.record, null)
       alert       = try(rule.value.alert, null)
@@ -163,12 +163,8 @@ resource "azurerm_monitor_alert_prometheus_rule_group" "slo" {
 }
 
 locals {
-  # Every group of every service's rules file, by its name (`<service>-slo-…`, unique).
-  slo_groups = merge([
-    for service, file in var.slo_rules : {
-      for group in file.groups : group.name => { service = service, group = group }
-    }
-  ]...)
+  # Every group of the rules file, by its name (`<service>-slo-…`, unique).
+  slo_groups = { for group in var.slo_rules.groups : group.name => group }
   # Prometheus' severity label as Azure's alert severity (0 critical … 4 verbose).
   severities = { critical = 0, warning = 2, info = 3 }
 

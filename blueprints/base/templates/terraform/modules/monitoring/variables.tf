@@ -52,8 +52,8 @@ variable "certificate_namespaces" {
 
 variable "slo_rules" {
   type        = any
-  description = "Each service's SLO rules, by service: a Prometheus rules file (groups of recording and alerting rules) as yamldecode reads it."
-  default     = {}
+  description = "The services' SLO rules: a Prometheus rules file (groups of recording and alerting rules) as yamldecode reads it."
+  default     = { groups = [] }
 }
 
 variable "slo_pages" {
