@@ -14,7 +14,7 @@
 
 use serde_json::{Value, json};
 
-use super::slo::{job_matcher, objectives, promql_string, recorded};
+use super::slo::{objectives, promql_string};
 use crate::blueprint::RequestMetrics;
 use crate::spec::model::Service;
 
@@ -106,15 +106,17 @@ pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
         "reqps",
         &[(&rate(&metrics.total, &metrics.route_label), &format!("{{{{{}}}}}", metrics.route_label))],
     ));
-    let errors: Vec<(String, String)> = ["5m", "1h"]
-        .iter()
-        .map(|w| (recorded(&job_matcher(&[name]), "availability", w), format!("5xx share, {w}")))
-        .collect();
+    // The availability indicator as the SLO rules compute it, from the service's own series:
+    // the panel needs no rule loaded beside the dashboard, and no change of the rules' labels
+    // breaks its history.
+    let availability = objectives.iter().find(|o| o.slo == "availability").expect("an availability objective");
+    let errors: Vec<(String, String)> =
+        ["5m", "1h"].iter().map(|w| ((availability.bad)(&selectors, w), format!("5xx share, {w}"))).collect();
     panels.push(timeseries(
         next(),
         (12, 4),
         "Errors: share of requests answered with a 5xx",
-        "The availability indicator the SLO rules record, over 5 minutes and over an hour.",
+        "The availability indicator the SLO rules record, computed here from the service's requests, over 5 minutes and over an hour.",
         "percentunit",
         &errors.iter().map(|(e, l)| (e.as_str(), l.as_str())).collect::<Vec<_>>(),
     ));

@@ -71,6 +71,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("slo_dashboard", filters::slo_dashboard);
     env.add_filter("slo_tests", filters::slo_tests);
     env.add_filter("slo_services", filters::slo_services);
+    env.add_filter("slo_sets", filters::slo_sets);
     env.set_formatter(|out, _state, value| {
         let ok = value.is_safe() || matches!(value.kind(), ValueKind::Number | ValueKind::Bool);
         if !ok {

@@ -356,11 +356,17 @@ fn request_metrics(runtime: &Value) -> Result<crate::blueprint::RequestMetrics, 
 fn monitored(services: &Value, runtimes: &Value) -> Result<Vec<(Service, crate::blueprint::RequestMetrics)>, Error> {
     let mut monitored = Vec::new();
     for service in services.try_iter()? {
+        // A blueprint without a runtime, or a runtime that counts no requests: not watched.
+        let absent = |v: &Value| v.is_undefined() || v.is_none();
         let runtime = runtimes.get_item(&service.get_attr("blueprint")?)?;
-        let requests = runtime.get_attr("metrics")?.get_attr("requests")?;
-        if !requests.is_undefined() && !requests.is_none() {
-            monitored.push((model(&service, "a service")?, request_metrics(&runtime)?));
+        if absent(&runtime) {
+            continue;
         }
+        let metrics = runtime.get_attr("metrics")?;
+        if absent(&metrics) || absent(&metrics.get_attr("requests")?) {
+            continue;
+        }
+        monitored.push((model(&service, "a service")?, request_metrics(&runtime)?));
     }
     Ok(monitored)
 }
@@ -387,6 +393,25 @@ pub fn slo_dashboard(service: Value, runtime: Value) -> Result<Value, Error> {
     let service: Service = model(&service, "a service")?;
     let dashboard = super::dashboard::dashboard(&service, &request_metrics(&runtime)?);
     Ok(Value::from_safe_string(serde_json::to_string_pretty(&dashboard).unwrap_or_default()))
+}
+
+/// The project's rule sets (`spec.services | slo_sets(runtimes)`), each with its `label`, its
+/// `services` and its `rules` (its groups, indented by 2: a PrometheusRule's `spec`).
+pub fn slo_sets(services: Value, runtimes: Value) -> Result<Value, Error> {
+    let sets = super::slo::rule_sets(monitored(&services, &runtimes)?);
+    Ok(Value::from(
+        sets.iter()
+            .map(|set| {
+                let rules = super::slo::rules_indented(std::slice::from_ref(set), 2);
+                let names: Vec<Value> = set.services.iter().map(|s| Value::from(s.name.clone())).collect();
+                Value::from(std::collections::BTreeMap::from([
+                    ("label", Value::from(set.label())),
+                    ("services", Value::from(names)),
+                    ("rules", Value::from_safe_string(rules)),
+                ]))
+            })
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// The `promtool test rules` file of the project's rules at `rules_path` (from the test file's

@@ -240,23 +240,36 @@ fn objectives_of(jobs: &str, service: &Service, metrics: &RequestMetrics) -> (Se
     (selectors, objectives)
 }
 
-/// The recorded indicator of objective `slo` over `window`, of the jobs `jobs` (a `job` matcher).
-pub(super) fn recorded(jobs: &str, slo: &str, window: &str) -> String {
-    format!("slo:sli_error:ratio_rate{window}{{{jobs}, slo=\"{slo}\"}}")
+/// The recorded indicator of objective `slo` over `window`, of the series `matcher` selects
+/// (a set's: `slo_rules="…"`).
+fn recorded(matcher: &str, slo: &str, window: &str) -> String {
+    format!("slo:sli_error:ratio_rate{window}{{{matcher}, slo=\"{slo}\"}}")
 }
 
-/// The recorded count of bad requests of objective `slo` over `window`, of the jobs `jobs`.
-fn recorded_count(jobs: &str, slo: &str, window: &str) -> String {
-    format!("slo:sli_errors:increase{window}{{{jobs}, slo=\"{slo}\"}}")
+/// The recorded count of bad requests of objective `slo` over `window`, of the series
+/// `matcher` selects.
+fn recorded_count(matcher: &str, slo: &str, window: &str) -> String {
+    format!("slo:sli_errors:increase{window}{{{matcher}, slo=\"{slo}\"}}")
 }
+
+/// The most services one set of rules selects: the rest of the same objectives make another.
+/// A set's indicators read every series of its services in one query, which Azure Monitor's
+/// managed Prometheus bounds (its recording rules' query cost: series times samples), and its
+/// rules are one PrometheusRule, which prometheus-operator writes into a ConfigMap of at most
+/// 512 KiB with every other rule of the cluster; ten keep both far away (a set of ten is some
+/// 28 KB of rules) while a project of tens of services writes its rules a few times, not once
+/// per service.
+pub const SET_SIZE: usize = 10;
 
 /// Services whose rules differ in their names alone, and the metrics they count requests by:
-/// one group of indicators and one of alerts select them all, named after the first
-/// (`<first>-slo-indicators`, `<first>-slo-alerts`: a project of one service keeps the names
-/// its rules had when each service had a file of its own).
+/// one group of indicators and one of alerts select them all.
 pub struct RuleSet {
     pub services: Vec<Service>,
     pub metrics: RequestMetrics,
+    /// What names its rules (groups, `slo_rules` label, PrometheusRule): its objectives, what
+    /// else makes them (a hash), and its place among the sets of the same (`-2`, `-3`: past
+    /// [`SET_SIZE`] services), so that a service added or removed renames no set.
+    pub id: String,
 }
 
 impl RuleSet {
@@ -270,17 +283,17 @@ impl RuleSet {
         self.services.iter().map(|s| s.name.as_str()).collect()
     }
 
-    /// The `slo_rules` label of its rules' series and alerts: `<first>-slo`. The rules of two
-    /// sets select other services, and this tells them apart where their names and other
-    /// labels are the same (`promtool check rules` would call them duplicates).
-    fn label(&self) -> String {
-        format!("{}-slo", self.first().name)
+    /// The `slo_rules` label of its rules' series and alerts (`slo-<id>`): the alerts select
+    /// their set's series by it, and it tells two sets' rules apart where their names and
+    /// other labels are the same (`promtool check rules` would call them duplicates).
+    pub fn label(&self) -> String {
+        format!("slo-{}", self.id)
     }
 
     /// The group names of the set's rules: its indicators', then its alerts'.
     pub fn group_names(&self) -> [String; 2] {
-        let first = &self.first().name;
-        [format!("{first}-slo-indicators"), format!("{first}-slo-alerts")]
+        let label = self.label();
+        [format!("{label}-indicators"), format!("{label}-alerts")]
     }
 }
 
@@ -299,18 +312,36 @@ fn sameness(service: &Service, metrics: &RequestMetrics) -> String {
     )
 }
 
-/// The services (each with the metrics its blueprint counts requests by) as rule sets, in the
-/// order of each set's first service.
+/// The services (each with the metrics its blueprint counts requests by) as rule sets of at
+/// most [`SET_SIZE`] services, in the order of each set's first service.
 pub fn rule_sets(services: Vec<(Service, RequestMetrics)>) -> Vec<RuleSet> {
-    let mut sets: Vec<(String, RuleSet)> = Vec::new();
+    use sha2::{Digest, Sha256};
+    let mut alike: Vec<(String, Vec<Service>, RequestMetrics)> = Vec::new();
     for (service, metrics) in services {
         let key = sameness(&service, &metrics);
-        match sets.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, set)) => set.services.push(service),
-            None => sets.push((key, RuleSet { services: vec![service], metrics })),
+        match alike.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, services, _)) => services.push(service),
+            None => alike.push((key, vec![service], metrics)),
         }
     }
-    sets.into_iter().map(|(_, set)| set).collect()
+    let mut sets = Vec::new();
+    for (key, services, metrics) in alike {
+        let slo = &services[0].slo;
+        let hash = Sha256::digest(key.as_bytes());
+        let id = format!(
+            "{}-{}-{}-{:02x}{:02x}",
+            percent(slo.availability),
+            percent(slo.latency.objective),
+            slo.latency.threshold.to_ascii_lowercase(),
+            hash[0],
+            hash[1]
+        );
+        for (i, chunk) in services.chunks(SET_SIZE).enumerate() {
+            let id = if i == 0 { id.clone() } else { format!("{id}-{}", i + 1) };
+            sets.push(RuleSet { services: chunk.to_vec(), metrics: metrics.clone(), id });
+        }
+    }
+    sets
 }
 
 /// The rules of `set`: its indicators' recording rules, then its alerts.
@@ -318,13 +349,16 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
     let (service, metrics) = (set.first(), &set.metrics);
     let jobs = job_matcher(&set.jobs());
     let (selectors, objectives) = objectives_of(&jobs, service, metrics);
+    // The alerts read their set's records alone, by its label: not another set's, nor this
+    // one's under another name while a change of the spec is being rolled out.
+    let own = format!("slo_rules={}", promql_string(&set.label()));
     let mut records = Vec::new();
     for objective in &objectives {
         for window in WINDOWS {
             records.push(Rule {
                 kind: "record",
                 name: format!("slo:sli_error:ratio_rate{window}"),
-                expr: (objective.bad)(&selectors, window),
+                expr: with_service((objective.bad)(&selectors, window)),
                 hold: None,
                 labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
                 annotations: BTreeMap::new(),
@@ -337,7 +371,7 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
             records.push(Rule {
                 kind: "record",
                 name: format!("slo:sli_errors:increase{}", burn.long),
-                expr: (objective.count)(&selectors, burn.long),
+                expr: with_service((objective.count)(&selectors, burn.long)),
                 hold: None,
                 labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
                 annotations: BTreeMap::new(),
@@ -354,14 +388,14 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
                 .map(|b| {
                     let limit = format!("{} * {}", b.factor, percent(budget));
                     let enough = if alert.severity == "critical" {
-                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(&jobs, objective.slo, b.long))
+                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(&own, objective.slo, b.long))
                     } else {
                         String::new()
                     };
                     format!(
                         "(\n  {}\n    > ({limit})\n  and\n  {}\n    > ({limit}){enough}\n)",
-                        recorded(&jobs, objective.slo, b.long),
-                        recorded(&jobs, objective.slo, b.short)
+                        recorded(&own, objective.slo, b.long),
+                        recorded(&own, objective.slo, b.short)
                     )
                 })
                 .collect();
@@ -370,6 +404,8 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
                 name: alert.name.into(),
                 expr: conditions.join("\nor\n"),
                 hold: Some(alert.hold),
+                // Its series' own `slo_rules` (they are read by it), said again: two sets' alerts
+                // are not the same rule (`promtool check rules`).
                 labels: BTreeMap::from([
                     ("slo", objective.slo.into()),
                     ("severity", alert.severity.into()),
@@ -390,7 +426,7 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
     let down = [
         (
             "MetricsTargetDown",
-            format!("{BY} (up{{{jobs}}}) == 0"),
+            with_service(format!("{BY} (up{{{jobs}}}) == 0")),
             format!(
                 "No pod of {name} in {{{{ $labels.namespace }}}} answers Prometheus' scrape: the service is down, or its metrics are, and its SLO alerts are blind."
             ),
@@ -400,7 +436,7 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
         ),
         (
             "MetricsTargetAbsent",
-            absent.join("\nor\n"),
+            with_service(absent.join("\nor\n")),
             format!(
                 "Prometheus has no target of {name}: its pods are gone, or nothing tells Prometheus to scrape them, and its SLO alerts are blind."
             ),
@@ -424,6 +460,12 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
 
 /// A service's name in the alerts' words: the `job` label of the series that fired them.
 const JOB: &str = "{{ $labels.job }}";
+
+/// `expr` with a `service` label, the service's name (its `job`'s): what each service's own
+/// rules carried as a label of their own, and what routes, silences and queries match.
+fn with_service(expr: String) -> String {
+    format!("label_replace(\n  {},\n  \"service\", \"$1\", \"job\", \"(.+)\"\n)", indented(&expr, 2))
+}
 
 fn burn_annotations(
     service: &Service,
@@ -829,6 +871,29 @@ fn tests_of(out: &mut String, set: &RuleSet, all: &[&str]) {
             series: [vec![requests("500", 1000.0), up("1x300"), next_requests("200")], others_up.clone()].concat(),
             expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
         });
+        cases.push(Case {
+            name: "two services' outages at once page for each",
+            jobs: Some(vec![name.clone(), next.to_string()]),
+            series: [vec![requests("500", 1000.0), up("1x300"), next_requests("500")], others_up.clone()].concat(),
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
+        });
+        // The next service slow while the first is fast: the latency page is the next one's.
+        let next_durations = |fast: f64| {
+            let at = |le: &str| {
+                format!("{}_bucket{}", metrics.duration, labels_of(next, &format!("{}, le=\"{le}\"", route("/"))))
+            };
+            vec![
+                (at(&threshold), format!("0+{}x300", percent(fast))),
+                (at("+Inf"), "0+1000x300".into()),
+                (format!("{}_count{}", metrics.duration, labels_of(next, &route("/"))), "0+1000x300".into()),
+            ]
+        };
+        cases.push(Case {
+            name: "one service slow while another is fast pages for the slow one alone",
+            jobs: Some(vec![next.to_string()]),
+            series: [durations(1000.0), next_durations(0.0), vec![up("1x300")], others_up.clone()].concat(),
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("latency")])],
+        });
     }
     for case in cases {
         let title = format!("{name}: {}", case.name);
@@ -853,6 +918,8 @@ fn tests_of(out: &mut String, set: &RuleSet, all: &[&str]) {
                 let mut labels = rule.labels.clone();
                 // The series' labels the expression keeps (`absent` keeps the selector's).
                 labels.insert("job", job.clone());
+                labels.insert("service", job.clone());
+                labels.insert("slo_rules", set.label());
                 if *alertname != "MetricsTargetAbsent" {
                     labels.insert("namespace", job.clone());
                     labels.insert("cluster", TEST_CLUSTER.into());

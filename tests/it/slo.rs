@@ -74,7 +74,14 @@ fn the_rules_of_services_with_objectives_of_their_own_pass_promtool_and_their_te
     assert!(rules.contains("> (14.4 * 0.0001)"), "{rules}");
     // Two services of one set: one selector, and the absence of each is an alert of its own.
     assert!(rules.contains("job=~\"shop|cart\", route!~\"/healthz|/readyz\""), "{rules}");
-    assert!(rules.contains("absent(up{job=\"shop\"})\n          or\n          absent(up{job=\"cart\"})"), "{rules}");
+    assert!(
+        rules.contains("absent(up{job=\"shop\"})\n            or\n            absent(up{job=\"cart\"}),"),
+        "{rules}"
+    );
+    // Each set's rules are named after what makes them (not after a service, which a spec may
+    // move or rename), and its alerts read its records by that name.
+    assert!(rules.contains("  - name: \"slo-99.9-99-250ms-"), "{rules}");
+    assert!(rules.contains("slo:sli_error:ratio_rate1h{slo_rules=\"slo-99.5-95-1s-"), "{rules}");
     // The unit tests prove that one service's outage pages for it alone.
     let tests = std::fs::read_to_string(p.path("out/monitoring/rules.test.yaml")).expect("tests");
     assert!(tests.contains("shop: one service's outage pages for it alone"), "{tests}");
@@ -172,4 +179,20 @@ fn gen_explain_says_what_each_rendered_alert_means_and_how_to_see_the_signals() 
     for said in ["port-forward svc/kube-prometheus-stack-grafana", "slo:sli_error:ratio_rate1h", "ContainerLogV2"] {
         assert!(signals.stdout.contains(said), "{said}");
     }
+}
+
+#[test]
+fn past_ten_services_of_the_same_objectives_another_set_of_rules_selects_the_rest() {
+    let extra: String =
+        (1..=11).map(|i| format!("  - name: svc{i:02}\n    ingress: {{host: svc{i:02}.example.com}}\n")).collect();
+    let p = project_with(&[(SERVICE, &format!("{SERVICE}{extra}"))]);
+    let names: Vec<String> =
+        std::iter::once("shop".to_string()).chain((1..=11).map(|i| format!("svc{i:02}"))).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_rules_hold(&p.path("out"), &[&names[..10], &names[10..]]);
+    // The second set is the first's name with `-2`: adding a twelfth renames neither.
+    let rules = std::fs::read_to_string(p.path("out/monitoring/rules.yaml")).expect("rules");
+    let first = rules.lines().find_map(|l| l.strip_prefix("  - name: \"")).expect("a group");
+    let id = first.strip_suffix("-indicators\"").expect("indicators first");
+    assert!(rules.contains(&format!("  - name: \"{id}-2-indicators\"")), "{rules}");
 }

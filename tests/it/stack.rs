@@ -90,19 +90,27 @@ fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
     assert!(at("apply --kustomize") < at("--filename \"$root/monitoring/prometheusrule.yaml\""));
     assert!(script.contains("--filename \"$root/\"'monitoring/web/dashboard.yaml'"));
 
-    // One object holds the very groups promtool reads in rules.yaml, in the stack's namespace,
-    // with the label the stack's Prometheus selects rules by with the chart's defaults.
-    let rule = yaml(&out.join("monitoring/prometheusrule.yaml"));
-    assert_eq!(rule["metadata"]["namespace"], "monitoring");
-    assert_eq!(rule["metadata"]["labels"]["release"], "kube-prometheus-stack");
-    assert_eq!(rule["spec"], yaml(&out.join("monitoring/rules.yaml")));
-    let groups = dir.path().join("groups.yaml");
-    std::fs::write(&groups, serde_json::to_string(&rule["spec"]).expect("json")).expect("groups");
-    let checked = validator("promtool").args(["check", "rules"]).arg(&groups).output().expect("promtool");
+    // A PrometheusRule per set of rules (api and web have objectives of their own: two) holds
+    // the very groups promtool reads in rules.yaml, in the stack's namespace, with the label
+    // the stack's Prometheus selects rules by with the chart's defaults.
+    let text = std::fs::read_to_string(out.join("monitoring/prometheusrule.yaml")).expect("rules");
+    let rules = documents("prometheusrule.yaml", &text);
+    // Terraform reads the file split at its separators (cluster/main.tf): the same documents.
+    assert_eq!(text.split("\n---\n").count(), rules.len());
+    assert_eq!(rules.len(), 2, "{text}");
+    let mut groups = Vec::new();
+    for rule in &rules {
+        assert_eq!(rule["metadata"]["namespace"], "monitoring");
+        assert_eq!(rule["metadata"]["labels"]["release"], "kube-prometheus-stack");
+        groups.extend(rule["spec"]["groups"].as_array().expect("groups").iter().cloned());
+    }
+    assert_eq!(serde_json::json!({ "groups": groups }), yaml(&out.join("monitoring/rules.yaml")));
+    let file = dir.path().join("groups.yaml");
+    std::fs::write(&file, serde_json::json!({ "groups": groups }).to_string()).expect("groups");
+    let checked = validator("promtool").args(["check", "rules"]).arg(&file).output().expect("promtool");
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
 
     for service in ["api", "web"] {
-        let folder = out.join("monitoring").join(service);
         // The monitor carries the same label.
         let monitor = yaml(&out.join(format!("manifests/{service}/servicemonitor.yaml")));
         assert_eq!(monitor["apiVersion"], "monitoring.coreos.com/v1");
@@ -110,7 +118,7 @@ fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
 
         // The dashboard: a ConfigMap the sidecar loads, every query of which parses, on the
         // service's own series, the rules' records, or the cluster's exporters' (named).
-        let config_map = yaml(&folder.join("dashboard.yaml"));
+        let config_map = yaml(&out.join(format!("monitoring/{service}/dashboard.yaml")));
         assert_eq!(config_map["metadata"]["labels"]["grafana_dashboard"], "1");
         let json = config_map["data"][format!("{service}.json")].as_str().expect("the dashboard's JSON");
         let dashboard: serde_json::Value = serde_json::from_str(json).expect("JSON");
@@ -148,7 +156,7 @@ fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
     // Both objects validate against prometheus-operator's schema and Kubernetes'.
     let objects: Vec<_> = ["api", "web"]
         .iter()
-        .map(|s| out.join("monitoring").join(s).join("dashboard.yaml"))
+        .map(|s| out.join(format!("monitoring/{s}/dashboard.yaml")))
         .chain([out.join("monitoring/prometheusrule.yaml")])
         .collect();
     let validated = validator("crd-validate").args(&objects).output().expect("crd-validate");
@@ -216,10 +224,10 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
         assert!(out.join("stack").join(file).is_file(), "{file}");
     }
     assert!(cluster.contains("stack_values          = \"${path.root}/../../stack\""));
-    assert!(cluster.contains("[file(\"${local.monitored}/prometheusrule.yaml\")]"), "{cluster}");
+    assert!(cluster.contains("split(\"\\n---\\n\", file(\"${local.monitored}/prometheusrule.yaml\"))"), "{cluster}");
     assert!(out.join("monitoring/prometheusrule.yaml").is_file());
     for s in ["api", "web"] {
-        assert!(out.join("monitoring").join(s).join("dashboard.yaml").is_file(), "{s}");
+        assert!(out.join(format!("monitoring/{s}/dashboard.yaml")).is_file(), "{s}");
     }
     // Each chart pin is the one a local cluster's script installs.
     let module = read("terraform/cluster/modules/observability/variables.tf");

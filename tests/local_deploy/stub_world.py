@@ -665,13 +665,27 @@ def kubectl_in(w, cluster, found, rest, ns):
             if name not in kinds and name not in served:
                 die(f'error: the server doesn\'t have a resource type "{name}"')
             wanted_kinds.append(kinds.get(name) or served[name])
-        # `k=v` (that value) or `k` (any value), as kubectl reads a selector.
-        wanted = [p.split("=", 1) if "=" in p else [p, None] for p in one(found, "selector").split(",") if p]
+        # `k=v` (that value), `k` (any value) or `k notin (a,b)` (none of those, or no k), as
+        # kubectl reads a selector.
+        terms = re.findall(r"([^,=\s]+)(?:=([^,]*)|\s+notin\s+\(([^)]*)\))?", one(found, "selector"))
+
+        def matches(labels):
+            for k, v, notin in terms:
+                if notin:
+                    if labels.get(k) in notin.split(","):
+                        return False
+                elif v:
+                    if labels.get(k) != v:
+                        return False
+                elif k not in labels:
+                    return False
+            return True
+
         for key, obj in list(cluster["objects"].items()):
             meta = obj.get("metadata") or {}
             labels = meta.get("labels") or {}
             if obj["kind"] in wanted_kinds and ("all" in found or meta.get("namespace", "default") == ns) \
-                    and all(k in labels and (v is None or labels[k] == v) for k, v in wanted):
+                    and matches(labels):
                 del cluster["objects"][key]
                 print(f'{obj["kind"].lower()} "{meta.get("name")}" deleted')
     elif verb == "delete" and len(rest) >= 3:

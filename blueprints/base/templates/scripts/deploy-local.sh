@@ -622,10 +622,13 @@ echo "==> rules and dashboards"
 # The services' SLO rules (monitoring/prometheusrule.yaml, in the stack's namespace) and each
 # one's Grafana dashboard (monitoring/<service>/), which the stack's Prometheus and Grafana
 # load from wherever they are.
-# (Each service had a PrometheusRule of its own before: those go, or their alerts would fire twice.)
-run kubectl "${kc[@]}" delete prometheusrules.monitoring.coreos.com --all-namespaces --ignore-not-found \
-  --selector app.kubernetes.io/part-of=<@ spec.metadata.name | shell @>,app.kubernetes.io/managed-by=gen,app.kubernetes.io/instance
 run kubectl "${kc[@]}" apply --filename "$root/monitoring/prometheusrule.yaml"<% for service in found.monitored %> --filename "$root/"<@ ("monitoring/" ~ service.name ~ "/dashboard.yaml") | shell @><% endfor %>
+
+# Then the rules this project's render no longer holds go, or their alerts would fire twice:
+# each service's PrometheusRule of an earlier gen (labelled with its instance), and a set's
+# whose services' objectives changed.
+run kubectl "${kc[@]}" delete prometheusrules.monitoring.coreos.com --all-namespaces --ignore-not-found \
+  --selector <@ ("app.kubernetes.io/part-of=" ~ spec.metadata.name ~ ",app.kubernetes.io/managed-by=gen,app.kubernetes.io/name notin (" ~ (spec.services | slo_sets(runtimes) | map(attribute="label") | join(",")) ~ ")") | shell @>
 <% endif %>
 <% if found.backups and minikube %>
 

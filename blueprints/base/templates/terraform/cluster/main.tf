@@ -98,7 +98,7 @@ module "gateway" {
 # The observability stacks the spec names for this cluster, when they run in it
 # (kube-prometheus-stack; Fluent Bit and Loki), with the values gen renders in stack/, and
 # what they watch besides the stack's own rules: the certificates' alerts, each service's
-# SLO rules and dashboard (monitoring/<service>/), cert-manager's controller. Alertmanager mails the platform's
+# SLO rules and dashboard (monitoring/), cert-manager's controller. Alertmanager mails the platform's
 # alert addresses through the pipeline's SMTP relay (MAIL_CONNECTION, which the workflow
 # hands this root).
 locals {
@@ -130,7 +130,8 @@ module "observability" {
   mail_from                    = var.alertmanager_mail_from
   rules                        = local.observability.alerts
   objects = concat(
-    length(local.monitored_services) > 0 ? [file("${local.monitored}/prometheusrule.yaml")] : [],
+    # A PrometheusRule per set of rules, one YAML document each.
+    length(local.monitored_services) > 0 ? split("\n---\n", file("${local.monitored}/prometheusrule.yaml")) : [],
     [for s in local.monitored_services : file("${local.monitored}/${s}/dashboard.yaml")],
   )
   cert_manager = contains([for group in local.observability.alerts : group.name], "gen-certificates")

@@ -6,7 +6,7 @@
 # and Alertmanager mailing the platform's alert addresses through the pipeline's SMTP relay.
 # Then what they read besides the stack's own rules: the certificates' alerts
 # (modules/monitoring's, the same Azure Monitor evaluates on managed Prometheus), each
-# service's SLO rules and Grafana dashboard (monitoring/<service>/), and cert-manager's
+# service's SLO rules and Grafana dashboard (monitoring/), and cert-manager's
 # controller.
 
 locals {
