@@ -378,14 +378,10 @@ pub fn slo_services(services: Value, runtimes: Value) -> Result<Value, Error> {
 
 /// The project's Prometheus rules file (`spec.services | slo_rules(runtimes)`): the SLO
 /// indicators and alerts of the services SLO rules watch (`render::slo`), one set of rules for
-/// the services whose rules differ in their names alone; with `margin`, every line indented by
-/// that many spaces, within 80 columns still (a PrometheusRule's `spec`: `slo_rules(runtimes, 2)`).
-pub fn slo_rules(services: Value, runtimes: Value, margin: Option<usize>) -> Result<Value, Error> {
+/// the services whose rules differ in their names alone.
+pub fn slo_rules(services: Value, runtimes: Value) -> Result<Value, Error> {
     let sets = super::slo::rule_sets(monitored(&services, &runtimes)?);
-    Ok(Value::from_safe_string(match margin {
-        Some(margin) => super::slo::rules_indented(&sets, margin.min(40)),
-        None => super::slo::rules_file(&sets),
-    }))
+    Ok(Value::from_safe_string(super::slo::rules_file(&sets)))
 }
 
 /// A service's Grafana dashboard, as JSON (`service | slo_dashboard(runtime)`).
@@ -395,18 +391,16 @@ pub fn slo_dashboard(service: Value, runtime: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(serde_json::to_string_pretty(&dashboard).unwrap_or_default()))
 }
 
-/// The project's rule sets (`spec.services | slo_sets(runtimes)`), each with its `label`, its
-/// `services` and its `rules` (its groups, indented by 2: a PrometheusRule's `spec`).
+/// The project's rule sets (`spec.services | slo_sets(runtimes)`), each with its `label` and
+/// its `rules` (its groups, indented by 2: a PrometheusRule's `spec`).
 pub fn slo_sets(services: Value, runtimes: Value) -> Result<Value, Error> {
     let sets = super::slo::rule_sets(monitored(&services, &runtimes)?);
     Ok(Value::from(
         sets.iter()
             .map(|set| {
                 let rules = super::slo::rules_indented(std::slice::from_ref(set), 2);
-                let names: Vec<Value> = set.services.iter().map(|s| Value::from(s.name.clone())).collect();
                 Value::from(std::collections::BTreeMap::from([
                     ("label", Value::from(set.label())),
-                    ("services", Value::from(names)),
                     ("rules", Value::from_safe_string(rules)),
                 ]))
             })

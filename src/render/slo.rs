@@ -191,7 +191,7 @@ pub(super) fn objectives(service: &Service, metrics: &RequestMetrics) -> (Select
 
 /// The matcher of the `job` label of `jobs` (services' names, DNS labels: no character of a
 /// regular expression but `-`): `job="a"`, or `job=~"a|b"`.
-pub(super) fn job_matcher(jobs: &[&str]) -> String {
+fn job_matcher(jobs: &[&str]) -> String {
     match jobs {
         [one] => format!("job={}", promql_string(one)),
         _ => format!("job=~{}", promql_string(&jobs.join("|"))),

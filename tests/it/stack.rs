@@ -54,7 +54,7 @@ fn yaml(path: &Path) -> serde_json::Value {
 }
 
 #[test]
-fn a_kind_cluster_gets_the_stack_and_each_service_its_rule_and_dashboard() {
+fn a_kind_cluster_gets_the_stack_the_services_rules_and_each_its_dashboard() {
     let dir = render(TWO_SERVICES);
     let out = dir.path().join("out");
 
