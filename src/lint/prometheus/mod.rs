@@ -98,16 +98,17 @@ impl Family for PrometheusFamily {
 
 /// One rule of a group: what it records or alerts on, and its query, parsed.
 pub struct RuleEntry {
-    /// The rule's mapping.
+    /// The rule's mapping, without its `expr` (read into `query`, where it is written at
+    /// `expr_span`).
     pub node: Node,
     /// `record` or `alert` (`panel` for a dashboard's query), with its name (the panel's
     /// title) and where it is written.
     pub kind: &'static str,
     pub name: String,
     pub name_span: Span,
-    /// The `expr` node (a string), and the query it holds, parsed: `None` when it does not
-    /// parse (PROM002 says why).
-    pub expr: Node,
+    /// Where the `expr` string is written, and the query it holds, parsed: `None` when it does
+    /// not parse (PROM002 says why).
+    pub expr_span: Span,
     pub query: Option<Expr>,
     /// Why the query does not parse.
     pub query_error: Option<String>,
@@ -197,7 +198,7 @@ impl Document {
                 None => json.span,
             };
             let (query, query_error) = match parse(&grafana_query(&expr)) {
-                Ok(q) => (Some(q), None),
+                Ok(q) => (Some(without_automata(q)), None),
                 Err(e) => (None, Some(e)),
             };
             doc.rules.push(RuleEntry {
@@ -205,7 +206,7 @@ impl Document {
                 kind: "panel",
                 name: title,
                 name_span: span,
-                expr: Node { span, value: Value::Str(expr) },
+                expr_span: span,
                 query,
                 query_error,
             });
@@ -228,19 +229,23 @@ impl Document {
         self.syntax.push(d);
     }
 
-    fn read_groups(&mut self, root: Node) {
-        let Some(groups) = root.get("groups") else {
-            let message = format!("a rules file is a mapping with `groups:`, not {}", root.type_name());
+    /// Reads the rule groups of `root`, each rule's mapping moved into its entry: a rules file
+    /// of thousands of rules is held once.
+    fn read_groups(&mut self, mut root: Node) {
+        let what = root.type_name();
+        let Some(groups) = take(&mut root, "groups") else {
+            let message = format!("a rules file is a mapping with `groups:`, not {what}");
             return self.syntax(root.span, message, "list the rule groups under `groups:`");
         };
-        let Value::Seq(groups) = &groups.value else {
-            let message = format!("`groups` is a list of rule groups, not {}", groups.type_name());
-            return self.syntax(groups.span, message, "write each group as `- name: ...` with its `rules:`");
+        let (span, what) = (groups.span, groups.type_name());
+        let Value::Seq(groups) = groups.value else {
+            let message = format!("`groups` is a list of rule groups, not {what}");
+            return self.syntax(span, message, "write each group as `- name: ...` with its `rules:`");
         };
-        let mut names: Vec<&str> = Vec::new();
-        for group in groups {
+        let mut names: Vec<String> = Vec::new();
+        for mut group in groups {
             match group.get("name").and_then(Node::as_str) {
-                Some(name) if names.contains(&name) => {
+                Some(name) if names.iter().any(|n| n == name) => {
                     let span = group.get("name").map_or(group.span, |n| n.span);
                     self.syntax(
                         span,
@@ -248,10 +253,10 @@ impl Document {
                         "Prometheus refuses the whole file: rename one",
                     );
                 }
-                Some(name) => names.push(name),
+                Some(name) => names.push(name.to_string()),
                 None => self.syntax(group.span, "a rule group has no `name`".into(), "give each group a `name:`"),
             }
-            let Some(Value::Seq(rules)) = group.get("rules").map(|r| &r.value) else {
+            let Some(Node { value: Value::Seq(rules), .. }) = take(&mut group, "rules") else {
                 self.syntax(group.span, "a rule group has no list of `rules`".into(), "list its rules under `rules:`");
                 continue;
             };
@@ -261,7 +266,7 @@ impl Document {
         }
     }
 
-    fn read_rule(&mut self, rule: &Node) {
+    fn read_rule(&mut self, mut rule: Node) {
         let record = rule.get("record");
         let alert = rule.get("alert");
         let (kind, name) = match (record, alert) {
@@ -276,25 +281,25 @@ impl Document {
                 );
             }
         };
-        let Some(expr) = rule.get("expr").filter(|e| e.as_str().is_some()) else {
+        let (name, name_span) = (name.as_str().unwrap_or_default().to_string(), name.span);
+        let Some(Node { span: expr_span, value: Value::Str(text) }) = take(&mut rule, "expr") else {
             let message = format!("the {kind} rule has no `expr` string");
             return self.syntax(rule.span, message, "write its PromQL query under `expr:`");
         };
-        let text = expr.as_str().unwrap_or_default();
-        let (query, query_error) = match parse(text) {
-            Ok(q) => (Some(q), None),
+        let (query, query_error) = match parse(&text) {
+            Ok(q) => (Some(without_automata(q)), None),
             Err(e) => (None, Some(e)),
         };
-        self.rules.push(RuleEntry {
-            node: rule.clone(),
-            kind,
-            name: name.as_str().unwrap_or_default().to_string(),
-            name_span: name.span,
-            expr: expr.clone(),
-            query,
-            query_error,
-        });
+        self.rules.push(RuleEntry { node: rule, kind, name, name_span, expr_span, query, query_error });
     }
+}
+
+/// The value at `key` of the mapping `node`, taken out of it (a null left in its place).
+fn take(node: &mut Node, key: &str) -> Option<Node> {
+    let Value::Map(entries) = &mut node.value else { return None };
+    let entry = entries.iter_mut().find(|e| e.key == key)?;
+    let span = entry.value.span;
+    Some(std::mem::replace(&mut entry.value, Node { span, value: Value::Null }))
 }
 
 /// A Grafana query with its variables given values of their kind, as Grafana substitutes
@@ -388,6 +393,49 @@ pub fn parse(text: &str) -> Result<Expr, String> {
         return Err(format!("the query nests deeper than the {MAX_EXPR_NESTING} levels gen reads"));
     }
     promql_parser::parser::parse(text)
+}
+
+/// `expr` with the automaton of each regular-expression matcher (`=~`, `!~`) dropped, for a
+/// query kept until its file's rules have read it. The parser compiled each one, so a
+/// pattern that does not compile is already PROM002; no rule matches series, so none needs
+/// them, and a rules file selects many services by one pattern in each of its rules (at
+/// 1,000 services, 7,000 compiled patterns held at once doubled the lint's peak memory).
+/// The pattern's text stays in the matcher's `value`; its `op` holds an empty pattern.
+fn without_automata(mut expr: Expr) -> Expr {
+    use promql_parser::label::{MatchOp, Matchers};
+    static EMPTY: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new("").expect("the empty pattern compiles"));
+    fn drop_in(matchers: &mut Matchers) {
+        for m in matchers.matchers.iter_mut().chain(matchers.or_matchers.iter_mut().flatten()) {
+            match &mut m.op {
+                MatchOp::Re(re) | MatchOp::NotRe(re) => *re = EMPTY.clone(),
+                MatchOp::Equal | MatchOp::NotEqual => {}
+            }
+        }
+    }
+    fn visit(expr: &mut Expr) {
+        match expr {
+            Expr::Aggregate(a) => {
+                visit(&mut a.expr);
+                if let Some(p) = &mut a.param {
+                    visit(p);
+                }
+            }
+            Expr::Unary(u) => visit(&mut u.expr),
+            Expr::Binary(b) => {
+                visit(&mut b.lhs);
+                visit(&mut b.rhs);
+            }
+            Expr::Paren(p) => visit(&mut p.expr),
+            Expr::Subquery(s) => visit(&mut s.expr),
+            Expr::Call(c) => c.args.args.iter_mut().for_each(|a| visit(a)),
+            Expr::VectorSelector(v) => drop_in(&mut v.matchers),
+            Expr::MatrixSelector(m) => drop_in(&mut m.vs.matchers),
+            Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+        }
+    }
+    visit(&mut expr);
+    expr
 }
 
 /// Every node of a parsed query, parents before children.

@@ -132,7 +132,7 @@ pub fn check(docs: &[Document], out: &mut Diagnostics) {
                     "{} reads `{name}`, which no rule beside it records or reads, the dashboard does not declare exported, and no exporter of the cluster serves: the panel would show no data",
                     panel.what()
                 );
-                out.push(doc.at(&RULE, panel.expr.span, message).help(
+                out.push(doc.at(&RULE, panel.expr_span, message).help(
                     "correct the name (the service's /metrics lists what it exports), load the rule that records it beside the dashboard, or declare the service's metrics in the ConfigMap's annotation metrics.gen.dev/exported",
                 ));
             }

@@ -51,7 +51,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             if classic && drops_le(agg.modifier.as_ref()) {
                 let message = "`histogram_quantile()` of buckets aggregated without `le`: no bound is left to read a quantile from, and the query returns nothing";
                 out.push(
-                    doc.at(&RULE, rule.expr.span, message)
+                    doc.at(&RULE, rule.expr_span, message)
                         .help("keep `le` in the aggregation: `sum by (job, le) (...)`"),
                 );
             }

@@ -37,7 +37,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             } else {
                 "fix the query; `promtool check rules` says the same"
             };
-            out.push(doc.at(&RULE, rule.expr.span, message).help(help));
+            out.push(doc.at(&RULE, rule.expr_span, message).help(help));
         }
     }
 }

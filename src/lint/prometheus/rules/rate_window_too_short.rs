@@ -43,7 +43,7 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
                     "`{}()` over {seconds}s holds fewer than four scrapes at {SCRAPE_SECONDS}s: one missed scrape leaves it one sample, and the series vanishes",
                     call.func.name
                 );
-                out.push(doc.at(&RULE, rule.expr.span, message).help("use a window of at least 2m, such as 5m"));
+                out.push(doc.at(&RULE, rule.expr_span, message).help("use a window of at least 2m, such as 5m"));
             }
         });
     }
