@@ -659,14 +659,16 @@ fn rules_text(sets: &[RuleSet], columns: usize) -> String {
     out
 }
 
+/// The alerts a case expects at a time: each one's objective (`slo` label; `None` for an
+/// alert without one) and its service, by its place in the set (0: the first).
+type Expected = Vec<(Option<&'static str>, usize)>;
+
 /// A promtool unit test: its series, and the alerts expected at each time.
 struct Case {
     name: &'static str,
     series: Vec<(String, String)>,
-    /// (time, alert name, the objectives (`slo` label) it fires for; `None`: an alert without one).
-    expect: Vec<(&'static str, &'static str, Vec<Option<&'static str>>)>,
-    /// The services (jobs) an expected alert fires for: the set's first alone, unless said.
-    jobs: Option<Vec<String>>,
+    /// (time, alert name, the alerts of that name expected then).
+    expect: Vec<(&'static str, &'static str, Expected)>,
 }
 
 /// The cluster the unit tests' series come from, as Azure's managed Prometheus labels them.
@@ -678,7 +680,7 @@ const TEST_CLUSTER: &str = "aks-1";
 /// through the 6-hour window alone, one just under 6 times opens a ticket and pages nobody,
 /// and so for latency; a healthy service, failing probes and one error at a few requests an
 /// hour fire nothing; pods that stop answering, or vanish, page; and where a set has several
-/// services, one's outage pages for it alone.
+/// services, one failing while the next is slow pages for each one's own objective alone.
 pub fn tests_file(sets: &[RuleSet], rules_path: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "rule_files:\n  - {}\nevaluation_interval: 1m\ntests:", yaml_quote(rules_path));
@@ -752,68 +754,66 @@ fn tests_of(out: &mut String, set: &RuleSet) {
     let (service, metrics) = (set.first(), &set.metrics);
     let (_, alerts) = rules(set);
     let name = &service.name;
-    let others: Vec<&str> = set.jobs().into_iter().skip(1).collect();
     let threshold = le_label(service.slo.latency.seconds().unwrap_or(0.25));
     let labels_of = |job: &str, extra: &str| {
         format!("{{cluster=\"{TEST_CLUSTER}\", job={}, namespace={}, {extra}}}", promql_string(job), promql_string(job))
     };
-    let labels = |extra: &str| labels_of(name, extra);
     let route = |path: &str| format!("{}={}", metrics.route_label, promql_string(path));
-    // `per_minute` requests a minute to `/` answered with `status`, for 5 hours.
-    let requests_on = |path: &str, status: &str, per_minute: f64| {
-        let series =
-            format!("{}{}", metrics.total, labels(&format!("{}, {}=\"{status}\"", route(path), metrics.status_label)));
-        (series, format!("0+{}x300", percent(per_minute)))
+    // `per_minute` requests a minute of the service `job` to `path` answered with `status`,
+    // for 5 hours.
+    let requests_of = |job: &str, path: &str, status: &str, per_minute: f64| {
+        let extra = format!("{}, {}=\"{status}\"", route(path), metrics.status_label);
+        (format!("{}{}", metrics.total, labels_of(job, &extra)), format!("0+{}x300", percent(per_minute)))
     };
+    let requests_on = |path: &str, status: &str, per_minute: f64| requests_of(name, path, status, per_minute);
     let requests = |status: &str, per_minute: f64| requests_on("/", status, per_minute);
-    // 1000 requests a minute, `fast` of them within the threshold.
-    let durations = |fast: f64| {
-        let at = |le: &str| format!("{}_bucket{}", metrics.duration, labels(&format!("{}, le=\"{le}\"", route("/"))));
+    // 1000 requests a minute of the service `job`, `fast` of them within the threshold.
+    let durations_of = |job: &str, fast: f64| {
+        let at = |le: &str| {
+            format!("{}_bucket{}", metrics.duration, labels_of(job, &format!("{}, le=\"{le}\"", route("/"))))
+        };
         vec![
             (at(&threshold), format!("0+{}x300", percent(fast))),
             (at("+Inf"), "0+1000x300".into()),
-            (format!("{}_count{}", metrics.duration, labels(&route("/"))), "0+1000x300".into()),
+            (format!("{}_count{}", metrics.duration, labels_of(job, &route("/"))), "0+1000x300".into()),
         ]
     };
-    let up_of = |job: &str, values: &str| {
+    let durations = |fast: f64| durations_of(name, fast);
+    let up = |values: &str| {
         (
-            format!("up{{cluster=\"{TEST_CLUSTER}\", job={}, namespace={}}}", promql_string(job), promql_string(job)),
+            format!("up{{cluster=\"{TEST_CLUSTER}\", job={}, namespace={}}}", promql_string(name), promql_string(name)),
             values.to_string(),
         )
     };
-    let up = |values: &str| up_of(name, values);
     // The error ratio `r` of 1000 requests a minute: good and failed ones.
     let mix = |r: f64, status: &str| vec![requests("200", 1000.0 * (1.0 - r)), requests(status, 1000.0 * r)];
     let budget = (100.0 - service.slo.availability) / 100.0;
     let latency_budget = (100.0 - service.slo.latency.objective) / 100.0;
-    let cases = vec![
+    let mut cases = vec![
         Case {
             name: "an outage (every request a 5xx) pages within 10 minutes, not at the first",
-            jobs: None,
             series: vec![requests("500", 1000.0), up("1x300")],
             expect: vec![
                 ("1m", "ErrorBudgetBurnFast", vec![]),
-                ("5m", "ErrorBudgetBurnFast", vec![Some("availability")]),
+                ("5m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)]),
                 ("5m", "ErrorBudgetBurnSlow", vec![]),
                 ("5m", "MetricsTargetDown", vec![]),
             ],
         },
         Case {
             name: "an outage that ended 40 minutes ago pages nobody any more",
-            jobs: None,
             series: vec![
                 (requests("500", 0.0).0, "0+1000x30 30000x60".into()),
                 (requests("200", 0.0).0, "0x30 0+1000x60".into()),
                 up("1x90"),
             ],
             expect: vec![
-                ("20m", "ErrorBudgetBurnFast", vec![Some("availability")]),
+                ("20m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)]),
                 ("70m", "ErrorBudgetBurnFast", vec![]),
             ],
         },
         Case {
             name: "errors just over 14.4 times the budget after a healthy day page within the hour",
-            jobs: None,
             series: vec![
                 (requests("500", 0.0).0, format!("0x300 0+{}x100", percent(1000.0 * 1.1 * 14.4 * budget))),
                 (
@@ -824,49 +824,49 @@ fn tests_of(out: &mut String, set: &RuleSet) {
             ],
             expect: vec![
                 ("330m", "ErrorBudgetBurnFast", vec![]),
-                ("370m", "ErrorBudgetBurnFast", vec![Some("availability")]),
+                ("370m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)]),
             ],
         },
         Case {
             name: "errors at twice the budget open a ticket through the 3-day window alone",
-            jobs: None,
             series: [mix(2.0 * budget, "500"), vec![up("1x300")]].concat(),
             expect: vec![
                 ("1h", "ErrorBudgetBurnFast", vec![]),
-                ("1h", "ErrorBudgetBurnSlow", vec![Some("availability")]),
+                ("1h", "ErrorBudgetBurnSlow", vec![(Some("availability"), 0)]),
             ],
         },
         Case {
             name: "503s at 8 times the budget page through the 6-hour window alone",
-            jobs: None,
             series: [mix(8.0 * budget, "503"), vec![up("1x300")]].concat(),
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)])],
         },
         Case {
             name: "errors just under 6 times the budget open a ticket and page nobody",
-            jobs: None,
             series: [mix(0.9 * 6.0 * budget, "500"), vec![up("1x300")]].concat(),
             expect: vec![
                 ("3h", "ErrorBudgetBurnFast", vec![]),
-                ("3h", "ErrorBudgetBurnSlow", vec![Some("availability")]),
+                ("3h", "ErrorBudgetBurnSlow", vec![(Some("availability"), 0)]),
             ],
         },
         Case {
             name: "every request slower than the threshold pages within 10 minutes",
-            jobs: None,
             series: [vec![requests("200", 1000.0), up("1x300")], durations(0.0)].concat(),
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("latency")]), ("10m", "ErrorBudgetBurnSlow", vec![])],
+            expect: vec![
+                ("10m", "ErrorBudgetBurnFast", vec![(Some("latency"), 0)]),
+                ("10m", "ErrorBudgetBurnSlow", vec![]),
+            ],
         },
         Case {
             name: "slow requests just under 6 times the budget open a ticket alone",
-            jobs: None,
             series: [vec![requests("200", 1000.0), up("1x300")], durations(1000.0 * (1.0 - 5.4 * latency_budget))]
                 .concat(),
-            expect: vec![("3h", "ErrorBudgetBurnFast", vec![]), ("3h", "ErrorBudgetBurnSlow", vec![Some("latency")])],
+            expect: vec![
+                ("3h", "ErrorBudgetBurnFast", vec![]),
+                ("3h", "ErrorBudgetBurnSlow", vec![(Some("latency"), 0)]),
+            ],
         },
         Case {
             name: "a healthy service (half the budget, every request fast) fires nothing",
-            jobs: None,
             series: [mix(0.5 * budget, "500"), vec![up("1x300")], durations(1000.0)].concat(),
             expect: ["ErrorBudgetBurnFast", "ErrorBudgetBurnSlow", "MetricsTargetDown"]
                 .into_iter()
@@ -875,7 +875,6 @@ fn tests_of(out: &mut String, set: &RuleSet) {
         },
         Case {
             name: "failing probes page nobody: the kubelet is not a user",
-            jobs: None,
             series: vec![
                 requests("200", 1000.0),
                 requests_on(&service.health.liveness, "500", 1000.0),
@@ -886,7 +885,6 @@ fn tests_of(out: &mut String, set: &RuleSet) {
         },
         Case {
             name: "one error at a request a minute pages nobody",
-            jobs: None,
             series: vec![
                 (requests("200", 1.0).0, "0+1x120".into()),
                 (requests("500", 0.0).0, "0x60 1x60".into()),
@@ -896,51 +894,23 @@ fn tests_of(out: &mut String, set: &RuleSet) {
         },
         Case {
             name: "pods that stop answering page within 10 minutes",
-            jobs: None,
             series: vec![(requests("200", 1000.0).0, "0+1000x30".into()), up("1x30 0x60")],
-            expect: vec![("35m", "MetricsTargetDown", vec![]), ("45m", "MetricsTargetDown", vec![None])],
+            expect: vec![("35m", "MetricsTargetDown", vec![]), ("45m", "MetricsTargetDown", vec![(None, 0)])],
         },
     ];
-    let mut cases = cases;
-    // One rule selects every service of the set, and keeps each apart: the first's outage
-    // pages for it alone while the next one serves.
-    if let Some(next) = others.first() {
-        let next_requests = |status: &str| {
-            let series = format!(
-                "{}{}",
-                metrics.total,
-                labels_of(next, &format!("{}, {}=\"{status}\"", route("/"), metrics.status_label))
-            );
-            (series, "0+1000x300".to_string())
-        };
+    // One rule selects every service of the set, and keeps each apart: while the first fails
+    // and is fast, and the next serves and is slow, each pages for its own objective alone
+    // (rules that summed the services together would page for neither, or without its name).
+    if let Some(next) = set.jobs().get(1) {
         cases.push(Case {
-            name: "one service's outage pages for it alone, not for the others of its rules",
-            jobs: None,
-            series: vec![requests("500", 1000.0), up("1x300"), next_requests("200")],
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
-        });
-        cases.push(Case {
-            name: "two services' outages at once page for each",
-            jobs: Some(vec![name.clone(), next.to_string()]),
-            series: vec![requests("500", 1000.0), up("1x300"), next_requests("500")],
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("availability")])],
-        });
-        // The next service slow while the first is fast: the latency page is the next one's.
-        let next_durations = |fast: f64| {
-            let at = |le: &str| {
-                format!("{}_bucket{}", metrics.duration, labels_of(next, &format!("{}, le=\"{le}\"", route("/"))))
-            };
-            vec![
-                (at(&threshold), format!("0+{}x300", percent(fast))),
-                (at("+Inf"), "0+1000x300".into()),
-                (format!("{}_count{}", metrics.duration, labels_of(next, &route("/"))), "0+1000x300".into()),
+            name: "one service failing while the next is slow, each pages for its own objective alone",
+            series: [
+                vec![requests("500", 1000.0), up("1x300"), requests_of(next, "/", "200", 1000.0)],
+                durations(1000.0),
+                durations_of(next, 0.0),
             ]
-        };
-        cases.push(Case {
-            name: "one service slow while another is fast pages for the slow one alone",
-            jobs: Some(vec![next.to_string()]),
-            series: [durations(1000.0), next_durations(0.0), vec![up("1x300")]].concat(),
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![Some("latency")])],
+            .concat(),
+            expect: vec![("10m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0), (Some("latency"), 1)])],
         });
     }
     for case in cases {
@@ -957,8 +927,9 @@ fn tests_of(out: &mut String, set: &RuleSet) {
                 continue;
             }
             let _ = writeln!(out, "        exp_alerts:");
-            let jobs = case.jobs.clone().unwrap_or_else(|| vec![name.clone()]);
-            for (slo, job) in firing.iter().flat_map(|slo| jobs.iter().map(move |job| (slo, job))) {
+            let jobs = set.jobs();
+            for (slo, at) in firing {
+                let job = jobs[*at];
                 let rule = alerts
                     .iter()
                     .find(|r| r.name == *alertname && r.labels.get("slo").map(String::as_str) == *slo)

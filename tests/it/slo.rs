@@ -82,9 +82,9 @@ fn the_rules_of_services_with_objectives_of_their_own_pass_promtool_and_their_te
     // move or rename), and its alerts read its records by that name.
     assert!(rules.contains("  - name: \"slo-99.9-99-250ms-"), "{rules}");
     assert!(rules.contains("slo:sli_error:ratio_rate1h{slo_rules=\"slo-99.5-95-1s-"), "{rules}");
-    // The unit tests prove that one service's outage pages for it alone.
+    // The unit tests prove that the rules keep the services of a set apart.
     let tests = std::fs::read_to_string(p.path("out/monitoring/rules.test.yaml")).expect("tests");
-    assert!(tests.contains("shop: one service's outage pages for it alone"), "{tests}");
+    assert!(tests.contains("shop: one service failing while the next is slow, each pages"), "{tests}");
     // Terraform evaluates the rules of the four on AKS, and the Terraform workflow plans a
     // change to them.
     let tfvars = std::fs::read_to_string(p.path("out/terraform/terraform.tfvars")).expect("tfvars");
