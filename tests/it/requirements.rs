@@ -98,3 +98,37 @@ fn pip_and_gen_agree_on_the_locks_hash_checking_mode_refuses() {
         }
     }
 }
+
+/// The same lock in several services' folders (gen renders one per service from one template)
+/// is reported in each, at its own path and line, as a lock of another text is at its own.
+#[test]
+fn the_same_lock_in_several_folders_is_reported_in_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let same = "--require-hashes\nflask==3.1.0\n";
+    let other = "--require-hashes\n# another\nflask==3.1.0\n";
+    for (folder, text) in [("a", same), ("b", same), ("c", other), ("d", same)] {
+        std::fs::create_dir(dir.path().join(folder)).expect("mkdir");
+        std::fs::write(dir.path().join(folder).join("requirements.txt"), text).expect("write");
+    }
+    let run = lint_json(dir.path());
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let mut found: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or_default();
+            let folder =
+                Path::new(file).parent().and_then(Path::file_name).and_then(|f| f.to_str()).unwrap_or_default();
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                folder.to_string(),
+                d["location"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected = [("a", 2), ("b", 2), ("c", 3), ("d", 2)].map(|(f, l)| ("REQ001".to_string(), f.to_string(), l));
+    assert_eq!(found, expected, "{}", run.stdout);
+    assert_eq!(run.code, 1);
+}
