@@ -97,8 +97,9 @@ module "gateway" {
 
 # The observability stacks the spec names for this cluster, when they run in it
 # (kube-prometheus-stack; Fluent Bit and Loki), with the values gen renders in stack/, and
-# what they watch besides the stack's own rules: the certificates' alerts, each service's
-# SLO rules and dashboard (monitoring/), cert-manager's controller. Alertmanager mails the platform's
+# what they watch besides the stack's own rules: the certificates' alerts, the services' SLO
+# rules (monitoring/prometheusrule.yaml) and each one's dashboard (monitoring/<service>/),
+# cert-manager's controller. Alertmanager mails the platform's
 # alert addresses through the pipeline's SMTP relay (MAIL_CONNECTION, which the workflow
 # hands this root).
 locals {

@@ -4,9 +4,9 @@
 # installs) and what only AKS needs beside them: the Azure Disk StorageClass of their volumes,
 # and Alertmanager mailing the platform's alert addresses through the pipeline's SMTP relay.
 # Then what they read besides the stack's own rules: the certificates' alerts
-# (modules/monitoring's, the same Azure Monitor evaluates on managed Prometheus), each
-# service's SLO rules and Grafana dashboard (monitoring/), and cert-manager's
-# controller.
+# (modules/monitoring's, the same Azure Monitor evaluates on managed Prometheus), the
+# services' SLO rules (monitoring/prometheusrule.yaml) and each one's Grafana dashboard
+# (monitoring/<service>/), and cert-manager's controller.
 
 locals {
   mails = var.metrics && length(var.alert_emails) > 0
