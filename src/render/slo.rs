@@ -7,7 +7,7 @@
 //! check rules` and `promtool test rules` read it as it is, and each platform deploys that same
 //! file (on AKS, Terraform reads it into Azure Monitor rule groups). Services whose rules differ
 //! in their names alone (the same objectives, probes, threshold and metrics: most of a
-//! project's) are one [`RuleSet`]: one group of rules selects them all (`job=~"a|b"`) and keeps
+//! project's) are one [`RuleSet`]: one set of rules selects them all (`job=~"a|b"`) and keeps
 //! each apart (`by (cluster, namespace, job)`), so a service added beside them adds its name to
 //! the selectors, not another copy of the rules.
 //!
@@ -19,8 +19,17 @@
 //! - latency: the ratio of requests slower than the threshold, a bucket boundary of the
 //!   blueprint's histogram (a count, not an interpolation).
 //!
-//! Both are `slo:sli_error:ratio_rate<window>`, told apart by their `slo` label, and
-//! `slo:sli_errors:increase<window>` counts the bad requests over the pages' long windows. The
+//! The services' own series are read over 5 minutes alone, into two records of each objective:
+//! `slo:sli_errors:rate5m` (the bad requests' rate) and `slo:sli_requests:rate5m` (all
+//! requests'). Each window's indicator, `slo:sli_error:ratio_rate<window>` (told apart by its
+//! `slo` label), is the sum of the first over the window divided by the sum of the second:
+//! each 5-minute rate weighs as much as the traffic it counts, as in a rate over the whole
+//! window, and a 3-day indicator reads a few recorded series, not three days of every series
+//! of the services' requests (which Azure Monitor's managed Prometheus charts and bounds as
+//! the query cost of a rule). `slo:sli_errors:increase<window>` counts the bad requests over
+//! the pages' long windows. Each objective's records are a group of their own (evaluated in
+//! order, the 5-minute records first; 11 rules, within the 20 a group may hold by default on
+//! Amazon's managed Prometheus). The
 //! alerts, for a 30-day objective with an error budget `b` (1 − objective):
 //! - `ErrorBudgetBurnFast` (page, `severity: critical`): more than 14.4·b over 1h and 5m, or
 //!   6·b over 6h and 30m (2 % and 5 % of the month's budget), with at least [`PAGE_MIN_BAD`]
@@ -32,8 +41,9 @@
 //!   reads). The service counts its own requests: when it is down there is no burn to see.
 //!
 //! Prometheus 2 (Debian's `promtool`, which the tests run) and 3 (kube-prometheus-stack's)
-//! read these alike: every range is a `rate` or `increase` over a window at least four scrapes
-//! long, where 3.0's left-open ranges drop at most one sample of many.
+//! read these alike: the services' series through a `rate` over 5 minutes (at least four
+//! scrapes), and the records through sums over a window, where 3.0's left-open ranges drop the
+//! same one sample of many from both sides of a ratio.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -95,8 +105,10 @@ pub(super) struct Objective {
     pub(super) percent: f64,
     /// Its indicator's error ratio (the share of bad requests), by window.
     pub(super) bad: fn(&Selectors, &str) -> String,
-    /// The number of bad requests, by window.
-    count: fn(&Selectors, &str) -> String,
+    /// The rate of its bad requests over 5 minutes, and of all its requests, summed by
+    /// service: what its recorded indicators are computed from over every window.
+    errors: fn(&Selectors) -> String,
+    requests: fn(&Selectors) -> String,
     /// What a bad request is, in the alerts' words.
     what: String,
 }
@@ -164,19 +176,27 @@ fn latency_bad(s: &Selectors, window: &str) -> String {
     format!("1 - (\n  {}\n  /\n  {}\n)", indented(&fast, 2), indented(&all, 2))
 }
 
-/// `increase(metric{matchers}[window])` summed by service.
-fn summed_increase(metric: &str, matchers: &str, window: &str) -> String {
-    summed_rate(metric, matchers, window).replacen("rate(", "increase(", 1)
+/// The rate of bad requests over 5 minutes, summed by service: 5xx answers (0, not absent,
+/// while there are none).
+fn availability_errors(s: &Selectors) -> String {
+    let errors = summed_rate(&s.total, &format!("{}, {}", s.base, s.status), "5m");
+    let all = summed_rate(&s.total, &s.base, "5m");
+    format!("{errors}\nor\n0 * {all}")
 }
 
-fn availability_count(s: &Selectors, window: &str) -> String {
-    summed_increase(&s.total, &format!("{}, {}", s.base, s.status), window)
+fn availability_requests(s: &Selectors) -> String {
+    summed_rate(&s.total, &s.base, "5m")
 }
 
-fn latency_count(s: &Selectors, window: &str) -> String {
-    let all = summed_increase(&s.count, &s.base, window);
-    let fast = summed_increase(&s.bucket, &format!("{}, {}", s.base, s.le), window);
+/// Requests slower than the threshold: all of them less those within it.
+fn latency_errors(s: &Selectors) -> String {
+    let all = summed_rate(&s.count, &s.base, "5m");
+    let fast = summed_rate(&s.bucket, &format!("{}, {}", s.base, s.le), "5m");
     format!("{all}\n-\n{fast}")
+}
+
+fn latency_requests(s: &Selectors) -> String {
+    summed_rate(&s.count, &s.base, "5m")
 }
 
 /// The fewest bad requests over a page's long window that page: below it, at a traffic of a
@@ -226,14 +246,16 @@ fn objectives_of(jobs: &str, service: &Service, metrics: &RequestMetrics) -> (Se
             slo: "availability",
             percent: service.slo.availability,
             bad: availability_bad,
-            count: availability_count,
+            errors: availability_errors,
+            requests: availability_requests,
             what: "answered with a server error (5xx)".into(),
         },
         Objective {
             slo: "latency",
             percent: service.slo.latency.objective,
             bad: latency_bad,
-            count: latency_count,
+            errors: latency_errors,
+            requests: latency_requests,
             what: format!("slower than {}", service.slo.latency.threshold),
         },
     ];
@@ -251,6 +273,13 @@ fn recorded(matcher: &str, slo: &str, window: &str) -> String {
 fn recorded_count(matcher: &str, slo: &str, window: &str) -> String {
     format!("slo:sli_errors:increase{window}{{{matcher}, slo=\"{slo}\"}}")
 }
+
+/// The recorded rates over 5 minutes of an objective's bad requests and of all requests.
+const ERRORS: &str = "slo:sli_errors:rate5m";
+const REQUESTS: &str = "slo:sli_requests:rate5m";
+
+/// How often each group of rules is evaluated (`interval`), in seconds.
+const INTERVAL_SECONDS: u32 = 60;
 
 /// The most services one set of rules selects: the rest of the same objectives make another.
 /// A set's indicators read every series of its services in one query, which Azure Monitor's
@@ -292,10 +321,10 @@ impl RuleSet {
         format!("slo-{}", self.id)
     }
 
-    /// The group names of the set's rules: its indicators', then its alerts'.
-    pub fn group_names(&self) -> [String; 2] {
-        let label = self.label();
-        [format!("{label}-indicators"), format!("{label}-alerts")]
+    /// The name of the set's group of `slo` indicators (`availability`, `latency`), or of
+    /// its alerts (`alerts`).
+    pub fn group_name(&self, of: &str) -> String {
+        format!("{}-{of}", self.label())
     }
 }
 
@@ -354,30 +383,41 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
     // The alerts read their set's records alone, by its label: not another set's, nor this
     // one's under another name while a change of the spec is being rolled out.
     let own = format!("slo_rules={}", promql_string(&set.label()));
+    let record = |name: String, expr: String, objective: &Objective| Rule {
+        kind: "record",
+        name,
+        expr,
+        hold: None,
+        labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
+        annotations: BTreeMap::new(),
+    };
     let mut records = Vec::new();
     for objective in &objectives {
-        for window in WINDOWS {
-            records.push(Rule {
-                kind: "record",
-                name: format!("slo:sli_error:ratio_rate{window}"),
-                expr: with_service((objective.bad)(&selectors, window)),
-                hold: None,
-                labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
-                annotations: BTreeMap::new(),
-            });
+        // The services' own series are read once, over 5 minutes: the bad requests' rate and
+        // all requests'. Every longer window is the ratio of their sums over it (each rate
+        // weighed by the traffic it counts, as a rate over the window itself would be), so a
+        // day's or three days' indicator reads a few recorded series, not every series of
+        // the services' requests over days.
+        for (name, expr) in [(ERRORS, objective.errors), (REQUESTS, objective.requests)] {
+            records.push(record(name.into(), with_service(expr(&selectors)), objective));
         }
-    }
-    // The bad requests over each page's long window, which a page needs PAGE_MIN_BAD of.
-    for objective in &objectives {
+        let errors = format!("{ERRORS}{{{own}, slo=\"{}\"}}", objective.slo);
+        let requests = format!("{REQUESTS}{{{own}, slo=\"{}\"}}", objective.slo);
+        for window in WINDOWS {
+            let expr = if window == "5m" {
+                format!("{errors}\n/\n{requests}")
+            } else {
+                format!("sum_over_time({errors}[{window}])\n/\nsum_over_time({requests}[{window}])")
+            };
+            records.push(record(format!("slo:sli_error:ratio_rate{window}"), expr, objective));
+        }
+        // The bad requests over each page's long window, which a page needs PAGE_MIN_BAD of:
+        // each record of their rate stands for the minute of its evaluation (not the mean
+        // rate times the window, which would make one error in the first hour of a 6-hour
+        // window six).
         for burn in &BURN_ALERTS[0].burns {
-            records.push(Rule {
-                kind: "record",
-                name: format!("slo:sli_errors:increase{}", burn.long),
-                expr: with_service((objective.count)(&selectors, burn.long)),
-                hold: None,
-                labels: BTreeMap::from([("slo", objective.slo.into()), ("slo_rules", set.label())]),
-                annotations: BTreeMap::new(),
-            });
+            let expr = format!("sum_over_time({errors}[{}])\n* {INTERVAL_SECONDS}", burn.long);
+            records.push(record(format!("slo:sli_errors:increase{}", burn.long), expr, objective));
         }
     }
     let mut alerts = Vec::new();
@@ -649,9 +689,20 @@ fn rules_text(sets: &[RuleSet], columns: usize) -> String {
             percent(slo.latency.objective),
             slo.latency.threshold
         );
-        for (name, rules) in set.group_names().iter().zip([records, alerts]) {
-            let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    rules:", yaml_quote(name));
-            for rule in &rules {
+        // A group of each objective's indicators (each read in order: the windows' from the
+        // 5-minute records before them), then one of the alerts.
+        let objectives = ["availability", "latency"];
+        let groups = objectives.iter().map(|slo| {
+            (*slo, records.iter().filter(|r| r.labels.get("slo").is_some_and(|s| s == slo)).collect::<Vec<_>>())
+        });
+        for (of, rules) in groups.chain([("alerts", alerts.iter().collect())]) {
+            let _ = writeln!(
+                out,
+                "  - name: {}\n    interval: {}m\n    rules:",
+                yaml_quote(&set.group_name(of)),
+                INTERVAL_SECONDS / 60
+            );
+            for rule in rules {
                 write_rule(&mut out, rule, columns);
             }
         }
@@ -838,7 +889,10 @@ fn tests_of(out: &mut String, set: &RuleSet) {
         Case {
             name: "503s at 8 times the budget page through the 6-hour window alone",
             series: [mix(8.0 * budget, "503"), vec![up("1x300")]].concat(),
-            expect: vec![("10m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)])],
+            // At 99.99 %, 0.8 errors a minute: the count of the page's window (each error
+            // counted as its 5-minute rate is recorded, over the minutes after it) reaches 5
+            // near 9 minutes, and the page holds 2 more.
+            expect: vec![("15m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)])],
         },
         Case {
             name: "errors just under 6 times the budget open a ticket and page nobody",

@@ -30,7 +30,7 @@ fn assert_rules_hold(out: &Path, sets: &[&[&str]]) {
     assert_eq!(rule_sets(out), sets, "the services of each set of rules");
     let dir = out.join("monitoring");
     let (ok, said) = promtool(&dir, &["check", "rules", "rules.yaml"]);
-    assert!(ok && said.contains(&format!("SUCCESS: {} rules found", 24 * sets.len())), "{said}");
+    assert!(ok && said.contains(&format!("SUCCESS: {} rules found", 28 * sets.len())), "{said}");
     let (ok, said) = promtool(&dir, &["test", "rules", "rules.test.yaml"]);
     assert!(ok, "{said}");
 }
@@ -193,6 +193,6 @@ fn past_ten_services_of_the_same_objectives_another_set_of_rules_selects_the_res
     // The second set is the first's name with `-2`: adding a twelfth renames neither.
     let rules = std::fs::read_to_string(p.path("out/monitoring/rules.yaml")).expect("rules");
     let first = rules.lines().find_map(|l| l.strip_prefix("  - name: \"")).expect("a group");
-    let id = first.strip_suffix("-indicators\"").expect("indicators first");
-    assert!(rules.contains(&format!("  - name: \"{id}-2-indicators\"")), "{rules}");
+    let id = first.strip_suffix("-availability\"").expect("the availability indicators first");
+    assert!(rules.contains(&format!("  - name: \"{id}-2-availability\"")), "{rules}");
 }
