@@ -291,7 +291,8 @@ const INTERVAL_SECONDS: u32 = 60;
 pub const SET_SIZE: usize = 10;
 
 /// Services whose rules differ in their names alone, and the metrics they count requests by:
-/// one group of indicators and one of alerts select them all.
+/// a group of indicators per objective and one of alerts on their targets select them all;
+/// the burn-rate alerts of every set of the same objectives are one group, the first set's.
 pub struct RuleSet {
     pub services: Vec<Service>,
     pub metrics: RequestMetrics,
@@ -301,6 +302,9 @@ pub struct RuleSet {
     pub id: String,
     /// Its place among the sets of the same objectives: 0, then 1 (`-2`) and on.
     pub chunk: usize,
+    /// The first set's `id` (this one's, without `-2`): the burn-rate alerts of them all are
+    /// named by it.
+    pub first_id: String,
 }
 
 impl RuleSet {
@@ -321,8 +325,18 @@ impl RuleSet {
         format!("slo-{}", self.id)
     }
 
-    /// The name of the set's group of `slo` indicators (`availability`, `latency`), or of
-    /// its alerts (`alerts`).
+    /// The `slo_rules` label of the burn-rate alerts of every set of its objectives (the
+    /// first set's), and the matcher of their series (`slo_rules=~"slo-<id>(-[0-9]+)?"`).
+    fn burn_label(&self) -> (String, String) {
+        let label = format!("slo-{}", self.first_id);
+        let matcher =
+            format!("slo_rules=~{}", promql_string(&format!("{}(-[0-9]+)?", super::filters::regex_escape(&label))));
+        (label, matcher)
+    }
+
+    /// The name of the set's group `of`: its `availability` or `latency` indicators, the
+    /// alerts on its `targets`, or the burn-rate `alerts` (of every set of its objectives, in
+    /// the first set's).
     pub fn group_name(&self, of: &str) -> String {
         format!("{}-{of}", self.label())
     }
@@ -368,20 +382,43 @@ pub fn rule_sets(services: Vec<(Service, RequestMetrics)>) -> Vec<RuleSet> {
             hash[1]
         );
         for (i, chunk) in services.chunks(SET_SIZE).enumerate() {
-            let id = if i == 0 { id.clone() } else { format!("{id}-{}", i + 1) };
-            sets.push(RuleSet { services: chunk.to_vec(), metrics: metrics.clone(), id, chunk: i });
+            let own = if i == 0 { id.clone() } else { format!("{id}-{}", i + 1) };
+            sets.push(RuleSet {
+                services: chunk.to_vec(),
+                metrics: metrics.clone(),
+                id: own,
+                chunk: i,
+                first_id: id.clone(),
+            });
         }
     }
     sets
 }
 
-/// The rules of `set`: its indicators' recording rules, then its alerts.
-pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
+/// The rules of a [`RuleSet`].
+pub struct Rules {
+    /// Its indicators' recording rules, of each objective.
+    pub records: Vec<Rule>,
+    /// The burn-rate alerts of its objectives (every set of the same has the same).
+    pub burns: Vec<Rule>,
+    /// The alerts on its services' targets.
+    pub targets: Vec<Rule>,
+}
+
+impl Rules {
+    fn alerts(&self) -> impl Iterator<Item = &Rule> {
+        self.burns.iter().chain(&self.targets)
+    }
+}
+
+/// The rules of `set`.
+pub fn rules(set: &RuleSet) -> Rules {
     let (service, metrics) = (set.first(), &set.metrics);
     let jobs = job_matcher(&set.jobs());
     let (selectors, objectives) = objectives_of(&jobs, service, metrics);
-    // The alerts read their set's records alone, by its label: not another set's, nor this
-    // one's under another name while a change of the spec is being rolled out.
+    // The windows' records read their set's 5-minute records alone, by its label (and the
+    // alerts those of its objectives' sets): not another set's, nor this one's under another
+    // name while a change of the spec is being rolled out.
     let own = format!("slo_rules={}", promql_string(&set.label()));
     let record = |name: String, expr: String, objective: &Objective| Rule {
         kind: "record",
@@ -420,7 +457,10 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
             records.push(record(format!("slo:sli_errors:increase{}", burn.long), expr, objective));
         }
     }
-    let mut alerts = Vec::new();
+    // The burn-rate alerts read the records of every set of the same objectives: one rule
+    // of each, however many sets, each alert with its series' service.
+    let (burn_label, family) = set.burn_label();
+    let mut burns = Vec::new();
     for objective in &objectives {
         let budget = (100.0 - objective.percent) / 100.0;
         for alert in &BURN_ALERTS {
@@ -430,28 +470,29 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
                 .map(|b| {
                     let limit = format!("{} * {}", b.factor, percent(budget));
                     let enough = if alert.severity == "critical" {
-                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(&own, objective.slo, b.long))
+                        format!("\n  and\n  {}\n    >= {PAGE_MIN_BAD}", recorded_count(&family, objective.slo, b.long))
                     } else {
                         String::new()
                     };
                     format!(
                         "(\n  {}\n    > ({limit})\n  and\n  {}\n    > ({limit}){enough}\n)",
-                        recorded(&own, objective.slo, b.long),
-                        recorded(&own, objective.slo, b.short)
+                        recorded(&family, objective.slo, b.long),
+                        recorded(&family, objective.slo, b.short)
                     )
                 })
                 .collect();
-            alerts.push(Rule {
+            burns.push(Rule {
                 kind: "alert",
                 name: alert.name.into(),
                 expr: conditions.join("\nor\n"),
                 hold: Some(alert.hold),
-                // Its series' own `slo_rules` (they are read by it), said again: two sets' alerts
-                // are not the same rule (`promtool check rules`).
+                // The first set's `slo_rules`, over its series' own: two objectives' alerts are
+                // not the same rule (`promtool check rules`), and a route or silence of the
+                // objectives holds for every set of them.
                 labels: BTreeMap::from([
                     ("slo", objective.slo.into()),
                     ("severity", alert.severity.into()),
-                    ("slo_rules", set.label()),
+                    ("slo_rules", burn_label.clone()),
                 ]),
                 annotations: burn_annotations(service, metrics, objective, alert, budget),
             });
@@ -487,8 +528,9 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
             ),
         ),
     ];
+    let mut targets = Vec::new();
     for (alert, expr, summary, runbook) in down {
-        alerts.push(Rule {
+        targets.push(Rule {
             kind: "alert",
             name: alert.into(),
             expr,
@@ -497,7 +539,7 @@ pub fn rules(set: &RuleSet) -> (Vec<Rule>, Vec<Rule>) {
             annotations: BTreeMap::from([("summary", summary.clone()), ("description", summary), ("runbook", runbook)]),
         });
     }
-    (records, alerts)
+    Rules { records, burns, targets }
 }
 
 /// A service's name in the alerts' words: the `job` label of the series that fired them.
@@ -679,7 +721,7 @@ pub fn rules_indented(sets: &[RuleSet], margin: usize) -> String {
 fn rules_text(sets: &[RuleSet], columns: usize) -> String {
     let mut out = String::from("groups:\n");
     for set in sets {
-        let (records, alerts) = rules(set);
+        let rules = rules(set);
         let slo = &set.first().slo;
         let _ = writeln!(
             out,
@@ -690,12 +732,19 @@ fn rules_text(sets: &[RuleSet], columns: usize) -> String {
             slo.latency.threshold
         );
         // A group of each objective's indicators (each read in order: the windows' from the
-        // 5-minute records before them), then one of the alerts.
-        let objectives = ["availability", "latency"];
-        let groups = objectives.iter().map(|slo| {
-            (*slo, records.iter().filter(|r| r.labels.get("slo").is_some_and(|s| s == slo)).collect::<Vec<_>>())
-        });
-        for (of, rules) in groups.chain([("alerts", alerts.iter().collect())]) {
+        // 5-minute records before them), one of the alerts on the set's targets, and in the
+        // first set of its objectives the burn-rate alerts of them all.
+        let of_objective =
+            |slo: &str| rules.records.iter().filter(|r| r.labels.get("slo").is_some_and(|s| s == slo)).collect();
+        let mut groups: Vec<(&str, Vec<&Rule>)> = vec![
+            ("availability", of_objective("availability")),
+            ("latency", of_objective("latency")),
+            ("targets", rules.targets.iter().collect()),
+        ];
+        if set.chunk == 0 {
+            groups.push(("alerts", rules.burns.iter().collect()));
+        }
+        for (of, rules) in groups {
             let _ = writeln!(
                 out,
                 "  - name: {}\n    interval: {}m\n    rules:",
@@ -737,8 +786,9 @@ pub fn tests_file(sets: &[RuleSet], rules_path: &str) -> String {
     let _ = writeln!(out, "rule_files:\n  - {}\nevaluation_interval: 1m\ntests:", yaml_quote(rules_path));
     // The cases of each set's rules; a set past the first ten of the same objectives has the
     // same rules of other services (the same text but their names and its id), proven by
-    // the first's cases and, for each of its services, by the absence cases below.
-    for set in sets.iter().filter(|set| set.chunk == 0) {
+    // the first's cases, by the absence cases below for each of its services and, for the
+    // second, by an outage that the first set's burn-rate alerts page for.
+    for set in sets.iter().filter(|set| set.chunk < 2) {
         tests_of(&mut out, set);
     }
     // The absence of a target, once for the whole file (each set's rule alerts for its own
@@ -768,8 +818,8 @@ pub fn tests_file(sets: &[RuleSet], rules_path: &str) -> String {
         "    alert_rule_test:\n      - eval_time: 20m\n        alertname: MetricsTargetAbsent\n        exp_alerts:"
     );
     for set in sets {
-        let (_, alerts) = rules(set);
-        let rule = alerts.iter().find(|r| r.name == "MetricsTargetAbsent").expect("the absence alert");
+        let rules = rules(set);
+        let rule = rules.targets.iter().find(|r| r.name == "MetricsTargetAbsent").expect("the absence alert");
         for job in set.jobs() {
             write_expected(&mut out, set, rule, job);
         }
@@ -784,7 +834,9 @@ fn write_expected(out: &mut String, set: &RuleSet, rule: &Rule, job: &str) {
     // The series' labels the expression keeps (`absent` keeps the selector's).
     labels.insert("job", job.to_string());
     labels.insert("service", job.to_string());
-    labels.insert("slo_rules", set.label());
+    // The series' `slo_rules`, where the rule sets none of its own (the burn-rate alerts set
+    // their objectives' first set's).
+    labels.entry("slo_rules").or_insert_with(|| set.label());
     if rule.name != "MetricsTargetAbsent" {
         labels.insert("namespace", job.to_string());
         labels.insert("cluster", TEST_CLUSTER.into());
@@ -803,7 +855,7 @@ fn write_expected(out: &mut String, set: &RuleSet, rule: &Rule, job: &str) {
 /// The cases of `set`'s rules, on its first service's requests (and its next one's).
 fn tests_of(out: &mut String, set: &RuleSet) {
     let (service, metrics) = (set.first(), &set.metrics);
-    let (_, alerts) = rules(set);
+    let rules = rules(set);
     let name = &service.name;
     let threshold = le_label(service.slo.latency.seconds().unwrap_or(0.25));
     let labels_of = |job: &str, extra: &str| {
@@ -967,6 +1019,11 @@ fn tests_of(out: &mut String, set: &RuleSet) {
             expect: vec![("10m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0), (Some("latency"), 1)])],
         });
     }
+    // Past the first set of its objectives, the set has indicators of its own and the first
+    // set's alerts: an outage of its first service pages through them.
+    if set.chunk > 0 {
+        cases.truncate(1);
+    }
     for case in cases {
         let title = format!("{name}: {}", case.name);
         let _ = writeln!(out, "  - name: {}\n    interval: 1m\n    input_series:", folded(&title, 10, 6));
@@ -984,8 +1041,8 @@ fn tests_of(out: &mut String, set: &RuleSet) {
             let jobs = set.jobs();
             for (slo, at) in firing {
                 let job = jobs[*at];
-                let rule = alerts
-                    .iter()
+                let rule = rules
+                    .alerts()
                     .find(|r| r.name == *alertname && r.labels.get("slo").map(String::as_str) == *slo)
                     .expect("every expected alert is a rule");
                 write_expected(out, set, rule, job);

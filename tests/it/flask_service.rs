@@ -631,7 +631,7 @@ fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_it
     let rules_dir = r.dir.path().join("prometheus");
     std::fs::create_dir_all(&rules_dir).expect("dir");
     let rules = std::fs::read_to_string(out.join("monitoring/rules.yaml")).expect("rules");
-    assert_eq!(rules.matches("    interval: 1m\n").count(), 3, "{rules}");
+    assert_eq!(rules.matches("    interval: 1m\n").count(), 4, "{rules}");
     std::fs::write(rules_dir.join("rules.yaml"), rules.replace("    interval: 1m\n", "    interval: 1s\n"))
         .expect("rules");
     let config = format!(
