@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use minijinja::Value;
 
-use super::budget::{RENDER_BYTES, RENDER_FUEL};
+use super::budget::{FILE_BYTES, RENDER_BYTES, RENDER_FUEL};
 use super::env::{environment, is_plain};
 use super::plan::{Place, PlannedFile, is_reserved, is_safe_relative, is_vcs_folder};
 use super::{DUPLICATE_TARGET, TEMPLATE_ERROR, UNSAFE_TARGET_PATH, marker};
@@ -199,6 +199,9 @@ pub(super) struct Renderer<'a> {
     /// The values a file through a chart rendered in this context: (template, the context's
     /// address, text). [`Renderer::new_context`] forgets it.
     values_memo: Option<(String, usize, String)>,
+    /// Whether each template rendered so far (by name) holds no tag: its text is the file, and
+    /// minijinja need not compile it (most of the Terraform and the locks are such).
+    plain: HashMap<String, bool>,
 }
 
 impl<'a> Renderer<'a> {
@@ -221,6 +224,7 @@ impl<'a> Renderer<'a> {
             batch: Vec::new(),
             charted: None,
             values_memo: None,
+            plain: HashMap::new(),
         }
     }
 
@@ -249,6 +253,29 @@ impl<'a> Renderer<'a> {
     }
 
     /// A finding at the `target` of the blueprint's file entry `index`.
+    /// The text of the template `source` (named `name`) when it holds no tag, which is what
+    /// rendering it would give: `None` for a template, or for a text past what the render may
+    /// still write (rendering it reports that).
+    fn plain_text(&mut self, bp: &Blueprint, source: &str, name: &str) -> Option<String> {
+        let known = self.plain.get(name).copied();
+        if known == Some(false) {
+            return None;
+        }
+        let text = bp.text(source)?;
+        if known.is_none() {
+            let plain = is_plain(&text);
+            self.plain.insert(name.to_string(), plain);
+            if !plain {
+                return None;
+            }
+        }
+        if text.len() > FILE_BYTES.min(self.bytes_left) {
+            return None;
+        }
+        self.bytes_left -= text.len();
+        Some(text.into_owned())
+    }
+
     fn at_entry(&mut self, bp: &Blueprint, index: usize, rule: &'static Rule, msg: String) -> Diagnostic {
         self.sources.push(bp.manifest().source.clone());
         bp.manifest().at(rule, &route!["files", index, "target"], false, msg)
@@ -409,6 +436,8 @@ impl<'a> Renderer<'a> {
                 Some(None) => return,
                 None => return,
             }
+        } else if let Some(text) = file.template.then(|| self.plain_text(bp, &file.source, &shown)).flatten() {
+            text.into_bytes()
         } else if file.template {
             match self.run(&shown, ctx) {
                 Ok(text) => text.into_bytes(),
