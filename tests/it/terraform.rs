@@ -1502,7 +1502,11 @@ fn schema_versions() -> BTreeMap<String, String> {
 #[test]
 fn every_versions_tf_pins_each_provider_exactly_to_the_version_gen_checks_against() {
     let versions = schema_versions();
-    assert_eq!(versions.keys().collect::<Vec<_>>(), ["azuread", "azurerm", "helm", "kubernetes"], "{versions:?}");
+    assert_eq!(
+        versions.keys().collect::<Vec<_>>(),
+        ["aws", "azuread", "azurerm", "helm", "kubernetes", "tls"],
+        "{versions:?}"
+    );
     for spec in SPECS {
         let r = Rendered::new(spec);
         let mut seen = BTreeSet::new();

@@ -9,7 +9,7 @@ use crate::common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{checkov_failures, fixture, root, shared_terraform_schemas, validator};
+use common::{Gen, checkov_failures, fixture, root, shared_terraform_schemas, shared_terraform_schemas_aws, validator};
 
 /// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
 /// running checkov on the fixtures; a rule without a counterpart is not listed).
@@ -127,21 +127,67 @@ fn the_schema_check_refuses_what_the_schema_rules_refuse() {
 
 #[test]
 fn the_embedded_schemas_are_the_shared_ones() {
-    let shared = shared_terraform_schemas();
     let embedded = root().join("schemas/terraform");
-    let mut compared = 0;
-    for entry in walkdir::WalkDir::new(&shared).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(&shared).expect("under shared");
-        let is_schema = entry.path().extension().is_some_and(|e| e == "json") && !rel.starts_with("selftest");
-        if !is_schema {
-            continue;
+    // Azure's, Helm's and Kubernetes' providers, then AWS's and TLS's (a folder of their own).
+    for (shared, at_least) in [(shared_terraform_schemas(), 20), (shared_terraform_schemas_aws(), 60)] {
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(&shared).into_iter().flatten() {
+            let rel = entry.path().strip_prefix(&shared).expect("under shared");
+            let is_schema = entry.path().extension().is_some_and(|e| e == "json") && !rel.starts_with("selftest");
+            if !is_schema {
+                continue;
+            }
+            let ours = std::fs::read(embedded.join(rel)).unwrap_or_default();
+            let theirs = std::fs::read(entry.path()).expect("read");
+            assert!(ours == theirs, "schemas/terraform/{} differs from the shared schema: copy it", rel.display());
+            compared += 1;
         }
-        let ours = std::fs::read(embedded.join(rel)).unwrap_or_default();
-        let theirs = std::fs::read(entry.path()).expect("read");
-        assert!(ours == theirs, "schemas/terraform/{} differs from the shared schema: copy it", rel.display());
-        compared += 1;
+        assert!(compared > at_least, "only {compared} schemas of {} compared", shared.display());
     }
-    assert!(compared > 20, "only {compared} schemas compared");
+}
+
+/// gen checks hand-written AWS Terraform against the AWS provider's schema as the offline
+/// `terraform validate` does: on the shared schemas' own self-test, each error check.py
+/// reports is a finding of gen's at its resource (an EKS cluster without its role, an argument
+/// of the wrong name, a computed one set, a block written as an argument...), and the tree it
+/// accepts is clean.
+#[test]
+fn gen_reads_aws_terraform_against_the_aws_schemas_as_terraform_validate_does() {
+    let selftest = shared_terraform_schemas_aws().join("selftest");
+    let out = check_py().arg("--strict").arg(selftest.join("aws-bad")).output().expect("check.py runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    let errors = said.lines().filter(|l| l.contains("ERROR")).count();
+    assert_eq!(errors, 9, "check.py on the AWS self-test:\n{said}");
+    let run = Gen::new().arg("lint").arg(selftest.join("aws-bad")).arg("--format").arg("json").run();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON report");
+    let found: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| (d["code"].as_str().unwrap_or_default().to_string(), d["location"]["line"].as_u64().unwrap_or(0)))
+        .collect();
+    // The resource of each error, as check.py names it, is where gen's finding is.
+    let tf = std::fs::read_to_string(selftest.join("aws-bad/main.tf")).expect("main.tf");
+    let line_of = |needle: &str| tf.lines().position(|l| l.contains(needle)).map(|i| i as u64 + 1).expect(needle);
+    for (code, needle) in [
+        ("TF003", "resource \"aws_eks_cluster\""),
+        ("TF002", "kubernetes_version"),
+        ("TF005", "endpoint "),
+        ("TF004", "vpc_config"),
+        ("TF002", "scan_on_push = true"),
+        ("TF003", "image_scanning_configuration {}"),
+        ("TF003", "resource \"aws_iam_role\""),
+        ("TF003", "resource \"aws_eks_access_policy_association\""),
+        ("TF002", "principal {"),
+    ] {
+        let line = line_of(needle);
+        assert!(found.iter().any(|(c, l)| c == code && *l == line), "no {code} at line {line} ({needle}): {found:?}");
+    }
+    assert_eq!(found.len(), errors, "{found:?}");
+    let run = Gen::new().arg("lint").arg(selftest.join("aws-good")).run();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
 /// checkov reads variables through their defaults, `--var-file` and local modules as gen

@@ -20,8 +20,14 @@ use crate::diag::Span;
 include!(concat!(env!("OUT_DIR"), "/terraform_schemas.rs"));
 
 /// The provider versions of the embedded schemas (`schemas/terraform/README.md`).
-pub const PROVIDERS: &[(&str, &str)] =
-    &[("azurerm", "4.79.0"), ("azuread", "3.7.0"), ("helm", "3.0.2"), ("kubernetes", "2.38.0")];
+pub const PROVIDERS: &[(&str, &str)] = &[
+    ("azurerm", "4.79.0"),
+    ("azuread", "3.7.0"),
+    ("helm", "3.0.2"),
+    ("kubernetes", "2.38.0"),
+    ("aws", "6.47.0"),
+    ("tls", "4.1.0"),
+];
 
 /// The schema of a resource type (or, with `data`, a data source): its `block`. Each type's
 /// JSON is parsed the first time a file uses that type: parsing every embedded schema up front

@@ -296,6 +296,13 @@ pub fn shared_terraform_schemas() -> PathBuf {
     shared("GEN_TERRAFORM_SCHEMAS_DIR", "terraform-schemas", |d| d.join("check.py").is_file())
 }
 
+/// The shared `terraform-schemas-aws` folder (the AWS and TLS providers' schemas, beside the
+/// others'): `GEN_TERRAFORM_SCHEMAS_AWS_DIR`, or `shared/terraform-schemas-aws` beside the
+/// repository, or the workplace's own copy.
+pub fn shared_terraform_schemas_aws() -> PathBuf {
+    shared("GEN_TERRAFORM_SCHEMAS_AWS_DIR", "terraform-schemas-aws", |d| d.join("aws").is_dir())
+}
+
 /// The shared list of GitHub Actions pinned to commits (`github-actions-pins.json`):
 /// `GEN_GITHUB_ACTIONS_PINS`, or the file in `shared/` beside the repository, or the
 /// workplace's own copy.
