@@ -28,9 +28,15 @@
 //! of the services' requests (which Azure Monitor's managed Prometheus charts and bounds as
 //! the query cost of a rule). `slo:sli_errors:increase<window>` counts the bad requests over
 //! the pages' long windows. Each objective's records are a group of their own (evaluated in
-//! order, the 5-minute records first; 11 rules, within the 20 a group may hold by default on
-//! Amazon's managed Prometheus). The
-//! alerts, for a 30-day objective with an error budget `b` (1 − objective):
+//! order, the 5-minute records first: 11 rules). The longer windows read the 5-minute records
+//! of the set's services by `job`, summed across the sets that recorded them: a service moved
+//! to another set (a service added before it in the spec), or whose objectives change, keeps
+//! its history, and a service removed stops at once. What the records cannot hold: minutes
+//! when no rule ran (Prometheus down) count no request, and for as long as a window after the
+//! rules are first deployed it holds only what they recorded since (a rate over the raw
+//! series would read the history before them).
+//!
+//! The alerts, for a 30-day objective with an error budget `b` (1 − objective):
 //! - `ErrorBudgetBurnFast` (page, `severity: critical`): more than 14.4·b over 1h and 5m, or
 //!   6·b over 6h and 30m (2 % and 5 % of the month's budget), with at least [`PAGE_MIN_BAD`]
 //!   bad requests in that long window;
@@ -278,6 +284,10 @@ fn recorded_count(matcher: &str, slo: &str, window: &str) -> String {
 const ERRORS: &str = "slo:sli_errors:rate5m";
 const REQUESTS: &str = "slo:sli_requests:rate5m";
 
+/// How the longer windows' records sum the 5-minute ones: by service (and objective), across the
+/// sets that recorded them.
+const WINDOW_BY: &str = "sum by (cluster, namespace, job, service, slo)";
+
 /// How often each group of rules is evaluated (`interval`), in seconds.
 const INTERVAL_SECONDS: u32 = 60;
 
@@ -325,8 +335,8 @@ impl RuleSet {
         format!("slo-{}", self.id)
     }
 
-    /// The `slo_rules` label of the burn-rate alerts of every set of its objectives (the
-    /// first set's), and the matcher of their series (`slo_rules=~"slo-<id>(-[0-9]+)?"`).
+    /// The `slo_objectives` label of the burn-rate alerts of every set of its objectives (the
+    /// first set's label), and the matcher of their series (`slo_rules=~"slo-<id>(-[0-9]+)?"`).
     fn burn_label(&self) -> (String, String) {
         let label = format!("slo-{}", self.first_id);
         let matcher =
@@ -438,13 +448,18 @@ pub fn rules(set: &RuleSet) -> Rules {
         for (name, expr) in [(ERRORS, objective.errors), (REQUESTS, objective.requests)] {
             records.push(record(name.into(), with_service(expr(&selectors)), objective));
         }
-        let errors = format!("{ERRORS}{{{own}, slo=\"{}\"}}", objective.slo);
-        let requests = format!("{REQUESTS}{{{own}, slo=\"{}\"}}", objective.slo);
+        // The longer windows read the 5-minute records of the set's services by `job`, whichever
+        // set recorded them (summed across the `slo_rules` they were recorded under): a service
+        // moved to another set, or whose objectives change, keeps its history; a service
+        // removed stops at once, its records no longer read.
+        let slo = format!("slo=\"{}\"", objective.slo);
+        let summed =
+            |name: &str, window: &str| format!("{WINDOW_BY} (\n  sum_over_time({name}{{{jobs}, {slo}}}[{window}])\n)");
         for window in WINDOWS {
             let expr = if window == "5m" {
-                format!("{errors}\n/\n{requests}")
+                format!("{ERRORS}{{{own}, {slo}}}\n/\n{REQUESTS}{{{own}, {slo}}}")
             } else {
-                format!("sum_over_time({errors}[{window}])\n/\nsum_over_time({requests}[{window}])")
+                format!("{}\n/\n{}", summed(ERRORS, window), summed(REQUESTS, window))
             };
             records.push(record(format!("slo:sli_error:ratio_rate{window}"), expr, objective));
         }
@@ -453,12 +468,12 @@ pub fn rules(set: &RuleSet) -> Rules {
         // rate times the window, which would make one error in the first hour of a 6-hour
         // window six).
         for burn in &BURN_ALERTS[0].burns {
-            let expr = format!("sum_over_time({errors}[{}])\n* {INTERVAL_SECONDS}", burn.long);
+            let expr = format!("{}\n* {INTERVAL_SECONDS}", summed(ERRORS, burn.long));
             records.push(record(format!("slo:sli_errors:increase{}", burn.long), expr, objective));
         }
     }
     // The burn-rate alerts read the records of every set of the same objectives: one rule
-    // of each, however many sets, each alert with its series' service.
+    // of each, however many sets, each alert with its series' service and `slo_rules`.
     let (burn_label, family) = set.burn_label();
     let mut burns = Vec::new();
     for objective in &objectives {
@@ -486,13 +501,15 @@ pub fn rules(set: &RuleSet) -> Rules {
                 name: alert.name.into(),
                 expr: conditions.join("\nor\n"),
                 hold: Some(alert.hold),
-                // The first set's `slo_rules`, over its series' own: two objectives' alerts are
-                // not the same rule (`promtool check rules`), and a route or silence of the
-                // objectives holds for every set of them.
+                // The objectives' name (the first set's label): two objectives' alerts are not
+                // the same rule (`promtool check rules`), and a route or silence of the
+                // objectives holds for every set of them. The series' own `slo_rules` stays: a
+                // service briefly in two sets while a change is applied is two alerts, not two
+                // series the same once labelled (which would fail the rule for every service).
                 labels: BTreeMap::from([
                     ("slo", objective.slo.into()),
                     ("severity", alert.severity.into()),
-                    ("slo_rules", burn_label.clone()),
+                    ("slo_objectives", burn_label.clone()),
                 ]),
                 annotations: burn_annotations(service, metrics, objective, alert, budget),
             });
@@ -943,8 +960,8 @@ fn tests_of(out: &mut String, set: &RuleSet) {
             series: [mix(8.0 * budget, "503"), vec![up("1x300")]].concat(),
             // At 99.99 %, 0.8 errors a minute: the count of the page's window (each error
             // counted as its 5-minute rate is recorded, over the minutes after it) reaches 5
-            // near 9 minutes, and the page holds 2 more.
-            expect: vec![("15m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)])],
+            // near 9 minutes, and the page holds 2 more; at 99.9 %, it pages at 5.
+            expect: vec![("12m", "ErrorBudgetBurnFast", vec![(Some("availability"), 0)])],
         },
         Case {
             name: "errors just under 6 times the budget open a ticket and page nobody",
