@@ -109,7 +109,8 @@ pub(super) struct Objective {
     pub(super) slo: &'static str,
     /// The objective, a percentage.
     pub(super) percent: f64,
-    /// Its indicator's error ratio (the share of bad requests), by window.
+    /// Its indicator's error ratio (the share of bad requests) over a window, from the
+    /// services' own series: the dashboard's panels, which need no rule loaded.
     pub(super) bad: fn(&Selectors, &str) -> String,
     /// The rate of its bad requests over 5 minutes, and of all its requests, summed by
     /// service: what its recorded indicators are computed from over every window.
@@ -426,9 +427,8 @@ pub fn rules(set: &RuleSet) -> Rules {
     let (service, metrics) = (set.first(), &set.metrics);
     let jobs = job_matcher(&set.jobs());
     let (selectors, objectives) = objectives_of(&jobs, service, metrics);
-    // The windows' records read their set's 5-minute records alone, by its label (and the
-    // alerts those of its objectives' sets): not another set's, nor this one's under another
-    // name while a change of the spec is being rolled out.
+    // The 5-minute ratio reads its set's 5-minute records alone, by its label, as they are
+    // recorded at the same evaluation.
     let own = format!("slo_rules={}", promql_string(&set.label()));
     let record = |name: String, expr: String, objective: &Objective| Rule {
         kind: "record",
