@@ -205,3 +205,70 @@ fn past_ten_services_of_the_same_objectives_another_set_of_rules_selects_the_res
     let tests = std::fs::read_to_string(p.path("out/monitoring/rules.test.yaml")).expect("tests");
     assert!(tests.contains("svc10: an outage"), "{tests}");
 }
+
+/// A service briefly in two sets of the same objectives (a change applied set by set, as
+/// Terraform updates Azure's rule groups one by one) pages once per set, and fails no rule:
+/// alerts that set their objectives' first set's `slo_rules` over their series' would make
+/// the two series one, and Prometheus would fail the rule for every service of those
+/// objectives ("vector contains metrics with the same labelset after applying alert labels").
+#[test]
+fn a_service_in_two_sets_at_once_pages_once_per_set_and_fails_no_rule() {
+    let p = project_with(&[]);
+    let dir = p.path("out/monitoring");
+    let rules = std::fs::read_to_string(dir.join("rules.yaml")).expect("rules");
+    let label = rules
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("slo_rules: \""))
+        .map(|l| l.trim_end_matches('"').to_string())
+        .expect("a set's label");
+    // The same set under the next set's name, without the burn-rate alerts (the first set's).
+    let own = &rules[..rules.find(&format!("  - name: \"{label}-alerts\"")).expect("the alerts' group")];
+    std::fs::write(dir.join("moved.yaml"), own.replace(&label, &format!("{label}-2"))).expect("moved");
+    let test = format!(
+        "rule_files: [rules.yaml, moved.yaml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      \
+         - series: 'http_requests_total{{cluster=\"aks-1\", job=\"shop\", namespace=\"shop\", route=\"/\", status=\"500\"}}'\n        \
+         values: \"0+1000x60\"\n      - series: 'up{{cluster=\"aks-1\", job=\"shop\", namespace=\"shop\"}}'\n        \
+         values: \"1x60\"\n    promql_expr_test:\n      \
+         - expr: 'count by (slo_rules) (ALERTS{{alertname=\"ErrorBudgetBurnFast\", alertstate=\"firing\", job=\"shop\"}})'\n        \
+         eval_time: 10m\n        exp_samples:\n          - labels: '{{slo_rules=\"{label}\"}}'\n            value: 1\n          \
+         - labels: '{{slo_rules=\"{label}-2\"}}'\n            value: 1\n"
+    );
+    std::fs::write(dir.join("moved.test.yaml"), test).expect("test");
+    let (ok, said) = promtool(&dir, &["test", "rules", "moved.test.yaml"]);
+    assert!(ok && said.contains("SUCCESS"), "{said}");
+}
+
+/// A service moved to another set (one added before it in the spec) keeps its history: the
+/// longer windows read its 5-minute records by `job`, whichever set recorded them. Three hours
+/// of healthy requests recorded under its former set, then errors at 2 % (20 times the
+/// budget) under its own: ten minutes of them are a sixth of an hour, and page nobody; an
+/// hour of them pages. Windows that restarted empty with the set's name would page at once.
+#[test]
+fn a_service_moved_to_another_set_keeps_its_history_and_a_burst_pages_nobody() {
+    let p = project_with(&[]);
+    let dir = p.path("out/monitoring");
+    let labels = "cluster=\"aks-1\", job=\"shop\", namespace=\"shop\"";
+    let former = format!("{labels}, service=\"shop\", slo=\"availability\", slo_rules=\"slo-former\"");
+    let series = [
+        (format!("slo:sli_errors:rate5m{{{former}}}"), "0x180 stale".to_string()),
+        (format!("slo:sli_requests:rate5m{{{former}}}"), "16.667x180 stale".to_string()),
+        (format!("http_requests_total{{{labels}, route=\"/\", status=\"200\"}}"), "_x180 0+980x120".to_string()),
+        (format!("http_requests_total{{{labels}, route=\"/\", status=\"500\"}}"), "_x180 0+20x120".to_string()),
+        (format!("up{{{labels}}}"), "1x300".to_string()),
+    ];
+    let mut test = String::from(
+        "rule_files: [rules.yaml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n",
+    );
+    for (name, values) in &series {
+        test.push_str(&format!("      - series: '{name}'\n        values: \"{values}\"\n"));
+    }
+    test.push_str("    promql_expr_test:\n");
+    let firing = "count(ALERTS{alertname=\"ErrorBudgetBurnFast\", alertstate=\"firing\", job=\"shop\"})";
+    test.push_str(&format!("      - expr: '{firing}'\n        eval_time: 190m\n        exp_samples: []\n"));
+    test.push_str(&format!(
+        "      - expr: '{firing}'\n        eval_time: 250m\n        exp_samples:\n          - labels: '{{}}'\n            value: 1\n"
+    ));
+    std::fs::write(dir.join("moved.test.yaml"), test).expect("test");
+    let (ok, said) = promtool(&dir, &["test", "rules", "moved.test.yaml"]);
+    assert!(ok && said.contains("SUCCESS"), "{said}");
+}
