@@ -200,7 +200,7 @@ pub(super) struct Renderer<'a> {
     /// address, text). [`Renderer::new_context`] forgets it.
     values_memo: Option<(String, usize, String)>,
     /// Whether each template rendered so far (by name) holds no tag: its text is the file, and
-    /// minijinja need not compile it (most of the Terraform and the locks are such).
+    /// minijinja need not compile it (the flask blueprint's locks are such).
     plain: HashMap<String, bool>,
 }
 
@@ -252,7 +252,6 @@ impl<'a> Renderer<'a> {
         self.sources.push(source);
     }
 
-    /// A finding at the `target` of the blueprint's file entry `index`.
     /// The text of the template `source` (named `name`) when it holds no tag, which is what
     /// rendering it would give: `None` for a template, or for a text past what the render may
     /// still write (rendering it reports that).
@@ -276,6 +275,7 @@ impl<'a> Renderer<'a> {
         Some(text.into_owned())
     }
 
+    /// A finding at the `target` of the blueprint's file entry `index`.
     fn at_entry(&mut self, bp: &Blueprint, index: usize, rule: &'static Rule, msg: String) -> Diagnostic {
         self.sources.push(bp.manifest().source.clone());
         bp.manifest().at(rule, &route!["files", index, "target"], false, msg)

@@ -39,6 +39,13 @@ fn assert_rules_hold(out: &Path, sets: &[&[&str]]) {
     assert!(ok, "{said}");
 }
 
+/// Writes the promtool unit test `text` as `name` beside the rules in `dir`, and runs it.
+fn assert_test_passes(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("test");
+    let (ok, said) = promtool(dir, &["test", "rules", name]);
+    assert!(ok && said.contains("SUCCESS"), "{said}");
+}
+
 fn project_with(edits: &[(&str, &str)]) -> Project {
     let p = Project::new();
     for (from, to) in edits {
@@ -233,9 +240,7 @@ fn a_service_in_two_sets_at_once_pages_once_per_set_and_fails_no_rule() {
          eval_time: 10m\n        exp_samples:\n          - labels: '{{slo_rules=\"{label}\"}}'\n            value: 1\n          \
          - labels: '{{slo_rules=\"{label}-2\"}}'\n            value: 1\n"
     );
-    std::fs::write(dir.join("moved.test.yaml"), test).expect("test");
-    let (ok, said) = promtool(&dir, &["test", "rules", "moved.test.yaml"]);
-    assert!(ok && said.contains("SUCCESS"), "{said}");
+    assert_test_passes(&dir, "moved.test.yaml", &test);
 }
 
 /// A service moved to another set (one added before it in the spec) keeps its history: the
@@ -268,7 +273,5 @@ fn a_service_moved_to_another_set_keeps_its_history_and_a_burst_pages_nobody() {
     test.push_str(&format!(
         "      - expr: '{firing}'\n        eval_time: 250m\n        exp_samples:\n          - labels: '{{}}'\n            value: 1\n"
     ));
-    std::fs::write(dir.join("moved.test.yaml"), test).expect("test");
-    let (ok, said) = promtool(&dir, &["test", "rules", "moved.test.yaml"]);
-    assert!(ok && said.contains("SUCCESS"), "{said}");
+    assert_test_passes(&dir, "moved.test.yaml", &test);
 }
