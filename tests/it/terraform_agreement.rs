@@ -11,16 +11,26 @@ use std::process::Command;
 
 use common::{Gen, checkov_failures, fixture, root, shared_terraform_schemas, shared_terraform_schemas_aws, validator};
 
-/// Each rule with its checkov counterpart, checked on the rule's fires fixture (found by
-/// running checkov on the fixtures; a rule without a counterpart is not listed).
-const CHECKOV: &[(&str, &str)] = &[
-    ("TF011", "CKV_AZURE_137"),
-    ("TF012", "CKV_AZURE_141"),
-    ("TF015", "CKV_TF_1"),
-    ("TF017", "CKV2_AZURE_38"),
-    ("TF020", "CKV_AZURE_138"),
-    ("TF021", "CKV_AZURE_5"),
-    ("TF022", "CKV_AZURE_7"),
+/// Each rule with its checkov counterpart, checked on a fires fixture of the rule and its near
+/// miss (`fires.tf` and `passes.tf`, or the case named: `fires-CASE.tf`; found by running
+/// checkov on the fixtures; a rule without a counterpart is not listed).
+const CHECKOV: &[(&str, &str, &str)] = &[
+    ("TF010", "aws-no-subject", "CKV_AWS_358"),
+    ("TF011", "", "CKV_AZURE_137"),
+    ("TF012", "", "CKV_AZURE_141"),
+    ("TF015", "", "CKV_TF_1"),
+    ("TF017", "", "CKV2_AZURE_38"),
+    ("TF017", "aws", "CKV_AWS_21"),
+    ("TF020", "", "CKV_AZURE_138"),
+    ("TF021", "", "CKV_AZURE_5"),
+    ("TF022", "", "CKV_AZURE_7"),
+    ("TF026", "", "CKV_AWS_63"),
+    ("TF027", "", "CKV_AWS_51"),
+    ("TF028", "", "CKV_AWS_163"),
+    ("TF029", "", "CKV_AWS_38"),
+    ("TF030", "", "CKV_AWS_58"),
+    ("TF031", "", "CKV_AWS_37"),
+    ("TF032", "", "CKV_AWS_24"),
 ];
 
 /// The rules whose fires fixture the schema check refuses too.
@@ -30,8 +40,26 @@ fn fires(code: &str) -> PathBuf {
     fixture(&format!("terraform/{code}/fires.tf"))
 }
 
-fn passes(code: &str) -> PathBuf {
-    fixture(&format!("terraform/{code}/passes.tf"))
+/// A rule's fixture `stem` (`fires`, `passes`) of `case` (`fires-CASE.tf`), or of its pair.
+/// A case whose near miss has another name (`passes-aws-variable.tf` for `fires-aws-no-subject.tf`)
+/// uses the first `passes-` file whose name shares the case's first word.
+fn case(code: &str, stem: &str, case: &str) -> PathBuf {
+    if case.is_empty() {
+        return fixture(&format!("terraform/{code}/{stem}.tf"));
+    }
+    let exact = fixture(&format!("terraform/{code}/{stem}-{case}.tf"));
+    if exact.is_file() {
+        return exact;
+    }
+    let word = case.split('-').next().unwrap_or(case);
+    let mut found: Vec<PathBuf> = std::fs::read_dir(fixture(&format!("terraform/{code}")))
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&format!("{stem}-{word}"))))
+        .collect();
+    found.sort();
+    found.into_iter().next().unwrap_or(exact)
 }
 
 /// Every near miss of the family.
@@ -55,16 +83,15 @@ fn check_py() -> Command {
 
 #[test]
 fn checkov_and_gen_agree_on_the_terraform_fixtures() {
-    let files: Vec<PathBuf> = CHECKOV.iter().flat_map(|(ours, _)| [fires(ours), passes(ours)]).collect();
+    let files: Vec<PathBuf> =
+        CHECKOV.iter().flat_map(|(ours, c, _)| [case(ours, "fires", c), case(ours, "passes", c)]).collect();
+    assert!(files.iter().all(|f| f.is_file()), "{files:?}");
     let failed = checkov_failures("terraform", &files);
-    for (ours, theirs) in CHECKOV {
+    for (ours, c, theirs) in CHECKOV {
         let reported = |file: PathBuf| failed.contains(&(file, theirs.to_string()));
-        assert!(reported(fires(ours)), "{ours}: checkov did not report {theirs} on {}", fires(ours).display());
-        assert!(
-            !reported(passes(ours)),
-            "{ours}: checkov reports {theirs} on the near miss {}",
-            passes(ours).display()
-        );
+        let (fires, passes) = (case(ours, "fires", c), case(ours, "passes", c));
+        assert!(reported(fires.clone()), "{ours}: checkov did not report {theirs} on {}", fires.display());
+        assert!(!reported(passes.clone()), "{ours}: checkov reports {theirs} on the near miss {}", passes.display());
     }
 }
 
@@ -213,5 +240,152 @@ fn checkov_and_gen_agree_on_settings_that_come_from_variables() {
             assert_eq!(reported, expected, "{case}-{outcome}: checkov fails: {failed:#?}");
             assert_eq!(ours.codes().contains(&"TF021".to_string()), expected, "{case}-{outcome}: {}", ours.stdout);
         }
+    }
+}
+
+/// One of checkov's own test files for the counterparts of an AWS rule
+/// (`tests/fixtures/agreement/checkov-terraform/`, see its NOTICE), the checks the rule is
+/// compared with there, and each resource where the rule decides otherwise on purpose, with
+/// why (the rule's docs say the same).
+struct CheckovCase {
+    example: &'static str,
+    rule: &'static str,
+    checks: &'static [&'static str],
+    /// Resources checkov passes and the rule reports.
+    stricter: &'static [(&'static str, &'static str)],
+    /// Resources checkov reports and the rule passes.
+    looser: &'static [(&'static str, &'static str)],
+}
+
+const ORG_WIDE: &str = "`repo:org/*`: any repository of the organisation";
+const ANY_BRANCH: &str = "`repo:org/repo:*`: any branch of the repository, a pull request's included";
+const OTHER_PORT: &str = "port 222 open to every address: only 80 and 443 face the internet";
+const NO_SOURCE: &str = "a rule with no source admits nothing (AWS refuses one)";
+
+const CHECKOV_CASES: &[CheckovCase] = &[
+    CheckovCase {
+        example: "example_GithubActionsOIDCTrustPolicy",
+        rule: "TF010",
+        checks: &["CKV_AWS_358"],
+        stricter: &[
+            ("aws_iam_policy_document.pass-org-only", ORG_WIDE),
+            ("aws_iam_policy_document.pass2", ANY_BRANCH),
+            ("aws_iam_policy_document.pass_aud_first", ANY_BRANCH),
+        ],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_GithubActionsOIDCTrustPolicyOnRole",
+        rule: "TF010",
+        checks: &["CKV_AWS_393"],
+        stricter: &[
+            ("aws_iam_role.pass-org-only", ORG_WIDE),
+            ("aws_iam_role.pass-fm-customer", ORG_WIDE),
+            ("aws_iam_role.pass2", ANY_BRANCH),
+            ("aws_iam_role.pass_aud_first", ANY_BRANCH),
+        ],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_ECRImmutableTags",
+        rule: "TF027",
+        checks: &["CKV_AWS_51"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_EKSPublicAccessCIDR",
+        rule: "TF029",
+        checks: &["CKV_AWS_38"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_EKSControlPlaneLogging",
+        rule: "TF031",
+        checks: &["CKV_AWS_37"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_SecurityGroupUnrestrictedIngress22",
+        rule: "TF032",
+        checks: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
+        stricter: &[
+            ("aws_security_group.pass", OTHER_PORT),
+            ("aws_security_group_rule.pass", OTHER_PORT),
+            (
+                "aws_security_group.pass_self2",
+                "`self = true` beside `cidr_blocks = [\"0.0.0.0/0\"]` still admits everyone",
+            ),
+        ],
+        looser: &[("aws_security_group.not_self", NO_SOURCE), ("aws_vpc_security_group_ingress_rule.fail2", NO_SOURCE)],
+    },
+    CheckovCase {
+        example: "example_SecurityGroupUnrestrictedIngressAny",
+        rule: "TF032",
+        checks: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
+        stricter: &[],
+        looser: &[],
+    },
+];
+
+/// The resource a finding is about: the first `aws_TYPE.NAME` its message names.
+fn resource_named(message: &str) -> Option<String> {
+    let start = message.find("aws_")?;
+    let rest: String =
+        message[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect();
+    let mut parts = rest.split('.');
+    Some(format!("{}.{}", parts.next()?, parts.next()?))
+}
+
+/// On checkov's own test files for their counterparts, the AWS rules report exactly the
+/// resources checkov reports, but where a rule's docs say it is stricter or looser (each such
+/// resource listed with why, and each on the side of checkov it must be).
+#[test]
+fn the_aws_rules_agree_with_checkov_on_checkovs_own_test_cases() {
+    let files: Vec<PathBuf> =
+        CHECKOV_CASES.iter().map(|c| fixture(&format!("agreement/checkov-terraform/{}/main.tf", c.example))).collect();
+    let mut checkov = validator("checkov");
+    checkov.args(["--compact", "--skip-download", "--framework", "terraform", "-f"]).args(&files);
+    let reports = common::checkov_reports(&mut checkov, &[]);
+    let results = &reports.first().expect("a report")["results"];
+    // (file, check) -> resources, as checkov names them (a data source without `data.`).
+    let named = |kind: &str, file: &PathBuf, checks: &[&str]| -> std::collections::BTreeSet<String> {
+        results[kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["file_abs_path"].as_str().is_some_and(|f| std::path::Path::new(f) == file.as_path()))
+            .filter(|c| checks.contains(&c["check_id"].as_str().unwrap_or_default()))
+            .filter_map(|c| c["resource"].as_str().map(|r| r.trim_start_matches("data.").to_string()))
+            .collect()
+    };
+    for (case, file) in CHECKOV_CASES.iter().zip(&files) {
+        let failed = named("failed_checks", file, case.checks);
+        let passed: std::collections::BTreeSet<String> =
+            named("passed_checks", file, case.checks).difference(&failed).cloned().collect();
+        assert!(!failed.is_empty() && !passed.is_empty(), "{}: checkov ran none of {:?}", case.example, case.checks);
+        let run = common::lint_json(file);
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("a JSON report");
+        let ours: std::collections::BTreeSet<String> = report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["code"] == case.rule)
+            .map(|d| resource_named(d["message"].as_str().unwrap_or_default()).expect("a finding names its resource"))
+            .collect();
+        for (resource, why) in case.stricter {
+            assert!(passed.contains(*resource), "{}: checkov does not pass {resource} ({why})", case.example);
+        }
+        for (resource, why) in case.looser {
+            assert!(failed.contains(*resource), "{}: checkov does not report {resource} ({why})", case.example);
+        }
+        let mut expected = failed.clone();
+        expected.extend(case.stricter.iter().map(|(r, _)| r.to_string()));
+        for (resource, _) in case.looser {
+            expected.remove(*resource);
+        }
+        assert_eq!(ours, expected, "{} ({}): gen's findings against checkov's {failed:?}", case.example, case.rule);
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod azurerm4;
 pub mod hcl;
+pub mod iam;
 mod rules;
 pub mod schema;
 pub mod values;
@@ -343,7 +344,16 @@ impl Document {
         self.body.get_blocks("resource").filter_map(move |b| {
             let labels = hcl::labels(b);
             let (Some(t), Some(n)) = (labels.first(), labels.get(1)) else { return None };
-            (*t == type_name).then_some(Resource { doc: self, block: b, type_name: t, name: n })
+            (*t == type_name).then_some(Resource { doc: self, block: b, type_name: t, name: n, data: false })
+        })
+    }
+
+    /// The `data` blocks of a type: data sources, read as resources are.
+    pub fn data_sources<'a>(&'a self, type_name: &'a str) -> impl Iterator<Item = Resource<'a>> + 'a {
+        self.body.get_blocks("data").filter_map(move |b| {
+            let labels = hcl::labels(b);
+            let (Some(t), Some(n)) = (labels.first(), labels.get(1)) else { return None };
+            (*t == type_name).then_some(Resource { doc: self, block: b, type_name: t, name: n, data: true })
         })
     }
 
@@ -352,7 +362,7 @@ impl Document {
         self.body.get_blocks("resource").filter_map(move |b| {
             let labels = hcl::labels(b);
             let (Some(t), Some(n)) = (labels.first(), labels.get(1)) else { return None };
-            Some(Resource { doc: self, block: b, type_name: t, name: n })
+            Some(Resource { doc: self, block: b, type_name: t, name: n, data: false })
         })
     }
 
@@ -373,12 +383,18 @@ pub struct Resource<'a> {
     pub block: &'a Block,
     pub type_name: &'a str,
     pub name: &'a str,
+    /// A `data` block, not a `resource` one.
+    pub data: bool,
 }
 
 impl<'a> Resource<'a> {
-    /// `type.name`, as Terraform addresses it.
+    /// `type.name` (`data.type.name` for a data source), as Terraform addresses it.
     pub fn address(&self) -> String {
-        format!("{}.{}", self.type_name, self.name)
+        if self.data {
+            format!("data.{}.{}", self.type_name, self.name)
+        } else {
+            format!("{}.{}", self.type_name, self.name)
+        }
     }
 
     /// The resource's body.

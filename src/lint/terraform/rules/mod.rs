@@ -14,13 +14,20 @@ mod autoscaled_node_count_not_ignored;
 mod backend_access_key_auth;
 mod block_argument_mismatch;
 mod computed_argument_set;
+mod ecr_scan_on_push_off;
+mod ecr_tags_mutable;
+mod eks_control_plane_logs_missing;
+mod eks_endpoint_open_to_world;
+mod eks_secrets_unencrypted;
 mod federated_subject_too_broad;
+mod iam_allows_everything;
 mod missing_required_argument;
 mod module_source_unpinned;
 mod patch_version_with_auto_upgrade;
 mod provider_version_unpinned;
 mod role_on_broad_scope;
 mod secret_in_configuration;
+mod security_group_open_to_world;
 mod state_storage_unprotected;
 mod terraform_syntax;
 mod too_many_blocks;
@@ -46,8 +53,9 @@ pub static CHECKS: &[Check<Document>] = &[
     // Identities and their rights.
     Check { rule: &acr_push_on_several_registries::RULE, run: Run::All(acr_push_on_several_registries::check) },
     Check { rule: &role_on_broad_scope::RULE, run: Run::All(role_on_broad_scope::check) },
-    Check { rule: &federated_subject_too_broad::RULE, run: Run::Each(federated_subject_too_broad::check) },
+    Check { rule: &federated_subject_too_broad::RULE, run: Run::All(federated_subject_too_broad::check) },
     Check { rule: &secret_in_configuration::RULE, run: Run::Each(secret_in_configuration::check) },
+    Check { rule: &iam_allows_everything::RULE, run: Run::All(iam_allows_everything::check) },
     // The registry and the cluster.
     Check { rule: &acr_admin_user_enabled::RULE, run: Run::Each(acr_admin_user_enabled::check) },
     Check { rule: &acr_anonymous_pull_enabled::RULE, run: Run::Each(acr_anonymous_pull_enabled::check) },
@@ -65,6 +73,12 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &aks_single_node_system_pool::RULE, run: Run::Each(aks_single_node_system_pool::check) },
     Check { rule: &autoscaled_node_count_not_ignored::RULE, run: Run::Each(autoscaled_node_count_not_ignored::check) },
     Check { rule: &patch_version_with_auto_upgrade::RULE, run: Run::Each(patch_version_with_auto_upgrade::check) },
+    Check { rule: &ecr_tags_mutable::RULE, run: Run::Each(ecr_tags_mutable::check) },
+    Check { rule: &ecr_scan_on_push_off::RULE, run: Run::All(ecr_scan_on_push_off::check) },
+    Check { rule: &eks_endpoint_open_to_world::RULE, run: Run::Each(eks_endpoint_open_to_world::check) },
+    Check { rule: &eks_secrets_unencrypted::RULE, run: Run::Each(eks_secrets_unencrypted::check) },
+    Check { rule: &eks_control_plane_logs_missing::RULE, run: Run::Each(eks_control_plane_logs_missing::check) },
+    Check { rule: &security_group_open_to_world::RULE, run: Run::Each(security_group_open_to_world::check) },
     // Versions and state.
     Check { rule: &provider_version_unpinned::RULE, run: Run::Each(provider_version_unpinned::check) },
     Check { rule: &module_source_unpinned::RULE, run: Run::Each(module_source_unpinned::check) },

@@ -12,7 +12,14 @@ declare_rule! {
     /// `state` in it, as `acmetfstate` does) or when a container of it in the same module is
     /// named so (`tfstate`).
     ///
-    /// checkov: CKV2_AZURE_38 (soft delete, for every storage account).
+    /// On AWS, reports an `aws_s3_bucket` that holds state (its name or resource name has
+    /// `state` in it, or an `s3` backend of the module names it) without versioning (an
+    /// `aws_s3_bucket_versioning` of it with `status = "Enabled"`) or without a public access
+    /// block (an `aws_s3_bucket_public_access_block` of it with all four settings `true`).
+    /// Encryption is not asked for: S3 encrypts every object (SSE-S3) since January 2023.
+    ///
+    /// checkov: CKV2_AZURE_38 (soft delete, for every storage account); CKV_AWS_21
+    /// (versioning) and CKV2_AWS_6 (public access block), for every bucket.
     ///
     /// ## Why it matters
     /// The state is the only record of what Terraform manages. A bad apply, a corrupt write or
@@ -59,7 +66,65 @@ fn holds_state(account: &Resource<'_>, docs: &[Document]) -> bool {
     })
 }
 
+/// The settings of an `aws_s3_bucket_public_access_block` that together keep a bucket private.
+const PUBLIC_ACCESS_BLOCK: [&str; 4] =
+    ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+
+/// Whether an S3 bucket holds state, by its names or a backend of the module.
+fn bucket_holds_state(bucket: &Resource<'_>, docs: &[Document]) -> bool {
+    let name = bucket.string("bucket");
+    if says_state(bucket.name) || name.as_deref().is_some_and(says_state) {
+        return true;
+    }
+    let Some(name) = name else { return false };
+    docs.iter().flat_map(|d| d.terraform_blocks()).flat_map(|t| hcl::blocks(&t.body, "backend")).any(|b| {
+        hcl::labels(b).first() == Some(&"s3")
+            && hcl::value(&b.body, "bucket").and_then(hcl::string).as_deref() == Some(&name)
+    })
+}
+
+/// The resources of `type_name` in the module whose `bucket` refers to `bucket`.
+fn of_bucket<'a>(docs: &'a [Document], type_name: &'a str, bucket: &Resource<'_>) -> Vec<Resource<'a>> {
+    let prefix = format!("{}.", bucket.address());
+    resources(docs, type_name)
+        .filter(|r| {
+            hcl::value(r.body(), "bucket").is_some_and(|v| hcl::references(v).iter().any(|r| r.starts_with(&prefix)))
+        })
+        .collect()
+}
+
+fn check_s3(docs: &[Document], out: &mut Diagnostics) {
+    for bucket in resources(docs, "aws_s3_bucket").filter(|b| bucket_holds_state(b, docs)) {
+        let versioned = of_bucket(docs, "aws_s3_bucket_versioning", &bucket).iter().any(|v| {
+            hcl::block(v.body(), "versioning_configuration")
+                .and_then(|c| hcl::value(&c.body, "status"))
+                .and_then(|s| v.doc.values.resolve(s))
+                .and_then(|(e, _)| hcl::string(e))
+                .is_none_or(|s| s == "Enabled")
+        }) || hcl::block(bucket.body(), "versioning")
+            .and_then(|b| hcl::value(&b.body, "enabled"))
+            .and_then(hcl::boolean)
+            == Some(true);
+        let private = of_bucket(docs, "aws_s3_bucket_public_access_block", &bucket)
+            .iter()
+            .any(|b| PUBLIC_ACCESS_BLOCK.iter().all(|k| b.has(k) && b.boolean(k) != Some(false)));
+        let missing: Vec<&str> = [(!versioned, "versioning"), (!private, "a public access block")]
+            .into_iter()
+            .filter_map(|(m, what)| m.then_some(what))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let message = format!("{} holds Terraform state without {}", bucket.address(), missing.join(" or "));
+        out.push(bucket.at(&RULE, bucket.header(), message).help(
+            "add an `aws_s3_bucket_versioning` with `status = \"Enabled\"` and an `aws_s3_bucket_public_access_block` \
+             with its four settings `true`",
+        ));
+    }
+}
+
 pub fn check(docs: &[Document], out: &mut Diagnostics) {
+    check_s3(docs, out);
     for account in resources(docs, "azurerm_storage_account") {
         if !holds_state(&account, docs) {
             continue;
