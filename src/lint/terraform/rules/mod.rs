@@ -18,6 +18,7 @@ mod ecr_scan_on_push_off;
 mod ecr_tags_mutable;
 mod eks_control_plane_logs_missing;
 mod eks_endpoint_open_to_world;
+mod eks_node_role_workload_permissions;
 mod eks_secrets_unencrypted;
 mod federated_subject_too_broad;
 mod iam_allows_everything;
@@ -78,6 +79,7 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &eks_endpoint_open_to_world::RULE, run: Run::Each(eks_endpoint_open_to_world::check) },
     Check { rule: &eks_secrets_unencrypted::RULE, run: Run::Each(eks_secrets_unencrypted::check) },
     Check { rule: &eks_control_plane_logs_missing::RULE, run: Run::Each(eks_control_plane_logs_missing::check) },
+    Check { rule: &eks_node_role_workload_permissions::RULE, run: Run::All(eks_node_role_workload_permissions::check) },
     Check { rule: &security_group_open_to_world::RULE, run: Run::Each(security_group_open_to_world::check) },
     // Versions and state.
     Check { rule: &provider_version_unpinned::RULE, run: Run::Each(provider_version_unpinned::check) },
