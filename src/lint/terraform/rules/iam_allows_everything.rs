@@ -11,7 +11,9 @@ declare_rule! {
     /// `aws_iam_policy_document`) with a statement that allows every action (`Action = "*"`),
     /// or every action of a service on every resource (`Action = "s3:*"` with
     /// `Resource = "*"`). The policy is read however it is written: `jsonencode`, JSON in a
-    /// string or heredoc, the data source's blocks, or a variable or local holding one.
+    /// string or heredoc, the data source's blocks, or a variable or local holding one. A
+    /// statement with a `Principal` belongs to a resource's policy (a KMS key policy's
+    /// `kms:*` on `*` means this key) and is not judged.
     ///
     /// checkov: CKV_AWS_63 (the resources) and CKV_AWS_49 (`aws_iam_policy_document`), for
     /// `Action = "*"`. Deliberately stricter: checkov's CKV_AWS_63 passes `"s3:*"` on `"*"`,
@@ -49,7 +51,9 @@ fn literal(value: &[Piece]) -> Option<&str> {
 
 /// What a statement allows too broadly, when it does.
 fn judge(s: &iam::Statement) -> Option<String> {
-    if s.allows != Some(true) {
+    // A statement that names principals is a resource's policy (a KMS key's `kms:*` on `*`
+    // is "this key"), not what an identity may do.
+    if s.allows != Some(true) || !s.principals.is_empty() {
         return None;
     }
     let actions: Vec<&str> = s.actions.iter().flatten().filter_map(|a| literal(a)).collect();
