@@ -39,6 +39,12 @@ pub fn block<'a>(body: &'a Body, ident: &'a str) -> Option<&'a Block> {
     body.get_blocks(ident).next()
 }
 
+/// Whether a body writes its blocks `name` with a `dynamic "name"` block: what they hold
+/// is known only at plan time.
+pub fn has_dynamic(body: &Body, name: &str) -> bool {
+    blocks(body, "dynamic").any(|d| labels(d).first() == Some(&name))
+}
+
 /// The value of a string literal, or of a quoted template without interpolations.
 pub fn string(expr: &Expression) -> Option<String> {
     match expr {

@@ -134,10 +134,11 @@ fn policy_documents(doc: &Document) -> impl Iterator<Item = Policy<'_>> {
 
 /// A `statement` block of an `aws_iam_policy_document`.
 fn block_statement(body: &Body, values: &Values, span: Span) -> Statement {
+    BUDGET.with(|b| b.set(MAX_NODES));
     let string = |key: &str| hcl::value(body, key).and_then(|e| values.resolve(e)).and_then(|(e, _)| hcl::string(e));
     let list = |key: &str| match hcl::value(body, key) {
         None => Some(Vec::new()),
-        Some(e) => strings(&node(e, values, 0)),
+        Some(e) => strings(&node(e, values, 0, true)),
     };
     let allows = match hcl::value(body, "effect") {
         None => Some(true),
@@ -149,11 +150,12 @@ fn block_statement(body: &Body, values: &Values, span: Span) -> Statement {
                 .and_then(|e| values.resolve(e))
                 .and_then(|(e, _)| hcl::string(e))
                 .unwrap_or_default();
-            let ids = hcl::value(&p.body, "identifiers").map_or_else(Vec::new, |e| principals(&node(e, values, 0)));
+            let ids =
+                hcl::value(&p.body, "identifiers").map_or_else(Vec::new, |e| principals(&node(e, values, 0, true)));
             (kind, ids)
         })
         .collect();
-    let mut conditions = Some(Vec::new());
+    let mut conditions = if hcl::has_dynamic(body, "condition") { None } else { Some(Vec::new()) };
     for c in hcl::blocks(body, "condition") {
         let read =
             |key: &str| hcl::value(&c.body, key).and_then(|e| values.resolve(e)).and_then(|(e, _)| hcl::string(e));
@@ -161,7 +163,7 @@ fn block_statement(body: &Body, values: &Values, span: Span) -> Statement {
             conditions = None;
             break;
         };
-        let values = hcl::value(&c.body, "values").and_then(|e| strings(&node(e, values, 0)));
+        let values = hcl::value(&c.body, "values").and_then(|e| strings(&node(e, values, 0, true)));
         if let Some(list) = conditions.as_mut() {
             list.push(Condition { test, variable, values });
         }
@@ -172,17 +174,30 @@ fn block_statement(body: &Body, values: &Values, span: Span) -> Statement {
 /// Most levels of variables, locals and nesting followed into a policy.
 const MAX_DEPTH: usize = 16;
 
+/// Most values read into one policy: a local that holds itself ten times over would
+/// otherwise be read ten to the sixteenth times.
+const MAX_NODES: usize = 100_000;
+
+thread_local! {
+    /// The values [`node`] may still read into the policy being read.
+    static BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_NODES) };
+}
+
 /// The statements of a policy written as `expr`: `jsonencode({...})`, a JSON string, or a
 /// variable or local holding one. `None` for what gen cannot read.
 pub fn document(expr: &Expression, values: &Values) -> Option<Vec<Statement>> {
-    let (expr, _) = values.resolve(expr)?;
+    // Where a finding goes: the argument as written, in the resource's own file; a statement
+    // of a variable's or local's value (maybe another file) is reported there.
     let span = hcl::span(expr.span());
+    BUDGET.with(|b| b.set(MAX_NODES));
+    let (expr, origin) = values.resolve(expr)?;
+    let own = origin.is_none();
     let tree = match expr {
         Expression::FuncCall(f) if f.name.namespace.is_empty() && f.name.name.as_str() == "jsonencode" => {
             let arg = f.args.iter().next()?;
-            node(arg, values, 0)
+            node(arg, values, 0, own)
         }
-        _ => match node(expr, values, 0) {
+        _ => match node(expr, values, 0, own) {
             Node::Str(pieces) => json(&pieces)?,
             _ => return None,
         },
@@ -280,33 +295,38 @@ fn principals(node: &Node) -> Vec<Principal> {
     }
 }
 
-/// An HCL expression as a policy value, variables and locals followed.
-fn node(expr: &Expression, values: &Values, depth: usize) -> Node {
-    if depth > MAX_DEPTH {
+/// An HCL expression as a policy value, variables and locals followed. `own`: the
+/// expression is in the file being reported on (its objects keep their spans). An object
+/// with a key gen cannot read (`"${local.issuer}:sub"`) is not read at all: what it holds
+/// is unknown.
+fn node(expr: &Expression, values: &Values, depth: usize, own: bool) -> Node {
+    if depth > MAX_DEPTH || BUDGET.with(|b| b.replace(b.get().saturating_sub(1))) == 0 {
         return Node::Other;
     }
-    let Some((expr, _)) = values.resolve(expr) else {
+    let Some((expr, origin)) = values.resolve(expr) else {
         return match expr {
             Expression::Traversal(_) => reference(expr),
             _ => Node::Other,
         };
     };
+    let own = own && origin.is_none();
     match expr {
-        Expression::Parenthesis(p) => node(p.inner(), values, depth + 1),
+        Expression::Parenthesis(p) => node(p.inner(), values, depth + 1, own),
         Expression::HeredocTemplate(h) => Node::Str(template_pieces(&h.template)),
-        Expression::Array(items) => Node::List(items.iter().map(|e| node(e, values, depth + 1)).collect()),
-        Expression::Object(map) => Node::Map(
-            map.iter()
-                .filter_map(|(k, v)| {
+        Expression::Array(items) => Node::List(items.iter().map(|e| node(e, values, depth + 1, own)).collect()),
+        Expression::Object(map) => {
+            let entries: Option<Vec<(String, Node)>> = map
+                .iter()
+                .map(|(k, v)| {
                     let key = match k {
                         ObjectKey::Ident(i) => i.as_str().to_string(),
                         ObjectKey::Expression(e) => hcl::string(e)?,
                     };
-                    Some((key, node(v.expr(), values, depth + 1)))
+                    Some((key, node(v.expr(), values, depth + 1, own)))
                 })
-                .collect(),
-            Some(hcl::span(expr.span())),
-        ),
+                .collect();
+            entries.map_or(Node::Other, |e| Node::Map(e, own.then(|| hcl::span(expr.span()))))
+        }
         Expression::Traversal(_) => reference(expr),
         other => hcl::pieces(other).map_or(Node::Other, Node::Str),
     }
@@ -369,6 +389,8 @@ fn from_json(value: &serde_json::Value) -> Node {
             Node::Str(out)
         }
         serde_json::Value::Array(items) => Node::List(items.iter().map(from_json).collect()),
+        // A key with an interpolation in it is not known.
+        serde_json::Value::Object(map) if map.keys().any(|k| k.contains(HOLE)) => Node::Other,
         serde_json::Value::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(), None),
         _ => Node::Other,
     }

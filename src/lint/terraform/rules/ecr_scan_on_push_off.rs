@@ -46,7 +46,10 @@ pub fn check(docs: &[Document], out: &mut Diagnostics) {
     if registry_scans(docs) {
         return;
     }
-    for r in resources(docs, "aws_ecr_repository") {
+    // A `dynamic "image_scanning_configuration"` is not judged.
+    for r in
+        resources(docs, "aws_ecr_repository").filter(|r| !hcl::has_dynamic(r.body(), "image_scanning_configuration"))
+    {
         let block = hcl::block(r.body(), "image_scanning_configuration");
         let value = block.and_then(|b| hcl::value(&b.body, "scan_on_push"));
         let on = value.map(|v| r.doc.values.resolve(v).and_then(|(e, _)| hcl::boolean(e)));

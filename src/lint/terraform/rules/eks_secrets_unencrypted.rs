@@ -36,7 +36,8 @@ declare_rule! {
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
-    for r in doc.resources("aws_eks_cluster") {
+    // A `dynamic "encryption_config"` is not judged.
+    for r in doc.resources("aws_eks_cluster").filter(|r| !hcl::has_dynamic(r.body(), "encryption_config")) {
         let encrypted = hcl::blocks(r.body(), "encryption_config").any(|b| match hcl::value(&b.body, "resources") {
             // A list gen cannot read is not judged.
             Some(v) => match doc.values.resolve(v).map(|(e, _)| e) {

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::lint::terraform::Document;
 use crate::lint::terraform::hcl::Piece;
 use crate::lint::terraform::iam;
+use crate::lint::terraform::{Document, Resource, hcl};
 
 declare_rule! {
     /// ## What it does
@@ -13,7 +13,9 @@ declare_rule! {
     /// `Resource = "*"`). The policy is read however it is written: `jsonencode`, JSON in a
     /// string or heredoc, the data source's blocks, or a variable or local holding one. A
     /// statement with a `Principal` belongs to a resource's policy (a KMS key policy's
-    /// `kms:*` on `*` means this key) and is not judged.
+    /// `kms:*` on `*` means this key) and is not judged, nor is a policy the module uses as a
+    /// ceiling, which grants nothing by itself: a `permissions_boundary` or a service control
+    /// policy (`aws_organizations_policy`).
     ///
     /// checkov: CKV_AWS_63 (the resources) and CKV_AWS_49 (`aws_iam_policy_document`), for
     /// `Action = "*"`. Deliberately stricter: checkov's CKV_AWS_63 passes `"s3:*"` on `"*"`,
@@ -65,8 +67,40 @@ fn judge(s: &iam::Statement) -> Option<String> {
     every_resource.then(|| format!("allows every `{service}` action (`{service}:*`) on every resource (`*`)"))
 }
 
+/// The addresses of the policies a module uses as a ceiling, not a grant: a role's or a
+/// user's `permissions_boundary`, an `aws_organizations_policy`'s `content` (a service control
+/// policy), and the policy documents those are written from.
+fn ceilings(docs: &[Document]) -> Vec<String> {
+    let refs = |r: &Resource<'_>, key: &str| hcl::value(r.body(), key).map(hcl::references).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for doc in docs {
+        for r in doc.resources("aws_iam_role").chain(doc.resources("aws_iam_user")) {
+            out.extend(refs(&r, "permissions_boundary"));
+        }
+        out.extend(doc.resources("aws_organizations_policy").flat_map(|r| refs(&r, "content")));
+    }
+    for doc in docs {
+        for r in doc.resources("aws_iam_policy") {
+            if out.iter().any(|c| of(c, &r.address())) {
+                out.extend(refs(&r, "policy"));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the reference `reference` is to the resource or data source at `address`.
+fn of(reference: &str, address: &str) -> bool {
+    reference.strip_prefix(address).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
 pub fn check(docs: &[Document], out: &mut Diagnostics) {
+    let ceilings = ceilings(docs);
     for policy in iam::permission_policies(docs) {
+        let address = policy.owner.address();
+        if ceilings.iter().any(|c| of(c, &address)) {
+            continue;
+        }
         for s in &policy.statements {
             let Some(problem) = judge(s) else { continue };
             let message = format!("a statement of the policy in {} {problem}", policy.owner.address());

@@ -12,7 +12,8 @@ declare_rule! {
     /// on anything but one of the ports 80 and 443: an `ingress` block of an
     /// `aws_security_group`, an `aws_security_group_rule` of `type = "ingress"`, or an
     /// `aws_vpc_security_group_ingress_rule`. Every protocol (`-1`), a port range (`0`-`65535`,
-    /// `80`-`443`), SSH, RDP, a database's port and ICMP all fire. Values are read written or
+    /// `80`-`443`), SSH, RDP, a database's port and ICMP all fire, except the ICMP messages path
+    /// MTU discovery needs (type 3 code 4; ICMPv6 type 2). Values are read written or
     /// through a variable or local; a port or address gen cannot read is not judged.
     ///
     /// checkov: CKV_AWS_24 (port 22), CKV_AWS_25 (3389) and CKV_AWS_277 (every port), each a
@@ -42,8 +43,11 @@ declare_rule! {
     pub static RULE = ("TF032", "security-group-open-to-world", Error);
 }
 
-/// The addresses that mean every one.
-const EVERYONE: &[&str] = &["0.0.0.0/0", "::/0", "0000:0000:0000:0000:0000:0000:0000:0000/0"];
+/// Whether an address range is every address: any address with a prefix of 0 bits
+/// (`0.0.0.0/0`, `::/0`, `::0/0`).
+fn everyone(cidr: &str) -> bool {
+    cidr.trim().ends_with("/0")
+}
 
 /// The arguments of an ingress rule: a block's body, or an object of the `ingress = [...]`
 /// attribute form.
@@ -91,7 +95,7 @@ fn strings(rule: Rule<'_>, key: &str, values: &Values) -> Vec<String> {
 
 /// What a rule admits from every address, when it does more than one of ports 80 and 443.
 fn judge(rule: Rule<'_>, values: &Values, protocol_key: &str, cidr_keys: &[&str]) -> Option<String> {
-    let open = cidr_keys.iter().flat_map(|k| strings(rule, k, values)).find(|c| EVERYONE.contains(&c.as_str()))?;
+    let open = cidr_keys.iter().flat_map(|k| strings(rule, k, values)).find(|c| everyone(c))?;
     let protocol = rule
         .get(protocol_key)
         .and_then(|v| values.resolve(v))
@@ -105,14 +109,23 @@ fn judge(rule: Rule<'_>, values: &Values, protocol_key: &str, cidr_keys: &[&str]
     let (from, to) = match (from, to) {
         (Some(f), Some(t)) => (f, t),
         // `ip_protocol = "icmp"` may leave the ports out.
-        (None, None) if protocol_key == "ip_protocol" => (-1, -1),
+        (None, None)
+            if protocol_key == "ip_protocol" && rule.get("from_port").is_none() && rule.get("to_port").is_none() =>
+        {
+            (-1, -1)
+        }
         _ => return None,
     };
     if from == to && (from == 80 || from == 443) {
         return None;
     }
-    if matches!(protocol.to_ascii_lowercase().as_str(), "icmp" | "1" | "icmpv6" | "58") {
-        return Some(format!("admits every address ({open}) to ICMP"));
+    // For ICMP the ports are a message type and code. Path MTU discovery needs "fragmentation
+    // needed" (type 3) and "packet too big" (ICMPv6 type 2) from everywhere.
+    match protocol.to_ascii_lowercase().as_str() {
+        "icmp" | "1" if from == 3 && matches!(to, -1 | 4) => return None,
+        "icmpv6" | "58" if from == 2 => return None,
+        "icmp" | "1" | "icmpv6" | "58" => return Some(format!("admits every address ({open}) to ICMP")),
+        _ => {}
     }
     if from <= 0 && to >= 65535 || from == 0 && to == 0 {
         return every();

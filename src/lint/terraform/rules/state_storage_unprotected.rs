@@ -12,14 +12,17 @@ declare_rule! {
     /// `state` in it, as `acmetfstate` does) or when a container of it in the same module is
     /// named so (`tfstate`).
     ///
-    /// On AWS, reports an `aws_s3_bucket` that holds state (its name or resource name has
-    /// `state` in it, or an `s3` backend of the module names it) without versioning (an
-    /// `aws_s3_bucket_versioning` of it with `status = "Enabled"`) or without a public access
-    /// block (an `aws_s3_bucket_public_access_block` of it with all four settings `true`).
-    /// Encryption is not asked for: S3 encrypts every object (SSE-S3) since January 2023.
+    /// On AWS, reports an `aws_s3_bucket` that holds state (a word of its name or resource
+    /// name is `state` or ends in `tfstate`, or an `s3` backend of the module names it)
+    /// without versioning (an `aws_s3_bucket_versioning` of it with `status = "Enabled"`) or
+    /// with its public access unblocked (an `aws_s3_bucket_public_access_block` of it that
+    /// sets one of its four settings `false`). A bucket without a public access block is
+    /// private: S3 blocks public access on every new bucket since April 2023. Nor is
+    /// encryption asked for: S3 encrypts every object (SSE-S3) since January 2023.
     ///
     /// checkov: CKV2_AZURE_38 (soft delete, for every storage account); CKV_AWS_21
-    /// (versioning) and CKV2_AWS_6 (public access block), for every bucket.
+    /// (versioning) and CKV2_AWS_6 (a public access block, for every bucket, also where S3's
+    /// own default blocks public access).
     ///
     /// ## Why it matters
     /// The state is the only record of what Terraform manages. A bad apply, a corrupt write or
@@ -72,8 +75,14 @@ const PUBLIC_ACCESS_BLOCK: [&str; 4] =
 
 /// Whether an S3 bucket holds state, by its names or a backend of the module.
 fn bucket_holds_state(bucket: &Resource<'_>, docs: &[Document]) -> bool {
+    // A word of the name (`acme-tfstate`, `tf_state`), not any `state` in it (`real-estate`).
+    let words = |n: &str| {
+        n.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "state" || w.ends_with("tfstate") || w == "terraformstate")
+    };
     let name = bucket.string("bucket");
-    if says_state(bucket.name) || name.as_deref().is_some_and(says_state) {
+    if words(bucket.name) || name.as_deref().is_some_and(words) {
         return true;
     }
     let Some(name) = name else { return false };
@@ -83,12 +92,24 @@ fn bucket_holds_state(bucket: &Resource<'_>, docs: &[Document]) -> bool {
     })
 }
 
-/// The resources of `type_name` in the module whose `bucket` refers to `bucket`.
+/// The resources of `type_name` in the module whose `bucket` refers to `bucket`
+/// (`aws_s3_bucket.state.id`, `aws_s3_bucket.state[0].id`, `each.value.id` over
+/// `for_each = aws_s3_bucket.state`) or names it.
 fn of_bucket<'a>(docs: &'a [Document], type_name: &'a str, bucket: &Resource<'_>) -> Vec<Resource<'a>> {
-    let prefix = format!("{}.", bucket.address());
+    let address = bucket.address();
+    let refers = |e: &hcl_edit::expr::Expression| {
+        hcl::references(e).iter().any(|r| {
+            r.strip_prefix(address.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+    };
+    let name = bucket.string("bucket");
     resources(docs, type_name)
         .filter(|r| {
-            hcl::value(r.body(), "bucket").is_some_and(|v| hcl::references(v).iter().any(|r| r.starts_with(&prefix)))
+            hcl::value(r.body(), "bucket").is_some_and(|v| {
+                refers(v)
+                    || (hcl::refers_to(v, &["each.value"]) && hcl::value(r.body(), "for_each").is_some_and(refers))
+                    || (name.is_some() && hcl::string(v).as_deref() == name.as_deref())
+            })
         })
         .collect()
 }
@@ -105,10 +126,12 @@ fn check_s3(docs: &[Document], out: &mut Diagnostics) {
             .and_then(|b| hcl::value(&b.body, "enabled"))
             .and_then(hcl::boolean)
             == Some(true);
+        // S3 blocks public access on every new bucket since April 2023: a bucket without an
+        // `aws_s3_bucket_public_access_block` is private; one that turns a setting off is not.
         let private = of_bucket(docs, "aws_s3_bucket_public_access_block", &bucket)
             .iter()
-            .any(|b| PUBLIC_ACCESS_BLOCK.iter().all(|k| b.has(k) && b.boolean(k) != Some(false)));
-        let missing: Vec<&str> = [(!versioned, "versioning"), (!private, "a public access block")]
+            .all(|b| PUBLIC_ACCESS_BLOCK.iter().all(|k| b.boolean(k) != Some(false)));
+        let missing: Vec<&str> = [(!versioned, "versioning"), (!private, "its public access blocked")]
             .into_iter()
             .filter_map(|(m, what)| m.then_some(what))
             .collect();
@@ -117,8 +140,8 @@ fn check_s3(docs: &[Document], out: &mut Diagnostics) {
         }
         let message = format!("{} holds Terraform state without {}", bucket.address(), missing.join(" or "));
         out.push(bucket.at(&RULE, bucket.header(), message).help(
-            "add an `aws_s3_bucket_versioning` with `status = \"Enabled\"` and an `aws_s3_bucket_public_access_block` \
-             with its four settings `true`",
+            "add an `aws_s3_bucket_versioning` with `status = \"Enabled\"`, and keep the four settings of its \
+             `aws_s3_bucket_public_access_block` `true`",
         ));
     }
 }
