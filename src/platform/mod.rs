@@ -6,6 +6,7 @@
 //! A platform is part of the spec stage: the spec's model holds a [`Target`], and the
 //! platforms' rules read a loaded spec. Nothing outside `src/platform/<name>/` names a target.
 
+pub mod aws;
 pub mod azure;
 pub mod local;
 
@@ -332,6 +333,7 @@ macro_rules! platforms {
 platforms! {
     azure => Azure,
     local => Local,
+    aws => Aws,
 }
 
 /// The platform named `name`.

@@ -515,8 +515,57 @@ fn gen_init_platform_local_writes_a_spec_that_renders_for_a_laptop() {
     assert!(deployment.contains("image: \"notes/notes:dev\""), "{deployment}");
     let ingress = std::fs::read_to_string(out.join("manifests/notes/ingress.yaml")).expect("ingress");
     assert!(ingress.contains("host: \"notes.localhost\"") && !ingress.contains("tls:"), "{ingress}");
-    let run = Gen::new().args(["init", "--platform", "aws"]).current_dir(dir.path()).run();
+    let run = Gen::new().args(["init", "--platform", "gcp"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn gen_init_platform_aws_writes_a_spec_whose_render_closes_on_an_eks_cluster_the_readme_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = Gen::new().args(["init", "--platform", "aws", "--name", "notes"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let out = dir.path().join("out");
+    // The image is the account's ECR repository `<project>/<service>`, at a tag never pushed.
+    let deployment = std::fs::read_to_string(out.join("manifests/notes/deployment.yaml")).expect("deployment");
+    assert!(
+        deployment.contains("image: \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes/notes:0.0.0\""),
+        "{deployment}"
+    );
+    // An Ingress of the AWS Load Balancer Controller: TLS from ACM (no Secret to create),
+    // HTTP redirected, one load balancer for the project.
+    let ingress = std::fs::read_to_string(out.join("manifests/notes/ingress.yaml")).expect("ingress");
+    for line in [
+        "ingressClassName: \"alb\"",
+        "alb.ingress.kubernetes.io/ssl-redirect: \"443\"",
+        "alb.ingress.kubernetes.io/group.name: notes",
+        "- \"notes.example.com\"",
+    ] {
+        assert!(ingress.contains(line), "{line}: {ingress}");
+    }
+    assert!(!ingress.contains("secretName") && !ingress.contains("nginx.ingress"), "{ingress}");
+    // The load balancer reaches the pods from the VPC: the NetworkPolicy admits its range.
+    let policy = std::fs::read_to_string(out.join("manifests/notes/networkpolicy.yaml")).expect("policy");
+    assert!(policy.contains("cidr: \"10.0.0.0/16\""), "{policy}");
+    // Nothing of what is not built yet: no Terraform, no workflow. The README says so and
+    // names the cluster and its controller, each with a command that checks it.
+    for missing in ["terraform", ".github"] {
+        assert!(!out.join(missing).exists(), "{missing}");
+    }
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("readme");
+    for line in [
+        "EKS cluster `notes-eks`",
+        "IngressClass `alb`",
+        "`kubectl get ingressclass 'alb'`",
+        "ACM certificate for `notes.example.com`",
+    ] {
+        assert!(readme.contains(line), "{line}");
+    }
+    // What the README declares is what closes the render: without it, the class is missing.
+    std::fs::write(out.join("README.md"), "# notes\n").expect("write");
+    let lint = Gen::new().args(["lint", "out"]).current_dir(dir.path()).run();
+    assert!(lint.stdout.contains("IngressClass `alb`"), "{}\n{}", lint.stdout, lint.stderr);
 }
 
 #[test]

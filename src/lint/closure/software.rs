@@ -135,6 +135,15 @@ pub static SOFTWARE: &[Software] = &[
         gateway_class: Some("nginx"),
     },
     Software {
+        charts: &["aws-load-balancer-controller"],
+        urls: &["aws-load-balancer-controller"],
+        names: &["aws load balancer controller"],
+        groups: &["elbv2.k8s.aws"],
+        namespaces: &[],
+        ingress_class: Some("alb"),
+        gateway_class: None,
+    },
+    Software {
         charts: &["ingress-nginx"],
         urls: &["ingress-nginx"],
         names: &["ingress-nginx"],

@@ -1,0 +1,61 @@
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::platform::aws;
+use crate::spec::Loaded;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an EKS cluster name that AWS would refuse: 1 to 100 letters, digits, `-` and
+    /// `_`, starting with a letter or digit.
+    ///
+    /// ## Why it matters
+    /// The name is also in the IAM roles, the KMS key's alias and the subnets' discovery tags
+    /// gen's Terraform writes; the API refuses it only at `terraform apply`, after the VPC
+    /// was created.
+    ///
+    /// ## How to fix
+    /// Use a name such as `shop-eks`.
+    pub static RULE = ("SPEC177", "invalid-eks-name", Error);
+}
+
+/// Why `name` is not a valid EKS cluster name, if it is not.
+pub fn invalid(name: &str) -> Option<&'static str> {
+    if name.is_empty() || name.len() > 100 {
+        Some("it must be 1 to 100 characters long")
+    } else if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        Some("it may hold only letters, digits, `-` and `_`")
+    } else if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        Some("it must start with a letter or digit")
+    } else {
+        None
+    }
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    let Some(block) = aws::of(&spec.spec) else { return };
+    let name = &block.eks.name;
+    if let Some(why) = invalid(name) {
+        out.push(
+            spec.at(
+                &RULE,
+                &crate::route!["platform", aws::NAME, "eks", "name"],
+                false,
+                format!("cluster name `{}` is not valid for EKS: {why}", name.escape_debug()),
+            )
+            .help("use letters, digits, `-` and `_`, such as `shop-eks`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_eks_name_is_what_the_api_accepts() {
+        for ok in ["shop", "shop-eks", "Shop_1", &"a".repeat(100)] {
+            assert_eq!(super::invalid(ok), None, "{ok}");
+        }
+        for bad in ["", "-shop", "_shop", "shop.eks", "shop eks", &"a".repeat(101)] {
+            assert!(super::invalid(bad).is_some(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! AWS's spec rules: names AWS would refuse, regions and versions EKS does not serve well.
+//! One file per rule.
+
+pub mod ecr_repository_name;
+pub mod eks_name;
+pub mod invalid_region;
+pub mod region_with_two_zones;
+pub mod state_bucket_name;
+pub mod unsupported_eks_version;
