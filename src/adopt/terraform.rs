@@ -13,6 +13,7 @@ use super::model::{Facts, Kind, Origin, Platform};
 use super::walk::RepoFile;
 use crate::diag::Source;
 use crate::lint::terraform::hcl;
+use crate::platform::{aws, azure};
 
 /// A parsed file and its text.
 pub struct Parsed {
@@ -135,8 +136,8 @@ pub fn read(files: &[Parsed], platform: &mut Platform) {
         };
         for p in hcl::blocks(&file.body, "provider") {
             match hcl::labels(p).first().copied() {
-                Some("azurerm") => platform.azure.push(at_block(file, p)),
-                Some("aws") => platform.aws.push(at_block(file, p)),
+                Some(azure::TERRAFORM_PROVIDER) => platform.azure.push(at_block(file, p)),
+                Some(aws::TERRAFORM_PROVIDER) => platform.aws.push(at_block(file, p)),
                 _ => {}
             }
         }

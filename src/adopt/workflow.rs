@@ -191,7 +191,7 @@ fn commands(
             }
             ["docker", "push", ..] => *deploys = true,
             ["minikube", ..] => platform.local.push(("minikube".into(), at.clone())),
-            ["aws", ..] => platform.aws.push(at.clone()),
+            [crate::platform::aws::CLI, ..] => platform.aws.push(at.clone()),
             _ => {}
         }
     }

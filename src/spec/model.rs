@@ -60,6 +60,15 @@ impl Spec {
             {
                 volume.storage_class.get_or_insert_with(|| class.into());
             }
+            // A platform whose clusters are not created with its default class (EKS's
+            // default is the in-tree `gp2`, or none since 1.30; gen's class is `gp3`) names it
+            // in every claim: a claim that named none would wait for a class nobody made.
+            if let Some(volume) = &mut service.persistence
+                && let Some(class) = target.platform().default_storage_class()
+                && !target.platform().cluster_storage_classes().contains(&class)
+            {
+                volume.storage_class.get_or_insert_with(|| class.into());
+            }
             if let Some(volume) = &mut service.persistence
                 && let Some(backup) = &mut volume.backup
             {
@@ -186,6 +195,26 @@ pub struct IngressController {
 impl Default for IngressController {
     fn default() -> Self {
         IngressController { class_name: "nginx".into(), namespace: "ingress-nginx".into(), gateway: None }
+    }
+}
+
+impl IngressController {
+    /// Reads a platform's `ingress` block, each key it omits taken from `default` (the
+    /// platform's, where the model's own are a local cluster's).
+    pub fn read_over<'de, D: serde::Deserializer<'de>>(d: D, default: IngressController) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        struct Written {
+            class_name: Option<String>,
+            namespace: Option<String>,
+            gateway: Option<GatewayRef>,
+        }
+        let written = Written::deserialize(d)?;
+        Ok(IngressController {
+            class_name: written.class_name.unwrap_or(default.class_name),
+            namespace: written.namespace.unwrap_or(default.namespace),
+            gateway: written.gateway.or(default.gateway),
+        })
     }
 }
 

@@ -21,11 +21,11 @@ include!(concat!(env!("OUT_DIR"), "/terraform_schemas.rs"));
 
 /// The provider versions of the embedded schemas (`schemas/terraform/README.md`).
 pub const PROVIDERS: &[(&str, &str)] = &[
-    ("azurerm", "4.79.0"),
+    (crate::platform::azure::TERRAFORM_PROVIDER, "4.79.0"),
     ("azuread", "3.7.0"),
     ("helm", "3.0.2"),
     ("kubernetes", "2.38.0"),
-    ("aws", "6.47.0"),
+    (crate::platform::aws::TERRAFORM_PROVIDER, "6.47.0"),
     ("tls", "4.1.0"),
 ];
 

@@ -19,8 +19,14 @@ use crate::spec::model::{IngressController, RouteKind};
 /// The platform's name: its key under `platform` in the spec.
 pub const NAME: &str = "aws";
 
-/// The tag deployed until the pipeline pushes a release: none is ever pushed under it, so a
-/// cluster never pulls an image nobody built.
+/// The name of HashiCorp's Terraform provider for AWS (`provider "aws"`).
+pub const TERRAFORM_PROVIDER: &str = "aws";
+
+/// The AWS CLI's command: a workflow step that runs it deploys to AWS (`gen adopt`).
+pub const CLI: &str = "aws";
+
+/// The tag the values deploy until a release sets one. gen's workflows for AWS are not built
+/// yet: the README asks for an image pushed under it.
 pub const FIRST_TAG: &str = "0.0.0";
 
 /// AWS, as gen deploys to it.
@@ -61,6 +67,9 @@ impl Platform for Aws {
         "EKS with the AWS Load Balancer Controller: the chart and manifests (Terraform and workflows in progress)"
     }
 
+    /// `gp3` on the EBS CSI driver, which the snapshot controller snapshots. EKS does not
+    /// create it (its own `gp2` is the in-tree provisioner, and no longer the default since
+    /// 1.30), so every claim names it and the README lists it.
     fn default_storage_class(&self) -> Option<&'static str> {
         Some("gp3")
     }
@@ -99,18 +108,8 @@ impl TargetSpec for Spec {
         (format!("{}/{}/{service}", self.registry(), self.repository_prefix(project)), FIRST_TAG)
     }
 
-    /// gp3 on the EBS CSI driver, which the snapshot controller add-on snapshots.
-    fn backup_storage_class(&self) -> Option<&'static str> {
-        Some("gp3")
-    }
-
     fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
         "ebs-csi"
-    }
-
-    /// The in-tree `gp2` class cannot be snapshotted: the default is gen's `gp3`.
-    fn snapshots_default_storage(&self) -> bool {
-        true
     }
 
     /// What runs in the namespaces EKS's add-ons and the load balancer controller use is
@@ -144,5 +143,21 @@ impl TargetSpec for Spec {
             map.insert("registry".into(), self.registry().into());
         }
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_volume_names_gp3_which_eks_does_not_make_its_default() {
+        let text = b"apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop}, state: {bucket: acme-shop-tfstate}}\nservices:\n  - {name: notes, replicas: 1, persistence: {size: 1Gi, mountPath: /data}}\n  - {name: files, replicas: 1, persistence: {size: 1Gi, mountPath: /data, storageClass: io2}}\n";
+        let loaded = crate::spec::load("spec.yaml", text).expect("a spec");
+        let classes: Vec<Option<&str>> = loaded
+            .spec
+            .services
+            .iter()
+            .map(|s| s.persistence.as_ref().and_then(|p| p.storage_class.as_deref()))
+            .collect();
+        assert_eq!(classes, [Some("gp3"), Some("io2")]);
     }
 }

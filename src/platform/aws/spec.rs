@@ -172,19 +172,7 @@ fn default_ingress() -> IngressController {
 
 /// Reads `platform.aws.ingress`, each key it omits taken from [`default_ingress`].
 fn ingress<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IngressController, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields, rename_all = "camelCase")]
-    struct Written {
-        class_name: Option<String>,
-        namespace: Option<String>,
-    }
-    let written = Written::deserialize(d)?;
-    let default = default_ingress();
-    Ok(IngressController {
-        class_name: written.class_name.unwrap_or(default.class_name),
-        namespace: written.namespace.unwrap_or(default.namespace),
-        gateway: None,
-    })
+    IngressController::read_over(d, default_ingress())
 }
 
 /// The regions of AWS's commercial partition and their availability zones, from AWS's

@@ -18,6 +18,9 @@ use crate::spec::{Environment, Loaded, schema};
 /// The platform's name: its key under `platform` in the spec.
 pub const NAME: &str = "azure";
 
+/// The name of HashiCorp's Terraform provider for Azure (`provider "azurerm"`).
+pub const TERRAFORM_PROVIDER: &str = "azurerm";
+
 /// The Secrets Store CSI driver's name for the Azure Key Vault provider: the `spec.provider`
 /// of a SecretProviderClass that reads Key Vault (K8S053 checks its workload identity).
 pub const SECRETS_STORE_PROVIDER: &str = "azure";

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::spec::model::{GatewayRef, IngressController};
+use crate::spec::model::IngressController;
 
 /// The Azure resources (`platform.azure`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -84,20 +84,7 @@ fn default_ingress() -> IngressController {
 /// Reads `platform.azure.ingress`, each key it omits taken from [`default_ingress`] (the
 /// model's own defaults are a local cluster's).
 fn ingress<'de, D: serde::Deserializer<'de>>(d: D) -> Result<IngressController, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields, rename_all = "camelCase")]
-    struct Written {
-        class_name: Option<String>,
-        namespace: Option<String>,
-        gateway: Option<GatewayRef>,
-    }
-    let written = Written::deserialize(d)?;
-    let default = default_ingress();
-    Ok(IngressController {
-        class_name: written.class_name.unwrap_or(default.class_name),
-        namespace: written.namespace.unwrap_or(default.namespace),
-        gateway: written.gateway,
-    })
+    IngressController::read_over(d, default_ingress())
 }
 
 /// The Azure Key Vaults of the services' secrets: one per service with `secretEnv`, so that a

@@ -1,8 +1,9 @@
+use hcl_edit::expr::Expression;
+
 use crate::declare_rule;
 use crate::diag::Diagnostics;
 use crate::lint::terraform::hcl::Piece;
-use crate::lint::terraform::iam;
-use crate::lint::terraform::{Document, Resource, hcl};
+use crate::lint::terraform::{Document, hcl, iam};
 
 declare_rule! {
     /// ## What it does
@@ -67,38 +68,36 @@ fn judge(s: &iam::Statement) -> Option<String> {
     every_resource.then(|| format!("allows every `{service}` action (`{service}:*`) on every resource (`*`)"))
 }
 
-/// The addresses of the policies a module uses as a ceiling, not a grant: a role's or a
-/// user's `permissions_boundary`, an `aws_organizations_policy`'s `content` (a service control
-/// policy), and the policy documents those are written from.
-fn ceilings(docs: &[Document]) -> Vec<String> {
-    let refs = |r: &Resource<'_>, key: &str| hcl::value(r.body(), key).map(hcl::references).unwrap_or_default();
-    let mut out: Vec<String> = Vec::new();
+/// The expressions that name the policies a module uses as a ceiling, not a grant: a role's or
+/// a user's `permissions_boundary`, an `aws_organizations_policy`'s `content` (a service
+/// control policy), and the policy documents those are written from.
+fn ceilings(docs: &[Document]) -> Vec<&Expression> {
+    let mut out: Vec<&Expression> = Vec::new();
     for doc in docs {
-        for r in doc.resources("aws_iam_role").chain(doc.resources("aws_iam_user")) {
-            out.extend(refs(&r, "permissions_boundary"));
-        }
-        out.extend(doc.resources("aws_organizations_policy").flat_map(|r| refs(&r, "content")));
+        let roles = doc.resources("aws_iam_role").chain(doc.resources("aws_iam_user"));
+        out.extend(roles.filter_map(|r| hcl::value(r.body(), "permissions_boundary")));
+        out.extend(doc.resources("aws_organizations_policy").filter_map(|r| hcl::value(r.body(), "content")));
     }
     for doc in docs {
         for r in doc.resources("aws_iam_policy") {
-            if out.iter().any(|c| of(c, &r.address())) {
-                out.extend(refs(&r, "policy"));
+            if is_ceiling(&out, &r.address()) {
+                out.extend(hcl::value(r.body(), "policy"));
             }
         }
     }
     out
 }
 
-/// Whether the reference `reference` is to the resource or data source at `address`.
-fn of(reference: &str, address: &str) -> bool {
-    reference.strip_prefix(address).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+/// Whether one of `ceilings` names the resource or data source at `address`.
+fn is_ceiling(ceilings: &[&Expression], address: &str) -> bool {
+    let prefix = format!("{address}.");
+    ceilings.iter().any(|c| hcl::refers_to(c, &[&prefix]))
 }
 
 pub fn check(docs: &[Document], out: &mut Diagnostics) {
     let ceilings = ceilings(docs);
     for policy in iam::permission_policies(docs) {
-        let address = policy.owner.address();
-        if ceilings.iter().any(|c| of(c, &address)) {
+        if is_ceiling(&ceilings, &policy.owner.address()) {
             continue;
         }
         for s in &policy.statements {

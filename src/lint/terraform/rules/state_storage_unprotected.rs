@@ -96,12 +96,8 @@ fn bucket_holds_state(bucket: &Resource<'_>, docs: &[Document]) -> bool {
 /// (`aws_s3_bucket.state.id`, `aws_s3_bucket.state[0].id`, `each.value.id` over
 /// `for_each = aws_s3_bucket.state`) or names it.
 fn of_bucket<'a>(docs: &'a [Document], type_name: &'a str, bucket: &Resource<'_>) -> Vec<Resource<'a>> {
-    let address = bucket.address();
-    let refers = |e: &hcl_edit::expr::Expression| {
-        hcl::references(e).iter().any(|r| {
-            r.strip_prefix(address.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-        })
-    };
+    let address = format!("{}.", bucket.address());
+    let refers = |e: &hcl_edit::expr::Expression| hcl::refers_to(e, &[&address]);
     let name = bucket.string("bucket");
     resources(docs, type_name)
         .filter(|r| {

@@ -7,8 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Reports an ECR repository name AWS would refuse. gen names each service's repository
     /// `<prefix>/<service>` (`platform.aws.ecr.prefix`, by default the project's name): each
-    /// part lower-case letters and digits, separated by one `.`, `_` or `-` (or up to two `_`),
-    /// the whole 2 to 256 characters.
+    /// part lower-case letters and digits, separated by one `.`, `_` or `-` (the API's pattern
+    /// `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`), the whole 2 to 256
+    /// characters.
     ///
     /// ## Why it matters
     /// ECR refuses the repository at `terraform apply`, and the image name in every chart is
@@ -26,7 +27,7 @@ declare_rule! {
 }
 
 /// Whether `part` is one path part of a repository name: `[a-z0-9]+` runs separated by one
-/// `.` or `-`, or by one to two `_` (ECR's pattern).
+/// `.`, `_` or `-` (ECR's pattern).
 fn valid_part(part: &str) -> bool {
     let bytes = part.as_bytes();
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
@@ -42,7 +43,7 @@ fn valid_part(part: &str) -> bool {
         }
         let run = bytes[i..].iter().take_while(|b| !alnum(**b)).count();
         let sep = &part[i..i + run];
-        if !matches!(sep, "." | "-" | "_" | "__") {
+        if !matches!(sep, "." | "-" | "_") {
             return false;
         }
         i += run;
@@ -64,8 +65,8 @@ pub fn invalid(name: &str) -> Option<&'static str> {
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let Some(block) = aws::of(&spec.spec) else { return };
     let prefix = block.repository_prefix(&spec.spec.metadata.name);
-    // The prefix is reported once, where it is written; a service's own name is its own
-    // rule's (SPEC: a service name is a Kubernetes name, which is always a valid part).
+    // The prefix is reported once, where it is written; then each service whose name makes
+    // the repository's invalid (`a--b`, too long), at the name.
     if let Some(why) = invalid(&format!("{prefix}/x0")) {
         let route = if block.ecr.prefix.is_empty() {
             crate::route!["metadata", "name"]
@@ -95,10 +96,12 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
 mod tests {
     #[test]
     fn a_repository_name_is_what_ecr_accepts() {
-        for ok in ["shop/api", "shop", "a.b-c__d/e", "ab"] {
+        for ok in ["shop/api", "shop", "a.b-c_d/e", "ab"] {
             assert_eq!(super::invalid(ok), None, "{ok}");
         }
-        for bad in ["Shop/api", "shop//api", "-shop/api", "shop-/api", "a", "shop/a..b", "shop/a___b", "shop/"] {
+        for bad in
+            ["Shop/api", "shop//api", "-shop/api", "shop-/api", "a", "shop/a..b", "shop/a__b", "shop/a--b", "shop/"]
+        {
             assert!(super::invalid(bad).is_some(), "{bad:?}");
         }
     }

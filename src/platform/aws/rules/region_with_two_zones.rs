@@ -23,8 +23,8 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Choose a region with three zones (`us-west-2`, `us-east-2`), or accept two with a
-    /// `gen:ignore`-free spec by listing the zones you have in `network.zones`.
+    /// Choose a region with three zones (`us-west-2`, `us-east-2`), or list three in
+    /// `network.zones`. To accept two, say why in the spec's `lint.ignore`.
     pub static RULE = ("SPEC176", "region-with-two-zones", Warning);
 }
 
