@@ -210,6 +210,12 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn node_counts(&self) -> Option<(Route, u32, u32)> {
         None
     }
+    /// Whether a volume's backups are taken in the cluster (a snapshot schedule beside the
+    /// claim, `platform.backupsInCluster`); `false` where the platform's Terraform takes them
+    /// outside it, so that they outlive the namespace and the cluster (AKS Backup, AWS Backup).
+    fn backups_in_cluster(&self) -> bool {
+        true
+    }
     /// Whether every pod runs on one node (a volume one node mounts serves every replica).
     fn single_node(&self) -> bool {
         false

@@ -323,6 +323,19 @@ pub fn aks_backup_schedule(value: Value) -> Result<Value, Error> {
     }
 }
 
+/// AWS Backup's schedule of a cron `schedule` (SPEC181 refuses one AWS cannot run): the
+/// `cron(...)` expression of a backup plan's rule.
+pub fn aws_backup_schedule(value: Value) -> Result<Value, Error> {
+    let s = scalar(&value, "aws_backup_schedule")?;
+    match crate::spec::cron::parse(&s).ok().and_then(|c| c.aws_cron()) {
+        Some(cron) => Ok(Value::from(cron)),
+        None => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("AWS Backup cannot take a backup on the schedule `{s}` (one minute an hour, one day field)"),
+        )),
+    }
+}
+
 /// One path segment, refused unless it is plain: no separators, no `.` or `..`, no name
 /// Windows reserves.
 pub fn segment(value: Value) -> Result<Value, Error> {

@@ -159,6 +159,38 @@ impl Schedule {
         let even = (0..count).all(|k| self.hours & 1 << (first + k * period) != 0);
         even.then_some((first, minute, period))
     }
+
+    /// The schedule in AWS's cron dialect (`cron(minute hour day month weekday year)`, in UTC),
+    /// as AWS Backup's plans take it, when it is one AWS can run: one minute an hour (AWS Backup
+    /// runs a plan's rule at most hourly), and at most one of the day of month and the day of
+    /// week restricted (AWS has no "either" of the two: one of them is `?`). Weekdays become
+    /// AWS's names (its numbers count from 1, Sunday).
+    pub fn aws_cron(&self) -> Option<String> {
+        fn list(bits: u64, min: u32, max: u32, name: impl Fn(u32) -> String) -> String {
+            if (min..=max).all(|v| bits & 1 << v != 0) {
+                return "*".into();
+            }
+            (min..=max).filter(|v| bits & 1 << v != 0).map(name).collect::<Vec<_>>().join(",")
+        }
+        const WEEKDAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+        if self.minutes.count_ones() != 1 || !self.any_day {
+            return None;
+        }
+        let number = |v: u32| v.to_string();
+        let day = list(self.days, 1, 31, number);
+        let weekday = list(self.weekdays, 0, 6, |v| WEEKDAYS[v as usize].to_string());
+        let (day, weekday) = match (day.as_str(), weekday.as_str()) {
+            (_, "*") => (day, "?".to_string()),
+            ("*", _) => ("?".to_string(), weekday),
+            _ => return None,
+        };
+        Some(format!(
+            "cron({} {} {day} {} {weekday} *)",
+            self.minutes.trailing_zeros(),
+            list(self.hours, 0, 23, number),
+            list(self.months, 1, 12, number),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +224,20 @@ mod tests {
         assert_eq!(parse("0 1,2 * * *").unwrap().every_day_period(), None);
         assert_eq!(parse("0 3 * jan *").unwrap().every_day_period(), None);
         assert_eq!(parse("0 0-4 * * *").unwrap().every_day_period(), None);
+    }
+
+    #[test]
+    fn aws_runs_an_hourly_or_rarer_schedule_with_one_restricted_day_field() {
+        let aws = |text: &str| parse(text).unwrap().aws_cron();
+        assert_eq!(aws("0 3 * * *").as_deref(), Some("cron(0 3 * * ? *)"));
+        assert_eq!(aws("15 */6 * * *").as_deref(), Some("cron(15 0,6,12,18 * * ? *)"));
+        assert_eq!(aws("0 3 * * 0").as_deref(), Some("cron(0 3 ? * SUN *)"));
+        assert_eq!(aws("30 1 * * mon-fri").as_deref(), Some("cron(30 1 ? * MON,TUE,WED,THU,FRI *)"));
+        assert_eq!(aws("0 2 1 jan,jul *").as_deref(), Some("cron(0 2 1 1,7 ? *)"));
+        assert_eq!(aws("0 * * * *").as_deref(), Some("cron(0 * * * ? *)"));
+        // Twice an hour, or the first of the month or any Monday: AWS cannot.
+        assert_eq!(aws("*/30 3 * * *"), None);
+        assert_eq!(aws("0 0 1 * 1"), None);
     }
 
     #[test]

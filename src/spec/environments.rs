@@ -374,11 +374,27 @@ fn drop_backups_not_taken(loaded: &mut Loaded, over_services: Option<&Node>) {
 /// laptop does not: where the workflow runs, where Terraform keeps its state...).
 pub fn requirements(top: &Loaded, envs: &[Environment], known: Known<'_>) -> Diagnostics {
     let mut errors = Vec::new();
+    let mut clouds = Vec::new();
     for platform in known.all() {
         let on: Vec<&Environment> = envs.iter().filter(|e| e.target == platform.name()).collect();
         if !on.is_empty() {
             errors.extend(platform.requirements(top, &on));
+            if platform.capabilities().contains(&crate::platform::Capability::Terraform) {
+                clouds.push((platform.name(), on[0].name.as_str()));
+            }
         }
+    }
+    // One project's Terraform is one set of roots (terraform/): two clouds would write the
+    // same files.
+    if let [(first, first_env), (second, second_env), ..] = clouds[..] {
+        let msg = format!(
+            "environments run on two clouds, {first} (`{first_env}`) and {second} (`{second_env}`): gen renders one cloud's Terraform per project"
+        );
+        errors.push(
+            top.doc
+                .at(&crate::spec::schema::INVALID_VALUE, &crate::route!["environments"], true, msg)
+                .help("keep one cloud per spec (a local cluster may sit beside it), and describe the other cloud's environments in a spec of their own"),
+        );
     }
     errors
 }

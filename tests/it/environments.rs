@@ -520,7 +520,7 @@ fn gen_init_platform_local_writes_a_spec_that_renders_for_a_laptop() {
 }
 
 #[test]
-fn gen_init_platform_aws_writes_a_spec_whose_render_closes_on_an_eks_cluster_the_readme_names() {
+fn gen_init_platform_aws_writes_a_spec_whose_render_closes_on_the_eks_cluster_its_terraform_creates() {
     let dir = tempfile::tempdir().expect("tempdir");
     let run = Gen::new().args(["init", "--platform", "aws", "--name", "notes"]).current_dir(dir.path()).run();
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -548,22 +548,31 @@ fn gen_init_platform_aws_writes_a_spec_whose_render_closes_on_an_eks_cluster_the
     // The load balancer reaches the pods from the VPC: the NetworkPolicy admits its range.
     let policy = std::fs::read_to_string(out.join("manifests/notes/networkpolicy.yaml")).expect("policy");
     assert!(policy.contains("cidr: \"10.0.0.0/16\""), "{policy}");
-    // Nothing of what is not built yet: no Terraform, no workflow. The README says so and
-    // names the cluster and its controller, each with a command that checks it.
-    for missing in ["terraform", ".github"] {
-        assert!(!out.join(missing).exists(), "{missing}");
-    }
+    // gen's Terraform creates the cluster and what the chart needs in it; no workflow yet. The
+    // README says so, names each cluster with the command that reaches it, and lists the
+    // image to push until the workflows come.
+    assert!(out.join("terraform/modules/eks/main.tf").is_file());
+    assert!(!out.join(".github").exists() && !dir.path().join(".github/workflows/notes.yml").exists());
     let readme = std::fs::read_to_string(out.join("README.md")).expect("readme");
     for line in [
         "EKS cluster `notes-eks`",
-        "IngressClass `alb`",
         "`kubectl get ingressclass 'alb'`",
-        "ACM certificate for `notes.example.com`",
+        "Image `123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes/notes:0.0.0`",
     ] {
         assert!(readme.contains(line), "{line}");
     }
-    // What the README declares is what closes the render: without it, the class is missing.
+    // The zone is Route 53's: the host's certificate is Terraform's, not a prerequisite.
+    assert!(!readme.contains("ACM certificate for"), "{readme}");
+    // What closes the render is the Terraform, not the README's words: without the READMEs it
+    // still closes, and without the controller's release the class is missing.
     std::fs::write(out.join("README.md"), "# notes\n").expect("write");
+    std::fs::write(out.join("terraform/README.md"), "# notes\n").expect("write");
+    let lint = Gen::new().args(["lint", "out"]).current_dir(dir.path()).run();
+    assert!(!lint.stdout.contains("DEP0"), "{}\n{}", lint.stdout, lint.stderr);
+    let main = out.join("terraform/cluster/main.tf");
+    let text = std::fs::read_to_string(&main).expect("main.tf");
+    std::fs::write(&main, text.replace("chart      = \"aws-load-balancer-controller\"", "chart      = \"other\""))
+        .expect("write");
     let lint = Gen::new().args(["lint", "out"]).current_dir(dir.path()).run();
     assert!(lint.stdout.contains("IngressClass `alb`"), "{}\n{}", lint.stdout, lint.stderr);
 }

@@ -8,10 +8,13 @@
 //! - `kubernetes_manifest`, and a `helm_release`'s `values` (the `raw` chart's `resources`): the
 //!   objects written as HCL objects with `kind` and `metadata.name`;
 //! - `helm_release`: its namespace with `create_namespace = true`, the CRDs of a known chart
-//!   ([`platform::chart_crd_groups`]), ingress-nginx's IngressClass;
+//!   ([`platform::chart_crd_groups`]), the IngressClass or GatewayClass of a chart the
+//!   closure's software table knows (ingress-nginx's read from its values);
 //! - `azurerm_kubernetes_cluster`: an AKS cluster (its StorageClasses and snapshot API), the
 //!   Key Vault secrets provider's SecretProviderClass CRD, the application routing add-on's
 //!   IngressClass, and whether it lets in only identities Azure RBAC grants a role;
+//! - `aws_eks_cluster`: an EKS cluster (its StorageClasses); `aws_eks_addon`: the snapshot
+//!   controller's snapshot API;
 //! - `azurerm_role_assignment` and `azurerm_role_definition`: who may do what in the cluster;
 //! - `github_actions_secret`, `github_actions_variable`, `github_repository_environment` (and
 //!   the environment's secrets and variables): what a workflow reads;
@@ -166,6 +169,17 @@ fn resource(graph: &mut Graph, origin: usize, block: &Block, kind: &str, name: &
         }
         "helm_release" => helm_release(graph, body),
         "azurerm_kubernetes_cluster" => cluster(graph, origin, block, &address),
+        // An EKS cluster (its StorageClasses), and the add-ons installed in it: the snapshot
+        // controller serves the snapshot API (its CRDs come with it).
+        "aws_eks_cluster" => graph.platform(&crate::platform::aws::PLATFORM),
+        "aws_eks_addon" => {
+            let names = hcl::value(body, "addon_name")
+                .and_then(|e| hcl::string(e).map(|n| vec![n]).or_else(|| each_key(body, e)))
+                .unwrap_or_default();
+            if names.iter().any(|n| n == "snapshot-controller") {
+                graph.install_group("snapshot.storage.k8s.io");
+            }
+        }
         "azurerm_role_assignment" => assignment(graph, origin, body),
         "azurerm_role_definition" => {
             let actions: Vec<String> = hcl::blocks(body, "permissions")
@@ -321,6 +335,21 @@ fn helm_release(graph: &mut Graph, body: &Body) {
             Some(Some(name)) => graph.create("IngressClass", None, &name),
             Some(None) => graph.create("IngressClass", None, "nginx"),
             None => graph.create_any("IngressClass"),
+        }
+    }
+    // Another chart the closure knows: its IngressClass and GatewayClass (the AWS Load
+    // Balancer Controller's is its `ingressClass` value, `alb` unless written otherwise).
+    if let Some(software) = super::software::by_chart(&chart).filter(|_| chart != "ingress-nginx") {
+        if let Some(class) = software.ingress_class {
+            let written = hcl::value(body, "values").and_then(|v| find_path(v, &["ingressClass"]));
+            match written.map(hcl::string) {
+                Some(Some(name)) => graph.create("IngressClass", None, &name),
+                Some(None) => graph.create_any("IngressClass"),
+                None => graph.create("IngressClass", None, class),
+            }
+        }
+        if let Some(class) = software.gateway_class {
+            graph.create("GatewayClass", None, class);
         }
     }
     if chart == crate::platform::KUBE_PROMETHEUS_STACK.chart {

@@ -12,9 +12,11 @@ mod spec;
 pub use spec::{Dns, Ecr, Eks, Endpoint, Monitoring, NatGateways, Network, NodeGroup, REGIONS, Spec, State};
 
 use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
-use crate::diag::{Route, Rule};
+use crate::diag::{Diagnostics, Route, Rule};
 use crate::route;
+use crate::spec::environments::Environment;
 use crate::spec::model::{IngressController, RouteKind};
+use crate::spec::{Loaded, schema};
 
 /// The platform's name: its key under `platform` in the spec.
 pub const NAME: &str = "aws";
@@ -52,6 +54,9 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::unsupported_eks_version::RULE, rules::unsupported_eks_version::check),
     (&rules::ecr_repository_name::RULE, rules::ecr_repository_name::check),
     (&rules::state_bucket_name::RULE, rules::state_bucket_name::check),
+    (&rules::backup_aws_cannot_take::RULE, rules::backup_aws_cannot_take::check),
+    (&rules::endpoint_closed_to_pipeline::RULE, rules::endpoint_closed_to_pipeline::check),
+    (&rules::host_outside_zone::RULE, rules::host_outside_zone::check),
 ];
 
 /// The StorageClass EKS creates every cluster with: `gp2`, on the in-tree EBS provisioner
@@ -83,11 +88,60 @@ impl Platform for Aws {
     }
 
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::Kubernetes]
+        &[Capability::Kubernetes, Capability::Terraform]
     }
 
     fn rules(&self) -> &'static [(&'static Rule, Check)] {
         RULES
+    }
+
+    /// What the cloud needs that a laptop does not: the repository whose workflows sign in
+    /// through GitHub's OIDC provider, the roles that administer each cluster, a host for each
+    /// ingress.
+    fn requirements(&self, top: &Loaded, envs: &[&Environment]) -> Diagnostics {
+        let mut errors = Vec::new();
+        let Some(first) = envs.first() else { return errors };
+        if top.spec.platform.github.is_none() {
+            let msg = format!(
+                "`platform.github` is required when an environment runs on aws (`{}`): its roles trust this repository's workflows alone",
+                first.name
+            );
+            errors.push(
+                top.doc
+                    .at(&schema::MISSING_KEY, &route!["platform"], true, msg)
+                    .help("add `github: {repository: OWNER/NAME}` under `platform`; `gen schema` describes it"),
+            );
+        }
+        let mut reported = Vec::new();
+        for env in envs {
+            let loaded = env.spec(top);
+            let Some(block) = of(&loaded.spec) else { continue };
+            if block.eks.admin_roles.is_empty() && reported.is_empty() {
+                reported.push(usize::MAX);
+                let msg = format!(
+                    "`platform.aws.eks.adminRoles` is empty (environment `{}`): no one could administer the cluster, whose creator gets no right of its own",
+                    env.name
+                );
+                errors.push(
+                    top.doc.at(&schema::MISSING_KEY, &route!["platform", NAME, "eks"], true, msg).help(
+                        "list the IAM role ARNs that administer it: `adminRoles: [arn:aws:iam::ACCOUNT:role/NAME]`",
+                    ),
+                );
+            }
+            for (i, service) in loaded.spec.services.iter().enumerate() {
+                if service.ingress.as_ref().is_some_and(|ingress| ingress.host.is_empty()) && !reported.contains(&i) {
+                    reported.push(i);
+                    let msg = format!(
+                        "service `{}` has an ingress without a host, which it needs on aws (environment `{}`)",
+                        service.name, env.name
+                    );
+                    errors.push(top.doc.at(&schema::MISSING_KEY, &route!["services", i, "ingress"], true, msg).help(
+                        "add `host:` to its ingress (a name in the Route 53 zone); only a local cluster has a default",
+                    ));
+                }
+            }
+        }
+        errors
     }
 }
 
@@ -110,6 +164,12 @@ impl TargetSpec for Spec {
 
     fn snapshot_class(&self, _storage_class: Option<&str>) -> &'static str {
         "ebs-csi"
+    }
+
+    /// AWS Backup takes them (terraform/modules/backup): its recovery points outlive the
+    /// claim, the namespace and the cluster.
+    fn backups_in_cluster(&self) -> bool {
+        false
     }
 
     /// What runs in the namespaces EKS's add-ons and the load balancer controller use is

@@ -283,6 +283,12 @@ impl TargetSpec for Spec {
         }
     }
 
+    /// AKS Backup takes them (terraform/modules/backup), in resource groups the cluster's
+    /// lifecycle does not reach.
+    fn backups_in_cluster(&self) -> bool {
+        false
+    }
+
     /// Azure's limits: 200 share snapshots per file share, 500 incremental snapshots per
     /// managed disk (the CSI drivers take incremental ones).
     fn snapshot_limit(&self, snapshot_class: &str) -> Option<(u64, &'static str)> {

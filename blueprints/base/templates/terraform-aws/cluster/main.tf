@@ -1,0 +1,174 @@
+# What runs inside the cluster: the services' namespaces, the AWS Load Balancer Controller (the
+# `alb` IngressClass the charts' Ingresses name), ExternalDNS (each Ingress host's record in the
+# zone), the gp3 StorageClass the volumes are made in and the snapshot class, Argo CD (GitOps)
+# or the deploy role's Role (Helm). (The volumes' backups are AWS Backup's, in the platform
+# root.) Applied after the platform root (terraform/), in the workspace of the same
+# environment; every value comes from that root's state.
+
+# The services' namespaces, made here so that the deploy role needs no right outside them;
+# each enforces the restricted Pod Security Standard.
+resource "kubernetes_namespace_v1" "service" {
+  for_each = toset(local.platform.namespaces)
+  metadata {
+    name = each.value
+    labels = {
+      "pod-security.kubernetes.io/enforce"         = "restricted"
+      "pod-security.kubernetes.io/enforce-version" = "latest"
+      "pod-security.kubernetes.io/warn"            = "restricted"
+      "pod-security.kubernetes.io/audit"           = "restricted"
+    }
+  }
+}
+
+# The AWS Load Balancer Controller, as the role of the platform root's Pod Identity
+# association: one ALB per project (the charts' `group.name`), reaching pods at their
+# addresses. Two replicas, which a node drain cannot stop together; its webhook's certificate
+# is the chart's own. It is given the region and the VPC: the nodes' instance metadata is out
+# of pods' reach.
+resource "helm_release" "load_balancer_controller" {
+  name       = "aws-load-balancer-controller"
+  repository = "https://aws.github.io/eks-charts"
+  chart      = "aws-load-balancer-controller"
+  version    = var.load_balancer_controller_chart_version
+  namespace  = "kube-system"
+  atomic     = true
+  timeout    = 600 # seconds
+  wait       = true
+
+  values = [yamlencode({
+    clusterName  = local.cluster.name
+    region       = local.cluster.region
+    vpcId        = local.platform.vpc_id
+    replicaCount = 2
+    serviceAccount = {
+      create = true
+      name   = "aws-load-balancer-controller"
+    }
+    createIngressClassResource = true
+    ingressClass               = "alb"
+    podDisruptionBudget        = { maxUnavailable = 1 }
+  })]
+}
+
+# ExternalDNS writes the record of each Ingress host in the zone once the load balancer has an
+# address, and removes it with the Ingress; it owns the records it wrote alone (their TXT
+# registry, this cluster's id), so that environments sharing the zone never touch each
+# other's.
+resource "helm_release" "external_dns" {
+  count      = local.platform.dns_zone == null ? 0 : 1
+  name       = "external-dns"
+  repository = "https://kubernetes-sigs.github.io/external-dns/"
+  chart      = "external-dns"
+  version    = var.external_dns_chart_version
+  namespace  = "kube-system"
+  atomic     = true
+  timeout    = 600 # seconds
+  wait       = true
+
+  values = [yamlencode({
+    provider       = { name = "aws" }
+    sources        = ["ingress"]
+    domainFilters  = [local.platform.dns_zone]
+    policy         = "sync"
+    registry       = "txt"
+    txtOwnerId     = local.cluster.name
+    serviceAccount = { create = true, name = "external-dns" }
+    env            = [{ name = "AWS_DEFAULT_REGION", value = local.cluster.region }]
+  })]
+
+  depends_on = [helm_release.load_balancer_controller]
+}
+
+# gp3 volumes through the EBS CSI driver, encrypted, made in the zone of the pod's node: the
+# cluster's default class, which every claim gen renders names. (EKS's own gp2 class is the
+# in-tree provisioner's and no longer the default.)
+resource "kubernetes_storage_class_v1" "gp3" {
+  metadata {
+    name = "gp3"
+    annotations = {
+      "storageclass.kubernetes.io/is-default-class" = "true"
+    }
+  }
+  storage_provisioner    = "ebs.csi.aws.com"
+  reclaim_policy         = "Delete"
+  volume_binding_mode    = "WaitForFirstConsumer"
+  allow_volume_expansion = true
+  parameters = {
+    type      = "gp3"
+    encrypted = "true"
+  }
+}
+
+# The class of a VolumeSnapshot taken by hand (the scheduled backups are AWS Backup's): the
+# snapshot controller and its CRDs are the platform root's add-on.
+resource "kubernetes_manifest" "snapshot_class" {
+  manifest = {
+    apiVersion     = "snapshot.storage.k8s.io/v1"
+    kind           = "VolumeSnapshotClass"
+    metadata       = { name = "ebs-csi" }
+    driver         = "ebs.csi.aws.com"
+    deletionPolicy = "Delete"
+  }
+}
+
+# GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
+# credential of the cluster at all.
+module "argocd" {
+  source = "./modules/argocd"
+  count  = local.platform.deploy == "gitops" ? 1 : 0
+
+  depends_on = [helm_release.load_balancer_controller]
+}
+
+# The deploy role (Helm) may write exactly the kinds its releases contain, in the services'
+# namespaces only, plus Helm's release records and what `helm upgrade --wait` reads. No
+# Secret: the deploy job keeps Helm's release records in ConfigMaps (HELM_DRIVER=configmap),
+# and the chart has no Secret. Bound to the group its access entry puts it in.
+locals {
+  write = ["get", "list", "watch", "create", "update", "patch", "delete"]
+  read  = ["get", "list", "watch"]
+  deploy_rules = [
+    { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
+    { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
+    { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
+    { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
+    { api_groups = ["autoscaling"], resources = ["horizontalpodautoscalers"], verbs = local.write },
+    { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
+    { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
+  ]
+  deploy_namespaces = local.platform.deploy_group == null ? [] : local.platform.namespaces
+}
+
+resource "kubernetes_role_v1" "deploy" {
+  for_each = toset(local.deploy_namespaces)
+  metadata {
+    name      = "gen-deploy"
+    namespace = kubernetes_namespace_v1.service[each.value].metadata[0].name
+  }
+  dynamic "rule" {
+    for_each = local.deploy_rules
+    content {
+      api_groups = rule.value.api_groups
+      resources  = rule.value.resources
+      verbs      = rule.value.verbs
+    }
+  }
+}
+
+resource "kubernetes_role_binding_v1" "deploy" {
+  for_each = toset(local.deploy_namespaces)
+  metadata {
+    name      = "gen-deploy"
+    namespace = each.value
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.deploy[each.value].metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = local.platform.deploy_group
+  }
+}

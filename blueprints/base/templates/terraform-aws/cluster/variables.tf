@@ -1,0 +1,33 @@
+# Where the platform root keeps its state: every other value comes from there, so this root's
+# values never differ between environments (its terraform.tfvars serves every workspace).
+
+variable "state_bucket" {
+  type        = string
+  description = "The state bucket (spec: platform.aws.state.bucket)."
+}
+
+variable "region" {
+  type        = string
+  description = "The state bucket's region (spec: platform.aws.region)."
+}
+
+variable "platform_state_key" {
+  type        = string
+  description = "The platform root's state key, as its `terraform init -backend-config=key=...` names it."
+}
+
+# The AWS Load Balancer Controller 3.5 (chart 3.5.0, app v3.5.0, its newest in November 2026).
+# Its IAM policy (../load-balancer-controller-policy.json) is this release's
+# docs/install/iam_policy.json: a new version brings that file's new one.
+variable "load_balancer_controller_chart_version" {
+  type        = string
+  description = "The AWS Load Balancer Controller's chart (https://aws.github.io/eks-charts), pinned."
+  default     = "3.5.0"
+}
+
+# ExternalDNS 0.21 (chart 1.21.1, its newest chart in November 2026).
+variable "external_dns_chart_version" {
+  type        = string
+  description = "ExternalDNS's chart (https://kubernetes-sigs.github.io/external-dns/), pinned."
+  default     = "1.21.1"
+}

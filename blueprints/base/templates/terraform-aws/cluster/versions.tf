@@ -1,0 +1,18 @@
+# Pinned exactly, to the versions whose schemas gen checks this root against (helm 3.0.2,
+# kubernetes 2.38.0), with their hashes in the committed `.terraform.lock.hcl` (../README.md,
+# "The lock file"). The helm provider's `set` and `kubernetes` syntax changed in 3.0: a new
+# version comes with a new gen, never from `terraform init -upgrade`.
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    helm = {
+      source  = "hashicorp/helm"
+      version = "= 3.0.2"
+    }
+    kubernetes = {
+      source  = "hashicorp/kubernetes"
+      version = "= 2.38.0"
+    }
+  }
+}

@@ -1,0 +1,153 @@
+# The platform of one environment on AWS: its VPC, its EKS cluster and their add-ons, the
+# roles the in-cluster controllers act as (EKS Pod Identity), the hosts' ACM certificates,
+# the deploy role and the volumes' backup plans, one module each. What runs inside the
+# cluster (the namespaces, the load balancer controller, ExternalDNS, the storage classes,
+# Argo CD or the deploy role's Role) is the root in cluster/, applied after this one: its
+# Helm and Kubernetes providers are configured from this root's outputs, never from a cluster
+# created in the same plan.
+#
+# One environment per Terraform workspace, each applied with its own values
+# (environments/<name>.tfvars; terraform.tfvars for a spec with one environment). What the
+# environments share (the ECR repositories the image is promoted from, the build role, GitHub's
+# OIDC provider, the DNS zone, the backup vault) is the shared root's (shared/), applied
+# before any environment: this root reads it from that root's state, so that destroying an
+# environment leaves every other one's images, zone and backups.
+
+data "terraform_remote_state" "shared" {
+  backend = "s3"
+  config = {
+    bucket = var.state_bucket
+    key    = var.shared_state_key
+    region = var.region
+  }
+}
+
+locals {
+  shared = data.terraform_remote_state.shared.outputs
+}
+
+# The zones the spec names (else the region's `a`, `b` and `c`), those of them this account has:
+# a closed set, which a zone AWS adds later never joins (the subnets would move).
+data "aws_availability_zones" "available" {
+  state = "available"
+  filter {
+    name   = "zone-name"
+    values = var.network.zones
+  }
+}
+
+locals {
+  zones = sort(data.aws_availability_zones.available.names)
+}
+
+module "network" {
+  source = "./modules/network"
+
+  name         = var.cluster_name
+  account_id   = var.account_id
+  cidr         = var.network.cidr
+  zones        = local.zones
+  nat_gateways = var.network.nat_gateways
+}
+
+module "eks" {
+  source = "./modules/eks"
+
+  name               = var.cluster_name
+  account_id         = var.account_id
+  kubernetes_version = var.kubernetes_version
+  subnet_ids         = module.network.private_subnet_ids
+  endpoint_public    = var.endpoint_public
+  public_cidrs       = var.endpoint_public_cidrs
+  admin_roles        = var.admin_roles
+  node_group         = var.node_group
+  addon_versions     = var.addon_versions
+}
+
+# The AWS Load Balancer Controller's role (cluster/ installs it in kube-system): the policy
+# its release publishes (docs/install/iam_policy.json), kept beside this file.
+module "load_balancer_controller_role" {
+  source = "./modules/pod-identity"
+
+  name            = "${var.cluster_name}-load-balancer-controller"
+  cluster_name    = module.eks.name
+  cluster_arn     = module.eks.arn
+  namespace       = "kube-system"
+  service_account = "aws-load-balancer-controller"
+  policy          = file("${path.module}/load-balancer-controller-policy.json")
+}
+
+# ExternalDNS writes each Ingress host's alias record in the zone, and may change that zone
+# alone: the load balancer's address is known only once the controller has made it, after the
+# first deploy.
+data "aws_iam_policy_document" "external_dns" {
+  count = var.dns_zone == null ? 0 : 1
+  statement {
+    sid       = "ChangeTheZonesRecords"
+    actions   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"]
+    resources = [local.shared.dns_zone_arn]
+  }
+  statement {
+    sid       = "FindTheZone"
+    actions   = ["route53:ListHostedZones"]
+    resources = ["*"]
+  }
+}
+
+module "external_dns_role" {
+  source = "./modules/pod-identity"
+  count  = var.dns_zone == null ? 0 : 1
+
+  name            = "${var.cluster_name}-external-dns"
+  cluster_name    = module.eks.name
+  cluster_arn     = module.eks.arn
+  namespace       = "kube-system"
+  service_account = "external-dns"
+  policy          = data.aws_iam_policy_document.external_dns[0].json
+}
+
+module "certificates" {
+  source = "./modules/certificates"
+  count  = var.dns_zone == null ? 0 : 1
+
+  hosts   = var.tls_hosts
+  zone_id = local.shared.dns_zone_id
+}
+
+# The deploy role (Helm from the pipeline): it trusts this environment's GitHub environment
+# alone, may find this cluster alone, and inside it is the Kubernetes group `gen-deploy`,
+# which cluster/ gives a Role in each service namespace (no cluster-wide right).
+data "aws_iam_policy_document" "deploy" {
+  statement {
+    sid       = "FindTheCluster"
+    actions   = ["eks:DescribeCluster"]
+    resources = [module.eks.arn]
+  }
+}
+
+module "deploy_role" {
+  source = "./modules/github-role"
+  count  = var.deploy == "helm" ? 1 : 0
+
+  name              = "${var.cluster_name}-deploy"
+  oidc_provider_arn = local.shared.github_oidc_provider_arn
+  subject           = "repo:${var.github_repository}:environment:${var.github_environment}"
+  policy            = data.aws_iam_policy_document.deploy.json
+}
+
+resource "aws_eks_access_entry" "deploy" {
+  count             = var.deploy == "helm" ? 1 : 0
+  cluster_name      = module.eks.name
+  principal_arn     = module.deploy_role[0].arn
+  kubernetes_groups = ["gen-deploy"] # cluster/ binds its Role to the group
+}
+
+module "backup" {
+  source = "./modules/backup"
+  count  = length(var.backups) > 0 ? 1 : 0
+
+  name       = var.cluster_name
+  vault_name = local.shared.backup_vault_name
+  role_arn   = local.shared.backup_role_arn
+  volumes    = var.backups
+}

@@ -1,0 +1,34 @@
+# A public ACM certificate per TLS host, validated through a DNS record in the zone and renewed
+# by ACM while the record stays: the AWS Load Balancer Controller finds each host's
+# certificate itself (no ARN in the chart), and an Ingress gets its HTTPS listener once it is
+# issued, which this module waits for.
+
+resource "aws_acm_certificate" "this" {
+  for_each          = var.hosts
+  domain_name       = each.value
+  validation_method = "DNS"
+
+  options {
+    certificate_transparency_logging_preference = "ENABLED"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "validation" {
+  for_each        = aws_acm_certificate.this
+  zone_id         = var.zone_id
+  name            = one(each.value.domain_validation_options).resource_record_name
+  type            = one(each.value.domain_validation_options).resource_record_type
+  records         = [one(each.value.domain_validation_options).resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "this" {
+  for_each                = aws_acm_certificate.this
+  certificate_arn         = each.value.arn
+  validation_record_fqdns = [aws_route53_record.validation[each.key].fqdn]
+}

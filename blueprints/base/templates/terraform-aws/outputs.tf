@@ -1,0 +1,33 @@
+output "cluster" {
+  description = "What cluster/ signs in to the cluster with (aws eks get-token), once the admin roles' access reaches it."
+  value = {
+    name                   = module.eks.name
+    region                 = var.region
+    host                   = module.eks.endpoint
+    cluster_ca_certificate = module.eks.certificate_authority
+    admin_access           = module.eks.admin_policy_associations
+  }
+}
+
+output "in_cluster" {
+  description = "What cluster/ creates in the cluster, from this environment's values."
+  value = {
+    vpc_id             = module.network.vpc_id
+    namespaces         = var.namespaces
+    deploy             = var.deploy
+    deploy_group       = var.deploy == "helm" ? "gen-deploy" : null
+    dns_zone           = var.dns_zone
+    persistent_volumes = var.persistent_volumes
+    tls_certificates   = one(module.certificates[*].arns)
+  }
+}
+
+output "deploy_role_arn" {
+  description = "The role this environment's deploy job assumes (GitHub environment variable AWS_DEPLOY_ROLE_ARN); null with GitOps."
+  value       = one(module.deploy_role[*].arn)
+}
+
+output "nat_public_ips" {
+  description = "The addresses the nodes' outbound traffic leaves from."
+  value       = module.network.nat_public_ips
+}

@@ -1,0 +1,145 @@
+# What every environment shares, in a state of its own, applied once before any environment
+# and destroyed after the last: the ECR repositories (an image is built and pushed once, then
+# promoted: every environment's cluster pulls it from here), the role the build pushes it
+# with, GitHub's OIDC provider, the public DNS zone of the ingress hosts (delegated once, at
+# the registrar, to name servers that must not change) and the backup vault (recovery points
+# outlive the cluster and the namespace they were taken in). Each environment's root reads
+# them from this root's state (`terraform_remote_state`) and writes only its own records,
+# certificates, roles and backup plans, so that destroying an environment leaves every other
+# one's images, zone and backups.
+
+locals {
+  issuer = "token.actions.githubusercontent.com"
+}
+
+# The key of the images and the backups.
+resource "aws_kms_key" "shared" {
+  description             = "${var.name}: images and backups"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.shared_key.json
+}
+
+# The account administers the key through IAM, as AWS's default key policy does; ECR and
+# AWS Backup use it on behalf of whom IAM lets push, pull or back up.
+data "aws_iam_policy_document" "shared_key" {
+  #checkov:skip=CKV_AWS_109:a key policy: its `*` resource is this key alone
+  #checkov:skip=CKV_AWS_111:a key policy: its `*` resource is this key alone
+  #checkov:skip=CKV_AWS_356:a key policy: its `*` resource is this key alone
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${var.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_kms_alias" "shared" {
+  name          = "alias/${var.name}-shared"
+  target_key_id = aws_kms_key.shared.key_id
+}
+
+module "ecr" {
+  source = "../modules/ecr"
+
+  repositories = var.repositories
+  keep         = var.keep
+  kms_key_arn  = aws_kms_key.shared.arn
+}
+
+# GitHub Actions' OIDC issuer, trusted for AWS's STS audience. IAM validates GitHub's token
+# against its own trusted root CAs: no thumbprint to pin and rotate.
+resource "aws_iam_openid_connect_provider" "github" {
+  count          = var.github_oidc_provider ? 1 : 0
+  url            = "https://${local.issuer}"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+locals {
+  oidc_provider_arn = var.github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${var.account_id}:oidc-provider/${local.issuer}"
+}
+
+# The build role: pushes to this project's repositories alone, from the branch's workflow
+# alone. No deploy right here: each environment's root creates its own deploy role.
+data "aws_iam_policy_document" "build" {
+  statement {
+    sid       = "SignInToEcr"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+  statement {
+    sid = "PushToTheProjectsRepositories"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages",
+      "ecr:DescribeImageScanFindings",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]
+    resources = values(module.ecr.repository_arns)
+  }
+}
+
+module "build_role" {
+  source = "../modules/github-role"
+
+  name              = "${var.name}-build"
+  oidc_provider_arn = local.oidc_provider_arn
+  subject           = "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}"
+  policy            = data.aws_iam_policy_document.build.json
+}
+
+# The zone of the ingress hosts. Never destroyed by a plan: its name servers are delegated at
+# the registrar, and a new zone gets new ones.
+# trivy has no counterpart to the checkov skips below.
+resource "aws_route53_zone" "this" {
+  #checkov:skip=CKV2_AWS_38:DNSSEC signing needs a KMS key in us-east-1 and a DS record at the registrar: a choice for the zone's owner
+  #checkov:skip=CKV2_AWS_39:query logging needs a log group in us-east-1; the records change through this Terraform and ExternalDNS alone
+  count   = var.dns_zone == null ? 0 : 1
+  name    = var.dns_zone
+  comment = "${var.name}: the services' hosts (gen)"
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+# The vault every environment's backups are kept in, with the key of the shared root: an
+# environment destroyed, its recovery points stay here until their retention ends. AWS Backup
+# refuses to delete a vault that still holds one.
+resource "aws_backup_vault" "this" {
+  count       = var.backups ? 1 : 0
+  name        = "${var.name}-backups"
+  kms_key_arn = aws_kms_key.shared.arn
+}
+
+data "aws_iam_policy_document" "backup_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["backup.amazonaws.com"]
+    }
+  }
+}
+
+# The role AWS Backup takes and restores the volumes' snapshots as (AWS's managed policies
+# for it).
+resource "aws_iam_role" "backup" {
+  count              = var.backups ? 1 : 0
+  name               = "${var.name}-backup"
+  assume_role_policy = data.aws_iam_policy_document.backup_trust.json
+}
+
+resource "aws_iam_role_policy_attachment" "backup" {
+  for_each   = toset(var.backups ? ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"] : [])
+  role       = aws_iam_role.backup[0].name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/${each.value}"
+}

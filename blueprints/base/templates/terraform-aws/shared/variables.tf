@@ -1,0 +1,62 @@
+variable "region" {
+  type        = string
+  description = "The AWS region (spec: platform.aws.region)."
+}
+
+variable "account_id" {
+  type        = string
+  description = "The AWS account (spec: platform.aws.accountId)."
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id: 12 digits."
+  }
+}
+
+variable "name" {
+  type        = string
+  description = "The project's name, which the shared resources are named after (spec: metadata.name)."
+}
+
+variable "repositories" {
+  type        = set(string)
+  description = "The ECR repositories, one per service."
+}
+
+variable "keep" {
+  type        = number
+  description = "Release images kept per repository (spec: platform.aws.ecr.keep)."
+}
+
+variable "dns_zone" {
+  type        = string
+  description = "The public Route 53 zone of the ingress hosts (spec: platform.aws.dns.zone); null for none."
+  default     = null
+}
+
+variable "backups" {
+  type        = bool
+  description = "Whether a service backs its volume up (persistence.backup): the backup vault and the role AWS Backup works as."
+  default     = false
+}
+
+variable "github_repository" {
+  type        = string
+  description = "The GitHub repository (OWNER/NAME) whose workflows sign in (spec: platform.github.repository)."
+}
+
+variable "github_branch" {
+  type        = string
+  description = "The branch whose workflow runs build and push (spec: platform.github.branch)."
+}
+
+variable "github_oidc_provider" {
+  type        = bool
+  description = "Whether this root creates the account's IAM OIDC provider for GitHub Actions. An account holds one per issuer: where another stack made it, set false (in a `*.auto.tfvars` beside terraform.tfvars) and its ARN is used."
+  default     = true
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+  default     = {}
+}

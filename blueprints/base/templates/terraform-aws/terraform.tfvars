@@ -1,0 +1,118 @@
+<# The spec's values for the platform root: terraform.tfvars for a spec with one environment,
+   environments/<name>.tfvars for each environment on AWS (`spec` is then that environment's,
+   and `environment` is defined). #>
+<% set declared = environment is defined and environment.declared %>
+<% set aws_envs = environments | selectattr("platform", "eq", "aws") | list %>
+<% set aws = spec.platform.aws %>
+<% if declared %>
+# The values of the environment <@ environment.name | text @>, applied in its own workspace (README.md):
+#   terraform workspace select -or-create <@ environment.name | text @>
+#   terraform plan -var-file=environments/<@ environment.name | text @>.tfvars
+# The .tf files beside them do not change when a value does.
+environment = <@ environment.name | hcl @>
+
+<% else %>
+# The spec's values; the .tf files beside this one do not change when a value does.
+<% endif %>
+# Where the state is: this root reads the repositories, the build role, the zone and the
+# backup vault from the shared root's (shared/), applied first.
+state_bucket     = <@ aws_envs[0].spec.platform.aws.state.bucket | hcl @>
+shared_state_key = <@ (spec.metadata.name ~ "-shared.tfstate") | hcl @>
+
+region     = <@ aws.region | hcl @>
+account_id = <@ aws.accountId | hcl @>
+
+cluster_name       = <@ aws.eks.name | hcl @>
+kubernetes_version = <@ aws.eks.kubernetesVersion | hcl @>
+# The API server answers inside the VPC always<% if aws.eks.endpoint.public %>, and on the internet to these ranges<% endif %>.
+endpoint_public = <@ aws.eks.endpoint.public | json @>
+<% if aws.eks.endpoint.public %>
+endpoint_public_cidrs = [
+<% for cidr in (aws.eks.endpoint.publicCidrs if aws.eks.endpoint.publicCidrs is defined else ["0.0.0.0/0"]) %>
+  <@ cidr | hcl @>,
+<% endfor %>
+]
+<% endif %>
+# Cluster-admin, through an access entry each; whoever applies cluster/ signs in as one.
+admin_roles = [
+<% for role in aws.eks.adminRoles %>
+  <@ role | hcl @>,
+<% endfor %>
+]
+
+node_group = {
+  instance_types = [<% for t in aws.eks.nodeGroup.instanceTypes %><@ t | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+  min_size       = <@ aws.eks.nodeGroup.minSize @>
+  max_size       = <@ aws.eks.nodeGroup.maxSize @>
+  disk_size_gb   = <@ aws.eks.nodeGroup.diskSizeGb @>
+}
+
+# The cluster's own VPC<% if aws.network.zones is not defined %>, over the region's zones a, b and c (those the account has)<% endif %>.
+network = {
+  cidr         = <@ aws.network.cidr | hcl @>
+  nat_gateways = <@ aws.network.natGateways | hcl @>
+  zones        = [<% for z in (aws.network.zones if aws.network.zones is defined else [aws.region ~ "a", aws.region ~ "b", aws.region ~ "c"]) %><@ z | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+}
+
+<% if aws.dns is defined %>
+# The zone, created by the shared root: this environment's certificates are validated there,
+# and ExternalDNS writes its hosts' records there.
+dns_zone = <@ aws.dns.zone | hcl @>
+# Served over TLS: an ACM certificate each.
+tls_hosts = [
+<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
+  <@ host | hcl @>,
+<% endfor %>
+]
+<% else %>
+dns_zone  = null
+tls_hosts = []
+<% endif %>
+
+namespaces = [
+<% for namespace in spec.services | map(attribute="namespace") | unique | sort %>
+  <@ namespace | hcl @>,
+<% endfor %>
+]
+<% set volumes = spec.services | selectattr("persistence", "defined") | list %>
+<% if volumes %>
+
+# A service has a volume: the deploy role's Role covers its claim.
+persistent_volumes = true
+<% endif %>
+<% set backed = volumes | selectattr("persistence.backup", "defined") | list %>
+<% if backed %>
+
+# AWS Backup, per service: its schedule (UTC) and the days each recovery point is kept.
+backups = {
+<% for svc in backed | sort(attribute="name") %>
+  <@ svc.name | hcl @> = {
+    namespace      = <@ svc.namespace | hcl @>
+    claim          = <@ svc.name | hcl @>
+    schedule       = <@ svc.persistence.backup.schedule | aws_backup_schedule | hcl @>
+    retention_days = <@ svc.persistence.backup.retentionDays @>
+  }
+<% endfor %>
+}
+<% endif %>
+
+<% if declared %>
+# GitHub: the deploy role of this environment trusts its GitHub environment alone.
+<% else %>
+# GitHub: the deploy role trusts the GitHub environment alone, whose protection rules gate
+# each deploy.
+<% endif %>
+github_repository  = <@ spec.platform.github.repository | hcl @>
+github_environment = <@ (environment.githubEnvironment if declared else environments[0].githubEnvironment) | hcl @>
+deploy             = <@ spec.pipeline.deploy | hcl @>
+
+tags = {
+<% if declared %>
+  project     = <@ spec.metadata.name | hcl @>
+  environment = <@ environment.name | hcl @>
+  managed-by  = "gen"
+<% else %>
+  project    = <@ spec.metadata.name | hcl @>
+  managed-by = "gen"
+<% endif %>
+}

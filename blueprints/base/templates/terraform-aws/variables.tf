@@ -1,0 +1,148 @@
+variable "environment" {
+  type        = string
+  description = "The environment these values are for: it must be the selected workspace, so that one environment's values are never applied in another's state."
+  default     = "default"
+  validation {
+    condition     = var.environment == terraform.workspace
+    error_message = "The values file is for another environment than the selected workspace: run `terraform workspace select` with its name first."
+  }
+}
+
+variable "state_bucket" {
+  type        = string
+  description = "The state bucket (spec: platform.aws.state.bucket), where the shared root's state is read from."
+}
+
+variable "shared_state_key" {
+  type        = string
+  description = "The shared root's state key, as its `terraform init -backend-config=key=...` names it."
+}
+
+variable "region" {
+  type        = string
+  description = "The AWS region (spec: platform.aws.region)."
+}
+
+variable "account_id" {
+  type        = string
+  description = "The AWS account every resource is in (spec: platform.aws.accountId)."
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id: 12 digits."
+  }
+}
+
+variable "cluster_name" {
+  type        = string
+  description = "The EKS cluster (spec: platform.aws.eks.name)."
+}
+
+variable "kubernetes_version" {
+  type        = string
+  description = "The cluster's Kubernetes minor version (spec: platform.aws.eks.kubernetesVersion)."
+}
+
+variable "endpoint_public" {
+  type        = bool
+  description = "Whether the API server answers on the internet, to endpoint_public_cidrs alone (spec: platform.aws.eks.endpoint.public)."
+}
+
+variable "endpoint_public_cidrs" {
+  type        = list(string)
+  description = "The ranges the public endpoint answers (spec: platform.aws.eks.endpoint.publicCidrs)."
+  default     = []
+}
+
+variable "admin_roles" {
+  type        = list(string)
+  description = "The IAM roles that administer the cluster (spec: platform.aws.eks.adminRoles); whoever applies cluster/ signs in as one."
+}
+
+variable "node_group" {
+  type = object({
+    instance_types = list(string)
+    min_size       = number
+    max_size       = number
+    disk_size_gb   = number
+  })
+  description = "The managed node group (spec: platform.aws.eks.nodeGroup)."
+}
+
+variable "network" {
+  type = object({
+    cidr         = string
+    nat_gateways = string
+    zones        = list(string)
+  })
+  description = "The cluster's VPC (spec: platform.aws.network): its range, its NAT gateways, and its zones (those of them the account has)."
+}
+
+variable "dns_zone" {
+  type        = string
+  description = "The Route 53 zone of the ingress hosts, the shared root's (spec: platform.aws.dns.zone); null for none."
+  default     = null
+}
+
+variable "tls_hosts" {
+  type        = set(string)
+  description = "The services' TLS hosts: an ACM certificate each, validated in dns_zone."
+  default     = []
+}
+
+variable "namespaces" {
+  type        = list(string)
+  description = "The services' namespaces."
+}
+
+variable "backups" {
+  type = map(object({
+    namespace      = string
+    claim          = string
+    schedule       = string
+    retention_days = number
+  }))
+  description = "The services whose volume AWS Backup backs up (persistence.backup), by service."
+  default     = {}
+}
+
+variable "persistent_volumes" {
+  type        = bool
+  description = "Whether a service has a volume: the deploy role's Role covers its claim."
+  default     = false
+}
+
+variable "github_repository" {
+  type        = string
+  description = "The GitHub repository (OWNER/NAME) whose workflows sign in (spec: platform.github.repository)."
+}
+
+variable "github_environment" {
+  type        = string
+  description = "The GitHub environment whose deploy jobs the deploy role trusts, alone."
+}
+
+variable "deploy" {
+  type        = string
+  description = "How releases reach the cluster (spec: pipeline.deploy): `helm` from the pipeline, through the deploy role, or `gitops` (Argo CD in the cluster)."
+  validation {
+    condition     = contains(["helm", "gitops"], var.deploy)
+    error_message = "deploy: helm or gitops."
+  }
+}
+
+# Each add-on at the version EKS marks as the default for the cluster's Kubernetes minor
+# (`aws eks describe-addon-versions --kubernetes-version MINOR --addon-name NAME`), read at plan
+# time: a plan shows an add-on's move when AWS moves its default (or the minor changes), and
+# applies it only when applied. A version named here (in a `*.auto.tfvars` beside the values)
+# pins that add-on instead.
+variable "addon_versions" {
+  type        = map(string)
+  description = "Exact versions of EKS add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver, snapshot-controller), by name; the others take EKS's default for the cluster's minor."
+  default     = {}
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource."
+  default     = {}
+}
