@@ -216,6 +216,12 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn backups_in_cluster(&self) -> bool {
         true
     }
+    /// How long a stopping pod keeps accepting requests before its process is told to stop
+    /// (the preStop delay, `platform.shutdownDelaySeconds`): the time the platform's load
+    /// balancers take to stop sending it new ones once its endpoint is removed.
+    fn shutdown_delay_seconds(&self) -> u32 {
+        crate::blueprint::SHUTDOWN_DELAY_SECONDS
+    }
     /// Whether every pod runs on one node (a volume one node mounts serves every replica).
     fn single_node(&self) -> bool {
         false

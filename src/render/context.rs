@@ -52,6 +52,7 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
         map.insert("imagePullPolicy".into(), target.image_pull_policy().into());
         map.insert("singleNode".into(), target.single_node().into());
         map.insert("backupsInCluster".into(), target.backups_in_cluster().into());
+        map.insert("shutdownDelaySeconds".into(), target.shutdown_delay_seconds().into());
         let (metrics, logs) = crate::platform::observability_stacks(spec);
         map.insert("prometheus".into(), crate::platform::prometheus_value(target, metrics));
         map.insert("observability".into(), crate::platform::observability_value(metrics, logs));

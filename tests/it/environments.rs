@@ -24,6 +24,8 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/local-azure.yaml",
     "tests/fixtures/specs/kind-dev-azure-prod.yaml",
     "tests/fixtures/specs/kind-dev-azure-staging-prod.yaml",
+    // Three environments on EKS, a cluster and a VPC each.
+    "examples/seed-004-notejam-eks.yaml",
 ];
 
 /// A spec rendered into a fresh git repository, as a user would.
@@ -321,8 +323,9 @@ fn every_object_of_every_environment_passes_kubernetes_validate_and_snapschedule
                 schedule_admitted(&object).unwrap_or_else(|e| panic!("{spec}: {}: {e}", file.display()));
             }
         }
-        // On AKS, AKS Backup takes the backups (Terraform), not a schedule in the cluster.
-        let backed_up = rendered.loaded.spec.platform.target_name() != "azure"
+        // On AKS and EKS, AKS Backup and AWS Backup take the backups (Terraform), not a
+        // schedule in the cluster.
+        let backed_up = !["azure", "aws"].contains(&rendered.loaded.spec.platform.target_name())
             && rendered.loaded.spec.services.iter().any(|s| s.persistence.as_ref().is_some_and(|p| p.backup.is_some()));
         assert_eq!(schedules > 0, backed_up, "{spec}: a SnapshotSchedule exactly where the cluster takes a backup");
     }
@@ -545,9 +548,10 @@ fn gen_init_platform_aws_writes_a_spec_whose_render_closes_on_the_eks_cluster_it
         assert!(ingress.contains(line), "{line}: {ingress}");
     }
     assert!(!ingress.contains("secretName") && !ingress.contains("nginx.ingress"), "{ingress}");
-    // The load balancer reaches the pods from the VPC: the NetworkPolicy admits its range.
+    // The load balancer reaches the pods from its subnets: the NetworkPolicy admits their
+    // range (the VPC's last sixteenth), not every pod of the VPC.
     let policy = std::fs::read_to_string(out.join("manifests/notes/networkpolicy.yaml")).expect("policy");
-    assert!(policy.contains("cidr: \"10.0.0.0/16\""), "{policy}");
+    assert!(policy.contains("cidr: \"10.0.240.0/20\"") && !policy.contains("10.0.0.0/16"), "{policy}");
     // gen's Terraform creates the cluster and what the chart needs in it; no workflow yet. The
     // README says so, names each cluster with the command that reaches it, and lists the
     // image to push until the workflows come.

@@ -1,10 +1,11 @@
 //! AWS: EKS, ECR, Route 53 and GitHub's OIDC sign-in, created by Terraform.
 //!
-//! What is built so far: the spec's block, its rules, and the chart and manifests for an EKS
-//! cluster with the AWS Load Balancer Controller (an Ingress of class `alb` per service on one
-//! load balancer, TLS from ACM). The Terraform (state bucket, VPC, EKS, ECR, OIDC, Route 53)
-//! and the workflows come next (issue #50); until then the rendered README lists the cluster
-//! and what it must run as prerequisites, each with the command that checks it.
+//! The spec's block and its rules; the chart and manifests for an EKS cluster with the AWS
+//! Load Balancer Controller (an Ingress of class `alb` per service on one load balancer, TLS
+//! from ACM); the Terraform (`templates/terraform-aws/`: the state bucket, the shared root,
+//! each environment's VPC, cluster, roles, certificates and backups, and what runs in the
+//! cluster). The workflows come next (issue #50); until then the rendered README lists the
+//! images to push.
 
 pub mod rules;
 mod spec;
@@ -57,6 +58,8 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::backup_aws_cannot_take::RULE, rules::backup_aws_cannot_take::check),
     (&rules::endpoint_closed_to_pipeline::RULE, rules::endpoint_closed_to_pipeline::check),
     (&rules::host_outside_zone::RULE, rules::host_outside_zone::check),
+    (&rules::alb_certificate_quota::RULE, rules::alb_certificate_quota::check),
+    (&rules::gitops_not_yet::RULE, rules::gitops_not_yet::check),
 ];
 
 /// The StorageClass EKS creates every cluster with: `gp2`, on the in-tree EBS provisioner
@@ -69,7 +72,7 @@ impl Platform for Aws {
     }
 
     fn summary(&self) -> &'static str {
-        "EKS with the AWS Load Balancer Controller: the chart and manifests (Terraform and workflows in progress)"
+        "EKS with the AWS Load Balancer Controller: the chart, the manifests and the Terraform (workflows in progress)"
     }
 
     /// `gp3` on the EBS CSI driver, which the snapshot controller snapshots. EKS does not
@@ -172,6 +175,13 @@ impl TargetSpec for Spec {
         false
     }
 
+    /// The load balancer controller deregisters a stopping pod's target once its endpoint is
+    /// removed, and the ALB takes several seconds more to stop sending it new requests
+    /// (target-type `ip`): 15 s, as the controller's documentation advises for a preStop sleep.
+    fn shutdown_delay_seconds(&self) -> u32 {
+        15
+    }
+
     /// What runs in the namespaces EKS's add-ons and the load balancer controller use is
     /// `kube-system`'s, which is every platform's: nothing else yet.
     fn platform_namespaces(&self, _spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
@@ -201,16 +211,39 @@ impl TargetSpec for Spec {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = value.as_object_mut() {
             map.insert("registry".into(), self.registry().into());
+            map.insert("loadBalancerCidr".into(), load_balancer_cidr(&self.network.cidr).into());
         }
         value
     }
 }
 
+/// The range the load balancers' (public) subnets are in: the VPC's last sixteenth, where
+/// terraform/modules/network places them (`cidrsubnet(cidr, 6, 60 + i)`). The NetworkPolicy
+/// admits it alone, not every pod of the VPC. A range gen cannot read is itself.
+pub fn load_balancer_cidr(cidr: &str) -> String {
+    let parsed = cidr.split_once('/').and_then(|(addr, len)| {
+        let addr: std::net::Ipv4Addr = addr.parse().ok()?;
+        let len: u32 = len.parse().ok().filter(|l| *l <= 28)?;
+        let base = u32::from(addr) & (u32::MAX.checked_shl(32 - len).unwrap_or(0));
+        let sixteenth = 1u32 << (32 - len - 4);
+        Some(format!("{}/{}", std::net::Ipv4Addr::from(base + 15 * sixteenth), len + 4))
+    });
+    parsed.unwrap_or_else(|| cidr.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
+    fn the_load_balancers_are_in_the_vpcs_last_sixteenth() {
+        assert_eq!(super::load_balancer_cidr("10.0.0.0/16"), "10.0.240.0/20");
+        assert_eq!(super::load_balancer_cidr("10.20.0.0/16"), "10.20.240.0/20");
+        assert_eq!(super::load_balancer_cidr("172.16.32.0/20"), "172.16.47.0/24");
+        assert_eq!(super::load_balancer_cidr("not a range"), "not a range");
+    }
+
+    #[test]
     fn a_volume_names_gp3_which_eks_does_not_make_its_default() {
-        let text = b"apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop}, state: {bucket: acme-shop-tfstate}}\nservices:\n  - {name: notes, replicas: 1, persistence: {size: 1Gi, mountPath: /data}}\n  - {name: files, replicas: 1, persistence: {size: 1Gi, mountPath: /data, storageClass: io2}}\n";
+        let text = b"apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop, adminRoles: [\"arn:aws:iam::123456789012:role/A\"]}, state: {bucket: acme-shop-tfstate}}\n  github: {repository: acme/shop}\nservices:\n  - {name: notes, replicas: 1, persistence: {size: 1Gi, mountPath: /data}}\n  - {name: files, replicas: 1, persistence: {size: 1Gi, mountPath: /data, storageClass: io2}}\n";
         let loaded = crate::spec::load("spec.yaml", text).expect("a spec");
         let classes: Vec<Option<&str>> = loaded
             .spec

@@ -2,7 +2,7 @@
 # roles the in-cluster controllers act as (EKS Pod Identity), the hosts' ACM certificates,
 # the deploy role and the volumes' backup plans, one module each. What runs inside the
 # cluster (the namespaces, the load balancer controller, ExternalDNS, the storage classes,
-# Argo CD or the deploy role's Role) is the root in cluster/, applied after this one: its
+# the deploy role's Role) is the root in cluster/, applied after this one: its
 # Helm and Kubernetes providers are configured from this root's outputs, never from a cluster
 # created in the same plan.
 #
@@ -26,18 +26,25 @@ locals {
   shared = data.terraform_remote_state.shared.outputs
 }
 
-# The zones the spec names (else the region's `a`, `b` and `c`), those of them this account has:
-# a closed set, which a zone AWS adds later never joins (the subnets would move).
-data "aws_availability_zones" "available" {
-  state = "available"
+# The zones the spec names (else the region's `a`, `b` and `c`), in that order: each zone's
+# subnets are numbered by its place in the list, so that a zone's state on the day of a plan
+# (impaired, say) never renumbers them. A zone the account does not have stops the plan here.
+data "aws_availability_zones" "named" {
   filter {
     name   = "zone-name"
     values = var.network.zones
   }
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.names) == length(var.network.zones)
+      error_message = "A zone of platform.aws.network.zones is not in this account and region: name the zones it has (aws ec2 describe-availability-zones)."
+    }
+  }
 }
 
 locals {
-  zones = sort(data.aws_availability_zones.available.names)
+  zones = var.network.zones
 }
 
 module "network" {
@@ -72,6 +79,7 @@ module "load_balancer_controller_role" {
   name            = "${var.cluster_name}-load-balancer-controller"
   cluster_name    = module.eks.name
   cluster_arn     = module.eks.arn
+  account_id      = var.account_id
   namespace       = "kube-system"
   service_account = "aws-load-balancer-controller"
   policy          = file("${path.module}/load-balancer-controller-policy.json")
@@ -101,6 +109,7 @@ module "external_dns_role" {
   name            = "${var.cluster_name}-external-dns"
   cluster_name    = module.eks.name
   cluster_arn     = module.eks.arn
+  account_id      = var.account_id
   namespace       = "kube-system"
   service_account = "external-dns"
   policy          = data.aws_iam_policy_document.external_dns[0].json

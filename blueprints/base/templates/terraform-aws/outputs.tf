@@ -18,7 +18,7 @@ output "in_cluster" {
     deploy_group       = var.deploy == "helm" ? "gen-deploy" : null
     dns_zone           = var.dns_zone
     persistent_volumes = var.persistent_volumes
-    tls_certificates   = one(module.certificates[*].arns)
+    dns_zone_id        = local.shared.dns_zone_id
   }
 }
 

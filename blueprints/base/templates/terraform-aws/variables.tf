@@ -123,10 +123,10 @@ variable "github_environment" {
 
 variable "deploy" {
   type        = string
-  description = "How releases reach the cluster (spec: pipeline.deploy): `helm` from the pipeline, through the deploy role, or `gitops` (Argo CD in the cluster)."
+  description = "How releases reach the cluster (spec: pipeline.deploy): `helm` from the pipeline, through the deploy role (GitOps waits for gen's AWS pipeline, SPEC185)."
   validation {
-    condition     = contains(["helm", "gitops"], var.deploy)
-    error_message = "deploy: helm or gitops."
+    condition     = var.deploy == "helm"
+    error_message = "deploy: helm (GitOps on AWS waits for gen's AWS pipeline)."
   }
 }
 

@@ -1,10 +1,12 @@
 //! AWS's spec rules: names AWS would refuse, regions and versions EKS does not serve well.
 //! One file per rule.
 
+pub mod alb_certificate_quota;
 pub mod backup_aws_cannot_take;
 pub mod ecr_repository_name;
 pub mod eks_name;
 pub mod endpoint_closed_to_pipeline;
+pub mod gitops_not_yet;
 pub mod host_outside_zone;
 pub mod invalid_region;
 pub mod region_with_two_zones;

@@ -1,12 +1,17 @@
 # What runs inside the cluster: the services' namespaces, the AWS Load Balancer Controller (the
 # `alb` IngressClass the charts' Ingresses name), ExternalDNS (each Ingress host's record in the
-# zone), the gp3 StorageClass the volumes are made in and the snapshot class, Argo CD (GitOps)
-# or the deploy role's Role (Helm). (The volumes' backups are AWS Backup's, in the platform
-# root.) Applied after the platform root (terraform/), in the workspace of the same
-# environment; every value comes from that root's state.
+# zone), the gp3 StorageClass the volumes are made in and the snapshot class, and the deploy
+# role's Role (GitOps on AWS waits for gen's AWS pipeline, SPEC185). The volumes' backups are
+# AWS Backup's, in the platform root. Applied after the platform root (terraform/), in the
+# workspace of the same environment; every value comes from that root's state.
 
 # The services' namespaces, made here so that the deploy role needs no right outside them;
 # each enforces the restricted Pod Security Standard.
+# The load balancer controller injects a readiness gate into their pods: a rolling update
+# waits until the load balancer sends the new pod traffic before the next old pod goes. They
+# are made after the controllers and ExternalDNS, so that a destroy deletes them (and the
+# Ingresses and claims in them) while the controllers still run to remove the load balancer,
+# the records and the volumes.
 resource "kubernetes_namespace_v1" "service" {
   for_each = toset(local.platform.namespaces)
   metadata {
@@ -16,8 +21,10 @@ resource "kubernetes_namespace_v1" "service" {
       "pod-security.kubernetes.io/enforce-version" = "latest"
       "pod-security.kubernetes.io/warn"            = "restricted"
       "pod-security.kubernetes.io/audit"           = "restricted"
+      "elbv2.k8s.aws/pod-readiness-gate-inject"    = "enabled"
     }
   }
+  depends_on = [helm_release.load_balancer_controller, helm_release.external_dns]
 }
 
 # The AWS Load Balancer Controller, as the role of the platform root's Pod Identity
@@ -74,6 +81,8 @@ resource "helm_release" "external_dns" {
     txtOwnerId     = local.cluster.name
     serviceAccount = { create = true, name = "external-dns" }
     env            = [{ name = "AWS_DEFAULT_REGION", value = local.cluster.region }]
+    # The shared root's zone alone, not a private zone of the same name.
+    extraArgs = ["--zone-id-filter=${local.platform.dns_zone_id}", "--aws-zone-type=public"]
   })]
 
   depends_on = [helm_release.load_balancer_controller]
@@ -109,15 +118,6 @@ resource "kubernetes_manifest" "snapshot_class" {
     driver         = "ebs.csi.aws.com"
     deletionPolicy = "Delete"
   }
-}
-
-# GitOps: Argo CD in the cluster pulls each service's chart from git; GitHub holds no
-# credential of the cluster at all.
-module "argocd" {
-  source = "./modules/argocd"
-  count  = local.platform.deploy == "gitops" ? 1 : 0
-
-  depends_on = [helm_release.load_balancer_controller]
 }
 
 # The deploy role (Helm) may write exactly the kinds its releases contain, in the services'

@@ -18,17 +18,24 @@ resource "aws_acm_certificate" "this" {
 }
 
 resource "aws_route53_record" "validation" {
-  for_each        = aws_acm_certificate.this
+  for_each        = var.hosts
   zone_id         = var.zone_id
-  name            = one(each.value.domain_validation_options).resource_record_name
-  type            = one(each.value.domain_validation_options).resource_record_type
-  records         = [one(each.value.domain_validation_options).resource_record_value]
+  name            = one(aws_acm_certificate.this[each.key].domain_validation_options).resource_record_name
+  type            = one(aws_acm_certificate.this[each.key].domain_validation_options).resource_record_type
+  records         = [one(aws_acm_certificate.this[each.key].domain_validation_options).resource_record_value]
   ttl             = 300
   allow_overwrite = true
 }
 
+# ACM validates once the zone answers for the name: a zone just delegated (shared/) may take
+# hours to propagate, and the apply waits up to 6 hours before it fails (the provider's
+# default is 75 minutes).
 resource "aws_acm_certificate_validation" "this" {
-  for_each                = aws_acm_certificate.this
-  certificate_arn         = each.value.arn
+  for_each                = var.hosts
+  certificate_arn         = aws_acm_certificate.this[each.key].arn
   validation_record_fqdns = [aws_route53_record.validation[each.key].fqdn]
+
+  timeouts {
+    create = "6h"
+  }
 }

@@ -24,8 +24,8 @@ resource "aws_ecr_repository" "this" {
 # is not a release tag, and an untagged manifest may be one an index or a signature still
 # refers to: neither is expired here.
 resource "aws_ecr_lifecycle_policy" "this" {
-  for_each   = aws_ecr_repository.this
-  repository = each.value.name
+  for_each   = var.repositories
+  repository = aws_ecr_repository.this[each.key].name
   policy = jsonencode({
     rules = [{
       rulePriority = 1

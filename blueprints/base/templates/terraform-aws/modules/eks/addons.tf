@@ -53,6 +53,7 @@ module "ebs_csi_role" {
   name                = "${var.name}-ebs-csi"
   cluster_name        = aws_eks_cluster.this.name
   cluster_arn         = aws_eks_cluster.this.arn
+  account_id          = var.account_id
   namespace           = "kube-system"
   service_account     = "ebs-csi-controller-sa"
   managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]

@@ -45,6 +45,12 @@ variable "node_group" {
     disk_size_gb   = number
   })
   description = "The managed node group (spec: platform.aws.eks.nodeGroup)."
+  validation {
+    condition = length(distinct([
+      for t in var.node_group.instance_types : can(regex("^[a-z]+[0-9]+g[a-z]*\\.", t))
+    ])) == 1 && alltrue([for t in var.node_group.instance_types : !startswith(t, "a1.")])
+    error_message = "node_group.instance_types: one architecture (all Graviton, such as m7g.large, or all x86), and no a1 (Graviton 1, which AL2023 does not run)."
+  }
 }
 
 variable "addon_versions" {

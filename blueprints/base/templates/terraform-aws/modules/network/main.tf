@@ -6,7 +6,7 @@
 
 locals {
   # Private subnets of a quarter of the range each (an eighth with four zones), from its
-  # start; public ones of a sixty-fourth, in its last quarter: in 10.0.0.0/16 with three
+  # start; public ones of a sixty-fourth, in its last sixteenth: in 10.0.0.0/16 with three
   # zones, 10.0.0.0/18, 10.0.64.0/18, 10.0.128.0/18 and 10.0.240.0/22, 10.0.244.0/22, ...
   private = { for i, zone in var.zones : zone => cidrsubnet(var.cidr, length(var.zones) > 3 ? 3 : 2, i) }
   public  = { for i, zone in var.zones : zone => cidrsubnet(var.cidr, 6, 60 + i) }
@@ -67,8 +67,8 @@ resource "aws_route" "public_internet" {
 }
 
 resource "aws_route_table_association" "public" {
-  for_each       = aws_subnet.public
-  subnet_id      = each.value.id
+  for_each       = local.public
+  subnet_id      = aws_subnet.public[each.key].id
   route_table_id = aws_route_table.public.id
 }
 
@@ -101,8 +101,8 @@ resource "aws_route" "private_nat" {
 }
 
 resource "aws_route_table_association" "private" {
-  for_each       = aws_subnet.private
-  subnet_id      = each.value.id
+  for_each       = local.private
+  subnet_id      = aws_subnet.private[each.key].id
   route_table_id = aws_route_table.private[each.key].id
 }
 
@@ -162,6 +162,12 @@ data "aws_iam_policy_document" "flow_trust" {
     principals {
       type        = "Service"
       identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+    # For this account's flow logs alone (the confused deputy).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
     }
   }
 }

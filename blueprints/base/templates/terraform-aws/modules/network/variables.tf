@@ -7,8 +7,8 @@ variable "cidr" {
   type        = string
   description = "The VPC's address range (spec: platform.aws.network.cidr), split into a public and a private subnet per zone."
   validation {
-    condition     = can(cidrnetmask(var.cidr)) && tonumber(split("/", var.cidr)[1]) <= 20
-    error_message = "cidr: an IPv4 range of /20 or larger (each zone's private subnet is a quarter of it at most)."
+    condition     = can(cidrnetmask(var.cidr)) && try(tonumber(split("/", var.cidr)[1]) >= 16 && tonumber(split("/", var.cidr)[1]) <= 20, false)
+    error_message = "cidr: an IPv4 range of /16 to /20 (AWS takes /16 at most; each zone's private subnet is a quarter of it at most)."
   }
 }
 

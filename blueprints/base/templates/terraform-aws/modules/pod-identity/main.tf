@@ -1,5 +1,7 @@
 # A role one ServiceAccount's pods assume through EKS Pod Identity: no node role permission,
-# no long-lived key. It trusts the Pod Identity service for this cluster of this account alone.
+# no long-lived key. It trusts the Pod Identity service of this account, for the session tags
+# EKS sets on each request (the cluster, the namespace, the ServiceAccount) alone: no other
+# cluster's or ServiceAccount's association can use it.
 
 data "aws_iam_policy_document" "trust" {
   statement {
@@ -9,9 +11,24 @@ data "aws_iam_policy_document" "trust" {
       identifiers = ["pods.eks.amazonaws.com"]
     }
     condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/eks-cluster-arn"
       values   = [var.cluster_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/kubernetes-namespace"
+      values   = [var.namespace]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/kubernetes-service-account"
+      values   = [var.service_account]
     }
   }
 }

@@ -13,6 +13,11 @@ variable "cluster_arn" {
   description = "The cluster's ARN: the role trusts EKS Pod Identity for this cluster alone."
 }
 
+variable "account_id" {
+  type        = string
+  description = "The AWS account of the cluster."
+}
+
 variable "namespace" {
   type        = string
   description = "The namespace of the ServiceAccount the role is for."

@@ -1,0 +1,97 @@
+use crate::declare_rule;
+use crate::diag::Diagnostics;
+use crate::platform::aws;
+use crate::spec::Loaded;
+use crate::spec::rules::service_path;
+
+/// The certificates an Application Load Balancer's listeners hold by default (Service Quotas:
+/// "Certificates per Application Load Balancer", the default certificate excepted).
+pub const CERTIFICATES: usize = 25;
+
+/// The rules an Application Load Balancer holds by default (Service Quotas: "Rules per
+/// Application Load Balancer", the default rules excepted).
+pub const RULES: usize = 100;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an environment on AWS whose services need more of the project's one load
+    /// balancer than AWS gives by default: more than 25 TLS hosts (a certificate each on its
+    /// HTTPS listener), or more than 100 Ingress rules (one per service and listener: the
+    /// HTTPS one, and the HTTP one that redirects).
+    ///
+    /// ## Why it matters
+    /// Every service's Ingress joins one ALB (`alb.ingress.kubernetes.io/group.name`, the
+    /// project's name). Past the quota the AWS Load Balancer Controller fails to reconcile the
+    /// whole group: the new service gets no route, and every later change to the others fails
+    /// with it, until the quota is raised.
+    ///
+    /// ## How to fix
+    /// Split the services over projects (a load balancer each), or raise the quota through
+    /// Service Quotas ("Certificates per Application Load Balancer", up to 100; "Rules per
+    /// Application Load Balancer") and then ignore this rule in the lint configuration.
+    pub static RULE = ("SPEC184", "alb-quota-exceeded", Error);
+}
+
+pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    if aws::of(&spec.spec).is_none() {
+        return;
+    }
+    let mut hosts: Vec<&str> = Vec::new();
+    let mut rules = 0;
+    for (i, service) in spec.spec.services.iter().enumerate() {
+        let Some(ingress) = &service.ingress else { continue };
+        rules += if ingress.tls { 2 } else { 1 };
+        if ingress.tls && !hosts.contains(&ingress.host.as_str()) {
+            hosts.push(&ingress.host);
+            if hosts.len() == CERTIFICATES + 1 {
+                let msg = format!(
+                    "`{}` is the {}th TLS host on the project's one load balancer, which holds {CERTIFICATES} certificates by default",
+                    ingress.host.escape_debug(),
+                    CERTIFICATES + 1
+                );
+                out.push(spec.at(&RULE, &service_path(i, &["ingress", "host"]), false, msg).help(
+                    "split the services over projects, or raise the quota through Service Quotas and ignore this rule",
+                ));
+            }
+        }
+        if rules > RULES && rules - if ingress.tls { 2 } else { 1 } <= RULES {
+            let msg = format!(
+                "service `{}` takes the project's one load balancer past its {RULES} rules by default (one per service and listener)",
+                service.name
+            );
+            out.push(spec.at(&RULE, &service_path(i, &["ingress"]), true, msg).help(
+                "split the services over projects, or raise the quota through Service Quotas and ignore this rule",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    fn findings(services: usize, tls: bool) -> Vec<String> {
+        let mut text = String::from(
+            "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop, adminRoles: [\"arn:aws:iam::123456789012:role/A\"]}, state: {bucket: acme-shop-tfstate}}\n  github: {repository: acme/shop}\nservices:\n",
+        );
+        for i in 0..services {
+            text.push_str(&format!(
+                "  - {{name: s{i}, port: 5000, ingress: {{host: s{i}.example.com, tls: {tls}}}}}\n"
+            ));
+        }
+        let loaded = crate::spec::load("spec.yaml", text.as_bytes()).expect("a spec");
+        let mut out = Vec::new();
+        super::check(&loaded, &mut out);
+        out.iter().map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn a_hundred_rules_fit_and_the_next_service_is_reported_once() {
+        assert!(findings(100, false).is_empty());
+        let found = findings(102, false);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`s100`") && found[0].contains("100 rules"), "{found:?}");
+        // With TLS, the certificates run out first (and the 51st service's two rules too).
+        let found = findings(51, true);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("26th TLS host"), "{found:?}");
+    }
+}
