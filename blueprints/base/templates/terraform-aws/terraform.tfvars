@@ -47,7 +47,8 @@ node_group = {
   disk_size_gb   = <@ aws.eks.nodeGroup.diskSizeGb @>
 }
 
-# The cluster's own VPC<% if aws.network.zones is not defined %>, over the region's zones a, b and c (those the account has)<% endif %>.
+# The cluster's own VPC<% if aws.network.zones is not defined %>, over the region's zones a, b and c<% endif %> (a zone the account
+# lacks stops the plan: name the zones it has in platform.aws.network.zones).
 network = {
   cidr         = <@ aws.network.cidr | hcl @>
   nat_gateways = <@ aws.network.natGateways | hcl @>
