@@ -885,3 +885,14 @@ environments:
         assert!(find(&built, "HorizontalPodAutoscaler", "web").is_none(), "{env}: web has no HPA");
     }
 }
+
+#[test]
+fn on_aws_each_missing_piece_is_reported_once_in_the_first_environment_that_lacks_it() {
+    // dev has admins and a host-less ingress; prod names no admin: both are reported.
+    let text = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop, adminRoles: [\"arn:aws:iam::123456789012:role/A\"]}, state: {bucket: acme-shop-tfstate}}\n  github: {repository: acme/shop}\nservices:\n  - {name: shop, port: 5000, ingress: {path: /}}\nenvironments:\n  - name: dev\n  - name: prod\n    platform:\n      aws: {eks: {name: shop-prod, adminRoles: []}}\n  - name: test\n    platform:\n      aws: {eks: {name: shop-test, adminRoles: []}}\n";
+    let (code, out) = lint_text(text);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.matches("adminRoles` is empty (environment `prod`)").count(), 1, "{out}");
+    assert!(!out.contains("environment `test`): no one"), "{out}");
+    assert_eq!(out.matches("ingress without a host").count(), 1, "{out}");
+}

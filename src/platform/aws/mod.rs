@@ -115,12 +115,14 @@ impl Platform for Aws {
                     .help("add `github: {repository: OWNER/NAME}` under `platform`; `gen schema` describes it"),
             );
         }
+        // Each missing piece once, in the first environment that lacks it.
         let mut reported = Vec::new();
+        let mut admins_reported = false;
         for env in envs {
             let loaded = env.spec(top);
             let Some(block) = of(&loaded.spec) else { continue };
-            if block.eks.admin_roles.is_empty() && reported.is_empty() {
-                reported.push(usize::MAX);
+            if block.eks.admin_roles.is_empty() && !admins_reported {
+                admins_reported = true;
                 let msg = format!(
                     "`platform.aws.eks.adminRoles` is empty (environment `{}`): no one could administer the cluster, whose creator gets no right of its own",
                     env.name
