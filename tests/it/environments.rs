@@ -325,7 +325,7 @@ fn every_object_of_every_environment_passes_kubernetes_validate_and_snapschedule
         }
         // On AKS and EKS, AKS Backup and AWS Backup take the backups (Terraform), not a
         // schedule in the cluster.
-        let backed_up = !["azure", "aws"].contains(&rendered.loaded.spec.platform.target_name())
+        let backed_up = rendered.loaded.spec.platform.target.spec().backups_in_cluster()
             && rendered.loaded.spec.services.iter().any(|s| s.persistence.as_ref().is_some_and(|p| p.backup.is_some()));
         assert_eq!(schedules > 0, backed_up, "{spec}: a SnapshotSchedule exactly where the cluster takes a backup");
     }
