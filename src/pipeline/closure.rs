@@ -99,7 +99,8 @@ impl Folders {
                             format!("environment `{}`", e.name)
                         };
                         let platform = crate::platform::by_name(&e.platform);
-                        (e.name.clone(), graph.cluster(closure::Cluster { label, platform }))
+                        let environment = Some(e.name.clone());
+                        (e.name.clone(), graph.cluster(closure::Cluster { label, platform, environment }))
                     })
                     .collect();
                 let managed = listed

@@ -128,7 +128,11 @@ impl Session {
             if loaded.environments.iter().any(|e| e.declared) {
                 for env in &loaded.environments {
                     let platform = Some(env.spec(loaded).spec.platform.on());
-                    graph.cluster(lint::closure::Cluster { label: format!("environment `{}`", env.name), platform });
+                    graph.cluster(lint::closure::Cluster {
+                        label: format!("environment `{}`", env.name),
+                        platform,
+                        environment: Some(env.name.clone()),
+                    });
                 }
             }
             graph

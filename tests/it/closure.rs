@@ -299,6 +299,32 @@ fn an_output_folder_s_managed_files_are_gen_s_own_output() {
 }
 
 #[test]
+fn a_prerequisite_on_one_environment_s_cluster_closes_no_other_s() {
+    // kind for dev beside EKS for prod: `api` reads Secret `shop/api-env` on both clusters, and
+    // the README declares it on each (the local script's on dev's, kubectl's on prod's).
+    let project = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(fixture("specs/kind-dev-aws-prod.yaml"), project.path().join("spec.yaml")).expect("copy");
+    let render = Gen::new().args(["render", "spec.yaml"]).current_dir(project.path()).run();
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    let out = project.path().join("out");
+    assert_eq!(dep(&lint(&[], &out)), [], "gen's own output closes");
+    // Its prod line rewritten for dev's cluster: prod's Secret is declared nowhere.
+    let readme = out.join("README.md");
+    let text = std::fs::read_to_string(&readme).expect("read");
+    let prod = "Secret `shop/api-env` on the cluster of `prod`";
+    assert!(text.contains(prod), "{text}");
+    std::fs::write(&readme, text.replace(prod, "Secret `shop/api-env` on the cluster of `dev`")).expect("write");
+    let run = lint(&[], &out);
+    assert_eq!(
+        dep(&run).iter().map(|d| (d.0.as_str(), d.1.as_str())).collect::<Vec<_>>(),
+        [("DEP001", "deployment.yaml")],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("`api-env`") && run.stdout.contains("environment `prod`"), "{}", run.stdout);
+}
+
+#[test]
 fn a_spec_s_lint_ignore_silences_a_dep_finding_of_its_own_output_by_path() {
     let dir = tempfile::tempdir().expect("tempdir");
     let ignore = "  ignore:\n    - {rule: DEP003, reason: \"the platform team creates the class\", path: \

@@ -26,6 +26,9 @@ const SPECS: &[&str] = &[
     "tests/fixtures/specs/kind-dev-azure-staging-prod.yaml",
     // Three environments on EKS, a cluster and a VPC each.
     "examples/seed-004-notejam-eks.yaml",
+    // kind beside EKS, each way round: each overlay's Ingress is its own controller's.
+    "tests/fixtures/specs/kind-dev-aws-prod.yaml",
+    "tests/fixtures/specs/kind-base-aws-prod.yaml",
 ];
 
 /// A spec rendered into a fresh git repository, as a user would.

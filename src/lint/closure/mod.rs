@@ -118,6 +118,9 @@ pub struct Cluster {
     pub label: String,
     /// Its platform, when known: what it is created with resolves references.
     pub platform: Option<&'static dyn crate::platform::Platform>,
+    /// The spec's environment it is, when known: a README's prerequisite written ``on the
+    /// cluster of `dev` `` is declared on that environment's cluster alone.
+    pub environment: Option<String>,
 }
 
 /// Where a fact was read: the file as findings name it, the folder prerequisites are looked up
@@ -532,6 +535,16 @@ impl Graph {
             }
     }
 
+    /// Whether a declaration on the cluster of environment `environment` (any, when `None`)
+    /// holds on `cluster`: on a cluster whose environment is not known, it may.
+    fn on(&self, environment: Option<&str>, cluster: Option<ClusterId>) -> bool {
+        let of = cluster.and_then(|c| self.clusters.get(usize::from(c))).and_then(|c| c.environment.as_deref());
+        match (environment, of) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+
     /// Whether the platform of `cluster` is known (its own, or the deployment's).
     pub(super) fn platform_known(&self, cluster: Option<ClusterId>) -> bool {
         match cluster.and_then(|c| self.clusters.get(usize::from(c))) {
@@ -556,7 +569,9 @@ impl Graph {
         [Some(&self.prerequisites), named].into_iter().flatten().any(|declarations| {
             [Some(name), Some(readme::ANY), group.as_deref()].into_iter().flatten().any(|key| {
                 declarations.get(key).is_some_and(|declared| {
-                    declared.iter().any(|(at, p)| dir.starts_with(at) && p.names(kind, namespace, name))
+                    declared.iter().any(|(at, p)| {
+                        dir.starts_with(at) && p.names(kind, namespace, name) && self.on(p.cluster.as_deref(), cluster)
+                    })
                 })
             })
         })

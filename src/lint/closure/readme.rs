@@ -43,6 +43,9 @@ pub struct Prerequisite {
     pub kind: String,
     pub namespace: Option<String>,
     pub name: String,
+    /// The environment whose cluster it is on, when its line says (``on the cluster of `dev` ``):
+    /// it declares the object there alone.
+    pub cluster: Option<String>,
 }
 
 /// Any name of the kind: what a command declares when gen cannot tell its name.
@@ -166,22 +169,34 @@ pub fn read(text: &str) -> Readme {
         }
         prose.push_str(line);
         prose.push('\n');
-        // Inline code spans are commands too (`kubectl create namespace x`).
+        // Inline code spans are commands too (`kubectl create namespace x`), on the cluster
+        // their line names when it names one.
+        let cluster = cluster_of(line);
+        let mut spans = String::new();
         for (i, span) in line.split('`').enumerate() {
             if i % 2 == 1 {
-                code.push_str(span);
-                code.push('\n');
+                spans.push_str(span);
+                spans.push('\n');
             }
+        }
+        match cluster {
+            Some(_) => provide(&mut readme, commands::read(&spans), cluster),
+            None => code.push_str(&spans),
         }
     }
     let into = &mut readme;
-    provide(into, commands::read(&code));
+    provide(into, commands::read(&code), None);
     for s in software::named_in(&prose) {
         declare_software(into, s);
     }
     let lower = prose.to_ascii_lowercase();
     for cluster in software::CLUSTERS.iter().filter(|c| c.names.iter().any(|n| software::has_words(&lower, n))) {
-        let object = |kind: &str, name: &str| Prerequisite { kind: kind.into(), namespace: None, name: name.into() };
+        let object = |kind: &str, name: &str| Prerequisite {
+            kind: kind.into(),
+            namespace: None,
+            name: name.into(),
+            cluster: None,
+        };
         into.cluster.extend(cluster.storage_classes.iter().map(|n| object("StorageClass", n)));
         into.cluster.extend(cluster.ingress_classes.iter().map(|n| object("IngressClass", n)));
         into.cluster.extend(cluster.groups.iter().map(|g| object(CRD, &format!("*.{g}"))));
@@ -192,26 +207,35 @@ pub fn read(text: &str) -> Readme {
 /// Declares what a script's commands provide.
 pub fn script(text: &str) -> Readme {
     let mut readme = Readme::default();
-    provide(&mut readme, commands::read(text));
+    provide(&mut readme, commands::read(text), None);
     readme
 }
 
-fn provide(into: &mut Readme, provided: Vec<Provided>) {
+/// What commands provide, on the cluster of environment `cluster` alone when it is named.
+fn provide(into: &mut Readme, provided: Vec<Provided>, cluster: Option<String>) {
     for p in provided {
+        let cluster = cluster.clone();
         match p {
-            Provided::Object { kind, namespace, name } => {
-                into.prerequisites.push(Prerequisite { kind, namespace, name: name.unwrap_or_else(|| ANY.into()) })
-            }
-            Provided::Group(group) => {
-                into.prerequisites.push(Prerequisite { kind: CRD.into(), namespace: None, name: format!("*.{group}") })
-            }
+            Provided::Object { kind, namespace, name } => into.prerequisites.push(Prerequisite {
+                kind,
+                namespace,
+                name: name.unwrap_or_else(|| ANY.into()),
+                cluster,
+            }),
+            Provided::Group(group) => into.prerequisites.push(Prerequisite {
+                kind: CRD.into(),
+                namespace: None,
+                name: format!("*.{group}"),
+                cluster,
+            }),
             Provided::Script(path) => into.scripts.push(path),
         }
     }
 }
 
 fn declare_software(into: &mut Readme, s: &software::Software) {
-    let object = |kind: &str, name: &str| Prerequisite { kind: kind.into(), namespace: None, name: name.into() };
+    let object =
+        |kind: &str, name: &str| Prerequisite { kind: kind.into(), namespace: None, name: name.into(), cluster: None };
     into.prerequisites.extend(s.groups.iter().map(|g| object(CRD, &format!("*.{g}"))));
     into.prerequisites.extend(s.namespaces.iter().map(|n| object("Namespace", n)));
     into.prerequisites.extend(s.ingress_class.iter().map(|c| object("IngressClass", c)));
@@ -274,6 +298,8 @@ pub fn prerequisites(text: &str) -> Vec<Prerequisite> {
 
 /// The declarations of one line of a Prerequisites section.
 fn declarations(line: &str, out: &mut Vec<Prerequisite>) {
+    let first = out.len();
+    let cluster = cluster_of(line);
     let mut rest = line;
     let mut kind: Option<String> = None;
     while let Some(open) = rest.find('`') {
@@ -296,10 +322,21 @@ fn declarations(line: &str, out: &mut Vec<Prerequisite>) {
                 Some((ns, n)) if split => (Some(ns.to_string()), n.to_string()),
                 _ => (None, name.to_string()),
             };
-            out.push(Prerequisite { kind: k.clone(), namespace, name });
+            out.push(Prerequisite { kind: k.clone(), namespace, name, cluster: None });
         }
         rest = &after[close + ticks..];
     }
+    for p in &mut out[first..] {
+        p.cluster.clone_from(&cluster);
+    }
+}
+
+/// The environment a line scopes what it declares to: ``on the cluster of `dev` ``.
+fn cluster_of(line: &str) -> Option<String> {
+    const CLUSTER_OF: &str = "on the cluster of ";
+    let at = line.find(CLUSTER_OF)?;
+    let after = line[at + CLUSTER_OF.len()..].strip_prefix('`')?;
+    after.find('`').map(|end| after[..end].trim().to_string())
 }
 
 #[cfg(test)]
@@ -307,7 +344,7 @@ mod tests {
     use super::*;
 
     fn p(kind: &str, namespace: Option<&str>, name: &str) -> Prerequisite {
-        Prerequisite { kind: kind.into(), namespace: namespace.map(Into::into), name: name.into() }
+        Prerequisite { kind: kind.into(), namespace: namespace.map(Into::into), name: name.into(), cluster: None }
     }
 
     #[test]
@@ -338,6 +375,22 @@ mod tests {
                 p(GITHUB_ENVIRONMENT, None, "production"),
                 p(crate::platform::azure::ROLE_KIND, None, "Azure Kubernetes Service RBAC Cluster Admin"),
                 p("ConfigMap", None, "below-in-a-subsection"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_on_the_cluster_of_an_environment_declares_its_objects_there_alone() {
+        let text = "## Prerequisites\n\n\
+                    - Secret `shop/api-env` on the cluster of `dev`, holding `API_KEY`: make it\n\
+                    - Secret `shop/db` and ConfigMap `shop/flags`\n";
+        let on = |p: Prerequisite, cluster: Option<&str>| Prerequisite { cluster: cluster.map(Into::into), ..p };
+        assert_eq!(
+            prerequisites(text),
+            [
+                on(p("Secret", Some("shop"), "api-env"), Some("dev")),
+                p("Secret", Some("shop"), "db"),
+                p("ConfigMap", Some("shop"), "flags"),
             ]
         );
     }

@@ -100,7 +100,11 @@ pub fn structure(
     for (i, root) in roots.iter().enumerate() {
         let variant = taken.iter().enumerate().any(|(j, other)| j != i && !other.is_disjoint(&taken[i]));
         let id = variant.then(|| {
-            graph.cluster(Cluster { label: format!("the kustomization `{}`", root.display()), platform: None })
+            graph.cluster(Cluster {
+                label: format!("the kustomization `{}`", root.display()),
+                platform: None,
+                environment: None,
+            })
         });
         let mut stack = vec![(*root).clone()];
         let mut seen = BTreeSet::new();

@@ -11,4 +11,5 @@ pub mod host_outside_zone;
 pub mod invalid_region;
 pub mod region_with_two_zones;
 pub mod state_bucket_name;
+pub mod strip_prefix_on_alb;
 pub mod unsupported_eks_version;
