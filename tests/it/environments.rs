@@ -555,19 +555,25 @@ fn gen_init_platform_aws_writes_a_spec_whose_render_closes_on_the_eks_cluster_it
     // range (the VPC's last sixteenth), not every pod of the VPC.
     let policy = std::fs::read_to_string(out.join("manifests/notes/networkpolicy.yaml")).expect("policy");
     assert!(policy.contains("cidr: \"10.0.240.0/20\"") && !policy.contains("10.0.0.0/16"), "{policy}");
-    // gen's Terraform creates the cluster and what the chart needs in it; no workflow yet. The
-    // README says so, names each cluster with the command that reaches it, and lists the
-    // image to push until the workflows come.
+    // gen's Terraform creates the cluster and what the chart needs in it, and the pipeline
+    // pushes the image and deploys it as the roles that Terraform creates (no variable). The
+    // README names each cluster with the command that reaches it, and the GitHub environment
+    // the deploy runs in; no image is the user's to push.
     assert!(out.join("terraform/modules/eks/main.tf").is_file());
-    assert!(!out.join(".github").exists() && !dir.path().join(".github/workflows/notes.yml").exists());
-    let readme = std::fs::read_to_string(out.join("README.md")).expect("readme");
+    let pipeline = std::fs::read_to_string(dir.path().join(".github/workflows/_pipeline.yml")).expect("pipeline");
     for line in [
-        "EKS cluster `notes-eks`",
-        "`kubectl get ingressclass 'alb'`",
-        "Image `123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes/notes:0.0.0`",
+        "role-to-assume: \"arn:aws:iam::123456789012:role/notes-build\"",
+        "role-to-assume: \"arn:aws:iam::123456789012:role/notes-eks-deploy\"",
+        "run: aws eks update-kubeconfig --region \"$REGION\" --name \"$CLUSTER\"",
     ] {
+        assert!(pipeline.contains(line), "{line}");
+    }
+    assert!(!pipeline.contains("AZURE_") && !pipeline.contains("azure/login"), "{pipeline}");
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("readme");
+    for line in ["EKS cluster `notes-eks`", "`kubectl get ingressclass 'alb'`", "- GitHub environment `production`"] {
         assert!(readme.contains(line), "{line}");
     }
+    assert!(!readme.contains("Image `123456789012.dkr.ecr"), "{readme}");
     // The zone is Route 53's: the host's certificate is Terraform's, not a prerequisite.
     assert!(!readme.contains("ACM certificate for"), "{readme}");
     // What closes the render is the Terraform, not the README's words: without the READMEs it

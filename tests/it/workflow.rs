@@ -175,7 +175,37 @@ fn variants() -> Vec<Variant> {
             out: "out",
             files: Vec::new(),
         },
+        // EKS: two services, one environment, the roles' ARNs named by the workflows.
+        Variant {
+            name: "aws",
+            spec: spec_text("tests/fixtures/specs/aws.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
+        // Seed 004 on three EKS clusters, promoted in order, each deploy as its own role.
+        Variant {
+            name: "eks-environments",
+            spec: spec_text("examples/seed-004-notejam-eks.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
+        // kind for development (deployed from a laptop), EKS for production; a secret, a
+        // volume; the spec and its output in a folder.
+        Variant {
+            name: "kind-dev-aws-prod",
+            spec: spec_text("tests/fixtures/specs/kind-dev-aws-prod.yaml"),
+            spec_at: "deploy/spec.yaml",
+            out: "deploy/out",
+            files: Vec::new(),
+        },
     ]
+}
+
+/// Whether a variant's services run on AWS (its Terraform and identities are AWS's).
+fn on_aws(v: &Variant) -> bool {
+    v.spec.contains("\n  aws:\n")
 }
 
 /// A Flask service's own code, as a team's repository holds it: its package (`run:app`), its
@@ -488,6 +518,109 @@ fn every_action_is_pinned_to_a_listed_commit_with_its_tag() {
     }
 }
 
+/// A Terraform values file's values (HCL read by HashiCorp's parser).
+fn tfvars(path: &Path) -> Value {
+    let out = validator("hcl2json").arg(path).output().expect("hcl2json");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone()
+}
+
+/// The `name` and `subject` of the `module "<module>"` block of a Terraform file, each with
+/// `${var.x}` filled from `vars`.
+fn role_of(code: &str, module: &str, vars: &Value) -> (String, String) {
+    let block = code.split(&format!("module \"{module}\" {{")).nth(1).expect("the module block");
+    let block = block.split("\n}").next().expect("its end");
+    let attribute = |key: &str| {
+        let line = block.lines().find(|l| l.trim_start().starts_with(&format!("{key} "))).expect("the attribute");
+        let template = line.split('"').nth(1).expect("a string").to_string();
+        let mut filled = template.clone();
+        for name in template.split("${var.").skip(1).filter_map(|r| r.split('}').next()) {
+            let value = vars[name].as_str().unwrap_or_else(|| panic!("var.{name} in {template}"));
+            filled = filled.replace(&format!("${{var.{name}}}"), value);
+        }
+        filled
+    };
+    (attribute("name"), attribute("subject"))
+}
+
+#[test]
+fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
+    for v in variants().into_iter().filter(on_aws) {
+        let repo = Repo::new(&v);
+        let tf = repo.out().join("terraform");
+        let spec = read_yaml(&repo.root().join(v.spec_at));
+        let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
+        // What Terraform creates: each role by its ARN, with the one subject it trusts and the
+        // region its root applies in; a deploy role with its environment's cluster.
+        let mut roles: BTreeMap<String, (String, String, Option<String>)> = BTreeMap::new();
+        let arn = |vars: &Value, name: &str| {
+            format!("arn:aws:iam::{}:role/{name}", vars["account_id"].as_str().expect("account"))
+        };
+        let shared = tfvars(&tf.join("shared/terraform.tfvars"));
+        let (name, subject) =
+            role_of(&std::fs::read_to_string(tf.join("shared/main.tf")).expect("shared"), "build_role", &shared);
+        roles.insert(arn(&shared, &name), (subject, shared["region"].as_str().expect("region").into(), None));
+        let root = std::fs::read_to_string(tf.join("main.tf")).expect("root");
+        for file in common::root_tfvars(&tf) {
+            let vars = tfvars(&tf.join(&file));
+            assert_eq!(vars["deploy"], "helm", "{}: {file}", repo.name);
+            let (name, subject) = role_of(&root, "deploy_role", &vars);
+            let cluster = vars["cluster_name"].as_str().expect("cluster").to_string();
+            let region = vars["region"].as_str().expect("region").to_string();
+            assert!(
+                roles.insert(arn(&vars, &name), (subject, region, Some(cluster))).is_none(),
+                "{}: one role per environment",
+                repo.name
+            );
+        }
+        let mut assumed = BTreeSet::new();
+        for file in repo.workflows() {
+            let wf = read_workflow(&file);
+            for (id, job) in jobs(&wf) {
+                let mut role: Option<&(String, String, Option<String>)> = None;
+                for step in steps(job) {
+                    let uses = step["uses"].as_str().unwrap_or_default();
+                    assert!(!uses.starts_with("azure/login@"), "{}: {id} signs in to Azure", repo.name);
+                    if uses.starts_with("aws-actions/configure-aws-credentials@") {
+                        let arn = step["with"]["role-to-assume"].as_str().expect("role-to-assume");
+                        let found = roles.get(arn).unwrap_or_else(|| {
+                            panic!("{}: {id} assumes {arn}, which Terraform does not create", repo.name)
+                        });
+                        // GitHub's token: the job's environment, else the branch the run is on
+                        // (every job that signs in without an environment runs on the branch).
+                        let subject = match job.get("environment") {
+                            Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
+                            None => format!(
+                                "repo:{repository}:ref:refs/heads/{}",
+                                spec["platform"]["github"]["branch"].as_str().unwrap_or("main")
+                            ),
+                        };
+                        assert_eq!(found.0, subject, "{}: {id} assumes {arn}", repo.name);
+                        assert_eq!(step["with"]["aws-region"].as_str(), Some(found.1.as_str()), "{}: {id}", repo.name);
+                        assumed.insert(arn.to_string());
+                        role = Some(found);
+                    }
+                    // The cluster a job gets credentials for is the one its role may find.
+                    if step["run"].as_str().is_some_and(|r| r.contains("aws eks update-kubeconfig")) {
+                        let cluster = step["env"]["CLUSTER"].as_str().expect("CLUSTER");
+                        let role =
+                            role.unwrap_or_else(|| panic!("{}: {id} reads a cluster before signing in", repo.name));
+                        assert_eq!(
+                            role.2.as_deref(),
+                            Some(cluster),
+                            "{}: {id} reads {cluster} as another's role",
+                            repo.name
+                        );
+                    }
+                }
+            }
+        }
+        // Every role is used: the build role and each environment's deploy role.
+        assert_eq!(assumed, roles.keys().cloned().collect::<BTreeSet<_>>(), "{}", repo.name);
+    }
+}
+
 /// One environment as Terraform sees it: its values file (`terraform.tfvars`, or
 /// `environments/<name>.tfvars`), the values, and the one subject each identity it creates
 /// trusts, read from the values and the github-oidc module's subject templates.
@@ -637,7 +770,7 @@ fn login_branch(wf: &Value, id: &str, job: &Value, step: &Value, file: &Path) ->
 
 #[test]
 fn every_azure_login_matches_a_subject_terraform_trusts() {
-    for v in variants() {
+    for v in variants().into_iter().filter(|v| !on_aws(v)) {
         let repo = Repo::new(&v);
         let envs = terraform_roots(&repo);
         assert!(!envs.is_empty(), "{}: no Terraform values", repo.name);
@@ -835,14 +968,22 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
         let spec = serde_yaml_like(&v.spec);
         let Some(declared) = spec["environments"].as_array() else { continue };
         let repo = Repo::new(&v);
-        let envs = terraform_environments(&repo);
-        // The environments on Azure, in the spec's order: those Terraform has values for.
-        let on_azure: Vec<&str> = declared
+        // Each environment's values (Azure's or AWS's root).
+        let tf = repo.out().join("terraform");
+        let envs: Vec<(String, Value)> = common::root_tfvars(&tf)
+            .into_iter()
+            .map(|file| {
+                let vars = tfvars(&tf.join(&file));
+                (file, vars)
+            })
+            .collect();
+        // The environments on the cloud, in the spec's order: those Terraform has values for.
+        let in_cloud: Vec<&str> = declared
             .iter()
             .map(|e| e["name"].as_str().expect("name"))
-            .filter(|n| envs.iter().any(|e| e.file == format!("environments/{n}.tfvars")))
+            .filter(|n| envs.iter().any(|e| e.0 == format!("environments/{n}.tfvars")))
             .collect();
-        assert!(!on_azure.is_empty() && on_azure.len() == envs.len(), "{}: {on_azure:?}", repo.name);
+        assert!(!in_cloud.is_empty() && in_cloud.len() == envs.len(), "{}: {in_cloud:?}", repo.name);
         let gitops = v.spec.contains("deploy: gitops");
         let kind = if gitops { "release" } else { "deploy" };
         // The service workflows (the Terraform workflow's own order is checked on its own).
@@ -867,10 +1008,10 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
             // order; `needs` below makes it the order they run in.
             let chain: Vec<String> =
                 all.iter().map(|(id, _)| (*id).clone()).filter(|id| id.starts_with(&format!("{kind}-"))).collect();
-            let expected: Vec<String> = on_azure.iter().map(|e| format!("{kind}-{e}")).collect();
+            let expected: Vec<String> = in_cloud.iter().map(|e| format!("{kind}-{e}")).collect();
             assert_eq!(chain, expected, "{}: {}: one job per environment on Azure", repo.name, file.display());
             let mut previous: Option<String> = None;
-            for (name, id) in on_azure.iter().zip(&expected) {
+            for (name, id) in in_cloud.iter().zip(&expected) {
                 let job = &wf["jobs"][id];
                 let needs: Vec<&str> = match &job["needs"] {
                     Value::String(one) => vec![one.as_str()],
@@ -884,11 +1025,11 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
                     want.extend(previous.as_deref());
                 }
                 assert_eq!(needs, want, "{}: {}: {id} follows the environment before it", repo.name, file.display());
-                let values = envs.iter().find(|e| e.file == format!("environments/{name}.tfvars")).expect("values");
-                assert_eq!(job["environment"], values.vars["github_environment"], "{}: {id}", repo.name);
+                let values = envs.iter().find(|e| e.0 == format!("environments/{name}.tfvars")).expect("values");
+                assert_eq!(job["environment"], values.1["github_environment"], "{}: {id}", repo.name);
                 let condition = if rollback {
                     let options = &wf["on"]["workflow_dispatch"]["inputs"]["environment"]["options"];
-                    assert_eq!(options, &serde_json::json!(on_azure), "{}: {}", repo.name, file.display());
+                    assert_eq!(options, &serde_json::json!(in_cloud), "{}: {}", repo.name, file.display());
                     format!("inputs.environment == '{name}'")
                 } else if previous.is_none() {
                     // The first, unless a person deploys by hand (the fallback gate).

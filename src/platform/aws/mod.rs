@@ -92,7 +92,7 @@ impl Platform for Aws {
     }
 
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::Kubernetes, Capability::Terraform]
+        &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]
     }
 
     fn rules(&self) -> &'static [(&'static Rule, Check)] {

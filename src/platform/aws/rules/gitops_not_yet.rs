@@ -11,13 +11,14 @@ declare_rule! {
     ///
     /// ## Why it matters
     /// GitOps needs three pieces that work together: Argo CD in the cluster, the Argo CD
-    /// Applications, and the release job that commits each image's digest for Argo CD to
-    /// sync. On AWS gen does not render the pipeline's jobs yet (issue #50), so nothing would
-    /// ever tell Argo CD what to deploy: the first deploy would never happen.
+    /// Applications, and the release job that commits each image's digest and waits until
+    /// Argo CD reports it synced and healthy. On AWS gen's pipeline deploys with Helm; its
+    /// release job has no AWS role to read Argo CD's Applications in each cluster yet (issue
+    /// #50), so the promotion to the next environment would never start.
     ///
     /// ## How to fix
-    /// Deploy with Helm (`pipeline.deploy: helm`, the default) until gen's AWS pipeline
-    /// lands.
+    /// Deploy with Helm (`pipeline.deploy: helm`, the default) until gen's GitOps release
+    /// job runs on AWS.
     pub static RULE = ("SPEC185", "gitops-not-yet-on-aws", Error);
 }
 
@@ -30,8 +31,8 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             &RULE,
             &route!["pipeline", "deploy"],
             false,
-            "GitOps on AWS needs the release job that commits each image for Argo CD, which gen does not render on AWS yet",
+            "GitOps on AWS needs a release job that reads Argo CD in each cluster, which gen's AWS pipeline does not have yet",
         )
-        .help("deploy with Helm (`pipeline.deploy: helm`) until gen's AWS pipeline lands"),
+        .help("deploy with Helm (`pipeline.deploy: helm`): gen's AWS pipeline deploys with Helm"),
     );
 }
