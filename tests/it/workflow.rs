@@ -2453,7 +2453,8 @@ fn terraform_commands(step: &Value) -> Vec<String> {
 
 #[test]
 fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promotion_order() {
-    for v in variants() {
+    // Azure's workflow: none is rendered on AWS yet (its roots are applied by hand, terraform/README.md).
+    for v in variants().into_iter().filter(|v| !on_aws(v)) {
         let repo = Repo::new(&v);
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let envs = azure_environments(&spec);
