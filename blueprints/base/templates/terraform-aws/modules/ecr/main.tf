@@ -4,10 +4,22 @@
 # is never deleted by Terraform (no force_delete): removing a service from the spec fails at
 # apply until its images are deleted on purpose.
 
+# One exception: the tags `sha256-<digest>...` of the OCI referrers tag schema, which cosign
+# and GitHub's attestation fall back to when they do not use ECR's Referrers API (and
+# cosign's former `.sig`/`.att` tags), are rewritten each time a signature or an attestation
+# is added to an image: immutable, a second one (a re-run, the attestation after the
+# signature) would be refused. They name no release; every signature is checked by its
+# certificate, never by its tag.
 resource "aws_ecr_repository" "this" {
+  #checkov:skip=CKV_AWS_51:tags are immutable but for the sha256-* tags of signatures and attestations, which are rewritten by design (see above)
   for_each             = var.repositories
   name                 = each.value
-  image_tag_mutability = "IMMUTABLE"
+  image_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"
+
+  image_tag_mutability_exclusion_filter {
+    filter      = "sha256-*"
+    filter_type = "WILDCARD"
+  }
 
   image_scanning_configuration {
     scan_on_push = true
