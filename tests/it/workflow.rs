@@ -2760,9 +2760,18 @@ fn a_rollbacks_promotion_check_finds_the_called_deploy_job_by_its_name_in_the_ca
         .expect("the promotion check");
     let env = [("ENVIRONMENT", "test"), ("COMMIT", "abc"), ("VERSION", "1.2.3"), ("GITHUB_REPOSITORY", "acme/shop")];
     let check = |job: &str| run_step(&wf, verify, step, &[("gh", &gh_with_a_release_run(job))], &env);
-    // A job of the called workflow is named after the caller's job in the run's jobs.
+    // A job of the called workflow is named after the caller's job in the run's jobs: its
+    // name, the service's (`shop.yml`'s job `pipeline` is named `shop`).
+    let caller = read_yaml(&repo.root().join(".github/workflows/shop.yml"));
+    assert_eq!(caller["jobs"]["pipeline"]["name"], "shop");
+    let (ok, out) = check("shop / Deploy to dev");
+    assert!(ok && out.contains("was deployed to dev"), "{out}");
+    // A caller without a name is named by its id.
     let (ok, out) = check("pipeline / Deploy to dev");
     assert!(ok && out.contains("was deployed to dev"), "{out}");
+    // Another service's deploy is not this one's.
+    let (ok, out) = check("cart / Deploy to dev");
+    assert!(!ok, "{out}");
     // A release from before the pipeline was called (its job had the name alone).
     let (ok, out) = check("Deploy to dev");
     assert!(ok, "{out}");

@@ -23,7 +23,7 @@ output "in_cluster" {
 }
 
 output "deploy_role_arn" {
-  description = "The role this environment's deploy job assumes (GitHub environment variable AWS_DEPLOY_ROLE_ARN); null with GitOps."
+  description = "The role this environment's deploy job assumes (the workflows name its ARN); null with GitOps."
   value       = one(module.deploy_role[*].arn)
 }
 

@@ -9,7 +9,7 @@ output "repository_urls" {
 }
 
 output "build_role_arn" {
-  description = "The role the build job assumes (GitHub variable AWS_BUILD_ROLE_ARN)."
+  description = "The role the build job assumes (the workflows name its ARN)."
   value       = module.build_role.arn
 }
 
