@@ -649,10 +649,7 @@ fn terraform_roots(repo: &Repo) -> Vec<TfEnvironment> {
     files
         .into_iter()
         .map(|file| {
-            let out = validator("hcl2json").arg(tf.join(&file)).output().expect("hcl2json");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-            let vars = parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone();
+            let vars = tfvars(&tf.join(&file));
             let fill = |t: &str| {
                 t.replace("${var.repository}", vars["github_repository"].as_str().expect("repository"))
                     .replace("${var.branch}", vars["github_branch"].as_str().expect("branch"))
@@ -674,10 +671,7 @@ fn terraform_roots(repo: &Repo) -> Vec<TfEnvironment> {
 /// `terraform/bootstrap` creates them: its credential templates filled with its values.
 fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
     let dir = repo.out().join("terraform/bootstrap");
-    let out = validator("hcl2json").arg(dir.join("terraform.tfvars")).output().expect("hcl2json");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let parsed: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let vars = parsed.as_object().and_then(|m| m.values().next()).expect("tfvars").clone();
+    let vars = tfvars(&dir.join("terraform.tfvars"));
     let repository = vars["github_repository"].as_str().expect("github_repository");
     let branch = vars["github_branch"].as_str().expect("github_branch");
     let code = std::fs::read_to_string(dir.join("identities.tf")).expect("identities.tf");
