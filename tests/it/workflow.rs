@@ -551,25 +551,39 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
         let tf = repo.out().join("terraform");
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
-        // What Terraform creates: each role by its ARN, with the one subject it trusts and the
+        // What Terraform creates: each role by its ARN, with the subjects it trusts and the
         // region its root applies in; a deploy role with its environment's cluster.
-        let mut roles: BTreeMap<String, (String, String, Option<String>)> = BTreeMap::new();
+        let mut roles: BTreeMap<String, (BTreeSet<String>, String, Option<String>)> = BTreeMap::new();
         let arn = |vars: &Value, name: &str| {
             format!("arn:aws:iam::{}:role/{name}", vars["account_id"].as_str().expect("account"))
         };
         let shared = tfvars(&tf.join("shared/terraform.tfvars"));
         let (name, subject) =
             role_of(&std::fs::read_to_string(tf.join("shared/main.tf")).expect("shared"), "build_role", &shared);
-        roles.insert(arn(&shared, &name), (subject, shared["region"].as_str().expect("region").into(), None));
+        roles.insert(arn(&shared, &name), ([subject].into(), shared["region"].as_str().expect("region").into(), None));
+        // The Terraform workflow's, in bootstrap/: a cluster-admin (apply) and a viewer (drift)
+        // of every cluster, whose jobs read none through kubectl.
+        let bootstrap = tfvars(&tf.join("bootstrap/terraform.tfvars"));
+        for (kind, subjects) in aws_terraform_subjects(&tf.join("bootstrap"), &bootstrap) {
+            let name = format!("{}-terraform-{kind}", bootstrap["name"].as_str().expect("name"));
+            let region = bootstrap["region"].as_str().expect("region").to_string();
+            roles.insert(arn(&bootstrap, &name), (subjects, region, None));
+        }
         let root = std::fs::read_to_string(tf.join("main.tf")).expect("root");
         for file in common::root_tfvars(&tf) {
             let vars = tfvars(&tf.join(&file));
             assert_eq!(vars["deploy"], "helm", "{}: {file}", repo.name);
+            // The Terraform workflow's apply and drift roles work in this cluster (cluster/),
+            // through the access entries this root gives them.
+            for kind in ["apply", "drift"] {
+                let name = format!("{}-terraform-{kind}", bootstrap["name"].as_str().expect("name"));
+                assert_eq!(vars["terraform_roles"][kind], arn(&bootstrap, &name).as_str(), "{}: {file}", repo.name);
+            }
             let (name, subject) = role_of(&root, "deploy_role", &vars);
             let cluster = vars["cluster_name"].as_str().expect("cluster").to_string();
             let region = vars["region"].as_str().expect("region").to_string();
             assert!(
-                roles.insert(arn(&vars, &name), (subject, region, Some(cluster))).is_none(),
+                roles.insert(arn(&vars, &name), ([subject].into(), region, Some(cluster))).is_none(),
                 "{}: one role per environment",
                 repo.name
             );
@@ -578,7 +592,7 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
         for file in repo.workflows() {
             let wf = read_workflow(&file);
             for (id, job) in jobs(&wf) {
-                let mut role: Option<&(String, String, Option<String>)> = None;
+                let mut role: Option<&(BTreeSet<String>, String, Option<String>)> = None;
                 for step in steps(job) {
                     let uses = step["uses"].as_str().unwrap_or_default();
                     assert!(!uses.starts_with("azure/login@"), "{}: {id} signs in to Azure", repo.name);
@@ -587,16 +601,29 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
                         let found = roles.get(arn).unwrap_or_else(|| {
                             panic!("{}: {id} assumes {arn}, which Terraform does not create", repo.name)
                         });
-                        // GitHub's token: the job's environment, else the branch the run is on
-                        // (every job that signs in without an environment runs on the branch).
+                        // GitHub's token: the job's environment, else a pull request's for a job
+                        // that runs on pull requests alone, else the branch the run is on (every
+                        // other job that signs in without an environment runs on the branch).
+                        let on_pull_request = job["if"].as_str().is_some_and(|c| {
+                            c.contains("github.event_name == 'pull_request'")
+                                && !["push", "workflow_dispatch", "schedule"]
+                                    .iter()
+                                    .any(|e| c.contains(&format!("github.event_name == '{e}'")))
+                        });
                         let subject = match job.get("environment") {
                             Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
+                            None if on_pull_request => format!("repo:{repository}:pull_request"),
                             None => format!(
                                 "repo:{repository}:ref:refs/heads/{}",
                                 spec["platform"]["github"]["branch"].as_str().unwrap_or("main")
                             ),
                         };
-                        assert_eq!(found.0, subject, "{}: {id} assumes {arn}", repo.name);
+                        assert!(
+                            found.0.contains(&subject),
+                            "{}: {id} assumes {arn}, which trusts {:?}",
+                            repo.name,
+                            found.0
+                        );
                         assert_eq!(step["with"]["aws-region"].as_str(), Some(found.1.as_str()), "{}: {id}", repo.name);
                         assumed.insert(arn.to_string());
                         role = Some(found);
@@ -616,9 +643,55 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
                 }
             }
         }
-        // Every role is used: the build role and each environment's deploy role.
+        // Every role is used: the build role, each environment's deploy role and the Terraform
+        // workflow's.
         assert_eq!(assumed, roles.keys().cloned().collect::<BTreeSet<_>>(), "{}", repo.name);
     }
+}
+
+/// The subjects each role of the Terraform workflow on AWS trusts (`plan`, `drift`, `apply`),
+/// as `bootstrap/identities.tf` writes them (one literal subject, or a `formatlist` over the
+/// apply environments), filled with the bootstrap root's values; and what the pull requests'
+/// plan role may do: read the state and the roots' data sources, nothing else.
+fn aws_terraform_subjects(dir: &Path, vars: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let code = std::fs::read_to_string(dir.join("identities.tf")).expect("identities.tf");
+    let fill = |t: &str| {
+        t.replace("${var.github_repository}", vars["github_repository"].as_str().expect("repository"))
+            .replace("${var.github_branch}", vars["github_branch"].as_str().expect("branch"))
+    };
+    let mut subjects = BTreeMap::new();
+    for kind in ["plan", "drift", "apply"] {
+        let block = code
+            .split(&format!("data \"aws_iam_policy_document\" \"terraform_trust_{kind}\" {{"))
+            .nth(1)
+            .and_then(|b| b.split("\n}").next())
+            .unwrap_or_else(|| panic!("the {kind} role's trust"));
+        let sub = block.split(":sub\"").nth(1).expect("a sub condition");
+        let values = sub.lines().find(|l| l.trim_start().starts_with("values")).expect("its values");
+        let template = values.split('"').nth(1).expect("a string");
+        let trusted: BTreeSet<String> = if values.contains("formatlist(") {
+            let envs = vars["apply_environments"].as_array().expect("apply_environments");
+            envs.iter().map(|e| fill(&template.replace("%s", e.as_str().expect("name")))).collect()
+        } else {
+            [fill(template)].into()
+        };
+        assert!(trusted.iter().all(|s| !s.contains('*')), "{kind}: {trusted:?}");
+        subjects.insert(kind.to_string(), trusted);
+    }
+    // The plan role is the one a pull request may assume: it reads the state and what the
+    // data sources read; ReadOnlyAccess (every bucket's objects) and any write are the others'.
+    assert!(!code.contains("aws_iam_role.terraform[\"plan\"].name"), "no managed policy on the plan role");
+    let data_sources = code
+        .split("data \"aws_iam_policy_document\" \"plan_data_sources\" {")
+        .nth(1)
+        .and_then(|b| b.split("\n}").next())
+        .expect("the plan role's data source reads");
+    let actions = data_sources.lines().find(|l| l.trim_start().starts_with("actions")).expect("actions");
+    for action in actions.split('"').skip(1).step_by(2) {
+        let verb = action.split(':').nth(1).expect("service:verb");
+        assert!(["Describe", "List", "Get"].iter().any(|v| verb.starts_with(v)), "the plan role may {action}");
+    }
+    subjects
 }
 
 /// One environment as Terraform sees it: its values file (`terraform.tfvars`, or
@@ -2427,8 +2500,9 @@ fn the_gitops_preflight_runs_in_each_environment_and_prints_a_gh_command_that_ru
     }
 }
 
-/// The environments of a spec on Azure, in the spec's order (one unnamed when it lists none).
-fn azure_environments(spec: &Value) -> Vec<Option<String>> {
+/// The environments of a spec on its cloud (Azure or AWS), in the spec's order (one unnamed when
+/// it lists none).
+fn cloud_environments(spec: &Value) -> Vec<Option<String>> {
     match spec["environments"].as_array() {
         None => vec![None],
         Some(envs) => envs
@@ -2447,11 +2521,38 @@ fn terraform_commands(step: &Value) -> Vec<String> {
 
 #[test]
 fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promotion_order() {
-    // Azure's workflow: none is rendered on AWS yet (its roots are applied by hand, terraform/README.md).
-    for v in variants().into_iter().filter(|v| !on_aws(v)) {
+    // The same jobs on both clouds; each signs in as its kind's identity (Azure) or role (AWS).
+    for v in variants() {
         let repo = Repo::new(&v);
         let spec = read_yaml(&repo.root().join(v.spec_at));
-        let envs = azure_environments(&spec);
+        let envs = cloud_environments(&spec);
+        let aws = on_aws(&v);
+        let is_login = |s: &&&Value| {
+            s["uses"].as_str().is_some_and(|u| {
+                u.starts_with(if aws { "aws-actions/configure-aws-credentials@" } else { "azure/login@" })
+            })
+        };
+        // The identity or role a job signs in as, by kind.
+        let signs_in_as = |job: &Value, kind: &str, id: &str| {
+            let steps = steps(job);
+            let logins: Vec<&&Value> = steps.iter().filter(is_login).collect();
+            assert_eq!(logins.len(), 1, "{}: {id} signs in once", repo.name);
+            if aws {
+                let role = logins[0]["with"]["role-to-assume"].as_str().expect("role-to-assume");
+                assert!(
+                    role.ends_with(&format!(
+                        ":role/{}-terraform-{kind}",
+                        spec["metadata"]["name"].as_str().expect("name")
+                    )),
+                    "{}: {id} assumes {role}",
+                    repo.name
+                );
+                assert!(job["env"].get("ARM_CLIENT_ID").is_none(), "{}: {id}", repo.name);
+            } else {
+                let client = format!("${{{{ vars.AZURE_TERRAFORM_{}_CLIENT_ID }}}}", kind.to_uppercase());
+                assert_eq!(job["env"]["ARM_CLIENT_ID"], client.as_str(), "{}: {id}", repo.name);
+            }
+        };
         let file = repo.root().join(".github/workflows/terraform.yml");
         let wf = read_workflow(&file);
         let job_id =
@@ -2496,9 +2597,9 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                 }
                 // The lock files are looked for before anything signs in.
                 let lock = steps.iter().position(|s| s["name"] == "The dependency lock files are committed");
-                let login =
-                    steps.iter().position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/login@")));
+                let login = steps.iter().position(|s| is_login(&s));
                 assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
+                signs_in_as(job, kind, &id);
                 match kind {
                     "apply" => {
                         // The shared root first: every environment's root reads its state.
@@ -2545,8 +2646,9 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
             let plans: Vec<&String> = commands.iter().filter(|c| c.contains(" plan")).collect();
             assert_eq!(plans.len(), 1, "{}: {id}: {commands:?}", repo.name);
             let lock = steps.iter().position(|s| s["name"] == "The dependency lock files are committed");
-            let login = steps.iter().position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/login@")));
+            let login = steps.iter().position(|s| is_login(&s));
             assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
+            signs_in_as(job, kind, &id);
             if kind == "apply" {
                 assert_eq!(job["environment"], "terraform-shared", "{}: {id}", repo.name);
                 assert!(job.get("needs").is_none(), "{}: {id}: first of the applies", repo.name);
@@ -2559,13 +2661,7 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                 );
                 assert!(!commands.iter().any(|c| c.contains(" apply")), "{}: {id}", repo.name);
                 assert!(job.get("environment").is_none(), "{}: {id}", repo.name);
-                let (client, refresh) = if kind == "plan" {
-                    ("${{ vars.AZURE_TERRAFORM_PLAN_CLIENT_ID }}", false)
-                } else {
-                    ("${{ vars.AZURE_TERRAFORM_DRIFT_CLIENT_ID }}", true)
-                };
-                assert_eq!(job["env"]["ARM_CLIENT_ID"], client, "{}: {id}", repo.name);
-                assert_eq!(!plans[0].contains(" -refresh=false"), refresh, "{}: {id}", repo.name);
+                assert_eq!(!plans[0].contains(" -refresh=false"), kind == "drift", "{}: {id}", repo.name);
             }
         }
         assert_eq!(wf["jobs"]["shared-plan"]["needs"], "review", "{}", repo.name);
@@ -2579,7 +2675,11 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
         }
         let jobs: BTreeSet<String> =
             jobs(&wf).into_iter().map(|(id, _)| id.clone()).filter(|id| id != "notify").collect();
-        assert_eq!(jobs, expected_jobs, "{}: a plan, an apply and a drift check per environment on Azure", repo.name);
+        assert_eq!(
+            jobs, expected_jobs,
+            "{}: a plan, an apply and a drift check per environment on the cloud",
+            repo.name
+        );
         // The gate of a gen-refresh pull request: an environment with reviewers, for its branches alone.
         let review = &wf["jobs"]["review"];
         assert_eq!(review["environment"], "terraform-plan-review");
@@ -2630,7 +2730,7 @@ fn the_terraform_workflow_stops_without_a_committed_lock_file_and_runs_with_one(
 }
 
 #[test]
-fn no_terraform_workflow_where_no_environment_is_on_azure() {
+fn no_terraform_workflow_where_no_environment_is_on_a_cloud() {
     let dir = tempfile::tempdir().expect("tempdir");
     git(dir.path(), &["init", "-q"]);
     let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/kind-two-services.yaml")).expect("spec");

@@ -8,10 +8,10 @@
 #
 # One environment per Terraform workspace, each applied with its own values
 # (environments/<name>.tfvars; terraform.tfvars for a spec with one environment). What the
-# environments share (the ECR repositories the image is promoted from, the build role, GitHub's
-# OIDC provider, the DNS zone, the backup vault) is the shared root's (shared/), applied
-# before any environment: this root reads it from that root's state, so that destroying an
-# environment leaves every other one's images, zone and backups.
+# environments share (the ECR repositories the image is promoted from, the build role, the DNS
+# zone, the backup vault) is the shared root's (shared/), applied before any environment: this
+# root reads it from that root's state, so that destroying an environment leaves every other
+# one's images, zone and backups.
 
 data "terraform_remote_state" "shared" {
   backend = "s3"
@@ -66,7 +66,8 @@ module "eks" {
   subnet_ids         = module.network.private_subnet_ids
   endpoint_public    = var.endpoint_public
   public_cidrs       = var.endpoint_public_cidrs
-  admin_roles        = var.admin_roles
+  admin_roles        = concat(var.admin_roles, var.terraform_roles == null ? [] : [var.terraform_roles.apply])
+  view_roles         = var.terraform_roles == null ? [] : [var.terraform_roles.drift]
   node_group         = var.node_group
   addon_versions     = var.addon_versions
 }

@@ -107,6 +107,13 @@ github_repository  = <@ spec.platform.github.repository | hcl @>
 github_environment = <@ (environment.githubEnvironment if declared else environments[0].githubEnvironment) | hcl @>
 deploy             = <@ spec.pipeline.deploy | hcl @>
 
+# The Terraform workflow's roles (bootstrap/): cluster-admin for the apply role, which works
+# inside the cluster from cluster/; a view of every object for the drift check's.
+terraform_roles = {
+  apply = <@ ("arn:aws:iam::" ~ aws.accountId ~ ":role/" ~ spec.metadata.name ~ "-terraform-apply") | hcl @>
+  drift = <@ ("arn:aws:iam::" ~ aws.accountId ~ ":role/" ~ spec.metadata.name ~ "-terraform-drift") | hcl @>
+}
+
 tags = {
 <% if declared %>
   project     = <@ spec.metadata.name | hcl @>

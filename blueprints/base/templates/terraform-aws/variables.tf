@@ -58,6 +58,15 @@ variable "admin_roles" {
   description = "The IAM roles that administer the cluster (spec: platform.aws.eks.adminRoles); whoever applies cluster/ signs in as one."
 }
 
+variable "terraform_roles" {
+  type = object({
+    apply = string
+    drift = string
+  })
+  description = "The Terraform workflow's roles (bootstrap/identities.tf): the apply role administers the cluster (`cluster/` works inside it), the drift role views it; null without a pipeline."
+  default     = null
+}
+
 variable "node_group" {
   type = object({
     instance_types = list(string)

@@ -32,3 +32,40 @@ variable "tags" {
   description = "Tags on every resource."
   default     = {}
 }
+
+variable "name" {
+  type        = string
+  description = "The project's name (spec: metadata.name): the Terraform workflow's roles are `<name>-terraform-plan`, `-drift` and `-apply`."
+}
+
+variable "github_repository" {
+  type        = string
+  description = "The GitHub repository (OWNER/NAME) whose Terraform workflow signs in (spec: platform.github.repository), or null: then no role is created and a person applies."
+  default     = null
+  validation {
+    condition     = var.github_repository == null || can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository: OWNER/NAME, with no wildcard."
+  }
+}
+
+variable "github_branch" {
+  type        = string
+  description = "The branch whose scheduled drift check plans (spec: platform.github.branch)."
+  default     = "main"
+}
+
+variable "apply_environments" {
+  type        = list(string)
+  description = "The GitHub environments whose jobs apply: the shared root's (terraform-shared), then each environment's, whose required reviewers gate each apply."
+  default     = []
+  validation {
+    condition     = alltrue([for env in var.apply_environments : can(regex("^[^*?]+$", env))])
+    error_message = "apply_environments: GitHub environment names, with no wildcard."
+  }
+}
+
+variable "github_oidc_provider" {
+  type        = bool
+  description = "Whether this root creates the account's IAM OIDC provider for GitHub Actions. An account holds one per issuer: where another stack made it, set false (in a `*.auto.tfvars` beside terraform.tfvars) and its ARN is used."
+  default     = true
+}

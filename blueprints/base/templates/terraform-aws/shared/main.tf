@@ -1,9 +1,9 @@
 # What every environment shares, in a state of its own, applied once before any environment
 # and destroyed after the last: the ECR repositories (an image is built and pushed once, then
 # promoted: every environment's cluster pulls it from here), the role the build pushes it
-# with, GitHub's OIDC provider, the public DNS zone of the ingress hosts (delegated once, at
-# the registrar, to name servers that must not change) and the backup vault (recovery points
-# outlive the cluster and the namespace they were taken in). Each environment's root reads
+# with, the public DNS zone of the ingress hosts (delegated once, at the registrar, to name
+# servers that must not change) and the backup vault (recovery points outlive the cluster and
+# the namespace they were taken in). Each environment's root reads
 # them from this root's state (`terraform_remote_state`) and writes only its own records,
 # certificates, roles and backup plans, so that destroying an environment leaves every other
 # one's images, zone and backups.
@@ -50,16 +50,10 @@ module "ecr" {
   kms_key_arn  = aws_kms_key.shared.arn
 }
 
-# GitHub Actions' OIDC issuer, trusted for AWS's STS audience. IAM validates GitHub's token
-# against its own trusted root CAs: no thumbprint to pin and rotate.
-resource "aws_iam_openid_connect_provider" "github" {
-  count          = var.github_oidc_provider ? 1 : 0
-  url            = "https://${local.issuer}"
-  client_id_list = ["sts.amazonaws.com"]
-}
-
+# GitHub Actions' IAM OIDC provider is the bootstrap root's (bootstrap/identities.tf): the
+# Terraform workflow's roles trust it before this root exists.
 locals {
-  oidc_provider_arn = var.github_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${var.account_id}:oidc-provider/${local.issuer}"
+  oidc_provider_arn = "arn:aws:iam::${var.account_id}:oidc-provider/${local.issuer}"
 }
 
 # The build role: pushes to this project's repositories alone, from the branch's workflow

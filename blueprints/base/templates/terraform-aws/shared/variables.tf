@@ -49,12 +49,6 @@ variable "github_branch" {
   description = "The branch whose workflow runs build and push (spec: platform.github.branch)."
 }
 
-variable "github_oidc_provider" {
-  type        = bool
-  description = "Whether this root creates the account's IAM OIDC provider for GitHub Actions. An account holds one per issuer: where another stack made it, set false (in a `*.auto.tfvars` beside terraform.tfvars) and its ARN is used."
-  default     = true
-}
-
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource."

@@ -145,6 +145,24 @@ resource "aws_eks_access_policy_association" "admin" {
   }
 }
 
+# A view of every object, Secrets included, for each of the view roles (the Terraform
+# workflow's drift check, whose `cluster/` refresh reads Helm's release records).
+resource "aws_eks_access_entry" "view" {
+  for_each      = toset(var.view_roles)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+}
+
+resource "aws_eks_access_policy_association" "view" {
+  for_each      = toset(var.view_roles)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.view[each.key].principal_arn
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
+  access_scope {
+    type = "cluster"
+  }
+}
+
 # The nodes' role: joining the cluster, the VPC CNI's addresses, pulling from ECR; nothing a
 # workload needs (each has a Pod Identity role of its own, and the nodes' instance metadata
 # is out of pods' reach: one hop).

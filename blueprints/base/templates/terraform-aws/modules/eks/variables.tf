@@ -37,6 +37,12 @@ variable "admin_roles" {
   }
 }
 
+variable "view_roles" {
+  type        = list(string)
+  description = "The IAM roles given a view of every object, Secrets included, through an access entry each."
+  default     = []
+}
+
 variable "node_group" {
   type = object({
     instance_types = list(string)
