@@ -49,6 +49,7 @@ locals {
 # Each role's trust, written out one by one (so that checkov's CKV_AWS_358 reads each subject):
 # GitHub's token for AWS's STS audience, of this repository, of the subjects the role trusts.
 data "aws_iam_policy_document" "terraform_trust_plan" {
+  count = local.pipeline ? 1 : 0
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
@@ -69,6 +70,7 @@ data "aws_iam_policy_document" "terraform_trust_plan" {
 }
 
 data "aws_iam_policy_document" "terraform_trust_drift" {
+  count = local.pipeline ? 1 : 0
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
@@ -89,6 +91,7 @@ data "aws_iam_policy_document" "terraform_trust_drift" {
 }
 
 data "aws_iam_policy_document" "terraform_trust_apply" {
+  count = local.pipeline ? 1 : 0
   #checkov:skip=CKV_AWS_358:checkov cannot evaluate a subject list built from variables; each is repo:OWNER/NAME:environment:ENV, no part a wildcard (the variables' validations)
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -111,9 +114,9 @@ data "aws_iam_policy_document" "terraform_trust_apply" {
 
 locals {
   terraform_trust = {
-    plan  = data.aws_iam_policy_document.terraform_trust_plan.json
-    drift = data.aws_iam_policy_document.terraform_trust_drift.json
-    apply = data.aws_iam_policy_document.terraform_trust_apply.json
+    plan  = one(data.aws_iam_policy_document.terraform_trust_plan[*].json)
+    drift = one(data.aws_iam_policy_document.terraform_trust_drift[*].json)
+    apply = one(data.aws_iam_policy_document.terraform_trust_apply[*].json)
   }
 }
 
