@@ -3481,3 +3481,102 @@ fn a_service_whose_code_is_the_repository_root_runs_on_its_code_not_on_every_com
         }
     }
 }
+
+/// A job in a GitHub environment signs in as what trusts that environment, and GitHub creates
+/// an environment a job names, on its first run, with no rule. So each such job's first step
+/// reads the environment and stops unless it has required reviewers and a branch rule: the
+/// branch rule alone where DEPLOY_BY_HAND says reviewers are not available (a person runs each
+/// deploy and apply there); reviewers alone for terraform-plan-review, which gates pull requests.
+#[test]
+fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules() {
+    const STEP: &str = "The GitHub environment has its protection rules";
+    for v in variants() {
+        let repo = Repo::new(&v);
+        // gh answers with an environment holding the rules RULES names, through the job's own
+        // jq filter, and records the path it was asked for.
+        let bin = repo.root().join("stub-bin");
+        std::fs::create_dir_all(&bin).expect("bin");
+        let gh = bin.join("gh");
+        std::fs::write(
+            &gh,
+            "#!/usr/bin/env bash\n[ \"$1 $3\" = 'api --jq' ] || exit 9\necho \"$2\" >> \"$CALLS\"\n\
+             jq -cn --arg r \"$RULES\" '{name: \"x\", protection_rules: ($r | split(\" \") | map(select(. != \"\") | {id: 1, type: .}))}' | jq -r \"$4\"\n",
+        )
+        .expect("stub");
+        let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+        std::fs::set_permissions(&gh, executable).expect("chmod");
+        let calls = repo.root().join("calls");
+        let mut checked = 0;
+        for file in repo.workflows() {
+            let wf = read_yaml(&file);
+            for (id, job) in jobs(&wf) {
+                let Some(environment) = job.get("environment").and_then(Value::as_str) else { continue };
+                let what = format!("{}: {}: {id}", v.name, file.display());
+                let first = steps(job).first().copied().unwrap_or_else(|| panic!("{what}: no step"));
+                assert_eq!(first["name"], STEP, "{what}: the rules are read before anything else");
+                assert_eq!(first["env"]["ENVIRONMENT"], environment, "{what}");
+                assert_eq!(job["permissions"]["actions"], "read", "{what}: the token reads the environment");
+                let run = |rules: &str, by_hand: &str| {
+                    let _ = std::fs::remove_file(&calls);
+                    let out = Command::new("bash")
+                        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+                        .arg(first["run"].as_str().expect("run"))
+                        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
+                        .env("GH_TOKEN", "token")
+                        .env("GITHUB_REPOSITORY", "octo/shop")
+                        .env("ENVIRONMENT", environment)
+                        .env("BY_HAND", by_hand)
+                        .env("RULES", rules)
+                        .env("CALLS", &calls)
+                        .output()
+                        .expect("bash");
+                    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+                    let asked = std::fs::read_to_string(&calls).unwrap_or_default();
+                    assert_eq!(asked.trim(), format!("repos/octo/shop/environments/{environment}"), "{what}");
+                    (out.status.code(), said)
+                };
+                let gates_pull_requests = environment == "terraform-plan-review";
+                let both = "wait_timer required_reviewers branch_policy";
+                assert_eq!(run(both, "").0, Some(0), "{what}");
+                let (code, said) = run("", "");
+                assert_eq!(code, Some(1), "{what}: an environment GitHub created, with no rule");
+                assert!(
+                    said.contains(&format!(
+                        "::error::The GitHub environment {environment} has no required_reviewers rule (it has: none)"
+                    )),
+                    "{what}: {said}"
+                );
+                let (code, said) = run("required_reviewers", "");
+                if gates_pull_requests {
+                    assert_eq!(code, Some(0), "{what}: a branch rule would refuse pull requests");
+                } else {
+                    assert_eq!(code, Some(1), "{what}: any branch could deploy");
+                    assert!(said.contains("has no branch_policy rule (it has: required_reviewers)"), "{what}: {said}");
+                }
+                assert_eq!(run("branch_policy", "").0, Some(1), "{what}: no reviewer gates it");
+                // Where reviewers are not available, the person who runs the job is the gate;
+                // the branch rule still holds.
+                assert_eq!(run("branch_policy", "true").0, Some(0), "{what}");
+                assert_eq!(run("", "true").0, Some(if gates_pull_requests { 0 } else { 1 }), "{what}");
+                checked += 1;
+            }
+        }
+        // Every deploy and every apply of Terraform runs in an environment (a variant whose
+        // environments are all local has neither).
+        let terraform = repo.root().join(".github/workflows/terraform.yml");
+        if terraform.exists() {
+            let wf = read_yaml(&terraform);
+            for (id, job) in jobs(&wf).into_iter().filter(|(id, _)| id.contains("apply")) {
+                // DEPLOY_BY_HAND: no push applies; a person runs the workflow.
+                assert_eq!(
+                    job["if"],
+                    "(github.event_name == 'push' && vars.DEPLOY_BY_HAND != 'true') || github.event_name == 'workflow_dispatch'",
+                    "{}: {id}",
+                    v.name
+                );
+                assert!(job.get("environment").is_some(), "{}: {id}", v.name);
+            }
+        }
+        assert!(checked >= 3, "{}: {checked} jobs in environments", v.name);
+    }
+}
