@@ -54,7 +54,6 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::api_server_closed_to_deploy::RULE, rules::api_server_closed_to_deploy::check),
     (&rules::api_server_closed_to_gitops::RULE, rules::api_server_closed_to_gitops::check),
     (&rules::environments_disagree_on_shared_setting::RULE, rules::environments_disagree_on_shared_setting::check),
-    (&rules::github_environment_shared::RULE, rules::github_environment_shared::check),
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
     (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),

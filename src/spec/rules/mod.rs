@@ -7,6 +7,7 @@ mod credential_in_env;
 mod duplicate_ingress_route;
 mod duplicate_service_name;
 mod env_set_by_gen;
+mod github_environment_shared;
 mod hostname;
 mod httproute_without_gateway;
 mod invalid_backup_schedule;
@@ -58,6 +59,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&privileged_port::RULE, privileged_port::check),
     (&invalid_github_repository::RULE, invalid_github_repository::check),
     (&invalid_github_environment::RULE, invalid_github_environment::check),
+    (&github_environment_shared::RULE, github_environment_shared::check),
     (&credential_in_env::RULE, credential_in_env::check),
     (&env_set_by_gen::RULE, env_set_by_gen::check),
     (&latest_image_tag::RULE, latest_image_tag::check),

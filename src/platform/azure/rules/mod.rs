@@ -10,7 +10,6 @@ pub mod backup_aks_cannot_take;
 pub mod certificates_over_weekly_limit;
 pub mod dns_zone_is_public_suffix;
 pub mod environments_disagree_on_shared_setting;
-pub mod github_environment_shared;
 pub mod host_outside_dns_zone;
 pub mod host_tls_mixed;
 pub mod ingress_host_shared;
