@@ -1,12 +1,12 @@
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::platform::azure;
+use crate::platform::{self, Capability};
 use crate::route;
 use crate::spec::Loaded;
 
 declare_rule! {
     /// ## What it does
-    /// Reports two environments on Azure that deploy through the same GitHub environment
+    /// Reports two environments on a cloud (Azure, AWS) that deploy through the same GitHub environment
     /// (`platform.github.environment`, by default the environment's own name; GitHub reads
     /// the name without its case), at the later one; and an environment whose GitHub
     /// environment is one of the Terraform workflow's (`terraform-plan-review`,
@@ -15,15 +15,15 @@ declare_rule! {
     /// environment named `shared` or `plan-review`).
     ///
     /// ## Why it matters
-    /// Each environment's deploy identity trusts one OIDC subject,
-    /// `repo:OWNER/NAME:environment:<GitHub environment>`, and the workflow finds that
+    /// Each environment's deploy identity (Azure) or role (AWS) trusts one OIDC subject,
+    /// `repo:OWNER/NAME:environment:<GitHub environment>`, and on Azure the workflow finds that
     /// identity's client id in the GitHub environment's own variables. Two environments in
     /// one GitHub environment share its protection rules (a production gate would also gate
-    /// test, or not gate production) and its variables, so one of the two deploys signs in as
-    /// the other's identity and fails. The Terraform workflow's apply identity (Owner on the
-    /// subscription) trusts its GitHub environments: a deploy job in one of them could sign
-    /// in as it, and an environment's apply in `terraform-shared` would share the shared
-    /// root's gate.
+    /// test, or not gate production): either one's deploy job may sign in as the other's
+    /// identity or role. The Terraform workflow's apply identity (Owner on the subscription)
+    /// or role (AdministratorAccess) trusts its GitHub environments: a deploy job in one of
+    /// them could sign in as it, and an environment's apply in `terraform-shared` would share
+    /// the shared root's gate.
     ///
     /// ## Example
     /// ```yaml
@@ -42,13 +42,22 @@ declare_rule! {
 const TERRAFORM_OWN: [&str; 2] = ["terraform-plan-review", "terraform-shared"];
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let azure: Vec<_> = spec.environments.iter().enumerate().filter(|(_, e)| e.target == azure::NAME).collect();
+    // The environments on a cloud, where a pipeline deploys and Terraform applies (a spec has
+    // one cloud).
+    let cloud: Vec<_> = spec
+        .environments
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            platform::by_name(e.target).is_some_and(|p| p.capabilities().contains(&Capability::CloudPipeline))
+        })
+        .collect();
     // The Terraform workflow's GitHub environments, where its apply identity signs in.
     let mut terraform: Vec<String> = TERRAFORM_OWN.iter().map(|s| s.to_string()).collect();
     terraform.extend(
-        azure.iter().map(|(_, e)| if e.declared { format!("terraform-{}", e.name) } else { "terraform".to_string() }),
+        cloud.iter().map(|(_, e)| if e.declared { format!("terraform-{}", e.name) } else { "terraform".to_string() }),
     );
-    for (i, env) in &azure {
+    for (i, env) in &cloud {
         let loaded = env.spec(spec);
         let Some(github) = loaded.spec.platform.github.as_ref() else { continue };
         let written = github.environment.clone();
@@ -58,7 +67,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         if let Some(taken) = terraform.iter().find(|t| t.eq_ignore_ascii_case(&deploy)) {
             let message = format!(
                 "`{}` deploys through the GitHub environment `{deploy}`, which the Terraform workflow applies in \
-                 (`{taken}`): its deploy job could sign in as the apply identity, Owner on the subscription",
+                 (`{taken}`): its deploy job could sign in as the apply identity or role, which administers the cloud",
                 env.name
             );
             let d = match written {
@@ -83,7 +92,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         }
     }
     let mut seen: Vec<(String, &str)> = Vec::new();
-    for (i, env) in azure.into_iter().filter(|(_, e)| e.declared) {
+    for (i, env) in cloud.into_iter().filter(|(_, e)| e.declared) {
         let loaded = env.spec(spec);
         let written = loaded.spec.platform.github.as_ref().and_then(|g| g.environment.clone());
         let github = written.clone().unwrap_or_else(|| env.name.clone());
@@ -91,7 +100,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         if let Some((_, other)) = seen.iter().find(|(g, _)| g.to_lowercase() == github.to_lowercase()) {
             let message = format!(
                 "environments `{other}` and `{}` both deploy through the GitHub environment `{github}`: each needs its own, \
-                 for its protection rules and its deploy identity's one OIDC subject",
+                 for its protection rules and its deploy identity's or role's one OIDC subject",
                 env.name
             );
             let d = match written {
