@@ -618,10 +618,27 @@ fn the_notes_never_ask_for_by_hand_the_secret_key_vault_provides() {
     assert!(vault.contains("az keyvault secret set --vault-name kvshop-443b4d6992bc --name SECRET-KEY"), "{vault}");
     // Without Key Vault, the Secret is the user's to create, and the notes say how.
     let by_hand = notes(chart, &["secretEnv.keyVault.enabled=false"]);
-    assert!(
-        by_hand.contains("kubectl -n shop create secret generic shop-env --from-literal=SECRET_KEY=..."),
-        "{by_hand}"
-    );
+    let command = by_hand
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("kubectl -n shop create secret generic shop-env "))
+        .unwrap_or_else(|| panic!("no command: {by_hand}"));
+    assert!(by_hand.contains("(SECRET_KEY=...)"), "{by_hand}");
+    // The command as a user runs it, the value typed (never in its arguments), makes the
+    // Secret with it: kubectl's client side, offline.
+    let mut kubectl = std::process::Command::new("bash")
+        .args(["-c", &format!("{command} --dry-run=client --output json")])
+        .env("KUBECONFIG", "/nonexistent")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kubectl");
+    use std::io::Write;
+    kubectl.stdin.take().expect("stdin").write_all(b"SECRET_KEY=a=b c\n").expect("typed");
+    let out = kubectl.wait_with_output().expect("kubectl runs");
+    assert!(out.status.success(), "{command}");
+    let secret: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(secret["data"]["SECRET_KEY"], "YT1iIGM=", "{command}: the value typed, whole");
     assert!(!by_hand.contains("az keyvault"), "{by_hand}");
 }
 

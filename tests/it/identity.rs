@@ -340,7 +340,13 @@ fn the_gitops_release_job_checks_the_vault_and_hands_argo_cd_the_release_commit_
     let doc = read_workflow(&workflow);
     // The same preflight as the Helm deploy, as the deploy identity: the vault holds every
     // value, and Azure names the workload identity (no variable per service to keep in step).
-    assert_eq!(doc["jobs"]["release"]["steps"][1]["with"]["client-id"], "${{ vars.AZURE_DEPLOY_CLIENT_ID }}");
+    let login = doc["jobs"]["release"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("azure/login@")))
+        .expect("the sign-in");
+    assert_eq!(login["with"]["client-id"], "${{ vars.AZURE_DEPLOY_CLIENT_ID }}");
     let preflight = step_script(&workflow, "release", "Preflight (Key Vault holds every secret)");
     let bin = rendered.dir.path().join("bin");
     stub(

@@ -3580,3 +3580,33 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
         assert!(checked >= 3, "{}: {checked} jobs in environments", v.name);
     }
 }
+
+/// cosign is the release the installer's pin was checked with (its default there), named in
+/// every step that installs it, so that an update of the installer never moves it unseen.
+#[test]
+fn every_cosign_install_names_the_release_its_installers_pin_was_checked_with() {
+    let pins: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(root().join("schemas/github-actions-pins.json")).expect("pins"))
+            .expect("JSON");
+    let notes = pins.iter().find(|p| p["action"] == "sigstore/cosign-installer").expect("the installer's pin")["notes"]
+        .as_str()
+        .expect("notes");
+    let default = notes.split("(default ").nth(1).and_then(|t| t.split(',').next()).expect("the default release");
+    let mut installs = 0;
+    for v in variants().into_iter().filter(|v| ["reference", "gitops", "eks-environments"].contains(&v.name)) {
+        let repo = Repo::new(&v);
+        for file in repo.workflows() {
+            let wf = read_yaml(&file);
+            for (id, job) in jobs(&wf) {
+                for step in steps(job) {
+                    if step["uses"].as_str().is_some_and(|u| u.starts_with("sigstore/cosign-installer@")) {
+                        assert_eq!(step["with"]["cosign-release"], default, "{}: {}: {id}", v.name, file.display());
+                        installs += 1;
+                    }
+                }
+            }
+        }
+    }
+    // The signature (the build), and its check (a release's, a rollback's).
+    assert!(installs >= 6, "{installs} installs of cosign");
+}

@@ -28,14 +28,15 @@ resource "aws_route53_record" "validation" {
 }
 
 # ACM validates once the zone answers for the name: a zone just delegated (shared/) may take
-# hours to propagate, and the apply waits up to 6 hours before it fails (the provider's
-# default is 75 minutes).
+# a while to propagate. The apply waits up to 90 minutes, then fails, releasing the state's
+# lock, inside the Terraform workflow's 2-hour apply job (a job GitHub kills leaves the lock
+# held); run it again once `dig NS` answers with the zone's name servers.
 resource "aws_acm_certificate_validation" "this" {
   for_each                = var.hosts
   certificate_arn         = aws_acm_certificate.this[each.key].arn
   validation_record_fqdns = [aws_route53_record.validation[each.key].fqdn]
 
   timeouts {
-    create = "6h"
+    create = "90m"
   }
 }
