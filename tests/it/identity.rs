@@ -530,6 +530,15 @@ fn the_readme_lists_each_identity_and_the_source_of_gen_as_prerequisites_with_th
     let (_, line) = prerequisite(&readme, "GitHub plan, only for a private repository");
     assert!(line.contains("`gh api 'repos/acme/notejam' --jq '.private, .owner.login'`"), "{line}");
     assert!(line.contains("`gh api 'orgs/acme' --jq .plan.name`"), "{line}");
+    // Every identity trusts GitHub's default subject forms, and the scheduled checks run on
+    // the default branch: both are prerequisites, each with its check.
+    let (_, line) = prerequisite(&readme, "GitHub's OIDC subject claim in its default form");
+    assert!(
+        line.ends_with("`gh api 'repos/acme/notejam/actions/oidc/customization/sub' --jq .use_default` prints `true`."),
+        "{line}"
+    );
+    let (_, line) = prerequisite(&readme, "Default branch `trunk`");
+    assert!(line.ends_with("`gh api 'repos/acme/notejam' --jq .default_branch` prints `trunk`."), "{line}");
     let (_, line) = prerequisite(&readme, "Argo CD repository credential");
     assert!(line.ends_with("`kubectl get secret -n argocd -l argocd.argoproj.io/secret-type=repository`."), "{line}");
     // Nor without GitOps: the deploy job asks Azure.
