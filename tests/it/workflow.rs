@@ -3522,9 +3522,14 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
                         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
                         .arg(first["run"].as_str().expect("run"))
                         .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()))
-                        .env("GH_TOKEN", "token")
                         .env("GITHUB_REPOSITORY", "octo/shop")
-                        .env("ENVIRONMENT", environment)
+                        .envs(
+                            first["env"]
+                                .as_object()
+                                .expect("env")
+                                .iter()
+                                .map(|(k, v)| (k, v.as_str().unwrap_or_default())),
+                        )
                         .env("BY_HAND", by_hand)
                         .env("RULES", rules)
                         .env("CALLS", &calls)
