@@ -657,7 +657,7 @@ fn aws_terraform_subjects(dir: &Path, vars: &Value) -> BTreeMap<String, BTreeSet
     let code = std::fs::read_to_string(dir.join("identities.tf")).expect("identities.tf");
     let fill = |t: &str| {
         t.replace("${var.github_repository}", vars["github_repository"].as_str().expect("repository"))
-            .replace("${var.github_branch}", vars["github_branch"].as_str().expect("branch"))
+            .replace("${var.drift_environment}", vars["drift_environment"].as_str().expect("drift environment"))
     };
     let mut subjects = BTreeMap::new();
     for kind in ["plan", "drift", "apply"] {
@@ -676,6 +676,8 @@ fn aws_terraform_subjects(dir: &Path, vars: &Value) -> BTreeMap<String, BTreeSet
             [fill(template)].into()
         };
         assert!(trusted.iter().all(|s| !s.contains('*')), "{kind}: {trusted:?}");
+        // The branch is the build role's subject: every push's build job may ask for it.
+        assert!(trusted.iter().all(|s| !s.contains(":ref:")), "{kind}: {trusted:?}");
         subjects.insert(kind.to_string(), trusted);
     }
     // The plan role is the one a pull request may assume: it reads the state and what the
@@ -746,7 +748,7 @@ fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
     let dir = repo.out().join("terraform/bootstrap");
     let vars = tfvars(&dir.join("terraform.tfvars"));
     let repository = vars["github_repository"].as_str().expect("github_repository");
-    let branch = vars["github_branch"].as_str().expect("github_branch");
+    let drift = vars["drift_environment"].as_str().expect("drift_environment");
     let code = std::fs::read_to_string(dir.join("identities.tf")).expect("identities.tf");
     let mut subjects: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for line in code.lines().filter(|l| l.contains("subject = \"repo:")) {
@@ -758,7 +760,7 @@ fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
         let fill = |env: &str| {
             template
                 .replace("${var.github_repository}", repository)
-                .replace("${var.github_branch}", branch)
+                .replace("${var.drift_environment}", drift)
                 .replace("${env}", env)
         };
         if template.contains("${env}") {
@@ -802,6 +804,8 @@ fn bootstrap_subjects(repo: &Repo) -> BTreeMap<&'static str, BTreeSet<String>> {
     for (identity, trusted) in &subjects {
         let trusts_pr = trusted.contains(&pull_request);
         assert_eq!(trusts_pr, *identity == "plan", "{}: {identity} trusts {trusted:?}", repo.name);
+        // The branch is the build identity's subject: every push's build job may ask for it.
+        assert!(!trusted.iter().any(|s| s.contains(":ref:")), "{}: {identity} trusts {trusted:?}", repo.name);
         if trusts_pr {
             assert_eq!(trusted.len(), 1, "{}: the pull requests' identity trusts {trusted:?}", repo.name);
         }
@@ -881,11 +885,6 @@ fn every_azure_login_matches_a_subject_terraform_trusts() {
                             Some(env) => format!("repo:{repository}:environment:{}", env.as_str().expect("env name")),
                             None if condition.contains("github.event_name == 'pull_request'") => {
                                 format!("repo:{repository}:pull_request")
-                            }
-                            None if condition.trim() == "github.event_name == 'schedule'" => {
-                                // The scheduled run's ref: the branch the workflow applies from.
-                                let branch = wf["on"]["push"]["branches"][0].as_str().expect("push branch");
-                                format!("repo:{repository}:ref:refs/heads/{branch}")
                             }
                             None => panic!("{}: job {id} logs in on an event it does not name", file.display()),
                         };
@@ -2615,7 +2614,9 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                         assert!(plans.iter().all(|p| p.contains("-lock=false")), "{}: {id}", repo.name);
                         assert!(plans.iter().all(|p| p.contains("-detailed-exitcode")), "{}: {id}", repo.name);
                         assert!(!commands.iter().any(|c| c.contains(" apply") || c.contains("-or-create")));
-                        assert!(job.get("environment").is_none(), "{}: {id}", repo.name);
+                        // The drift check in the environment its role or identity alone trusts.
+                        let environment = (kind == "drift").then_some("terraform-drift");
+                        assert_eq!(job.get("environment").and_then(Value::as_str), environment, "{}: {id}", repo.name);
                     }
                 }
             }
@@ -2660,7 +2661,11 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                     repo.name
                 );
                 assert!(!commands.iter().any(|c| c.contains(" apply")), "{}: {id}", repo.name);
-                assert!(job.get("environment").is_none(), "{}: {id}", repo.name);
+                // The drift check runs in the environment its role or identity alone trusts
+                // (not the branch, which every push's build job signs in from); a pull
+                // request's plan in none.
+                let environment = (kind == "drift").then_some("terraform-drift");
+                assert_eq!(job.get("environment").and_then(Value::as_str), environment, "{}: {id}", repo.name);
                 assert_eq!(!plans[0].contains(" -refresh=false"), kind == "drift", "{}: {id}", repo.name);
             }
         }
@@ -3486,7 +3491,8 @@ fn a_service_whose_code_is_the_repository_root_runs_on_its_code_not_on_every_com
 /// an environment a job names, on its first run, with no rule. So each such job's first step
 /// reads the environment and stops unless it has required reviewers and a branch rule: the
 /// branch rule alone where DEPLOY_BY_HAND says reviewers are not available (a person runs each
-/// deploy and apply there); reviewers alone for terraform-plan-review, which gates pull requests.
+/// deploy and apply there); reviewers alone for terraform-plan-review, which gates pull requests;
+/// the branch rule alone for terraform-drift, whose scheduled runs no person approves.
 #[test]
 fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules() {
     const STEP: &str = "The GitHub environment has its protection rules";
@@ -3541,13 +3547,16 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
                     (out.status.code(), said)
                 };
                 let gates_pull_requests = environment == "terraform-plan-review";
+                // The daily drift check's: no person approves a scheduled run.
+                let scheduled = environment == "terraform-drift";
                 let both = "wait_timer required_reviewers branch_policy";
                 assert_eq!(run(both, "").0, Some(0), "{what}");
                 let (code, said) = run("", "");
                 assert_eq!(code, Some(1), "{what}: an environment GitHub created, with no rule");
+                let first_missing = if scheduled { "branch_policy" } else { "required_reviewers" };
                 assert!(
                     said.contains(&format!(
-                        "::error::The GitHub environment {environment} has no required_reviewers rule (it has: none)"
+                        "::error::The GitHub environment {environment} has no {first_missing} rule (it has: none)"
                     )),
                     "{what}: {said}"
                 );
@@ -3558,7 +3567,11 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
                     assert_eq!(code, Some(1), "{what}: any branch could deploy");
                     assert!(said.contains("has no branch_policy rule (it has: required_reviewers)"), "{what}: {said}");
                 }
-                assert_eq!(run("branch_policy", "").0, Some(1), "{what}: no reviewer gates it");
+                assert_eq!(
+                    run("branch_policy", "").0,
+                    Some(if scheduled { 0 } else { 1 }),
+                    "{what}: no reviewer gates it"
+                );
                 // Where reviewers are not available, the person who runs the job is the gate;
                 // the branch rule still holds.
                 assert_eq!(run("branch_policy", "true").0, Some(0), "{what}");

@@ -5,13 +5,13 @@ storage_account_name = "shoptfstate"
 container_name       = "tfstate"
 
 # The identities of the Terraform workflow (.github/workflows/terraform.yml): the plan identity
-# trusts this repository's pull requests and its branch (the drift check); the apply identity,
-# the GitHub environment of the shared root's apply, then that of each environment's apply, in
-# promotion order.
+# trusts this repository's pull requests; the drift identity, the drift checks' GitHub
+# environment; the apply identity, the GitHub environment of the shared root's apply, then that
+# of each environment's apply, in promotion order.
 name = "shop"
 
 github_repository = "acme/shop"
-github_branch     = "main"
+drift_environment = "terraform-drift"
 
 apply_environments = [
   "terraform-shared",

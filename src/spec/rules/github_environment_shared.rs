@@ -10,9 +10,10 @@ declare_rule! {
     /// (`platform.github.environment`, by default the environment's own name; GitHub reads
     /// the name without its case), at the later one; and an environment whose GitHub
     /// environment is one of the Terraform workflow's (`terraform-plan-review`,
-    /// `terraform-shared`, `terraform-<environment>`, `terraform` without environments), or
-    /// whose own Terraform GitHub environment is the shared root's or the review gate's (an
-    /// environment named `shared` or `plan-review`).
+    /// `terraform-shared`, `terraform-drift`, `terraform-<environment>`, `terraform` without
+    /// environments), or whose own Terraform GitHub environment is the shared root's, the
+    /// drift check's or the review gate's (an environment named `shared`, `drift` or
+    /// `plan-review`).
     ///
     /// ## Why it matters
     /// Each environment's deploy identity (Azure) or role (AWS) trusts one OIDC subject,
@@ -23,7 +24,9 @@ declare_rule! {
     /// identity or role. The Terraform workflow's apply identity (Owner on the subscription)
     /// or role (AdministratorAccess) trusts its GitHub environments: a deploy job in one of
     /// them could sign in as it, and an environment's apply in `terraform-shared` would share
-    /// the shared root's gate.
+    /// the shared root's gate. The drift role or identity, which reads every resource and every
+    /// cluster object, trusts `terraform-drift`, which has no reviewer: an apply there would
+    /// run ungated.
     ///
     /// ## Example
     /// ```yaml
@@ -39,7 +42,7 @@ declare_rule! {
 }
 
 /// The GitHub environments of the Terraform workflow's own jobs besides each environment's apply.
-const TERRAFORM_OWN: [&str; 2] = ["terraform-plan-review", "terraform-shared"];
+const TERRAFORM_OWN: [&str; 3] = ["terraform-plan-review", "terraform-shared", "terraform-drift"];
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     // The environments on a cloud, where a pipeline deploys and Terraform applies (a spec has
@@ -66,8 +69,9 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
         });
         if let Some(taken) = terraform.iter().find(|t| t.eq_ignore_ascii_case(&deploy)) {
             let message = format!(
-                "`{}` deploys through the GitHub environment `{deploy}`, which the Terraform workflow applies in \
-                 (`{taken}`): its deploy job could sign in as the apply identity or role, which administers the cloud",
+                "`{}` deploys through the GitHub environment `{deploy}`, one of the Terraform workflow's \
+                 (`{taken}`): its deploy job could sign in as the Terraform identity or role that trusts it, which \
+                 administers or reads the whole cloud",
                 env.name
             );
             let d = match written {
@@ -81,12 +85,12 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             if TERRAFORM_OWN.iter().any(|t| t.eq_ignore_ascii_case(&own)) {
                 let message = format!(
                     "the environment `{}` would apply its Terraform in the GitHub environment `{own}`, the Terraform \
-                     workflow's own (the shared root's apply, or the review of a gen-refresh plan)",
+                     workflow's own (the shared root's apply, the drift check, or the review of a gen-refresh plan)",
                     env.name
                 );
                 out.push(
                     spec.at(&RULE, &route!["environments", *i, "name"], false, message)
-                        .help("name the environment otherwise (`shared` and `plan-review` are taken)"),
+                        .help("name the environment otherwise (`shared`, `drift` and `plan-review` are taken)"),
                 );
             }
         }

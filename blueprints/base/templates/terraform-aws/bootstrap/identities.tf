@@ -12,11 +12,12 @@
 # `cluster/`: each apply job plans it after its environment's reviewers, and the drift check
 # every day.
 #
-# `terraform-drift` trusts the branch alone (the scheduled drift check runs there; a push to it
-# passed the branch's review): AWS's ReadOnlyAccess (a full refresh reads every resource of the
-# roots), the state, and a view of every Kubernetes object of the clusters through an access
-# entry (`cluster/` refreshes its Helm releases, whose records are Secrets). A reader, never a
-# writer.
+# `terraform-drift` trusts the GitHub environment of the scheduled drift checks alone
+# (terraform-drift, whose branch rule holds it to the branch, where a push passed the branch's
+# review; not the branch itself, whose every push's build job may ask for a token): AWS's
+# ReadOnlyAccess (a full refresh reads every resource of the roots), the state, and a view of
+# every Kubernetes object of the clusters through an access entry (`cluster/` refreshes its
+# Helm releases, whose records are Secrets). A reader, never a writer.
 #
 # `terraform-apply` creates everything the roots hold: AdministratorAccess (the roots create IAM
 # roles and policies, KMS keys with their policies, a VPC and a cluster; no narrower managed
@@ -85,7 +86,7 @@ data "aws_iam_policy_document" "terraform_trust_drift" {
     condition {
       test     = "StringEquals"
       variable = "${local.issuer}:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/${var.github_branch}"]
+      values   = ["repo:${var.github_repository}:environment:${var.drift_environment}"]
     }
   }
 }

@@ -8,14 +8,14 @@ account_id = <@ first.platform.aws.accountId | hcl @>
 bucket     = <@ first.platform.aws.state.bucket | hcl @>
 
 # GitHub's OIDC provider and the roles of the Terraform workflow (.github/workflows/terraform.yml):
-# the plan role trusts this repository's pull requests, the drift role its branch, the apply
-# role the GitHub environment of the shared root's apply, then that of each environment's
-# apply, in promotion order.
+# the plan role trusts this repository's pull requests, the drift role the drift checks' GitHub
+# environment, the apply role the GitHub environment of the shared root's apply, then that of
+# each environment's apply, in promotion order.
 name = <@ first.metadata.name | hcl @>
 <% if first.platform.github is defined %>
 
 github_repository = <@ first.platform.github.repository | hcl @>
-github_branch     = <@ first.platform.github.branch | hcl @>
+drift_environment = "terraform-drift"
 
 apply_environments = [
   "terraform-shared",

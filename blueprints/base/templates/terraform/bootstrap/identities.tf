@@ -13,11 +13,12 @@
 # requests therefore do not plan: each apply job plans it after its environment's reviewers,
 # and the drift check every day.
 #
-# `terraform-drift` trusts the branch alone (the scheduled drift check runs there; a push to it
-# passed the branch's review): Reader, the cluster user role and a read of every Kubernetes
-# object of the clusters (the `cluster/` root refreshes its Helm releases, whose records are
-# Secrets), the state, and the storage data-plane reads a full refresh makes. A reader, never
-# a writer.
+# `terraform-drift` trusts the GitHub environment of the scheduled drift checks alone
+# (terraform-drift, whose branch rule holds it to the branch, where a push passed the branch's
+# review; not the branch itself, whose every push's build job may ask for a token): Reader,
+# the cluster user role and a read of every Kubernetes object of the clusters (the `cluster/`
+# root refreshes its Helm releases, whose records are Secrets), the state, and the storage
+# data-plane reads a full refresh makes. A reader, never a writer.
 #
 # `terraform-apply` creates everything the roots hold: Owner on the subscription (the roots
 # create role assignments, a policy assignment and locks, which Contributor may not), the
@@ -35,7 +36,7 @@ locals {
   credentials = local.pipeline ? merge(
     {
       "plan-pull-request" = { identity = "plan", subject = "repo:${var.github_repository}:pull_request" }
-      "drift-branch"      = { identity = "drift", subject = "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}" }
+      "drift-environment" = { identity = "drift", subject = "repo:${var.github_repository}:environment:${var.drift_environment}" }
     },
     { for env in var.apply_environments : "apply-${env}" => { identity = "apply", subject = "repo:${var.github_repository}:environment:${env}" } },
   ) : {}

@@ -7,14 +7,14 @@ storage_account_name = <@ first.platform.terraformState.storageAccount | hcl @>
 container_name       = <@ first.platform.terraformState.container | hcl @>
 
 # The identities of the Terraform workflow (.github/workflows/terraform.yml): the plan identity
-# trusts this repository's pull requests and its branch (the drift check); the apply identity,
-# the GitHub environment of the shared root's apply, then that of each environment's apply, in
-# promotion order.
+# trusts this repository's pull requests; the drift identity, the drift checks' GitHub
+# environment; the apply identity, the GitHub environment of the shared root's apply, then that
+# of each environment's apply, in promotion order.
 name = <@ first.metadata.name | hcl @>
 <% if first.platform.github is defined %>
 
 github_repository = <@ first.platform.github.repository | hcl @>
-github_branch     = <@ first.platform.github.branch | hcl @>
+drift_environment = "terraform-drift"
 
 apply_environments = [
   "terraform-shared",

@@ -43,10 +43,14 @@ variable "github_repository" {
   default     = null
 }
 
-variable "github_branch" {
+variable "drift_environment" {
   type        = string
-  description = "The branch whose scheduled drift check plans (spec: platform.github.branch)."
-  default     = "main"
+  description = "The GitHub environment the scheduled drift checks run in (terraform-drift), whose branch rule holds it to the branch: the drift identity trusts it alone."
+  default     = "terraform-drift"
+  validation {
+    condition     = can(regex("^[^*?]+$", var.drift_environment))
+    error_message = "drift_environment: a GitHub environment's name, with no wildcard."
+  }
 }
 
 variable "apply_environments" {
