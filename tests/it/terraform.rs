@@ -2070,3 +2070,63 @@ fn a_spec_whose_environments_run_on_two_clouds_is_refused_with_its_location() {
     assert!(run.stderr.contains("spec.yaml:14:"), "{}", run.stderr);
     assert!(!dir.path().join("out").exists());
 }
+
+/// The apply role holds AdministratorAccess but for what `bootstrap/` holds: an explicit deny
+/// keeps the Terraform workflow's roles (its own trust included), GitHub's OIDC provider, and
+/// the state's bucket, key and older versions from it; the state's objects and lock, which
+/// every apply writes, stay its own.
+#[test]
+fn on_aws_the_apply_role_may_not_change_what_bootstrap_holds() {
+    let r = Rendered::new("examples/seed-004-notejam-eks.yaml");
+    let parsed = r.parsed();
+    let identities = &parsed["bootstrap/identities.tf"];
+    let attached = block(identities, "aws_iam_role_policy", "apply_keeps_bootstrap");
+    assert_eq!(attached["role"], "${aws_iam_role.terraform[\"apply\"].id}");
+    assert_eq!(attached["policy"], "${data.aws_iam_policy_document.apply_keeps_bootstrap.json}");
+    let statements = identities["data"]["aws_iam_policy_document"]["apply_keeps_bootstrap"][0]["statement"]
+        .as_array()
+        .expect("statements");
+    let mut denied: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for s in statements {
+        assert_eq!(s["effect"], "Deny", "{s}");
+        for resource in s["resources"].as_array().expect("resources") {
+            let actions = s["actions"].as_array().expect("actions").iter().map(|a| a.as_str().expect("action").into());
+            denied.entry(resource.as_str().expect("resource").into()).or_default().extend(actions);
+        }
+    }
+    let has = |resource: &str, actions: &[&str]| {
+        let found = denied.get(resource).unwrap_or_else(|| panic!("nothing denied on {resource}: {denied:?}"));
+        for a in actions {
+            assert!(found.contains(*a), "{a} on {resource}: {found:?}");
+        }
+    };
+    // Every Terraform role is named under the denied prefix.
+    let roles = "arn:aws:iam::${var.account_id}:role/${var.name}-terraform-*";
+    let role = block(identities, "aws_iam_role", "terraform");
+    assert_eq!(role["name"], "${var.name}-terraform-${each.key}");
+    has(roles, &["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy"]);
+    has(roles, &["iam:DetachRolePolicy", "iam:DeleteRole", "iam:PutRolePermissionsBoundary"]);
+    has(
+        "${local.oidc_provider_arn}",
+        &["iam:DeleteOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"],
+    );
+    has("${aws_s3_bucket.state.arn}", &["s3:PutBucketPolicy", "s3:DeleteBucket", "s3:PutBucketVersioning"]);
+    has("${aws_s3_bucket.state.arn}/*", &["s3:DeleteObjectVersion"]);
+    has("${aws_kms_key.state.arn}", &["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]);
+    // What an apply does to the state: read and write it, take and free its lock object.
+    for (resource, actions) in &denied {
+        for a in
+            ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "kms:Decrypt", "kms:GenerateDataKey", "s3:ListBucket"]
+        {
+            assert!(!actions.contains(a) && !actions.contains("s3:*"), "{a} denied on {resource}");
+        }
+    }
+    // No role the other roots create is named under the prefix the deny holds (the project's
+    // own: build, backup; a cluster's: SPEC177 refuses a cluster named `<project>-terraform-`).
+    for (file, doc) in parsed.iter().filter(|(f, _)| !f.starts_with("bootstrap/")) {
+        for (_, role) in doc["resource"]["aws_iam_role"].as_object().into_iter().flatten() {
+            let name = role[0]["name"].as_str().unwrap_or_default();
+            assert!(!name.contains("-terraform-"), "{file}: {name}");
+        }
+    }
+}

@@ -21,10 +21,11 @@
 #
 # `terraform-apply` creates everything the roots hold: AdministratorAccess (the roots create IAM
 # roles and policies, KMS keys with their policies, a VPC and a cluster; no narrower managed
-# policy covers them) and cluster-admin on each cluster through an access entry (`cluster/`
-# works inside them). It trusts the Terraform GitHub environments alone (the shared root's,
-# terraform-shared, and each environment's), whose required reviewers and branch limit gate
-# every apply.
+# policy covers them) except what this root holds (an explicit deny: the Terraform roles, the
+# OIDC provider, the state's bucket and key), and cluster-admin on each cluster through an
+# access entry (`cluster/` works inside them). It trusts the Terraform GitHub environments
+# alone (the shared root's, terraform-shared, and each environment's), whose required
+# reviewers and branch limit gate every apply.
 
 locals {
   issuer   = "token.actions.githubusercontent.com"
@@ -185,4 +186,80 @@ resource "aws_iam_role_policy_attachment" "apply_administrator" {
   count      = local.pipeline ? 1 : 0
   role       = aws_iam_role.terraform["apply"].name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+
+# What AdministratorAccess leaves to this root alone: the apply role may not change the
+# Terraform workflow's roles (its own trust and this deny included: a reviewed apply could
+# otherwise widen the plan role that every pull request assumes, or trust itself to any
+# branch), GitHub's OIDC provider, nor the state's bucket, key and older versions (a root's
+# apply or destroy never takes down what every root stands on). An explicit deny outweighs
+# any allow. Changing them is this root's, applied by a person.
+data "aws_iam_policy_document" "apply_keeps_bootstrap" {
+  statement {
+    sid    = "KeepTheTerraformRoles"
+    effect = "Deny"
+    actions = [
+      "iam:AttachRolePolicy",
+      "iam:DeleteRole",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateRole",
+    ]
+    resources = ["arn:aws:iam::${var.account_id}:role/${var.name}-terraform-*"]
+  }
+  statement {
+    sid    = "KeepGitHubsOIDCProvider"
+    effect = "Deny"
+    actions = [
+      "iam:AddClientIDToOpenIDConnectProvider",
+      "iam:DeleteOpenIDConnectProvider",
+      "iam:RemoveClientIDFromOpenIDConnectProvider",
+      "iam:UpdateOpenIDConnectProviderThumbprint",
+    ]
+    resources = [local.oidc_provider_arn]
+  }
+  statement {
+    sid    = "KeepTheStateBucket"
+    effect = "Deny"
+    actions = [
+      "s3:DeleteBucket",
+      "s3:DeleteBucketPolicy",
+      "s3:PutBucketAcl",
+      "s3:PutBucketOwnershipControls",
+      "s3:PutBucketPolicy",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutBucketVersioning",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutLifecycleConfiguration",
+    ]
+    resources = [aws_s3_bucket.state.arn]
+  }
+  statement {
+    sid       = "KeepTheStatesVersions"
+    effect    = "Deny"
+    actions   = ["s3:DeleteObjectVersion"]
+    resources = ["${aws_s3_bucket.state.arn}/*"]
+  }
+  statement {
+    sid    = "KeepTheStateKey"
+    effect = "Deny"
+    actions = [
+      "kms:DisableKey",
+      "kms:DisableKeyRotation",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+    ]
+    resources = [aws_kms_key.state.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "apply_keeps_bootstrap" {
+  count  = local.pipeline ? 1 : 0
+  name   = "terraform-apply-keeps-bootstrap"
+  role   = aws_iam_role.terraform["apply"].id
+  policy = data.aws_iam_policy_document.apply_keeps_bootstrap.json
 }
