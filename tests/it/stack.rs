@@ -246,13 +246,14 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
     assert!(values.contains("apiVersion: \"monitoring.coreos.com/v1\""), "{values}");
     assert!(values.contains("\"release\": \"kube-prometheus-stack\""), "{values}");
 
-    // The workflow hands the cluster root the pipeline's relay (apply and drift), and runs on
+    // The workflow hands the cluster root the pipeline's relay (the preview, the apply and the
+    // drift check), and runs on
     // a change to the stacks' values and the services' rules and dashboards.
     let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/terraform.yml")).expect("workflow");
     // The relay's password reaches the cluster root as an ephemeral variable, parsed from the
-    // secret in the step (apply and drift), never as a value Terraform keeps.
-    assert_eq!(workflow.matches("          MAIL_CONNECTION: ${{ secrets.MAIL_CONNECTION }}").count(), 2, "{workflow}");
-    assert_eq!(workflow.matches("export TF_VAR_alertmanager_smtp TF_VAR_alertmanager_smtp_password").count(), 2);
+    // secret in the step (preview, apply and drift), never as a value Terraform keeps.
+    assert_eq!(workflow.matches("          MAIL_CONNECTION: ${{ secrets.MAIL_CONNECTION }}").count(), 3, "{workflow}");
+    assert_eq!(workflow.matches("export TF_VAR_alertmanager_smtp TF_VAR_alertmanager_smtp_password").count(), 3);
     let module = read("terraform/cluster/modules/observability/main.tf");
     assert!(module.contains("data_wo          = { password = var.smtp_password }"), "{module}");
     let variables = read("terraform/cluster/modules/observability/variables.tf");

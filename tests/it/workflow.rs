@@ -2560,7 +2560,7 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
         assert_eq!(wf["env"]["ROOT"], tf_root.as_str(), "{}: the roots from the repository root", repo.name);
         let mut expected_jobs: BTreeSet<String> = ["review".to_string()].into();
         for (n, env) in envs.iter().enumerate() {
-            for kind in ["plan", "apply", "drift"] {
+            for kind in ["plan", "preview", "apply", "drift"] {
                 let id = job_id(kind, env);
                 expected_jobs.insert(id.clone());
                 let job = &wf["jobs"][&id];
@@ -2598,13 +2598,16 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                 let lock = steps.iter().position(|s| s["name"] == "The dependency lock files are committed");
                 let login = steps.iter().position(|s| is_login(&s));
                 assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
-                signs_in_as(job, kind, &id);
+                // The preview, as the drift identity or role: a reader of all, never a writer.
+                signs_in_as(job, if kind == "preview" { "drift" } else { kind }, &id);
                 match kind {
                     "apply" => {
-                        // The shared root first: every environment's root reads its state.
+                        // The shared root first: every environment's root reads its state; and
+                        // the plan its reviewers read.
                         let previous =
                             n.checked_sub(1).map_or("shared-apply".to_string(), |p| job_id("apply", &envs[p]));
-                        assert_eq!(job["needs"], previous.as_str(), "{}: {id}", repo.name);
+                        let preview = job_id("preview", env);
+                        assert_eq!(job["needs"], serde_json::json!([previous, preview]), "{}: {id}", repo.name);
                         let github_env = env.as_ref().map_or("terraform".to_string(), |e| format!("terraform-{e}"));
                         assert_eq!(job["environment"], github_env.as_str(), "{}: {id}", repo.name);
                         assert_eq!(commands.iter().filter(|c| c.contains(" apply tfplan")).count(), 2);
@@ -2612,10 +2615,18 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                     _ => {
                         // Read-only: no lock taken, nothing applied, no workspace created.
                         assert!(plans.iter().all(|p| p.contains("-lock=false")), "{}: {id}", repo.name);
-                        assert!(plans.iter().all(|p| p.contains("-detailed-exitcode")), "{}: {id}", repo.name);
+                        // The preview keeps its plan for the apply's comparison; the others say
+                        // by their exit code whether anything would change.
+                        let flag = if kind == "preview" {
+                            "-out=\"$RUNNER_TEMP/review.tfplan\""
+                        } else {
+                            "-detailed-exitcode"
+                        };
+                        assert!(plans.iter().all(|p| p.contains(flag)), "{}: {id}: {plans:?}", repo.name);
                         assert!(!commands.iter().any(|c| c.contains(" apply") || c.contains("-or-create")));
-                        // The drift check in the environment its role or identity alone trusts.
-                        let environment = (kind == "drift").then_some("terraform-drift");
+                        // The drift check and the preview in the environment the drift role or
+                        // identity alone trusts.
+                        let environment = (kind != "plan").then_some("terraform-drift");
                         assert_eq!(job.get("environment").and_then(Value::as_str), environment, "{}: {id}", repo.name);
                     }
                 }
@@ -2624,7 +2635,7 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
         }
         // The shared root, once: no workspace, no environment's values, applied in a GitHub
         // environment of its own before any environment's.
-        for kind in ["plan", "apply", "drift"] {
+        for kind in ["plan", "preview", "apply", "drift"] {
             let id = format!("shared-{kind}");
             expected_jobs.insert(id.clone());
             let job = &wf["jobs"][&id];
@@ -2649,27 +2660,28 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
             let lock = steps.iter().position(|s| s["name"] == "The dependency lock files are committed");
             let login = steps.iter().position(|s| is_login(&s));
             assert!(lock.is_some() && lock < login, "{}: {id}", repo.name);
-            signs_in_as(job, kind, &id);
+            signs_in_as(job, if kind == "preview" { "drift" } else { kind }, &id);
             if kind == "apply" {
                 assert_eq!(job["environment"], "terraform-shared", "{}: {id}", repo.name);
-                assert!(job.get("needs").is_none(), "{}: {id}: first of the applies", repo.name);
+                assert_eq!(job["needs"], "shared-preview", "{}: {id}: first of the applies", repo.name);
                 assert_eq!(commands.iter().filter(|c| c.contains(" apply tfplan")).count(), 1);
             } else {
-                assert!(
-                    plans[0].contains("-lock=false") && plans[0].contains("-detailed-exitcode"),
-                    "{}: {id}",
-                    repo.name
-                );
+                let flag = if kind == "preview" { "-out=\"$RUNNER_TEMP/review.tfplan\"" } else { "-detailed-exitcode" };
+                assert!(plans[0].contains("-lock=false") && plans[0].contains(flag), "{}: {id}", repo.name);
                 assert!(!commands.iter().any(|c| c.contains(" apply")), "{}: {id}", repo.name);
-                // The drift check runs in the environment its role or identity alone trusts
-                // (not the branch, which every push's build job signs in from); a pull
-                // request's plan in none.
-                let environment = (kind == "drift").then_some("terraform-drift");
+                // The drift check and the preview run in the environment the drift role or
+                // identity alone trusts (not the branch, which every push's build job signs in
+                // from); a pull request's plan in none.
+                let environment = (kind != "plan").then_some("terraform-drift");
                 assert_eq!(job.get("environment").and_then(Value::as_str), environment, "{}: {id}", repo.name);
-                assert_eq!(!plans[0].contains(" -refresh=false"), kind == "drift", "{}: {id}", repo.name);
+                assert_eq!(!plans[0].contains(" -refresh=false"), kind != "plan", "{}: {id}", repo.name);
             }
         }
         assert_eq!(wf["jobs"]["shared-plan"]["needs"], "review", "{}", repo.name);
+        // Applies queue in their ref's group: a run by hand on another branch (refused by
+        // every environment's branch rule) never replaces the branch's waiting apply.
+        let group = wf["concurrency"]["group"].as_str().expect("group");
+        assert!(group.contains("format('apply-{0}', github.ref)"), "{}: {group}", repo.name);
         assert_eq!(
             wf["env"]["SHARED_STATE_KEY"],
             format!("{}-shared.tfstate", spec["metadata"]["name"].as_str().expect("name")).as_str()
@@ -3627,4 +3639,111 @@ fn every_cosign_install_names_the_release_its_installers_pin_was_checked_with() 
     }
     // The signature (the build), and its check (a release's, a rollback's).
     assert!(installs >= 6, "{installs} installs of cosign");
+}
+
+/// Each apply applies only the plan its reviewers read: the job "Plan … for its reviewers"
+/// hands on a digest of each root's changes, and the apply's own plan must make the same
+/// changes (a no-op resource aside) or nothing of it is applied. Run on a stub `terraform`
+/// whose plan says what `PLAN` holds.
+#[test]
+fn every_apply_applies_only_the_plan_its_reviewers_read() {
+    let change = |address: &str, value: &str| serde_json::json!({"address": address, "change": {"actions": ["update"], "after": {"v": value}, "after_unknown": {}}});
+    let noop =
+        serde_json::json!({"address": "x.quiet", "change": {"actions": ["no-op"], "after": {}, "after_unknown": {}}});
+    let reviewed = serde_json::json!({"resource_changes": [change("x.a", "1")]});
+    let same = serde_json::json!({"resource_changes": [noop, change("x.a", "1")]});
+    let other = serde_json::json!({"resource_changes": [change("x.a", "2")]});
+    for v in variants() {
+        let repo = Repo::new(&v);
+        let file = repo.root().join(".github/workflows/terraform.yml");
+        if !file.exists() {
+            continue;
+        }
+        let wf = read_yaml(&file);
+        let tmp = repo.root().join("runner");
+        std::fs::create_dir_all(tmp.join("bin")).expect("bin");
+        let terraform = tmp.join("bin/terraform");
+        std::fs::write(
+            &terraform,
+            "#!/usr/bin/env bash\necho \"$*\" >> \"$CALLS\"\ncase \" $* \" in\n\
+             *' workspace list '*) echo '* default'; echo \"  $WORKSPACE\" ;;\n\
+             *' show -json '*) cat \"$PLAN\" ;;\nesac\n",
+        )
+        .expect("stub");
+        std::fs::set_permissions(&terraform, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+        let run = |job: &Value, step: &Value, plan: &Value, reviewed: Option<&str>| {
+            for f in ["calls", "output", "summary", "plan.json"] {
+                let _ = std::fs::remove_file(tmp.join(f));
+            }
+            std::fs::write(tmp.join("plan.json"), plan.to_string()).expect("plan");
+            let mut cmd = Command::new("bash");
+            // The workflow's env (the state's settings), an expression's value as any text.
+            let workflow_env = wf["env"].as_object().expect("env").iter().map(|(k, v)| (k, v.as_str().unwrap_or("1")));
+            cmd.envs(workflow_env)
+                .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+                .arg(step["run"].as_str().expect("run"))
+                .env("PATH", format!("{}:{}", tmp.join("bin").display(), std::env::var("PATH").unwrap_or_default()))
+                .env("ROOT", "terraform")
+                .env("RUNNER_TEMP", &tmp)
+                .env("GITHUB_OUTPUT", tmp.join("output"))
+                .env("GITHUB_STEP_SUMMARY", tmp.join("summary"))
+                .env("CALLS", tmp.join("calls"))
+                .env("PLAN", tmp.join("plan.json"))
+                .env("WORKSPACE", job["env"]["WORKSPACE"].as_str().unwrap_or("default"))
+                .env("VAR_FILE", job["env"]["VAR_FILE"].as_str().unwrap_or(""));
+            if let Some(r) = reviewed {
+                cmd.env("REVIEWED", r);
+            }
+            let out = cmd.output().expect("bash");
+            let read = |f: &str| std::fs::read_to_string(tmp.join(f)).unwrap_or_default();
+            let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            (out.status.code(), said, read("calls"), read("output"))
+        };
+        let mut checked = 0;
+        for (id, job) in jobs(&wf).into_iter().filter(|(id, _)| id.contains("apply")) {
+            let preview_id = id.replace("apply", "preview");
+            let preview = &wf["jobs"][&preview_id];
+            let needs = job["needs"].as_array().map(|n| n.iter().filter_map(Value::as_str).collect::<Vec<_>>());
+            let needs = needs.unwrap_or_else(|| vec![job["needs"].as_str().expect("needs")]);
+            assert!(needs.contains(&preview_id.as_str()), "{}: {id} needs {preview_id}", v.name);
+            for step in steps(preview).into_iter().filter(|s| s.get("id").is_some()) {
+                let what = format!("{}: {preview_id}: {}", v.name, step["name"]);
+                let key = step["id"].as_str().expect("id");
+                assert_eq!(
+                    preview["outputs"][key],
+                    format!("${{{{ steps.{key}.outputs.digest }}}}").as_str(),
+                    "{what}"
+                );
+                let (code, said, calls, output) = run(preview, step, &reviewed, None);
+                assert_eq!(code, Some(0), "{what}: {said}");
+                assert!(calls.lines().any(|c| c.contains(" plan -lock=false")), "{what}: {calls}");
+                let digest =
+                    output.strip_prefix("digest=").map(str::trim).unwrap_or_else(|| panic!("{what}: {output}"));
+                assert_eq!(digest.len(), 64, "{what}: {output}");
+                // The apply's step of the same root, given the preview's output.
+                let apply_step = steps(job)
+                    .into_iter()
+                    .find(|s| s["name"] == step["name"])
+                    .unwrap_or_else(|| panic!("{what}: no such step in {id}"));
+                assert_eq!(
+                    apply_step["env"]["REVIEWED"],
+                    format!("${{{{ needs.{preview_id}.outputs.{key} }}}}").as_str(),
+                    "{what}"
+                );
+                let applied = |calls: &str| calls.lines().any(|c| c.ends_with(" apply tfplan"));
+                let (code, said, calls, _) = run(job, apply_step, &same, Some(digest));
+                assert_eq!(code, Some(0), "{what}: the plan the reviewers read: {said}");
+                assert!(applied(&calls), "{what}: {calls}");
+                let (code, said, calls, _) = run(job, apply_step, &other, Some(digest));
+                assert_eq!(code, Some(1), "{what}: another plan");
+                assert!(!applied(&calls), "{what}: applied a plan no one read: {calls}");
+                assert!(said.contains("is not the one the reviewers read"), "{what}: {said}");
+                let (code, _, calls, _) = run(job, apply_step, &reviewed, Some(""));
+                assert_eq!(code, Some(1), "{what}: no preview");
+                assert!(!applied(&calls), "{what}: {calls}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 3, "{}: {checked} roots", v.name);
+    }
 }
