@@ -2130,3 +2130,88 @@ fn on_aws_the_apply_role_may_not_change_what_bootstrap_holds() {
         }
     }
 }
+
+/// On AWS, the release an environment runs outlives `platform.aws.ecr.keep`: each deploy tags
+/// it `deployed-<environment>` (a tag the repository lets move, as the deploy role, which may
+/// put it), and the repository's lifecycle policy, evaluated as ECR does (rules in priority
+/// order; an image an earlier rule selects is never expired by a later one), keeps it while
+/// the releases around it expire.
+#[test]
+fn on_aws_the_release_an_environment_runs_outlives_the_registrys_keep() {
+    let r = Rendered::new("examples/seed-004-notejam-eks.yaml");
+    let ecr = std::fs::read_to_string(r.terraform().join("modules/ecr/main.tf")).expect("ecr");
+    // The lifecycle policy, as Terraform writes it, with keep = 5.
+    let start = ecr.find("policy = jsonencode(").expect("the lifecycle policy");
+    let end = start + ecr[start..].find("\n  })\n").expect("its end") + 5;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let expression = ecr[start + "policy = ".len()..end].replace("var.keep", "5");
+    std::fs::write(dir.path().join("main.tf"), format!("output \"policy\" {{ value = {expression} }}\n")).expect("tf");
+    let terraform = |args: &[&str]| {
+        let out = Command::new("terraform")
+            .args(args)
+            .current_dir(dir.path())
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .expect("terraform");
+        assert!(out.status.success(), "terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    terraform(&["init", "-backend=false", "-input=false"]);
+    terraform(&["apply", "-auto-approve", "-input=false"]);
+    let policy: Value = serde_json::from_str(&terraform(&["output", "-raw", "policy"])).expect("JSON");
+    let mut rules = policy["rules"].as_array().expect("rules").clone();
+    rules.sort_by_key(|r| r["rulePriority"].as_u64());
+    let glob = |pattern: &str, tag: &str| match pattern.split_once('*') {
+        None => pattern == tag,
+        Some((head, tail)) if !tail.contains('*') => {
+            tag.len() >= head.len() + tail.len() && tag.starts_with(head) && tag.ends_with(tail)
+        }
+        // `*.*.*`: three parts, each of any text.
+        Some(_) => pattern == "*.*.*" && tag.split('.').count() >= 3,
+    };
+    // The tag the production deploy moves to the release it deployed.
+    let workflow = crate::workflow::read_yaml(&r.dir.path().join(".github/workflows/_pipeline.yml"));
+    let job = &workflow["jobs"]["deploy-production"];
+    let steps = job["steps"].as_array().expect("steps");
+    let helm = steps.iter().position(|s| s["name"] == "helm upgrade").expect("helm upgrade");
+    let keep = steps.iter().position(|s| s["name"] == "Keep the deployed release in the registry").expect("the tag");
+    assert!(helm < keep, "the release is tagged once deployed");
+    let tag = steps[keep]["env"]["TAG"].as_str().expect("TAG").to_string();
+    assert_eq!(tag, "deployed-production");
+    assert!(steps[keep]["run"].as_str().expect("run").contains("--tag \"$IMAGE:$TAG\" \"$IMAGE@$DIGEST\""));
+    // The tag may move: the repository's immutability excepts it.
+    let parsed = r.parsed();
+    let repository = block(&parsed["modules/ecr/main.tf"], "aws_ecr_repository", "this");
+    assert_eq!(repository["image_tag_mutability"], "IMMUTABLE_WITH_EXCLUSION");
+    let filters = repository["image_tag_mutability_exclusion_filter"].as_array().expect("filters");
+    assert!(filters.iter().any(|f| glob(f["filter"].as_str().expect("filter"), &tag)), "{filters:?}");
+    // The deploy role puts it, in the project's repositories.
+    let deploy = parsed["main.tf"]["data"]["aws_iam_policy_document"]["deploy"][0]["statement"].to_string();
+    assert!(deploy.contains("ecr:PutImage") && deploy.contains("values(local.shared.repository_arns)"), "{deploy}");
+    // Ten releases, pushed in order; production runs 1.0.1, test 1.0.9.
+    let mut images: Vec<Vec<String>> = (0..10).map(|i| vec![format!("1.0.{i}")]).collect();
+    images[1].push(tag);
+    images[9].push("deployed-test".into());
+    let mut claimed = BTreeSet::new();
+    let mut expired = BTreeSet::new();
+    for rule in &rules {
+        let selection = &rule["selection"];
+        assert_eq!(selection["countType"], "imageCountMoreThan", "{rule}");
+        let patterns: Vec<&str> =
+            selection["tagPatternList"].as_array().expect("patterns").iter().filter_map(Value::as_str).collect();
+        // Newest first.
+        let selected: Vec<usize> = (0..images.len())
+            .rev()
+            .filter(|&i| patterns.iter().all(|p| images[i].iter().any(|t| glob(p, t))))
+            .collect();
+        let count = selection["countNumber"].as_u64().expect("count") as usize;
+        for &i in selected.iter().skip(count) {
+            if !claimed.contains(&i) {
+                expired.insert(images[i][0].clone());
+            }
+        }
+        claimed.extend(selected);
+    }
+    let expected: BTreeSet<String> = ["1.0.0", "1.0.2", "1.0.3", "1.0.4"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(expired, expected, "the newest five and the one production runs stay");
+}

@@ -290,7 +290,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// The workflow as PyYAML's base loader reads it: every scalar a string, `on` a plain key.
-fn read_yaml(path: &Path) -> Value {
+pub(crate) fn read_yaml(path: &Path) -> Value {
     let script = "import json, sys, yaml\nprint(json.dumps(yaml.load(open(sys.argv[1]), Loader=yaml.BaseLoader)))";
     let out = validator("python").args(["-c", script]).arg(path).output().expect("python runs");
     assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));

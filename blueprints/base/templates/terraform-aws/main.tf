@@ -126,12 +126,31 @@ module "certificates" {
 
 # The deploy role (Helm from the pipeline): it trusts this environment's GitHub environment
 # alone, may find this cluster alone, and inside it is the Kubernetes group `gen-deploy`,
-# which cluster/ gives a Role in each service namespace (no cluster-wide right).
+# which cluster/ gives a Role in each service namespace (no cluster-wide right). In the
+# project's repositories it tags the release it deployed `deployed-<environment>`, the one tag
+# the repositories let move, which their lifecycle policy never expires (modules/ecr): a node
+# that pulls the running release again, or a rollback to it, finds it however many releases
+# followed.
 data "aws_iam_policy_document" "deploy" {
   statement {
     sid       = "FindTheCluster"
     actions   = ["eks:DescribeCluster"]
     resources = [module.eks.arn]
+  }
+  statement {
+    sid       = "SignInToEcr"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+  statement {
+    sid = "TagTheDeployedRelease"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:PutImage",
+    ]
+    resources = values(local.shared.repository_arns)
   }
 }
 

@@ -8,6 +8,11 @@ output "repository_urls" {
   value       = module.ecr.repository_urls
 }
 
+output "repository_arns" {
+  description = "Each service's repository ARN, by repository name (each environment's deploy role tags the release it deployed there)."
+  value       = module.ecr.repository_arns
+}
+
 output "build_role_arn" {
   description = "The role the build job assumes (the workflows name its ARN)."
   value       = module.build_role.arn
