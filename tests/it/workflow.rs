@@ -3651,8 +3651,16 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
     let noop =
         serde_json::json!({"address": "x.quiet", "change": {"actions": ["no-op"], "after": {}, "after_unknown": {}}});
     let reviewed = serde_json::json!({"resource_changes": [change("x.a", "1")]});
-    let same = serde_json::json!({"resource_changes": [noop, change("x.a", "1")]});
+    let same = serde_json::json!({"resource_changes": [noop.clone(), change("x.a", "1")]});
     let other = serde_json::json!({"resource_changes": [change("x.a", "2")]});
+    // A value the change leaves as it is, read differently by the preview's reader and the
+    // apply's writer (a storage account's keys, which a Reader sees empty), and a sensitive
+    // value the change writes: the same changes.
+    let seen = |key: &str| {
+        serde_json::json!({"resource_changes": [{"address": "x.a", "change": {"actions": ["update"],
+            "before": {"v": "0", "key": key, "password": "old"}, "after": {"v": "1", "key": key, "password": key},
+            "after_unknown": {}, "after_sensitive": {"password": true}}}]})
+    };
     for v in variants() {
         let repo = Repo::new(&v);
         let file = repo.root().join(".github/workflows/terraform.yml");
@@ -3671,7 +3679,7 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
         )
         .expect("stub");
         std::fs::set_permissions(&terraform, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
-        let run = |job: &Value, step: &Value, plan: &Value, reviewed: Option<&str>| {
+        let run = |job: &Value, step: &Value, plan: &Value, reviewed: Option<&str>, platform_changed: &str| {
             for f in ["calls", "output", "summary", "plan.json"] {
                 let _ = std::fs::remove_file(tmp.join(f));
             }
@@ -3694,6 +3702,7 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
             if let Some(r) = reviewed {
                 cmd.env("REVIEWED", r);
             }
+            cmd.env("PLATFORM_CHANGED", platform_changed);
             let out = cmd.output().expect("bash");
             let read = |f: &str| std::fs::read_to_string(tmp.join(f)).unwrap_or_default();
             let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -3714,12 +3723,24 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
                     format!("${{{{ steps.{key}.outputs.digest }}}}").as_str(),
                     "{what}"
                 );
-                let (code, said, calls, output) = run(preview, step, &reviewed, None);
-                assert_eq!(code, Some(0), "{what}: {said}");
-                assert!(calls.lines().any(|c| c.contains(" plan -lock=false")), "{what}: {calls}");
-                let digest =
-                    output.strip_prefix("digest=").map(str::trim).unwrap_or_else(|| panic!("{what}: {output}"));
-                assert_eq!(digest.len(), 64, "{what}: {output}");
+                let preview_of = |plan: &Value| {
+                    let (code, said, calls, output) = run(preview, step, plan, None, "");
+                    assert_eq!(code, Some(0), "{what}: {said}");
+                    assert!(calls.lines().any(|c| c.contains(" plan -lock=false")), "{what}: {calls}");
+                    let value = |name: &str| {
+                        output
+                            .lines()
+                            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                            .unwrap_or_else(|| panic!("{what}: no {name} in {output}"))
+                            .to_string()
+                    };
+                    (value("digest"), value("changes"))
+                };
+                let (digest, changes) = preview_of(&reviewed);
+                let digest = digest.as_str();
+                assert_eq!(digest.len(), 64, "{what}: {digest}");
+                assert_eq!(changes, "true", "{what}");
+                assert_eq!(preview_of(&serde_json::json!({"resource_changes": [noop]})).1, "false", "{what}");
                 // The apply's step of the same root, given the preview's output.
                 let apply_step = steps(job)
                     .into_iter()
@@ -3731,16 +3752,37 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
                     "{what}"
                 );
                 let applied = |calls: &str| calls.lines().any(|c| c.ends_with(" apply tfplan"));
-                let (code, said, calls, _) = run(job, apply_step, &same, Some(digest));
+                let (code, said, calls, _) = run(job, apply_step, &same, Some(digest), "false");
                 assert_eq!(code, Some(0), "{what}: the plan the reviewers read: {said}");
                 assert!(applied(&calls), "{what}: {calls}");
-                let (code, said, calls, _) = run(job, apply_step, &other, Some(digest));
+                let (code, said, calls, _) = run(job, apply_step, &other, Some(digest), "false");
                 assert_eq!(code, Some(1), "{what}: another plan");
                 assert!(!applied(&calls), "{what}: applied a plan no one read: {calls}");
                 assert!(said.contains("is not the one the reviewers read"), "{what}: {said}");
-                let (code, _, calls, _) = run(job, apply_step, &reviewed, Some(""));
+                let (code, _, calls, _) = run(job, apply_step, &reviewed, Some(""), "false");
                 assert_eq!(code, Some(1), "{what}: no preview");
                 assert!(!applied(&calls), "{what}: {calls}");
+                let (read, _) = preview_of(&seen(""));
+                let (code, said, calls, _) = run(job, apply_step, &seen("a-key"), Some(&read), "false");
+                assert_eq!(code, Some(0), "{what}: what the change leaves, read otherwise: {said}");
+                assert!(applied(&calls), "{what}: {calls}");
+                // cluster/, previewed before the platform root's apply: held to its preview
+                // when that apply changed nothing, else applied as it plans after it.
+                let cluster = key == "cluster";
+                let (code, said, calls, _) = run(job, apply_step, &other, Some(digest), "true");
+                assert_eq!(code, Some(if cluster { 0 } else { 1 }), "{what}: after a platform change: {said}");
+                assert_eq!(applied(&calls), cluster, "{what}: {calls}");
+                if cluster {
+                    assert_eq!(
+                        apply_step["env"]["PLATFORM_CHANGED"],
+                        format!("${{{{ needs.{preview_id}.outputs.platform-changes }}}}").as_str(),
+                        "{what}"
+                    );
+                    assert_eq!(
+                        preview["outputs"]["platform-changes"], "${{ steps.platform.outputs.changes }}",
+                        "{what}"
+                    );
+                }
                 checked += 1;
             }
         }

@@ -8,7 +8,8 @@ declare_rule! {
     /// Reports an EKS cluster name that AWS would refuse: 1 to 100 letters, digits, `-` and
     /// `_`, starting with a letter or digit; longer than 39 characters, so that an IAM role
     /// gen names after it (`<name>-load-balancer-controller`) would pass IAM's 64; or
-    /// starting with `<project>-terraform-`, the Terraform workflow's roles' names.
+    /// named `<project>-terraform` or starting with `<project>-terraform-`, the Terraform
+    /// workflow's roles' names.
     ///
     /// ## Why it matters
     /// The name is also in the IAM roles, the KMS key's alias and the subnets' discovery tags
@@ -46,7 +47,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let name = &block.eks.name;
     let terraform_roles = format!("{}-terraform-", spec.spec.metadata.name);
     let why = invalid(name).map(str::to_string).or_else(|| {
-        name.starts_with(&terraform_roles).then(|| {
+        format!("{name}-").starts_with(&terraform_roles).then(|| {
             format!(
                 "its IAM roles would be named `{terraform_roles}*`, the Terraform workflow's, which the apply role may not \
                  create or change"

@@ -189,11 +189,12 @@ resource "aws_iam_role_policy_attachment" "apply_administrator" {
 }
 
 # What AdministratorAccess leaves to this root alone: the apply role may not change the
-# Terraform workflow's roles (its own trust and this deny included: a reviewed apply could
-# otherwise widen the plan role that every pull request assumes, or trust itself to any
-# branch), GitHub's OIDC provider, nor the state's bucket, key and older versions (a root's
-# apply or destroy never takes down what every root stands on). An explicit deny outweighs
-# any allow. Changing them is this root's, applied by a person.
+# Terraform workflow's roles (their trust and policies, this deny included), GitHub's OIDC
+# provider, nor the state's bucket, key and older versions, so that no root's apply or
+# destroy, a mistaken one included, takes down what every root stands on. An explicit deny
+# outweighs any allow. It is a guard rail, not a boundary: the roots create IAM roles, so a
+# reviewed apply could still create a new role of any power; the reviewers of each apply
+# environment are the boundary. Changing these is this root's, applied by a person.
 data "aws_iam_policy_document" "apply_keeps_bootstrap" {
   statement {
     sid    = "KeepTheTerraformRoles"
@@ -206,6 +207,8 @@ data "aws_iam_policy_document" "apply_keeps_bootstrap" {
       "iam:DetachRolePolicy",
       "iam:PutRolePermissionsBoundary",
       "iam:PutRolePolicy",
+      "iam:TagRole",
+      "iam:UntagRole",
       "iam:UpdateAssumeRolePolicy",
       "iam:UpdateRole",
     ]
@@ -229,12 +232,14 @@ data "aws_iam_policy_document" "apply_keeps_bootstrap" {
       "s3:DeleteBucket",
       "s3:DeleteBucketPolicy",
       "s3:PutBucketAcl",
+      "s3:PutBucketObjectLockConfiguration",
       "s3:PutBucketOwnershipControls",
       "s3:PutBucketPolicy",
       "s3:PutBucketPublicAccessBlock",
       "s3:PutBucketVersioning",
       "s3:PutEncryptionConfiguration",
       "s3:PutLifecycleConfiguration",
+      "s3:PutReplicationConfiguration",
     ]
     resources = [aws_s3_bucket.state.arn]
   }
