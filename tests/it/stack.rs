@@ -304,16 +304,7 @@ fn alertmanager_config(module: &Path, tfvars: &str) -> String {
     std::fs::write(dir.path().join("out.tf"), "output \"config\" { value = yamlencode(local.alertmanager) }\n")
         .expect("out");
     std::fs::write(dir.path().join("test.auto.tfvars"), tfvars).expect("tfvars");
-    let terraform = |args: &[&str]| {
-        let out = std::process::Command::new("terraform")
-            .args(args)
-            .current_dir(dir.path())
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            .output()
-            .expect("terraform");
-        assert!(out.status.success(), "terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let terraform = |args: &[&str]| crate::common::terraform(dir.path(), args);
     terraform(&["init", "-backend=false", "-input=false"]);
     terraform(&["apply", "-auto-approve", "-input=false"]);
     terraform(&["output", "-raw", "config"])
@@ -378,13 +369,7 @@ fn plan_observability_wiring(out: &Path, metrics: &str) {
     );
     std::fs::write(dir.join("main.tf"), format!("{wiring}\n{relay}\n{stub}")).expect("main");
     for args in [&["init", "-backend=false", "-input=false"][..], &["plan", "-input=false"]] {
-        let out = std::process::Command::new("terraform")
-            .args(args)
-            .current_dir(&dir)
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            .output()
-            .expect("terraform");
-        assert!(out.status.success(), "{metrics}: terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        crate::common::terraform(&dir, args);
     }
     std::fs::remove_dir_all(&dir).expect("clean");
 }

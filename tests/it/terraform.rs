@@ -2146,16 +2146,7 @@ fn on_aws_the_release_an_environment_runs_outlives_the_registrys_keep() {
     let dir = tempfile::tempdir().expect("tempdir");
     let expression = ecr[start + "policy = ".len()..end].replace("var.keep", "5");
     std::fs::write(dir.path().join("main.tf"), format!("output \"policy\" {{ value = {expression} }}\n")).expect("tf");
-    let terraform = |args: &[&str]| {
-        let out = Command::new("terraform")
-            .args(args)
-            .current_dir(dir.path())
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            .output()
-            .expect("terraform");
-        assert!(out.status.success(), "terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let terraform = |args: &[&str]| common::terraform(dir.path(), args);
     terraform(&["init", "-backend=false", "-input=false"]);
     terraform(&["apply", "-auto-approve", "-input=false"]);
     let policy: Value = serde_json::from_str(&terraform(&["output", "-raw", "policy"])).expect("JSON");

@@ -349,3 +349,17 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Runs the `terraform` CLI in `dir` with no CLI configuration (no plugin cache, no
+/// credentials), fails the test with its stderr when it fails, and returns its stdout. Offline
+/// runs only: `init -backend=false` of a folder with no provider, `apply`, `plan`, `output`.
+pub fn terraform(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("terraform")
+        .args(args)
+        .current_dir(dir)
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .expect("terraform");
+    assert!(out.status.success(), "{}: terraform {args:?}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
