@@ -3501,26 +3501,48 @@ fn a_service_whose_code_is_the_repository_root_runs_on_its_code_not_on_every_com
 
 /// A job in a GitHub environment signs in as what trusts that environment, and GitHub creates
 /// an environment a job names, on its first run, with no rule. So each such job's first step
-/// reads the environment and stops unless it has required reviewers and a branch rule: the
-/// branch rule alone where DEPLOY_BY_HAND says reviewers are not available (a person runs each
-/// deploy and apply there); reviewers alone for terraform-plan-review, which gates pull requests;
-/// the branch rule alone for terraform-drift, whose scheduled runs no person approves.
+/// reads the environment and stops unless it has required reviewers and a branch rule that
+/// admits the spec's branch alone (one custom branch policy naming it: not "protected
+/// branches", a pattern, a second branch or a tag): the branch rule alone where DEPLOY_BY_HAND
+/// says reviewers are not available (a person runs each deploy and apply there); reviewers
+/// alone for terraform-plan-review, which gates pull requests; the branch rule alone for
+/// terraform-drift, whose scheduled runs no person approves.
 #[test]
 fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules() {
     const STEP: &str = "The GitHub environment has its protection rules";
     for v in variants() {
         let repo = Repo::new(&v);
-        // gh answers with an environment holding the rules RULES names, through the job's own
-        // jq filter, and records the path it was asked for.
+        // gh answers, through the job's own jq filter, with an environment holding the rules
+        // RULES names and admitting ADMITS branches (all, protected or selected), or with its
+        // branch policies (POLICIES: `type:name` pairs, comma-separated), and records each path
+        // it was asked for.
         let bin = repo.root().join("stub-bin");
         std::fs::create_dir_all(&bin).expect("bin");
         let gh = bin.join("gh");
         std::fs::write(
             &gh,
-            "#!/usr/bin/env bash\n[ \"$1 $3\" = 'api --jq' ] || exit 9\necho \"$2\" >> \"$CALLS\"\n\
-             jq -cn --arg r \"$RULES\" '{name: \"x\", protection_rules: ($r | split(\" \") | map(select(. != \"\") | {id: 1, type: .}))}' | jq -r \"$4\"\n",
+            r#"#!/usr/bin/env bash
+[ "$1" = api ] || exit 9
+shift
+[ "$1" != --paginate ] || shift
+[ "$2" = --jq ] || exit 9
+echo "$1" >> "$CALLS"
+case "$1" in
+  */deployment-branch-policies)
+    jq -cn --arg p "$POLICIES" '$p | split(",") | map(select(. != "") | split(":") | {id: 1, type: .[0], name: .[1]})
+      | {total_count: length, branch_policies: .}' ;;
+  *)
+    jq -cn --arg r "$RULES" --arg a "$ADMITS" '{name: "x",
+      protection_rules: ($r | split(" ") | map(select(. != "") | {id: 1, type: .})),
+      deployment_branch_policy: {all: null, protected: {protected_branches: true, custom_branch_policies: false},
+        selected: {protected_branches: false, custom_branch_policies: true}}[$a]}' ;;
+esac | jq -r "$3"
+"#,
         )
         .expect("stub");
+        let spec = read_yaml(&repo.root().join(v.spec_at));
+        let branch = spec["platform"]["github"]["branch"].as_str().unwrap_or("main").to_string();
+        let only_branch = format!("branch:{branch}");
         let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
         std::fs::set_permissions(&gh, executable).expect("chmod");
         let calls = repo.root().join("calls");
@@ -3534,7 +3556,14 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
                 assert_eq!(first["name"], STEP, "{what}: the rules are read before anything else");
                 assert_eq!(first["env"]["ENVIRONMENT"], environment, "{what}");
                 assert_eq!(job["permissions"]["actions"], "read", "{what}: the token reads the environment");
-                let run = |rules: &str, by_hand: &str| {
+                let gates_pull_requests = environment == "terraform-plan-review";
+                assert_eq!(
+                    first["env"].get("BRANCH").and_then(Value::as_str),
+                    (!gates_pull_requests).then_some(branch.as_str()),
+                    "{what}: the one branch it admits"
+                );
+                let policies_path = format!("repos/octo/shop/environments/{environment}/deployment-branch-policies");
+                let run_admitting = |rules: &str, by_hand: &str, admits: &str, policies: &str| {
                     let _ = std::fs::remove_file(&calls);
                     let out = Command::new("bash")
                         .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
@@ -3550,15 +3579,23 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
                         )
                         .env("BY_HAND", by_hand)
                         .env("RULES", rules)
+                        .env("ADMITS", admits)
+                        .env("POLICIES", policies)
                         .env("CALLS", &calls)
                         .output()
                         .expect("bash");
                     let said = String::from_utf8_lossy(&out.stdout).into_owned();
                     let asked = std::fs::read_to_string(&calls).unwrap_or_default();
-                    assert_eq!(asked.trim(), format!("repos/octo/shop/environments/{environment}"), "{what}");
+                    let asked = asked.lines().collect::<Vec<_>>();
+                    assert_eq!(
+                        asked.first().copied(),
+                        Some(format!("repos/octo/shop/environments/{environment}").as_str()),
+                        "{what}"
+                    );
+                    assert!(asked[1..].iter().all(|path| *path == policies_path), "{what}: {asked:?}");
                     (out.status.code(), said)
                 };
-                let gates_pull_requests = environment == "terraform-plan-review";
+                let run = |rules: &str, by_hand: &str| run_admitting(rules, by_hand, "selected", &only_branch);
                 // The daily drift check's: no person approves a scheduled run.
                 let scheduled = environment == "terraform-drift";
                 let both = "wait_timer required_reviewers branch_policy";
@@ -3588,6 +3625,35 @@ fn every_job_in_a_github_environment_stops_unless_the_environment_has_its_rules(
                 // the branch rule still holds.
                 assert_eq!(run("branch_policy", "true").0, Some(0), "{what}");
                 assert_eq!(run("", "true").0, Some(if gates_pull_requests { 0 } else { 1 }), "{what}");
+                // Rules of every kind, and branches admitted otherwise than by one custom policy
+                // naming the spec's branch: "all branches" (no rule), "protected branches" (any
+                // protected branch's job), a pattern, a second branch, a tag, no branch at all.
+                let rules = "required_reviewers branch_policy";
+                let other_refs = [
+                    ("all", only_branch.clone(), "admits all branches"),
+                    ("protected", only_branch.clone(), "admits protected branches"),
+                    ("selected", "branch:*".to_string(), "admits branch *, not the branch"),
+                    ("selected", format!("{only_branch},branch:release/*"), "not the branch"),
+                    ("selected", format!("{only_branch},tag:v*"), "not the branch"),
+                    ("selected", format!("tag:{branch}"), "not the branch"),
+                    ("selected", String::new(), "admits no branch, not the branch"),
+                ];
+                for (admits, policies, message) in &other_refs {
+                    let (code, said) = run_admitting(rules, "", admits, policies);
+                    if gates_pull_requests {
+                        assert_eq!(code, Some(0), "{what}: {admits} {policies}: pull requests' refs run there");
+                    } else {
+                        assert_eq!(code, Some(1), "{what}: {admits} {policies}: another ref's job would sign in");
+                        assert!(
+                            said.contains(&format!("::error::The GitHub environment {environment} "))
+                                && said.contains(message),
+                            "{what}: {admits} {policies}: {said}"
+                        );
+                    }
+                }
+                if !gates_pull_requests {
+                    assert_eq!(run_admitting(rules, "", "selected", &only_branch).0, Some(0), "{what}");
+                }
                 checked += 1;
             }
         }
