@@ -2131,6 +2131,149 @@ fn on_aws_the_apply_role_may_not_change_what_bootstrap_holds() {
     }
 }
 
+/// On Azure, the apply identity creates what the roots hold and nothing of what `bootstrap/`
+/// holds: Contributor, not Owner; it assigns only the roles the roots assign (each of them, on
+/// every spec: else an apply fails with 403), never to one of the Terraform identities (which
+/// would widen what every pull request's plan identity may do), and removes only such
+/// assignments; no role of its writes a lock, and a read-only lock keeps the three identities
+/// and their federated credentials as `bootstrap/` wrote them.
+#[test]
+fn on_azure_the_apply_identity_may_not_change_what_bootstrap_holds() {
+    let mut assigned_by_roots = BTreeSet::new();
+    for spec in SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let identities = &parsed["bootstrap/identities.tf"];
+        let apply = "${azurerm_user_assigned_identity.terraform[\"apply\"].principal_id}";
+        let mut apply_roles = BTreeSet::new();
+        for (name, assignment) in identities["resource"]["azurerm_role_assignment"].as_object().expect("assignments") {
+            let assignment = &assignment[0];
+            if assignment["principal_id"] == apply {
+                let role = assignment["role_definition_name"].as_str().unwrap_or_else(|| panic!("{spec}: {name}"));
+                apply_roles.insert(role.to_string());
+                let conditioned = role == "Role Based Access Control Administrator";
+                assert_eq!(assignment.get("condition").is_some(), conditioned, "{spec}: {name}");
+            }
+        }
+        assert_eq!(
+            apply_roles,
+            [
+                "Azure Kubernetes Service RBAC Cluster Admin",
+                "Contributor",
+                "Resource Policy Contributor",
+                "Role Based Access Control Administrator",
+                "Storage Blob Data Contributor",
+                "Storage Blob Data Reader",
+                "Storage Queue Data Reader",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+            "{spec}: the apply identity's roles (none writes a lock)"
+        );
+        let rbac = block(identities, "azurerm_role_assignment", "apply_role_assignments");
+        assert_eq!(rbac["condition"], "${local.apply_assigns}", "{spec}");
+        assert_eq!(rbac["condition_version"], "2.0", "{spec}");
+        // The condition, as Terraform writes it for two roles and the three identities.
+        let text = std::fs::read_to_string(r.terraform().join("bootstrap/identities.tf")).expect("identities.tf");
+        let start = text.find("  apply_assigns        = <<-EOT\n").expect("the condition");
+        let end = start + text[start..].find("\n  EOT\n").expect("its end") + "\n  EOT\n".len();
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join("main.tf"),
+            format!(
+                "locals {{\n  assignable_role_ids = \"R1, R2\"\n  terraform_principals = \"P1, P2, P3\"\n{}}}\n\
+                 output \"condition\" {{ value = local.apply_assigns }}\n",
+                &text[start..end]
+            ),
+        )
+        .expect("main.tf");
+        common::terraform(dir.path(), &["apply", "-auto-approve", "-input=false", "-no-color"]);
+        let condition = common::terraform(dir.path(), &["output", "-raw", "condition"]);
+        let condition = condition.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (action, source) in [("write", "Request"), ("delete", "Resource")] {
+            let clause = format!(
+                "( ( !(ActionMatches{{'Microsoft.Authorization/roleAssignments/{action}'}}) ) OR ( \
+                 @{source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{R1, R2}} AND \
+                 @{source}[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {{P1, P2, P3}} ) )"
+            );
+            assert!(condition.contains(&clause), "{spec}: {action}: {condition}");
+        }
+        assert_eq!(condition.matches(" AND ( ( !(ActionMatches").count(), 1, "{spec}: both clauses hold: {condition}");
+        // The identities it may not assign to are the three Terraform identities.
+        let locals = identities["locals"].as_array().expect("locals");
+        let principals = locals.iter().find_map(|l| l.get("terraform_principals")).expect("terraform_principals");
+        assert_eq!(
+            principals,
+            "${join(\", \", sort([for identity in azurerm_user_assigned_identity.terraform : identity.principal_id]))}",
+            "{spec}"
+        );
+        let roles = locals.iter().find_map(|l| l.get("assignable_role_ids")).expect("assignable_role_ids");
+        assert_eq!(
+            roles,
+            "${join(\", \", sort([for role in data.azurerm_role_definition.assignable : role.role_definition_id]))}",
+            "{spec}"
+        );
+        let assignable: BTreeSet<String> = locals
+            .iter()
+            .find_map(|l| l.get("assignable_roles"))
+            .and_then(Value::as_str)
+            .expect("assignable_roles")
+            .trim_start_matches("${toset([")
+            .trim_end_matches("])}")
+            .split(',')
+            .map(|role| role.trim().trim_matches('"').to_string())
+            .filter(|role| !role.is_empty())
+            .collect();
+        for forbidden in ["Owner", "User Access Administrator", "Role Based Access Control Administrator"] {
+            assert!(!assignable.contains(forbidden), "{spec}: {forbidden}");
+        }
+        // Every role any root assigns is among them.
+        for (file, doc) in parsed.iter().filter(|(f, _)| !f.starts_with("bootstrap/")) {
+            for (name, assignment) in doc["resource"]["azurerm_role_assignment"].as_object().into_iter().flatten() {
+                let role = assignment[0]["role_definition_name"].as_str().unwrap_or_else(|| panic!("{file}: {name}"));
+                let roles: Vec<String> = if role == "${each.value}" {
+                    let locals = doc["locals"].as_array().expect("locals");
+                    let map = locals.iter().find_map(|l| l.get("roles")).expect("the roles map");
+                    map.as_object().expect("a map").values().map(|v| v.as_str().expect("a name").to_string()).collect()
+                } else {
+                    vec![role.to_string()]
+                };
+                for role in roles {
+                    assert!(
+                        assignable.contains(&role),
+                        "{spec}: {file}: {name} assigns {role}, which the apply identity may not: {assignable:?}"
+                    );
+                    assigned_by_roots.insert(role);
+                }
+            }
+        }
+        // The read-only lock on each identity, after its federated credentials.
+        let lock = block(identities, "azurerm_management_lock", "terraform_identities");
+        assert_eq!(lock["for_each"], "${local.identities}", "{spec}");
+        assert_eq!(lock["scope"], "${azurerm_user_assigned_identity.terraform[each.key].id}", "{spec}");
+        assert_eq!(lock["lock_level"], "ReadOnly", "{spec}");
+        assert_eq!(
+            lock["depends_on"],
+            serde_json::json!(["${azurerm_federated_identity_credential.terraform}"]),
+            "{spec}"
+        );
+    }
+    // Across the specs, each role it may assign is one a root assigns: no spare.
+    let r = Rendered::new("spec.yaml");
+    let text = std::fs::read_to_string(r.terraform().join("bootstrap/identities.tf")).expect("identities.tf");
+    for role in &assigned_by_roots {
+        assert!(text.contains(&format!("    \"{role}\",\n")), "{role}");
+    }
+    let listed = text[text.find("assignable_roles = toset([").expect("the list")..]
+        .split("])")
+        .next()
+        .unwrap_or_default()
+        .matches("\",")
+        .count();
+    assert_eq!(listed, assigned_by_roots.len(), "{assigned_by_roots:?}");
+}
+
 /// On AWS, the release an environment runs outlives `platform.aws.ecr.keep`: each deploy tags
 /// it `deployed-<environment>` (a tag the repository lets move, as the deploy role, which may
 /// put it), and the repository's lifecycle policy, evaluated as ECR does (rules in priority

@@ -3734,6 +3734,7 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
             continue;
         }
         let wf = read_yaml(&file);
+        let on_azure = std::fs::read_to_string(&file).expect("terraform.yml").contains("uses: azure/login@");
         let tmp = repo.root().join("runner");
         std::fs::create_dir_all(tmp.join("bin")).expect("bin");
         let terraform = tmp.join("bin/terraform");
@@ -3807,6 +3808,18 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
                 assert_eq!(digest.len(), 64, "{what}: {digest}");
                 assert_eq!(changes, "true", "{what}");
                 assert_eq!(preview_of(&serde_json::json!({"resource_changes": [noop]})).1, "false", "{what}");
+                // On Azure, a plan that writes a lock is a person's (the apply identity writes
+                // none): its preview stops, naming the lock, and hands on no digest.
+                let lock = serde_json::json!({"resource_changes": [{"address": "module.backup.azurerm_management_lock.vault",
+                    "type": "azurerm_management_lock", "change": {"actions": ["create"], "after": {"v": "1"}, "after_unknown": {}}}]});
+                let (code, said, _, output) = run(preview, step, &lock, None, "");
+                if on_azure {
+                    assert_eq!(code, Some(1), "{what}: {said}");
+                    assert!(said.contains("writes the lock module.backup.azurerm_management_lock.vault, which the apply identity may not"), "{what}: {said}");
+                    assert!(!output.contains("digest="), "{what}: {output}");
+                } else {
+                    assert_eq!(code, Some(0), "{what}: {said}");
+                }
                 // The apply's step of the same root, given the preview's output.
                 let apply_step = steps(job)
                     .into_iter()

@@ -21,7 +21,7 @@ declare_rule! {
     /// identity's client id in the GitHub environment's own variables. Two environments in
     /// one GitHub environment share its protection rules (a production gate would also gate
     /// test, or not gate production): either one's deploy job may sign in as the other's
-    /// identity or role. The Terraform workflow's apply identity (Owner on the subscription)
+    /// identity or role. The Terraform workflow's apply identity (Contributor on the subscription)
     /// or role (AdministratorAccess) trusts its GitHub environments: a deploy job in one of
     /// them could sign in as it, and an environment's apply in `terraform-shared` would share
     /// the shared root's gate. The drift role or identity, which reads every resource and every

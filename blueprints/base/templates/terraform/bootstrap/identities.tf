@@ -20,13 +20,20 @@
 # root refreshes its Helm releases, whose records are Secrets), the state, and the storage
 # data-plane reads a full refresh makes. A reader, never a writer.
 #
-# `terraform-apply` creates everything the roots hold: Owner on the subscription (the roots
-# create role assignments, a policy assignment and locks, which Contributor may not), the
-# data-plane `Azure Kubernetes Service RBAC Cluster Admin` on the subscription's clusters (the
-# `cluster/` root works inside them; Owner has no data action), and Storage Blob Data
-# Contributor on the state. It trusts the Terraform GitHub environments alone (the shared
-# root's, terraform-shared, and each environment's), whose required reviewers and branch limit
-# gate every apply.
+# `terraform-apply` creates everything the roots hold, and nothing of what this root holds:
+# Contributor on the subscription; Role Based Access Control Administrator, with a condition:
+# it assigns (and removes) only the roles the roots assign, never to one of these three
+# identities (so no reviewed apply widens what every pull request's plan identity, or the
+# apply identity itself, may do); Resource Policy Contributor (the Pod Security policy
+# assignment); the data-plane `Azure Kubernetes Service RBAC Cluster Admin` on the
+# subscription's clusters (the `cluster/` root works inside them), and Storage Blob Data
+# Contributor on the state. No role of its writes a lock (Microsoft.Authorization/locks), so
+# it can neither lift the state account's delete lock nor the read-only lock on these
+# identities, which keeps their federated credentials as this root wrote them (Contributor
+# could otherwise add a subject to any of them): a change that adds or removes one of the
+# roots' locks is a person's apply. It trusts the Terraform GitHub environments alone (the
+# shared root's, terraform-shared, and each environment's), whose required reviewers and
+# branch limit gate every apply.
 
 data "azurerm_subscription" "current" {}
 
@@ -165,13 +172,109 @@ resource "azurerm_role_assignment" "apply_storage_blob" {
   principal_type       = "ServicePrincipal"
 }
 
-resource "azurerm_role_assignment" "apply_owner" {
+resource "azurerm_role_assignment" "apply_contributor" {
   count = local.pipeline ? 1 : 0
-  # gen:ignore TF009 the apply identity creates every resource group, role assignment and policy assignment of the roots; only a reviewed run in a Terraform GitHub environment signs in as it
+  # gen:ignore TF009 the apply identity creates every resource group and resource of the roots, in every environment; only a reviewed run in a Terraform GitHub environment signs in as it
   scope                = data.azurerm_subscription.current.id
-  role_definition_name = "Owner"
+  role_definition_name = "Contributor"
   principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
   principal_type       = "ServicePrincipal"
+}
+
+# The roles the roots assign (to the cluster's, the kubelet's, the build, deploy and service
+# identities, AKS Backup's, and the first applier or admin group), and no other: no role that
+# writes role assignments, locks or policies is among them.
+locals {
+  assignable_roles = toset([
+    "AcrPull",
+    "AcrPush",
+    "Azure Kubernetes Service Cluster User Role",
+    "Azure Kubernetes Service RBAC Cluster Admin",
+    "Contributor",
+    "Data Operator for Managed Disks",
+    "Disk Snapshot Contributor",
+    "Key Vault Reader",
+    "Key Vault Secrets Officer",
+    "Key Vault Secrets User",
+    "Network Contributor",
+    "Reader",
+    "Storage Account Contributor",
+    "Storage Blob Data Contributor",
+  ])
+}
+
+data "azurerm_role_definition" "assignable" {
+  for_each = local.pipeline ? local.assignable_roles : toset([])
+  name     = each.key
+  scope    = data.azurerm_subscription.current.id
+}
+
+locals {
+  # ABAC's own syntax (a role assignment condition, version 2.0): a write must name one of
+  # the roles above and none of the three identities, and so must the assignment a delete
+  # removes.
+  assignable_role_ids  = join(", ", sort([for role in data.azurerm_role_definition.assignable : role.role_definition_id]))
+  terraform_principals = join(", ", sort([for identity in azurerm_user_assigned_identity.terraform : identity.principal_id]))
+  apply_assigns        = <<-EOT
+    (
+     (
+      !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})
+     )
+     OR
+     (
+      @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${local.assignable_role_ids}}
+      AND
+      @Request[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {${local.terraform_principals}}
+     )
+    )
+    AND
+    (
+     (
+      !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})
+     )
+     OR
+     (
+      @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${local.assignable_role_ids}}
+      AND
+      @Resource[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {${local.terraform_principals}}
+     )
+    )
+  EOT
+}
+
+resource "azurerm_role_assignment" "apply_role_assignments" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 the roots assign roles in every environment's resource groups; the condition holds it to their roles, never one of the Terraform identities
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Role Based Access Control Administrator"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+  condition            = local.apply_assigns
+  condition_version    = "2.0"
+}
+
+resource "azurerm_role_assignment" "apply_policy" {
+  count = local.pipeline ? 1 : 0
+  # gen:ignore TF009 the platform root assigns the Pod Security policy to its cluster, in every environment
+  scope                = data.azurerm_subscription.current.id
+  role_definition_name = "Resource Policy Contributor"
+  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# The three identities and their federated credentials stay as this root wrote them: Azure
+# refuses every write and delete under a read-only lock, to anyone, and only a role that writes
+# locks (Owner, not the apply identity's) lifts it. Signing in as them is not a write. To
+# change them (a new environment's credential, by a person, as "Adding an environment" says):
+# `terraform apply -destroy -target=azurerm_management_lock.terraform_identities`, then
+# `terraform apply`, which writes the change and locks them again.
+resource "azurerm_management_lock" "terraform_identities" {
+  for_each   = local.identities
+  name       = "terraform-identity-read-only"
+  scope      = azurerm_user_assigned_identity.terraform[each.key].id
+  lock_level = "ReadOnly"
+  notes      = "The Terraform workflow's identity and its federated credentials: only a person who applies bootstrap/ changes them."
+  depends_on = [azurerm_federated_identity_credential.terraform]
 }
 
 resource "azurerm_role_assignment" "apply_cluster_admin" {
