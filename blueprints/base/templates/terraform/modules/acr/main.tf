@@ -23,11 +23,11 @@ resource "azurerm_container_registry" "this" {
   tags = var.tags
 }
 
-# Releases are kept, for rollbacks, but not for ever: every Sunday an ACR task deletes, in each
-# service's repository, the release tags (X.Y.Z) older than purge.after_days, except the
-# purge.keep newest, with their images (and what refers to them: signatures, attestations).
-# Untagged manifests are left alone: cosign's signatures are stored as untagged referrers. No
-# task when after_days is 0. The pattern ends with \z, not $: ACR Tasks reads `$` in a task
+# Release tags are kept, for rollbacks, but not for ever: every Sunday an ACR task deletes, in
+# each service's repository, the release tags (X.Y.Z) older than purge.after_days, except the
+# purge.keep newest. Their images stay, untagged (no --untagged: cosign's signatures and
+# attestations are untagged referrers), so a release an environment runs, which every deploy
+# pulls by digest, is never deleted under it. No task when after_days is 0. The pattern ends with \z, not $: ACR Tasks reads `$` in a task
 # as the start of an alias. After the first apply, `az acr task run --registry <name> --name
 # purge-releases` runs it once and shows its log.
 resource "azurerm_container_registry_task" "purge" {
