@@ -2149,7 +2149,12 @@ fn on_azure_the_apply_identity_may_not_change_what_bootstrap_holds() {
         for (name, assignment) in identities["resource"]["azurerm_role_assignment"].as_object().expect("assignments") {
             let assignment = &assignment[0];
             if assignment["principal_id"] == apply {
-                let role = assignment["role_definition_name"].as_str().unwrap_or_else(|| panic!("{spec}: {name}"));
+                let custom = "${azurerm_role_definition.policy_assigner[0].role_definition_resource_id}";
+                let role = match assignment["role_definition_name"].as_str() {
+                    Some(role) => role,
+                    None if assignment["role_definition_id"] == custom => "policy assignments (custom)",
+                    None => panic!("{spec}: {name}"),
+                };
                 apply_roles.insert(role.to_string());
                 let conditioned = role == "Role Based Access Control Administrator";
                 assert_eq!(assignment.get("condition").is_some(), conditioned, "{spec}: {name}");
@@ -2160,16 +2165,28 @@ fn on_azure_the_apply_identity_may_not_change_what_bootstrap_holds() {
             [
                 "Azure Kubernetes Service RBAC Cluster Admin",
                 "Contributor",
-                "Resource Policy Contributor",
                 "Role Based Access Control Administrator",
                 "Storage Blob Data Contributor",
                 "Storage Blob Data Reader",
                 "Storage Queue Data Reader",
+                "policy assignments (custom)",
             ]
             .into_iter()
             .map(String::from)
             .collect(),
             "{spec}: the apply identity's roles (none writes a lock)"
+        );
+        // The custom role writes policy assignments and nothing else (not definitions nor
+        // exemptions, which Resource Policy Contributor would).
+        let policy = block(identities, "azurerm_role_definition", "policy_assigner");
+        assert_eq!(
+            policy["permissions"][0]["actions"],
+            serde_json::json!([
+                "Microsoft.Authorization/policyAssignments/read",
+                "Microsoft.Authorization/policyAssignments/write",
+                "Microsoft.Authorization/policyAssignments/delete"
+            ]),
+            "{spec}"
         );
         let rbac = block(identities, "azurerm_role_assignment", "apply_role_assignments");
         assert_eq!(rbac["condition"], "${local.apply_assigns}", "{spec}");
@@ -2179,11 +2196,23 @@ fn on_azure_the_apply_identity_may_not_change_what_bootstrap_holds() {
         let start = text.find("  apply_assigns        = <<-EOT\n").expect("the condition");
         let end = start + text[start..].find("\n  EOT\n").expect("its end") + "\n  EOT\n".len();
         let dir = tempfile::tempdir().expect("tempdir");
+        // The roles as azurerm 4.x reads them (each definition's whole id; 5.x: the GUID).
+        let line = |name: &str| {
+            let at = text.find(&format!("  {name} = ")).unwrap_or_else(|| panic!("{spec}: {name}"));
+            text[at..at + text[at..].find('\n').expect("a line")].to_string()
+        };
+        let ids = line("assignable_role_ids ")
+            .replace("data.azurerm_role_definition.assignable", "local.roles")
+            .replace("assignable_role_ids  =", "assignable_role_ids =");
+        let principals =
+            line("terraform_principals").replace("azurerm_user_assigned_identity.terraform", "local.identities");
         std::fs::write(
             dir.path().join("main.tf"),
             format!(
-                "locals {{\n  assignable_role_ids = \"R1, R2\"\n  terraform_principals = \"P1, P2, P3\"\n{}}}\n\
-                 output \"condition\" {{ value = local.apply_assigns }}\n",
+                "locals {{\n  roles = {{\n    AcrPull = {{ role_definition_id = \"/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d\" }}\n\
+                 \x20   Reader = {{ role_definition_id = \"acdd72a7-3385-48ef-bd42-f606fba81ae7\" }}\n  }}\n\
+                 \x20 identities = {{ plan = {{ principal_id = \"P2\" }}, drift = {{ principal_id = \"P1\" }}, apply = {{ principal_id = \"P3\" }} }}\n\
+                 {ids}\n{principals}\n{}}}\noutput \"condition\" {{ value = local.apply_assigns }}\n",
                 &text[start..end]
             ),
         )
@@ -2194,7 +2223,7 @@ fn on_azure_the_apply_identity_may_not_change_what_bootstrap_holds() {
         for (action, source) in [("write", "Request"), ("delete", "Resource")] {
             let clause = format!(
                 "( ( !(ActionMatches{{'Microsoft.Authorization/roleAssignments/{action}'}}) ) OR ( \
-                 @{source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{R1, R2}} AND \
+                 @{source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {{7f951dda-4ed3-4680-a7ca-43fe172d538d, acdd72a7-3385-48ef-bd42-f606fba81ae7}} AND \
                  @{source}[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAllValues:GuidNotEquals {{P1, P2, P3}} ) )"
             );
             assert!(condition.contains(&clause), "{spec}: {action}: {condition}");
@@ -2211,7 +2240,7 @@ fn on_azure_the_apply_identity_may_not_change_what_bootstrap_holds() {
         let roles = locals.iter().find_map(|l| l.get("assignable_role_ids")).expect("assignable_role_ids");
         assert_eq!(
             roles,
-            "${join(\", \", sort([for role in data.azurerm_role_definition.assignable : role.role_definition_id]))}",
+            "${join(\", \", sort([for role in data.azurerm_role_definition.assignable : basename(role.role_definition_id)]))}",
             "{spec}"
         );
         let assignable: BTreeSet<String> = locals

@@ -3742,7 +3742,8 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
             &terraform,
             "#!/usr/bin/env bash\necho \"$*\" >> \"$CALLS\"\ncase \" $* \" in\n\
              *' workspace list '*) echo '* default'; echo \"  $WORKSPACE\" ;;\n\
-             *' show -json '*) cat \"$PLAN\" ;;\nesac\n",
+             *' show -json '*) cat \"$PLAN\" ;;\n\
+             *' plan '*) printf '  ~ v = \"````\"\\n' ;;\nesac\n",
         )
         .expect("stub");
         std::fs::set_permissions(&terraform, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
@@ -3793,6 +3794,9 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
                 let preview_of = |plan: &Value| {
                     let (code, said, calls, output) = run(preview, step, plan, None, "");
                     assert_eq!(code, Some(0), "{what}: {said}");
+                    // The plan's text, in a fence no run of backticks in it closes.
+                    let summary = std::fs::read_to_string(tmp.join("summary")).unwrap_or_default();
+                    assert!(summary.contains("\n`````\n  ~ v = \"````\"\n`````\n"), "{what}: {summary}");
                     assert!(calls.lines().any(|c| c.contains(" plan -lock=false")), "{what}: {calls}");
                     let value = |name: &str| {
                         output

@@ -21,18 +21,20 @@
 # root refreshes its Helm releases, whose records are Secrets), the state, and the storage
 # data-plane reads a full refresh makes. A reader, never a writer.
 #
-# `terraform-apply` creates everything the roots hold, and nothing of what this root holds:
-# Contributor on the subscription; Role Based Access Control Administrator, with a condition:
-# it assigns (and removes) only the roles the roots assign, never to one of these three
-# identities (so no reviewed apply widens what every pull request's plan identity, or the
-# apply identity itself, may do); Resource Policy Contributor (the Pod Security policy
-# assignment); the data-plane `Azure Kubernetes Service RBAC Cluster Admin` on the
-# subscription's clusters (the `cluster/` root works inside them), and Storage Blob Data
-# Contributor on the state. No role of its writes a lock (Microsoft.Authorization/locks), so
-# it can neither lift the state account's delete lock nor the read-only lock on these
-# identities, which keeps their federated credentials as this root wrote them (Contributor
-# could otherwise add a subject to any of them): a change that adds or removes one of the
-# roots' locks is a person's apply. It trusts the Terraform GitHub environments alone (the
+# `terraform-apply` creates everything the roots hold: Contributor on the subscription; Role
+# Based Access Control Administrator, with a condition: it assigns (and removes) only the roles
+# the roots assign, never to one of these three identities (no reviewed apply widens what
+# every pull request's plan identity, or the apply identity itself, may do); policy
+# assignments alone (the Pod Security policy); the data-plane `Azure Kubernetes Service RBAC
+# Cluster Admin` on the subscription's clusters (the `cluster/` root works inside them), and
+# Storage Blob Data Contributor on the state. No role of its writes a lock
+# (Microsoft.Authorization/locks), so it can neither lift the state account's delete lock nor
+# the read-only lock on these identities, which keeps their federated credentials as this
+# root wrote them (Contributor could otherwise add a subject to any of them): a change that
+# adds or removes one of the roots' locks is a person's apply. A guard rail, not a boundary:
+# Contributor on the subscription that holds this root still reaches the state account's
+# settings and may attach these identities to a machine it creates; only a subscription of
+# their own would keep those from it. It trusts the Terraform GitHub environments alone (the
 # shared root's, terraform-shared, and each environment's), whose required reviewers and
 # branch limit gate every apply.
 
@@ -208,13 +210,22 @@ data "azurerm_role_definition" "assignable" {
   for_each = local.pipeline ? local.assignable_roles : toset([])
   name     = each.key
   scope    = data.azurerm_subscription.current.id
+
+  lifecycle {
+    # A condition names a role by its GUID: azurerm 4.x reads the definition's whole id
+    # (/subscriptions/.../roleDefinitions/GUID) into role_definition_id, 5.x the GUID alone.
+    postcondition {
+      condition     = can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", basename(self.role_definition_id)))
+      error_message = "The role ${each.key}: its definition id ends in no GUID."
+    }
+  }
 }
 
 locals {
   # ABAC's own syntax (a role assignment condition, version 2.0): a write must name one of
   # the roles above and none of the three identities, and so must the assignment a delete
   # removes.
-  assignable_role_ids  = join(", ", sort([for role in data.azurerm_role_definition.assignable : role.role_definition_id]))
+  assignable_role_ids  = join(", ", sort([for role in data.azurerm_role_definition.assignable : basename(role.role_definition_id)]))
   terraform_principals = join(", ", sort([for identity in azurerm_user_assigned_identity.terraform : identity.principal_id]))
   apply_assigns        = <<-EOT
     (
@@ -254,21 +265,43 @@ resource "azurerm_role_assignment" "apply_role_assignments" {
   condition_version    = "2.0"
 }
 
+# The Pod Security policy assignment, and no other policy write: Resource Policy Contributor
+# would also write policy definitions and exemptions, and remove any assignment of the
+# subscription. Contributor writes no role definition, so the apply identity cannot widen this.
+resource "azurerm_role_definition" "policy_assigner" {
+  count       = local.pipeline ? 1 : 0
+  name        = "${var.name} Terraform apply: policy assignments"
+  scope       = data.azurerm_subscription.current.id
+  description = "Assigns existing policies (the Pod Security baseline on each cluster), for the apply of the platform root (reviewed runs only)."
+
+  permissions {
+    actions = [
+      "Microsoft.Authorization/policyAssignments/read",
+      "Microsoft.Authorization/policyAssignments/write",
+      "Microsoft.Authorization/policyAssignments/delete",
+    ]
+    data_actions = []
+  }
+
+  assignable_scopes = [data.azurerm_subscription.current.id]
+}
+
 resource "azurerm_role_assignment" "apply_policy" {
   count = local.pipeline ? 1 : 0
   # gen:ignore TF009 the platform root assigns the Pod Security policy to its cluster, in every environment
-  scope                = data.azurerm_subscription.current.id
-  role_definition_name = "Resource Policy Contributor"
-  principal_id         = azurerm_user_assigned_identity.terraform["apply"].principal_id
-  principal_type       = "ServicePrincipal"
+  scope              = data.azurerm_subscription.current.id
+  role_definition_id = azurerm_role_definition.policy_assigner[0].role_definition_resource_id
+  principal_id       = azurerm_user_assigned_identity.terraform["apply"].principal_id
+  principal_type     = "ServicePrincipal"
 }
 
 # The three identities and their federated credentials stay as this root wrote them: Azure
 # refuses every write and delete under a read-only lock, to anyone, and only a role that writes
 # locks (Owner, not the apply identity's) lifts it. Signing in as them is not a write. To
-# change them (a new environment's credential, by a person, as "Adding an environment" says):
-# `terraform apply -destroy -target=azurerm_management_lock.terraform_identities`, then
-# `terraform apply`, which writes the change and locks them again.
+# change them (a new environment's credential, their tags), a person, as terraform/README.md's
+# "Adding an environment" says: `terraform apply -destroy
+# -target=azurerm_management_lock.terraform_identities`, then `terraform apply`, which writes
+# the change and locks them again.
 resource "azurerm_management_lock" "terraform_identities" {
   for_each   = local.identities
   name       = "terraform-identity-read-only"
