@@ -2439,6 +2439,133 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("does not answer after 20 tries"));
 }
 
+/// Helm's `--wait` (and Argo CD's health) does not wait on an Ingress's load balancer nor its
+/// DNS record (on AWS, external-dns writes it once the ALB exists, minutes after the release):
+/// each deploy on EKS, and each promotion, waits for the zone's own name server to give the
+/// host an address, then for the URL to answer through it, and fails with where to look when
+/// either never comes. A resolver's cached "no such name" cannot keep it waiting: the address
+/// is asked of the name server the zone's SOA names.
+#[test]
+fn a_deploy_behind_an_ingress_waits_for_its_load_balancer_and_its_public_url() {
+    const STEP: &str = "The load balancer serves the host and the service answers";
+    for name in ["aws", "eks-environments"] {
+        let repo = Repo::new(&variants().into_iter().find(|v| v.name == name).expect("variant"));
+        let mut checked = 0;
+        for file in repo.workflows().into_iter().filter(|f| !f.to_string_lossy().ends_with("terraform.yml")) {
+            let wf = read_workflow(&file);
+            for (id, job) in jobs(&wf) {
+                let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+                let Some(at) = names.iter().position(|n| *n == STEP) else { continue };
+                let what = format!("{name}: {}: {id}", file.display());
+                let before = names[at - 1];
+                // Once the release runs (and, on AWS, is tagged as the one deployed).
+                assert!(
+                    ["helm upgrade", "Keep the deployed release in the registry"].contains(&before)
+                        || before.starts_with("Wait until Argo CD"),
+                    "{what}: {names:?}"
+                );
+                let step = steps(job).into_iter().find(|s| s["name"] == STEP).expect("the step").clone();
+                let host = step["env"]["HOST"].as_str().expect("HOST").to_string();
+                let url = step["env"]["URL"].as_str().expect("URL").to_string();
+                assert!(url.starts_with(&format!("https://{host}/")), "{what}: {url}");
+                let minutes: u32 = job["timeout-minutes"].as_str().and_then(|m| m.parse().ok()).expect("timeout");
+                assert!(
+                    minutes >= 45,
+                    "{what}: the upgrade, its rollback and 20 minutes for the load balancer: {minutes}"
+                );
+                // dig answers the SOA, then no address `empty` times, then 192.0.2.7; curl
+                // answers `codes` in turn; sleep returns at once.
+                let run = |soa: bool, empty: usize, codes: &[&str]| {
+                    let bin = tempfile::tempdir().expect("tempdir");
+                    let log = bin.path().join("calls");
+                    let write = |name: &str, body: &str| {
+                        let path = bin.path().join(name);
+                        std::fs::write(
+                            &path,
+                            format!("#!/bin/bash\necho \"{name} $*\" >> {}\n{body}\n", log.display()),
+                        )
+                        .expect("write");
+                        Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
+                    };
+                    let soa_line = if soa {
+                        "echo 'ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400'"
+                    } else {
+                        "exit 9"
+                    };
+                    write(
+                        "dig",
+                        &format!(
+                            "case \"$*\" in\n'+short example.com SOA') {soa_line} ;;\n*' SOA') ;;\n\
+                             *' A @ns-1.awsdns-01.org.') n=$(grep -c ' A @' {log}); [ \"$n\" -le {empty} ] || echo 192.0.2.7 ;;\n\
+                             *) exit 7 ;;\nesac",
+                            log = log.display()
+                        ),
+                    );
+                    write("sleep", "exit 0");
+                    std::fs::write(bin.path().join("codes"), codes.join("\n") + "\n").expect("codes");
+                    write(
+                        "curl",
+                        &format!(
+                            "n=$(grep -c '^curl' {log})\nsed -n \"${{n}}p\" {codes} | tr -d '\\n'",
+                            log = log.display(),
+                            codes = bin.path().join("codes").display()
+                        ),
+                    );
+                    let mut command = Command::new("bash");
+                    command
+                        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"].as_str().expect("run")])
+                        .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()));
+                    for (k, v) in step["env"].as_object().into_iter().flatten() {
+                        command.env(k, v.as_str().expect("string"));
+                    }
+                    let out = command.output().expect("bash");
+                    let said =
+                        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+                    (out.status.code(), said, std::fs::read_to_string(&log).unwrap_or_default())
+                };
+                // The record comes after three asks; the URL answers on the third try, through
+                // the address the name server gave, by the host's own name (its certificate).
+                let (code, said, calls) = run(true, 3, &["000", "503", "200"]);
+                assert_eq!(code, Some(0), "{what}: {said}\n{calls}");
+                assert_eq!(calls.matches(" A @ns-1.awsdns-01.org.").count(), 4, "{what}: {calls}");
+                // The zone's SOA, asked from the host up.
+                assert!(calls.starts_with(&format!("dig +short {host} SOA\n")), "{what}: {calls}");
+                assert_eq!(calls.lines().filter(|l| l.starts_with("curl ")).count(), 3, "{what}: {calls}");
+                assert!(calls.contains(&format!("--resolve {host}:443:192.0.2.7 {url}")), "{what}: {calls}");
+                // No zone: said, before any wait.
+                let (code, said, calls) = run(false, 0, &["200"]);
+                assert_eq!(code, Some(1), "{what}");
+                assert!(said.contains(&format!("::error::No zone answers for {host}")), "{what}: {said}");
+                assert!(!calls.contains("curl"), "{what}: {calls}");
+                // No record after 40 asks: the load balancer or external-dns, said.
+                let (code, said, calls) = run(true, 40, &["200"]);
+                assert_eq!(code, Some(1), "{what}");
+                assert!(
+                    said.contains(&format!("has no address for {host}")) && said.contains("external-dns"),
+                    "{what}: {said}"
+                );
+                assert!(!calls.contains("curl"), "{what}: {calls}");
+                // The load balancer's 404 (no rule for the host) never counts as an answer.
+                let (code, said, _) = run(true, 0, &["404"; 30]);
+                assert_eq!(code, Some(1), "{what}");
+                assert!(said.contains("does not answer there after 30 tries (last status: 404)"), "{what}: {said}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 2, "{name}: every deploy and rollback behind an Ingress waits ({checked})");
+    }
+    // Where the record is a person's (no `platform.aws.dns`, made once the first deploy made the
+    // load balancer), the deploy does not wait for it.
+    let mut own_dns = variants().into_iter().find(|v| v.name == "aws").expect("variant");
+    assert!(own_dns.spec.contains("    dns: {zone: example.com}\n"));
+    own_dns.spec = own_dns.spec.replace("    dns: {zone: example.com}\n", "");
+    let repo = Repo::new(&own_dns);
+    for file in repo.workflows() {
+        let text = std::fs::read_to_string(&file).expect("workflow");
+        assert!(!text.contains(STEP) && !text.contains("ingress-url"), "{}", file.display());
+    }
+}
+
 #[test]
 fn the_gitops_preflight_runs_in_each_environment_and_prints_a_gh_command_that_runs_nothing_else() {
     let spec = edited(
