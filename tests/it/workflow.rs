@@ -2495,8 +2495,9 @@ fn a_deploy_behind_an_ingress_waits_for_its_load_balancer_and_its_public_url() {
                     write(
                         "dig",
                         &format!(
-                            "case \"$*\" in\n'+short example.com SOA') {soa_line} ;;\n*' SOA') ;;\n\
-                             *' A @ns-1.awsdns-01.org.') n=$(grep -c ' A @' {log}); [ \"$n\" -le {empty} ] || echo 192.0.2.7 ;;\n\
+                            "case \"$*\" in\n\"-4 +time=2 +tries=2 +short $ZONE SOA\") {soa_line} ;;\n\
+                             \"-4 +time=2 +tries=2 +short $HOST A @ns-1.awsdns-01.org.\") \
+                             n=$(grep -c ' A @' {log}); [ \"$n\" -le {empty} ] || echo 192.0.2.7 ;;\n\
                              *) exit 7 ;;\nesac",
                             log = log.display()
                         ),
@@ -2528,14 +2529,25 @@ fn a_deploy_behind_an_ingress_waits_for_its_load_balancer_and_its_public_url() {
                 let (code, said, calls) = run(true, 3, &["000", "503", "200"]);
                 assert_eq!(code, Some(0), "{what}: {said}\n{calls}");
                 assert_eq!(calls.matches(" A @ns-1.awsdns-01.org.").count(), 4, "{what}: {calls}");
-                // The zone's SOA, asked from the host up.
-                assert!(calls.starts_with(&format!("dig +short {host} SOA\n")), "{what}: {calls}");
+                // The zone's SOA first: the name server asked is the zone's own.
+                let zone = step["env"]["ZONE"].as_str().expect("ZONE");
+                assert!(host.ends_with(&format!(".{zone}")) || host == zone, "{what}: {host} in {zone}");
+                assert!(calls.starts_with(&format!("dig -4 +time=2 +tries=2 +short {zone} SOA\n")), "{what}: {calls}");
+                assert_eq!(step["timeout-minutes"], "22", "{what}: each ask, each try and the step are bounded");
                 assert_eq!(calls.lines().filter(|l| l.starts_with("curl ")).count(), 3, "{what}: {calls}");
-                assert!(calls.contains(&format!("--resolve {host}:443:192.0.2.7 {url}")), "{what}: {calls}");
+                assert!(
+                    calls.contains(&format!(
+                        "--location --max-redirs 5 --resolve {host}:80:192.0.2.7 --resolve {host}:443:192.0.2.7 {url}"
+                    )),
+                    "{what}: {calls}"
+                );
                 // No zone: said, before any wait.
                 let (code, said, calls) = run(false, 0, &["200"]);
                 assert_eq!(code, Some(1), "{what}");
-                assert!(said.contains(&format!("::error::No zone answers for {host}")), "{what}: {said}");
+                assert!(
+                    said.contains(&format!("::error::The zone {zone} has no SOA through public DNS")),
+                    "{what}: {said}"
+                );
                 assert!(!calls.contains("curl"), "{what}: {calls}");
                 // No record after 40 asks: the load balancer or external-dns, said.
                 let (code, said, calls) = run(true, 40, &["200"]);
@@ -2549,6 +2561,11 @@ fn a_deploy_behind_an_ingress_waits_for_its_load_balancer_and_its_public_url() {
                 let (code, said, _) = run(true, 0, &["404"; 30]);
                 assert_eq!(code, Some(1), "{what}");
                 assert!(said.contains("does not answer there after 30 tries (last status: 404)"), "{what}: {said}");
+                // Nor a redirect left unfollowed (an HTTP-only service behind a load balancer
+                // that sends every request to HTTPS).
+                let (code, said, _) = run(true, 0, &["301"; 30]);
+                assert_eq!(code, Some(1), "{what}");
+                assert!(said.contains("(last status: 301)"), "{what}: {said}");
                 checked += 1;
             }
         }
