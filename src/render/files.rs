@@ -242,7 +242,18 @@ impl<'a> Renderer<'a> {
                 Span::new(at, at + source.line_text(l).len())
             })
         });
-        let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        let mut detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+        // An error inside an included template or a macro of another file is carried as the
+        // source of the one reported here: name where it happened, and why.
+        if let Some(cause) = innermost(e) {
+            let place = match (cause.name(), cause.line()) {
+                (Some(template), Some(line)) => format!(" ({template}:{line})"),
+                (Some(template), None) => format!(" ({template})"),
+                _ => String::new(),
+            };
+            let why = cause.detail().map_or_else(|| cause.kind().to_string(), |d| format!("{}: {d}", cause.kind()));
+            detail.push_str(&format!(", because of {why}{place}"));
+        }
         // A template that fails for every service is reported once.
         if self.errors.iter().any(|d| d.file == name && d.span == span && d.message == detail) {
             return;
@@ -489,4 +500,17 @@ impl<'a> Renderer<'a> {
         }
         self.batch.push(planned);
     }
+}
+
+/// The deepest template error under `e` (an include's or an imported macro's), if any.
+fn innermost(e: &minijinja::Error) -> Option<&minijinja::Error> {
+    let mut found = None;
+    let mut next = std::error::Error::source(e);
+    while let Some(err) = next {
+        if let Some(inner) = err.downcast_ref::<minijinja::Error>() {
+            found = Some(inner);
+        }
+        next = err.source();
+    }
+    found
 }

@@ -341,6 +341,30 @@ fn a_spec_value_cannot_become_a_path() {
     }
 }
 
+/// An error in a template another includes is named where it happened, with its reason, not
+/// only at the include.
+#[test]
+fn a_template_error_inside_an_include_names_the_included_template_and_its_reason() {
+    let p = Project::new();
+    let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\nfiles:\n  - {source: t, target: x, ownership: managed}\n";
+    let bp = blueprint_dir(&[
+        ("blueprint.yaml", yaml),
+        ("t", "line one\n<% include \"_inc\" %>\n"),
+        ("_inc", "ok\nstill ok\n<@ service.name @>\n"),
+        ("e.yaml", ""),
+    ]);
+    let run =
+        p.run_gen(["render".to_string(), "spec.yaml".into(), "--blueprints".into(), bp.path().display().to_string()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[TPL001]") && run.stderr.contains("/t:2:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("because of") && run.stderr.contains("must pass through a language filter"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("_inc:3)"), "{}", run.stderr);
+}
+
 #[test]
 fn a_template_error_names_the_template_and_line() {
     let p = Project::new();
