@@ -61,6 +61,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::alb_certificate_quota::RULE, rules::alb_certificate_quota::check),
     (&rules::gitops_not_yet::RULE, rules::gitops_not_yet::check),
     (&rules::strip_prefix_on_alb::RULE, rules::strip_prefix_on_alb::check),
+    (&rules::http_service_behind_redirect::RULE, rules::http_service_behind_redirect::check),
 ];
 
 /// The StorageClass EKS creates every cluster with: `gp2`, on the in-tree EBS provisioner

@@ -8,6 +8,7 @@ pub mod eks_name;
 pub mod endpoint_closed_to_pipeline;
 pub mod gitops_not_yet;
 pub mod host_outside_zone;
+pub mod http_service_behind_redirect;
 pub mod invalid_region;
 pub mod region_with_two_zones;
 pub mod state_bucket_name;
