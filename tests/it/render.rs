@@ -316,6 +316,8 @@ fn blueprint_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// A service blueprint of one template, `t`, rendered to `x`.
+const ONE_TEMPLATE: &str = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\nfiles:\n  - {source: t, target: x, ownership: managed}\n";
 const EVIL: &str = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\nfiles:\n  - {source: t, target: \"../<@ service.name | segment @>\", ownership: managed}\n";
 
 #[test]
@@ -346,9 +348,8 @@ fn a_spec_value_cannot_become_a_path() {
 #[test]
 fn a_template_error_inside_an_include_names_the_included_template_and_its_reason() {
     let p = Project::new();
-    let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\nfiles:\n  - {source: t, target: x, ownership: managed}\n";
     let bp = blueprint_dir(&[
-        ("blueprint.yaml", yaml),
+        ("blueprint.yaml", ONE_TEMPLATE),
         ("t", "line one\n<% include \"_inc\" %>\n"),
         ("_inc", "ok\nstill ok\n<@ service.name @>\n"),
         ("e.yaml", ""),
@@ -368,8 +369,8 @@ fn a_template_error_inside_an_include_names_the_included_template_and_its_reason
 #[test]
 fn a_template_error_names_the_template_and_line() {
     let p = Project::new();
-    let yaml = "name: flask\ndescription: d\nversion: 1.0.0\nkind: service\nexample: e.yaml\nparams: {type: object}\nfiles:\n  - {source: t, target: x, ownership: managed}\n";
-    let bp = blueprint_dir(&[("blueprint.yaml", yaml), ("t", "line one\n<@ service.name @>\n"), ("e.yaml", "")]);
+    let bp =
+        blueprint_dir(&[("blueprint.yaml", ONE_TEMPLATE), ("t", "line one\n<@ service.name @>\n"), ("e.yaml", "")]);
     let run =
         p.run_gen(["render".to_string(), "spec.yaml".into(), "--blueprints".into(), bp.path().display().to_string()]);
     assert_eq!(run.code, 2);

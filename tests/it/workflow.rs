@@ -2372,41 +2372,12 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     // Run it with a kubectl that prints the route `route` and a curl that answers `codes` in
     // turn.
     let run = |route: &Value, codes: &[&str]| {
-        let bin = tempfile::tempdir().expect("tempdir");
-        let write = |name: &str, body: &str| {
-            let path = bin.path().join(name);
-            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
-            Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
-        };
-        let log = bin.path().join("calls");
-        std::fs::write(bin.path().join("route.json"), route.to_string()).expect("route");
-        write(
-            "kubectl",
-            &format!(
-                "echo \"kubectl $*\" >> {log}\ncat {}",
-                bin.path().join("route.json").display(),
-                log = log.display()
-            ),
-        );
-        write("sleep", "exit 0");
-        std::fs::write(bin.path().join("codes"), codes.join("\n") + "\n").expect("codes");
-        write(
-            "curl",
-            &format!(
-                "echo curl >> {log}\nn=$(grep -c curl {log})\nsed -n \"${{n}}p\" {codes} | tr -d '\\n'",
-                log = log.display(),
-                codes = bin.path().join("codes").display()
-            ),
-        );
-        let mut command = Command::new("bash");
-        command
-            .args(["-e", "-o", "pipefail", "-c", step["run"].as_str().expect("run")])
-            .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()));
-        for (k, v) in step["env"].as_object().into_iter().flatten() {
-            command.env(k, v.as_str().expect("string"));
-        }
-        let out = command.output().expect("bash");
-        (out, std::fs::read_to_string(&log).unwrap_or_default())
+        let (route, codes) = (route.to_string(), codes.join(" "));
+        run_with_stubs(
+            &step,
+            &[("kubectl", "printf '%s' \"$STUB_ROUTE\""), ("curl", CURL_ANSWERING)],
+            &[("STUB_ROUTE", &route), ("CODES", &codes)],
+        )
     };
     // The route's status as Envoy Gateway leaves it after a move between Gateways: the old
     // parent's entry first, accepted; the host's own Gateway's, for this generation or the last.
@@ -2425,18 +2396,53 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
             ]}
         })
     };
-    let (out, calls) = run(&route(3), &["000", "503", "200"]);
-    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (code, said, calls) = run(&route(3), &["000", "503", "200"]);
+    assert_eq!(code, Some(0), "{said}");
     assert!(calls.contains("get --namespace shop httproute/shop --output json"), "{calls}");
     assert_eq!(calls.matches("curl").count(), 3, "{calls}");
     // The host's Gateway has not seen this generation: the old parent's status does not count.
-    let (out, calls) = run(&route(2), &["200"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("has not accepted the route"), "{calls}");
+    let (code, said, calls) = run(&route(2), &["200"]);
+    assert_ne!(code, Some(0));
+    assert!(said.contains("has not accepted the route"), "{calls}");
     assert!(!calls.contains("curl"), "{calls}");
-    let (out, _) = run(&route(3), &["404"; 20]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("does not answer after 20 tries"));
+    let (code, said, _) = run(&route(3), &["404"; 20]);
+    assert_ne!(code, Some(0));
+    assert!(said.contains("does not answer after 20 tries"));
+}
+
+/// A dig stub's body: the zone's SOA (none with `$NO_SOA`), then, from the name server it
+/// names, no address for the host the first `$EMPTY` asks, then 192.0.2.7.
+const DIG_ZONE: &str = "case \"$*\" in\n\
+    \"-4 +time=2 +tries=2 +short $ZONE SOA\") [ -z \"$NO_SOA\" ] || exit 9\n\
+    echo 'ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400' ;;\n\
+    \"-4 +time=2 +tries=2 +short $HOST A @ns-1.awsdns-01.org.\") n=$(grep -c ' A @' \"$CALLS\")\n\
+    [ \"$n\" -le \"$EMPTY\" ] || echo 192.0.2.7 ;;\n\
+    *) exit 7 ;;\nesac";
+
+/// A curl stub's body: each call answers the next of `$CODES` (space-separated) as its status.
+const CURL_ANSWERING: &str = "n=$(grep -c '^curl' \"$CALLS\")\nprintf %s \"$(echo \"$CODES\" | cut -d' ' -f\"$n\")\"";
+
+/// Runs a step's script as the runner does (bash, -e and pipefail, the step's env, and `envs`)
+/// with a stub for each `(tool, body)` first on the PATH: each logs `tool ARGS` to `$CALLS`,
+/// then runs its body; `sleep` returns at once. Its exit code, what it printed, and the calls.
+fn run_with_stubs(step: &Value, stubs: &[(&str, &str)], envs: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let bin = tempfile::tempdir().expect("tempdir");
+    let calls = bin.path().join("calls");
+    for (tool, body) in stubs.iter().chain(&[("sleep", "exit 0")]) {
+        let path = bin.path().join(tool);
+        std::fs::write(&path, format!("#!/bin/bash\necho \"{tool} $*\" >> \"$CALLS\"\n{body}\n")).expect("stub");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    }
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"].as_str().expect("run")])
+        .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()));
+    for (k, v) in step["env"].as_object().into_iter().flatten() {
+        command.env(k, v.as_str().expect("string"));
+    }
+    let out = command.envs(envs.iter().copied()).env("CALLS", &calls).output().expect("bash");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), said, std::fs::read_to_string(&calls).unwrap_or_default())
 }
 
 /// Helm's `--wait` (and Argo CD's health) does not wait on an Ingress's load balancer nor its
@@ -2476,53 +2482,12 @@ fn a_deploy_behind_an_ingress_waits_for_its_load_balancer_and_its_public_url() {
                 // dig answers the SOA, then no address `empty` times, then 192.0.2.7; curl
                 // answers `codes` in turn; sleep returns at once.
                 let run = |soa: bool, empty: usize, codes: &[&str]| {
-                    let bin = tempfile::tempdir().expect("tempdir");
-                    let log = bin.path().join("calls");
-                    let write = |name: &str, body: &str| {
-                        let path = bin.path().join(name);
-                        std::fs::write(
-                            &path,
-                            format!("#!/bin/bash\necho \"{name} $*\" >> {}\n{body}\n", log.display()),
-                        )
-                        .expect("write");
-                        Command::new("chmod").arg("+x").arg(&path).status().expect("chmod");
-                    };
-                    let soa_line = if soa {
-                        "echo 'ns-1.awsdns-01.org. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400'"
-                    } else {
-                        "exit 9"
-                    };
-                    write(
-                        "dig",
-                        &format!(
-                            "case \"$*\" in\n\"-4 +time=2 +tries=2 +short $ZONE SOA\") {soa_line} ;;\n\
-                             \"-4 +time=2 +tries=2 +short $HOST A @ns-1.awsdns-01.org.\") \
-                             n=$(grep -c ' A @' {log}); [ \"$n\" -le {empty} ] || echo 192.0.2.7 ;;\n\
-                             *) exit 7 ;;\nesac",
-                            log = log.display()
-                        ),
-                    );
-                    write("sleep", "exit 0");
-                    std::fs::write(bin.path().join("codes"), codes.join("\n") + "\n").expect("codes");
-                    write(
-                        "curl",
-                        &format!(
-                            "n=$(grep -c '^curl' {log})\nsed -n \"${{n}}p\" {codes} | tr -d '\\n'",
-                            log = log.display(),
-                            codes = bin.path().join("codes").display()
-                        ),
-                    );
-                    let mut command = Command::new("bash");
-                    command
-                        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"].as_str().expect("run")])
-                        .env("PATH", format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default()));
-                    for (k, v) in step["env"].as_object().into_iter().flatten() {
-                        command.env(k, v.as_str().expect("string"));
-                    }
-                    let out = command.output().expect("bash");
-                    let said =
-                        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-                    (out.status.code(), said, std::fs::read_to_string(&log).unwrap_or_default())
+                    let (empty, codes) = (empty.to_string(), codes.join(" "));
+                    run_with_stubs(
+                        &step,
+                        &[("dig", DIG_ZONE), ("curl", CURL_ANSWERING)],
+                        &[("NO_SOA", if soa { "" } else { "1" }), ("EMPTY", &empty), ("CODES", &codes)],
+                    )
                 };
                 // The record comes after three asks; the URL answers on the third try, through
                 // the address the name server gave, by the host's own name (its certificate).
