@@ -206,6 +206,11 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     fn dns_zone(&self) -> Option<(Route, &str)> {
         None
     }
+    /// Who hears of the cluster's alerts (its defaults filled), with where the spec writes
+    /// them; none where no alert is sent anywhere (a laptop pages no one).
+    fn alert_receivers(&self) -> Option<(Route, &[String])> {
+        None
+    }
     /// The node pool's fewest and most nodes, with where the spec writes the fewest.
     fn node_counts(&self) -> Option<(Route, u32, u32)> {
         None

@@ -138,7 +138,8 @@ Loki data source, `{namespace=\"<namespace>\", app=\"<service>\"}`. With Contain
 ErrorBudgetBurnFast and MetricsTargetDown/Absent page; ErrorBudgetBurnSlow is a ticket; the
 platform's alerts on AKS (container-restarts, pods-not-ready, rollout-stalled with managed
 Prometheus, kube-prometheus-stack's own rules in their place; the certificates') go to the same
-addresses (`platform.azure.monitoring.alertEmails`). `gen explain <alert>` says
+addresses (`platform.azure.monitoring.alertEmails`); on EKS, kube-prometheus-stack's rules and
+AWS Backup's failed jobs go to `platform.aws.monitoring.alertEmails`. `gen explain <alert>` says
 what each means and what to do first; on a local cluster they fire in Alertmanager
 (`kubectl -n monitoring port-forward svc/kube-prometheus-stack-alertmanager 9093`), which
 sends them nowhere.

@@ -410,3 +410,123 @@ fn a_stack_the_platform_does_not_run_is_refused_at_its_line() {
     assert!(run.stderr.contains("spec.yaml:17:17"), "{}", run.stderr);
     assert!(!dir.path().join("out").exists(), "nothing written");
 }
+
+#[test]
+fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_services_and_the_backups() {
+    // Two services on EKS, one whose volume AWS Backup keeps: nothing in the spec names a stack.
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aws.yaml")).expect("spec");
+    let dir = render(&spec);
+    let out = dir.path().join("out");
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+
+    // The platform root hands the cluster root the stacks, who Alertmanager mails and whose
+    // rules it loads.
+    let tfvars = read("terraform/terraform.tfvars");
+    for line in [
+        "metrics_stack = \"kube-prometheus-stack\"\nlogs_stack    = \"loki\"\n",
+        "alert_emails = [\n  \"oncall@example.com\",\n]\n",
+        "slo_services = [\n  \"api\",\n  \"notes\",\n]\n",
+    ] {
+        assert!(tfvars.contains(line), "{line}\n{tfvars}");
+    }
+    let outputs = read("terraform/outputs.tf");
+    assert!(outputs.contains("alert_emails = var.alert_emails"), "{outputs}");
+
+    // The cluster root installs the stacks with the values a local cluster gets, on gp3, and
+    // the services' rules and dashboards; the deploy role writes the charts' ServiceMonitors.
+    let cluster = read("terraform/cluster/main.tf");
+    for file in ["kube-prometheus-stack.yaml", "loki.yaml", "fluent-bit.yaml"] {
+        assert!(cluster.contains(&format!("file(\"${{local.stack_values}}/{file}\")")), "{file}");
+        assert!(out.join("stack").join(file).is_file(), "{file}");
+    }
+    assert!(cluster.contains("storage_class                = kubernetes_storage_class_v1.gp3.metadata[0].name"));
+    assert!(cluster.contains(
+        "[{ api_groups = [\"monitoring.coreos.com\"], resources = [\"servicemonitors\"], verbs = local.write }]"
+    ));
+    for s in ["api", "notes"] {
+        assert!(out.join(format!("monitoring/{s}/dashboard.yaml")).is_file(), "{s}");
+        let values = read(&format!("values/{s}.yaml"));
+        assert!(values.contains("apiVersion: \"monitoring.coreos.com/v1\""), "{values}");
+    }
+    // Planned by Terraform, with the platform root's output stubbed: the module's types hold
+    // what the cluster root hands it.
+    plan_eks_observability_wiring(&out);
+
+    // The workflow hands the relay to the cluster root's preview, apply and drift check.
+    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/terraform.yml")).expect("workflow");
+    assert_eq!(workflow.matches("          MAIL_CONNECTION: ${{ secrets.MAIL_CONNECTION }}").count(), 3, "{workflow}");
+    for path in ["out/stack/*.yaml", "out/monitoring/prometheusrule.yaml", "out/monitoring/*/dashboard.yaml"] {
+        assert!(workflow.contains(&format!("- \"{path}\"")), "{path}");
+    }
+    let readme = read("README.md");
+    assert!(readme.contains("GitHub secret `MAIL_CONNECTION`"), "the relay is a prerequisite");
+    assert!(readme.contains("Alertmanager on EKS mails the alerts through it too"), "{readme}");
+
+    // AWS Backup is no cluster's: CloudWatch mails a failed or aborted job of the shared vault
+    // to the same addresses, through a topic encrypted with the shared key.
+    let shared = read("terraform/shared/terraform.tfvars");
+    assert!(shared.contains("alert_emails = [\n  \"oncall@example.com\",\n]\n"), "{shared}");
+    let main = read("terraform/shared/main.tf");
+    for wired in [
+        "kms_master_key_id = aws_kms_key.shared.arn",
+        "dimensions          = { BackupVaultName = aws_backup_vault.this[0].name }",
+        "alarm_actions      = [aws_sns_topic.backup_alerts[0].arn]",
+        "identifiers = [\"cloudwatch.amazonaws.com\"]",
+    ] {
+        assert!(main.contains(wired), "{wired}");
+    }
+    for metric in ["NumberOfBackupJobsFailed", "NumberOfBackupJobsAborted"] {
+        assert!(main.contains(metric), "{metric}");
+    }
+    assert!(read("terraform/README.md").contains("PendingConfirmation"), "the subscription is confirmed by hand");
+
+    // Observability off: no stack, no relay, and no address is required.
+    let off =
+        spec.replace("    monitoring: {alertEmails: [oncall@example.com]}\n", "") + "observability: {enabled: false}\n";
+    let dir = render(&off);
+    let out = dir.path().join("out");
+    let tfvars = std::fs::read_to_string(out.join("terraform/terraform.tfvars")).expect("tfvars");
+    assert!(tfvars.contains("metrics_stack = \"none\"\nlogs_stack    = \"none\"\n"), "{tfvars}");
+    assert!(!tfvars.contains("alert_emails = [") && !tfvars.contains("slo_services = ["), "{tfvars}");
+    assert!(!out.join("stack").exists() && !out.join("monitoring").exists());
+    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/terraform.yml")).expect("workflow");
+    assert!(!workflow.contains("MAIL_CONNECTION"), "{workflow}");
+    let shared = std::fs::read_to_string(out.join("terraform/shared/terraform.tfvars")).expect("tfvars");
+    assert!(!shared.contains("alert_emails"), "{shared}");
+}
+
+/// The AWS cluster root's wiring of modules/observability (its `locals` and `module` blocks,
+/// and the module's variables; no provider), planned by Terraform with the platform root's
+/// output stubbed, as the platform root writes it.
+fn plan_eks_observability_wiring(out: &Path) {
+    let dir = out.join("terraform/h");
+    std::fs::create_dir_all(dir.join("modules/observability")).expect("mkdir");
+    std::fs::copy(
+        out.join("terraform/cluster/modules/observability/variables.tf"),
+        dir.join("modules/observability/variables.tf"),
+    )
+    .expect("variables");
+    let main = std::fs::read_to_string(out.join("terraform/cluster/main.tf")).expect("main.tf");
+    let start = main.find("# What watches the services, as on AKS").expect("the wiring");
+    let end = start + main[start..].find("# The class of a VolumeSnapshot").expect("its end");
+    let wiring = main[start..end]
+        .replace("[kubernetes_namespace_v1.service]", "[]")
+        .replace("kubernetes_storage_class_v1.gp3.metadata[0].name", "\"gp3\"");
+    let variables = std::fs::read_to_string(out.join("terraform/cluster/variables.tf")).expect("variables.tf");
+    let relay = &variables[variables.find("# Alertmanager's relay").expect("the relay's variables")..];
+    // The platform root's output, as its outputs.tf writes it from the tfvars.
+    let outputs = std::fs::read_to_string(out.join("terraform/outputs.tf")).expect("outputs.tf");
+    let block = &outputs[outputs.find("    observability = {").expect("observability")..];
+    let block = &block[..block.find("\n    }").expect("its end") + 6];
+    let block = block
+        .replace("var.metrics_stack", "\"kube-prometheus-stack\"")
+        .replace("var.logs_stack", "\"loki\"")
+        .replace("var.alert_emails", "[\"oncall@example.com\"]")
+        .replace("var.slo_services", "[\"api\", \"notes\"]");
+    let stub = format!("locals {{\n  platform = {{\n{block}\n  }}\n}}\n");
+    std::fs::write(dir.join("main.tf"), format!("{wiring}\n{relay}\n{stub}")).expect("main");
+    for args in [&["init", "-backend=false", "-input=false"][..], &["plan", "-input=false"]] {
+        crate::common::terraform(&dir, args);
+    }
+    std::fs::remove_dir_all(&dir).expect("clean");
+}

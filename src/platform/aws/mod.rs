@@ -16,7 +16,7 @@ use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
 use crate::route;
 use crate::spec::environments::Environment;
-use crate::spec::model::{IngressController, RouteKind};
+use crate::spec::model::{IngressController, LogsStack, MetricsStack, RouteKind};
 use crate::spec::{Loaded, schema};
 
 /// The platform's name: its key under `platform` in the spec.
@@ -94,6 +94,18 @@ impl Platform for Aws {
 
     fn capabilities(&self) -> &'static [Capability] {
         &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]
+    }
+
+    /// kube-prometheus-stack in the cluster, which the cluster root installs
+    /// (terraform/cluster/modules/observability, as on AKS): it evaluates the services' SLO
+    /// rules and the stack's own, and its Alertmanager mails `monitoring.alertEmails`.
+    fn metrics_stacks(&self) -> &'static [MetricsStack] {
+        &[MetricsStack::KubePrometheusStack]
+    }
+
+    /// Fluent Bit to Loki, in the cluster beside the metrics stack, whose Grafana reads it.
+    fn logs_stacks(&self) -> &'static [LogsStack] {
+        &[LogsStack::Loki]
     }
 
     fn rules(&self) -> &'static [(&'static Rule, Check)] {
@@ -200,6 +212,10 @@ impl TargetSpec for Spec {
     /// behind a feature gate, with CRDs installed apart.
     fn default_route(&self) -> RouteKind {
         RouteKind::Ingress
+    }
+
+    fn alert_receivers(&self) -> Option<(Route, &[String])> {
+        Some((route!["platform", NAME, "monitoring", "alertEmails"], &self.monitoring.alert_emails))
     }
 
     fn dns_zone(&self) -> Option<(Route, &str)> {

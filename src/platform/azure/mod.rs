@@ -61,7 +61,6 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::backup_aks_cannot_take::RULE, rules::backup_aks_cannot_take::check),
     (&rules::certificates_over_weekly_limit::RULE, rules::certificates_over_weekly_limit::check),
     (&rules::host_tls_mixed::RULE, rules::host_tls_mixed::check),
-    (&rules::alerts_without_receiver::RULE, rules::alerts_without_receiver::check),
 ];
 
 /// The StorageClasses AKS creates every cluster with: Azure Disk's and Azure Files' CSI classes.
@@ -338,6 +337,10 @@ impl TargetSpec for Spec {
     /// fixes in March 2026 (K8S047).
     fn default_route(&self) -> RouteKind {
         RouteKind::Httproute
+    }
+
+    fn alert_receivers(&self) -> Option<(Route, &[String])> {
+        Some((route!["platform", NAME, "monitoring", "alertEmails"], &self.monitoring.alert_emails))
     }
 
     fn dns_zone(&self) -> Option<(Route, &str)> {

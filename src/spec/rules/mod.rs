@@ -1,6 +1,7 @@
 //! Semantic rules: cross-field checks over a spec that loaded. One file per rule; each
 //! platform's own rules live in its module (`crate::platform::<name>::rules`).
 
+mod alerts_without_receiver;
 mod backup_not_kept_in_environment;
 mod backup_without_snapshots;
 mod credential_in_env;
@@ -48,6 +49,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&kubernetes_name::RULE, kubernetes_name::check),
     (&reserved_namespace::RULE, reserved_namespace::check),
     (&stack_not_on_platform::RULE, stack_not_on_platform::check),
+    (&alerts_without_receiver::RULE, alerts_without_receiver::check),
     (&storage_account_name::RULE, storage_account_name::check),
     (&hostname::RULE, hostname::check),
     (&duplicate_service_name::RULE, duplicate_service_name::check),

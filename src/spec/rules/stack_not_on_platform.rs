@@ -12,6 +12,7 @@ declare_rule! {
     /// |---|---|---|
     /// | local (minikube, kind) | `kube-prometheus-stack` | `loki` (Fluent Bit to Loki) |
     /// | azure (AKS) | `managed` (Azure Monitor's managed Prometheus), `kube-prometheus-stack` | `cloud` (Container Insights), `loki` |
+    /// | aws (EKS) | `kube-prometheus-stack` | `loki` |
     ///
     /// `elasticsearch` (Fluent Bit to Elasticsearch and Kibana) is on no platform yet. `loki`
     /// goes with `kube-prometheus-stack`, whose Grafana reads it.

@@ -19,6 +19,14 @@ output "in_cluster" {
     dns_zone           = var.dns_zone
     persistent_volumes = var.persistent_volumes
     dns_zone_id        = local.shared.dns_zone_id
+    # The in-cluster stacks (cluster/modules/observability) and who Alertmanager mails.
+    observability = {
+      metrics      = var.metrics_stack
+      logs         = var.logs_stack
+      alerts       = []
+      alert_emails = var.alert_emails
+      slo_services = var.slo_services
+    }
   }
 }
 

@@ -97,6 +97,28 @@ backups = {
 }
 <% endif %>
 
+# What watches the services, in the cluster (cluster/ installs it): kube-prometheus-stack,
+# whose Alertmanager mails alert_emails, and Fluent Bit to Loki; or none.
+metrics_stack = <@ (platform.observability.metrics or "none") | hcl @>
+logs_stack    = <@ (platform.observability.logs or "none") | hcl @>
+<% if aws.monitoring.alertEmails %>
+alert_emails = [
+<% for email in aws.monitoring.alertEmails %>
+  <@ email | hcl @>,
+<% endfor %>
+]
+<% endif %>
+<% set slo = (spec.services | slo_services(runtimes) | sort) if platform.observability.metrics else [] %>
+<% if slo %>
+# The services whose SLO rules (monitoring/prometheusrule.yaml, tested by promtool) and
+# dashboards the stack loads.
+slo_services = [
+<% for name in slo %>
+  <@ name | hcl @>,
+<% endfor %>
+]
+<% endif %>
+
 <% if declared %>
 # GitHub: the deploy role of this environment trusts its GitHub environment alone.
 <% else %>

@@ -120,6 +120,47 @@ variable "persistent_volumes" {
   default     = false
 }
 
+# What watches the services, in the cluster (cluster/ installs it: cluster/modules/observability).
+variable "metrics_stack" {
+  type        = string
+  description = "What collects the services' metrics and evaluates the alerts: kube-prometheus-stack (in the cluster), or none (spec: observability.metrics.stack, observability.enabled)."
+  default     = "kube-prometheus-stack"
+  validation {
+    condition     = contains(["kube-prometheus-stack", "none"], var.metrics_stack)
+    error_message = "metrics_stack is kube-prometheus-stack or none."
+  }
+}
+
+variable "logs_stack" {
+  type        = string
+  description = "What keeps the containers' lines: loki (Fluent Bit to Loki, in the cluster), or none (spec: observability.logs.stack, observability.enabled)."
+  default     = "loki"
+  validation {
+    condition     = contains(["loki", "none"], var.logs_stack)
+    error_message = "logs_stack is loki or none."
+  }
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "The addresses Alertmanager mails the alerts to; none: they are seen in Alertmanager alone (spec: platform.aws.monitoring.alertEmails, else pipeline.notify.email)."
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alert_emails are email addresses."
+  }
+}
+
+variable "slo_services" {
+  type        = list(string)
+  description = "The services whose SLO rules and dashboards (../monitoring/) the stack loads (spec: services[].slo, observability.enabled)."
+  default     = []
+  validation {
+    condition     = alltrue([for s in var.slo_services : can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", s))])
+    error_message = "Each service is a Kubernetes name: lowercase letters, digits and '-', at most 63."
+  }
+}
+
 variable "github_repository" {
   type        = string
   description = "The GitHub repository (OWNER/NAME) whose workflows sign in (spec: platform.github.repository)."

@@ -3,7 +3,6 @@
 
 pub mod acr_name;
 pub mod aks_name;
-pub mod alerts_without_receiver;
 pub mod api_server_closed_to_deploy;
 pub mod api_server_closed_to_gitops;
 pub mod backup_aks_cannot_take;

@@ -108,6 +108,53 @@ resource "kubernetes_storage_class_v1" "gp3" {
   }
 }
 
+# What watches the services, as on AKS (modules/observability, the same module):
+# kube-prometheus-stack (prometheus-operator, Prometheus, Alertmanager, Grafana,
+# kube-state-metrics and the node exporter) and Fluent Bit to Loki, with the values gen renders
+# in stack/ and their volumes on gp3; the services' SLO rules (monitoring/prometheusrule.yaml)
+# and each one's dashboard (monitoring/<service>/). The stack's own rules watch the workloads
+# of every namespace (crash loops, pods not ready, stalled rollouts, volumes filling up).
+# Alertmanager mails the platform's alert addresses through the pipeline's SMTP relay
+# (MAIL_CONNECTION, which the workflow hands this root).
+locals {
+  # (A platform root applied by an older gen has no such output: no stack, until the
+  # platform root is applied again, first in the same run.)
+  observability = try(local.platform.observability, {
+    metrics = "none", logs = "none", alerts = [], alert_emails = [], slo_services = []
+  })
+  kube_prometheus_stack = local.observability.metrics == "kube-prometheus-stack"
+  loki                  = local.observability.logs == "loki"
+  stack_values          = "${path.root}/../../stack"
+  monitored             = "${path.root}/../../monitoring"
+  # The services whose rule and dashboard files are read: only where the stack runs
+  # (elsewhere they may not exist).
+  monitored_services = local.kube_prometheus_stack ? local.observability.slo_services : []
+}
+
+module "observability" {
+  source = "./modules/observability"
+
+  metrics                      = local.kube_prometheus_stack
+  logs                         = local.loki
+  kube_prometheus_stack_values = local.kube_prometheus_stack ? file("${local.stack_values}/kube-prometheus-stack.yaml") : null
+  loki_values                  = local.loki ? file("${local.stack_values}/loki.yaml") : null
+  fluent_bit_values            = local.loki ? file("${local.stack_values}/fluent-bit.yaml") : null
+  storage_class                = kubernetes_storage_class_v1.gp3.metadata[0].name
+  alert_emails                 = local.observability.alert_emails
+  smtp                         = var.alertmanager_smtp
+  smtp_password                = var.alertmanager_smtp_password
+  mail_from                    = var.alertmanager_mail_from
+  rules                        = local.observability.alerts
+  objects = concat(
+    # A PrometheusRule per set of rules, one YAML document each.
+    length(local.monitored_services) > 0 ? split("\n---\n", file("${local.monitored}/prometheusrule.yaml")) : [],
+    [for s in local.monitored_services : file("${local.monitored}/${s}/dashboard.yaml")],
+  )
+
+  # The services' rules and dashboards go in their namespaces.
+  depends_on = [kubernetes_namespace_v1.service]
+}
+
 # The class of a VolumeSnapshot taken by hand (the scheduled backups are AWS Backup's): the
 # snapshot controller and its CRDs are the platform root's add-on.
 resource "kubernetes_manifest" "snapshot_class" {
@@ -127,15 +174,20 @@ resource "kubernetes_manifest" "snapshot_class" {
 locals {
   write = ["get", "list", "watch", "create", "update", "patch", "delete"]
   read  = ["get", "list", "watch"]
-  deploy_rules = [
-    { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
-    { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
-    { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
-    { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
-    { api_groups = ["autoscaling"], resources = ["horizontalpodautoscalers"], verbs = local.write },
-    { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
-    { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
-  ]
+  deploy_rules = concat(
+    [
+      { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
+      { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
+      { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
+      { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
+      { api_groups = ["autoscaling"], resources = ["horizontalpodautoscalers"], verbs = local.write },
+      { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
+      { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
+    ],
+    # The services' ServiceMonitors, where kube-prometheus-stack (modules/observability)
+    # installs prometheus-operator's kind.
+    local.kube_prometheus_stack ? [{ api_groups = ["monitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write }] : [],
+  )
   deploy_namespaces = local.platform.deploy_group == null ? [] : local.platform.namespaces
 }
 

@@ -31,3 +31,32 @@ variable "external_dns_chart_version" {
   description = "ExternalDNS's chart (https://kubernetes-sigs.github.io/external-dns/), pinned."
   default     = "1.21.1"
 }
+
+# Alertmanager's relay (kube-prometheus-stack in the cluster, with alert addresses): the
+# pipeline's, which the terraform workflow parses from the GitHub secret MAIL_CONNECTION and
+# hands this root (TF_VAR_alertmanager_smtp, TF_VAR_alertmanager_smtp_password), with the
+# variable MAIL_FROM (TF_VAR_alertmanager_mail_from). The password is ephemeral: written to
+# the cluster's Secret monitoring/alertmanager-smtp, never to this root's state or plan.
+variable "alertmanager_smtp" {
+  type = object({
+    smarthost   = string
+    username    = string
+    require_tls = bool
+  })
+  description = "The SMTP relay Alertmanager mails alerts through (host:port, user, STARTTLS or TLS required), from MAIL_CONNECTION; null without one."
+  default     = null
+}
+
+variable "alertmanager_smtp_password" {
+  type        = string
+  description = "The relay's password, from MAIL_CONNECTION (percent-decoded)."
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "alertmanager_mail_from" {
+  type        = string
+  description = "The sender of Alertmanager's mails (GitHub variable MAIL_FROM)."
+  default     = null
+}

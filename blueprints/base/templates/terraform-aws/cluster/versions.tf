@@ -3,6 +3,8 @@
 # "The lock file"). The helm provider's `set` and `kubernetes` syntax changed in 3.0: a new
 # version comes with a new gen, never from `terraform init -upgrade`.
 terraform {
+  # 1.11: the relay's password of modules/observability is an ephemeral variable written
+  # through a write-only attribute.
   required_version = ">= 1.11"
 
   required_providers {

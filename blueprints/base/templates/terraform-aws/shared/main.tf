@@ -21,7 +21,8 @@ resource "aws_kms_key" "shared" {
 }
 
 # The account administers the key through IAM, as AWS's default key policy does; ECR and
-# AWS Backup use it on behalf of whom IAM lets push, pull or back up.
+# AWS Backup use it on behalf of whom IAM lets push, pull or back up; CloudWatch, to publish an
+# alarm to the backups' encrypted topic (which only this account may publish to).
 data "aws_iam_policy_document" "shared_key" {
   #checkov:skip=CKV_AWS_109:a key policy: its `*` resource is this key alone
   #checkov:skip=CKV_AWS_111:a key policy: its `*` resource is this key alone
@@ -33,6 +34,15 @@ data "aws_iam_policy_document" "shared_key" {
     principals {
       type        = "AWS"
       identifiers = ["arn:aws:iam::${var.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
 }
@@ -136,4 +146,43 @@ resource "aws_iam_role_policy_attachment" "backup" {
   for_each   = toset(var.backups ? ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"] : [])
   role       = aws_iam_role.backup[0].name
   policy_arn = "arn:aws:iam::aws:policy/service-role/${each.value}"
+}
+
+# Who hears of a backup that did not happen: every environment's alert addresses, mailed by
+# CloudWatch when a job of the vault failed, or was scheduled and never started (its window
+# passed: AWS Backup found no capacity, or the volume was gone), within the hour. The
+# Prometheus of each cluster never sees AWS Backup. Each address confirms its subscription
+# once, from the mail AWS sends (README.md, "Alerts"); until then it receives nothing.
+resource "aws_sns_topic" "backup_alerts" {
+  count             = var.backups && length(var.alert_emails) > 0 ? 1 : 0
+  name              = "${var.name}-backup-alerts"
+  kms_master_key_id = aws_kms_key.shared.arn
+}
+
+resource "aws_sns_topic_subscription" "backup_alerts" {
+  for_each  = toset(length(aws_sns_topic.backup_alerts) > 0 ? var.alert_emails : [])
+  topic_arn = aws_sns_topic.backup_alerts[0].arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+resource "aws_cloudwatch_metric_alarm" "backup_jobs" {
+  for_each = length(aws_sns_topic.backup_alerts) > 0 ? {
+    failed  = "NumberOfBackupJobsFailed"
+    aborted = "NumberOfBackupJobsAborted"
+  } : {}
+
+  alarm_name          = "${var.name}-backup-jobs-${each.key}"
+  alarm_description   = "A backup job of the vault ${aws_backup_vault.this[0].name} ${each.key == "failed" ? "failed" : "was aborted (scheduled, never started)"}: aws backup list-backup-jobs --by-backup-vault-name ${aws_backup_vault.this[0].name} --by-state ${upper(each.key)} says which and why."
+  namespace           = "AWS/Backup"
+  metric_name         = each.value
+  dimensions          = { BackupVaultName = aws_backup_vault.this[0].name }
+  statistic           = "Sum"
+  period              = 3600 # seconds
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  # No job in the hour: nothing failed.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [aws_sns_topic.backup_alerts[0].arn]
 }

@@ -47,3 +47,8 @@ output "backup_role_arn" {
   description = "The role AWS Backup works as; null without backups."
   value       = one(aws_iam_role.backup[*].arn)
 }
+
+output "backup_alerts_topic_arn" {
+  description = "The topic a failed or aborted backup job is mailed through; null without backups or alert addresses."
+  value       = one(aws_sns_topic.backup_alerts[*].arn)
+}

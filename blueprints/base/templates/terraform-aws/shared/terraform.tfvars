@@ -27,6 +27,16 @@ dns_zone = null
 <% for env in aws_envs %><% for svc in env.spec.services if svc.persistence is defined and svc.persistence.backup is defined %><% set backed.any = true %><% endfor %><% endfor %>
 # A service backs its volume up: the vault its recovery points are kept in.
 backups = <@ backed.any | json @>
+<% set mails = namespace(all=[]) %>
+<% for env in aws_envs %><% set mails.all = mails.all + env.spec.platform.aws.monitoring.alertEmails %><% endfor %>
+<% if backed.any and mails.all %>
+# Who is mailed when a backup job fails: every environment's alert addresses.
+alert_emails = [
+<% for email in mails.all | unique | sort %>
+  <@ email | hcl @>,
+<% endfor %>
+]
+<% endif %>
 
 # GitHub: the build role trusts this repository's branch alone.
 github_repository = <@ first.platform.github.repository | hcl @>

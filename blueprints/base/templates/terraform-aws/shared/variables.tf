@@ -39,6 +39,16 @@ variable "backups" {
   default     = false
 }
 
+variable "alert_emails" {
+  type        = list(string)
+  description = "Who is mailed when a backup job fails or is aborted: every environment's alert addresses (spec: platform.aws.monitoring.alertEmails, else pipeline.notify.email)."
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alert_emails are email addresses."
+  }
+}
+
 variable "github_repository" {
   type        = string
   description = "The GitHub repository (OWNER/NAME) whose workflows sign in (spec: platform.github.repository)."

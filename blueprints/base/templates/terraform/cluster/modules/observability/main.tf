@@ -1,12 +1,13 @@
-# The observability stacks the spec names for AKS (observability.metrics.stack:
-# kube-prometheus-stack; observability.logs.stack: loki), installed with the values gen renders
-# for every cluster that runs them (stack/*.yaml, the same a local cluster's deploy script
-# installs) and what only AKS needs beside them: the Azure Disk StorageClass of their volumes,
-# and Alertmanager mailing the platform's alert addresses through the pipeline's SMTP relay.
-# Then what they read besides the stack's own rules: the certificates' alerts
-# (modules/monitoring's, the same Azure Monitor evaluates on managed Prometheus), the
+# The observability stacks the spec names for a cloud cluster, AKS or EKS
+# (observability.metrics.stack: kube-prometheus-stack; observability.logs.stack: loki),
+# installed with the values gen renders for every cluster that runs them (stack/*.yaml, the
+# same a local cluster's deploy script installs) and what only a cloud cluster needs beside
+# them: the StorageClass of their volumes (the cloud's block devices), and Alertmanager
+# mailing the platform's alert addresses through the pipeline's SMTP relay. Then what they
+# read besides the stack's own rules: the platform's alerts (on AKS the certificates',
+# modules/monitoring's, the same Azure Monitor evaluates on managed Prometheus), the
 # services' SLO rules (monitoring/prometheusrule.yaml) and each one's Grafana dashboard
-# (monitoring/<service>/), and cert-manager's controller.
+# (monitoring/<service>/), and cert-manager's controller where it runs.
 
 locals {
   mails = var.metrics && length(var.alert_emails) > 0
@@ -67,15 +68,16 @@ locals {
     )
   }
 
-  # What AKS adds to the rendered values. Prometheus' and Alertmanager's volumes on Azure
-  # Disks (Alertmanager's keeps its silences and notification log across restarts). The
+  # What a cloud cluster adds to the rendered values. Prometheus' and Alertmanager's volumes
+  # on the cloud's disks (Alertmanager's keeps its silences and notification log across
+  # restarts). The
   # stack's own rules watch the workloads of every namespace (crash loops, pods not ready,
   # stalled rollouts, volumes filling up, jobs, daemon sets), the services' and the
-  # platform's (the edge, the stacks, cert-manager); var.rules adds the certificates'. The
-  # control plane is Azure's: no scheduler, controller manager or etcd to scrape (their
+  # platform's (the edge, the stacks, cert-manager); var.rules adds the platform's. The
+  # control plane is the cloud's: no scheduler, controller manager or etcd to scrape (their
   # absence would fire the stack's alerts), and kube-proxy's metrics listen on the node's
-  # loopback.
-  kube_prometheus_stack_aks = {
+  # loopback (AKS' and EKS' kube-proxy alike).
+  kube_prometheus_stack_cloud = {
     prometheus = {
       prometheusSpec = {
         storageSpec = { volumeClaimTemplate = { spec = { storageClassName = var.storage_class } } }
@@ -100,8 +102,9 @@ locals {
 }
 
 # The namespace, made here so that the relay's password is there before Alertmanager. The
-# node exporter and Fluent Bit read the nodes (host network, PID and paths): privileged, and
-# exempt from the Azure Policy Pod Security Standard (modules/aks' pod_security_exempt).
+# node exporter and Fluent Bit read the nodes (host network, PID and paths): privileged (on
+# AKS also exempt from the Azure Policy Pod Security Standard: modules/aks'
+# pod_security_exempt).
 resource "kubernetes_namespace_v1" "this" {
   count = var.metrics || var.logs ? 1 : 0
 
@@ -142,7 +145,7 @@ resource "helm_release" "kube_prometheus_stack" {
   timeout          = 600 # seconds: on a fresh cluster pods may wait 3-5 minutes for the autoscaler's next node
   wait             = true
 
-  values = [var.kube_prometheus_stack_values, yamlencode(local.kube_prometheus_stack_aks)]
+  values = [var.kube_prometheus_stack_values, yamlencode(local.kube_prometheus_stack_cloud)]
 
   lifecycle {
     precondition {

@@ -16,7 +16,7 @@ variable "logs" {
 
 variable "kube_prometheus_stack_values" {
   type        = string
-  description = "kube-prometheus-stack's values as gen renders them (stack/kube-prometheus-stack.yaml): retention, volume, what Prometheus selects; AKS' storage class and Alertmanager's receivers are added here."
+  description = "kube-prometheus-stack's values as gen renders them (stack/kube-prometheus-stack.yaml): retention, volume, what Prometheus selects; the cloud's storage class and Alertmanager's receivers are added here."
   default     = null
 }
 
@@ -34,13 +34,13 @@ variable "fluent_bit_values" {
 
 variable "storage_class" {
   type        = string
-  description = "The StorageClass of Prometheus' and Loki's volumes: AKS' Azure Disk CSI class."
+  description = "The StorageClass of Prometheus' and Loki's volumes: a block-device class of the cloud's (AKS' Azure Disk CSI managed-csi, EKS' gp3)."
   default     = "managed-csi"
 }
 
 variable "alert_emails" {
   type        = list(string)
-  description = "Who Alertmanager mails every alert to: the platform's alert addresses, which Azure Monitor's action group mails too (spec: platform.azure.monitoring.alertEmails)."
+  description = "Who Alertmanager mails every alert to: the platform's alert addresses (spec: platform.<cloud>.monitoring.alertEmails, else pipeline.notify.email)."
 }
 
 variable "smtp" {
@@ -69,7 +69,7 @@ variable "mail_from" {
 
 variable "rules" {
   type        = any
-  description = "The platform's alerts on certificates (modules/monitoring's `alerts` output): Prometheus rule groups, as Azure Monitor would evaluate them on managed Prometheus."
+  description = "The platform's own alerts, as Prometheus rule groups: on AKS the certificates' (modules/monitoring's `alerts` output, which Azure Monitor evaluates on managed Prometheus); none on EKS."
   default     = []
 }
 
