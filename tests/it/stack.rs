@@ -462,22 +462,29 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
     assert!(readme.contains("GitHub secret `MAIL_CONNECTION`"), "the relay is a prerequisite");
     assert!(readme.contains("Alertmanager on EKS mails the alerts through it too"), "{readme}");
 
-    // AWS Backup is no cluster's: CloudWatch mails a failed or aborted job of the shared vault
-    // to the same addresses, through a topic encrypted with the shared key.
+    // AWS Backup is no cluster's: CloudWatch mails a failed, aborted or expired job of the
+    // shared vault to the same addresses, through a topic encrypted with a key of its own (the
+    // one CloudWatch may use), whatever other dimension the vault's series carry.
     let shared = read("terraform/shared/terraform.tfvars");
     assert!(shared.contains("alert_emails = [\n  \"oncall@example.com\",\n]\n"), "{shared}");
     let main = read("terraform/shared/main.tf");
     for wired in [
-        "kms_master_key_id = aws_kms_key.shared.arn",
-        "dimensions          = { BackupVaultName = aws_backup_vault.this[0].name }",
+        "kms_master_key_id = aws_kms_key.backup_alerts[0].arn",
+        "WHERE BackupVaultName = '${aws_backup_vault.this[0].name}'",
         "alarm_actions      = [aws_sns_topic.backup_alerts[0].arn]",
-        "identifiers = [\"cloudwatch.amazonaws.com\"]",
     ] {
         assert!(main.contains(wired), "{wired}");
     }
-    for metric in ["NumberOfBackupJobsFailed", "NumberOfBackupJobsAborted"] {
+    for metric in ["NumberOfBackupJobsFailed", "NumberOfBackupJobsAborted", "NumberOfBackupJobsExpired"] {
         assert!(main.contains(metric), "{metric}");
     }
+    // CloudWatch may use the topic's key alone, never the key of the images and backups.
+    let key_policy = |name: &str| {
+        let at = main.find(&format!("data \"aws_iam_policy_document\" \"{name}\"")).expect(name);
+        main[at..at + main[at..].find("\n}\n").expect("end")].to_string()
+    };
+    assert!(key_policy("backup_alerts_key").contains("cloudwatch.amazonaws.com"));
+    assert!(!key_policy("shared_key").contains("cloudwatch.amazonaws.com"));
     assert!(read("terraform/README.md").contains("PendingConfirmation"), "the subscription is confirmed by hand");
 
     // Observability off: no stack, no relay, and no address is required.

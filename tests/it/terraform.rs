@@ -2059,6 +2059,55 @@ fn on_aws_the_add_ons_come_in_the_order_a_cluster_needs_and_volumes_get_gp3() {
     assert_eq!(class["volume_binding_mode"], "WaitForFirstConsumer");
 }
 
+/// Cluster Autoscaler sizes the node group between the spec's minSize and maxSize: its role
+/// (Pod Identity, for the ServiceAccount the chart is given) scales this cluster's groups
+/// alone, and its image is the release of the cluster's minor, for every minor gen admits.
+#[test]
+fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of_its_minor() {
+    let r = Rendered::new("tests/fixtures/specs/aws.yaml");
+    let parsed = r.parsed();
+    let main = &parsed["main.tf"];
+    let role = &main["module"]["cluster_autoscaler_role"][0];
+    assert_eq!(role["namespace"], "kube-system");
+    let policy = &main["data"]["aws_iam_policy_document"]["cluster_autoscaler"][0];
+    let statements = policy["statement"].as_array().expect("statements");
+    let writes: Vec<&Value> = statements
+        .iter()
+        .filter(|s| {
+            s["actions"].to_string().contains("SetDesiredCapacity") || s["actions"].to_string().contains("Terminate")
+        })
+        .collect();
+    assert_eq!(writes.len(), 1, "{policy}");
+    assert_eq!(writes[0]["condition"][0]["variable"], "aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}");
+    assert_eq!(writes[0]["condition"][0]["values"], serde_json::json!(["owned"]));
+    // Terraform leaves the group's size to it.
+    let node_group = block(&parsed["modules/eks/main.tf"], "aws_eks_node_group", "this");
+    assert!(node_group["lifecycle"].to_string().contains("scaling_config[0].desired_size"), "{node_group}");
+
+    // The chart's ServiceAccount is the one the role trusts, and it finds this cluster's group.
+    let cluster = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster");
+    let at = cluster.find("resource \"helm_release\" \"cluster_autoscaler\"").expect("release");
+    let body = &cluster[at..at + cluster[at..].find("\n}\n").expect("end")];
+    assert!(
+        body.contains(&format!("serviceAccount = {{ create = true, name = {} }}", role["service_account"])),
+        "{body}"
+    );
+    assert!(body.contains("autoDiscovery = { clusterName = local.cluster.name }"), "{body}");
+    assert!(body.contains("contains(keys(var.cluster_autoscaler_images), local.kubernetes_version)"), "{body}");
+    let outputs = std::fs::read_to_string(r.terraform().join("outputs.tf")).expect("outputs");
+    assert!(outputs.contains("kubernetes_version     = var.kubernetes_version"), "{outputs}");
+
+    // An image for each minor EKS supports, of that minor's release line.
+    let variables = &parsed["cluster/variables.tf"]["variable"]["cluster_autoscaler_images"][0]["default"];
+    let images = variables.as_object().expect("images");
+    for minor in gen_core::platform::aws::rules::unsupported_eks_version::SUPPORTED_MINORS {
+        let version = format!("1.{minor}");
+        let tag = images.get(&version).and_then(Value::as_str).unwrap_or_else(|| panic!("no image for {version}"));
+        assert!(tag.starts_with(&format!("v{version}.")), "{version}: {tag}");
+    }
+    assert_eq!(images.len(), gen_core::platform::aws::rules::unsupported_eks_version::SUPPORTED_MINORS.count());
+}
+
 #[test]
 fn a_spec_whose_environments_run_on_two_clouds_is_refused_with_its_location() {
     let text = "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  azure:\n    location: westeurope\n    resourceGroup: shop-rg\n    aks: {name: shop}\n    acr: {name: shopacr}\n  github: {repository: acme/shop}\n  terraformState: {resourceGroup: tf, storageAccount: shoptf}\nservices:\n  - {name: shop, port: 5000, ingress: {host: shop.example.com}}\nenvironments:\n  - name: dev\n  - name: prod\n    platform:\n      aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop, adminRoles: [\"arn:aws:iam::123456789012:role/Admin\"]}, state: {bucket: acme-shop-tfstate}}\n";

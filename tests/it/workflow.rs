@@ -3981,3 +3981,52 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
         assert!(checked >= 3, "{}: {checked} roots", v.name);
     }
 }
+
+/// The digest a Terraform preview shows its reviewers, and the apply compares, counts an output
+/// the plan changes alone: the cluster root reads the platform root's outputs, so a platform
+/// plan that changes one is a change (the cluster root's apply then follows from it). An
+/// output left as it is, or one whose sensitive value alone differs, changes nothing.
+#[test]
+fn a_terraform_plan_that_changes_an_output_alone_is_a_change_to_review() {
+    let repo = Repo::new(&variants().into_iter().find(|v| v.name == "aws").expect("variant"));
+    let wf = read_yaml(&repo.root().join(".github/workflows/terraform.yml"));
+    let script = jobs(&wf)
+        .iter()
+        .flat_map(|(_, job)| steps(job))
+        .filter_map(|s| s["run"].as_str())
+        .find(|run| run.contains("plan_digest() {"))
+        .expect("a step that digests a plan")
+        .to_string();
+    let start = script.find("plan_digest() {").expect("start");
+    let function = &script[start..start + script[start..].find("\n}\n").expect("end") + 2];
+    let digest = |plan: &serde_json::Value| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let json = dir.path().join("plan.json");
+        std::fs::write(&json, plan.to_string()).expect("plan");
+        let stub = dir.path().join("terraform");
+        std::fs::write(&stub, format!("#!/bin/sh\ncat '{}'\n", json.display())).expect("stub");
+        std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+        let out = Command::new("bash")
+            .args(["-eo", "pipefail", "-c", &format!("{function}\nplan_digest root plan")])
+            .env("PATH", format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default()))
+            .output()
+            .expect("bash");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let output = |actions: &str, after: serde_json::Value, sensitive: bool| {
+        serde_json::json!({"resource_changes": [], "output_changes": {
+            "in_cluster": {"actions": [actions], "after": after, "after_unknown": false, "after_sensitive": sensitive}
+        }})
+    };
+    let nothing = digest(&serde_json::json!({"resource_changes": []}));
+    assert_eq!(digest(&output("no-op", serde_json::json!({"metrics": "none"}), false)), nothing);
+    let stack = digest(&output("update", serde_json::json!({"metrics": "kube-prometheus-stack"}), false));
+    assert_ne!(stack, nothing, "an output changed alone is a change");
+    assert_ne!(stack, digest(&output("update", serde_json::json!({"metrics": "none"}), false)));
+    assert_eq!(
+        digest(&output("update", serde_json::json!("one secret"), true)),
+        digest(&output("update", serde_json::json!("another"), true)),
+        "a sensitive value is not in the digest"
+    );
+}

@@ -86,6 +86,53 @@ module "load_balancer_controller_role" {
   policy          = file("${path.module}/load-balancer-controller-policy.json")
 }
 
+# Cluster Autoscaler (cluster/ installs it in kube-system) grows the node group up to
+# maxSize while pods wait for room, and shrinks it back to minSize: it reads every group and
+# instance type, and may change the size of, or stop an instance in, this cluster's groups
+# alone (EKS tags a managed node group's Auto Scaling group
+# `k8s.io/cluster-autoscaler/<cluster>` = `owned`). The project's own policy, from its
+# documentation (cluster-autoscaler/cloudprovider/aws/README.md, "IAM Policy").
+data "aws_iam_policy_document" "cluster_autoscaler" {
+  #checkov:skip=CKV_AWS_356:Describe* and GetInstanceTypesFromInstanceRequirements take no resource; the writes are held to this cluster's groups by their tag
+  statement {
+    sid = "ReadTheGroups"
+    actions = [
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeAutoScalingInstances",
+      "autoscaling:DescribeLaunchConfigurations",
+      "autoscaling:DescribeScalingActivities",
+      "ec2:DescribeImages",
+      "ec2:DescribeInstanceTypes",
+      "ec2:DescribeLaunchTemplateVersions",
+      "ec2:GetInstanceTypesFromInstanceRequirements",
+      "eks:DescribeNodegroup",
+    ]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ScaleThisClustersGroups"
+    actions   = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}"
+      values   = ["owned"]
+    }
+  }
+}
+
+module "cluster_autoscaler_role" {
+  source = "./modules/pod-identity"
+
+  name            = "${var.cluster_name}-cluster-autoscaler"
+  cluster_name    = module.eks.name
+  cluster_arn     = module.eks.arn
+  account_id      = var.account_id
+  namespace       = "kube-system"
+  service_account = "cluster-autoscaler"
+  policy          = data.aws_iam_policy_document.cluster_autoscaler.json
+}
+
 # ExternalDNS writes each Ingress host's alias record in the zone, and may change that zone
 # alone: the load balancer's address is known only once the controller has made it, after the
 # first deploy.

@@ -6,6 +6,7 @@ output "cluster" {
     host                   = module.eks.endpoint
     cluster_ca_certificate = module.eks.certificate_authority
     admin_access           = module.eks.admin_policy_associations
+    kubernetes_version     = var.kubernetes_version
   }
 }
 

@@ -57,6 +57,55 @@ resource "helm_release" "load_balancer_controller" {
   })]
 }
 
+# Cluster Autoscaler grows the node group while pods wait for room (up to maxSize) and
+# shrinks it back (to minSize), finding the group by the tags EKS gives a managed node group;
+# as the role of the platform root's Pod Identity association. Its image is the release of
+# the cluster's Kubernetes minor, as the project requires. It balances nothing across zones:
+# the one group spans them, and AWS places each new node (terraform/README.md, "Known
+# limits"). A node is removed once its pods fit elsewhere for 10 minutes, emptyDir volumes
+# (the services' /tmp) included; a PodDisruptionBudget holds each service's replicas.
+locals {
+  # (A platform root applied by an older gen has no such output: the variable's newest.)
+  kubernetes_version = try(local.cluster.kubernetes_version, reverse(sort(keys(var.cluster_autoscaler_images)))[0])
+}
+
+resource "helm_release" "cluster_autoscaler" {
+  name       = "cluster-autoscaler"
+  repository = "https://kubernetes.github.io/autoscaler"
+  chart      = "cluster-autoscaler"
+  version    = var.cluster_autoscaler_chart_version
+  namespace  = "kube-system"
+  atomic     = true
+  timeout    = 600 # seconds
+  wait       = true
+
+  values = [yamlencode({
+    cloudProvider = "aws"
+    awsRegion     = local.cluster.region
+    autoDiscovery = { clusterName = local.cluster.name }
+    image         = { tag = lookup(var.cluster_autoscaler_images, local.kubernetes_version, "") }
+    rbac = {
+      serviceAccount = { create = true, name = "cluster-autoscaler" }
+    }
+    extraArgs = {
+      expander                        = "least-waste"
+      "skip-nodes-with-local-storage" = false
+    }
+    containerSecurityContext = {
+      allowPrivilegeEscalation = false
+      readOnlyRootFilesystem   = true
+      capabilities             = { drop = ["ALL"] }
+    }
+  })]
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(var.cluster_autoscaler_images), local.kubernetes_version)
+      error_message = "No Cluster Autoscaler image is pinned for Kubernetes ${local.kubernetes_version} (variables.tf: cluster_autoscaler_images): a newer gen pins it."
+    }
+  }
+}
+
 # ExternalDNS writes the record of each Ingress host in the zone once the load balancer has an
 # address, and removes it with the Ingress; it owns the records it wrote alone (their TXT
 # registry, this cluster's id), so that environments sharing the zone never touch each

@@ -32,6 +32,26 @@ variable "external_dns_chart_version" {
   default     = "1.21.1"
 }
 
+# Cluster Autoscaler: chart 9.59.0 (github.com/kubernetes/autoscaler, tag
+# cluster-autoscaler-chart-9.59.0, July 2026), and its image for each Kubernetes minor EKS
+# supports (the project's newest patch of each as of August 2026: cluster-autoscaler-1.34.5,
+# -1.35.2, -1.36.1). The release of a minor must match the cluster's.
+variable "cluster_autoscaler_chart_version" {
+  type        = string
+  description = "Cluster Autoscaler's chart (https://kubernetes.github.io/autoscaler), pinned."
+  default     = "9.59.0"
+}
+
+variable "cluster_autoscaler_images" {
+  type        = map(string)
+  description = "Cluster Autoscaler's image tag (registry.k8s.io/autoscaling/cluster-autoscaler) for each Kubernetes minor."
+  default = {
+    "1.34" = "v1.34.5"
+    "1.35" = "v1.35.2"
+    "1.36" = "v1.36.1"
+  }
+}
+
 # Alertmanager's relay (kube-prometheus-stack in the cluster, with alert addresses): the
 # pipeline's, which the terraform workflow parses from the GitHub secret MAIL_CONNECTION and
 # hands this root (TF_VAR_alertmanager_smtp, TF_VAR_alertmanager_smtp_password), with the

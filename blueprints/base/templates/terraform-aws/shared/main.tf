@@ -21,8 +21,7 @@ resource "aws_kms_key" "shared" {
 }
 
 # The account administers the key through IAM, as AWS's default key policy does; ECR and
-# AWS Backup use it on behalf of whom IAM lets push, pull or back up; CloudWatch, to publish an
-# alarm to the backups' encrypted topic (which only this account may publish to).
+# AWS Backup use it on behalf of whom IAM lets push, pull or back up.
 data "aws_iam_policy_document" "shared_key" {
   #checkov:skip=CKV_AWS_109:a key policy: its `*` resource is this key alone
   #checkov:skip=CKV_AWS_111:a key policy: its `*` resource is this key alone
@@ -34,15 +33,6 @@ data "aws_iam_policy_document" "shared_key" {
     principals {
       type        = "AWS"
       identifiers = ["arn:aws:iam::${var.account_id}:root"]
-    }
-  }
-  statement {
-    sid       = "CloudWatchAlarmsPublish"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
 }
@@ -149,40 +139,84 @@ resource "aws_iam_role_policy_attachment" "backup" {
 }
 
 # Who hears of a backup that did not happen: every environment's alert addresses, mailed by
-# CloudWatch when a job of the vault failed, or was scheduled and never started (its window
-# passed: AWS Backup found no capacity, or the volume was gone), within the hour. The
-# Prometheus of each cluster never sees AWS Backup. Each address confirms its subscription
-# once, from the mail AWS sends (README.md, "Alerts"); until then it receives nothing.
+# CloudWatch within the hour when a job of the vault failed, was aborted (cancelled before it
+# completed) or expired (never started within its start window). The Prometheus of each
+# cluster never sees AWS Backup. Each address confirms its subscription once, from the mail
+# AWS sends (README.md, "Backups"); until then it receives nothing.
+locals {
+  backup_job_alarms = {
+    failed  = { metric = "NumberOfBackupJobsFailed", what = "failed" }
+    aborted = { metric = "NumberOfBackupJobsAborted", what = "was aborted before it completed" }
+    expired = { metric = "NumberOfBackupJobsExpired", what = "expired: it never started within its start window" }
+  }
+  backup_alerts = var.backups && length(var.alert_emails) > 0
+}
+
+# The topic's own key: CloudWatch may use it to publish, and no other key of the project (the
+# images' and the backups' stays the account's and its services' alone).
+resource "aws_kms_key" "backup_alerts" {
+  count                   = local.backup_alerts ? 1 : 0
+  description             = "${var.name}: the backup alerts' topic"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.backup_alerts_key.json
+}
+
+data "aws_iam_policy_document" "backup_alerts_key" {
+  #checkov:skip=CKV_AWS_109:a key policy: its `*` resource is this key alone
+  #checkov:skip=CKV_AWS_111:a key policy: its `*` resource is this key alone
+  #checkov:skip=CKV_AWS_356:a key policy: its `*` resource is this key alone
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${var.account_id}:root"]
+    }
+  }
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
+}
+
 resource "aws_sns_topic" "backup_alerts" {
-  count             = var.backups && length(var.alert_emails) > 0 ? 1 : 0
+  count             = local.backup_alerts ? 1 : 0
   name              = "${var.name}-backup-alerts"
-  kms_master_key_id = aws_kms_key.shared.arn
+  kms_master_key_id = aws_kms_key.backup_alerts[0].arn
 }
 
 resource "aws_sns_topic_subscription" "backup_alerts" {
-  for_each  = toset(length(aws_sns_topic.backup_alerts) > 0 ? var.alert_emails : [])
+  for_each  = toset(local.backup_alerts ? var.alert_emails : [])
   topic_arn = aws_sns_topic.backup_alerts[0].arn
   protocol  = "email"
   endpoint  = each.value
 }
 
+# Each on the sum of every series of the metric that names the vault, whatever other
+# dimension (the resource type) it carries: a Metrics Insights query.
 resource "aws_cloudwatch_metric_alarm" "backup_jobs" {
-  for_each = length(aws_sns_topic.backup_alerts) > 0 ? {
-    failed  = "NumberOfBackupJobsFailed"
-    aborted = "NumberOfBackupJobsAborted"
-  } : {}
+  for_each = local.backup_alerts ? local.backup_job_alarms : {}
 
   alarm_name          = "${var.name}-backup-jobs-${each.key}"
-  alarm_description   = "A backup job of the vault ${aws_backup_vault.this[0].name} ${each.key == "failed" ? "failed" : "was aborted (scheduled, never started)"}: aws backup list-backup-jobs --by-backup-vault-name ${aws_backup_vault.this[0].name} --by-state ${upper(each.key)} says which and why."
-  namespace           = "AWS/Backup"
-  metric_name         = each.value
-  dimensions          = { BackupVaultName = aws_backup_vault.this[0].name }
-  statistic           = "Sum"
-  period              = 3600 # seconds
+  alarm_description   = "A backup job of the vault ${aws_backup_vault.this[0].name} ${each.value.what}: aws backup list-backup-jobs --by-backup-vault-name ${aws_backup_vault.this[0].name} --by-state ${upper(each.key)} says which and why."
   evaluation_periods  = 1
   threshold           = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
-  # No job in the hour: nothing failed.
+  # No job in the hour: nothing went wrong.
   treat_missing_data = "notBreaching"
   alarm_actions      = [aws_sns_topic.backup_alerts[0].arn]
+
+  metric_query {
+    id          = "jobs"
+    expression  = "SELECT SUM(${each.value.metric}) FROM \"AWS/Backup\" WHERE BackupVaultName = '${aws_backup_vault.this[0].name}'"
+    period      = 3600 # seconds
+    return_data = true
+  }
 }
