@@ -113,6 +113,11 @@ pub trait Platform: Sync + std::fmt::Debug {
     fn on_this_machine(&self) -> bool {
         false
     }
+    /// Whether its clusters route HTTPRoutes, through a Gateway the spec names
+    /// (`platform.<target>.ingress.gateway`) or one the platform creates.
+    fn routes_httproutes(&self) -> bool {
+        true
+    }
     /// What a spec must hold when one of its environments (`envs`, never empty, in promotion
     /// order) runs on this platform, beyond what the schema requires of every spec.
     fn requirements(&self, top: &Loaded, envs: &[&Environment]) -> Diagnostics {

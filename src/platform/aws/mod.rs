@@ -96,6 +96,12 @@ impl Platform for Aws {
         &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]
     }
 
+    /// The AWS Load Balancer Controller serves the Gateway API behind a feature gate, with
+    /// CRDs installed apart: gen installs neither yet, so a service is routed by an Ingress.
+    fn routes_httproutes(&self) -> bool {
+        false
+    }
+
     /// kube-prometheus-stack in the cluster, which the cluster root installs
     /// (terraform/cluster/modules/observability, as on AKS): it evaluates the services' SLO
     /// rules and the stack's own, and its Alertmanager mails `monitoring.alertEmails`.

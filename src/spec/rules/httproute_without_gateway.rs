@@ -26,23 +26,33 @@ declare_rule! {
     ///     ingress: {host: api.localhost, route: httproute}
     /// ```
     ///
+    /// On AWS gen routes no HTTPRoute yet (the AWS Load Balancer Controller's Gateway API is
+    /// not installed): the spec cannot name a Gateway there, and an HTTPRoute is reported.
+    ///
     /// ## How to fix
-    /// On a local cluster, drop `route: httproute` (the same host and path become an Ingress).
-    /// Elsewhere, name the Gateway the cluster runs (`platform.<target>.ingress.gateway:
-    /// {name: web, namespace: gateway-system}`), or use `route: ingress`.
+    /// On a local cluster or on AWS, drop `route: httproute` (the same host and path become an
+    /// Ingress, which the platform's load balancer serves). Elsewhere, name the Gateway the
+    /// cluster runs (`platform.<target>.ingress.gateway: {name: web, namespace:
+    /// gateway-system}`), or use `route: ingress`.
     pub static RULE = ("SPEC120", "httproute-without-gateway", Error);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     // A cluster on this machine routes through the ingress controller its script installs,
     // whatever Gateway the spec names (SPEC137 reports one named there).
-    let local = spec.spec.platform.on().on_this_machine();
+    let platform = spec.spec.platform.on();
+    let local = platform.on_this_machine();
     if spec.spec.platform.ingress().gateway.is_some() && !local {
         return;
     }
     // The key that names the Gateway is under the platform the spec runs on.
     let help = if local {
         "drop `route: httproute`: a local cluster runs no Gateway, and serves the same host and path through an Ingress on its ingress-nginx".to_string()
+    } else if !platform.routes_httproutes() {
+        format!(
+            "drop `route: httproute`: gen routes no HTTPRoute on {} yet, and serves the same host and path through an Ingress on the platform's load balancer",
+            platform.name()
+        )
     } else {
         format!("set `platform.{}.ingress.gateway: {{name: ..., namespace: ...}}`", spec.spec.platform.target_name())
     };
