@@ -4030,3 +4030,62 @@ fn a_terraform_plan_that_changes_an_output_alone_is_a_change_to_review() {
         "a sensitive value is not in the digest"
     );
 }
+
+/// Where kube-prometheus-stack runs in the cloud's cluster, the apply waits, after the cluster
+/// root's, until prometheus-operator has Prometheus and Alertmanager running (Helm's wait ends
+/// before the operator makes them), signed in to the cluster as the apply role or identity;
+/// one that never runs fails the apply, saying where to look.
+#[test]
+fn an_apply_waits_until_prometheus_and_alertmanager_run_where_the_stack_is_the_clusters() {
+    const STEP: &str = "Prometheus and Alertmanager run";
+    // `get` finds the StatefulSet at its third look; `rollout status` answers $ROLLOUT.
+    const KUBECTL: &str = "case \"$*\" in\n\
+        *' get statefulset '*) [ \"$(grep -c ' get statefulset ' \"$CALLS\")\" -ge 3 ] ;;\n\
+        *'rollout status'*) exit \"${ROLLOUT:-0}\" ;;\n\
+        *) exit 0 ;;\n\
+        esac";
+    for (name, sign_in) in
+        [("aws", "aws eks update-kubeconfig"), ("aks-in-cluster-stack", "kubelogin convert-kubeconfig -l azurecli")]
+    {
+        let repo = Repo::new(&variants().into_iter().find(|v| v.name == name).expect("variant"));
+        let wf = read_yaml(&repo.root().join(".github/workflows/terraform.yml"));
+        let mut waits = 0;
+        for (id, job) in jobs(&wf) {
+            let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+            let Some(at) = names.iter().position(|n| *n == STEP) else { continue };
+            waits += 1;
+            assert!(id.starts_with("apply"), "{name}: {id}");
+            assert!(names[at - 1].starts_with("Cluster root"), "{name}: {id}: {names:?}");
+            let step = steps(job).into_iter().find(|s| s["name"] == STEP).expect("the step").clone();
+            let stubs = [("kubectl", KUBECTL), ("aws", "exit 0"), ("az", "exit 0"), ("kubelogin", "exit 0")];
+            let (code, said, calls) = run_with_stubs(&step, &stubs, &[]);
+            assert_eq!(code, Some(0), "{name}: {said}\n{calls}");
+            // Signed in before the first look at the cluster.
+            let signed = calls.find(sign_in).expect("signed in");
+            assert!(signed < calls.find("kubectl --namespace").expect("a look"), "{calls}");
+            for set in
+                ["prometheus-kube-prometheus-stack-prometheus", "alertmanager-kube-prometheus-stack-alertmanager"]
+            {
+                assert!(
+                    calls.contains(&format!(
+                        "kubectl --namespace monitoring rollout status statefulset/{set} --timeout=10m"
+                    )),
+                    "{calls}"
+                );
+            }
+            let (code, said, _) = run_with_stubs(&step, &stubs, &[("ROLLOUT", "1")]);
+            assert_eq!(code, Some(1), "{said}");
+            assert!(
+                said.contains(
+                    "::error::prometheus-kube-prometheus-stack-prometheus does not run in monitoring after 10 minutes"
+                ),
+                "{said}"
+            );
+        }
+        assert_eq!(waits, 1, "{name}: one apply of one cluster with the stack");
+    }
+    // A cluster whose metrics are managed Prometheus has no such wait.
+    let repo = Repo::new(&variants().into_iter().find(|v| v.name == "environment").expect("variant"));
+    let workflow = std::fs::read_to_string(repo.root().join(".github/workflows/terraform.yml")).expect("workflow");
+    assert!(!workflow.contains(STEP), "managed Prometheus");
+}
