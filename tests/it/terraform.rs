@@ -2094,6 +2094,9 @@ fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of
     );
     assert!(body.contains("autoDiscovery = { clusterName = local.cluster.name }"), "{body}");
     assert!(body.contains("contains(keys(var.cluster_autoscaler_images), local.kubernetes_version)"), "{body}");
+    // A platform root applied by an older gen says no version: no autoscaler of a guessed one.
+    assert!(body.contains("count      = local.kubernetes_version == null ? 0 : 1"), "{body}");
+    assert!(cluster.contains("kubernetes_version = try(local.cluster.kubernetes_version, null)"), "{cluster}");
     let outputs = std::fs::read_to_string(r.terraform().join("outputs.tf")).expect("outputs");
     assert!(outputs.contains("kubernetes_version     = var.kubernetes_version"), "{outputs}");
 

@@ -65,11 +65,13 @@ resource "helm_release" "load_balancer_controller" {
 # limits"). A node is removed once its pods fit elsewhere for 10 minutes, emptyDir volumes
 # (the services' /tmp) included; a PodDisruptionBudget holds each service's replicas.
 locals {
-  # (A platform root applied by an older gen has no such output: the variable's newest.)
-  kubernetes_version = try(local.cluster.kubernetes_version, reverse(sort(keys(var.cluster_autoscaler_images)))[0])
+  # (A platform root applied by an older gen has no such output: no autoscaler until it is
+  # applied again, first in the same run, rather than the release of a guessed minor.)
+  kubernetes_version = try(local.cluster.kubernetes_version, null)
 }
 
 resource "helm_release" "cluster_autoscaler" {
+  count      = local.kubernetes_version == null ? 0 : 1
   name       = "cluster-autoscaler"
   repository = "https://kubernetes.github.io/autoscaler"
   chart      = "cluster-autoscaler"
@@ -90,6 +92,10 @@ resource "helm_release" "cluster_autoscaler" {
     extraArgs = {
       expander                        = "least-waste"
       "skip-nodes-with-local-storage" = false
+    }
+    resources = {
+      requests = { cpu = "100m", memory = "300Mi" }
+      limits   = { memory = "600Mi" }
     }
     containerSecurityContext = {
       allowPrivilegeEscalation = false
