@@ -1,8 +1,9 @@
 # What runs inside the cluster: the services' namespaces, the AWS Load Balancer Controller (the
-# `alb` IngressClass the charts' Ingresses name), ExternalDNS (each Ingress host's record in the
-# zone), the gp3 StorageClass the volumes are made in and the snapshot class, and the deploy
-# role's Role (GitOps on AWS waits for gen's AWS pipeline, SPEC185). The volumes' backups are
-# AWS Backup's, in the platform root. Applied after the platform root (terraform/), in the
+# `alb` IngressClass the charts' Ingresses name), Cluster Autoscaler, ExternalDNS (each Ingress
+# host's record in the zone), the gp3 StorageClass the volumes are made in and the snapshot
+# class, what watches the services (kube-prometheus-stack and Loki: modules/observability), and
+# the deploy role's Role (GitOps on AWS waits for gen's AWS pipeline, SPEC185). The volumes'
+# backups are AWS Backup's, in the platform root. Applied after the platform root (terraform/), in the
 # workspace of the same environment; every value comes from that root's state.
 
 # The services' namespaces, made here so that the deploy role needs no right outside them;
