@@ -219,10 +219,7 @@ fn aks_runs_kube_prometheus_stack_and_loki_in_the_cluster_and_alertmanager_mails
     // The cluster root installs the stacks with the very values a local cluster gets, and
     // applies each service's rule and dashboard, read from the files beside them.
     let cluster = read("terraform/cluster/main.tf");
-    for file in ["kube-prometheus-stack.yaml", "loki.yaml", "fluent-bit.yaml"] {
-        assert!(cluster.contains(&format!("file(\"${{local.stack_values}}/{file}\")")), "{file}");
-        assert!(out.join("stack").join(file).is_file(), "{file}");
-    }
+    installs_the_stacks_values(&out, &cluster);
     assert!(cluster.contains("stack_values          = \"${path.root}/../../stack\""));
     assert!(cluster.contains("split(\"\\n---\\n\", file(\"${local.monitored}/prometheusrule.yaml\"))"), "{cluster}");
     assert!(out.join("monitoring/prometheusrule.yaml").is_file());
@@ -346,10 +343,11 @@ fn alertmanager_on_aks_pages_the_alert_addresses_and_stays_quiet_on_info_and_the
     }
 }
 
-/// The cluster root's wiring of modules/observability (its `locals` and `module` blocks, and
-/// the module's variables; no provider), planned by Terraform with the platform root's state
-/// stubbed: what the platform says of metrics, and which services have rules.
-fn plan_observability_wiring(out: &Path, metrics: &str) {
+/// The cluster root's wiring of modules/observability (its `locals` and `module` blocks, from
+/// `start` to `end`, with `replaced` swapped for what a plan needs no provider for, and the
+/// module's variables), planned by Terraform with the platform root's output stubbed as
+/// `platform` (a `locals` body).
+fn plan_wiring(out: &Path, (start, end): (&str, &str), replaced: &[(&str, &str)], platform: &str) {
     // At the cluster root's depth: its paths (../../stack) read the same files.
     let dir = out.join("terraform/h");
     std::fs::create_dir_all(dir.join("modules/observability")).expect("mkdir");
@@ -359,19 +357,32 @@ fn plan_observability_wiring(out: &Path, metrics: &str) {
     )
     .expect("variables");
     let main = std::fs::read_to_string(out.join("terraform/cluster/main.tf")).expect("main.tf");
-    let start = main.find("# The observability stacks the spec names").expect("the wiring");
-    let end = start + main[start..].find("# GitOps: Argo CD").expect("its end");
-    let wiring = main[start..end].replace("[kubernetes_namespace_v1.service, module.cert_manager]", "[]");
+    let at = main.find(start).expect("the wiring");
+    let mut wiring = main[at..at + main[at..].find(end).expect("its end")].to_string();
+    for (from, to) in replaced {
+        wiring = wiring.replace(from, to);
+    }
     let variables = std::fs::read_to_string(out.join("terraform/cluster/variables.tf")).expect("variables.tf");
     let relay = &variables[variables.find("# Alertmanager's relay").expect("the relay's variables")..];
-    let stub = format!(
-        "locals {{\n  platform = {{ ingress_namespace = \"gateway-system\", observability = {{ metrics = \"{metrics}\", logs = \"cloud\", alerts = [], alert_emails = [\"oncall@example.com\"], slo_services = [\"api\", \"web\"] }} }}\n}}\n"
-    );
+    let stub = format!("locals {{\n  platform = {platform}\n}}\n");
     std::fs::write(dir.join("main.tf"), format!("{wiring}\n{relay}\n{stub}")).expect("main");
     for args in [&["init", "-backend=false", "-input=false"][..], &["plan", "-input=false"]] {
         crate::common::terraform(&dir, args);
     }
     std::fs::remove_dir_all(&dir).expect("clean");
+}
+
+/// AKS' cluster root planned with what the platform says of metrics, and which services have
+/// rules.
+fn plan_observability_wiring(out: &Path, metrics: &str) {
+    plan_wiring(
+        out,
+        ("# The observability stacks the spec names", "# GitOps: Argo CD"),
+        &[("[kubernetes_namespace_v1.service, module.cert_manager]", "[]")],
+        &format!(
+            "{{ ingress_namespace = \"gateway-system\", observability = {{ metrics = \"{metrics}\", logs = \"cloud\", alerts = [], alert_emails = [\"oncall@example.com\"], slo_services = [\"api\", \"web\"] }} }}"
+        ),
+    );
 }
 
 #[test]
@@ -435,10 +446,7 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
     // The cluster root installs the stacks with the values a local cluster gets, on gp3, and
     // the services' rules and dashboards; the deploy role writes the charts' ServiceMonitors.
     let cluster = read("terraform/cluster/main.tf");
-    for file in ["kube-prometheus-stack.yaml", "loki.yaml", "fluent-bit.yaml"] {
-        assert!(cluster.contains(&format!("file(\"${{local.stack_values}}/{file}\")")), "{file}");
-        assert!(out.join("stack").join(file).is_file(), "{file}");
-    }
+    installs_the_stacks_values(&out, &cluster);
     assert!(cluster.contains("storage_class                = kubernetes_storage_class_v1.gp3.metadata[0].name"));
     assert!(cluster.contains(
         "[{ api_groups = [\"monitoring.coreos.com\"], resources = [\"servicemonitors\"], verbs = local.write }]"
@@ -502,25 +510,9 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
     assert!(!shared.contains("alert_emails"), "{shared}");
 }
 
-/// The AWS cluster root's wiring of modules/observability (its `locals` and `module` blocks,
-/// and the module's variables; no provider), planned by Terraform with the platform root's
-/// output stubbed, as the platform root writes it.
+/// The AWS cluster root's wiring of modules/observability, planned with the platform root's
+/// output stubbed as the platform root writes it.
 fn plan_eks_observability_wiring(out: &Path) {
-    let dir = out.join("terraform/h");
-    std::fs::create_dir_all(dir.join("modules/observability")).expect("mkdir");
-    std::fs::copy(
-        out.join("terraform/cluster/modules/observability/variables.tf"),
-        dir.join("modules/observability/variables.tf"),
-    )
-    .expect("variables");
-    let main = std::fs::read_to_string(out.join("terraform/cluster/main.tf")).expect("main.tf");
-    let start = main.find("# What watches the services, as on AKS").expect("the wiring");
-    let end = start + main[start..].find("# The class of a VolumeSnapshot").expect("its end");
-    let wiring = main[start..end]
-        .replace("[kubernetes_namespace_v1.service]", "[]")
-        .replace("kubernetes_storage_class_v1.gp3.metadata[0].name", "\"gp3\"");
-    let variables = std::fs::read_to_string(out.join("terraform/cluster/variables.tf")).expect("variables.tf");
-    let relay = &variables[variables.find("# Alertmanager's relay").expect("the relay's variables")..];
     // The platform root's output, as its outputs.tf writes it from the tfvars.
     let outputs = std::fs::read_to_string(out.join("terraform/outputs.tf")).expect("outputs.tf");
     let block = &outputs[outputs.find("    observability = {").expect("observability")..];
@@ -530,10 +522,19 @@ fn plan_eks_observability_wiring(out: &Path) {
         .replace("var.logs_stack", "\"loki\"")
         .replace("var.alert_emails", "[\"oncall@example.com\"]")
         .replace("var.slo_services", "[\"api\", \"notes\"]");
-    let stub = format!("locals {{\n  platform = {{\n{block}\n  }}\n}}\n");
-    std::fs::write(dir.join("main.tf"), format!("{wiring}\n{relay}\n{stub}")).expect("main");
-    for args in [&["init", "-backend=false", "-input=false"][..], &["plan", "-input=false"]] {
-        crate::common::terraform(&dir, args);
+    plan_wiring(
+        out,
+        ("# What watches the services, as on AKS", "# The class of a VolumeSnapshot"),
+        &[("[kubernetes_namespace_v1.service]", "[]"), ("kubernetes_storage_class_v1.gp3.metadata[0].name", "\"gp3\"")],
+        &format!("{{\n{block}\n  }}"),
+    );
+}
+
+/// The cluster root (`cluster`, its main.tf) installs each stack with the values gen renders in
+/// `stack/`, the very files a local cluster's script installs.
+fn installs_the_stacks_values(out: &Path, cluster: &str) {
+    for file in ["kube-prometheus-stack.yaml", "loki.yaml", "fluent-bit.yaml"] {
+        assert!(cluster.contains(&format!("file(\"${{local.stack_values}}/{file}\")")), "{file}");
+        assert!(out.join("stack").join(file).is_file(), "{file}");
     }
-    std::fs::remove_dir_all(&dir).expect("clean");
 }
