@@ -68,7 +68,8 @@ impl ServiceChart {
 }
 
 fn specs() -> Vec<PathBuf> {
-    vec![root().join("spec.yaml"), fixture("specs/options.yaml")]
+    // On AWS, an HTTPRoute on the Gateway's ALB over TLS and one in plain HTTP.
+    vec![root().join("spec.yaml"), fixture("specs/options.yaml"), fixture("specs/aws-gateway.yaml")]
 }
 
 #[test]

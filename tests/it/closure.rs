@@ -604,3 +604,31 @@ fn a_monitor_no_installed_prometheus_selects_and_an_alert_that_reaches_no_one_ar
     );
     assert_eq!(case(&[("rule.yaml", &wrong), ("prometheus.yaml", &alerting)]), []);
 }
+
+/// On EKS an HTTPRoute closes on what the in-cluster root installs: the Gateway API's CRDs,
+/// rendered from Envoy Gateway's CRD chart and applied by a `kubernetes_manifest`, and the
+/// Gateway of `modules/gateway`. Without either, the route is reported.
+#[test]
+fn an_eks_httproute_needs_the_gateway_api_crds_applied_and_the_gateway_module() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(fixture("spec/SPEC187/passes-gateway.yaml"), dir.path().join("spec.yaml")).expect("copy");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out");
+    assert_eq!(dep(&lint(&[], &out)), []);
+
+    let cluster = out.join("terraform/cluster/main.tf");
+    let text = std::fs::read_to_string(&cluster).expect("read");
+    let at = text.find("resource \"kubernetes_manifest\" \"gateway_api_crds\"").expect("the CRDs");
+    let end = at + text[at..].find("\n}\n").expect("end") + 3;
+    let without = format!("{}{}", &text[..at], &text[end..])
+        .replace("  depends_on = [kubernetes_manifest.gateway_api_crds]\n", "");
+    std::fs::write(&cluster, without).expect("write");
+    let found: Vec<String> = dep(&lint(&[], &out)).into_iter().map(|d| d.0).collect();
+    assert_eq!(found, ["DEP005"], "the route's CRD");
+
+    std::fs::write(&cluster, text).expect("write");
+    std::fs::remove_dir_all(out.join("terraform/cluster/modules/gateway")).expect("remove");
+    let found: Vec<String> = dep(&lint(&[], &out)).into_iter().map(|d| d.0).collect();
+    assert_eq!(found, ["DEP004"], "the route's Gateway");
+}

@@ -35,9 +35,15 @@ const SPECS: &[&str] = &[
 ];
 
 /// The specs on AWS: two services (a volume backed up, none), NAT per zone and Graviton nodes;
-/// the smallest (no zone, no volume, two zones named); seed 004's three environments, a cluster each.
-const AWS_SPECS: &[&str] =
-    &["tests/fixtures/specs/aws.yaml", "tests/fixtures/specs/aws-minimal.yaml", "examples/seed-004-notejam-eks.yaml"];
+/// the smallest (no zone, no volume, two zones named); seed 004's three environments, a cluster
+/// each; three services, two of them routed through the Gateway, in three environments.
+const AWS_SPECS: &[&str] = &[
+    "tests/fixtures/specs/aws.yaml",
+    "tests/fixtures/specs/aws-minimal.yaml",
+    "examples/seed-004-notejam-eks.yaml",
+    // Three environments; an HTTPRoute over TLS, one in plain HTTP, an Ingress with a volume.
+    "tests/fixtures/specs/aws-gateway.yaml",
+];
 
 /// Every spec whose Terraform the real tools judge, on either cloud.
 fn all_specs() -> impl Iterator<Item = &'static str> {
@@ -2429,4 +2435,172 @@ fn on_aws_the_release_an_environment_runs_outlives_the_registrys_keep() {
     }
     let expected: BTreeSet<String> = ["1.0.0", "1.0.2", "1.0.3", "1.0.4"].iter().map(|s| s.to_string()).collect();
     assert_eq!(expired, expected, "the newest five and the one production runs stay");
+}
+
+/// What Terraform makes of the objects the AWS Gateway module's release applies (its `raw`
+/// chart's `resources`) for the inputs the in-cluster root gives it from an environment's
+/// values: `terraform console` evaluates the release's `values` with the module's own
+/// `locals` (no provider needed), as an apply would.
+fn aws_gateway_objects(r: &Rendered, environment: &str) -> Vec<Value> {
+    let parsed = r.parsed();
+    let gateway = &parsed[&format!("environments/{environment}.tfvars")]["gateway"];
+    assert!(gateway.is_object(), "{environment}: {gateway}");
+    let main = std::fs::read_to_string(r.terraform().join("cluster/modules/gateway/main.tf")).expect("module");
+    let at = main.find("locals {").expect("locals");
+    let locals = &main[at..at + main[at..].find("\n}\n").expect("end") + 3];
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.tf"), locals).expect("write");
+    let values = parsed["cluster/modules/gateway/main.tf"]["resource"]["helm_release"]["gateway"][0]["values"][0]
+        .as_str()
+        .expect("the release's values");
+    let values = values.strip_prefix("${").and_then(|v| v.strip_suffix('}')).expect("an expression");
+    std::fs::write(
+        dir.path().join("objects.tf"),
+        format!("locals {{\n  objects = yamldecode({values}).resources\n}}\n"),
+    )
+    .expect("write");
+    std::fs::copy(r.terraform().join("cluster/modules/gateway/variables.tf"), dir.path().join("variables.tf"))
+        .expect("copy");
+    let tls: Vec<String> =
+        gateway["tls_hosts"].as_array().expect("tls").iter().map(|h| h.as_str().expect("host").to_string()).collect();
+    let inputs = serde_json::json!({
+        "name": gateway["name"],
+        "namespace": gateway["namespace"],
+        "route_namespaces": parsed[&format!("environments/{environment}.tfvars")]["namespaces"],
+        "tls_hosts": tls,
+        // The platform root's certificates, one per TLS host in order.
+        "certificates": tls.iter().map(|h| format!("arn:aws:acm:eu-central-1:123456789012:certificate/{h}")).collect::<Vec<_>>(),
+        "backends": gateway["backends"],
+    });
+    std::fs::write(dir.path().join("inputs.tfvars.json"), inputs.to_string()).expect("write");
+    let out = Command::new("terraform")
+        .args(["console", "-var-file=inputs.tfvars.json"])
+        .current_dir(dir.path())
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(b"jsonencode(local.objects)\n")?;
+            child.wait_with_output()
+        })
+        .expect("terraform console");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let text: String = serde_json::from_str(said.trim()).expect("a string");
+    serde_json::from_str(&text).expect("the objects")
+}
+
+/// On AWS a service routed through an HTTPRoute is served by an ALB of the Gateway's: the
+/// Gateway API's CRDs (standard channel, the version the controller is built for) come before
+/// the controller, which restarts to find them and serves ALB Gateways alone; the Gateway's
+/// HTTPS listener holds the ACM certificate of each TLS host, its HTTP listener redirects each
+/// TLS host and serves the plain one; each routed service's target group is checked at its
+/// readiness path; ExternalDNS writes the routes' records; the deploy role writes HTTPRoutes.
+/// The Gateway API's objects pass their CRDs' schemas, and the chart's route names the
+/// listener of its host, without the header filter an ALB refuses.
+#[test]
+fn on_aws_an_httproute_is_served_by_the_gateways_alb_with_the_crds_before_the_controller() {
+    let r = Rendered::new("tests/fixtures/specs/aws-gateway.yaml");
+    let cluster = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster");
+    let parsed = r.parsed();
+    let root = &parsed["cluster/main.tf"];
+    let crds = &root["data"]["helm_template"]["gateway_api_crds"][0];
+    assert_eq!(crds["chart"], "gateway-crds-helm");
+    assert!(crds["values"].to_string().contains("channel = \\\"standard\\\""), "{crds}");
+    assert!(crds["values"].to_string().contains("envoyGateway = { enabled = false }"), "{crds}");
+    let manifests = block(root, "kubernetes_manifest", "gateway_api_crds");
+    assert!(manifests["for_each"].to_string().contains("manifest_decode_multi"), "{manifests}");
+    let controller = block(root, "helm_release", "load_balancer_controller");
+    assert_eq!(controller["depends_on"], serde_json::json!(["${kubernetes_manifest.gateway_api_crds}"]));
+    let at = cluster.find("resource \"helm_release\" \"load_balancer_controller\"").expect("release");
+    let body = &cluster[at..at + cluster[at..].find("\n}\n").expect("end")];
+    assert!(body.contains("\"gen.dev/gateway-api-crds\" = var.gateway_api_crds_chart_version"), "{body}");
+    assert!(body.contains("{ ALBGatewayAPI = true, NLBGatewayAPI = false }"), "{body}");
+    assert!(cluster.contains("[\"ingress\", \"gateway-httproute\"]"), "ExternalDNS reads the routes");
+    assert!(cluster.contains("resources = [\"httproutes\"], verbs = local.write"), "the deploy role writes routes");
+    // The CRDs' release is the AKS path's Envoy Gateway's, whose Gateway API the controller reads.
+    let aws_pin = &parsed["cluster/variables.tf"]["variable"]["gateway_api_crds_chart_version"][0]["default"];
+    let azure = Rendered::new("tests/fixtures/specs/terraform.yaml").parsed();
+    assert_eq!(aws_pin, &azure["cluster/variables.tf"]["variable"]["envoy_gateway_chart_version"][0]["default"]);
+    // The platform root hands the certificates of the Gateway's TLS hosts on.
+    let outputs = std::fs::read_to_string(r.terraform().join("outputs.tf")).expect("outputs");
+    assert!(outputs.contains("for host in var.gateway.tls_hosts : module.certificates[0].arns[host]"), "{outputs}");
+
+    for environment in ["development", "production"] {
+        let objects = aws_gateway_objects(&r, environment);
+        let of = |kind: &str| -> Vec<&Value> { objects.iter().filter(|o| o["kind"] == kind).collect() };
+        let host = |name: &str| {
+            if environment == "production" {
+                format!("{name}.shop.example.com")
+            } else {
+                format!("{name}.dev.shop.example.com")
+            }
+        };
+        let (api, status) = (host("api"), host("status"));
+        let gateway = of("Gateway")[0];
+        assert_eq!(gateway["metadata"], serde_json::json!({"name": "gen-gateway", "namespace": "gateway-system"}));
+        let listeners: Vec<(&Value, &Value)> = gateway["spec"]["listeners"]
+            .as_array()
+            .expect("listeners")
+            .iter()
+            .map(|l| (&l["name"], &l["port"]))
+            .collect();
+        assert_eq!(listeners, [(&Value::from("http"), &Value::from(80)), (&Value::from("https"), &Value::from(443))]);
+        let config = &of("LoadBalancerConfiguration")[0]["spec"];
+        assert_eq!(config["scheme"], "internet-facing");
+        assert_eq!(config["listenerConfigurations"][0]["protocolPort"], "HTTPS:443");
+        assert_eq!(
+            config["listenerConfigurations"][0]["defaultCertificate"],
+            format!("arn:aws:acm:eu-central-1:123456789012:certificate/{api}")
+        );
+        assert_eq!(config["listenerConfigurations"][0]["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        // The TLS host is redirected; the plain one is not.
+        let redirects: Vec<&Value> = of("HTTPRoute").iter().map(|r| &r["spec"]["hostnames"][0]).collect();
+        assert_eq!(redirects, [&Value::from(api.as_str())], "{environment}");
+        let targets: BTreeMap<&str, &Value> = of("TargetGroupConfiguration")
+            .into_iter()
+            .filter_map(|t| {
+                t["spec"]["targetReference"]["name"].as_str().map(|n| (n, &t["spec"]["defaultConfiguration"]))
+            })
+            .collect();
+        assert_eq!(targets.keys().copied().collect::<Vec<_>>(), ["api", "status"]);
+        for target in targets.values() {
+            assert_eq!(target["targetType"], "ip");
+            assert_eq!(target["healthCheckConfig"]["healthCheckPath"], "/readyz");
+        }
+        // The Gateway API's kinds pass their CRDs' schemas.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths: Vec<PathBuf> = objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let path = dir.path().join(format!("{i}.json"));
+                std::fs::write(&path, o.to_string()).expect("write");
+                path
+            })
+            .collect();
+        let (ok, text) = output(validator("crd-validate").args(&paths));
+        assert!(ok && text.contains("3 custom resource(s) valid"), "{text}");
+
+        // The charts' routes attach to the listener of their host, with no header filter.
+        let values = |service: &str| r.dir.path().join(format!("out/values/{service}.{environment}.yaml"));
+        for (service, listener, name) in [("api", "https", &api), ("status", "http", &status)] {
+            let docs = common::objects::helm_render(
+                &r.dir.path().join("out/chart"),
+                service,
+                "shop",
+                &[&format!("@{}", values(service).display())],
+            )
+            .expect("the chart renders");
+            let route = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "HTTPRoute").expect("a route");
+            assert_eq!(route["spec"]["parentRefs"][0]["sectionName"], listener);
+            assert_eq!(route["spec"]["parentRefs"][0]["name"], "gen-gateway");
+            assert_eq!(route["spec"]["hostnames"][0], name.as_str());
+            assert!(route["spec"]["rules"][0].get("filters").is_none(), "{route}");
+            assert!(route["spec"]["rules"][0].get("timeouts").is_none(), "{route}");
+        }
+    }
 }

@@ -130,6 +130,8 @@ pub fn chart_crd_groups(chart: &str) -> &'static [&'static str] {
         "secrets-store-csi-driver" => &["secrets-store.csi.x-k8s.io"],
         "external-secrets" => &["external-secrets.io", "generators.external-secrets.io"],
         "gateway-helm" => &["gateway.networking.k8s.io", "gateway.envoyproxy.io"],
+        // Envoy Gateway's CRD chart, as gen's AWS root renders it: the Gateway API's alone.
+        "gateway-crds-helm" => &["gateway.networking.k8s.io"],
         "kube-prometheus-stack" | "prometheus-operator-crds" => &["monitoring.coreos.com"],
         "keda" => &["keda.sh", "eventing.keda.sh"],
         "traefik" | "traefik-crds" => &["traefik.io", "traefik.containo.us"],

@@ -90,7 +90,7 @@ pub static SOFTWARE: &[Software] = &[
         gateway_class: None,
     },
     Software {
-        charts: &["gateway-api"],
+        charts: &["gateway-api", "gateway-crds-helm"],
         urls: &["gateway-api"],
         names: &["gateway api"],
         groups: &["gateway.networking.k8s.io"],

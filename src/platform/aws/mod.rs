@@ -16,7 +16,7 @@ use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
 use crate::route;
 use crate::spec::environments::Environment;
-use crate::spec::model::{IngressController, LogsStack, MetricsStack, RouteKind};
+use crate::spec::model::{GatewayRef, IngressController, LogsStack, MetricsStack, RouteKind};
 use crate::spec::{Loaded, schema};
 
 /// The platform's name: its key under `platform` in the spec.
@@ -64,6 +64,16 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::http_service_behind_redirect::RULE, rules::http_service_behind_redirect::check),
 ];
 
+/// Whether a service's ingress is on the project's Ingress ALB (the controller's IngressGroup),
+/// rather than the Gateway's.
+pub fn on_ingress_alb(ingress: &crate::spec::model::Ingress) -> bool {
+    ingress.route != Some(RouteKind::Httproute)
+}
+
+/// The Gateway gen's Terraform creates when the spec names none, and its namespace.
+pub const DEFAULT_GATEWAY: &str = "gen-gateway";
+pub const GATEWAY_NAMESPACE: &str = "gateway-system";
+
 /// The StorageClass EKS creates every cluster with: `gp2`, on the in-tree EBS provisioner
 /// (gen's Terraform adds `gp3` on the EBS CSI driver and makes it the default).
 pub const STORAGE_CLASSES: &[&str] = &["gp2"];
@@ -96,10 +106,12 @@ impl Platform for Aws {
         &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]
     }
 
-    /// The AWS Load Balancer Controller serves the Gateway API behind a feature gate, with
-    /// CRDs installed apart: gen installs neither yet, so a service is routed by an Ingress.
+    /// The AWS Load Balancer Controller serves the Gateway API on an ALB, once the Gateway
+    /// API's CRDs are installed before it: the cluster root installs them, and the Gateway
+    /// the spec names (terraform/cluster/modules/gateway), where a service asks for an
+    /// HTTPRoute.
     fn routes_httproutes(&self) -> bool {
-        false
+        true
     }
 
     /// kube-prometheus-stack in the cluster, which the cluster root installs
@@ -181,6 +193,11 @@ impl TargetSpec for Spec {
         if self.monitoring.alert_emails.is_empty() {
             self.monitoring.alert_emails = notify.to_vec();
         }
+        // The Gateway the cluster root creates when the spec names none (an ALB of its own),
+        // in a namespace of the edge's: the controller's, kube-system, is EKS's.
+        self.ingress
+            .gateway
+            .get_or_insert_with(|| GatewayRef { name: DEFAULT_GATEWAY.into(), namespace: GATEWAY_NAMESPACE.into() });
     }
 
     fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
@@ -205,17 +222,28 @@ impl TargetSpec for Spec {
     }
 
     /// What runs in the namespaces EKS's add-ons and the load balancer controller use is
-    /// `kube-system`'s, which is every platform's: nothing else yet.
-    fn platform_namespaces(&self, _spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
-        Vec::new()
+    /// `kube-system`'s, which is every platform's; the Gateway's, where a service asks for an
+    /// HTTPRoute.
+    fn platform_namespaces(&self, spec: &crate::spec::Spec) -> Vec<PlatformNamespace> {
+        let routed =
+            spec.services.iter().any(|s| s.ingress.as_ref().is_some_and(|i| i.route == Some(RouteKind::Httproute)));
+        let Some(gateway) = self.ingress.gateway.as_ref().filter(|_| routed) else { return Vec::new() };
+        vec![PlatformNamespace {
+            name: gateway.namespace.clone(),
+            what: "the Gateway, its load balancer's configuration and the redirects to HTTPS are kept (`platform.aws.ingress.gateway.namespace`)".into(),
+            chosen_at: Some((
+                route!["platform", NAME, "ingress", "gateway", "namespace"],
+                "gen's Terraform would create the Gateway, its load balancer's configuration and the redirects to HTTPS there",
+            )),
+        }]
     }
 
     fn ingress(&self) -> &IngressController {
         &self.ingress
     }
 
-    /// An Ingress of class `alb`: the load balancer controller serves the Gateway API only
-    /// behind a feature gate, with CRDs installed apart.
+    /// An Ingress of class `alb`, on the project's one ALB; `route: httproute` asks for the
+    /// Gateway's (an ALB of its own).
     fn default_route(&self) -> RouteKind {
         RouteKind::Ingress
     }

@@ -20,6 +20,12 @@ output "in_cluster" {
     dns_zone           = var.dns_zone
     persistent_volumes = var.persistent_volumes
     dns_zone_id        = local.shared.dns_zone_id
+    # The Gateway (cluster/modules/gateway), with its TLS hosts' certificates where they are
+    # issued here (with a zone; without one, the load balancer controller finds each host's
+    # in ACM).
+    gateway = var.gateway == null ? null : merge(var.gateway, {
+      certificates = var.dns_zone == null ? [] : [for host in var.gateway.tls_hosts : module.certificates[0].arns[host]]
+    })
     # The in-cluster stacks (cluster/modules/observability) and who Alertmanager mails.
     observability = {
       metrics      = var.metrics_stack

@@ -98,6 +98,23 @@ variable "tls_hosts" {
   default     = []
 }
 
+variable "gateway" {
+  type = object({
+    name        = string
+    namespace   = string
+    tls_hosts   = list(string)
+    plain_hosts = list(string)
+    backends = list(object({
+      service       = string
+      namespace     = string
+      health_path   = string
+      drain_seconds = number
+    }))
+  })
+  description = "The Gateway the services' HTTPRoutes attach to (an ALB of its own, which cluster/ creates): its routed hosts, and each routed service's readiness path and drain time; null where no service routes through one."
+  default     = null
+}
+
 variable "namespaces" {
   type        = list(string)
   description = "The services' namespaces."

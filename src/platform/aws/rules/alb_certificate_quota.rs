@@ -14,16 +14,18 @@ pub const RULES: usize = 100;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an environment on AWS whose services need more of the project's one load
-    /// balancer than AWS gives by default: more than 25 TLS hosts (a certificate each on its
-    /// HTTPS listener), or more than 100 Ingress rules (one per service and listener: the
-    /// HTTPS one, and the HTTP one that redirects).
+    /// Reports an environment on AWS whose services need more of a load balancer than AWS
+    /// gives by default: more than 25 TLS hosts (a certificate each on its HTTPS listener), or
+    /// more than 100 rules (one per service and listener: the HTTPS one, and the HTTP one that
+    /// redirects). The services' Ingresses share one ALB, and those routed through an
+    /// HTTPRoute the Gateway's: each is counted apart.
     ///
     /// ## Why it matters
     /// Every service's Ingress joins one ALB (`alb.ingress.kubernetes.io/group.name`, the
-    /// project's name). Past the quota the AWS Load Balancer Controller fails to reconcile the
-    /// whole group: the new service gets no route, and every later change to the others fails
-    /// with it, until the quota is raised.
+    /// project's name), and every HTTPRoute the Gateway's one ALB. Past the quota the AWS Load
+    /// Balancer Controller fails to reconcile the whole group or Gateway: the new service gets
+    /// no route, and every later change to the others fails with it, until the quota is
+    /// raised.
     ///
     /// ## How to fix
     /// Split the services over projects (a load balancer each), or raise the quota through
@@ -36,16 +38,20 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     if aws::of(&spec.spec).is_none() {
         return;
     }
-    let mut hosts: Vec<&str> = Vec::new();
-    let mut rules = 0;
+    // Two load balancers at most: the Ingresses' (false) and the Gateway's (true).
+    let mut hosts: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
+    let mut rules = [0usize; 2];
     for (i, service) in spec.spec.services.iter().enumerate() {
         let Some(ingress) = &service.ingress else { continue };
-        rules += if ingress.tls { 2 } else { 1 };
-        if ingress.tls && !hosts.contains(&ingress.host.as_str()) {
-            hosts.push(&ingress.host);
-            if hosts.len() == CERTIFICATES + 1 {
+        let lb = usize::from(!aws::on_ingress_alb(ingress));
+        let which = if lb == 0 { "the project's one load balancer" } else { "the Gateway's load balancer" };
+        let added = if ingress.tls { 2 } else { 1 };
+        rules[lb] += added;
+        if ingress.tls && !hosts[lb].contains(&ingress.host.as_str()) {
+            hosts[lb].push(&ingress.host);
+            if hosts[lb].len() == CERTIFICATES + 1 {
                 let msg = format!(
-                    "`{}` is the {}th TLS host on the project's one load balancer, which holds {CERTIFICATES} certificates by default",
+                    "`{}` is the {}th TLS host on {which}, which holds {CERTIFICATES} certificates by default",
                     ingress.host.escape_debug(),
                     CERTIFICATES + 1
                 );
@@ -54,9 +60,9 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 ));
             }
         }
-        if rules > RULES && rules - if ingress.tls { 2 } else { 1 } <= RULES {
+        if rules[lb] > RULES && rules[lb] - added <= RULES {
             let msg = format!(
-                "service `{}` takes the project's one load balancer past its {RULES} rules by default (one per service and listener)",
+                "service `{}` takes {which} past its {RULES} rules by default (one per service and listener)",
                 service.name
             );
             out.push(spec.at(&RULE, &service_path(i, &["ingress"]), true, msg).help(
@@ -69,12 +75,18 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     fn findings(services: usize, tls: bool) -> Vec<String> {
+        findings_routed(services, tls, 0)
+    }
+
+    /// `services` services, of which the first `routed` through an HTTPRoute.
+    fn findings_routed(services: usize, tls: bool, routed: usize) -> Vec<String> {
         let mut text = String::from(
             "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop, adminRoles: [\"arn:aws:iam::123456789012:role/A\"]}, state: {bucket: acme-shop-tfstate}}\n  github: {repository: acme/shop}\nservices:\n",
         );
         for i in 0..services {
+            let route = if i < routed { "httproute" } else { "ingress" };
             text.push_str(&format!(
-                "  - {{name: s{i}, port: 5000, ingress: {{host: s{i}.example.com, tls: {tls}}}}}\n"
+                "  - {{name: s{i}, port: 5000, ingress: {{host: s{i}.example.com, tls: {tls}, route: {route}}}}}\n"
             ));
         }
         let loaded = crate::spec::load("spec.yaml", text.as_bytes()).expect("a spec");
@@ -93,5 +105,17 @@ mod tests {
         let found = findings(51, true);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("26th TLS host"), "{found:?}");
+    }
+
+    #[test]
+    fn the_gateways_load_balancer_and_the_ingresses_are_counted_apart() {
+        // 40 TLS hosts: 20 on each load balancer fit.
+        assert!(findings_routed(40, true, 20).is_empty());
+        let found = findings_routed(40, true, 30);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("`s25.example.com` is the 26th TLS host on the Gateway's load balancer"),
+            "{found:?}"
+        );
     }
 }

@@ -6,8 +6,9 @@ use crate::spec::rules::service_path;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a service on AWS whose ingress has no TLS (`ingress.tls: false`) while another
-    /// service of the project has TLS.
+    /// Reports a service on AWS whose Ingress has no TLS (`ingress.tls: false`) while another
+    /// service's Ingress has TLS. Services routed through an HTTPRoute are not on that load
+    /// balancer: the Gateway's ALB redirects each TLS host alone, and serves a plain one.
     ///
     /// ## Why it matters
     /// gen puts every service of a project behind one ALB (the controller's IngressGroup), and
@@ -29,7 +30,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Give the service TLS too (`ingress.tls: true`: gen's Terraform requests its ACM
-    /// certificate where `platform.aws.dns` names the zone), or take TLS off every service.
+    /// certificate where `platform.aws.dns` names the zone), route it through the Gateway
+    /// (`ingress.route: httproute`), or take TLS off every service's Ingress.
     pub static RULE = ("SPEC187", "http-service-behind-redirecting-alb", Error);
 }
 
@@ -37,10 +39,12 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     if aws::of(&spec.spec).is_none() {
         return;
     }
-    let with_tls = spec.spec.services.iter().find(|s| s.ingress.as_ref().is_some_and(|i| i.tls));
+    let on_ingress_alb =
+        |s: &crate::spec::model::Service| s.ingress.as_ref().filter(|i| aws::on_ingress_alb(i)).cloned();
+    let with_tls = spec.spec.services.iter().find(|s| on_ingress_alb(s).is_some_and(|i| i.tls));
     let Some(redirecting) = with_tls else { return };
     for (i, svc) in spec.spec.services.iter().enumerate() {
-        let Some(ingress) = &svc.ingress else { continue };
+        let Some(ingress) = on_ingress_alb(svc) else { continue };
         if !ingress.tls {
             out.push(
                 spec.at(
@@ -55,7 +59,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                         redirecting.name.escape_debug()
                     ),
                 )
-                .help("set `ingress.tls: true` on it too, or take TLS off every service"),
+                .help("set `ingress.tls: true` on it too, route it through the Gateway (`route: httproute`), or take TLS off every service's Ingress"),
             );
         }
     }

@@ -28,11 +28,54 @@ resource "kubernetes_namespace_v1" "service" {
   depends_on = [helm_release.load_balancer_controller, helm_release.external_dns]
 }
 
+# Where a service routes through an HTTPRoute (platform root: in_cluster.gateway): the Gateway
+# API's CRDs, standard channel, before the load balancer controller, which looks for them
+# when it starts. They are the templates of Envoy Gateway's CRD chart, rendered here (its
+# Envoy Gateway CRDs off) and applied server-side, object by object: a Helm release of that
+# chart would exceed the 1 MiB Secret Helm keeps its record in (envoyproxy/gateway#6105), and
+# Helm never upgrades what a chart's `crds/` folder installs. A new chart version upgrades
+# them with the next apply; its rendering needs the chart's registry (docker.io) at plan time.
+locals {
+  # (A platform root applied by an older gen has no such output: no Gateway.)
+  gateway = try(local.platform.gateway, null)
+}
+
+data "helm_template" "gateway_api_crds" {
+  count      = local.gateway == null ? 0 : 1
+  name       = "gateway-api-crds"
+  repository = "oci://docker.io/envoyproxy"
+  chart      = "gateway-crds-helm"
+  version    = var.gateway_api_crds_chart_version
+  namespace  = "kube-system"
+
+  values = [yamlencode({
+    crds = {
+      gatewayAPI   = { enabled = true, channel = "standard" }
+      envoyGateway = { enabled = false }
+    }
+  })]
+}
+
+resource "kubernetes_manifest" "gateway_api_crds" {
+  for_each = {
+    for object in(local.gateway == null ? [] : provider::kubernetes::manifest_decode_multi(data.helm_template.gateway_api_crds[0].manifest)) :
+    "${object.kind}/${object.metadata.name}" => object
+  }
+  manifest = each.value
+
+  # The CRDs' fields were another manager's where an admin applied them by hand.
+  field_manager {
+    force_conflicts = true
+  }
+}
+
 # The AWS Load Balancer Controller, as the role of the platform root's Pod Identity
 # association: one ALB per project (the charts' `group.name`), reaching pods at their
-# addresses. Two replicas, which a node drain cannot stop together; its webhook's certificate
-# is the chart's own. It is given the region and the VPC: the nodes' instance metadata is out
-# of pods' reach.
+# addresses, and one per Gateway. Two replicas, which a node drain cannot stop together; its
+# webhook's certificate is the chart's own. It is given the region and the VPC: the nodes'
+# instance metadata is out of pods' reach. With a Gateway its pods restart once the Gateway
+# API's CRDs are there (their annotation names the CRDs' release), and serve Gateways on ALBs
+# alone (not on NLBs).
 resource "helm_release" "load_balancer_controller" {
   name       = "aws-load-balancer-controller"
   repository = "https://aws.github.io/eks-charts"
@@ -55,7 +98,13 @@ resource "helm_release" "load_balancer_controller" {
     createIngressClassResource = true
     ingressClass               = "alb"
     podDisruptionBudget        = { maxUnavailable = 1 }
+    podAnnotations             = local.gateway == null ? {} : { "gen.dev/gateway-api-crds" = var.gateway_api_crds_chart_version }
+    controllerConfig = {
+      featureGates = local.gateway == null ? {} : { ALBGatewayAPI = true, NLBGatewayAPI = false }
+    }
   })]
+
+  depends_on = [kubernetes_manifest.gateway_api_crds]
 }
 
 # Cluster Autoscaler grows the node group while pods wait for room (up to maxSize) and
@@ -130,7 +179,7 @@ resource "helm_release" "external_dns" {
 
   values = [yamlencode({
     provider       = { name = "aws" }
-    sources        = ["ingress"]
+    sources        = local.gateway == null ? ["ingress"] : ["ingress", "gateway-httproute"]
     domainFilters  = [local.platform.dns_zone]
     policy         = "sync"
     registry       = "txt"
@@ -142,6 +191,27 @@ resource "helm_release" "external_dns" {
   })]
 
   depends_on = [helm_release.load_balancer_controller]
+}
+
+# The Gateway the services' HTTPRoutes attach to, an ALB of its own (modules/gateway), with
+# the certificates of its TLS hosts (the platform root's) and a target group per routed
+# service.
+module "gateway" {
+  source = "./modules/gateway"
+  count  = local.gateway == null ? 0 : 1
+
+  name             = try(local.gateway.name, null)
+  namespace        = try(local.gateway.namespace, null)
+  route_namespaces = local.platform.namespaces
+  tls_hosts        = try(local.gateway.tls_hosts, null)
+  certificates     = try(local.gateway.certificates, null)
+  backends         = try(local.gateway.backends, null)
+
+  # Its objects are the Gateway API's kinds and the controller's (the controller's chart
+  # brings its CRDs); the services' target groups go in their namespaces. On a destroy it
+  # goes first, while the controller runs to remove the load balancer and ExternalDNS the
+  # records.
+  depends_on = [helm_release.load_balancer_controller, helm_release.external_dns, kubernetes_namespace_v1.service]
 }
 
 # gp3 volumes through the EBS CSI driver, encrypted, made in the zone of the pod's node: the
@@ -240,6 +310,8 @@ locals {
       { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
       { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
     ],
+    # The services' HTTPRoutes, where the Gateway API's CRDs are installed.
+    local.gateway == null ? [] : [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }],
     # The services' ServiceMonitors, where kube-prometheus-stack (modules/observability)
     # installs prometheus-operator's kind.
     local.kube_prometheus_stack ? [{ api_groups = ["monitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write }] : [],

@@ -26,6 +26,16 @@ variable "load_balancer_controller_chart_version" {
 }
 
 # ExternalDNS 0.21 (chart 1.21.1, its newest chart in November 2026).
+# The Gateway API's CRDs (standard channel), where a service routes through an HTTPRoute: the
+# release of Envoy Gateway's CRD chart whose Gateway API version (v1.6.1 in v1.9) is the one
+# the load balancer controller is built for (v1.6); the same pin as the AKS path's Envoy
+# Gateway. A new version here upgrades the CRDs with the next apply (main.tf).
+variable "gateway_api_crds_chart_version" {
+  type        = string
+  description = "Envoy Gateway's gateway-crds-helm chart (oci://docker.io/envoyproxy), pinned; rendered for its Gateway API CRDs alone."
+  default     = "v1.9.3"
+}
+
 variable "external_dns_chart_version" {
   type        = string
   description = "ExternalDNS's chart (https://kubernetes-sigs.github.io/external-dns/), pinned."
