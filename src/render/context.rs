@@ -149,6 +149,9 @@ impl<'l, 'c> Contexts<'l, 'c> {
             ("environments", Value::from(env_values.clone())),
             ("targets", Value::from(Serde(&targets))),
             ("runtimes", Value::from(Serde(&runtimes))),
+            // Each service's runtime for its own params (its request timeout, say), by name,
+            // for the files that cover every service: `serviceRuntimes[service.name]`.
+            ("serviceRuntimes", service_runtimes(&loaded.spec.services, services)),
             ("pipeline", super::workflow::pipeline_value(loaded, services, &env_values)),
             ("stacks", Value::from(Serde(crate::platform::stacks_value(&loaded.spec)))),
             (
@@ -191,6 +194,11 @@ impl<'l, 'c> Contexts<'l, 'c> {
             env_shared[0] = ("spec", env_spec.clone());
             env_shared[1] =
                 ("platform", platform_value(&env_loaded.spec, Some(env.declared.then_some(env.name.as_str()))));
+            if let (Some(l), Some(env_services)) = (&env.loaded, &env_services)
+                && let Some(slot) = env_shared.iter_mut().find(|(name, _)| *name == "serviceRuntimes")
+            {
+                slot.1 = service_runtimes(&l.spec.services, env_services);
+            }
             env_shared.push(("base", top_spec.clone()));
             env_shared.push(("basePlatform", base_platform.clone()));
             per_env.push(EnvContext {
@@ -202,6 +210,18 @@ impl<'l, 'c> Contexts<'l, 'c> {
         }
         Ok(Contexts { shared, per_env })
     }
+}
+
+/// Each service's runtime for its params, by service name.
+fn service_runtimes(services: &[crate::spec::model::Service], blueprints: &[ServiceBlueprint<'_>]) -> Value {
+    let map: serde_json::Map<String, serde_json::Value> = services
+        .iter()
+        .zip(blueprints)
+        .map(|(svc, (bp, params))| {
+            (svc.name.clone(), serde_json::to_value(bp.runtime.for_params(params)).unwrap_or_default())
+        })
+        .collect();
+    Value::from(Serde(&map))
 }
 
 /// Where each service's code is, by service name: `dir`, its folder from the repository's root

@@ -2450,15 +2450,19 @@ fn aws_gateway_objects(r: &Rendered, environment: &str) -> Vec<Value> {
     let locals = &main[at..at + main[at..].find("\n}\n").expect("end") + 3];
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("main.tf"), locals).expect("write");
-    let values = parsed["cluster/modules/gateway/main.tf"]["resource"]["helm_release"]["gateway"][0]["values"][0]
-        .as_str()
-        .expect("the release's values");
-    let values = values.strip_prefix("${").and_then(|v| v.strip_suffix('}')).expect("an expression");
-    std::fs::write(
-        dir.path().join("objects.tf"),
-        format!("locals {{\n  objects = yamldecode({values}).resources\n}}\n"),
-    )
-    .expect("write");
+    // The class's release, then the Gateway's.
+    let values: Vec<String> = ["gateway_class", "gateway"]
+        .iter()
+        .map(|release| {
+            let values = parsed["cluster/modules/gateway/main.tf"]["resource"]["helm_release"][release][0]["values"][0]
+                .as_str()
+                .expect("the release's values");
+            let values = values.strip_prefix("${").and_then(|v| v.strip_suffix('}')).expect("an expression");
+            format!("yamldecode({values}).resources")
+        })
+        .collect();
+    let objects = format!("locals {{\n  objects = concat({})\n}}\n", values.join(", "));
+    std::fs::write(dir.path().join("objects.tf"), objects).expect("write");
     std::fs::copy(r.terraform().join("cluster/modules/gateway/variables.tf"), dir.path().join("variables.tf"))
         .expect("copy");
     let tls: Vec<String> =
@@ -2511,14 +2515,34 @@ fn on_aws_an_httproute_is_served_by_the_gateways_alb_with_the_crds_before_the_co
     assert_eq!(crds["chart"], "gateway-crds-helm");
     assert!(crds["values"].to_string().contains("channel = \\\"standard\\\""), "{crds}");
     assert!(crds["values"].to_string().contains("envoyGateway = { enabled = false }"), "{crds}");
-    let manifests = block(root, "kubernetes_manifest", "gateway_api_crds");
-    assert!(manifests["for_each"].to_string().contains("manifest_decode_multi"), "{manifests}");
+    // The controller's CRDs too, from its chart at the release's version, which skips them.
+    let own = &root["data"]["helm_template"]["load_balancer_controller"][0];
+    assert_eq!(own["version"], "${var.load_balancer_controller_chart_version}");
+    assert!(cluster.contains("data.helm_template.load_balancer_controller.crds,"), "{cluster}");
+    assert!(
+        cluster.contains("local.gateway == null ? [] : [data.helm_template.gateway_api_crds[0].manifest]"),
+        "{cluster}"
+    );
+    assert!(cluster.contains("provider::kubernetes::manifest_decode_multi(file)"), "{cluster}");
+    let manifests = block(root, "kubernetes_manifest", "crds");
+    assert!(manifests["for_each"].to_string().contains("CustomResourceDefinition"), "{manifests}");
+    assert!(manifests["wait"].to_string().contains("Established"), "{manifests}");
     let controller = block(root, "helm_release", "load_balancer_controller");
-    assert_eq!(controller["depends_on"], serde_json::json!(["${kubernetes_manifest.gateway_api_crds}"]));
+    assert_eq!(
+        controller["depends_on"],
+        serde_json::json!(["${kubernetes_manifest.crds}", "${kubernetes_manifest.crd_policies}"])
+    );
+    assert_eq!(controller["skip_crds"], true);
     let at = cluster.find("resource \"helm_release\" \"load_balancer_controller\"").expect("release");
     let body = &cluster[at..at + cluster[at..].find("\n}\n").expect("end")];
     assert!(body.contains("\"gen.dev/gateway-api-crds\" = var.gateway_api_crds_chart_version"), "{body}");
-    assert!(body.contains("{ ALBGatewayAPI = true, NLBGatewayAPI = false }"), "{body}");
+    assert!(body.contains("{ NLBGatewayAPI = false }"), "{body}");
+    // On a destroy the class goes after the Gateway's namespace, which waits for its ALB.
+    let module = &parsed["cluster/modules/gateway/main.tf"];
+    assert_eq!(
+        block(module, "kubernetes_namespace_v1", "gateway")["depends_on"],
+        serde_json::json!(["${helm_release.gateway_class}"])
+    );
     assert!(cluster.contains("[\"ingress\", \"gateway-httproute\"]"), "ExternalDNS reads the routes");
     assert!(cluster.contains("resources = [\"httproutes\"], verbs = local.write"), "the deploy role writes routes");
     // The CRDs' release is the AKS path's Envoy Gateway's, whose Gateway API the controller reads.
@@ -2567,9 +2591,18 @@ fn on_aws_an_httproute_is_served_by_the_gateways_alb_with_the_crds_before_the_co
             })
             .collect();
         assert_eq!(targets.keys().copied().collect::<Vec<_>>(), ["api", "status"]);
+        // A stopping pod drains as long as on the Ingresses' load balancer: its longest request.
+        let notes =
+            std::fs::read_to_string(r.dir.path().join(format!("out/values/notes.{environment}.yaml"))).expect("values");
+        let drain = notes
+            .lines()
+            .find_map(|l| l.split("deregistration_delay.timeout_seconds=").nth(1))
+            .expect("the Ingress's drain")
+            .trim_end_matches('"');
         for target in targets.values() {
             assert_eq!(target["targetType"], "ip");
             assert_eq!(target["healthCheckConfig"]["healthCheckPath"], "/readyz");
+            assert_eq!(target["targetGroupAttributes"][0]["value"], drain, "{target}");
         }
         // The Gateway API's kinds pass their CRDs' schemas.
         let dir = tempfile::tempdir().expect("tempdir");
@@ -2584,6 +2617,7 @@ fn on_aws_an_httproute_is_served_by_the_gateways_alb_with_the_crds_before_the_co
             .collect();
         let (ok, text) = output(validator("crd-validate").args(&paths));
         assert!(ok && text.contains("3 custom resource(s) valid"), "{text}");
+        assert_eq!(of("GatewayClass")[0]["spec"]["controllerName"], "gateway.k8s.aws/alb");
 
         // The charts' routes attach to the listener of their host, with no header filter.
         let values = |service: &str| r.dir.path().join(format!("out/values/{service}.{environment}.yaml"));

@@ -183,6 +183,15 @@ fn variants() -> Vec<Variant> {
             out: "out",
             files: Vec::new(),
         },
+        // Three EKS clusters; two services routed through the Gateway's ALB (one over TLS), one
+        // through an Ingress.
+        Variant {
+            name: "eks-gateway",
+            spec: spec_text("tests/fixtures/specs/aws-gateway.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
         // Seed 004 on three EKS clusters, promoted in order, each deploy as its own role.
         Variant {
             name: "eks-environments",
@@ -2410,6 +2419,57 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     let (code, said, _) = run(&route(3), &["404"; 20]);
     assert_ne!(code, Some(0));
     assert!(said.contains("does not answer after 20 tries"));
+}
+
+/// On EKS a route attaches to the Gateway the spec names (not its host's, as on AKS), and its
+/// host's record is ExternalDNS's, written once the route is accepted: each deploy waits for the
+/// route, then asks the zone's own name server for the host's address and requests the URL
+/// there, as behind an Ingress.
+#[test]
+fn an_eks_deploy_waits_for_its_route_on_the_named_gateway_then_for_its_record() {
+    const STEP: &str = "The route is accepted and the service answers";
+    let repo = Repo::new(&variants().into_iter().find(|v| v.name == "eks-gateway").expect("variant"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/api.yml"));
+    let mut checked = 0;
+    for (id, job) in jobs(&wf) {
+        let Some(step) = steps(job).into_iter().find(|s| s["name"] == STEP).cloned() else { continue };
+        assert_eq!(step["env"]["GATEWAY"], "gen-gateway", "{id}");
+        assert_eq!(step["env"]["ZONE"], "shop.example.com", "{id}");
+        assert_eq!(step["timeout-minutes"], "22", "{id}");
+        let url = step["env"]["URL"].as_str().expect("URL").to_string();
+        let host = url.trim_start_matches("https://").split('/').next().expect("host").to_string();
+        assert!(host.starts_with("api.") && host.ends_with(".shop.example.com"), "{id}: {host}");
+        let route = serde_json::json!({
+            "metadata": {"name": "api", "generation": 1},
+            "status": {"parents": [{"parentRef": {"name": "gen-gateway", "sectionName": "https"}, "conditions": [
+                {"type": "Accepted", "status": "True", "observedGeneration": 1},
+                {"type": "ResolvedRefs", "status": "True", "observedGeneration": 1}
+            ]}]}
+        })
+        .to_string();
+        let run = |empty: &str, codes: &str| {
+            run_with_stubs(
+                &step,
+                &[("kubectl", "printf '%s' \"$STUB_ROUTE\""), ("dig", DIG_ZONE), ("curl", CURL_ANSWERING)],
+                &[("STUB_ROUTE", &route), ("HOST", &host), ("NO_SOA", ""), ("EMPTY", empty), ("CODES", codes)],
+            )
+        };
+        // The record comes after two asks; the URL answers through the address it gives.
+        let (code, said, calls) = run("2", "503 200");
+        assert_eq!(code, Some(0), "{id}: {said}\n{calls}");
+        assert_eq!(calls.matches(" A @ns-1.awsdns-01.org.").count(), 3, "{id}: {calls}");
+        assert!(
+            calls.contains(&format!("--resolve {host}:80:192.0.2.7 --resolve {host}:443:192.0.2.7 {url}")),
+            "{calls}"
+        );
+        // No record after 40 asks: said, with where to look.
+        let (code, said, calls) = run("40", "200");
+        assert_eq!(code, Some(1), "{id}");
+        assert!(said.contains("has no address for") && said.contains("external-dns"), "{id}: {said}");
+        assert!(!calls.contains("curl"), "{id}: {calls}");
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "a deploy per environment");
 }
 
 /// A dig stub's body: the zone's SOA (none with `$NO_SOA`), then, from the name server it

@@ -132,6 +132,7 @@ pub fn chart_crd_groups(chart: &str) -> &'static [&'static str] {
         "gateway-helm" => &["gateway.networking.k8s.io", "gateway.envoyproxy.io"],
         // Envoy Gateway's CRD chart, as gen's AWS root renders it: the Gateway API's alone.
         "gateway-crds-helm" => &["gateway.networking.k8s.io"],
+        "aws-load-balancer-controller" => &["elbv2.k8s.aws", "gateway.k8s.aws", "aga.k8s.aws"],
         "kube-prometheus-stack" | "prometheus-operator-crds" => &["monitoring.coreos.com"],
         "keda" => &["keda.sh", "eventing.keda.sh"],
         "traefik" | "traefik-crds" => &["traefik.io", "traefik.containo.us"],

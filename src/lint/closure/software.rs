@@ -138,7 +138,7 @@ pub static SOFTWARE: &[Software] = &[
         charts: &["aws-load-balancer-controller"],
         urls: &["aws-load-balancer-controller"],
         names: &["aws load balancer controller"],
-        groups: &["elbv2.k8s.aws"],
+        groups: &["elbv2.k8s.aws", "gateway.k8s.aws", "aga.k8s.aws"],
         namespaces: &[],
         ingress_class: Some("alb"),
         gateway_class: None,

@@ -7,8 +7,8 @@
 //!   `kubernetes_ingress_class` (and their `_v1`): the object of `metadata`;
 //! - `kubernetes_manifest`, and a `helm_release`'s `values` (the `raw` chart's `resources`): the
 //!   objects written as HCL objects with `kind` and `metadata.name`;
-//! - `data "helm_template"` whose manifests a `kubernetes_manifest` applies: the CRDs of a
-//!   known chart;
+//! - `data "helm_template"` whose output the file reads where a `kubernetes_manifest` applies
+//!   objects: the CRDs of a known chart;
 //! - `helm_release`: its namespace with `create_namespace = true`, the CRDs of a known chart
 //!   ([`platform::chart_crd_groups`]), the IngressClass or GatewayClass of a chart the
 //!   closure's software table knows (ingress-nginx's read from its values);
@@ -117,16 +117,17 @@ pub fn read_body(graph: &mut Graph, body: &Body, origin: usize) {
         let [kind, name] = labels.as_slice() else { continue };
         resource(graph, origin, block, kind, name);
     }
-    // A chart rendered by `data "helm_template"` whose manifests a `kubernetes_manifest`
-    // applies: the CRDs of that chart, known by its name.
+    // A chart rendered by `data "helm_template"` whose output the file reads (in a local or a
+    // resource) where a `kubernetes_manifest` applies objects: the CRDs of that chart, known by
+    // its name.
+    let text = body.to_string();
+    let applies =
+        body.get_blocks("resource").any(|r| hcl::labels(r).first().is_some_and(|k| *k == "kubernetes_manifest"));
     for block in body.get_blocks("data") {
         let labels = hcl::labels(block);
         let ["helm_template", name] = labels.as_slice() else { continue };
         let reference = format!("data.helm_template.{name}");
-        let applied = body.get_blocks("resource").any(|r| {
-            hcl::labels(r).first().is_some_and(|k| *k == "kubernetes_manifest")
-                && r.body.to_string().contains(&reference)
-        });
+        let applied = applies && ['.', '['].iter().any(|next| text.contains(&format!("{reference}{next}")));
         let chart = string(&block.body, "chart");
         if let Some(chart) = chart.filter(|_| applied) {
             let chart = chart.trim_end_matches('/').rsplit('/').next().unwrap_or_default();

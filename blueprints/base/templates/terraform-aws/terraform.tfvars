@@ -74,15 +74,15 @@ tls_hosts = []
 <% if routed %>
 <% set gw = aws.ingress.gateway %>
 # The Gateway of the services routed through an HTTPRoute (an ALB of its own): the hosts it
-# serves, and each service's readiness path and drain time (its longest request).
+# serves over TLS (redirected from HTTP), and each service's readiness path and drain time
+# (its longest request).
 gateway = {
   name        = <@ gw.name | hcl @>
   namespace   = <@ gw.namespace | hcl @>
-  tls_hosts   = [<% for host in routed | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
-  plain_hosts = [<% for host in routed | rejectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+  tls_hosts = [<% for host in routed | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
   backends = [
 <% for svc in routed | sort(attribute="name") %>
-    { service = <@ svc.name | hcl @>, namespace = <@ svc.namespace | hcl @>, health_path = <@ svc.health.readiness | hcl @>, drain_seconds = <@ runtimes[svc.blueprint].gracefulShutdownSeconds @> },
+    { service = <@ svc.name | hcl @>, namespace = <@ svc.namespace | hcl @>, health_path = <@ svc.health.readiness | hcl @>, drain_seconds = <@ serviceRuntimes[svc.name].gracefulShutdownSeconds @> },
 <% endfor %>
   ]
 }

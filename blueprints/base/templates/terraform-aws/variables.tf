@@ -102,8 +102,7 @@ variable "gateway" {
   type = object({
     name        = string
     namespace   = string
-    tls_hosts   = list(string)
-    plain_hosts = list(string)
+    tls_hosts = list(string)
     backends = list(object({
       service       = string
       namespace     = string

@@ -28,16 +28,35 @@ resource "kubernetes_namespace_v1" "service" {
   depends_on = [helm_release.load_balancer_controller, helm_release.external_dns]
 }
 
-# Where a service routes through an HTTPRoute (platform root: in_cluster.gateway): the Gateway
-# API's CRDs, standard channel, before the load balancer controller, which looks for them
-# when it starts. They are the templates of Envoy Gateway's CRD chart, rendered here (its
-# Envoy Gateway CRDs off) and applied server-side, object by object: a Helm release of that
-# chart would exceed the 1 MiB Secret Helm keeps its record in (envoyproxy/gateway#6105), and
-# Helm never upgrades what a chart's `crds/` folder installs. A new chart version upgrades
-# them with the next apply; its rendering needs the chart's registry (docker.io) at plan time.
+# The CRDs the controllers read, applied server-side here, object by object, before the
+# controllers, and upgraded with their chart's version by the next apply: Helm installs a
+# chart's `crds/` folder on the first install alone and never upgrades it.
+# - the AWS Load Balancer Controller's own (TargetGroupBinding, IngressClassParams, and the
+#   Gateway API's configurations of gateway.k8s.aws), from its chart's `crds/` folder;
+# - where a service routes through an HTTPRoute (platform root: in_cluster.gateway), the
+#   Gateway API's, standard channel, which the controller looks for when it starts: the
+#   templates of Envoy Gateway's CRD chart (its Envoy Gateway CRDs off), with the policy that
+#   refuses an older or experimental copy over them. A Helm release of that chart would
+#   exceed the 1 MiB Secret Helm keeps its record in (envoyproxy/gateway#6105).
+# Rendering them needs each chart's registry at plan time (docker.io for the Gateway API's).
 locals {
   # (A platform root applied by an older gen has no such output: no Gateway.)
   gateway = try(local.platform.gateway, null)
+  # (Each file's objects differ in type: a condition may choose between lists of files alone.)
+  crd_files = concat(
+    data.helm_template.load_balancer_controller.crds,
+    local.gateway == null ? [] : [data.helm_template.gateway_api_crds[0].manifest],
+  )
+  crd_objects = flatten([for file in local.crd_files : provider::kubernetes::manifest_decode_multi(file)])
+}
+
+data "helm_template" "load_balancer_controller" {
+  name       = "aws-load-balancer-controller"
+  repository = "https://aws.github.io/eks-charts"
+  chart      = "aws-load-balancer-controller"
+  version    = var.load_balancer_controller_chart_version
+  namespace  = "kube-system"
+  values     = [yamlencode({ clusterName = local.cluster.name })]
 }
 
 data "helm_template" "gateway_api_crds" {
@@ -56,32 +75,50 @@ data "helm_template" "gateway_api_crds" {
   })]
 }
 
-resource "kubernetes_manifest" "gateway_api_crds" {
-  for_each = {
-    for object in(local.gateway == null ? [] : provider::kubernetes::manifest_decode_multi(data.helm_template.gateway_api_crds[0].manifest)) :
-    "${object.kind}/${object.metadata.name}" => object
-  }
+resource "kubernetes_manifest" "crds" {
+  for_each = { for object in local.crd_objects : object.metadata.name => object if object.kind == "CustomResourceDefinition" }
   manifest = each.value
 
-  # The CRDs' fields were another manager's where an admin applied them by hand.
+  # Fields an admin applied by hand, or Helm's first install, had another manager.
   field_manager {
     force_conflicts = true
   }
+
+  wait {
+    condition {
+      type   = "Established"
+      status = "True"
+    }
+  }
+}
+
+# The Gateway API's ValidatingAdmissionPolicy and its binding (no condition to wait for).
+resource "kubernetes_manifest" "crd_policies" {
+  for_each = { for object in local.crd_objects : "${object.kind}/${object.metadata.name}" => object if object.kind != "CustomResourceDefinition" }
+  manifest = each.value
+
+  field_manager {
+    force_conflicts = true
+  }
+
+  depends_on = [kubernetes_manifest.crds]
 }
 
 # The AWS Load Balancer Controller, as the role of the platform root's Pod Identity
 # association: one ALB per project (the charts' `group.name`), reaching pods at their
 # addresses, and one per Gateway. Two replicas, which a node drain cannot stop together; its
 # webhook's certificate is the chart's own. It is given the region and the VPC: the nodes'
-# instance metadata is out of pods' reach. With a Gateway its pods restart once the Gateway
-# API's CRDs are there (their annotation names the CRDs' release), and serve Gateways on ALBs
-# alone (not on NLBs).
+# instance metadata is out of pods' reach. Its CRDs are applied above (skip_crds). With a
+# Gateway, its pods restart once the Gateway API's CRDs are there (it looks for them when it
+# starts; their annotation names the CRDs' release), and it serves Gateways on ALBs alone: the
+# standard channel's TCP, UDP and TLS routes would otherwise start its NLB Gateway controller.
 resource "helm_release" "load_balancer_controller" {
   name       = "aws-load-balancer-controller"
   repository = "https://aws.github.io/eks-charts"
   chart      = "aws-load-balancer-controller"
   version    = var.load_balancer_controller_chart_version
   namespace  = "kube-system"
+  skip_crds  = true
   atomic     = true
   timeout    = 600 # seconds
   wait       = true
@@ -100,11 +137,11 @@ resource "helm_release" "load_balancer_controller" {
     podDisruptionBudget        = { maxUnavailable = 1 }
     podAnnotations             = local.gateway == null ? {} : { "gen.dev/gateway-api-crds" = var.gateway_api_crds_chart_version }
     controllerConfig = {
-      featureGates = local.gateway == null ? {} : { ALBGatewayAPI = true, NLBGatewayAPI = false }
+      featureGates = local.gateway == null ? {} : { NLBGatewayAPI = false }
     }
   })]
 
-  depends_on = [kubernetes_manifest.gateway_api_crds]
+  depends_on = [kubernetes_manifest.crds, kubernetes_manifest.crd_policies]
 }
 
 # Cluster Autoscaler grows the node group while pods wait for room (up to maxSize) and

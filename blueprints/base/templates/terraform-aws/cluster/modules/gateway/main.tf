@@ -65,11 +65,8 @@ locals {
       spec = {
         targetReference = { name = b.service }
         defaultConfiguration = {
-          targetType = "ip"
-          healthCheckConfig = {
-            healthCheckPath     = b.health_path
-            healthCheckProtocol = "HTTP"
-          }
+          targetType        = "ip"
+          healthCheckConfig = { healthCheckPath = b.health_path }
           targetGroupAttributes = [
             { key = "deregistration_delay.timeout_seconds", value = tostring(b.drain_seconds) },
           ]
@@ -90,11 +87,43 @@ resource "kubernetes_namespace_v1" "gateway" {
       "pod-security.kubernetes.io/enforce-version" = "latest"
     }
   }
+
+  # Made after the class, and so deleted before it (below).
+  depends_on = [helm_release.gateway_class]
 }
 
 # Custom objects: a Kubernetes manifest resource would need their CRDs at plan time, before
-# this apply installs them (the Gateway API's with cluster/, the controller's own with its
-# chart); a Helm release of the `raw` chart applies them at apply time.
+# this apply installs them (cluster/ applies the Gateway API's and the controller's); a Helm
+# release of the `raw` chart applies them at apply time.
+#
+# The GatewayClass is a release of its own, made first and removed last: the controller
+# holds the class (a finalizer) while a Gateway of it stands, and lets it go when it looks
+# again, which a deletion of the class makes it do. Removed with the Gateway, the class would
+# wait for the controller's next retry, perhaps after cluster/ had uninstalled the
+# controller, and then forever. So a destroy removes the Gateway's release, then this
+# namespace (which waits until the controller has removed the Gateway's load balancer), then
+# the class. Each uninstall waits until its objects are gone.
+resource "helm_release" "gateway_class" {
+  name      = "gateway-class"
+  chart     = "raw"
+  version   = var.raw_chart_version
+  namespace = "kube-system"
+  atomic    = true
+  timeout   = 600 # seconds
+  wait      = true
+
+  repository = "https://bedag.github.io/helm-charts/"
+
+  values = [yamlencode({
+    resources = [{
+      apiVersion = "gateway.networking.k8s.io/v1"
+      kind       = "GatewayClass"
+      metadata   = { name = local.class_name }
+      spec       = { controllerName = "gateway.k8s.aws/alb" }
+    }]
+  })]
+}
+
 resource "helm_release" "gateway" {
   name      = "gateway"
   chart     = "raw"
@@ -106,16 +135,10 @@ resource "helm_release" "gateway" {
 
   repository = "https://bedag.github.io/helm-charts/"
 
-  # The class, the load balancer's configuration, the Gateway, the redirects and the services'
-  # target groups.
+  # The load balancer's configuration, the Gateway, the redirects and the services' target
+  # groups.
   values = [yamlencode({
     resources = concat([
-      {
-        apiVersion = "gateway.networking.k8s.io/v1"
-        kind       = "GatewayClass"
-        metadata   = { name = local.class_name }
-        spec       = { controllerName = "gateway.k8s.aws/alb" }
-      },
       {
         # Every target group of the Gateway's is of type `ip` unless a service's says more.
         apiVersion = "gateway.k8s.aws/v1"
