@@ -2475,6 +2475,10 @@ fn aws_gateway_objects(r: &Rendered, environment: &str) -> Vec<Value> {
         // The platform root's certificates, one per TLS host in order.
         "certificates": tls.iter().map(|h| format!("arn:aws:acm:eu-central-1:123456789012:certificate/{h}")).collect::<Vec<_>>(),
         "backends": gateway["backends"],
+        // An existing VPC's public subnets, as cluster/ hands them on.
+        "subnets": parsed[&format!("environments/{environment}.tfvars")]["network"]["existing"]["load_balancer_subnets"]
+            .as_array()
+            .map(|subnets| subnets.iter().map(|s| s["id"].clone()).collect::<Vec<_>>()),
     });
     std::fs::write(dir.path().join("inputs.tfvars.json"), inputs.to_string()).expect("write");
     let out = Command::new("terraform")
@@ -2581,6 +2585,9 @@ fn on_aws_an_httproute_is_served_by_the_gateways_alb_with_the_crds_before_the_co
             format!("arn:aws:acm:eu-central-1:123456789012:certificate/{api}")
         );
         assert_eq!(config["listenerConfigurations"][0]["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        // In production's existing VPC, the load balancer goes in the subnets the spec names.
+        let subnets = config["loadBalancerSubnets"].as_array().map(|s| s.len());
+        assert_eq!(subnets, (environment == "production").then_some(3), "{config}");
         // The TLS host is redirected; the plain one is not.
         let redirects: Vec<&Value> = of("HTTPRoute").iter().map(|r| &r["spec"]["hostnames"][0]).collect();
         assert_eq!(redirects, [&Value::from(api.as_str())], "{environment}");
@@ -2637,4 +2644,64 @@ fn on_aws_an_httproute_is_served_by_the_gateways_alb_with_the_crds_before_the_co
             assert!(route["spec"]["rules"][0].get("timeouts").is_none(), "{route}");
         }
     }
+}
+
+/// An environment in an existing VPC (spec: `network.existing`): gen makes no VPC, subnet or
+/// NAT gateway there, and reads the VPC and its subnets instead, stopping the plan where the
+/// VPC resolves no DNS, a subnet is not in it, or a load balancer subnet's range is not the
+/// spec's; the cluster goes in the node subnets; the Ingresses name the load balancer
+/// subnets (gen tags no subnet of a VPC it did not make); the NetworkPolicies admit those
+/// subnets' ranges; the README lists what the plan cannot check. Another environment keeps its
+/// own VPC.
+#[test]
+fn on_aws_an_existing_vpc_is_read_and_checked_and_its_subnets_are_named() {
+    let r = Rendered::new("tests/fixtures/specs/aws-gateway.yaml");
+    let parsed = r.parsed();
+    let existing = &parsed["environments/production.tfvars"]["network"]["existing"];
+    assert_eq!(existing["vpc_id"], "vpc-0a1b2c3d4e5f60718");
+    assert!(parsed["environments/development.tfvars"]["network"]["existing"].is_null());
+    assert_eq!(parsed["environments/development.tfvars"]["network"]["cidr"], "10.30.0.0/16");
+    let main = &parsed["main.tf"];
+    assert_eq!(main["module"]["network"][0]["count"], "${local.existing == null ? 1 : 0}");
+    assert_eq!(main["module"]["eks"][0]["subnet_ids"], "${local.node_subnet_ids}");
+    let text = std::fs::read_to_string(r.terraform().join("main.tf")).expect("main");
+    for check in [
+        "condition     = self.enable_dns_support && self.enable_dns_hostnames",
+        "condition     = length(self.ids) == length(local.existing.node_subnet_ids)",
+        "condition     = length(self.ids) == length(local.existing.load_balancer_subnets)",
+        "values = local.existing.load_balancer_subnets[*].cidr",
+    ] {
+        assert!(text.contains(check), "{check}");
+    }
+    // What gen's own VPC tags for the controller, an existing one's Ingresses name.
+    let values =
+        |env: &str| std::fs::read_to_string(r.dir.path().join(format!("out/values/notes.{env}.yaml"))).expect("values");
+    let production = values("production");
+    assert!(
+        production.contains(
+            "alb.ingress.kubernetes.io/subnets: \"subnet-0b00000000000000a, subnet-0b00000000000000b, subnet-0b00000000000000c\""
+        ),
+        "{production}"
+    );
+    assert!(
+        production.contains("ingressCidrs: [\"10.40.240.0/24\", \"10.40.241.0/24\", \"10.40.242.0/24\"]"),
+        "{production}"
+    );
+    let development = values("development");
+    assert!(!development.contains("alb.ingress.kubernetes.io/subnets"), "{development}");
+    assert!(development.contains("ingressCidrs: [\"10.30.240.0/20\"]"), "{development}");
+    // The chart renders them as a NetworkPolicy the API accepts: each range its own peer.
+    let docs = common::objects::helm_render(
+        &r.dir.path().join("out/chart"),
+        "notes",
+        "shop",
+        &[&format!("@{}", r.dir.path().join("out/values/notes.production.yaml").display())],
+    )
+    .expect("the chart renders");
+    let policy = docs.iter().map(|(_, o)| o).find(|o| o["kind"] == "NetworkPolicy").expect("a policy");
+    let peers: Vec<&Value> = policy["spec"]["ingress"][0]["from"].as_array().expect("from").iter().collect();
+    assert_eq!(peers.len(), 4, "{policy}");
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    assert!(readme.contains("## An existing VPC"), "{readme}");
+    assert!(readme.contains("`production` runs in the VPC `vpc-0a1b2c3d4e5f60718`"), "{readme}");
 }

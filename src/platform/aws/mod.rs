@@ -10,7 +10,10 @@
 pub mod rules;
 mod spec;
 
-pub use spec::{Dns, Ecr, Eks, Endpoint, Monitoring, NatGateways, Network, NodeGroup, REGIONS, Spec, State};
+pub use spec::{
+    Dns, Ecr, Eks, Endpoint, ExistingVpc, LoadBalancerSubnet, Monitoring, NatGateways, Network, NodeGroup, REGIONS,
+    Spec, State,
+};
 
 use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
 use crate::diag::{Diagnostics, Route, Rule};
@@ -51,6 +54,7 @@ pub fn of(spec: &crate::spec::Spec) -> Option<&Spec> {
 static RULES: &[(&Rule, Check)] = &[
     (&rules::invalid_region::RULE, rules::invalid_region::check),
     (&rules::region_with_two_zones::RULE, rules::region_with_two_zones::check),
+    (&rules::network_keys_beside_existing_vpc::RULE, rules::network_keys_beside_existing_vpc::check),
     (&rules::eks_name::RULE, rules::eks_name::check),
     (&rules::unsupported_eks_version::RULE, rules::unsupported_eks_version::check),
     (&rules::ecr_repository_name::RULE, rules::ecr_repository_name::check),
@@ -265,9 +269,20 @@ impl TargetSpec for Spec {
         let mut value = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = value.as_object_mut() {
             map.insert("registry".into(), self.registry().into());
-            map.insert("loadBalancerCidr".into(), load_balancer_cidr(&self.network.cidr).into());
+            map.insert("loadBalancerCidrs".into(), self.load_balancer_cidrs().into());
         }
         value
+    }
+}
+
+impl Spec {
+    /// The ranges of the load balancers' subnets: an existing VPC's, as the spec lists them,
+    /// else the last sixteenth of the VPC gen makes ([`load_balancer_cidr`]).
+    pub fn load_balancer_cidrs(&self) -> Vec<String> {
+        match &self.network.existing {
+            Some(existing) => existing.load_balancer_subnets.iter().map(|s| s.cidr.clone()).collect(),
+            None => vec![load_balancer_cidr(&self.network.cidr)],
+        }
     }
 }
 

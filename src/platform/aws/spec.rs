@@ -135,12 +135,38 @@ pub struct Network {
     /// that the account has (`aws_availability_zones`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zones: Option<Vec<String>>,
+    /// A VPC made elsewhere, whose subnets the cluster and its load balancers use: gen then
+    /// makes no VPC, subnet, NAT gateway or flow log (`cidr`, `natGateways` and `zones` are
+    /// not read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<ExistingVpc>,
 }
 
 impl Default for Network {
     fn default() -> Self {
-        Network { cidr: "10.0.0.0/16".into(), nat_gateways: NatGateways::Single, zones: None }
+        Network { cidr: "10.0.0.0/16".into(), nat_gateways: NatGateways::Single, zones: None, existing: None }
     }
+}
+
+/// A VPC made elsewhere (`platform.aws.network.existing`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExistingVpc {
+    pub vpc_id: String,
+    /// The private subnets of the nodes and the control plane's network interfaces, in two
+    /// zones or more, each with a way out (a NAT gateway).
+    pub node_subnets: Vec<String>,
+    /// The public subnets of the load balancers, one per zone, each with its range: the
+    /// services' NetworkPolicies admit these ranges alone.
+    pub load_balancer_subnets: Vec<LoadBalancerSubnet>,
+}
+
+/// A public subnet of the load balancers, and its range.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LoadBalancerSubnet {
+    pub id: String,
+    pub cidr: String,
 }
 
 /// How many NAT gateways the VPC has.

@@ -29,7 +29,9 @@ locals {
 # The zones the spec names (else the region's `a`, `b` and `c`), in that order: each zone's
 # subnets are numbered by its place in the list, so that a zone's state on the day of a plan
 # (impaired, say) never renumbers them. A zone the account does not have stops the plan here.
+# (Not for an existing VPC, whose subnets say their zones.)
 data "aws_availability_zones" "named" {
+  count = local.existing == null ? 1 : 0
   filter {
     name   = "zone-name"
     values = var.network.zones
@@ -44,11 +46,16 @@ data "aws_availability_zones" "named" {
 }
 
 locals {
-  zones = var.network.zones
+  zones    = var.network.zones
+  existing = var.network.existing
+  # The VPC and the subnets of the nodes: the network module's, or an existing VPC's.
+  vpc_id          = local.existing == null ? module.network[0].vpc_id : data.aws_vpc.existing[0].id
+  node_subnet_ids = local.existing == null ? module.network[0].private_subnet_ids : data.aws_subnets.nodes[0].ids
 }
 
 module "network" {
   source = "./modules/network"
+  count  = local.existing == null ? 1 : 0
 
   name         = var.cluster_name
   account_id   = var.account_id
@@ -57,13 +64,75 @@ module "network" {
   nat_gateways = var.network.nat_gateways
 }
 
+# An existing VPC (spec: platform.aws.network.existing) is read and checked, never changed:
+# DNS resolution and host names on (the nodes join the cluster by their DNS names, and the
+# private endpoint is resolved inside the VPC), each node subnet in it, and each load
+# balancer subnet in it with the range the spec gives (the services' NetworkPolicies admit
+# those ranges). Its routes are the README's prerequisites.
+data "aws_vpc" "existing" {
+  count = local.existing == null ? 0 : 1
+  filter {
+    name   = "vpc-id"
+    values = [local.existing.vpc_id]
+  }
+
+  lifecycle {
+    postcondition {
+      condition     = self.enable_dns_support && self.enable_dns_hostnames
+      error_message = "The VPC ${local.existing.vpc_id} must have DNS resolution and DNS host names on (aws ec2 modify-vpc-attribute --enable-dns-hostnames)."
+    }
+  }
+}
+
+data "aws_subnets" "nodes" {
+  count = local.existing == null ? 0 : 1
+  filter {
+    name   = "vpc-id"
+    values = [local.existing.vpc_id]
+  }
+  filter {
+    name   = "subnet-id"
+    values = local.existing.node_subnet_ids
+  }
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.ids) == length(local.existing.node_subnet_ids)
+      error_message = "A subnet of platform.aws.network.existing.nodeSubnets is not in the VPC ${local.existing.vpc_id} (aws ec2 describe-subnets --filters Name=vpc-id,Values=${local.existing.vpc_id})."
+    }
+  }
+}
+
+data "aws_subnets" "load_balancers" {
+  count = local.existing == null ? 0 : 1
+  filter {
+    name   = "vpc-id"
+    values = [local.existing.vpc_id]
+  }
+  filter {
+    name   = "subnet-id"
+    values = local.existing.load_balancer_subnets[*].id
+  }
+  filter {
+    name   = "cidr-block"
+    values = local.existing.load_balancer_subnets[*].cidr
+  }
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.ids) == length(local.existing.load_balancer_subnets)
+      error_message = "A subnet of platform.aws.network.existing.loadBalancerSubnets is not in the VPC ${local.existing.vpc_id} with the range the spec gives it (aws ec2 describe-subnets --subnet-ids ... --query 'Subnets[].[SubnetId,CidrBlock]')."
+    }
+  }
+}
+
 module "eks" {
   source = "./modules/eks"
 
   name               = var.cluster_name
   account_id         = var.account_id
   kubernetes_version = var.kubernetes_version
-  subnet_ids         = module.network.private_subnet_ids
+  subnet_ids         = local.node_subnet_ids
   endpoint_public    = var.endpoint_public
   public_cidrs       = var.endpoint_public_cidrs
   admin_roles        = concat(var.admin_roles, var.terraform_roles == null ? [] : [var.terraform_roles.apply])

@@ -13,13 +13,16 @@ output "cluster" {
 output "in_cluster" {
   description = "What cluster/ creates in the cluster, from this environment's values."
   value = {
-    vpc_id             = module.network.vpc_id
-    namespaces         = var.namespaces
-    deploy             = var.deploy
-    deploy_group       = var.deploy == "helm" ? "gen-deploy" : null
-    dns_zone           = var.dns_zone
-    persistent_volumes = var.persistent_volumes
-    dns_zone_id        = local.shared.dns_zone_id
+    vpc_id = local.vpc_id
+    # The load balancers' subnets of an existing VPC, which the Gateway names (an Ingress
+    # names them itself); null where gen's VPC tags its own for the controller to find.
+    load_balancer_subnets = local.existing == null ? null : local.existing.load_balancer_subnets[*].id
+    namespaces            = var.namespaces
+    deploy                = var.deploy
+    deploy_group          = var.deploy == "helm" ? "gen-deploy" : null
+    dns_zone              = var.dns_zone
+    persistent_volumes    = var.persistent_volumes
+    dns_zone_id           = local.shared.dns_zone_id
     # The Gateway (cluster/modules/gateway), with its TLS hosts' certificates where they are
     # issued here (with a zone; without one, the load balancer controller finds each host's
     # in ACM).
@@ -43,6 +46,6 @@ output "deploy_role_arn" {
 }
 
 output "nat_public_ips" {
-  description = "The addresses the nodes' outbound traffic leaves from."
-  value       = module.network.nat_public_ips
+  description = "The addresses the nodes' outbound traffic leaves from; none for an existing VPC, whose NAT gateways are its own."
+  value       = local.existing == null ? module.network[0].nat_public_ips : []
 }

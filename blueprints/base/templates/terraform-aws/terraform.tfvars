@@ -47,6 +47,23 @@ node_group = {
   disk_size_gb   = <@ aws.eks.nodeGroup.diskSizeGb @>
 }
 
+<% if aws.network.existing is defined %>
+<% set existing = aws.network.existing %>
+# An existing VPC, read and checked, never changed: the nodes' subnets (each routed to a NAT
+# gateway) and the load balancers' (each routed to an internet gateway), with their ranges
+# (README.md, "An existing VPC").
+network = {
+  existing = {
+    vpc_id          = <@ existing.vpcId | hcl @>
+    node_subnet_ids = [<% for id in existing.nodeSubnets %><@ id | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+    load_balancer_subnets = [
+<% for subnet in existing.loadBalancerSubnets %>
+      { id = <@ subnet.id | hcl @>, cidr = <@ subnet.cidr | hcl @> },
+<% endfor %>
+    ]
+  }
+}
+<% else %>
 # The cluster's own VPC<% if aws.network.zones is not defined %>, over the region's zones a, b and c<% endif %> (a zone the account
 # lacks stops the plan: name the zones it has in platform.aws.network.zones).
 network = {
@@ -54,6 +71,7 @@ network = {
   nat_gateways = <@ aws.network.natGateways | hcl @>
   zones        = [<% for z in (aws.network.zones if aws.network.zones is defined else [aws.region ~ "a", aws.region ~ "b", aws.region ~ "c"]) %><@ z | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 }
+<% endif %>
 
 <% if aws.dns is defined %>
 # The zone, created by the shared root: this environment's certificates are validated there,
@@ -77,8 +95,8 @@ tls_hosts = []
 # serves over TLS (redirected from HTTP), and each service's readiness path and drain time
 # (its longest request).
 gateway = {
-  name        = <@ gw.name | hcl @>
-  namespace   = <@ gw.namespace | hcl @>
+  name      = <@ gw.name | hcl @>
+  namespace = <@ gw.namespace | hcl @>
   tls_hosts = [<% for host in routed | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
   backends = [
 <% for svc in routed | sort(attribute="name") %>

@@ -79,11 +79,19 @@ variable "node_group" {
 
 variable "network" {
   type = object({
-    cidr         = string
-    nat_gateways = string
-    zones        = list(string)
+    cidr         = optional(string)
+    nat_gateways = optional(string)
+    zones        = optional(list(string), [])
+    existing = optional(object({
+      vpc_id          = string
+      node_subnet_ids = list(string)
+      load_balancer_subnets = list(object({
+        id   = string
+        cidr = string
+      }))
+    }))
   })
-  description = "The cluster's VPC (spec: platform.aws.network): its range, its NAT gateways, and its zones (those of them the account has)."
+  description = "The cluster's VPC (spec: platform.aws.network): its range, its NAT gateways, and its zones (those of them the account has); or an existing VPC's id and subnets."
 }
 
 variable "dns_zone" {
@@ -100,8 +108,8 @@ variable "tls_hosts" {
 
 variable "gateway" {
   type = object({
-    name        = string
-    namespace   = string
+    name      = string
+    namespace = string
     tls_hosts = list(string)
     backends = list(object({
       service       = string

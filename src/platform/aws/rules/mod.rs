@@ -10,6 +10,7 @@ pub mod gitops_not_yet;
 pub mod host_outside_zone;
 pub mod http_service_behind_redirect;
 pub mod invalid_region;
+pub mod network_keys_beside_existing_vpc;
 pub mod region_with_two_zones;
 pub mod state_bucket_name;
 pub mod strip_prefix_on_alb;

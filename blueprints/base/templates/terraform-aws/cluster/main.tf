@@ -243,6 +243,7 @@ module "gateway" {
   tls_hosts        = try(local.gateway.tls_hosts, null)
   certificates     = try(local.gateway.certificates, null)
   backends         = try(local.gateway.backends, null)
+  subnets          = try(local.platform.load_balancer_subnets, null)
 
   # Its objects are the Gateway API's kinds and the controller's (the controller's chart
   # brings its CRDs); the services' target groups go in their namespaces. On a destroy it

@@ -156,6 +156,7 @@ resource "helm_release" "gateway" {
             defaultTargetGroupConfiguration = { name = "${var.name}-defaults" }
           },
           length(local.https) > 0 ? { listenerConfigurations = local.https } : {},
+          var.subnets == null ? {} : { loadBalancerSubnets = [for id in var.subnets : { identifier = id }] },
         )
       },
       {

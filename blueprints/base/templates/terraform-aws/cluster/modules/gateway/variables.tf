@@ -33,6 +33,12 @@ variable "backends" {
   description = "The routed services: each one's target group is checked at its readiness path and drains a stopping pod for its longest request."
 }
 
+variable "subnets" {
+  type        = list(string)
+  description = "The public subnets of an existing VPC the load balancer goes in; null where the controller finds the subnets gen's VPC tags."
+  default     = null
+}
+
 variable "raw_chart_version" {
   type        = string
   description = "The raw chart of bedag/helm-charts, pinned (2.0.1, as on AKS)."
