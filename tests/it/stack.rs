@@ -538,3 +538,56 @@ fn installs_the_stacks_values(out: &Path, cluster: &str) {
         assert!(out.join("stack").join(file).is_file(), "{file}");
     }
 }
+
+/// The Terraform workflow reads the pipeline's relay (MAIL_CONNECTION) for Alertmanager as the
+/// pipeline's notices do, and refuses what the two would speak differently: Alertmanager
+/// chooses TLS by the port alone (from the start on 465, STARTTLS elsewhere), the notices by
+/// the scheme. Port 25, closed to the nodes, is refused too.
+#[test]
+fn the_relay_alertmanager_mails_through_is_refused_where_its_scheme_and_port_disagree() {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aks-in-cluster-stack.yaml")).expect("spec");
+    let dir = render(&spec);
+    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/terraform.yml")).expect("workflow");
+    // The parse, as the step runs it: from the pattern to the end of its `if`.
+    let start = workflow.find("re='^(smtps?)").expect("the parse");
+    let indent = workflow[..start].rsplit('\n').next().expect("line").len();
+    let end = start + workflow[start..].find(&format!("\n{}fi\n", " ".repeat(indent))).expect("its end") + indent + 4;
+    let script: String =
+        workflow[start - indent..end].lines().map(|l| l.get(indent..).unwrap_or("").to_string() + "\n").collect();
+    let run = |connection: &str| {
+        let out = std::process::Command::new("bash")
+            .args([
+                "--noprofile",
+                "--norc",
+                "-euo",
+                "pipefail",
+                "-c",
+                &format!("{script}echo \"$TF_VAR_alertmanager_smtp\""),
+            ])
+            .env("MAIL_CONNECTION", connection)
+            .output()
+            .expect("bash");
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let (ok, said) = run("smtp+starttls://alerts%40example.com:p%2Fss@smtp.example.com:587");
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(r#"{"smarthost":"smtp.example.com:587","username":"alerts@example.com","require_tls":true}"#),
+        "{said}"
+    );
+    let (ok, said) = run("smtps://alerts:pass@smtp.example.com:465");
+    assert!(ok && said.contains(r#""require_tls":false"#), "{said}");
+    for (refused, because) in [
+        ("smtps://alerts:pass@smtp.example.com:587", "pairs smtps with port 587"),
+        ("smtp+starttls://alerts:pass@smtp.example.com:465", "pairs smtp with port 465"),
+        ("smtps+starttls://alerts:pass@smtp.example.com:465", "smtps+starttls"),
+        ("smtp+starttls://alerts:pass@smtp.example.com:25", "port 25"),
+        ("https://smtp.example.com", "is not an SMTP URL"),
+    ] {
+        let (ok, said) = run(refused);
+        assert!(!ok && said.contains(because), "{refused}: {said}");
+    }
+}

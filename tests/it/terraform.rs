@@ -2667,11 +2667,19 @@ fn on_aws_an_existing_vpc_is_read_and_checked_and_its_subnets_are_named() {
     let text = std::fs::read_to_string(r.terraform().join("main.tf")).expect("main");
     for check in [
         "condition     = self.enable_dns_support && self.enable_dns_hostnames",
-        "condition     = length(self.ids) == length(local.existing.node_subnet_ids)",
-        "condition     = length(self.ids) == length(local.existing.load_balancer_subnets)",
-        "values = local.existing.load_balancer_subnets[*].cidr",
+        "condition     = self.vpc_id == local.existing.vpc_id\n",
+        "condition     = self.vpc_id == local.existing.vpc_id && self.cidr_block == each.value",
+        // The nodes in two zones or more, each of their zones with one load balancer subnet.
+        "condition     = length(local.node_zones) >= 2",
+        "condition     = length(distinct(local.load_balancer_zones)) == length(local.load_balancer_zones)",
+        "condition     = length(setsubtract(local.node_zones, local.load_balancer_zones)) == 0",
     ] {
         assert!(text.contains(check), "{check}");
+    }
+    // The pull requests' plan reads them too.
+    let plan = &parsed["bootstrap/identities.tf"]["data"]["aws_iam_policy_document"]["plan_data_sources"][0];
+    for action in ["ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute"] {
+        assert!(plan.to_string().contains(action), "{action}: {plan}");
     }
     // What gen's own VPC tags for the controller, an existing one's Ingresses name.
     let values =

@@ -50,7 +50,7 @@ locals {
   existing = var.network.existing
   # The VPC and the subnets of the nodes: the network module's, or an existing VPC's.
   vpc_id          = local.existing == null ? module.network[0].vpc_id : data.aws_vpc.existing[0].id
-  node_subnet_ids = local.existing == null ? module.network[0].private_subnet_ids : data.aws_subnets.nodes[0].ids
+  node_subnet_ids = local.existing == null ? module.network[0].private_subnet_ids : [for id in local.existing.node_subnet_ids : data.aws_subnet.node[id].id]
 }
 
 module "network" {
@@ -66,9 +66,12 @@ module "network" {
 
 # An existing VPC (spec: platform.aws.network.existing) is read and checked, never changed:
 # DNS resolution and host names on (the nodes join the cluster by their DNS names, and the
-# private endpoint is resolved inside the VPC), each node subnet in it, and each load
-# balancer subnet in it with the range the spec gives (the services' NetworkPolicies admit
-# those ranges). Its routes are the README's prerequisites.
+# private endpoint is resolved inside the VPC); each subnet in it; each load balancer subnet
+# with the range the spec gives it (the services' NetworkPolicies admit those ranges); the
+# nodes in two zones or more, and a load balancer subnet in each of their zones, one per zone
+# (the load balancer controller refuses two in a zone, and an ALB sends nothing to a pod in a
+# zone it is not in, whose readiness gate then never passes). Its routes and network ACLs are
+# the README's prerequisites.
 data "aws_vpc" "existing" {
   count = local.existing == null ? 0 : 1
   filter {
@@ -79,49 +82,65 @@ data "aws_vpc" "existing" {
   lifecycle {
     postcondition {
       condition     = self.enable_dns_support && self.enable_dns_hostnames
-      error_message = "The VPC ${local.existing.vpc_id} must have DNS resolution and DNS host names on (aws ec2 modify-vpc-attribute --enable-dns-hostnames)."
+      error_message = "The VPC ${local.existing.vpc_id} must resolve DNS names and give host names: aws ec2 modify-vpc-attribute --vpc-id ${local.existing.vpc_id} --enable-dns-support '{\"Value\":true}', then the same with --enable-dns-hostnames."
     }
   }
 }
 
-data "aws_subnets" "nodes" {
-  count = local.existing == null ? 0 : 1
-  filter {
-    name   = "vpc-id"
-    values = [local.existing.vpc_id]
-  }
+data "aws_subnet" "node" {
+  for_each = toset(local.existing == null ? [] : local.existing.node_subnet_ids)
   filter {
     name   = "subnet-id"
-    values = local.existing.node_subnet_ids
+    values = [each.value]
   }
 
   lifecycle {
     postcondition {
-      condition     = length(self.ids) == length(local.existing.node_subnet_ids)
-      error_message = "A subnet of platform.aws.network.existing.nodeSubnets is not in the VPC ${local.existing.vpc_id} (aws ec2 describe-subnets --filters Name=vpc-id,Values=${local.existing.vpc_id})."
+      condition     = self.vpc_id == local.existing.vpc_id
+      error_message = "The node subnet ${each.value} is in ${self.vpc_id}, not in the VPC ${local.existing.vpc_id} (platform.aws.network.existing)."
     }
   }
 }
 
-data "aws_subnets" "load_balancers" {
-  count = local.existing == null ? 0 : 1
-  filter {
-    name   = "vpc-id"
-    values = [local.existing.vpc_id]
-  }
+data "aws_subnet" "load_balancer" {
+  for_each = { for subnet in(local.existing == null ? [] : local.existing.load_balancer_subnets) : subnet.id => subnet.cidr }
   filter {
     name   = "subnet-id"
-    values = local.existing.load_balancer_subnets[*].id
-  }
-  filter {
-    name   = "cidr-block"
-    values = local.existing.load_balancer_subnets[*].cidr
+    values = [each.key]
   }
 
   lifecycle {
     postcondition {
-      condition     = length(self.ids) == length(local.existing.load_balancer_subnets)
-      error_message = "A subnet of platform.aws.network.existing.loadBalancerSubnets is not in the VPC ${local.existing.vpc_id} with the range the spec gives it (aws ec2 describe-subnets --subnet-ids ... --query 'Subnets[].[SubnetId,CidrBlock]')."
+      condition     = self.vpc_id == local.existing.vpc_id && self.cidr_block == each.value
+      error_message = "The load balancer subnet ${each.key} is ${self.cidr_block} in ${self.vpc_id}; the spec says ${each.value} in ${local.existing.vpc_id} (platform.aws.network.existing)."
+    }
+  }
+}
+
+locals {
+  node_zones          = distinct([for subnet in data.aws_subnet.node : subnet.availability_zone])
+  load_balancer_zones = [for subnet in data.aws_subnet.load_balancer : subnet.availability_zone]
+}
+
+resource "terraform_data" "existing_vpc_zones" {
+  count = local.existing == null ? 0 : 1
+
+  lifecycle {
+    precondition {
+      condition     = length(local.node_zones) >= 2
+      error_message = "The node subnets of platform.aws.network.existing are in ${length(local.node_zones)} zone(s): EKS needs two or more."
+    }
+    precondition {
+      condition     = length(distinct(local.load_balancer_zones)) == length(local.load_balancer_zones)
+      error_message = "Two load balancer subnets of platform.aws.network.existing share a zone (${join(", ", local.load_balancer_zones)}): the load balancer controller takes one per zone."
+    }
+    precondition {
+      condition     = length(setsubtract(local.node_zones, local.load_balancer_zones)) == 0
+      error_message = "No load balancer subnet of platform.aws.network.existing is in ${join(", ", setsubtract(local.node_zones, local.load_balancer_zones))}, where nodes run: the load balancers would send their pods nothing."
+    }
+    precondition {
+      condition     = length(setintersection(toset(local.existing.node_subnet_ids), toset(local.existing.load_balancer_subnets[*].id))) == 0
+      error_message = "A subnet of platform.aws.network.existing is both a node subnet and a load balancer subnet: the nodes' are private, the load balancers' public."
     }
   }
 }

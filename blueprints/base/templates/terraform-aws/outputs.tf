@@ -46,6 +46,6 @@ output "deploy_role_arn" {
 }
 
 output "nat_public_ips" {
-  description = "The addresses the nodes' outbound traffic leaves from; none for an existing VPC, whose NAT gateways are its own."
+  description = "The addresses the nodes' outbound traffic leaves from (to allow-list elsewhere); empty in an existing VPC, whose NAT gateways are its owners' (README.md, \"An existing VPC\")."
   value       = local.existing == null ? module.network[0].nat_public_ips : []
 }

@@ -159,12 +159,22 @@ resource "aws_iam_role_policy" "state_read" {
 }
 
 # The reads the roots' data sources make in a plan that refreshes nothing: the zones the VPC
-# spans, the add-ons' default versions.
+# spans, the add-ons' default versions, an existing VPC and its subnets.
 data "aws_iam_policy_document" "plan_data_sources" {
   statement {
-    sid       = "ReadTheRootsDataSources"
-    actions   = ["ec2:DescribeAvailabilityZones", "eks:DescribeAddonVersions"]
+    sid = "ReadTheRootsDataSources"
+    actions = [
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+      "eks:DescribeAddonVersions",
+    ]
     resources = ["*"]
+  }
+  statement {
+    sid       = "ReadTheVpcsAttributes"
+    actions   = ["ec2:DescribeVpcAttribute"]
+    resources = ["arn:aws:ec2:*:${var.account_id}:vpc/*"]
   }
 }
 
