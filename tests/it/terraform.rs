@@ -43,6 +43,8 @@ const AWS_SPECS: &[&str] = &[
     "examples/seed-004-notejam-eks.yaml",
     // Three environments; an HTTPRoute over TLS, one in plain HTTP, an Ingress with a volume.
     "tests/fixtures/specs/aws-gateway.yaml",
+    // The same through Argo CD.
+    "tests/fixtures/specs/eks-gitops.yaml",
 ];
 
 /// Every spec whose Terraform the real tools judge, on either cloud.
@@ -2712,4 +2714,37 @@ fn on_aws_an_existing_vpc_is_read_and_checked_and_its_subnets_are_named() {
     let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
     assert!(readme.contains("## An existing VPC"), "{readme}");
     assert!(readme.contains("`production` runs in the VPC `vpc-0a1b2c3d4e5f60718`"), "{readme}");
+}
+
+/// GitOps on EKS, as on AKS: the in-cluster root installs Argo CD (the same module), the
+/// deploy role writes nothing in the cluster (it reads the services' pods and routes, and Argo
+/// CD's Applications in `argocd`), and the platform root keeps one deploy role and access entry
+/// for either way of deploying (a state from before keeps its role: `moved`).
+#[test]
+fn on_aws_gitops_installs_argo_cd_and_the_deploy_role_reads_its_applications_alone() {
+    let r = Rendered::new("tests/fixtures/specs/eks-gitops.yaml");
+    let parsed = r.parsed();
+    assert_eq!(parsed["environments/production.tfvars"]["deploy"], "gitops");
+    let cluster = &parsed["cluster/main.tf"];
+    assert_eq!(cluster["module"]["argocd"][0]["source"], "./modules/argocd");
+    assert_eq!(cluster["module"]["argocd"][0]["count"], "${local.gitops ? 1 : 0}");
+    assert!(r.terraform().join("cluster/modules/argocd/main.tf").is_file());
+    let reader = block(cluster, "kubernetes_role_v1", "release_reader");
+    assert_eq!(reader["metadata"][0]["namespace"], "${module.argocd[0].namespace}");
+    assert_eq!(reader["rule"][0]["resources"], serde_json::json!(["applications"]));
+    assert_eq!(reader["rule"][0]["verbs"], "${local.read}");
+    let text = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster");
+    assert!(text.contains("deploy_rules = local.gitops ? local.release_reader_rules : concat("), "{text}");
+    assert!(text.contains("resources = [\"httproutes\"], verbs = local.read"), "{text}");
+    let main = &parsed["main.tf"];
+    assert!(main["module"]["deploy_role"][0].get("count").is_none(), "one deploy role either way");
+    assert!(block(main, "aws_eks_access_entry", "deploy").get("count").is_none());
+    let moved = main["moved"].to_string();
+    assert!(moved.contains("module.deploy_role[0]") && moved.contains("aws_eks_access_entry.deploy[0]"), "{moved}");
+    // The README says to apply each cluster's root Application.
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    for env in ["development", "test", "production"] {
+        // From cluster/, where the step before leaves the shell.
+        assert!(readme.contains(&format!("kubectl apply -f '../../argocd/{env}/root.yaml'")), "{readme}");
+    }
 }

@@ -192,6 +192,14 @@ fn variants() -> Vec<Variant> {
             out: "out",
             files: Vec::new(),
         },
+        // The same through Argo CD, each release proposed in a pull request.
+        Variant {
+            name: "eks-gitops",
+            spec: spec_text("tests/fixtures/specs/eks-gitops.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
         // Seed 004 on three EKS clusters, promoted in order, each deploy as its own role.
         Variant {
             name: "eks-environments",
@@ -586,7 +594,8 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
         let root = std::fs::read_to_string(tf.join("main.tf")).expect("root");
         for file in common::root_tfvars(&tf) {
             let vars = tfvars(&tf.join(&file));
-            assert_eq!(vars["deploy"], "helm", "{}: {file}", repo.name);
+            // One deploy role either way: it deploys with Helm, or reads Argo CD's Applications.
+            assert!(["helm", "gitops"].contains(&vars["deploy"].as_str().unwrap_or("")), "{}: {file}", repo.name);
             // The Terraform workflow's apply and drift roles work in this cluster (cluster/),
             // through the access entries this root gives them.
             for kind in ["apply", "drift"] {
@@ -717,11 +726,6 @@ struct TfEnvironment {
     build: Option<String>,
     /// With Helm and with GitOps (where it reads Argo CD's Applications and the vault).
     deploy: Option<String>,
-}
-
-/// Each environment's root module values, without the shared root's.
-fn terraform_environments(repo: &Repo) -> Vec<TfEnvironment> {
-    terraform_roots(repo).into_iter().filter(|e| !e.file.starts_with("shared/")).collect()
 }
 
 /// Each environment's values and the shared root's (`shared/terraform.tfvars`), where the
@@ -1236,13 +1240,16 @@ fn argo_cd_objects_pass_their_crd_schemas_and_pin_each_service_to_a_release_not_
         let spec = read_yaml(&repo.root().join(v.spec_at));
         let repository = spec["platform"]["github"]["repository"].as_str().expect("repository");
         let branch = spec["platform"]["github"]["branch"].as_str().unwrap_or("main");
-        let envs = terraform_environments(&repo);
+        // Each environment's values (on either cloud).
+        let tf = repo.out().join("terraform");
+        let envs: Vec<(String, Value)> =
+            common::root_tfvars(&tf).into_iter().map(|file| (file.clone(), tfvars(&tf.join(&file)))).collect();
         // The Terraform root installs Argo CD in every environment; each environment's objects
         // are in its own folder, for its own cluster.
         let mut folders = Vec::new();
-        for env in &envs {
-            assert_eq!(env.vars["deploy"], "gitops", "{}: {}", repo.name, env.file);
-            let name = env.vars.get("environment").and_then(Value::as_str);
+        for (file, vars) in &envs {
+            assert_eq!(vars["deploy"], "gitops", "{}: {file}", repo.name);
+            let name = vars.get("environment").and_then(Value::as_str);
             folders.push((
                 name.map(str::to_string),
                 name.map_or(repo.out().join("argocd"), |n| repo.out().join("argocd").join(n)),
@@ -2470,6 +2477,36 @@ fn an_eks_deploy_waits_for_its_route_on_the_named_gateway_then_for_its_record() 
         checked += 1;
     }
     assert_eq!(checked, 3, "a deploy per environment");
+}
+
+/// GitOps on EKS: each promotion signs in as its environment's deploy role, waits until that
+/// cluster's Argo CD reports the release synced and healthy, tags it as the release the
+/// environment runs (ECR's lifecycle policy keeps it), then checks its route or load balancer.
+#[test]
+fn an_eks_gitops_promotion_waits_for_argo_cd_then_keeps_the_release_it_promoted() {
+    const ARGO: &str = "Wait until Argo CD reports the release synced and healthy";
+    let repo = Repo::new(&variants().into_iter().find(|v| v.name == "eks-gitops").expect("variant"));
+    let wf = read_workflow(&repo.root().join(".github/workflows/api.yml"));
+    let mut checked = Vec::new();
+    for (id, job) in jobs(&wf) {
+        let names: Vec<&str> = steps(job).iter().filter_map(|s| s["name"].as_str()).collect();
+        let Some(argo) = names.iter().position(|n| *n == ARGO) else { continue };
+        let login = names.iter().position(|n| n.starts_with("AWS credentials (deploy role of ")).expect("the sign-in");
+        assert!(login < argo, "{id}: {names:?}");
+        assert_eq!(
+            &names[argo + 1..argo + 4],
+            [
+                "Log in to ECR (the deploy role tags the release it deployed)",
+                "Keep the deployed release in the registry",
+                "The route is accepted and the service answers"
+            ],
+            "{id}: {names:?}"
+        );
+        let tag =
+            steps(job).into_iter().find(|s| s["name"] == "Keep the deployed release in the registry").expect("tag");
+        checked.push(tag["env"]["TAG"].as_str().expect("TAG").to_string());
+    }
+    assert_eq!(checked, ["deployed-development", "deployed-test", "deployed-production"]);
 }
 
 /// A dig stub's body: the zone's SOA (none with `$NO_SOA`), then, from the name server it

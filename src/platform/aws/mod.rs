@@ -63,7 +63,6 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::endpoint_closed_to_pipeline::RULE, rules::endpoint_closed_to_pipeline::check),
     (&rules::host_outside_zone::RULE, rules::host_outside_zone::check),
     (&rules::alb_certificate_quota::RULE, rules::alb_certificate_quota::check),
-    (&rules::gitops_not_yet::RULE, rules::gitops_not_yet::check),
     (&rules::strip_prefix_on_alb::RULE, rules::strip_prefix_on_alb::check),
     (&rules::http_service_behind_redirect::RULE, rules::http_service_behind_redirect::check),
 ];
@@ -107,7 +106,7 @@ impl Platform for Aws {
     }
 
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]
+        &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops]
     }
 
     /// The AWS Load Balancer Controller serves the Gateway API on an ALB, once the Gateway

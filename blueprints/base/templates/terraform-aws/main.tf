@@ -259,9 +259,10 @@ module "certificates" {
   zone_id = local.shared.dns_zone_id
 }
 
-# The deploy role (Helm from the pipeline): it trusts this environment's GitHub environment
-# alone, may find this cluster alone, and inside it is the Kubernetes group `gen-deploy`,
-# which cluster/ gives a Role in each service namespace (no cluster-wide right). In the
+# The deploy role: it trusts this environment's GitHub environment alone, may find this
+# cluster alone, and inside it is the Kubernetes group `gen-deploy`, which cluster/ gives a
+# Role in each service namespace (no cluster-wide right): to deploy with Helm, or with GitOps
+# to read Argo CD's Applications and the services' routes while it waits for a release. In the
 # project's repositories it tags the release it deployed `deployed-<environment>`, the one tag
 # the repositories let move, which their lifecycle policy never expires (modules/ecr): a node
 # that pulls the running release again, or a rollback to it, finds it however many releases
@@ -291,7 +292,6 @@ data "aws_iam_policy_document" "deploy" {
 
 module "deploy_role" {
   source = "./modules/github-role"
-  count  = var.deploy == "helm" ? 1 : 0
 
   name              = "${var.cluster_name}-deploy"
   oidc_provider_arn = local.shared.github_oidc_provider_arn
@@ -299,10 +299,20 @@ module "deploy_role" {
   policy            = data.aws_iam_policy_document.deploy.json
 }
 
+# (One for either way of deploying: a state from when GitOps had none keeps its role.)
+moved {
+  from = module.deploy_role[0]
+  to   = module.deploy_role
+}
+
+moved {
+  from = aws_eks_access_entry.deploy[0]
+  to   = aws_eks_access_entry.deploy
+}
+
 resource "aws_eks_access_entry" "deploy" {
-  count             = var.deploy == "helm" ? 1 : 0
   cluster_name      = module.eks.name
-  principal_arn     = module.deploy_role[0].arn
+  principal_arn     = module.deploy_role.arn
   kubernetes_groups = ["gen-deploy"] # cluster/ binds its Role to the group
 }
 

@@ -19,7 +19,7 @@ output "in_cluster" {
     load_balancer_subnets = local.existing == null ? null : local.existing.load_balancer_subnets[*].id
     namespaces            = var.namespaces
     deploy                = var.deploy
-    deploy_group          = var.deploy == "helm" ? "gen-deploy" : null
+    deploy_group          = "gen-deploy"
     dns_zone              = var.dns_zone
     persistent_volumes    = var.persistent_volumes
     dns_zone_id           = local.shared.dns_zone_id
@@ -41,8 +41,8 @@ output "in_cluster" {
 }
 
 output "deploy_role_arn" {
-  description = "The role this environment's deploy job assumes (the workflows name its ARN); null with GitOps."
-  value       = one(module.deploy_role[*].arn)
+  description = "The role this environment's deploy job assumes (the workflows name its ARN): it deploys with Helm, or with GitOps reads Argo CD's Applications."
+  value       = module.deploy_role.arn
 }
 
 output "nat_public_ips" {

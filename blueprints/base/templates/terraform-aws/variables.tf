@@ -197,10 +197,10 @@ variable "github_environment" {
 
 variable "deploy" {
   type        = string
-  description = "How releases reach the cluster (spec: pipeline.deploy): `helm` from the pipeline, through the deploy role (GitOps waits for gen's AWS pipeline, SPEC185)."
+  description = "How releases reach the cluster (spec: pipeline.deploy): `helm` from the pipeline, through the deploy role; or `gitops`, Argo CD in the cluster syncing the branch, which the deploy role reads."
   validation {
-    condition     = var.deploy == "helm"
-    error_message = "deploy: helm (GitOps on AWS waits for gen's AWS pipeline)."
+    condition     = contains(["helm", "gitops"], var.deploy)
+    error_message = "deploy: helm or gitops."
   }
 }
 

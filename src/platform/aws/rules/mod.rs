@@ -6,7 +6,6 @@ pub mod backup_aws_cannot_take;
 pub mod ecr_repository_name;
 pub mod eks_name;
 pub mod endpoint_closed_to_pipeline;
-pub mod gitops_not_yet;
 pub mod host_outside_zone;
 pub mod http_service_behind_redirect;
 pub mod invalid_region;

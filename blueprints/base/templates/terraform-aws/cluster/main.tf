@@ -1,8 +1,8 @@
 # What runs inside the cluster: the services' namespaces, the AWS Load Balancer Controller (the
 # `alb` IngressClass the charts' Ingresses name), Cluster Autoscaler, ExternalDNS (each Ingress
 # host's record in the zone), the gp3 StorageClass the volumes are made in and the snapshot
-# class, what watches the services (kube-prometheus-stack and Loki: modules/observability), and
-# the deploy role's Role (GitOps on AWS waits for gen's AWS pipeline, SPEC185). The volumes'
+# class, what watches the services (kube-prometheus-stack and Loki: modules/observability),
+# Argo CD with GitOps, and the deploy role's Roles. The volumes'
 # backups are AWS Backup's, in the platform root. Applied after the platform root (terraform/), in the
 # workspace of the same environment; every value comes from that root's state.
 
@@ -331,14 +331,32 @@ resource "kubernetes_manifest" "snapshot_class" {
   }
 }
 
-# The deploy role (Helm) may write exactly the kinds its releases contain, in the services'
-# namespaces only, plus Helm's release records and what `helm upgrade --wait` reads. No
-# Secret: the deploy job keeps Helm's release records in ConfigMaps (HELM_DRIVER=configmap),
-# and the chart has no Secret. Bound to the group its access entry puts it in.
+# GitOps: Argo CD in the cluster syncs each service's chart from the branch; GitHub holds no
+# credential that writes in the cluster. The same module as on AKS.
+module "argocd" {
+  source = "./modules/argocd"
+  count  = local.gitops ? 1 : 0
+
+  # The load balancer controller's webhooks answer before Argo CD's pods and Services are
+  # made.
+  depends_on = [helm_release.load_balancer_controller]
+}
+
+# With Helm, the deploy role may write exactly the kinds its releases contain, in the
+# services' namespaces only, plus Helm's release records and what `helm upgrade --wait` reads.
+# No Secret: the deploy job keeps Helm's release records in ConfigMaps (HELM_DRIVER=configmap),
+# and the chart has no Secret. With GitOps it writes nothing in the cluster: it reads the
+# services' pods and routes there, and Argo CD's Applications (below), while it waits for a
+# release. Bound to the group its access entry puts it in.
 locals {
-  write = ["get", "list", "watch", "create", "update", "patch", "delete"]
-  read  = ["get", "list", "watch"]
-  deploy_rules = concat(
+  gitops = local.platform.deploy == "gitops"
+  write  = ["get", "list", "watch", "create", "update", "patch", "delete"]
+  read   = ["get", "list", "watch"]
+  release_reader_rules = concat(
+    [{ api_groups = [""], resources = ["pods", "events"], verbs = local.read }],
+    local.gateway == null ? [] : [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.read }],
+  )
+  deploy_rules = local.gitops ? local.release_reader_rules : concat(
     [
       { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
       { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
@@ -383,6 +401,41 @@ resource "kubernetes_role_binding_v1" "deploy" {
     api_group = "rbac.authorization.k8s.io"
     kind      = "Role"
     name      = kubernetes_role_v1.deploy[each.value].metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = local.platform.deploy_group
+  }
+}
+
+# GitOps: the deploy role reads Argo CD's Applications, to wait until the release it
+# promoted is synced and healthy before the next environment.
+resource "kubernetes_role_v1" "release_reader" {
+  count = local.gitops ? 1 : 0
+
+  metadata {
+    name      = "gen-release-reader"
+    namespace = module.argocd[0].namespace
+  }
+  rule {
+    api_groups = ["argoproj.io"]
+    resources  = ["applications"]
+    verbs      = local.read
+  }
+}
+
+resource "kubernetes_role_binding_v1" "release_reader" {
+  count = local.gitops ? 1 : 0
+
+  metadata {
+    name      = "gen-release-reader"
+    namespace = kubernetes_role_v1.release_reader[0].metadata[0].namespace
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.release_reader[0].metadata[0].name
   }
   subject {
     api_group = "rbac.authorization.k8s.io"
