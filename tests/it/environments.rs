@@ -29,6 +29,9 @@ const SPECS: &[&str] = &[
     // kind beside EKS, each way round: each overlay's Ingress is its own controller's.
     "tests/fixtures/specs/kind-dev-aws-prod.yaml",
     "tests/fixtures/specs/kind-base-aws-prod.yaml",
+    // Three environments on EKS, two services on the Gateway's ALB, production in an
+    // existing VPC.
+    "tests/fixtures/specs/aws-gateway.yaml",
 ];
 
 /// A spec rendered into a fresh git repository, as a user would.
@@ -165,7 +168,7 @@ fn an_environment_gets_what_it_overrides_and_a_local_one_builds_its_image_on_the
     assert_eq!(route["spec"]["hostnames"][0], "athletes.example.com");
     assert_eq!(
         route["spec"]["parentRefs"][0],
-        serde_json::json!({"name": "athletes.example.com", "namespace": "gateway-system", "sectionName": "https-athletes.example.com"})
+        serde_json::json!({"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "athletes.example.com", "namespace": "gateway-system", "sectionName": "https-athletes.example.com"})
     );
     assert!(!prod.iter().any(|o| o["kind"] == "Ingress"), "ingress-nginx only when a service asks for it");
     assert_eq!(find(&dev, "HorizontalPodAutoscaler")["spec"]["maxReplicas"], 2);

@@ -2689,7 +2689,7 @@ fn on_aws_an_existing_vpc_is_read_and_checked_and_its_subnets_are_named() {
     let production = values("production");
     assert!(
         production.contains(
-            "alb.ingress.kubernetes.io/subnets: \"subnet-0b00000000000000a, subnet-0b00000000000000b, subnet-0b00000000000000c\""
+            "alb.ingress.kubernetes.io/subnets: \"subnet-0b00000000000000a,subnet-0b00000000000000b,subnet-0b00000000000000c\""
         ),
         "{production}"
     );
