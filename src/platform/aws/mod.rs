@@ -1,11 +1,11 @@
 //! AWS: EKS, ECR, Route 53 and GitHub's OIDC sign-in, created by Terraform.
 //!
 //! The spec's block and its rules; the chart and manifests for an EKS cluster with the AWS
-//! Load Balancer Controller (an Ingress of class `alb` per service on one load balancer, TLS
-//! from ACM); the Terraform (`templates/terraform-aws/`: the state bucket, the shared root,
+//! Load Balancer Controller (an Ingress of class `alb` per service on one load balancer, or an
+//! HTTPRoute on the Gateway's own; TLS from ACM); the Terraform (`templates/terraform-aws/`: the state bucket, the shared root,
 //! each environment's VPC, cluster, roles, certificates and backups, and what runs in the
-//! cluster). The workflows come next (issue #50); until then the rendered README lists the
-//! images to push.
+//! cluster); the workflows build, sign and promote through each environment's deploy role,
+//! with Helm or Argo CD.
 
 pub mod rules;
 mod spec;
@@ -31,8 +31,8 @@ pub const TERRAFORM_PROVIDER: &str = "aws";
 /// The AWS CLI's command: a workflow step that runs it deploys to AWS (`gen adopt`).
 pub const CLI: &str = "aws";
 
-/// The tag the values deploy until a release sets one. gen's workflows for AWS are not built
-/// yet: the README asks for an image pushed under it.
+/// The tag the values name until the pipeline's first release sets one (it deploys by
+/// digest).
 pub const FIRST_TAG: &str = "0.0.0";
 
 /// AWS, as gen deploys to it.
@@ -87,7 +87,7 @@ impl Platform for Aws {
     }
 
     fn summary(&self) -> &'static str {
-        "EKS with the AWS Load Balancer Controller: the chart, the manifests and the Terraform (workflows in progress)"
+        "EKS with the AWS Load Balancer Controller: the chart, the manifests, the Terraform and the workflows"
     }
 
     /// `gp3` on the EBS CSI driver, which the snapshot controller snapshots. EKS does not

@@ -9,7 +9,8 @@ declare_rule! {
     /// Reports a service exposed through a Gateway API HTTPRoute (`ingress.route: httproute`)
     /// while the spec names no Gateway (`platform.<target>.ingress.gateway`) on a platform
     /// that creates none. On Azure gen's Terraform creates one when the spec names none
-    /// (`gen-gateway`, in `platform.azure.ingress.namespace`). A cluster on this machine runs
+    /// (`gen-gateway`, in `platform.azure.ingress.namespace`), and on AWS too (`gen-gateway`
+    /// in `gateway-system`, an ALB of its own). A cluster on this machine runs
     /// no Gateway, named or not: its deploy script installs ingress-nginx, so a local spec or
     /// environment that asks for an HTTPRoute itself is reported (one the spec writes for the
     /// cloud becomes an Ingress in a local environment).
@@ -26,12 +27,10 @@ declare_rule! {
     ///     ingress: {host: api.localhost, route: httproute}
     /// ```
     ///
-    /// On AWS gen routes no HTTPRoute yet (the AWS Load Balancer Controller's Gateway API is
-    /// not installed): the spec cannot name a Gateway there, and an HTTPRoute is reported.
-    ///
     /// ## How to fix
-    /// On a local cluster or on AWS, drop `route: httproute` (the same host and path become an
-    /// Ingress, which the platform's load balancer serves). Elsewhere, name the Gateway the
+    /// On a local cluster, or a platform that routes no HTTPRoute yet, drop `route:
+    /// httproute` (the same host and path become an Ingress, which the platform's load
+    /// balancer serves). Elsewhere, name the Gateway the
     /// cluster runs (`platform.<target>.ingress.gateway: {name: web, namespace:
     /// gateway-system}`), or use `route: ingress`.
     pub static RULE = ("SPEC120", "httproute-without-gateway", Error);
