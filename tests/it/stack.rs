@@ -477,7 +477,7 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
     assert!(shared.contains("alert_emails = [\n  \"oncall@example.com\",\n]\n"), "{shared}");
     let main = read("terraform/shared/main.tf");
     for wired in [
-        "kms_master_key_id = aws_kms_key.backup_alerts[0].arn",
+        "kms_master_key_id = aws_kms_key.alerts[0].arn",
         "WHERE BackupVaultName = '${aws_backup_vault.this[0].name}'",
         "alarm_actions      = [aws_sns_topic.backup_alerts[0].arn]",
     ] {
@@ -491,7 +491,7 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
         let at = main.find(&format!("data \"aws_iam_policy_document\" \"{name}\"")).expect(name);
         main[at..at + main[at..].find("\n}\n").expect("end")].to_string()
     };
-    assert!(key_policy("backup_alerts_key").contains("cloudwatch.amazonaws.com"));
+    assert!(key_policy("alerts_key").contains("cloudwatch.amazonaws.com"));
     assert!(!key_policy("shared_key").contains("cloudwatch.amazonaws.com"));
     assert!(read("terraform/README.md").contains("PendingConfirmation"), "the subscription is confirmed by hand");
 
@@ -510,6 +510,76 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
     assert!(!shared.contains("alert_emails"), "{shared}");
 }
 
+#[test]
+fn alertmanager_on_eks_publishes_a_heartbeat_whose_silence_cloudwatch_mails_and_a_failed_mail_through_sns() {
+    let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aws.yaml")).expect("spec");
+    let dir = render(&spec);
+    let out = dir.path().join("out");
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+
+    // Alertmanager's configuration, as Terraform evaluates the module with the topics the
+    // platform root hands it: the Watchdog goes to the heartbeat topic every 5 minutes or so;
+    // a mail that fails goes to the alerts topic too (SNS mails it, not the relay); a failed
+    // publish to SNS is mailed; the rest as on AKS.
+    let module = out.join("terraform/cluster/modules/observability");
+    let tfvars = "metrics = true\nlogs = true\nalert_emails = [\"oncall@example.com\"]\n\
+                  smtp = { smarthost = \"smtp.example.com:587\", username = \"alerts@example.com\", require_tls = true }\n\
+                  mail_from = \"alerts@example.com\"\n\
+                  sns = { region = \"eu-central-1\", \
+                  heartbeat_topic_arn = \"arn:aws:sns:eu-central-1:123456789012:shop-alertmanager-heartbeat\", \
+                  alerts_topic_arn = \"arn:aws:sns:eu-central-1:123456789012:shop-alerts\" }\n";
+    let config = alertmanager_config(&module, tfvars);
+    let file = dir.path().join("alertmanager.yaml");
+    std::fs::write(&file, &config).expect("config");
+    let checked = validator("amtool").arg("check-config").arg(&file).output().expect("amtool");
+    assert!(checked.status.success(), "{config}\n{}", String::from_utf8_lossy(&checked.stdout));
+    let route = |labels: &[&str]| {
+        let out = validator("amtool")
+            .args(["config", "routes", "test", "--config.file"])
+            .arg(&file)
+            .args(labels)
+            .output()
+            .expect("amtool");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(route(&["alertname=Watchdog", "severity=none"]), "heartbeat", "{config}");
+    let failed = ["alertname=AlertmanagerFailedToSendAlerts", "severity=warning"];
+    assert_eq!(route(&[failed[0], failed[1], "integration=email"]), "email-and-sns", "{config}");
+    assert_eq!(route(&[failed[0], failed[1], "integration=sns"]), "email", "{config}");
+    assert_eq!(route(&["alertname=ErrorBudgetBurnFast", "severity=critical"]), "email");
+    assert_eq!(route(&["alertname=CPUThrottlingHigh", "severity=info"]), "null");
+    // Checked every minute, sent again after 5 (yamlencode's keys are sorted).
+    let heartbeat = "  - \"group_interval\": \"1m\"\n    \"group_wait\": \"0s\"\n    \"matchers\":\n    - \"alertname = \\\"Watchdog\\\"\"\n    \"receiver\": \"heartbeat\"\n    \"repeat_interval\": \"5m\"\n";
+    assert!(config.contains(heartbeat), "{config}");
+    assert!(config.contains("\"topic_arn\": \"arn:aws:sns:eu-central-1:123456789012:shop-alertmanager-heartbeat\""));
+    assert!(config.contains("\"sigv4\":\n      \"region\": \"eu-central-1\""), "{config}");
+
+    // The platform root: the alarm watches the heartbeat topic's publications, missing ones
+    // included, and mails this environment's addresses through a topic CloudWatch may publish
+    // to (the shared alerts key); Alertmanager's ServiceAccount publishes through its own role.
+    let alerts = read("terraform/alerts.tf");
+    for wired in [
+        "metric_name         = \"NumberOfMessagesPublished\"",
+        "dimensions          = { TopicName = aws_sns_topic.heartbeat[0].name }",
+        "treat_missing_data  = \"breaching\"",
+        "comparison_operator = \"LessThanThreshold\"",
+        "alarm_actions       = [aws_sns_topic.alerts[0].arn]",
+        "kms_master_key_id = local.alerts_key_arn",
+        "namespace       = \"monitoring\"",
+        "service_account = \"kube-prometheus-stack-alertmanager\"",
+        "resources = [aws_sns_topic.heartbeat[0].arn, aws_sns_topic.alerts[0].arn]",
+    ] {
+        assert!(alerts.contains(wired), "{wired}\n{alerts}");
+    }
+    assert!(read("terraform/outputs.tf").contains("heartbeat_topic_arn = aws_sns_topic.heartbeat[0].arn"));
+    assert!(read("terraform/shared/outputs.tf").contains("value       = one(aws_kms_key.alerts[*].arn)"));
+    assert!(
+        read("terraform/cluster/main.tf").contains("sns                          = try(local.observability.sns, null)")
+    );
+    let readme = read("terraform/README.md");
+    assert!(readme.contains("no heartbeat for 15 minutes"), "{readme}");
+}
+
 /// The AWS cluster root's wiring of modules/observability, planned with the platform root's
 /// output stubbed as the platform root writes it.
 fn plan_eks_observability_wiring(out: &Path) {
@@ -521,7 +591,11 @@ fn plan_eks_observability_wiring(out: &Path) {
         .replace("var.metrics_stack", "\"kube-prometheus-stack\"")
         .replace("var.logs_stack", "\"loki\"")
         .replace("var.alert_emails", "[\"oncall@example.com\"]")
-        .replace("var.slo_services", "[\"api\", \"notes\"]");
+        .replace("var.slo_services", "[\"api\", \"notes\"]")
+        .replace("local.heartbeat ?", "true ?")
+        .replace("var.region", "\"eu-central-1\"")
+        .replace("aws_sns_topic.heartbeat[0].arn", "\"arn:aws:sns:eu-central-1:123456789012:x-alertmanager-heartbeat\"")
+        .replace("aws_sns_topic.alerts[0].arn", "\"arn:aws:sns:eu-central-1:123456789012:x-alerts\"");
     plan_wiring(
         out,
         ("# What watches the services, as on AKS", "# The class of a VolumeSnapshot"),

@@ -36,6 +36,12 @@ output "in_cluster" {
       alerts       = []
       alert_emails = var.alert_emails
       slo_services = var.slo_services
+      # The topics Alertmanager publishes its heartbeat and a failed mail to (alerts.tf).
+      sns = local.heartbeat ? {
+        region              = var.region
+        heartbeat_topic_arn = aws_sns_topic.heartbeat[0].arn
+        alerts_topic_arn    = aws_sns_topic.alerts[0].arn
+      } : null
     }
   }
 }
@@ -48,4 +54,9 @@ output "deploy_role_arn" {
 output "nat_public_ips" {
   description = "The addresses the nodes' outbound traffic leaves from (to allow-list elsewhere); empty in an existing VPC, whose NAT gateways are its owners' (README.md, \"An existing VPC\")."
   value       = local.existing == null ? module.network[0].nat_public_ips : []
+}
+
+output "alerts_topic_arn" {
+  description = "The topic the heartbeat's alarm and a failed alert mail are mailed through (alerts.tf); null without the stack or alert addresses."
+  value       = one(aws_sns_topic.alerts[*].arn)
 }

@@ -305,6 +305,7 @@ module "observability" {
   fluent_bit_values            = local.loki ? file("${local.stack_values}/fluent-bit.yaml") : null
   storage_class                = kubernetes_storage_class_v1.gp3.metadata[0].name
   alert_emails                 = local.observability.alert_emails
+  sns                          = try(local.observability.sns, null)
   smtp                         = var.alertmanager_smtp
   smtp_password                = var.alertmanager_smtp_password
   mail_from                    = var.alertmanager_mail_from

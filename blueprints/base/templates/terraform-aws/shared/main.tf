@@ -152,17 +152,24 @@ locals {
   backup_alerts = var.backups && length(var.alert_emails) > 0
 }
 
-# The topic's own key: CloudWatch may use it to publish, and no other key of the project (the
-# images' and the backups' stays the account's and its services' alone).
-resource "aws_kms_key" "backup_alerts" {
-  count                   = local.backup_alerts ? 1 : 0
-  description             = "${var.name}: the backup alerts' topic"
+# The alert topics' own key, this one's and each environment's (its alarms' and
+# Alertmanager's: the platform root): CloudWatch may use it to publish, and no other key of
+# the project (the images' and the backups' stays the account's and its services' alone).
+# Alertmanager's role is granted its use by its own policy.
+resource "aws_kms_key" "alerts" {
+  count                   = length(var.alert_emails) > 0 ? 1 : 0
+  description             = "${var.name}: the alert topics"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.backup_alerts_key.json
+  policy                  = data.aws_iam_policy_document.alerts_key.json
 }
 
-data "aws_iam_policy_document" "backup_alerts_key" {
+moved {
+  from = aws_kms_key.backup_alerts
+  to   = aws_kms_key.alerts
+}
+
+data "aws_iam_policy_document" "alerts_key" {
   #checkov:skip=CKV_AWS_109:a key policy: its `*` resource is this key alone
   #checkov:skip=CKV_AWS_111:a key policy: its `*` resource is this key alone
   #checkov:skip=CKV_AWS_356:a key policy: its `*` resource is this key alone
@@ -189,7 +196,7 @@ data "aws_iam_policy_document" "backup_alerts_key" {
 resource "aws_sns_topic" "backup_alerts" {
   count             = local.backup_alerts ? 1 : 0
   name              = "${var.name}-backup-alerts"
-  kms_master_key_id = aws_kms_key.backup_alerts[0].arn
+  kms_master_key_id = aws_kms_key.alerts[0].arn
 }
 
 resource "aws_sns_topic_subscription" "backup_alerts" {

@@ -52,3 +52,8 @@ output "backup_alerts_topic_arn" {
   description = "The topic a failed or aborted backup job is mailed through; null without backups or alert addresses."
   value       = one(aws_sns_topic.backup_alerts[*].arn)
 }
+
+output "alerts_key_arn" {
+  description = "The key of every alert topic (each environment's alarms' and Alertmanager's); null without alert addresses."
+  value       = one(aws_kms_key.alerts[*].arn)
+}

@@ -41,7 +41,7 @@ variable "backups" {
 
 variable "alert_emails" {
   type        = list(string)
-  description = "Who is mailed when a backup job fails or is aborted: every environment's alert addresses (spec: platform.aws.monitoring.alertEmails, else pipeline.notify.email)."
+  description = "Who is mailed when a backup job fails or is aborted: every environment's alert addresses (spec: platform.aws.monitoring.alertEmails, else pipeline.notify.email). With any, the key of every alert topic (each environment's too)."
   default     = []
   validation {
     condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])

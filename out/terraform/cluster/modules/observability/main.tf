@@ -19,6 +19,11 @@ locals {
   # same alert and namespace, and InfoInhibitor the info alerts of its namespace, as the
   # chart's own configuration does. Warnings (tickets) are mailed again each day, critical
   # alerts (pages) every 4 hours while they fire.
+  # On EKS (var.sns) the Watchdog is a heartbeat: published to an SNS topic every 5 minutes,
+  # whose silence a CloudWatch alarm outside the cluster mails (Prometheus, Alertmanager or
+  # their path to AWS down); and a mail that fails is also published to the alerts' topic,
+  # which SNS mails itself (the relay down, or its password rotated).
+  heartbeat = var.sns != null && local.mails
   alertmanager = {
     global = local.mails ? {
       smtp_smarthost          = try(var.smtp.smarthost, null)
@@ -33,12 +38,25 @@ locals {
       group_wait      = "30s"
       group_interval  = "5m"
       repeat_interval = "4h"
-      routes = [
-        { receiver = "null", matchers = ["alertname = \"Watchdog\""] },
-        { receiver = "null", matchers = ["alertname = \"InfoInhibitor\""] },
-        { receiver = "null", matchers = ["severity = \"info\""] },
-        { receiver = local.mails ? "email" : "null", matchers = ["severity = \"warning\""], repeat_interval = "24h" },
-      ]
+      routes = concat(
+        local.heartbeat ? [{
+          receiver        = "heartbeat"
+          matchers        = ["alertname = \"Watchdog\""]
+          group_wait      = "0s"
+          group_interval  = "1m"
+          repeat_interval = "5m"
+        }] : [],
+        local.heartbeat ? [{
+          receiver = "email-and-sns"
+          matchers = ["alertname =~ \"AlertmanagerFailedToSendAlerts|AlertmanagerClusterFailedToSendAlerts\"", "integration = \"email\""]
+        }] : [],
+        [
+          { receiver = "null", matchers = ["alertname = \"Watchdog\""] },
+          { receiver = "null", matchers = ["alertname = \"InfoInhibitor\""] },
+          { receiver = "null", matchers = ["severity = \"info\""] },
+          { receiver = local.mails ? "email" : "null", matchers = ["severity = \"warning\""], repeat_interval = "24h" },
+        ],
+      )
     }
     inhibit_rules = [
       {
@@ -66,6 +84,25 @@ locals {
         name          = "email"
         email_configs = [{ to = join(", ", var.alert_emails), send_resolved = true }]
       }] : [],
+      local.heartbeat ? [{
+        name = "heartbeat"
+        sns_configs = [{
+          topic_arn     = var.sns.heartbeat_topic_arn
+          sigv4         = { region = var.sns.region }
+          subject       = "Alertmanager's heartbeat"
+          message       = "Alertmanager runs and reaches SNS."
+          send_resolved = false
+        }]
+      }] : [],
+      local.heartbeat ? [{
+        name          = "email-and-sns"
+        email_configs = [{ to = join(", ", var.alert_emails), send_resolved = true }]
+        sns_configs = [{
+          topic_arn     = var.sns.alerts_topic_arn
+          sigv4         = { region = var.sns.region }
+          send_resolved = true
+        }]
+      }] : [],
     )
   }
 
@@ -86,18 +123,23 @@ locals {
     }
     alertmanager = {
       config = local.alertmanager
-      alertmanagerSpec = {
-        secrets = local.mails ? [kubernetes_secret_v1.smtp[0].metadata[0].name] : []
-        storage = {
-          volumeClaimTemplate = {
-            spec = {
-              storageClassName = var.storage_class
-              accessModes      = ["ReadWriteOnce"]
-              resources        = { requests = { storage = "1Gi" } }
+      alertmanagerSpec = merge(
+        {
+          secrets = local.mails ? [kubernetes_secret_v1.smtp[0].metadata[0].name] : []
+          storage = {
+            volumeClaimTemplate = {
+              spec = {
+                storageClassName = var.storage_class
+                accessModes      = ["ReadWriteOnce"]
+                resources        = { requests = { storage = "1Gi" } }
+              }
             }
           }
-        }
-      }
+        },
+        # EKS Pod Identity gives a pod its role's credentials when the pod is made: a pod made
+        # before the role (an environment applied by an older gen) is made again.
+        local.heartbeat ? { podMetadata = { annotations = { "gen.dev/sns-topics" = var.sns.heartbeat_topic_arn } } } : {},
+      )
     }
   }
 }

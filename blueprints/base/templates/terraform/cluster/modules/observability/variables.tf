@@ -53,6 +53,16 @@ variable "smtp" {
   default     = null
 }
 
+variable "sns" {
+  type = object({
+    region              = string
+    heartbeat_topic_arn = string
+    alerts_topic_arn    = string
+  })
+  description = "On EKS, the platform root's topics (with the role Alertmanager's pods assume through EKS Pod Identity): Alertmanager publishes the stack's Watchdog to the heartbeat's every 5 minutes, which a CloudWatch alarm mails the alert addresses about when it stops, and a failing mail to the alerts' (mailed by SNS, not the relay); null elsewhere."
+  default     = null
+}
+
 variable "smtp_password" {
   type        = string
   description = "The relay's password: written to the cluster only (a write-only attribute), never to Terraform's state or plan."
