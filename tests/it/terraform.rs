@@ -2091,6 +2091,12 @@ fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of
     // Terraform leaves the group's size to it.
     let node_group = block(&parsed["modules/eks/main.tf"], "aws_eks_node_group", "this");
     assert!(node_group["lifecycle"].to_string().contains("scaling_config[0].desired_size"), "{node_group}");
+    // A group per zone, in that zone's subnets, kept the same size: a pending pod's volume
+    // names the zone the autoscaler adds a node in.
+    assert_eq!(node_group["for_each"], "${var.node_subnets}");
+    assert_eq!(node_group["subnet_ids"], "${each.value}");
+    assert_eq!(node_group["scaling_config"][0]["min_size"], "${ceil(var.node_group.min_size / local.zone_count)}");
+    assert_eq!(node_group["scaling_config"][0]["max_size"], "${ceil(var.node_group.max_size / local.zone_count)}");
 
     // The chart's ServiceAccount is the one the role trusts, and it finds this cluster's group.
     let cluster = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster");
@@ -2101,6 +2107,7 @@ fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of
         "{body}"
     );
     assert!(body.contains("autoDiscovery = { clusterName = local.cluster.name }"), "{body}");
+    assert!(body.contains("\"balance-similar-node-groups\"   = true"), "{body}");
     assert!(body.contains("contains(keys(var.cluster_autoscaler_images), local.kubernetes_version)"), "{body}");
     // A platform root applied by an older gen says no version: no autoscaler of a guessed one.
     assert!(body.contains("count      = local.kubernetes_version == null ? 0 : 1"), "{body}");

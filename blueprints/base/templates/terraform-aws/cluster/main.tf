@@ -176,9 +176,13 @@ resource "helm_release" "cluster_autoscaler" {
     rbac = {
       serviceAccount = { create = true, name = "cluster-autoscaler" }
     }
+    # A node group per zone (modules/eks): a pending pod's volume names its zone, and the
+    # groups are kept the same size otherwise (the AWS comparator ignores the groups' own
+    # labels and the EBS zone's).
     extraArgs = {
       expander                        = "least-waste"
       "skip-nodes-with-local-storage" = false
+      "balance-similar-node-groups"   = true
     }
     resources = {
       requests = { cpu = "100m", memory = "300Mi" }

@@ -214,11 +214,21 @@ resource "aws_launch_template" "node" {
   }
 }
 
+# A managed node group per zone, each in its zone's subnets: an EBS volume is bound to one
+# zone, and Cluster Autoscaler adds a node to the group whose zone a pending pod's volume is
+# in (a group across zones would add one in whichever zone its ASG balances to, where the pod
+# cannot run). `--balance-similar-node-groups` (cluster/) keeps the groups the same size. Each
+# gets minSize and maxSize divided among the zones, rounded up.
+locals {
+  zone_count = length(var.node_subnets)
+}
+
 resource "aws_eks_node_group" "this" {
+  for_each        = var.node_subnets
   cluster_name    = aws_eks_cluster.this.name
-  node_group_name = "${var.name}-apps"
+  node_group_name = "${var.name}-apps-${each.key}"
   node_role_arn   = aws_iam_role.node.arn
-  subnet_ids      = var.subnet_ids
+  subnet_ids      = each.value
   instance_types  = var.node_group.instance_types
   ami_type        = local.arm ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"
   version         = var.kubernetes_version
@@ -229,9 +239,9 @@ resource "aws_eks_node_group" "this" {
   }
 
   scaling_config {
-    desired_size = var.node_group.min_size
-    min_size     = var.node_group.min_size
-    max_size     = var.node_group.max_size
+    desired_size = ceil(var.node_group.min_size / local.zone_count)
+    min_size     = ceil(var.node_group.min_size / local.zone_count)
+    max_size     = ceil(var.node_group.max_size / local.zone_count)
   }
 
   update_config {

@@ -18,6 +18,15 @@ variable "subnet_ids" {
   description = "The private subnets of the control plane's network interfaces and of the nodes, one per zone."
 }
 
+variable "node_subnets" {
+  type        = map(list(string))
+  description = "The nodes' subnets by zone: a node group each."
+  validation {
+    condition     = length(var.node_subnets) >= 2
+    error_message = "node_subnets: two zones or more."
+  }
+}
+
 variable "endpoint_public" {
   type        = bool
   description = "Whether the API server answers on the internet too, to public_cidrs alone (spec: platform.aws.eks.endpoint.public); it always answers inside the VPC."
@@ -50,7 +59,7 @@ variable "node_group" {
     max_size       = number
     disk_size_gb   = number
   })
-  description = "The managed node group (spec: platform.aws.eks.nodeGroup)."
+  description = "The managed node groups, divided among the zones (spec: platform.aws.eks.nodeGroup)."
   validation {
     condition = length(distinct([
       for t in var.node_group.instance_types : can(regex("^[a-z]+[0-9]+g[a-z]*\\.", t))
