@@ -609,6 +609,21 @@ print(next(text for path, text in rendered.items() if path.endswith("NOTES.txt")
 }
 
 #[test]
+fn on_eks_the_notes_name_each_services_scheme_and_no_tls_secret_acm_serves() {
+    let rendered = Rendered::new(&root().join("tests/fixtures/specs/aws-gateway.yaml"));
+    let charts = rendered.charts();
+    // An HTTPRoute on the Gateway's `https` listener, and one on its `http` listener.
+    let api = notes(&charts["api"], &[]);
+    assert!(api.contains("It answers on https://api.dev.shop.example.com/"), "{api}");
+    let status = notes(&charts["status"], &[]);
+    assert!(status.contains("It answers on http://status.dev.shop.example.com/"), "{status}");
+    // The ALB serves ACM's certificate: no Secret to wait for.
+    let ingress = notes(&charts["notes"], &[]);
+    assert!(ingress.contains("It answers on https://notes.dev.shop.example.com/."), "{ingress}");
+    assert!(!ingress.contains("TLS secret"), "{ingress}");
+}
+
+#[test]
 fn the_notes_never_ask_for_by_hand_the_secret_key_vault_provides() {
     let rendered = Rendered::new(&root().join("spec.yaml"));
     let chart = &rendered.charts()["shop"];

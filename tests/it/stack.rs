@@ -492,6 +492,11 @@ fn eks_runs_kube_prometheus_stack_and_loki_and_the_alert_addresses_hear_of_the_s
         main[at..at + main[at..].find("\n}\n").expect("end")].to_string()
     };
     assert!(key_policy("alerts_key").contains("cloudwatch.amazonaws.com"));
+    // No principal deletes a recovery point or shortens its retention: they expire alone.
+    let vault = key_policy("backup_vault");
+    assert!(vault.contains("effect    = \"Deny\""), "{vault}");
+    assert!(vault.contains("[\"backup:DeleteRecoveryPoint\", \"backup:UpdateRecoveryPointLifecycle\"]"), "{vault}");
+    assert!(main.contains("policy            = data.aws_iam_policy_document.backup_vault.json"), "{main}");
     assert!(!key_policy("shared_key").contains("cloudwatch.amazonaws.com"));
     assert!(read("terraform/README.md").contains("PendingConfirmation"), "the subscription is confirmed by hand");
 

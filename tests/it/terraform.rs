@@ -933,6 +933,10 @@ fn the_deploy_identity_role_covers_the_kinds_of_its_releases() {
     ] {
         assert!(rules.contains(&format!("local.platform.{flag}")) && rules.contains(kind), "{kind}: {rules}");
     }
+    // The claim Helm keeps is never deleted by the deploy identity either.
+    let text = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("main.tf");
+    assert!(text.contains("resources = [\"persistentvolumeclaims\"], verbs = local.keep"), "{text}");
+    assert!(text.contains("keep  = [\"get\", \"list\", \"watch\", \"create\", \"update\", \"patch\"]\n"));
     // AKS Backup takes the volumes' backups: the pipeline writes no snapshot schedule.
     assert!(!rules.contains("snapshotschedules"), "{rules}");
     let binding = &resources(main, "kubernetes_role_binding_v1")["deploy"][0];

@@ -163,10 +163,11 @@ module "argocd" {
 # kind (HTTPRoute, SecretProviderClass) where no built-in Azure role does.
 locals {
   write = ["get", "list", "watch", "create", "update", "patch", "delete"]
+  keep  = ["get", "list", "watch", "create", "update", "patch"]
   read  = ["get", "list", "watch"]
   deploy_rules = concat(
     [
-      { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
+      { api_groups = [""], resources = ["configmaps", "services", "serviceaccounts"], verbs = local.write },
       { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
       { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
       { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
@@ -178,6 +179,9 @@ locals {
       # (modules/observability installs prometheus-operator's kind).
       { api_groups = [local.kube_prometheus_stack ? "monitoring.coreos.com" : "azmonitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write },
     ],
+    # The claim, which Helm keeps (helm.sh/resource-policy: keep) and never deletes: nor may
+    # this role.
+    local.platform.persistent_volumes ? [{ api_groups = [""], resources = ["persistentvolumeclaims"], verbs = local.keep }] : [],
     local.platform.http_routes ? [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }] : [],
     local.platform.secret_provider ? [{ api_groups = ["secrets-store.csi.x-k8s.io"], resources = ["secretproviderclasses"], verbs = local.write }] : [],
   )

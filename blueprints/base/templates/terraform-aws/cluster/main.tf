@@ -195,6 +195,10 @@ resource "helm_release" "cluster_autoscaler" {
     }
   })]
 
+  # The load balancer controller's webhook admits every Service made after it installs,
+  # the chart's own among them: it runs first.
+  depends_on = [helm_release.load_balancer_controller]
+
   lifecycle {
     precondition {
       condition     = contains(keys(var.cluster_autoscaler_images), local.kubernetes_version)
@@ -356,6 +360,7 @@ module "argocd" {
 locals {
   gitops = local.platform.deploy == "gitops"
   write  = ["get", "list", "watch", "create", "update", "patch", "delete"]
+  keep   = ["get", "list", "watch", "create", "update", "patch"]
   read   = ["get", "list", "watch"]
   release_reader_rules = concat(
     [{ api_groups = [""], resources = ["pods", "events"], verbs = local.read }],
@@ -363,7 +368,7 @@ locals {
   )
   deploy_rules = local.gitops ? local.release_reader_rules : concat(
     [
-      { api_groups = [""], resources = concat(["configmaps", "services", "serviceaccounts"], local.platform.persistent_volumes ? ["persistentvolumeclaims"] : []), verbs = local.write },
+      { api_groups = [""], resources = ["configmaps", "services", "serviceaccounts"], verbs = local.write },
       { api_groups = [""], resources = ["pods", "events"], verbs = local.read },
       { api_groups = ["apps"], resources = ["deployments"], verbs = local.write },
       { api_groups = ["apps"], resources = ["replicasets"], verbs = local.read },
@@ -371,6 +376,9 @@ locals {
       { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
       { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
     ],
+    # The claim, which Helm keeps (helm.sh/resource-policy: keep) and never deletes: nor may
+    # this role.
+    local.platform.persistent_volumes ? [{ api_groups = [""], resources = ["persistentvolumeclaims"], verbs = local.keep }] : [],
     # The services' HTTPRoutes, where the Gateway API's CRDs are installed.
     local.gateway == null ? [] : [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }],
     # The services' ServiceMonitors, where kube-prometheus-stack (modules/observability)

@@ -114,12 +114,41 @@ resource "aws_backup_vault" "this" {
   kms_key_arn = aws_kms_key.shared.arn
 }
 
+# AWS Backup acting for this account alone (the confused deputy).
+# No one deletes a recovery point or shortens its retention, whatever their IAM rights (an
+# administrator's, the Terraform workflow's apply role's): each is deleted by AWS Backup's
+# lifecycle alone, when its retention ends. Lifting this takes a change of this policy, which
+# the Terraform workflow applies only through a reviewed plan.
+resource "aws_backup_vault_policy" "this" {
+  count             = var.backups ? 1 : 0
+  backup_vault_name = aws_backup_vault.this[0].name
+  policy            = data.aws_iam_policy_document.backup_vault.json
+}
+
+data "aws_iam_policy_document" "backup_vault" {
+  statement {
+    sid       = "RecoveryPointsExpireAlone"
+    effect    = "Deny"
+    actions   = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "backup_trust" {
   statement {
     actions = ["sts:AssumeRole"]
     principals {
       type        = "Service"
       identifiers = ["backup.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
     }
   }
 }
