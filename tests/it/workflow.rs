@@ -1591,7 +1591,7 @@ fn helm_keeps_its_release_records_in_config_maps_and_the_role_reads_no_secret() 
     // The Role the deploy identity holds in each namespace: config maps, no secrets.
     let repo = Repo::new(&variants().remove(0));
     let main = std::fs::read_to_string(repo.out().join("terraform/cluster/main.tf")).expect("cluster/main.tf");
-    let rules = main.lines().find(|l| l.contains("resources = concat([\"configmaps\"")).expect("the core rule");
+    let rules = main.lines().find(|l| l.contains("resources = [\"configmaps\"")).expect("the core rule");
     assert!(!rules.contains("\"secrets\""), "{rules}");
     let readme = repo.readme();
     assert!(!readme.contains("Helm's release Secrets"), "{readme}");
@@ -4195,4 +4195,80 @@ fn an_apply_waits_until_prometheus_and_alertmanager_run_where_the_stack_is_the_c
     let repo = Repo::new(&variants().into_iter().find(|v| v.name == "environment").expect("variant"));
     let workflow = std::fs::read_to_string(repo.root().join(".github/workflows/terraform.yml")).expect("workflow");
     assert!(!workflow.contains(STEP), "managed Prometheus");
+}
+
+/// GitOps: what the branch holds is what Argo CD deploys, so every job that hands Argo CD a
+/// release stops, after its environment's rules, unless the branch's active rulesets refuse
+/// its deletion and force pushes and require a pull request approved by a code owner: a
+/// push straight to the branch would otherwise deploy past every reviewer.
+#[test]
+fn a_gitops_release_stops_unless_the_branch_requires_a_code_owners_review() {
+    const STEP: &str = "The branch has its ruleset";
+    let full = r#"[{"type":"deletion"},{"type":"non_fast_forward"},
+        {"type":"pull_request","parameters":{"required_approving_review_count":1,"require_code_owner_review":true}}]"#;
+    let weak = r#"[{"type":"deletion"},{"type":"non_fast_forward"},
+        {"type":"pull_request","parameters":{"required_approving_review_count":1,"require_code_owner_review":false}}]"#;
+    let no_force = r#"[{"type":"deletion"},
+        {"type":"pull_request","parameters":{"required_approving_review_count":2,"require_code_owner_review":true}}]"#;
+    // gh answers with RULES through the step's own jq filter, and records the path asked.
+    let gh = "#!/usr/bin/env bash\n[ \"$1\" = api ] && [ \"$3\" = --jq ] || exit 9\necho \"$2\" > \"$CALLS\"\n\
+              printf '%s' \"$RULES\" | jq -r \"$4\"\n";
+    let mut checked = 0;
+    for v in variants().into_iter().chain(gitops_two_service_variants()) {
+        let repo = Repo::new(&v);
+        for file in repo.workflows() {
+            let wf = read_workflow(&file);
+            for (id, job) in jobs(&wf) {
+                let steps = steps(job);
+                if !steps.iter().any(|s| s["name"] == "Write the release") {
+                    continue;
+                }
+                let what = format!("{}: {}: {id}", v.name, file.display());
+                let step = steps.iter().find(|s| s["name"] == STEP).unwrap_or_else(|| panic!("{what}: no {STEP}"));
+                assert_eq!(steps[1]["name"], STEP, "{what}: right after the environment's rules");
+                let calls = repo.root().join("calls");
+                for (rules, ok) in [(full, true), (weak, false), (no_force, false), ("[]", false)] {
+                    let calls_at = calls.display().to_string();
+                    let (success, output) = run_step(
+                        &wf,
+                        job,
+                        step,
+                        &[("gh", gh)],
+                        &[("GITHUB_REPOSITORY", "acme/shop"), ("RULES", rules), ("CALLS", &calls_at)],
+                    );
+                    assert_eq!(success, ok, "{what}: {rules}\n{output}");
+                    let branch = step["env"]["BRANCH"].as_str().expect("the branch");
+                    if !ok {
+                        let said = format!("::error::The branch {branch} lacks the active rule");
+                        assert!(output.contains(&said), "{output}");
+                    }
+                    let asked = std::fs::read_to_string(&calls).expect("gh was asked");
+                    assert_eq!(asked.trim(), format!("repos/acme/shop/rules/branches/{branch}"), "{what}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 4, "only {checked} GitOps release jobs checked");
+}
+
+/// Each README's references to its own "Decisions" name a decision it gives, whatever the
+/// cloud (the Azure README's section was once the only one: the AWS README named what it
+/// did not have).
+#[test]
+fn every_decision_a_readme_names_is_in_it() {
+    let mut checked = 0;
+    for v in variants() {
+        let repo = Repo::new(&v);
+        let readme = repo.readme();
+        let mut at = 0;
+        while let Some(found) = readme[at..].find("Decisions, \"") {
+            let start = at + found + "Decisions, \"".len();
+            let name = &readme[start..start + readme[start..].find('"').expect("closing quote")];
+            assert!(readme.contains(&format!("- **{name}")), "{}: Decisions, \"{name}\" is not in its README", v.name);
+            checked += 1;
+            at = start;
+        }
+    }
+    assert!(checked > 10, "only {checked} references checked");
 }
