@@ -827,3 +827,37 @@ fn a_service_named_like_a_yaml_boolean_keeps_its_name_a_string() {
     }
     assert!(names >= 16, "the chart's and the manifests' objects were read: {names}");
 }
+
+/// Under GitOps the services' AppProject admits, in their namespaces, the kinds the chart
+/// renders and no other (no Secret, Role or RoleBinding a change in git could deploy): every
+/// kind of every spec's charts, its `helm test` hook included, is on its list.
+#[test]
+fn the_services_argo_cd_project_admits_every_kind_the_chart_renders_and_no_secret() {
+    let gitops = Rendered::new(&fixture("specs/eks-gitops.yaml"));
+    let root = std::fs::read_to_string(gitops.out("argocd/development/root.yaml")).expect("root.yaml");
+    let project = &root[root.find("# The Argo CD project of the services").expect("the project")..];
+    let project = &project[..project.find("\n---").expect("its end")];
+    assert!(!project.contains("kind: Secret}") && !project.contains("kind: Role"), "{project}");
+    let mut seen = std::collections::BTreeSet::new();
+    for spec in specs().into_iter().chain([fixture("specs/eks-gitops.yaml")]) {
+        let rendered = Rendered::new(&spec);
+        for (name, chart) in rendered.charts() {
+            // With every option a spec may turn on for the service.
+            for set in [&[][..], &["autoscaling.enabled=true", "metrics.serviceMonitor.enabled=true"][..]] {
+                for (_, object) in chart.render(&name, "shop", set).expect("the chart renders") {
+                    let api = object["apiVersion"].as_str().expect("apiVersion");
+                    let group = api.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+                    let group = if group.is_empty() { "\"\"" } else { group };
+                    seen.insert(format!("{{group: {group}, kind: {}}}", object["kind"].as_str().expect("kind")));
+                }
+            }
+        }
+    }
+    for kind in &seen {
+        assert!(
+            project.contains(&format!("- {kind}\n")) || project.ends_with(&format!("- {kind}")),
+            "{kind} is not admitted:\n{project}"
+        );
+    }
+    assert!(seen.len() >= 8, "{seen:?}");
+}

@@ -2426,6 +2426,11 @@ fn a_deploy_waits_for_its_route_and_its_public_url_and_outlives_a_rollback() {
     let (code, said, _) = run(&route(3), &["404"; 20]);
     assert_ne!(code, Some(0));
     assert!(said.contains("does not answer after 20 tries"));
+    // Redirects are followed: one left at the end (a loop, or past five) is no answer.
+    let (code, said, calls) = run(&route(3), &["301"; 20]);
+    assert_ne!(code, Some(0));
+    assert!(said.contains("(last status: 301)"), "{said}");
+    assert!(calls.contains("--location --max-redirs 5"), "{calls}");
 }
 
 /// On EKS a route attaches to the Gateway the spec names (not its host's, as on AKS), and its
@@ -2442,7 +2447,7 @@ fn an_eks_deploy_waits_for_its_route_on_the_named_gateway_then_for_its_record() 
         let Some(step) = steps(job).into_iter().find(|s| s["name"] == STEP).cloned() else { continue };
         assert_eq!(step["env"]["GATEWAY"], "gen-gateway", "{id}");
         assert_eq!(step["env"]["ZONE"], "shop.example.com", "{id}");
-        assert_eq!(step["timeout-minutes"], "22", "{id}");
+        assert_eq!(step["timeout-minutes"], "25", "{id}");
         let url = step["env"]["URL"].as_str().expect("URL").to_string();
         let host = url.trim_start_matches("https://").split('/').next().expect("host").to_string();
         assert!(host.starts_with("api.") && host.ends_with(".shop.example.com"), "{id}: {host}");
@@ -2597,7 +2602,7 @@ fn a_deploy_behind_an_ingress_waits_for_its_load_balancer_and_its_public_url() {
                 let zone = step["env"]["ZONE"].as_str().expect("ZONE");
                 assert!(host.ends_with(&format!(".{zone}")) || host == zone, "{what}: {host} in {zone}");
                 assert!(calls.starts_with(&format!("dig -4 +time=2 +tries=2 +short {zone} SOA\n")), "{what}: {calls}");
-                assert_eq!(step["timeout-minutes"], "22", "{what}: each ask, each try and the step are bounded");
+                assert_eq!(step["timeout-minutes"], "25", "{what}: each ask, each try and the step are bounded");
                 assert_eq!(calls.lines().filter(|l| l.starts_with("curl ")).count(), 3, "{what}: {calls}");
                 assert!(
                     calls.contains(&format!(
