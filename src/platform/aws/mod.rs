@@ -56,6 +56,7 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::region_with_two_zones::RULE, rules::region_with_two_zones::check),
     (&rules::network_keys_beside_existing_vpc::RULE, rules::network_keys_beside_existing_vpc::check),
     (&rules::eks_name::RULE, rules::eks_name::check),
+    (&rules::eks_cluster_shared::RULE, rules::eks_cluster_shared::check),
     (&rules::unsupported_eks_version::RULE, rules::unsupported_eks_version::check),
     (&rules::ecr_repository_name::RULE, rules::ecr_repository_name::check),
     (&rules::state_bucket_name::RULE, rules::state_bucket_name::check),

@@ -4,6 +4,7 @@
 pub mod alb_certificate_quota;
 pub mod backup_aws_cannot_take;
 pub mod ecr_repository_name;
+pub mod eks_cluster_shared;
 pub mod eks_name;
 pub mod endpoint_closed_to_pipeline;
 pub mod host_outside_zone;
