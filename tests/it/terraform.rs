@@ -2030,6 +2030,42 @@ fn on_aws_backups_are_aws_backups_that_outlive_the_namespace_on_the_specs_schedu
     for tag in ["kubernetes.io/created-for/pvc/namespace", "kubernetes.io/created-for/pvc/name", "gen/cluster"] {
         assert!(selection.contains(tag), "{tag}: {selection}");
     }
+    // Their names fit AWS Backup's 50 characters, whatever the cluster's and the service's,
+    // and stay unique (Terraform evaluates the module's names).
+    let module = r.terraform().join("modules/backup");
+    let main = std::fs::read_to_string(module.join("main.tf")).expect("main.tf");
+    let at = main.find("\nlocals {").expect("locals");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("locals.tf"), &main[at..at + main[at..].find("\n}\n").expect("end") + 3])
+        .expect("locals");
+    std::fs::copy(module.join("variables.tf"), dir.path().join("variables.tf")).expect("variables");
+    let volume =
+        serde_json::json!({"namespace": "n", "claim": "c", "schedule": "cron(0 2 * * ? *)", "retention_days": 7});
+    let long = "a-service-whose-name-runs-on-for-quite-a-while";
+    let inputs = serde_json::json!({"name": "a-cluster-of-thirty-nine-characters-ok", "vault_name": "v",
+        "role_arn": "r", "volumes": {"notes": volume, long: volume, format!("{long}-too"): volume}});
+    std::fs::write(dir.path().join("inputs.tfvars.json"), inputs.to_string()).expect("write");
+    let out = Command::new("terraform")
+        .args(["console", "-var-file=inputs.tfvars.json"])
+        .current_dir(dir.path())
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(b"jsonencode(local.names)\n")?;
+            child.wait_with_output()
+        })
+        .expect("terraform console");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text: String = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("a string");
+    let names: BTreeMap<String, String> = serde_json::from_str(&text).expect("the names");
+    assert_eq!(names["notes"], "a-cluster-of-thirty-nine-characters-ok-notes");
+    let distinct: BTreeSet<&String> = names.values().collect();
+    assert_eq!(distinct.len(), 3, "{names:?}");
+    assert!(names.values().all(|n| n.len() <= 50), "{names:?}");
     let addon =
         parsed["modules/eks/addons.tf"]["resource"]["aws_eks_addon"]["ebs_csi"][0]["configuration_values"].to_string();
     assert!(addon.contains("extraVolumeTags") && addon.contains("gen/cluster"), "{addon}");

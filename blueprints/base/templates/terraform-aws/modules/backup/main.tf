@@ -5,9 +5,19 @@
 # go with it). The EBS CSI driver tags each volume with its claim's namespace and name and
 # with its cluster (modules/eks), which the selection reads.
 
+# AWS Backup's plan and selection names hold 50 characters: a longer `<cluster>-<service>`
+# is cut, and ends with a hash of the whole, so that it stays unique.
+locals {
+  names = {
+    for service, _ in var.volumes : service => (
+      length("${var.name}-${service}") <= 50 ? "${var.name}-${service}" : "${substr("${var.name}-${service}", 0, 41)}-${substr(sha1("${var.name}-${service}"), 0, 8)}"
+    )
+  }
+}
+
 resource "aws_backup_plan" "this" {
   for_each = var.volumes
-  name     = "${var.name}-${each.key}"
+  name     = local.names[each.key]
 
   rule {
     rule_name         = "scheduled"
@@ -24,7 +34,7 @@ resource "aws_backup_plan" "this" {
 
 resource "aws_backup_selection" "this" {
   for_each     = var.volumes
-  name         = "${var.name}-${each.key}"
+  name         = local.names[each.key]
   plan_id      = aws_backup_plan.this[each.key].id
   iam_role_arn = var.role_arn
   resources    = ["arn:aws:ec2:*:*:volume/*"]
