@@ -4146,8 +4146,12 @@ fn a_terraform_plan_that_changes_an_output_alone_is_a_change_to_review() {
 #[test]
 fn an_apply_waits_until_prometheus_and_alertmanager_run_where_the_stack_is_the_clusters() {
     const STEP: &str = "Prometheus and Alertmanager run";
-    // `get` finds the StatefulSet at its third look; `rollout status` answers $ROLLOUT.
+    // The operator's resource is reconciled at the generation $OBSERVED (3, its own, unless
+    // said); `get` finds the StatefulSet at its third look; `rollout status` answers $ROLLOUT.
     const KUBECTL: &str = "case \"$*\" in\n\
+        *' get prometheus/'*|*' get alertmanager/'*) printf '{\"metadata\":{\"generation\":3},\"status\":{\"conditions\":\
+        [{\"type\":\"Available\",\"status\":\"True\",\"observedGeneration\":3},\
+        {\"type\":\"Reconciled\",\"status\":\"True\",\"observedGeneration\":%s}]}}' \"${OBSERVED:-3}\" ;;\n\
         *' get statefulset '*) [ \"$(grep -c ' get statefulset ' \"$CALLS\")\" -ge 3 ] ;;\n\
         *'rollout status'*) exit \"${ROLLOUT:-0}\" ;;\n\
         *) exit 0 ;;\n\
@@ -4185,6 +4189,19 @@ fn an_apply_waits_until_prometheus_and_alertmanager_run_where_the_stack_is_the_c
                     "{calls}"
                 );
             }
+            // Each of the operator's resources is reconciled at its generation before the
+            // rollouts are read.
+            for kind in ["prometheus", "alertmanager"] {
+                let asked =
+                    format!("kubectl --namespace monitoring get {kind}/kube-prometheus-stack-{kind} --output json");
+                assert!(calls.find(&asked).expect("asked") < calls.find("rollout status").expect("rollout"), "{calls}");
+            }
+            // A release the operator has not reconciled yet (the StatefulSet still the former
+            // one, its rollout long complete) is no pass.
+            let (code, said, calls) = run_with_stubs(&step, &stubs, &[("OBSERVED", "2")]);
+            assert_eq!(code, Some(1), "{said}");
+            assert!(said.contains("::error::prometheus-operator has not reconciled prometheus/"), "{said}");
+            assert!(!calls.contains("rollout status"), "{calls}");
             let (code, said, _) = run_with_stubs(&step, &stubs, &[("ROLLOUT", "1")]);
             assert_eq!(code, Some(1), "{said}");
             assert!(
