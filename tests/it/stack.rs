@@ -553,8 +553,14 @@ fn alertmanager_on_eks_publishes_a_heartbeat_whose_silence_cloudwatch_mails_and_
     assert_eq!(route(&[failed[0], failed[1], "integration=sns"]), "email", "{config}");
     assert_eq!(route(&["alertname=ErrorBudgetBurnFast", "severity=critical"]), "email");
     assert_eq!(route(&["alertname=CPUThrottlingHigh", "severity=info"]), "null");
-    // Checked every minute, sent again after 5 (yamlencode's keys are sorted).
-    let heartbeat = "  - \"group_interval\": \"1m\"\n    \"group_wait\": \"0s\"\n    \"matchers\":\n    - \"alertname = \\\"Watchdog\\\"\"\n    \"receiver\": \"heartbeat\"\n    \"repeat_interval\": \"5m\"\n";
+    // Checked every minute, sent again once more than 4 have passed: every 5 (yamlencode sorts keys).
+    let heartbeat = "  - \"group_interval\": \"1m\"\n    \"group_wait\": \"0s\"\n    \"matchers\":\n    - \"alertname = \\\"Watchdog\\\"\"\n    \"receiver\": \"heartbeat\"\n    \"repeat_interval\": \"4m\"\n";
+    // SNS refuses a subject of 100 characters or more: each receiver of SNS names a short one.
+    let subjects = config.matches("\"subject\": \"").count();
+    assert_eq!(subjects, config.matches("\"topic_arn\"").count(), "{config}");
+    for line in config.lines().filter(|l| l.trim_start().starts_with("\"subject\"")) {
+        assert!(line.trim().len() < 100 + 12, "{line}");
+    }
     assert!(config.contains(heartbeat), "{config}");
     assert!(config.contains("\"topic_arn\": \"arn:aws:sns:eu-central-1:123456789012:shop-alertmanager-heartbeat\""));
     assert!(config.contains("\"sigv4\":\n      \"region\": \"eu-central-1\""), "{config}");

@@ -2088,12 +2088,12 @@ fn on_aws_the_add_ons_come_in_the_order_a_cluster_needs_and_volumes_get_gp3() {
         addons["locals"][0]["before_nodes"].as_object().expect("before").keys().cloned().collect();
     assert_eq!(before, ["eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
     assert!(addons["locals"][0]["before_nodes"]["vpc-cni"].to_string().contains("enableNetworkPolicy"));
-    let node_group = block(&parsed["modules/eks/main.tf"], "aws_eks_node_group", "this");
+    let node_group = block(&parsed["modules/eks/main.tf"], "aws_eks_node_group", "zone");
     assert!(node_group["depends_on"].to_string().contains("aws_eks_addon.before_nodes"));
     assert_eq!(node_group["ami_type"], "${local.arm ? \"AL2023_ARM_64_STANDARD\" : \"AL2023_x86_64_STANDARD\"}");
     for after in ["coredns", "ebs_csi", "snapshot_controller"] {
         let addon = &addons["resource"]["aws_eks_addon"][after][0];
-        assert!(addon["depends_on"].to_string().contains("aws_eks_node_group.this"), "{after}");
+        assert!(addon["depends_on"].to_string().contains("aws_eks_node_group.zone"), "{after}");
     }
     // IMDS one hop: a pod cannot take the node's role.
     let template = block(&parsed["modules/eks/main.tf"], "aws_launch_template", "node");
@@ -2129,7 +2129,7 @@ fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of
     assert_eq!(writes[0]["condition"][0]["variable"], "aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}");
     assert_eq!(writes[0]["condition"][0]["values"], serde_json::json!(["owned"]));
     // Terraform leaves the group's size to it.
-    let node_group = block(&parsed["modules/eks/main.tf"], "aws_eks_node_group", "this");
+    let node_group = block(&parsed["modules/eks/main.tf"], "aws_eks_node_group", "zone");
     assert!(node_group["lifecycle"].to_string().contains("scaling_config[0].desired_size"), "{node_group}");
     // A group per zone, in that zone's subnets, kept the same size: a pending pod's volume
     // names the zone the autoscaler adds a node in.
@@ -2148,6 +2148,8 @@ fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of
     );
     assert!(body.contains("autoDiscovery = { clusterName = local.cluster.name }"), "{body}");
     assert!(body.contains("\"balance-similar-node-groups\"   = true"), "{body}");
+    // Each zone's nodes carry their zone's id: ignored, or no two groups are similar.
+    assert!(body.contains("\"balancing-ignore-label\"        = \"topology.k8s.aws/zone-id\""), "{body}");
     assert!(body.contains("contains(keys(var.cluster_autoscaler_images), local.kubernetes_version)"), "{body}");
     // A platform root applied by an older gen says no version: no autoscaler of a guessed one.
     assert!(body.contains("count      = local.kubernetes_version == null ? 0 : 1"), "{body}");

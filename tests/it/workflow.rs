@@ -4233,8 +4233,8 @@ fn a_gitops_release_stops_unless_the_branch_requires_a_code_owners_review() {
     let no_force = r#"[{"type":"deletion"},
         {"type":"pull_request","parameters":{"required_approving_review_count":2,"require_code_owner_review":true}}]"#;
     // gh answers with RULES through the step's own jq filter, and records the path asked.
-    let gh = "#!/usr/bin/env bash\n[ \"$1\" = api ] && [ \"$3\" = --jq ] || exit 9\necho \"$2\" > \"$CALLS\"\n\
-              printf '%s' \"$RULES\" | jq -r \"$4\"\n";
+    let gh = "#!/usr/bin/env bash\n[ \"$1\" = api ] && [ \"$2\" = --paginate ] && [ \"$4\" = --jq ] || exit 9\n\
+              echo \"$3\" > \"$CALLS\"\nprintf '%s' \"$RULES\" | jq -r \"$5\"\n";
     let mut checked = 0;
     for v in variants().into_iter().chain(gitops_two_service_variants()) {
         let repo = Repo::new(&v);

@@ -144,12 +144,12 @@ resource "helm_release" "load_balancer_controller" {
   depends_on = [kubernetes_manifest.crds, kubernetes_manifest.crd_policies]
 }
 
-# Cluster Autoscaler grows the node group while pods wait for room (up to maxSize) and
-# shrinks it back (to minSize), finding the group by the tags EKS gives a managed node group;
+# Cluster Autoscaler grows the node groups while pods wait for room (up to maxSize in all)
+# and shrinks them back (to minSize), finding them by the tags EKS gives a managed node group;
 # as the role of the platform root's Pod Identity association. Its image is the release of
-# the cluster's Kubernetes minor, as the project requires. It balances nothing across zones:
-# the one group spans them, and AWS places each new node (terraform/README.md, "Known
-# limits"). A node is removed once its pods fit elsewhere for 10 minutes, emptyDir volumes
+# the cluster's Kubernetes minor, as the project requires. A group per zone: a pod waiting
+# for its volume's zone gets a node there, and the groups are otherwise kept the same size.
+# A node is removed once its pods fit elsewhere for 10 minutes, emptyDir volumes
 # (the services' /tmp) included; a PodDisruptionBudget holds each service's replicas.
 locals {
   # (A platform root applied by an older gen has no such output: no autoscaler until it is
@@ -177,12 +177,14 @@ resource "helm_release" "cluster_autoscaler" {
       serviceAccount = { create = true, name = "cluster-autoscaler" }
     }
     # A node group per zone (modules/eks): a pending pod's volume names its zone, and the
-    # groups are kept the same size otherwise (the AWS comparator ignores the groups' own
-    # labels and the EBS zone's).
+    # groups are kept the same size otherwise. The AWS comparator ignores the groups' own
+    # labels and the EBS zone's, but not the zone id EKS labels each node with, which
+    # differs from zone to zone: without it ignored, no two groups would be similar.
     extraArgs = {
       expander                        = "least-waste"
       "skip-nodes-with-local-storage" = false
       "balance-similar-node-groups"   = true
+      "balancing-ignore-label"        = "topology.k8s.aws/zone-id"
     }
     resources = {
       requests = { cpu = "100m", memory = "300Mi" }

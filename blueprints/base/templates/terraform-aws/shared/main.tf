@@ -115,10 +115,11 @@ resource "aws_backup_vault" "this" {
 }
 
 # AWS Backup acting for this account alone (the confused deputy).
-# No one deletes a recovery point or shortens its retention, whatever their IAM rights (an
-# administrator's, the Terraform workflow's apply role's): each is deleted by AWS Backup's
-# lifecycle alone, when its retention ends. Lifting this takes a change of this policy, which
-# the Terraform workflow applies only through a reviewed plan.
+# No one deletes a recovery point or shortens its retention while this policy stands,
+# whatever their IAM rights (an administrator's, the Terraform workflow's apply role's): each
+# is deleted by AWS Backup's lifecycle when its retention ends. An administrator can still
+# remove the policy first (a deliberate act, in CloudTrail), as the apply role would through
+# a reviewed plan; a vault lock would bind even them.
 resource "aws_backup_vault_policy" "this" {
   count             = var.backups ? 1 : 0
   backup_vault_name = aws_backup_vault.this[0].name

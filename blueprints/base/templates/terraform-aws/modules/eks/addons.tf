@@ -40,7 +40,7 @@ resource "aws_eks_addon" "coredns" {
   addon_version               = local.addon_version["coredns"]
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
-  depends_on                  = [aws_eks_node_group.this]
+  depends_on                  = [aws_eks_node_group.zone]
 }
 
 # The EBS CSI driver's controller acts through a Pod Identity role of its own. It tags each
@@ -75,7 +75,7 @@ resource "aws_eks_addon" "ebs_csi" {
     service_account = "ebs-csi-controller-sa"
   }
 
-  depends_on = [aws_eks_node_group.this, aws_eks_addon.before_nodes]
+  depends_on = [aws_eks_node_group.zone, aws_eks_addon.before_nodes]
 }
 
 resource "aws_eks_addon" "snapshot_controller" {
@@ -84,5 +84,5 @@ resource "aws_eks_addon" "snapshot_controller" {
   addon_version               = local.addon_version["snapshot-controller"]
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
-  depends_on                  = [aws_eks_node_group.this]
+  depends_on                  = [aws_eks_node_group.zone]
 }

@@ -39,11 +39,12 @@ locals {
       repeat_interval = "4h"
       routes = concat(
         local.heartbeat ? [{
-          receiver        = "heartbeat"
-          matchers        = ["alertname = \"Watchdog\""]
-          group_wait      = "0s"
-          group_interval  = "1m"
-          repeat_interval = "5m"
+          receiver       = "heartbeat"
+          matchers       = ["alertname = \"Watchdog\""]
+          group_wait     = "0s"
+          group_interval = "1m"
+          # Sent again once more than this has passed, at a group's next minute: every 5.
+          repeat_interval = "4m"
         }] : [],
         local.heartbeat ? [{
           receiver = "email-and-sns"
@@ -97,8 +98,10 @@ locals {
         name          = "email-and-sns"
         email_configs = [{ to = join(", ", var.alert_emails), send_resolved = true }]
         sns_configs = [{
-          topic_arn     = var.sns.alerts_topic_arn
-          sigv4         = { region = var.sns.region }
+          topic_arn = var.sns.alerts_topic_arn
+          sigv4     = { region = var.sns.region }
+          # SNS refuses a subject of 100 characters or more, which the default's would be.
+          subject       = "Alertmanager fails to send alert mail"
           send_resolved = true
         }]
       }] : [],
