@@ -2133,8 +2133,8 @@ fn on_aws_cluster_autoscaler_sizes_this_clusters_group_alone_with_the_release_of
     assert!(node_group["lifecycle"].to_string().contains("scaling_config[0].desired_size"), "{node_group}");
     // A group per zone, in that zone's subnets, kept the same size: a pending pod's volume
     // names the zone the autoscaler adds a node in.
-    assert_eq!(node_group["for_each"], "${var.node_subnets}");
-    assert_eq!(node_group["subnet_ids"], "${each.value}");
+    assert_eq!(node_group["for_each"], "${toset(var.zones)}");
+    assert_eq!(node_group["subnet_ids"], "${var.node_subnets[each.key]}");
     assert_eq!(node_group["scaling_config"][0]["min_size"], "${ceil(var.node_group.min_size / local.zone_count)}");
     assert_eq!(node_group["scaling_config"][0]["max_size"], "${ceil(var.node_group.max_size / local.zone_count)}");
 

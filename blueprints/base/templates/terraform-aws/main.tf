@@ -51,8 +51,8 @@ locals {
   # The VPC and the subnets of the nodes: the network module's, or an existing VPC's.
   vpc_id          = local.existing == null ? module.network[0].vpc_id : data.aws_vpc.existing[0].id
   node_subnet_ids = local.existing == null ? module.network[0].private_subnet_ids : [for id in local.existing.node_subnet_ids : data.aws_subnet.node[id].id]
-  # By zone, a node group each (its keys known at plan time: the spec's zones, or what the
-  # existing subnets say of theirs).
+  # By zone, a node group each (the zones known at plan time: the spec's, or what the
+  # existing subnets' data sources say of theirs; the ids of gen's subnets only at apply).
   node_subnets = local.existing == null ? {
     for i, zone in local.zones : zone => [module.network[0].private_subnet_ids[i]]
   } : { for subnet in data.aws_subnet.node : subnet.availability_zone => subnet.id... }
@@ -157,6 +157,7 @@ module "eks" {
   account_id         = var.account_id
   kubernetes_version = var.kubernetes_version
   subnet_ids         = local.node_subnet_ids
+  zones              = local.existing == null ? local.zones : local.node_zones
   node_subnets       = local.node_subnets
   endpoint_public    = var.endpoint_public
   public_cidrs       = var.endpoint_public_cidrs

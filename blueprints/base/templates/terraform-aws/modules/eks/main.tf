@@ -220,7 +220,7 @@ resource "aws_launch_template" "node" {
 # cannot run). `--balance-similar-node-groups` (cluster/) keeps the groups the same size. Each
 # gets minSize and maxSize divided among the zones, rounded up.
 locals {
-  zone_count = length(var.node_subnets)
+  zone_count = length(var.zones)
 }
 
 # The one group across the zones a cluster of an older gen has (`<cluster>-apps`) is
@@ -234,11 +234,11 @@ removed {
 }
 
 resource "aws_eks_node_group" "zone" {
-  for_each        = var.node_subnets
+  for_each        = toset(var.zones)
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${var.name}-apps-${each.key}"
   node_role_arn   = aws_iam_role.node.arn
-  subnet_ids      = each.value
+  subnet_ids      = var.node_subnets[each.key]
   instance_types  = var.node_group.instance_types
   ami_type        = local.arm ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"
   version         = var.kubernetes_version

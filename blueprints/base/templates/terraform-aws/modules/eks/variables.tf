@@ -18,13 +18,18 @@ variable "subnet_ids" {
   description = "The private subnets of the control plane's network interfaces and of the nodes, one per zone."
 }
 
+variable "zones" {
+  type        = list(string)
+  description = "The nodes' zones, known at plan time: a node group each."
+  validation {
+    condition     = length(var.zones) >= 2
+    error_message = "zones: two or more."
+  }
+}
+
 variable "node_subnets" {
   type        = map(list(string))
-  description = "The nodes' subnets by zone: a node group each."
-  validation {
-    condition     = length(var.node_subnets) >= 2
-    error_message = "node_subnets: two zones or more."
-  }
+  description = "The nodes' subnets by zone (the keys of zones; the subnets' ids may be known only at apply)."
 }
 
 variable "endpoint_public" {
