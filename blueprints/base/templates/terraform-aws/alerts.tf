@@ -9,23 +9,17 @@
 # Both topics are encrypted with the shared root's alerts key (CloudWatch may publish with
 # it); Alertmanager's role, through EKS Pod Identity, publishes to them and nothing else.
 locals {
-  heartbeat = var.metrics_stack == "kube-prometheus-stack" && length(var.alert_emails) > 0
-  # (A shared root applied by an older gen has no such output: the topics' precondition says
-  # to apply it again first.)
+  # (A shared root applied by an older gen has no alerts key: no heartbeat until it is
+  # applied again, which the Terraform workflow does before this root, and a pull request's
+  # plan of this root, beside the shared root's, stays green meanwhile.)
   alerts_key_arn = try(local.shared.alerts_key_arn, null)
+  heartbeat      = var.metrics_stack == "kube-prometheus-stack" && length(var.alert_emails) > 0 && local.alerts_key_arn != null
 }
 
 resource "aws_sns_topic" "heartbeat" {
   count             = local.heartbeat ? 1 : 0
   name              = "${var.cluster_name}-alertmanager-heartbeat"
   kms_master_key_id = local.alerts_key_arn
-
-  lifecycle {
-    precondition {
-      condition     = local.alerts_key_arn != null
-      error_message = "The shared root has no alerts key: apply shared/ first (terraform -chdir=shared apply), then this root."
-    }
-  }
 }
 
 resource "aws_sns_topic" "alerts" {
