@@ -1597,6 +1597,8 @@ fn helm_keeps_its_release_records_in_config_maps_and_the_role_reads_no_secret() 
     assert!(!readme.contains("Helm's release Secrets"), "{readme}");
     // A person's helm command on such a release names the driver, or finds no release.
     assert!(readme.contains("`HELM_DRIVER=configmap helm history`"), "{readme}");
+    // A record a cancelled deploy left pending is one of those ConfigMaps, by its labels.
+    assert!(readme.contains("delete configmap -l owner=helm,name=SERVICE,status=pending-upgrade"), "{readme}");
     let notes = std::fs::read_to_string(repo.out().join("chart/templates/NOTES.txt")).expect("NOTES");
     assert!(notes.contains("`HELM_DRIVER=configmap helm test "), "{notes}");
 }
