@@ -307,6 +307,24 @@ fn alertmanager_config(module: &Path, tfvars: &str) -> String {
     terraform(&["output", "-raw", "config"])
 }
 
+/// Writes the Alertmanager configuration `config` in `dir`, holds it to `amtool check-config`,
+/// and gives the receiver `amtool config routes test` sends an alert of some labels to.
+fn amtool_router(dir: &Path, config: &str) -> impl Fn(&[&str]) -> String {
+    let file = dir.join("alertmanager.yaml");
+    std::fs::write(&file, config).expect("config");
+    let checked = validator("amtool").arg("check-config").arg(&file).output().expect("amtool");
+    assert!(checked.status.success(), "{config}\n{}", String::from_utf8_lossy(&checked.stdout));
+    move |labels: &[&str]| {
+        let out = validator("amtool")
+            .args(["config", "routes", "test", "--config.file"])
+            .arg(&file)
+            .args(labels)
+            .output()
+            .expect("amtool");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
 #[test]
 fn alertmanager_on_aks_pages_the_alert_addresses_and_stays_quiet_on_info_and_the_watchdog() {
     let spec = std::fs::read_to_string(root().join("tests/fixtures/specs/aks-in-cluster-stack.yaml")).expect("spec");
@@ -317,19 +335,7 @@ fn alertmanager_on_aks_pages_the_alert_addresses_and_stays_quiet_on_info_and_the
                      mail_from = \"alerts@example.com\"\n";
     for (tfvars, receiver) in [(with_mail, "email"), ("metrics = true\nlogs = false\nalert_emails = []\n", "null")] {
         let config = alertmanager_config(&module, tfvars);
-        let file = dir.path().join("alertmanager.yaml");
-        std::fs::write(&file, &config).expect("config");
-        let checked = validator("amtool").arg("check-config").arg(&file).output().expect("amtool");
-        assert!(checked.status.success(), "{config}\n{}", String::from_utf8_lossy(&checked.stdout));
-        let route = |labels: &[&str]| {
-            let out = validator("amtool")
-                .args(["config", "routes", "test", "--config.file"])
-                .arg(&file)
-                .args(labels)
-                .output()
-                .expect("amtool");
-            String::from_utf8_lossy(&out.stdout).trim().to_string()
-        };
+        let route = amtool_router(dir.path(), &config);
         // A page and a ticket reach the addresses; the stack's heartbeat and its info alerts
         // reach no one.
         assert_eq!(route(&["alertname=ErrorBudgetBurnFast", "severity=critical"]), receiver, "{config}");
@@ -534,19 +540,7 @@ fn alertmanager_on_eks_publishes_a_heartbeat_whose_silence_cloudwatch_mails_and_
                   heartbeat_topic_arn = \"arn:aws:sns:eu-central-1:123456789012:shop-alertmanager-heartbeat\", \
                   alerts_topic_arn = \"arn:aws:sns:eu-central-1:123456789012:shop-alerts\" }\n";
     let config = alertmanager_config(&module, tfvars);
-    let file = dir.path().join("alertmanager.yaml");
-    std::fs::write(&file, &config).expect("config");
-    let checked = validator("amtool").arg("check-config").arg(&file).output().expect("amtool");
-    assert!(checked.status.success(), "{config}\n{}", String::from_utf8_lossy(&checked.stdout));
-    let route = |labels: &[&str]| {
-        let out = validator("amtool")
-            .args(["config", "routes", "test", "--config.file"])
-            .arg(&file)
-            .args(labels)
-            .output()
-            .expect("amtool");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let route = amtool_router(dir.path(), &config);
     assert_eq!(route(&["alertname=Watchdog", "severity=none"]), "heartbeat", "{config}");
     let failed = ["alertname=AlertmanagerFailedToSendAlerts", "severity=warning"];
     assert_eq!(route(&[failed[0], failed[1], "integration=email"]), "email-and-sns", "{config}");

@@ -2044,24 +2044,8 @@ fn on_aws_backups_are_aws_backups_that_outlive_the_namespace_on_the_specs_schedu
     let long = "a-service-whose-name-runs-on-for-quite-a-while";
     let inputs = serde_json::json!({"name": "a-cluster-of-thirty-nine-characters-ok", "vault_name": "v",
         "role_arn": "r", "volumes": {"notes": volume, long: volume, format!("{long}-too"): volume}});
-    std::fs::write(dir.path().join("inputs.tfvars.json"), inputs.to_string()).expect("write");
-    let out = Command::new("terraform")
-        .args(["console", "-var-file=inputs.tfvars.json"])
-        .current_dir(dir.path())
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().expect("stdin").write_all(b"jsonencode(local.names)\n")?;
-            child.wait_with_output()
-        })
-        .expect("terraform console");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text: String = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("a string");
-    let names: BTreeMap<String, String> = serde_json::from_str(&text).expect("the names");
+    let names: BTreeMap<String, String> =
+        serde_json::from_value(console_json(dir.path(), &inputs, "local.names")).expect("the names");
     assert_eq!(names["notes"], "a-cluster-of-thirty-nine-characters-ok-notes");
     let distinct: BTreeSet<&String> = names.values().collect();
     assert_eq!(distinct.len(), 3, "{names:?}");
@@ -2531,10 +2515,16 @@ fn aws_gateway_objects(r: &Rendered, environment: &str) -> Vec<Value> {
             .as_array()
             .map(|subnets| subnets.iter().map(|s| s["id"].clone()).collect::<Vec<_>>()),
     });
-    std::fs::write(dir.path().join("inputs.tfvars.json"), inputs.to_string()).expect("write");
+    serde_json::from_value(console_json(dir.path(), &inputs, "local.objects")).expect("the objects")
+}
+
+/// What `terraform console` evaluates `expression` to in `dir` (its `.tf` files; no provider),
+/// with `inputs` as the variables' values.
+fn console_json(dir: &Path, inputs: &Value, expression: &str) -> Value {
+    std::fs::write(dir.join("inputs.tfvars.json"), inputs.to_string()).expect("write");
     let out = Command::new("terraform")
         .args(["console", "-var-file=inputs.tfvars.json"])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .env("TF_CLI_CONFIG_FILE", "/dev/null")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -2542,14 +2532,14 @@ fn aws_gateway_objects(r: &Rendered, environment: &str) -> Vec<Value> {
         .spawn()
         .and_then(|mut child| {
             use std::io::Write;
-            child.stdin.take().expect("stdin").write_all(b"jsonencode(local.objects)\n")?;
+            child.stdin.take().expect("stdin").write_all(format!("jsonencode({expression})\n").as_bytes())?;
             child.wait_with_output()
         })
         .expect("terraform console");
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
     let text: String = serde_json::from_str(said.trim()).expect("a string");
-    serde_json::from_str(&text).expect("the objects")
+    serde_json::from_str(&text).expect("JSON")
 }
 
 /// On AWS a service routed through an HTTPRoute is served by an ALB of the Gateway's: the
