@@ -186,6 +186,13 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
         let _ = snapshot_class;
         None
     }
+    /// What names the cluster an environment's Terraform creates, where two environments may
+    /// share one (the same account, region and cluster name on AWS): an environment whose
+    /// cluster an earlier one creates runs in that one's Terraform workspace, in namespaces of
+    /// its own. `None`: every environment's cluster is its own.
+    fn cluster_id(&self) -> Option<String> {
+        None
+    }
     /// A service's ingress host when the spec names none, where the platform has one.
     fn default_host(&self, service: &str) -> Option<String> {
         let _ = service;
@@ -263,6 +270,18 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     ) -> serde_json::Map<String, serde_json::Value> {
         serde_json::Map::new()
     }
+}
+
+/// The environment whose Terraform creates the cluster the environment at `index` runs on:
+/// itself, unless an earlier environment on the same platform names the same cluster
+/// ([`TargetSpec::cluster_id`]).
+pub fn cluster_creator(loaded: &Loaded, index: usize) -> usize {
+    let envs = &loaded.environments;
+    let id = |i: usize| envs[i].spec(loaded).spec.platform.target.spec().cluster_id();
+    let Some(own) = id(index) else { return index };
+    (0..index)
+        .find(|&i| envs[i].target == envs[index].target && id(i).as_deref() == Some(own.as_str()))
+        .unwrap_or(index)
 }
 
 /// Lists the platforms: the spec model's [`Target`], [`PLATFORMS`], and the spec's

@@ -66,7 +66,9 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
 }
 
 /// What templates know of each environment: its name, whether the spec lists it, its
-/// target, its GitHub environment, whether it is the first on its target, and its whole spec
+/// target, its GitHub environment, whether it is the first on its target, the environment
+/// whose Terraform creates its cluster (`cluster`: its own name unless it shares an earlier
+/// one's), and its whole spec
 /// (`spec`, the value its own files get), so that a file rendered once can read any
 /// environment's values (the registry of the first on azure, each one's cluster).
 pub(super) fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value> {
@@ -89,6 +91,7 @@ pub(super) fn environment_values(loaded: &Loaded, specs: &[Value]) -> Vec<Value>
                 ("index", Value::from(i)),
                 ("first", Value::from(!envs[..i].iter().any(|e| e.target == env.target))),
                 ("githubEnvironment", Value::from(github_environment)),
+                ("cluster", Value::from(envs[crate::platform::cluster_creator(loaded, i)].name.as_str())),
                 ("spec", spec_value.clone()),
                 // What its files read as `platform`: the block and what the platform works out.
                 ("context", platform_value(spec, Some(env.declared.then_some(env.name.as_str())))),

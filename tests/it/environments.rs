@@ -32,6 +32,9 @@ const SPECS: &[&str] = &[
     // Three environments on EKS, two services on the Gateway's ALB, production in an
     // existing VPC.
     "tests/fixtures/specs/aws-gateway.yaml",
+    // Development and test on one EKS cluster, each in its own namespace (the overlay moves
+    // every object there) behind its own Ingress group.
+    "tests/fixtures/specs/eks-shared-cluster.yaml",
 ];
 
 /// A spec rendered into a fresh git repository, as a user would.

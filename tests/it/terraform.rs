@@ -45,6 +45,8 @@ const AWS_SPECS: &[&str] = &[
     "tests/fixtures/specs/aws-gateway.yaml",
     // The same through Argo CD.
     "tests/fixtures/specs/eks-gitops.yaml",
+    // Development and test on one cluster, production on its own.
+    "tests/fixtures/specs/eks-shared-cluster.yaml",
 ];
 
 /// Every spec whose Terraform the real tools judge, on either cloud.
@@ -2786,4 +2788,118 @@ fn on_aws_gitops_installs_argo_cd_and_the_deploy_role_reads_its_applications_alo
         // From cluster/, where the step before leaves the shell.
         assert!(readme.contains(&format!("kubectl apply -f '../../argocd/{env}/root.yaml'")), "{readme}");
     }
+}
+
+/// The expression assigned to `name` in `text` (`name = f(...)`, aligned or not, up to its
+/// closing parenthesis), as written.
+fn call_expression<'t>(text: &'t str, name: &str) -> &'t str {
+    let start = text
+        .match_indices(&format!("    {name} "))
+        .find_map(|(at, m)| {
+            let rest = &text[at + m.len()..];
+            let value = rest.trim_start_matches(' ').strip_prefix("= ")?;
+            Some(text.len() - value.len())
+        })
+        .unwrap_or_else(|| panic!("{name} in {text}"));
+    let mut depth = 0usize;
+    for (i, c) in text[start..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 1 => return &text[start..=start + i],
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    panic!("{name}: no closing parenthesis");
+}
+
+/// Several environments on one EKS cluster (development and test; production on its own): the
+/// test environment has no workspace of its own; development's values give it, in development's
+/// workspace, its deploy role (trusting its GitHub environment alone, the Kubernetes group
+/// `gen-deploy-test`), its hosts' certificates, its volume's backup plan and its routed
+/// service's target group on the cluster's Gateway; cluster/ binds each namespace's Role to
+/// the group of the environment whose services are in it, the claim to an environment with a
+/// volume alone; and the test deploy job assumes test's role.
+#[test]
+fn on_aws_an_environment_on_anothers_cluster_gets_its_role_namespaces_and_backups_in_that_ones_workspace() {
+    let r = Rendered::new("tests/fixtures/specs/eks-shared-cluster.yaml");
+    assert!(!r.terraform().join("environments/test.tfvars").exists(), "test applies in development's workspace");
+    let parsed = r.parsed();
+    let dev = &parsed["environments/development.tfvars"];
+    let guest = &dev["guests"]["test"];
+    assert_eq!(guest["github_environment"], "test");
+    assert_eq!(guest["namespaces"], serde_json::json!(["shop-test"]));
+    assert_eq!(guest["persistent_volumes"], true);
+    assert_eq!(dev["namespaces"], serde_json::json!(["shop-dev"]));
+    let hosts = dev["tls_hosts"].to_string();
+    for host in ["api.dev.example.com", "api.test.example.com", "web.dev.example.com", "web.test.example.com"] {
+        assert!(hosts.contains(host), "{host}: {hosts}");
+    }
+    assert_eq!(dev["backups"]["test.api"]["namespace"], "shop-test");
+    assert_eq!(dev["backups"]["api"]["namespace"], "shop-dev");
+    let backends = dev["gateway"]["backends"].to_string();
+    assert!(backends.contains("shop-dev") && backends.contains("shop-test"), "{backends}");
+    let prod = &parsed["environments/production.tfvars"];
+    assert!(prod.get("guests").is_none(), "{prod}");
+    assert!(!prod["tls_hosts"].to_string().contains("test."), "{prod}");
+
+    let main = &parsed["main.tf"];
+    let role = &main["module"]["guest_deploy_role"][0];
+    assert_eq!(role["for_each"], "${var.guests}");
+    assert_eq!(role["name"], "${var.cluster_name}-${each.key}-deploy");
+    assert_eq!(role["subject"], "repo:${var.github_repository}:environment:${each.value.github_environment}");
+    let entry = block(main, "aws_eks_access_entry", "guest_deploy");
+    assert_eq!(entry["principal_arn"], "${module.guest_deploy_role[each.key].arn}");
+    assert_eq!(entry["kubernetes_groups"], serde_json::json!(["gen-deploy-${each.key}"]));
+
+    // What the platform root hands cluster/, evaluated on development's values.
+    let outputs = std::fs::read_to_string(r.terraform().join("outputs.tf")).expect("outputs");
+    let probe = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(r.terraform().join("variables.tf"), probe.path().join("variables.tf")).expect("copy");
+    // (In the console's `default` workspace: the values name their own, which variables.tf checks.)
+    let values = std::fs::read_to_string(r.terraform().join("environments/development.tfvars")).expect("values");
+    let values = values.replace("environment = \"development\"", "environment = \"default\"");
+    std::fs::write(probe.path().join("env.auto.tfvars"), values).expect("write");
+    let locals = format!(
+        "locals {{\n  namespaces = {}\n  deploy_groups = {}\n  claim_namespaces = {}\n}}\n",
+        call_expression(&outputs, "namespaces"),
+        call_expression(&outputs, "deploy_groups"),
+        call_expression(&outputs, "claim_namespaces"),
+    );
+    std::fs::write(probe.path().join("probe.tf"), locals).expect("write");
+    let inputs = serde_json::json!({});
+    assert_eq!(console_json(probe.path(), &inputs, "local.namespaces"), serde_json::json!(["shop-dev", "shop-test"]));
+    assert_eq!(
+        console_json(probe.path(), &inputs, "local.deploy_groups"),
+        serde_json::json!({"shop-dev": "gen-deploy", "shop-test": "gen-deploy-test"})
+    );
+    assert_eq!(
+        console_json(probe.path(), &inputs, "local.claim_namespaces"),
+        serde_json::json!(["shop-dev", "shop-test"])
+    );
+
+    let cluster = &parsed["cluster/main.tf"];
+    let binding = block(cluster, "kubernetes_role_binding_v1", "deploy");
+    assert_eq!(binding["for_each"], "${local.deploy_groups}");
+    assert_eq!(binding["subject"][0]["name"], "${each.value}");
+    let text = std::fs::read_to_string(r.terraform().join("cluster/main.tf")).expect("cluster");
+    assert!(
+        text.contains(
+            "concat(local.deploy_rules, contains(local.claim_namespaces, each.key) ? local.claim_rules : [])"
+        ),
+        "{text}"
+    );
+
+    // The Terraform workflow applies development's workspace, then production's: none of test's.
+    let workflows = r.dir.path().join(".github/workflows");
+    let terraform = std::fs::read_to_string(workflows.join("terraform.yml")).expect("terraform.yml");
+    assert!(terraform.contains("  apply-development:") && terraform.contains("  apply-production:"));
+    assert!(!terraform.contains("apply-test") && !terraform.contains("terraform-test"), "{terraform}");
+    let pipeline = std::fs::read_to_string(workflows.join("_pipeline.yml")).expect("_pipeline.yml");
+    for role in ["shop-nonprod-deploy", "shop-nonprod-test-deploy", "shop-production-deploy"] {
+        assert!(pipeline.contains(&format!("role/{role}\"")), "{role}: {pipeline}");
+    }
+    let readme = std::fs::read_to_string(r.terraform().join("README.md")).expect("README");
+    assert!(readme.contains("- `test` runs on `development`'s cluster `shop-nonprod`, in the namespace `shop-test`."));
+    assert!(!readme.contains("select -or-create test") && !readme.contains("workspace select test"), "{readme}");
 }

@@ -192,6 +192,15 @@ fn variants() -> Vec<Variant> {
             out: "out",
             files: Vec::new(),
         },
+        // Development and test on one EKS cluster, each deploying as its own role into its
+        // own namespace; production on its own.
+        Variant {
+            name: "eks-shared-cluster",
+            spec: spec_text("tests/fixtures/specs/eks-shared-cluster.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
         // The same through Argo CD, each release proposed in a pull request.
         Variant {
             name: "eks-gitops",
@@ -607,6 +616,25 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
             let region = vars["region"].as_str().expect("region").to_string();
             let apply = arn(&bootstrap, &format!("{}-terraform-apply", bootstrap["name"].as_str().expect("name")));
             roles.get_mut(&apply).expect("the apply role").2.insert(cluster.clone());
+            // Each environment on this cluster that another's values hold (`guests`): a role of
+            // its own, trusting its GitHub environment.
+            for (guest, values) in vars["guests"].as_object().into_iter().flatten() {
+                let (name, subject) = role_of(&root, "guest_deploy_role", &vars);
+                let github_environment = values["github_environment"].as_str().expect("github_environment");
+                let fill = |t: &str| {
+                    t.replace("${each.key}", guest).replace("${each.value.github_environment}", github_environment)
+                };
+                assert!(
+                    roles
+                        .insert(
+                            arn(&vars, &fill(&name)),
+                            ([fill(&subject)].into(), region.clone(), [cluster.clone()].into())
+                        )
+                        .is_none(),
+                    "{}: one role per environment",
+                    repo.name
+                );
+            }
             assert!(
                 roles.insert(arn(&vars, &name), ([subject].into(), region, [cluster].into())).is_none(),
                 "{}: one role per environment",
@@ -1058,13 +1086,20 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
                 (file, vars)
             })
             .collect();
-        // The environments on the cloud, in the spec's order: those Terraform has values for.
+        // The environments on the cloud, in the spec's order: those Terraform has values for, in
+        // a file of their own or among the `guests` of the environment whose cluster they run on.
+        let github_environment_of = |n: &str| -> Option<Value> {
+            envs.iter()
+                .find(|e| e.0 == format!("environments/{n}.tfvars"))
+                .map(|e| e.1["github_environment"].clone())
+                .or_else(|| envs.iter().find_map(|e| e.1["guests"].get(n).map(|g| g["github_environment"].clone())))
+        };
         let in_cloud: Vec<&str> = declared
             .iter()
             .map(|e| e["name"].as_str().expect("name"))
-            .filter(|n| envs.iter().any(|e| e.0 == format!("environments/{n}.tfvars")))
+            .filter(|n| github_environment_of(n).is_some())
             .collect();
-        assert!(!in_cloud.is_empty() && in_cloud.len() == envs.len(), "{}: {in_cloud:?}", repo.name);
+        assert!(!in_cloud.is_empty() && in_cloud.len() >= envs.len(), "{}: {in_cloud:?}", repo.name);
         let gitops = v.spec.contains("deploy: gitops");
         let kind = if gitops { "release" } else { "deploy" };
         // The service workflows (the Terraform workflow's own order is checked on its own).
@@ -1106,8 +1141,8 @@ fn deploys_promote_one_image_through_the_environments_in_order() {
                     want.extend(previous.as_deref());
                 }
                 assert_eq!(needs, want, "{}: {}: {id} follows the environment before it", repo.name, file.display());
-                let values = envs.iter().find(|e| e.0 == format!("environments/{name}.tfvars")).expect("values");
-                assert_eq!(job["environment"], values.1["github_environment"], "{}: {id}", repo.name);
+                let github_environment = github_environment_of(name).expect("values");
+                assert_eq!(job["environment"], github_environment, "{}: {id}", repo.name);
                 let condition = if rollback {
                     let options = &wf["on"]["workflow_dispatch"]["inputs"]["environment"]["options"];
                     assert_eq!(options, &serde_json::json!(in_cloud), "{}: {}", repo.name, file.display());
@@ -2739,8 +2774,15 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
     for v in variants() {
         let repo = Repo::new(&v);
         let spec = read_yaml(&repo.root().join(v.spec_at));
-        let envs = cloud_environments(&spec);
+        let mut envs = cloud_environments(&spec);
         let aws = on_aws(&v);
+        // On AWS, an environment on the cluster of an earlier one is applied in that one's
+        // workspace (its `guests`), with no job of its own.
+        if aws {
+            envs.retain(|e| {
+                e.as_ref().is_none_or(|n| repo.out().join(format!("terraform/environments/{n}.tfvars")).is_file())
+            });
+        }
         let is_login = |s: &&&Value| {
             s["uses"].as_str().is_some_and(|u| {
                 u.starts_with(if aws { "aws-actions/configure-aws-credentials@" } else { "azure/login@" })

@@ -252,6 +252,10 @@ impl TargetSpec for Spec {
         RouteKind::Ingress
     }
 
+    fn cluster_id(&self) -> Option<String> {
+        Some(format!("{}/{}/{}", self.account_id, self.region, self.eks.name))
+    }
+
     fn alert_receivers(&self) -> Option<(Route, &[String])> {
         Some((route!["platform", NAME, "monitoring", "alertEmails"], &self.monitoring.alert_emails))
     }

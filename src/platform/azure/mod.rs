@@ -55,7 +55,6 @@ static RULES: &[(&Rule, Check)] = &[
     (&rules::api_server_closed_to_gitops::RULE, rules::api_server_closed_to_gitops::check),
     (&rules::environments_disagree_on_shared_setting::RULE, rules::environments_disagree_on_shared_setting::check),
     (&rules::resource_group_shared::RULE, rules::resource_group_shared::check),
-    (&rules::ingress_host_shared::RULE, rules::ingress_host_shared::check),
     (&rules::key_vault_object_name::RULE, rules::key_vault_object_name::check),
     (&rules::storage_class_aks_lacks::RULE, rules::storage_class_aks_lacks::check),
     (&rules::backup_aks_cannot_take::RULE, rules::backup_aks_cannot_take::check),

@@ -11,6 +11,7 @@ mod env_set_by_gen;
 mod github_environment_shared;
 mod hostname;
 mod httproute_without_gateway;
+mod ingress_host_shared;
 mod invalid_backup_schedule;
 mod invalid_github_environment;
 mod invalid_github_repository;
@@ -62,6 +63,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&invalid_github_repository::RULE, invalid_github_repository::check),
     (&invalid_github_environment::RULE, invalid_github_environment::check),
     (&github_environment_shared::RULE, github_environment_shared::check),
+    (&ingress_host_shared::RULE, ingress_host_shared::check),
     (&credential_in_env::RULE, credential_in_env::check),
     (&env_set_by_gen::RULE, env_set_by_gen::check),
     (&latest_image_tag::RULE, latest_image_tag::check),

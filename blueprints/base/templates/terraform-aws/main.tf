@@ -323,6 +323,30 @@ resource "aws_eks_access_entry" "deploy" {
   kubernetes_groups = ["gen-deploy"] # cluster/ binds its Role to the group
 }
 
+# The environments on this cluster that an earlier environment's values create for them
+# (guests: the same platform.aws.eks.name): each one's deploy role trusts its own GitHub
+# environment alone and is the group `gen-deploy-<environment>` in the cluster, which cluster/
+# binds in its namespaces alone, as this environment's role is in its own. Its hosts'
+# certificates and its volumes' backups are this root's (tls_hosts, backups); what it runs is
+# its own load balancer's (its Ingresses' `group.name`).
+module "guest_deploy_role" {
+  source   = "./modules/github-role"
+  for_each = var.guests
+
+  name              = "${var.cluster_name}-${each.key}-deploy"
+  oidc_provider_arn = local.shared.github_oidc_provider_arn
+  subject           = "repo:${var.github_repository}:environment:${each.value.github_environment}"
+  policy            = data.aws_iam_policy_document.deploy.json
+}
+
+resource "aws_eks_access_entry" "guest_deploy" {
+  for_each = var.guests
+
+  cluster_name      = module.eks.name
+  principal_arn     = module.guest_deploy_role[each.key].arn
+  kubernetes_groups = ["gen-deploy-${each.key}"] # cluster/ binds its Role to the group
+}
+
 module "backup" {
   source = "./modules/backup"
   count  = length(var.backups) > 0 ? 1 : 0

@@ -17,12 +17,22 @@ output "in_cluster" {
     # The load balancers' subnets of an existing VPC, which the Gateway names (an Ingress
     # names them itself); null where gen's VPC tags its own for the controller to find.
     load_balancer_subnets = local.existing == null ? null : local.existing.load_balancer_subnets[*].id
-    namespaces            = var.namespaces
+    namespaces            = distinct(concat(var.namespaces, flatten([for guest in values(var.guests) : guest.namespaces])))
     deploy                = var.deploy
     deploy_group          = "gen-deploy"
-    dns_zone              = var.dns_zone
-    persistent_volumes    = var.persistent_volumes
-    dns_zone_id           = local.shared.dns_zone_id
+    # Each namespace's deploy group: this environment's, or a guest environment's own.
+    deploy_groups = merge(
+      { for namespace in var.namespaces : namespace => "gen-deploy" },
+      merge([for name, guest in var.guests : { for namespace in guest.namespaces : namespace => "gen-deploy-${name}" }]...),
+    )
+    # The namespaces whose deploy Role covers a claim: an environment's with a volume.
+    claim_namespaces = concat(
+      var.persistent_volumes ? var.namespaces : [],
+      flatten([for guest in values(var.guests) : guest.persistent_volumes ? guest.namespaces : []]),
+    )
+    dns_zone           = var.dns_zone
+    persistent_volumes = var.persistent_volumes
+    dns_zone_id        = local.shared.dns_zone_id
     # The Gateway (cluster/modules/gateway), with its TLS hosts' certificates where they are
     # issued here (with a zone; without one, the load balancer controller finds each host's
     # in ACM).
@@ -49,6 +59,11 @@ output "in_cluster" {
 output "deploy_role_arn" {
   description = "The role this environment's deploy job assumes (the workflows name its ARN): it deploys with Helm, or with GitOps reads Argo CD's Applications."
   value       = module.deploy_role.arn
+}
+
+output "guest_deploy_role_arns" {
+  description = "By environment, the role the deploy job of each guest environment on this cluster assumes (var.guests)."
+  value       = { for name, role in module.guest_deploy_role : name => role.arn }
 }
 
 output "nat_public_ips" {

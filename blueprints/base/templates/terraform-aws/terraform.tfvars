@@ -4,8 +4,19 @@
 <% set declared = environment is defined and environment.declared %>
 <% set aws_envs = environments | selectattr("platform", "eq", "aws") | list %>
 <% set aws = spec.platform.aws %>
+<# The environments on this environment's cluster that it creates for them (guests: the same
+   cluster named again), and all of the cluster's. #>
+<% set guests = (environments | selectattr("cluster", "eq", environment.name) | rejectattr("name", "eq", environment.name) | list) if declared else [] %>
+<% set on_cluster = [spec] + (guests | map(attribute="spec") | list) %>
+<% set hosted = namespace(services=[]) %>
+<% for s in on_cluster %><% set hosted.services = hosted.services + s.services %><% endfor %>
 <% if declared %>
+<% if guests %>
+# The values of the environment <@ environment.name | text @>, and of <% for g in guests %><@ g.name | text @><% if not loop.last %>, <% endif %><% endfor %> on its cluster,
+# applied in its own workspace (README.md):
+<% else %>
 # The values of the environment <@ environment.name | text @>, applied in its own workspace (README.md):
+<% endif %>
 #   terraform workspace select -or-create <@ environment.name | text @>
 #   terraform plan -var-file=environments/<@ environment.name | text @>.tfvars
 # The .tf files beside them do not change when a value does.
@@ -77,9 +88,9 @@ network = {
 # The zone, created by the shared root: this environment's certificates are validated there,
 # and ExternalDNS writes its hosts' records there.
 dns_zone = <@ aws.dns.zone | hcl @>
-# Served over TLS: an ACM certificate each.
+# Served over TLS<% if guests %> (the guests' hosts too)<% endif %>: an ACM certificate each.
 tls_hosts = [
-<% for host in spec.services | selectattr("ingress", "defined") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
+<% for host in hosted.services | selectattr("ingress", "defined") | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %>
   <@ host | hcl @>,
 <% endfor %>
 ]
@@ -88,7 +99,7 @@ dns_zone  = null
 tls_hosts = []
 <% endif %>
 
-<% set routed = spec.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | list %>
+<% set routed = hosted.services | selectattr("ingress", "defined") | selectattr("ingress.route", "eq", "httproute") | list %>
 <% if routed %>
 <% set gw = aws.ingress.gateway %>
 # The Gateway of the services routed through an HTTPRoute (an ALB of its own): the hosts it
@@ -99,7 +110,7 @@ gateway = {
   namespace = <@ gw.namespace | hcl @>
   tls_hosts = [<% for host in routed | selectattr("ingress.tls") | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
   backends = [
-<% for svc in routed | sort(attribute="name") %>
+<% for svc in routed | sort(attribute="namespace") | sort(attribute="name") %>
     { service = <@ svc.name | hcl @>, namespace = <@ svc.namespace | hcl @>, health_path = <@ svc.health.readiness | hcl @>, drain_seconds = <@ serviceRuntimes[svc.name].gracefulShutdownSeconds @> },
 <% endfor %>
   ]
@@ -118,9 +129,16 @@ namespaces = [
 persistent_volumes = true
 <% endif %>
 <% set backed = volumes | selectattr("persistence.backup", "defined") | list %>
-<% if backed %>
+<% set guests_backed = namespace(any=false) %>
+<% for g in guests %><% if g.spec.services | selectattr("persistence", "defined") | selectattr("persistence.backup", "defined") | list %><% set guests_backed.any = true %><% endif %><% endfor %>
+<% if backed or guests_backed.any %>
 
+<% if guests %>
+# AWS Backup, per service (`<environment>.<service>` for a guest environment's): its schedule
+# (UTC) and the days each recovery point is kept.
+<% else %>
 # AWS Backup, per service: its schedule (UTC) and the days each recovery point is kept.
+<% endif %>
 backups = {
 <% for svc in backed | sort(attribute="name") %>
   <@ svc.name | hcl @> = {
@@ -129,6 +147,16 @@ backups = {
     schedule       = <@ svc.persistence.backup.schedule | aws_backup_schedule | hcl @>
     retention_days = <@ svc.persistence.backup.retentionDays @>
   }
+<% endfor %>
+<% for g in guests %>
+<% for svc in g.spec.services | selectattr("persistence", "defined") | selectattr("persistence.backup", "defined") | sort(attribute="name") %>
+  <@ (g.name ~ "." ~ svc.name) | hcl @> = {
+    namespace      = <@ svc.namespace | hcl @>
+    claim          = <@ svc.name | hcl @>
+    schedule       = <@ svc.persistence.backup.schedule | aws_backup_schedule | hcl @>
+    retention_days = <@ svc.persistence.backup.retentionDays @>
+  }
+<% endfor %>
 <% endfor %>
 }
 <% endif %>
@@ -164,6 +192,21 @@ slo_services = [
 github_repository  = <@ spec.platform.github.repository | hcl @>
 github_environment = <@ (environment.githubEnvironment if declared else environments[0].githubEnvironment) | hcl @>
 deploy             = <@ spec.pipeline.deploy | hcl @>
+<% if guests %>
+
+# The environments on this cluster, in namespaces of their own: each one's deploy role
+# (<cluster>-<environment>-deploy) trusts its GitHub environment alone and writes in its
+# namespaces alone.
+guests = {
+<% for g in guests %>
+  <@ g.name | hcl @> = {
+    github_environment = <@ g.githubEnvironment | hcl @>
+    namespaces         = [<% for ns in g.spec.services | map(attribute="namespace") | unique | sort %><@ ns | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+    persistent_volumes = <@ (g.spec.services | selectattr("persistence", "defined") | list | length > 0) | json @>
+  }
+<% endfor %>
+}
+<% endif %>
 
 # The Terraform workflow's roles (bootstrap/): cluster-admin for the apply role, which works
 # inside the cluster from cluster/; a view of every object for the drift check's.

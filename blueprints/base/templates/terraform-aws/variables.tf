@@ -127,6 +127,16 @@ variable "namespaces" {
   description = "The services' namespaces."
 }
 
+variable "guests" {
+  type = map(object({
+    github_environment = string
+    namespaces         = list(string)
+    persistent_volumes = bool
+  }))
+  description = "The environments on this environment's cluster that it creates for them (the same platform.aws.eks.name), by name: each one's GitHub environment, which its own deploy role trusts, its services' namespaces, where that role writes, and whether a service of it has a volume. Their hosts' certificates and their volumes' backups are in tls_hosts and backups."
+  default     = {}
+}
+
 variable "backups" {
   type = map(object({
     namespace      = string
@@ -134,7 +144,7 @@ variable "backups" {
     schedule       = string
     retention_days = number
   }))
-  description = "The services whose volume AWS Backup backs up (persistence.backup), by service."
+  description = "The services whose volume AWS Backup backs up (persistence.backup), by service (`<environment>.<service>` for a guest environment's)."
   default     = {}
 }
 

@@ -18,7 +18,10 @@ declare_rule! {
     /// gives by default: more than 25 TLS hosts (a certificate each on its HTTPS listener), or
     /// more than 100 rules (one per service and listener: the HTTPS one, and the HTTP one that
     /// redirects). The services' Ingresses share one ALB, and those routed through an
-    /// HTTPRoute the Gateway's: each is counted apart.
+    /// HTTPRoute the Gateway's: each is counted apart. On a cluster several environments share
+    /// (the same `platform.aws.eks.name`), each environment's Ingresses have a load balancer of
+    /// their own, and the one Gateway serves every environment's routed hosts: it is counted
+    /// over them, at the environment that takes it past a quota.
     ///
     /// ## Why it matters
     /// Every service's Ingress joins one ALB (`alb.ingress.kubernetes.io/group.name`, the
@@ -35,6 +38,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    check_shared_gateways(spec, out);
     if aws::of(&spec.spec).is_none() {
         return;
     }
@@ -67,6 +71,53 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             );
             out.push(spec.at(&RULE, &service_path(i, &["ingress"]), true, msg).help(
                 "split the services over projects, or raise the quota through Service Quotas and ignore this rule",
+            ));
+        }
+    }
+}
+
+/// The Gateway of a cluster several environments share serves the routed hosts of each (the
+/// Ingresses of each have a load balancer of their own): counted over the environments on it,
+/// and reported at the environment that takes it past a quota.
+fn check_shared_gateways(spec: &Loaded, out: &mut Diagnostics) {
+    // Per cluster (its creator's index): the Gateway's TLS hosts and rules so far.
+    let mut gateways: std::collections::HashMap<usize, (std::collections::HashSet<String>, usize)> =
+        std::collections::HashMap::new();
+    for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == aws::NAME) {
+        let creator = crate::platform::cluster_creator(spec, i);
+        let (hosts, rules) = gateways.entry(creator).or_default();
+        let (had_hosts, had_rules) = (hosts.len(), *rules);
+        for service in &env.spec(spec).spec.services {
+            let Some(ingress) = service.ingress.as_ref().filter(|i| !aws::on_ingress_alb(i)) else { continue };
+            *rules += if ingress.tls { 2 } else { 1 };
+            if ingress.tls {
+                hosts.insert(ingress.host.to_ascii_lowercase());
+            }
+        }
+        if creator == i {
+            continue;
+        }
+        let first = &spec.environments[creator].name;
+        let at = crate::route!["environments", i, "name"];
+        if hosts.len() > CERTIFICATES && had_hosts <= CERTIFICATES {
+            let msg = format!(
+                "with `{}`'s, the Gateway's load balancer on `{first}`'s cluster serves {} TLS hosts, and holds \
+                 {CERTIFICATES} certificates by default: it serves the routed hosts of every environment on the cluster",
+                env.name,
+                hosts.len()
+            );
+            out.push(spec.at(&RULE, &at, false, msg).help(
+                "give the environment a cluster of its own, or raise the quota through Service Quotas and ignore this rule",
+            ));
+        }
+        if *rules > RULES && had_rules <= RULES {
+            let msg = format!(
+                "with `{}`'s, the Gateway's load balancer on `{first}`'s cluster takes {} rules, past its {RULES} by \
+                 default: it serves the routed services of every environment on the cluster",
+                env.name, *rules
+            );
+            out.push(spec.at(&RULE, &at, false, msg).help(
+                "give the environment a cluster of its own, or raise the quota through Service Quotas and ignore this rule",
             ));
         }
     }
@@ -105,6 +156,37 @@ mod tests {
         let found = findings(51, true);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("26th TLS host"), "{found:?}");
+    }
+
+    #[test]
+    fn the_gateway_of_a_shared_cluster_counts_the_hosts_of_every_environment_on_it() {
+        let mut text = String::from(
+            "apiVersion: gen/v1\nkind: Project\nmetadata: {name: shop}\nplatform:\n  aws: {region: eu-west-1, accountId: \"123456789012\", eks: {name: shop, adminRoles: [\"arn:aws:iam::123456789012:role/A\"]}, state: {bucket: acme-shop-tfstate}}\n  github: {repository: acme/shop}\nservices:\n",
+        );
+        for i in 0..13 {
+            text.push_str(&format!(
+                "  - {{name: s{i}, port: 5000, ingress: {{host: s{i}.example.com, tls: true, route: httproute}}}}\n"
+            ));
+        }
+        text.push_str("environments:\n  - name: dev\n  - name: test\n    services:\n");
+        for i in 0..13 {
+            text.push_str(&format!("      s{i}: {{namespace: test, ingress: {{host: s{i}.test.example.com}}}}\n"));
+        }
+        let found = |text: &str| {
+            let loaded = crate::spec::load("spec.yaml", text.as_bytes()).expect("a spec");
+            let mut out = Vec::new();
+            super::check(&loaded, &mut out);
+            out.iter().map(|d| d.message.clone()).collect::<Vec<_>>()
+        };
+        // 13 hosts in each environment alone fit; on one cluster, 26 do not.
+        let shared = found(&text);
+        assert_eq!(shared.len(), 1, "{shared:?}");
+        assert!(shared[0].contains("with `test`'s") && shared[0].contains("26 TLS hosts"), "{shared:?}");
+        let apart = text.replace(
+            "  - name: test\n    services:\n",
+            "  - name: test\n    platform: {aws: {eks: {name: shop-test}}}\n    services:\n",
+        );
+        assert!(found(&apart).is_empty(), "{:?}", found(&apart));
     }
 
     #[test]

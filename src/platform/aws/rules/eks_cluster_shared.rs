@@ -1,52 +1,175 @@
+use std::collections::HashMap;
+
 use crate::declare_rule;
 use crate::diag::Diagnostics;
-use crate::platform::aws;
+use crate::platform::{aws, cluster_creator};
 use crate::spec::Loaded;
+use crate::spec::model::Deploy;
 use crate::spec::rules::environment_setting;
+
+/// The longest name IAM gives a role.
+const ROLE_NAME_MAX: usize = 64;
+/// The longest IngressGroup name the AWS Load Balancer Controller takes
+/// (`alb.ingress.kubernetes.io/group.name`).
+const GROUP_NAME_MAX: usize = 63;
 
 declare_rule! {
     /// ## What it does
-    /// Reports two environments on AWS that name the same EKS cluster (`platform.aws.eks.name`)
-    /// in the same account and region, at the later one.
+    /// Reports an environment on AWS that runs on the EKS cluster of an earlier one (the same
+    /// `platform.aws.eks.name`, account and region) in a way gen cannot render: with
+    /// `platform.aws` values that differ from that environment's, in a namespace a service of
+    /// the other environment is in, with `pipeline.deploy: gitops`, or with a name that makes
+    /// its deploy role's name (`<cluster>-<environment>-deploy`) longer than IAM's 64
+    /// characters, or its load balancer's Ingress group (`<project>-<environment>`) longer
+    /// than the 63 the AWS Load Balancer Controller takes.
     ///
     /// ## Why it matters
-    /// Each environment on AWS is a Terraform workspace of the platform root that creates its
-    /// own VPC and EKS cluster, and a workspace of `cluster/` that installs its controllers:
-    /// the second environment's apply stops at "Cluster already exists", after its VPC was
-    /// made, and a destroy of either would take the other's cluster down with it. Several
-    /// environments in one cluster, in namespaces of their own, is not a path gen renders on
-    /// AWS (nor on Azure: SPEC125).
+    /// Several environments on one cluster share it: the first environment that names the
+    /// cluster creates it in its Terraform workspace, and every later one on it gets its
+    /// namespaces, its deploy role and its access entry, its certificates and its backups
+    /// there, and nothing else. So the cluster's values (its network, its node group, its
+    /// endpoint, its admins, the zone and the alert addresses) are that environment's: a later
+    /// environment that wrote others would believe in a cluster nobody makes. Two
+    /// environments' releases in one namespace would overwrite each other, and the deploy role
+    /// of each may write in its own namespaces alone. With GitOps, each environment's Argo CD
+    /// project and Applications are named for a cluster of its own and would replace each
+    /// other's in the one Argo CD: not a path gen renders yet. Each environment on the cluster
+    /// has a load balancer of its own for its Ingresses (the Ingress group
+    /// `<project>-<environment>`), so that one's routes never touch the other's.
     ///
     /// ## Example
     /// ```yaml
     /// platform:
-    ///   aws: {eks: {name: shop}, ...}
-    /// environments: [{name: test}, {name: production}]
+    ///   aws: {eks: {name: shop}, network: {cidr: 10.30.0.0/16}, ...}
+    /// environments:
+    ///   - name: development
+    ///   - name: test   # on development's cluster, in development's namespace `shop`
     /// ```
     ///
     /// ## How to fix
-    /// Give every environment after the first a cluster of its own
-    /// (`environments[].platform.aws.eks.name`, and a VPC range of its own beside it).
+    /// Give each environment on the cluster namespaces of its own
+    /// (`environments[].services.<name>.namespace: shop-test`) and keep the cluster's values
+    /// as the first environment on it writes them; or give the environment a cluster of its
+    /// own (`environments[].platform.aws.eks.name`, and a VPC range of its own beside it).
     pub static RULE = ("SPEC189", "eks-cluster-shared", Error);
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let mut seen: Vec<(String, String, String, &str)> = Vec::new();
+    // Per cluster (its creator's index), each namespace with the environment whose services
+    // are in it.
+    let mut namespaces: HashMap<usize, HashMap<&str, &str>> = HashMap::new();
     for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == aws::NAME) {
-        let Some(block) = aws::of(&env.spec(spec).spec) else { continue };
-        let key = (block.account_id.clone(), block.region.clone(), block.eks.name.clone());
-        if let Some((.., other)) = seen.iter().find(|(a, r, n, _)| (a, r, n) == (&key.0, &key.1, &key.2)) {
-            let message = format!(
-                "environments `{other}` and `{}` both create the EKS cluster `{}` in {} of account {}: each \
-                 environment's Terraform workspace creates its own cluster, so the second apply fails",
-                env.name, key.2, key.1, key.0
-            );
-            let at = environment_setting(spec, i, &["platform", aws::NAME, "eks", "name"]);
-            out.push(spec.at(&RULE, &at, false, message).help(format!(
-                "give `{}` a cluster of its own under its `platform.aws.eks.name` (and its own `network.cidr`)",
-                env.name
-            )));
+        let own = &env.spec(spec).spec;
+        let Some(block) = aws::of(own) else { continue };
+        let creator = cluster_creator(spec, i);
+        let seen = namespaces.entry(creator).or_default();
+        if creator != i {
+            let first = &spec.environments[creator];
+            let cluster = &block.eks.name;
+            let name_at = environment_setting(spec, i, &["platform", aws::NAME, "eks", "name"]);
+            if let Some(theirs) = aws::of(&first.spec(spec).spec)
+                && let Some(path) = first_difference(block, theirs)
+            {
+                let written = path.join(".");
+                let message = format!(
+                    "environment `{}` runs on the EKS cluster `{cluster}`, which `{}` creates, but gives it another \
+                     `platform.aws.{written}`: the cluster's values are those of the environment that creates it",
+                    env.name, first.name
+                );
+                let mut route = vec!["platform", aws::NAME];
+                route.extend(path.iter().map(String::as_str));
+                let at = environment_setting(spec, i, &route);
+                out.push(spec.at(&RULE, &at, false, message).help(format!(
+                    "drop `{written}` from `{}`'s platform, or give `{}` a cluster of its own \
+                     (`platform.aws.eks.name`, and its own `network.cidr`)",
+                    env.name, env.name
+                )));
+            }
+            if own.pipeline.deploy == Deploy::Gitops {
+                let message = format!(
+                    "environments `{}` and `{}` deploy with GitOps to one EKS cluster `{cluster}`: each one's Argo CD \
+                     project and Applications are named for a cluster of its own, and would replace the other's",
+                    first.name, env.name
+                );
+                out.push(spec.at(&RULE, &name_at, false, message).help(format!(
+                    "give `{}` a cluster of its own (`platform.aws.eks.name`), or deploy with `pipeline.deploy: helm`",
+                    env.name
+                )));
+            }
+            let group = format!("{}-{}", own.metadata.name, env.name);
+            if group.len() > GROUP_NAME_MAX {
+                let message = format!(
+                    "the load balancer of environment `{}` on `{}`'s cluster, the Ingress group `{group}`, is named \
+                     with {} characters: the AWS Load Balancer Controller takes {GROUP_NAME_MAX} at most",
+                    env.name,
+                    first.name,
+                    group.len()
+                );
+                let at = crate::route!["environments", i, "name"];
+                out.push(
+                    spec.at(&RULE, &at, false, message)
+                        .help("give the environment a shorter name, or the project a shorter `metadata.name`"),
+                );
+            }
+            let role = format!("{cluster}-{}-deploy", env.name);
+            if role.len() > ROLE_NAME_MAX {
+                let message = format!(
+                    "the deploy role of environment `{}` on `{}`'s cluster, `{role}`, is {} characters: IAM takes \
+                     {ROLE_NAME_MAX} at most",
+                    env.name,
+                    first.name,
+                    role.len()
+                );
+                let at = crate::route!["environments", i, "name"];
+                out.push(
+                    spec.at(&RULE, &at, false, message)
+                        .help("give the environment a shorter name, or the cluster a shorter `platform.aws.eks.name`"),
+                );
+            }
         }
-        seen.push((key.0, key.1, key.2, env.name.as_str()));
+        for service in &own.services {
+            let Some(namespace) = service.namespace.as_deref() else { continue };
+            match seen.get(namespace) {
+                Some(other) if *other != env.name => {
+                    let message = format!(
+                        "environments `{other}` and `{}` both deploy into the namespace `{namespace}` of the EKS cluster \
+                         `{}`: the releases of one would overwrite the other's",
+                        env.name, block.eks.name
+                    );
+                    let at = environment_setting(spec, i, &["services", &service.name, "namespace"]);
+                    out.push(spec.at(&RULE, &at, false, message).help(format!(
+                        "give `{}` a namespace of its own in `{}` (`services: {{{}: {{namespace: {namespace}-{}}}}}`), \
+                         or the environment a cluster of its own (`platform.aws.eks.name`)",
+                        service.name, env.name, service.name, env.name
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(namespace, env.name.as_str());
+                }
+            }
+        }
     }
+}
+
+/// The first key (with its key under `eks`, `network`...) whose value two AWS blocks give
+/// differently.
+fn first_difference(ours: &aws::Spec, theirs: &aws::Spec) -> Option<Vec<String>> {
+    let (ours, theirs) = (serde_json::to_value(ours).ok()?, serde_json::to_value(theirs).ok()?);
+    let (ours, theirs) = (ours.as_object()?, theirs.as_object()?);
+    let mut keys: Vec<&String> = ours.keys().chain(theirs.keys()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let key = keys.into_iter().find(|k| ours.get(*k) != theirs.get(*k))?;
+    let mut path = vec![key.clone()];
+    if let (Some(a), Some(b)) = (ours.get(key).and_then(|v| v.as_object()), theirs.get(key).and_then(|v| v.as_object()))
+    {
+        let mut sub: Vec<&String> = a.keys().chain(b.keys()).collect();
+        sub.sort_unstable();
+        sub.dedup();
+        if let Some(k) = sub.into_iter().find(|k| a.get(*k) != b.get(*k)) {
+            path.push(k.clone());
+        }
+    }
+    Some(path)
 }

@@ -11,7 +11,6 @@ pub mod dns_zone_is_public_suffix;
 pub mod environments_disagree_on_shared_setting;
 pub mod host_outside_dns_zone;
 pub mod host_tls_mixed;
-pub mod ingress_host_shared;
 pub mod invalid_location;
 pub mod invalid_network;
 pub mod invalid_vm_size;

@@ -378,26 +378,33 @@ locals {
       { api_groups = ["policy"], resources = ["poddisruptionbudgets"], verbs = local.write },
       { api_groups = ["networking.k8s.io"], resources = ["networkpolicies", "ingresses"], verbs = local.write },
     ],
-    # The claim, which Helm keeps (helm.sh/resource-policy: keep) and never deletes: nor may
-    # this role.
-    local.platform.persistent_volumes ? [{ api_groups = [""], resources = ["persistentvolumeclaims"], verbs = local.keep }] : [],
     # The services' HTTPRoutes, where the Gateway API's CRDs are installed.
     local.gateway == null ? [] : [{ api_groups = ["gateway.networking.k8s.io"], resources = ["httproutes"], verbs = local.write }],
     # The services' ServiceMonitors, where kube-prometheus-stack (modules/observability)
     # installs prometheus-operator's kind.
     local.kube_prometheus_stack ? [{ api_groups = ["monitoring.coreos.com"], resources = ["servicemonitors"], verbs = local.write }] : [],
   )
-  deploy_namespaces = local.platform.deploy_group == null ? [] : local.platform.namespaces
+  # The claim, which Helm keeps (helm.sh/resource-policy: keep) and never deletes: nor may
+  # this role. In the namespaces of an environment with a volume alone.
+  claim_rules = local.gitops ? [] : [{ api_groups = [""], resources = ["persistentvolumeclaims"], verbs = local.keep }]
+  # Each namespace's deploy group: the group of the environment whose services are in it
+  # (`gen-deploy`, or `gen-deploy-<environment>` for an environment on a cluster another one
+  # creates), which its deploy role's access entry puts it in. (A platform root applied by an
+  # older gen has one environment's namespaces and one group.)
+  deploy_groups = try(local.platform.deploy_groups, {
+    for namespace in local.platform.namespaces : namespace => local.platform.deploy_group if local.platform.deploy_group != null
+  })
+  claim_namespaces = try(local.platform.claim_namespaces, local.platform.persistent_volumes ? local.platform.namespaces : [])
 }
 
 resource "kubernetes_role_v1" "deploy" {
-  for_each = toset(local.deploy_namespaces)
+  for_each = local.deploy_groups
   metadata {
     name      = "gen-deploy"
-    namespace = kubernetes_namespace_v1.service[each.value].metadata[0].name
+    namespace = kubernetes_namespace_v1.service[each.key].metadata[0].name
   }
   dynamic "rule" {
-    for_each = local.deploy_rules
+    for_each = concat(local.deploy_rules, contains(local.claim_namespaces, each.key) ? local.claim_rules : [])
     content {
       api_groups = rule.value.api_groups
       resources  = rule.value.resources
@@ -407,20 +414,20 @@ resource "kubernetes_role_v1" "deploy" {
 }
 
 resource "kubernetes_role_binding_v1" "deploy" {
-  for_each = toset(local.deploy_namespaces)
+  for_each = local.deploy_groups
   metadata {
     name      = "gen-deploy"
-    namespace = each.value
+    namespace = each.key
   }
   role_ref {
     api_group = "rbac.authorization.k8s.io"
     kind      = "Role"
-    name      = kubernetes_role_v1.deploy[each.value].metadata[0].name
+    name      = kubernetes_role_v1.deploy[each.key].metadata[0].name
   }
   subject {
     api_group = "rbac.authorization.k8s.io"
     kind      = "Group"
-    name      = local.platform.deploy_group
+    name      = each.value
   }
 }
 
