@@ -172,7 +172,17 @@ pub fn run(args: Args) -> u8 {
             loaded
                 .environments
                 .iter()
-                .map(|e| crate::output::EnvironmentRecord { name: e.name.clone(), platform: e.target.to_string() })
+                .enumerate()
+                .map(|(i, e)| {
+                    let cluster_id = e.spec(&loaded).spec.platform.target.spec().cluster_id();
+                    let creator = &loaded.environments[crate::platform::cluster_creator(&loaded, i)];
+                    crate::output::EnvironmentRecord {
+                        name: e.name.clone(),
+                        platform: e.target.to_string(),
+                        cluster_creator: cluster_id.as_ref().map(|_| creator.name.clone()),
+                        cluster_id,
+                    }
+                })
                 .collect(),
         );
         let mut failed = None;

@@ -143,6 +143,8 @@ pub struct Writer {
     new: Vec<Entry>,
     /// The spec's declared environments, recorded in the manifest.
     environments: Vec<EnvironmentRecord>,
+    /// The environments the manifest recorded.
+    old_environments: Vec<EnvironmentRecord>,
     /// The spec's renamed services, each with its former name, recorded in the manifest.
     renames: std::collections::BTreeMap<String, String>,
     /// Where each planned file lands: `.github/` at the repository root.
@@ -185,6 +187,7 @@ impl Writer {
             folders.written(path);
         }
         let github_in_output = records.manifest.as_ref().is_some_and(|m| m.github_in_output);
+        let old_environments = records.manifest.as_ref().map(|m| m.environments.clone()).unwrap_or_default();
         let old = records
             .manifest
             .into_iter()
@@ -206,6 +209,7 @@ impl Writer {
             old,
             new: Vec::new(),
             environments: Vec::new(),
+            old_environments,
             renames: std::collections::BTreeMap::new(),
             layout: Layout::default(),
             tree,
@@ -218,8 +222,27 @@ impl Writer {
     }
 
     /// Records the environments the spec declares (name and platform, in the spec's order):
-    /// the manifest says which of them each file is deployed to.
+    /// the manifest says which of them each file is deployed to. A cluster the manifest says
+    /// an environment's workspace creates, which another environment listed before it would
+    /// now create again, blocks the render (nothing is written): that one's workspace would
+    /// make a second cluster of the name and the first's would no longer be applied.
     pub fn environments(&mut self, environments: Vec<EnvironmentRecord>) {
+        let mut said: Vec<&str> = Vec::new();
+        for env in &environments {
+            let (Some(id), Some(creator)) = (&env.cluster_id, &env.cluster_creator) else { continue };
+            let before = self.old_environments.iter().find(|o| o.cluster_id.as_ref() == Some(id));
+            let Some(before) = before.and_then(|o| o.cluster_creator.as_deref()) else { continue };
+            if before != creator && environments.iter().any(|e| e.name == before) && !said.contains(&id.as_str()) {
+                said.push(id);
+                self.problems.push(format!(
+                    "the Terraform workspace of environment `{before}` created the cluster {id}, and `{creator}`, now \
+                     listed before it among the environments on that cluster, would create it again: list `{before}` \
+                     first among them (the first environment on a cluster creates it); or destroy its workspace \
+                     (terraform/README.md, \"Destroying\"), render once without `{before}`, then add it back where \
+                     you want it"
+                ));
+            }
+        }
         self.environments = environments;
     }
 

@@ -43,6 +43,14 @@ pub struct EnvironmentRecord {
     pub name: String,
     /// The platform it runs on (`azure`, `local`).
     pub platform: String,
+    /// The cluster it runs on, where environments may share one
+    /// ([`crate::platform::TargetSpec::cluster_id`]), and the environment whose Terraform
+    /// workspace creates it: a later render that would have another one create the same
+    /// cluster is refused ([`super::Writer::environments`]).
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "clusterId")]
+    pub cluster_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "clusterCreator")]
+    pub cluster_creator: Option<String>,
 }
 
 /// Who a recorded file belongs to.

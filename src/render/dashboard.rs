@@ -14,9 +14,12 @@
 
 use serde_json::{Value, json};
 
-use super::slo::{objectives, promql_string};
+use super::slo::{objectives_in, promql_string};
 use crate::blueprint::RequestMetrics;
 use crate::spec::model::Service;
+
+/// The dashboard's variable naming the namespace its panels read.
+const NAMESPACE_VARIABLE: &str = "namespace";
 
 /// The dashboard's uid: `gen-` and the service's name, cut to Grafana's 40 characters.
 fn uid(service: &str) -> String {
@@ -49,10 +52,13 @@ fn timeseries(id: u32, at: (u32, u32), title: &str, description: &str, unit: &st
 
 /// `service`'s dashboard, as Grafana's JSON model.
 pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
-    let (selectors, objectives) = objectives(service, metrics);
+    // Every panel reads the namespace the dashboard's variable names: the dashboard is the
+    // same in every environment, and environments sharing a cluster run the service in
+    // namespaces of their own.
+    let in_namespace = format!("namespace=\"${NAMESPACE_VARIABLE}\"");
+    let (selectors, objectives) = objectives_in(service, metrics, &in_namespace);
     let base = &selectors.base;
     let name = &service.name;
-    let namespace = promql_string(service.namespace.as_deref().unwrap_or(name));
     let container = promql_string(name);
     let mut panels = Vec::new();
     let mut id = 0;
@@ -138,7 +144,7 @@ pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
         &quantiles.iter().map(|(e, l)| (e.as_str(), l.as_str())).collect::<Vec<_>>(),
     ));
     if let Some(gauge) = &metrics.in_progress {
-        let job = format!("job={}", promql_string(name));
+        let job = format!("job={}, {in_namespace}", promql_string(name));
         panels.push(timeseries(
             next(),
             (12, 12),
@@ -148,7 +154,7 @@ pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
             &[(&format!("sum({gauge}{{{job}}})"), "in progress")],
         ));
     }
-    let pod = format!("namespace={namespace}, container={container}");
+    let pod = format!("{in_namespace}, container={container}");
     panels.push(timeseries(
         next(),
         (0, 20),
@@ -181,14 +187,35 @@ pub fn dashboard(service: &Service, metrics: &RequestMetrics) -> Value {
         "schemaVersion": 39,
         "refresh": "1m",
         "time": {"from": "now-6h", "to": "now"},
-        "templating": {"list": [{
-            "name": "datasource",
-            "label": "Prometheus",
-            "type": "datasource",
-            "query": "prometheus",
-            "current": {},
-            "hide": 0,
-        }]},
+        "templating": {"list": [
+            {
+                "name": "datasource",
+                "label": "Prometheus",
+                "type": "datasource",
+                "query": "prometheus",
+                "current": {},
+                "hide": 0,
+            },
+            {
+                "name": NAMESPACE_VARIABLE,
+                "label": "Namespace",
+                "description": format!("The namespace of {name} whose series the panels read (one per environment on the cluster)."),
+                "type": "query",
+                "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                "query": {
+                    "qryType": 1,
+                    "query": format!("label_values(up{{job={}}}, namespace)", promql_string(name)),
+                    "refId": "PrometheusVariableQueryEditor-VariableQuery",
+                },
+                "definition": format!("label_values(up{{job={}}}, namespace)", promql_string(name)),
+                "refresh": 2,
+                "sort": 1,
+                "multi": false,
+                "includeAll": false,
+                "current": {},
+                "hide": 0,
+            },
+        ]},
         "panels": panels,
     })
 }

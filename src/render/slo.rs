@@ -211,9 +211,14 @@ fn latency_requests(s: &Selectors) -> String {
 /// night for one request.
 pub const PAGE_MIN_BAD: u32 = 5;
 
-/// The objectives of `service` whose indicators its metrics give.
-pub(super) fn objectives(service: &Service, metrics: &RequestMetrics) -> (Selectors, Vec<Objective>) {
-    objectives_of(&job_matcher(&[service.name.as_str()]), service, metrics)
+/// The objectives of `service`, with its requests in the namespaces `namespace` matches
+/// (`namespace="$namespace"`, a dashboard's variable).
+pub(super) fn objectives_in(
+    service: &Service,
+    metrics: &RequestMetrics,
+    namespace: &str,
+) -> (Selectors, Vec<Objective>) {
+    objectives_of(&format!("{}, {namespace}", job_matcher(&[service.name.as_str()])), service, metrics)
 }
 
 /// The matcher of the `job` label of `jobs` (services' names, DNS labels: no character of a

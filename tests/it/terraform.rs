@@ -2903,3 +2903,49 @@ fn on_aws_an_environment_on_anothers_cluster_gets_its_role_namespaces_and_backup
     assert!(readme.contains("- `test` runs on `development`'s cluster `shop-nonprod`, in the namespace `shop-test`."));
     assert!(!readme.contains("select -or-create test") && !readme.contains("workspace select test"), "{readme}");
 }
+
+/// The first environment on a cluster creates it, in its Terraform workspace: a render that
+/// would list another one before it on the same cluster (whose workspace would create the
+/// cluster again, while the first's is no longer applied) writes nothing and says how to move
+/// it; once the first is left out of a render (its workspace destroyed), the cluster is the
+/// next one's, and the first may come back as its guest.
+#[test]
+fn a_render_never_hands_a_clusters_workspace_to_another_environment_unasked() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/specs/eks-shared-cluster.yaml")).expect("spec");
+    let r = Rendered::from_text("eks-shared-cluster", &text);
+    let values = |env: &str| r.terraform().join(format!("environments/{env}.tfvars"));
+    let before = std::fs::read(values("development")).expect("development's values");
+    let preview = "environments:\n  - name: preview\n    services:\n      \
+                   api: {namespace: shop-preview, ingress: {host: api.preview.example.com}}\n      \
+                   web: {namespace: shop-preview, ingress: {host: web.preview.example.com}}\n";
+    let reordered = text.replacen("environments:\n", preview, 1);
+    let render = |spec: &str| {
+        std::fs::write(r.dir.path().join("spec.yaml"), spec).expect("write spec");
+        Gen::new().args(["render", "spec.yaml"]).current_dir(r.dir.path()).run()
+    };
+    let run = render(&reordered);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the Terraform workspace of environment `development` created the cluster \
+             123456789012/eu-west-1/shop-nonprod, and `preview`, now listed before it"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!values("preview").exists());
+    assert_eq!(std::fs::read(values("development")).expect("kept"), before);
+    // Development's workspace destroyed, a render without it: the cluster is preview's.
+    let development =
+        "  - name: development\n    services:\n      api: {namespace: shop-dev}\n      web: {namespace: shop-dev}\n";
+    assert!(reordered.contains(development));
+    let run = render(&reordered.replacen(development, "", 1));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(values("preview").exists() && !values("development").exists());
+    // Development back, after preview: its guest.
+    let run = render(&reordered);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let guests = std::fs::read_to_string(values("preview")).expect("preview's values");
+    assert!(guests.contains("\"development\" = {"), "{guests}");
+    assert!(!values("development").exists());
+}

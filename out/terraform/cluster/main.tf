@@ -138,8 +138,8 @@ module "observability" {
   )
   cert_manager = contains([for group in local.observability.alerts : group.name], "gen-certificates")
 
-  # The services' rules and dashboards go in their namespaces; cert-manager's PodMonitor in
-  # its own.
+  # The services' rules and dashboards are in the stack's namespace, made once the namespaces
+  # of the services they watch are; cert-manager's PodMonitor in its own.
   depends_on = [kubernetes_namespace_v1.service, module.cert_manager]
 }
 

@@ -629,6 +629,15 @@ run kubectl "${kc[@]}" apply --filename "$root/monitoring/prometheusrule.yaml"<%
 # whose services' objectives changed.
 run kubectl "${kc[@]}" delete prometheusrules.monitoring.coreos.com --all-namespaces --ignore-not-found \
   --selector <@ ("app.kubernetes.io/part-of=" ~ spec.metadata.name ~ ",app.kubernetes.io/managed-by=gen,app.kubernetes.io/name notin (" ~ (spec.services | slo_sets(runtimes) | map(attribute="label") | join(",")) ~ ")") | shell @>
+# And the dashboards it no longer holds (Grafana would load two of one uid): a removed or
+# renamed service's, and each one an earlier gen kept in its service's namespace, where the
+# stack's namespace holds it now.
+run kubectl "${kc[@]}" delete configmap --all-namespaces --ignore-not-found \
+  --selector <@ ("grafana_dashboard=1,app.kubernetes.io/part-of=" ~ spec.metadata.name ~ ",app.kubernetes.io/managed-by=gen,app.kubernetes.io/name notin (" ~ (found.monitored | map(attribute="name") | join(",")) ~ ")") | shell @>
+<% for service in found.monitored %>
+run kubectl "${kc[@]}" --namespace <@ service.namespace | shell @> delete configmap --ignore-not-found \
+  --selector <@ ("grafana_dashboard=1,app.kubernetes.io/instance=" ~ service.name) | shell @>
+<% endfor %>
 <% endif %>
 <% if found.backups and minikube %>
 

@@ -268,7 +268,8 @@ module "certificates" {
 
 # The deploy role: it trusts this environment's GitHub environment alone, may find this
 # cluster alone, and inside it is the Kubernetes group `gen-deploy`, which cluster/ gives a
-# Role in each service namespace (no cluster-wide right): to deploy with Helm, or with GitOps
+# Role in each of this environment's service namespaces (no cluster-wide right; a guest
+# environment's role below is a group of its own, in its own namespaces): to deploy with Helm, or with GitOps
 # to read Argo CD's Applications and the services' routes while it waits for a release. In the
 # project's repositories it tags the release it deployed `deployed-<environment>`, the one tag
 # the repositories let move, which their lifecycle policy never expires (modules/ecr): a node

@@ -20,7 +20,8 @@ declare_rule! {
     /// `platform.aws` values that differ from that environment's, in a namespace a service of
     /// the other environment is in, with `pipeline.deploy: gitops`, or with a name that makes
     /// its deploy role's name (`<cluster>-<environment>-deploy`) longer than IAM's 64
-    /// characters, or its load balancer's Ingress group (`<project>-<environment>`) longer
+    /// characters or the name of another cluster's deploy role (`<cluster>-deploy`), or its
+    /// load balancer's Ingress group (`<project>-<environment>`) longer
     /// than the 63 the AWS Load Balancer Controller takes.
     ///
     /// ## Why it matters
@@ -112,6 +113,26 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 );
             }
             let role = format!("{cluster}-{}-deploy", env.name);
+            // Another cluster of the account whose own deploy role has the name.
+            let same = spec.environments.iter().enumerate().find(|(j, other)| {
+                other.target == aws::NAME
+                    && cluster_creator(spec, *j) == *j
+                    && aws::of(&other.spec(spec).spec)
+                        .is_some_and(|o| o.account_id == block.account_id && format!("{}-deploy", o.eks.name) == role)
+            });
+            if let Some((_, other)) = same {
+                let message = format!(
+                    "the deploy role of environment `{}` on `{}`'s cluster, `{role}`, is the name of the deploy role \
+                     of `{}`'s cluster: IAM holds one role of a name in an account",
+                    env.name, first.name, other.name
+                );
+                let at = crate::route!["environments", i, "name"];
+                out.push(
+                    spec.at(&RULE, &at, false, message).help(
+                        "give the environment another name, or one of the clusters another `platform.aws.eks.name`",
+                    ),
+                );
+            }
             if role.len() > ROLE_NAME_MAX {
                 let message = format!(
                     "the deploy role of environment `{}` on `{}`'s cluster, `{role}`, is {} characters: IAM takes \

@@ -326,7 +326,8 @@ module "observability" {
     [for s in local.monitored_services : file("${local.monitored}/${s}/dashboard.yaml")],
   )
 
-  # The services' rules and dashboards go in their namespaces.
+  # The services' rules and dashboards are in the stack's namespace; they are made once the
+  # namespaces of the services they watch are.
   depends_on = [kubernetes_namespace_v1.service]
 }
 
