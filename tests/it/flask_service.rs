@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -720,6 +721,20 @@ fn a_real_prometheus_scrapes_the_service_as_its_monitor_says_and_every_series_it
         })
         .collect();
     assert_eq!(panels.len(), 9, "{panels:?}");
+    // The panels read the namespace of the dashboard's variable, which Grafana fills from the
+    // service's `up` series (`label_values`): the service's namespace here.
+    let variable = dashboard["templating"]["list"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .find(|v| v["name"] == "namespace")
+        .expect("a namespace variable");
+    assert_eq!(variable["definition"], "label_values(up{job=\"athletes\"}, namespace)", "{variable}");
+    let found = query(prometheus_port, "up{job=\"athletes\"}");
+    let values: BTreeSet<&str> = found.iter().filter_map(|s| s["metric"]["namespace"].as_str()).collect();
+    assert_eq!(values, BTreeSet::from([namespace.as_str()]), "{found:?}");
+    let panels: Vec<(String, String)> =
+        panels.into_iter().map(|(title, q)| (title, q.replace("$namespace", &namespace))).collect();
     let empty: Vec<&(String, String)> = panels.iter().filter(|(_, q)| query(prometheus_port, q).is_empty()).collect();
     assert!(empty.is_empty(), "panels without data: {empty:?}");
     // Every request succeeded, fast: both indicators say no error, and nothing fires.

@@ -2949,3 +2949,115 @@ fn a_render_never_hands_a_clusters_workspace_to_another_environment_unasked() {
     assert!(guests.contains("\"development\" = {"), "{guests}");
     assert!(!values("development").exists());
 }
+
+/// On EKS each service namespace serves its own hosts alone: cluster/'s admission policy,
+/// evaluated here with CEL as the API server would (cel-python), admits an Ingress or an
+/// HTTPRoute of the namespace's hosts and refuses one that names another namespace's host or
+/// any other name, an Ingress with a default backend or a route with no host, and the
+/// annotation that would have ExternalDNS write a record of another name.
+#[test]
+fn on_eks_a_namespace_serves_its_own_hosts_alone() {
+    for spec in AWS_SPECS {
+        let r = Rendered::new(spec);
+        let parsed = r.parsed();
+        let cluster = &parsed["cluster/main.tf"];
+        let policy = block(cluster, "kubernetes_manifest", "hosts_policy");
+        assert_eq!(policy["count"], "${length(local.namespace_hosts) > 0 ? 1 : 0}", "{spec}");
+        let binding = block(cluster, "kubernetes_manifest", "hosts_policy_binding").to_string();
+        assert!(binding.contains("Deny") && binding.contains("keys(local.namespace_hosts)"), "{spec}: {binding}");
+        let locals = cluster["locals"].as_array().expect("locals");
+        let rules = locals.iter().find_map(|l| l.get("hosts_policy")).expect("hosts_policy");
+        for file in r.root_tfvars() {
+            let hosts = &parsed[&file]["namespace_hosts"];
+            let by_namespace: BTreeMap<String, Vec<String>> =
+                serde_json::from_value(hosts.clone()).unwrap_or_else(|e| panic!("{spec}: {file}: {e}: {hosts}"));
+            assert!(!by_namespace.is_empty(), "{spec}: {file}");
+            let variables: Vec<Value> = rules["variables"]
+                .as_array()
+                .expect("variables")
+                .iter()
+                .map(|v| {
+                    let expression = v["expression"].as_str().expect("expression");
+                    let filled = expression.replace("${jsonencode(local.namespace_hosts)}", &hosts.to_string());
+                    serde_json::json!({"name": v["name"], "expression": filled})
+                })
+                .collect();
+            let ingress = |namespace: &str, host: &str, extra: Value| {
+                let mut object = serde_json::json!({
+                    "metadata": {"name": "s", "namespace": namespace},
+                    "spec": {"rules": [{"host": host, "http": {"paths": []}}], "tls": [{"hosts": [host]}]},
+                });
+                merge(&mut object, extra);
+                serde_json::json!({
+                    "request": {"namespace": namespace, "resource": {"group": "networking.k8s.io", "version": "v1", "resource": "ingresses"}},
+                    "object": object,
+                })
+            };
+            let route = |namespace: &str, hostnames: Value| {
+                serde_json::json!({
+                    "request": {"namespace": namespace, "resource": {"group": "gateway.networking.k8s.io", "version": "v1", "resource": "httproutes"}},
+                    "object": {"metadata": {"name": "s", "namespace": namespace}, "spec": {"hostnames": hostnames}},
+                })
+            };
+            let mut cases = Vec::new();
+            let mut admitted = Vec::new();
+            for (namespace, own) in &by_namespace {
+                let other = by_namespace
+                    .iter()
+                    .find(|(n, _)| *n != namespace)
+                    .map_or("intruder.example.com".to_string(), |(_, h)| h[0].clone());
+                for host in own {
+                    cases.push(ingress(namespace, host, Value::Null));
+                    cases.push(route(namespace, serde_json::json!([host])));
+                    admitted.extend([true, true]);
+                }
+                cases.push(ingress(namespace, &other, Value::Null));
+                cases.push(ingress(namespace, "intruder.example.com", Value::Null));
+                cases.push(route(namespace, serde_json::json!([own[0], other])));
+                cases.push(route(namespace, serde_json::json!([])));
+                cases.push(ingress(
+                    namespace,
+                    &own[0],
+                    serde_json::json!({"metadata": {"annotations": {"external-dns.alpha.kubernetes.io/hostname": other}}}),
+                ));
+                cases.push(ingress(
+                    namespace,
+                    &own[0],
+                    serde_json::json!({"spec": {"defaultBackend": {"service": {"name": "s"}}}}),
+                ));
+                admitted.extend([false; 6]);
+            }
+            let input =
+                serde_json::json!({"variables": variables, "validations": rules["validations"], "cases": cases});
+            let mut child = validator("cel-eval")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("cel-eval");
+            {
+                use std::io::Write;
+                child.stdin.take().expect("stdin").write_all(input.to_string().as_bytes()).expect("write");
+            }
+            let out = child.wait_with_output().expect("cel-eval runs");
+            assert!(out.status.success(), "{spec}: {file}: {}", String::from_utf8_lossy(&out.stderr));
+            let results: Vec<Vec<bool>> = serde_json::from_slice(&out.stdout).expect("results");
+            for ((case, row), want) in cases.iter().zip(&results).zip(&admitted) {
+                assert_eq!(row.iter().all(|ok| *ok), *want, "{spec}: {file}: {case}: {row:?}");
+            }
+        }
+    }
+}
+
+/// `extra` merged into `object`, mapping by mapping.
+fn merge(object: &mut Value, extra: Value) {
+    match (object, extra) {
+        (Value::Object(into), Value::Object(from)) => {
+            for (k, v) in from {
+                merge(into.entry(k).or_insert(Value::Null), v);
+            }
+        }
+        (slot, Value::Null) if !slot.is_null() => {}
+        (slot, v) => *slot = v,
+    }
+}

@@ -25,6 +25,8 @@ output "in_cluster" {
       { for namespace in var.namespaces : namespace => "gen-deploy" },
       merge([for name, guest in var.guests : { for namespace in guest.namespaces : namespace => "gen-deploy-${name}" }]...),
     )
+    # The hosts each namespace may serve, which cluster/'s admission policy holds it to.
+    namespace_hosts = var.namespace_hosts
     # The namespaces whose deploy Role covers a claim: an environment's with a volume.
     claim_namespaces = concat(
       var.persistent_volumes ? var.namespaces : [],

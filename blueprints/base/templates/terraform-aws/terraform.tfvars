@@ -122,6 +122,17 @@ namespaces = [
   <@ namespace | hcl @>,
 <% endfor %>
 ]
+<% set served = hosted.services | selectattr("ingress", "defined") | list %>
+<% if served %>
+
+# The hosts each namespace's Ingresses and routes may serve (cluster/ refuses any other).
+<% set width = served | map(attribute="namespace") | map("hcl") | map("length") | max %>
+namespace_hosts = {
+<% for ns in served | map(attribute="namespace") | unique | sort %>
+  <@ ns | hcl @><@ (" " * (width - (ns | hcl | length))) | text @> = [<% for host in served | selectattr("namespace", "eq", ns) | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
+<% endfor %>
+}
+<% endif %>
 <% set volumes = spec.services | selectattr("persistence", "defined") | list %>
 <% if volumes %>
 

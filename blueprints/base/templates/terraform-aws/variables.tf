@@ -127,6 +127,12 @@ variable "namespaces" {
   description = "The services' namespaces."
 }
 
+variable "namespace_hosts" {
+  type        = map(list(string))
+  description = "By namespace, the hosts its services' Ingresses and HTTPRoutes serve (services[].ingress.host, in every environment on the cluster): cluster/ admits no other host there."
+  default     = {}
+}
+
 variable "guests" {
   type = map(object({
     github_environment = string

@@ -354,6 +354,78 @@ module "argocd" {
   depends_on = [helm_release.load_balancer_controller]
 }
 
+# Each service namespace serves its own hosts alone: an Ingress or an HTTPRoute there that
+# names another host (another environment's on the same cluster, or any name in the zone,
+# which ExternalDNS would point at it), or asks ExternalDNS for one by annotation, is refused
+# at admission, whoever writes it. The hosts are the spec's (platform root:
+# in_cluster.namespace_hosts), in a CEL map the policy reads per namespace.
+locals {
+  # (A platform root applied by an older gen has no such output: no policy until it is
+  # applied again.)
+  namespace_hosts = try(local.platform.namespace_hosts, {})
+  hosts_policy = {
+    variables = [
+      { name = "hosts", expression = "${jsonencode(local.namespace_hosts)}[request.namespace]" },
+      { name = "annotations", expression = "has(object.metadata.annotations) ? object.metadata.annotations : {}" },
+    ]
+    validations = [
+      {
+        expression = "request.resource.resource != 'ingresses' || (!has(object.spec.defaultBackend) && has(object.spec.rules) && object.spec.rules.all(r, has(r.host) && r.host in variables.hosts) && (!has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts) || t.hosts.all(h, h in variables.hosts))))"
+        message    = "An Ingress in this namespace names a host of its own alone (each rule one of the spec's hosts for it; no default backend)."
+      },
+      {
+        expression = "request.resource.resource != 'httproutes' || (has(object.spec.hostnames) && size(object.spec.hostnames) > 0 && object.spec.hostnames.all(h, h in variables.hosts))"
+        message    = "An HTTPRoute in this namespace names hosts of its own alone (one or more of the spec's hosts for it)."
+      },
+      {
+        expression = "!('external-dns.alpha.kubernetes.io/hostname' in variables.annotations) && !('external-dns.alpha.kubernetes.io/internal-hostname' in variables.annotations)"
+        message    = "ExternalDNS writes the hosts of the Ingresses and routes alone: no hostname annotation."
+      },
+    ]
+  }
+}
+
+resource "kubernetes_manifest" "hosts_policy" {
+  count = length(local.namespace_hosts) > 0 ? 1 : 0
+  manifest = {
+    apiVersion = "admissionregistration.k8s.io/v1"
+    kind       = "ValidatingAdmissionPolicy"
+    metadata   = { name = "gen-namespace-hosts" }
+    spec = {
+      failurePolicy = "Fail"
+      matchConstraints = {
+        namespaceSelector = {
+          matchExpressions = [{ key = "kubernetes.io/metadata.name", operator = "In", values = keys(local.namespace_hosts) }]
+        }
+        resourceRules = [
+          { apiGroups = ["networking.k8s.io"], apiVersions = ["*"], operations = ["CREATE", "UPDATE"], resources = ["ingresses"] },
+          { apiGroups = ["gateway.networking.k8s.io"], apiVersions = ["*"], operations = ["CREATE", "UPDATE"], resources = ["httproutes"] },
+        ]
+      }
+      variables   = local.hosts_policy.variables
+      validations = local.hosts_policy.validations
+    }
+  }
+}
+
+resource "kubernetes_manifest" "hosts_policy_binding" {
+  count = length(local.namespace_hosts) > 0 ? 1 : 0
+  manifest = {
+    apiVersion = "admissionregistration.k8s.io/v1"
+    kind       = "ValidatingAdmissionPolicyBinding"
+    metadata   = { name = "gen-namespace-hosts" }
+    spec = {
+      policyName        = kubernetes_manifest.hosts_policy[0].manifest.metadata.name
+      validationActions = ["Deny"]
+      matchResources = {
+        namespaceSelector = {
+          matchExpressions = [{ key = "kubernetes.io/metadata.name", operator = "In", values = keys(local.namespace_hosts) }]
+        }
+      }
+    }
+  }
+}
+
 # With Helm, the deploy role may write exactly the kinds its releases contain, in the
 # services' namespaces only, plus Helm's release records and what `helm upgrade --wait` reads.
 # No Secret: the deploy job keeps Helm's release records in ConfigMaps (HELM_DRIVER=configmap),

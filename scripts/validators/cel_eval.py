@@ -1,0 +1,48 @@
+"""Evaluates a Kubernetes ValidatingAdmissionPolicy's CEL (its variables, then its
+validations) against admission requests, with cel-python, offline.
+
+Reads JSON on stdin: {"variables": [{"name", "expression"}], "validations": [{"expression"}],
+"cases": [{"request": {...}, "object": {...}}]}; prints, per case, the list of the
+validations' results (true: admitted by that validation), as JSON. An expression that does
+not compile or evaluate fails the run, with the expression."""
+import json
+import sys
+
+import celpy
+
+
+def main():
+    given = json.load(sys.stdin)
+    env = celpy.Environment()
+
+    def program(expression):
+        try:
+            return env.program(env.compile(expression))
+        except Exception as e:  # noqa: BLE001 - reported with the expression
+            sys.exit(f"cel_eval: {expression}: does not compile: {e}")
+
+    variables = [(v["name"], program(v["expression"]), v["expression"]) for v in given["variables"]]
+    validations = [(program(v["expression"]), v["expression"]) for v in given["validations"]]
+    results = []
+    for case in given["cases"]:
+        activation = {"request": celpy.json_to_cel(case["request"]), "object": celpy.json_to_cel(case["object"])}
+        bound = {}
+        for name, prog, text in variables:
+            activation["variables"] = celpy.celtypes.MapType({celpy.celtypes.StringType(k): v for k, v in bound.items()})
+            value = prog.evaluate(activation)
+            if isinstance(value, Exception):
+                sys.exit(f"cel_eval: {text}: {value}")
+            bound[name] = value
+        activation["variables"] = celpy.celtypes.MapType({celpy.celtypes.StringType(k): v for k, v in bound.items()})
+        row = []
+        for prog, text in validations:
+            value = prog.evaluate(activation)
+            if not isinstance(value, celpy.celtypes.BoolType):
+                sys.exit(f"cel_eval: {text}: not a bool: {value!r}")
+            row.append(bool(value))
+        results.append(row)
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
