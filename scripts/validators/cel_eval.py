@@ -1,9 +1,11 @@
 """Evaluates a Kubernetes ValidatingAdmissionPolicy's CEL (its variables, then its
 validations) against admission requests, with cel-python, offline.
 
-Reads JSON on stdin: {"variables": [{"name", "expression"}], "validations": [{"expression"}],
-"cases": [{"request": {...}, "object": {...}}]}; prints, per case, the list of the
-validations' results (true: admitted by that validation), as JSON. An expression that does
+Reads JSON on stdin: {"matchConditions": [{"expression"}], "variables": [{"name",
+"expression"}], "validations": [{"expression"}], "cases": [{"request": {...}, "object":
+{...}}]}; prints, per case, the list of the validations' results (true: admitted by that
+validation; none where a match condition is false, as the API server then skips the policy),
+as JSON. An expression that does
 not compile or evaluate fails the run, with the expression."""
 import json
 import sys
@@ -22,10 +24,20 @@ def main():
             sys.exit(f"cel_eval: {expression}: does not compile: {e}")
 
     variables = [(v["name"], program(v["expression"]), v["expression"]) for v in given["variables"]]
+    conditions = [(program(c["expression"]), c["expression"]) for c in given.get("matchConditions", [])]
     validations = [(program(v["expression"]), v["expression"]) for v in given["validations"]]
     results = []
     for case in given["cases"]:
         activation = {"request": celpy.json_to_cel(case["request"]), "object": celpy.json_to_cel(case["object"])}
+        matched = True
+        for prog, text in conditions:
+            value = prog.evaluate(activation)
+            if not isinstance(value, celpy.celtypes.BoolType):
+                sys.exit(f"cel_eval: {text}: not a bool: {value!r}")
+            matched = matched and bool(value)
+        if not matched:
+            results.append([])
+            continue
         bound = {}
         for name, prog, text in variables:
             activation["variables"] = celpy.celtypes.MapType({celpy.celtypes.StringType(k): v for k, v in bound.items()})

@@ -223,25 +223,44 @@ impl Writer {
 
     /// Records the environments the spec declares (name and platform, in the spec's order):
     /// the manifest says which of them each file is deployed to. A cluster the manifest says
-    /// an environment's workspace creates, which another environment listed before it would
-    /// now create again, blocks the render (nothing is written): that one's workspace would
-    /// make a second cluster of the name and the first's would no longer be applied.
+    /// one environment's workspace creates, which another environment would now create (the
+    /// first was listed after it, removed, renamed or moved to another cluster, while others
+    /// stay on this one), blocks the render (nothing is written): the other's workspace would
+    /// make a second cluster of the name while the first's still holds this one.
     pub fn environments(&mut self, environments: Vec<EnvironmentRecord>) {
         let mut said: Vec<&str> = Vec::new();
-        for env in &environments {
-            let (Some(id), Some(creator)) = (&env.cluster_id, &env.cluster_creator) else { continue };
-            let before = self.old_environments.iter().find(|o| o.cluster_id.as_ref() == Some(id));
-            let Some(before) = before.and_then(|o| o.cluster_creator.as_deref()) else { continue };
-            if before != creator && environments.iter().any(|e| e.name == before) && !said.contains(&id.as_str()) {
-                said.push(id);
-                self.problems.push(format!(
-                    "the Terraform workspace of environment `{before}` created the cluster {id}, and `{creator}`, now \
-                     listed before it among the environments on that cluster, would create it again: list `{before}` \
-                     first among them (the first environment on a cluster creates it); or destroy its workspace \
-                     (terraform/README.md, \"Destroying\"), render once without `{before}`, then add it back where \
-                     you want it"
-                ));
+        for old in &self.old_environments {
+            let (Some(id), Some(before)) = (&old.cluster_id, &old.cluster_creator) else { continue };
+            if said.contains(&id.as_str()) {
+                continue;
             }
+            let Some(now) = environments
+                .iter()
+                .find(|e| e.cluster_id.as_ref() == Some(id))
+                .and_then(|e| e.cluster_creator.as_deref())
+            else {
+                continue;
+            };
+            if now == before {
+                continue;
+            }
+            said.push(id);
+            let still_on = environments.iter().any(|e| e.name == *before && e.cluster_id.as_ref() == Some(id));
+            let what = if still_on {
+                format!("`{now}`, now listed before it among the environments on that cluster, would create it again")
+            } else {
+                format!(
+                    "`{before}` is no longer on that cluster (removed, renamed or given another), and `{now}`'s \
+                     workspace would create it again while `{before}`'s still holds it"
+                )
+            };
+            self.problems.push(format!(
+                "the Terraform workspace of environment `{before}` created the cluster {id}; {what}: keep `{before}` \
+                 first among the environments on it (the first environment on a cluster creates it); or, once \
+                 `{before}`'s workspace is destroyed, with the cluster and every environment on it \
+                 (terraform/README.md, \"Destroying\"), render once without any environment on that cluster, then \
+                 add them back"
+            ));
         }
         self.environments = environments;
     }

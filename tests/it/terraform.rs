@@ -2839,6 +2839,14 @@ fn on_aws_an_environment_on_anothers_cluster_gets_its_role_namespaces_and_backup
     assert_eq!(dev["backups"]["api"]["namespace"], "shop-dev");
     let backends = dev["gateway"]["backends"].to_string();
     assert!(backends.contains("shop-dev") && backends.contains("shop-test"), "{backends}");
+    // Each environment's Ingresses join its own load balancer, and the admission policy holds
+    // them to it: the group its values name.
+    assert_eq!(dev["ingress_groups"], serde_json::json!({"shop-dev": "shop", "shop-test": "shop-test"}));
+    let out = r.terraform().parent().expect("out").to_path_buf();
+    for (env, group) in [("development", "shop"), ("test", "shop-test")] {
+        let values = std::fs::read_to_string(out.join(format!("values/api.{env}.yaml"))).expect("values");
+        assert!(values.contains(&format!("alb.ingress.kubernetes.io/group.name: \"{group}\"\n")), "{env}: {values}");
+    }
     let prod = &parsed["environments/production.tfvars"];
     assert!(prod.get("guests").is_none(), "{prod}");
     assert!(!prod["tls_hosts"].to_string().contains("test."), "{prod}");
@@ -2905,40 +2913,55 @@ fn on_aws_an_environment_on_anothers_cluster_gets_its_role_namespaces_and_backup
 }
 
 /// The first environment on a cluster creates it, in its Terraform workspace: a render that
-/// would list another one before it on the same cluster (whose workspace would create the
-/// cluster again, while the first's is no longer applied) writes nothing and says how to move
-/// it; once the first is left out of a render (its workspace destroyed), the cluster is the
-/// next one's, and the first may come back as its guest.
+/// would have another one create it (one listed before it on the same cluster, or the first
+/// removed or renamed while others stay on it), whose workspace would create the cluster
+/// again while the first's still holds it, writes nothing and says how to move it; once a
+/// render has no environment on the cluster (the first's workspace destroyed, with the
+/// cluster), the next render's first on it creates it, and the old one may come back as a guest.
 #[test]
 fn a_render_never_hands_a_clusters_workspace_to_another_environment_unasked() {
     let text = std::fs::read_to_string(root().join("tests/fixtures/specs/eks-shared-cluster.yaml")).expect("spec");
     let r = Rendered::from_text("eks-shared-cluster", &text);
     let values = |env: &str| r.terraform().join(format!("environments/{env}.tfvars"));
     let before = std::fs::read(values("development")).expect("development's values");
-    let preview = "environments:\n  - name: preview\n    services:\n      \
-                   api: {namespace: shop-preview, ingress: {host: api.preview.example.com}}\n      \
-                   web: {namespace: shop-preview, ingress: {host: web.preview.example.com}}\n";
-    let reordered = text.replacen("environments:\n", preview, 1);
     let render = |spec: &str| {
         std::fs::write(r.dir.path().join("spec.yaml"), spec).expect("write spec");
         Gen::new().args(["render", "spec.yaml"]).current_dir(r.dir.path()).run()
     };
-    let run = render(&reordered);
-    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stderr.contains(
-            "the Terraform workspace of environment `development` created the cluster \
-             123456789012/eu-west-1/shop-nonprod, and `preview`, now listed before it"
-        ),
-        "{}",
-        run.stderr
-    );
+    let refused = |spec: &str, says: &str| {
+        let run = render(spec);
+        assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(
+                "the Terraform workspace of environment `development` created the cluster \
+                 123456789012/eu-west-1/shop-nonprod; "
+            ) && run.stderr.contains(says),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(values("development")).expect("kept"), before);
+    };
+    let preview = "environments:\n  - name: preview\n    services:\n      \
+                   api: {namespace: shop-preview, ingress: {host: api.preview.example.com}}\n      \
+                   web: {namespace: shop-preview, ingress: {host: web.preview.example.com}}\n";
+    let reordered = text.replacen("environments:\n", preview, 1);
+    refused(&reordered, "`preview`, now listed before it among the environments on that cluster");
     assert!(!values("preview").exists());
-    assert_eq!(std::fs::read(values("development")).expect("kept"), before);
-    // Development's workspace destroyed, a render without it: the cluster is preview's.
+    // Development removed, or renamed, while test stays on its cluster.
     let development =
         "  - name: development\n    services:\n      api: {namespace: shop-dev}\n      web: {namespace: shop-dev}\n";
-    assert!(reordered.contains(development));
+    assert!(text.contains(development));
+    for changed in [text.replacen(development, "", 1), text.replacen("  - name: development\n", "  - name: dev\n", 1)] {
+        refused(&changed, "`development` is no longer on that cluster");
+    }
+    // Development's workspace destroyed, with the cluster and test on it: a render without
+    // any environment on the cluster, then preview creates it.
+    let test = "  - name: test\n    services:\n      api: {namespace: shop-test, ingress: {host: api.test.example.com}}\n      \
+                web: {namespace: shop-test, ingress: {host: web.test.example.com}}\n";
+    assert!(text.contains(test));
+    let run = render(&text.replacen(development, "", 1).replacen(test, "", 1));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(!values("development").exists());
     let run = render(&reordered.replacen(development, "", 1));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(values("preview").exists() && !values("development").exists());
@@ -2968,23 +2991,40 @@ fn on_eks_a_namespace_serves_its_own_hosts_alone() {
         let locals = cluster["locals"].as_array().expect("locals");
         let rules = locals.iter().find_map(|l| l.get("hosts_policy")).expect("hosts_policy");
         for file in r.root_tfvars() {
-            let hosts = &parsed[&file]["namespace_hosts"];
+            let vars = &parsed[&file];
+            let (hosts, groups) = (&vars["namespace_hosts"], &vars["ingress_groups"]);
             let by_namespace: BTreeMap<String, Vec<String>> =
                 serde_json::from_value(hosts.clone()).unwrap_or_else(|e| panic!("{spec}: {file}: {e}: {hosts}"));
-            assert!(!by_namespace.is_empty(), "{spec}: {file}");
+            let group_of: BTreeMap<String, String> =
+                serde_json::from_value(groups.clone()).unwrap_or_else(|e| panic!("{spec}: {file}: {e}: {groups}"));
+            // Every service namespace of every environment on the cluster is held, a host or none.
+            let guests = vars["guests"].as_object().into_iter().flat_map(|g| g.values());
+            let namespaces: BTreeSet<String> = vars["namespaces"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(guests.flat_map(|g| g["namespaces"].as_array().into_iter().flatten()))
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            assert_eq!(by_namespace.keys().cloned().collect::<BTreeSet<_>>(), namespaces, "{spec}: {file}");
+            assert_eq!(group_of.keys().cloned().collect::<BTreeSet<_>>(), namespaces, "{spec}: {file}");
             let variables: Vec<Value> = rules["variables"]
                 .as_array()
                 .expect("variables")
                 .iter()
                 .map(|v| {
                     let expression = v["expression"].as_str().expect("expression");
-                    let filled = expression.replace("${jsonencode(local.namespace_hosts)}", &hosts.to_string());
+                    let filled = expression
+                        .replace("${jsonencode(local.namespace_hosts)}", &hosts.to_string())
+                        .replace("${jsonencode(local.ingress_groups)}", &groups.to_string());
                     serde_json::json!({"name": v["name"], "expression": filled})
                 })
                 .collect();
             let ingress = |namespace: &str, host: &str, extra: Value| {
                 let mut object = serde_json::json!({
-                    "metadata": {"name": "s", "namespace": namespace},
+                    "metadata": {"name": "s", "namespace": namespace, "annotations": {
+                        "alb.ingress.kubernetes.io/group.name": group_of[namespace],
+                    }},
                     "spec": {"rules": [{"host": host, "http": {"paths": []}}], "tls": [{"hosts": [host]}]},
                 });
                 merge(&mut object, extra);
@@ -2999,36 +3039,60 @@ fn on_eks_a_namespace_serves_its_own_hosts_alone() {
                     "object": {"metadata": {"name": "s", "namespace": namespace}, "spec": {"hostnames": hostnames}},
                 })
             };
+            let annotated = |key: &str, value: &str| serde_json::json!({"metadata": {"annotations": {key: value}}});
             let mut cases = Vec::new();
             let mut admitted = Vec::new();
             for (namespace, own) in &by_namespace {
                 let other = by_namespace
                     .iter()
-                    .find(|(n, _)| *n != namespace)
+                    .find(|(n, h)| *n != namespace && !h.is_empty())
                     .map_or("intruder.example.com".to_string(), |(_, h)| h[0].clone());
+                let Some(first) = own.first() else {
+                    // A namespace with no host serves none.
+                    cases.extend([
+                        ingress(namespace, &other, Value::Null),
+                        route(namespace, serde_json::json!([other])),
+                    ]);
+                    admitted.extend([false, false]);
+                    continue;
+                };
                 for host in own {
-                    cases.push(ingress(namespace, host, Value::Null));
-                    cases.push(route(namespace, serde_json::json!([host])));
+                    cases.extend([ingress(namespace, host, Value::Null), route(namespace, serde_json::json!([host]))]);
                     admitted.extend([true, true]);
                 }
-                cases.push(ingress(namespace, &other, Value::Null));
-                cases.push(ingress(namespace, "intruder.example.com", Value::Null));
-                cases.push(route(namespace, serde_json::json!([own[0], other])));
-                cases.push(route(namespace, serde_json::json!([])));
+                let other_group = format!("{}-other", group_of[namespace]);
+                cases.extend([
+                    ingress(namespace, &other, Value::Null),
+                    ingress(namespace, "intruder.example.com", Value::Null),
+                    route(namespace, serde_json::json!([first, other])),
+                    route(namespace, serde_json::json!([])),
+                    ingress(namespace, first, annotated("external-dns.alpha.kubernetes.io/hostname", &other)),
+                    ingress(
+                        namespace,
+                        first,
+                        serde_json::json!({"spec": {"defaultBackend": {"service": {"name": "s"}}}}),
+                    ),
+                    // Another environment's load balancer, or one of its own name.
+                    ingress(namespace, first, annotated("alb.ingress.kubernetes.io/group.name", &other_group)),
+                    ingress(namespace, first, annotated("alb.ingress.kubernetes.io/load-balancer-name", "x")),
+                ]);
+                admitted.extend([false; 8]);
+                // Being deleted, with a host the spec no longer has: the controller's removal
+                // of its finalizer goes through.
                 cases.push(ingress(
                     namespace,
-                    &own[0],
-                    serde_json::json!({"metadata": {"annotations": {"external-dns.alpha.kubernetes.io/hostname": other}}}),
+                    "gone.example.com",
+                    serde_json::json!({"metadata": {"deletionTimestamp": "2026-11-29T00:00:00Z"}}),
                 ));
-                cases.push(ingress(
-                    namespace,
-                    &own[0],
-                    serde_json::json!({"spec": {"defaultBackend": {"service": {"name": "s"}}}}),
-                ));
-                admitted.extend([false; 6]);
+                admitted.push(true);
             }
-            let input =
-                serde_json::json!({"variables": variables, "validations": rules["validations"], "cases": cases});
+            // Each environment's Ingresses join its own group: the values' group.name.
+            let input = serde_json::json!({
+                "matchConditions": rules["match_conditions"],
+                "variables": variables,
+                "validations": rules["validations"],
+                "cases": cases,
+            });
             let mut child = validator("cel-eval")
                 .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::piped())
@@ -3042,6 +3106,7 @@ fn on_eks_a_namespace_serves_its_own_hosts_alone() {
             let out = child.wait_with_output().expect("cel-eval runs");
             assert!(out.status.success(), "{spec}: {file}: {}", String::from_utf8_lossy(&out.stderr));
             let results: Vec<Vec<bool>> = serde_json::from_slice(&out.stdout).expect("results");
+            assert_eq!(results.len(), cases.len(), "{spec}: {file}");
             for ((case, row), want) in cases.iter().zip(&results).zip(&admitted) {
                 assert_eq!(row.iter().all(|ok| *ok), *want, "{spec}: {file}: {case}: {row:?}");
             }

@@ -27,6 +27,7 @@ output "in_cluster" {
     )
     # The hosts each namespace may serve, which cluster/'s admission policy holds it to.
     namespace_hosts = var.namespace_hosts
+    ingress_groups  = var.ingress_groups
     # The namespaces whose deploy Role covers a claim: an environment's with a volume.
     claim_namespaces = concat(
       var.persistent_volumes ? var.namespaces : [],

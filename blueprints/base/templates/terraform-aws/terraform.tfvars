@@ -123,16 +123,27 @@ namespaces = [
 <% endfor %>
 ]
 <% set served = hosted.services | selectattr("ingress", "defined") | list %>
-<% if served %>
+<% set all_namespaces = hosted.services | map(attribute="namespace") | unique | sort %>
+<% set width = all_namespaces | map("hcl") | map("length") | max %>
 
-# The hosts each namespace's Ingresses and routes may serve (cluster/ refuses any other).
-<% set width = served | map(attribute="namespace") | map("hcl") | map("length") | max %>
+# Each namespace's hosts, the only ones its Ingresses and routes may serve, and the Ingress
+# group (load balancer) of its environment, the only one its Ingresses may join: cluster/
+# refuses any other.
 namespace_hosts = {
-<% for ns in served | map(attribute="namespace") | unique | sort %>
+<% for ns in all_namespaces %>
   <@ ns | hcl @><@ (" " * (width - (ns | hcl | length))) | text @> = [<% for host in served | selectattr("namespace", "eq", ns) | map(attribute="ingress.host") | unique | sort %><@ host | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
 <% endfor %>
 }
-<% endif %>
+ingress_groups = {
+<% for ns in spec.services | map(attribute="namespace") | unique | sort %>
+  <@ ns | hcl @><@ (" " * (width - (ns | hcl | length))) | text @> = <@ spec.metadata.name | hcl @>
+<% endfor %>
+<% for g in guests %>
+<% for ns in g.spec.services | map(attribute="namespace") | unique | sort %>
+  <@ ns | hcl @><@ (" " * (width - (ns | hcl | length))) | text @> = <@ (spec.metadata.name ~ "-" ~ g.name) | hcl @>
+<% endfor %>
+<% endfor %>
+}
 <% set volumes = spec.services | selectattr("persistence", "defined") | list %>
 <% if volumes %>
 

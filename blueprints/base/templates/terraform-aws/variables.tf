@@ -129,7 +129,13 @@ variable "namespaces" {
 
 variable "namespace_hosts" {
   type        = map(list(string))
-  description = "By namespace, the hosts its services' Ingresses and HTTPRoutes serve (services[].ingress.host, in every environment on the cluster): cluster/ admits no other host there."
+  description = "By service namespace (of every environment on the cluster), the hosts its services' Ingresses and HTTPRoutes serve (services[].ingress.host; none where no service has an ingress): cluster/ admits no other host there."
+  default     = {}
+}
+
+variable "ingress_groups" {
+  type        = map(string)
+  description = "By service namespace, the Ingress group (alb.ingress.kubernetes.io/group.name: its environment's load balancer) its Ingresses join: cluster/ admits no other."
   default     = {}
 }
 

@@ -20,7 +20,7 @@ declare_rule! {
     /// `platform.aws` values that differ from that environment's, in a namespace a service of
     /// the other environment is in, with `pipeline.deploy: gitops`, or with a name that makes
     /// its deploy role's name (`<cluster>-<environment>-deploy`) longer than IAM's 64
-    /// characters or the name of another cluster's deploy role (`<cluster>-deploy`), or its
+    /// characters or the name of another environment's deploy role, or its
     /// load balancer's Ingress group (`<project>-<environment>`) longer
     /// than the 63 the AWS Load Balancer Controller takes.
     ///
@@ -113,17 +113,20 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 );
             }
             let role = format!("{cluster}-{}-deploy", env.name);
-            // Another cluster of the account whose own deploy role has the name.
+            // Another environment of the account whose deploy role has the name: a cluster's
+            // own (`<cluster>-deploy`), or another guest's.
             let same = spec.environments.iter().enumerate().find(|(j, other)| {
-                other.target == aws::NAME
-                    && cluster_creator(spec, *j) == *j
+                // (Two guests: reported at the later one.)
+                *j != i
+                    && (*j < i || cluster_creator(spec, *j) == *j)
+                    && other.target == aws::NAME
                     && aws::of(&other.spec(spec).spec)
-                        .is_some_and(|o| o.account_id == block.account_id && format!("{}-deploy", o.eks.name) == role)
+                        .is_some_and(|o| o.account_id == block.account_id && deploy_role(spec, *j, &o.eks.name) == role)
             });
             if let Some((_, other)) = same {
                 let message = format!(
                     "the deploy role of environment `{}` on `{}`'s cluster, `{role}`, is the name of the deploy role \
-                     of `{}`'s cluster: IAM holds one role of a name in an account",
+                     of `{}`: IAM holds one role of a name in an account",
                     env.name, first.name, other.name
                 );
                 let at = crate::route!["environments", i, "name"];
@@ -170,6 +173,16 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 }
             }
         }
+    }
+}
+
+/// The name of the deploy role of the environment at `index`, on the cluster `cluster`:
+/// `<cluster>-deploy` where its Terraform creates the cluster, else `<cluster>-<env>-deploy`.
+fn deploy_role(spec: &Loaded, index: usize, cluster: &str) -> String {
+    if cluster_creator(spec, index) == index {
+        format!("{cluster}-deploy")
+    } else {
+        format!("{cluster}-{}-deploy", spec.environments[index].name)
     }
 }
 

@@ -363,12 +363,21 @@ locals {
   # (A platform root applied by an older gen has no such output: no policy until it is
   # applied again.)
   namespace_hosts = try(local.platform.namespace_hosts, {})
+  ingress_groups  = try(local.platform.ingress_groups, {})
   hosts_policy = {
+    # Not an object being deleted: the load balancer controller's removal of its finalizer
+    # from an Ingress whose host has left the spec goes through.
+    match_conditions = [{ name = "not-being-deleted", expression = "!has(object.metadata.deletionTimestamp)" }]
     variables = [
       { name = "hosts", expression = "${jsonencode(local.namespace_hosts)}[request.namespace]" },
+      { name = "group", expression = "${jsonencode(local.ingress_groups)}[request.namespace]" },
       { name = "annotations", expression = "has(object.metadata.annotations) ? object.metadata.annotations : {}" },
     ]
     validations = [
+      {
+        expression = "request.resource.resource != 'ingresses' || ('alb.ingress.kubernetes.io/group.name' in variables.annotations && variables.annotations['alb.ingress.kubernetes.io/group.name'] == variables.group && !('alb.ingress.kubernetes.io/load-balancer-name' in variables.annotations))"
+        message    = "An Ingress in this namespace joins its environment's load balancer alone (its alb.ingress.kubernetes.io/group.name; no load-balancer-name)."
+      },
       {
         expression = "request.resource.resource != 'ingresses' || (!has(object.spec.defaultBackend) && has(object.spec.rules) && object.spec.rules.all(r, has(r.host) && r.host in variables.hosts) && (!has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts) || t.hosts.all(h, h in variables.hosts))))"
         message    = "An Ingress in this namespace names a host of its own alone (each rule one of the spec's hosts for it; no default backend)."
@@ -402,8 +411,9 @@ resource "kubernetes_manifest" "hosts_policy" {
           { apiGroups = ["gateway.networking.k8s.io"], apiVersions = ["*"], operations = ["CREATE", "UPDATE"], resources = ["httproutes"] },
         ]
       }
-      variables   = local.hosts_policy.variables
-      validations = local.hosts_policy.validations
+      matchConditions = local.hosts_policy.match_conditions
+      variables       = local.hosts_policy.variables
+      validations     = local.hosts_policy.validations
     }
   }
 }
