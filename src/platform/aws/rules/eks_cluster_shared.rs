@@ -97,6 +97,10 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     env.name
                 )));
             }
+            // A name the environment gives something past what AWS takes, at its name.
+            let refuse_at_name = |out: &mut Diagnostics, message: String, help: &str| {
+                out.push(spec.at(&RULE, &crate::route!["environments", i, "name"], false, message).help(help));
+            };
             let group = format!("{}-{}", own.metadata.name, env.name);
             if group.len() > GROUP_NAME_MAX {
                 let message = format!(
@@ -106,13 +110,13 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     first.name,
                     group.len()
                 );
-                let at = crate::route!["environments", i, "name"];
-                out.push(
-                    spec.at(&RULE, &at, false, message)
-                        .help("give the environment a shorter name, or the project a shorter `metadata.name`"),
+                refuse_at_name(
+                    out,
+                    message,
+                    "give the environment a shorter name, or the project a shorter `metadata.name`",
                 );
             }
-            let role = format!("{cluster}-{}-deploy", env.name);
+            let role = deploy_role(spec, i, cluster);
             // Another environment of the account whose deploy role has the name: a cluster's
             // own (`<cluster>-deploy`), or another guest's.
             let same = spec.environments.iter().enumerate().find(|(j, other)| {
@@ -129,11 +133,10 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                      of `{}`: IAM holds one role of a name in an account",
                     env.name, first.name, other.name
                 );
-                let at = crate::route!["environments", i, "name"];
-                out.push(
-                    spec.at(&RULE, &at, false, message).help(
-                        "give the environment another name, or one of the clusters another `platform.aws.eks.name`",
-                    ),
+                refuse_at_name(
+                    out,
+                    message,
+                    "give the environment another name, or one of the clusters another `platform.aws.eks.name`",
                 );
             }
             if role.len() > ROLE_NAME_MAX {
@@ -144,10 +147,10 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     first.name,
                     role.len()
                 );
-                let at = crate::route!["environments", i, "name"];
-                out.push(
-                    spec.at(&RULE, &at, false, message)
-                        .help("give the environment a shorter name, or the cluster a shorter `platform.aws.eks.name`"),
+                refuse_at_name(
+                    out,
+                    message,
+                    "give the environment a shorter name, or the cluster a shorter `platform.aws.eks.name`",
                 );
             }
         }
