@@ -249,6 +249,12 @@ pub struct Runtime {
     pub liveness_failure_threshold: u32,
     /// Seconds the process may take to start answering.
     pub startup_seconds: u32,
+    /// The command the image runs to ask its own liveness path, where the platform checks a
+    /// container's health from inside it (an ECS task's container health check): `{url}` in an
+    /// argument stands for `http://127.0.0.1:<port><liveness path>`; it exits non-zero when
+    /// the path does not answer with success. None: the platform checks no health inside.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_command: Option<Vec<String>>,
     /// How the pipeline tests the service before it builds the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<TestRecipe>,
@@ -478,6 +484,7 @@ impl Default for Runtime {
             liveness_period_seconds: LIVENESS_PERIOD_SECONDS,
             liveness_failure_threshold: LIVENESS_MIN_FAILURES,
             startup_seconds: 60,
+            health_command: None,
             test: None,
             base_image: None,
             source: None,

@@ -43,7 +43,7 @@ declare_rule! {
 pub fn check(loaded: &Loaded, catalog: &Catalog) -> Diagnostics {
     let cloud = loaded.environments.iter().any(|env| {
         let spec = &env.spec(loaded).spec;
-        platform::capabilities_on(spec.platform.on(), spec).contains(&Capability::CloudPipeline)
+        platform::capabilities_on(spec).contains(&Capability::CloudPipeline)
     });
     let mut out = Vec::new();
     // Params the blueprint refuses are the finding to fix first; a note beside it is noise.

@@ -37,16 +37,20 @@ pub enum Capability {
     /// prometheus-operator runs in the cluster (the spec's metrics stack is
     /// kube-prometheus-stack): its PrometheusRules and Grafana's dashboards deploy there.
     PrometheusOperator,
+    /// ECS services on Fargate (AWS with `platform.aws.ecs`): task definitions and services
+    /// behind a load balancer, and no Kubernetes.
+    Ecs,
 }
 
 impl Capability {
     /// Every capability, in order.
-    pub const ALL: [Capability; 5] = [
+    pub const ALL: [Capability; 6] = [
         Capability::Kubernetes,
         Capability::Terraform,
         Capability::CloudPipeline,
         Capability::Gitops,
         Capability::PrometheusOperator,
+        Capability::Ecs,
     ];
 
     /// Its name in a blueprint's `requires:`.
@@ -57,6 +61,7 @@ impl Capability {
             Capability::CloudPipeline => "cloud-pipeline",
             Capability::Gitops => "gitops",
             Capability::PrometheusOperator => "prometheus-operator",
+            Capability::Ecs => "ecs",
         }
     }
 }
@@ -161,6 +166,11 @@ pub trait TargetSpec: Send + Sync + std::fmt::Debug {
     /// Applies the defaults that depend on the spec's services (the names of what the platform
     /// creates for each one), after [`TargetSpec::fill_defaults`].
     fn fill_service_defaults(&mut self, _services: &[crate::spec::model::Service]) {}
+    /// What the platform can run with these values: its [`Platform::capabilities`], unless
+    /// the values choose a runtime that has fewer (AWS's ECS runs no Kubernetes).
+    fn capabilities(&self) -> &'static [Capability] {
+        self.platform().capabilities()
+    }
     /// Where a service's image is pushed and the tag deployed until the pipeline sets one,
     /// when the spec names neither.
     fn default_image(&self, project: &str, service: &str) -> (String, &'static str);
@@ -496,16 +506,21 @@ pub fn targets(loaded: &Loaded) -> Vec<&'static dyn Platform> {
 /// What the platforms a spec runs on can do, together. `gitops` counts only when the spec
 /// deploys that way.
 pub fn capabilities(loaded: &Loaded) -> BTreeSet<Capability> {
-    targets(loaded).iter().flat_map(|p| capabilities_on(*p, &loaded.spec)).collect()
+    std::iter::once(loaded)
+        .chain(loaded.environments.iter().map(|e| e.spec(loaded)))
+        .flat_map(|l| capabilities_on(&l.spec))
+        .collect()
 }
 
-/// What `platform` can do for `spec` (the spec as written, or an environment's): its
-/// capabilities, `gitops` only when the spec deploys that way.
 /// The stacks that collect a spec's metrics and logs on its platform: the spec's choice where
 /// the platform runs it (SPEC174 reports one it does not), else the platform's default; none
 /// when the spec turns observability off or the platform runs no such stack.
 pub fn observability_stacks(spec: &Spec) -> (Option<MetricsStack>, Option<LogsStack>) {
     if !spec.observability.enabled {
+        return (None, None);
+    }
+    // The stacks run in a cluster: none where the values run no Kubernetes (ECS).
+    if !spec.platform.target.spec().capabilities().contains(&Capability::Kubernetes) {
         return (None, None);
     }
     let platform = spec.platform.on();
@@ -619,13 +634,14 @@ pub const FLUENT_BIT: StackChart = StackChart {
     version: "0.58.1",
 };
 
-pub fn capabilities_on(platform: &dyn Platform, spec: &Spec) -> Vec<Capability> {
+/// What the platform of `spec` (the spec as written, or an environment's) can do for it: its
+/// values' capabilities, `gitops` only when the spec deploys that way.
+pub fn capabilities_on(spec: &Spec) -> Vec<Capability> {
     let gitops = spec.pipeline.deploy == crate::spec::model::Deploy::Gitops;
     let operator = observability_stacks(spec).0 == Some(MetricsStack::KubePrometheusStack);
-    let kubernetes = platform.capabilities().contains(&Capability::Kubernetes);
-    platform
-        .capabilities()
-        .iter()
+    let has = spec.platform.target.spec().capabilities();
+    let kubernetes = has.contains(&Capability::Kubernetes);
+    has.iter()
         .copied()
         .filter(|c| *c != Capability::Gitops || gitops)
         .chain((operator && kubernetes).then_some(Capability::PrometheusOperator))

@@ -56,7 +56,7 @@ pub(super) fn platform_value(spec: &crate::spec::Spec, environment: Option<Optio
         let (metrics, logs) = crate::platform::observability_stacks(spec);
         map.insert("prometheus".into(), crate::platform::prometheus_value(target, metrics));
         map.insert("observability".into(), crate::platform::observability_value(metrics, logs));
-        let capabilities = crate::platform::capabilities_on(target.platform(), spec);
+        let capabilities = crate::platform::capabilities_on(spec);
         map.insert("capabilities".into(), capabilities.iter().map(|c| c.name()).collect::<Vec<_>>().into());
         if let Some(environment) = environment {
             map.extend(target.environment_context(&spec.metadata.name, environment));

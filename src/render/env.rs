@@ -68,6 +68,7 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("most_pods", filters::most_pods);
     env.add_filter("aks_backup_schedule", filters::aks_backup_schedule);
     env.add_filter("aws_backup_schedule", filters::aws_backup_schedule);
+    env.add_filter("fargate_size", filters::fargate_size);
     env.add_filter("slo_rules", filters::slo_rules);
     env.add_filter("slo_dashboard", filters::slo_dashboard);
     env.add_filter("slo_tests", filters::slo_tests);

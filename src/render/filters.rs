@@ -336,6 +336,24 @@ pub fn aws_backup_schedule(value: Value) -> Result<Value, Error> {
     }
 }
 
+/// The smallest Fargate task size that holds a container's `limits` (`cpu` and `memory`
+/// quantities): `{cpu, memory}` in CPU units and MiB (SPEC192 refuses limits no size holds),
+/// with `millicores`, the CPU limit's, which the container is told as Kubernetes tells it.
+pub fn fargate_size(value: Value) -> Result<Value, Error> {
+    let cpu = scalar(&value.get_attr("cpu")?, "fargate_size")?;
+    let memory = scalar(&value.get_attr("memory")?, "fargate_size")?;
+    let millicores = crate::spec::quantity::Quantity::parse(&cpu).map(|q| q.ceil_in(1000, 1)).ok();
+    match (crate::platform::aws::fargate_size(&cpu, &memory), millicores) {
+        (Some((units, mebibytes)), Some(millicores)) => Ok(Value::from(minijinja::value::Serde(
+            serde_json::json!({"cpu": units, "memory": mebibytes, "millicores": millicores.to_string()}),
+        ))),
+        _ => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("no Fargate task size holds {cpu} CPU and {memory} of memory (16 vCPU and 120 GiB at most)"),
+        )),
+    }
+}
+
 /// One path segment, refused unless it is plain: no separators, no `.` or `..`, no name
 /// Windows reserves.
 pub fn segment(value: Value) -> Result<Value, Error> {

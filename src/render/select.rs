@@ -19,7 +19,7 @@ impl OnPlatform {
     /// do for that spec: the platform that read its block, built in or added at run time.
     pub(super) fn of(spec: &Spec) -> OnPlatform {
         let on = spec.platform.on();
-        OnPlatform { target: on.name(), capabilities: platform::capabilities_on(on, spec) }
+        OnPlatform { target: on.name(), capabilities: platform::capabilities_on(spec) }
     }
 }
 

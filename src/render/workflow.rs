@@ -39,7 +39,7 @@ pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>],
         .enumerate()
         .filter(|(_, (env, _))| {
             let spec = &env.spec(loaded).spec;
-            platform::capabilities_on(spec.platform.on(), spec).contains(&Capability::CloudPipeline)
+            platform::capabilities_on(spec).contains(&Capability::CloudPipeline)
         })
         .map(|(i, (_, value))| (i, value))
         .collect();

@@ -86,6 +86,13 @@ impl Quantity {
     pub fn whole_units(&self) -> i128 {
         self.nanos / 1_000_000_000
     }
+
+    /// How many units it takes to hold it, rounded up, where `units_per_whole` units make
+    /// `wholes_per_unit` whole units: CPU units are (1024, 1), MiB of bytes (1, 2^20).
+    pub fn ceil_in(&self, units_per_whole: i128, wholes_per_unit: i128) -> i128 {
+        let denominator = 1_000_000_000 * wholes_per_unit;
+        (self.nanos.saturating_mul(units_per_whole) + denominator - 1) / denominator
+    }
 }
 
 impl PartialOrd<i128> for Quantity {

@@ -49,9 +49,20 @@ const AWS_SPECS: &[&str] = &[
     "tests/fixtures/specs/eks-shared-cluster.yaml",
 ];
 
+/// Specs whose services run as ECS services on Fargate (`platform.aws.ecs`): no cluster root.
+const ECS_SPECS: &[&str] = &[
+    // Two services behind one load balancer, a secret, CPU autoscaling; two environments.
+    "tests/fixtures/specs/ecs.yaml",
+];
+
+/// Every spec whose services run on a Kubernetes cluster gen's Terraform creates (AKS, EKS).
+fn cluster_specs() -> impl Iterator<Item = &'static str> {
+    SPECS.iter().chain(AWS_SPECS).copied()
+}
+
 /// Every spec whose Terraform the real tools judge, on either cloud.
 fn all_specs() -> impl Iterator<Item = &'static str> {
-    SPECS.iter().chain(AWS_SPECS).copied()
+    cluster_specs().chain(ECS_SPECS.iter().copied())
 }
 
 /// A spec rendered into a temporary project; its Terraform folder.
@@ -762,7 +773,7 @@ fn the_kubernetes_version_is_one_aks_still_creates_clusters_at() {
 
 #[test]
 fn a_fresh_cluster_has_room_for_its_add_ons_and_helm_waits_for_the_next_node() {
-    for spec in all_specs() {
+    for spec in cluster_specs() {
         let r = Rendered::new(spec);
         let parsed = r.parsed();
         let mut releases = 0;
@@ -819,7 +830,7 @@ fn an_admin_group_from_the_spec_gets_the_role_instead() {
 
 #[test]
 fn helm_and_kubernetes_run_in_a_root_of_their_own_configured_from_the_platform_state() {
-    for spec in all_specs() {
+    for spec in cluster_specs() {
         let r = Rendered::new(spec);
         let parsed = r.parsed();
         for (path, file) in &parsed {
@@ -1554,12 +1565,27 @@ fn every_versions_tf_pins_each_provider_exactly_to_the_version_gen_checks_agains
             }
         }
         // Every root and module that declares providers was read: the roots and bootstrap too.
-        let cluster_module =
-            if AWS_SPECS.contains(&spec) { "modules/eks/versions.tf" } else { "modules/aks/versions.tf" };
-        for root in
-            ["versions.tf", "cluster/versions.tf", "bootstrap/versions.tf", "shared/versions.tf", cluster_module]
-        {
-            assert!(seen.contains(root), "{spec}: {root} pins nothing: {seen:?}");
+        let roots: &[&str] = if ECS_SPECS.contains(&spec) {
+            &["versions.tf", "bootstrap/versions.tf", "shared/versions.tf", "modules/ecs-service/versions.tf"]
+        } else if AWS_SPECS.contains(&spec) {
+            &[
+                "versions.tf",
+                "cluster/versions.tf",
+                "bootstrap/versions.tf",
+                "shared/versions.tf",
+                "modules/eks/versions.tf",
+            ]
+        } else {
+            &[
+                "versions.tf",
+                "cluster/versions.tf",
+                "bootstrap/versions.tf",
+                "shared/versions.tf",
+                "modules/aks/versions.tf",
+            ]
+        };
+        for root in roots {
+            assert!(seen.contains(*root), "{spec}: {root} pins nothing: {seen:?}");
         }
         // The lock file is the user's: gen renders none, and no .gitignore of its hides one.
         assert!(!r.terraform().join(".terraform.lock.hcl").exists());
@@ -2704,10 +2730,9 @@ fn on_aws_an_existing_vpc_is_read_and_checked_and_its_subnets_are_named() {
     assert_eq!(existing["vpc_id"], "vpc-0a1b2c3d4e5f60718");
     assert!(parsed["environments/development.tfvars"]["network"]["existing"].is_null());
     assert_eq!(parsed["environments/development.tfvars"]["network"]["cidr"], "10.30.0.0/16");
-    let main = &parsed["main.tf"];
-    assert_eq!(main["module"]["network"][0]["count"], "${local.existing == null ? 1 : 0}");
-    assert_eq!(main["module"]["eks"][0]["subnet_ids"], "${local.node_subnet_ids}");
-    let text = std::fs::read_to_string(r.terraform().join("main.tf")).expect("main");
+    assert_eq!(parsed["network.tf"]["module"]["network"][0]["count"], "${local.existing == null ? 1 : 0}");
+    assert_eq!(parsed["main.tf"]["module"]["eks"][0]["subnet_ids"], "${local.node_subnet_ids}");
+    let text = std::fs::read_to_string(r.terraform().join("network.tf")).expect("network");
     for check in [
         "condition     = self.enable_dns_support && self.enable_dns_hostnames",
         "condition     = self.vpc_id == local.existing.vpc_id\n",
@@ -2863,7 +2888,9 @@ fn on_aws_an_environment_on_anothers_cluster_gets_its_role_namespaces_and_backup
     // What the platform root hands cluster/, evaluated on development's values.
     let outputs = std::fs::read_to_string(r.terraform().join("outputs.tf")).expect("outputs");
     let probe = tempfile::tempdir().expect("tempdir");
-    std::fs::copy(r.terraform().join("variables.tf"), probe.path().join("variables.tf")).expect("copy");
+    for file in ["variables.tf", "variables-eks.tf"] {
+        std::fs::copy(r.terraform().join(file), probe.path().join(file)).expect("copy");
+    }
     // (In the console's `default` workspace: the values name their own, which variables.tf checks.)
     let values = std::fs::read_to_string(r.terraform().join("environments/development.tfvars")).expect("values");
     let values = values.replace("environment = \"development\"", "environment = \"default\"");
@@ -3125,4 +3152,118 @@ fn merge(object: &mut Value, extra: Value) {
         (slot, Value::Null) if !slot.is_null() => {}
         (slot, v) => *slot = v,
     }
+}
+
+/// One spec rendered to both targets (`platform.aws.ecs`, and the same on an EKS cluster):
+/// each service's ECS task is the container its chart gives it (user, port, probes as health
+/// checks, environment, secrets, read-only root with the same writable folders), and the ECS
+/// render holds no chart, manifest, kustomization, Argo CD object or cluster root.
+#[test]
+fn on_ecs_a_service_runs_the_container_its_chart_gives_it_and_nothing_of_kubernetes() {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/specs/ecs.yaml")).expect("spec");
+    let ecs = Rendered::from_text("ecs", &text);
+    let on_eks = text
+        .replace(
+            "ecs: {name: shop-staging}",
+            "eks: {name: shop-staging, adminRoles: [\"arn:aws:iam::123456789012:role/Admin\"]}",
+        )
+        .replace("ecs: {name: shop-production, logRetentionDays: 731}", "eks: {name: shop-production}");
+    assert_ne!(on_eks, text);
+    let eks = Rendered::from_text("ecs-on-eks", &on_eks);
+
+    let out = ecs.dir.path().join("out");
+    for kubernetes in ["chart", "manifests", "values", "argocd", "monitoring", "stack", "terraform/cluster"] {
+        assert!(!out.join(kubernetes).exists(), "{kubernetes}/ is rendered on ECS");
+    }
+    let parsed = ecs.parsed();
+    let module = std::fs::read_to_string(ecs.terraform().join("modules/ecs-service/main.tf")).expect("module");
+    for line in ["readonlyRootFilesystem = true", "privileged             = false", "assign_public_ip = false"] {
+        assert!(module.contains(line), "the task: {line}");
+    }
+    for env in ["staging", "production"] {
+        let services = &parsed[&format!("environments/{env}.tfvars")]["services"];
+        let manifests = eks.dir.path().join(format!("out/manifests/overlays/{env}"));
+        for name in ["api", "web"] {
+            let task = &services[name];
+            // The chart's objects as the environment deploys them (kubectl kustomize).
+            let built = Command::new("kubectl").args(["kustomize"]).arg(&manifests).output().expect("kubectl");
+            assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+            let file = eks.dir.path().join(format!("{env}-{name}.yaml"));
+            std::fs::write(&file, &built.stdout).expect("write");
+            let docs = yaml_docs(&file);
+            let deployment = docs
+                .iter()
+                .find(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == name)
+                .unwrap_or_else(|| panic!("{env}: the Deployment of {name}"));
+            let config = docs
+                .iter()
+                .find(|d| d["kind"] == "ConfigMap" && d["metadata"]["name"] == name)
+                .unwrap_or_else(|| panic!("{env}: the ConfigMap of {name}"));
+            let pod = &deployment["spec"]["template"]["spec"];
+            let container = &pod["containers"][0];
+            let user = format!("{}:{}", pod["securityContext"]["runAsUser"], pod["securityContext"]["runAsGroup"]);
+            assert_eq!(task["user"], user.as_str(), "{env}: {name}: the user");
+            assert_eq!(container["securityContext"]["readOnlyRootFilesystem"], true);
+            let http =
+                container["ports"].as_array().expect("ports").iter().find(|p| p["name"] == "http").expect("http");
+            assert_eq!(task["port"], http["containerPort"], "{env}: {name}: the port");
+            assert_eq!(
+                task["readiness_path"], container["readinessProbe"]["httpGet"]["path"],
+                "{env}: {name}: the readiness path is the load balancer's health check"
+            );
+            let liveness = container["livenessProbe"]["httpGet"]["path"].as_str().expect("liveness");
+            let command = task["health_command"].to_string();
+            assert!(
+                command.contains(&format!("127.0.0.1:{}{liveness}", http["containerPort"])),
+                "{env}: {name}: the liveness path is the container's health check: {command}"
+            );
+            // The environment: the spec's (the ConfigMap), PORT and the CPU limit.
+            let environment = task["environment"].as_object().expect("environment");
+            for (key, value) in config["data"].as_object().into_iter().flatten() {
+                assert_eq!(environment.get(key), Some(value), "{env}: {name}: {key}");
+            }
+            let vars = container["env"].as_array().expect("env");
+            let port = vars.iter().find(|v| v["name"] == "PORT").expect("PORT");
+            assert_eq!(environment["PORT"], port["value"], "{env}: {name}: PORT");
+            let limit = container["resources"]["limits"]["cpu"].as_str().expect("cpu limit");
+            let millicores = limit
+                .strip_suffix('m')
+                .map_or_else(|| limit.parse::<f64>().expect("cpu") * 1000.0, |m| m.parse().expect("m"));
+            assert_eq!(environment["CPU_LIMIT_MILLICORES"], format!("{millicores}").as_str(), "{env}: {name}");
+            // The secrets, by the same names, never as plain values.
+            let secrets: BTreeSet<&str> = vars
+                .iter()
+                .filter(|v| v["valueFrom"]["secretKeyRef"].is_object())
+                .map(|v| v["name"].as_str().expect("name"))
+                .collect();
+            let task_secrets: BTreeSet<&str> =
+                task["secret_names"].as_array().into_iter().flatten().map(|s| s.as_str().expect("name")).collect();
+            assert_eq!(task_secrets, secrets, "{env}: {name}: the secrets");
+            for secret in &secrets {
+                assert!(!environment.contains_key(*secret), "{env}: {name}: {secret} in the plain environment");
+            }
+            // The writable folders over the read-only root.
+            let mounts: BTreeSet<&str> = container["volumeMounts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| m["mountPath"].as_str().expect("mountPath"))
+                .collect();
+            let writable: BTreeSet<&str> = task["writable_paths"]
+                .as_array()
+                .expect("writable")
+                .iter()
+                .map(|p| p.as_str().expect("path"))
+                .collect();
+            assert_eq!(writable, mounts, "{env}: {name}: the writable folders");
+        }
+    }
+}
+
+/// Every document of a multi-document YAML file, as JSON.
+fn yaml_docs(path: &Path) -> Vec<Value> {
+    let script = "import json, sys, yaml\nprint(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))";
+    let out = validator("python").args(["-c", script]).arg(path).output().expect("python runs");
+    assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Vec<Value>>(&out.stdout).expect("JSON")
 }

@@ -201,6 +201,15 @@ fn variants() -> Vec<Variant> {
             out: "out",
             files: Vec::new(),
         },
+        // ECS on Fargate: two services behind one load balancer in two environments, each
+        // release a task definition registered and deployed as the environment's role.
+        Variant {
+            name: "ecs",
+            spec: spec_text("tests/fixtures/specs/ecs.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
         // The same through Argo CD, each release proposed in a pull request.
         Variant {
             name: "eks-gitops",
@@ -232,6 +241,11 @@ fn variants() -> Vec<Variant> {
 /// Whether a variant's services run on AWS (its Terraform and identities are AWS's).
 fn on_aws(v: &Variant) -> bool {
     v.spec.contains("\n  aws:\n")
+}
+
+/// Whether a variant's services run as ECS services on Fargate (`platform.aws.ecs`).
+fn on_ecs(v: &Variant) -> bool {
+    v.spec.contains("\n    ecs: {")
 }
 
 /// A Flask service's own code, as a team's repository holds it: its package (`run:app`), its
@@ -603,6 +617,17 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
         let root = std::fs::read_to_string(tf.join("main.tf")).expect("root");
         for file in common::root_tfvars(&tf) {
             let vars = tfvars(&tf.join(&file));
+            let (name, subject) = role_of(&root, "deploy_role", &vars);
+            let cluster = vars["cluster_name"].as_str().expect("cluster").to_string();
+            let region = vars["region"].as_str().expect("region").to_string();
+            // On ECS no job reads a cluster through kubectl: the deploy role registers and
+            // deploys task definitions.
+            if on_ecs(&v) {
+                assert!(vars["deploy"].is_null() && vars["terraform_roles"].is_null(), "{}: {file}", repo.name);
+                let entry = ([subject].into(), region, BTreeSet::new());
+                assert!(roles.insert(arn(&vars, &name), entry).is_none(), "{}: one role per environment", repo.name);
+                continue;
+            }
             // One deploy role either way: it deploys with Helm, or reads Argo CD's Applications.
             assert!(["helm", "gitops"].contains(&vars["deploy"].as_str().unwrap_or("")), "{}: {file}", repo.name);
             // The Terraform workflow's apply and drift roles work in this cluster (cluster/),
@@ -611,9 +636,6 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
                 let name = format!("{}-terraform-{kind}", bootstrap["name"].as_str().expect("name"));
                 assert_eq!(vars["terraform_roles"][kind], arn(&bootstrap, &name).as_str(), "{}: {file}", repo.name);
             }
-            let (name, subject) = role_of(&root, "deploy_role", &vars);
-            let cluster = vars["cluster_name"].as_str().expect("cluster").to_string();
-            let region = vars["region"].as_str().expect("region").to_string();
             let apply = arn(&bootstrap, &format!("{}-terraform-apply", bootstrap["name"].as_str().expect("name")));
             roles.get_mut(&apply).expect("the apply role").2.insert(cluster.clone());
             // Each environment on this cluster that another's values hold (`guests`): a role of
@@ -1236,7 +1258,13 @@ fn workflow_paths_are_right_from_the_repository_root() {
                     paths.push(literal.to_string());
                 }
             }
-            assert!(!paths.is_empty(), "{}", file.display());
+            // (An ECS rollback names no file of the repository: it deploys a task definition
+            // ECS holds.)
+            assert!(
+                !paths.is_empty() || (on_ecs(&v) && file.to_string_lossy().ends_with(".rollback.yml")),
+                "{}",
+                file.display()
+            );
             for p in paths {
                 // A name with one `*` (the environments' tag files, each service's rules folder)
                 // matches a file or folder there.
@@ -2835,7 +2863,9 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                     .collect();
                 // A pull request's plan leaves cluster/ out: its Helm release records are Secrets,
                 // and the identity a pull request signs in as reads none.
-                let roots: &[&str] = if kind == "plan" { &["dir=$ROOT"] } else { &["dir=$ROOT", "dir=$ROOT/cluster"] };
+                // On ECS there is no cluster/.
+                let roots: &[&str] =
+                    if kind == "plan" || on_ecs(&v) { &["dir=$ROOT"] } else { &["dir=$ROOT", "dir=$ROOT/cluster"] };
                 assert_eq!(dirs, roots, "{}: {id}", repo.name);
                 for init in commands.iter().filter(|c| c.contains(" init")) {
                     assert!(init.contains("-lockfile=readonly"), "{}: {id}: {init}", repo.name);
@@ -2871,7 +2901,13 @@ fn the_terraform_workflow_plans_applies_and_checks_drift_of_both_roots_in_promot
                         assert_eq!(job["needs"], serde_json::json!([previous, preview]), "{}: {id}", repo.name);
                         let github_env = env.as_ref().map_or("terraform".to_string(), |e| format!("terraform-{e}"));
                         assert_eq!(job["environment"], github_env.as_str(), "{}: {id}", repo.name);
-                        assert_eq!(commands.iter().filter(|c| c.contains(" apply tfplan")).count(), 2);
+                        let roots = if on_ecs(&v) { 1 } else { 2 };
+                        assert_eq!(
+                            commands.iter().filter(|c| c.contains(" apply tfplan")).count(),
+                            roots,
+                            "{}: {id}",
+                            repo.name
+                        );
                     }
                     _ => {
                         // Read-only: no lock taken, nothing applied, no workspace created.

@@ -11,8 +11,8 @@ pub mod rules;
 mod spec;
 
 pub use spec::{
-    Dns, Ecr, Eks, Endpoint, ExistingVpc, LoadBalancerSubnet, Monitoring, NatGateways, Network, NodeGroup, REGIONS,
-    Spec, State,
+    Dns, Ecr, Ecs, Eks, Endpoint, ExistingVpc, LoadBalancerSubnet, Monitoring, NatGateways, Network, NodeGroup,
+    REGIONS, Spec, State,
 };
 
 use super::{Capability, Check, Platform, PlatformNamespace, Target, TargetSpec};
@@ -50,11 +50,23 @@ pub fn of(spec: &crate::spec::Spec) -> Option<&Spec> {
     }
 }
 
+/// The EKS cluster of a spec whose services run on one on AWS.
+pub fn eks_of(spec: &crate::spec::Spec) -> Option<&Eks> {
+    of(spec)?.eks.as_ref()
+}
+
+/// What the platform runs with an EKS cluster.
+const EKS_CAPABILITIES: &[Capability] =
+    &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops];
+
 /// The rules, in the order they run.
 static RULES: &[(&Rule, Check)] = &[
     (&rules::invalid_region::RULE, rules::invalid_region::check),
     (&rules::region_with_two_zones::RULE, rules::region_with_two_zones::check),
     (&rules::network_keys_beside_existing_vpc::RULE, rules::network_keys_beside_existing_vpc::check),
+    (&rules::aws_runtime::RULE, rules::aws_runtime::check),
+    (&rules::ecs_name::RULE, rules::ecs_name::check),
+    (&rules::ecs_cannot_run::RULE, rules::ecs_cannot_run::check),
     (&rules::eks_name::RULE, rules::eks_name::check),
     (&rules::eks_cluster_shared::RULE, rules::eks_cluster_shared::check),
     (&rules::unsupported_eks_version::RULE, rules::unsupported_eks_version::check),
@@ -106,8 +118,9 @@ impl Platform for Aws {
         STORAGE_CLASSES
     }
 
+    /// What a spec's values may choose: an EKS cluster's, or ECS services'.
     fn capabilities(&self) -> &'static [Capability] {
-        &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops]
+        &[Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::Gitops, Capability::Ecs]
     }
 
     /// The AWS Load Balancer Controller serves the Gateway API on an ALB, once the Gateway
@@ -157,7 +170,7 @@ impl Platform for Aws {
         for env in envs {
             let loaded = env.spec(top);
             let Some(block) = of(&loaded.spec) else { continue };
-            if block.eks.admin_roles.is_empty() && !admins_reported {
+            if block.eks.as_ref().is_some_and(|eks| eks.admin_roles.is_empty()) && !admins_reported {
                 admins_reported = true;
                 let msg = format!(
                     "`platform.aws.eks.adminRoles` is empty (environment `{}`): no one could administer the cluster, whose creator gets no right of its own",
@@ -202,6 +215,16 @@ impl TargetSpec for Spec {
         self.ingress
             .gateway
             .get_or_insert_with(|| GatewayRef { name: DEFAULT_GATEWAY.into(), namespace: GATEWAY_NAMESPACE.into() });
+    }
+
+    /// On ECS: Terraform, the pipeline (which registers and deploys the task definitions) and
+    /// ECS, no Kubernetes.
+    fn capabilities(&self) -> &'static [Capability] {
+        if self.ecs.is_some() {
+            &[Capability::Terraform, Capability::CloudPipeline, Capability::Ecs]
+        } else {
+            EKS_CAPABILITIES
+        }
     }
 
     fn default_image(&self, project: &str, service: &str) -> (String, &'static str) {
@@ -253,7 +276,8 @@ impl TargetSpec for Spec {
     }
 
     fn cluster_id(&self) -> Option<String> {
-        Some(format!("{}/{}/{}", self.account_id, self.region, self.eks.name))
+        let eks = self.eks.as_ref()?;
+        Some(format!("{}/{}/{}", self.account_id, self.region, eks.name))
     }
 
     fn alert_receivers(&self) -> Option<(Route, &[String])> {
@@ -265,7 +289,7 @@ impl TargetSpec for Spec {
     }
 
     fn node_counts(&self) -> Option<(Route, u32, u32)> {
-        let group = &self.eks.node_group;
+        let group = &self.eks.as_ref()?.node_group;
         Some((route!["platform", NAME, "eks", "nodeGroup", "minSize"], group.min_size, group.max_size))
     }
 
@@ -290,6 +314,34 @@ impl Spec {
     }
 }
 
+/// The task sizes Fargate runs: each CPU (units, 1024 a vCPU) with the memory it takes (MiB):
+/// the first, the last and the step between them.
+const FARGATE_SIZES: &[(u32, u32, u32, u32)] = &[
+    (256, 512, 2048, 512),
+    (512, 1024, 4096, 1024),
+    (1024, 2048, 8192, 1024),
+    (2048, 4096, 16384, 1024),
+    (4096, 8192, 30720, 1024),
+    (8192, 16384, 61440, 4096),
+    (16384, 32768, 122880, 8192),
+];
+
+/// The smallest Fargate task size (CPU units, memory MiB) that holds a container's limits
+/// (`cpu`, `memory`: Kubernetes quantities), where one does: the ECS task gets what the chart's
+/// container may use at most.
+pub fn fargate_size(cpu: &str, memory: &str) -> Option<(u32, u32)> {
+    use crate::spec::quantity::Quantity;
+    let units = Quantity::parse(cpu).ok()?.ceil_in(1024, 1);
+    let mebibytes = Quantity::parse(memory).ok()?.ceil_in(1, 1 << 20);
+    FARGATE_SIZES.iter().find_map(|&(c, first, last, step)| {
+        if i128::from(c) < units || i128::from(last) < mebibytes {
+            return None;
+        }
+        let m = (first..=last).step_by(step as usize).find(|m| i128::from(*m) >= mebibytes)?;
+        Some((c, m))
+    })
+}
+
 /// The range the load balancers' (public) subnets are in: the VPC's last sixteenth, where
 /// terraform/modules/network places them (`cidrsubnet(cidr, 6, 60 + i)`). The NetworkPolicy
 /// admits it alone, not every pod of the VPC. A range gen cannot read is itself.
@@ -306,6 +358,20 @@ pub fn load_balancer_cidr(cidr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_task_gets_the_smallest_fargate_size_that_holds_its_container_s_limits() {
+        assert_eq!(super::fargate_size("500m", "256Mi"), Some((512, 1024)));
+        assert_eq!(super::fargate_size("250m", "512Mi"), Some((256, 512)));
+        assert_eq!(super::fargate_size("0.25", "600Mi"), Some((256, 1024)));
+        assert_eq!(super::fargate_size("1", "3Gi"), Some((1024, 3072)));
+        assert_eq!(super::fargate_size("1", "9Gi"), Some((2048, 9216)));
+        assert_eq!(super::fargate_size("1500m", "1Gi"), Some((2048, 4096)));
+        assert_eq!(super::fargate_size("5", "17Gi"), Some((8192, 20480)));
+        assert_eq!(super::fargate_size("16", "120Gi"), Some((16384, 122880)));
+        assert_eq!(super::fargate_size("17", "1Gi"), None);
+        assert_eq!(super::fargate_size("1", "121Gi"), None);
+    }
+
     #[test]
     fn the_load_balancers_are_in_the_vpcs_last_sixteenth() {
         assert_eq!(super::load_balancer_cidr("10.0.0.0/16"), "10.0.240.0/20");

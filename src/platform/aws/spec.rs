@@ -13,7 +13,12 @@ pub struct Spec {
     /// The 12-digit account the resources live in: the registry's host and the roles' ARNs
     /// name it, and Terraform refuses to apply in another (`allowed_account_ids`).
     pub account_id: String,
-    pub eks: Eks,
+    /// The services run on an EKS cluster (the chart, the manifests), or (`ecs`) as ECS
+    /// services on Fargate with no Kubernetes: exactly one of the two (SPEC190).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eks: Option<Eks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecs: Option<Ecs>,
     #[serde(default)]
     pub ecr: Ecr,
     /// The Route 53 public hosted zone the ingress hosts live in.
@@ -46,6 +51,23 @@ pub struct Eks {
     /// Whoever applies Terraform is not made admin by being the creator.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub admin_roles: Vec<String>,
+}
+
+/// The ECS cluster the services run in on Fargate (`platform.aws.ecs`), behind one ALB.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Ecs {
+    /// The cluster's name, which its load balancer, roles and log groups are named from.
+    pub name: String,
+    /// How long each service's CloudWatch log group keeps its logs.
+    #[serde(default = "default_log_retention_days")]
+    pub log_retention_days: u32,
+}
+
+/// A year: what checkov's CKV_AWS_338 asks of a log group, and what an incident found late
+/// still needs.
+fn default_log_retention_days() -> u32 {
+    365
 }
 
 /// The newest EKS minor in standard support for most of a year: see

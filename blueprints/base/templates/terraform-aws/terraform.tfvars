@@ -4,6 +4,7 @@
 <% set declared = environment is defined and environment.declared %>
 <% set aws_envs = environments | selectattr("platform", "eq", "aws") | list %>
 <% set aws = spec.platform.aws %>
+<% import "_values.tfvars" as values %>
 <# The environments on this environment's cluster that it creates for them (guests: the same
    cluster named again), and all of the cluster's. #>
 <% set guests = (environments | selectattr("cluster", "eq", environment.name) | rejectattr("name", "eq", environment.name) | list) if declared else [] %>
@@ -58,31 +59,7 @@ node_group = {
   disk_size_gb   = <@ aws.eks.nodeGroup.diskSizeGb @>
 }
 
-<% if aws.network.existing is defined %>
-<% set existing = aws.network.existing %>
-# An existing VPC, read and checked, never changed: the nodes' subnets (each routed to a NAT
-# gateway) and the load balancers' (each routed to an internet gateway), with their ranges
-# (README.md, "An existing VPC").
-network = {
-  existing = {
-    vpc_id          = <@ existing.vpcId | hcl @>
-    node_subnet_ids = [<% for id in existing.nodeSubnets %><@ id | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
-    load_balancer_subnets = [
-<% for subnet in existing.loadBalancerSubnets %>
-      { id = <@ subnet.id | hcl @>, cidr = <@ subnet.cidr | hcl @> },
-<% endfor %>
-    ]
-  }
-}
-<% else %>
-# The cluster's own VPC<% if aws.network.zones is not defined %>, over the region's zones a, b and c<% endif %> (a zone the account
-# lacks stops the plan: name the zones it has in platform.aws.network.zones).
-network = {
-  cidr         = <@ aws.network.cidr | hcl @>
-  nat_gateways = <@ aws.network.natGateways | hcl @>
-  zones        = [<% for z in (aws.network.zones if aws.network.zones is defined else [aws.region ~ "a", aws.region ~ "b", aws.region ~ "c"]) %><@ z | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
-}
-<% endif %>
+<@ values.network(aws) | trim @>
 
 <% if aws.dns is defined %>
 # The zone, created by the shared root: this environment's certificates are validated there,

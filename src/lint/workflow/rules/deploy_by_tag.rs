@@ -101,10 +101,28 @@ const IMAGE_INPUTS: [(&str, &str); 2] =
 fn deploys_by_tag(step: &Step<'_>) -> Option<String> {
     let action = IMAGE_INPUTS.iter().find_map(|(action, input)| {
         let value = step.uses_action(action).then(|| step.with(input)?.value.as_str()).flatten()?;
+        let value = without_expressions(value);
         let tagged = value.split_whitespace().find(|image| !image.contains('@'))?;
         Some(format!("`{action}` is given `{tagged}`, not a digest"))
     });
     action.or_else(|| step.run()?.commands().iter().find_map(by_tag))
+}
+
+/// `value` with each `${{ ... }}` expression as one word (`${{}}`): the spaces inside one do
+/// not split an image (`${{ inputs.image }}@${{ steps.build.outputs.digest }}`).
+fn without_expressions(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        out.push_str("${{}}");
+        rest = match rest[start..].find("}}") {
+            Some(end) => &rest[start + end + 2..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 pub fn check(doc: &Document, out: &mut Diagnostics) {
@@ -121,5 +139,15 @@ pub fn check(doc: &Document, out: &mut Diagnostics) {
             doc.at(&RULE, step.span(), message)
                 .help("deploy the digest the build outputs (`steps.<id>.outputs.digest`)"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_expression_is_one_word_of_an_image() {
+        assert_eq!(super::without_expressions("${{ inputs.image }}@${{ needs.verify.outputs.digest }}"), "${{}}@${{}}");
+        assert_eq!(super::without_expressions("repo:${{ github.sha }} other"), "repo:${{}} other");
+        assert_eq!(super::without_expressions("repo:${{ unclosed"), "repo:${{}}");
     }
 }

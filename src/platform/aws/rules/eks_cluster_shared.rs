@@ -62,11 +62,12 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == aws::NAME) {
         let own = &env.spec(spec).spec;
         let Some(block) = aws::of(own) else { continue };
+        let Some(eks) = block.eks.as_ref() else { continue };
         let creator = cluster_creator(spec, i);
         let seen = namespaces.entry(creator).or_default();
         if creator != i {
             let first = &spec.environments[creator];
-            let cluster = &block.eks.name;
+            let cluster = &eks.name;
             let name_at = environment_setting(spec, i, &["platform", aws::NAME, "eks", "name"]);
             if let Some(theirs) = aws::of(&first.spec(spec).spec)
                 && let Some(path) = first_difference(block, theirs)
@@ -124,8 +125,10 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 *j != i
                     && (*j < i || cluster_creator(spec, *j) == *j)
                     && other.target == aws::NAME
-                    && aws::of(&other.spec(spec).spec)
-                        .is_some_and(|o| o.account_id == block.account_id && deploy_role(spec, *j, &o.eks.name) == role)
+                    && aws::of(&other.spec(spec).spec).is_some_and(|o| {
+                        o.account_id == block.account_id
+                            && o.eks.as_ref().is_some_and(|e| deploy_role(spec, *j, &e.name) == role)
+                    })
             });
             if let Some((_, other)) = same {
                 let message = format!(
@@ -161,7 +164,7 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     let message = format!(
                         "environments `{other}` and `{}` both deploy into the namespace `{namespace}` of the EKS cluster \
                          `{}`: the releases of one would overwrite the other's",
-                        env.name, block.eks.name
+                        env.name, eks.name
                     );
                     let at = environment_setting(spec, i, &["services", &service.name, "namespace"]);
                     out.push(spec.at(&RULE, &at, false, message).help(format!(

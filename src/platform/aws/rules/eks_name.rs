@@ -43,8 +43,8 @@ pub fn invalid(name: &str) -> Option<&'static str> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(block) = aws::of(&spec.spec) else { return };
-    let name = &block.eks.name;
+    let Some(eks) = aws::eks_of(&spec.spec) else { return };
+    let name = &eks.name;
     let terraform_roles = format!("{}-terraform-", spec.spec.metadata.name);
     let why = invalid(name).map(str::to_string).or_else(|| {
         format!("{name}-").starts_with(&terraform_roles).then(|| {

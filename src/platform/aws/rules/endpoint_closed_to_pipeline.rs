@@ -34,8 +34,8 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(block) = aws::of(&spec.spec) else { return };
-    let endpoint = &block.eks.endpoint;
+    let Some(eks) = aws::eks_of(&spec.spec) else { return };
+    let endpoint = &eks.endpoint;
     let (key, why) = if !endpoint.public {
         ("public", "the API endpoint is private, answering inside the VPC alone")
     } else if !endpoint.public_cidrs.is_empty() {

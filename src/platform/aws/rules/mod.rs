@@ -2,8 +2,11 @@
 //! One file per rule.
 
 pub mod alb_certificate_quota;
+pub mod aws_runtime;
 pub mod backup_aws_cannot_take;
 pub mod ecr_repository_name;
+pub mod ecs_cannot_run;
+pub mod ecs_name;
 pub mod eks_cluster_shared;
 pub mod eks_name;
 pub mod endpoint_closed_to_pipeline;

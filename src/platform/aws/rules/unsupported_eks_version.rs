@@ -31,8 +31,8 @@ fn minor(version: &str) -> Option<u32> {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    let Some(block) = aws::of(&spec.spec) else { return };
-    let version = &block.eks.kubernetes_version;
+    let Some(eks) = aws::eks_of(&spec.spec) else { return };
+    let version = &eks.kubernetes_version;
     let (lo, hi) = (SUPPORTED_MINORS.start(), SUPPORTED_MINORS.end());
     let msg = match minor(version) {
         None => format!(
