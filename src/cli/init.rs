@@ -21,6 +21,11 @@ pub struct Args {
     /// Where the services run: a Kubernetes on Azure, or minikube/kind on this machine.
     #[arg(long, value_parser = platforms(), default_value = crate::platform::reference().name())]
     platform: String,
+    /// On aws, what runs the services: `eks`, a Kubernetes cluster (the chart, the manifests),
+    /// or `ecs`, ECS services on Fargate behind one load balancer, with no Kubernetes
+    /// (`gen init --platform aws --runtime ecs`).
+    #[arg(long, value_enum, default_value_t = Runtime::Eks)]
+    runtime: Runtime,
     /// Where to write the spec [default: spec.yaml; with --from DIR, DIR/spec.yaml].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -51,6 +56,13 @@ pub struct Args {
     /// it still has.
     #[arg(long, requires = "from")]
     compare: bool,
+}
+
+/// What runs the services on aws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Runtime {
+    Eks,
+    Ecs,
 }
 
 /// The sizes `gen init` writes a cloud platform's example at.
@@ -122,19 +134,38 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
+    if args.runtime == Runtime::Ecs && args.platform != crate::platform::aws::NAME {
+        eprintln!(
+            "gen: error: --runtime ecs runs the services on ECS, on aws; `{}` has no ECS: add `--platform aws`, \
+             nothing written",
+            args.platform
+        );
+        return EXIT_FAILURE;
+    }
+    let runtime = match args.runtime {
+        Runtime::Eks => "eks",
+        Runtime::Ecs => "ecs",
+    };
     let digest = args.base_image_digest.as_deref();
     let footprint = match args.footprint {
         Footprint::Starter => "starter",
         Footprint::Production => "production",
     };
-    let text =
-        match render::example_spec_sized(&session.catalog, &args.blueprint, &name, &args.platform, digest, footprint) {
-            Ok(text) => text,
-            Err(message) => {
-                eprintln!("gen: error: {message}");
-                return EXIT_FAILURE;
-            }
-        };
+    let text = match render::example_spec_sized(
+        &session.catalog,
+        &args.blueprint,
+        &name,
+        &args.platform,
+        digest,
+        footprint,
+        runtime,
+    ) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("gen: error: {message}");
+            return EXIT_FAILURE;
+        }
+    };
     // The example must pass gen's own checks, render included, before it is handed to the user.
     // Findings name it as what it is: text not written anywhere yet.
     let shown = display(&out);

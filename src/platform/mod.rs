@@ -503,8 +503,10 @@ pub fn targets(loaded: &Loaded) -> Vec<&'static dyn Platform> {
     out
 }
 
-/// What the platforms a spec runs on can do, together. `gitops` counts only when the spec
-/// deploys that way.
+/// What the platforms a spec runs on can do, together: the spec as written's and each
+/// environment's, each for its own values (an EKS environment and an ECS one differ; a local
+/// one runs prometheus-operator where a cloud one has its managed Prometheus). `gitops` counts
+/// only when the spec deploys that way.
 pub fn capabilities(loaded: &Loaded) -> BTreeSet<Capability> {
     std::iter::once(loaded)
         .chain(loaded.environments.iter().map(|e| e.spec(loaded)))

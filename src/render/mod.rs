@@ -358,7 +358,7 @@ pub fn example_spec_pinned(
     platform: &str,
     base_image_digest: Option<&str>,
 ) -> Result<String, String> {
-    example_spec_sized(catalog, blueprint, name, platform, base_image_digest, "production")
+    example_spec_sized(catalog, blueprint, name, platform, base_image_digest, "production", "eks")
 }
 
 /// [`example_spec_pinned`] at a footprint (`starter`, `production`): how big and how costly the
@@ -370,6 +370,7 @@ pub fn example_spec_sized(
     platform: &str,
     base_image_digest: Option<&str>,
     footprint: &str,
+    runtime: &str,
 ) -> Result<String, String> {
     let bp = catalog.get(blueprint).ok_or_else(|| {
         let names: Vec<&str> = catalog.service_names();
@@ -382,7 +383,8 @@ pub fn example_spec_sized(
             &bp.display_path(example),
             &text,
             minijinja::context! {
-                name => name, platform => platform, baseImageDigest => base_image_digest, footprint => footprint
+                name => name, platform => platform, baseImageDigest => base_image_digest, footprint => footprint,
+                runtime => runtime
             },
         )
         .map_err(|e| format!("the example spec of `{blueprint}` does not render: {e:#}"))

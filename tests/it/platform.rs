@@ -359,7 +359,12 @@ fn a_spec_can_do_what_the_platforms_of_its_environments_can() {
 
     let both = spec_of("tests/fixtures/specs/local-azure.yaml");
     assert_eq!(names(&both), ["azure", "local"]);
-    assert_eq!(can(&both), [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline]);
+    // Each environment with its own spec: the local one runs kube-prometheus-stack (its
+    // prometheus-operator), production Azure's managed Prometheus.
+    assert_eq!(
+        can(&both),
+        [Capability::Kubernetes, Capability::Terraform, Capability::CloudPipeline, Capability::PrometheusOperator]
+    );
 
     let gitops = spec_of("tests/fixtures/specs/gitops.yaml");
     assert_eq!(names(&gitops), ["azure"]);

@@ -755,3 +755,26 @@ fn a_change_to_a_job_every_service_runs_is_one_changed_file_for_thirty_services(
     let differ = old.iter().zip(&new).filter(|(a, b)| a != b).count();
     assert_eq!((old.len(), differ), (new.len(), 1), "the manifest changed beyond the one file's digest");
 }
+
+/// `gen init --platform aws --runtime ecs` starts an ECS spec, which renders Terraform and the
+/// pipeline and no Kubernetes file; `--runtime ecs` elsewhere writes nothing and says why.
+#[test]
+fn gen_init_starts_an_ecs_spec_on_aws_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let init = Gen::new().args(["init", "--platform", "aws", "--runtime", "ecs"]).current_dir(dir.path()).run();
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    let spec = std::fs::read_to_string(dir.path().join("spec.yaml")).expect("spec");
+    assert!(spec.contains("    ecs:\n") && !spec.contains("eks:"), "{spec}");
+    let run = Gen::new().args(["render", "spec.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("out");
+    assert!(out.join("terraform/modules/ecs-service/main.tf").is_file());
+    assert!(dir.path().join(".github/workflows/_pipeline.yml").is_file());
+    for kubernetes in ["chart", "manifests", "values", "terraform/cluster"] {
+        assert!(!out.join(kubernetes).exists(), "{kubernetes}");
+    }
+    let elsewhere = Gen::new().args(["init", "--runtime", "ecs", "--out", "azure.yaml"]).current_dir(dir.path()).run();
+    assert_eq!(elsewhere.code, 2);
+    assert!(elsewhere.stderr.contains("--platform aws"), "{}", elsewhere.stderr);
+    assert!(!dir.path().join("azure.yaml").exists());
+}

@@ -21,17 +21,41 @@ use crate::diag::Span;
 pub const IDENTITY_POLICIES: &[&str] =
     &["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 
-/// A value of a policy document.
+/// A value of a JSON document written in HCL (a policy, an ECS task's container definitions).
 #[derive(Clone, Debug)]
-enum Node {
+pub(crate) enum Node {
     Str(Vec<Piece>),
     List(Vec<Node>),
     /// An object, with where it is written when it is HCL.
     Map(Vec<(String, Node)>, Option<Span>),
     /// A reference (`aws_iam_openid_connect_provider.github.arn`), by its text.
     Ref(String),
-    /// A number, a bool, or what gen cannot read.
+    /// A `true` or `false` written literally.
+    Bool(bool),
+    /// A number, or what gen cannot read.
     Other,
+}
+
+/// The JSON document `expr` writes: `jsonencode(...)`, a JSON string, or a variable or local
+/// holding one; `None` for what gen cannot read. (A policy is read by [`document`].)
+pub(crate) fn json_tree(expr: &Expression, values: &Values) -> Option<Node> {
+    BUDGET.with(|b| b.set(MAX_NODES));
+    let (expr, origin) = values.resolve(expr)?;
+    let own = origin.is_none();
+    match expr {
+        Expression::FuncCall(f) if f.name.namespace.is_empty() && f.name.name.as_str() == "jsonencode" => {
+            Some(node(f.args.iter().next()?, values, 0, own))
+        }
+        _ => match node(expr, values, 0, own) {
+            Node::Str(pieces) => json(&pieces),
+            _ => None,
+        },
+    }
+}
+
+/// The value of `key` in an object's entries.
+pub(crate) fn entry<'a>(map: &'a [(String, Node)], key: &str) -> Option<&'a Node> {
+    get(map, key)
 }
 
 /// One statement of a policy.
@@ -328,6 +352,25 @@ fn node(expr: &Expression, values: &Values, depth: usize, own: bool) -> Node {
             entries.map_or(Node::Other, |e| Node::Map(e, own.then(|| hcl::span(expr.span()))))
         }
         Expression::Traversal(_) => reference(expr),
+        Expression::Bool(b) => Node::Bool(*b.value()),
+        // `merge(a, b, ...)` of objects (a branch of a condition, each of its objects): every
+        // key either may set; an argument gen cannot read leaves the whole unknown.
+        Expression::FuncCall(f) if f.name.namespace.is_empty() && f.name.name.as_str() == "merge" => {
+            let mut entries: Vec<(String, Node)> = Vec::new();
+            for arg in f.args.iter() {
+                let branches: Vec<&Expression> = match arg {
+                    Expression::Conditional(c) => vec![&c.true_expr, &c.false_expr],
+                    other => vec![other],
+                };
+                for branch in branches {
+                    match node(branch, values, depth + 1, own) {
+                        Node::Map(more, _) => entries.extend(more),
+                        _ => return Node::Other,
+                    }
+                }
+            }
+            Node::Map(entries, own.then(|| hcl::span(expr.span())))
+        }
         other => hcl::pieces(other).map_or(Node::Other, Node::Str),
     }
 }
@@ -392,6 +435,7 @@ fn from_json(value: &serde_json::Value) -> Node {
         // A key with an interpolation in it is not known.
         serde_json::Value::Object(map) if map.keys().any(|k| k.contains(HOLE)) => Node::Other,
         serde_json::Value::Object(map) => Node::Map(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(), None),
+        serde_json::Value::Bool(b) => Node::Bool(*b),
         _ => Node::Other,
     }
 }

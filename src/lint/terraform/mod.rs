@@ -15,6 +15,7 @@
 //! deploy job more often than they would stop anyone.
 
 pub mod azurerm4;
+pub(crate) mod ecs;
 pub mod hcl;
 pub mod iam;
 mod rules;

@@ -7,8 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a service's `env` entry whose name gen's own containers set: `PORT` (the
     /// service's port), `CPU_LIMIT_MILLICORES` (the CPU limit, from the downward API),
-    /// `FORWARDED_PREFIX` (the path prefix the route strips, when it strips one), and a name
-    /// the service also lists in `secretEnv`. In an environment's override too.
+    /// `FORWARDED_PREFIX` (the path prefix the route strips, when it strips one),
+    /// `PROXY_SETS_HOST` (on ECS, for a service with an ingress: whether the proxy sets
+    /// X-Forwarded-Host), and a name the service also lists in `secretEnv`. In an
+    /// environment's override too.
     ///
     /// ## Why it matters
     /// The spec's `env` reaches the container through a ConfigMap (`envFrom`), and a
@@ -28,6 +30,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
+    let on_ecs = crate::platform::aws::of(&spec.spec).is_some_and(|aws| aws.ecs.is_some());
     for (i, svc) in spec.spec.services.iter().enumerate() {
         // The prefix a route strips, as the templates set FORWARDED_PREFIX: the path without
         // its trailing `/`, when that leaves one.
@@ -41,6 +44,10 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                 "FORWARDED_PREFIX" if strips => {
                     ("the path prefix the route strips", "set `ingress.path` instead".to_string())
                 }
+                "PROXY_SETS_HOST" if on_ecs && svc.ingress.is_some() => (
+                    "`false`: the load balancer on ECS sets no X-Forwarded-Host",
+                    "the service reads the Host header there".to_string(),
+                ),
                 _ if svc.secret_env.contains(name) => (
                     "the value of the service's Secret, as `secretEnv` lists it",
                     format!("keep `{name}` in `secretEnv` alone, its value in the Secret `{}-env`", svc.name),

@@ -6,4 +6,10 @@ provider "aws" {
   default_tags {
     tags = var.tags
   }
+
+  # The pipeline's rollback marks an ECS service with it (a release asked for before the
+  # rollback is refused): the mark is the pipeline's, never a drift.
+  ignore_tags {
+    keys = ["gen-rolled-back-at"]
+  }
 }

@@ -83,8 +83,11 @@ def create_app(config=None):
     # ingress controller's namespace and the release's reach the pod (its NetworkPolicy).
     # X-Forwarded-Prefix is trusted only where the route strips one (FORWARDED_PREFIX, set by
     # the chart): there the proxy overwrites it; elsewhere ingress-nginx passes a client's own.
+    # An application load balancer on ECS sets no X-Forwarded-Host and passes a client's own,
+    # and keeps the Host header: there (PROXY_SETS_HOST=false) the Host header is the host.
     prefix = 1 if os.environ.get("FORWARDED_PREFIX") else 0
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=prefix)
+    host = 0 if os.environ.get("PROXY_SETS_HOST") == "false" else 1
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=host, x_prefix=prefix)
     log = logging.getLogger(SERVICE)
 
     @app.get("/", provide_automatic_options=False)

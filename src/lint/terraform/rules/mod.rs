@@ -9,6 +9,8 @@ mod aks_pool_without_orchestrator_version;
 mod aks_rbac_disabled;
 mod aks_single_node_system_pool;
 mod aks_upgrades_without_maintenance_window;
+mod alb_invalid_headers_kept;
+mod alb_listener_http_forwards;
 mod argument_removed_in_azurerm_4;
 mod autoscaled_node_count_not_ignored;
 mod backend_access_key_auth;
@@ -16,6 +18,10 @@ mod block_argument_mismatch;
 mod computed_argument_set;
 mod ecr_scan_on_push_off;
 mod ecr_tags_mutable;
+mod ecs_container_privileged;
+mod ecs_root_filesystem_writable;
+mod ecs_secret_in_environment;
+mod ecs_service_public_ip;
 mod eks_control_plane_logs_missing;
 mod eks_endpoint_open_to_world;
 mod eks_node_role_workload_permissions;
@@ -81,6 +87,13 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &eks_control_plane_logs_missing::RULE, run: Run::Each(eks_control_plane_logs_missing::check) },
     Check { rule: &eks_node_role_workload_permissions::RULE, run: Run::All(eks_node_role_workload_permissions::check) },
     Check { rule: &security_group_open_to_world::RULE, run: Run::Each(security_group_open_to_world::check) },
+    // ECS services and their load balancer.
+    Check { rule: &ecs_container_privileged::RULE, run: Run::All(ecs_container_privileged::check) },
+    Check { rule: &ecs_root_filesystem_writable::RULE, run: Run::All(ecs_root_filesystem_writable::check) },
+    Check { rule: &ecs_secret_in_environment::RULE, run: Run::All(ecs_secret_in_environment::check) },
+    Check { rule: &ecs_service_public_ip::RULE, run: Run::All(ecs_service_public_ip::check) },
+    Check { rule: &alb_invalid_headers_kept::RULE, run: Run::All(alb_invalid_headers_kept::check) },
+    Check { rule: &alb_listener_http_forwards::RULE, run: Run::All(alb_listener_http_forwards::check) },
     // Versions and state.
     Check { rule: &provider_version_unpinned::RULE, run: Run::Each(provider_version_unpinned::check) },
     Check { rule: &module_source_unpinned::RULE, run: Run::Each(module_source_unpinned::check) },

@@ -87,7 +87,7 @@ data "aws_iam_policy_document" "services_key" {
 # in the access log bucket.
 resource "aws_security_group" "load_balancer" {
   count       = length(local.routed) > 0 ? 1 : 0
-  name        = "${var.cluster_name}-load-balancer"
+  name_prefix = "${var.cluster_name}-load-balancer-"
   description = "The load balancer of ${var.cluster_name}: HTTPS and HTTP (redirected) from anywhere, to the services' tasks alone"
   vpc_id      = local.vpc_id
 
@@ -164,6 +164,8 @@ resource "aws_lb_listener" "https" {
   protocol          = "HTTPS"
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
   certificate_arn   = module.certificates.arns[local.default_host]
+  # Browsers keep to HTTPS for a year once they have seen a host here.
+  routing_http_response_strict_transport_security_header_value = "max-age=31536000"
 
   # A host or path no service serves.
   default_action {
@@ -233,6 +235,7 @@ module "service" {
   readiness_path     = each.value.readiness_path
   startup_seconds    = each.value.startup_seconds
   stop_seconds       = each.value.stop_seconds
+  load_balanced      = each.value.route != null
   route = each.value.route == null ? null : {
     listener_arn      = aws_lb_listener.https[0].arn
     security_group_id = aws_security_group.load_balancer[0].id

@@ -61,12 +61,15 @@ services = {
     user            = <@ (rt.user ~ ":" ~ rt.group) | hcl @>
     writable_paths  = [<% for p in rt.writablePaths %><@ p | hcl @><% if not loop.last %>, <% endif %><% endfor %>]
     environment = {
-<% set env_width = (["PORT", "CPU_LIMIT_MILLICORES"] + (svc.env | list)) | map("hcl") | map("length") | max %>
+<% set env_width = (["PORT", "CPU_LIMIT_MILLICORES", "PROXY_SETS_HOST"] + (svc.env | list)) | map("hcl") | map("length") | max %>
 <% for name, value in svc.env | dictsort %>
       <@ name | hcl @><@ (" " * (env_width - (name | hcl | length))) | text @> = <@ value | hcl @>
 <% endfor %>
       <@ "PORT" | hcl @><@ (" " * (env_width - 6)) | text @> = <@ (svc.port | string) | hcl @>
       <@ "CPU_LIMIT_MILLICORES" | hcl @><@ (" " * (env_width - 22)) | text @> = <@ size.millicores | hcl @>
+<% if svc.ingress is defined %>
+      <@ "PROXY_SETS_HOST" | hcl @><@ (" " * (env_width - 17)) | text @> = "false"
+<% endif %>
     }
 <% if svc.secretEnv %>
     secret_names    = [<% for name in svc.secretEnv %><@ name | hcl @><% if not loop.last %>, <% endif %><% endfor %>]

@@ -149,7 +149,7 @@ resource "aws_ecs_task_definition" "this" {
       secrets                = [for name in sort(var.secret_names) : { name = name, valueFrom = aws_secretsmanager_secret.env[name].arn }]
       mountPoints            = [for name, path in local.volumes : { sourceVolume = name, containerPath = path, readOnly = false }]
       linuxParameters        = { initProcessEnabled = true, capabilities = { drop = ["ALL"] } }
-      stopTimeout            = min(var.stop_seconds, 120)
+      stopTimeout            = min(var.stop_seconds + 5, 120)
       logConfiguration = {
         logDriver = "awslogs"
         options = {
@@ -176,7 +176,7 @@ resource "aws_ecs_task_definition" "this" {
 
 # The tasks are reached from the load balancer alone, on the service's port.
 resource "aws_security_group" "tasks" {
-  name        = "${local.family}-tasks"
+  name_prefix = "${local.family}-tasks-"
   description = "The tasks of ${var.name}: reached from the load balancer alone"
   vpc_id      = var.vpc_id
 
@@ -186,7 +186,7 @@ resource "aws_security_group" "tasks" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
-  count                        = var.route == null ? 0 : 1
+  count                        = var.load_balanced ? 1 : 0
   security_group_id            = aws_security_group.tasks.id
   description                  = "HTTP from the load balancer"
   referenced_security_group_id = var.route.security_group_id
@@ -208,7 +208,7 @@ resource "aws_vpc_security_group_egress_rule" "out" {
 
 resource "aws_lb_target_group" "this" {
   #checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the tasks are in private subnets, reached from its security group alone, as a cluster's pods are from its load balancer
-  count                = var.route == null ? 0 : 1
+  count                = var.load_balanced ? 1 : 0
   name_prefix          = "svc-"
   port                 = var.port
   protocol             = "HTTP"
@@ -235,7 +235,7 @@ resource "aws_lb_target_group" "this" {
 }
 
 resource "aws_lb_listener_rule" "this" {
-  count        = var.route == null ? 0 : 1
+  count        = var.load_balanced ? 1 : 0
   listener_arn = var.route.listener_arn
   priority     = var.route.priority
 
@@ -269,7 +269,7 @@ resource "aws_ecs_service" "this" {
   platform_version                   = "LATEST"
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
-  health_check_grace_period_seconds  = var.route == null ? null : var.startup_seconds
+  health_check_grace_period_seconds  = var.load_balanced ? var.startup_seconds : null
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
   availability_zone_rebalancing      = "ENABLED"
@@ -288,7 +288,7 @@ resource "aws_ecs_service" "this" {
   }
 
   dynamic "load_balancer" {
-    for_each = var.route == null ? [] : [1]
+    for_each = var.load_balanced ? [1] : []
     content {
       target_group_arn = aws_lb_target_group.this[0].arn
       container_name   = var.name

@@ -122,7 +122,13 @@ variable "startup_seconds" {
 
 variable "stop_seconds" {
   type        = number
-  description = "Seconds a stopping task has to finish its requests (the longest request and a margin): the target group's deregistration delay and the container's stop timeout."
+  description = "Seconds a stopping task has to finish its requests (the longest request the service allows): the target group's deregistration delay, and with a margin to reap the workers, the container's stop timeout (Fargate's 120 at most)."
+}
+
+variable "load_balanced" {
+  type        = bool
+  description = "Whether the service has a route on the load balancer (route is not null), known when the plan starts: what is made for the route depends on it."
+  default     = false
 }
 
 variable "route" {
