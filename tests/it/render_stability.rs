@@ -118,6 +118,7 @@ fn cases() -> Vec<Case> {
         case("seed-001-flask-duckdns", file("examples/seed-001-flask-duckdns.yaml"), "spec.yaml", "out"),
         case("seed-002-athletes", file("examples/seed-002-athletes.yaml"), "spec.yaml", "out"),
         case("seed-004-notejam", file("examples/seed-004-notejam.yaml"), "spec.yaml", "out"),
+        case("seed-003-hello", file("examples/seed-003-hello.yaml"), "spec.yaml", "out"),
     ];
     // Every spec rule's near miss: small specs of every platform option. One that does not
     // render records its exit code and what gen printed.

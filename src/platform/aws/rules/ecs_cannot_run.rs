@@ -11,8 +11,8 @@ declare_rule! {
     /// Reports, on ECS (`platform.aws.ecs`), what a spec can say that ECS services on Fargate
     /// cannot do as gen renders them: a volume (`persistence`), an `egress` list, an HTTPRoute
     /// (`ingress.route: httproute`), an ingress without TLS (`ingress.tls: false`) or without
-    /// the Route 53 zone (`platform.aws.dns`), `pipeline.deploy: gitops`, and resource limits
-    /// larger than any Fargate task.
+    /// the Route 53 zone (`platform.aws.dns`), `pipeline.deploy: gitops`, resource limits
+    /// larger than any Fargate task, and an image repository outside the account's ECR.
     ///
     /// ## Why it matters
     /// - **Volumes:** Fargate mounts no block volume: a task's only lasting storage is EFS, a
@@ -29,6 +29,9 @@ declare_rule! {
     /// - **GitOps:** no Argo CD runs without Kubernetes; the pipeline deploys each release.
     /// - **Size:** a task gets the smallest Fargate size that holds the container's limits;
     ///   Fargate's largest is 16 vCPU and 120 GiB.
+    /// - **Registry:** the pipeline signs in to, pushes to and signs in the account's ECR, and
+    ///   the tasks pull from it with their execution role; another registry (Docker Hub) is
+    ///   not rendered on ECS yet.
     ///
     /// ## Example
     /// ```yaml
@@ -66,6 +69,21 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             let at = if spec.doc.root.lookup(&at).is_some() { at } else { service_path(i, &[rest[0]]) };
             out.push(spec.at(&RULE, &at, true, message).help(help));
         };
+        // A repository elsewhere than the account's ECR (Docker Hub): the pipeline's sign-in,
+        // push and signature, and the task's pull credentials, are ECR's alone today.
+        let registry = format!("{}/", block.registry());
+        if let Some(repository) = service.image.as_ref().and_then(|i| i.repository.as_deref())
+            && !repository.starts_with(&registry)
+        {
+            refuse(
+                &["image", "repository"],
+                format!(
+                    "service `{name}`'s image is pushed to `{repository}`, and on ECS gen renders the pipeline and the tasks' \
+                     pulls for the account's ECR alone ({registry}...)"
+                ),
+                "remove `image.repository` (gen makes the service's ECR repository), or run the services on EKS".into(),
+            );
+        }
         let limits = &service.resources.limits;
         if aws::fargate_size(&limits.cpu, &limits.memory).is_none() {
             refuse(

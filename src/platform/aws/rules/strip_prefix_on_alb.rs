@@ -7,7 +7,7 @@ use crate::spec::rules::service_path;
 declare_rule! {
     /// ## What it does
     /// Reports `ingress.stripPrefix: true` (with a path other than `/`) on a service that
-    /// runs on AWS.
+    /// runs on EKS. (On ECS, gen's listener rule strips it with the ALB's URL rewrite.)
     ///
     /// ## Why it matters
     /// gen strips a prefix with ingress-nginx's regular-expression path and rewrite target.
@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
-    if aws::of(&spec.spec).is_none() {
+    if aws::eks_of(&spec.spec).is_none() {
         return;
     }
     for (i, svc) in spec.spec.services.iter().enumerate() {

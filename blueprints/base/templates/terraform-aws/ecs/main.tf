@@ -242,6 +242,7 @@ module "service" {
     host              = each.value.route.host
     paths             = each.value.route.paths
     priority          = each.value.route.priority
+    strip             = each.value.route.strip
   }
 
   depends_on = [aws_ecs_cluster_capacity_providers.this]

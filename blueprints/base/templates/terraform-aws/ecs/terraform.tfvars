@@ -88,6 +88,10 @@ services = {
 <% set rank = namespace(at=0) %>
 <% for name in ordered %><% if name == svc.name %><% set rank.at = loop.index %><% endif %><% endfor %>
       priority = <@ rank.at * 10 @>
+<% if path and svc.ingress.stripPrefix %>
+      # The service gets its own paths: the prefix is taken off before the request reaches it.
+      strip = <@ ("/" ~ path) | hcl @>
+<% endif %>
     }
 <% endif %>
   }

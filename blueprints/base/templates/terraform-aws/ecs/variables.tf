@@ -44,6 +44,7 @@ variable "services" {
       host     = string
       paths    = list(string)
       priority = number
+      strip    = optional(string)
     }))
   }))
   description = "The services, by name (spec: services): each one's ECR repository (a key of the shared root's repository_urls), port, task size (CPU units and MiB, a size Fargate offers), fewest and most tasks and CPU target, user, writable folders, environment and secrets, health paths and command, start and stop times, and its route on the load balancer (host, paths and the listener rule's priority), if it has an ingress."

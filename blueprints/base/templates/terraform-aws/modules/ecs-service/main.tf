@@ -258,6 +258,22 @@ resource "aws_lb_listener_rule" "this" {
       }
     }
   }
+
+  # The prefix taken off (spec: ingress.stripPrefix): /api and /api/x reach the service as /
+  # and /x. The load balancer sets no X-Forwarded-Prefix, so the service's own links do not
+  # carry the prefix.
+  dynamic "transform" {
+    for_each = var.route.strip == null ? [] : [var.route.strip]
+    content {
+      type = "url-rewrite"
+      url_rewrite_config {
+        rewrite {
+          regex   = "^${transform.value}/?(.*)$"
+          replace = "/$1"
+        }
+      }
+    }
+  }
 }
 
 resource "aws_ecs_service" "this" {

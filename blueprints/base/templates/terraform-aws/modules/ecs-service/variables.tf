@@ -138,7 +138,8 @@ variable "route" {
     host              = string
     paths             = list(string)
     priority          = number
+    strip             = optional(string)
   })
-  description = "Where the load balancer sends the service's requests (spec: services[].ingress): its HTTPS listener and security group, the host and paths of the listener rule, and the rule's priority; null for a service without an ingress."
+  description = "Where the load balancer sends the service's requests (spec: services[].ingress): its HTTPS listener and security group, the host and paths of the listener rule, the rule's priority, and the prefix it takes off the path (spec: ingress.stripPrefix), if any; null for a service without an ingress."
   default     = null
 }
