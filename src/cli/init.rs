@@ -24,8 +24,8 @@ pub struct Args {
     /// On aws, what runs the services: `eks`, a Kubernetes cluster (the chart, the manifests),
     /// or `ecs`, ECS services on Fargate behind one load balancer, with no Kubernetes
     /// (`gen init --platform aws --runtime ecs`).
-    #[arg(long, value_enum, default_value_t = Runtime::Eks)]
-    runtime: Runtime,
+    #[arg(long, value_parser = crate::platform::aws::RUNTIMES, default_value = crate::platform::aws::EKS)]
+    runtime: String,
     /// Where to write the spec [default: spec.yaml; with --from DIR, DIR/spec.yaml].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -56,13 +56,6 @@ pub struct Args {
     /// it still has.
     #[arg(long, requires = "from")]
     compare: bool,
-}
-
-/// What runs the services on aws.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-enum Runtime {
-    Eks,
-    Ecs,
 }
 
 /// The sizes `gen init` writes a cloud platform's example at.
@@ -134,7 +127,7 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
-    if args.runtime == Runtime::Ecs && args.platform != crate::platform::aws::NAME {
+    if args.runtime == crate::platform::aws::ECS && args.platform != crate::platform::aws::NAME {
         eprintln!(
             "gen: error: --runtime ecs runs the services on ECS, on aws; `{}` has no ECS: add `--platform aws`, \
              nothing written",
@@ -142,10 +135,6 @@ pub fn run(args: Args) -> u8 {
         );
         return EXIT_FAILURE;
     }
-    let runtime = match args.runtime {
-        Runtime::Eks => "eks",
-        Runtime::Ecs => "ecs",
-    };
     let digest = args.base_image_digest.as_deref();
     let footprint = match args.footprint {
         Footprint::Starter => "starter",
@@ -158,7 +147,7 @@ pub fn run(args: Args) -> u8 {
         &args.platform,
         digest,
         footprint,
-        runtime,
+        &args.runtime,
     ) {
         Ok(text) => text,
         Err(message) => {

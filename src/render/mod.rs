@@ -358,7 +358,7 @@ pub fn example_spec_pinned(
     platform: &str,
     base_image_digest: Option<&str>,
 ) -> Result<String, String> {
-    example_spec_sized(catalog, blueprint, name, platform, base_image_digest, "production", "eks")
+    example_spec_sized(catalog, blueprint, name, platform, base_image_digest, "production", crate::platform::aws::EKS)
 }
 
 /// [`example_spec_pinned`] at a footprint (`starter`, `production`): how big and how costly the

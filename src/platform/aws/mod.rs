@@ -25,6 +25,12 @@ use crate::spec::{Loaded, schema};
 /// The platform's name: its key under `platform` in the spec.
 pub const NAME: &str = "aws";
 
+/// What runs the services, by its key under `platform.aws`: an EKS cluster, or ECS services on
+/// Fargate (`gen init --runtime`); the first is `gen init`'s default.
+pub const EKS: &str = "eks";
+pub const ECS: &str = "ecs";
+pub const RUNTIMES: [&str; 2] = [EKS, ECS];
+
 /// The name of HashiCorp's Terraform provider for AWS (`provider "aws"`).
 pub const TERRAFORM_PROVIDER: &str = "aws";
 

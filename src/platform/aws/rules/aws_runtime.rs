@@ -62,8 +62,8 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     for (i, env) in spec.environments.iter().enumerate().filter(|(_, e)| e.target == aws::NAME) {
         let Some(block) = aws::of(&env.spec(spec).spec) else { continue };
         let runtime = match (&block.eks, &block.ecs) {
-            (Some(_), None) => "eks",
-            (None, Some(_)) => "ecs",
+            (Some(_), None) => aws::EKS,
+            (None, Some(_)) => aws::ECS,
             _ => continue,
         };
         if let Some(&(first, theirs)) = runtimes.first()
