@@ -32,7 +32,8 @@ const CHECKOV: &[(&str, &str, &str)] = &[
     ("TF031", "", "CKV_AWS_37"),
     ("TF032", "", "CKV_AWS_24"),
     // (TF034's counterpart, CKV_AWS_334, reads the key `privilege`, which ECS does not have:
-    // it reports no privileged container, and is not held to agree here.)
+    // it reports no privileged container, and is held to agree on its own test cases alone,
+    // CHECKOV_CASES.)
     ("TF035", "", "CKV_AWS_336"),
     ("TF037", "", "CKV_AWS_333"),
     ("TF038", "", "CKV_AWS_131"),
@@ -331,6 +332,38 @@ const CHECKOV_CASES: &[CheckovCase] = &[
         example: "example_SecurityGroupUnrestrictedIngressAny",
         rule: "TF032",
         checks: &["CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_ECSContainerPrivilege",
+        rule: "TF034",
+        checks: &["CKV_AWS_334"],
+        stricter: &[],
+        looser: &[(
+            "aws_ecs_task_definition.fail",
+            "`privilege = true` is no key of a container definition (ECS's is `privileged`): ECS ignores it, and the \
+             container runs unprivileged",
+        )],
+    },
+    CheckovCase {
+        example: "example_ECSContainerReadOnlyRoot",
+        rule: "TF035",
+        checks: &["CKV_AWS_336"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_ECSServicePublicIP",
+        rule: "TF037",
+        checks: &["CKV_AWS_333"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
+        example: "example_ALBDropHttpHeaders",
+        rule: "TF038",
+        checks: &["CKV_AWS_131"],
         stricter: &[],
         looser: &[],
     },
