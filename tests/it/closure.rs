@@ -367,6 +367,32 @@ fn a_workflow_s_inputs_are_read_from_its_expressions_only() {
     assert_eq!(found, [f("DEP009", "ci.yml", 8, 48), f("DEP009", "ci.yml", 9, 13)], "{found:?}");
 }
 
+#[test]
+fn a_secret_a_caller_passes_to_a_reusable_workflow_is_the_caller_s_to_resolve() {
+    // The called workflow declares the secret (`on.workflow_call.secrets`), and reads it: that
+    // resolves its own reading. The caller's `secrets.TOKEN` must still be set or declared.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).expect("mkdir");
+    let called = "name: called\non:\n  workflow_call:\n    secrets:\n      TOKEN: {required: false}\npermissions: {}\n\
+                  jobs:\n  push:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo\n        env:\n          \
+                  TOKEN: ${{ secrets.TOKEN }}\n";
+    let caller = "name: caller\non: push\npermissions: {}\njobs:\n  call:\n    uses: ./.github/workflows/called.yml\n    \
+                  secrets:\n      TOKEN: ${{ secrets.TOKEN }}\n";
+    std::fs::write(workflows.join("called.yml"), called).expect("write");
+    std::fs::write(workflows.join("caller.yml"), caller).expect("write");
+    let found = dep(&lint(&[], dir.path()));
+    assert_eq!(found, [f("DEP009", "caller.yml", 8, 18)], "{found:?}");
+    // Declared in the README beside them, it resolves.
+    std::fs::write(
+        dir.path().join("README.md"),
+        "# x\n\n## Prerequisites\n\n- GitHub secret `TOKEN`: `gh secret list`.\n",
+    )
+    .expect("write");
+    let found = dep(&lint(&[], dir.path()));
+    assert_eq!(found, [], "{found:?}");
+}
+
 /// A claim of many nodes is judged against its class as the deployment creates it: a class
 /// of a disk's provisioner never serves it, one of a file share's (or one gen cannot tell) is
 /// not judged, and with no class named on a cluster gen knows nothing of, neither is the

@@ -19,16 +19,17 @@ pub fn read(graph: &mut Graph, source: &Source, origin: usize) {
 pub fn read_root(graph: &mut Graph, source: &Source, root: &Node, origin: usize) {
     let shift = if source.text().starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let text = &source.text()[shift..];
-    // A reusable workflow's secrets come from its caller.
+    // A reusable workflow's secrets come from its caller: they resolve its own references
+    // alone (the caller's `secrets.X` that passes one is the caller's to resolve).
     let on = root.get("on").or_else(|| root.get("true"));
     let passed = on.and_then(|o| o.get("workflow_call")).and_then(|c| c.get("secrets"));
-    if let Some(Value::Map(entries)) = passed.map(|p| &p.value) {
-        for e in entries {
-            graph.create(GITHUB_SECRET, None, &e.key);
-        }
-    }
+    let passed: Vec<&str> = match passed.map(|p| &p.value) {
+        Some(Value::Map(entries)) => entries.iter().map(|e| e.key.as_str()).collect(),
+        _ => Vec::new(),
+    };
     let mut found: Vec<(&'static str, String, Span)> = Vec::new();
     walk(root, false, text, &mut found);
+    found.retain(|(kind, name, _)| *kind != GITHUB_SECRET || !passed.contains(&name.as_str()));
     if let Some(Value::Map(jobs)) = root.get("jobs").map(|j| &j.value) {
         for job in jobs {
             let environment = job.value.get("environment");
