@@ -20,6 +20,7 @@
 //! What a reference in gen's own output is, is gated by [`OWN_OUTPUT`]; a hand-written file's
 //! unresolved reference is a warning.
 
+pub mod aws;
 mod commands;
 mod kubernetes;
 mod monitoring;
@@ -405,11 +406,13 @@ impl Graph {
     }
 
     /// The clusters a reference must resolve in: each of its scope's, or any (`None`) for a
-    /// loose file, a GitHub setting (a repository's, whatever the cluster), or a deployment of
-    /// one cluster.
+    /// loose file, a GitHub setting (a repository's, whatever the cluster), an AWS object (an
+    /// account's), or a deployment of one cluster.
     fn must_resolve_in(&self, r: &Reference) -> Vec<Option<ClusterId>> {
         let github = [GITHUB_SECRET, GITHUB_VARIABLE, GITHUB_ENVIRONMENT].contains(&r.kind.as_str());
-        if github || self.clusters.is_empty() {
+        // An account's objects (a secret, a role) are there whatever the cluster.
+        let account = aws::KINDS.contains(&r.kind.as_str());
+        if github || account || self.clusters.is_empty() {
             return vec![None];
         }
         match &r.scope {

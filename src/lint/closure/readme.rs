@@ -11,7 +11,8 @@
 //!   reads), `CRD` or `CustomResourceDefinition` with the CRD's name
 //!   (`httproutes.gateway.networking.k8s.io`), or the two words `GitHub secret`, `GitHub
 //!   variable`, `GitHub environment`, `Azure role` (the role the person or pipeline running
-//!   `terraform apply` holds on the cluster);
+//!   `terraform apply` holds on the cluster), and AWS's `Secrets Manager secret`, `SSM
+//!   parameter`, `CloudWatch log group`, `IAM role`;
 //! - further spans after the first, separated only by commas, `and`, `or`, keep its kind:
 //!   ``GitHub variables `AZURE_TENANT_ID`, `AZURE_SUBSCRIPTION_ID` and `AZURE_CLIENT_ID` ``.
 //!
@@ -113,6 +114,10 @@ fn kind_of(before: &str) -> Option<String> {
             ("github", "secret") => Some(GITHUB_SECRET),
             ("github", "variable") => Some(GITHUB_VARIABLE),
             ("github", "environment") => Some(GITHUB_ENVIRONMENT),
+            ("manager", "secret") => Some(super::aws::SECRET),
+            ("ssm", "parameter") => Some(super::aws::PARAMETER),
+            ("log", "group") => Some(super::aws::LOG_GROUP),
+            ("iam", "role") => Some(super::aws::ROLE),
             (platform, "role") => crate::platform::by_name(platform).and_then(|p| p.role_kind()),
             _ => None,
         };

@@ -21,7 +21,9 @@
 //! - `github_actions_secret`, `github_actions_variable`, `github_repository_environment` (and
 //!   the environment's secrets and variables): what a workflow reads;
 //! - a `module` from a registry or a repository: what the known software it is named after
-//!   installs.
+//!   installs;
+//! - AWS's secrets, parameters, log groups and roles, and what ECS task definitions name of
+//!   them ([`super::aws`]).
 
 use std::collections::HashMap;
 
@@ -123,6 +125,12 @@ pub fn read_body(graph: &mut Graph, body: &Body, origin: usize) {
     let text = body.to_string();
     let applies =
         body.get_blocks("resource").any(|r| hcl::labels(r).first().is_some_and(|k| *k == "kubernetes_manifest"));
+    // An AWS object a data source reads exists (the plan fails where it does not).
+    for block in body.get_blocks("data") {
+        if let [kind, _] = hcl::labels(block).as_slice() {
+            super::aws::creates(graph, &block.body, kind);
+        }
+    }
     for block in body.get_blocks("data") {
         let labels = hcl::labels(block);
         let ["helm_template", name] = labels.as_slice() else { continue };
@@ -215,7 +223,8 @@ fn resource(graph: &mut Graph, origin: usize, block: &Block, kind: &str, name: &
         }
         "github_repository_environment" => github(graph, body, "environment", GITHUB_ENVIRONMENT),
         "azurerm_key_vault" => key_vault(graph, origin, body),
-        _ => {}
+        "aws_ecs_task_definition" => super::aws::task_definition(graph, origin, body, &address),
+        _ => super::aws::creates(graph, body, kind),
     }
 }
 

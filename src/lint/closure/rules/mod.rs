@@ -1,12 +1,13 @@
 //! The `DEP` rules: one file each, and the check that runs them over a [`Graph`].
 //!
-//! The reference rules (DEP001 to DEP006, DEP009) share one resolver ([`Graph::resolves`]);
+//! The reference rules (DEP001 to DEP006, DEP009, DEP015) share one resolver ([`Graph::resolves`]);
 //! each rule's file holds its documentation and what it tells the user to do. DEP007 and
 //! DEP008 relate Terraform's grants to what the deployment needs; DEP013, the monitors and
 //! rules to the Prometheus that reads them; DEP014, the alerts to who hears of them.
 
 mod access_mode_unserved;
 mod alert_without_receiver;
+mod aws_object_missing;
 mod cluster_access_not_granted;
 mod config_missing;
 mod deploy_role_misses_kinds;
@@ -21,6 +22,7 @@ mod storage_missing;
 mod workflow_input_undeclared;
 
 pub use access_mode_unserved::RULE as ACCESS_MODE_UNSERVED;
+pub use aws_object_missing::RULE as AWS_OBJECT_MISSING;
 pub use config_missing::RULE as CONFIG_MISSING;
 pub use gateway_or_class_missing::RULE as GATEWAY_OR_CLASS_MISSING;
 pub use key_vault_missing::RULE as KEY_VAULT_MISSING;
@@ -51,6 +53,7 @@ pub fn all() -> Vec<&'static Rule> {
         &key_vault_missing::RULE,
         &monitor_not_selected::RULE,
         &alert_without_receiver::RULE,
+        &aws_object_missing::RULE,
     ]
 }
 
@@ -117,6 +120,7 @@ fn unresolved(graph: &Graph, r: &Reference, missing: &[Option<super::ClusterId>]
         "DEP005" => kind_without_crd::HELP,
         "DEP006" => namespace_missing::HELP,
         "DEP010" => priority_class_missing::HELP,
+        "DEP015" => aws_object_missing::HELP,
         _ => workflow_input_undeclared::HELP,
     };
     graph.diag(r.rule, r.origin, r.span, message).help(format!(

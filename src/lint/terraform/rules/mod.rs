@@ -18,7 +18,9 @@ mod block_argument_mismatch;
 mod computed_argument_set;
 mod ecr_scan_on_push_off;
 mod ecr_tags_mutable;
+mod ecs_container_logs_nowhere;
 mod ecs_container_privileged;
+mod ecs_container_runs_as_root;
 mod ecs_root_filesystem_writable;
 mod ecs_secret_in_environment;
 mod ecs_service_public_ip;
@@ -94,6 +96,8 @@ pub static CHECKS: &[Check<Document>] = &[
     Check { rule: &ecs_service_public_ip::RULE, run: Run::All(ecs_service_public_ip::check) },
     Check { rule: &alb_invalid_headers_kept::RULE, run: Run::All(alb_invalid_headers_kept::check) },
     Check { rule: &alb_listener_http_forwards::RULE, run: Run::All(alb_listener_http_forwards::check) },
+    Check { rule: &ecs_container_runs_as_root::RULE, run: Run::All(ecs_container_runs_as_root::check) },
+    Check { rule: &ecs_container_logs_nowhere::RULE, run: Run::All(ecs_container_logs_nowhere::check) },
     // Versions and state.
     Check { rule: &provider_version_unpinned::RULE, run: Run::Each(provider_version_unpinned::check) },
     Check { rule: &module_source_unpinned::RULE, run: Run::Each(module_source_unpinned::check) },
