@@ -69,6 +69,10 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("aks_backup_schedule", filters::aks_backup_schedule);
     env.add_filter("aws_backup_schedule", filters::aws_backup_schedule);
     env.add_filter("fargate_size", filters::fargate_size);
+    env.add_filter("docker_hub", filters::docker_hub);
+    env.add_filter("slo_burn_rates", filters::slo_burn_rates);
+    env.add_filter("duration_seconds", filters::duration_seconds);
+    env.add_filter("listener_priorities", filters::listener_priorities);
     env.add_filter("slo_rules", filters::slo_rules);
     env.add_filter("slo_dashboard", filters::slo_dashboard);
     env.add_filter("slo_tests", filters::slo_tests);

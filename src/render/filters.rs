@@ -354,6 +354,52 @@ pub fn fargate_size(value: Value) -> Result<Value, Error> {
     }
 }
 
+/// The repository of an image (a service's `image`) on Docker Hub, without its host
+/// (`NAMESPACE/NAME`); none for one elsewhere (the account's own registry).
+pub fn docker_hub(value: Value) -> Result<Value, Error> {
+    let repository = value.get_attr("repository")?;
+    let image = crate::spec::model::Image { repository: repository.as_str().map(str::to_string), ..Default::default() };
+    Ok(match image.repository.as_deref().filter(|_| image.on_docker_hub()) {
+        Some(r) => Value::from(&r[crate::spec::model::DOCKER_HUB.len() + 1..]),
+        None => Value::from(()),
+    })
+}
+
+/// The burn-rate conditions of the SLO alerts (`spec | slo_burn_rates`, whatever it is applied
+/// to): each with its alert (`fast`, `slow`), factor of the budget and windows in seconds, as
+/// the Prometheus rules read them ([`super::slo::burn_rates`]).
+pub fn slo_burn_rates(_value: Value) -> Result<Value, Error> {
+    Ok(Value::from(minijinja::value::Serde(super::slo::burn_rates())))
+}
+
+/// Each served service's priority on the load balancer's listener (`services | listener_priorities`:
+/// the services with an ingress, in the spec's order), by name ([`crate::platform::aws::listener_priorities`]).
+pub fn listener_priorities(services: Value) -> Result<Value, Error> {
+    let mut routes = Vec::new();
+    for service in services.try_iter()? {
+        let ingress = service.get_attr("ingress")?;
+        let path = ingress.get_attr("path")?;
+        let path = path.as_str().unwrap_or("/").trim_matches('/');
+        routes.push((
+            scalar(&service.get_attr("name")?, "listener_priorities")?,
+            scalar(&ingress.get_attr("host")?, "listener_priorities")?,
+            if path.is_empty() { String::new() } else { format!("/{path}") },
+        ));
+    }
+    let priorities = crate::platform::aws::listener_priorities(&routes);
+    Ok(Value::from(priorities.into_iter().collect::<std::collections::BTreeMap<_, _>>()))
+}
+
+/// The seconds of a latency threshold (`250ms`, `1s`), as a number.
+pub fn duration_seconds(value: Value) -> Result<Value, Error> {
+    let s = scalar(&value, "duration_seconds")?;
+    let latency = crate::spec::model::LatencySlo { threshold: s.clone(), ..Default::default() };
+    latency
+        .seconds()
+        .map(Value::from)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{s}` is not a duration in ms or s")))
+}
+
 /// One path segment, refused unless it is plain: no separators, no `.` or `..`, no name
 /// Windows reserves.
 pub fn segment(value: Value) -> Result<Value, Error> {

@@ -91,6 +91,40 @@ const BURN_ALERTS: [BurnAlert; 2] = [
     },
 ];
 
+/// The seconds of a window (`5m`, `1h`, `3d`).
+fn window_seconds(window: &str) -> u64 {
+    let (n, unit) = window.split_at(window.len() - 1);
+    let n: u64 = n.parse().unwrap_or(0);
+    n * match unit {
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 1,
+    }
+}
+
+/// The burn-rate conditions of the alerts, for a platform that evaluates them elsewhere than
+/// in Prometheus (CloudWatch's alarms on ECS): each with its alert (`fast`, `slow`), severity,
+/// factor of the budget, and its long and short windows in seconds.
+pub fn burn_rates() -> Vec<serde_json::Value> {
+    BURN_ALERTS
+        .iter()
+        .flat_map(|alert| {
+            let speed = if alert.severity == "critical" { "fast" } else { "slow" };
+            alert.burns.iter().map(move |b| {
+                serde_json::json!({
+                    "alert": speed,
+                    "severity": alert.severity,
+                    "factor": b.factor,
+                    "long": window_seconds(b.long),
+                    "short": window_seconds(b.short),
+                    "least": if alert.severity == "critical" { PAGE_MIN_BAD } else { 0 },
+                })
+            })
+        })
+        .collect()
+}
+
 /// A recording or alerting rule, as Prometheus' rules file holds it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rule {
@@ -1075,6 +1109,32 @@ fn tests_of(out: &mut String, set: &RuleSet) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_burn_rates_cloudwatch_reads_are_the_rules_windows_and_factors() {
+        let burns: Vec<(String, f64, u64, u64, u64)> = super::burn_rates()
+            .iter()
+            .map(|b| {
+                let n = |k: &str| b[k].as_u64().expect(k);
+                (
+                    b["alert"].as_str().expect("alert").to_string(),
+                    b["factor"].as_f64().expect("factor"),
+                    n("long"),
+                    n("short"),
+                    n("least"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            burns,
+            [
+                ("fast".to_string(), 14.4, 3600, 300, super::PAGE_MIN_BAD.into()),
+                ("fast".to_string(), 6.0, 21_600, 1800, super::PAGE_MIN_BAD.into()),
+                ("slow".to_string(), 3.0, 86_400, 7200, 0),
+                ("slow".to_string(), 1.0, 259_200, 21_600, 0),
+            ]
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -103,6 +103,16 @@ pub(super) fn pipeline_value(loaded: &Loaded, services: &[ServiceBlueprint<'_>],
         ("declared", Value::from(declared)),
         ("environments", Value::from(cloud.iter().map(|(_, v)| (*v).clone()).collect::<Vec<_>>())),
         ("registry", registry),
+        // Which registries the services' images are in: Docker Hub (a token signs in), the
+        // platform's own (its identities sign in).
+        (
+            "dockerHub",
+            Value::from(loaded.spec.services.iter().any(|s| s.image.as_ref().is_some_and(|i| i.on_docker_hub()))),
+        ),
+        (
+            "ownRegistry",
+            Value::from(loaded.spec.services.iter().any(|s| !s.image.as_ref().is_some_and(|i| i.on_docker_hub()))),
+        ),
         ("offPipeline", Value::from(cloud.len() < loaded.environments.len())),
         ("deployJobs", Value::from(jobs.iter().map(|(j, _)| Value::from(j.as_str())).collect::<Vec<_>>())),
         ("deploys", Value::from(deploys)),

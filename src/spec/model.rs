@@ -487,6 +487,18 @@ pub struct Image {
     pub digest: Option<String>,
 }
 
+/// The host a repository on Docker Hub is written with (`docker.io/NAMESPACE/NAME`): gen reads
+/// a repository as Docker Hub's by it alone, not by a name without a host, which a reader
+/// takes for a typo as often as for Docker Hub.
+pub const DOCKER_HUB: &str = "docker.io";
+
+impl Image {
+    /// Whether the repository is on Docker Hub (`docker.io/...`).
+    pub fn on_docker_hub(&self) -> bool {
+        self.repository.as_deref().is_some_and(|r| r.strip_prefix(DOCKER_HUB).is_some_and(|rest| rest.starts_with('/')))
+    }
+}
+
 /// Requests and limits.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -210,6 +210,24 @@ fn variants() -> Vec<Variant> {
             out: "out",
             files: Vec::new(),
         },
+        // ECS with one image on Docker Hub beside one in ECR: both sign-ins, the ECR steps
+        // of the deploy held to the ECR image.
+        Variant {
+            name: "ecs-docker-hub",
+            spec: spec_text("tests/fixtures/specs/ecs.yaml")
+                .replace("  - name: web\n", "  - name: web\n    image: {repository: docker.io/acme/shop-web}\n"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
+        // Seed 003: every image on Docker Hub, no ECR repository and no build role.
+        Variant {
+            name: "seed-003",
+            spec: spec_text("examples/seed-003-hello.yaml"),
+            spec_at: "spec.yaml",
+            out: "out",
+            files: Vec::new(),
+        },
         // The same through Argo CD, each release proposed in a pull request.
         Variant {
             name: "eks-gitops",
@@ -584,6 +602,81 @@ fn role_of(code: &str, module: &str, vars: &Value) -> (String, String) {
     (attribute("name"), attribute("subject"))
 }
 
+/// On ECS, what a deploy job names is what Terraform creates for the environment it deploys:
+/// the cluster (its values' `cluster_name`), the service (a key of its values' `services`),
+/// the contract's family and the log group (the service module's names, `<cluster>-<service>`
+/// and `/ecs/<cluster>/<service>`); and the secret the tasks pull a Docker Hub image with is
+/// the root's, read by that service's execution role alone.
+#[test]
+fn on_ecs_every_name_a_deploy_job_uses_is_one_the_environment_s_terraform_creates() {
+    for v in variants().into_iter().filter(on_ecs) {
+        let repo = Repo::new(&v);
+        let tf = repo.out().join("terraform");
+        let module = std::fs::read_to_string(tf.join("modules/ecs-service/main.tf")).expect("module");
+        // The module's names, as it writes them.
+        for name in [
+            "family = \"${var.cluster_name}-${var.name}\"",
+            "family                   = \"${local.family}-contract\"",
+            "name              = \"/ecs/${var.cluster_name}/${var.name}\"",
+        ] {
+            assert!(module.contains(name), "{}: the service module no longer writes {name}", repo.name);
+        }
+        let root = std::fs::read_to_string(tf.join("main.tf")).expect("root");
+        assert!(root.contains("name                    = \"${var.cluster_name}/docker-hub\""), "{}", repo.name);
+        // Each environment's values, by the GitHub environment its deploy role trusts.
+        let mut clusters: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
+        for file in common::root_tfvars(&tf) {
+            let vars = tfvars(&tf.join(&file));
+            let services = vars["services"].as_object().expect("services").keys().cloned().collect();
+            let cluster = vars["cluster_name"].as_str().expect("cluster").to_string();
+            clusters
+                .insert(vars["github_environment"].as_str().expect("github environment").into(), (cluster, services));
+        }
+        let mut deployed = 0;
+        let mut deployed_services: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in repo.workflows() {
+            let wf = read_workflow(&file);
+            for (id, job) in jobs(&wf) {
+                let deploys = steps(job).into_iter().find(|s| {
+                    s["uses"].as_str().is_some_and(|u| u.starts_with("aws-actions/amazon-ecs-deploy-task-definition@"))
+                });
+                let Some(deploy) = deploys else { continue };
+                let environment = job["environment"].as_str().or_else(|| job["environment"]["name"].as_str());
+                let environment =
+                    environment.unwrap_or_else(|| panic!("{}: {id} deploys in no environment", repo.name));
+                let (cluster, _) = clusters.get(environment).unwrap_or_else(|| {
+                    panic!("{}: {id} deploys in {environment}, whose values are not there", repo.name)
+                });
+                assert_eq!(job["env"]["CLUSTER"].as_str(), Some(cluster.as_str()), "{}: {id}", repo.name);
+                assert_eq!(deploy["with"]["cluster"].as_str(), Some(cluster.as_str()), "{}: {id}", repo.name);
+                // The service, as the reusable workflow's caller names it.
+                let service = deploy["with"]["service"].as_str().expect("service").to_string();
+                assert_eq!(wf["env"]["SERVICE"].as_str(), Some(service.as_str()), "{}: {id}", repo.name);
+                deployed_services.entry(environment.to_string()).or_default().insert(service);
+                let script: String = steps(job).iter().filter_map(|s| s["run"].as_str()).collect();
+                for name in [
+                    "\"$CLUSTER-$SERVICE-contract\"",
+                    "--cluster \"$CLUSTER\" --services \"$SERVICE\"",
+                    "/ecs/$CLUSTER/$SERVICE",
+                ] {
+                    assert!(script.contains(name), "{}: {id} no longer names {name}", repo.name);
+                }
+                deployed += 1;
+            }
+        }
+        assert!(deployed >= clusters.len(), "{}: {deployed} deploy jobs", repo.name);
+        // The services deployed to each environment are those its values create.
+        for (environment, (_, services)) in &clusters {
+            assert_eq!(
+                deployed_services.get(environment),
+                Some(services),
+                "{}: the services of {environment}",
+                repo.name
+            );
+        }
+    }
+}
+
 #[test]
 fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
     for v in variants().into_iter().filter(on_aws) {
@@ -600,12 +693,15 @@ fn every_aws_role_a_job_assumes_is_one_terraform_creates_trusting_that_job() {
             format!("arn:aws:iam::{}:role/{name}", vars["account_id"].as_str().expect("account"))
         };
         let shared = tfvars(&tf.join("shared/terraform.tfvars"));
-        let (name, subject) =
-            role_of(&std::fs::read_to_string(tf.join("shared/main.tf")).expect("shared"), "build_role", &shared);
-        roles.insert(
-            arn(&shared, &name),
-            ([subject].into(), shared["region"].as_str().expect("region").into(), BTreeSet::new()),
-        );
+        // The build role, where some image is in ECR (Docker Hub's are pushed with a token).
+        if shared["repositories"].as_array().is_some_and(|r| !r.is_empty()) {
+            let (name, subject) =
+                role_of(&std::fs::read_to_string(tf.join("shared/main.tf")).expect("shared"), "build_role", &shared);
+            roles.insert(
+                arn(&shared, &name),
+                ([subject].into(), shared["region"].as_str().expect("region").into(), BTreeSet::new()),
+            );
+        }
         // The Terraform workflow's, in bootstrap/: a cluster-admin (apply) and a viewer (drift)
         // of every cluster; the drift check's jobs read none through kubectl.
         let bootstrap = tfvars(&tf.join("bootstrap/terraform.tfvars"));
@@ -4166,7 +4262,9 @@ fn every_apply_applies_only_the_plan_its_reviewers_read() {
                 checked += 1;
             }
         }
-        assert!(checked >= 3, "{}: {checked} roots", v.name);
+        // The shared root and each environment's, and on EKS each cluster root: two at least
+        // for one environment on ECS (no cluster root).
+        assert!(checked >= if on_ecs(&v) { 2 } else { 3 }, "{}: {checked} roots", v.name);
     }
 }
 

@@ -332,6 +332,37 @@ const FARGATE_SIZES: &[(u32, u32, u32, u32)] = &[
     (16384, 32768, 122880, 8192),
 ];
 
+/// The slots of each band of listener-rule priorities.
+const PRIORITY_SLOTS: u32 = 5000;
+
+/// Each route's priority on the load balancer's HTTPS listener (`routes`: name, host and path,
+/// in the spec's order), which ALB evaluates lowest first and needs unique. A route's band is
+/// its path's depth (`/a/b` before `/a`, before a host's own rule), so that within a host the
+/// longer path is matched first; its place in the band is a hash of its host and path. So
+/// adding or removing a service leaves the others' priorities as they were: a listener rule
+/// that moved while another took its old number would fail the apply (PriorityInUse). Two
+/// routes whose hashes meet take the next free place, in the spec's order: the one place
+/// where a service added before them, or the first removed, moves another (about 1 pair in
+/// 5,000 of a band; a priority kept from the last render would end it, and gen keeps none).
+pub fn listener_priorities(routes: &[(String, String, String)]) -> Vec<(String, u32)> {
+    use sha2::{Digest, Sha256};
+    let bands = 50_000 / PRIORITY_SLOTS;
+    let mut taken = std::collections::HashSet::new();
+    routes
+        .iter()
+        .map(|(name, host, path)| {
+            let depth = path.split('/').filter(|s| !s.is_empty()).count() as u32;
+            let band = bands - 1 - depth.min(bands - 1);
+            let digest = Sha256::digest(format!("{host}\n{path}").as_bytes());
+            let mut slot = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % PRIORITY_SLOTS;
+            while !taken.insert((band, slot)) {
+                slot = (slot + 1) % PRIORITY_SLOTS;
+            }
+            (name.clone(), band * PRIORITY_SLOTS + slot + 1)
+        })
+        .collect()
+}
+
 /// The smallest Fargate task size (CPU units, memory MiB) that holds a container's limits
 /// (`cpu`, `memory`: Kubernetes quantities), where one does: the ECS task gets what the chart's
 /// container may use at most.
@@ -364,6 +395,28 @@ pub fn load_balancer_cidr(cidr: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn listener_rules_keep_their_priorities_when_a_service_is_added_and_longer_paths_come_first() {
+        let route = |n: &str, h: &str, p: &str| (n.to_string(), h.to_string(), p.to_string());
+        let before = vec![route("api", "shop.example.com", "/api"), route("web", "shop.example.com", "/")];
+        let after = vec![
+            route("admin", "admin.example.com", "/"),
+            route("api", "shop.example.com", "/api"),
+            route("v2", "shop.example.com", "/api/v2"),
+            route("web", "shop.example.com", "/"),
+        ];
+        let (before, after) = (super::listener_priorities(&before), super::listener_priorities(&after));
+        let of = |all: &[(String, u32)], n: &str| all.iter().find(|(m, _)| m == n).map(|(_, p)| *p).expect(n);
+        assert_eq!((of(&before, "api"), of(&before, "web")), (of(&after, "api"), of(&after, "web")));
+        assert!(of(&after, "v2") < of(&after, "api") && of(&after, "api") < of(&after, "web"));
+        assert!(after.iter().all(|(_, p)| (1..=50_000).contains(p)));
+        // Routes whose hashes meet still get priorities of their own.
+        let many: Vec<_> = (0..2000).map(|i| route(&format!("s{i}"), &format!("h{i}.example.com"), "/")).collect();
+        let priorities: std::collections::HashSet<u32> =
+            super::listener_priorities(&many).into_iter().map(|(_, p)| p).collect();
+        assert_eq!(priorities.len(), 2000);
+    }
+
     #[test]
     fn a_task_gets_the_smallest_fargate_size_that_holds_its_container_s_limits() {
         assert_eq!(super::fargate_size("500m", "256Mi"), Some((512, 1024)));

@@ -4,14 +4,14 @@ use crate::spec::Loaded;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a cloud environment (AKS, EKS) whose alerts reach no one: no
+    /// Reports a cloud environment (AKS, EKS, ECS) whose alerts reach no one: no
     /// `platform.<cloud>.monitoring.alertEmails`, and no `pipeline.notify.email` for them to
     /// default to, while gen renders the services' SLO alerts (`observability`, on by default).
     ///
     /// ## Why it matters
     /// The alerts are created with no receiver: on AKS, Azure Monitor's rule groups with no
     /// action group; on EKS (and with kube-prometheus-stack on AKS), an Alertmanager that sends
-    /// nowhere. A burn-rate page for a service that fails its users fires in a portal or a
+    /// nowhere; on ECS, CloudWatch alarms with no action. A burn-rate page for a service that fails its users fires in a portal or a
     /// pod nobody is looking at at 3am. An alert without a receiver is an unresolved
     /// reference, as a Service without pods is.
     ///
@@ -31,7 +31,12 @@ declare_rule! {
 
 pub fn check(spec: &Loaded, out: &mut Diagnostics) {
     let Some((at, emails)) = spec.spec.platform.target.spec().alert_receivers() else { return };
-    if crate::platform::observability_stacks(&spec.spec).0.is_none() || !emails.is_empty() {
+    // On ECS the alarms are CloudWatch's, on the load balancer's metrics of each service it
+    // serves (terraform/alarms.tf): no stack, the same alerts.
+    let on_ecs = spec.spec.platform.target.spec().capabilities().contains(&crate::platform::Capability::Ecs);
+    let alarms = spec.spec.observability.enabled && spec.spec.services.iter().any(|s| s.ingress.is_some());
+    let alerts = crate::platform::observability_stacks(&spec.spec).0.is_some() || (on_ecs && alarms);
+    if !alerts || !emails.is_empty() {
         return;
     }
     let cloud = spec.spec.platform.on().name();

@@ -29,9 +29,10 @@ declare_rule! {
     /// - **GitOps:** no Argo CD runs without Kubernetes; the pipeline deploys each release.
     /// - **Size:** a task gets the smallest Fargate size that holds the container's limits;
     ///   Fargate's largest is 16 vCPU and 120 GiB.
-    /// - **Registry:** the pipeline signs in to, pushes to and signs in the account's ECR, and
-    ///   the tasks pull from it with their execution role; another registry (Docker Hub) is
-    ///   not rendered on ECS yet.
+    /// - **Registry:** the pipeline pushes to and signs in the account's ECR (the tasks pull
+    ///   with their execution role) or Docker Hub (`docker.io/NAMESPACE/NAME`: the pipeline
+    ///   signs in with a token, the tasks pull with the credentials of a Secrets Manager
+    ///   secret). Another registry's sign-in and pull credentials are not rendered.
     ///
     /// ## Example
     /// ```yaml
@@ -69,19 +70,26 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
             let at = if spec.doc.root.lookup(&at).is_some() { at } else { service_path(i, &[rest[0]]) };
             out.push(spec.at(&RULE, &at, true, message).help(help));
         };
-        // A repository elsewhere than the account's ECR (Docker Hub): the pipeline's sign-in,
-        // push and signature, and the task's pull credentials, are ECR's alone today.
+        // A repository elsewhere than the account's ECR and Docker Hub: the pipeline's sign-in
+        // and the task's pull credentials are those two registries' alone.
         let registry = format!("{}/", block.registry());
-        if let Some(repository) = service.image.as_ref().and_then(|i| i.repository.as_deref())
+        if let Some(image) = service.image.as_ref()
+            && let Some(repository) = image.repository.as_deref()
             && !repository.starts_with(&registry)
+            && !image.on_docker_hub()
         {
             refuse(
                 &["image", "repository"],
                 format!(
-                    "service `{name}`'s image is pushed to `{repository}`, and on ECS gen renders the pipeline and the tasks' \
-                     pulls for the account's ECR alone ({registry}...)"
+                    "service `{name}`'s image is pushed to `{repository}`, and on ECS gen renders the pipeline's sign-in and \
+                     the tasks' pulls for the account's ECR ({registry}...) and Docker Hub ({}/...) alone",
+                    crate::spec::model::DOCKER_HUB
                 ),
-                "remove `image.repository` (gen makes the service's ECR repository), or run the services on EKS".into(),
+                format!(
+                    "remove `image.repository` (gen makes the service's ECR repository), write a Docker Hub repository as \
+                     `{}/NAMESPACE/NAME`, or run the services on EKS",
+                    crate::spec::model::DOCKER_HUB
+                ),
             );
         }
         let limits = &service.resources.limits;

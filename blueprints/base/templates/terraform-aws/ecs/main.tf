@@ -206,6 +206,19 @@ resource "aws_route53_record" "host" {
   }
 }
 
+# Docker Hub's credentials, for the services whose image is there: ECS pulls their images as
+# this account (repositoryCredentials), not anonymously, as Docker Hub limits anonymous pulls
+# per address and every task pulls through the NAT gateway's. Created without a value: the
+# team puts a read-only token (README.md, "Prerequisites on AWS").
+resource "aws_secretsmanager_secret" "docker_hub" {
+  #checkov:skip=CKV2_AWS_57:a Docker Hub access token, which Docker Hub issues: no rotation function can make one (README.md says how to replace it)
+  count                   = length([for service in values(var.services) : service if service.docker_hub != null]) > 0 ? 1 : 0
+  name                    = "${var.cluster_name}/docker-hub"
+  description             = "Docker Hub's username and read-only access token the tasks of ${var.cluster_name} pull their images with: {\"username\": ..., \"password\": ...}"
+  kms_key_id              = aws_kms_key.services.arn
+  recovery_window_in_days = 7
+}
+
 module "service" {
   source   = "./modules/ecs-service"
   for_each = var.services
@@ -217,8 +230,9 @@ module "service" {
   account_id         = var.account_id
   vpc_id             = local.vpc_id
   subnet_ids         = local.node_subnet_ids
-  image              = "${local.shared.repository_urls[each.value.repository]}:${var.first_tag}"
-  repository_arn     = local.shared.repository_arns[each.value.repository]
+  image              = each.value.docker_hub == null ? "${local.shared.repository_urls[each.value.repository]}:${var.first_tag}" : "docker.io/${each.value.docker_hub}:${var.first_tag}"
+  repository_arn     = each.value.docker_hub == null ? local.shared.repository_arns[each.value.repository] : null
+  pull_secret_arn    = each.value.docker_hub == null ? null : aws_secretsmanager_secret.docker_hub[0].arn
   key_arn            = aws_kms_key.services.arn
   log_retention_days = var.log_retention_days
   port               = each.value.port
@@ -252,8 +266,8 @@ module "service" {
 # services' task definitions (a copy of each contract's newest revision with the release's
 # digest), passes their two roles to ECS alone, deploys them to this cluster's services alone
 # and waits for them, and tags the release it deployed `deployed-<environment>` in the
-# project's repositories (the one tag they let move, which their lifecycle policy never
-# expires: a rollback to it finds it however many releases followed).
+# project's ECR repositories (the one tag they let move, which their lifecycle policy never
+# expires: a rollback to it finds it however many releases followed; Docker Hub expires none).
 data "aws_iam_policy_document" "deploy" {
   #checkov:skip=CKV_AWS_356:RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions take no resource; every other action is held to this cluster's services and roles
   #checkov:skip=CKV_AWS_111:RegisterTaskDefinition takes no resource: the passed roles and the updated services are held to this cluster's
@@ -279,20 +293,26 @@ data "aws_iam_policy_document" "deploy" {
       values   = ["ecs-tasks.amazonaws.com"]
     }
   }
-  statement {
-    sid       = "SignInToEcr"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
+  dynamic "statement" {
+    for_each = length(local.shared.repository_arns) > 0 ? [1] : []
+    content {
+      sid       = "SignInToEcr"
+      actions   = ["ecr:GetAuthorizationToken"]
+      resources = ["*"]
+    }
   }
-  statement {
-    sid = "TagTheDeployedRelease"
-    actions = [
-      "ecr:BatchCheckLayerAvailability",
-      "ecr:BatchGetImage",
-      "ecr:GetDownloadUrlForLayer",
-      "ecr:PutImage",
-    ]
-    resources = values(local.shared.repository_arns)
+  dynamic "statement" {
+    for_each = length(local.shared.repository_arns) > 0 ? [1] : []
+    content {
+      sid = "TagTheDeployedRelease"
+      actions = [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:PutImage",
+      ]
+      resources = values(local.shared.repository_arns)
+    }
   }
 }
 

@@ -27,3 +27,8 @@ output "log_groups" {
   description = "Each service's log group, by service."
   value       = { for name, service in module.service : name => service.log_group }
 }
+
+output "alerts_topic_arn" {
+  description = "The topic the services' SLO alarms mail the alert addresses through; null without an address."
+  value       = one(aws_sns_topic.alerts[*].arn)
+}

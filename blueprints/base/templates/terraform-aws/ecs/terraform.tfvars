@@ -38,20 +38,27 @@ log_retention_days = <@ aws.ecs.logRetentionDays @>
 idle_timeout_seconds = <@ longest.seconds @>
 
 <% endif %>
-<# The listener rules' priorities: by host, then the longest path first (a path's rule before
-   the host's own), ten apart. #>
-<% set ordered = served | sort(attribute="ingress.path", reverse=true) | sort(attribute="ingress.host") | map(attribute="name") | list %>
+<# The listener rules' priorities: a band by the path's depth (a longer path of a host
+   first), a place in it by a hash of the host and path, so that a service added or removed
+   leaves the others' (aws::listener_priorities). #>
+<% set priorities = served | listener_priorities %>
 # Each service's task (the smallest Fargate size that holds its container's limits), its
 # tasks' count, and what its container is given: the contract the chart gives it on a
 # cluster. Its route on the load balancer: its host and paths, and the listener rule's
-# priority (a longer path of a host first).
+# priority (a longer path of a host first; a service added or removed moves no other's,
+# but for two routes whose hashes meet, about 1 in 1,000 pairs of a depth).
 services = {
 <% for svc in spec.services %>
 <% set rt = serviceRuntimes[svc.name] %>
 <% set size = svc.resources.limits | fargate_size %>
 <% set scaling = svc.autoscaling if svc.autoscaling is defined else none %>
   <@ svc.name | hcl @> = {
+<% set hub = svc.image | docker_hub %>
+<% if hub %>
+    docker_hub      = <@ hub | hcl @>
+<% else %>
     repository      = <@ svc.image.repository[(platform.registry ~ "/") | length:] | hcl @>
+<% endif %>
     port            = <@ svc.port @>
     cpu             = <@ size.cpu @>
     memory          = <@ size.memory @>
@@ -80,14 +87,19 @@ services = {
     readiness_path  = <@ svc.health.readiness | hcl @>
     startup_seconds = <@ rt.startupSeconds @>
     stop_seconds    = <@ rt.gracefulShutdownSeconds @>
+<% if spec.observability.enabled and svc.ingress is defined %>
+    slo = {
+      availability      = <@ svc.slo.availability @>
+      latency           = <@ svc.slo.latency.objective @>
+      latency_threshold = <@ svc.slo.latency.threshold | duration_seconds @>
+    }
+<% endif %>
 <% if svc.ingress is defined %>
 <% set path = svc.ingress.path | trim("/") %>
     route = {
       host     = <@ svc.ingress.host | hcl @>
       paths    = [<% if path %><@ ("/" ~ path) | hcl @>, <@ ("/" ~ path ~ "/*") | hcl @><% endif %>]
-<% set rank = namespace(at=0) %>
-<% for name in ordered %><% if name == svc.name %><% set rank.at = loop.index %><% endif %><% endfor %>
-      priority = <@ rank.at * 10 @>
+      priority = <@ priorities[svc.name] @>
 <% if path and svc.ingress.stripPrefix %>
       # The service gets its own paths: the prefix is taken off before the request reaches it.
       strip = <@ ("/" ~ path) | hcl @>
@@ -98,6 +110,25 @@ services = {
 <% endfor %>
 }
 
+<% if spec.observability.enabled %>
+# What watches the services (alarms.tf): each objective's burn-rate alerts, as gen's
+# Prometheus rules read them on a cluster (the alert, the factor of the error budget, the long
+# and short windows in seconds, the bad requests a page's long window needs), and the
+# addresses they mail.
+burn_rates = [
+<% for burn in spec | slo_burn_rates %>
+  { alert = <@ burn.alert | hcl @>, factor = <@ burn.factor @>, long = <@ burn.long @>, short = <@ burn.short @>, least = <@ burn.least @> },
+<% endfor %>
+]
+<% if spec.platform.aws.monitoring.alertEmails %>
+alert_emails = [
+<% for email in spec.platform.aws.monitoring.alertEmails %>
+  <@ email | hcl @>,
+<% endfor %>
+]
+<% endif %>
+
+<% endif %>
 <% if declared %>
 # GitHub: the deploy role of this environment trusts its GitHub environment alone.
 <% else %>

@@ -25,7 +25,8 @@ variable "first_tag" {
 
 variable "services" {
   type = map(object({
-    repository      = string
+    repository      = optional(string)
+    docker_hub      = optional(string)
     port            = number
     cpu             = number
     memory          = number
@@ -40,6 +41,11 @@ variable "services" {
     readiness_path  = string
     startup_seconds = number
     stop_seconds    = number
+    slo = optional(object({
+      availability      = number
+      latency           = number
+      latency_threshold = number
+    }))
     route = optional(object({
       host     = string
       paths    = list(string)
@@ -47,9 +53,35 @@ variable "services" {
       strip    = optional(string)
     }))
   }))
-  description = "The services, by name (spec: services): each one's ECR repository (a key of the shared root's repository_urls), port, task size (CPU units and MiB, a size Fargate offers), fewest and most tasks and CPU target, user, writable folders, environment and secrets, health paths and command, start and stop times, and its route on the load balancer (host, paths and the listener rule's priority), if it has an ingress."
+  description = "The services, by name (spec: services): each one's ECR repository (a key of the shared root's repository_urls) or Docker Hub repository (NAMESPACE/NAME), port, task size (CPU units and MiB, a size Fargate offers), fewest and most tasks and CPU target, user, writable folders, environment and secrets, health paths and command, start and stop times, its objectives (availability and latency percentages, the latency's threshold in seconds; none: no alarm), and its route on the load balancer (host, paths and the listener rule's priority), if it has an ingress."
   validation {
     condition     = alltrue([for s in values(var.services) : s.replicas >= 1 && s.max_replicas >= s.replicas])
     error_message = "Each service runs one task at least, and its most tasks are at least its fewest."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.services) : (s.repository == null) != (s.docker_hub == null)])
+    error_message = "Each service's image is in one registry: an ECR repository (repository) or Docker Hub's (docker_hub)."
+  }
+}
+
+variable "burn_rates" {
+  type = list(object({
+    alert  = string
+    factor = number
+    long   = number
+    short  = number
+    least  = number
+  }))
+  description = "The SLO alerts' burn rates (gen's, as its Prometheus rules read them): each one's alert (fast: a page; slow: a ticket), factor of the error budget, long and short windows in seconds, and the bad requests its long window needs at least."
+  default     = []
+}
+
+variable "alert_emails" {
+  type        = list(string)
+  description = "The addresses the SLO alarms mail; none: they are seen in CloudWatch alone (spec: platform.aws.monitoring.alertEmails, else pipeline.notify.email)."
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alert_emails are email addresses."
   }
 }

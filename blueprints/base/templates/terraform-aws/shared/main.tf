@@ -57,8 +57,12 @@ locals {
 }
 
 # The build role: pushes to this project's repositories alone, from the branch's workflow
-# alone. No deploy right here: each environment's root creates its own deploy role.
+# alone. No deploy right here: each environment's root creates its own deploy role. A project
+# whose images are all on Docker Hub has no ECR repository, and no build role: its build signs
+# in to Docker Hub with a token.
 data "aws_iam_policy_document" "build" {
+  count = length(var.repositories) > 0 ? 1 : 0
+
   statement {
     sid       = "SignInToEcr"
     actions   = ["ecr:GetAuthorizationToken"]
@@ -83,11 +87,18 @@ data "aws_iam_policy_document" "build" {
 
 module "build_role" {
   source = "../modules/github-role"
+  count  = length(var.repositories) > 0 ? 1 : 0
 
   name              = "${var.name}-build"
   oidc_provider_arn = local.oidc_provider_arn
   subject           = "repo:${var.github_repository}:ref:refs/heads/${var.github_branch}"
-  policy            = data.aws_iam_policy_document.build.json
+  policy            = data.aws_iam_policy_document.build[0].json
+}
+
+# The build role of a state applied before it could be absent.
+moved {
+  from = module.build_role
+  to   = module.build_role[0]
 }
 
 # The zone of the ingress hosts. Never destroyed by a plan: its name servers are delegated at

@@ -14,8 +14,8 @@ output "repository_arns" {
 }
 
 output "build_role_arn" {
-  description = "The role the build job assumes (the workflows name its ARN)."
-  value       = module.build_role.arn
+  description = "The role the build job assumes (the workflows name its ARN); null without an ECR repository."
+  value       = one(module.build_role[*].arn)
 }
 
 output "github_oidc_provider_arn" {

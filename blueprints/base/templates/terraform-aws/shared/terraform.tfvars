@@ -30,7 +30,7 @@ backups = <@ backed.any | json @>
 <% set mails = namespace(all=[]) %>
 <% for env in aws_envs %><% set mails.all = mails.all + env.spec.platform.aws.monitoring.alertEmails %><% endfor %>
 <% set heartbeats = namespace(any=false) %>
-<% for env in aws_envs if env.context.observability.metrics and env.spec.platform.aws.monitoring.alertEmails %><% set heartbeats.any = true %><% endfor %>
+<% for env in aws_envs if (env.context.observability.metrics or (env.spec.platform.aws.ecs is defined and env.spec.observability.enabled)) and env.spec.platform.aws.monitoring.alertEmails %><% set heartbeats.any = true %><% endfor %>
 <% if (backed.any or heartbeats.any) and mails.all %>
 # Who is mailed when a backup job fails: every environment's alert addresses (and the
 # key of the topics each environment's alarms are mailed through).

@@ -53,23 +53,38 @@ data "aws_iam_policy_document" "tasks_assume" {
 }
 
 # The execution role: what ECS does for the task before it runs and around it, and nothing the
-# service's code can use: pull the image from its repository alone, write its log group alone,
-# read its secrets alone.
+# service's code can use: pull the image from its repository alone (or read the environment's
+# Docker Hub credentials, for an image there), write its log group alone, read its secrets
+# alone.
 resource "aws_iam_role" "execution" {
   name               = "${local.family}-execution"
   assume_role_policy = data.aws_iam_policy_document.tasks_assume.json
 }
 
 data "aws_iam_policy_document" "execution" {
-  statement {
-    sid       = "SignInToEcr"
-    actions   = ["ecr:GetAuthorizationToken"]
-    resources = ["*"]
+  dynamic "statement" {
+    for_each = var.repository_arn == null ? [] : [1]
+    content {
+      sid       = "SignInToEcr"
+      actions   = ["ecr:GetAuthorizationToken"]
+      resources = ["*"]
+    }
   }
-  statement {
-    sid       = "PullTheImage"
-    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
-    resources = [var.repository_arn]
+  dynamic "statement" {
+    for_each = var.repository_arn == null ? [] : [1]
+    content {
+      sid       = "PullTheImage"
+      actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+      resources = [var.repository_arn]
+    }
+  }
+  dynamic "statement" {
+    for_each = var.pull_secret_arn == null ? [] : [1]
+    content {
+      sid       = "ReadThePullCredentials"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [var.pull_secret_arn]
+    }
   }
   statement {
     sid       = "WriteTheLogs"
@@ -85,7 +100,7 @@ data "aws_iam_policy_document" "execution" {
     }
   }
   dynamic "statement" {
-    for_each = length(var.secret_names) > 0 ? [1] : []
+    for_each = length(var.secret_names) > 0 || var.pull_secret_arn != null ? [1] : []
     content {
       sid       = "DecryptTheSecrets"
       actions   = ["kms:Decrypt"]
@@ -160,6 +175,9 @@ resource "aws_ecs_task_definition" "this" {
           max-buffer-size       = "25m"
         }
       }
+      }, var.pull_secret_arn == null ? {} : {
+      # An image on Docker Hub: pulled as the account whose credentials the secret holds.
+      repositoryCredentials = { credentialsParameter = var.pull_secret_arn }
       }, var.health_command == null ? {} : {
       # The liveness path, asked from inside the container: ECS replaces a task whose check
       # fails three times in a row, after the start period.

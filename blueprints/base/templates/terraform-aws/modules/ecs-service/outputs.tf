@@ -32,3 +32,8 @@ output "security_group_id" {
   description = "The tasks' security group: the load balancer may reach them on the service's port."
   value       = aws_security_group.tasks.id
 }
+
+output "target_group_arn_suffix" {
+  description = "The target group's ARN suffix, which the load balancer's metrics of the service name (its alarms); null without a route."
+  value       = one(aws_lb_target_group.this[*].arn_suffix)
+}

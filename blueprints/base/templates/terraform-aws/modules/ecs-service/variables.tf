@@ -40,7 +40,14 @@ variable "image" {
 
 variable "repository_arn" {
   type        = string
-  description = "The ECR repository the execution role pulls from, alone."
+  description = "The ECR repository the execution role pulls from, alone; null for an image on Docker Hub."
+  default     = null
+}
+
+variable "pull_secret_arn" {
+  type        = string
+  description = "The Secrets Manager secret of Docker Hub's credentials the task pulls its image with (an image there); null for one in ECR."
+  default     = null
 }
 
 variable "key_arn" {
