@@ -25,7 +25,8 @@ declare_rule! {
     ///   VPC's.
     /// - **Routes and TLS:** the project's one load balancer serves each host over HTTPS with
     ///   an ACM certificate, which Route 53 validates, and redirects HTTP: there is no Gateway
-    ///   for an HTTPRoute, and no host served in plain HTTP.
+    ///   for an HTTPRoute, and no host served in plain HTTP. A path is a listener rule's
+    ///   pattern, which refuses `!(),;=%` and reads `*` and `?` as wildcards.
     /// - **GitOps:** no Argo CD runs without Kubernetes; the pipeline deploys each release.
     /// - **Size:** a task gets the smallest Fargate size that holds the container's limits;
     ///   Fargate's largest is 16 vCPU and 120 GiB.
@@ -141,6 +142,19 @@ pub fn check(spec: &Loaded, out: &mut Diagnostics) {
                     "service `{name}` asks for its host without TLS, and on ECS the load balancer serves every host over HTTPS and redirects HTTP"
                 ),
                 "remove `tls: false`".into(),
+            );
+        }
+        // A listener rule's path pattern: ALB refuses these characters, and reads `*` and `?`
+        // as wildcards.
+        if let Some(c) = ingress.path.chars().find(|c| "!(),;=%*?".contains(*c)) {
+            refuse(
+                &["ingress", "path"],
+                format!(
+                    "service `{name}`'s path `{}` has `{c}`, which the load balancer's path patterns refuse (`!`, `(`, `)`, \
+                     `,`, `;`, `=`, `%`) or read as a wildcard (`*`, `?`)",
+                    ingress.path
+                ),
+                "write the path with letters, digits and `_-.$/~\"'@:+&` alone".into(),
             );
         }
         if block.dns.is_none() {
