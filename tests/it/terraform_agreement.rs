@@ -361,6 +361,13 @@ const CHECKOV_CASES: &[CheckovCase] = &[
         looser: &[],
     },
     CheckovCase {
+        example: "inline_ALBListenerHTTPS",
+        rule: "TF039",
+        checks: &["CKV_AWS_2"],
+        stricter: &[],
+        looser: &[],
+    },
+    CheckovCase {
         example: "example_ALBDropHttpHeaders",
         rule: "TF038",
         checks: &["CKV_AWS_131"],
