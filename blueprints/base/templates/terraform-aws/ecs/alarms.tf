@@ -8,7 +8,10 @@
 # - `<service>-<objective>-burn-slow` (ticket): 3 times over 1 day and 2 hours, or once over
 #   3 days and 6 hours;
 # - `<service>-down` (page): no healthy task behind the load balancer for 5 minutes (when the
-#   service is down, it answers nothing, and no ratio burns).
+#   service is down, it answers nothing, and no ratio burns);
+# - `load-balancer-edge-burn-fast` and `-slow`: the load balancer's own 5xx (no task registered,
+#   a target that timed out or reset the connection: HTTPCode_ELB_5XX_Count, which it counts
+#   for itself alone, not per service), against the strictest availability objective.
 # The indicators: availability, the share of requests the tasks answered with a 5xx or the
 # load balancer could not connect to a task for (HTTPCode_Target_5XX_Count and
 # TargetConnectionErrorCount, of RequestCount); latency, the share answered slower than the
@@ -24,12 +27,19 @@ locals {
   alerts_key_arn = try(local.shared.alerts_key_arn, null)
   alerting       = length(var.alert_emails) > 0 && local.alerts_key_arn != null
   # Each objective of each service on the load balancer: its indicator's metrics.
-  objectives = merge([
-    for name, service in local.routed : {
+  watched = { for name, service in local.routed : name => service if service.slo != null }
+  objectives = merge(concat([
+    for name, service in local.watched : {
       "${name}-availability" = { service = name, slo = "availability", percent = service.slo.availability, seconds = null }
       "${name}-latency"      = { service = name, slo = "latency", percent = service.slo.latency, seconds = service.slo.latency_threshold }
-    } if service.slo != null
-  ]...)
+    }
+    ], length(local.watched) == 0 ? [] : [{
+      # The load balancer's own 5xx (no task registered, a target that timed out or reset the
+      # connection), which it counts for itself alone: held to the strictest availability.
+      "load-balancer-edge" = { service = null, slo = "edge", percent = max([for service in values(local.watched) : service.slo.availability]...), seconds = null }
+  }])...)
+  # What each indicator counts as bad.
+  bad_metric = { availability = "HTTPCode_Target_5XX_Count", latency = "TargetResponseTime", edge = "HTTPCode_ELB_5XX_Count" }
   # Each window of each burn rate of each objective: one alarm.
   windows = merge([
     for key, objective in local.objectives : merge([
@@ -64,7 +74,7 @@ resource "aws_cloudwatch_metric_alarm" "slo_window" {
   for_each = local.windows
 
   alarm_name          = "${var.cluster_name}-${each.key}"
-  alarm_description   = "The ${each.value.slo} indicator of ${each.value.service} over ${each.value.window / 60} minutes, one window of a burn-rate alert (the composite alarms ${var.cluster_name}-${each.value.service}-${each.value.slo}-burn-*): no action of its own."
+  alarm_description   = "The ${each.value.slo} indicator of ${each.value.service == null ? "the load balancer" : each.value.service} over ${each.value.window / 60} minutes, one window of a burn-rate alert (the composite alarms ${var.cluster_name}-${each.value.service == null ? "load-balancer" : each.value.service}-${each.value.slo}-burn-*): no action of its own."
   comparison_operator = "GreaterThanThreshold"
   threshold           = each.value.ratio
   evaluation_periods  = 1
@@ -72,17 +82,14 @@ resource "aws_cloudwatch_metric_alarm" "slo_window" {
 
   metric_query {
     id    = "bad"
-    label = each.value.slo == "availability" ? "The requests answered with a 5xx" : "The percentage of requests answered within the threshold"
+    label = each.value.slo == "latency" ? "The percentage of requests answered within the threshold" : "The requests answered with a 5xx"
     metric {
       namespace   = "AWS/ApplicationELB"
-      metric_name = each.value.slo == "availability" ? "HTTPCode_Target_5XX_Count" : "TargetResponseTime"
+      metric_name = local.bad_metric[each.value.slo]
       # The latency's: the percentage of requests answered within the threshold.
-      stat   = each.value.slo == "availability" ? "Sum" : "PR(:${each.value.seconds})"
-      period = each.value.window
-      dimensions = {
-        LoadBalancer = aws_lb.this[0].arn_suffix
-        TargetGroup  = module.service[each.value.service].target_group_arn_suffix
-      }
+      stat       = each.value.slo == "latency" ? "PR(:${each.value.seconds})" : "Sum"
+      period     = each.value.window
+      dimensions = merge({ LoadBalancer = aws_lb.this[0].arn_suffix }, each.value.service == null ? {} : { TargetGroup = module.service[each.value.service].target_group_arn_suffix })
     }
   }
 
@@ -94,10 +101,7 @@ resource "aws_cloudwatch_metric_alarm" "slo_window" {
       metric_name = "RequestCount"
       stat        = "Sum"
       period      = each.value.window
-      dimensions = {
-        LoadBalancer = aws_lb.this[0].arn_suffix
-        TargetGroup  = module.service[each.value.service].target_group_arn_suffix
-      }
+      dimensions  = merge({ LoadBalancer = aws_lb.this[0].arn_suffix }, each.value.service == null ? {} : { TargetGroup = module.service[each.value.service].target_group_arn_suffix })
     }
   }
 
@@ -126,7 +130,11 @@ resource "aws_cloudwatch_metric_alarm" "slo_window" {
     label       = "The error ratio"
     return_data = true
     # A window with no request burns nothing; a 5xx not counted (no data) is none.
-    expression = each.value.slo == "availability" ? "IF(requests > 0 AND FILL(bad, 0) + FILL(unreached, 0) >= ${each.value.least}, (FILL(bad, 0) + FILL(unreached, 0)) / requests, 0)" : "IF(requests > 0 AND requests * (100 - bad) / 100 >= ${each.value.least}, (100 - bad) / 100, 0)"
+    expression = {
+      availability = "IF(requests > 0 AND FILL(bad, 0) + FILL(unreached, 0) >= ${each.value.least}, (FILL(bad, 0) + FILL(unreached, 0)) / requests, 0)"
+      latency      = "IF(requests > 0 AND requests * (100 - bad) / 100 >= ${each.value.least}, (100 - bad) / 100, 0)"
+      edge         = "IF(requests > 0 AND FILL(bad, 0) >= ${each.value.least}, FILL(bad, 0) / requests, 0)"
+    }[each.value.slo]
   }
 }
 
@@ -141,7 +149,7 @@ resource "aws_cloudwatch_composite_alarm" "slo" {
   ]...)
 
   alarm_name        = "${var.cluster_name}-${each.key}"
-  alarm_description = "${local.objectives[each.value.objective].service} fails its ${local.objectives[each.value.objective].slo} objective (${local.objectives[each.value.objective].percent}%) fast enough to spend its 30-day error budget in ${each.value.alert == "fast" ? "days: users feel it now" : "weeks"}. Its logs: /ecs/${var.cluster_name}/${local.objectives[each.value.objective].service}."
+  alarm_description = local.objectives[each.value.objective].service == null ? "The load balancer answers with its own 5xx (no task registered, a target that timed out or reset the connection) fast enough to spend the strictest objective's (${local.objectives[each.value.objective].percent}%) 30-day error budget in ${each.value.alert == "fast" ? "days: users feel it now" : "weeks"}. Its access logs say which requests; the services' events (aws ecs describe-services) say why." : "${local.objectives[each.value.objective].service} fails its ${local.objectives[each.value.objective].slo} objective (${local.objectives[each.value.objective].percent}%) fast enough to spend its 30-day error budget in ${each.value.alert == "fast" ? "days: users feel it now" : "weeks"}. Its logs: /ecs/${var.cluster_name}/${local.objectives[each.value.objective].service}."
   alarm_rule = join(" OR ", [
     for i, burn in var.burn_rates : format(
       "(ALARM(\"%s\") AND ALARM(\"%s\"))",
@@ -155,7 +163,7 @@ resource "aws_cloudwatch_composite_alarm" "slo" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "down" {
-  for_each = { for name, service in local.routed : name => service if service.slo != null }
+  for_each = local.watched
 
   alarm_name          = "${var.cluster_name}-${each.key}-down"
   alarm_description   = "No task of ${each.key} has passed the load balancer's health check for 5 minutes: every request fails. aws ecs describe-services --cluster ${var.cluster_name} --services ${each.key} shows its events; its logs: /ecs/${var.cluster_name}/${each.key}."
