@@ -359,10 +359,7 @@ pub fn fargate_size(value: Value) -> Result<Value, Error> {
 pub fn docker_hub(value: Value) -> Result<Value, Error> {
     let repository = value.get_attr("repository")?;
     let image = crate::spec::model::Image { repository: repository.as_str().map(str::to_string), ..Default::default() };
-    Ok(match image.repository.as_deref().filter(|_| image.on_docker_hub()) {
-        Some(r) => Value::from(&r[crate::spec::model::DOCKER_HUB.len() + 1..]),
-        None => Value::from(()),
-    })
+    Ok(image.docker_hub_repository().map_or_else(|| Value::from(()), Value::from))
 }
 
 /// The burn-rate conditions of the SLO alerts (`spec | slo_burn_rates`, whatever it is applied
@@ -393,9 +390,7 @@ pub fn listener_priorities(services: Value) -> Result<Value, Error> {
 /// The seconds of a latency threshold (`250ms`, `1s`), as a number.
 pub fn duration_seconds(value: Value) -> Result<Value, Error> {
     let s = scalar(&value, "duration_seconds")?;
-    let latency = crate::spec::model::LatencySlo { threshold: s.clone(), ..Default::default() };
-    latency
-        .seconds()
+    crate::spec::model::duration_seconds(&s)
         .map(Value::from)
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("`{s}` is not a duration in ms or s")))
 }

@@ -339,13 +339,19 @@ impl Default for LatencySlo {
 impl LatencySlo {
     /// The threshold in seconds; `None` for a value the schema refuses.
     pub fn seconds(&self) -> Option<f64> {
-        let t = self.threshold.trim();
-        let (number, scale) = match t.strip_suffix("ms") {
-            Some(n) => (n, 1000.0),
-            None => (t.strip_suffix('s')?, 1.0),
-        };
-        number.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).map(|n| n / scale)
+        duration_seconds(&self.threshold)
     }
+}
+
+/// The seconds of a duration in milliseconds (`250ms`) or seconds (`1s`); `None` for anything
+/// else, or a duration that is not positive.
+pub fn duration_seconds(duration: &str) -> Option<f64> {
+    let t = duration.trim();
+    let (number, scale) = match t.strip_suffix("ms") {
+        Some(n) => (n, 1000.0),
+        None => (t.strip_suffix('s')?, 1.0),
+    };
+    number.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0).map(|n| n / scale)
 }
 
 /// Whether gen renders what watches the services (their monitors, SLO rules, alerts and
@@ -493,9 +499,14 @@ pub struct Image {
 pub const DOCKER_HUB: &str = "docker.io";
 
 impl Image {
-    /// Whether the repository is on Docker Hub (`docker.io/...`).
+    /// The repository without its host, when it is on Docker Hub (`docker.io/NAMESPACE/NAME`).
+    pub fn docker_hub_repository(&self) -> Option<&str> {
+        self.repository.as_deref()?.strip_prefix(DOCKER_HUB)?.strip_prefix('/')
+    }
+
+    /// Whether the repository is on Docker Hub.
     pub fn on_docker_hub(&self) -> bool {
-        self.repository.as_deref().is_some_and(|r| r.strip_prefix(DOCKER_HUB).is_some_and(|rest| rest.starts_with('/')))
+        self.docker_hub_repository().is_some()
     }
 }
 

@@ -89,10 +89,7 @@ pub fn task_definition(graph: &mut Graph, origin: usize, body: &Body, address: &
 
 /// The names one container's definition writes as literals.
 fn containers_names(entries: &[(String, Node)], span: Span, found: &mut Vec<(&'static str, String, Span, String)>) {
-    let container = match entry(entries, "name") {
-        Some(Node::Str(_)) => literal(entry(entries, "name")).unwrap_or_else(|| "?".into()),
-        _ => "?".into(),
-    };
+    let container = literal(entry(entries, "name")).unwrap_or_else(|| "?".into());
     if let Some(Node::List(secrets)) = entry(entries, "secrets") {
         for secret in secrets {
             let Node::Map(fields, _) = secret else { continue };

@@ -11,9 +11,9 @@ declare_rule! {
     /// ## Why it matters
     /// The alerts are created with no receiver: on AKS, Azure Monitor's rule groups with no
     /// action group; on EKS (and with kube-prometheus-stack on AKS), an Alertmanager that sends
-    /// nowhere; on ECS, CloudWatch alarms with no action. A burn-rate page for a service that fails its users fires in a portal or a
-    /// pod nobody is looking at at 3am. An alert without a receiver is an unresolved
-    /// reference, as a Service without pods is.
+    /// nowhere; on ECS, CloudWatch alarms with no action. A burn-rate page for a service that
+    /// fails its users fires in a portal or a pod nobody is looking at at 3am. An alert without
+    /// a receiver is an unresolved reference, as a Service without pods is.
     ///
     /// ## Example
     /// ```yaml
