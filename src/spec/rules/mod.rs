@@ -27,6 +27,7 @@ pub use invalid_rename::RULE as INVALID_RENAME;
 pub use kubernetes_name::{dns1123_label_problem, service_name_problem, windows_reserved};
 pub use request_exceeds_limit::{EPHEMERAL_LIMIT, EPHEMERAL_REQUEST};
 pub use unsettled_adoption_todo::RULE as UNSETTLED_ADOPTION_TODO;
+mod docker_hub_pulled_anonymously;
 mod latest_image_tag;
 mod min_exceeds_max;
 mod privileged_port;
@@ -67,6 +68,7 @@ pub static CHECKS: &[(&Rule, Check)] = &[
     (&credential_in_env::RULE, credential_in_env::check),
     (&env_set_by_gen::RULE, env_set_by_gen::check),
     (&latest_image_tag::RULE, latest_image_tag::check),
+    (&docker_hub_pulled_anonymously::RULE, docker_hub_pulled_anonymously::check),
     (&invalid_image::RULE, invalid_image::check),
     (&invalid_tag_prefix::RULE, invalid_tag_prefix::check),
     (&invalid_kubernetes_class::RULE, invalid_kubernetes_class::check),
